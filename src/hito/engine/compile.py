@@ -1,0 +1,326 @@
+"""Turn a scenario (and drawn parameter values) into the day-by-day arrays the kernel reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from hito.scenario.model import (
+    PLACE_KINDS,
+    Close,
+    Corridor,
+    Militarize,
+    Reopen,
+    ReturnFlights,
+    Scenario,
+    ShelterCapacity,
+)
+from hito.scenario.uncertain import Draws, value
+
+STATES = (
+    "present",
+    "stranded",
+    "in_transit",
+    "crossed",
+    "returned",
+    "diverted",
+    "harmed",
+    "exited",
+)
+UNBOUNDED = -1
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Numeric form of a scenario: every array the kernel needs, nothing else."""
+
+    place_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+    route_ids: tuple[str, ...]  # directed edges; reverse edges end in "~back"
+    start: dt.date
+    days: int
+    place_kind: np.ndarray  # [P] index into PLACE_KINDS
+    move_chance: np.ndarray  # [P]
+    is_exit: np.ndarray  # [P] bool
+    serves: np.ndarray  # [P, P] bool: shelter s takes in stranded people of place p
+    route_from: np.ndarray  # [R]
+    route_to: np.ndarray  # [R]
+    route_days: np.ndarray  # [R] >= 1
+    route_irregular: np.ndarray  # [R] bool
+    route_crosses: np.ndarray  # [R] bool: ends in another country
+    route_harm_place: np.ndarray  # [R] where harm on this route is counted
+    open_: np.ndarray  # [T, R, G] bool
+    blocked_ahead: np.ndarray  # [T, R, G] bool: closed, or leads only to closures
+    place_blocked: np.ndarray  # [T, P, G] bool: every onward road is closed for the group
+    weight: np.ndarray  # [T, R]
+    hazard: np.ndarray  # [T, R]
+    quota: np.ndarray  # [T, R] int corridor quota
+    flight_route: np.ndarray  # [F]
+    flight_seats: np.ndarray  # [T, F] int
+    flight_pickup: np.ndarray  # [F, P] bool
+    capacity: np.ndarray  # [T, P] int, UNBOUNDED for none
+    inflow: np.ndarray  # [T, P, G] expected arrivals
+    init_free: np.ndarray  # [P, G] int
+    init_stranded: np.ndarray  # [P, G] int
+    awareness: float
+    giveup: float
+    divert_share: float
+    shelter_seek: float
+
+    @property
+    def max_route_days(self) -> int:
+        """Longest travel time of any route, in days."""
+        return int(self.route_days.max()) if len(self.route_days) else 1
+
+    def date(self, day: int) -> dt.date:
+        """Calendar date of a simulation day."""
+        return self.start + dt.timedelta(days=day)
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between (lat, lon) points."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _active(start: dt.date, end: dt.date | None, dates: np.ndarray) -> np.ndarray:
+    """Bool mask over day dates (numpy datetime64[D]) for an inclusive date window."""
+    mask = dates >= np.datetime64(start)
+    if end is not None:
+        mask &= dates <= np.datetime64(end)
+    return mask
+
+
+def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None = None) -> Compiled:
+    """Build the arrays of a scenario for `days` days (default: its horizon)."""
+    T = s.days if days is None else days
+    pidx, gidx = s.place_index(), s.group_index()
+    P, G = len(s.places), len(s.groups)
+    dates = np.datetime64(s.start) + np.arange(T).astype("timedelta64[D]")
+    b = s.behaviour
+
+    kinds = np.array([PLACE_KINDS.index(p.kind) for p in s.places], dtype=np.int64)
+    move = np.array(
+        [
+            value(b.move_chance[p.kind], f"behaviour.move_chance.{p.kind}", draws)
+            if p.kind in b.move_chance
+            else 0.0
+            for p in s.places
+        ]
+    )
+    is_exit = np.array([p.kind == "exit" for p in s.places])
+    move[is_exit] = 0.0
+    serves = np.zeros((P, P), dtype=bool)
+    for p in s.places:
+        for q in p.serves:
+            serves[pidx[p.id], pidx[q]] = True
+
+    # Directed edges: each route, plus its reverse when two-way.
+    edges: list[tuple[int, str, str, str]] = []  # (route index, id, from, to)
+    for i, r in enumerate(s.routes):
+        edges.append((i, r.id, r.from_, r.to))
+        if r.two_way:
+            edges.append((i, f"{r.id}~back", r.to, r.from_))
+    R = len(edges)
+    src = np.array([pidx[e[2]] for e in edges], dtype=np.int64)
+    dst = np.array([pidx[e[3]] for e in edges], dtype=np.int64)
+    rdays = np.ones(R, dtype=np.int64)
+    irregular = np.zeros(R, dtype=bool)
+    crosses = np.zeros(R, dtype=bool)
+    harm_place = dst.copy()
+    base_w = np.zeros(R)
+    base_h = np.zeros(R)
+    documented_only = np.zeros(R, dtype=bool)
+    for k, (i, _rid, a, z) in enumerate(edges):
+        r = s.routes[i]
+        speed = (
+            value(b.speed_km_per_day[r.kind], f"behaviour.speed_km_per_day.{r.kind}", draws)
+            if r.kind in b.speed_km_per_day
+            else 500.0
+        )
+        rdays[k] = max(1, math.ceil(r.km / max(speed, 1e-9)))
+        irregular[k] = r.kind == "irregular"
+        crosses[k] = s.places[pidx[a]].country != s.places[pidx[z]].country
+        if (
+            s.places[pidx[a]].kind == "irregular_crossing"
+            and s.places[pidx[z]].kind != "irregular_crossing"
+        ):
+            harm_place[k] = pidx[a]
+        base_w[k] = (
+            value(b.route_weight[r.kind], f"behaviour.route_weight.{r.kind}", draws)
+            if r.kind in b.route_weight
+            else 0.0
+        )
+        base_h[k] = value(r.hazard, f"routes[{i}].hazard", draws)
+        documented_only[k] = r.access == "documented"
+    route_ids = tuple(e[1] for e in edges)
+    edges_of_route: dict[str, list[int]] = {}
+    for k, e in enumerate(edges):
+        edges_of_route.setdefault(e[1].removesuffix("~back"), []).append(k)
+
+    documented = np.array([g.documented for g in s.groups])
+    closed_all = np.zeros((T, R), dtype=bool)
+    closed_undoc = np.zeros((T, R), dtype=bool)
+    closed_undoc[:, documented_only] = True
+    reopens = [(i, p) for i, p in enumerate(s.policies) if isinstance(p, Reopen)]
+    weight = np.tile(base_w, (T, 1))
+    hazard = np.tile(base_h, (T, 1))
+    quota = np.zeros((T, R), dtype=np.int64)
+    capacity = np.full((T, P), UNBOUNDED, dtype=np.int64)
+    for p in s.places:
+        if p.capacity is not None:
+            capacity[:, pidx[p.id]] = p.capacity
+    flights: list[tuple[int, np.ndarray, np.ndarray]] = []
+
+    for i, pol in enumerate(s.policies):
+        active = _active(pol.start, pol.end, dates)
+        if isinstance(pol, Close):
+            for rid in pol.routes:
+                for k in edges_of_route[rid]:
+                    mask = active.copy()
+                    for _j, ro in reopens:
+                        if rid in ro.routes and ro.start > pol.start:
+                            mask &= dates < np.datetime64(ro.start)
+                    (closed_all if pol.to == "all" else closed_undoc)[mask, k] = True
+        elif isinstance(pol, Militarize):
+            near = [(s.places[pidx[q]].lat, s.places[pidx[q]].lon) for q in pol.near]
+            mult = value(pol.hazard_multiplier, f"policies[{i}].hazard_multiplier", draws)
+            deter = value(pol.deterrence, f"policies[{i}].deterrence", draws)
+            for k in np.flatnonzero(irregular):
+                ends = [s.places[src[k]], s.places[dst[k]]]
+                if any(_km((e.lat, e.lon), c) <= pol.radius_km for e in ends for c in near):
+                    hazard[active, k] = np.minimum(1.0, hazard[active, k] * mult)
+                    weight[active, k] *= 1.0 - deter
+        elif isinstance(pol, Corridor):
+            q = round(value(pol.daily_quota, f"policies[{i}].daily_quota", draws))
+            for k in edges_of_route[pol.route]:
+                if not route_ids[k].endswith("~back"):
+                    quota[active, k] += q
+        elif isinstance(pol, ReturnFlights):
+            seats = round(value(pol.seats_per_week, f"policies[{i}].seats_per_week", draws))
+            day0 = s.day_of(pol.start)
+            last = T - 1 if pol.end is None else min(T - 1, s.day_of(pol.end))
+            per_day = np.zeros(T, dtype=np.int64)
+            first = day0 % 7 if day0 < 0 else day0  # the first flight day inside the run
+            per_day[first : last + 1 : 7] = seats
+            pick = np.zeros(P, dtype=bool)
+            if pol.pickup:
+                pick[[pidx[q] for q in pol.pickup]] = True
+            else:
+                pick[~is_exit] = True
+            flights.append((edges_of_route[pol.route][0], per_day, pick))
+        elif isinstance(pol, ShelterCapacity):
+            cap = round(value(pol.capacity, f"policies[{i}].capacity", draws))
+            capacity[active, pidx[pol.place]] = cap
+
+    open_ = ~(closed_all[:, :, None] | (closed_undoc[:, :, None] & ~documented[None, None, :]))
+    blocked_ahead, place_blocked = _lookahead(open_, src, dst, irregular, is_exit, serves, P)
+
+    inflow = np.zeros((T, P, G))
+    month = (dates.astype("datetime64[M]").astype(np.int64) % 12) + 1
+    season = np.ones(T)
+    for m, rng in s.season.months.items():
+        season[month == m] = value(rng, f"season.months.{m}", draws)
+    shock = np.ones(T)
+    for i, sh in enumerate(s.shocks):
+        shock[_active(sh.start, sh.end, dates)] *= value(
+            sh.multiplier, f"shocks[{i}].multiplier", draws
+        )
+    for i, f in enumerate(s.inflows):
+        rate = value(f.per_day, f"inflows[{i}].per_day", draws)
+        mask = np.ones(T, dtype=bool) if f.start is None else dates >= np.datetime64(f.start)
+        if f.end is not None:
+            mask &= dates <= np.datetime64(f.end)
+        inflow[mask, pidx[f.origin], gidx[f.group]] += rate * season[mask] * shock[mask]
+
+    init_free = np.zeros((P, G), dtype=np.int64)
+    init_stranded = np.zeros((P, G), dtype=np.int64)
+    for pop in s.population:
+        target = init_stranded if pop.stranded else init_free
+        target[pidx[pop.place], gidx[pop.group]] += pop.people
+
+    F = len(flights)
+    tolerance = value(b.tolerance_days, "behaviour.tolerance_days", draws)
+    return Compiled(
+        place_ids=tuple(p.id for p in s.places),
+        group_ids=tuple(g.id for g in s.groups),
+        route_ids=route_ids,
+        start=s.start,
+        days=T,
+        place_kind=kinds,
+        move_chance=move,
+        is_exit=is_exit,
+        serves=serves,
+        route_from=src,
+        route_to=dst,
+        route_days=rdays,
+        route_irregular=irregular,
+        route_crosses=crosses,
+        route_harm_place=harm_place,
+        open_=open_,
+        blocked_ahead=blocked_ahead,
+        place_blocked=place_blocked,
+        weight=weight,
+        hazard=hazard,
+        quota=quota,
+        flight_route=np.array([f[0] for f in flights], dtype=np.int64),
+        flight_seats=np.stack([f[1] for f in flights], axis=1) if F else np.zeros((T, 0), np.int64),
+        flight_pickup=np.stack([f[2] for f in flights]) if F else np.zeros((0, P), dtype=bool),
+        capacity=capacity,
+        inflow=inflow,
+        init_free=init_free,
+        init_stranded=init_stranded,
+        awareness=value(b.awareness, "behaviour.awareness", draws),
+        giveup=1.0 / max(tolerance, 1.0),
+        divert_share=value(b.divert_share, "behaviour.divert_share", draws),
+        shelter_seek=value(b.shelter_seek, "behaviour.shelter_seek", draws),
+    )
+
+
+def _lookahead(
+    open_: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    irregular: np.ndarray,
+    is_exit: np.ndarray,
+    serves: np.ndarray,
+    P: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which places are dead ends for a group (all onward roads closed or leading to dead ends).
+
+    Computed once per distinct pattern of open routes (policies change rarely).
+    """
+    T, R, G = open_.shape
+    blocked_ahead = np.zeros((T, R, G), dtype=bool)
+    place_blocked = np.zeros((T, P, G), dtype=bool)
+    roads = ~irregular
+    has_road = np.zeros(P, dtype=bool)
+    has_road[src[roads]] = True
+    cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+    for t in range(T):
+        key = open_[t].tobytes()
+        if key not in cache:
+            pb = np.zeros((P, G), dtype=bool)
+            for _ in range(P + 1):  # least fixed point
+                dead_route = ~open_[t] | pb[dst]  # [R, G]
+                new = np.ones((P, G), dtype=bool)
+                for k in np.flatnonzero(roads):
+                    new[src[k]] &= dead_route[k]
+                new[~has_road] = False
+                new[is_exit] = False
+                if (new == pb).all():
+                    break
+                pb = new
+            for s_ in np.flatnonzero(serves.any(axis=1)):
+                pb[s_] = pb[serves[s_]].all(axis=0)
+            ba = ~open_[t] | pb[dst]
+            cache[key] = (ba, pb)
+        blocked_ahead[t], place_blocked[t] = cache[key]
+    return blocked_ahead, place_blocked

@@ -1,0 +1,291 @@
+"""The compiled daily step of the border ruleset: counts by place, group and days left on a route."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+# State rows written per day: see compile.STATES for names and order.
+PRESENT, STRANDED, IN_TRANSIT, CROSSED, RETURNED, DIVERTED, HARMED, EXITED = range(8)
+
+
+@numba.njit(cache=True)
+def _share(take, counts):  # pragma: no cover - compiled
+    """Split `take` people over `counts` in proportion, largest remainders first (exact)."""
+    n = counts.shape[0]
+    out = np.zeros(n, dtype=np.int64)
+    total = counts.sum()
+    if total <= 0 or take <= 0:
+        return out
+    if take >= total:
+        return counts.copy()
+    rem = np.zeros(n)
+    given = 0
+    for i in range(n):
+        exact = take * counts[i] / total
+        out[i] = int(exact)
+        rem[i] = exact - out[i]
+        given += out[i]
+    order = np.argsort(-rem, kind="mergesort")
+    j = 0
+    while given < take:
+        i = order[j % n]
+        if out[i] < counts[i]:
+            out[i] += 1
+            given += 1
+        j += 1
+    return out
+
+
+@numba.njit(cache=True)
+def _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed):  # pragma: no cover
+    """Put n people on route r today; the route's hazard harms some of them on the way."""
+    h = hazard[t, r]
+    if h > 0.0:
+        hurt = rng.binomial(n, min(h, 1.0))
+        harmed[rharm[r], g] += hurt
+        n -= hurt
+    transit[r, g, rdays[r] - 1] += n
+
+
+@numba.njit(cache=True)
+def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
+    rng,
+    days,
+    move_chance,
+    is_exit,
+    is_irregular_place,
+    serves,
+    out_start,
+    out_order,
+    rfrom,
+    rto,
+    rdays,
+    rirreg,
+    rcross,
+    rharm,
+    open_,
+    blocked_ahead,
+    place_blocked,
+    weight,
+    hazard,
+    quota,
+    fl_route,
+    fl_seats,
+    fl_pickup,
+    capacity,
+    inflow,
+    init_free,
+    init_stranded,
+    awareness,
+    giveup,
+    divert_share,
+    shelter_seek,
+    out,
+    arrivals,
+):
+    """Run `days` daily steps, writing states [day, state, place, group] into `out`."""
+    P, G = init_free.shape
+    R = rfrom.shape[0]
+    D = 1
+    for r in range(R):
+        D = max(D, rdays[r])
+    free = init_free.copy()
+    stranded = init_stranded.copy()
+    transit = np.zeros((R, G, D), dtype=np.int64)
+    crossed = np.zeros((P, G), dtype=np.int64)
+    returned = np.zeros((P, G), dtype=np.int64)
+    diverted = np.zeros((P, G), dtype=np.int64)
+    harmed = np.zeros((P, G), dtype=np.int64)
+    exited = np.zeros((P, G), dtype=np.int64)
+    arrived = 0
+    is_shelter = np.zeros(P, dtype=np.bool_)
+    for s in range(P):
+        for p in range(P):
+            if serves[s, p]:
+                is_shelter[s] = True
+
+    for t in range(days):
+        # 1. People on the road arrive.
+        for r in range(R):
+            q = rto[r]
+            for g in range(G):
+                n = transit[r, g, 0]
+                for k in range(D - 1):
+                    transit[r, g, k] = transit[r, g, k + 1]
+                transit[r, g, D - 1] = 0
+                if n == 0:
+                    continue
+                if is_exit[q]:
+                    exited[q, g] += n
+                else:
+                    free[q, g] += n
+                if rcross[r]:
+                    crossed[q, g] += n
+
+        # 2. New departures from the origins.
+        for p in range(P):
+            for g in range(G):
+                lam = inflow[t, p, g]
+                if lam > 0.0:
+                    n = rng.poisson(lam)
+                    free[p, g] += n
+                    arrived += n
+
+        # 3. The stranded: released, giving up (return or divert), corridors, flights, shelter.
+        for p in range(P):
+            for g in range(G):
+                S = stranded[p, g]
+                if S == 0:
+                    continue
+                if not place_blocked[t, p, g]:
+                    free[p, g] += S
+                    stranded[p, g] = 0
+                    continue
+                k = rng.binomial(S, giveup)
+                if k == 0:
+                    continue
+                stranded[p, g] -= k
+                wsum = 0.0
+                for j in range(out_start[p], out_start[p + 1]):
+                    r = out_order[j]
+                    if rirreg[r] and open_[t, r, g]:
+                        wsum += weight[t, r]
+                div = rng.binomial(k, divert_share) if wsum > 0.0 else 0
+                returned[p, g] += k - div
+                if div > 0:
+                    diverted[p, g] += div
+                    left = div
+                    for j in range(out_start[p], out_start[p + 1]):
+                        r = out_order[j]
+                        if not (rirreg[r] and open_[t, r, g]) or weight[t, r] <= 0.0:
+                            continue
+                        n = rng.binomial(left, min(1.0, weight[t, r] / wsum)) if wsum > 0 else left
+                        wsum -= weight[t, r]
+                        if wsum <= 1e-12:
+                            n = left
+                        left -= n
+                        if n > 0:
+                            _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed)
+
+        for r in range(R):
+            qt = quota[t, r]
+            if qt <= 0:
+                continue
+            p0 = rfrom[r]
+            counts = np.zeros(P * G, dtype=np.int64)
+            for p in range(P):
+                if p == p0 or serves[p, p0]:
+                    for g in range(G):
+                        if not open_[t, r, g]:
+                            counts[p * G + g] = stranded[p, g]
+            take = _share(qt, counts)
+            for i in range(P * G):
+                if take[i] > 0:
+                    p, g = i // G, i % G
+                    stranded[p, g] -= take[i]
+                    _depart(rng, t, r, g, take[i], hazard, rharm, rdays, transit, harmed)
+
+        for f in range(fl_route.shape[0]):
+            seats = fl_seats[t, f]
+            if seats <= 0:
+                continue
+            counts = np.zeros(P * G, dtype=np.int64)
+            for p in range(P):
+                if fl_pickup[f, p]:
+                    for g in range(G):
+                        counts[p * G + g] = stranded[p, g]
+            take = _share(seats, counts)
+            q = rto[fl_route[f]]
+            for i in range(P * G):
+                if take[i] > 0:
+                    p, g = i // G, i % G
+                    stranded[p, g] -= take[i]
+                    exited[q, g] += take[i]
+
+        for s in range(P):
+            if not is_shelter[s]:
+                continue
+            room = capacity[t, s]
+            if room < 0:
+                room = 1 << 62
+            else:
+                for g in range(G):
+                    room -= free[s, g] + stranded[s, g]
+            for p in range(P):
+                if not serves[s, p]:
+                    continue
+                for g in range(G):
+                    if room <= 0:
+                        break
+                    if stranded[p, g] == 0:
+                        continue
+                    n = min(rng.binomial(stranded[p, g], shelter_seek), room)
+                    stranded[p, g] -= n
+                    stranded[s, g] += n
+                    room -= n
+
+        # 4. Free people move: choose a route by weight; a closed route strands them here.
+        for p in range(P):
+            mc = move_chance[p]
+            if is_exit[p] or mc <= 0.0:
+                continue
+            for g in range(G):
+                F = free[p, g]
+                if F == 0:
+                    continue
+                wsum = 0.0
+                for j in range(out_start[p], out_start[p + 1]):
+                    r = out_order[j]
+                    w = weight[t, r]
+                    if blocked_ahead[t, r, g]:
+                        w *= 1.0 - awareness
+                    wsum += w
+                if wsum <= 0.0:
+                    continue
+                m = rng.binomial(F, mc) if mc < 1.0 else F
+                if m == 0:
+                    continue
+                free[p, g] -= m
+                left = m
+                for j in range(out_start[p], out_start[p + 1]):
+                    if left == 0:
+                        break
+                    r = out_order[j]
+                    w = weight[t, r]
+                    if blocked_ahead[t, r, g]:
+                        w *= 1.0 - awareness
+                    if w <= 0.0:
+                        continue
+                    if wsum - w <= 1e-12 * wsum:
+                        n = left
+                    else:
+                        n = rng.binomial(left, min(1.0, w / wsum))
+                    wsum -= w
+                    left -= n
+                    if n == 0:
+                        continue
+                    if not open_[t, r, g]:
+                        stranded[p, g] += n
+                        continue
+                    if rirreg[r] and not is_irregular_place[p]:
+                        diverted[p, g] += n
+                    _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed)
+                free[p, g] += left
+
+        # 5. Record the day.
+        for p in range(P):
+            for g in range(G):
+                out[t, PRESENT, p, g] = free[p, g] + stranded[p, g]
+                out[t, STRANDED, p, g] = stranded[p, g]
+                out[t, IN_TRANSIT, p, g] = 0
+                out[t, CROSSED, p, g] = crossed[p, g]
+                out[t, RETURNED, p, g] = returned[p, g]
+                out[t, DIVERTED, p, g] = diverted[p, g]
+                out[t, HARMED, p, g] = harmed[p, g]
+                out[t, EXITED, p, g] = exited[p, g]
+        for r in range(R):
+            for g in range(G):
+                for k in range(D):
+                    out[t, IN_TRANSIT, rto[r], g] += transit[r, g, k]
+        arrivals[t] = arrived

@@ -1,0 +1,428 @@
+"""Pydantic models of the scenario file: places, routes, groups, inflows, policies, behaviour."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+PlaceKind = Literal[
+    "origin", "city", "border_post", "between_posts", "shelter", "irregular_crossing", "exit"
+]
+PLACE_KINDS: tuple[str, ...] = PlaceKind.__args__  # type: ignore[attr-defined]
+RouteKind = Literal["road", "irregular", "flight"]
+ROUTE_KINDS: tuple[str, ...] = RouteKind.__args__  # type: ignore[attr-defined]
+Distribution = Literal["uniform", "triangular", "lognormal"]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are refused, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(Strict):
+    """An uncertain number: a best value, a range and a distribution, with its source."""
+
+    value: float = Field(ge=0, description="best estimate, used when nothing is sampled")
+    low: float | None = Field(default=None, ge=0)
+    high: float | None = Field(default=None, ge=0)
+    dist: Distribution = "triangular"
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        low = self.value if self.low is None else self.low
+        high = self.value if self.high is None else self.high
+        if not low <= self.value <= high:
+            raise ValueError(
+                f"expected low <= value <= high, got low={low}, value={self.value}, high={high}"
+            )
+        if self.dist == "lognormal" and low <= 0 < high - low:
+            raise ValueError(f"a lognormal range needs low > 0, got low={low}")
+        return self
+
+    @property
+    def lo(self) -> float:
+        """Lower end of the range (the value itself when the number is certain)."""
+        return self.value if self.low is None else self.low
+
+    @property
+    def hi(self) -> float:
+        """Upper end of the range (the value itself when the number is certain)."""
+        return self.value if self.high is None else self.high
+
+    @property
+    def uncertain(self) -> bool:
+        """True when the range has any width to sample from."""
+        return self.hi > self.lo
+
+
+def _coerce_range(v: object) -> object:
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number or a range, got {v!r}")
+    if isinstance(v, int | float):
+        return {"value": v}
+    return v
+
+
+class Num(Range):
+    """A Range that also accepts a plain non-negative number in the file."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, v: object) -> object:
+        return _coerce_range(v)
+
+
+class Prob(Num):
+    """A Range restricted to probabilities in [0, 1]."""
+
+    @model_validator(mode="after")
+    def _unit(self) -> Prob:
+        if self.hi > 1:
+            raise ValueError(f"expected a probability between 0 and 1, got up to {self.hi}")
+        return self
+
+
+class Place(Strict):
+    """A node: where people are, wait, cross or leave the corridor."""
+
+    id: Ident
+    name: str
+    kind: PlaceKind
+    country: Country
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    capacity: int | None = Field(default=None, ge=0)
+    serves: list[Ident] = Field(
+        default_factory=list,
+        description="for shelters: the places whose stranded people this shelter takes in",
+    )
+    attributes: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="extra columns kept from imported files"
+    )
+    source: str = ""
+
+
+class Route(Strict):
+    """A directed edge in the direction of travel (two_way adds the reverse edge)."""
+
+    id: Ident
+    from_: Ident = Field(alias="from")
+    to: Ident
+    km: float = Field(gt=0)
+    kind: RouteKind = "road"
+    access: Literal["everyone", "documented"] = "everyone"
+    hazard: Prob = Field(default_factory=lambda: Prob(value=0.0))
+    two_way: bool = False
+    attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    source: str = ""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Group(Strict):
+    """A class of people who behave alike: nationality x documentation status."""
+
+    id: Ident
+    nationality: Country
+    documented: bool
+    label: str = ""
+
+
+class Population(Strict):
+    """People already at a place on the start date."""
+
+    place: Ident
+    group: Ident
+    people: int = Field(ge=0)
+    stranded: bool = False
+    source: str = ""
+
+
+class Inflow(Strict):
+    """Daily arrivals at an origin place for one group (Poisson around the rate)."""
+
+    origin: Ident
+    group: Ident
+    per_day: Num
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class Shock(Strict):
+    """A dated event that multiplies every inflow (an election, an expulsion threat)."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    multiplier: Num
+    source: str = ""
+
+
+class Season(Strict):
+    """Monthly multipliers of the inflows (1 to 12; missing months are 1)."""
+
+    months: dict[int, Num] = Field(default_factory=dict)
+    source: str = ""
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, v: dict[int, Num]) -> dict[int, Num]:
+        bad = sorted(m for m in v if not 1 <= m <= 12)
+        if bad:
+            raise ValueError(f"expected months 1..12, got {bad}")
+        return v
+
+
+class _Dated(Strict):
+    start: dt.date
+    end: dt.date | None = None
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> _Dated:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Close(_Dated):
+    """Close routes to undocumented people or to everyone."""
+
+    type: Literal["close"]
+    routes: list[Ident] = Field(min_length=1)
+    to: Literal["undocumented", "all"] = "undocumented"
+
+
+class Reopen(_Dated):
+    """Reopen routes: ends every closure of them from its start date."""
+
+    type: Literal["reopen"]
+    routes: list[Ident] = Field(min_length=1)
+
+
+class Militarize(_Dated):
+    """Troops near places: irregular routes nearby become more hazardous and deterred."""
+
+    type: Literal["militarize"]
+    near: list[Ident] = Field(min_length=1)
+    radius_km: float = Field(default=30.0, gt=0)
+    hazard_multiplier: Num = Field(default_factory=lambda: Num(value=1.0))
+    deterrence: Prob = Field(
+        default_factory=lambda: Prob(value=0.0),
+        description="share by which the choice weight of nearby irregular routes falls",
+    )
+
+
+class Corridor(_Dated):
+    """A humanitarian corridor: a daily quota of stranded people let through a closed route."""
+
+    type: Literal["corridor"]
+    route: Ident
+    daily_quota: Num
+
+
+class ReturnFlights(_Dated):
+    """Return flights: seats per week along a flight route, filled from stranded people."""
+
+    type: Literal["return_flights"]
+    route: Ident
+    seats_per_week: Num
+    pickup: list[Ident] = Field(
+        default_factory=list, description="places whose stranded people board (default: all)"
+    )
+
+
+class ShelterCapacity(_Dated):
+    """Set a shelter's capacity from a date (more shelter places, or fewer)."""
+
+    type: Literal["shelter_capacity"]
+    place: Ident
+    capacity: Num
+
+
+Policy = Annotated[
+    Close | Reopen | Militarize | Corridor | ReturnFlights | ShelterCapacity,
+    Field(discriminator="type"),
+]
+POLICY_TYPES = ("close", "reopen", "militarize", "corridor", "return_flights", "shelter_capacity")
+
+
+def _default_move() -> dict[str, Prob]:
+    return {
+        "origin": Prob(value=1.0),
+        "city": Prob(value=0.3),
+        "border_post": Prob(value=0.9),
+        "between_posts": Prob(value=0.9),
+        "shelter": Prob(value=0.3),
+        "irregular_crossing": Prob(value=1.0),
+        "exit": Prob(value=0.0),
+    }
+
+
+def _default_weights() -> dict[str, Num]:
+    return {"road": Num(value=1.0), "irregular": Num(value=0.05), "flight": Num(value=0.0)}
+
+
+class Behaviour(Strict):
+    """How people move, choose routes, wait and give up."""
+
+    move_chance: dict[PlaceKind, Prob] = Field(default_factory=_default_move)
+    route_weight: dict[RouteKind, Num] = Field(default_factory=_default_weights)
+    speed_km_per_day: dict[RouteKind, Num] = Field(
+        default_factory=lambda: {
+            "road": Num(value=500.0),
+            "irregular": Num(value=25.0),
+            "flight": Num(value=5000.0),
+        }
+    )
+    awareness: Prob = Field(
+        default_factory=lambda: Prob(value=0.5),
+        description="share of route choice that avoids a route known to lead to a closure",
+    )
+    tolerance_days: Num = Field(
+        default_factory=lambda: Num(value=10.0),
+        description="mean days stranded people wait before they give up",
+    )
+    divert_share: Prob = Field(
+        default_factory=lambda: Prob(value=0.3),
+        description="share of those who give up who divert to an irregular route (else return)",
+    )
+    shelter_seek: Prob = Field(
+        default_factory=lambda: Prob(value=0.2),
+        description="daily chance that a stranded person moves to a shelter with room",
+    )
+
+    @field_validator("tolerance_days")
+    @classmethod
+    def _positive(cls, v: Num) -> Num:
+        if v.lo < 1:
+            raise ValueError(f"expected at least 1 day, got {v.lo}")
+        return v
+
+
+class Scenario(Strict):
+    """A whole scenario: the network, the people, the policies and the behaviour."""
+
+    schema_version: Literal[1]
+    name: str
+    description: str = ""
+    start: dt.date
+    days: int = Field(gt=0, le=3650, description="horizon in days")
+    places: list[Place] = Field(min_length=1)
+    routes: list[Route] = Field(default_factory=list)
+    groups: list[Group] = Field(min_length=1)
+    population: list[Population] = Field(default_factory=list)
+    inflows: list[Inflow] = Field(default_factory=list)
+    season: Season = Field(default_factory=Season)
+    shocks: list[Shock] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    sources: dict[str, str] = Field(default_factory=dict, description="key -> citation")
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        problems = list(_reference_problems(self))
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def place_index(self) -> dict[str, int]:
+        """Map place id -> position."""
+        return {p.id: i for i, p in enumerate(self.places)}
+
+    def group_index(self) -> dict[str, int]:
+        """Map group id -> position."""
+        return {g.id: i for i, g in enumerate(self.groups)}
+
+    def date_of(self, day: int) -> dt.date:
+        """The calendar date of a simulation day (day 0 is the start date)."""
+        return self.start + dt.timedelta(days=day)
+
+    def day_of(self, date: dt.date) -> int:
+        """The simulation day of a calendar date."""
+        return (date - self.start).days
+
+
+def _dupes(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+
+
+def _reference_problems(s: Scenario) -> list[str]:
+    """Every dangling or duplicated id, as 'path: message' strings."""
+    out: list[str] = []
+    places = {p.id for p in s.places}
+    groups = {g.id for g in s.groups}
+    routes = {r.id for r in s.routes}
+    for what, ids in (
+        ("places", [p.id for p in s.places]),
+        ("routes", [r.id for r in s.routes]),
+        ("groups", [g.id for g in s.groups]),
+    ):
+        for d in _dupes(ids):
+            out.append(f"{what}: id {d!r} is used twice, expected unique ids")
+
+    def need(path: str, value: str, known: set[str], what: str) -> None:
+        if value not in known:
+            choices = ", ".join(sorted(known)) or "none defined"
+            out.append(f"{path}: unknown {what} {value!r}, expected one of: {choices}")
+
+    kinds = {p.id: p.kind for p in s.places}
+    for i, p in enumerate(s.places):
+        for j, q in enumerate(p.serves):
+            need(f"places[{i}].serves[{j}]", q, places, "place")
+        if p.serves and p.kind != "shelter":
+            out.append(f"places[{i}].serves: only shelters serve places, got kind {p.kind!r}")
+    for i, r in enumerate(s.routes):
+        need(f"routes[{i}].from", r.from_, places, "place")
+        need(f"routes[{i}].to", r.to, places, "place")
+        if r.from_ == r.to:
+            out.append(f"routes[{i}]: route {r.id!r} goes from {r.from_!r} to itself")
+        if kinds.get(r.from_) == "exit":
+            out.append(f"routes[{i}].from: exit {r.from_!r} is a sink, no route may leave it")
+    for i, pop in enumerate(s.population):
+        need(f"population[{i}].place", pop.place, places, "place")
+        need(f"population[{i}].group", pop.group, groups, "group")
+        if kinds.get(pop.place) == "exit":
+            out.append(f"population[{i}].place: nobody can start at exit {pop.place!r}")
+    for i, f in enumerate(s.inflows):
+        need(f"inflows[{i}].origin", f.origin, places, "place")
+        need(f"inflows[{i}].group", f.group, groups, "group")
+        if f.start and f.end and f.end < f.start:
+            out.append(f"inflows[{i}].end: {f.end} is before start {f.start}")
+    for i, sh in enumerate(s.shocks):
+        if sh.end < sh.start:
+            out.append(f"shocks[{i}].end: {sh.end} is before start {sh.start}")
+    for i, pol in enumerate(s.policies):
+        base = f"policies[{i}]"
+        if isinstance(pol, Close | Reopen):
+            for j, r in enumerate(pol.routes):
+                need(f"{base}.routes[{j}]", r, routes, "route")
+        elif isinstance(pol, Militarize):
+            for j, q in enumerate(pol.near):
+                need(f"{base}.near[{j}]", q, places, "place")
+        elif isinstance(pol, Corridor):
+            need(f"{base}.route", pol.route, routes, "route")
+        elif isinstance(pol, ReturnFlights):
+            need(f"{base}.route", pol.route, routes, "route")
+            for j, q in enumerate(pol.pickup):
+                need(f"{base}.pickup[{j}]", q, places, "place")
+        elif isinstance(pol, ShelterCapacity):
+            need(f"{base}.place", pol.place, places, "place")
+            if kinds.get(pol.place, "shelter") != "shelter":
+                out.append(f"{base}.place: {pol.place!r} is a {kinds[pol.place]}, not a shelter")
+    return out

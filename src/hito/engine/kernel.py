@@ -1,4 +1,4 @@
-"""The compiled daily step of the border ruleset: counts by place, group and days left on a route."""
+"""The compiled daily step of the border ruleset: counts by place, group and days on a route."""
 
 from __future__ import annotations
 

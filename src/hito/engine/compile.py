@@ -190,19 +190,20 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
                             mask &= dates < np.datetime64(ro.start)
                     (closed_all if pol.to == "all" else closed_undoc)[mask, k] = True
         elif isinstance(pol, Militarize):
-            near = [(s.places[pidx[q]].lat, s.places[pidx[q]].lon) for q in pol.near]
+            near = [(s.places[pidx[n]].lat, s.places[pidx[n]].lon) for n in pol.near]
             mult = value(pol.hazard_multiplier, f"policies[{i}].hazard_multiplier", draws)
             deter = value(pol.deterrence, f"policies[{i}].deterrence", draws)
-            for k in np.flatnonzero(irregular):
+            for kk in np.flatnonzero(irregular):
+                k = int(kk)
                 ends = [s.places[src[k]], s.places[dst[k]]]
                 if any(_km((e.lat, e.lon), c) <= pol.radius_km for e in ends for c in near):
                     hazard[active, k] = np.minimum(1.0, hazard[active, k] * mult)
                     weight[active, k] *= 1.0 - deter
         elif isinstance(pol, Corridor):
-            q = round(value(pol.daily_quota, f"policies[{i}].daily_quota", draws))
+            daily = round(value(pol.daily_quota, f"policies[{i}].daily_quota", draws))
             for k in edges_of_route[pol.route]:
                 if not route_ids[k].endswith("~back"):
-                    quota[active, k] += q
+                    quota[active, k] += daily
         elif isinstance(pol, ReturnFlights):
             seats = round(value(pol.seats_per_week, f"policies[{i}].seats_per_week", draws))
             day0 = s.day_of(pol.start)

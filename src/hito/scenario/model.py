@@ -261,7 +261,7 @@ Policy = Annotated[
 POLICY_TYPES = ("close", "reopen", "militarize", "corridor", "return_flights", "shelter_capacity")
 
 
-def _default_move() -> dict[str, Prob]:
+def _default_move() -> dict[PlaceKind, Prob]:
     return {
         "origin": Prob(value=1.0),
         "city": Prob(value=0.3),
@@ -273,8 +273,12 @@ def _default_move() -> dict[str, Prob]:
     }
 
 
-def _default_weights() -> dict[str, Num]:
+def _default_weights() -> dict[RouteKind, Num]:
     return {"road": Num(value=1.0), "irregular": Num(value=0.05), "flight": Num(value=0.0)}
+
+
+def _default_speeds() -> dict[RouteKind, Num]:
+    return {"road": Num(value=500.0), "irregular": Num(value=25.0), "flight": Num(value=5000.0)}
 
 
 class Behaviour(Strict):
@@ -282,13 +286,7 @@ class Behaviour(Strict):
 
     move_chance: dict[PlaceKind, Prob] = Field(default_factory=_default_move)
     route_weight: dict[RouteKind, Num] = Field(default_factory=_default_weights)
-    speed_km_per_day: dict[RouteKind, Num] = Field(
-        default_factory=lambda: {
-            "road": Num(value=500.0),
-            "irregular": Num(value=25.0),
-            "flight": Num(value=5000.0),
-        }
-    )
+    speed_km_per_day: dict[RouteKind, Num] = Field(default_factory=_default_speeds)
     awareness: Prob = Field(
         default_factory=lambda: Prob(value=0.5),
         description="share of route choice that avoids a route known to lead to a closure",
@@ -410,8 +408,8 @@ def _reference_problems(s: Scenario) -> list[str]:
     for i, pol in enumerate(s.policies):
         base = f"policies[{i}]"
         if isinstance(pol, Close | Reopen):
-            for j, r in enumerate(pol.routes):
-                need(f"{base}.routes[{j}]", r, routes, "route")
+            for j, rid in enumerate(pol.routes):
+                need(f"{base}.routes[{j}]", rid, routes, "route")
         elif isinstance(pol, Militarize):
             for j, q in enumerate(pol.near):
                 need(f"{base}.near[{j}]", q, places, "place")

@@ -1,0 +1,37 @@
+"""The `hito` command: forecasts, scenarios and the tools around them."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from hito.cli import run as run_cmd
+from hito.errors import HitoError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    help="hito: forecasts of stranded people at land borders, plans and coordination.",
+)
+app.command("run")(run_cmd.run)
+app.command("scenarios")(run_cmd.scenarios)
+app.command("validate")(run_cmd.validate)
+app.command("schema")(run_cmd.schema)
+
+
+def main() -> None:
+    """Entry point: domain errors become one line per problem and exit code 2, no traceback."""
+    try:
+        app()
+    except HitoError as exc:
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        for line in exc.problems:
+            err.print(f"error: {line}", markup=False)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

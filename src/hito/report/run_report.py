@@ -1,0 +1,104 @@
+"""The self-contained HTML report of a forecast run: fan charts and the scenario's assumptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, select_autoescape
+from plotly.offline import get_plotlyjs
+
+from hito.engine.compile import Compiled
+from hito.engine.outputs import fan
+from hito.engine.run import RunResult
+from hito.scenario.model import Scenario
+from hito.scenario.uncertain import ranges
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("hito.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
+
+
+def plotly_js() -> str:
+    """The plotly.js bundle shipped with the plotly package (no network)."""
+    return get_plotlyjs()
+
+
+def fan_chart(dates: Sequence[dt.date], q: np.ndarray, title: str, capacity: Any = None) -> str:
+    """A P10-P50-P90 fan chart as an HTML fragment (expects plotly.js already on the page)."""
+    x = [d.isoformat() for d in dates]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=q[2], line={"width": 0}, name="P90", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=q[0],
+            fill="tonexty",
+            fillcolor="rgba(200,80,40,0.25)",
+            line={"width": 0},
+            name="P10–P90",
+        )
+    )
+    fig.add_trace(go.Scatter(x=x, y=q[1], line={"color": "rgb(160,50,20)"}, name="P50"))
+    if capacity is not None:
+        fig.add_trace(go.Scatter(x=x, y=capacity, line={"dash": "dot"}, name="capacity"))
+    fig.update_layout(
+        title=title,
+        height=320,
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        yaxis_title="people",
+        template="simple_white",
+    )
+    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def render(s: Scenario, c: Compiled, results: Sequence[RunResult], summary: dict[str, Any]) -> str:
+    """The whole report page as one HTML string with every script inline."""
+    q = fan(results, "stranded")  # [3, day, place]
+    dates = [c.date(d) for d in range(c.days)]
+    charts = [fan_chart(dates, _total(results), "All sites: stranded")]
+    sites = []
+    for i, place in enumerate(s.places):
+        if q[2, :, i].max() <= 0:
+            continue
+        cap = c.capacity[:, i] if c.capacity[:, i].max() >= 0 else None
+        charts.append(fan_chart(dates, q[:, :, i], f"{place.name}: stranded", cap))
+        sites.append(place)
+    return (
+        _env()
+        .get_template("run_report.html.j2")
+        .render(
+            scenario=s,
+            summary=summary,
+            charts=charts,
+            sites=sites,
+            ranges=ranges(s),
+            plotly_js=plotly_js(),
+            describe=describe_policy,
+            generated=dt.date.today().isoformat(),
+        )
+    )
+
+
+def describe_policy(p: Any) -> str:
+    """The policy's own settings in one line (ranges shown by their best value)."""
+    parts = []
+    for key, val in p.model_dump(exclude={"type", "start", "end", "source"}, by_alias=True).items():
+        if isinstance(val, dict) and "value" in val:
+            val = val["value"]
+        parts.append(f"{key}: {val}")
+    return "; ".join(parts)
+
+
+def _total(results: Sequence[RunResult]) -> np.ndarray:
+    """Quantiles of the corridor-wide stranded total (quantile of sums, not sum of quantiles)."""
+    tot = np.stack([r.state("stranded").sum(axis=(1, 2)) for r in results]).astype(float)
+    return np.quantile(tot, [0.1, 0.5, 0.9], axis=0)

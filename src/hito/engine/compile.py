@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -78,6 +78,29 @@ class Compiled:
     def date(self, day: int) -> dt.date:
         """Calendar date of a simulation day."""
         return self.start + dt.timedelta(days=day)
+
+    def copy(self) -> Compiled:
+        """A copy whose arrays can be changed (closed-loop plans change future days)."""
+        arrays = {
+            f.name: getattr(self, f.name).copy()
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+        return replace(self, **arrays)
+
+    def refresh_lookahead(self, from_day: int = 0) -> None:
+        """Recompute dead ends after `open_` was changed from `from_day` on (in place)."""
+        ba, pb = _lookahead(
+            self.open_[from_day:],
+            self.route_from,
+            self.route_to,
+            self.route_irregular,
+            self.is_exit,
+            self.serves,
+            len(self.place_ids),
+        )
+        self.blocked_ahead[from_day:] = ba
+        self.place_blocked[from_day:] = pb
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -51,7 +51,8 @@ def _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed):  # pragma: 
 @numba.njit(cache=True)
 def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     rng,
-    days,
+    t0,
+    t1,
     move_chance,
     is_exit,
     is_irregular_place,
@@ -75,8 +76,15 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     fl_pickup,
     capacity,
     inflow,
-    init_free,
-    init_stranded,
+    free,
+    stranded,
+    transit,
+    crossed,
+    returned,
+    diverted,
+    harmed,
+    exited,
+    arrived_total,
     awareness,
     giveup,
     divert_share,
@@ -84,28 +92,21 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     out,
     arrivals,
 ):
-    """Run `days` daily steps, writing states [day, state, place, group] into `out`."""
-    P, G = init_free.shape
+    """Run days t0..t1-1 on the state arrays (changed in place), writing each day into `out`.
+
+    `out` is [day, state, place, group]; `arrivals[day]` gets the cumulative new arrivals.
+    """
+    P, G = free.shape
     R = rfrom.shape[0]
-    D = 1
-    for r in range(R):
-        D = max(D, rdays[r])
-    free = init_free.copy()
-    stranded = init_stranded.copy()
-    transit = np.zeros((R, G, D), dtype=np.int64)
-    crossed = np.zeros((P, G), dtype=np.int64)
-    returned = np.zeros((P, G), dtype=np.int64)
-    diverted = np.zeros((P, G), dtype=np.int64)
-    harmed = np.zeros((P, G), dtype=np.int64)
-    exited = np.zeros((P, G), dtype=np.int64)
-    arrived = 0
+    D = transit.shape[2]
+    arrived = arrived_total[0]
     is_shelter = np.zeros(P, dtype=np.bool_)
     for s in range(P):
         for p in range(P):
             if serves[s, p]:
                 is_shelter[s] = True
 
-    for t in range(days):
+    for t in range(t0, t1):
         # 1. People on the road arrive.
         for r in range(R):
             q = rto[r]
@@ -289,3 +290,4 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                 for k in range(D):
                     out[t, IN_TRANSIT, rto[r], g] += transit[r, g, k]
         arrivals[t] = arrived
+    arrived_total[0] = arrived

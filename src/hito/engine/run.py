@@ -38,52 +38,96 @@ def _out_routes(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
     return start, order
 
 
+class Simulation:
+    """A run that can be advanced day by day, so plans can change its future inputs.
+
+    The compiled arrays for days not yet simulated may be changed between steps (closed-loop
+    plans do that on their own copy, see `Compiled.copy`); days already run stay as they were.
+    """
+
+    def __init__(self, c: Compiled, seed: int | np.random.SeedSequence):
+        self.compiled = c
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        P, G = len(c.place_ids), len(c.group_ids)
+        self.day = 0
+        self.out = np.zeros((c.days, len(STATES), P, G), dtype=np.int64)
+        self.arrivals = np.zeros(c.days, dtype=np.int64)
+        self._start, self._order = _out_routes(c)
+        self.free = c.init_free.copy()
+        self.stranded = c.init_stranded.copy()
+        self.transit = np.zeros((len(c.route_ids), G, c.max_route_days), dtype=np.int64)
+        self.cumulative = np.zeros((5, P, G), dtype=np.int64)  # crossed .. exited
+        self._arrived = np.zeros(1, dtype=np.int64)
+        self._irregular_place = c.place_kind == PLACE_KINDS.index("irregular_crossing")
+
+    def step_to(self, day: int) -> None:
+        """Simulate every day up to (not including) `day`."""
+        day = min(day, self.compiled.days)
+        if day <= self.day:
+            return
+        c = self.compiled
+        crossed, returned, diverted, harmed, exited = self.cumulative
+        simulate_kernel(
+            self.rng,
+            self.day,
+            day,
+            c.move_chance,
+            c.is_exit,
+            self._irregular_place,
+            c.serves,
+            self._start,
+            self._order,
+            c.route_from,
+            c.route_to,
+            c.route_days,
+            c.route_irregular,
+            c.route_crosses,
+            c.route_harm_place,
+            c.open_,
+            c.blocked_ahead,
+            c.place_blocked,
+            c.weight,
+            c.hazard,
+            c.quota,
+            c.flight_route,
+            c.flight_seats,
+            c.flight_pickup,
+            c.capacity,
+            c.inflow,
+            self.free,
+            self.stranded,
+            self.transit,
+            crossed,
+            returned,
+            diverted,
+            harmed,
+            exited,
+            self._arrived,
+            c.awareness,
+            c.giveup,
+            c.divert_share,
+            c.shelter_seek,
+            self.out,
+            self.arrivals,
+        )
+        self.day = day
+
+    def result(self) -> RunResult:
+        """The run's outputs so far (all days once it has been stepped to the end)."""
+        c = self.compiled
+        initial = int(c.init_free.sum() + c.init_stranded.sum())
+        seed = self.seed if isinstance(self.seed, int) else int(self.seed.generate_state(1)[0])
+        return RunResult(
+            seed=seed,
+            states=self.out[: self.day],
+            arrivals=self.arrivals[: self.day],
+            initial=initial,
+        )
+
+
 def simulate(c: Compiled, seed: int | np.random.SeedSequence) -> RunResult:
-    """Run the border ruleset once with its own seeded generator."""
-    rng = np.random.default_rng(seed)
-    P, G = len(c.place_ids), len(c.group_ids)
-    out = np.zeros((c.days, len(STATES), P, G), dtype=np.int64)
-    arrivals = np.zeros(c.days, dtype=np.int64)
-    start, order = _out_routes(c)
-    simulate_kernel(
-        rng,
-        c.days,
-        c.move_chance,
-        c.is_exit,
-        c.place_kind == PLACE_KINDS.index("irregular_crossing"),
-        c.serves,
-        start,
-        order,
-        c.route_from,
-        c.route_to,
-        c.route_days,
-        c.route_irregular,
-        c.route_crosses,
-        c.route_harm_place,
-        c.open_,
-        c.blocked_ahead,
-        c.place_blocked,
-        c.weight,
-        c.hazard,
-        c.quota,
-        c.flight_route,
-        c.flight_seats,
-        c.flight_pickup,
-        c.capacity,
-        c.inflow,
-        c.init_free,
-        c.init_stranded,
-        c.awareness,
-        c.giveup,
-        c.divert_share,
-        c.shelter_seek,
-        out,
-        arrivals,
-    )
-    initial = int(c.init_free.sum() + c.init_stranded.sum())
-    return RunResult(
-        seed=int(seed) if isinstance(seed, int) else 0,
-        states=out,
-        arrivals=arrivals,
-        initial=initial,
-    )
+    """Run the border ruleset once, start to end, with its own seeded generator."""
+    sim = Simulation(c, seed)
+    sim.step_to(c.days)
+    return sim.result()

@@ -1,0 +1,1 @@
+"""A Flee-compatible ruleset: run Flee's validation cases on hito's engine."""

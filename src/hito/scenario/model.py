@@ -13,6 +13,8 @@ from pydantic import (
     model_validator,
 )
 
+from hito.scenario.flee_section import FleeSection
+
 SCHEMA_VERSION = 1
 
 PlaceKind = Literal[
@@ -330,6 +332,7 @@ class Scenario(Strict):
     policies: list[Policy] = Field(default_factory=list)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     sources: dict[str, str] = Field(default_factory=dict, description="key -> citation")
+    flee: FleeSection | None = Field(default=None, description="data of an imported Flee case")
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

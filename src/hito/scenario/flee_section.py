@@ -1,0 +1,149 @@
+"""The Flee part of a scenario: settings, conflicts, closures, UNHCR series of a Flee case.
+
+Key names follow Flee's own files (``simsetting.yml``, ``closures.csv``, ``conflicts.csv``,
+``data_layout.csv``, ``registration_corrections.csv``) so that a case can be written
+back unchanged; defaults are Flee 3.1's (``flee/SimulationSettings.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SQRT_TEN = 3.16227766017
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FleeMoveRules(_Strict):
+    """``move_rules`` of ``simsetting.yml`` (Flee 3.1 defaults)."""
+
+    max_move_speed: float = 360.0
+    max_walk_speed: float = 35.0
+    max_crossing_speed: float = 20.0
+    foreign_weight: float = 1.0
+    camp_weight: float = 1.0
+    conflict_weight: float = 1.0 / SQRT_TEN
+    conflict_movechance: float = Field(default=1.0, ge=0, le=1)
+    camp_movechance: float = Field(default=0.001, ge=0, le=1)
+    idpcamp_movechance: float = Field(default=0.1, ge=0, le=1)
+    default_movechance: float = Field(default=0.3, ge=0, le=1)
+    awareness_level: int = Field(default=1, ge=0, le=3)
+    capacity_buffer: float = Field(default=0.9, ge=0, lt=1)
+    capacity_scaling: float = Field(
+        default=1.0, gt=0, description="camp capacity multiplier (not read by Flee 3.1)"
+    )
+    avoid_short_stints: bool = False
+    start_on_foot: bool = False
+    softening: float = Field(default=10.0, ge=0)
+    weight_softening: float = Field(default=0.0, ge=0)
+    weight_power: float = 1.0
+    distance_power: float = 1.0
+    movechance_pop_base: float = Field(default=10000.0, gt=0)
+    movechance_pop_scale_factor: float = 0.0
+    other: dict[str, Any] = Field(default_factory=dict, description="keys hito does not use")
+
+
+class FleeSpawnRules(_Strict):
+    """``spawn_rules`` of ``simsetting.yml`` (Flee 3.1 defaults)."""
+
+    take_from_population: bool = False
+    insert_day0: bool = True
+    conflict_zone_spawning_only: bool = True
+    conflict_spawn_decay: list[float] | None = None
+    conflict_spawn_decay_interval: int = Field(default=30, gt=0)
+    sum_from_camps: bool = Field(
+        default=False, description="spawn from the sum of camp series (not read by Flee 3.1)"
+    )
+    empty_camps_on_day0: bool = False
+    other: dict[str, Any] = Field(default_factory=dict)
+
+
+class FleeSettings(_Strict):
+    """The whole ``simsetting.yml``."""
+
+    log_levels: dict[str, int] = Field(default_factory=dict)
+    spawn_rules: FleeSpawnRules = Field(default_factory=FleeSpawnRules)
+    move_rules: FleeMoveRules = Field(default_factory=FleeMoveRules)
+    hasten: int = Field(default=1, ge=1, description="optimisations.hasten: population divisor")
+    other: dict[str, Any] = Field(default_factory=dict)
+
+
+ClosureType = Literal[
+    "country", "location", "link", "camp", "idpcamp", "remove_forced_redirection"
+]
+
+
+class FleeClosure(_Strict):
+    """One row of ``closures.csv``: names are Flee names (countries or locations)."""
+
+    closure_type: ClosureType
+    name1: str
+    name2: str = ""
+    start: int
+    end: int
+
+
+class FleeSeries(_Strict):
+    """One UNHCR CSV of ``source_data``: dated counts, with its header line if it had one."""
+
+    header: str | None = None
+    points: list[tuple[dt.date, float]]
+
+
+class FleeLayoutRow(_Strict):
+    """One row of ``data_layout.csv``: a camp (or ``total``) and its CSV files."""
+
+    name: str
+    files: list[str] = Field(min_length=1)
+
+
+class FleeCorrection(_Strict):
+    """One row of ``registration_corrections.csv``."""
+
+    name: str
+    date: dt.date
+    note: str = ""
+
+
+class FleePeriod(_Strict):
+    """A ``StartDate``/``Length`` period file."""
+
+    start: dt.date
+    length: int = Field(gt=0)
+
+
+class FleeSection(_Strict):
+    """Everything of a Flee case that hito's scenario has no field for."""
+
+    settings: FleeSettings = Field(default_factory=FleeSettings)
+    period_files: list[Literal["sim_period.csv", "conflict_period.csv"]] = Field(
+        default_factory=lambda: ["sim_period.csv"]
+    )
+    conflict_period: FleePeriod | None = Field(
+        default=None, description="only when conflict_period.csv differs from the sim period"
+    )
+    conflict_days: int = Field(default=0, ge=0, description="rows of conflicts.csv")
+    conflicts: dict[str, list[tuple[int, float]]] = Field(
+        default_factory=dict,
+        description="location name -> [day, intensity] at each change (first at day 0)",
+    )
+    closures: list[FleeClosure] = Field(default_factory=list)
+    layout: list[FleeLayoutRow] = Field(default_factory=list)
+    series: dict[str, FleeSeries] = Field(default_factory=dict, description="file -> counts")
+    corrections: list[FleeCorrection] = Field(default_factory=list)
+
+    def conflict_matrix(self, names: list[str]) -> list[list[float]]:
+        """Daily intensities, one row per day, one column per name (0 where not listed)."""
+        rows = [[0.0] * len(names) for _ in range(self.conflict_days)]
+        for j, name in enumerate(names):
+            changes = self.conflicts.get(name, [])
+            for k, (day, value) in enumerate(changes):
+                stop = changes[k + 1][0] if k + 1 < len(changes) else self.conflict_days
+                for t in range(day, min(stop, self.conflict_days)):
+                    rows[t][j] = value
+        return rows

@@ -133,41 +133,12 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                     free[p, g] += n
                     arrived += n
 
-        # 3. The stranded: released, giving up (return or divert), corridors, flights, shelter.
+        # 3. The stranded: released, let through a corridor, flown home, giving up, sheltered.
         for p in range(P):
             for g in range(G):
-                S = stranded[p, g]
-                if S == 0:
-                    continue
-                if not place_blocked[t, p, g]:
-                    free[p, g] += S
+                if stranded[p, g] > 0 and not place_blocked[t, p, g]:
+                    free[p, g] += stranded[p, g]
                     stranded[p, g] = 0
-                    continue
-                k = rng.binomial(S, giveup)
-                if k == 0:
-                    continue
-                stranded[p, g] -= k
-                wsum = 0.0
-                for j in range(out_start[p], out_start[p + 1]):
-                    r = out_order[j]
-                    if rirreg[r] and open_[t, r, g]:
-                        wsum += weight[t, r]
-                div = rng.binomial(k, divert_share) if wsum > 0.0 else 0
-                returned[p, g] += k - div
-                if div > 0:
-                    diverted[p, g] += div
-                    left = div
-                    for j in range(out_start[p], out_start[p + 1]):
-                        r = out_order[j]
-                        if not (rirreg[r] and open_[t, r, g]) or weight[t, r] <= 0.0:
-                            continue
-                        n = rng.binomial(left, min(1.0, weight[t, r] / wsum)) if wsum > 0 else left
-                        wsum -= weight[t, r]
-                        if wsum <= 1e-12:
-                            n = left
-                        left -= n
-                        if n > 0:
-                            _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed)
 
         for r in range(R):
             qt = quota[t, r]
@@ -203,6 +174,37 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                     p, g = i // G, i % G
                     stranded[p, g] -= take[i]
                     exited[q, g] += take[i]
+
+        for p in range(P):
+            for g in range(G):
+                S = stranded[p, g]
+                if S == 0:
+                    continue
+                k = rng.binomial(S, giveup)
+                if k == 0:
+                    continue
+                stranded[p, g] -= k
+                wsum = 0.0
+                for j in range(out_start[p], out_start[p + 1]):
+                    r = out_order[j]
+                    if rirreg[r] and open_[t, r, g]:
+                        wsum += weight[t, r]
+                div = rng.binomial(k, divert_share) if wsum > 0.0 else 0
+                returned[p, g] += k - div
+                if div > 0:
+                    diverted[p, g] += div
+                    left = div
+                    for j in range(out_start[p], out_start[p + 1]):
+                        r = out_order[j]
+                        if not (rirreg[r] and open_[t, r, g]) or weight[t, r] <= 0.0:
+                            continue
+                        n = rng.binomial(left, min(1.0, weight[t, r] / wsum)) if wsum > 0 else left
+                        wsum -= weight[t, r]
+                        if wsum <= 1e-12:
+                            n = left
+                        left -= n
+                        if n > 0:
+                            _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed)
 
         for s in range(P):
             if not is_shelter[s]:

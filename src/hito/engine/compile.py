@@ -181,6 +181,7 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
             if r.kind in b.route_weight
             else 0.0
         )
+        base_w[k] *= value(r.weight, f"routes[{i}].weight", draws)
         base_h[k] = value(r.hazard, f"routes[{i}].hazard", draws)
         documented_only[k] = r.access == "documented"
     route_ids = tuple(e[1] for e in edges)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from hito.errors import ScenarioError
 from hito.scenario.model import Scenario
 
 BUILTIN_PACKAGE = "hito.scenario.builtin"
+_PATH = re.compile(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*: ")
 
 
 def builtin_names() -> list[str]:
@@ -86,8 +88,8 @@ def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[st
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
-        if not loc and "\n" in msg:  # reference problems: already 'path: message'
-            for part in msg.split("\n"):
+        if not loc and all(_PATH.match(part) for part in msg.split("\n")):
+            for part in msg.split("\n"):  # reference problems, already 'path: message'
                 path = part.split(":", 1)[0]
                 lines.append(f"{_where(label, node, _parse_path(path))}: {part}")
             continue

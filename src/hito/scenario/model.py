@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from hito.scenario.flee_section import FleeSection
 
@@ -82,14 +85,28 @@ def _coerce_range(v: object) -> object:
 class Num(Range):
     """A Range that also accepts a plain non-negative number in the file."""
 
+    _plain_max: ClassVar[float | None] = None
+
     @model_validator(mode="before")
     @classmethod
     def _plain(cls, v: object) -> object:
         return _coerce_range(v)
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """In the file a number may stand for a certain range: allow both in the schema."""
+        plain: dict[str, Any] = {"type": "number", "minimum": 0}
+        if cls._plain_max is not None:
+            plain["maximum"] = cls._plain_max
+        return {"anyOf": [plain, handler(core_schema)]}
+
 
 class Prob(Num):
     """A Range restricted to probabilities in [0, 1]."""
+
+    _plain_max: ClassVar[float | None] = 1.0
 
     @model_validator(mode="after")
     def _unit(self) -> Prob:
@@ -128,6 +145,10 @@ class Route(Strict):
     kind: RouteKind = "road"
     access: Literal["everyone", "documented"] = "everyone"
     hazard: Prob = Field(default_factory=lambda: Prob(value=0.0))
+    weight: Num = Field(
+        default_factory=lambda: Num(value=1.0),
+        description="how much more (or less) people choose this route than others of its kind",
+    )
     two_way: bool = False
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
     source: str = ""

@@ -1,0 +1,106 @@
+"""Scenario files: built-ins validate, every broken file gets one precise line per problem."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import tiny_dict
+from hito.errors import ScenarioError
+from hito.scenario.load import builtin_names, json_schema, load, parse
+
+
+def dump(d: dict) -> str:
+    return yaml.safe_dump(d, sort_keys=False)
+
+
+def problems(d: dict) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        parse(dump(d), "s.yaml")
+    return info.value.problems
+
+
+def test_builtins_validate_and_carry_sources():
+    assert {"tacna-arica-2023", "tacna-arica-2025"} <= set(builtin_names())
+    for name in builtin_names():
+        s = load(name)
+        assert s.name == name
+        assert all(p.source for p in s.places), name
+        assert all(p.source for p in s.policies), name
+
+
+def test_unknown_place_in_a_route_names_file_line_and_field():
+    d = tiny_dict()
+    d["routes"][3]["to"] = "nowhere"
+    (line,) = problems(d)
+    text = dump(d).splitlines()
+    lineno = int(line.split(":")[1])
+    assert line.startswith("s.yaml:")
+    assert "to: nowhere" in text[lineno - 1]
+    assert "routes[3].to: unknown place 'nowhere', expected one of:" in line
+    assert "post-a" in line
+
+
+def test_negative_number_wrong_type_and_missing_field_each_get_a_line():
+    d = tiny_dict()
+    d["routes"][0]["km"] = -5
+    d["population"][0]["people"] = "many"
+    del d["places"][1]["country"]
+    lines = problems(d)
+    assert len(lines) == 3
+    assert any("routes[0].km: Input should be greater than 0 (got -5)" in x for x in lines)
+    assert any("population[0].people:" in x and "'many'" in x for x in lines)
+    assert any("places[1].country: Field required" in x for x in lines)
+
+
+def test_end_before_start_is_refused():
+    d = tiny_dict()
+    d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-02-01",
+                      "end": "2025-01-01"}]
+    (line,) = problems(d)
+    assert "policies[0]" in line and "before start" in line
+
+
+def test_unknown_field_and_unknown_policy_type():
+    d = tiny_dict()
+    d["places"][0]["colour"] = "red"
+    d["policies"] = [{"type": "teleport", "start": "2025-01-01"}]
+    lines = problems(d)
+    assert any("places[0].colour: Extra inputs are not permitted" in x for x in lines)
+    assert any("policies[0]" in x and "'close'" in x and "teleport" in x for x in lines)
+
+
+def test_range_out_of_order_and_probability_above_one():
+    d = tiny_dict()
+    d["inflows"][0]["per_day"] = {"value": 5, "low": 10, "high": 20}
+    d["routes"][5]["hazard"] = 1.5
+    lines = problems(d)
+    assert any("inflows[0].per_day" in x and "low <= value <= high" in x for x in lines)
+    assert any("routes[5].hazard" in x and "probability" in x for x in lines)
+
+
+def test_not_yaml_and_not_a_mapping():
+    with pytest.raises(ScenarioError, match=r"s.yaml:2: not valid YAML"):
+        parse("a: 1\n  b: [\n", "s.yaml")
+    with pytest.raises(ScenarioError, match="expected a mapping"):
+        parse("- 1\n- 2\n", "s.yaml")
+
+
+def test_missing_file_lists_builtins(tmp_path):
+    with pytest.raises(ScenarioError, match="tacna-arica-2025"):
+        load(tmp_path / "none.yaml")
+
+
+def test_exported_json_schema_accepts_builtins_and_refuses_a_typo():
+    schema = json.loads(json_schema())
+    for name in builtin_names():
+        from importlib import resources
+        text = resources.files("hito.scenario.builtin").joinpath(f"{name}.yaml").read_text()
+        jsonschema.validate(json.loads(json.dumps(yaml.safe_load(text), default=str)), schema)
+    bad = json.loads(json.dumps(tiny_dict()))
+    bad["placez"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)

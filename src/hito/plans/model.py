@@ -1,0 +1,194 @@
+"""Pydantic models of a joint contingency plan: signatory agencies, triggers and actions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hito.scenario.model import Country, Ident
+
+SCHEMA_VERSION = 1
+
+Indicator = Literal["stranded", "shelter_occupancy", "arrivals", "diverted"]
+INDICATORS: tuple[str, ...] = Indicator.__args__  # type: ignore[attr-defined]
+Comparison = Literal[">=", ">", "<=", "<"]
+ACTION_TYPES = ("corridor", "shelter_places", "return_flights", "health_team", "reopen")
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are refused, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agency(Strict):
+    """An agency that signs the plan and carries out some of its actions."""
+
+    id: Ident
+    country: Country
+    agency: str = Field(min_length=1, description="the agency's name")
+
+
+class EndCondition(Strict):
+    """When an active trigger switches off (hysteresis: a lower bar than the one that fired it)."""
+
+    compare: Comparison = "<"
+    threshold: float
+    window_days: int = Field(default=1, ge=1)
+
+
+class Trigger(Strict):
+    """An indicator, a threshold and a window; observed, or forecast at a horizon."""
+
+    id: Ident
+    description: str = ""
+    indicator: Indicator
+    places: list[Ident] = Field(
+        default_factory=list,
+        description="places summed into the indicator (empty: every place, or every shelter)",
+    )
+    source: Literal["observed", "forecast"] = "observed"
+    quantile: Literal["p50", "p90"] = Field(
+        default="p50", description="forecast only: which quantile of the ensemble"
+    )
+    horizon_days: int = Field(default=0, ge=0, description="forecast only: days ahead")
+    compare: Comparison = ">="
+    threshold: float
+    window_days: int = Field(
+        default=1, ge=1, description="the condition must hold on this many consecutive days"
+    )
+    end: EndCondition | None = Field(
+        default=None,
+        description="switch off only when this holds (else: as soon as the condition fails)",
+    )
+    cooldown_days: int = Field(
+        default=0, ge=0, description="days after switching off before it may fire again"
+    )
+
+    @model_validator(mode="after")
+    def _forecast(self) -> Trigger:
+        if self.source == "forecast" and self.horizon_days < 1:
+            raise ValueError(f"a forecast trigger needs horizon_days >= 1, got {self.horizon_days}")
+        if self.source == "observed" and self.horizon_days:
+            raise ValueError(
+                f"horizon_days is for forecast triggers, got {self.horizon_days} "
+                "on an observed trigger; expected source: forecast or no horizon_days"
+            )
+        if self.indicator == "shelter_occupancy" and not 0 <= self.threshold <= 10:
+            raise ValueError(
+                "shelter_occupancy is a share of capacity (0.9 is 90%), "
+                f"got threshold {self.threshold}"
+            )
+        return self
+
+
+class Cost(Strict):
+    """What an action costs: an amount per day it runs, or per unit it provides."""
+
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+    amount: float = Field(ge=0)
+    per: Literal["day", "unit"] = "day"
+    source: str = ""
+
+
+class _Action(Strict):
+    id: Ident
+    trigger: Ident = Field(description="the trigger whose firing switches this action on")
+    agency: Ident = Field(description="id of the responsible agency in `agencies`")
+    lead_time_days: int = Field(ge=0, description="days from firing until it takes effect")
+    duration_days: int | None = Field(
+        default=None, ge=1, description="days it runs (default: until the trigger switches off)"
+    )
+    cost: Cost | None = None
+    description: str = ""
+
+
+class CorridorAction(_Action):
+    """Open a humanitarian corridor: a daily quota of stranded people let through a route."""
+
+    type: Literal["corridor"]
+    route: Ident
+    daily_quota: int = Field(ge=1)
+
+
+class ShelterAction(_Action):
+    """Add shelter places (a unit is one place)."""
+
+    type: Literal["shelter_places"]
+    place: Ident
+    add: int = Field(ge=1)
+    m2_per_person: float = Field(
+        default=3.5, ge=3.5, description="covered space per person (Sphere: at least 3.5 m²)"
+    )
+
+
+class FlightAction(_Action):
+    """Schedule return flights: seats per week along a flight route (a unit is one seat)."""
+
+    type: Literal["return_flights"]
+    route: Ident
+    seats_per_week: int = Field(ge=1)
+    pickup: list[Ident] = Field(default_factory=list)
+
+
+class HealthTeamAction(_Action):
+    """Deploy a health or water team that lowers harm on irregular routes (a unit is a day)."""
+
+    type: Literal["health_team"]
+    routes: list[Ident] = Field(
+        default_factory=list, description="routes it covers (default: every irregular route)"
+    )
+    hazard_reduction: float = Field(gt=0, le=1, description="share of the hazard removed")
+
+
+class ReopenAction(_Action):
+    """Reopen crossings to documented people."""
+
+    type: Literal["reopen"]
+    routes: list[Ident] = Field(min_length=1)
+
+
+Action = Annotated[
+    CorridorAction | ShelterAction | FlightAction | HealthTeamAction | ReopenAction,
+    Field(discriminator="type"),
+]
+
+
+class Plan(Strict):
+    """A joint contingency plan: who signs it, what triggers it, what each agency does."""
+
+    schema_version: Literal[1]
+    name: Ident
+    title: str = ""
+    version: str = "1"
+    scenario: str | None = Field(
+        default=None, description="the scenario it was written for (built-in name or path)"
+    )
+    description: str = ""
+    rationale: str = ""
+    agencies: list[Agency] = Field(default_factory=list)
+    sites: dict[str, Ident] = Field(
+        default_factory=dict,
+        description="field site name (as in observation files) -> place id",
+    )
+    triggers: list[Trigger] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _references(self) -> Plan:
+        from hito.plans.validate import internal_problems
+
+        problems = internal_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def agency(self, agency_id: str) -> Agency:
+        """The agency with this id."""
+        return next(a for a in self.agencies if a.id == agency_id)
+
+    def actions_of(self, trigger_id: str) -> list[Action]:
+        """The actions that a trigger switches on."""
+        return [a for a in self.actions if a.trigger == trigger_id]

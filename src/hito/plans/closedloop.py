@@ -25,6 +25,7 @@ class PlanRun:
     episodes: dict[str, list[Episode]]
     action_days: dict[str, np.ndarray]  # action id -> [T] bool
     cost: dict[str, float]  # currency -> total
+    capacity: np.ndarray | None = None  # [T, P] with added shelter places (None: unchanged)
 
 
 def _edges(c: Compiled, route: str, forward_only: bool) -> list[int]:
@@ -198,6 +199,7 @@ def run_plan(
         {k: list(m.episodes) for k, m in machines.items()},
         days_on,
         cost(plan, days_on),
+        work.capacity,
     )
 
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from hito.errors import ScenarioError
 from hito.scenario.model import Scenario
+from hito.scenario.references import reference_problems
 
 BUILTIN_PACKAGE = "hito.scenario.builtin"
 _PATH = re.compile(r"^[a-z_]+(\[\d+\])?(\.[a-z_]+(\[\d+\])?)*: ")
@@ -79,7 +80,13 @@ def validate(data: dict[str, Any], label: str = "<scenario>", node: Any = None) 
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(format_errors(exc, label, node)) from None
+        lines = format_errors(exc, label, node)
+        for problem in reference_problems(data):  # also when fields failed, so all show at once
+            path = problem.split(":", 1)[0]
+            located = f"{_where(label, node, _parse_path(path))}: {problem}"
+            if located not in lines:
+                lines.append(located)
+        raise ScenarioError(lines) from None
 
 
 def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[str]:

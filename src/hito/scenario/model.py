@@ -17,6 +17,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from hito.scenario.flee_section import FleeSection
+from hito.scenario.references import reference_problems
 
 SCHEMA_VERSION = 1
 
@@ -357,7 +358,7 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        problems = list(_reference_problems(self))
+        problems = reference_problems(self.model_dump(by_alias=True))
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -377,74 +378,3 @@ class Scenario(Strict):
     def day_of(self, date: dt.date) -> int:
         """The simulation day of a calendar date."""
         return (date - self.start).days
-
-
-def _dupes(ids: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
-
-
-def _reference_problems(s: Scenario) -> list[str]:
-    """Every dangling or duplicated id, as 'path: message' strings."""
-    out: list[str] = []
-    places = {p.id for p in s.places}
-    groups = {g.id for g in s.groups}
-    routes = {r.id for r in s.routes}
-    for what, ids in (
-        ("places", [p.id for p in s.places]),
-        ("routes", [r.id for r in s.routes]),
-        ("groups", [g.id for g in s.groups]),
-    ):
-        for d in _dupes(ids):
-            out.append(f"{what}: id {d!r} is used twice, expected unique ids")
-
-    def need(path: str, value: str, known: set[str], what: str) -> None:
-        if value not in known:
-            choices = ", ".join(sorted(known)) or "none defined"
-            out.append(f"{path}: unknown {what} {value!r}, expected one of: {choices}")
-
-    kinds = {p.id: p.kind for p in s.places}
-    for i, p in enumerate(s.places):
-        for j, q in enumerate(p.serves):
-            need(f"places[{i}].serves[{j}]", q, places, "place")
-        if p.serves and p.kind != "shelter":
-            out.append(f"places[{i}].serves: only shelters serve places, got kind {p.kind!r}")
-    for i, r in enumerate(s.routes):
-        need(f"routes[{i}].from", r.from_, places, "place")
-        need(f"routes[{i}].to", r.to, places, "place")
-        if r.from_ == r.to:
-            out.append(f"routes[{i}]: route {r.id!r} goes from {r.from_!r} to itself")
-        if kinds.get(r.from_) == "exit":
-            out.append(f"routes[{i}].from: exit {r.from_!r} is a sink, no route may leave it")
-    for i, pop in enumerate(s.population):
-        need(f"population[{i}].place", pop.place, places, "place")
-        need(f"population[{i}].group", pop.group, groups, "group")
-        if kinds.get(pop.place) == "exit":
-            out.append(f"population[{i}].place: nobody can start at exit {pop.place!r}")
-    for i, f in enumerate(s.inflows):
-        need(f"inflows[{i}].origin", f.origin, places, "place")
-        need(f"inflows[{i}].group", f.group, groups, "group")
-        if f.start and f.end and f.end < f.start:
-            out.append(f"inflows[{i}].end: {f.end} is before start {f.start}")
-    for i, sh in enumerate(s.shocks):
-        if sh.end < sh.start:
-            out.append(f"shocks[{i}].end: {sh.end} is before start {sh.start}")
-    for i, pol in enumerate(s.policies):
-        base = f"policies[{i}]"
-        if isinstance(pol, Close | Reopen):
-            for j, rid in enumerate(pol.routes):
-                need(f"{base}.routes[{j}]", rid, routes, "route")
-        elif isinstance(pol, Militarize):
-            for j, q in enumerate(pol.near):
-                need(f"{base}.near[{j}]", q, places, "place")
-        elif isinstance(pol, Corridor):
-            need(f"{base}.route", pol.route, routes, "route")
-        elif isinstance(pol, ReturnFlights):
-            need(f"{base}.route", pol.route, routes, "route")
-            for j, q in enumerate(pol.pickup):
-                need(f"{base}.pickup[{j}]", q, places, "place")
-        elif isinstance(pol, ShelterCapacity):
-            need(f"{base}.place", pol.place, places, "place")
-            if kinds.get(pol.place, "shelter") != "shelter":
-                out.append(f"{base}.place: {pol.place!r} is a {kinds[pol.place]}, not a shelter")
-    return out

@@ -1,0 +1,103 @@
+"""The `hito` command end to end, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from conftest import tiny_dict
+from hito.report.run_report import plotly_js
+
+
+def hito(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", *args], capture_output=True, text=True, cwd=cwd,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def tiny_file(tmp_path: Path) -> Path:
+    d = tiny_dict()
+    d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-03"}]
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(d, sort_keys=False))
+    return path
+
+
+def test_run_writes_table_summary_and_report_identically_for_the_same_seed(tiny_file, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        done = hito("run", str(tiny_file), "--days", "12", "--runs", "3", "--seed", "5",
+                    "--out", str(out))
+        assert done.returncode == 0, done.stderr
+    assert (a / "daily.parquet").read_bytes() == (b / "daily.parquet").read_bytes()
+    table = pl.read_parquet(a / "daily.parquet")
+    assert table.columns == ["run", "day", "date", "place", "group", "state", "people"]
+    assert table.height == 3 * 12 * 8 * 7 * 2
+    summary = json.loads((a / "summary.json").read_text())
+    assert summary["conservation_error"] == 0
+    assert {"scenario", "seed", "runs", "days", "stranded_peak", "stranded_person_days",
+            "places"} <= set(summary)
+    assert summary["runs"] == 3 and summary["days"] == 12 and summary["seed"] == 5
+    assert set(summary["stranded_peak"]) == {"p10", "p50", "p90"}
+    assert summary["places"]["strip"]["stranded_peak"]["p50"] > 0
+    stranded = (table.filter((pl.col("state") == "stranded") & (pl.col("run") == 0))
+                .group_by("day").agg(pl.col("people").sum()).sort("day"))
+    assert summary["stranded_person_days"]["p50"] > 0
+    assert stranded["people"].max() > 0
+    report = (a / "report.html").read_text()
+    assert "Strip: stranded" in report and "Plotly.newPlot" in report
+    assert plotly_js() in report  # charts are bundled, not fetched
+    page = report.replace(plotly_js(), "")  # the bundle's own strings are never fetched
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<script src" not in page and "<link" not in page
+
+
+def test_bad_scenario_exits_2_with_one_located_line_per_problem(tmp_path):
+    d = tiny_dict()
+    d["routes"][3]["to"] = "nowhere"
+    d["routes"][0]["km"] = -1
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(d, sort_keys=False))
+    for cmd in (["validate", str(path)], ["run", str(path), "--out", str(tmp_path / "o")]):
+        done = hito(*cmd)
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 2
+        assert any(f"error: {path}:" in x and "routes[3].to: unknown place 'nowhere'" in x
+                   for x in lines)
+        assert any("routes[0].km" in x and "(got -1)" in x for x in lines)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "no-such-scenario"], "no such file and no built-in scenario"),
+        (["run", "--runs", "0"], "--runs: got 0"),
+        (["run", "--days", "-4"], "--days: got -4"),
+    ],
+)
+def test_bad_arguments_exit_2_without_traceback(args, expected, tmp_path):
+    done = hito(*args, "--out", str(tmp_path))
+    assert done.returncode == 2
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_scenarios_schema_and_validate_builtins():
+    listed = hito("scenarios")
+    assert listed.returncode == 0
+    assert "tacna-arica-2023" in listed.stdout and "tacna-arica-2025" in listed.stdout
+    schema = json.loads(hito("schema").stdout)
+    assert schema["title"] == "hito scenario" and "places" in schema["properties"]
+    assert hito("validate", "tacna-arica-2025").returncode == 0

@@ -1,0 +1,34 @@
+"""Built-in scenarios are smoke-tested for a few days with a fixed seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hito.engine.compile import compile_scenario
+from hito.engine.outputs import run_seed
+from hito.engine.run import simulate
+from hito.scenario.load import builtin_names, load
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_builtin_runs_conserves_and_strands_people(name):
+    s = load(name)
+    c = compile_scenario(s, days=30)
+    runs = [simulate(c, run_seed(1, i)) for i in range(3)]
+    for r in runs:
+        assert r.conservation_error() == 0
+    strip = c.place_ids.index("concordia-strip")
+    assert all(r.state("stranded")[:, strip].sum() > 0 for r in runs)
+    assert np.array_equal(runs[0].states, simulate(c, run_seed(1, 0)).states)
+
+
+def test_2025_extension_keeps_the_crossing_closed_into_march():
+    s = load("tacna-arica-2025")
+    c = compile_scenario(s)
+    route = c.route_ids.index("strip-santa-rosa")
+    undocumented = c.group_ids.index("ven-undocumented")
+    documented = c.group_ids.index("ven-documented")
+    assert not c.open_[s.day_of(s.start.replace(year=2026, month=3, day=1)), route, undocumented]
+    assert c.open_[:, route, documented].all()
+    assert c.open_[s.day_of(s.start.replace(year=2026, month=3, day=29)), route, undocumented]

@@ -1,0 +1,1 @@
+"""The HTTP API of the coordination service (FastAPI): `create_app(settings)` builds it."""

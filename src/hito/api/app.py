@@ -1,0 +1,76 @@
+"""The application factory: `create_app(settings)` wires the database, routes and errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import APIRouter, FastAPI
+
+from hito.api import problems
+from hito.api.routes import agencies, audit, auth, countries, reports, sites, users
+from hito.store import migrate
+from hito.store.db import Database
+from hito.store.reports import AfterReport
+from hito.store.settings import Settings, load_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    after_report: AfterReport | None = None,
+) -> FastAPI:
+    """Build the app; the database opens (and migrates if allowed) when the app starts.
+
+    `database` lets a caller share one already open (tests, the dashboard); `after_report`
+    replaces the hook run after each new report (by default: plan triggers and alerts).
+    """
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = database or Database.from_settings(settings)
+        if settings.auto_migrate and migrate.needs_upgrade(db):
+            migrate.upgrade(db)
+        app.state.db = db
+        try:
+            yield
+        finally:
+            if database is None:
+                db.dispose()
+
+    app = FastAPI(
+        title="hito coordination service",
+        version=version("hito"),
+        description="Field reports, sites, plans, alerts and an audit log shared by two countries.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.after_report = after_report if after_report is not None else default_after_report()
+    problems.install(app)
+    app.add_middleware(problems.BodyLimit, max_bytes=settings.max_upload_bytes)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (auth, countries, agencies, users, sites, reports, audit):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    return app
+
+
+def default_after_report() -> AfterReport | None:
+    """The hook that re-evaluates the stored plans' observed triggers (None if unavailable)."""
+    try:
+        from hito.store.alerts import after_report
+    except ImportError:
+        return None
+    return after_report

@@ -1,0 +1,144 @@
+"""RFC 9457 problem details for every error, and the request size limit."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hito.store.errors import StoreError, TooManyAttemptsError
+
+MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("hito.api")
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    instance: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A problem details response (type about:blank, the status's title unless given)."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _loc(loc: Any) -> list[Any]:
+    return [p for p in loc]
+
+
+def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": _loc(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+    lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
+    return problem(
+        422,
+        "; ".join(lines) or "invalid request",
+        title="Invalid input",
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+def _store(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StoreError)
+    headers = None
+    if isinstance(exc, TooManyAttemptsError):
+        headers = {"Retry-After": str(exc.retry_after)}
+    elif exc.status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return problem(
+        exc.status,
+        "; ".join(exc.problems),
+        title=exc.title,
+        instance=request.url.path,
+        errors=exc.errors or None,
+        headers=headers,
+    )
+
+
+def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem(
+        exc.status_code,
+        str(exc.detail),
+        instance=request.url.path,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "an unexpected error occurred; it was logged", instance=request.url.path)
+
+
+def install(app: FastAPI) -> None:
+    """Register the problem-details handlers on an app."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StoreError, _store)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over a size with 413, before they are read whole."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, counting its body bytes."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        too_big = f"the request body is larger than the limit of {self.max_bytes} bytes"
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await problem(413, too_big)(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def limited() -> Message:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return msg
+
+        async def tracking_send(msg: Message) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+            await send(msg)
+
+        try:
+            await self.app(scope, limited, tracking_send)
+        except _TooLarge:
+            if not started:
+                await problem(413, too_big)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,46 @@
+"""Agencies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from hito.api.deps import ActorDep, AdminDep, DbDep
+from hito.api.schemas.agencies import AgencyCreate, AgencyList, AgencyPublic
+from hito.api.schemas.common import Limit, Offset
+from hito.store import agencies
+
+router = APIRouter(prefix="/agencies", tags=["agencies"])
+AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.post("", status_code=201, response_model=AgencyPublic)
+def create(body: AgencyCreate, actor: AdminDep, db: DbDep) -> AgencyPublic:
+    """Add an agency of a country (admin)."""
+    with db.session() as s:
+        row = agencies.create_agency(
+            s, actor=actor, code=body.code, name=body.name, country_code=body.country_code
+        )
+        return AgencyPublic.model_validate(row)
+
+
+@router.get("", response_model=AgencyList)
+def list_(
+    actor: ActorDep,
+    db: DbDep,
+    country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> AgencyList:
+    """Agencies, optionally of one country."""
+    with db.session(readonly=True) as s:
+        rows, n = agencies.list_agencies(s, country=country, offset=offset, limit=limit)
+        return AgencyList(data=[AgencyPublic.model_validate(r) for r in rows], count=n)
+
+
+@router.get("/{agency_id}", response_model=AgencyPublic)
+def get(agency_id: AgencyId, actor: ActorDep, db: DbDep) -> AgencyPublic:
+    """One agency."""
+    with db.session(readonly=True) as s:
+        return AgencyPublic.model_validate(agencies.get_agency(s, agency_id=agency_id))

@@ -1,0 +1,138 @@
+"""Field reports: post (idempotent), list, HXL import and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.responses import PlainTextResponse
+
+from hito.api.deps import ActorDep, DbDep, WriterDep
+from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.reports import ImportResult, ReportCreate, ReportList, ReportPublic
+from hito.store import hxl_io, reports
+from hito.store.reports import CountIn
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[A-Za-z0-9._:\-]{1,100}$",
+        description="client-made key: a retry with the same key returns the original report",
+    ),
+]
+
+
+class Filters:
+    """The list filters: site, country, agency and a date range of observation."""
+
+    def __init__(
+        self,
+        site_id: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")] = None,
+        country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+        agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        since: Annotated[dt.date | None, Query(description="first day observed")] = None,
+        until: Annotated[dt.date | None, Query(description="last day observed")] = None,
+    ):
+        self.values = dict(
+            site_id=site_id, country=country, agency_id=agency_id, since=since, until=until
+        )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ReportPublic,
+    responses={200: {"description": "the original report, for a reused key"}},
+)
+def create(
+    body: ReportCreate,
+    actor: WriterDep,
+    db: DbDep,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ReportPublic:
+    """Post a field report; a retry with the same Idempotency-Key creates nothing."""
+    counts = [CountIn(**c.model_dump()) for c in body.counts]
+    with db.session() as s:
+        row, created = reports.create_report(
+            s,
+            actor=actor,
+            site_id=body.site_id,
+            observed_at=body.observed_at,
+            counts=counts,
+            agency_id=body.agency_id,
+            idempotency_key=idempotency_key,
+            remark=body.remark,
+            after=request.app.state.after_report,
+        )
+        out = ReportPublic.model_validate(row)
+    if not created:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return out
+
+
+@router.get("", response_model=ReportList)
+def list_(
+    actor: ActorDep,
+    db: DbDep,
+    filters: Annotated[Filters, Depends()],
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> ReportList:
+    """Reports, newest observation first, filtered by site, country, agency and dates."""
+    with db.session(readonly=True) as s:
+        rows, n = reports.list_reports(s, offset=offset, limit=limit, **filters.values)
+        return ReportList(data=[ReportPublic.model_validate(r) for r in rows], count=n)
+
+
+@router.get(
+    "/export.csv", response_class=PlainTextResponse, responses={200: {"content": {"text/csv": {}}}}
+)
+def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -> PlainTextResponse:
+    """The filtered reports as CSV with HXL hashtags, one row per count."""
+    with db.session(readonly=True) as s:
+        text = hxl_io.export_csv(s.scalars(reports.report_query(**filters.values)).unique())
+    return PlainTextResponse(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
+    )
+
+
+@router.post(
+    "/import",
+    status_code=201,
+    response_model=ImportResult,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def import_(request: Request, actor: WriterDep, db: DbDep) -> ImportResult:
+    """Import HXL CSV: every row or none; every bad row is reported with its line number."""
+    data = await request.body()
+    import asyncio
+
+    def run() -> ImportResult:
+        with db.session() as s:
+            rows = hxl_io.import_csv(
+                s, actor=actor, data=data, after=request.app.state.after_report
+            )
+            return ImportResult(imported=len(rows), report_ids=[r.id for r in rows])
+
+    return await asyncio.to_thread(run)
+
+
+@router.get("/{report_id}", response_model=ReportPublic)
+def get(report_id: ReportId, actor: ActorDep, db: DbDep) -> ReportPublic:
+    """One report."""
+    with db.session(readonly=True) as s:
+        return ReportPublic.model_validate(reports.get_report(s, report_id=report_id))

@@ -1,0 +1,48 @@
+"""Shared schema pieces: strict request base, safe text, codes, and the list envelope."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from hito.store.text import check_text
+
+T = TypeVar("T")
+
+
+class Request(BaseModel):
+    """Base of request bodies: unknown fields are refused (aggregates only, no personal data)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Public(BaseModel):
+    """Base of responses, read from table rows."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class List(BaseModel, Generic[T]):
+    """A page of items and the total number matching the filters."""
+
+    data: list[T]
+    count: int
+
+
+def safe_text(max_length: int) -> object:
+    """A validator applying the text policy (no markup, no SQL syntax) with a length limit."""
+    return AfterValidator(lambda v: check_text(v, max_length=max_length))
+
+
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), safe_text(200)
+]
+Remark = Annotated[str, Field(max_length=500), safe_text(500)]
+CountryCode = Annotated[
+    str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3", examples=["CHL"])
+]
+Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,39}$", examples=["pdi-arica"])]
+SiteId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$", examples=["concordia-strip"])]
+Offset = Annotated[int, Field(ge=0, le=10_000_000)]
+Limit = Annotated[int, Field(ge=1, le=1000)]

@@ -1,0 +1,76 @@
+"""Schemas of sites, their status history and shelter updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from hito.api.schemas.common import List, Public, Remark, Request
+
+Status = Literal["open", "documented_only", "closed", "militarized"]
+
+
+class SitePublic(Public):
+    """A site with its current status."""
+
+    id: str
+    name: str
+    kind: str
+    country_code: str
+    lat: float
+    lon: float
+    capacity: int | None
+    status: str
+    scenario: str
+
+
+SiteList = List[SitePublic]
+
+
+class StatusCreate(Request):
+    """A change of a site's status."""
+
+    status: Status
+    effective_at: AwareDatetime | None = None
+    remark: Remark = ""
+
+
+class StatusPublic(Public):
+    """One entry of a site's status history."""
+
+    id: int
+    site_id: str
+    status: str
+    effective_at: dt.datetime
+    agency_id: int | None
+    remark: str
+    created_at: dt.datetime
+
+
+StatusList = List[StatusPublic]
+
+
+class ShelterUpdateCreate(Request):
+    """A shelter's occupancy and capacity."""
+
+    occupancy: int = Field(ge=0, le=1_000_000, strict=True)
+    capacity: int = Field(ge=0, le=1_000_000, strict=True)
+    observed_at: AwareDatetime | None = None
+    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class ShelterUpdatePublic(Public):
+    """A shelter update."""
+
+    id: int
+    site_id: str
+    observed_at: dt.datetime
+    occupancy: int
+    capacity: int
+    agency_id: int
+    created_at: dt.datetime
+
+
+ShelterUpdateList = List[ShelterUpdatePublic]

@@ -1,0 +1,59 @@
+"""Schemas of users and tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from hito.api.schemas.common import List, Public, Request
+
+Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@]{2,63}$", examples=["ana.pdi"])]
+
+
+class UserCreate(Request):
+    """A new user; editors need the agency they write for."""
+
+    username: Username
+    password: str = Field(min_length=8, max_length=200)
+    role: Literal["admin", "editor", "viewer"]
+    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class UserUpdate(Request):
+    """Enable or disable a user."""
+
+    active: bool
+
+
+class UserPublic(Public):
+    """A user, without any secret."""
+
+    id: int
+    username: str
+    role: str
+    agency_id: int | None
+    active: bool
+    created_at: dt.datetime
+
+
+UserList = List[UserPublic]
+
+
+class TokenPublic(Public):
+    """A bearer token as returned once at login."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: dt.datetime
+
+
+class Me(Public):
+    """The signed-in user."""
+
+    user_id: int | None
+    username: str
+    role: str
+    agency_id: int | None
+    country_code: str | None

@@ -1,0 +1,88 @@
+"""Engines and sessions: SQLite (WAL, serialized writers) or PostgreSQL, made on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hito.store.settings import Settings, normalize_url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a URL; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=20,
+            max_overflow=40,
+        )
+        _sqlite_setup(engine, memory=":memory:" in url or url.rstrip("/") == "sqlite:")
+        return engine
+    return create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
+
+
+def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # transactions are begun below, not by the driver
+        cur = dbapi_conn.cursor()
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # one writer at a time, taken at the start: no read-then-write upgrade can fail;
+        # sessions opened with readonly=True begin a plain (deferred) read transaction
+        readonly = conn.get_execution_options().get("hito_readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+class Database:
+    """An engine and its session factory; `session()` commits on success, rolls back on error."""
+
+    def __init__(self, url: str):
+        self.url = normalize_url(url)
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Database:
+        """The database the settings point to."""
+        return cls(settings.resolved_database_url())
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """One transaction: commit when the block ends, roll back if it raises.
+
+        `readonly=True` lets SQLite readers run beside the writer (they never take the
+        write lock); on PostgreSQL it changes nothing.
+        """
+        with self.sessions() as s:
+            if readonly:
+                s.connection(execution_options={"hito_readonly": True})
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

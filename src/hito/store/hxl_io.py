@@ -1,0 +1,258 @@
+"""Field reports as CSV with HXL hashtags: export, and import as one all-or-nothing transaction."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import hxl
+from hxl.input import HXLParseException, HXLTagsNotFoundException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito.store.actors import Actor
+from hito.store.errors import InvalidError
+from hito.store.models import Agency, FieldReport
+from hito.store.reports import AfterReport, CountIn, create_report, validate_report
+
+# (column header, HXL hashtag) of the exported file, one row per count
+COLUMNS: list[tuple[str, str]] = [
+    ("Observed at", "#date"),
+    ("Site code", "#loc+code"),
+    ("Site name", "#loc+name"),
+    ("Country", "#country+code"),
+    ("Nationality", "#country+origin"),
+    ("Documented", "#indicator+documented"),
+    ("Sex", "#indicator+sex"),
+    ("Age band", "#indicator+age"),
+    ("People", "#affected+total"),
+    ("Stranded", "#affected+stranded"),
+    ("Agency", "#org+code"),
+    ("Report", "#meta+id"),
+    ("Key", "#meta+key"),
+    ("Remark", "#description+remark"),
+]
+REQUIRED = ("#date", "#loc+code", "#country+origin", "#indicator+documented", "#affected+total")
+FIELD_TAGS = {
+    "site_id": "#loc+code",
+    "observed_at": "#date",
+    "remark": "#description+remark",
+    "idempotency_key": "#meta+key",
+    "nationality": "#country+origin",
+    "people": "#affected+total",
+    "stranded": "#affected+stranded",
+    "sex": "#indicator+sex",
+    "age_band": "#indicator+age",
+    "counts": "#affected+total",
+}
+YES = {"yes", "y", "true", "1", "si", "sí"}
+NO = {"no", "n", "false", "0"}
+
+
+def export_csv(reports: Iterable[FieldReport]) -> str:
+    """The reports as HXL CSV: a header row, a hashtag row, then one row per count."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([h for h, _ in COLUMNS])
+    w.writerow([t for _, t in COLUMNS])
+    for r in reports:
+        for c in r.counts:
+            w.writerow(
+                [
+                    r.observed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    r.site_id,
+                    r.site.name,
+                    r.site.country_code,
+                    c.nationality,
+                    "yes" if c.documented else "no",
+                    c.sex or "",
+                    c.age_band or "",
+                    c.people,
+                    c.stranded,
+                    r.agency.code,
+                    r.id,
+                    r.idempotency_key or "",
+                    r.remark,
+                ]
+            )
+    return out.getvalue()
+
+
+def _key(tag: str) -> tuple[str, frozenset[str]]:
+    base, *attrs = tag.lstrip("#").split("+")
+    return "#" + base.lower(), frozenset(a.lower() for a in attrs)
+
+
+@dataclass
+class _Pending:
+    line: int
+    site_id: str
+    observed_at: dt.datetime
+    agency_code: str
+    key: str | None
+    remark: str
+    counts: list[CountIn] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+def _parse_time(text: str) -> dt.datetime:
+    text = text.strip()
+    if len(text) == 10:
+        d = dt.date.fromisoformat(text)
+        return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
+    t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def _int(text: str) -> int:
+    text = text.strip()
+    if not text.lstrip("-").isdigit():
+        raise ValueError(f"expected a whole number, got {text!r}")
+    return int(text)
+
+
+def import_csv(
+    session: Session, *, actor: Actor, data: bytes, after: AfterReport | None = None
+) -> list[FieldReport]:
+    """Import reports from HXL CSV in the caller's transaction; any bad row refuses them all.
+
+    Rows with the same #meta+key (or, without keys, the same time, site and agency) form one
+    report. Every problem is reported with its line number in the file; nothing is stored
+    unless every row is good (the caller rolls back on error).
+    """
+    actor.require_writer("import field reports")
+    try:
+        source = hxl.data(io.BytesIO(data))
+        columns = [_key(c.display_tag) if c.tag else None for c in source.columns]
+        rows = list(source)
+    except HXLTagsNotFoundException as exc:
+        raise InvalidError(
+            "no HXL hashtag row found: expected a row of hashtags such as "
+            f"{', '.join(REQUIRED)} under the header"
+        ) from exc
+    except (HXLParseException, UnicodeDecodeError, csv.Error, ValueError) as exc:
+        raise InvalidError(f"cannot read the file as HXL CSV: {exc}") from exc
+    present = {c for c in columns if c is not None}
+    missing = [t for t in REQUIRED if _key(t) not in present]
+    if missing:
+        found = ", ".join(sorted(f"{b}{''.join('+' + a for a in sorted(at))}" for b, at in present))
+        raise InvalidError(
+            f"missing HXL hashtags: {', '.join(missing)} (found: {found or 'none'})",
+            errors=[{"loc": ["file", "hashtags"], "msg": f"missing {t}"} for t in missing],
+        )
+    index = {c: i for i, c in enumerate(columns) if c is not None}
+    agencies = {a.code: a.id for a in session.scalars(select(Agency))}
+    own = next((code for code, i in agencies.items() if i == actor.agency_id), None)
+    errs: list[dict[str, object]] = []
+    groups: dict[tuple[object, ...], _Pending] = {}
+
+    def cell(values: list[str], tag: str) -> str:
+        i = index.get(_key(tag))
+        if i is None or i >= len(values) or values[i] is None:
+            return ""
+        return str(values[i]).strip()
+
+    for row in rows:
+        line = row.source_row_number + 1
+        values = list(row.values)
+        if not any(str(v or "").strip() for v in values):
+            continue
+
+        def bad(tag: str, msg: str, line: int = line) -> None:
+            errs.append({"loc": ["file", "line", line, tag], "msg": msg})
+
+        n_before = len(errs)
+        try:
+            when = _parse_time(cell(values, "#date"))
+        except ValueError:
+            bad("#date", f"expected a date or ISO 8601 time, got {cell(values, '#date')!r}")
+            when = None
+        doc_text = cell(values, "#indicator+documented").lower()
+        if doc_text not in YES | NO:
+            bad("#indicator+documented", f"expected yes or no, got {doc_text!r}")
+        nums = {}
+        for tag in ("#affected+total", "#affected+stranded"):
+            text = cell(values, tag) or ("0" if tag == "#affected+stranded" else "")
+            try:
+                nums[tag] = _int(text)
+            except ValueError as exc:
+                bad(tag, str(exc))
+        agency_code = cell(values, "#org+code") or (own or "")
+        if agency_code not in agencies:
+            bad(
+                "#org+code",
+                f"unknown agency {agency_code!r}"
+                if agency_code
+                else "an admin's import needs #org+code on every row",
+            )
+        elif actor.role == "editor" and agency_code != own:
+            bad("#org+code", f"an editor of {own!r} may not import reports of {agency_code!r}")
+        if len(errs) > n_before or when is None:
+            continue
+        count = CountIn(
+            nationality=cell(values, "#country+origin"),
+            documented=doc_text in YES,
+            people=nums["#affected+total"],
+            stranded=nums["#affected+stranded"],
+            sex=cell(values, "#indicator+sex").lower() or None,
+            age_band=cell(values, "#indicator+age") or None,
+        )
+        site_id = cell(values, "#loc+code")
+        key = cell(values, "#meta+key") or None
+        gkey = (agency_code, key) if key else (agency_code, site_id, when)
+        pending = groups.get(gkey)
+        if pending is None:
+            pending = groups[gkey] = _Pending(
+                line, site_id, when, agency_code, key, cell(values, "#description+remark")
+            )
+        elif (pending.site_id, pending.observed_at) != (site_id, when):
+            bad("#meta+key", f"key {key!r} is used on line {pending.line} for another site or time")
+            continue
+        pending.counts.append(count)
+        pending.lines.append(line)
+    for p in groups.values():
+        for e in validate_report(
+            session,
+            site_id=p.site_id,
+            observed_at=p.observed_at,
+            counts=p.counts,
+            remark=p.remark,
+            idempotency_key=p.key,
+            loc=(),
+        ):
+            loc = list(e["loc"])  # type: ignore[call-overload]
+            line = p.lines[loc[1]] if loc and loc[0] == "counts" and len(loc) > 1 else p.line
+            tag = FIELD_TAGS.get(str(loc[-1]), str(loc[-1]))
+            errs.append({"loc": ["file", "line", line, tag], "msg": e["msg"]})
+    if not rows:
+        errs.append({"loc": ["file"], "msg": "no data rows under the hashtag row"})
+    if errs:
+        errs.sort(key=lambda e: e["loc"][2] if len(e["loc"]) > 2 else 0)  # type: ignore[index]
+        raise InvalidError(
+            [
+                f"line {e['loc'][2]}: {e['loc'][3]}: {e['msg']}"
+                if len(e["loc"]) > 3  # type: ignore[arg-type]
+                else str(e["msg"])
+                for e in errs
+            ],
+            errors=errs,
+        )
+    out = []
+    for p in groups.values():
+        report, _ = create_report(
+            session,
+            actor=actor,
+            site_id=p.site_id,
+            observed_at=p.observed_at,
+            counts=p.counts,
+            agency_id=agencies[p.agency_code] if actor.role == "admin" else None,
+            idempotency_key=p.key,
+            remark=p.remark,
+            after=after,
+            loc=("file", "line", p.line),
+        )
+        out.append(report)
+    return out

@@ -1,0 +1,254 @@
+"""The tables of the service (SQLAlchemy 2 typed declarative models)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from hito.store.coltypes import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "editor", "viewer")
+SITE_STATUSES = ("open", "documented_only", "closed", "militarized")
+SITE_KINDS = ("border_post", "between_posts", "shelter", "irregular_crossing")
+FORECAST_STATES = ("queued", "running", "done", "failed")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Country(Base):
+    """A country taking part (ISO 3166-1 alpha-3)."""
+
+    __tablename__ = "country"
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Agency(Base):
+    """An agency or humanitarian partner of one country."""
+
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country_code: Mapped[str] = mapped_column(ForeignKey("country.code"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    """A person who signs in: an admin, an editor of one agency, or a viewer."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    agency: Mapped[Agency | None] = relationship(lazy="joined")
+
+    __table_args__ = (CheckConstraint("role in ('admin', 'editor', 'viewer')", name="role"),)
+
+
+class Token(Base):
+    """A bearer token, stored only as its SHA-256, with an expiry and an optional revocation."""
+
+    __tablename__ = "token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Site(Base):
+    """A place where people are counted: a border post, the strip, a shelter, a crossing."""
+
+    __tablename__ = "site"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    country_code: Mapped[str] = mapped_column(ForeignKey("country.code"))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    scenario: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SiteStatusChange(Base):
+    """One entry of a site's status history (a crossing opened, closed, militarized)."""
+
+    __tablename__ = "site_status_change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("site.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    effective_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    remark: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShelterUpdate(Base):
+    """A shelter's occupancy and capacity at a time, by one agency."""
+
+    __tablename__ = "shelter_update"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("site.id"), index=True)
+    observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    occupancy: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FieldReport(Base):
+    """An aggregate count at a site at a time by one agency; never a person's data."""
+
+    __tablename__ = "field_report"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("site.id"))
+    observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    remark: Mapped[str] = mapped_column(String(500), default="")
+    people: Mapped[int] = mapped_column(Integer)
+    stranded: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    counts: Mapped[list[ReportCount]] = relationship(
+        back_populates="report",
+        cascade="all, delete-orphan",
+        order_by="ReportCount.id",
+        lazy="selectin",
+    )
+    site: Mapped[Site] = relationship(lazy="joined")
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("agency_id", "idempotency_key", name="uq_field_report_key"),
+        Index("ix_field_report_site_observed", "site_id", "observed_at"),
+    )
+
+
+class ReportCount(Base):
+    """One group's count inside a field report: nationality, documented, sex and age band."""
+
+    __tablename__ = "report_count"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("field_report.id", ondelete="CASCADE"), index=True
+    )
+    nationality: Mapped[str] = mapped_column(String(3))
+    documented: Mapped[bool] = mapped_column(Boolean)
+    sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    age_band: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    people: Mapped[int] = mapped_column(Integer)
+    stranded: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[FieldReport] = relationship(back_populates="counts")
+
+    __table_args__ = (
+        CheckConstraint("people >= 0", name="people_nonnegative"),
+        CheckConstraint("stranded >= 0 and stranded <= people", name="stranded_within_people"),
+    )
+
+
+class Plan(Base):
+    """One version of a contingency plan, stored as its YAML text."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_plan_name_version"),)
+
+
+class Alert(Base):
+    """A plan trigger met on observations: one per trigger episode, with the actions due."""
+
+    __tablename__ = "alert"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    plan_name: Mapped[str] = mapped_column(String(200))
+    trigger: Mapped[str] = mapped_column(String(200))
+    met_since: Mapped[dt.date] = mapped_column(Date)
+    actions: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    agencies: Mapped[list[str]] = mapped_column(JSON)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("field_report.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("plan_name", "trigger", "met_since", name="uq_alert_episode"),
+    )
+
+
+class Forecast(Base):
+    """A forecast run started from the service, computed in the background."""
+
+    __tablename__ = "forecast"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    scenario: Mapped[str] = mapped_column(String(200))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """One write, hash-chained to the entry before it."""
+
+    __tablename__ = "audit_entry"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(120))
+    before_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

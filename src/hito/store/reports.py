@@ -1,0 +1,286 @@
+"""Field reports: aggregate counts at a site by one agency, idempotent, never personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from hito.store import audit
+from hito.store.actors import Actor, paginate, snapshot
+from hito.store.coltypes import utcnow
+from hito.store.errors import ConflictError, InvalidError, NotFoundError
+from hito.store.models import Agency, FieldReport, ReportCount, Site
+from hito.store.text import text_problem
+
+SEXES = ("f", "m", "x")
+AGE_BANDS = ("0-4", "5-17", "18-59", "60+")
+CLOCK_SKEW = dt.timedelta(minutes=5)
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
+
+# called after each new report in the same transaction (the alerts module plugs in here)
+AfterReport = Callable[[Session, Actor, FieldReport], None]
+
+
+@dataclass(frozen=True)
+class CountIn:
+    """One group's count in a new report."""
+
+    nationality: str
+    documented: bool
+    people: int
+    stranded: int = 0
+    sex: str | None = None
+    age_band: str | None = None
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every problem of this count."""
+        out = []
+        if not isinstance(self.nationality, str) or not _COUNTRY.match(self.nationality):
+            out.append(
+                ("nationality", f"expected an ISO 3166-1 alpha-3 code, got {self.nationality!r}")
+            )
+        for name in ("people", "stranded"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int):
+                out.append((name, f"expected a whole number, got {v!r}"))
+            elif v < 0:
+                out.append((name, f"expected a count of 0 or more, got {v}"))
+        if not out and self.stranded > self.people:
+            out.append(
+                (
+                    "stranded",
+                    f"got {self.stranded} stranded of {self.people} people, "
+                    "expected at most the number of people",
+                )
+            )
+        if self.sex is not None and self.sex not in SEXES:
+            out.append(("sex", f"got {self.sex!r}, expected one of: {', '.join(SEXES)}"))
+        if self.age_band is not None and self.age_band not in AGE_BANDS:
+            out.append(
+                ("age_band", f"got {self.age_band!r}, expected one of: {', '.join(AGE_BANDS)}")
+            )
+        return out
+
+
+def validate_report(
+    session: Session,
+    *,
+    site_id: str,
+    observed_at: dt.datetime,
+    counts: Sequence[CountIn],
+    remark: str,
+    idempotency_key: str | None,
+    loc: Sequence[str | int] = ("body",),
+) -> list[dict[str, object]]:
+    """Every problem of a new report as {loc, msg} items (empty when it is fine)."""
+    errs: list[dict[str, object]] = []
+
+    def bad(path: Sequence[str | int], msg: str) -> None:
+        errs.append({"loc": [*loc, *path], "msg": msg})
+
+    if session.get(Site, site_id) is None:
+        known = list(session.scalars(select(Site.id).order_by(Site.id).limit(30)))
+        bad(
+            ["site_id"],
+            f"unknown site {site_id!r}, expected one of: {', '.join(known) or 'none loaded'}",
+        )
+    if observed_at.tzinfo is None:
+        observed_at = observed_at.replace(tzinfo=dt.UTC)
+    if observed_at > utcnow() + CLOCK_SKEW:
+        bad(["observed_at"], f"{observed_at.isoformat()} is in the future")
+    elif observed_at < EARLIEST:
+        bad(["observed_at"], f"{observed_at.isoformat()} is before {EARLIEST.date()}")
+    if not counts:
+        bad(["counts"], "expected at least one count")
+    seen: dict[tuple[object, ...], int] = {}
+    for i, c in enumerate(counts):
+        for field, msg in c.problems():
+            bad(["counts", i, field], msg)
+        group = (c.nationality, c.documented, c.sex, c.age_band)
+        if group in seen:
+            bad(["counts", i], f"the same group as counts[{seen[group]}]; give each group once")
+        seen[group] = i
+    if remark:
+        problem = text_problem(remark, max_length=500)
+        if problem:
+            bad(["remark"], problem)
+    if idempotency_key is not None and not _KEY.match(idempotency_key):
+        bad(["idempotency_key"], "expected 1 to 100 letters, digits or . _ : -")
+    return errs
+
+
+def fingerprint(
+    *,
+    agency_id: int,
+    site_id: str,
+    observed_at: dt.datetime,
+    counts: Sequence[CountIn],
+    remark: str,
+) -> str:
+    """A digest of a report's content: a reused idempotency key must carry the same content."""
+    body = {
+        "agency": agency_id,
+        "site": site_id,
+        "at": observed_at.astimezone(dt.UTC).isoformat(),
+        "counts": sorted((asdict(c) for c in counts), key=lambda d: json.dumps(d, sort_keys=True)),
+        "remark": remark,
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def create_report(
+    session: Session,
+    *,
+    actor: Actor,
+    site_id: str,
+    observed_at: dt.datetime,
+    counts: Sequence[CountIn],
+    agency_id: int | None = None,
+    idempotency_key: str | None = None,
+    remark: str = "",
+    after: AfterReport | None = None,
+    loc: Sequence[str | int] = ("body",),
+) -> tuple[FieldReport, bool]:
+    """Store a report, or return the original one for a reused idempotency key.
+
+    Returns (report, created). A key reused with different content is a ConflictError.
+    `after` runs in the same transaction once a new report is stored (plan triggers).
+    """
+    agency = actor.agency_for_write(agency_id, "post field reports")
+    if observed_at.tzinfo is None:
+        observed_at = observed_at.replace(tzinfo=dt.UTC)
+    audit.lock_writes(session)
+    errs = validate_report(
+        session,
+        site_id=site_id,
+        observed_at=observed_at,
+        counts=counts,
+        remark=remark,
+        idempotency_key=idempotency_key,
+        loc=loc,
+    )
+    if agency_id is not None and session.get(Agency, agency) is None:
+        errs.append({"loc": [*loc, "agency_id"], "msg": f"no agency with id {agency}"})
+    if errs:
+        raise InvalidError(
+            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+        )  # type: ignore[arg-type]
+    fp = fingerprint(
+        agency_id=agency, site_id=site_id, observed_at=observed_at, counts=counts, remark=remark
+    )
+    if idempotency_key is not None:
+        old = session.scalar(
+            select(FieldReport).where(
+                FieldReport.agency_id == agency, FieldReport.idempotency_key == idempotency_key
+            )
+        )
+        if old is not None:
+            if old.fingerprint != fp:
+                raise ConflictError(
+                    f"idempotency key {idempotency_key!r} was already used by report {old.id} "
+                    "with different content; use a new key for a new report"
+                )
+            return old, False
+    row = FieldReport(
+        site_id=site_id,
+        observed_at=observed_at,
+        agency_id=agency,
+        user_id=actor.user_id,
+        idempotency_key=idempotency_key,
+        fingerprint=fp,
+        remark=remark,
+        people=sum(c.people for c in counts),
+        stranded=sum(c.stranded for c in counts),
+        counts=[ReportCount(**asdict(c)) for c in counts],
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="report.create",
+        resource=f"report:{row.id}",
+        after=report_dict(row),
+    )
+    if after is not None:
+        after(session, actor, row)
+    return row, True
+
+
+def report_dict(row: FieldReport) -> dict[str, object]:
+    """A report with its counts as plain data (for digests)."""
+    data = snapshot(row)
+    data["counts"] = [snapshot(c) for c in row.counts]
+    return data
+
+
+def get_report(session: Session, *, report_id: int) -> FieldReport:
+    """One report, or NotFoundError."""
+    row = session.get(FieldReport, report_id)
+    if row is None:
+        raise NotFoundError(f"no report with id {report_id}")
+    return row
+
+
+def report_query(
+    *,
+    site_id: str | None = None,
+    country: str | None = None,
+    agency_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Select[tuple[FieldReport]]:
+    """The filtered query of reports, newest observation first."""
+    q = select(FieldReport)
+    if site_id:
+        q = q.where(FieldReport.site_id == site_id)
+    if country:
+        q = q.join(Site, Site.id == FieldReport.site_id).where(Site.country_code == country)
+    if agency_id is not None:
+        q = q.where(FieldReport.agency_id == agency_id)
+    if since is not None:
+        q = q.where(FieldReport.observed_at >= _midnight(since))
+    if until is not None:
+        q = q.where(FieldReport.observed_at < _midnight(until + dt.timedelta(days=1)))
+    return q.order_by(FieldReport.observed_at.desc(), FieldReport.id.desc())
+
+
+def list_reports(
+    session: Session, *, offset: int = 0, limit: int = 100, **filters: object
+) -> tuple[list[FieldReport], int]:
+    """A page of reports matching the filters of `report_query`, with the total count."""
+    return paginate(session, report_query(**filters), offset=offset, limit=limit)  # type: ignore[arg-type]
+
+
+def _midnight(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
+
+
+def daily_stranded(
+    session: Session, *, site_ids: Sequence[str] | None = None, until: dt.date | None = None
+) -> dict[str, dict[dt.date, int]]:
+    """Per site and day, the stranded people observed: the largest count reported that day.
+
+    Reports are snapshots, not increments: two agencies counting the same strip on the same
+    day give two estimates of one number, so the day's figure is their maximum.
+    """
+    q = select(FieldReport.site_id, FieldReport.observed_at, FieldReport.stranded)
+    if site_ids is not None:
+        q = q.where(FieldReport.site_id.in_(list(site_ids)))
+    if until is not None:
+        q = q.where(FieldReport.observed_at < _midnight(until + dt.timedelta(days=1)))
+    out: dict[str, dict[dt.date, int]] = {}
+    for site, at, stranded in session.execute(q):
+        day = at.date()
+        per = out.setdefault(site, {})
+        per[day] = max(per.get(day, 0), int(stranded))
+    return out

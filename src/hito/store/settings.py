@@ -1,0 +1,56 @@
+"""Service settings from the environment (HITO_*) and an optional file, built in a factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "hito"
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment; no value is read at import time."""
+
+    model_config = SettingsConfigDict(env_prefix="HITO_", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means one SQLite file in the user's data directory",
+    )
+    token_ttl_minutes: int = Field(default=12 * 60, gt=0, description="bearer token lifetime")
+    max_upload_bytes: int = Field(default=5_000_000, gt=0, description="largest request body")
+    login_max_failures: int = Field(default=5, gt=0, description="failed logins before a lock")
+    login_lockout_seconds: int = Field(default=300, ge=0, description="how long a lock lasts")
+    login_failure_delay: float = Field(
+        default=0.5, ge=0, description="seconds a failed login waits before it answers"
+    )
+    auto_migrate: bool = Field(default=True, description="upgrade the schema on start")
+    forecast_max_runs: int = Field(default=200, gt=0, description="largest ensemble per request")
+
+    def resolved_database_url(self) -> str:
+        """The URL in use: the configured one, or the SQLite file in the user's data directory."""
+        if self.database_url:
+            return normalize_url(self.database_url)
+        data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        data.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{data / 'hito.sqlite3'}"
+
+
+def normalize_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_settings(env_file: str | Path | None = None, **overrides: object) -> Settings:
+    """Build the settings from HITO_* variables, an optional .env-style file, then overrides."""
+    if env_file is not None and not Path(env_file).exists():
+        from hito.errors import InputError
+
+        raise InputError(f"{env_file}: no such settings file")
+    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]

@@ -1,0 +1,165 @@
+"""Sites loaded from a scenario, their current status and its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito.scenario.load import load
+from hito.store import audit
+from hito.store.actors import Actor, paginate, snapshot
+from hito.store.coltypes import utcnow
+from hito.store.countries import ensure_country
+from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
+from hito.store.models import SITE_KINDS, SITE_STATUSES, Site, SiteStatusChange
+
+COUNTRY_NAMES = {"CHL": "Chile", "PER": "Peru", "BOL": "Bolivia", "VEN": "Venezuela"}
+
+
+def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, int]:
+    """Create or refresh the sites of a scenario (built-in name or path); returns (new, updated).
+
+    Only places where people are counted become sites: border posts, the strip between
+    posts, shelters and irregular crossings. A site's status is left as it is.
+    """
+    actor.require_admin("load sites")
+    s = load(scenario)
+    audit.lock_writes(session)
+    new = updated = 0
+    for p in s.places:
+        if p.kind not in SITE_KINDS:
+            continue
+        ensure_country(session, actor=actor, code=p.country, name=COUNTRY_NAMES.get(p.country))
+        row = session.get(Site, p.id)
+        values = dict(
+            name=p.name,
+            kind=p.kind,
+            country_code=p.country,
+            lat=p.lat,
+            lon=p.lon,
+            capacity=p.capacity,
+            scenario=s.name,
+        )
+        if row is None:
+            row = Site(id=p.id, status="open", **values)
+            session.add(row)
+            session.flush()
+            audit.append(
+                session,
+                actor=actor.username,
+                action="site.create",
+                resource=f"site:{p.id}",
+                after=snapshot(row),
+            )
+            new += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            before = snapshot(row)
+            for k, v in values.items():
+                setattr(row, k, v)
+            session.flush()
+            audit.append(
+                session,
+                actor=actor.username,
+                action="site.update",
+                resource=f"site:{p.id}",
+                before=before,
+                after=snapshot(row),
+            )
+            updated += 1
+    return new, updated
+
+
+def get_site(session: Session, *, site_id: str) -> Site:
+    """One site, or NotFoundError."""
+    row = session.get(Site, site_id)
+    if row is None:
+        raise NotFoundError(f"no site {site_id!r}")
+    return row
+
+
+def list_sites(
+    session: Session,
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[Site], int]:
+    """Sites by id, optionally of one country or kind."""
+    q = select(Site).order_by(Site.id)
+    if country:
+        q = q.where(Site.country_code == country)
+    if kind:
+        q = q.where(Site.kind == kind)
+    return paginate(session, q, offset=offset, limit=limit)
+
+
+def set_status(
+    session: Session,
+    *,
+    actor: Actor,
+    site_id: str,
+    status: str,
+    effective_at: dt.datetime | None = None,
+    remark: str = "",
+) -> SiteStatusChange:
+    """Record a status change; an editor may change only the sites of their agency's country."""
+    actor.require_writer("change a site's status")
+    if status not in SITE_STATUSES:
+        raise InvalidError.at(
+            ["body", "status"], f"got {status!r}, expected one of: {', '.join(SITE_STATUSES)}"
+        )
+    now = utcnow()
+    when = effective_at or now
+    if when > now + dt.timedelta(minutes=5):
+        raise InvalidError.at(["body", "effective_at"], f"{when.isoformat()} is in the future")
+    audit.lock_writes(session)
+    site = get_site(session, site_id=site_id)
+    if actor.role == "editor" and actor.country_code != site.country_code:
+        raise ForbiddenError(
+            f"site {site_id!r} is in {site.country_code}; an editor of an agency of "
+            f"{actor.country_code} may not change its status"
+        )
+    before = snapshot(site)
+    change = SiteStatusChange(
+        site_id=site_id,
+        status=status,
+        effective_at=when,
+        agency_id=actor.agency_id,
+        user_id=actor.user_id,
+        remark=remark,
+    )
+    session.add(change)
+    latest = session.scalar(
+        select(SiteStatusChange.effective_at)
+        .where(SiteStatusChange.site_id == site_id)
+        .order_by(SiteStatusChange.effective_at.desc())
+        .limit(1)
+    )
+    if latest is None or when >= latest:
+        site.status = status
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="site.status",
+        resource=f"site:{site_id}",
+        before=before,
+        after=snapshot(change),
+    )
+    return change
+
+
+def status_history(
+    session: Session, *, site_id: str, offset: int = 0, limit: int = 100
+) -> tuple[list[SiteStatusChange], int]:
+    """A site's status changes, newest first."""
+    get_site(session, site_id=site_id)
+    q = (
+        select(SiteStatusChange)
+        .where(SiteStatusChange.site_id == site_id)
+        .order_by(SiteStatusChange.effective_at.desc(), SiteStatusChange.id.desc())
+    )
+    return paginate(session, q, offset=offset, limit=limit)

@@ -1,0 +1,43 @@
+"""The whole API suite runs on SQLite and on PostgreSQL: every test gets both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from service_db import open_database, postgres_database, wipe
+from service_world import World, make_world, settings
+
+from hito.api.app import create_app
+from hito.store.db import Database
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    if request.param == "sqlite":
+        db = open_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hito.sqlite3'}")
+        yield db
+        db.dispose()
+    else:
+        with postgres_database() as url:
+            db = open_database(url)
+            yield db
+            db.dispose()
+
+
+@pytest.fixture
+def db(database: Database) -> Database:
+    wipe(database)
+    return database
+
+
+@pytest.fixture
+def client(db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(settings(), database=db)) as c:
+        yield c
+
+
+@pytest.fixture
+def world(client: TestClient, db: Database) -> World:
+    return make_world(client, db)

@@ -1,0 +1,66 @@
+"""A small world for service tests: two countries' agencies, their editors, an admin, a viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from hito.store import agencies, sites, users
+from hito.store.actors import SYSTEM
+from hito.store.db import Database
+from hito.store.settings import Settings
+
+PASSWORD = "correct horse battery"
+
+
+def settings(**kw: Any) -> Settings:
+    base: dict[str, Any] = dict(database_url="sqlite://", login_failure_delay=0.0, auto_migrate=False)
+    base.update(kw)
+    return Settings(**base)
+
+
+@dataclass
+class World:
+    """Two countries, an agency in each, their editors, an admin and a viewer, with tokens."""
+
+    client: TestClient
+    db: Database
+    ids: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def h(self, who: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
+
+    def login(self, who: str) -> str:
+        r = self.client.post("/api/v1/auth/token", data={"username": who, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        return r.json()["access_token"]
+
+
+def make_world(client: TestClient, db: Database) -> World:
+    w = World(client, db)
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+        chl = agencies.create_agency(s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL")
+        per = agencies.create_agency(s, actor=SYSTEM, code="migraciones-tacna", name="Migraciones Tacna", country_code="PER")
+        w.ids.update(chl=chl.id, per=per.id)
+        for name, role, agency in (("admin", "admin", None), ("ed_chl", "editor", chl.id),
+                                   ("ed_per", "editor", per.id), ("viewer", "viewer", None)):
+            u = users.create_user(s, actor=SYSTEM, username=name, password=PASSWORD, role=role, agency_id=agency)
+            w.ids[name] = u.id
+    for name in ("admin", "ed_chl", "ed_per", "viewer"):
+        w.tokens[name] = w.login(name)
+    return w
+
+
+def report(site: str = "concordia-strip", at: str = "2025-11-30T10:00:00Z", people: int = 120,
+           stranded: int = 100, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "site_id": site,
+        "observed_at": at,
+        "counts": [{"nationality": "VEN", "documented": False, "people": people, "stranded": stranded}],
+    }
+    body.update(extra)
+    return body

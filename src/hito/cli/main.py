@@ -7,7 +7,13 @@ import sys
 import typer
 from rich.console import Console
 
+from hito.cli import audit as audit_cmd
+from hito.cli import db as db_cmd
+from hito.cli import plans as plans_cmd
 from hito.cli import run as run_cmd
+from hito.cli import serve as serve_cmd
+from hito.cli import sites as sites_cmd
+from hito.cli import users as users_cmd
 from hito.errors import HitoError
 
 app = typer.Typer(
@@ -20,6 +26,12 @@ app.command("run")(run_cmd.run)
 app.command("scenarios")(run_cmd.scenarios)
 app.command("validate")(run_cmd.validate)
 app.command("schema")(run_cmd.schema)
+app.add_typer(plans_cmd.app, name="plans")
+app.command("serve")(serve_cmd.serve)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(users_cmd.app, name="users")
+app.add_typer(sites_cmd.app, name="sites")
+app.add_typer(audit_cmd.app, name="audit")
 
 
 def main() -> None:

@@ -1,0 +1,263 @@
+"""Live check of a plan on field observations (HXL-tagged CSV), forecasting where triggers ask.
+
+Observation rows carry a date (`#date`), a site (`#loc+name`) and counts tagged by indicator:
+`#affected+stranded`, `#affected+arrived`, `#affected+diverted` (each optionally split into
+`+min` and `+max`), or `#affected+sheltered` with `#capacity` for shelter occupancy.
+A reported range maps to one number by `range_as`: "mid" (default) is the midpoint, "low"
+the lower and "high" the upper end; a range open on one side ("more than 100") is its given
+end. Several reports for one site and date: the largest counts (they describe one crowd).
+Sites map to places through the plan's `sites`; a site that is not mapped is left out (and
+said so). A site's count stands for later days until a newer one, for at most `carry_days`
+days; a trigger's value on a day is the sum over its places that have a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import hxl
+import numpy as np
+
+from hito.engine.compile import compile_scenario
+from hito.engine.outputs import run_seed
+from hito.engine.run import simulate
+from hito.errors import InputError
+from hito.forecast.start import from_observed
+from hito.plans.indicators import selector, value_on
+from hito.plans.model import Plan, Trigger
+from hito.plans.status import CARRY_DAYS, TriggerStatus, daily, evaluate
+from hito.scenario.model import Scenario
+
+RangeAs = Literal["low", "mid", "high"]
+TAGS = {
+    "stranded": "#affected+stranded",
+    "arrivals": "#affected+arrived",
+    "diverted": "#affected+diverted",
+}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One count from a field report: a date, a site, an indicator and a reported range."""
+
+    row: int
+    date: dt.date
+    site: str
+    indicator: str
+    low: float | None
+    high: float | None
+
+    def value(self, range_as: RangeAs = "mid") -> float:
+        """One number for the reported range (see the module docstring)."""
+        lo, hi = self.low, self.high
+        if lo is None or hi is None:
+            return float(lo if hi is None else hi)  # type: ignore[arg-type]
+        return {"low": lo, "high": hi, "mid": (lo + hi) / 2}[range_as]
+
+
+def _number(v: Any, where: str) -> float | None:
+    if v is None or str(v).strip() == "":
+        return None
+    try:
+        x = float(str(v).replace(",", "").strip())
+    except ValueError:
+        raise InputError(f"{where}: expected a number, got {v!r}") from None
+    if x < 0 or math.isnan(x):
+        raise InputError(f"{where}: expected a count of at least 0, got {v!r}")
+    return x
+
+
+def read_observations(path: str | Path) -> list[Observation]:
+    """Every count in an HXL-tagged CSV file (rows with no count are skipped)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such observations file")
+    try:
+        with p.open("rb") as fh:
+            source = hxl.data(fh, hxl.InputOptions(allow_local=True))
+            tags = [c.display_tag for c in source.columns]
+            rows = list(source)
+    except hxl.HXLException as exc:
+        raise InputError(f"{path}: not an HXL-tagged table ({exc})") from None
+    for need in ("#date", "#loc+name"):
+        if not any(t and t.startswith(need) for t in tags):
+            raise InputError(
+                f"{path}: no {need} column; expected HXL hashtags #date, #loc+name and counts "
+                f"such as #affected+stranded+min/+max (got {', '.join(t for t in tags if t)})"
+            )
+    out: list[Observation] = []
+    for i, row in enumerate(rows):
+        line = i + 3  # header row, hashtag row, then data from line 3
+        where = f"{path}:{line}"
+        raw = row.get("#date")
+        try:
+            date = dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise InputError(f"{where}: #date: expected YYYY-MM-DD, got {raw!r}") from None
+        site = str(row.get("#loc+name") or "").strip()
+        for ind, tag in TAGS.items():
+            lo = _number(row.get(f"{tag}+min") or row.get(tag), f"{where}: {tag}+min")
+            hi = _number(row.get(f"{tag}+max") or row.get(tag), f"{where}: {tag}+max")
+            if lo is None and hi is None:
+                continue
+            if lo is not None and hi is not None and lo > hi:
+                raise InputError(f"{where}: {tag}: min {lo:g} is above max {hi:g}")
+            out.append(Observation(line, date, site, ind, lo, hi))
+        sheltered = _number(row.get("#affected+sheltered"), f"{where}: #affected+sheltered")
+        cap = _number(row.get("#capacity"), f"{where}: #capacity")
+        if sheltered is not None and cap:
+            share = sheltered / cap
+            out.append(Observation(line, date, site, "shelter_occupancy", share, share))
+    return out
+
+
+def place_series(
+    plan: Plan, observations: Sequence[Observation], indicator: str, range_as: RangeAs
+) -> tuple[dict[str, dict[dt.date, float]], list[str]]:
+    """Per place {date: value} of one indicator (largest report per site and day), and notes."""
+    by_place: dict[str, dict[dt.date, float]] = {}
+    skipped: set[str] = set()
+    for ob in observations:
+        if ob.indicator != indicator:
+            continue
+        place = plan.sites.get(ob.site)
+        if place is None:
+            skipped.add(ob.site)
+            continue
+        days = by_place.setdefault(place, {})
+        days[ob.date] = max(days.get(ob.date, -math.inf), ob.value(range_as))
+    notes = [
+        f"{indicator} counts at site {s!r} left out: not mapped to a place in plan "
+        f"{plan.name!r} (its sites: {', '.join(sorted(plan.sites)) or 'none'})"
+        for s in sorted(skipped)
+    ]
+    return by_place, notes
+
+
+def trigger_series(
+    trigger: Trigger,
+    by_place: Mapping[str, Mapping[dt.date, float]],
+    as_of: dt.date,
+    carry_days: int = CARRY_DAYS,
+) -> dict[dt.date, float]:
+    """Daily values of a trigger's indicator: carried counts summed over its places."""
+    places = trigger.places or list(by_place)
+    filled = [daily(by_place.get(p, {}), as_of, carry_days) for p in places]
+    dates = sorted(set().union(*filled)) if filled else []
+    return {d: sum(f[d] for f in filled if d in f) for d in dates}
+
+
+def forecast_series(
+    s: Scenario,
+    trigger: Trigger,
+    stranded_by_place: Mapping[str, Mapping[dt.date, float]],
+    dates: Sequence[dt.date],
+    runs: int,
+    seed: int,
+    carry_days: int = CARRY_DAYS,
+) -> dict[dt.date, float]:
+    """For each date: the P50/P90 over `runs` futures started from that day's observed state."""
+    q = 0.5 if trigger.quantile == "p50" else 0.9
+    out: dict[dt.date, float] = {}
+    for d in dates:
+        state = {
+            p: daily(v, d, carry_days).get(d)
+            for p, v in stranded_by_place.items()
+            if p in s.place_index()
+        }
+        state = {p: v for p, v in state.items() if v is not None}
+        if not state:
+            continue
+        c = compile_scenario(from_observed(s, d, state, trigger.horizon_days))
+        sel = selector(trigger, c)
+        last = c.days - 1
+        vals = []
+        for i in range(runs):
+            r = simulate(c, run_seed(seed, i))
+            vals.append(value_on(sel, r.states, r.arrivals, c.capacity, last))
+        out[d] = float(np.quantile(np.array(vals), q))
+    return out
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """A plan checked on a date: each trigger's status, the scenario used, and notes."""
+
+    plan: str
+    title: str
+    as_of: dt.date
+    scenario: str | None
+    statuses: list[TriggerStatus]
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready mapping."""
+        return {
+            "plan": self.plan,
+            "title": self.title,
+            "as_of": self.as_of.isoformat(),
+            "scenario": self.scenario,
+            "triggers": [st.to_json() for st in self.statuses],
+            "notes": self.notes,
+        }
+
+
+def check(
+    plan: Plan,
+    observations: Sequence[Observation],
+    as_of: dt.date,
+    scenario: Scenario | None = None,
+    range_as: RangeAs = "mid",
+    runs: int = 20,
+    seed: int = 0,
+    carry_days: int = CARRY_DAYS,
+) -> CheckReport:
+    """Status of every trigger on `as_of`; forecast triggers run `scenario` from the counts."""
+    notes: list[str] = []
+    statuses = []
+    cache: dict[str, dict[str, dict[dt.date, float]]] = {}
+    for t in plan.triggers:
+        if t.indicator not in cache:
+            cache[t.indicator], more = place_series(plan, observations, t.indicator, range_as)
+            notes += more
+        if t.source == "observed":
+            values = trigger_series(t, cache[t.indicator], as_of, carry_days)
+            st = evaluate(plan, t, values, as_of, carry_days=0)
+            seen = [
+                d
+                for p, v in cache[t.indicator].items()
+                if not t.places or p in t.places
+                for d in v
+                if d <= as_of
+            ]
+            if seen and st.value_date is not None:
+                st = replace(st, value_date=max(seen))  # the report's date, not a carried day
+            statuses.append(st)
+            continue
+        if scenario is None:
+            raise InputError(
+                f"trigger {t.id!r} of plan {plan.name!r} is a forecast: expected a scenario "
+                "to run (--scenario, or `scenario:` in the plan)"
+            )
+        if "stranded" not in cache:
+            cache["stranded"], more = place_series(plan, observations, "stranded", range_as)
+            notes += more
+        span = t.window_days + (t.end.window_days if t.end else 0) + t.cooldown_days
+        dates = [as_of - dt.timedelta(days=k) for k in range(span, -1, -1)]
+        values = forecast_series(scenario, t, cache["stranded"], dates, runs, seed, carry_days)
+        statuses.append(evaluate(plan, t, values, as_of, carry_days=0))
+    return CheckReport(
+        plan.name,
+        plan.title or plan.name,
+        as_of,
+        scenario.name
+        if scenario is not None and any(t.source == "forecast" for t in plan.triggers)
+        else None,
+        statuses,
+        sorted(set(notes)),
+    )

@@ -9,7 +9,18 @@ from importlib.metadata import version
 from fastapi import APIRouter, FastAPI
 
 from hito.api import problems
-from hito.api.routes import agencies, audit, auth, countries, reports, sites, users
+from hito.api.routes import (
+    agencies,
+    alerts,
+    audit,
+    auth,
+    countries,
+    forecasts,
+    plans,
+    reports,
+    sites,
+    users,
+)
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.reports import AfterReport
@@ -55,7 +66,18 @@ def create_app(
     app.add_middleware(problems.BodyLimit, max_bytes=settings.max_upload_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, countries, agencies, users, sites, reports, audit):
+    for module in (
+        auth,
+        countries,
+        agencies,
+        users,
+        sites,
+        reports,
+        plans,
+        alerts,
+        forecasts,
+        audit,
+    ):
         api.include_router(module.router)
     app.include_router(api)
 
@@ -74,3 +96,10 @@ def default_after_report() -> AfterReport | None:
     except ImportError:
         return None
     return after_report
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for `uvicorn --factory` and several workers: HITO_* and HITO_SETTINGS_FILE."""
+    import os
+
+    return create_app(load_settings(os.environ.get("HITO_SETTINGS_FILE") or None))

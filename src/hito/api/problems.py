@@ -45,9 +45,19 @@ def _loc(loc: Any) -> list[Any]:
     return [p for p in loc]
 
 
+def _msg(err: dict[str, Any]) -> str:
+    """Pydantic's message, without its 'Value error, ' prefix, with the value given."""
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    given = err.get("input")
+    if err.get("type") != "missing" and isinstance(given, str | int | float | bool):
+        shown = repr(given) if not isinstance(given, str) or len(given) <= 80 else repr(given[:80])
+        msg += f" (got {shown})"
+    return msg
+
+
 def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": _loc(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+    errors = [{"loc": _loc(e.get("loc", ())), "msg": _msg(e)} for e in exc.errors()]
     lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
     return problem(
         422,

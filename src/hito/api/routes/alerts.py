@@ -1,0 +1,41 @@
+"""Alerts raised by plans' observed triggers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from hito.api.deps import ActorDep, DbDep
+from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.plans import AlertList, AlertPublic
+from hito.store import alerts
+
+router = APIRouter(prefix="/alerts", tags=["alerts"])
+AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("", response_model=AlertList)
+def list_(
+    actor: ActorDep,
+    db: DbDep,
+    plan: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")] = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> AlertList:
+    """Alerts, newest episode first, optionally of one plan and a date range."""
+    with db.session(readonly=True) as s:
+        rows, n = alerts.list_alerts(
+            s, plan_name=plan, since=since, until=until, offset=offset, limit=limit
+        )
+        return AlertList(data=[AlertPublic.model_validate(r) for r in rows], count=n)
+
+
+@router.get("/{alert_id}", response_model=AlertPublic)
+def get(alert_id: AlertId, actor: ActorDep, db: DbDep) -> AlertPublic:
+    """One alert."""
+    with db.session(readonly=True) as s:
+        return AlertPublic.model_validate(alerts.get_alert(s, alert_id=alert_id))

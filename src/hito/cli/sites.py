@@ -1,0 +1,27 @@
+"""`hito sites`: load the sites of a scenario into the service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hito.cli.db import SettingsOpt, open_database
+
+app = typer.Typer(no_args_is_help=True, help="Sites of the coordination service.")
+
+
+@app.command("load")
+def load(
+    scenario: Annotated[str, typer.Argument(help="built-in scenario name or YAML file")],
+    settings: SettingsOpt = None,
+) -> None:
+    """Create or refresh the sites (posts, the strip, shelters, crossings) of a scenario."""
+    from hito.store import sites
+    from hito.store.actors import SYSTEM
+
+    db = open_database(settings)
+    with db.session() as s:
+        new, updated = sites.load_sites(s, actor=SYSTEM, scenario=scenario)
+        _, total = sites.list_sites(s, limit=1)
+    typer.echo(f"{scenario}: {new} new sites, {updated} updated, {total} in all")

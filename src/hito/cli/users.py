@@ -1,0 +1,45 @@
+"""`hito users`: create the first admin and other users from the command line."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from hito.cli.db import SettingsOpt, open_database
+
+app = typer.Typer(no_args_is_help=True, help="Users of the coordination service.")
+
+
+@app.command("create")
+def create(
+    username: Annotated[str, typer.Argument(help="the new user's login name")],
+    role: Annotated[str, typer.Option(help="admin, editor or viewer")] = "viewer",
+    agency: Annotated[str | None, typer.Option(help="agency code (editors need one)")] = None,
+    settings: SettingsOpt = None,
+) -> None:
+    """Create a user; the password comes from HITO_PASSWORD or a prompt."""
+    from sqlalchemy import select  # noqa: TID251 - the CLI may use the service layer
+
+    from hito.errors import InputError
+    from hito.store import users
+    from hito.store.actors import SYSTEM
+    from hito.store.models import Agency
+
+    password = os.environ.get("HITO_PASSWORD") or typer.prompt(
+        f"password for {username}", hide_input=True, confirmation_prompt=True
+    )
+    db = open_database(settings)
+    with db.session() as s:
+        agency_id = None
+        if agency is not None:
+            row = s.scalar(select(Agency).where(Agency.code == agency))
+            if row is None:
+                known = ", ".join(s.scalars(select(Agency.code).order_by(Agency.code))) or "none"
+                raise InputError(f"--agency: no agency {agency!r}, expected one of: {known}")
+            agency_id = row.id
+        user = users.create_user(
+            s, actor=SYSTEM, username=username, password=password, role=role, agency_id=agency_id
+        )
+        typer.echo(f"created {user.role} {user.username!r} (id {user.id})")

@@ -1,0 +1,168 @@
+"""Alerts: after each new report the active plans' observed triggers are re-evaluated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito.plans.model import Plan as PlanModel
+from hito.plans.model import Trigger
+from hito.plans.status import TriggerStatus, evaluate_observed
+from hito.store import audit
+from hito.store.actors import Actor, paginate, snapshot
+from hito.store.errors import NotFoundError
+from hito.store.models import Alert, FieldReport, ShelterUpdate, Site
+from hito.store.plans import active_plans, parsed
+from hito.store.reports import _midnight, daily_stranded
+
+HISTORY_DAYS = 120  # how far back the triggers' windows and cooldowns are replayed
+
+
+def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
+    """The hook run after each new report: raise the alerts its observation date calls for."""
+    evaluate(session, actor=actor, as_of=report.observed_at.date(), report_id=report.id)
+
+
+def _shelter_share(
+    session: Session, places: list[str], since: dt.date, until: dt.date
+) -> dict[dt.date, float]:
+    q = (
+        select(
+            ShelterUpdate.site_id,
+            ShelterUpdate.observed_at,
+            ShelterUpdate.occupancy,
+            ShelterUpdate.capacity,
+        )
+        .where(
+            ShelterUpdate.observed_at >= _midnight(since),
+            ShelterUpdate.observed_at < _midnight(until + dt.timedelta(days=1)),
+        )
+        .order_by(ShelterUpdate.observed_at)
+    )
+    if places:
+        q = q.where(ShelterUpdate.site_id.in_(places))
+    latest: dict[dt.date, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for site, at, occ, cap in session.execute(q):
+        latest[at.date()][site] = (occ, cap)
+    out = {}
+    for day, per in latest.items():
+        cap = sum(c for _, c in per.values())
+        if cap > 0:
+            out[day] = sum(o for o, _ in per.values()) / cap
+    return out
+
+
+def series_for(session: Session, trigger: Trigger, as_of: dt.date) -> dict[dt.date, float]:
+    """The observed daily values of a trigger's indicator up to `as_of` (empty if none)."""
+    since = as_of - dt.timedelta(days=HISTORY_DAYS)
+    if trigger.indicator == "stranded":
+        places = list(trigger.places) or None
+        per_site = daily_stranded(session, site_ids=places, until=as_of)
+        total: dict[dt.date, float] = defaultdict(float)
+        for days in per_site.values():
+            for day, v in days.items():
+                if day >= since:
+                    total[day] += v
+        return dict(total)
+    if trigger.indicator == "shelter_occupancy":
+        places = list(trigger.places)
+        if not places:
+            places = list(session.scalars(select(Site.id).where(Site.kind == "shelter")))
+        return _shelter_share(session, places, since, as_of)
+    return {}  # arrivals and diversions are not counted in field reports
+
+
+def evaluate(
+    session: Session, *, actor: Actor, as_of: dt.date, report_id: int | None = None
+) -> list[Alert]:
+    """Evaluate every active plan's observed triggers on `as_of`; store one alert per episode."""
+    new: list[Alert] = []
+    for row in active_plans(session):
+        plan = parsed(row)
+        observed = [t for t in plan.triggers if t.source == "observed"]
+        if not observed:
+            continue
+        series = {t.id: series_for(session, t, as_of) for t in observed}
+        for st in evaluate_observed(plan, series, as_of):
+            if st.source != "observed" or not st.met or st.since is None:
+                continue
+            alert = _alert_once(
+                session, actor=actor, plan_id=row.id, plan=plan, status=st, report_id=report_id
+            )
+            if alert is not None:
+                new.append(alert)
+    return new
+
+
+def _alert_once(
+    session: Session,
+    *,
+    actor: Actor,
+    plan_id: int,
+    plan: PlanModel,
+    status: TriggerStatus,
+    report_id: int | None,
+) -> Alert | None:
+    exists = session.scalar(
+        select(Alert.id).where(
+            Alert.plan_name == plan.name,
+            Alert.trigger == status.trigger,
+            Alert.met_since == status.since,
+        )
+    )
+    if exists is not None:
+        return None
+    actions = [a for a in status.to_json()["actions_due"]]
+    agencies = sorted({f"{a.agency_name} ({a.country})" for a in status.actions_due})
+    alert = Alert(
+        plan_id=plan_id,
+        plan_name=plan.name,
+        trigger=status.trigger,
+        met_since=status.since,
+        actions=actions,
+        agencies=agencies,
+        report_id=report_id,
+    )
+    session.add(alert)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="alert.create",
+        resource=f"alert:{alert.id}",
+        after=snapshot(alert),
+    )
+    return alert
+
+
+def get_alert(session: Session, *, alert_id: int) -> Alert:
+    """One alert, or NotFoundError."""
+    row = session.get(Alert, alert_id)
+    if row is None:
+        raise NotFoundError(f"no alert with id {alert_id}")
+    return row
+
+
+def list_alerts(
+    session: Session,
+    *,
+    plan_name: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[Alert], int]:
+    """Alerts, newest episode first."""
+    q = select(Alert)
+    if plan_name:
+        q = q.where(Alert.plan_name == plan_name)
+    if since:
+        q = q.where(Alert.met_since >= since)
+    if until:
+        q = q.where(Alert.met_since <= until)
+    return paginate(
+        session, q.order_by(Alert.met_since.desc(), Alert.id.desc()), offset=offset, limit=limit
+    )

@@ -1,0 +1,128 @@
+"""Contingency plans stored versioned: each upload of a plan name adds a new version."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hito.errors import HitoError
+from hito.plans import load as plan_load
+from hito.plans.model import Plan as PlanModel
+from hito.scenario.load import builtin_names as scenario_names
+from hito.scenario.load import load as load_scenario
+from hito.store import audit
+from hito.store.actors import Actor, paginate, snapshot
+from hito.store.errors import InvalidError, NotFoundError
+from hito.store.models import Plan
+
+MAX_PLAN_BYTES = 200_000
+
+
+def parse_plan(text: str) -> PlanModel:
+    """Validate plan YAML (against its scenario when it names a built-in one)."""
+    if len(text.encode()) > MAX_PLAN_BYTES:
+        raise InvalidError.at(["body", "text"], f"a plan is at most {MAX_PLAN_BYTES} bytes")
+    try:
+        plan = plan_load.parse(text, "plan")
+        if plan.scenario in scenario_names():
+            plan = plan_load.parse(text, "plan", load_scenario(plan.scenario))
+    except HitoError as exc:
+        raise InvalidError(
+            exc.problems, errors=[{"loc": ["body", "text"], "msg": p} for p in exc.problems]
+        ) from None
+    return plan
+
+
+@lru_cache(maxsize=256)
+def _parsed(plan_id: int, text: str) -> PlanModel:
+    return plan_load.parse(text, f"plan {plan_id}")
+
+
+def parsed(row: Plan) -> PlanModel:
+    """The validated plan of a stored version (cached)."""
+    return _parsed(row.id, row.text)
+
+
+def create_plan(session: Session, *, actor: Actor, text: str) -> Plan:
+    """Store a plan as the next version of its name (admin)."""
+    actor.require_admin("store plans")
+    plan = parse_plan(text)
+    audit.lock_writes(session)
+    latest = session.scalar(select(func.max(Plan.version)).where(Plan.name == plan.name))
+    row = Plan(
+        name=plan.name, version=(latest or 0) + 1, text=text, active=True, user_id=actor.user_id
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="plan.create",
+        resource=f"plan:{row.id}",
+        after=snapshot(row),
+    )
+    return row
+
+
+def create_builtin_plan(session: Session, *, actor: Actor, name: str) -> Plan:
+    """Store a built-in plan (by name) as the next version of that plan."""
+    if name not in plan_load.builtin_names():
+        raise InvalidError.at(
+            ["body", "builtin"],
+            f"no built-in plan {name!r}, expected one of: {', '.join(plan_load.builtin_names())}",
+        )
+    _, text = plan_load.resolve(name)
+    return create_plan(session, actor=actor, text=text)
+
+
+def set_active(session: Session, *, actor: Actor, plan_id: int, active: bool) -> Plan:
+    """Switch a stored plan version on or off for alerts (admin)."""
+    actor.require_admin("switch plans on or off")
+    audit.lock_writes(session)
+    row = get_plan(session, plan_id=plan_id)
+    before = snapshot(row)
+    row.active = active
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="plan.update",
+        resource=f"plan:{row.id}",
+        before=before,
+        after=snapshot(row),
+    )
+    return row
+
+
+def get_plan(session: Session, *, plan_id: int) -> Plan:
+    """One stored plan version, or NotFoundError."""
+    row = session.get(Plan, plan_id)
+    if row is None:
+        raise NotFoundError(f"no plan with id {plan_id}")
+    return row
+
+
+def list_plans(
+    session: Session,
+    *,
+    name: str | None = None,
+    latest_only: bool = True,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[list[Plan], int]:
+    """Stored plans: by default the newest version of each name."""
+    q = select(Plan)
+    if name:
+        q = q.where(Plan.name == name)
+    if latest_only:
+        newest = select(Plan.name, func.max(Plan.version).label("v")).group_by(Plan.name).subquery()
+        q = q.join(newest, (Plan.name == newest.c.name) & (Plan.version == newest.c.v))
+    return paginate(session, q.order_by(Plan.name, Plan.version.desc()), offset=offset, limit=limit)
+
+
+def active_plans(session: Session) -> list[Plan]:
+    """The newest version of each plan, if it is switched on: these raise alerts."""
+    rows, _ = list_plans(session, latest_only=True, limit=10_000)
+    return [r for r in rows if r.active]

@@ -1,0 +1,109 @@
+"""Plan files: every problem located by file, line and field, with what was given and expected."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conftest import build
+from hito.plans.load import PlanError, builtin_names, load, parse
+from hito.scenario.load import builtin_names as scenario_names
+from hito.scenario.load import load as load_scenario
+from plans.helpers import closed_tiny, corridor, plan_dict, stranded_trigger
+
+
+def problems(text: str, scenario=None) -> list[str]:
+    with pytest.raises(PlanError) as exc:
+        parse(text, "p.yaml", scenario)
+    return exc.value.problems
+
+
+def dump(d) -> str:
+    return yaml.safe_dump(d, sort_keys=False)
+
+
+def test_builtin_plans_validate_against_every_builtin_scenario():
+    assert builtin_names() == [
+        "arica-shelter", "binational", "corridor-100", "return-flights", "status-quo"
+    ]
+    for scen in scenario_names():
+        if scen.startswith("tacna-arica"):
+            s = load_scenario(scen)
+            for name in builtin_names():
+                p = load(name, s)
+                assert p.rationale and p.agencies
+
+
+def test_negative_lead_time_is_located():
+    text = dump(plan_dict([stranded_trigger()], [corridor(lead_time_days=-2)]))
+    (line,) = problems(text)
+    assert line.startswith("p.yaml:")
+    assert "actions[0].lead_time_days: Input should be greater than or equal to 0 (got -2)" in line
+    want = text.splitlines().index("  lead_time_days: -2") + 1
+    assert line.startswith(f"p.yaml:{want}:")
+
+
+def test_unknown_indicator_lists_the_choices():
+    (line,) = problems(dump(plan_dict([stranded_trigger(indicator="crowd")], [])))
+    assert "triggers[0].indicator" in line and "'stranded'" in line and "(got 'crowd')" in line
+
+
+def test_action_the_engine_cannot_apply():
+    (line,) = problems(dump(plan_dict([stranded_trigger()], [corridor(type="teleport")])))
+    assert "actions[0]" in line and "'teleport'" in line and "'corridor'" in line
+
+
+def test_unknown_trigger_and_agency_references():
+    got = problems(dump(plan_dict([stranded_trigger()], [corridor(trigger="x", agency="pdi")])))
+    assert any("actions[0].trigger: unknown trigger 'x', expected one of: t" in g for g in got)
+    assert any("actions[0].agency: unknown agency 'pdi', expected one of: mig, muni" in g
+               for g in got)
+
+
+def test_overlapping_contradictory_corridors_name_both():
+    a = corridor(id="corridor-a")
+    b = corridor(id="corridor-b", daily_quota=50, trigger="t2")
+    text = dump(plan_dict([stranded_trigger(), stranded_trigger(id="t2")], [a, b]))
+    (line,) = problems(text)
+    assert "'corridor-b'" in line and "'corridor-a'" in line and "'strip-b'" in line
+    assert "50/day vs 30/day" in line
+    want = text.splitlines().index("- id: corridor-b") + 1
+    assert line.startswith(f"p.yaml:{want}: actions[1]:")
+
+
+def test_corridors_of_one_trigger_one_after_the_other_are_fine():
+    a = corridor(id="first", duration_days=5)
+    b = corridor(id="second", lead_time_days=6, daily_quota=10)
+    parse(dump(plan_dict([stranded_trigger()], [a, b])), "p.yaml")
+
+
+def test_unknown_place_and_route_in_the_scenario():
+    s = build(closed_tiny())
+    text = dump(plan_dict([stranded_trigger(places=["strip", "camp"])],
+                          [corridor(route="strip-x")]))
+    got = problems(text, s)
+    assert any("triggers[0].places[1]: unknown place 'camp' in scenario 'tiny'" in g for g in got)
+    assert any("actions[0].route: unknown route 'strip-x' in scenario 'tiny'" in g for g in got)
+    assert all(g.startswith("p.yaml:") and g.split(":")[1].isdigit() for g in got)
+
+
+def test_action_kind_must_fit_the_route():
+    s = build(closed_tiny())
+    act = {"id": "f", "type": "return_flights", "trigger": "t", "agency": "mig",
+           "route": "strip-b", "seats_per_week": 10, "lead_time_days": 0}
+    (line,) = problems(dump(plan_dict([stranded_trigger()], [act])), s)
+    assert "return flights need a flight route, 'strip-b' is a road route" in line
+
+
+def test_forecast_trigger_needs_a_horizon():
+    (line,) = problems(dump(plan_dict([stranded_trigger(source="forecast")], [])))
+    assert "triggers[0]" in line and "horizon_days >= 1" in line
+
+
+def test_unknown_key_and_bad_yaml_and_missing_file():
+    (line,) = problems(dump(plan_dict([stranded_trigger(treshold=3)], [])))
+    assert "triggers[0].treshold: Extra inputs are not permitted" in line
+    (line,) = problems("name: [unclosed")
+    assert line.startswith("p.yaml:") and "not valid YAML" in line
+    with pytest.raises(PlanError, match="no such file and no built-in plan"):
+        load("nope.yaml")

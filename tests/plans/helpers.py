@@ -23,8 +23,10 @@ def closed_tiny(days: int = 30) -> dict[str, Any]:
     d["inflows"] = []
     d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-01"}]
     d["behaviour"] = {
-        "move_chance": {k: 1.0 for k in ("origin", "city", "border_post", "between_posts",
-                                          "irregular_crossing")} | {"shelter": 0.0, "exit": 0.0},
+        "move_chance": {
+            k: 1.0 for k in ("origin", "city", "border_post", "between_posts", "irregular_crossing")
+        }
+        | {"shelter": 0.0, "exit": 0.0},
         "route_weight": {"road": 1.0, "irregular": 0.0, "flight": 0.0},
         "awareness": 0.0,
         "tolerance_days": 1e12,
@@ -44,11 +46,24 @@ def plan_dict(triggers: list[dict], actions: list[dict], **kw: Any) -> dict[str,
 
 
 def stranded_trigger(**kw: Any) -> dict[str, Any]:
-    return {"id": "t", "indicator": "stranded", "places": ["strip"], "threshold": 50,
-            "window_days": 2, "end": {"compare": "<", "threshold": 5, "window_days": 2}} | kw
+    return {
+        "id": "t",
+        "indicator": "stranded",
+        "places": ["strip"],
+        "threshold": 50,
+        "window_days": 2,
+        "end": {"compare": "<", "threshold": 5, "window_days": 2},
+    } | kw
 
 
 def corridor(**kw: Any) -> dict[str, Any]:
-    return {"id": "c", "type": "corridor", "trigger": "t", "agency": "mig", "route": "strip-b",
-            "daily_quota": 30, "lead_time_days": 1,
-            "cost": {"currency": "USD", "amount": 100, "per": "day"}} | kw
+    return {
+        "id": "c",
+        "type": "corridor",
+        "trigger": "t",
+        "agency": "mig",
+        "route": "strip-b",
+        "daily_quota": 30,
+        "lead_time_days": 1,
+        "cost": {"currency": "USD", "amount": 100, "per": "day"},
+    } | kw

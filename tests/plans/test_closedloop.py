@@ -45,13 +45,25 @@ def test_corridor_fires_on_day_4_and_empties_the_strip_30_a_day_from_day_5():
 def test_lead_time_delays_the_corridor():
     s, c = setup()
     plan = Plan.model_validate(plan_dict([stranded_trigger()], [corridor(lead_time_days=3)]))
-    assert strip_series(run_plan(s, c, plan, 7), c)[:11] == [0, 0, 100, 100, 100, 100, 100, 70,
-                                                              40, 10, 0]
+    assert strip_series(run_plan(s, c, plan, 7), c)[:11] == [
+        0,
+        0,
+        100,
+        100,
+        100,
+        100,
+        100,
+        70,
+        40,
+        10,
+        0,
+    ]
 
 
 def test_plan_that_never_fires_gives_the_same_run_as_no_plan():
-    s, c = setup(closed_tiny() | {"inflows": [{"origin": "home", "group": "ven-undoc",
-                                                 "per_day": 7}]})
+    s, c = setup(
+        closed_tiny() | {"inflows": [{"origin": "home", "group": "ven-undoc", "per_day": 7}]}
+    )
     plan = Plan.model_validate(plan_dict([stranded_trigger(threshold=10**6)], [corridor()]))
     a = run_plan(s, c, plan, 3).result.states
     assert np.array_equal(a, simulate(c, 3).states)
@@ -67,16 +79,34 @@ def test_per_unit_cost_counts_quota_places():
 
 def test_return_flights_fly_weekly_from_the_firing_day():
     d = closed_tiny()
-    d["places"].append({"id": "home-flight", "name": "Flight", "kind": "exit", "country": "VEN",
-                        "lat": 10.6, "lon": -67.0})
-    d["routes"].append({"id": "fly", "from": "post-b", "to": "home-flight", "km": 4000,
-                        "kind": "flight"})
+    d["places"].append(
+        {
+            "id": "home-flight",
+            "name": "Flight",
+            "kind": "exit",
+            "country": "VEN",
+            "lat": 10.6,
+            "lon": -67.0,
+        }
+    )
+    d["routes"].append(
+        {"id": "fly", "from": "post-b", "to": "home-flight", "km": 4000, "kind": "flight"}
+    )
     s, c = setup(d)
-    act = {"id": "f", "type": "return_flights", "trigger": "t", "agency": "mig", "route": "fly",
-           "seats_per_week": 40, "pickup": ["strip"], "lead_time_days": 0,
-           "cost": {"currency": "USD", "amount": 500, "per": "unit"}}
-    plan = Plan.model_validate(plan_dict([stranded_trigger(end=None, window_days=1,
-                                                           threshold=1)], [act]))
+    act = {
+        "id": "f",
+        "type": "return_flights",
+        "trigger": "t",
+        "agency": "mig",
+        "route": "fly",
+        "seats_per_week": 40,
+        "pickup": ["strip"],
+        "lead_time_days": 0,
+        "cost": {"currency": "USD", "amount": 500, "per": "unit"},
+    }
+    plan = Plan.model_validate(
+        plan_dict([stranded_trigger(end=None, window_days=1, threshold=1)], [act])
+    )
     pr = run_plan(s, c, plan, 2)
     st = strip_series(pr, c)
     # fires on day 3 (day 2 had 100 stranded); flights on days 3, 10, 17
@@ -88,13 +118,31 @@ def test_return_flights_fly_weekly_from_the_firing_day():
 
 def test_shelter_places_added_after_occupancy_passes_the_threshold():
     d = closed_tiny()
-    d["places"].append({"id": "camp", "name": "Camp", "kind": "shelter", "country": "CHL",
-                        "lat": -18.3, "lon": -70.3, "capacity": 10, "serves": ["strip"]})
+    d["places"].append(
+        {
+            "id": "camp",
+            "name": "Camp",
+            "kind": "shelter",
+            "country": "CHL",
+            "lat": -18.3,
+            "lon": -70.3,
+            "capacity": 10,
+            "serves": ["strip"],
+        }
+    )
     d["behaviour"]["shelter_seek"] = 1.0
     s, c = setup(d)
     trig = {"id": "full", "indicator": "shelter_occupancy", "places": ["camp"], "threshold": 1.0}
-    act = {"id": "more", "type": "shelter_places", "trigger": "full", "agency": "muni",
-           "place": "camp", "add": 20, "lead_time_days": 0, "duration_days": 5}
+    act = {
+        "id": "more",
+        "type": "shelter_places",
+        "trigger": "full",
+        "agency": "muni",
+        "place": "camp",
+        "add": 20,
+        "lead_time_days": 0,
+        "duration_days": 5,
+    }
     pr = run_plan(s, c, Plan.model_validate(plan_dict([trig], [act])), 4)
     camp = pr.result.state("present")[:, c.place_ids.index("camp")].sum(axis=1).tolist()
     # day 3: 10 of 100 find a place; full on day 3 -> fires day 4 -> 30 places on days 4-8
@@ -105,11 +153,19 @@ def test_shelter_places_added_after_occupancy_passes_the_threshold():
 def test_reopen_lets_documented_people_through_a_route_closed_to_all():
     d = closed_tiny()
     d["policies"] = [{"type": "close", "routes": ["strip-b"], "to": "all", "start": "2025-01-01"}]
-    d["population"] = [{"place": "city", "group": "ven-undoc", "people": 50},
-                       {"place": "city", "group": "ven-doc", "people": 40}]
+    d["population"] = [
+        {"place": "city", "group": "ven-undoc", "people": 50},
+        {"place": "city", "group": "ven-doc", "people": 40},
+    ]
     s, c = setup(d)
-    act = {"id": "r", "type": "reopen", "trigger": "t", "agency": "mig", "routes": ["strip-b"],
-           "lead_time_days": 0}
+    act = {
+        "id": "r",
+        "type": "reopen",
+        "trigger": "t",
+        "agency": "mig",
+        "routes": ["strip-b"],
+        "lead_time_days": 0,
+    }
     plan = Plan.model_validate(plan_dict([stranded_trigger(window_days=1, end=None)], [act]))
     pr = run_plan(s, c, plan, 5)
     assert strip_series(pr, c)[:6] == [0, 0, 90, 50, 50, 50]
@@ -117,9 +173,22 @@ def test_reopen_lets_documented_people_through_a_route_closed_to_all():
 
 def test_health_team_lowers_hazard_only_on_its_days_and_routes():
     s, c = setup()
-    plan = Plan.model_validate(plan_dict([stranded_trigger()], [
-        {"id": "h", "type": "health_team", "trigger": "t", "agency": "muni",
-         "routes": ["strip-desert"], "hazard_reduction": 0.5, "lead_time_days": 0}]))
+    plan = Plan.model_validate(
+        plan_dict(
+            [stranded_trigger()],
+            [
+                {
+                    "id": "h",
+                    "type": "health_team",
+                    "trigger": "t",
+                    "agency": "muni",
+                    "routes": ["strip-desert"],
+                    "hazard_reduction": 0.5,
+                    "lead_time_days": 0,
+                }
+            ],
+        )
+    )
     work = prepare(c, plan)
     on = np.zeros(c.days, dtype=bool)
     on[10:15] = True

@@ -24,7 +24,11 @@ def dump(d) -> str:
 
 def test_builtin_plans_validate_against_every_builtin_scenario():
     assert builtin_names() == [
-        "arica-shelter", "binational", "corridor-100", "return-flights", "status-quo"
+        "arica-shelter",
+        "binational",
+        "corridor-100",
+        "return-flights",
+        "status-quo",
     ]
     for scen in scenario_names():
         if scen.startswith("tacna-arica"):
@@ -56,8 +60,9 @@ def test_action_the_engine_cannot_apply():
 def test_unknown_trigger_and_agency_references():
     got = problems(dump(plan_dict([stranded_trigger()], [corridor(trigger="x", agency="pdi")])))
     assert any("actions[0].trigger: unknown trigger 'x', expected one of: t" in g for g in got)
-    assert any("actions[0].agency: unknown agency 'pdi', expected one of: mig, muni" in g
-               for g in got)
+    assert any(
+        "actions[0].agency: unknown agency 'pdi', expected one of: mig, muni" in g for g in got
+    )
 
 
 def test_overlapping_contradictory_corridors_name_both():
@@ -79,8 +84,9 @@ def test_corridors_of_one_trigger_one_after_the_other_are_fine():
 
 def test_unknown_place_and_route_in_the_scenario():
     s = build(closed_tiny())
-    text = dump(plan_dict([stranded_trigger(places=["strip", "camp"])],
-                          [corridor(route="strip-x")]))
+    text = dump(
+        plan_dict([stranded_trigger(places=["strip", "camp"])], [corridor(route="strip-x")])
+    )
     got = problems(text, s)
     assert any("triggers[0].places[1]: unknown place 'camp' in scenario 'tiny'" in g for g in got)
     assert any("actions[0].route: unknown route 'strip-x' in scenario 'tiny'" in g for g in got)
@@ -89,8 +95,15 @@ def test_unknown_place_and_route_in_the_scenario():
 
 def test_action_kind_must_fit_the_route():
     s = build(closed_tiny())
-    act = {"id": "f", "type": "return_flights", "trigger": "t", "agency": "mig",
-           "route": "strip-b", "seats_per_week": 10, "lead_time_days": 0}
+    act = {
+        "id": "f",
+        "type": "return_flights",
+        "trigger": "t",
+        "agency": "mig",
+        "route": "strip-b",
+        "seats_per_week": 10,
+        "lead_time_days": 0,
+    }
     (line,) = problems(dump(plan_dict([stranded_trigger()], [act])), s)
     assert "return flights need a flight route, 'strip-b' is a road route" in line
 

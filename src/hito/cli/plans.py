@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -13,11 +13,8 @@ from rich.table import Table
 
 from hito.cli.run import progress, write_atomic
 from hito.errors import InputError
-from hito.plans.check import RangeAs, check, read_observations
-from hito.plans.compare import compare as compare_plans
 from hito.plans.load import builtin_names, load
 from hito.plans.model import Plan
-from hito.report.plans_report import render, rows_csv
 from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from hito.scenario.model import Scenario
@@ -77,6 +74,9 @@ def compare(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/plans"),
 ) -> None:
     """Run each plan and "no plan" on the same futures; write comparison.{json,csv,html}."""
+    from hito.plans.compare import compare as compare_plans
+    from hito.report.plans_report import render, rows_csv
+
     if runs < 1:
         raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
     if seed < 0:
@@ -163,6 +163,8 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
 ) -> None:
     """Which triggers are met on a date, since when, and which actions are due by whom."""
+    from hito.plans.check import check, read_observations
+
     if as_of is None:
         day = dt.date.today()
     else:
@@ -226,5 +228,5 @@ def check_cmd(
             console.print(f"  [dim]note: {note}[/dim]")
 
 
-def _range(v: str) -> RangeAs:
+def _range(v: str) -> Literal["low", "mid", "high"]:
     return "low" if v == "low" else "high" if v == "high" else "mid"

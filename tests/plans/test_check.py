@@ -1,0 +1,81 @@
+"""The live check on HXL-tagged observations (a copy of the shared Tacna–Arica file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from hito.errors import InputError
+from hito.plans.check import check, place_series, read_observations, trigger_series
+from hito.plans.load import load
+
+DATA = Path(__file__).parent / "data" / "tacna-arica-stranded.csv"
+
+
+def test_reads_counts_with_their_ranges_and_lines():
+    obs = read_observations(DATA)
+    assert len(obs) == 10  # rows without a count are skipped
+    first = obs[0]
+    assert (first.row, first.date, first.site, first.low, first.high) == (
+        4,
+        dt.date(2023, 4, 21),
+        "between Chacalluta and Santa Rosa",
+        150,
+        200,
+    )
+    assert (first.value("low"), first.value("mid"), first.value("high")) == (150, 175, 200)
+    open_ended = next(o for o in obs if o.site == "Chacalluta")
+    assert open_ended.low == 100 and open_ended.value("mid") == 100
+
+
+def test_largest_report_per_site_and_day_then_summed_over_places():
+    plan = load("corridor-100")
+    by_place, notes = place_series(plan, read_observations(DATA), "stranded", "mid")
+    strip = by_place["concordia-strip"]
+    assert strip[dt.date(2023, 4, 21)] == 400 and strip[dt.date(2025, 11, 29)] == 50
+    assert by_place["chacalluta"] == {dt.date(2025, 11, 28): 100}
+    assert notes and "'Arica/Tacna'" in notes[0]
+    t = plan.triggers[0]
+    s = trigger_series(t, by_place, dt.date(2025, 11, 30))
+    assert s[dt.date(2025, 11, 28)] == 100 and s[dt.date(2025, 11, 29)] == 150
+    assert s[dt.date(2025, 11, 30)] == 110
+
+
+@pytest.mark.parametrize(
+    ("as_of", "met"),
+    [
+        ("2023-04-21", {"stranded-300"}),
+        ("2023-04-22", {"stranded-200-2d", "alert-200-stranded", "stranded-300"}),
+        ("2025-11-29", set()),
+    ],
+)
+def test_builtin_observed_triggers_on_the_episode_dates(as_of, met):
+    obs = read_observations(DATA)
+    got = set()
+    for name in ("corridor-100", "return-flights", "status-quo"):
+        for st in check(load(name), obs, dt.date.fromisoformat(as_of)).statuses:
+            if st.met:
+                got.add(st.trigger)
+    assert got == met
+
+
+def test_forecast_trigger_needs_a_scenario():
+    with pytest.raises(InputError, match="forecast: expected a scenario"):
+        check(load("binational"), read_observations(DATA), dt.date(2025, 11, 29))
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(InputError, match="no such observations file"):
+        read_observations(tmp_path / "none.csv")
+    f = tmp_path / "x.csv"
+    f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n2025-01-01,a,-3\n")
+    with pytest.raises(InputError, match=r"x.csv:3: #affected\+stranded\+min: expected a count"):
+        read_observations(f)
+    f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n01/02/2025,a,3\n")
+    with pytest.raises(InputError, match=r"x.csv:3: #date: expected YYYY-MM-DD, got '01/02/2025'"):
+        read_observations(f)
+    f.write_text("Site,N\n#loc+name,#affected+stranded\na,3\n")
+    with pytest.raises(InputError, match="no #date column"):
+        read_observations(f)

@@ -165,12 +165,12 @@ def forecast_series(
     q = 0.5 if trigger.quantile == "p50" else 0.9
     out: dict[dt.date, float] = {}
     for d in dates:
-        state = {
-            p: daily(v, d, carry_days).get(d)
-            for p, v in stranded_by_place.items()
-            if p in s.place_index()
-        }
-        state = {p: v for p, v in state.items() if v is not None}
+        known = s.place_index()
+        state: dict[str, float] = {}
+        for p, v in stranded_by_place.items():
+            now = daily(v, d, carry_days).get(d)
+            if p in known and now is not None:
+                state[p] = now
         if not state:
             continue
         c = compile_scenario(from_observed(s, d, state, trigger.horizon_days))

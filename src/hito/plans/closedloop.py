@@ -108,7 +108,7 @@ def apply(
             ks = (
                 [k for r in a.routes for k in _edges(base, r, False)]
                 if a.routes
-                else list(np.flatnonzero(base.route_irregular))
+                else [int(k) for k in np.flatnonzero(base.route_irregular)]
             )
             for k in ks:
                 work.hazard[t:, k] *= np.where(on, 1.0 - a.hazard_reduction, 1.0)

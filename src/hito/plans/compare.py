@@ -83,7 +83,7 @@ def summarize(
         row[f"total_cost_{cur}"] = _q([r.cost.get(cur, 0.0) for r in runs])
     trig = []
     for t in plan.triggers if plan else []:
-        days = [r.first_fired[t.id] for r in runs if r.first_fired.get(t.id) is not None]
+        days = [d for d in (r.first_fired.get(t.id) for r in runs) if d is not None]
         med = float(np.median(days)) if days else None
         trig.append(
             {

@@ -92,7 +92,7 @@ def evaluate(
 ) -> TriggerStatus:
     """Run one trigger over its daily values up to `as_of` and report its state that day."""
     filled = daily(values, as_of, carry_days)
-    base = {
+    base: dict[str, Any] = {
         "trigger": trigger.id,
         "indicator": trigger.indicator,
         "source": trigger.source,

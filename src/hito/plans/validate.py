@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from hito.scenario.model import Scenario
@@ -52,15 +53,15 @@ def internal_problems(plan: Plan) -> list[str]:
     corridors = [(i, a) for i, a in enumerate(plan.actions) if a.type == "corridor"]
     for n, (i, a) in enumerate(corridors):
         for j, b in corridors[n + 1 :]:
-            if a.route != b.route:  # type: ignore[union-attr]
+            if a.route != b.route:
                 continue
             (s1, e1), (s2, e2) = _window(a), _window(b)
             if a.trigger == b.trigger and (e1 <= s2 or e2 <= s1):
                 continue  # the same trigger, one after the other: no overlap
             out.append(
                 f"actions[{j}]: corridor {b.id!r} and actions[{i}] corridor {a.id!r} both set "
-                f"the daily quota of route {b.route!r} ({b.daily_quota}/day vs "  # type: ignore[union-attr]
-                f"{a.daily_quota}/day) and can run on the same days; expected one corridor "  # type: ignore[union-attr]
+                f"the daily quota of route {b.route!r} ({b.daily_quota}/day vs "
+                f"{a.daily_quota}/day) and can run on the same days; expected one corridor "
                 "per route, or windows of the same trigger that do not overlap"
             )
     return out
@@ -72,7 +73,7 @@ def scenario_problems(plan: Plan, s: Scenario) -> list[str]:
     kinds = {p.id: p.kind for p in s.places}
     rkind = {r.id: r.kind for r in s.routes}
 
-    def need(path: str, value: str, known: dict[str, str], what: str) -> bool:
+    def need(path: str, value: str, known: Mapping[str, str], what: str) -> bool:
         if value in known:
             return True
         choices = ", ".join(sorted(known)) or "none defined"

@@ -1,0 +1,251 @@
+"""Where chunks of runs execute: local processes (the default) or a Dask cluster."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hito.errors import HitoError, InputError
+
+EXECUTORS = ("local", "dask")
+
+
+class ChunkFailures(Exception):
+    """Chunks that still failed after every retry: task index -> the last error."""
+
+    def __init__(self, failures: dict[int, str]):
+        self.failures = failures
+        super().__init__(f"{len(failures)} chunk(s) failed")
+
+
+class Executor(Protocol):
+    """Runs `fn(shared, *task)` for every task and yields (task index, result) as they finish.
+
+    Failed tasks are retried; those that still fail are raised together as ChunkFailures
+    after every other task has been yielded.
+    """
+
+    name: str
+
+    @property
+    def workers(self) -> int:
+        """Processes that run chunks in parallel."""
+        ...
+
+    def map_unordered(
+        self, fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]]
+    ) -> Iterator[tuple[int, Any]]:
+        """Run every task; yield results in the order they finish."""
+        ...
+
+    def close(self) -> None:
+        """Release processes or the cluster connection."""
+        ...
+
+
+def default_context() -> str:
+    """Forkserver where it exists (Linux), else spawn: never plain fork under threads."""
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods and sys.platform != "darwin" else "spawn"
+
+
+@dataclass
+class LocalExecutor:
+    """A process pool on this machine; a broken pool (a worker killed) is rebuilt and retried."""
+
+    processes: int | None = None
+    retries: int = 2
+    context: str = field(default_factory=default_context)
+    name: str = "local"
+
+    @property
+    def workers(self) -> int:
+        """Processes in the pool."""
+        return self.processes or os.cpu_count() or 1
+
+    def map_unordered(
+        self, fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]]
+    ) -> Iterator[tuple[int, Any]]:
+        """Run every task in worker processes, at most two per worker in flight."""
+        ctx = multiprocessing.get_context(self.context)
+        attempts = dict.fromkeys(range(len(tasks)), 0)
+        todo = list(range(len(tasks)))
+        failures: dict[int, str] = {}
+        window = 2 * self.workers
+        while todo:
+            retry: list[int] = []
+            with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
+                running: dict[Future[Any], int] = {}
+                queue = list(todo)
+                broken = False
+                while queue or running:
+                    while queue and len(running) < window and not broken:
+                        i = queue.pop(0)
+                        running[pool.submit(fn, shared, *tasks[i])] = i
+                    if not running:
+                        break
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        i = running.pop(fut)
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool as exc:
+                            broken = True
+                            self._failed(i, exc, attempts, retry, failures)
+                            continue
+                        except Exception as exc:  # noqa: BLE001 - reported with its run numbers
+                            self._failed(i, exc, attempts, retry, failures)
+                            continue
+                        yield i, result
+                    if broken:
+                        for fut, i in running.items():
+                            fut.cancel()
+                            self._failed(
+                                i, BrokenProcessPool("worker died"), attempts, retry, failures
+                            )
+                        retry.extend(queue)
+                        running, queue = {}, []
+            todo = retry
+        if failures:
+            raise ChunkFailures(failures)
+
+    def _failed(
+        self,
+        i: int,
+        exc: BaseException,
+        attempts: dict[int, int],
+        retry: list[int],
+        failures: dict[int, str],
+    ) -> None:
+        attempts[i] += 1
+        if attempts[i] <= self.retries:
+            retry.append(i)
+        else:
+            failures[i] = f"{type(exc).__name__}: {exc}"
+
+    def close(self) -> None:
+        """Nothing to release: each call builds and shuts its own pool."""
+
+
+@dataclass
+class DaskExecutor:
+    """A dask.distributed cluster: `scheduler` address, or a LocalCluster of `processes`."""
+
+    scheduler: str | None = None
+    processes: int | None = None
+    retries: int = 2
+    timeout: float = 10.0
+    name: str = "dask"
+    _client: Any = None
+    _cluster: Any = None
+
+    def client(self) -> Any:
+        """Connect (or start a LocalCluster) on first use."""
+        if self._client is not None:
+            return self._client
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            try:
+                self._client = Client(self.scheduler, timeout=self.timeout)
+            except (OSError, TimeoutError, ValueError, TypeError) as exc:
+                raise InputError(
+                    f"--scheduler {self.scheduler}: cannot reach a Dask scheduler ({exc}); "
+                    "expected the address of a running `dask scheduler`, e.g. tcp://host:8786"
+                ) from None
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.processes or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
+        return self._client
+
+    @property
+    def workers(self) -> int:
+        """Worker threads the scheduler knows of (at least 1)."""
+        info = self.client().scheduler_info()
+        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def map_unordered(
+        self, fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]]
+    ) -> Iterator[tuple[int, Any]]:
+        """Send the shared spec once, then one task per chunk; yield results as they finish.
+
+        A task that raises is retried `retries` times; a task whose worker dies is
+        rescheduled by the scheduler (up to `distributed.scheduler.allowed-failures`).
+        """
+        from distributed import as_completed
+
+        client = self.client()
+        spec = client.scatter(shared, broadcast=True)
+        futures = {
+            client.submit(fn, spec, *task, retries=self.retries, pure=False): i
+            for i, task in enumerate(tasks)
+        }
+        failures: dict[int, str] = {}
+        for fut in as_completed(futures):
+            i = futures[fut]
+            if fut.status == "error":
+                exc = fut.exception()
+                failures[i] = f"{type(exc).__name__}: {exc}"
+            else:
+                yield i, fut.result()
+            fut.release()
+        if failures:
+            raise ChunkFailures(failures)
+
+    def close(self) -> None:
+        """Close the client and any LocalCluster this executor started."""
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+
+def make_executor(name: str, *, scheduler: str | None = None, workers: int | None = None) -> Any:
+    """An executor by name, with errors that list the available ones."""
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers: got {workers}, expected a whole number of at least 1")
+    if name == "local":
+        if scheduler:
+            raise InputError("--scheduler: only the dask executor uses a scheduler address")
+        return LocalExecutor(processes=workers)
+    if name == "dask":
+        return DaskExecutor(scheduler=scheduler, processes=workers)
+    raise InputError(f"--executor: got {name!r}, expected one of: {', '.join(EXECUTORS)}")
+
+
+class EnsembleError(HitoError):
+    """Runs that failed on every attempt: the ensemble is reported incomplete, never shortened."""
+
+    exit_code = 1
+
+
+@dataclass
+class SerialExecutor:
+    """Runs every chunk in this process, one after another (tests and profiling)."""
+
+    name: str = "serial"
+    workers: int = 1
+
+    def map_unordered(
+        self, fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]]
+    ) -> Iterator[tuple[int, Any]]:
+        """Run the tasks in order, here."""
+        for i, task in enumerate(tasks):
+            yield i, fn(shared, *task)
+
+    def close(self) -> None:
+        """Nothing to release."""

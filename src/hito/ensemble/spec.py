@@ -1,0 +1,179 @@
+"""What an ensemble is: a picklable spec of scenario, horizon, seed, runs and the per-run model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from hito.engine.compile import STATES, Compiled
+from hito.engine.run import RunResult, simulate
+from hito.ensemble.sampling import METHODS, Method
+from hito.errors import InputError
+from hito.scenario.model import Range, Scenario
+from hito.scenario.uncertain import ranges, uncertain
+
+Extras = Mapping[str, float]
+RunOutcome = RunResult | tuple[RunResult, Extras]
+
+
+class Runner(Protocol):
+    """The per-run model: one future of a compiled scenario (must pickle).
+
+    A module-level function or an instance of a module-level class; it may return the
+    RunResult alone or with a mapping of extra per-run numbers (cost, triggers fired).
+    """
+
+    def __call__(
+        self, scenario: Scenario, compiled: Compiled, seed: np.random.SeedSequence
+    ) -> RunOutcome:
+        """Simulate one run."""
+        ...
+
+
+def border_run(scenario: Scenario, compiled: Compiled, seed: np.random.SeedSequence) -> RunResult:
+    """The default per-run model: hito's border ruleset, open loop."""
+    return simulate(compiled, seed)
+
+
+@dataclass(frozen=True)
+class Event:
+    """'STATE at PLACE above X (on DAY | on any day)': its probability is a share of runs."""
+
+    state: str
+    above: float
+    place: str | None = None  # None: every place summed
+    day: int | None = None  # None: on any day
+
+    @property
+    def label(self) -> str:
+        """The event as written on the command line."""
+        when = "" if self.day is None else f"@day{self.day}"
+        return f"{self.place or 'all'}:{self.state}>{self.above:g}{when}"
+
+    def occurred(self, states: np.ndarray, place_ids: tuple[str, ...]) -> bool:
+        """True when the event happened in a run's [day, state, place, group] array."""
+        s = states[:, STATES.index(self.state)]
+        if self.place is None:
+            series = s.sum(axis=(1, 2))
+        else:
+            series = s[:, place_ids.index(self.place)].sum(axis=1)
+        if self.day is None:
+            return bool((series > self.above).any())
+        return bool(self.day < len(series) and series[self.day] > self.above)
+
+
+EVENT_SYNTAX = "PLACE:STATE>NUMBER[@YYYY-MM-DD], PLACE a place id or 'all'"
+_EVENT = re.compile(
+    r"^(?P<place>[a-z0-9][a-z0-9_\-]*):(?P<state>[a-z_]+)>(?P<x>[0-9.]+)"
+    r"(?:@(?P<date>\d{4}-\d{2}-\d{2}))?$"
+)
+
+
+def parse_event(text: str, s: Scenario) -> Event:
+    """Read an event such as `concordia-strip:stranded>500@2026-01-15` (no date: any day)."""
+    m = _EVENT.match(text.strip())
+    if not m:
+        raise InputError(f"--event {text!r}: expected {EVENT_SYNTAX}")
+    place = m["place"]
+    places = [p.id for p in s.places]
+    if place != "all" and place not in places:
+        raise InputError(
+            f"--event {text!r}: unknown place {place!r}, expected 'all' or one of: "
+            + ", ".join(places)
+        )
+    if m["state"] not in STATES:
+        raise InputError(
+            f"--event {text!r}: unknown state {m['state']!r}, expected one of: {', '.join(STATES)}"
+        )
+    try:
+        above = float(m["x"])
+    except ValueError:
+        raise InputError(f"--event {text!r}: {m['x']!r} is not a number") from None
+    day = None
+    if m["date"]:
+        try:
+            day = s.day_of(dt.date.fromisoformat(m["date"]))
+        except ValueError:
+            raise InputError(f"--event {text!r}: {m['date']!r} is not a date") from None
+        if not 0 <= day < s.days:
+            raise InputError(
+                f"--event {text!r}: {m['date']} is outside the scenario, expected "
+                f"{s.start} to {s.date_of(s.days - 1)}"
+            )
+    return Event(m["state"], above, None if place == "all" else place, day)
+
+
+@dataclass(frozen=True)
+class EnsembleSpec:
+    """Everything a worker needs to run any run of the ensemble; small and picklable.
+
+    Run number i uses the generator `run_seed(seed, i)` and row i of the sampling design
+    (over `sample` paths, default every uncertain number of the scenario); `overrides` pin
+    values by Range path after sampling. `runner` is the per-run model (default: the border
+    ruleset); `keep_runs` asks for the full daily states of runs 0..keep_runs-1.
+    """
+
+    scenario: Scenario
+    days: int | None = None
+    seed: int = 0
+    runs: int = 100
+    overrides: Mapping[str, float] = field(default_factory=dict)
+    sampling: Method = "lhs"
+    sample: tuple[str, ...] | None = None
+    runner: Callable[..., RunOutcome] = border_run
+    events: tuple[Event, ...] = ()
+    keep_runs: int = 0
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.runs < 1:
+            problems.append(f"runs: got {self.runs}, expected at least 1")
+        if self.days is not None and not 1 <= self.days <= 3650:
+            problems.append(f"days: got {self.days}, expected between 1 and 3650")
+        if self.seed < 0:
+            problems.append(f"seed: got {self.seed}, expected a non-negative whole number")
+        if self.sampling not in METHODS:
+            problems.append(f"sampling: got {self.sampling!r}, expected one of: {METHODS}")
+        if self.keep_runs < 0:
+            problems.append(f"keep_runs: got {self.keep_runs}, expected 0 or more")
+        known = ranges(self.scenario)
+        for path in [*self.overrides, *(self.sample or ())]:
+            if path not in known:
+                near = difflib.get_close_matches(path, list(known), n=3)
+                hint = f"; did you mean {', '.join(near)}?" if near else ""
+                problems.append(f"{path}: not an uncertain number of the scenario{hint}")
+        if problems:
+            raise InputError(problems)
+
+    @property
+    def horizon(self) -> int:
+        """Days simulated."""
+        return self.scenario.days if self.days is None else self.days
+
+    def sampled(self) -> dict[str, Range]:
+        """The ranges drawn per run (pinned ones excluded)."""
+        every = ranges(self.scenario)
+        chosen = (
+            uncertain(self.scenario) if self.sample is None else {p: every[p] for p in self.sample}
+        )
+        return {p: r for p, r in chosen.items() if p not in self.overrides}
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-friendly description (for summary files)."""
+        name = getattr(self.runner, "__qualname__", type(self.runner).__name__)
+        return {
+            "scenario": self.scenario.name,
+            "days": self.horizon,
+            "seed": self.seed,
+            "runs": self.runs,
+            "sampling": self.sampling,
+            "overrides": dict(self.overrides),
+            "runner": f"{getattr(self.runner, '__module__', '')}.{name}",
+            "events": [e.label for e in self.events],
+        }

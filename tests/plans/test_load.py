@@ -120,3 +120,11 @@ def test_unknown_key_and_bad_yaml_and_missing_file():
     assert line.startswith("p.yaml:") and "not valid YAML" in line
     with pytest.raises(PlanError, match="no such file and no built-in plan"):
         load("nope.yaml")
+
+
+def test_field_errors_and_reference_problems_show_at_once():
+    text = dump(plan_dict([stranded_trigger()], [corridor(lead_time_days=-1, agency="pdi")]))
+    got = problems(text)
+    assert len(got) == 2
+    assert "actions[0].lead_time_days" in got[0]
+    assert "actions[0].agency: unknown agency 'pdi'" in got[1]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from hito.errors import HitoError
 from hito.plans.model import ACTION_TYPES, Plan
-from hito.plans.validate import scenario_problems
+from hito.plans.validate import internal_problems, scenario_problems
 from hito.scenario.load import _parse_path, _where
 from hito.scenario.model import Scenario
 
@@ -72,7 +72,9 @@ def validate(
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(format_errors(exc, label, node)) from None
+        lines = format_errors(exc, label, node)
+        more = [p for p in _located(internal_problems(data), label, node) if p not in lines]
+        raise PlanError(lines + more) from None
     if scenario is not None:
         problems = scenario_problems(plan, scenario)
         if problems:

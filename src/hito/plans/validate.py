@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hito.scenario.model import Scenario
 
@@ -21,48 +21,67 @@ def _dupes(ids: list[str]) -> list[str]:
     return sorted(out)
 
 
-def _window(a: object) -> tuple[int, float]:
-    lead = a.lead_time_days  # type: ignore[attr-defined]
-    dur = a.duration_days  # type: ignore[attr-defined]
-    return lead, float("inf") if dur is None else lead + dur
+def _items(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    """The mappings of a list field, skipping whatever is not a mapping (reported elsewhere)."""
+    v = data.get(key)
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
 
 
-def internal_problems(plan: Plan) -> list[str]:
-    """Duplicated ids, unknown triggers or agencies, contradictory actions: 'path: message'."""
+def _int(v: Any, default: int) -> int:
+    return v if isinstance(v, int) and not isinstance(v, bool) else default
+
+
+def _window(a: Mapping[str, Any]) -> tuple[int, float]:
+    lead = _int(a.get("lead_time_days"), 0)
+    dur = a.get("duration_days")
+    return lead, float("inf") if not isinstance(dur, int) else lead + dur
+
+
+def internal_problems(data: Plan | Mapping[str, Any]) -> list[str]:
+    """Duplicated ids, unknown triggers or agencies, contradictory actions: 'path: message'.
+
+    Works on the raw mapping too, so these show up with field errors in one pass.
+    """
+    if not isinstance(data, Mapping):
+        data = data.model_dump()
+    agencies_, triggers_, actions = (_items(data, k) for k in ("agencies", "triggers", "actions"))
     out: list[str] = []
-    for what, ids in (
-        ("agencies", [a.id for a in plan.agencies]),
-        ("triggers", [t.id for t in plan.triggers]),
-        ("actions", [a.id for a in plan.actions]),
-    ):
-        for d in _dupes(ids):
+    for what, items in (("agencies", agencies_), ("triggers", triggers_), ("actions", actions)):
+        for d in _dupes([str(x.get("id")) for x in items if "id" in x]):
             out.append(f"{what}: id {d!r} is used twice, expected unique ids")
-    triggers = {t.id for t in plan.triggers}
-    agencies = {a.id for a in plan.agencies}
-    for i, a in enumerate(plan.actions):
-        if a.trigger not in triggers:
+    triggers = {str(t.get("id")) for t in triggers_}
+    agencies = {str(a.get("id")) for a in agencies_}
+    for i, a in enumerate(data.get("actions") or []):
+        if not isinstance(a, dict):
+            continue
+        if "trigger" in a and a["trigger"] not in triggers:
             choices = ", ".join(sorted(triggers)) or "none defined"
             out.append(
-                f"actions[{i}].trigger: unknown trigger {a.trigger!r}, expected one of: {choices}"
+                f"actions[{i}].trigger: unknown trigger {a['trigger']!r}, "
+                f"expected one of: {choices}"
             )
-        if a.agency not in agencies:
+        if "agency" in a and a["agency"] not in agencies:
             choices = ", ".join(sorted(agencies)) or "none defined"
             out.append(
-                f"actions[{i}].agency: unknown agency {a.agency!r}, expected one of: {choices}"
+                f"actions[{i}].agency: unknown agency {a['agency']!r}, expected one of: {choices}"
             )
-    corridors = [(i, a) for i, a in enumerate(plan.actions) if a.type == "corridor"]
+    raw = data.get("actions") or []
+    corridors = [
+        (i, a) for i, a in enumerate(raw) if isinstance(a, dict) and a.get("type") == "corridor"
+    ]
     for n, (i, a) in enumerate(corridors):
         for j, b in corridors[n + 1 :]:
-            if a.route != b.route:
+            if a.get("route") != b.get("route"):
                 continue
             (s1, e1), (s2, e2) = _window(a), _window(b)
-            if a.trigger == b.trigger and (e1 <= s2 or e2 <= s1):
+            if a.get("trigger") == b.get("trigger") and (e1 <= s2 or e2 <= s1):
                 continue  # the same trigger, one after the other: no overlap
             out.append(
-                f"actions[{j}]: corridor {b.id!r} and actions[{i}] corridor {a.id!r} both set "
-                f"the daily quota of route {b.route!r} ({b.daily_quota}/day vs "
-                f"{a.daily_quota}/day) and can run on the same days; expected one corridor "
-                "per route, or windows of the same trigger that do not overlap"
+                f"actions[{j}]: corridor {b.get('id')!r} and actions[{i}] corridor "
+                f"{a.get('id')!r} both set the daily quota of route {b.get('route')!r} "
+                f"({b.get('daily_quota')}/day vs {a.get('daily_quota')}/day) and can run on "
+                "the same days; expected one corridor per route, or windows of the same "
+                "trigger that do not overlap"
             )
     return out
 

@@ -155,6 +155,14 @@ Action = Annotated[
 ]
 
 
+class PlanText(Strict):
+    """The plan's words in another language (empty: fall back to the main text)."""
+
+    title: str = ""
+    description: str = ""
+    rationale: str = ""
+
+
 class Plan(Strict):
     """A joint contingency plan: who signs it, what triggers it, what each agency does."""
 
@@ -167,6 +175,9 @@ class Plan(Strict):
     )
     description: str = ""
     rationale: str = ""
+    translations: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], PlanText] = Field(
+        default_factory=dict, description="language code (ISO 639-1) -> title, description..."
+    )
     agencies: list[Agency] = Field(default_factory=list)
     sites: dict[str, Ident] = Field(
         default_factory=dict,
@@ -188,6 +199,11 @@ class Plan(Strict):
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id."""
         return next(a for a in self.agencies if a.id == agency_id)
+
+    def text(self, field: str, lang: str) -> str:
+        """The title, description or rationale in a language, falling back to the main text."""
+        other = self.translations.get(lang)
+        return (getattr(other, field) if other else "") or getattr(self, field)
 
     def actions_of(self, trigger_id: str) -> list[Action]:
         """The actions that a trigger switches on."""

@@ -13,6 +13,7 @@ from hito.cli import plans as plans_cmd
 from hito.cli import run as run_cmd
 from hito.cli import serve as serve_cmd
 from hito.cli import sites as sites_cmd
+from hito.cli import sweep as sweep_cmd
 from hito.cli import users as users_cmd
 from hito.errors import HitoError
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     help="hito: forecasts of stranded people at land borders, plans and coordination.",
 )
 app.command("run")(run_cmd.run)
+app.command("sweep")(sweep_cmd.sweep)
 app.command("scenarios")(run_cmd.scenarios)
 app.command("validate")(run_cmd.validate)
 app.command("schema")(run_cmd.schema)

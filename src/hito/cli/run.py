@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -20,16 +24,19 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from hito.engine.compile import compile_scenario
-from hito.engine.outputs import daily_table, run_seed, summary
-from hito.engine.run import simulate
+from hito.ensemble.api import run_ensemble
+from hito.ensemble.executors import make_executor
+from hito.ensemble.result import Ensemble
+from hito.ensemble.sampling import METHODS
+from hito.ensemble.spec import EVENT_SYNTAX, EnsembleSpec, parse_event
 from hito.errors import InputError
-from hito.report.run_report import render
+from hito.report.ensemble_report import render
 from hito.scenario.load import builtin_descriptions, json_schema, load
 
 console = Console(highlight=False)
 
 DEFAULT_SCENARIO = "tacna-arica-2025"
+KEEP_RUNS = 100  # runs written in full to daily.parquet; quantiles cover every run
 
 
 def progress() -> Progress:
@@ -72,38 +79,129 @@ def run(
     runs: Annotated[int, typer.Option(help="number of runs")] = 20,
     seed: Annotated[int, typer.Option(help="seed of the first generator")] = 0,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out"),
+    executor: Annotated[
+        str, typer.Option(help="where runs execute: local (processes) or dask")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="processes (local) or LocalCluster workers (default: cores)")
+    ] = None,
+    keep_runs: Annotated[
+        int, typer.Option(help="runs written in full to daily.parquet (the first N; 0: none)")
+    ] = KEEP_RUNS,
+    event: Annotated[
+        list[str] | None,
+        typer.Option(help=f"an event to give the probability of: {EVENT_SYNTAX}"),
+    ] = None,
+    sampling: Annotated[
+        str, typer.Option(help="how uncertain numbers are drawn: lhs, random or none")
+    ] = "lhs",
 ) -> None:
-    """Forecast a scenario: daily.parquet, summary.json and report.html in OUT."""
+    """Forecast a scenario: summary.json, report.html and Parquet tables in OUT.
+
+    daily.parquet holds the first --keep-runs runs in full; quantiles.parquet P5..P95 of every
+    day, place, group and state over all runs; runs.parquet one row per run with its draws.
+    """
     if runs < 1:
         raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
     if days is not None and not 1 <= days <= 3650:
         raise InputError(f"--days: got {days}, expected between 1 and 3650")
     if seed < 0:
         raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
+    if keep_runs < 0:
+        raise InputError(f"--keep-runs: got {keep_runs}, expected 0 or more")
+    if sampling not in METHODS:
+        raise InputError(f"--sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
     s = load(scenario)
-    c = compile_scenario(s, days=days)
-    results = []
-    with progress() as bar:
-        task = bar.add_task(f"{s.name}: runs", total=runs, rate="")
-        for i in range(runs):
-            results.append(simulate(c, run_seed(seed, i)))
-            done = bar.tasks[task]
-            rate = f"{(i + 1) / done.elapsed:.1f} runs/s" if done.elapsed else ""
-            bar.update(task, advance=1, rate=rate)
-    table = daily_table(c, results)
-    facts = summary(c, results, scenario=scenario, seed=seed)
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out) as tmp:
-        table.write_parquet(Path(tmp) / "daily.parquet", statistics=False)
-        write_atomic(out / "daily.parquet", (Path(tmp) / "daily.parquet").read_bytes())
-    write_atomic(out / "summary.json", json.dumps(facts, indent=2).encode())
-    write_atomic(out / "report.html", render(s, c, results, facts).encode())
+    spec = EnsembleSpec(
+        s,
+        days=days,
+        seed=seed,
+        runs=runs,
+        sampling=sampling,  # type: ignore[arg-type]
+        events=tuple(parse_event(e, s) for e in event or ()),
+        keep_runs=min(keep_runs, runs),
+    )
+    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    try:
+        ens = ensemble_with_progress(spec, ex, f"{s.name}: runs")
+    finally:
+        ex.close()
+    facts = ens.summary()
+    facts["scenario"] = scenario
+    write_outputs(out, s, ens, facts)
     pk = facts["stranded_peak"]
     console.print(
         f"{s.name}: peak stranded P50 {pk['p50']:.0f} (P10–P90 {pk['p10']:.0f}–{pk['p90']:.0f}), "
         f"conservation error {facts['conservation_error']}"
     )
+    for label, p in facts["events"].items():
+        console.print(f"P({label}) = {p:.3f}")
     console.print(f"report: {(out / 'report.html').resolve()}")
+
+
+def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str) -> Ensemble:
+    """run_ensemble with a progress bar: runs done, runs per second, time left."""
+    with progress() as bar:
+        task = bar.add_task(label, total=spec.runs, rate="")
+
+        def advance(n: int) -> None:
+            bar.update(task, advance=n)
+            done = bar.tasks[task]
+            if done.elapsed:
+                bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
+
+        return run_ensemble(spec, executor=ex, progress=advance)
+
+
+def write_parquet_frames(path: Path, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> None:
+    """Write frames as row groups of one Parquet file (bounded memory), then rename into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(fd)
+    try:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for frame in frames:
+                writer.write_table(frame.to_arrow().cast(schema))
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+DAILY_SCHEMA = pa.schema(
+    [
+        ("run", pa.int32()),
+        ("day", pa.int32()),
+        ("date", pa.date32()),
+        ("place", pa.dictionary(pa.int32(), pa.large_string())),
+        ("group", pa.dictionary(pa.int32(), pa.large_string())),
+        ("state", pa.dictionary(pa.int32(), pa.large_string())),
+        ("people", pa.int64()),
+    ]
+)
+
+
+def write_outputs(out: Path, s: Any, ens: Ensemble, facts: dict[str, Any]) -> None:
+    """daily.parquet (kept runs, streamed), quantiles.parquet, runs.parquet, summary, report."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_parquet_frames(out / "daily.parquet", ens.daily_frames(), DAILY_SCHEMA)
+    q = ens.quantile_table()
+    write_parquet_frames(out / "quantiles.parquet", [q], q.to_arrow().schema)
+    r = ens.runs_table()
+    write_parquet_frames(out / "runs.parquet", [r], r.to_arrow().schema)
+    write_atomic(out / "summary.json", json.dumps(facts, indent=2).encode())
+    write_atomic(out / "report.html", render(s, ens, facts).encode())
 
 
 def scenarios() -> None:

@@ -64,54 +64,62 @@ class LocalExecutor:
     retries: int = 2
     context: str = field(default_factory=default_context)
     name: str = "local"
+    _pool: ProcessPoolExecutor | None = None
 
     @property
     def workers(self) -> int:
         """Processes in the pool."""
         return self.processes or os.cpu_count() or 1
 
+    def pool(self) -> ProcessPoolExecutor:
+        """The process pool, started on first use and kept for later calls (sweeps)."""
+        if self._pool is None:
+            ctx = multiprocessing.get_context(self.context)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self._pool
+
     def map_unordered(
         self, fn: Callable[..., Any], shared: Any, tasks: Sequence[tuple[Any, ...]]
     ) -> Iterator[tuple[int, Any]]:
         """Run every task in worker processes, at most two per worker in flight."""
-        ctx = multiprocessing.get_context(self.context)
         attempts = dict.fromkeys(range(len(tasks)), 0)
         todo = list(range(len(tasks)))
         failures: dict[int, str] = {}
         window = 2 * self.workers
         while todo:
             retry: list[int] = []
-            with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
-                running: dict[Future[Any], int] = {}
-                queue = list(todo)
-                broken = False
-                while queue or running:
-                    while queue and len(running) < window and not broken:
-                        i = queue.pop(0)
-                        running[pool.submit(fn, shared, *tasks[i])] = i
-                    if not running:
-                        break
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        i = running.pop(fut)
-                        try:
-                            result = fut.result()
-                        except BrokenProcessPool as exc:
-                            broken = True
-                            self._failed(i, exc, attempts, retry, failures)
-                            continue
-                        except Exception as exc:  # noqa: BLE001 - reported with its run numbers
-                            self._failed(i, exc, attempts, retry, failures)
-                            continue
-                        yield i, result
-                    if broken:
-                        for fut, i in running.items():
-                            fut.cancel()
-                            self._failed(
-                                i, BrokenProcessPool("worker died"), attempts, retry, failures
-                            )
-                        retry.extend(queue)
-                        running, queue = {}, []
+            pool = self.pool()
+            running: dict[Future[Any], int] = {}
+            queue = list(todo)
+            broken = False
+            while queue or running:
+                while queue and len(running) < window and not broken:
+                    i = queue.pop(0)
+                    running[pool.submit(fn, shared, *tasks[i])] = i
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    i = running.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool as exc:
+                        broken = True
+                        self._failed(i, exc, attempts, retry, failures)
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - reported with its run numbers
+                        self._failed(i, exc, attempts, retry, failures)
+                        continue
+                    yield i, result
+                if broken:
+                    for fut, i in running.items():
+                        fut.cancel()
+                        self._failed(
+                            i, BrokenProcessPool("a worker died"), attempts, retry, failures
+                        )
+                    retry.extend(queue)
+                    running, queue = {}, []
+                    self.close()  # a broken pool cannot be reused; the next round starts anew
             todo = retry
         if failures:
             raise ChunkFailures(failures)
@@ -131,7 +139,10 @@ class LocalExecutor:
             failures[i] = f"{type(exc).__name__}: {exc}"
 
     def close(self) -> None:
-        """Nothing to release: each call builds and shuts its own pool."""
+        """Shut the pool down (its processes end)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 @dataclass

@@ -49,10 +49,13 @@ class Event:
     above: float
     place: str | None = None  # None: every place summed
     day: int | None = None  # None: on any day
+    text: str = ""  # as written by the user
 
     @property
     def label(self) -> str:
         """The event as written on the command line."""
+        if self.text:
+            return self.text
         when = "" if self.day is None else f"@day{self.day}"
         return f"{self.place or 'all'}:{self.state}>{self.above:g}{when}"
 
@@ -106,7 +109,7 @@ def parse_event(text: str, s: Scenario) -> Event:
                 f"--event {text!r}: {m['date']} is outside the scenario, expected "
                 f"{s.start} to {s.date_of(s.days - 1)}"
             )
-    return Event(m["state"], above, None if place == "all" else place, day)
+    return Event(m["state"], above, None if place == "all" else place, day, text.strip())
 
 
 @dataclass(frozen=True)

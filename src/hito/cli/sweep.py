@@ -1,0 +1,94 @@
+"""`hito sweep`: a grid of policy options, each an ensemble, compared in one table and page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hito.cli.run import DEFAULT_SCENARIO, progress, write_atomic, write_parquet_frames
+from hito.ensemble.executors import make_executor
+from hito.ensemble.spec import EVENT_SYNTAX, parse_event
+from hito.ensemble.sweep import VARY_SYNTAX, options, parse_vary, run_sweep
+from hito.errors import InputError
+from hito.report.sweep_report import render
+from hito.scenario.load import load
+
+console = Console(highlight=False)
+
+
+def sweep(
+    scenario: Annotated[
+        str, typer.Argument(help="a built-in scenario name or a path to a scenario file")
+    ] = DEFAULT_SCENARIO,
+    vary: Annotated[
+        list[str] | None, typer.Option(help=f"an axis of the grid: {VARY_SYNTAX} (repeatable)")
+    ] = None,
+    runs: Annotated[int, typer.Option(help="runs per option")] = 100,
+    days: Annotated[
+        int | None, typer.Option(help="days to simulate (default: the horizon)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="seed shared by every option")] = 0,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("sweep"),
+    executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="dask scheduler address (default: a LocalCluster)")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="processes or LocalCluster workers")] = None,
+    event: Annotated[
+        list[str] | None, typer.Option(help=f"an event to give the probability of: {EVENT_SYNTAX}")
+    ] = None,
+) -> None:
+    """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
+    if runs < 1:
+        raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
+    if seed < 0:
+        raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
+    if days is not None and not 1 <= days <= 3650:
+        raise InputError(f"--days: got {days}, expected between 1 and 3650")
+    s = load(scenario)
+    varies = [parse_vary(v) for v in vary or ()]
+    _, grid = options(s, varies)  # every bad path or value fails here, before any run
+    events = [parse_event(e, s) for e in event or ()]
+    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    try:
+        with progress() as bar:
+            task = bar.add_task(f"{s.name}: {len(grid)} options", total=runs * len(grid), rate="")
+
+            def advance(n: int) -> None:
+                bar.update(task, advance=n)
+                done = bar.tasks[task]
+                if done.elapsed:
+                    bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
+
+            result = run_sweep(
+                s,
+                varies,
+                runs=runs,
+                seed=seed,
+                days=days,
+                events=events,
+                executor=ex,
+                progress=advance,
+            )
+    finally:
+        ex.close()
+    table = result.table()
+    out.mkdir(parents=True, exist_ok=True)
+    write_parquet_frames(out / "sweep.parquet", [table], table.to_arrow().schema)
+    write_atomic(out / "sweep.csv", table.write_csv().encode())
+    summaries = {
+        opt.label: ens.summary() for opt, ens in zip(result.options, result.ensembles, strict=True)
+    }
+    write_atomic(out / "sweep.json", json.dumps(summaries, indent=2, default=str).encode())
+    write_atomic(out / "sweep.html", render(result).encode())
+    for row in table.iter_rows(named=True):
+        pd = [row[f"stranded_person_days_{k}"] for k in ("p50", "p10", "p90")]
+        console.print(
+            f"{row['option']}: stranded person-days P50 {pd[0]:.0f} "
+            f"(P10–P90 {pd[1]:.0f}–{pd[2]:.0f}), peak P50 {row['stranded_peak_p50']:.0f}"
+        )
+    console.print(f"comparison: {(out / 'sweep.html').resolve()}")

@@ -1,0 +1,294 @@
+"""Policy sweeps: `--vary PATH=V1,V2,...` grids of scenario options, each run as an ensemble.
+
+A path addresses scenario fields with dots: `behaviour.tolerance_days`,
+`routes.strip-hito-15.hazard` (list items by id), `policies[2].daily_quota` (by position),
+`policies.corridor.daily_quota` (every policy of that type). When a scenario has no
+corridor and a path asks for one, a corridor (quota 0) is added through each closed route
+for the dates of its closure, so a quota sweep needs no scenario edit; other policy types
+must already be in the scenario. A swept number is fixed (not sampled) in every run; the
+other uncertain numbers are drawn from the same design in every option (common random
+numbers), so options differ only by the policy.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from hito.ensemble.api import run_ensemble
+from hito.ensemble.result import Ensemble
+from hito.ensemble.spec import EnsembleSpec, Event
+from hito.errors import InputError
+from hito.scenario.model import POLICY_TYPES, Close, Corridor, Num, Range, Scenario
+from hito.scenario.uncertain import uncertain
+
+VARY_SYNTAX = "PATH=VALUE,VALUE,... e.g. policies.corridor.daily_quota=0,50,100,200"
+TABLE_FINALS = ("diverted", "harmed", "returned", "crossed")
+_SEGMENT = re.compile(r"^(?P<name>[A-Za-z0-9_\-]*)(?P<index>(\[\d+\])*)$")
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One axis of the grid: a field path and the values it takes."""
+
+    path: str
+    values: tuple[Any, ...]
+
+    @property
+    def short(self) -> str:
+        """The path's last field (column names, option labels)."""
+        return self.path.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One point of the grid: its settings, its scenario and the Range values it pins."""
+
+    settings: tuple[tuple[str, Any], ...]
+    scenario: Scenario
+    overrides: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """'daily_quota=50, tolerance_days=5'."""
+        return ", ".join(f"{p.rsplit('.', 1)[-1]}={v}" for p, v in self.settings)
+
+
+def parse_vary(text: str) -> Vary:
+    """Read 'PATH=V1,V2,...' (values as YAML scalars: numbers, dates, words)."""
+    path, eq, rest = text.partition("=")
+    path = path.strip()
+    if not eq or not path or not rest.strip():
+        raise InputError(f"--vary {text!r}: expected {VARY_SYNTAX}")
+    values = []
+    for raw in rest.split(","):
+        raw = raw.strip()
+        if not raw:
+            raise InputError(f"--vary {text!r}: an empty value; expected {VARY_SYNTAX}")
+        try:
+            values.append(yaml.safe_load(raw))
+        except yaml.YAMLError:
+            values.append(raw)
+    return Vary(path, tuple(values))
+
+
+def with_corridors(s: Scenario, varies: Sequence[Vary]) -> Scenario:
+    """Add a zero-quota corridor through each closed route when a path needs one and none exist."""
+    wants = any(v.path.split(".")[:2] == ["policies", "corridor"] for v in varies)
+    if not wants or any(isinstance(p, Corridor) for p in s.policies):
+        return s
+    added = [
+        Corridor(
+            type="corridor",
+            route=route,
+            start=p.start,
+            end=p.end,
+            daily_quota=Num(value=0, source="added by hito sweep"),
+            source="added by hito sweep: a corridor through a closed route, for its dates",
+        )
+        for p in s.policies
+        if isinstance(p, Close)
+        for route in p.routes
+    ]
+    if not added:
+        raise InputError(
+            "--vary policies.corridor...: the scenario has no corridor and no closure to open "
+            "one through; expected a scenario with a `close` or a `corridor` policy"
+        )
+    return s.model_copy(update={"policies": [*s.policies, *added]})
+
+
+def _segments(path: str) -> list[str]:
+    out: list[str] = []
+    for part in path.split("."):
+        m = _SEGMENT.match(part)
+        if not m or (not m["name"] and not m["index"]):
+            raise InputError(f"--vary {path}: cannot read {part!r}; expected {VARY_SYNTAX}")
+        if m["name"]:
+            out.append(m["name"])
+        out.extend(re.findall(r"\[\d+\]", m["index"]))
+    return out
+
+
+def targets(s: Scenario, path: str) -> list[tuple[list[Any], Any]]:
+    """Resolve a path to its fields: (key path into the scenario's dict, current value)."""
+    current: list[tuple[list[Any], Any]] = [([], s)]
+    for seg in _segments(path):
+        nxt: list[tuple[list[Any], Any]] = []
+        for keys, obj in current:
+            nxt.extend(_step(keys, obj, seg, path))
+        current = nxt
+    return current
+
+
+def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any], Any]]:
+    where = _range_path(keys) or "the scenario"
+    if isinstance(obj, Range):
+        raise InputError(f"--vary {path}: {where} is a number; nothing below it to address")
+    if isinstance(obj, BaseModel):
+        fields = {(f.alias or n): n for n, f in type(obj).model_fields.items()}
+        if seg not in fields:
+            raise InputError(
+                f"--vary {path}: unknown field {seg!r} of {where} ({type(obj).__name__}), "
+                f"expected one of: {', '.join(fields)}"
+            )
+        return [([*keys, seg], getattr(obj, fields[seg]))]
+    if isinstance(obj, list):
+        if seg.startswith("["):
+            i = int(seg[1:-1])
+            if i >= len(obj):
+                raise InputError(f"--vary {path}: {where} has {len(obj)} items, got index {i}")
+            return [([*keys, i], obj[i])]
+        ids = [getattr(x, "id", None) for x in obj]
+        if seg in ids:
+            return [([*keys, ids.index(seg)], obj[ids.index(seg)])]
+        if keys == ["policies"] and seg in POLICY_TYPES:
+            hits = [([*keys, i], p) for i, p in enumerate(obj) if p.type == seg]
+            if not hits:
+                raise InputError(
+                    f"--vary {path}: the scenario has no {seg} policy; add one to the scenario "
+                    "file (only corridors are added, through closed routes)"
+                )
+            return hits
+        choices = [str(i) for i in ids if i] or ([*POLICY_TYPES] if keys == ["policies"] else [])
+        raise InputError(
+            f"--vary {path}: no item {seg!r} in {where}, expected [index]"
+            + (f" or one of: {', '.join(choices)}" if choices else "")
+        )
+    if isinstance(obj, dict):
+        if seg not in {str(k) for k in obj}:
+            raise InputError(
+                f"--vary {path}: no key {seg!r} in {where}, expected one of: "
+                + ", ".join(str(k) for k in obj)
+            )
+        key = next(k for k in obj if str(k) == seg)
+        return [([*keys, key], obj[key])]
+    raise InputError(
+        f"--vary {path}: {where} is a {type(obj).__name__} value; nothing below it to address"
+    )
+
+
+def _range_path(keys: list[Any]) -> str:
+    out = ""
+    for k in keys:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Option]]:
+    """The grid: every combination of values, each a validated scenario (errors: exit 2)."""
+    if not varies:
+        raise InputError(f"--vary: give at least one, expected {VARY_SYNTAX}")
+    base = with_corridors(base, varies)
+    resolved = [(v, targets(base, v.path)) for v in varies]
+    for v, ts in resolved:
+        for _keys, cur in ts:
+            if isinstance(cur, BaseModel | list) and not isinstance(cur, Range):
+                raise InputError(
+                    f"--vary {v.path}: addresses a whole {type(cur).__name__}, expected a "
+                    "field holding a number, a date or a word"
+                )
+    data = base.model_dump(by_alias=True)
+    out = []
+    for combo in itertools.product(*(v.values for v, _ in resolved)):
+        d = copy.deepcopy(data)
+        overrides: dict[str, float] = {}
+        for (v, ts), value in zip(resolved, combo, strict=True):
+            for keys, cur in ts:
+                if isinstance(cur, Range):
+                    if isinstance(value, bool) or not isinstance(value, int | float):
+                        raise InputError(f"--vary {v.path}: got {value!r}, expected a number")
+                    _set(d, keys, {"value": value, "source": f"hito sweep: {v.path}={value}"})
+                    overrides[_range_path(keys)] = float(value)
+                else:
+                    _set(d, keys, value)
+        try:
+            s = Scenario.model_validate(d)
+        except ValidationError as exc:
+            shown = ", ".join(f"{v.path}={x}" for (v, _), x in zip(resolved, combo, strict=True))
+            raise InputError(
+                [
+                    f"--vary {shown}: {e['msg']} (at {_range_path(list(e['loc']))})"
+                    for e in exc.errors()
+                ]
+            ) from None
+        settings = tuple((v.path, x) for (v, _), x in zip(resolved, combo, strict=True))
+        out.append(Option(settings, s, overrides))
+    return base, out
+
+
+def _set(d: Any, keys: list[Any], value: Any) -> None:
+    for k in keys[:-1]:
+        d = d[k]
+    d[keys[-1]] = value
+
+
+@dataclass
+class SweepResult:
+    """Every option's ensemble, in grid order."""
+
+    base: Scenario
+    varies: list[Vary]
+    options: list[Option]
+    ensembles: list[Ensemble]
+
+    def table(self) -> pl.DataFrame:
+        """One row per option: its settings, then P10/P50/P90 of each figure, then events."""
+        rows = []
+        for opt, ens in zip(self.options, self.ensembles, strict=True):
+            summ = ens.summary()
+            row: dict[str, Any] = {"option": opt.label}
+            for path, value in opt.settings:
+                row[path] = str(value)
+            row["runs"] = summ["runs"]
+            figures = {
+                "stranded_peak": summ["stranded_peak"],
+                "stranded_person_days": summ["stranded_person_days"],
+                **{name: summ["final"][name] for name in TABLE_FINALS},
+            }
+            for name, q in figures.items():
+                for level in ("p10", "p50", "p90"):
+                    row[f"{name}_{level}"] = q[level]
+            for label, p in summ["events"].items():
+                row[f"P({label})"] = p
+            rows.append(row)
+        return pl.DataFrame(rows)
+
+
+def run_sweep(
+    base: Scenario,
+    varies: Sequence[Vary],
+    *,
+    runs: int,
+    seed: int = 0,
+    days: int | None = None,
+    events: Sequence[Event] = (),
+    executor: Any = "local",
+    progress: Callable[[int], None] | None = None,
+) -> SweepResult:
+    """Run each option of the grid as an ensemble with the same seed and the same draws."""
+    prepared, opts = options(base, varies)
+    sample = tuple(uncertain(prepared))
+    ensembles = []
+    for opt in opts:
+        spec = EnsembleSpec(
+            opt.scenario,
+            days=days,
+            seed=seed,
+            runs=runs,
+            overrides=opt.overrides,
+            sample=sample,
+            events=tuple(events),
+        )
+        ens = run_ensemble(spec, executor=executor, progress=progress)
+        ens.info["option"] = opt.label
+        ensembles.append(ens)
+    return SweepResult(prepared, list(varies), opts, ensembles)

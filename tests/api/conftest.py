@@ -9,7 +9,10 @@ from fastapi.testclient import TestClient
 from service_db import open_database, postgres_database, wipe
 from service_world import World, make_world, settings
 
+from argon2 import PasswordHasher
+
 from hito.api.app import create_app
+from hito.store.users import use_password_hasher
 from hito.store.db import Database
 
 
@@ -41,3 +44,9 @@ def client(db: Database) -> Iterator[TestClient]:
 @pytest.fixture
 def world(client: TestClient, db: Database) -> World:
     return make_world(client, db)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passwords() -> None:
+    """argon2 at its cheapest: the suite signs in hundreds of times."""
+    use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

@@ -1,8 +1,18 @@
-"""Field reports through the API: create, idempotency, bad input, lists and filters."""
+"""Field reports through the API: create, idempotency, bad input stores nothing, filters."""
 
 from __future__ import annotations
 
+import pytest
 from service_world import World, report
+
+from hito.store import audit
+
+
+def _stored(world: World) -> tuple[int, int]:
+    """(reports, audit entries) stored now."""
+    reports = world.client.get("/api/v1/reports", headers=world.h("admin")).json()["count"]
+    with world.db.session(readonly=True) as s:
+        return reports, audit.count(s)
 
 
 def test_editor_posts_a_report_and_reads_it_back(world: World) -> None:
@@ -16,3 +26,111 @@ def test_editor_posts_a_report_and_reads_it_back(world: World) -> None:
     got = c.get(f"/api/v1/reports/{body['id']}", headers=world.h("viewer")).json()
     assert got["counts"] == [{"nationality": "VEN", "documented": False, "people": 120,
                               "stranded": 100, "sex": None, "age_band": None}]
+
+
+def test_same_idempotency_key_returns_the_original_and_creates_nothing(world: World) -> None:
+    c = world.client
+    h = world.h("ed_per", **{"Idempotency-Key": "phone-7:0001"})
+    first = c.post("/api/v1/reports", json=report(), headers=h)
+    before = _stored(world)
+    again = c.post("/api/v1/reports", json=report(), headers=h)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert _stored(world) == before == (1, before[1])
+    other = c.post("/api/v1/reports", json=report(people=121), headers=h)
+    assert other.status_code == 409
+    assert "phone-7:0001" in other.json()["detail"]
+    assert _stored(world) == before
+    # the same key from another agency is another report
+    assert c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl", **{"Idempotency-Key": "phone-7:0001"})).status_code == 201
+
+
+BAD = [
+    ("negative count", report(people=-5, stranded=0), "body.counts.0.people", "greater than or equal to 0"),
+    ("stranded above people", report(people=5, stranded=9), "body.counts.0.stranded", "at most the number of people"),
+    ("unknown site", report(site="no-such-post"), "body.site_id", "unknown site 'no-such-post', expected one of: arica-shelters"),
+    ("time in the future", report(at="2099-01-01T00:00:00Z"), "body.observed_at", "is in the future"),
+    ("naive time", report(at="2025-11-30T10:00:00"), "body.observed_at", "timezone"),
+    ("wrong type", report(people="ten"), "body.counts.0.people", "valid integer"),
+    ("float count", report(people=1.5), "body.counts.0.people", "valid integer"),
+    ("unknown field", report(name="Juan Perez"), "body.name", "Extra inputs are not permitted"),
+    ("personal data in a count", {**report(), "counts": [{"nationality": "VEN", "documented": False, "people": 1, "passport": "X123"}]},
+     "body.counts.0.passport", "Extra inputs are not permitted"),
+    ("bad nationality", {**report(), "counts": [{"nationality": "Venezuela", "documented": False, "people": 1}]},
+     "body.counts.0.nationality", "pattern"),
+    ("script in remark", report(remark="<script>alert(1)</script>"), "body.remark", "character '<' at position 0"),
+    ("SQL in remark", report(remark="x'; DROP TABLE field_report; --"), "body.remark", "character ';' at position 2"),
+    ("SQL tautology in remark", report(remark="1' OR '1'='1"), "body.remark", "character '='"),
+    ("SQL in site", report(site="x' OR 1=1 --"), "body.site_id", "pattern"),
+    ("no counts", {**report(), "counts": []}, "body.counts", "at least 1"),
+    ("same group twice", {**report(), "counts": [{"nationality": "VEN", "documented": False, "people": 1}] * 2},
+     "body.counts.1", "the same group as counts[0]"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "loc", "words"), BAD, ids=[b[0] for b in BAD])
+def test_bad_report_is_refused_precisely_and_stores_nothing(world: World, name: str, body: dict, loc: str, words: str) -> None:
+    before = _stored(world)
+    r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    p = r.json()
+    assert p["status"] == 422 and p["title"] == "Invalid input"
+    assert any(".".join(map(str, e["loc"])) == loc and words in e["msg"] for e in p["errors"]), p
+    assert _stored(world) == before
+
+
+def test_malformed_json_is_a_problem_not_a_crash(world: World) -> None:
+    r = world.client.post("/api/v1/reports", content=b"{not json", headers=world.h("ed_chl", **{"Content-Type": "application/json"}))
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["loc"][0] == "body"
+
+
+def test_a_50_mb_upload_is_refused_with_413(world: World) -> None:
+    before = _stored(world)
+    big = b"a" * (50 * 1024 * 1024)
+    r = world.client.post("/api/v1/reports/import", content=big, headers=world.h("ed_chl", **{"Content-Type": "text/csv"}))
+    assert r.status_code == 413
+    assert "larger than the limit of 5000000 bytes" in r.json()["detail"]
+    assert _stored(world) == before
+
+
+def test_viewer_cannot_post_and_editor_cannot_post_for_another_agency(world: World) -> None:
+    c = world.client
+    r = c.post("/api/v1/reports", json=report(), headers=world.h("viewer"))
+    assert r.status_code == 403 and "viewer" in r.json()["detail"]
+    r = c.post("/api/v1/reports", json=report(agency_id=world.ids["per"]), headers=world.h("ed_chl"))
+    assert r.status_code == 403 and "own agency" in r.json()["detail"]
+    r = c.post("/api/v1/reports", json=report(), headers=world.h("admin"))
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "agency_id"]
+    r = c.post("/api/v1/reports", json=report(agency_id=world.ids["per"]), headers=world.h("admin"))
+    assert r.status_code == 201 and r.json()["agency_id"] == world.ids["per"]
+    assert _stored(world)[0] == 1
+
+
+def test_filters_by_site_country_agency_and_dates(world: World) -> None:
+    c = world.client
+    c.post("/api/v1/reports", json=report("concordia-strip", "2025-11-29T09:00:00Z"), headers=world.h("ed_chl"))
+    c.post("/api/v1/reports", json=report("santa-rosa", "2025-11-30T09:00:00Z"), headers=world.h("ed_per"))
+    c.post("/api/v1/reports", json=report("concordia-strip", "2025-12-01T09:00:00Z"), headers=world.h("ed_per"))
+
+    def ids(**q: object) -> list[tuple[str, str]]:
+        body = c.get("/api/v1/reports", params=q, headers=world.h("viewer")).json()
+        return [(r["site_id"], r["observed_at"][:10]) for r in body["data"]]
+
+    assert ids() == [("concordia-strip", "2025-12-01"), ("santa-rosa", "2025-11-30"), ("concordia-strip", "2025-11-29")]
+    assert ids(site_id="concordia-strip") == [("concordia-strip", "2025-12-01"), ("concordia-strip", "2025-11-29")]
+    assert ids(country="PER") == [("santa-rosa", "2025-11-30")]
+    assert ids(agency_id=world.ids["per"]) == [("concordia-strip", "2025-12-01"), ("santa-rosa", "2025-11-30")]
+    assert ids(since="2025-11-30", until="2025-11-30") == [("santa-rosa", "2025-11-30")]
+    page = c.get("/api/v1/reports", params={"limit": 1, "offset": 1}, headers=world.h("viewer")).json()
+    assert page["count"] == 3 and [r["site_id"] for r in page["data"]] == ["santa-rosa"]
+    assert c.get("/api/v1/reports", params={"since": "yesterday"}, headers=world.h("viewer")).status_code == 422
+
+
+def test_unknown_report_is_404_problem(world: World) -> None:
+    r = world.client.get("/api/v1/reports/999", headers=world.h("viewer"))
+    assert r.status_code == 404
+    assert r.json() == {"type": "about:blank", "title": "Not found", "status": 404,
+                        "detail": "no report with id 999", "instance": "/api/v1/reports/999"}

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 from hito.store.settings import Settings, normalize_url
 
@@ -17,13 +18,14 @@ def make_engine(url: str) -> Engine:
     """An engine for a URL; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=20,
-            max_overflow=40,
-        )
-        _sqlite_setup(engine, memory=":memory:" in url or url.rstrip("/") == "sqlite:")
+        memory = ":memory:" in url or url.rstrip("/") == "sqlite:"
+        args: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if memory:
+            args["poolclass"] = StaticPool  # one shared connection, or each would be empty
+        else:
+            args.update(pool_size=20, max_overflow=40)
+        engine = create_engine(url, **args)
+        _sqlite_setup(engine, memory=memory)
         return engine
     return create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
 

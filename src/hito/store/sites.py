@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hito.scenario.load import load
+from hito.scenario.load import builtin_names, load
+from hito.scenario.model import Scenario
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
@@ -18,6 +20,15 @@ from hito.store.models import SITE_KINDS, SITE_STATUSES, Site, SiteStatusChange
 COUNTRY_NAMES = {"CHL": "Chile", "PER": "Peru", "BOL": "Bolivia", "VEN": "Venezuela"}
 
 
+@lru_cache(maxsize=8)
+def _builtin(name: str) -> Scenario:
+    return load(name)
+
+
+def _load(ref: str) -> Scenario:
+    return _builtin(ref) if ref in builtin_names() else load(ref)
+
+
 def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, int]:
     """Create or refresh the sites of a scenario (built-in name or path); returns (new, updated).
 
@@ -25,7 +36,7 @@ def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, i
     posts, shelters and irregular crossings. A site's status is left as it is.
     """
     actor.require_admin("load sites")
-    s = load(scenario)
+    s = _load(scenario)
     audit.lock_writes(session)
     new = updated = 0
     for p in s.places:

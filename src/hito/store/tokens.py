@@ -16,8 +16,14 @@ from hito.store.errors import AuthError, TooManyAttemptsError
 from hito.store.models import Token, User
 from hito.store.users import actor_of, check_password, hash_password
 
-# verifying against a dummy hash keeps an unknown username as slow as a wrong password
-_DUMMY_HASH = hash_password("not-a-real-password")
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown usernames: as slow as a wrong password."""
+    if not _dummy:
+        _dummy.append(hash_password("not-a-real-password"))
+    return _dummy[0]
 
 
 def token_digest(token: str) -> str:
@@ -38,7 +44,7 @@ def login(
     now = utcnow()
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        check_password(_DUMMY_HASH, password)
+        check_password(_dummy_hash(), password)
         raise AuthError("wrong username or password")
     if user.locked_until is not None and user.locked_until > now:
         wait = int((user.locked_until - now).total_seconds()) + 1

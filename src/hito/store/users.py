@@ -13,19 +13,24 @@ from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, InvalidError, NotFoundError
 from hito.store.models import ROLES, Agency, Token, User
 
-_HASHER = PasswordHasher()
+_HASHER = [PasswordHasher()]  # argon2id, RFC 9106 low-memory profile
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Replace the argon2 parameters (tests use cheap ones; existing hashes still verify)."""
+    _HASHER[0] = hasher
 MIN_PASSWORD = 8
 
 
 def hash_password(password: str) -> str:
     """The argon2id hash of a password."""
-    return _HASHER.hash(password)
+    return _HASHER[0].hash(password)
 
 
 def check_password(password_hash: str, password: str) -> bool:
     """True when the password matches the stored hash."""
     try:
-        return _HASHER.verify(password_hash, password)
+        return _HASHER[0].verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -162,7 +162,10 @@ class Ensemble:
             )
 
 
-def levels(values: np.ndarray) -> dict[str, float]:
-    """P5..P95 of per-run values (exact, over every run)."""
-    v = np.quantile(np.asarray(values, dtype=float), list(LEVELS.values()))
-    return {k: float(x) for k, x in zip(LEVELS, v, strict=True)}
+SUMMARY_LEVELS = ("p10", "p50", "p90")  # summary.json keeps the keys `hito run` always had
+
+
+def levels(values: np.ndarray, names: tuple[str, ...] = SUMMARY_LEVELS) -> dict[str, float]:
+    """Quantiles (default P10/P50/P90) of per-run values, exact over every run."""
+    v = np.quantile(np.asarray(values, dtype=float), [LEVELS[k] for k in names])
+    return {k: float(x) for k, x in zip(names, v, strict=True)}

@@ -1,0 +1,65 @@
+"""Plans and alerts: a met observed trigger raises one alert, not one per report."""
+
+from __future__ import annotations
+
+from service_world import World, report
+
+
+def _post(world: World, who: str, site: str, day: str, stranded: int) -> None:
+    r = world.client.post("/api/v1/reports", json=report(site, f"{day}T09:00:00Z", people=stranded, stranded=stranded),
+                          headers=world.h(who))
+    assert r.status_code == 201, r.text
+
+
+def _alerts(world: World) -> list[dict]:
+    return world.client.get("/api/v1/alerts", headers=world.h("viewer")).json()["data"]
+
+
+def test_corridor_plan_alerts_once_when_200_are_stranded_two_days(world: World) -> None:
+    c = world.client
+    r = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
+    assert r.status_code == 201 and (r.json()["name"], r.json()["version"]) == ("corridor-100", 1)
+    _post(world, "ed_chl", "concordia-strip", "2025-11-28", 120)
+    _post(world, "ed_chl", "concordia-strip", "2025-11-29", 150)
+    _post(world, "ed_chl", "chacalluta", "2025-11-29", 60)
+    assert _alerts(world) == []  # one day at 210 is not two days
+    _post(world, "ed_per", "concordia-strip", "2025-11-30", 250)
+    alerts = _alerts(world)
+    assert len(alerts) == 1
+    a = alerts[0]
+    assert (a["plan_name"], a["trigger"], a["met_since"]) == ("corridor-100", "stranded-200-2d", "2025-11-30")
+    assert [(x["action"], x["agency"], x["country"], x["due"]) for x in a["actions"]] == [
+        ("corridor-santa-rosa", "migraciones", "PER", "2025-12-01")]
+    assert a["agencies"] == ["Superintendencia Nacional de Migraciones (PER)"]
+    # more reports during the same episode raise nothing new
+    _post(world, "ed_chl", "concordia-strip", "2025-11-30", 240)
+    _post(world, "ed_chl", "concordia-strip", "2025-12-01", 260)
+    assert len(_alerts(world)) == 1
+    assert c.get(f"/api/v1/alerts/{a['id']}", headers=world.h("viewer")).json() == a
+
+
+def test_a_switched_off_plan_raises_nothing(world: World) -> None:
+    pid = world.client.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")).json()["id"]
+    assert world.client.patch(f"/api/v1/plans/{pid}", json={"active": False}, headers=world.h("admin")).status_code == 200
+    for day in ("2025-11-29", "2025-11-30", "2025-12-01"):
+        _post(world, "ed_chl", "concordia-strip", day, 300)
+    assert _alerts(world) == []
+
+
+def test_plans_are_versioned_and_validated(world: World) -> None:
+    c = world.client
+    c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
+    second = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")).json()
+    assert second["version"] == 2
+    latest = c.get("/api/v1/plans", headers=world.h("viewer")).json()
+    assert [(p["name"], p["version"]) for p in latest["data"]] == [("corridor-100", 2)]
+    every = c.get("/api/v1/plans", params={"all_versions": True}, headers=world.h("viewer")).json()
+    assert every["count"] == 2
+    bad = second["text"].replace("threshold: 200", "threshold: lots")
+    r = c.post("/api/v1/plans", json={"text": bad}, headers=world.h("admin"))
+    assert r.status_code == 422 and "threshold" in r.json()["detail"]
+    r = c.post("/api/v1/plans", json={"builtin": "no-such-plan"}, headers=world.h("admin"))
+    assert r.status_code == 422 and "expected one of: " in r.json()["detail"]
+    r = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("ed_chl"))
+    assert r.status_code == 403
+    assert c.post("/api/v1/plans", json={}, headers=world.h("admin")).status_code == 422

@@ -1,0 +1,33 @@
+"""Forecast runs: queued, computed in the background from the observed state, fetched."""
+
+from __future__ import annotations
+
+from service_world import World, report
+
+
+def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: World) -> None:
+    c = world.client
+    c.post("/api/v1/reports", json=report("concordia-strip", "2025-12-01T09:00:00Z", people=300, stranded=300),
+           headers=world.h("ed_chl"))
+    r = c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3},
+               headers=world.h("ed_chl"))
+    assert r.status_code == 202 and r.json()["status"] == "queued"
+    fid = r.json()["id"]
+    done = c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()
+    assert done["status"] == "done", done["error"]
+    res = done["result"]
+    assert res["observed"] == {"concordia-strip": 300.0}
+    assert res["dates"] == ["2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05", "2025-12-06"]
+    assert set(res["stranded_total"]) == {"p10", "p50", "p90"} and len(res["stranded_total"]["p50"]) == 5
+    assert res["stranded_total"]["p10"][0] <= res["stranded_total"]["p50"][0] <= res["stranded_total"]["p90"][0]
+    assert c.get("/api/v1/forecasts", headers=world.h("viewer")).json()["count"] == 1
+
+
+def test_forecast_input_is_checked(world: World) -> None:
+    c = world.client
+    r = c.post("/api/v1/forecasts", json={"scenario": "atlantis"}, headers=world.h("ed_chl"))
+    assert r.status_code == 422 and "unknown scenario 'atlantis', expected one of: " in r.json()["detail"]
+    r = c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025", "runs": 500}, headers=world.h("ed_chl"))
+    assert r.status_code == 422 and "expected 1 to 200 runs, got 500" in r.json()["detail"]
+    assert c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025"}, headers=world.h("viewer")).status_code == 403
+    assert c.get("/api/v1/forecasts/77", headers=world.h("viewer")).status_code == 404

@@ -72,8 +72,22 @@ def compare(
     seed: Annotated[int, typer.Option(help="seed of the first future")] = 0,
     days: Annotated[int | None, typer.Option(help="days to simulate (default: horizon)")] = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/plans"),
+    executor: Annotated[
+        str, typer.Option(help="where runs execute: local (processes) or dask")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="dask scheduler address (default: a LocalCluster)")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="processes (local) or LocalCluster workers (default: cores)")
+    ] = None,
+    sampling: Annotated[
+        str, typer.Option(help="how uncertain numbers are drawn: lhs, random or none")
+    ] = "lhs",
 ) -> None:
     """Run each plan and "no plan" on the same futures; write comparison.{json,csv,html}."""
+    from hito.ensemble.executors import make_executor
+    from hito.ensemble.sampling import METHODS
     from hito.plans.compare import compare as compare_plans
     from hito.report.plans_report import render, rows_csv
 
@@ -83,21 +97,37 @@ def compare(
         raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
     if days is not None and not 1 <= days <= 3650:
         raise InputError(f"--days: got {days}, expected between 1 and 3650")
+    if sampling not in METHODS:
+        raise InputError(f"--sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
     s = load_scenario(scenario)
     loaded = [(_label(ref), load(ref, s)) for ref in plans]
     labels = [lbl for lbl, _ in loaded]
     dupes = sorted({lbl for lbl in labels if labels.count(lbl) > 1})
     if dupes:
         raise InputError(f"plans: {', '.join(dupes)} given twice, expected each plan once")
-    with progress() as bar:
-        task = bar.add_task(f"{s.name}: plan runs", total=runs * (len(loaded) + 1), rate="")
+    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    try:
+        with progress() as bar:
+            task = bar.add_task(f"{s.name}: plan runs", total=runs * (len(loaded) + 1), rate="")
 
-        def tick() -> None:
-            done = bar.tasks[task]
-            rate = f"{(done.completed + 1) / done.elapsed:.1f} runs/s" if done.elapsed else ""
-            bar.update(task, advance=1, rate=rate)
+            def advance(n: int) -> None:
+                bar.update(task, advance=n)
+                done = bar.tasks[task]
+                if done.elapsed:
+                    bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
 
-        cmp = compare_plans(s, loaded, runs=runs, seed=seed, days=days, on_run=tick)
+            cmp = compare_plans(
+                s,
+                loaded,
+                runs=runs,
+                seed=seed,
+                days=days,
+                executor=ex,
+                sampling=sampling,  # type: ignore[arg-type]
+                on_runs=advance,
+            )
+    finally:
+        ex.close()
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / "comparison.json", json.dumps(cmp.rows, indent=2).encode())
     write_atomic(out / "comparison.csv", rows_csv(cmp.rows).encode())
@@ -121,7 +151,8 @@ def compare(
             *(f"{r[f'total_cost_{c}']['p50']:,.0f}" for c in cmp.currencies),
         )
     console.print(table)
-    console.print(f"report: {(out / 'comparison.html').resolve()}")
+    bad = max(r["conservation_error"] for r in cmp.rows)
+    console.print(f"conservation error {bad}; report: {(out / 'comparison.html').resolve()}")
 
 
 def _label(ref: str) -> str:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from hito.engine.compile import PLACE_KINDS, Compiled, compile_scenario
-from hito.engine.outputs import QUANTILES, run_seed
+from hito.engine.compile import PLACE_KINDS, Compiled
+from hito.engine.outputs import QUANTILES
+from hito.engine.run import RunResult
+from hito.ensemble.api import run_ensemble
+from hito.ensemble.executors import SerialExecutor, make_executor
+from hito.ensemble.sampling import Method
+from hito.ensemble.spec import EnsembleSpec
 from hito.plans.closedloop import PlanRun, run_plan
 from hito.plans.model import Plan
 from hito.scenario.model import Scenario
@@ -63,35 +70,63 @@ def measure(c: Compiled, pr: PlanRun, capacity: np.ndarray) -> RunMetrics:
     return RunMetrics(values, pr.cost, first, total)
 
 
-def _q(values: Sequence[float]) -> dict[str, float]:
+def _q(values: Sequence[float] | np.ndarray) -> dict[str, float]:
     arr = np.asarray(values, dtype=float)
     return {k: float(np.quantile(arr, q)) for k, q in QUANTILES.items()}
 
 
+@dataclass(frozen=True)
+class PlanRunner:
+    """The per-run model of an ensemble under a plan (picklable: plans go to the workers)."""
+
+    plan: Plan | None
+    currencies: tuple[str, ...] = ()
+
+    def __call__(
+        self, scenario: Scenario, compiled: Compiled, seed: np.random.SeedSequence
+    ) -> tuple[RunResult, dict[str, float]]:
+        """One future: the run, and its figures as extras (first firing day NaN: never)."""
+        pr = run_plan(scenario, compiled, self.plan, seed)
+        m = measure(compiled, pr, _capacity(compiled, pr))
+        extras = dict(m.values)
+        for cur in self.currencies:
+            extras[f"total_cost_{cur}"] = m.cost.get(cur, 0.0)
+        for tid, day in m.first_fired.items():
+            extras[f"first.{tid}"] = math.nan if day is None else float(day)
+        return pr.result, extras
+
+
 def summarize(
-    c: Compiled, label: str, plan: Plan | None, runs: Sequence[RunMetrics], currencies: list[str]
+    start: dt.date,
+    label: str,
+    plan: Plan | None,
+    scalars: Mapping[str, np.ndarray],
+    currencies: Sequence[str],
 ) -> dict[str, Any]:
-    """One comparison row: every metric as {p10, p50, p90}, and each trigger's firing."""
+    """One comparison row from an ensemble's per-run figures: {p10, p50, p90} per metric."""
+    n = len(scalars["conservation_error"])
     row: dict[str, Any] = {
         "plan": label,
         "title": (plan.title or plan.name) if plan else "No plan",
-        "runs": len(runs),
+        "runs": n,
+        "conservation_error": int(np.max(scalars["conservation_error"], initial=0)),
     }
     for m in METRICS:
-        row[m] = _q([r.values[m] for r in runs])
+        row[m] = _q(scalars[f"extra.{m}"])
     for cur in currencies:
-        row[f"total_cost_{cur}"] = _q([r.cost.get(cur, 0.0) for r in runs])
+        row[f"total_cost_{cur}"] = _q(scalars[f"extra.total_cost_{cur}"])
     trig = []
     for t in plan.triggers if plan else []:
-        days = [d for d in (r.first_fired.get(t.id) for r in runs) if d is not None]
-        med = float(np.median(days)) if days else None
+        first = np.asarray(scalars[f"extra.first.{t.id}"], dtype=float)
+        fired = first[~np.isnan(first)]
+        med = float(np.median(fired)) if len(fired) else None
         trig.append(
             {
                 "trigger": t.id,
                 "description": t.description,
-                "probability": len(days) / len(runs),
+                "probability": len(fired) / n,
                 "median_first_day": med,
-                "median_first_date": c.date(int(round(med))).isoformat()
+                "median_first_date": (start + dt.timedelta(days=round(med))).isoformat()
                 if med is not None
                 else None,
             }
@@ -102,12 +137,17 @@ def summarize(
 
 @dataclass(frozen=True)
 class Comparison:
-    """Rows per plan (no plan first) and the daily stranded totals for the charts."""
+    """Rows per plan (no plan first) and the daily stranded P10/P50/P90 for the charts."""
 
     rows: list[dict[str, Any]]
-    stranded: dict[str, np.ndarray]  # label -> [run, day]
+    stranded: dict[str, np.ndarray]  # label -> [3, day] P10, P50, P90 of the total
     currencies: list[str]
-    compiled: Compiled
+    start: dt.date
+    days: int
+
+    def date(self, day: int) -> dt.date:
+        """Calendar date of a simulated day."""
+        return self.start + dt.timedelta(days=day)
 
 
 def compare(
@@ -116,24 +156,42 @@ def compare(
     runs: int,
     seed: int = 0,
     days: int | None = None,
-    on_run: Callable[[], None] | None = None,
+    *,
+    executor: Any = None,
+    sampling: Method = "lhs",
+    on_runs: Callable[[int], None] | None = None,
 ) -> Comparison:
-    """Run every plan, and no plan, on the same `runs` seeds of one scenario."""
-    c = compile_scenario(s, days=days)
-    currencies = sorted(
-        {a.cost.currency for _, p in plans for a in p.actions if a.cost is not None}
+    """Run every plan, and no plan, on the same futures (seeds and sampled numbers).
+
+    Each plan is an ensemble (`hito.ensemble.run_ensemble`) whose per-run model runs the
+    plan closed-loop; run i of every plan uses the same generator and the same draws.
+    `executor`: None runs here, one run after another; else "local", "dask" or an executor
+    object (left open for the caller). `on_runs(n)` is told as runs finish.
+    """
+    currencies = tuple(
+        sorted({a.cost.currency for _, p in plans for a in p.actions if a.cost is not None})
     )
+    own = isinstance(executor, str)
+    ex = SerialExecutor() if executor is None else make_executor(executor) if own else executor
     rows, stranded = [], {}
-    for label, plan in [(NO_PLAN, None), *plans]:
-        measured = []
-        for i in range(runs):
-            pr = run_plan(s, c, plan, run_seed(seed, i))
-            measured.append(measure(c, pr, _capacity(c, pr)))
-            if on_run is not None:
-                on_run()
-        rows.append(summarize(c, label, plan, measured, currencies))
-        stranded[label] = np.stack([m.stranded for m in measured])
-    return Comparison(rows, stranded, currencies, c)
+    try:
+        for label, plan in [(NO_PLAN, None), *plans]:
+            spec = EnsembleSpec(
+                scenario=s,
+                days=days,
+                seed=seed,
+                runs=runs,
+                sampling=sampling,
+                runner=PlanRunner(plan, currencies),
+            )
+            ens = run_ensemble(spec, executor=ex, progress=on_runs)
+            rows.append(summarize(s.start, label, plan, ens.scalars, currencies))
+            stranded[label] = ens.fan("stranded")
+    finally:
+        if own:
+            ex.close()
+    horizon = s.days if days is None else days
+    return Comparison(rows, stranded, list(currencies), s.start, horizon)
 
 
 def _capacity(c: Compiled, pr: PlanRun) -> np.ndarray:

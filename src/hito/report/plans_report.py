@@ -8,7 +8,6 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import plotly.graph_objects as go
 
 from hito.plans.compare import METRICS, Comparison
@@ -94,12 +93,10 @@ def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
 
 
 def _stranded_chart(cmp: Comparison) -> str:
-    c = cmp.compiled
-    x = [c.date(d).isoformat() for d in range(c.days)]
+    x = [cmp.date(d).isoformat() for d in range(cmp.days)]
     fig = go.Figure()
     palette = ["#444444", "#c8502a", "#2a7ac8", "#3a9a4a", "#9a3ac8", "#c8a02a", "#2ac8b8"]
-    for i, (label, arr) in enumerate(cmp.stranded.items()):
-        q = np.quantile(arr.astype(float), [0.1, 0.5, 0.9], axis=0)
+    for i, (label, q) in enumerate(cmp.stranded.items()):
         col = palette[i % len(palette)]
         fig.add_trace(
             go.Scatter(
@@ -174,9 +171,9 @@ def render(s: Scenario, cmp: Comparison, plans: Sequence[tuple[str, Plan]], *, s
             metrics=metrics,
             text=TEXT,
             seed=seed,
-            days=cmp.compiled.days,
-            start=cmp.compiled.start.isoformat(),
-            end=cmp.compiled.date(cmp.compiled.days - 1).isoformat(),
+            days=cmp.days,
+            start=cmp.start.isoformat(),
+            end=cmp.date(cmp.days - 1).isoformat(),
             stranded_chart=_stranded_chart(cmp),
             days_chart=_bar_chart(cmp.rows, "stranded_person_days"),
             plotly_js=plotly_js(),

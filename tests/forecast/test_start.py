@@ -11,7 +11,7 @@ from conftest import build, tiny_dict
 from hito.engine.compile import compile_scenario
 from hito.engine.run import Simulation
 from hito.errors import InputError
-from hito.forecast.start import branch, from_observed
+from hito.forecast.start import branch, ensemble_from_observed, from_observed
 
 
 def test_observed_counts_split_over_undocumented_groups_in_whole_people():
@@ -50,3 +50,18 @@ def test_branch_runs_ahead_without_touching_the_parent():
     assert a.result().conservation_error() == 0
     sim.step_to(12)  # the parent continues on its own stream
     assert sim.result().conservation_error() == 0
+
+
+def test_ensemble_from_observed_counts_starts_on_the_date():
+    d = tiny_dict()
+    d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-01"}]
+    d["behaviour"] = {
+        "tolerance_days": 1e12,
+        "shelter_seek": 0.0,
+        "route_weight": {"road": 1.0, "irregular": 0.0, "flight": 0.0},
+    }
+    d["inflows"] = []
+    ens = ensemble_from_observed(build(d), dt.date(2025, 1, 10), {"strip": 40}, days=5, runs=3)
+    assert ens.start == dt.date(2025, 1, 10) and ens.days == 5
+    # nobody arrives, nobody gives up, the road ahead is closed: 40 stay stranded every day
+    assert ens.fan("stranded", "strip").tolist() == [[40.0] * 5] * 3

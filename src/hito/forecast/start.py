@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hito.engine.compile import Compiled, compile_scenario
-from hito.engine.outputs import run_seed
-from hito.engine.run import RunResult, Simulation
+from hito.engine.run import Simulation
 from hito.errors import InputError
 from hito.scenario.model import Population, Scenario
+
+if TYPE_CHECKING:
+    from hito.ensemble.result import Ensemble
 
 
 def branch(sim: Simulation, seed: int | np.random.SeedSequence) -> Simulation:
@@ -75,13 +78,32 @@ def from_observed(
     return s.model_copy(update={"start": as_of, "days": days, "population": pop})
 
 
-def ensemble_from(
-    c: Compiled, runs: int, seed: int, observe: Callable[[RunResult], float]
-) -> np.ndarray:
-    """Run `runs` futures of a compiled scenario and return `observe` of each (plain loop)."""
-    from hito.engine.run import simulate
+def ensemble_from_observed(
+    s: Scenario,
+    as_of: dt.date,
+    stranded: Mapping[str, float],
+    days: int,
+    runs: int = 100,
+    seed: int = 0,
+    executor: Any = None,
+    sampling: str = "lhs",
+) -> Ensemble:
+    """An ensemble of `runs` futures of `days` days started from the observed counts.
 
-    return np.array([observe(simulate(c, run_seed(seed, i))) for i in range(runs)], dtype=float)
+    Uses `hito.ensemble.run_ensemble` (executor None: here, one run after another; else
+    "local", "dask" or an executor object); every uncertain number is drawn per run.
+    """
+    from hito.ensemble.api import run_ensemble
+    from hito.ensemble.executors import SerialExecutor
+    from hito.ensemble.spec import EnsembleSpec
+
+    spec = EnsembleSpec(
+        from_observed(s, as_of, stranded, days),
+        seed=seed,
+        runs=runs,
+        sampling=sampling,  # type: ignore[arg-type]
+    )
+    return run_ensemble(spec, executor=SerialExecutor() if executor is None else executor)
 
 
 def compile_from_observed(

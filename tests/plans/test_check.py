@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build
 from hito.errors import InputError
 from hito.plans.check import check, place_series, read_observations, trigger_series
 from hito.plans.load import load
+from hito.plans.model import Plan
+from plans.helpers import closed_tiny, plan_dict, stranded_trigger
 
 DATA = Path(__file__).parent / "data" / "tacna-arica-stranded.csv"
 
@@ -79,3 +82,23 @@ def test_bad_files(tmp_path):
     f.write_text("Site,N\n#loc+name,#affected+stranded\na,3\n")
     with pytest.raises(InputError, match="no #date column"):
         read_observations(f)
+
+
+def test_forecast_trigger_runs_the_scenario_from_the_observed_counts(tmp_path):
+    f = tmp_path / "obs.csv"
+    f.write_text(
+        "Date,Site,Low,High\n#date,#loc+name,#affected+stranded+min,#affected+stranded+max\n"
+        "2025-01-09,the strip,30,50\n2025-01-10,the strip,40,40\n"
+    )
+    trig = stranded_trigger(
+        source="forecast", horizon_days=3, quantile="p90", threshold=40, window_days=2, end=None
+    )
+    plan = Plan.model_validate(plan_dict([trig], [], sites={"the strip": "strip"}))
+    s = build(closed_tiny(days=60))
+    (st,) = check(plan, read_observations(f), dt.date(2025, 1, 10), s, runs=3).statuses
+    # nobody arrives, nobody gives up, the road ahead is closed: the count stays as observed
+    assert st.met and st.since == dt.date(2025, 1, 10) and st.value == 40
+    (st,) = check(
+        plan, read_observations(f), dt.date(2025, 1, 10), s, range_as="low", runs=3
+    ).statuses
+    assert not st.met and st.value == 40 and st.condition_days == 1

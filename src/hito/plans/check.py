@@ -23,9 +23,11 @@ from typing import Any, Literal
 import hxl
 import numpy as np
 
-from hito.engine.compile import compile_scenario
-from hito.engine.outputs import run_seed
-from hito.engine.run import simulate
+from hito.engine.compile import Compiled
+from hito.engine.run import RunResult, simulate
+from hito.ensemble.api import run_ensemble
+from hito.ensemble.executors import SerialExecutor
+from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError
 from hito.forecast.start import from_observed
 from hito.plans.indicators import selector, value_on
@@ -152,6 +154,22 @@ def trigger_series(
     return {d: sum(f[d] for f in filled if d in f) for d in dates}
 
 
+@dataclass(frozen=True)
+class IndicatorAtEnd:
+    """Per-run model of a forecast: a plain run, and the trigger's indicator on its last day."""
+
+    trigger: Trigger
+
+    def __call__(
+        self, scenario: Scenario, compiled: Compiled, seed: np.random.SeedSequence
+    ) -> tuple[RunResult, dict[str, float]]:
+        """Run once; report the indicator at the horizon as the extra `value`."""
+        r = simulate(compiled, seed)
+        sel = selector(self.trigger, compiled)
+        last = r.states.shape[0] - 1
+        return r, {"value": value_on(sel, r.states, r.arrivals, compiled.capacity, last)}
+
+
 def forecast_series(
     s: Scenario,
     trigger: Trigger,
@@ -161,11 +179,15 @@ def forecast_series(
     seed: int,
     carry_days: int = CARRY_DAYS,
 ) -> dict[dt.date, float]:
-    """For each date: the P50/P90 over `runs` futures started from that day's observed state."""
+    """For each date: the P50/P90 over `runs` futures started from that day's observed state.
+
+    Each date is an ensemble (`run_ensemble`, here, one run after another) of the scenario
+    restarted from the counts, with its uncertain numbers drawn per run.
+    """
     q = 0.5 if trigger.quantile == "p50" else 0.9
+    known = s.place_index()
     out: dict[dt.date, float] = {}
     for d in dates:
-        known = s.place_index()
         state: dict[str, float] = {}
         for p, v in stranded_by_place.items():
             now = daily(v, d, carry_days).get(d)
@@ -173,14 +195,14 @@ def forecast_series(
                 state[p] = now
         if not state:
             continue
-        c = compile_scenario(from_observed(s, d, state, trigger.horizon_days))
-        sel = selector(trigger, c)
-        last = c.days - 1
-        vals = []
-        for i in range(runs):
-            r = simulate(c, run_seed(seed, i))
-            vals.append(value_on(sel, r.states, r.arrivals, c.capacity, last))
-        out[d] = float(np.quantile(np.array(vals), q))
+        spec = EnsembleSpec(
+            from_observed(s, d, state, trigger.horizon_days),
+            seed=seed,
+            runs=runs,
+            runner=IndicatorAtEnd(trigger),
+        )
+        ens = run_ensemble(spec, executor=SerialExecutor())
+        out[d] = float(np.quantile(ens.scalars["extra.value"], q))
     return out
 
 

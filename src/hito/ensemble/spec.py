@@ -148,9 +148,9 @@ class EnsembleSpec:
         known = ranges(self.scenario)
         for path in [*self.overrides, *(self.sample or ())]:
             if path not in known:
-                near = difflib.get_close_matches(path, list(known), n=3)
+                near = difflib.get_close_matches(path, list(known), n=3, cutoff=0.85)
                 hint = f"; did you mean {', '.join(near)}?" if near else ""
-                problems.append(f"{path}: not an uncertain number of the scenario{hint}")
+                problems.append(f"{path}: no such number in the scenario{hint}")
         if problems:
             raise InputError(problems)
 

@@ -1,0 +1,147 @@
+"""run_ensemble: the same seed gives the same result on any executor and chunking; failures
+are retried or reported, never silently dropped."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from ensemble_helpers import AlwaysFails, DiesOnce, WithExtras, uncertain_tiny
+from hito.engine.compile import STATES, compile_scenario
+from hito.engine.outputs import run_seed
+from hito.engine.run import simulate
+from hito.ensemble.api import run_ensemble
+from hito.ensemble.executors import EnsembleError, LocalExecutor, SerialExecutor
+from hito.ensemble.reduce import LEVELS
+from hito.ensemble.sampling import design
+from hito.ensemble.spec import EnsembleSpec, Event, parse_event
+from hito.errors import InputError
+
+Q = list(LEVELS.values())
+
+
+def assert_same(a, b):
+    assert np.array_equal(a.quantiles, b.quantiles)
+    assert np.array_equal(a.runs, b.runs)
+    assert a.scalars.keys() == b.scalars.keys()
+    for k in a.scalars:
+        assert np.array_equal(a.scalars[k], b.scalars[k]), k
+    assert np.array_equal(a.draws.values, b.draws.values)
+    assert sorted(a.kept) == sorted(b.kept)
+    for r in a.kept:
+        assert np.array_equal(a.kept[r], b.kept[r])
+
+
+@pytest.fixture(scope="module")
+def spec():
+    s = uncertain_tiny()
+    return EnsembleSpec(s, runs=9, seed=4, keep_runs=9,
+                        events=(Event("stranded", 50, "strip"), Event("harmed", 0)))
+
+
+def test_the_spec_pickles(spec):
+    assert pickle.loads(pickle.dumps(spec)) == spec
+
+
+def test_chunking_does_not_change_anything(spec):
+    ref = run_ensemble(spec, executor=SerialExecutor(), chunk_size=9)
+    for size in (1, 2, 4):
+        assert_same(ref, run_ensemble(spec, executor=SerialExecutor(), chunk_size=size))
+
+
+def test_local_processes_give_the_serial_result(spec):
+    ref = run_ensemble(spec, executor=SerialExecutor())
+    ex = LocalExecutor(processes=2)
+    try:
+        assert_same(ref, run_ensemble(spec, executor=ex, chunk_size=2))
+    finally:
+        ex.close()
+
+
+def test_each_run_is_the_engine_run_with_its_own_draws_and_quantiles_are_exact(spec):
+    ens = run_ensemble(spec, executor=SerialExecutor(), chunk_size=4)
+    d = design(spec.sampled(), spec.runs, spec.seed)
+    states = []
+    for i in range(spec.runs):
+        c = compile_scenario(spec.scenario, d.draws(i))
+        r = simulate(c, run_seed(spec.seed, i))
+        assert np.array_equal(ens.kept[i], r.states)
+        assert r.conservation_error() == 0
+        states.append(r.states)
+    stack = np.stack(states).astype(float)
+    assert stack.max() < 512  # below 512 every bucket is one person wide
+    full, by_place, total = ens.cell_quantiles()
+    assert np.array_equal(full, np.quantile(stack, Q, axis=0))
+    assert np.array_equal(by_place, np.quantile(stack.sum(axis=4), Q, axis=0))
+    assert np.array_equal(total, np.quantile(stack.sum(axis=(3, 4)), Q, axis=0))
+    strip = stack[:, :, STATES.index("stranded"), 3].sum(axis=2)
+    assert ens.scalars["events"][:, 0].tolist() == (strip > 50).any(axis=1).tolist()
+    assert ens.scalars["conservation_error"].tolist() == [0] * 9
+    assert np.array_equal(ens.draws.values, d.values)
+    table = ens.runs_table()
+    assert table["draw:inflows[0].per_day"].to_list() == d.values[:, d.paths.index(
+        "inflows[0].per_day")].tolist()
+
+
+def test_a_subset_of_runs_is_the_same_runs_as_in_the_whole(spec):
+    whole = run_ensemble(spec, executor=SerialExecutor())
+    part = run_ensemble(spec, [7, 2], executor=SerialExecutor())
+    assert part.runs.tolist() == [7, 2]
+    assert np.array_equal(part.kept[7], whole.kept[7])
+    assert part.scalars["stranded_peak"].tolist() == [
+        whole.scalars["stranded_peak"][7], whole.scalars["stranded_peak"][2]]
+    with pytest.raises(InputError, match="expected distinct run numbers from 0 to 8"):
+        run_ensemble(spec, [3, 9], executor=SerialExecutor())
+
+
+def test_a_dead_worker_is_replaced_and_its_runs_are_run_again(spec, tmp_path):
+    ref = run_ensemble(spec, executor=SerialExecutor())
+    dying = EnsembleSpec(spec.scenario, runs=9, seed=4, keep_runs=9, events=spec.events,
+                         runner=DiesOnce(5, str(tmp_path / "died")))
+    ex = LocalExecutor(processes=2)
+    try:
+        ens = run_ensemble(dying, executor=ex, chunk_size=2)
+    finally:
+        ex.close()
+    assert (tmp_path / "died").read_text() == "died"
+    assert_same(ref, ens)
+
+
+def test_runs_that_fail_every_time_are_named_and_no_result_is_returned(spec):
+    failing = EnsembleSpec(spec.scenario, runs=9, seed=4, runner=AlwaysFails(6))
+    ex = LocalExecutor(processes=2, retries=1)
+    try:
+        with pytest.raises(EnsembleError) as err:
+            run_ensemble(failing, executor=ex, chunk_size=3)
+    finally:
+        ex.close()
+    assert err.value.problems[0].startswith("3 of 9 runs failed after every retry (runs 6-8)")
+    assert "RuntimeError: run 6 cannot be simulated" in err.value.problems[1]
+
+
+def test_a_runner_may_report_extra_numbers_per_run(spec):
+    s = EnsembleSpec(spec.scenario, runs=4, seed=1, runner=WithExtras())
+    ens = run_ensemble(s, executor=SerialExecutor())
+    assert ens.scalars["extra.cost"].tolist() == ens.scalars["stranded_person_days"].tolist()
+    assert set(ens.summary()["extras"]["cost"]) == {"p10", "p50", "p90"}
+
+
+def test_bad_specs_and_events_say_what_was_given_and_what_is_accepted(spec):
+    s = spec.scenario
+    with pytest.raises(InputError) as err:
+        EnsembleSpec(s, runs=0, overrides={"behaviour.tolerance_day": 3})
+    assert err.value.problems == [
+        "runs: got 0, expected at least 1",
+        "behaviour.tolerance_day: no such number in the scenario; "
+        "did you mean behaviour.tolerance_days?",
+    ]
+    assert parse_event("strip:stranded>50@2025-01-05", s) == Event(
+        "stranded", 50, "strip", 4, "strip:stranded>50@2025-01-05")
+    with pytest.raises(InputError, match="unknown place 'nowhere', expected 'all' or one of"):
+        parse_event("nowhere:stranded>5", s)
+    with pytest.raises(InputError, match="unknown state 'lost', expected one of: present"):
+        parse_event("all:lost>5", s)
+    with pytest.raises(InputError, match="2026-01-05 is outside the scenario, expected 2025-01-01"):
+        parse_event("all:stranded>5@2026-01-05", s)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hito.ensemble.reduce import LEVELS, ChunkResult, Histogram, Layout, Reducer, bucket, representative
+from hito.ensemble.reduce import (
+    LEVELS,
+    ChunkResult,
+    Histogram,
+    Layout,
+    Reducer,
+    bucket,
+    representative,
+)
 
 Q = list(LEVELS.values())
 

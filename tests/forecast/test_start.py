@@ -65,3 +65,14 @@ def test_ensemble_from_observed_counts_starts_on_the_date():
     assert ens.start == dt.date(2025, 1, 10) and ens.days == 5
     # nobody arrives, nobody gives up, the road ahead is closed: 40 stay stranded every day
     assert ens.fan("stranded", "strip").tolist() == [[40.0] * 5] * 3
+
+
+def test_branch_without_history_gives_the_same_days_ahead():
+    c = compile_scenario(build(tiny_dict()))
+    sim = Simulation(c, 11)
+    sim.step_to(5)
+    a, b = branch(sim, 4), branch(sim, 4, history=False)
+    a.step_to(9)
+    b.step_to(9)
+    assert np.array_equal(a.out[4:9], b.out[4:9])
+    assert not b.out[:4].any()

@@ -18,13 +18,23 @@ if TYPE_CHECKING:
     from hito.ensemble.result import Ensemble
 
 
-def branch(sim: Simulation, seed: int | np.random.SeedSequence) -> Simulation:
-    """A copy of a simulation at its current day, with its own generator, to run ahead."""
+def branch(sim: Simulation, seed: int | np.random.SeedSequence, history: bool = True) -> Simulation:
+    """A copy of a simulation at its current day, with its own generator, to run ahead.
+
+    With history=False the copy keeps only the last recorded day of the daily output (enough
+    to read the days ahead and their changes; cheaper when branching every day).
+    """
     new = copy.copy(sim)
     new.seed = seed
     new.rng = np.random.default_rng(seed)
-    for name in ("out", "arrivals", "free", "stranded", "transit", "cumulative", "_arrived"):
+    for name in ("arrivals", "free", "stranded", "transit", "cumulative", "_arrived"):
         setattr(new, name, getattr(sim, name).copy())
+    if history:
+        new.out = sim.out.copy()
+    else:
+        new.out = np.zeros_like(sim.out)
+        if sim.day > 0:
+            new.out[sim.day - 1] = sim.out[sim.day - 1]
     return new
 
 

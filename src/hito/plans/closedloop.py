@@ -226,7 +226,7 @@ def _forecast_value(
         return value_on(sel, sim.out, sim.arrivals, work.capacity, t - 1)
     vals = []
     for child in fseq.spawn(members):
-        b = branch(sim, child)
+        b = branch(sim, child, history=False)
         b.step_to(target + 1)
         vals.append(value_on(sel, b.out, b.arrivals, work.capacity, target))
     q = 0.5 if trig.quantile == "p50" else 0.9  # type: ignore[attr-defined]

@@ -128,3 +128,34 @@ def test_field_errors_and_reference_problems_show_at_once():
     assert len(got) == 2
     assert "actions[0].lead_time_days" in got[0]
     assert "actions[0].agency: unknown agency 'pdi'" in got[1]
+
+
+@pytest.mark.parametrize(
+    "end",
+    [{"compare": ">=", "threshold": 10}, {"compare": "<", "threshold": 60}],
+)
+def test_end_condition_must_lie_on_the_other_side(end):
+    (line,) = problems(dump(plan_dict([stranded_trigger(end=end)], [])))
+    assert "triggers[0]" in line and "can hold together with the firing condition >= 50" in line
+    assert "such as < 50 or further" in line
+
+
+def test_end_condition_at_the_threshold_is_fine():
+    parse(dump(plan_dict([stranded_trigger(end={"compare": "<", "threshold": 50})], [])), "p")
+
+
+def test_json_schema_accepts_the_builtin_plans_and_refuses_a_bad_one():
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from hito.plans.load import json_schema
+
+    schema = json.loads(json_schema())
+    for f in resources.files("hito.plans.builtin").iterdir():
+        if f.name.endswith(".yaml"):
+            jsonschema.validate(yaml.safe_load(f.read_text()), schema)
+    bad = plan_dict([stranded_trigger()], [corridor(lead_time_days=-1)])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)

@@ -65,6 +65,21 @@ def validate(
 
 
 @app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None,
+) -> None:
+    """Print the JSON Schema of the plan format (for editors)."""
+    from hito.plans.load import json_schema
+
+    text = json_schema()
+    if out is None:
+        typer.echo(text)
+    else:
+        write_atomic(out, text.encode())
+        console.print(f"schema written to {out}")
+
+
+@app.command()
 def compare(
     scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
     plans: Annotated[list[str], typer.Argument(help="plan files or built-in names")],

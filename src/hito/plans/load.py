@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,11 @@ def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[st
         )
         lines.append(f"{_where(label, node, loc)}: {path or '(top level)'}: {msg}{shown}")
     return lines
+
+
+def json_schema() -> str:
+    """The JSON Schema of the plan format, for editors."""
+    schema = Plan.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "hito contingency plan"
+    return json.dumps(schema, indent=2, sort_keys=True)

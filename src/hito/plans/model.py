@@ -75,6 +75,18 @@ class Trigger(Strict):
                 f"horizon_days is for forecast triggers, got {self.horizon_days} "
                 "on an observed trigger; expected source: forecast or no horizon_days"
             )
+        end = self.end
+        if end is not None:
+            up = self.compare in (">=", ">")
+            if (end.compare in (">=", ">")) == up or (
+                end.threshold > self.threshold if up else end.threshold < self.threshold
+            ):
+                side = "<" if up else ">"
+                raise ValueError(
+                    f"end {end.compare} {end.threshold:g} can hold together with the firing "
+                    f"condition {self.compare} {self.threshold:g}; expected an end condition on "
+                    f"the other side (hysteresis), such as {side} {self.threshold:g} or further"
+                )
         if self.indicator == "shelter_occupancy" and not 0 <= self.threshold <= 10:
             raise ValueError(
                 "shelter_occupancy is a share of capacity (0.9 is 90%), "

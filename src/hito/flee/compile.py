@@ -1,0 +1,230 @@
+"""Compile a Flee-flavoured Scenario into arrays: locations, links, UNHCR series, spawn schedule.
+
+Follows Flee 3.1: ``flee/InputGeography.py`` (``StoreInputGeographyInEcosystem``: the first
+location's country is home, conflict zones with a later conflict date start as towns, a
+camp's population column is its capacity, populations divided by ``hasten``),
+``flee/flee.py`` (``Location.__init__``: move chance per location type),
+``flee/datamanager/DataTable.py`` (linear interpolation of dated counts, truncated to
+integers) and ``flee/datamanager/handle_refugee_data.py`` (level-1 registration
+corrections scale the counts before the correction date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hito.errors import InputError
+from hito.scenario.flee_section import FleeSection, FleeSettings
+from hito.scenario.model import Scenario
+
+# Settings present in case files that Flee 3.1 itself never reads (flee/SimulationSettings.py).
+NOT_READ_BY_FLEE_31 = ("capacity_scaling", "sum_from_camps", "empty_camps_on_day0",
+                       "conflict_spawn_decay_interval")
+
+
+@dataclass
+class FleeCompiled:
+    """Everything a run needs, as arrays; built once per (scenario, hasten)."""
+
+    settings: FleeSettings
+    days: int
+    names: list[str]
+    country: list[str]
+    is_camp: np.ndarray
+    is_idpcamp: np.ndarray
+    is_town: np.ndarray
+    is_marker: np.ndarray
+    foreign: np.ndarray
+    conflict: np.ndarray
+    time_of_conflict: np.ndarray
+    movechance: np.ndarray
+    capacity: np.ndarray
+    pop: np.ndarray
+    link_src: np.ndarray
+    link_dst: np.ndarray
+    link_dist: np.ndarray
+    link_speed: np.ndarray
+    link_walk: np.ndarray
+    out_off: np.ndarray
+    out_links: np.ndarray
+    camps: list[int]
+    camp_names: list[str]
+    data: np.ndarray
+    raw_total: np.ndarray
+    new_refs: np.ndarray
+    debt: np.ndarray
+    initial: np.ndarray
+    conflict_names: list[int]
+    conflict_values: np.ndarray
+    closures: list[tuple[str, str, str, int, int]]
+    hasten: int
+    ignored: list[str] = field(default_factory=list)
+
+
+def _series_table(fs: FleeSection, fname: str, start, hasten: int) -> np.ndarray:
+    pts = fs.series[fname].points
+    return np.array([[(d - start).days, v / hasten] for d, v in pts], dtype=float)
+
+
+def interpolate(table: np.ndarray, day: int) -> int:
+    """Flee's ``DataTable.get_interpolated_data``: linear between dates, int-truncated."""
+    days, vals = table[:, 0], table[:, 1]
+    if day <= days[0]:
+        return int(vals[0])
+    for i in range(1, len(days)):
+        if day < days[i]:
+            frac = (day - days[i - 1]) / (days[i] - days[i - 1])
+            return int(vals[i - 1] + frac * (vals[i] - vals[i - 1]))
+    return int(vals[-1])
+
+
+def compile_flee(scenario: Scenario, *, hasten: int | None = None, days: int | None = None,
+                 flee31: bool = True) -> FleeCompiled:
+    """Compile a scenario imported from Flee (it must have a ``flee`` section).
+
+    ``flee31`` ignores the settings Flee 3.1 does not read (listed in ``ignored``), so that
+    runs compare like for like with Flee 3.1; with ``flee31=False`` they are honoured.
+    """
+    fs = scenario.flee
+    if fs is None:
+        raise InputError("the scenario has no flee section, expected one imported from a "
+                         "Flee case (hito flee import)")
+    st = fs.settings
+    mr, sr = st.move_rules, st.spawn_rules
+    h = int(hasten or st.hasten)
+    if h < 1:
+        raise InputError(f"hasten must be at least 1, got {h}")
+    horizon = int(days or scenario.days)
+    if horizon > scenario.days:
+        raise InputError(f"days {horizon} is beyond the period of {scenario.days} days")
+    ignored = [k for k in NOT_READ_BY_FLEE_31 if flee31]
+    places = scenario.places
+    n = len(places)
+    names = [p.name for p in places]
+    index = {nm: i for i, nm in enumerate(names)}
+    country = [str(p.attributes.get("flee_country", p.country)) or "unknown" for p in places]
+    home = country[0]
+    is_camp = np.zeros(n, np.bool_)
+    is_idp = np.zeros(n, np.bool_)
+    is_town = np.zeros(n, np.bool_)
+    is_marker = np.zeros(n, np.bool_)
+    conflict = -np.ones(n)
+    movechance = np.zeros(n)
+    capacity = -np.ones(n, np.int64)
+    pop = np.zeros(n, np.int64)
+    cap_scale = 1.0 if flee31 else mr.capacity_scaling
+    for i, p in enumerate(places):
+        ltype = str(p.attributes.get("flee_location_type", {
+            "origin": "conflict_zone", "shelter": "camp"}.get(p.kind, "town"))).lower()
+        cdate = str(p.attributes.get("conflict_date", "")).strip()
+        if "conflict" in ltype and cdate and int(cdate) > 0:
+            ltype = "town"
+        raw_pop = p.capacity if "camp" in ltype else p.attributes.get("population", "")
+        value = int(raw_pop) // h if str(raw_pop or "").strip() else 0
+        if "camp" in ltype:
+            capacity[i] = int(value * cap_scale)
+            is_camp[i] = True
+            movechance[i] = mr.camp_movechance
+            if "idp" in ltype:
+                is_idp[i] = True
+                movechance[i] = mr.idpcamp_movechance
+        else:
+            pop[i] = value
+            if "conflict" in ltype:
+                movechance[i] = mr.conflict_movechance
+                conflict[i] = float(p.attributes.get("conflict_intensity", 1.0))
+            elif "forward" in ltype or "marker" in ltype:
+                movechance[i] = 1.0
+                is_marker[i] = "marker" in ltype
+            else:
+                is_town[i] = True
+                movechance[i] = mr.default_movechance
+        if movechance[i] < 0.005 and not is_camp[i]:  # Flee turns such places into camps
+            is_camp[i], is_town[i] = True, False
+    foreign = np.array([c != home for c in country])
+
+    src, dst, dist, speed, walk = [], [], [], [], []
+    pos = scenario.place_index()
+    for r in scenario.routes:
+        a, b = pos[r.from_], pos[r.to]
+        sp = float(r.attributes.get("max_move_speed", mr.max_move_speed) or mr.max_move_speed)
+        wp = float(r.attributes.get("walk_probability", 0.0) or 0.0)
+        pairs = [(a, b), (b, a)] if r.two_way else [(a, b)]
+        for x, y in pairs:
+            src.append(x)
+            dst.append(y)
+            dist.append(r.km)
+            speed.append(sp)
+            walk.append(wp)
+    link_src = np.array(src, np.int64)
+    order = np.argsort(link_src, kind="stable")
+    out_off = np.zeros(n + 1, np.int64)
+    np.add.at(out_off, link_src + 1, 1)
+    out_off = np.cumsum(out_off)
+
+    # UNHCR series (DataTable, RefugeeTable.ReadL1Corrections)
+    tables = {row.name: _series_table(fs, row.files[0], scenario.start, h) for row in fs.layout}
+    for c in fs.corrections:
+        tab = tables[c.name]
+        d = (c.date - scenario.start).days
+        hits = np.nonzero(tab[:, 0].astype(int) == d)[0]
+        if len(hits) and hits[0] > 0 and tab[hits[0] - 1, 1] != 0:
+            i = hits[0]
+            tab[:i, 1] *= tab[i, 1] / tab[i - 1, 1]
+    camps = [i for i in range(n) if is_camp[i]]
+    camp_names = [names[i] for i in camps]
+    missing = [nm for nm in camp_names if nm not in tables]
+    if missing:
+        raise InputError([f"data_layout.csv: camp {nm!r} has no series, expected one"
+                          for nm in missing])
+    data = np.array([[interpolate(tables[nm], t) for nm in camp_names]
+                     for t in range(horizon)], dtype=float).reshape(horizon, len(camps))
+    use_camps = sr.sum_from_camps and not flee31
+    if not use_camps and "total" not in tables:
+        raise InputError("data_layout.csv: no 'total' row, expected one")
+
+    def total(t: int) -> int:
+        if use_camps:
+            return sum(interpolate(tables[nm], t) for nm in camp_names)
+        return interpolate(tables["total"], t)
+
+    diff = np.array([total(0)] + [total(t) - total(t - 1) for t in range(1, horizon)])
+    raw_total = np.cumsum(diff).astype(float)
+    new_refs = np.zeros(horizon, np.int64)
+    debt_out = np.zeros(horizon, np.int64)
+    debt = 0
+    for t in range(horizon):  # flee/spawning.py spawn_daily_displaced (the refugee debt)
+        new = int(diff[t]) - debt
+        if sr.insert_day0 and t == 0:
+            new = 0
+        if new < 0:
+            debt, new = -new, 0
+        elif debt > 0:
+            debt = 0
+        new_refs[t] = new
+        debt_out[t] = debt
+    initial = np.zeros(n, np.int64)
+    if sr.insert_day0 and not (sr.empty_camps_on_day0 and not flee31):
+        for i, nm in zip(camps, camp_names, strict=True):
+            initial[i] = interpolate(tables[nm], 0)
+
+    cnames = [nm for nm in fs.conflicts if nm in index]
+    cmat = np.array(fs.conflict_matrix(cnames), dtype=float).reshape(fs.conflict_days,
+                                                                     len(cnames))
+    return FleeCompiled(
+        settings=st, days=horizon, names=names, country=country, is_camp=is_camp,
+        is_idpcamp=is_idp, is_town=is_town, is_marker=is_marker, foreign=foreign,
+        conflict=conflict, time_of_conflict=-np.ones(n, np.int64), movechance=movechance,
+        capacity=capacity, pop=pop, link_src=link_src[order],
+        link_dst=np.array(dst, np.int64)[order], link_dist=np.array(dist, float)[order],
+        link_speed=np.array(speed, float)[order], link_walk=np.array(walk, float)[order],
+        out_off=out_off, out_links=np.arange(len(src), dtype=np.int64),
+        camps=camps, camp_names=camp_names, data=data, raw_total=raw_total,
+        new_refs=new_refs, debt=debt_out, initial=initial,
+        conflict_names=[index[nm] for nm in cnames], conflict_values=cmat,
+        closures=[(c.closure_type, c.name1, c.name2, c.start, c.end) for c in fs.closures],
+        hasten=h, ignored=ignored,
+    )
+

@@ -1,0 +1,268 @@
+"""Run a Flee case with the Flee-compatible ruleset: the daily loop around the numba kernel.
+
+The order of a day is Flee 3.1's ``runscripts/run.py`` with ``flee/flee.py``: conflict
+zones from ``conflicts.csv`` (``InputGeography.AddNewConflictZones``: a zone starts when
+its intensity rises from 0 and ends when it falls from exactly 1), spawning of the day's
+new people at conflict zones weighted by population x intensity x decay
+(``flee/spawning.py``), border closures (``Ecosystem.enact_border_closures``), then every
+agent moves (``Ecosystem.evolve``). Scores follow ``flee/scoring.py``: foreign, camp and
+``conflict_weight ** (decay x intensity)`` factors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from hito.errors import InputError
+from hito.flee import kernel
+from hito.flee.compile import FleeCompiled, compile_flee
+from hito.flee.validation import ard
+
+MAX_HOPS = 8
+
+
+@dataclass
+class FleeResult:
+    """One run: daily counts per location and the camp series against UNHCR data."""
+
+    seed: int
+    start: dt.date
+    camps: list[str]
+    sim: np.ndarray
+    data: np.ndarray
+    raw_total: np.ndarray
+    debt: np.ndarray
+    agents: np.ndarray
+    counts: np.ndarray
+    people: int
+    wall: float
+
+    @property
+    def ard(self) -> float:
+        """Averaged relative difference of the camp counts."""
+        return ard(self.sim, self.data, self.raw_total).ard
+
+
+def _decay(c: FleeCompiled, elapsed: np.ndarray) -> np.ndarray:
+    """Flee's SimulationSettings.get_conflict_decay, per location."""
+    sr = c.settings.spawn_rules
+    if not sr.conflict_spawn_decay:
+        return np.ones_like(elapsed, dtype=float)
+    interval = 30 if "conflict_spawn_decay_interval" in c.ignored \
+        else sr.conflict_spawn_decay_interval
+    table = np.asarray(sr.conflict_spawn_decay, dtype=float)
+    idx = np.minimum(np.trunc(elapsed / interval).astype(np.int64), len(table) - 1)
+    return table[np.maximum(idx, 0)]
+
+
+def candidate_paths(c: FleeCompiled, link_open: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Every path an agent weighs at each location (flee/moving.py calculateLinkWeight).
+
+    One hop per awareness level, never back to a place already on the path; markers add
+    no candidate of their own and do not use up a level. Returns (offsets, first link,
+    end, km, hops, number of hops), offsets by location.
+    """
+    aw = max(1, c.settings.move_rules.awareness_level)
+    n = len(c.names)
+    rows: list[list[tuple[int, float, list[int]]]] = [[] for _ in range(n)]
+
+    def walk(origin: int, j: int, prior: float, seen: list[int], step: int,
+             hops: list[int], out: list[tuple[int, float, list[int]]]) -> None:
+        end = int(c.link_dst[j])
+        km = prior + float(c.link_dist[j])
+        path = hops + [end]
+        if c.is_marker[end]:
+            step -= 1
+        else:
+            out.append((end, km, path))
+        if aw > step and len(path) < MAX_HOPS:
+            for k in range(c.out_off[end], c.out_off[end + 1]):
+                if link_open[k] and int(c.link_dst[k]) not in seen:
+                    walk(origin, k, km, seen + [end], step + 1, path, out)
+
+    for here in range(n):
+        for j in range(c.out_off[here], c.out_off[here + 1]):
+            if link_open[j]:
+                walk(here, j, 0.0, [here], 1, [], rows[here])
+    off = np.zeros(n + 1, np.int64)
+    off[1:] = np.cumsum([len(r) for r in rows])
+    total = int(off[-1])
+    end = np.zeros(total, np.int64)
+    km = np.zeros(total)
+    hops = np.zeros((max(total, 1), MAX_HOPS), np.int64)
+    nh = np.zeros(total, np.int64)
+    k = 0
+    for r in rows:
+        for e, d, path in r:
+            end[k], km[k], nh[k] = e, d, len(path)
+            hops[k, : len(path)] = path
+            k += 1
+    return off, end, km, hops, nh
+
+
+def _find(c: FleeCompiled, name: str) -> int:
+    return c.names.index(name)
+
+
+def _close(c: FleeCompiled, kind: str, a: str, b: str, link_open: np.ndarray,
+           closed_at: np.ndarray, t: int, close: bool, state: dict) -> bool:
+    """Apply one closure or reopening (flee/flee.py enact_border_closures); True if links changed."""
+    mr = c.settings.move_rules
+    if kind in ("camp", "idpcamp"):
+        i = _find(c, a)
+        idp = kind == "idpcamp"
+        state["conflict"][i] = -1.0
+        if close:  # Location.close_camp: becomes a town
+            state["is_camp"][i], state["is_town"][i] = False, True
+            state["movechance"][i] = mr.default_movechance
+        else:  # Location.open_camp
+            state["is_camp"][i], state["is_town"][i] = True, False
+            state["movechance"][i] = mr.idpcamp_movechance if idp else mr.camp_movechance
+        return False
+    if kind == "remove_forced_redirection":
+        return False  # forced redirection does not change movement in Flee 3.1
+    src, dst = c.link_src, c.link_dst
+    if kind == "country":
+        ca = np.array([x == a for x in c.country])
+        cb = np.array([x == b for x in c.country])
+        sel = (ca[src] & cb[dst]) | (cb[src] & ca[dst])
+    elif kind == "location":
+        i = _find(c, a)
+        sel = (src == i) | (dst == i)
+    else:  # link: both directions
+        i, k = _find(c, a), _find(c, b)
+        sel = ((src == i) & (dst == k)) | ((src == k) & (dst == i))
+    target = sel & (link_open if close else ~link_open)
+    if not target.any():
+        return False
+    link_open[target] = not close
+    if close:
+        closed_at[target] = t
+    return True
+
+
+def simulate(c: FleeCompiled, seed: int,
+             progress: Callable[[int], None] | None = None) -> FleeResult:
+    """One seeded run of a compiled case; the same seed gives the same result."""
+    t0 = time.perf_counter()
+    mr, sr = c.settings.move_rules, c.settings.spawn_rules
+    rng = np.random.default_rng(seed)
+    n = len(c.names)
+    total_agents = int(c.initial.sum() + c.new_refs.sum())
+    a_loc = np.zeros(total_agents, np.int64)
+    a_trav = np.zeros(total_agents, np.uint8)
+    a_route = np.zeros((total_agents, MAX_HOPS), np.int64)
+    a_rlen = np.zeros(total_agents, np.int64)
+    a_dlink = np.zeros(total_agents)
+    a_moved = np.zeros(total_agents)
+    a_recent = np.zeros(total_agents)
+    a_places = np.ones(total_agents, np.int64)
+    a_entry = np.zeros(total_agents, np.int64)
+    loc_num = np.zeros(n, np.int64)
+    a_wake = np.zeros(total_agents, np.int64)
+    a_rday = np.zeros(total_agents, np.int64)
+    st = (a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent, a_places, a_entry,
+          loc_num, a_wake, a_rday)
+    prev_mc = np.full(n, np.nan)
+    woken = 0
+    state = {"conflict": c.conflict.copy(), "is_camp": c.is_camp.copy(),
+             "is_town": c.is_town.copy(), "movechance": c.movechance.copy()}
+    toc = c.time_of_conflict.copy()
+    pop = c.pop.copy()
+    link_open = np.ones(len(c.link_src), np.bool_)
+    closed_at = -np.ones(len(c.link_src), np.int64)
+    count = 0
+    for i in np.nonzero(c.initial)[0]:  # spawning.add_initial_refugees, camp by camp
+        k = int(c.initial[i])
+        a_loc[count:count + k] = i
+        loc_num[i] += k
+        count += k
+    paths = candidate_paths(c, link_open)
+    link = (c.link_src, c.link_dst, c.link_dist, c.link_speed, c.link_walk, link_open,
+            closed_at)
+    move = (mr.max_move_speed, mr.max_walk_speed, mr.start_on_foot, mr.avoid_short_stints)
+    camps = np.array(c.camps, np.int64)
+    counts = np.zeros((c.days, n), np.int64)
+    agents = np.zeros(c.days, np.int64)
+    cvals = c.conflict_values
+    for t in range(c.days):
+        changed = False
+        for j, loc in enumerate(c.conflict_names):  # AddNewConflictZones
+            v = cvals[t, j]
+            prev = cvals[t - 1, j] if t > 0 else 0.0
+            if v > 1e-6 and (t == 0 or prev < 1e-6):
+                state["movechance"][loc] = mr.conflict_movechance
+                state["conflict"][loc] = v
+                state["is_town"][loc] = False
+                toc[loc] = t
+                changed = True
+            elif v < 1e-6 and t > 0 and prev == 1:
+                state["movechance"][loc] = mr.default_movechance
+                state["conflict"][loc] = -1.0
+                state["is_town"][loc] = True
+                changed = True
+        conflict = state["conflict"]
+        t_w = t if (changed or t == 0) else t - 1
+        weights = np.where(conflict > 0, pop * conflict * _decay(c, t_w - toc), 0.0)
+        new = int(c.new_refs[t])
+        if new > 0:
+            cum = np.cumsum(weights)
+            if cum[-1] <= 0:
+                raise InputError(f"day {t}: {new} people to spawn but no conflict zone with "
+                                 "population, expected at least one")
+            kernel.spawn(count, new, cum, rng, a_loc, loc_num)
+            if sr.take_from_population:
+                got = np.bincount(a_loc[count:count + new], minlength=n)
+                pop = np.maximum(pop - np.where(conflict > 0, got, 0), 0)
+            count += new
+        relink = False
+        for kind, a, b, start, end in c.closures:
+            if t == start:
+                relink |= _close(c, kind, a, b, link_open, closed_at, t, True, state)
+            if t == end:
+                relink |= _close(c, kind, a, b, link_open, closed_at, t, False, state)
+        if relink:
+            paths = candidate_paths(c, link_open)
+        score = np.ones(n)
+        score[c.foreign] *= mr.foreign_weight
+        score[state["is_camp"]] *= mr.camp_weight
+        hot = conflict > 0
+        score[hot] *= mr.conflict_weight ** (_decay(c, t - toc)[hot] * conflict[hot])
+        off, end_, km, hops, nh = paths
+        base = (mr.weight_softening + score[end_]) / (mr.softening + km) ** mr.distance_power
+        mc = state["movechance"] * (np.maximum(pop, c.capacity).astype(float)
+                                    / mr.movechance_pop_base) ** mr.movechance_pop_scale_factor
+        changed_mc = mc != prev_mc
+        kernel.rewake(count, woken, t, rng, changed_mc, bool(changed_mc.any()), a_loc, a_trav,
+                      a_wake, mc)
+        woken, prev_mc = count, mc
+        net = (mc, state["is_town"], state["is_camp"], c.capacity, c.out_off, c.link_dst,
+               link_open, mr.capacity_buffer, mr.weight_power)
+        kernel.day(count, t, rng, st, net, (off, end_, base, hops, nh), link, move)
+        counts[t] = loc_num
+        agents[t] = count
+        if progress is not None:
+            progress(t)
+    return FleeResult(
+        seed=seed, start=dt.date.min, camps=c.camp_names, sim=counts[:, camps].astype(float),
+        data=c.data, raw_total=c.raw_total, debt=c.debt, agents=agents, counts=counts,
+        people=count, wall=time.perf_counter() - t0,
+    )
+
+
+def run_case(case_dir: str | Path, *, seed: int = 0, hasten: int | None = None,
+             days: int | None = None, flee31: bool = True) -> FleeResult:
+    """Read, compile and run a Flee case directory once."""
+    from hito.interop.flee import read_case
+
+    scenario = read_case(case_dir)
+    c = compile_flee(scenario, hasten=hasten, days=days, flee31=flee31)
+    res = simulate(c, seed)
+    res.start = scenario.start
+    return res

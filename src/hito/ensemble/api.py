@@ -24,6 +24,7 @@ MAX_CHUNK = 100
 
 def run_chunk(spec: EnsembleSpec, rows: Design, runs: Sequence[int]) -> ChunkResult:
     """On a worker: simulate a chunk of runs and reduce them (nothing else leaves the worker)."""
+    cpu = time.process_time()
     s = spec.scenario
     T, P, G = spec.horizon, len(s.places), len(s.groups)
     states = np.zeros((len(runs), T, len(STATES), P, G), dtype=np.int64)
@@ -41,7 +42,7 @@ def run_chunk(spec: EnsembleSpec, rows: Design, runs: Sequence[int]) -> ChunkRes
         conservation[i] = result.conservation_error()
         if extra is not None:
             extras.append(dict(extra))
-    return summarize_chunk(
+    chunk = summarize_chunk(
         runs,
         states,
         conservation,
@@ -51,6 +52,8 @@ def run_chunk(spec: EnsembleSpec, rows: Design, runs: Sequence[int]) -> ChunkRes
         spec.keep_runs,
         extras,
     )
+    chunk.cpu_seconds = time.process_time() - cpu
+    return chunk
 
 
 def chunks(runs: Sequence[int], workers: int, chunk_size: int | None = None) -> list[list[int]]:
@@ -84,17 +87,20 @@ def run_ensemble(
     plan = design(spec.sampled(), spec.runs, spec.seed, spec.sampling)
     own = isinstance(executor, str)
     ex = make_executor(executor) if own else executor
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     s = spec.scenario
     layout = Layout(spec.horizon, len(s.places), len(s.groups))
     reducer = Reducer(runs, layout)
     try:
-        parts = chunks(runs, ex.workers, chunk_size)
+        workers = ex.workers
+        parts = chunks(runs, workers, chunk_size)
         tasks = [(plan.rows(part), part) for part in parts]
         received = 0
+        worker_cpu = 0.0
         try:
             for _i, chunk in ex.map_unordered(run_chunk, spec, tasks):
                 received += chunk.nbytes
+                worker_cpu += chunk.cpu_seconds
                 n = reducer.add(chunk)
                 if progress is not None:
                     progress(n)
@@ -106,6 +112,7 @@ def run_ensemble(
     missing = reducer.missing()
     if missing:
         raise EnsembleError(f"runs {_spans(missing)} never came back from the executor")
+    quantiles = reducer.quantiles(list(LEVELS.values()))
     return Ensemble(
         info=spec.describe(),
         place_ids=tuple(p.id for p in s.places),
@@ -114,16 +121,18 @@ def run_ensemble(
         layout=layout,
         runs=np.array(runs, dtype=np.int64),
         draws=plan.rows(runs),
-        quantiles=reducer.quantiles(list(LEVELS.values())),
+        quantiles=quantiles,
         scalars=reducer.scalars,
         kept=reducer.kept,
         stats={
             "executor": ex.name,
-            "workers": ex.workers,
+            "workers": workers,
             "chunks": len(parts),
             "bytes_received": received,
+            "worker_cpu_seconds": round(worker_cpu, 3),
             "histogram_pairs_peak": reducer.peak_pairs,
             "seconds": round(time.perf_counter() - t0, 3),
+            "client_cpu_seconds": round(time.process_time() - cpu0, 3),
         },
     )
 

@@ -181,6 +181,7 @@ class ChunkResult:
     hist: Histogram
     scalars: dict[str, np.ndarray]  # name -> [n, ...]
     kept: dict[int, np.ndarray]  # run number -> [T, S, P, G] (only runs < keep_runs)
+    cpu_seconds: float = 0.0  # processor time the chunk took on its worker
 
     @property
     def nbytes(self) -> int:

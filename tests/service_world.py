@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient  # noqa: TID251 - service test helper
 
 from hito.store import agencies, sites, users
 from hito.store.actors import SYSTEM

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
-from service_db import open_database, postgres_database, wipe
-from service_world import World, make_world, settings
-
 from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 
 from hito.api.app import create_app
-from hito.store.users import use_password_hasher
 from hito.store.db import Database
+from hito.store.users import use_password_hasher
+from service_db import open_database, postgres_database, wipe
+from service_world import World, make_world, settings
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from service_world import World, report
 from sqlalchemy import update
 
 from hito.store.models import AuditEntry
+from service_world import World, report
 
 
 def test_every_write_appends_a_chained_entry_and_verifies(world: World) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from service_world import PASSWORD, World
 from sqlalchemy import select, update
 
 from hito.store.models import Token
 from hito.store.tokens import token_digest
+from service_world import PASSWORD, World
 
 
 def test_token_is_stored_only_as_its_hash(world: World) -> None:

@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import uvicorn
-from service_world import World, report, settings
 
 from hito.api.app import create_app
 from hito.store import audit
+from service_world import World, report, settings
 
 CLIENTS = 50
 EACH = 4

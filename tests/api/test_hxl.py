@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from service_world import World, make_world, report, settings
 
 from hito.api.app import create_app
 from hito.store import hxl_io
 from hito.store.db import Database
+from service_world import World, make_world, report, settings
 
 HEADER = "Observed at,Site code,Nationality,Documented,People,Stranded,Key\n#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#affected+stranded,#meta+key\n"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from service_world import World, report
 
 from hito.store import audit
+from service_world import World, report
 
 
 def _stored(world: World) -> tuple[int, int]:

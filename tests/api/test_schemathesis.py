@@ -9,11 +9,11 @@ import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from schemathesis import GenerationMode
-from service_world import World, settings
 from sqlalchemy import update
 
 from hito.api.app import create_app
 from hito.store.models import User
+from service_world import World, settings
 
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings()))
 OPERATIONS = [r.ok() for r in SCHEMA.get_all_operations()]

@@ -15,6 +15,7 @@ from hito.cli import serve as serve_cmd
 from hito.cli import sites as sites_cmd
 from hito.cli import sweep as sweep_cmd
 from hito.cli import users as users_cmd
+from hito.cli.flee import app as flee_app
 from hito.errors import HitoError
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(sites_cmd.app, name="sites")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(flee_app, name="flee")
 
 
 def main() -> None:

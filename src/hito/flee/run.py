@@ -112,7 +112,7 @@ def _find(c: FleeCompiled, name: str) -> int:
 
 def _close(c: FleeCompiled, kind: str, a: str, b: str, link_open: np.ndarray,
            closed_at: np.ndarray, t: int, close: bool, state: dict) -> bool:
-    """Apply one closure or reopening (flee/flee.py enact_border_closures); True if links changed."""
+    """Apply a closure or reopening (flee/flee.py enact_border_closures); True if links changed."""
     mr = c.settings.move_rules
     if kind in ("camp", "idpcamp"):
         i = _find(c, a)

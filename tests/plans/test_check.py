@@ -102,3 +102,10 @@ def test_forecast_trigger_runs_the_scenario_from_the_observed_counts(tmp_path):
         plan, read_observations(f), dt.date(2025, 1, 10), s, range_as="low", runs=3
     ).statuses
     assert not st.met and st.value == 40 and st.condition_days == 1
+
+
+def test_file_without_hashtags(tmp_path):
+    f = tmp_path / "plain.csv"
+    f.write_text("Date,Site,N\n2025-01-01,a,3\n")
+    with pytest.raises(InputError, match="no row of HXL hashtags in the first 25 rows"):
+        read_observations(f)

@@ -78,14 +78,19 @@ def read_observations(path: str | Path) -> list[Observation]:
     """Every count in an HXL-tagged CSV file (rows with no count are skipped)."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{path}: no such observations file")
+        raise InputError(f"{path}: no such observations file (expected a CSV file)")
     try:
         with p.open("rb") as fh:
             source = hxl.data(fh, hxl.InputOptions(allow_local=True))
             tags = [c.display_tag for c in source.columns]
             rows = list(source)
-    except hxl.HXLException as exc:
-        raise InputError(f"{path}: not an HXL-tagged table ({exc})") from None
+    except hxl.input.HXLTagsNotFoundException:
+        raise InputError(
+            f"{path}: no row of HXL hashtags in the first 25 rows; expected one under the "
+            "header, such as #date,#loc+name,#affected+stranded+min,#affected+stranded+max"
+        ) from None
+    except (hxl.HXLException, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a readable HXL-tagged table ({exc})") from None
     for need in ("#date", "#loc+name"):
         if not any(t and t.startswith(need) for t in tags):
             raise InputError(

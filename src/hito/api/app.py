@@ -8,6 +8,7 @@ from importlib.metadata import version
 
 from fastapi import APIRouter, FastAPI
 
+from hito import web
 from hito.api import problems
 from hito.api.routes import (
     agencies,
@@ -80,6 +81,7 @@ def create_app(
     ):
         api.include_router(module.router)
     app.include_router(api)
+    web.install(app)  # the dashboard's pages at /, static files at /static
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -9,7 +9,9 @@ from rich.console import Console
 
 from hito.cli import audit as audit_cmd
 from hito.cli import db as db_cmd
+from hito.cli import demo as demo_cmd
 from hito.cli import plans as plans_cmd
+from hito.cli import report as report_cmd
 from hito.cli import run as run_cmd
 from hito.cli import serve as serve_cmd
 from hito.cli import sites as sites_cmd
@@ -36,6 +38,8 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(sites_cmd.app, name="sites")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(flee_app, name="flee")
+app.command("demo")(demo_cmd.demo)
+app.command("report")(report_cmd.report)
 
 
 def main() -> None:

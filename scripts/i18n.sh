@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Messages of the dashboard and the situation report: extract, merge into es and en, compile.
+#   scripts/i18n.sh           extract + update the .po catalogues (then translate the new entries)
+#   scripts/i18n.sh compile   compile the .po catalogues to the .mo files shipped in the package
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYBABEL=${PYBABEL:-.venv/bin/pybabel}
+LOCALES=src/hito/locale
+if [ "${1:-update}" = compile ]; then
+  "$PYBABEL" compile -d "$LOCALES" -D hito --statistics
+  exit 0
+fi
+"$PYBABEL" extract -F scripts/babel.cfg --no-location --sort-output --omit-header \
+  -k _ -k gettext -k tr:2 -o "$LOCALES/hito.pot" src/hito
+for lang in es en; do
+  if [ -f "$LOCALES/$lang/LC_MESSAGES/hito.po" ]; then
+    "$PYBABEL" update -i "$LOCALES/hito.pot" -d "$LOCALES" -D hito -l "$lang" --no-fuzzy-matching --ignore-obsolete
+  else
+    "$PYBABEL" init -i "$LOCALES/hito.pot" -d "$LOCALES" -D hito -l "$lang"
+  fi
+done

@@ -1,0 +1,54 @@
+"""`hito report`: the situation report of a date, in Spanish and English, as HTML and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hito.cli.db import SettingsOpt
+from hito.errors import InputError
+
+
+def report(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="date of the picture, YYYY-MM-DD (default today)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/sitrep"),
+    comparison: Annotated[
+        Path | None, typer.Option(help="plan comparison JSON (default: HITO_COMPARISON)")
+    ] = None,
+    lang: Annotated[
+        list[str] | None, typer.Option(help="language(s): es, en (default: both)")
+    ] = None,
+    settings: SettingsOpt = None,
+) -> None:
+    """Write sitrep-DATE-LANG.html and .pdf from the service's database."""
+    from hito import i18n
+    from hito.cli.db import open_database
+    from hito.report.sitrep import write
+    from hito.web.settings import WebSettings
+
+    day = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}") from None
+    languages = tuple(lang or i18n.LANGUAGES)
+    bad = [x for x in languages if x not in i18n.LANGUAGES]
+    if bad:
+        raise InputError(
+            f"--lang: got {', '.join(bad)}, expected one of: {', '.join(i18n.LANGUAGES)}"
+        )
+    comparison = comparison or WebSettings().comparison
+    if comparison is not None and not comparison.is_file():
+        raise InputError(f"--comparison: {comparison}: no such file")
+    db = open_database(settings)
+    try:
+        for path in write(db, as_of=day, out=out, comparison=comparison, languages=languages):
+            typer.echo(path)
+    finally:
+        db.dispose()

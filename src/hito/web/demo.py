@@ -1,0 +1,152 @@
+"""The demo deployment: sites, agencies, users, plans, past counts, a forecast, a comparison."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hito.plans.check import read_observations
+from hito.plans.compare import compare
+from hito.plans.load import builtin_names as plan_names
+from hito.plans.load import load as load_plan
+from hito.scenario.load import load as load_scenario
+from hito.store import agencies, plans, reports, sites, users
+from hito.store.actors import SYSTEM
+from hito.store.alerts import after_report
+from hito.store.db import Database
+from hito.store.forecasts import create_forecast, run_forecast
+from hito.store.reports import CountIn
+from hito.web.forms import UNSPECIFIED
+
+SCENARIO = "tacna-arica-2025"
+QS = ("p10", "p50", "p90")
+OBSERVATIONS = Path(__file__).parent / "data" / "tacna-arica-stranded.csv"
+# two agencies per country (code, name, country)
+AGENCIES = [
+    ("dpr-arica", "Delegación Presidencial Regional de Arica y Parinacota", "CHL"),
+    ("pdi", "Policía de Investigaciones de Chile (PDI)", "CHL"),
+    ("migraciones", "Superintendencia Nacional de Migraciones", "PER"),
+    ("pnp-tacna", "Policía Nacional del Perú, Región Policial Tacna", "PER"),
+    ("digemig", "Dirección General de Migración de Bolivia", "BOL"),
+    ("policia-bo", "Policía Boliviana, frontera de Oruro", "BOL"),
+]
+# demo users: (username, role, agency code)
+USERS = [
+    ("admin", "admin", None),
+    ("pdi", "editor", "pdi"),
+    ("migraciones", "editor", "migraciones"),
+    ("observador", "viewer", None),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo account, with the password it was given."""
+
+    username: str
+    password: str
+    role: str
+    agency: str | None
+
+
+def seed(db: Database, *, password: str | None = None) -> list[DemoUser]:
+    """Load the scenario's sites, agencies, users, the built-in plans and the historical counts.
+
+    Each user gets `password`, or a fresh random one; returns the accounts made.
+    """
+    made = []
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario=SCENARIO)
+        ids = {}
+        for code, name, country in AGENCIES:
+            ids[code] = agencies.create_agency(
+                s, actor=SYSTEM, code=code, name=name, country_code=country
+            ).id
+        for username, role, agency in USERS:
+            pw = password or secrets.token_urlsafe(9)
+            users.create_user(
+                s,
+                actor=SYSTEM,
+                username=username,
+                password=pw,
+                role=role,
+                agency_id=ids[agency] if agency else None,
+            )
+            made.append(DemoUser(username, pw, role, agency))
+        for name in plan_names():
+            plans.create_builtin_plan(s, actor=SYSTEM, name=name)
+        load_observations(s, agency_by_country={c: ids[a] for a, _, c in reversed(AGENCIES)})
+    return made
+
+
+def site_names() -> dict[str, str]:
+    """Observation site names -> site ids, from the built-in plans' `sites` tables."""
+    out: dict[str, str] = {}
+    for name in plan_names():
+        out.update(load_plan(name).sites)
+    return out
+
+
+def load_observations(session: Any, *, agency_by_country: dict[str, int]) -> int:
+    """Store each historical count as a field report (largest per site and day); how many."""
+    names = site_names()
+    best: dict[tuple[str, dt.date], float] = {}
+    for ob in read_observations(OBSERVATIONS):
+        site = names.get(ob.site)
+        if ob.indicator != "stranded" or site is None:
+            continue
+        key = (site, ob.date)
+        best[key] = max(best.get(key, 0.0), ob.value("mid"))
+    n = 0
+    for (site_id, day), value in sorted(best.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        site = sites.get_site(session, site_id=site_id)
+        people = int(round(value))
+        reports.create_report(
+            session,
+            actor=SYSTEM,
+            site_id=site_id,
+            observed_at=dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC),
+            counts=[CountIn(UNSPECIFIED, False, people=people, stranded=people)],
+            agency_id=agency_by_country[site.country_code],
+            idempotency_key=f"demo-{site_id}-{day.isoformat()}",
+            remark=f"historical count from public reporting ({OBSERVATIONS.name})",
+            after=after_report,
+        )
+        n += 1
+    return n
+
+
+def forecast(db: Database, *, as_of: dt.date, days: int = 60, runs: int = 20) -> int:
+    """Run a forecast of the scenario from the counts observed on `as_of`; returns its id."""
+    with db.session() as s:
+        fid = create_forecast(
+            s, actor=SYSTEM, scenario=SCENARIO, as_of=as_of, days=days, runs=runs, seed=1
+        ).id
+    run_forecast(db, forecast_id=fid)
+    return fid
+
+
+def comparison(out: Path, *, runs: int = 20, seed: int = 1) -> Path:
+    """Compare every built-in plan with no plan; write comparison.json with daily fans."""
+    s = load_scenario(SCENARIO)
+    loaded = [(name, load_plan(name, s)) for name in plan_names()]
+    cmp = compare(s, loaded, runs=runs, seed=seed)
+    data = {
+        "scenario": s.name,
+        "runs": runs,
+        "seed": seed,
+        "dates": [cmp.date(d).isoformat() for d in range(cmp.days)],
+        "rows": cmp.rows,
+        "stranded": {  # label -> P10, P50, P90 of the people stranded per day
+            label: {q: [float(v) for v in row] for q, row in zip(QS, arr, strict=True)}
+            for label, arr in cmp.stranded.items()
+        },
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "comparison.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path

@@ -1,0 +1,127 @@
+"""The field report form: groups of the site's scenario, typed values checked field by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from hito.scenario.load import load
+from hito.store.reports import CountIn
+
+UNSPECIFIED = "XXX"  # ICAO 9303's code for an unspecified nationality
+MAX_COUNT = 100_000
+_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
+
+
+@dataclass(frozen=True)
+class GroupField:
+    """One row of the form: a group's people and stranded inputs."""
+
+    id: str
+    nationality: str
+    documented: bool
+    label: str
+
+
+@lru_cache(maxsize=8)
+def groups(scenario: str) -> tuple[GroupField, ...]:
+    """The form's rows: the scenario's groups, then people of unspecified nationality."""
+    try:
+        s = load(scenario)
+        rows = [GroupField(g.id, g.nationality, g.documented, g.label or g.id) for g in s.groups]
+    except Exception:  # a site loaded from a scenario file that is gone: keep the form usable
+        rows = []
+    rows.append(GroupField("unspecified", UNSPECIFIED, False, "unspecified"))
+    return tuple(rows)
+
+
+@dataclass
+class ReportForm:
+    """What the user typed, the problems per field, and the counts once valid."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    counts: list[CountIn] = field(default_factory=list)
+    observed_at: dt.datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every field is valid."""
+        return not self.errors
+
+
+def _whole(raw: str) -> int | None | str:
+    raw = raw.strip().replace(" ", "")
+    if raw == "":
+        return None
+    if not raw.isdigit():
+        return "not_whole"
+    return int(raw)
+
+
+def check(
+    data: Mapping[str, str],
+    *,
+    rows: tuple[GroupField, ...],
+    site_ids: list[str],
+    now: dt.datetime,
+    gettext: Callable[[str], str],
+) -> ReportForm:
+    """Check a submitted form; every message names the field's problem in the user's language."""
+    _ = gettext
+    values = {k: str(v) for k, v in data.items()}
+    form = ReportForm(values=values)
+    err = form.errors
+    if values.get("site_id") not in site_ids:
+        err["site_id"] = _("Choose the site you counted at.")
+    when = values.get("observed_at", "").strip()
+    try:
+        local = dt.datetime.fromisoformat(when)
+        offset = int(values.get("tz_offset") or 0)  # minutes, as JavaScript's getTimezoneOffset
+        if not -14 * 60 <= offset <= 14 * 60:
+            raise ValueError(offset)
+        at = (local.replace(tzinfo=None) + dt.timedelta(minutes=offset)).replace(tzinfo=dt.UTC)
+        if at > now + dt.timedelta(minutes=5):
+            err["observed_at"] = _("The time of the count cannot be in the future.")
+        elif at.year < 2000:
+            err["observed_at"] = _("The time of the count is too far in the past.")
+        else:
+            form.observed_at = at
+    except ValueError:
+        err["observed_at"] = _("Give the date and time of the count.")
+    for g in rows:
+        people = _whole(values.get(f"people-{g.id}", ""))
+        stranded = _whole(values.get(f"stranded-{g.id}", ""))
+        for name, v in (("people", people), ("stranded", stranded)):
+            if v == "not_whole":
+                err[f"{name}-{g.id}"] = _("Write a whole number of 0 or more.")
+            elif isinstance(v, int) and v > MAX_COUNT:
+                err[f"{name}-{g.id}"] = _("That is more than %(n)s people: check the number.") % {
+                    "n": f"{MAX_COUNT:,}"
+                }
+        if isinstance(people, int) and isinstance(stranded, int) and stranded > people:
+            err[f"stranded-{g.id}"] = _("Stranded cannot be more than the people counted.")
+        if isinstance(stranded, int) and people is None:
+            err[f"people-{g.id}"] = _("Give the people counted for this group too.")
+        clean = f"people-{g.id}" not in err and f"stranded-{g.id}" not in err
+        if isinstance(people, int) and clean:
+            form.counts.append(
+                CountIn(
+                    nationality=g.nationality,
+                    documented=g.documented,
+                    people=people,
+                    stranded=stranded if isinstance(stranded, int) else 0,
+                )
+            )
+    if not form.counts and not any(k.startswith(("people-", "stranded-")) for k in err):
+        err["counts"] = _("Count at least one group.")
+    remark = values.get("remark", "")
+    if len(remark) > 500:
+        err["remark"] = _("Keep the remark under 500 characters.")
+    key = values.get("idempotency_key", "")
+    if key and not _KEY.match(key):
+        err["idempotency_key"] = _("This form is out of date: reload the page.")
+    return form

@@ -1,0 +1,193 @@
+"""The corridor map as inline SVG: shipped country outlines, routes, cities and site markers."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+OUTLINES = Path(__file__).parent / "static" / "corridor.geojson"
+COUNTRY_FILL = {"CHL": "#f4e8cf", "PER": "#dcebd6", "BOL": "#e4def0"}
+STATUS_COLOUR = {
+    "open": "#2e7d32",
+    "documented_only": "#d18a00",
+    "closed": "#c62828",
+    "militarized": "#6a1b9a",
+}
+
+
+@lru_cache(maxsize=1)
+def outlines() -> list[dict[str, Any]]:
+    """The country features shipped with the package (Natural Earth 1:10m, clipped)."""
+    data = json.loads(OUTLINES.read_text(encoding="utf-8"))
+    return list(data["features"])
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A lon/lat box drawn on a width x height canvas (equirectangular, scaled at mid-latitude)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    width: int = 640
+
+    @property
+    def kx(self) -> float:
+        """Pixels per degree of longitude."""
+        return self.width / (self.east - self.west)
+
+    @property
+    def ky(self) -> float:
+        """Pixels per degree of latitude (longitude degrees shrink by cos(latitude))."""
+        return self.kx / math.cos(math.radians((self.north + self.south) / 2))
+
+    @property
+    def height(self) -> int:
+        """The canvas height that keeps the map's proportions."""
+        return round((self.north - self.south) * self.ky)
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        """Canvas coordinates of a point."""
+        return (round((lon - self.west) * self.kx, 1), round((self.north - lat) * self.ky, 1))
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """True when the point is inside the box."""
+        return self.west <= lon <= self.east and self.south <= lat <= self.north
+
+    @classmethod
+    def around(
+        cls, points: list[tuple[float, float]], pad: float = 0.1, width: int = 640, min_span=0.2
+    ) -> Frame:
+        """The box around points (lon, lat), padded, at least `min_span` degrees wide and high."""
+        lons = [p[0] for p in points] or [0.0]
+        lats = [p[1] for p in points] or [0.0]
+        cx, cy = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+        hx = max((max(lons) - min(lons)) / 2 + pad, min_span / 2)
+        hy = max((max(lats) - min(lats)) / 2 + pad, min_span / 2)
+        return cls(cx - hx, cy - hy, cx + hx, cy + hy, width)
+
+
+def _ring(frame: Frame, ring: list[list[float]]) -> str:
+    pts = [frame.xy(lon, lat) for lon, lat in ring]
+    return "M" + "L".join(f"{x:g},{y:g}" for x, y in pts) + "Z"
+
+
+def country_paths(frame: Frame) -> list[dict[str, str]]:
+    """One SVG path per country: {iso3, name, d, fill}."""
+    out = []
+    for f in outlines():
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        d = "".join(_ring(frame, ring) for poly in polys for ring in poly)
+        iso3 = f["properties"].get("iso3", "")
+        out.append(
+            {
+                "iso3": iso3,
+                "name": f["properties"].get("name", iso3),
+                "d": d,
+                "fill": COUNTRY_FILL.get(iso3, "#eeeeee"),
+            }
+        )
+    return out
+
+
+@dataclass
+class Marker:
+    """A site on the map: position, radius by people present, colour by status, a label."""
+
+    id: str
+    name: str
+    x: float
+    y: float
+    r: float
+    colour: str
+    label: str
+    detail: str
+    href: str
+    lx: float = 0.0
+    ly: float = 0.0
+    anchor: str = "start"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def radius(people: int | None) -> float:
+    """Marker radius in pixels: area grows with people present (a dot for no count)."""
+    if not people:
+        return 5.0
+    return round(min(6.0 + 1.4 * math.sqrt(people), 34.0), 1)
+
+
+def place_labels(markers: list[Marker], frame: Frame, line: float = 30.0) -> None:
+    """Put labels beside markers, left or right, pushed apart vertically so none overlap."""
+    for side in ("start", "end"):
+        group = sorted(
+            (m for m in markers if m.label and (m.x < frame.width * 0.6) == (side == "start")),
+            key=lambda m: m.y,
+        )
+        last = -1e9
+        for m in group:
+            y = max(m.y, last + line)
+            m.anchor = side
+            m.lx = m.x + (m.r + 6 if side == "start" else -(m.r + 6))
+            m.ly = y
+            last = y
+
+
+def build(
+    frame: Frame,
+    sites: list[dict[str, Any]],
+    lines: list[dict[str, Any]],
+    cities: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Everything a map template draws, in canvas coordinates.
+
+    `sites`: {id, name, lon, lat, people, status, label, detail, href};
+    `lines`: {kind, points: [(lon, lat), ...]}; `cities`: {name, lon, lat}.
+    """
+    markers = []
+    for s in sites:
+        if not frame.contains(s["lon"], s["lat"]):
+            continue
+        x, y = frame.xy(s["lon"], s["lat"])
+        markers.append(
+            Marker(
+                id=s["id"],
+                name=s["name"],
+                x=x,
+                y=y,
+                r=radius(s.get("people")),
+                colour=STATUS_COLOUR.get(s.get("status", ""), "#555555"),
+                label=s["label"],
+                detail=s.get("detail", ""),
+                href=s.get("href", ""),
+            )
+        )
+    markers.sort(key=lambda m: -m.r)  # small markers drawn last, on top
+    place_labels(markers, frame)
+    return {
+        "width": frame.width,
+        "height": frame.height,
+        "countries": country_paths(frame),
+        "lines": [
+            {
+                "kind": ln["kind"],
+                "d": "M" + "L".join("{:g},{:g}".format(*frame.xy(*p)) for p in ln["points"]),
+            }
+            for ln in lines
+        ],
+        "cities": [
+            {
+                "name": c["name"],
+                "x": frame.xy(c["lon"], c["lat"])[0],
+                "y": frame.xy(c["lon"], c["lat"])[1],
+            }
+            for c in cities
+            if frame.contains(c["lon"], c["lat"])
+        ],
+        "markers": markers,
+    }

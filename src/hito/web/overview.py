@@ -1,0 +1,78 @@
+"""The overview's two maps: the whole corridor, and the detail around the most crowded site."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from hito.report.situation import Situation
+from hito.scenario.load import load
+from hito.web.map import Frame, build
+
+DETAIL_HALF_SPAN = 0.06  # degrees around the most crowded site (about 7 km)
+DRAWN_KINDS = ("city", "border_post", "between_posts", "shelter", "irregular_crossing")
+
+
+@lru_cache(maxsize=8)
+def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cities and routes of a scenario, as points and lines (empty when it cannot be loaded)."""
+    try:
+        s = load(name)
+    except Exception:
+        return [], []
+    at = {p.id: (p.lon, p.lat) for p in s.places if p.kind in DRAWN_KINDS}
+    cities = [{"name": p.name, "lon": p.lon, "lat": p.lat} for p in s.places if p.kind == "city"]
+    lines = [
+        {"kind": r.kind, "points": [at[r.from_], at[r.to]]}
+        for r in s.routes
+        if r.from_ in at and r.to in at
+    ]
+    return cities, lines
+
+
+def markers(picture: Situation) -> list[dict[str, Any]]:
+    """Map markers: each site with its newest count (people, stranded) as the label."""
+    out = []
+    for s in picture.sites:
+        label = s.name if s.people is None else f"{s.name}: {s.people}"
+        out.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "lon": s.lon,
+                "lat": s.lat,
+                "people": s.people,
+                "status": s.status,
+                "label": label,
+                "href": f"/sites/{s.id}",
+                "detail": "" if s.stranded is None else str(s.stranded),
+            }
+        )
+    return out
+
+
+def maps(picture: Situation) -> list[dict[str, Any]]:
+    """The region map and, when sites crowd together, the detail around the busiest one.
+
+    Sites inside the detail's box are labelled only on the detail map; the region map draws
+    the box instead.
+    """
+    if not picture.sites:
+        return []
+    cities, lines = scenario_geometry(picture.sites[0].scenario)
+    sites = markers(picture)
+    points = [(s.lon, s.lat) for s in picture.sites]
+    region = Frame.around(points + [(c["lon"], c["lat"]) for c in cities], pad=0.25, width=640)
+    busiest = max(picture.sites, key=lambda s: (s.people or 0, s.kind == "between_posts"))
+    h = DETAIL_HALF_SPAN
+    detail = Frame(busiest.lon - h, busiest.lat - h, busiest.lon + h, busiest.lat + h, width=640)
+    inside = {s.id for s in picture.sites if detail.contains(s.lon, s.lat)}
+    if not 1 < len(inside) < len(picture.sites):
+        return [{"key": "region", **build(region, sites, lines, cities)}]
+    outer = [dict(m, label="" if m["id"] in inside else m["label"]) for m in sites]
+    x0, y0 = region.xy(detail.west, detail.north)
+    x1, y1 = region.xy(detail.east, detail.south)
+    return [
+        {"key": "region", "box": (x0, y0, x1 - x0, y1 - y0), **build(region, outer, lines, cities)},
+        {"key": "detail", "focus": busiest.name, **build(detail, sites, lines, [])},
+    ]

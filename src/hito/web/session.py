@@ -1,0 +1,85 @@
+"""The signed-in session: a cookie that carries the service's bearer token, and the language."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from hito import i18n
+from hito.store import tokens
+from hito.store.actors import Actor
+from hito.store.db import Database
+from hito.store.errors import AuthError
+
+SESSION_COOKIE = "hito_session"
+LANG_COOKIE = "hito_lang"
+
+
+class LoginRequired(Exception):  # noqa: N818 - a control-flow signal, not an error to report
+    """No valid session: the visitor goes to the login page and comes back to `next`."""
+
+    def __init__(self, next_url: str):
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def safe_next(url: str | None) -> str:
+    """A local path to return to after login (anything else becomes the overview)."""
+    if not url:
+        return "/"
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
+        return "/"
+    return url
+
+
+def here(request: Request) -> str:
+    """The path and query of a request (where to come back to)."""
+    q = request.url.query
+    return request.url.path + (f"?{q}" if q else "")
+
+
+def actor(request: Request) -> Actor:
+    """The signed-in actor, or LoginRequired (no cookie, unknown, expired or revoked token)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise LoginRequired(here(request))
+    db: Database = request.app.state.db
+    try:
+        with db.session(readonly=True) as s:
+            return tokens.authenticate(s, token=token)
+    except AuthError:
+        raise LoginRequired(here(request)) from None
+
+
+def language(request: Request) -> str:
+    """The visitor's language: ?lang=, then the cookie, then the deployment's default."""
+    default = request.app.state.web_settings.language
+    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return asked if asked in i18n.LANGUAGES else i18n.pick(default)
+
+
+def to_login(request: Request, exc: Exception) -> Response:
+    """Send the visitor to the login page, remembering where they were (htmx: HX-Redirect)."""
+    assert isinstance(exc, LoginRequired)
+    target = f"/login?next={quote(exc.next_url, safe='')}"
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    response = RedirectResponse(target, status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def set_session(response: Response, token: str, *, max_age: int, secure: bool) -> None:
+    """Store the token in an HTTP-only, same-site cookie."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )

@@ -451,18 +451,19 @@ def read_case(case_dir: str | Path, *, name: str | None = None) -> Scenario:
         closures=closures, layout=layout, series=series, corrections=corrections,
     )
     home = places[0]["country"]
+    name = name or root.name
     try:
         return Scenario.model_validate({
             "schema_version": 1,
-            "name": name or root.name,
-            "description": f"Imported from the Flee case {root.name}",
+            "name": name,
+            "description": f"Imported from the Flee case {name}",
             "start": period.start,
             "days": period.length,
             "places": places,
             "routes": routes,
             "groups": [{"id": "displaced", "nationality": home, "documented": False,
                         "label": "displaced people (Flee agents)"}],
-            "sources": {"flee": f"Flee case {root.name}"},
+            "sources": {"flee": f"Flee case {name}"},
             "flee": flee,
         })
     except ValidationError as exc:

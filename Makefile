@@ -21,7 +21,7 @@ venv: $(BIN)/hito
 dev: $(VENV)/.dev
 
 run: $(BIN)/hito
-	$(BIN)/hito run tacna-arica-2025 --runs 50 --seed 1 --out $(OUT)
+	$(BIN)/hito demo --out out/demo
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks

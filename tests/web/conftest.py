@@ -1,0 +1,167 @@
+"""A real dashboard server on a free port with a seeded temporary SQLite database, and chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from argon2 import PasswordHasher
+
+from hito.api.app import create_app
+from hito.store import migrate
+from hito.store.db import Database
+from hito.store.settings import Settings
+from hito.store.users import use_password_hasher
+from hito.web import demo
+from hito.web.settings import WebSettings
+
+PASSWORD = "test-pass-123"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def comparison_file(folder: Path) -> Path:
+    """A two-plan comparison of four days, written by hand (the real one takes a minute)."""
+    dates = [(dt.date(2025, 11, 29) + dt.timedelta(days=i)).isoformat() for i in range(4)]
+    q = {"p10": 1.0, "p50": 2.0, "p90": 3.0}
+    row = {m: q for m in ("stranded_person_days", "peak_stranded", "diverted", "harmed")}
+    data = {
+        "dates": dates,
+        "rows": [
+            {"plan": "no-plan", "title": "No plan", "runs": 2, "triggers": [], **row},
+            {"plan": "corridor-100", "title": "Corridor", "runs": 2, "triggers": [], **row,
+             "total_cost_USD": {"p10": 0.0, "p50": 2500.0, "p90": 5000.0}},
+        ],
+        "stranded": {
+            "no-plan": {"p10": [0, 1, 2, 3], "p50": [1, 2, 3, 4], "p90": [2, 3, 4, 5]},
+            "corridor-100": {"p10": [0, 0, 1, 1], "p50": [1, 1, 2, 2], "p90": [2, 2, 3, 3]},
+        },
+    }
+    path = folder / "comparison.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Server:
+    """A running dashboard: its address and its database."""
+
+    url: str
+    db: Database
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passwords() -> None:
+    """argon2 at its cheapest: the suite signs in many times."""
+    use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The demo deployment (sites, agencies, users, plans, past counts, a small forecast)."""
+    folder = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{folder / 'hito.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    demo.seed(db, password=PASSWORD)
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=3)
+    app = create_app(
+        Settings(database_url=url, login_failure_delay=0.0, auto_migrate=False), database=db
+    )
+    app.state.web_settings = WebSettings(comparison=comparison_file(folder))
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the dashboard server did not start")
+        time.sleep(0.05)
+    yield Server(f"http://127.0.0.1:{port}", db)
+    srv.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright (installed by .ci/run when missing)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Visit:
+    """A browser page on the server, with every request outside the server refused and kept."""
+
+    page: object
+    outside: list[str]
+
+
+@pytest.fixture
+def visit(browser, server: Server) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    yield from _visit(browser, server, outside, {"width": 1280, "height": 900})
+    assert outside == [], f"the page asked for URLs outside the server: {outside}"
+
+
+@pytest.fixture
+def phone(browser, server: Server) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    yield from _visit(browser, server, outside, {"width": 390, "height": 844})
+    assert outside == [], f"the page asked for URLs outside the server: {outside}"
+
+
+def _visit(browser, server, outside, viewport):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=viewport, base_url=server.url, accept_downloads=True)
+
+    def guard(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(server.url + "/") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    yield Visit(page, outside)
+    context.close()
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot to $HITO_SCREENSHOTS (docs/screenshots) when it is set."""
+    folder = os.environ.get("HITO_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

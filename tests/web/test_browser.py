@@ -1,0 +1,164 @@
+"""The dashboard in a real browser: sign in, languages, map, field report, alerts, downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from hito.store.actors import SYSTEM
+from hito.store.models import Alert, FieldReport, Token
+from hito.store.reports import CountIn, create_report
+from web.conftest import PASSWORD, screenshot
+
+
+def login(page, username: str = "pdi", path: str = "/") -> None:  # type: ignore[no-untyped-def]
+    page.goto(path)
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+
+
+def store_count(server, site: str, people: int, stranded: int, days_ago: int = 0) -> None:  # type: ignore[no-untyped-def]
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago, minutes=1)
+    with server.db.session() as s:
+        agency = 1
+        create_report(
+            s, actor=SYSTEM, site_id=site, observed_at=at, agency_id=agency,
+            counts=[CountIn("VEN", False, people=people, stranded=stranded)],
+        )
+
+
+def test_login_language_and_back_to_the_page(visit, server) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    page.goto("/login")
+    screenshot(page, "login")
+    login(page, path="/plans")
+    expect(page).to_have_url(server.url + "/plans")
+    expect(page.locator("h1")).to_have_text("Planes de contingencia")
+    page.click("#lang-en")
+    expect(page.locator("h1")).to_have_text("Contingency plans")
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("The border today")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click("#lang-es")
+    expect(page.locator("h1")).to_have_text("La frontera hoy")
+
+
+def test_wrong_password_keeps_the_username(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    page.goto("/login")
+    page.fill("input[name=username]", "pdi")
+    page.fill("input[name=password]", "not-the-password")
+    page.click("form.stack button[type=submit]")
+    expect(page.locator("p.error")).to_have_text("Usuario o contraseña incorrectos.")
+    expect(page.locator("input[name=username]")).to_have_value("pdi")
+
+
+def test_expired_session_goes_to_login_and_back(visit, server) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    login(page, username="observador")
+    expect(page.locator("h1")).to_have_text("La frontera hoy")
+    with server.db.session() as s:  # the session's token expires
+        for t in s.scalars(select(Token).where(Token.revoked_at.is_(None))):
+            t.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    page.goto("/sites/chacalluta")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fsites%2Fchacalluta$"))
+    page.fill("input[name=username]", "observador")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    expect(page).to_have_url(server.url + "/sites/chacalluta")
+    expect(page.locator("h1")).to_have_text("Chacalluta border complex")
+
+
+def test_map_shows_chacalluta_and_santa_rosa_with_counts(visit, server) -> None:  # type: ignore[no-untyped-def]
+    store_count(server, "santa-rosa", 37, 30)
+    store_count(server, "chacalluta", 64, 51)
+    page = visit.page
+    login(page)
+    labels = page.locator(".map svg text.label")
+    expect(labels.filter(has_text="Santa Rosa border complex: 37")).to_have_count(1)
+    expect(labels.filter(has_text="Chacalluta border complex: 64")).to_have_count(1)
+    expect(page.locator("#site-santa-rosa .people")).to_have_text("37")
+    expect(page.locator("#site-chacalluta .stranded")).to_have_text("51")
+    screenshot(page, "overview")
+    page.click("#site-chacalluta a")
+    expect(page.locator("#site-people")).to_have_text("64")
+    expect(page.locator("svg.chart polygon")).to_have_count(1)  # the forecast's band
+    screenshot(page, "site")
+    page.goto("/plans")
+    expect(page.locator("table.compare tbody tr")).to_have_count(2)
+    screenshot(page, "plans")
+
+
+def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # type: ignore[no-untyped-def]
+    page = phone.page
+    login(page, path="/report")
+    expect(page.locator("h1")).to_have_text("Reportar un conteo")
+    page.select_option("#site_id", "arica-shelters")
+    page.fill("#people-ven-undocumented", "12")
+    page.fill("#stranded-ven-undocumented", "15")  # more stranded than people: said as typed
+    expect(page.locator("#err-stranded-ven-undocumented")).to_have_text(
+        "Las varadas no pueden ser más que las personas contadas."
+    )
+    page.fill("#people-hti-undocumented", "dos")
+    expect(page.locator("#err-people-hti-undocumented")).to_have_text(
+        "Escriba un número entero de 0 o más."
+    )
+    page.click("button.big")  # sent anyway: the server says the same, keeping what was typed
+    expect(page.locator("#form-problem")).to_be_visible()
+    expect(page.locator("#people-hti-undocumented")).to_have_value("dos")
+    expect(page.locator("#people-ven-undocumented")).to_have_value("12")
+    screenshot(page, "report-form-errors")
+    page.fill("#stranded-ven-undocumented", "9")
+    page.fill("#people-hti-undocumented", "3")
+    expect(page.locator("#err-stranded-ven-undocumented")).to_have_text("")
+    form = page.locator("#report-form")
+    sent = form.evaluate("f => Object.fromEntries(new FormData(f))")
+    with server.db.session(readonly=True) as s:
+        before = s.scalar(select(func.count()).select_from(FieldReport))
+    page.click("button.big")
+    expect(page.locator("#saved")).to_be_visible()
+    first = page.url
+    expect(page.locator("#site-arica-shelters .people")).to_have_text("15")
+    expect(page.locator("#site-arica-shelters .stranded")).to_have_text("9")
+    screenshot(page, "report-saved-phone")
+    # a double tap or a retry sends the same form (the same idempotency key) again
+    again = page.request.post("/report", form=sent, max_redirects=0)
+    assert again.status == 303
+    assert server.url + again.headers["location"] == first
+    with server.db.session(readonly=True) as s:
+        after = s.scalar(select(func.count()).select_from(FieldReport))
+    assert after == before + 1
+
+
+def test_report_meeting_a_trigger_raises_an_alert(visit, server) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    login(page, username="migraciones", path="/report")
+    page.select_option("#site_id", "concordia-strip")
+    page.fill("#people-ven-undocumented", "320")
+    page.fill("#stranded-ven-undocumented", "310")
+    page.click("button.big")
+    expect(page.locator("#saved")).to_be_visible()
+    alerts = page.locator("#alerts .alert")
+    expect(alerts.filter(has_text="return-flights")).to_have_count(1)
+    with server.db.session(readonly=True) as s:
+        names = set(s.scalars(select(Alert.plan_name).where(Alert.met_since == dt.date.today())))
+    assert "return-flights" in names
+    screenshot(page, "overview-alert")
+
+
+def test_situation_report_pdf_downloads(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    login(page)
+    with page.expect_download() as info:
+        page.click("#sitrep-pdf")
+    download = info.value
+    assert re.fullmatch(r"sitrep-\d{4}-\d{2}-\d{2}-es\.pdf", download.suggested_filename)
+    with open(download.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    page.goto("/sitrep.html?lang=en")
+    expect(page.locator("h1")).to_contain_text("Situation report")

@@ -1,0 +1,55 @@
+"""The field report form: each bad field gets its own message; good rows become counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hito.web.forms import UNSPECIFIED, GroupField, check, groups
+
+ROWS = (GroupField("ven", "VEN", False, "Venezuelan"), GroupField("unspecified", "XXX", False, "?"))
+NOW = dt.datetime(2025, 12, 3, 15, 0, tzinfo=dt.UTC)
+
+
+def run(**values: str):  # type: ignore[no-untyped-def]
+    data = {"site_id": "strip", "observed_at": "2025-12-03T10:00", "tz_offset": "180", **values}
+    return check(data, rows=ROWS, site_ids=["strip"], now=NOW, gettext=lambda m: m)
+
+
+def test_a_good_form_gives_counts_and_a_utc_time() -> None:
+    form = run(**{"people-ven": "12", "stranded-ven": "9", "people-unspecified": "3"})
+    assert form.ok
+    assert form.observed_at == dt.datetime(2025, 12, 3, 13, 0, tzinfo=dt.UTC)  # 10:00 at UTC-3
+    assert [(c.nationality, c.people, c.stranded) for c in form.counts] == [
+        ("VEN", 12, 9),
+        (UNSPECIFIED, 3, 0),
+    ]
+
+
+def test_each_bad_field_has_its_message_and_the_typed_values_stay() -> None:
+    form = run(**{"site_id": "nowhere", "people-ven": "doce", "people-unspecified": "2",
+                  "stranded-unspecified": "5"})
+    assert form.errors == {
+        "site_id": "Choose the site you counted at.",
+        "people-ven": "Write a whole number of 0 or more.",
+        "stranded-unspecified": "Stranded cannot be more than the people counted.",
+    }
+    assert form.values["people-ven"] == "doce"
+
+
+def test_future_time_empty_form_and_stranded_without_people() -> None:
+    assert run(observed_at="2025-12-03T18:00").errors["observed_at"] == (
+        "The time of the count cannot be in the future."
+    )
+    assert run().errors == {"counts": "Count at least one group."}
+    assert run(**{"stranded-ven": "4"}).errors == {
+        "people-ven": "Give the people counted for this group too."
+    }
+    assert run(observed_at="yesterday").errors["observed_at"] == (
+        "Give the date and time of the count."
+    )
+
+
+def test_the_form_rows_are_the_scenario_groups_then_unspecified() -> None:
+    rows = groups("tacna-arica-2025")
+    assert [r.id for r in rows][:2] == ["ven-undocumented", "ven-documented"]
+    assert rows[-1].nationality == UNSPECIFIED

@@ -1,0 +1,53 @@
+"""The map's projection, marker sizes and label placement on hand-placed points."""
+
+from __future__ import annotations
+
+import math
+
+from hito.web.map import Frame, Marker, build, outlines, place_labels, radius
+
+
+def test_frame_projects_corners_and_keeps_proportions() -> None:
+    f = Frame(west=-71.0, south=-19.0, east=-70.0, north=-18.0, width=600)
+    assert f.xy(-71.0, -18.0) == (0.0, 0.0)
+    assert f.xy(-70.0, -18.0) == (600.0, 0.0)
+    assert f.height == round(600 / math.cos(math.radians(18.5)))
+    assert f.contains(-70.5, -18.5) and not f.contains(-69.9, -18.5)
+
+
+def test_frame_around_points_pads_and_has_a_minimum_span() -> None:
+    f = Frame.around([(-70.3, -18.3)], pad=0.01, min_span=0.2)
+    assert (round(f.west, 6), round(f.east, 6)) == (-70.4, -70.2)
+    assert (round(f.south, 6), round(f.north, 6)) == (-18.4, -18.2)
+
+
+def test_marker_area_grows_with_people_and_is_capped() -> None:
+    assert radius(None) == 5.0 and radius(0) == 5.0
+    assert radius(100) == 20.0
+    assert radius(10**6) == 34.0
+
+
+def test_labels_on_one_side_never_overlap() -> None:
+    f = Frame(-71.0, -19.0, -70.0, -18.0, width=600)
+    ms = [Marker(str(i), "s", x=100.0, y=200.0 + i, r=5.0, colour="", label="x", detail="",
+                 href="") for i in range(3)]
+    place_labels(ms, f, line=30.0)
+    assert [m.ly for m in ms] == [200.0, 230.0, 260.0]
+    assert {m.anchor for m in ms} == {"start"} and ms[0].lx == 111.0
+
+
+def test_build_keeps_sites_inside_the_frame_and_draws_the_shipped_countries() -> None:
+    f = Frame(-70.5, -18.5, -70.0, -18.0, width=500)
+    sites = [
+        {"id": "in", "name": "In", "lon": -70.3, "lat": -18.3, "people": 4, "status": "closed",
+         "label": "In: 4"},
+        {"id": "out", "name": "Out", "lon": -60.0, "lat": -18.3, "people": 4, "status": "open",
+         "label": "Out: 4"},
+    ]
+    m = build(f, sites, [{"kind": "road", "points": [(-70.5, -18.5), (-70.0, -18.0)]}], [])
+    assert [k.id for k in m["markers"]] == ["in"]
+    assert m["markers"][0].colour == "#c62828"
+    bottom = round(0.5 * f.ky, 1)  # the south-west corner, half a degree below the top
+    assert m["lines"] == [{"kind": "road", "d": f"M0,{bottom:g}L500,0"}]
+    assert {c["iso3"] for c in m["countries"]} == {"CHL", "PER", "BOL"}
+    assert {f["properties"]["iso3"] for f in outlines()} == {"CHL", "PER", "BOL"}

@@ -54,14 +54,20 @@ class Layout:
         """Cells per run."""
         return sum(self.sizes)
 
-    def flatten(self, states: np.ndarray) -> np.ndarray:
-        """[n, T, S, P, G] runs -> [n, cells] values."""
+    def blocks(self, states: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """[n, T, S, P, G] runs -> (first cell, [n, cells of the block]) for the three blocks."""
         n = states.shape[0]
         by_place = states.sum(axis=4)
-        return np.concatenate(
-            [states.reshape(n, -1), by_place.reshape(n, -1), by_place.sum(axis=3).reshape(n, -1)],
-            axis=1,
-        )
+        a, b, _ = self.sizes
+        return [
+            (0, states.reshape(n, -1)),
+            (a, by_place.reshape(n, -1)),
+            (a + b, by_place.sum(axis=3).reshape(n, -1)),
+        ]
+
+    def flatten(self, states: np.ndarray) -> np.ndarray:
+        """[n, T, S, P, G] runs -> [n, cells] values."""
+        return np.concatenate([v for _, v in self.blocks(states)], axis=1)
 
     def split(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """[L, cells] -> ([L, T, S, P, G], [L, T, S, P], [L, T, S])."""
@@ -76,10 +82,14 @@ class Layout:
 
 def bucket(values: np.ndarray) -> np.ndarray:
     """Bucket of each non-negative integer: itself below 512, then 256 buckets per doubling."""
-    v = values.astype(np.int64)
-    exp = np.frexp(np.maximum(v, 1).astype(np.float64))[1] - 1  # floor(log2 v)
-    shift = np.maximum(exp - SIG_BITS, 0)
-    return ((shift << SIG_BITS) + (v >> shift)).astype(np.int32)
+    out = np.array(values, dtype=np.int32, order="C")  # a copy; values stay below 2**31
+    flat = out.reshape(-1)
+    big = np.flatnonzero(flat >= 1 << (SIG_BITS + 1))
+    if big.size:
+        v = flat[big].astype(np.int64)
+        shift = np.frexp(v.astype(np.float64))[1] - 1 - SIG_BITS  # floor(log2 v) - SIG_BITS
+        flat[big] = (shift << SIG_BITS) + (v >> shift)
+    return out
 
 
 def representative(buckets: np.ndarray) -> np.ndarray:
@@ -98,16 +108,17 @@ class Histogram:
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     @classmethod
-    def of(cls, values: np.ndarray) -> Histogram:
-        """Histogram of a [n, cells] array of non-negative integers."""
+    def of(cls, values: np.ndarray, first_cell: int = 0) -> Histogram:
+        """Histogram of a [n, cells] array of non-negative integers, cells from `first_cell`."""
         if values.size and values.min() < 0:
             raise ValueError("cell values must be non-negative counts of people")
         if values.size and values.max() > VALUE_MASK:
             raise ValueError(f"cell values must stay below {VALUE_MASK + 1}")
         n, cells = values.shape
-        if n == 0 or cells == 0:
+        live = np.flatnonzero(values.any(axis=0)) if n else np.zeros(0, np.int64)
+        if live.size == 0:
             return cls()
-        ordered = np.sort(bucket(values).T, axis=1).ravel()  # by cell, then bucket
+        ordered = np.sort(bucket(values[:, live]).T, axis=1).ravel()  # by cell, then bucket
         new = np.ones(ordered.size, dtype=bool)
         np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
         new[::n] = True  # every cell starts a new pair
@@ -115,7 +126,7 @@ class Histogram:
         c = np.diff(np.r_[first, ordered.size])
         v = ordered[first].astype(np.int64)
         keep = v != 0
-        k = ((first[keep] // n).astype(np.int64) << VALUE_BITS) | v[keep]
+        k = ((live[first[keep] // n].astype(np.int64) + first_cell) << VALUE_BITS) | v[keep]
         c = c[keep]
         return cls(k, c.astype(np.int32))
 
@@ -237,10 +248,13 @@ def summarize_chunk(
 ) -> ChunkResult:
     """Reduce a chunk's [n, T, S, P, G] states (on the worker) to what the client merges."""
     runs_arr = np.asarray(runs, dtype=np.int64)
+    parts = [Histogram.of(v, first) for first, v in layout.blocks(states)]
     kept = {int(r): states[i].astype(np.int32) for i, r in enumerate(runs_arr) if r < keep_runs}
     return ChunkResult(
         runs=runs_arr,
-        hist=Histogram.of(layout.flatten(states)),
+        hist=Histogram(
+            np.concatenate([h.keys for h in parts]), np.concatenate([h.counts for h in parts])
+        ),
         scalars=run_scalars(states, conservation, events, place_ids, extras),
         kept=kept,
     )

@@ -112,3 +112,17 @@ def test_killing_the_server_during_an_import_leaves_no_partial_import(world: Wor
     with world.db.session(readonly=True) as s:
         assert audit.verify(s).ok
 
+
+
+def test_concurrent_retries_with_one_key_create_one_report(world: World, server: str) -> None:
+    def post(_: int) -> tuple[int, int]:
+        r = httpx.post(f"{server}/api/v1/reports", json=report(), timeout=60,
+                       headers=world.h("ed_chl", **{"Idempotency-Key": "same-key"}))
+        return r.status_code, r.json()["id"]
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(post, range(20)))
+    assert sorted(s for s, _ in results) == [200] * 19 + [201]
+    assert len({rid for _, rid in results}) == 1
+    stored = world.client.get("/api/v1/reports", headers=world.h("viewer")).json()["count"]
+    assert stored == 1

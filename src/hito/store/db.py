@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -57,6 +58,7 @@ class Database:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -75,7 +77,7 @@ class Database:
         `readonly=True` lets SQLite readers run beside the writer (they never take the
         write lock); on PostgreSQL it changes nothing.
         """
-        with self.sessions() as s:
+        with self._writer(readonly), self.sessions() as s:
             if readonly:
                 s.connection(execution_options={"hito_readonly": True})
             try:
@@ -84,6 +86,12 @@ class Database:
             except BaseException:
                 s.rollback()
                 raise
+
+    def _writer(self, readonly: bool) -> Any:
+        """SQLite: writers of this process queue on a lock instead of SQLite's sleeping retries."""
+        if readonly or self.dialect != "sqlite":
+            return nullcontext()
+        return self._write_lock
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -124,5 +124,6 @@ def list_plans(
 
 def active_plans(session: Session) -> list[Plan]:
     """The newest version of each plan, if it is switched on: these raise alerts."""
-    rows, _ = list_plans(session, latest_only=True, limit=10_000)
-    return [r for r in rows if r.active]
+    newest = select(Plan.name, func.max(Plan.version).label("v")).group_by(Plan.name).subquery()
+    q = select(Plan).join(newest, (Plan.name == newest.c.name) & (Plan.version == newest.c.v))
+    return [r for r in session.scalars(q.order_by(Plan.name)) if r.active]

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hito.store import audit
@@ -158,7 +159,6 @@ def create_report(
     agency = actor.agency_for_write(agency_id, "post field reports")
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)
-    audit.lock_writes(session)
     errs = validate_report(
         session,
         site_id=site_id,
@@ -177,19 +177,9 @@ def create_report(
     fp = fingerprint(
         agency_id=agency, site_id=site_id, observed_at=observed_at, counts=counts, remark=remark
     )
-    if idempotency_key is not None:
-        old = session.scalar(
-            select(FieldReport).where(
-                FieldReport.agency_id == agency, FieldReport.idempotency_key == idempotency_key
-            )
-        )
-        if old is not None:
-            if old.fingerprint != fp:
-                raise ConflictError(
-                    f"idempotency key {idempotency_key!r} was already used by report {old.id} "
-                    "with different content; use a new key for a new report"
-                )
-            return old, False
+    old = _original(session, agency, idempotency_key, fp)
+    if old is not None:
+        return old, False
     row = FieldReport(
         site_id=site_id,
         observed_at=observed_at,
@@ -202,8 +192,21 @@ def create_report(
         stranded=sum(c.stranded for c in counts),
         counts=[ReportCount(**asdict(c)) for c in counts],
     )
-    session.add(row)
-    session.flush()
+    if idempotency_key is None:
+        session.add(row)
+        session.flush()
+    else:
+        try:
+            with session.begin_nested():  # a concurrent retry with the same key may win the insert
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            old = _original(session, agency, idempotency_key, fp)
+            if old is None:
+                raise
+            return old, False
+    # the chain is serialized from here to the commit: keep this part short
+    audit.lock_writes(session)
     audit.append(
         session,
         actor=actor.username,
@@ -214,6 +217,23 @@ def create_report(
     if after is not None:
         after(session, actor, row)
     return row, True
+
+
+def _original(session: Session, agency: int, key: str | None, fp: str) -> FieldReport | None:
+    """The stored report of a reused key (None when the key is new); other content: conflict."""
+    if key is None:
+        return None
+    old = session.scalar(
+        select(FieldReport).where(
+            FieldReport.agency_id == agency, FieldReport.idempotency_key == key
+        )
+    )
+    if old is not None and old.fingerprint != fp:
+        raise ConflictError(
+            f"idempotency key {key!r} was already used by report {old.id} "
+            "with different content; use a new key for a new report"
+        )
+    return old
 
 
 def report_dict(row: FieldReport) -> dict[str, object]:

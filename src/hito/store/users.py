@@ -19,6 +19,8 @@ _HASHER = [PasswordHasher()]  # argon2id, RFC 9106 low-memory profile
 def use_password_hasher(hasher: PasswordHasher) -> None:
     """Replace the argon2 parameters (tests use cheap ones; existing hashes still verify)."""
     _HASHER[0] = hasher
+
+
 MIN_PASSWORD = 8
 
 

@@ -155,18 +155,18 @@ def simulate(c: FleeCompiled, seed: int,
     rng = np.random.default_rng(seed)
     n = len(c.names)
     total_agents = int(c.initial.sum() + c.new_refs.sum())
-    a_loc = np.zeros(total_agents, np.int64)
+    # One row per agent (fields side by side, so a moving agent costs few cache lines);
+    # the two fields every day scans for everybody are kept apart, contiguous.
+    hops = min(MAX_HOPS, max(1, mr.awareness_level) + int(c.is_marker.sum()))
+    ints = np.zeros((total_agents, 5 + hops), np.int64)
+    floats = np.zeros((total_agents, 3))
+    a_loc, a_rlen, a_places, a_entry, a_rday = (ints[:, k] for k in range(5))
+    a_route = ints[:, 5:]
+    a_places[:] = 1
+    a_dlink, a_moved, a_recent = (floats[:, k] for k in range(3))
     a_trav = np.zeros(total_agents, np.uint8)
-    a_route = np.zeros((total_agents, MAX_HOPS), np.int64)
-    a_rlen = np.zeros(total_agents, np.int64)
-    a_dlink = np.zeros(total_agents)
-    a_moved = np.zeros(total_agents)
-    a_recent = np.zeros(total_agents)
-    a_places = np.ones(total_agents, np.int64)
-    a_entry = np.zeros(total_agents, np.int64)
-    loc_num = np.zeros(n, np.int64)
     a_wake = np.zeros(total_agents, np.int64)
-    a_rday = np.zeros(total_agents, np.int64)
+    loc_num = np.zeros(n, np.int64)
     st = (a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent, a_places, a_entry,
           loc_num, a_wake, a_rday)
     prev_mc = np.full(n, np.nan)

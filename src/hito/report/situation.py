@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from hito.plans.model import Plan as PlanModel
 from hito.plans.status import TriggerStatus, evaluate_observed
@@ -18,7 +18,7 @@ from hito.store.coltypes import utcnow
 from hito.store.forecasts import list_forecasts
 from hito.store.models import FieldReport, Site
 from hito.store.plans import active_plans, parsed
-from hito.store.reports import daily_stranded, list_reports
+from hito.store.reports import daily_stranded, list_reports, report_query
 from hito.store.sites import get_site, list_sites, status_history
 
 ALERT_DAYS = 30  # alerts whose episode began this many days before `as_of` are still shown
@@ -69,15 +69,15 @@ def _end_of(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC) + dt.timedelta(days=1)
 
 
-def latest(session: Session, site: Site, as_of: dt.date) -> FieldReport | None:
-    """The newest report of a site observed on or before `as_of`."""
-    rows, _ = list_reports(session, site_id=site.id, until=as_of, limit=1)
-    return rows[0] if rows else None
+def latest(session: Session, site_id: str, as_of: dt.date) -> FieldReport | None:
+    """The newest report of a site observed on or before `as_of` (one indexed lookup)."""
+    q = report_query(site_id=site_id, until=as_of).options(lazyload(FieldReport.counts))
+    return session.scalars(q.limit(1)).first()
 
 
 def site_now(session: Session, site: Site, as_of: dt.date) -> SiteNow:
     """A site with its newest count and its one-week trend."""
-    row = latest(session, site, as_of)
+    row = latest(session, site.id, as_of)
     out = SiteNow(
         id=site.id,
         name=site.name,
@@ -92,11 +92,9 @@ def site_now(session: Session, site: Site, as_of: dt.date) -> SiteNow:
     if row is not None:
         out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
         out.agency = row.agency.code
-        before, _ = list_reports(
-            session, site_id=site.id, until=as_of - dt.timedelta(days=TREND_DAYS), limit=1
-        )
-        if before:
-            out.trend = row.stranded - before[0].stranded
+        before = latest(session, site.id, as_of - dt.timedelta(days=TREND_DAYS))
+        if before is not None:
+            out.trend = row.stranded - before.stranded
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -21,3 +23,28 @@ def install(app: FastAPI, settings: WebSettings | None = None) -> None:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LoginRequired, to_login)
+    app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
+    app.state.web_warm_up.start()
+
+
+def warm_up() -> None:
+    """Load what the first page needs while the server starts (cached once per process).
+
+    Templates, catalogues and the built-in scenarios' geometry, so the first visitor does
+    not wait for them.
+    """
+    from hito import i18n
+    from hito.scenario.load import builtin_names
+    from hito.web import forms, overview
+
+    now = dt.datetime.now(dt.UTC)
+    for lang in i18n.LANGUAGES:
+        i18n.age(now - dt.timedelta(days=3), now, lang)
+        i18n.datetime(now, lang)
+        i18n.number(1234.5, lang)
+        env = i18n.environment(("hito.web", "hito.report"), lang)
+        for name in ("overview.html.j2", "login.html.j2", "report.html.j2", "site.html.j2"):
+            env.get_template(name)
+    for name in builtin_names():
+        overview.scenario_geometry(name)
+        forms.groups(name)

@@ -122,17 +122,23 @@ def radius(people: int | None) -> float:
     return round(min(6.0 + 1.4 * math.sqrt(people), 34.0), 1)
 
 
+def label_width(text: str, size: float = 15.0) -> float:
+    """A label's approximate width in pixels (about 0.55 em per character)."""
+    return 0.55 * size * len(text)
+
+
 def place_labels(markers: list[Marker], frame: Frame, line: float = 30.0) -> None:
-    """Put labels beside markers, left or right, pushed apart vertically so none overlap."""
+    """Put labels beside markers, pushed apart vertically so none overlap.
+
+    A label goes right of its marker unless it would leave the canvas there, then left.
+    """
+    for m in markers:
+        right = m.x + m.r + 6 + label_width(m.label) <= frame.width
+        m.anchor = "start" if right or m.x < frame.width / 2 else "end"
     for side in ("start", "end"):
-        group = sorted(
-            (m for m in markers if m.label and (m.x < frame.width * 0.6) == (side == "start")),
-            key=lambda m: m.y,
-        )
         last = -1e9
-        for m in group:
+        for m in sorted((m for m in markers if m.label and m.anchor == side), key=lambda m: m.y):
             y = max(m.y, last + line)
-            m.anchor = side
             m.lx = m.x + (m.r + 6 if side == "start" else -(m.r + 6))
             m.ly = y
             last = y

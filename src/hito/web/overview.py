@@ -9,7 +9,7 @@ from hito.report.situation import Situation
 from hito.scenario.load import load
 from hito.web.map import Frame, build
 
-DETAIL_HALF_SPAN = 0.06  # degrees around the most crowded site (about 7 km)
+DETAIL_HALF_SPAN = (0.1, 0.055)  # degrees of longitude and latitude around the busiest site
 DRAWN_KINDS = ("city", "border_post", "between_posts", "shelter", "irregular_crossing")
 
 
@@ -64,8 +64,8 @@ def maps(picture: Situation) -> list[dict[str, Any]]:
     points = [(s.lon, s.lat) for s in picture.sites]
     region = Frame.around(points + [(c["lon"], c["lat"]) for c in cities], pad=0.25, width=640)
     busiest = max(picture.sites, key=lambda s: (s.people or 0, s.kind == "between_posts"))
-    h = DETAIL_HALF_SPAN
-    detail = Frame(busiest.lon - h, busiest.lat - h, busiest.lon + h, busiest.lat + h, width=640)
+    hx, hy = DETAIL_HALF_SPAN
+    detail = Frame(busiest.lon - hx, busiest.lat - hy, busiest.lon + hx, busiest.lat + hy, 640)
     inside = {s.id for s in picture.sites if detail.contains(s.lon, s.lat)}
     if not 1 < len(inside) < len(picture.sites):
         return [{"key": "region", **build(region, sites, lines, cities)}]

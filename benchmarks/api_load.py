@@ -58,16 +58,16 @@ def prepare(url: str, with_plan: bool) -> None:
 
 async def load(
     base: str, token: str, clients: int, total: int, tag: str
-) -> tuple[list[float], int, float]:
+) -> tuple[list[float], int, float, int]:
     latencies: list[float] = []
-    acked = 0
+    acked = retries = 0
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(total):
         queue.put_nowait(i)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
     async def client(c: httpx.AsyncClient) -> None:
-        nonlocal acked
+        nonlocal acked, retries
         while True:
             try:
                 i = queue.get_nowait()
@@ -85,14 +85,18 @@ async def load(
                     }
                 ],
             }
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"{tag}-{i}"}
             t = time.perf_counter()
-            r = await c.post(
-                "/api/v1/reports",
-                json=body,
-                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"{tag}-{i}"},
-            )
+            for attempt in range(5):  # a dropped connection is retried with the same key
+                try:
+                    r = await c.post("/api/v1/reports", json=body, headers=headers)
+                    break
+                except httpx.TransportError:
+                    retries += 1
+                    if attempt == 4:
+                        raise
             latencies.append(time.perf_counter() - t)
-            if r.status_code == 201:
+            if r.status_code in (200, 201):
                 acked += 1
             else:
                 print("unexpected", r.status_code, r.text[:200], file=sys.stderr)
@@ -101,7 +105,7 @@ async def load(
         start = time.perf_counter()
         await asyncio.gather(*(client(c) for _ in range(clients)))
         elapsed = time.perf_counter() - start
-    return latencies, acked, elapsed
+    return latencies, acked, elapsed, retries
 
 
 def bench(name: str, url: str, args: argparse.Namespace) -> None:
@@ -124,6 +128,8 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
             "--log-level",
             "warning",
             "--no-access-log",
+            "--timeout-keep-alive",
+            "60",
         ],
         env=env,
     )
@@ -140,7 +146,9 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
         ).json()["access_token"]
         warm_up = load(base, token, args.clients, min(200, args.requests), "warm")
         asyncio.run(warm_up)  # not counted
-        lat, acked, elapsed = asyncio.run(load(base, token, args.clients, args.requests, "run"))
+        lat, acked, elapsed, retries = asyncio.run(
+            load(base, token, args.clients, args.requests, "run")
+        )
         stored = httpx.get(
             f"{base}/api/v1/reports",
             params={"limit": 1},
@@ -161,8 +169,8 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
         f"{name:<11} workers={args.workers} clients={args.clients} plan={plan}: "
         f"{acked / elapsed:7.0f} writes/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
         f"acknowledged {acked}/{args.requests}  stored {stored - warm}  "
-        f"lost {acked - (stored - warm)}  audit chain {'ok' if chain.ok else 'BROKEN'} "
-        f"({chain.entries} entries)"
+        f"lost {acked - (stored - warm)}  retried {retries}  "
+        f"audit chain {'ok' if chain.ok else 'BROKEN'} ({chain.entries} entries)"
     )
 
 

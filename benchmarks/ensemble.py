@@ -107,6 +107,7 @@ def big(runs: int, workers: int) -> None:
         f"client peak memory, {runs} runs (local, {workers} processes): "
         f"{r['peak_mib']:.0f} MiB (after imports {r['baseline_mib']:.0f} MiB); "
         f"{r['seconds']:.0f} s wall, worker CPU {st['worker_cpu_seconds']:.0f} s, "
+        f"client CPU {st['client_cpu_seconds']:.0f} s, "
         f"{st['bytes_received'] / 2**20:.0f} MiB received, "
         f"histogram pairs held at most {st['histogram_pairs_peak']:,}"
     )

@@ -41,6 +41,13 @@ def spec():
                         events=(Event("stranded", 50, "strip"), Event("harmed", 0)))
 
 
+@pytest.fixture(scope="module")
+def pool():
+    ex = LocalExecutor(processes=2)
+    yield ex
+    ex.close()
+
+
 def test_the_spec_pickles(spec):
     assert pickle.loads(pickle.dumps(spec)) == spec
 
@@ -51,13 +58,9 @@ def test_chunking_does_not_change_anything(spec):
         assert_same(ref, run_ensemble(spec, executor=SerialExecutor(), chunk_size=size))
 
 
-def test_local_processes_give_the_serial_result(spec):
+def test_local_processes_give_the_serial_result(spec, pool):
     ref = run_ensemble(spec, executor=SerialExecutor())
-    ex = LocalExecutor(processes=2)
-    try:
-        assert_same(ref, run_ensemble(spec, executor=ex, chunk_size=2))
-    finally:
-        ex.close()
+    assert_same(ref, run_ensemble(spec, executor=pool, chunk_size=2))
 
 
 def test_each_run_is_the_engine_run_with_its_own_draws_and_quantiles_are_exact(spec):
@@ -96,27 +99,23 @@ def test_a_subset_of_runs_is_the_same_runs_as_in_the_whole(spec):
         run_ensemble(spec, [3, 9], executor=SerialExecutor())
 
 
-def test_a_dead_worker_is_replaced_and_its_runs_are_run_again(spec, tmp_path):
+def test_a_dead_worker_is_replaced_and_its_runs_are_run_again(spec, pool, tmp_path):
     ref = run_ensemble(spec, executor=SerialExecutor())
     dying = EnsembleSpec(spec.scenario, runs=9, seed=4, keep_runs=9, events=spec.events,
                          runner=DiesOnce(5, str(tmp_path / "died")))
-    ex = LocalExecutor(processes=2)
-    try:
-        ens = run_ensemble(dying, executor=ex, chunk_size=2)
-    finally:
-        ex.close()
+    ens = run_ensemble(dying, executor=pool, chunk_size=2)
     assert (tmp_path / "died").read_text() == "died"
     assert_same(ref, ens)
 
 
-def test_runs_that_fail_every_time_are_named_and_no_result_is_returned(spec):
+def test_runs_that_fail_every_time_are_named_and_no_result_is_returned(spec, pool):
     failing = EnsembleSpec(spec.scenario, runs=9, seed=4, runner=AlwaysFails(6))
-    ex = LocalExecutor(processes=2, retries=1)
+    pool.retries = 1
     try:
         with pytest.raises(EnsembleError) as err:
-            run_ensemble(failing, executor=ex, chunk_size=3)
+            run_ensemble(failing, executor=pool, chunk_size=3)
     finally:
-        ex.close()
+        pool.retries = 2
     assert err.value.problems[0].startswith("3 of 9 runs failed after every retry (runs 6-8)")
     assert "RuntimeError: run 6 cannot be simulated" in err.value.problems[1]
 

@@ -64,6 +64,7 @@ class LocalExecutor:
     retries: int = 2
     context: str = field(default_factory=default_context)
     name: str = "local"
+    preload: tuple[str, ...] = ("hito.ensemble.api",)
     _pool: ProcessPoolExecutor | None = None
 
     @property
@@ -75,6 +76,8 @@ class LocalExecutor:
         """The process pool, started on first use and kept for later calls (sweeps)."""
         if self._pool is None:
             ctx = multiprocessing.get_context(self.context)
+            if self.context == "forkserver":
+                ctx.set_forkserver_preload(list(self.preload))  # imported once, then forked
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
         return self._pool
 

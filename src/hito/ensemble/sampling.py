@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
-from scipy.stats import qmc
 
 from hito.errors import InputError
 from hito.scenario.model import Range
@@ -44,6 +42,8 @@ def design(ranges: Mapping[str, Range], runs: int, seed: int, method: Method = "
     if method == "none" or not paths:
         values = np.array([[r.value for r in ranges.values()]] * runs).reshape(runs, len(paths))
         return Design(paths, values)
+    from scipy.stats import qmc  # here, not at import: workers never need scipy
+
     rng = np.random.default_rng(np.random.SeedSequence(entropy=[seed, DESIGN_KEY]))
     if method == "lhs":
         u = qmc.LatinHypercube(d=len(paths), rng=rng).random(runs)
@@ -55,6 +55,8 @@ def design(ranges: Mapping[str, Range], runs: int, seed: int, method: Method = "
 
 def inverse_cdf(r: Range, u: np.ndarray) -> np.ndarray:
     """Map uniform numbers in [0, 1) to the Range's distribution over [low, high]."""
+    from scipy import stats
+
     lo, hi = r.lo, r.hi
     if hi <= lo:
         return np.full(u.shape, r.value)

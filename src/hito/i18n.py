@@ -45,8 +45,10 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     return format_decimal(round(value, digits) if digits else round(value), fmt, locale=lang)
 
 
-def date(value: dt.date | None, lang: str, style: str = "medium") -> str:
-    """A date in the language's style ('—' for none)."""
+def date(value: dt.date | str | None, lang: str, style: str = "medium") -> str:
+    """A date (or an ISO date string) in the language's style ('—' for none)."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
     return "—" if value is None else format_date(value, style, locale=lang)
 
 

@@ -44,6 +44,7 @@ def test_login_language_and_back_to_the_page(visit, server) -> None:  # type: ig
     page.goto("/")
     expect(page.locator("h1")).to_have_text("The border today")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    screenshot(page, "overview-en")
     page.click("#lang-es")
     expect(page.locator("h1")).to_have_text("La frontera hoy")
 
@@ -162,3 +163,4 @@ def test_situation_report_pdf_downloads(visit) -> None:  # type: ignore[no-untyp
         assert fh.read(5) == b"%PDF-"
     page.goto("/sitrep.html?lang=en")
     expect(page.locator("h1")).to_contain_text("Situation report")
+    screenshot(page, "sitrep-en")

@@ -51,3 +51,11 @@ def test_build_keeps_sites_inside_the_frame_and_draws_the_shipped_countries() ->
     assert m["lines"] == [{"kind": "road", "d": f"M0,{bottom:g}L500,0"}]
     assert {c["iso3"] for c in m["countries"]} == {"CHL", "PER", "BOL"}
     assert {f["properties"]["iso3"] for f in outlines()} == {"CHL", "PER", "BOL"}
+
+
+def test_a_label_too_wide_for_either_side_goes_below_inside_the_canvas() -> None:
+    f = Frame(-71.0, -19.0, -70.0, -18.0, width=300)
+    m = Marker("a", "a", x=150.0, y=100.0, r=10.0, colour="", label="x" * 30, detail="", href="")
+    place_labels([m], f)
+    assert m.anchor == "start" and m.ly == 126.0
+    assert m.lx == 150.0 - 279.0 / 2  # centred under the marker: 30 characters of 9.3 px

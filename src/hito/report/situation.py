@@ -22,7 +22,8 @@ from hito.store.reports import daily_stranded, list_reports, report_query
 from hito.store.sites import get_site, list_sites, status_history
 
 ALERT_DAYS = 30  # alerts whose episode began this many days before `as_of` are still shown
-TREND_DAYS = 7
+TREND_DAYS = 7  # the trend compares the newest count with the newest a week before it
+TREND_SPAN = dt.timedelta(days=21)  # ... if that one is at most this much older
 
 
 @dataclass
@@ -93,7 +94,7 @@ def site_now(session: Session, site: Site, as_of: dt.date) -> SiteNow:
         out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
         out.agency = row.agency.code
         before = latest(session, site.id, as_of - dt.timedelta(days=TREND_DAYS))
-        if before is not None:
+        if before is not None and row.observed_at - before.observed_at <= TREND_SPAN:
             out.trend = row.stranded - before.stranded
     return out
 

@@ -123,23 +123,30 @@ def radius(people: int | None) -> float:
 
 
 def label_width(text: str, size: float = 15.0) -> float:
-    """A label's approximate width in pixels (about 0.55 em per character)."""
-    return 0.55 * size * len(text)
+    """A label's approximate width in pixels (about 0.62 em per character, bold)."""
+    return 0.62 * size * len(text)
 
 
 def place_labels(markers: list[Marker], frame: Frame, line: float = 30.0) -> None:
     """Put labels beside markers, pushed apart vertically so none overlap.
 
-    A label goes right of its marker unless it would leave the canvas there, then left.
+    A label goes right of its marker if it fits there, else left; one that fits on neither
+    side goes below the marker, kept inside the canvas.
     """
+    below = []
     for m in markers:
-        right = m.x + m.r + 6 + label_width(m.label) <= frame.width
-        m.anchor = "start" if right or m.x < frame.width / 2 else "end"
+        w = label_width(m.label)
+        if m.x + m.r + 6 + w <= frame.width:
+            m.anchor, m.lx = "start", m.x + m.r + 6
+        elif m.x - m.r - 6 - w >= 0:
+            m.anchor, m.lx = "end", m.x - m.r - 6
+        else:
+            m.anchor, m.lx = "start", max(2.0, min(m.x - w / 2, frame.width - w - 2))
+            below.append(m)
     for side in ("start", "end"):
         last = -1e9
         for m in sorted((m for m in markers if m.label and m.anchor == side), key=lambda m: m.y):
-            y = max(m.y, last + line)
-            m.lx = m.x + (m.r + 6 if side == "start" else -(m.r + 6))
+            y = max(m.y + (m.r + 16 if m in below else 0), last + line)
             m.ly = y
             last = y
 

@@ -4,7 +4,8 @@
 2. the dask executor on a 2-worker LocalCluster against local (target ratio <= 1.5);
 3. the client's peak memory for 10,000 runs (target < 1 GiB), in a fresh process.
 
-Usage: python benchmarks/ensemble.py [--runs 1000] [--big 10000] [--workers 2] [--skip-big]
+Usage: python benchmarks/ensemble.py [--runs 1000] [--big 10000] [--workers 2]
+       [--skip-big | --only-big]
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--only-big", action="store_true")
     ap.add_argument("--child", type=int, default=0)
     a = ap.parse_args()
     if a.child:
@@ -126,7 +128,8 @@ def main() -> None:
         return
     load_avg = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores, load average {load_avg[0]:.1f} at start")
-    local_vs_dask(a.runs, a.workers)
+    if not a.only_big:
+        local_vs_dask(a.runs, a.workers)
     if not a.skip_big:
         big(a.big, a.workers)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import os
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 from hito.errors import HitoError, InputError
 
 EXECUTORS = ("local", "dask")
+WORKER_MODULE = "hito.ensemble.api"  # what a worker imports to run chunks
 
 
 class ChunkFailures(Exception):
@@ -64,7 +66,7 @@ class LocalExecutor:
     retries: int = 2
     context: str = field(default_factory=default_context)
     name: str = "local"
-    preload: tuple[str, ...] = ("hito.ensemble.api",)
+    preload: tuple[str, ...] = (WORKER_MODULE,)
     _pool: ProcessPoolExecutor | None = None
 
     @property
@@ -183,6 +185,13 @@ class DaskExecutor:
                 silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster)
+        try:  # every worker imports hito now, in parallel, rather than on its first chunk
+            self._client.run(importlib.import_module, WORKER_MODULE)
+        except ImportError as exc:
+            raise InputError(
+                f"--scheduler {self.scheduler}: a worker cannot import hito ({exc}); expected "
+                "the same hito installed on every worker"
+            ) from None
         return self._client
 
     @property

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -58,7 +57,8 @@ def demo(
     for a in accounts:
         table.add_row(a.username, a.password, a.role, a.agency or "—")
     console.print(table)
-    console.print(f"database {path}; comparison {comparison}; made {dt.date.today()}")
+    console.print(f"database: {path}")
+    console.print(f"plan comparison: {comparison}")
     if not serve:
         return
     import uvicorn

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from hito.web.forms import UNSPECIFIED
 
 SCENARIO = "tacna-arica-2025"
 QS = ("p10", "p50", "p90")
+ALPHABET = string.ascii_letters + string.digits  # of the random demo passwords
 OBSERVATIONS = Path(__file__).parent / "data" / "tacna-arica-stranded.csv"
 # two agencies per country (code, name, country)
 AGENCIES = [
@@ -67,7 +69,7 @@ def seed(db: Database, *, password: str | None = None) -> list[DemoUser]:
                 s, actor=SYSTEM, code=code, name=name, country_code=country
             ).id
         for username, role, agency in USERS:
-            pw = password or secrets.token_urlsafe(9)
+            pw = password or "".join(secrets.choice(ALPHABET) for _ in range(12))
             users.create_user(
                 s,
                 actor=SYSTEM,

@@ -32,6 +32,8 @@ def safe_next(url: str | None) -> str:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
         return "/"
+    if "\\" in url or any(ord(c) < 32 for c in url):  # browsers read "/\\host" as "//host"
+        return "/"
     return url
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from hito import i18n
 from hito.report.situation import Situation
 from hito.scenario.load import load
 from hito.web.map import Frame, build
@@ -30,8 +31,8 @@ def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, A
     return cities, lines
 
 
-def markers(picture: Situation) -> list[dict[str, Any]]:
-    """Map markers: each site with its newest count (people, stranded) as the label."""
+def markers(picture: Situation, lang: str) -> list[dict[str, Any]]:
+    """Map markers: each site labelled with its newest count of people, and that count's age."""
     out = []
     for s in picture.sites:
         label = s.name if s.people is None else f"{s.name}: {s.people}"
@@ -45,13 +46,13 @@ def markers(picture: Situation) -> list[dict[str, Any]]:
                 "status": s.status,
                 "label": label,
                 "href": f"/sites/{s.id}",
-                "detail": "" if s.stranded is None else str(s.stranded),
+                "detail": i18n.age(s.observed_at, picture.now, lang) if s.observed_at else "",
             }
         )
     return out
 
 
-def maps(picture: Situation) -> list[dict[str, Any]]:
+def maps(picture: Situation, lang: str) -> list[dict[str, Any]]:
     """The region map and, when sites crowd together, the detail around the busiest one.
 
     Sites inside the detail's box are labelled only on the detail map; the region map draws
@@ -60,7 +61,7 @@ def maps(picture: Situation) -> list[dict[str, Any]]:
     if not picture.sites:
         return []
     cities, lines = scenario_geometry(picture.sites[0].scenario)
-    sites = markers(picture)
+    sites = markers(picture, lang)
     points = [(s.lon, s.lat) for s in picture.sites]
     region = Frame.around(points + [(c["lon"], c["lat"]) for c in cities], pad=0.25, width=640)
     busiest = max(picture.sites, key=lambda s: (s.people or 0, s.kind == "between_posts"))

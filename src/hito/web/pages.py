@@ -138,7 +138,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         "overview.html.j2",
         user=who,
         s=picture,
-        maps=overview.maps(picture),
+        maps=overview.maps(picture, language(request)),
         reported=reported,
     )
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient  # noqa: TID251 - service test helper
 
-from hito.store import agencies, sites, users
+from hito.store import agencies, sites, tokens, users
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.settings import Settings
@@ -50,8 +51,9 @@ def make_world(client: TestClient, db: Database) -> World:
                                    ("ed_per", "editor", per.id), ("viewer", "viewer", None)):
             u = users.create_user(s, actor=SYSTEM, username=name, password=PASSWORD, role=role, agency_id=agency)
             w.ids[name] = u.id
-    for name in ("admin", "ed_chl", "ed_per", "viewer"):
-        w.tokens[name] = w.login(name)
+        for name in ("admin", "ed_chl", "ed_per", "viewer"):  # signing in over HTTP: test_auth
+            w.tokens[name], _ = tokens.login(s, username=name, password=PASSWORD, ttl=dt.timedelta(hours=1),
+                                             max_failures=5, lockout=dt.timedelta(minutes=5))
     return w
 
 

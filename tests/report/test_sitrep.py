@@ -9,15 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from hito.report import sitrep
 from hito.store import migrate
 from hito.store.db import Database
+from hito.store.users import use_password_hasher
 from hito.web import demo
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     d = Database(f"sqlite:///{tmp_path_factory.mktemp('sitrep') / 'hito.sqlite3'}")
     migrate.upgrade(d)
     demo.seed(d, password="test-pass-123")

@@ -31,3 +31,19 @@ def test_forecast_input_is_checked(world: World) -> None:
     assert r.status_code == 422 and "expected 1 to 200 runs, got 500" in r.json()["detail"]
     assert c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025"}, headers=world.h("viewer")).status_code == 403
     assert c.get("/api/v1/forecasts/77", headers=world.h("viewer")).status_code == 404
+
+
+def test_forecasts_left_running_by_a_stopped_server_are_marked_failed(world: World) -> None:
+    from fastapi.testclient import TestClient  # noqa: TID251
+
+    from hito.api.app import create_app
+    from hito.store import forecasts
+    from hito.store.actors import SYSTEM
+    from service_world import settings
+
+    with world.db.session() as s:
+        fid = forecasts.create_forecast(s, actor=SYSTEM, scenario="tacna-arica-2025", days=3, runs=1).id
+    with TestClient(create_app(settings(), database=world.db)) as c:
+        got = c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()
+    assert got["status"] == "failed"
+    assert got["error"] == "the server stopped before this forecast finished; start it again"

@@ -22,6 +22,7 @@ from hito.api.routes import (
     sites,
     users,
 )
+from hito.store import forecasts as forecasts_store
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.reports import AfterReport
@@ -48,6 +49,7 @@ def create_app(
         db = database or Database.from_settings(settings)
         if settings.auto_migrate and migrate.needs_upgrade(db):
             migrate.upgrade(db)
+        forecasts_store.fail_interrupted(db)  # background runs do not survive a restart
         app.state.db = db
         try:
             yield

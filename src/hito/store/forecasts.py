@@ -120,6 +120,19 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
         row.status, row.error, row.result, row.finished_at = status, error, result, utcnow()
 
 
+def fail_interrupted(db: Database) -> int:
+    """Mark forecasts left queued or running by a stopped server as failed; returns how many."""
+    with db.session() as s:
+        rows = s.scalars(select(Forecast).where(Forecast.status.in_(("queued", "running")))).all()
+        for row in rows:
+            row.status, row.error, row.finished_at = (
+                "failed",
+                "the server stopped before this forecast finished; start it again",
+                utcnow(),
+            )
+        return len(rows)
+
+
 def get_forecast(session: Session, *, forecast_id: int) -> Forecast:
     """One forecast, or NotFoundError."""
     row = session.get(Forecast, forecast_id)

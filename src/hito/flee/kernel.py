@@ -40,12 +40,10 @@ def cap_mult(loc, loc_num, capacity, buffer):
 
 
 @numba.njit(cache=True, inline="always")
-def _go(i, t, rng, st, net, paths, wbuf):
+def _go(i, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_entry, loc_num, is_camp,
+        capacity, out_off, link_dst, link_open, buffer, wpow, p_off, p_end, p_base, p_hops,
+        p_nh, wbuf):
     """An agent that passed its move-chance draw: pick a route if it has none, then step."""
-    (a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent, a_places, a_entry,
-     loc_num, a_wake, a_rday) = st
-    (mc, is_town, is_camp, capacity, out_off, link_dst, link_open, buffer, wpow) = net
-    (p_off, p_end, p_base, p_hops, p_nh) = paths
     here = a_loc[i]
     if a_rlen[i] == 0:
         p0, p1 = p_off[here], p_off[here + 1]
@@ -108,47 +106,60 @@ def geometric_day(rng, p):
     return 1 + (int(g) if g < 1e12 else 1 << 40)
 
 
-@numba.njit(cache=True, inline="always")
-def _finish(i, t, rng, st, net, paths, wbuf, link, move):
-    (a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent, a_places, a_entry,
-     loc_num, a_wake, a_rday) = st
-    (link_src, link_dst, link_dist, link_speed, link_walk, link_open, link_closed_at) = link
-    (max_speed, walk_speed, start_on_foot, avoid_short) = move
-    mc = net[0]
-    recent = a_recent[i] * 0.5 ** (t - 1 - a_rday[i]) if a_rday[i] < t - 1 else a_recent[i]
-    while a_trav[i]:
-        j = a_loc[i]
-        speed = link_speed[j]
-        if a_places[i] == 1 and start_on_foot:
-            speed = walk_speed
-        if link_walk[j] > 0.0 and rng.random() < link_walk[j]:
-            speed = walk_speed
-        a_dlink[i] += speed
-        a_moved[i] += speed
-        if a_dlink[i] <= link_dist[j]:
-            break
-        a_places[i] += 1
-        a_moved[i] += link_dist[j] - a_dlink[i]
-        a_dlink[i] = 0.0
-        a_trav[i] = 0
-        if (not link_open[j]) or link_closed_at[j] > a_entry[i]:
-            a_loc[i] = link_src[j]
-            loc_num[link_src[j]] += 1
-            break
-        a_loc[i] = link_dst[j]
-        loc_num[link_dst[j]] += 1
-        if a_moved[i] >= speed:
-            break
-        force = avoid_short and (recent + a_moved[i] / max_speed) / 2.0 < 0.5
-        here = a_loc[i]
-        chance = 1.0 if (force and net[1][here]) else mc[here]
-        if rng.random() < chance:
-            _go(i, t, rng, st, net, paths, wbuf)
-    if not a_trav[i]:
-        a_wake[i] = t + geometric_day(rng, mc[a_loc[i]])
-    a_recent[i] = (recent + a_moved[i] / max_speed) / 2.0
-    a_rday[i] = t
-    a_moved[i] = 0.0
+@numba.njit(cache=True)
+def _day_flat(n, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent,
+              a_places, a_entry, loc_num, a_wake, a_rday, mc, is_town, is_camp, capacity,
+              out_off, link_dst, link_open, buffer, wpow, p_off, p_end, p_base, p_hops, p_nh,
+              link_src, link_dist, link_speed, link_walk, link_closed_at, max_speed,
+              walk_speed, start_on_foot, avoid_short):
+    wbuf = np.empty(max(1, p_end.shape[0]))
+    for i in range(n):  # Person.evolve for everyone at a place
+        if a_wake[i] == t and not a_trav[i]:
+            _go(i, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_entry, loc_num, is_camp,
+                capacity, out_off, link_dst, link_open, buffer, wpow, p_off, p_end, p_base,
+                p_hops, p_nh, wbuf)
+            if not a_trav[i]:
+                a_wake[i] = t + geometric_day(rng, mc[a_loc[i]])
+    for i in range(n):  # Person.finish_travel for everyone on a link
+        if not a_trav[i]:
+            continue
+        last = a_rday[i]
+        recent = a_recent[i] * 0.5 ** (t - 1 - last) if last < t - 1 else a_recent[i]
+        while a_trav[i]:
+            j = a_loc[i]
+            speed = link_speed[j]
+            if a_places[i] == 1 and start_on_foot:
+                speed = walk_speed
+            if link_walk[j] > 0.0 and rng.random() < link_walk[j]:
+                speed = walk_speed
+            a_dlink[i] += speed
+            a_moved[i] += speed
+            if a_dlink[i] <= link_dist[j]:
+                break
+            a_places[i] += 1
+            a_moved[i] += link_dist[j] - a_dlink[i]
+            a_dlink[i] = 0.0
+            a_trav[i] = 0
+            if (not link_open[j]) or link_closed_at[j] > a_entry[i]:
+                a_loc[i] = link_src[j]
+                loc_num[link_src[j]] += 1
+                break
+            here = link_dst[j]
+            a_loc[i] = here
+            loc_num[here] += 1
+            if a_moved[i] >= speed:
+                break
+            force = avoid_short and (recent + a_moved[i] / max_speed) / 2.0 < 0.5
+            chance = 1.0 if (force and is_town[here]) else mc[here]
+            if rng.random() < chance:
+                _go(i, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_entry, loc_num,
+                    is_camp, capacity, out_off, link_dst, link_open, buffer, wpow, p_off,
+                    p_end, p_base, p_hops, p_nh, wbuf)
+        if not a_trav[i]:
+            a_wake[i] = t + geometric_day(rng, mc[a_loc[i]])
+        a_recent[i] = (recent + a_moved[i] / max_speed) / 2.0
+        a_rday[i] = t
+        a_moved[i] = 0.0
 
 
 @numba.njit(cache=True)
@@ -184,17 +195,17 @@ def rewake(n, first_new, t, rng, changed, any_changed, a_loc, a_trav, a_wake, mc
             a_wake[i] = t - 1 + geometric_day(rng, mc[a_loc[i]])
 
 
-@numba.njit(cache=True)
 def day(n, t, rng, st, net, paths, link, move):
     """Advance agents 0..n-1 by one day (Flee's Ecosystem.evolve after spawning)."""
-    a_loc, a_trav, a_wake = st[0], st[1], st[10]
-    mc = net[0]
-    wbuf = np.empty(max(1, paths[1].shape[0]))
-    for i in range(n):
-        if a_wake[i] == t and not a_trav[i]:
-            _go(i, t, rng, st, net, paths, wbuf)
-            if not a_trav[i]:
-                a_wake[i] = t + geometric_day(rng, mc[a_loc[i]])
-    for i in range(n):
-        if a_trav[i]:
-            _finish(i, t, rng, st, net, paths, wbuf, link, move)
+    (a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent, a_places, a_entry,
+     loc_num, a_wake, a_rday) = st
+    (mc, is_town, is_camp, capacity, out_off, link_dst, link_open, buffer, wpow) = net
+    (p_off, p_end, p_base, p_hops, p_nh) = paths
+    (link_src, _dst, link_dist, link_speed, link_walk, _open, link_closed_at) = link
+    (max_speed, walk_speed, start_on_foot, avoid_short) = move
+    _day_flat(n, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent,
+              a_places, a_entry, loc_num, a_wake, a_rday, mc, is_town, is_camp, capacity,
+              out_off, link_dst, link_open, float(buffer), float(wpow), p_off, p_end,
+              p_base, p_hops, p_nh, link_src, link_dist, link_speed, link_walk,
+              link_closed_at, float(max_speed), float(walk_speed), bool(start_on_foot),
+              bool(avoid_short))

@@ -71,7 +71,10 @@ class Event:
         return bool(self.day < len(series) and series[self.day] > self.above)
 
 
-EVENT_SYNTAX = "PLACE:STATE>NUMBER[@YYYY-MM-DD], PLACE a place id or 'all'"
+EVENT_SYNTAX = (
+    "PLACE:STATE>NUMBER (on any day) or PLACE:STATE>NUMBER@YYYY-MM-DD (on that day), "
+    "PLACE a place id or 'all'"
+)
 _EVENT = re.compile(
     r"^(?P<place>[a-z0-9][a-z0-9_\-]*):(?P<state>[a-z_]+)>(?P<x>[0-9.]+)"
     r"(?:@(?P<date>\d{4}-\d{2}-\d{2}))?$"

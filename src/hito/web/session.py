@@ -66,9 +66,13 @@ def language(request: Request) -> str:
 def to_login(request: Request, exc: Exception) -> Response:
     """Send the visitor to the login page, remembering where they were (htmx: HX-Redirect)."""
     assert isinstance(exc, LoginRequired)
-    target = f"/login?next={quote(exc.next_url, safe='')}"
     if request.headers.get("HX-Request"):
+        # a background request (the form's check): come back to the page it was made from
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = safe_next(page.path + (f"?{page.query}" if page.query else ""))
+        target = f"/login?next={quote(back, safe='')}"
         return Response(status_code=204, headers={"HX-Redirect": target})
+    target = f"/login?next={quote(exc.next_url, safe='')}"
     response = RedirectResponse(target, status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -148,6 +148,12 @@ class EnsembleSpec:
             problems.append(f"sampling: got {self.sampling!r}, expected one of: {METHODS}")
         if self.keep_runs < 0:
             problems.append(f"keep_runs: got {self.keep_runs}, expected 0 or more")
+        for e in self.events:
+            if e.day is not None and e.day >= self.horizon:
+                problems.append(
+                    f"event {e.label}: day {e.day} is after the last simulated day "
+                    f"({self.horizon - 1}); expected a date within the run"
+                )
         known = ranges(self.scenario)
         for path in [*self.overrides, *(self.sample or ())]:
             if path not in known:

@@ -63,6 +63,9 @@ def test_expired_session_goes_to_login_and_back(visit, server) -> None:  # type:
     page = visit.page
     login(page, username="observador")
     expect(page.locator("h1")).to_have_text("La frontera hoy")
+    page.goto("/report")  # a viewer reads everything but sends no report
+    expect(page.locator("#viewer-note")).to_be_visible()
+    expect(page.locator("#report-form")).to_have_count(0)
     with server.db.session() as s:  # the session's token expires
         for t in s.scalars(select(Token).where(Token.revoked_at.is_(None))):
             t.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)

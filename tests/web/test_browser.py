@@ -47,6 +47,10 @@ def test_login_language_and_back_to_the_page(visit, server) -> None:  # type: ig
     screenshot(page, "overview-en")
     page.click("#lang-es")
     expect(page.locator("h1")).to_have_text("La frontera hoy")
+    page.click("form.logout button")  # signing out revokes the token
+    expect(page).to_have_url(server.url + "/login")
+    page.goto("/plans")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fplans$"))
 
 
 def test_wrong_password_keeps_the_username(visit) -> None:  # type: ignore[no-untyped-def]

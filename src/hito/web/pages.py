@@ -14,6 +14,7 @@ from hito import i18n
 from hito.report import sitrep
 from hito.report import situation as sit
 from hito.store import tokens
+from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
 from hito.store.errors import AuthError, ConflictError, StoreError, TooManyAttemptsError
 from hito.store.plans import list_plans, parsed
@@ -23,6 +24,7 @@ from hito.web import forms, overview
 from hito.web.session import (
     LANG_COOKIE,
     SESSION_COOKIE,
+    LoginRequired,
     actor,
     language,
     safe_next,
@@ -111,8 +113,8 @@ def logout(request: Request) -> Response:
             who = actor(request)
             with request.app.state.db.session() as s:
                 tokens.revoke(s, token=token, actor=who)
-        except Exception:  # noqa: S110 - signing out an already dead session is fine
-            pass
+        except (LoginRequired, StoreError):
+            pass  # the session was already dead: nothing to revoke
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -184,8 +186,6 @@ def plans_page(request: Request) -> HTMLResponse:
 def _form_context(request: Request) -> dict[str, Any]:
     with request.app.state.db.session(readonly=True) as s:
         sites, _n = list_sites(s, limit=1000)
-        from hito.store.agencies import list_agencies
-
         agencies, _m = list_agencies(s, limit=1000)
     scenario = sites[0].scenario if sites else ""
     return {"sites": sites, "rows": forms.groups(scenario), "agencies": agencies}

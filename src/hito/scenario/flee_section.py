@@ -117,13 +117,15 @@ class FleePeriod(_Strict):
     length: int = Field(gt=0)
 
 
+PeriodFile = Literal["sim_period.csv", "conflict_period.csv"]
+SIM_PERIOD: PeriodFile = "sim_period.csv"
+
+
 class FleeSection(_Strict):
     """Everything of a Flee case that hito's scenario has no field for."""
 
     settings: FleeSettings = Field(default_factory=FleeSettings)
-    period_files: list[Literal["sim_period.csv", "conflict_period.csv"]] = Field(
-        default_factory=lambda: ["sim_period.csv"]
-    )
+    period_files: list[PeriodFile] = Field(default_factory=lambda: [SIM_PERIOD])
     conflict_period: FleePeriod | None = Field(
         default=None, description="only when conflict_period.csv differs from the sim period"
     )

@@ -164,9 +164,10 @@ def table(case: str, res: dict, reused: bool) -> str:
     for name, r in (("Flee 3.1" + (" (reused)" if reused else ""), f), ("hito", h)):
         if r is None:
             continue
+        cpu = f"{r['cpu_mean']:.2f}" if r.get("cpu_mean") is not None else "not recorded"
         acc = (f"{r['ard_mean']:.3f} ± {r['ard_sd']:.3f} | {r['ard_rescaled_mean']:.3f} ± "
                f"{r['ard_rescaled_sd']:.3f} | {r['runs']} | {r['hasten']} | "
-               f"{r['cpu_mean']:.2f}") if r.get("runs") else "– | – | 0 | – | –"
+               f"{cpu}") if r.get("runs") else "– | – | 0 | – | –"
         spd = (f"{r['speed_wall']:.2f}, {r['speed_cpu']:.2f} ({r['speed_people']})"
                if "speed_wall" in r else "–")
         rows.append(f"| {name} | {acc} | {spd} |")
@@ -176,6 +177,9 @@ def table(case: str, res: dict, reused: bool) -> str:
         ok = d1 <= 0.02 and d2 <= 0.02
         rows += ["", f"hito − Flee: ARD {d1:+.3f}, rescaled {d2:+.3f} "
                  f"(target ≤ +0.02: {'met' if ok else 'missed'})."]
+    if f and h and f.get("cpu_mean") and h.get("cpu_mean") and f["hasten"] == h["hasten"]:
+        rows += [f"CPU time per run at hasten {h['hasten']}: "
+                 f"{f['cpu_mean'] / h['cpu_mean']:.0f}x less for hito."]
     if f and h and "speed_wall" in f and "speed_wall" in h:
         rw = f["speed_wall"] / h["speed_wall"]
         rc = f["speed_cpu"] / h["speed_cpu"]
@@ -193,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--only", choices=["flee", "hito"])
     p.add_argument("--save", type=Path)
-    p.add_argument("--load", type=Path, help="reuse the Flee results of an earlier --save")
+    p.add_argument("--load", type=Path, nargs="+",
+                   help="reuse the Flee results of earlier --save files (merged in order)")
     a = p.parse_args(argv)
 
     def log(msg: str) -> None:
@@ -209,8 +214,10 @@ def main(argv: list[str] | None = None) -> int:
                 a.save.write_text(json.dumps(res, indent=1))
         return save
 
-    if a.load:
-        res["flee"] = json.loads(a.load.read_text())["flee"]
+    if a.load:  # several files merge: e.g. an accuracy batch and a separate speed run
+        res["flee"] = {}
+        for path in a.load:
+            res["flee"].update(json.loads(path.read_text())["flee"])
         reused = True
     if a.only != "hito" and not a.load:
         try:

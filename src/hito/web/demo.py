@@ -8,7 +8,8 @@ import secrets
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from sqlalchemy.orm import Session
 
 from hito.plans.check import read_observations
 from hito.plans.compare import compare
@@ -93,7 +94,7 @@ def site_names() -> dict[str, str]:
     return out
 
 
-def load_observations(session: Any, *, agency_by_country: dict[str, int]) -> int:
+def load_observations(session: Session, *, agency_by_country: dict[str, int]) -> int:
     """Store each historical count as a field report (largest per site and day); how many."""
     names = site_names()
     best: dict[tuple[str, dt.date], float] = {}

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from hito.errors import HitoError
 from hito.scenario.load import load
 from hito.store.reports import CountIn
 
@@ -32,7 +33,7 @@ def groups(scenario: str) -> tuple[GroupField, ...]:
     try:
         s = load(scenario)
         rows = [GroupField(g.id, g.nationality, g.documented, g.label or g.id) for g in s.groups]
-    except Exception:  # a site loaded from a scenario file that is gone: keep the form usable
+    except HitoError:  # a site loaded from a scenario file that is gone: keep the form usable
         rows = []
     rows.append(GroupField("unspecified", UNSPECIFIED, False, "unspecified"))
     return tuple(rows)

@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from hito import i18n
+from hito.errors import HitoError
 from hito.report.situation import Situation
 from hito.scenario.load import load
 from hito.web.map import Frame, build
@@ -19,7 +20,7 @@ def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, A
     """Cities and routes of a scenario, as points and lines (empty when it cannot be loaded)."""
     try:
         s = load(name)
-    except Exception:
+    except HitoError:  # a scenario file that is gone: the map shows the sites alone
         return [], []
     at = {p.id: (p.lon, p.lat) for p in s.places if p.kind in DRAWN_KINDS}
     cities = [{"name": p.name, "lon": p.lon, "lat": p.lat} for p in s.places if p.kind == "city"]

@@ -92,9 +92,9 @@ def fan_chart(
             f'<line x1="{left}" x2="{width - right}" y1="{y(t)}" y2="{y(t)}" stroke="#e4e4e4"/>'
             f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end" fill="#555">{t:g}</text>'
         )
-    for d, anchor in ((d0, "start"), (d0 + dt.timedelta(days=span // 2), "middle"), (d1, "end")):
+    for d, align in ((d0, "start"), (d0 + dt.timedelta(days=span // 2), "middle"), (d1, "end")):
         parts.append(
-            f'<text x="{x(d)}" y="{height - bottom + 16}" text-anchor="{anchor}" fill="#555">'
+            f'<text x="{x(d)}" y="{height - bottom + 16}" text-anchor="{align}" fill="#555">'
             f"{escape(date_format(d))}</text>"
         )
     if fan and fan.dates:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session, lazyload
 
@@ -73,7 +73,7 @@ def _end_of(d: dt.date) -> dt.datetime:
 def latest(session: Session, site_id: str, as_of: dt.date) -> FieldReport | None:
     """The newest report of a site observed on or before `as_of` (one indexed lookup)."""
     q = report_query(site_id=site_id, until=as_of).options(lazyload(FieldReport.counts))
-    return session.scalars(q.limit(1)).first()
+    return cast(FieldReport | None, session.scalars(q.limit(1)).first())
 
 
 def site_now(session: Session, site: Site, as_of: dt.date) -> SiteNow:

@@ -106,7 +106,7 @@ def load_observations(session: Session, *, agency_by_country: dict[str, int]) ->
         best[key] = max(best.get(key, 0.0), ob.value("mid"))
     n = 0
     for (site_id, day), value in sorted(best.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        site = sites.get_site(session, site_id=site_id)
+        row = sites.get_site(session, site_id=site_id)
         people = int(round(value))
         reports.create_report(
             session,
@@ -114,7 +114,7 @@ def load_observations(session: Session, *, agency_by_country: dict[str, int]) ->
             site_id=site_id,
             observed_at=dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC),
             counts=[CountIn(UNSPECIFIED, False, people=people, stranded=people)],
-            agency_id=agency_by_country[site.country_code],
+            agency_id=agency_by_country[row.country_code],
             idempotency_key=f"demo-{site_id}-{day.isoformat()}",
             remark=f"historical count from public reporting ({OBSERVATIONS.name})",
             after=after_report,

@@ -95,7 +95,11 @@ def test_map_shows_chacalluta_and_santa_rosa_with_counts(visit, server) -> None:
     screenshot(page, "overview")
     page.click("#site-chacalluta a")
     expect(page.locator("#site-people")).to_have_text("64")
+    expect(page.locator("#stale")).to_be_visible()  # the forecast from 2025 is not drawn
+    expect(page.locator("svg.chart polygon")).to_have_count(0)
+    page.goto("/sites/concordia-strip")
     expect(page.locator("svg.chart polygon")).to_have_count(1)  # the forecast's band
+    expect(page.locator("svg.chart circle")).to_have_count(4 + 1)  # counts, and the legend's
     screenshot(page, "site")
     page.goto("/plans")
     expect(page.locator("table.compare tbody tr")).to_have_count(2)

@@ -49,10 +49,17 @@ def forecast_fan(forecast: dict[str, Any] | None, place: str | None = None) -> F
     return _fan(q, dates) if q and isinstance(q.get("p50"), list) else None
 
 
+def stale(fan: Fan | None, observed: list[tuple[dt.date, float]], days: int = 30) -> bool:
+    """True when the forecast ends more than `days` before the newest count."""
+    return bool(fan and observed and max(fan.dates) + dt.timedelta(days=days) < observed[-1][0])
+
+
 def site_chart(detail: dict[str, Any], forecast: dict[str, Any] | None, lang: str) -> Markup:
-    """The site page's chart: daily stranded counts and the forecast band."""
+    """The site page's chart: daily stranded counts and the forecast band (unless stale)."""
     site = detail["site"]
     fan = forecast_fan(forecast, site.id)
+    if stale(fan, detail["series"]):
+        fan = None
     capacity = site.capacity if site.kind == "shelter" else None
     return fan_chart(
         fan=fan,

@@ -157,7 +157,10 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=site_id)
     chart = sitrep.site_chart(detail, forecast, lang)
-    return render(request, "site.html.j2", user=who, d=detail, forecast=forecast, chart=chart)
+    old = sitrep.stale(sitrep.forecast_fan(forecast, site_id), detail["series"])
+    return render(
+        request, "site.html.j2", user=who, d=detail, forecast=forecast, chart=chart, stale=old
+    )
 
 
 @router.get("/plans", response_class=HTMLResponse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -91,6 +92,7 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
         row = get_forecast(s, forecast_id=forecast_id)
         row.status = "running"
         scenario, as_of, days, runs, seed = row.scenario, row.as_of, row.days, row.runs, row.seed
+    result: dict[str, Any] | None
     try:
         sc = load_scenario(scenario)
         with db.session(readonly=True) as s:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import hxl
 from hxl.input import HXLParseException, HXLTagsNotFoundException
@@ -146,7 +147,7 @@ def import_csv(
     index = {c: i for i, c in enumerate(columns) if c is not None}
     agencies = {a.code: a.id for a in session.scalars(select(Agency))}
     own = next((code for code, i in agencies.items() if i == actor.agency_id), None)
-    errs: list[dict[str, object]] = []
+    errs: list[dict[str, Any]] = []
     groups: dict[tuple[object, ...], _Pending] = {}
 
     def cell(values: list[str], tag: str) -> str:
@@ -223,18 +224,18 @@ def import_csv(
             idempotency_key=p.key,
             loc=(),
         ):
-            loc = list(e["loc"])  # type: ignore[call-overload]
+            loc = list(e["loc"])
             line = p.lines[loc[1]] if loc and loc[0] == "counts" and len(loc) > 1 else p.line
             tag = FIELD_TAGS.get(str(loc[-1]), str(loc[-1]))
             errs.append({"loc": ["file", "line", line, tag], "msg": e["msg"]})
     if not rows:
         errs.append({"loc": ["file"], "msg": "no data rows under the hashtag row"})
     if errs:
-        errs.sort(key=lambda e: e["loc"][2] if len(e["loc"]) > 2 else 0)  # type: ignore[index]
+        errs.sort(key=lambda e: e["loc"][2] if len(e["loc"]) > 2 else 0)
         raise InvalidError(
             [
                 f"line {e['loc'][2]}: {e['loc'][3]}: {e['msg']}"
-                if len(e["loc"]) > 3  # type: ignore[arg-type]
+                if len(e["loc"]) > 3
                 else str(e["msg"])
                 for e in errs
             ],

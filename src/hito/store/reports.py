@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -81,9 +82,9 @@ def validate_report(
     remark: str,
     idempotency_key: str | None,
     loc: Sequence[str | int] = ("body",),
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Every problem of a new report as {loc, msg} items (empty when it is fine)."""
-    errs: list[dict[str, object]] = []
+    errs: list[dict[str, Any]] = []
 
     def bad(path: Sequence[str | int], msg: str) -> None:
         errs.append({"loc": [*loc, *path], "msg": msg})
@@ -173,7 +174,7 @@ def create_report(
     if errs:
         raise InvalidError(
             [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
-        )  # type: ignore[arg-type]
+        )
     fp = fingerprint(
         agency_id=agency, site_id=site_id, observed_at=observed_at, counts=counts, remark=remark
     )
@@ -258,7 +259,7 @@ def report_query(
     agency_id: int | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
-) -> Select[tuple[FieldReport]]:
+) -> Select[Any]:
     """The filtered query of reports, newest observation first."""
     q = select(FieldReport)
     if site_id:
@@ -275,10 +276,10 @@ def report_query(
 
 
 def list_reports(
-    session: Session, *, offset: int = 0, limit: int = 100, **filters: object
+    session: Session, *, offset: int = 0, limit: int = 100, **filters: Any
 ) -> tuple[list[FieldReport], int]:
     """A page of reports matching the filters of `report_query`, with the total count."""
-    return paginate(session, report_query(**filters), offset=offset, limit=limit)  # type: ignore[arg-type]
+    return paginate(session, report_query(**filters), offset=offset, limit=limit)
 
 
 def _midnight(d: dt.date) -> dt.datetime:

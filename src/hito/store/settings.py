@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from pydantic import Field
@@ -47,7 +48,7 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def load_settings(env_file: str | Path | None = None, **overrides: object) -> Settings:
+def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Settings:
     """Build the settings from HITO_* variables, an optional .env-style file, then overrides."""
     if env_file is not None and not Path(env_file).exists():
         from hito.errors import InputError

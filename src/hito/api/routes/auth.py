@@ -12,7 +12,10 @@ from fastapi.security import OAuth2PasswordRequestForm
 from hito.api.deps import ActorDep, DbDep, SettingsDep, TokenDep
 from hito.api.schemas.users import Me, TokenPublic
 from hito.store import tokens
+from hito.store.db import Database
 from hito.store.errors import AuthError
+from hito.store.models import Token
+from hito.store.settings import Settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -30,7 +33,7 @@ async def login(
     return TokenPublic(access_token=raw, expires_at=row.expires_at)
 
 
-def _login(db, settings, username: str, password: str):  # type: ignore[no-untyped-def]
+def _login(db: Database, settings: Settings, username: str, password: str) -> tuple[str, Token]:
     with db.session() as s:
         return tokens.login(
             s,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
@@ -37,7 +38,7 @@ class Filters:
         since: Annotated[dt.date | None, Query(description="first day observed")] = None,
         until: Annotated[dt.date | None, Query(description="last day observed")] = None,
     ):
-        self.values = dict(
+        self.values: dict[str, Any] = dict(
             site_id=site_id, country=country, agency_id=agency_id, since=since, until=until
         )
 
@@ -119,7 +120,6 @@ def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -
 async def import_(request: Request, actor: WriterDep, db: DbDep) -> ImportResult:
     """Import HXL CSV: every row or none; every bad row is reported with its line number."""
     data = await request.body()
-    import asyncio
 
     def run() -> ImportResult:
         with db.session() as s:

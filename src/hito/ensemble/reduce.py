@@ -110,15 +110,19 @@ class Histogram:
     @classmethod
     def of(cls, values: np.ndarray, first_cell: int = 0) -> Histogram:
         """Histogram of a [n, cells] array of non-negative integers, cells from `first_cell`."""
-        if values.size and values.min() < 0:
-            raise ValueError("cell values must be non-negative counts of people")
-        if values.size and values.max() > VALUE_MASK:
-            raise ValueError(f"cell values must stay below {VALUE_MASK + 1}")
         n, cells = values.shape
-        live = np.flatnonzero(values.any(axis=0)) if n else np.zeros(0, np.int64)
+        if n == 0 or cells == 0:
+            return cls()
+        top = values.max(axis=0)
+        if top.max() > VALUE_MASK:
+            raise ValueError(f"cell values must stay below {VALUE_MASK + 1}")
+        live = np.flatnonzero(top > 0)  # cells with someone in them in some run
         if live.size == 0:
             return cls()
-        ordered = np.sort(bucket(values[:, live]).T, axis=1).ravel()  # by cell, then bucket
+        sub = values[:, live]
+        if sub.min() < 0:
+            raise ValueError("cell values must be non-negative counts of people")
+        ordered = np.sort(bucket(sub).T, axis=1).ravel()  # by cell, then bucket
         new = np.ones(ordered.size, dtype=bool)
         np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
         new[::n] = True  # every cell starts a new pair

@@ -6,14 +6,11 @@ import datetime as dt
 import logging
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hito.engine.outputs import quantiles, run_seed
-from hito.engine.run import simulate
 from hito.errors import HitoError
-from hito.forecast.start import compile_from_observed
+from hito.forecast.start import ensemble_from_observed
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit
@@ -24,6 +21,7 @@ from hito.store.errors import InvalidError, NotFoundError
 from hito.store.models import Forecast
 from hito.store.reports import daily_stranded
 
+LEVELS3 = ("p10", "p50", "p90")
 CARRY_DAYS = 3  # an observation stands for the state until this many days later
 log = logging.getLogger("hito.store.forecasts")
 
@@ -97,19 +95,25 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
         sc = load_scenario(scenario)
         with db.session(readonly=True) as s:
             state = observed_state(s, as_of=as_of, places={p.id for p in sc.places})
-        c = compile_from_observed(sc, as_of, state, days)
-        results = [simulate(c, run_seed(seed, i)) for i in range(runs)]
-        stranded = np.stack([r.state("stranded").sum(axis=2) for r in results])  # [run, day, place]
+        ens = ensemble_from_observed(sc, as_of, state, days, runs=runs, seed=seed)
+        total = ens.fan("stranded")  # [p10/p50/p90, day]
+        summary = ens.summary()
         result = {
-            "dates": [(as_of + dt.timedelta(days=d)).isoformat() for d in range(stranded.shape[1])],
+            "dates": [d.isoformat() for d in ens.dates()],
             "observed": state,
-            "stranded_total": quantiles(stranded.sum(axis=2).astype(float), axis=0),
+            "stranded_total": {k: [float(v) for v in total[i]] for i, k in enumerate(LEVELS3)},
             "stranded_by_place_last_day": {
-                pid: quantiles(stranded[:, -1, i].astype(float))
-                for i, pid in enumerate(c.place_ids)
-                if stranded[:, :, i].any()
+                pid: {
+                    k: float(v)
+                    for k, v in zip(LEVELS3, ens.fan("stranded", pid)[:, -1], strict=True)
+                }
+                for pid in ens.place_ids
+                if ens.fan("stranded", pid)[2].any()
             },
-            "peak_stranded": quantiles(stranded.sum(axis=2).max(axis=1).astype(float)),
+            "peak_stranded": {k: summary["stranded_peak"][k] for k in LEVELS3},
+            "stranded_person_days": {k: summary["stranded_person_days"][k] for k in LEVELS3},
+            "runs": summary["runs"],
+            "conservation_error": summary["conservation_error"],
         }
         status, error = "done", ""
     except HitoError as exc:

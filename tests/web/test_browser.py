@@ -112,7 +112,8 @@ def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # 
     expect(page.locator("h1")).to_have_text("Reportar un conteo")
     page.select_option("#site_id", "arica-shelters")
     page.fill("#people-ven-undocumented", "12")
-    page.fill("#stranded-ven-undocumented", "15")  # more stranded than people: said as typed
+    page.focus("#stranded-ven-undocumented")
+    page.keyboard.type("15")  # more stranded than people: said as typed, before leaving the field
     expect(page.locator("#err-stranded-ven-undocumented")).to_have_text(
         "Las varadas no pueden ser más que las personas contadas."
     )

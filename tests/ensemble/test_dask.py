@@ -12,8 +12,6 @@ from hito.ensemble.executors import DaskExecutor, EnsembleError, LocalExecutor, 
 from hito.ensemble.spec import EnsembleSpec, Event
 from hito.errors import InputError
 
-pytest.importorskip("distributed")
-
 
 @pytest.fixture(scope="module")
 def cluster():

@@ -90,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     app = create_app(
         Settings(database_url=url, login_failure_delay=0.0, auto_migrate=False), database=db
     )
-    app.state.web_settings = WebSettings(comparison=comparison_file(folder))
+    app.state.web_settings = WebSettings(comparison=comparison_file(folder), refresh_seconds=2)
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)

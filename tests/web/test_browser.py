@@ -106,6 +106,17 @@ def test_map_shows_chacalluta_and_santa_rosa_with_counts(visit, server) -> None:
     screenshot(page, "plans")
 
 
+def test_the_overview_refreshes_itself(visit, server) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    login(page, username="observador")
+    expect(page.locator("#site-colchane .people")).to_have_text("—")
+    url = page.url
+    store_count(server, "colchane", 23, 20)  # another agency reports; this page is not reloaded
+    expect(page.locator("#site-colchane .people")).to_have_text("23", timeout=10_000)
+    expect(page.locator(".map text.label", has_text="Colchane border complex: 23")).to_have_count(1)
+    assert page.url == url
+
+
 def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # type: ignore[no-untyped-def]
     page = phone.page
     login(page, path="/report")

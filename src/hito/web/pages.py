@@ -138,6 +138,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
     return render(
         request,
         "overview.html.j2",
+        refresh=request.app.state.web_settings.refresh_seconds,
         user=who,
         s=picture,
         maps=overview.maps(picture, language(request)),

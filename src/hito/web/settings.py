@@ -18,3 +18,6 @@ class WebSettings(BaseSettings):
         default=None, description="plan comparison JSON shown on the plans page and in reports"
     )
     cookie_secure: bool = Field(default=False, description="send cookies over HTTPS only")
+    refresh_seconds: int = Field(
+        default=60, ge=0, description="the overview refreshes its picture this often (0: never)"
+    )

@@ -320,8 +320,33 @@ def _lookahead(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which places are dead ends for a group (all onward roads closed or leading to dead ends).
 
-    Computed once per distinct pattern of open routes (policies change rarely).
+    Computed once per distinct pattern of open routes (policies change rarely), and kept for the
+    next run of the same network: ensemble runs differ in drawn numbers, not in closures.
     """
+    key = b"|".join(
+        a.tobytes() for a in (np.array(open_.shape), open_, src, dst, irregular, is_exit, serves)
+    )
+    if key not in _LOOKAHEAD_CACHE:
+        if len(_LOOKAHEAD_CACHE) >= 32:
+            _LOOKAHEAD_CACHE.pop(next(iter(_LOOKAHEAD_CACHE)))
+        _LOOKAHEAD_CACHE[key] = _lookahead_uncached(open_, src, dst, irregular, is_exit, serves, P)
+    ba, pb = _LOOKAHEAD_CACHE[key]
+    return ba.copy(), pb.copy()
+
+
+_LOOKAHEAD_CACHE: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _lookahead_uncached(
+    open_: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    irregular: np.ndarray,
+    is_exit: np.ndarray,
+    serves: np.ndarray,
+    P: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The dead-end arrays of `_lookahead`, computed day by day (patterns repeat)."""
     T, R, G = open_.shape
     blocked_ahead = np.zeros((T, R, G), dtype=bool)
     place_blocked = np.zeros((T, P, G), dtype=bool)

@@ -15,7 +15,7 @@ from hito.api.app import create_app
 from hito.store.models import User
 from service_world import World, settings
 
-SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings()))
+SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings(auto_migrate=True)))
 OPERATIONS = [r.ok() for r in SCHEMA.get_all_operations()]
 EXAMPLES = 5  # per operation and mode: bounded so the suite stays fast
 

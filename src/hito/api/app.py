@@ -22,6 +22,7 @@ from hito.api.routes import (
     sites,
     users,
 )
+from hito.errors import HitoError
 from hito.store import forecasts as forecasts_store
 from hito.store import migrate
 from hito.store.db import Database
@@ -47,7 +48,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = database or Database.from_settings(settings)
-        if settings.auto_migrate and migrate.needs_upgrade(db):
+        if migrate.needs_upgrade(db):
+            if not settings.auto_migrate:
+                raise HitoError(
+                    f"the database schema is at {migrate.current(db) or 'nothing'}, this hito "
+                    f"needs {migrate.head()}: run `hito db upgrade` (or set HITO_AUTO_MIGRATE=true)"
+                )
             migrate.upgrade(db)
         forecasts_store.fail_interrupted(db)  # background runs do not survive a restart
         app.state.db = db

@@ -20,6 +20,8 @@ def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: 
     assert res["dates"] == ["2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05", "2025-12-06"]
     assert set(res["stranded_total"]) == {"p10", "p50", "p90"} and len(res["stranded_total"]["p50"]) == 5
     assert res["stranded_total"]["p10"][0] <= res["stranded_total"]["p50"][0] <= res["stranded_total"]["p90"][0]
+    strip = res["stranded_by_place"]["concordia-strip"]  # each site's own band for its page
+    assert len(strip["p50"]) == 5 and strip["p50"][0] <= res["stranded_total"]["p50"][0]
     assert c.get("/api/v1/forecasts", headers=world.h("viewer")).json()["count"] == 1
 
 

@@ -102,6 +102,11 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
             "dates": [d.isoformat() for d in ens.dates()],
             "observed": state,
             "stranded_total": {k: [float(v) for v in total[i]] for i, k in enumerate(LEVELS3)},
+            "stranded_by_place": {
+                pid: {k: [float(v) for v in fan[i]] for i, k in enumerate(LEVELS3)}
+                for pid in ens.place_ids
+                if (fan := ens.fan("stranded", pid))[2].any()
+            },
             "stranded_by_place_last_day": {
                 pid: {
                     k: float(v)

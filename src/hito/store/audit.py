@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hito.store.coltypes import utcnow
@@ -70,13 +70,19 @@ def append(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """Append one entry (the caller holds `lock_writes`); returns it, flushed."""
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    """Append one entry (the caller holds `lock_writes`); returns it, stored.
+
+    Two Core statements (the head, then the insert) instead of the unit of work: this runs
+    while writers are serialized, so it must stay short.
+    """
+    session.flush()  # rows the caller changed are written before their audit entry
+    conn = session.connection()
+    last = conn.execute(
+        select(_ENTRIES.c.seq, _ENTRIES.c.hash).order_by(_ENTRIES.c.seq.desc()).limit(1)
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = utcnow()
-    entry = AuditEntry(
+    values: dict[str, Any] = dict(
         seq=seq,
         at=at,
         actor=actor,
@@ -86,19 +92,12 @@ def append(
         after_digest=digest(after),
         prev_hash=prev,
     )
-    entry.hash = entry_hash(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        resource=resource,
-        before_digest=entry.before_digest,
-        after_digest=entry.after_digest,
-        prev_hash=prev,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    values["hash"] = entry_hash(**values)
+    conn.execute(insert(_ENTRIES).values(**values))
+    return AuditEntry(**values)
+
+
+_ENTRIES = AuditEntry.__table__
 
 
 @dataclass(frozen=True)

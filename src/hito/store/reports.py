@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hito.store import audit
@@ -89,7 +90,7 @@ def validate_report(
     def bad(path: Sequence[str | int], msg: str) -> None:
         errs.append({"loc": [*loc, *path], "msg": msg})
 
-    if session.get(Site, site_id) is None:
+    if _missing(session, Site.id, site_id):
         known = list(session.scalars(select(Site.id).order_by(Site.id).limit(30)))
         bad(
             ["site_id"],
@@ -118,6 +119,11 @@ def validate_report(
     if idempotency_key is not None and not _KEY.match(idempotency_key):
         bad(["idempotency_key"], "expected 1 to 100 letters, digits or . _ : -")
     return errs
+
+
+def _missing(session: Session, column: Any, value: object) -> bool:
+    """Whether no row has this primary key (one indexed lookup, no ORM loading)."""
+    return session.scalar(select(column).where(column == value)) is None
 
 
 def fingerprint(
@@ -169,7 +175,7 @@ def create_report(
         idempotency_key=idempotency_key,
         loc=loc,
     )
-    if agency_id is not None and session.get(Agency, agency) is None:
+    if agency_id is not None and _missing(session, Agency.id, agency):
         errs.append({"loc": [*loc, "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
         raise InvalidError(
@@ -178,10 +184,8 @@ def create_report(
     fp = fingerprint(
         agency_id=agency, site_id=site_id, observed_at=observed_at, counts=counts, remark=remark
     )
-    old = _original(session, agency, idempotency_key, fp)
-    if old is not None:
-        return old, False
-    row = FieldReport(
+    row = _insert(
+        session,
         site_id=site_id,
         observed_at=observed_at,
         agency_id=agency,
@@ -189,24 +193,13 @@ def create_report(
         idempotency_key=idempotency_key,
         fingerprint=fp,
         remark=remark,
-        people=sum(c.people for c in counts),
-        stranded=sum(c.stranded for c in counts),
-        counts=[ReportCount(**asdict(c)) for c in counts],
+        counts=counts,
     )
-    if idempotency_key is None or session.get_bind().dialect.name == "sqlite":
-        # no race: without a key nothing can clash; SQLite writers hold the lock from BEGIN
-        session.add(row)
-        session.flush()
-    else:
-        try:
-            with session.begin_nested():  # a concurrent retry with the same key may win the insert
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            old = _original(session, agency, idempotency_key, fp)
-            if old is None:
-                raise
-            return old, False
+    if row is None:  # the key was used before (perhaps by a concurrent retry): the original
+        old = _original(session, agency, idempotency_key, fp)
+        if old is None:
+            raise RuntimeError(f"idempotency key {idempotency_key!r} clashed but no report has it")
+        return old, False
     # the chain is serialized from here to the commit: keep this part short
     audit.lock_writes(session)
     audit.append(
@@ -219,6 +212,52 @@ def create_report(
     if after is not None:
         after(session, actor, row)
     return row, True
+
+
+_REPORTS = FieldReport.__table__
+_COUNTS = ReportCount.__table__
+
+
+def _insert(
+    session: Session,
+    *,
+    counts: Sequence[CountIn],
+    idempotency_key: str | None,
+    **values: Any,
+) -> FieldReport | None:
+    """Insert a report and its counts (two statements); None if its idempotency key is taken.
+
+    Core inserts with RETURNING instead of the unit of work; `ON CONFLICT DO NOTHING` on the
+    key replaces a savepoint, and a concurrent insert of the same key waits for the first.
+    The returned report is a detached copy of what was stored.
+    """
+    conn = session.connection()
+    values.update(
+        idempotency_key=idempotency_key,
+        people=sum(c.people for c in counts),
+        stranded=sum(c.stranded for c in counts),
+        created_at=utcnow(),
+    )
+    dialect = conn.dialect.name
+    if idempotency_key is not None and dialect in ("postgresql", "sqlite"):
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt: Any = make(_REPORTS).on_conflict_do_nothing(
+            index_elements=["agency_id", "idempotency_key"]
+        )
+    else:
+        stmt = insert(_REPORTS)
+    report_id = conn.execute(stmt.values(**values).returning(_REPORTS.c.id)).scalar()
+    if report_id is None:
+        return None
+    rows = [{"report_id": report_id, **asdict(c)} for c in counts]
+    ids = conn.execute(
+        insert(_COUNTS).returning(_COUNTS.c.id, sort_by_parameter_order=True), rows
+    ).scalars()
+    return FieldReport(
+        id=report_id,
+        **values,
+        counts=[ReportCount(id=i, **r) for i, r in zip(ids, rows, strict=True)],
+    )
 
 
 def _original(session: Session, agency: int, key: str | None, fp: str) -> FieldReport | None:

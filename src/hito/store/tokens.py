@@ -69,15 +69,19 @@ def login(
 
 def authenticate(session: Session, *, token: str) -> Actor:
     """The Actor behind a bearer token, or AuthError if unknown, expired or revoked."""
-    row = session.scalar(select(Token).where(Token.token_hash == token_digest(token)))
-    if row is None:
+    found = session.execute(
+        select(Token.revoked_at, Token.expires_at, User)
+        .join(User, User.id == Token.user_id)
+        .where(Token.token_hash == token_digest(token))
+    ).first()
+    if found is None:
         raise AuthError("unknown token: sign in at /api/v1/auth/token")
-    if row.revoked_at is not None:
+    revoked_at, expires_at, user = found
+    if revoked_at is not None:
         raise AuthError("this token was revoked: sign in again")
-    if row.expires_at <= utcnow():
+    if expires_at <= utcnow():
         raise AuthError("this token has expired: sign in again")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not user.active:
         raise AuthError("this user is disabled")
     return actor_of(user)
 

@@ -111,5 +111,9 @@ def default_after_report() -> AfterReport | None:
 def app_from_environment() -> FastAPI:
     """Factory for `uvicorn --factory` and several workers: HITO_* and HITO_SETTINGS_FILE."""
     import os
+    import sys
 
+    # the audit chain serializes writers on the database; a thread that gets its lock must
+    # not wait the default 5 ms for the GIL after each round trip while others parse JSON
+    sys.setswitchinterval(0.0005)
     return create_app(load_settings(os.environ.get("HITO_SETTINGS_FILE") or None))

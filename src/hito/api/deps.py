@@ -39,7 +39,7 @@ def current_actor(db: DbDep, token: TokenDep) -> Actor:
         raise AuthError(
             "sign in first: send 'Authorization: Bearer <token>' from /api/v1/auth/token"
         )
-    with db.session(readonly=True) as s:
+    with db.lookup() as s:
         return tokens.authenticate(s, token=token)
 
 

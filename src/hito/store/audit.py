@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import String, cast, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from hito.store.coltypes import utcnow
@@ -72,29 +72,69 @@ def append(
 ) -> AuditEntry:
     """Append one entry (the caller holds `lock_writes`); returns it, stored.
 
-    Two Core statements (the head, then the insert) instead of the unit of work: this runs
-    while writers are serialized, so it must stay short.
+    Core statements instead of the unit of work: this runs while writers are serialized, so
+    it must stay short. PostgreSQL reads the head and computes the hash in the INSERT itself
+    (one round trip; `entry_hash` in SQL); elsewhere the head is read first.
     """
     session.flush()  # rows the caller changed are written before their audit entry
     conn = session.connection()
-    last = conn.execute(
-        select(_ENTRIES.c.seq, _ENTRIES.c.hash).order_by(_ENTRIES.c.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = utcnow()
     values: dict[str, Any] = dict(
-        seq=seq,
         at=at,
         actor=actor,
         action=action,
         resource=resource,
         before_digest=digest(before),
         after_digest=digest(after),
-        prev_hash=prev,
     )
+    if conn.dialect.name == "postgresql":
+        seq, prev, hash_ = conn.execute(_pg_append(values)).one()
+        return AuditEntry(seq=seq, prev_hash=prev, hash=hash_, **values)
+    last = conn.execute(
+        select(_ENTRIES.c.seq, _ENTRIES.c.hash).order_by(_ENTRIES.c.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    values.update(seq=seq, prev_hash=prev)
     values["hash"] = entry_hash(**values)
     conn.execute(insert(_ENTRIES).values(**values))
     return AuditEntry(**values)
+
+
+def _pg_append(values: dict[str, Any]) -> Any:
+    """INSERT ... SELECT of the next entry after the head, hashed as `entry_hash` does."""
+    t = _ENTRIES
+    head = select(
+        (func.coalesce(func.max(t.c.seq), 0) + 1).label("seq"),
+        func.coalesce(
+            select(t.c.hash).order_by(t.c.seq.desc()).limit(1).scalar_subquery(), GENESIS
+        ).label("prev"),
+    ).subquery()
+    at_text = values["at"].astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    fields = [
+        cast(head.c.seq, String),
+        literal(at_text, String),
+        literal(values["actor"], String),
+        literal(values["action"], String),
+        literal(values["resource"], String),
+        literal(values["before_digest"] or "", String),
+        literal(values["after_digest"] or "", String),
+        head.c.prev,
+    ]
+    hashed = func.encode(
+        func.sha256(func.convert_to(func.concat_ws("\x1f", *fields), "UTF8")), "hex"
+    )
+    names = ["seq", "at", "actor", "action", "resource", "before_digest", "after_digest"]
+    row = select(
+        head.c.seq,
+        *(literal(values[n], t.c[n].type) for n in names[1:]),
+        head.c.prev,
+        hashed,
+    )
+    return (
+        insert(t)
+        .from_select([*names, "prev_hash", "hash"], row)
+        .returning(t.c.seq, t.c.prev_hash, t.c.hash)
+    )
 
 
 _ENTRIES = AuditEntry.__table__

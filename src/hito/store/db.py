@@ -87,6 +87,23 @@ class Database:
                 s.rollback()
                 raise
 
+    @contextmanager
+    def lookup(self) -> Iterator[Session]:
+        """A session for one read statement (the token check of every request).
+
+        PostgreSQL: in autocommit, so no BEGIN and no ROLLBACK round trips; elsewhere a
+        read-only session.
+        """
+        if self.dialect != "postgresql":
+            with self.session(readonly=True) as s:
+                yield s
+            return
+        with (
+            self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+            Session(bind=conn) as s,
+        ):
+            yield s
+
     def _writer(self, readonly: bool) -> Any:
         """SQLite: writers of this process queue on a lock instead of SQLite's sleeping retries."""
         if readonly or self.dialect != "sqlite":

@@ -57,6 +57,7 @@ def test_flee_turns_people_back_where_the_border_ruleset_strands_them(tiny, tmp_
         (root / "input_csv" / f).write_text("StartDate,2025-01-01\nLength,12\n")
     fc = compile_flee(read_case(root))
     fr = flee_simulate(fc, 3)
+    assert fr.conservation_error() == 0
     names = fc.names
     at_strip = fr.counts[:, names.index("Strip")]
     behind = fr.counts[:, [names.index(n) for n in ("Home", "City", "Post A")]].sum(axis=1)

@@ -39,9 +39,14 @@ class FleeResult:
     raw_total: np.ndarray
     debt: np.ndarray
     agents: np.ndarray
+    on_links: np.ndarray
     counts: np.ndarray
     people: int
     wall: float
+
+    def conservation_error(self) -> int:
+        """Largest daily gap between people created and people at places or on links."""
+        return int(np.abs(self.agents - self.counts.sum(axis=1) - self.on_links).max())
 
     @property
     def ard(self) -> float:
@@ -190,6 +195,7 @@ def simulate(c: FleeCompiled, seed: int,
     camps = np.array(c.camps, np.int64)
     counts = np.zeros((c.days, n), np.int64)
     agents = np.zeros(c.days, np.int64)
+    on_links = np.zeros(c.days, np.int64)
     cvals = c.conflict_values
     for t in range(c.days):
         changed = False
@@ -247,11 +253,13 @@ def simulate(c: FleeCompiled, seed: int,
         kernel.day(count, t, rng, st, net, (off, end_, base, hops, nh), link, move)
         counts[t] = loc_num
         agents[t] = count
+        on_links[t] = int(np.count_nonzero(a_trav[:count]))
         if progress is not None:
             progress(t)
     return FleeResult(
         seed=seed, start=dt.date.min, camps=c.camp_names, sim=counts[:, camps].astype(float),
-        data=c.data, raw_total=c.raw_total, debt=c.debt, agents=agents, counts=counts,
+        data=c.data, raw_total=c.raw_total, debt=c.debt, agents=agents, on_links=on_links,
+        counts=counts,
         people=count, wall=time.perf_counter() - t0,
     )
 

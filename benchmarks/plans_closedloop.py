@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from hito.engine.compile import compile_scenario
-from hito.engine.outputs import run_seed
 from hito.engine.run import simulate
+from hito.engine.seeds import run_seed
 from hito.plans.closedloop import run_plan
 from hito.plans.load import builtin_names, load
 from hito.scenario.load import load as load_scenario

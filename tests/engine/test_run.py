@@ -7,8 +7,8 @@ import pytest
 
 from conftest import build
 from hito.engine.compile import STATES, compile_scenario
-from hito.engine.outputs import run_seed
 from hito.engine.run import Simulation, simulate
+from hito.engine.seeds import run_seed
 
 
 def deterministic(d: dict) -> dict:

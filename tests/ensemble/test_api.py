@@ -10,8 +10,8 @@ import pytest
 
 from ensemble_helpers import AlwaysFails, DiesOnce, WithExtras, uncertain_tiny
 from hito.engine.compile import STATES, compile_scenario
-from hito.engine.outputs import run_seed
 from hito.engine.run import simulate
+from hito.engine.seeds import run_seed
 from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import EnsembleError, LocalExecutor, SerialExecutor
 from hito.ensemble.reduce import LEVELS

@@ -6,8 +6,8 @@ import numpy as np
 
 from conftest import build
 from hito.engine.compile import compile_scenario
-from hito.engine.outputs import run_seed
 from hito.engine.run import simulate
+from hito.engine.seeds import run_seed
 from hito.plans.compare import METRICS, NO_PLAN, compare
 from hito.plans.model import Plan
 from plans.helpers import closed_tiny, corridor, plan_dict, stranded_trigger

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from hito.engine.compile import compile_scenario
-from hito.engine.outputs import run_seed
 from hito.engine.run import simulate
+from hito.engine.seeds import run_seed
 from hito.scenario.load import builtin_names, load
 
 

@@ -30,7 +30,7 @@ from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import METHODS
 from hito.ensemble.spec import EVENT_SYNTAX, EnsembleSpec, parse_event
 from hito.errors import InputError
-from hito.report.ensemble_report import render
+from hito.report.run_report import render
 from hito.scenario.load import builtin_descriptions, json_schema, load
 
 console = Console(highlight=False)

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from hito.engine.compile import STATES, compile_scenario
-from hito.engine.outputs import run_seed
 from hito.engine.run import RunResult
+from hito.engine.seeds import run_seed
 from hito.ensemble.executors import ChunkFailures, EnsembleError, make_executor
 from hito.ensemble.reduce import LEVELS, ChunkResult, Layout, Reducer, summarize_chunk
 from hito.ensemble.result import Ensemble

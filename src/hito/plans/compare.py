@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from hito.engine.compile import PLACE_KINDS, Compiled
-from hito.engine.outputs import QUANTILES
 from hito.engine.run import RunResult
 from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import SerialExecutor, make_executor
+from hito.ensemble.result import levels
 from hito.ensemble.sampling import Method
 from hito.ensemble.spec import EnsembleSpec
 from hito.plans.closedloop import PlanRun, run_plan
@@ -71,8 +71,7 @@ def measure(c: Compiled, pr: PlanRun, capacity: np.ndarray) -> RunMetrics:
 
 
 def _q(values: Sequence[float] | np.ndarray) -> dict[str, float]:
-    arr = np.asarray(values, dtype=float)
-    return {k: float(np.quantile(arr, q)) for k, q in QUANTILES.items()}
+    return levels(np.asarray(values, dtype=float))
 
 
 @dataclass(frozen=True)

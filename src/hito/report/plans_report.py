@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from hito.plans.compare import METRICS, Comparison
 from hito.plans.model import Plan
-from hito.report.run_report import _env, plotly_js
+from hito.report.run_report import plotly_js, templates
 from hito.scenario.model import Scenario
 
 # Every visible string in English and Spanish; the page shows one language at a time.
@@ -162,7 +162,7 @@ def render(s: Scenario, cmp: Comparison, plans: Sequence[tuple[str, Plan]], *, s
     """The whole comparison page as one HTML string (plotly.js inline, no network)."""
     metrics = list(METRICS) + [f"total_cost_{c}" for c in cmp.currencies]
     return (
-        _env()
+        templates()
         .get_template("comparison.html.j2")
         .render(
             scenario=s,

@@ -12,15 +12,15 @@ import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from hito.engine.compile import Compiled
-from hito.engine.outputs import fan
-from hito.engine.run import RunResult
+from hito.engine.compile import compile_scenario
+from hito.ensemble.result import Ensemble
 from hito.scenario.model import Scenario
 from hito.scenario.uncertain import ranges
 
 
 @cache
-def _env() -> Environment:
+def templates() -> Environment:
+    """The Jinja2 environment of the report templates shipped in the package."""
     return Environment(
         loader=PackageLoader("hito.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -60,31 +60,28 @@ def fan_chart(dates: Sequence[dt.date], q: np.ndarray, title: str, capacity: Any
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
-def render(s: Scenario, c: Compiled, results: Sequence[RunResult], summary: dict[str, Any]) -> str:
-    """The whole report page as one HTML string with every script inline."""
-    q = fan(results, "stranded")  # [3, day, place]
-    dates = [c.date(d) for d in range(c.days)]
-    charts = [fan_chart(dates, _total(results), "All sites: stranded")]
+def render(s: Scenario, ens: Ensemble, summary: dict[str, Any]) -> str:
+    """The forecast report page from an ensemble's reduced quantiles, every script inline."""
+    c = compile_scenario(s, days=ens.days)
+    dates = ens.dates()
+    charts = [fan_chart(dates, ens.fan("stranded"), "All sites: stranded")]
     sites = []
     for i, place in enumerate(s.places):
-        if q[2, :, i].max() <= 0:
+        q = ens.fan("stranded", place.id)
+        if q[2].max() <= 0:
             continue
         cap = c.capacity[:, i] if c.capacity[:, i].max() >= 0 else None
-        charts.append(fan_chart(dates, q[:, :, i], f"{place.name}: stranded", cap))
+        charts.append(fan_chart(dates, q, f"{place.name}: stranded", cap))
         sites.append(place)
-    return (
-        _env()
-        .get_template("run_report.html.j2")
-        .render(
-            scenario=s,
-            summary=summary,
-            charts=charts,
-            sites=sites,
-            ranges=ranges(s),
-            plotly_js=plotly_js(),
-            describe=describe_policy,
-            generated=dt.date.today().isoformat(),
-        )
+    return templates().get_template("run_report.html.j2").render(
+        scenario=s,
+        summary=summary,
+        charts=charts,
+        sites=sites,
+        ranges=ranges(s),
+        plotly_js=plotly_js(),
+        describe=describe_policy,
+        generated=dt.date.today().isoformat(),
     )
 
 
@@ -96,9 +93,3 @@ def describe_policy(p: Any) -> str:
             val = val["value"]
         parts.append(f"{key}: {val}")
     return "; ".join(parts)
-
-
-def _total(results: Sequence[RunResult]) -> np.ndarray:
-    """Quantiles of the corridor-wide stranded total (quantile of sums, not sum of quantiles)."""
-    tot = np.stack([r.state("stranded").sum(axis=(1, 2)) for r in results]).astype(float)
-    return np.quantile(tot, [0.1, 0.5, 0.9], axis=0)

@@ -8,7 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from hito.ensemble.sweep import SweepResult
-from hito.report.run_report import _env, describe_policy, plotly_js
+from hito.report.run_report import describe_policy, plotly_js, templates
 
 FIGURES = (
     ("stranded_peak", "Peak stranded"),
@@ -83,7 +83,7 @@ def render(sweep: SweepResult) -> str:
     first = sweep.ensembles[0]
     events = [c for c in table.columns if c.startswith("P(")]
     return (
-        _env()
+        templates()
         .get_template("sweep_report.html.j2")
         .render(
             scenario=sweep.base,

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, func, insert, literal, select, text
+from sqlalchemy import String, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hito.store.coltypes import utcnow
@@ -88,7 +88,7 @@ def append(
         after_digest=digest(after),
     )
     if conn.dialect.name == "postgresql":
-        seq, prev, hash_ = conn.execute(_pg_append(values)).one()
+        seq, prev, hash_ = conn.execute(_PG_APPEND, _pg_params(values)).one()
         return AuditEntry(seq=seq, prev_hash=prev, hash=hash_, **values)
     last = conn.execute(
         select(_ENTRIES.c.seq, _ENTRIES.c.hash).order_by(_ENTRIES.c.seq.desc()).limit(1)
@@ -100,41 +100,32 @@ def append(
     return AuditEntry(**values)
 
 
-def _pg_append(values: dict[str, Any]) -> Any:
-    """INSERT ... SELECT of the next entry after the head, hashed as `entry_hash` does."""
-    t = _ENTRIES
-    head = select(
-        (func.coalesce(func.max(t.c.seq), 0) + 1).label("seq"),
-        func.coalesce(
-            select(t.c.hash).order_by(t.c.seq.desc()).limit(1).scalar_subquery(), GENESIS
-        ).label("prev"),
-    ).subquery()
+# the next entry after the head, hashed in SQL exactly as `entry_hash` does (PostgreSQL)
+_PG_APPEND = text(
+    """
+    INSERT INTO audit_entry
+        (seq, at, actor, action, resource, before_digest, after_digest, prev_hash, hash)
+    SELECT head.seq, :at, :actor, :action, :resource, :before_digest, :after_digest, head.prev,
+        encode(sha256(convert_to(concat_ws(chr(31), head.seq::text, :at_text, :actor,
+            :action, :resource, coalesce(:before_digest, ''), coalesce(:after_digest, ''),
+            head.prev), 'UTF8')), 'hex')
+    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq,
+                 coalesce((SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1), :genesis)
+                     AS prev
+          FROM audit_entry) AS head
+    RETURNING seq, prev_hash, hash
+    """
+).bindparams(
+    bindparam("at", type_=AuditEntry.__table__.c.at.type),
+    *(bindparam(n, type_=String()) for n in ("at_text", "actor", "action", "resource")),
+    *(bindparam(n, type_=String()) for n in ("before_digest", "after_digest", "genesis")),
+)
+
+
+def _pg_params(values: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of `_PG_APPEND` for an entry's values."""
     at_text = values["at"].astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    fields = [
-        cast(head.c.seq, String),
-        literal(at_text, String),
-        literal(values["actor"], String),
-        literal(values["action"], String),
-        literal(values["resource"], String),
-        literal(values["before_digest"] or "", String),
-        literal(values["after_digest"] or "", String),
-        head.c.prev,
-    ]
-    hashed = func.encode(
-        func.sha256(func.convert_to(func.concat_ws("\x1f", *fields), "UTF8")), "hex"
-    )
-    names = ["seq", "at", "actor", "action", "resource", "before_digest", "after_digest"]
-    row = select(
-        head.c.seq,
-        *(literal(values[n], t.c[n].type) for n in names[1:]),
-        head.c.prev,
-        hashed,
-    )
-    return (
-        insert(t)
-        .from_select([*names, "prev_hash", "hash"], row)
-        .returning(t.c.seq, t.c.prev_hash, t.c.hash)
-    )
+    return {"at_text": at_text, "genesis": GENESIS, **values}
 
 
 _ENTRIES = AuditEntry.__table__

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from hito.store import audit
@@ -67,13 +67,17 @@ def login(
     return raw, row
 
 
+# built once: every request runs it
+_BY_TOKEN = (
+    select(Token.revoked_at, Token.expires_at, User)
+    .join(User, User.id == Token.user_id)
+    .where(Token.token_hash == bindparam("digest"))
+)
+
+
 def authenticate(session: Session, *, token: str) -> Actor:
     """The Actor behind a bearer token, or AuthError if unknown, expired or revoked."""
-    found = session.execute(
-        select(Token.revoked_at, Token.expires_at, User)
-        .join(User, User.id == Token.user_id)
-        .where(Token.token_hash == token_digest(token))
-    ).first()
+    found = session.execute(_BY_TOKEN, {"digest": token_digest(token)}).first()
     if found is None:
         raise AuthError("unknown token: sign in at /api/v1/auth/token")
     revoked_at, expires_at, user = found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from hito.errors import HitoError
@@ -122,8 +122,15 @@ def list_plans(
     return paginate(session, q.order_by(Plan.name, Plan.version.desc()), offset=offset, limit=limit)
 
 
-def active_plans(session: Session) -> list[Plan]:
-    """The newest version of each plan, if it is switched on: these raise alerts."""
+def _newest_plans() -> Select[tuple[Plan]]:
     newest = select(Plan.name, func.max(Plan.version).label("v")).group_by(Plan.name).subquery()
     q = select(Plan).join(newest, (Plan.name == newest.c.name) & (Plan.version == newest.c.v))
-    return [r for r in session.scalars(q.order_by(Plan.name)) if r.active]
+    return q.order_by(Plan.name)
+
+
+_NEWEST = _newest_plans()  # built once: it runs after every report
+
+
+def active_plans(session: Session) -> list[Plan]:
+    """The newest version of each plan, if it is switched on: these raise alerts."""
+    return [r for r in session.scalars(_NEWEST) if r.active]

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hito.cli.run import progress, write_atomic
+from hito.cli.run import check_ensemble_options, progress, write_atomic
 from hito.errors import InputError
 from hito.plans.load import builtin_names, load
 from hito.plans.model import Plan
@@ -106,12 +106,7 @@ def compare(
     from hito.plans.compare import compare as compare_plans
     from hito.report.plans_report import render, rows_csv
 
-    if runs < 1:
-        raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
-    if seed < 0:
-        raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
-    if days is not None and not 1 <= days <= 3650:
-        raise InputError(f"--days: got {days}, expected between 1 and 3650")
+    check_ensemble_options(runs=runs, seed=seed, days=days)
     if sampling not in METHODS:
         raise InputError(f"--sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
     s = load_scenario(scenario)

@@ -53,6 +53,16 @@ def progress() -> Progress:
     )
 
 
+def check_ensemble_options(*, runs: int, seed: int, days: int | None) -> None:
+    """Refuse run counts, seeds and horizons no ensemble can use (exit 2, naming the option)."""
+    if runs < 1:
+        raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
+    if seed < 0:
+        raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
+    if days is not None and not 1 <= days <= 3650:
+        raise InputError(f"--days: got {days}, expected between 1 and 3650")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file through a temporary name so a reader never sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,12 +115,7 @@ def run(
     daily.parquet holds the first --keep-runs runs in full; quantiles.parquet P5..P95 of every
     day, place, group and state over all runs; runs.parquet one row per run with its draws.
     """
-    if runs < 1:
-        raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
-    if days is not None and not 1 <= days <= 3650:
-        raise InputError(f"--days: got {days}, expected between 1 and 3650")
-    if seed < 0:
-        raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
+    check_ensemble_options(runs=runs, seed=seed, days=days)
     if keep_runs < 0:
         raise InputError(f"--keep-runs: got {keep_runs}, expected 0 or more")
     if sampling not in METHODS:

@@ -9,11 +9,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from hito.cli.run import DEFAULT_SCENARIO, progress, write_atomic, write_parquet_frames
+from hito.cli.run import (
+    DEFAULT_SCENARIO,
+    check_ensemble_options,
+    progress,
+    write_atomic,
+    write_parquet_frames,
+)
 from hito.ensemble.executors import make_executor
 from hito.ensemble.spec import EVENT_SYNTAX, parse_event
 from hito.ensemble.sweep import VARY_SYNTAX, options, parse_vary, run_sweep
-from hito.errors import InputError
 from hito.report.sweep_report import render
 from hito.scenario.load import load
 
@@ -43,12 +48,7 @@ def sweep(
     ] = None,
 ) -> None:
     """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
-    if runs < 1:
-        raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
-    if seed < 0:
-        raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
-    if days is not None and not 1 <= days <= 3650:
-        raise InputError(f"--days: got {days}, expected between 1 and 3650")
+    check_ensemble_options(runs=runs, seed=seed, days=days)
     s = load(scenario)
     varies = [parse_vary(v) for v in vary or ()]
     _, grid = options(s, varies)  # every bad path or value fails here, before any run

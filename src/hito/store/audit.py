@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, insert, select, text
+from sqlalchemy import String, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from hito.store.coltypes import utcnow
@@ -128,7 +128,7 @@ def _pg_params(values: dict[str, Any]) -> dict[str, Any]:
     return {"at_text": at_text, "genesis": GENESIS, **values}
 
 
-_ENTRIES = AuditEntry.__table__
+_ENTRIES: Table = AuditEntry.__table__  # type: ignore[assignment]  # mapped classes hold a Table
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -122,7 +123,7 @@ def list_plans(
     return paginate(session, q.order_by(Plan.name, Plan.version.desc()), offset=offset, limit=limit)
 
 
-def _newest_plans() -> Select[tuple[Plan]]:
+def _newest_plans() -> Select[Any]:
     newest = select(Plan.name, func.max(Plan.version).label("v")).group_by(Plan.name).subquery()
     q = select(Plan).join(newest, (Plan.name == newest.c.name) & (Plan.version == newest.c.v))
     return q.order_by(Plan.name)

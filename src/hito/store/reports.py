@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -217,8 +217,8 @@ def create_report(
     return row, True
 
 
-_REPORTS = FieldReport.__table__
-_COUNTS = ReportCount.__table__
+_REPORTS: Table = FieldReport.__table__  # type: ignore[assignment]  # mapped classes hold a Table
+_COUNTS: Table = ReportCount.__table__  # type: ignore[assignment]  # mapped classes hold a Table
 
 
 def _insert(

@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out/tacna-arica-2025
+PORT ?= 8000
 
 .PHONY: run test lint venv dev clean
 
@@ -20,8 +21,11 @@ venv: $(BIN)/hito
 
 dev: $(VENV)/.dev
 
+# The main job: the forecast of the built-in 2025 scenario (its report's path is printed),
+# then the whole product: a seeded demo database, forecast, plan comparison, the dashboard.
 run: $(BIN)/hito
-	$(BIN)/hito demo --out out/demo
+	$(BIN)/hito run tacna-arica-2025 --runs 100 --seed 1 --out $(OUT)
+	$(BIN)/hito demo --out out/demo --port $(PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks

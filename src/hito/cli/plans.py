@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hito.cli.run import check_ensemble_options, progress, write_atomic
+from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError
 from hito.plans.load import builtin_names, load
 from hito.plans.model import Plan
@@ -72,11 +72,7 @@ def schema(
     from hito.plans.load import json_schema
 
     text = json_schema()
-    if out is None:
-        typer.echo(text)
-    else:
-        write_atomic(out, text.encode())
-        console.print(f"schema written to {out}")
+    emit_text(text, out, "schema")
 
 
 @app.command()
@@ -120,11 +116,7 @@ def compare(
         with progress() as bar:
             task = bar.add_task(f"{s.name}: plan runs", total=runs * (len(loaded) + 1), rate="")
 
-            def advance(n: int) -> None:
-                bar.update(task, advance=n)
-                done = bar.tasks[task]
-                if done.elapsed:
-                    bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
+            advance = advancer(bar, task)
 
             cmp = compare_plans(
                 s,

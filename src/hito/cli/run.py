@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +18,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -148,16 +149,33 @@ def run(
     console.print(f"report: {(out / 'report.html').resolve()}")
 
 
+def advancer(bar: Progress, task: TaskID) -> Callable[[int], None]:
+    """A callback that advances a progress task by n runs and shows runs per second."""
+
+    def advance(n: int) -> None:
+        bar.update(task, advance=n)
+        done = bar.tasks[task]
+        if done.elapsed:
+            bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
+
+    return advance
+
+
+def emit_text(text: str, out: Path | None, what: str) -> None:
+    """Print text to stdout, or write it atomically to `out` and say where."""
+    if out is None:
+        typer.echo(text)
+    else:
+        write_atomic(out, text.encode())
+        console.print(f"{what} written to {out}")
+
+
 def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str) -> Ensemble:
     """run_ensemble with a progress bar: runs done, runs per second, time left."""
     with progress() as bar:
         task = bar.add_task(label, total=spec.runs, rate="")
 
-        def advance(n: int) -> None:
-            bar.update(task, advance=n)
-            done = bar.tasks[task]
-            if done.elapsed:
-                bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
+        advance = advancer(bar, task)
 
         return run_ensemble(spec, executor=ex, progress=advance)
 
@@ -233,8 +251,4 @@ def schema(
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
     text = json_schema()
-    if out is None:
-        typer.echo(text)
-    else:
-        write_atomic(out, text.encode())
-        console.print(f"schema written to {out}")
+    emit_text(text, out, "schema")

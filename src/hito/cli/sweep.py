@@ -11,6 +11,7 @@ from rich.console import Console
 
 from hito.cli.run import (
     DEFAULT_SCENARIO,
+    advancer,
     check_ensemble_options,
     progress,
     write_atomic,
@@ -58,11 +59,7 @@ def sweep(
         with progress() as bar:
             task = bar.add_task(f"{s.name}: {len(grid)} options", total=runs * len(grid), rate="")
 
-            def advance(n: int) -> None:
-                bar.update(task, advance=n)
-                done = bar.tasks[task]
-                if done.elapsed:
-                    bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
+            advance = advancer(bar, task)
 
             result = run_sweep(
                 s,

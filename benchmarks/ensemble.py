@@ -20,8 +20,8 @@ import time
 
 import numpy as np
 
-from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import DaskExecutor, LocalExecutor
+from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.scenario.load import load
 

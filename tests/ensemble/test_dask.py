@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from ensemble_helpers import AlwaysFails, DiesOnce, uncertain_tiny
-from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import DaskExecutor, EnsembleError, LocalExecutor, make_executor
+from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
 from hito.errors import InputError
 

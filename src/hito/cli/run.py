@@ -25,9 +25,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import make_executor
 from hito.ensemble.result import Ensemble
+from hito.ensemble.run import run_ensemble
 from hito.ensemble.sampling import METHODS
 from hito.ensemble.spec import EVENT_SYNTAX, EnsembleSpec, parse_event
 from hito.errors import InputError

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from hito.errors import HitoError, InputError
 
 EXECUTORS = ("local", "dask")
-WORKER_MODULE = "hito.ensemble.api"  # what a worker imports to run chunks
+WORKER_MODULE = "hito.ensemble.run"  # what a worker imports to run chunks
 
 
 class ChunkFailures(Exception):

@@ -23,8 +23,8 @@ import polars as pl
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from hito.ensemble.api import run_ensemble
 from hito.ensemble.result import Ensemble
+from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
 from hito.errors import InputError
 from hito.scenario.model import POLICY_TYPES, Close, Corridor, Num, Range, Scenario

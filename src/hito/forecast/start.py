@@ -103,8 +103,8 @@ def ensemble_from_observed(
     Uses `hito.ensemble.run_ensemble` (executor None: here, one run after another; else
     "local", "dask" or an executor object); every uncertain number is drawn per run.
     """
-    from hito.ensemble.api import run_ensemble
     from hito.ensemble.executors import SerialExecutor
+    from hito.ensemble.run import run_ensemble
     from hito.ensemble.spec import EnsembleSpec
 
     spec = EnsembleSpec(

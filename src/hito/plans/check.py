@@ -25,8 +25,8 @@ import numpy as np
 
 from hito.engine.compile import Compiled
 from hito.engine.run import RunResult, simulate
-from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import SerialExecutor
+from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError
 from hito.forecast.start import from_observed

@@ -12,9 +12,9 @@ import numpy as np
 
 from hito.engine.compile import PLACE_KINDS, Compiled
 from hito.engine.run import RunResult
-from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import SerialExecutor, make_executor
 from hito.ensemble.result import levels
+from hito.ensemble.run import run_ensemble
 from hito.ensemble.sampling import Method
 from hito.ensemble.spec import EnsembleSpec
 from hito.plans.closedloop import PlanRun, run_plan

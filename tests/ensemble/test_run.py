@@ -12,9 +12,9 @@ from ensemble_helpers import AlwaysFails, DiesOnce, WithExtras, uncertain_tiny
 from hito.engine.compile import STATES, compile_scenario
 from hito.engine.run import simulate
 from hito.engine.seeds import run_seed
-from hito.ensemble.api import run_ensemble
 from hito.ensemble.executors import EnsembleError, LocalExecutor, SerialExecutor
 from hito.ensemble.reduce import LEVELS
+from hito.ensemble.run import run_ensemble
 from hito.ensemble.sampling import design
 from hito.ensemble.spec import EnsembleSpec, Event, parse_event
 from hito.errors import InputError

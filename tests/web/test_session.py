@@ -33,9 +33,10 @@ def test_without_a_session_pages_go_to_login_and_htmx_checks_too(server) -> None
         r = c.get("/sites/chacalluta?lang=en")
         assert r.status_code == 303
         assert r.headers["location"] == "/login?next=%2Fsites%2Fchacalluta%3Flang%3Den"
+        token = c.cookies["hito_csrf"]  # the page's CSRF token (the double-submit cookie)
         r = c.post(
             "/report/check",
-            data={"site_id": "x"},
+            data={"site_id": "x", "csrf_token": token},
             headers={"HX-Request": "true", "HX-Current-URL": f"{server.url}/report?site=x"},
         )
         assert r.status_code == 204

@@ -16,6 +16,7 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: WebSettings | None = None) -> None:
     """Add the dashboard's pages and static files to the service's app."""
+    from hito.web.guard import WebGuard
     from hito.web.pages import router
     from hito.web.session import LoginRequired, to_login
 
@@ -23,6 +24,7 @@ def install(app: FastAPI, settings: WebSettings | None = None) -> None:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LoginRequired, to_login)
+    app.add_middleware(WebGuard, api_prefix="/api/")  # CSRF, Origin, CSP and friends
     app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
     app.state.web_warm_up.start()
 

@@ -20,7 +20,7 @@ from hito.store.errors import AuthError, ConflictError, StoreError, TooManyAttem
 from hito.store.plans import list_plans, parsed
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
-from hito.web import forms, overview
+from hito.web import forms, guard, overview
 from hito.web.session import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -28,6 +28,7 @@ from hito.web.session import (
     actor,
     language,
     safe_next,
+    secure,
     set_session,
 )
 
@@ -38,11 +39,14 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     """A page in the visitor's language."""
     lang = language(request)
     env = i18n.environment(("hito.web", "hito.report"), lang)
+    guard.install_globals(env)
     context.setdefault("now", utcnow())
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
+        )
     return response
 
 
@@ -99,7 +103,7 @@ async def login(
         response,
         raw,
         max_age=settings.token_ttl_minutes * 60,
-        secure=request.app.state.web_settings.cookie_secure,
+        secure=secure(request),
     )
     return response
 
@@ -125,7 +129,9 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     """Remember the chosen language and return to the page."""
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/")
+        response.set_cookie(
+            LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
+        )
     return response
 
 

@@ -78,6 +78,11 @@ def to_login(request: Request, exc: Exception) -> Response:
     return response
 
 
+def secure(request: Request) -> bool:
+    """Whether cookies must be Secure: the request came over HTTPS, or the settings say always."""
+    return request.url.scheme == "https" or bool(request.app.state.web_settings.cookie_secure)
+
+
 def set_session(response: Response, token: str, *, max_age: int, secure: bool) -> None:
     """Store the token in an HTTP-only, same-site cookie."""
     response.set_cookie(

@@ -17,7 +17,15 @@ class WebSettings(BaseSettings):
     comparison: Path | None = Field(
         default=None, description="plan comparison JSON shown on the plans page and in reports"
     )
-    cookie_secure: bool = Field(default=False, description="send cookies over HTTPS only")
+    cookie_secure: bool = Field(
+        default=False,
+        description="always send cookies over HTTPS only (behind a TLS proxy); they are "
+        "Secure anyway whenever the request came over HTTPS",
+    )
+    trusted_origins: list[str] = Field(
+        default_factory=list,
+        description="other origins (scheme://host:port) whose pages may post to the dashboard",
+    )
     refresh_seconds: int = Field(
         default=60, ge=0, description="the overview refreshes its picture this often (0: never)"
     )

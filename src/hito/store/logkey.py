@@ -1,0 +1,149 @@
+"""The log's Ed25519 signing key (a PEM file outside the database) and signed tree heads.
+
+A signed tree head says: "the log had `tree_size` entries with Merkle root `root_hash` at
+`timestamp`", signed over the text
+
+    hito-log-v1\n<tree_size>\n<timestamp in ms since 1970>\n<root hash, hex>\n
+
+with the server's Ed25519 key; `key_id` is the SHA-256 of the raw public key (hex). One
+head is one line of JSON: the form `hito log head` prints and `hito log verify --against`
+reads.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from hito.errors import HitoError, InputError
+
+PREFIX = "hito-log-v1"
+
+
+@dataclass(frozen=True)
+class SignedHead:
+    """A signed tree head (STH)."""
+
+    tree_size: int
+    root_hash: str
+    timestamp: int  # milliseconds since 1970-01-01 UTC
+    key_id: str
+    signature: str  # base64
+
+    def message(self) -> bytes:
+        """The signed bytes."""
+        return f"{PREFIX}\n{self.tree_size}\n{self.timestamp}\n{self.root_hash}\n".encode()
+
+    def line(self) -> str:
+        """One line of JSON."""
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def parse(cls, text: str, where: str = "") -> SignedHead:
+        """A head from its JSON line; InputError naming the line and field otherwise."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not a JSON signed tree head ({exc.msg})") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{where}: expected a JSON object, got {type(data).__name__}")
+        fields = {"tree_size": int, "root_hash": str, "timestamp": int, "key_id": str,
+                  "signature": str}
+        for name, kind in fields.items():
+            v = data.get(name)
+            if not isinstance(v, kind) or isinstance(v, bool):
+                raise InputError(f"{where}: field {name!r}: expected {kind.__name__}, got {v!r}")
+        if data["tree_size"] < 0:
+            raise InputError(f"{where}: field 'tree_size': expected 0 or more")
+        return cls(**{k: data[k] for k in fields})
+
+
+class LogKey:
+    """An Ed25519 key pair (or only the public half, for verifiers)."""
+
+    def __init__(self, private: Any | None, public: Any):
+        self.private = private
+        self.public = public
+        raw = self.public_raw()
+        self.key_id = hashlib.sha256(raw).hexdigest()
+
+    def public_raw(self) -> bytes:
+        """The 32 raw bytes of the public key."""
+        from cryptography.hazmat.primitives import serialization
+
+        return bytes(
+            self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        )
+
+    def public_pem(self) -> str:
+        """The public key as PEM (what the other country and witnesses keep)."""
+        from cryptography.hazmat.primitives import serialization
+
+        return self.public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+
+    def sign(self, *, tree_size: int, root_hash: str, timestamp: int) -> SignedHead:
+        """A signed head for a tree."""
+        if self.private is None:
+            raise HitoError("this log key has only its public half: it cannot sign")
+        unsigned = SignedHead(tree_size, root_hash, timestamp, self.key_id, "")
+        sig = self.private.sign(unsigned.message())
+        return SignedHead(tree_size, root_hash, timestamp, self.key_id,
+                          base64.b64encode(sig).decode())
+
+    def verifies(self, head: SignedHead) -> bool:
+        """True when the head's signature is this key's."""
+        from cryptography.exceptions import InvalidSignature
+
+        if head.key_id != self.key_id:
+            return False
+        try:
+            self.public.verify(base64.b64decode(head.signature, validate=True), head.message())
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+
+def load_key(path: Path, *, create: bool) -> LogKey:
+    """The key pair in a PEM file; created (mode 0600) when missing and `create` is true."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    if not path.exists():
+        if not create:
+            raise HitoError(
+                f"{path}: no log signing key; create one with `hito log keygen` "
+                "(or set HITO_LOG_KEY_CREATE=true)"
+            )
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        return LogKey(key, key.public_key())
+    data = path.read_bytes()
+    try:
+        if b"PRIVATE KEY" in data:
+            private = serialization.load_pem_private_key(data, password=None)
+            if not isinstance(private, Ed25519PrivateKey):
+                raise InputError(f"{path}: expected an Ed25519 private key")
+            return LogKey(private, private.public_key())
+        public = serialization.load_pem_public_key(data)
+    except ValueError as exc:
+        raise InputError(f"{path}: not a PEM Ed25519 key ({exc})") from None
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if not isinstance(public, Ed25519PublicKey):
+        raise InputError(f"{path}: expected an Ed25519 public key")
+    return LogKey(None, public)

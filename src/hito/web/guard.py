@@ -1,0 +1,239 @@
+"""Cross-site request forgery and framing: a CSRF token and an Origin check on every web change.
+
+Every response carries the security headers (a Content-Security-Policy with
+`frame-ancestors 'none'`, `X-Frame-Options: DENY`, `nosniff`, a Referrer-Policy). Every
+state-changing request to the dashboard (any method but GET, HEAD, OPTIONS outside
+`/api/`) must come from a page of this server: its `Origin` (or, without one, its
+`Referer`) names this server, and it carries the CSRF token, as the form field
+`csrf_token` or the header `X-CSRF-Token`, equal to the visitor's `hito_csrf` cookie
+(a double-submit cookie, checked in constant time). The API is not concerned: it reads
+bearer tokens from the `Authorization` header only, which a foreign page cannot set.
+
+Templates put the token in a form with `{{ csrf_field() }}` (or `{{ csrf_token() }}` for a
+header), and give inline scripts
+`nonce="{{ csp_nonce() }}"` (both Jinja globals, see `install_globals`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from markupsafe import Markup, escape
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSRF_COOKIE = "hito_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{32,64}$")
+_MULTIPART_TOKEN = re.compile(
+    rb'name="csrf_token"\r\n(?:[^\r\n]*\r\n)*?\r\n([A-Za-z0-9_\-]{1,128})\r\n'
+)
+_NO_CSP = ("/docs", "/redoc")  # FastAPI's documentation pages load their own scripts
+
+
+def content_security_policy(nonce: str) -> str:
+    """The dashboard's policy: its own scripts (and nonce'd inline ones), no framing, no plugins."""
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; "
+        "connect-src 'self'; "
+        "object-src 'none'; "
+        "base-uri 'none'; "
+        "form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+
+
+def same_origin(source: str, scheme: str, host: str, allowed: Iterable[str] = ()) -> bool:
+    """True when an Origin or Referer names this server (scheme and host:port) or an allowed one."""
+    parts = urlsplit(source)
+    if not parts.scheme or not parts.netloc:
+        return False
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    return origin == f"{scheme}://{host}".lower() or origin in {a.lower() for a in allowed}
+
+
+class WebGuard:
+    """ASGI middleware: security headers on every response, CSRF and Origin on web changes."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        api_prefix: str = "/api/",
+        max_body: int = 1_000_000,
+    ) -> None:
+        self.app = app
+        self.api_prefix = api_prefix
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check a web change, then pass the request on and add the headers to its answer."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookie = _cookie(headers.get("cookie", ""), CSRF_COOKIE)
+        fresh = cookie is None or not _TOKEN.match(cookie)
+        token = secrets.token_urlsafe(32) if fresh else str(cookie)
+        nonce = secrets.token_urlsafe(16)
+        state = scope.setdefault("state", {})
+        state["csrf_token"] = token
+        state["csp_nonce"] = nonce
+        web = getattr(getattr(scope.get("app"), "state", None), "web_settings", None)
+        always_secure = bool(getattr(web, "cookie_secure", False))
+        allowed = tuple(getattr(web, "trusted_origins", ()) or ())
+        secure = always_secure or scope.get("scheme") == "https"
+        path: str = scope.get("path", "")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                h = MutableHeaders(scope=message)
+                h["X-Content-Type-Options"] = "nosniff"
+                h["Referrer-Policy"] = "same-origin"
+                h["X-Frame-Options"] = "DENY"
+                if path.startswith(_NO_CSP):
+                    h.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+                else:
+                    h.setdefault("Content-Security-Policy", content_security_policy(nonce))
+                if secure:
+                    h["Strict-Transport-Security"] = "max-age=31536000"
+                if fresh and not path.startswith(self.api_prefix):
+                    flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
+                    h.append("set-cookie", f"{CSRF_COOKIE}={token}{flags}")
+            await send(message)
+
+        method = scope.get("method", "GET")
+        if method in SAFE_METHODS or path.startswith(self.api_prefix):
+            await self.app(scope, receive, send_with_headers)
+            return
+        host = headers.get("host", "")
+        if always_secure:  # behind a TLS proxy the browser's origin is https
+            allowed = (*allowed, f"https://{host}")
+        source = headers.get("origin") or headers.get("referer")
+        scheme = scope.get("scheme", "http")
+        if source is not None and not same_origin(source, scheme, host, allowed):
+            await _refuse(send_with_headers, "origin", source)
+            return
+        body, receive = await _buffer(receive, self.max_body)
+        given = headers.get(CSRF_HEADER) or _form_token(headers.get("content-type", ""), body)
+        if fresh or not given or not hmac.compare_digest(given.encode(), token.encode()):
+            await _refuse(send_with_headers, "token", None)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+def _cookie(header: str, name: str) -> str | None:
+    try:
+        jar: SimpleCookie = SimpleCookie()
+        jar.load(header)
+    except Exception:  # noqa: BLE001 - a malformed Cookie header is the same as none
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else None
+
+
+async def _buffer(receive: Receive, limit: int) -> tuple[bytes, Receive]:
+    """Read the whole body (up to `limit` bytes kept for the check) and replay it downstream."""
+    chunks: list[bytes] = []
+    more = True
+    messages: list[Message] = []
+    while more:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return body[:limit], replay
+
+
+def _form_token(content_type: str, body: bytes) -> str | None:
+    """The csrf_token field of a urlencoded or multipart form body."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        try:
+            values = parse_qs(body.decode("latin-1"), max_num_fields=10_000)
+        except ValueError:
+            return None
+        got = values.get(CSRF_FIELD)
+        return got[0] if got else None
+    if kind == "multipart/form-data":
+        m = _MULTIPART_TOKEN.search(body)
+        return m.group(1).decode() if m else None
+    return None
+
+
+_REFUSALS = {
+    "origin": (
+        "Esta solicitud vino de otra página ({source}) y no se aceptó.",
+        "This request came from another page ({source}) and was refused.",
+    ),
+    "token": (
+        "Falta el código de seguridad del formulario o no coincide: recargue la página "
+        "e inténtelo de nuevo.",
+        "The form's security code is missing or does not match: reload the page and try again.",
+    ),
+}
+
+
+async def _refuse(send: Send, why: str, source: str | None) -> None:
+    """A 403 page in both languages naming what was wrong."""
+    es, en = (m.format(source=escape(source or "")) for m in _REFUSALS[why])
+    html = (
+        '<!doctype html><html lang="es"><meta charset="utf-8"><title>403</title>'
+        f"<p>{es}</p><p lang=\"en\">{en}</p></html>"
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(html)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": html})
+
+
+def token(request: Any) -> str:
+    """The visitor's CSRF token (set by WebGuard for every request)."""
+    return str(getattr(request.state, "csrf_token", ""))
+
+
+def install_globals(env: Any) -> None:
+    """Add `csrf_field()` and `csp_nonce()` to a Jinja environment (they read `request`)."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def csrf_field(ctx: Any) -> Markup:
+        value = escape(token(ctx["request"]))
+        return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{value}">')
+
+    @pass_context
+    def csp_nonce(ctx: Any) -> str:
+        return str(getattr(ctx["request"].state, "csp_nonce", ""))
+
+    @pass_context
+    def csrf_token(ctx: Any) -> str:
+        return token(ctx["request"])
+
+    env.globals.update(csrf_field=csrf_field, csrf_token=csrf_token, csp_nonce=csp_nonce)

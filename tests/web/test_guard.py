@@ -1,0 +1,210 @@
+"""Cross-site forgery and framing: every web change needs this server's page and its token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from hito.api.app import create_app
+from hito.store import migrate
+from hito.store.db import Database
+from hito.store.models import FieldReport
+from hito.store.settings import Settings
+from hito.web.guard import CSRF_COOKIE, same_origin
+from hito.web.settings import WebSettings
+
+from .conftest import PASSWORD
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _page_token(c: httpx.Client, path: str = "/login") -> str:
+    r = c.get(path)
+    m = TOKEN.search(r.text)
+    assert m, r.text[:500]
+    return m.group(1)
+
+
+@contextmanager
+def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url) as c:
+        token = _page_token(c)
+        r = c.post(
+            "/login",
+            data={"username": "pdi", "password": PASSWORD, "next": "/", "csrf_token": token},
+            headers={"Origin": server.url},
+        )
+        assert r.status_code == 303, r.text
+        yield c
+
+
+def _reports(server) -> int:  # type: ignore[no-untyped-def]
+    with server.db.session(readonly=True) as s:
+        return int(s.scalar(select(func.count()).select_from(FieldReport)) or 0)
+
+
+def _report_form(c: httpx.Client) -> dict[str, str]:
+    token = _page_token(c, "/report?site=arica-shelters")
+    return {
+        "csrf_token": token,
+        "site_id": "arica-shelters",
+        "observed_at": "2025-12-03T10:00",
+        "tz_offset": "180",
+        "people-unspecified": "99999",
+        "idempotency_key": "csrf-test-key",
+    }
+
+
+def test_cross_site_report_post_is_refused_and_nothing_is_stored(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        form = _report_form(c)
+        before = _reports(server)
+        r = c.post("/report", data=form, headers={"Origin": "https://evil.example"})
+        assert r.status_code == 403
+        assert "evil.example" in r.text and "otra página" in r.text
+        assert _reports(server) == before
+
+
+def test_same_site_page_on_another_port_is_refused(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        form = _report_form(c)
+        before = _reports(server)
+        other = re.sub(r":\d+$", ":1", server.url)
+        r = c.post("/report", data=form, headers={"Origin": other})
+        assert r.status_code == 403
+        r = c.post("/report", data=form, headers={"Referer": other + "/attack.html"})
+        assert r.status_code == 403
+        assert _reports(server) == before
+
+
+def test_report_post_without_the_token_is_refused(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        form = _report_form(c)
+        before = _reports(server)
+        forged = {k: v for k, v in form.items() if k != "csrf_token"}
+        assert c.post("/report", data=forged, headers={"Origin": server.url}).status_code == 403
+        forged["csrf_token"] = "A" * 43  # a guess of the right shape
+        assert c.post("/report", data=forged, headers={"Origin": server.url}).status_code == 403
+        assert _reports(server) == before
+
+
+def test_report_post_with_token_and_origin_is_stored(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        form = _report_form(c) | {"people-unspecified": "7", "idempotency_key": "csrf-ok-key"}
+        before = _reports(server)
+        r = c.post("/report", data=form, headers={"Origin": server.url})
+        assert r.status_code == 303, r.text
+        assert _reports(server) == before + 1
+
+
+def test_login_csrf_from_another_site_is_refused(server) -> None:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url) as c:
+        token = _page_token(c)
+        r = c.post(
+            "/login",
+            data={"username": "pdi", "password": PASSWORD, "csrf_token": token},
+            headers={"Origin": "https://evil.example"},
+        )
+        assert r.status_code == 403
+        assert "hito_session" not in r.headers.get("set-cookie", "")
+    with httpx.Client(base_url=server.url) as fresh:  # a victim without the cookie
+        r = fresh.post("/login", data={"username": "pdi", "password": PASSWORD})
+        assert r.status_code == 403
+
+
+def test_logout_csrf_from_another_site_is_refused(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        r = c.post("/logout", headers={"Origin": "https://evil.example"})
+        assert r.status_code == 403
+        assert c.get("/").status_code == 200  # still signed in
+        token = _page_token(c, "/")
+        r = c.post("/logout", data={"csrf_token": token}, headers={"Origin": server.url})
+        assert r.status_code == 303
+        assert c.get("/").status_code == 303
+
+
+def test_htmx_check_with_the_header_token_passes(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        token = _page_token(c, "/report")
+        r = c.post("/report/check", data={"site_id": "x"}, headers={"X-CSRF-Token": token})
+        assert r.status_code == 200
+        r = c.post("/report/check", data={"site_id": "x"})
+        assert r.status_code == 403
+
+
+def test_pages_cannot_be_framed_and_carry_the_security_headers(server) -> None:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url) as c:
+        for path in ("/login", "/api/v1/countries", "/health"):
+            h = c.get(path).headers
+            assert "frame-ancestors 'none'" in h["content-security-policy"]
+            assert h["x-frame-options"] == "DENY"
+            assert h["x-content-type-options"] == "nosniff"
+            assert h["referrer-policy"] == "same-origin"
+        csp = c.get("/login").headers["content-security-policy"]
+        assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp.split("style")[0]
+
+
+def test_the_api_is_not_concerned_bearer_tokens_cannot_be_forged_cross_site(server) -> None:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url) as c:
+        r = c.post("/api/v1/auth/token", data={"username": "pdi", "password": PASSWORD},
+                   headers={"Origin": "https://evil.example"})
+        assert r.status_code == 200  # the token is in the body, which the foreign page cannot read
+        assert "set-cookie" not in r.headers
+
+
+@pytest.mark.parametrize(
+    ("source", "ok"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://127.0.0.1:8000/report?x=1", True),
+        ("HTTP://127.0.0.1:8000", True),
+        ("https://127.0.0.1:8000", False),
+        ("http://127.0.0.1:8001", False),
+        ("http://127.0.0.1", False),
+        ("null", False),
+        ("", False),
+        ("http://127.0.0.1:8000.evil.example", False),
+    ],
+)
+def test_same_origin(source: str, ok: bool) -> None:
+    assert same_origin(source, "http", "127.0.0.1:8000") is ok
+
+
+def test_cookies_are_secure_whenever_served_over_https(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
+    app.state.web_settings = WebSettings()
+    with TestClient(app, base_url="https://hito.example") as c:
+        r = c.get("/login")
+        cookie = r.headers["set-cookie"]
+        assert cookie.startswith(f"{CSRF_COOKIE}=") and "Secure" in cookie
+        assert r.headers["strict-transport-security"].startswith("max-age=")
+        r = c.get("/lang/en?next=/login", follow_redirects=False)
+        assert all("Secure" in v for v in r.headers.get_list("set-cookie"))
+    with TestClient(app, base_url="http://hito.example") as c:
+        assert "Secure" not in c.get("/login").headers["set-cookie"]
+    db.dispose()
+
+
+def test_the_token_is_read_from_urlencoded_and_multipart_forms() -> None:
+    from hito.web.guard import _form_token
+
+    token = "T" * 43
+    assert _form_token("application/x-www-form-urlencoded", f"a=1&csrf_token={token}".encode()) \
+        == token
+    body = (
+        b"--xx\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n1,2\r\n"
+        b"--xx\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+        + token.encode() + b"\r\n--xx--\r\n"
+    )
+    assert _form_token("multipart/form-data; boundary=xx", body) == token
+    assert _form_token("application/json", b'{"csrf_token": "x"}') is None

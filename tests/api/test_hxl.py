@@ -24,14 +24,17 @@ def _count(world: World) -> int:
 
 def test_export_has_hxl_hashtags_and_one_row_per_count(world: World) -> None:
     body = report(remark="camp at the strip")
-    body["counts"].append({"nationality": "COL", "documented": True, "people": 7, "stranded": 0, "sex": "f", "age_band": "18-59"})
+    body["counts"].append({"nationality": "COL", "documented": True, "people": 7, "stranded": 0,
+                           "f_children": 2, "f_adults": 3, "f_older": 0, "m_children": 1, "m_adults": 1, "m_older": 0,
+                           "pregnant_lactating": 1, "unaccompanied_separated": 1})
     world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl", **{"Idempotency-Key": "k1"}))
     r = world.client.get("/api/v1/reports/export.csv", headers=world.h("viewer"))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.splitlines()
     assert lines[1] == ",".join(t for _, t in hxl_io.COLUMNS)
-    assert lines[2].startswith("2025-11-30T10:00:00Z,concordia-strip,Strip between Chacalluta and Santa Rosa,CHL,VEN,no,,,120,100,pdi-arica,")
-    assert lines[3].endswith(",COL,yes,f,18-59,7,0,pdi-arica,1,k1,camp at the strip".replace(",1,", f",{r.text.splitlines()[3].split(',')[11]},"))
+    assert lines[2].startswith("2025-11-30T10:00:00Z,concordia-strip,Strip between Chacalluta and Santa Rosa,CHL,VEN,no,120,,,100,,,,,,,,,,pdi-arica,")
+    rid = lines[3].split(",")[20]
+    assert lines[3].endswith(f",COL,yes,7,,,0,2,3,0,1,1,0,1,,1,pdi-arica,{rid},k1,camp at the strip")
     assert len(lines) == 4
 
 
@@ -49,7 +52,7 @@ def test_round_trip_into_another_database(world: World, tmp_path) -> None:  # no
         assert r.status_code == 201, r.text
         assert r.json()["imported"] == 2
         again = w2.client.get("/api/v1/reports/export.csv", headers=w2.h("viewer")).text
-    strip = lambda t: [",".join(x for i, x in enumerate(line.split(",")) if i != 11) for line in t.splitlines()]  # noqa: E731
+    strip = lambda t: [",".join(x for i, x in enumerate(line.split(",")) if i != 20) for line in t.splitlines()]  # noqa: E731
     assert sorted(strip(again)) == sorted(strip(text))  # identical except the report ids
     other.dispose()
 
@@ -84,7 +87,7 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -
     assert lines == [(4, "#affected+total"), (5, "#loc+code"), (6, "#date"), (7, "#indicator+documented"),
                      (7, "#affected+total"), (8, "#meta+key")]
     detail = r.json()["detail"]
-    assert "line 4: #affected+total: expected a count of 0 or more, got -4" in detail
+    assert "line 4: #affected+total: expected a count from 0 to 1,000,000, got -4" in detail
     assert "line 5: #loc+code: unknown site 'atlantis'" in detail
     assert "line 7: #affected+total: expected a whole number, got 'five'" in detail
     assert _count(world) == 0
@@ -131,3 +134,46 @@ def test_editor_cannot_import_for_another_agency(world: World) -> None:
     assert "line 3: #org+code: an editor of 'pdi-arica' may not import reports of 'migraciones-tacna'" in r.json()["detail"]
     assert _import(world, text, who="admin").status_code == 201
     assert _import(world, text, who="viewer").status_code == 403
+
+
+DTM = (
+    "Date,Site,Nationality,Documented,Low,High,Stranded,F children,F adults,F elderly,M children,M adults,M elderly,PLW,UASC,Key\n"
+    "#date,#loc+code,#country+origin,#indicator+documented,#affected+total+min,#affected+total+max,#affected+stranded,"
+    "#affected+f+children,#affected+f+adults,#affected+f+elderly,#affected+m+children,#affected+m+adults,"
+    "#affected+m+elderly,#affected+f+pregnant_lactating,#affected+children+unaccompanied_separated,#meta+key\n"
+)
+
+
+def test_import_reads_the_standard_sex_and_age_attributes_and_a_range(world: World) -> None:
+    r = _import(world, DTM + "2025-11-29,concordia-strip,VEN,no,150,200,150,40,50,5,40,40,5,6,3,d1\n")
+    assert r.status_code == 201, r.text
+    rid = r.json()["report_ids"][0]
+    (c,) = world.client.get(f"/api/v1/reports/{rid}", headers=world.h("viewer")).json()["counts"]
+    assert (c["people"], c["people_low"], c["people_high"], c["f_adults"], c["m_older"]) == (175, 150, 200, 50, 5)
+    assert (c["pregnant_lactating"], c["unaccompanied_separated"], c["disabilities"]) == (6, 3, None)
+
+
+def test_import_refuses_a_breakdown_outside_the_range_at_its_line_and_tag(world: World) -> None:
+    r = _import(world, DTM + "2025-11-29,concordia-strip,VEN,no,150,200,150,40,50,5,40,40,5,6,3,d1\n"
+                             "2025-11-29,chacalluta,VEN,no,10,20,5,1,1,1,1,1,1,0,0,d2\n")
+    assert r.status_code == 422
+    assert [(e["loc"][2], e["loc"][3]) for e in r.json()["errors"]] == [(4, "#affected+f+children")]
+    assert _count(world) == 0
+
+
+def test_export_is_valid_hxl_with_the_standard_attributes(world: World) -> None:
+    import io
+
+    import hxl
+
+    body = report()
+    body["counts"][0].update({"f_children": 20, "f_adults": 40, "f_older": 5, "m_children": 25, "m_adults": 30, "m_older": 0})
+    world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    text = world.client.get("/api/v1/reports/export.csv", headers=world.h("viewer")).text
+    data = hxl.data(io.BytesIO(text.encode()))
+    tags = [c.display_tag for c in data.columns]
+    for tag in ("#affected+f+children", "#affected+m+adults", "#affected+f+elderly", "#affected+total+min"):
+        assert tag in tags
+    (row,) = list(data)
+    assert row.get("#affected+f+adults") == "40" and row.get("#affected+m+children") == "25"
+    assert row.get("#affected+total") == "120"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hito import counts
 from hito.store import audit
 from service_world import World, report
 
@@ -24,8 +25,9 @@ def test_editor_posts_a_report_and_reads_it_back(world: World) -> None:
     assert (body["people"], body["stranded"]) == (120, 100)
     assert body["observed_at"] == "2025-11-30T10:00:00Z"
     got = c.get(f"/api/v1/reports/{body['id']}", headers=world.h("viewer")).json()
+    none = dict.fromkeys(counts.FIELDS[4:])
     assert got["counts"] == [{"nationality": "VEN", "documented": False, "people": 120,
-                              "stranded": 100, "sex": None, "age_band": None}]
+                              "stranded": 100, **none}]
 
 
 def test_same_idempotency_key_returns_the_original_and_creates_nothing(world: World) -> None:
@@ -134,3 +136,38 @@ def test_unknown_report_is_404_problem(world: World) -> None:
     assert r.status_code == 404
     assert r.json() == {"type": "about:blank", "title": "Not found", "status": 404,
                         "detail": "no report with id 999", "instance": "/api/v1/reports/999"}
+
+
+SIX = {"f_children": 20, "f_adults": 40, "f_older": 5, "m_children": 25, "m_adults": 30, "m_older": 0}
+
+
+def test_a_dtm_count_with_a_range_sex_and_age_and_needs_is_stored_whole(world: World) -> None:
+    body = report()
+    body["counts"] = [{"nationality": "VEN", "documented": False, "people_low": 100, "people_high": 150,
+                       "stranded": 90, **SIX, "pregnant_lactating": 4, "disabilities": 2,
+                       "unaccompanied_separated": 3}]
+    r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 201, r.text
+    (c,) = world.client.get(f"/api/v1/reports/{r.json()['id']}", headers=world.h("viewer")).json()["counts"]
+    assert c == {"nationality": "VEN", "documented": False, "people": 125, "stranded": 90, "people_low": 100,
+                 "people_high": 150, **SIX, "pregnant_lactating": 4, "disabilities": 2, "unaccompanied_separated": 3}
+    assert r.json()["people"] == 125
+
+
+def test_a_breakdown_that_does_not_add_up_is_refused_at_its_field(world: World) -> None:
+    before = _stored(world)
+    body = report(people=121)
+    body["counts"][0].update(SIX)
+    r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 422
+    (e,) = r.json()["errors"]
+    assert e["loc"] == ["body", "counts", 0, "f_children"]
+    assert e["msg"] == "the breakdown by sex and age adds up to 120, not 121"
+    assert _stored(world) == before
+
+
+def test_the_api_has_the_same_limit_as_the_form(world: World) -> None:
+    r = world.client.post("/api/v1/reports", json=report(people=1_000_001, stranded=0), headers=world.h("ed_chl"))
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "counts", 0, "people"]
+    ok = world.client.post("/api/v1/reports", json=report(people=1_000_000, stranded=0), headers=world.h("ed_chl"))
+    assert ok.status_code == 201

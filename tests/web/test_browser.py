@@ -28,7 +28,7 @@ def store_count(server, site: str, people: int, stranded: int, days_ago: int = 0
         agency = 1
         create_report(
             s, actor=SYSTEM, site_id=site, observed_at=at, agency_id=agency,
-            counts=[CountIn("VEN", False, people=people, stranded=stranded)],
+            counts=[CountIn(nationality="VEN", documented=False, people=people, stranded=stranded)],
         )
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hito import counts
 from hito.store.errors import StoreError, TooManyAttemptsError
 
 MEDIA_TYPE = "application/problem+json"
@@ -41,8 +42,15 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def _loc(loc: Any) -> list[Any]:
-    return [p for p in loc]
+def _loc(err: dict[str, Any]) -> list[Any]:
+    """The error's location; a count's consistency error names the field it is about."""
+    out = list(err.get("loc", ()))
+    field = counts.ERROR_FIELD.get(str(err.get("type", "")))
+    if field == "need":
+        field = str((err.get("ctx") or {}).get("need", ""))
+    if field and (not out or out[-1] != field):
+        out.append(field)
+    return out
 
 
 def _msg(err: dict[str, Any]) -> str:
@@ -57,7 +65,10 @@ def _msg(err: dict[str, Any]) -> str:
 
 def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": _loc(e.get("loc", ())), "msg": _msg(e)} for e in exc.errors()]
+    errors = [
+        {"loc": _loc(e), "msg": _msg(e)}
+        for e in exc.errors()
+    ]
     lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
     return problem(
         422,

@@ -14,10 +14,12 @@ from hxl.input import HXLParseException, HXLTagsNotFoundException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito import counts
+from hito.counts import Count
 from hito.store.actors import Actor
 from hito.store.errors import InvalidError
 from hito.store.models import Agency, FieldReport
-from hito.store.reports import AfterReport, CountIn, create_report, validate_report
+from hito.store.reports import AfterReport, create_report, validate_report
 
 # (column header, HXL hashtag) of the exported file, one row per count
 COLUMNS: list[tuple[str, str]] = [
@@ -27,27 +29,49 @@ COLUMNS: list[tuple[str, str]] = [
     ("Country", "#country+code"),
     ("Nationality", "#country+origin"),
     ("Documented", "#indicator+documented"),
-    ("Sex", "#indicator+sex"),
-    ("Age band", "#indicator+age"),
     ("People", "#affected+total"),
+    ("People, at least", "#affected+total+min"),
+    ("People, at most", "#affected+total+max"),
     ("Stranded", "#affected+stranded"),
+    ("Girls 0-17", "#affected+f+children"),
+    ("Women 18-59", "#affected+f+adults"),
+    ("Women 60+", "#affected+f+elderly"),
+    ("Boys 0-17", "#affected+m+children"),
+    ("Men 18-59", "#affected+m+adults"),
+    ("Men 60+", "#affected+m+elderly"),
+    ("Pregnant or lactating", "#affected+f+pregnant_lactating"),
+    ("With disabilities", "#affected+disabled"),
+    ("Unaccompanied or separated children", "#affected+children+unaccompanied_separated"),
     ("Agency", "#org+code"),
     ("Report", "#meta+id"),
     ("Key", "#meta+key"),
     ("Remark", "#description+remark"),
 ]
-REQUIRED = ("#date", "#loc+code", "#country+origin", "#indicator+documented", "#affected+total")
+REQUIRED = ("#date", "#loc+code", "#country+origin", "#indicator+documented")
+# the HXL hashtag of each number of a count (hito.counts.Count), with the standard attributes
+COUNT_TAGS = {
+    "people": "#affected+total",
+    "people_low": "#affected+total+min",
+    "people_high": "#affected+total+max",
+    "stranded": "#affected+stranded",
+    "f_children": "#affected+f+children",
+    "f_adults": "#affected+f+adults",
+    "f_older": "#affected+f+elderly",
+    "m_children": "#affected+m+children",
+    "m_adults": "#affected+m+adults",
+    "m_older": "#affected+m+elderly",
+    "pregnant_lactating": "#affected+f+pregnant_lactating",
+    "disabilities": "#affected+disabled",
+    "unaccompanied_separated": "#affected+children+unaccompanied_separated",
+}
 FIELD_TAGS = {
     "site_id": "#loc+code",
     "observed_at": "#date",
     "remark": "#description+remark",
     "idempotency_key": "#meta+key",
     "nationality": "#country+origin",
-    "people": "#affected+total",
-    "stranded": "#affected+stranded",
-    "sex": "#indicator+sex",
-    "age_band": "#indicator+age",
     "counts": "#affected+total",
+    **COUNT_TAGS,
 }
 YES = {"yes", "y", "true", "1", "si", "sí"}
 NO = {"no", "n", "false", "0"}
@@ -69,10 +93,7 @@ def export_csv(reports: Iterable[FieldReport]) -> str:
                     r.site.country_code,
                     c.nationality,
                     "yes" if c.documented else "no",
-                    c.sex or "",
-                    c.age_band or "",
-                    c.people,
-                    c.stranded,
+                    *("" if getattr(c, f) is None else getattr(c, f) for f in COUNT_TAGS),
                     r.agency.code,
                     r.id,
                     r.idempotency_key or "",
@@ -95,7 +116,7 @@ class _Pending:
     agency_code: str
     key: str | None
     remark: str
-    counts: list[CountIn] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
 
 
@@ -138,6 +159,8 @@ def import_csv(
         raise InvalidError(f"cannot read the file as HXL CSV: {exc}") from exc
     present = {c for c in columns if c is not None}
     missing = [t for t in REQUIRED if _key(t) not in present]
+    if not {_key("#affected+total"), _key("#affected+total+min")} & present:
+        missing.append("#affected+total")  # or a range: #affected+total+min and +max
     if missing:
         found = ", ".join(sorted(f"{b}{''.join('+' + a for a in sorted(at))}" for b, at in present))
         raise InvalidError(
@@ -174,13 +197,18 @@ def import_csv(
         doc_text = cell(values, "#indicator+documented").lower()
         if doc_text not in YES | NO:
             bad("#indicator+documented", f"expected yes or no, got {doc_text!r}")
-        nums = {}
-        for tag in ("#affected+total", "#affected+stranded"):
-            text = cell(values, tag) or ("0" if tag == "#affected+stranded" else "")
+        nums: dict[str, int] = {}
+        for name, tag in COUNT_TAGS.items():
+            text = cell(values, tag)
+            if text == "":
+                continue
             try:
-                nums[tag] = _int(text)
+                nums[name] = _int(text)
             except ValueError as exc:
                 bad(tag, str(exc))
+        if "people" not in nums and "people_low" not in nums and len(errs) == n_before:
+            bad("#affected+total", "expected the people counted (or a range in "
+                "#affected+total+min and #affected+total+max)")
         agency_code = cell(values, "#org+code") or (own or "")
         if agency_code not in agencies:
             bad(
@@ -193,14 +221,13 @@ def import_csv(
             bad("#org+code", f"an editor of {own!r} may not import reports of {agency_code!r}")
         if len(errs) > n_before or when is None:
             continue
-        count = CountIn(
-            nationality=cell(values, "#country+origin"),
-            documented=doc_text in YES,
-            people=nums["#affected+total"],
-            stranded=nums["#affected+stranded"],
-            sex=cell(values, "#indicator+sex").lower() or None,
-            age_band=cell(values, "#indicator+age") or None,
+        count, problems = counts.build(
+            {"nationality": cell(values, "#country+origin"), "documented": doc_text in YES, **nums}
         )
+        for name, _code, _ctx, msg in problems:
+            bad(FIELD_TAGS.get(name, "#affected+total"), msg)
+        if count is None:
+            continue
         site_id = cell(values, "#loc+code")
         key = cell(values, "#meta+key") or None
         gkey = (agency_code, key) if key else (agency_code, site_id, when)

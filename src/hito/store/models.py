@@ -166,7 +166,7 @@ class FieldReport(Base):
 
 
 class ReportCount(Base):
-    """One group's count inside a field report: nationality, documented, sex and age band."""
+    """One group's count inside a field report (the columns of `hito.counts.Count`)."""
 
     __tablename__ = "report_count"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -175,10 +175,19 @@ class ReportCount(Base):
     )
     nationality: Mapped[str] = mapped_column(String(3))
     documented: Mapped[bool] = mapped_column(Boolean)
-    sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
-    age_band: Mapped[str | None] = mapped_column(String(10), nullable=True)
     people: Mapped[int] = mapped_column(Integer)
     stranded: Mapped[int] = mapped_column(Integer, default=0)
+    people_low: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    people_high: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    f_children: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    f_adults: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    f_older: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    m_children: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    m_adults: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    m_older: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pregnant_lactating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    disabilities: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unaccompanied_separated: Mapped[int | None] = mapped_column(Integer, nullable=True)
     report: Mapped[FieldReport] = relationship(back_populates="counts")
 
     __table_args__ = (
@@ -214,6 +223,8 @@ class Alert(Base):
     actions: Mapped[list[dict[str, object]]] = mapped_column(JSON)
     agencies: Mapped[list[str]] = mapped_column(JSON)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("field_report.id"), nullable=True)
+    severity: Mapped[str] = mapped_column(String(10), default="warning")
+    sites: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -252,3 +263,103 @@ class AuditEntry(Base):
     after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+SHELTER_STATUSES = ("open", "full", "closed")
+CHANNELS = ("email", "webhook")
+DELIVERY_STATES = ("pending", "sending", "sent", "failed", "acknowledged")
+
+
+class Shelter(Base):
+    """A shelter's registry entry: room in people and m², water points, toilets, status."""
+
+    __tablename__ = "shelter"
+    site_id: Mapped[str] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    capacity_people: Mapped[int] = mapped_column(Integer)
+    area_m2: Mapped[float] = mapped_column(Float)
+    water_points: Mapped[int] = mapped_column(Integer, default=0)
+    toilets: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    operator: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    site: Mapped[Site] = relationship(lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(
+            "capacity_people >= 0 and area_m2 >= 0 and water_points >= 0 and toilets >= 0",
+            name="nonnegative",
+        ),
+    )
+
+
+class Subscription(Base):
+    """Who is told of alerts, how (email or webhook), of which plans, sites and severities."""
+
+    __tablename__ = "subscription"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    target: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100), default="")
+    plans: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sites: Mapped[list[str]] = mapped_column(JSON, default=list)
+    severities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(2), default="es")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Delivery(Base):
+    """One alert to one subscriber: made once, sent by the worker, with its outcome."""
+
+    __tablename__ = "delivery"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"))
+    message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    ack_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    subscription: Mapped[Subscription] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("alert_id", "subscription_id", name="uq_delivery_once"),
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+
+class SmsSender(Base):
+    """A phone number registered to send field reports by SMS for one agency."""
+
+    __tablename__ = "sms_sender"
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(2), default="es")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SmsMessage(Base):
+    """One inbound SMS, stored once by its gateway's id, with the answer it got."""
+
+    __tablename__ = "sms_message"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(20))
+    gateway_id: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(String(500))
+    outcome: Mapped[str] = mapped_column(String(10))
+    reply: Mapped[str] = mapped_column(String(500))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("field_report.id"), nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("gateway", "gateway_id", name="uq_sms_message_gateway_id"),)

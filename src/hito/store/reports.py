@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, insert, select
@@ -15,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from hito.counts import Count
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
@@ -22,56 +22,13 @@ from hito.store.errors import ConflictError, InvalidError, NotFoundError
 from hito.store.models import Agency, FieldReport, ReportCount, Site
 from hito.store.text import text_problem
 
-SEXES = ("f", "m", "x")
-AGE_BANDS = ("0-4", "5-17", "18-59", "60+")
 CLOCK_SKEW = dt.timedelta(minutes=5)
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-_COUNTRY = re.compile(r"^[A-Z]{3}$")
 _KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
+CountIn = Count  # the one definition of a count (hito.counts), validated when it is built
 
 # called after each new report in the same transaction (the alerts module plugs in here)
 AfterReport = Callable[[Session, Actor, FieldReport], None]
-
-
-@dataclass(frozen=True)
-class CountIn:
-    """One group's count in a new report."""
-
-    nationality: str
-    documented: bool
-    people: int
-    stranded: int = 0
-    sex: str | None = None
-    age_band: str | None = None
-
-    def problems(self) -> list[tuple[str, str]]:
-        """(field, message) for every problem of this count."""
-        out = []
-        if not isinstance(self.nationality, str) or not _COUNTRY.match(self.nationality):
-            out.append(
-                ("nationality", f"expected an ISO 3166-1 alpha-3 code, got {self.nationality!r}")
-            )
-        for name in ("people", "stranded"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int):
-                out.append((name, f"expected a whole number, got {v!r}"))
-            elif v < 0:
-                out.append((name, f"expected a count of 0 or more, got {v}"))
-        if not out and self.stranded > self.people:
-            out.append(
-                (
-                    "stranded",
-                    f"got {self.stranded} stranded of {self.people} people, "
-                    "expected at most the number of people",
-                )
-            )
-        if self.sex is not None and self.sex not in SEXES:
-            out.append(("sex", f"got {self.sex!r}, expected one of: {', '.join(SEXES)}"))
-        if self.age_band is not None and self.age_band not in AGE_BANDS:
-            out.append(
-                ("age_band", f"got {self.age_band!r}, expected one of: {', '.join(AGE_BANDS)}")
-            )
-        return out
 
 
 def validate_report(
@@ -106,9 +63,7 @@ def validate_report(
         bad(["counts"], "expected at least one count")
     seen: dict[tuple[object, ...], int] = {}
     for i, c in enumerate(counts):
-        for field, msg in c.problems():
-            bad(["counts", i, field], msg)
-        group = (c.nationality, c.documented, c.sex, c.age_band)
+        group = (c.nationality, c.documented)
         if group in seen:
             bad(["counts", i], f"the same group as counts[{seen[group]}]; give each group once")
         seen[group] = i
@@ -142,7 +97,10 @@ def fingerprint(
         "agency": agency_id,
         "site": site_id,
         "at": observed_at.astimezone(dt.UTC).isoformat(),
-        "counts": sorted((asdict(c) for c in counts), key=lambda d: json.dumps(d, sort_keys=True)),
+        "counts": sorted(
+            (c.model_dump(exclude_none=True) for c in counts),
+            key=lambda d: json.dumps(d, sort_keys=True),
+        ),
         "remark": remark,
     }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
@@ -252,7 +210,7 @@ def _insert(
     report_id = conn.execute(stmt.values(**values).returning(_REPORTS.c.id)).scalar()
     if report_id is None:
         return None
-    rows = [{"report_id": report_id, **asdict(c)} for c in counts]
+    rows = [{"report_id": report_id, **c.row()} for c in counts]
     ids = conn.execute(
         insert(_COUNTS).returning(_COUNTS.c.id, sort_by_parameter_order=True), rows
     ).scalars()

@@ -113,7 +113,11 @@ def load_observations(session: Session, *, agency_by_country: dict[str, int]) ->
             actor=SYSTEM,
             site_id=site_id,
             observed_at=dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC),
-            counts=[CountIn(UNSPECIFIED, False, people=people, stranded=people)],
+            counts=[
+                CountIn(
+                    nationality=UNSPECIFIED, documented=False, people=people, stranded=people
+                )
+            ],
             agency_id=agency_by_country[row.country_code],
             idempotency_key=f"demo-{site_id}-{day.isoformat()}",
             remark=f"historical count from public reporting ({OBSERVATIONS.name})",

@@ -8,12 +8,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from hito import counts
+from hito.counts import Count
 from hito.errors import HitoError
 from hito.scenario.load import load
-from hito.store.reports import CountIn
 
 UNSPECIFIED = "XXX"  # ICAO 9303's code for an unspecified nationality
-MAX_COUNT = 100_000
+MAX_COUNT = counts.MAX_PEOPLE  # the one limit of a count, shared with the API and the store
+NUMBERS = counts.FIELDS[2:]  # the number inputs of a group: people, stranded, range, ...
 _KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
 
 
@@ -45,13 +47,67 @@ class ReportForm:
 
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
-    counts: list[CountIn] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
     observed_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
         """True when every field is valid."""
         return not self.errors
+
+
+def messages(gettext: Callable[[str], str]) -> dict[str, str]:
+    """The form's message for each error code of a count, in the user's language."""
+    _ = gettext
+    return {
+        "estimate_half": _("Give both ends of the estimate, e.g. 150 and 200."),
+        "estimate_order": _("The low end of the estimate is above the high end."),
+        "outside_estimate": _("The best estimate must lie between the low and the high end."),
+        "stranded_over": _("Stranded cannot be more than the people counted."),
+        "breakdown_partial": _("By sex and age: fill all six boxes (0 where nobody)."),
+        "breakdown_sum": _("By sex and age adds up to %(total)s, not the %(people)s counted."),
+        "breakdown_outside": _("By sex and age adds up to %(total)s, outside the estimate."),
+        "need_over": _("More people with this need than people counted."),
+        "uasc_over": _("More unaccompanied or separated children than children counted."),
+        "pregnant_over": _("More pregnant or lactating women than women and girls counted."),
+    }
+
+
+def _check_group(
+    values: Mapping[str, str], g: GroupField, form: ReportForm, _: Callable[[str], str]
+) -> None:
+    """Check one group's inputs; a valid, non-empty group adds its count to the form."""
+    err = form.errors
+    data: dict[str, object] = {}
+    before = len(err)
+    for name in NUMBERS:
+        v = _whole(values.get(f"{name}-{g.id}", ""))
+        if v == "not_whole":
+            err[f"{name}-{g.id}"] = _("Write a whole number of 0 or more.")
+        elif isinstance(v, int) and v > MAX_COUNT:
+            err[f"{name}-{g.id}"] = _("That is more than %(n)s people: check the number.") % {
+                "n": f"{MAX_COUNT:,}"
+            }
+        elif v is not None:
+            data[name] = v
+    if len(err) > before or not data:
+        return
+    text = messages(_)
+    if ("people_low" in data) != ("people_high" in data):
+        missing = "people_high" if "people_low" in data else "people_low"
+        err[f"{missing}-{g.id}"] = text["estimate_half"]
+        return
+    if "people" not in data and "people_low" not in data:
+        err[f"people-{g.id}"] = _("Give the people counted for this group too.")
+        return
+    count, problems = counts.build(
+        {"nationality": g.nationality, "documented": g.documented, **data}
+    )
+    for name, code, ctx, _msg in problems:
+        msg = text.get(code, _("Check this number."))
+        err.setdefault(f"{name}-{g.id}", msg % ctx if "%(" in msg else msg)
+    if count is not None:
+        form.counts.append(count)
 
 
 def _whole(raw: str) -> int | None | str:
@@ -94,30 +150,8 @@ def check(
     except ValueError:
         err["observed_at"] = _("Give the date and time of the count.")
     for g in rows:
-        people = _whole(values.get(f"people-{g.id}", ""))
-        stranded = _whole(values.get(f"stranded-{g.id}", ""))
-        for name, v in (("people", people), ("stranded", stranded)):
-            if v == "not_whole":
-                err[f"{name}-{g.id}"] = _("Write a whole number of 0 or more.")
-            elif isinstance(v, int) and v > MAX_COUNT:
-                err[f"{name}-{g.id}"] = _("That is more than %(n)s people: check the number.") % {
-                    "n": f"{MAX_COUNT:,}"
-                }
-        if isinstance(people, int) and isinstance(stranded, int) and stranded > people:
-            err[f"stranded-{g.id}"] = _("Stranded cannot be more than the people counted.")
-        if isinstance(stranded, int) and people is None:
-            err[f"people-{g.id}"] = _("Give the people counted for this group too.")
-        clean = f"people-{g.id}" not in err and f"stranded-{g.id}" not in err
-        if isinstance(people, int) and clean:
-            form.counts.append(
-                CountIn(
-                    nationality=g.nationality,
-                    documented=g.documented,
-                    people=people,
-                    stranded=stranded if isinstance(stranded, int) else 0,
-                )
-            )
-    if not form.counts and not any(k.startswith(("people-", "stranded-")) for k in err):
+        _check_group(values, g, form, _)
+    if not form.counts and not any(k.rsplit("-", 1)[0] in counts.FIELDS for k in err):
         err["counts"] = _("Count at least one group.")
     remark = values.get("remark", "")
     if len(remark) > 500:

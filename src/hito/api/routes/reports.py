@@ -13,7 +13,6 @@ from hito.api.deps import ActorDep, DbDep, WriterDep
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.reports import ImportResult, ReportCreate, ReportList, ReportPublic
 from hito.store import hxl_io, reports
-from hito.store.reports import CountIn
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -58,7 +57,7 @@ def create(
     idempotency_key: IdempotencyKey = None,
 ) -> ReportPublic:
     """Post a field report; a retry with the same Idempotency-Key creates nothing."""
-    counts = [CountIn(**c.model_dump()) for c in body.counts]
+    counts = list(body.counts)
     with db.session() as s:
         row, created = reports.create_report(
             s,

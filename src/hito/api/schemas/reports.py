@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from hito.api.schemas.common import CountryCode, List, Public, Remark, Request, SiteId
+from hito.api.schemas.common import List, Public, Remark, Request, SiteId
+from hito.counts import Count
 
-
-class CountCreate(Request):
-    """One group's count: nationality, documented, optional sex and age band."""
-
-    nationality: CountryCode
-    documented: bool = Field(strict=True)
-    people: int = Field(ge=0, le=1_000_000, strict=True)
-    stranded: int = Field(
-        default=0,
-        ge=0,
-        le=1_000_000,
-        strict=True,
-        description="of the people, how many are stranded",
-    )
-    sex: Literal["f", "m", "x"] | None = None
-    age_band: Literal["0-4", "5-17", "18-59", "60+"] | None = None
+CountCreate = Count  # the one definition of a count, shared with the form and the store
 
 
 class ReportCreate(Request):
@@ -32,20 +17,29 @@ class ReportCreate(Request):
 
     site_id: SiteId
     observed_at: AwareDatetime
-    counts: list[CountCreate] = Field(min_length=1, max_length=200)
+    counts: list[Count] = Field(min_length=1, max_length=200)
     agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     remark: Remark = ""
 
 
 class CountPublic(Public):
-    """One group's count."""
+    """One group's count as stored: total, range, sex and age, specific needs."""
 
     nationality: str
     documented: bool
     people: int
     stranded: int
-    sex: str | None
-    age_band: str | None
+    people_low: int | None
+    people_high: int | None
+    f_children: int | None
+    f_adults: int | None
+    f_older: int | None
+    m_children: int | None
+    m_adults: int | None
+    m_older: int | None
+    pregnant_lactating: int | None
+    disabilities: int | None
+    unaccompanied_separated: int | None
 
 
 class ReportPublic(Public):

@@ -19,6 +19,7 @@ from hito.api.routes import (
     forecasts,
     plans,
     reports,
+    shelters,
     sites,
     users,
 )
@@ -81,6 +82,7 @@ def create_app(
         agencies,
         users,
         sites,
+        shelters,
         reports,
         plans,
         alerts,

@@ -21,6 +21,7 @@ class Selector:
 
     indicator: str
     mask: np.ndarray  # [P] bool
+    kind: np.ndarray | None = None  # [P] place kinds (need_gap tells shelters apart)
 
 
 def selector(trigger: Trigger, c: Compiled) -> Selector:
@@ -32,7 +33,7 @@ def selector(trigger: Trigger, c: Compiled) -> Selector:
         mask = (c.place_kind == _SHELTER) & (c.capacity.max(axis=0) >= 0)
     else:
         mask = np.ones(P, dtype=bool)
-    return Selector(trigger.indicator, mask)
+    return Selector(trigger.indicator, mask, np.asarray(c.place_kind))
 
 
 def series(
@@ -41,10 +42,13 @@ def series(
     """The indicator on every recorded day: states [T, S, P, G], cumulative arrivals [T].
 
     stranded: people stranded at the places (shelter residents count, as in the engine);
+    need_gap: stranded people at the places that are not shelters, beyond the shelters' free
+    places (capacity minus the people present there) that day;
     shelter_occupancy: people present at the shelters over their capacity that day;
     arrivals: new arrivals at the origins that day; diverted: people newly diverted that day.
     """
     T = states.shape[0]
+    kind = sel.kind if sel.kind is not None else np.full(sel.mask.shape, -1)
     if sel.indicator == "stranded":
         return states[:, _STRANDED][:, sel.mask].sum(axis=(1, 2)).astype(float)
     if sel.indicator == "shelter_occupancy":
@@ -53,6 +57,14 @@ def series(
         room = np.where(cap < 0, 0, cap).sum(axis=1).astype(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(room > 0, people / np.maximum(room, 1), np.nan)
+    if sel.indicator == "need_gap":
+        outside = sel.mask & (kind != _SHELTER)
+        stranded = states[:, _STRANDED][:, outside].sum(axis=(1, 2)).astype(float)
+        shelters = kind == _SHELTER
+        cap = capacity[:T, shelters]
+        room = np.where(cap < 0, 0, cap).sum(axis=1).astype(float)
+        present = states[:, _PRESENT][:, shelters].sum(axis=(1, 2)).astype(float)
+        return np.maximum(0.0, stranded - np.maximum(0.0, room - present))
     if sel.indicator == "arrivals":
         return np.diff(arrivals[:T].astype(float), prepend=0.0)
     cum = states[:, _DIVERTED][:, sel.mask].sum(axis=(1, 2)).astype(float)

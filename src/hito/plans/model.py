@@ -10,9 +10,11 @@ from hito.scenario.model import Country, Ident
 
 SCHEMA_VERSION = 1
 
-Indicator = Literal["stranded", "shelter_occupancy", "arrivals", "diverted"]
+Indicator = Literal["stranded", "shelter_occupancy", "arrivals", "diverted", "need_gap"]
 INDICATORS: tuple[str, ...] = Indicator.__args__  # type: ignore[attr-defined]
 Comparison = Literal[">=", ">", "<=", "<"]
+Severity = Literal["info", "warning", "critical"]
+SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 ACTION_TYPES = ("corridor", "shelter_places", "return_flights", "health_team", "reopen")
 
 
@@ -43,7 +45,12 @@ class Trigger(Strict):
 
     id: Ident
     description: str = ""
-    indicator: Indicator
+    indicator: Indicator = Field(
+        description="need_gap: stranded people beyond the shelters' free places (Sphere needs)"
+    )
+    severity: Severity = Field(
+        default="warning", description="how urgent an alert of this trigger is (subscribers filter)"
+    )
     places: list[Ident] = Field(
         default_factory=list,
         description="places summed into the indicator (empty: every place, or every shelter)",

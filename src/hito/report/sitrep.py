@@ -9,10 +9,12 @@ from typing import Any
 from markupsafe import Markup
 
 from hito import i18n
+from hito.needs import Standards
 from hito.plans.model import Plan
 from hito.report import situation as sit
 from hito.report.charts import Fan, fan_chart
 from hito.store.db import Database
+from hito.store.needs import picture as needs_picture
 
 
 def plan_text(plan: Plan, lang: str, key: str) -> str:
@@ -94,11 +96,21 @@ def comparison_charts(cmp: dict[str, Any], lang: str) -> list[tuple[str, Markup]
     return out
 
 
-def build_html(db: Database, *, as_of: dt.date | None, lang: str, comparison: Path | None) -> str:
+def build_html(
+    db: Database,
+    *,
+    as_of: dt.date | None,
+    lang: str,
+    comparison: Path | None,
+    standards: Standards | None = None,
+) -> str:
     """The situation report of `as_of` (default today) in one language, as one HTML page."""
     lang = i18n.pick(lang)
     with db.session(readonly=True) as s:
         picture = sit.situation(s, as_of=as_of, with_triggers=True)
+        need = needs_picture(
+            s, forecast=picture.forecast, standards=standards, as_of=picture.as_of
+        )
     cmp = sit.read_comparison(comparison)
     fan = forecast_fan(picture.forecast)
     chart = None
@@ -117,6 +129,7 @@ def build_html(db: Database, *, as_of: dt.date | None, lang: str, comparison: Pa
         charts=comparison_charts(cmp, lang) if cmp else [],
         text=plan_text,
         comparison_path=comparison.name if comparison else None,
+        needs=need,
     )
 
 

@@ -14,7 +14,7 @@ from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import NotFoundError
-from hito.store.models import Alert, FieldReport, ShelterUpdate, Site
+from hito.store.models import Alert, FieldReport, Shelter, ShelterUpdate, Site
 from hito.store.plans import active_plans, parsed
 from hito.store.reports import _midnight, daily_stranded
 
@@ -72,7 +72,37 @@ def series_for(session: Session, trigger: Trigger, as_of: dt.date) -> dict[dt.da
         if not places:
             places = list(session.scalars(select(Site.id).where(Site.kind == "shelter")))
         return _shelter_share(session, places, since, as_of)
+    if trigger.indicator == "need_gap":
+        return _need_gap(session, trigger, since, as_of)
     return {}  # arrivals and diversions are not counted in field reports
+
+
+def _need_gap(
+    session: Session, trigger: Trigger, since: dt.date, as_of: dt.date
+) -> dict[dt.date, float]:
+    """Stranded people outside shelters beyond the registered shelters' free places, per day.
+
+    The registry's current capacity and status apply to every day; each shelter's occupancy
+    is its newest count up to that day (hito.needs.need_gap).
+    """
+    from hito.needs import need_gap
+    from hito.store.shelters import occupancy
+
+    kinds: dict[str, str] = {i: k for i, k in session.execute(select(Site.id, Site.kind))}
+    places = [p for p in (trigger.places or kinds) if kinds.get(p) != "shelter"]
+    per_site = daily_stranded(session, site_ids=places, until=as_of)
+    stranded: dict[dt.date, float] = defaultdict(float)
+    for days in per_site.values():
+        for day, v in days.items():
+            if day >= since:
+                stranded[day] += v
+    shelters = list(session.scalars(select(Shelter).where(Shelter.status == "open")))
+    out = {}
+    for day in sorted(stranded):
+        occ = occupancy(session, [r.site_id for r in shelters], day)
+        free = sum(max(0, r.capacity_people - occ.get(r.site_id, (0, None))[0]) for r in shelters)
+        out[day] = need_gap(stranded[day], free)
+    return out
 
 
 def evaluate(
@@ -116,6 +146,7 @@ def _alert_once(
     if exists is not None:
         return None
     actions = [a for a in status.to_json()["actions_due"]]
+    trigger = next((t for t in plan.triggers if t.id == status.trigger), None)
     agencies = sorted({f"{a.agency_name} ({a.country})" for a in status.actions_due})
     alert = Alert(
         plan_id=plan_id,
@@ -125,6 +156,8 @@ def _alert_once(
         actions=actions,
         agencies=agencies,
         report_id=report_id,
+        severity=trigger.severity if trigger is not None else "warning",
+        sites=list(trigger.places) if trigger is not None else [],
     )
     session.add(alert)
     session.flush()

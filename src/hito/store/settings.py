@@ -9,6 +9,8 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hito.needs import Standards
+
 APP_NAME = "hito"
 
 
@@ -30,6 +32,12 @@ class Settings(BaseSettings):
     )
     auto_migrate: bool = Field(default=True, description="upgrade the schema on start")
     forecast_max_runs: int = Field(default=200, gt=0, description="largest ensemble per request")
+    needs: Standards = Field(
+        default_factory=Standards,
+        description="minimum standards of needs (Sphere by default); override each with its "
+        'source, e.g. HITO_NEEDS=\'{"water_l_per_person_day": {"value": 20, '
+        '"unit": "L/person/day", "source": "cluster agreement, Arica 2025"}}\'',
+    )
 
     def resolved_database_url(self) -> str:
         """The URL in use: the configured one, or the SQLite file in the user's data directory."""

@@ -1,8 +1,9 @@
-"""Shelter updates: occupancy and capacity of a shelter at a time, by one agency."""
+"""Shelters: the registry (room, water, toilets, status) and occupancy from counts and updates."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,9 +11,11 @@ from sqlalchemy.orm import Session
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
-from hito.store.errors import InvalidError
-from hito.store.models import ShelterUpdate
+from hito.store.errors import ForbiddenError, InvalidError
+from hito.store.models import SHELTER_STATUSES, FieldReport, Shelter, ShelterUpdate
+from hito.store.reports import _midnight
 from hito.store.sites import get_site
+from hito.store.text import text_problem
 
 
 def create_update(
@@ -81,3 +84,154 @@ def list_updates(
         .order_by(ShelterUpdate.observed_at.desc(), ShelterUpdate.id.desc())
     )
     return paginate(session, q, offset=offset, limit=limit)
+
+
+@dataclass(frozen=True)
+class ShelterNow:
+    """A registered shelter with its occupancy from the newest count there."""
+
+    site_id: str
+    name: str
+    country: str
+    status: str
+    capacity_people: int
+    area_m2: float
+    water_points: int
+    toilets: int
+    operator: str
+    occupancy: int | None
+    observed_at: dt.datetime | None
+
+    @property
+    def share(self) -> float | None:
+        """Occupancy over capacity (None when unknown or no capacity)."""
+        if self.occupancy is None or self.capacity_people <= 0:
+            return None
+        return self.occupancy / self.capacity_people
+
+    @property
+    def free_places(self) -> int:
+        """Places still free (0 when closed or full; all when no count yet)."""
+        if self.status != "open":
+            return 0
+        return max(0, self.capacity_people - (self.occupancy or 0))
+
+
+def register(
+    session: Session,
+    *,
+    actor: Actor,
+    site_id: str,
+    capacity_people: int,
+    area_m2: float,
+    water_points: int = 0,
+    toilets: int = 0,
+    status: str = "open",
+    operator: str = "",
+) -> Shelter:
+    """Create or update a shelter's registry entry; only agencies of its country may."""
+    actor.require_writer("register shelters")
+    errs = []
+    for name, v in (
+        ("capacity_people", capacity_people),
+        ("area_m2", area_m2),
+        ("water_points", water_points),
+        ("toilets", toilets),
+    ):
+        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+            errs.append(
+                {"loc": ["body", name], "msg": f"expected a number of 0 or more, got {v!r}"}
+            )
+    if status not in SHELTER_STATUSES:
+        errs.append(
+            {
+                "loc": ["body", "status"],
+                "msg": f"got {status!r}, expected one of: {', '.join(SHELTER_STATUSES)}",
+            }
+        )
+    problem = text_problem(operator, max_length=200) if operator else None
+    if problem:
+        errs.append({"loc": ["body", "operator"], "msg": problem})
+    if errs:
+        raise InvalidError(
+            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+        )
+    audit.lock_writes(session)
+    site = get_site(session, site_id=site_id)
+    if site.kind != "shelter":
+        raise InvalidError.at(
+            ["path", "site_id"], f"site {site_id!r} is a {site.kind}, not a shelter"
+        )
+    if actor.role == "editor" and actor.country_code != site.country_code:
+        raise ForbiddenError(
+            f"shelter {site_id!r} is in {site.country_code}; an editor of an agency of "
+            f"{actor.country_code} may not register it"
+        )
+    row = session.get(Shelter, site_id)
+    before = snapshot(row) if row is not None else None
+    if row is None:
+        row = Shelter(site_id=site_id)
+        session.add(row)
+    row.capacity_people, row.area_m2 = int(capacity_people), float(area_m2)
+    row.water_points, row.toilets = int(water_points), int(toilets)
+    row.status, row.operator, row.updated_at = status, operator, utcnow()
+    site.capacity = int(capacity_people)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="shelter.register",
+        resource=f"site:{site_id}",
+        before=before,
+        after=snapshot(row),
+    )
+    return row
+
+
+def occupancy(
+    session: Session, site_ids: list[str], as_of: dt.date | None = None
+) -> dict[str, tuple[int, dt.datetime]]:
+    """Per shelter, the people of the newest count there: a field report or a shelter update."""
+    end = None if as_of is None else _midnight(as_of + dt.timedelta(days=1))
+    out: dict[str, tuple[int, dt.datetime]] = {}
+    if not site_ids:
+        return out
+    q1 = select(FieldReport.site_id, FieldReport.observed_at, FieldReport.people).where(
+        FieldReport.site_id.in_(site_ids)
+    )
+    q2 = select(ShelterUpdate.site_id, ShelterUpdate.observed_at, ShelterUpdate.occupancy).where(
+        ShelterUpdate.site_id.in_(site_ids)
+    )
+    if end is not None:
+        q1 = q1.where(FieldReport.observed_at < end)
+        q2 = q2.where(ShelterUpdate.observed_at < end)
+    for q in (q1, q2):
+        for site, at, people in session.execute(q):
+            if site not in out or at > out[site][1]:
+                out[site] = (int(people), at)
+    return out
+
+
+def registry(session: Session, *, as_of: dt.date | None = None) -> list[ShelterNow]:
+    """Every registered shelter with its occupancy from the newest count up to `as_of`."""
+    rows = list(session.scalars(select(Shelter).order_by(Shelter.site_id)))
+    occ = occupancy(session, [r.site_id for r in rows], as_of)
+    out = []
+    for r in rows:
+        people, at = occ.get(r.site_id, (None, None))
+        out.append(
+            ShelterNow(
+                site_id=r.site_id,
+                name=r.site.name,
+                country=r.site.country_code,
+                status=r.status,
+                capacity_people=r.capacity_people,
+                area_m2=r.area_m2,
+                water_points=r.water_points,
+                toilets=r.toilets,
+                operator=r.operator,
+                occupancy=people,
+                observed_at=at,
+            )
+        )
+    return out

@@ -17,6 +17,7 @@ from hito.store import tokens
 from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
 from hito.store.errors import AuthError, ConflictError, StoreError, TooManyAttemptsError
+from hito.store.needs import picture as needs_picture
 from hito.store.plans import list_plans, parsed
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
@@ -141,6 +142,12 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
     who = actor(request)
     with request.app.state.db.session(readonly=True) as s:
         picture = sit.situation(s)
+        need = needs_picture(
+            s,
+            forecast=picture.forecast,
+            standards=request.app.state.settings.needs,
+            as_of=picture.as_of,
+        )
     return render(
         request,
         "overview.html.j2",
@@ -149,6 +156,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         s=picture,
         maps=overview.maps(picture, language(request)),
         reported=reported,
+        needs=need,
     )
 
 
@@ -161,12 +169,21 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
         with request.app.state.db.session(readonly=True) as s:
             detail = sit.site_detail(s, site_id)
             forecast = sit.latest_forecast(s)
+            need = needs_picture(s, forecast=forecast, standards=request.app.state.settings.needs)
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=site_id)
     chart = sitrep.site_chart(detail, forecast, lang)
     old = sitrep.stale(sitrep.forecast_fan(forecast, site_id), detail["series"])
     return render(
-        request, "site.html.j2", user=who, d=detail, forecast=forecast, chart=chart, stale=old
+        request,
+        "site.html.j2",
+        user=who,
+        d=detail,
+        forecast=forecast,
+        chart=chart,
+        stale=old,
+        needs=need,
+        needs_site=site_id,
     )
 
 
@@ -310,6 +327,7 @@ def sitrep_download(
         as_of=as_of,
         lang=lang,
         comparison=request.app.state.web_settings.comparison,
+        standards=request.app.state.settings.needs,
     )
     day = (as_of or utcnow().date()).isoformat()
     if fmt == "html":

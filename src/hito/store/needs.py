@@ -1,0 +1,130 @@
+"""The needs picture: per site and in total, from the forecast band or the newest counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hito.needs import Gap, Needs, Provision, Standards, band_at, gap, needs_for
+from hito.store.reports import daily_stranded
+from hito.store.shelters import ShelterNow, registry
+from hito.store.sites import list_sites
+
+HORIZON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class SiteNeeds:
+    """One site: stranded people now, the forecast band at the horizon, and what they need."""
+
+    site_id: str
+    name: str
+    kind: str
+    country: str
+    now: int | None
+    p50: float | None
+    p90: float | None
+    needs: Needs
+    shelter: ShelterNow | None = None
+
+
+@dataclass(frozen=True)
+class NeedsPicture:
+    """Needs on the horizon day for everyone stranded, what shelters provide, and the gap."""
+
+    as_of: dt.date
+    day: dt.date
+    horizon_days: int
+    basis: str  # "forecast" (P90 of the band) or "counts" (the newest counts, no forecast)
+    standards: Standards
+    people: int
+    needs: Needs
+    provision: Provision
+    gap: Gap
+    sites: list[SiteNeeds] = field(default_factory=list)
+    shelters: list[ShelterNow] = field(default_factory=list)
+
+    def site(self, site_id: str) -> SiteNeeds | None:
+        """One site's row (None when the site is unknown)."""
+        return next((s for s in self.sites if s.site_id == site_id), None)
+
+
+def _newest(series: dict[dt.date, int]) -> int | None:
+    return series[max(series)] if series else None
+
+
+def picture(
+    session: Session,
+    *,
+    forecast: dict[str, Any] | None,
+    standards: Standards | None = None,
+    as_of: dt.date | None = None,
+    horizon_days: int = HORIZON_DAYS,
+) -> NeedsPicture:
+    """The needs `horizon_days` after `as_of`, with the shelters' room and the gap.
+
+    People are the forecast's P90 of stranded people where the forecast reaches that day,
+    else the newest counts; shelters come from the registry with their occupancy.
+    """
+    std = standards or Standards()
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    day = as_of + dt.timedelta(days=horizon_days)
+    sites, _n = list_sites(session, limit=1000)
+    observed = daily_stranded(session, until=as_of)
+    shelters = registry(session, as_of=as_of)
+    by_shelter = {s.site_id: s for s in shelters}
+    dates = list((forecast or {}).get("dates") or [])
+    by_place = (forecast or {}).get("stranded_by_place") or {}
+    total_band = band_at(dates, (forecast or {}).get("stranded_total") or {}, day.isoformat())
+    basis = "forecast" if total_band and "p90" in total_band else "counts"
+    rows = []
+    for s in sites:
+        now = _newest(observed.get(s.id, {}))
+        band = band_at(dates, by_place[s.id], day.isoformat()) if s.id in by_place else None
+        p50 = band.get("p50") if band else None
+        p90 = band.get("p90") if band else None
+        if basis == "forecast":
+            p50, p90 = p50 or 0.0, p90 or 0.0
+        people = p90 if basis == "forecast" else now
+        rows.append(
+            SiteNeeds(
+                site_id=s.id,
+                name=s.name,
+                kind=s.kind,
+                country=s.country_code,
+                now=now,
+                p50=p50,
+                p90=p90,
+                needs=needs_for(people or 0, std),
+                shelter=by_shelter.get(s.id),
+            )
+        )
+    if basis == "forecast" and total_band is not None:
+        people_total = needs_for(total_band["p90"], std).people
+    else:
+        people_total = sum(r.now or 0 for r in rows)
+    open_ = [s for s in shelters if s.status == "open"]
+    provision = Provision(
+        places=sum(s.capacity_people for s in open_),
+        area_m2=sum(s.area_m2 for s in open_),
+        water_points=sum(s.water_points for s in open_),
+        toilets=sum(s.toilets for s in open_),
+        occupancy=sum(s.occupancy or 0 for s in open_),
+    )
+    total = needs_for(people_total, std)
+    return NeedsPicture(
+        as_of=as_of,
+        day=day,
+        horizon_days=horizon_days,
+        basis=basis,
+        standards=std,
+        people=total.people,
+        needs=total,
+        provision=provision,
+        gap=gap(total, provision),
+        sites=rows,
+        shelters=shelters,
+    )

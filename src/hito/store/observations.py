@@ -1,0 +1,80 @@
+"""Stored field reports as the forecast's observations: one count per report and site."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito.errors import InputError
+from hito.forecast.observations import (
+    Observation,
+    Observations,
+    SiteMap,
+    not_counted,
+    sort_key,
+)
+from hito.store.models import Agency, FieldReport
+
+
+def _midnight(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
+
+
+def observations_from_store(
+    session: Session,
+    sites: Mapping[str, str | None],
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Observations:
+    """Each stored report as one count (its stranded people, low = high) on its UTC date.
+
+    Site ids go through `sites` as in `read_observations`: a site mapped to None is left out
+    with a line in `skipped`; a site the map does not know is an InputError naming the report.
+    """
+    site_map = SiteMap(sites)
+    q = (
+        select(
+            FieldReport.id,
+            FieldReport.site_id,
+            FieldReport.observed_at,
+            FieldReport.stranded,
+            Agency.code,
+        )
+        .join(Agency, Agency.id == FieldReport.agency_id)
+        .order_by(FieldReport.observed_at, FieldReport.id)
+    )
+    if start is not None:
+        q = q.where(FieldReport.observed_at >= _midnight(start))
+    if end is not None:
+        q = q.where(FieldReport.observed_at < _midnight(end + dt.timedelta(days=1)))
+    items: list[Observation] = []
+    skipped: list[str] = []
+    errors: list[str] = []
+    for report_id, site_id, observed_at, stranded, agency in session.execute(q):
+        where = f"report {report_id}"
+        if not site_map.knows(site_id):
+            errors.append(f"{where}: site_id: {site_map.unknown(site_id)}")
+            continue
+        place = site_map.place(site_id)
+        if place is None:
+            skipped.append(f"{where}: {not_counted(site_id)}")
+            continue
+        value = float(stranded)
+        items.append(
+            Observation(
+                date=observed_at.astimezone(dt.UTC).date(),
+                place=place,
+                low=value,
+                high=value,
+                line=0,
+                site=site_id,
+                source=f"report {report_id} ({agency})",
+            )
+        )
+    if errors:
+        raise InputError(errors)
+    return Observations(tuple(sorted(items, key=sort_key)), tuple(skipped))

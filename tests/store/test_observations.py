@@ -1,0 +1,128 @@
+"""Stored field reports as observations, on SQLite and PostgreSQL, and through the HXL export."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from hito.errors import InputError
+from hito.forecast.observations import Observation, read_observations
+from hito.store import agencies, sites
+from hito.store.actors import SYSTEM
+from hito.store.db import Database
+from hito.store.hxl_io import export_csv
+from hito.store.models import FieldReport
+from hito.store.observations import observations_from_store
+from hito.store.reports import CountIn, create_report
+from service_db import open_database, postgres_database, wipe
+
+D = dt.date
+SITES: dict[str, str | None] = {
+    "Strip between Chacalluta and Santa Rosa": "concordia-strip",
+    "Chacalluta border complex": "chacalluta",
+    "arica-shelters": None,
+}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    if request.param == "sqlite":
+        db = open_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hito.sqlite3'}")
+        yield db
+        db.dispose()
+    else:
+        with postgres_database() as url:
+            db = open_database(url)
+            yield db
+            db.dispose()
+
+
+@pytest.fixture
+def db(database: Database) -> Database:
+    wipe(database)
+    return database
+
+
+def seed(db: Database) -> dict[str, int]:
+    """Two agencies' reports: two groups in one, two on one day, one at a shelter, one late."""
+    ven, col = CountIn("VEN", False, 120, 100), CountIn("COL", False, 30, 25)
+    ids = {}
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+        chl = agencies.create_agency(s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL")
+        per = agencies.create_agency(s, actor=SYSTEM, code="migraciones-tacna", name="Migraciones Tacna",
+                                     country_code="PER")
+        for name, site, at, counts, agency in [
+            ("two groups", "concordia-strip", "2025-11-30T10:00:00+00:00", [ven, col], chl.id),
+            ("same day", "concordia-strip", "2025-11-30T15:00:00+00:00", [CountIn("VEN", True, 40, 40)], per.id),
+            ("after midnight utc", "chacalluta", "2025-12-01T02:30:00+00:00", [CountIn("VEN", False, 10, 4)], per.id),
+            ("shelter", "arica-shelters", "2025-12-01T12:00:00+00:00", [CountIn("VEN", False, 80, 0)], chl.id),
+            ("late", "concordia-strip", "2025-12-05T12:00:00+00:00", [CountIn("VEN", False, 5, 5)], chl.id),
+        ]:
+            report, _ = create_report(s, actor=SYSTEM, site_id=site, observed_at=dt.datetime.fromisoformat(at),
+                                      counts=counts, agency_id=agency)
+            ids[name] = report.id
+    return ids
+
+
+def test_one_count_per_report_summed_over_its_groups(db: Database) -> None:
+    ids = seed(db)
+    with db.session(readonly=True) as s:
+        obs = observations_from_store(s, SITES, end=D(2025, 12, 4))
+    two, same, late_night = ids["two groups"], ids["same day"], ids["after midnight utc"]
+    assert obs.items == (
+        Observation(D(2025, 11, 30), "concordia-strip", 125.0, 125.0, 0, "concordia-strip",
+                    f"report {two} (pdi-arica)"),
+        Observation(D(2025, 11, 30), "concordia-strip", 40.0, 40.0, 0, "concordia-strip",
+                    f"report {same} (migraciones-tacna)"),
+        Observation(D(2025, 12, 1), "chacalluta", 4.0, 4.0, 0, "chacalluta",
+                    f"report {late_night} (migraciones-tacna)"),
+    )
+    assert obs.skipped == (
+        f"report {ids['shelter']}: site 'arica-shelters' is not a site where stranded people are counted",)
+
+
+def test_start_and_end_are_whole_utc_days(db: Database) -> None:
+    ids = seed(db)
+    with db.session(readonly=True) as s:
+        first = observations_from_store(s, SITES, start=D(2025, 11, 30), end=D(2025, 11, 30))
+        later = observations_from_store(s, SITES, start=D(2025, 12, 1))
+    assert [o.source.split()[1] for o in first.items] == [str(ids["two groups"]), str(ids["same day"])]
+    assert [(o.date, o.low) for o in later.items] == [(D(2025, 12, 1), 4.0), (D(2025, 12, 5), 5.0)]
+
+
+def test_an_unknown_site_names_the_report(db: Database) -> None:
+    ids = seed(db)
+    with db.session(readonly=True) as s, pytest.raises(InputError) as err:
+        observations_from_store(s, {"Chacalluta border complex": "chacalluta", "arica-shelters": None})
+    two, same, late = ids["two groups"], ids["same day"], ids["late"]
+    known = "expected one of: Chacalluta border complex, arica-shelters, chacalluta"
+    assert err.value.problems == [
+        f"report {two}: site_id: got unknown site 'concordia-strip', {known}",
+        f"report {same}: site_id: got unknown site 'concordia-strip', {known}",
+        f"report {late}: site_id: got unknown site 'concordia-strip', {known}",
+    ]
+
+
+def test_the_export_reads_back_as_the_same_observations(db: Database, tmp_path: Path) -> None:
+    seed(db)
+    with db.session(readonly=True) as s:
+        stored = observations_from_store(s, SITES)
+        text = export_csv(s.scalars(select(FieldReport).order_by(FieldReport.id)))
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    from_file = read_observations(path, SITES)
+    assert [dataclasses.replace(o, line=0) for o in from_file.items] == list(stored.items)
+    assert [o.line for o in from_file.items] == [3, 5, 6, 8]  # the report of two groups: rows 3-4
+    assert len(from_file.skipped) == len(stored.skipped) == 1
+
+
+def test_an_empty_database_has_no_observations(db: Database) -> None:
+    with db.session(readonly=True) as s:
+        obs = observations_from_store(s, SITES)
+    assert (obs.items, obs.skipped, obs.dates()) == ((), (), [])

@@ -290,3 +290,22 @@ def test_a_broken_row_anywhere_is_named_by_line_and_column(tmp_path: Path, rows:
     p = write(tmp_path, HEAD + "".join(lines), name=f"broken-{attack.replace(' ', '-')}.csv")
     (problem,) = problems(p)
     assert problem.startswith(f"{p}:{file_line}: {tag}: {message}")
+
+
+def test_a_site_code_is_used_first_and_the_name_when_the_code_is_blank(tmp_path: Path) -> None:
+    p = write(tmp_path, "D,C,S,N\n#date,#loc+code,#loc+name,#affected+stranded\n"
+              "2025-11-30,post-a,Línea de la Concordia,1\n2025-11-30,,Línea de la Concordia,2\n"
+              "2025-11-30,,,3\n")
+    assert problems(p) == [f"{p}:5: #loc+code: got an empty site, expected a site name"]
+    p.write_text(p.read_text().replace(",,,3\n", ""))
+    assert [(o.place, o.low) for o in read_observations(p, SITES).items] == [("post-a", 1.0), ("strip", 2.0)]
+
+
+def test_a_map_giving_one_name_two_places_is_refused(tmp_path: Path) -> None:
+    p = write(tmp_path, HEAD)
+    with pytest.raises(ValueError, match="site 'chacalluta ' is mapped to both 'post-a' and 'strip'"):
+        read_observations(p, {"Chacalluta": "post-a", "chacalluta ": "strip"})
+
+
+def test_a_header_with_no_rows_has_no_observations(tmp_path: Path) -> None:
+    assert read_observations(write(tmp_path, HEAD), SITES) == Observations((), ())

@@ -21,7 +21,7 @@ def test_observed_counts_split_over_undocumented_groups_in_whole_people():
     s = build(d)  # undocumented shares: ven 20/day + 100 people, hti 5/day
     r = from_observed(s, dt.date(2025, 1, 10), {"strip": 101, "post-a": 3}, days=7)
     assert (r.start, r.days) == (dt.date(2025, 1, 10), 7)
-    got = {(p.place, p.group): p.people for p in r.population}
+    got = {(p.place, p.group): p.people.value for p in r.population}
     assert got == {
         ("strip", "ven-undoc"): 97,
         ("strip", "hti-undoc"): 4,

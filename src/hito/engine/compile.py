@@ -13,10 +13,13 @@ from hito.scenario.model import (
     Close,
     Corridor,
     Militarize,
+    Readmit,
     Reopen,
     ReturnFlights,
     Scenario,
     ShelterCapacity,
+    Shock,
+    Transfer,
 )
 from hito.scenario.uncertain import Draws, value
 
@@ -65,6 +68,12 @@ class Compiled:
     inflow: np.ndarray  # [T, P, G] expected arrivals
     init_free: np.ndarray  # [P, G] int
     init_stranded: np.ndarray  # [P, G] int
+    back_place: np.ndarray  # [P] where people who turn back go (-1: they return home)
+    turn_back: np.ndarray  # [T, P] daily chance a stranded person goes back (behaviour, readmit)
+    leak: np.ndarray  # [T, P] daily share of the stranded who get through a closed road
+    transfer_from: np.ndarray  # [K, P] bool: sites emptied by transfer k
+    transfer_to: np.ndarray  # [K] the shelter or city of transfer k
+    transfer_share: np.ndarray  # [T, K] share of the stranded moved that day
     awareness: float
     giveup: float
     divert_share: float
@@ -202,6 +211,12 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         if p.capacity is not None:
             capacity[:, pidx[p.id]] = p.capacity
     flights: list[tuple[int, np.ndarray, np.ndarray]] = []
+    not_exit = ~is_exit
+    leak = np.zeros((T, P))
+    leak[:, not_exit] = value(b.leak, "behaviour.leak", draws)
+    stay = np.ones((T, P))  # chance of not being taken back, per day and place
+    stay[:, not_exit] = 1.0 - value(b.turn_back, "behaviour.turn_back", draws)
+    transfers: list[tuple[np.ndarray, int, np.ndarray]] = []
 
     for i, pol in enumerate(s.policies):
         active = _active(pol.start, pol.end, dates)
@@ -223,6 +238,19 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
                 if any(_km((e.lat, e.lon), c) <= pol.radius_km for e in ends for c in near):
                     hazard[active, k] = np.minimum(1.0, hazard[active, k] * mult)
                     weight[active, k] *= 1.0 - deter
+            lm = value(pol.leak_multiplier, f"policies[{i}].leak_multiplier", draws)
+            for q, place in enumerate(s.places):
+                if any(_km((place.lat, place.lon), c) <= pol.radius_km for c in near):
+                    leak[active, q] = np.minimum(1.0, leak[active, q] * lm)
+        elif isinstance(pol, Readmit):
+            share = value(pol.daily_share, f"policies[{i}].daily_share", draws)
+            for q in pol.places:
+                stay[active, pidx[q]] *= 1.0 - share
+        elif isinstance(pol, Transfer):
+            frm = np.zeros(P, dtype=bool)
+            frm[[pidx[q] for q in pol.from_]] = True
+            daily = np.where(active, value(pol.daily_share, f"policies[{i}].daily_share", draws), 0)
+            transfers.append((frm, pidx[pol.to], daily))
         elif isinstance(pol, Corridor):
             daily = round(value(pol.daily_quota, f"policies[{i}].daily_quota", draws))
             for k in edges_of_route[pol.route]:
@@ -255,9 +283,7 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         season[month == m] = value(rng, f"season.months.{m}", draws)
     shock = np.ones(T)
     for i, sh in enumerate(s.shocks):
-        shock[_active(sh.start, sh.end, dates)] *= value(
-            sh.multiplier, f"shocks[{i}].multiplier", draws
-        )
+        shock *= shock_profile(sh, f"shocks[{i}]", dates, draws)
     for i, f in enumerate(s.inflows):
         rate = value(f.per_day, f"inflows[{i}].per_day", draws)
         mask = np.ones(T, dtype=bool) if f.start is None else dates >= np.datetime64(f.start)
@@ -267,9 +293,10 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
 
     init_free = np.zeros((P, G), dtype=np.int64)
     init_stranded = np.zeros((P, G), dtype=np.int64)
-    for pop in s.population:
+    for i, pop in enumerate(s.population):
         target = init_stranded if pop.stranded else init_free
-        target[pidx[pop.place], gidx[pop.group]] += pop.people
+        people = round(value(pop.people, f"population[{i}].people", draws))
+        target[pidx[pop.place], gidx[pop.group]] += people
 
     F = len(flights)
     tolerance = value(b.tolerance_days, "behaviour.tolerance_days", draws)
@@ -302,11 +329,50 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         inflow=inflow,
         init_free=init_free,
         init_stranded=init_stranded,
+        back_place=_back_places(s),
+        turn_back=1.0 - stay,
+        leak=leak,
+        transfer_from=np.stack([t[0] for t in transfers]) if transfers else np.zeros((0, P), bool),
+        transfer_to=np.array([t[1] for t in transfers], dtype=np.int64),
+        transfer_share=(
+            np.stack([t[2] for t in transfers], axis=1) if transfers else np.zeros((T, 0))
+        ),
         awareness=value(b.awareness, "behaviour.awareness", draws),
         giveup=1.0 / max(tolerance, 1.0),
         divert_share=value(b.divert_share, "behaviour.divert_share", draws),
         shelter_seek=value(b.shelter_seek, "behaviour.shelter_seek", draws),
     )
+
+
+def shock_profile(sh: Shock, path: str, dates: np.ndarray, draws: Draws | None) -> np.ndarray:
+    """The daily multiplier of a shock: a step, or a pulse rising to its peak, then decaying."""
+    m = value(sh.multiplier, f"{path}.multiplier", draws)
+    if sh.half_life_days is None:
+        return np.where(_active(sh.start, sh.end, dates), m, 1.0)
+    half = value(sh.half_life_days, f"{path}.half_life_days", draws)
+    day = (dates - np.datetime64(sh.start)).astype(np.int64).astype(float)
+    peak = float(((sh.peak or sh.start) - sh.start).days)
+    rise = np.clip((day + 1.0) / (peak + 1.0), 0.0, 1.0)
+    decay = 0.5 ** (np.maximum(day - peak, 0.0) / max(half, 1e-9))
+    out = 1.0 + (m - 1.0) * np.where(day <= peak, rise, decay)
+    return np.where(_active(sh.start, sh.end, dates), out, 1.0)
+
+
+def _back_places(s: Scenario) -> np.ndarray:
+    """Where people at each place came from: the start of its most preferred incoming road."""
+    pidx = s.place_index()
+    back = np.full(len(s.places), -1, dtype=np.int64)
+    best = np.full(len(s.places), -np.inf)
+    for r in s.routes:
+        if r.kind != "road":
+            continue
+        ends = [(r.from_, r.to), (r.to, r.from_)] if r.two_way else [(r.from_, r.to)]
+        for a, z in ends:
+            if s.places[pidx[a]].kind in ("origin", "exit"):
+                continue
+            if r.weight.value > best[pidx[z]]:
+                best[pidx[z]], back[pidx[z]] = r.weight.value, pidx[a]
+    return back
 
 
 def _lookahead(

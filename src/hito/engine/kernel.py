@@ -76,6 +76,12 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     fl_pickup,
     capacity,
     inflow,
+    back_place,
+    turn_back,
+    leak,
+    tr_from,
+    tr_to,
+    tr_share,
     free,
     stranded,
     transit,
@@ -133,7 +139,8 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                     free[p, g] += n
                     arrived += n
 
-        # 3. The stranded: released, let through a corridor, flown home, giving up, sheltered.
+        # 3. The stranded: released, let through a corridor, flown home, transferred, taken back
+        #    or walking back, leaking through with smugglers, giving up, sheltered.
         for p in range(P):
             for g in range(G):
                 if stranded[p, g] > 0 and not place_blocked[t, p, g]:
@@ -174,6 +181,52 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                     p, g = i // G, i % G
                     stranded[p, g] -= take[i]
                     exited[q, g] += take[i]
+
+        for k in range(tr_to.shape[0]):
+            share = tr_share[t, k]
+            if share <= 0.0:
+                continue
+            q = tr_to[k]
+            for p in range(P):
+                if not tr_from[k, p]:
+                    continue
+                for g in range(G):
+                    S = stranded[p, g]
+                    if S == 0:
+                        continue
+                    n = S if share >= 1.0 else rng.binomial(S, share)
+                    stranded[p, g] -= n
+                    if is_shelter[q]:
+                        stranded[q, g] += n
+                    else:
+                        free[q, g] += n
+
+        for p in range(P):
+            tb = turn_back[t, p]
+            lk = leak[t, p]
+            if tb <= 0.0 and lk <= 0.0:
+                continue
+            for g in range(G):
+                S = stranded[p, g]
+                if S > 0 and tb > 0.0:
+                    n = S if tb >= 1.0 else rng.binomial(S, tb)
+                    stranded[p, g] -= n
+                    S -= n
+                    if back_place[p] >= 0:
+                        free[back_place[p], g] += n
+                    else:
+                        returned[p, g] += n
+                if S == 0 or lk <= 0.0:
+                    continue
+                for j in range(out_start[p], out_start[p + 1]):
+                    r = out_order[j]
+                    if rirreg[r] or open_[t, r, g]:
+                        continue
+                    n = S if lk >= 1.0 else rng.binomial(S, lk)
+                    if n > 0:
+                        stranded[p, g] -= n
+                        _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed)
+                    break
 
         for p in range(P):
             for g in range(G):

@@ -47,7 +47,7 @@ def _group_shares(s: Scenario) -> dict[str, float]:
             rate[f.group] += f.per_day.value
     for p in s.population:
         if p.group in rate:
-            rate[p.group] += p.people
+            rate[p.group] += p.people.value
     total = sum(rate.values())
     if total <= 0:
         return {g: 1.0 / len(undoc) for g in undoc}

@@ -19,7 +19,19 @@ from pydantic_core import CoreSchema
 from hito.scenario.flee_section import FleeSection
 from hito.scenario.references import reference_problems
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What schema_version 2 added; a version-1 file that uses one of these is refused with a hint.
+V2_FIELDS = (
+    "places[].aliases",
+    "population[].people as a range",
+    "shocks[].half_life_days",
+    "shocks[].peak",
+    "policies: readmit, transfer",
+    "policies[].leak_multiplier",
+    "behaviour.turn_back",
+    "behaviour.leak",
+    "observation",
+)
 
 PlaceKind = Literal[
     "origin", "city", "border_post", "between_posts", "shelter", "irregular_crossing", "exit"
@@ -130,6 +142,10 @@ class Place(Strict):
         default_factory=list,
         description="for shelters: the places whose stranded people this shelter takes in",
     )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other names field reports use for this place (matched ignoring case)",
+    )
     attributes: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="extra columns kept from imported files"
     )
@@ -171,7 +187,7 @@ class Population(Strict):
 
     place: Ident
     group: Ident
-    people: int = Field(ge=0)
+    people: Num = Field(description="people (a range when the count at the start is uncertain)")
     stranded: bool = False
     source: str = ""
 
@@ -187,13 +203,35 @@ class Inflow(Strict):
 
 
 class Shock(Strict):
-    """A dated event that multiplies every inflow (an election, an expulsion threat)."""
+    """A dated event that multiplies every inflow: a step, or a pulse that peaks and decays.
+
+    Without `half_life_days` the multiplier holds from `start` to `end` (a step). With it, the
+    multiplier rises linearly from 1 on `start` to its full value on `peak` (default: `start`),
+    then decays towards 1 with that half-life; `end` (optional) cuts the pulse off.
+    """
 
     name: str
     start: dt.date
-    end: dt.date
+    end: dt.date | None = None
+    peak: dt.date | None = None
+    half_life_days: Num | None = None
     multiplier: Num
     source: str = ""
+
+    @model_validator(mode="after")
+    def _shape(self) -> Shock:
+        if self.half_life_days is None:
+            if self.end is None:
+                raise ValueError("a step shock needs an end date (or give half_life_days)")
+            if self.peak is not None:
+                raise ValueError("peak needs half_life_days (a pulse)")
+        elif self.half_life_days.lo <= 0:
+            raise ValueError(f"half_life_days: expected more than 0, got {self.half_life_days.lo}")
+        if self.peak is not None and self.peak < self.start:
+            raise ValueError(f"peak {self.peak} is before start {self.start}")
+        if self.end is not None and self.end < max(self.start, self.peak or self.start):
+            raise ValueError(f"end {self.end} is before the start or the peak")
+        return self
 
 
 class Season(Strict):
@@ -249,6 +287,10 @@ class Militarize(_Dated):
         default_factory=lambda: Prob(value=0.0),
         description="share by which the choice weight of nearby irregular routes falls",
     )
+    leak_multiplier: Num = Field(
+        default_factory=lambda: Num(value=1.0),
+        description="multiplies the leak (behaviour.leak) of stranded people at places nearby",
+    )
 
 
 class Corridor(_Dated):
@@ -278,11 +320,44 @@ class ShelterCapacity(_Dated):
     capacity: Num
 
 
+class Readmit(_Dated):
+    """The country people were leaving takes them back: stranded people go back each day."""
+
+    type: Literal["readmit"]
+    places: list[Ident] = Field(min_length=1)
+    daily_share: Prob = Field(
+        description="daily share of the stranded at these places taken back to where they came from"
+    )
+
+
+class Transfer(_Dated):
+    """Stranded people moved from sites to a shelter or a city (by bus, by the authorities)."""
+
+    type: Literal["transfer"]
+    from_: list[Ident] = Field(alias="from", min_length=1)
+    to: Ident
+    daily_share: Prob = Field(
+        default_factory=lambda: Prob(value=1.0),
+        description="share of the stranded at the sites moved on each day of the window",
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 Policy = Annotated[
-    Close | Reopen | Militarize | Corridor | ReturnFlights | ShelterCapacity,
+    Close | Reopen | Militarize | Corridor | ReturnFlights | ShelterCapacity | Readmit | Transfer,
     Field(discriminator="type"),
 ]
-POLICY_TYPES = ("close", "reopen", "militarize", "corridor", "return_flights", "shelter_capacity")
+POLICY_TYPES = (
+    "close",
+    "reopen",
+    "militarize",
+    "corridor",
+    "return_flights",
+    "shelter_capacity",
+    "readmit",
+    "transfer",
+)
 
 
 def _default_move() -> dict[PlaceKind, Prob]:
@@ -327,6 +402,14 @@ class Behaviour(Strict):
         default_factory=lambda: Prob(value=0.2),
         description="daily chance that a stranded person moves to a shelter with room",
     )
+    turn_back: Prob = Field(
+        default_factory=lambda: Prob(value=0.0),
+        description="daily chance that a stranded person walks back to the place they came from",
+    )
+    leak: Prob = Field(
+        default_factory=lambda: Prob(value=0.0),
+        description="daily share of stranded people who get through a closed route with smugglers",
+    )
 
     @field_validator("tolerance_days")
     @classmethod
@@ -336,10 +419,30 @@ class Behaviour(Strict):
         return v
 
 
+class ObservationModel(Strict):
+    """How field counts relate to the people at a place: a noisy, sometimes wrong measurement."""
+
+    log_sd: Num = Field(
+        default_factory=lambda: Num(value=0.5),
+        description="spread of a report around the true count, on the log scale",
+    )
+    outlier_share: Prob = Field(
+        default_factory=lambda: Prob(value=0.05),
+        description="share of reports that bear no relation to the count (rumours, rhetoric)",
+    )
+    ignore_sites: dict[str, str] = Field(
+        default_factory=dict,
+        description="site names in observation files that are not a place's count -> why",
+    )
+    source: str = ""
+
+
 class Scenario(Strict):
     """A whole scenario: the network, the people, the policies and the behaviour."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[2] = Field(
+        description="2; version-1 files are read as 2 when they use none of its new fields"
+    )
     name: str
     description: str = ""
     start: dt.date
@@ -353,8 +456,22 @@ class Scenario(Strict):
     shocks: list[Shock] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
     behaviour: Behaviour = Field(default_factory=Behaviour)
+    observation: ObservationModel = Field(default_factory=ObservationModel)
     sources: dict[str, str] = Field(default_factory=dict, description="key -> citation")
     flee: FleeSection | None = Field(default=None, description="data of an imported Flee case")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version_1(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("schema_version") == 1:
+            used = _v2_fields_used(data)
+            if used:
+                raise ValueError(
+                    f"schema_version 1 does not have {', '.join(used)}; expected schema_version: 2 "
+                    "(`hito migrate FILE` updates a version-1 file)"
+                )
+            return {**data, "schema_version": SCHEMA_VERSION}
+        return data
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -378,3 +495,30 @@ class Scenario(Strict):
     def day_of(self, date: dt.date) -> int:
         """The simulation day of a calendar date."""
         return (date - self.start).days
+
+
+def _v2_fields_used(data: dict[str, Any]) -> list[str]:
+    """The schema-2 fields a raw scenario mapping uses (for version-1 files)."""
+
+    def items(key: str) -> list[dict[str, Any]]:
+        v = data.get(key)
+        return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+    used = []
+    if any("aliases" in p for p in items("places")):
+        used.append("places[].aliases")
+    if any(isinstance(p.get("people"), dict) for p in items("population")):
+        used.append("population[].people as a range")
+    for key in ("half_life_days", "peak"):
+        if any(key in sh for sh in items("shocks")):
+            used.append(f"shocks[].{key}")
+    if any(p.get("type") in ("readmit", "transfer") for p in items("policies")):
+        used.append("policies: readmit, transfer")
+    if any("leak_multiplier" in p for p in items("policies")):
+        used.append("policies[].leak_multiplier")
+    behaviour = data.get("behaviour")
+    if isinstance(behaviour, dict):
+        used += [f"behaviour.{k}" for k in ("turn_back", "leak") if k in behaviour]
+    if "observation" in data:
+        used.append("observation")
+    return used

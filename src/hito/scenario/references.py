@@ -88,6 +88,15 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
             need(f"{base}.pickup[{j}]", q, place_ids, "place")
         if pol.get("type") in ("corridor", "return_flights"):
             need(f"{base}.route", pol.get("route"), route_ids, "route")
+        if pol.get("type") == "readmit":
+            for j, q in enumerate(_text_list(pol.get("places"))):
+                need(f"{base}.places[{j}]", q, place_ids, "place")
+        if pol.get("type") == "transfer":
+            for j, q in enumerate(_text_list(pol.get("from"))):
+                need(f"{base}.from[{j}]", q, place_ids, "place")
+            need(f"{base}.to", pol.get("to"), place_ids, "place")
+            if kinds.get(pol.get("to")) == "exit":
+                out.append(f"{base}.to: {pol.get('to')!r} is an exit, expected a shelter or a city")
         if pol.get("type") == "shelter_capacity":
             q = pol.get("place")
             need(f"{base}.place", q, place_ids, "place")

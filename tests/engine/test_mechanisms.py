@@ -1,0 +1,187 @@
+"""Schema-2 mechanisms on the tiny corridor: turning back, readmission, leakage, transfers, pulses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from conftest import build
+from hito.engine.compile import compile_scenario, shock_profile
+from hito.engine.run import simulate
+from hito.scenario.model import Shock
+
+
+def stranded_at_strip(d: dict) -> dict:
+    """100 undocumented people stranded in the strip, whose road onward is closed; nobody moves."""
+    d["schema_version"] = 2
+    d["inflows"] = []
+    d["population"] = [{"place": "strip", "group": "ven-undoc", "people": 100, "stranded": True}]
+    d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-01"}]
+    d["behaviour"] = {
+        "move_chance": {"origin": 1, "city": 0, "border_post": 0, "between_posts": 0,
+                        "shelter": 0, "irregular_crossing": 1, "exit": 0},
+        "route_weight": {"road": 1, "irregular": 0, "flight": 0},
+        "tolerance_days": 1e12,
+        "divert_share": 0,
+        "awareness": 0,
+        "shelter_seek": 0,
+    }
+    return d
+
+
+def series(r, state: str, c, place: str) -> list[int]:
+    return [int(v) for v in r.state(state)[:, c.place_ids.index(place)].sum(axis=1)]
+
+
+def test_readmission_takes_everyone_back_to_the_post_they_came_from(tiny):
+    d = stranded_at_strip(tiny)
+    d["policies"].append({"type": "readmit", "places": ["strip"], "daily_share": 1.0,
+                          "start": "2025-01-03", "end": "2025-01-03"})
+    c = compile_scenario(build(d))
+    r = simulate(c, 7)
+    assert series(r, "stranded", c, "strip")[:5] == [100, 100, 0, 0, 0]
+    # back at post A, free (they came from there), and they stay: post A's move chance is 0
+    assert series(r, "present", c, "post-a")[:5] == [0, 0, 100, 100, 100]
+    assert series(r, "stranded", c, "post-a")[:5] == [0, 0, 0, 0, 0]
+    assert r.conservation_error() == 0
+
+
+def test_turning_back_is_a_daily_chance_of_the_stranded(tiny):
+    d = stranded_at_strip(tiny)
+    d["behaviour"]["turn_back"] = 0.25
+    c = compile_scenario(build(d))
+    runs = [simulate(c, seed) for seed in range(40)]
+    left = np.array([series(r, "stranded", c, "strip")[9] for r in runs])
+    # after 10 days about 100 * 0.75**10 = 5.6 remain
+    assert 2 < left.mean() < 11
+    assert all(r.conservation_error() == 0 for r in runs)
+    assert all(series(r, "present", c, "post-a")[9] + series(r, "present", c, "strip")[9] == 100
+               for r in runs)
+
+
+def test_where_no_road_leads_back_people_who_turn_back_return_home(tiny):
+    d = stranded_at_strip(tiny)
+    d["routes"] = [r for r in d["routes"] if r["id"] != "a-strip"]
+    d["policies"].append({"type": "readmit", "places": ["strip"], "daily_share": 1.0,
+                          "start": "2025-01-01", "end": "2025-01-01"})
+    c = compile_scenario(build(d))
+    r = simulate(c, 1)
+    assert series(r, "returned", c, "strip")[:2] == [100, 100]
+    assert r.conservation_error() == 0
+
+
+def test_leakage_takes_the_stranded_through_the_closed_road(tiny):
+    d = stranded_at_strip(tiny)
+    d["behaviour"]["leak"] = 1.0
+    c = compile_scenario(build(d))
+    r = simulate(c, 2)
+    assert series(r, "stranded", c, "strip")[:2] == [0, 0]
+    # one day on the 1 km road, then counted as crossed at post B (Chile -> Peru), not diverted
+    assert series(r, "crossed", c, "post-b")[:3] == [0, 100, 100]
+    assert series(r, "diverted", c, "strip")[:3] == [0, 0, 0]
+    assert series(r, "harmed", c, "desert")[:3] == [0, 0, 0]
+    assert r.conservation_error() == 0
+
+
+def test_militarization_lowers_the_leak_nearby_from_its_date(tiny):
+    d = stranded_at_strip(tiny)
+    d["behaviour"]["leak"] = 0.5
+    d["policies"].append({"type": "militarize", "near": ["strip"], "radius_km": 5,
+                          "leak_multiplier": 0.0, "start": "2025-01-01"})
+    c = compile_scenario(build(d))
+    assert c.leak[:, c.place_ids.index("strip")].max() == 0.0
+    assert c.leak[:, c.place_ids.index("city")].min() == 0.5  # 20 km away: untouched
+    r = simulate(c, 3)
+    assert series(r, "stranded", c, "strip")[:4] == [100, 100, 100, 100]
+
+
+def test_a_dated_transfer_empties_the_site_into_a_city_that_day(tiny):
+    d = stranded_at_strip(tiny)
+    d["policies"].append({"type": "transfer", "from": ["strip"], "to": "city",
+                          "start": "2025-01-05", "end": "2025-01-05"})
+    c = compile_scenario(build(d))
+    r = simulate(c, 5)
+    assert series(r, "stranded", c, "strip")[:7] == [100, 100, 100, 100, 0, 0, 0]
+    assert series(r, "present", c, "city")[:7] == [0, 0, 0, 0, 100, 100, 100]
+    assert r.conservation_error() == 0
+
+
+def test_a_transfer_to_a_shelter_keeps_people_waiting_there(tiny):
+    d = stranded_at_strip(tiny)
+    d["places"].append({"id": "shelter", "name": "Shelter", "kind": "shelter", "country": "CHL",
+                        "lat": -18.45, "lon": -70.3, "capacity": 10, "serves": ["strip"]})
+    d["policies"].append({"type": "transfer", "from": ["strip"], "to": "shelter",
+                          "start": "2025-01-02", "end": "2025-01-02"})
+    c = compile_scenario(build(d))
+    r = simulate(c, 5)
+    # a transfer is the authorities' decision: it does not wait for room
+    assert series(r, "stranded", c, "shelter")[:3] == [0, 100, 100]
+    assert r.conservation_error() == 0
+
+
+def test_a_pulse_rises_to_its_peak_then_halves_every_half_life():
+    sh = Shock(name="election", start=dt.date(2025, 1, 1), peak=dt.date(2025, 1, 3),
+               half_life_days=2, multiplier=3)
+    dates = np.datetime64("2025-01-01") + np.arange(8).astype("timedelta64[D]")
+    got = shock_profile(sh, "shocks[0]", dates, None)
+    assert got == pytest.approx([1 + 2 / 3, 1 + 4 / 3, 3, 1 + 2 * 2 ** -0.5, 2, 1 + 2 ** -0.5, 1.5,
+                                 1 + 2 ** -1.5])
+
+
+def test_a_step_shock_holds_between_its_dates():
+    sh = Shock(name="step", start=dt.date(2025, 1, 2), end=dt.date(2025, 1, 3), multiplier=2)
+    dates = np.datetime64("2025-01-01") + np.arange(5).astype("timedelta64[D]")
+    assert list(shock_profile(sh, "shocks[0]", dates, None)) == [1, 2, 2, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("shock", "message"),
+    [
+        ({"start": "2025-01-01", "multiplier": 2}, "a step shock needs an end date"),
+        ({"start": "2025-01-05", "peak": "2025-01-01", "half_life_days": 3, "multiplier": 2},
+         "peak 2025-01-01 is before start 2025-01-05"),
+        ({"start": "2025-01-01", "end": "2025-01-09", "peak": "2025-01-02", "multiplier": 2},
+         "peak needs half_life_days"),
+    ],
+)
+def test_badly_shaped_shocks_are_refused(shock, message):
+    with pytest.raises(ValidationError, match=message):
+        Shock(name="x", **shock)
+
+
+def test_uncertain_starting_counts_are_drawn_and_rounded(tiny):
+    d = stranded_at_strip(tiny)
+    d["population"][0]["people"] = {"value": 50, "low": 10, "high": 80}
+    s = build(d)
+    assert compile_scenario(s).init_stranded.sum() == 50
+    assert compile_scenario(s, {"population[0].people": 61.6}).init_stranded.sum() == 62
+
+
+def test_a_version_1_file_is_read_as_version_2(tiny):
+    tiny["schema_version"] = 1
+    assert build(tiny).schema_version == 2
+
+
+def test_a_version_1_file_using_version_2_fields_is_refused_with_the_way_out(tiny):
+    d = stranded_at_strip(tiny)
+    d["schema_version"] = 1
+    d["behaviour"]["leak"] = 0.1
+    with pytest.raises(ValidationError, match=r"schema_version 1 does not have behaviour\.leak.*hito migrate"):
+        build(d)
+
+
+def test_unknown_places_in_the_new_policies_are_named(tiny):
+    d = stranded_at_strip(tiny)
+    d["policies"] += [
+        {"type": "transfer", "from": ["nowhere"], "to": "onward", "start": "2025-01-02"},
+        {"type": "readmit", "places": ["strip", "elsewhere"], "daily_share": 0.5, "start": "2025-01-02"},
+    ]
+    with pytest.raises(ValidationError) as err:
+        build(d)
+    text = str(err.value)
+    assert "policies[1].from[0]: unknown place 'nowhere'" in text
+    assert "policies[1].to: 'onward' is an exit, expected a shelter or a city" in text
+    assert "policies[2].places[1]: unknown place 'elsewhere'" in text

@@ -36,17 +36,37 @@ def series(r, state: str, c, place: str) -> list[int]:
     return [int(v) for v in r.state(state)[:, c.place_ids.index(place)].sum(axis=1)]
 
 
-def test_readmission_takes_everyone_back_to_the_post_they_came_from(tiny):
+def test_readmission_takes_everyone_back_out_of_the_corridor_that_day(tiny):
     d = stranded_at_strip(tiny)
     d["policies"].append({"type": "readmit", "places": ["strip"], "daily_share": 1.0,
                           "start": "2025-01-03", "end": "2025-01-03"})
     c = compile_scenario(build(d))
     r = simulate(c, 7)
     assert series(r, "stranded", c, "strip")[:5] == [100, 100, 0, 0, 0]
-    # back at post A, free (they came from there), and they stay: post A's move chance is 0
-    assert series(r, "present", c, "post-a")[:5] == [0, 0, 100, 100, 100]
-    assert series(r, "stranded", c, "post-a")[:5] == [0, 0, 0, 0, 0]
+    assert series(r, "returned", c, "strip")[:5] == [0, 0, 100, 100, 100]
+    assert series(r, "present", c, "post-a")[:5] == [0, 0, 0, 0, 0]
     assert r.conservation_error() == 0
+
+
+def test_walking_back_puts_people_free_at_the_post_they_came_from(tiny):
+    d = stranded_at_strip(tiny)
+    d["behaviour"]["turn_back"] = 1.0
+    c = compile_scenario(build(d))
+    r = simulate(c, 7)
+    assert series(r, "stranded", c, "strip")[:3] == [0, 0, 0]
+    # back at post A, free (they came from there), and they stay: post A's move chance is 0
+    assert series(r, "present", c, "post-a")[:3] == [100, 100, 100]
+    assert series(r, "stranded", c, "post-a")[:3] == [0, 0, 0]
+    assert r.conservation_error() == 0
+
+
+def test_back_to_sends_people_who_walk_back_where_the_scenario_says(tiny):
+    d = stranded_at_strip(tiny)
+    d["behaviour"]["turn_back"] = 1.0
+    d["places"][3]["back_to"] = "city"
+    c = compile_scenario(build(d))
+    r = simulate(c, 7)
+    assert series(r, "present", c, "city")[:2] == [100, 100]
 
 
 def test_turning_back_is_a_daily_chance_of_the_stranded(tiny):
@@ -65,8 +85,7 @@ def test_turning_back_is_a_daily_chance_of_the_stranded(tiny):
 def test_where_no_road_leads_back_people_who_turn_back_return_home(tiny):
     d = stranded_at_strip(tiny)
     d["routes"] = [r for r in d["routes"] if r["id"] != "a-strip"]
-    d["policies"].append({"type": "readmit", "places": ["strip"], "daily_share": 1.0,
-                          "start": "2025-01-01", "end": "2025-01-01"})
+    d["behaviour"]["turn_back"] = 1.0
     c = compile_scenario(build(d))
     r = simulate(c, 1)
     assert series(r, "returned", c, "strip")[:2] == [100, 100]

@@ -69,7 +69,8 @@ class Compiled:
     init_free: np.ndarray  # [P, G] int
     init_stranded: np.ndarray  # [P, G] int
     back_place: np.ndarray  # [P] where people who turn back go (-1: they return home)
-    turn_back: np.ndarray  # [T, P] daily chance a stranded person goes back (behaviour, readmit)
+    turn_back: np.ndarray  # [T, P] daily chance a stranded person walks back (behaviour)
+    readmit: np.ndarray  # [T, P] daily share of the stranded taken back by the country they left
     leak: np.ndarray  # [T, P] daily share of the stranded who get through a closed road
     transfer_from: np.ndarray  # [K, P] bool: sites emptied by transfer k
     transfer_to: np.ndarray  # [K] the shelter or city of transfer k
@@ -214,8 +215,9 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
     not_exit = ~is_exit
     leak = np.zeros((T, P))
     leak[:, not_exit] = value(b.leak, "behaviour.leak", draws)
+    turn_back = np.zeros((T, P))
+    turn_back[:, not_exit] = value(b.turn_back, "behaviour.turn_back", draws)
     stay = np.ones((T, P))  # chance of not being taken back, per day and place
-    stay[:, not_exit] = 1.0 - value(b.turn_back, "behaviour.turn_back", draws)
     transfers: list[tuple[np.ndarray, int, np.ndarray]] = []
 
     for i, pol in enumerate(s.policies):
@@ -330,7 +332,8 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         init_free=init_free,
         init_stranded=init_stranded,
         back_place=_back_places(s),
-        turn_back=1.0 - stay,
+        turn_back=turn_back,
+        readmit=1.0 - stay,
         leak=leak,
         transfer_from=np.stack([t[0] for t in transfers]) if transfers else np.zeros((0, P), bool),
         transfer_to=np.array([t[1] for t in transfers], dtype=np.int64),
@@ -359,10 +362,14 @@ def shock_profile(sh: Shock, path: str, dates: np.ndarray, draws: Draws | None) 
 
 
 def _back_places(s: Scenario) -> np.ndarray:
-    """Where people at each place came from: the start of its most preferred incoming road."""
+    """Where people who turn back from each place go: `back_to`, else the start of its most
+    preferred road in (-1: none, they return home)."""
     pidx = s.place_index()
     back = np.full(len(s.places), -1, dtype=np.int64)
     best = np.full(len(s.places), -np.inf)
+    for p in s.places:
+        if p.back_to is not None:
+            back[pidx[p.id]], best[pidx[p.id]] = pidx[p.back_to], np.inf
     for r in s.routes:
         if r.kind != "road":
             continue

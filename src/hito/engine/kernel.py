@@ -78,6 +78,7 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     inflow,
     back_place,
     turn_back,
+    readmit,
     leak,
     tr_from,
     tr_to,
@@ -202,12 +203,18 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                         free[q, g] += n
 
         for p in range(P):
+            ra = readmit[t, p]
             tb = turn_back[t, p]
             lk = leak[t, p]
-            if tb <= 0.0 and lk <= 0.0:
+            if ra <= 0.0 and tb <= 0.0 and lk <= 0.0:
                 continue
             for g in range(G):
                 S = stranded[p, g]
+                if S > 0 and ra > 0.0:
+                    n = S if ra >= 1.0 else rng.binomial(S, ra)
+                    stranded[p, g] -= n
+                    returned[p, g] += n
+                    S -= n
                 if S > 0 and tb > 0.0:
                     n = S if tb >= 1.0 else rng.binomial(S, tb)
                     stranded[p, g] -= n

@@ -97,6 +97,7 @@ class Simulation:
             c.inflow,
             c.back_place,
             c.turn_back,
+            c.readmit,
             c.leak,
             c.transfer_from,
             c.transfer_to,

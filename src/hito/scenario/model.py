@@ -23,6 +23,8 @@ SCHEMA_VERSION = 2
 # What schema_version 2 added; a version-1 file that uses one of these is refused with a hint.
 V2_FIELDS = (
     "places[].aliases",
+    "places[].back_to",
+    "policies[].announced",
     "population[].people as a range",
     "shocks[].half_life_days",
     "shocks[].peak",
@@ -146,6 +148,10 @@ class Place(Strict):
         default_factory=list,
         description="other names field reports use for this place (matched ignoring case)",
     )
+    back_to: Ident | None = Field(
+        default=None,
+        description="where people who turn back from here go (default: the start of the road in)",
+    )
     attributes: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="extra columns kept from imported files"
     )
@@ -252,7 +258,17 @@ class Season(Strict):
 class _Dated(Strict):
     start: dt.date
     end: dt.date | None = None
+    announced: dt.date | None = Field(
+        default=None,
+        description="when the policy became known (default: its start); forecasts issued "
+        "before that date do not know it",
+    )
     source: str = ""
+
+    @property
+    def known_from(self) -> dt.date:
+        """The first date on which a forecaster could know of the policy."""
+        return self.start if self.announced is None else self.announced
 
     @model_validator(mode="after")
     def _order(self) -> _Dated:
@@ -321,12 +337,13 @@ class ShelterCapacity(_Dated):
 
 
 class Readmit(_Dated):
-    """The country people were leaving takes them back: stranded people go back each day."""
+    """The country people were leaving takes them back: each day a share of the stranded at
+    these places leave the corridor (counted as returned)."""
 
     type: Literal["readmit"]
     places: list[Ident] = Field(min_length=1)
     daily_share: Prob = Field(
-        description="daily share of the stranded at these places taken back to where they came from"
+        description="daily share of the stranded at these places taken back (they leave the corridor)"
     )
 
 
@@ -480,6 +497,23 @@ class Scenario(Strict):
             raise ValueError("\n".join(problems))
         return self
 
+    def observed_sites(self) -> dict[str, str | None]:
+        """Site names of field reports -> place id (None: a known name that is not a count)."""
+        out: dict[str, str | None] = {}
+        for p in self.places:
+            for name in (p.id, p.name, *p.aliases):
+                out[name] = p.id
+        for name in self.observation.ignore_sites:
+            out[name] = None
+        return out
+
+    def known_on(self, issued: dt.date) -> Scenario:
+        """The scenario as a forecaster knew it on `issued`: later-announced policies left out."""
+        kept = [p for p in self.policies if p.known_from <= issued]
+        if len(kept) == len(self.policies):
+            return self
+        return self.model_copy(update={"policies": kept})
+
     def place_index(self) -> dict[str, int]:
         """Map place id -> position."""
         return {p.id: i for i, p in enumerate(self.places)}
@@ -505,8 +539,11 @@ def _v2_fields_used(data: dict[str, Any]) -> list[str]:
         return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
 
     used = []
-    if any("aliases" in p for p in items("places")):
-        used.append("places[].aliases")
+    for key in ("aliases", "back_to"):
+        if any(key in p for p in items("places")):
+            used.append(f"places[].{key}")
+    if any("announced" in p for p in items("policies")):
+        used.append("policies[].announced")
     if any(isinstance(p.get("people"), dict) for p in items("population")):
         used.append("population[].people as a range")
     for key in ("half_life_days", "peak"):

@@ -52,6 +52,7 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
             out.append(f"{path}: unknown {what} {value!r}, expected one of: {choices}")
 
     for i, p in places:
+        need(f"places[{i}].back_to", p.get("back_to"), place_ids, "place")
         serves = _text_list(p.get("serves"))
         for j, q in enumerate(serves):
             need(f"places[{i}].serves[{j}]", q, place_ids, "place")

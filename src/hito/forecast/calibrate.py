@@ -1,0 +1,323 @@
+"""A particle filter over a scenario's uncertain numbers and its state, conditioned on counts.
+
+Each particle is one draw of the scenario's uncertain numbers (the prior: the scenario's
+ranges, Latin hypercube) and one simulated state (people per place, group and days on a
+route). From the scenario's start the particles are simulated day by day; on every date with
+counts their weights are multiplied by the likelihood of the counts (`likelihood.py`) and
+the particles are resampled (systematic resampling), so the states and numbers that explain
+the counts are kept and multiplied, the others dropped. Between count dates each particle
+runs its own seeded generator, so copies of one ancestor take different futures.
+
+Simulation happens in tasks of particles sent to an executor (here, local processes, Dask):
+particle i after count date k always uses the generator SeedSequence(seed, (STEP, k, i)) and
+resampling uses SeedSequence(seed, (RESAMPLE, k)), so the result does not depend on the
+executor, the number of workers or the task size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hito.engine.compile import STATES, Compiled, compile_scenario
+from hito.engine.run import Simulation
+from hito.ensemble.sampling import Design, design
+from hito.errors import InputError
+from hito.forecast.likelihood import log_likelihood
+from hito.forecast.observations import Observation, Observations
+from hito.scenario.model import Scenario
+from hito.scenario.uncertain import ranges, uncertain
+
+STEP, RESAMPLE, FORECAST = 0x5354, 0x5253, 0x4643
+PRESENT = STATES.index("present")
+LOG_SD = "observation.log_sd"
+OUTLIER = "observation.outlier_share"
+TASK_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """What every worker needs: the scenario, the days simulated and the seed (picklable)."""
+
+    scenario: Scenario
+    days: int
+    seed: int
+
+
+@dataclass
+class Cloud:
+    """The particles' current state, stacked over particles."""
+
+    free: np.ndarray  # [N, P, G]
+    stranded: np.ndarray  # [N, P, G]
+    transit: np.ndarray  # [N, R, G, D]
+    cumulative: np.ndarray  # [N, 5, P, G]
+    arrived: np.ndarray  # [N]
+    initial: np.ndarray  # [N] people at the start
+
+    def take(self, idx: np.ndarray) -> Cloud:
+        """The particles at positions idx (copies)."""
+        return Cloud(*(a[idx] for a in self.arrays()))
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The six arrays in field order."""
+        return (
+            self.free,
+            self.stranded,
+            self.transit,
+            self.cumulative,
+            self.arrived,
+            self.initial,
+        )
+
+
+@dataclass
+class Segment:
+    """The daily states of days [t0, t1) of every particle, in the order they had then."""
+
+    t0: int
+    t1: int
+    out: np.ndarray  # [N, t1 - t0, S, P, G] int32
+    arrivals: np.ndarray  # [N, t1 - t0] cumulative new arrivals
+    ancestors: np.ndarray  # [N] resampling after the segment: particle j continues ancestors[j]
+
+
+@dataclass
+class FilterStep:
+    """What one count date did to the particles."""
+
+    date: dt.date
+    reports: int
+    ess: float  # effective sample size before resampling
+    log_evidence: float  # log mean likelihood of the day's reports
+
+
+@dataclass
+class Posterior:
+    """The particles after every count up to `as_of`, equally weighted, with their history."""
+
+    spec: FilterSpec
+    as_of: dt.date
+    prior: Design  # the numbers every particle started with
+    draws: Design  # the numbers of every particle now, in particle order
+    cloud: Cloud | None  # the state of every particle at day `day`
+    day: int  # first day not simulated yet
+    segments: list[Segment] = field(default_factory=list)
+    steps: list[FilterStep] = field(default_factory=list)
+
+    @property
+    def particles(self) -> int:
+        """Number of particles."""
+        return len(self.draws.values)
+
+    def history(self) -> tuple[np.ndarray, np.ndarray]:
+        """([N, day, S, P, G] daily states, [N, day] arrivals) of each particle's lineage."""
+        idx = np.arange(self.particles)
+        outs, arrs = [], []
+        for seg in reversed(self.segments):
+            idx = seg.ancestors[idx]
+            outs.append(seg.out[idx])
+            arrs.append(seg.arrivals[idx])
+        return np.concatenate(outs[::-1], axis=1), np.concatenate(arrs[::-1], axis=1)
+
+    def snapshot(self) -> Posterior:
+        """A copy whose lists later steps do not change (the arrays are shared, read only)."""
+        return Posterior(
+            self.spec, self.as_of, self.prior, self.draws, self.cloud, self.day,
+            list(self.segments), list(self.steps),
+        )
+
+
+# A worker keeps the scenarios it compiled (particles keep their numbers between count dates).
+_COMPILED: dict[tuple[int, bytes], Compiled] = {}
+_COMPILED_MAX = 1500
+
+
+def _compiled(spec: FilterSpec, paths: tuple[str, ...], row: np.ndarray) -> Compiled:
+    key = (hash((spec.scenario.name, spec.days, spec.seed, paths)), row.tobytes())
+    c = _COMPILED.get(key)
+    if c is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        draws = dict(zip(paths, (float(v) for v in row), strict=True))
+        c = compile_scenario(spec.scenario, draws, days=spec.days)
+        _COMPILED[key] = c
+    return c
+
+
+def propagate(
+    spec: FilterSpec,
+    rows: Design,
+    particles: np.ndarray,
+    cloud: Cloud | None,
+    t0: int,
+    t1: int,
+    stream: tuple[int, int],
+) -> tuple[np.ndarray, Cloud, np.ndarray, np.ndarray]:
+    """On a worker: simulate particles over days [t0, t1) from their state (None: the start).
+
+    Returns (particles, state at t1, [n, t1 - t0, S, P, G] daily states, [n, t1 - t0] arrivals).
+    """
+    outs, arrs, states = [], [], []
+    for j, i in enumerate(particles):
+        c = _compiled(spec, rows.paths, rows.values[j])
+        seed = np.random.SeedSequence(entropy=spec.seed, spawn_key=(*stream, int(i)))
+        sim = Simulation(c, seed)
+        if cloud is None:
+            initial = int(c.init_free.sum() + c.init_stranded.sum())
+        else:
+            sim.free = cloud.free[j].copy()
+            sim.stranded = cloud.stranded[j].copy()
+            sim.transit = cloud.transit[j].copy()
+            sim.cumulative = cloud.cumulative[j].copy()
+            sim._arrived = cloud.arrived[j : j + 1].copy()
+            sim.day = t0
+            initial = int(cloud.initial[j])
+        sim.step_to(t1)
+        outs.append(sim.out[t0:t1].astype(np.int32))
+        arrs.append(sim.arrivals[t0:t1].copy())
+        states.append(
+            (sim.free, sim.stranded, sim.transit, sim.cumulative, sim._arrived[0], initial)
+        )
+    stacked = Cloud(*(np.stack([s[k] for s in states]) for k in range(6)))
+    return particles, stacked, np.stack(outs), np.stack(arrs)
+
+
+def _advance(
+    spec: FilterSpec,
+    draws: Design,
+    cloud: Cloud | None,
+    t0: int,
+    t1: int,
+    stream: tuple[int, int],
+    executor: Any,
+) -> tuple[Cloud, np.ndarray, np.ndarray]:
+    """Simulate every particle over [t0, t1) through the executor, in particle order."""
+    n = len(draws.values)
+    parts = [np.arange(k, min(n, k + TASK_SIZE)) for k in range(0, n, TASK_SIZE)]
+    tasks = [
+        (draws.rows(p), p, None if cloud is None else cloud.take(p), t0, t1, stream) for p in parts
+    ]
+    got: dict[int, tuple[Cloud, np.ndarray, np.ndarray]] = {}
+    for i, (_p, c, out, arr) in executor.map_unordered(propagate, spec, tasks):
+        got[i] = (c, out, arr)
+    order = [got[i] for i in range(len(parts))]
+    merged = Cloud(*(np.concatenate([o[0].arrays()[k] for o in order]) for k in range(6)))
+    return merged, np.concatenate([o[1] for o in order]), np.concatenate([o[2] for o in order])
+
+
+def day_log_likelihood(
+    obs: Sequence[Observation], present: np.ndarray, place_ids: Sequence[str], draws: Design,
+    best: dict[str, float],
+) -> np.ndarray:
+    """Sum over a day's reports of log P(report | people present at its place), per particle.
+
+    `present` is [N, P]: the people at each place at the end of the report's day; `best` holds
+    the observation model's best values, used where the particles did not draw them.
+    """
+    pos = {p: i for i, p in enumerate(place_ids)}
+    sd, eps = (_column(draws, path, best[path]) for path in (LOG_SD, OUTLIER))
+    total = np.zeros(present.shape[0])
+    for o in obs:
+        total += log_likelihood(o, present[:, pos[o.place]], sd, eps)
+    return total
+
+
+def _column(draws: Design, path: str, best: float) -> np.ndarray:
+    """One drawn number of every particle (its best value when it was not drawn)."""
+    if path in draws.paths:
+        return draws.values[:, draws.paths.index(path)]
+    return np.full(len(draws.values), best)
+
+
+def systematic(weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Systematic resampling: ancestor indices whose counts follow the weights (sum 1)."""
+    n = len(weights)
+    cum = np.cumsum(weights)
+    cum[-1] = 1.0
+    u = (rng.random() + np.arange(n)) / n
+    return np.searchsorted(cum, u, side="right").astype(np.int64)
+
+
+def check_window(s: Scenario, as_of: dt.date, days: int) -> None:
+    """Refuse an as-of date outside the simulated days."""
+    last = s.start + dt.timedelta(days=days - 1)
+    if not s.start <= as_of <= last:
+        raise InputError(
+            f"as_of: got {as_of}, expected a date from {s.start} (the scenario's start) "
+            f"to {last} (its last simulated day)"
+        )
+
+
+def run_filter(
+    s: Scenario,
+    observations: Observations,
+    as_of: dt.date,
+    *,
+    particles: int = 1000,
+    seed: int = 0,
+    days: int | None = None,
+    executor: Any,
+    progress: Callable[[int, int], None] | None = None,
+    on_step: Callable[[Posterior], None] | None = None,
+) -> Posterior:
+    """Condition the scenario on every count up to `as_of` (inclusive).
+
+    `on_step` sees the equally weighted particles after each count date (the backtest issues
+    its forecasts from there); `progress(done, total)` counts count dates.
+    """
+    T = s.days if days is None else days
+    check_window(s, as_of, T)
+    if particles < 2:
+        raise InputError(f"particles: got {particles}, expected at least 2")
+    spec = FilterSpec(s, T, seed)
+    every = ranges(s)
+    best = {LOG_SD: every[LOG_SD].value, OUTLIER: every[OUTLIER].value}
+    place_ids = tuple(p.id for p in s.places)
+    prior = design(uncertain(s), particles, seed, "lhs")
+    post = Posterior(spec, as_of, prior, prior, None, 0)
+    dates = [d for d in observations.dates() if s.start <= d <= as_of]
+    stops = [(d, s.day_of(d) + 1) for d in dates]
+    if not stops or stops[-1][0] < as_of:
+        stops.append((as_of, s.day_of(as_of) + 1))
+    identity = np.arange(particles)
+    for k, (date, t1) in enumerate(stops):
+        cloud, out, arr = _advance(spec, post.draws, post.cloud, post.day, t1, (STEP, k), executor)
+        ancestors = identity
+        reports = observations.on(date) if date in dates else ()
+        if reports:
+            present = out[:, -1, PRESENT].sum(axis=2)  # [N, P] at the end of the count date
+            ll = day_log_likelihood(reports, present, place_ids, post.draws, best)
+            top = ll.max()
+            w = np.exp(ll - top)
+            post.steps.append(
+                FilterStep(date, len(reports), float(w.sum() ** 2 / np.sum(w**2)),
+                           float(top + np.log(w.mean())))
+            )
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(RESAMPLE, k)))
+            ancestors = systematic(w / w.sum(), rng)
+        post.segments.append(Segment(post.day, t1, out, arr, ancestors))
+        post.draws, post.cloud, post.day = post.draws.rows(ancestors), cloud.take(ancestors), t1
+        if on_step is not None:
+            on_step(post.snapshot())
+        if progress is not None:
+            progress(k + 1, len(stops))
+    return post
+
+
+def forecast_ahead(
+    post: Posterior, until: int, executor: Any, stream: tuple[int, int] = (FORECAST, 0)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every particle's days 0..until-1: its history, then a future run on from `post.day`.
+
+    Returns ([N, until, S, P, G] daily states, [N, until] cumulative arrivals).
+    """
+    hist, arr = post.history()
+    if until <= post.day:
+        return hist[:, :until], arr[:, :until]
+    _, out, future = _advance(post.spec, post.draws, post.cloud, post.day, until, stream, executor)
+    return np.concatenate([hist, out], axis=1), np.concatenate([arr, future], axis=1)

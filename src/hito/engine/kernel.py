@@ -203,18 +203,12 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                         free[q, g] += n
 
         for p in range(P):
-            ra = readmit[t, p]
             tb = turn_back[t, p]
             lk = leak[t, p]
-            if ra <= 0.0 and tb <= 0.0 and lk <= 0.0:
+            if tb <= 0.0 and lk <= 0.0:
                 continue
             for g in range(G):
                 S = stranded[p, g]
-                if S > 0 and ra > 0.0:
-                    n = S if ra >= 1.0 else rng.binomial(S, ra)
-                    stranded[p, g] -= n
-                    returned[p, g] += n
-                    S -= n
                 if S > 0 and tb > 0.0:
                     n = S if tb >= 1.0 else rng.binomial(S, tb)
                     stranded[p, g] -= n
@@ -336,7 +330,20 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                     _depart(rng, t, r, g, n, hazard, rharm, rdays, transit, harmed)
                 free[p, g] += left
 
-        # 5. Record the day.
+        # 5. Readmission: at the end of the day the country people were leaving takes back a
+        #    share of everyone stranded at the place, including those who arrived today.
+        for p in range(P):
+            ra = readmit[t, p]
+            if ra <= 0.0:
+                continue
+            for g in range(G):
+                S = stranded[p, g]
+                if S > 0:
+                    n = S if ra >= 1.0 else rng.binomial(S, ra)
+                    stranded[p, g] -= n
+                    returned[p, g] += n
+
+        # 6. Record the day.
         for p in range(P):
             for g in range(G):
                 out[t, PRESENT, p, g] = free[p, g] + stranded[p, g]

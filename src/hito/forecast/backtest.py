@@ -1,0 +1,278 @@
+"""Backtest: forecasts issued on every count date with what was known then, scored later.
+
+For every date with counts, the scenario is taken as it was known that day (policies
+announced later are left out, `Scenario.known_on`), the particle filter is conditioned on the
+counts up to that date, and each particle is run on; what a reporter would say of it
+(`likelihood.noisy_reports`) is the forecast of a later count. Every later count with both
+bounds (its midpoint is the value scored) within the longest horizon is paired with the
+forecast for its place and date; the pair goes to the first horizon at or beyond its lead
+(lead 2 counts under horizon 3, lead 10 under 14). Two baselines are scored on the same
+pairs: persistence (`scoring.persistence`) and the uncalibrated scenario (its prior ensemble,
+as known on the issue date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hito.forecast.calibrate import (
+    FORECAST,
+    LOG_SD,
+    PRESENT,
+    Posterior,
+    forecast_ahead,
+    run_filter,
+)
+from hito.forecast.likelihood import noisy_reports
+from hito.forecast.observations import Observations
+from hito.forecast.scoring import LEVELS, covered, crps, persistence, quantiles, wis
+from hito.scenario.model import Scenario
+from hito.scenario.uncertain import ranges
+
+HORIZONS = (1, 3, 7, 14, 28)
+PREDICT = 0x5052
+
+
+@dataclass
+class Pair:
+    """One forecast of one later count, with the two baselines' forecasts of it."""
+
+    issued: dt.date
+    target: dt.date
+    lead: int
+    horizon: int
+    place: str
+    observed: float
+    low: float
+    high: float
+    source: str
+    calibrated: list[float]  # quantiles at LEVELS
+    uncalibrated: list[float]
+    persistence: list[float]
+    crps: float
+    wis: float
+    wis_uncalibrated: float
+    wis_persistence: float
+
+
+@dataclass
+class Issue:
+    """One issued forecast: its date and its fan per place (P10/P50/P90 per day ahead)."""
+
+    issued: dt.date
+    ess: float | None
+    fans: dict[str, list[list[float]]]  # place -> [[date, p10, p50, p90], ...] from the issue
+    peak: dict[str, list[float]]  # place -> P10/P50/P90 of the highest count in the window
+    clear: dict[str, float]  # place -> probability the place is empty (0 people) in the window
+
+
+@dataclass
+class Backtest:
+    """Every pair and issue, and the scores per horizon."""
+
+    scenario: str
+    horizons: tuple[int, ...]
+    particles: int
+    seed: int
+    pairs: list[Pair] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def scores(self) -> dict[str, dict[str, Any]]:
+        """Per horizon (days): coverage, WIS and its baselines, CRPS, median error, n."""
+        out: dict[str, dict[str, Any]] = {}
+        for h in self.horizons:
+            ps = [p for p in self.pairs if p.horizon == h]
+            if not ps:
+                out[str(h)] = {"n": 0}
+                continue
+            med = np.array([p.calibrated[3] - p.observed for p in ps])
+            w = float(np.mean([p.wis for p in ps]))
+            wp = float(np.mean([p.wis_persistence for p in ps]))
+            wu = float(np.mean([p.wis_uncalibrated for p in ps]))
+            out[str(h)] = {
+                "n": len(ps),
+                "coverage_p10_p90": float(np.mean([covered(p.observed, p.calibrated, 1, 5) for p in ps])),
+                "coverage_p5_p95": float(np.mean([covered(p.observed, p.calibrated, 0, 6) for p in ps])),
+                "wis": w,
+                "wis_persistence": wp,
+                "wis_uncalibrated": wu,
+                "skill_vs_persistence": 1.0 - w / wp if wp > 0 else None,
+                "skill_vs_uncalibrated": 1.0 - w / wu if wu > 0 else None,
+                "crps": float(np.mean([p.crps for p in ps])),
+                "median_abs_error": float(np.mean(np.abs(med))),
+                "median_bias": float(np.mean(med)),
+                "coverage_p10_p90_persistence": float(
+                    np.mean([covered(p.observed, p.persistence, 1, 5) for p in ps])
+                ),
+                "coverage_p10_p90_uncalibrated": float(
+                    np.mean([covered(p.observed, p.uncalibrated, 1, 5) for p in ps])
+                ),
+            }
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """backtest.json."""
+        return {
+            "scenario": self.scenario,
+            "particles": self.particles,
+            "seed": self.seed,
+            "levels": list(LEVELS),
+            "horizons": self.scores(),
+            "issues": [
+                {**asdict(i), "issued": i.issued.isoformat()} for i in self.issues
+            ],
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every forecast-observation pair as a flat row (the CSV)."""
+        out = []
+        for p in self.pairs:
+            row = {k: v for k, v in asdict(p).items() if k not in ("calibrated", "uncalibrated", "persistence")}
+            row["issued"], row["target"] = p.issued.isoformat(), p.target.isoformat()
+            for name in ("calibrated", "uncalibrated", "persistence"):
+                for lv, v in zip(LEVELS, getattr(p, name), strict=True):
+                    row[f"{name}_p{round(lv * 100):02d}"] = round(float(v), 2)
+            out.append(row)
+        return out
+
+
+def horizon_of(lead: int, horizons: Sequence[int]) -> int | None:
+    """The first horizon at or beyond a lead in days (None: beyond the longest)."""
+    for h in sorted(horizons):
+        if lead <= h:
+            return h
+    return None
+
+
+def backtest(
+    s: Scenario,
+    observations: Observations,
+    *,
+    horizons: Sequence[int] = HORIZONS,
+    particles: int = 300,
+    seed: int = 0,
+    executor: Any,
+    progress: Callable[[int, int], None] | None = None,
+) -> Backtest:
+    """Issue a forecast on every count date and score it against the counts that came later."""
+    horizons = tuple(sorted(set(horizons)))
+    last_day = s.days - 1
+    counted = [d for d in observations.dates() if s.start <= d <= s.date_of(last_day)]
+    issue_dates = [d for d in counted if d < counted[-1]] if counted else []
+    result = Backtest(s.name, horizons, particles, seed)
+    if not issue_dates:
+        return result
+    by_place: dict[str, list[tuple[dt.date, float]]] = {}
+    for o in observations.items:
+        if o.point is not None and o.date in counted:
+            by_place.setdefault(o.place, []).append((o.date, o.point))
+    # The scenario as known on each issue date; one filter pass per distinct version.
+    versions: dict[tuple[int, ...], list[dt.date]] = {}
+    for d in issue_dates:
+        key = tuple(i for i, p in enumerate(s.policies) if p.known_from <= d)
+        versions.setdefault(key, []).append(d)
+    done = 0
+    for dates in versions.values():
+        known = s.known_on(dates[0])
+        wanted = set(dates)
+        prior = run_filter(
+            known, Observations((), ()), dates[0], particles=particles, seed=seed,
+            executor=executor,
+        )
+        prior_out, _ = forecast_ahead(prior, s.days, executor)
+        prior_sd = _log_sd(prior, known)
+
+        def issue(post: Posterior, known: Scenario = known, prior_out: np.ndarray = prior_out,
+                  prior_sd: np.ndarray = prior_sd, wanted: set[dt.date] = wanted) -> None:
+            nonlocal done
+            d = known.date_of(post.day - 1)
+            if d not in wanted:
+                return
+            _issue(result, known, post, d, observations, by_place, (prior_out, prior_sd), horizons,
+                   seed, executor)
+            done += 1
+            if progress is not None:
+                progress(done, len(issue_dates))
+
+        run_filter(
+            known, observations, max(dates), particles=particles, seed=seed, executor=executor,
+            on_step=issue,
+        )
+    result.pairs.sort(key=lambda p: (p.issued, p.target, p.place))
+    result.issues.sort(key=lambda i: i.issued)
+    return result
+
+
+def _issue(
+    result: Backtest,
+    s: Scenario,
+    post: Posterior,
+    issued: dt.date,
+    observations: Observations,
+    by_place: dict[str, list[tuple[dt.date, float]]],
+    prior: tuple[np.ndarray, np.ndarray],
+    horizons: tuple[int, ...],
+    seed: int,
+    executor: Any,
+) -> None:
+    """Forecast from the posterior of one issue date and pair it with the later counts."""
+    t0 = post.day
+    until = min(s.days, t0 + max(horizons))
+    k = (issued - s.start).days
+    out, _ = forecast_ahead(post, until, executor, (FORECAST, k))
+    present = out[:, :, PRESENT].sum(axis=3).astype(float)  # [N, T, P]
+    prior_out, prior_sd = prior
+    prior_present = prior_out[:, :, PRESENT].sum(axis=3).astype(float)
+    sd = _log_sd(post, s)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PREDICT, k)))
+    said = noisy_reports(present, sd[:, None, None], rng)
+    said_prior = noisy_reports(prior_present, prior_sd[:, None, None], rng)
+    pos = {p.id: i for i, p in enumerate(s.places)}
+    step_ess = next((st.ess for st in post.steps if st.date == issued), None)
+    places = sorted({o.place for o in observations.items})
+    fans: dict[str, list[list[float]]] = {}
+    peak: dict[str, list[float]] = {}
+    clear: dict[str, float] = {}
+    for place in places:
+        x = said[:, t0 - 1 : until, pos[place]]
+        q = np.quantile(x, [0.1, 0.5, 0.9], axis=0)
+        fans[place] = [
+            [float(t0 - 1 + j), *(round(float(v), 1) for v in q[:, j])] for j in range(x.shape[1])
+        ]
+        truth = present[:, t0:until, pos[place]]
+        peak[place] = [round(float(v), 1) for v in np.quantile(truth.max(axis=1, initial=0), [0.1, 0.5, 0.9])]
+        clear[place] = round(float((truth.min(axis=1, initial=1) == 0).mean()), 3)
+    result.issues.append(Issue(issued, step_ess, fans, peak, clear))
+    for o in observations.items:
+        lead = (o.date - issued).days
+        h = horizon_of(lead, horizons) if lead >= 1 else None
+        t = (o.date - s.start).days
+        if h is None or o.point is None or t >= until:
+            continue
+        samples = said[:, t, pos[o.place]]
+        qc = quantiles(samples)
+        qu = quantiles(said_prior[:, t, pos[o.place]])
+        qp = persistence(by_place.get(o.place, []), issued, o.date)
+        if qp is None:
+            continue
+        y = float(o.point)
+        result.pairs.append(
+            Pair(
+                issued, o.date, lead, h, o.place, y, o.low, float(o.high if o.high is not None else o.low),
+                o.source, [float(v) for v in qc], [float(v) for v in qu], [float(v) for v in qp],
+                crps(y, samples), wis(y, qc), wis(y, qu), wis(y, qp),
+            )
+        )
+
+
+def _log_sd(post: Posterior, s: Scenario) -> np.ndarray:
+    """Every particle's observation spread (its best value where it was not drawn)."""
+    if LOG_SD in post.draws.paths:
+        return post.draws.values[:, post.draws.paths.index(LOG_SD)]
+    return np.full(post.particles, ranges(s)[LOG_SD].value)
+

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from hito.errors import InputError
 from hito.forecast.observations import Observation, read_observations
-from hito.store import agencies, sites
+from hito.store import agencies, reports, sites
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.hxl_io import export_csv
@@ -48,9 +48,13 @@ def db(database: Database) -> Database:
     return database
 
 
+def ven(people: int, stranded: int, documented: bool = False) -> CountIn:
+    return CountIn(nationality="VEN", documented=documented, people=people, stranded=stranded)
+
+
 def seed(db: Database) -> dict[str, int]:
     """Two agencies' reports: two groups in one, two on one day, one at a shelter, one late."""
-    ven, col = CountIn("VEN", False, 120, 100), CountIn("COL", False, 30, 25)
+    col = CountIn(nationality="COL", documented=False, people=30, stranded=25)
     ids = {}
     with db.session() as s:
         sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
@@ -58,11 +62,11 @@ def seed(db: Database) -> dict[str, int]:
         per = agencies.create_agency(s, actor=SYSTEM, code="migraciones-tacna", name="Migraciones Tacna",
                                      country_code="PER")
         for name, site, at, counts, agency in [
-            ("two groups", "concordia-strip", "2025-11-30T10:00:00+00:00", [ven, col], chl.id),
-            ("same day", "concordia-strip", "2025-11-30T15:00:00+00:00", [CountIn("VEN", True, 40, 40)], per.id),
-            ("after midnight utc", "chacalluta", "2025-12-01T02:30:00+00:00", [CountIn("VEN", False, 10, 4)], per.id),
-            ("shelter", "arica-shelters", "2025-12-01T12:00:00+00:00", [CountIn("VEN", False, 80, 0)], chl.id),
-            ("late", "concordia-strip", "2025-12-05T12:00:00+00:00", [CountIn("VEN", False, 5, 5)], chl.id),
+            ("two groups", "concordia-strip", "2025-11-30T10:00:00+00:00", [ven(120, 100), col], chl.id),
+            ("same day", "concordia-strip", "2025-11-30T15:00:00+00:00", [ven(40, 40, documented=True)], per.id),
+            ("after midnight utc", "chacalluta", "2025-12-01T02:30:00+00:00", [ven(10, 4)], per.id),
+            ("shelter", "arica-shelters", "2025-12-01T12:00:00+00:00", [ven(80, 0)], chl.id),
+            ("late", "concordia-strip", "2025-12-05T12:00:00+00:00", [ven(5, 5)], chl.id),
         ]:
             report, _ = create_report(s, actor=SYSTEM, site_id=site, observed_at=dt.datetime.fromisoformat(at),
                                       counts=counts, agency_id=agency)
@@ -126,3 +130,15 @@ def test_an_empty_database_has_no_observations(db: Database) -> None:
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES)
     assert (obs.items, obs.skipped, obs.dates()) == ((), (), [])
+
+
+@pytest.mark.skipif(not hasattr(reports, "supersede_report"), reason="this store has no report corrections")
+def test_superseded_and_withdrawn_reports_are_left_out(db: Database) -> None:
+    ids = seed(db)
+    with db.session() as s:
+        fix = reports.supersede_report(s, actor=SYSTEM, report_id=ids["two groups"], reason="double count",
+                                       counts=[ven(60, 50)])
+        reports.supersede_report(s, actor=SYSTEM, report_id=ids["same day"], reason="wrong site", withdraw=True)
+    with db.session(readonly=True) as s:
+        obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
+    assert [(o.low, o.source) for o in obs.items] == [(50.0, f"report {fix.id} (pdi-arica)")]

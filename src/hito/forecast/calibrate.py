@@ -29,7 +29,7 @@ from hito.ensemble.sampling import Design, design
 from hito.errors import InputError
 from hito.forecast.likelihood import log_likelihood
 from hito.forecast.observations import Observation, Observations
-from hito.scenario.model import Scenario
+from hito.scenario.model import Range, Scenario
 from hito.scenario.uncertain import ranges, uncertain
 
 STEP, RESAMPLE, FORECAST = 0x5354, 0x5253, 0x4643
@@ -37,6 +37,8 @@ PRESENT = STATES.index("present")
 LOG_SD = "observation.log_sd"
 OUTLIER = "observation.outlier_share"
 TASK_SIZE = 50
+SHRINK = 0.95  # Liu-West shrinkage of the numbers' kernel after resampling
+FIXED_AFTER_START = ("population[", "behaviour.speed_km_per_day")
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,35 @@ def _column(draws: Design, path: str, best: float) -> np.ndarray:
     return np.full(len(draws.values), best)
 
 
+def rejuvenate(
+    draws: Design, bounds: dict[str, Range], rng: np.random.Generator, shrink: float = SHRINK
+) -> Design:
+    """Move resampled numbers a little (Liu and West's kernel), so copies explore nearby values.
+
+    Each number is moved on its own scale (log for lognormal ranges): towards the cloud's mean
+    by (1 - shrink), plus noise with sqrt(1 - shrink**2) of the cloud's spread, so the cloud's
+    mean and spread are kept; values are reflected into [low, high]. Starting counts (used on
+    the first day only) and speeds (they set the shape of the state) are left as they are.
+    """
+    values = draws.values.copy()
+    for j, path in enumerate(draws.paths):
+        r = bounds[path]
+        if path.startswith(FIXED_AFTER_START) or not r.uncertain:
+            continue
+        log = r.dist == "lognormal" and r.lo > 0
+        x = np.log(values[:, j]) if log else values[:, j]
+        lo, hi = (np.log(r.lo), np.log(r.hi)) if log else (r.lo, r.hi)
+        sd = x.std()
+        if sd <= 0:
+            continue
+        x = shrink * x + (1 - shrink) * x.mean() + np.sqrt(1 - shrink**2) * sd * rng.standard_normal(len(x))
+        x = np.abs(x - lo) + lo  # reflect at the bounds
+        x = hi - np.abs(hi - x)
+        x = np.clip(x, lo, hi)
+        values[:, j] = np.exp(x) if log else x
+    return Design(draws.paths, values)
+
+
 def systematic(weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Systematic resampling: ancestor indices whose counts follow the weights (sum 1)."""
     n = len(weights)
@@ -264,6 +295,7 @@ def run_filter(
     executor: Any,
     progress: Callable[[int, int], None] | None = None,
     on_step: Callable[[Posterior], None] | None = None,
+    jitter: bool = True,
 ) -> Posterior:
     """Condition the scenario on every count up to `as_of` (inclusive).
 
@@ -302,6 +334,8 @@ def run_filter(
             ancestors = systematic(w / w.sum(), rng)
         post.segments.append(Segment(post.day, t1, out, arr, ancestors))
         post.draws, post.cloud, post.day = post.draws.rows(ancestors), cloud.take(ancestors), t1
+        if reports and jitter:
+            post.draws = rejuvenate(post.draws, every, rng)
         if on_step is not None:
             on_step(post.snapshot())
         if progress is not None:

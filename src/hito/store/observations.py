@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import not_, select
 from sqlalchemy.orm import Session
 
 from hito.errors import InputError
@@ -34,6 +34,7 @@ def observations_from_store(
 
     Site ids go through `sites` as in `read_observations`: a site mapped to None is left out
     with a line in `skipped`; a site the map does not know is an InputError naming the report.
+    Reports outside [start, end] are not read. Superseded and withdrawn reports are left out.
     """
     site_map = SiteMap(sites)
     q = (
@@ -47,6 +48,14 @@ def observations_from_store(
         .join(Agency, Agency.id == FieldReport.agency_id)
         .order_by(FieldReport.observed_at, FieldReport.id)
     )
+    # corrections and withdrawals (a report that supersedes another), where the store has them:
+    # a superseded report counts only through its correction, a withdrawal not at all
+    supersedes = getattr(FieldReport, "supersedes_id", None)
+    if supersedes is not None:
+        q = q.where(FieldReport.id.not_in(select(supersedes).where(supersedes.is_not(None))))
+    withdrawn = getattr(FieldReport, "withdrawn", None)
+    if withdrawn is not None:
+        q = q.where(not_(withdrawn))
     if start is not None:
         q = q.where(FieldReport.observed_at >= _midnight(start))
     if end is not None:

@@ -132,13 +132,27 @@ def test_an_empty_database_has_no_observations(db: Database) -> None:
     assert (obs.items, obs.skipped, obs.dates()) == ((), (), [])
 
 
-@pytest.mark.skipif(not hasattr(reports, "supersede_report"), reason="this store has no report corrections")
-def test_superseded_and_withdrawn_reports_are_left_out(db: Database) -> None:
+corrections = pytest.mark.skipif(not hasattr(reports, "supersede_report"),
+                                 reason="this store has no report corrections")
+
+
+@corrections
+def test_a_corrected_report_counts_through_its_correction(db: Database) -> None:
     ids = seed(db)
     with db.session() as s:
         fix = reports.supersede_report(s, actor=SYSTEM, report_id=ids["two groups"], reason="double count",
                                        counts=[ven(60, 50)])
+    with db.session(readonly=True) as s:
+        obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
+    assert [(o.low, o.source) for o in obs.items] == [
+        (50.0, f"report {fix.id} (pdi-arica)"), (40.0, f"report {ids['same day']} (migraciones-tacna)")]
+
+
+@corrections
+def test_a_withdrawn_report_is_left_out(db: Database) -> None:
+    ids = seed(db)
+    with db.session() as s:
         reports.supersede_report(s, actor=SYSTEM, report_id=ids["same day"], reason="wrong site", withdraw=True)
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
-    assert [(o.low, o.source) for o in obs.items] == [(50.0, f"report {fix.id} (pdi-arica)")]
+    assert [o.source for o in obs.items] == [f"report {ids['two groups']} (pdi-arica)"]

@@ -40,7 +40,7 @@ def test_grids_multiply_and_address_items_by_id_type_or_position():
     [
         ("policies.corridor.daily_qouta=1",
          "--vary policies.corridor.daily_qouta: unknown field 'daily_qouta' of policies[1] "
-         "(Corridor), expected one of: start, end, source, type, route, daily_quota"),
+         "(Corridor), expected one of: start, end, announced, source, type, route, daily_quota"),
         ("policies.corridor.daily_quota=lots",
          "--vary policies.corridor.daily_quota: got 'lots', expected a number"),
         ("routes.nowhere.km=3",

@@ -29,7 +29,7 @@ from hito.forecast.calibrate import (
     run_filter,
 )
 from hito.forecast.likelihood import noisy_reports
-from hito.forecast.observations import Observations
+from hito.forecast.observations import Observation, Observations
 from hito.forecast.scoring import LEVELS, covered, crps, persistence, quantiles, wis
 from hito.scenario.model import Scenario
 from hito.scenario.uncertain import ranges
@@ -141,6 +141,11 @@ class Backtest:
         return out
 
 
+def scored(o: Observation) -> bool:
+    """Whether a count is scored: a number or a range with both ends ("up to 60" is not)."""
+    return o.high is not None and (o.low > 0 or o.high == o.low)
+
+
 def horizon_of(lead: int, horizons: Sequence[int]) -> int | None:
     """The first horizon at or beyond a lead in days (None: beyond the longest)."""
     for h in sorted(horizons):
@@ -169,8 +174,8 @@ def backtest(
         return result
     by_place: dict[str, list[tuple[dt.date, float]]] = {}
     for o in observations.items:
-        if o.point is not None and o.date in counted:
-            by_place.setdefault(o.place, []).append((o.date, o.point))
+        if scored(o) and o.date in counted:
+            by_place.setdefault(o.place, []).append((o.date, float(o.point or 0.0)))
     # The scenario as known on each issue date; one filter pass per distinct version.
     versions: dict[tuple[int, ...], list[dt.date]] = {}
     for d in issue_dates:
@@ -252,7 +257,7 @@ def _issue(
         lead = (o.date - issued).days
         h = horizon_of(lead, horizons) if lead >= 1 else None
         t = (o.date - s.start).days
-        if h is None or o.point is None or t >= until:
+        if h is None or not scored(o) or t >= until:
             continue
         samples = said[:, t, pos[o.place]]
         qc = quantiles(samples)

@@ -21,6 +21,7 @@ from hito.api.routes import (
     reports,
     shelters,
     sites,
+    subscriptions,
     users,
 )
 from hito.errors import HitoError
@@ -86,6 +87,7 @@ def create_app(
         reports,
         plans,
         alerts,
+        subscriptions,
         forecasts,
         audit,
     ):

@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
+from hito.cli import alerts as alerts_cmd
 from hito.cli import audit as audit_cmd
 from hito.cli import db as db_cmd
 from hito.cli import demo as demo_cmd
@@ -37,6 +38,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(users_cmd.app, name="users")
 app.add_typer(sites_cmd.app, name="sites")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(alerts_cmd.app, name="alerts")
 app.add_typer(flee_app, name="flee")
 app.command("demo")(demo_cmd.demo)
 app.command("report")(report_cmd.report)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hito.plans.model import Plan as PlanModel
 from hito.plans.model import Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
-from hito.store import audit
+from hito.store import audit, deliveries
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, FieldReport, Shelter, ShelterUpdate, Site
@@ -161,6 +161,7 @@ def _alert_once(
     )
     session.add(alert)
     session.flush()
+    deliveries.enqueue(session, alert)  # the subscribers' deliveries, with the alert itself
     audit.append(
         session,
         actor=actor.username,

@@ -32,6 +32,25 @@ class Settings(BaseSettings):
     )
     auto_migrate: bool = Field(default=True, description="upgrade the schema on start")
     forecast_max_runs: int = Field(default=200, gt=0, description="largest ensemble per request")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="the dashboard's address, for alert links"
+    )
+    smtp_host: str = Field(default="", description="SMTP server for alert e-mail (empty: none)")
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_sender: str = Field(default="hito@localhost", description="From: of alert e-mail")
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    delivery_max_attempts: int = Field(default=6, ge=1, le=50, description="then: failed")
+    delivery_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="wait before the 2nd attempt; doubles each time"
+    )
+    delivery_lease_seconds: float = Field(
+        default=120.0, gt=0, description="a worker killed mid-send: resend after this long"
+    )
+    sms_token: str = Field(
+        default="", description="shared secret of the SMS gateway's webhook (empty: SMS off)"
+    )
     needs: Standards = Field(
         default_factory=Standards,
         description="minimum standards of needs (Sphere by default); override each with its "
@@ -63,3 +82,27 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Setti
 
         raise InputError(f"{env_file}: no such settings file")
     return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+
+
+def worker_config(settings: Settings) -> Any:
+    """The delivery worker's configuration from the settings."""
+    from hito.notify import Smtp
+    from hito.store.deliveries import WorkerConfig
+
+    smtp = None
+    if settings.smtp_host:
+        smtp = Smtp(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+        )
+    return WorkerConfig(
+        smtp=smtp,
+        public_url=settings.public_url,
+        max_attempts=settings.delivery_max_attempts,
+        backoff_seconds=settings.delivery_backoff_seconds,
+        lease_seconds=settings.delivery_lease_seconds,
+    )

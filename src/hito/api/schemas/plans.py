@@ -56,6 +56,8 @@ class AlertPublic(Public):
     actions: list[dict[str, Any]]
     agencies: list[str]
     report_id: int | None
+    severity: str
+    sites: list[str]
     created_at: dt.datetime
 
 

@@ -1,0 +1,68 @@
+"""Schemas of alert subscriptions and of deliveries with their outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from hito.api.schemas.common import List, Name, Public, Request, SiteId
+
+
+class SubscriptionCreate(Request):
+    """Who is told of which alerts, how and in which language (empty lists: everything)."""
+
+    label: Name
+    channel: Literal["email", "webhook"]
+    target: str = Field(
+        min_length=3, max_length=500, description="an e-mail address, or an http(s) URL"
+    )
+    plans: list[str] = Field(default_factory=list, max_length=50)
+    sites: list[SiteId] = Field(default_factory=list, max_length=100)
+    severities: list[Literal["info", "warning", "critical"]] = Field(default_factory=list)
+    language: Literal["es", "en"] = "es"
+    for_user: bool = Field(default=True, description="true: for me; false: for an agency")
+    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class SubscriptionPublic(Public):
+    """A subscription (its webhook secret only in the answer that creates it)."""
+
+    id: int
+    label: str
+    user_id: int | None
+    agency_id: int | None
+    channel: str
+    target: str
+    plans: list[str]
+    sites: list[str]
+    severities: list[str]
+    language: str
+    active: bool
+    created_at: dt.datetime
+
+
+class SubscriptionCreated(SubscriptionPublic):
+    """A new subscription with its Standard Webhooks signing secret (shown this once)."""
+
+    secret: str
+
+
+SubscriptionList = List[SubscriptionPublic]
+
+
+class DeliveryPublic(Public):
+    """One alert's delivery to one subscriber and its outcome."""
+
+    id: int
+    subscriber: str
+    channel: str
+    status: str
+    attempts: int
+    last_error: str
+    sent_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+
+
+DeliveryList = List[DeliveryPublic]

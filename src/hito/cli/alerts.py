@@ -1,0 +1,49 @@
+"""`hito alerts deliver`: the worker that sends alerts to their subscribers, with receipts."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import typer
+
+from hito.cli.db import SettingsOpt, open_database
+
+app = typer.Typer(no_args_is_help=True, help="Alerts: send them to their subscribers.")
+
+
+@app.command("deliver")
+def deliver(
+    settings: SettingsOpt = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="send what is due now, then stop (else: keep running)")
+    ] = False,
+    idle: Annotated[
+        float, typer.Option("--idle", min=0.05, help="seconds between looks when nothing is due")
+    ] = 1.0,
+) -> None:
+    """Send due deliveries (e-mail, webhooks); a killed worker's sends resume on restart."""
+    from rich.console import Console
+
+    from hito.store.deliveries import run_worker
+    from hito.store.settings import load_settings, worker_config
+
+    cfg = worker_config(load_settings(settings))
+    db = open_database(settings)
+    console = Console(stderr=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    counts: dict[str, int] = {}
+
+    def shown(delivery_id: int, outcome: str) -> None:
+        counts[outcome] = counts.get(outcome, 0) + 1
+        summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        console.print(f"delivery {delivery_id}: {outcome}  [dim]({summary})[/dim]")
+
+    try:
+        with console.status("sending alerts to subscribers…"):
+            n = run_worker(db, cfg, once=once, idle_seconds=idle, stop=stop, on_outcome=shown)
+    except KeyboardInterrupt:
+        n = sum(counts.values())
+    typer.echo(f"{n} deliveries handled" + (f": {counts}" if counts else ""))

@@ -1,0 +1,269 @@
+"""Deliveries of alerts to subscribers: queued with the alert, sent by a restartable worker.
+
+Each (alert, subscription) pair has one delivery row, made in the transaction that stores the
+alert, so no alert is lost and none is queued twice. The worker claims one due delivery at a
+time with a lease (status `sending`), sends it, then records the outcome. A worker killed
+mid-send leaves the lease to run out; the next worker sends again with the same message id
+(the e-mail's Message-ID, the webhook's `webhook-id`), which receivers use to drop the
+repeat: each alert reaches each subscriber once. Failures are retried with exponential
+backoff up to a bound, then the delivery is `failed` with its reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from hito import notify
+from hito.store import audit
+from hito.store.coltypes import utcnow
+from hito.store.db import Database
+from hito.store.errors import NotFoundError
+from hito.store.models import Alert, Delivery, Subscription
+from hito.store.subscriptions import who
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """How the worker sends: SMTP server, public address for links, retry and lease bounds."""
+
+    smtp: notify.Smtp | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    max_attempts: int = 6
+    backoff_seconds: float = 30.0
+    backoff_cap_seconds: float = 3600.0
+    lease_seconds: float = 120.0
+    webhook_timeout: float = 10.0
+
+
+def ack_token(secret: str, message_id: str) -> str:
+    """The token of a delivery's acknowledgment link (only its SHA-256 is stored)."""
+    mac = hmac.new(secret.encode(), f"ack:{message_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def matches(sub: Subscription, alert: Alert) -> bool:
+    """Whether a subscription asks for this alert (empty filters take everything)."""
+    if not sub.active:
+        return False
+    if sub.plans and alert.plan_name not in sub.plans:
+        return False
+    if sub.severities and alert.severity not in sub.severities:
+        return False
+    return not (sub.sites and alert.sites and not set(sub.sites) & set(alert.sites))
+
+
+def enqueue(session: Session, alert: Alert) -> list[Delivery]:
+    """One pending delivery per matching subscription, in the alert's own transaction."""
+    out = []
+    for sub in session.scalars(select(Subscription).where(Subscription.active.is_(True))):
+        if not matches(sub, alert):
+            continue
+        message_id = f"msg_{uuid.uuid4().hex}"
+        row = Delivery(
+            alert_id=alert.id,
+            subscription_id=sub.id,
+            message_id=message_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+            ack_hash=_digest(ack_token(sub.secret, message_id)),
+            last_error="",
+        )
+        session.add(row)
+        out.append(row)
+    session.flush()
+    return out
+
+
+def _due(now: dt.datetime) -> Any:
+    return or_(
+        (Delivery.status == "pending") & (Delivery.next_attempt_at <= now),
+        (Delivery.status == "sending") & (Delivery.lease_until < now),
+    )
+
+
+def claim(db: Database, *, lease_seconds: float, now: dt.datetime | None = None) -> int | None:
+    """Take one due delivery for this worker (a lease), in its own transaction; its id."""
+    now = now or utcnow()
+    with db.session() as s:
+        q = select(Delivery.id).where(_due(now)).order_by(Delivery.id).limit(1)
+        did = s.scalar(q.with_for_update(skip_locked=True))
+        if did is None:
+            return None
+        taken = s.execute(
+            update(Delivery)
+            .where(Delivery.id == did, _due(now))
+            .values(
+                status="sending",
+                lease_until=now + dt.timedelta(seconds=lease_seconds),
+                attempts=Delivery.attempts + 1,
+            )
+        )
+        return did if taken.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def _message(s: Session, d: Delivery, cfg: WorkerConfig) -> tuple[notify.Message, Subscription]:
+    alert = s.get(Alert, d.alert_id)
+    assert alert is not None
+    sub = d.subscription
+    base = cfg.public_url.rstrip("/")
+    data = {
+        "id": alert.id,
+        "plan_name": alert.plan_name,
+        "trigger": alert.trigger,
+        "severity": alert.severity,
+        "met_since": alert.met_since,
+        "sites": alert.sites,
+        "actions": alert.actions,
+        "created_at": alert.created_at,
+    }
+    msg = notify.compose(
+        data,
+        message_id=d.message_id,
+        language=sub.language,
+        ack_url=f"{base}/ack/{ack_token(sub.secret, d.message_id)}",
+        alert_url=f"{base}/alerts/{alert.id}",
+    )
+    return msg, sub
+
+
+def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
+    """Send one claimed delivery and record its outcome: sent, pending (retry) or failed."""
+    with db.session(readonly=True) as s:
+        d = s.get(Delivery, delivery_id)
+        if d is None:
+            raise NotFoundError(f"no delivery with id {delivery_id}")
+        msg, sub = _message(s, d, cfg)
+        channel, target, secret, attempts = sub.channel, sub.target, sub.secret, d.attempts
+    error = ""
+    try:
+        if channel == "email":
+            if cfg.smtp is None:
+                raise notify.DeliveryError("no SMTP server configured (HITO_SMTP_HOST)")
+            notify.send_email(cfg.smtp, target, msg)
+        else:
+            notify.send_webhook(target, secret, msg, timeout=cfg.webhook_timeout)
+    except notify.DeliveryError as exc:
+        error = exc.reason
+    now = utcnow()
+    if not error:
+        values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
+    elif attempts >= cfg.max_attempts:
+        values = {"status": "failed", "last_error": f"after {attempts} attempts: {error}"}
+    else:
+        wait = min(cfg.backoff_cap_seconds, cfg.backoff_seconds * 2 ** (attempts - 1))
+        values = {
+            "status": "pending",
+            "next_attempt_at": now + dt.timedelta(seconds=wait),
+            "last_error": error,
+        }
+    with db.session() as s:
+        s.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == "sending")
+            .values(lease_until=None, **values)
+        )
+    return str(values["status"])
+
+
+def run_worker(
+    db: Database,
+    cfg: WorkerConfig,
+    *,
+    once: bool = False,
+    idle_seconds: float = 1.0,
+    stop: threading.Event | None = None,
+    on_outcome: Callable[[int, str], None] | None = None,
+) -> int:
+    """Send due deliveries until none is due (`once`) or until stopped; how many were handled."""
+    n = 0
+    while stop is None or not stop.is_set():
+        did = claim(db, lease_seconds=cfg.lease_seconds)
+        if did is None:
+            if once:
+                break
+            time.sleep(idle_seconds)
+            continue
+        outcome = send(db, cfg, did)
+        n += 1
+        if on_outcome is not None:
+            on_outcome(did, outcome)
+    return n
+
+
+def find_by_token(session: Session, *, token: str) -> Delivery:
+    """The delivery of an acknowledgment link, or NotFoundError."""
+    d = session.scalar(select(Delivery).where(Delivery.ack_hash == _digest(token)))
+    if d is None:
+        raise NotFoundError("this acknowledgment link is not known (mistyped or cut short?)")
+    return d
+
+
+def acknowledge(session: Session, *, token: str) -> Delivery:
+    """Mark the delivery of an acknowledgment link as acknowledged (once; later clicks keep it)."""
+    d = find_by_token(session, token=token)
+    if d.acknowledged_at is None:
+        audit.lock_writes(session)
+        d.acknowledged_at = utcnow()
+        d.status = "acknowledged"
+        session.flush()
+        audit.append(
+            session,
+            actor=f"subscription:{d.subscription_id}",
+            action="alert.acknowledge",
+            resource=f"alert:{d.alert_id}",
+            after={"delivery": d.id, "acknowledged_at": d.acknowledged_at.isoformat()},
+        )
+    return d
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """A delivery as the alert page shows it."""
+
+    id: int
+    subscriber: str
+    channel: str
+    status: str
+    attempts: int
+    last_error: str
+    sent_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+
+
+def of_alert(session: Session, *, alert_id: int) -> list[DeliveryView]:
+    """Every delivery of an alert with its outcome, in the order they were made."""
+    if session.get(Alert, alert_id) is None:
+        raise NotFoundError(f"no alert with id {alert_id}")
+    rows = session.scalars(
+        select(Delivery).where(Delivery.alert_id == alert_id).order_by(Delivery.id)
+    )
+    return [
+        DeliveryView(
+            id=d.id,
+            subscriber=who(session, d.subscription),
+            channel=d.subscription.channel,
+            status=d.status,
+            attempts=d.attempts,
+            last_error=d.last_error,
+            sent_at=d.sent_at,
+            acknowledged_at=d.acknowledged_at,
+        )
+        for d in rows
+    ]

@@ -1,0 +1,176 @@
+"""Alert subscriptions: who is told (a user or an agency), how (email, webhook), of what."""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito.plans.model import SEVERITIES
+from hito.store import audit
+from hito.store.actors import Actor, paginate, snapshot
+from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
+from hito.store.models import CHANNELS, Agency, Site, Subscription, User
+from hito.store.text import text_problem
+
+LANGUAGES = ("es", "en")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,199}$")
+
+
+def new_secret() -> str:
+    """A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _target_problem(channel: str, target: str) -> str | None:
+    if channel == "email":
+        if len(target) > 254 or not _EMAIL.match(target):
+            return f"expected an e-mail address such as duty@example.org, got {target!r}"
+        return None
+    parts = urlsplit(target)
+    if parts.scheme not in ("https", "http") or not parts.hostname or len(target) > 500:
+        return f"expected an http(s) URL such as https://example.org/hooks/hito, got {target!r}"
+    return None
+
+
+def create_subscription(
+    session: Session,
+    *,
+    actor: Actor,
+    label: str,
+    channel: str,
+    target: str,
+    plans: Sequence[str] = (),
+    sites: Sequence[str] = (),
+    severities: Sequence[str] = (),
+    language: str = "es",
+    agency_id: int | None = None,
+    for_user: bool = True,
+) -> Subscription:
+    """Subscribe a user (oneself) or an agency (its editors, or an admin) to alerts.
+
+    Empty `plans`, `sites` or `severities` mean every one. A webhook gets a new signing secret.
+    """
+    errs: list[dict[str, Any]] = []
+
+    def bad(field: str, msg: str) -> None:
+        errs.append({"loc": ["body", field], "msg": msg})
+
+    if channel not in CHANNELS:
+        bad("channel", f"got {channel!r}, expected one of: {', '.join(CHANNELS)}")
+    elif problem := _target_problem(channel, target):
+        bad("target", problem)
+    if problem := text_problem(label, max_length=200) if label else "expected a label":
+        bad("label", problem)
+    if language not in LANGUAGES:
+        bad("language", f"got {language!r}, expected one of: {', '.join(LANGUAGES)}")
+    for s in severities:
+        if s not in SEVERITIES:
+            bad("severities", f"got {s!r}, expected any of: {', '.join(SEVERITIES)}")
+    for p in plans:
+        if not isinstance(p, str) or not _NAME.match(p):
+            bad("plans", f"got {p!r}, expected plan names such as corridor-100")
+    known = set(session.scalars(select(Site.id)))
+    for s in sites:
+        if s not in known:
+            bad("sites", f"unknown site {s!r}, expected one of: {', '.join(sorted(known))}")
+    if for_user and agency_id is not None:
+        bad("agency_id", "give an agency_id only for an agency's subscription (for_user: false)")
+    if errs:
+        raise InvalidError(
+            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+        )
+    user_id: int | None = None
+    if for_user:
+        if actor.user_id is None:
+            raise InvalidError.at(["body", "for_user"], "the system has no mailbox: name an agency")
+        user_id = actor.user_id
+    else:
+        agency_id = actor.agency_for_write(agency_id, "subscribe an agency to alerts")
+        if session.get(Agency, agency_id) is None:
+            raise InvalidError.at(["body", "agency_id"], f"no agency with id {agency_id}")
+    audit.lock_writes(session)
+    row = Subscription(
+        label=label,
+        user_id=user_id,
+        agency_id=agency_id,
+        channel=channel,
+        target=target,
+        secret=new_secret(),
+        plans=list(plans),
+        sites=list(sites),
+        severities=list(severities),
+        language=language,
+        active=True,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="subscription.create",
+        resource=f"subscription:{row.id}",
+        after={k: v for k, v in snapshot(row).items() if k != "secret"},
+    )
+    return row
+
+
+def _may_manage(actor: Actor, row: Subscription) -> bool:
+    if actor.role == "admin":
+        return True
+    if row.user_id is not None:
+        return row.user_id == actor.user_id
+    return actor.role == "editor" and row.agency_id == actor.agency_id
+
+
+def list_subscriptions(
+    session: Session, *, actor: Actor, offset: int = 0, limit: int = 100
+) -> tuple[list[Subscription], int]:
+    """The subscriptions the actor may see: all for an admin, else their own and their agency's."""
+    q = select(Subscription).order_by(Subscription.id)
+    if actor.role != "admin":
+        mine = Subscription.user_id == actor.user_id
+        q = q.where(mine | (Subscription.agency_id == actor.agency_id) if actor.agency_id else mine)
+    return paginate(session, q, offset=offset, limit=limit)
+
+
+def get_subscription(session: Session, *, actor: Actor, subscription_id: int) -> Subscription:
+    """One subscription the actor may manage, or NotFoundError / ForbiddenError."""
+    row = session.get(Subscription, subscription_id)
+    if row is None:
+        raise NotFoundError(f"no subscription with id {subscription_id}")
+    if not _may_manage(actor, row):
+        raise ForbiddenError(f"subscription {subscription_id} is not yours or your agency's")
+    return row
+
+
+def deactivate(session: Session, *, actor: Actor, subscription_id: int) -> Subscription:
+    """Stop a subscription (its past deliveries stay, with their outcomes)."""
+    row = get_subscription(session, actor=actor, subscription_id=subscription_id)
+    audit.lock_writes(session)
+    row.active = False
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="subscription.stop",
+        resource=f"subscription:{row.id}",
+        after={"active": False},
+    )
+    return row
+
+
+def who(session: Session, row: Subscription) -> str:
+    """The subscriber as people read it: a username or an agency's code, and the label."""
+    if row.user_id is not None:
+        name = session.scalar(select(User.username).where(User.id == row.user_id))
+    else:
+        name = session.scalar(select(Agency.code).where(Agency.id == row.agency_id))
+    return f"{name} ({row.label})"

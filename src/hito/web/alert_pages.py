@@ -1,0 +1,90 @@
+"""The dashboard's alert pages: one alert with its deliveries, and the acknowledgment link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from hito.store import deliveries, subscriptions
+from hito.store.alerts import get_alert
+from hito.store.errors import StoreError
+from hito.web.pages import render, tr
+from hito.web.session import actor
+
+router = APIRouter(include_in_schema=False)
+
+
+def _outcomes(request: Request) -> dict[str, dict[str, str]]:
+    return {
+        "outcome": {
+            "pending": tr(request, "waiting to be sent"),
+            "sending": tr(request, "being sent"),
+            "sent": tr(request, "sent"),
+            "failed": tr(request, "failed"),
+            "acknowledged": tr(request, "acknowledged"),
+        },
+        "severity": {
+            "info": tr(request, "information"),
+            "warning": tr(request, "warning"),
+            "critical": tr(request, "critical"),
+        },
+    }
+
+
+@router.get("/alerts/{alert_id}", response_class=HTMLResponse)
+def alert_page(request: Request, alert_id: int) -> HTMLResponse:
+    """One alert: its actions, and each subscriber's delivery and acknowledgment."""
+    who = actor(request)
+    try:
+        with request.app.state.db.session(readonly=True) as s:
+            alert = get_alert(s, alert_id=alert_id)
+            rows = deliveries.of_alert(s, alert_id=alert_id)
+    except StoreError:
+        return render(request, "missing.html.j2", 404, user=who, what=str(alert_id))
+    words = _outcomes(request)
+    return render(
+        request,
+        "alert.html.j2",
+        user=who,
+        alert=alert,
+        deliveries=rows,
+        outcome=words["outcome"],
+        severity=words["severity"],
+    )
+
+
+def _ack_context(request: Request, token: str, *, done: bool) -> tuple[int, dict[str, Any]]:
+    db = request.app.state.db
+    try:
+        with db.session() if done else db.session(readonly=True) as s:
+            if done:
+                d = deliveries.acknowledge(s, token=token)
+            else:
+                d = deliveries.find_by_token(s, token=token)
+            alert = get_alert(s, alert_id=d.alert_id)
+            return 200, {
+                "found": True,
+                "done": done or d.acknowledged_at is not None,
+                "alert": alert,
+                "subscriber": subscriptions.who(s, d.subscription),
+                "acknowledged_at": d.acknowledged_at,
+                "token": token,
+            }
+    except StoreError:
+        return 404, {"found": False}
+
+
+@router.get("/ack/{token}", response_class=HTMLResponse)
+def ack_page(request: Request, token: str) -> HTMLResponse:
+    """The link in an alert message: the alert and one button to say it has been seen."""
+    status, ctx = _ack_context(request, token, done=False)
+    return render(request, "ack.html.j2", status, user=None, **ctx)
+
+
+@router.post("/ack/{token}", response_class=HTMLResponse)
+def ack(request: Request, token: str) -> HTMLResponse:
+    """Mark the delivery acknowledged (once); the alert page shows who has seen it."""
+    status, ctx = _ack_context(request, token, done=True)
+    return render(request, "ack.html.j2", status, user=None, **ctx)

@@ -21,6 +21,7 @@ from hito.api.routes import (
     reports,
     shelters,
     sites,
+    sms,
     subscriptions,
     users,
 )
@@ -88,6 +89,7 @@ def create_app(
         plans,
         alerts,
         subscriptions,
+        sms,
         forecasts,
         audit,
     ):

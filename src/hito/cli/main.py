@@ -11,6 +11,7 @@ from hito.cli import alerts as alerts_cmd
 from hito.cli import audit as audit_cmd
 from hito.cli import db as db_cmd
 from hito.cli import demo as demo_cmd
+from hito.cli import forecast as forecast_cmd
 from hito.cli import plans as plans_cmd
 from hito.cli import report as report_cmd
 from hito.cli import run as run_cmd
@@ -28,6 +29,9 @@ app = typer.Typer(
     help="hito: forecasts of stranded people at land borders, plans and coordination.",
 )
 app.command("run")(run_cmd.run)
+app.command("calibrate")(forecast_cmd.calibrate)
+app.command("backtest")(forecast_cmd.backtest)
+app.command("migrate")(forecast_cmd.migrate)
 app.command("sweep")(sweep_cmd.sweep)
 app.command("scenarios")(run_cmd.scenarios)
 app.command("validate")(run_cmd.validate)

@@ -110,12 +110,19 @@ def run(
     sampling: Annotated[
         str, typer.Option(help="how uncertain numbers are drawn: lhs, random or none")
     ] = "lhs",
+    calibration: Annotated[
+        Path | None,
+        typer.Option(help="forecast from a posterior written by `hito calibrate` (a folder)"),
+    ] = None,
 ) -> None:
     """Forecast a scenario: summary.json, report.html and Parquet tables in OUT.
 
     daily.parquet holds the first --keep-runs runs in full; quantiles.parquet P5..P95 of every
     day, place, group and state over all runs; runs.parquet one row per run with its draws.
     """
+    if calibration is not None:
+        run_calibrated(calibration, out, executor, scheduler, workers, keep_runs)
+        return
     check_ensemble_options(runs=runs, seed=seed, days=days)
     if keep_runs < 0:
         raise InputError(f"--keep-runs: got {keep_runs}, expected 0 or more")
@@ -146,6 +153,32 @@ def run(
     )
     for label, p in facts["events"].items():
         console.print(f"P({label}) = {p:.3f}")
+    console.print(f"report: {(out / 'report.html').resolve()}")
+
+
+def run_calibrated(
+    folder: Path, out: Path, executor: str, scheduler: str | None, workers: int | None,
+    keep_runs: int,
+) -> None:
+    """`hito run --calibration DIR`: every particle of a posterior run on to its last day."""
+    from hito.forecast.posterior import calibrated_ensemble, load as load_posterior
+
+    post = load_posterior(folder)
+    s = post.spec.scenario
+    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    try:
+        ens = calibrated_ensemble(post, post.spec.days, ex, keep_runs=keep_runs)
+    finally:
+        ex.close()
+    facts = ens.summary()
+    facts["calibration"] = {"folder": str(folder), "as_of": post.as_of.isoformat()}
+    write_outputs(out, s, ens, facts)
+    pk = facts["stranded_peak"]
+    console.print(
+        f"{s.name} calibrated as of {post.as_of}: peak stranded P50 {pk['p50']:.0f} "
+        f"(P10–P90 {pk['p10']:.0f}–{pk['p90']:.0f}), conservation error "
+        f"{facts['conservation_error']}"
+    )
     console.print(f"report: {(out / 'report.html').resolve()}")
 
 

@@ -1,0 +1,252 @@
+"""`hito calibrate`, `hito backtest` and `hito migrate`: forecasts that learn from field counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hito.errors import InputError
+
+HORIZONS_HELP = "lead times in days, comma-separated (a count is scored at the first one >= its lead)"
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: got {text!r}, expected a date as YYYY-MM-DD") from None
+
+
+def read_counts(source: str, s: Any) -> Any:
+    """Field counts for a scenario from an HXL CSV file or a service database URL."""
+    end = s.date_of(s.days - 1)
+    if "://" in source:
+        from hito.store.db import Database
+        from hito.store.observations import observations_from_store
+
+        db = Database(source)
+        with db.session(readonly=True) as session:
+            return observations_from_store(session, s.observed_sites(), start=s.start, end=end)
+    from hito.forecast.observations import read_observations
+
+    return read_observations(source, s.observed_sites(), start=s.start, end=end)
+
+
+def _bar(label: str) -> tuple[Any, Any]:
+    from hito.cli.run import progress
+
+    bar = progress()
+    task = bar.add_task(label, total=1, rate="")
+
+    def step(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, step
+
+
+def calibrate(
+    scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
+    observations: Annotated[
+        str, typer.Option(help="field counts: an HXL CSV file, or a service database URL")
+    ],
+    out: Annotated[Path, typer.Option(help="output folder")],
+    as_of: Annotated[
+        str | None, typer.Option(help="use counts up to this date (default: the latest count)")
+    ] = None,
+    particles: Annotated[int, typer.Option(help="number of particles")] = 1000,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+    executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="dask scheduler address")] = None,
+    workers: Annotated[int | None, typer.Option(help="processes or LocalCluster workers")] = None,
+    lang: Annotated[str, typer.Option(help="language of calibration.html: es or en")] = "es",
+) -> None:
+    """Condition a scenario on field counts; write the posterior and the calibrated forecast.
+
+    OUT gets posterior.parquet and prior.parquet (the drawn numbers), calibration.json (the
+    effective sample size per count date), calibration.html (prior against posterior, fans with
+    the counts), posterior.npz (for `hito run --calibration OUT`), and the files of `hito run`.
+    """
+    from hito.cli.run import console, write_outputs
+    from hito.scenario.load import load
+
+    s = load(scenario)
+    obs = read_counts(observations, s)
+    when = _date(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
+    if when is None:
+        raise InputError(f"--observations {observations}: no count falls within {s.name}'s days")
+    post, ens = _calibrate(s, obs, when, particles, seed, executor, scheduler, workers)
+    _write_calibration(out, s, obs, post, ens, lang)
+    write_outputs(out, s, ens, _facts(ens, post, scenario))
+    console.print(
+        f"{s.name}: calibrated on {sum(st.reports for st in post.steps)} counts up to {when} "
+        f"({particles} particles; lowest effective sample size "
+        f"{min((st.ess for st in post.steps), default=particles):.0f})"
+    )
+    console.print(f"report: {(out / 'report.html').resolve()}")
+    console.print(f"calibration: {(out / 'calibration.html').resolve()}")
+
+
+def _calibrate(
+    s: Any, obs: Any, when: dt.date, particles: int, seed: int, executor: str,
+    scheduler: str | None, workers: int | None,
+) -> tuple[Any, Any]:
+    from hito.ensemble.executors import make_executor
+    from hito.forecast.calibrate import run_filter
+    from hito.forecast.posterior import calibrated_ensemble
+
+    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    bar, step = _bar(f"{s.name}: count dates")
+    try:
+        with bar:
+            post = run_filter(s, obs, when, particles=particles, seed=seed, executor=ex,
+                              progress=step)
+        ens = calibrated_ensemble(post, post.spec.days, ex)
+    finally:
+        ex.close()
+    return post, ens
+
+
+def _facts(ens: Any, post: Any, scenario: str) -> dict[str, Any]:
+    from hito.forecast.posterior import steps_table
+
+    facts = ens.summary()
+    facts["scenario"] = scenario
+    facts["calibration"] = {
+        "as_of": post.as_of.isoformat(),
+        "particles": post.particles,
+        "steps": steps_table(post),
+    }
+    return facts
+
+
+def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str) -> None:
+    from hito.cli.run import write_atomic, write_parquet_frames
+    from hito.forecast.posterior import draws_frame, save, steps_table
+    from hito.report.forecast_skill import render_calibration
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, draws in (("posterior", post.draws), ("prior", post.prior)):
+        frame = draws_frame(draws, name)
+        write_parquet_frames(out / f"{name}.parquet", [frame], frame.to_arrow().schema)
+    facts = {
+        "scenario": s.name,
+        "as_of": post.as_of.isoformat(),
+        "particles": post.particles,
+        "seed": post.spec.seed,
+        "reports": sum(st.reports for st in post.steps),
+        "steps": steps_table(post),
+        "skipped": list(obs.skipped),
+        "posterior_mean": {
+            p: float(v) for p, v in zip(post.draws.paths, post.draws.values.mean(axis=0), strict=True)
+        },
+    }
+    write_atomic(out / "calibration.json", json.dumps(facts, indent=2).encode())
+    write_atomic(
+        out / "calibration.html",
+        render_calibration(s, ens, facts, obs, post.prior, post.draws, lang).encode(),
+    )
+    save(post, out)
+
+
+def backtest(
+    scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
+    observations: Annotated[
+        str, typer.Option(help="field counts: an HXL CSV file, or a service database URL")
+    ],
+    out: Annotated[Path, typer.Option(help="output folder")],
+    horizons: Annotated[str, typer.Option(help=HORIZONS_HELP)] = "1,3,7,14,28",
+    particles: Annotated[int, typer.Option(help="particles per forecast")] = 300,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+    executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="dask scheduler address")] = None,
+    workers: Annotated[int | None, typer.Option(help="processes or LocalCluster workers")] = None,
+    lang: Annotated[str, typer.Option(help="language of backtest.html: es or en")] = "es",
+) -> None:
+    """Issue a forecast on every count date with what was known then; score it against later counts.
+
+    OUT gets backtest.json (per horizon: coverage of P10–P90 and P5–P95, WIS and the WIS of
+    persistence and of the uncalibrated scenario, CRPS, median error and bias, n), pairs.csv
+    (every forecast–count pair) and backtest.html.
+    """
+    import polars as pl
+
+    from hito.cli.run import console, write_atomic
+    from hito.ensemble.executors import make_executor
+    from hito.forecast.backtest import backtest as run_backtest
+    from hito.report.forecast_skill import render_backtest
+    from hito.scenario.load import load
+
+    hs = _horizons(horizons)
+    if particles < 2:
+        raise InputError(f"--particles: got {particles}, expected at least 2")
+    s = load(scenario)
+    obs = read_counts(observations, s)
+    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    bar, step = _bar(f"{s.name}: forecasts issued")
+    try:
+        with bar:
+            bt = run_backtest(s, obs, horizons=hs, particles=particles, seed=seed, executor=ex,
+                              progress=step)
+    finally:
+        ex.close()
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / "backtest.json", json.dumps(bt.to_json(), indent=2).encode())
+    rows = bt.rows()
+    csv = pl.DataFrame(rows).write_csv() if rows else "issued,target,place,observed\n"
+    write_atomic(out / "pairs.csv", csv.encode())
+    write_atomic(out / "backtest.html", render_backtest(s, bt, obs, lang).encode())
+    for h, v in bt.scores().items():
+        if not v["n"]:
+            console.print(f"{h:>3} days: no count that far ahead")
+            continue
+        gain = v["skill_vs_persistence"]
+        console.print(
+            f"{h:>3} days: n={v['n']:<3} inside P10–P90 {v['coverage_p10_p90']:.0%}, "
+            f"P5–P95 {v['coverage_p5_p95']:.0%}; WIS {v['wis']:.1f} vs persistence "
+            f"{v['wis_persistence']:.1f} ({'' if gain is None else f'{gain:+.0%}'}) and "
+            f"uncalibrated {v['wis_uncalibrated']:.1f}"
+        )
+    console.print(f"backtest: {(out / 'backtest.html').resolve()}")
+
+
+def _horizons(text: str) -> tuple[int, ...]:
+    try:
+        hs = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise InputError(
+            f"--horizons: got {text!r}, expected whole numbers of days separated by commas"
+        ) from None
+    if not hs or any(h < 1 for h in hs):
+        raise InputError(f"--horizons: got {text!r}, expected days of at least 1")
+    return hs
+
+
+_VERSION_LINE = re.compile(r"^schema_version:\s*1\s*(#.*)?$", re.M)
+
+
+def migrate(
+    file: Annotated[Path, typer.Argument(help="a scenario file of schema_version 1")],
+    out: Annotated[Path | None, typer.Option(help="write here (default: in place)")] = None,
+) -> None:
+    """Update a version-1 scenario file to schema_version 2, keeping its comments and layout."""
+    from hito.cli.run import console, write_atomic
+    from hito.scenario.load import parse
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{file}: cannot be read ({exc.strerror})") from None
+    if not _VERSION_LINE.search(text):
+        parse(text, str(file))  # says what is wrong, or that it is already version 2
+        raise InputError(f"{file}: already schema_version 2 (nothing to do)")
+    new = _VERSION_LINE.sub("schema_version: 2", text, count=1)
+    parse(new, str(file))
+    write_atomic(out or file, new.encode())
+    console.print(f"{out or file}: schema_version 2")

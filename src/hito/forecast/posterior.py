@@ -1,0 +1,154 @@
+"""A posterior's products: the calibrated ensemble, its tables, and the files that keep it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hito.engine.compile import STATES
+from hito.ensemble.reduce import LEVELS, Layout, Reducer, summarize_chunk
+from hito.ensemble.result import Ensemble
+from hito.ensemble.sampling import Design
+from hito.errors import InputError
+from hito.forecast.calibrate import Cloud, FilterSpec, Posterior, Segment, forecast_ahead
+from hito.scenario.model import Scenario
+
+HELD = [STATES.index(n) for n in ("present", "in_transit", "exited", "returned", "harmed")]
+STATE_FILE = "posterior.npz"
+
+
+def calibrated_ensemble(
+    post: Posterior, until: int, executor: Any, keep_runs: int = 100
+) -> Ensemble:
+    """Every particle from the scenario's start to day `until`: history, then its future."""
+    states, arrivals = forecast_ahead(post, until, executor)
+    states = states.astype(np.int64)
+    n, T = states.shape[:2]
+    s = post.spec.scenario
+    initial = post.cloud.initial if post.cloud is not None else np.zeros(n, dtype=np.int64)
+    held = states[:, :, HELD].sum(axis=(2, 3, 4))
+    conservation = np.abs(held - initial[:, None] - arrivals).max(axis=1)
+    layout = Layout(T, len(s.places), len(s.groups))
+    runs = list(range(n))
+    place_ids = tuple(p.id for p in s.places)
+    chunk = summarize_chunk(runs, states, conservation, layout, (), place_ids, keep_runs)
+    reducer = Reducer(runs, layout)
+    reducer.add(chunk)
+    return Ensemble(
+        info={
+            "scenario": s.name,
+            "days": T,
+            "seed": post.spec.seed,
+            "runs": n,
+            "sampling": "posterior",
+            "calibrated_as_of": post.as_of.isoformat(),
+            "events": [],
+        },
+        place_ids=place_ids,
+        group_ids=tuple(g.id for g in s.groups),
+        start=s.start,
+        layout=layout,
+        runs=np.arange(n, dtype=np.int64),
+        draws=post.draws,
+        quantiles=reducer.quantiles(list(LEVELS.values())),
+        scalars=reducer.scalars,
+        kept=reducer.kept,
+        stats={"executor": getattr(executor, "name", str(executor))},
+    )
+
+
+def steps_table(post: Posterior) -> list[dict[str, Any]]:
+    """Per count date: reports, effective sample size, log evidence."""
+    return [
+        {
+            "date": st.date.isoformat(),
+            "reports": st.reports,
+            "ess": round(st.ess, 2),
+            "log_evidence": round(st.log_evidence, 4),
+        }
+        for st in post.steps
+    ]
+
+
+def draws_frame(draws: Design, label: str) -> Any:
+    """A table of drawn numbers, one row per particle (polars)."""
+    import polars as pl
+
+    cols: dict[str, Any] = {"particle": np.arange(len(draws.values), dtype=np.int64)}
+    for j, path in enumerate(draws.paths):
+        cols[path] = draws.values[:, j]
+    return pl.DataFrame(cols).with_columns(pl.lit(label).alias("distribution"))
+
+
+def save(post: Posterior, folder: Path) -> Path:
+    """Keep a posterior (scenario, numbers, state, history) so forecasts can start from it."""
+    hist, arr = post.history()
+    c = post.cloud
+    assert c is not None
+    path = folder / STATE_FILE
+    tmp = folder / f".{STATE_FILE}.tmp.npz"
+    np.savez_compressed(
+        tmp,
+        scenario=np.frombuffer(post.spec.scenario.model_dump_json(by_alias=True).encode(), np.uint8),
+        meta=np.frombuffer(
+            json.dumps(
+                {
+                    "as_of": post.as_of.isoformat(),
+                    "day": post.day,
+                    "days": post.spec.days,
+                    "seed": post.spec.seed,
+                    "paths": list(post.draws.paths),
+                    "steps": steps_table(post),
+                }
+            ).encode(),
+            np.uint8,
+        ),
+        draws=post.draws.values,
+        prior=post.prior.values,
+        history=hist.astype(np.int32),
+        arrivals=arr,
+        **{f"cloud_{k}": v for k, v in zip(CLOUD_FIELDS, c.arrays(), strict=True)},
+    )
+    tmp.replace(path)
+    return path
+
+
+CLOUD_FIELDS = ("free", "stranded", "transit", "cumulative", "arrived", "initial")
+
+
+def load(folder: Path) -> Posterior:
+    """A posterior kept by `save` (a folder written by `hito calibrate`)."""
+    path = folder / STATE_FILE
+    if not path.is_file():
+        raise InputError(
+            f"{folder}: no {STATE_FILE} here; expected a folder written by `hito calibrate`"
+        )
+    try:
+        with np.load(path) as z:
+            data = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a posterior file ({exc})") from None
+    s = Scenario.model_validate_json(data["scenario"].tobytes())
+    meta = json.loads(data["meta"].tobytes())
+    paths = tuple(meta["paths"])
+    from hito.forecast.calibrate import FilterStep
+
+    post = Posterior(
+        FilterSpec(s, int(meta["days"]), int(meta["seed"])),
+        dt.date.fromisoformat(meta["as_of"]),
+        Design(paths, data["prior"]),
+        Design(paths, data["draws"]),
+        Cloud(*(data[f"cloud_{k}"] for k in CLOUD_FIELDS)),
+        int(meta["day"]),
+    )
+    n = len(data["draws"])
+    post.segments = [Segment(0, post.day, data["history"], data["arrivals"], np.arange(n))]
+    post.steps = [
+        FilterStep(dt.date.fromisoformat(st["date"]), st["reports"], st["ess"], st["log_evidence"])
+        for st in meta["steps"]
+    ]
+    return post

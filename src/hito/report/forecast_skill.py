@@ -1,0 +1,125 @@
+"""The calibration and backtest pages: fans against the counts, prior against posterior, scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from hito import i18n
+from hito.ensemble.result import Ensemble
+from hito.forecast.backtest import Backtest
+from hito.forecast.observations import Observations
+from hito.report.charts import Fan, fan_chart
+from hito.report.run_report import plotly_js, templates
+from hito.scenario.model import Scenario
+
+
+def _labels(lang: str) -> dict[str, str]:
+    _ = i18n.translations(lang).gettext
+    return {
+        "band": _("P10–P90"),
+        "median": _("median"),
+        "observed": _("counts"),
+        "capacity": _("capacity"),
+        "empty": _("no data"),
+    }
+
+
+def _counts(obs: Observations, place: str) -> list[tuple[dt.date, float]]:
+    return [(o.date, o.point) for o in obs.items if o.place == place and o.point is not None]
+
+
+def _histograms(prior: Any, posterior: Any, lang: str) -> list[str]:
+    """One overlaid histogram per drawn number: prior against posterior (plotly, inline)."""
+    import plotly.graph_objects as go
+
+    _ = i18n.translations(lang).gettext
+    out = []
+    for j, path in enumerate(posterior.paths):
+        fig = go.Figure()
+        fig.add_trace(go.Histogram(x=prior.values[:, j], name=_("prior"), opacity=0.55,
+                                   histnorm="probability density", marker_color="#9aa5b1"))
+        fig.add_trace(go.Histogram(x=posterior.values[:, j], name=_("posterior"), opacity=0.7,
+                                   histnorm="probability density", marker_color="#c8502a"))
+        fig.update_layout(barmode="overlay", title=path, height=240, template="simple_white",
+                          margin={"l": 40, "r": 10, "t": 40, "b": 30})
+        out.append(fig.to_html(full_html=False, include_plotlyjs=False,
+                               config={"displaylogo": False, "responsive": True}))
+    return out
+
+
+def render_calibration(
+    s: Scenario,
+    ens: Ensemble,
+    facts: dict[str, Any],
+    observations: Observations,
+    prior: Any,
+    posterior: Any,
+    lang: str = "es",
+) -> str:
+    """calibration.html: fans with the counts, effective sample sizes, prior vs posterior."""
+    lang = i18n.pick(lang)
+    labels = _labels(lang)
+    dates = ens.dates()
+    places = sorted({o.place for o in observations.items})
+    names = {p.id: p.name for p in s.places}
+    fans = []
+    for place in places:
+        q = ens.fan("present", place)
+        fans.append((names.get(place, place), fan_chart(
+            fan=Fan(dates, q[0], q[1], q[2]), observed=_counts(observations, place), labels=labels,
+            date_format=lambda d: i18n.date(d, lang, "short"), history_days=400)))
+    return templates().get_template("calibration.html.j2").render(
+        lang=lang, _=i18n.translations(lang).gettext, scenario=s, facts=facts, fans=fans,
+        histograms=_histograms(prior, posterior, lang), plotly_js=plotly_js(),
+        number=lambda v, d=0: i18n.number(v, lang, d), date=lambda d: i18n.date(d, lang),
+    )
+
+
+def render_backtest(
+    s: Scenario, bt: Backtest, observations: Observations, lang: str = "es"
+) -> str:
+    """backtest.html: each issued forecast's fan against the later counts, scores per horizon."""
+    lang = i18n.pick(lang)
+    labels = _labels(lang)
+    names = {p.id: p.name for p in s.places}
+    charts = []
+    for issue in bt.issues:
+        for place, rows in issue.fans.items():
+            if not rows:
+                continue
+            ds = [s.date_of(int(r[0])) for r in rows]
+            later = [(d, v) for d, v in _counts(observations, place) if d >= issue.issued - dt.timedelta(days=7)]
+            arr = np.array([r[1:] for r in rows])
+            charts.append((issue.issued, names.get(place, place), fan_chart(
+                fan=Fan(ds, arr[:, 0], arr[:, 1], arr[:, 2]), observed=later, labels=labels,
+                date_format=lambda d: i18n.date(d, lang, "short"), history_days=7, width=480,
+                height=220)))
+    return templates().get_template("backtest.html.j2").render(
+        lang=lang, _=i18n.translations(lang).gettext, scenario=s, bt=bt, scores=bt.scores(),
+        charts=charts, number=lambda v, d=0: i18n.number(v, lang, d),
+        percent=lambda v: "—" if v is None else i18n.number(100 * v, lang) + " %",
+        date=lambda d: i18n.date(d, lang),
+    )
+
+
+def skill_sentence(skill: dict[str, Any], horizon: int, lang: str) -> str | None:
+    """'Over the 2023 episode, 7-day forecasts: 78% of counts inside P10–P90; 31% better than
+    persistence' from a backtest summary (None when it has no pairs at that horizon)."""
+    h = skill.get("horizons", {}).get(str(horizon))
+    if not h or not h.get("n"):
+        return None
+    _ = i18n.translations(lang).gettext
+    cov = i18n.number(100 * h["coverage_p10_p90"], lang)
+    gain = h.get("skill_vs_persistence")
+    better = (
+        _("%(pct)s %% better than persistence") % {"pct": i18n.number(100 * gain, lang)}
+        if gain is not None and gain >= 0
+        else _("%(pct)s %% worse than persistence") % {"pct": i18n.number(-100 * (gain or 0), lang)}
+    )
+    return _(
+        "Backtest over %(episode)s, %(h)s-day forecasts: %(cov)s %% of %(n)s counts inside "
+        "P10–P90; %(better)s."
+    ) % {"episode": skill.get("scenario", ""), "h": horizon, "cov": cov, "n": h["n"], "better": better}

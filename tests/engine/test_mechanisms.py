@@ -21,8 +21,15 @@ def stranded_at_strip(d: dict) -> dict:
     d["population"] = [{"place": "strip", "group": "ven-undoc", "people": 100, "stranded": True}]
     d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-01"}]
     d["behaviour"] = {
-        "move_chance": {"origin": 1, "city": 0, "border_post": 0, "between_posts": 0,
-                        "shelter": 0, "irregular_crossing": 1, "exit": 0},
+        "move_chance": {
+            "origin": 1,
+            "city": 0,
+            "border_post": 0,
+            "between_posts": 0,
+            "shelter": 0,
+            "irregular_crossing": 1,
+            "exit": 0,
+        },
         "route_weight": {"road": 1, "irregular": 0, "flight": 0},
         "tolerance_days": 1e12,
         "divert_share": 0,
@@ -38,8 +45,15 @@ def series(r, state: str, c, place: str) -> list[int]:
 
 def test_readmission_takes_everyone_back_out_of_the_corridor_that_day(tiny):
     d = stranded_at_strip(tiny)
-    d["policies"].append({"type": "readmit", "places": ["strip"], "daily_share": 1.0,
-                          "start": "2025-01-03", "end": "2025-01-03"})
+    d["policies"].append(
+        {
+            "type": "readmit",
+            "places": ["strip"],
+            "daily_share": 1.0,
+            "start": "2025-01-03",
+            "end": "2025-01-03",
+        }
+    )
     c = compile_scenario(build(d))
     r = simulate(c, 7)
     assert series(r, "stranded", c, "strip")[:5] == [100, 100, 0, 0, 0]
@@ -78,8 +92,10 @@ def test_turning_back_is_a_daily_chance_of_the_stranded(tiny):
     # after 10 days about 100 * 0.75**10 = 5.6 remain
     assert 2 < left.mean() < 11
     assert all(r.conservation_error() == 0 for r in runs)
-    assert all(series(r, "present", c, "post-a")[9] + series(r, "present", c, "strip")[9] == 100
-               for r in runs)
+    assert all(
+        series(r, "present", c, "post-a")[9] + series(r, "present", c, "strip")[9] == 100
+        for r in runs
+    )
 
 
 def test_where_no_road_leads_back_people_who_turn_back_return_home(tiny):
@@ -108,8 +124,15 @@ def test_leakage_takes_the_stranded_through_the_closed_road(tiny):
 def test_militarization_lowers_the_leak_nearby_from_its_date(tiny):
     d = stranded_at_strip(tiny)
     d["behaviour"]["leak"] = 0.5
-    d["policies"].append({"type": "militarize", "near": ["strip"], "radius_km": 5,
-                          "leak_multiplier": 0.0, "start": "2025-01-01"})
+    d["policies"].append(
+        {
+            "type": "militarize",
+            "near": ["strip"],
+            "radius_km": 5,
+            "leak_multiplier": 0.0,
+            "start": "2025-01-01",
+        }
+    )
     c = compile_scenario(build(d))
     assert c.leak[:, c.place_ids.index("strip")].max() == 0.0
     assert c.leak[:, c.place_ids.index("city")].min() == 0.5  # 20 km away: untouched
@@ -119,8 +142,15 @@ def test_militarization_lowers_the_leak_nearby_from_its_date(tiny):
 
 def test_a_dated_transfer_empties_the_site_into_a_city_that_day(tiny):
     d = stranded_at_strip(tiny)
-    d["policies"].append({"type": "transfer", "from": ["strip"], "to": "city",
-                          "start": "2025-01-05", "end": "2025-01-05"})
+    d["policies"].append(
+        {
+            "type": "transfer",
+            "from": ["strip"],
+            "to": "city",
+            "start": "2025-01-05",
+            "end": "2025-01-05",
+        }
+    )
     c = compile_scenario(build(d))
     r = simulate(c, 5)
     assert series(r, "stranded", c, "strip")[:7] == [100, 100, 100, 100, 0, 0, 0]
@@ -130,10 +160,27 @@ def test_a_dated_transfer_empties_the_site_into_a_city_that_day(tiny):
 
 def test_a_transfer_to_a_shelter_keeps_people_waiting_there(tiny):
     d = stranded_at_strip(tiny)
-    d["places"].append({"id": "shelter", "name": "Shelter", "kind": "shelter", "country": "CHL",
-                        "lat": -18.45, "lon": -70.3, "capacity": 10, "serves": ["strip"]})
-    d["policies"].append({"type": "transfer", "from": ["strip"], "to": "shelter",
-                          "start": "2025-01-02", "end": "2025-01-02"})
+    d["places"].append(
+        {
+            "id": "shelter",
+            "name": "Shelter",
+            "kind": "shelter",
+            "country": "CHL",
+            "lat": -18.45,
+            "lon": -70.3,
+            "capacity": 10,
+            "serves": ["strip"],
+        }
+    )
+    d["policies"].append(
+        {
+            "type": "transfer",
+            "from": ["strip"],
+            "to": "shelter",
+            "start": "2025-01-02",
+            "end": "2025-01-02",
+        }
+    )
     c = compile_scenario(build(d))
     r = simulate(c, 5)
     # a transfer is the authorities' decision: it does not wait for room
@@ -142,12 +189,18 @@ def test_a_transfer_to_a_shelter_keeps_people_waiting_there(tiny):
 
 
 def test_a_pulse_rises_to_its_peak_then_halves_every_half_life():
-    sh = Shock(name="election", start=dt.date(2025, 1, 1), peak=dt.date(2025, 1, 3),
-               half_life_days=2, multiplier=3)
+    sh = Shock(
+        name="election",
+        start=dt.date(2025, 1, 1),
+        peak=dt.date(2025, 1, 3),
+        half_life_days=2,
+        multiplier=3,
+    )
     dates = np.datetime64("2025-01-01") + np.arange(8).astype("timedelta64[D]")
     got = shock_profile(sh, "shocks[0]", dates, None)
-    assert got == pytest.approx([1 + 2 / 3, 1 + 4 / 3, 3, 1 + 2 * 2 ** -0.5, 2, 1 + 2 ** -0.5, 1.5,
-                                 1 + 2 ** -1.5])
+    assert got == pytest.approx(
+        [1 + 2 / 3, 1 + 4 / 3, 3, 1 + 2 * 2**-0.5, 2, 1 + 2**-0.5, 1.5, 1 + 2**-1.5]
+    )
 
 
 def test_a_step_shock_holds_between_its_dates():
@@ -160,10 +213,14 @@ def test_a_step_shock_holds_between_its_dates():
     ("shock", "message"),
     [
         ({"start": "2025-01-01", "multiplier": 2}, "a step shock needs an end date"),
-        ({"start": "2025-01-05", "peak": "2025-01-01", "half_life_days": 3, "multiplier": 2},
-         "peak 2025-01-01 is before start 2025-01-05"),
-        ({"start": "2025-01-01", "end": "2025-01-09", "peak": "2025-01-02", "multiplier": 2},
-         "peak needs half_life_days"),
+        (
+            {"start": "2025-01-05", "peak": "2025-01-01", "half_life_days": 3, "multiplier": 2},
+            "peak 2025-01-01 is before start 2025-01-05",
+        ),
+        (
+            {"start": "2025-01-01", "end": "2025-01-09", "peak": "2025-01-02", "multiplier": 2},
+            "peak needs half_life_days",
+        ),
     ],
 )
 def test_badly_shaped_shocks_are_refused(shock, message):
@@ -188,7 +245,9 @@ def test_a_version_1_file_using_version_2_fields_is_refused_with_the_way_out(tin
     d = stranded_at_strip(tiny)
     d["schema_version"] = 1
     d["behaviour"]["leak"] = 0.1
-    with pytest.raises(ValidationError, match=r"schema_version 1 does not have behaviour\.leak.*hito migrate"):
+    with pytest.raises(
+        ValidationError, match=r"schema_version 1 does not have behaviour\.leak.*hito migrate"
+    ):
         build(d)
 
 
@@ -196,7 +255,12 @@ def test_unknown_places_in_the_new_policies_are_named(tiny):
     d = stranded_at_strip(tiny)
     d["policies"] += [
         {"type": "transfer", "from": ["nowhere"], "to": "onward", "start": "2025-01-02"},
-        {"type": "readmit", "places": ["strip", "elsewhere"], "daily_share": 0.5, "start": "2025-01-02"},
+        {
+            "type": "readmit",
+            "places": ["strip", "elsewhere"],
+            "daily_share": 0.5,
+            "start": "2025-01-02",
+        },
     ]
     with pytest.raises(ValidationError) as err:
         build(d)

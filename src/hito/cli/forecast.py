@@ -12,7 +12,9 @@ import typer
 
 from hito.errors import InputError
 
-HORIZONS_HELP = "lead times in days, comma-separated (a count is scored at the first one >= its lead)"
+HORIZONS_HELP = (
+    "lead times in days, comma-separated (a count is scored at the first one >= its lead)"
+)
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
@@ -94,8 +96,14 @@ def calibrate(
 
 
 def _calibrate(
-    s: Any, obs: Any, when: dt.date, particles: int, seed: int, executor: str,
-    scheduler: str | None, workers: int | None,
+    s: Any,
+    obs: Any,
+    when: dt.date,
+    particles: int,
+    seed: int,
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
 ) -> tuple[Any, Any]:
     from hito.ensemble.executors import make_executor
     from hito.forecast.calibrate import run_filter
@@ -105,8 +113,9 @@ def _calibrate(
     bar, step = _bar(f"{s.name}: count dates")
     try:
         with bar:
-            post = run_filter(s, obs, when, particles=particles, seed=seed, executor=ex,
-                              progress=step)
+            post = run_filter(
+                s, obs, when, particles=particles, seed=seed, executor=ex, progress=step
+            )
         ens = calibrated_ensemble(post, post.spec.days, ex)
     finally:
         ex.close()
@@ -144,7 +153,8 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
         "steps": steps_table(post),
         "skipped": list(obs.skipped),
         "posterior_mean": {
-            p: float(v) for p, v in zip(post.draws.paths, post.draws.values.mean(axis=0), strict=True)
+            p: float(v)
+            for p, v in zip(post.draws.paths, post.draws.values.mean(axis=0), strict=True)
         },
     }
     write_atomic(out / "calibration.json", json.dumps(facts, indent=2).encode())
@@ -192,8 +202,9 @@ def backtest(
     bar, step = _bar(f"{s.name}: forecasts issued")
     try:
         with bar:
-            bt = run_backtest(s, obs, horizons=hs, particles=particles, seed=seed, executor=ex,
-                              progress=step)
+            bt = run_backtest(
+                s, obs, horizons=hs, particles=particles, seed=seed, executor=ex, progress=step
+            )
     finally:
         ex.close()
     out.mkdir(parents=True, exist_ok=True)

@@ -161,7 +161,8 @@ def run_calibrated(
     keep_runs: int,
 ) -> None:
     """`hito run --calibration DIR`: every particle of a posterior run on to its last day."""
-    from hito.forecast.posterior import calibrated_ensemble, load as load_posterior
+    from hito.forecast.posterior import calibrated_ensemble
+    from hito.forecast.posterior import load as load_posterior
 
     post = load_posterior(folder)
     s = post.spec.scenario

@@ -241,9 +241,9 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
                     hazard[active, k] = np.minimum(1.0, hazard[active, k] * mult)
                     weight[active, k] *= 1.0 - deter
             lm = value(pol.leak_multiplier, f"policies[{i}].leak_multiplier", draws)
-            for q, place in enumerate(s.places):
+            for j, place in enumerate(s.places):
                 if any(_km((place.lat, place.lon), c) <= pol.radius_km for c in near):
-                    leak[active, q] = np.minimum(1.0, leak[active, q] * lm)
+                    leak[active, j] = np.minimum(1.0, leak[active, j] * lm)
         elif isinstance(pol, Readmit):
             share = value(pol.daily_share, f"policies[{i}].daily_share", draws)
             for q in pol.places:
@@ -251,8 +251,8 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         elif isinstance(pol, Transfer):
             frm = np.zeros(P, dtype=bool)
             frm[[pidx[q] for q in pol.from_]] = True
-            daily = np.where(active, value(pol.daily_share, f"policies[{i}].daily_share", draws), 0)
-            transfers.append((frm, pidx[pol.to], daily))
+            moved = np.where(active, value(pol.daily_share, f"policies[{i}].daily_share", draws), 0)
+            transfers.append((frm, pidx[pol.to], moved))
         elif isinstance(pol, Corridor):
             daily = round(value(pol.daily_quota, f"policies[{i}].daily_quota", draws))
             for k in edges_of_route[pol.route]:
@@ -362,8 +362,10 @@ def shock_profile(sh: Shock, path: str, dates: np.ndarray, draws: Draws | None) 
 
 
 def _back_places(s: Scenario) -> np.ndarray:
-    """Where people who turn back from each place go: `back_to`, else the start of its most
-    preferred road in (-1: none, they return home)."""
+    """Where people who turn back from each place go (-1: home, out of the corridor).
+
+    A place's `back_to`, else the start of its most preferred road in.
+    """
     pidx = s.place_index()
     back = np.full(len(s.places), -1, dtype=np.int64)
     best = np.full(len(s.places), -np.inf)

@@ -211,7 +211,9 @@ class DaskExecutor:
         from distributed import as_completed
 
         client = self.client()
-        spec = client.scatter(shared, broadcast=True)
+        # hash=False: a fresh key per call, so releasing an earlier call's copy of the same data
+        # cannot take this call's away ("lost dependencies")
+        spec = client.scatter(shared, broadcast=True, hash=False)
         futures = {
             client.submit(fn, spec, *task, retries=self.retries, pure=False): i
             for i, task in enumerate(tasks)

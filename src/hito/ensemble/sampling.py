@@ -29,7 +29,7 @@ class Design:
         """The {path: value} mapping of run number `run`."""
         return {p: float(v) for p, v in zip(self.paths, self.values[run], strict=True)}
 
-    def rows(self, runs: Sequence[int]) -> Design:
+    def rows(self, runs: Sequence[int] | np.ndarray) -> Design:
         """Only the given runs (what is sent with a chunk of runs)."""
         return Design(self.paths, self.values[np.asarray(runs, dtype=np.int64)])
 

@@ -96,8 +96,12 @@ class Backtest:
             wu = float(np.mean([p.wis_uncalibrated for p in ps]))
             out[str(h)] = {
                 "n": len(ps),
-                "coverage_p10_p90": float(np.mean([covered(p.observed, p.calibrated, 1, 5) for p in ps])),
-                "coverage_p5_p95": float(np.mean([covered(p.observed, p.calibrated, 0, 6) for p in ps])),
+                "coverage_p10_p90": float(
+                    np.mean([covered(p.observed, p.calibrated, 1, 5) for p in ps])
+                ),
+                "coverage_p5_p95": float(
+                    np.mean([covered(p.observed, p.calibrated, 0, 6) for p in ps])
+                ),
                 "wis": w,
                 "wis_persistence": wp,
                 "wis_uncalibrated": wu,
@@ -123,16 +127,18 @@ class Backtest:
             "seed": self.seed,
             "levels": list(LEVELS),
             "horizons": self.scores(),
-            "issues": [
-                {**asdict(i), "issued": i.issued.isoformat()} for i in self.issues
-            ],
+            "issues": [{**asdict(i), "issued": i.issued.isoformat()} for i in self.issues],
         }
 
     def rows(self) -> list[dict[str, Any]]:
         """Every forecast-observation pair as a flat row (the CSV)."""
         out = []
         for p in self.pairs:
-            row = {k: v for k, v in asdict(p).items() if k not in ("calibrated", "uncalibrated", "persistence")}
+            row = {
+                k: v
+                for k, v in asdict(p).items()
+                if k not in ("calibrated", "uncalibrated", "persistence")
+            }
             row["issued"], row["target"] = p.issued.isoformat(), p.target.isoformat()
             for name in ("calibrated", "uncalibrated", "persistence"):
                 for lv, v in zip(LEVELS, getattr(p, name), strict=True):
@@ -186,26 +192,50 @@ def backtest(
         known = s.known_on(dates[0])
         wanted = set(dates)
         prior = run_filter(
-            known, Observations((), ()), dates[0], particles=particles, seed=seed,
+            known,
+            Observations((), ()),
+            dates[0],
+            particles=particles,
+            seed=seed,
             executor=executor,
         )
         prior_out, _ = forecast_ahead(prior, s.days, executor)
         prior_sd = _log_sd(prior, known)
 
-        def issue(post: Posterior, known: Scenario = known, prior_out: np.ndarray = prior_out,
-                  prior_sd: np.ndarray = prior_sd, wanted: set[dt.date] = wanted) -> None:
+        def issue(
+            post: Posterior,
+            known: Scenario = known,
+            prior_out: np.ndarray = prior_out,
+            prior_sd: np.ndarray = prior_sd,
+            wanted: set[dt.date] = wanted,
+        ) -> None:
             nonlocal done
             d = known.date_of(post.day - 1)
             if d not in wanted:
                 return
-            _issue(result, known, post, d, observations, by_place, (prior_out, prior_sd), horizons,
-                   seed, executor)
+            _issue(
+                result,
+                known,
+                post,
+                d,
+                observations,
+                by_place,
+                (prior_out, prior_sd),
+                horizons,
+                seed,
+                executor,
+            )
             done += 1
             if progress is not None:
                 progress(done, len(issue_dates))
 
         run_filter(
-            known, observations, max(dates), particles=particles, seed=seed, executor=executor,
+            known,
+            observations,
+            max(dates),
+            particles=particles,
+            seed=seed,
+            executor=executor,
             on_step=issue,
         )
     result.pairs.sort(key=lambda p: (p.issued, p.target, p.place))
@@ -250,7 +280,9 @@ def _issue(
             [float(t0 - 1 + j), *(round(float(v), 1) for v in q[:, j])] for j in range(x.shape[1])
         ]
         truth = present[:, t0:until, pos[place]]
-        peak[place] = [round(float(v), 1) for v in np.quantile(truth.max(axis=1, initial=0), [0.1, 0.5, 0.9])]
+        peak[place] = [
+            round(float(v), 1) for v in np.quantile(truth.max(axis=1, initial=0), [0.1, 0.5, 0.9])
+        ]
         clear[place] = round(float((truth.min(axis=1, initial=1) == 0).mean()), 3)
     result.issues.append(Issue(issued, step_ess, fans, peak, clear))
     for o in observations.items:
@@ -265,12 +297,25 @@ def _issue(
         qp = persistence(by_place.get(o.place, []), issued, o.date)
         if qp is None:
             continue
-        y = float(o.point)
+        y = float(o.point or 0.0)
         result.pairs.append(
             Pair(
-                issued, o.date, lead, h, o.place, y, o.low, float(o.high if o.high is not None else o.low),
-                o.source, [float(v) for v in qc], [float(v) for v in qu], [float(v) for v in qp],
-                crps(y, samples), wis(y, qc), wis(y, qu), wis(y, qp),
+                issued,
+                o.date,
+                lead,
+                h,
+                o.place,
+                y,
+                o.low,
+                float(o.high if o.high is not None else o.low),
+                o.source,
+                [float(v) for v in qc],
+                [float(v) for v in qu],
+                [float(v) for v in qp],
+                crps(y, samples),
+                wis(y, qc),
+                wis(y, qu),
+                wis(y, qp),
             )
         )
 
@@ -280,4 +325,3 @@ def _log_sd(post: Posterior, s: Scenario) -> np.ndarray:
     if LOG_SD in post.draws.paths:
         return post.draws.values[:, post.draws.paths.index(LOG_SD)]
     return np.full(post.particles, ranges(s)[LOG_SD].value)
-

@@ -129,8 +129,14 @@ class Posterior:
     def snapshot(self) -> Posterior:
         """A copy whose lists later steps do not change (the arrays are shared, read only)."""
         return Posterior(
-            self.spec, self.as_of, self.prior, self.draws, self.cloud, self.day,
-            list(self.segments), list(self.steps),
+            self.spec,
+            self.as_of,
+            self.prior,
+            self.draws,
+            self.cloud,
+            self.day,
+            list(self.segments),
+            list(self.steps),
         )
 
 
@@ -213,7 +219,10 @@ def _advance(
 
 
 def day_log_likelihood(
-    obs: Sequence[Observation], present: np.ndarray, place_ids: Sequence[str], draws: Design,
+    obs: Sequence[Observation],
+    present: np.ndarray,
+    place_ids: Sequence[str],
+    draws: Design,
     best: dict[str, float],
 ) -> np.ndarray:
     """Sum over a day's reports of log P(report | people present at its place), per particle.
@@ -257,7 +266,11 @@ def rejuvenate(
         sd = x.std()
         if sd <= 0:
             continue
-        x = shrink * x + (1 - shrink) * x.mean() + np.sqrt(1 - shrink**2) * sd * rng.standard_normal(len(x))
+        x = (
+            shrink * x
+            + (1 - shrink) * x.mean()
+            + np.sqrt(1 - shrink**2) * sd * rng.standard_normal(len(x))
+        )
         x = np.abs(x - lo) + lo  # reflect at the bounds
         x = hi - np.abs(hi - x)
         x = np.clip(x, lo, hi)
@@ -327,8 +340,12 @@ def run_filter(
             top = ll.max()
             w = np.exp(ll - top)
             post.steps.append(
-                FilterStep(date, len(reports), float(w.sum() ** 2 / np.sum(w**2)),
-                           float(top + np.log(w.mean())))
+                FilterStep(
+                    date,
+                    len(reports),
+                    float(w.sum() ** 2 / np.sum(w**2)),
+                    float(top + np.log(w.mean())),
+                )
             )
             rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(RESAMPLE, k)))
             ancestors = systematic(w / w.sum(), rng)

@@ -32,18 +32,22 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 def log_likelihood(
     obs: Observation, people: np.ndarray, log_sd: np.ndarray, outlier_share: np.ndarray
 ) -> np.ndarray:
-    """log P(report | people) for every particle (arrays of the same shape)."""
+    """Log P(report | people) for every particle (arrays of the same shape)."""
     u = np.log1p(np.maximum(people, 0).astype(float))
     sd = np.maximum(log_sd, 1e-3)
     eps = np.clip(outlier_share, 0.0, 1.0)
     a = math.log1p(obs.low)
     if obs.high is None:  # more than `low`
         inside = _log_sf((a - u) / sd)
-        return np.logaddexp(np.log1p(-eps) + inside, np.log(np.maximum(eps, 1e-300)) + math.log(0.5))
+        return np.logaddexp(
+            np.log1p(-eps) + inside, np.log(np.maximum(eps, 1e-300)) + math.log(0.5)
+        )
     b = math.log1p(obs.high)
     if obs.low <= 0 < obs.high and obs.high != obs.low:  # up to `high`
         inside = log_ndtr((b - u) / sd)
-        return np.logaddexp(np.log1p(-eps) + inside, np.log(np.maximum(eps, 1e-300)) + math.log(0.5))
+        return np.logaddexp(
+            np.log1p(-eps) + inside, np.log(np.maximum(eps, 1e-300)) + math.log(0.5)
+        )
     mid = 0.5 * (a + b)
     sd_eff = np.sqrt(sd**2 + ((b - a) ** 2) / 12.0)
     z = (mid - u) / sd_eff
@@ -56,9 +60,7 @@ def _log_sf(z: np.ndarray) -> np.ndarray:
     return log_ndtr(-z)
 
 
-def noisy_reports(
-    people: np.ndarray, log_sd: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
+def noisy_reports(people: np.ndarray, log_sd: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """What a reporter would say of `people` (the predictive of a report, outliers left out)."""
     u = np.log1p(np.maximum(people, 0).astype(float))
     return np.maximum(np.expm1(u + log_sd * rng.standard_normal(np.shape(people))), 0.0)

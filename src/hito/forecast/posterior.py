@@ -91,9 +91,14 @@ def save(post: Posterior, folder: Path) -> Path:
     assert c is not None
     path = folder / STATE_FILE
     tmp = folder / f".{STATE_FILE}.tmp.npz"
+    arrays: dict[str, Any] = {
+        f"cloud_{k}": v for k, v in zip(CLOUD_FIELDS, c.arrays(), strict=True)
+    }
     np.savez_compressed(
         tmp,
-        scenario=np.frombuffer(post.spec.scenario.model_dump_json(by_alias=True).encode(), np.uint8),
+        scenario=np.frombuffer(
+            post.spec.scenario.model_dump_json(by_alias=True).encode(), np.uint8
+        ),
         meta=np.frombuffer(
             json.dumps(
                 {
@@ -111,7 +116,7 @@ def save(post: Posterior, folder: Path) -> Path:
         prior=post.prior.values,
         history=hist.astype(np.int32),
         arrivals=arr,
-        **{f"cloud_{k}": v for k, v in zip(CLOUD_FIELDS, c.arrays(), strict=True)},
+        **arrays,
     )
     tmp.replace(path)
     return path

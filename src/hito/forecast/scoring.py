@@ -24,16 +24,16 @@ def quantiles(samples: np.ndarray) -> np.ndarray:
     return np.quantile(np.asarray(samples, dtype=float), LEVELS)
 
 
-def wis(y: float, q: Sequence[float]) -> float:
+def wis(y: float, q: Sequence[float] | np.ndarray) -> float:
     """Weighted interval score of quantiles q (at LEVELS) for the observation y."""
     import scoringrules as sr
 
-    q = np.asarray(q, dtype=float)
-    lower = q[[0, 1, 2]]
-    upper = q[[6, 5, 4]]
+    qs = np.asarray(q, dtype=float)
+    lower = qs[[0, 1, 2]]
+    upper = qs[[6, 5, 4]]
     return float(
         sr.weighted_interval_score(
-            np.float64(y), np.float64(q[3]), lower, upper, ALPHAS, w_median=0.5, w_alpha=ALPHAS / 2
+            np.float64(y), np.float64(qs[3]), lower, upper, ALPHAS, w_median=0.5, w_alpha=ALPHAS / 2
         )
     )
 
@@ -45,7 +45,7 @@ def crps(y: float, samples: np.ndarray) -> float:
     return float(sr.crps_ensemble(np.float64(y), np.asarray(samples, dtype=float)))
 
 
-def covered(y: float, q: Sequence[float], lo: int, hi: int) -> bool:
+def covered(y: float, q: Sequence[float] | np.ndarray, lo: int, hi: int) -> bool:
     """Whether y lies inside [q[lo], q[hi]] (indices into LEVELS)."""
     return bool(q[lo] <= y <= q[hi])
 

@@ -12,7 +12,7 @@ import numpy as np
 from hito.engine.compile import Compiled, compile_scenario
 from hito.engine.run import Simulation
 from hito.errors import InputError
-from hito.scenario.model import Population, Scenario
+from hito.scenario.model import Num, Population, Scenario
 
 if TYPE_CHECKING:
     from hito.ensemble.result import Ensemble
@@ -81,7 +81,7 @@ def from_observed(
         for g in sorted(exact, key=lambda g: whole[g] - exact[g])[: n - sum(whole.values())]:
             whole[g] += 1
         pop += [
-            Population(place=place, group=g, people=k, stranded=True, source="observed")
+            Population(place=place, group=g, people=Num(value=k), stranded=True, source="observed")
             for g, k in whole.items()
             if k > 0
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -19,9 +20,9 @@ class Fan:
     """A forecast band: dates with P10, P50 and P90."""
 
     dates: Sequence[dt.date]
-    p10: Sequence[float]
-    p50: Sequence[float]
-    p90: Sequence[float]
+    p10: Sequence[float] | Any  # or a numpy array
+    p50: Sequence[float] | Any
+    p90: Sequence[float] | Any
 
 
 def _ticks(top: float) -> list[float]:

@@ -39,14 +39,38 @@ def _histograms(prior: Any, posterior: Any, lang: str) -> list[str]:
     out = []
     for j, path in enumerate(posterior.paths):
         fig = go.Figure()
-        fig.add_trace(go.Histogram(x=prior.values[:, j], name=_("prior"), opacity=0.55,
-                                   histnorm="probability density", marker_color="#9aa5b1"))
-        fig.add_trace(go.Histogram(x=posterior.values[:, j], name=_("posterior"), opacity=0.7,
-                                   histnorm="probability density", marker_color="#c8502a"))
-        fig.update_layout(barmode="overlay", title=path, height=240, template="simple_white",
-                          margin={"l": 40, "r": 10, "t": 40, "b": 30})
-        out.append(fig.to_html(full_html=False, include_plotlyjs=False,
-                               config={"displaylogo": False, "responsive": True}))
+        fig.add_trace(
+            go.Histogram(
+                x=prior.values[:, j],
+                name=_("prior"),
+                opacity=0.55,
+                histnorm="probability density",
+                marker_color="#9aa5b1",
+            )
+        )
+        fig.add_trace(
+            go.Histogram(
+                x=posterior.values[:, j],
+                name=_("posterior"),
+                opacity=0.7,
+                histnorm="probability density",
+                marker_color="#c8502a",
+            )
+        )
+        fig.update_layout(
+            barmode="overlay",
+            title=path,
+            height=240,
+            template="simple_white",
+            margin={"l": 40, "r": 10, "t": 40, "b": 30},
+        )
+        out.append(
+            fig.to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                config={"displaylogo": False, "responsive": True},
+            )
+        )
     return out
 
 
@@ -68,19 +92,36 @@ def render_calibration(
     fans = []
     for place in places:
         q = ens.fan("present", place)
-        fans.append((names.get(place, place), fan_chart(
-            fan=Fan(dates, q[0], q[1], q[2]), observed=_counts(observations, place), labels=labels,
-            date_format=lambda d: i18n.date(d, lang, "short"), history_days=400)))
-    return templates().get_template("calibration.html.j2").render(
-        lang=lang, _=i18n.translations(lang).gettext, scenario=s, facts=facts, fans=fans,
-        histograms=_histograms(prior, posterior, lang), plotly_js=plotly_js(),
-        number=lambda v, d=0: i18n.number(v, lang, d), date=lambda d: i18n.date(d, lang),
+        fans.append(
+            (
+                names.get(place, place),
+                fan_chart(
+                    fan=Fan(dates, q[0], q[1], q[2]),
+                    observed=_counts(observations, place),
+                    labels=labels,
+                    date_format=lambda d: i18n.date(d, lang, "short"),
+                    history_days=400,
+                ),
+            )
+        )
+    return (
+        templates()
+        .get_template("calibration.html.j2")
+        .render(
+            lang=lang,
+            _=i18n.translations(lang).gettext,
+            scenario=s,
+            facts=facts,
+            fans=fans,
+            histograms=_histograms(prior, posterior, lang),
+            plotly_js=plotly_js(),
+            number=lambda v, d=0: i18n.number(v, lang, d),
+            date=lambda d: i18n.date(d, lang),
+        )
     )
 
 
-def render_backtest(
-    s: Scenario, bt: Backtest, observations: Observations, lang: str = "es"
-) -> str:
+def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang: str = "es") -> str:
     """backtest.html: each issued forecast's fan against the later counts, scores per horizon."""
     lang = i18n.pick(lang)
     labels = _labels(lang)
@@ -91,23 +132,50 @@ def render_backtest(
             if not rows:
                 continue
             ds = [s.date_of(int(r[0])) for r in rows]
-            later = [(d, v) for d, v in _counts(observations, place) if d >= issue.issued - dt.timedelta(days=7)]
+            later = [
+                (d, v)
+                for d, v in _counts(observations, place)
+                if d >= issue.issued - dt.timedelta(days=7)
+            ]
             arr = np.array([r[1:] for r in rows])
-            charts.append((issue.issued, names.get(place, place), fan_chart(
-                fan=Fan(ds, arr[:, 0], arr[:, 1], arr[:, 2]), observed=later, labels=labels,
-                date_format=lambda d: i18n.date(d, lang, "short"), history_days=7, width=480,
-                height=220)))
-    return templates().get_template("backtest.html.j2").render(
-        lang=lang, _=i18n.translations(lang).gettext, scenario=s, bt=bt, scores=bt.scores(),
-        charts=charts, number=lambda v, d=0: i18n.number(v, lang, d),
-        percent=lambda v: "—" if v is None else i18n.number(100 * v, lang) + " %",
-        date=lambda d: i18n.date(d, lang),
+            charts.append(
+                (
+                    issue.issued,
+                    names.get(place, place),
+                    fan_chart(
+                        fan=Fan(ds, arr[:, 0], arr[:, 1], arr[:, 2]),
+                        observed=later,
+                        labels=labels,
+                        date_format=lambda d: i18n.date(d, lang, "short"),
+                        history_days=7,
+                        width=480,
+                        height=220,
+                    ),
+                )
+            )
+    return (
+        templates()
+        .get_template("backtest.html.j2")
+        .render(
+            lang=lang,
+            _=i18n.translations(lang).gettext,
+            scenario=s,
+            bt=bt,
+            scores=bt.scores(),
+            charts=charts,
+            number=lambda v, d=0: i18n.number(v, lang, d),
+            percent=lambda v: "—" if v is None else i18n.number(100 * v, lang) + " %",
+            date=lambda d: i18n.date(d, lang),
+        )
     )
 
 
 def skill_sentence(skill: dict[str, Any], horizon: int, lang: str) -> str | None:
-    """'Over the 2023 episode, 7-day forecasts: 78% of counts inside P10–P90; 31% better than
-    persistence' from a backtest summary (None when it has no pairs at that horizon)."""
+    """One sentence of a backtest's skill at a horizon (None when it has no pairs there).
+
+    'Backtest over tacna-arica-2023, 7-day forecasts: 78 % of 12 counts inside P10–P90; 31 %
+    better than persistence.'
+    """
     h = skill.get("horizons", {}).get(str(horizon))
     if not h or not h.get("n"):
         return None
@@ -122,4 +190,10 @@ def skill_sentence(skill: dict[str, Any], horizon: int, lang: str) -> str | None
     return _(
         "Backtest over %(episode)s, %(h)s-day forecasts: %(cov)s %% of %(n)s counts inside "
         "P10–P90; %(better)s."
-    ) % {"episode": skill.get("scenario", ""), "h": horizon, "cov": cov, "n": h["n"], "better": better}
+    ) % {
+        "episode": skill.get("scenario", ""),
+        "h": horizon,
+        "cov": cov,
+        "n": h["n"],
+        "better": better,
+    }

@@ -337,13 +337,12 @@ class ShelterCapacity(_Dated):
 
 
 class Readmit(_Dated):
-    """The country people were leaving takes them back: each day a share of the stranded at
-    these places leave the corridor (counted as returned)."""
+    """The country people were leaving takes them back (they leave the corridor, as returned)."""
 
     type: Literal["readmit"]
     places: list[Ident] = Field(min_length=1)
     daily_share: Prob = Field(
-        description="daily share of the stranded at these places taken back (they leave the corridor)"
+        description="daily share of the stranded at these places taken back (leaving the corridor)"
     )
 
 

@@ -1,0 +1,183 @@
+"""`hito calibrate`, `hito backtest`, `hito run --calibration` and `hito migrate` end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from conftest import tiny_dict
+
+
+def hito(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+COUNTS = """Date,Site,Low,High,Kind,Source
+#date,#loc+name,#affected+min,#affected+max,#meta+kind,#meta+source
+2025-01-03,The strip,20,30,count,test
+2025-01-04,strip,35,35,count,test
+2025-01-05,The strip,,60,count,test
+2025-01-06,The strip,50,70,count,test
+2025-01-07,Somewhere else,,,event,test
+2025-01-08,strip,60,60,count,test
+"""
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    d = tiny_dict()
+    d["schema_version"] = 2
+    d["days"] = 16
+    d["places"][3]["aliases"] = ["The strip"]
+    d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-02"}]
+    d["inflows"][0]["per_day"] = {"value": 20, "low": 5, "high": 40, "dist": "triangular"}
+    d["behaviour"] = {"tolerance_days": {"value": 5, "low": 2, "high": 10}}
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(d, sort_keys=False, allow_unicode=True))
+    return path
+
+
+@pytest.fixture
+def counts_file(tmp_path: Path) -> Path:
+    path = tmp_path / "counts.csv"
+    path.write_text(COUNTS)
+    return path
+
+
+def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
+    scenario_file, counts_file, tmp_path
+):
+    out = tmp_path / "cal"
+    done = hito(
+        "calibrate",
+        str(scenario_file),
+        "--observations",
+        str(counts_file),
+        "--out",
+        str(out),
+        "--particles",
+        "40",
+        "--seed",
+        "3",
+        "--workers",
+        "1",
+        "--lang",
+        "en",
+    )
+    assert done.returncode == 0, done.stderr
+    for name in (
+        "posterior.parquet",
+        "prior.parquet",
+        "calibration.json",
+        "calibration.html",
+        "posterior.npz",
+        "daily.parquet",
+        "quantiles.parquet",
+        "summary.json",
+        "report.html",
+    ):
+        assert (out / name).is_file(), name
+    facts = json.loads((out / "calibration.json").read_text())
+    assert facts["as_of"] == "2025-01-08" and facts["reports"] == 5
+    assert [s["date"] for s in facts["steps"]] == [
+        "2025-01-03",
+        "2025-01-04",
+        "2025-01-05",
+        "2025-01-06",
+        "2025-01-08",
+    ]
+    assert pl.read_parquet(out / "posterior.parquet").height == 40
+    assert json.loads((out / "summary.json").read_text())["conservation_error"] == 0
+    again = tmp_path / "again"
+    done = hito("run", "--calibration", str(out), "--out", str(again), "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    a = pl.read_parquet(out / "quantiles.parquet")
+    b = pl.read_parquet(again / "quantiles.parquet")
+    assert a.height == b.height and a.filter(pl.col("date") <= pl.date(2025, 1, 8)).equals(
+        b.filter(pl.col("date") <= pl.date(2025, 1, 8))
+    )
+
+
+def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path):
+    out = tmp_path / "bt"
+    done = hito(
+        "backtest",
+        str(scenario_file),
+        "--observations",
+        str(counts_file),
+        "--out",
+        str(out),
+        "--particles",
+        "30",
+        "--horizons",
+        "1,3,7",
+        "--workers",
+        "1",
+    )
+    assert done.returncode == 0, done.stderr
+    bt = json.loads((out / "backtest.json").read_text())
+    # issue dates 01-03 .. 01-06; scored later counts 01-04 (35), 01-06 (60), 01-08 (60), not
+    # 01-05 ("up to 60"): leads 1 (03->04, 05->06); 2 (04->06, 06->08) and 3 (03->06, 05->08)
+    # go to horizon 3; 4 (04->08) and 5 (03->08) to horizon 7
+    assert {h: v["n"] for h, v in bt["horizons"].items()} == {"1": 2, "3": 4, "7": 2}
+    for key in (
+        "coverage_p10_p90",
+        "coverage_p5_p95",
+        "wis",
+        "wis_persistence",
+        "wis_uncalibrated",
+        "crps",
+        "median_abs_error",
+        "median_bias",
+    ):
+        assert key in bt["horizons"]["3"]
+    pairs = pl.read_csv(out / "pairs.csv")
+    assert pairs.height == 8 and set(pairs["place"]) == {"strip"}
+    assert "<html" in (out / "backtest.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("2025-01-09,Nowhere,1,2,count,x", "counts.csv:9: #loc+name: got unknown site 'Nowhere'"),
+        ("2025-02-30,strip,1,2,count,x", "counts.csv:9: #date: got '2025-02-30'"),
+        ("2025-01-09,strip,9,2,count,x", "counts.csv:9: "),
+        ("2025-01-09,strip,many,2,count,x", "counts.csv:9: #affected+min: got 'many'"),
+    ],
+)
+def test_bad_observation_files_exit_2_naming_line_and_column(scenario_file, tmp_path, row, message):
+    bad = tmp_path / "counts.csv"
+    bad.write_text(COUNTS + row + "\n")
+    done = hito(
+        "calibrate",
+        str(scenario_file),
+        "--observations",
+        str(bad),
+        "--out",
+        str(tmp_path / "x"),
+        "--particles",
+        "5",
+    )
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_migrate_updates_a_version_1_file_and_keeps_its_comments(tmp_path):
+    d = tiny_dict()
+    path = tmp_path / "old.yaml"
+    path.write_text("# my scenario\n" + yaml.safe_dump(d, sort_keys=False))
+    done = hito("migrate", str(path))
+    assert done.returncode == 0, done.stderr
+    text = path.read_text()
+    assert text.startswith("# my scenario\n") and "schema_version: 2" in text
+    again = hito("migrate", str(path))
+    assert again.returncode == 2 and "already schema_version 2" in again.stderr

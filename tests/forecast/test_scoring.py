@@ -1,0 +1,74 @@
+"""Scores by hand: the weighted interval score, coverage, persistence; horizons of a backtest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+
+from hito.forecast.backtest import horizon_of, scored
+from hito.forecast.observations import Observation
+from hito.forecast.scoring import LEVELS, PERSISTENCE_LOG_SD, covered, crps, persistence, wis
+
+
+def test_wis_by_hand():
+    q = [0, 2, 5, 8, 12, 15, 20]  # P5 P10 P25 P50 P75 P90 P95
+    y = 18.0
+    # intervals: 90% [0, 20], 80% [2, 15], 50% [5, 12]; IS = width + 2/alpha * miss
+    is90 = 20 - 0
+    is80 = (15 - 2) + 2 / 0.2 * (18 - 15)
+    is50 = (12 - 5) + 2 / 0.5 * (18 - 12)
+    expected = (0.5 * abs(18 - 8) + 0.05 * is90 + 0.1 * is80 + 0.25 * is50) / 3.5
+    assert wis(y, q) == pytest.approx(expected)
+
+
+def test_a_sharp_right_forecast_scores_better_than_a_vague_one():
+    assert wis(10, [9, 9.5, 9.8, 10, 10.2, 10.5, 11]) < wis(10, [0, 1, 5, 10, 20, 40, 80])
+    rng = np.random.default_rng(0)
+    assert crps(10, rng.normal(10, 1, 500)) < crps(10, rng.normal(10, 10, 500))
+
+
+def test_coverage_counts_the_ends_as_inside():
+    q = [0, 2, 5, 8, 12, 15, 20]
+    assert covered(2, q, 1, 5) and covered(15, q, 1, 5) and not covered(16, q, 1, 5)
+
+
+def test_persistence_carries_the_last_days_median_forward():
+    d = dt.date(2025, 1, 1)
+    q = persistence([(d, 10.0), (d, 30.0), (d, 20.0)], d, d + dt.timedelta(days=1))
+    assert q is not None and q[LEVELS.index(0.5)] == pytest.approx(20.0)
+    # fewer than three changes known: the default spread, growing with the square root of the lead
+    z90 = 1.2815515655446004
+    assert q[LEVELS.index(0.9)] == pytest.approx(
+        math.expm1(math.log1p(20) + z90 * PERSISTENCE_LOG_SD)
+    )
+    q4 = persistence([(d, 20.0)], d, d + dt.timedelta(days=4))
+    assert q4[LEVELS.index(0.9)] == pytest.approx(
+        math.expm1(math.log1p(20) + z90 * PERSISTENCE_LOG_SD * 2)
+    )
+
+
+def test_persistence_takes_its_spread_from_the_changes_seen():
+    d = dt.date(2025, 1, 1)
+    history = [(d + dt.timedelta(days=i), v) for i, v in enumerate([10.0, 10.0, 10.0, 10.0])]
+    q = persistence(history, d + dt.timedelta(days=3), d + dt.timedelta(days=4))
+    assert q[0] < 10 < q[-1] and q[-1] - q[0] < 2  # no change seen: a narrow band (floor 0.05)
+    assert persistence([], d, d) is None
+
+
+def test_leads_go_to_the_first_horizon_at_or_beyond_them():
+    hs = (1, 3, 7, 14, 28)
+    assert [horizon_of(x, hs) for x in (1, 2, 3, 4, 8, 28, 29)] == [1, 3, 3, 7, 14, 28, None]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [(40, 40, True), (40, 50, True), (0, 0, True), (0, 60, False), (100, None, False)],
+)
+def test_only_counts_with_both_ends_are_scored(low, high, expected):
+    o = Observation(
+        date=dt.date(2025, 1, 1), place="x", low=low, high=high, line=1, site="x", source=""
+    )
+    assert scored(o) is expected

@@ -18,12 +18,14 @@ def install(app: FastAPI, settings: WebSettings | None = None) -> None:
     """Add the dashboard's pages and static files to the service's app."""
     from hito.web.alert_pages import router as alert_router
     from hito.web.guard import WebGuard
+    from hito.web.offline import router as offline_router
     from hito.web.pages import router
     from hito.web.session import LoginRequired, to_login
 
     app.state.web_settings = settings or WebSettings()
     app.include_router(router)
     app.include_router(alert_router)
+    app.include_router(offline_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LoginRequired, to_login)
     app.add_middleware(WebGuard, api_prefix="/api/")  # CSRF, Origin, CSP and friends

@@ -1,0 +1,189 @@
+// hito's outbox: a field report is kept in IndexedDB with its own Idempotency-Key until the
+// server has it, sent when there is signal, and each one's outcome stays in view.
+"use strict";
+(function () {
+  const form = document.getElementById("report-form");
+  const box = document.getElementById("outbox");
+  const textNode = document.getElementById("outbox-text");
+  if (!form || !box || !textNode || !("indexedDB" in window)) return;
+  const T = JSON.parse(textNode.textContent);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(() => {});
+  }
+
+  function newKey() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  let dbPromise = null;
+  function db() {
+    if (!dbPromise) {
+      dbPromise = new Promise((resolve, reject) => {
+        const req = indexedDB.open("hito-outbox", 1);
+        req.onupgradeneeded = () => req.result.createObjectStore("reports", { keyPath: "key" });
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+    }
+    return dbPromise;
+  }
+  async function tx(mode, fn) {
+    const d = await db();
+    return new Promise((resolve, reject) => {
+      const t = d.transaction("reports", mode);
+      const out = fn(t.objectStore("reports"));
+      t.oncomplete = () => resolve(out && "result" in out ? out.result : undefined);
+      t.onerror = () => reject(t.error);
+    });
+  }
+  const all = () => tx("readonly", (s) => s.getAll());
+  const put = (item) => tx("readwrite", (s) => s.put(item));
+  const drop = (key) => tx("readwrite", (s) => s.delete(key));
+
+  function line(item) {
+    const li = document.createElement("li");
+    li.className = "outbox-item " + item.status;
+    li.dataset.key = item.key;
+    const when = new Date(item.created).toLocaleString(document.documentElement.lang || undefined);
+    const head = document.createElement("span");
+    head.textContent = item.site + " · " + when + " · ";
+    li.appendChild(head);
+    const state = document.createElement("strong");
+    state.className = "outcome";
+    if (item.status === "sent") state.textContent = T.sent.replace("%(id)s", item.report_id);
+    else if (item.status === "refused") state.textContent = T.refused + " " + item.note;
+    else state.textContent = T.waiting + (item.note ? " (" + item.note + ")" : "");
+    li.appendChild(state);
+    if (item.status !== "waiting") {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "link dismiss";
+      b.textContent = item.status === "refused" ? T.correct : T.dismiss;
+      b.addEventListener("click", async () => {
+        if (item.status === "refused") fill(item.fields);
+        await drop(item.key);
+        render();
+      });
+      li.appendChild(b);
+    }
+    return li;
+  }
+
+  function fill(fields) {
+    for (const [name, value] of Object.entries(fields)) {
+      const el = form.elements.namedItem(name);
+      if (el && name !== "csrf_token" && name !== "idempotency_key") el.value = value;
+    }
+    form.querySelectorAll("details.more").forEach((d) => { d.open = true; });
+  }
+
+  async function render() {
+    const items = (await all()).sort((a, b) => (a.created < b.created ? -1 : 1));
+    const waiting = items.filter((i) => i.status === "waiting").length;
+    box.hidden = items.length === 0;
+    document.getElementById("outbox-count").textContent =
+      waiting === 1 ? T.one : waiting > 1 ? T.many.replace("%(n)s", waiting) : T.none;
+    const list = document.getElementById("outbox-list");
+    list.replaceChildren(...items.map(line));
+  }
+
+  // one item to the server: "stored", "refused" (with the reason in item.note), or "waiting"
+  async function sendOne(item) {
+    let r;
+    try {
+      r = await fetch("/report/send", {
+        method: "POST",
+        body: new URLSearchParams(item.fields),
+        headers: { "X-CSRF-Token": item.fields.csrf_token || "", Accept: "application/json" },
+        credentials: "same-origin",
+        redirect: "manual",
+      });
+    } catch (e) {
+      return "offline";
+    }
+    if (r.status === 200) {
+      const j = await r.json();
+      Object.assign(item, { status: "sent", report_id: j.report_id, note: "" });
+      return "stored";
+    }
+    if (r.status === 422) {
+      const j = await r.json();
+      Object.assign(item, { status: "refused", note: j.message });
+      return "refused";
+    }
+    item.note = r.status === 401 || r.status === 403 || r.type === "opaqueredirect" ? T.signin : T.retry;
+    return "waiting";
+  }
+
+  let flushing = false;
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    try {
+      for (const item of await all()) {
+        if (item.status !== "waiting") continue;
+        const outcome = await sendOne(item);
+        if (outcome === "offline") break; // no signal: everything stays waiting
+        await put(item);
+        await render();
+        if (outcome === "waiting") break;
+      }
+    } finally {
+      flushing = false;
+      await render();
+    }
+  }
+
+  // keys already given to a report are never given again (a page from the cache has an old one)
+  function used() {
+    try { return JSON.parse(localStorage.getItem("hito-used-keys") || "[]"); } catch (e) { return []; }
+  }
+  function markUsed(key) {
+    const keys = used().concat([key]).slice(-500);
+    try { localStorage.setItem("hito-used-keys", JSON.stringify(keys)); } catch (e) { /* full */ }
+  }
+  const keyField = form.elements.namedItem("idempotency_key");
+  if (keyField && (!keyField.value || used().includes(keyField.value))) keyField.value = newKey();
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = {};
+    new FormData(form).forEach((v, k) => { fields[k] = String(v); });
+    if (!fields.idempotency_key || used().includes(fields.idempotency_key)) fields.idempotency_key = newKey();
+    markUsed(fields.idempotency_key);
+    const site = form.elements.namedItem("site_id");
+    const name = site && site.selectedIndex >= 0 ? site.options[site.selectedIndex].text : "";
+    const item = { key: fields.idempotency_key, fields, site: name, created: new Date().toISOString(),
+                   status: "waiting", note: "" };
+    await put(item);
+    const outcome = await sendOne(item);
+    if (outcome === "stored") { // signal: as before, the overview shows the new count
+      await drop(item.key);
+      window.location.href = "/?reported=" + item.report_id;
+      return;
+    }
+    if (outcome === "refused") { // signal: the server marks each field, keeping what was typed
+      await drop(item.key);
+      form.submit();
+      return;
+    }
+    await put(item); // no signal: it waits here, and the form is free for the next count
+    if (keyField) keyField.value = newKey();
+    form.reset();
+    if (keyField && used().includes(keyField.value)) keyField.value = newKey();
+    const at = document.getElementById("observed_at");
+    const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+    if (at) at.value = d.toISOString().slice(0, 16);
+    const tz = document.getElementById("tz_offset");
+    if (tz) tz.value = new Date().getTimezoneOffset();
+    form.querySelector("button[type=submit]").disabled = false;
+    const sending = document.getElementById("sending");
+    if (sending) sending.hidden = true;
+    await render();
+  });
+  window.addEventListener("online", flush);
+  setInterval(flush, 5000);
+  render().then(flush);
+})();

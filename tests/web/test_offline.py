@@ -1,0 +1,127 @@
+"""The phone form without signal, in a real browser: the server is really gone, then back.
+
+The server of these tests is stopped while the phone is "offline" (Playwright's offline mode
+alone does not cut a service worker's own requests), then started again on the same address.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from hito.api.app import create_app
+from hito.store import migrate
+from hito.store.db import Database
+from hito.store.models import FieldReport
+from hito.store.settings import Settings
+from hito.web import demo
+from web.conftest import PASSWORD, _free_port
+
+
+class Restartable:
+    """A dashboard server that can be stopped and started again on the same port."""
+
+    def __init__(self, app, port: int):  # noqa: ANN001
+        self.app, self.port = app, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.server: uvicorn.Server | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline and self.thread.is_alive(), "the server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        assert self.server is not None and self.thread is not None
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Restartable, Database]]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('field') / 'hito.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    demo.seed(db, password=PASSWORD)
+    app = create_app(Settings(database_url=url, login_failure_delay=0.0, auto_migrate=False), database=db)
+    srv = Restartable(app, _free_port())
+    srv.start()
+    yield srv, db
+    srv.stop()
+    db.dispose()
+
+
+def _stored(db: Database, **where) -> int:  # noqa: ANN003
+    with db.session(readonly=True) as s:
+        q = select(func.count()).select_from(FieldReport)
+        for k, v in where.items():
+            q = q.where(getattr(FieldReport, k) == v)
+        return int(s.scalar(q) or 0)
+
+
+def _fill(page, people: str, stranded: str) -> None:  # noqa: ANN001
+    page.select_option("#site_id", "concordia-strip")
+    page.fill("#people-unspecified", people)
+    page.fill("#stranded-unspecified", stranded)
+    page.click("#report-form button[type=submit]")
+
+
+def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_outcomes(browser, field) -> None:  # noqa: ANN001
+    server, db = field
+    context = browser.new_context(base_url=server.url, service_workers="allow", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    page.fill("input[name=username]", "pdi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.goto("/report")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    before = _stored(db)
+
+    server.stop()  # no signal: nothing reaches the server, not even the service worker
+    context.set_offline(True)
+    _fill(page, "120", "80")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    _fill(page, "5", "9")  # typed in a hurry: refused on arrival, shown with the reason
+    expect(page.locator("#outbox-count")).to_have_text("2 reports waiting to be sent")
+    page.reload()  # the form comes from the service worker's cache, the queue from IndexedDB
+    expect(page.locator("h1")).to_have_text("Report a count")
+    expect(page.locator("#outbox-count")).to_have_text("2 reports waiting to be sent")
+    other = context.new_page()  # a second tab sends the same queue: still one report each
+    other.goto("/report")
+    expect(other.locator("#outbox-count")).to_have_text("2 reports waiting to be sent")
+    assert _stored(db) == before
+
+    server.start()
+    context.set_offline(False)
+    for p in (page, other):
+        expect(p.locator("#outbox-count")).to_have_text("No report waiting to be sent.", timeout=30000)
+        items = p.locator(".outbox-item")
+        expect(items.nth(0)).to_have_class(re.compile("sent"))
+        expect(items.nth(0).locator(".outcome")).to_have_text(re.compile(r"^sent: report \d+$"))
+        expect(items.nth(1)).to_have_class(re.compile("refused"))
+        expect(items.nth(1).locator(".outcome")).to_have_text("refused: Stranded cannot be more than the people counted.")
+    assert _stored(db) == before + 1
+    assert _stored(db, people=120, stranded=80) == 1
+    report_id = int(page.locator(".outbox-item.sent .outcome").inner_text().rsplit(" ", 1)[1])
+    with db.session(readonly=True) as s:
+        row = s.get(FieldReport, report_id)
+        assert (row.site_id, row.people, row.stranded) == ("concordia-strip", 120, 80)
+        assert row.idempotency_key == page.locator(".outbox-item.sent").get_attribute("data-key")
+
+    page.click(".outbox-item.refused button")  # correct it: the typed numbers come back
+    expect(page.locator("#people-unspecified")).to_have_value("5")
+    expect(page.locator("#stranded-unspecified")).to_have_value("9")
+    context.close()

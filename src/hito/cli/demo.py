@@ -57,6 +57,16 @@ def demo(
     for a in accounts:
         table.add_row(a.username, a.password, a.role, a.agency or "—")
     console.print(table)
+    console.print(
+        f"field: shelter {seed.SHELTER['site_id']} ({seed.SHELTER['capacity_people']} places, "
+        f"{seed.SHELTER['area_m2']:g} m², {seed.SHELTER['toilets']} toilets); "
+        f"{len(seed.SUBSCRIPTIONS)} alert subscriptions; SMS reports from "
+        f"{', '.join(p for p, _, _ in seed.SMS_SENDERS)}; needs on the overview and site pages"
+    )
+    console.print(
+        f"send the queued alerts: HITO_DATABASE_URL={url} HITO_SMTP_HOST=<your SMTP server> "
+        "hito alerts deliver"
+    )
     console.print(f"database: {path}")
     console.print(f"plan comparison: {comparison}")
     if not serve:

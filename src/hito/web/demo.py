@@ -8,6 +8,7 @@ import secrets
 import string
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from hito.plans.compare import compare
 from hito.plans.load import builtin_names as plan_names
 from hito.plans.load import load as load_plan
 from hito.scenario.load import load as load_scenario
-from hito.store import agencies, plans, reports, sites, users
+from hito.store import agencies, plans, reports, shelters, sites, sms, subscriptions, users
 from hito.store.actors import SYSTEM
 from hito.store.alerts import after_report
 from hito.store.db import Database
@@ -82,8 +83,46 @@ def seed(db: Database, *, password: str | None = None) -> list[DemoUser]:
             made.append(DemoUser(username, pw, role, agency))
         for name in plan_names():
             plans.create_builtin_plan(s, actor=SYSTEM, name=name)
+        field_setup(s, ids)
         load_observations(s, agency_by_country={c: ids[a] for a, _, c in reversed(AGENCIES)})
     return made
+
+
+# the demo's field set-up; figures marked "demo" are made up for the demonstration
+SHELTER: dict[str, Any] = dict(
+    site_id="arica-shelters",
+    capacity_people=150,  # the scenario's assumption for shelter room in Arica
+    area_m2=420.0,  # demo: 2.8 m² a place, short of Sphere's 3.5 (the needs panel shows the gap)
+    water_points=1,
+    toilets=6,
+    status="open",
+    operator="Municipalidad de Arica (demo)",
+)
+SUBSCRIPTIONS = [  # (agency code, label, channel, target, severities, language)
+    ("pdi", "guardia PDI Chacalluta", "email", "guardia.chacalluta@pdi.example", [], "es"),
+    ("migraciones", "sala de situación", "webhook", "http://127.0.0.1:9/hito-alerts", [], "es"),
+    ("dpr-arica", "duty officer (English)", "email", "duty@dpr-arica.example", ["critical"], "en"),
+]
+SMS_SENDERS = [("+56900000001", "pdi", "equipo Chacalluta (demo)")]
+
+
+def field_setup(session: Session, ids: dict[str, int]) -> None:
+    """A registered shelter, alert subscriptions of three agencies, one SMS number."""
+    shelters.register(session, actor=SYSTEM, **SHELTER)
+    for code, label, channel, target, severities, lang in SUBSCRIPTIONS:
+        subscriptions.create_subscription(
+            session,
+            actor=SYSTEM,
+            label=label,
+            channel=channel,
+            target=target,
+            severities=severities,
+            language=lang,
+            agency_id=ids[code],
+            for_user=False,
+        )
+    for phone, code, label in SMS_SENDERS:
+        sms.register_sender(session, actor=SYSTEM, phone=phone, label=label, agency_id=ids[code])
 
 
 def site_names() -> dict[str, str]:

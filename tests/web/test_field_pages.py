@@ -1,0 +1,60 @@
+"""The field pieces on the dashboard: needs and shelter panels, an alert's deliveries, the ack link."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+from sqlalchemy import select
+
+from hito.store.deliveries import ack_token
+from hito.store.models import Alert, Delivery
+from web.conftest import PASSWORD
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@contextmanager
+def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url) as c:
+        token = TOKEN.search(c.get("/login").text).group(1)
+        r = c.post("/login", data={"username": "pdi", "password": PASSWORD, "next": "/", "csrf_token": token},
+                   headers={"Origin": server.url})
+        assert r.status_code == 303, r.text
+        yield c
+
+
+def test_overview_and_site_pages_show_needs_and_the_shelter(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        page = c.get("/?lang=en").text
+        assert 'id="needs-headline"' in page and "shelters hold 150" in page and "Minimum standards used" in page
+        assert "Sphere Handbook 2018, Water supply standard 2.1 (quantity)" in page
+        site = c.get("/sites/arica-shelters").text
+        assert re.search(r'id="shelter-occupancy"><strong>Occupancy [\d,—]+ of 150 places</strong>', site), site
+        strip = c.get("/sites/concordia-strip").text
+        assert 'id="site-needs"' in strip and "L/day" in strip
+        es = c.get("/?lang=es").text
+        assert "los albergues acogen a 150" in es and "brecha de" in es
+
+
+def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server) -> None:  # type: ignore[no-untyped-def]
+    with server.db.session(readonly=True) as s:
+        d = s.scalars(select(Delivery).order_by(Delivery.id)).first()
+        alert_id, token = d.alert_id, ack_token(d.subscription.secret, d.message_id)
+        n = len(list(s.scalars(select(Delivery).where(Delivery.alert_id == alert_id))))
+        assert s.get(Alert, alert_id) is not None
+    with _signed_in(server) as c:
+        page = c.get(f"/alerts/{alert_id}?lang=en").text
+        assert page.count('class="delivery ') == n and "waiting to be sent" in page
+    with httpx.Client(base_url=server.url) as anyone:  # the link works without signing in
+        ask = anyone.get(f"/ack/{token}?lang=en")
+        assert ask.status_code == 200 and 'id="ack-button"' in ask.text
+        csrf = TOKEN.search(ask.text).group(1)
+        done = anyone.post(f"/ack/{token}", data={"csrf_token": csrf}, headers={"Origin": server.url})
+        assert done.status_code == 200 and 'id="ack-done"' in done.text
+        assert anyone.get("/ack/not-a-real-token").status_code == 404
+    with _signed_in(server) as c:
+        page = c.get(f"/alerts/{alert_id}?lang=en").text
+        assert 'class="delivery acknowledged"' in page

@@ -26,3 +26,29 @@ def test_a_trigger_takes_need_gap_and_a_severity() -> None:
     t = Trigger(id="gap", indicator="need_gap", threshold=50, severity="critical")
     assert (t.indicator, t.severity) == ("need_gap", "critical")
     assert Trigger(id="s", indicator="stranded", threshold=1).severity == "warning"
+
+
+def test_the_live_check_reads_need_gap_from_counts_and_shelter_room(tmp_path) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from hito.plans.check import check, read_observations
+    from hito.plans.model import Plan
+    from plans.helpers import plan_dict
+
+    csv = tmp_path / "obs.csv"
+    csv.write_text(
+        "Date,Site,Stranded,Sheltered,Capacity\n"
+        "#date,#loc+name,#affected+stranded,#affected+sheltered,#capacity\n"
+        "2025-12-01,strip,120,,\n"
+        "2025-12-01,hostel,,130,150\n"   # 20 free places: gap 100
+        "2025-12-02,strip,90,,\n"
+        "2025-12-02,hostel,,100,150\n",  # 50 free: gap 40
+        encoding="utf-8",
+    )
+    trig = {"id": "gap", "indicator": "need_gap", "places": ["strip"], "threshold": 50, "window_days": 1}
+    plan = Plan.model_validate(plan_dict([trig], [], sites={"strip": "strip", "hostel": "hostel"}))
+    obs = read_observations(csv)
+    first = check(plan, obs, dt.date(2025, 12, 1)).statuses[0]
+    second = check(plan, obs, dt.date(2025, 12, 2)).statuses[0]
+    assert (first.value, first.met) == (100.0, True)
+    assert (second.value, second.met) == (40.0, False)

@@ -30,6 +30,7 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError
 from hito.forecast.start import from_observed
+from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
 from hito.plans.status import CARRY_DAYS, TriggerStatus, daily, evaluate
@@ -120,6 +121,8 @@ def read_observations(path: str | Path) -> list[Observation]:
         if sheltered is not None and cap:
             share = sheltered / cap
             out.append(Observation(line, date, site, "shelter_occupancy", share, share))
+            free = max(0.0, cap - sheltered)  # for need_gap: the shelter's places still free
+            out.append(Observation(line, date, site, "free_places", free, free))
     return out
 
 
@@ -157,6 +160,20 @@ def trigger_series(
     filled = [daily(by_place.get(p, {}), as_of, carry_days) for p in places]
     dates = sorted(set().union(*filled)) if filled else []
     return {d: sum(f[d] for f in filled if d in f) for d in dates}
+
+
+def need_gap_series(
+    trigger: Trigger,
+    stranded: Mapping[str, Mapping[dt.date, float]],
+    free_places: Mapping[str, Mapping[dt.date, float]],
+    as_of: dt.date,
+    carry_days: int = CARRY_DAYS,
+) -> dict[dt.date, float]:
+    """need_gap per day: stranded at the trigger's places beyond every shelter's free places."""
+    people = trigger_series(trigger, stranded, as_of, carry_days)
+    everywhere = trigger.model_copy(update={"places": []})
+    free = trigger_series(everywhere, free_places, as_of, carry_days)
+    return {d: need_gap(v, free.get(d, 0.0)) for d, v in people.items()}
 
 
 @dataclass(frozen=True)
@@ -249,11 +266,17 @@ def check(
     statuses = []
     cache: dict[str, dict[str, dict[dt.date, float]]] = {}
     for t in plan.triggers:
-        if t.indicator not in cache:
-            cache[t.indicator], more = place_series(plan, observations, t.indicator, range_as)
-            notes += more
-        if t.source == "observed":
+        for ind in ("stranded", "free_places") if t.indicator == "need_gap" else (t.indicator,):
+            if ind not in cache:
+                cache[ind], more = place_series(plan, observations, ind, range_as)
+                notes += more
+        if t.indicator == "need_gap":
+            cache["need_gap"] = cache["stranded"]
+        if t.source == "observed" and t.indicator == "need_gap":
+            values = need_gap_series(t, cache["stranded"], cache["free_places"], as_of, carry_days)
+        elif t.source == "observed":
             values = trigger_series(t, cache[t.indicator], as_of, carry_days)
+        if t.source == "observed":
             st = evaluate(plan, t, values, as_of, carry_days=0)
             seen = [
                 d

@@ -27,7 +27,10 @@ run: $(BIN)/hito
 	$(BIN)/hito run tacna-arica-2025 --runs 100 --seed 1 --out $(OUT)
 	$(BIN)/hito demo --out out/demo --port $(PORT)
 
+# the layers (import-linter contracts in pyproject.toml), formatting, style, types
 lint: $(VENV)/.dev
+	$(BIN)/lint-imports
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 

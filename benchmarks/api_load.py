@@ -117,7 +117,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
             sys.executable,
             "-m",
             "uvicorn",
-            "hito.api.app:app_from_environment",
+            "hito.service:app_from_environment",
             "--factory",
             "--host",
             "127.0.0.1",

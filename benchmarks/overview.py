@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.models import FieldReport, ReportCount, Site

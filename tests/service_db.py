@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from sqlalchemy import text  # noqa: TID251 - service test helper
+from sqlalchemy import text
 
 from hito.store import migrate
 from hito.store.db import Database

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi.testclient import TestClient  # noqa: TID251 - service test helper
+from fastapi.testclient import TestClient
 
 from hito.store import agencies, sites, tokens, users
 from hito.store.actors import SYSTEM

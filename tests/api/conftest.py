@@ -8,7 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store.db import Database
 from hito.store.users import use_password_hasher
 from service_db import open_database, postgres_database, wipe

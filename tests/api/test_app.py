@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from hito.api.app import create_app
 from hito.errors import HitoError
+from hito.service import create_app
 from hito.store import migrate
 from hito.store.db import Database
 from service_world import settings

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import uvicorn
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store import audit
 from service_world import World, report, settings
 
@@ -77,7 +77,7 @@ def test_killing_the_server_during_an_import_leaves_no_partial_import(world: Wor
     text += "".join(f"2025-11-29,concordia-strip,VEN,no,{i % 97},k{i}\n" for i in range(rows))
     port = _free_port()
     env = {**os.environ, "HITO_DATABASE_URL": world.db.url, "HITO_AUTO_MIGRATE": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "hito.api.app:app_from_environment", "--factory",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "hito.service:app_from_environment", "--factory",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
     try:
         deadline = time.monotonic() + 90

@@ -36,9 +36,9 @@ def test_forecast_input_is_checked(world: World) -> None:
 
 
 def test_forecasts_left_running_by_a_stopped_server_are_marked_failed(world: World) -> None:
-    from fastapi.testclient import TestClient  # noqa: TID251
+    from fastapi.testclient import TestClient
 
-    from hito.api.app import create_app
+    from hito.service import create_app
     from hito.store import forecasts
     from hito.store.actors import SYSTEM
     from service_world import settings

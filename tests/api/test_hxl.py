@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store import hxl_io
 from hito.store.db import Database
 from service_world import World, make_world, report, settings

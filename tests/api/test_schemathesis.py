@@ -11,7 +11,7 @@ from hypothesis import settings as hsettings
 from schemathesis import GenerationMode
 from sqlalchemy import update
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store.models import User
 from service_world import World, settings
 

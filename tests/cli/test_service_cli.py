@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update  # noqa: TID251 - tampering with the log needs the database
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from hito.cli.main import app

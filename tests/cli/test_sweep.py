@@ -55,7 +55,7 @@ def test_sweep_writes_table_csv_and_a_self_contained_comparison(tiny_file, tmp_p
         (["--vary", "policies.corridor.daily_quota=x"], "got 'x', expected a number"),
         (["--vary", "nothing"], "expected PATH=VALUE,VALUE"),
         (["--vary", "policies.corridor.daily_quota=1", "--executor", "ray"],
-         "--executor: got 'ray', expected one of: local, dask"),
+         "executor: got 'ray', expected one of: local, dask"),
     ],
 )
 def test_bad_sweeps_exit_2_naming_what_was_given(tiny_file, tmp_path, args, expected):

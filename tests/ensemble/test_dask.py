@@ -66,8 +66,8 @@ def test_runs_failing_on_dask_are_reported(cluster, spec):
 def test_an_unreachable_scheduler_is_a_clear_input_error():
     ex = make_executor("dask", scheduler="tcp://127.0.0.1:9", workers=None)
     ex.timeout = 2
-    with pytest.raises(InputError, match=r"--scheduler tcp://127.0.0.1:9: cannot reach a Dask "
+    with pytest.raises(InputError, match=r"scheduler tcp://127.0.0.1:9: cannot reach a Dask "
                                          r"scheduler .*expected the address of a running"):
         ex.client()
-    with pytest.raises(InputError, match="--executor: got 'ray', expected one of: local, dask"):
+    with pytest.raises(InputError, match="executor: got 'ray', expected one of: local, dask"):
         make_executor("ray")

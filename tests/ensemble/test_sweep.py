@@ -39,24 +39,24 @@ def test_grids_multiply_and_address_items_by_id_type_or_position():
     ("vary", "message"),
     [
         ("policies.corridor.daily_qouta=1",
-         "--vary policies.corridor.daily_qouta: unknown field 'daily_qouta' of policies[1] "
+         "vary policies.corridor.daily_qouta: unknown field 'daily_qouta' of policies[1] "
          "(Corridor), expected one of: start, end, announced, source, type, route, daily_quota"),
         ("policies.corridor.daily_quota=lots",
-         "--vary policies.corridor.daily_quota: got 'lots', expected a number"),
+         "vary policies.corridor.daily_quota: got 'lots', expected a number"),
         ("routes.nowhere.km=3",
-         "--vary routes.nowhere.km: no item 'nowhere' in routes, expected [index] or one of: "
+         "vary routes.nowhere.km: no item 'nowhere' in routes, expected [index] or one of: "
          "home-city, city-a, a-strip, strip-b, b-onward, strip-desert, desert-onward"),
         ("policies.militarize.deterrence=0.5",
-         "--vary policies.militarize.deterrence: the scenario has no militarize policy; add one "
+         "vary policies.militarize.deterrence: the scenario has no militarize policy; add one "
          "to the scenario file (only corridors are added, through closed routes)"),
         ("policies[0].to=some",
-         "--vary policies[0].to=some: Input should be 'undocumented' or 'all' "
+         "vary policies[0].to=some: Input should be 'undocumented' or 'all' "
          "(at policies[0].close.to)"),
         ("behaviour.tolerance_days=0.5",
-         "--vary behaviour.tolerance_days=0.5: Value error, expected at least 1 day, got 0.5 "
+         "vary behaviour.tolerance_days=0.5: Value error, expected at least 1 day, got 0.5 "
          "(at behaviour.tolerance_days)"),
-        ("routes=1", "--vary routes: addresses a whole list, expected a field holding a number"),
-        ("policies.corridor.daily_quota", "--vary 'policies.corridor.daily_quota': expected "
+        ("routes=1", "vary routes: addresses a whole list, expected a field holding a number"),
+        ("policies.corridor.daily_quota", "vary 'policies.corridor.daily_quota': expected "
          "PATH=VALUE,VALUE,..."),
     ],
 )

@@ -16,13 +16,12 @@ import pytest
 import uvicorn
 from argon2 import PasswordHasher
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.settings import Settings
 from hito.store.users import use_password_hasher
 from hito.web import demo
-from hito.web.settings import WebSettings
 
 PASSWORD = "test-pass-123"
 CHROMIUM = "/usr/bin/chromium"
@@ -88,9 +87,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     demo.seed(db, password=PASSWORD)
     demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=3)
     app = create_app(
-        Settings(database_url=url, login_failure_delay=0.0, auto_migrate=False), database=db
+        Settings(
+            database_url=url,
+            login_failure_delay=0.0,
+            auto_migrate=False,
+            comparison=comparison_file(folder),
+            refresh_seconds=2,
+        ),
+        database=db,
     )
-    app.state.web_settings = WebSettings(comparison=comparison_file(folder), refresh_seconds=2)
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)

@@ -12,13 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from hito.api.app import create_app
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.models import FieldReport
+from hito.service import create_app
 from hito.store.settings import Settings
 from hito.web.guard import CSRF_COOKIE, same_origin
-from hito.web.settings import WebSettings
 
 from .conftest import PASSWORD
 
@@ -182,7 +181,6 @@ def test_cookies_are_secure_whenever_served_over_https(tmp_path: Path) -> None:
     db = Database(url)
     migrate.upgrade(db)
     app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
-    app.state.web_settings = WebSettings()
     with TestClient(app, base_url="https://hito.example") as c:
         r = c.get("/login")
         cookie = r.headers["set-cookie"]

@@ -1,1 +1,1 @@
-"""The HTTP API of the coordination service (FastAPI): `create_app(settings)` builds it."""
+"""The HTTP API (FastAPI): `app.create_api(settings)`; `hito.service.create_app` adds the pages."""

@@ -1,4 +1,4 @@
-"""The application factory: `create_app(settings)` wires the database, routes and errors."""
+"""`create_api(settings)`: the API alone, its database, routes and errors (no pages)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from importlib.metadata import version
 
 from fastapi import APIRouter, FastAPI
 
-from hito import web
 from hito.api import problems
 from hito.api.routes import (
     agencies,
@@ -35,13 +34,13 @@ from hito.store.settings import Settings, load_settings
 API_PREFIX = "/api/v1"
 
 
-def create_app(
+def create_api(
     settings: Settings | None = None,
     *,
     database: Database | None = None,
     after_report: AfterReport | None = None,
 ) -> FastAPI:
-    """Build the app; the database opens (and migrates if allowed) when the app starts.
+    """Build the API; the database opens (and migrates if allowed) when the app starts.
 
     `database` lets a caller share one already open (tests, the dashboard); `after_report`
     replaces the hook run after each new report (by default: plan triggers and alerts).
@@ -95,7 +94,6 @@ def create_app(
     ):
         api.include_router(module.router)
     app.include_router(api)
-    web.install(app)  # the dashboard's pages at /, static files at /static
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:
@@ -113,13 +111,3 @@ def default_after_report() -> AfterReport | None:
         return None
     return after_report
 
-
-def app_from_environment() -> FastAPI:
-    """Factory for `uvicorn --factory` and several workers: HITO_* and HITO_SETTINGS_FILE."""
-    import os
-    import sys
-
-    # the audit chain serializes writers on the database; a thread that gets its lock must
-    # not wait the default 5 ms for the GIL after each round trip while others parse JSON
-    sys.setswitchinterval(0.0005)
-    return create_app(load_settings(os.environ.get("HITO_SETTINGS_FILE") or None))

@@ -13,10 +13,36 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hito import counts
-from hito.store.errors import StoreError, TooManyAttemptsError
+from hito.store.errors import (
+    AuthError,
+    ConflictError,
+    ForbiddenError,
+    InvalidError,
+    NotFoundError,
+    StoreError,
+    TooManyAttemptsError,
+)
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("hito.api")
+
+# each kind of store error as an HTTP status and title; a kind not listed is a plain 400
+STATUS: dict[type[StoreError], tuple[int, str]] = {
+    InvalidError: (422, "Invalid input"),
+    NotFoundError: (404, "Not found"),
+    ConflictError: (409, "Conflict"),
+    ForbiddenError: (403, "Forbidden"),
+    AuthError: (401, "Unauthorized"),
+    TooManyAttemptsError: (429, "Too many attempts"),
+}
+
+
+def status_of(exc: StoreError) -> tuple[int, str]:
+    """The HTTP status and title of a store error (its nearest listed kind, else 400)."""
+    for kind in type(exc).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 400, "Bad request"
 
 
 def problem(
@@ -81,15 +107,16 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 def _store(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StoreError)
+    status, title = status_of(exc)
     headers = None
     if isinstance(exc, TooManyAttemptsError):
         headers = {"Retry-After": str(exc.retry_after)}
-    elif exc.status == 401:
+    elif status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     return problem(
-        exc.status,
+        status,
         "; ".join(exc.problems),
-        title=exc.title,
+        title=title,
         instance=request.url.path,
         errors=exc.errors or None,
         headers=headers,

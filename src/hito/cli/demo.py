@@ -32,7 +32,6 @@ def demo(
     from hito.store.db import Database
     from hito.store.settings import load_settings
     from hito.web import demo as seed
-    from hito.web.settings import WebSettings
 
     if password is not None and len(password) < 8:
         from hito.errors import InputError
@@ -73,9 +72,8 @@ def demo(
         return
     import uvicorn
 
-    from hito.api.app import create_app
+    from hito.service import create_app
 
-    app = create_app(load_settings(database_url=url))
-    app.state.web_settings = WebSettings(comparison=comparison)
+    app = create_app(load_settings(database_url=url, comparison=comparison))
     console.print(f"[4/4] dashboard on http://{host}:{port}  (Ctrl+C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -7,18 +7,10 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
-import yaml
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hito.errors import InputError
-from hito.flee.compile import compile_flee
-from hito.flee.outcsv import write_out_csv
-from hito.flee.run import simulate
-from hito.flee.validation import ard
-from hito.interop.flee import read_case
 
 app = typer.Typer(no_args_is_help=True, help="Run Flee cases (Flee-compatible ruleset).")
 console = Console(highlight=False, stderr=True)
@@ -36,6 +28,21 @@ def run(
         "--all-settings", help="also honour settings Flee 3.1 does not read")] = False,
 ) -> None:
     """Run a Flee case; write validation.json (ARD) and out.csv in Flee's layout."""
+    import numpy as np
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from hito.flee.compile import compile_flee
+    from hito.flee.outcsv import write_out_csv
+    from hito.flee.run import simulate
+    from hito.flee.validation import ard
+    from hito.interop.flee import read_case
+
     t0 = time.perf_counter()
     scenario = read_case(case_dir)
     c = compile_flee(scenario, hasten=hasten, days=days, flee31=not all_settings)
@@ -85,6 +92,10 @@ def import_(
     out: Annotated[Path, typer.Option("--out", help="scenario YAML file to write")],
 ) -> None:
     """Convert a Flee case into a hito scenario file (with its flee section)."""
+    import yaml
+
+    from hito.interop.flee import read_case
+
     scenario = read_case(case_dir)
     if out.suffix not in (".yaml", ".yml"):
         raise InputError(f"--out {out}: expected a .yaml or .yml file name")

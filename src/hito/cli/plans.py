@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -13,11 +13,10 @@ from rich.table import Table
 
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError
-from hito.plans.load import builtin_names, load
-from hito.plans.model import Plan
-from hito.scenario.load import builtin_names as scenario_names
-from hito.scenario.load import load as load_scenario
-from hito.scenario.model import Scenario
+
+if TYPE_CHECKING:  # the plan and scenario models load inside the commands
+    from hito.plans.model import Plan
+    from hito.scenario.model import Scenario
 
 console = Console(highlight=False)
 app = typer.Typer(
@@ -29,6 +28,8 @@ app = typer.Typer(
 @app.command("list")
 def list_() -> None:
     """List the built-in plans with their triggers and actions."""
+    from hito.plans.load import builtin_names, load
+
     table = Table("name", "title", "triggers", "actions (agency, country)")
     table.columns[0].no_wrap = True
     for name in builtin_names():
@@ -52,6 +53,9 @@ def validate(
     ] = None,
 ) -> None:
     """Check plan files; print every problem with file, line and field."""
+    from hito.plans.load import load
+    from hito.scenario.load import load as load_scenario
+
     for ref in plans:
         p = load(ref)
         scen = scenario or p.scenario
@@ -100,7 +104,9 @@ def compare(
     from hito.ensemble.executors import make_executor
     from hito.ensemble.sampling import METHODS
     from hito.plans.compare import compare as compare_plans
+    from hito.plans.load import load
     from hito.report.plans_report import render, rows_csv
+    from hito.scenario.load import load as load_scenario
 
     check_ensemble_options(runs=runs, seed=seed, days=days)
     if sampling not in METHODS:
@@ -158,11 +164,16 @@ def compare(
 
 
 def _label(ref: str) -> str:
+    from hito.plans.load import builtin_names
+
     return ref if ref in builtin_names() else Path(ref).stem
 
 
 def _scenario_for(plan: Plan, as_of: dt.date, given: str | None) -> Scenario | None:
     """The scenario for forecasts: --scenario, a built-in covering the date, or the plan's."""
+    from hito.scenario.load import builtin_names as scenario_names
+    from hito.scenario.load import load as load_scenario
+
     if given:
         return load_scenario(given)
     if not any(t.source == "forecast" for t in plan.triggers):
@@ -197,6 +208,7 @@ def check_cmd(
 ) -> None:
     """Which triggers are met on a date, since when, and which actions are due by whom."""
     from hito.plans.check import check, read_observations
+    from hito.plans.load import builtin_names, load
 
     if as_of is None:
         day = dt.date.today()

@@ -29,7 +29,7 @@ def report(
     from hito import i18n
     from hito.cli.db import open_database
     from hito.report.sitrep import write
-    from hito.web.settings import WebSettings
+    from hito.store.settings import load_settings
 
     day = None
     if as_of is not None:
@@ -43,7 +43,7 @@ def report(
         raise InputError(
             f"--lang: got {', '.join(bad)}, expected one of: {', '.join(i18n.LANGUAGES)}"
         )
-    comparison = comparison or WebSettings().comparison
+    comparison = comparison or load_settings(settings).comparison
     if comparison is not None and not comparison.is_file():
         raise InputError(f"--comparison: {comparison}: no such file")
     db = open_database(settings)

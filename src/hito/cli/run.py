@@ -7,32 +7,21 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
-from hito.ensemble.executors import make_executor
-from hito.ensemble.result import Ensemble
-from hito.ensemble.run import run_ensemble
-from hito.ensemble.sampling import METHODS
-from hito.ensemble.spec import EVENT_SYNTAX, EnsembleSpec, parse_event
+from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError
-from hito.report.run_report import render
-from hito.scenario.load import builtin_descriptions, json_schema, load
+
+if TYPE_CHECKING:  # the models, numba, polars and pyarrow load inside the commands
+    import polars as pl
+    import pyarrow as pa
+    from rich.progress import Progress, TaskID
+
+    from hito.ensemble.result import Ensemble
+    from hito.ensemble.spec import EnsembleSpec
 
 console = Console(highlight=False)
 
@@ -42,6 +31,15 @@ KEEP_RUNS = 100  # runs written in full to daily.parquet; quantiles cover every 
 
 def progress() -> Progress:
     """The progress bar used by long commands: count, rate, time left."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -123,6 +121,11 @@ def run(
     if calibration is not None:
         run_calibrated(calibration, out, executor, scheduler, workers, keep_runs)
         return
+    from hito.ensemble.executors import make_executor
+    from hito.ensemble.sampling import METHODS
+    from hito.ensemble.spec import EnsembleSpec, parse_event
+    from hito.scenario.load import load
+
     check_ensemble_options(runs=runs, seed=seed, days=days)
     if keep_runs < 0:
         raise InputError(f"--keep-runs: got {keep_runs}, expected 0 or more")
@@ -161,6 +164,7 @@ def run_calibrated(
     keep_runs: int,
 ) -> None:
     """`hito run --calibration DIR`: every particle of a posterior run on to its last day."""
+    from hito.ensemble.executors import make_executor
     from hito.forecast.posterior import calibrated_ensemble
     from hito.forecast.posterior import load as load_posterior
 
@@ -206,6 +210,8 @@ def emit_text(text: str, out: Path | None, what: str) -> None:
 
 def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str) -> Ensemble:
     """run_ensemble with a progress bar: runs done, runs per second, time left."""
+    from hito.ensemble.run import run_ensemble
+
     with progress() as bar:
         task = bar.add_task(label, total=spec.runs, rate="")
 
@@ -216,6 +222,8 @@ def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str) -> Ensemble:
 
 def write_parquet_frames(path: Path, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> None:
     """Write frames as row groups of one Parquet file (bounded memory), then rename into place."""
+    import pyarrow.parquet as pq
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     os.close(fd)
@@ -236,23 +244,29 @@ def _umask() -> int:
     return mask
 
 
-DAILY_SCHEMA = pa.schema(
-    [
-        ("run", pa.int32()),
-        ("day", pa.int32()),
-        ("date", pa.date32()),
-        ("place", pa.dictionary(pa.int32(), pa.large_string())),
-        ("group", pa.dictionary(pa.int32(), pa.large_string())),
-        ("state", pa.dictionary(pa.int32(), pa.large_string())),
-        ("people", pa.int64()),
-    ]
-)
+def daily_schema() -> pa.Schema:
+    """The Arrow schema of daily.parquet: one row per run, day, place, group and state."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("run", pa.int32()),
+            ("day", pa.int32()),
+            ("date", pa.date32()),
+            ("place", pa.dictionary(pa.int32(), pa.large_string())),
+            ("group", pa.dictionary(pa.int32(), pa.large_string())),
+            ("state", pa.dictionary(pa.int32(), pa.large_string())),
+            ("people", pa.int64()),
+        ]
+    )
 
 
 def write_outputs(out: Path, s: Any, ens: Ensemble, facts: dict[str, Any]) -> None:
     """daily.parquet (kept runs, streamed), quantiles.parquet, runs.parquet, summary, report."""
+    from hito.report.run_report import render
+
     out.mkdir(parents=True, exist_ok=True)
-    write_parquet_frames(out / "daily.parquet", ens.daily_frames(), DAILY_SCHEMA)
+    write_parquet_frames(out / "daily.parquet", ens.daily_frames(), daily_schema())
     q = ens.quantile_table()
     write_parquet_frames(out / "quantiles.parquet", [q], q.to_arrow().schema)
     r = ens.runs_table()
@@ -263,6 +277,10 @@ def write_outputs(out: Path, s: Any, ens: Ensemble, facts: dict[str, Any]) -> No
 
 def scenarios() -> None:
     """List the built-in scenarios."""
+    from rich.table import Table
+
+    from hito.scenario.load import builtin_descriptions
+
     table = Table("name", "description")
     for name, text in builtin_descriptions().items():
         table.add_row(name, text)
@@ -273,6 +291,8 @@ def validate(
     file: Annotated[str, typer.Argument(help="a scenario file or a built-in name")],
 ) -> None:
     """Check a scenario file; print every problem with file, line and field."""
+    from hito.scenario.load import load
+
     s = load(file)
     console.print(
         f"{file}: valid ({len(s.places)} places, {len(s.routes)} routes, "
@@ -284,5 +304,7 @@ def schema(
     out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
+    from hito.scenario.load import json_schema
+
     text = json_schema()
     emit_text(text, out, "schema")

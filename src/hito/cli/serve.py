@@ -18,8 +18,8 @@ def serve(
     """Serve the API at http://HOST:PORT/api/v1 (OpenAPI at /docs); migrates the schema first."""
     import uvicorn
 
-    from hito.api.app import create_app
     from hito.cli.db import open_database
+    from hito.service import create_app
     from hito.store.settings import load_settings
 
     conf = load_settings(settings)
@@ -32,7 +32,7 @@ def serve(
         if settings is not None:
             os.environ["HITO_SETTINGS_FILE"] = str(settings)
         uvicorn.run(
-            "hito.api.app:app_from_environment",
+            "hito.service:app_from_environment",
             factory=True,
             host=host,
             port=port,

@@ -17,11 +17,7 @@ from hito.cli.run import (
     write_atomic,
     write_parquet_frames,
 )
-from hito.ensemble.executors import make_executor
-from hito.ensemble.spec import EVENT_SYNTAX, parse_event
-from hito.ensemble.sweep import VARY_SYNTAX, options, parse_vary, run_sweep
-from hito.report.sweep_report import render
-from hito.scenario.load import load
+from hito.ensemble.syntax import EVENT_SYNTAX, VARY_SYNTAX
 
 console = Console(highlight=False)
 
@@ -49,6 +45,12 @@ def sweep(
     ] = None,
 ) -> None:
     """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
+    from hito.ensemble.executors import make_executor
+    from hito.ensemble.spec import parse_event
+    from hito.ensemble.sweep import options, parse_vary, run_sweep
+    from hito.report.sweep_report import render
+    from hito.scenario.load import load
+
     check_ensemble_options(runs=runs, seed=seed, days=days)
     s = load(scenario)
     varies = [parse_vary(v) for v in vary or ()]

@@ -20,7 +20,7 @@ def create(
     settings: SettingsOpt = None,
 ) -> None:
     """Create a user; the password comes from HITO_PASSWORD or a prompt."""
-    from sqlalchemy import select  # noqa: TID251 - the CLI may use the service layer
+    from sqlalchemy import select
 
     from hito.errors import InputError
     from hito.store import users

@@ -173,7 +173,7 @@ class DaskExecutor:
                 self._client = Client(self.scheduler, timeout=self.timeout)
             except (OSError, TimeoutError, ValueError, TypeError) as exc:
                 raise InputError(
-                    f"--scheduler {self.scheduler}: cannot reach a Dask scheduler ({exc}); "
+                    f"scheduler {self.scheduler}: cannot reach a Dask scheduler ({exc}); "
                     "expected the address of a running `dask scheduler`, e.g. tcp://host:8786"
                 ) from None
         else:
@@ -189,7 +189,7 @@ class DaskExecutor:
             self._client.run(importlib.import_module, WORKER_MODULE)
         except ImportError as exc:
             raise InputError(
-                f"--scheduler {self.scheduler}: a worker cannot import hito ({exc}); expected "
+                f"scheduler {self.scheduler}: a worker cannot import hito ({exc}); expected "
                 "the same hito installed on every worker"
             ) from None
         return self._client
@@ -242,14 +242,14 @@ class DaskExecutor:
 def make_executor(name: str, *, scheduler: str | None = None, workers: int | None = None) -> Any:
     """An executor by name, with errors that list the available ones."""
     if workers is not None and workers < 1:
-        raise InputError(f"--workers: got {workers}, expected a whole number of at least 1")
+        raise InputError(f"workers: got {workers}, expected a whole number of at least 1")
     if name == "local":
         if scheduler:
-            raise InputError("--scheduler: only the dask executor uses a scheduler address")
+            raise InputError("scheduler: only the dask executor uses a scheduler address")
         return LocalExecutor(processes=workers)
     if name == "dask":
         return DaskExecutor(scheduler=scheduler, processes=workers)
-    raise InputError(f"--executor: got {name!r}, expected one of: {', '.join(EXECUTORS)}")
+    raise InputError(f"executor: got {name!r}, expected one of: {', '.join(EXECUTORS)}")
 
 
 class EnsembleError(HitoError):

@@ -14,6 +14,7 @@ import numpy as np
 from hito.engine.compile import STATES, Compiled
 from hito.engine.run import RunResult, simulate
 from hito.ensemble.sampling import METHODS, Method
+from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError
 from hito.scenario.model import Range, Scenario
 from hito.scenario.uncertain import ranges, uncertain
@@ -71,10 +72,6 @@ class Event:
         return bool(self.day < len(series) and series[self.day] > self.above)
 
 
-EVENT_SYNTAX = (
-    "PLACE:STATE>NUMBER (on any day) or PLACE:STATE>NUMBER@YYYY-MM-DD (on that day), "
-    "PLACE a place id or 'all'"
-)
 _EVENT = re.compile(
     r"^(?P<place>[a-z0-9][a-z0-9_\-]*):(?P<state>[a-z_]+)>(?P<x>[0-9.]+)"
     r"(?:@(?P<date>\d{4}-\d{2}-\d{2}))?$"
@@ -85,31 +82,31 @@ def parse_event(text: str, s: Scenario) -> Event:
     """Read an event such as `concordia-strip:stranded>500@2026-01-15` (no date: any day)."""
     m = _EVENT.match(text.strip())
     if not m:
-        raise InputError(f"--event {text!r}: expected {EVENT_SYNTAX}")
+        raise InputError(f"event {text!r}: expected {EVENT_SYNTAX}")
     place = m["place"]
     places = [p.id for p in s.places]
     if place != "all" and place not in places:
         raise InputError(
-            f"--event {text!r}: unknown place {place!r}, expected 'all' or one of: "
+            f"event {text!r}: unknown place {place!r}, expected 'all' or one of: "
             + ", ".join(places)
         )
     if m["state"] not in STATES:
         raise InputError(
-            f"--event {text!r}: unknown state {m['state']!r}, expected one of: {', '.join(STATES)}"
+            f"event {text!r}: unknown state {m['state']!r}, expected one of: {', '.join(STATES)}"
         )
     try:
         above = float(m["x"])
     except ValueError:
-        raise InputError(f"--event {text!r}: {m['x']!r} is not a number") from None
+        raise InputError(f"event {text!r}: {m['x']!r} is not a number") from None
     day = None
     if m["date"]:
         try:
             day = s.day_of(dt.date.fromisoformat(m["date"]))
         except ValueError:
-            raise InputError(f"--event {text!r}: {m['date']!r} is not a date") from None
+            raise InputError(f"event {text!r}: {m['date']!r} is not a date") from None
         if not 0 <= day < s.days:
             raise InputError(
-                f"--event {text!r}: {m['date']} is outside the scenario, expected "
+                f"event {text!r}: {m['date']} is outside the scenario, expected "
                 f"{s.start} to {s.date_of(s.days - 1)}"
             )
     return Event(m["state"], above, None if place == "all" else place, day, text.strip())

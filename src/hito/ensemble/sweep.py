@@ -26,11 +26,11 @@ from pydantic import BaseModel, ValidationError
 from hito.ensemble.result import Ensemble
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
+from hito.ensemble.syntax import VARY_SYNTAX
 from hito.errors import InputError
 from hito.scenario.model import POLICY_TYPES, Close, Corridor, Num, Range, Scenario
 from hito.scenario.uncertain import uncertain
 
-VARY_SYNTAX = "PATH=VALUE,VALUE,... e.g. policies.corridor.daily_quota=0,50,100,200"
 TABLE_FINALS = ("diverted", "harmed", "returned", "crossed")
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z0-9_\-]*)(?P<index>(\[\d+\])*)$")
 
@@ -67,12 +67,12 @@ def parse_vary(text: str) -> Vary:
     path, eq, rest = text.partition("=")
     path = path.strip()
     if not eq or not path or not rest.strip():
-        raise InputError(f"--vary {text!r}: expected {VARY_SYNTAX}")
+        raise InputError(f"vary {text!r}: expected {VARY_SYNTAX}")
     values = []
     for raw in rest.split(","):
         raw = raw.strip()
         if not raw:
-            raise InputError(f"--vary {text!r}: an empty value; expected {VARY_SYNTAX}")
+            raise InputError(f"vary {text!r}: an empty value; expected {VARY_SYNTAX}")
         try:
             values.append(yaml.safe_load(raw))
         except yaml.YAMLError:
@@ -100,7 +100,7 @@ def with_corridors(s: Scenario, varies: Sequence[Vary]) -> Scenario:
     ]
     if not added:
         raise InputError(
-            "--vary policies.corridor...: the scenario has no corridor and no closure to open "
+            "vary policies.corridor...: the scenario has no corridor and no closure to open "
             "one through; expected a scenario with a `close` or a `corridor` policy"
         )
     return s.model_copy(update={"policies": [*s.policies, *added]})
@@ -111,7 +111,7 @@ def _segments(path: str) -> list[str]:
     for part in path.split("."):
         m = _SEGMENT.match(part)
         if not m or (not m["name"] and not m["index"]):
-            raise InputError(f"--vary {path}: cannot read {part!r}; expected {VARY_SYNTAX}")
+            raise InputError(f"vary {path}: cannot read {part!r}; expected {VARY_SYNTAX}")
         if m["name"]:
             out.append(m["name"])
         out.extend(re.findall(r"\[\d+\]", m["index"]))
@@ -132,12 +132,12 @@ def targets(s: Scenario, path: str) -> list[tuple[list[Any], Any]]:
 def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any], Any]]:
     where = _range_path(keys) or "the scenario"
     if isinstance(obj, Range):
-        raise InputError(f"--vary {path}: {where} is a number; nothing below it to address")
+        raise InputError(f"vary {path}: {where} is a number; nothing below it to address")
     if isinstance(obj, BaseModel):
         fields = {(f.alias or n): n for n, f in type(obj).model_fields.items()}
         if seg not in fields:
             raise InputError(
-                f"--vary {path}: unknown field {seg!r} of {where} ({type(obj).__name__}), "
+                f"vary {path}: unknown field {seg!r} of {where} ({type(obj).__name__}), "
                 f"expected one of: {', '.join(fields)}"
             )
         return [([*keys, seg], getattr(obj, fields[seg]))]
@@ -145,7 +145,7 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
         if seg.startswith("["):
             i = int(seg[1:-1])
             if i >= len(obj):
-                raise InputError(f"--vary {path}: {where} has {len(obj)} items, got index {i}")
+                raise InputError(f"vary {path}: {where} has {len(obj)} items, got index {i}")
             return [([*keys, i], obj[i])]
         ids = [getattr(x, "id", None) for x in obj]
         if seg in ids:
@@ -154,25 +154,25 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
             hits = [([*keys, i], p) for i, p in enumerate(obj) if p.type == seg]
             if not hits:
                 raise InputError(
-                    f"--vary {path}: the scenario has no {seg} policy; add one to the scenario "
+                    f"vary {path}: the scenario has no {seg} policy; add one to the scenario "
                     "file (only corridors are added, through closed routes)"
                 )
             return hits
         choices = [str(i) for i in ids if i] or ([*POLICY_TYPES] if keys == ["policies"] else [])
         raise InputError(
-            f"--vary {path}: no item {seg!r} in {where}, expected [index]"
+            f"vary {path}: no item {seg!r} in {where}, expected [index]"
             + (f" or one of: {', '.join(choices)}" if choices else "")
         )
     if isinstance(obj, dict):
         if seg not in {str(k) for k in obj}:
             raise InputError(
-                f"--vary {path}: no key {seg!r} in {where}, expected one of: "
+                f"vary {path}: no key {seg!r} in {where}, expected one of: "
                 + ", ".join(str(k) for k in obj)
             )
         key = next(k for k in obj if str(k) == seg)
         return [([*keys, key], obj[key])]
     raise InputError(
-        f"--vary {path}: {where} is a {type(obj).__name__} value; nothing below it to address"
+        f"vary {path}: {where} is a {type(obj).__name__} value; nothing below it to address"
     )
 
 
@@ -186,14 +186,14 @@ def _range_path(keys: list[Any]) -> str:
 def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Option]]:
     """The grid: every combination of values, each a validated scenario (errors: exit 2)."""
     if not varies:
-        raise InputError(f"--vary: give at least one, expected {VARY_SYNTAX}")
+        raise InputError(f"vary: give at least one, expected {VARY_SYNTAX}")
     base = with_corridors(base, varies)
     resolved = [(v, targets(base, v.path)) for v in varies]
     for v, ts in resolved:
         for _keys, cur in ts:
             if isinstance(cur, BaseModel | list) and not isinstance(cur, Range):
                 raise InputError(
-                    f"--vary {v.path}: addresses a whole {type(cur).__name__}, expected a "
+                    f"vary {v.path}: addresses a whole {type(cur).__name__}, expected a "
                     "field holding a number, a date or a word"
                 )
     data = base.model_dump(by_alias=True)
@@ -205,7 +205,7 @@ def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Opti
             for keys, cur in ts:
                 if isinstance(cur, Range):
                     if isinstance(value, bool) or not isinstance(value, int | float):
-                        raise InputError(f"--vary {v.path}: got {value!r}, expected a number")
+                        raise InputError(f"vary {v.path}: got {value!r}, expected a number")
                     _set(d, keys, {"value": value, "source": f"hito sweep: {v.path}={value}"})
                     overrides[_range_path(keys)] = float(value)
                 else:
@@ -216,7 +216,7 @@ def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Opti
             shown = ", ".join(f"{v.path}={x}" for (v, _), x in zip(resolved, combo, strict=True))
             raise InputError(
                 [
-                    f"--vary {shown}: {e['msg']} (at {_range_path(list(e['loc']))})"
+                    f"vary {shown}: {e['msg']} (at {_range_path(list(e['loc']))})"
                     for e in exc.errors()
                 ]
             ) from None

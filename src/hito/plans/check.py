@@ -292,7 +292,7 @@ def check(
         if scenario is None:
             raise InputError(
                 f"trigger {t.id!r} of plan {plan.name!r} is a forecast: expected a scenario "
-                "to run (--scenario, or `scenario:` in the plan)"
+                "to run (the scenario argument, or `scenario:` in the plan)"
             )
         if "stranded" not in cache:
             cache["stranded"], more = place_series(plan, observations, "stranded", range_as)

@@ -1,4 +1,4 @@
-"""Errors of the service layer: each maps to one HTTP status in the API."""
+"""Errors of the service layer, by kind; api/problems.py maps each kind to an HTTP status."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ from hito.errors import HitoError
 class StoreError(HitoError):
     """Base of the service errors; `errors` lists {loc, msg} items for field problems."""
 
-    status = 400
-    title = "Bad request"
-
     def __init__(self, problems: list[str] | str, *, errors: list[dict[str, Any]] | None = None):
         super().__init__(problems)
         self.errors = errors or []
@@ -20,9 +17,6 @@ class StoreError(HitoError):
 
 class InvalidError(StoreError):
     """Input that is well-formed but wrong: unknown site, future time, stranded above people."""
-
-    status = 422
-    title = "Invalid input"
 
     @classmethod
     def at(cls, loc: list[str | int], msg: str) -> InvalidError:
@@ -34,36 +28,21 @@ class InvalidError(StoreError):
 class NotFoundError(StoreError):
     """A resource that does not exist."""
 
-    status = 404
-    title = "Not found"
-
 
 class ConflictError(StoreError):
     """A write that clashes with what is stored (a name taken, a key reused with other data)."""
-
-    status = 409
-    title = "Conflict"
 
 
 class ForbiddenError(StoreError):
     """An actor who may not do this (a viewer writing, an editor of another agency)."""
 
-    status = 403
-    title = "Forbidden"
-
 
 class AuthError(StoreError):
     """Missing, wrong, expired or revoked credentials."""
 
-    status = 401
-    title = "Unauthorized"
-
 
 class TooManyAttemptsError(StoreError):
     """Too many failed logins: the account is locked for a while."""
-
-    status = 429
-    title = "Too many attempts"
 
     def __init__(self, problems: list[str] | str, *, retry_after: int):
         super().__init__(problems)

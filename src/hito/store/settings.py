@@ -1,7 +1,8 @@
-"""Service settings from the environment (HITO_*) and an optional file, built in a factory."""
+"""The one `Settings` of the service (store, API, dashboard): HITO_* variables and a file."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,23 @@ class Settings(BaseSettings):
         'source, e.g. HITO_NEEDS=\'{"water_l_per_person_day": {"value": 20, '
         '"unit": "L/person/day", "source": "cluster agreement, Arica 2025"}}\'',
     )
+    # the dashboard's
+    language: str = Field(default="es", description="language of a visitor who picked none")
+    comparison: Path | None = Field(
+        default=None, description="plan comparison JSON shown on the plans page and in reports"
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="always send cookies over HTTPS only (behind a TLS proxy); they are "
+        "Secure anyway whenever the request came over HTTPS",
+    )
+    trusted_origins: list[str] = Field(
+        default_factory=list,
+        description="other origins (scheme://host:port) whose pages may post to the dashboard",
+    )
+    refresh_seconds: int = Field(
+        default=60, ge=0, description="the overview refreshes its picture this often (0: never)"
+    )
 
     def resolved_database_url(self) -> str:
         """The URL in use: the configured one, or the SQLite file in the user's data directory."""
@@ -76,7 +94,12 @@ def normalize_url(url: str) -> str:
 
 
 def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Settings:
-    """Build the settings from HITO_* variables, an optional .env-style file, then overrides."""
+    """Build the settings from HITO_* variables, a .env-style file, then overrides.
+
+    The file is `env_file`, else the one HITO_SETTINGS_FILE names, else none.
+    """
+    if env_file is None:
+        env_file = os.environ.get("HITO_SETTINGS_FILE") or None
     if env_file is not None and not Path(env_file).exists():
         from hito.errors import InputError
 

@@ -9,20 +9,20 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from hito.web.settings import WebSettings
+from hito.store.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 
 
-def install(app: FastAPI, settings: WebSettings | None = None) -> None:
-    """Add the dashboard's pages and static files to the service's app."""
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the dashboard's pages and static files to the service's app (see hito.service)."""
     from hito.web.alert_pages import router as alert_router
     from hito.web.guard import WebGuard
     from hito.web.offline import router as offline_router
     from hito.web.pages import router
     from hito.web.session import LoginRequired, to_login
 
-    app.state.web_settings = settings or WebSettings()
+    app.state.settings = settings
     app.include_router(router)
     app.include_router(alert_router)
     app.include_router(offline_router)

@@ -90,7 +90,7 @@ class WebGuard:
         state = scope.setdefault("state", {})
         state["csrf_token"] = token
         state["csp_nonce"] = nonce
-        web = getattr(getattr(scope.get("app"), "state", None), "web_settings", None)
+        web = getattr(getattr(scope.get("app"), "state", None), "settings", None)
         always_secure = bool(getattr(web, "cookie_secure", False))
         allowed = tuple(getattr(web, "trusted_origins", ()) or ())
         secure = always_secure or scope.get("scheme") == "https"

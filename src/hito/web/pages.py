@@ -151,7 +151,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
     return render(
         request,
         "overview.html.j2",
-        refresh=request.app.state.web_settings.refresh_seconds,
+        refresh=request.app.state.settings.refresh_seconds,
         user=who,
         s=picture,
         maps=overview.maps(picture, language(request)),
@@ -196,7 +196,7 @@ def plans_page(request: Request) -> HTMLResponse:
         rows, _n = list_plans(s, limit=200)
         stored = [(r, parsed(r)) for r in rows]
         status = {p.name: st for p, st in sit.trigger_status(s, utcnow().date())}
-    cmp = sit.read_comparison(request.app.state.web_settings.comparison)
+    cmp = sit.read_comparison(request.app.state.settings.comparison)
     charts = sitrep.comparison_charts(cmp, lang) if cmp else []
     return render(
         request,
@@ -326,7 +326,7 @@ def sitrep_download(
         request.app.state.db,
         as_of=as_of,
         lang=lang,
-        comparison=request.app.state.web_settings.comparison,
+        comparison=request.app.state.settings.comparison,
         standards=request.app.state.settings.needs,
     )
     day = (as_of or utcnow().date()).isoformat()

@@ -58,7 +58,7 @@ def actor(request: Request) -> Actor:
 
 def language(request: Request) -> str:
     """The visitor's language: ?lang=, then the cookie, then the deployment's default."""
-    default = request.app.state.web_settings.language
+    default = request.app.state.settings.language
     asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
     return asked if asked in i18n.LANGUAGES else i18n.pick(default)
 
@@ -80,7 +80,7 @@ def to_login(request: Request, exc: Exception) -> Response:
 
 def secure(request: Request) -> bool:
     """Whether cookies must be Secure: the request came over HTTPS, or the settings say always."""
-    return request.url.scheme == "https" or bool(request.app.state.web_settings.cookie_secure)
+    return request.url.scheme == "https" or bool(request.app.state.settings.cookie_secure)
 
 
 def set_session(response: Response, token: str, *, max_age: int, secure: bool) -> None:

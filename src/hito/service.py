@@ -1,0 +1,43 @@
+"""`create_app(settings)`: the coordination service, its API and its pages, from one Settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from hito.store.db import Database
+    from hito.store.reports import AfterReport
+    from hito.store.settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    after_report: AfterReport | None = None,
+) -> FastAPI:
+    """The API at /api/v1 and the dashboard's pages at /, both reading the same `settings`.
+
+    `settings` defaults to `load_settings()` (HITO_* and HITO_SETTINGS_FILE); `database` and
+    `after_report` are passed to the API (see `hito.api.app.create_api`).
+    """
+    from hito import web
+    from hito.api.app import create_api
+    from hito.store.settings import load_settings
+
+    settings = settings or load_settings()
+    app = create_api(settings, database=database, after_report=after_report)
+    web.install(app, settings)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for `uvicorn --factory` and several workers: HITO_* and HITO_SETTINGS_FILE."""
+    import sys
+
+    # the audit chain serializes writers on the database; a thread that gets its lock must
+    # not wait the default 5 ms for the GIL after each round trip while others parse JSON
+    sys.setswitchinterval(0.0005)
+    return create_app()

@@ -1,0 +1,45 @@
+"""One Settings for the API and the dashboard: HITO_SETTINGS_FILE reaches the pages too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hito.service import app_from_environment, create_app
+from hito.store.settings import load_settings
+
+
+def test_settings_file_language_reaches_the_dashboard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HITO_LANGUAGE", raising=False)
+    f = tmp_path / "hito.env"
+    f.write_text(f"HITO_LANGUAGE=en\nHITO_DATABASE_URL=sqlite:///{tmp_path / 'db.sqlite3'}\n")
+    monkeypatch.setenv("HITO_SETTINGS_FILE", str(f))
+    assert load_settings().language == "en"
+    with TestClient(app_from_environment()) as c:
+        page = c.get("/login")
+        assert page.status_code == 200
+        assert '<html lang="en">' in page.text
+        assert c.get("/health").json() == {"status": "ok"}
+
+
+def test_without_a_file_the_dashboard_speaks_spanish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HITO_LANGUAGE", raising=False)
+    monkeypatch.delenv("HITO_SETTINGS_FILE", raising=False)
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with TestClient(create_app(settings)) as c:
+        assert '<html lang="es">' in c.get("/login").text
+
+
+def test_the_api_alone_has_no_pages(tmp_path: Path) -> None:
+    from hito.api.app import create_api
+
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with TestClient(create_api(settings)) as c:
+        assert c.get("/health").json() == {"status": "ok"}
+        assert c.get("/login").status_code == 404

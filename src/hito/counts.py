@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from hito.domain import COUNTRY_PATTERN
+
 MAX_PEOPLE = 1_000_000  # one group's count at one site; more is a typing slip, not a count
 SEXES = ("f", "m")
 AGE_GROUPS = ("children", "adults", "older")  # 0-17, 18-59, 60 and over (IOM DTM's bands)
@@ -36,7 +38,7 @@ class Count(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     nationality: str = Field(
-        pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3; XXX when unspecified"
+        pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-3; XXX when unspecified"
     )
     documented: bool = Field(strict=True)
     people: People = Field(

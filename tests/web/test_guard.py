@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from hito.service import create_app
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.models import FieldReport
-from hito.service import create_app
 from hito.store.settings import Settings
 from hito.web.guard import CSRF_COOKIE, same_origin
 

@@ -138,6 +138,24 @@ class Ensemble:
             cols[f"draw:{path}"] = self.draws.values[:, j]
         return pl.DataFrame(cols)
 
+    def to_xarray(self) -> Any:
+        """An xarray Dataset with named axes (quantile, day, place, group, state): see labelled."""
+        from hito.ensemble.labelled import to_xarray
+
+        return to_xarray(self)
+
+    def to_netcdf(self, path: Any) -> Any:
+        """Write `to_xarray()` as a NetCDF file; returns its path."""
+        from hito.ensemble.labelled import to_netcdf
+
+        return to_netcdf(self, path)
+
+    def to_parquet(self, path: Any) -> Any:
+        """Write the long quantile table as a Parquet file; returns its path."""
+        from hito.ensemble.labelled import to_parquet
+
+        return to_parquet(self, path)
+
     def daily_frames(self, runs_per_frame: int = 10) -> Any:
         """The kept runs as long daily tables (run, day, date, place, group, state, people)."""
         kept = sorted(self.kept)

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from hito.domain import ID_CHARS
 from hito.engine.compile import STATES, Compiled
 from hito.engine.run import RunResult, simulate
 from hito.ensemble.sampling import METHODS, Method
@@ -73,7 +74,7 @@ class Event:
 
 
 _EVENT = re.compile(
-    r"^(?P<place>[a-z0-9][a-z0-9_\-]*):(?P<state>[a-z_]+)>(?P<x>[0-9.]+)"
+    rf"^(?P<place>{ID_CHARS}):(?P<state>[a-z_]+)>(?P<x>[0-9.]+)"
     r"(?:@(?P<date>\d{4}-\d{2}-\d{2}))?$"
 )
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hito.scenario.model import Country, Ident
+from hito.domain import CountryCode, Ident
 
 SCHEMA_VERSION = 1
 
@@ -28,7 +28,7 @@ class Agency(Strict):
     """An agency that signs the plan and carries out some of its actions."""
 
     id: Ident
-    country: Country
+    country: CountryCode
     agency: str = Field(min_length=1, description="the agency's name")
 
 

@@ -16,6 +16,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from hito.domain import CountryCode, Ident
 from hito.scenario.flee_section import FleeSection
 from hito.scenario.references import reference_problems
 
@@ -42,8 +43,6 @@ PLACE_KINDS: tuple[str, ...] = PlaceKind.__args__  # type: ignore[attr-defined]
 RouteKind = Literal["road", "irregular", "flight"]
 ROUTE_KINDS: tuple[str, ...] = RouteKind.__args__  # type: ignore[attr-defined]
 Distribution = Literal["uniform", "triangular", "lognormal"]
-Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)]
-Country = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
 
 
 class Strict(BaseModel):
@@ -136,7 +135,7 @@ class Place(Strict):
     id: Ident
     name: str
     kind: PlaceKind
-    country: Country
+    country: CountryCode
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     capacity: int | None = Field(default=None, ge=0)
@@ -183,7 +182,7 @@ class Group(Strict):
     """A class of people who behave alike: nationality x documentation status."""
 
     id: Ident
-    nationality: Country
+    nationality: CountryCode
     documented: bool
     label: str = ""
 

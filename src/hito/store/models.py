@@ -31,8 +31,6 @@ NAMING = {
 }
 
 ROLES = ("admin", "editor", "viewer")
-SITE_STATUSES = ("open", "documented_only", "closed", "militarized")
-SITE_KINDS = ("border_post", "between_posts", "shelter", "irregular_crossing")
 FORECAST_STATES = ("queued", "running", "done", "failed")
 
 

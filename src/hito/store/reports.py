@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hito.counts import Count
+from hito.domain import IDEMPOTENCY_KEY_PATTERN
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
@@ -24,7 +25,7 @@ from hito.store.text import text_problem
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
+_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 CountIn = Count  # the one definition of a count (hito.counts), validated when it is built
 
 # called after each new report in the same transaction (the alerts module plugs in here)

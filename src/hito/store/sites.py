@@ -8,6 +8,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito.domain import SITE_KINDS, SITE_STATUSES
 from hito.scenario.load import builtin_names, load
 from hito.scenario.model import Scenario
 from hito.store import audit
@@ -15,7 +16,7 @@ from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.countries import ensure_country
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
-from hito.store.models import SITE_KINDS, SITE_STATUSES, Site, SiteStatusChange
+from hito.store.models import Site, SiteStatusChange
 
 COUNTRY_NAMES = {"CHL": "Chile", "PER": "Peru", "BOL": "Bolivia", "VEN": "Venezuela"}
 

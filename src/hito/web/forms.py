@@ -10,13 +10,14 @@ from functools import lru_cache
 
 from hito import counts
 from hito.counts import Count
+from hito.domain import IDEMPOTENCY_KEY_PATTERN
 from hito.errors import HitoError
 from hito.scenario.load import load
 
 UNSPECIFIED = "XXX"  # ICAO 9303's code for an unspecified nationality
 MAX_COUNT = counts.MAX_PEOPLE  # the one limit of a count, shared with the API and the store
 NUMBERS = counts.FIELDS[2:]  # the number inputs of a group: people, stranded, range, ...
-_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
+_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 @dataclass(frozen=True)

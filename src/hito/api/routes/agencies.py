@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from hito.api.deps import ActorDep, AdminDep, DbDep
 from hito.api.schemas.agencies import AgencyCreate, AgencyList, AgencyPublic
 from hito.api.schemas.common import Limit, Offset
+from hito.domain import COUNTRY_PATTERN
 from hito.store import agencies
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
@@ -29,7 +30,7 @@ def create(body: AgencyCreate, actor: AdminDep, db: DbDep) -> AgencyPublic:
 def list_(
     actor: ActorDep,
     db: DbDep,
-    country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+    country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> AgencyList:

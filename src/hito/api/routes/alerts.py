@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from hito.api.deps import ActorDep, DbDep
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.plans import AlertList, AlertPublic
+from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import alerts
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
@@ -20,7 +21,7 @@ AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 def list_(
     actor: ActorDep,
     db: DbDep,
-    plan: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")] = None,
+    plan: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     offset: Offset = 0,

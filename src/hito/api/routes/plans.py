@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from hito.api.deps import ActorDep, AdminDep, DbDep
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.plans import PlanCreate, PlanList, PlanPublic, PlanUpdate
+from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import plans
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -31,7 +32,7 @@ def create(body: PlanCreate, actor: AdminDep, db: DbDep) -> PlanPublic:
 def list_(
     actor: ActorDep,
     db: DbDep,
-    name: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")] = None,
+    name: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
     all_versions: bool = False,
     offset: Offset = 0,
     limit: Limit = 100,

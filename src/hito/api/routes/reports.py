@@ -12,6 +12,7 @@ from fastapi.responses import PlainTextResponse
 from hito.api.deps import ActorDep, DbDep, WriterDep
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.reports import ImportResult, ReportCreate, ReportList, ReportPublic
+from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_KEY_PATTERN
 from hito.store import hxl_io, reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -20,7 +21,7 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        pattern=r"^[A-Za-z0-9._:\-]{1,100}$",
+        pattern=IDEMPOTENCY_KEY_PATTERN,
         description="client-made key: a retry with the same key returns the original report",
     ),
 ]
@@ -31,8 +32,8 @@ class Filters:
 
     def __init__(
         self,
-        site_id: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")] = None,
-        country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+        site_id: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
+        country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
         agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
         since: Annotated[dt.date | None, Query(description="first day observed")] = None,
         until: Annotated[dt.date | None, Query(description="last day observed")] = None,

@@ -18,19 +18,20 @@ from hito.api.schemas.sites import (
     StatusList,
     StatusPublic,
 )
+from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, SITE_KINDS, one_of
 from hito.store import shelters, sites
 
 router = APIRouter(prefix="/sites", tags=["sites"])
-SiteIdPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
+SiteIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 
 
 @router.get("", response_model=SiteList)
 def list_(
     actor: ActorDep,
     db: DbDep,
-    country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+    country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
     kind: Annotated[
-        str | None, Query(pattern=r"^(border_post|between_posts|shelter|irregular_crossing)$")
+        str | None, Query(pattern=one_of(SITE_KINDS))
     ] = None,
     offset: Offset = 0,
     limit: Limit = 100,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hito.api.schemas.common import Code, CountryCode, List, Name, Public, Request
+from hito.api.schemas.common import Code, List, Name, Public, Request
+from hito.domain import CountryCode
 
 
 class AgencyCreate(Request):

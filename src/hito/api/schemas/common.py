@@ -6,6 +6,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from hito.domain import ID_PATTERN, Ident
 from hito.store.text import check_text
 
 T = TypeVar("T")
@@ -39,10 +40,7 @@ Name = Annotated[
     str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), safe_text(200)
 ]
 Remark = Annotated[str, Field(max_length=500), safe_text(500)]
-CountryCode = Annotated[
-    str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3", examples=["CHL"])
-]
-Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,39}$", examples=["pdi-arica"])]
-SiteId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$", examples=["concordia-strip"])]
+Code = Annotated[str, Field(pattern=ID_PATTERN, max_length=40, examples=["pdi-arica"])]
+SiteId = Annotated[Ident, Field(examples=["concordia-strip"])]
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=1000)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hito.api.schemas.common import CountryCode, List, Name, Public, Request
+from hito.api.schemas.common import List, Name, Public, Request
+from hito.domain import CountryCode
 
 
 class CountryCreate(Request):

@@ -8,12 +8,15 @@ from typing import Any
 from pydantic import Field
 
 from hito.api.schemas.common import List, Public, Request
+from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 
 
 class ForecastCreate(Request):
     """Start a forecast of a built-in scenario from the observed state on a date."""
 
-    scenario: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$", examples=["tacna-arica-2025"])
+    scenario: str = Field(
+        pattern=ID_PATTERN, max_length=ID_MAX_LENGTH, examples=["tacna-arica-2025"]
+    )
     as_of: dt.date | None = Field(default=None, description="default: today")
     days: int = Field(default=30, ge=1, le=365)
     runs: int = Field(default=20, ge=1, le=1000)

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from hito.api.schemas.common import List, Public, Request
+from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 
 
 class PlanCreate(Request):
@@ -15,7 +16,7 @@ class PlanCreate(Request):
 
     text: str | None = Field(default=None, max_length=200_000)
     builtin: str | None = Field(
-        default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$", examples=["corridor-100"]
+        default=None, pattern=ID_PATTERN, max_length=ID_MAX_LENGTH, examples=["corridor-100"]
     )
 
     @model_validator(mode="after")

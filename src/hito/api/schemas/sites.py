@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
 from hito.api.schemas.common import List, Public, Remark, Request
+from hito.domain import SiteStatus
 
-Status = Literal["open", "documented_only", "closed", "militarized"]
+Status = SiteStatus
 
 
 class SitePublic(Public):

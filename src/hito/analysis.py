@@ -1,0 +1,84 @@
+"""The Python API for analysts: `load_scenario(...)`, then `run(scenario, runs=, seed=)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hito.ensemble.result import Ensemble
+    from hito.scenario.model import Scenario
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """A built-in scenario by name ("tacna-arica-2025") or a scenario file, validated.
+
+    A file that does not validate raises `hito.errors.ScenarioError` listing every problem
+    with its file, line and field.
+    """
+    from hito.scenario.load import load
+
+    return load(ref)
+
+
+def scenarios() -> dict[str, str]:
+    """The built-in scenarios: name -> one-line description."""
+    from hito.scenario.load import builtin_descriptions
+
+    return builtin_descriptions()
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    runs: int = 20,
+    seed: int = 0,
+    executor: Any = "serial",
+    days: int | None = None,
+    events: Iterable[str] = (),
+    sampling: str = "lhs",
+    keep_runs: int = 0,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Ensemble:
+    """Run an ensemble of a scenario and return its reduced results (an `Ensemble`).
+
+    `executor` is "serial" (this process), "local" (processes), "dask" or an executor object;
+    `events` are texts like "all:stranded>500"; `keep_runs` keeps that many runs in full.
+    The result is the same on any executor: run i always draws from `run_seed(seed, i)`.
+    Read it with `.summary()`, `.fan(state, place)`, `.quantile_table()`, `.to_xarray()`.
+    """
+    from hito.ensemble.executors import SerialExecutor, make_executor
+    from hito.ensemble.run import run_ensemble
+    from hito.ensemble.sampling import METHODS
+    from hito.ensemble.spec import EnsembleSpec, parse_event
+    from hito.errors import InputError
+
+    s = scenario if not isinstance(scenario, str | Path) else load_scenario(scenario)
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise InputError(f"runs: got {runs!r}, expected a whole number of at least 1")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"seed: got {seed!r}, expected a non-negative whole number")
+    if sampling not in METHODS:
+        raise InputError(f"sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
+    if keep_runs < 0:
+        raise InputError(f"keep_runs: got {keep_runs}, expected 0 or more")
+    spec = EnsembleSpec(
+        s,
+        days=days,
+        seed=seed,
+        runs=runs,
+        sampling=sampling,  # type: ignore[arg-type]
+        events=tuple(parse_event(e, s) for e in events),
+        keep_runs=min(keep_runs, runs),
+    )
+    if executor == "serial":
+        return run_ensemble(spec, executor=SerialExecutor(), progress=progress)
+    if isinstance(executor, str):
+        ex = make_executor(executor, workers=workers)
+        try:
+            return run_ensemble(spec, executor=ex, progress=progress)
+        finally:
+            ex.close()
+    return run_ensemble(spec, executor=executor, progress=progress)

@@ -1,0 +1,34 @@
+"""The names every layer shares: identifiers, country codes, site kinds and site statuses."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import Field
+
+# an identifier (place, route, group, plan, trigger, site, agency, scenario): lower-case
+# letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters
+ID_CHARS = r"[a-z0-9][a-z0-9_\-]*"
+ID_PATTERN = rf"^{ID_CHARS}$"
+ID_MAX_LENGTH = 64
+Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+
+# a country: its ISO 3166-1 alpha-3 code (PER, CHL, BOL, VEN...)
+COUNTRY_PATTERN = r"^[A-Z]{3}$"
+CountryCode = Annotated[str, Field(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-3 code")]
+
+# an idempotency key a client sends with a field report (also the offline form's)
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:\-]{1,100}$"
+
+# the places of a scenario that are also sites of the shared picture
+SiteKind = Literal["border_post", "between_posts", "shelter", "irregular_crossing"]
+SITE_KINDS: tuple[str, ...] = get_args(SiteKind)
+
+# the status of a site (a border post open to all, to documented people only, closed...)
+SiteStatus = Literal["open", "documented_only", "closed", "militarized"]
+SITE_STATUSES: tuple[str, ...] = get_args(SiteStatus)
+
+
+def one_of(values: tuple[str, ...]) -> str:
+    """A regular expression matching exactly one of `values` (for query parameters)."""
+    return "^(" + "|".join(values) + ")$"

@@ -49,7 +49,7 @@ def run(
     The result is the same on any executor: run i always draws from `run_seed(seed, i)`.
     Read it with `.summary()`, `.fan(state, place)`, `.quantile_table()`, `.to_xarray()`.
     """
-    from hito.ensemble.executors import SerialExecutor, make_executor
+    from hito.ensemble.executors import EXECUTORS, SerialExecutor, make_executor
     from hito.ensemble.run import run_ensemble
     from hito.ensemble.sampling import METHODS
     from hito.ensemble.spec import EnsembleSpec, parse_event
@@ -73,6 +73,10 @@ def run(
         events=tuple(parse_event(e, s) for e in events),
         keep_runs=min(keep_runs, runs),
     )
+    if isinstance(executor, str) and executor not in ("serial", *EXECUTORS):
+        raise InputError(
+            f"executor: got {executor!r}, expected one of: serial, {', '.join(EXECUTORS)}"
+        )
     if executor == "serial":
         return run_ensemble(spec, executor=SerialExecutor(), progress=progress)
     if isinstance(executor, str):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ensemble_helpers import AlwaysFails, DiesOnce, uncertain_tiny
+from ensemble_helpers import AlwaysFails, DiesOnce
 from hito.ensemble.executors import DaskExecutor, EnsembleError, LocalExecutor, make_executor
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
 from hito.errors import InputError
+from hito.testing import assert_ensembles_equal, uncertain_tiny
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +36,7 @@ def test_same_seed_same_quantiles_on_local_and_dask(cluster, spec):
         local.close()
     b = run_ensemble(spec, executor=cluster, chunk_size=2)
     assert b.stats["executor"] == "dask" and b.stats["workers"] == 2
-    assert np.array_equal(a.quantiles, b.quantiles)
-    for k in a.scalars:
-        assert np.array_equal(a.scalars[k], b.scalars[k]), k
-    assert np.array_equal(a.kept[1], b.kept[1])
+    assert_ensembles_equal(a, b)
     assert a.summary()["stranded_peak"] == b.summary()["stranded_peak"]
 
 

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from ensemble_helpers import AlwaysFails, DiesOnce, WithExtras, uncertain_tiny
+from ensemble_helpers import AlwaysFails, DiesOnce, WithExtras
 from hito.engine.compile import STATES, compile_scenario
 from hito.engine.run import simulate
 from hito.engine.seeds import run_seed
@@ -18,20 +18,9 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.sampling import design
 from hito.ensemble.spec import EnsembleSpec, Event, parse_event
 from hito.errors import InputError
+from hito.testing import assert_ensembles_equal, uncertain_tiny
 
 Q = list(LEVELS.values())
-
-
-def assert_same(a, b):
-    assert np.array_equal(a.quantiles, b.quantiles)
-    assert np.array_equal(a.runs, b.runs)
-    assert a.scalars.keys() == b.scalars.keys()
-    for k in a.scalars:
-        assert np.array_equal(a.scalars[k], b.scalars[k]), k
-    assert np.array_equal(a.draws.values, b.draws.values)
-    assert sorted(a.kept) == sorted(b.kept)
-    for r in a.kept:
-        assert np.array_equal(a.kept[r], b.kept[r])
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +44,12 @@ def test_the_spec_pickles(spec):
 def test_chunking_does_not_change_anything(spec):
     ref = run_ensemble(spec, executor=SerialExecutor(), chunk_size=9)
     for size in (1, 2, 4):
-        assert_same(ref, run_ensemble(spec, executor=SerialExecutor(), chunk_size=size))
+        assert_ensembles_equal(ref, run_ensemble(spec, executor=SerialExecutor(), chunk_size=size))
 
 
 def test_local_processes_give_the_serial_result(spec, pool):
     ref = run_ensemble(spec, executor=SerialExecutor())
-    assert_same(ref, run_ensemble(spec, executor=pool, chunk_size=2))
+    assert_ensembles_equal(ref, run_ensemble(spec, executor=pool, chunk_size=2))
 
 
 def test_each_run_is_the_engine_run_with_its_own_draws_and_quantiles_are_exact(spec):
@@ -105,7 +94,7 @@ def test_a_dead_worker_is_replaced_and_its_runs_are_run_again(spec, pool, tmp_pa
                          runner=DiesOnce(5, str(tmp_path / "died")))
     ens = run_ensemble(dying, executor=pool, chunk_size=2)
     assert (tmp_path / "died").read_text() == "died"
-    assert_same(ref, ens)
+    assert_ensembles_equal(ref, ens)
 
 
 def test_runs_that_fail_every_time_are_named_and_no_result_is_returned(spec, pool):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import build, tiny_dict
-from ensemble_helpers import uncertain_tiny
 from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.sweep import options, parse_vary, run_sweep
 from hito.errors import InputError
 from hito.scenario.model import Corridor
+from hito.testing import uncertain_tiny
 
 
 def test_a_corridor_is_added_through_each_closure_for_its_dates():

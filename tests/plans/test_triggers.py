@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from hito.plans.model import Trigger
-from hito.plans.triggers import Episode, TriggerMachine, active_days, compare, episodes
+from hito.plans.triggers import Episode, TriggerMachine, active_days, episodes, holds
 
 NAN = math.nan
 
@@ -60,9 +60,9 @@ def test_window_keeps_counting_during_cooldown():
 
 
 def test_comparisons():
-    assert compare(5, ">=", 5) and not compare(5, ">", 5)
-    assert compare(5, "<=", 5) and not compare(5, "<", 5)
-    assert not compare(NAN, "<", 5)
+    assert holds(5, ">=", 5) and not holds(5, ">", 5)
+    assert holds(5, "<=", 5) and not holds(5, "<", 5)
+    assert not holds(NAN, "<", 5)
 
 
 def test_machine_reports_events_and_gap_in_days_resets_windows():

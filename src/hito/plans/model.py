@@ -12,7 +12,7 @@ SCHEMA_VERSION = 1
 
 Indicator = Literal["stranded", "shelter_occupancy", "arrivals", "diverted", "need_gap"]
 INDICATORS: tuple[str, ...] = Indicator.__args__  # type: ignore[attr-defined]
-Comparison = Literal[">=", ">", "<=", "<"]
+Operator = Literal[">=", ">", "<=", "<"]  # how a value is compared with a threshold
 Severity = Literal["info", "warning", "critical"]
 SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 ACTION_TYPES = ("corridor", "shelter_places", "return_flights", "health_team", "reopen")
@@ -35,7 +35,7 @@ class Agency(Strict):
 class EndCondition(Strict):
     """When an active trigger switches off (hysteresis: a lower bar than the one that fired it)."""
 
-    compare: Comparison = "<"
+    compare: Operator = "<"
     threshold: float
     window_days: int = Field(default=1, ge=1)
 
@@ -60,7 +60,7 @@ class Trigger(Strict):
         default="p50", description="forecast only: which quantile of the ensemble"
     )
     horizon_days: int = Field(default=0, ge=0, description="forecast only: days ahead")
-    compare: Comparison = ">="
+    compare: Operator = ">="
     threshold: float
     window_days: int = Field(
         default=1, ge=1, description="the condition must hold on this many consecutive days"

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from hito.plans.model import Plan, Trigger
-from hito.plans.triggers import TriggerMachine, compare
+from hito.plans.triggers import TriggerMachine, holds
 
 CARRY_DAYS = 3
 
@@ -119,7 +119,7 @@ def evaluate(
     while d <= as_of:
         v = filled.get(d, math.nan)
         m.step(day, v)
-        run = run + 1 if compare(v, trigger.compare, trigger.threshold) else 0
+        run = run + 1 if holds(v, trigger.compare, trigger.threshold) else 0
         d += dt.timedelta(days=1)
         day += 1
     since = first + dt.timedelta(days=m.episodes[-1].fired) if m.active else None

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hito.plans.model import Comparison, EndCondition, Trigger
+from hito.plans.model import EndCondition, Operator, Trigger
 
 
-def compare(value: float, op: Comparison, threshold: float) -> bool:
+def holds(value: float, op: Operator, threshold: float) -> bool:
     """`value op threshold`; a missing value (NaN) never satisfies a comparison."""
     if math.isnan(value):
         return False
@@ -59,14 +59,14 @@ class TriggerMachine:
         if day != self.day + 1 and self.day >= 0:
             self.run = self.end_run = 0  # a gap in the days breaks every window
         self.day = day
-        met = compare(value, t.compare, t.threshold)
+        met = holds(value, t.compare, t.threshold)
         self.run = self.run + 1 if met else 0
         if self.active:
             end: EndCondition | None = t.end
             if end is None:
                 done = not met
             else:
-                self.end_run = self.end_run + 1 if compare(value, end.compare, end.threshold) else 0
+                self.end_run = self.end_run + 1 if holds(value, end.compare, end.threshold) else 0
                 done = self.end_run >= end.window_days
             if done:
                 self.active = False

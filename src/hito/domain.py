@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Base of the file formats (scenario, plan): unknown keys are refused, values frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
 
 # an identifier (place, route, group, plan, trigger, site, agency, scenario): lower-case
 # letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from hito.domain import CountryCode, Ident
+from hito.domain import CountryCode, Ident, Strict
 
 SCHEMA_VERSION = 1
 
@@ -16,12 +16,6 @@ Operator = Literal[">=", ">", "<=", "<"]  # how a value is compared with a thres
 Severity = Literal["info", "warning", "critical"]
 SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 ACTION_TYPES = ("corridor", "shelter_places", "return_flights", "health_team", "reopen")
-
-
-class Strict(BaseModel):
-    """Base: unknown keys are refused, so a typo never passes silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Agency(Strict):

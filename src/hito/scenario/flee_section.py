@@ -10,16 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from hito.domain import Strict
 
 SQRT_TEN = 3.16227766017
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FleeMoveRules(_Strict):
+class FleeMoveRules(Strict):
     """``move_rules`` of ``simsetting.yml`` (Flee 3.1 defaults)."""
 
     max_move_speed: float = 360.0
@@ -48,7 +46,7 @@ class FleeMoveRules(_Strict):
     other: dict[str, Any] = Field(default_factory=dict, description="keys hito does not use")
 
 
-class FleeSpawnRules(_Strict):
+class FleeSpawnRules(Strict):
     """``spawn_rules`` of ``simsetting.yml`` (Flee 3.1 defaults)."""
 
     take_from_population: bool = False
@@ -63,7 +61,7 @@ class FleeSpawnRules(_Strict):
     other: dict[str, Any] = Field(default_factory=dict)
 
 
-class FleeSettings(_Strict):
+class FleeSettings(Strict):
     """The whole ``simsetting.yml``."""
 
     log_levels: dict[str, int] = Field(default_factory=dict)
@@ -78,7 +76,7 @@ ClosureType = Literal[
 ]
 
 
-class FleeClosure(_Strict):
+class FleeClosure(Strict):
     """One row of ``closures.csv``: names are Flee names (countries or locations)."""
 
     closure_type: ClosureType
@@ -88,21 +86,21 @@ class FleeClosure(_Strict):
     end: int
 
 
-class FleeSeries(_Strict):
+class FleeSeries(Strict):
     """One UNHCR CSV of ``source_data``: dated counts, with its header line if it had one."""
 
     header: str | None = None
     points: list[tuple[dt.date, float]]
 
 
-class FleeLayoutRow(_Strict):
+class FleeLayoutRow(Strict):
     """One row of ``data_layout.csv``: a camp (or ``total``) and its CSV files."""
 
     name: str
     files: list[str] = Field(min_length=1)
 
 
-class FleeCorrection(_Strict):
+class FleeCorrection(Strict):
     """One row of ``registration_corrections.csv``."""
 
     name: str
@@ -110,7 +108,7 @@ class FleeCorrection(_Strict):
     note: str = ""
 
 
-class FleePeriod(_Strict):
+class FleePeriod(Strict):
     """A ``StartDate``/``Length`` period file."""
 
     start: dt.date
@@ -121,7 +119,7 @@ PeriodFile = Literal["sim_period.csv", "conflict_period.csv"]
 SIM_PERIOD: PeriodFile = "sim_period.csv"
 
 
-class FleeSection(_Strict):
+class FleeSection(Strict):
     """Everything of a Flee case that hito's scenario has no field for."""
 
     settings: FleeSettings = Field(default_factory=FleeSettings)

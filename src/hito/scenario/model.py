@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -16,7 +15,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from hito.domain import CountryCode, Ident
+from hito.domain import CountryCode, Ident, Strict
 from hito.scenario.flee_section import FleeSection
 from hito.scenario.references import reference_problems
 
@@ -43,12 +42,6 @@ PLACE_KINDS: tuple[str, ...] = PlaceKind.__args__  # type: ignore[attr-defined]
 RouteKind = Literal["road", "irregular", "flight"]
 ROUTE_KINDS: tuple[str, ...] = RouteKind.__args__  # type: ignore[attr-defined]
 Distribution = Literal["uniform", "triangular", "lognormal"]
-
-
-class Strict(BaseModel):
-    """Base: unknown keys are refused, so a typo never passes silently."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Range(Strict):

@@ -16,7 +16,7 @@ import uvicorn
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.models import FieldReport

@@ -61,3 +61,12 @@ def test_cli_rejects_a_bad_date_with_one_line() -> None:
     )
     assert r.returncode == 2
     assert r.stderr == "error: --as-of: expected a date YYYY-MM-DD, got '2025-13-01'\n"
+
+
+def test_report_carries_the_needs_panel_with_its_standards(db: Database) -> None:
+    html = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="es", comparison=None)
+    # no forecast: needs of the newest counts; 465 on the strip plus the other sites' counts
+    assert 'id="needs-headline"' in html and "los albergues acogen a 150" in html
+    assert "Manual" in html or "Sphere Handbook 2018" in html
+    en = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="en", comparison=None)
+    assert "Newest counts (no forecast reaches" in en and "shelters hold 150" in en

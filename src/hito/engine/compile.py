@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -123,6 +124,16 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
+@lru_cache(maxsize=256)
+def near_places(
+    places: tuple[tuple[float, float], ...], near: tuple[tuple[float, float], ...], radius: float
+) -> np.ndarray:
+    """Which places lie within `radius` km of any of the `near` points (kept per layout)."""
+    out = np.array([any(_km(p, c) <= radius for c in near) for p in places], dtype=bool)
+    out.flags.writeable = False
+    return out
+
+
 def _active(start: dt.date, end: dt.date | None, dates: np.ndarray) -> np.ndarray:
     """Bool mask over day dates (numpy datetime64[D]) for an inclusive date window."""
     mask = dates >= np.datetime64(start)
@@ -231,19 +242,18 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
                             mask &= dates < np.datetime64(ro.start)
                     (closed_all if pol.to == "all" else closed_undoc)[mask, k] = True
         elif isinstance(pol, Militarize):
-            near = [(s.places[pidx[n]].lat, s.places[pidx[n]].lon) for n in pol.near]
+            close = near_places(
+                tuple((p.lat, p.lon) for p in s.places),
+                tuple((s.places[pidx[n]].lat, s.places[pidx[n]].lon) for n in pol.near),
+                pol.radius_km,
+            )
             mult = value(pol.hazard_multiplier, f"policies[{i}].hazard_multiplier", draws)
             deter = value(pol.deterrence, f"policies[{i}].deterrence", draws)
-            for kk in np.flatnonzero(irregular):
-                k = int(kk)
-                ends = [s.places[src[k]], s.places[dst[k]]]
-                if any(_km((e.lat, e.lon), c) <= pol.radius_km for e in ends for c in near):
-                    hazard[active, k] = np.minimum(1.0, hazard[active, k] * mult)
-                    weight[active, k] *= 1.0 - deter
+            for kk in np.flatnonzero(irregular & (close[src] | close[dst])):
+                hazard[active, kk] = np.minimum(1.0, hazard[active, kk] * mult)
+                weight[active, kk] *= 1.0 - deter
             lm = value(pol.leak_multiplier, f"policies[{i}].leak_multiplier", draws)
-            for j, place in enumerate(s.places):
-                if any(_km((place.lat, place.lon), c) <= pol.radius_km for c in near):
-                    leak[active, j] = np.minimum(1.0, leak[active, j] * lm)
+            leak[np.ix_(active, close)] = np.minimum(1.0, leak[np.ix_(active, close)] * lm)
         elif isinstance(pol, Readmit):
             share = value(pol.daily_share, f"policies[{i}].daily_share", draws)
             for q in pol.places:

@@ -17,6 +17,9 @@ def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: 
     assert done["status"] == "done", done["error"]
     res = done["result"]
     assert res["observed"] == {"concordia-strip": 300.0}
+    assert res["calibrated"]["counts"] == 1 and res["calibrated"]["particles"] == 3
+    assert [e["date"] for e in res["calibrated"]["ess"]] == ["2025-12-01"]
+    assert set(res["present_by_place"]) == {"concordia-strip"}
     assert res["dates"] == ["2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05", "2025-12-06"]
     assert set(res["stranded_total"]) == {"p10", "p50", "p90"} and len(res["stranded_total"]["p50"]) == 5
     assert res["stranded_total"]["p10"][0] <= res["stranded_total"]["p50"][0] <= res["stranded_total"]["p90"][0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -59,6 +60,13 @@ def create_api(
             migrate.upgrade(db)
         forecasts_store.fail_interrupted(db)  # background runs do not survive a restart
         app.state.db = db
+        if settings.forecast_scenario:
+            app.state.refresher = forecasts_store.ForecastRefresher(
+                db,
+                scenario=settings.forecast_scenario,
+                days=settings.forecast_days,
+                particles=settings.forecast_particles,
+            )
         try:
             yield
         finally:
@@ -72,7 +80,10 @@ def create_api(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.after_report = after_report if after_report is not None else default_after_report()
+    app.state.refresher = None
+    app.state.after_report = refreshing(
+        app, after_report if after_report is not None else default_after_report()
+    )
     problems.install(app)
     app.add_middleware(problems.BodyLimit, max_bytes=settings.max_upload_bytes)
 
@@ -101,6 +112,23 @@ def create_api(
         return {"status": "ok"}
 
     return app
+
+
+def refreshing(app: FastAPI, hook: AfterReport | None) -> AfterReport:
+    """The after-report hook, then a refresh of the calibrated forecast after the commit.
+
+    The refresh runs when the settings name a forecast scenario (`forecast_scenario`).
+    """
+    from sqlalchemy import event
+
+    def after(session: Any, actor: Any, report: Any) -> None:
+        if hook is not None:
+            hook(session, actor, report)
+        refresher = app.state.refresher
+        if refresher is not None:
+            event.listen(session, "after_commit", lambda _s: refresher.request(), once=True)
+
+    return after
 
 
 def default_after_report() -> AfterReport | None:

@@ -157,3 +157,32 @@ def load(folder: Path) -> Posterior:
         for st in meta["steps"]
     ]
     return post
+
+
+def calibrated_forecast(
+    s: Scenario,
+    observations: Any,
+    as_of: dt.date,
+    days: int,
+    *,
+    particles: int,
+    seed: int,
+    executor: Any,
+) -> tuple[Ensemble, Posterior]:
+    """The forecast of `days` days from `as_of` on, conditioned on every count up to it.
+
+    The scenario is taken as known on `as_of` (later-announced policies left out) and
+    lengthened when the forecast runs past its end (policies keep their dates; inflows go on).
+    """
+    from hito.forecast.calibrate import run_filter
+
+    need = s.day_of(as_of) + days
+    if s.day_of(as_of) < 0:
+        raise InputError(
+            f"as_of: got {as_of}, expected a date from {s.start} (the scenario's start)"
+        )
+    known = s.known_on(as_of)
+    if need > known.days:
+        known = known.model_copy(update={"days": min(need, 3650)})
+    post = run_filter(known, observations, as_of, particles=particles, seed=seed, executor=executor)
+    return calibrated_ensemble(post, min(need, known.days), executor, keep_runs=0), post

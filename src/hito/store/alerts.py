@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from hito.plans.model import Plan as PlanModel
 from hito.plans.model import Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
+from hito.plans.status import evaluate as evaluate_status
 from hito.store import audit, deliveries
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import NotFoundError
@@ -121,6 +123,55 @@ def evaluate(
                 continue
             alert = _alert_once(
                 session, actor=actor, plan_id=row.id, plan=plan, status=st, report_id=report_id
+            )
+            if alert is not None:
+                new.append(alert)
+    return new
+
+
+def evaluate_forecast(
+    session: Session, *, actor: Actor, result: dict[str, Any], as_of: dt.date
+) -> list[Alert]:
+    """Evaluate the active plans' forecast triggers on a calibrated forecast's result.
+
+    A trigger on the stranded at its places reads the forecast's quantile (its `quantile`)
+    summed over those places (all places: the total) for each day from `as_of` up to its
+    horizon; when its window of days is met inside that horizon, one alert is stored, dated
+    the day the forecast says the condition begins (none while an alert of the same trigger
+    dated within its horizon before `as_of` stands: later refreshes repeat the warning). The sum of per-place quantiles is not
+    the quantile of the sum: with several places it leans to the cautious side.
+    """
+    dates = [dt.date.fromisoformat(d) for d in result.get("dates", [])]
+    new: list[Alert] = []
+    for row in active_plans(session):
+        plan = parsed(row)
+        for t in plan.triggers:
+            if t.source != "forecast" or t.indicator != "stranded":
+                continue
+            if t.places:
+                fans = [result["stranded_by_place"][p][t.quantile]
+                        for p in t.places if p in result.get("stranded_by_place", {})]
+                values = [sum(v) for v in zip(*fans, strict=True)] if fans else []
+            else:
+                values = result["stranded_total"][t.quantile]
+            end = as_of + dt.timedelta(days=t.horizon_days)
+            series = {d: float(v) for d, v in zip(dates, values, strict=False) if d <= end}
+            if not series:
+                continue
+            st = evaluate_status(plan, t, series, max(series))
+            if not st.met or st.since is None:
+                continue
+            recent = session.scalar(
+                select(Alert.id).where(
+                    Alert.plan_name == plan.name,
+                    Alert.trigger == t.id,
+                    Alert.met_since >= as_of - dt.timedelta(days=t.horizon_days),
+                )
+            )
+            if recent is not None:  # the same warning, from an earlier refresh
+                continue
+            alert = _alert_once(
+                session, actor=actor, plan_id=row.id, plan=plan, status=st, report_id=None
             )
             if alert is not None:
                 new.append(alert)

@@ -1,16 +1,16 @@
-"""Forecast runs on the current observed state, computed in the background."""
+"""Forecasts calibrated on the stored counts, computed in the background and kept fresh."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.errors import HitoError
-from hito.forecast.start import ensemble_from_observed
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit
@@ -19,10 +19,8 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
 from hito.store.models import Forecast
-from hito.store.reports import daily_stranded
 
 LEVELS3 = ("p10", "p50", "p90")
-CARRY_DAYS = 3  # an observation stands for the state until this many days later
 log = logging.getLogger("hito.store.forecasts")
 
 
@@ -74,14 +72,67 @@ def create_forecast(
     return row
 
 
-def observed_state(session: Session, *, as_of: dt.date, places: set[str]) -> dict[str, float]:
-    """Stranded people per place on `as_of`: each site's newest count of the last few days."""
-    out: dict[str, float] = {}
-    for site, days in daily_stranded(session, site_ids=sorted(places), until=as_of).items():
-        recent = [d for d in days if as_of - dt.timedelta(days=CARRY_DAYS) <= d <= as_of]
-        if recent:
-            out[site] = float(days[max(recent)])
-    return out
+def calibrated_result(
+    db: Database, scenario: str, as_of: dt.date, days: int, particles: int, seed: int
+) -> dict[str, Any]:
+    """A forecast conditioned on every stored count up to `as_of` (the particle filter).
+
+    The bands are those of people present at each site (what field teams count) and of the
+    stranded; `observed` holds each counted site's newest count.
+    """
+    from hito.ensemble.executors import SerialExecutor
+    from hito.forecast.posterior import calibrated_forecast
+    from hito.store.observations import observations_from_store
+
+    sc = load_scenario(scenario)
+    with db.session(readonly=True) as s:
+        obs = observations_from_store(s, sc.observed_sites(), start=sc.start, end=as_of)
+    ens, post = calibrated_forecast(
+        sc, obs, as_of, days, particles=particles, seed=seed, executor=SerialExecutor()
+    )
+    first = sc.day_of(as_of)
+    dates = ens.dates()[first:]
+
+    def fans(state: str, place: str | None) -> Any:
+        return ens.fan(state, place)[:, first:]
+
+    total = fans("stranded", None)
+    latest: dict[str, float] = {}
+    for o in obs.items:
+        if o.point is not None:
+            latest[o.place] = float(o.point)
+    by_place = {pid: fans("stranded", pid) for pid in ens.place_ids}
+    present = {pid: fans("present", pid) for pid in sorted({o.place for o in obs.items})}
+    summary = ens.summary()
+    return {
+        "dates": [d.isoformat() for d in dates],
+        "observed": latest,
+        "calibrated": {
+            "counts": len(obs.items),
+            "particles": post.particles,
+            "ess": [{"date": st.date.isoformat(), "ess": round(st.ess, 1)} for st in post.steps],
+        },
+        "stranded_total": {k: [float(v) for v in total[i]] for i, k in enumerate(LEVELS3)},
+        "stranded_by_place": {
+            pid: {k: [float(v) for v in fan[i]] for i, k in enumerate(LEVELS3)}
+            for pid, fan in by_place.items()
+            if fan[2].any()
+        },
+        "present_by_place": {
+            pid: {k: [float(v) for v in fan[i]] for i, k in enumerate(LEVELS3)}
+            for pid, fan in present.items()
+        },
+        "stranded_by_place_last_day": {
+            pid: {k: float(v) for k, v in zip(LEVELS3, fan[:, -1], strict=True)}
+            for pid, fan in by_place.items()
+            if fan[2].any()
+        },
+        # the highest daily P10, P50 and P90 of the window (not the spread of each run's peak)
+        "peak_stranded": {k: float(total[i].max()) for i, k in enumerate(LEVELS3)},
+        "stranded_person_days": {k: float(total[i].sum()) for i, k in enumerate(LEVELS3)},
+        "runs": summary["runs"],
+        "conservation_error": summary["conservation_error"],
+    }
 
 
 def run_forecast(db: Database, *, forecast_id: int) -> None:
@@ -92,34 +143,7 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
         scenario, as_of, days, runs, seed = row.scenario, row.as_of, row.days, row.runs, row.seed
     result: dict[str, Any] | None
     try:
-        sc = load_scenario(scenario)
-        with db.session(readonly=True) as s:
-            state = observed_state(s, as_of=as_of, places={p.id for p in sc.places})
-        ens = ensemble_from_observed(sc, as_of, state, days, runs=runs, seed=seed)
-        total = ens.fan("stranded")  # [p10/p50/p90, day]
-        summary = ens.summary()
-        result = {
-            "dates": [d.isoformat() for d in ens.dates()],
-            "observed": state,
-            "stranded_total": {k: [float(v) for v in total[i]] for i, k in enumerate(LEVELS3)},
-            "stranded_by_place": {
-                pid: {k: [float(v) for v in fan[i]] for i, k in enumerate(LEVELS3)}
-                for pid in ens.place_ids
-                if (fan := ens.fan("stranded", pid))[2].any()
-            },
-            "stranded_by_place_last_day": {
-                pid: {
-                    k: float(v)
-                    for k, v in zip(LEVELS3, ens.fan("stranded", pid)[:, -1], strict=True)
-                }
-                for pid in ens.place_ids
-                if ens.fan("stranded", pid)[2].any()
-            },
-            "peak_stranded": {k: summary["stranded_peak"][k] for k in LEVELS3},
-            "stranded_person_days": {k: summary["stranded_person_days"][k] for k in LEVELS3},
-            "runs": summary["runs"],
-            "conservation_error": summary["conservation_error"],
-        }
+        result = calibrated_result(db, scenario, as_of, days, runs, seed)
         status, error = "done", ""
     except HitoError as exc:
         result, status, error = None, "failed", "; ".join(exc.problems)
@@ -159,3 +183,87 @@ def list_forecasts(
     return paginate(
         session, select(Forecast).order_by(Forecast.id.desc()), offset=offset, limit=limit
     )
+
+
+class ForecastRefresher:
+    """Keeps one calibrated forecast fresh: each new report asks for a refresh.
+
+    At most one refresh runs at a time, in a background thread; reports that arrive while it
+    runs are folded into one more refresh after it. Each refresh forecasts `days` ahead of the
+    newest count, calibrated on every stored count, then evaluates the active plans' forecast
+    triggers on it (alerts as for observed triggers).
+    """
+
+    def __init__(
+        self, db: Database, *, scenario: str, days: int = 28, particles: int = 200, seed: int = 1
+    ):
+        self.db, self.scenario, self.days, self.particles, self.seed = (
+            db,
+            scenario,
+            days,
+            particles,
+            seed,
+        )
+        self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._running = False
+        self._again = False
+        self.refreshed: list[int] = []  # forecast ids, oldest first
+
+    def request(self) -> None:
+        """Ask for a refresh (returns at once)."""
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+            self._idle.clear()
+        threading.Thread(target=self._loop, name="hito-forecast-refresh", daemon=True).start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until no refresh is running or asked for; False on timeout."""
+        return self._idle.wait(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                self.refresh()
+            except Exception:  # a background job must log its failure, not vanish
+                log.exception("forecast refresh failed")
+            with self._lock:
+                if not self._again:
+                    self._running = False
+                    self._idle.set()
+                    return
+                self._again = False
+
+    def refresh(self) -> int | None:
+        """Forecast from the newest count now; returns the forecast's id (None: no count yet)."""
+        from hito.store.actors import SYSTEM
+        from hito.store.alerts import evaluate_forecast
+        from hito.store.models import FieldReport
+
+        with self.db.session(readonly=True) as s:
+            newest = s.scalar(select(func.max(FieldReport.observed_at)))
+        if newest is None:
+            return None
+        as_of = newest.date()
+        with self.db.session() as s:
+            fid = create_forecast(
+                s,
+                actor=SYSTEM,
+                scenario=self.scenario,
+                as_of=as_of,
+                days=self.days,
+                runs=self.particles,
+                seed=self.seed,
+                max_runs=self.particles,
+            ).id
+        run_forecast(self.db, forecast_id=fid)
+        with self.db.session() as s:
+            row = get_forecast(s, forecast_id=fid)
+            if row.status == "done" and row.result:
+                evaluate_forecast(s, actor=SYSTEM, result=row.result, as_of=as_of)
+        self.refreshed.append(fid)
+        return fid

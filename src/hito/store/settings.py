@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     )
     auto_migrate: bool = Field(default=True, description="upgrade the schema on start")
     forecast_max_runs: int = Field(default=200, gt=0, description="largest ensemble per request")
+    forecast_scenario: str = Field(
+        default="",
+        description="built-in scenario of the forecast calibrated on the stored counts and "
+        "refreshed after each new report (empty: none)",
+    )
+    forecast_days: int = Field(default=28, ge=1, le=365, description="days ahead of that forecast")
+    forecast_particles: int = Field(
+        default=200, ge=10, le=5000, description="particles of that forecast's calibration"
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the dashboard's address, for alert links"
     )

@@ -23,6 +23,7 @@ import numpy as np
 from hito.forecast.calibrate import (
     FORECAST,
     LOG_SD,
+    OUTLIER,
     PRESENT,
     Posterior,
     forecast_ahead,
@@ -200,13 +201,13 @@ def backtest(
             executor=executor,
         )
         prior_out, _ = forecast_ahead(prior, s.days, executor)
-        prior_sd = _log_sd(prior, known)
+        prior_sd = _observation(prior, known)
 
         def issue(
             post: Posterior,
             known: Scenario = known,
             prior_out: np.ndarray = prior_out,
-            prior_sd: np.ndarray = prior_sd,
+            prior_sd: tuple[np.ndarray, np.ndarray] = prior_sd,
             wanted: set[dt.date] = wanted,
         ) -> None:
             nonlocal done
@@ -250,7 +251,7 @@ def _issue(
     issued: dt.date,
     observations: Observations,
     by_place: dict[str, list[tuple[dt.date, float]]],
-    prior: tuple[np.ndarray, np.ndarray],
+    prior: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]],
     horizons: tuple[int, ...],
     seed: int,
     executor: Any,
@@ -263,10 +264,11 @@ def _issue(
     present = out[:, :, PRESENT].sum(axis=3).astype(float)  # [N, T, P]
     prior_out, prior_sd = prior
     prior_present = prior_out[:, :, PRESENT].sum(axis=3).astype(float)
-    sd = _log_sd(post, s)
+    sd, eps = _observation(post, s)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PREDICT, k)))
-    said = noisy_reports(present, sd[:, None, None], rng)
-    said_prior = noisy_reports(prior_present, prior_sd[:, None, None], rng)
+    said = noisy_reports(present, sd[:, None, None], rng, eps[:, None, None])
+    psd, peps = prior_sd
+    said_prior = noisy_reports(prior_present, psd[:, None, None], rng, peps[:, None, None])
     pos = {p.id: i for i, p in enumerate(s.places)}
     step_ess = next((st.ess for st in post.steps if st.date == issued), None)
     places = sorted({o.place for o in observations.items})
@@ -320,8 +322,13 @@ def _issue(
         )
 
 
-def _log_sd(post: Posterior, s: Scenario) -> np.ndarray:
-    """Every particle's observation spread (its best value where it was not drawn)."""
-    if LOG_SD in post.draws.paths:
-        return post.draws.values[:, post.draws.paths.index(LOG_SD)]
-    return np.full(post.particles, ranges(s)[LOG_SD].value)
+def _observation(post: Posterior, s: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Every particle's observation spread and outlier share (best values where not drawn)."""
+    every = ranges(s)
+    out = []
+    for path in (LOG_SD, OUTLIER):
+        if path in post.draws.paths:
+            out.append(post.draws.values[:, post.draws.paths.index(path)])
+        else:
+            out.append(np.full(post.particles, every[path].value))
+    return out[0], out[1]

@@ -60,7 +60,15 @@ def _log_sf(z: np.ndarray) -> np.ndarray:
     return log_ndtr(-z)
 
 
-def noisy_reports(people: np.ndarray, log_sd: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """What a reporter would say of `people` (the predictive of a report, outliers left out)."""
+def noisy_reports(
+    people: np.ndarray,
+    log_sd: np.ndarray,
+    rng: np.random.Generator,
+    outlier_share: np.ndarray | float = 0.0,
+) -> np.ndarray:
+    """What a reporter would say of `people`: the predictive of a report, outliers included."""
     u = np.log1p(np.maximum(people, 0).astype(float))
-    return np.maximum(np.expm1(u + log_sd * rng.standard_normal(np.shape(people))), 0.0)
+    said = u + log_sd * rng.standard_normal(np.shape(people))
+    wild = rng.random(np.shape(people)) < outlier_share
+    said = np.where(wild, rng.random(np.shape(people)) * LOG_SPAN, said)
+    return np.maximum(np.expm1(said), 0.0)

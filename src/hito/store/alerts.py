@@ -138,8 +138,9 @@ def evaluate_forecast(
     summed over those places (all places: the total) for each day from `as_of` up to its
     horizon; when its window of days is met inside that horizon, one alert is stored, dated
     the day the forecast says the condition begins (none while an alert of the same trigger
-    dated within its horizon before `as_of` stands: later refreshes repeat the warning). The sum of per-place quantiles is not
-    the quantile of the sum: with several places it leans to the cautious side.
+    dated within its horizon before `as_of` stands: later refreshes repeat the warning).
+    The sum of per-place quantiles is not the quantile of the sum: with several places it
+    leans to the cautious side.
     """
     dates = [dt.date.fromisoformat(d) for d in result.get("dates", [])]
     new: list[Alert] = []

@@ -21,10 +21,11 @@ venv: $(BIN)/hito
 
 dev: $(VENV)/.dev
 
-# The main job: the forecast of the built-in 2025 scenario (its report's path is printed),
-# then the whole product: a seeded demo database, forecast, plan comparison, the dashboard.
+# The main job: the forecast of the built-in 2025 scenario calibrated on the counts shipped with
+# it (its report's path is printed), then the whole product: a seeded demo database, forecast,
+# plan comparison, the dashboard.
 run: $(BIN)/hito
-	$(BIN)/hito run tacna-arica-2025 --runs 100 --seed 1 --out $(OUT)
+	$(BIN)/hito calibrate tacna-arica-2025 --particles 1000 --seed 1 --out $(OUT)
 	$(BIN)/hito demo --out out/demo --port $(PORT)
 
 # the layers (import-linter contracts in pyproject.toml), formatting, style, types

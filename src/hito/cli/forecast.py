@@ -12,6 +12,7 @@ import typer
 
 from hito.errors import InputError
 
+RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 HORIZONS_HELP = (
     "lead times in days, comma-separated (a count is scored at the first one >= its lead)"
 )
@@ -26,9 +27,20 @@ def _date(text: str | None, option: str) -> dt.date | None:
         raise InputError(f"{option}: got {text!r}, expected a date as YYYY-MM-DD") from None
 
 
-def read_counts(source: str, s: Any) -> Any:
-    """Field counts for a scenario from an HXL CSV file or a service database URL."""
+def read_counts(source: str | None, s: Any) -> Any:
+    """Field counts for a scenario: a file, a database URL, or (None) the counts it ships.
+
+    A file is HXL CSV; a database URL reads the service's stored reports; None reads the
+    dated counts shipped with hito for a built-in scenario (`observation.records`).
+    """
     end = s.date_of(s.days - 1)
+    if source is None:
+        if not s.observation.records:
+            raise InputError(
+                f"--observations: scenario {s.name!r} ships no counts (observation.records); "
+                "expected an HXL CSV file or a database URL"
+            )
+        source = str(RECORDS / s.observation.records)
     if "://" in source:
         from hito.store.db import Database
         from hito.store.observations import observations_from_store
@@ -56,9 +68,13 @@ def _bar(label: str) -> tuple[Any, Any]:
 def calibrate(
     scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
     observations: Annotated[
-        str, typer.Option(help="field counts: an HXL CSV file, or a service database URL")
-    ],
-    out: Annotated[Path, typer.Option(help="output folder")],
+        str | None,
+        typer.Option(
+            help="field counts: an HXL CSV file or a service database URL (default: the counts "
+            "shipped for a built-in scenario)"
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/calibrated"),
     as_of: Annotated[
         str | None, typer.Option(help="use counts up to this date (default: the latest count)")
     ] = None,
@@ -168,9 +184,13 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
 def backtest(
     scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
     observations: Annotated[
-        str, typer.Option(help="field counts: an HXL CSV file, or a service database URL")
-    ],
-    out: Annotated[Path, typer.Option(help="output folder")],
+        str | None,
+        typer.Option(
+            help="field counts: an HXL CSV file or a service database URL (default: the counts "
+            "shipped for a built-in scenario)"
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/backtest"),
     horizons: Annotated[str, typer.Option(help=HORIZONS_HELP)] = "1,3,7,14,28",
     particles: Annotated[int, typer.Option(help="particles per forecast")] = 300,
     seed: Annotated[int, typer.Option(help="seed")] = 0,

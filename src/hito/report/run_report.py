@@ -82,7 +82,25 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any]) -> str:
         plotly_js=plotly_js(),
         describe=describe_policy,
         generated=dt.date.today().isoformat(),
+        skill=skill_lines(s.name, "en"),
     )
+
+
+def skill_lines(scenario: str, lang: str) -> list[str]:
+    """The backtest skill of a built-in scenario at 7 and 14 days, as sentences (or none).
+
+    Read from hito/forecast/skill/SCENARIO.json, written by benchmarks/forecast_skill.py.
+    """
+    import json
+    from importlib import resources
+
+    from hito.report.forecast_skill import skill_sentence
+
+    path = resources.files("hito.forecast") / "skill" / f"{scenario}.json"
+    if not path.is_file():
+        return []
+    skill = json.loads(path.read_text(encoding="utf-8"))
+    return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang))]
 
 
 def describe_policy(p: Any) -> str:

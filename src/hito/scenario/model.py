@@ -442,6 +442,11 @@ class ObservationModel(Strict):
         default_factory=dict,
         description="site names in observation files that are not a place's count -> why",
     )
+    records: str = Field(
+        default="",
+        description="a file of dated counts shipped with hito (hito/forecast/data) used when "
+        "no observations are given",
+    )
     source: str = ""
 
 

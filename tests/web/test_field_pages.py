@@ -58,3 +58,25 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
     with _signed_in(server) as c:
         page = c.get(f"/alerts/{alert_id}?lang=en").text
         assert 'class="delivery acknowledged"' in page
+
+
+def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        page = c.get("/subscriptions?lang=en")
+        assert page.status_code == 200 and 'id="sub-form"' in page.text
+        csrf = TOKEN.search(page.text).group(1)
+        form = {"csrf_token": csrf, "label": "guardia nocturna", "channel": "webhook",
+                "target": "https://ops.pdi.example/hito", "severities": ["critical"], "language": "es",
+                "for_agency": "1"}
+        made = c.post("/subscriptions", data=form, headers={"Origin": server.url})
+        assert made.status_code == 200, made.text
+        secret = re.search(r'<code id="secret">(whsec_[^<]+)</code>', made.text).group(1)
+        assert "guardia nocturna" in made.text and "my agency" in made.text
+        again = c.get("/subscriptions?lang=en").text
+        assert secret not in again and "guardia nocturna" in again  # the secret is shown once
+        bad = c.post("/subscriptions", data={**form, "target": "nowhere"}, headers={"Origin": server.url})
+        assert bad.status_code == 422 and "expected an http(s) URL" in bad.text and 'value="nowhere"' in bad.text
+        sub_id = re.search(r'action="/subscriptions/(\d+)/stop"', again).group(1)
+        stop = c.post(f"/subscriptions/{sub_id}/stop", data={"csrf_token": csrf}, headers={"Origin": server.url})
+        assert stop.status_code == 303
+        assert f'action="/subscriptions/{sub_id}/stop"' not in c.get("/subscriptions").text

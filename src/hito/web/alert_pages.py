@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito.store import deliveries, subscriptions
 from hito.store.alerts import get_alert
@@ -88,3 +88,78 @@ def ack(request: Request, token: str) -> HTMLResponse:
     """Mark the delivery acknowledged (once); the alert page shows who has seen it."""
     status, ctx = _ack_context(request, token, done=True)
     return render(request, "ack.html.j2", status, user=None, **ctx)
+
+
+def _subscriptions_page(
+    request: Request,
+    who: Any,
+    *,
+    status_code: int = 200,
+    values: dict[str, Any] | None = None,
+    errors: list[str] | None = None,
+    made: Any = None,
+) -> HTMLResponse:
+    with request.app.state.db.session(readonly=True) as s:
+        rows, _n = subscriptions.list_subscriptions(s, actor=who, limit=200)
+    defaults = {"label": "", "channel": "email", "target": "", "severities": [], "language": "es"}
+    return render(
+        request,
+        "subscriptions.html.j2",
+        status_code,
+        user=who,
+        rows=rows,
+        values={**defaults, **(values or {})},
+        errors=errors or [],
+        made=made,
+    )
+
+
+@router.get("/subscriptions", response_class=HTMLResponse)
+def subscriptions_page(request: Request) -> HTMLResponse:
+    """The signed-in user's and their agency's alert subscriptions, and a form for a new one."""
+    return _subscriptions_page(request, actor(request))
+
+
+@router.post("/subscriptions", response_class=HTMLResponse)
+async def subscribe(request: Request) -> HTMLResponse:
+    """Make a subscription; a webhook's signing secret is shown on the answer, only then."""
+    who = actor(request)
+    form = await request.form()
+    values: dict[str, Any] = {
+        "label": str(form.get("label", "")).strip(),
+        "channel": str(form.get("channel", "")),
+        "target": str(form.get("target", "")).strip(),
+        "severities": [str(v) for v in form.getlist("severities")],
+        "language": str(form.get("language", "es")),
+        "for_agency": form.get("for_agency") == "1",
+    }
+    try:
+        with request.app.state.db.session() as s:
+            row = subscriptions.create_subscription(
+                s,
+                actor=who,
+                label=values["label"],
+                channel=values["channel"],
+                target=values["target"],
+                severities=values["severities"],
+                language=values["language"],
+                for_user=not values["for_agency"],
+            )
+            made = {"id": row.id, "channel": row.channel, "secret": row.secret}
+    except StoreError as exc:
+        return _subscriptions_page(
+            request, who, status_code=422, values=values, errors=list(exc.problems)
+        )
+    return _subscriptions_page(request, who, made=made)
+
+
+@router.post("/subscriptions/{subscription_id}/stop")
+def unsubscribe(request: Request, subscription_id: int) -> Response:
+    """Stop one of your subscriptions (or your agency's)."""
+    who = actor(request)
+    try:
+        with request.app.state.db.session() as s:
+            subscriptions.deactivate(s, actor=who, subscription_id=subscription_id)
+    except StoreError:
+        return _subscriptions_page(request, who, status_code=404)
+    return RedirectResponse("/subscriptions", status_code=303)

@@ -80,3 +80,30 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
         stop = c.post(f"/subscriptions/{sub_id}/stop", data={"csrf_token": csrf}, headers={"Origin": server.url})
         assert stop.status_code == 303
         assert f'action="/subscriptions/{sub_id}/stop"' not in c.get("/subscriptions").text
+
+
+def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        page = c.get("/sites/arica-shelters?lang=en").text
+        assert 'id="shelter-registry"' in page
+        csrf = TOKEN.search(page).group(1)
+        form = {"csrf_token": csrf, "capacity_people": "180", "area_m2": "630", "water_points": "2",
+                "toilets": "9", "status": "open"}
+        saved = c.post("/sites/arica-shelters/shelter", data=form, headers={"Origin": server.url})
+        assert saved.status_code == 303
+        assert "of 180 places" in c.get("/sites/arica-shelters?lang=en").text
+        bad = c.post("/sites/arica-shelters/shelter", data={**form, "toilets": "-2"}, headers={"Origin": server.url})
+        assert bad.status_code == 422 and "toilets" in bad.text
+        assert 'id="shelter-registry"' not in c.get("/sites/concordia-strip").text  # not a shelter
+        c.post("/sites/arica-shelters/shelter", data={**form, "capacity_people": "150", "area_m2": "420",
+                                                      "water_points": "1", "toilets": "6"}, headers={"Origin": server.url})
+    with httpx.Client(base_url=server.url) as c:  # an editor of Peru sees no form for Chile's shelter
+        token = TOKEN.search(c.get("/login").text).group(1)
+        c.post("/login", data={"username": "migraciones", "password": PASSWORD, "next": "/", "csrf_token": token},
+               headers={"Origin": server.url})
+        page = c.get("/sites/arica-shelters").text
+        assert 'id="shelter-registry"' not in page
+        csrf = TOKEN.search(page).group(1)
+        r = c.post("/sites/arica-shelters/shelter", data={"csrf_token": csrf, "capacity_people": "1", "area_m2": "1"},
+                   headers={"Origin": server.url})
+        assert r.status_code == 422 and "may not register it" in r.text

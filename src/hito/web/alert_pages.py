@@ -1,4 +1,4 @@
-"""The dashboard's alert pages: one alert with its deliveries, and the acknowledgment link."""
+"""The dashboard's field pages: an alert's deliveries, the ack link, subscriptions, shelters."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import escape
 
-from hito.store import deliveries, subscriptions
+from hito.store import deliveries, shelters, subscriptions
 from hito.store.alerts import get_alert
 from hito.store.errors import StoreError
 from hito.web.pages import render, tr
@@ -163,3 +164,43 @@ def unsubscribe(request: Request, subscription_id: int) -> Response:
     except StoreError:
         return _subscriptions_page(request, who, status_code=404)
     return RedirectResponse("/subscriptions", status_code=303)
+
+
+@router.post("/sites/{site_id}/shelter")
+async def shelter_save(request: Request, site_id: str) -> Response:
+    """Save a shelter's registry entry from its page, then show the page again."""
+    who = actor(request)
+    form = await request.form()
+    problems: list[str] = []
+    numbers: dict[str, Any] = {}
+    for name, kind in (
+        ("capacity_people", int),
+        ("area_m2", float),
+        ("water_points", int),
+        ("toilets", int),
+    ):
+        raw = str(form.get(name, "")).strip().replace(",", ".")
+        try:
+            numbers[name] = kind(raw or "0")
+        except ValueError:
+            problems.append(f"{tr(request, 'Write a whole number of 0 or more.')} ({raw})")
+    if not problems:
+        try:
+            with request.app.state.db.session() as s:
+                shelters.register(
+                    s,
+                    actor=who,
+                    site_id=site_id,
+                    status=str(form.get("status", "open")),
+                    **numbers,
+                )
+        except StoreError as exc:
+            problems = list(exc.problems)
+    if problems:
+        return HTMLResponse(
+            "<p class='error' role='alert' id='shelter-problem'>"
+            + escape(" ".join(problems))
+            + f"</p><p><a href='/sites/{escape(site_id)}'>←</a></p>",
+            status_code=422,
+        )
+    return RedirectResponse(f"/sites/{site_id}", status_code=303)

@@ -138,3 +138,15 @@ def test_an_unreachable_smtp_server_is_a_reason_not_a_crash(world: World) -> Non
         (d,) = s.scalars(select(Delivery))
         assert d.status == "pending" and "ConnectionRefusedError" in d.last_error
         assert s.scalar(select(Subscription.active)) is True
+
+
+def test_a_subscription_stopped_before_sending_gets_nothing(world: World) -> None:
+    with webhook_server() as hook:
+        sub = _sub(world, "admin", channel="webhook", target=hook.url).json()
+        _raise_alert(world)
+        assert world.client.delete(f"/api/v1/subscriptions/{sub['id']}", headers=world.h("admin")).status_code == 200
+        assert run_worker(world.db, WorkerConfig(), once=True) == 1
+    assert hook.requests == []
+    with world.db.session(readonly=True) as s:
+        (d,) = s.scalars(select(Delivery))
+        assert d.status == "failed" and "stopped before this was sent" in d.last_error

@@ -151,8 +151,12 @@ def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
             raise NotFoundError(f"no delivery with id {delivery_id}")
         msg, sub = _message(s, d, cfg)
         channel, target, secret, attempts = sub.channel, sub.target, sub.secret, d.attempts
+        stopped = not sub.active
     error = ""
     try:
+        if stopped:
+            attempts = cfg.max_attempts  # nothing to retry: the subscriber asked for no more
+            raise notify.DeliveryError("the subscription was stopped before this was sent")
         if channel == "email":
             if cfg.smtp is None:
                 raise notify.DeliveryError("no SMTP server configured (HITO_SMTP_HOST)")

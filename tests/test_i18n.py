@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from hito import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "gettext": None, "tr": (2,)}
+KEYWORDS = {"_": None, "gettext": None, "tr": (2,), "ngettext": (1, 2)}
 
 
 def extracted() -> set[str]:
@@ -32,12 +32,22 @@ def test_every_message_in_the_sources_is_translated_in_both_catalogues() -> None
     assert len(messages) > 100
     for lang in i18n.LANGUAGES:
         with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "hito.po", "rb") as fh:
-            po = {m.id: m.string for m in read_po(fh) if m.id}
+            entries = [m for m in read_po(fh) if m.id]
+        po = {m.id if isinstance(m.id, str) else m.id[0]: m for m in entries}
         missing = sorted(messages - set(po))
         assert missing == [], f"{lang}: run scripts/i18n.sh and translate: {missing[:5]}"
-        assert [m for m in messages if not po[m]] == []
+        strings = {
+            k: [m.string] if isinstance(m.string, str) else list(m.string) for k, m in po.items()
+        }
+        assert [m for m in messages if not all(strings[m])] == []
         compiled = i18n.translations(lang)  # the shipped .mo says what the .po says
-        assert [m for m in messages if compiled.gettext(m) != po[m]] == []
+        for m in messages:
+            e = po[m]
+            if isinstance(e.id, str):
+                assert compiled.gettext(m) == e.string, m
+            else:  # plural forms: one and many
+                assert compiled.ngettext(e.id[0], e.id[1], 1) == e.string[0], m
+                assert compiled.ngettext(e.id[0], e.id[1], 5) == e.string[1], m
 
 
 def test_spanish_is_the_default_and_formats_follow_the_language() -> None:
@@ -47,3 +57,24 @@ def test_spanish_is_the_default_and_formats_follow_the_language() -> None:
     now = dt.datetime(2025, 12, 3, 12, tzinfo=dt.UTC)
     assert i18n.age(now - dt.timedelta(days=3), now, "es") == "hace 3 días"
     assert i18n.age(now - dt.timedelta(hours=2), now, "en") == "2 hours ago"
+
+
+def test_times_are_shown_in_the_viewers_zone_with_its_offset() -> None:
+    at = dt.datetime(2025, 12, 3, 12, 0, tzinfo=dt.UTC)
+    assert i18n.datetime(at, "es", "America/Santiago") == "3 dic 2025, 09:00"  # UTC−3 in summer
+    assert i18n.datetime(at, "es", "America/Lima") == "3 dic 2025, 07:00"  # UTC−5
+    assert i18n.offset(at, "America/Santiago") == "UTC\u22123"
+    assert i18n.offset(at, "America/Lima") == "UTC\u22125"
+    late = dt.datetime(2025, 12, 4, 2, 30, tzinfo=dt.UTC)  # the evening before in Lima
+    assert i18n.datetime(late, "en", "America/Lima") == "Dec 3, 2025, 21:30"
+    assert i18n.iso(late, "America/Santiago") == "2025-12-03T23:30-03:00"
+    assert i18n.iso(dt.date(2025, 12, 3)) == "2025-12-03"
+    assert i18n.zone("Europe/Paris") == "America/Santiago"  # only the corridor's zones
+
+
+def test_changes_titles_and_shares_follow_the_language() -> None:
+    assert i18n.signed(12, "es") == "+12" and i18n.signed(-1500, "es") == "\u22121.500"
+    assert i18n.signed(0, "en") == "±0" and i18n.signed(None, "en") == "—"
+    assert i18n.percent(0.9, "es") == "90\xa0%" and i18n.percent(0.9, "en") == "90%"
+    assert i18n.localized({"es": "Franja", "en": "Strip"}, "en") == "Strip"
+    assert i18n.localized(None, "es", "fallback") == "fallback"

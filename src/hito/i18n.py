@@ -6,8 +6,9 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_decimal
 from babel.support import Translations
 
@@ -16,6 +17,9 @@ DOMAIN = "hito"
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+ZONES = ("America/Santiago", "America/Lima", "America/La_Paz", "UTC")
+COUNTRY_ZONE = {"CHL": "America/Santiago", "PER": "America/Lima", "BOL": "America/La_Paz"}
+DEFAULT_ZONE = "America/Santiago"
 
 
 def pick(lang: str | None) -> str:
@@ -45,6 +49,22 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     return format_decimal(round(value, digits) if digits else round(value), fmt, locale=lang)
 
 
+def signed(value: float | int | None, lang: str) -> str:
+    """A change with its sign ('+12', '−3', '±0'; '—' for none), with the language's separators."""
+    if value is None:
+        return "—"
+    if round(value) == 0:
+        return "±0"
+    return ("+" if value > 0 else "\u2212") + number(abs(value), lang)
+
+
+def percent(value: float | None, lang: str) -> str:
+    """A share as a percentage in the language's style ('90 %', '90%')."""
+    from babel.numbers import format_percent
+
+    return "—" if value is None else format_percent(value, locale=lang)
+
+
 def date(value: dt.date | str | None, lang: str, style: str = "medium") -> str:
     """A date (or an ISO date string) in the language's style ('—' for none)."""
     if isinstance(value, str):
@@ -52,9 +72,52 @@ def date(value: dt.date | str | None, lang: str, style: str = "medium") -> str:
     return "—" if value is None else format_date(value, style, locale=lang)
 
 
-def datetime(value: dt.datetime | None, lang: str) -> str:
-    """A date and time (UTC) in the language's style ('—' for none)."""
-    return "—" if value is None else format_datetime(value, "medium", tzinfo=dt.UTC, locale=lang)
+def zone(name: str | None) -> str:
+    """A supported time zone name: the one given when supported, else the default."""
+    return name if name in ZONES else DEFAULT_ZONE
+
+
+def local(value: dt.datetime, zone_name: str) -> dt.datetime:
+    """A moment in a time zone (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(zone(zone_name)))
+
+
+def offset(value: dt.datetime, zone_name: str) -> str:
+    """The zone's offset from UTC at that moment, as 'UTC−3' (a real minus sign)."""
+    delta = local(value, zone_name).utcoffset() or dt.timedelta(0)
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    h, m = divmod(abs(minutes), 60)
+    return f"UTC{sign}{h}" + (f":{m:02d}" if m else "") if minutes else "UTC"
+
+
+def datetime(value: dt.datetime | None, lang: str, zone_name: str = "UTC") -> str:
+    """A date and 24-hour time in a time zone, in the language's style ('—' for none)."""
+    if value is None:
+        return "—"
+    at = local(value, zone_name)
+    return f"{format_date(at, 'medium', locale=lang)}, {format_time(at, 'HH:mm', locale=lang)}"
+
+
+def iso(value: dt.datetime | dt.date | None, zone_name: str = "UTC") -> str:
+    """ISO 8601 for exports: dates as YYYY-MM-DD, moments with their zone's offset."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return local(value, zone_name).isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+def localized(value: Any, lang: str, fallback: str = "") -> str:
+    """A title in a language: a {es, en} mapping or model; `fallback` when there is none."""
+    if value is None:
+        return fallback
+    if isinstance(value, dict):
+        return str(value.get(lang) or fallback or next(iter(value.values()), ""))
+    got = getattr(value, lang, None) or getattr(value, "en", None)
+    return str(got) if got else fallback
 
 
 def age(then: dt.datetime | None, now: dt.datetime, lang: str) -> str:
@@ -64,16 +127,16 @@ def age(then: dt.datetime | None, now: dt.datetime, lang: str) -> str:
     return format_timedelta(then - now, add_direction=True, locale=lang, threshold=1.0)
 
 
-def environment(packages: tuple[str, ...], lang: str) -> Any:
-    """A Jinja2 environment for one language: gettext (newstyle) and formatting filters.
+def environment(packages: tuple[str, ...], lang: str, zone_name: str = DEFAULT_ZONE) -> Any:
+    """A Jinja2 environment for one language and time zone: gettext and formatting filters.
 
     Templates come from the packages' `templates` folders, the first package first.
     """
-    return _environment(packages, pick(lang))
+    return _environment(packages, pick(lang), zone(zone_name))
 
 
-@lru_cache(maxsize=16)
-def _environment(packages: tuple[str, ...], lang: str) -> Any:
+@lru_cache(maxsize=32)
+def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
     from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
     env = Environment(
@@ -84,11 +147,18 @@ def _environment(packages: tuple[str, ...], lang: str) -> Any:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(lang=lang, languages=LANGUAGES, language_names=LANGUAGE_NAMES)
+    env.globals.update(
+        lang=lang, languages=LANGUAGES, language_names=LANGUAGE_NAMES, zone=zone_name, zones=ZONES
+    )
     env.filters.update(
         num=lambda v, digits=0: number(v, lang, digits),
+        signed=lambda v: signed(v, lang),
+        pct=lambda v: percent(v, lang),
         day=lambda v, style="medium": date(v, lang, style),
-        when=lambda v: datetime(v, lang),
+        when=lambda v: datetime(v, lang, zone_name),
+        iso=lambda v: iso(v, zone_name),
+        utc_offset=lambda v: offset(v, zone_name),
         ago=lambda v, now: age(v, now, lang),
+        t=lambda v, fallback="": localized(v, lang, fallback),
     )
     return env

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,26 +31,58 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 def test_report_of_a_past_date_in_spanish(db: Database) -> None:
     html = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="es", comparison=None)
-    assert "Informe de situación" in html
-    assert "<td class=\"n\">465</td>" in html  # midpoint of 450–480 on the strip that day
-    # return flights fire at 300 stranded in one day; their title comes in Spanish
-    assert "Vuelos de retorno cuando 300 o más personas están varadas" in html
-    assert "disparador stranded-300 cumplido desde el 21 abr 2023 (último valor 465)" in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "Informe de situación" in html and "Lo más destacado" in html
+    assert html.index("Cifras clave") < html.index("Situación por sitio")  # key figures first
+    assert '<td class="n">465</td>' in html  # midpoint of 450–480 on the strip that day
+    # return flights fire at 300 stranded in one day: the trigger and the action by title
+    assert (
+        "Disparador cumplido: 300 o más personas varadas en Chacalluta, la franja y los "
+        "albergues de Arica (desde el 21 abr 2023)." in html
+    )
+    due = html.index("120 asientos semanales Tacna–Lima–Caracas")
+    assert "28 abr 2023" in html[due : due + 200]  # 7 days of lead time after 21 April
     assert "Aún no se ha corrido ningún pronóstico." in html
+    assert "stranded-300" not in html and "return-flight-tacna" not in html  # no raw ids
     assert "http://" not in html and "https://" not in html
 
 
 def test_report_in_english_before_any_count(db: Database) -> None:
     html = sitrep.build_html(db, as_of=dt.date(2020, 1, 1), lang="en", comparison=None)
-    assert "No trigger of the stored plans is met on this date." in html
-    assert "no count yet" in html
+    assert "No trigger of the active plans is met on this date." in html
+    assert "Chile: no site counted in the last 14 days." in html
+
+
+def test_a_stale_forecast_is_flagged_and_not_drawn(db: Database) -> None:
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    fresh = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="en", comparison=None)
+    assert "Outdated forecast." not in fresh and 'class="chart"' in fresh
+    old = sitrep.build_html(db, as_of=dt.date(2026, 2, 1), lang="en", comparison=None)
+    assert "Outdated forecast." in old
+    assert 'class="chart"' not in old  # the ended forecast is not presented as current
+
+
+def test_a_comparison_appears_only_in_its_own_episode(db: Database, tmp_path: Path) -> None:
+    cmp = tmp_path / "comparison.json"
+    days = [(dt.date(2025, 11, 29) + dt.timedelta(days=i)).isoformat() for i in range(3)]
+    q = {"p10": 1.0, "p50": 2.0, "p90": 3.0}
+    row = {m: q for m in ("stranded_person_days", "peak_stranded", "diverted", "harmed")}
+    cmp.write_text(
+        json.dumps({"dates": days, "rows": [{"plan": "no-plan", **row}], "stranded": {}})
+    )
+    in_2025 = sitrep.build_html(db, as_of=dt.date(2025, 12, 1), lang="en", comparison=cmp)
+    in_2023 = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="en", comparison=cmp)
+    assert "The plan options" in in_2025
+    assert "The plan options" not in in_2023 and "comparison.json" not in in_2023
 
 
 def test_write_gives_html_and_pdf_per_language(db: Database, tmp_path: Path) -> None:
     paths = sitrep.write(db, as_of=dt.date(2025, 12, 3), out=tmp_path, comparison=None)
     assert sorted(p.name for p in paths) == [
-        "sitrep-2025-12-03-en.html", "sitrep-2025-12-03-en.pdf",
-        "sitrep-2025-12-03-es.html", "sitrep-2025-12-03-es.pdf",
+        "sitrep-2025-12-03-en.html",
+        "sitrep-2025-12-03-en.pdf",
+        "sitrep-2025-12-03-es.html",
+        "sitrep-2025-12-03-es.pdf",
     ]
     assert (tmp_path / "sitrep-2025-12-03-es.pdf").read_bytes()[:5] == b"%PDF-"
 
@@ -57,7 +90,9 @@ def test_write_gives_html_and_pdf_per_language(db: Database, tmp_path: Path) -> 
 def test_cli_rejects_a_bad_date_with_one_line() -> None:
     r = subprocess.run(
         [sys.executable, "-m", "hito.cli.main", "report", "--as-of", "2025-13-01"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert r.returncode == 2
     assert r.stderr == "error: --as-of: expected a date YYYY-MM-DD, got '2025-13-01'\n"
@@ -70,3 +105,15 @@ def test_report_carries_the_needs_panel_with_its_standards(db: Database) -> None
     assert "Manual" in html or "Sphere Handbook 2018" in html
     en = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="en", comparison=None)
     assert "Newest counts (no forecast reaches" in en and "shelters hold 150" in en
+
+
+def test_cli_rejects_an_unknown_zone_with_one_line() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "report", "--zone", "Mars/Olympus"],
+        capture_output=True, text=True, check=False,
+    )
+    assert r.returncode == 2
+    assert r.stderr == (
+        "error: --zone: got 'Mars/Olympus', expected one of: "
+        "America/Santiago, America/Lima, America/La_Paz, UTC\n"
+    )

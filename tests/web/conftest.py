@@ -44,8 +44,14 @@ def comparison_file(folder: Path) -> Path:
         "dates": dates,
         "rows": [
             {"plan": "no-plan", "title": "No plan", "runs": 2, "triggers": [], **row},
-            {"plan": "corridor-100", "title": "Corridor", "runs": 2, "triggers": [], **row,
-             "total_cost_USD": {"p10": 0.0, "p50": 2500.0, "p90": 5000.0}},
+            {
+                "plan": "corridor-100",
+                "title": "Corridor",
+                "runs": 2,
+                "triggers": [],
+                **row,
+                "total_cost_USD": {"p10": 0.0, "p50": 2500.0, "p90": 5000.0},
+            },
         ],
         "stranded": {
             "no-plan": {"p10": [0, 1, 2, 3], "p50": [1, 2, 3, 4], "p90": [2, 3, 4, 5]},
@@ -85,7 +91,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = Database(url)
     migrate.upgrade(db)
     demo.seed(db, password=PASSWORD)
-    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=3)
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=40, runs=3)  # reaches 14-28 days ahead
     app = create_app(
         Settings(
             database_url=url,
@@ -148,8 +154,10 @@ def phone(browser, server: Server) -> Iterator[Visit]:  # type: ignore[no-untype
     assert outside == [], f"the page asked for URLs outside the server: {outside}"
 
 
-def _visit(browser, server, outside, viewport):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=viewport, base_url=server.url, accept_downloads=True)
+def _visit(browser, server, outside, viewport, **options):  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport=viewport, base_url=server.url, accept_downloads=True, **options
+    )
 
     def guard(route):  # type: ignore[no-untyped-def]
         if route.request.url.startswith(server.url + "/") or route.request.url.startswith("data:"):
@@ -170,3 +178,17 @@ def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+AXE = Path(__file__).parent / "assets" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical violations on the page (axe is injected, not fetched)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -42,11 +42,10 @@ def test_login_language_and_back_to_the_page(visit, server) -> None:  # type: ig
     page.click("#lang-en")
     expect(page.locator("h1")).to_have_text("Contingency plans")
     page.goto("/")
-    expect(page.locator("h1")).to_have_text("The border today")
+    expect(page.locator("h1")).to_contain_text("The border on")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    screenshot(page, "overview-en")
     page.click("#lang-es")
-    expect(page.locator("h1")).to_have_text("La frontera hoy")
+    expect(page.locator("h1")).to_contain_text("La frontera al")
     page.click("form.logout button")  # signing out revokes the token
     expect(page).to_have_url(server.url + "/login")
     page.goto("/plans")
@@ -66,7 +65,7 @@ def test_wrong_password_keeps_the_username(visit) -> None:  # type: ignore[no-un
 def test_expired_session_goes_to_login_and_back(visit, server) -> None:  # type: ignore[no-untyped-def]
     page = visit.page
     login(page, username="observador")
-    expect(page.locator("h1")).to_have_text("La frontera hoy")
+    expect(page.locator("h1")).to_contain_text("La frontera al")
     page.goto("/report")  # a viewer reads everything but sends no report
     expect(page.locator("#viewer-note")).to_be_visible()
     expect(page.locator("#report-form")).to_have_count(0)
@@ -79,7 +78,7 @@ def test_expired_session_goes_to_login_and_back(visit, server) -> None:  # type:
     page.fill("input[name=password]", PASSWORD)
     page.click("form.stack button[type=submit]")
     expect(page).to_have_url(server.url + "/sites/chacalluta")
-    expect(page.locator("h1")).to_have_text("Chacalluta border complex")
+    expect(page.locator("h1")).to_have_text("Complejo fronterizo Chacalluta")
 
 
 def test_map_shows_chacalluta_and_santa_rosa_with_counts(visit, server) -> None:  # type: ignore[no-untyped-def]
@@ -88,32 +87,32 @@ def test_map_shows_chacalluta_and_santa_rosa_with_counts(visit, server) -> None:
     page = visit.page
     login(page)
     labels = page.locator(".map svg text.label")
-    expect(labels.filter(has_text="Santa Rosa border complex: 37")).to_have_count(1)
-    expect(labels.filter(has_text="Chacalluta border complex: 64")).to_have_count(1)
-    expect(page.locator("#site-santa-rosa .people")).to_have_text("37")
-    expect(page.locator("#site-chacalluta .stranded")).to_have_text("51")
-    screenshot(page, "overview")
+    expect(labels.filter(has_text="Complejo fronterizo Santa Rosa: 30")).to_have_count(1)
+    expect(labels.filter(has_text="Complejo fronterizo Chacalluta: 51")).to_have_count(1)
+    expect(page.locator("#site-santa-rosa .people")).to_have_text("37 presentes")
+    expect(page.locator("#site-chacalluta .stranded")).to_contain_text("51")
+    # Peru's emergency of the 2025 scenario has ended by today: the posts show their own status
+    expect(page.locator(".map a[data-site=santa-rosa]").first).to_have_attribute("data-status", "open")
     page.click("#site-chacalluta a")
     expect(page.locator("#site-people")).to_have_text("64")
     expect(page.locator("#stale")).to_be_visible()  # the forecast from 2025 is not drawn
     expect(page.locator("svg.chart polygon")).to_have_count(0)
-    page.goto("/sites/concordia-strip")
-    expect(page.locator("svg.chart polygon")).to_have_count(1)  # the forecast's band
+    page.goto("/sites/concordia-strip?as_of=2025-12-05")
+    expect(page.locator("#stale")).to_have_count(0)
+    expect(page.locator("svg.chart polygon")).to_have_count(1)  # this site's own band
     expect(page.locator("svg.chart circle")).to_have_count(4 + 1)  # counts, and the legend's
-    screenshot(page, "site")
     page.goto("/plans")
     expect(page.locator("table.compare tbody tr")).to_have_count(2)
-    screenshot(page, "plans")
 
 
 def test_the_overview_refreshes_itself(visit, server) -> None:  # type: ignore[no-untyped-def]
     page = visit.page
     login(page, username="observador")
-    expect(page.locator("#site-colchane .people")).to_have_text("—")
+    expect(page.locator("#site-colchane")).to_have_count(0)  # not counted yet
     url = page.url
     store_count(server, "colchane", 23, 20)  # another agency reports; this page is not reloaded
-    expect(page.locator("#site-colchane .people")).to_have_text("23", timeout=10_000)
-    expect(page.locator(".map text.label", has_text="Colchane border complex: 23")).to_have_count(1)
+    expect(page.locator("#site-colchane .stranded")).to_contain_text("20", timeout=10_000)
+    expect(page.locator(".map text.label", has_text="Complejo fronterizo Colchane: 20")).to_have_count(1)
     assert page.url == url
 
 
@@ -147,8 +146,8 @@ def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # 
     page.click("button.big")
     expect(page.locator("#saved")).to_be_visible()
     first = page.url
-    expect(page.locator("#site-arica-shelters .people")).to_have_text("15")
-    expect(page.locator("#site-arica-shelters .stranded")).to_have_text("9")
+    expect(page.locator("#site-arica-shelters .people")).to_have_text("15 presentes")
+    expect(page.locator("#site-arica-shelters .stranded")).to_contain_text("9")
     screenshot(page, "report-saved-phone")
     # a double tap or a retry sends the same form (the same idempotency key) again
     again = page.request.post("/report", form=sent, max_redirects=0)
@@ -167,8 +166,9 @@ def test_report_meeting_a_trigger_raises_an_alert(visit, server) -> None:  # typ
     page.fill("#stranded-ven-undocumented", "310")
     page.click("button.big")
     expect(page.locator("#saved")).to_be_visible()
-    alerts = page.locator("#alerts .alert")
-    expect(alerts.filter(has_text="return-flights")).to_have_count(1)
+    alerts = page.locator("#alerts .alert[data-plan=return-flights]")
+    expect(alerts).to_contain_text("Vuelos de retorno")
+    expect(alerts).to_contain_text("120 asientos semanales")
     with server.db.session(readonly=True) as s:
         names = set(s.scalars(select(Alert.plan_name).where(Alert.met_since == dt.date.today())))
     assert "return-flights" in names
@@ -185,5 +185,4 @@ def test_situation_report_pdf_downloads(visit) -> None:  # type: ignore[no-untyp
     with open(download.path(), "rb") as fh:
         assert fh.read(5) == b"%PDF-"
     page.goto("/sitrep.html?lang=en")
-    expect(page.locator("h1")).to_contain_text("Situation report")
-    screenshot(page, "sitrep-en")
+    expect(page.locator(".kicker")).to_contain_text("Situation report")

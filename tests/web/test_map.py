@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import math
 
-from hito.web.map import Frame, Marker, build, outlines, place_labels, radius
+import pytest
+
+from hito.web.map import (
+    STATUS_COLOUR,
+    Frame,
+    Marker,
+    _inside,
+    build,
+    country_labels,
+    outlines,
+    place_labels,
+    radius,
+    scale_bar,
+    shape,
+)
 
 
 def test_frame_projects_corners_and_keeps_proportions() -> None:
@@ -29,8 +43,10 @@ def test_marker_area_grows_with_people_and_is_capped() -> None:
 
 def test_labels_on_one_side_never_overlap() -> None:
     f = Frame(-71.0, -19.0, -70.0, -18.0, width=600)
-    ms = [Marker(str(i), "s", x=100.0, y=200.0 + i, r=5.0, colour="", label="x", detail="",
-                 href="") for i in range(3)]
+    ms = [
+        Marker(str(i), "s", x=100.0, y=200.0 + i, r=5.0, colour="", label="x", detail="", href="")
+        for i in range(3)
+    ]
     place_labels(ms, f, line=30.0)
     assert [m.ly for m in ms] == [200.0, 230.0, 260.0]
     assert {m.anchor for m in ms} == {"start"} and ms[0].lx == 111.0
@@ -39,14 +55,28 @@ def test_labels_on_one_side_never_overlap() -> None:
 def test_build_keeps_sites_inside_the_frame_and_draws_the_shipped_countries() -> None:
     f = Frame(-70.5, -18.5, -70.0, -18.0, width=500)
     sites = [
-        {"id": "in", "name": "In", "lon": -70.3, "lat": -18.3, "people": 4, "status": "closed",
-         "label": "In: 4"},
-        {"id": "out", "name": "Out", "lon": -60.0, "lat": -18.3, "people": 4, "status": "open",
-         "label": "Out: 4"},
+        {
+            "id": "in",
+            "name": "In",
+            "lon": -70.3,
+            "lat": -18.3,
+            "people": 4,
+            "status": "closed",
+            "label": "In: 4",
+        },
+        {
+            "id": "out",
+            "name": "Out",
+            "lon": -60.0,
+            "lat": -18.3,
+            "people": 4,
+            "status": "open",
+            "label": "Out: 4",
+        },
     ]
     m = build(f, sites, [{"kind": "road", "points": [(-70.5, -18.5), (-70.0, -18.0)]}], [])
     assert [k.id for k in m["markers"]] == ["in"]
-    assert m["markers"][0].colour == "#c62828"
+    assert m["markers"][0].colour == "#d55e00" and m["markers"][0].status == "closed"
     bottom = round(0.5 * f.ky, 1)  # the south-west corner, half a degree below the top
     assert m["lines"] == [{"kind": "road", "d": f"M0,{bottom:g}L500,0"}]
     assert {c["iso3"] for c in m["countries"]} == {"CHL", "PER", "BOL"}
@@ -55,7 +85,48 @@ def test_build_keeps_sites_inside_the_frame_and_draws_the_shipped_countries() ->
 
 def test_a_label_too_wide_for_either_side_goes_below_inside_the_canvas() -> None:
     f = Frame(-71.0, -19.0, -70.0, -18.0, width=300)
-    m = Marker("a", "a", x=150.0, y=100.0, r=10.0, colour="", label="x" * 30, detail="", href="")
+    m = Marker("a", "a", x=150.0, y=100.0, r=10.0, colour="", label="x" * 28, detail="", href="")
     place_labels([m], f)
     assert m.anchor == "start" and m.ly == 126.0
-    assert m.lx == 150.0 - 279.0 / 2  # centred under the marker: 30 characters of 9.3 px
+    assert m.lx == pytest.approx(
+        150.0 - 28 * 9.92 / 2
+    )  # centred under it: 28 characters of 9.92 px
+
+
+def test_each_status_has_its_own_shape_and_a_colour_blind_safe_colour() -> None:
+    paths = {status: shape(status, 50.0, 50.0, 10.0) for status in STATUS_COLOUR}
+    assert len(set(paths.values())) == 4
+    assert paths["open"].count("a") == 2  # a circle: two arcs
+    assert paths["closed"].startswith("M41,41h18v18")  # a square
+    assert STATUS_COLOUR == {  # Okabe & Ito's palette
+        "open": "#009e73",
+        "documented_only": "#e69f00",
+        "militarized": "#cc79a7",
+        "closed": "#d55e00",
+    }
+
+
+def test_scale_bar_is_a_round_number_of_km() -> None:
+    f = Frame(-70.5, -18.5, -70.0, -18.0, width=500)  # 0.5 degrees: about 52.8 km at -18.25
+    bar = scale_bar(f)
+    assert bar["km"] == 10
+    assert bar["px"] == pytest.approx(10 / (111.32 * math.cos(math.radians(18.25)) / 1000), 0.01)
+
+
+def test_chacalluta_and_the_strip_lie_in_chile_santa_rosa_in_peru() -> None:
+    rings = {f["properties"]["iso3"]: f["geometry"]["coordinates"][0] for f in outlines()}
+    assert _inside(-70.3142, -18.3176, rings["CHL"])  # Chacalluta
+    assert _inside(-70.3201, -18.2985, rings["CHL"])  # the strip, on Chile's side
+    assert _inside(-70.3235, -18.2890, rings["PER"])  # Santa Rosa
+    assert not _inside(-70.3142, -18.3176, rings["PER"])
+
+
+def test_country_names_are_placed_inside_their_country() -> None:
+    f = Frame(-71.0, -19.5, -68.5, -17.5, width=500)
+    labels = {c["iso3"]: c for c in country_labels(f)}
+    assert set(labels) == {"CHL", "PER", "BOL"}
+    for iso3, c in labels.items():
+        lon = f.west + c["x"] / f.kx
+        lat = f.north - c["y"] / f.ky
+        ring = next(x for x in outlines() if x["properties"]["iso3"] == iso3)
+        assert _inside(lon, lat, ring["geometry"]["coordinates"][0]), iso3

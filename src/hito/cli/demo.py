@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -23,20 +24,39 @@ def demo(
         str | None, typer.Option(help="one password for every demo user (default: random)")
     ] = None,
     serve: Annotated[bool, typer.Option(help="serve the dashboard when ready")] = True,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="the date the dashboard shows, YYYY-MM-DD "
+            "(default: the latest episode's last count)",
+        ),
+    ] = None,
 ) -> None:
     """Seed a fresh demo database, run the forecast and the plan comparison, then serve.
 
     The database is made anew from the built-in 2025 scenario; the demo users are printed.
+    The dashboard opens on `--as-of`, so a newcomer sees the crisis as it stood that day.
     """
+    from hito.errors import InputError
     from hito.store import migrate
     from hito.store.db import Database
     from hito.store.settings import load_settings
     from hito.web import demo as seed
 
     if password is not None and len(password) < 8:
-        from hito.errors import InputError
-
         raise InputError(f"--password: expected at least 8 characters, got {len(password)}")
+    last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
+    day = last
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(
+                f"--as-of: expected a date as YYYY-MM-DD, such as {last.isoformat()}; got {as_of!r}"
+            ) from None
+        if day > dt.date.today():
+            raise InputError(f"--as-of: {day} is in the future; expected today or earlier")
     out.mkdir(parents=True, exist_ok=True)
     path = (out / "hito-demo.sqlite3").resolve()
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -46,9 +66,8 @@ def demo(
     migrate.upgrade(db)
     console.print(f"[1/4] scenario {seed.SCENARIO}: sites, agencies, users, plans, past counts")
     accounts = seed.seed(db, password=password)
-    last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
-    console.print(f"[2/4] forecast from the counts of {last} ({runs} runs)")
-    seed.forecast(db, as_of=last, runs=runs)
+    console.print(f"[2/4] forecast from the counts of {day} ({runs} runs)")
+    seed.forecast(db, as_of=day, runs=runs)
     console.print(f"[3/4] plan comparison ({runs} runs per plan)")
     comparison = seed.comparison(out, runs=runs)
     db.dispose()
@@ -74,6 +93,6 @@ def demo(
 
     from hito.service import create_app
 
-    app = create_app(load_settings(database_url=url, comparison=comparison))
-    console.print(f"[4/4] dashboard on http://{host}:{port}  (Ctrl+C stops it)")
+    app = create_app(load_settings(database_url=url, comparison=comparison, as_of=day))
+    console.print(f"[4/4] dashboard on http://{host}:{port}, as of {day}  (Ctrl+C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -23,6 +23,10 @@ def report(
     lang: Annotated[
         list[str] | None, typer.Option(help="language(s): es, en (default: both)")
     ] = None,
+    zone: Annotated[
+        str,
+        typer.Option(help="time zone of the times shown: America/Santiago, America/Lima, ..."),
+    ] = "America/Santiago",
     settings: SettingsOpt = None,
 ) -> None:
     """Write sitrep-DATE-LANG.html and .pdf from the service's database."""
@@ -43,12 +47,16 @@ def report(
         raise InputError(
             f"--lang: got {', '.join(bad)}, expected one of: {', '.join(i18n.LANGUAGES)}"
         )
+    if zone not in i18n.ZONES:
+        raise InputError(f"--zone: got {zone!r}, expected one of: {', '.join(i18n.ZONES)}")
     comparison = comparison or load_settings(settings).comparison
     if comparison is not None and not comparison.is_file():
         raise InputError(f"--comparison: {comparison}: no such file")
     db = open_database(settings)
     try:
-        for path in write(db, as_of=day, out=out, comparison=comparison, languages=languages):
+        for path in write(
+            db, as_of=day, out=out, comparison=comparison, languages=languages, zone=zone
+        ):
             typer.echo(path)
     finally:
         db.dispose()

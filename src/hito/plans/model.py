@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from hito.domain import CountryCode, Ident, Strict
+from hito.scenario.model import Title
 
 SCHEMA_VERSION = 1
 
@@ -38,6 +39,7 @@ class Trigger(Strict):
     """An indicator, a threshold and a window; observed, or forecast at a horizon."""
 
     id: Ident
+    title: Title | None = Field(default=None, description="what users read, es and en")
     description: str = ""
     indicator: Indicator = Field(
         description="need_gap: stranded people beyond the shelters' free places (Sphere needs)"
@@ -107,6 +109,7 @@ class Cost(Strict):
 
 class _Action(Strict):
     id: Ident
+    title: Title | None = Field(default=None, description="what users read, es and en")
     trigger: Ident = Field(description="the trigger whose firing switches this action on")
     agency: Ident = Field(description="id of the responsible agency in `agencies`")
     lead_time_days: int = Field(ge=0, description="days from firing until it takes effect")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,8 @@ def fan_chart(
     date_format=lambda d: d.isoformat(),
     history_days: int = 60,
     ymax: float | None = None,
+    title: str = "",
+    number_format: Callable[[float], str] = lambda v: f"{v:g}",
 ) -> Markup:
     """An SVG with the P10–P90 band, the P50 line, observed points and an optional capacity line.
 
@@ -62,7 +64,8 @@ def fan_chart(
     dates += [d for d, _ in observed]
     if not dates:
         return Markup(
-            f'<svg class="chart" viewBox="0 0 {width} 60" role="img">'
+            f'<svg class="chart" viewBox="0 0 {width} 60" role="img" '
+            f'aria-label="{escape(labels["empty"])}">'
             f'<text x="10" y="35" class="muted">{escape(labels["empty"])}</text></svg>'
         )
     d0, d1 = min(dates), max(dates)
@@ -75,7 +78,8 @@ def fan_chart(
     )
     ticks = _ticks(top * 1.05)
     ymax = ticks[-1]
-    left, right, tp, bottom = 48, 12, 12, 46
+    font = max(11, round(width / 42))  # about 9 px or more once a phone shrinks the chart
+    left, right, tp, bottom = 4 * font, 12, 12, 4 * font
     pw, ph = width - left - right, height - tp - bottom
 
     def x(d: dt.date) -> float:
@@ -84,18 +88,23 @@ def fan_chart(
     def y(v: float) -> float:
         return round(tp + ph - v / ymax * ph, 1)
 
+    name = title or labels.get("title", "")
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif">'
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(name)}" '
+        f'xmlns="http://www.w3.org/2000/svg" font-size="{font}" font-family="sans-serif">'
     ]
     for t in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(t)}" y2="{y(t)}" stroke="#e4e4e4"/>'
-            f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end" fill="#555">{t:g}</text>'
+            f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end" fill="#555">'
+            f"{escape(number_format(t))}</text>"
         )
-    for d, align in ((d0, "start"), (d0 + dt.timedelta(days=span // 2), "middle"), (d1, "end")):
+    marks = [(d0, "start"), (d0 + dt.timedelta(days=span // 2), "middle"), (d1, "end")]
+    if d0 == d1:
+        marks = [(d0, "start")]
+    for d, align in marks:
         parts.append(
-            f'<text x="{x(d)}" y="{height - bottom + 16}" text-anchor="{align}" fill="#555">'
+            f'<text x="{x(d)}" y="{height - bottom + font + 5}" text-anchor="{align}" fill="#555">'
             f"{escape(date_format(d))}</text>"
         )
     if fan and fan.dates:
@@ -131,6 +140,6 @@ def fan_chart(
             parts.append(f'<circle cx="{lx + 7}" cy="{ly - 4}" r="3.5" fill="{colour}"/>')
         text = str(escape(labels[key]))
         parts.append(f'<text x="{lx + 18}" y="{ly}" fill="#333">{text}</text>')
-        lx += 30 + 6 * len(labels[key])
+        lx += 30 + round(0.6 * font * len(labels[key]))
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,4 +1,4 @@
-"""The situation report: sites, trend, forecasts, plan options, triggers met; HTML and PDF."""
+"""The situation report in OCHA's layout, one episode at a time; HTML and PDF."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from hito import i18n
 from hito.needs import Standards
 from hito.plans.model import Plan
+from hito.report import forecast_view
 from hito.report import situation as sit
 from hito.report.charts import Fan, fan_chart
 from hito.store.db import Database
@@ -24,7 +25,7 @@ def plan_text(plan: Plan, lang: str, key: str) -> str:
     return value or getattr(plan, key) or (plan.name if key == "title" else "")
 
 
-def _labels(lang: str) -> dict[str, str]:
+def _labels(lang: str, title: str = "") -> dict[str, str]:
     _ = i18n.translations(lang).gettext
     return {
         "band": _("P10–P90 forecast"),
@@ -32,6 +33,7 @@ def _labels(lang: str) -> dict[str, str]:
         "observed": _("observed"),
         "capacity": _("capacity"),
         "empty": _("No counts or forecast yet."),
+        "title": title,
     }
 
 
@@ -40,40 +42,43 @@ def _fan(q: dict[str, Any], dates: list[dt.date]) -> Fan:
 
 
 def forecast_fan(forecast: dict[str, Any] | None, place: str | None = None) -> Fan | None:
-    """The forecast band of one place (when the forecast has it) or of all places."""
-    if not forecast:
-        return None
-    dates = [dt.date.fromisoformat(d) for d in forecast.get("dates", [])]
-    by_place = forecast.get("stranded_by_place") or {}
-    if place is not None and place in by_place:
-        return _fan(by_place[place], dates)
-    q = forecast.get("stranded_total")
-    return _fan(q, dates) if q and isinstance(q.get("p50"), list) else None
-
-
-def stale(fan: Fan | None, observed: list[tuple[dt.date, float]], days: int = 30) -> bool:
-    """True when the forecast ends more than `days` before the newest count."""
-    return bool(fan and observed and max(fan.dates) + dt.timedelta(days=days) < observed[-1][0])
+    """The forecast band of one place, or of all places (see `forecast_view.fan`)."""
+    return forecast_view.fan(forecast, place)
 
 
 def site_chart(detail: dict[str, Any], forecast: dict[str, Any] | None, lang: str) -> Markup:
-    """The site page's chart: daily stranded counts and the forecast band (unless stale)."""
+    """The site page's chart: the site's daily stranded counts and its own forecast band."""
     site = detail["site"]
-    fan = forecast_fan(forecast, site.id)
-    if stale(fan, detail["series"]):
-        fan = None
+    _ = i18n.translations(lang).gettext
+    name = i18n.localized(site.title, lang, site.name)
     capacity = site.capacity if site.kind == "shelter" else None
     return fan_chart(
-        fan=fan,
+        fan=forecast_view.fan(forecast, site.id),
         observed=detail["series"],
-        labels=_labels(lang),
+        labels=_labels(
+            lang, _("People stranded at %(site)s, observed and forecast") % {"site": name}
+        ),
         capacity=capacity,
         date_format=lambda d: i18n.date(d, lang, "short"),
+        number_format=lambda v: i18n.number(v, lang),
     )
 
 
-def comparison_charts(cmp: dict[str, Any], lang: str) -> list[tuple[str, Markup]]:
-    """One small fan chart of people stranded per day for each plan of a comparison."""
+def comparison_charts(
+    cmp: dict[str, Any], lang: str, plans: dict[str, Plan] | None = None
+) -> list[tuple[str, Markup]]:
+    """One small fan chart of people stranded per day for each plan of a comparison.
+
+    `plans` (name -> plan) gives the titles the charts are named by.
+    """
+    _ = i18n.translations(lang).gettext
+    plans = plans or {}
+
+    def title(label: str) -> str:
+        if label == "no-plan":
+            return _("No plan")
+        return plan_text(plans[label], lang, "title") if label in plans else label
+
     dates = [dt.date.fromisoformat(d) for d in cmp.get("dates", [])]
     fans = cmp.get("stranded") or {}
     top = max((max(q["p90"], default=0) for q in fans.values()), default=0) or None
@@ -85,15 +90,27 @@ def comparison_charts(cmp: dict[str, Any], lang: str) -> list[tuple[str, Markup]
                 fan_chart(
                     fan=_fan(q, dates),
                     observed=[],
-                    labels=_labels(lang),
+                    labels=_labels(
+                        lang, _("People stranded per day under %(plan)s") % {"plan": title(label)}
+                    ),
                     width=420,
                     height=200,
                     date_format=lambda d: i18n.date(d, lang, "short"),
+                    number_format=lambda v: i18n.number(v, lang),
                     ymax=top,
                 ),
             )
         )
     return out
+
+
+def same_episode(cmp: dict[str, Any] | None, as_of: dt.date, margin_days: int = 30) -> bool:
+    """True when a plan comparison covers the episode of `as_of` (a month before it to its end)."""
+    if not cmp or not cmp.get("dates"):
+        return False
+    first = dt.date.fromisoformat(cmp["dates"][0])
+    last = dt.date.fromisoformat(cmp["dates"][-1])
+    return first - dt.timedelta(days=margin_days) <= as_of <= last
 
 
 def build_html(
@@ -103,33 +120,56 @@ def build_html(
     lang: str,
     comparison: Path | None,
     standards: Standards | None = None,
+    zone: str = i18n.DEFAULT_ZONE,
+    stale_days: int = sit.STALE_DAYS,
 ) -> str:
-    """The situation report of `as_of` (default today) in one language, as one HTML page."""
+    """The situation report of `as_of` (default today) in one language and time zone.
+
+    OCHA's layout: highlights and key figures first, the map, the situation per site, the
+    forecast (flagged when stale), the response by agency, gaps, plan options of the same
+    episode, contacts and sources.
+    """
+    from hito.store.agencies import list_agencies
+    from hito.web import overview
+
     lang = i18n.pick(lang)
     with db.session(readonly=True) as s:
-        picture = sit.situation(s, as_of=as_of, with_triggers=True)
+        picture = sit.situation(s, as_of=as_of, stale_days=stale_days)
+        agencies, _n = list_agencies(s, limit=200)
         need = needs_picture(
-            s, forecast=picture.forecast, standards=standards, as_of=picture.as_of
+            s,
+            forecast=None if picture.forecast_stale else picture.forecast,
+            standards=standards,
+            as_of=picture.as_of,
         )
     cmp = sit.read_comparison(comparison)
-    fan = forecast_fan(picture.forecast)
+    cmp = cmp if same_episode(cmp, picture.as_of) else None
+    _ = i18n.translations(lang).gettext
     chart = None
-    if picture.forecast:
+    if picture.forecast and not picture.forecast_stale:
         chart = fan_chart(
-            fan=fan,
+            fan=forecast_view.fan(picture.forecast),
             observed=[],
-            labels=_labels(lang),
+            labels=_labels(lang, _("People stranded at every site, forecast")),
             date_format=lambda d: i18n.date(d, lang, "short"),
+            number_format=lambda v: i18n.number(v, lang),
         )
-    env = i18n.environment(("hito.report",), lang)
-    return env.get_template("sitrep.html.j2").render(
-        s=picture,
-        cmp=cmp,
-        chart=chart,
-        charts=comparison_charts(cmp, lang) if cmp else [],
-        text=plan_text,
-        comparison_path=comparison.name if comparison else None,
-        needs=need,
+    env = i18n.environment(("hito.web", "hito.report"), lang, zone)
+    return str(
+        env.get_template("sitrep.html.j2").render(
+            s=picture,
+            cmp=cmp,
+            chart=chart,
+            charts=comparison_charts(cmp, lang, {p.name: p for p, _st in picture.triggers})
+            if cmp
+            else [],
+            text=plan_text,
+            comparison_path=comparison.name if comparison else None,
+            maps=overview.maps(picture, lang)[:1],
+            agencies=agencies,
+            needs=need,
+            site_titles={x.id: x.title for x in picture.sites},
+        )
     )
 
 
@@ -152,13 +192,14 @@ def write(
     out: Path,
     comparison: Path | None,
     languages: tuple[str, ...] = i18n.LANGUAGES,
+    zone: str = i18n.DEFAULT_ZONE,
 ) -> list[Path]:
     """Write sitrep-DATE-LANG.html and .pdf for each language; returns the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     day = (as_of or dt.datetime.now(dt.UTC).date()).isoformat()
     written = []
     for lang in languages:
-        html = build_html(db, as_of=as_of, lang=lang, comparison=comparison)
+        html = build_html(db, as_of=as_of, lang=lang, comparison=comparison, zone=zone)
         for suffix, data in (("html", html.encode()), ("pdf", to_pdf(html))):
             path = out / f"sitrep-{day}-{lang}.{suffix}"
             tmp = path.with_suffix(path.suffix + ".tmp")

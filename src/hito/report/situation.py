@@ -12,18 +12,19 @@ from sqlalchemy.orm import Session, lazyload
 
 from hito.plans.model import Plan as PlanModel
 from hito.plans.status import TriggerStatus, evaluate_observed
+from hito.report import forecast_view, places
+from hito.scenario.model import Title
 from hito.store import audit
 from hito.store.alerts import list_alerts, series_for
 from hito.store.coltypes import utcnow
-from hito.store.forecasts import list_forecasts
 from hito.store.models import FieldReport, Site
 from hito.store.plans import active_plans, parsed
 from hito.store.reports import daily_stranded, list_reports, report_query
 from hito.store.sites import get_site, list_sites, status_history
 
 ALERT_DAYS = 30  # alerts whose episode began this many days before `as_of` are still shown
-TREND_DAYS = 7  # the trend compares the newest count with the newest a week before it
-TREND_SPAN = dt.timedelta(days=21)  # ... if that one is at most this much older
+TREND_DAYS = 7  # the trend compares the newest count with the oldest of the week before it
+STALE_DAYS = 14  # counts older than this on the picture's date are shown apart, not added up
 
 
 @dataclass
@@ -43,7 +44,12 @@ class SiteNow:
     stranded: int | None = None
     observed_at: dt.datetime | None = None
     agency: str | None = None
-    trend: int | None = None  # stranded now minus TREND_DAYS before (None: too few counts)
+    trend: int | None = None  # stranded now minus the oldest count of the week before
+    trend_days: int | None = None  # days between the two counts of the trend
+    title: Title | None = None
+    stored_status: str = "open"
+    stale: bool = False  # the newest count is older than the picture's stale age
+    band: dict[str, Any] | None = None  # forecast of stranded people 14-28 days ahead
 
 
 @dataclass
@@ -58,6 +64,38 @@ class Situation:
     log: list[dict[str, Any]]
     triggers: list[tuple[PlanModel, list[TriggerStatus]]] = field(default_factory=list)
     forecast: dict[str, Any] | None = None
+    stale_days: int = STALE_DAYS
+    forecast_stale: bool = False
+    band: dict[str, Any] | None = None  # all sites, 14-28 days ahead
+    distances: list[dict[str, Any]] = field(default_factory=list)
+    duties: list[dict[str, Any]] = field(default_factory=list)
+
+    def title_of(self, plan_name: str, item: str = "") -> Any:
+        """The {es, en} title of an active plan's trigger or action, or the plan itself."""
+        for plan, _ in self.triggers:
+            if plan.name != plan_name:
+                continue
+            if not item:
+                return plan
+            for x in [*plan.triggers, *plan.actions]:
+                if x.id == item and x.title is not None:
+                    return x.title
+        return None
+
+    @property
+    def fresh(self) -> list[SiteNow]:
+        """Sites with a count young enough to add up."""
+        return [s for s in self.sites if s.observed_at is not None and not s.stale]
+
+    @property
+    def old(self) -> list[SiteNow]:
+        """Sites whose newest count is too old to add up."""
+        return [s for s in self.sites if s.stale]
+
+    @property
+    def uncounted(self) -> list[SiteNow]:
+        """Sites without any count up to the picture's date."""
+        return [s for s in self.sites if s.observed_at is None]
 
     @property
     def newest(self) -> dt.datetime | None:
@@ -76,8 +114,8 @@ def latest(session: Session, site_id: str, as_of: dt.date) -> FieldReport | None
     return cast(FieldReport | None, session.scalars(q.limit(1)).first())
 
 
-def site_now(session: Session, site: Site, as_of: dt.date) -> SiteNow:
-    """A site with its newest count and its one-week trend."""
+def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STALE_DAYS) -> SiteNow:
+    """A site with its newest count, whether that count is stale, and its one-week trend."""
     row = latest(session, site.id, as_of)
     out = SiteNow(
         id=site.id,
@@ -86,26 +124,45 @@ def site_now(session: Session, site: Site, as_of: dt.date) -> SiteNow:
         country=site.country_code,
         lat=site.lat,
         lon=site.lon,
-        status=site.status,
+        status=places.status(site.status, site.scenario, site.id, as_of),
+        stored_status=site.status,
         capacity=site.capacity,
         scenario=site.scenario,
+        title=places.titles(site.scenario).get(site.id),
     )
     if row is not None:
         out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
         out.agency = row.agency.code
-        before = latest(session, site.id, as_of - dt.timedelta(days=TREND_DAYS))
-        if before is not None and row.observed_at - before.observed_at <= TREND_SPAN:
-            out.trend = row.stranded - before.stranded
+        out.stale = row.observed_at.date() < as_of - dt.timedelta(days=stale_days)
+        if not out.stale:
+            newest = row.observed_at.date()
+            q = report_query(
+                site_id=site.id,
+                since=newest - dt.timedelta(days=TREND_DAYS),
+                until=newest - dt.timedelta(days=1),
+            )
+            q = q.order_by(None).order_by(FieldReport.observed_at, FieldReport.id)
+            first = session.scalars(q.options(lazyload(FieldReport.counts)).limit(1)).first()
+            if first is not None:
+                out.trend = row.stranded - first.stranded
+                out.trend_days = (newest - first.observed_at.date()).days
     return out
 
 
 def totals(sites: list[SiteNow]) -> dict[str, dict[str, int]]:
-    """People and stranded people per country, from each site's newest count."""
+    """People and stranded people per country, from each site's newest count that is not stale.
+
+    `reported`: sites whose count is added; `stale`: sites whose count is too old to add.
+    """
     out: dict[str, dict[str, int]] = {}
     for s in sites:
-        t = out.setdefault(s.country, {"people": 0, "stranded": 0, "sites": 0, "reported": 0})
+        t = out.setdefault(
+            s.country, {"people": 0, "stranded": 0, "sites": 0, "reported": 0, "stale": 0}
+        )
         t["sites"] += 1
-        if s.people is not None:
+        if s.stale:
+            t["stale"] += 1
+        elif s.people is not None:
             t["people"] += s.people
             t["stranded"] += s.stranded or 0
             t["reported"] += 1
@@ -126,20 +183,93 @@ def trigger_status(session: Session, as_of: dt.date) -> list[tuple[PlanModel, li
 
 def latest_forecast(session: Session, as_of: dt.date | None = None) -> dict[str, Any] | None:
     """The newest finished forecast (made on or before `as_of`), as plain data."""
-    rows, _ = list_forecasts(session, limit=50)
-    for r in rows:
-        if r.status == "done" and r.result and (as_of is None or r.as_of <= as_of):
-            return {
-                "id": r.id,
-                "scenario": r.scenario,
-                "as_of": r.as_of,
-                "days": r.days,
-                "runs": r.runs,
-                "seed": r.seed,
-                "finished_at": r.finished_at,
-                **r.result,
+    return forecast_view.latest(session, as_of)
+
+
+def distances(
+    triggers: list[tuple[PlanModel, list[TriggerStatus]]],
+    forecast: dict[str, Any] | None,
+    as_of: dt.date,
+) -> list[dict[str, Any]]:
+    """Each trigger of the active plans with its latest value and how far it is from firing.
+
+    Observed triggers read the field counts; forecast triggers read the fresh forecast at
+    their horizon (the sum of the sites' quantiles, an upper estimate); the closest first.
+    """
+    fresh = None if forecast_view.stale(forecast, as_of) else forecast
+    out = []
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for plan, statuses in triggers:
+        by_id = {st.trigger: st for st in statuses}
+        for t in plan.triggers:
+            same = (t.indicator, tuple(t.places), t.source, t.compare, t.threshold, t.window_days)
+            if same in seen:  # one trigger shared by several plans: one row, every plan named
+                seen[same]["plans"].append(plan)
+                continue
+            st = by_id.get(t.id)
+            value: float | None = None
+            value_date: dt.date | None = None
+            if t.source == "forecast":
+                value_date = as_of + dt.timedelta(days=t.horizon_days)
+                value = forecast_view.at(fresh, list(t.places), value_date, t.quantile)
+            elif st is not None:
+                value, value_date = st.value, st.value_date
+            up = t.compare in (">=", ">")
+            gap = None if value is None else (t.threshold - value if up else value - t.threshold)
+            row = {
+                "plan": plan,
+                "plans": [plan],
+                "trigger": t,
+                "met": bool(st and st.met),
+                "since": st.since if st else None,
+                "value": value,
+                "value_date": value_date,
+                "gap": max(gap, 0.0) if gap is not None else None,
+                "share": None if value is None or not t.threshold else value / t.threshold,
+                "measured": t.indicator in ("stranded", "shelter_occupancy"),
             }
-    return None
+            seen[same] = row
+            out.append(row)
+    out.sort(key=_closeness)
+    return out
+
+
+def _closeness(d: dict[str, Any]) -> tuple[bool, bool, float]:
+    share = d["share"]
+    return (not d["met"], d["gap"] is None, -(share if isinstance(share, float) else 0.0))
+
+
+def duties(triggers: list[tuple[PlanModel, list[TriggerStatus]]]) -> list[dict[str, Any]]:
+    """What each agency must do and by when: actions due under met triggers, then on standby.
+
+    One entry per agency and action, {agency, country, plan, trigger, action, due, lead}:
+    `due` is a date for a met trigger, None for an action waiting on its trigger.
+    """
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for plan, statuses in triggers:
+        met = {st.trigger: st for st in statuses if st.met}
+        for a in plan.actions:
+            ag = plan.agency(a.agency)
+            st = met.get(a.trigger)
+            due = st.since + dt.timedelta(days=a.lead_time_days) if st and st.since else None
+            key = (ag.agency, a.id)
+            old = out.get(key)
+            if old is not None and (old["due"] is not None or due is None):
+                continue  # the same action under another plan: keep the one that is due
+            trig = next(t for t in plan.triggers if t.id == a.trigger)
+            out[key] = {
+                "agency": ag.agency,
+                "country": ag.country,
+                "plan": plan,
+                "trigger": trig,
+                "action": a,
+                "due": due,
+                "lead": a.lead_time_days,
+            }
+    return sorted(
+        out.values(),
+        key=lambda d: (d["due"] is None, d["due"] or dt.date.max, d["agency"], d["action"].id),
+    )
 
 
 def log_entries(session: Session, limit: int = 8) -> list[dict[str, Any]]:
@@ -169,23 +299,41 @@ def alerts(session: Session, as_of: dt.date) -> list[dict[str, Any]]:
     ]
 
 
+def reference_time(as_of: dt.date, now: dt.datetime) -> dt.datetime:
+    """The moment ages are counted from: now, or the end of `as_of` when it is in the past."""
+    return min(now, _end_of(as_of) - dt.timedelta(seconds=1))
+
+
 def situation(
-    session: Session, *, as_of: dt.date | None = None, with_triggers: bool = False
+    session: Session,
+    *,
+    as_of: dt.date | None = None,
+    with_triggers: bool = True,
+    stale_days: int = STALE_DAYS,
 ) -> Situation:
-    """The picture on `as_of` (default today, UTC)."""
+    """The picture on `as_of` (default today, UTC): counts, totals, forecast, triggers, duties."""
     now = utcnow()
     as_of = as_of or now.date()
     rows, _ = list_sites(session, limit=1000)
-    sites = [site_now(session, r, as_of) for r in rows]
+    sites = [site_now(session, r, as_of, stale_days) for r in rows]
+    forecast = latest_forecast(session, as_of)
+    for x in sites:
+        x.band = forecast_view.band(forecast, x.id, as_of)
+    triggers = trigger_status(session, as_of) if with_triggers else []
     return Situation(
         as_of=as_of,
-        now=now,
+        now=reference_time(as_of, now),
         sites=sites,
         totals=totals(sites),
         alerts=alerts(session, as_of),
         log=log_entries(session),
-        triggers=trigger_status(session, as_of) if with_triggers else [],
-        forecast=latest_forecast(session, as_of),
+        triggers=triggers,
+        forecast=forecast,
+        stale_days=stale_days,
+        forecast_stale=forecast_view.stale(forecast, as_of),
+        band=forecast_view.band(forecast, None, as_of),
+        distances=distances(triggers, forecast, as_of),
+        duties=duties(triggers),
     )
 
 
@@ -198,6 +346,7 @@ def site_detail(session: Session, site_id: str, as_of: dt.date | None = None) ->
     reports, n = list_reports(session, site_id=site_id, until=as_of, limit=15)
     return {
         "site": site_now(session, site, as_of),
+        "as_of": as_of,
         "series": sorted(series.items()),
         "history": [
             {"status": h.status, "effective_at": h.effective_at, "remark": h.remark}

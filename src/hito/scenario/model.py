@@ -122,11 +122,23 @@ class Prob(Num):
         return self
 
 
+class Title(Strict):
+    """What users read for a name, in Spanish and in English."""
+
+    es: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """The title in a language (English for any language other than Spanish)."""
+        return self.es if lang == "es" else self.en
+
+
 class Place(Strict):
     """A node: where people are, wait, cross or leave the corridor."""
 
     id: Ident
     name: str
+    title: Title | None = Field(default=None, description="the name users read, es and en")
     kind: PlaceKind
     country: CountryCode
     lat: float = Field(ge=-90, le=90)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,17 @@ class Settings(BaseSettings):
     )
     refresh_seconds: int = Field(
         default=60, ge=0, description="the overview refreshes its picture this often (0: never)"
+    )
+    as_of: dt.date | None = Field(
+        default=None, description="the date the dashboard shows unless asked (default: today)"
+    )
+    stale_days: int = Field(
+        default=14, ge=1, description="counts older than this are shown apart, not added up"
+    )
+    zone: str = Field(
+        default="America/Santiago",
+        description="time zone of a visitor without an agency (America/Santiago, America/Lima, "
+        "America/La_Paz or UTC)",
     )
 
     def resolved_database_url(self) -> str:

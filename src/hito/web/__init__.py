@@ -19,7 +19,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from hito.web.alert_pages import router as alert_router
     from hito.web.guard import WebGuard
     from hito.web.offline import router as offline_router
-    from hito.web.pages import router
+    from hito.web.pages import BadDate, bad_date, router
     from hito.web.session import LoginRequired, to_login
 
     app.state.settings = settings
@@ -29,6 +29,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LoginRequired, to_login)
     app.add_middleware(WebGuard, api_prefix="/api/")  # CSRF, Origin, CSP and friends
+    app.add_exception_handler(BadDate, bad_date)
     app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
     app.state.web_warm_up.start()
 
@@ -48,7 +49,7 @@ def warm_up() -> None:
         i18n.age(now - dt.timedelta(days=3), now, lang)
         i18n.datetime(now, lang)
         i18n.number(1234.5, lang)
-        env = i18n.environment(("hito.web", "hito.report"), lang)
+        env = i18n.environment(("hito.web", "hito.report"), lang, i18n.DEFAULT_ZONE)
         for name in ("overview.html.j2", "login.html.j2", "report.html.j2", "site.html.j2"):
             env.get_template(name)
     for name in builtin_names():

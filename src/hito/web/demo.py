@@ -159,7 +159,7 @@ def load_observations(session: Session, *, agency_by_country: dict[str, int]) ->
             ],
             agency_id=agency_by_country[row.country_code],
             idempotency_key=f"demo-{site_id}-{day.isoformat()}",
-            remark=f"historical count from public reporting ({OBSERVATIONS.name})",
+            remark=f"conteo histórico de fuentes públicas ({OBSERVATIONS.name})",
             after=after_report,
         )
         n += 1

@@ -1,4 +1,9 @@
-"""The corridor map as inline SVG: shipped country outlines, routes, cities and site markers."""
+"""The corridor map as inline SVG: shipped outlines, country labels, routes, sites, scale bar.
+
+Status is drawn by colour and by shape (Okabe–Ito colours, safe for colour-blind readers):
+open a circle, documented only a triangle, militarized a diamond, closed a square; a site
+without a count is hollow.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,79 @@ from pathlib import Path
 from typing import Any
 
 OUTLINES = Path(__file__).parent / "static" / "corridor.geojson"
-COUNTRY_FILL = {"CHL": "#f4e8cf", "PER": "#dcebd6", "BOL": "#e4def0"}
-STATUS_COLOUR = {
-    "open": "#2e7d32",
-    "documented_only": "#d18a00",
-    "closed": "#c62828",
-    "militarized": "#6a1b9a",
+COUNTRY_FILL = {"CHL": "#f3ecdd", "PER": "#e4e6ea", "BOL": "#ede3ee"}  # pale, no status hue
+STATUS_COLOUR = {  # Okabe & Ito (2008), distinguishable with every common colour vision
+    "open": "#009e73",
+    "documented_only": "#e69f00",
+    "militarized": "#cc79a7",
+    "closed": "#d55e00",
 }
+STATUS_SHAPE = {
+    "open": "circle",
+    "documented_only": "triangle",
+    "militarized": "diamond",
+    "closed": "square",
+}
+KM_PER_DEGREE = 111.32
+NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
+
+
+def shape(status: str, x: float, y: float, r: float) -> str:
+    """The SVG path of a status marker centred on (x, y), of about radius r."""
+    kind = STATUS_SHAPE.get(status, "circle")
+    if kind == "triangle":
+        h = r * 1.25
+        return f"M{x:g},{y - h:g}L{x + h:g},{y + h * 0.8:g}L{x - h:g},{y + h * 0.8:g}Z"
+    if kind == "diamond":
+        h = r * 1.3
+        return f"M{x:g},{y - h:g}L{x + h:g},{y:g}L{x:g},{y + h:g}L{x - h:g},{y:g}Z"
+    if kind == "square":
+        h = r * 0.9
+        return f"M{x - h:g},{y - h:g}h{2 * h:g}v{2 * h:g}h{-2 * h:g}Z"
+    return f"M{x - r:g},{y:g}a{r:g},{r:g} 0 1,0 {2 * r:g},0a{r:g},{r:g} 0 1,0 {-2 * r:g},0Z"
+
+
+def scale_bar(frame: Frame) -> dict[str, Any]:
+    """A scale bar of a round number of km about a fifth of the map wide: {km, px}."""
+    lat = (frame.north + frame.south) / 2
+    km_per_px = KM_PER_DEGREE * math.cos(math.radians(lat)) / frame.kx
+    want = frame.width / 5 * km_per_px
+    km = max((k for k in NICE_KM if k <= want), default=NICE_KM[0])
+    return {"km": km, "px": round(km / km_per_px, 1)}
+
+
+def _inside(lon: float, lat: float, ring: list[list[float]]) -> bool:
+    found = False
+    for i in range(len(ring)):
+        x1, y1 = ring[i]
+        x2, y2 = ring[i - 1]
+        if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            found = not found
+    return found
+
+
+def country_labels(frame: Frame, steps: int = 9) -> list[dict[str, Any]]:
+    """Where to write each country's name: the middle of its part of the map (a grid sample)."""
+    out = []
+    for f in outlines():
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        hits = []
+        for i in range(1, steps):
+            for j in range(1, steps):
+                lon = frame.west + (frame.east - frame.west) * i / steps
+                lat = frame.south + (frame.north - frame.south) * j / steps
+                if any(_inside(lon, lat, poly[0]) for poly in polys):
+                    hits.append(frame.xy(lon, lat))
+        if len(hits) >= 2:
+            out.append(
+                {
+                    "iso3": f["properties"].get("iso3", ""),
+                    "x": round(sum(h[0] for h in hits) / len(hits), 1),
+                    "y": round(sum(h[1] for h in hits) / len(hits), 1),
+                }
+            )
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +105,7 @@ class Frame:
     south: float
     east: float
     north: float
-    width: int = 640
+    width: int = 520
 
     @property
     def kx(self) -> float:
@@ -61,7 +132,7 @@ class Frame:
 
     @classmethod
     def around(
-        cls, points: list[tuple[float, float]], pad: float = 0.1, width: int = 640, min_span=0.2
+        cls, points: list[tuple[float, float]], pad: float = 0.1, width: int = 520, min_span=0.2
     ) -> Frame:
         """The box around points (lon, lat), padded, at least `min_span` degrees wide and high."""
         lons = [p[0] for p in points] or [0.0]
@@ -109,6 +180,9 @@ class Marker:
     label: str
     detail: str
     href: str
+    status: str = "open"
+    counted: bool = True
+    d: str = ""
     lx: float = 0.0
     ly: float = 0.0
     anchor: str = "start"
@@ -122,7 +196,7 @@ def radius(people: int | None) -> float:
     return round(min(6.0 + 1.4 * math.sqrt(people), 34.0), 1)
 
 
-def label_width(text: str, size: float = 15.0) -> float:
+def label_width(text: str, size: float = 16.0) -> float:
     """A label's approximate width in pixels (about 0.62 em per character, bold)."""
     return 0.62 * size * len(text)
 
@@ -167,17 +241,22 @@ def build(
         if not frame.contains(s["lon"], s["lat"]):
             continue
         x, y = frame.xy(s["lon"], s["lat"])
+        status = s.get("status", "open")
+        r = radius(s.get("people"))
         markers.append(
             Marker(
                 id=s["id"],
                 name=s["name"],
                 x=x,
                 y=y,
-                r=radius(s.get("people")),
-                colour=STATUS_COLOUR.get(s.get("status", ""), "#555555"),
+                r=r,
+                colour=STATUS_COLOUR.get(status, "#555555"),
                 label=s["label"],
                 detail=s.get("detail", ""),
                 href=s.get("href", ""),
+                status=status,
+                counted=s.get("people") is not None,
+                d=shape(status, x, y, r if s.get("people") is not None else 6.0),
             )
         )
     markers.sort(key=lambda m: -m.r)  # small markers drawn last, on top
@@ -186,6 +265,8 @@ def build(
         "width": frame.width,
         "height": frame.height,
         "countries": country_paths(frame),
+        "country_labels": country_labels(frame),
+        "scale": scale_bar(frame),
         "lines": [
             {
                 "kind": ln["kind"],
@@ -196,6 +277,7 @@ def build(
         "cities": [
             {
                 "name": c["name"],
+                "title": c.get("title"),
                 "x": frame.xy(c["lon"], c["lat"])[0],
                 "y": frame.xy(c["lon"], c["lat"])[1],
             }

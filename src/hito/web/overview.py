@@ -12,6 +12,7 @@ from hito.scenario.load import load
 from hito.web.map import Frame, build
 
 DETAIL_HALF_SPAN = (0.1, 0.055)  # degrees of longitude and latitude around the busiest site
+WIDTH = 520  # canvas units: small enough that text stays legible when a phone shrinks it
 DRAWN_KINDS = ("city", "border_post", "between_posts", "shelter", "irregular_crossing")
 
 
@@ -23,7 +24,11 @@ def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, A
     except HitoError:  # a scenario file that is gone: the map shows the sites alone
         return [], []
     at = {p.id: (p.lon, p.lat) for p in s.places if p.kind in DRAWN_KINDS}
-    cities = [{"name": p.name, "lon": p.lon, "lat": p.lat} for p in s.places if p.kind == "city"]
+    cities = [
+        {"name": p.name, "title": p.title, "lon": p.lon, "lat": p.lat}
+        for p in s.places
+        if p.kind == "city"
+    ]
     lines = [
         {"kind": r.kind, "points": [at[r.from_], at[r.to]]}
         for r in s.routes
@@ -33,14 +38,15 @@ def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 
 def markers(picture: Situation, lang: str) -> list[dict[str, Any]]:
-    """Map markers: each site labelled with its newest count of people, and that count's age."""
+    """Map markers: each site labelled with its newest count of stranded people and its age."""
     out = []
     for s in picture.sites:
-        label = s.name if s.people is None else f"{s.name}: {s.people}"
+        name = i18n.localized(s.title, lang, s.name)
+        label = name if s.stranded is None else f"{name}: {i18n.number(s.stranded, lang)}"
         out.append(
             {
                 "id": s.id,
-                "name": s.name,
+                "name": name,
                 "lon": s.lon,
                 "lat": s.lat,
                 "people": s.people,
@@ -64,17 +70,20 @@ def maps(picture: Situation, lang: str) -> list[dict[str, Any]]:
     cities, lines = scenario_geometry(picture.sites[0].scenario)
     sites = markers(picture, lang)
     points = [(s.lon, s.lat) for s in picture.sites]
-    region = Frame.around(points + [(c["lon"], c["lat"]) for c in cities], pad=0.25, width=640)
-    busiest = max(picture.sites, key=lambda s: (s.people or 0, s.kind == "between_posts"))
+    region = Frame.around(points + [(c["lon"], c["lat"]) for c in cities], pad=0.25, width=WIDTH)
+    busiest = max(
+        picture.sites, key=lambda s: (0 if s.stale else s.people or 0, s.kind == "between_posts")
+    )
     hx, hy = DETAIL_HALF_SPAN
-    detail = Frame(busiest.lon - hx, busiest.lat - hy, busiest.lon + hx, busiest.lat + hy, 640)
+    detail = Frame(busiest.lon - hx, busiest.lat - hy, busiest.lon + hx, busiest.lat + hy, WIDTH)
     inside = {s.id for s in picture.sites if detail.contains(s.lon, s.lat)}
     if not 1 < len(inside) < len(picture.sites):
         return [{"key": "region", **build(region, sites, lines, cities)}]
     outer = [dict(m, label="" if m["id"] in inside else m["label"]) for m in sites]
     x0, y0 = region.xy(detail.west, detail.north)
     x1, y1 = region.xy(detail.east, detail.south)
+    focus = i18n.localized(busiest.title, lang, busiest.name)
     return [
         {"key": "region", "box": (x0, y0, x1 - x0, y1 - y0), **build(region, outer, lines, cities)},
-        {"key": "detail", "focus": busiest.name, **build(detail, sites, lines, [])},
+        {"key": "detail", "focus": focus, **build(detail, sites, lines, [])},
     ]

@@ -7,16 +7,23 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito import i18n
-from hito.report import sitrep
+from hito.report import forecast_view, sitrep
 from hito.report import situation as sit
 from hito.store import tokens
 from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
-from hito.store.errors import AuthError, ConflictError, StoreError, TooManyAttemptsError
+from hito.store.errors import (
+    AuthError,
+    ConflictError,
+    ForbiddenError,
+    StoreError,
+    TooManyAttemptsError,
+)
+from hito.store.forecasts import create_forecast, get_forecast, run_forecast
 from hito.store.needs import picture as needs_picture
 from hito.store.plans import list_plans, parsed
 from hito.store.reports import create_report
@@ -25,13 +32,18 @@ from hito.web import forms, guard, overview
 from hito.web.session import (
     LANG_COOKIE,
     SESSION_COOKIE,
+    ZONE_COOKIE,
     LoginRequired,
     actor,
     language,
     safe_next,
     secure,
     set_session,
+    zone,
 )
+
+FORECAST_DAYS = 60  # a forecast started from the dashboard covers this many days
+FORECAST_RUNS = 20
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,9 +51,12 @@ router = APIRouter(include_in_schema=False)
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page in the visitor's language."""
     lang = language(request)
-    env = i18n.environment(("hito.web", "hito.report"), lang)
+    tz = zone(request, context.get("user"))
+    env = i18n.environment(("hito.web", "hito.report"), lang, tz)
     guard.install_globals(env)
     context.setdefault("now", utcnow())
+    context.setdefault("as_of", None)
+    context.setdefault("text", sitrep.plan_text)
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -136,15 +151,66 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     return response
 
 
+@router.get("/zone")
+def switch_zone(request: Request, name: str = "", next: str = "/") -> Response:
+    """Remember the chosen time zone and return to the page."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if name in i18n.ZONES:
+        response.set_cookie(ZONE_COOKIE, name, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+class BadDate(Exception):  # noqa: N818 - answered as a 400 page in the visitor's language
+    """An `as_of` that is not a date, or lies in the future."""
+
+    def __init__(self, given: str, problem: str):
+        super().__init__(given)
+        self.given, self.problem = given, problem
+
+
+def as_of_of(request: Request) -> dt.date:
+    """The date asked for (?as_of=YYYY-MM-DD), else the deployment's, else today (UTC)."""
+    raw = request.query_params.get("as_of", "").strip()
+    today = utcnow().date()
+    if not raw:
+        return request.app.state.settings.as_of or today
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadDate(raw, "format") from None
+    if day > today:
+        raise BadDate(raw, "future")
+    return day
+
+
+def bad_date(request: Request, exc: Exception) -> Response:
+    """A 400 page that says which date was refused and what is expected."""
+    assert isinstance(exc, BadDate)
+    try:
+        who = actor(request)
+    except LoginRequired as login:
+        from hito.web.session import to_login
+
+        return to_login(request, login)
+    return render(request, "bad_date.html.j2", 400, user=who, given=exc.given, problem=exc.problem)
+
+
+def _picture(request: Request, as_of: dt.date) -> sit.Situation:
+    settings = request.app.state.settings
+    with request.app.state.db.session(readonly=True) as s:
+        return sit.situation(s, as_of=as_of, stale_days=settings.stale_days)
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, reported: int | None = None) -> HTMLResponse:
-    """The border at a glance: map, counts and their age, totals, alerts, the log."""
+    """The ten-second picture: counts and trends, forecast band, triggers, duties, map, log."""
     who = actor(request)
+    as_of = as_of_of(request)
+    picture = _picture(request, as_of)
     with request.app.state.db.session(readonly=True) as s:
-        picture = sit.situation(s)
         need = needs_picture(
             s,
-            forecast=picture.forecast,
+            forecast=None if picture.forecast_stale else picture.forecast,
             standards=request.app.state.settings.needs,
             as_of=picture.as_of,
         )
@@ -154,26 +220,93 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         refresh=request.app.state.settings.refresh_seconds,
         user=who,
         s=picture,
+        as_of=as_of,
+        asked=request.query_params.get("as_of", ""),
         maps=overview.maps(picture, language(request)),
+        site_titles={x.id: x.title for x in picture.sites},
         reported=reported,
         needs=need,
     )
 
 
+@router.get("/sites.csv")
+def sites_csv(request: Request) -> Response:
+    """The overview's sites as CSV: ISO dates and times with their offset, in the viewer's zone."""
+    import csv
+    import io
+
+    who = actor(request)
+    as_of = as_of_of(request)
+    picture = _picture(request, as_of)
+    tz = zone(request, who)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            "as_of",
+            "site",
+            "country",
+            "status",
+            "people",
+            "stranded",
+            "counted_at",
+            "stale",
+            "trend",
+            "trend_days",
+            "band_first",
+            "band_last",
+            "band_p10",
+            "band_p50",
+            "band_p90",
+        ]
+    )
+    for x in picture.sites:
+        b = x.band or {}
+        w.writerow(
+            [
+                as_of.isoformat(),
+                x.id,
+                x.country,
+                x.status,
+                x.people,
+                x.stranded,
+                i18n.iso(x.observed_at, tz),
+                x.stale,
+                x.trend,
+                x.trend_days,
+                i18n.iso(b.get("first")),
+                i18n.iso(b.get("last")),
+                *(round(b[k]) if k in b else "" for k in ("low", "mid", "high")),
+            ]
+        )
+    return Response(
+        buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="sites-{as_of.isoformat()}.csv"'},
+    )
+
+
 @router.get("/sites/{site_id}", response_class=HTMLResponse)
 def site_page(request: Request, site_id: str) -> HTMLResponse:
-    """One site: observed counts, the latest forecast as a fan chart, capacity, status history."""
+    """One site: its counts and its own forecast band, stale or not, capacity, status history."""
     who = actor(request)
     lang = language(request)
+    as_of = as_of_of(request)
     try:
         with request.app.state.db.session(readonly=True) as s:
-            detail = sit.site_detail(s, site_id)
-            forecast = sit.latest_forecast(s)
-            need = needs_picture(s, forecast=forecast, standards=request.app.state.settings.needs)
+            detail = sit.site_detail(s, site_id, as_of)
+            forecast = forecast_view.latest(s, as_of)
+            busy = forecast_view.running(s)
+            need = needs_picture(
+                s,
+                forecast=None if forecast_view.stale(forecast, as_of) else forecast,
+                standards=request.app.state.settings.needs,
+                as_of=as_of,
+            )
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=site_id)
-    chart = sitrep.site_chart(detail, forecast, lang)
-    old = sitrep.stale(sitrep.forecast_fan(forecast, site_id), detail["series"])
+    old = forecast_view.stale(forecast, as_of)
+    chart = sitrep.site_chart(detail, None if old else forecast, lang)
     return render(
         request,
         "site.html.j2",
@@ -184,7 +317,94 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
         stale=old,
         needs=need,
         needs_site=site_id,
+        busy=busy,
+        as_of=as_of,
+        own=forecast_view.fan(forecast, site_id) is not None,
+        stale_days=request.app.state.settings.stale_days,
+        forecast_days=forecast_view.STALE_DAYS,
     )
+
+
+@router.post("/forecasts", response_class=HTMLResponse)
+async def forecast_start(request: Request) -> Response:
+    """Start a forecast from the counts of the date shown (editors); its status page follows."""
+    who = actor(request)
+    data = await _form_data(request)
+    back = safe_next(data.get("next") or "/")
+    try:
+        as_of = dt.date.fromisoformat(data.get("as_of", ""))
+    except ValueError:
+        raise BadDate(data.get("as_of", ""), "format") from None
+    db = request.app.state.db
+
+    def start() -> int:
+        with db.session() as s:
+            rows, _n = list_sites(s, limit=1)
+            scenario = rows[0].scenario if rows else ""
+            return int(
+                create_forecast(
+                    s,
+                    actor=who,
+                    scenario=scenario,
+                    as_of=as_of,
+                    days=FORECAST_DAYS,
+                    runs=FORECAST_RUNS,
+                    seed=1,
+                ).id
+            )
+
+    try:
+        fid = await asyncio.to_thread(start)
+    except ForbiddenError:
+        return render(
+            request,
+            "forecast.html.j2",
+            403,
+            user=who,
+            f=None,
+            back=back,
+            error=tr(request, "A viewer cannot start forecasts; ask an editor."),
+        )
+    except StoreError as exc:
+        return render(
+            request,
+            "forecast.html.j2",
+            422,
+            user=who,
+            f=None,
+            back=back,
+            error="; ".join(exc.problems),
+        )
+    tasks = getattr(request.app.state, "web_tasks", None)
+    if tasks is None:
+        tasks = request.app.state.web_tasks = set()
+    task = asyncio.get_running_loop().run_in_executor(
+        None, lambda: run_forecast(db, forecast_id=fid)
+    )
+    tasks.add(task)  # kept until done, so the running forecast is not garbage-collected
+    task.add_done_callback(tasks.discard)
+    return RedirectResponse(f"/forecasts/{fid}?next={back}", status_code=303)
+
+
+@router.get("/forecasts/{forecast_id}", response_class=HTMLResponse)
+def forecast_status(request: Request, forecast_id: int, next: str = "/") -> HTMLResponse:
+    """A forecast's progress; the page asks again every two seconds until it is done."""
+    who = actor(request)
+    try:
+        with request.app.state.db.session(readonly=True) as s:
+            row = get_forecast(s, forecast_id=forecast_id)
+            f = {
+                "id": row.id,
+                "status": row.status,
+                "as_of": row.as_of,
+                "runs": row.runs,
+                "days": row.days,
+                "error": row.error,
+                "finished_at": row.finished_at,
+            }
+    except StoreError:
+        return render(request, "missing.html.j2", 404, user=who, what=f"forecast {forecast_id}")
+    return render(request, "forecast.html.j2", user=who, f=f, back=safe_next(next), error="")
 
 
 @router.get("/plans", response_class=HTMLResponse)
@@ -192,12 +412,13 @@ def plans_page(request: Request) -> HTMLResponse:
     """Stored plans, whether each trigger is met, and the comparison of the options."""
     who = actor(request)
     lang = language(request)
+    as_of = as_of_of(request)
     with request.app.state.db.session(readonly=True) as s:
         rows, _n = list_plans(s, limit=200)
         stored = [(r, parsed(r)) for r in rows]
-        status = {p.name: st for p, st in sit.trigger_status(s, utcnow().date())}
+        status = {p.name: st for p, st in sit.trigger_status(s, as_of)}
     cmp = sit.read_comparison(request.app.state.settings.comparison)
-    charts = sitrep.comparison_charts(cmp, lang) if cmp else []
+    charts = sitrep.comparison_charts(cmp, lang, {p.name: p for _r, p in stored}) if cmp else []
     return render(
         request,
         "plans.html.j2",
@@ -207,6 +428,8 @@ def plans_page(request: Request) -> HTMLResponse:
         cmp=cmp,
         charts=charts,
         text=sitrep.plan_text,
+        as_of=as_of,
+        titles={p.name: p for _r, p in stored},
     )
 
 
@@ -314,22 +537,24 @@ def _store_report(
 
 
 @router.get("/sitrep.{fmt}")
-def sitrep_download(
-    request: Request, fmt: str, as_of: Annotated[dt.date | None, Query()] = None
-) -> Response:
-    """The situation report of a date in the visitor's language, as HTML or PDF."""
-    actor(request)
+def sitrep_download(request: Request, fmt: str) -> Response:
+    """The situation report of a date in the visitor's language and zone, as HTML or PDF."""
+    who = actor(request)
     lang = language(request)
     if fmt not in ("pdf", "html"):
         return Response(status_code=404)
+    as_of = as_of_of(request)
+    settings = request.app.state.settings
     html = sitrep.build_html(
         request.app.state.db,
         as_of=as_of,
         lang=lang,
-        comparison=request.app.state.settings.comparison,
+        comparison=settings.comparison,
         standards=request.app.state.settings.needs,
+        zone=zone(request, who),
+        stale_days=settings.stale_days,
     )
-    day = (as_of or utcnow().date()).isoformat()
+    day = as_of.isoformat()
     if fmt == "html":
         return HTMLResponse(html)
     pdf = sitrep.to_pdf(html)

@@ -15,6 +15,7 @@ from hito.store.errors import AuthError
 
 SESSION_COOKIE = "hito_session"
 LANG_COOKIE = "hito_lang"
+ZONE_COOKIE = "hito_tz"
 
 
 class LoginRequired(Exception):  # noqa: N818 - a control-flow signal, not an error to report
@@ -61,6 +62,16 @@ def language(request: Request) -> str:
     default = request.app.state.settings.language
     asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
     return asked if asked in i18n.LANGUAGES else i18n.pick(default)
+
+
+def zone(request: Request, who: Actor | None = None) -> str:
+    """The visitor's time zone: the cookie, then the agency's country, then the default."""
+    asked = request.cookies.get(ZONE_COOKIE)
+    if asked in i18n.ZONES:
+        return str(asked)
+    if who is not None and who.country_code in i18n.COUNTRY_ZONE:
+        return i18n.COUNTRY_ZONE[who.country_code]
+    return i18n.zone(request.app.state.settings.zone)
 
 
 def to_login(request: Request, exc: Exception) -> Response:

@@ -1,0 +1,119 @@
+"""The one place that reads stored forecasts for pages and reports: fans, bands, staleness.
+
+Today it reads the ensemble forecasts of `hito.store.forecasts`; a calibrated forecast can
+replace `latest` without touching the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hito.report.charts import Fan
+from hito.store.forecasts import list_forecasts
+
+STALE_DAYS = 7  # a forecast made more than this many days before the picture's date is stale
+BAND_DAYS = (14, 28)  # the overview's band: from 14 to 28 days after the picture's date
+
+
+def latest(session: Session, as_of: dt.date | None = None) -> dict[str, Any] | None:
+    """The newest finished forecast made on or before `as_of`, as plain data (None: none)."""
+    rows, _ = list_forecasts(session, limit=50)
+    for r in rows:
+        if r.status == "done" and r.result and (as_of is None or r.as_of <= as_of):
+            return {
+                "id": r.id,
+                "scenario": r.scenario,
+                "as_of": r.as_of,
+                "days": r.days,
+                "runs": r.runs,
+                "seed": r.seed,
+                "finished_at": r.finished_at,
+                **r.result,
+            }
+    return None
+
+
+def running(session: Session) -> dict[str, Any] | None:
+    """The newest forecast still queued or running, as {id, status, as_of, runs} (None: none)."""
+    rows, _ = list_forecasts(session, limit=5)
+    for r in rows:
+        if r.status in ("queued", "running"):
+            return {"id": r.id, "status": r.status, "as_of": r.as_of, "runs": r.runs}
+    return None
+
+
+def dates(forecast: dict[str, Any]) -> list[dt.date]:
+    """The forecast's days."""
+    return [dt.date.fromisoformat(d) for d in forecast.get("dates", [])]
+
+
+def fan(forecast: dict[str, Any] | None, place: str | None = None) -> Fan | None:
+    """The band of one place, or of all places when `place` is None.
+
+    A place the forecast holds no stranded people at gets a band of zeros; a forecast
+    without per-place bands gives None for a place (never the all-sites band).
+    """
+    if not forecast:
+        return None
+    days = dates(forecast)
+    if place is None:
+        q = forecast.get("stranded_total")
+        return Fan(days, q["p10"], q["p50"], q["p90"]) if q else None
+    by_place = forecast.get("stranded_by_place")
+    if by_place is None:
+        return None
+    q = by_place.get(place)
+    if q is None:
+        zeros = [0.0] * len(days)
+        return Fan(days, zeros, zeros, zeros)
+    return Fan(days, q["p10"], q["p50"], q["p90"])
+
+
+def stale(forecast: dict[str, Any] | None, as_of: dt.date) -> bool:
+    """True when the forecast was made more than STALE_DAYS before `as_of` or ends before it."""
+    if not forecast:
+        return False
+    days = dates(forecast)
+    made: dt.date = forecast["as_of"]
+    return made < as_of - dt.timedelta(days=STALE_DAYS) or not days or days[-1] < as_of
+
+
+def band(
+    forecast: dict[str, Any] | None, place: str | None, as_of: dt.date
+) -> dict[str, Any] | None:
+    """People stranded 14 to 28 days after `as_of`: lowest P10, P50 on the last day, highest P90.
+
+    None when there is no forecast, it is stale, or it does not reach that far.
+    """
+    f = fan(forecast, place)
+    if f is None or stale(forecast, as_of):
+        return None
+    first, last = (as_of + dt.timedelta(days=k) for k in BAND_DAYS)
+    idx = [i for i, d in enumerate(f.dates) if first <= d <= last]
+    if not idx or f.dates[idx[-1]] < last:
+        return None
+    return {
+        "first": first,
+        "last": last,
+        "low": min(f.p10[i] for i in idx),
+        "mid": f.p50[idx[-1]],
+        "high": max(f.p90[i] for i in idx),
+    }
+
+
+def at(forecast: dict[str, Any] | None, places: list[str], day: dt.date, q: str) -> float | None:
+    """The sum over places of one quantile on a day (None: no fresh forecast covers that day)."""
+    if not forecast:
+        return None
+    days = dates(forecast)
+    if day not in days:
+        return None
+    i = days.index(day)
+    by_place = forecast.get("stranded_by_place") or {}
+    if not places:
+        total = forecast.get("stranded_total") or {}
+        return float(total[q][i]) if total else None
+    return float(sum(by_place[p][q][i] for p in places if p in by_place))

@@ -1,0 +1,119 @@
+"""Every page, desktop and phone, Spanish and English: axe-core finds nothing serious, and
+no page shows words of the other language or a raw id where a title exists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hito.plans.load import builtin_names as plan_names
+from hito.plans.load import load as load_plan
+from hito.scenario.load import load as load_scenario
+from web.conftest import _visit, axe_violations
+from web.test_overview import DAY, sign_in
+
+PAGES = [
+    "/login",
+    f"/?as_of={DAY}",
+    "/?as_of=2026-02-01",
+    "/plans",
+    f"/sites/concordia-strip?as_of={DAY}",
+    "/sites/chacalluta",
+    "/report",
+    f"/sitrep.html?as_of={DAY}",
+    "/forecasts/1",
+    "/?as_of=not-a-date",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+# words that give a page away as written in the other language
+ENGLISH = re.compile(
+    r"\b(the|and|of|with|people|stranded|sites?|report|forecast|trigger|shelters?|border|"
+    r"days?|since|due|counted|agency|change|week|status|open|closed|to go|not met)\b",
+    re.IGNORECASE,
+)
+SPANISH = re.compile(
+    r"\b(el|los|las|del|personas|varadas|desde|días|franja|complejo|albergues?|disparador|"
+    r"pronóstico|conteos?|sitios?|frontera|semana|cumplido|hasta|cada)\b",
+    re.IGNORECASE,
+)
+
+VISIBLE_TEXT = """() => {
+  const page = document.documentElement.lang;
+  const skip = el => (el.closest('[lang]') && el.closest('[lang]').lang !== page)
+                     || el.closest('.user-text, script, style, noscript, option:not(:checked)');
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const el = walk.currentNode.parentElement;
+    if (!el || skip(el)) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    out.push(walk.currentNode.textContent);
+  }
+  for (const el of document.querySelectorAll('[aria-label]')) {
+    if (!skip(el)) out.push(el.getAttribute('aria-label'));
+  }
+  return out.join(' ');
+}"""
+
+
+def titled_ids() -> set[str]:
+    """Ids users must never read where a title exists: places, plans, triggers and actions.
+
+    Ids that are one plain word (arica, binational) are left out: they read as words.
+    """
+    ids = {p.id for p in load_scenario("tacna-arica-2025").places if p.title is not None}
+    for name in plan_names():
+        plan = load_plan(name)
+        ids.add(plan.name)
+        ids |= {t.id for t in plan.triggers if t.title is not None}
+        ids |= {a.id for a in plan.actions if a.title is not None}
+    return {i for i in ids if re.search(r"[-\d]", i)}
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_axe_finds_no_serious_violation_on_any_page(browser, server, lang, size) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    found = {}
+    # the page's CSP (rightly) refuses injected scripts: axe needs the context to bypass it
+    for v in _visit(browser, server, outside, VIEWPORTS[size], bypass_csp=True):
+        page = v.page
+        page.goto(f"/login?lang={lang}")
+        if problems := axe_violations(page):
+            found["/login"] = problems
+        sign_in(page, path="/", lang=lang)
+        for path in PAGES[1:]:
+            page.goto(path)
+            if problems := axe_violations(page):
+                found[path] = problems
+    assert outside == []
+    assert found == {}, "\n".join(f"{p}: {x}" for p, xs in found.items() for x in xs)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_no_page_shows_the_other_language_or_a_raw_id(browser, server, lang) -> None:  # type: ignore[no-untyped-def]
+    other = ENGLISH if lang == "es" else SPANISH
+    ids = titled_ids()
+    outside: list[str] = []
+    found: dict[str, list[str]] = {}
+    for v in _visit(browser, server, outside, VIEWPORTS["desktop"]):
+        page = v.page
+        page.goto(f"/login?lang={lang}")
+        sign_in(page, path="/", lang=lang)
+        for path in PAGES[1:]:
+            page.goto(path)
+            assert page.locator("html").get_attribute("lang") == lang
+            text = " ".join(page.evaluate(VISIBLE_TEXT).split())
+            words = sorted({m.group(0).lower() for m in other.finditer(text)})
+            raw = sorted(i for i in ids if re.search(rf"(?<![\w/-]){re.escape(i)}(?![\w-])", text))
+            if words or raw:  # each word with the text around its first place, to find it
+                found[path] = [
+                    f"{w!r} in …{text[max(0, k - 40) : k + 40]}…"
+                    for w in words
+                    for k in [re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE).start()]  # type: ignore[union-attr]
+                ] + [f"id:{i}" for i in raw]
+    assert outside == []
+    assert found == {}, "\n".join(f"{p}: {x}" for p, xs in found.items() for x in xs)

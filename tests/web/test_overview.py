@@ -1,0 +1,168 @@
+"""The ten-second test on the overview, in both languages, on a phone; zones; forecasts; as-of."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from web.conftest import PASSWORD, _visit, screenshot
+
+DAY = "2025-12-03"  # the last count of the 2025 episode in the demo data
+
+
+def sign_in(page, username: str = "pdi", path: str = "/", lang: str = "es") -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"/login?next={path.replace('?', '%3F').replace('&', '%26')}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+    if lang != "es":
+        page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}")
+
+
+@pytest.fixture(params=["es", "en"])
+def lang(request) -> str:  # type: ignore[no-untyped-def]
+    return str(request.param)
+
+
+ANSWERS = {  # the answer to each question, as the overview of 2025-12-03 says it
+    "es": {
+        "how many": "45 personas varadas",
+        "counted": "3 dic 2025, 09:00",
+        "trend": "−5",
+        "trend days": "en 4 días",
+        "trigger": "faltan 155",
+        "duty": "dentro de 1 día desde",
+        "nothing due": "no corresponde ninguna acción",
+    },
+    "en": {
+        "how many": "45 people stranded",
+        "counted": "Dec 3, 2025, 09:00",
+        "trend": "−5",
+        "trend days": "in 4 days",
+        "trigger": "155 to go",
+        "duty": "within 1 day of",
+        "nothing due": "no action is due",
+    },
+}
+
+
+def test_the_ten_second_questions_are_answered_on_a_phone(browser, server, lang) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, {"width": 390, "height": 844}):
+        page, a = v.page, ANSWERS[lang]
+        sign_in(page, path=f"/?as_of={DAY}", lang=lang)
+        strip = page.locator("#site-concordia-strip")
+        # how many people are stranded, and where (each count with its date and time)
+        expect(page.locator("#total-CHL")).to_contain_text(a["how many"].replace("45", "145"))
+        expect(strip.locator(".stranded")).to_contain_text("45")
+        expect(strip.locator("time")).to_have_text(a["counted"])
+        # is it getting worse: the change over the week before the newest count
+        expect(strip.locator(".trend")).to_have_text(a["trend"])
+        expect(strip.locator(".trend-cell")).to_contain_text(a["trend days"])
+        # the next weeks, and how sure: the band of the 14 to 28 days ahead, per site and overall
+        expect(strip.locator(".band")).to_have_text(re.compile(r"^\d+–\d+$"))
+        expect(page.locator("#total-forecast strong")).to_have_text(re.compile(r"\d"))
+        # which trigger is close: the closest observed trigger needs 200 - 45 more
+        expect(page.locator("#triggers")).to_contain_text(a["trigger"])
+        # what each agency must do and by when
+        expect(page.locator("#nothing-due")).to_contain_text(a["nothing due"])
+        migraciones = page.locator(
+            "#standby li[data-agency='Superintendencia Nacional de Migraciones']"
+        )
+        expect(migraciones).to_contain_text(a["duty"])
+        # nothing is wider than the phone
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the overview is {width} px wide on a 390 px phone"
+    assert outside == []
+
+
+def test_counts_older_than_two_weeks_are_shown_apart_and_not_added(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    sign_in(page, path="/?as_of=2026-02-01")  # two months after the 2025 counts
+    expect(page.locator("#total-CHL")).to_contain_text("sin conteo reciente")
+    # the strip and Chacalluta (other tests of this server may add older counts elsewhere)
+    expect(page.locator("#total-CHL")).to_contain_text(re.compile(r"[2-5] sitios con conteos antiguos, no sumados"))
+    expect(page.locator("#old-chacalluta")).to_contain_text("100 varadas el 28 nov 2025")
+    expect(page.locator("#old-concordia-strip")).to_contain_text("45 varadas el 3 dic 2025")
+    expect(page.locator("#site-concordia-strip")).to_have_count(0)  # not among the recent
+    expect(page.locator("#total-forecast")).to_contain_text("pronóstico desactualizado")
+
+
+def test_times_follow_the_viewers_zone_and_say_which(browser, server) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, {"width": 1280, "height": 900}):
+        page = v.page
+        sign_in(page, username="migraciones", path=f"/?as_of={DAY}")  # an agency of Peru
+        expect(page.locator("#data-age")).to_contain_text("Horas de America/Lima (UTC−5)")
+        expect(page.locator("#site-concordia-strip time")).to_have_text("3 dic 2025, 07:00")
+        expect(page.locator("#site-concordia-strip time")).to_have_attribute(
+            "datetime", "2025-12-03T07:00-05:00"
+        )
+        page.select_option("#zone-pick", "America/Santiago")  # the chooser remembers the zone
+        expect(page.locator("#data-age")).to_contain_text("Horas de America/Santiago (UTC−3)")
+        expect(page.locator("#site-concordia-strip time")).to_have_text("3 dic 2025, 09:00")
+        assert "as_of=2025-12-03" in page.url
+        csv = page.request.get(f"/sites.csv?as_of={DAY}").text()
+        assert "2025-12-03,concordia-strip,CHL,militarized,45,45,2025-12-03T09:00-03:00" in csv
+    assert outside == []
+
+
+def test_the_as_of_control_moves_through_time_and_refuses_bad_dates(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    sign_in(page, path=f"/?as_of={DAY}")
+    page.fill("#as_of", "2023-05-05")
+    page.click("#asof-form button")
+    expect(page.locator("h1")).to_have_text("La frontera al 5 de mayo de 2023")
+    expect(page.locator("#site-concordia-strip .stranded")).to_contain_text("465")
+    expect(page.locator("#triggers tr[id$=-stranded-300]")).to_contain_text("cumplido desde")
+    response = page.goto("/?as_of=2025-13-01")
+    assert response is not None and response.status == 400
+    expect(page.locator("#bad-date")).to_have_text(
+        "«2025-13-01» no es una fecha: escríbala como año-mes-día, por ejemplo 2025-12-03."
+    )
+
+
+def test_an_editor_runs_a_new_forecast_and_sees_its_progress(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    sign_in(page, path="/sites/concordia-strip?as_of=2025-12-20")
+    expect(page.locator("#stale")).to_be_visible()  # made from the counts of 3 December
+    page.click("#run-forecast")
+    expect(page).to_have_url(re.compile(r"/forecasts/\d+"))
+    expect(page.locator("#progress")).to_be_visible()
+    expect(page.locator("#forecast-done")).to_be_visible(timeout=180_000)
+    page.goto("/sites/concordia-strip?as_of=2025-12-20")
+    expect(page.locator("#stale")).to_have_count(0)
+    expect(page.locator("#forecast-note")).to_contain_text("20 dic 2025")
+
+
+def test_a_viewer_gets_no_forecast_button(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    sign_in(page, username="observador", path="/sites/concordia-strip")
+    expect(page.locator("h1")).to_have_text("Franja entre Chacalluta y Santa Rosa")
+    expect(page.locator("#run-forecast")).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize(
+    ("size", "viewport"),
+    [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})],
+)
+def test_screenshots_for_the_docs(browser, server, lang, size, viewport) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, viewport):
+        page = v.page
+        sign_in(page, path=f"/?as_of={DAY}", lang=lang)
+        expect(page.locator("#total-forecast")).to_be_visible()
+        screenshot(page, f"overview-{size}-{lang}")
+        page.goto(f"/sites/concordia-strip?as_of={DAY}")
+        expect(page.locator("svg.chart")).to_be_visible()
+        screenshot(page, f"site-{size}-{lang}")
+        if size == "desktop":
+            page.goto("/plans")
+            screenshot(page, f"plans-{size}-{lang}")
+            page.goto(f"/sitrep.html?as_of={DAY}")
+            screenshot(page, f"sitrep-{size}-{lang}")
+    assert outside == []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hito.engine.run import simulate
+from hito.testing import uncertain_tiny  # noqa: F401  (tests import it from here too)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from hito.api.app import create_app
+from hito.service import create_app
 from hito.store.db import Database
 from service_world import World, make_world, report, settings
 

@@ -18,6 +18,20 @@ HORIZONS_HELP = (
 )
 
 
+ScenarioArg = Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")]
+ObservationsOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="field counts: an HXL CSV file or a service database URL (default: the counts "
+        "shipped for a built-in scenario)"
+    ),
+]
+SeedOpt = Annotated[int, typer.Option(help="seed")]
+ExecutorOpt = Annotated[str, typer.Option(help="local (processes) or dask")]
+SchedulerOpt = Annotated[str | None, typer.Option(help="dask scheduler address")]
+WorkersOpt = Annotated[int | None, typer.Option(help="processes or LocalCluster workers")]
+
+
 def _date(text: str | None, option: str) -> dt.date | None:
     if text is None:
         return None
@@ -66,23 +80,17 @@ def _bar(label: str) -> tuple[Any, Any]:
 
 
 def calibrate(
-    scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
-    observations: Annotated[
-        str | None,
-        typer.Option(
-            help="field counts: an HXL CSV file or a service database URL (default: the counts "
-            "shipped for a built-in scenario)"
-        ),
-    ] = None,
+    scenario: ScenarioArg,
+    observations: ObservationsOpt = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/calibrated"),
     as_of: Annotated[
         str | None, typer.Option(help="use counts up to this date (default: the latest count)")
     ] = None,
     particles: Annotated[int, typer.Option(help="number of particles")] = 1000,
-    seed: Annotated[int, typer.Option(help="seed")] = 0,
-    executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
-    scheduler: Annotated[str | None, typer.Option(help="dask scheduler address")] = None,
-    workers: Annotated[int | None, typer.Option(help="processes or LocalCluster workers")] = None,
+    seed: SeedOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
     lang: Annotated[str, typer.Option(help="language of calibration.html: es or en")] = "es",
 ) -> None:
     """Condition a scenario on field counts; write the posterior and the calibrated forecast.
@@ -182,21 +190,15 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
 
 
 def backtest(
-    scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
-    observations: Annotated[
-        str | None,
-        typer.Option(
-            help="field counts: an HXL CSV file or a service database URL (default: the counts "
-            "shipped for a built-in scenario)"
-        ),
-    ] = None,
+    scenario: ScenarioArg,
+    observations: ObservationsOpt = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/backtest"),
     horizons: Annotated[str, typer.Option(help=HORIZONS_HELP)] = "1,3,7,14,28",
     particles: Annotated[int, typer.Option(help="particles per forecast")] = 300,
-    seed: Annotated[int, typer.Option(help="seed")] = 0,
-    executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
-    scheduler: Annotated[str | None, typer.Option(help="dask scheduler address")] = None,
-    workers: Annotated[int | None, typer.Option(help="processes or LocalCluster workers")] = None,
+    seed: SeedOpt = 0,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
     lang: Annotated[str, typer.Option(help="language of backtest.html: es or en")] = "es",
 ) -> None:
     """Issue a forecast on every count date with what was known then; score it against later counts.

@@ -128,3 +128,30 @@ def picture(
         sites=rows,
         shelters=shelters,
     )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who a report counted: by sex and age group (when broken down) and specific needs."""
+
+    report_id: int
+    people: int
+    estimated: bool
+    sex_age: dict[str, int] | None
+    needs: dict[str, int | None]
+
+
+def profile(report: Any) -> Profile | None:
+    """The profile of a stored report (None without one), from its counts."""
+    if report is None:
+        return None
+    from hito.counts import FIELDS, Count, sex_age, specific_needs
+
+    counts = [Count(**{f: getattr(c, f) for f in FIELDS}) for c in report.counts]
+    return Profile(
+        report_id=report.id,
+        people=report.people,
+        estimated=any(c.estimated for c in counts),
+        sex_age=sex_age(counts),
+        needs=specific_needs(counts),
+    )

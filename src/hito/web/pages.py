@@ -25,6 +25,7 @@ from hito.store.errors import (
 )
 from hito.store.forecasts import create_forecast, get_forecast, run_forecast
 from hito.store.needs import picture as needs_picture
+from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
@@ -322,6 +323,7 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
         own=forecast_view.fan(forecast, site_id) is not None,
         stale_days=request.app.state.settings.stale_days,
         forecast_days=forecast_view.STALE_DAYS,
+        needs_profile=profile(detail["reports"][0]) if detail["reports"] else None,
     )
 
 

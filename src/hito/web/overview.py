@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from hito import i18n
+from hito.domain import SITE_KINDS
 from hito.errors import HitoError
 from hito.report.situation import Situation
 from hito.scenario.load import load
@@ -13,7 +14,7 @@ from hito.web.map import Frame, build
 
 DETAIL_HALF_SPAN = (0.1, 0.055)  # degrees of longitude and latitude around the busiest site
 WIDTH = 520  # canvas units: small enough that text stays legible when a phone shrinks it
-DRAWN_KINDS = ("city", "border_post", "between_posts", "shelter", "irregular_crossing")
+DRAWN_KINDS = ("city", *SITE_KINDS)
 
 
 @lru_cache(maxsize=8)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
+from hito.api.schemas.common import SiteIdPath
 from hito.api.schemas.shelters import (
     NeedsPictureOut,
     ShelterList,
@@ -17,7 +18,6 @@ from hito.report.situation import latest_forecast
 from hito.store import needs, shelters
 
 router = APIRouter(tags=["shelters"])
-SiteIdPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
 
 
 @router.get("/shelters", response_model=ShelterList)

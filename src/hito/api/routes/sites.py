@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
-from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.common import Limit, Offset, SiteIdPath
 from hito.api.schemas.sites import (
     ShelterUpdateCreate,
     ShelterUpdateList,
@@ -18,11 +18,10 @@ from hito.api.schemas.sites import (
     StatusList,
     StatusPublic,
 )
-from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, SITE_KINDS, one_of
+from hito.domain import COUNTRY_PATTERN, SITE_KINDS, one_of
 from hito.store import shelters, sites
 
 router = APIRouter(prefix="/sites", tags=["sites"])
-SiteIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 
 
 @router.get("", response_model=SiteList)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from hito.domain import ID_PATTERN, Ident
+from hito.domain import ID_MAX_LENGTH, ID_PATTERN, Ident
 from hito.store.text import check_text
 
 T = TypeVar("T")
@@ -42,5 +43,6 @@ Name = Annotated[
 Remark = Annotated[str, Field(max_length=500), safe_text(500)]
 Code = Annotated[str, Field(pattern=ID_PATTERN, max_length=40, examples=["pdi-arica"])]
 SiteId = Annotated[Ident, Field(examples=["concordia-strip"])]
+SiteIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]  # /sites/{site_id}
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=1000)]

@@ -197,3 +197,18 @@ def skill_sentence(skill: dict[str, Any], horizon: int, lang: str) -> str | None
         "n": h["n"],
         "better": better,
     }
+
+
+def skill_lines(scenario: str, lang: str) -> list[str]:
+    """The backtest skill of a built-in scenario at 7 and 14 days, as sentences (or none).
+
+    Read from hito/forecast/skill/SCENARIO.json, written by benchmarks/forecast_skill.py.
+    """
+    import json
+    from importlib import resources
+
+    path = resources.files("hito.forecast") / "skill" / f"{scenario}.json"
+    if not path.is_file():
+        return []
+    skill = json.loads(path.read_text(encoding="utf-8"))
+    return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang))]

@@ -62,6 +62,8 @@ def fan_chart(dates: Sequence[dt.date], q: np.ndarray, title: str, capacity: Any
 
 def render(s: Scenario, ens: Ensemble, summary: dict[str, Any]) -> str:
     """The forecast report page from an ensemble's reduced quantiles, every script inline."""
+    from hito.report.forecast_skill import skill_lines  # it uses this module's templates
+
     c = compile_scenario(s, days=ens.days)
     dates = ens.dates()
     charts = [fan_chart(dates, ens.fan("stranded"), "All sites: stranded")]
@@ -73,34 +75,21 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any]) -> str:
         cap = c.capacity[:, i] if c.capacity[:, i].max() >= 0 else None
         charts.append(fan_chart(dates, q, f"{place.name}: stranded", cap))
         sites.append(place)
-    return templates().get_template("run_report.html.j2").render(
-        scenario=s,
-        summary=summary,
-        charts=charts,
-        sites=sites,
-        ranges=ranges(s),
-        plotly_js=plotly_js(),
-        describe=describe_policy,
-        generated=dt.date.today().isoformat(),
-        skill=skill_lines(s.name, "en"),
+    return (
+        templates()
+        .get_template("run_report.html.j2")
+        .render(
+            scenario=s,
+            summary=summary,
+            charts=charts,
+            sites=sites,
+            ranges=ranges(s),
+            plotly_js=plotly_js(),
+            describe=describe_policy,
+            generated=dt.date.today().isoformat(),
+            skill=skill_lines(s.name, "en"),
+        )
     )
-
-
-def skill_lines(scenario: str, lang: str) -> list[str]:
-    """The backtest skill of a built-in scenario at 7 and 14 days, as sentences (or none).
-
-    Read from hito/forecast/skill/SCENARIO.json, written by benchmarks/forecast_skill.py.
-    """
-    import json
-    from importlib import resources
-
-    from hito.report.forecast_skill import skill_sentence
-
-    path = resources.files("hito.forecast") / "skill" / f"{scenario}.json"
-    if not path.is_file():
-        return []
-    skill = json.loads(path.read_text(encoding="utf-8"))
-    return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang))]
 
 
 def describe_policy(p: Any) -> str:

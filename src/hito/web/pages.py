@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hito import i18n
 from hito.report import forecast_view, sitrep
 from hito.report import situation as sit
+from hito.report.forecast_skill import skill_lines
 from hito.store import tokens
 from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
@@ -227,6 +228,9 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         site_titles={x.id: x.title for x in picture.sites},
         reported=reported,
         needs=need,
+        skill=skill_lines(picture.forecast["scenario"], language(request))
+        if picture.forecast
+        else [],
     )
 
 

@@ -14,9 +14,9 @@ from conftest import build
 from flee_helpers import SETTINGS, make_case
 from hito.engine.compile import compile_scenario
 from hito.engine.run import simulate as border_simulate
+from hito.flee.case import read_case
 from hito.flee.compile import compile_flee
 from hito.flee.run import simulate as flee_simulate
-from hito.interop.flee import read_case
 
 CORRIDOR = [
     "Home,R,Chile,-20.0,-70.0,conflict_zone,0,1000",

@@ -8,25 +8,30 @@ import numpy as np
 import pytest
 
 from flee_helpers import SETTINGS, make_case
-from hito.flee.compile import compile_flee, interpolate
+from hito.flee.case import read_case
+from hito.flee.compile import compile_flee
+from hito.flee.csvread import values
 from hito.flee.run import candidate_paths, simulate
-from hito.interop.flee import read_case
 
 LINE = ["A,RegA,Land,1.0,1.0,conflict_zone,0,1000", "B,RegB,Land,1.1,1.1,town,,500",
         "C,RegC,Land,1.2,1.2,camp,,100"]
 ONLY_C = {"C": ["2020-01-01,0", "2020-03-01,5"]}
 
 
-def run(root: Path, seed: int = 1, **kw):
+RULESETS = pytest.mark.parametrize("ruleset", ["agents", "cohorts"])
+
+
+def run(root: Path, seed: int = 1, ruleset: str = "agents", **kw):
     c = compile_flee(read_case(root), **kw)
-    r = simulate(c, seed)
+    r = simulate(c, seed, ruleset=ruleset)
     assert r.conservation_error() == 0  # everybody is at a place or on a link, every day
     return c, r
 
 
-def test_several_short_links_are_travelled_on_the_day_people_spawn(tmp_path):
+@RULESETS
+def test_several_short_links_are_travelled_on_the_day_people_spawn(tmp_path, ruleset):
     c, r = run(make_case(tmp_path, locations=LINE, routes=["A,B,100,0", "B,C,50,0"],
-                         camps=ONLY_C))
+                         camps=ONLY_C), ruleset=ruleset)
     a, b, cc = (c.names.index(n) for n in "ABC")
     assert list(c.new_refs[:3]) == [0, 10, 0]
     assert r.counts[0].tolist() == [0, 0, 0]
@@ -36,29 +41,32 @@ def test_several_short_links_are_travelled_on_the_day_people_spawn(tmp_path):
     assert r.counts[-1, cc] == 10
 
 
-def test_a_long_link_takes_days_at_max_move_speed(tmp_path):
+@RULESETS
+def test_a_long_link_takes_days_at_max_move_speed(tmp_path, ruleset):
     c, r = run(make_case(tmp_path, locations=[LINE[0], LINE[2]], routes=["A,C,1000,0"],
-                         camps=ONLY_C))
+                         camps=ONLY_C), ruleset=ruleset)
     cc = c.names.index("C")
     # 400 km on day 1, 800 on day 2, past 1000 on day 3
     assert r.counts[1:5, cc].tolist() == [0, 0, 10, 10]
     assert r.agents[1:5].tolist() == [10, 10, 10, 10]
 
 
-def test_people_on_a_link_closed_under_them_go_back_to_its_start(tmp_path):
+@RULESETS
+def test_people_on_a_link_closed_under_them_go_back_to_its_start(tmp_path, ruleset):
     locs = [LINE[0], "C,RegC,Abroad,1.2,1.2,camp,,100"]
     c, r = run(make_case(tmp_path, locations=locs, routes=["A,C,1000,0"], camps=ONLY_C,
-                         closures=["country,Land,Abroad,2,10"]))
+                         closures=["country,Land,Abroad,2,10"]), ruleset=ruleset)
     a, cc = c.names.index("A"), c.names.index("C")
     assert r.counts[3, a] == 10  # would have arrived on day 3: sent back to A
     assert r.counts[3:10, a].tolist() == [10] * 7  # no open link out of A until day 10
     assert r.counts[11, cc] == 0 and r.counts[12, cc] == 10
 
 
-def test_a_full_camp_takes_nobody_past_its_capacity(tmp_path):
+@RULESETS
+def test_a_full_camp_takes_nobody_past_its_capacity(tmp_path, ruleset):
     locs = LINE[:2] + ["C,RegC,Land,1.2,1.2,camp,,5"]
     c, r = run(make_case(tmp_path, locations=locs, routes=["A,B,100,0", "B,C,50,0"],
-                         camps=ONLY_C))
+                         camps=ONLY_C), ruleset=ruleset)
     cc = c.names.index("C")
     assert c.capacity[cc] == 5
     assert r.counts[:, cc].max() == 5 and r.counts[-1, cc] == 5
@@ -70,8 +78,9 @@ def test_capacity_scaling_is_ignored_like_flee_31_unless_asked(tmp_path):
                                 "  capacity_scaling: 2.0")
     root = make_case(tmp_path, settings=settings)
     s = read_case(root)
-    assert compile_flee(s).capacity[s.place_index()["c"]] == 100
-    assert compile_flee(s, flee31=False).capacity[s.place_index()["c"]] == 200
+    c = s.scenario.place_index()["c"]
+    assert compile_flee(s).capacity[c] == 100
+    assert compile_flee(s, flee31=False).capacity[c] == 200
     assert "capacity_scaling" in compile_flee(s).ignored
 
 
@@ -104,8 +113,8 @@ def test_registration_corrections_rescale_the_counts_before_their_date(tmp_path)
 
 
 def test_interpolation_truncates_like_flee():
-    table = np.array([[0.0, 0.0], [3.0, 10.0]])
-    assert [interpolate(table, d) for d in (-1, 0, 1, 2, 3, 9)] == [0, 0, 3, 6, 10, 10]
+    table = np.array([[1.0, 0.0], [4.0, 10.0]])
+    assert values(table, 10).tolist() == [0, 0, 3, 6, 10, 10, 10, 10, 10, 10]
 
 
 def test_awareness_two_weighs_two_hop_paths_but_never_back_home(tmp_path):
@@ -118,12 +127,13 @@ def test_awareness_two_weighs_two_hop_paths_but_never_back_home(tmp_path):
     assert got == [(("B",), 100.0), (("B", "C"), 150.0), (("B", "D"), 1100.0)]
 
 
-def test_same_seed_same_run_other_seed_other_run(tmp_path):
+@RULESETS
+def test_same_seed_same_run_other_seed_other_run(tmp_path, ruleset):
     root = make_case(tmp_path)  # B chooses between camps C and D at random
-    _, r1 = run(root, seed=3)
-    _, r2 = run(root, seed=3)
+    _, r1 = run(root, seed=3, ruleset=ruleset)
+    _, r2 = run(root, seed=3, ruleset=ruleset)
     assert np.array_equal(r1.counts, r2.counts)
-    finals = {tuple(run(root, seed=s)[1].counts[-1]) for s in range(8)}
+    finals = {tuple(run(root, seed=s, ruleset=ruleset)[1].counts[-1]) for s in range(8)}
     assert len(finals) > 1
 
 

@@ -1,4 +1,4 @@
-"""`hito flee run` and `hito flee import`: Flee's validation cases on hito's engine."""
+"""`hito flee check`, `hito flee run` and `hito flee import`: Flee cases on hito's engine."""
 
 from __future__ import annotations
 
@@ -7,60 +7,116 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 
 from hito.errors import InputError
 
-app = typer.Typer(no_args_is_help=True, help="Run Flee cases (Flee-compatible ruleset).")
+if TYPE_CHECKING:
+    from hito.flee.model import FleeCase
+
+RULESETS = ("agents", "cohorts")  # hito.flee.rulesets.RULESETS, without importing numba
+
+app = typer.Typer(no_args_is_help=True, help="Flee cases: check, run (Flee-compatible rulesets), "
+                  "import.")
 console = Console(highlight=False, stderr=True)
+
+SortDates = Annotated[bool, typer.Option(
+    "--sort-dates", help="sort each UNHCR series by date (Flee 3.1 reads rows in file order)")]
+Strict = Annotated[bool, typer.Option("--strict", help="treat every warning as an error (exit 2)")]
+
+
+def _load(source: Path, *, sort_dates: bool, strict: bool) -> FleeCase:
+    """A Flee case directory or a scenario file written by `hito flee import`."""
+    from hito.flee.case import read_case
+    from hito.flee.model import load_yaml
+
+    if source.is_file() and source.suffix in (".yaml", ".yml"):
+        case = load_yaml(source)
+    else:
+        case = read_case(source, sort_dates=sort_dates)
+    if strict and case.warnings:
+        raise InputError([w.replace(": warning: ", ": ", 1) for w in case.warnings])
+    for w in case.warnings:
+        console.print(w)
+    return case
+
+
+@app.command("check")
+def check(
+    case_dir: Annotated[Path, typer.Argument(help="a Flee case: input_csv/, source_data/")],
+    sort_dates: SortDates = False,
+    strict: Strict = False,
+) -> None:
+    """Read a Flee case without running it; list every warning (file:line: what hito did)."""
+    from hito.flee.case import read_case
+
+    case = read_case(case_dir, sort_dates=sort_dates)
+    for w in case.warnings:
+        console.print(w)
+    s = case.scenario
+    console.print(f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days, "
+                  f"{len(case.flee.layout)} data_layout rows, {len(case.warnings)} warning(s)")
+    if strict and case.warnings:
+        raise typer.Exit(2)
 
 
 @app.command("run")
 def run(
-    case_dir: Annotated[Path, typer.Argument(help="a Flee case: input_csv/, source_data/")],
+    source: Annotated[Path, typer.Argument(
+        help="a Flee case directory, or a scenario file written by `hito flee import`")],
     out: Annotated[Path, typer.Option("--out", help="directory for validation.json, out.csv")],
-    runs: Annotated[int, typer.Option(min=1, help="seeds to run")] = 1,
-    seed: Annotated[int, typer.Option(help="first seed")] = 0,
+    runs: Annotated[int, typer.Option(min=1, help="number of runs")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="seed of the ensemble (run i: stream i)")] = 0,
     hasten: Annotated[int | None, typer.Option(min=1, help="population divisor")] = None,
     days: Annotated[int | None, typer.Option(min=1, help="stop after this many days")] = None,
+    ruleset: Annotated[str, typer.Option(
+        help="agents (one record per person, the reference) or cohorts (counts)")] = "agents",
+    executor: Annotated[str, typer.Option(
+        help="where runs execute: local (processes) or dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="processes (local) or LocalCluster workers (default: cores)")] = None,
     all_settings: Annotated[bool, typer.Option(
         "--all-settings", help="also honour settings Flee 3.1 does not read")] = False,
+    sort_dates: SortDates = False,
+    strict: Strict = False,
 ) -> None:
-    """Run a Flee case; write validation.json (ARD) and out.csv in Flee's layout."""
-    import numpy as np
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    """Run a Flee case; write validation.json (ARD per run) and out.csv in Flee's layout."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from hito.flee.compile import compile_flee
+    from hito.flee.ensemble import run_flee_ensemble
     from hito.flee.outcsv import write_out_csv
-    from hito.flee.run import simulate
     from hito.flee.validation import ard
-    from hito.interop.flee import read_case
 
+    if ruleset not in RULESETS:
+        raise InputError(f"--ruleset: got {ruleset!r}, expected one of: {', '.join(RULESETS)}")
     t0 = time.perf_counter()
-    scenario = read_case(case_dir)
-    c = compile_flee(scenario, hasten=hasten, days=days, flee31=not all_settings)
-    out.mkdir(parents=True, exist_ok=True)
-    results = []
+    case = _load(source, sort_dates=sort_dates, strict=strict)
+    c = compile_flee(case, hasten=hasten, days=days, flee31=not all_settings)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task(f"{scenario.name}", total=runs * c.days)
-        for k in range(runs):
-            res = simulate(c, seed + k, progress=lambda _t: bar.advance(task))
-            res.start = scenario.start
-            results.append(res)
-            target = out / "out.csv" if k == 0 else out / "runs" / f"seed_{seed + k}" / "out.csv"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_out_csv(target, res, c)
-    scores = [ard(r.sim, r.data, r.raw_total) for r in results]
+        task = bar.add_task(f"{case.scenario.name} ({ruleset})", total=runs)
+        results = run_flee_ensemble(c, runs=runs, seed=seed, ruleset=ruleset,
+                                    executor=executor, scheduler=scheduler, workers=workers,
+                                    progress=lambda k: bar.advance(task, k))
+    out.mkdir(parents=True, exist_ok=True)
+    for run_no, res, _cpu in results:
+        res.start = case.scenario.start
+        target = out / "out.csv" if run_no == 0 else out / "runs" / f"run_{run_no}" / "out.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_out_csv(target, res, c)
+    scores = [ard(r.sim, r.data, r.raw_total) for _, r, _ in results]
+    bad = [n for n, r, _ in results if r.conservation_error() != 0]
+    if bad:
+        raise InputError(f"runs {bad}: people not conserved, expected a conservation error of 0")
     doc = {
-        "case": scenario.name,
+        "case": case.scenario.name,
+        "ruleset": ruleset,
         "ard": float(np.mean([s.ard for s in scores])),
         "ard_rescaled": float(np.mean([s.ard_rescaled for s in scores])),
         "ard_sd": float(np.std([s.ard for s in scores])),
@@ -73,35 +129,38 @@ def run(
             for j, nm in enumerate(c.camp_names)
         },
         "days": c.days,
-        "people": int(results[0].people),
+        "people": int(results[0][1].people),
         "runs": runs,
-        "seeds": [seed + k for k in range(runs)],
+        "seed": seed,
+        "seed_streams": "run i uses SeedSequence(seed, spawn_key=(i,))",
+        "executor": executor,
         "hasten": c.hasten,
         "ignored_settings": c.ignored,
+        "warnings": list(case.warnings),
+        "cpu_seconds_per_run": float(np.mean([cpu for _, _, cpu in results])),
         "wall_seconds": round(time.perf_counter() - t0, 3),
     }
     (out / "validation.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    console.print(f"{scenario.name}: ARD {doc['ard']:.4f} (rescaled {doc['ard_rescaled']:.4f}) "
-                  f"over {runs} run(s), {doc['people']} people, {c.days} days, "
-                  f"{doc['wall_seconds']:.2f} s -> {out}")
+    console.print(f"{case.scenario.name}: ARD {doc['ard']:.4f} (rescaled "
+                  f"{doc['ard_rescaled']:.4f}) over {runs} run(s) with the {ruleset} ruleset, "
+                  f"{doc['people']} people, {c.days} days, {doc['wall_seconds']:.2f} s -> {out}")
 
 
 @app.command("import")
 def import_(
     case_dir: Annotated[Path, typer.Argument(help="a Flee case: input_csv/, source_data/")],
     out: Annotated[Path, typer.Option("--out", help="scenario YAML file to write")],
+    sort_dates: SortDates = False,
+    strict: Strict = False,
 ) -> None:
-    """Convert a Flee case into a hito scenario file (with its flee section)."""
-    import yaml
+    """Convert a Flee case into a scenario file that `hito flee run` runs the same way."""
+    from hito.flee.model import dump_yaml
 
-    from hito.interop.flee import read_case
-
-    scenario = read_case(case_dir)
     if out.suffix not in (".yaml", ".yml"):
         raise InputError(f"--out {out}: expected a .yaml or .yml file name")
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    data = {"schema_version": scenario.schema_version, **data}
+    case = _load(case_dir, sort_dates=sort_dates, strict=strict)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    console.print(f"{scenario.name}: {len(scenario.places)} places, {len(scenario.routes)} "
-                  f"routes, {scenario.days} days -> {out}")
+    out.write_text(dump_yaml(case), encoding="utf-8")
+    s = case.scenario
+    console.print(f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days "
+                  f"-> {out}")

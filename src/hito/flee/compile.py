@@ -11,13 +11,14 @@ corrections scale the counts before the correction date).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from hito.errors import InputError
-from hito.scenario.flee_section import FleeSection, FleeSettings
-from hito.scenario.model import Scenario
+from hito.flee.csvread import add_tables, as_table, values
+from hito.flee.model import FleeCase, FleeSection, FleeSettings
 
 # Settings present in case files that Flee 3.1 itself never reads (flee/SimulationSettings.py).
 NOT_READ_BY_FLEE_31 = ("capacity_scaling", "sum_from_camps", "empty_camps_on_day0",
@@ -63,34 +64,42 @@ class FleeCompiled:
     ignored: list[str] = field(default_factory=list)
 
 
-def _series_table(fs: FleeSection, fname: str, start, hasten: int) -> np.ndarray:
-    pts = fs.series[fname].points
-    return np.array([[(d - start).days, v / hasten] for d, v in pts], dtype=float)
+def series_tables(fs: FleeSection, start: dt.date, hasten: int) -> dict[str, np.ndarray]:
+    """Flee's data table per data_layout.csv name (the first row of a name; files summed).
+
+    Level-1 registration corrections are applied (RefugeeTable.correctLevel1Registrations).
+    """
+    tables: dict[str, np.ndarray] = {}
+    for row in fs.layout:
+        if row.name in tables:
+            continue
+        tab = as_table(fs.series[row.files[0]].points, start, hasten)
+        for f in row.files[1:]:
+            tab = add_tables(tab, as_table(fs.series[f].points, start, hasten))
+        tables[row.name] = tab
+    for c in fs.corrections:
+        tab = tables[c.name]
+        d = (c.date - start).days
+        hits = [i for i in np.nonzero(tab[:, 0].astype(np.int64) == d)[0] if i > 0]
+        if not hits:
+            raise InputError(f"registration_corrections.csv: {c.name} {c.date}: no later row "
+                             "of its series on that date, expected one")
+        for i in hits:
+            if tab[i - 1, 1] == 0:
+                raise InputError(f"registration_corrections.csv: {c.name} {c.date}: the count "
+                                 "before that date is 0, so nothing can be scaled to it")
+            tab[:i, 1] *= tab[i, 1] / tab[i - 1, 1]
+    return tables
 
 
-def interpolate(table: np.ndarray, day: int) -> int:
-    """Flee's ``DataTable.get_interpolated_data``: linear between dates, int-truncated."""
-    days, vals = table[:, 0], table[:, 1]
-    if day <= days[0]:
-        return int(vals[0])
-    for i in range(1, len(days)):
-        if day < days[i]:
-            frac = (day - days[i - 1]) / (days[i] - days[i - 1])
-            return int(vals[i - 1] + frac * (vals[i] - vals[i - 1]))
-    return int(vals[-1])
-
-
-def compile_flee(scenario: Scenario, *, hasten: int | None = None, days: int | None = None,
+def compile_flee(case: FleeCase, *, hasten: int | None = None, days: int | None = None,
                  flee31: bool = True) -> FleeCompiled:
-    """Compile a scenario imported from Flee (it must have a ``flee`` section).
+    """Compile a Flee case into arrays for runs of either ruleset.
 
     ``flee31`` ignores the settings Flee 3.1 does not read (listed in ``ignored``), so that
     runs compare like for like with Flee 3.1; with ``flee31=False`` they are honoured.
     """
-    fs = scenario.flee
-    if fs is None:
-        raise InputError("the scenario has no flee section, expected one imported from a "
-                         "Flee case (hito flee import)")
+    scenario, fs = case.scenario, case.flee
     st = fs.settings
     mr, sr = st.move_rules, st.spawn_rules
     h = int(hasten or st.hasten)
@@ -122,7 +131,7 @@ def compile_flee(scenario: Scenario, *, hasten: int | None = None, days: int | N
         if "conflict" in ltype and cdate and int(cdate) > 0:
             ltype = "town"
         raw_pop = p.capacity if "camp" in ltype else p.attributes.get("population", "")
-        value = int(raw_pop) // h if str(raw_pop or "").strip() else 0
+        value = int(str(raw_pop)) // h if str(raw_pop or "").strip() else 0
         if "camp" in ltype:
             capacity[i] = int(value * cap_scale)
             is_camp[i] = True
@@ -152,6 +161,8 @@ def compile_flee(scenario: Scenario, *, hasten: int | None = None, days: int | N
         sp = float(r.attributes.get("max_move_speed", mr.max_move_speed) or mr.max_move_speed)
         wp = float(r.attributes.get("walk_probability", 0.0) or 0.0)
         pairs = [(a, b), (b, a)] if r.two_way else [(a, b)]
+        if str(r.attributes.get("forced_redirection", "")).strip() == "1":
+            pairs = pairs * 2  # Flee 3.1's ReadLinksFromCSV links such a row up twice
         for x, y in pairs:
             src.append(x)
             dst.append(y)
@@ -165,32 +176,22 @@ def compile_flee(scenario: Scenario, *, hasten: int | None = None, days: int | N
     out_off = np.cumsum(out_off)
 
     # UNHCR series (DataTable, RefugeeTable.ReadL1Corrections)
-    tables = {row.name: _series_table(fs, row.files[0], scenario.start, h) for row in fs.layout}
-    for c in fs.corrections:
-        tab = tables[c.name]
-        d = (c.date - scenario.start).days
-        hits = np.nonzero(tab[:, 0].astype(int) == d)[0]
-        if len(hits) and hits[0] > 0 and tab[hits[0] - 1, 1] != 0:
-            i = hits[0]
-            tab[:i, 1] *= tab[i, 1] / tab[i - 1, 1]
+    tables = series_tables(fs, scenario.start, h)
     camps = [i for i in range(n) if is_camp[i]]
     camp_names = [names[i] for i in camps]
     missing = [nm for nm in camp_names if nm not in tables]
     if missing:
         raise InputError([f"data_layout.csv: camp {nm!r} has no series, expected one"
                           for nm in missing])
-    data = np.array([[interpolate(tables[nm], t) for nm in camp_names]
-                     for t in range(horizon)], dtype=float).reshape(horizon, len(camps))
+    series = {nm: values(tab, horizon) for nm, tab in tables.items()}
+    data = np.array([series[nm] for nm in camp_names], dtype=float).T.reshape(horizon,
+                                                                             len(camps))
     use_camps = sr.sum_from_camps and not flee31
     if not use_camps and "total" not in tables:
         raise InputError("data_layout.csv: no 'total' row, expected one")
 
-    def total(t: int) -> int:
-        if use_camps:
-            return sum(interpolate(tables[nm], t) for nm in camp_names)
-        return interpolate(tables["total"], t)
-
-    diff = np.array([total(0)] + [total(t) - total(t - 1) for t in range(1, horizon)])
+    tot = data.sum(axis=1).astype(np.int64) if use_camps else series["total"]
+    diff = np.concatenate([tot[:1], np.diff(tot)])
     raw_total = np.cumsum(diff).astype(float)
     new_refs = np.zeros(horizon, np.int64)
     debt_out = np.zeros(horizon, np.int64)
@@ -208,7 +209,7 @@ def compile_flee(scenario: Scenario, *, hasten: int | None = None, days: int | N
     initial = np.zeros(n, np.int64)
     if sr.insert_day0 and not (sr.empty_camps_on_day0 and not flee31):
         for i, nm in zip(camps, camp_names, strict=True):
-            initial[i] = interpolate(tables[nm], 0)
+            initial[i] = series[nm][0]
 
     cnames = [nm for nm in fs.conflicts if nm in index]
     cmat = np.array(fs.conflict_matrix(cnames), dtype=float).reshape(fs.conflict_days,

@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from hito.errors import InputError
-from hito.flee import kernel
+from hito.flee import rulesets
 from hito.flee.compile import FleeCompiled, compile_flee
 from hito.flee.validation import ard
 
-MAX_HOPS = 8
+MAX_HOPS = rulesets.MAX_HOPS
 
 
 @dataclass
@@ -43,9 +43,12 @@ class FleeResult:
     counts: np.ndarray
     people: int
     wall: float
+    conservation: int | None = None
 
     def conservation_error(self) -> int:
         """Largest daily gap between people created and people at places or on links."""
+        if self.conservation is not None:
+            return self.conservation
         return int(np.abs(self.agents - self.counts.sum(axis=1) - self.on_links).max())
 
     @property
@@ -116,7 +119,8 @@ def _find(c: FleeCompiled, name: str) -> int:
 
 
 def _close(c: FleeCompiled, kind: str, a: str, b: str, link_open: np.ndarray,
-           closed_at: np.ndarray, t: int, close: bool, state: dict) -> bool:
+           body: rulesets.Agents | rulesets.Cohorts, t: int, close: bool,
+           state: dict[str, np.ndarray]) -> bool:
     """Apply a closure or reopening (flee/flee.py enact_border_closures); True if links changed."""
     mr = c.settings.move_rules
     if kind in ("camp", "idpcamp"):
@@ -148,50 +152,25 @@ def _close(c: FleeCompiled, kind: str, a: str, b: str, link_open: np.ndarray,
         return False
     link_open[target] = not close
     if close:
-        closed_at[target] = t
+        body.closed(target, t)
     return True
 
 
-def simulate(c: FleeCompiled, seed: int,
-             progress: Callable[[int], None] | None = None) -> FleeResult:
+def simulate(c: FleeCompiled, seed: int | np.random.SeedSequence,
+             progress: Callable[[int], None] | None = None,
+             ruleset: str = "agents") -> FleeResult:
     """One seeded run of a compiled case; the same seed gives the same result."""
     t0 = time.perf_counter()
     mr, sr = c.settings.move_rules, c.settings.spawn_rules
     rng = np.random.default_rng(seed)
+    body = rulesets.make(ruleset, c, rng)
     n = len(c.names)
-    total_agents = int(c.initial.sum() + c.new_refs.sum())
-    # One row per agent (fields side by side, so a moving agent costs few cache lines);
-    # the two fields every day scans for everybody are kept apart, contiguous.
-    hops = min(MAX_HOPS, max(1, mr.awareness_level) + int(c.is_marker.sum()))
-    ints = np.zeros((total_agents, 5 + hops), np.int64)
-    floats = np.zeros((total_agents, 3))
-    a_loc, a_rlen, a_places, a_entry, a_rday = (ints[:, k] for k in range(5))
-    a_route = ints[:, 5:]
-    a_places[:] = 1
-    a_dlink, a_moved, a_recent = (floats[:, k] for k in range(3))
-    a_trav = np.zeros(total_agents, np.uint8)
-    a_wake = np.zeros(total_agents, np.int64)
-    loc_num = np.zeros(n, np.int64)
-    st = (a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent, a_places, a_entry,
-          loc_num, a_wake, a_rday)
-    prev_mc = np.full(n, np.nan)
-    woken = 0
     state = {"conflict": c.conflict.copy(), "is_camp": c.is_camp.copy(),
              "is_town": c.is_town.copy(), "movechance": c.movechance.copy()}
     toc = c.time_of_conflict.copy()
     pop = c.pop.copy()
     link_open = np.ones(len(c.link_src), np.bool_)
-    closed_at = -np.ones(len(c.link_src), np.int64)
-    count = 0
-    for i in np.nonzero(c.initial)[0]:  # spawning.add_initial_refugees, camp by camp
-        k = int(c.initial[i])
-        a_loc[count:count + k] = i
-        loc_num[i] += k
-        count += k
     paths = candidate_paths(c, link_open)
-    link = (c.link_src, c.link_dst, c.link_dist, c.link_speed, c.link_walk, link_open,
-            closed_at)
-    move = (mr.max_move_speed, mr.max_walk_speed, mr.start_on_foot, mr.avoid_short_stints)
     camps = np.array(c.camps, np.int64)
     counts = np.zeros((c.days, n), np.int64)
     agents = np.zeros(c.days, np.int64)
@@ -222,17 +201,15 @@ def simulate(c: FleeCompiled, seed: int,
             if cum[-1] <= 0:
                 raise InputError(f"day {t}: {new} people to spawn but no conflict zone with "
                                  "population, expected at least one")
-            kernel.spawn(count, new, cum, rng, a_loc, loc_num)
+            got = body.spawn(new, cum)
             if sr.take_from_population:
-                got = np.bincount(a_loc[count:count + new], minlength=n)
                 pop = np.maximum(pop - np.where(conflict > 0, got, 0), 0)
-            count += new
         relink = False
         for kind, a, b, start, end in c.closures:
             if t == start:
-                relink |= _close(c, kind, a, b, link_open, closed_at, t, True, state)
+                relink |= _close(c, kind, a, b, link_open, body, t, True, state)
             if t == end:
-                relink |= _close(c, kind, a, b, link_open, closed_at, t, False, state)
+                relink |= _close(c, kind, a, b, link_open, body, t, False, state)
         if relink:
             paths = candidate_paths(c, link_open)
         score = np.ones(n)
@@ -240,37 +217,32 @@ def simulate(c: FleeCompiled, seed: int,
         score[state["is_camp"]] *= mr.camp_weight
         hot = conflict > 0
         score[hot] *= mr.conflict_weight ** (_decay(c, t - toc)[hot] * conflict[hot])
-        off, end_, km, hops, nh = paths
+        _off, end_, km, _hops, _nh = paths
         base = (mr.weight_softening + score[end_]) / (mr.softening + km) ** mr.distance_power
         mc = state["movechance"] * (np.maximum(pop, c.capacity).astype(float)
                                     / mr.movechance_pop_base) ** mr.movechance_pop_scale_factor
-        changed_mc = mc != prev_mc
-        kernel.rewake(count, woken, t, rng, changed_mc, bool(changed_mc.any()), a_loc, a_trav,
-                      a_wake, mc)
-        woken, prev_mc = count, mc
-        net = (mc, state["is_town"], state["is_camp"], c.capacity, c.out_off, c.link_dst,
-               link_open, mr.capacity_buffer, mr.weight_power)
-        kernel.day(count, t, rng, st, net, (off, end_, base, hops, nh), link, move)
-        counts[t] = loc_num
-        agents[t] = count
-        on_links[t] = int(np.count_nonzero(a_trav[:count]))
+        body.day(t, c, mc, state, link_open, paths, base)
+        counts[t] = body.loc_num
+        agents[t] = body.count
+        on_links[t] = body.on_links()
         if progress is not None:
             progress(t)
     return FleeResult(
-        seed=seed, start=dt.date.min, camps=c.camp_names, sim=counts[:, camps].astype(float),
-        data=c.data, raw_total=c.raw_total, debt=c.debt, agents=agents, on_links=on_links,
-        counts=counts,
-        people=count, wall=time.perf_counter() - t0,
+        seed=seed if isinstance(seed, int) else -1, start=dt.date.min, camps=c.camp_names,
+        sim=counts[:, camps].astype(float), data=c.data, raw_total=c.raw_total, debt=c.debt,
+        agents=agents, on_links=on_links, counts=counts, people=body.count,
+        wall=time.perf_counter() - t0,
     )
 
 
 def run_case(case_dir: str | Path, *, seed: int = 0, hasten: int | None = None,
-             days: int | None = None, flee31: bool = True) -> FleeResult:
+             days: int | None = None, flee31: bool = True, ruleset: str = "agents"
+             ) -> FleeResult:
     """Read, compile and run a Flee case directory once."""
-    from hito.interop.flee import read_case
+    from hito.flee.case import read_case
 
-    scenario = read_case(case_dir)
-    c = compile_flee(scenario, hasten=hasten, days=days, flee31=flee31)
-    res = simulate(c, seed)
-    res.start = scenario.start
+    case = read_case(case_dir)
+    c = compile_flee(case, hasten=hasten, days=days, flee31=flee31)
+    res = simulate(c, seed, ruleset=ruleset)
+    res.start = case.scenario.start
     return res

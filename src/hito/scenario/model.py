@@ -16,7 +16,6 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from hito.domain import CountryCode, Ident, Strict
-from hito.scenario.flee_section import FleeSection
 from hito.scenario.references import reference_problems
 
 SCHEMA_VERSION = 2
@@ -483,7 +482,6 @@ class Scenario(Strict):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     observation: ObservationModel = Field(default_factory=ObservationModel)
     sources: dict[str, str] = Field(default_factory=dict, description="key -> citation")
-    flee: FleeSection | None = Field(default=None, description="data of an imported Flee case")
 
     @model_validator(mode="before")
     @classmethod

@@ -1,6 +1,7 @@
-"""The Flee part of a scenario: settings, conflicts, closures, UNHCR series of a Flee case.
+"""A Flee case as hito holds it: a core Scenario (places, routes) and the Flee section.
 
-Key names follow Flee's own files (``simsetting.yml``, ``closures.csv``, ``conflicts.csv``,
+The Flee section holds settings, conflicts, closures and UNHCR series. Key names follow
+Flee's own files (``simsetting.yml``, ``closures.csv``, ``conflicts.csv``,
 ``data_layout.csv``, ``registration_corrections.csv``) so that a case can be written
 back unchanged; defaults are Flee 3.1's (``flee/SimulationSettings.py``).
 """
@@ -8,11 +9,17 @@ back unchanged; defaults are Flee 3.1's (``flee/SimulationSettings.py``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+import yaml
+from pydantic import Field, ValidationError
 
+from hito import yamldoc
 from hito.domain import Strict
+from hito.errors import InputError
+from hito.scenario.model import Scenario
 
 SQRT_TEN = 3.16227766017
 
@@ -64,7 +71,7 @@ class FleeSpawnRules(Strict):
 class FleeSettings(Strict):
     """The whole ``simsetting.yml``."""
 
-    log_levels: dict[str, int] = Field(default_factory=dict)
+    log_levels: dict[str, Any] = Field(default_factory=dict)
     spawn_rules: FleeSpawnRules = Field(default_factory=FleeSpawnRules)
     move_rules: FleeMoveRules = Field(default_factory=FleeMoveRules)
     hasten: int = Field(default=1, ge=1, description="optimisations.hasten: population divisor")
@@ -147,3 +154,49 @@ class FleeSection(Strict):
                 for t in range(day, min(stop, self.conflict_days)):
                     rows[t][j] = value
         return rows
+
+
+@dataclass(frozen=True)
+class FleeCase:
+    """A Flee case: the network as a core Scenario and everything else in ``flee``.
+
+    ``warnings`` are the ``file:line: message`` notes of reading it (not compared).
+    """
+
+    scenario: Scenario
+    flee: FleeSection
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+def dump_yaml(case: FleeCase) -> str:
+    """The scenario file of a case: the core scenario's fields plus a ``flee`` mapping."""
+    s = case.scenario
+    data = s.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data = {"schema_version": s.schema_version, **data,
+            "flee": case.flee.model_dump(mode="json", exclude_defaults=True)}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def load_yaml(path: str | Path) -> FleeCase:
+    """Read a scenario file written by ``hito flee import``; errors name file:line."""
+    from hito.scenario.load import validate
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: cannot read it ({exc}), expected a UTF-8 YAML file") from None
+    data, node = yamldoc.compose(text, str(p), what="scenario", error=InputError)
+    flee = data.pop("flee", None)
+    if not isinstance(flee, dict):
+        raise InputError(f"{p}: no flee mapping, expected a scenario written by "
+                         "`hito flee import`")
+    scenario = validate(data, str(p), node)
+    try:
+        section = FleeSection.model_validate(flee)
+    except ValidationError as exc:
+        raise InputError([
+            f"{yamldoc.where(str(p), node, ('flee', *e['loc']))}: flee."
+            + ".".join(map(str, e["loc"])) + f": {e['msg']}"
+            for e in exc.errors(include_url=False)]) from None
+    return FleeCase(scenario=scenario, flee=section)

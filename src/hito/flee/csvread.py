@@ -1,0 +1,238 @@
+"""Reading Flee's CSV files as Flee 3.1 reads them, with located problems and warnings.
+
+Flee 3.1 (``flee/datamanager/DataTable.py``, ``handle_refugee_data.py``) reads a count
+series row by row in file order: a first row ``Date``/``DateTime`` is a header, rows
+starting with ``#``, shorter than two cells or with an empty count are skipped; counts are
+divided by ``hasten``; several files on one ``data_layout.csv`` row are added up by merging
+their dates; a value for a day is found by scanning the rows in file order for the first
+date after it and interpolating linearly from the row before (truncated to an integer).
+Here the same rules are written with numpy, and every departure from a clean file is
+reported as ``file:line: message``: a problem (Flee cannot run it either) or a warning
+(Flee runs it; hito does what Flee does and says so).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+
+from hito.errors import InputError
+
+BOM = b"\xef\xbb\xbf"
+
+
+class Notes:
+    """Problems and warnings of one case, each ``file:line[:column]: message``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def where(self, path: Path, line: int | None = None, col: int | None = None) -> str:
+        """``path`` relative to the case's parent, with line and column when known."""
+        try:
+            shown = path.relative_to(self.root.parent)
+        except ValueError:
+            shown = path
+        return str(shown) + (f":{line}" if line else "") + (f":{col}" if col else "")
+
+    def problem(self, path: Path, line: int | None, col: int | None, msg: str) -> None:
+        """Something Flee 3.1 cannot run either."""
+        self.problems.append(f"{self.where(path, line, col)}: {msg}")
+
+    def warn(self, path: Path, line: int | None, msg: str) -> None:
+        """Something Flee 3.1 runs: what hito did about it."""
+        self.warnings.append(f"{self.where(path, line)}: warning: {msg}")
+
+    def raise_if_any(self) -> None:
+        """Raise every problem at once."""
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def lines_text(lines: list[int], most: int = 6) -> str:
+    """``3, 7, 9`` or ``3, 7, 9, ... (12 rows)``."""
+    shown = ", ".join(map(str, lines[:most]))
+    return shown + (f", ... ({len(lines)} rows)" if len(lines) > most else "")
+
+
+def read_rows(notes: Notes, path: Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every row of a CSV file, blank lines left out.
+
+    A byte-order mark is dropped with a warning (Flee 3.1 would read it into the first cell).
+    """
+    raw = path.read_bytes()
+    if raw.startswith(BOM):
+        notes.warn(path, 1, "starts with a UTF-8 byte-order mark; ignored")
+        raw = raw[len(BOM):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        notes.problem(path, line, None, f"not UTF-8 ({exc.reason}), expected UTF-8 text")
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out = []
+    for row in reader:
+        if row and any(c.strip() for c in row):
+            out.append((reader.line_num, row))
+    return out
+
+
+def parse_date(cell: str) -> dt.date | None:
+    """A ``%Y-%m-%d`` date as Flee's ``subtract_dates`` reads it (no zero padding needed)."""
+    try:
+        return dt.datetime.strptime(cell.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def number(notes: Notes, path: Path, line: int, col: int, cell: str, what: str, *,
+           integer: bool = False, empty: float | None = None) -> float | None:
+    """A number cell, or None with a located problem."""
+    text = cell.strip()
+    if not text and empty is not None:
+        return empty
+    try:
+        return int(text) if integer else float(text)
+    except ValueError:
+        kind = "an integer" if integer else "a number"
+        notes.problem(path, line, col, f"expected {kind} for {what}, got {cell!r}")
+        return None
+
+
+def read_series(notes: Notes, path: Path) -> tuple[str | None, list[tuple[dt.date, float]],
+                                                     list[int]]:
+    """(header line, dated counts in file order, their line numbers) of a UNHCR series.
+
+    Quirks Flee 3.1 reads are kept and warned about: comment rows and rows with an empty
+    count are skipped, cells after the count are ignored.
+    """
+    header: str | None = None
+    points: list[tuple[dt.date, float]] = []
+    lines: list[int] = []
+    comments: list[int] = []
+    empty: list[int] = []
+    extra: list[int] = []
+    rows = read_rows(notes, path)
+    for k, (line, row) in enumerate(rows):
+        first = row[0].strip()
+        if k == 0 and (first in ("Date", "DateTime") or first.startswith("#") or not first):
+            header = ",".join(row)
+            continue
+        if first.startswith("#"):
+            comments.append(line)
+            continue
+        if len(row) < 2 or not row[1].strip():
+            empty.append(line)
+            continue
+        if len(row) > 2 and not any(c.strip() for c in row[2:]):
+            extra.append(line)
+        d = parse_date(row[0])
+        if d is None:
+            notes.problem(path, line, 1, f"expected a date YYYY-MM-DD for the count date, "
+                          f"got {row[0]!r}")
+            continue
+        try:
+            v = float(int(row[1].strip()))
+        except ValueError:
+            notes.problem(path, line, 2, f"expected a whole number for the count, got "
+                          f"{row[1]!r}")
+            continue
+        points.append((d, v))
+        lines.append(line)
+    if comments:
+        notes.warn(path, comments[0], f"comment rows skipped, as Flee does: lines "
+                   f"{lines_text(comments)}")
+    if empty:
+        notes.warn(path, empty[0], f"rows without a count skipped, as Flee does: lines "
+                   f"{lines_text(empty)}")
+    if extra:
+        notes.warn(path, extra[0], f"trailing commas ignored: lines {lines_text(extra)}")
+    if not points and not notes.problems:
+        notes.problem(path, None, None, "no dated counts, expected rows date,count")
+    return header, points, lines
+
+
+def as_table(points: list[tuple[dt.date, float]], start: dt.date, hasten: int) -> np.ndarray:
+    """Flee's table of a series: (day offset, count / hasten), rows in file order."""
+    return np.array([[(d - start).days, v / hasten] for d, v in points],
+                    dtype=float).reshape(len(points), 2)
+
+
+def add_tables(t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
+    """Two series added as Flee 3.1's ``AddCSVTables`` adds them (merging by date).
+
+    Walking the second table's rows: rows of the first dated before it are kept with the
+    second's last value added; a row on the same date is the sum; a row of the second
+    dated before the first's current row takes that row's value added.
+    """
+    out: list[tuple[float, float]] = []
+    off, last = 0, 0.0
+    for d2, v2 in t2:
+        while d2 > t1[off, 0]:
+            out.append((t1[off, 0], last + t1[off, 1]))
+            if off < len(t1) - 1:
+                off += 1
+            else:
+                break
+        if d2 == t1[off, 0]:
+            out.append((d2, v2 + t1[off, 1]))
+            if off < len(t1) - 1:
+                off += 1
+            last = v2
+        elif d2 < t1[off, 0]:
+            out.append((d2, v2 + t1[off, 1]))
+            last = v2
+    return np.array(out, dtype=float).reshape(len(out), 2)
+
+
+def values(table: np.ndarray, days: int) -> np.ndarray:
+    """Flee's ``get_interpolated_data`` for days 0..days-1 (rows scanned in file order)."""
+    out = np.empty(days, dtype=np.int64)
+    d, v = table[:, 0], table[:, 1]
+    for t in range(days):
+        if t <= d[0]:
+            out[t] = int(v[0])
+            continue
+        later = np.nonzero(d[1:] > t)[0]
+        if len(later) == 0:
+            out[t] = int(v[-1])
+            continue
+        i = int(later[0]) + 1
+        frac = (t - d[i - 1]) / (d[i] - d[i - 1])
+        out[t] = int(v[i - 1] + frac * (v[i] - v[i - 1]))
+    return out
+
+
+def disorder(notes: Notes, path: Path, points: list[tuple[dt.date, float]],
+             lines: list[int], start: dt.date, days: int, sort: bool) -> None:
+    """Warn about dates not in increasing order: the rows, and the days Flee reads otherwise."""
+    seen = [points[0][0]]
+    for d, _ in points[1:]:
+        seen.append(max(seen[-1], d))
+    late = [k for k in range(1, len(points)) if points[k][0] <= seen[k - 1]]
+    if not late:
+        return
+    rows = lines_text([lines[k] for k in late])
+    if sort:
+        notes.warn(path, lines[late[0]], f"dates not in increasing order (lines {rows}); "
+                   "sorted by date (--sort-dates)")
+        return
+    as_read = values(as_table(points, start, 1), days)
+    by_date = values(as_table(sorted(points, key=lambda p: p[0]), start, 1), days)
+    diff = np.nonzero(as_read != by_date)[0]
+    if len(diff):
+        first, last = int(diff[0]), int(diff[-1])
+        span = (f"{len(diff)} days between day {first} ({start + dt.timedelta(first)}) and "
+                f"day {last} ({start + dt.timedelta(last)})")
+    else:
+        span = "no day of the period"
+    notes.warn(path, lines[late[0]], f"dates not in increasing order (lines {rows}); read in "
+               f"file order as Flee 3.1 does, which changes {span} from the sorted series; "
+               "--sort-dates sorts them")

@@ -1,0 +1,137 @@
+"""Flee case folders with the quirks Flee 3.1 runs: read as Flee reads them, one warning each."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from flee_helpers import make_case
+from hito.errors import InputError
+from hito.flee.case import read_case
+from hito.flee.compile import compile_flee
+
+OUT_OF_ORDER = ["2020-01-01,0", "2020-01-11,100", "2020-01-06,20", "2020-01-21,100"]
+
+
+def hito(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    from hito.cli.main import main
+
+    monkeypatch.setattr(sys, "argv", ["hito", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def quirky(root):
+    """Every quirk at once: a two-file layout row, dates out of order, a BOM, a comment row,
+    an empty count, a trailing comma, and only conflict_period.csv."""
+    make_case(root, camps={"C": OUT_OF_ORDER, "D": ["2020-01-01,0", "2020-03-01,5"]})
+    src = root / "source_data"
+    (src / "c2.csv").write_text("2020-01-01,1\n2020-01-11,2\n")
+    (src / "data_layout.csv").write_text("total,refugees.csv\nC,c.csv,c2.csv\nD,d.csv\n")
+    (src / "d.csv").write_bytes(b"\xef\xbb\xbf#DateTime,count\n2020-01-01,0\n# a note\n"
+                                b"2020-01-15,\n2020-03-01,5,\n")
+    inp = root / "input_csv"
+    (inp / "sim_period.csv").rename(inp / "conflict_period.csv")
+    return root
+
+
+def test_each_quirk_gives_one_warning_naming_file_and_line(tmp_path):
+    case = read_case(quirky(tmp_path / "case"))
+    assert list(case.warnings) == [
+        "case/input_csv/conflict_period.csv: warning: no sim_period.csv; the period is read "
+        "from conflict_period.csv",
+        "case/source_data/c.csv:4: warning: dates not in increasing order (lines 4); read in "
+        "file order as Flee 3.1 does, which changes 19 days between day 1 (2020-01-02) and "
+        "day 19 (2020-01-20) from the sorted series; --sort-dates sorts them",
+        "case/source_data/d.csv:1: warning: starts with a UTF-8 byte-order mark; ignored",
+        "case/source_data/d.csv:3: warning: comment rows skipped, as Flee does: lines 3",
+        "case/source_data/d.csv:4: warning: rows without a count skipped, as Flee does: lines 4",
+        "case/source_data/d.csv:5: warning: trailing commas ignored: lines 5",
+        "case/source_data/data_layout.csv:2: warning: 'C' adds up 2 files (c.csv, c2.csv) by "
+        "date, as Flee 3.1's AddCSVTables does",
+    ]
+
+
+def test_series_are_read_as_flee_31_reads_them(tmp_path):
+    root = make_case(tmp_path / "one", days=25, camps={"C": OUT_OF_ORDER,
+                                                        "D": ["2020-01-01,0", "2020-03-01,5"]})
+    c = compile_flee(read_case(root))
+    col = c.camp_names.index("C")
+    # rows scanned in file order: day 7 between the first two rows, day 12 between the
+    # last two (2020-01-06 and 2020-01-21); sorted, they would be 52 and 100
+    assert [int(c.data[t, col]) for t in (0, 5, 7, 12, 19, 20)] == [0, 50, 70, 57, 94, 100]
+    s = compile_flee(read_case(root, sort_dates=True))
+    assert [int(s.data[t, col]) for t in (0, 5, 7, 12, 19, 20)] == [0, 20, 52, 100, 100, 100]
+
+
+def test_two_files_on_a_layout_row_are_added_as_flee_adds_them(tmp_path):
+    c = compile_flee(read_case(quirky(tmp_path / "case")))
+    col = c.camp_names.index("C")
+    # AddCSVTables walks c2.csv's dates (days 0 and 10): 0+1, then 100+2; c.csv's later
+    # rows have no partner and are dropped, as in Flee 3.1
+    assert [int(c.data[t, col]) for t in (0, 5, 10, 15)] == [1, 51, 102, 102]
+
+
+def test_check_lists_warnings_and_strict_exits_2(tmp_path, monkeypatch, capsys):
+    root = quirky(tmp_path / "case")
+    code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root))
+    assert code == 0
+    assert err.count("warning:") == 7 and "case/source_data/c.csv:4: warning:" in err
+    assert "7 warning(s)" in err
+    code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root), "--strict")
+    assert code == 2 and "Traceback" not in err
+    code, _, err = hito(monkeypatch, capsys, "flee", "run", str(root), "--out",
+                        str(tmp_path / "o"), "--strict")
+    assert code == 2 and "case/source_data/c.csv:4: dates not in increasing order" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_sort_dates_says_so(tmp_path):
+    case = read_case(quirky(tmp_path / "case"), sort_dates=True)
+    assert "case/source_data/c.csv:4: warning: dates not in increasing order (lines 4); " \
+           "sorted by date (--sort-dates)" in case.warnings
+    pts = [d.isoformat() for d, _ in case.flee.series["c.csv"].points]
+    assert pts == sorted(pts)
+
+
+def test_duplicate_routes_and_rows_and_unknown_conflict_columns_are_read_as_flee_does(
+        tmp_path):
+    root = make_case(tmp_path / "case", routes=["A,B,100,0", "B,C,50,0", "B,D,1000,0",
+                                                "B,A,100,0"])
+    src = root / "source_data"
+    (src / "data_layout.csv").write_text("total,refugees.csv\nC,c.csv\nD,d.csv\nC,d.csv\n")
+    conf = (root / "input_csv" / "conflicts.csv").read_text().splitlines()
+    (root / "input_csv" / "conflicts.csv").write_text(
+        "\n".join([conf[0] + ",Elsewhere"] + [r + ",1" for r in conf[1:]]) + "\n")
+    case = read_case(root)
+    assert case.warnings == (
+        "case/input_csv/conflicts.csv:1: warning: columns for places not in locations.csv are "
+        "ignored, as Flee 3.1 does: Elsewhere",
+        "case/input_csv/routes.csv:5: warning: routes between the same two locations as an "
+        "earlier row (lines 5) are kept as separate links, as Flee 3.1 does: such a pair "
+        "weighs more in route choice",
+        "case/source_data/data_layout.csv:4: warning: 'C' already has a row (line 2); the "
+        "first row is used, as Flee 3.1 does",
+    )
+    c = compile_flee(case)
+    a, b = c.names.index("A"), c.names.index("B")
+    assert int(((c.link_src == a) & (c.link_dst == b)).sum()) == 2
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("#DateTime,count\n2020-01-01,0\n2020-01-05,1.5\n",
+     "case/source_data/c.csv:3:2: expected a whole number for the count, got '1.5'"),
+    ("#DateTime,count\n", "case/source_data/c.csv: no dated counts"),
+])
+def test_what_flee_cannot_run_is_refused_with_its_place(tmp_path, text, message):
+    root = make_case(tmp_path / "case")
+    (root / "source_data" / "c.csv").write_text(text)
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    assert any(p.startswith(message) for p in err.value.problems), err.value.problems

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -86,6 +84,7 @@ def run(
     strict: Strict = False,
 ) -> None:
     """Run a Flee case; write validation.json (ARD per run) and out.csv in Flee's layout."""
+    import numpy as np
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from hito.flee.compile import compile_flee

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -16,8 +18,12 @@ from hito.store.settings import Settings
 PASSWORD = "correct horse battery"
 
 
+KEY_FILE = Path(tempfile.mkdtemp(prefix="hito-log-key-")) / "log-signing-key.pem"
+
+
 def settings(**kw: Any) -> Settings:
-    base: dict[str, Any] = dict(database_url="sqlite://", login_failure_delay=0.0, auto_migrate=False)
+    base: dict[str, Any] = dict(database_url="sqlite://", login_failure_delay=0.0, auto_migrate=False,
+                                log_key_file=KEY_FILE)
     base.update(kw)
     return Settings(**base)
 

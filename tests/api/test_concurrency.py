@@ -17,8 +17,9 @@ import pytest
 import uvicorn
 
 from hito.service import create_app
-from hito.store import audit
-from service_world import World, report, settings
+from hito.store import audit, logcheck
+from hito.store.logkey import load_key
+from service_world import KEY_FILE, World, report, settings
 
 CLIENTS = 50
 EACH = 4
@@ -66,9 +67,11 @@ def test_50_concurrent_clients_lose_no_report(world: World, server: str) -> None
     assert len(acknowledged) == len(set(acknowledged)) == CLIENTS * EACH
     stored = world.client.get("/api/v1/reports", params={"limit": 1}, headers=world.h("viewer")).json()["count"]
     assert stored == CLIENTS * EACH
+    key = load_key(KEY_FILE, create=True)
+    audit.sequence(world.db, key, wait=True)
     with world.db.session(readonly=True) as s:
-        v = audit.verify(s)
-    assert v.ok and v.entries == entries_before + CLIENTS * EACH  # one unforked chain
+        v = logcheck.verify(s, key=key)
+    assert v.problems == [] and v.entries == entries_before + CLIENTS * EACH  # every write, once
 
 
 def test_killing_the_server_during_an_import_leaves_no_partial_import(world: World, tmp_path) -> None:  # noqa: ANN001
@@ -76,7 +79,8 @@ def test_killing_the_server_during_an_import_leaves_no_partial_import(world: Wor
     text = "Date,Site,Nat,Doc,People,Key\n#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#meta+key\n"
     text += "".join(f"2025-11-29,concordia-strip,VEN,no,{i % 97},k{i}\n" for i in range(rows))
     port = _free_port()
-    env = {**os.environ, "HITO_DATABASE_URL": world.db.url, "HITO_AUTO_MIGRATE": "false"}
+    env = {**os.environ, "HITO_DATABASE_URL": world.db.url, "HITO_AUTO_MIGRATE": "false",
+           "HITO_LOG_KEY_FILE": str(KEY_FILE)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "hito.service:app_from_environment", "--factory",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
     try:
@@ -109,8 +113,10 @@ def test_killing_the_server_during_an_import_leaves_no_partial_import(world: Wor
         assert stored == 0
     else:  # it finished first: then all of it
         assert stored == rows
+    key = load_key(KEY_FILE, create=True)
+    audit.sequence(world.db, key, wait=True)
     with world.db.session(readonly=True) as s:
-        assert audit.verify(s).ok
+        assert logcheck.verify(s, key=key).problems == []
 
 
 

@@ -17,6 +17,7 @@ from hito.api.routes import (
     auth,
     countries,
     forecasts,
+    log,
     plans,
     reports,
     shelters,
@@ -29,8 +30,10 @@ from hito.errors import HitoError
 from hito.store import forecasts as forecasts_store
 from hito.store import migrate
 from hito.store.db import Database
+from hito.store.logkey import load_key
 from hito.store.reports import AfterReport
-from hito.store.settings import Settings, load_settings
+from hito.store.sequencer import Sequencer
+from hito.store.settings import Settings, load_settings, log_key_path
 
 API_PREFIX = "/api/v1"
 
@@ -67,9 +70,13 @@ def create_api(
                 days=settings.forecast_days,
                 particles=settings.forecast_particles,
             )
+        app.state.log_key = load_key(log_key_path(settings), create=settings.log_key_create)
+        sequencer = Sequencer(db, app.state.log_key, every=settings.log_sequence_seconds)
+        sequencer.start()
         try:
             yield
         finally:
+            sequencer.stop()
             if database is None:
                 db.dispose()
 
@@ -85,6 +92,7 @@ def create_api(
         app, after_report if after_report is not None else default_after_report()
     )
     problems.install(app)
+    problems.document_problems(app)
     app.add_middleware(problems.BodyLimit, max_bytes=settings.max_upload_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
@@ -102,6 +110,7 @@ def create_api(
         sms,
         forecasts,
         audit,
+        log,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -12,6 +12,7 @@ from hito.cli import audit as audit_cmd
 from hito.cli import db as db_cmd
 from hito.cli import demo as demo_cmd
 from hito.cli import forecast as forecast_cmd
+from hito.cli import log as log_cmd
 from hito.cli import plans as plans_cmd
 from hito.cli import report as report_cmd
 from hito.cli import run as run_cmd
@@ -43,6 +44,7 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(sites_cmd.app, name="sites")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(alerts_cmd.app, name="alerts")
+app.add_typer(log_cmd.app, name="log")
 app.add_typer(flee_app, name="flee")
 app.command("demo")(demo_cmd.demo)
 app.command("report")(report_cmd.report)

@@ -1,64 +1,43 @@
-"""The audit log: every write appends an entry hash-chained to the previous one."""
+"""The transparency log: every change is an entry of an append-only Merkle tree (RFC 9162).
+
+A write adds its entry to `log_pending` inside its own transaction, with no lock shared
+by other writers. The sequencer (`sequence`, run by a background thread of each server
+process and before a head is published) moves the pending entries, in batches, to leaves
+`log_leaf` of the tree, and signs the new tree head with the log's Ed25519 key
+(`hito.store.logkey`); only one sequencer runs at a time (PostgreSQL: a transaction
+advisory lock taken with `pg_try_advisory_xact_lock`, so a second one skips instead of
+waiting; SQLite: its single writer). Each country keeps the signed heads it has seen
+and checks them with `hito.store.logcheck`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, Table, bindparam, func, insert, select, text
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from hito.store import merkle
 from hito.store.coltypes import utcnow
-from hito.store.models import AuditEntry
+from hito.store.db import Database
+from hito.store.logkey import LogKey, SignedHead
+from hito.store.logrows import digest
+from hito.store.models import LogHead, LogLeaf, LogPending
 
-GENESIS = "0" * 64
-_LOCK_KEY = 0x68_69_74_6F  # "hito": the advisory lock that serializes writers on PostgreSQL
+_SEQUENCER_KEY = 0x68_69_74_6F  # "hito": only one sequencer at a time on PostgreSQL
+_PENDING: Table = LogPending.__table__  # type: ignore[assignment]  # mapped classes hold a Table
+_LEAVES: Table = LogLeaf.__table__  # type: ignore[assignment]
+_HEADS: Table = LogHead.__table__  # type: ignore[assignment]
+ENTRY_FIELDS = ("at", "actor", "action", "resource", "before_digest", "after_digest", "note")
 
 
 def lock_writes(session: Session) -> None:
-    """Serialize writers until the transaction ends, so the chain never forks.
-
-    SQLite transactions already begin IMMEDIATE (one writer at a time); PostgreSQL takes a
-    transaction-scoped advisory lock.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-
-
-def digest(value: Any) -> str | None:
-    """SHA-256 of a value's canonical JSON (None stays None)."""
-    if value is None:
-        return None
-    raw = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def entry_hash(
-    *,
-    seq: int,
-    at: dt.datetime,
-    actor: str,
-    action: str,
-    resource: str,
-    before_digest: str | None,
-    after_digest: str | None,
-    prev_hash: str,
-) -> str:
-    """The hash of one entry: its fields and the previous entry's hash."""
-    fields = [
-        str(seq),
-        at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        actor,
-        action,
-        resource,
-        before_digest or "",
-        after_digest or "",
-        prev_hash,
-    ]
-    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+    """Kept for callers of the former hash chain: writers no longer wait for one another."""
 
 
 def append(
@@ -69,151 +48,201 @@ def append(
     resource: str,
     before: Any = None,
     after: Any = None,
-) -> AuditEntry:
-    """Append one entry (the caller holds `lock_writes`); returns it, stored.
+    note: str = "",
+) -> None:
+    """Add an entry for a change, in the change's transaction (sequenced into the tree later).
 
-    Core statements instead of the unit of work: this runs while writers are serialized, so
-    it must stay short. PostgreSQL reads the head and computes the hash in the INSERT itself
-    (one round trip; `entry_hash` in SQL); elsewhere the head is read first.
+    `before` and `after` are the resource's state (plain data) before and after the change;
+    the entry keeps their SHA-256 (`hito.store.logrows.digest`), never the data.
     """
-    session.flush()  # rows the caller changed are written before their audit entry
-    conn = session.connection()
-    at = utcnow()
-    values: dict[str, Any] = dict(
-        at=at,
-        actor=actor,
-        action=action,
-        resource=resource,
-        before_digest=digest(before),
-        after_digest=digest(after),
+    session.flush()  # the rows the caller changed are written before their entry
+    session.connection().execute(
+        insert(_PENDING).values(
+            at=utcnow(),
+            actor=actor,
+            action=action,
+            resource=resource,
+            before_digest=digest(before),
+            after_digest=digest(after),
+            note=note[:500],
+        )
     )
-    if conn.dialect.name == "postgresql":
-        seq, prev, hash_ = conn.execute(_PG_APPEND, _pg_params(values)).one()
-        return AuditEntry(seq=seq, prev_hash=prev, hash=hash_, **values)
-    last = conn.execute(
-        select(_ENTRIES.c.seq, _ENTRIES.c.hash).order_by(_ENTRIES.c.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    values.update(seq=seq, prev_hash=prev)
-    values["hash"] = entry_hash(**values)
-    conn.execute(insert(_ENTRIES).values(**values))
-    return AuditEntry(**values)
 
 
-# the next entry after the head, hashed in SQL exactly as `entry_hash` does (PostgreSQL)
-_PG_APPEND = text(
+def entry_bytes(entry: Any) -> bytes:
+    """The bytes of an entry that its leaf hash covers (canonical JSON of its fields)."""
+    at = entry.at if not isinstance(entry, dict) else entry["at"]
+    values = {f: (entry[f] if isinstance(entry, dict) else getattr(entry, f)) for f in ENTRY_FIELDS}
+    values["at"] = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return json.dumps(values, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _head(row: Any) -> SignedHead:
+    return SignedHead(
+        int(row.tree_size), row.root_hash, int(row.timestamp), row.key_id, row.signature
+    )
+
+
+def latest_head(session: Session) -> SignedHead | None:
+    """The newest signed tree head stored (None before the first)."""
+    row = session.execute(select(_HEADS).order_by(_HEADS.c.tree_size.desc()).limit(1)).first()
+    return _head(row) if row is not None else None
+
+
+def head_at(session: Session, tree_size: int) -> SignedHead | None:
+    """The stored head of a tree size, if one was signed."""
+    row = session.execute(select(_HEADS).where(_HEADS.c.tree_size == tree_size)).first()
+    return _head(row) if row is not None else None
+
+
+def sequence(
+    db: Database, key: LogKey, *, batch: int = 20_000, wait: bool = False
+) -> SignedHead | None:
+    """Sequence pending entries into the tree and sign the new head; returns the latest head.
+
+    None when another sequencer holds the lock (PostgreSQL) and `wait` is false: the
+    pending entries stay for it. With `wait`, wait for it to finish, then sequence.
     """
-    INSERT INTO audit_entry
-        (seq, at, actor, action, resource, before_digest, after_digest, prev_hash, hash)
-    SELECT head.seq, :at, :actor, :action, :resource, :before_digest, :after_digest, head.prev,
-        encode(sha256(convert_to(concat_ws(chr(31), head.seq::text, :at_text, :actor,
-            :action, :resource, coalesce(:before_digest, ''), coalesce(:after_digest, ''),
-            head.prev), 'UTF8')), 'hex')
-    FROM (SELECT coalesce(max(seq), 0) + 1 AS seq,
-                 coalesce((SELECT hash FROM audit_entry ORDER BY seq DESC LIMIT 1), :genesis)
-                     AS prev
-          FROM audit_entry) AS head
-    RETURNING seq, prev_hash, hash
-    """
-).bindparams(
-    bindparam("at", type_=AuditEntry.__table__.c.at.type),
-    *(bindparam(n, type_=String()) for n in ("at_text", "actor", "action", "resource")),
-    *(bindparam(n, type_=String()) for n in ("before_digest", "after_digest", "genesis")),
-)
+    with db.session() as s:
+        conn = s.connection()
+        if conn.dialect.name == "postgresql":
+            if wait:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEQUENCER_KEY})
+            else:
+                got = conn.execute(
+                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _SEQUENCER_KEY}
+                )
+                if not got.scalar():
+                    return None
+        last = conn.execute(select(_HEADS).order_by(_HEADS.c.tree_size.desc()).limit(1)).first()
+        # take exactly the rows deleted: a writer committing meanwhile keeps its entry pending
+        first = select(_PENDING.c.id).order_by(_PENDING.c.id).limit(batch).scalar_subquery()
+        taken = delete(_PENDING).where(_PENDING.c.id.in_(first)).returning(*_PENDING.c)
+        pending = sorted(conn.execute(taken).all(), key=lambda p: p.id)
+        if last is not None and not pending:
+            return _head(last)
+        frontier = (
+            merkle.Frontier.from_hex(int(last.tree_size), last.frontier)
+            if last is not None
+            else merkle.Frontier()
+        )
+        leaves = []
+        for p in pending:
+            h = merkle.leaf_hash(entry_bytes(p))
+            fields = {f: getattr(p, f) for f in ENTRY_FIELDS}
+            leaves.append({"idx": frontier.size, "leaf_hash": h.hex(), **fields})
+            frontier.append(h)
+        if leaves:
+            conn.execute(insert(_LEAVES), leaves)
+        head = key.sign(
+            tree_size=frontier.size,
+            root_hash=frontier.root().hex(),
+            timestamp=int(time.time() * 1000),
+        )
+        conn.execute(
+            insert(_HEADS).values(
+                tree_size=head.tree_size,
+                root_hash=head.root_hash,
+                timestamp=head.timestamp,
+                key_id=head.key_id,
+                signature=head.signature,
+                frontier=frontier.to_hex(),
+            )
+        )
+        return head
 
 
-def _pg_params(values: dict[str, Any]) -> dict[str, Any]:
-    """The parameters of `_PG_APPEND` for an entry's values."""
-    at_text = values["at"].astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return {"at_text": at_text, "genesis": GENESIS, **values}
+def pending_count(session: Session) -> int:
+    """Entries written but not yet sequenced."""
+    return int(session.scalar(select(func.count()).select_from(_PENDING)) or 0)
 
 
-_ENTRIES: Table = AuditEntry.__table__  # type: ignore[assignment]  # mapped classes hold a Table
+def leaf_hashes(session: Session, size: int, *, batch: int = 50_000) -> list[bytes]:
+    """The stored leaf hashes of the first `size` leaves, in order."""
+    out: list[bytes] = []
+    while len(out) < size:
+        rows = session.execute(
+            select(_LEAVES.c.leaf_hash)
+            .where(_LEAVES.c.idx >= len(out), _LEAVES.c.idx < size)
+            .order_by(_LEAVES.c.idx)
+            .limit(batch)
+        ).scalars()
+        got = [bytes.fromhex(h) for h in rows]
+        if not got:
+            break
+        out.extend(got)
+    return out
+
+
+def inclusion(session: Session, *, index: int, tree_size: int) -> list[bytes]:
+    """The inclusion proof of leaf `index` in the tree of `tree_size` leaves."""
+    return merkle.inclusion_proof(index, leaf_hashes(session, tree_size))
+
+
+def consistency(session: Session, *, first: int, second: int) -> list[bytes]:
+    """The consistency proof between the trees of `first` and `second` leaves."""
+    return merkle.consistency_proof(first, leaf_hashes(session, second))
+
+
+def get_leaf(session: Session, index: int) -> LogLeaf | None:
+    """One sequenced entry."""
+    return session.get(LogLeaf, index)
 
 
 @dataclass(frozen=True)
-class Verification:
-    """The result of checking the chain: how many entries, and the first broken one."""
+class Entry:
+    """An entry as listed: `index` and `leaf_hash` are None while it waits to be sequenced."""
 
-    ok: bool
-    entries: int
-    head: str
-    first_bad_seq: int | None = None
-    problem: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain dict for JSON."""
-        return {
-            "ok": self.ok,
-            "entries": self.entries,
-            "head": self.head,
-            "first_bad_seq": self.first_bad_seq,
-            "problem": self.problem,
-        }
-
-
-def verify(session: Session, *, batch: int = 5000) -> Verification:
-    """Walk the chain in order and recompute every hash; stop at the first break."""
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
-    last_seq = 0
-    while True:
-        rows = session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.seq > last_seq)
-            .order_by(AuditEntry.seq)
-            .limit(batch)
-        ).all()
-        if not rows:
-            break
-        for e in rows:
-            if e.seq != expected_seq:
-                return Verification(
-                    False, count, prev, e.seq, f"entry {expected_seq} is missing (next is {e.seq})"
-                )
-            if e.prev_hash != prev:
-                return Verification(
-                    False, count, prev, e.seq, f"entry {e.seq} does not link to entry {e.seq - 1}"
-                )
-            h = entry_hash(
-                seq=e.seq,
-                at=e.at,
-                actor=e.actor,
-                action=e.action,
-                resource=e.resource,
-                before_digest=e.before_digest,
-                after_digest=e.after_digest,
-                prev_hash=e.prev_hash,
-            )
-            if h != e.hash:
-                return Verification(
-                    False,
-                    count,
-                    prev,
-                    e.seq,
-                    f"entry {e.seq} was altered (its hash does not match)",
-                )
-            prev = e.hash
-            expected_seq += 1
-            count += 1
-            last_seq = e.seq
-    return Verification(True, count, prev)
-
-
-def count(session: Session) -> int:
-    """Number of entries in the log."""
-    return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+    index: int | None
+    at: dt.datetime
+    actor: str
+    action: str
+    resource: str
+    before_digest: str | None
+    after_digest: str | None
+    note: str
+    leaf_hash: str | None
 
 
 def entries(
     session: Session, *, offset: int = 0, limit: int = 100, resource: str | None = None
-) -> tuple[list[AuditEntry], int]:
-    """A page of entries, newest first, with the total count."""
-    q = select(AuditEntry)
-    cq = select(func.count()).select_from(AuditEntry)
+) -> tuple[list[Entry], int]:
+    """A page of entries, newest first (those waiting to be sequenced first), and the total."""
+    pq = select(LogPending)
+    lq = select(LogLeaf)
     if resource:
-        q = q.where(AuditEntry.resource.startswith(resource))
-        cq = cq.where(AuditEntry.resource.startswith(resource))
-    rows = session.scalars(q.order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)).all()
-    return list(rows), int(session.scalar(cq) or 0)
+        pq = pq.where(LogPending.resource.startswith(resource))
+        lq = lq.where(LogLeaf.resource.startswith(resource))
+    n_pending = int(session.scalar(select(func.count()).select_from(pq.subquery())) or 0)
+    n_leaves = int(session.scalar(select(func.count()).select_from(lq.subquery())) or 0)
+    out: list[Entry] = []
+    if offset < n_pending:
+        for p in session.scalars(pq.order_by(LogPending.id.desc()).offset(offset).limit(limit)):
+            out.append(Entry(None, p.at, p.actor, p.action, p.resource, p.before_digest,
+                             p.after_digest, p.note, None))
+    rest = limit - len(out)
+    if rest > 0:
+        start = max(0, offset - n_pending)
+        for e in session.scalars(lq.order_by(LogLeaf.idx.desc()).offset(start).limit(rest)):
+            out.append(Entry(e.idx, e.at, e.actor, e.action, e.resource, e.before_digest,
+                             e.after_digest, e.note, e.leaf_hash))
+    return out, n_pending + n_leaves
+
+
+def count(session: Session) -> int:
+    """Number of entries in the log (sequenced or waiting)."""
+    leaves = int(session.scalar(select(func.count()).select_from(_LEAVES)) or 0)
+    return leaves + pending_count(session)
+
+
+def all_leaves(session: Session, *, batch: int = 20_000) -> Iterator[LogLeaf]:
+    """Every sequenced entry in index order (read in batches)."""
+    last = -1
+    while True:
+        rows = session.scalars(
+            select(LogLeaf).where(LogLeaf.idx > last).order_by(LogLeaf.idx).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].idx

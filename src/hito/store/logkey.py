@@ -1,4 +1,4 @@
-"""The log's Ed25519 signing key (a PEM file outside the database) and signed tree heads.
+r"""The log's Ed25519 signing key (a PEM file outside the database) and signed tree heads.
 
 A signed tree head says: "the log had `tree_size` entries with Merkle root `root_hash` at
 `timestamp`", signed over the text
@@ -118,7 +118,7 @@ def load_key(path: Path, *, create: bool) -> LogKey:
     if not path.exists():
         if not create:
             raise HitoError(
-                f"{path}: no log signing key; create one with `hito log keygen` "
+                f"{path}: no log signing key; create one with `hito log key` "
                 "(or set HITO_LOG_KEY_CREATE=true)"
             )
         key = Ed25519PrivateKey.generate()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -147,6 +148,11 @@ class FieldReport(Base):
     remark: Mapped[str] = mapped_column(String(500), default="")
     people: Mapped[int] = mapped_column(Integer)
     stranded: Mapped[int] = mapped_column(Integer)
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("field_report.id"), nullable=True, unique=True
+    )
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     counts: Mapped[list[ReportCount]] = relationship(
         back_populates="report",
@@ -248,19 +254,57 @@ class Forecast(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class AuditEntry(Base):
-    """One write, hash-chained to the entry before it."""
+class LogLeaf(Base):
+    """One sequenced entry of the transparency log: leaf `idx` of the Merkle tree."""
 
-    __tablename__ = "audit_entry"
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    __tablename__ = "log_leaf"
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     resource: Mapped[str] = mapped_column(String(120))
     before_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_log_leaf_resource", "resource", "idx"),)
+
+
+class LogPending(Base):
+    """An entry written with its change, waiting to be sequenced into the tree."""
+
+    __tablename__ = "log_pending"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(120))
+    before_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class LogHead(Base):
+    """A signed tree head: the tree's size and root, signed with the log's Ed25519 key."""
+
+    __tablename__ = "log_head"
+    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(100))
+    frontier: Mapped[list[str]] = mapped_column(JSON)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per key (an address, an account, an account from an address)."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 SHELTER_STATUSES = ("open", "full", "closed")

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hito.counts import Count
@@ -19,7 +20,8 @@ from hito.domain import IDEMPOTENCY_KEY_PATTERN
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
-from hito.store.errors import ConflictError, InvalidError, NotFoundError
+from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from hito.store.logrows import report_state
 from hito.store.models import Agency, FieldReport, ReportCount, Site
 from hito.store.text import text_problem
 
@@ -128,6 +130,7 @@ def create_report(
     agency = actor.agency_for_write(agency_id, "post field reports")
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)
+    _check_country(session, actor, site_id)
     errs = validate_report(
         session,
         site_id=site_id,
@@ -162,14 +165,12 @@ def create_report(
         if old is None:
             raise RuntimeError(f"idempotency key {idempotency_key!r} clashed but no report has it")
         return old, False
-    # the chain is serialized from here to the commit: keep this part short
-    audit.lock_writes(session)
     audit.append(
         session,
         actor=actor.username,
         action="report.create",
         resource=f"report:{row.id}",
-        after=report_dict(row),
+        after=report_state(row),
     )
     if after is not None:
         after(session, actor, row)
@@ -194,6 +195,9 @@ def _insert(
     The returned report is a detached copy of what was stored.
     """
     conn = session.connection()
+    values.setdefault("supersedes_id", None)
+    values.setdefault("withdrawn", False)
+    values.setdefault("reason", "")
     values.update(
         idempotency_key=idempotency_key,
         people=sum(c.people for c in counts),
@@ -240,10 +244,115 @@ def _original(session: Session, agency: int, key: str | None, fp: str) -> FieldR
 
 
 def report_dict(row: FieldReport) -> dict[str, object]:
-    """A report with its counts as plain data (for digests)."""
+    """A report with its counts as plain data."""
     data = snapshot(row)
     data["counts"] = [snapshot(c) for c in row.counts]
     return data
+
+
+SHARED_KINDS = ("between_posts",)  # the strip between the posts: both countries count there
+
+
+def _check_country(session: Session, actor: Actor, site_id: str) -> None:
+    """An editor reports at their own country's sites, and at the strip between the posts."""
+    if actor.role != "editor":
+        return
+    site = session.execute(select(Site.country_code, Site.kind).where(Site.id == site_id)).first()
+    if site is None or site.kind in SHARED_KINDS or site.country_code == actor.country_code:
+        return
+    raise ForbiddenError(
+        f"site {site_id!r} is a {site.kind} in {site.country_code}; an editor of an agency "
+        f"of {actor.country_code} reports only at sites of {actor.country_code} and between "
+        "the posts"
+    )
+
+
+def supersede_report(
+    session: Session,
+    *,
+    actor: Actor,
+    report_id: int,
+    reason: str,
+    counts: Sequence[CountIn] = (),
+    observed_at: dt.datetime | None = None,
+    remark: str = "",
+    withdraw: bool = False,
+    after: AfterReport | None = None,
+) -> FieldReport:
+    """Correct a report (new counts) or withdraw it: a new report that references the old one.
+
+    The old report stays as it was. Only its agency's editors (or an admin) may do this,
+    once per report (a second correction corrects the correction); `reason` is required.
+    """
+    actor.require_writer("correct or withdraw reports")
+    old = get_report(session, report_id=report_id)
+    if actor.role == "editor" and actor.agency_id != old.agency_id:
+        raise ForbiddenError(
+            f"report {report_id} belongs to agency {old.agency_id}; an editor corrects only "
+            f"their own agency's reports (agency {actor.agency_id})"
+        )
+    newer = session.scalar(select(FieldReport.id).where(FieldReport.supersedes_id == report_id))
+    if newer is not None:
+        raise ConflictError(
+            f"report {report_id} was already superseded by report {newer}; correct that one"
+        )
+    problem = text_problem(reason, max_length=500) if reason.strip() else "expected a reason"
+    if problem:
+        raise InvalidError.at(["body", "reason"], problem)
+    when = observed_at or old.observed_at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    if withdraw:
+        if counts:
+            raise InvalidError.at(["body", "counts"], "a withdrawal carries no counts")
+    else:
+        errs = validate_report(
+            session,
+            site_id=old.site_id,
+            observed_at=when,
+            counts=counts,
+            remark=remark,
+            idempotency_key=None,
+        )
+        if errs:
+            raise InvalidError(
+                [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+            )
+    fp = fingerprint(
+        agency_id=old.agency_id, site_id=old.site_id, observed_at=when, counts=counts,
+        remark=remark,
+    )
+    try:
+        with session.begin_nested():
+            row = _insert(
+                session,
+                site_id=old.site_id,
+                observed_at=when,
+                agency_id=old.agency_id,
+                user_id=actor.user_id,
+                idempotency_key=None,
+                fingerprint=fp,
+                remark=remark,
+                counts=counts,
+                supersedes_id=old.id,
+                withdrawn=withdraw,
+                reason=reason.strip(),
+            )
+    except IntegrityError:  # a concurrent correction of the same report won
+        raise ConflictError(f"report {report_id} was superseded meanwhile; reload it") from None
+    assert row is not None
+    action = "report.withdraw" if withdraw else "report.correct"
+    audit.append(
+        session,
+        actor=actor.username,
+        action=action,
+        resource=f"report:{row.id}",
+        after=report_state(row),
+        note=f"supersedes report:{old.id}",
+    )
+    if after is not None:
+        after(session, actor, row)
+    return row
 
 
 def get_report(session: Session, *, report_id: int) -> FieldReport:
@@ -291,19 +400,7 @@ def _midnight(d: dt.date) -> dt.datetime:
 def daily_stranded(
     session: Session, *, site_ids: Sequence[str] | None = None, until: dt.date | None = None
 ) -> dict[str, dict[dt.date, int]]:
-    """Per site and day, the stranded people observed: the largest count reported that day.
+    """Per site and day, the day's figure of stranded people (`hito.store.figures`)."""
+    from hito.store.figures import daily_stranded as figures
 
-    Reports are snapshots, not increments: two agencies counting the same strip on the same
-    day give two estimates of one number, so the day's figure is their maximum.
-    """
-    q = select(FieldReport.site_id, FieldReport.observed_at, FieldReport.stranded)
-    if site_ids is not None:
-        q = q.where(FieldReport.site_id.in_(list(site_ids)))
-    if until is not None:
-        q = q.where(FieldReport.observed_at < _midnight(until + dt.timedelta(days=1)))
-    out: dict[str, dict[dt.date, int]] = {}
-    for site, at, stranded in session.execute(q):
-        day = at.date()
-        per = out.setdefault(site, {})
-        per[day] = max(per.get(day, 0), int(stranded))
-    return out
+    return figures(session, site_ids=site_ids, until=until)

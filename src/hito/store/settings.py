@@ -27,8 +27,18 @@ class Settings(BaseSettings):
     )
     token_ttl_minutes: int = Field(default=12 * 60, gt=0, description="bearer token lifetime")
     max_upload_bytes: int = Field(default=5_000_000, gt=0, description="largest request body")
-    login_max_failures: int = Field(default=5, gt=0, description="failed logins before a lock")
-    login_lockout_seconds: int = Field(default=300, ge=0, description="how long a lock lasts")
+    login_max_failures: int = Field(
+        default=5, gt=0, description="failed sign-ins to one account from one address"
+    )
+    login_lockout_seconds: int = Field(
+        default=300, ge=1, description="the window failed sign-ins are counted in (and a lock)"
+    )
+    login_max_failures_per_address: int = Field(
+        default=30, gt=0, description="failed sign-ins from one address, to any account"
+    )
+    login_max_failures_per_account: int = Field(
+        default=100, gt=0, description="failed sign-ins to one account, from anywhere"
+    )
     login_failure_delay: float = Field(
         default=0.5, ge=0, description="seconds a failed login waits before it answers"
     )
@@ -96,6 +106,17 @@ class Settings(BaseSettings):
         description="time zone of a visitor without an agency (America/Santiago, America/Lima, "
         "America/La_Paz or UTC)",
     )
+    log_key_file: Path | None = Field(
+        default=None,
+        description="the transparency log's Ed25519 signing key (PEM, PKCS#8); empty means "
+        "`log-signing-key.pem` beside the SQLite file, or in the user's data directory",
+    )
+    log_key_create: bool = Field(
+        default=True, description="create the signing key when the file does not exist"
+    )
+    log_sequence_seconds: float = Field(
+        default=0.05, gt=0, description="how often a server sequences new entries into the log"
+    )
 
     def resolved_database_url(self) -> str:
         """The URL in use: the configured one, or the SQLite file in the user's data directory."""
@@ -104,6 +125,16 @@ class Settings(BaseSettings):
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         data.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{data / 'hito.sqlite3'}"
+
+
+def log_key_path(settings: Settings) -> Path:
+    """Where the log's signing key is: the setting, else beside the SQLite file or in user data."""
+    if settings.log_key_file is not None:
+        return Path(settings.log_key_file)
+    url = settings.resolved_database_url()
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        return Path(url[len("sqlite:///") :]).parent / "log-signing-key.pem"
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "log-signing-key.pem"
 
 
 def normalize_url(url: str) -> str:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
-from hito.store.errors import ForbiddenError, InvalidError
+from hito.store.errors import InvalidError
+from hito.store.logrows import site_state
 from hito.store.models import SHELTER_STATUSES, FieldReport, Shelter, ShelterUpdate
 from hito.store.reports import _midnight
-from hito.store.sites import get_site
+from hito.store.sites import get_site, require_country
 from hito.store.text import text_problem
 
 
@@ -36,11 +37,12 @@ def create_update(
         when = when.replace(tzinfo=dt.UTC)
     if when > now + dt.timedelta(minutes=5):
         raise InvalidError.at(["body", "observed_at"], f"{when.isoformat()} is in the future")
+    when = min(when, now)  # within the clock skew: a few minutes ahead is now, it never wins later
     for name, v in (("occupancy", occupancy), ("capacity", capacity)):
         if v < 0:
             raise InvalidError.at(["body", name], f"expected 0 or more, got {v}")
-    audit.lock_writes(session)
-    site = get_site(session, site_id=site_id)
+    site = get_site(session, site_id=site_id, for_update=True)
+    require_country(actor, site, "post updates of this shelter")
     if site.kind != "shelter":
         raise InvalidError.at(
             ["path", "site_id"], f"site {site_id!r} is a {site.kind}, not a shelter"
@@ -60,6 +62,7 @@ def create_update(
         .order_by(ShelterUpdate.observed_at.desc())
         .limit(1)
     )
+    before = site_state(site)
     if newest is None or when >= newest:
         site.capacity = capacity
     session.flush()
@@ -68,7 +71,9 @@ def create_update(
         actor=actor.username,
         action="shelter.update",
         resource=f"site:{site_id}",
-        after=snapshot(row),
+        before=before,
+        after=site_state(site),
+        note=f"shelter_update:{row.id} occupancy {occupancy} capacity {capacity}",
     )
     return row
 
@@ -156,17 +161,13 @@ def register(
         raise InvalidError(
             [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
         )
-    audit.lock_writes(session)
-    site = get_site(session, site_id=site_id)
+    site = get_site(session, site_id=site_id, for_update=True)
     if site.kind != "shelter":
         raise InvalidError.at(
             ["path", "site_id"], f"site {site_id!r} is a {site.kind}, not a shelter"
         )
-    if actor.role == "editor" and actor.country_code != site.country_code:
-        raise ForbiddenError(
-            f"shelter {site_id!r} is in {site.country_code}; an editor of an agency of "
-            f"{actor.country_code} may not register it"
-        )
+    require_country(actor, site, "register this shelter")
+    site_before = site_state(site)
     row = session.get(Shelter, site_id)
     before = snapshot(row) if row is not None else None
     if row is None:
@@ -181,10 +182,20 @@ def register(
         session,
         actor=actor.username,
         action="shelter.register",
-        resource=f"site:{site_id}",
+        resource=f"shelter:{site_id}",
         before=before,
         after=snapshot(row),
     )
+    if site_state(site) != site_before:  # its capacity follows the registry
+        audit.append(
+            session,
+            actor=actor.username,
+            action="site.update",
+            resource=f"site:{site_id}",
+            before=site_before,
+            after=site_state(site),
+            note="capacity from the shelter registry",
+        )
     return row
 
 
@@ -196,8 +207,11 @@ def occupancy(
     out: dict[str, tuple[int, dt.datetime]] = {}
     if not site_ids:
         return out
+    superseded = select(FieldReport.supersedes_id).where(FieldReport.supersedes_id.is_not(None))
     q1 = select(FieldReport.site_id, FieldReport.observed_at, FieldReport.people).where(
-        FieldReport.site_id.in_(site_ids)
+        FieldReport.site_id.in_(site_ids),
+        FieldReport.id.not_in(superseded),
+        FieldReport.withdrawn.is_(False),
     )
     q2 = select(ShelterUpdate.site_id, ShelterUpdate.observed_at, ShelterUpdate.occupancy).where(
         ShelterUpdate.site_id.in_(site_ids)

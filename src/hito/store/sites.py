@@ -12,10 +12,11 @@ from hito.domain import SITE_KINDS, SITE_STATUSES
 from hito.scenario.load import builtin_names, load
 from hito.scenario.model import Scenario
 from hito.store import audit
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, paginate
 from hito.store.coltypes import utcnow
 from hito.store.countries import ensure_country
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
+from hito.store.logrows import site_state
 from hito.store.models import Site, SiteStatusChange
 
 COUNTRY_NAMES = {"CHL": "Chile", "PER": "Peru", "BOL": "Bolivia", "VEN": "Venezuela"}
@@ -38,7 +39,6 @@ def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, i
     """
     actor.require_admin("load sites")
     s = _load(scenario)
-    audit.lock_writes(session)
     new = updated = 0
     for p in s.places:
         if p.kind not in SITE_KINDS:
@@ -63,11 +63,11 @@ def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, i
                 actor=actor.username,
                 action="site.create",
                 resource=f"site:{p.id}",
-                after=snapshot(row),
+                after=site_state(row),
             )
             new += 1
         elif any(getattr(row, k) != v for k, v in values.items()):
-            before = snapshot(row)
+            before = site_state(row)
             for k, v in values.items():
                 setattr(row, k, v)
             session.flush()
@@ -77,18 +77,28 @@ def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, i
                 action="site.update",
                 resource=f"site:{p.id}",
                 before=before,
-                after=snapshot(row),
+                after=site_state(row),
             )
             updated += 1
     return new, updated
 
 
-def get_site(session: Session, *, site_id: str) -> Site:
-    """One site, or NotFoundError."""
-    row = session.get(Site, site_id)
+def get_site(session: Session, *, site_id: str, for_update: bool = False) -> Site:
+    """One site, or NotFoundError; `for_update` locks its row until the transaction ends."""
+    row = session.get(Site, site_id, with_for_update=for_update or None)
     if row is None:
         raise NotFoundError(f"no site {site_id!r}")
     return row
+
+
+def require_country(actor: Actor, site: Site, what: str) -> None:
+    """A site's writes belong to its country: an editor of another country's agency is refused."""
+    actor.require_writer(what)
+    if actor.role == "editor" and actor.country_code != site.country_code:
+        raise ForbiddenError(
+            f"site {site.id!r} is in {site.country_code}; an editor of an agency of "
+            f"{actor.country_code} may not {what}"
+        )
 
 
 def list_sites(
@@ -127,14 +137,9 @@ def set_status(
     when = effective_at or now
     if when > now + dt.timedelta(minutes=5):
         raise InvalidError.at(["body", "effective_at"], f"{when.isoformat()} is in the future")
-    audit.lock_writes(session)
-    site = get_site(session, site_id=site_id)
-    if actor.role == "editor" and actor.country_code != site.country_code:
-        raise ForbiddenError(
-            f"site {site_id!r} is in {site.country_code}; an editor of an agency of "
-            f"{actor.country_code} may not change its status"
-        )
-    before = snapshot(site)
+    site = get_site(session, site_id=site_id, for_update=True)
+    require_country(actor, site, "change its status")
+    before = site_state(site)
     change = SiteStatusChange(
         site_id=site_id,
         status=status,
@@ -159,7 +164,8 @@ def set_status(
         action="site.status",
         resource=f"site:{site_id}",
         before=before,
-        after=snapshot(change),
+        after=site_state(site),
+        note=f"{status} from {when.astimezone(dt.UTC).isoformat()}",
     )
     return change
 

@@ -9,9 +9,10 @@ import secrets
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from hito.store import audit
+from hito.store import audit, throttle
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
+from hito.store.db import Database
 from hito.store.errors import AuthError, TooManyAttemptsError
 from hito.store.models import Token, User
 from hito.store.users import actor_of, check_password, hash_password
@@ -37,33 +38,92 @@ def login(
     username: str,
     password: str,
     ttl: dt.timedelta,
-    max_failures: int,
-    lockout: dt.timedelta,
+    max_failures: int = 5,
+    lockout: dt.timedelta = dt.timedelta(minutes=5),
+    address: str = "local",
 ) -> tuple[str, Token]:
-    """Check a password and issue a token; failures count up to a temporary lock."""
+    """Check a password and issue a token, in one session (commands and tests).
+
+    The server uses `sign_in`, which checks the password outside any transaction.
+    """
+    limits = throttle.Limits(pair=max_failures, window=lockout)
     now = utcnow()
+    wait = throttle.reserve(session, username=username, address=address, limits=limits, now=now)
+    session.commit()  # the attempt counts even though the request may fail
+    if wait is not None:
+        _refuse(wait)
     user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        check_password(_dummy_hash(), password)
-        raise AuthError("wrong username or password")
-    if user.locked_until is not None and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
-        raise TooManyAttemptsError(
-            f"too many failed logins for {username!r}: try again in {wait} s", retry_after=wait
+    ok = check_password(user.password_hash if user else _dummy_hash(), password)
+    return _settle(session, user, ok, username=username, address=address, ttl=ttl, limits=limits)
+
+
+def sign_in(
+    db: Database,
+    *,
+    username: str,
+    password: str,
+    ttl: dt.timedelta,
+    limits: throttle.Limits,
+    address: str,
+) -> tuple[str, Token]:
+    """Count the attempt, check the password with no transaction open, then issue a token.
+
+    Three steps: a short transaction counts the attempt (refused at once when a limit is
+    reached: 429 naming no account), argon2 runs outside every lock (bounded in
+    `hito.store.users`), a short transaction issues the token or records the failure.
+    """
+    now = utcnow()
+    with db.session() as s:
+        wait = throttle.reserve(s, username=username, address=address, limits=limits, now=now)
+    if wait is not None:
+        with db.session() as s:
+            audit.append(s, actor="anonymous", action="auth.refused", resource="user:?",
+                         note=f"too many attempts; wait {wait} s")
+        _refuse(wait)
+    with db.lookup() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        stored = user.password_hash if user is not None else _dummy_hash()
+    ok = check_password(stored, password)
+    with db.session() as s:
+        fresh = s.get(User, user.id) if user is not None else None
+        return _settle(s, fresh, ok, username=username, address=address, ttl=ttl, limits=limits)
+
+
+def _refuse(wait: int) -> None:
+    raise TooManyAttemptsError(
+        f"too many sign-in attempts: try again in {wait} s", retry_after=wait
+    )
+
+
+def _settle(
+    session: Session,
+    user: User | None,
+    ok: bool,
+    *,
+    username: str,
+    address: str,
+    ttl: dt.timedelta,
+    limits: throttle.Limits,
+) -> tuple[str, Token]:
+    """Record the outcome: a token and a sign-in entry, or a failure (and a lockout) entry."""
+    resource = f"user:{user.id}" if user is not None else "user:?"
+    if user is None or not ok or not user.active:
+        audit.append(session, actor=user.username if user else "anonymous",
+                     action="auth.failure", resource=resource)
+        if throttle.just_locked(session, username=username, address=address, limits=limits):
+            audit.append(session, actor="anonymous", action="auth.lockout", resource=resource,
+                         note=f"{limits.pair} failures from one address")
+        session.commit()
+        raise AuthError(
+            "wrong username or password" if user is None or not ok else "this user is disabled"
         )
-    if not check_password(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + lockout
-            user.failed_logins = 0
-        session.commit()  # the failure must count even though the request fails
-        raise AuthError("wrong username or password" if user.active else "this user is disabled")
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(session, username=username, address=address)
     raw = secrets.token_urlsafe(32)
-    row = Token(user_id=user.id, token_hash=token_digest(raw), expires_at=now + ttl)
+    row = Token(user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + ttl)
     session.add(row)
     session.flush()
+    audit.append(session, actor=user.username, action="auth.login", resource=resource,
+                 note=f"token:{row.id}")
     return raw, row
 
 
@@ -92,7 +152,6 @@ def authenticate(session: Session, *, token: str) -> Actor:
 
 def revoke(session: Session, *, token: str, actor: Actor) -> None:
     """Revoke one token (signing out)."""
-    audit.lock_writes(session)
     row = session.scalar(select(Token).where(Token.token_hash == token_digest(token)))
     if row is None or row.revoked_at is not None:
         return

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hito.store import audit
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, paginate
 from hito.store.coltypes import utcnow
-from hito.store.errors import ConflictError, InvalidError, NotFoundError
+from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
+from hito.store.logrows import user_state
 from hito.store.models import ROLES, Agency, Token, User
 
 _HASHER = [PasswordHasher()]  # argon2id, RFC 9106 low-memory profile
+ARGON2_SLOTS = 2  # at most this many hashes at once per process: argon2 takes 64 MiB each
+_SLOTS = threading.BoundedSemaphore(ARGON2_SLOTS)
 
 
 def use_password_hasher(hasher: PasswordHasher) -> None:
@@ -25,22 +30,38 @@ MIN_PASSWORD = 8
 
 
 def hash_password(password: str) -> str:
-    """The argon2id hash of a password."""
-    return _HASHER[0].hash(password)
+    """The argon2id hash of a password (at most ARGON2_SLOTS at once: memory stays bounded)."""
+    with _SLOTS:
+        return _HASHER[0].hash(password)
 
 
 def check_password(password_hash: str, password: str) -> bool:
-    """True when the password matches the stored hash."""
-    try:
-        return _HASHER[0].verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """True when the password matches the stored hash (bounded like `hash_password`)."""
+    with _SLOTS:
+        try:
+            return _HASHER[0].verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
-def _public(row: User) -> dict[str, object]:
-    data = snapshot(row)
-    data.pop("password_hash")
-    return data
+def password_problem(password: str, *, username: str = "", field: str = "password") -> None:
+    """Refuse a short, common or easily guessed password (zxcvbn's offline lists, score < 2)."""
+    from zxcvbn import zxcvbn
+
+    loc: list[str | int] = ["body", field]
+    if len(password) < MIN_PASSWORD:
+        raise InvalidError.at(
+            loc, f"expected at least {MIN_PASSWORD} characters, got {len(password)}"
+        )
+    if len(password) > 200:
+        raise InvalidError.at(loc, f"expected at most 200 characters, got {len(password)}")
+    if "\x00" in password:
+        raise InvalidError.at(loc, "a password cannot contain the NUL character")
+    result = zxcvbn(password[:100], user_inputs=[username, "hito", "tacna", "arica"])
+    if result["score"] < 2:
+        why = result["feedback"]["warning"] or "it is too easy to guess"
+        raise InvalidError.at(loc, f"this password is refused: {why.rstrip('.')}; choose a "
+                                   "longer one, e.g. several unrelated words")
 
 
 def create_user(
@@ -51,27 +72,31 @@ def create_user(
     password: str,
     role: str,
     agency_id: int | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """Add a user; an editor needs an agency, admins and viewers may have one."""
+    """Add a user; an editor needs an agency, admins and viewers may have one.
+
+    `password_hash`: the password already checked and hashed by the caller (outside the
+    transaction, so argon2 holds no lock); `password` is then ignored.
+    """
     actor.require_admin("create users")
     if role not in ROLES:
         raise InvalidError.at(
             ["body", "role"], f"got {role!r}, expected one of: {', '.join(ROLES)}"
         )
-    if len(password) < MIN_PASSWORD:
-        raise InvalidError.at(
-            ["body", "password"],
-            f"expected at least {MIN_PASSWORD} characters, got {len(password)}",
-        )
+    if password_hash is None:
+        password_problem(password, username=username)
     if role == "editor" and agency_id is None:
         raise InvalidError.at(["body", "agency_id"], "an editor needs the agency they write for")
-    audit.lock_writes(session)
     if agency_id is not None and session.get(Agency, agency_id) is None:
         raise InvalidError.at(["body", "agency_id"], f"no agency with id {agency_id}")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ConflictError(f"username {username!r} is already taken")
     row = User(
-        username=username, password_hash=hash_password(password), role=role, agency_id=agency_id
+        username=username,
+        password_hash=password_hash or hash_password(password),
+        role=role,
+        agency_id=agency_id,
     )
     session.add(row)
     session.flush()
@@ -80,7 +105,7 @@ def create_user(
         actor=actor.username,
         action="user.create",
         resource=f"user:{row.id}",
-        after=_public(row),
+        after=user_state(row),
     )
     return row
 
@@ -88,24 +113,72 @@ def create_user(
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> User:
     """Enable or disable a user; disabling revokes every token they hold."""
     actor.require_admin("enable or disable users")
-    audit.lock_writes(session)
     row = get_user(session, user_id=user_id)
-    before = _public(row)
+    before = user_state(row)
+    if not active and row.role == "admin" and row.active:
+        _keep_an_admin(session, row)
     row.active = active
     if not active:
-        session.execute(
-            update(Token)
-            .where(Token.user_id == user_id, Token.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+        revoke_all(session, user_id=user_id)
     session.flush()
     audit.append(
         session,
         actor=actor.username,
-        action="user.update",
+        action="user.enable" if active else "user.disable",
         resource=f"user:{row.id}",
         before=before,
-        after=_public(row),
+        after=user_state(row),
+    )
+    return row
+
+
+def _keep_an_admin(session: Session, row: User) -> None:
+    """Refuse to disable the last active admin (the rows of the admins are locked meanwhile)."""
+    admins = session.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update()
+    ).all()
+    if list(admins) == [row.id]:
+        raise ConflictError(
+            f"user {row.username!r} is the last active admin: enable or create another "
+            "admin first"
+        )
+
+
+def revoke_all(session: Session, *, user_id: int) -> int:
+    """Revoke every live token of a user; returns how many."""
+    result = session.execute(
+        update(Token)
+        .where(Token.user_id == user_id, Token.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def set_password(
+    session: Session, *, actor: Actor, user_id: int, password_hash: str, reset: bool
+) -> User:
+    """Store a new password hash (checked and hashed by the caller) and revoke every token.
+
+    `reset`: an admin sets another user's password; otherwise users change their own
+    (the caller has checked the current password).
+    """
+    if reset:
+        actor.require_admin("reset other users' passwords")
+    elif actor.user_id != user_id:
+        raise ForbiddenError("you may change only your own password; an admin may reset others'")
+    row = get_user(session, user_id=user_id)
+    before = user_state(row)
+    row.password_hash = password_hash
+    n = revoke_all(session, user_id=user_id)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor.username,
+        action="user.password_reset" if reset else "user.password_change",
+        resource=f"user:{row.id}",
+        before=before,
+        after=user_state(row),
+        note=f"{n} tokens revoked",
     )
     return row
 

@@ -28,7 +28,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(offline_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LoginRequired, to_login)
-    app.add_middleware(WebGuard, api_prefix="/api/")  # CSRF, Origin, CSP and friends
+    app.add_middleware(WebGuard, api_prefix="/api/", max_body=settings.max_upload_bytes)
     app.add_exception_handler(BadDate, bad_date)
     app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
     app.state.web_warm_up.start()

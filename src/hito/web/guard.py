@@ -126,6 +126,9 @@ class WebGuard:
             await _refuse(send_with_headers, "origin", source)
             return
         body, receive = await _buffer(receive, self.max_body)
+        if body is None:
+            await _too_large(send_with_headers, self.max_body)
+            return
         given = headers.get(CSRF_HEADER) or _form_token(headers.get("content-type", ""), body)
         if fresh or not given or not hmac.compare_digest(given.encode(), token.encode()):
             await _refuse(send_with_headers, "token", None)
@@ -143,17 +146,21 @@ def _cookie(header: str, name: str) -> str | None:
     return morsel.value if morsel is not None else None
 
 
-async def _buffer(receive: Receive, limit: int) -> tuple[bytes, Receive]:
-    """Read the whole body (up to `limit` bytes kept for the check) and replay it downstream."""
+async def _buffer(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+    """Read the whole body and replay it downstream; None when it is over `limit` bytes."""
     chunks: list[bytes] = []
     more = True
     messages: list[Message] = []
+    size = 0
     while more:
         message = await receive()
         messages.append(message)
         if message["type"] != "http.request":
             break
         chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > limit:
+            return None, receive
         more = message.get("more_body", False)
     body = b"".join(chunks)
 
@@ -162,7 +169,22 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes, Receive]:
             return messages.pop(0)
         return await receive()
 
-    return body[:limit], replay
+    return body, replay
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    html = (
+        f"<!doctype html><p>El envío supera el límite de {limit} bytes.</p>"
+        f'<p lang="en">The request body is larger than the limit of {limit} bytes.</p>'
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"text/html; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": html})
 
 
 def _form_token(content_type: str, body: bytes) -> str | None:

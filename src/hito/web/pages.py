@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito import i18n
+from hito.api.routes.auth import sign_in
 from hito.report import forecast_view, sitrep
 from hito.report import situation as sit
 from hito.report.forecast_skill import skill_lines
@@ -89,20 +90,11 @@ async def login(
     """Check the password with the service, keep its token in a cookie, go back to `next`."""
     settings = request.app.state.settings
     db = request.app.state.db
-
-    def run() -> tuple[str, Any]:
-        with db.session() as s:
-            return tokens.login(
-                s,
-                username=username.strip(),
-                password=password,
-                ttl=dt.timedelta(minutes=settings.token_ttl_minutes),
-                max_failures=settings.login_max_failures,
-                lockout=dt.timedelta(seconds=settings.login_lockout_seconds),
-            )
-
+    address = request.client.host if request.client else "unknown"
     try:
-        raw, _row = await asyncio.to_thread(run)
+        raw, _row = await asyncio.to_thread(
+            sign_in, db, settings, username.strip(), password, address
+        )
     except TooManyAttemptsError as exc:
         msg = tr(request, "Too many failed sign-ins: try again in %(s)d seconds.") % {
             "s": exc.retry_after

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from hito.api.deps import ActorDep, DbDep
-from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.common import Day, Limit, Offset
 from hito.api.schemas.plans import AlertList, AlertPublic
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import alerts
@@ -22,8 +21,8 @@ def list_(
     actor: ActorDep,
     db: DbDep,
     plan: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> AlertList:

@@ -1,35 +1,40 @@
-"""The audit log and its verification."""
+"""The log's entries for admins, and the server's own check of its log (kept at /audit)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
-from hito.api.schemas.audit import AuditEntryPublic, AuditList, AuditVerification
 from hito.api.schemas.common import Limit, Offset
-from hito.store import audit
+from hito.api.schemas.log import LogCheckPublic, LogEntryList, LogEntryPublic
+from hito.store import audit, logcheck
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["log"])
 
 
-@router.get("", response_model=AuditList)
+@router.get("", response_model=LogEntryList)
 def list_(
     actor: AdminDep,
     db: DbDep,
-    resource: Annotated[str | None, Query(pattern=r"^[a-z_]+(:[A-Za-z0-9_\-]+)?$")] = None,
+    resource: Annotated[str | None, Query(pattern=r"^[a-z_]+(:[A-Za-z0-9_\-?]+)?$")] = None,
     offset: Offset = 0,
     limit: Limit = 100,
-) -> AuditList:
-    """Audit entries, newest first, optionally for one resource ('report:12') or kind ('site')."""
+) -> LogEntryList:
+    """Log entries, newest first, optionally for one resource ('report:12') or kind ('site')."""
     with db.session(readonly=True) as s:
         rows, n = audit.entries(s, offset=offset, limit=limit, resource=resource)
-        return AuditList(data=[AuditEntryPublic.model_validate(r) for r in rows], count=n)
+        return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
 
 
-@router.get("/verify", response_model=AuditVerification)
-def verify(actor: ActorDep, db: DbDep) -> AuditVerification:
-    """Recompute every hash of the chain; `ok` is false at the first altered or missing entry."""
+@router.get("/verify", response_model=LogCheckPublic)
+def verify(actor: ActorDep, db: DbDep, request: Request) -> LogCheckPublic:
+    """The server checks its log against the heads it stored and its rows against the log.
+
+    This trusts the server; each country runs `hito log verify --against HEADS_FILE` with
+    the heads it saved itself.
+    """
     with db.session(readonly=True) as s:
-        return AuditVerification.model_validate(audit.verify(s).as_dict())
+        result = logcheck.verify(s, key=request.app.state.log_key)
+    return LogCheckPublic(**result.as_dict())

@@ -6,12 +6,12 @@ import asyncio
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, TokenDep
-from hito.api.schemas.users import Me, TokenPublic
-from hito.store import tokens
+from hito.api.schemas.users import Me, PasswordChange, TokenPublic
+from hito.store import throttle, tokens, users
 from hito.store.db import Database
 from hito.store.errors import AuthError
 from hito.store.models import Token
@@ -22,27 +22,71 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.post("/token", response_model=TokenPublic)
 async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbDep, settings: SettingsDep
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    db: DbDep,
+    settings: SettingsDep,
+    request: Request,
 ) -> TokenPublic:
-    """Exchange a username and password for a bearer token; failures are slowed and limited."""
+    """Exchange a username and password for a bearer token; failures are slowed and limited.
+
+    Failures are counted per address, per account, and per account from an address; over
+    a limit the answer is 429 with Retry-After, naming no account.
+    """
+    address = request.client.host if request.client else "unknown"
     try:
-        raw, row = await asyncio.to_thread(_login, db, settings, form.username, form.password)
+        raw, row = await asyncio.to_thread(
+            sign_in, db, settings, form.username, form.password, address
+        )
     except AuthError:
         await asyncio.sleep(settings.login_failure_delay)
         raise
     return TokenPublic(access_token=raw, expires_at=row.expires_at)
 
 
-def _login(db: Database, settings: Settings, username: str, password: str) -> tuple[str, Token]:
-    with db.session() as s:
-        return tokens.login(
-            s,
-            username=username,
-            password=password,
-            ttl=dt.timedelta(minutes=settings.token_ttl_minutes),
-            max_failures=settings.login_max_failures,
-            lockout=dt.timedelta(seconds=settings.login_lockout_seconds),
-        )
+def sign_in(
+    db: Database, settings: Settings, username: str, password: str, address: str
+) -> tuple[str, Token]:
+    """`tokens.sign_in` with the settings' lifetime and limits (also used by the dashboard)."""
+    if "\x00" in username or len(username) > 200:
+        raise AuthError("wrong username or password")
+    return tokens.sign_in(
+        db,
+        username=username,
+        password=password,
+        ttl=dt.timedelta(minutes=settings.token_ttl_minutes),
+        limits=throttle.Limits(
+            pair=settings.login_max_failures,
+            address=settings.login_max_failures_per_address,
+            account=settings.login_max_failures_per_account,
+            window=dt.timedelta(seconds=settings.login_lockout_seconds),
+        ),
+        address=address,
+    )
+
+
+@router.post("/password", status_code=204)
+async def change_password(body: PasswordChange, actor: ActorDep, db: DbDep,
+                          settings: SettingsDep) -> None:
+    """Change your own password (the current one is checked); every token of yours is revoked."""
+    if actor.user_id is None:
+        raise AuthError("sign in as a user first")
+
+    def run() -> None:
+        with db.lookup() as s:
+            current = users.get_user(s, user_id=actor.user_id).password_hash  # type: ignore[arg-type]
+        if not users.check_password(current, body.current_password):
+            raise AuthError("the current password is wrong")
+        users.password_problem(body.new_password, username=actor.username, field="new_password")
+        new_hash = users.hash_password(body.new_password)
+        with db.session() as s:
+            users.set_password(s, actor=actor, user_id=actor.user_id,  # type: ignore[arg-type]
+                               password_hash=new_hash, reset=False)
+
+    try:
+        await asyncio.to_thread(run)
+    except AuthError:
+        await asyncio.sleep(settings.login_failure_delay)
+        raise
 
 
 @router.post("/revoke", status_code=204)

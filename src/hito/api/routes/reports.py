@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
-from hito.api.schemas.common import Limit, Offset
-from hito.api.schemas.reports import ImportResult, ReportCreate, ReportList, ReportPublic
+from hito.api.schemas.common import Day, Limit, Offset
+from hito.api.schemas.reports import (
+    ImportResult,
+    ReportCorrection,
+    ReportCreate,
+    ReportList,
+    ReportPublic,
+    ReportWithdrawal,
+)
 from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_KEY_PATTERN
 from hito.store import hxl_io, reports
 
@@ -35,8 +41,8 @@ class Filters:
         site_id: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
         country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
         agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-        since: Annotated[dt.date | None, Query(description="first day observed")] = None,
-        until: Annotated[dt.date | None, Query(description="last day observed")] = None,
+        since: Annotated[Day | None, Query(description="first day observed")] = None,
+        until: Annotated[Day | None, Query(description="last day observed")] = None,
     ):
         self.values: dict[str, Any] = dict(
             site_id=site_id, country=country, agency_id=agency_id, since=since, until=until
@@ -136,3 +142,40 @@ def get(report_id: ReportId, actor: ActorDep, db: DbDep) -> ReportPublic:
     """One report."""
     with db.session(readonly=True) as s:
         return ReportPublic.model_validate(reports.get_report(s, report_id=report_id))
+
+
+@router.post("/{report_id}/corrections", status_code=201, response_model=ReportPublic)
+def correct(
+    report_id: ReportId, body: ReportCorrection, actor: WriterDep, db: DbDep, request: Request
+) -> ReportPublic:
+    """Correct a report: a new report with the new counts that supersedes it, with the reason."""
+    counts = [CountIn(**c.model_dump()) for c in body.counts]
+    with db.session() as s:
+        row = reports.supersede_report(
+            s,
+            actor=actor,
+            report_id=report_id,
+            reason=body.reason,
+            counts=counts,
+            observed_at=body.observed_at,
+            remark=body.remark,
+            after=request.app.state.after_report,
+        )
+        return ReportPublic.model_validate(row)
+
+
+@router.post("/{report_id}/withdrawal", status_code=201, response_model=ReportPublic)
+def withdraw(
+    report_id: ReportId, body: ReportWithdrawal, actor: WriterDep, db: DbDep, request: Request
+) -> ReportPublic:
+    """Withdraw a report: a new entry with no counts that supersedes it, with the reason."""
+    with db.session() as s:
+        row = reports.supersede_report(
+            s,
+            actor=actor,
+            report_id=report_id,
+            reason=body.reason,
+            withdraw=True,
+            after=request.app.state.after_report,
+        )
+        return ReportPublic.model_validate(row)

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Path, Query
 
 from hito.api.deps import AdminDep, DbDep
 from hito.api.schemas.common import Limit, Offset
-from hito.api.schemas.users import UserCreate, UserList, UserPublic, UserUpdate
+from hito.api.schemas.users import (
+    PasswordReset,
+    UserCreate,
+    UserList,
+    UserPublic,
+    UserUpdate,
+)
 from hito.store import users
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -17,17 +23,32 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 @router.post("", status_code=201, response_model=UserPublic)
 def create(body: UserCreate, actor: AdminDep, db: DbDep) -> UserPublic:
-    """Add a user (admin)."""
+    """Add a user (admin); common or easily guessed passwords are refused."""
+    users.password_problem(body.password, username=body.username)
+    password_hash = users.hash_password(body.password)  # outside the transaction
     with db.session() as s:
         row = users.create_user(
             s,
             actor=actor,
             username=body.username,
-            password=body.password,
+            password="",
+            password_hash=password_hash,
             role=body.role,
             agency_id=body.agency_id,
         )
         return UserPublic.model_validate(row)
+
+
+@router.post("/{user_id}/password", status_code=204)
+def reset_password(user_id: UserId, body: PasswordReset, actor: AdminDep, db: DbDep) -> None:
+    """Set a user's new password (admin); every token of theirs is revoked."""
+    with db.session(readonly=True) as s:
+        target = users.get_user(s, user_id=user_id)
+    users.password_problem(body.password, username=target.username)
+    password_hash = users.hash_password(body.password)
+    with db.session() as s:
+        users.set_password(s, actor=actor, user_id=user_id, password_hash=password_hash,
+                           reset=True)
 
 
 @router.get("", response_model=UserList)
@@ -53,7 +74,7 @@ def get(user_id: UserId, actor: AdminDep, db: DbDep) -> UserPublic:
 
 @router.patch("/{user_id}", response_model=UserPublic)
 def update(user_id: UserId, body: UserUpdate, actor: AdminDep, db: DbDep) -> UserPublic:
-    """Enable or disable a user; disabling revokes their tokens (admin)."""
+    """Enable or disable a user; disabling revokes their tokens; the last admin stays (admin)."""
     with db.session() as s:
         row = users.set_active(s, actor=actor, user_id=user_id, active=body.active)
         return UserPublic.model_validate(row)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN, Ident
 from hito.store.text import check_text
@@ -46,3 +54,30 @@ SiteId = Annotated[Ident, Field(examples=["concordia-strip"])]
 SiteIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]  # /sites/{site_id}
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=1000)]
+
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+
+
+def _utc_in_range(v: dt.datetime) -> dt.datetime:
+    try:
+        u = v.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        u = None
+    if u is None or not FIRST_DAY <= u.date() <= LAST_DAY:
+        raise ValueError(f"expected a time between {FIRST_DAY} and {LAST_DAY} (UTC)")
+    return u
+
+
+def _day_in_range(v: dt.date) -> dt.date:
+    if not FIRST_DAY <= v <= LAST_DAY:
+        raise ValueError(f"expected a day between {FIRST_DAY} and {LAST_DAY}")
+    return v
+
+
+When = Annotated[
+    AwareDatetime,
+    AfterValidator(_utc_in_range),
+    Field(description="ISO 8601 with a UTC offset, between 2000 and 2099"),
+]
+Day = Annotated[dt.date, AfterValidator(_day_in_range)]

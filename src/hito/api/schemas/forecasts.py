@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from hito.api.schemas.common import List, Public, Request
+from hito.api.schemas.common import Day, List, Public, Request
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 
 
@@ -17,7 +17,7 @@ class ForecastCreate(Request):
     scenario: str = Field(
         pattern=ID_PATTERN, max_length=ID_MAX_LENGTH, examples=["tacna-arica-2025"]
     )
-    as_of: dt.date | None = Field(default=None, description="default: today")
+    as_of: Day | None = Field(default=None, description="default: today")
     days: int = Field(default=30, ge=1, le=365)
     runs: int = Field(default=20, ge=1, le=1000)
     seed: int = Field(default=1, ge=0, le=2**31 - 1)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from hito.api.schemas.common import List, Public, Remark, Request, SiteId
+from hito.api.schemas.common import List, Public, Remark, Request, SiteId, When, safe_text
 from hito.counts import Count
 
 CountCreate = Count  # the one definition of a count, shared with the form and the store
@@ -16,7 +17,7 @@ class ReportCreate(Request):
     """A field report; the agency is the editor's own (an admin names it)."""
 
     site_id: SiteId
-    observed_at: AwareDatetime
+    observed_at: When
     counts: list[Count] = Field(min_length=1, max_length=200)
     agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     remark: Remark = ""
@@ -54,10 +55,30 @@ class ReportPublic(Public):
     counts: list[CountPublic]
     remark: str
     idempotency_key: str | None
+    supersedes_id: int | None = Field(description="the report this one corrects or withdraws")
+    withdrawn: bool
+    reason: str = Field(description="why the report it supersedes was corrected or withdrawn")
     created_at: dt.datetime
 
 
 ReportList = List[ReportPublic]
+
+Reason = Annotated[str, Field(min_length=1, max_length=500), safe_text(500)]
+
+
+class ReportCorrection(Request):
+    """New counts for a report: stored as a new report that supersedes it, with the reason."""
+
+    counts: list[CountCreate] = Field(min_length=1, max_length=200)
+    observed_at: When | None = Field(default=None, description="default: the report's own")
+    remark: Remark = ""
+    reason: Reason
+
+
+class ReportWithdrawal(Request):
+    """Withdraw a report: a new entry that supersedes it with no counts, and the reason."""
+
+    reason: Reason
 
 
 class ImportResult(Public):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from hito.api.schemas.common import List, Public, Remark, Request
+from hito.api.schemas.common import List, Public, Remark, Request, When
 from hito.domain import SiteStatus
 
 Status = SiteStatus
@@ -33,7 +33,7 @@ class StatusCreate(Request):
     """A change of a site's status."""
 
     status: Status
-    effective_at: AwareDatetime | None = None
+    effective_at: When | None = None
     remark: Remark = ""
 
 
@@ -57,7 +57,7 @@ class ShelterUpdateCreate(Request):
 
     occupancy: int = Field(ge=0, le=1_000_000, strict=True)
     capacity: int = Field(ge=0, le=1_000_000, strict=True)
-    observed_at: AwareDatetime | None = None
+    observed_at: When | None = None
     agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 

@@ -27,6 +27,19 @@ class UserUpdate(Request):
     active: bool
 
 
+class PasswordChange(Request):
+    """Change your own password: the current one, and the new one."""
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=8, max_length=200)
+
+
+class PasswordReset(Request):
+    """An admin sets a user's new password."""
+
+    password: str = Field(min_length=8, max_length=200)
+
+
 class UserPublic(Public):
     """A user, without any secret."""
 

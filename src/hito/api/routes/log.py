@@ -1,0 +1,111 @@
+"""The transparency log: signed tree heads, entries, inclusion and consistency proofs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from hito.api.deps import ActorDep, DbDep
+from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.log import (
+    ConsistencyProof,
+    InclusionProof,
+    LogEntryList,
+    LogEntryPublic,
+    LogKeyPublic,
+    SignedTreeHead,
+)
+from hito.store import audit
+from hito.store.db import Database
+from hito.store.errors import InvalidError, NotFoundError
+from hito.store.logkey import LogKey
+
+router = APIRouter(prefix="/log", tags=["log"])
+Index = Annotated[int, Path(ge=0, le=2**62)]
+Size = Annotated[int, Query(ge=1, le=2**62)]
+
+
+def publish(db: Database, key: LogKey) -> SignedTreeHead:
+    """Sequence what is pending and answer the latest signed head (waiting for a busy sequencer)."""
+    head = audit.sequence(db, key, wait=True)
+    assert head is not None
+    return SignedTreeHead(**head.__dict__)
+
+
+@router.get("/head", response_model=SignedTreeHead)
+async def head(request: Request, db: DbDep) -> SignedTreeHead:
+    """The latest signed tree head (public: each country saves the heads it sees)."""
+    return await asyncio.to_thread(publish, db, request.app.state.log_key)
+
+
+@router.get("/key", response_model=LogKeyPublic)
+def key(request: Request) -> LogKeyPublic:
+    """The public key that signs the heads (keep it with the heads you save)."""
+    k: LogKey = request.app.state.log_key
+    return LogKeyPublic(key_id=k.key_id, public_key_pem=k.public_pem())
+
+
+@router.get("/entries", response_model=LogEntryList)
+def entries(
+    actor: ActorDep,
+    db: DbDep,
+    resource: Annotated[str | None, Query(pattern=r"^[a-z_]+(:[A-Za-z0-9_\-?]+)?$")] = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+) -> LogEntryList:
+    """Entries, newest first (those waiting to be sequenced first), optionally of one resource."""
+    with db.session(readonly=True) as s:
+        rows, n = audit.entries(s, offset=offset, limit=limit, resource=resource)
+    return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
+
+
+@router.get("/entries/{index}", response_model=LogEntryPublic)
+def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
+    """One sequenced entry: its fields are what its leaf hash covers."""
+    with db.session(readonly=True) as s:
+        row = audit.get_leaf(s, index)
+        if row is None:
+            raise NotFoundError(f"no entry {index} in the log (it has {audit.count(s)})")
+        return LogEntryPublic(
+            index=row.idx, at=row.at, actor=row.actor, action=row.action, resource=row.resource,
+            before_digest=row.before_digest, after_digest=row.after_digest, note=row.note,
+            leaf_hash=row.leaf_hash,
+        )
+
+
+def _size(db: Database, wanted: int, name: str) -> None:
+    with db.session(readonly=True) as s:
+        latest = audit.latest_head(s)
+    have = latest.tree_size if latest else 0
+    if wanted > have:
+        raise InvalidError.at(
+            ["query", name], f"got {wanted}, expected at most {have} (the latest signed tree)"
+        )
+
+
+@router.get("/proof/inclusion", response_model=InclusionProof)
+def inclusion(index: Annotated[int, Query(ge=0, le=2**62)], tree_size: Size, actor: ActorDep,
+              db: DbDep) -> InclusionProof:
+    """The audit path of entry `index` in the tree of `tree_size` entries."""
+    _size(db, tree_size, "tree_size")
+    if index >= tree_size:
+        raise InvalidError.at(["query", "index"], f"got {index}, expected less than {tree_size}")
+    with db.session(readonly=True) as s:
+        row = audit.get_leaf(s, index)
+        path = audit.inclusion(s, index=index, tree_size=tree_size)
+    assert row is not None
+    return InclusionProof(index=index, tree_size=tree_size, leaf_hash=row.leaf_hash,
+                          audit_path=[p.hex() for p in path])
+
+
+@router.get("/proof/consistency", response_model=ConsistencyProof)
+def consistency(first: Size, second: Size, actor: ActorDep, db: DbDep) -> ConsistencyProof:
+    """The proof that the tree of `first` entries is a prefix of the tree of `second`."""
+    _size(db, second, "second")
+    if first > second:
+        raise InvalidError.at(["query", "first"], f"got {first}, expected at most {second}")
+    with db.session(readonly=True) as s:
+        proof = audit.consistency(s, first=first, second=second)
+    return ConsistencyProof(first=first, second=second, proof=[p.hex() for p in proof])

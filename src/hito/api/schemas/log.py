@@ -1,0 +1,75 @@
+"""Schemas of the transparency log: entries, signed tree heads, proofs, checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from hito.api.schemas.common import List, Public
+
+
+class LogEntryPublic(Public):
+    """One entry; `index` and `leaf_hash` are null while it waits to be sequenced."""
+
+    index: int | None
+    at: dt.datetime
+    actor: str
+    action: str
+    resource: str
+    before_digest: str | None
+    after_digest: str | None
+    note: str
+    leaf_hash: str | None
+
+
+LogEntryList = List[LogEntryPublic]
+
+
+class SignedTreeHead(BaseModel):
+    """A signed tree head: save it as one line of JSON (`hito log verify --against`)."""
+
+    tree_size: int = Field(ge=0)
+    root_hash: str = Field(description="Merkle tree hash (RFC 9162), hex")
+    timestamp: int = Field(description="milliseconds since 1970-01-01 UTC")
+    key_id: str = Field(description="SHA-256 of the raw Ed25519 public key, hex")
+    signature: str = Field(
+        description="Ed25519 signature, base64, of 'hito-log-v1\\n<tree_size>\\n<timestamp>\\n"
+        "<root_hash>\\n'"
+    )
+
+
+class LogKeyPublic(BaseModel):
+    """The public half of the log's signing key."""
+
+    key_id: str
+    public_key_pem: str
+
+
+class InclusionProof(BaseModel):
+    """The audit path of one leaf in a tree (RFC 9162 2.1.3)."""
+
+    index: int
+    tree_size: int
+    leaf_hash: str
+    audit_path: list[str]
+
+
+class ConsistencyProof(BaseModel):
+    """The proof that the tree of `first` leaves is a prefix of the tree of `second` (2.1.4)."""
+
+    first: int
+    second: int
+    proof: list[str]
+
+
+class LogCheckPublic(BaseModel):
+    """The server's own check of its log against its stored heads and rows."""
+
+    ok: bool
+    entries: int
+    pending: int
+    heads_checked: int
+    rows_checked: int
+    root_hash: str
+    problems: list[str]

@@ -1,0 +1,122 @@
+"""`hito log`: the transparency log's signed heads, its key, and the check against saved heads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hito.cli.db import SettingsOpt, open_database
+from hito.errors import HitoError, InputError
+
+app = typer.Typer(no_args_is_help=True, help="The transparency log of the coordination service.")
+
+
+class LogCheckFailed(HitoError):
+    """The log does not verify: it was truncated, rewritten, forked or added to without the key."""
+
+    exit_code = 1
+
+
+def _key(settings: Path | None, *, create: bool) -> object:
+    from hito.store.logkey import load_key
+    from hito.store.settings import load_settings, log_key_path
+
+    s = load_settings(settings)
+    return load_key(log_key_path(s), create=create and s.log_key_create)
+
+
+@app.command("head")
+def head(
+    server: Annotated[
+        str | None,
+        typer.Option(help="ask a running server (https://host) instead of the database"),
+    ] = None,
+    append: Annotated[
+        Path | None, typer.Option(help="also append the head, one JSON line, to this heads file")
+    ] = None,
+    settings: SettingsOpt = None,
+) -> None:
+    """Print the latest signed tree head as one line of JSON (sequencing what is pending)."""
+    from hito.store.logkey import SignedHead
+
+    if server is not None:
+        import urllib.error
+        import urllib.request
+
+        url = server.rstrip("/") + "/api/v1/log/head"
+        if not url.startswith(("http://", "https://")):
+            raise InputError(f"--server: expected an http:// or https:// address, got {server!r}")
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:  # noqa: S310 - checked above
+                line = SignedHead.parse(r.read().decode(), url).line()
+        except (urllib.error.URLError, OSError) as exc:
+            raise InputError(f"--server: {url}: {exc}") from None
+    else:
+        from hito.store import audit
+        from hito.store.logkey import LogKey
+
+        db = open_database(settings)
+        key = _key(settings, create=True)
+        assert isinstance(key, LogKey)
+        got = audit.sequence(db, key, wait=True)
+        assert got is not None
+        line = got.line()
+    typer.echo(line)
+    if append is not None:
+        with append.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+
+@app.command("key")
+def key(settings: SettingsOpt = None) -> None:
+    """Print the public key that signs the heads (PEM), creating the key pair if allowed."""
+    from hito.store.logkey import LogKey
+
+    k = _key(settings, create=True)
+    assert isinstance(k, LogKey)
+    typer.echo(k.public_pem().rstrip())
+    typer.echo(f"key id {k.key_id}", err=True)
+
+
+@app.command("verify")
+def verify(
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(help="a heads file (one signed head per line), as saved by either country"),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="the log's public key (PEM); else the configured key file's"),
+    ] = None,
+    rows: Annotated[bool, typer.Option(help="also check reports, users and sites")] = True,
+    settings: SettingsOpt = None,
+) -> None:
+    """Check the database against saved heads and the key: exit 1 listing every problem."""
+    from rich.console import Console
+
+    from hito.store import logcheck
+    from hito.store.logkey import LogKey, load_key
+
+    saved = []
+    for f in against or []:
+        try:
+            text = f.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--against: {f}: {exc.strerror or exc}") from None
+        saved += logcheck.parse_heads(text, str(f))
+    if public_key is not None:
+        k = load_key(public_key, create=False)
+    else:
+        k = _key(settings, create=False)  # type: ignore[assignment]
+    assert isinstance(k, LogKey)
+    db = open_database(settings, migrate_if_needed=False)
+    with Console(stderr=True).status("checking the log…"), db.session(readonly=True) as s:
+        result = logcheck.verify(s, key=k, saved=saved, rows=rows)
+    if not result.ok:
+        raise LogCheckFailed(result.problems)
+    typer.echo(
+        f"log ok: {result.entries} entries (root {result.root_hash}), {result.pending} "
+        f"waiting, {result.heads_checked} signed heads and {result.rows_checked} rows checked"
+    )

@@ -1,0 +1,88 @@
+"""The day's figure at a site: one documented rule over the latest count of each agency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito.store.models import FieldReport
+
+
+def _midnight(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
+
+
+def daily_stranded(
+    session: Session, *, site_ids: Sequence[str] | None = None, until: dt.date | None = None
+) -> dict[str, dict[dt.date, int]]:
+    """Per site and day, the day's figure of stranded people (see `daily_figures`)."""
+    return {
+        site: {day: f.figure for day, f in days.items()}
+        for site, days in daily_figures(session, site_ids=site_ids, until=until).items()
+    }
+
+
+@dataclass(frozen=True)
+class DayFigure:
+    """A site's figure of a day, each agency's latest count, and whether they disagree."""
+
+    figure: int
+    low: int
+    high: int
+    by_agency: dict[int, int]
+
+    @property
+    def disagree(self) -> bool:
+        """Agencies disagree when their counts differ by more than 10 people and 25 %."""
+        return self.high - self.low > max(10, 0.25 * self.high)
+
+
+def daily_figures(
+    session: Session,
+    *,
+    site_ids: Sequence[str] | None = None,
+    until: dt.date | None = None,
+    field: str = "stranded",
+) -> dict[str, dict[dt.date, DayFigure]]:
+    """Per site and day (UTC): the day's figure, by one rule over the latest count per agency.
+
+    The rule: reports are snapshots, not increments. Corrected reports count only through
+    their correction, withdrawn ones not at all (the agency's earlier count that day stands).
+    For each agency that reported at a site on a day, its latest report of the day (by
+    observation time, then by id) is its count;
+    the day's figure is the median of the agencies' counts (the mean of the two middle ones,
+    rounded half up, for an even number). One agency cannot outvote another by reporting
+    more often, and `low`/`high`/`by_agency` show when agencies disagree.
+    """
+    superseded = select(FieldReport.supersedes_id).where(FieldReport.supersedes_id.is_not(None))
+    col = FieldReport.stranded if field == "stranded" else FieldReport.people
+    q = select(
+        FieldReport.site_id, FieldReport.observed_at, FieldReport.id, FieldReport.agency_id,
+        FieldReport.withdrawn, col,
+    ).where(FieldReport.id.not_in(superseded))
+    if site_ids is not None:
+        q = q.where(FieldReport.site_id.in_(list(site_ids)))
+    if until is not None:
+        q = q.where(FieldReport.observed_at < _midnight(until + dt.timedelta(days=1)))
+    latest: dict[tuple[str, dt.date, int], tuple[dt.datetime, int, int]] = {}
+    for site, at, rid, agency, withdrawn, value in session.execute(q):
+        if withdrawn:  # the withdrawn report is gone; the agency's earlier count stands
+            continue
+        k = (site, at.date(), agency)
+        v = (at, rid, int(value))
+        if k not in latest or v[:2] > latest[k][:2]:
+            latest[k] = v
+    per: dict[tuple[str, dt.date], dict[int, int]] = {}
+    for (site, day, agency), (_at, _rid, value) in latest.items():
+        per.setdefault((site, day), {})[agency] = value
+    out: dict[str, dict[dt.date, DayFigure]] = {}
+    for (site, day), by_agency in per.items():
+        vals = sorted(by_agency.values())
+        n = len(vals)
+        mid = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2] + 1) // 2
+        out.setdefault(site, {})[day] = DayFigure(mid, vals[0], vals[-1], by_agency)
+    return out

@@ -1,0 +1,180 @@
+"""Checking the log with no trust in the database: saved signed heads, the tree, the rows.
+
+Given the log's public key and the heads a country saved (`hito log head`, one JSON line
+each), `verify` recomputes every leaf hash from the entry's fields and the tree from the
+leaves, and reports as problems:
+
+- a saved head whose signature is not the key's (forged head);
+- two validly signed heads of one size with different roots (the log forked);
+- a saved head larger than the log (truncation) or whose root differs from the tree
+  recomputed at its size (an entry rewritten, removed, inserted or reordered);
+- entries beyond the last head the key signed (appended without the key), a stored head
+  whose signature or root is wrong, gaps in the entries' numbers;
+- rows of reports, users and sites whose state is not what the log recorded last for
+  them (edited, inserted or deleted behind the log's back).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from hito.store import audit, merkle
+from hito.store.logkey import LogKey, SignedHead
+from hito.store.logrows import current_digests
+from hito.store.models import LogHead, LogPending
+
+ROW_KINDS = ("report:", "user:", "site:")
+MAX_PROBLEMS = 50
+
+
+@dataclass
+class LogCheck:
+    """What `verify` found: entries, heads checked, and every problem (empty when all holds)."""
+
+    entries: int = 0
+    pending: int = 0
+    heads_checked: int = 0
+    rows_checked: int = 0
+    root_hash: str = merkle.EMPTY_ROOT.hex()
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was found."""
+        return not self.problems
+
+    def add(self, problem: str) -> None:
+        """Record a problem (the first MAX_PROBLEMS are kept, then a count)."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        elif len(self.problems) == MAX_PROBLEMS:
+            self.problems.append("… more problems not listed")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "pending": self.pending,
+            "heads_checked": self.heads_checked,
+            "rows_checked": self.rows_checked,
+            "root_hash": self.root_hash,
+            "problems": list(self.problems),
+        }
+
+
+def verify(
+    session: Session, *, key: LogKey, saved: list[tuple[str, SignedHead]] = (), rows: bool = True  # type: ignore[assignment]
+) -> LogCheck:
+    """Check the log in the database against `saved` heads ((where, head) pairs) and the key.
+
+    Call it on a fresh session: on PostgreSQL it reads one REPEATABLE READ snapshot, so a
+    sequencer moving entries meanwhile cannot make them seem missing.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+    out = LogCheck()
+    stored = [
+        (f"stored head of size {h.tree_size}", audit._head(h))  # noqa: SLF001
+        for h in session.scalars(select(LogHead).order_by(LogHead.tree_size))
+    ]
+    heads = [*saved, *stored]
+    by_size: dict[int, tuple[str, SignedHead]] = {}
+    signed_max = -1
+    for where, h in heads:
+        if not key.verifies(h):
+            out.add(f"{where}: its signature is not the log key's (a forged or altered head)")
+            continue
+        out.heads_checked += 1
+        other = by_size.get(h.tree_size)
+        if other is not None and other[1].root_hash != h.root_hash:
+            out.add(
+                f"{where} and {other[0]}: two signed trees of {h.tree_size} entries with different "
+                "roots (the log forked)"
+            )
+        by_size.setdefault(h.tree_size, (where, h))
+        signed_max = max(signed_max, h.tree_size)
+    wanted = {size: entry for size, entry in by_size.items()}
+    roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
+    frontier = merkle.Frontier()
+    latest: dict[str, str | None] = {}
+    for leaf in audit.all_leaves(session):
+        if leaf.idx != frontier.size:
+            out.add(
+                f"entry {frontier.size} is missing (the next stored entry is {leaf.idx})"
+            )
+            break
+        lh = merkle.leaf_hash(audit.entry_bytes(leaf))
+        if leaf.leaf_hash != lh.hex():
+            out.add(f"entry {leaf.idx}: its stored hash is not the hash of its fields (altered)")
+        frontier.append(lh)
+        if frontier.size in wanted:
+            roots[frontier.size] = frontier.root()
+        if leaf.after_digest is not None or leaf.action.endswith(".delete"):
+            latest[leaf.resource] = leaf.after_digest
+    out.entries = frontier.size
+    out.root_hash = frontier.root().hex()
+    for size, (where, h) in sorted(wanted.items()):
+        if size > frontier.size:
+            out.add(
+                f"{where}: it covers {size} entries but the log has {frontier.size} "
+                "(entries were removed: the log was truncated)"
+            )
+        elif roots.get(size, b"").hex() != h.root_hash:
+            out.add(
+                f"{where}: the first {size} entries of the log no longer hash to its root "
+                "(an entry was rewritten, removed, inserted or reordered)"
+            )
+    stored_sizes = {h.tree_size for _w, h in stored}
+    for where, h in saved:
+        if h.tree_size not in stored_sizes and h.tree_size <= frontier.size:
+            out.add(f"{where}: the database no longer stores this signed head (heads were deleted)")
+    if frontier.size > 0 and frontier.size not in stored_sizes:
+        out.add(f"the log has {frontier.size} entries but no stored head of that size")
+    if frontier.size > max(signed_max, 0) and frontier.size > 0:
+        out.add(
+            f"entries {max(signed_max, 0)}..{frontier.size - 1} are covered by no head signed "
+            "with the log key (appended without it: forged)"
+        )
+    pending = session.scalars(select(LogPending).order_by(LogPending.id)).all()
+    out.pending = len(pending)
+    for p in pending:
+        if p.after_digest is not None or p.action.endswith(".delete"):
+            latest[p.resource] = p.after_digest
+    if rows:
+        _check_rows(session, latest, out)
+    return out
+
+
+def _check_rows(session: Session, latest: dict[str, str | None], out: LogCheck) -> None:
+    """Every report, user and site row against the state the log recorded last for it."""
+    seen: set[str] = set()
+    for resource, now in current_digests(session.connection()):
+        seen.add(resource)
+        out.rows_checked += 1
+        if resource not in latest:
+            out.add(f"{resource}: the row has no entry in the log (inserted behind its back)")
+        elif latest[resource] is None:
+            out.add(f"{resource}: the log says it was deleted, but the row is there")
+        elif latest[resource] != now:
+            out.add(
+                f"{resource}: the row differs from its state in the log (edited behind its back)"
+            )
+    for resource, d in latest.items():
+        if resource.startswith(ROW_KINDS) and d is not None and resource not in seen:
+            out.add(f"{resource}: in the log, but the row is gone (deleted behind its back)")
+
+
+def parse_heads(text: str, source: str) -> list[tuple[str, SignedHead]]:
+    """The heads of a heads file (one JSON head per line; blank lines and # comments skipped)."""
+    heads = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        heads.append((f"{source}:{n}", SignedHead.parse(line, f"{source}:{n}")))
+    return heads

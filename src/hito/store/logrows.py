@@ -1,0 +1,116 @@
+"""What the log records of the store's rows: a digest of each report, user and site.
+
+Each kind has a fixed, versioned list of fields (never "all columns", so a column added
+later does not change old digests). An entry's `after_digest` is the digest of its
+resource's row right after the change; `check_rows` recomputes every row's digest and
+compares it with the latest entry that recorded its state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+REPORT_FIELDS = (
+    "id", "site_id", "observed_at", "agency_id", "user_id", "idempotency_key", "fingerprint",
+    "remark", "people", "stranded", "supersedes_id", "withdrawn", "reason", "created_at",
+)  # fmt: skip
+COUNT_FIELDS = (
+    "nationality", "documented", "people", "stranded", "people_low", "people_high",
+    "f_children", "f_adults", "f_older", "m_children", "m_adults", "m_older",
+    "pregnant_lactating", "disabilities", "unaccompanied_separated",
+)  # fmt: skip
+USER_FIELDS = ("id", "username", "role", "agency_id", "active")
+SITE_FIELDS = ("id", "name", "kind", "country_code", "lat", "lon", "capacity", "status", "scenario")
+
+
+def canonical(value: Any) -> Any:
+    """Plain JSON values: datetimes as UTC ISO 8601 to the microsecond, dates as ISO."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    return value
+
+
+def digest(value: Any) -> str | None:
+    """SHA-256 of a value's canonical JSON (None stays None)."""
+    if value is None:
+        return None
+    raw = json.dumps(canonical(value), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _pick(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    if isinstance(row, Mapping):
+        return {f: row[f] for f in fields}
+    return {f: getattr(row, f) for f in fields}
+
+
+def report_state(row: Any, counts: list[Any] | None = None) -> dict[str, Any]:
+    """A report's recorded state: its fields and its counts (in id order)."""
+    data = _pick(row, REPORT_FIELDS)
+    rows = counts if counts is not None else list(row.counts)
+    data["counts"] = [_pick(c, COUNT_FIELDS) for c in rows]
+    return data
+
+
+def user_state(row: Any) -> dict[str, Any]:
+    """A user's recorded state; the password hash enters only as its SHA-256."""
+    data = _pick(row, USER_FIELDS)
+    ph = row["password_hash"] if isinstance(row, Mapping) else row.password_hash
+    data["password"] = hashlib.sha256(str(ph).encode()).hexdigest()
+    return data
+
+
+def site_state(row: Any) -> dict[str, Any]:
+    """A site's recorded state."""
+    return _pick(row, SITE_FIELDS)
+
+
+def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
+    """(resource, digest) of every report, user and site row, read with plain SQL."""
+    from sqlalchemy import text
+
+    counts: dict[int, list[dict[str, Any]]] = {}
+    count_cols = ", ".join(COUNT_FIELDS)
+    for r in conn.execute(
+        text(f"SELECT report_id, {count_cols} FROM report_count ORDER BY report_id, id")
+    ).mappings():
+        c = dict(r)
+        c["documented"] = bool(c["documented"])
+        counts.setdefault(int(c["report_id"]), []).append(c)
+    for r in conn.execute(text(f"SELECT {', '.join(REPORT_FIELDS)} FROM field_report")).mappings():
+        row = _typed(dict(r), ("observed_at", "created_at"), ("withdrawn",))
+        yield f"report:{row['id']}", str(digest(report_state(row, counts.get(int(row["id"]), []))))
+    for r in conn.execute(
+        text(f"SELECT {', '.join(USER_FIELDS)}, password_hash FROM user_account")
+    ).mappings():
+        row = _typed(dict(r), (), ("active",))
+        yield f"user:{row['id']}", str(digest(user_state(row)))
+    for r in conn.execute(text(f"SELECT {', '.join(SITE_FIELDS)} FROM site")).mappings():
+        yield f"site:{r['id']}", str(digest(site_state(dict(r))))
+
+
+def _typed(row: dict[str, Any], times: tuple[str, ...], bools: tuple[str, ...]) -> dict[str, Any]:
+    """Datetimes and booleans as Python values (SQLite returns text and integers)."""
+    for k in times:
+        v = row[k]
+        if isinstance(v, str):
+            v = dt.datetime.fromisoformat(v)
+        if isinstance(v, dt.datetime) and v.tzinfo is None:
+            v = v.replace(tzinfo=dt.UTC)
+        row[k] = v
+    for k in bools:
+        if row[k] is not None:
+            row[k] = bool(row[k])
+    return row

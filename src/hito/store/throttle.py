@@ -1,0 +1,84 @@
+"""Failed sign-ins counted atomically per address, per account, and per account from an address.
+
+Each attempt is counted as a failure *before* its password is checked, by one
+`INSERT … ON CONFLICT DO UPDATE … RETURNING` per key (atomic on SQLite and PostgreSQL
+alike), so concurrent guesses cannot check more passwords than the limit; a success
+clears the account's counters afterwards. Keys hold a SHA-256 of the name typed, never
+the name, and an unknown name is counted like a known one (no enumeration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, case, delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from hito.store.models import LoginThrottle
+
+_T: Table = LoginThrottle.__table__  # type: ignore[assignment]  # mapped classes hold a Table
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Failures allowed in a window, per key; a key over its limit waits until its window ends.
+
+    `pair`: to one account from one address; `address`: from one address to any account;
+    `account`: to one account from anywhere.
+    """
+
+    pair: int = 5
+    address: int = 30
+    account: int = 100
+    window: dt.timedelta = dt.timedelta(minutes=5)
+
+
+def keys(username: str, address: str) -> dict[str, str]:
+    """The three keys of an attempt (name and address hashed together with a label)."""
+    name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    addr = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return {"pair": f"p:{name}:{addr}", "address": f"a:{addr}", "account": f"u:{name}"}
+
+
+def reserve(
+    session: Session, *, username: str, address: str, limits: Limits, now: dt.datetime
+) -> int | None:
+    """Count this attempt on every key; the seconds to wait if one is over its limit, else None."""
+    conn = session.connection()
+    make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    cutoff = now - limits.window
+    wait = 0
+    for kind, key in keys(username, address).items():
+        base: Any = make(_T).values(key=key, failures=1, window_start=now, locked_until=None)
+        expired = _T.c.window_start < cutoff
+        stmt = base.on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "failures": case((expired, 1), else_=_T.c.failures + 1),
+                "window_start": case((expired, now), else_=_T.c.window_start),
+            },
+        ).returning(_T.c.failures, _T.c.window_start)
+        failures, start = conn.execute(stmt).one()
+        if failures > getattr(limits, kind):
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=dt.UTC)
+            wait = max(wait, int((start + limits.window - now).total_seconds()) + 1)
+    return wait or None
+
+
+def just_locked(session: Session, *, username: str, address: str, limits: Limits) -> bool:
+    """Whether this failure was the one that reached the account-from-address limit."""
+    key = keys(username, address)["pair"]
+    row = session.get(LoginThrottle, key)
+    return row is not None and row.failures == limits.pair
+
+
+def clear(session: Session, *, username: str, address: str) -> None:
+    """After a success: forget the account's failures (the address keeps its own count)."""
+    k = keys(username, address)
+    session.execute(delete(_T).where(_T.c.key.in_([k["pair"], k["account"]])))

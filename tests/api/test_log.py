@@ -1,0 +1,96 @@
+"""The transparency log over HTTP: signed heads, inclusion and consistency proofs, the self-check."""
+
+from __future__ import annotations
+
+import base64
+
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from sqlalchemy import text  # noqa: TID251 - the test tampers with the table
+
+from hito.store import merkle
+from hito.store.logkey import SignedHead
+from service_world import World, report
+
+
+def _head(world: World) -> dict:  # type: ignore[type-arg]
+    r = world.client.get("/api/v1/log/head")  # public: no sign-in
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_every_write_is_an_entry_and_the_head_is_signed_by_the_published_key(world: World) -> None:
+    c = world.client
+    rid = c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl")).json()["id"]
+    log = c.get("/api/v1/log/entries", params={"resource": f"report:{rid}"},
+                headers=world.h("viewer")).json()
+    assert log["count"] == 1
+    e = log["data"][0]
+    assert (e["actor"], e["action"]) == ("ed_chl", "report.create")
+    assert e["before_digest"] is None and len(e["after_digest"]) == 64
+    head = _head(world)
+    key = c.get("/api/v1/log/key").json()
+    public = load_pem_public_key(key["public_key_pem"].encode())
+    sth = SignedHead(**head)
+    public.verify(base64.b64decode(sth.signature), sth.message())  # type: ignore[union-attr]
+    assert head["key_id"] == key["key_id"]
+    assert c.get("/api/v1/audit", headers=world.h("viewer")).status_code == 403
+    assert c.get("/api/v1/audit", headers=world.h("admin")).json()["count"] == head["tree_size"]
+
+
+def test_inclusion_proof_of_a_report_verifies_against_the_signed_head(world: World) -> None:
+    c = world.client
+    rid = c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl")).json()["id"]
+    head = _head(world)
+    entries = c.get("/api/v1/log/entries", params={"resource": f"report:{rid}"},
+                    headers=world.h("ed_per")).json()["data"]
+    index = entries[0]["index"]
+    proof = c.get("/api/v1/log/proof/inclusion", params={"index": index, "tree_size": head["tree_size"]},
+                  headers=world.h("ed_per")).json()
+    entry = c.get(f"/api/v1/log/entries/{index}", headers=world.h("ed_per")).json()
+    import datetime as dt
+
+    from hito.store.audit import entry_bytes
+    leaf = merkle.leaf_hash(entry_bytes({**entry, "at": dt.datetime.fromisoformat(entry["at"])}))
+    assert leaf.hex() == proof["leaf_hash"]
+    assert merkle.verify_inclusion(index, head["tree_size"], leaf,
+                                   [bytes.fromhex(p) for p in proof["audit_path"]],
+                                   bytes.fromhex(head["root_hash"]))
+
+
+def test_consistency_proof_between_two_heads_verifies(world: World) -> None:
+    c = world.client
+    first = _head(world)
+    c.post("/api/v1/reports", json=report(people=7, stranded=1), headers=world.h("ed_chl"))
+    second = _head(world)
+    assert second["tree_size"] > first["tree_size"]
+    p = c.get("/api/v1/log/proof/consistency",
+              params={"first": first["tree_size"], "second": second["tree_size"]},
+              headers=world.h("viewer")).json()
+    assert merkle.verify_consistency(first["tree_size"], second["tree_size"],
+                                     bytes.fromhex(first["root_hash"]), bytes.fromhex(second["root_hash"]),
+                                     [bytes.fromhex(x) for x in p["proof"]])
+
+
+def test_proofs_beyond_the_signed_tree_are_a_422_problem(world: World) -> None:
+    c = world.client
+    head = _head(world)
+    r = c.get("/api/v1/log/proof/inclusion", params={"index": 0, "tree_size": head["tree_size"] + 5},
+              headers=world.h("viewer"))
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert "expected at most" in r.json()["detail"]
+    r = c.get("/api/v1/log/entries/99999999", headers=world.h("viewer"))
+    assert r.status_code == 404
+
+
+def test_the_self_check_finds_an_edited_entry_and_a_promoted_user(world: World) -> None:
+    c = world.client
+    c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl"))
+    _head(world)
+    assert c.get("/api/v1/audit/verify", headers=world.h("viewer")).json()["ok"] is True
+    with world.db.engine.begin() as conn:
+        conn.execute(text("UPDATE log_leaf SET actor = 'someone-else' WHERE idx = 3"))
+        conn.execute(text("UPDATE user_account SET role = 'admin' WHERE username = 'viewer'"))
+    v = c.get("/api/v1/audit/verify", headers=world.h("ed_chl")).json()
+    assert v["ok"] is False
+    assert any("entry 3" in p for p in v["problems"])
+    assert any(p.startswith(f"user:{world.ids['viewer']}: the row differs") for p in v["problems"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,16 +77,37 @@ YES = {"yes", "y", "true", "1", "si", "sí"}
 NO = {"no", "n", "false", "0"}
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: CSV injection
+
+
+def safe_cell(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def export_csv(reports: Iterable[FieldReport]) -> str:
     """The reports as HXL CSV: a header row, a hashtag row, then one row per count."""
+    return "".join(export_lines(reports))
+
+
+def export_lines(reports: Iterable[FieldReport], *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """The HXL CSV in chunks of rows, for streaming (text cells neutralised, see `safe_cell`)."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow([h for h, _ in COLUMNS])
     w.writerow([t for _, t in COLUMNS])
+    n = 0
     for r in reports:
         for c in r.counts:
+            n += 1
+            if n % rows_per_chunk == 0:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
             w.writerow(
-                [
+                [safe_cell(v) for v in [
                     r.observed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     r.site_id,
                     r.site.name,
@@ -98,9 +119,9 @@ def export_csv(reports: Iterable[FieldReport]) -> str:
                     r.id,
                     r.idempotency_key or "",
                     r.remark,
-                ]
+                ]]
             )
-    return out.getvalue()
+    yield out.getvalue()
 
 
 def _key(tag: str) -> tuple[str, frozenset[str]]:
@@ -157,6 +178,12 @@ def import_csv(
         ) from exc
     except (HXLParseException, UnicodeDecodeError, csv.Error, ValueError) as exc:
         raise InvalidError(f"cannot read the file as HXL CSV: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - libhxl sniffs other formats (zip, JSON, Excel)
+        kind = type(exc).__name__
+        raise InvalidError(
+            f"cannot read the file as HXL CSV (it looks like another format: {kind}); "
+            "send comma-separated text with a row of HXL hashtags"
+        ) from exc
     present = {c for c in columns if c is not None}
     missing = [t for t in REQUIRED if _key(t) not in present]
     if not {_key("#affected+total"), _key("#affected+total+min")} & present:

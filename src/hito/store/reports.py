@@ -216,9 +216,13 @@ def _insert(
     if report_id is None:
         return None
     rows = [{"report_id": report_id, **c.row()} for c in counts]
-    ids = conn.execute(
-        insert(_COUNTS).returning(_COUNTS.c.id, sort_by_parameter_order=True), rows
-    ).scalars()
+    ids: Any = (
+        conn.execute(
+            insert(_COUNTS).returning(_COUNTS.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+        if rows
+        else []
+    )
     return FieldReport(
         id=report_id,
         **values,

@@ -148,7 +148,7 @@ def check(
             err["observed_at"] = _("The time of the count is too far in the past.")
         else:
             form.observed_at = at
-    except ValueError:
+    except (ValueError, OverflowError):  # not a time, or a year like 1 or 9999 with an offset
         err["observed_at"] = _("Give the date and time of the count.")
     for g in rows:
         _check_group(values, g, form, _)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import StreamingResponse
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
 from hito.api.schemas.common import Day, Limit, Offset
@@ -20,6 +21,7 @@ from hito.api.schemas.reports import (
 )
 from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_KEY_PATTERN
 from hito.store import hxl_io, reports
+from hito.store.models import FieldReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -99,14 +101,29 @@ def list_(
 
 
 @router.get(
-    "/export.csv", response_class=PlainTextResponse, responses={200: {"content": {"text/csv": {}}}}
+    "/export.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -> PlainTextResponse:
-    """The filtered reports as CSV with HXL hashtags, one row per count."""
-    with db.session(readonly=True) as s:
-        text = hxl_io.export_csv(s.scalars(reports.report_query(**filters.values)).unique())
-    return PlainTextResponse(
-        text,
+def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -> StreamingResponse:
+    """The filtered reports as CSV with HXL hashtags, one row per count, streamed page by page.
+
+    Text cells that a spreadsheet would take for a formula (= + - @ tab CR) start with '.
+    """
+    query = reports.report_query(**filters.values)
+
+    def pages(size: int = 1000) -> Iterator[FieldReport]:
+        offset = 0
+        while True:
+            with db.session(readonly=True) as s:
+                rows = list(s.scalars(query.offset(offset).limit(size)).unique())
+            yield from rows
+            if len(rows) < size:
+                return
+            offset += size
+
+    return StreamingResponse(
+        hxl_io.export_lines(pages()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
     )
@@ -149,7 +166,7 @@ def correct(
     report_id: ReportId, body: ReportCorrection, actor: WriterDep, db: DbDep, request: Request
 ) -> ReportPublic:
     """Correct a report: a new report with the new counts that supersedes it, with the reason."""
-    counts = [CountIn(**c.model_dump()) for c in body.counts]
+    counts = list(body.counts)
     with db.session() as s:
         row = reports.supersede_report(
             s,

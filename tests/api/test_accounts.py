@@ -1,0 +1,165 @@
+"""Accounts under attack: guessing, locking others out, weak passwords, the last admin (both databases)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from hito.store import throttle, tokens
+from hito.store.errors import AuthError, TooManyAttemptsError
+from service_world import PASSWORD, World
+
+LIMITS = throttle.Limits(pair=5, address=30, account=100, window=dt.timedelta(minutes=5))
+
+
+def _sign_in(world: World, username: str, password: str, address: str) -> str:
+    try:
+        tokens.sign_in(world.db, username=username, password=password, ttl=dt.timedelta(hours=1),
+                       limits=LIMITS, address=address)
+    except TooManyAttemptsError:
+        return "429"
+    except AuthError:
+        return "401"
+    return "200"
+
+
+def test_concurrent_guesses_check_no_more_passwords_than_the_limit(world: World,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+    lock = threading.Lock()
+    real = tokens.check_password
+
+    def counting(stored: str, password: str) -> bool:
+        with lock:
+            checked.append(password)
+        return real(stored, password)
+
+    monkeypatch.setattr(tokens, "check_password", counting)
+    guesses = [f"guess-{i}" for i in range(39)] + [PASSWORD]  # the right one comes last
+    with ThreadPoolExecutor(40) as pool:
+        results = list(pool.map(lambda p: _sign_in(world, "admin", p, "203.0.113.9"), guesses))
+    assert len(checked) <= LIMITS.pair, f"{len(checked)} passwords checked"
+    assert results.count("429") >= 40 - LIMITS.pair
+    assert results[-1] != "200" or PASSWORD in checked  # the right one only if it was checked
+    assert _sign_in(world, "admin", PASSWORD, "203.0.113.9") == "429"  # still locked from there
+
+
+def test_failures_from_one_address_do_not_lock_the_account_elsewhere(world: World) -> None:
+    for _ in range(5):
+        assert _sign_in(world, "admin", "wrong", "198.51.100.7") == "401"
+    assert _sign_in(world, "admin", PASSWORD, "198.51.100.7") == "429"
+    assert _sign_in(world, "admin", PASSWORD, "192.0.2.44") == "200"  # the real admin, elsewhere
+
+
+def test_spraying_many_accounts_from_one_address_is_limited(world: World) -> None:
+    names = [f"user{i}" for i in range(LIMITS.address)]
+    for n in names:
+        assert _sign_in(world, n, "wrong", "198.51.100.8") == "401"
+    assert _sign_in(world, "viewer", PASSWORD, "198.51.100.8") == "429"
+    assert _sign_in(world, "viewer", PASSWORD, "198.51.100.9") == "200"
+
+
+def test_lockout_answers_name_no_user_and_unknown_users_look_like_known_ones(world: World) -> None:
+    c = world.client
+    answers = {}
+    for name in ("admin", "nobody-at-all"):
+        seen = []
+        for _ in range(6):
+            r = c.post("/api/v1/auth/token", data={"username": name, "password": "wrong-password"})
+            seen.append((r.status_code, r.json()["detail"].split(":")[0]))
+        answers[name] = seen
+        assert name not in r.text
+    assert answers["admin"] == answers["nobody-at-all"]
+    assert answers["admin"][-1] == (429, "too many sign-in attempts")
+
+
+def test_sign_ins_failures_and_lockouts_are_in_the_log(world: World) -> None:
+    c = world.client
+    for _ in range(5):
+        c.post("/api/v1/auth/token", data={"username": "viewer", "password": "wrong-password"})
+    c.post("/api/v1/auth/token", data={"username": "ed_chl", "password": PASSWORD})
+    log = c.get("/api/v1/log/entries", params={"resource": "user"}, headers=world.h("admin")).json()
+    actions = [(e["action"], e["resource"]) for e in log["data"]]
+    uid = f"user:{world.ids['viewer']}"
+    assert actions.count(("auth.failure", uid)) == 5
+    assert ("auth.lockout", uid) in actions
+    assert ("auth.login", f"user:{world.ids['ed_chl']}") in actions
+
+
+def test_argon2_runs_outside_every_transaction(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a password is being checked, another thread can write: no lock is held."""
+    wrote: list[bool] = []
+    real = tokens.check_password
+
+    def meanwhile(stored: str, password: str) -> bool:
+        def write() -> None:
+            with world.db.session() as s:
+                from hito.store import audit
+
+                audit.append(s, actor="probe", action="probe", resource="probe:1")
+            wrote.append(True)
+
+        t = threading.Thread(target=write)
+        t.start()
+        t.join(timeout=60)
+        return real(stored, password)
+
+    monkeypatch.setattr(tokens, "check_password", meanwhile)
+    assert _sign_in(world, "viewer", PASSWORD, "192.0.2.1") == "200"
+    assert wrote == [True]
+
+
+def test_password_change_revokes_tokens_and_refuses_common_passwords(world: World) -> None:
+    c = world.client
+    old = world.tokens["ed_chl"]
+    r = c.post("/api/v1/auth/password", json={"current_password": "wrong one", "new_password": "x" * 12},
+               headers=world.h("ed_chl"))
+    assert r.status_code == 401
+    for weak in ("password1", "qwertyuiop", "ed_chl2025"):
+        r = c.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": weak},
+                   headers=world.h("ed_chl"))
+        assert r.status_code == 422, weak
+        assert "this password is refused" in r.json()["detail"]
+    r = c.post("/api/v1/auth/password", json={"current_password": PASSWORD,
+                                              "new_password": "tinta verde sobre papel"},
+               headers=world.h("ed_chl"))
+    assert r.status_code == 204, r.text
+    assert c.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    ok = c.post("/api/v1/auth/token", data={"username": "ed_chl", "password": "tinta verde sobre papel"})
+    assert ok.status_code == 200
+
+
+def test_admin_reset_revokes_the_users_tokens_and_viewers_cannot_reset(world: World) -> None:
+    c = world.client
+    uid = world.ids["ed_per"]
+    r = c.post(f"/api/v1/users/{uid}/password", json={"password": "nuevo tambo de agua"},
+               headers=world.h("ed_chl"))
+    assert r.status_code == 403
+    r = c.post(f"/api/v1/users/{uid}/password", json={"password": "123456789"}, headers=world.h("admin"))
+    assert r.status_code == 422
+    r = c.post(f"/api/v1/users/{uid}/password", json={"password": "nuevo tambo de agua"},
+               headers=world.h("admin"))
+    assert r.status_code == 204
+    assert c.get("/api/v1/auth/me", headers=world.h("ed_per")).status_code == 401
+    log = c.get("/api/v1/log/entries", params={"resource": f"user:{uid}"}, headers=world.h("admin")).json()
+    assert log["data"][0]["action"] == "user.password_reset"
+
+
+def test_the_last_admin_cannot_be_disabled(world: World) -> None:
+    c = world.client
+    r = c.patch(f"/api/v1/users/{world.ids['admin']}", json={"active": False}, headers=world.h("admin"))
+    assert r.status_code == 409 and "last active admin" in r.json()["detail"]
+    r = c.post("/api/v1/users", json={"username": "second.admin", "password": "otra clave bastante larga",
+                                      "role": "admin"}, headers=world.h("admin"))
+    assert r.status_code == 201
+    r = c.patch(f"/api/v1/users/{world.ids['admin']}", json={"active": False}, headers=world.h("admin"))
+    assert r.status_code == 200
+
+
+def test_creating_a_user_with_a_common_password_is_refused(world: World) -> None:
+    r = world.client.post("/api/v1/users", json={"username": "ana.iom", "password": "password123",
+                                                 "role": "viewer"}, headers=world.h("admin"))
+    assert r.status_code == 422 and "this password is refused" in r.json()["detail"]

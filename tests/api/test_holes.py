@@ -161,3 +161,22 @@ def test_csv_export_neutralises_spreadsheet_formulas(world: World) -> None:
     remarks = sorted(row[-1] for row in rows[2:])
     assert remarks == sorted(["'@SUM(A1:A9)", "'+1 llamar a la PDI", "'-5 personas", "'\tx"])
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
+    from hito.store.models import Forecast
+
+    with world.db.session() as s:  # two of ed_chl's forecasts are still running
+        for _ in range(2):
+            s.add(Forecast(status="running", scenario="tacna-arica-2025", as_of=dt.date(2025, 12, 1),
+                           days=60, runs=200, seed=1, user_id=world.ids["ed_chl"]))
+    body = {"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3}
+    r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 429 and r.headers["Retry-After"] == "30"
+    assert "2 forecasts are queued or running (2 of yours)" in r.json()["detail"]
+    with world.db.session() as s:
+        for _ in range(2):
+            s.add(Forecast(status="queued", scenario="tacna-arica-2025", as_of=dt.date(2025, 12, 1),
+                           days=60, runs=200, seed=1, user_id=world.ids["admin"]))
+    r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_per"))
+    assert r.status_code == 429 and "the limits are 4 in all" in r.json()["detail"]

@@ -75,7 +75,7 @@ class World:
 def _report(s, actor, people: int, site: str = "concordia-strip") -> int:  # type: ignore[no-untyped-def]
     row, _ = reports.create_report(
         s, actor=actor, site_id=site, observed_at=dt.datetime(2025, 11, 30, 10, tzinfo=dt.UTC),
-        counts=[CountIn("VEN", False, people, people // 2)],
+        counts=[CountIn(nationality="VEN", documented=False, people=people, stranded=people // 2)],
     )
     return int(row.id)
 

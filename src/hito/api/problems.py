@@ -190,3 +190,70 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["loc", "msg"],
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+PROBLEMS = {
+    "400": "the request cannot be read",
+    "401": "no valid bearer token (or wrong credentials)",
+    "403": "the signed-in user may not do this (role, agency or country)",
+    "404": "no such resource",
+    "409": "conflicts with what is stored (a name taken, a key reused, a report superseded)",
+    "413": "the request body is larger than the limit",
+    "422": "invalid input: `errors` lists each field with what was given and what was expected",
+    "429": "too many attempts or too much work at once: wait `Retry-After` seconds",
+}
+PUBLIC = ("/health", "/api/v1/log/head", "/api/v1/log/key")
+
+
+def document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document list the problem+json answers every operation may give."""
+    from fastapi.openapi.utils import get_openapi
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Problem"] = PROBLEM_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        ref = {"$ref": "#/components/schemas/Problem"}
+        for path, operations in schema.get("paths", {}).items():
+            for _method, op in operations.items():
+                responses = op.setdefault("responses", {})
+                for code, why in PROBLEMS.items():
+                    if path in PUBLIC and code in ("401", "403"):
+                        continue
+                    responses[code] = {
+                        "description": why,
+                        "content": {MEDIA_TYPE: {"schema": ref}},
+                    }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = build  # type: ignore[method-assign]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -41,18 +42,35 @@ def needs_upgrade(db: Database) -> bool:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema up to a revision (the newest by default)."""
-    cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    _run(db, command.upgrade, revision)
 
 
 def downgrade(db: Database, revision: str) -> None:
     """Take the schema back to a revision ('base' empties it)."""
+    _run(db, command.downgrade, revision)
+
+
+def _run(db: Database, step: Any, revision: str) -> None:
+    """Run an Alembic command in one transaction.
+
+    SQLite: foreign keys are off meanwhile (set on the raw connection, outside any
+    transaction, and back on after), as Alembic advises for its batch mode: rebuilding a
+    table drops the old one, which would otherwise cascade deletes to the rows that
+    reference it.
+    """
     cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection if db.dialect == "sqlite" else None
+        if raw is not None:
+            conn.rollback()  # end the transaction SQLAlchemy began, so the pragma applies
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                step(cfg, revision)
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def autogenerate(db: Database, message: str) -> None:

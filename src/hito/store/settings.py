@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     forecast_particles: int = Field(
         default=200, ge=10, le=5000, description="particles of that forecast's calibration"
     )
+    forecast_max_active: int = Field(
+        default=4, gt=0, description="forecasts queued or running at once (then 429)"
+    )
+    forecast_max_active_per_user: int = Field(
+        default=2, gt=0, description="forecasts one user may have queued or running at once"
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the dashboard's address, for alert links"
     )

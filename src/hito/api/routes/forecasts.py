@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Path
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
 from hito.api.schemas.common import Limit, Offset
@@ -15,6 +18,11 @@ from hito.api.schemas.forecasts import (
     ForecastSummary,
 )
 from hito.store import forecasts
+from hito.store.actors import Actor
+from hito.store.db import Database
+from hito.store.errors import TooManyAttemptsError
+from hito.store.models import Forecast
+from hito.store.settings import Settings
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
 ForecastId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -24,8 +32,13 @@ ForecastId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 def start(
     body: ForecastCreate, actor: WriterDep, db: DbDep, settings: SettingsDep, tasks: BackgroundTasks
 ) -> ForecastPublic:
-    """Queue a forecast from the observed state; poll GET /forecasts/{id} for its result."""
+    """Queue a forecast from the observed state; poll GET /forecasts/{id} for its result.
+
+    A quota bounds the work: at most `forecast_max_active` forecasts queued or running
+    (`forecast_max_active_per_user` of one user), else 429; they run one at a time.
+    """
     with db.session() as s:
+        _check_quota(s, actor, settings)
         row = forecasts.create_forecast(
             s,
             actor=actor,
@@ -37,8 +50,29 @@ def start(
             max_runs=settings.forecast_max_runs,
         )
         out = ForecastPublic.model_validate(row)
-    tasks.add_task(forecasts.run_forecast, db, forecast_id=out.id)
+    tasks.add_task(_run_one_at_a_time, db, out.id)
     return out
+
+
+_RUNNING = threading.BoundedSemaphore(1)  # one forecast at a time per process: memory is bounded
+
+
+def _run_one_at_a_time(db: Database, forecast_id: int) -> None:
+    with _RUNNING:
+        forecasts.run_forecast(db, forecast_id=forecast_id)
+
+
+def _check_quota(session: Session, actor: Actor, settings: Settings) -> None:
+    active = select(func.count()).where(Forecast.status.in_(("queued", "running")))
+    total = int(session.scalar(active) or 0)
+    mine = int(session.scalar(active.where(Forecast.user_id == actor.user_id)) or 0)
+    if total >= settings.forecast_max_active or mine >= settings.forecast_max_active_per_user:
+        raise TooManyAttemptsError(
+            f"{total} forecasts are queued or running ({mine} of yours); the limits are "
+            f"{settings.forecast_max_active} in all and {settings.forecast_max_active_per_user} "
+            "per user: wait for one to finish",
+            retry_after=30,
+        )
 
 
 @router.get("", response_model=ForecastList)

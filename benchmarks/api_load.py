@@ -2,10 +2,13 @@
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database on 127.0.0.1:5432), a real
 `uvicorn` server is started, 50 clients post reports with idempotency keys for a bounded
-number of requests, and stored == acknowledged is checked (zero lost).
+number of requests, stored == acknowledged is checked (zero lost), and the log is
+verified after the run (`verified`). With `--previous REV` (default: the commit before
+the transparency log) the same benchmark of that revision (the hash chain under one
+global lock) runs first, from a temporary git worktree, and the ratios are printed.
 
     .venv/bin/python benchmarks/api_load.py [--requests 3000] [--clients 50] [--workers 2]
-        [--backend sqlite|postgresql|both] [--with-plan]
+        [--backend sqlite|postgresql|both] [--with-plan] [--previous REV | --no-previous]
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -111,7 +115,9 @@ async def load(
 def bench(name: str, url: str, args: argparse.Namespace) -> None:
     prepare(url, args.with_plan)
     port = free_port()
-    env = {**os.environ, "HITO_DATABASE_URL": url, "HITO_AUTO_MIGRATE": "false"}
+    key_file = Path(tempfile.mkdtemp()) / "log-signing-key.pem"
+    env = {**os.environ, "HITO_DATABASE_URL": url, "HITO_AUTO_MIGRATE": "false",
+           "HITO_LOG_KEY_FILE": str(key_file)}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -158,20 +164,74 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
         server.terminate()
         server.wait(timeout=30)
     db = open_database(url)
-    with db.session(readonly=True) as s:
-        chain = audit.verify(s)
+    chain = verify_log(db, key_file)
     db.dispose()
     ms = np.array(lat) * 1000
     warm = min(200, args.requests)
     plan = "yes" if args.with_plan else "no"
     p50, p99 = np.percentile(ms, 50), np.percentile(ms, 99)
+    RESULTS[name] = (acked / elapsed, p50, p99)
     print(
         f"{name:<11} workers={args.workers} clients={args.clients} plan={plan}: "
         f"{acked / elapsed:7.0f} writes/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
         f"acknowledged {acked}/{args.requests}  stored {stored - warm}  "
         f"lost {acked - (stored - warm)}  retried {retries}  "
-        f"audit chain {'ok' if chain.ok else 'BROKEN'} ({chain.entries} entries)"
+        f"verified {'yes' if chain[0] else 'NO'} ({chain[1]} entries)"
     )
+
+
+def verify_log(db: object, key_file: Path) -> tuple[bool, int]:
+    """(verified, entries): the log checked after the run (the previous design: its chain)."""
+    if hasattr(audit, "verify"):  # the previous design: a hash chain
+        with db.session(readonly=True) as s:  # type: ignore[attr-defined]
+            v = audit.verify(s)
+        return v.ok, v.entries
+    from hito.store import logcheck
+    from hito.store.logkey import load_key
+
+    key = load_key(key_file, create=True)
+    audit.sequence(db, key, wait=True)  # type: ignore[arg-type]
+    with db.session(readonly=True) as s:  # type: ignore[attr-defined]
+        result = logcheck.verify(s, key=key)
+    for p in result.problems[:5]:
+        print("log problem:", p, file=sys.stderr)
+    return result.ok, result.entries
+
+
+RESULTS: dict[str, tuple[float, float, float]] = {}
+PREVIOUS = "30820b8"  # main before the transparency log: the hash chain under a global lock
+LINE = re.compile(
+    r"^(SQLite|PostgreSQL)\s.*?([\d.]+) writes/s\s+p50\s+([\d.]+) ms\s+p99\s+([\d.]+) ms"
+)
+
+
+def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float, float]]:
+    """Run this benchmark as it was at `rev`, from a temporary worktree; its parsed figures."""
+    repo = Path(__file__).resolve().parents[1]
+    out: dict[str, tuple[float, float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "previous"
+        subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), rev],
+                       check=True, capture_output=True)
+        try:
+            cmd = [sys.executable, str(tree / "benchmarks" / "api_load.py"),
+                   "--requests", str(args.requests), "--clients", str(args.clients),
+                   "--workers", str(args.workers), "--backend", args.backend]
+            if args.with_plan:
+                cmd.append("--with-plan")
+            env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+            run = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+            for line in run.stdout.splitlines():
+                print(f"previous ({rev}): {line}")
+                m = LINE.match(line)
+                if m:
+                    out[m.group(1)] = (float(m.group(2)), float(m.group(3)), float(m.group(4)))
+            if run.returncode != 0:
+                print(run.stderr[-2000:], file=sys.stderr)
+        finally:
+            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)],
+                           check=False, capture_output=True)
+    return out
 
 
 def main() -> None:
@@ -183,13 +243,24 @@ def main() -> None:
     p.add_argument(
         "--with-plan", action="store_true", help="store the corridor-100 plan (alerts on)"
     )
+    p.add_argument("--previous", default=PREVIOUS, help="the revision to compare with")
+    p.add_argument("--no-previous", action="store_true", help="do not run the previous design")
     args = p.parse_args()
+    before = {} if args.no_previous else previous(args.previous, args)
     with ExitStack() as stack:
         if args.backend in ("sqlite", "both"):
             tmp = stack.enter_context(tempfile.TemporaryDirectory())
             bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args)
         if args.backend in ("postgresql", "both"):
             bench("PostgreSQL", stack.enter_context(postgres_database()), args)
+    for name, (w, p50, p99) in RESULTS.items():
+        if name in before:
+            bw, b50, b99 = before[name]
+            print(
+                f"{name:<11} now/previous: writes/s x{w / bw:.2f} ({bw:.0f} -> {w:.0f}), "
+                f"p50 x{p50 / b50:.2f} ({b50:.0f} -> {p50:.0f} ms), "
+                f"p99 x{p99 / b99:.2f} ({b99:.0f} -> {p99:.0f} ms)"
+            )
 
 
 if __name__ == "__main__":

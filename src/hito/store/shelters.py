@@ -166,7 +166,7 @@ def register(
         raise InvalidError.at(
             ["path", "site_id"], f"site {site_id!r} is a {site.kind}, not a shelter"
         )
-    require_country(actor, site, "register this shelter")
+    require_country(actor, site, "register it")
     site_before = site_state(site)
     row = session.get(Shelter, site_id)
     before = snapshot(row) if row is not None else None

@@ -169,6 +169,7 @@ def build_html(
             agencies=agencies,
             needs=need,
             site_titles={x.id: x.title for x in picture.sites},
+            generated=dt.datetime.now(dt.UTC),
         )
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from hito.plans.model import Plan as PlanModel
@@ -136,15 +137,18 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
         out.stale = row.observed_at.date() < as_of - dt.timedelta(days=stale_days)
         if not out.stale:
             newest = row.observed_at.date()
-            q = report_query(
+            week = report_query(
                 site_id=site.id,
                 since=newest - dt.timedelta(days=TREND_DAYS),
                 until=newest - dt.timedelta(days=1),
-            )
-            q = q.order_by(None).order_by(FieldReport.observed_at, FieldReport.id)
-            first = session.scalars(q.options(lazyload(FieldReport.counts)).limit(1)).first()
+            ).subquery()
+            first = session.execute(  # the oldest count of the week before: two columns only
+                select(week.c.observed_at, week.c.stranded)
+                .order_by(week.c.observed_at, week.c.id)
+                .limit(1)
+            ).first()
             if first is not None:
-                out.trend = row.stranded - first.stranded
+                out.trend = row.stranded - int(first.stranded)
                 out.trend_days = (newest - first.observed_at.date()).days
     return out
 
@@ -172,11 +176,16 @@ def totals(sites: list[SiteNow]) -> dict[str, dict[str, int]]:
 def trigger_status(session: Session, as_of: dt.date) -> list[tuple[PlanModel, list[TriggerStatus]]]:
     """Each active stored plan with the status of its observed triggers on `as_of`."""
     out = []
+    read: dict[tuple[str, tuple[str, ...]], dict[dt.date, float]] = {}  # shared by plans
     for row in active_plans(session):
         plan = parsed(row)
-        series = {
-            t.id: series_for(session, t, as_of) for t in plan.triggers if t.source == "observed"
-        }
+        series = {}
+        for t in plan.triggers:
+            if t.source == "observed":
+                key = (t.indicator, tuple(t.places))
+                if key not in read:
+                    read[key] = series_for(session, t, as_of)
+                series[t.id] = read[key]
         out.append((plan, evaluate_observed(plan, series, as_of)))
     return out
 

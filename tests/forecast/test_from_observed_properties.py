@@ -40,9 +40,9 @@ def test_counts_split_into_whole_people_in_proportion_to_the_inflows(case, days)
     total = sum(rates)
     share = {f"g{k}": (rate / total if total else 1 / len(rates)) for k, rate in enumerate(rates)}
     for place, n in counts.items():
-        here = {p.group: p.people for p in r.population if p.place == place}
+        here = {p.group: p.people.value for p in r.population if p.place == place}
         assert sum(here.values()) == n  # nobody lost or added
         for g, w in share.items():
             assert abs(here.get(g, 0) - n * w) < 1  # largest remainders: within one person
-    assert all(p.stranded and p.group != "ven-doc" and p.people > 0 for p in r.population)
+    assert all(p.stranded and p.group != "ven-doc" and p.people.value > 0 for p in r.population)
     assert {p.place for p in r.population} <= set(counts)

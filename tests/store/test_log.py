@@ -317,3 +317,51 @@ def test_a_bad_heads_file_names_the_line_and_field(world: World) -> None:
         logcheck.parse_heads('# saved by Peru\n{"tree_size": "x"}\n', "heads.jsonl")
     with pytest.raises(InputError, match=r"heads.jsonl:1: not a JSON signed tree head"):
         logcheck.parse_heads("garbage\n", "heads.jsonl")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(backend: str, tmp_path: Path) -> None:
+    from hito.store import migrate
+
+    def check(url: str) -> None:
+        db = Database(url)
+        migrate.upgrade(db, "0002")
+        with db.engine.begin() as c:
+            c.execute(text("insert into country (code, name) values ('CHL', 'Chile')"))
+            c.execute(text("insert into agency (id, code, name, country_code, created_at) "
+                           "values (1, 'a', 'A', 'CHL', '2025-01-01')"))
+            c.execute(text("insert into site (id, name, kind, country_code, lat, lon, status, scenario, "
+                           "created_at) values ('s', 'S', 'border_post', 'CHL', -18.1, -70.3, 'open', 'x', "
+                           "'2025-01-01')"))
+            c.execute(text("insert into user_account (id, username, password_hash, role, active, "
+                           "failed_logins, created_at) values (1, 'ana', 'h', 'admin', true, 0, '2025-01-01')"))
+            c.execute(text("insert into field_report (id, site_id, observed_at, agency_id, fingerprint, "
+                           "remark, people, stranded, created_at) values (1, 's', '2025-01-01 10:00:00', 1, "
+                           "'f', '', 19, 4, '2025-01-01 10:00:01')"))
+            c.execute(text("insert into report_count (id, report_id, nationality, documented, people, "
+                           "stranded) values (1, 1, 'VEN', false, 19, 4)"))
+            for seq in (1, 2):
+                c.execute(text("insert into audit_entry (seq, at, actor, action, resource, before_digest, "
+                               "after_digest, prev_hash, hash) values (:s, '2025-01-01', 'ana', 'x.create', "
+                               "'x:1', null, 'd', 'p', :h)"), {"s": seq, "h": f"{seq}" * 64})
+        migrate.upgrade(db)
+        key = load_key(tmp_path / f"{backend}.pem", create=True)
+        head = audit.sequence(db, key, wait=True)
+        assert head is not None and head.tree_size == 2 + 3  # the old chain, then 3 baselines
+        with db.session(readonly=True) as s:
+            result = logcheck.verify(s, key=key, saved=[("saved", head)])
+            notes = [e.note for e in audit.all_leaves(s)]
+        assert result.problems == [] and result.rows_checked == 3
+        assert notes[0] == f"hash chain entry 1: {'1' * 64}"
+        with db.engine.begin() as c:
+            c.execute(text("update report_count set people = 190 where id = 1"))
+        with db.session(readonly=True) as s:
+            assert logcheck.verify(s, key=key).problems == [
+                "report:1: the row differs from its state in the log (edited behind its back)"]
+        db.dispose()
+
+    if backend == "sqlite":
+        check(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    else:
+        with postgres_database() as url:
+            check(url)

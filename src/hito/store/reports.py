@@ -43,14 +43,18 @@ def validate_report(
     remark: str,
     idempotency_key: str | None,
     loc: Sequence[str | int] = ("body",),
+    site_known: bool = False,
 ) -> list[dict[str, Any]]:
-    """Every problem of a new report as {loc, msg} items (empty when it is fine)."""
+    """Every problem of a new report as {loc, msg} items (empty when it is fine).
+
+    `site_known`: the caller has just read the site (its existence is not checked again).
+    """
     errs: list[dict[str, Any]] = []
 
     def bad(path: Sequence[str | int], msg: str) -> None:
         errs.append({"loc": [*loc, *path], "msg": msg})
 
-    if session.scalar(_SITE, {"id": site_id}) is None:
+    if not site_known and session.scalar(_SITE, {"id": site_id}) is None:
         known = list(session.scalars(select(Site.id).order_by(Site.id).limit(30)))
         bad(
             ["site_id"],
@@ -130,7 +134,7 @@ def create_report(
     agency = actor.agency_for_write(agency_id, "post field reports")
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)
-    _check_country(session, actor, site_id)
+    found = _check_country(session, actor, site_id)
     errs = validate_report(
         session,
         site_id=site_id,
@@ -139,6 +143,7 @@ def create_report(
         remark=remark,
         idempotency_key=idempotency_key,
         loc=loc,
+        site_known=found,
     )
     if agency_id is not None and _missing(session, Agency.id, agency):
         errs.append({"loc": [*loc, "agency_id"], "msg": f"no agency with id {agency}"})
@@ -254,16 +259,22 @@ def report_dict(row: FieldReport) -> dict[str, object]:
     return data
 
 
+_SITE_COUNTRY = select(Site.country_code, Site.kind).where(Site.id == bindparam("id"))
 SHARED_KINDS = ("between_posts",)  # the strip between the posts: both countries count there
 
 
-def _check_country(session: Session, actor: Actor, site_id: str) -> None:
-    """An editor reports at their own country's sites, and at the strip between the posts."""
-    if actor.role != "editor":
-        return
-    site = session.execute(select(Site.country_code, Site.kind).where(Site.id == site_id)).first()
-    if site is None or site.kind in SHARED_KINDS or site.country_code == actor.country_code:
-        return
+def _check_country(session: Session, actor: Actor, site_id: str) -> bool:
+    """An editor reports at their own country's sites, and at the strip between the posts.
+
+    Returns whether the site exists (one indexed read, reused by `validate_report`).
+    """
+    site = session.execute(_SITE_COUNTRY, {"id": site_id}).first()
+    if site is None:
+        return False
+    if actor.role != "editor" or site.kind in SHARED_KINDS:
+        return True
+    if site.country_code == actor.country_code:
+        return True
     raise ForbiddenError(
         f"site {site_id!r} is a {site.kind} in {site.country_code}; an editor of an agency "
         f"of {actor.country_code} reports only at sites of {actor.country_code} and between "

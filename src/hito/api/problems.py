@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -133,6 +135,16 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _database_busy(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        503,
+        "the database is busy or unreachable (no connection could be had): try again shortly",
+        instance=request.url.path,
+        headers={"Retry-After": "5"},
+    )
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "an unexpected error occurred; it was logged", instance=request.url.path)
@@ -143,6 +155,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StoreError, _store)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(OperationalError, _database_busy)  # connections refused, lost
+    app.add_exception_handler(PoolTimeout, _database_busy)  # every pooled connection busy
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -224,6 +238,7 @@ PROBLEMS = {
     "413": "the request body is larger than the limit",
     "422": "invalid input: `errors` lists each field with what was given and what was expected",
     "429": "too many attempts or too much work at once: wait `Retry-After` seconds",
+    "503": "the database is busy or unreachable: try again after `Retry-After` seconds",
 }
 PUBLIC = ("/health", "/api/v1/log/head", "/api/v1/log/key")
 

@@ -15,7 +15,7 @@ from sqlalchemy.pool import StaticPool
 from hito.store.settings import Settings, normalize_url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 30) -> Engine:
     """An engine for a URL; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
@@ -24,11 +24,13 @@ def make_engine(url: str) -> Engine:
         if memory:
             args["poolclass"] = StaticPool  # one shared connection, or each would be empty
         else:
-            args.update(pool_size=20, max_overflow=40)
+            args.update(pool_size=pool_size, max_overflow=max_overflow)
         engine = create_engine(url, **args)
         _sqlite_setup(engine, memory=memory)
         return engine
-    return create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, pool_timeout=30
+    )
 
 
 def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
@@ -54,16 +56,20 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
 class Database:
     """An engine and its session factory; `session()` commits on success, rolls back on error."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, pool_size: int = 20, max_overflow: int = 30):
         self.url = normalize_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
-        """The database the settings point to."""
-        return cls(settings.resolved_database_url())
+        """The database the settings point to, with the settings' connection pool."""
+        return cls(
+            settings.resolved_database_url(),
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
 
     @property
     def dialect(self) -> str:

@@ -112,6 +112,13 @@ class Settings(BaseSettings):
         description="time zone of a visitor without an agency (America/Santiago, America/Lima, "
         "America/La_Paz or UTC)",
     )
+    db_pool_size: int = Field(
+        default=10, ge=1, le=200, description="database connections kept per server process"
+    )
+    db_max_overflow: int = Field(
+        default=5, ge=0, le=200, description="extra connections a busy process may open; then "
+        "requests wait for one (PostgreSQL's max_connections is shared by every process)",
+    )
     log_key_file: Path | None = Field(
         default=None,
         description="the transparency log's Ed25519 signing key (PEM, PKCS#8); empty means "

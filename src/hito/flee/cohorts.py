@@ -171,8 +171,6 @@ def _depart(rng, here, k, r, fresh, moved, st, loc_num, vfill, is_camp, capacity
     """
     stay = 0
     p0 = p_off[here]
-    if moved > 0.0 and reach > 0.0:  # on a grid of 1/64 of a day's travel, to merge cohorts
-        moved = np.floor(moved * MOVED_GRID / reach + 0.5) * reach / MOVED_GRID
     parts = 1 if reach < 0.0 else min(k, BATCHES)
     left = k
     for part in range(parts):
@@ -288,13 +286,22 @@ def day(t, rng, st, pool, arr, pend, loc_num, vfill, cells, mc, is_town, is_camp
     n0 = st[4]
     rem = st[3][:n0].copy()
     st[3][:n0] = 0
-    for s in range(SLICES):
+    # the order only matters when a camp may pass its buffer today: if even everyone on a
+    # link arriving there would not, every capacity multiplier stays 1 all day
+    tight = False
+    moving = rem.sum()
+    for x in range(n):
+        if is_camp[x] and capacity[x] >= 1 and loc_num[x] + moving > buffer * capacity[x]:
+            tight = True
+    slices = SLICES if tight else 1
+    reach = max_speed if tight else -1.0
+    for s in range(slices):
         lo = st[4]
         for i in range(n0):
             left = rem[i]
             if left == 0:
                 continue
-            m = left if s == SLICES - 1 else rng.binomial(left, 1.0 / (SLICES - s))
+            m = left if s == slices - 1 else rng.binomial(left, 1.0 / (slices - s))
             if m == 0:
                 continue
             rem[i] -= m
@@ -309,7 +316,7 @@ def day(t, rng, st, pool, arr, pend, loc_num, vfill, cells, mc, is_town, is_camp
                                    is_camp, capacity, out_off, link_src, link_dst, link_dist,
                                    link_speed, link_walk, link_open, buffer, wpow, p_off, p_end,
                                    p_base, p_hops, p_nh, p_km, max_speed, walk_speed,
-                                   start_on_foot, avoid_short, wbuf, split, route_buf)
+                                   start_on_foot, avoid_short, wbuf, split, route_buf, reach)
             st = merge(st, hi, False, cells, max_speed)
             lo = hi
     return st, pend
@@ -320,8 +327,11 @@ def _travel(i, t, rng, st, pend, arr, loc_num, vfill, cells, mc, is_town, is_cam
             out_off,
             link_src, link_dst, link_dist, link_speed, link_walk, link_open, buffer, wpow, p_off,
             p_end, p_base, p_hops, p_nh, p_km, max_speed, walk_speed, start_on_foot,
-            avoid_short, wbuf, split, route_buf):
-    """One step of cohort ``i`` on its link; on arrival, rest or move on (a new cohort)."""
+            avoid_short, wbuf, split, route_buf, reach):
+    """One step of cohort ``i`` on its link; on arrival, rest or move on (a new cohort).
+
+    ``reach`` (km) is passed on to ``_depart``: negative when no camp can fill up today.
+    """
     ints, flts, routes, cnts, _ = st
     cnt = cnts[i]
     if cnt == 0:
@@ -375,10 +385,11 @@ def _travel(i, t, rng, st, pend, arr, loc_num, vfill, cells, mc, is_town, is_cam
     k = cnt if chance >= 1.0 else rng.binomial(cnt, chance)
     stay = cnt - k
     if k > 0 and rlen == 0:
-        st, back = _depart(rng, here, k, r, 0, moved, st, loc_num, vfill, is_camp, capacity,
+        # moved today, on a grid of 1/64 of a day's travel, so that chains merge
+        mq = np.floor(moved * MOVED_GRID / max_speed + 0.5) * max_speed / MOVED_GRID
+        st, back = _depart(rng, here, k, r, 0, mq, st, loc_num, vfill, is_camp, capacity,
                            out_off, link_dst, link_open, buffer, wpow, p_off, p_end,
-                           p_base, p_hops, p_nh, p_km, wbuf, split, max_speed,
-                           route_buf)
+                           p_base, p_hops, p_nh, p_km, wbuf, split, reach, route_buf)
         stay += back
     elif k > 0:
         dest = route_buf[rlen - 1]

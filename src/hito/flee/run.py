@@ -176,25 +176,31 @@ def simulate(c: FleeCompiled, seed: int | np.random.SeedSequence,
     agents = np.zeros(c.days, np.int64)
     on_links = np.zeros(c.days, np.int64)
     cvals = c.conflict_values
+    # conflict zones starting and ending each day (InputGeography.AddNewConflictZones)
+    conf = np.array(c.conflict_names, np.int64)
+    prev_vals = np.vstack([np.zeros((1, cvals.shape[1])), cvals[:-1]])
+    starts = (cvals > 1e-6) & (prev_vals < 1e-6)
+    ends = (cvals < 1e-6) & (prev_vals == 1)
+    ends[0] = False
+    closure_days = {d for *_, start, end in c.closures for d in (start, end)}
+    decaying = bool(sr.conflict_spawn_decay)
+    weights = base = mc = np.zeros(0)
     for t in range(c.days):
-        changed = False
-        for j, loc in enumerate(c.conflict_names):  # AddNewConflictZones
-            v = cvals[t, j]
-            prev = cvals[t - 1, j] if t > 0 else 0.0
-            if v > 1e-6 and (t == 0 or prev < 1e-6):
-                state["movechance"][loc] = mr.conflict_movechance
-                state["conflict"][loc] = v
-                state["is_town"][loc] = False
-                toc[loc] = t
-                changed = True
-            elif v < 1e-6 and t > 0 and prev == 1:
-                state["movechance"][loc] = mr.default_movechance
-                state["conflict"][loc] = -1.0
-                state["is_town"][loc] = True
-                changed = True
+        changed = bool(starts[t].any() or ends[t].any())
+        if changed:
+            on, off = conf[starts[t]], conf[ends[t]]
+            state["movechance"][on] = mr.conflict_movechance
+            state["conflict"][on] = cvals[t, starts[t]]
+            state["is_town"][on] = False
+            toc[on] = t
+            state["movechance"][off] = mr.default_movechance
+            state["conflict"][off] = -1.0
+            state["is_town"][off] = True
         conflict = state["conflict"]
-        t_w = t if (changed or t == 0) else t - 1
-        weights = np.where(conflict > 0, pop * conflict * _decay(c, t_w - toc), 0.0)
+        dirty = t == 0 or changed or decaying or t in closure_days
+        if dirty:
+            t_w = t if (changed or t == 0) else t - 1
+            weights = np.where(conflict > 0, pop * conflict * _decay(c, t_w - toc), 0.0)
         new = int(c.new_refs[t])
         if new > 0:
             cum = np.cumsum(weights)
@@ -204,23 +210,27 @@ def simulate(c: FleeCompiled, seed: int | np.random.SeedSequence,
             got = body.spawn(new, cum)
             if sr.take_from_population:
                 pop = np.maximum(pop - np.where(conflict > 0, got, 0), 0)
-        relink = False
-        for kind, a, b, start, end in c.closures:
-            if t == start:
-                relink |= _close(c, kind, a, b, link_open, body, t, True, state)
-            if t == end:
-                relink |= _close(c, kind, a, b, link_open, body, t, False, state)
-        if relink:
-            paths = candidate_paths(c, link_open)
-        score = np.ones(n)
-        score[c.foreign] *= mr.foreign_weight
-        score[state["is_camp"]] *= mr.camp_weight
-        hot = conflict > 0
-        score[hot] *= mr.conflict_weight ** (_decay(c, t - toc)[hot] * conflict[hot])
-        _off, end_, km, _hops, _nh = paths
-        base = (mr.weight_softening + score[end_]) / (mr.softening + km) ** mr.distance_power
-        mc = state["movechance"] * (np.maximum(pop, c.capacity).astype(float)
-                                    / mr.movechance_pop_base) ** mr.movechance_pop_scale_factor
+                weights = np.where(conflict > 0, pop * conflict * _decay(c, t - toc), 0.0)
+                dirty = True
+        if t in closure_days:
+            relink = False
+            for kind, a, b, start, end in c.closures:
+                if t == start:
+                    relink |= _close(c, kind, a, b, link_open, body, t, True, state)
+                if t == end:
+                    relink |= _close(c, kind, a, b, link_open, body, t, False, state)
+            if relink:
+                paths = candidate_paths(c, link_open)
+        if dirty:  # route weights and move chances change only with the above
+            score = np.ones(n)
+            score[c.foreign] *= mr.foreign_weight
+            score[state["is_camp"]] *= mr.camp_weight
+            hot = conflict > 0
+            score[hot] *= mr.conflict_weight ** (_decay(c, t - toc)[hot] * conflict[hot])
+            _off, end_, km, _hops, _nh = paths
+            base = (mr.weight_softening + score[end_]) / (mr.softening + km) ** mr.distance_power
+            mc = state["movechance"] * (np.maximum(pop, c.capacity).astype(float)
+                                        / mr.movechance_pop_base) ** mr.movechance_pop_scale_factor
         body.day(t, c, mc, state, link_open, paths, base)
         counts[t] = body.loc_num
         agents[t] = body.count

@@ -180,3 +180,14 @@ def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
                            days=60, runs=200, seed=1, user_id=world.ids["admin"]))
     r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_per"))
     assert r.status_code == 429 and "the limits are 4 in all" in r.json()["detail"]
+
+
+def test_status_dated_minutes_ahead_does_not_win_over_a_later_change(world: World) -> None:
+    c = world.client
+    ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=4)).isoformat()
+    r = c.post("/api/v1/sites/chacalluta/status", json={"status": "closed", "effective_at": ahead},
+               headers=world.h("ed_chl"))
+    assert r.status_code == 201
+    assert c.post("/api/v1/sites/chacalluta/status", json={"status": "open"},
+                  headers=world.h("ed_chl")).status_code == 201
+    assert c.get("/api/v1/sites/chacalluta", headers=world.h("viewer")).json()["status"] == "open"

@@ -7,8 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
-from hito.api.schemas.common import Limit, Offset, SiteIdPath
+from hito.api.schemas.common import Day, Limit, Offset, SiteIdPath
 from hito.api.schemas.sites import (
+    AgencyCount,
+    DayFigureList,
+    DayFigurePublic,
     ShelterUpdateCreate,
     ShelterUpdateList,
     ShelterUpdatePublic,
@@ -20,6 +23,7 @@ from hito.api.schemas.sites import (
 )
 from hito.domain import COUNTRY_PATTERN, SITE_KINDS, one_of
 from hito.store import shelters, sites
+from hito.store.figures import daily_figures
 
 router = APIRouter(prefix="/sites", tags=["sites"])
 
@@ -39,6 +43,36 @@ def list_(
     with db.session(readonly=True) as s:
         rows, n = sites.list_sites(s, country=country, kind=kind, offset=offset, limit=limit)
         return SiteList(data=[SitePublic.model_validate(r) for r in rows], count=n)
+
+
+@router.get("/{site_id}/figures", response_model=DayFigureList)
+def figures(
+    site_id: SiteIdPath,
+    actor: ActorDep,
+    db: DbDep,
+    since: Day | None = None,
+    until: Day | None = None,
+) -> DayFigureList:
+    """The day's figure of stranded people per day, newest first, with each agency's count.
+
+    One rule (`hito.store.figures`): each agency's latest report of the day counts once
+    (corrections replace, withdrawals remove); the figure is their median; `low`, `high`
+    and `disagree` show when agencies disagree.
+    """
+    with db.session(readonly=True) as s:
+        sites.get_site(s, site_id=site_id)
+        days = daily_figures(s, site_ids=[site_id], until=until).get(site_id, {})
+    rows = [
+        DayFigurePublic(
+            day=d, figure=f.figure, low=f.low, high=f.high, disagree=f.disagree,
+            by_agency=[
+                AgencyCount(agency_id=a, stranded=n) for a, n in sorted(f.by_agency.items())
+            ],
+        )
+        for d, f in sorted(days.items(), reverse=True)
+        if since is None or d >= since
+    ]
+    return DayFigureList(data=rows, count=len(rows))
 
 
 @router.get("/{site_id}", response_model=SitePublic)

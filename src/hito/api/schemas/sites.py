@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hito.api.schemas.common import List, Public, Remark, Request, When
 from hito.domain import SiteStatus
@@ -74,3 +74,24 @@ class ShelterUpdatePublic(Public):
 
 
 ShelterUpdateList = List[ShelterUpdatePublic]
+
+
+class AgencyCount(BaseModel):
+    """One agency's latest count of the day at a site."""
+
+    agency_id: int
+    stranded: int
+
+
+class DayFigurePublic(BaseModel):
+    """A site's figure of a day (the median of each agency's latest count) and its spread."""
+
+    day: dt.date
+    figure: int = Field(description="median of the agencies' latest counts (half up)")
+    low: int
+    high: int
+    disagree: bool = Field(description="the agencies' counts differ by over 10 people and 25 %")
+    by_agency: list[AgencyCount]
+
+
+DayFigureList = List[DayFigurePublic]

@@ -118,11 +118,11 @@ def test_the_site_page_shows_who_the_newest_count_found(server) -> None:  # type
 
     six = {"f_children": 20, "f_adults": 40, "f_older": 5, "m_children": 25, "m_adults": 30, "m_older": 0}
     with server.db.session() as s:
-        create_report(s, actor=SYSTEM, site_id="colchane", agency_id=1,
-                      observed_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5),
+        create_report(s, actor=SYSTEM, site_id="pisiga", agency_id=1,
+                      observed_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5),
                       counts=[Count(nationality="VEN", documented=False, people_low=100, people_high=150,
                                     stranded=60, **six, unaccompanied_separated=3)])
     with _signed_in(server) as c:
-        page = c.get("/sites/colchane?lang=en").text
+        page = c.get("/sites/pisiga?lang=en").text
     assert 'id="site-profile"' in page and "is an estimate" in page
     assert '<td class="n">40</td>' in page and "unaccompanied or separated children: 3" in page

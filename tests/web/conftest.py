@@ -99,6 +99,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             auto_migrate=False,
             comparison=comparison_file(folder),
             refresh_seconds=2,
+            # one shared server, one address, hundreds of sign-ins and a few deliberate
+            # failures by several test files: no lockout between unrelated tests
+            login_max_failures=1000,
+            login_max_failures_per_address=1000,
         ),
         database=db,
     )

@@ -17,7 +17,10 @@ def sign_in(page, username: str = "pdi", path: str = "/", lang: str = "es") -> N
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+    try:
+        page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+    except Exception as exc:  # say why the sign-in failed instead of a bare timeout
+        raise AssertionError(f"sign-in as {username} failed: {page.url}: {page.content()[:3000]}") from exc
     if lang != "es":
         page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}")
 

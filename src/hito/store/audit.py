@@ -213,8 +213,12 @@ def entries(
     if resource:
         pq = pq.where(LogPending.resource.startswith(resource))
         lq = lq.where(LogLeaf.resource.startswith(resource))
-    n_pending = int(session.scalar(select(func.count()).select_from(pq.subquery())) or 0)
-    n_leaves = int(session.scalar(select(func.count()).select_from(lq.subquery())) or 0)
+    n_pending, n_leaves = session.execute(  # one statement: one snapshot
+        select(
+            select(func.count()).select_from(pq.subquery()).scalar_subquery(),
+            select(func.count()).select_from(lq.subquery()).scalar_subquery(),
+        )
+    ).one()
     out: list[Entry] = []
     if offset < n_pending:
         for p in session.scalars(pq.order_by(LogPending.id.desc()).offset(offset).limit(limit)):
@@ -230,9 +234,14 @@ def entries(
 
 
 def count(session: Session) -> int:
-    """Number of entries in the log (sequenced or waiting)."""
-    leaves = int(session.scalar(select(func.count()).select_from(_LEAVES)) or 0)
-    return leaves + pending_count(session)
+    """Number of entries in the log (sequenced or waiting), read in one statement.
+
+    One statement sees one snapshot: a sequencer moving entries meanwhile is not counted
+    twice or missed (two statements would be, under READ COMMITTED).
+    """
+    leaves = select(func.count()).select_from(_LEAVES).scalar_subquery()
+    pending = select(func.count()).select_from(_PENDING).scalar_subquery()
+    return int(session.scalar(select(leaves + pending)) or 0)
 
 
 def all_leaves(session: Session, *, batch: int = 20_000) -> Iterator[LogLeaf]:

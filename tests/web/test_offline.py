@@ -125,3 +125,30 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
     expect(page.locator("#people-unspecified")).to_have_value("5")
     expect(page.locator("#stranded-unspecified")).to_have_value("9")
     context.close()
+
+
+def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_reload(browser, field) -> None:  # noqa: ANN001
+    server, db = field
+    context = browser.new_context(base_url=server.url, service_workers="allow")
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    page.fill("input[name=username]", "pdi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.goto("/report")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    before = _stored(db)
+    server.stop()
+    context.set_offline(True)
+    _fill(page, "33", "31")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    context.clear_cookies(name="hito_csrf")  # as after the browser was closed: a new token comes
+    server.start()
+    context.set_offline(False)
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        "waiting for signal (sign in again, then it is sent)", timeout=30000)
+    assert _stored(db) == before  # refused by the CSRF check, kept on the phone
+    page.reload()  # a fresh page carries the new token: the queued report goes with it
+    expect(page.locator(".outbox-item .outcome")).to_have_text(re.compile(r"^sent: report \d+$"), timeout=30000)
+    assert _stored(db, people=33, stranded=31) == 1
+    context.close()

@@ -91,12 +91,15 @@
 
   // one item to the server: "stored", "refused" (with the reason in item.note), or "waiting"
   async function sendOne(item) {
+    // this page's token: a browser restarted since the report was typed has a new cookie
+    const current = form.elements.namedItem("csrf_token");
+    const token = (current && current.value) || item.fields.csrf_token || "";
     let r;
     try {
       r = await fetch("/report/send", {
         method: "POST",
-        body: new URLSearchParams(item.fields),
-        headers: { "X-CSRF-Token": item.fields.csrf_token || "", Accept: "application/json" },
+        body: new URLSearchParams({ ...item.fields, csrf_token: token }),
+        headers: { "X-CSRF-Token": token, Accept: "application/json" },
         credentials: "same-origin",
         redirect: "manual",
       });

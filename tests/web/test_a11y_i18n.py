@@ -117,3 +117,15 @@ def test_no_page_shows_the_other_language_or_a_raw_id(browser, server, lang) -> 
                 ] + [f"id:{i}" for i in raw]
     assert outside == []
     assert found == {}, "\n".join(f"{p}: {x}" for p, xs in found.items() for x in xs)
+
+
+def test_every_count_input_has_its_own_name_and_its_error_described(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    sign_in(page, path="/report")
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('.group input')].map(i => i.labels[0].textContent.trim())"
+    )
+    assert len(names) > 12 and len(set(names)) == len(names), names
+    assert "personas (Venezuela, sin documentos)" in names
+    described = page.locator("#people-ven-undocumented").get_attribute("aria-describedby")
+    assert described == "err-people-ven-undocumented"

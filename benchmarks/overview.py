@@ -49,10 +49,19 @@ def seed(db: Database, days: int, per_day: int) -> int:
         sites = list(s.query(Site).all())
         for i in range(20 - len(sites)):
             base = sites[i % len(sites)]
-            s.add(Site(id=f"extra-{i}", name=f"Extra site {i}", kind="shelter",
-                       country_code=base.country_code, lat=base.lat - 0.3 - 0.05 * i,
-                       lon=base.lon + 0.05 * i, capacity=100, status="open",
-                       scenario=base.scenario))
+            s.add(
+                Site(
+                    id=f"extra-{i}",
+                    name=f"Extra site {i}",
+                    kind="shelter",
+                    country_code=base.country_code,
+                    lat=base.lat - 0.3 - 0.05 * i,
+                    lon=base.lon + 0.05 * i,
+                    capacity=100,
+                    status="open",
+                    scenario=base.scenario,
+                )
+            )
     with db.session() as s:
         ids = [x.id for x in s.query(Site).all()]
     n = reports(db, [i for i in ids if not i.startswith("extra-")], days, per_day)
@@ -75,13 +84,25 @@ def reports(db: Database, ids: list[str], days: int, per_day: int) -> int:
             for k, site in enumerate(ids):
                 for j in range(per_day):
                     people = 20 + (day * 7 + k * 13 + j) % 180
-                    rows.append(FieldReport(
-                        site_id=site, observed_at=start + dt.timedelta(days=day, hours=8 + 6 * j),
-                        agency_id=1 + k % 4, fingerprint="bench", remark="",
-                        people=people, stranded=people // 2,
-                        counts=[ReportCount(nationality="VEN", documented=False, people=people,
-                                            stranded=people // 2)],
-                    ))
+                    rows.append(
+                        FieldReport(
+                            site_id=site,
+                            observed_at=start + dt.timedelta(days=day, hours=8 + 6 * j),
+                            agency_id=1 + k % 4,
+                            fingerprint="bench",
+                            remark="",
+                            people=people,
+                            stranded=people // 2,
+                            counts=[
+                                ReportCount(
+                                    nationality="VEN",
+                                    documented=False,
+                                    people=people,
+                                    stranded=people // 2,
+                                )
+                            ],
+                        )
+                    )
             s.add_all(rows)
             n += len(rows)
     return n
@@ -105,12 +126,15 @@ def main() -> None:
         migrate.upgrade(db)
         t0 = time.perf_counter()
         n = seed(db, a.days, a.per_day)
-        print(f"seeded {n:,} reports for 20 sites over {a.days} days "
-              f"in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"seeded {n:,} reports for 20 sites over {a.days} days "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         app = create_app(Settings(database_url=url, login_failure_delay=0.0), database=db)
         port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                               log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:
@@ -120,9 +144,16 @@ def main() -> None:
         with httpx.Client(base_url=base) as c:
             token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
             assert token, "no CSRF token on the login page"
-            c.post("/login", headers={"Origin": base},
-                   data={"username": "admin", "password": PASSWORD, "next": "/",
-                         "csrf_token": token.group(1)})
+            c.post(
+                "/login",
+                headers={"Origin": base},
+                data={
+                    "username": "admin",
+                    "password": PASSWORD,
+                    "next": "/",
+                    "csrf_token": token.group(1),
+                },
+            )
             t0 = time.perf_counter()
             page = c.get("/")
             first = time.perf_counter() - t0
@@ -147,16 +178,21 @@ def main() -> None:
         thread.join(timeout=10)
         db.dispose()
     total = len(page.content) + sum(sizes.values())
-    print(f"overview first render: {first * 1000:.0f} ms (goal < 1000 ms; "
-          f"{first / 1.0:.2f} of the goal), with {len(bands)} forecast bands and "
-          f"{len(trends)} trends")
-    print(f"overview next renders: median {statistics.median(times) * 1000:.0f} ms "
-          f"over {a.repeat}")
-    print(f"/health (the server's floor): median {statistics.median(health) * 1000:.0f} ms; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"bytes: page {len(page.content):,}; "
-          + "; ".join(f"{p} {b:,}" for p, b in sizes.items())
-          + f"; total {total:,} (goal < 300,000; {total / 300_000:.2f} of the goal)")
+    print(
+        f"overview first render: {first * 1000:.0f} ms (goal < 1000 ms; "
+        f"{first / 1.0:.2f} of the goal), with {len(bands)} forecast bands and "
+        f"{len(trends)} trends"
+    )
+    print(f"overview next renders: median {statistics.median(times) * 1000:.0f} ms over {a.repeat}")
+    print(
+        f"/health (the server's floor): median {statistics.median(health) * 1000:.0f} ms; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"bytes: page {len(page.content):,}; "
+        + "; ".join(f"{p} {b:,}" for p, b in sizes.items())
+        + f"; total {total:,} (goal < 300,000; {total / 300_000:.2f} of the goal)"
+    )
 
 
 if __name__ == "__main__":

@@ -110,7 +110,9 @@ def test_report_carries_the_needs_panel_with_its_standards(db: Database) -> None
 def test_cli_rejects_an_unknown_zone_with_one_line() -> None:
     r = subprocess.run(
         [sys.executable, "-m", "hito.cli.main", "report", "--zone", "Mars/Olympus"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert r.returncode == 2
     assert r.stderr == (

@@ -12,15 +12,32 @@ import pytest
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ("2025-13-01", "error: --as-of: expected a date as YYYY-MM-DD, such as 2025-12-03; got '2025-13-01'\n"),
+        (
+            "2025-13-01",
+            "error: --as-of: expected a date as YYYY-MM-DD, such as 2025-12-03; got '2025-13-01'\n",
+        ),
         ("2999-01-01", "error: --as-of: 2999-01-01 is in the future; expected today or earlier\n"),
     ],
 )
-def test_a_bad_as_of_is_refused_before_anything_is_written(tmp_path: Path, given: str, message: str) -> None:
+def test_a_bad_as_of_is_refused_before_anything_is_written(
+    tmp_path: Path, given: str, message: str
+) -> None:
     out = tmp_path / "demo"
     r = subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", "demo", "--out", str(out), "--no-serve", "--as-of", given],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "hito.cli.main",
+            "demo",
+            "--out",
+            str(out),
+            "--no-serve",
+            "--as-of",
+            given,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert r.returncode == 2
     assert r.stderr == message

@@ -20,7 +20,9 @@ def sign_in(page, username: str = "pdi", path: str = "/", lang: str = "es") -> N
     try:
         page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
     except Exception as exc:  # say why the sign-in failed instead of a bare timeout
-        raise AssertionError(f"sign-in as {username} failed: {page.url}: {page.content()[:3000]}") from exc
+        raise AssertionError(
+            f"sign-in as {username} failed: {page.url}: {page.content()[:3000]}"
+        ) from exc
     if lang != "es":
         page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}")
 
@@ -87,7 +89,9 @@ def test_counts_older_than_two_weeks_are_shown_apart_and_not_added(visit) -> Non
     sign_in(page, path="/?as_of=2026-02-01")  # two months after the 2025 counts
     expect(page.locator("#total-CHL")).to_contain_text("sin conteo reciente")
     # the strip and Chacalluta (other tests of this server may add older counts elsewhere)
-    expect(page.locator("#total-CHL")).to_contain_text(re.compile(r"[2-5] sitios con conteos antiguos, no sumados"))
+    expect(page.locator("#total-CHL")).to_contain_text(
+        re.compile(r"[2-5] sitios con conteos antiguos, no sumados")
+    )
     expect(page.locator("#old-chacalluta")).to_contain_text("100 varadas el 28 nov 2025")
     expect(page.locator("#old-concordia-strip")).to_contain_text("45 varadas el 3 dic 2025")
     expect(page.locator("#site-concordia-strip")).to_have_count(0)  # not among the recent

@@ -153,9 +153,7 @@ def load_observations(session: Session, *, agency_by_country: dict[str, int]) ->
             site_id=site_id,
             observed_at=dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC),
             counts=[
-                CountIn(
-                    nationality=UNSPECIFIED, documented=False, people=people, stranded=people
-                )
+                CountIn(nationality=UNSPECIFIED, documented=False, people=people, stranded=people)
             ],
             agency_id=agency_by_country[row.country_code],
             idempotency_key=f"demo-{site_id}-{day.isoformat()}",

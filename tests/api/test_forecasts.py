@@ -52,3 +52,21 @@ def test_forecasts_left_running_by_a_stopped_server_are_marked_failed(world: Wor
         got = c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()
     assert got["status"] == "failed"
     assert got["error"] == "the server stopped before this forecast finished; start it again"
+
+
+def test_counts_at_a_site_outside_the_scenario_are_left_out_of_its_forecast(world: World) -> None:
+    from hito.store.models import Site
+
+    c = world.client
+    with world.db.session() as s:
+        s.add(Site(id="visviri", name="Visviri", kind="border_post", country_code="CHL", lat=-17.6,
+                   lon=-69.48, status="open", scenario="elsewhere"))
+    for site, n in (("concordia-strip", 40), ("visviri", 12)):
+        r = c.post("/api/v1/reports", json=report(site, "2025-12-01T09:00:00Z", people=n, stranded=n),
+                   headers=world.h("ed_chl"))
+        assert r.status_code == 201, r.text
+    r = c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 3, "runs": 3},
+               headers=world.h("ed_chl"))
+    done = c.get(f"/api/v1/forecasts/{r.json()['id']}", headers=world.h("viewer")).json()
+    assert done["status"] == "done", done["error"][:300]
+    assert done["result"]["observed"] == {"concordia-strip": 40.0}

@@ -18,7 +18,7 @@ from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
-from hito.store.models import Forecast
+from hito.store.models import Forecast, Site
 
 LEVELS3 = ("p10", "p50", "p90")
 log = logging.getLogger("hito.store.forecasts")
@@ -86,7 +86,11 @@ def calibrated_result(
 
     sc = load_scenario(scenario)
     with db.session(readonly=True) as s:
-        obs = observations_from_store(s, sc.observed_sites(), start=sc.start, end=as_of)
+        # the service's other sites (another crossing, a site added since) are not this
+        # scenario's places: their counts are left out of its calibration, not an error
+        sites: dict[str, str | None] = dict.fromkeys(s.scalars(select(Site.id)))
+        sites.update(sc.observed_sites())
+        obs = observations_from_store(s, sites, start=sc.start, end=as_of)
     ens, post = calibrated_forecast(
         sc, obs, as_of, days, particles=particles, seed=seed, executor=SerialExecutor()
     )

@@ -116,8 +116,12 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
     prepare(url, args.with_plan)
     port = free_port()
     key_file = Path(tempfile.mkdtemp()) / "log-signing-key.pem"
-    env = {**os.environ, "HITO_DATABASE_URL": url, "HITO_AUTO_MIGRATE": "false",
-           "HITO_LOG_KEY_FILE": str(key_file)}
+    env = {
+        **os.environ,
+        "HITO_DATABASE_URL": url,
+        "HITO_AUTO_MIGRATE": "false",
+        "HITO_LOG_KEY_FILE": str(key_file),
+    }
     server = subprocess.Popen(
         [
             sys.executable,
@@ -211,12 +215,24 @@ def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float
     out: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "previous"
-        subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), rev],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), rev],
+            check=True,
+            capture_output=True,
+        )
         try:
-            cmd = [sys.executable, str(tree / "benchmarks" / "api_load.py"),
-                   "--requests", str(args.requests), "--clients", str(args.clients),
-                   "--workers", str(args.workers), "--backend", args.backend]
+            cmd = [
+                sys.executable,
+                str(tree / "benchmarks" / "api_load.py"),
+                "--requests",
+                str(args.requests),
+                "--clients",
+                str(args.clients),
+                "--workers",
+                str(args.workers),
+                "--backend",
+                args.backend,
+            ]
             if args.with_plan:
                 cmd.append("--with-plan")
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
@@ -229,8 +245,11 @@ def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float
             if run.returncode != 0:
                 print(run.stderr[-2000:], file=sys.stderr)
         finally:
-            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)],
-                           check=False, capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)],
+                check=False,
+                capture_output=True,
+            )
     return out
 
 

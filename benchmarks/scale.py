@@ -44,8 +44,10 @@ def main() -> None:
     c = compile_scenario(load("tacna-arica-2025"), days=DAYS)
     compile_s = time.perf_counter() - t0
     simulate(c, 0)  # warm-up: compiles the numba kernel (or loads it from cache)
-    print(f"tacna-arica-2025, {DAYS} days, {len(c.place_ids)} places, {len(c.group_ids)} groups, "
-          f"{len(c.route_ids)} routes; scenario compile {compile_s:.3f} s")
+    print(
+        f"tacna-arica-2025, {DAYS} days, {len(c.place_ids)} places, {len(c.group_ids)} groups, "
+        f"{len(c.route_ids)} routes; scenario compile {compile_s:.3f} s"
+    )
     print(f"{'people':>12} {'arrived':>12} {'seconds':>9} {'people-days/s':>15} {'balance':>8}")
     times = {}
     for n in sizes:
@@ -57,13 +59,19 @@ def main() -> None:
             best = min(best, time.perf_counter() - t)
         people = int(r.initial + r.arrivals[-1])
         times[n] = best
-        print(f"{n:>12.0e} {people:>12,d} {best:>9.4f} {people * DAYS / best:>15.3e} "
-              f"{r.conservation_error():>8d}")
+        print(
+            f"{n:>12.0e} {people:>12,d} {best:>9.4f} {people * DAYS / best:>15.3e} "
+            f"{r.conservation_error():>8d}"
+        )
     lo, hi = min(sizes), max(sizes)
-    print(f"time ratio {hi:.0e} / {lo:.0e} people: {times[hi] / times[lo]:.2f} "
-          f"(people ratio {hi / lo:.0f})")
-    print(f"goal: {hi:.0e} people for {DAYS} days under 10 s -> "
-          f"{'met' if times[hi] < 10 else 'NOT met'} ({times[hi]:.3f} s)")
+    print(
+        f"time ratio {hi:.0e} / {lo:.0e} people: {times[hi] / times[lo]:.2f} "
+        f"(people ratio {hi / lo:.0f})"
+    )
+    print(
+        f"goal: {hi:.0e} people for {DAYS} days under 10 s -> "
+        f"{'met' if times[hi] < 10 else 'NOT met'} ({times[hi]:.3f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -104,8 +104,15 @@ def run_flee(case: Path, seed: int, hasten: int, days: int | None = None) -> dic
             raw[t] = refugees_raw
         people = e.numAgents()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return {"sim": sim, "data": data, "raw": raw, "wall": wall, "cpu": cpu, "camps": camps,
-            "people": people}
+    return {
+        "sim": sim,
+        "data": data,
+        "raw": raw,
+        "wall": wall,
+        "cpu": cpu,
+        "camps": camps,
+        "people": people,
+    }
 
 
 def run_hito(case: Path, ruleset: str, runs: int, hasten: int) -> dict:
@@ -132,8 +139,14 @@ def run_hito(case: Path, ruleset: str, runs: int, hasten: int) -> dict:
         ards.append(a.ard)
         rescaled.append(a.ard_rescaled)
         assert r.conservation_error() == 0
-    return {"ards": ards, "ards_rescaled": rescaled, "cpus": cpus, "whole_cpu": whole,
-            "people": r.people, "days": c.days}
+    return {
+        "ards": ards,
+        "ards_rescaled": rescaled,
+        "cpus": cpus,
+        "whole_cpu": whole,
+        "people": r.people,
+        "days": c.days,
+    }
 
 
 def _mean(xs: list[float]) -> float:
@@ -152,23 +165,29 @@ def measure_case(case: Path, a: argparse.Namespace, log, prior: dict | None) -> 
             fl["cpus"].append(r["cpu"])
             fl["walls"].append(r["wall"])
             fl["people"] = r["people"]
-            log(f"Flee 3.1 {case.name} seed {1 + k}: ARD {sc.ard:.4f}, {r['cpu']:.1f} s CPU, "
-                f"{r['wall']:.1f} s wall ({r['people']} people)")
+            log(
+                f"Flee 3.1 {case.name} seed {1 + k}: ARD {sc.ard:.4f}, {r['cpu']:.1f} s CPU, "
+                f"{r['wall']:.1f} s wall ({r['people']} people)"
+            )
         out["flee"] = fl
     for rs in ("agents", "cohorts"):
         h = run_hito(case, rs, a.runs, a.hasten)
         out[rs] = h
-        log(f"hito {rs} {case.name}: ARD {_mean(h['ards']):.4f}, {_mean(h['cpus']):.3f} s CPU "
-            f"per run, whole run {h['whole_cpu']:.3f} s CPU ({h['people']} people)")
+        log(
+            f"hito {rs} {case.name}: ARD {_mean(h['ards']):.4f}, {_mean(h['cpus']):.3f} s CPU "
+            f"per run, whole run {h['whole_cpu']:.3f} s CPU ({h['people']} people)"
+        )
     return out
 
 
 def table(results: dict, baseline: dict, hasten: int) -> str:
-    rows = ["| case | days | people | Flee 3.1 ARD (baseline.json) | Flee 3.1 CPU s | "
-            "agents ARD | agents CPU s/run | agents ratio | cohorts ARD | cohorts CPU s/run | "
-            "cohorts ratio per run | cohorts whole-run CPU s | cohorts ratio whole run | "
-            "cohorts − baseline ARD |",
-            "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| case | days | people | Flee 3.1 ARD (baseline.json) | Flee 3.1 CPU s | "
+        "agents ARD | agents CPU s/run | agents ratio | cohorts ARD | cohorts CPU s/run | "
+        "cohorts ratio per run | cohorts whole-run CPU s | cohorts ratio whole run | "
+        "cohorts − baseline ARD |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, r in results.items():
         fl, ag, co = r.get("flee"), r["agents"], r["cohorts"]
         base = baseline.get(name, {}).get("ard")
@@ -182,14 +201,28 @@ def table(results: dict, baseline: dict, hasten: int) -> str:
             f"{fcpu / _mean(ag['cpus']):.0f}x | "
             f"{_mean(co['ards']):.4f} | {_mean(co['cpus']):.3f} | "
             f"{fcpu / _mean(co['cpus']):.0f}x | {co['whole_cpu']:.3f} | "
-            f"{fcpu / co['whole_cpu']:.0f}x | {diff:+.4f} |")
-    ratios = [_mean(r["flee"]["cpus"]) / _mean(r["cohorts"]["cpus"])
-              for r in results.values() if r.get("flee")]
-    rows += ["", f"All at hasten {hasten}. Targets: cohorts ≥ 1000x Flee 3.1's CPU time "
-             f"({'met' if ratios and min(ratios) >= 1000 else 'missed'}: per-run ratios "
-             f"{', '.join(f'{x:.0f}x' for x in ratios)}); cohorts ARD ≤ baseline + 0.02 ("
-             + ("met" if all(_mean(r['cohorts']['ards']) - baseline.get(n, {}).get('ard', 9)
-                             <= 0.02 for n, r in results.items()) else "missed") + ")."]
+            f"{fcpu / co['whole_cpu']:.0f}x | {diff:+.4f} |"
+        )
+    ratios = [
+        _mean(r["flee"]["cpus"]) / _mean(r["cohorts"]["cpus"])
+        for r in results.values()
+        if r.get("flee")
+    ]
+    rows += [
+        "",
+        f"All at hasten {hasten}. Targets: cohorts ≥ 1000x Flee 3.1's CPU time "
+        f"({'met' if ratios and min(ratios) >= 1000 else 'missed'}: per-run ratios "
+        f"{', '.join(f'{x:.0f}x' for x in ratios)}); cohorts ARD ≤ baseline + 0.02 ("
+        + (
+            "met"
+            if all(
+                _mean(r["cohorts"]["ards"]) - baseline.get(n, {}).get("ard", 9) <= 0.02
+                for n, r in results.items()
+            )
+            else "missed"
+        )
+        + ").",
+    ]
     return "\n".join(rows)
 
 
@@ -197,8 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("cases", type=Path, nargs="*")
     p.add_argument("--all", action="store_true", help="every case folder under --cases")
-    p.add_argument("--cases-dir", type=Path,
-                   default=Path(__file__).resolve().parents[2] / "shared" / "data" / "flee-cases")
+    p.add_argument(
+        "--cases-dir",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "data" / "flee-cases",
+    )
     p.add_argument("--runs", type=int, default=5, help="runs of each hito ruleset")
     p.add_argument("--flee-runs", type=int, default=1)
     p.add_argument("--hasten", type=int, default=10)
@@ -210,8 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    cases = sorted(d for d in a.cases_dir.iterdir() if (d / "input_csv").is_dir()) \
-        if a.all else a.cases
+    cases = (
+        sorted(d for d in a.cases_dir.iterdir() if (d / "input_csv").is_dir()) if a.all else a.cases
+    )
     if not cases:
         log("no case given: name case folders or use --all")
         return 2
@@ -231,10 +268,16 @@ def main(argv: list[str] | None = None) -> int:
             prior = {"flee": earlier["cases"][case.name]["flee"]}
         results[case.name] = measure_case(case, a, log, prior)
         if a.save:
-            a.save.write_text(json.dumps({"cases": results, "hasten": a.hasten,
-                                          "machine": {"cpus": os.cpu_count(),
-                                                      "python": sys.version.split()[0]}},
-                                         indent=1))
+            a.save.write_text(
+                json.dumps(
+                    {
+                        "cases": results,
+                        "hasten": a.hasten,
+                        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                    },
+                    indent=1,
+                )
+            )
     print(table(results, baseline, a.hasten))
     return 0
 

@@ -25,10 +25,18 @@ optimisations:
 """
 
 
-def make_case(root: Path, *, days: int = 20, locations: list[str] | None = None,
-              routes: list[str] | None = None, closures: list[str] | None = None,
-              totals: list[str] | None = None, camps: dict[str, list[str]] | None = None,
-              corrections: list[str] | None = None, settings: str = SETTINGS) -> Path:
+def make_case(
+    root: Path,
+    *,
+    days: int = 20,
+    locations: list[str] | None = None,
+    routes: list[str] | None = None,
+    closures: list[str] | None = None,
+    totals: list[str] | None = None,
+    camps: dict[str, list[str]] | None = None,
+    corrections: list[str] | None = None,
+    settings: str = SETTINGS,
+) -> Path:
     """A Flee case: A (conflict, Land) -100- B (town, Land) -50- C (camp, Land), B -1000- D
     (camp, Abroad) unless overridden. Totals: 0 on day 0, 10 from day 1."""
     inp, src = root / "input_csv", root / "source_data"
@@ -42,12 +50,16 @@ def make_case(root: Path, *, days: int = 20, locations: list[str] | None = None,
     ]
     (inp / "locations.csv").write_text(
         "#name,region,country,latitude,longitude,location_type,conflict_date,population\n"
-        + "\n".join(locations) + "\n")
+        + "\n".join(locations)
+        + "\n"
+    )
     routes = routes if routes is not None else ["A,B,100,0", "B,C,50,0", "B,D,1000,0"]
-    (inp / "routes.csv").write_text("#name1,name2,distance,forced_redirection\n"
-                                    + "\n".join(routes) + "\n")
-    (inp / "closures.csv").write_text("#closure_type,name1,name2,closure_start,closure_end\n"
-                                      + "\n".join(closures or []) + "\n")
+    (inp / "routes.csv").write_text(
+        "#name1,name2,distance,forced_redirection\n" + "\n".join(routes) + "\n"
+    )
+    (inp / "closures.csv").write_text(
+        "#closure_type,name1,name2,closure_start,closure_end\n" + "\n".join(closures or []) + "\n"
+    )
     names = [row.split(",")[0] for row in locations]
     conf = ["#Day," + ",".join(names)]
     for t in range(days):
@@ -57,8 +69,11 @@ def make_case(root: Path, *, days: int = 20, locations: list[str] | None = None,
     (inp / "registration_corrections.csv").write_text("\n".join(corrections or []) + "\n")
     totals = totals or ["2020-01-01,0", "2020-01-02,10", "2020-03-01,10"]
     (src / "refugees.csv").write_text("Date,Refugee_numbers\n" + "\n".join(totals) + "\n")
-    camps = camps if camps is not None else {"C": ["2020-01-01,0", "2020-03-01,5"],
-                                             "D": ["2020-01-01,0", "2020-03-01,5"]}
+    camps = (
+        camps
+        if camps is not None
+        else {"C": ["2020-01-01,0", "2020-03-01,5"], "D": ["2020-01-01,0", "2020-03-01,5"]}
+    )
     layout = ["total,refugees.csv"]
     for name, rows in camps.items():
         (src / f"{name.lower()}.csv").write_text("#DateTime,count\n" + "\n".join(rows) + "\n")

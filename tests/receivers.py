@@ -27,7 +27,12 @@ class Mailbox:
     port: int = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802 - aiosmtpd's hook
-        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        self.messages.append(
+            (
+                list(envelope.rcpt_tos),
+                email.message_from_bytes(envelope.content, policy=email.policy.default),
+            )
+        )
         return "250 Message accepted for delivery"
 
 
@@ -67,7 +72,9 @@ def webhook_server(**kw) -> Iterator[Hook]:  # noqa: ANN003
         def do_POST(self) -> None:  # noqa: N802 - http.server's hook
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             with lock:
-                hook.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                hook.requests.append(
+                    (self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
                 first = len(hook.requests) == 1
                 status = hook.statuses.pop(0) if hook.statuses else 204
             if first:

@@ -26,8 +26,9 @@ def _pg_user() -> str:
         if not user:
             continue
         try:
-            with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=PG_ADMIN_DB,
-                                 connect_timeout=5):
+            with psycopg.connect(
+                host=PG_HOST, port=PG_PORT, user=user, dbname=PG_ADMIN_DB, connect_timeout=5
+            ):
                 return user
         except psycopg.OperationalError as exc:
             errors.append(f"{user}: {exc}".strip())
@@ -42,15 +43,17 @@ def postgres_database() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database; dropped afterwards."""
     user = _pg_user()
     name = f"hito_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=PG_ADMIN_DB,
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=user, dbname=PG_ADMIN_DB, autocommit=True
+    ) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = f"postgresql+psycopg://{user}@{PG_HOST}:{PG_PORT}/{name}"
     try:
         yield url
     finally:
-        with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=PG_ADMIN_DB,
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=user, dbname=PG_ADMIN_DB, autocommit=True
+        ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

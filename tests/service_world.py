@@ -22,8 +22,9 @@ KEY_FILE = Path(tempfile.mkdtemp(prefix="hito-log-key-")) / "log-signing-key.pem
 
 
 def settings(**kw: Any) -> Settings:
-    base: dict[str, Any] = dict(database_url="sqlite://", login_failure_delay=0.0, auto_migrate=False,
-                                log_key_file=KEY_FILE)
+    base: dict[str, Any] = dict(
+        database_url="sqlite://", login_failure_delay=0.0, auto_migrate=False, log_key_file=KEY_FILE
+    )
     base.update(kw)
     return Settings(**base)
 
@@ -50,25 +51,48 @@ def make_world(client: TestClient, db: Database) -> World:
     w = World(client, db)
     with db.session() as s:
         sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
-        chl = agencies.create_agency(s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL")
-        per = agencies.create_agency(s, actor=SYSTEM, code="migraciones-tacna", name="Migraciones Tacna", country_code="PER")
+        chl = agencies.create_agency(
+            s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL"
+        )
+        per = agencies.create_agency(
+            s, actor=SYSTEM, code="migraciones-tacna", name="Migraciones Tacna", country_code="PER"
+        )
         w.ids.update(chl=chl.id, per=per.id)
-        for name, role, agency in (("admin", "admin", None), ("ed_chl", "editor", chl.id),
-                                   ("ed_per", "editor", per.id), ("viewer", "viewer", None)):
-            u = users.create_user(s, actor=SYSTEM, username=name, password=PASSWORD, role=role, agency_id=agency)
+        for name, role, agency in (
+            ("admin", "admin", None),
+            ("ed_chl", "editor", chl.id),
+            ("ed_per", "editor", per.id),
+            ("viewer", "viewer", None),
+        ):
+            u = users.create_user(
+                s, actor=SYSTEM, username=name, password=PASSWORD, role=role, agency_id=agency
+            )
             w.ids[name] = u.id
         for name in ("admin", "ed_chl", "ed_per", "viewer"):  # signing in over HTTP: test_auth
-            w.tokens[name], _ = tokens.login(s, username=name, password=PASSWORD, ttl=dt.timedelta(hours=1),
-                                             max_failures=5, lockout=dt.timedelta(minutes=5))
+            w.tokens[name], _ = tokens.login(
+                s,
+                username=name,
+                password=PASSWORD,
+                ttl=dt.timedelta(hours=1),
+                max_failures=5,
+                lockout=dt.timedelta(minutes=5),
+            )
     return w
 
 
-def report(site: str = "concordia-strip", at: str = "2025-11-30T10:00:00Z", people: int = 120,
-           stranded: int = 100, **extra: Any) -> dict[str, Any]:
+def report(
+    site: str = "concordia-strip",
+    at: str = "2025-11-30T10:00:00Z",
+    people: int = 120,
+    stranded: int = 100,
+    **extra: Any,
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "site_id": site,
         "observed_at": at,
-        "counts": [{"nationality": "VEN", "documented": False, "people": people, "stranded": stranded}],
+        "counts": [
+            {"nationality": "VEN", "documented": False, "people": people, "stranded": stranded}
+        ],
     }
     body.update(extra)
     return body

@@ -7,7 +7,14 @@ import pytest
 from hito.counts import MAX_PEOPLE, Count, build, sex_age, specific_needs
 
 BASE = {"nationality": "VEN", "documented": False}
-SIX = {"f_children": 20, "f_adults": 40, "f_older": 5, "m_children": 25, "m_adults": 30, "m_older": 0}
+SIX = {
+    "f_children": 20,
+    "f_adults": 40,
+    "f_older": 5,
+    "m_children": 25,
+    "m_adults": 30,
+    "m_older": 0,
+}
 
 
 def test_total_only_count_has_no_breakdown() -> None:
@@ -39,15 +46,22 @@ def test_half_a_breakdown_names_the_missing_groups() -> None:
     assert "missing: f_adults, f_older, m_children, m_adults, m_older" in problems[0][3]
 
 
-@pytest.mark.parametrize(("extra", "code", "field"), [
-    ({"people": 10, "stranded": 11}, "stranded_over", "stranded"),
-    ({"people": 12, "people_low": 10}, "estimate_half", "people_high"),
-    ({"people": 5, "people_low": 10, "people_high": 20}, "outside_estimate", "people"),
-    ({"people_low": 30, "people_high": 20, "people": 25}, "estimate_order", "people_low"),
-    ({"people": 10, "disabilities": 11}, "need_over", "disabilities"),
-    ({"people": 120, **SIX, "unaccompanied_separated": 46}, "uasc_over", "unaccompanied_separated"),
-    ({"people": 120, **SIX, "pregnant_lactating": 66}, "pregnant_over", "pregnant_lactating"),
-])
+@pytest.mark.parametrize(
+    ("extra", "code", "field"),
+    [
+        ({"people": 10, "stranded": 11}, "stranded_over", "stranded"),
+        ({"people": 12, "people_low": 10}, "estimate_half", "people_high"),
+        ({"people": 5, "people_low": 10, "people_high": 20}, "outside_estimate", "people"),
+        ({"people_low": 30, "people_high": 20, "people": 25}, "estimate_order", "people_low"),
+        ({"people": 10, "disabilities": 11}, "need_over", "disabilities"),
+        (
+            {"people": 120, **SIX, "unaccompanied_separated": 46},
+            "uasc_over",
+            "unaccompanied_separated",
+        ),
+        ({"people": 120, **SIX, "pregnant_lactating": 66}, "pregnant_over", "pregnant_lactating"),
+    ],
+)
 def test_each_inconsistency_has_its_code_and_field(extra: dict, code: str, field: str) -> None:
     count, problems = build({**BASE, **extra})
     assert count is None
@@ -69,7 +83,13 @@ def test_personal_data_has_no_field_to_go_into() -> None:
 
 def test_sums_over_counts() -> None:
     a = Count(**BASE, people=120, **SIX, disabilities=3)
-    b = Count(nationality="COL", documented=True, people=10, **dict.fromkeys(SIX, 0) | {"m_adults": 10})
+    b = Count(
+        nationality="COL", documented=True, people=10, **dict.fromkeys(SIX, 0) | {"m_adults": 10}
+    )
     assert sex_age([a, b]) == {**SIX, "m_adults": 40}
     assert sex_age([a, Count(**BASE, people=1)]) is None
-    assert specific_needs([a, b]) == {"pregnant_lactating": None, "disabilities": 3, "unaccompanied_separated": None}
+    assert specific_needs([a, b]) == {
+        "pregnant_lactating": None,
+        "disabilities": 3,
+        "unaccompanied_separated": None,
+    }

@@ -10,9 +10,21 @@ from hito.needs import Provision, Standard, Standards, band_at, gap, need_gap, n
 
 def test_p90_of_430_people_needs_space_water_and_toilets_and_leaves_a_gap() -> None:
     n = needs_for(430)
-    assert (n.people, n.covered_m2, n.water_l_day, n.toilets, n.water_points) == (430, 1505.0, 6450.0, 22, 2)
+    assert (n.people, n.covered_m2, n.water_l_day, n.toilets, n.water_points) == (
+        430,
+        1505.0,
+        6450.0,
+        22,
+        2,
+    )
     g = gap(n, Provision(places=150, area_m2=500, water_points=1, toilets=8, occupancy=120))
-    assert (g.people, g.places, g.covered_m2, g.toilets, g.water_points) == (280, 150, 1005.0, 14, 1)
+    assert (g.people, g.places, g.covered_m2, g.toilets, g.water_points) == (
+        280,
+        150,
+        1005.0,
+        14,
+        1,
+    )
 
 
 def test_a_fraction_of_a_person_from_a_quantile_rounds_up_and_nobody_needs_nothing() -> None:
@@ -22,7 +34,11 @@ def test_a_fraction_of_a_person_from_a_quantile_rounds_up_and_nobody_needs_nothi
 
 
 def test_each_standard_may_be_overridden_only_with_a_source() -> None:
-    std = Standards(water_l_per_person_day=Standard(value=20, unit="L/person/day", source="WASH cluster Arica, 2025"))
+    std = Standards(
+        water_l_per_person_day=Standard(
+            value=20, unit="L/person/day", source="WASH cluster Arica, 2025"
+        )
+    )
     assert needs_for(10, std).water_l_day == 200
     assert std.covered_m2_per_person.value == 3.5 and "Sphere" in std.covered_m2_per_person.source
     with pytest.raises(ValidationError, match="source"):
@@ -33,10 +49,15 @@ def test_each_standard_may_be_overridden_only_with_a_source() -> None:
         Standards(litres=3)
 
 
-def test_the_settings_read_an_override_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_settings_read_an_override_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from hito.store.settings import load_settings
 
-    monkeypatch.setenv("HITO_NEEDS", '{"people_per_toilet": {"value": 50, "unit": "people/toilet", "source": "emergency phase, first month"}}')
+    monkeypatch.setenv(
+        "HITO_NEEDS",
+        '{"people_per_toilet": {"value": 50, "unit": "people/toilet", "source": "emergency phase, first month"}}',
+    )
     s = load_settings()
     assert s.needs.people_per_toilet.value == 50 and s.needs.water_l_per_person_day.value == 15
     assert needs_for(100, s.needs).toilets == 2

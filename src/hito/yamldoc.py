@@ -29,9 +29,7 @@ def builtin_text(package: str, name: str) -> str:
     return resources.files(package).joinpath(f"{name}.yaml").read_text("utf-8")
 
 
-def resolve(
-    ref: str | Path, *, package: str, what: str, error: type[HitoError]
-) -> tuple[str, str]:
+def resolve(ref: str | Path, *, package: str, what: str, error: type[HitoError]) -> tuple[str, str]:
     """Return (label, YAML text) for a built-in name or a path; `what` names the kind."""
     name = str(ref)
     names = builtin_names(package)

@@ -16,7 +16,9 @@ from service_world import World, make_world, settings
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     if request.param == "sqlite":
         db = open_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hito.sqlite3'}")
         yield db

@@ -17,8 +17,14 @@ LIMITS = throttle.Limits(pair=5, address=30, account=100, window=dt.timedelta(mi
 
 def _sign_in(world: World, username: str, password: str, address: str) -> str:
     try:
-        tokens.sign_in(world.db, username=username, password=password, ttl=dt.timedelta(hours=1),
-                       limits=LIMITS, address=address)
+        tokens.sign_in(
+            world.db,
+            username=username,
+            password=password,
+            ttl=dt.timedelta(hours=1),
+            limits=LIMITS,
+            address=address,
+        )
     except TooManyAttemptsError:
         return "429"
     except AuthError:
@@ -26,8 +32,9 @@ def _sign_in(world: World, username: str, password: str, address: str) -> str:
     return "200"
 
 
-def test_concurrent_guesses_check_no_more_passwords_than_the_limit(world: World,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_guesses_check_no_more_passwords_than_the_limit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     checked: list[str] = []
     lock = threading.Lock()
     real = tokens.check_password
@@ -89,7 +96,9 @@ def test_sign_ins_failures_and_lockouts_are_in_the_log(world: World) -> None:
     assert ("auth.login", f"user:{world.ids['ed_chl']}") in actions
 
 
-def test_argon2_runs_outside_every_transaction(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_argon2_runs_outside_every_transaction(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """While a password is being checked, another thread can write: no lock is held."""
     wrote: list[bool] = []
     real = tokens.check_password
@@ -115,51 +124,81 @@ def test_argon2_runs_outside_every_transaction(world: World, monkeypatch: pytest
 def test_password_change_revokes_tokens_and_refuses_common_passwords(world: World) -> None:
     c = world.client
     old = world.tokens["ed_chl"]
-    r = c.post("/api/v1/auth/password", json={"current_password": "wrong one", "new_password": "x" * 12},
-               headers=world.h("ed_chl"))
+    r = c.post(
+        "/api/v1/auth/password",
+        json={"current_password": "wrong one", "new_password": "x" * 12},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 401
     for weak in ("password1", "qwertyuiop", "ed_chl2025"):
-        r = c.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": weak},
-                   headers=world.h("ed_chl"))
+        r = c.post(
+            "/api/v1/auth/password",
+            json={"current_password": PASSWORD, "new_password": weak},
+            headers=world.h("ed_chl"),
+        )
         assert r.status_code == 422, weak
         assert "this password is refused" in r.json()["detail"]
-    r = c.post("/api/v1/auth/password", json={"current_password": PASSWORD,
-                                              "new_password": "tinta verde sobre papel"},
-               headers=world.h("ed_chl"))
+    r = c.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "tinta verde sobre papel"},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 204, r.text
     assert c.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {old}"}).status_code == 401
-    ok = c.post("/api/v1/auth/token", data={"username": "ed_chl", "password": "tinta verde sobre papel"})
+    ok = c.post(
+        "/api/v1/auth/token", data={"username": "ed_chl", "password": "tinta verde sobre papel"}
+    )
     assert ok.status_code == 200
 
 
 def test_admin_reset_revokes_the_users_tokens_and_viewers_cannot_reset(world: World) -> None:
     c = world.client
     uid = world.ids["ed_per"]
-    r = c.post(f"/api/v1/users/{uid}/password", json={"password": "nuevo tambo de agua"},
-               headers=world.h("ed_chl"))
+    r = c.post(
+        f"/api/v1/users/{uid}/password",
+        json={"password": "nuevo tambo de agua"},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 403
-    r = c.post(f"/api/v1/users/{uid}/password", json={"password": "123456789"}, headers=world.h("admin"))
+    r = c.post(
+        f"/api/v1/users/{uid}/password", json={"password": "123456789"}, headers=world.h("admin")
+    )
     assert r.status_code == 422
-    r = c.post(f"/api/v1/users/{uid}/password", json={"password": "nuevo tambo de agua"},
-               headers=world.h("admin"))
+    r = c.post(
+        f"/api/v1/users/{uid}/password",
+        json={"password": "nuevo tambo de agua"},
+        headers=world.h("admin"),
+    )
     assert r.status_code == 204
     assert c.get("/api/v1/auth/me", headers=world.h("ed_per")).status_code == 401
-    log = c.get("/api/v1/log/entries", params={"resource": f"user:{uid}"}, headers=world.h("admin")).json()
+    log = c.get(
+        "/api/v1/log/entries", params={"resource": f"user:{uid}"}, headers=world.h("admin")
+    ).json()
     assert log["data"][0]["action"] == "user.password_reset"
 
 
 def test_the_last_admin_cannot_be_disabled(world: World) -> None:
     c = world.client
-    r = c.patch(f"/api/v1/users/{world.ids['admin']}", json={"active": False}, headers=world.h("admin"))
+    r = c.patch(
+        f"/api/v1/users/{world.ids['admin']}", json={"active": False}, headers=world.h("admin")
+    )
     assert r.status_code == 409 and "last active admin" in r.json()["detail"]
-    r = c.post("/api/v1/users", json={"username": "second.admin", "password": "otra clave bastante larga",
-                                      "role": "admin"}, headers=world.h("admin"))
+    r = c.post(
+        "/api/v1/users",
+        json={"username": "second.admin", "password": "otra clave bastante larga", "role": "admin"},
+        headers=world.h("admin"),
+    )
     assert r.status_code == 201
-    r = c.patch(f"/api/v1/users/{world.ids['admin']}", json={"active": False}, headers=world.h("admin"))
+    r = c.patch(
+        f"/api/v1/users/{world.ids['admin']}", json={"active": False}, headers=world.h("admin")
+    )
     assert r.status_code == 200
 
 
 def test_creating_a_user_with_a_common_password_is_refused(world: World) -> None:
-    r = world.client.post("/api/v1/users", json={"username": "ana.iom", "password": "password123",
-                                                 "role": "viewer"}, headers=world.h("admin"))
+    r = world.client.post(
+        "/api/v1/users",
+        json={"username": "ana.iom", "password": "password123", "role": "viewer"},
+        headers=world.h("admin"),
+    )
     assert r.status_code == 422 and "this password is refused" in r.json()["detail"]

@@ -6,8 +6,11 @@ from service_world import World, report
 
 
 def _post(world: World, who: str, site: str, day: str, stranded: int) -> None:
-    r = world.client.post("/api/v1/reports", json=report(site, f"{day}T09:00:00Z", people=stranded, stranded=stranded),
-                          headers=world.h(who))
+    r = world.client.post(
+        "/api/v1/reports",
+        json=report(site, f"{day}T09:00:00Z", people=stranded, stranded=stranded),
+        headers=world.h(who),
+    )
     assert r.status_code == 201, r.text
 
 
@@ -27,9 +30,14 @@ def test_corridor_plan_alerts_once_when_200_are_stranded_two_days(world: World) 
     alerts = _alerts(world)
     assert len(alerts) == 1
     a = alerts[0]
-    assert (a["plan_name"], a["trigger"], a["met_since"]) == ("corridor-100", "stranded-200-2d", "2025-11-30")
+    assert (a["plan_name"], a["trigger"], a["met_since"]) == (
+        "corridor-100",
+        "stranded-200-2d",
+        "2025-11-30",
+    )
     assert [(x["action"], x["agency"], x["country"], x["due"]) for x in a["actions"]] == [
-        ("corridor-santa-rosa", "migraciones", "PER", "2025-12-01")]
+        ("corridor-santa-rosa", "migraciones", "PER", "2025-12-01")
+    ]
     assert a["agencies"] == ["Superintendencia Nacional de Migraciones (PER)"]
     # more reports during the same episode raise nothing new
     _post(world, "ed_chl", "concordia-strip", "2025-11-30", 240)
@@ -39,8 +47,15 @@ def test_corridor_plan_alerts_once_when_200_are_stranded_two_days(world: World) 
 
 
 def test_a_switched_off_plan_raises_nothing(world: World) -> None:
-    pid = world.client.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")).json()["id"]
-    assert world.client.patch(f"/api/v1/plans/{pid}", json={"active": False}, headers=world.h("admin")).status_code == 200
+    pid = world.client.post(
+        "/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")
+    ).json()["id"]
+    assert (
+        world.client.patch(
+            f"/api/v1/plans/{pid}", json={"active": False}, headers=world.h("admin")
+        ).status_code
+        == 200
+    )
     for day in ("2025-11-29", "2025-11-30", "2025-12-01"):
         _post(world, "ed_chl", "concordia-strip", day, 300)
     assert _alerts(world) == []
@@ -49,7 +64,9 @@ def test_a_switched_off_plan_raises_nothing(world: World) -> None:
 def test_plans_are_versioned_and_validated(world: World) -> None:
     c = world.client
     c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
-    second = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")).json()
+    second = c.post(
+        "/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")
+    ).json()
     assert second["version"] == 2
     latest = c.get("/api/v1/plans", headers=world.h("viewer")).json()
     assert [(p["name"], p["version"]) for p in latest["data"]] == [("corridor-100", 2)]

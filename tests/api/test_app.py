@@ -15,7 +15,13 @@ from service_world import settings
 def test_an_unmigrated_database_is_upgraded_on_start_or_named(tmp_path) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     app = create_app(settings(database_url=url, auto_migrate=False))
-    with pytest.raises(HitoError, match=rf"the database schema is at nothing, this hito needs {migrate.head()}: run `hito db upgrade`"), TestClient(app):
+    with (
+        pytest.raises(
+            HitoError,
+            match=rf"the database schema is at nothing, this hito needs {migrate.head()}: run `hito db upgrade`",
+        ),
+        TestClient(app),
+    ):
         pass
     with TestClient(create_app(settings(database_url=url, auto_migrate=True))) as c:
         assert c.get("/health").json() == {"status": "ok"}

@@ -24,10 +24,19 @@ def test_me_requires_a_token_and_names_the_actor(world: World) -> None:
     assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
     assert r.headers["content-type"] == "application/problem+json"
     assert "sign in first" in r.json()["detail"]
-    assert c.get("/api/v1/auth/me", headers={"Authorization": "Bearer nonsense"}).json()["detail"].startswith("unknown token")
+    assert (
+        c.get("/api/v1/auth/me", headers={"Authorization": "Bearer nonsense"})
+        .json()["detail"]
+        .startswith("unknown token")
+    )
     me = c.get("/api/v1/auth/me", headers=world.h("ed_per")).json()
-    assert me == {"user_id": world.ids["ed_per"], "username": "ed_per", "role": "editor",
-                  "agency_id": world.ids["per"], "country_code": "PER"}
+    assert me == {
+        "user_id": world.ids["ed_per"],
+        "username": "ed_per",
+        "role": "editor",
+        "agency_id": world.ids["per"],
+        "country_code": "PER",
+    }
 
 
 def test_wrong_password_is_401_and_repeated_failures_lock_with_429(world: World) -> None:
@@ -50,35 +59,68 @@ def test_revoked_and_expired_tokens_are_refused(world: World) -> None:
     r = c.get("/api/v1/auth/me", headers=world.h("ed_chl"))
     assert r.status_code == 401 and "revoked" in r.json()["detail"]
     with world.db.session() as s:
-        s.execute(update(Token).where(Token.token_hash == token_digest(world.tokens["viewer"]))
-                  .values(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
+        s.execute(
+            update(Token)
+            .where(Token.token_hash == token_digest(world.tokens["viewer"]))
+            .values(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        )
     r = c.get("/api/v1/auth/me", headers=world.h("viewer"))
     assert r.status_code == 401 and "expired" in r.json()["detail"]
 
 
 def test_disabling_a_user_revokes_their_tokens(world: World) -> None:
     c = world.client
-    r = c.patch(f"/api/v1/users/{world.ids['ed_per']}", json={"active": False}, headers=world.h("admin"))
+    r = c.patch(
+        f"/api/v1/users/{world.ids['ed_per']}", json={"active": False}, headers=world.h("admin")
+    )
     assert r.status_code == 200 and r.json()["active"] is False
     assert c.get("/api/v1/auth/me", headers=world.h("ed_per")).status_code == 401
-    assert c.post("/api/v1/auth/token", data={"username": "ed_per", "password": PASSWORD}).status_code == 401
+    assert (
+        c.post("/api/v1/auth/token", data={"username": "ed_per", "password": PASSWORD}).status_code
+        == 401
+    )
 
 
 def test_only_admins_manage_users_agencies_and_countries(world: World) -> None:
     c = world.client
-    new = {"username": "ana.iom", "password": "long enough pw", "role": "editor", "agency_id": world.ids["per"]}
+    new = {
+        "username": "ana.iom",
+        "password": "long enough pw",
+        "role": "editor",
+        "agency_id": world.ids["per"],
+    }
     for who in ("ed_chl", "viewer"):
         assert c.post("/api/v1/users", json=new, headers=world.h(who)).status_code == 403
-        assert c.post("/api/v1/agencies", json={"code": "iom", "name": "IOM", "country_code": "PER"}, headers=world.h(who)).status_code == 403
+        assert (
+            c.post(
+                "/api/v1/agencies",
+                json={"code": "iom", "name": "IOM", "country_code": "PER"},
+                headers=world.h(who),
+            ).status_code
+            == 403
+        )
         assert c.get("/api/v1/users", headers=world.h(who)).status_code == 403
     r = c.post("/api/v1/users", json=new, headers=world.h("admin"))
     assert r.status_code == 201 and r.json()["role"] == "editor" and "password" not in r.text
     assert c.post("/api/v1/users", json=new, headers=world.h("admin")).status_code == 409
-    r = c.post("/api/v1/users", json={**new, "username": "bob", "agency_id": None}, headers=world.h("admin"))
+    r = c.post(
+        "/api/v1/users",
+        json={**new, "username": "bob", "agency_id": None},
+        headers=world.h("admin"),
+    )
     assert r.status_code == 422 and "an editor needs the agency" in r.json()["detail"]
-    r = c.post("/api/v1/agencies", json={"code": "iom", "name": "IOM", "country_code": "ARG"}, headers=world.h("admin"))
-    assert r.status_code == 422 and "unknown country 'ARG', expected one of: BOL, CHL, PER" in r.json()["detail"]
-    r = c.post("/api/v1/countries", json={"code": "ARG", "name": "Argentina"}, headers=world.h("admin"))
+    r = c.post(
+        "/api/v1/agencies",
+        json={"code": "iom", "name": "IOM", "country_code": "ARG"},
+        headers=world.h("admin"),
+    )
+    assert (
+        r.status_code == 422
+        and "unknown country 'ARG', expected one of: BOL, CHL, PER" in r.json()["detail"]
+    )
+    r = c.post(
+        "/api/v1/countries", json={"code": "ARG", "name": "Argentina"}, headers=world.h("admin")
+    )
     assert r.status_code == 201
     assert c.get("/api/v1/countries", headers=world.h("viewer")).json()["count"] == 4
     r = c.get("/api/v1/agencies", params={"country": "PER"}, headers=world.h("viewer")).json()

@@ -56,8 +56,11 @@ def test_50_concurrent_clients_lose_no_report(world: World, server: str) -> None
         who = "ed_chl" if i % 2 else "ed_per"
         with httpx.Client(base_url=server, timeout=60) as c:
             for j in range(EACH):
-                r = c.post("/api/v1/reports", json=report(people=i + EACH, stranded=j),
-                           headers=world.h(who, **{"Idempotency-Key": f"c{i}-{j}"}))
+                r = c.post(
+                    "/api/v1/reports",
+                    json=report(people=i + EACH, stranded=j),
+                    headers=world.h(who, **{"Idempotency-Key": f"c{i}-{j}"}),
+                )
                 assert r.status_code == 201, r.text
                 ids.append(r.json()["id"])
         return ids
@@ -65,7 +68,9 @@ def test_50_concurrent_clients_lose_no_report(world: World, server: str) -> None
     with ThreadPoolExecutor(CLIENTS) as pool:
         acknowledged = [rid for ids in pool.map(client, range(CLIENTS)) for rid in ids]
     assert len(acknowledged) == len(set(acknowledged)) == CLIENTS * EACH
-    stored = world.client.get("/api/v1/reports", params={"limit": 1}, headers=world.h("viewer")).json()["count"]
+    stored = world.client.get(
+        "/api/v1/reports", params={"limit": 1}, headers=world.h("viewer")
+    ).json()["count"]
     assert stored == CLIENTS * EACH
     key = load_key(KEY_FILE, create=True)
     audit.sequence(world.db, key, wait=True)
@@ -74,15 +79,35 @@ def test_50_concurrent_clients_lose_no_report(world: World, server: str) -> None
     assert v.problems == [] and v.entries == entries_before + CLIENTS * EACH  # every write, once
 
 
-def test_killing_the_server_during_an_import_leaves_no_partial_import(world: World, tmp_path) -> None:  # noqa: ANN001
+def test_killing_the_server_during_an_import_leaves_no_partial_import(
+    world: World, tmp_path
+) -> None:  # noqa: ANN001
     rows = 4000
     text = "Date,Site,Nat,Doc,People,Key\n#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#meta+key\n"
     text += "".join(f"2025-11-29,concordia-strip,VEN,no,{i % 97},k{i}\n" for i in range(rows))
     port = _free_port()
-    env = {**os.environ, "HITO_DATABASE_URL": world.db.url, "HITO_AUTO_MIGRATE": "false",
-           "HITO_LOG_KEY_FILE": str(KEY_FILE)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "hito.service:app_from_environment", "--factory",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
+    env = {
+        **os.environ,
+        "HITO_DATABASE_URL": world.db.url,
+        "HITO_AUTO_MIGRATE": "false",
+        "HITO_LOG_KEY_FILE": str(KEY_FILE),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "hito.service:app_from_environment",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -95,8 +120,12 @@ def test_killing_the_server_during_an_import_leaves_no_partial_import(world: Wor
 
         def post() -> None:
             try:
-                result["r"] = httpx.post(f"http://127.0.0.1:{port}/api/v1/reports/import", content=text.encode(),
-                                         headers=world.h("ed_chl", **{"Content-Type": "text/csv"}), timeout=120)
+                result["r"] = httpx.post(
+                    f"http://127.0.0.1:{port}/api/v1/reports/import",
+                    content=text.encode(),
+                    headers=world.h("ed_chl", **{"Content-Type": "text/csv"}),
+                    timeout=120,
+                )
             except httpx.HTTPError as exc:
                 result["error"] = exc
 
@@ -108,7 +137,9 @@ def test_killing_the_server_during_an_import_leaves_no_partial_import(world: Wor
     finally:
         proc.kill()
         proc.wait()
-    stored = world.client.get("/api/v1/reports", params={"limit": 1}, headers=world.h("viewer")).json()["count"]
+    stored = world.client.get(
+        "/api/v1/reports", params={"limit": 1}, headers=world.h("viewer")
+    ).json()["count"]
     if "error" in result:  # killed before it answered: nothing of the import may remain
         assert stored == 0
     else:  # it finished first: then all of it
@@ -119,11 +150,14 @@ def test_killing_the_server_during_an_import_leaves_no_partial_import(world: Wor
         assert logcheck.verify(s, key=key).problems == []
 
 
-
 def test_concurrent_retries_with_one_key_create_one_report(world: World, server: str) -> None:
     def post(_: int) -> tuple[int, int]:
-        r = httpx.post(f"{server}/api/v1/reports", json=report(), timeout=60,
-                       headers=world.h("ed_chl", **{"Idempotency-Key": "same-key"}))
+        r = httpx.post(
+            f"{server}/api/v1/reports",
+            json=report(),
+            timeout=60,
+            headers=world.h("ed_chl", **{"Idempotency-Key": "same-key"}),
+        )
         return r.status_code, r.json()["id"]
 
     with ThreadPoolExecutor(20) as pool:

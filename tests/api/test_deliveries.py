@@ -22,10 +22,18 @@ def _sub(world: World, who: str, **body):  # noqa: ANN003, ANN202
 
 
 def _raise_alert(world: World) -> dict:
-    assert world.client.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")).status_code == 201
+    assert (
+        world.client.post(
+            "/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")
+        ).status_code
+        == 201
+    )
     for day in ("2025-11-29", "2025-11-30"):
-        r = world.client.post("/api/v1/reports", json=report("concordia-strip", f"{day}T09:00:00Z", people=250, stranded=250),
-                              headers=world.h("ed_chl"))
+        r = world.client.post(
+            "/api/v1/reports",
+            json=report("concordia-strip", f"{day}T09:00:00Z", people=250, stranded=250),
+            headers=world.h("ed_chl"),
+        )
         assert r.status_code == 201
     (a,) = world.client.get("/api/v1/alerts", headers=world.h("viewer")).json()["data"]
     return a
@@ -35,58 +43,100 @@ def test_subscribing_oneself_or_an_agency_and_who_may(world: World) -> None:
     r = _sub(world, "viewer", language="en", severities=["critical"], sites=["concordia-strip"])
     assert r.status_code == 201, r.text
     mine = r.json()
-    assert (mine["user_id"], mine["agency_id"], mine["language"]) == (world.ids["viewer"], None, "en")
+    assert (mine["user_id"], mine["agency_id"], mine["language"]) == (
+        world.ids["viewer"],
+        None,
+        "en",
+    )
     assert mine["secret"].startswith("whsec_")
-    hook = _sub(world, "ed_chl", channel="webhook", target="https://ops.example.org/hito", for_user=False)
+    hook = _sub(
+        world, "ed_chl", channel="webhook", target="https://ops.example.org/hito", for_user=False
+    )
     assert hook.status_code == 201 and hook.json()["agency_id"] == world.ids["chl"]
     assert _sub(world, "viewer", for_user=False).status_code == 403
     assert _sub(world, "ed_chl", for_user=False, agency_id=world.ids["per"]).status_code == 403
     bad = _sub(world, "ed_chl", target="not-an-address", sites=["atlantis"], severities=["urgent"])
     assert bad.status_code == 422
-    assert {tuple(e["loc"]) for e in bad.json()["errors"]} == {("body", "severities", 0)}  # the schema first
+    assert {tuple(e["loc"]) for e in bad.json()["errors"]} == {
+        ("body", "severities", 0)
+    }  # the schema first
     bad = _sub(world, "ed_chl", target="not-an-address", sites=["atlantis"])
-    assert {tuple(e["loc"]) for e in bad.json()["errors"]} == {("body", "target"), ("body", "sites")}
+    assert {tuple(e["loc"]) for e in bad.json()["errors"]} == {
+        ("body", "target"),
+        ("body", "sites"),
+    }
     assert "expected an e-mail address" in bad.json()["detail"]
     assert _sub(world, "ed_chl", channel="webhook", target="ftp://x.org/").status_code == 422
     seen = world.client.get("/api/v1/subscriptions", headers=world.h("ed_per")).json()
     assert seen["count"] == 0 and "secret" not in str(seen)
     assert world.client.get("/api/v1/subscriptions", headers=world.h("ed_chl")).json()["count"] == 1
-    assert world.client.delete(f"/api/v1/subscriptions/{mine['id']}", headers=world.h("ed_per")).status_code == 403
+    assert (
+        world.client.delete(
+            f"/api/v1/subscriptions/{mine['id']}", headers=world.h("ed_per")
+        ).status_code
+        == 403
+    )
     stopped = world.client.delete(f"/api/v1/subscriptions/{mine['id']}", headers=world.h("viewer"))
     assert stopped.status_code == 200 and stopped.json()["active"] is False
 
 
-def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgment(world: World) -> None:
+def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgment(
+    world: World,
+) -> None:
     with smtp_server() as box, webhook_server() as hook:
         mail = _sub(world, "ed_chl", target="guardia@pdi.example", for_user=False).json()
-        web = _sub(world, "admin", channel="webhook", target=hook.url + "/in", language="en",
-                   severities=["warning", "critical"]).json()
-        _sub(world, "viewer", channel="webhook", target=hook.url + "/other", plans=["return-flights"])
+        web = _sub(
+            world,
+            "admin",
+            channel="webhook",
+            target=hook.url + "/in",
+            language="en",
+            severities=["warning", "critical"],
+        ).json()
+        _sub(
+            world, "viewer", channel="webhook", target=hook.url + "/other", plans=["return-flights"]
+        )
         _sub(world, "ed_per", severities=["critical"])  # corridor-100's trigger is a warning
         alert = _raise_alert(world)
-        cfg = WorkerConfig(smtp=notify.Smtp("127.0.0.1", box.port, sender="alertas@hito.example"),
-                           public_url="https://hito.example")
+        cfg = WorkerConfig(
+            smtp=notify.Smtp("127.0.0.1", box.port, sender="alertas@hito.example"),
+            public_url="https://hito.example",
+        )
         assert run_worker(world.db, cfg, once=True) == 2
-    (rcpt, msg), = box.messages
+    ((rcpt, msg),) = box.messages
     assert rcpt == ["guardia@pdi.example"]
-    assert msg["Subject"] == "[hito] aviso: corridor-100, disparador stranded-200-2d cumplido desde 30 nov 2025"
+    assert (
+        msg["Subject"]
+        == "[hito] aviso: corridor-100, disparador stranded-200-2d cumplido desde 30 nov 2025"
+    )
     text = msg.get_content()
     ack = re.search(r"https://hito\.example/ack/(\S+)", text).group(1)
     assert f"https://hito.example/alerts/{alert['id']}" in text
-    (path, headers, body), = hook.requests
+    ((path, headers, body),) = hook.requests
     assert path == "/in"
     assert notify.verify(web["secret"], headers, body) == headers["webhook-id"]
     with world.db.session(readonly=True) as s:
         ids = {d.subscription_id: d.message_id for d in s.scalars(select(Delivery))}
-    assert headers["webhook-id"] == ids[web["id"]] and msg["Message-ID"] == f"<{ids[mail['id']]}@hito>"
-    got = world.client.get(f"/api/v1/alerts/{alert['id']}/deliveries", headers=world.h("viewer")).json()["data"]
-    assert [(d["channel"], d["status"], d["attempts"]) for d in got] == [("email", "sent", 1), ("webhook", "sent", 1)]
+    assert (
+        headers["webhook-id"] == ids[web["id"]] and msg["Message-ID"] == f"<{ids[mail['id']]}@hito>"
+    )
+    got = world.client.get(
+        f"/api/v1/alerts/{alert['id']}/deliveries", headers=world.h("viewer")
+    ).json()["data"]
+    assert [(d["channel"], d["status"], d["attempts"]) for d in got] == [
+        ("email", "sent", 1),
+        ("webhook", "sent", 1),
+    ]
     with world.db.session() as s:
         deliveries.acknowledge(s, token=ack)
     with world.db.session() as s:
         deliveries.acknowledge(s, token=ack)  # a second click changes nothing
-    got = world.client.get(f"/api/v1/alerts/{alert['id']}/deliveries", headers=world.h("viewer")).json()["data"]
-    assert [d["status"] for d in got] == ["acknowledged", "sent"] and got[0]["subscriber"] == "pdi-arica (duty)"
+    got = world.client.get(
+        f"/api/v1/alerts/{alert['id']}/deliveries", headers=world.h("viewer")
+    ).json()["data"]
+    assert [d["status"] for d in got] == ["acknowledged", "sent"] and got[0][
+        "subscriber"
+    ] == "pdi-arica (duty)"
 
 
 def test_forged_or_stale_webhook_signatures_are_refused() -> None:
@@ -103,7 +153,9 @@ def test_forged_or_stale_webhook_signatures_are_refused() -> None:
         notify.verify(secret, h, b'{"a":1}', now=1_700_001_000)
 
 
-def test_a_failing_webhook_is_retried_with_doubling_waits_then_failed_with_its_reason(world: World) -> None:
+def test_a_failing_webhook_is_retried_with_doubling_waits_then_failed_with_its_reason(
+    world: World,
+) -> None:
     with webhook_server(statuses=[500, 503, 500]) as hook:
         _sub(world, "admin", channel="webhook", target=hook.url)
         _raise_alert(world)
@@ -121,10 +173,16 @@ def test_a_failing_webhook_is_retried_with_doubling_waits_then_failed_with_its_r
                 if outcome == "pending":
                     waits.append((d.next_attempt_at - before).total_seconds())
         assert outcome == "failed"
-        assert d.status == "failed" and d.last_error.startswith("after 3 attempts: ") and "answered 500" in d.last_error
+        assert (
+            d.status == "failed"
+            and d.last_error.startswith("after 3 attempts: ")
+            and "answered 500" in d.last_error
+        )
         assert len(hook.requests) == 3
         assert 1000 <= waits[0] < 1060 and 2000 <= waits[1] < 2060
-        assert claim(world.db, lease_seconds=60, now=utcnow() + dt.timedelta(days=30)) is None  # bounded
+        assert (
+            claim(world.db, lease_seconds=60, now=utcnow() + dt.timedelta(days=30)) is None
+        )  # bounded
 
 
 def test_an_unreachable_smtp_server_is_a_reason_not_a_crash(world: World) -> None:
@@ -144,7 +202,12 @@ def test_a_subscription_stopped_before_sending_gets_nothing(world: World) -> Non
     with webhook_server() as hook:
         sub = _sub(world, "admin", channel="webhook", target=hook.url).json()
         _raise_alert(world)
-        assert world.client.delete(f"/api/v1/subscriptions/{sub['id']}", headers=world.h("admin")).status_code == 200
+        assert (
+            world.client.delete(
+                f"/api/v1/subscriptions/{sub['id']}", headers=world.h("admin")
+            ).status_code
+            == 200
+        )
         assert run_worker(world.db, WorkerConfig(), once=True) == 1
     assert hook.requests == []
     with world.db.session(readonly=True) as s:

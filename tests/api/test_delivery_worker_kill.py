@@ -32,8 +32,12 @@ def _worker(world: World, smtp_port: int) -> subprocess.Popen:
         "HITO_PUBLIC_URL": "https://hito.example",
         "HITO_DELIVERY_LEASE_SECONDS": "1",
     }
-    return subprocess.Popen([HITO, "alerts", "deliver", "--idle", "0.1"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [HITO, "alerts", "deliver", "--idle", "0.1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait(what, timeout: float = 90.0) -> None:  # noqa: ANN001
@@ -43,14 +47,24 @@ def _wait(what, timeout: float = 90.0) -> None:  # noqa: ANN001
         time.sleep(0.1)
 
 
-def test_kill_the_worker_mid_send_and_restart_it_each_alert_once_per_subscriber(world: World) -> None:
+def test_kill_the_worker_mid_send_and_restart_it_each_alert_once_per_subscriber(
+    world: World,
+) -> None:
     hold = threading.Event()
     with webhook_server(hold_first=hold) as hook, smtp_server() as box:
         subs = []
-        for i, (channel, target) in enumerate([("webhook", hook.url + "/a"), ("webhook", hook.url + "/b"),
-                                                ("email", "guardia@pdi.example")]):
-            r = world.client.post("/api/v1/subscriptions", headers=world.h("admin"),
-                                  json={"label": f"s{i}", "channel": channel, "target": target})
+        for i, (channel, target) in enumerate(
+            [
+                ("webhook", hook.url + "/a"),
+                ("webhook", hook.url + "/b"),
+                ("email", "guardia@pdi.example"),
+            ]
+        ):
+            r = world.client.post(
+                "/api/v1/subscriptions",
+                headers=world.h("admin"),
+                json={"label": f"s{i}", "channel": channel, "target": target},
+            )
             assert r.status_code == 201
             subs.append(r.json())
         with world.db.session() as s:  # three alerts of one plan, queued as the alert hook does
@@ -58,25 +72,39 @@ def test_kill_the_worker_mid_send_and_restart_it_each_alert_once_per_subscriber(
             s.add(plan)
             s.flush()
             for k in range(3):
-                a = Alert(plan_id=plan.id, plan_name="p", trigger=f"t{k}", met_since=dt.date(2025, 12, 1 + k),
-                          actions=[], agencies=[], severity="warning", sites=[])
+                a = Alert(
+                    plan_id=plan.id,
+                    plan_name="p",
+                    trigger=f"t{k}",
+                    met_since=dt.date(2025, 12, 1 + k),
+                    actions=[],
+                    agencies=[],
+                    severity="warning",
+                    sites=[],
+                )
                 s.add(a)
                 s.flush()
                 deliveries.enqueue(s, a)
         first = _worker(world, box.port)
         try:
-            assert hook.got_first.wait(60), first.stderr.read() if first.poll() is not None else "no request"
+            assert hook.got_first.wait(60), (
+                first.stderr.read() if first.poll() is not None else "no request"
+            )
             first.send_signal(signal.SIGKILL)  # mid-send: the receiver holds the request unanswered
             first.wait(30)
         finally:
             hold.set()
         with world.db.session(readonly=True) as s:
-            assert [d.status for d in s.scalars(select(Delivery).order_by(Delivery.id))][0] == "sending"
+            assert [d.status for d in s.scalars(select(Delivery).order_by(Delivery.id))][
+                0
+            ] == "sending"
         second = _worker(world, box.port)
         try:
+
             def all_sent() -> bool:
                 with world.db.session(readonly=True) as s:
                     return all(d.status == "sent" for d in s.scalars(select(Delivery)))
+
             _wait(all_sent)
         finally:
             second.send_signal(signal.SIGTERM)

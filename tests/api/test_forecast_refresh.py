@@ -51,8 +51,11 @@ def test_new_reports_refresh_one_calibrated_forecast_at_a_time(refreshing) -> No
     c, w = refreshing
     assert c.post("/api/v1/plans", json={"text": PLAN}, headers=w.h("admin")).status_code == 201
     for day, n in (("2025-11-29", 45), ("2025-11-30", 30), ("2025-12-01", 40)):
-        r = c.post("/api/v1/reports", json=report("concordia-strip", f"{day}T09:00:00Z", people=n, stranded=n),
-                   headers=w.h("ed_chl"))
+        r = c.post(
+            "/api/v1/reports",
+            json=report("concordia-strip", f"{day}T09:00:00Z", people=n, stranded=n),
+            headers=w.h("ed_chl"),
+        )
         assert r.status_code == 201, r.text
     refresher = c.app.state.refresher
     assert refresher.wait(timeout=300)
@@ -64,7 +67,9 @@ def test_new_reports_refresh_one_calibrated_forecast_at_a_time(refreshing) -> No
     assert res["dates"][0] == "2025-12-01" and len(res["dates"]) == 10
     assert res["calibrated"]["counts"] == 3 and res["observed"] == {"concordia-strip": 40.0}
     alerts = c.get("/api/v1/alerts", headers=w.h("viewer")).json()["data"]
-    assert [(a["plan_name"], a["trigger"]) for a in alerts] == [("early-warning", "forecast-any-in-7d")]
+    assert [(a["plan_name"], a["trigger"]) for a in alerts] == [
+        ("early-warning", "forecast-any-in-7d")
+    ]
 
 
 def test_without_a_forecast_scenario_nothing_runs_in_the_background(world: World) -> None:

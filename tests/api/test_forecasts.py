@@ -7,10 +7,16 @@ from service_world import World, report
 
 def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: World) -> None:
     c = world.client
-    c.post("/api/v1/reports", json=report("concordia-strip", "2025-12-01T09:00:00Z", people=300, stranded=300),
-           headers=world.h("ed_chl"))
-    r = c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3},
-               headers=world.h("ed_chl"))
+    c.post(
+        "/api/v1/reports",
+        json=report("concordia-strip", "2025-12-01T09:00:00Z", people=300, stranded=300),
+        headers=world.h("ed_chl"),
+    )
+    r = c.post(
+        "/api/v1/forecasts",
+        json={"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 202 and r.json()["status"] == "queued"
     fid = r.json()["id"]
     done = c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()
@@ -21,8 +27,15 @@ def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: 
     assert [e["date"] for e in res["calibrated"]["ess"]] == ["2025-12-01"]
     assert set(res["present_by_place"]) == {"concordia-strip"}
     assert res["dates"] == ["2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05", "2025-12-06"]
-    assert set(res["stranded_total"]) == {"p10", "p50", "p90"} and len(res["stranded_total"]["p50"]) == 5
-    assert res["stranded_total"]["p10"][0] <= res["stranded_total"]["p50"][0] <= res["stranded_total"]["p90"][0]
+    assert (
+        set(res["stranded_total"]) == {"p10", "p50", "p90"}
+        and len(res["stranded_total"]["p50"]) == 5
+    )
+    assert (
+        res["stranded_total"]["p10"][0]
+        <= res["stranded_total"]["p50"][0]
+        <= res["stranded_total"]["p90"][0]
+    )
     strip = res["stranded_by_place"]["concordia-strip"]  # each site's own band for its page
     assert len(strip["p50"]) == 5 and strip["p50"][0] <= res["stranded_total"]["p50"][0]
     assert c.get("/api/v1/forecasts", headers=world.h("viewer")).json()["count"] == 1
@@ -31,10 +44,22 @@ def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: 
 def test_forecast_input_is_checked(world: World) -> None:
     c = world.client
     r = c.post("/api/v1/forecasts", json={"scenario": "atlantis"}, headers=world.h("ed_chl"))
-    assert r.status_code == 422 and "unknown scenario 'atlantis', expected one of: " in r.json()["detail"]
-    r = c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025", "runs": 500}, headers=world.h("ed_chl"))
+    assert (
+        r.status_code == 422
+        and "unknown scenario 'atlantis', expected one of: " in r.json()["detail"]
+    )
+    r = c.post(
+        "/api/v1/forecasts",
+        json={"scenario": "tacna-arica-2025", "runs": 500},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 422 and "expected 1 to 200 runs, got 500" in r.json()["detail"]
-    assert c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025"}, headers=world.h("viewer")).status_code == 403
+    assert (
+        c.post(
+            "/api/v1/forecasts", json={"scenario": "tacna-arica-2025"}, headers=world.h("viewer")
+        ).status_code
+        == 403
+    )
     assert c.get("/api/v1/forecasts/77", headers=world.h("viewer")).status_code == 404
 
 
@@ -47,7 +72,9 @@ def test_forecasts_left_running_by_a_stopped_server_are_marked_failed(world: Wor
     from service_world import settings
 
     with world.db.session() as s:
-        fid = forecasts.create_forecast(s, actor=SYSTEM, scenario="tacna-arica-2025", days=3, runs=1).id
+        fid = forecasts.create_forecast(
+            s, actor=SYSTEM, scenario="tacna-arica-2025", days=3, runs=1
+        ).id
     with TestClient(create_app(settings(), database=world.db)) as c:
         got = c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()
     assert got["status"] == "failed"
@@ -59,14 +86,30 @@ def test_counts_at_a_site_outside_the_scenario_are_left_out_of_its_forecast(worl
 
     c = world.client
     with world.db.session() as s:
-        s.add(Site(id="visviri", name="Visviri", kind="border_post", country_code="CHL", lat=-17.6,
-                   lon=-69.48, status="open", scenario="elsewhere"))
+        s.add(
+            Site(
+                id="visviri",
+                name="Visviri",
+                kind="border_post",
+                country_code="CHL",
+                lat=-17.6,
+                lon=-69.48,
+                status="open",
+                scenario="elsewhere",
+            )
+        )
     for site, n in (("concordia-strip", 40), ("visviri", 12)):
-        r = c.post("/api/v1/reports", json=report(site, "2025-12-01T09:00:00Z", people=n, stranded=n),
-                   headers=world.h("ed_chl"))
+        r = c.post(
+            "/api/v1/reports",
+            json=report(site, "2025-12-01T09:00:00Z", people=n, stranded=n),
+            headers=world.h("ed_chl"),
+        )
         assert r.status_code == 201, r.text
-    r = c.post("/api/v1/forecasts", json={"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 3, "runs": 3},
-               headers=world.h("ed_chl"))
+    r = c.post(
+        "/api/v1/forecasts",
+        json={"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 3, "runs": 3},
+        headers=world.h("ed_chl"),
+    )
     done = c.get(f"/api/v1/forecasts/{r.json()['id']}", headers=world.h("viewer")).json()
     assert done["status"] == "done", done["error"][:300]
     assert done["result"]["observed"] == {"concordia-strip": 40.0}

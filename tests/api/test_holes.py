@@ -17,11 +17,16 @@ HXL_HEAD = (
 
 def test_peruvian_editor_cannot_change_a_chilean_shelter(world: World) -> None:
     c = world.client
-    r = c.post("/api/v1/sites/arica-shelters/shelter-updates", json={"occupancy": 0, "capacity": 0},
-               headers=world.h("ed_per"))
+    r = c.post(
+        "/api/v1/sites/arica-shelters/shelter-updates",
+        json={"occupancy": 0, "capacity": 0},
+        headers=world.h("ed_per"),
+    )
     assert r.status_code == 403
     assert "'arica-shelters' is in CHL; an editor of an agency of PER" in r.json()["detail"]
-    r = c.post("/api/v1/sites/arica-shelters/status", json={"status": "closed"}, headers=world.h("ed_per"))
+    r = c.post(
+        "/api/v1/sites/arica-shelters/status", json={"status": "closed"}, headers=world.h("ed_per")
+    )
     assert r.status_code == 403
     site = c.get("/api/v1/sites/arica-shelters", headers=world.h("viewer")).json()
     assert (site["capacity"], site["status"]) == (150, "open")
@@ -31,32 +36,58 @@ def test_shelter_update_dated_minutes_ahead_does_not_win_over_later_ones(world: 
     c = world.client
     now = dt.datetime.now(dt.UTC)
     ahead = (now + dt.timedelta(minutes=4)).isoformat()
-    r = c.post("/api/v1/sites/arica-shelters/shelter-updates",
-               json={"occupancy": 0, "capacity": 0, "observed_at": ahead}, headers=world.h("ed_chl"))
+    r = c.post(
+        "/api/v1/sites/arica-shelters/shelter-updates",
+        json={"occupancy": 0, "capacity": 0, "observed_at": ahead},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 201
-    r = c.post("/api/v1/sites/arica-shelters/shelter-updates",
-               json={"occupancy": 120, "capacity": 150}, headers=world.h("ed_chl"))
+    r = c.post(
+        "/api/v1/sites/arica-shelters/shelter-updates",
+        json={"occupancy": 120, "capacity": 150},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 201
-    assert c.get("/api/v1/sites/arica-shelters", headers=world.h("viewer")).json()["capacity"] == 150
+    assert (
+        c.get("/api/v1/sites/arica-shelters", headers=world.h("viewer")).json()["capacity"] == 150
+    )
 
 
-def test_peruvian_editor_cannot_report_at_a_chilean_border_post_but_may_at_the_strip(world: World) -> None:
+def test_peruvian_editor_cannot_report_at_a_chilean_border_post_but_may_at_the_strip(
+    world: World,
+) -> None:
     c = world.client
     r = c.post("/api/v1/reports", json=report(site="chacalluta"), headers=world.h("ed_per"))
-    assert r.status_code == 403 and "reports only at sites of PER and between the posts" in r.json()["detail"]
-    assert c.post("/api/v1/reports", json=report(site="concordia-strip"), headers=world.h("ed_per")).status_code == 201
+    assert (
+        r.status_code == 403
+        and "reports only at sites of PER and between the posts" in r.json()["detail"]
+    )
+    assert (
+        c.post(
+            "/api/v1/reports", json=report(site="concordia-strip"), headers=world.h("ed_per")
+        ).status_code
+        == 201
+    )
 
 
 def test_one_agency_reporting_a_million_twice_does_not_outvote_the_other(world: World) -> None:
     c = world.client
     for at in ("2025-11-30T08:00:00Z", "2025-11-30T09:00:00Z"):
-        r = c.post("/api/v1/reports", json=report(at=at, people=1_000_000, stranded=1_000_000),
-                   headers=world.h("ed_chl"))
+        r = c.post(
+            "/api/v1/reports",
+            json=report(at=at, people=1_000_000, stranded=1_000_000),
+            headers=world.h("ed_chl"),
+        )
         assert r.status_code == 201
-    c.post("/api/v1/reports", json=report(at="2025-11-30T10:00:00Z", people=5, stranded=5),
-           headers=world.h("ed_per"))
+    c.post(
+        "/api/v1/reports",
+        json=report(at="2025-11-30T10:00:00Z", people=5, stranded=5),
+        headers=world.h("ed_per"),
+    )
     with world.db.session(readonly=True) as s:
-        fig = daily_figures(s, site_ids=["concordia-strip"])["concordia-strip"][dt.date(2025, 11, 30)]
+        fig = daily_figures(s, site_ids=["concordia-strip"])["concordia-strip"][
+            dt.date(2025, 11, 30)
+        ]
     assert fig.by_agency == {world.ids["chl"]: 1_000_000, world.ids["per"]: 5}
     assert (fig.low, fig.high, fig.figure) == (5, 1_000_000, 500_003)  # median of two, half up
     assert fig.disagree
@@ -64,30 +95,51 @@ def test_one_agency_reporting_a_million_twice_does_not_outvote_the_other(world: 
 
 def test_a_wrong_report_is_corrected_then_withdrawn_by_new_referenced_entries(world: World) -> None:
     c = world.client
-    rid = c.post("/api/v1/reports", json=report(people=120, stranded=100), headers=world.h("ed_chl")).json()["id"]
-    fix = {"counts": [{"nationality": "VEN", "documented": False, "people": 12, "stranded": 10}],
-           "reason": "typed one zero too many"}
+    rid = c.post(
+        "/api/v1/reports", json=report(people=120, stranded=100), headers=world.h("ed_chl")
+    ).json()["id"]
+    fix = {
+        "counts": [{"nationality": "VEN", "documented": False, "people": 12, "stranded": 10}],
+        "reason": "typed one zero too many",
+    }
     r = c.post(f"/api/v1/reports/{rid}/corrections", json=fix, headers=world.h("ed_per"))
     assert r.status_code == 403  # another agency's report
-    r = c.post(f"/api/v1/reports/{rid}/corrections", json={**fix, "reason": ""}, headers=world.h("ed_chl"))
+    r = c.post(
+        f"/api/v1/reports/{rid}/corrections", json={**fix, "reason": ""}, headers=world.h("ed_chl")
+    )
     assert r.status_code == 422
     r = c.post(f"/api/v1/reports/{rid}/corrections", json=fix, headers=world.h("ed_chl"))
     assert r.status_code == 201, r.text
     new = r.json()
     assert (new["supersedes_id"], new["stranded"], new["reason"], new["withdrawn"]) == (
-        rid, 10, "typed one zero too many", False)
-    assert c.get(f"/api/v1/reports/{rid}", headers=world.h("viewer")).json()["stranded"] == 100  # kept
+        rid,
+        10,
+        "typed one zero too many",
+        False,
+    )
+    assert (
+        c.get(f"/api/v1/reports/{rid}", headers=world.h("viewer")).json()["stranded"] == 100
+    )  # kept
     r = c.post(f"/api/v1/reports/{rid}/corrections", json=fix, headers=world.h("ed_chl"))
     assert r.status_code == 409 and f"superseded by report {new['id']}" in r.json()["detail"]
     with world.db.session(readonly=True) as s:
         assert daily_figures(s)["concordia-strip"][dt.date(2025, 11, 30)].figure == 10
-    r = c.post(f"/api/v1/reports/{new['id']}/withdrawal", json={"reason": "counted the wrong strip"},
-               headers=world.h("ed_chl"))
+    r = c.post(
+        f"/api/v1/reports/{new['id']}/withdrawal",
+        json={"reason": "counted the wrong strip"},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 201 and r.json()["withdrawn"] is True and r.json()["counts"] == []
     with world.db.session(readonly=True) as s:
         assert daily_figures(s).get("concordia-strip", {}) == {}
-    log = c.get("/api/v1/log/entries", params={"resource": "report"}, headers=world.h("viewer")).json()
-    assert [e["action"] for e in log["data"]][:3] == ["report.withdraw", "report.correct", "report.create"]
+    log = c.get(
+        "/api/v1/log/entries", params={"resource": "report"}, headers=world.h("viewer")
+    ).json()
+    assert [e["action"] for e in log["data"]][:3] == [
+        "report.withdraw",
+        "report.correct",
+        "report.create",
+    ]
     assert log["data"][1]["note"] == f"supersedes report:{rid}"
 
 
@@ -97,11 +149,17 @@ def test_dates_at_year_1_and_9999_with_offsets_are_422_not_500(world: World) -> 
         r = c.post("/api/v1/reports", json=report(at=at), headers=world.h("ed_chl"))
         assert r.status_code == 422, (at, r.text)
         assert "expected a time between 2000-01-01 and 2099-12-31" in r.json()["detail"]
-        r = c.post("/api/v1/sites/chacalluta/status", json={"status": "closed", "effective_at": at},
-                   headers=world.h("ed_chl"))
+        r = c.post(
+            "/api/v1/sites/chacalluta/status",
+            json={"status": "closed", "effective_at": at},
+            headers=world.h("ed_chl"),
+        )
         assert r.status_code == 422
-        r = c.post("/api/v1/sites/arica-shelters/shelter-updates",
-                   json={"occupancy": 1, "capacity": 2, "observed_at": at}, headers=world.h("ed_chl"))
+        r = c.post(
+            "/api/v1/sites/arica-shelters/shelter-updates",
+            json={"occupancy": 1, "capacity": 2, "observed_at": at},
+            headers=world.h("ed_chl"),
+        )
         assert r.status_code == 422
     for path in ("/api/v1/reports", "/api/v1/reports/export.csv", "/api/v1/alerts"):
         for day in ("9999-12-31", "0001-01-01"):
@@ -112,12 +170,19 @@ def test_dates_at_year_1_and_9999_with_offsets_are_422_not_500(world: World) -> 
 def test_ids_beyond_64_bits_are_422_not_500(world: World) -> None:
     c = world.client
     huge = str(2**70)
-    for path in (f"/api/v1/reports/{huge}", f"/api/v1/users/{huge}", f"/api/v1/log/entries/{huge}",
-                 f"/api/v1/reports?agency_id={huge}"):
+    for path in (
+        f"/api/v1/reports/{huge}",
+        f"/api/v1/users/{huge}",
+        f"/api/v1/log/entries/{huge}",
+        f"/api/v1/reports?agency_id={huge}",
+    ):
         r = c.get(path, headers=world.h("admin"))
         assert r.status_code == 422, (path, r.text)
-    r = c.post(f"/api/v1/reports/{huge}/corrections", json={"counts": [], "reason": "x"},
-               headers=world.h("ed_chl"))
+    r = c.post(
+        f"/api/v1/reports/{huge}/corrections",
+        json={"counts": [], "reason": "x"},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 422
 
 
@@ -126,8 +191,11 @@ def test_nul_bytes_in_a_username_or_a_path_are_4xx_not_500(world: World) -> None
     r = c.post("/api/v1/auth/token", data={"username": "ad\x00min", "password": "x"})
     assert r.status_code == 401
     assert c.get("/api/v1/sites/chaca%00lluta", headers=world.h("viewer")).status_code == 422
-    r = c.post("/api/v1/users", json={"username": "a\x00b", "password": "long enough password",
-                                      "role": "viewer"}, headers=world.h("admin"))
+    r = c.post(
+        "/api/v1/users",
+        json={"username": "a\x00b", "password": "long enough password", "role": "viewer"},
+        headers=world.h("admin"),
+    )
     assert r.status_code == 422
 
 
@@ -135,7 +203,11 @@ def test_huge_counts_in_an_hxl_import_are_refused_and_nothing_is_stored(world: W
     c = world.client
     for n in (10**12, 10**30):
         body = HXL_HEAD + f"2025-11-30,concordia-strip,VEN,no,{n},1\n"
-        r = c.post("/api/v1/reports/import", content=body.encode(), headers=world.h("ed_chl", **{"Content-Type": "text/csv"}))
+        r = c.post(
+            "/api/v1/reports/import",
+            content=body.encode(),
+            headers=world.h("ed_chl", **{"Content-Type": "text/csv"}),
+        )
         assert r.status_code == 422, r.text
         assert "expected a count from 0 to 1,000,000" in r.json()["detail"]
     assert c.get("/api/v1/reports", headers=world.h("viewer")).json()["count"] == 0
@@ -143,9 +215,19 @@ def test_huge_counts_in_an_hxl_import_are_refused_and_nothing_is_stored(world: W
 
 def test_non_csv_import_bodies_are_422_not_500(world: World) -> None:
     c = world.client
-    for body in (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b'{"site_id": "x"}', b"PK\x03\x04\x14\x00",
-                 b"\xff\xfe\x00\x00garbage", b"", b"<html><body>hi</body></html>"):
-        r = c.post("/api/v1/reports/import", content=body, headers=world.h("ed_chl", **{"Content-Type": "text/csv"}))
+    for body in (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b'{"site_id": "x"}',
+        b"PK\x03\x04\x14\x00",
+        b"\xff\xfe\x00\x00garbage",
+        b"",
+        b"<html><body>hi</body></html>",
+    ):
+        r = c.post(
+            "/api/v1/reports/import",
+            content=body,
+            headers=world.h("ed_chl", **{"Content-Type": "text/csv"}),
+        )
         assert 400 <= r.status_code < 500, (body, r.status_code, r.text)
         assert r.headers["content-type"] == "application/problem+json"
 
@@ -160,7 +242,9 @@ def test_csv_export_neutralises_spreadsheet_formulas(world: World) -> None:
     rows = list(csv.reader(io.StringIO(r.text)))
     remarks = sorted(row[-1] for row in rows[2:])
     assert remarks == sorted(["'@SUM(A1:A9)", "'+1 llamar a la PDI", "'-5 personas", "'\tx"])
-    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+    assert all(
+        not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row
+    )
 
 
 def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
@@ -168,16 +252,34 @@ def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
 
     with world.db.session() as s:  # two of ed_chl's forecasts are still running
         for _ in range(2):
-            s.add(Forecast(status="running", scenario="tacna-arica-2025", as_of=dt.date(2025, 12, 1),
-                           days=60, runs=200, seed=1, user_id=world.ids["ed_chl"]))
+            s.add(
+                Forecast(
+                    status="running",
+                    scenario="tacna-arica-2025",
+                    as_of=dt.date(2025, 12, 1),
+                    days=60,
+                    runs=200,
+                    seed=1,
+                    user_id=world.ids["ed_chl"],
+                )
+            )
     body = {"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3}
     r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_chl"))
     assert r.status_code == 429 and r.headers["Retry-After"] == "30"
     assert "2 forecasts are queued or running (2 of yours)" in r.json()["detail"]
     with world.db.session() as s:
         for _ in range(2):
-            s.add(Forecast(status="queued", scenario="tacna-arica-2025", as_of=dt.date(2025, 12, 1),
-                           days=60, runs=200, seed=1, user_id=world.ids["admin"]))
+            s.add(
+                Forecast(
+                    status="queued",
+                    scenario="tacna-arica-2025",
+                    as_of=dt.date(2025, 12, 1),
+                    days=60,
+                    runs=200,
+                    seed=1,
+                    user_id=world.ids["admin"],
+                )
+            )
     r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_per"))
     assert r.status_code == 429 and "the limits are 4 in all" in r.json()["detail"]
 
@@ -185,9 +287,16 @@ def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
 def test_status_dated_minutes_ahead_does_not_win_over_a_later_change(world: World) -> None:
     c = world.client
     ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=4)).isoformat()
-    r = c.post("/api/v1/sites/chacalluta/status", json={"status": "closed", "effective_at": ahead},
-               headers=world.h("ed_chl"))
+    r = c.post(
+        "/api/v1/sites/chacalluta/status",
+        json={"status": "closed", "effective_at": ahead},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 201
-    assert c.post("/api/v1/sites/chacalluta/status", json={"status": "open"},
-                  headers=world.h("ed_chl")).status_code == 201
+    assert (
+        c.post(
+            "/api/v1/sites/chacalluta/status", json={"status": "open"}, headers=world.h("ed_chl")
+        ).status_code
+        == 201
+    )
     assert c.get("/api/v1/sites/chacalluta", headers=world.h("viewer")).json()["status"] == "open"

@@ -14,8 +14,11 @@ HEADER = "Observed at,Site code,Nationality,Documented,People,Stranded,Key\n#dat
 
 
 def _import(world: World, text: str, who: str = "ed_chl"):  # noqa: ANN202
-    return world.client.post("/api/v1/reports/import", content=text.encode(),
-                             headers=world.h(who, **{"Content-Type": "text/csv"}))
+    return world.client.post(
+        "/api/v1/reports/import",
+        content=text.encode(),
+        headers=world.h(who, **{"Content-Type": "text/csv"}),
+    )
 
 
 def _count(world: World) -> int:
@@ -24,23 +27,48 @@ def _count(world: World) -> int:
 
 def test_export_has_hxl_hashtags_and_one_row_per_count(world: World) -> None:
     body = report(remark="camp at the strip")
-    body["counts"].append({"nationality": "COL", "documented": True, "people": 7, "stranded": 0,
-                           "f_children": 2, "f_adults": 3, "f_older": 0, "m_children": 1, "m_adults": 1, "m_older": 0,
-                           "pregnant_lactating": 1, "unaccompanied_separated": 1})
-    world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl", **{"Idempotency-Key": "k1"}))
+    body["counts"].append(
+        {
+            "nationality": "COL",
+            "documented": True,
+            "people": 7,
+            "stranded": 0,
+            "f_children": 2,
+            "f_adults": 3,
+            "f_older": 0,
+            "m_children": 1,
+            "m_adults": 1,
+            "m_older": 0,
+            "pregnant_lactating": 1,
+            "unaccompanied_separated": 1,
+        }
+    )
+    world.client.post(
+        "/api/v1/reports", json=body, headers=world.h("ed_chl", **{"Idempotency-Key": "k1"})
+    )
     r = world.client.get("/api/v1/reports/export.csv", headers=world.h("viewer"))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.splitlines()
     assert lines[1] == ",".join(t for _, t in hxl_io.COLUMNS)
-    assert lines[2].startswith("2025-11-30T10:00:00Z,concordia-strip,Strip between Chacalluta and Santa Rosa,CHL,VEN,no,120,,,100,,,,,,,,,,pdi-arica,")
+    assert lines[2].startswith(
+        "2025-11-30T10:00:00Z,concordia-strip,Strip between Chacalluta and Santa Rosa,CHL,VEN,no,120,,,100,,,,,,,,,,pdi-arica,"
+    )
     rid = lines[3].split(",")[20]
-    assert lines[3].endswith(f",COL,yes,7,,,0,2,3,0,1,1,0,1,,1,pdi-arica,{rid},k1,camp at the strip")
+    assert lines[3].endswith(
+        f",COL,yes,7,,,0,2,3,0,1,1,0,1,,1,pdi-arica,{rid},k1,camp at the strip"
+    )
     assert len(lines) == 4
 
 
 def test_round_trip_into_another_database(world: World, tmp_path) -> None:  # noqa: ANN001
-    world.client.post("/api/v1/reports", json=report(), headers=world.h("ed_chl", **{"Idempotency-Key": "a"}))
-    world.client.post("/api/v1/reports", json=report("chacalluta", people=30, stranded=3), headers=world.h("ed_chl", **{"Idempotency-Key": "b"}))
+    world.client.post(
+        "/api/v1/reports", json=report(), headers=world.h("ed_chl", **{"Idempotency-Key": "a"})
+    )
+    world.client.post(
+        "/api/v1/reports",
+        json=report("chacalluta", people=30, stranded=3),
+        headers=world.h("ed_chl", **{"Idempotency-Key": "b"}),
+    )
     text = world.client.get("/api/v1/reports/export.csv", headers=world.h("viewer")).text
     other = Database(f"sqlite:///{tmp_path / 'other.sqlite3'}")
     from hito.store import migrate
@@ -52,7 +80,12 @@ def test_round_trip_into_another_database(world: World, tmp_path) -> None:  # no
         assert r.status_code == 201, r.text
         assert r.json()["imported"] == 2
         again = w2.client.get("/api/v1/reports/export.csv", headers=w2.h("viewer")).text
-    strip = lambda t: [",".join(x for i, x in enumerate(line.split(",")) if i != 20) for line in t.splitlines()]  # noqa: E731
+
+    def strip(t: str) -> list[str]:
+        return [
+            ",".join(x for i, x in enumerate(line.split(",")) if i != 20) for line in t.splitlines()
+        ]
+
     assert sorted(strip(again)) == sorted(strip(text))  # identical except the report ids
     other.dispose()
 
@@ -65,7 +98,9 @@ def test_import_groups_rows_by_key_into_reports(world: World) -> None:
     )
     r = _import(world, text)
     assert r.status_code == 201 and r.json()["imported"] == 2
-    data = world.client.get("/api/v1/reports", params={"site_id": "concordia-strip"}, headers=world.h("viewer")).json()["data"]
+    data = world.client.get(
+        "/api/v1/reports", params={"site_id": "concordia-strip"}, headers=world.h("viewer")
+    ).json()["data"]
     assert [(d["people"], d["stranded"], d["idempotency_key"]) for d in data] == [(220, 195, "r1")]
     # importing the same file again creates nothing (the keys are known)
     assert _import(world, text).status_code == 201
@@ -74,18 +109,24 @@ def test_import_groups_rows_by_key_into_reports(world: World) -> None:
 
 def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -> None:
     text = HEADER + (
-        "2025-11-29,concordia-strip,VEN,no,200,180,r1\n"   # line 3: good
-        "2025-11-29,concordia-strip,VEN,no,-4,0,r2\n"      # line 4: negative
-        "2025-11-29,atlantis,VEN,no,5,0,r3\n"              # line 5: unknown site
-        "2099-01-01,chacalluta,VEN,no,5,0,r4\n"            # line 6: future
-        "2025-11-29,chacalluta,VEN,maybe,five,0,r5\n"      # line 7: two wrong types
-        "2025-11-29,chacalluta,VEN,no,5,0,<script>\n"      # line 8: bad key
+        "2025-11-29,concordia-strip,VEN,no,200,180,r1\n"  # line 3: good
+        "2025-11-29,concordia-strip,VEN,no,-4,0,r2\n"  # line 4: negative
+        "2025-11-29,atlantis,VEN,no,5,0,r3\n"  # line 5: unknown site
+        "2099-01-01,chacalluta,VEN,no,5,0,r4\n"  # line 6: future
+        "2025-11-29,chacalluta,VEN,maybe,five,0,r5\n"  # line 7: two wrong types
+        "2025-11-29,chacalluta,VEN,no,5,0,<script>\n"  # line 8: bad key
     )
     r = _import(world, text)
     assert r.status_code == 422
     lines = [(e["loc"][2], e["loc"][3]) for e in r.json()["errors"]]
-    assert lines == [(4, "#affected+total"), (5, "#loc+code"), (6, "#date"), (7, "#indicator+documented"),
-                     (7, "#affected+total"), (8, "#meta+key")]
+    assert lines == [
+        (4, "#affected+total"),
+        (5, "#loc+code"),
+        (6, "#date"),
+        (7, "#indicator+documented"),
+        (7, "#affected+total"),
+        (8, "#meta+key"),
+    ]
     detail = r.json()["detail"]
     assert "line 4: #affected+total: expected a count from 0 to 1,000,000, got -4" in detail
     assert "line 5: #loc+code: unknown site 'atlantis'" in detail
@@ -93,19 +134,26 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -
     assert _count(world) == 0
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("a,b\n1,2\n", "no HXL hashtag row found"),
-    ("Date,Site\n#date,#loc+code\n2025-11-29,chacalluta\n",
-     "missing HXL hashtags: #country+origin, #indicator+documented, #affected+total (found: #date, #loc+code)"),
-    (HEADER, "no data rows under the hashtag row"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("a,b\n1,2\n", "no HXL hashtag row found"),
+        (
+            "Date,Site\n#date,#loc+code\n2025-11-29,chacalluta\n",
+            "missing HXL hashtags: #country+origin, #indicator+documented, #affected+total (found: #date, #loc+code)",
+        ),
+        (HEADER, "no data rows under the hashtag row"),
+    ],
+)
 def test_files_without_the_needed_tags_are_refused(world: World, text: str, words: str) -> None:
     r = _import(world, text)
     assert r.status_code == 422 and words in r.json()["detail"]
     assert _count(world) == 0
 
 
-def test_an_import_interrupted_midway_leaves_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_import_interrupted_midway_leaves_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = []
     real = hxl_io.create_report
 
@@ -118,9 +166,14 @@ def test_an_import_interrupted_midway_leaves_nothing(world: World, monkeypatch: 
     monkeypatch.setattr(hxl_io, "create_report", failing)
     rows = "".join(f"2025-11-29,concordia-strip,VEN,no,{i},0,k{i}\n" for i in range(5))
     with TestClient(world.client.app, raise_server_exceptions=False) as c:
-        r = c.post("/api/v1/reports/import", content=(HEADER + rows).encode(),
-                   headers=world.h("ed_chl", **{"Content-Type": "text/csv"}))
-    assert r.status_code == 500 and r.json()["detail"] == "an unexpected error occurred; it was logged"
+        r = c.post(
+            "/api/v1/reports/import",
+            content=(HEADER + rows).encode(),
+            headers=world.h("ed_chl", **{"Content-Type": "text/csv"}),
+        )
+    assert (
+        r.status_code == 500 and r.json()["detail"] == "an unexpected error occurred; it was logged"
+    )
     assert len(calls) == 3
     assert _count(world) == 0
     v = world.client.get("/api/v1/audit/verify", headers=world.h("viewer")).json()
@@ -131,7 +184,10 @@ def test_editor_cannot_import_for_another_agency(world: World) -> None:
     text = "Date,Site,Nat,Doc,People,Agency\n#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#org+code\n2025-11-29,chacalluta,VEN,no,5,migraciones-tacna\n"
     r = _import(world, text, who="ed_chl")
     assert r.status_code == 422
-    assert "line 3: #org+code: an editor of 'pdi-arica' may not import reports of 'migraciones-tacna'" in r.json()["detail"]
+    assert (
+        "line 3: #org+code: an editor of 'pdi-arica' may not import reports of 'migraciones-tacna'"
+        in r.json()["detail"]
+    )
     assert _import(world, text, who="admin").status_code == 201
     assert _import(world, text, who="viewer").status_code == 403
 
@@ -145,17 +201,32 @@ DTM = (
 
 
 def test_import_reads_the_standard_sex_and_age_attributes_and_a_range(world: World) -> None:
-    r = _import(world, DTM + "2025-11-29,concordia-strip,VEN,no,150,200,150,40,50,5,40,40,5,6,3,d1\n")
+    r = _import(
+        world, DTM + "2025-11-29,concordia-strip,VEN,no,150,200,150,40,50,5,40,40,5,6,3,d1\n"
+    )
     assert r.status_code == 201, r.text
     rid = r.json()["report_ids"][0]
     (c,) = world.client.get(f"/api/v1/reports/{rid}", headers=world.h("viewer")).json()["counts"]
-    assert (c["people"], c["people_low"], c["people_high"], c["f_adults"], c["m_older"]) == (175, 150, 200, 50, 5)
-    assert (c["pregnant_lactating"], c["unaccompanied_separated"], c["disabilities"]) == (6, 3, None)
+    assert (c["people"], c["people_low"], c["people_high"], c["f_adults"], c["m_older"]) == (
+        175,
+        150,
+        200,
+        50,
+        5,
+    )
+    assert (c["pregnant_lactating"], c["unaccompanied_separated"], c["disabilities"]) == (
+        6,
+        3,
+        None,
+    )
 
 
 def test_import_refuses_a_breakdown_outside_the_range_at_its_line_and_tag(world: World) -> None:
-    r = _import(world, DTM + "2025-11-29,concordia-strip,VEN,no,150,200,150,40,50,5,40,40,5,6,3,d1\n"
-                             "2025-11-29,chacalluta,VEN,no,10,20,5,1,1,1,1,1,1,0,0,d2\n")
+    r = _import(
+        world,
+        DTM + "2025-11-29,concordia-strip,VEN,no,150,200,150,40,50,5,40,40,5,6,3,d1\n"
+        "2025-11-29,chacalluta,VEN,no,10,20,5,1,1,1,1,1,1,0,0,d2\n",
+    )
     assert r.status_code == 422
     assert [(e["loc"][2], e["loc"][3]) for e in r.json()["errors"]] == [(4, "#affected+f+children")]
     assert _count(world) == 0
@@ -167,12 +238,26 @@ def test_export_is_valid_hxl_with_the_standard_attributes(world: World) -> None:
     import hxl
 
     body = report()
-    body["counts"][0].update({"f_children": 20, "f_adults": 40, "f_older": 5, "m_children": 25, "m_adults": 30, "m_older": 0})
+    body["counts"][0].update(
+        {
+            "f_children": 20,
+            "f_adults": 40,
+            "f_older": 5,
+            "m_children": 25,
+            "m_adults": 30,
+            "m_older": 0,
+        }
+    )
     world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
     text = world.client.get("/api/v1/reports/export.csv", headers=world.h("viewer")).text
     data = hxl.data(io.BytesIO(text.encode()))
     tags = [c.display_tag for c in data.columns]
-    for tag in ("#affected+f+children", "#affected+m+adults", "#affected+f+elderly", "#affected+total+min"):
+    for tag in (
+        "#affected+f+children",
+        "#affected+m+adults",
+        "#affected+f+elderly",
+        "#affected+total+min",
+    ):
         assert tag in tags
     (row,) = list(data)
     assert row.get("#affected+f+adults") == "40" and row.get("#affected+m+children") == "25"

@@ -21,8 +21,9 @@ def _head(world: World) -> dict:  # type: ignore[type-arg]
 def test_every_write_is_an_entry_and_the_head_is_signed_by_the_published_key(world: World) -> None:
     c = world.client
     rid = c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl")).json()["id"]
-    log = c.get("/api/v1/log/entries", params={"resource": f"report:{rid}"},
-                headers=world.h("viewer")).json()
+    log = c.get(
+        "/api/v1/log/entries", params={"resource": f"report:{rid}"}, headers=world.h("viewer")
+    ).json()
     assert log["count"] == 1
     e = log["data"][0]
     assert (e["actor"], e["action"]) == ("ed_chl", "report.create")
@@ -41,20 +42,29 @@ def test_inclusion_proof_of_a_report_verifies_against_the_signed_head(world: Wor
     c = world.client
     rid = c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl")).json()["id"]
     head = _head(world)
-    entries = c.get("/api/v1/log/entries", params={"resource": f"report:{rid}"},
-                    headers=world.h("ed_per")).json()["data"]
+    entries = c.get(
+        "/api/v1/log/entries", params={"resource": f"report:{rid}"}, headers=world.h("ed_per")
+    ).json()["data"]
     index = entries[0]["index"]
-    proof = c.get("/api/v1/log/proof/inclusion", params={"index": index, "tree_size": head["tree_size"]},
-                  headers=world.h("ed_per")).json()
+    proof = c.get(
+        "/api/v1/log/proof/inclusion",
+        params={"index": index, "tree_size": head["tree_size"]},
+        headers=world.h("ed_per"),
+    ).json()
     entry = c.get(f"/api/v1/log/entries/{index}", headers=world.h("ed_per")).json()
     import datetime as dt
 
     from hito.store.audit import entry_bytes
+
     leaf = merkle.leaf_hash(entry_bytes({**entry, "at": dt.datetime.fromisoformat(entry["at"])}))
     assert leaf.hex() == proof["leaf_hash"]
-    assert merkle.verify_inclusion(index, head["tree_size"], leaf,
-                                   [bytes.fromhex(p) for p in proof["audit_path"]],
-                                   bytes.fromhex(head["root_hash"]))
+    assert merkle.verify_inclusion(
+        index,
+        head["tree_size"],
+        leaf,
+        [bytes.fromhex(p) for p in proof["audit_path"]],
+        bytes.fromhex(head["root_hash"]),
+    )
 
 
 def test_consistency_proof_between_two_heads_verifies(world: World) -> None:
@@ -63,19 +73,28 @@ def test_consistency_proof_between_two_heads_verifies(world: World) -> None:
     c.post("/api/v1/reports", json=report(people=7, stranded=1), headers=world.h("ed_chl"))
     second = _head(world)
     assert second["tree_size"] > first["tree_size"]
-    p = c.get("/api/v1/log/proof/consistency",
-              params={"first": first["tree_size"], "second": second["tree_size"]},
-              headers=world.h("viewer")).json()
-    assert merkle.verify_consistency(first["tree_size"], second["tree_size"],
-                                     bytes.fromhex(first["root_hash"]), bytes.fromhex(second["root_hash"]),
-                                     [bytes.fromhex(x) for x in p["proof"]])
+    p = c.get(
+        "/api/v1/log/proof/consistency",
+        params={"first": first["tree_size"], "second": second["tree_size"]},
+        headers=world.h("viewer"),
+    ).json()
+    assert merkle.verify_consistency(
+        first["tree_size"],
+        second["tree_size"],
+        bytes.fromhex(first["root_hash"]),
+        bytes.fromhex(second["root_hash"]),
+        [bytes.fromhex(x) for x in p["proof"]],
+    )
 
 
 def test_proofs_beyond_the_signed_tree_are_a_422_problem(world: World) -> None:
     c = world.client
     head = _head(world)
-    r = c.get("/api/v1/log/proof/inclusion", params={"index": 0, "tree_size": head["tree_size"] + 5},
-              headers=world.h("viewer"))
+    r = c.get(
+        "/api/v1/log/proof/inclusion",
+        params={"index": 0, "tree_size": head["tree_size"] + 5},
+        headers=world.h("viewer"),
+    )
     assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
     assert "expected at most" in r.json()["detail"]
     r = c.get("/api/v1/log/entries/99999999", headers=world.h("viewer"))

@@ -14,9 +14,19 @@ def _send(world: World, who: str, **fields: str):  # noqa: ANN003, ANN202
     c = world.client
     c.cookies.set("hito_session", world.tokens[who])
     c.cookies.set("hito_csrf", CSRF)
-    form = {"site_id": "concordia-strip", "observed_at": "2025-11-30T10:00", "tz_offset": "180",
-            "idempotency_key": "web-phone-1", "csrf_token": CSRF, **fields}
-    r = c.post("/report/send?lang=en", data=form, headers={"Origin": "http://testserver", "X-CSRF-Token": CSRF})
+    form = {
+        "site_id": "concordia-strip",
+        "observed_at": "2025-11-30T10:00",
+        "tz_offset": "180",
+        "idempotency_key": "web-phone-1",
+        "csrf_token": CSRF,
+        **fields,
+    }
+    r = c.post(
+        "/report/send?lang=en",
+        data=form,
+        headers={"Origin": "http://testserver", "X-CSRF-Token": CSRF},
+    )
     c.cookies.clear()
     return r
 
@@ -38,9 +48,11 @@ def test_the_same_queued_report_sent_twice_is_stored_once(world: World) -> None:
 def test_a_queued_report_refused_on_arrival_says_why_and_stores_nothing(world: World) -> None:
     r = _send(world, "ed_chl", **{"people-unspecified": "5", "stranded-unspecified": "9"})
     assert r.status_code == 422
-    assert r.json() == {"outcome": "refused",
-                        "errors": {"stranded-unspecified": "Stranded cannot be more than the people counted."},
-                        "message": "Stranded cannot be more than the people counted."}
+    assert r.json() == {
+        "outcome": "refused",
+        "errors": {"stranded-unspecified": "Stranded cannot be more than the people counted."},
+        "message": "Stranded cannot be more than the people counted.",
+    }
     other = _send(world, "ed_chl", **{"people-unspecified": "10", "idempotency_key": "web-phone-1"})
     assert other.status_code == 200
     changed = _send(world, "ed_chl", **{"people-unspecified": "11"})  # same key, other numbers
@@ -53,8 +65,11 @@ def test_a_queued_report_refused_on_arrival_says_why_and_stores_nothing(world: W
 def test_without_a_session_the_report_keeps_waiting(world: World) -> None:
     c = world.client
     c.cookies.set("hito_csrf", CSRF)
-    r = c.post("/report/send", data={"csrf_token": CSRF, "site_id": "chacalluta"},
-               headers={"Origin": "http://testserver", "X-CSRF-Token": CSRF})
+    r = c.post(
+        "/report/send",
+        data={"csrf_token": CSRF, "site_id": "chacalluta"},
+        headers={"Origin": "http://testserver", "X-CSRF-Token": CSRF},
+    )
     c.cookies.clear()
     assert r.status_code == 401 and r.json()["outcome"] == "signin"
     assert _reports(world) == 0

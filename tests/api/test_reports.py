@@ -26,8 +26,9 @@ def test_editor_posts_a_report_and_reads_it_back(world: World) -> None:
     assert body["observed_at"] == "2025-11-30T10:00:00Z"
     got = c.get(f"/api/v1/reports/{body['id']}", headers=world.h("viewer")).json()
     none = dict.fromkeys(counts.FIELDS[4:])
-    assert got["counts"] == [{"nationality": "VEN", "documented": False, "people": 120,
-                              "stranded": 100, **none}]
+    assert got["counts"] == [
+        {"nationality": "VEN", "documented": False, "people": 120, "stranded": 100, **none}
+    ]
 
 
 def test_same_idempotency_key_returns_the_original_and_creates_nothing(world: World) -> None:
@@ -45,33 +46,84 @@ def test_same_idempotency_key_returns_the_original_and_creates_nothing(world: Wo
     assert "phone-7:0001" in other.json()["detail"]
     assert _stored(world) == before
     # the same key from another agency is another report
-    assert c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl", **{"Idempotency-Key": "phone-7:0001"})).status_code == 201
+    assert (
+        c.post(
+            "/api/v1/reports",
+            json=report(),
+            headers=world.h("ed_chl", **{"Idempotency-Key": "phone-7:0001"}),
+        ).status_code
+        == 201
+    )
 
 
 BAD = [
-    ("negative count", report(people=-5, stranded=0), "body.counts.0.people", "greater than or equal to 0"),
-    ("stranded above people", report(people=5, stranded=9), "body.counts.0.stranded", "at most the number of people"),
-    ("unknown site", report(site="no-such-post"), "body.site_id", "unknown site 'no-such-post', expected one of: arica-shelters"),
-    ("time in the future", report(at="2099-01-01T00:00:00Z"), "body.observed_at", "is in the future"),
+    (
+        "negative count",
+        report(people=-5, stranded=0),
+        "body.counts.0.people",
+        "greater than or equal to 0",
+    ),
+    (
+        "stranded above people",
+        report(people=5, stranded=9),
+        "body.counts.0.stranded",
+        "at most the number of people",
+    ),
+    (
+        "unknown site",
+        report(site="no-such-post"),
+        "body.site_id",
+        "unknown site 'no-such-post', expected one of: arica-shelters",
+    ),
+    (
+        "time in the future",
+        report(at="2099-01-01T00:00:00Z"),
+        "body.observed_at",
+        "is in the future",
+    ),
     ("naive time", report(at="2025-11-30T10:00:00"), "body.observed_at", "timezone"),
     ("wrong type", report(people="ten"), "body.counts.0.people", "valid integer"),
     ("float count", report(people=1.5), "body.counts.0.people", "valid integer"),
     ("unknown field", report(name="Juan Perez"), "body.name", "Extra inputs are not permitted"),
-    ("personal data in a count", {**report(), "counts": [{"nationality": "VEN", "documented": False, "people": 1, "passport": "X123"}]},
-     "body.counts.0.passport", "Extra inputs are not permitted"),
-    ("bad nationality", {**report(), "counts": [{"nationality": "Venezuela", "documented": False, "people": 1}]},
-     "body.counts.0.nationality", "pattern"),
-    ("control character in remark", report(remark="ok\x00then"), "body.remark", "control character U+0000 at position 2"),
+    (
+        "personal data in a count",
+        {
+            **report(),
+            "counts": [
+                {"nationality": "VEN", "documented": False, "people": 1, "passport": "X123"}
+            ],
+        },
+        "body.counts.0.passport",
+        "Extra inputs are not permitted",
+    ),
+    (
+        "bad nationality",
+        {**report(), "counts": [{"nationality": "Venezuela", "documented": False, "people": 1}]},
+        "body.counts.0.nationality",
+        "pattern",
+    ),
+    (
+        "control character in remark",
+        report(remark="ok\x00then"),
+        "body.remark",
+        "control character U+0000 at position 2",
+    ),
     ("remark too long", report(remark="x" * 501), "body.remark", "at most 500 characters"),
     ("SQL in site", report(site="x' OR 1=1 --"), "body.site_id", "pattern"),
     ("no counts", {**report(), "counts": []}, "body.counts", "at least 1"),
-    ("same group twice", {**report(), "counts": [{"nationality": "VEN", "documented": False, "people": 1}] * 2},
-     "body.counts.1", "the same group as counts[0]"),
+    (
+        "same group twice",
+        {**report(), "counts": [{"nationality": "VEN", "documented": False, "people": 1}] * 2},
+        "body.counts.1",
+        "the same group as counts[0]",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "body", "loc", "words"), BAD, ids=[b[0] for b in BAD])
-def test_bad_report_is_refused_precisely_and_stores_nothing(world: World, name: str, body: dict, loc: str, words: str) -> None:
+def test_bad_report_is_refused_precisely_and_stores_nothing(
+    world: World, name: str, body: dict, loc: str, words: str
+) -> None:
     before = _stored(world)
     r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
     assert r.status_code == 422, r.text
@@ -82,14 +134,17 @@ def test_bad_report_is_refused_precisely_and_stores_nothing(world: World, name: 
     assert _stored(world) == before
 
 
-@pytest.mark.parametrize("remark", [
-    "12 niños; 30 adultos",
-    "temp < 5 C -- viento > 40 km/h",
-    "<script>alert(1)</script>",
-    "x'; DROP TABLE field_report; --",
-    "1' OR '1'='1",
-    "línea 1\nlínea 2",
-])
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "12 niños; 30 adultos",
+        "temp < 5 C -- viento > 40 km/h",
+        "<script>alert(1)</script>",
+        "x'; DROP TABLE field_report; --",
+        "1' OR '1'='1",
+        "línea 1\nlínea 2",
+    ],
+)
 def test_sql_and_markup_in_a_remark_are_stored_as_text(world: World, remark: str) -> None:
     before = _stored(world)
     r = world.client.post("/api/v1/reports", json=report(remark=remark), headers=world.h("ed_chl"))
@@ -100,7 +155,11 @@ def test_sql_and_markup_in_a_remark_are_stored_as_text(world: World, remark: str
 
 
 def test_malformed_json_is_a_problem_not_a_crash(world: World) -> None:
-    r = world.client.post("/api/v1/reports", content=b"{not json", headers=world.h("ed_chl", **{"Content-Type": "application/json"}))
+    r = world.client.post(
+        "/api/v1/reports",
+        content=b"{not json",
+        headers=world.h("ed_chl", **{"Content-Type": "application/json"}),
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"][0] == "body"
 
@@ -108,7 +167,11 @@ def test_malformed_json_is_a_problem_not_a_crash(world: World) -> None:
 def test_a_50_mb_upload_is_refused_with_413(world: World) -> None:
     before = _stored(world)
     big = b"a" * (50 * 1024 * 1024)
-    r = world.client.post("/api/v1/reports/import", content=big, headers=world.h("ed_chl", **{"Content-Type": "text/csv"}))
+    r = world.client.post(
+        "/api/v1/reports/import",
+        content=big,
+        headers=world.h("ed_chl", **{"Content-Type": "text/csv"}),
+    )
     assert r.status_code == 413
     assert "larger than the limit of 5000000 bytes" in r.json()["detail"]
     assert _stored(world) == before
@@ -118,7 +181,9 @@ def test_viewer_cannot_post_and_editor_cannot_post_for_another_agency(world: Wor
     c = world.client
     r = c.post("/api/v1/reports", json=report(), headers=world.h("viewer"))
     assert r.status_code == 403 and "viewer" in r.json()["detail"]
-    r = c.post("/api/v1/reports", json=report(agency_id=world.ids["per"]), headers=world.h("ed_chl"))
+    r = c.post(
+        "/api/v1/reports", json=report(agency_id=world.ids["per"]), headers=world.h("ed_chl")
+    )
     assert r.status_code == 403 and "own agency" in r.json()["detail"]
     r = c.post("/api/v1/reports", json=report(), headers=world.h("admin"))
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "agency_id"]
@@ -129,44 +194,107 @@ def test_viewer_cannot_post_and_editor_cannot_post_for_another_agency(world: Wor
 
 def test_filters_by_site_country_agency_and_dates(world: World) -> None:
     c = world.client
-    c.post("/api/v1/reports", json=report("concordia-strip", "2025-11-29T09:00:00Z"), headers=world.h("ed_chl"))
-    c.post("/api/v1/reports", json=report("santa-rosa", "2025-11-30T09:00:00Z"), headers=world.h("ed_per"))
-    c.post("/api/v1/reports", json=report("concordia-strip", "2025-12-01T09:00:00Z"), headers=world.h("ed_per"))
+    c.post(
+        "/api/v1/reports",
+        json=report("concordia-strip", "2025-11-29T09:00:00Z"),
+        headers=world.h("ed_chl"),
+    )
+    c.post(
+        "/api/v1/reports",
+        json=report("santa-rosa", "2025-11-30T09:00:00Z"),
+        headers=world.h("ed_per"),
+    )
+    c.post(
+        "/api/v1/reports",
+        json=report("concordia-strip", "2025-12-01T09:00:00Z"),
+        headers=world.h("ed_per"),
+    )
 
     def ids(**q: object) -> list[tuple[str, str]]:
         body = c.get("/api/v1/reports", params=q, headers=world.h("viewer")).json()
         return [(r["site_id"], r["observed_at"][:10]) for r in body["data"]]
 
-    assert ids() == [("concordia-strip", "2025-12-01"), ("santa-rosa", "2025-11-30"), ("concordia-strip", "2025-11-29")]
-    assert ids(site_id="concordia-strip") == [("concordia-strip", "2025-12-01"), ("concordia-strip", "2025-11-29")]
+    assert ids() == [
+        ("concordia-strip", "2025-12-01"),
+        ("santa-rosa", "2025-11-30"),
+        ("concordia-strip", "2025-11-29"),
+    ]
+    assert ids(site_id="concordia-strip") == [
+        ("concordia-strip", "2025-12-01"),
+        ("concordia-strip", "2025-11-29"),
+    ]
     assert ids(country="PER") == [("santa-rosa", "2025-11-30")]
-    assert ids(agency_id=world.ids["per"]) == [("concordia-strip", "2025-12-01"), ("santa-rosa", "2025-11-30")]
+    assert ids(agency_id=world.ids["per"]) == [
+        ("concordia-strip", "2025-12-01"),
+        ("santa-rosa", "2025-11-30"),
+    ]
     assert ids(since="2025-11-30", until="2025-11-30") == [("santa-rosa", "2025-11-30")]
-    page = c.get("/api/v1/reports", params={"limit": 1, "offset": 1}, headers=world.h("viewer")).json()
+    page = c.get(
+        "/api/v1/reports", params={"limit": 1, "offset": 1}, headers=world.h("viewer")
+    ).json()
     assert page["count"] == 3 and [r["site_id"] for r in page["data"]] == ["santa-rosa"]
-    assert c.get("/api/v1/reports", params={"since": "yesterday"}, headers=world.h("viewer")).status_code == 422
+    assert (
+        c.get(
+            "/api/v1/reports", params={"since": "yesterday"}, headers=world.h("viewer")
+        ).status_code
+        == 422
+    )
 
 
 def test_unknown_report_is_404_problem(world: World) -> None:
     r = world.client.get("/api/v1/reports/999", headers=world.h("viewer"))
     assert r.status_code == 404
-    assert r.json() == {"type": "about:blank", "title": "Not found", "status": 404,
-                        "detail": "no report with id 999", "instance": "/api/v1/reports/999"}
+    assert r.json() == {
+        "type": "about:blank",
+        "title": "Not found",
+        "status": 404,
+        "detail": "no report with id 999",
+        "instance": "/api/v1/reports/999",
+    }
 
 
-SIX = {"f_children": 20, "f_adults": 40, "f_older": 5, "m_children": 25, "m_adults": 30, "m_older": 0}
+SIX = {
+    "f_children": 20,
+    "f_adults": 40,
+    "f_older": 5,
+    "m_children": 25,
+    "m_adults": 30,
+    "m_older": 0,
+}
 
 
 def test_a_dtm_count_with_a_range_sex_and_age_and_needs_is_stored_whole(world: World) -> None:
     body = report()
-    body["counts"] = [{"nationality": "VEN", "documented": False, "people_low": 100, "people_high": 150,
-                       "stranded": 90, **SIX, "pregnant_lactating": 4, "disabilities": 2,
-                       "unaccompanied_separated": 3}]
+    body["counts"] = [
+        {
+            "nationality": "VEN",
+            "documented": False,
+            "people_low": 100,
+            "people_high": 150,
+            "stranded": 90,
+            **SIX,
+            "pregnant_lactating": 4,
+            "disabilities": 2,
+            "unaccompanied_separated": 3,
+        }
+    ]
     r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
     assert r.status_code == 201, r.text
-    (c,) = world.client.get(f"/api/v1/reports/{r.json()['id']}", headers=world.h("viewer")).json()["counts"]
-    assert c == {"nationality": "VEN", "documented": False, "people": 125, "stranded": 90, "people_low": 100,
-                 "people_high": 150, **SIX, "pregnant_lactating": 4, "disabilities": 2, "unaccompanied_separated": 3}
+    (c,) = world.client.get(f"/api/v1/reports/{r.json()['id']}", headers=world.h("viewer")).json()[
+        "counts"
+    ]
+    assert c == {
+        "nationality": "VEN",
+        "documented": False,
+        "people": 125,
+        "stranded": 90,
+        "people_low": 100,
+        "people_high": 150,
+        **SIX,
+        "pregnant_lactating": 4,
+        "disabilities": 2,
+        "unaccompanied_separated": 3,
+    }
     assert r.json()["people"] == 125
 
 
@@ -183,7 +311,11 @@ def test_a_breakdown_that_does_not_add_up_is_refused_at_its_field(world: World) 
 
 
 def test_the_api_has_the_same_limit_as_the_form(world: World) -> None:
-    r = world.client.post("/api/v1/reports", json=report(people=1_000_001, stranded=0), headers=world.h("ed_chl"))
+    r = world.client.post(
+        "/api/v1/reports", json=report(people=1_000_001, stranded=0), headers=world.h("ed_chl")
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "counts", 0, "people"]
-    ok = world.client.post("/api/v1/reports", json=report(people=1_000_000, stranded=0), headers=world.h("ed_chl"))
+    ok = world.client.post(
+        "/api/v1/reports", json=report(people=1_000_000, stranded=0), headers=world.h("ed_chl")
+    )
     assert ok.status_code == 201

@@ -30,8 +30,12 @@ OPERATIONS = [r.ok() for r in SCHEMA.get_all_operations()]
 EXAMPLES = 5  # per operation and mode: bounded so the suite stays fast
 
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def _send(world: World, case: Any, who: str) -> int:
@@ -59,13 +63,20 @@ def test_no_server_error(world: World, op: Any) -> None:
     )
     seen: list[int] = []
 
-    @hsettings(max_examples=2 * EXAMPLES, deadline=None, database=None, derandomize=True,
-               suppress_health_check=list(HealthCheck))
+    @hsettings(
+        max_examples=2 * EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy)
     def check(case: Any) -> None:
         status = _send(world, case, "admin")  # the role that reaches every operation
         seen.append(status)
-        assert status < 500, f"{case.method} {case.formatted_path} -> {status}: {case.as_curl_command()}"
+        assert status < 500, (
+            f"{case.method} {case.formatted_path} -> {status}: {case.as_curl_command()}"
+        )
 
     check()
     assert seen and max(seen) < 500

@@ -17,13 +17,20 @@ URL = "http://127.0.0.1:8000/api/v1/sms/inbound"
 
 def _on(world: World) -> None:
     app = world.client.app
-    app.state.settings = app.state.settings.model_copy(update={"sms_token": TOKEN, "public_url": "http://127.0.0.1:8000"})
-    r = world.client.post("/api/v1/sms/senders", json={"phone": "+56 9 1234 5678", "label": "Chacalluta team"},
-                          headers=world.h("ed_chl"))
+    app.state.settings = app.state.settings.model_copy(
+        update={"sms_token": TOKEN, "public_url": "http://127.0.0.1:8000"}
+    )
+    r = world.client.post(
+        "/api/v1/sms/senders",
+        json={"phone": "+56 9 1234 5678", "label": "Chacalluta team"},
+        headers=world.h("ed_chl"),
+    )
     assert r.status_code == 201 and r.json()["phone"] == "+56912345678", r.text
 
 
-def _twilio(world: World, body: str, sid: str = "SM1", sender: str = "+56912345678", sign: bool = True):  # noqa: ANN202
+def _twilio(
+    world: World, body: str, sid: str = "SM1", sender: str = "+56912345678", sign: bool = True
+):  # noqa: ANN202
     form = {"MessageSid": sid, "From": sender, "To": "+5658000000", "Body": body}
     headers = {"X-Twilio-Signature": sms.twilio_signature(TOKEN if sign else "wrong", URL, form)}
     return world.client.post("/api/v1/sms/inbound", data=form, headers=headers)
@@ -34,16 +41,25 @@ def _count(world: World, table) -> int:  # noqa: ANN001
         return int(s.scalar(select(func.count()).select_from(table)))
 
 
-def test_a_registered_number_reports_site_people_stranded_and_gets_a_confirmation(world: World) -> None:
+def test_a_registered_number_reports_site_people_stranded_and_gets_a_confirmation(
+    world: World,
+) -> None:
     _on(world)
     r = _twilio(world, "CHACALLUTA 120 80")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml")
     assert r.headers["X-Hito-Outcome"] == "stored"
     with world.db.session(readonly=True) as s:
         (rep,) = s.scalars(select(FieldReport))
-        assert (rep.site_id, rep.people, rep.stranded, rep.agency_id) == ("chacalluta", 120, 80, world.ids["chl"])
+        assert (rep.site_id, rep.people, rep.stranded, rep.agency_id) == (
+            "chacalluta",
+            120,
+            80,
+            world.ids["chl"],
+        )
         assert rep.idempotency_key == "sms:twilio:SM1"
-    assert r.text.endswith(f"<Message>Reporte {rep.id} guardado: CHACALLUTA, 120 personas, 80 varadas. Gracias.</Message></Response>")
+    assert r.text.endswith(
+        f"<Message>Reporte {rep.id} guardado: CHACALLUTA, 120 personas, 80 varadas. Gracias.</Message></Response>"
+    )
 
 
 def test_the_same_gateway_id_is_stored_once_and_answered_the_same(world: World) -> None:
@@ -58,7 +74,10 @@ def test_the_same_message_sent_twice_at_once_makes_one_report(world: World) -> N
     _on(world)
     msg = sms_store.Inbound("twilio", "SMrace", "+56912345678", "CHACALLUTA 10 5")
     answers: list[sms_store.Answer] = []
-    threads = [threading.Thread(target=lambda: answers.append(sms_store.receive(world.db, msg))) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: answers.append(sms_store.receive(world.db, msg)))
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -71,16 +90,25 @@ def test_each_mistake_gets_a_precise_answer_and_stores_no_report(world: World) -
     _on(world)
     cases = [
         ("CHACALUTA 120 80", "Lugar desconocido CHACALUTA. Lugares: "),
-        ("CHACALLUTA 80 120", "Las personas varadas (120) no pueden ser más que las personas (80)."),
+        (
+            "CHACALLUTA 80 120",
+            "Las personas varadas (120) no pueden ser más que las personas (80).",
+        ),
         ("CHACALLUTA ciento 80", "personas debe ser un número entero, se recibió ciento."),
-        ("hola", "Escriba: LUGAR PERSONAS VARADAS, p. ej. CHACALLUTA 120 80 (se recibieron 1 palabras)."),
+        (
+            "hola",
+            "Escriba: LUGAR PERSONAS VARADAS, p. ej. CHACALLUTA 120 80 (se recibieron 1 palabras).",
+        ),
         ("CHACALLUTA 2000000 0", "personas: 2000000 es más de 1,000,000: revise el número."),
     ]
     for i, (text, words) in enumerate(cases):
         r = _twilio(world, text, sid=f"SMbad{i}")
         assert r.status_code == 200 and r.headers["X-Hito-Outcome"] == "refused"
         assert words in r.text, (text, r.text)
-    assert "Lugares: ARICA-SHELTERS, CHACALLUTA, CHUNGARA, COLCHANE, CONCORDIA-STRIP," in _twilio(world, "X 1 1", sid="SMx").text
+    assert (
+        "Lugares: ARICA-SHELTERS, CHACALLUTA, CHUNGARA, COLCHANE, CONCORDIA-STRIP,"
+        in _twilio(world, "X 1 1", sid="SMx").text
+    )
     assert _count(world, FieldReport) == 0 and _count(world, SmsMessage) == 6
 
 
@@ -101,7 +129,19 @@ def test_a_rapidpro_style_post_with_a_token_header_gets_json(world: World) -> No
     form = {"id": "rp-78", "from": "+56912345678", "text": "chacalluta 30 0"}
     r = world.client.post("/api/v1/sms/inbound", data=form, headers={"X-Hito-Token": TOKEN})
     assert r.json()["outcome"] == "stored" and r.json()["report_id"] > 0
-    bad = world.client.post("/api/v1/sms/inbound", data={"foo": "bar"}, headers={"X-Hito-Token": TOKEN})
+    bad = world.client.post(
+        "/api/v1/sms/inbound", data={"foo": "bar"}, headers={"X-Hito-Token": TOKEN}
+    )
     assert bad.status_code == 422 and "MessageSid, From, Body" in bad.json()["detail"]
-    assert world.client.post("/api/v1/sms/inbound", data=form, headers={"X-Hito-Token": "nope"}).status_code == 401
-    assert world.client.post("/api/v1/sms/senders", json={"phone": "12345"}, headers=world.h("ed_chl")).status_code == 422
+    assert (
+        world.client.post(
+            "/api/v1/sms/inbound", data=form, headers={"X-Hito-Token": "nope"}
+        ).status_code
+        == 401
+    )
+    assert (
+        world.client.post(
+            "/api/v1/sms/senders", json={"phone": "12345"}, headers=world.h("ed_chl")
+        ).status_code
+        == 422
+    )

@@ -18,7 +18,10 @@ from hito.report.run_report import plotly_js
 
 def hito(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", *args], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "hito.cli.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
         timeout=300,
     )
 
@@ -35,8 +38,9 @@ def tiny_file(tmp_path: Path) -> Path:
 def test_run_writes_table_summary_and_report_identically_for_the_same_seed(tiny_file, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for out in (a, b):
-        done = hito("run", str(tiny_file), "--days", "12", "--runs", "3", "--seed", "5",
-                    "--out", str(out))
+        done = hito(
+            "run", str(tiny_file), "--days", "12", "--runs", "3", "--seed", "5", "--out", str(out)
+        )
         assert done.returncode == 0, done.stderr
     assert (a / "daily.parquet").read_bytes() == (b / "daily.parquet").read_bytes()
     table = pl.read_parquet(a / "daily.parquet")
@@ -44,13 +48,24 @@ def test_run_writes_table_summary_and_report_identically_for_the_same_seed(tiny_
     assert table.height == 3 * 12 * 8 * 7 * 2
     summary = json.loads((a / "summary.json").read_text())
     assert summary["conservation_error"] == 0
-    assert {"scenario", "seed", "runs", "days", "stranded_peak", "stranded_person_days",
-            "places"} <= set(summary)
+    assert {
+        "scenario",
+        "seed",
+        "runs",
+        "days",
+        "stranded_peak",
+        "stranded_person_days",
+        "places",
+    } <= set(summary)
     assert summary["runs"] == 3 and summary["days"] == 12 and summary["seed"] == 5
     assert set(summary["stranded_peak"]) == {"p10", "p50", "p90"}
     assert summary["places"]["strip"]["stranded_peak"]["p50"] > 0
-    stranded = (table.filter((pl.col("state") == "stranded") & (pl.col("run") == 0))
-                .group_by("day").agg(pl.col("people").sum()).sort("day"))
+    stranded = (
+        table.filter((pl.col("state") == "stranded") & (pl.col("run") == 0))
+        .group_by("day")
+        .agg(pl.col("people").sum())
+        .sort("day")
+    )
     assert summary["stranded_person_days"]["p50"] > 0
     assert stranded["people"].max() > 0
     report = (a / "report.html").read_text()
@@ -73,8 +88,9 @@ def test_bad_scenario_exits_2_with_one_located_line_per_problem(tmp_path):
         assert "Traceback" not in done.stderr
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 2
-        assert any(f"error: {path}:" in x and "routes[3].to: unknown place 'nowhere'" in x
-                   for x in lines)
+        assert any(
+            f"error: {path}:" in x and "routes[3].to: unknown place 'nowhere'" in x for x in lines
+        )
         assert any("routes[0].km" in x and "(got -1)" in x for x in lines)
     assert not (tmp_path / "o").exists()
 

@@ -49,7 +49,9 @@ def test_first_admin_sites_a_saved_head_and_a_verified_log(env: str, tmp_path) -
     assert r.exit_code == 1
     problems = r.exception.problems  # type: ignore[union-attr]
     assert "entry 5: its stored hash is not the hash of its fields (altered)" in problems
-    assert any(p.startswith(f"{heads}:1: it covers 14 entries but the log has 13") for p in problems)
+    assert any(
+        p.startswith(f"{heads}:1: it covers 14 entries but the log has 13") for p in problems
+    )
 
 
 def test_verify_with_a_bad_heads_file_names_the_line(env: str, tmp_path) -> None:  # noqa: ANN001
@@ -65,6 +67,8 @@ def test_verify_with_a_bad_heads_file_names_the_line(env: str, tmp_path) -> None
 
 def test_bad_user_input_is_one_error_line(env: str) -> None:
     r = runner.invoke(app, ["users", "create", "ed", "--role", "editor", "--agency", "nowhere"])
-    assert r.exit_code == 1 and "--agency: no agency 'nowhere', expected one of: none" in str(r.exception)
+    assert r.exit_code == 1 and "--agency: no agency 'nowhere', expected one of: none" in str(
+        r.exception
+    )
     r = runner.invoke(app, ["users", "create", "x", "--role", "king"])
     assert "body.role: got 'king', expected one of: admin, editor, viewer" in str(r.exception)

@@ -16,8 +16,9 @@ from hito.report.run_report import plotly_js
 
 
 def hito(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hito.cli.main", *args], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
@@ -32,14 +33,31 @@ def tiny_file(tmp_path):
 
 def test_sweep_writes_table_csv_and_a_self_contained_comparison(tiny_file, tmp_path):
     out = tmp_path / "sw"
-    done = hito("sweep", str(tiny_file), "--vary", "policies.corridor.daily_quota=0,20",
-                "--runs", "3", "--workers", "1", "--event", "strip:stranded>10", "--out", str(out))
+    done = hito(
+        "sweep",
+        str(tiny_file),
+        "--vary",
+        "policies.corridor.daily_quota=0,20",
+        "--runs",
+        "3",
+        "--workers",
+        "1",
+        "--event",
+        "strip:stranded>10",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     table = pl.read_parquet(out / "sweep.parquet")
     assert table["option"].to_list() == ["daily_quota=0", "daily_quota=20"]
     assert table["policies.corridor.daily_quota"].to_list() == ["0", "20"]
-    assert {"stranded_person_days_p10", "stranded_person_days_p90", "harmed_p50",
-            "diverted_p50", "P(strip:stranded>10)"} <= set(table.columns)
+    assert {
+        "stranded_person_days_p10",
+        "stranded_person_days_p90",
+        "harmed_p50",
+        "diverted_p50",
+        "P(strip:stranded>10)",
+    } <= set(table.columns)
     assert pl.read_csv(out / "sweep.csv").height == 2
     assert set(json.loads((out / "sweep.json").read_text())) == {"daily_quota=0", "daily_quota=20"}
     page = (out / "sweep.html").read_text()
@@ -54,8 +72,10 @@ def test_sweep_writes_table_csv_and_a_self_contained_comparison(tiny_file, tmp_p
         (["--vary", "policies.corridor.quota=1"], "unknown field 'quota'"),
         (["--vary", "policies.corridor.daily_quota=x"], "got 'x', expected a number"),
         (["--vary", "nothing"], "expected PATH=VALUE,VALUE"),
-        (["--vary", "policies.corridor.daily_quota=1", "--executor", "ray"],
-         "executor: got 'ray', expected one of: local, dask"),
+        (
+            ["--vary", "policies.corridor.daily_quota=1", "--executor", "ray"],
+            "executor: got 'ray', expected one of: local, dask",
+        ),
     ],
 )
 def test_bad_sweeps_exit_2_naming_what_was_given(tiny_file, tmp_path, args, expected):
@@ -67,13 +87,37 @@ def test_bad_sweeps_exit_2_naming_what_was_given(tiny_file, tmp_path, args, expe
 
 def test_run_keeps_daily_bounded_and_writes_quantiles_and_runs(tiny_file, tmp_path):
     out = tmp_path / "r"
-    done = hito("run", str(tiny_file), "--runs", "5", "--keep-runs", "2", "--workers", "1",
-                "--event", "all:stranded>0", "--out", str(out))
+    done = hito(
+        "run",
+        str(tiny_file),
+        "--runs",
+        "5",
+        "--keep-runs",
+        "2",
+        "--workers",
+        "1",
+        "--event",
+        "all:stranded>0",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert pl.read_parquet(out / "daily.parquet")["run"].unique().sort().to_list() == [0, 1]
     q = pl.read_parquet(out / "quantiles.parquet")
-    assert q.columns == ["day", "date", "place", "group", "state",
-                         "p5", "p10", "p25", "p50", "p75", "p90", "p95"]
+    assert q.columns == [
+        "day",
+        "date",
+        "place",
+        "group",
+        "state",
+        "p5",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "p95",
+    ]
     assert q.height == 10 * 8 * (7 * 2 + 7 + 1)
     runs = pl.read_parquet(out / "runs.parquet")
     assert runs["run"].to_list() == [0, 1, 2, 3, 4]
@@ -83,7 +127,17 @@ def test_run_keeps_daily_bounded_and_writes_quantiles_and_runs(tiny_file, tmp_pa
 
 
 def test_run_with_an_unreachable_scheduler_exits_2(tiny_file, tmp_path):
-    done = hito("run", str(tiny_file), "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9",
-                "--runs", "2", "--out", str(tmp_path / "o"))
+    done = hito(
+        "run",
+        str(tiny_file),
+        "--executor",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        "--runs",
+        "2",
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert done.returncode == 2
     assert "cannot reach a Dask scheduler" in done.stderr and "Traceback" not in done.stderr

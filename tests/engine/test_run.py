@@ -15,8 +15,15 @@ def deterministic(d: dict) -> dict:
     """Everyone moves every day, only roads are chosen, nobody arrives from outside."""
     d["inflows"] = []
     d["behaviour"] = {
-        "move_chance": {"origin": 1, "city": 1, "border_post": 1, "between_posts": 1,
-                        "shelter": 1, "irregular_crossing": 1, "exit": 0},
+        "move_chance": {
+            "origin": 1,
+            "city": 1,
+            "border_post": 1,
+            "between_posts": 1,
+            "shelter": 1,
+            "irregular_crossing": 1,
+            "exit": 0,
+        },
         "route_weight": {"road": 1, "irregular": 0, "flight": 0},
         "tolerance_days": 1,
         "divert_share": 0,
@@ -98,14 +105,28 @@ def test_reopen_releases_the_stranded(tiny):
 def test_return_flight_takes_seats_from_the_stranded(tiny):
     d = deterministic(tiny)
     d["behaviour"]["tolerance_days"] = 1000
-    d["places"].append({"id": "home-flight", "name": "Flight home", "kind": "exit", "country": "VEN",
-                        "lat": 10.6, "lon": -67.0})
-    d["routes"].append({"id": "flight", "from": "post-b", "to": "home-flight", "km": 4000,
-                        "kind": "flight"})
+    d["places"].append(
+        {
+            "id": "home-flight",
+            "name": "Flight home",
+            "kind": "exit",
+            "country": "VEN",
+            "lat": 10.6,
+            "lon": -67.0,
+        }
+    )
+    d["routes"].append(
+        {"id": "flight", "from": "post-b", "to": "home-flight", "km": 4000, "kind": "flight"}
+    )
     d["policies"] = [
         {"type": "close", "routes": ["strip-b"], "start": "2025-01-01"},
-        {"type": "return_flights", "route": "flight", "seats_per_week": 25, "start": "2025-01-04",
-         "pickup": ["strip"]},
+        {
+            "type": "return_flights",
+            "route": "flight",
+            "seats_per_week": 25,
+            "start": "2025-01-04",
+            "pickup": ["strip"],
+        },
     ]
     c = compile_scenario(build(d))
     r = simulate(c, 4)
@@ -119,8 +140,18 @@ def test_shelter_takes_no_more_than_its_capacity(tiny):
     d = deterministic(tiny)
     d["behaviour"]["tolerance_days"] = 1000
     d["behaviour"]["shelter_seek"] = 1
-    d["places"].append({"id": "shelter", "name": "Shelter", "kind": "shelter", "country": "CHL",
-                        "lat": -18.4, "lon": -70.3, "capacity": 40, "serves": ["strip"]})
+    d["places"].append(
+        {
+            "id": "shelter",
+            "name": "Shelter",
+            "kind": "shelter",
+            "country": "CHL",
+            "lat": -18.4,
+            "lon": -70.3,
+            "capacity": 40,
+            "serves": ["strip"],
+        }
+    )
     d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-01"}]
     c = compile_scenario(build(d))
     r = simulate(c, 4)
@@ -147,7 +178,11 @@ def test_irregular_route_harm_and_diversion_are_counted(tiny):
 
 def test_same_seed_same_run_and_other_seed_differs(tiny):
     c = compile_scenario(build(tiny))
-    a, b, other = simulate(c, run_seed(7, 0)), simulate(c, run_seed(7, 0)), simulate(c, run_seed(7, 1))
+    a, b, other = (
+        simulate(c, run_seed(7, 0)),
+        simulate(c, run_seed(7, 0)),
+        simulate(c, run_seed(7, 1)),
+    )
     assert np.array_equal(a.states, b.states)
     assert not np.array_equal(a.states, other.states)
 
@@ -164,8 +199,13 @@ def test_stepping_in_pieces_equals_one_go(tiny):
 def test_people_are_conserved_every_day_on_random_runs(tiny):
     tiny["policies"] = [
         {"type": "close", "routes": ["strip-b"], "start": "2025-01-03", "end": "2025-01-20"},
-        {"type": "militarize", "near": ["strip"], "start": "2025-01-05", "hazard_multiplier": 3,
-         "deterrence": 0.5},
+        {
+            "type": "militarize",
+            "near": ["strip"],
+            "start": "2025-01-05",
+            "hazard_multiplier": 3,
+            "deterrence": 0.5,
+        },
         {"type": "corridor", "route": "strip-b", "daily_quota": 5, "start": "2025-01-10"},
     ]
     c = compile_scenario(build(tiny))
@@ -178,7 +218,9 @@ def test_people_are_conserved_every_day_on_random_runs(tiny):
 
 def _stranded_days(d: dict, runs: int = 30) -> float:
     c = compile_scenario(build(d))
-    return float(np.mean([simulate(c, run_seed(2, i)).state("stranded").sum() for i in range(runs)]))
+    return float(
+        np.mean([simulate(c, run_seed(2, i)).state("stranded").sum() for i in range(runs)])
+    )
 
 
 def test_closing_raises_and_a_corridor_lowers_stranded_person_days(tiny):
@@ -186,8 +228,9 @@ def test_closing_raises_and_a_corridor_lowers_stranded_person_days(tiny):
     open_border = _stranded_days(tiny)
     tiny["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-01"}]
     closed = _stranded_days(tiny)
-    tiny["policies"].append({"type": "corridor", "route": "strip-b", "daily_quota": 10,
-                             "start": "2025-01-01"})
+    tiny["policies"].append(
+        {"type": "corridor", "route": "strip-b", "daily_quota": 10, "start": "2025-01-01"}
+    )
     corridor = _stranded_days(tiny)
     assert open_border == 0
     assert closed > corridor > 0

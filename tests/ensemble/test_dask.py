@@ -24,8 +24,9 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def spec():
-    return EnsembleSpec(uncertain_tiny(), runs=12, seed=9, keep_runs=2,
-                        events=(Event("stranded", 40, "strip"),))
+    return EnsembleSpec(
+        uncertain_tiny(), runs=12, seed=9, keep_runs=2, events=(Event("stranded", 40, "strip"),)
+    )
 
 
 def test_same_seed_same_quantiles_on_local_and_dask(cluster, spec):
@@ -42,8 +43,14 @@ def test_same_seed_same_quantiles_on_local_and_dask(cluster, spec):
 
 def test_a_worker_dying_mid_ensemble_is_retried_by_the_scheduler(cluster, spec, tmp_path):
     ref = run_ensemble(spec, executor=cluster)
-    dying = EnsembleSpec(spec.scenario, runs=12, seed=9, keep_runs=2, events=spec.events,
-                         runner=DiesOnce(4, str(tmp_path / "died")))
+    dying = EnsembleSpec(
+        spec.scenario,
+        runs=12,
+        seed=9,
+        keep_runs=2,
+        events=spec.events,
+        runner=DiesOnce(4, str(tmp_path / "died")),
+    )
     ens = run_ensemble(dying, executor=cluster, chunk_size=3)
     assert (tmp_path / "died").exists()
     assert len(ens.runs) == 12
@@ -64,8 +71,11 @@ def test_runs_failing_on_dask_are_reported(cluster, spec):
 def test_an_unreachable_scheduler_is_a_clear_input_error():
     ex = make_executor("dask", scheduler="tcp://127.0.0.1:9", workers=None)
     ex.timeout = 2
-    with pytest.raises(InputError, match=r"scheduler tcp://127.0.0.1:9: cannot reach a Dask "
-                                         r"scheduler .*expected the address of a running"):
+    with pytest.raises(
+        InputError,
+        match=r"scheduler tcp://127.0.0.1:9: cannot reach a Dask "
+        r"scheduler .*expected the address of a running",
+    ):
         ex.client()
     with pytest.raises(InputError, match="executor: got 'ray', expected one of: local, dask"):
         make_executor("ray")

@@ -59,7 +59,11 @@ def test_the_reducer_gives_the_same_quantiles_for_any_split_order_and_blocks(cas
 
 
 @SETTINGS
-@given(arrays(np.int64, st.tuples(st.integers(1, 30), st.integers(1, 10)), elements=st.integers(0, 511)))
+@given(
+    arrays(
+        np.int64, st.tuples(st.integers(1, 30), st.integers(1, 10)), elements=st.integers(0, 511)
+    )
+)
 def test_below_512_people_the_quantiles_are_numpy_quantiles_exactly(values: np.ndarray) -> None:
     n, cells = values.shape
     got = Histogram.of(values).quantiles(n, cells, Q)

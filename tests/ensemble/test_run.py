@@ -26,8 +26,9 @@ Q = list(LEVELS.values())
 @pytest.fixture(scope="module")
 def spec():
     s = uncertain_tiny()
-    return EnsembleSpec(s, runs=9, seed=4, keep_runs=9,
-                        events=(Event("stranded", 50, "strip"), Event("harmed", 0)))
+    return EnsembleSpec(
+        s, runs=9, seed=4, keep_runs=9, events=(Event("stranded", 50, "strip"), Event("harmed", 0))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +74,10 @@ def test_each_run_is_the_engine_run_with_its_own_draws_and_quantiles_are_exact(s
     assert ens.scalars["conservation_error"].tolist() == [0] * 9
     assert np.array_equal(ens.draws.values, d.values)
     table = ens.runs_table()
-    assert table["draw:inflows[0].per_day"].to_list() == d.values[:, d.paths.index(
-        "inflows[0].per_day")].tolist()
+    assert (
+        table["draw:inflows[0].per_day"].to_list()
+        == d.values[:, d.paths.index("inflows[0].per_day")].tolist()
+    )
 
 
 def test_a_subset_of_runs_is_the_same_runs_as_in_the_whole(spec):
@@ -83,15 +86,23 @@ def test_a_subset_of_runs_is_the_same_runs_as_in_the_whole(spec):
     assert part.runs.tolist() == [7, 2]
     assert np.array_equal(part.kept[7], whole.kept[7])
     assert part.scalars["stranded_peak"].tolist() == [
-        whole.scalars["stranded_peak"][7], whole.scalars["stranded_peak"][2]]
+        whole.scalars["stranded_peak"][7],
+        whole.scalars["stranded_peak"][2],
+    ]
     with pytest.raises(InputError, match="expected distinct run numbers from 0 to 8"):
         run_ensemble(spec, [3, 9], executor=SerialExecutor())
 
 
 def test_a_dead_worker_is_replaced_and_its_runs_are_run_again(spec, pool, tmp_path):
     ref = run_ensemble(spec, executor=SerialExecutor())
-    dying = EnsembleSpec(spec.scenario, runs=9, seed=4, keep_runs=9, events=spec.events,
-                         runner=DiesOnce(5, str(tmp_path / "died")))
+    dying = EnsembleSpec(
+        spec.scenario,
+        runs=9,
+        seed=4,
+        keep_runs=9,
+        events=spec.events,
+        runner=DiesOnce(5, str(tmp_path / "died")),
+    )
     ens = run_ensemble(dying, executor=pool, chunk_size=2)
     assert (tmp_path / "died").read_text() == "died"
     assert_ensembles_equal(ref, ens)
@@ -126,7 +137,8 @@ def test_bad_specs_and_events_say_what_was_given_and_what_is_accepted(spec):
         "did you mean behaviour.tolerance_days?",
     ]
     assert parse_event("strip:stranded>50@2025-01-05", s) == Event(
-        "stranded", 50, "strip", 4, "strip:stranded>50@2025-01-05")
+        "stranded", 50, "strip", 4, "strip:stranded>50@2025-01-05"
+    )
     with pytest.raises(InputError, match="unknown place 'nowhere', expected 'all' or one of"):
         parse_event("nowhere:stranded>5", s)
     with pytest.raises(InputError, match="unknown state 'lost', expected one of: present"):

@@ -11,8 +11,10 @@ from hito.scenario.model import Range
 
 
 def test_latin_hypercube_puts_one_run_in_each_stratum_of_every_uniform_range():
-    rs = {"a": Range(value=5, low=0, high=10, dist="uniform"),
-          "b": Range(value=2, low=1, high=3, dist="uniform")}
+    rs = {
+        "a": Range(value=5, low=0, high=10, dist="uniform"),
+        "b": Range(value=2, low=1, high=3, dist="uniform"),
+    }
     d = design(rs, 50, seed=3)
     assert d.paths == ("a", "b")
     assert d.values.shape == (50, 2)

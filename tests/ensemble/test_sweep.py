@@ -25,12 +25,20 @@ def test_a_corridor_is_added_through_each_closure_for_its_dates():
 
 def test_grids_multiply_and_address_items_by_id_type_or_position():
     s = uncertain_tiny()
-    _, grid = options(s, [parse_vary("routes.strip-desert.hazard=0.1,0.3"),
-                          parse_vary("behaviour.tolerance_days=2,6"),
-                          parse_vary("policies[0].to=all")])
+    _, grid = options(
+        s,
+        [
+            parse_vary("routes.strip-desert.hazard=0.1,0.3"),
+            parse_vary("behaviour.tolerance_days=2,6"),
+            parse_vary("policies[0].to=all"),
+        ],
+    )
     assert [o.label for o in grid] == [
-        "hazard=0.1, tolerance_days=2, to=all", "hazard=0.1, tolerance_days=6, to=all",
-        "hazard=0.3, tolerance_days=2, to=all", "hazard=0.3, tolerance_days=6, to=all"]
+        "hazard=0.1, tolerance_days=2, to=all",
+        "hazard=0.1, tolerance_days=6, to=all",
+        "hazard=0.3, tolerance_days=2, to=all",
+        "hazard=0.3, tolerance_days=6, to=all",
+    ]
     assert grid[3].overrides == {"routes[5].hazard": 0.3, "behaviour.tolerance_days": 6.0}
     assert grid[0].scenario.policies[0].to == "all"  # type: ignore[union-attr]
 
@@ -38,26 +46,40 @@ def test_grids_multiply_and_address_items_by_id_type_or_position():
 @pytest.mark.parametrize(
     ("vary", "message"),
     [
-        ("policies.corridor.daily_qouta=1",
-         "vary policies.corridor.daily_qouta: unknown field 'daily_qouta' of policies[1] "
-         "(Corridor), expected one of: start, end, announced, source, type, route, daily_quota"),
-        ("policies.corridor.daily_quota=lots",
-         "vary policies.corridor.daily_quota: got 'lots', expected a number"),
-        ("routes.nowhere.km=3",
-         "vary routes.nowhere.km: no item 'nowhere' in routes, expected [index] or one of: "
-         "home-city, city-a, a-strip, strip-b, b-onward, strip-desert, desert-onward"),
-        ("policies.militarize.deterrence=0.5",
-         "vary policies.militarize.deterrence: the scenario has no militarize policy; add one "
-         "to the scenario file (only corridors are added, through closed routes)"),
-        ("policies[0].to=some",
-         "vary policies[0].to=some: Input should be 'undocumented' or 'all' "
-         "(at policies[0].close.to)"),
-        ("behaviour.tolerance_days=0.5",
-         "vary behaviour.tolerance_days=0.5: Value error, expected at least 1 day, got 0.5 "
-         "(at behaviour.tolerance_days)"),
+        (
+            "policies.corridor.daily_qouta=1",
+            "vary policies.corridor.daily_qouta: unknown field 'daily_qouta' of policies[1] "
+            "(Corridor), expected one of: start, end, announced, source, type, route, daily_quota",
+        ),
+        (
+            "policies.corridor.daily_quota=lots",
+            "vary policies.corridor.daily_quota: got 'lots', expected a number",
+        ),
+        (
+            "routes.nowhere.km=3",
+            "vary routes.nowhere.km: no item 'nowhere' in routes, expected [index] or one of: "
+            "home-city, city-a, a-strip, strip-b, b-onward, strip-desert, desert-onward",
+        ),
+        (
+            "policies.militarize.deterrence=0.5",
+            "vary policies.militarize.deterrence: the scenario has no militarize policy; add one "
+            "to the scenario file (only corridors are added, through closed routes)",
+        ),
+        (
+            "policies[0].to=some",
+            "vary policies[0].to=some: Input should be 'undocumented' or 'all' "
+            "(at policies[0].close.to)",
+        ),
+        (
+            "behaviour.tolerance_days=0.5",
+            "vary behaviour.tolerance_days=0.5: Value error, expected at least 1 day, got 0.5 "
+            "(at behaviour.tolerance_days)",
+        ),
         ("routes=1", "vary routes: addresses a whole list, expected a field holding a number"),
-        ("policies.corridor.daily_quota", "vary 'policies.corridor.daily_quota': expected "
-         "PATH=VALUE,VALUE,..."),
+        (
+            "policies.corridor.daily_quota",
+            "vary 'policies.corridor.daily_quota': expected PATH=VALUE,VALUE,...",
+        ),
     ],
 )
 def test_bad_paths_and_values_say_what_was_given_and_what_is_accepted(vary, message):
@@ -73,8 +95,13 @@ def test_a_corridor_needs_a_closure_or_a_corridor_in_the_scenario():
 
 def test_higher_corridor_quotas_strand_fewer_person_days():
     s = uncertain_tiny(days=20)
-    res = run_sweep(s, [parse_vary("policies.corridor.daily_quota=0,5,20,60")], runs=6, seed=2,
-                    executor=SerialExecutor())
+    res = run_sweep(
+        s,
+        [parse_vary("policies.corridor.daily_quota=0,5,20,60")],
+        runs=6,
+        seed=2,
+        executor=SerialExecutor(),
+    )
     table = res.table()
     days = table["stranded_person_days_p50"].to_list()
     assert days[0] > days[1] > days[2] > days[3]

@@ -26,18 +26,32 @@ CORRIDOR = [
     "Post B,R,Peru,-18.28,-70.31,town,,",
     "Onward,R,Peru,-18.0,-70.25,camp,,100000",
 ]
-ROUTES = ["Home,City,100,0", "City,Post A,20,0", "Post A,Strip,1,0", "Strip,Post B,1,0",
-          "Post B,Onward,40,0"]
+ROUTES = [
+    "Home,City,100,0",
+    "City,Post A,20,0",
+    "Post A,Strip,1,0",
+    "Strip,Post B,1,0",
+    "Post B,Onward,40,0",
+]
 
 
 def test_flee_turns_people_back_where_the_border_ruleset_strands_them(tiny, tmp_path):
     # border ruleset: 100 people in the city, everyone moves, closure from day 0
     tiny["inflows"] = []
     tiny["behaviour"] = {
-        "move_chance": {"origin": 1, "city": 1, "border_post": 1, "between_posts": 1,
-                        "shelter": 1, "irregular_crossing": 1, "exit": 0},
+        "move_chance": {
+            "origin": 1,
+            "city": 1,
+            "border_post": 1,
+            "between_posts": 1,
+            "shelter": 1,
+            "irregular_crossing": 1,
+            "exit": 0,
+        },
         "route_weight": {"road": 1, "irregular": 0, "flight": 0},
-        "tolerance_days": 20, "divert_share": 0, "awareness": 0,
+        "tolerance_days": 20,
+        "divert_share": 0,
+        "awareness": 0,
     }
     tiny["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-01-01"}]
     c = compile_scenario(build(tiny))
@@ -48,11 +62,16 @@ def test_flee_turns_people_back_where_the_border_ruleset_strands_them(tiny, tmp_
     assert r.conservation_error() == 0
 
     # Flee-compatible ruleset: 100 people spawn at home on day 1, same corridor and closure
-    root = make_case(tmp_path, days=12, locations=CORRIDOR, routes=ROUTES,
-                     closures=["country,Chile,Peru,0,12"],
-                     totals=["2025-01-01,0", "2025-01-02,100", "2025-03-01,100"],
-                     camps={"Onward": ["2025-01-01,0", "2025-03-01,5"]},
-                     settings=SETTINGS.replace("conflict_weight: 0.0", "conflict_weight: 1.0"))
+    root = make_case(
+        tmp_path,
+        days=12,
+        locations=CORRIDOR,
+        routes=ROUTES,
+        closures=["country,Chile,Peru,0,12"],
+        totals=["2025-01-01,0", "2025-01-02,100", "2025-03-01,100"],
+        camps={"Onward": ["2025-01-01,0", "2025-03-01,5"]},
+        settings=SETTINGS.replace("conflict_weight: 0.0", "conflict_weight: 1.0"),
+    )
     for f in ("sim_period.csv",):
         (root / "input_csv" / f).write_text("StartDate,2025-01-01\nLength,12\n")
     fc = compile_flee(read_case(root))

@@ -32,23 +32,40 @@ def hito(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_a_flee_case_becomes_places_routes_and_a_flee_section(tmp_path):
-    case = read_case(make_case(tmp_path, closures=["country,Land,Abroad,2,10"],
-                               corrections=["C,2020-03-01,normalize"]))
+    case = read_case(
+        make_case(
+            tmp_path, closures=["country,Land,Abroad,2,10"], corrections=["C,2020-03-01,normalize"]
+        )
+    )
     s, f = case.scenario, case.flee
     assert [(p.id, p.name, p.kind, p.country, p.capacity) for p in s.places] == [
-        ("a", "A", "origin", "XXX", None), ("b", "B", "city", "XXX", None),
-        ("c", "C", "shelter", "XXX", 100), ("d", "D", "shelter", "XXX", 100)]
-    assert s.places[0].attributes == {"flee_location_type": "conflict_zone", "region": "RegA",
-                                      "flee_country": "Land", "conflict_date": "0",
-                                      "population": "1000"}
+        ("a", "A", "origin", "XXX", None),
+        ("b", "B", "city", "XXX", None),
+        ("c", "C", "shelter", "XXX", 100),
+        ("d", "D", "shelter", "XXX", 100),
+    ]
+    assert s.places[0].attributes == {
+        "flee_location_type": "conflict_zone",
+        "region": "RegA",
+        "flee_country": "Land",
+        "conflict_date": "0",
+        "population": "1000",
+    }
     assert [(r.from_, r.to, r.km, r.two_way) for r in s.routes] == [
-        ("a", "b", 100.0, True), ("b", "c", 50.0, True), ("b", "d", 1000.0, True)]
+        ("a", "b", 100.0, True),
+        ("b", "c", 50.0, True),
+        ("b", "d", 1000.0, True),
+    ]
     assert (s.start.isoformat(), s.days) == ("2020-01-01", 20)
     assert [(c.closure_type, c.name1, c.name2, c.start, c.end) for c in f.closures] == [
-        ("country", "Land", "Abroad", 2, 10)]
+        ("country", "Land", "Abroad", 2, 10)
+    ]
     assert f.conflicts == {"A": [(0, 1.0)], "B": [(0, 0.0)], "C": [(0, 0.0)], "D": [(0, 0.0)]}
     assert [(r.name, r.files) for r in f.layout] == [
-        ("total", ["refugees.csv"]), ("C", ["c.csv"]), ("D", ["d.csv"])]
+        ("total", ["refugees.csv"]),
+        ("C", ["c.csv"]),
+        ("D", ["d.csv"]),
+    ]
     assert f.series["c.csv"].header == "#DateTime,count"
     assert [(c.name, c.note) for c in f.corrections] == [("C", "normalize")]
     assert f.settings.move_rules.max_move_speed == 400.0
@@ -56,34 +73,54 @@ def test_a_flee_case_becomes_places_routes_and_a_flee_section(tmp_path):
 
 
 def test_known_country_names_become_iso_codes_and_the_name_is_kept(tmp_path):
-    locs = ["Kidal,Kidal,Mali,18.4,1.4,conflict_zone,0,25617",
-            "Mentao,P,Burkina_Faso,13.9,-1.6,camp,,6905"]
-    s = read_case(make_case(tmp_path, locations=locs, routes=["Kidal,Mentao,500,0"],
-                            camps={"Mentao": ["2020-01-01,0", "2020-03-01,5"]})).scenario
+    locs = [
+        "Kidal,Kidal,Mali,18.4,1.4,conflict_zone,0,25617",
+        "Mentao,P,Burkina_Faso,13.9,-1.6,camp,,6905",
+    ]
+    s = read_case(
+        make_case(
+            tmp_path,
+            locations=locs,
+            routes=["Kidal,Mentao,500,0"],
+            camps={"Mentao": ["2020-01-01,0", "2020-03-01,5"]},
+        )
+    ).scenario
     assert [(p.id, p.country, p.attributes["flee_country"]) for p in s.places] == [
-        ("kidal", "MLI", "Mali"), ("mentao", "BFA", "Burkina_Faso")]
+        ("kidal", "MLI", "Mali"),
+        ("mentao", "BFA", "Burkina_Faso"),
+    ]
 
 
 def test_round_trip_flee_hito_flee_hito_is_the_same_scenario(tmp_path):
-    locs = ["A,RegA,Land,1.0,1.0,conflict_zone,0,1000,x1", "B,RegB,Land,1.1,1.1,town,,,x2",
-            "C,RegC,Land,1.2,1.2,camp,,100,x3", "D,RegD,Abroad,,,camp,,,x4"]
-    root = make_case(tmp_path / "in", locations=locs,
-                     routes=["A,B,100,0,250", "B,C,50.5,,", "B,D,1000,1,"],
-                     closures=["location,B,,3,9", "remove_forced_redirection,B,D,5,0"],
-                     corrections=["C,2020-03-01"])
+    locs = [
+        "A,RegA,Land,1.0,1.0,conflict_zone,0,1000,x1",
+        "B,RegB,Land,1.1,1.1,town,,,x2",
+        "C,RegC,Land,1.2,1.2,camp,,100,x3",
+        "D,RegD,Abroad,,,camp,,,x4",
+    ]
+    root = make_case(
+        tmp_path / "in",
+        locations=locs,
+        routes=["A,B,100,0,250", "B,C,50.5,,", "B,D,1000,1,"],
+        closures=["location,B,,3,9", "remove_forced_redirection,B,D,5,0"],
+        corrections=["C,2020-03-01"],
+    )
     (root / "input_csv" / "locations.csv").write_text(
         "#name,region,country,lat,lon,location_type,conflict_date,population,ethnicity\n"
-        + "\n".join(locs) + "\n")
+        + "\n".join(locs)
+        + "\n"
+    )
     (root / "input_csv" / "routes.csv").write_text(
         "#name1,name2,distance,forced_redirection,max_move_speed\n"
-        "A,B,100,0,250\nB,C,50.5,,\nB,D,1000,1,\n")
+        "A,B,100,0,250\nB,C,50.5,,\nB,D,1000,1,\n"
+    )
     (root / "input_csv" / "conflicts.csv").write_text(
-        "#Day,A,B\n" + "".join(f"{t},{1 if t < 7 else 0.5},{1 if 4 <= t < 6 else 0}\n"
-                               for t in range(20)))
+        "#Day,A,B\n"
+        + "".join(f"{t},{1 if t < 7 else 0.5},{1 if 4 <= t < 6 else 0}\n" for t in range(20))
+    )
     s1 = read_case(root)
     assert s1.scenario.places[0].attributes["ethnicity"] == "x1"
-    assert s1.scenario.routes[0].attributes == {"forced_redirection": "0",
-                                                "max_move_speed": "250"}
+    assert s1.scenario.routes[0].attributes == {"forced_redirection": "0", "max_move_speed": "250"}
     assert s1.flee.conflicts["A"] == [(0, 1.0), (7, 0.5)]
     assert s1.flee.conflicts["B"] == [(0, 0.0), (4, 1.0), (6, 0.0)]
     write_case(s1, tmp_path / "out1")
@@ -114,33 +151,58 @@ def test_either_period_file_name_is_read(tmp_path):
 
 
 BAD = [
-    ("input_csv/routes.csv", "#h\nA,B,100,0\nB,Q,50,0\n",
-     "input_csv/routes.csv:3:2: unknown location 'Q'"),
-    ("input_csv/routes.csv", "#h\nA,B,far,0\n",
-     "input_csv/routes.csv:2:3: expected a number for distance, got 'far'"),
-    ("input_csv/closures.csv", "#closure_type,name1,name2,closure_start,closure_end\n"
-     "location,Nowhere,,1,2\n", "input_csv/closures.csv:2:2: unknown location 'Nowhere'"),
-    ("input_csv/closures.csv", "#h\nborder,Land,Abroad,1,2\n",
-     "input_csv/closures.csv:2:1: unknown closure_type 'border'"),
-    ("input_csv/locations.csv", "#name,r,c,lat,lon,type,date,pop\nA,R,Land,north,1,town,,\n",
-     "input_csv/locations.csv:2:4: expected a number for latitude, got 'north'"),
-    ("source_data/c.csv", "#DateTime,count\n2020-01-01,0\n2020-13-01,5\n",
-     "source_data/c.csv:3:1: expected a date YYYY-MM-DD for the count date, got '2020-13-01'"),
-    ("input_csv/registration_corrections.csv", "C,2020-02-02\n",
-     "input_csv/registration_corrections.csv:1:2: date 2020-02-02 is not a later date of c.csv"),
+    (
+        "input_csv/routes.csv",
+        "#h\nA,B,100,0\nB,Q,50,0\n",
+        "input_csv/routes.csv:3:2: unknown location 'Q'",
+    ),
+    (
+        "input_csv/routes.csv",
+        "#h\nA,B,far,0\n",
+        "input_csv/routes.csv:2:3: expected a number for distance, got 'far'",
+    ),
+    (
+        "input_csv/closures.csv",
+        "#closure_type,name1,name2,closure_start,closure_end\nlocation,Nowhere,,1,2\n",
+        "input_csv/closures.csv:2:2: unknown location 'Nowhere'",
+    ),
+    (
+        "input_csv/closures.csv",
+        "#h\nborder,Land,Abroad,1,2\n",
+        "input_csv/closures.csv:2:1: unknown closure_type 'border'",
+    ),
+    (
+        "input_csv/locations.csv",
+        "#name,r,c,lat,lon,type,date,pop\nA,R,Land,north,1,town,,\n",
+        "input_csv/locations.csv:2:4: expected a number for latitude, got 'north'",
+    ),
+    (
+        "source_data/c.csv",
+        "#DateTime,count\n2020-01-01,0\n2020-13-01,5\n",
+        "source_data/c.csv:3:1: expected a date YYYY-MM-DD for the count date, got '2020-13-01'",
+    ),
+    (
+        "input_csv/registration_corrections.csv",
+        "C,2020-02-02\n",
+        "input_csv/registration_corrections.csv:1:2: date 2020-02-02 is not a later date of c.csv",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("file", "text", "message"), BAD, ids=[b[2].split(":")[0] + b[2].split(":")[1] for b in BAD])
-def test_bad_input_exits_2_naming_file_line_and_column(file, text, message, tmp_path,
-                                                       monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("file", "text", "message"), BAD, ids=[b[2].split(":")[0] + b[2].split(":")[1] for b in BAD]
+)
+def test_bad_input_exits_2_naming_file_line_and_column(
+    file, text, message, tmp_path, monkeypatch, capsys
+):
     root = make_case(tmp_path / "case")
     (root / file).write_text(text)
     with pytest.raises(InputError) as err:
         read_case(root)
     assert any(p.startswith(f"case/{message}") for p in err.value.problems), err.value.problems
-    code, _, stderr = hito(monkeypatch, capsys, "flee", "import", str(root), "--out",
-                           str(tmp_path / "s.yaml"))
+    code, _, stderr = hito(
+        monkeypatch, capsys, "flee", "import", str(root), "--out", str(tmp_path / "s.yaml")
+    )
     assert code == 2
     assert f"case/{message}" in stderr and "Traceback" not in stderr
 
@@ -148,16 +210,18 @@ def test_bad_input_exits_2_naming_file_line_and_column(file, text, message, tmp_
 def test_a_missing_file_is_named(tmp_path, monkeypatch, capsys):
     root = make_case(tmp_path / "case")
     (root / "input_csv" / "routes.csv").unlink()
-    code, _, stderr = hito(monkeypatch, capsys, "flee", "run", str(root), "--out",
-                           str(tmp_path / "o"))
+    code, _, stderr = hito(
+        monkeypatch, capsys, "flee", "run", str(root), "--out", str(tmp_path / "o")
+    )
     assert code == 2
     assert "case/input_csv/routes.csv: missing file" in stderr
 
 
 def test_import_writes_a_scenario_file_that_loads_back_the_same(tmp_path, monkeypatch, capsys):
     root = make_case(tmp_path / "case", closures=["country,Land,Abroad,2,10"])
-    code, _, err = hito(monkeypatch, capsys, "flee", "import", str(root), "--out",
-                        str(tmp_path / "case.yaml"))
+    code, _, err = hito(
+        monkeypatch, capsys, "flee", "import", str(root), "--out", str(tmp_path / "case.yaml")
+    )
     assert code == 0, err
     assert load_yaml(tmp_path / "case.yaml") == read_case(root)
 
@@ -165,8 +229,19 @@ def test_import_writes_a_scenario_file_that_loads_back_the_same(tmp_path, monkey
 def test_run_writes_validation_json_and_flee_out_csv(tmp_path, monkeypatch, capsys):
     root = make_case(tmp_path / "case")
     out = tmp_path / "o"
-    code, _, err = hito(monkeypatch, capsys, "flee", "run", str(root), "--out", str(out),
-                        "--runs", "2", "--seed", "4")
+    code, _, err = hito(
+        monkeypatch,
+        capsys,
+        "flee",
+        "run",
+        str(root),
+        "--out",
+        str(out),
+        "--runs",
+        "2",
+        "--seed",
+        "4",
+    )
     assert code == 0, err
     doc = json.loads((out / "validation.json").read_text())
     assert {"ard", "ard_rescaled", "camps", "days", "people", "runs", "wall_seconds"} <= set(doc)
@@ -175,9 +250,14 @@ def test_run_writes_validation_json_and_flee_out_csv(tmp_path, monkeypatch, caps
     rows = list(csv.DictReader((out / "out.csv").open()))
     assert len(rows) == 20 and rows[0]["Date"] == "2020-01-01"
     assert list(rows[0])[:5] == ["Day", "Date", "C sim", "C data", "C error"]
-    assert list(rows[0])[-6:] == ["Total error", "refugees in camps (UNHCR)",
-                                  "total refugees (simulation)", "raw UNHCR refugee count",
-                                  "refugees in camps (simulation)", "refugee_debt"]
+    assert list(rows[0])[-6:] == [
+        "Total error",
+        "refugees in camps (UNHCR)",
+        "total refugees (simulation)",
+        "raw UNHCR refugee count",
+        "refugees in camps (simulation)",
+        "refugee_debt",
+    ]
     last = rows[-1]
     assert int(last["C sim"]) + int(last["D sim"]) <= 10
     assert int(last["total refugees (simulation)"]) == 10

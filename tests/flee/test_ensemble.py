@@ -19,9 +19,13 @@ from hito.flee.run import simulate
 
 # two camps with room for fewer people than arrive, reached through a town, one across a
 # border closed for the first days: capacity, closures and route choice all at work
-LOCS = ["A,RegA,Land,1.0,1.0,conflict_zone,0,1000", "B,RegB,Land,1.1,1.1,town,,500",
-        "E,RegE,Land,1.1,1.1,town,,500", "C,RegC,Land,1.2,1.2,camp,,60",
-        "D,RegD,Abroad,1.3,1.3,camp,,200"]
+LOCS = [
+    "A,RegA,Land,1.0,1.0,conflict_zone,0,1000",
+    "B,RegB,Land,1.1,1.1,town,,500",
+    "E,RegE,Land,1.1,1.1,town,,500",
+    "C,RegC,Land,1.2,1.2,camp,,60",
+    "D,RegD,Abroad,1.3,1.3,camp,,200",
+]
 ROUTES = ["A,B,120,0", "B,C,90,0", "B,E,300,0", "E,D,450,0", "A,E,700,0"]
 TOTALS = ["2020-01-01,0", "2020-01-02,100", "2020-01-20,300", "2020-02-10,300"]
 CAMPS = {"C": ["2020-01-01,0", "2020-02-10,60"], "D": ["2020-01-01,0", "2020-02-10,150"]}
@@ -44,15 +48,22 @@ def case(tmp_path, settings_patch=None):
     from flee_helpers import SETTINGS
 
     st = SETTINGS.replace("default_movechance: 1.0", "default_movechance: 0.3")
-    return make_case(tmp_path / "case", days=40, locations=LOCS, routes=ROUTES, totals=TOTALS,
-                     camps=CAMPS, closures=["country,Land,Abroad,0,8"], settings=st)
+    return make_case(
+        tmp_path / "case",
+        days=40,
+        locations=LOCS,
+        routes=ROUTES,
+        totals=TOTALS,
+        camps=CAMPS,
+        closures=["country,Land,Abroad,0,8"],
+        settings=st,
+    )
 
 
 def test_run_i_uses_the_ensemble_seed_stream_whatever_the_executor(tmp_path):
     c = compile_flee(read_case(case(tmp_path)))
     serial = run_flee_ensemble(c, runs=5, seed=7, ruleset="cohorts", executor=SerialExecutor())
-    local = run_flee_ensemble(c, runs=5, seed=7, ruleset="cohorts", executor="local",
-                              workers=2)
+    local = run_flee_ensemble(c, runs=5, seed=7, ruleset="cohorts", executor="local", workers=2)
     assert [r for r, _, _ in local] == [0, 1, 2, 3, 4]
     for (_, a, _), (_, b, _) in zip(serial, local, strict=True):
         assert np.array_equal(a.sim, b.sim) and a.conservation_error() == 0
@@ -65,9 +76,23 @@ def test_flee_run_on_dask_gives_the_local_result(tmp_path, monkeypatch, capsys):
     root = case(tmp_path)
     docs = []
     for ex in ("local", "dask"):
-        code, _, err = hito(monkeypatch, capsys, "flee", "run", str(root), "--out",
-                            str(tmp_path / ex), "--runs", "4", "--executor", ex, "--workers",
-                            "2", "--ruleset", "cohorts")
+        code, _, err = hito(
+            monkeypatch,
+            capsys,
+            "flee",
+            "run",
+            str(root),
+            "--out",
+            str(tmp_path / ex),
+            "--runs",
+            "4",
+            "--executor",
+            ex,
+            "--workers",
+            "2",
+            "--ruleset",
+            "cohorts",
+        )
         assert code == 0, err
         docs.append(json.loads((tmp_path / ex / "validation.json").read_text()))
     assert docs[0]["ard_per_run"] == docs[1]["ard_per_run"]
@@ -76,12 +101,26 @@ def test_flee_run_on_dask_gives_the_local_result(tmp_path, monkeypatch, capsys):
 
 def test_import_then_run_gives_the_same_runs_as_the_case_folder(tmp_path, monkeypatch, capsys):
     root = case(tmp_path)
-    code, _, err = hito(monkeypatch, capsys, "flee", "import", str(root), "--out",
-                        str(tmp_path / "case.yaml"))
+    code, _, err = hito(
+        monkeypatch, capsys, "flee", "import", str(root), "--out", str(tmp_path / "case.yaml")
+    )
     assert code == 0, err
     for src, out in ((root, "a"), (tmp_path / "case.yaml", "b")):
-        code, _, err = hito(monkeypatch, capsys, "flee", "run", str(src), "--out",
-                            str(tmp_path / out), "--runs", "3", "--seed", "5", "--workers", "1")
+        code, _, err = hito(
+            monkeypatch,
+            capsys,
+            "flee",
+            "run",
+            str(src),
+            "--out",
+            str(tmp_path / out),
+            "--runs",
+            "3",
+            "--seed",
+            "5",
+            "--workers",
+            "1",
+        )
         assert code == 0, err
     a = json.loads((tmp_path / "a" / "validation.json").read_text())
     b = json.loads((tmp_path / "b" / "validation.json").read_text())
@@ -90,8 +129,17 @@ def test_import_then_run_gives_the_same_runs_as_the_case_folder(tmp_path, monkey
 
 
 def test_an_unknown_ruleset_is_refused(tmp_path, monkeypatch, capsys):
-    code, _, err = hito(monkeypatch, capsys, "flee", "run", str(case(tmp_path)), "--out",
-                        str(tmp_path / "o"), "--ruleset", "people")
+    code, _, err = hito(
+        monkeypatch,
+        capsys,
+        "flee",
+        "run",
+        str(case(tmp_path)),
+        "--out",
+        str(tmp_path / "o"),
+        "--ruleset",
+        "people",
+    )
     assert code == 2 and "--ruleset: got 'people', expected one of: agents, cohorts" in err
 
 
@@ -99,12 +147,17 @@ def test_an_unknown_ruleset_is_refused(tmp_path, monkeypatch, capsys):
 def test_both_rulesets_give_the_same_ard_distribution(tmp_path, avoid_short):
     root = case(tmp_path)
     if not avoid_short:
-        sim = (root / "simsetting.yml").read_text().replace("avoid_short_stints: True",
-                                                             "avoid_short_stints: False")
+        sim = (
+            (root / "simsetting.yml")
+            .read_text()
+            .replace("avoid_short_stints: True", "avoid_short_stints: False")
+        )
         (root / "simsetting.yml").write_text(sim)
     c = compile_flee(read_case(root))
-    ards = {rs: [simulate(c, run_seed(11, i), ruleset=rs).ard for i in range(40)]
-            for rs in ("agents", "cohorts")}
+    ards = {
+        rs: [simulate(c, run_seed(11, i), ruleset=rs).ard for i in range(40)]
+        for rs in ("agents", "cohorts")
+    }
     # two-sample tests over 40 seeds each: a real difference in the rules would show here
     assert stats.ks_2samp(ards["agents"], ards["cohorts"]).pvalue > 0.01
     assert stats.mannwhitneyu(ards["agents"], ards["cohorts"]).pvalue > 0.01

@@ -34,8 +34,9 @@ def quirky(root):
     src = root / "source_data"
     (src / "c2.csv").write_text("2020-01-01,1\n2020-01-11,2\n")
     (src / "data_layout.csv").write_text("total,refugees.csv\nC,c.csv,c2.csv\nD,d.csv\n")
-    (src / "d.csv").write_bytes(b"\xef\xbb\xbf#DateTime,count\n2020-01-01,0\n# a note\n"
-                                b"2020-01-15,\n2020-03-01,5,\n")
+    (src / "d.csv").write_bytes(
+        b"\xef\xbb\xbf#DateTime,count\n2020-01-01,0\n# a note\n2020-01-15,\n2020-03-01,5,\n"
+    )
     inp = root / "input_csv"
     (inp / "sim_period.csv").rename(inp / "conflict_period.csv")
     return root
@@ -59,8 +60,9 @@ def test_each_quirk_gives_one_warning_naming_file_and_line(tmp_path):
 
 
 def test_series_are_read_as_flee_31_reads_them(tmp_path):
-    root = make_case(tmp_path / "one", days=25, camps={"C": OUT_OF_ORDER,
-                                                        "D": ["2020-01-01,0", "2020-03-01,5"]})
+    root = make_case(
+        tmp_path / "one", days=25, camps={"C": OUT_OF_ORDER, "D": ["2020-01-01,0", "2020-03-01,5"]}
+    )
     c = compile_flee(read_case(root))
     col = c.camp_names.index("C")
     # rows scanned in file order: day 7 between the first two rows, day 12 between the
@@ -86,29 +88,31 @@ def test_check_lists_warnings_and_strict_exits_2(tmp_path, monkeypatch, capsys):
     assert "7 warning(s)" in err
     code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root), "--strict")
     assert code == 2 and "Traceback" not in err
-    code, _, err = hito(monkeypatch, capsys, "flee", "run", str(root), "--out",
-                        str(tmp_path / "o"), "--strict")
+    code, _, err = hito(
+        monkeypatch, capsys, "flee", "run", str(root), "--out", str(tmp_path / "o"), "--strict"
+    )
     assert code == 2 and "case/source_data/c.csv:4: dates not in increasing order" in err
     assert not (tmp_path / "o").exists()
 
 
 def test_sort_dates_says_so(tmp_path):
     case = read_case(quirky(tmp_path / "case"), sort_dates=True)
-    assert "case/source_data/c.csv:4: warning: dates not in increasing order (lines 4); " \
-           "sorted by date (--sort-dates)" in case.warnings
+    assert (
+        "case/source_data/c.csv:4: warning: dates not in increasing order (lines 4); "
+        "sorted by date (--sort-dates)" in case.warnings
+    )
     pts = [d.isoformat() for d, _ in case.flee.series["c.csv"].points]
     assert pts == sorted(pts)
 
 
-def test_duplicate_routes_and_rows_and_unknown_conflict_columns_are_read_as_flee_does(
-        tmp_path):
-    root = make_case(tmp_path / "case", routes=["A,B,100,0", "B,C,50,0", "B,D,1000,0",
-                                                "B,A,100,0"])
+def test_duplicate_routes_and_rows_and_unknown_conflict_columns_are_read_as_flee_does(tmp_path):
+    root = make_case(tmp_path / "case", routes=["A,B,100,0", "B,C,50,0", "B,D,1000,0", "B,A,100,0"])
     src = root / "source_data"
     (src / "data_layout.csv").write_text("total,refugees.csv\nC,c.csv\nD,d.csv\nC,d.csv\n")
     conf = (root / "input_csv" / "conflicts.csv").read_text().splitlines()
     (root / "input_csv" / "conflicts.csv").write_text(
-        "\n".join([conf[0] + ",Elsewhere"] + [r + ",1" for r in conf[1:]]) + "\n")
+        "\n".join([conf[0] + ",Elsewhere"] + [r + ",1" for r in conf[1:]]) + "\n"
+    )
     case = read_case(root)
     assert case.warnings == (
         "case/input_csv/conflicts.csv:1: warning: columns for places not in locations.csv are "
@@ -124,11 +128,16 @@ def test_duplicate_routes_and_rows_and_unknown_conflict_columns_are_read_as_flee
     assert int(((c.link_src == a) & (c.link_dst == b)).sum()) == 2
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("#DateTime,count\n2020-01-01,0\n2020-01-05,1.5\n",
-     "case/source_data/c.csv:3:2: expected a whole number for the count, got '1.5'"),
-    ("#DateTime,count\n", "case/source_data/c.csv: no dated counts"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "#DateTime,count\n2020-01-01,0\n2020-01-05,1.5\n",
+            "case/source_data/c.csv:3:2: expected a whole number for the count, got '1.5'",
+        ),
+        ("#DateTime,count\n", "case/source_data/c.csv: no dated counts"),
+    ],
+)
 def test_what_flee_cannot_run_is_refused_with_its_place(tmp_path, text, message):
     root = make_case(tmp_path / "case")
     (root / "source_data" / "c.csv").write_text(text)

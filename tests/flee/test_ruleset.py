@@ -13,8 +13,11 @@ from hito.flee.compile import compile_flee
 from hito.flee.csvread import values
 from hito.flee.run import candidate_paths, simulate
 
-LINE = ["A,RegA,Land,1.0,1.0,conflict_zone,0,1000", "B,RegB,Land,1.1,1.1,town,,500",
-        "C,RegC,Land,1.2,1.2,camp,,100"]
+LINE = [
+    "A,RegA,Land,1.0,1.0,conflict_zone,0,1000",
+    "B,RegB,Land,1.1,1.1,town,,500",
+    "C,RegC,Land,1.2,1.2,camp,,100",
+]
 ONLY_C = {"C": ["2020-01-01,0", "2020-03-01,5"]}
 
 
@@ -30,8 +33,10 @@ def run(root: Path, seed: int = 1, ruleset: str = "agents", **kw):
 
 @RULESETS
 def test_several_short_links_are_travelled_on_the_day_people_spawn(tmp_path, ruleset):
-    c, r = run(make_case(tmp_path, locations=LINE, routes=["A,B,100,0", "B,C,50,0"],
-                         camps=ONLY_C), ruleset=ruleset)
+    c, r = run(
+        make_case(tmp_path, locations=LINE, routes=["A,B,100,0", "B,C,50,0"], camps=ONLY_C),
+        ruleset=ruleset,
+    )
     a, b, cc = (c.names.index(n) for n in "ABC")
     assert list(c.new_refs[:3]) == [0, 10, 0]
     assert r.counts[0].tolist() == [0, 0, 0]
@@ -43,8 +48,10 @@ def test_several_short_links_are_travelled_on_the_day_people_spawn(tmp_path, rul
 
 @RULESETS
 def test_a_long_link_takes_days_at_max_move_speed(tmp_path, ruleset):
-    c, r = run(make_case(tmp_path, locations=[LINE[0], LINE[2]], routes=["A,C,1000,0"],
-                         camps=ONLY_C), ruleset=ruleset)
+    c, r = run(
+        make_case(tmp_path, locations=[LINE[0], LINE[2]], routes=["A,C,1000,0"], camps=ONLY_C),
+        ruleset=ruleset,
+    )
     cc = c.names.index("C")
     # 400 km on day 1, 800 on day 2, past 1000 on day 3
     assert r.counts[1:5, cc].tolist() == [0, 0, 10, 10]
@@ -54,8 +61,16 @@ def test_a_long_link_takes_days_at_max_move_speed(tmp_path, ruleset):
 @RULESETS
 def test_people_on_a_link_closed_under_them_go_back_to_its_start(tmp_path, ruleset):
     locs = [LINE[0], "C,RegC,Abroad,1.2,1.2,camp,,100"]
-    c, r = run(make_case(tmp_path, locations=locs, routes=["A,C,1000,0"], camps=ONLY_C,
-                         closures=["country,Land,Abroad,2,10"]), ruleset=ruleset)
+    c, r = run(
+        make_case(
+            tmp_path,
+            locations=locs,
+            routes=["A,C,1000,0"],
+            camps=ONLY_C,
+            closures=["country,Land,Abroad,2,10"],
+        ),
+        ruleset=ruleset,
+    )
     a, cc = c.names.index("A"), c.names.index("C")
     assert r.counts[3, a] == 10  # would have arrived on day 3: sent back to A
     assert r.counts[3:10, a].tolist() == [10] * 7  # no open link out of A until day 10
@@ -65,8 +80,10 @@ def test_people_on_a_link_closed_under_them_go_back_to_its_start(tmp_path, rules
 @RULESETS
 def test_a_full_camp_takes_nobody_past_its_capacity(tmp_path, ruleset):
     locs = LINE[:2] + ["C,RegC,Land,1.2,1.2,camp,,5"]
-    c, r = run(make_case(tmp_path, locations=locs, routes=["A,B,100,0", "B,C,50,0"],
-                         camps=ONLY_C), ruleset=ruleset)
+    c, r = run(
+        make_case(tmp_path, locations=locs, routes=["A,B,100,0", "B,C,50,0"], camps=ONLY_C),
+        ruleset=ruleset,
+    )
     cc = c.names.index("C")
     assert c.capacity[cc] == 5
     assert r.counts[:, cc].max() == 5 and r.counts[-1, cc] == 5
@@ -74,8 +91,9 @@ def test_a_full_camp_takes_nobody_past_its_capacity(tmp_path, ruleset):
 
 
 def test_capacity_scaling_is_ignored_like_flee_31_unless_asked(tmp_path):
-    settings = SETTINGS.replace("  awareness_level: 1", "  awareness_level: 1\n"
-                                "  capacity_scaling: 2.0")
+    settings = SETTINGS.replace(
+        "  awareness_level: 1", "  awareness_level: 1\n  capacity_scaling: 2.0"
+    )
     root = make_case(tmp_path, settings=settings)
     s = read_case(root)
     c = s.scenario.place_index()["c"]
@@ -93,8 +111,13 @@ def test_hasten_divides_populations_capacities_and_data(tmp_path):
 
 
 def test_refugee_debt_holds_back_spawning_after_a_fall_in_the_total(tmp_path):
-    totals = ["2020-01-01,100", "2020-01-02,150", "2020-01-03,120", "2020-01-04,140",
-              "2020-01-05,200"]
+    totals = [
+        "2020-01-01,100",
+        "2020-01-02,150",
+        "2020-01-03,120",
+        "2020-01-04,140",
+        "2020-01-05,200",
+    ]
     c = compile_flee(read_case(make_case(tmp_path, days=5, totals=totals)))
     assert c.raw_total.tolist() == [100, 150, 120, 140, 200]
     assert c.new_refs.tolist() == [0, 50, 0, 0, 50]  # day 0 is in the camps already
@@ -102,8 +125,10 @@ def test_refugee_debt_holds_back_spawning_after_a_fall_in_the_total(tmp_path):
 
 
 def test_registration_corrections_rescale_the_counts_before_their_date(tmp_path):
-    camps = {"C": ["2020-01-01,100", "2020-01-05,200", "2020-01-10,100"],
-             "D": ["2020-01-01,0", "2020-03-01,5"]}
+    camps = {
+        "C": ["2020-01-01,100", "2020-01-05,200", "2020-01-10,100"],
+        "D": ["2020-01-01,0", "2020-03-01,5"],
+    }
     root = make_case(tmp_path, camps=camps, corrections=["C,2020-01-10"])
     c = compile_flee(read_case(root))
     j = c.camp_names.index("C")
@@ -122,8 +147,9 @@ def test_awareness_two_weighs_two_hop_paths_but_never_back_home(tmp_path):
     c = compile_flee(read_case(make_case(tmp_path, settings=settings)))
     off, end, km, hops, nh = candidate_paths(c, np.ones(len(c.link_src), bool))
     a = c.names.index("A")
-    got = sorted((tuple(c.names[h] for h in hops[k, : nh[k]]), km[k])
-                 for k in range(off[a], off[a + 1]))
+    got = sorted(
+        (tuple(c.names[h] for h in hops[k, : nh[k]]), km[k]) for k in range(off[a], off[a + 1])
+    )
     assert got == [(("B",), 100.0), (("B", "C"), 150.0), (("B", "D"), 1100.0)]
 
 

@@ -18,8 +18,9 @@ from hito.flee.compile import compile_flee
 from hito.flee.run import simulate
 
 CASES = Path(__file__).parents[3] / "shared" / "data" / "flee-cases"
-NAMES = sorted(p.name for p in CASES.iterdir() if (p / "input_csv").is_dir()) \
-    if CASES.exists() else []
+NAMES = (
+    sorted(p.name for p in CASES.iterdir() if (p / "input_csv").is_dir()) if CASES.exists() else []
+)
 BASELINE = json.loads((CASES / "baseline.json").read_text()) if CASES.exists() else {}
 
 

@@ -15,7 +15,11 @@ from hito.forecast.observations import Observation, Observations, read_observati
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "observations"
 D = dt.date
 HEAD = "Date,Site,Low,High,Kind,Source\n#date,#loc+name,#affected+min,#affected+max,#meta+kind,#meta+source\n"
-SITES: dict[str, str | None] = {"Línea de la Concordia": "strip", "Chacalluta": "post-a", "Arica": None}
+SITES: dict[str, str | None] = {
+    "Línea de la Concordia": "strip",
+    "Chacalluta": "post-a",
+    "Arica": None,
+}
 
 
 def write(tmp_path: Path, text: str, name: str = "obs.csv") -> Path:
@@ -34,16 +38,20 @@ def problems(path: Path, sites: dict[str, str | None] | None = None) -> list[str
 
 
 def test_ranges_open_bounds_and_skipped_rows(tmp_path: Path) -> None:
-    p = write(tmp_path, HEAD + (
-        "2025-11-30,Línea de la Concordia,30,40,count,rpp\n"      # 3
-        "2025-11-29,Chacalluta,,60,count,mayor\n"                  # 4 up to 60
-        "2025-11-29,Línea de la Concordia,100,,count,radio\n"      # 5 more than 100
-        "2025-11-29,Arica,115,115,count,flight\n"                  # 6 known, not counted
-        "2025-11-29,Nowhere at all,10,10,flow,x\n"                 # 7 flow: site not checked
-        "2025-11-29,Peru borders,,,event,decree\n"                 # 8 event
-        "2025-11-30,Chacalluta,,,count,no number\n"                # 9 no number
-        ",,,,,\n"                                                  # 10 blank: ignored
-    ))
+    p = write(
+        tmp_path,
+        HEAD
+        + (
+            "2025-11-30,Línea de la Concordia,30,40,count,rpp\n"  # 3
+            "2025-11-29,Chacalluta,,60,count,mayor\n"  # 4 up to 60
+            "2025-11-29,Línea de la Concordia,100,,count,radio\n"  # 5 more than 100
+            "2025-11-29,Arica,115,115,count,flight\n"  # 6 known, not counted
+            "2025-11-29,Nowhere at all,10,10,flow,x\n"  # 7 flow: site not checked
+            "2025-11-29,Peru borders,,,event,decree\n"  # 8 event
+            "2025-11-30,Chacalluta,,,count,no number\n"  # 9 no number
+            ",,,,,\n"  # 10 blank: ignored
+        ),
+    )
     obs = read_observations(p, SITES)
     assert obs.items == (
         Observation(D(2025, 11, 29), "post-a", 0.0, 60.0, 4, "Chacalluta", "mayor"),
@@ -60,8 +68,11 @@ def test_ranges_open_bounds_and_skipped_rows(tmp_path: Path) -> None:
 
 
 def test_until_dates_on(tmp_path: Path) -> None:
-    p = write(tmp_path, HEAD + "2025-12-02,Chacalluta,20,50,count,a\n2025-11-30,Chacalluta,10,10,count,b\n"
-              "2025-12-02,Línea de la Concordia,0,0,count,c\n")
+    p = write(
+        tmp_path,
+        HEAD + "2025-12-02,Chacalluta,20,50,count,a\n2025-11-30,Chacalluta,10,10,count,b\n"
+        "2025-12-02,Línea de la Concordia,0,0,count,c\n",
+    )
     obs = read_observations(p, SITES)
     assert obs.dates() == [D(2025, 11, 30), D(2025, 12, 2)]
     assert [o.source for o in obs.on(D(2025, 12, 2))] == ["a", "c"]
@@ -72,26 +83,43 @@ def test_until_dates_on(tmp_path: Path) -> None:
 
 
 def test_start_and_end_leave_rows_out_without_checking_their_sites(tmp_path: Path) -> None:
-    p = write(tmp_path, HEAD + "2023-05-15,Old site,0,0,count,a\n2025-11-30,Chacalluta,10,10,count,b\n"
-              "2025-12-05,Chacalluta,1,1,count,c\n")
+    p = write(
+        tmp_path,
+        HEAD + "2023-05-15,Old site,0,0,count,a\n2025-11-30,Chacalluta,10,10,count,b\n"
+        "2025-12-05,Chacalluta,1,1,count,c\n",
+    )
     obs = read_observations(p, SITES, start=D(2025, 1, 1), end=D(2025, 12, 4))
     assert [o.line for o in obs.items] == [4]
-    assert obs.skipped == (f"{p}:3: dated 2023-05-15, outside 2025-01-01 to 2025-12-04",
-                           f"{p}:5: dated 2025-12-05, outside 2025-01-01 to 2025-12-04")
+    assert obs.skipped == (
+        f"{p}:3: dated 2023-05-15, outside 2025-01-01 to 2025-12-04",
+        f"{p}:5: dated 2025-12-05, outside 2025-01-01 to 2025-12-04",
+    )
 
 
-def test_site_names_compare_after_nfc_casefold_and_spaces_and_place_ids_are_sites(tmp_path: Path) -> None:
+def test_site_names_compare_after_nfc_casefold_and_spaces_and_place_ids_are_sites(
+    tmp_path: Path,
+) -> None:
     decomposed = "LI\u0301NEA  de la\tconcordia"  # combining accent, capitals, odd spaces
-    p = write(tmp_path, HEAD + f'2025-11-30,"{decomposed}",1,2,count,a\n2025-11-30, strip ,3,4,count,b\n'
-              "2025-11-30,POST-A,5,6,count,c\n")
+    p = write(
+        tmp_path,
+        HEAD + f'2025-11-30,"{decomposed}",1,2,count,a\n2025-11-30, strip ,3,4,count,b\n'
+        "2025-11-30,POST-A,5,6,count,c\n",
+    )
     obs = read_observations(p, SITES)
-    assert [(o.place, o.site) for o in obs.items] == [("post-a", "POST-A"), ("strip", decomposed),
-                                                     ("strip", "strip")]
+    assert [(o.place, o.site) for o in obs.items] == [
+        ("post-a", "POST-A"),
+        ("strip", decomposed),
+        ("strip", "strip"),
+    ]
 
 
 def test_quoted_newlines_shift_the_lines(tmp_path: Path) -> None:
-    p = write(tmp_path, HEAD + '2025-11-30,Chacalluta,1,1,count,"a\nlong\nnote"\n'
-              "2025-11-30,Chacalluta,2,2,count,b\n" "2025-11-31,Chacalluta,3,3,count,c\n")
+    p = write(
+        tmp_path,
+        HEAD + '2025-11-30,Chacalluta,1,1,count,"a\nlong\nnote"\n'
+        "2025-11-30,Chacalluta,2,2,count,b\n"
+        "2025-11-31,Chacalluta,3,3,count,c\n",
+    )
     assert problems(p) == [f"{p}:7: #date: got '2025-11-31', expected a date as YYYY-MM-DD"]
     p.write_text(p.read_text().replace("2025-11-31", "2025-11-30"))
     assert [o.line for o in read_observations(p, SITES).items] == [3, 6, 7]
@@ -128,19 +156,24 @@ def test_no_kind_column_means_every_row_is_a_count(tmp_path: Path) -> None:
 
 def test_the_service_export_one_count_per_report_and_site(tmp_path: Path) -> None:
     """The layout of hito.store.hxl_io.export_csv: one row per group, summed per report."""
-    p = write(tmp_path, (
-        "Observed at,Site code,Site name,Country,Nationality,Documented,Sex,Age band,People,Stranded,"
-        "Agency,Report,Key,Remark\n"
-        "#date,#loc+code,#loc+name,#country+code,#country+origin,#indicator+documented,#indicator+sex,"
-        "#indicator+age,#affected+total,#affected+stranded,#org+code,#meta+id,#meta+key,#description+remark\n"
-        "2025-11-30T10:00:00Z,strip,Strip,CHL,VEN,no,,,120,100,pdi-arica,1,,\n"
-        "2025-11-30T10:00:00Z,strip,Strip,CHL,COL,no,,,30,25,pdi-arica,1,,\n"
-        "2025-12-01T02:30:00-03:00,post-a,Post A,CHL,VEN,no,,,10,4,migraciones-tacna,2,k1,late\n"
-    ))
+    p = write(
+        tmp_path,
+        (
+            "Observed at,Site code,Site name,Country,Nationality,Documented,Sex,Age band,People,Stranded,"
+            "Agency,Report,Key,Remark\n"
+            "#date,#loc+code,#loc+name,#country+code,#country+origin,#indicator+documented,#indicator+sex,"
+            "#indicator+age,#affected+total,#affected+stranded,#org+code,#meta+id,#meta+key,#description+remark\n"
+            "2025-11-30T10:00:00Z,strip,Strip,CHL,VEN,no,,,120,100,pdi-arica,1,,\n"
+            "2025-11-30T10:00:00Z,strip,Strip,CHL,COL,no,,,30,25,pdi-arica,1,,\n"
+            "2025-12-01T02:30:00-03:00,post-a,Post A,CHL,VEN,no,,,10,4,migraciones-tacna,2,k1,late\n"
+        ),
+    )
     obs = read_observations(p, SITES)
     assert obs.items == (
         Observation(D(2025, 11, 30), "strip", 125.0, 125.0, 3, "strip", "report 1 (pdi-arica)"),
-        Observation(D(2025, 12, 1), "post-a", 4.0, 4.0, 5, "post-a", "report 2 (migraciones-tacna)"),
+        Observation(
+            D(2025, 12, 1), "post-a", 4.0, 4.0, 5, "post-a", "report 2 (migraciones-tacna)"
+        ),
     )
 
 
@@ -167,12 +200,21 @@ def test_the_shared_timeline() -> None:
     window = read_observations(path, SHARED_SITES, start=D(2025, 11, 29), end=D(2025, 12, 3))
     assert len(window.items) == 12
     assert [(o.place, o.low, o.high) for o in window.on(D(2025, 12, 2))] == [
-        ("chacalluta", 20.0, 50.0), ("concordia-strip", 0.0, 0.0), ("concordia-strip", 0.0, 0.0)]
+        ("chacalluta", 20.0, 50.0),
+        ("concordia-strip", 0.0, 0.0),
+        ("concordia-strip", 0.0, 0.0),
+    ]
     whole = read_observations(path, SHARED_SITES)
     assert len(whole.items) == 34 - 2 and len(whole.skipped) == 56 - 32
     assert whole.items[0] == Observation(
-        D(2023, 4, 13), "concordia-strip", 60.0, 60.0, 3, "Línea de la Concordia",
-        "https://noticieropresenciaregional.blogspot.com/2023/05/migrantes-cumplen-un-mes-de-estar.html")
+        D(2023, 4, 13),
+        "concordia-strip",
+        60.0,
+        60.0,
+        3,
+        "Línea de la Concordia",
+        "https://noticieropresenciaregional.blogspot.com/2023/05/migrantes-cumplen-un-mes-de-estar.html",
+    )
     up_to = next(o for o in whole.items if o.date == D(2023, 4, 19))
     assert (up_to.place, up_to.low, up_to.high, up_to.line) == ("santa-rosa", 0.0, 400.0, 4)
 
@@ -200,15 +242,19 @@ def test_unknown_site_suggests_a_close_name_and_lists_the_known(tmp_path: Path) 
 
 
 def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
-    p = write(tmp_path, HEAD + (
-        "2025-02-30,Chacalluta,1,1,count,a\n"
-        "30/11/2025,Chacalluta,1,1,count,a\n"
-        "2025-11-30,Chacalluta,50,40,count,a\n"
-        "2025-11-30,Chacalluta,about 40,x,count,a\n"
-        "2025-11-30,Chacalluta,-3,4,count,a\n"
-        "2025-11-30,Chacalluta,nan,4,count,a\n"
-        "2025-11-30,,1,1,count,a\n"
-    ))
+    p = write(
+        tmp_path,
+        HEAD
+        + (
+            "2025-02-30,Chacalluta,1,1,count,a\n"
+            "30/11/2025,Chacalluta,1,1,count,a\n"
+            "2025-11-30,Chacalluta,50,40,count,a\n"
+            "2025-11-30,Chacalluta,about 40,x,count,a\n"
+            "2025-11-30,Chacalluta,-3,4,count,a\n"
+            "2025-11-30,Chacalluta,nan,4,count,a\n"
+            "2025-11-30,,1,1,count,a\n"
+        ),
+    )
     assert problems(p) == [
         f"{p}:3: #date: got '2025-02-30', expected a date as YYYY-MM-DD",
         f"{p}:4: #date: got '30/11/2025', expected a date as YYYY-MM-DD",
@@ -222,16 +268,22 @@ def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_missing_hashtags_are_named(tmp_path: Path) -> None:
-    p = write(tmp_path, "Day,Where,What\n#date+reported,#loc+name,#description\n2025-11-30,Chacalluta,x\n")
+    p = write(
+        tmp_path, "Day,Where,What\n#date+reported,#loc+name,#description\n2025-11-30,Chacalluta,x\n"
+    )
     (line,) = problems(p)
-    assert line.startswith(f"{p}:2: hashtags: got #date+reported, #loc+name, #description, missing #date; "
-                           "a count: #affected+min/+max, #affected+stranded or #affected+total (expected #date;")
+    assert line.startswith(
+        f"{p}:2: hashtags: got #date+reported, #loc+name, #description, missing #date; "
+        "a count: #affected+min/+max, #affected+stranded or #affected+total (expected #date;"
+    )
 
 
 def test_no_hashtag_row(tmp_path: Path) -> None:
     p = write(tmp_path, "Date,Site,Low\n2025-11-30,Chacalluta,1\n")
     (line,) = problems(p)
-    assert line.startswith(f"{p}: no HXL hashtag row in the first 25 rows, expected a row of hashtags")
+    assert line.startswith(
+        f"{p}: no HXL hashtag row in the first 25 rows, expected a row of hashtags"
+    )
 
 
 @pytest.mark.parametrize(
@@ -253,7 +305,9 @@ def test_empty_and_non_csv_files(tmp_path: Path, content: bytes, expected: str) 
 
 def test_a_missing_file(tmp_path: Path) -> None:
     p = tmp_path / "nope.csv"
-    assert problems(p) == [f"{p}: cannot read the file (No such file or directory), expected a CSV file"]
+    assert problems(p) == [
+        f"{p}: cannot read the file (No such file or directory), expected a CSV file"
+    ]
 
 
 # --- broken files generated at random -----------------------------------------------------
@@ -267,14 +321,27 @@ BREAKS = {
 }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    rows=st.lists(st.tuples(st.integers(1, 30), st.sampled_from(["Chacalluta", "Línea de la Concordia"]),
-                            st.integers(0, 200), st.integers(0, 200), st.booleans()), min_size=1, max_size=15),
+    rows=st.lists(
+        st.tuples(
+            st.integers(1, 30),
+            st.sampled_from(["Chacalluta", "Línea de la Concordia"]),
+            st.integers(0, 200),
+            st.integers(0, 200),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=15,
+    ),
     at=st.integers(0, 14),
     attack=st.sampled_from(sorted(BREAKS)),
 )
-def test_a_broken_row_anywhere_is_named_by_line_and_column(tmp_path: Path, rows: list, at: int, attack: str) -> None:
+def test_a_broken_row_anywhere_is_named_by_line_and_column(
+    tmp_path: Path, rows: list, at: int, attack: str
+) -> None:
     lines = []
     for i, (day, site, a, b, multiline) in enumerate(rows):
         row = GOOD_ROW.format(day=day, site=site, low=min(a, b), high=max(a, b), i=i)
@@ -293,17 +360,25 @@ def test_a_broken_row_anywhere_is_named_by_line_and_column(tmp_path: Path, rows:
 
 
 def test_a_site_code_is_used_first_and_the_name_when_the_code_is_blank(tmp_path: Path) -> None:
-    p = write(tmp_path, "D,C,S,N\n#date,#loc+code,#loc+name,#affected+stranded\n"
-              "2025-11-30,post-a,Línea de la Concordia,1\n2025-11-30,,Línea de la Concordia,2\n"
-              "2025-11-30,,,3\n")
+    p = write(
+        tmp_path,
+        "D,C,S,N\n#date,#loc+code,#loc+name,#affected+stranded\n"
+        "2025-11-30,post-a,Línea de la Concordia,1\n2025-11-30,,Línea de la Concordia,2\n"
+        "2025-11-30,,,3\n",
+    )
     assert problems(p) == [f"{p}:5: #loc+code: got an empty site, expected a site name"]
     p.write_text(p.read_text().replace(",,,3\n", ""))
-    assert [(o.place, o.low) for o in read_observations(p, SITES).items] == [("post-a", 1.0), ("strip", 2.0)]
+    assert [(o.place, o.low) for o in read_observations(p, SITES).items] == [
+        ("post-a", 1.0),
+        ("strip", 2.0),
+    ]
 
 
 def test_a_map_giving_one_name_two_places_is_refused(tmp_path: Path) -> None:
     p = write(tmp_path, HEAD)
-    with pytest.raises(ValueError, match="site 'chacalluta ' is mapped to both 'post-a' and 'strip'"):
+    with pytest.raises(
+        ValueError, match="site 'chacalluta ' is mapped to both 'post-a' and 'strip'"
+    ):
         read_observations(p, {"Chacalluta": "post-a", "chacalluta ": "strip"})
 
 

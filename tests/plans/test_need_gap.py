@@ -40,12 +40,18 @@ def test_the_live_check_reads_need_gap_from_counts_and_shelter_room(tmp_path) ->
         "Date,Site,Stranded,Sheltered,Capacity\n"
         "#date,#loc+name,#affected+stranded,#affected+sheltered,#capacity\n"
         "2025-12-01,strip,120,,\n"
-        "2025-12-01,hostel,,130,150\n"   # 20 free places: gap 100
+        "2025-12-01,hostel,,130,150\n"  # 20 free places: gap 100
         "2025-12-02,strip,90,,\n"
         "2025-12-02,hostel,,100,150\n",  # 50 free: gap 40
         encoding="utf-8",
     )
-    trig = {"id": "gap", "indicator": "need_gap", "places": ["strip"], "threshold": 50, "window_days": 1}
+    trig = {
+        "id": "gap",
+        "indicator": "need_gap",
+        "places": ["strip"],
+        "threshold": 50,
+        "window_days": 1,
+    }
     plan = Plan.model_validate(plan_dict([trig], [], sites={"strip": "strip", "hostel": "hostel"}))
     obs = read_observations(csv)
     first = check(plan, obs, dt.date(2025, 12, 1)).statuses[0]

@@ -54,7 +54,9 @@ def test_episodes_are_ordered_apart_and_fire_only_after_a_full_window(t: Trigger
 
 @SETTINGS
 @given(triggers(), values)
-def test_with_an_end_condition_it_switches_off_only_after_the_end_window(t: Trigger, v: list) -> None:
+def test_with_an_end_condition_it_switches_off_only_after_the_end_window(
+    t: Trigger, v: list
+) -> None:
     for e in episodes(t, v):
         if e.ended is None:
             continue
@@ -63,12 +65,16 @@ def test_with_an_end_condition_it_switches_off_only_after_the_end_window(t: Trig
         else:
             w = t.end.window_days
             assert e.ended - w + 1 > e.fired
-            assert all(holds(x, t.end.compare, t.end.threshold) for x in v[e.ended - w + 1 : e.ended + 1])
+            assert all(
+                holds(x, t.end.compare, t.end.threshold) for x in v[e.ended - w + 1 : e.ended + 1]
+            )
 
 
 @SETTINGS
 @given(triggers(), values, st.integers(0, 60))
-def test_no_look_ahead_the_past_episodes_do_not_depend_on_later_days(t: Trigger, v: list, k: int) -> None:
+def test_no_look_ahead_the_past_episodes_do_not_depend_on_later_days(
+    t: Trigger, v: list, k: int
+) -> None:
     whole = episodes(t, v)
     prefix = episodes(t, v[:k])
     expected = [e for e in whole if e.fired < k]

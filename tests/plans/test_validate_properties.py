@@ -16,17 +16,31 @@ def plan(triggers: list[str], agencies: list[str], actions: list[tuple[str, str,
         "agencies": [{"id": a, "country": "PER", "agency": a.upper()} for a in agencies],
         "triggers": [{"id": t, "indicator": "stranded", "threshold": 1} for t in triggers],
         "actions": [
-            {"id": i, "type": "shelter_places", "trigger": t, "agency": a, "place": "x", "places": 1}
+            {
+                "id": i,
+                "type": "shelter_places",
+                "trigger": t,
+                "agency": a,
+                "place": "x",
+                "places": 1,
+            }
             for i, t, a in actions
         ],
     }
 
 
 @SETTINGS
-@given(st.lists(ids, min_size=1, max_size=5, unique=True), st.lists(ids, min_size=1, max_size=4, unique=True), st.data())
+@given(
+    st.lists(ids, min_size=1, max_size=5, unique=True),
+    st.lists(ids, min_size=1, max_size=4, unique=True),
+    st.data(),
+)
 def test_a_plan_whose_references_all_resolve_has_no_problem(triggers, agencies, data) -> None:  # type: ignore[no-untyped-def]
     n = data.draw(st.integers(0, 5))
-    actions = [(f"a{k}", data.draw(st.sampled_from(triggers)), data.draw(st.sampled_from(agencies))) for k in range(n)]
+    actions = [
+        (f"a{k}", data.draw(st.sampled_from(triggers)), data.draw(st.sampled_from(agencies)))
+        for k in range(n)
+    ]
     assert internal_problems(plan(triggers, agencies, actions)) == []
 
 

@@ -58,8 +58,9 @@ def test_negative_number_wrong_type_and_missing_field_each_get_a_line():
 
 def test_end_before_start_is_refused():
     d = tiny_dict()
-    d["policies"] = [{"type": "close", "routes": ["strip-b"], "start": "2025-02-01",
-                      "end": "2025-01-01"}]
+    d["policies"] = [
+        {"type": "close", "routes": ["strip-b"], "start": "2025-02-01", "end": "2025-01-01"}
+    ]
     (line,) = problems(d)
     assert "policies[0]" in line and "before start" in line
 
@@ -98,6 +99,7 @@ def test_exported_json_schema_accepts_builtins_and_refuses_a_typo():
     schema = json.loads(json_schema())
     for name in builtin_names():
         from importlib import resources
+
         text = resources.files("hito.scenario.builtin").joinpath(f"{name}.yaml").read_text()
         jsonschema.validate(json.loads(json.dumps(yaml.safe_load(text), default=str)), schema)
     bad = json.loads(json.dumps(tiny_dict()))

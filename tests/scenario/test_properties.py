@@ -23,9 +23,14 @@ def scenarios(draw) -> dict:
     places = []
     for i in range(n):
         kind = draw(st.sampled_from(KINDS))
-        place = {"id": f"p{i}", "name": f"P{i}", "kind": kind,
-                 "country": draw(st.sampled_from(COUNTRIES)),
-                 "lat": draw(st.floats(-19, -17)), "lon": draw(st.floats(-71, -69))}
+        place = {
+            "id": f"p{i}",
+            "name": f"P{i}",
+            "kind": kind,
+            "country": draw(st.sampled_from(COUNTRIES)),
+            "lat": draw(st.floats(-19, -17)),
+            "lon": draw(st.floats(-71, -69)),
+        }
         if kind == "shelter":
             place["capacity"] = draw(st.integers(0, 200))
         places.append(place)
@@ -39,21 +44,42 @@ def scenarios(draw) -> dict:
         b = draw(st.sampled_from([p["id"] for p in places if p["id"] != a] or [a]))
         if a == b:
             continue
-        routes.append({"id": f"r{j}", "from": a, "to": b, "km": draw(st.floats(0.5, 900)),
-                       "kind": draw(st.sampled_from(["road", "irregular", "flight"])),
-                       "access": draw(st.sampled_from(["everyone", "documented"])),
-                       "hazard": draw(st.floats(0, 1)), "two_way": draw(st.booleans())})
+        routes.append(
+            {
+                "id": f"r{j}",
+                "from": a,
+                "to": b,
+                "km": draw(st.floats(0.5, 900)),
+                "kind": draw(st.sampled_from(["road", "irregular", "flight"])),
+                "access": draw(st.sampled_from(["everyone", "documented"])),
+                "hazard": draw(st.floats(0, 1)),
+                "two_way": draw(st.booleans()),
+            }
+        )
     for p in places:
         if p["kind"] == "shelter":
             p["serves"] = draw(st.lists(st.sampled_from(non_exit), max_size=2, unique=True))
-    groups = [{"id": "u", "nationality": "VEN", "documented": False},
-              {"id": "d", "nationality": "COL", "documented": True}]
-    population = [{"place": draw(st.sampled_from(non_exit)), "group": draw(st.sampled_from("ud")),
-                   "people": draw(st.integers(0, 10**6)), "stranded": draw(st.booleans())}
-                  for _ in range(draw(st.integers(0, 3)))]
-    inflows = [{"origin": draw(st.sampled_from(non_exit)), "group": draw(st.sampled_from("ud")),
-                "per_day": {"value": 10.0, "low": 0.0, "high": draw(st.floats(10, 5000))}}
-               for _ in range(draw(st.integers(0, 3)))]
+    groups = [
+        {"id": "u", "nationality": "VEN", "documented": False},
+        {"id": "d", "nationality": "COL", "documented": True},
+    ]
+    population = [
+        {
+            "place": draw(st.sampled_from(non_exit)),
+            "group": draw(st.sampled_from("ud")),
+            "people": draw(st.integers(0, 10**6)),
+            "stranded": draw(st.booleans()),
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    inflows = [
+        {
+            "origin": draw(st.sampled_from(non_exit)),
+            "group": draw(st.sampled_from("ud")),
+            "per_day": {"value": 10.0, "low": 0.0, "high": draw(st.floats(10, 5000))},
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
     policies = []
     route_ids = [r["id"] for r in routes]
     if route_ids:
@@ -61,23 +87,50 @@ def scenarios(draw) -> dict:
             kind = draw(st.sampled_from(["close", "reopen", "corridor", "militarize"]))
             start = f"2025-01-{draw(st.integers(1, 20)):02d}"
             if kind == "close":
-                policies.append({"type": "close", "routes": [draw(st.sampled_from(route_ids))],
-                                 "to": draw(st.sampled_from(["undocumented", "all"])), "start": start})
+                policies.append(
+                    {
+                        "type": "close",
+                        "routes": [draw(st.sampled_from(route_ids))],
+                        "to": draw(st.sampled_from(["undocumented", "all"])),
+                        "start": start,
+                    }
+                )
             elif kind == "reopen":
-                policies.append({"type": "reopen", "routes": [draw(st.sampled_from(route_ids))],
-                                 "start": start})
+                policies.append(
+                    {"type": "reopen", "routes": [draw(st.sampled_from(route_ids))], "start": start}
+                )
             elif kind == "corridor":
-                policies.append({"type": "corridor", "route": draw(st.sampled_from(route_ids)),
-                                 "daily_quota": draw(st.integers(0, 500)), "start": start})
+                policies.append(
+                    {
+                        "type": "corridor",
+                        "route": draw(st.sampled_from(route_ids)),
+                        "daily_quota": draw(st.integers(0, 500)),
+                        "start": start,
+                    }
+                )
             else:
-                policies.append({"type": "militarize", "near": [draw(st.sampled_from(non_exit))],
-                                 "hazard_multiplier": draw(st.floats(1, 5)),
-                                 "deterrence": draw(st.floats(0, 1)), "start": start})
-    return {"schema_version": 1, "name": "random", "start": "2025-01-01", "days": 25,
-            "places": places, "routes": routes, "groups": groups, "population": population,
-            "inflows": inflows, "policies": policies,
-            "behaviour": {"tolerance_days": draw(st.floats(1, 60)),
-                          "awareness": draw(st.floats(0, 1))}}
+                policies.append(
+                    {
+                        "type": "militarize",
+                        "near": [draw(st.sampled_from(non_exit))],
+                        "hazard_multiplier": draw(st.floats(1, 5)),
+                        "deterrence": draw(st.floats(0, 1)),
+                        "start": start,
+                    }
+                )
+    return {
+        "schema_version": 1,
+        "name": "random",
+        "start": "2025-01-01",
+        "days": 25,
+        "places": places,
+        "routes": routes,
+        "groups": groups,
+        "population": population,
+        "inflows": inflows,
+        "policies": policies,
+        "behaviour": {"tolerance_days": draw(st.floats(1, 60)), "awareness": draw(st.floats(0, 1))},
+    }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -91,8 +144,9 @@ def test_every_valid_scenario_runs_and_conserves_people(d, seed):
 
 def _break(d: dict, how: str) -> str:
     if how == "unknown place":
-        d["places"].append({"id": "zz", "name": "Z", "kind": "city", "country": "CHL",
-                            "lat": 0, "lon": 0})
+        d["places"].append(
+            {"id": "zz", "name": "Z", "kind": "city", "country": "CHL", "lat": 0, "lon": 0}
+        )
         d["population"] = [{"place": "nowhere", "group": "u", "people": 1}]
         return "population[0].place"
     if how == "negative":
@@ -109,8 +163,12 @@ def _break(d: dict, how: str) -> str:
 
 
 @settings(max_examples=40, deadline=None)
-@given(scenarios(), st.sampled_from(["unknown place", "negative", "end before start",
-                                     "missing field", "wrong type"]))
+@given(
+    scenarios(),
+    st.sampled_from(
+        ["unknown place", "negative", "end before start", "missing field", "wrong type"]
+    ),
+)
 def test_every_broken_scenario_gets_a_located_error(d, how):
     path = _break(d, how)
     try:

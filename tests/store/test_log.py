@@ -32,7 +32,9 @@ def cheap_passwords() -> None:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     if request.param == "sqlite":
         db = open_database(f"sqlite:///{tmp_path_factory.mktemp('log') / 'hito.sqlite3'}")
         yield db
@@ -74,7 +76,10 @@ class World:
 
 def _report(s, actor, people: int, site: str = "concordia-strip") -> int:  # type: ignore[no-untyped-def]
     row, _ = reports.create_report(
-        s, actor=actor, site_id=site, observed_at=dt.datetime(2025, 11, 30, 10, tzinfo=dt.UTC),
+        s,
+        actor=actor,
+        site_id=site,
+        observed_at=dt.datetime(2025, 11, 30, 10, tzinfo=dt.UTC),
         counts=[CountIn(nationality="VEN", documented=False, people=people, stranded=people // 2)],
     )
     return int(row.id)
@@ -90,10 +95,12 @@ def world(database: Database, tmp_path: Path) -> World:
     with database.session() as s:
         sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
         chl = agencies.create_agency(s, actor=SYSTEM, code="pdi", name="PDI", country_code="CHL")
-        ids["viewer"] = users.create_user(s, actor=SYSTEM, username="viewer", password=PASSWORD,
-                                          role="viewer").id
-        ed = users.create_user(s, actor=SYSTEM, username="ed", password=PASSWORD, role="editor",
-                               agency_id=chl.id)
+        ids["viewer"] = users.create_user(
+            s, actor=SYSTEM, username="viewer", password=PASSWORD, role="viewer"
+        ).id
+        ed = users.create_user(
+            s, actor=SYSTEM, username="ed", password=PASSWORD, role="editor", agency_id=chl.id
+        )
         ids["editor"] = ed.id
     actor = users.actor_of(_load_user(database, ids["editor"]))
     with database.session() as s:
@@ -135,6 +142,7 @@ def test_new_entries_after_the_saved_heads_verify_once_sequenced(world: World) -
 def _drop_last(n: int) -> Callable[[World], None]:
     def tamper(w: World) -> None:
         w.sql("DELETE FROM log_leaf WHERE idx >= :k", k=w.size() - n)
+
     return tamper
 
 
@@ -151,11 +159,18 @@ def _edit_and_rehash(w: World, *, resign: LogKey | None) -> None:
             sig = ""
             if resign is not None:
                 head = resign.sign(tree_size=size, root_hash=root, timestamp=1)
-                s.execute(text("UPDATE log_head SET key_id = :k WHERE tree_size = :n"),
-                          {"k": head.key_id, "n": size})
+                s.execute(
+                    text("UPDATE log_head SET key_id = :k WHERE tree_size = :n"),
+                    {"k": head.key_id, "n": size},
+                )
                 sig = head.signature
-            s.execute(text("UPDATE log_head SET root_hash = :r, signature = coalesce(nullif(:s, ''), "
-                           "signature) WHERE tree_size = :n"), {"r": root, "s": sig, "n": size})
+            s.execute(
+                text(
+                    "UPDATE log_head SET root_hash = :r, signature = coalesce(nullif(:s, ''), "
+                    "signature) WHERE tree_size = :n"
+                ),
+                {"r": root, "s": sig, "n": size},
+            )
 
 
 def _rewrite_with_the_real_key(w: World) -> None:
@@ -171,22 +186,42 @@ def _rewrite_with_the_real_key(w: World) -> None:
         for h in hashes:
             f.append(h)
         head = w.key.sign(tree_size=f.size, root_hash=f.root().hex(), timestamp=2)
-        s.execute(text("INSERT INTO log_head (tree_size, root_hash, timestamp, key_id, signature, "
-                       "frontier) VALUES (:n, :r, 2, :k, :s, :f)"),
-                  {"n": f.size, "r": head.root_hash, "k": head.key_id, "s": head.signature,
-                   "f": '["' + '","'.join(f.to_hex()) + '"]'})
+        s.execute(
+            text(
+                "INSERT INTO log_head (tree_size, root_hash, timestamp, key_id, signature, "
+                "frontier) VALUES (:n, :r, 2, :k, :s, :f)"
+            ),
+            {
+                "n": f.size,
+                "r": head.root_hash,
+                "k": head.key_id,
+                "s": head.signature,
+                "f": '["' + '","'.join(f.to_hex()) + '"]',
+            },
+        )
 
 
 def _append_forged(w: World) -> None:
     """A forged entry appended after the last head, with a correct leaf hash."""
     n = w.size()
     at = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
-    entry = {"at": at, "actor": "admin", "action": "user.update", "resource": "user:1",
-             "before_digest": None, "after_digest": None, "note": ""}
+    entry = {
+        "at": at,
+        "actor": "admin",
+        "action": "user.update",
+        "resource": "user:1",
+        "before_digest": None,
+        "after_digest": None,
+        "note": "",
+    }
     h = merkle.leaf_hash(audit.entry_bytes(entry)).hex()
-    w.sql("INSERT INTO log_leaf (idx, at, actor, action, resource, before_digest, after_digest, note, "
-          "leaf_hash) VALUES (:i, :at, 'admin', 'user.update', 'user:1', NULL, NULL, '', :h)",
-          i=n, at=at.replace(tzinfo=None), h=h)
+    w.sql(
+        "INSERT INTO log_leaf (idx, at, actor, action, resource, before_digest, after_digest, note, "
+        "leaf_hash) VALUES (:i, :at, 'admin', 'user.update', 'user:1', NULL, NULL, '', :h)",
+        i=n,
+        at=at.replace(tzinfo=None),
+        h=h,
+    )
 
 
 def _append_forged_with_stranger_head(w: World) -> None:
@@ -197,9 +232,14 @@ def _append_forged_with_stranger_head(w: World) -> None:
     for h in hashes:
         f.append(h)
     head = w.stranger.sign(tree_size=f.size, root_hash=f.root().hex(), timestamp=3)
-    w.sql("INSERT INTO log_head (tree_size, root_hash, timestamp, key_id, signature, frontier) "
-          "VALUES (:n, :r, 3, :k, :s, '[]')", n=f.size, r=head.root_hash, k=w.key.key_id,
-          s=head.signature)
+    w.sql(
+        "INSERT INTO log_head (tree_size, root_hash, timestamp, key_id, signature, frontier) "
+        "VALUES (:n, :r, 3, :k, :s, '[]')",
+        n=f.size,
+        r=head.root_hash,
+        k=w.key.key_id,
+        s=head.signature,
+    )
 
 
 def _swap(w: World) -> None:
@@ -212,9 +252,11 @@ def _insert_in_the_middle(w: World) -> None:
     n = w.size()
     for i in range(n - 1, 5, -1):
         w.sql("UPDATE log_leaf SET idx = :j WHERE idx = :i", i=i, j=i + 1)
-    w.sql("INSERT INTO log_leaf (idx, at, actor, action, resource, before_digest, after_digest, note, "
-          "leaf_hash) SELECT 6, at, 'mallory', action, resource, before_digest, after_digest, note, "
-          "leaf_hash FROM log_leaf WHERE idx = 5")
+    w.sql(
+        "INSERT INTO log_leaf (idx, at, actor, action, resource, before_digest, after_digest, note, "
+        "leaf_hash) SELECT 6, at, 'mallory', action, resource, before_digest, after_digest, note, "
+        "leaf_hash FROM log_leaf WHERE idx = 5"
+    )
 
 
 def _truncate_and_reappend(w: World) -> None:
@@ -228,9 +270,14 @@ def _truncate_and_reappend(w: World) -> None:
     f = merkle.Frontier()
     for x in leaves:
         f.append(bytes.fromhex(x.leaf_hash))
-    w.sql("INSERT INTO log_head (tree_size, root_hash, timestamp, key_id, signature, frontier) "
-          "VALUES (:n, :r, 1, :k, 'x', :f)", n=f.size, r=f.root().hex(), k=w.key.key_id,
-          f='["' + '","'.join(f.to_hex()) + '"]')
+    w.sql(
+        "INSERT INTO log_head (tree_size, root_hash, timestamp, key_id, signature, frontier) "
+        "VALUES (:n, :r, 1, :k, 'x', :f)",
+        n=f.size,
+        r=f.root().hex(),
+        k=w.key.key_id,
+        f='["' + '","'.join(f.to_hex()) + '"]',
+    )
     with w.db.session() as s:  # sign the truncated head properly, then re-append
         head = w.key.sign(tree_size=f.size, root_hash=f.root().hex(), timestamp=1)
         s.execute(text("UPDATE log_head SET signature = :s"), {"s": head.signature})
@@ -241,7 +288,9 @@ def _truncate_and_reappend(w: World) -> None:
 
 def _roll_back_to_the_first_head(w: World) -> None:
     with w.db.session(readonly=True) as s:
-        first = min(int(r[0]) for r in s.execute(text("SELECT tree_size FROM log_head")) if r[0] > 0)
+        first = min(
+            int(r[0]) for r in s.execute(text("SELECT tree_size FROM log_head")) if r[0] > 0
+        )
     w.sql("DELETE FROM log_leaf WHERE idx >= :k", k=first)
     w.sql("DELETE FROM log_head WHERE tree_size > :k", k=first)
 
@@ -264,33 +313,49 @@ CASES: dict[str, Callable[[World], None]] = {
     "roll_back_to_an_older_signed_head": _roll_back_to_the_first_head,
     "delete_the_signed_heads": lambda w: w.sql("DELETE FROM log_head"),
     "change_the_after_digest_of_an_entry": lambda w: w.sql(
-        "UPDATE log_leaf SET after_digest = :d WHERE idx = 10", d="0" * 64),
+        "UPDATE log_leaf SET after_digest = :d WHERE idx = 10", d="0" * 64
+    ),
     "edit_the_counts_of_a_report": lambda w: w.sql(
-        "UPDATE report_count SET people = people + 1000 WHERE report_id = :r", r=w.ids["r3"]),
+        "UPDATE report_count SET people = people + 1000 WHERE report_id = :r", r=w.ids["r3"]
+    ),
     "edit_the_total_of_a_report": lambda w: w.sql(
-        "UPDATE field_report SET stranded = 99999 WHERE id = :r", r=w.ids["r4"]),
+        "UPDATE field_report SET stranded = 99999 WHERE id = :r", r=w.ids["r4"]
+    ),
     "move_a_report_to_another_site": lambda w: w.sql(
-        "UPDATE field_report SET site_id = 'chacalluta' WHERE id = :r", r=w.ids["r5"]),
-    "delete_a_report": lambda w: w.sqls("DELETE FROM report_count WHERE report_id = :r",
-                                        "DELETE FROM field_report WHERE id = :r", r=w.ids["r6"]),
+        "UPDATE field_report SET site_id = 'chacalluta' WHERE id = :r", r=w.ids["r5"]
+    ),
+    "delete_a_report": lambda w: w.sqls(
+        "DELETE FROM report_count WHERE report_id = :r",
+        "DELETE FROM field_report WHERE id = :r",
+        r=w.ids["r6"],
+    ),
     "insert_a_report_behind_the_logs_back": lambda w: w.sql(
         "INSERT INTO field_report (site_id, observed_at, agency_id, fingerprint, remark, people, "
         "stranded, withdrawn, reason, created_at) SELECT site_id, observed_at, agency_id, 'x', '', "
-        "1000000, 1000000, withdrawn, '', created_at FROM field_report WHERE id = :r", r=w.ids["r7"]),
+        "1000000, 1000000, withdrawn, '', created_at FROM field_report WHERE id = :r",
+        r=w.ids["r7"],
+    ),
     "promote_a_user_to_admin": lambda w: w.sql(
-        "UPDATE user_account SET role = 'admin' WHERE id = :u", u=w.ids["viewer"]),
+        "UPDATE user_account SET role = 'admin' WHERE id = :u", u=w.ids["viewer"]
+    ),
     "replace_a_password_hash": lambda w: w.sql(
-        "UPDATE user_account SET password_hash = 'x' WHERE id = :u", u=w.ids["editor"]),
+        "UPDATE user_account SET password_hash = 'x' WHERE id = :u", u=w.ids["editor"]
+    ),
     "move_a_user_to_another_agency": lambda w: w.sql(
-        "UPDATE user_account SET agency_id = NULL WHERE id = :u", u=w.ids["editor"]),
+        "UPDATE user_account SET agency_id = NULL WHERE id = :u", u=w.ids["editor"]
+    ),
     "insert_an_admin_behind_the_logs_back": lambda w: w.sql(
         "INSERT INTO user_account (username, password_hash, role, active, failed_logins, created_at) "
         "SELECT 'mallory', password_hash, 'admin', active, 0, created_at FROM user_account "
-        "WHERE id = :u", u=w.ids["viewer"]),
+        "WHERE id = :u",
+        u=w.ids["viewer"],
+    ),
     "close_a_site_in_the_table": lambda w: w.sql(
-        "UPDATE site SET status = 'closed' WHERE id = 'chacalluta'"),
+        "UPDATE site SET status = 'closed' WHERE id = 'chacalluta'"
+    ),
     "change_a_shelter_capacity_in_the_table": lambda w: w.sql(
-        "UPDATE site SET capacity = 0 WHERE kind = 'shelter'"),
+        "UPDATE site SET capacity = 0 WHERE kind = 'shelter'"
+    ),
 }
 
 
@@ -320,7 +385,9 @@ def test_a_bad_heads_file_names_the_line_and_field(world: World) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(backend: str, tmp_path: Path) -> None:
+def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(
+    backend: str, tmp_path: Path
+) -> None:
     from hito.store import migrate
 
     def check(url: str) -> None:
@@ -328,22 +395,47 @@ def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(backend: 
         migrate.upgrade(db, "0002")
         with db.engine.begin() as c:
             c.execute(text("insert into country (code, name) values ('CHL', 'Chile')"))
-            c.execute(text("insert into agency (id, code, name, country_code, created_at) "
-                           "values (1, 'a', 'A', 'CHL', '2025-01-01')"))
-            c.execute(text("insert into site (id, name, kind, country_code, lat, lon, status, scenario, "
-                           "created_at) values ('s', 'S', 'border_post', 'CHL', -18.1, -70.3, 'open', 'x', "
-                           "'2025-01-01')"))
-            c.execute(text("insert into user_account (id, username, password_hash, role, active, "
-                           "failed_logins, created_at) values (1, 'ana', 'h', 'admin', true, 0, '2025-01-01')"))
-            c.execute(text("insert into field_report (id, site_id, observed_at, agency_id, fingerprint, "
-                           "remark, people, stranded, created_at) values (1, 's', '2025-01-01 10:00:00', 1, "
-                           "'f', '', 19, 4, '2025-01-01 10:00:01')"))
-            c.execute(text("insert into report_count (id, report_id, nationality, documented, people, "
-                           "stranded) values (1, 1, 'VEN', false, 19, 4)"))
+            c.execute(
+                text(
+                    "insert into agency (id, code, name, country_code, created_at) "
+                    "values (1, 'a', 'A', 'CHL', '2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into site (id, name, kind, country_code, lat, lon, status, scenario, "
+                    "created_at) values ('s', 'S', 'border_post', 'CHL', -18.1, -70.3, 'open', 'x', "
+                    "'2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into user_account (id, username, password_hash, role, active, "
+                    "failed_logins, created_at) values (1, 'ana', 'h', 'admin', true, 0, '2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into field_report (id, site_id, observed_at, agency_id, fingerprint, "
+                    "remark, people, stranded, created_at) values (1, 's', '2025-01-01 10:00:00', 1, "
+                    "'f', '', 19, 4, '2025-01-01 10:00:01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into report_count (id, report_id, nationality, documented, people, "
+                    "stranded) values (1, 1, 'VEN', false, 19, 4)"
+                )
+            )
             for seq in (1, 2):
-                c.execute(text("insert into audit_entry (seq, at, actor, action, resource, before_digest, "
-                               "after_digest, prev_hash, hash) values (:s, '2025-01-01', 'ana', 'x.create', "
-                               "'x:1', null, 'd', 'p', :h)"), {"s": seq, "h": f"{seq}" * 64})
+                c.execute(
+                    text(
+                        "insert into audit_entry (seq, at, actor, action, resource, before_digest, "
+                        "after_digest, prev_hash, hash) values (:s, '2025-01-01', 'ana', 'x.create', "
+                        "'x:1', null, 'd', 'p', :h)"
+                    ),
+                    {"s": seq, "h": f"{seq}" * 64},
+                )
         migrate.upgrade(db)
         key = load_key(tmp_path / f"{backend}.pem", create=True)
         head = audit.sequence(db, key, wait=True)
@@ -357,7 +449,8 @@ def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(backend: 
             c.execute(text("update report_count set people = 190 where id = 1"))
         with db.session(readonly=True) as s:
             assert logcheck.verify(s, key=key).problems == [
-                "report:1: the row differs from its state in the log (edited behind its back)"]
+                "report:1: the row differs from its state in the log (edited behind its back)"
+            ]
         db.dispose()
 
     if backend == "sqlite":

@@ -57,7 +57,7 @@ def test_every_inclusion_proof_verifies_and_a_wrong_one_does_not(n: int) -> None
 @pytest.mark.parametrize("n", range(1, 18))
 def test_every_consistency_proof_verifies_and_a_fork_does_not(n: int) -> None:
     second = reference_root(LEAVES[:n])
-    forked = LEAVES[:n - 1] + [merkle.leaf_hash(b"forged")]
+    forked = LEAVES[: n - 1] + [merkle.leaf_hash(b"forged")]
     for m in range(1, n + 1):
         first = reference_root(LEAVES[:m])
         proof = merkle.consistency_proof(m, LEAVES[:n])

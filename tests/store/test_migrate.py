@@ -41,18 +41,46 @@ def test_0002_turns_rows_of_one_sex_and_age_band_into_breakdowns(backend: str, t
         migrate.upgrade(db, "0001")
         with db.engine.begin() as c:
             c.execute(text("insert into country (code, name) values ('CHL', 'Chile')"))
-            c.execute(text("insert into agency (id, code, name, country_code, created_at) values (1, 'a', 'A', 'CHL', '2025-01-01')"))
-            c.execute(text("insert into site (id, name, kind, country_code, lat, lon, status, scenario, created_at) "
-                           "values ('s', 'S', 'border_post', 'CHL', 0, 0, 'open', 'x', '2025-01-01')"))
-            c.execute(text("insert into field_report (id, site_id, observed_at, agency_id, fingerprint, remark, people, stranded, created_at) "
-                           "values (1, 's', '2025-01-01', 1, 'f', '', 19, 0, '2025-01-01')"))
-            for i, (sex, band, n) in enumerate([("f", "5-17", 7), ("m", "60+", 3), ("x", "18-59", 4), (None, None, 5)]):
-                c.execute(text("insert into report_count (id, report_id, nationality, documented, sex, age_band, people, stranded) "
-                               "values (:i, 1, 'VEN', false, :sex, :band, :n, 0)"), {"i": i + 1, "sex": sex, "band": band, "n": n})
+            c.execute(
+                text(
+                    "insert into agency (id, code, name, country_code, created_at) values (1, 'a', 'A', 'CHL', '2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into site (id, name, kind, country_code, lat, lon, status, scenario, created_at) "
+                    "values ('s', 'S', 'border_post', 'CHL', 0, 0, 'open', 'x', '2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into field_report (id, site_id, observed_at, agency_id, fingerprint, remark, people, stranded, created_at) "
+                    "values (1, 's', '2025-01-01', 1, 'f', '', 19, 0, '2025-01-01')"
+                )
+            )
+            for i, (sex, band, n) in enumerate(
+                [("f", "5-17", 7), ("m", "60+", 3), ("x", "18-59", 4), (None, None, 5)]
+            ):
+                c.execute(
+                    text(
+                        "insert into report_count (id, report_id, nationality, documented, sex, age_band, people, stranded) "
+                        "values (:i, 1, 'VEN', false, :sex, :band, :n, 0)"
+                    ),
+                    {"i": i + 1, "sex": sex, "band": band, "n": n},
+                )
         migrate.upgrade(db)
         with db.engine.connect() as c:
-            rows = c.execute(text("select people, f_children, f_adults, m_older, m_children from report_count order by id")).all()
-        assert [tuple(r) for r in rows] == [(7, 7, 0, 0, 0), (3, 0, 0, 3, 0), (4, None, None, None, None), (5, None, None, None, None)]
+            rows = c.execute(
+                text(
+                    "select people, f_children, f_adults, m_older, m_children from report_count order by id"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            (7, 7, 0, 0, 0),
+            (3, 0, 0, 3, 0),
+            (4, None, None, None, None),
+            (5, None, None, None, None),
+        ]
         db.dispose()
 
     if backend == "sqlite":

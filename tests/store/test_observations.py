@@ -30,7 +30,9 @@ SITES: dict[str, str | None] = {
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     if request.param == "sqlite":
         db = open_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hito.sqlite3'}")
         yield db
@@ -58,18 +60,39 @@ def seed(db: Database) -> dict[str, int]:
     ids = {}
     with db.session() as s:
         sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
-        chl = agencies.create_agency(s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL")
-        per = agencies.create_agency(s, actor=SYSTEM, code="migraciones-tacna", name="Migraciones Tacna",
-                                     country_code="PER")
+        chl = agencies.create_agency(
+            s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL"
+        )
+        per = agencies.create_agency(
+            s, actor=SYSTEM, code="migraciones-tacna", name="Migraciones Tacna", country_code="PER"
+        )
         for name, site, at, counts, agency in [
-            ("two groups", "concordia-strip", "2025-11-30T10:00:00+00:00", [ven(120, 100), col], chl.id),
-            ("same day", "concordia-strip", "2025-11-30T15:00:00+00:00", [ven(40, 40, documented=True)], per.id),
+            (
+                "two groups",
+                "concordia-strip",
+                "2025-11-30T10:00:00+00:00",
+                [ven(120, 100), col],
+                chl.id,
+            ),
+            (
+                "same day",
+                "concordia-strip",
+                "2025-11-30T15:00:00+00:00",
+                [ven(40, 40, documented=True)],
+                per.id,
+            ),
             ("after midnight utc", "chacalluta", "2025-12-01T02:30:00+00:00", [ven(10, 4)], per.id),
             ("shelter", "arica-shelters", "2025-12-01T12:00:00+00:00", [ven(80, 0)], chl.id),
             ("late", "concordia-strip", "2025-12-05T12:00:00+00:00", [ven(5, 5)], chl.id),
         ]:
-            report, _ = create_report(s, actor=SYSTEM, site_id=site, observed_at=dt.datetime.fromisoformat(at),
-                                      counts=counts, agency_id=agency)
+            report, _ = create_report(
+                s,
+                actor=SYSTEM,
+                site_id=site,
+                observed_at=dt.datetime.fromisoformat(at),
+                counts=counts,
+                agency_id=agency,
+            )
             ids[name] = report.id
     return ids
 
@@ -80,15 +103,37 @@ def test_one_count_per_report_summed_over_its_groups(db: Database) -> None:
         obs = observations_from_store(s, SITES, end=D(2025, 12, 4))
     two, same, late_night = ids["two groups"], ids["same day"], ids["after midnight utc"]
     assert obs.items == (
-        Observation(D(2025, 11, 30), "concordia-strip", 125.0, 125.0, 0, "concordia-strip",
-                    f"report {two} (pdi-arica)"),
-        Observation(D(2025, 11, 30), "concordia-strip", 40.0, 40.0, 0, "concordia-strip",
-                    f"report {same} (migraciones-tacna)"),
-        Observation(D(2025, 12, 1), "chacalluta", 4.0, 4.0, 0, "chacalluta",
-                    f"report {late_night} (migraciones-tacna)"),
+        Observation(
+            D(2025, 11, 30),
+            "concordia-strip",
+            125.0,
+            125.0,
+            0,
+            "concordia-strip",
+            f"report {two} (pdi-arica)",
+        ),
+        Observation(
+            D(2025, 11, 30),
+            "concordia-strip",
+            40.0,
+            40.0,
+            0,
+            "concordia-strip",
+            f"report {same} (migraciones-tacna)",
+        ),
+        Observation(
+            D(2025, 12, 1),
+            "chacalluta",
+            4.0,
+            4.0,
+            0,
+            "chacalluta",
+            f"report {late_night} (migraciones-tacna)",
+        ),
     )
     assert obs.skipped == (
-        f"report {ids['shelter']}: site 'arica-shelters' is not a site where stranded people are counted",)
+        f"report {ids['shelter']}: site 'arica-shelters' is not a site where stranded people are counted",
+    )
 
 
 def test_start_and_end_are_whole_utc_days(db: Database) -> None:
@@ -96,14 +141,19 @@ def test_start_and_end_are_whole_utc_days(db: Database) -> None:
     with db.session(readonly=True) as s:
         first = observations_from_store(s, SITES, start=D(2025, 11, 30), end=D(2025, 11, 30))
         later = observations_from_store(s, SITES, start=D(2025, 12, 1))
-    assert [o.source.split()[1] for o in first.items] == [str(ids["two groups"]), str(ids["same day"])]
+    assert [o.source.split()[1] for o in first.items] == [
+        str(ids["two groups"]),
+        str(ids["same day"]),
+    ]
     assert [(o.date, o.low) for o in later.items] == [(D(2025, 12, 1), 4.0), (D(2025, 12, 5), 5.0)]
 
 
 def test_an_unknown_site_names_the_report(db: Database) -> None:
     ids = seed(db)
     with db.session(readonly=True) as s, pytest.raises(InputError) as err:
-        observations_from_store(s, {"Chacalluta border complex": "chacalluta", "arica-shelters": None})
+        observations_from_store(
+            s, {"Chacalluta border complex": "chacalluta", "arica-shelters": None}
+        )
     two, same, late = ids["two groups"], ids["same day"], ids["late"]
     known = "expected one of: Chacalluta border complex, arica-shelters, chacalluta"
     assert err.value.problems == [
@@ -132,27 +182,37 @@ def test_an_empty_database_has_no_observations(db: Database) -> None:
     assert (obs.items, obs.skipped, obs.dates()) == ((), (), [])
 
 
-corrections = pytest.mark.skipif(not hasattr(reports, "supersede_report"),
-                                 reason="this store has no report corrections")
+corrections = pytest.mark.skipif(
+    not hasattr(reports, "supersede_report"), reason="this store has no report corrections"
+)
 
 
 @corrections
 def test_a_corrected_report_counts_through_its_correction(db: Database) -> None:
     ids = seed(db)
     with db.session() as s:
-        fix = reports.supersede_report(s, actor=SYSTEM, report_id=ids["two groups"], reason="double count",
-                                       counts=[ven(60, 50)])
+        fix = reports.supersede_report(
+            s,
+            actor=SYSTEM,
+            report_id=ids["two groups"],
+            reason="double count",
+            counts=[ven(60, 50)],
+        )
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
     assert [(o.low, o.source) for o in obs.items] == [
-        (50.0, f"report {fix.id} (pdi-arica)"), (40.0, f"report {ids['same day']} (migraciones-tacna)")]
+        (50.0, f"report {fix.id} (pdi-arica)"),
+        (40.0, f"report {ids['same day']} (migraciones-tacna)"),
+    ]
 
 
 @corrections
 def test_a_withdrawn_report_is_left_out(db: Database) -> None:
     ids = seed(db)
     with db.session() as s:
-        reports.supersede_report(s, actor=SYSTEM, report_id=ids["same day"], reason="wrong site", withdraw=True)
+        reports.supersede_report(
+            s, actor=SYSTEM, report_id=ids["same day"], reason="wrong site", withdraw=True
+        )
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
     assert [o.source for o in obs.items] == [f"report {ids['two groups']} (pdi-arica)"]

@@ -17,7 +17,9 @@ def test_environment_file_and_overrides(tmp_path, monkeypatch: pytest.MonkeyPatc
     assert s.resolved_database_url() == "postgresql+psycopg://u@db:5432/hito"
 
 
-def test_default_database_is_a_sqlite_file_in_the_user_data_dir(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_default_database_is_a_sqlite_file_in_the_user_data_dir(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     monkeypatch.delenv("HITO_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert load_settings().resolved_database_url() == f"sqlite:///{tmp_path}/hito/hito.sqlite3"

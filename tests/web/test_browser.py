@@ -27,7 +27,11 @@ def store_count(server, site: str, people: int, stranded: int, days_ago: int = 0
     with server.db.session() as s:
         agency = 1
         create_report(
-            s, actor=SYSTEM, site_id=site, observed_at=at, agency_id=agency,
+            s,
+            actor=SYSTEM,
+            site_id=site,
+            observed_at=at,
+            agency_id=agency,
             counts=[CountIn(nationality="VEN", documented=False, people=people, stranded=stranded)],
         )
 
@@ -92,7 +96,9 @@ def test_map_shows_chacalluta_and_santa_rosa_with_counts(visit, server) -> None:
     expect(page.locator("#site-santa-rosa .people")).to_have_text("37 presentes")
     expect(page.locator("#site-chacalluta .stranded")).to_contain_text("51")
     # Peru's emergency of the 2025 scenario has ended by today: the posts show their own status
-    expect(page.locator(".map a[data-site=santa-rosa]").first).to_have_attribute("data-status", "open")
+    expect(page.locator(".map a[data-site=santa-rosa]").first).to_have_attribute(
+        "data-status", "open"
+    )
     page.click("#site-chacalluta a")
     expect(page.locator("#site-people")).to_have_text("64")
     expect(page.locator("#stale")).to_be_visible()  # the forecast from 2025 is not drawn
@@ -112,7 +118,9 @@ def test_the_overview_refreshes_itself(visit, server) -> None:  # type: ignore[n
     url = page.url
     store_count(server, "colchane", 23, 20)  # another agency reports; this page is not reloaded
     expect(page.locator("#site-colchane .stranded")).to_contain_text("20", timeout=10_000)
-    expect(page.locator(".map text.label", has_text="Complejo fronterizo Colchane: 20")).to_have_count(1)
+    expect(
+        page.locator(".map text.label", has_text="Complejo fronterizo Colchane: 20")
+    ).to_have_count(1)
     assert page.url == url
 
 

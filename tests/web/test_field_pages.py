@@ -20,8 +20,11 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     with httpx.Client(base_url=server.url) as c:
         token = TOKEN.search(c.get("/login").text).group(1)
-        r = c.post("/login", data={"username": "pdi", "password": PASSWORD, "next": "/", "csrf_token": token},
-                   headers={"Origin": server.url})
+        r = c.post(
+            "/login",
+            data={"username": "pdi", "password": PASSWORD, "next": "/", "csrf_token": token},
+            headers={"Origin": server.url},
+        )
         assert r.status_code == 303, r.text
         yield c
 
@@ -29,10 +32,16 @@ def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def
 def test_overview_and_site_pages_show_needs_and_the_shelter(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
         page = c.get("/?lang=en").text
-        assert 'id="needs-headline"' in page and "shelters hold 150" in page and "Minimum standards used" in page
+        assert (
+            'id="needs-headline"' in page
+            and "shelters hold 150" in page
+            and "Minimum standards used" in page
+        )
         assert "Sphere Handbook 2018, Water supply standard 2.1 (quantity)" in page
         site = c.get("/sites/arica-shelters").text
-        assert re.search(r'id="shelter-occupancy"><strong>Occupancy [\d,—]+ of 150 places</strong>', site), site
+        assert re.search(
+            r'id="shelter-occupancy"><strong>Occupancy [\d,—]+ of 150 places</strong>', site
+        ), site
         strip = c.get("/sites/concordia-strip").text
         assert 'id="site-needs"' in strip and "L/day" in strip
         es = c.get("/?lang=es").text
@@ -52,7 +61,9 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
         ask = anyone.get(f"/ack/{token}?lang=en")
         assert ask.status_code == 200 and 'id="ack-button"' in ask.text
         csrf = TOKEN.search(ask.text).group(1)
-        done = anyone.post(f"/ack/{token}", data={"csrf_token": csrf}, headers={"Origin": server.url})
+        done = anyone.post(
+            f"/ack/{token}", data={"csrf_token": csrf}, headers={"Origin": server.url}
+        )
         assert done.status_code == 200 and 'id="ack-done"' in done.text
         assert anyone.get("/ack/not-a-real-token").status_code == 404
     with _signed_in(server) as c:
@@ -65,19 +76,35 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
         page = c.get("/subscriptions?lang=en")
         assert page.status_code == 200 and 'id="sub-form"' in page.text
         csrf = TOKEN.search(page.text).group(1)
-        form = {"csrf_token": csrf, "label": "guardia nocturna", "channel": "webhook",
-                "target": "https://ops.pdi.example/hito", "severities": ["critical"], "language": "es",
-                "for_agency": "1"}
+        form = {
+            "csrf_token": csrf,
+            "label": "guardia nocturna",
+            "channel": "webhook",
+            "target": "https://ops.pdi.example/hito",
+            "severities": ["critical"],
+            "language": "es",
+            "for_agency": "1",
+        }
         made = c.post("/subscriptions", data=form, headers={"Origin": server.url})
         assert made.status_code == 200, made.text
         secret = re.search(r'<code id="secret">(whsec_[^<]+)</code>', made.text).group(1)
         assert "guardia nocturna" in made.text and "my agency" in made.text
         again = c.get("/subscriptions?lang=en").text
         assert secret not in again and "guardia nocturna" in again  # the secret is shown once
-        bad = c.post("/subscriptions", data={**form, "target": "nowhere"}, headers={"Origin": server.url})
-        assert bad.status_code == 422 and "expected an http(s) URL" in bad.text and 'value="nowhere"' in bad.text
+        bad = c.post(
+            "/subscriptions", data={**form, "target": "nowhere"}, headers={"Origin": server.url}
+        )
+        assert (
+            bad.status_code == 422
+            and "expected an http(s) URL" in bad.text
+            and 'value="nowhere"' in bad.text
+        )
         sub_id = re.search(r'action="/subscriptions/(\d+)/stop"', again).group(1)
-        stop = c.post(f"/subscriptions/{sub_id}/stop", data={"csrf_token": csrf}, headers={"Origin": server.url})
+        stop = c.post(
+            f"/subscriptions/{sub_id}/stop",
+            data={"csrf_token": csrf},
+            headers={"Origin": server.url},
+        )
         assert stop.status_code == 303
         assert f'action="/subscriptions/{sub_id}/stop"' not in c.get("/subscriptions").text
 
@@ -87,25 +114,57 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
         page = c.get("/sites/arica-shelters?lang=en").text
         assert 'id="shelter-registry"' in page
         csrf = TOKEN.search(page).group(1)
-        form = {"csrf_token": csrf, "capacity_people": "180", "area_m2": "630", "water_points": "2",
-                "toilets": "9", "status": "open"}
+        form = {
+            "csrf_token": csrf,
+            "capacity_people": "180",
+            "area_m2": "630",
+            "water_points": "2",
+            "toilets": "9",
+            "status": "open",
+        }
         saved = c.post("/sites/arica-shelters/shelter", data=form, headers={"Origin": server.url})
         assert saved.status_code == 303
         assert "of 180 places" in c.get("/sites/arica-shelters?lang=en").text
-        bad = c.post("/sites/arica-shelters/shelter", data={**form, "toilets": "-2"}, headers={"Origin": server.url})
+        bad = c.post(
+            "/sites/arica-shelters/shelter",
+            data={**form, "toilets": "-2"},
+            headers={"Origin": server.url},
+        )
         assert bad.status_code == 422 and "toilets" in bad.text
         assert 'id="shelter-registry"' not in c.get("/sites/concordia-strip").text  # not a shelter
-        c.post("/sites/arica-shelters/shelter", data={**form, "capacity_people": "150", "area_m2": "420",
-                                                      "water_points": "1", "toilets": "6"}, headers={"Origin": server.url})
-    with httpx.Client(base_url=server.url) as c:  # an editor of Peru sees no form for Chile's shelter
+        c.post(
+            "/sites/arica-shelters/shelter",
+            data={
+                **form,
+                "capacity_people": "150",
+                "area_m2": "420",
+                "water_points": "1",
+                "toilets": "6",
+            },
+            headers={"Origin": server.url},
+        )
+    with httpx.Client(
+        base_url=server.url
+    ) as c:  # an editor of Peru sees no form for Chile's shelter
         token = TOKEN.search(c.get("/login").text).group(1)
-        c.post("/login", data={"username": "migraciones", "password": PASSWORD, "next": "/", "csrf_token": token},
-               headers={"Origin": server.url})
+        c.post(
+            "/login",
+            data={
+                "username": "migraciones",
+                "password": PASSWORD,
+                "next": "/",
+                "csrf_token": token,
+            },
+            headers={"Origin": server.url},
+        )
         page = c.get("/sites/arica-shelters").text
         assert 'id="shelter-registry"' not in page
         csrf = TOKEN.search(page).group(1)
-        r = c.post("/sites/arica-shelters/shelter", data={"csrf_token": csrf, "capacity_people": "1", "area_m2": "1"},
-                   headers={"Origin": server.url})
+        r = c.post(
+            "/sites/arica-shelters/shelter",
+            data={"csrf_token": csrf, "capacity_people": "1", "area_m2": "1"},
+            headers={"Origin": server.url},
+        )
         assert r.status_code == 422 and "may not register it" in r.text
 
 
@@ -116,12 +175,33 @@ def test_the_site_page_shows_who_the_newest_count_found(server) -> None:  # type
     from hito.store.actors import SYSTEM
     from hito.store.reports import create_report
 
-    six = {"f_children": 20, "f_adults": 40, "f_older": 5, "m_children": 25, "m_adults": 30, "m_older": 0}
+    six = {
+        "f_children": 20,
+        "f_adults": 40,
+        "f_older": 5,
+        "m_children": 25,
+        "m_adults": 30,
+        "m_older": 0,
+    }
     with server.db.session() as s:
-        create_report(s, actor=SYSTEM, site_id="pisiga", agency_id=1,
-                      observed_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5),
-                      counts=[Count(nationality="VEN", documented=False, people_low=100, people_high=150,
-                                    stranded=60, **six, unaccompanied_separated=3)])
+        create_report(
+            s,
+            actor=SYSTEM,
+            site_id="pisiga",
+            agency_id=1,
+            observed_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5),
+            counts=[
+                Count(
+                    nationality="VEN",
+                    documented=False,
+                    people_low=100,
+                    people_high=150,
+                    stranded=60,
+                    **six,
+                    unaccompanied_separated=3,
+                )
+            ],
+        )
     with _signed_in(server) as c:
         page = c.get("/sites/pisiga?lang=en").text
     assert 'id="site-profile"' in page and "is an estimate" in page

@@ -26,8 +26,14 @@ def test_a_good_form_gives_counts_and_a_utc_time() -> None:
 
 
 def test_each_bad_field_has_its_message_and_the_typed_values_stay() -> None:
-    form = run(**{"site_id": "nowhere", "people-ven": "doce", "people-unspecified": "2",
-                  "stranded-unspecified": "5"})
+    form = run(
+        **{
+            "site_id": "nowhere",
+            "people-ven": "doce",
+            "people-unspecified": "2",
+            "stranded-unspecified": "5",
+        }
+    )
     assert form.errors == {
         "site_id": "Choose the site you counted at.",
         "people-ven": "Write a whole number of 0 or more.",
@@ -56,13 +62,30 @@ def test_the_form_rows_are_the_scenario_groups_then_unspecified() -> None:
 
 
 def test_a_range_a_breakdown_and_needs_become_one_count() -> None:
-    form = run(**{"people_low-ven": "150", "people_high-ven": "200", "stranded-ven": "150",
-                  "f_children-ven": "40", "f_adults-ven": "50", "f_older-ven": "5",
-                  "m_children-ven": "40", "m_adults-ven": "40", "m_older-ven": "5",
-                  "pregnant_lactating-ven": "6", "unaccompanied_separated-ven": "3"})
+    form = run(
+        **{
+            "people_low-ven": "150",
+            "people_high-ven": "200",
+            "stranded-ven": "150",
+            "f_children-ven": "40",
+            "f_adults-ven": "50",
+            "f_older-ven": "5",
+            "m_children-ven": "40",
+            "m_adults-ven": "40",
+            "m_older-ven": "5",
+            "pregnant_lactating-ven": "6",
+            "unaccompanied_separated-ven": "3",
+        }
+    )
     assert form.ok, form.errors
     (c,) = form.counts
-    assert (c.people, c.people_low, c.people_high, c.f_adults, c.unaccompanied_separated) == (175, 150, 200, 50, 3)
+    assert (c.people, c.people_low, c.people_high, c.f_adults, c.unaccompanied_separated) == (
+        175,
+        150,
+        200,
+        50,
+        3,
+    )
 
 
 def test_the_form_and_the_api_share_one_limit_and_the_counts_rules() -> None:
@@ -73,8 +96,16 @@ def test_the_form_and_the_api_share_one_limit_and_the_counts_rules() -> None:
     assert run(**{"people-ven": str(MAX_PEOPLE)}).ok  # the old form refused more than 100,000
     form = run(**{"people-ven": "10", "f_children-ven": "10"})
     assert form.errors == {"f_children-ven": "By sex and age: fill all six boxes (0 where nobody)."}
-    sums = run(**{"people-ven": "10", **{f"{k}-ven": "1" for k in
-                                         ("f_children", "f_adults", "f_older", "m_children", "m_adults", "m_older")}})
+    sums = run(
+        **{
+            "people-ven": "10",
+            **{
+                f"{k}-ven": "1"
+                for k in ("f_children", "f_adults", "f_older", "m_children", "m_adults", "m_older")
+            },
+        }
+    )
     assert sums.errors == {"f_children-ven": "By sex and age adds up to 6, not the 10 counted."}
     assert run(**{"people_low-ven": "10"}).errors == {
-        "people_high-ven": "Give both ends of the estimate, e.g. 150 and 200."}
+        "people_high-ven": "Give both ends of the estimate, e.g. 150 and 200."
+    }

@@ -152,8 +152,11 @@ def test_pages_cannot_be_framed_and_carry_the_security_headers(server) -> None: 
 
 def test_the_api_is_not_concerned_bearer_tokens_cannot_be_forged_cross_site(server) -> None:  # type: ignore[no-untyped-def]
     with httpx.Client(base_url=server.url) as c:
-        r = c.post("/api/v1/auth/token", data={"username": "pdi", "password": PASSWORD},
-                   headers={"Origin": "https://evil.example"})
+        r = c.post(
+            "/api/v1/auth/token",
+            data={"username": "pdi", "password": PASSWORD},
+            headers={"Origin": "https://evil.example"},
+        )
         assert r.status_code == 200  # the token is in the body, which the foreign page cannot read
         assert "set-cookie" not in r.headers
 
@@ -197,12 +200,15 @@ def test_the_token_is_read_from_urlencoded_and_multipart_forms() -> None:
     from hito.web.guard import _form_token
 
     token = "T" * 43
-    assert _form_token("application/x-www-form-urlencoded", f"a=1&csrf_token={token}".encode()) \
+    assert (
+        _form_token("application/x-www-form-urlencoded", f"a=1&csrf_token={token}".encode())
         == token
+    )
     body = (
-        b"--xx\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n1,2\r\n"
-        b"--xx\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-        + token.encode() + b"\r\n--xx--\r\n"
+        b'--xx\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n1,2\r\n'
+        b'--xx\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+        + token.encode()
+        + b"\r\n--xx--\r\n"
     )
     assert _form_token("multipart/form-data; boundary=xx", body) == token
     assert _form_token("application/json", b'{"csrf_token": "x"}') is None

@@ -35,12 +35,16 @@ class Restartable:
         self.thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:
-            assert time.monotonic() < deadline and self.thread.is_alive(), "the server did not start"
+            assert time.monotonic() < deadline and self.thread.is_alive(), (
+                "the server did not start"
+            )
             time.sleep(0.05)
 
     def stop(self) -> None:
@@ -55,7 +59,9 @@ def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Restartabl
     db = Database(url)
     migrate.upgrade(db)
     demo.seed(db, password=PASSWORD)
-    app = create_app(Settings(database_url=url, login_failure_delay=0.0, auto_migrate=False), database=db)
+    app = create_app(
+        Settings(database_url=url, login_failure_delay=0.0, auto_migrate=False), database=db
+    )
     srv = Restartable(app, _free_port())
     srv.start()
     yield srv, db
@@ -78,9 +84,13 @@ def _fill(page, people: str, stranded: str) -> None:  # noqa: ANN001
     page.click("#report-form button[type=submit]")
 
 
-def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_outcomes(browser, field) -> None:  # noqa: ANN001
+def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_outcomes(
+    browser, field
+) -> None:  # noqa: ANN001
     server, db = field
-    context = browser.new_context(base_url=server.url, service_workers="allow", viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        base_url=server.url, service_workers="allow", viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     page.goto("/lang/en?next=/login")
     page.fill("input[name=username]", "pdi")
@@ -107,12 +117,16 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
     server.start()
     context.set_offline(False)
     for p in (page, other):
-        expect(p.locator("#outbox-count")).to_have_text("No report waiting to be sent.", timeout=30000)
+        expect(p.locator("#outbox-count")).to_have_text(
+            "No report waiting to be sent.", timeout=30000
+        )
         items = p.locator(".outbox-item")
         expect(items.nth(0)).to_have_class(re.compile("sent"))
         expect(items.nth(0).locator(".outcome")).to_have_text(re.compile(r"^sent: report \d+$"))
         expect(items.nth(1)).to_have_class(re.compile("refused"))
-        expect(items.nth(1).locator(".outcome")).to_have_text("refused: Stranded cannot be more than the people counted.")
+        expect(items.nth(1).locator(".outcome")).to_have_text(
+            "refused: Stranded cannot be more than the people counted."
+        )
     assert _stored(db) == before + 1
     assert _stored(db, people=120, stranded=80) == 1
     report_id = int(page.locator(".outbox-item.sent .outcome").inner_text().rsplit(" ", 1)[1])
@@ -127,7 +141,9 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
     context.close()
 
 
-def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_reload(browser, field) -> None:  # noqa: ANN001
+def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_reload(
+    browser, field
+) -> None:  # noqa: ANN001
     server, db = field
     context = browser.new_context(base_url=server.url, service_workers="allow")
     page = context.new_page()
@@ -146,9 +162,12 @@ def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_
     server.start()
     context.set_offline(False)
     expect(page.locator(".outbox-item .outcome")).to_have_text(
-        "waiting for signal (sign in again, then it is sent)", timeout=30000)
+        "waiting for signal (sign in again, then it is sent)", timeout=30000
+    )
     assert _stored(db) == before  # refused by the CSRF check, kept on the phone
     page.reload()  # a fresh page carries the new token: the queued report goes with it
-    expect(page.locator(".outbox-item .outcome")).to_have_text(re.compile(r"^sent: report \d+$"), timeout=30000)
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        re.compile(r"^sent: report \d+$"), timeout=30000
+    )
     assert _stored(db, people=33, stranded=31) == 1
     context.close()

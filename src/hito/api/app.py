@@ -147,4 +147,3 @@ def default_after_report() -> AfterReport | None:
     except ImportError:
         return None
     return after_report
-

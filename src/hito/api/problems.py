@@ -93,10 +93,7 @@ def _msg(err: dict[str, Any]) -> str:
 
 def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"loc": _loc(e), "msg": _msg(e)}
-        for e in exc.errors()
-    ]
+    errors = [{"loc": _loc(e), "msg": _msg(e)} for e in exc.errors()]
     lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
     return problem(
         422,

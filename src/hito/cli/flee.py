@@ -17,12 +17,17 @@ if TYPE_CHECKING:
 
 RULESETS = ("agents", "cohorts")  # hito.flee.rulesets.RULESETS, without importing numba
 
-app = typer.Typer(no_args_is_help=True, help="Flee cases: check, run (Flee-compatible rulesets), "
-                  "import.")
+app = typer.Typer(
+    no_args_is_help=True, help="Flee cases: check, run (Flee-compatible rulesets), import."
+)
 console = Console(highlight=False, stderr=True)
 
-SortDates = Annotated[bool, typer.Option(
-    "--sort-dates", help="sort each UNHCR series by date (Flee 3.1 reads rows in file order)")]
+SortDates = Annotated[
+    bool,
+    typer.Option(
+        "--sort-dates", help="sort each UNHCR series by date (Flee 3.1 reads rows in file order)"
+    ),
+]
 Strict = Annotated[bool, typer.Option("--strict", help="treat every warning as an error (exit 2)")]
 
 
@@ -55,31 +60,43 @@ def check(
     for w in case.warnings:
         console.print(w)
     s = case.scenario
-    console.print(f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days, "
-                  f"{len(case.flee.layout)} data_layout rows, {len(case.warnings)} warning(s)")
+    console.print(
+        f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days, "
+        f"{len(case.flee.layout)} data_layout rows, {len(case.warnings)} warning(s)"
+    )
     if strict and case.warnings:
         raise typer.Exit(2)
 
 
 @app.command("run")
 def run(
-    source: Annotated[Path, typer.Argument(
-        help="a Flee case directory, or a scenario file written by `hito flee import`")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="a Flee case directory, or a scenario file written by `hito flee import`"
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="directory for validation.json, out.csv")],
     runs: Annotated[int, typer.Option(min=1, help="number of runs")] = 1,
     seed: Annotated[int, typer.Option(min=0, help="seed of the ensemble (run i: stream i)")] = 0,
     hasten: Annotated[int | None, typer.Option(min=1, help="population divisor")] = None,
     days: Annotated[int | None, typer.Option(min=1, help="stop after this many days")] = None,
-    ruleset: Annotated[str, typer.Option(
-        help="agents (one record per person, the reference) or cohorts (counts)")] = "agents",
-    executor: Annotated[str, typer.Option(
-        help="where runs execute: local (processes) or dask")] = "local",
-    scheduler: Annotated[str | None, typer.Option(
-        help="dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)")] = None,
-    workers: Annotated[int | None, typer.Option(
-        help="processes (local) or LocalCluster workers (default: cores)")] = None,
-    all_settings: Annotated[bool, typer.Option(
-        "--all-settings", help="also honour settings Flee 3.1 does not read")] = False,
+    ruleset: Annotated[
+        str, typer.Option(help="agents (one record per person, the reference) or cohorts (counts)")
+    ] = "agents",
+    executor: Annotated[
+        str, typer.Option(help="where runs execute: local (processes) or dask")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="processes (local) or LocalCluster workers (default: cores)")
+    ] = None,
+    all_settings: Annotated[
+        bool, typer.Option("--all-settings", help="also honour settings Flee 3.1 does not read")
+    ] = False,
     sort_dates: SortDates = False,
     strict: Strict = False,
 ) -> None:
@@ -97,12 +114,25 @@ def run(
     t0 = time.perf_counter()
     case = _load(source, sort_dates=sort_dates, strict=strict)
     c = compile_flee(case, hasten=hasten, days=days, flee31=not all_settings)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"{case.scenario.name} ({ruleset})", total=runs)
-        results = run_flee_ensemble(c, runs=runs, seed=seed, ruleset=ruleset,
-                                    executor=executor, scheduler=scheduler, workers=workers,
-                                    progress=lambda k: bar.advance(task, k))
+        results = run_flee_ensemble(
+            c,
+            runs=runs,
+            seed=seed,
+            ruleset=ruleset,
+            executor=executor,
+            scheduler=scheduler,
+            workers=workers,
+            progress=lambda k: bar.advance(task, k),
+        )
     out.mkdir(parents=True, exist_ok=True)
     for run_no, res, _cpu in results:
         res.start = case.scenario.start
@@ -123,8 +153,10 @@ def run(
         "ard_per_run": [s.ard for s in scores],
         "ard_rescaled_per_run": [s.ard_rescaled for s in scores],
         "camps": {
-            nm: {"mean_abs_error": float(np.mean([s.camp_mean_abs_error[j] for s in scores])),
-                 "mean_rel_error": float(np.mean([s.camp_mean_rel_error[j] for s in scores]))}
+            nm: {
+                "mean_abs_error": float(np.mean([s.camp_mean_abs_error[j] for s in scores])),
+                "mean_rel_error": float(np.mean([s.camp_mean_rel_error[j] for s in scores])),
+            }
             for j, nm in enumerate(c.camp_names)
         },
         "days": c.days,
@@ -140,9 +172,11 @@ def run(
         "wall_seconds": round(time.perf_counter() - t0, 3),
     }
     (out / "validation.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    console.print(f"{case.scenario.name}: ARD {doc['ard']:.4f} (rescaled "
-                  f"{doc['ard_rescaled']:.4f}) over {runs} run(s) with the {ruleset} ruleset, "
-                  f"{doc['people']} people, {c.days} days, {doc['wall_seconds']:.2f} s -> {out}")
+    console.print(
+        f"{case.scenario.name}: ARD {doc['ard']:.4f} (rescaled "
+        f"{doc['ard_rescaled']:.4f}) over {runs} run(s) with the {ruleset} ruleset, "
+        f"{doc['people']} people, {c.days} days, {doc['wall_seconds']:.2f} s -> {out}"
+    )
 
 
 @app.command("import")
@@ -161,5 +195,6 @@ def import_(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(case), encoding="utf-8")
     s = case.scenario
-    console.print(f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days "
-                  f"-> {out}")
+    console.print(
+        f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days -> {out}"
+    )

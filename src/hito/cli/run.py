@@ -160,7 +160,11 @@ def run(
 
 
 def run_calibrated(
-    folder: Path, out: Path, executor: str, scheduler: str | None, workers: int | None,
+    folder: Path,
+    out: Path,
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
     keep_runs: int,
 ) -> None:
     """`hito run --calibration DIR`: every particle of a posterior run on to its last day."""

@@ -46,10 +46,14 @@ from hito.scenario.model import Scenario
 
 CLOSURE_TYPES = ("country", "location", "link", "camp", "idpcamp", "remove_forced_redirection")
 UNSUPPORTED_SETTINGS = {
-    ("spawn_rules", "conflict_driven_spawning"), ("spawn_rules", "flood_driven_spawning"),
-    ("spawn_rules", "flood_zone_spawning_only"), ("spawn_rules", "camps_are_sicks"),
-    ("spawn_rules", "read_from_agents_csv_file"), ("move_rules", "stay_close_to_home"),
-    ("move_rules", "use_pop_for_loc_weight"), ("move_rules", "use_v1_rules"),
+    ("spawn_rules", "conflict_driven_spawning"),
+    ("spawn_rules", "flood_driven_spawning"),
+    ("spawn_rules", "flood_zone_spawning_only"),
+    ("spawn_rules", "camps_are_sicks"),
+    ("spawn_rules", "read_from_agents_csv_file"),
+    ("move_rules", "stay_close_to_home"),
+    ("move_rules", "use_pop_for_loc_weight"),
+    ("move_rules", "use_v1_rules"),
     ("", "flood_rules"),
 }
 
@@ -65,8 +69,9 @@ def _read_period(n: Notes, path: Path) -> FleePeriod | None:
         elif key == "startdate":
             start = parse_date(row[1])
             if start is None:
-                n.problem(path, line, 2, f"expected a date YYYY-MM-DD for StartDate, got "
-                          f"{row[1]!r}")
+                n.problem(
+                    path, line, 2, f"expected a date YYYY-MM-DD for StartDate, got {row[1]!r}"
+                )
         else:
             v = number(n, path, line, 2, row[1], "Length", integer=True)
             if v is not None and v <= 0:
@@ -88,8 +93,12 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
         doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        n.problem(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-                  f"expected valid YAML: {getattr(exc, 'problem', exc)}")
+        n.problem(
+            path,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            f"expected valid YAML: {getattr(exc, 'problem', exc)}",
+        )
         return FleeSettings()
     if not isinstance(doc, dict):
         n.problem(path, 1, 1, "expected a mapping of sections")
@@ -97,11 +106,15 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
     for sec, key in sorted(UNSUPPORTED_SETTINGS):
         val = doc.get(key) if not sec else (doc.get(sec) or {}).get(key)
         if val not in (None, False, 0):
-            n.problem(path, None, None, f"{sec + '.' if sec else ''}{key} is not supported by "
-                      "hito's Flee ruleset yet, expected it absent or false")
+            n.problem(
+                path,
+                None,
+                None,
+                f"{sec + '.' if sec else ''}{key} is not supported by "
+                "hito's Flee ruleset yet, expected it absent or false",
+            )
 
-    def split(section: Any, model: type[FleeMoveRules] | type[FleeSpawnRules]
-              ) -> dict[str, Any]:
+    def split(section: Any, model: type[FleeMoveRules] | type[FleeSpawnRules]) -> dict[str, Any]:
         section = dict(section or {})
         known = set(model.model_fields) - {"other"}
         out = {k: v for k, v in section.items() if k in known}
@@ -115,8 +128,11 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
             spawn_rules=FleeSpawnRules(**split(doc.get("spawn_rules"), FleeSpawnRules)),
             move_rules=FleeMoveRules(**split(doc.get("move_rules"), FleeMoveRules)),
             hasten=int(opt.pop("hasten", 1)),
-            other={k: v for k, v in doc.items()
-                   if k not in ("log_levels", "spawn_rules", "move_rules", "optimisations")}
+            other={
+                k: v
+                for k, v in doc.items()
+                if k not in ("log_levels", "spawn_rules", "move_rules", "optimisations")
+            }
             | ({"optimisations": opt} if opt else {}),
         )
     except ValidationError as exc:
@@ -142,8 +158,9 @@ class _Reader:
     def known(self, path: Path, line: int, col: int, nm: str) -> bool:
         if nm.strip() in self.id_of:
             return True
-        self.n.problem(path, line, col, f"unknown location {nm.strip()!r}, expected a name "
-                       "from locations.csv")
+        self.n.problem(
+            path, line, col, f"unknown location {nm.strip()!r}, expected a name from locations.csv"
+        )
         return False
 
     def locations(self, path: Path) -> list[dict[str, Any]]:
@@ -157,14 +174,18 @@ class _Reader:
                 columns = list(LOCATION_COLUMNS) + [c.strip() for c in row[8:]]
                 continue
             if len(row) < 6:
-                n.problem(path, line, len(row) + 1, "expected at least 6 columns: name, "
-                          "region, country, latitude, longitude, location_type")
+                n.problem(
+                    path,
+                    line,
+                    len(row) + 1,
+                    "expected at least 6 columns: name, "
+                    "region, country, latitude, longitude, location_type",
+                )
                 continue
             row = row + [""] * (8 - len(row))
             nm = row[0].strip()
             if nm in self.id_of:
-                n.problem(path, line, 1, f"location {nm!r} is defined twice, expected unique "
-                          "names")
+                n.problem(path, line, 1, f"location {nm!r} is defined twice, expected unique names")
                 continue
             lat = number(n, path, line, 4, row[3], "latitude", empty=0.0)
             lon = number(n, path, line, 5, row[4], "longitude", empty=0.0)
@@ -177,27 +198,42 @@ class _Reader:
             if lat is None or lon is None or pop is None:
                 continue
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                n.problem(path, line, 4, f"expected latitude in -90..90 and longitude in "
-                          f"-180..180, got {row[3]!r}, {row[4]!r}")
+                n.problem(
+                    path,
+                    line,
+                    4,
+                    f"expected latitude in -90..90 and longitude in "
+                    f"-180..180, got {row[3]!r}, {row[4]!r}",
+                )
                 continue
             pid = slug(nm, ids)
             self.id_of[nm] = pid
             self.types[nm] = low
             self.countries.add(row[2].strip())
-            attrs: dict[str, Any] = {"flee_location_type": ltype, "region": row[1],
-                                     "flee_country": row[2], "conflict_date": cdate}
+            attrs: dict[str, Any] = {
+                "flee_location_type": ltype,
+                "region": row[1],
+                "flee_country": row[2],
+                "conflict_date": cdate,
+            }
             camp = "camp" in low
             if not camp:
                 attrs["population"] = row[7].strip()
             for k, c in enumerate(row[8:], start=8):
                 attrs[columns[k] if k < len(columns) else f"column_{k + 1}"] = c
             kind = "shelter" if camp else "origin" if "conflict" in low else "city"
-            places.append({
-                "id": pid, "name": nm, "kind": kind, "country": country_code(row[2]),
-                "lat": lat, "lon": lon,
-                "capacity": int(row[7]) if camp and row[7].strip() else None,
-                "attributes": attrs,
-            })
+            places.append(
+                {
+                    "id": pid,
+                    "name": nm,
+                    "kind": kind,
+                    "country": country_code(row[2]),
+                    "lat": lat,
+                    "lon": lon,
+                    "capacity": int(row[7]) if camp and row[7].strip() else None,
+                    "attributes": attrs,
+                }
+            )
         return places
 
     def routes(self, path: Path) -> list[dict[str, Any]]:
@@ -221,15 +257,23 @@ class _Reader:
                 n.problem(path, line, 3, f"expected a positive distance in km, got {row[2]!r}")
                 continue
             if len(row) > 3 and row[3].strip() and not re.fullmatch(r"-?\d+", row[3].strip()):
-                n.problem(path, line, 4, f"expected an integer forced_redirection (0, 1, 2) "
-                          f"or empty, got {row[3]!r}")
+                n.problem(
+                    path,
+                    line,
+                    4,
+                    f"expected an integer forced_redirection (0, 1, 2) or empty, got {row[3]!r}",
+                )
                 continue
             if not ok or km is None:
                 continue
             a, b = self.id_of[row[0].strip()], self.id_of[row[1].strip()]
             if a == b:
-                n.problem(path, line, 2, f"route from {row[0]!r} to itself, expected two "
-                          "different locations")
+                n.problem(
+                    path,
+                    line,
+                    2,
+                    f"route from {row[0]!r} to itself, expected two different locations",
+                )
                 continue
             key = frozenset((a, b))
             if key in pairs:
@@ -238,12 +282,24 @@ class _Reader:
             attrs = {"forced_redirection": row[3]} if len(row) > 3 else {}
             for k, c in enumerate(row[4:], start=4):
                 attrs[rcols[k] if k < len(rcols) else f"column_{k + 1}"] = c
-            routes.append({"id": slug(f"{a}--{b}", rids), "from": a, "to": b, "km": km,
-                           "two_way": True, "attributes": attrs})
+            routes.append(
+                {
+                    "id": slug(f"{a}--{b}", rids),
+                    "from": a,
+                    "to": b,
+                    "km": km,
+                    "two_way": True,
+                    "attributes": attrs,
+                }
+            )
         if dups:
-            n.warn(path, dups[0], f"routes between the same two locations as an earlier row "
-                   f"(lines {lines_text(dups)}) are kept as separate links, as Flee 3.1 does: "
-                   "such a pair weighs more in route choice")
+            n.warn(
+                path,
+                dups[0],
+                f"routes between the same two locations as an earlier row "
+                f"(lines {lines_text(dups)}) are kept as separate links, as Flee 3.1 does: "
+                "such a pair weighs more in route choice",
+            )
         return routes
 
     def closures(self, path: Path, length: int) -> list[FleeClosure]:
@@ -255,41 +311,73 @@ class _Reader:
             if row[0].strip().startswith("#"):
                 continue
             if len(row) < 5:
-                n.problem(path, line, len(row) + 1, "expected closure_type, name1, name2, "
-                          "closure_start, closure_end")
+                n.problem(
+                    path,
+                    line,
+                    len(row) + 1,
+                    "expected closure_type, name1, name2, closure_start, closure_end",
+                )
                 continue
             ctype = row[0].strip()
             if ctype not in CLOSURE_TYPES:
-                n.problem(path, line, 1, f"unknown closure_type {ctype!r}, expected one of: "
-                          + ", ".join(CLOSURE_TYPES))
+                n.problem(
+                    path,
+                    line,
+                    1,
+                    f"unknown closure_type {ctype!r}, expected one of: " + ", ".join(CLOSURE_TYPES),
+                )
                 continue
             if ctype == "country":
                 for c in (1, 2):
                     if row[c].strip() not in self.countries:
-                        n.problem(path, line, c + 1, f"unknown country {row[c].strip()!r}, "
-                                  "expected one of: " + ", ".join(sorted(self.countries)))
+                        n.problem(
+                            path,
+                            line,
+                            c + 1,
+                            f"unknown country {row[c].strip()!r}, "
+                            "expected one of: " + ", ".join(sorted(self.countries)),
+                        )
             elif ctype in ("link", "remove_forced_redirection"):
                 self.known(path, line, 2, row[1])
                 self.known(path, line, 3, row[2])
             else:
                 self.known(path, line, 2, row[1])
-            got = [number(n, path, line, c + 1, row[c], ("closure_start", "closure_end")[c - 3],
-                          integer=True) for c in (3, 4)]
+            got = [
+                number(
+                    n,
+                    path,
+                    line,
+                    c + 1,
+                    row[c],
+                    ("closure_start", "closure_end")[c - 3],
+                    integer=True,
+                )
+                for c in (3, 4)
+            ]
             days = [int(d) for d in got if d is not None]
             if len(days) < 2:
                 continue
             if any(not 0 <= d < length for d in days):
                 outside.append(line)
-            closures.append(FleeClosure(closure_type=ctype,  # type: ignore[arg-type]
-                                        name1=row[1].strip(), name2=row[2].strip(),
-                                        start=int(days[0]), end=int(days[1])))
+            closures.append(
+                FleeClosure(
+                    closure_type=ctype,  # type: ignore[arg-type]
+                    name1=row[1].strip(),
+                    name2=row[2].strip(),
+                    start=int(days[0]),
+                    end=int(days[1]),
+                )
+            )
         if outside:
-            n.warn(path, outside[0], f"closure days outside the period 0..{length - 1} (lines "
-                   f"{lines_text(outside)}): those starts or ends never happen, as in Flee 3.1")
+            n.warn(
+                path,
+                outside[0],
+                f"closure days outside the period 0..{length - 1} (lines "
+                f"{lines_text(outside)}): those starts or ends never happen, as in Flee 3.1",
+            )
         return closures
 
-    def conflicts(self, path: Path, length: int) -> tuple[dict[str, list[tuple[int, float]]],
-                                                          int]:
+    def conflicts(self, path: Path, length: int) -> tuple[dict[str, list[tuple[int, float]]], int]:
         """conflicts.csv (ReadConflictInputCSV): a day column then one column per location."""
         n = self.n
         conflicts: dict[str, list[tuple[int, float]]] = {}
@@ -302,32 +390,44 @@ class _Reader:
                     if nm:
                         conflicts[nm] = []
                 if header and not header[-1]:
-                    n.warn(path, line, "the header ends with a comma; the empty column is "
-                           "ignored")
+                    n.warn(path, line, "the header ends with a comma; the empty column is ignored")
                 unknown = [nm for nm in conflicts if nm not in self.id_of]
                 if unknown:
-                    n.warn(path, line, f"columns for places not in locations.csv are ignored, "
-                           f"as Flee 3.1 does: {', '.join(unknown[:8])}"
-                           + (f" ... ({len(unknown)})" if len(unknown) > 8 else ""))
+                    n.warn(
+                        path,
+                        line,
+                        f"columns for places not in locations.csv are ignored, "
+                        f"as Flee 3.1 does: {', '.join(unknown[:8])}"
+                        + (f" ... ({len(unknown)})" if len(unknown) > 8 else ""),
+                    )
                 continue
             for k in range(1, len(row)):
                 nm = header[k] if k < len(header) else ""
                 if not nm:
                     if row[k].strip():
-                        n.problem(path, line, k + 1, f"value {row[k]!r} in a column without a "
-                                  "location name, expected none")
+                        n.problem(
+                            path,
+                            line,
+                            k + 1,
+                            f"value {row[k]!r} in a column without a location name, expected none",
+                        )
                     continue
                 v = number(n, path, line, k + 1, row[k], f"the conflict intensity of {nm}")
                 if v is not None and (not conflicts[nm] or conflicts[nm][-1][1] != v):
                     conflicts[nm].append((days, v))
             days += 1
         if header and days < length:
-            n.problem(path, None, None, f"{days} day rows, expected at least the {length} days "
-                      "of the period")
+            n.problem(
+                path,
+                None,
+                None,
+                f"{days} day rows, expected at least the {length} days of the period",
+            )
         return conflicts, days
 
-    def source_data(self, src: Path, period: FleePeriod
-                    ) -> tuple[list[FleeLayoutRow], dict[str, FleeSeries]]:
+    def source_data(
+        self, src: Path, period: FleePeriod
+    ) -> tuple[list[FleeLayoutRow], dict[str, FleeSeries]]:
         """data_layout.csv and its series (DataTable): several files on a row are summed."""
         n = self.n
         path = src / "data_layout.csv"
@@ -345,18 +445,27 @@ class _Reader:
                 n.problem(path, line, 2, f"no file for {nm!r}, expected a CSV file name")
                 continue
             if nm in first_line:
-                n.warn(path, line, f"{nm!r} already has a row (line {first_line[nm]}); the "
-                       "first row is used, as Flee 3.1 does")
+                n.warn(
+                    path,
+                    line,
+                    f"{nm!r} already has a row (line {first_line[nm]}); the "
+                    "first row is used, as Flee 3.1 does",
+                )
             else:
                 first_line[nm] = line
                 if nm != "total" and nm not in self.id_of:
                     n.warn(path, line, f"{nm!r} is not in locations.csv; its row is not used")
                 elif nm != "total" and "camp" not in self.types[nm]:
-                    n.warn(path, line, f"{nm!r} is a {self.types[nm]}, not a camp; its row is "
-                           "not used")
+                    n.warn(
+                        path, line, f"{nm!r} is a {self.types[nm]}, not a camp; its row is not used"
+                    )
             if len(files) > 1:
-                n.warn(path, line, f"{nm!r} adds up {len(files)} files ({', '.join(files)}) "
-                       "by date, as Flee 3.1's AddCSVTables does")
+                n.warn(
+                    path,
+                    line,
+                    f"{nm!r} adds up {len(files)} files ({', '.join(files)}) "
+                    "by date, as Flee 3.1's AddCSVTables does",
+                )
             layout.append(FleeLayoutRow(name=nm, files=files))
             for k, f in enumerate(files, start=2):
                 fp = src / f
@@ -365,8 +474,7 @@ class _Reader:
                 elif f not in series:
                     header, points, lines = read_series(n, fp)
                     if points:
-                        disorder(n, fp, points, lines, period.start, period.length,
-                                 self.sort_dates)
+                        disorder(n, fp, points, lines, period.start, period.length, self.sort_dates)
                     if self.sort_dates:
                         points = sorted(points, key=lambda p: p[0])
                     series[f] = FleeSeries(header=header, points=points)
@@ -377,8 +485,9 @@ class _Reader:
                 n.problem(path, None, None, f"camp {nm!r} has no row, expected one per camp")
         return layout, series
 
-    def corrections(self, path: Path, layout: list[FleeLayoutRow],
-                    series: dict[str, FleeSeries]) -> list[FleeCorrection]:
+    def corrections(
+        self, path: Path, layout: list[FleeLayoutRow], series: dict[str, FleeSeries]
+    ) -> list[FleeCorrection]:
         """registration_corrections.csv (RefugeeTable.ReadL1Corrections)."""
         n = self.n
         out: list[FleeCorrection] = []
@@ -391,24 +500,39 @@ class _Reader:
             nm = row[0].strip()
             d = parse_date(row[1])
             if d is None:
-                n.problem(path, line, 2, f"expected a date YYYY-MM-DD for the correction date, "
-                          f"got {row[1]!r}")
+                n.problem(
+                    path,
+                    line,
+                    2,
+                    f"expected a date YYYY-MM-DD for the correction date, got {row[1]!r}",
+                )
                 continue
             if nm not in files:
-                n.problem(path, line, 1, f"unknown camp {nm!r}, expected one of data_layout.csv: "
-                          + ", ".join(sorted(x for x in files if x != "total")))
+                n.problem(
+                    path,
+                    line,
+                    1,
+                    f"unknown camp {nm!r}, expected one of data_layout.csv: "
+                    + ", ".join(sorted(x for x in files if x != "total")),
+                )
                 continue
             dates = {p[0] for f in files[nm] if f in series for p in series[f].points[1:]}
             if dates and d not in dates:
-                n.problem(path, line, 2, f"date {d} is not a later date of "
-                          f"{', '.join(files[nm])}, expected one of its dates after the first")
+                n.problem(
+                    path,
+                    line,
+                    2,
+                    f"date {d} is not a later date of "
+                    f"{', '.join(files[nm])}, expected one of its dates after the first",
+                )
                 continue
             out.append(FleeCorrection(name=nm, date=d, note=",".join(row[2:]).strip()))
         return out
 
 
-def read_case(case_dir: str | Path, *, name: str | None = None,
-              sort_dates: bool = False) -> FleeCase:
+def read_case(
+    case_dir: str | Path, *, name: str | None = None, sort_dates: bool = False
+) -> FleeCase:
     """Read a Flee case directory; raises InputError listing every problem located.
 
     ``sort_dates`` sorts each UNHCR series by date (Flee 3.1 reads rows in file order).
@@ -419,16 +543,24 @@ def read_case(case_dir: str | Path, *, name: str | None = None,
     r = _Reader(root, sort_dates)
     n = r.n
     inp, src = root / "input_csv", root / "source_data"
-    for f in (inp / "locations.csv", inp / "routes.csv", inp / "conflicts.csv",
-              src / "data_layout.csv"):
+    for f in (
+        inp / "locations.csv",
+        inp / "routes.csv",
+        inp / "conflicts.csv",
+        src / "data_layout.csv",
+    ):
         if not f.is_file():
             n.problem(f, None, None, "missing file, expected it in a Flee case")
     if not (inp / "closures.csv").is_file():
         n.warn(inp / "closures.csv", None, "missing; read as no closures")
     period_files = [f for f in ("sim_period.csv", "conflict_period.csv") if (inp / f).is_file()]
     if not period_files:
-        n.problem(inp / "sim_period.csv", None, None,
-                  "missing file, expected sim_period.csv or conflict_period.csv")
+        n.problem(
+            inp / "sim_period.csv",
+            None,
+            None,
+            "missing file, expected sim_period.csv or conflict_period.csv",
+        )
     n.raise_if_any()
 
     settings = _read_settings(n, root / "simsetting.yml")
@@ -438,23 +570,32 @@ def read_case(case_dir: str | Path, *, name: str | None = None,
     assert period is not None
     conflict_period = periods.get("conflict_period.csv")
     if period_files == ["conflict_period.csv"]:
-        n.warn(inp / "conflict_period.csv", None, "no sim_period.csv; the period is read from "
-               "conflict_period.csv")
+        n.warn(
+            inp / "conflict_period.csv",
+            None,
+            "no sim_period.csv; the period is read from conflict_period.csv",
+        )
         conflict_period = None
     elif conflict_period == period:
         conflict_period = None
     elif conflict_period is not None:
-        n.warn(inp / "conflict_period.csv", None, f"differs from sim_period.csv "
-               f"({conflict_period.start}, {conflict_period.length} days); sim_period.csv is used")
+        n.warn(
+            inp / "conflict_period.csv",
+            None,
+            f"differs from sim_period.csv "
+            f"({conflict_period.start}, {conflict_period.length} days); sim_period.csv is used",
+        )
 
     places = r.locations(inp / "locations.csv")
     n.raise_if_any()
     if not places:
-        raise InputError(f"{n.where(inp / 'locations.csv')}: no locations, expected at least "
-                         "one row")
+        raise InputError(
+            f"{n.where(inp / 'locations.csv')}: no locations, expected at least one row"
+        )
     routes = r.routes(inp / "routes.csv")
-    closures = (r.closures(inp / "closures.csv", period.length)
-                if (inp / "closures.csv").is_file() else [])
+    closures = (
+        r.closures(inp / "closures.csv", period.length) if (inp / "closures.csv").is_file() else []
+    )
     conflicts, n_days = r.conflicts(inp / "conflicts.csv", period.length)
     n.raise_if_any()
     layout, series = r.source_data(src, period)
@@ -463,25 +604,39 @@ def read_case(case_dir: str | Path, *, name: str | None = None,
     n.raise_if_any()
 
     flee = FleeSection(
-        settings=settings, period_files=period_files,  # type: ignore[arg-type]
-        conflict_period=conflict_period, conflict_days=n_days, conflicts=conflicts,
-        closures=closures, layout=layout, series=series, corrections=corrections,
+        settings=settings,
+        period_files=period_files,  # type: ignore[arg-type]
+        conflict_period=conflict_period,
+        conflict_days=n_days,
+        conflicts=conflicts,
+        closures=closures,
+        layout=layout,
+        series=series,
+        corrections=corrections,
     )
     home = places[0]["country"]
     name = name or root.name
     try:
-        scenario = Scenario.model_validate({
-            "schema_version": 1,
-            "name": name,
-            "description": f"Imported from the Flee case {name}",
-            "start": period.start,
-            "days": period.length,
-            "places": places,
-            "routes": routes,
-            "groups": [{"id": "displaced", "nationality": home, "documented": False,
-                        "label": "displaced people (Flee agents)"}],
-            "sources": {"flee": f"Flee case {name}"},
-        })
+        scenario = Scenario.model_validate(
+            {
+                "schema_version": 1,
+                "name": name,
+                "description": f"Imported from the Flee case {name}",
+                "start": period.start,
+                "days": period.length,
+                "places": places,
+                "routes": routes,
+                "groups": [
+                    {
+                        "id": "displaced",
+                        "nationality": home,
+                        "documented": False,
+                        "label": "displaced people (Flee agents)",
+                    }
+                ],
+                "sources": {"flee": f"Flee case {name}"},
+            }
+        )
     except ValidationError as exc:
         raise InputError([f"{root}: {e['loc']}: {e['msg']}" for e in exc.errors()]) from None
     return FleeCase(scenario=scenario, flee=flee, warnings=tuple(sorted(n.warnings, key=_where)))

@@ -82,7 +82,12 @@ def _push(st, link, route, rlen, fresh, d, r, moved, walk, cnt):
         ints2[:n], flts2[:n], routes2[:n], cnts2[:n] = ints[:n], flts[:n], routes[:n], cnts[:n]
         ints, flts, routes, cnts = ints2, flts2, routes2, cnts2
     ints[n, LINK], ints[n, RLEN], ints[n, FRESH], ints[n, BOUNCE], ints[n, WALK] = (
-        link, rlen, fresh, 0, walk)
+        link,
+        rlen,
+        fresh,
+        0,
+        walk,
+    )
     ints[n, VF] = 0
     flts[n, D], flts[n, R], flts[n, MOVED] = d, r, moved
     for h in range(rlen):
@@ -100,8 +105,12 @@ def _rest(here, cnt, r, fresh, route, rlen, arr, pend, cells):
     p_int, p_flt, p_route, p_cnt, pn = pend
     if pn >= p_cnt.shape[0]:
         m = max(16, 2 * p_cnt.shape[0])
-        a, b, c, d = (np.zeros((m, 4), np.int64), np.zeros(m), np.zeros((m, p_route.shape[1]),
-                      np.int64), np.zeros(m, np.int64))
+        a, b, c, d = (
+            np.zeros((m, 4), np.int64),
+            np.zeros(m),
+            np.zeros((m, p_route.shape[1]), np.int64),
+            np.zeros(m, np.int64),
+        )
         a[:pn], b[:pn], c[:pn], d[:pn] = p_int[:pn], p_flt[:pn], p_route[:pn], p_cnt[:pn]
         p_int, p_flt, p_route, p_cnt = a, b, c, d
     p_int[pn, 0], p_int[pn, 1], p_int[pn, 2], p_int[pn, 3] = here, rlen, fresh, 1
@@ -121,15 +130,14 @@ def _first_link(here, nxt, out_off, link_dst, link_open):
 
 
 @numba.njit(cache=True)
-def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf,
-            out):
+def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf, out):
     """Split ``k`` people over the candidate paths of ``here`` (multinomial); counts in out."""
     p0, p1 = p_off[here], p_off[here + 1]
     tot = 0.0
     for q in range(p0, p1):
         w = p_base[q] * _cm(p_end[q], loc_num, vfill, capacity, buffer)
         if wpow != 1.0:
-            w = w ** wpow
+            w = w**wpow
         wbuf[q - p0] = w
         tot += w
     left = k
@@ -157,9 +165,34 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
 
 
 @numba.njit(cache=True)
-def _depart(rng, here, k, r, fresh, moved, st, loc_num, vfill, is_camp, capacity, out_off,
-            link_dst, link_open, buffer, wpow, p_off, p_end, p_base, p_hops, p_nh, p_km, wbuf,
-            split, reach, route_buf):
+def _depart(
+    rng,
+    here,
+    k,
+    r,
+    fresh,
+    moved,
+    st,
+    loc_num,
+    vfill,
+    is_camp,
+    capacity,
+    out_off,
+    link_dst,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    p_km,
+    wbuf,
+    split,
+    reach,
+    route_buf,
+):
     """``k`` people at ``here`` with no route choose one and step onto its first link.
 
     Those whose choice is a camp at least half-way past its buffer stay; they are returned
@@ -178,8 +211,9 @@ def _depart(rng, here, k, r, fresh, moved, st, loc_num, vfill, is_camp, capacity
         left -= kk
         if kk == 0:
             continue
-        _choose(rng, here, kk, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow,
-                wbuf, split)
+        _choose(
+            rng, here, kk, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf, split
+        )
         for q in range(p0, p_off[here + 1]):
             m = split[q - p0]
             if m == 0:
@@ -209,10 +243,40 @@ def _depart(rng, here, k, r, fresh, moved, st, loc_num, vfill, is_camp, capacity
 
 
 @numba.njit(cache=True)
-def day(t, rng, st, pool, arr, pend, loc_num, vfill, cells, mc, is_town, is_camp, capacity,
-        out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open, buffer,
-        wpow, p_off, p_end, p_base, p_hops, p_nh, p_km, max_speed, walk_speed, start_on_foot,
-        avoid_short):
+def day(
+    t,
+    rng,
+    st,
+    pool,
+    arr,
+    pend,
+    loc_num,
+    vfill,
+    cells,
+    mc,
+    is_town,
+    is_camp,
+    capacity,
+    out_off,
+    link_src,
+    link_dst,
+    link_dist,
+    link_speed,
+    link_walk,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    p_km,
+    max_speed,
+    walk_speed,
+    start_on_foot,
+    avoid_short,
+):
     """One day (Flee's Ecosystem.evolve): departures from places, then travel on links."""
     n = loc_num.shape[0]
     width = 1
@@ -256,10 +320,34 @@ def day(t, rng, st, pool, arr, pend, loc_num, vfill, cells, mc, is_town, is_camp
                 k = c if mc[x] >= 1.0 else rng.binomial(c, mc[x])
                 if k == 0:
                     continue
-                st, stay = _depart(rng, x, k, b / R_GRID, f, 0.0, st, loc_num, vfill, is_camp,
-                                   capacity, out_off, link_dst, link_open, buffer, wpow, p_off,
-                                   p_end, p_base, p_hops, p_nh, p_km, wbuf, split, -1.0,
-                                   route_buf)
+                st, stay = _depart(
+                    rng,
+                    x,
+                    k,
+                    b / R_GRID,
+                    f,
+                    0.0,
+                    st,
+                    loc_num,
+                    vfill,
+                    is_camp,
+                    capacity,
+                    out_off,
+                    link_dst,
+                    link_open,
+                    buffer,
+                    wpow,
+                    p_off,
+                    p_end,
+                    p_base,
+                    p_hops,
+                    p_nh,
+                    p_km,
+                    wbuf,
+                    split,
+                    -1.0,
+                    route_buf,
+                )
                 pool[x, f, b] -= k - stay
     for e in range(pn):  # resting people with a route still to go
         c = p_cnt[e]
@@ -306,28 +394,104 @@ def day(t, rng, st, pool, arr, pend, loc_num, vfill, cells, mc, is_town, is_camp
                 continue
             rem[i] -= m
             ints, flts, routes, cnts, _ = st
-            st = _push(st, ints[i, LINK], routes[i], ints[i, RLEN], ints[i, FRESH], flts[i, D],
-                       flts[i, R], flts[i, MOVED], ints[i, WALK], m)
+            st = _push(
+                st,
+                ints[i, LINK],
+                routes[i],
+                ints[i, RLEN],
+                ints[i, FRESH],
+                flts[i, D],
+                flts[i, R],
+                flts[i, MOVED],
+                ints[i, WALK],
+                m,
+            )
             st[0][st[4] - 1, BOUNCE] = ints[i, BOUNCE]
         while lo < st[4]:
             hi = st[4]
             for i in range(lo, hi):
-                st, pend = _travel(i, t, rng, st, pend, arr, loc_num, vfill, cells, mc, is_town,
-                                   is_camp, capacity, out_off, link_src, link_dst, link_dist,
-                                   link_speed, link_walk, link_open, buffer, wpow, p_off, p_end,
-                                   p_base, p_hops, p_nh, p_km, max_speed, walk_speed,
-                                   start_on_foot, avoid_short, wbuf, split, route_buf, reach)
+                st, pend = _travel(
+                    i,
+                    t,
+                    rng,
+                    st,
+                    pend,
+                    arr,
+                    loc_num,
+                    vfill,
+                    cells,
+                    mc,
+                    is_town,
+                    is_camp,
+                    capacity,
+                    out_off,
+                    link_src,
+                    link_dst,
+                    link_dist,
+                    link_speed,
+                    link_walk,
+                    link_open,
+                    buffer,
+                    wpow,
+                    p_off,
+                    p_end,
+                    p_base,
+                    p_hops,
+                    p_nh,
+                    p_km,
+                    max_speed,
+                    walk_speed,
+                    start_on_foot,
+                    avoid_short,
+                    wbuf,
+                    split,
+                    route_buf,
+                    reach,
+                )
             st = merge(st, hi, False, cells, max_speed)
             lo = hi
     return st, pend
 
 
 @numba.njit(cache=True)
-def _travel(i, t, rng, st, pend, arr, loc_num, vfill, cells, mc, is_town, is_camp, capacity,
-            out_off,
-            link_src, link_dst, link_dist, link_speed, link_walk, link_open, buffer, wpow, p_off,
-            p_end, p_base, p_hops, p_nh, p_km, max_speed, walk_speed, start_on_foot,
-            avoid_short, wbuf, split, route_buf, reach):
+def _travel(
+    i,
+    t,
+    rng,
+    st,
+    pend,
+    arr,
+    loc_num,
+    vfill,
+    cells,
+    mc,
+    is_town,
+    is_camp,
+    capacity,
+    out_off,
+    link_src,
+    link_dst,
+    link_dist,
+    link_speed,
+    link_walk,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    p_km,
+    max_speed,
+    walk_speed,
+    start_on_foot,
+    avoid_short,
+    wbuf,
+    split,
+    route_buf,
+    reach,
+):
     """One step of cohort ``i`` on its link; on arrival, rest or move on (a new cohort).
 
     ``reach`` (km) is passed on to ``_depart``: negative when no camp can fill up today.
@@ -387,9 +551,34 @@ def _travel(i, t, rng, st, pend, arr, loc_num, vfill, cells, mc, is_town, is_cam
     if k > 0 and rlen == 0:
         # moved today, on a grid of 1/64 of a day's travel, so that chains merge
         mq = np.floor(moved * MOVED_GRID / max_speed + 0.5) * max_speed / MOVED_GRID
-        st, back = _depart(rng, here, k, r, 0, mq, st, loc_num, vfill, is_camp, capacity,
-                           out_off, link_dst, link_open, buffer, wpow, p_off, p_end,
-                           p_base, p_hops, p_nh, p_km, wbuf, split, reach, route_buf)
+        st, back = _depart(
+            rng,
+            here,
+            k,
+            r,
+            0,
+            mq,
+            st,
+            loc_num,
+            vfill,
+            is_camp,
+            capacity,
+            out_off,
+            link_dst,
+            link_open,
+            buffer,
+            wpow,
+            p_off,
+            p_end,
+            p_base,
+            p_hops,
+            p_nh,
+            p_km,
+            wbuf,
+            split,
+            reach,
+            route_buf,
+        )
         stay += back
     elif k > 0:
         dest = route_buf[rlen - 1]
@@ -442,8 +631,12 @@ def merge(st, lo, end, cells, max_speed):
         b = out - 1
         merged = False
         while b >= lo and key[order[a]] - 1e-9 <= _key(ints, flts, b):
-            same = (ints[b, LINK] == ints2[i, LINK] and flts[b, D] == flts2[i, D]
-                    and flts[b, R] == flts2[i, R] and flts[b, MOVED] == flts2[i, MOVED])
+            same = (
+                ints[b, LINK] == ints2[i, LINK]
+                and flts[b, D] == flts2[i, D]
+                and flts[b, R] == flts2[i, R]
+                and flts[b, MOVED] == flts2[i, MOVED]
+            )
             for c in range(1, 6):
                 same = same and ints[b, c] == ints2[i, c]
             if same:

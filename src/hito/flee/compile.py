@@ -21,8 +21,12 @@ from hito.flee.csvread import add_tables, as_table, values
 from hito.flee.model import FleeCase, FleeSection, FleeSettings
 
 # Settings present in case files that Flee 3.1 itself never reads (flee/SimulationSettings.py).
-NOT_READ_BY_FLEE_31 = ("capacity_scaling", "sum_from_camps", "empty_camps_on_day0",
-                       "conflict_spawn_decay_interval")
+NOT_READ_BY_FLEE_31 = (
+    "capacity_scaling",
+    "sum_from_camps",
+    "empty_camps_on_day0",
+    "conflict_spawn_decay_interval",
+)
 
 
 @dataclass
@@ -82,18 +86,23 @@ def series_tables(fs: FleeSection, start: dt.date, hasten: int) -> dict[str, np.
         d = (c.date - start).days
         hits = [i for i in np.nonzero(tab[:, 0].astype(np.int64) == d)[0] if i > 0]
         if not hits:
-            raise InputError(f"registration_corrections.csv: {c.name} {c.date}: no later row "
-                             "of its series on that date, expected one")
+            raise InputError(
+                f"registration_corrections.csv: {c.name} {c.date}: no later row "
+                "of its series on that date, expected one"
+            )
         for i in hits:
             if tab[i - 1, 1] == 0:
-                raise InputError(f"registration_corrections.csv: {c.name} {c.date}: the count "
-                                 "before that date is 0, so nothing can be scaled to it")
+                raise InputError(
+                    f"registration_corrections.csv: {c.name} {c.date}: the count "
+                    "before that date is 0, so nothing can be scaled to it"
+                )
             tab[:i, 1] *= tab[i, 1] / tab[i - 1, 1]
     return tables
 
 
-def compile_flee(case: FleeCase, *, hasten: int | None = None, days: int | None = None,
-                 flee31: bool = True) -> FleeCompiled:
+def compile_flee(
+    case: FleeCase, *, hasten: int | None = None, days: int | None = None, flee31: bool = True
+) -> FleeCompiled:
     """Compile a Flee case into arrays for runs of either ruleset.
 
     ``flee31`` ignores the settings Flee 3.1 does not read (listed in ``ignored``), so that
@@ -125,8 +134,12 @@ def compile_flee(case: FleeCase, *, hasten: int | None = None, days: int | None 
     pop = np.zeros(n, np.int64)
     cap_scale = 1.0 if flee31 else mr.capacity_scaling
     for i, p in enumerate(places):
-        ltype = str(p.attributes.get("flee_location_type", {
-            "origin": "conflict_zone", "shelter": "camp"}.get(p.kind, "town"))).lower()
+        ltype = str(
+            p.attributes.get(
+                "flee_location_type",
+                {"origin": "conflict_zone", "shelter": "camp"}.get(p.kind, "town"),
+            )
+        ).lower()
         cdate = str(p.attributes.get("conflict_date", "")).strip()
         if "conflict" in ltype and cdate and int(cdate) > 0:
             ltype = "town"
@@ -181,11 +194,11 @@ def compile_flee(case: FleeCase, *, hasten: int | None = None, days: int | None 
     camp_names = [names[i] for i in camps]
     missing = [nm for nm in camp_names if nm not in tables]
     if missing:
-        raise InputError([f"data_layout.csv: camp {nm!r} has no series, expected one"
-                          for nm in missing])
+        raise InputError(
+            [f"data_layout.csv: camp {nm!r} has no series, expected one" for nm in missing]
+        )
     series = {nm: values(tab, horizon) for nm, tab in tables.items()}
-    data = np.array([series[nm] for nm in camp_names], dtype=float).T.reshape(horizon,
-                                                                             len(camps))
+    data = np.array([series[nm] for nm in camp_names], dtype=float).T.reshape(horizon, len(camps))
     use_camps = sr.sum_from_camps and not flee31
     if not use_camps and "total" not in tables:
         raise InputError("data_layout.csv: no 'total' row, expected one")
@@ -212,20 +225,39 @@ def compile_flee(case: FleeCase, *, hasten: int | None = None, days: int | None 
             initial[i] = series[nm][0]
 
     cnames = [nm for nm in fs.conflicts if nm in index]
-    cmat = np.array(fs.conflict_matrix(cnames), dtype=float).reshape(fs.conflict_days,
-                                                                     len(cnames))
+    cmat = np.array(fs.conflict_matrix(cnames), dtype=float).reshape(fs.conflict_days, len(cnames))
     return FleeCompiled(
-        settings=st, days=horizon, names=names, country=country, is_camp=is_camp,
-        is_idpcamp=is_idp, is_town=is_town, is_marker=is_marker, foreign=foreign,
-        conflict=conflict, time_of_conflict=-np.ones(n, np.int64), movechance=movechance,
-        capacity=capacity, pop=pop, link_src=link_src[order],
-        link_dst=np.array(dst, np.int64)[order], link_dist=np.array(dist, float)[order],
-        link_speed=np.array(speed, float)[order], link_walk=np.array(walk, float)[order],
-        out_off=out_off, out_links=np.arange(len(src), dtype=np.int64),
-        camps=camps, camp_names=camp_names, data=data, raw_total=raw_total,
-        new_refs=new_refs, debt=debt_out, initial=initial,
-        conflict_names=[index[nm] for nm in cnames], conflict_values=cmat,
+        settings=st,
+        days=horizon,
+        names=names,
+        country=country,
+        is_camp=is_camp,
+        is_idpcamp=is_idp,
+        is_town=is_town,
+        is_marker=is_marker,
+        foreign=foreign,
+        conflict=conflict,
+        time_of_conflict=-np.ones(n, np.int64),
+        movechance=movechance,
+        capacity=capacity,
+        pop=pop,
+        link_src=link_src[order],
+        link_dst=np.array(dst, np.int64)[order],
+        link_dist=np.array(dist, float)[order],
+        link_speed=np.array(speed, float)[order],
+        link_walk=np.array(walk, float)[order],
+        out_off=out_off,
+        out_links=np.arange(len(src), dtype=np.int64),
+        camps=camps,
+        camp_names=camp_names,
+        data=data,
+        raw_total=raw_total,
+        new_refs=new_refs,
+        debt=debt_out,
+        initial=initial,
+        conflict_names=[index[nm] for nm in cnames],
+        conflict_values=cmat,
         closures=[(c.closure_type, c.name1, c.name2, c.start, c.end) for c in fs.closures],
-        hasten=h, ignored=ignored,
+        hasten=h,
+        ignored=ignored,
     )
-

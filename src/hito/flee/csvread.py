@@ -69,7 +69,7 @@ def read_rows(notes: Notes, path: Path) -> list[tuple[int, list[str]]]:
     raw = path.read_bytes()
     if raw.startswith(BOM):
         notes.warn(path, 1, "starts with a UTF-8 byte-order mark; ignored")
-        raw = raw[len(BOM):]
+        raw = raw[len(BOM) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -92,8 +92,17 @@ def parse_date(cell: str) -> dt.date | None:
         return None
 
 
-def number(notes: Notes, path: Path, line: int, col: int, cell: str, what: str, *,
-           integer: bool = False, empty: float | None = None) -> float | None:
+def number(
+    notes: Notes,
+    path: Path,
+    line: int,
+    col: int,
+    cell: str,
+    what: str,
+    *,
+    integer: bool = False,
+    empty: float | None = None,
+) -> float | None:
     """A number cell, or None with a located problem."""
     text = cell.strip()
     if not text and empty is not None:
@@ -106,8 +115,9 @@ def number(notes: Notes, path: Path, line: int, col: int, cell: str, what: str, 
         return None
 
 
-def read_series(notes: Notes, path: Path) -> tuple[str | None, list[tuple[dt.date, float]],
-                                                     list[int]]:
+def read_series(
+    notes: Notes, path: Path
+) -> tuple[str | None, list[tuple[dt.date, float]], list[int]]:
     """(header line, dated counts in file order, their line numbers) of a UNHCR series.
 
     Quirks Flee 3.1 reads are kept and warned about: comment rows and rows with an empty
@@ -135,23 +145,25 @@ def read_series(notes: Notes, path: Path) -> tuple[str | None, list[tuple[dt.dat
             extra.append(line)
         d = parse_date(row[0])
         if d is None:
-            notes.problem(path, line, 1, f"expected a date YYYY-MM-DD for the count date, "
-                          f"got {row[0]!r}")
+            notes.problem(
+                path, line, 1, f"expected a date YYYY-MM-DD for the count date, got {row[0]!r}"
+            )
             continue
         try:
             v = float(int(row[1].strip()))
         except ValueError:
-            notes.problem(path, line, 2, f"expected a whole number for the count, got "
-                          f"{row[1]!r}")
+            notes.problem(path, line, 2, f"expected a whole number for the count, got {row[1]!r}")
             continue
         points.append((d, v))
         lines.append(line)
     if comments:
-        notes.warn(path, comments[0], f"comment rows skipped, as Flee does: lines "
-                   f"{lines_text(comments)}")
+        notes.warn(
+            path, comments[0], f"comment rows skipped, as Flee does: lines {lines_text(comments)}"
+        )
     if empty:
-        notes.warn(path, empty[0], f"rows without a count skipped, as Flee does: lines "
-                   f"{lines_text(empty)}")
+        notes.warn(
+            path, empty[0], f"rows without a count skipped, as Flee does: lines {lines_text(empty)}"
+        )
     if extra:
         notes.warn(path, extra[0], f"trailing commas ignored: lines {lines_text(extra)}")
     if not points and not notes.problems:
@@ -161,8 +173,9 @@ def read_series(notes: Notes, path: Path) -> tuple[str | None, list[tuple[dt.dat
 
 def as_table(points: list[tuple[dt.date, float]], start: dt.date, hasten: int) -> np.ndarray:
     """Flee's table of a series: (day offset, count / hasten), rows in file order."""
-    return np.array([[(d - start).days, v / hasten] for d, v in points],
-                    dtype=float).reshape(len(points), 2)
+    return np.array([[(d - start).days, v / hasten] for d, v in points], dtype=float).reshape(
+        len(points), 2
+    )
 
 
 def add_tables(t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
@@ -210,8 +223,15 @@ def values(table: np.ndarray, days: int) -> np.ndarray:
     return out
 
 
-def disorder(notes: Notes, path: Path, points: list[tuple[dt.date, float]],
-             lines: list[int], start: dt.date, days: int, sort: bool) -> None:
+def disorder(
+    notes: Notes,
+    path: Path,
+    points: list[tuple[dt.date, float]],
+    lines: list[int],
+    start: dt.date,
+    days: int,
+    sort: bool,
+) -> None:
     """Warn about dates not in increasing order: the rows, and the days Flee reads otherwise."""
     seen = [points[0][0]]
     for d, _ in points[1:]:
@@ -221,18 +241,27 @@ def disorder(notes: Notes, path: Path, points: list[tuple[dt.date, float]],
         return
     rows = lines_text([lines[k] for k in late])
     if sort:
-        notes.warn(path, lines[late[0]], f"dates not in increasing order (lines {rows}); "
-                   "sorted by date (--sort-dates)")
+        notes.warn(
+            path,
+            lines[late[0]],
+            f"dates not in increasing order (lines {rows}); sorted by date (--sort-dates)",
+        )
         return
     as_read = values(as_table(points, start, 1), days)
     by_date = values(as_table(sorted(points, key=lambda p: p[0]), start, 1), days)
     diff = np.nonzero(as_read != by_date)[0]
     if len(diff):
         first, last = int(diff[0]), int(diff[-1])
-        span = (f"{len(diff)} days between day {first} ({start + dt.timedelta(first)}) and "
-                f"day {last} ({start + dt.timedelta(last)})")
+        span = (
+            f"{len(diff)} days between day {first} ({start + dt.timedelta(first)}) and "
+            f"day {last} ({start + dt.timedelta(last)})"
+        )
     else:
         span = "no day of the period"
-    notes.warn(path, lines[late[0]], f"dates not in increasing order (lines {rows}); read in "
-               f"file order as Flee 3.1 does, which changes {span} from the sorted series; "
-               "--sort-dates sorts them")
+    notes.warn(
+        path,
+        lines[late[0]],
+        f"dates not in increasing order (lines {rows}); read in "
+        f"file order as Flee 3.1 does, which changes {span} from the sorted series; "
+        "--sort-dates sorts them",
+    )

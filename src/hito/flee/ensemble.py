@@ -46,11 +46,17 @@ def run_chunk(spec: FleeSpec, runs: Sequence[int]) -> list[tuple[int, FleeResult
     return out
 
 
-def run_flee_ensemble(compiled: FleeCompiled, *, runs: int, seed: int = 0,
-                      ruleset: str = "agents", executor: Any = "local",
-                      scheduler: str | None = None, workers: int | None = None,
-                      progress: Callable[[int], None] | None = None
-                      ) -> list[tuple[int, FleeResult, float]]:
+def run_flee_ensemble(
+    compiled: FleeCompiled,
+    *,
+    runs: int,
+    seed: int = 0,
+    ruleset: str = "agents",
+    executor: Any = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[int, FleeResult, float]]:
     """Runs 0..runs-1 (run i seeded ``run_seed(seed, i)``), ordered by run number."""
     spec = FleeSpec(compiled=compiled, ruleset=ruleset, seed=seed)
     own = isinstance(executor, str)
@@ -65,8 +71,10 @@ def run_flee_ensemble(compiled: FleeCompiled, *, runs: int, seed: int = 0,
                 if progress is not None:
                     progress(len(chunk))
         except ChunkFailures as exc:
-            lines = [f"runs {tasks[i][0][0]}..{tasks[i][0][-1]}: {msg}"
-                     for i, msg in sorted(exc.failures.items())]
+            lines = [
+                f"runs {tasks[i][0][0]}..{tasks[i][0][-1]}: {msg}"
+                for i, msg in sorted(exc.failures.items())
+            ]
             raise EnsembleError(lines) from None
     finally:
         if own:

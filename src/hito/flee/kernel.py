@@ -40,9 +40,31 @@ def cap_mult(loc, loc_num, capacity, buffer):
 
 
 @numba.njit(cache=True, inline="always")
-def _go(i, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_entry, loc_num, is_camp,
-        capacity, out_off, link_dst, link_open, buffer, wpow, p_off, p_end, p_base, p_hops,
-        p_nh, wbuf):
+def _go(
+    i,
+    t,
+    rng,
+    a_loc,
+    a_trav,
+    a_route,
+    a_rlen,
+    a_dlink,
+    a_entry,
+    loc_num,
+    is_camp,
+    capacity,
+    out_off,
+    link_dst,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    wbuf,
+):
     """An agent that passed its move-chance draw: pick a route if it has none, then step."""
     here = a_loc[i]
     if a_rlen[i] == 0:
@@ -53,7 +75,7 @@ def _go(i, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_entry, loc_num, is
         for k in range(p0, p1):
             w = p_base[k] * cap_mult(p_end[k], loc_num, capacity, buffer)
             if wpow != 1.0:
-                w = w ** wpow
+                w = w**wpow
             wbuf[k - p0] = w
             tot += w
         u = rng.random()
@@ -107,17 +129,74 @@ def geometric_day(rng, p):
 
 
 @numba.njit(cache=True)
-def _day_flat(n, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent,
-              a_places, a_entry, loc_num, a_wake, a_rday, mc, is_town, is_camp, capacity,
-              out_off, link_dst, link_open, buffer, wpow, p_off, p_end, p_base, p_hops, p_nh,
-              link_src, link_dist, link_speed, link_walk, link_closed_at, max_speed,
-              walk_speed, start_on_foot, avoid_short):
+def _day_flat(
+    n,
+    t,
+    rng,
+    a_loc,
+    a_trav,
+    a_route,
+    a_rlen,
+    a_dlink,
+    a_moved,
+    a_recent,
+    a_places,
+    a_entry,
+    loc_num,
+    a_wake,
+    a_rday,
+    mc,
+    is_town,
+    is_camp,
+    capacity,
+    out_off,
+    link_dst,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    link_src,
+    link_dist,
+    link_speed,
+    link_walk,
+    link_closed_at,
+    max_speed,
+    walk_speed,
+    start_on_foot,
+    avoid_short,
+):
     wbuf = np.empty(max(1, p_end.shape[0]))
     for i in range(n):  # Person.evolve for everyone at a place
         if a_wake[i] == t and not a_trav[i]:
-            _go(i, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_entry, loc_num, is_camp,
-                capacity, out_off, link_dst, link_open, buffer, wpow, p_off, p_end, p_base,
-                p_hops, p_nh, wbuf)
+            _go(
+                i,
+                t,
+                rng,
+                a_loc,
+                a_trav,
+                a_route,
+                a_rlen,
+                a_dlink,
+                a_entry,
+                loc_num,
+                is_camp,
+                capacity,
+                out_off,
+                link_dst,
+                link_open,
+                buffer,
+                wpow,
+                p_off,
+                p_end,
+                p_base,
+                p_hops,
+                p_nh,
+                wbuf,
+            )
             if not a_trav[i]:
                 a_wake[i] = t + geometric_day(rng, mc[a_loc[i]])
     for i in range(n):  # Person.finish_travel for everyone on a link
@@ -152,9 +231,31 @@ def _day_flat(n, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_rec
             force = avoid_short and (recent + a_moved[i] / max_speed) / 2.0 < 0.5
             chance = 1.0 if (force and is_town[here]) else mc[here]
             if rng.random() < chance:
-                _go(i, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_entry, loc_num,
-                    is_camp, capacity, out_off, link_dst, link_open, buffer, wpow, p_off,
-                    p_end, p_base, p_hops, p_nh, wbuf)
+                _go(
+                    i,
+                    t,
+                    rng,
+                    a_loc,
+                    a_trav,
+                    a_route,
+                    a_rlen,
+                    a_dlink,
+                    a_entry,
+                    loc_num,
+                    is_camp,
+                    capacity,
+                    out_off,
+                    link_dst,
+                    link_open,
+                    buffer,
+                    wpow,
+                    p_off,
+                    p_end,
+                    p_base,
+                    p_hops,
+                    p_nh,
+                    wbuf,
+                )
         if not a_trav[i]:
             a_wake[i] = t + geometric_day(rng, mc[a_loc[i]])
         a_recent[i] = (recent + a_moved[i] / max_speed) / 2.0
@@ -197,15 +298,61 @@ def rewake(n, first_new, t, rng, changed, any_changed, a_loc, a_trav, a_wake, mc
 
 def day(n, t, rng, st, net, paths, link, move):
     """Advance agents 0..n-1 by one day (Flee's Ecosystem.evolve after spawning)."""
-    (a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent, a_places, a_entry,
-     loc_num, a_wake, a_rday) = st
+    (
+        a_loc,
+        a_trav,
+        a_route,
+        a_rlen,
+        a_dlink,
+        a_moved,
+        a_recent,
+        a_places,
+        a_entry,
+        loc_num,
+        a_wake,
+        a_rday,
+    ) = st
     (mc, is_town, is_camp, capacity, out_off, link_dst, link_open, buffer, wpow) = net
     (p_off, p_end, p_base, p_hops, p_nh) = paths
     (link_src, _dst, link_dist, link_speed, link_walk, _open, link_closed_at) = link
     (max_speed, walk_speed, start_on_foot, avoid_short) = move
-    _day_flat(n, t, rng, a_loc, a_trav, a_route, a_rlen, a_dlink, a_moved, a_recent,
-              a_places, a_entry, loc_num, a_wake, a_rday, mc, is_town, is_camp, capacity,
-              out_off, link_dst, link_open, float(buffer), float(wpow), p_off, p_end,
-              p_base, p_hops, p_nh, link_src, link_dist, link_speed, link_walk,
-              link_closed_at, float(max_speed), float(walk_speed), bool(start_on_foot),
-              bool(avoid_short))
+    _day_flat(
+        n,
+        t,
+        rng,
+        a_loc,
+        a_trav,
+        a_route,
+        a_rlen,
+        a_dlink,
+        a_moved,
+        a_recent,
+        a_places,
+        a_entry,
+        loc_num,
+        a_wake,
+        a_rday,
+        mc,
+        is_town,
+        is_camp,
+        capacity,
+        out_off,
+        link_dst,
+        link_open,
+        float(buffer),
+        float(wpow),
+        p_off,
+        p_end,
+        p_base,
+        p_hops,
+        p_nh,
+        link_src,
+        link_dist,
+        link_speed,
+        link_walk,
+        link_closed_at,
+        float(max_speed),
+        float(walk_speed),
+        bool(start_on_foot),
+        bool(avoid_short),
+    )

@@ -78,9 +78,7 @@ class FleeSettings(Strict):
     other: dict[str, Any] = Field(default_factory=dict)
 
 
-ClosureType = Literal[
-    "country", "location", "link", "camp", "idpcamp", "remove_forced_redirection"
-]
+ClosureType = Literal["country", "location", "link", "camp", "idpcamp", "remove_forced_redirection"]
 
 
 class FleeClosure(Strict):
@@ -172,8 +170,11 @@ def dump_yaml(case: FleeCase) -> str:
     """The scenario file of a case: the core scenario's fields plus a ``flee`` mapping."""
     s = case.scenario
     data = s.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    data = {"schema_version": s.schema_version, **data,
-            "flee": case.flee.model_dump(mode="json", exclude_defaults=True)}
+    data = {
+        "schema_version": s.schema_version,
+        **data,
+        "flee": case.flee.model_dump(mode="json", exclude_defaults=True),
+    }
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -189,14 +190,17 @@ def load_yaml(path: str | Path) -> FleeCase:
     data, node = yamldoc.compose(text, str(p), what="scenario", error=InputError)
     flee = data.pop("flee", None)
     if not isinstance(flee, dict):
-        raise InputError(f"{p}: no flee mapping, expected a scenario written by "
-                         "`hito flee import`")
+        raise InputError(f"{p}: no flee mapping, expected a scenario written by `hito flee import`")
     scenario = validate(data, str(p), node)
     try:
         section = FleeSection.model_validate(flee)
     except ValidationError as exc:
-        raise InputError([
-            f"{yamldoc.where(str(p), node, ('flee', *e['loc']))}: flee."
-            + ".".join(map(str, e["loc"])) + f": {e['msg']}"
-            for e in exc.errors(include_url=False)]) from None
+        raise InputError(
+            [
+                f"{yamldoc.where(str(p), node, ('flee', *e['loc']))}: flee."
+                + ".".join(map(str, e["loc"]))
+                + f": {e['msg']}"
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
     return FleeCase(scenario=scenario, flee=section)

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from hito.flee.compile import FleeCompiled
     from hito.flee.run import FleeResult
 
-TAIL = ("Total error,refugees in camps (UNHCR),total refugees (simulation),"
-        "raw UNHCR refugee count,refugees in camps (simulation),refugee_debt")
+TAIL = (
+    "Total error,refugees in camps (UNHCR),total refugees (simulation),"
+    "raw UNHCR refugee count,refugees in camps (simulation),refugee_debt"
+)
 
 
 def _rel(sim: float, data: float) -> float:
@@ -40,8 +42,14 @@ def write_out_csv(path: Path, res: FleeResult, c: FleeCompiled) -> None:
             cells += [str(s), str(d), str(_rel(s, d))]
         raw = int(res.raw_total[t])
         if raw > 0:
-            cells += [str(abs_sum / raw), str(int(res.data[t].sum())), str(int(res.agents[t])),
-                      str(raw), str(int(res.sim[t].sum())), str(int(res.debt[t]))]
+            cells += [
+                str(abs_sum / raw),
+                str(int(res.data[t].sum())),
+                str(int(res.agents[t])),
+                str(raw),
+                str(int(res.sim[t].sum())),
+                str(int(res.debt[t])),
+            ]
         else:
             cells += ["0", "0", "0", "0", "0", "0"]
         lines.append(",".join(cells))

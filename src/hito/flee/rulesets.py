@@ -32,22 +32,34 @@ class Agents:
         self.a_trav = np.zeros(total, np.uint8)
         self.a_wake = np.zeros(total, np.int64)
         self.loc_num = np.zeros(n, np.int64)
-        self.st = (self.a_loc, self.a_trav, ints[:, 5:], a_rlen, a_dlink, a_moved, a_recent,
-                   a_places, a_entry, self.loc_num, self.a_wake, a_rday)
+        self.st = (
+            self.a_loc,
+            self.a_trav,
+            ints[:, 5:],
+            a_rlen,
+            a_dlink,
+            a_moved,
+            a_recent,
+            a_places,
+            a_entry,
+            self.loc_num,
+            self.a_wake,
+            a_rday,
+        )
         self.closed_at = -np.ones(len(c.link_src), np.int64)
         self.prev_mc = np.full(n, np.nan)
         self.woken = 0
         self.count = 0
         for i in np.nonzero(c.initial)[0]:  # spawning.add_initial_refugees, camp by camp
             k = int(c.initial[i])
-            self.a_loc[self.count:self.count + k] = i
+            self.a_loc[self.count : self.count + k] = i
             self.loc_num[i] += k
             self.count += k
 
     def spawn(self, new: int, cum: np.ndarray) -> np.ndarray:
         """Place ``new`` people at locations drawn by cumulative weight; counts per location."""
         kernel.spawn(self.count, new, cum, self.rng, self.a_loc, self.loc_num)
-        got = np.bincount(self.a_loc[self.count:self.count + new], minlength=len(cum))
+        got = np.bincount(self.a_loc[self.count : self.count + new], minlength=len(cum))
         self.count += new
         return got
 
@@ -55,26 +67,59 @@ class Agents:
         """Links closed today: people on them go back when they reach the end."""
         self.closed_at[links] = t
 
-    def day(self, t: int, c: FleeCompiled, mc: np.ndarray, state: dict[str, Any],
-            link_open: np.ndarray, paths: tuple[np.ndarray, ...], base: np.ndarray) -> None:
+    def day(
+        self,
+        t: int,
+        c: FleeCompiled,
+        mc: np.ndarray,
+        state: dict[str, Any],
+        link_open: np.ndarray,
+        paths: tuple[np.ndarray, ...],
+        base: np.ndarray,
+    ) -> None:
         """One day of every agent."""
         mr = c.settings.move_rules
         changed = mc != self.prev_mc
-        kernel.rewake(self.count, self.woken, t, self.rng, changed, bool(changed.any()),
-                      self.a_loc, self.a_trav, self.a_wake, mc)
+        kernel.rewake(
+            self.count,
+            self.woken,
+            t,
+            self.rng,
+            changed,
+            bool(changed.any()),
+            self.a_loc,
+            self.a_trav,
+            self.a_wake,
+            mc,
+        )
         self.woken, self.prev_mc = self.count, mc
         off, end, _km, hops, nh = paths
-        net = (mc, state["is_town"], state["is_camp"], c.capacity, c.out_off, c.link_dst,
-               link_open, mr.capacity_buffer, mr.weight_power)
-        link = (c.link_src, c.link_dst, c.link_dist, c.link_speed, c.link_walk, link_open,
-                self.closed_at)
+        net = (
+            mc,
+            state["is_town"],
+            state["is_camp"],
+            c.capacity,
+            c.out_off,
+            c.link_dst,
+            link_open,
+            mr.capacity_buffer,
+            mr.weight_power,
+        )
+        link = (
+            c.link_src,
+            c.link_dst,
+            c.link_dist,
+            c.link_speed,
+            c.link_walk,
+            link_open,
+            self.closed_at,
+        )
         move = (mr.max_move_speed, mr.max_walk_speed, mr.start_on_foot, mr.avoid_short_stints)
-        kernel.day(self.count, t, self.rng, self.st, net, (off, end, base, hops, nh), link,
-                   move)
+        kernel.day(self.count, t, self.rng, self.st, net, (off, end, base, hops, nh), link, move)
 
     def on_links(self) -> int:
         """People on a link at the end of the day."""
-        return int(np.count_nonzero(self.a_trav[:self.count]))
+        return int(np.count_nonzero(self.a_trav[: self.count]))
 
 
 class Cohorts:
@@ -92,12 +137,20 @@ class Cohorts:
         self.vfill = np.zeros_like(self.loc_num)
         self.count = int(c.initial.sum())
         cap = 256
-        self.st: tuple[Any, ...] = (np.zeros((cap, 6), np.int64), np.zeros((cap, 3)),
-                                    np.zeros((cap, MAX_HOPS), np.int64),
-                                    np.zeros(cap, np.int64), 0)
-        self.pend: tuple[Any, ...] = (np.zeros((16, 4), np.int64), np.zeros(16),
-                                      np.zeros((16, MAX_HOPS), np.int64),
-                                      np.zeros(16, np.int64), 0)
+        self.st: tuple[Any, ...] = (
+            np.zeros((cap, 6), np.int64),
+            np.zeros((cap, 3)),
+            np.zeros((cap, MAX_HOPS), np.int64),
+            np.zeros(cap, np.int64),
+            0,
+        )
+        self.pend: tuple[Any, ...] = (
+            np.zeros((16, 4), np.int64),
+            np.zeros(16),
+            np.zeros((16, MAX_HOPS), np.int64),
+            np.zeros(16, np.int64),
+            0,
+        )
 
     def spawn(self, new: int, cum: np.ndarray) -> np.ndarray:
         """A multinomial draw of ``new`` people over locations by weight."""
@@ -114,18 +167,53 @@ class Cohorts:
         on = links[ints[:n, cohorts.LINK]]
         ints[:n, cohorts.BOUNCE][on] = 1
 
-    def day(self, t: int, c: FleeCompiled, mc: np.ndarray, state: dict[str, Any],
-            link_open: np.ndarray, paths: tuple[np.ndarray, ...], base: np.ndarray) -> None:
+    def day(
+        self,
+        t: int,
+        c: FleeCompiled,
+        mc: np.ndarray,
+        state: dict[str, Any],
+        link_open: np.ndarray,
+        paths: tuple[np.ndarray, ...],
+        base: np.ndarray,
+    ) -> None:
         """One day of every cohort."""
         mr = c.settings.move_rules
         off, end, km, hops, nh = paths
         self.st, self.pend = cohorts.day(
-            t, self.rng, self.st, self.pool, self.arr, self.pend, self.loc_num, self.vfill,
-            self.cells, mc,
-            state["is_town"], state["is_camp"], c.capacity, c.out_off, c.link_src, c.link_dst,
-            c.link_dist, c.link_speed, c.link_walk, link_open, float(mr.capacity_buffer),
-            float(mr.weight_power), off, end, base, hops, nh, km, float(mr.max_move_speed),
-            float(mr.max_walk_speed), bool(mr.start_on_foot), bool(mr.avoid_short_stints))
+            t,
+            self.rng,
+            self.st,
+            self.pool,
+            self.arr,
+            self.pend,
+            self.loc_num,
+            self.vfill,
+            self.cells,
+            mc,
+            state["is_town"],
+            state["is_camp"],
+            c.capacity,
+            c.out_off,
+            c.link_src,
+            c.link_dst,
+            c.link_dist,
+            c.link_speed,
+            c.link_walk,
+            link_open,
+            float(mr.capacity_buffer),
+            float(mr.weight_power),
+            off,
+            end,
+            base,
+            hops,
+            nh,
+            km,
+            float(mr.max_move_speed),
+            float(mr.max_walk_speed),
+            bool(mr.start_on_foot),
+            bool(mr.avoid_short_stints),
+        )
         self.st = cohorts.end_of_day(self.st, self.cells, float(mr.max_move_speed))
         p_cnt, pn = self.pend[3], self.pend[4]
         if pn > 64 and np.count_nonzero(p_cnt[:pn]) < pn // 2:  # drop emptied cohorts
@@ -134,7 +222,7 @@ class Cohorts:
 
     def on_links(self) -> int:
         """People on a link at the end of the day."""
-        return int(self.st[3][:self.st[4]].sum())
+        return int(self.st[3][: self.st[4]].sum())
 
 
 def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents | Cohorts:

@@ -62,8 +62,9 @@ def _decay(c: FleeCompiled, elapsed: np.ndarray) -> np.ndarray:
     sr = c.settings.spawn_rules
     if not sr.conflict_spawn_decay:
         return np.ones_like(elapsed, dtype=float)
-    interval = 30 if "conflict_spawn_decay_interval" in c.ignored \
-        else sr.conflict_spawn_decay_interval
+    interval = (
+        30 if "conflict_spawn_decay_interval" in c.ignored else sr.conflict_spawn_decay_interval
+    )
     table = np.asarray(sr.conflict_spawn_decay, dtype=float)
     idx = np.minimum(np.trunc(elapsed / interval).astype(np.int64), len(table) - 1)
     return table[np.maximum(idx, 0)]
@@ -80,8 +81,15 @@ def candidate_paths(c: FleeCompiled, link_open: np.ndarray) -> tuple[np.ndarray,
     n = len(c.names)
     rows: list[list[tuple[int, float, list[int]]]] = [[] for _ in range(n)]
 
-    def walk(origin: int, j: int, prior: float, seen: list[int], step: int,
-             hops: list[int], out: list[tuple[int, float, list[int]]]) -> None:
+    def walk(
+        origin: int,
+        j: int,
+        prior: float,
+        seen: list[int],
+        step: int,
+        hops: list[int],
+        out: list[tuple[int, float, list[int]]],
+    ) -> None:
         end = int(c.link_dst[j])
         km = prior + float(c.link_dist[j])
         path = hops + [end]
@@ -118,9 +126,17 @@ def _find(c: FleeCompiled, name: str) -> int:
     return c.names.index(name)
 
 
-def _close(c: FleeCompiled, kind: str, a: str, b: str, link_open: np.ndarray,
-           body: rulesets.Agents | rulesets.Cohorts, t: int, close: bool,
-           state: dict[str, np.ndarray]) -> bool:
+def _close(
+    c: FleeCompiled,
+    kind: str,
+    a: str,
+    b: str,
+    link_open: np.ndarray,
+    body: rulesets.Agents | rulesets.Cohorts,
+    t: int,
+    close: bool,
+    state: dict[str, np.ndarray],
+) -> bool:
     """Apply a closure or reopening (flee/flee.py enact_border_closures); True if links changed."""
     mr = c.settings.move_rules
     if kind in ("camp", "idpcamp"):
@@ -156,17 +172,24 @@ def _close(c: FleeCompiled, kind: str, a: str, b: str, link_open: np.ndarray,
     return True
 
 
-def simulate(c: FleeCompiled, seed: int | np.random.SeedSequence,
-             progress: Callable[[int], None] | None = None,
-             ruleset: str = "agents") -> FleeResult:
+def simulate(
+    c: FleeCompiled,
+    seed: int | np.random.SeedSequence,
+    progress: Callable[[int], None] | None = None,
+    ruleset: str = "agents",
+) -> FleeResult:
     """One seeded run of a compiled case; the same seed gives the same result."""
     t0 = time.perf_counter()
     mr, sr = c.settings.move_rules, c.settings.spawn_rules
     rng = np.random.default_rng(seed)
     body = rulesets.make(ruleset, c, rng)
     n = len(c.names)
-    state = {"conflict": c.conflict.copy(), "is_camp": c.is_camp.copy(),
-             "is_town": c.is_town.copy(), "movechance": c.movechance.copy()}
+    state = {
+        "conflict": c.conflict.copy(),
+        "is_camp": c.is_camp.copy(),
+        "is_town": c.is_town.copy(),
+        "movechance": c.movechance.copy(),
+    }
     toc = c.time_of_conflict.copy()
     pop = c.pop.copy()
     link_open = np.ones(len(c.link_src), np.bool_)
@@ -205,8 +228,10 @@ def simulate(c: FleeCompiled, seed: int | np.random.SeedSequence,
         if new > 0:
             cum = np.cumsum(weights)
             if cum[-1] <= 0:
-                raise InputError(f"day {t}: {new} people to spawn but no conflict zone with "
-                                 "population, expected at least one")
+                raise InputError(
+                    f"day {t}: {new} people to spawn but no conflict zone with "
+                    "population, expected at least one"
+                )
             got = body.spawn(new, cum)
             if sr.take_from_population:
                 pop = np.maximum(pop - np.where(conflict > 0, got, 0), 0)
@@ -229,8 +254,11 @@ def simulate(c: FleeCompiled, seed: int | np.random.SeedSequence,
             score[hot] *= mr.conflict_weight ** (_decay(c, t - toc)[hot] * conflict[hot])
             _off, end_, km, _hops, _nh = paths
             base = (mr.weight_softening + score[end_]) / (mr.softening + km) ** mr.distance_power
-            mc = state["movechance"] * (np.maximum(pop, c.capacity).astype(float)
-                                        / mr.movechance_pop_base) ** mr.movechance_pop_scale_factor
+            mc = (
+                state["movechance"]
+                * (np.maximum(pop, c.capacity).astype(float) / mr.movechance_pop_base)
+                ** mr.movechance_pop_scale_factor
+            )
         body.day(t, c, mc, state, link_open, paths, base)
         counts[t] = body.loc_num
         agents[t] = body.count
@@ -238,16 +266,30 @@ def simulate(c: FleeCompiled, seed: int | np.random.SeedSequence,
         if progress is not None:
             progress(t)
     return FleeResult(
-        seed=seed if isinstance(seed, int) else -1, start=dt.date.min, camps=c.camp_names,
-        sim=counts[:, camps].astype(float), data=c.data, raw_total=c.raw_total, debt=c.debt,
-        agents=agents, on_links=on_links, counts=counts, people=body.count,
+        seed=seed if isinstance(seed, int) else -1,
+        start=dt.date.min,
+        camps=c.camp_names,
+        sim=counts[:, camps].astype(float),
+        data=c.data,
+        raw_total=c.raw_total,
+        debt=c.debt,
+        agents=agents,
+        on_links=on_links,
+        counts=counts,
+        people=body.count,
         wall=time.perf_counter() - t0,
     )
 
 
-def run_case(case_dir: str | Path, *, seed: int = 0, hasten: int | None = None,
-             days: int | None = None, flee31: bool = True, ruleset: str = "agents"
-             ) -> FleeResult:
+def run_case(
+    case_dir: str | Path,
+    *,
+    seed: int = 0,
+    hasten: int | None = None,
+    days: int | None = None,
+    flee31: bool = True,
+    ruleset: str = "agents",
+) -> FleeResult:
     """Read, compile and run a Flee case directory once."""
     from hito.flee.case import read_case
 

@@ -29,46 +29,81 @@ def write_case(case: FleeCase, out_dir: str | Path) -> Path:
         with path.open("w", newline="", encoding="utf-8") as f:
             csv.writer(f, lineterminator="\n").writerows(rows)
 
-    extra = sorted({k for p in scenario.places for k in p.attributes} - {
-        "flee_location_type", "region", "flee_country", "conflict_date", "population"})
+    extra = sorted(
+        {k for p in scenario.places for k in p.attributes}
+        - {"flee_location_type", "region", "flee_country", "conflict_date", "population"}
+    )
     rows: list[list[Any]] = [["#" + LOCATION_COLUMNS[0], *LOCATION_COLUMNS[1:], *extra]]
     for p in scenario.places:
         a = p.attributes
-        ltype = str(a.get("flee_location_type", {"origin": "conflict_zone", "shelter": "camp"}
-                          .get(p.kind, "town")))
-        pop = (str(p.capacity) if p.capacity is not None else "") if "camp" in ltype.lower() \
+        ltype = str(
+            a.get(
+                "flee_location_type",
+                {"origin": "conflict_zone", "shelter": "camp"}.get(p.kind, "town"),
+            )
+        )
+        pop = (
+            (str(p.capacity) if p.capacity is not None else "")
+            if "camp" in ltype.lower()
             else str(a.get("population", ""))
-        rows.append([p.name, a.get("region", ""), a.get("flee_country", p.country),
-                     repr(p.lat), repr(p.lon), ltype, a.get("conflict_date", ""), pop,
-                     *[a.get(k, "") for k in extra]])
+        )
+        rows.append(
+            [
+                p.name,
+                a.get("region", ""),
+                a.get("flee_country", p.country),
+                repr(p.lat),
+                repr(p.lon),
+                ltype,
+                a.get("conflict_date", ""),
+                pop,
+                *[a.get(k, "") for k in extra],
+            ]
+        )
     write(inp / "locations.csv", rows)
 
     rextra = sorted({k for r in scenario.routes for k in r.attributes} - {"forced_redirection"})
     rows = [["#" + ROUTE_COLUMNS[0], *ROUTE_COLUMNS[1:], *rextra]]
     for r in scenario.routes:
-        rows.append([name_of[r.from_], name_of[r.to], _num_text(r.km),
-                     r.attributes.get("forced_redirection", ""),
-                     *[r.attributes.get(k, "") for k in rextra]])
+        rows.append(
+            [
+                name_of[r.from_],
+                name_of[r.to],
+                _num_text(r.km),
+                r.attributes.get("forced_redirection", ""),
+                *[r.attributes.get(k, "") for k in rextra],
+            ]
+        )
     write(inp / "routes.csv", rows)
 
-    write(inp / "closures.csv", [["#closure_type", "name1", "name2", "closure_start",
-                                  "closure_end"]]
-          + [[c.closure_type, c.name1, c.name2, c.start, c.end] for c in fs.closures])
+    write(
+        inp / "closures.csv",
+        [["#closure_type", "name1", "name2", "closure_start", "closure_end"]]
+        + [[c.closure_type, c.name1, c.name2, c.start, c.end] for c in fs.closures],
+    )
     names = list(fs.conflicts)
-    write(inp / "conflicts.csv", [["#Day", *names]]
-          + [[t, *[_num_text(v) for v in row]]
-             for t, row in enumerate(fs.conflict_matrix(names))])
+    write(
+        inp / "conflicts.csv",
+        [["#Day", *names]]
+        + [[t, *[_num_text(v) for v in row]] for t, row in enumerate(fs.conflict_matrix(names))],
+    )
     for period_file in fs.period_files:
         fname = str(period_file)
-        per = fs.conflict_period if fname == "conflict_period.csv" and fs.conflict_period \
+        per = (
+            fs.conflict_period
+            if fname == "conflict_period.csv" and fs.conflict_period
             else FleePeriod(start=scenario.start, length=scenario.days)
+        )
         write(inp / fname, [["StartDate", per.start.isoformat()], ["Length", per.length]])
-    write(inp / "registration_corrections.csv",
-          [[c.name, c.date.isoformat(), *([c.note] if c.note else [])] for c in fs.corrections])
+    write(
+        inp / "registration_corrections.csv",
+        [[c.name, c.date.isoformat(), *([c.note] if c.note else [])] for c in fs.corrections],
+    )
     write(src / "data_layout.csv", [[r.name, *r.files] for r in fs.layout])
     for fname, s in fs.series.items():
         lines = ([s.header] if s.header is not None else []) + [
-            f"{d.isoformat()},{_num_text(v)}" for d, v in s.points]
+            f"{d.isoformat()},{_num_text(v)}" for d, v in s.points
+        ]
         (src / fname).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     st = fs.settings

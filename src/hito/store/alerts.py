@@ -150,8 +150,11 @@ def evaluate_forecast(
             if t.source != "forecast" or t.indicator != "stranded":
                 continue
             if t.places:
-                fans = [result["stranded_by_place"][p][t.quantile]
-                        for p in t.places if p in result.get("stranded_by_place", {})]
+                fans = [
+                    result["stranded_by_place"][p][t.quantile]
+                    for p in t.places
+                    if p in result.get("stranded_by_place", {})
+                ]
                 values = [sum(v) for v in zip(*fans, strict=True)] if fans else []
             else:
                 values = result["stranded_total"][t.quantile]

@@ -222,14 +222,36 @@ def entries(
     out: list[Entry] = []
     if offset < n_pending:
         for p in session.scalars(pq.order_by(LogPending.id.desc()).offset(offset).limit(limit)):
-            out.append(Entry(None, p.at, p.actor, p.action, p.resource, p.before_digest,
-                             p.after_digest, p.note, None))
+            out.append(
+                Entry(
+                    None,
+                    p.at,
+                    p.actor,
+                    p.action,
+                    p.resource,
+                    p.before_digest,
+                    p.after_digest,
+                    p.note,
+                    None,
+                )
+            )
     rest = limit - len(out)
     if rest > 0:
         start = max(0, offset - n_pending)
         for e in session.scalars(lq.order_by(LogLeaf.idx.desc()).offset(start).limit(rest)):
-            out.append(Entry(e.idx, e.at, e.actor, e.action, e.resource, e.before_digest,
-                             e.after_digest, e.note, e.leaf_hash))
+            out.append(
+                Entry(
+                    e.idx,
+                    e.at,
+                    e.actor,
+                    e.action,
+                    e.resource,
+                    e.before_digest,
+                    e.after_digest,
+                    e.note,
+                    e.leaf_hash,
+                )
+            )
     return out, n_pending + n_leaves
 
 

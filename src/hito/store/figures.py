@@ -61,8 +61,12 @@ def daily_figures(
     superseded = select(FieldReport.supersedes_id).where(FieldReport.supersedes_id.is_not(None))
     col = FieldReport.stranded if field == "stranded" else FieldReport.people
     q = select(
-        FieldReport.site_id, FieldReport.observed_at, FieldReport.id, FieldReport.agency_id,
-        FieldReport.withdrawn, col,
+        FieldReport.site_id,
+        FieldReport.observed_at,
+        FieldReport.id,
+        FieldReport.agency_id,
+        FieldReport.withdrawn,
+        col,
     ).where(FieldReport.id.not_in(superseded))
     if site_ids is not None:
         q = q.where(FieldReport.site_id.in_(list(site_ids)))

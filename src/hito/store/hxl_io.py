@@ -107,19 +107,22 @@ def export_lines(reports: Iterable[FieldReport], *, rows_per_chunk: int = 500) -
                 out.seek(0)
                 out.truncate()
             w.writerow(
-                [safe_cell(v) for v in [
-                    r.observed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    r.site_id,
-                    r.site.name,
-                    r.site.country_code,
-                    c.nationality,
-                    "yes" if c.documented else "no",
-                    *("" if getattr(c, f) is None else getattr(c, f) for f in COUNT_TAGS),
-                    r.agency.code,
-                    r.id,
-                    r.idempotency_key or "",
-                    r.remark,
-                ]]
+                [
+                    safe_cell(v)
+                    for v in [
+                        r.observed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        r.site_id,
+                        r.site.name,
+                        r.site.country_code,
+                        c.nationality,
+                        "yes" if c.documented else "no",
+                        *("" if getattr(c, f) is None else getattr(c, f) for f in COUNT_TAGS),
+                        r.agency.code,
+                        r.id,
+                        r.idempotency_key or "",
+                        r.remark,
+                    ]
+                ]
             )
     yield out.getvalue()
 
@@ -234,8 +237,11 @@ def import_csv(
             except ValueError as exc:
                 bad(tag, str(exc))
         if "people" not in nums and "people_low" not in nums and len(errs) == n_before:
-            bad("#affected+total", "expected the people counted (or a range in "
-                "#affected+total+min and #affected+total+max)")
+            bad(
+                "#affected+total",
+                "expected the people counted (or a range in "
+                "#affected+total+min and #affected+total+max)",
+            )
         agency_code = cell(values, "#org+code") or (own or "")
         if agency_code not in agencies:
             bad(

@@ -16,6 +16,7 @@ leaves, and reports as problems:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +69,11 @@ class LogCheck:
 
 
 def verify(
-    session: Session, *, key: LogKey, saved: list[tuple[str, SignedHead]] = (), rows: bool = True  # type: ignore[assignment]
+    session: Session,
+    *,
+    key: LogKey,
+    saved: Sequence[tuple[str, SignedHead]] = (),
+    rows: bool = True,
 ) -> LogCheck:
     """Check the log in the database against `saved` heads ((where, head) pairs) and the key.
 
@@ -104,9 +109,7 @@ def verify(
     latest: dict[str, str | None] = {}
     for leaf in audit.all_leaves(session):
         if leaf.idx != frontier.size:
-            out.add(
-                f"entry {frontier.size} is missing (the next stored entry is {leaf.idx})"
-            )
+            out.add(f"entry {frontier.size} is missing (the next stored entry is {leaf.idx})")
             break
         lh = merkle.leaf_hash(audit.entry_bytes(leaf))
         if leaf.leaf_hash != lh.hex():

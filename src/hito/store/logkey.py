@@ -52,8 +52,13 @@ class SignedHead:
             raise InputError(f"{where}: not a JSON signed tree head ({exc.msg})") from None
         if not isinstance(data, dict):
             raise InputError(f"{where}: expected a JSON object, got {type(data).__name__}")
-        fields = {"tree_size": int, "root_hash": str, "timestamp": int, "key_id": str,
-                  "signature": str}
+        fields = {
+            "tree_size": int,
+            "root_hash": str,
+            "timestamp": int,
+            "key_id": str,
+            "signature": str,
+        }
         for name, kind in fields.items():
             v = data.get(name)
             if not isinstance(v, kind) or isinstance(v, bool):
@@ -94,8 +99,9 @@ class LogKey:
             raise HitoError("this log key has only its public half: it cannot sign")
         unsigned = SignedHead(tree_size, root_hash, timestamp, self.key_id, "")
         sig = self.private.sign(unsigned.message())
-        return SignedHead(tree_size, root_hash, timestamp, self.key_id,
-                          base64.b64encode(sig).decode())
+        return SignedHead(
+            tree_size, root_hash, timestamp, self.key_id, base64.b64encode(sig).decode()
+        )
 
     def verifies(self, head: SignedHead) -> bool:
         """True when the head's signature is this key's."""

@@ -334,7 +334,10 @@ def supersede_report(
                 [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
             )
     fp = fingerprint(
-        agency_id=old.agency_id, site_id=old.site_id, observed_at=when, counts=counts,
+        agency_id=old.agency_id,
+        site_id=old.site_id,
+        observed_at=when,
+        counts=counts,
         remark=remark,
     )
     try:

@@ -116,7 +116,10 @@ class Settings(BaseSettings):
         default=10, ge=1, le=200, description="database connections kept per server process"
     )
     db_max_overflow: int = Field(
-        default=5, ge=0, le=200, description="extra connections a busy process may open; then "
+        default=5,
+        ge=0,
+        le=200,
+        description="extra connections a busy process may open; then "
         "requests wait for one (PostgreSQL's max_connections is shared by every process)",
     )
     log_key_file: Path | None = Field(

@@ -77,8 +77,13 @@ def sign_in(
         wait = throttle.reserve(s, username=username, address=address, limits=limits, now=now)
     if wait is not None:
         with db.session() as s:
-            audit.append(s, actor="anonymous", action="auth.refused", resource="user:?",
-                         note=f"too many attempts; wait {wait} s")
+            audit.append(
+                s,
+                actor="anonymous",
+                action="auth.refused",
+                resource="user:?",
+                note=f"too many attempts; wait {wait} s",
+            )
         _refuse(wait)
     with db.lookup() as s:
         user = s.scalar(select(User).where(User.username == username))
@@ -108,11 +113,20 @@ def _settle(
     """Record the outcome: a token and a sign-in entry, or a failure (and a lockout) entry."""
     resource = f"user:{user.id}" if user is not None else "user:?"
     if user is None or not ok or not user.active:
-        audit.append(session, actor=user.username if user else "anonymous",
-                     action="auth.failure", resource=resource)
+        audit.append(
+            session,
+            actor=user.username if user else "anonymous",
+            action="auth.failure",
+            resource=resource,
+        )
         if throttle.just_locked(session, username=username, address=address, limits=limits):
-            audit.append(session, actor="anonymous", action="auth.lockout", resource=resource,
-                         note=f"{limits.pair} failures from one address")
+            audit.append(
+                session,
+                actor="anonymous",
+                action="auth.lockout",
+                resource=resource,
+                note=f"{limits.pair} failures from one address",
+            )
         session.commit()
         raise AuthError(
             "wrong username or password" if user is None or not ok else "this user is disabled"
@@ -122,8 +136,9 @@ def _settle(
     row = Token(user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + ttl)
     session.add(row)
     session.flush()
-    audit.append(session, actor=user.username, action="auth.login", resource=resource,
-                 note=f"token:{row.id}")
+    audit.append(
+        session, actor=user.username, action="auth.login", resource=resource, note=f"token:{row.id}"
+    )
     return raw, row
 
 

@@ -60,8 +60,11 @@ def password_problem(password: str, *, username: str = "", field: str = "passwor
     result = zxcvbn(password[:100], user_inputs=[username, "hito", "tacna", "arica"])
     if result["score"] < 2:
         why = result["feedback"]["warning"] or "it is too easy to guess"
-        raise InvalidError.at(loc, f"this password is refused: {why.rstrip('.')}; choose a "
-                                   "longer one, e.g. several unrelated words")
+        raise InvalidError.at(
+            loc,
+            f"this password is refused: {why.rstrip('.')}; choose a "
+            "longer one, e.g. several unrelated words",
+        )
 
 
 def create_user(
@@ -139,8 +142,7 @@ def _keep_an_admin(session: Session, row: User) -> None:
     ).all()
     if list(admins) == [row.id]:
         raise ConflictError(
-            f"user {row.username!r} is the last active admin: enable or create another "
-            "admin first"
+            f"user {row.username!r} is the last active admin: enable or create another admin first"
         )
 
 

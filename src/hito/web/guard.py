@@ -221,7 +221,7 @@ async def _refuse(send: Send, why: str, source: str | None) -> None:
     es, en = (m.format(source=escape(source or "")) for m in _REFUSALS[why])
     html = (
         '<!doctype html><html lang="es"><meta charset="utf-8"><title>403</title>'
-        f"<p>{es}</p><p lang=\"en\">{en}</p></html>"
+        f'<p>{es}</p><p lang="en">{en}</p></html>'
     ).encode()
     await send(
         {

@@ -65,8 +65,9 @@ def sign_in(
 
 
 @router.post("/password", status_code=204)
-async def change_password(body: PasswordChange, actor: ActorDep, db: DbDep,
-                          settings: SettingsDep) -> None:
+async def change_password(
+    body: PasswordChange, actor: ActorDep, db: DbDep, settings: SettingsDep
+) -> None:
     """Change your own password (the current one is checked); every token of yours is revoked."""
     if actor.user_id is None:
         raise AuthError("sign in as a user first")
@@ -79,8 +80,13 @@ async def change_password(body: PasswordChange, actor: ActorDep, db: DbDep,
         users.password_problem(body.new_password, username=actor.username, field="new_password")
         new_hash = users.hash_password(body.new_password)
         with db.session() as s:
-            users.set_password(s, actor=actor, user_id=actor.user_id,  # type: ignore[arg-type]
-                               password_hash=new_hash, reset=False)
+            users.set_password(
+                s,
+                actor=actor,
+                user_id=actor.user_id,  # type: ignore[arg-type]
+                password_hash=new_hash,
+                reset=False,
+            )
 
     try:
         await asyncio.to_thread(run)

@@ -77,8 +77,14 @@ def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
         if row is None:
             raise NotFoundError(f"no entry {index} in the log (it has {audit.count(s)})")
         return LogEntryPublic(
-            index=row.idx, at=row.at, actor=row.actor, action=row.action, resource=row.resource,
-            before_digest=row.before_digest, after_digest=row.after_digest, note=row.note,
+            index=row.idx,
+            at=row.at,
+            actor=row.actor,
+            action=row.action,
+            resource=row.resource,
+            before_digest=row.before_digest,
+            after_digest=row.after_digest,
+            note=row.note,
             leaf_hash=row.leaf_hash,
         )
 
@@ -94,8 +100,9 @@ def _size(db: Database, wanted: int, name: str) -> None:
 
 
 @router.get("/proof/inclusion", response_model=InclusionProof)
-def inclusion(index: Annotated[int, Query(ge=0, le=2**62)], tree_size: Size, actor: ActorDep,
-              db: DbDep) -> InclusionProof:
+def inclusion(
+    index: Annotated[int, Query(ge=0, le=2**62)], tree_size: Size, actor: ActorDep, db: DbDep
+) -> InclusionProof:
     """The audit path of entry `index` in the tree of `tree_size` entries."""
     _size(db, tree_size, "tree_size")
     if index >= tree_size:
@@ -104,8 +111,12 @@ def inclusion(index: Annotated[int, Query(ge=0, le=2**62)], tree_size: Size, act
         row = audit.get_leaf(s, index)
         path = audit.inclusion(s, index=index, tree_size=tree_size)
     assert row is not None
-    return InclusionProof(index=index, tree_size=tree_size, leaf_hash=row.leaf_hash,
-                          audit_path=[p.hex() for p in path])
+    return InclusionProof(
+        index=index,
+        tree_size=tree_size,
+        leaf_hash=row.leaf_hash,
+        audit_path=[p.hex() for p in path],
+    )
 
 
 @router.get("/proof/consistency", response_model=ConsistencyProof)

@@ -33,9 +33,7 @@ def list_(
     actor: ActorDep,
     db: DbDep,
     country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
-    kind: Annotated[
-        str | None, Query(pattern=one_of(SITE_KINDS))
-    ] = None,
+    kind: Annotated[str | None, Query(pattern=one_of(SITE_KINDS))] = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> SiteList:
@@ -64,7 +62,11 @@ def figures(
         days = daily_figures(s, site_ids=[site_id], until=until).get(site_id, {})
     rows = [
         DayFigurePublic(
-            day=d, figure=f.figure, low=f.low, high=f.high, disagree=f.disagree,
+            day=d,
+            figure=f.figure,
+            low=f.low,
+            high=f.high,
+            disagree=f.disagree,
             by_agency=[
                 AgencyCount(agency_id=a, stranded=n) for a, n in sorted(f.by_agency.items())
             ],

@@ -62,7 +62,9 @@ def senders(actor: WriterDep, db: DbDep) -> SenderList:
 def _inbound(form: dict[str, str]) -> sms_store.Inbound:
     if "MessageSid" in form or "SmsSid" in form:
         return sms_store.Inbound(
-            "twilio", form.get("MessageSid") or form["SmsSid"], form.get("From", ""),
+            "twilio",
+            form.get("MessageSid") or form["SmsSid"],
+            form.get("From", ""),
             form.get("Body", ""),
         )
     gid = form.get("id") or form.get("message_id") or ""

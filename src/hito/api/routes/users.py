@@ -47,8 +47,7 @@ def reset_password(user_id: UserId, body: PasswordReset, actor: AdminDep, db: Db
     users.password_problem(body.password, username=target.username)
     password_hash = users.hash_password(body.password)
     with db.session() as s:
-        users.set_password(s, actor=actor, user_id=user_id, password_hash=password_hash,
-                           reset=True)
+        users.set_password(s, actor=actor, user_id=user_id, password_hash=password_hash, reset=True)
 
 
 @router.get("", response_model=UserList)

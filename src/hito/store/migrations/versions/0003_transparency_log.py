@@ -36,6 +36,7 @@ def upgrade() -> None:
             sa.Column("after_digest", sa.String(length=64), nullable=True),
             sa.Column("note", sa.String(length=500), nullable=False),
         ]
+
     op.create_table(
         "log_leaf",
         sa.Column("idx", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -82,9 +83,7 @@ def upgrade() -> None:
             ["supersedes_id"],
             ["id"],
         )
-        batch_op.create_unique_constraint(
-            op.f("uq_field_report_supersedes_id"), ["supersedes_id"]
-        )
+        batch_op.create_unique_constraint(op.f("uq_field_report_supersedes_id"), ["supersedes_id"])
 
     conn = op.get_bind()
     old = sa.table(

@@ -184,3 +184,40 @@ def test_a_count_before_the_scenario_starts_is_refused_as_as_of():
 
 def test_states_are_the_ones_the_engine_reports():
     assert STATES[PRESENT] == "present"
+
+
+def test_two_versions_of_a_scenario_never_share_compiled_arrays():
+    # a policy without ranges adds no drawn number: both versions draw the same rows
+    s = uncertain_tiny()
+    d = s.model_dump(by_alias=True)
+    d["policies"].append(
+        {
+            "type": "readmit",
+            "places": ["strip"],
+            "daily_share": 1.0,
+            "start": "2025-01-03",
+            "announced": "2025-01-03",
+        }
+    )
+    s = build(d)
+    early = run_filter(
+        s.known_on(dt.date(2025, 1, 2)),
+        Observations((), ()),
+        dt.date(2025, 1, 5),
+        particles=20,
+        seed=3,
+        executor=SerialExecutor(),
+    )
+    late = run_filter(
+        s.known_on(dt.date(2025, 1, 3)),
+        Observations((), ()),
+        dt.date(2025, 1, 5),
+        particles=20,
+        seed=3,
+        executor=SerialExecutor(),
+    )
+    assert early.draws.paths == late.draws.paths
+    assert early.spec.digest != late.spec.digest
+    strip = s.place_index()["strip"]
+    assert early.cloud.stranded[:, strip].sum() > 0
+    assert late.cloud.stranded[:, strip].sum() == 0  # readmitted every day from 2025-01-03

@@ -17,6 +17,7 @@ executor, the number of workers or the task size.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,11 +44,22 @@ FIXED_AFTER_START = ("population[", "behaviour.speed_km_per_day")
 
 @dataclass(frozen=True)
 class FilterSpec:
-    """What every worker needs: the scenario, the days simulated and the seed (picklable)."""
+    """What every worker needs: the scenario, the days simulated and the seed (picklable).
+
+    `digest` names the scenario's content: workers keep compiled scenarios by it, so two
+    versions of one scenario (as known on two dates) never share compiled arrays.
+    """
 
     scenario: Scenario
     days: int
     seed: int
+    digest: str = ""
+
+    @classmethod
+    def of(cls, scenario: Scenario, days: int, seed: int) -> FilterSpec:
+        """A spec with the scenario's content digest."""
+        text = scenario.model_dump_json(by_alias=True).encode()
+        return cls(scenario, days, seed, hashlib.sha256(text).hexdigest())
 
 
 @dataclass
@@ -146,7 +158,7 @@ _COMPILED_MAX = 1500
 
 
 def _compiled(spec: FilterSpec, paths: tuple[str, ...], row: np.ndarray) -> Compiled:
-    key = (hash((spec.scenario.name, spec.days, spec.seed, paths)), row.tobytes())
+    key = (hash((spec.digest or id(spec.scenario), spec.days, paths)), row.tobytes())
     c = _COMPILED.get(key)
     if c is None:
         if len(_COMPILED) >= _COMPILED_MAX:
@@ -319,7 +331,7 @@ def run_filter(
     check_window(s, as_of, T)
     if particles < 2:
         raise InputError(f"particles: got {particles}, expected at least 2")
-    spec = FilterSpec(s, T, seed)
+    spec = FilterSpec.of(s, T, seed)
     every = ranges(s)
     best = {LOG_SD: every[LOG_SD].value, OUTLIER: every[OUTLIER].value}
     place_ids = tuple(p.id for p in s.places)

@@ -143,7 +143,7 @@ def load(folder: Path) -> Posterior:
     from hito.forecast.calibrate import FilterStep
 
     post = Posterior(
-        FilterSpec(s, int(meta["days"]), int(meta["seed"])),
+        FilterSpec.of(s, int(meta["days"]), int(meta["seed"])),
         dt.date.fromisoformat(meta["as_of"]),
         Design(paths, data["prior"]),
         Design(paths, data["draws"]),

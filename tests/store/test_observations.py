@@ -182,12 +182,6 @@ def test_an_empty_database_has_no_observations(db: Database) -> None:
     assert (obs.items, obs.skipped, obs.dates()) == ((), (), [])
 
 
-corrections = pytest.mark.skipif(
-    not hasattr(reports, "supersede_report"), reason="this store has no report corrections"
-)
-
-
-@corrections
 def test_a_corrected_report_counts_through_its_correction(db: Database) -> None:
     ids = seed(db)
     with db.session() as s:
@@ -206,7 +200,6 @@ def test_a_corrected_report_counts_through_its_correction(db: Database) -> None:
     ]
 
 
-@corrections
 def test_a_withdrawn_report_is_left_out(db: Database) -> None:
     ids = seed(db)
     with db.session() as s:

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 from sqlalchemy import text
@@ -73,3 +74,21 @@ def wipe(db: Database) -> None:
         else:
             for t in tables:
                 conn.execute(text(f"DELETE FROM {t}"))
+
+
+@contextmanager
+def migrated_database(kind: str, folder: Path) -> Iterator[Database]:
+    """A migrated test database of `kind` (sqlite: a file in `folder`; postgresql: a fresh one)."""
+    if kind == "sqlite":
+        db = open_database(f"sqlite:///{folder / 'hito.sqlite3'}")
+        try:
+            yield db
+        finally:
+            db.dispose()
+        return
+    with postgres_database() as url:
+        db = open_database(url)
+        try:
+            yield db
+        finally:
+            db.dispose()

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from hito.service import create_app
 from hito.store.db import Database
 from hito.store.users import use_password_hasher
-from service_db import open_database, postgres_database, wipe
+from service_db import migrated_database, wipe
 from service_world import World, make_world, settings
 
 
@@ -19,15 +19,8 @@ from service_world import World, make_world, settings
 def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = open_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hito.sqlite3'}")
+    with migrated_database(request.param, tmp_path_factory.mktemp("db")) as db:
         yield db
-        db.dispose()
-    else:
-        with postgres_database() as url:
-            db = open_database(url)
-            yield db
-            db.dispose()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from hito.store.hxl_io import export_csv
 from hito.store.models import FieldReport
 from hito.store.observations import observations_from_store
 from hito.store.reports import CountIn, create_report
-from service_db import open_database, postgres_database, wipe
+from service_db import migrated_database, wipe
 
 D = dt.date
 SITES: dict[str, str | None] = {
@@ -33,15 +33,8 @@ SITES: dict[str, str | None] = {
 def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = open_database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hito.sqlite3'}")
+    with migrated_database(request.param, tmp_path_factory.mktemp("db")) as db:
         yield db
-        db.dispose()
-    else:
-        with postgres_database() as url:
-            db = open_database(url)
-            yield db
-            db.dispose()
 
 
 @pytest.fixture

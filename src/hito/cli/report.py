@@ -32,8 +32,8 @@ def report(
     """Write sitrep-DATE-LANG.html and .pdf from the service's database."""
     from hito import i18n
     from hito.cli.db import open_database
-    from hito.report.sitrep import write
     from hito.store.settings import load_settings
+    from hito.web.sitrep import write
 
     day = None
     if as_of is not None:

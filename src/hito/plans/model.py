@@ -217,9 +217,13 @@ class Plan(Strict):
         return next(a for a in self.agencies if a.id == agency_id)
 
     def text(self, field: str, lang: str) -> str:
-        """The title, description or rationale in a language, falling back to the main text."""
+        """The title, description or rationale in a language, falling back to the main text.
+
+        A plan without a title is named by its name.
+        """
         other = self.translations.get(lang)
-        return (getattr(other, field) if other else "") or getattr(self, field)
+        value = (getattr(other, field) if other else "") or getattr(self, field)
+        return str(value or (self.name if field == "title" else ""))
 
     def actions_of(self, trigger_id: str) -> list[Action]:
         """The actions that a trigger switches on."""

@@ -1,7 +1,6 @@
-"""The one place that reads stored forecasts for pages and reports: fans, bands, staleness.
+"""A stored forecast (plain data) as pages and reports show it: fans, bands, staleness.
 
-Today it reads the ensemble forecasts of `hito.store.forecasts`; a calibrated forecast can
-replace `latest` without touching the pages.
+The forecast is read by `hito.store.forecasts.latest_result`; nothing here touches the store.
 """
 
 from __future__ import annotations
@@ -9,40 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from hito.report.charts import Fan
-from hito.store.forecasts import list_forecasts
 
 STALE_DAYS = 7  # a forecast made more than this many days before the picture's date is stale
 BAND_DAYS = (14, 28)  # the overview's band: from 14 to 28 days after the picture's date
-
-
-def latest(session: Session, as_of: dt.date | None = None) -> dict[str, Any] | None:
-    """The newest finished forecast made on or before `as_of`, as plain data (None: none)."""
-    rows, _ = list_forecasts(session, limit=50)
-    for r in rows:
-        if r.status == "done" and r.result and (as_of is None or r.as_of <= as_of):
-            return {
-                "id": r.id,
-                "scenario": r.scenario,
-                "as_of": r.as_of,
-                "days": r.days,
-                "runs": r.runs,
-                "seed": r.seed,
-                "finished_at": r.finished_at,
-                **r.result,
-            }
-    return None
-
-
-def running(session: Session) -> dict[str, Any] | None:
-    """The newest forecast still queued or running, as {id, status, as_of, runs} (None: none)."""
-    rows, _ = list_forecasts(session, limit=5)
-    for r in rows:
-        if r.status in ("queued", "running"):
-            return {"id": r.id, "status": r.status, "as_of": r.as_of, "runs": r.runs}
-    return None
 
 
 def dates(forecast: dict[str, Any]) -> list[dt.date]:

@@ -189,6 +189,33 @@ def list_forecasts(
     )
 
 
+def latest_result(session: Session, as_of: dt.date | None = None) -> dict[str, Any] | None:
+    """The newest finished forecast made on or before `as_of`, as plain data (None: none)."""
+    rows, _ = list_forecasts(session, limit=50)
+    for r in rows:
+        if r.status == "done" and r.result and (as_of is None or r.as_of <= as_of):
+            return {
+                "id": r.id,
+                "scenario": r.scenario,
+                "as_of": r.as_of,
+                "days": r.days,
+                "runs": r.runs,
+                "seed": r.seed,
+                "finished_at": r.finished_at,
+                **r.result,
+            }
+    return None
+
+
+def running(session: Session) -> dict[str, Any] | None:
+    """The newest forecast still queued or running, as {id, status, as_of, runs} (None: none)."""
+    rows, _ = list_forecasts(session, limit=5)
+    for r in rows:
+        if r.status in ("queued", "running"):
+            return {"id": r.id, "status": r.status, "as_of": r.as_of, "runs": r.runs}
+    return None
+
+
 class ForecastRefresher:
     """Keeps one calibrated forecast fresh: each new report asks for a refresh.
 

@@ -8,9 +8,9 @@ from typing import Any
 from hito import i18n
 from hito.domain import SITE_KINDS
 from hito.errors import HitoError
-from hito.report.situation import Situation
 from hito.scenario.load import load
 from hito.web.map import Frame, build
+from hito.web.situation import Situation
 
 DETAIL_HALF_SPAN = (0.1, 0.055)  # degrees of longitude and latitude around the busiest site
 WIDTH = 520  # canvas units: small enough that text stays legible when a phone shrinks it

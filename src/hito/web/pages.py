@@ -12,8 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito import i18n
 from hito.api.routes.auth import sign_in
-from hito.report import forecast_view, sitrep
-from hito.report import situation as sit
+from hito.report import forecast_view
 from hito.report.forecast_skill import skill_lines
 from hito.store import tokens
 from hito.store.agencies import list_agencies
@@ -25,13 +24,14 @@ from hito.store.errors import (
     StoreError,
     TooManyAttemptsError,
 )
-from hito.store.forecasts import create_forecast, get_forecast, run_forecast
+from hito.store.forecasts import create_forecast, get_forecast, latest_result, run_forecast, running
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
-from hito.web import forms, guard, overview
+from hito.web import forms, guard, overview, sitrep
+from hito.web import situation as sit
 from hito.web.session import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -59,7 +59,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     guard.install_globals(env)
     context.setdefault("now", utcnow())
     context.setdefault("as_of", None)
-    context.setdefault("text", sitrep.plan_text)
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -292,8 +291,8 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
     try:
         with request.app.state.db.session(readonly=True) as s:
             detail = sit.site_detail(s, site_id, as_of)
-            forecast = forecast_view.latest(s, as_of)
-            busy = forecast_view.running(s)
+            forecast = latest_result(s, as_of)
+            busy = running(s)
             need = needs_picture(
                 s,
                 forecast=None if forecast_view.stale(forecast, as_of) else forecast,
@@ -425,7 +424,6 @@ def plans_page(request: Request) -> HTMLResponse:
         status=status,
         cmp=cmp,
         charts=charts,
-        text=sitrep.plan_text,
         as_of=as_of,
         titles={p.name: p for _r, p in stored},
     )

@@ -14,8 +14,8 @@ from hito.api.schemas.shelters import (
     ShelterPublic,
     ShelterSet,
 )
-from hito.report.situation import latest_forecast
 from hito.store import needs, shelters
+from hito.store.forecasts import latest_result
 
 router = APIRouter(tags=["shelters"])
 
@@ -49,7 +49,7 @@ def get_needs(
     with db.session(readonly=True) as s:
         p = needs.picture(
             s,
-            forecast=latest_forecast(s),
+            forecast=latest_result(s),
             standards=request.app.state.settings.needs,
             horizon_days=horizon_days,
         )

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from hito.report import sitrep
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.users import use_password_hasher
-from hito.web import demo
+from hito.web import demo, sitrep
 
 
 @pytest.fixture(scope="module")

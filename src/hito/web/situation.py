@@ -11,13 +11,14 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
-from hito.plans.model import Plan as PlanModel
+from hito.plans.model import Plan
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.report import forecast_view, places
 from hito.scenario.model import Title
 from hito.store import audit
 from hito.store.alerts import list_alerts, series_for
 from hito.store.coltypes import utcnow
+from hito.store.forecasts import latest_result
 from hito.store.models import FieldReport, Site
 from hito.store.plans import active_plans, parsed
 from hito.store.reports import daily_stranded, list_reports, report_query
@@ -63,7 +64,7 @@ class Situation:
     totals: dict[str, dict[str, int]]
     alerts: list[dict[str, Any]]
     log: list[dict[str, Any]]
-    triggers: list[tuple[PlanModel, list[TriggerStatus]]] = field(default_factory=list)
+    triggers: list[tuple[Plan, list[TriggerStatus]]] = field(default_factory=list)
     forecast: dict[str, Any] | None = None
     stale_days: int = STALE_DAYS
     forecast_stale: bool = False
@@ -173,7 +174,7 @@ def totals(sites: list[SiteNow]) -> dict[str, dict[str, int]]:
     return dict(sorted(out.items()))
 
 
-def trigger_status(session: Session, as_of: dt.date) -> list[tuple[PlanModel, list[TriggerStatus]]]:
+def trigger_status(session: Session, as_of: dt.date) -> list[tuple[Plan, list[TriggerStatus]]]:
     """Each active stored plan with the status of its observed triggers on `as_of`."""
     out = []
     read: dict[tuple[str, tuple[str, ...]], dict[dt.date, float]] = {}  # shared by plans
@@ -190,13 +191,8 @@ def trigger_status(session: Session, as_of: dt.date) -> list[tuple[PlanModel, li
     return out
 
 
-def latest_forecast(session: Session, as_of: dt.date | None = None) -> dict[str, Any] | None:
-    """The newest finished forecast (made on or before `as_of`), as plain data."""
-    return forecast_view.latest(session, as_of)
-
-
 def distances(
-    triggers: list[tuple[PlanModel, list[TriggerStatus]]],
+    triggers: list[tuple[Plan, list[TriggerStatus]]],
     forecast: dict[str, Any] | None,
     as_of: dt.date,
 ) -> list[dict[str, Any]]:
@@ -248,7 +244,7 @@ def _closeness(d: dict[str, Any]) -> tuple[bool, bool, float]:
     return (not d["met"], d["gap"] is None, -(share if isinstance(share, float) else 0.0))
 
 
-def duties(triggers: list[tuple[PlanModel, list[TriggerStatus]]]) -> list[dict[str, Any]]:
+def duties(triggers: list[tuple[Plan, list[TriggerStatus]]]) -> list[dict[str, Any]]:
     """What each agency must do and by when: actions due under met triggers, then on standby.
 
     One entry per agency and action, {agency, country, plan, trigger, action, due, lead}:
@@ -325,7 +321,7 @@ def situation(
     as_of = as_of or now.date()
     rows, _ = list_sites(session, limit=1000)
     sites = [site_now(session, r, as_of, stale_days) for r in rows]
-    forecast = latest_forecast(session, as_of)
+    forecast = latest_result(session, as_of)
     for x in sites:
         x.band = forecast_view.band(forecast, x.id, as_of)
     triggers = trigger_status(session, as_of) if with_triggers else []

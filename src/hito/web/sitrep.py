@@ -12,17 +12,10 @@ from hito import i18n
 from hito.needs import Standards
 from hito.plans.model import Plan
 from hito.report import forecast_view
-from hito.report import situation as sit
 from hito.report.charts import Fan, fan_chart
 from hito.store.db import Database
 from hito.store.needs import picture as needs_picture
-
-
-def plan_text(plan: Plan, lang: str, key: str) -> str:
-    """A plan's title, description or rationale in a language (falling back to the main text)."""
-    t = plan.translations.get(lang)
-    value = getattr(t, key, "") if t is not None else ""
-    return value or getattr(plan, key) or (plan.name if key == "title" else "")
+from hito.web import situation as sit
 
 
 def _labels(lang: str, title: str = "") -> dict[str, str]:
@@ -77,7 +70,7 @@ def comparison_charts(
     def title(label: str) -> str:
         if label == "no-plan":
             return _("No plan")
-        return plan_text(plans[label], lang, "title") if label in plans else label
+        return plans[label].text("title", lang) if label in plans else label
 
     dates = [dt.date.fromisoformat(d) for d in cmp.get("dates", [])]
     fans = cmp.get("stranded") or {}
@@ -163,7 +156,6 @@ def build_html(
             charts=comparison_charts(cmp, lang, {p.name: p for p, _st in picture.triggers})
             if cmp
             else [],
-            text=plan_text,
             comparison_path=comparison.name if comparison else None,
             maps=overview.maps(picture, lang)[:1],
             agencies=agencies,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from hito import notify
 from hito.store import deliveries
-from hito.store.models import Alert, Delivery, Plan
+from hito.store.models import Alert, Delivery, StoredPlan
 from receivers import smtp_server, webhook_server
 from service_world import World
 
@@ -68,7 +68,7 @@ def test_kill_the_worker_mid_send_and_restart_it_each_alert_once_per_subscriber(
             assert r.status_code == 201
             subs.append(r.json())
         with world.db.session() as s:  # three alerts of one plan, queued as the alert hook does
-            plan = Plan(name="p", version=1, text="x", active=True)
+            plan = StoredPlan(name="p", version=1, text="x", active=True)
             s.add(plan)
             s.flush()
             for k in range(3):

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hito.plans.model import Plan as PlanModel
-from hito.plans.model import Trigger
+from hito.plans.model import Plan, Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.plans.status import evaluate as evaluate_status
 from hito.store import audit, deliveries
@@ -187,7 +186,7 @@ def _alert_once(
     *,
     actor: Actor,
     plan_id: int,
-    plan: PlanModel,
+    plan: Plan,
     status: TriggerStatus,
     report_id: int | None,
 ) -> Alert | None:

@@ -200,8 +200,8 @@ class ReportCount(Base):
     )
 
 
-class Plan(Base):
-    """One version of a contingency plan, stored as its YAML text."""
+class StoredPlan(Base):
+    """One version of a contingency plan, stored as its YAML text (`hito.plans.model.Plan`)."""
 
     __tablename__ = "plan"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -10,18 +10,18 @@ from sqlalchemy.orm import Session
 
 from hito.errors import HitoError
 from hito.plans import load as plan_load
-from hito.plans.model import Plan as PlanModel
+from hito.plans.model import Plan
 from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import InvalidError, NotFoundError
-from hito.store.models import Plan
+from hito.store.models import StoredPlan
 
 MAX_PLAN_BYTES = 200_000
 
 
-def parse_plan(text: str) -> PlanModel:
+def parse_plan(text: str) -> Plan:
     """Validate plan YAML (against its scenario when it names a built-in one)."""
     if len(text.encode()) > MAX_PLAN_BYTES:
         raise InvalidError.at(["body", "text"], f"a plan is at most {MAX_PLAN_BYTES} bytes")
@@ -37,22 +37,24 @@ def parse_plan(text: str) -> PlanModel:
 
 
 @lru_cache(maxsize=256)
-def _parsed(plan_id: int, text: str) -> PlanModel:
+def _parsed(plan_id: int, text: str) -> Plan:
     return plan_load.parse(text, f"plan {plan_id}")
 
 
-def parsed(row: Plan) -> PlanModel:
+def parsed(row: StoredPlan) -> Plan:
     """The validated plan of a stored version (cached)."""
     return _parsed(row.id, row.text)
 
 
-def create_plan(session: Session, *, actor: Actor, text: str) -> Plan:
+def create_plan(session: Session, *, actor: Actor, text: str) -> StoredPlan:
     """Store a plan as the next version of its name (admin)."""
     actor.require_admin("store plans")
     plan = parse_plan(text)
     audit.lock_writes(session)
-    latest = session.scalar(select(func.max(Plan.version)).where(Plan.name == plan.name))
-    row = Plan(
+    latest = session.scalar(
+        select(func.max(StoredPlan.version)).where(StoredPlan.name == plan.name)
+    )
+    row = StoredPlan(
         name=plan.name, version=(latest or 0) + 1, text=text, active=True, user_id=actor.user_id
     )
     session.add(row)
@@ -67,7 +69,7 @@ def create_plan(session: Session, *, actor: Actor, text: str) -> Plan:
     return row
 
 
-def create_builtin_plan(session: Session, *, actor: Actor, name: str) -> Plan:
+def create_builtin_plan(session: Session, *, actor: Actor, name: str) -> StoredPlan:
     """Store a built-in plan (by name) as the next version of that plan."""
     if name not in plan_load.builtin_names():
         raise InvalidError.at(
@@ -78,7 +80,7 @@ def create_builtin_plan(session: Session, *, actor: Actor, name: str) -> Plan:
     return create_plan(session, actor=actor, text=text)
 
 
-def set_active(session: Session, *, actor: Actor, plan_id: int, active: bool) -> Plan:
+def set_active(session: Session, *, actor: Actor, plan_id: int, active: bool) -> StoredPlan:
     """Switch a stored plan version on or off for alerts (admin)."""
     actor.require_admin("switch plans on or off")
     audit.lock_writes(session)
@@ -97,9 +99,9 @@ def set_active(session: Session, *, actor: Actor, plan_id: int, active: bool) ->
     return row
 
 
-def get_plan(session: Session, *, plan_id: int) -> Plan:
+def get_plan(session: Session, *, plan_id: int) -> StoredPlan:
     """One stored plan version, or NotFoundError."""
-    row = session.get(Plan, plan_id)
+    row = session.get(StoredPlan, plan_id)
     if row is None:
         raise NotFoundError(f"no plan with id {plan_id}")
     return row
@@ -112,26 +114,38 @@ def list_plans(
     latest_only: bool = True,
     offset: int = 0,
     limit: int = 100,
-) -> tuple[list[Plan], int]:
+) -> tuple[list[StoredPlan], int]:
     """Stored plans: by default the newest version of each name."""
-    q = select(Plan)
+    q = select(StoredPlan)
     if name:
-        q = q.where(Plan.name == name)
+        q = q.where(StoredPlan.name == name)
     if latest_only:
-        newest = select(Plan.name, func.max(Plan.version).label("v")).group_by(Plan.name).subquery()
-        q = q.join(newest, (Plan.name == newest.c.name) & (Plan.version == newest.c.v))
-    return paginate(session, q.order_by(Plan.name, Plan.version.desc()), offset=offset, limit=limit)
+        newest = (
+            select(StoredPlan.name, func.max(StoredPlan.version).label("v"))
+            .group_by(StoredPlan.name)
+            .subquery()
+        )
+        q = q.join(newest, (StoredPlan.name == newest.c.name) & (StoredPlan.version == newest.c.v))
+    return paginate(
+        session, q.order_by(StoredPlan.name, StoredPlan.version.desc()), offset=offset, limit=limit
+    )
 
 
 def _newest_plans() -> Select[Any]:
-    newest = select(Plan.name, func.max(Plan.version).label("v")).group_by(Plan.name).subquery()
-    q = select(Plan).join(newest, (Plan.name == newest.c.name) & (Plan.version == newest.c.v))
-    return q.order_by(Plan.name)
+    newest = (
+        select(StoredPlan.name, func.max(StoredPlan.version).label("v"))
+        .group_by(StoredPlan.name)
+        .subquery()
+    )
+    q = select(StoredPlan).join(
+        newest, (StoredPlan.name == newest.c.name) & (StoredPlan.version == newest.c.v)
+    )
+    return q.order_by(StoredPlan.name)
 
 
 _NEWEST = _newest_plans()  # built once: it runs after every report
 
 
-def active_plans(session: Session) -> list[Plan]:
+def active_plans(session: Session) -> list[StoredPlan]:
     """The newest version of each plan, if it is switched on: these raise alerts."""
     return [r for r in session.scalars(_NEWEST) if r.active]

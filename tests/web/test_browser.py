@@ -124,6 +124,34 @@ def test_the_overview_refreshes_itself(visit, server) -> None:  # type: ignore[n
     assert page.url == url
 
 
+def test_the_refresh_keeps_the_maps_zoom(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    login(page, username="observador", path="/?as_of=2025-12-03")
+    svg = "figure.map svg"
+    expect(page.locator(svg).first).to_have_attribute("data-zoom-ready", "1")
+    matrix = (  # the viewport's matrix (scale, translation); svg-pan-zoom draws it on a frame
+        f"document.querySelector('{svg} .viewport').getAttribute('transform')"
+        ".match(/-?[\\d.]+(e-?\\d+)?/g).map(Number)"
+    )
+    fitted = page.evaluate(f"() => {matrix}")
+    page.locator("figure.map button[data-zoom=in]").first.click()
+    page.locator("figure.map button[data-zoom=in]").first.click()
+    zoomed = 1.6 * 1.6 * fitted[0]
+    page.wait_for_function(f"() => Math.abs({matrix}[0] - {zoomed}) < 1e-3")
+    panned = page.evaluate(f"() => {matrix}")
+    page.evaluate(f"() => {{ window.oldMap = document.querySelector('{svg}'); }}")
+    page.wait_for_function(  # htmx swapped in a new map (every 2 s on the test server)
+        f"() => document.querySelector('{svg}') !== window.oldMap"
+        f" && document.querySelector('{svg}').dataset.zoomReady === '1'",
+        timeout=10_000,
+    )
+    page.wait_for_function(  # the new map at the zoom and pan the reader chose
+        f"() => {matrix}.every((x, i) => Math.abs(x - {panned}[i]) < 1e-3)", timeout=3_000
+    )
+    page.locator("figure.map button[data-zoom=reset]").first.click()
+    page.wait_for_function(f"() => Math.abs({matrix}[0] - {fitted[0]}) < 1e-3")
+
+
 def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # type: ignore[no-untyped-def]
     page = phone.page
     login(page, path="/report")

@@ -39,8 +39,8 @@ def current_actor(db: DbDep, token: TokenDep) -> Actor:
         raise AuthError(
             "sign in first: send 'Authorization: Bearer <token>' from /api/v1/auth/token"
         )
-    with db.lookup() as s:
-        return tokens.authenticate(s, token=token)
+    with db.lookup() as session:
+        return tokens.authenticate(session, token=token)
 
 
 def admin_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:

@@ -112,8 +112,8 @@ def verify(
         k = _key(settings, create=False)  # type: ignore[assignment]
     assert isinstance(k, LogKey)
     db = open_database(settings, migrate_if_needed=False)
-    with Console(stderr=True).status("checking the log…"), db.session(readonly=True) as s:
-        result = logcheck.verify(s, key=k, saved=saved, rows=rows)
+    with Console(stderr=True).status("checking the log…"), db.session(readonly=True) as session:
+        result = logcheck.verify(session, key=k, saved=saved, rows=rows)
     if not result.ok:
         raise LogCheckFailed(result.problems)
     typer.echo(

@@ -21,7 +21,7 @@ def load(
     from hito.store.actors import SYSTEM
 
     db = open_database(settings)
-    with db.session() as s:
-        new, updated = sites.load_sites(s, actor=SYSTEM, scenario=scenario)
-        _, total = sites.list_sites(s, limit=1)
+    with db.session() as session:
+        new, updated = sites.load_sites(session, actor=SYSTEM, scenario=scenario)
+        _, total = sites.list_sites(session, limit=1)
     typer.echo(f"{scenario}: {new} new sites, {updated} updated, {total} in all")

@@ -31,15 +31,22 @@ def create(
         f"password for {username}", hide_input=True, confirmation_prompt=True
     )
     db = open_database(settings)
-    with db.session() as s:
+    with db.session() as session:
         agency_id = None
         if agency is not None:
-            row = s.scalar(select(Agency).where(Agency.code == agency))
+            row = session.scalar(select(Agency).where(Agency.code == agency))
             if row is None:
-                known = ", ".join(s.scalars(select(Agency.code).order_by(Agency.code))) or "none"
+                known = (
+                    ", ".join(session.scalars(select(Agency.code).order_by(Agency.code))) or "none"
+                )
                 raise InputError(f"--agency: no agency {agency!r}, expected one of: {known}")
             agency_id = row.id
         user = users.create_user(
-            s, actor=SYSTEM, username=username, password=password, role=role, agency_id=agency_id
+            session,
+            actor=SYSTEM,
+            username=username,
+            password=password,
+            role=role,
+            agency_id=agency_id,
         )
         typer.echo(f"created {user.role} {user.username!r} (id {user.id})")

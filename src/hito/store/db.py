@@ -83,14 +83,14 @@ class Database:
         `readonly=True` lets SQLite readers run beside the writer (they never take the
         write lock); on PostgreSQL it changes nothing.
         """
-        with self._writer(readonly), self.sessions() as s:
+        with self._writer(readonly), self.sessions() as session:
             if readonly:
-                s.connection(execution_options={"hito_readonly": True})
+                session.connection(execution_options={"hito_readonly": True})
             try:
-                yield s
-                s.commit()
+                yield session
+                session.commit()
             except BaseException:
-                s.rollback()
+                session.rollback()
                 raise
 
     @contextmanager
@@ -101,14 +101,14 @@ class Database:
         read-only session.
         """
         if self.dialect != "postgresql":
-            with self.session(readonly=True) as s:
-                yield s
+            with self.session(readonly=True) as session:
+                yield session
             return
         with (
             self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
-            Session(bind=conn) as s,
+            Session(bind=conn) as session,
         ):
-            yield s
+            yield session
 
     def _writer(self, readonly: bool) -> Any:
         """SQLite: writers of this process queue on a lock instead of SQLite's sleeping retries."""

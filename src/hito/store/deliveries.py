@@ -101,12 +101,12 @@ def _due(now: dt.datetime) -> Any:
 def claim(db: Database, *, lease_seconds: float, now: dt.datetime | None = None) -> int | None:
     """Take one due delivery for this worker (a lease), in its own transaction; its id."""
     now = now or utcnow()
-    with db.session() as s:
+    with db.session() as session:
         q = select(Delivery.id).where(_due(now)).order_by(Delivery.id).limit(1)
-        did = s.scalar(q.with_for_update(skip_locked=True))
+        did = session.scalar(q.with_for_update(skip_locked=True))
         if did is None:
             return None
-        taken = s.execute(
+        taken = session.execute(
             update(Delivery)
             .where(Delivery.id == did, _due(now))
             .values(
@@ -145,11 +145,11 @@ def _message(s: Session, d: Delivery, cfg: WorkerConfig) -> tuple[notify.Message
 
 def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
     """Send one claimed delivery and record its outcome: sent, pending (retry) or failed."""
-    with db.session(readonly=True) as s:
-        d = s.get(Delivery, delivery_id)
+    with db.session(readonly=True) as session:
+        d = session.get(Delivery, delivery_id)
         if d is None:
             raise NotFoundError(f"no delivery with id {delivery_id}")
-        msg, sub = _message(s, d, cfg)
+        msg, sub = _message(session, d, cfg)
         channel, target, secret, attempts = sub.channel, sub.target, sub.secret, d.attempts
         stopped = not sub.active
     error = ""
@@ -177,8 +177,8 @@ def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
             "next_attempt_at": now + dt.timedelta(seconds=wait),
             "last_error": error,
         }
-    with db.session() as s:
-        s.execute(
+    with db.session() as session:
+        session.execute(
             update(Delivery)
             .where(Delivery.id == delivery_id, Delivery.status == "sending")
             .values(lease_until=None, **values)

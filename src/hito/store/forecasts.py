@@ -85,12 +85,12 @@ def calibrated_result(
     from hito.store.observations import observations_from_store
 
     sc = load_scenario(scenario)
-    with db.session(readonly=True) as s:
+    with db.session(readonly=True) as session:
         # the service's other sites (another crossing, a site added since) are not this
         # scenario's places: their counts are left out of its calibration, not an error
-        sites: dict[str, str | None] = dict.fromkeys(s.scalars(select(Site.id)))
+        sites: dict[str, str | None] = dict.fromkeys(session.scalars(select(Site.id)))
         sites.update(sc.observed_sites())
-        obs = observations_from_store(s, sites, start=sc.start, end=as_of)
+        obs = observations_from_store(session, sites, start=sc.start, end=as_of)
     ens, post = calibrated_forecast(
         sc, obs, as_of, days, particles=particles, seed=seed, executor=SerialExecutor()
     )
@@ -141,8 +141,8 @@ def calibrated_result(
 
 def run_forecast(db: Database, *, forecast_id: int) -> None:
     """Compute a queued forecast (meant for a background task); failures are stored, not raised."""
-    with db.session() as s:
-        row = get_forecast(s, forecast_id=forecast_id)
+    with db.session() as session:
+        row = get_forecast(session, forecast_id=forecast_id)
         row.status = "running"
         scenario, as_of, days, runs, seed = row.scenario, row.as_of, row.days, row.runs, row.seed
     result: dict[str, Any] | None
@@ -154,15 +154,17 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
     except Exception as exc:  # a background job must record its failure, not vanish
         log.exception("forecast %s failed", forecast_id)
         result, status, error = None, "failed", f"{type(exc).__name__}: {exc}"
-    with db.session() as s:
-        row = get_forecast(s, forecast_id=forecast_id)
+    with db.session() as session:
+        row = get_forecast(session, forecast_id=forecast_id)
         row.status, row.error, row.result, row.finished_at = status, error, result, utcnow()
 
 
 def fail_interrupted(db: Database) -> int:
     """Mark forecasts left queued or running by a stopped server as failed; returns how many."""
-    with db.session() as s:
-        rows = s.scalars(select(Forecast).where(Forecast.status.in_(("queued", "running")))).all()
+    with db.session() as session:
+        rows = session.scalars(
+            select(Forecast).where(Forecast.status.in_(("queued", "running")))
+        ).all()
         for row in rows:
             row.status, row.error, row.finished_at = (
                 "failed",
@@ -275,14 +277,14 @@ class ForecastRefresher:
         from hito.store.alerts import evaluate_forecast
         from hito.store.models import FieldReport
 
-        with self.db.session(readonly=True) as s:
-            newest = s.scalar(select(func.max(FieldReport.observed_at)))
+        with self.db.session(readonly=True) as session:
+            newest = session.scalar(select(func.max(FieldReport.observed_at)))
         if newest is None:
             return None
         as_of = newest.date()
-        with self.db.session() as s:
+        with self.db.session() as session:
             fid = create_forecast(
-                s,
+                session,
                 actor=SYSTEM,
                 scenario=self.scenario,
                 as_of=as_of,
@@ -292,9 +294,9 @@ class ForecastRefresher:
                 max_runs=self.particles,
             ).id
         run_forecast(self.db, forecast_id=fid)
-        with self.db.session() as s:
-            row = get_forecast(s, forecast_id=fid)
+        with self.db.session() as session:
+            row = get_forecast(session, forecast_id=fid)
             if row.status == "done" and row.result:
-                evaluate_forecast(s, actor=SYSTEM, result=row.result, as_of=as_of)
+                evaluate_forecast(session, actor=SYSTEM, result=row.result, as_of=as_of)
         self.refreshed.append(fid)
         return fid

@@ -120,16 +120,16 @@ def receive(db: Database, msg: Inbound, *, after: AfterReport | None = None) -> 
 
     A repeated gateway id is answered as the first time and stores nothing more.
     """
-    with db.session(readonly=True) as s:
-        old = _stored(s, msg)
+    with db.session(readonly=True) as session:
+        old = _stored(session, msg)
     if old is not None:
         return old
     try:
-        with db.session() as s:
-            answer = _handle(s, msg, after)
+        with db.session() as session:
+            answer = _handle(session, msg, after)
             number = sms.phone(msg.phone) or ""
-            sender = s.get(SmsSender, number)
-            s.add(
+            sender = session.get(SmsSender, number)
+            session.add(
                 SmsMessage(
                     gateway=msg.gateway,
                     gateway_id=msg.gateway_id,
@@ -141,11 +141,11 @@ def receive(db: Database, msg: Inbound, *, after: AfterReport | None = None) -> 
                     received_at=utcnow(),
                 )
             )
-            s.flush()
+            session.flush()
         return answer
     except IntegrityError:  # the same message, sent twice at once: the first one stands
-        with db.session(readonly=True) as s:
-            again = _stored(s, msg)
+        with db.session(readonly=True) as session:
+            again = _stored(session, msg)
         if again is None:
             raise
         return again

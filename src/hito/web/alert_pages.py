@@ -39,9 +39,9 @@ def alert_page(request: Request, alert_id: int) -> HTMLResponse:
     """One alert: its actions, and each subscriber's delivery and acknowledgment."""
     who = actor(request)
     try:
-        with request.app.state.db.session(readonly=True) as s:
-            alert = get_alert(s, alert_id=alert_id)
-            rows = deliveries.of_alert(s, alert_id=alert_id)
+        with request.app.state.db.session(readonly=True) as session:
+            alert = get_alert(session, alert_id=alert_id)
+            rows = deliveries.of_alert(session, alert_id=alert_id)
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=str(alert_id))
     words = _outcomes(request)
@@ -59,17 +59,17 @@ def alert_page(request: Request, alert_id: int) -> HTMLResponse:
 def _ack_context(request: Request, token: str, *, done: bool) -> tuple[int, dict[str, Any]]:
     db = request.app.state.db
     try:
-        with db.session() if done else db.session(readonly=True) as s:
+        with db.session() if done else db.session(readonly=True) as session:
             if done:
-                d = deliveries.acknowledge(s, token=token)
+                d = deliveries.acknowledge(session, token=token)
             else:
-                d = deliveries.find_by_token(s, token=token)
-            alert = get_alert(s, alert_id=d.alert_id)
+                d = deliveries.find_by_token(session, token=token)
+            alert = get_alert(session, alert_id=d.alert_id)
             return 200, {
                 "found": True,
                 "done": done or d.acknowledged_at is not None,
                 "alert": alert,
-                "subscriber": subscriptions.who(s, d.subscription),
+                "subscriber": subscriptions.who(session, d.subscription),
                 "acknowledged_at": d.acknowledged_at,
                 "token": token,
             }
@@ -100,8 +100,8 @@ def _subscriptions_page(
     errors: list[str] | None = None,
     made: Any = None,
 ) -> HTMLResponse:
-    with request.app.state.db.session(readonly=True) as s:
-        rows, _n = subscriptions.list_subscriptions(s, actor=who, limit=200)
+    with request.app.state.db.session(readonly=True) as session:
+        rows, _n = subscriptions.list_subscriptions(session, actor=who, limit=200)
     defaults = {"label": "", "channel": "email", "target": "", "severities": [], "language": "es"}
     return render(
         request,
@@ -135,9 +135,9 @@ async def subscribe(request: Request) -> HTMLResponse:
         "for_agency": form.get("for_agency") == "1",
     }
     try:
-        with request.app.state.db.session() as s:
+        with request.app.state.db.session() as session:
             row = subscriptions.create_subscription(
-                s,
+                session,
                 actor=who,
                 label=values["label"],
                 channel=values["channel"],
@@ -159,8 +159,8 @@ def unsubscribe(request: Request, subscription_id: int) -> Response:
     """Stop one of your subscriptions (or your agency's)."""
     who = actor(request)
     try:
-        with request.app.state.db.session() as s:
-            subscriptions.deactivate(s, actor=who, subscription_id=subscription_id)
+        with request.app.state.db.session() as session:
+            subscriptions.deactivate(session, actor=who, subscription_id=subscription_id)
     except StoreError:
         return _subscriptions_page(request, who, status_code=404)
     return RedirectResponse("/subscriptions", status_code=303)
@@ -186,9 +186,9 @@ async def shelter_save(request: Request, site_id: str) -> Response:
             problems.append(f"{tr(request, 'Write a whole number of 0 or more.')} ({raw})")
     if not problems:
         try:
-            with request.app.state.db.session() as s:
+            with request.app.state.db.session() as session:
                 shelters.register(
-                    s,
+                    session,
                     actor=who,
                     site_id=site_id,
                     status=str(form.get("status", "open")),

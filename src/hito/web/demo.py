@@ -63,17 +63,17 @@ def seed(db: Database, *, password: str | None = None) -> list[DemoUser]:
     Each user gets `password`, or a fresh random one; returns the accounts made.
     """
     made = []
-    with db.session() as s:
-        sites.load_sites(s, actor=SYSTEM, scenario=SCENARIO)
+    with db.session() as session:
+        sites.load_sites(session, actor=SYSTEM, scenario=SCENARIO)
         ids = {}
         for code, name, country in AGENCIES:
             ids[code] = agencies.create_agency(
-                s, actor=SYSTEM, code=code, name=name, country_code=country
+                session, actor=SYSTEM, code=code, name=name, country_code=country
             ).id
         for username, role, agency in USERS:
             pw = password or "".join(secrets.choice(ALPHABET) for _ in range(12))
             users.create_user(
-                s,
+                session,
                 actor=SYSTEM,
                 username=username,
                 password=pw,
@@ -82,9 +82,9 @@ def seed(db: Database, *, password: str | None = None) -> list[DemoUser]:
             )
             made.append(DemoUser(username, pw, role, agency))
         for name in plan_names():
-            plans.create_builtin_plan(s, actor=SYSTEM, name=name)
-        field_setup(s, ids)
-        load_observations(s, agency_by_country={c: ids[a] for a, _, c in reversed(AGENCIES)})
+            plans.create_builtin_plan(session, actor=SYSTEM, name=name)
+        field_setup(session, ids)
+        load_observations(session, agency_by_country={c: ids[a] for a, _, c in reversed(AGENCIES)})
     return made
 
 
@@ -166,9 +166,9 @@ def load_observations(session: Session, *, agency_by_country: dict[str, int]) ->
 
 def forecast(db: Database, *, as_of: dt.date, days: int = 60, runs: int = 20) -> int:
     """Run a forecast of the scenario from the counts observed on `as_of`; returns its id."""
-    with db.session() as s:
+    with db.session() as session:
         fid = create_forecast(
-            s, actor=SYSTEM, scenario=SCENARIO, as_of=as_of, days=days, runs=runs, seed=1
+            session, actor=SYSTEM, scenario=SCENARIO, as_of=as_of, days=days, runs=runs, seed=1
         ).id
     run_forecast(db, forecast_id=fid)
     return fid

@@ -68,9 +68,9 @@ async def report_send(request: Request) -> JSONResponse:
         return _refused(request, form.errors)
 
     def store() -> tuple[int, bool]:
-        with request.app.state.db.session() as s:
+        with request.app.state.db.session() as session:
             row, created = create_report(
-                s,
+                session,
                 actor=who,
                 site_id=form.values["site_id"],
                 observed_at=form.observed_at,  # type: ignore[arg-type]

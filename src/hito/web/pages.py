@@ -124,8 +124,8 @@ def logout(request: Request) -> Response:
     if token:
         try:
             who = actor(request)
-            with request.app.state.db.session() as s:
-                tokens.revoke(s, token=token, actor=who)
+            with request.app.state.db.session() as session:
+                tokens.revoke(session, token=token, actor=who)
         except (LoginRequired, StoreError):
             pass  # the session was already dead: nothing to revoke
     response = RedirectResponse("/login", status_code=303)
@@ -190,8 +190,8 @@ def bad_date(request: Request, exc: Exception) -> Response:
 
 def _picture(request: Request, as_of: dt.date) -> sit.Situation:
     settings = request.app.state.settings
-    with request.app.state.db.session(readonly=True) as s:
-        return sit.situation(s, as_of=as_of, stale_days=settings.stale_days)
+    with request.app.state.db.session(readonly=True) as session:
+        return sit.situation(session, as_of=as_of, stale_days=settings.stale_days)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -200,9 +200,9 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
     who = actor(request)
     as_of = as_of_of(request)
     picture = _picture(request, as_of)
-    with request.app.state.db.session(readonly=True) as s:
+    with request.app.state.db.session(readonly=True) as session:
         need = needs_picture(
-            s,
+            session,
             forecast=None if picture.forecast_stale else picture.forecast,
             standards=request.app.state.settings.needs,
             as_of=picture.as_of,
@@ -289,12 +289,12 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
     lang = language(request)
     as_of = as_of_of(request)
     try:
-        with request.app.state.db.session(readonly=True) as s:
-            detail = sit.site_detail(s, site_id, as_of)
-            forecast = latest_result(s, as_of)
-            busy = running(s)
+        with request.app.state.db.session(readonly=True) as session:
+            detail = sit.site_detail(session, site_id, as_of)
+            forecast = latest_result(session, as_of)
+            busy = running(session)
             need = needs_picture(
-                s,
+                session,
                 forecast=None if forecast_view.stale(forecast, as_of) else forecast,
                 standards=request.app.state.settings.needs,
                 as_of=as_of,
@@ -335,12 +335,12 @@ async def forecast_start(request: Request) -> Response:
     db = request.app.state.db
 
     def start() -> int:
-        with db.session() as s:
-            rows, _n = list_sites(s, limit=1)
+        with db.session() as session:
+            rows, _n = list_sites(session, limit=1)
             scenario = rows[0].scenario if rows else ""
             return int(
                 create_forecast(
-                    s,
+                    session,
                     actor=who,
                     scenario=scenario,
                     as_of=as_of,
@@ -388,8 +388,8 @@ def forecast_status(request: Request, forecast_id: int, next: str = "/") -> HTML
     """A forecast's progress; the page asks again every two seconds until it is done."""
     who = actor(request)
     try:
-        with request.app.state.db.session(readonly=True) as s:
-            row = get_forecast(s, forecast_id=forecast_id)
+        with request.app.state.db.session(readonly=True) as session:
+            row = get_forecast(session, forecast_id=forecast_id)
             f = {
                 "id": row.id,
                 "status": row.status,
@@ -410,10 +410,10 @@ def plans_page(request: Request) -> HTMLResponse:
     who = actor(request)
     lang = language(request)
     as_of = as_of_of(request)
-    with request.app.state.db.session(readonly=True) as s:
-        rows, _n = list_plans(s, limit=200)
+    with request.app.state.db.session(readonly=True) as session:
+        rows, _n = list_plans(session, limit=200)
         stored = [(r, parsed(r)) for r in rows]
-        status = {p.name: st for p, st in sit.trigger_status(s, as_of)}
+        status = {p.name: st for p, st in sit.trigger_status(session, as_of)}
     cmp = sit.read_comparison(request.app.state.settings.comparison)
     charts = sitrep.comparison_charts(cmp, lang, {p.name: p for _r, p in stored}) if cmp else []
     return render(
@@ -430,9 +430,9 @@ def plans_page(request: Request) -> HTMLResponse:
 
 
 def _form_context(request: Request) -> dict[str, Any]:
-    with request.app.state.db.session(readonly=True) as s:
-        sites, _n = list_sites(s, limit=1000)
-        agencies, _m = list_agencies(s, limit=1000)
+    with request.app.state.db.session(readonly=True) as session:
+        sites, _n = list_sites(session, limit=1000)
+        agencies, _m = list_agencies(session, limit=1000)
     scenario = sites[0].scenario if sites else ""
     return {"sites": sites, "rows": forms.groups(scenario), "agencies": agencies}
 
@@ -517,9 +517,9 @@ async def report_submit(request: Request) -> Response:
 def _store_report(
     request: Request, who: Any, form: forms.ReportForm, agency_id: int | None, key: str | None
 ) -> int:
-    with request.app.state.db.session() as s:
+    with request.app.state.db.session() as session:
         row, _created = create_report(
-            s,
+            session,
             actor=who,
             site_id=form.values["site_id"],
             observed_at=form.observed_at,  # type: ignore[arg-type]

@@ -51,8 +51,8 @@ def actor(request: Request) -> Actor:
         raise LoginRequired(here(request))
     db: Database = request.app.state.db
     try:
-        with db.session(readonly=True) as s:
-            return tokens.authenticate(s, token=token)
+        with db.session(readonly=True) as session:
+            return tokens.authenticate(session, token=token)
     except AuthError:
         raise LoginRequired(here(request)) from None
 

@@ -126,11 +126,11 @@ def build_html(
     from hito.web import overview
 
     lang = i18n.pick(lang)
-    with db.session(readonly=True) as s:
-        picture = sit.situation(s, as_of=as_of, stale_days=stale_days)
-        agencies, _n = list_agencies(s, limit=200)
+    with db.session(readonly=True) as session:
+        picture = sit.situation(session, as_of=as_of, stale_days=stale_days)
+        agencies, _n = list_agencies(session, limit=200)
         need = needs_picture(
-            s,
+            session,
             forecast=None if picture.forecast_stale else picture.forecast,
             standards=standards,
             as_of=picture.as_of,

@@ -19,9 +19,9 @@ AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.post("", status_code=201, response_model=AgencyPublic)
 def create(body: AgencyCreate, actor: AdminDep, db: DbDep) -> AgencyPublic:
     """Add an agency of a country (admin)."""
-    with db.session() as s:
+    with db.session() as session:
         row = agencies.create_agency(
-            s, actor=actor, code=body.code, name=body.name, country_code=body.country_code
+            session, actor=actor, code=body.code, name=body.name, country_code=body.country_code
         )
         return AgencyPublic.model_validate(row)
 
@@ -35,13 +35,13 @@ def list_(
     limit: Limit = 100,
 ) -> AgencyList:
     """Agencies, optionally of one country."""
-    with db.session(readonly=True) as s:
-        rows, n = agencies.list_agencies(s, country=country, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = agencies.list_agencies(session, country=country, offset=offset, limit=limit)
         return AgencyList(data=[AgencyPublic.model_validate(r) for r in rows], count=n)
 
 
 @router.get("/{agency_id}", response_model=AgencyPublic)
 def get(agency_id: AgencyId, actor: ActorDep, db: DbDep) -> AgencyPublic:
     """One agency."""
-    with db.session(readonly=True) as s:
-        return AgencyPublic.model_validate(agencies.get_agency(s, agency_id=agency_id))
+    with db.session(readonly=True) as session:
+        return AgencyPublic.model_validate(agencies.get_agency(session, agency_id=agency_id))

@@ -27,9 +27,9 @@ def list_(
     limit: Limit = 100,
 ) -> AlertList:
     """Alerts, newest episode first, optionally of one plan and a date range."""
-    with db.session(readonly=True) as s:
+    with db.session(readonly=True) as session:
         rows, n = alerts.list_alerts(
-            s, plan_name=plan, since=since, until=until, offset=offset, limit=limit
+            session, plan_name=plan, since=since, until=until, offset=offset, limit=limit
         )
         return AlertList(data=[AlertPublic.model_validate(r) for r in rows], count=n)
 
@@ -37,5 +37,5 @@ def list_(
 @router.get("/{alert_id}", response_model=AlertPublic)
 def get(alert_id: AlertId, actor: ActorDep, db: DbDep) -> AlertPublic:
     """One alert."""
-    with db.session(readonly=True) as s:
-        return AlertPublic.model_validate(alerts.get_alert(s, alert_id=alert_id))
+    with db.session(readonly=True) as session:
+        return AlertPublic.model_validate(alerts.get_alert(session, alert_id=alert_id))

@@ -23,8 +23,8 @@ def list_(
     limit: Limit = 100,
 ) -> LogEntryList:
     """Log entries, newest first, optionally for one resource ('report:12') or kind ('site')."""
-    with db.session(readonly=True) as s:
-        rows, n = audit.entries(s, offset=offset, limit=limit, resource=resource)
+    with db.session(readonly=True) as session:
+        rows, n = audit.entries(session, offset=offset, limit=limit, resource=resource)
         return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
 
 
@@ -35,6 +35,6 @@ def verify(actor: ActorDep, db: DbDep, request: Request) -> LogCheckPublic:
     This trusts the server; each country runs `hito log verify --against HEADS_FILE` with
     the heads it saved itself.
     """
-    with db.session(readonly=True) as s:
-        result = logcheck.verify(s, key=request.app.state.log_key)
+    with db.session(readonly=True) as session:
+        result = logcheck.verify(session, key=request.app.state.log_key)
     return LogCheckPublic(**result.as_dict())

@@ -73,15 +73,15 @@ async def change_password(
         raise AuthError("sign in as a user first")
 
     def run() -> None:
-        with db.lookup() as s:
-            current = users.get_user(s, user_id=actor.user_id).password_hash  # type: ignore[arg-type]
+        with db.lookup() as session:
+            current = users.get_user(session, user_id=actor.user_id).password_hash  # type: ignore[arg-type]
         if not users.check_password(current, body.current_password):
             raise AuthError("the current password is wrong")
         users.password_problem(body.new_password, username=actor.username, field="new_password")
         new_hash = users.hash_password(body.new_password)
-        with db.session() as s:
+        with db.session() as session:
             users.set_password(
-                s,
+                session,
                 actor=actor,
                 user_id=actor.user_id,  # type: ignore[arg-type]
                 password_hash=new_hash,
@@ -99,8 +99,8 @@ async def change_password(
 def revoke(actor: ActorDep, token: TokenDep, db: DbDep) -> None:
     """Revoke the token of this request (sign out)."""
     assert token is not None
-    with db.session() as s:
-        tokens.revoke(s, token=token, actor=actor)
+    with db.session() as session:
+        tokens.revoke(session, token=token, actor=actor)
 
 
 @router.get("/me", response_model=Me)

@@ -15,14 +15,14 @@ router = APIRouter(prefix="/countries", tags=["countries"])
 @router.post("", status_code=201, response_model=CountryPublic)
 def create(body: CountryCreate, actor: AdminDep, db: DbDep) -> CountryPublic:
     """Add a country (admin)."""
-    with db.session() as s:
-        row = countries.create_country(s, actor=actor, code=body.code, name=body.name)
+    with db.session() as session:
+        row = countries.create_country(session, actor=actor, code=body.code, name=body.name)
         return CountryPublic.model_validate(row)
 
 
 @router.get("", response_model=CountryList)
 def list_(actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100) -> CountryList:
     """Countries by code."""
-    with db.session(readonly=True) as s:
-        rows, n = countries.list_countries(s, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = countries.list_countries(session, offset=offset, limit=limit)
         return CountryList(data=[CountryPublic.model_validate(r) for r in rows], count=n)

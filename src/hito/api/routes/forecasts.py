@@ -37,10 +37,10 @@ def start(
     A quota bounds the work: at most `forecast_max_active` forecasts queued or running
     (`forecast_max_active_per_user` of one user), else 429; they run one at a time.
     """
-    with db.session() as s:
-        _check_quota(s, actor, settings)
+    with db.session() as session:
+        _check_quota(session, actor, settings)
         row = forecasts.create_forecast(
-            s,
+            session,
             actor=actor,
             scenario=body.scenario,
             as_of=body.as_of,
@@ -78,13 +78,15 @@ def _check_quota(session: Session, actor: Actor, settings: Settings) -> None:
 @router.get("", response_model=ForecastList)
 def list_(actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100) -> ForecastList:
     """Forecast runs, newest first (without results)."""
-    with db.session(readonly=True) as s:
-        rows, n = forecasts.list_forecasts(s, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = forecasts.list_forecasts(session, offset=offset, limit=limit)
         return ForecastList(data=[ForecastSummary.model_validate(r) for r in rows], count=n)
 
 
 @router.get("/{forecast_id}", response_model=ForecastPublic)
 def get(forecast_id: ForecastId, actor: ActorDep, db: DbDep) -> ForecastPublic:
     """A forecast's status and, once done, its quantiles."""
-    with db.session(readonly=True) as s:
-        return ForecastPublic.model_validate(forecasts.get_forecast(s, forecast_id=forecast_id))
+    with db.session(readonly=True) as session:
+        return ForecastPublic.model_validate(
+            forecasts.get_forecast(session, forecast_id=forecast_id)
+        )

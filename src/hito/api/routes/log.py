@@ -33,8 +33,8 @@ def publish(db: Database, key: LogKey) -> SignedTreeHead:
     Nothing pending: the stored head is read without a write transaction (the endpoint is
     public and must not queue behind writers).
     """
-    with db.session(readonly=True) as s:
-        stored = audit.latest_head(s) if audit.pending_count(s) == 0 else None
+    with db.session(readonly=True) as session:
+        stored = audit.latest_head(session) if audit.pending_count(session) == 0 else None
     if stored is not None:
         return SignedTreeHead(**stored.__dict__)
     head = audit.sequence(db, key, wait=True)
@@ -64,18 +64,18 @@ def entries(
     limit: Limit = 100,
 ) -> LogEntryList:
     """Entries, newest first (those waiting to be sequenced first), optionally of one resource."""
-    with db.session(readonly=True) as s:
-        rows, n = audit.entries(s, offset=offset, limit=limit, resource=resource)
+    with db.session(readonly=True) as session:
+        rows, n = audit.entries(session, offset=offset, limit=limit, resource=resource)
     return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
 
 
 @router.get("/entries/{index}", response_model=LogEntryPublic)
 def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
     """One sequenced entry: its fields are what its leaf hash covers."""
-    with db.session(readonly=True) as s:
-        row = audit.get_leaf(s, index)
+    with db.session(readonly=True) as session:
+        row = audit.get_leaf(session, index)
         if row is None:
-            raise NotFoundError(f"no entry {index} in the log (it has {audit.count(s)})")
+            raise NotFoundError(f"no entry {index} in the log (it has {audit.count(session)})")
         return LogEntryPublic(
             index=row.idx,
             at=row.at,
@@ -90,8 +90,8 @@ def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
 
 
 def _size(db: Database, wanted: int, name: str) -> None:
-    with db.session(readonly=True) as s:
-        latest = audit.latest_head(s)
+    with db.session(readonly=True) as session:
+        latest = audit.latest_head(session)
     have = latest.tree_size if latest else 0
     if wanted > have:
         raise InvalidError.at(
@@ -107,9 +107,9 @@ def inclusion(
     _size(db, tree_size, "tree_size")
     if index >= tree_size:
         raise InvalidError.at(["query", "index"], f"got {index}, expected less than {tree_size}")
-    with db.session(readonly=True) as s:
-        row = audit.get_leaf(s, index)
-        path = audit.inclusion(s, index=index, tree_size=tree_size)
+    with db.session(readonly=True) as session:
+        row = audit.get_leaf(session, index)
+        path = audit.inclusion(session, index=index, tree_size=tree_size)
     assert row is not None
     return InclusionProof(
         index=index,
@@ -125,6 +125,6 @@ def consistency(first: Size, second: Size, actor: ActorDep, db: DbDep) -> Consis
     _size(db, second, "second")
     if first > second:
         raise InvalidError.at(["query", "first"], f"got {first}, expected at most {second}")
-    with db.session(readonly=True) as s:
-        proof = audit.consistency(s, first=first, second=second)
+    with db.session(readonly=True) as session:
+        proof = audit.consistency(session, first=first, second=second)
     return ConsistencyProof(first=first, second=second, proof=[p.hex() for p in proof])

@@ -19,12 +19,12 @@ PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.post("", status_code=201, response_model=PlanPublic)
 def create(body: PlanCreate, actor: AdminDep, db: DbDep) -> PlanPublic:
     """Store a plan as the next version of its name (admin); its triggers raise alerts."""
-    with db.session() as s:
+    with db.session() as session:
         if body.builtin is not None:
-            row = plans.create_builtin_plan(s, actor=actor, name=body.builtin)
+            row = plans.create_builtin_plan(session, actor=actor, name=body.builtin)
         else:
             assert body.text is not None
-            row = plans.create_plan(s, actor=actor, text=body.text)
+            row = plans.create_plan(session, actor=actor, text=body.text)
         return PlanPublic.model_validate(row)
 
 
@@ -38,9 +38,9 @@ def list_(
     limit: Limit = 100,
 ) -> PlanList:
     """Stored plans: the newest version of each, or every version."""
-    with db.session(readonly=True) as s:
+    with db.session(readonly=True) as session:
         rows, n = plans.list_plans(
-            s, name=name, latest_only=not all_versions, offset=offset, limit=limit
+            session, name=name, latest_only=not all_versions, offset=offset, limit=limit
         )
         return PlanList(data=[PlanPublic.model_validate(r) for r in rows], count=n)
 
@@ -48,14 +48,14 @@ def list_(
 @router.get("/{plan_id}", response_model=PlanPublic)
 def get(plan_id: PlanId, actor: ActorDep, db: DbDep) -> PlanPublic:
     """One stored plan version."""
-    with db.session(readonly=True) as s:
-        return PlanPublic.model_validate(plans.get_plan(s, plan_id=plan_id))
+    with db.session(readonly=True) as session:
+        return PlanPublic.model_validate(plans.get_plan(session, plan_id=plan_id))
 
 
 @router.patch("/{plan_id}", response_model=PlanPublic)
 def update(plan_id: PlanId, body: PlanUpdate, actor: AdminDep, db: DbDep) -> PlanPublic:
     """Switch a plan version on or off for alerts (admin)."""
-    with db.session() as s:
+    with db.session() as session:
         return PlanPublic.model_validate(
-            plans.set_active(s, actor=actor, plan_id=plan_id, active=body.active)
+            plans.set_active(session, actor=actor, plan_id=plan_id, active=body.active)
         )

@@ -67,9 +67,9 @@ def create(
 ) -> ReportPublic:
     """Post a field report; a retry with the same Idempotency-Key creates nothing."""
     counts = list(body.counts)
-    with db.session() as s:
+    with db.session() as session:
         row, created = reports.create_report(
-            s,
+            session,
             actor=actor,
             site_id=body.site_id,
             observed_at=body.observed_at,
@@ -95,8 +95,8 @@ def list_(
     limit: Limit = 100,
 ) -> ReportList:
     """Reports, newest observation first, filtered by site, country, agency and dates."""
-    with db.session(readonly=True) as s:
-        rows, n = reports.list_reports(s, offset=offset, limit=limit, **filters.values)
+    with db.session(readonly=True) as session:
+        rows, n = reports.list_reports(session, offset=offset, limit=limit, **filters.values)
         return ReportList(data=[ReportPublic.model_validate(r) for r in rows], count=n)
 
 
@@ -115,8 +115,8 @@ def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -
     def pages(size: int = 1000) -> Iterator[FieldReport]:
         offset = 0
         while True:
-            with db.session(readonly=True) as s:
-                rows = list(s.scalars(query.offset(offset).limit(size)).unique())
+            with db.session(readonly=True) as session:
+                rows = list(session.scalars(query.offset(offset).limit(size)).unique())
             yield from rows
             if len(rows) < size:
                 return
@@ -145,9 +145,9 @@ async def import_(request: Request, actor: WriterDep, db: DbDep) -> ImportResult
     data = await request.body()
 
     def run() -> ImportResult:
-        with db.session() as s:
+        with db.session() as session:
             rows = hxl_io.import_csv(
-                s, actor=actor, data=data, after=request.app.state.after_report
+                session, actor=actor, data=data, after=request.app.state.after_report
             )
             return ImportResult(imported=len(rows), report_ids=[r.id for r in rows])
 
@@ -157,8 +157,8 @@ async def import_(request: Request, actor: WriterDep, db: DbDep) -> ImportResult
 @router.get("/{report_id}", response_model=ReportPublic)
 def get(report_id: ReportId, actor: ActorDep, db: DbDep) -> ReportPublic:
     """One report."""
-    with db.session(readonly=True) as s:
-        return ReportPublic.model_validate(reports.get_report(s, report_id=report_id))
+    with db.session(readonly=True) as session:
+        return ReportPublic.model_validate(reports.get_report(session, report_id=report_id))
 
 
 @router.post("/{report_id}/corrections", status_code=201, response_model=ReportPublic)
@@ -167,9 +167,9 @@ def correct(
 ) -> ReportPublic:
     """Correct a report: a new report with the new counts that supersedes it, with the reason."""
     counts = list(body.counts)
-    with db.session() as s:
+    with db.session() as session:
         row = reports.supersede_report(
-            s,
+            session,
             actor=actor,
             report_id=report_id,
             reason=body.reason,
@@ -186,9 +186,9 @@ def withdraw(
     report_id: ReportId, body: ReportWithdrawal, actor: WriterDep, db: DbDep, request: Request
 ) -> ReportPublic:
     """Withdraw a report: a new entry with no counts that supersedes it, with the reason."""
-    with db.session() as s:
+    with db.session() as session:
         row = reports.supersede_report(
-            s,
+            session,
             actor=actor,
             report_id=report_id,
             reason=body.reason,

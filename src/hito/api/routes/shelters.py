@@ -23,18 +23,18 @@ router = APIRouter(tags=["shelters"])
 @router.get("/shelters", response_model=ShelterList)
 def list_(actor: ActorDep, db: DbDep) -> ShelterList:
     """Registered shelters with their occupancy from the newest count."""
-    with db.session(readonly=True) as s:
-        rows = shelters.registry(s)
+    with db.session(readonly=True) as session:
+        rows = shelters.registry(session)
     return ShelterList(data=[ShelterPublic.model_validate(r) for r in rows], count=len(rows))
 
 
 @router.put("/shelters/{site_id}", response_model=ShelterPublic)
 def put(site_id: SiteIdPath, body: ShelterSet, actor: WriterDep, db: DbDep) -> ShelterPublic:
     """Register or update a shelter (an editor of an agency of its country, or an admin)."""
-    with db.session() as s:
-        shelters.register(s, actor=actor, site_id=site_id, **body.model_dump())
-    with db.session(readonly=True) as s:
-        row = next(r for r in shelters.registry(s) if r.site_id == site_id)
+    with db.session() as session:
+        shelters.register(session, actor=actor, site_id=site_id, **body.model_dump())
+    with db.session(readonly=True) as session:
+        row = next(r for r in shelters.registry(session) if r.site_id == site_id)
     return ShelterPublic.model_validate(row)
 
 
@@ -46,10 +46,10 @@ def get_needs(
     horizon_days: Annotated[int, Query(ge=0, le=365)] = needs.HORIZON_DAYS,
 ) -> NeedsPictureOut:
     """Needs per site on the horizon day from the newest forecast (P90) or counts, and the gap."""
-    with db.session(readonly=True) as s:
+    with db.session(readonly=True) as session:
         p = needs.picture(
-            s,
-            forecast=latest_result(s),
+            session,
+            forecast=latest_result(session),
             standards=request.app.state.settings.needs,
             horizon_days=horizon_days,
         )

@@ -38,8 +38,8 @@ def list_(
     limit: Limit = 100,
 ) -> SiteList:
     """Sites with their current status, optionally of one country or kind."""
-    with db.session(readonly=True) as s:
-        rows, n = sites.list_sites(s, country=country, kind=kind, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = sites.list_sites(session, country=country, kind=kind, offset=offset, limit=limit)
         return SiteList(data=[SitePublic.model_validate(r) for r in rows], count=n)
 
 
@@ -57,9 +57,9 @@ def figures(
     (corrections replace, withdrawals remove); the figure is their median; `low`, `high`
     and `disagree` show when agencies disagree.
     """
-    with db.session(readonly=True) as s:
-        sites.get_site(s, site_id=site_id)
-        days = daily_figures(s, site_ids=[site_id], until=until).get(site_id, {})
+    with db.session(readonly=True) as session:
+        sites.get_site(session, site_id=site_id)
+        days = daily_figures(session, site_ids=[site_id], until=until).get(site_id, {})
     rows = [
         DayFigurePublic(
             day=d,
@@ -80,8 +80,8 @@ def figures(
 @router.get("/{site_id}", response_model=SitePublic)
 def get(site_id: SiteIdPath, actor: ActorDep, db: DbDep) -> SitePublic:
     """One site."""
-    with db.session(readonly=True) as s:
-        return SitePublic.model_validate(sites.get_site(s, site_id=site_id))
+    with db.session(readonly=True) as session:
+        return SitePublic.model_validate(sites.get_site(session, site_id=site_id))
 
 
 @router.post("/{site_id}/status", status_code=201, response_model=StatusPublic)
@@ -89,9 +89,9 @@ def set_status(
     site_id: SiteIdPath, body: StatusCreate, actor: WriterDep, db: DbDep
 ) -> StatusPublic:
     """Change a site's status (an editor of an agency of the site's country, or an admin)."""
-    with db.session() as s:
+    with db.session() as session:
         row = sites.set_status(
-            s,
+            session,
             actor=actor,
             site_id=site_id,
             status=body.status,
@@ -106,8 +106,8 @@ def history(
     site_id: SiteIdPath, actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100
 ) -> StatusList:
     """A site's status history, newest first."""
-    with db.session(readonly=True) as s:
-        rows, n = sites.status_history(s, site_id=site_id, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = sites.status_history(session, site_id=site_id, offset=offset, limit=limit)
         return StatusList(data=[StatusPublic.model_validate(r) for r in rows], count=n)
 
 
@@ -116,9 +116,9 @@ def shelter_update(
     site_id: SiteIdPath, body: ShelterUpdateCreate, actor: WriterDep, db: DbDep
 ) -> ShelterUpdatePublic:
     """Record a shelter's occupancy and capacity."""
-    with db.session() as s:
+    with db.session() as session:
         row = shelters.create_update(
-            s,
+            session,
             actor=actor,
             site_id=site_id,
             occupancy=body.occupancy,
@@ -134,8 +134,8 @@ def shelter_updates(
     site_id: SiteIdPath, actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100
 ) -> ShelterUpdateList:
     """A shelter's updates, newest first."""
-    with db.session(readonly=True) as s:
-        rows, n = shelters.list_updates(s, site_id=site_id, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = shelters.list_updates(session, site_id=site_id, offset=offset, limit=limit)
         return ShelterUpdateList(
             data=[ShelterUpdatePublic.model_validate(r) for r in rows], count=n
         )

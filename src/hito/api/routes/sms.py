@@ -46,16 +46,16 @@ SenderList = List[SenderPublic]
 @router.post("/senders", status_code=201, response_model=SenderPublic)
 def register(body: SenderCreate, actor: WriterDep, db: DbDep) -> SenderPublic:
     """Register a number to send reports by SMS."""
-    with db.session() as s:
-        row = sms_store.register_sender(s, actor=actor, **body.model_dump())
+    with db.session() as session:
+        row = sms_store.register_sender(session, actor=actor, **body.model_dump())
         return SenderPublic.model_validate(row)
 
 
 @router.get("/senders", response_model=SenderList)
 def senders(actor: WriterDep, db: DbDep) -> SenderList:
     """Registered numbers (an editor sees their agency's)."""
-    with db.session(readonly=True) as s:
-        rows, n = sms_store.list_senders(s, actor=actor, limit=1000)
+    with db.session(readonly=True) as session:
+        rows, n = sms_store.list_senders(session, actor=actor, limit=1000)
         return SenderList(data=[SenderPublic.model_validate(r) for r in rows], count=n)
 
 

@@ -25,30 +25,30 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated)
 def create(body: SubscriptionCreate, actor: ActorDep, db: DbDep) -> SubscriptionCreated:
     """Subscribe yourself, or an agency (its editor, or an admin), to alerts."""
-    with db.session() as s:
-        row = subscriptions.create_subscription(s, actor=actor, **body.model_dump())
+    with db.session() as session:
+        row = subscriptions.create_subscription(session, actor=actor, **body.model_dump())
         return SubscriptionCreated.model_validate(row)
 
 
 @router.get("/subscriptions", response_model=SubscriptionList)
 def list_(actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100) -> SubscriptionList:
     """Your subscriptions and your agency's (an admin sees all)."""
-    with db.session(readonly=True) as s:
-        rows, n = subscriptions.list_subscriptions(s, actor=actor, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = subscriptions.list_subscriptions(session, actor=actor, offset=offset, limit=limit)
         return SubscriptionList(data=[SubscriptionPublic.model_validate(r) for r in rows], count=n)
 
 
 @router.delete("/subscriptions/{subscription_id}", response_model=SubscriptionPublic)
 def stop(subscription_id: Id, actor: ActorDep, db: DbDep) -> SubscriptionPublic:
     """Stop a subscription; its past deliveries stay on the alerts."""
-    with db.session() as s:
-        row = subscriptions.deactivate(s, actor=actor, subscription_id=subscription_id)
+    with db.session() as session:
+        row = subscriptions.deactivate(session, actor=actor, subscription_id=subscription_id)
         return SubscriptionPublic.model_validate(row)
 
 
 @router.get("/alerts/{alert_id}/deliveries", response_model=DeliveryList)
 def of_alert(alert_id: Id, actor: ActorDep, db: DbDep) -> DeliveryList:
     """Every delivery of an alert: sent, failed with its reason, or acknowledged."""
-    with db.session(readonly=True) as s:
-        rows = deliveries.of_alert(s, alert_id=alert_id)
+    with db.session(readonly=True) as session:
+        rows = deliveries.of_alert(session, alert_id=alert_id)
     return DeliveryList(data=[DeliveryPublic.model_validate(r) for r in rows], count=len(rows))

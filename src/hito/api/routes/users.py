@@ -26,9 +26,9 @@ def create(body: UserCreate, actor: AdminDep, db: DbDep) -> UserPublic:
     """Add a user (admin); common or easily guessed passwords are refused."""
     users.password_problem(body.password, username=body.username)
     password_hash = users.hash_password(body.password)  # outside the transaction
-    with db.session() as s:
+    with db.session() as session:
         row = users.create_user(
-            s,
+            session,
             actor=actor,
             username=body.username,
             password="",
@@ -42,12 +42,14 @@ def create(body: UserCreate, actor: AdminDep, db: DbDep) -> UserPublic:
 @router.post("/{user_id}/password", status_code=204)
 def reset_password(user_id: UserId, body: PasswordReset, actor: AdminDep, db: DbDep) -> None:
     """Set a user's new password (admin); every token of theirs is revoked."""
-    with db.session(readonly=True) as s:
-        target = users.get_user(s, user_id=user_id)
+    with db.session(readonly=True) as session:
+        target = users.get_user(session, user_id=user_id)
     users.password_problem(body.password, username=target.username)
     password_hash = users.hash_password(body.password)
-    with db.session() as s:
-        users.set_password(s, actor=actor, user_id=user_id, password_hash=password_hash, reset=True)
+    with db.session() as session:
+        users.set_password(
+            session, actor=actor, user_id=user_id, password_hash=password_hash, reset=True
+        )
 
 
 @router.get("", response_model=UserList)
@@ -59,21 +61,21 @@ def list_(
     limit: Limit = 100,
 ) -> UserList:
     """Users, optionally of one agency (admin)."""
-    with db.session(readonly=True) as s:
-        rows, n = users.list_users(s, agency_id=agency_id, offset=offset, limit=limit)
+    with db.session(readonly=True) as session:
+        rows, n = users.list_users(session, agency_id=agency_id, offset=offset, limit=limit)
         return UserList(data=[UserPublic.model_validate(r) for r in rows], count=n)
 
 
 @router.get("/{user_id}", response_model=UserPublic)
 def get(user_id: UserId, actor: AdminDep, db: DbDep) -> UserPublic:
     """One user (admin)."""
-    with db.session(readonly=True) as s:
-        return UserPublic.model_validate(users.get_user(s, user_id=user_id))
+    with db.session(readonly=True) as session:
+        return UserPublic.model_validate(users.get_user(session, user_id=user_id))
 
 
 @router.patch("/{user_id}", response_model=UserPublic)
 def update(user_id: UserId, body: UserUpdate, actor: AdminDep, db: DbDep) -> UserPublic:
     """Enable or disable a user; disabling revokes their tokens; the last admin stays (admin)."""
-    with db.session() as s:
-        row = users.set_active(s, actor=actor, user_id=user_id, active=body.active)
+    with db.session() as session:
+        row = users.set_active(session, actor=actor, user_id=user_id, active=body.active)
         return UserPublic.model_validate(row)

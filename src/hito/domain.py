@@ -1,4 +1,4 @@
-"""The names every layer shares: identifiers, country codes, site kinds and site statuses."""
+"""The names every layer shares: identifiers, country codes, site and shelter kinds, statuses."""
 
 from __future__ import annotations
 
@@ -34,6 +34,22 @@ SITE_KINDS: tuple[str, ...] = get_args(SiteKind)
 # the status of a site (a border post open to all, to documented people only, closed...)
 SiteStatus = Literal["open", "documented_only", "closed", "militarized"]
 SITE_STATUSES: tuple[str, ...] = get_args(SiteStatus)
+
+# the status of a shelter in the registry
+ShelterStatus = Literal["open", "full", "closed"]
+SHELTER_STATUSES: tuple[str, ...] = get_args(ShelterStatus)
+
+# how grave a trigger's alert is
+Severity = Literal["info", "warning", "critical"]
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+
+# how a subscriber is told of alerts
+Channel = Literal["email", "webhook"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+
+# the languages every user-visible word exists in (Babel catalogues under hito/locale)
+Language = Literal["es", "en"]
+LANGUAGES: tuple[str, ...] = get_args(Language)
 
 
 def one_of(values: tuple[str, ...]) -> str:

@@ -12,9 +12,10 @@ from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from hito.domain import LANGUAGES
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "hito"
-LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 ZONES = ("America/Santiago", "America/Lima", "America/La_Paz", "UTC")

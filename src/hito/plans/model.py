@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from hito.domain import CountryCode, Ident, Strict
+from hito.domain import CountryCode, Ident, Severity, Strict
 from hito.scenario.model import Title
 
 SCHEMA_VERSION = 1
@@ -14,8 +14,6 @@ SCHEMA_VERSION = 1
 Indicator = Literal["stranded", "shelter_occupancy", "arrivals", "diverted", "need_gap"]
 INDICATORS: tuple[str, ...] = Indicator.__args__  # type: ignore[attr-defined]
 Operator = Literal[">=", ">", "<=", "<"]  # how a value is compared with a threshold
-Severity = Literal["info", "warning", "critical"]
-SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 ACTION_TYPES = ("corridor", "shelter_places", "return_flights", "health_team", "reopen")
 
 

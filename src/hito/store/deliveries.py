@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -237,9 +238,10 @@ def acknowledge(session: Session, *, token: str) -> Delivery:
     return d
 
 
-@dataclass(frozen=True)
-class DeliveryView:
-    """A delivery as the alert page shows it."""
+class DeliveryView(BaseModel):
+    """A delivery and its outcome, as the alert page and the API show it."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: int
     subscriber: str

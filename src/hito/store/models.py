@@ -307,8 +307,6 @@ class LoginThrottle(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-SHELTER_STATUSES = ("open", "full", "closed")
-CHANNELS = ("email", "webhook")
 DELIVERY_STATES = ("pending", "sending", "sent", "failed", "acknowledged")
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito.domain import SHELTER_STATUSES
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import InvalidError
 from hito.store.logrows import site_state
-from hito.store.models import SHELTER_STATUSES, FieldReport, Shelter, ShelterUpdate
+from hito.store.models import FieldReport, Shelter, ShelterUpdate
 from hito.store.reports import _midnight
 from hito.store.sites import get_site, require_country
 from hito.store.text import text_problem
@@ -91,9 +92,10 @@ def list_updates(
     return paginate(session, q, offset=offset, limit=limit)
 
 
-@dataclass(frozen=True)
-class ShelterNow:
+class ShelterNow(BaseModel):
     """A registered shelter with its occupancy from the newest count there."""
+
+    model_config = ConfigDict(frozen=True)
 
     site_id: str
     name: str
@@ -107,6 +109,7 @@ class ShelterNow:
     occupancy: int | None
     observed_at: dt.datetime | None
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def share(self) -> float | None:
         """Occupancy over capacity (None when unknown or no capacity)."""
@@ -114,6 +117,7 @@ class ShelterNow:
             return None
         return self.occupancy / self.capacity_people
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def free_places(self) -> int:
         """Places still free (0 when closed or full; all when no count yet)."""

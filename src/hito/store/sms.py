@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hito import sms
 from hito.counts import Count
+from hito.domain import LANGUAGES
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
@@ -39,7 +40,7 @@ def register_sender(
         errs.append(
             {"loc": ["body", "phone"], "msg": f"expected +, country code and number, got {phone!r}"}
         )
-    if language not in ("es", "en"):
+    if language not in LANGUAGES:
         errs.append({"loc": ["body", "language"], "msg": f"got {language!r}, expected es or en"})
     if label and (problem := text_problem(label, max_length=200)):
         errs.append({"loc": ["body", "label"], "msg": problem})

@@ -12,14 +12,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hito.plans.model import SEVERITIES
+from hito.domain import CHANNELS, LANGUAGES, SEVERITIES
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
-from hito.store.models import CHANNELS, Agency, Site, Subscription, User
+from hito.store.models import Agency, Site, Subscription, User
 from hito.store.text import text_problem
 
-LANGUAGES = ("es", "en")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,199}$")
 

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from hito.api.schemas.common import List, Name, Public, Request
+from hito.domain import ShelterStatus
+from hito.store.shelters import ShelterNow
 
 
 class ShelterSet(Request):
@@ -17,26 +19,12 @@ class ShelterSet(Request):
     area_m2: float = Field(ge=0, le=10_000_000, allow_inf_nan=False)
     water_points: int = Field(default=0, ge=0, le=100_000, strict=True)
     toilets: int = Field(default=0, ge=0, le=100_000, strict=True)
-    status: Literal["open", "full", "closed"] = "open"
+    status: ShelterStatus = "open"
     operator: Name | Literal[""] = ""
 
 
-class ShelterPublic(Public):
+class ShelterPublic(ShelterNow, Public):
     """A registered shelter with its occupancy from the newest count there."""
-
-    site_id: str
-    name: str
-    country: str
-    status: str
-    capacity_people: int
-    area_m2: float
-    water_points: int
-    toilets: int
-    operator: str
-    occupancy: int | None
-    observed_at: dt.datetime | None
-    share: float | None
-    free_places: int
 
 
 ShelterList = List[ShelterPublic]

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import Field
 
 from hito.api.schemas.common import List, Name, Public, Request, SiteId
+from hito.domain import Channel, Language, Severity
+from hito.store.deliveries import DeliveryView
 
 
 class SubscriptionCreate(Request):
     """Who is told of which alerts, how and in which language (empty lists: everything)."""
 
     label: Name
-    channel: Literal["email", "webhook"]
+    channel: Channel
     target: str = Field(
         min_length=3, max_length=500, description="an e-mail address, or an http(s) URL"
     )
     plans: list[str] = Field(default_factory=list, max_length=50)
     sites: list[SiteId] = Field(default_factory=list, max_length=100)
-    severities: list[Literal["info", "warning", "critical"]] = Field(default_factory=list)
-    language: Literal["es", "en"] = "es"
+    severities: list[Severity] = Field(default_factory=list)
+    language: Language = "es"
     for_user: bool = Field(default=True, description="true: for me; false: for an agency")
     agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -52,17 +53,8 @@ class SubscriptionCreated(SubscriptionPublic):
 SubscriptionList = List[SubscriptionPublic]
 
 
-class DeliveryPublic(Public):
+class DeliveryPublic(DeliveryView, Public):
     """One alert's delivery to one subscriber and its outcome."""
-
-    id: int
-    subscriber: str
-    channel: str
-    status: str
-    attempts: int
-    last_error: str
-    sent_at: dt.datetime | None
-    acknowledged_at: dt.datetime | None
 
 
 DeliveryList = List[DeliveryPublic]

@@ -11,8 +11,8 @@ from markupsafe import escape
 from hito.store import deliveries, shelters, subscriptions
 from hito.store.alerts import get_alert
 from hito.store.errors import StoreError
-from hito.web.pages import render, tr
-from hito.web.session import actor
+from hito.web.pages import render
+from hito.web.session import actor, tr
 
 router = APIRouter(include_in_schema=False)
 

@@ -15,11 +15,9 @@ from hito.api.routes.auth import sign_in
 from hito.report import forecast_view
 from hito.report.forecast_skill import skill_lines
 from hito.store import tokens
-from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
 from hito.store.errors import (
     AuthError,
-    ConflictError,
     ForbiddenError,
     StoreError,
     TooManyAttemptsError,
@@ -28,9 +26,8 @@ from hito.store.forecasts import create_forecast, get_forecast, latest_result, r
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
-from hito.store.reports import create_report
 from hito.store.sites import list_sites
-from hito.web import forms, guard, overview, sitrep
+from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
 from hito.web.session import (
     LANG_COOKIE,
@@ -42,6 +39,7 @@ from hito.web.session import (
     safe_next,
     secure,
     set_session,
+    tr,
     zone,
 )
 
@@ -66,11 +64,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
             LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
         )
     return response
-
-
-def tr(request: Request, message: str) -> str:
-    """A message in the visitor's language."""
-    return i18n.gettext(language(request), message)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -326,7 +319,7 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
 async def forecast_start(request: Request) -> Response:
     """Start a forecast from the counts of the date shown (editors); its status page follows."""
     who = actor(request)
-    data = await _form_data(request)
+    data = await reporting.form_data(request)
     back = safe_next(data.get("next") or "/")
     try:
         as_of = dt.date.fromisoformat(data.get("as_of", ""))
@@ -429,19 +422,11 @@ def plans_page(request: Request) -> HTMLResponse:
     )
 
 
-def _form_context(request: Request) -> dict[str, Any]:
-    with request.app.state.db.session(readonly=True) as session:
-        sites, _n = list_sites(session, limit=1000)
-        agencies, _m = list_agencies(session, limit=1000)
-    scenario = sites[0].scenario if sites else ""
-    return {"sites": sites, "rows": forms.groups(scenario), "agencies": agencies}
-
-
 @router.get("/report", response_class=HTMLResponse)
 def report_form(request: Request, site: str = "") -> HTMLResponse:
     """The field report form, with a fresh idempotency key."""
     who = actor(request)
-    ctx = _form_context(request)
+    ctx = reporting.form_context(request)
     values = {
         "site_id": site,
         "idempotency_key": uuid.uuid4().hex,
@@ -451,24 +436,11 @@ def report_form(request: Request, site: str = "") -> HTMLResponse:
     return render(request, "report.html.j2", user=who, values=values, errors={}, **ctx)
 
 
-async def _form_data(request: Request) -> dict[str, str]:
-    data = await request.form()
-    return {k: str(v) for k, v in data.items()}
-
-
 @router.post("/report/check", response_class=HTMLResponse)
 async def report_check(request: Request) -> HTMLResponse:
     """Check the form as the user types: one message element per field (htmx out-of-band)."""
     actor(request)
-    data = await _form_data(request)
-    ctx = await asyncio.to_thread(_form_context, request)
-    form = forms.check(
-        data,
-        rows=ctx["rows"],
-        site_ids=[s.id for s in ctx["sites"]],
-        now=utcnow(),
-        gettext=lambda m: tr(request, m),
-    )
+    data, form, ctx = await reporting.checked(request)
     touched = {k for k, v in data.items() if v.strip()}
     errors = {k: v for k, v in form.errors.items() if k in touched or k == "observed_at"}
     return render(request, "report_errors.html.j2", errors=errors, rows=ctx["rows"])
@@ -478,58 +450,21 @@ async def report_check(request: Request) -> HTMLResponse:
 async def report_submit(request: Request) -> Response:
     """Store the report through the service; a repeated key returns the first report."""
     who = actor(request)
-    data = await _form_data(request)
-    ctx = await asyncio.to_thread(_form_context, request)
-    form = forms.check(
-        data,
-        rows=ctx["rows"],
-        site_ids=[s.id for s in ctx["sites"]],
-        now=utcnow(),
-        gettext=lambda m: tr(request, m),
-    )
-    agency_id = None
-    if who.role == "admin":
-        try:
-            agency_id = int(data.get("agency_id", ""))
-        except ValueError:
-            form.errors["agency_id"] = tr(request, "Choose the agency you report for.")
-    if who.role == "viewer":
-        form.errors["counts"] = tr(request, "A viewer cannot send reports; ask an editor.")
+    data, form, ctx = await reporting.checked(request)
+    agency_id = reporting.sender_agency(request, who, data, form)
     if form.ok:
-        assert form.observed_at is not None
+        key = data.get("idempotency_key") or None
         try:
-            report_id = await asyncio.to_thread(
-                _store_report, request, who, form, agency_id, data.get("idempotency_key") or None
-            )
-        except ConflictError:
-            form.errors["counts"] = tr(
-                request, "This form was sent before with other numbers: reload it for a new report."
+            report_id, _created = await asyncio.to_thread(
+                reporting.store, request, who, form, agency_id, key
             )
         except StoreError as exc:
-            form.errors["counts"] = "; ".join(exc.problems)
+            form.errors["counts"] = reporting.refusal(request, exc)
         else:
             return RedirectResponse(f"/?reported={report_id}", status_code=303)
     return render(
         request, "report.html.j2", 422, user=who, values=form.values, errors=form.errors, **ctx
     )
-
-
-def _store_report(
-    request: Request, who: Any, form: forms.ReportForm, agency_id: int | None, key: str | None
-) -> int:
-    with request.app.state.db.session() as session:
-        row, _created = create_report(
-            session,
-            actor=who,
-            site_id=form.values["site_id"],
-            observed_at=form.observed_at,  # type: ignore[arg-type]
-            counts=form.counts,
-            agency_id=agency_id,
-            idempotency_key=key,
-            remark=form.values.get("remark", "").strip(),
-            after=request.app.state.after_report,
-        )
-        return int(row.id)
 
 
 @router.get("/sitrep.{fmt}")

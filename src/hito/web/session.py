@@ -64,6 +64,11 @@ def language(request: Request) -> str:
     return asked if asked in i18n.LANGUAGES else i18n.pick(default)
 
 
+def tr(request: Request, message: str) -> str:
+    """A message in the visitor's language."""
+    return i18n.gettext(language(request), message)
+
+
 def zone(request: Request, who: Actor | None = None) -> str:
     """The visitor's time zone: the cookie, then the agency's country, then the default."""
     asked = request.cookies.get(ZONE_COOKIE)

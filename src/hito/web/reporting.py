@@ -1,0 +1,91 @@
+"""A field report sent from the form: its checks, the sender's rights, and its store.
+
+Shared by the form's page (`/report`) and the phone's offline outbox (`/report/send`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import Request
+
+from hito.store.agencies import list_agencies
+from hito.store.coltypes import utcnow
+from hito.store.errors import ConflictError, StoreError
+from hito.store.reports import create_report
+from hito.store.sites import list_sites
+from hito.web import forms
+from hito.web.session import tr
+
+
+def form_context(request: Request) -> dict[str, Any]:
+    """The form's sites, count rows (the scenario's groups) and agencies."""
+    with request.app.state.db.session(readonly=True) as session:
+        sites, _n = list_sites(session, limit=1000)
+        agencies, _m = list_agencies(session, limit=1000)
+    scenario = sites[0].scenario if sites else ""
+    return {"sites": sites, "rows": forms.groups(scenario), "agencies": agencies}
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The submitted form's fields as text."""
+    data = await request.form()
+    return {k: str(v) for k, v in data.items()}
+
+
+async def checked(request: Request) -> tuple[dict[str, str], forms.ReportForm, dict[str, Any]]:
+    """The submitted fields, their check in the visitor's language, and the form's context."""
+    data = await form_data(request)
+    ctx = await asyncio.to_thread(form_context, request)
+    form = forms.check(
+        data,
+        rows=ctx["rows"],
+        site_ids=[s.id for s in ctx["sites"]],
+        now=utcnow(),
+        gettext=lambda m: tr(request, m),
+    )
+    return data, form, ctx
+
+
+def sender_agency(
+    request: Request, who: Any, data: dict[str, str], form: forms.ReportForm
+) -> int | None:
+    """The agency an admin reports for; a viewer's report is refused (as a problem of the form)."""
+    agency_id = None
+    if who.role == "admin":
+        try:
+            agency_id = int(data.get("agency_id", ""))
+        except ValueError:
+            form.errors["agency_id"] = tr(request, "Choose the agency you report for.")
+    if who.role == "viewer":
+        form.errors["counts"] = tr(request, "A viewer cannot send reports; ask an editor.")
+    return agency_id
+
+
+def store(
+    request: Request, who: Any, form: forms.ReportForm, agency_id: int | None, key: str | None
+) -> tuple[int, bool]:
+    """Store a checked report: its id, and whether it is new (False: its key was sent before)."""
+    with request.app.state.db.session() as session:
+        row, created = create_report(
+            session,
+            actor=who,
+            site_id=form.values["site_id"],
+            observed_at=form.observed_at,  # type: ignore[arg-type]
+            counts=form.counts,
+            agency_id=agency_id,
+            idempotency_key=key,
+            remark=form.values.get("remark", "").strip(),
+            after=request.app.state.after_report,
+        )
+        return int(row.id), created
+
+
+def refusal(request: Request, exc: StoreError) -> str:
+    """Why the store refused a report, for the form's counts field."""
+    if isinstance(exc, ConflictError):
+        return tr(
+            request, "This form was sent before with other numbers: reload it for a new report."
+        )
+    return "; ".join(exc.problems)

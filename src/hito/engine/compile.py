@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from hito.scenario.model import (
-    PLACE_KINDS,
-    Close,
-    Corridor,
-    Militarize,
-    Readmit,
-    Reopen,
-    ReturnFlights,
-    Scenario,
-    ShelterCapacity,
-    Shock,
-    Transfer,
-)
+from hito.engine.policies import UNBOUNDED, Days, Edges, Scene, active, apply_policies
+from hito.scenario.model import PLACE_KINDS, Scenario, Shock
 from hito.scenario.uncertain import Draws, value
 
 STATES = (
@@ -34,7 +24,6 @@ STATES = (
     "harmed",
     "exited",
 )
-UNBOUNDED = -1
 
 
 @dataclass(frozen=True)
@@ -114,181 +103,160 @@ class Compiled:
         self.place_blocked[from_day:] = pb
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between (lat, lon) points."""
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
-@lru_cache(maxsize=256)
-def near_places(
-    places: tuple[tuple[float, float], ...], near: tuple[tuple[float, float], ...], radius: float
-) -> np.ndarray:
-    """Which places lie within `radius` km of any of the `near` points (kept per layout)."""
-    out = np.array([any(_km(p, c) <= radius for c in near) for p in places], dtype=bool)
-    out.flags.writeable = False
-    return out
-
-
-def _active(start: dt.date, end: dt.date | None, dates: np.ndarray) -> np.ndarray:
-    """Bool mask over day dates (numpy datetime64[D]) for an inclusive date window."""
-    mask = dates >= np.datetime64(start)
-    if end is not None:
-        mask &= dates <= np.datetime64(end)
-    return mask
-
-
 def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None = None) -> Compiled:
     """Build the arrays of a scenario for `days` days (default: its horizon)."""
     T = s.days if days is None else days
-    pidx, gidx = s.place_index(), s.group_index()
-    P, G = len(s.places), len(s.groups)
+    pidx = s.place_index()
     dates = np.datetime64(s.start) + np.arange(T).astype("timedelta64[D]")
     b = s.behaviour
-
-    kinds = np.array([PLACE_KINDS.index(p.kind) for p in s.places], dtype=np.int64)
-    move = np.array(
-        [
-            value(b.move_chance[p.kind], f"behaviour.move_chance.{p.kind}", draws)
-            if p.kind in b.move_chance
-            else 0.0
-            for p in s.places
-        ]
-    )
     is_exit = np.array([p.kind == "exit" for p in s.places])
+    edges = Edges.of(s)
+    route = _route_arrays(s, edges, draws)
+    d = _baseline(s, route, is_exit, T, draws)
+    irregular = route["irregular"]
+    apply_policies(Scene(s, draws, dates, pidx, edges, irregular, is_exit), d)
+    documented = np.array([g.documented for g in s.groups])
+    open_ = ~(d.closed_all[:, :, None] | (d.closed_undoc[:, :, None] & ~documented[None, None, :]))
+    serves = _serves(s)
+    blocked_ahead, place_blocked = _lookahead(
+        open_, edges.src, edges.dst, irregular, is_exit, serves, len(s.places)
+    )
+    init_free, init_stranded = _initial(s, draws)
+    flight_route, flight_seats, flight_pickup = d.flight_arrays()
+    transfer_from, transfer_to, transfer_share = d.transfer_arrays()
+    tolerance = value(b.tolerance_days, "behaviour.tolerance_days", draws)
+    return Compiled(
+        place_ids=tuple(p.id for p in s.places),
+        group_ids=tuple(g.id for g in s.groups),
+        route_ids=edges.ids,
+        start=s.start,
+        days=T,
+        place_kind=np.array([PLACE_KINDS.index(p.kind) for p in s.places], dtype=np.int64),
+        move_chance=_move_chance(s, is_exit, draws),
+        is_exit=is_exit,
+        serves=serves,
+        route_from=edges.src,
+        route_to=edges.dst,
+        route_days=route["days"],
+        route_irregular=irregular,
+        route_crosses=route["crosses"],
+        route_harm_place=route["harm_place"],
+        open_=open_,
+        blocked_ahead=blocked_ahead,
+        place_blocked=place_blocked,
+        weight=d.weight,
+        hazard=d.hazard,
+        quota=d.quota,
+        flight_route=flight_route,
+        flight_seats=flight_seats,
+        flight_pickup=flight_pickup,
+        capacity=d.capacity,
+        inflow=_inflow(s, dates, draws),
+        init_free=init_free,
+        init_stranded=init_stranded,
+        back_place=_back_places(s),
+        turn_back=d.turn_back,
+        readmit=1.0 - d.stay,
+        leak=d.leak,
+        transfer_from=transfer_from,
+        transfer_to=transfer_to,
+        transfer_share=transfer_share,
+        awareness=value(b.awareness, "behaviour.awareness", draws),
+        giveup=1.0 / max(tolerance, 1.0),
+        divert_share=value(b.divert_share, "behaviour.divert_share", draws),
+        shelter_seek=value(b.shelter_seek, "behaviour.shelter_seek", draws),
+    )
+
+
+def _by_kind(
+    table: Mapping[Any, Any], kind: str, path: str, draws: Draws | None, default: float
+) -> float:
+    """A behaviour's value for a place or route kind (`default` when the kind is not listed)."""
+    return value(table[kind], f"{path}.{kind}", draws) if kind in table else default
+
+
+def _move_chance(s: Scenario, is_exit: np.ndarray, draws: Draws | None) -> np.ndarray:
+    """[P] daily chance of moving on, by place kind (0 at exits)."""
+    b = s.behaviour
+    move = np.array(
+        [_by_kind(b.move_chance, p.kind, "behaviour.move_chance", draws, 0.0) for p in s.places]
+    )
     move[is_exit] = 0.0
-    serves = np.zeros((P, P), dtype=bool)
+    return move
+
+
+def _serves(s: Scenario) -> np.ndarray:
+    """[P, P] bool: shelter s takes in the stranded people of place p."""
+    pidx = s.place_index()
+    serves = np.zeros((len(s.places), len(s.places)), dtype=bool)
     for p in s.places:
         for q in p.serves:
             serves[pidx[p.id], pidx[q]] = True
+    return serves
 
-    # Directed edges: each route, plus its reverse when two-way.
-    edges: list[tuple[int, str, str, str]] = []  # (route index, id, from, to)
-    for i, r in enumerate(s.routes):
-        edges.append((i, r.id, r.from_, r.to))
-        if r.two_way:
-            edges.append((i, f"{r.id}~back", r.to, r.from_))
-    R = len(edges)
-    src = np.array([pidx[e[2]] for e in edges], dtype=np.int64)
-    dst = np.array([pidx[e[3]] for e in edges], dtype=np.int64)
-    rdays = np.ones(R, dtype=np.int64)
-    irregular = np.zeros(R, dtype=bool)
-    crosses = np.zeros(R, dtype=bool)
-    harm_place = dst.copy()
-    base_w = np.zeros(R)
-    base_h = np.zeros(R)
-    documented_only = np.zeros(R, dtype=bool)
-    for k, (i, _rid, a, z) in enumerate(edges):
+
+def _route_arrays(s: Scenario, edges: Edges, draws: Draws | None) -> dict[str, np.ndarray]:
+    """Per directed edge: travel days, irregular, crossing, where harm counts, weight, hazard."""
+    b, pidx, R = s.behaviour, s.place_index(), len(edges.ids)
+    out = {
+        "days": np.ones(R, dtype=np.int64),
+        "irregular": np.zeros(R, dtype=bool),
+        "crosses": np.zeros(R, dtype=bool),
+        "harm_place": edges.dst.copy(),
+        "weight": np.zeros(R),
+        "hazard": np.zeros(R),
+        "documented_only": np.zeros(R, dtype=bool),
+    }
+    for k, i in enumerate(edges.route):
         r = s.routes[i]
-        speed = (
-            value(b.speed_km_per_day[r.kind], f"behaviour.speed_km_per_day.{r.kind}", draws)
-            if r.kind in b.speed_km_per_day
-            else 500.0
-        )
-        rdays[k] = max(1, math.ceil(r.km / max(speed, 1e-9)))
-        irregular[k] = r.kind == "irregular"
-        crosses[k] = s.places[pidx[a]].country != s.places[pidx[z]].country
-        if (
-            s.places[pidx[a]].kind == "irregular_crossing"
-            and s.places[pidx[z]].kind != "irregular_crossing"
-        ):
-            harm_place[k] = pidx[a]
-        base_w[k] = (
-            value(b.route_weight[r.kind], f"behaviour.route_weight.{r.kind}", draws)
-            if r.kind in b.route_weight
-            else 0.0
-        )
-        base_w[k] *= value(r.weight, f"routes[{i}].weight", draws)
-        base_h[k] = value(r.hazard, f"routes[{i}].hazard", draws)
-        documented_only[k] = r.access == "documented"
-    route_ids = tuple(e[1] for e in edges)
-    edges_of_route: dict[str, list[int]] = {}
-    for k, e in enumerate(edges):
-        edges_of_route.setdefault(e[1].removesuffix("~back"), []).append(k)
+        a, z = s.places[edges.src[k]], s.places[edges.dst[k]]
+        speed = _by_kind(b.speed_km_per_day, r.kind, "behaviour.speed_km_per_day", draws, 500.0)
+        out["days"][k] = max(1, math.ceil(r.km / max(speed, 1e-9)))
+        out["irregular"][k] = r.kind == "irregular"
+        out["crosses"][k] = a.country != z.country
+        if a.kind == "irregular_crossing" and z.kind != "irregular_crossing":
+            out["harm_place"][k] = pidx[a.id]
+        w = _by_kind(b.route_weight, r.kind, "behaviour.route_weight", draws, 0.0)
+        out["weight"][k] = w * value(r.weight, f"routes[{i}].weight", draws)
+        out["hazard"][k] = value(r.hazard, f"routes[{i}].hazard", draws)
+        out["documented_only"][k] = r.access == "documented"
+    return out
 
-    documented = np.array([g.documented for g in s.groups])
-    closed_all = np.zeros((T, R), dtype=bool)
+
+def _baseline(
+    s: Scenario, route: dict[str, np.ndarray], is_exit: np.ndarray, T: int, draws: Draws | None
+) -> Days:
+    """The day-by-day arrays before any policy: route weights and hazards, capacities, leaks."""
+    b, pidx, P = s.behaviour, s.place_index(), len(s.places)
+    R = len(route["weight"])
     closed_undoc = np.zeros((T, R), dtype=bool)
-    closed_undoc[:, documented_only] = True
-    reopens = [(i, p) for i, p in enumerate(s.policies) if isinstance(p, Reopen)]
-    weight = np.tile(base_w, (T, 1))
-    hazard = np.tile(base_h, (T, 1))
-    quota = np.zeros((T, R), dtype=np.int64)
+    closed_undoc[:, route["documented_only"]] = True
     capacity = np.full((T, P), UNBOUNDED, dtype=np.int64)
     for p in s.places:
         if p.capacity is not None:
             capacity[:, pidx[p.id]] = p.capacity
-    flights: list[tuple[int, np.ndarray, np.ndarray]] = []
-    not_exit = ~is_exit
     leak = np.zeros((T, P))
-    leak[:, not_exit] = value(b.leak, "behaviour.leak", draws)
+    leak[:, ~is_exit] = value(b.leak, "behaviour.leak", draws)
     turn_back = np.zeros((T, P))
-    turn_back[:, not_exit] = value(b.turn_back, "behaviour.turn_back", draws)
-    stay = np.ones((T, P))  # chance of not being taken back, per day and place
-    transfers: list[tuple[np.ndarray, int, np.ndarray]] = []
+    turn_back[:, ~is_exit] = value(b.turn_back, "behaviour.turn_back", draws)
+    return Days(
+        closed_all=np.zeros((T, R), dtype=bool),
+        closed_undoc=closed_undoc,
+        weight=np.tile(route["weight"], (T, 1)),
+        hazard=np.tile(route["hazard"], (T, 1)),
+        quota=np.zeros((T, R), dtype=np.int64),
+        capacity=capacity,
+        leak=leak,
+        turn_back=turn_back,
+        stay=np.ones((T, P)),
+    )
 
-    for i, pol in enumerate(s.policies):
-        active = _active(pol.start, pol.end, dates)
-        if isinstance(pol, Close):
-            for rid in pol.routes:
-                for k in edges_of_route[rid]:
-                    mask = active.copy()
-                    for _j, ro in reopens:
-                        if rid in ro.routes and ro.start > pol.start:
-                            mask &= dates < np.datetime64(ro.start)
-                    (closed_all if pol.to == "all" else closed_undoc)[mask, k] = True
-        elif isinstance(pol, Militarize):
-            close = near_places(
-                tuple((p.lat, p.lon) for p in s.places),
-                tuple((s.places[pidx[n]].lat, s.places[pidx[n]].lon) for n in pol.near),
-                pol.radius_km,
-            )
-            mult = value(pol.hazard_multiplier, f"policies[{i}].hazard_multiplier", draws)
-            deter = value(pol.deterrence, f"policies[{i}].deterrence", draws)
-            for kk in np.flatnonzero(irregular & (close[src] | close[dst])):
-                hazard[active, kk] = np.minimum(1.0, hazard[active, kk] * mult)
-                weight[active, kk] *= 1.0 - deter
-            lm = value(pol.leak_multiplier, f"policies[{i}].leak_multiplier", draws)
-            leak[np.ix_(active, close)] = np.minimum(1.0, leak[np.ix_(active, close)] * lm)
-        elif isinstance(pol, Readmit):
-            share = value(pol.daily_share, f"policies[{i}].daily_share", draws)
-            for q in pol.places:
-                stay[active, pidx[q]] *= 1.0 - share
-        elif isinstance(pol, Transfer):
-            frm = np.zeros(P, dtype=bool)
-            frm[[pidx[q] for q in pol.from_]] = True
-            moved = np.where(active, value(pol.daily_share, f"policies[{i}].daily_share", draws), 0)
-            transfers.append((frm, pidx[pol.to], moved))
-        elif isinstance(pol, Corridor):
-            daily = round(value(pol.daily_quota, f"policies[{i}].daily_quota", draws))
-            for k in edges_of_route[pol.route]:
-                if not route_ids[k].endswith("~back"):
-                    quota[active, k] += daily
-        elif isinstance(pol, ReturnFlights):
-            seats = round(value(pol.seats_per_week, f"policies[{i}].seats_per_week", draws))
-            day0 = s.day_of(pol.start)
-            last = T - 1 if pol.end is None else min(T - 1, s.day_of(pol.end))
-            per_day = np.zeros(T, dtype=np.int64)
-            first = day0 % 7 if day0 < 0 else day0  # the first flight day inside the run
-            per_day[first : last + 1 : 7] = seats
-            pick = np.zeros(P, dtype=bool)
-            if pol.pickup:
-                pick[[pidx[q] for q in pol.pickup]] = True
-            else:
-                pick[~is_exit] = True
-            flights.append((edges_of_route[pol.route][0], per_day, pick))
-        elif isinstance(pol, ShelterCapacity):
-            cap = round(value(pol.capacity, f"policies[{i}].capacity", draws))
-            capacity[active, pidx[pol.place]] = cap
 
-    open_ = ~(closed_all[:, :, None] | (closed_undoc[:, :, None] & ~documented[None, None, :]))
-    blocked_ahead, place_blocked = _lookahead(open_, src, dst, irregular, is_exit, serves, P)
-
-    inflow = np.zeros((T, P, G))
+def _inflow(s: Scenario, dates: np.ndarray, draws: Draws | None) -> np.ndarray:
+    """[T, P, G] expected arrivals: each inflow's rate times the season and the shocks."""
+    T = len(dates)
+    pidx, gidx = s.place_index(), s.group_index()
+    inflow = np.zeros((T, len(s.places), len(s.groups)))
     month = (dates.astype("datetime64[M]").astype(np.int64) % 12) + 1
     season = np.ones(T)
     for m, rng in s.season.months.items():
@@ -302,73 +270,33 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         if f.end is not None:
             mask &= dates <= np.datetime64(f.end)
         inflow[mask, pidx[f.origin], gidx[f.group]] += rate * season[mask] * shock[mask]
+    return inflow
 
-    init_free = np.zeros((P, G), dtype=np.int64)
-    init_stranded = np.zeros((P, G), dtype=np.int64)
+
+def _initial(s: Scenario, draws: Draws | None) -> tuple[np.ndarray, np.ndarray]:
+    """[P, G] people present on day 0: (free to move, stranded)."""
+    pidx, gidx = s.place_index(), s.group_index()
+    init_free = np.zeros((len(s.places), len(s.groups)), dtype=np.int64)
+    init_stranded = np.zeros_like(init_free)
     for i, pop in enumerate(s.population):
         target = init_stranded if pop.stranded else init_free
         people = round(value(pop.people, f"population[{i}].people", draws))
         target[pidx[pop.place], gidx[pop.group]] += people
-
-    F = len(flights)
-    tolerance = value(b.tolerance_days, "behaviour.tolerance_days", draws)
-    return Compiled(
-        place_ids=tuple(p.id for p in s.places),
-        group_ids=tuple(g.id for g in s.groups),
-        route_ids=route_ids,
-        start=s.start,
-        days=T,
-        place_kind=kinds,
-        move_chance=move,
-        is_exit=is_exit,
-        serves=serves,
-        route_from=src,
-        route_to=dst,
-        route_days=rdays,
-        route_irregular=irregular,
-        route_crosses=crosses,
-        route_harm_place=harm_place,
-        open_=open_,
-        blocked_ahead=blocked_ahead,
-        place_blocked=place_blocked,
-        weight=weight,
-        hazard=hazard,
-        quota=quota,
-        flight_route=np.array([f[0] for f in flights], dtype=np.int64),
-        flight_seats=np.stack([f[1] for f in flights], axis=1) if F else np.zeros((T, 0), np.int64),
-        flight_pickup=np.stack([f[2] for f in flights]) if F else np.zeros((0, P), dtype=bool),
-        capacity=capacity,
-        inflow=inflow,
-        init_free=init_free,
-        init_stranded=init_stranded,
-        back_place=_back_places(s),
-        turn_back=turn_back,
-        readmit=1.0 - stay,
-        leak=leak,
-        transfer_from=np.stack([t[0] for t in transfers]) if transfers else np.zeros((0, P), bool),
-        transfer_to=np.array([t[1] for t in transfers], dtype=np.int64),
-        transfer_share=(
-            np.stack([t[2] for t in transfers], axis=1) if transfers else np.zeros((T, 0))
-        ),
-        awareness=value(b.awareness, "behaviour.awareness", draws),
-        giveup=1.0 / max(tolerance, 1.0),
-        divert_share=value(b.divert_share, "behaviour.divert_share", draws),
-        shelter_seek=value(b.shelter_seek, "behaviour.shelter_seek", draws),
-    )
+    return init_free, init_stranded
 
 
 def shock_profile(sh: Shock, path: str, dates: np.ndarray, draws: Draws | None) -> np.ndarray:
     """The daily multiplier of a shock: a step, or a pulse rising to its peak, then decaying."""
     m = value(sh.multiplier, f"{path}.multiplier", draws)
     if sh.half_life_days is None:
-        return np.where(_active(sh.start, sh.end, dates), m, 1.0)
+        return np.where(active(sh.start, sh.end, dates), m, 1.0)
     half = value(sh.half_life_days, f"{path}.half_life_days", draws)
     day = (dates - np.datetime64(sh.start)).astype(np.int64).astype(float)
     peak = float(((sh.peak or sh.start) - sh.start).days)
     rise = np.clip((day + 1.0) / (peak + 1.0), 0.0, 1.0)
     decay = 0.5 ** (np.maximum(day - peak, 0.0) / max(half, 1e-9))
     out = 1.0 + (m - 1.0) * np.where(day <= peak, rise, decay)
-    return np.where(_active(sh.start, sh.end, dates), out, 1.0)
+    return np.where(active(sh.start, sh.end, dates), out, 1.0)
 
 
 def _back_places(s: Scenario) -> np.ndarray:

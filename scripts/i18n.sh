@@ -11,10 +11,10 @@ if [ "${1:-update}" = compile ]; then
   exit 0
 fi
 "$PYBABEL" extract -F scripts/babel.cfg --no-location --sort-output --omit-header \
-  -k _ -k gettext -k tr:2 -o "$LOCALES/hito.pot" src/hito
+  -k _ -k gettext -k tr:2 -k catalogued -o "$LOCALES/hito.pot" src/hito
 for lang in es en; do
   if [ -f "$LOCALES/$lang/LC_MESSAGES/hito.po" ]; then
-    "$PYBABEL" update -i "$LOCALES/hito.pot" -d "$LOCALES" -D hito -l "$lang" --no-fuzzy-matching --ignore-obsolete
+    "$PYBABEL" update -w 100 -i "$LOCALES/hito.pot" -d "$LOCALES" -D hito -l "$lang" --no-fuzzy-matching --ignore-obsolete
   else
     "$PYBABEL" init -i "$LOCALES/hito.pot" -d "$LOCALES" -D hito -l "$lang"
   fi

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from hito import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "gettext": None, "tr": (2,), "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "tr": (2,), "ngettext": (1, 2), "catalogued": None}
 
 
 def extracted() -> set[str]:

@@ -161,5 +161,7 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         utc_offset=lambda v: offset(v, zone_name),
         ago=lambda v, now: age(v, now, lang),
         t=lambda v, fallback="": localized(v, lang, fallback),
+        # a stored text (a standard's source) in the language when the catalogues hold it
+        catalogued=lambda v: translations(lang).gettext(v) if v else v,
     )
     return env

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SPHERE = "Sphere Handbook 2018"
+
+def catalogued(message: str) -> str:
+    """Mark a source for the Babel catalogues; pages show it translated (filter `catalogued`)."""
+    return message
 
 
 class Standard(BaseModel):
@@ -35,22 +38,26 @@ class Standards(BaseModel):
     covered_m2_per_person: Standard = Standard(
         value=3.5,
         unit="m²/person",
-        source=f"{SPHERE}, Shelter and settlement standard 3 (living space)",
+        source=catalogued("Sphere Handbook 2018, Shelter and settlement standard 3 (living space)"),
     )
     water_l_per_person_day: Standard = Standard(
         value=15,
         unit="L/person/day",
-        source=f"{SPHERE}, Water supply standard 2.1 (quantity)",
+        source=catalogued("Sphere Handbook 2018, Water supply standard 2.1 (quantity)"),
     )
     people_per_toilet: Standard = Standard(
         value=20,
         unit="people/toilet",
-        source=f"{SPHERE}, Excreta management standard 3.2 (communal toilets)",
+        source=catalogued(
+            "Sphere Handbook 2018, Excreta management standard 3.2 (communal toilets)"
+        ),
     )
     people_per_water_point: Standard = Standard(
         value=250,
         unit="people/tap",
-        source=f"{SPHERE}, Water supply standard 1.1 (guidance: people per tap)",
+        source=catalogued(
+            "Sphere Handbook 2018, Water supply standard 1.1 (guidance: people per tap)"
+        ),
     )
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from hito.plans.load import builtin_names as plan_names
 from hito.plans.load import load as load_plan
 from hito.scenario.load import load as load_scenario
+from hito.store.actors import SYSTEM
+from hito.store.forecasts import INTERRUPTED, create_forecast
 from web.conftest import _visit, axe_violations
 from web.test_overview import DAY, sign_in
 
@@ -42,7 +45,7 @@ SPANISH = re.compile(
 VISIBLE_TEXT = """() => {
   const page = document.documentElement.lang;
   const skip = el => (el.closest('[lang]') && el.closest('[lang]').lang !== page)
-                     || el.closest('.user-text, cite, script, style, noscript, option:not(:checked)');
+                     || el.closest('.user-text, script, style, noscript, option:not(:checked)');
   const out = [];
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walk.nextNode()) {
@@ -73,9 +76,22 @@ def titled_ids() -> set[str]:
     return {i for i in ids if re.search(r"[-\d]", i)}
 
 
+@pytest.fixture(scope="module")
+def failed(server) -> list[str]:  # type: ignore[no-untyped-def]
+    """Pages of two failed forecasts (stopped by a restart; a program error) and a missing one."""
+    paths = []
+    with server.db.session() as session:
+        for error in (INTERRUPTED, "InputError: as_of: got 2020-01-01, expected a later date"):
+            row = create_forecast(session, actor=SYSTEM, scenario="tacna-arica-2025", as_of=None)
+            row.status, row.error = "failed", error
+            session.flush()
+            paths.append(f"/forecasts/{row.id}")
+    return [*paths, "/forecasts/999999"]
+
+
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_axe_finds_no_serious_violation_on_any_page(browser, server, lang, size) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_no_serious_violation_on_any_page(browser, server, failed, lang, size) -> None:  # type: ignore[no-untyped-def]
     outside: list[str] = []
     found = {}
     # the page's CSP (rightly) refuses injected scripts: axe needs the context to bypass it
@@ -85,7 +101,7 @@ def test_axe_finds_no_serious_violation_on_any_page(browser, server, lang, size)
         if problems := axe_violations(page):
             found["/login"] = problems
         sign_in(page, path="/", lang=lang)
-        for path in PAGES[1:]:
+        for path in PAGES[1:] + failed:
             page.goto(path)
             if problems := axe_violations(page):
                 found[path] = problems
@@ -94,7 +110,7 @@ def test_axe_finds_no_serious_violation_on_any_page(browser, server, lang, size)
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_no_page_shows_the_other_language_or_a_raw_id(browser, server, lang) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_shows_the_other_language_or_a_raw_id(browser, server, failed, lang) -> None:  # type: ignore[no-untyped-def]
     other = ENGLISH if lang == "es" else SPANISH
     ids = titled_ids()
     outside: list[str] = []
@@ -103,7 +119,7 @@ def test_no_page_shows_the_other_language_or_a_raw_id(browser, server, lang) -> 
         page = v.page
         page.goto(f"/login?lang={lang}")
         sign_in(page, path="/", lang=lang)
-        for path in PAGES[1:]:
+        for path in PAGES[1:] + failed:
             page.goto(path)
             assert page.locator("html").get_attribute("lang") == lang
             text = " ".join(page.evaluate(VISIBLE_TEXT).split())
@@ -129,3 +145,25 @@ def test_every_count_input_has_its_own_name_and_its_error_described(visit) -> No
     assert "personas (Venezuela, sin documentos)" in names
     described = page.locator("#people-ven-undocumented").get_attribute("aria-describedby")
     assert described == "err-people-ven-undocumented"
+
+
+def test_failed_forecasts_and_the_standards_sources_read_in_spanish(visit, failed) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    sign_in(page, path=failed[0])
+    expect(page.locator("#forecast-failed")).to_contain_text(
+        "El pronóstico falló. El servidor se detuvo antes de que este pronóstico terminara"
+    )
+    expect(page.locator("#forecast-detail")).to_have_count(0)
+    page.goto(failed[1])  # a message of the program: said in Spanish, its words kept as English
+    expect(page.locator("#forecast-failed")).to_contain_text("Vuelva a iniciarlo")
+    expect(page.locator("#forecast-detail")).to_have_attribute("lang", "en")
+    page.goto(failed[2])
+    expect(page.locator("main")).to_contain_text("No existe el pronóstico 999999.")
+    page.goto(f"/sites/concordia-strip?as_of={DAY}")
+    expect(page.locator("cite").first).to_have_text(
+        "Manual Esfera 2018, norma 3 sobre alojamiento y asentamiento (espacio vital)"
+    )
+    page.goto(f"/sites/concordia-strip?as_of={DAY}&lang=en")
+    expect(page.locator("cite").first).to_have_text(
+        "Sphere Handbook 2018, Shelter and settlement standard 3 (living space)"
+    )

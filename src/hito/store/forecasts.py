@@ -21,6 +21,7 @@ from hito.store.errors import InvalidError, NotFoundError
 from hito.store.models import Forecast, Site
 
 LEVELS3 = ("p10", "p50", "p90")
+INTERRUPTED = "the server stopped before this forecast finished; start it again"
 log = logging.getLogger("hito.store.forecasts")
 
 
@@ -168,7 +169,7 @@ def fail_interrupted(db: Database) -> int:
         for row in rows:
             row.status, row.error, row.finished_at = (
                 "failed",
-                "the server stopped before this forecast finished; start it again",
+                INTERRUPTED,
                 utcnow(),
             )
         return len(rows)

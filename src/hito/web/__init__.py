@@ -17,6 +17,7 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the dashboard's pages and static files to the service's app (see hito.service)."""
     from hito.web.alert_pages import router as alert_router
+    from hito.web.forecast_pages import router as forecast_router
     from hito.web.guard import WebGuard
     from hito.web.offline import router as offline_router
     from hito.web.pages import BadDate, bad_date, router
@@ -25,6 +26,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.settings = settings
     app.include_router(router)
     app.include_router(alert_router)
+    app.include_router(forecast_router)
     app.include_router(offline_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LoginRequired, to_login)

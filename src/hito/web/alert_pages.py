@@ -43,7 +43,7 @@ def alert_page(request: Request, alert_id: int) -> HTMLResponse:
             alert = get_alert(session, alert_id=alert_id)
             rows = deliveries.of_alert(session, alert_id=alert_id)
     except StoreError:
-        return render(request, "missing.html.j2", 404, user=who, what=str(alert_id))
+        return render(request, "missing.html.j2", 404, user=who, what=str(alert_id), kind="alert")
     words = _outcomes(request)
     return render(
         request,

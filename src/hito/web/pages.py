@@ -18,15 +18,13 @@ from hito.store import tokens
 from hito.store.coltypes import utcnow
 from hito.store.errors import (
     AuthError,
-    ForbiddenError,
     StoreError,
     TooManyAttemptsError,
 )
-from hito.store.forecasts import create_forecast, get_forecast, latest_result, run_forecast, running
+from hito.store.forecasts import latest_result, running
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
-from hito.store.sites import list_sites
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
 from hito.web.session import (
@@ -42,9 +40,6 @@ from hito.web.session import (
     tr,
     zone,
 )
-
-FORECAST_DAYS = 60  # a forecast started from the dashboard covers this many days
-FORECAST_RUNS = 20
 
 router = APIRouter(include_in_schema=False)
 
@@ -313,88 +308,6 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
         forecast_days=forecast_view.STALE_DAYS,
         needs_profile=profile(detail["reports"][0]) if detail["reports"] else None,
     )
-
-
-@router.post("/forecasts", response_class=HTMLResponse)
-async def forecast_start(request: Request) -> Response:
-    """Start a forecast from the counts of the date shown (editors); its status page follows."""
-    who = actor(request)
-    data = await reporting.form_data(request)
-    back = safe_next(data.get("next") or "/")
-    try:
-        as_of = dt.date.fromisoformat(data.get("as_of", ""))
-    except ValueError:
-        raise BadDate(data.get("as_of", ""), "format") from None
-    db = request.app.state.db
-
-    def start() -> int:
-        with db.session() as session:
-            rows, _n = list_sites(session, limit=1)
-            scenario = rows[0].scenario if rows else ""
-            return int(
-                create_forecast(
-                    session,
-                    actor=who,
-                    scenario=scenario,
-                    as_of=as_of,
-                    days=FORECAST_DAYS,
-                    runs=FORECAST_RUNS,
-                    seed=1,
-                ).id
-            )
-
-    try:
-        fid = await asyncio.to_thread(start)
-    except ForbiddenError:
-        return render(
-            request,
-            "forecast.html.j2",
-            403,
-            user=who,
-            f=None,
-            back=back,
-            error=tr(request, "A viewer cannot start forecasts; ask an editor."),
-        )
-    except StoreError as exc:
-        return render(
-            request,
-            "forecast.html.j2",
-            422,
-            user=who,
-            f=None,
-            back=back,
-            error="; ".join(exc.problems),
-        )
-    tasks = getattr(request.app.state, "web_tasks", None)
-    if tasks is None:
-        tasks = request.app.state.web_tasks = set()
-    task = asyncio.get_running_loop().run_in_executor(
-        None, lambda: run_forecast(db, forecast_id=fid)
-    )
-    tasks.add(task)  # kept until done, so the running forecast is not garbage-collected
-    task.add_done_callback(tasks.discard)
-    return RedirectResponse(f"/forecasts/{fid}?next={back}", status_code=303)
-
-
-@router.get("/forecasts/{forecast_id}", response_class=HTMLResponse)
-def forecast_status(request: Request, forecast_id: int, next: str = "/") -> HTMLResponse:
-    """A forecast's progress; the page asks again every two seconds until it is done."""
-    who = actor(request)
-    try:
-        with request.app.state.db.session(readonly=True) as session:
-            row = get_forecast(session, forecast_id=forecast_id)
-            f = {
-                "id": row.id,
-                "status": row.status,
-                "as_of": row.as_of,
-                "runs": row.runs,
-                "days": row.days,
-                "error": row.error,
-                "finished_at": row.finished_at,
-            }
-    except StoreError:
-        return render(request, "missing.html.j2", 404, user=who, what=f"forecast {forecast_id}")
-    return render(request, "forecast.html.j2", user=who, f=f, back=safe_next(next), error="")
 
 
 @router.get("/plans", response_class=HTMLResponse)

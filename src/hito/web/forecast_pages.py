@@ -1,0 +1,128 @@
+"""The dashboard's forecast pages: start a forecast, follow it, and read why one failed."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hito import i18n
+from hito.scenario.load import builtin_names
+from hito.scenario.load import load as load_scenario
+from hito.store.coltypes import utcnow
+from hito.store.errors import ForbiddenError, StoreError
+from hito.store.forecasts import INTERRUPTED, create_forecast, get_forecast, run_forecast
+from hito.store.sites import list_sites
+from hito.web import reporting
+from hito.web.pages import BadDate, render
+from hito.web.session import actor, language, safe_next, tr
+
+FORECAST_DAYS = 60  # a forecast started from the dashboard covers this many days
+FORECAST_RUNS = 20
+
+router = APIRouter(include_in_schema=False)
+
+
+class TooEarly(Exception):  # noqa: N818 - answered as a 422 page in the visitor's language
+    """A forecast asked from a date before its scenario starts."""
+
+    def __init__(self, start: dt.date):
+        super().__init__(start.isoformat())
+        self.start = start
+
+
+def failure(request: Request, stored: str) -> tuple[str, str]:
+    """Why a forecast failed, in the visitor's language, and the program's own words (English).
+
+    A failure the dashboard knows is said in full in the visitor's language; any other keeps
+    the program's message as a technical detail, marked as English on the page.
+    """
+    if stored == INTERRUPTED:
+        return tr(request, "The server stopped before this forecast finished: start it again."), ""
+    return tr(
+        request, "Start it again; if it fails again, send this detail to the administrator."
+    ), (stored)
+
+
+@router.post("/forecasts", response_class=HTMLResponse)
+async def forecast_start(request: Request) -> Response:
+    """Start a forecast from the counts of the date shown (editors); its status page follows."""
+    who = actor(request)
+    data = await reporting.form_data(request)
+    back = safe_next(data.get("next") or "/")
+    raw = data.get("as_of", "")
+    try:
+        as_of = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadDate(raw, "format") from None
+    if as_of > utcnow().date():
+        raise BadDate(raw, "future")
+    db = request.app.state.db
+
+    def start() -> int:
+        with db.session() as session:
+            rows, _n = list_sites(session, limit=1)
+            scenario = rows[0].scenario if rows else ""
+            if scenario in builtin_names() and as_of < load_scenario(scenario).start:
+                raise TooEarly(load_scenario(scenario).start)
+            return int(
+                create_forecast(
+                    session,
+                    actor=who,
+                    scenario=scenario,
+                    as_of=as_of,
+                    days=FORECAST_DAYS,
+                    runs=FORECAST_RUNS,
+                    seed=1,
+                ).id
+            )
+
+    def refused(status: int, error: str) -> HTMLResponse:
+        return render(request, "forecast.html.j2", status, user=who, f=None, back=back, error=error)
+
+    try:
+        fid = await asyncio.to_thread(start)
+    except ForbiddenError:
+        return refused(403, tr(request, "A viewer cannot start forecasts; ask an editor."))
+    except TooEarly as exc:
+        day = i18n.date(exc.start, language(request))
+        text = tr(request, "The scenario starts on %(d)s: choose that day or a later one.")
+        return refused(422, text % {"d": day})
+    except StoreError as exc:
+        return refused(422, "; ".join(exc.problems))
+    tasks = getattr(request.app.state, "web_tasks", None)
+    if tasks is None:
+        tasks = request.app.state.web_tasks = set()
+    task = asyncio.get_running_loop().run_in_executor(
+        None, lambda: run_forecast(db, forecast_id=fid)
+    )
+    tasks.add(task)  # kept until done, so the running forecast is not garbage-collected
+    task.add_done_callback(tasks.discard)
+    return RedirectResponse(f"/forecasts/{fid}?next={back}", status_code=303)
+
+
+@router.get("/forecasts/{forecast_id}", response_class=HTMLResponse)
+def forecast_status(request: Request, forecast_id: int, next: str = "/") -> HTMLResponse:
+    """A forecast's progress; the page asks again every two seconds until it is done."""
+    who = actor(request)
+    try:
+        with request.app.state.db.session(readonly=True) as session:
+            row = get_forecast(session, forecast_id=forecast_id)
+            f: dict[str, Any] = {
+                "id": row.id,
+                "status": row.status,
+                "as_of": row.as_of,
+                "runs": row.runs,
+                "days": row.days,
+                "finished_at": row.finished_at,
+            }
+            stored = row.error or ""
+    except StoreError:
+        return render(
+            request, "missing.html.j2", 404, user=who, what=str(forecast_id), kind="forecast"
+        )
+    f["why"], f["detail"] = failure(request, stored) if f["status"] == "failed" else ("", "")
+    return render(request, "forecast.html.j2", user=who, f=f, back=safe_next(next), error="")

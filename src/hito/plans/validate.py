@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hito.scenario.model import Scenario
 
 if TYPE_CHECKING:
-    from hito.plans.model import Plan
+    from hito.plans.model import Plan, Trigger
 
 
 def _dupes(ids: list[str]) -> list[str]:
@@ -49,23 +49,24 @@ def internal_problems(data: Plan | Mapping[str, Any]) -> list[str]:
     for what, items in (("agencies", agencies_), ("triggers", triggers_), ("actions", actions)):
         for d in _dupes([str(x.get("id")) for x in items if "id" in x]):
             out.append(f"{what}: id {d!r} is used twice, expected unique ids")
-    triggers = {str(t.get("id")) for t in triggers_}
-    agencies = {str(a.get("id")) for a in agencies_}
-    for i, a in enumerate(data.get("actions") or []):
-        if not isinstance(a, dict):
-            continue
-        if "trigger" in a and a["trigger"] not in triggers:
-            choices = ", ".join(sorted(triggers)) or "none defined"
-            out.append(
-                f"actions[{i}].trigger: unknown trigger {a['trigger']!r}, "
-                f"expected one of: {choices}"
-            )
-        if "agency" in a and a["agency"] not in agencies:
-            choices = ", ".join(sorted(agencies)) or "none defined"
-            out.append(
-                f"actions[{i}].agency: unknown agency {a['agency']!r}, expected one of: {choices}"
-            )
+    known = {
+        "trigger": {str(t.get("id")) for t in triggers_},
+        "agency": {str(a.get("id")) for a in agencies_},
+    }
     raw = data.get("actions") or []
+    for i, a in enumerate(raw):
+        for what, ids in known.items():
+            if isinstance(a, dict) and what in a and a[what] not in ids:
+                choices = ", ".join(sorted(ids)) or "none defined"
+                out.append(
+                    f"actions[{i}].{what}: unknown {what} {a[what]!r}, expected one of: {choices}"
+                )
+    return out + _corridor_overlaps(raw)
+
+
+def _corridor_overlaps(raw: list[Any]) -> list[str]:
+    """Two corridors on one route that can run on the same days (their quotas would clash)."""
+    out = []
     corridors = [
         (i, a) for i, a in enumerate(raw) if isinstance(a, dict) and a.get("type") == "corridor"
     ]
@@ -86,73 +87,102 @@ def internal_problems(data: Plan | Mapping[str, Any]) -> list[str]:
     return out
 
 
-def scenario_problems(plan: Plan, s: Scenario) -> list[str]:
-    """Places, routes and kinds the scenario does not have, as 'path: message' strings."""
-    out: list[str] = []
-    kinds = {p.id: p.kind for p in s.places}
-    rkind = {r.id: r.kind for r in s.routes}
+class _Against:
+    """A plan checked against a scenario's places and routes; the problems found so far."""
 
-    def need(path: str, value: str, known: Mapping[str, str], what: str) -> bool:
+    def __init__(self, s: Scenario) -> None:
+        self.s = s
+        self.out: list[str] = []
+        self.kinds = {p.id: p.kind for p in s.places}
+        self.rkind = {r.id: r.kind for r in s.routes}
+
+    def need(self, path: str, value: str, known: Mapping[str, str], what: str) -> bool:
+        """True when the scenario has `value`; else a problem naming what it has."""
         if value in known:
             return True
         choices = ", ".join(sorted(known)) or "none defined"
-        out.append(
-            f"{path}: unknown {what} {value!r} in scenario {s.name!r}, expected one of: {choices}"
+        self.out.append(
+            f"{path}: unknown {what} {value!r} in scenario {self.s.name!r}, "
+            f"expected one of: {choices}"
         )
         return False
 
-    for site, place in plan.sites.items():
-        need(f"sites.{site}", place, kinds, "place")
-    for i, t in enumerate(plan.triggers):
+    def place(self, path: str, value: str) -> str | None:
+        """The kind of a place of the scenario (None, and a problem, when it has no such place)."""
+        return self.kinds[value] if self.need(path, value, self.kinds, "place") else None
+
+    def route(self, path: str, value: str) -> str | None:
+        """The kind of a route of the scenario (None, and a problem, when it has no such route)."""
+        return self.rkind[value] if self.need(path, value, self.rkind, "route") else None
+
+    def trigger(self, i: int, t: Trigger) -> None:
+        """A trigger's places exist; occupancy of shelters; arrivals of no place in particular."""
         for j, q in enumerate(t.places):
-            if not need(f"triggers[{i}].places[{j}]", q, kinds, "place"):
-                continue
-            if t.indicator == "shelter_occupancy" and kinds[q] != "shelter":
-                out.append(
+            kind = self.place(f"triggers[{i}].places[{j}]", q)
+            if kind is not None and t.indicator == "shelter_occupancy" and kind != "shelter":
+                self.out.append(
                     f"triggers[{i}].places[{j}]: shelter_occupancy needs shelters, "
-                    f"got {q!r} of kind {kinds[q]!r}"
+                    f"got {q!r} of kind {kind!r}"
                 )
         if t.indicator == "arrivals" and t.places:
-            out.append(
+            self.out.append(
                 f"triggers[{i}].places: arrivals count new arrivals at every origin of the "
                 f"scenario, got places {t.places}; expected no places"
             )
-        if (
-            t.indicator == "shelter_occupancy"
-            and not t.places
-            and not any(p.kind == "shelter" and p.capacity is not None for p in s.places)
-        ):
-            out.append(
+        sheltered = any(p.kind == "shelter" and p.capacity is not None for p in self.s.places)
+        if t.indicator == "shelter_occupancy" and not t.places and not sheltered:
+            self.out.append(
                 f"triggers[{i}]: shelter_occupancy needs a shelter with a capacity, "
-                f"scenario {s.name!r} has none"
+                f"scenario {self.s.name!r} has none"
             )
+
+    def action(self, i: int, a: Any) -> None:
+        """The places and routes of an action, of the kinds its type needs."""
+        check = getattr(self, f"_{a.type}", None)
+        if check is not None:
+            check(f"actions[{i}]", a)
+
+    def _corridor(self, base: str, a: Any) -> None:
+        if self.route(f"{base}.route", a.route) == "flight":
+            self.out.append(f"{base}.route: a corridor needs a road route, {a.route!r} is a flight")
+
+    def _return_flights(self, base: str, a: Any) -> None:
+        kind = self.route(f"{base}.route", a.route)
+        if kind is not None and kind != "flight":
+            self.out.append(
+                f"{base}.route: return flights need a flight route, {a.route!r} is a {kind} route"
+            )
+        for j, q in enumerate(a.pickup):
+            self.place(f"{base}.pickup[{j}]", q)
+
+    def _shelter_places(self, base: str, a: Any) -> None:
+        kind = self.place(f"{base}.place", a.place)
+        if kind is not None and kind != "shelter":
+            self.out.append(
+                f"{base}.place: shelter places go to a shelter, {a.place!r} is a {kind}"
+            )
+
+    def _health_team(self, base: str, a: Any) -> None:
+        for j, r in enumerate(a.routes):
+            kind = self.route(f"{base}.routes[{j}]", r)
+            if kind is not None and kind != "irregular":
+                self.out.append(
+                    f"{base}.routes[{j}]: a health or water team lowers harm on irregular "
+                    f"routes, {r!r} is a {kind} route"
+                )
+
+    def _reopen(self, base: str, a: Any) -> None:
+        for j, r in enumerate(a.routes):
+            self.route(f"{base}.routes[{j}]", r)
+
+
+def scenario_problems(plan: Plan, s: Scenario) -> list[str]:
+    """Places, routes and kinds the scenario does not have, as 'path: message' strings."""
+    check = _Against(s)
+    for site, place in plan.sites.items():
+        check.place(f"sites.{site}", place)
+    for i, t in enumerate(plan.triggers):
+        check.trigger(i, t)
     for i, a in enumerate(plan.actions):
-        base = f"actions[{i}]"
-        if a.type == "corridor":
-            if need(f"{base}.route", a.route, rkind, "route") and rkind[a.route] == "flight":
-                out.append(f"{base}.route: a corridor needs a road route, {a.route!r} is a flight")
-        elif a.type == "return_flights":
-            if need(f"{base}.route", a.route, rkind, "route") and rkind[a.route] != "flight":
-                out.append(
-                    f"{base}.route: return flights need a flight route, "
-                    f"{a.route!r} is a {rkind[a.route]} route"
-                )
-            for j, q in enumerate(a.pickup):
-                need(f"{base}.pickup[{j}]", q, kinds, "place")
-        elif a.type == "shelter_places":
-            if need(f"{base}.place", a.place, kinds, "place") and kinds[a.place] != "shelter":
-                out.append(
-                    f"{base}.place: shelter places go to a shelter, "
-                    f"{a.place!r} is a {kinds[a.place]}"
-                )
-        elif a.type == "health_team":
-            for j, r in enumerate(a.routes):
-                if need(f"{base}.routes[{j}]", r, rkind, "route") and rkind[r] != "irregular":
-                    out.append(
-                        f"{base}.routes[{j}]: a health or water team lowers harm on irregular "
-                        f"routes, {r!r} is a {rkind[r]} route"
-                    )
-        elif a.type == "reopen":
-            for j, r in enumerate(a.routes):
-                need(f"{base}.routes[{j}]", r, rkind, "route")
-    return out
+        check.action(i, a)
+    return check.out

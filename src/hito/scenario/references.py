@@ -26,81 +26,120 @@ def _text_list(v: Any) -> list[Any]:
     return v if isinstance(v, list) else []
 
 
+# the ids a policy names: (its type, or None for any type; the key; a list?; route or place)
+POLICY_REFERENCES: tuple[tuple[str | None, str, bool, str], ...] = (
+    (None, "routes", True, "route"),
+    (None, "near", True, "place"),
+    (None, "pickup", True, "place"),
+    ("corridor", "route", False, "route"),
+    ("return_flights", "route", False, "route"),
+    ("readmit", "places", True, "place"),
+    ("transfer", "from", True, "place"),
+    ("transfer", "to", False, "place"),
+    ("shelter_capacity", "place", False, "place"),
+)
+
+
+class _Check:
+    """The ids a scenario defines, and the problems found so far."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.out: list[str] = []
+        places = _items(data, "places")
+        self.known = {
+            "place": {p.get("id") for _, p in places},
+            "group": {g.get("id") for _, g in _items(data, "groups")},
+            "route": {r.get("id") for _, r in _items(data, "routes")},
+        }
+        self.kinds = {p.get("id"): p.get("kind") for _, p in places}
+
+    def need(self, path: str, value: Any, what: str) -> None:
+        """A problem when `value` is given but names no defined `what` (place, group, route)."""
+        known = self.known[what]
+        if value is not None and value not in known:
+            choices = ", ".join(sorted(str(k) for k in known if k is not None)) or "none defined"
+            self.out.append(f"{path}: unknown {what} {value!r}, expected one of: {choices}")
+
+    def need_all(self, path: str, values: Any, what: str) -> None:
+        """`need` for each item of a list."""
+        for j, v in enumerate(_text_list(values)):
+            self.need(f"{path}[{j}]", v, what)
+
+    def unique_ids(self) -> None:
+        """Each id of places, routes and groups used once."""
+        for what in ("places", "routes", "groups"):
+            seen: set[Any] = set()
+            for i, item in _items(self.data, what):
+                rid = item.get("id")
+                if rid in seen:
+                    self.out.append(f"{what}[{i}].id: {rid!r} is used twice, expected unique ids")
+                seen.add(rid)
+
+    def places(self) -> None:
+        """Where people turn back to; which places a shelter serves (shelters only)."""
+        for i, p in _items(self.data, "places"):
+            self.need(f"places[{i}].back_to", p.get("back_to"), "place")
+            self.need_all(f"places[{i}].serves", p.get("serves"), "place")
+            if _text_list(p.get("serves")) and p.get("kind") != "shelter":
+                kind = p.get("kind")
+                self.out.append(f"places[{i}].serves: only shelters serve places, got {kind!r}")
+
+    def routes(self) -> None:
+        """Both ends defined, not the same place, never leaving an exit."""
+        for i, r in _items(self.data, "routes"):
+            a, z = r.get("from"), r.get("to")
+            self.need(f"routes[{i}].from", a, "place")
+            self.need(f"routes[{i}].to", z, "place")
+            if a is not None and a == z:
+                self.out.append(f"routes[{i}].to: route {r.get('id')!r} goes from {a!r} to itself")
+            if self.kinds.get(a) == "exit":
+                self.out.append(f"routes[{i}].from: exit {a!r} is a sink, no route may leave it")
+
+    def population(self) -> None:
+        """People start at a defined place (not an exit), in a defined group."""
+        for i, pop in _items(self.data, "population"):
+            self.need(f"population[{i}].place", pop.get("place"), "place")
+            self.need(f"population[{i}].group", pop.get("group"), "group")
+            if self.kinds.get(pop.get("place")) == "exit":
+                where = pop.get("place")
+                self.out.append(f"population[{i}].place: nobody can start at exit {where!r}")
+
+    def dated(self) -> None:
+        """Inflows from defined places and groups; inflows and shocks end after they start."""
+        for key in ("inflows", "shocks"):
+            for i, item in _items(self.data, key):
+                if key == "inflows":
+                    self.need(f"inflows[{i}].origin", item.get("origin"), "place")
+                    self.need(f"inflows[{i}].group", item.get("group"), "group")
+                start, end = _date(item.get("start")), _date(item.get("end"))
+                if start and end and end < start:
+                    self.out.append(f"{key}[{i}].end: {end} is before start {start}")
+
+    def policies(self) -> None:
+        """Every id a policy names; transfers not to an exit; shelter capacity of shelters."""
+        for i, pol in _items(self.data, "policies"):
+            base = f"policies[{i}]"
+            for kind, key, many, what in POLICY_REFERENCES:
+                if kind is None or pol.get("type") == kind:
+                    (self.need_all if many else self.need)(f"{base}.{key}", pol.get(key), what)
+            to, q = pol.get("to"), pol.get("place")
+            if pol.get("type") == "transfer" and self.kinds.get(to) == "exit":
+                self.out.append(f"{base}.to: {to!r} is an exit, expected a shelter or a city")
+            if pol.get("type") == "shelter_capacity" and self.kinds.get(q, "shelter") != "shelter":
+                self.out.append(f"{base}.place: {q!r} is a {self.kinds[q]}, not a shelter")
+
+
 def reference_problems(data: dict[str, Any]) -> list[str]:
     """Every dangling or duplicated id in scenario data, as 'path: message' lines.
 
     Works on the raw mapping so that it can report alongside field errors of the same file.
     """
-    out: list[str] = []
-    places = _items(data, "places")
-    place_ids = {p.get("id") for _, p in places}
-    group_ids = {g.get("id") for _, g in _items(data, "groups")}
-    route_ids = {r.get("id") for _, r in _items(data, "routes")}
-    kinds = {p.get("id"): p.get("kind") for _, p in places}
-
-    for what in ("places", "routes", "groups"):
-        seen: set[Any] = set()
-        for i, item in _items(data, what):
-            rid = item.get("id")
-            if rid in seen:
-                out.append(f"{what}[{i}].id: {rid!r} is used twice, expected unique ids")
-            seen.add(rid)
-
-    def need(path: str, value: Any, known: set[Any], what: str) -> None:
-        if value is not None and value not in known:
-            choices = ", ".join(sorted(str(k) for k in known if k is not None)) or "none defined"
-            out.append(f"{path}: unknown {what} {value!r}, expected one of: {choices}")
-
-    for i, p in places:
-        need(f"places[{i}].back_to", p.get("back_to"), place_ids, "place")
-        serves = _text_list(p.get("serves"))
-        for j, q in enumerate(serves):
-            need(f"places[{i}].serves[{j}]", q, place_ids, "place")
-        if serves and p.get("kind") != "shelter":
-            out.append(f"places[{i}].serves: only shelters serve places, got {p.get('kind')!r}")
-    for i, r in _items(data, "routes"):
-        a, z = r.get("from"), r.get("to")
-        need(f"routes[{i}].from", a, place_ids, "place")
-        need(f"routes[{i}].to", z, place_ids, "place")
-        if a is not None and a == z:
-            out.append(f"routes[{i}].to: route {r.get('id')!r} goes from {a!r} to itself")
-        if kinds.get(a) == "exit":
-            out.append(f"routes[{i}].from: exit {a!r} is a sink, no route may leave it")
-    for i, pop in _items(data, "population"):
-        need(f"population[{i}].place", pop.get("place"), place_ids, "place")
-        need(f"population[{i}].group", pop.get("group"), group_ids, "group")
-        if kinds.get(pop.get("place")) == "exit":
-            out.append(f"population[{i}].place: nobody can start at exit {pop.get('place')!r}")
-    for key in ("inflows", "shocks"):
-        for i, item in _items(data, key):
-            if key == "inflows":
-                need(f"inflows[{i}].origin", item.get("origin"), place_ids, "place")
-                need(f"inflows[{i}].group", item.get("group"), group_ids, "group")
-            start, end = _date(item.get("start")), _date(item.get("end"))
-            if start and end and end < start:
-                out.append(f"{key}[{i}].end: {end} is before start {start}")
-    for i, pol in _items(data, "policies"):
-        base = f"policies[{i}]"
-        for j, rid in enumerate(_text_list(pol.get("routes"))):
-            need(f"{base}.routes[{j}]", rid, route_ids, "route")
-        for j, q in enumerate(_text_list(pol.get("near"))):
-            need(f"{base}.near[{j}]", q, place_ids, "place")
-        for j, q in enumerate(_text_list(pol.get("pickup"))):
-            need(f"{base}.pickup[{j}]", q, place_ids, "place")
-        if pol.get("type") in ("corridor", "return_flights"):
-            need(f"{base}.route", pol.get("route"), route_ids, "route")
-        if pol.get("type") == "readmit":
-            for j, q in enumerate(_text_list(pol.get("places"))):
-                need(f"{base}.places[{j}]", q, place_ids, "place")
-        if pol.get("type") == "transfer":
-            for j, q in enumerate(_text_list(pol.get("from"))):
-                need(f"{base}.from[{j}]", q, place_ids, "place")
-            need(f"{base}.to", pol.get("to"), place_ids, "place")
-            if kinds.get(pol.get("to")) == "exit":
-                out.append(f"{base}.to: {pol.get('to')!r} is an exit, expected a shelter or a city")
-        if pol.get("type") == "shelter_capacity":
-            q = pol.get("place")
-            need(f"{base}.place", q, place_ids, "place")
-            if q in kinds and kinds[q] != "shelter":
-                out.append(f"{base}.place: {q!r} is a {kinds[q]}, not a shelter")
-    return out
+    check = _Check(data)
+    check.unique_ids()
+    check.places()
+    check.routes()
+    check.population()
+    check.dated()
+    check.policies()
+    return check.out

@@ -37,6 +37,42 @@ def _ticks(top: float) -> list[float]:
     return [i * step for i in range(n + 1)]
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The plot area of a chart: its size, margins, first date and scale."""
+
+    width: int
+    height: int
+    font: int
+    d0: dt.date
+    span: int  # days from the first date to the last (at least 1)
+    ymax: float
+
+    @property
+    def left(self) -> int:
+        """The left margin (room for the value labels)."""
+        return 4 * self.font
+
+    @property
+    def right(self) -> int:
+        """The right end of the plot area."""
+        return self.width - 12
+
+    @property
+    def bottom(self) -> int:
+        """The bottom margin (room for the dates and the legend)."""
+        return 4 * self.font
+
+    def x(self, d: dt.date) -> float:
+        """The horizontal position of a date."""
+        return round(self.left + (d - self.d0).days / self.span * (self.right - self.left), 1)
+
+    def y(self, v: float) -> float:
+        """The vertical position of a value."""
+        ph = self.height - 12 - self.bottom
+        return round(12 + ph - v / self.ymax * ph, 1)
+
+
 def fan_chart(
     *,
     fan: Fan | None,
@@ -68,78 +104,90 @@ def fan_chart(
             f'aria-label="{escape(labels["empty"])}">'
             f'<text x="10" y="35" class="muted">{escape(labels["empty"])}</text></svg>'
         )
+    values = [v for _, v in observed] + (list(fan.p90) if fan else []) + [capacity or 0.0, 1.0]
+    ticks = _ticks((ymax or max(values)) * 1.05)
     d0, d1 = min(dates), max(dates)
-    span = max((d1 - d0).days, 1)
-    top = ymax or max(
-        [v for _, v in observed]
-        + (list(fan.p90) if fan else [])
-        + ([capacity] if capacity else [])
-        + [1.0]
-    )
-    ticks = _ticks(top * 1.05)
-    ymax = ticks[-1]
     font = max(11, round(width / 42))  # about 9 px or more once a phone shrinks the chart
-    left, right, tp, bottom = 4 * font, 12, 12, 4 * font
-    pw, ph = width - left - right, height - tp - bottom
-
-    def x(d: dt.date) -> float:
-        return round(left + (d - d0).days / span * pw, 1)
-
-    def y(v: float) -> float:
-        return round(tp + ph - v / ymax * ph, 1)
-
+    f = _Frame(width, height, font, d0, max((d1 - d0).days, 1), ticks[-1])
     name = title or labels.get("title", "")
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(name)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="{font}" font-family="sans-serif">'
+        f'xmlns="http://www.w3.org/2000/svg" font-size="{font}" font-family="sans-serif">',
+        *_axes(f, ticks, d1, number_format, date_format),
+        *_series(f, fan, capacity, observed),
+        *_legend(f, labels, fan is not None, bool(observed), bool(capacity)),
+        "</svg>",
     ]
-    for t in ticks:
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(t)}" y2="{y(t)}" stroke="#e4e4e4"/>'
-            f'<text x="{left - 6}" y="{y(t) + 4}" text-anchor="end" fill="#555">'
-            f"{escape(number_format(t))}</text>"
-        )
-    marks = [(d0, "start"), (d0 + dt.timedelta(days=span // 2), "middle"), (d1, "end")]
-    if d0 == d1:
-        marks = [(d0, "start")]
+    return Markup("".join(parts))
+
+
+def _axes(
+    f: _Frame,
+    ticks: list[float],
+    d1: dt.date,
+    number_format: Callable[[float], str],
+    date_format: Callable[[dt.date], str],
+) -> list[str]:
+    """Grid lines with their values, and the first, middle and last dates."""
+    parts = [
+        f'<line x1="{f.left}" x2="{f.right}" y1="{f.y(t)}" y2="{f.y(t)}" stroke="#e4e4e4"/>'
+        f'<text x="{f.left - 6}" y="{f.y(t) + 4}" text-anchor="end" fill="#555">'
+        f"{escape(number_format(t))}</text>"
+        for t in ticks
+    ]
+    marks = [(f.d0, "start"), (f.d0 + dt.timedelta(days=f.span // 2), "middle"), (d1, "end")]
+    if f.d0 == d1:
+        marks = [(f.d0, "start")]
     for d, align in marks:
         parts.append(
-            f'<text x="{x(d)}" y="{height - bottom + font + 5}" text-anchor="{align}" fill="#555">'
-            f"{escape(date_format(d))}</text>"
+            f'<text x="{f.x(d)}" y="{f.height - f.bottom + f.font + 5}" text-anchor="{align}" '
+            f'fill="#555">{escape(date_format(d))}</text>'
         )
+    return parts
+
+
+def _series(
+    f: _Frame, fan: Fan | None, capacity: float | None, observed: Sequence[tuple[dt.date, float]]
+) -> list[str]:
+    """The band and its median line, the capacity line, the observed points."""
+    parts = []
     if fan and fan.dates:
-        upper = " ".join(f"{x(d)},{y(v)}" for d, v in zip(fan.dates, fan.p90, strict=True))
+        upper = " ".join(f"{f.x(d)},{f.y(v)}" for d, v in zip(fan.dates, fan.p90, strict=True))
         lower = " ".join(
-            f"{x(d)},{y(v)}" for d, v in reversed(list(zip(fan.dates, fan.p10, strict=True)))
+            f"{f.x(d)},{f.y(v)}" for d, v in reversed(list(zip(fan.dates, fan.p10, strict=True)))
         )
         parts.append(f'<polygon points="{upper} {lower}" fill="{BAND}" stroke="none"/>')
-        med = " ".join(f"{x(d)},{y(v)}" for d, v in zip(fan.dates, fan.p50, strict=True))
+        med = " ".join(f"{f.x(d)},{f.y(v)}" for d, v in zip(fan.dates, fan.p50, strict=True))
         parts.append(f'<polyline points="{med}" fill="none" stroke="{LINE}" stroke-width="2"/>')
     if capacity:
         parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(capacity)}" y2="{y(capacity)}" '
+            f'<line x1="{f.left}" x2="{f.right}" y1="{f.y(capacity)}" y2="{f.y(capacity)}" '
             f'stroke="{CAPACITY}" stroke-dasharray="6 4" stroke-width="1.5"/>'
         )
-    for d, v in observed:
-        parts.append(f'<circle cx="{x(d)}" cy="{y(v)}" r="3.5" fill="{OBSERVED}"/>')
+    parts += [
+        f'<circle cx="{f.x(d)}" cy="{f.y(v)}" r="3.5" fill="{OBSERVED}"/>' for d, v in observed
+    ]
+    return parts
+
+
+def _legend(
+    f: _Frame, labels: dict[str, str], fan: bool, observed: bool, capacity: bool
+) -> list[str]:
+    """One entry for each thing drawn, in a row under the dates."""
     legend = [("band", BAND, "rect"), ("median", LINE, "line")] if fan else []
-    if observed:
-        legend.append(("observed", OBSERVED, "dot"))
-    if capacity:
-        legend.append(("capacity", CAPACITY, "line"))
-    lx, ly = left, height - 10
+    legend += [("observed", OBSERVED, "dot")] if observed else []
+    legend += [("capacity", CAPACITY, "line")] if capacity else []
+    lx, ly = f.left, f.height - 10
+    parts = []
     for key, colour, shape in legend:
-        if shape == "rect":
-            parts.append(f'<rect x="{lx}" y="{ly - 8}" width="14" height="9" fill="{colour}"/>')
-        elif shape == "line":
-            parts.append(
-                f'<line x1="{lx}" x2="{lx + 14}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
-                'stroke-width="2"/>'
-            )
-        else:
-            parts.append(f'<circle cx="{lx + 7}" cy="{ly - 4}" r="3.5" fill="{colour}"/>')
-        text = str(escape(labels[key]))
-        parts.append(f'<text x="{lx + 18}" y="{ly}" fill="#333">{text}</text>')
-        lx += 30 + round(0.6 * font * len(labels[key]))
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        parts.append(
+            {
+                "rect": f'<rect x="{lx}" y="{ly - 8}" width="14" height="9" fill="{colour}"/>',
+                "line": f'<line x1="{lx}" x2="{lx + 14}" y1="{ly - 4}" y2="{ly - 4}" '
+                f'stroke="{colour}" stroke-width="2"/>',
+                "dot": f'<circle cx="{lx + 7}" cy="{ly - 4}" r="3.5" fill="{colour}"/>',
+            }[shape]
+        )
+        parts.append(f'<text x="{lx + 18}" y="{ly}" fill="#333">{escape(labels[key])}</text>')
+        lx += 30 + round(0.6 * f.font * len(labels[key]))
+    return parts

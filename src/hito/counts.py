@@ -74,26 +74,8 @@ class Count(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Count:
         """Stranded within people, range around people, breakdown and needs within it."""
-        low, high = self.people_low, self.people_high
-        if (low is None) != (high is None):
-            _fail("estimate_half", "an estimate needs both people_low and people_high")
-        if low is not None and high is not None:
-            if low > high:
-                _fail(
-                    "estimate_order",
-                    "people_low {low} is more than people_high {high}",
-                    low=low,
-                    high=high,
-                )
-            if not low <= self.people <= high:
-                _fail(
-                    "outside_estimate",
-                    "people {people} is outside the estimate {low}-{high}",
-                    people=self.people,
-                    low=low,
-                    high=high,
-                )
-        top = high if high is not None else self.people
+        self._check_estimate()
+        top = self.people_high if self.people_high is not None else self.people
         if self.stranded > top:
             _fail(
                 "stranded_over",
@@ -101,34 +83,7 @@ class Count(BaseModel):
                 stranded=self.stranded,
                 people=top,
             )
-        parts = [getattr(self, f) for f in BREAKDOWN]
-        given = [p for p in parts if p is not None]
-        if given and len(given) != len(parts):
-            missing = ", ".join(f for f, p in zip(BREAKDOWN, parts, strict=True) if p is None)
-            _fail(
-                "breakdown_partial",
-                "a breakdown by sex and age needs all six groups "
-                "(0 where nobody); missing: {missing}",
-                missing=missing,
-            )
-        if given:
-            total = sum(given)
-            if low is None and total != self.people:
-                _fail(
-                    "breakdown_sum",
-                    "the breakdown by sex and age adds up to {total}, not {people}",
-                    total=total,
-                    people=self.people,
-                )
-            if low is not None and high is not None and not low <= total <= high:
-                _fail(
-                    "breakdown_outside",
-                    "the breakdown by sex and age adds up to {total}, "
-                    "outside the estimate {low}-{high}",
-                    total=total,
-                    low=low,
-                    high=high,
-                )
+        given = self._check_breakdown()
         for need in NEEDS:
             v = getattr(self, need)
             if v is not None and v > top:
@@ -140,25 +95,86 @@ class Count(BaseModel):
                     people=top,
                 )
         if given:
-            children = (self.f_children or 0) + (self.m_children or 0)
-            women = (self.f_adults or 0) + (self.f_older or 0) + (self.f_children or 0)
-            uasc = self.unaccompanied_separated
-            if uasc is not None and uasc > children:
-                _fail(
-                    "uasc_over",
-                    "unaccompanied_separated is {value}, more than the {children} children",
-                    value=uasc,
-                    children=children,
-                )
-            pl = self.pregnant_lactating
-            if pl is not None and pl > women:
-                _fail(
-                    "pregnant_over",
-                    "pregnant_lactating is {value}, more than the {women} women and girls",
-                    value=pl,
-                    women=women,
-                )
+            self._check_groups()
         return self
+
+    def _check_estimate(self) -> None:
+        """A range has both ends, in order, around the best estimate."""
+        low, high = self.people_low, self.people_high
+        if (low is None) != (high is None):
+            _fail("estimate_half", "an estimate needs both people_low and people_high")
+        if low is None or high is None:
+            return
+        if low > high:
+            _fail(
+                "estimate_order",
+                "people_low {low} is more than people_high {high}",
+                low=low,
+                high=high,
+            )
+        if not low <= self.people <= high:
+            _fail(
+                "outside_estimate",
+                "people {people} is outside the estimate {low}-{high}",
+                people=self.people,
+                low=low,
+                high=high,
+            )
+
+    def _check_breakdown(self) -> bool:
+        """All six sex and age groups or none, adding up to the count; True when given."""
+        low, high = self.people_low, self.people_high
+        parts = [getattr(self, f) for f in BREAKDOWN]
+        given = [p for p in parts if p is not None]
+        if not given:
+            return False
+        if len(given) != len(parts):
+            missing = ", ".join(f for f, p in zip(BREAKDOWN, parts, strict=True) if p is None)
+            _fail(
+                "breakdown_partial",
+                "a breakdown by sex and age needs all six groups "
+                "(0 where nobody); missing: {missing}",
+                missing=missing,
+            )
+        total = sum(given)
+        if low is None and total != self.people:
+            _fail(
+                "breakdown_sum",
+                "the breakdown by sex and age adds up to {total}, not {people}",
+                total=total,
+                people=self.people,
+            )
+        if low is not None and high is not None and not low <= total <= high:
+            _fail(
+                "breakdown_outside",
+                "the breakdown by sex and age adds up to {total}, "
+                "outside the estimate {low}-{high}",
+                total=total,
+                low=low,
+                high=high,
+            )
+        return True
+
+    def _check_groups(self) -> None:
+        """Unaccompanied children within the children, pregnant or lactating within the women."""
+        children = (self.f_children or 0) + (self.m_children or 0)
+        women = (self.f_adults or 0) + (self.f_older or 0) + (self.f_children or 0)
+        uasc = self.unaccompanied_separated
+        if uasc is not None and uasc > children:
+            _fail(
+                "uasc_over",
+                "unaccompanied_separated is {value}, more than the {children} children",
+                value=uasc,
+                children=children,
+            )
+        pl = self.pregnant_lactating
+        if pl is not None and pl > women:
+            _fail(
+                "pregnant_over",
+                "pregnant_lactating is {value}, more than the {women} women and girls",
+                value=pl,
+                women=women,
+            )
 
     @property
     def estimated(self) -> bool:

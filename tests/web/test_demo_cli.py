@@ -14,7 +14,7 @@ import pytest
     [
         (
             "2025-13-01",
-            "error: --as-of: expected a date as YYYY-MM-DD, such as 2025-12-03; got '2025-13-01'\n",
+            "error: --as-of: got '2025-13-01', expected a date as YYYY-MM-DD, such as 2025-12-03\n",
         ),
         ("2999-01-01", "error: --as-of: 2999-01-01 is in the future; expected today or earlier\n"),
     ],

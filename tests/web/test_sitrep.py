@@ -94,7 +94,7 @@ def test_cli_rejects_a_bad_date_with_one_line() -> None:
         check=False,
     )
     assert r.returncode == 2
-    assert r.stderr == "error: --as-of: expected a date YYYY-MM-DD, got '2025-13-01'\n"
+    assert r.stderr == "error: --as-of: got '2025-13-01', expected a date as YYYY-MM-DD\n"
 
 
 def test_report_carries_the_needs_panel_with_its_standards(db: Database) -> None:

@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hito.cli.options import date_option
+
 console = Console(highlight=False)
 
 
@@ -47,16 +49,9 @@ def demo(
     if password is not None and len(password) < 8:
         raise InputError(f"--password: expected at least 8 characters, got {len(password)}")
     last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
-    day = last
-    if as_of is not None:
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(
-                f"--as-of: expected a date as YYYY-MM-DD, such as {last.isoformat()}; got {as_of!r}"
-            ) from None
-        if day > dt.date.today():
-            raise InputError(f"--as-of: {day} is in the future; expected today or earlier")
+    day = date_option(as_of, "--as-of", example=last) or last
+    if as_of is not None and day > dt.date.today():
+        raise InputError(f"--as-of: {day} is in the future; expected today or earlier")
     out.mkdir(parents=True, exist_ok=True)
     path = (out / "hito-demo.sqlite3").resolve()
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hito.cli.options import date_option
 from hito.errors import InputError
 
 RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
@@ -30,15 +31,6 @@ SeedOpt = Annotated[int, typer.Option(help="seed")]
 ExecutorOpt = Annotated[str, typer.Option(help="local (processes) or dask")]
 SchedulerOpt = Annotated[str | None, typer.Option(help="dask scheduler address")]
 WorkersOpt = Annotated[int | None, typer.Option(help="processes or LocalCluster workers")]
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option}: got {text!r}, expected a date as YYYY-MM-DD") from None
 
 
 def read_counts(source: str | None, s: Any) -> Any:
@@ -104,7 +96,7 @@ def calibrate(
 
     s = load(scenario)
     obs = read_counts(observations, s)
-    when = _date(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
+    when = date_option(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
     if when is None:
         raise InputError(f"--observations {observations}: no count falls within {s.name}'s days")
     post, ens = _calibrate(s, obs, when, particles, seed, executor, scheduler, workers)

@@ -11,10 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hito.cli.options import date_option
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError
 
 if TYPE_CHECKING:  # the plan and scenario models load inside the commands
+    from hito.plans.check import CheckReport
     from hito.plans.model import Plan
     from hito.scenario.model import Scenario
 
@@ -210,13 +212,7 @@ def check_cmd(
     from hito.plans.check import check, read_observations
     from hito.plans.load import builtin_names, load
 
-    if as_of is None:
-        day = dt.date.today()
-    else:
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(f"--as-of: got {as_of!r}, expected a date as YYYY-MM-DD") from None
+    day = date_option(as_of, "--as-of") or dt.date.today()
     if range_as not in ("low", "mid", "high"):
         raise InputError(f"--range: got {range_as!r}, expected one of: low, mid, high")
     if runs < 1:
@@ -235,42 +231,47 @@ def check_cmd(
         typer.echo(json.dumps([r.to_json() for r in reports], indent=2, ensure_ascii=False))
         return
     for r in reports:
-        used = f", forecasts from {r.scenario}" if r.scenario else ""
-        table = Table(
-            "trigger",
-            "met",
-            "since",
-            "value (date)",
-            "condition",
-            "actions due",
-            title=f"{r.plan} on {r.as_of}{used}",
-            title_justify="left",
-        )
-        for st in r.statuses:
-            value = "—" if st.value is None else f"{st.value:g}"
-            if st.value_date is not None:
-                value += f" ({st.value_date})"
-            due = "\n".join(
-                f"{a.due}: {a.type} — {a.agency_name} ({a.country})" for a in st.actions_due
-            )
-            what = st.indicator
-            if st.source == "forecast":
-                t = next(t for t in p_by_name[r.plan].triggers if t.id == st.trigger)
-                what = f"forecast {t.quantile.upper()} of {what} in {t.horizon_days} d"
-            cond = f"{what} {st.compare} {st.threshold:g} for {st.window_days} d"
-            if st.note:
-                cond += f"\n[dim]{st.note}[/dim]"
-            table.add_row(
-                st.trigger,
-                "[bold red]MET[/]" if st.met else "no",
-                str(st.since or "—"),
-                value,
-                cond,
-                due or "—",
-            )
-        console.print(table)
+        console.print(_status_table(r, p_by_name[r.plan]))
         for note in r.notes:
             console.print(f"  [dim]note: {note}[/dim]")
+
+
+def _status_table(r: CheckReport, plan: Plan) -> Table:
+    """One plan's triggers on the date: met or not, since when, value, condition, actions due."""
+    used = f", forecasts from {r.scenario}" if r.scenario else ""
+    table = Table(
+        "trigger",
+        "met",
+        "since",
+        "value (date)",
+        "condition",
+        "actions due",
+        title=f"{r.plan} on {r.as_of}{used}",
+        title_justify="left",
+    )
+    for st in r.statuses:
+        value = "—" if st.value is None else f"{st.value:g}"
+        if st.value_date is not None:
+            value += f" ({st.value_date})"
+        due = "\n".join(
+            f"{a.due}: {a.type} — {a.agency_name} ({a.country})" for a in st.actions_due
+        )
+        what = st.indicator
+        if st.source == "forecast":
+            t = next(t for t in plan.triggers if t.id == st.trigger)
+            what = f"forecast {t.quantile.upper()} of {what} in {t.horizon_days} d"
+        cond = f"{what} {st.compare} {st.threshold:g} for {st.window_days} d"
+        if st.note:
+            cond += f"\n[dim]{st.note}[/dim]"
+        table.add_row(
+            st.trigger,
+            "[bold red]MET[/]" if st.met else "no",
+            str(st.since or "—"),
+            value,
+            cond,
+            due or "—",
+        )
+    return table
 
 
 def _range(v: str) -> Literal["low", "mid", "high"]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hito.cli.db import SettingsOpt
+from hito.cli.options import date_option
 from hito.errors import InputError
 
 
@@ -35,12 +35,7 @@ def report(
     from hito.store.settings import load_settings
     from hito.web.sitrep import write
 
-    day = None
-    if as_of is not None:
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}") from None
+    day = date_option(as_of, "--as-of")
     languages = tuple(lang or i18n.LANGUAGES)
     bad = [x for x in languages if x not in i18n.LANGUAGES]
     if bad:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -74,6 +77,37 @@ def _weekly(mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def _corridor(base: Compiled, work: Compiled, a: Any, on: np.ndarray, t: int) -> None:
+    """A daily quota along the route (its own direction) on the days the action is on."""
+    for k in _edges(base, a.route, True):
+        work.quota[t:, k] += on * a.daily_quota
+
+
+def _shelter_places(base: Compiled, work: Compiled, a: Any, on: np.ndarray, t: int) -> None:
+    """Places added to a shelter's capacity (a shelter without a limit stays without one)."""
+    s = base.place_ids.index(a.place)
+    cap = base.capacity[t:, s]
+    work.capacity[t:, s] = np.where(cap == UNBOUNDED, cap, cap + on * a.add)
+
+
+def _health_team(base: Compiled, work: Compiled, a: Any, on: np.ndarray, t: int) -> None:
+    """Less harm on the action's irregular routes (all of them when it names none)."""
+    ks = (
+        [k for r in a.routes for k in _edges(base, r, False)]
+        if a.routes
+        else [int(k) for k in np.flatnonzero(base.route_irregular)]
+    )
+    for k in ks:
+        work.hazard[t:, k] *= np.where(on, 1.0 - a.hazard_reduction, 1.0)
+
+
+ACTIONS: dict[str, Callable[[Compiled, Compiled, Any, np.ndarray, int], None]] = {
+    "corridor": _corridor,
+    "shelter_places": _shelter_places,
+    "health_team": _health_team,
+}  # return flights fill their own column; a reopening opens routes to the documented
+
+
 def apply(
     base: Compiled,
     work: Compiled,
@@ -87,36 +121,19 @@ def apply(
     work.quota[t:] = base.quota[t:]
     work.capacity[t:] = base.capacity[t:]
     work.hazard[t:] = base.hazard[t:]
-    reopened = False
     open_before = work.open_[t:].copy()
     work.open_[t:] = base.open_[t:]
-    F0 = base.flight_route.shape[0]
-    f = F0
+    flights = itertools.count(base.flight_route.shape[0])  # the columns `prepare` added
     for a in plan.actions:
         on = days_on[a.id][t:]
-        if a.type == "corridor":
-            for k in _edges(base, a.route, True):
-                work.quota[t:, k] += on * a.daily_quota
-        elif a.type == "shelter_places":
-            s = base.place_ids.index(a.place)
-            cap = base.capacity[t:, s]
-            work.capacity[t:, s] = np.where(cap == UNBOUNDED, cap, cap + on * a.add)
-        elif a.type == "return_flights":
-            work.flight_seats[t:, f] = _weekly(days_on[a.id])[t:] * a.seats_per_week
-            f += 1
-        elif a.type == "health_team":
-            ks = (
-                [k for r in a.routes for k in _edges(base, r, False)]
-                if a.routes
-                else [int(k) for k in np.flatnonzero(base.route_irregular)]
-            )
-            for k in ks:
-                work.hazard[t:, k] *= np.where(on, 1.0 - a.hazard_reduction, 1.0)
+        if a.type == "return_flights":
+            work.flight_seats[t:, next(flights)] = _weekly(days_on[a.id])[t:] * a.seats_per_week
         elif a.type == "reopen":
-            for r in a.routes:
-                for k in _edges(base, r, False):
-                    work.open_[t:, k, :] |= on[:, None] & documented[None, :]
-            reopened = True
+            for k in [k for r in a.routes for k in _edges(base, r, False)]:
+                work.open_[t:, k, :] |= on[:, None] & documented[None, :]
+        elif a.type in ACTIONS:
+            ACTIONS[a.type](base, work, a, on, t)
+    reopened = any(a.type == "reopen" for a in plan.actions)
     if reopened or not np.array_equal(open_before, work.open_[t:]):
         work.refresh_lookahead(t)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -537,6 +538,19 @@ class Scenario(Strict):
         return (date - self.start).days
 
 
+# what marks a raw mapping as schema 2: (the field's name, the list it is in, the test of an item)
+_V2_FIELDS: tuple[tuple[str, str, Callable[[dict[str, Any]], bool]], ...] = (
+    ("places[].aliases", "places", lambda p: "aliases" in p),
+    ("places[].back_to", "places", lambda p: "back_to" in p),
+    ("policies[].announced", "policies", lambda p: "announced" in p),
+    ("population[].people as a range", "population", lambda p: isinstance(p.get("people"), dict)),
+    ("shocks[].half_life_days", "shocks", lambda sh: "half_life_days" in sh),
+    ("shocks[].peak", "shocks", lambda sh: "peak" in sh),
+    ("policies: readmit, transfer", "policies", lambda p: p.get("type") in ("readmit", "transfer")),
+    ("policies[].leak_multiplier", "policies", lambda p: "leak_multiplier" in p),
+)
+
+
 def _v2_fields_used(data: dict[str, Any]) -> list[str]:
     """The schema-2 fields a raw scenario mapping uses (for version-1 files)."""
 
@@ -544,21 +558,7 @@ def _v2_fields_used(data: dict[str, Any]) -> list[str]:
         v = data.get(key)
         return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
 
-    used = []
-    for key in ("aliases", "back_to"):
-        if any(key in p for p in items("places")):
-            used.append(f"places[].{key}")
-    if any("announced" in p for p in items("policies")):
-        used.append("policies[].announced")
-    if any(isinstance(p.get("people"), dict) for p in items("population")):
-        used.append("population[].people as a range")
-    for key in ("half_life_days", "peak"):
-        if any(key in sh for sh in items("shocks")):
-            used.append(f"shocks[].{key}")
-    if any(p.get("type") in ("readmit", "transfer") for p in items("policies")):
-        used.append("policies: readmit, transfer")
-    if any("leak_multiplier" in p for p in items("policies")):
-        used.append("policies[].leak_multiplier")
+    used = [name for name, key, test in _V2_FIELDS if any(test(x) for x in items(key))]
     behaviour = data.get("behaviour")
     if isinstance(behaviour, dict):
         used += [f"behaviour.{k}" for k in ("turn_back", "leak") if k in behaviour]

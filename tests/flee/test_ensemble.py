@@ -72,6 +72,19 @@ def test_run_i_uses_the_ensemble_seed_stream_whatever_the_executor(tmp_path):
     assert len({tuple(r.sim[-1]) for _, r, _ in serial}) > 1
 
 
+@pytest.mark.parametrize("ruleset", ["agents", "cohorts"])
+def test_a_run_shown_day_by_day_is_the_run_in_one_go(tmp_path, ruleset):
+    # the cohort ruleset runs its days in one numba loop, in chunks when progress is shown
+    c = compile_flee(read_case(case(tmp_path)))
+    seen: list[int] = []
+    shown = simulate(c, run_seed(3, 1), progress=seen.append, ruleset=ruleset)
+    quiet = simulate(c, run_seed(3, 1), ruleset=ruleset)
+    assert np.array_equal(shown.counts, quiet.counts) and shown.people == quiet.people
+    assert seen[-1] == c.days - 1 and seen == sorted(seen)
+    other = simulate(c, run_seed(3, 2), ruleset=ruleset)
+    assert not np.array_equal(other.counts, quiet.counts)
+
+
 def test_flee_run_on_dask_gives_the_local_result(tmp_path, monkeypatch, capsys):
     root = case(tmp_path)
     docs = []

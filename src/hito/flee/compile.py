@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -66,6 +67,8 @@ class FleeCompiled:
     closures: list[tuple[str, str, str, int, int]]
     hasten: int
     ignored: list[str] = field(default_factory=list)
+    # hito.flee.schedule.Schedule: the days chance does not touch, worked out on first run
+    schedule: Any = field(default=None, repr=False, compare=False)
 
 
 def series_tables(fs: FleeSection, start: dt.date, hasten: int) -> dict[str, np.ndarray]:

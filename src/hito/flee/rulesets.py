@@ -1,4 +1,4 @@
-"""The two rulesets behind one interface: per-agent arrays (the reference) and cohorts."""
+"""The per-agent ruleset's state (the reference); the cohort ruleset runs in ``cohortrun``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from hito.flee import cohorts, kernel
+from hito.flee import kernel
 from hito.flee.compile import FleeCompiled
 
 RULESETS = ("agents", "cohorts")
@@ -122,115 +122,10 @@ class Agents:
         return int(np.count_nonzero(self.a_trav[: self.count]))
 
 
-class Cohorts:
-    """Counts per (place, fresh, recent travel) and per link cohort (``hito.flee.cohorts``)."""
-
-    def __init__(self, c: FleeCompiled, rng: np.random.Generator):
-        mr = c.settings.move_rules
-        self.rng = rng
-        n = len(c.names)
-        self.cells = cohorts.R_CELLS if mr.avoid_short_stints else 1
-        self.pool = np.zeros((n, 2, self.cells), np.int64)
-        self.arr = np.zeros_like(self.pool)
-        self.pool[:, 1, 0] = c.initial
-        self.loc_num = c.initial.astype(np.int64).copy()
-        self.vfill = np.zeros_like(self.loc_num)
-        self.count = int(c.initial.sum())
-        cap = 256
-        self.st: tuple[Any, ...] = (
-            np.zeros((cap, 6), np.int64),
-            np.zeros((cap, 3)),
-            np.zeros((cap, MAX_HOPS), np.int64),
-            np.zeros(cap, np.int64),
-            0,
-        )
-        self.pend: tuple[Any, ...] = (
-            np.zeros((16, 4), np.int64),
-            np.zeros(16),
-            np.zeros((16, MAX_HOPS), np.int64),
-            np.zeros(16, np.int64),
-            0,
-        )
-
-    def spawn(self, new: int, cum: np.ndarray) -> np.ndarray:
-        """A multinomial draw of ``new`` people over locations by weight."""
-        w = np.diff(cum, prepend=0.0)
-        got = self.rng.multinomial(new, w / w.sum())
-        self.pool[:, 1, 0] += got
-        self.loc_num += got
-        self.count += new
-        return np.asarray(got)
-
-    def closed(self, links: np.ndarray, t: int) -> None:
-        """Cohorts on links closed today go back when they reach the end."""
-        ints, n = self.st[0], self.st[4]
-        on = links[ints[:n, cohorts.LINK]]
-        ints[:n, cohorts.BOUNCE][on] = 1
-
-    def day(
-        self,
-        t: int,
-        c: FleeCompiled,
-        mc: np.ndarray,
-        state: dict[str, Any],
-        link_open: np.ndarray,
-        paths: tuple[np.ndarray, ...],
-        base: np.ndarray,
-    ) -> None:
-        """One day of every cohort."""
-        mr = c.settings.move_rules
-        off, end, km, hops, nh = paths
-        self.st, self.pend = cohorts.day(
-            t,
-            self.rng,
-            self.st,
-            self.pool,
-            self.arr,
-            self.pend,
-            self.loc_num,
-            self.vfill,
-            self.cells,
-            mc,
-            state["is_town"],
-            state["is_camp"],
-            c.capacity,
-            c.out_off,
-            c.link_src,
-            c.link_dst,
-            c.link_dist,
-            c.link_speed,
-            c.link_walk,
-            link_open,
-            float(mr.capacity_buffer),
-            float(mr.weight_power),
-            off,
-            end,
-            base,
-            hops,
-            nh,
-            km,
-            float(mr.max_move_speed),
-            float(mr.max_walk_speed),
-            bool(mr.start_on_foot),
-            bool(mr.avoid_short_stints),
-        )
-        self.st = cohorts.end_of_day(self.st, self.cells, float(mr.max_move_speed))
-        p_cnt, pn = self.pend[3], self.pend[4]
-        if pn > 64 and np.count_nonzero(p_cnt[:pn]) < pn // 2:  # drop emptied cohorts
-            keep = np.nonzero(p_cnt[:pn])[0]
-            self.pend = tuple(a[keep] for a in self.pend[:4]) + (len(keep),)
-
-    def on_links(self) -> int:
-        """People on a link at the end of the day."""
-        return int(self.st[3][: self.st[4]].sum())
-
-
-def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents | Cohorts:
-    """The state of one run under a ruleset, with an error listing the rulesets."""
+def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents:
+    """The state of one per-agent run, with an error listing the rulesets for another name."""
     if ruleset == "agents":
         return Agents(c, rng)
-    if ruleset == "cohorts":
-        return Cohorts(c, rng)
     from hito.errors import InputError
 
     raise InputError(f"--ruleset: got {ruleset!r}, expected one of: {', '.join(RULESETS)}")

@@ -77,6 +77,14 @@ def _number(v: Any, where: str) -> float | None:
 
 def read_observations(path: str | Path) -> list[Observation]:
     """Every count in an HXL-tagged CSV file (rows with no count are skipped)."""
+    out: list[Observation] = []
+    for i, row in enumerate(_hxl_rows(path)):
+        out += _row_observations(row, i + 3, f"{path}:{i + 3}")  # header, hashtags, then data
+    return out
+
+
+def _hxl_rows(path: str | Path) -> list[Any]:
+    """The data rows of an HXL-tagged CSV file that has #date and #loc+name columns."""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{path}: no such observations file (expected a CSV file)")
@@ -98,31 +106,33 @@ def read_observations(path: str | Path) -> list[Observation]:
                 f"{path}: no {need} column; expected HXL hashtags #date, #loc+name and counts "
                 f"such as #affected+stranded+min/+max (got {', '.join(t for t in tags if t)})"
             )
-    out: list[Observation] = []
-    for i, row in enumerate(rows):
-        line = i + 3  # header row, hashtag row, then data from line 3
-        where = f"{path}:{line}"
-        raw = row.get("#date")
-        try:
-            date = dt.date.fromisoformat(str(raw).strip())
-        except ValueError:
-            raise InputError(f"{where}: #date: expected YYYY-MM-DD, got {raw!r}") from None
-        site = str(row.get("#loc+name") or "").strip()
-        for ind, tag in TAGS.items():
-            lo = _number(row.get(f"{tag}+min") or row.get(tag), f"{where}: {tag}+min")
-            hi = _number(row.get(f"{tag}+max") or row.get(tag), f"{where}: {tag}+max")
-            if lo is None and hi is None:
-                continue
-            if lo is not None and hi is not None and lo > hi:
-                raise InputError(f"{where}: {tag}: min {lo:g} is above max {hi:g}")
-            out.append(Observation(line, date, site, ind, lo, hi))
-        sheltered = _number(row.get("#affected+sheltered"), f"{where}: #affected+sheltered")
-        cap = _number(row.get("#capacity"), f"{where}: #capacity")
-        if sheltered is not None and cap:
-            share = sheltered / cap
-            out.append(Observation(line, date, site, "shelter_occupancy", share, share))
-            free = max(0.0, cap - sheltered)  # for need_gap: the shelter's places still free
-            out.append(Observation(line, date, site, "free_places", free, free))
+    return rows
+
+
+def _row_observations(row: Any, line: int, where: str) -> list[Observation]:
+    """The counts of one row: each indicator's range, and a shelter's occupancy and free places."""
+    raw = row.get("#date")
+    try:
+        date = dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise InputError(f"{where}: #date: expected YYYY-MM-DD, got {raw!r}") from None
+    site = str(row.get("#loc+name") or "").strip()
+    out = []
+    for ind, tag in TAGS.items():
+        lo = _number(row.get(f"{tag}+min") or row.get(tag), f"{where}: {tag}+min")
+        hi = _number(row.get(f"{tag}+max") or row.get(tag), f"{where}: {tag}+max")
+        if lo is None and hi is None:
+            continue
+        if lo is not None and hi is not None and lo > hi:
+            raise InputError(f"{where}: {tag}: min {lo:g} is above max {hi:g}")
+        out.append(Observation(line, date, site, ind, lo, hi))
+    sheltered = _number(row.get("#affected+sheltered"), f"{where}: #affected+sheltered")
+    cap = _number(row.get("#capacity"), f"{where}: #capacity")
+    if sheltered is not None and cap:
+        share = sheltered / cap
+        out.append(Observation(line, date, site, "shelter_occupancy", share, share))
+        free = max(0.0, cap - sheltered)  # for need_gap: the shelter's places still free
+        out.append(Observation(line, date, site, "free_places", free, free))
     return out
 
 
@@ -251,6 +261,31 @@ class CheckReport:
         }
 
 
+def _observed_status(
+    plan: Plan,
+    t: Trigger,
+    cache: dict[str, dict[str, dict[dt.date, float]]],
+    as_of: dt.date,
+    carry_days: int,
+) -> TriggerStatus:
+    """An observed trigger's status on `as_of`, dated by the newest report it read."""
+    if t.indicator == "need_gap":
+        values = need_gap_series(t, cache["stranded"], cache["free_places"], as_of, carry_days)
+    else:
+        values = trigger_series(t, cache[t.indicator], as_of, carry_days)
+    st = evaluate(plan, t, values, as_of, carry_days=0)
+    seen = [
+        d
+        for p, v in cache[t.indicator].items()
+        if not t.places or p in t.places
+        for d in v
+        if d <= as_of
+    ]
+    if seen and st.value_date is not None:
+        st = replace(st, value_date=max(seen))  # the report's date, not a carried day
+    return st
+
+
 def check(
     plan: Plan,
     observations: Sequence[Observation],
@@ -272,22 +307,8 @@ def check(
                 notes += more
         if t.indicator == "need_gap":
             cache["need_gap"] = cache["stranded"]
-        if t.source == "observed" and t.indicator == "need_gap":
-            values = need_gap_series(t, cache["stranded"], cache["free_places"], as_of, carry_days)
-        elif t.source == "observed":
-            values = trigger_series(t, cache[t.indicator], as_of, carry_days)
         if t.source == "observed":
-            st = evaluate(plan, t, values, as_of, carry_days=0)
-            seen = [
-                d
-                for p, v in cache[t.indicator].items()
-                if not t.places or p in t.places
-                for d in v
-                if d <= as_of
-            ]
-            if seen and st.value_date is not None:
-                st = replace(st, value_date=max(seen))  # the report's date, not a carried day
-            statuses.append(st)
+            statuses.append(_observed_status(plan, t, cache, as_of, carry_days))
             continue
         if scenario is None:
             raise InputError(

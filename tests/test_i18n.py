@@ -78,3 +78,38 @@ def test_changes_titles_and_shares_follow_the_language() -> None:
     assert i18n.percent(0.9, "es") == "90\xa0%" and i18n.percent(0.9, "en") == "90%"
     assert i18n.localized({"es": "Franja", "en": "Strip"}, "en") == "Strip"
     assert i18n.localized(None, "es", "fallback") == "fallback"
+
+
+def test_every_audit_action_of_the_service_has_a_name_in_both_languages() -> None:
+    """The overview's log names each action in words: never its code (auth.login)."""
+    import re
+
+    codes = set()  # every "kind.verb" on a line that sets an audit action
+    for path in (ROOT / "src" / "hito").rglob("*.py"):
+        for line in path.read_text("utf-8").splitlines():
+            if re.search(r"\baction\b\s*=", line):
+                codes |= set(re.findall(r"\"([a-z]+\.[a-z_]+)\"", line))
+    audited = {c for c in codes if c.split(".")[0] in AUDITED}
+    assert {"auth.login", "report.create", "report.withdraw"} <= audited
+    for lang in i18n.LANGUAGES:
+        env = i18n.environment(("hito.web", "hito.report"), lang)
+        names = env.get_template("names.html.j2").module
+        unnamed = sorted(c for c in audited if str(names.action(c)).strip() == c)
+        assert unnamed == [], f"{lang}: actions shown as their code: {unnamed}"
+
+
+AUDITED = {  # the kinds of resource the service's audit log records actions on
+    "agency",
+    "alert",
+    "auth",
+    "country",
+    "forecast",
+    "plan",
+    "report",
+    "shelter",
+    "site",
+    "sms",
+    "subscription",
+    "token",
+    "user",
+}

@@ -10,9 +10,11 @@ from playwright.sync_api import expect
 
 from hito.plans.load import builtin_names as plan_names
 from hito.plans.load import load as load_plan
+from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from hito.store.actors import SYSTEM
 from hito.store.forecasts import INTERRUPTED, create_forecast
+from hito.web.demo import AGENCIES
 from web.conftest import _visit, axe_violations
 from web.test_overview import DAY, sign_in
 
@@ -63,11 +65,14 @@ VISIBLE_TEXT = """() => {
 
 
 def titled_ids() -> set[str]:
-    """Ids users must never read where a title exists: places, plans, triggers and actions.
+    """Ids users must never read where a title or a name exists.
 
-    Ids that are one plain word (arica, binational) are left out: they read as words.
+    Places, plans, triggers, actions, scenarios (episodes) and agencies.
+    Ids that are one plain word (arica, binational, pdi) are left out: they read as words.
     """
     ids = {p.id for p in load_scenario("tacna-arica-2025").places if p.title is not None}
+    ids |= {n for n in scenario_names() if load_scenario(n).title is not None}
+    ids |= {code for code, _name, _country in AGENCIES}  # agencies are read by their names
     for name in plan_names():
         plan = load_plan(name)
         ids.add(plan.name)

@@ -170,10 +170,12 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
     )
 
 
-def skill_sentence(skill: dict[str, Any], horizon: int, lang: str) -> str | None:
+def skill_sentence(
+    skill: dict[str, Any], horizon: int, lang: str, episode: str | None = None
+) -> str | None:
     """One sentence of a backtest's skill at a horizon (None when it has no pairs there).
 
-    'Backtest over tacna-arica-2023, 7-day forecasts: 78 % of 12 counts inside P10–P90; 31 %
+    'Backtest over Tacna–Arica (April 2023), 7-day forecasts: 78 % of 12 counts inside P10–P90; 31 %
     better than persistence.'
     """
     h = skill.get("horizons", {}).get(str(horizon))
@@ -191,7 +193,7 @@ def skill_sentence(skill: dict[str, Any], horizon: int, lang: str) -> str | None
         "Backtest over %(episode)s, %(h)s-day forecasts: %(cov)s %% of %(n)s counts inside "
         "P10–P90; %(better)s."
     ) % {
-        "episode": skill.get("scenario", ""),
+        "episode": episode or skill.get("scenario", ""),
         "h": horizon,
         "cov": cov,
         "n": h["n"],
@@ -211,4 +213,8 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
     if not path.is_file():
         return []
     skill = json.loads(path.read_text(encoding="utf-8"))
-    return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang))]
+    from hito.report.places import scenario as loaded  # the episode's title, not its id
+
+    known = loaded(skill.get("scenario") or scenario)
+    episode = known.title.get(lang) if known is not None and known.title is not None else None
+    return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]

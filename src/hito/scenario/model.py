@@ -469,6 +469,7 @@ class Scenario(Strict):
         description="2; version-1 files are read as 2 when they use none of its new fields"
     )
     name: str
+    title: Title | None = Field(default=None, description="the episode's name users read (es, en)")
     description: str = ""
     start: dt.date
     days: int = Field(gt=0, le=3650, description="horizon in days")

@@ -45,7 +45,8 @@ class SiteNow:
     people: int | None = None
     stranded: int | None = None
     observed_at: dt.datetime | None = None
-    agency: str | None = None
+    agency: str | None = None  # the counting agency's code (exports)
+    agency_name: str | None = None  # and its name (pages)
     trend: int | None = None  # stranded now minus the oldest count of the week before
     trend_days: int | None = None  # days between the two counts of the trend
     title: Title | None = None
@@ -134,7 +135,7 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
     )
     if row is not None:
         out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
-        out.agency = row.agency.code
+        out.agency, out.agency_name = row.agency.code, row.agency.name
         out.stale = row.observed_at.date() < as_of - dt.timedelta(days=stale_days)
         if not out.stale:
             newest = row.observed_at.date()

@@ -108,26 +108,32 @@ class LocalExecutor:
                     i = running.pop(fut)
                     try:
                         result = fut.result()
-                    except BrokenProcessPool as exc:
-                        broken = True
-                        self._failed(i, exc, attempts, retry, failures)
-                        continue
                     except Exception as exc:  # noqa: BLE001 - reported with its run numbers
+                        broken = broken or isinstance(exc, BrokenProcessPool)
                         self._failed(i, exc, attempts, retry, failures)
                         continue
                     yield i, result
                 if broken:
-                    for fut, i in running.items():
-                        fut.cancel()
-                        self._failed(
-                            i, BrokenProcessPool("a worker died"), attempts, retry, failures
-                        )
-                    retry.extend(queue)
+                    self._abandon(running, queue, attempts, retry, failures)
                     running, queue = {}, []
-                    self.close()  # a broken pool cannot be reused; the next round starts anew
             todo = retry
         if failures:
             raise ChunkFailures(failures)
+
+    def _abandon(
+        self,
+        running: dict[Future[Any], int],
+        queue: list[int],
+        attempts: dict[int, int],
+        retry: list[int],
+        failures: dict[int, str],
+    ) -> None:
+        """After a worker died: every task in flight failed, the queued ones wait for a new pool."""
+        for fut, i in running.items():
+            fut.cancel()
+            self._failed(i, BrokenProcessPool("a worker died"), attempts, retry, failures)
+        retry.extend(queue)
+        self.close()  # a broken pool cannot be reused; the next round starts anew
 
     def _failed(
         self,

@@ -135,6 +135,12 @@ class EnsembleSpec:
     keep_runs: int = 0
 
     def __post_init__(self) -> None:
+        problems = self._number_problems() + self._name_problems()
+        if problems:
+            raise InputError(problems)
+
+    def _number_problems(self) -> list[str]:
+        """Runs, days, seed, sampling and kept runs outside what they may be."""
         problems = []
         if self.runs < 1:
             problems.append(f"runs: got {self.runs}, expected at least 1")
@@ -146,20 +152,23 @@ class EnsembleSpec:
             problems.append(f"sampling: got {self.sampling!r}, expected one of: {METHODS}")
         if self.keep_runs < 0:
             problems.append(f"keep_runs: got {self.keep_runs}, expected 0 or more")
-        for e in self.events:
-            if e.day is not None and e.day >= self.horizon:
-                problems.append(
-                    f"event {e.label}: day {e.day} is after the last simulated day "
-                    f"({self.horizon - 1}); expected a date within the run"
-                )
+        return problems
+
+    def _name_problems(self) -> list[str]:
+        """Events after the last day; pinned or sampled paths the scenario does not have."""
+        problems = [
+            f"event {e.label}: day {e.day} is after the last simulated day "
+            f"({self.horizon - 1}); expected a date within the run"
+            for e in self.events
+            if e.day is not None and e.day >= self.horizon
+        ]
         known = ranges(self.scenario)
         for path in [*self.overrides, *(self.sample or ())]:
             if path not in known:
                 near = difflib.get_close_matches(path, list(known), n=3, cutoff=0.85)
                 hint = f"; did you mean {', '.join(near)}?" if near else ""
                 problems.append(f"{path}: no such number in the scenario{hint}")
-        if problems:
-            raise InputError(problems)
+        return problems
 
     @property
     def horizon(self) -> int:

@@ -130,6 +130,7 @@ def targets(s: Scenario, path: str) -> list[tuple[list[Any], Any]]:
 
 
 def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any], Any]]:
+    """The fields one segment of a path addresses below `obj` (at `keys`)."""
     where = _range_path(keys) or "the scenario"
     if isinstance(obj, Range):
         raise InputError(f"vary {path}: {where} is a number; nothing below it to address")
@@ -142,27 +143,7 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
             )
         return [([*keys, seg], getattr(obj, fields[seg]))]
     if isinstance(obj, list):
-        if seg.startswith("["):
-            i = int(seg[1:-1])
-            if i >= len(obj):
-                raise InputError(f"vary {path}: {where} has {len(obj)} items, got index {i}")
-            return [([*keys, i], obj[i])]
-        ids = [getattr(x, "id", None) for x in obj]
-        if seg in ids:
-            return [([*keys, ids.index(seg)], obj[ids.index(seg)])]
-        if keys == ["policies"] and seg in POLICY_TYPES:
-            hits = [([*keys, i], p) for i, p in enumerate(obj) if p.type == seg]
-            if not hits:
-                raise InputError(
-                    f"vary {path}: the scenario has no {seg} policy; add one to the scenario "
-                    "file (only corridors are added, through closed routes)"
-                )
-            return hits
-        choices = [str(i) for i in ids if i] or ([*POLICY_TYPES] if keys == ["policies"] else [])
-        raise InputError(
-            f"vary {path}: no item {seg!r} in {where}, expected [index]"
-            + (f" or one of: {', '.join(choices)}" if choices else "")
-        )
+        return _step_list(keys, obj, seg, path, where)
     if isinstance(obj, dict):
         if seg not in {str(k) for k in obj}:
             raise InputError(
@@ -176,11 +157,41 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
     )
 
 
+def _step_list(
+    keys: list[Any], obj: list[Any], seg: str, path: str, where: str
+) -> list[tuple[list[Any], Any]]:
+    """The items of a list a segment addresses: [index], an id, or (policies) a policy type."""
+    if seg.startswith("["):
+        i = int(seg[1:-1])
+        if i >= len(obj):
+            raise InputError(f"vary {path}: {where} has {len(obj)} items, got index {i}")
+        return [([*keys, i], obj[i])]
+    ids = [getattr(x, "id", None) for x in obj]
+    if seg in ids:
+        return [([*keys, ids.index(seg)], obj[ids.index(seg)])]
+    if keys == ["policies"] and seg in POLICY_TYPES:
+        hits = [([*keys, i], p) for i, p in enumerate(obj) if p.type == seg]
+        if not hits:
+            raise InputError(
+                f"vary {path}: the scenario has no {seg} policy; add one to the scenario "
+                "file (only corridors are added, through closed routes)"
+            )
+        return hits
+    choices = [str(i) for i in ids if i] or ([*POLICY_TYPES] if keys == ["policies"] else [])
+    raise InputError(
+        f"vary {path}: no item {seg!r} in {where}, expected [index]"
+        + (f" or one of: {', '.join(choices)}" if choices else "")
+    )
+
+
 def _range_path(keys: list[Any]) -> str:
     out = ""
     for k in keys:
         out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
     return out
+
+
+Resolved = list[tuple[Vary, list[tuple[list[Any], Any]]]]  # each vary with the fields it sets
 
 
 def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Option]]:
@@ -197,32 +208,32 @@ def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Opti
                     "field holding a number, a date or a word"
                 )
     data = base.model_dump(by_alias=True)
-    out = []
-    for combo in itertools.product(*(v.values for v, _ in resolved)):
-        d = copy.deepcopy(data)
-        overrides: dict[str, float] = {}
-        for (v, ts), value in zip(resolved, combo, strict=True):
-            for keys, cur in ts:
-                if isinstance(cur, Range):
-                    if isinstance(value, bool) or not isinstance(value, int | float):
-                        raise InputError(f"vary {v.path}: got {value!r}, expected a number")
-                    _set(d, keys, {"value": value, "source": f"hito sweep: {v.path}={value}"})
-                    overrides[_range_path(keys)] = float(value)
-                else:
-                    _set(d, keys, value)
-        try:
-            s = Scenario.model_validate(d)
-        except ValidationError as exc:
-            shown = ", ".join(f"{v.path}={x}" for (v, _), x in zip(resolved, combo, strict=True))
-            raise InputError(
-                [
-                    f"vary {shown}: {e['msg']} (at {_range_path(list(e['loc']))})"
-                    for e in exc.errors()
-                ]
-            ) from None
-        settings = tuple((v.path, x) for (v, _), x in zip(resolved, combo, strict=True))
-        out.append(Option(settings, s, overrides))
-    return base, out
+    combos = itertools.product(*(v.values for v, _ in resolved))
+    return base, [_option(data, resolved, combo) for combo in combos]
+
+
+def _option(data: dict[str, Any], resolved: Resolved, combo: tuple[Any, ...]) -> Option:
+    """One combination of values set into a copy of the scenario's data, validated."""
+    d = copy.deepcopy(data)
+    overrides: dict[str, float] = {}
+    for (v, ts), value in zip(resolved, combo, strict=True):
+        for keys, cur in ts:
+            if not isinstance(cur, Range):
+                _set(d, keys, value)
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InputError(f"vary {v.path}: got {value!r}, expected a number")
+            _set(d, keys, {"value": value, "source": f"hito sweep: {v.path}={value}"})
+            overrides[_range_path(keys)] = float(value)
+    try:
+        s = Scenario.model_validate(d)
+    except ValidationError as exc:
+        shown = ", ".join(f"{v.path}={x}" for (v, _), x in zip(resolved, combo, strict=True))
+        raise InputError(
+            [f"vary {shown}: {e['msg']} (at {_range_path(list(e['loc']))})" for e in exc.errors()]
+        ) from None
+    settings = tuple((v.path, x) for (v, _), x in zip(resolved, combo, strict=True))
+    return Option(settings, s, overrides)
 
 
 def _set(d: Any, keys: list[Any], value: Any) -> None:

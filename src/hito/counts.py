@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from hito.domain import COUNTRY_PATTERN
+from hito.domain import COUNTRY_PATTERN, Strict
 
 MAX_PEOPLE = 1_000_000  # one group's count at one site; more is a typing slip, not a count
 SEXES = ("f", "m")
@@ -29,13 +29,11 @@ FIELDS = (
 People = Annotated[int, Field(ge=0, le=MAX_PEOPLE, strict=True)]
 
 
-class Count(BaseModel):
+class Count(Strict):
     """One group's count at a site: a total or a range, stranded, sex and age, specific needs.
 
     Aggregates only: nothing here can hold a name, a document or a photo.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     nationality: str = Field(
         pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-3; XXX when unspecified"

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Strict(BaseModel):
-    """Base of the file formats (scenario, plan): unknown keys are refused, values frozen."""
+    """Base of the validated formats (scenario, plan, count, standards): no unknown keys, frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from hito.domain import Strict
 
 
 def catalogued(message: str) -> str:
@@ -13,10 +15,8 @@ def catalogued(message: str) -> str:
     return message
 
 
-class Standard(BaseModel):
+class Standard(Strict):
     """One minimum standard: a value, its unit, and where it comes from."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     value: float = Field(gt=0)
     unit: str
@@ -30,10 +30,8 @@ class Standard(BaseModel):
         return v.strip()
 
 
-class Standards(BaseModel):
+class Standards(Strict):
     """The minimums needs are computed with; each may be overridden, with its own source."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     covered_m2_per_person: Standard = Standard(
         value=3.5,

@@ -180,7 +180,7 @@ class Route(Strict):
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
     source: str = ""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True)  # besides Strict's
 
 
 class Group(Strict):
@@ -361,7 +361,7 @@ class Transfer(_Dated):
         description="share of the stranded at the sites moved on each day of the window",
     )
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True)  # besides Strict's
 
 
 Policy = Annotated[

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hito.domain import CHANNELS, LANGUAGES, SEVERITIES
+from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
@@ -20,7 +20,7 @@ from hito.store.models import Agency, Site, Subscription, User
 from hito.store.text import text_problem
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,199}$")
+_NAME = re.compile(ID_PATTERN)  # a plan name is an identifier
 
 
 def new_secret() -> str:
@@ -74,7 +74,7 @@ def create_subscription(
         if s not in SEVERITIES:
             bad("severities", f"got {s!r}, expected any of: {', '.join(SEVERITIES)}")
     for p in plans:
-        if not isinstance(p, str) or not _NAME.match(p):
+        if not isinstance(p, str) or not _NAME.match(p) or len(p) > ID_MAX_LENGTH:
             bad("plans", f"got {p!r}, expected plan names such as corridor-100")
     known = set(session.scalars(select(Site.id)))
     for s in sites:

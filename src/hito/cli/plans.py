@@ -81,8 +81,8 @@ def schema(
     emit_text(text, out, "schema")
 
 
-@app.command()
-def compare(
+@app.command("compare")
+def compare_cmd(
     scenario: Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")],
     plans: Annotated[list[str], typer.Argument(help="plan files or built-in names")],
     runs: Annotated[int, typer.Option(help="simulated futures per plan")] = 20,
@@ -105,7 +105,7 @@ def compare(
     """Run each plan and "no plan" on the same futures; write comparison.{json,csv,html}."""
     from hito.ensemble.executors import make_executor
     from hito.ensemble.sampling import METHODS
-    from hito.plans.compare import compare as compare_plans
+    from hito.plans.compare import compare
     from hito.plans.load import load
     from hito.report.plans_report import render, rows_csv
     from hito.scenario.load import load as load_scenario
@@ -126,7 +126,7 @@ def compare(
 
             advance = advancer(bar, task)
 
-            cmp = compare_plans(
+            cmp = compare(
                 s,
                 loaded,
                 runs=runs,

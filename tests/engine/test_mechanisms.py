@@ -1,4 +1,4 @@
-"""Schema-2 mechanisms on the tiny corridor: turning back, readmission, leakage, transfers, pulses."""
+"""Schema-2 mechanisms on the tiny corridor: turning back, readmission, clearances, leakage, transfers, pulses."""
 
 from __future__ import annotations
 
@@ -60,6 +60,91 @@ def test_readmission_takes_everyone_back_out_of_the_corridor_that_day(tiny):
     assert series(r, "returned", c, "strip")[:5] == [0, 0, 100, 100, 100]
     assert series(r, "present", c, "post-a")[:5] == [0, 0, 0, 0, 0]
     assert r.conservation_error() == 0
+
+
+def clearances(chance: float, share: float, start: str = "2025-01-02", end=None) -> dict:
+    return {
+        "type": "clearances",
+        "places": ["strip"],
+        "daily_chance": chance,
+        "share": share,
+        "start": start,
+        "end": end,
+    }
+
+
+def test_a_certain_clearance_empties_the_site_at_the_end_of_its_first_day(tiny):
+    d = stranded_at_strip(tiny)
+    d["policies"].append(clearances(1.0, 1.0, "2025-01-04"))
+    c = compile_scenario(build(d))
+    for seed in range(5):
+        r = simulate(c, seed)
+        assert series(r, "stranded", c, "strip")[:6] == [100, 100, 100, 0, 0, 0]
+        assert series(r, "returned", c, "strip")[:6] == [0, 0, 0, 100, 100, 100]
+        assert r.conservation_error() == 0
+
+
+def test_clearances_happen_on_days_nobody_knows_in_advance(tiny):
+    d = stranded_at_strip(tiny)
+    d["policies"].append(clearances(0.2, 1.0, "2025-01-01", "2025-01-30"))
+    c = compile_scenario(build(d))
+    first = []
+    for seed in range(200):
+        s = series(simulate(c, seed), "stranded", c, "strip")
+        cleared = [t for t, v in enumerate(s) if v == 0]
+        assert not cleared or all(v == 0 for v in s[cleared[0] :])  # nobody arrives after
+        assert set(s) <= {0, 100}  # a clearance of share 1 takes everyone
+        first.append(cleared[0] if cleared else 30)
+    # the day of the first clearance is geometric: mean 1 / 0.2 - 1 = 4 days after day 0
+    assert 3.0 < np.mean(first) < 5.0
+    assert len(set(first)) > 8  # not one fixed day
+    assert np.mean([f == 30 for f in first]) < 0.01  # 0.8**30 = 0.1%
+
+
+def test_a_clearance_takes_its_share_of_the_stranded(tiny):
+    d = stranded_at_strip(tiny)
+    d["policies"].append(clearances(1.0, 0.5, "2025-01-02", "2025-01-02"))
+    c = compile_scenario(build(d))
+    left = np.array([series(simulate(c, seed), "stranded", c, "strip")[1] for seed in range(60)])
+    assert 45 < left.mean() < 55
+    assert left.std() > 0  # a binomial share, not a fixed number
+
+
+def test_outside_its_window_no_clearance_happens_and_runs_stay_as_before(tiny):
+    d = stranded_at_strip(tiny)
+    before = simulate(compile_scenario(build(d)), 3)
+    d["policies"].append(clearances(1.0, 1.0, "2025-03-01"))
+    after = simulate(compile_scenario(build(d)), 3)
+    np.testing.assert_array_equal(before.states, after.states)
+
+
+def daily_departures(r) -> np.ndarray:
+    return np.diff(np.concatenate([[0], r.arrivals]))
+
+
+def test_without_arrival_variation_departures_are_poisson(tiny):
+    c = compile_scenario(build(tiny))
+    n = np.concatenate([daily_departures(simulate(c, seed)) for seed in range(20)])
+    assert 28 < n.mean() < 32  # 20 + 10 a day
+    assert 0.6 < n.var() / n.mean() < 1.5  # Poisson: variance = mean
+
+
+def test_arrival_variation_spreads_departures_by_day_and_keeps_their_mean(tiny):
+    tiny["schema_version"] = 2
+    tiny["behaviour"] = {"arrival_cv": 1.0}
+    c = compile_scenario(build(tiny))
+    runs = [simulate(c, seed) for seed in range(20)]
+    n = np.concatenate([daily_departures(r) for r in runs])
+    assert 25 < n.mean() < 35
+    # gamma-Poisson with cv 1: variance = mean + cv**2 * mean**2 = 30 + 900
+    assert 500 < n.var() < 1400
+    assert all(r.conservation_error() == 0 for r in runs)
+
+
+def test_arrival_variation_is_a_version_2_field(tiny):
+    tiny["behaviour"] = {"arrival_cv": 1.0}
+    with pytest.raises(ValidationError, match="behaviour.arrival_cv"):
+        build(tiny)
 
 
 def test_walking_back_puts_people_free_at_the_post_they_came_from(tiny):
@@ -261,6 +346,13 @@ def test_unknown_places_in_the_new_policies_are_named(tiny):
             "daily_share": 0.5,
             "start": "2025-01-02",
         },
+        {
+            "type": "clearances",
+            "places": ["far-away"],
+            "daily_chance": 0.1,
+            "share": 0.5,
+            "start": "2025-01-02",
+        },
     ]
     with pytest.raises(ValidationError) as err:
         build(d)
@@ -268,3 +360,4 @@ def test_unknown_places_in_the_new_policies_are_named(tiny):
     assert "policies[1].from[0]: unknown place 'nowhere'" in text
     assert "policies[1].to: 'onward' is an exit, expected a shelter or a city" in text
     assert "policies[2].places[1]: unknown place 'elsewhere'" in text
+    assert "policies[3].places[0]: unknown place 'far-away'" in text

@@ -14,8 +14,16 @@ from ensemble_helpers import uncertain_tiny
 from hito.engine.compile import STATES, compile_scenario
 from hito.engine.run import simulate
 from hito.ensemble.executors import DaskExecutor, LocalExecutor, SerialExecutor
-from hito.forecast.calibrate import PRESENT, forecast_ahead, rejuvenate, run_filter, systematic
-from hito.forecast.likelihood import log_likelihood
+from hito.forecast.calibrate import (
+    PRESENT,
+    day_log_likelihood,
+    forecast_ahead,
+    rejuvenate,
+    run_filter,
+    systematic,
+)
+from hito.ensemble.sampling import Design
+from hito.forecast.likelihood import log_likelihood, noisy_reports
 from hito.forecast.observations import Observation, Observations
 from hito.forecast.posterior import calibrated_ensemble, load, save
 from hito.scenario.uncertain import ranges
@@ -75,6 +83,54 @@ def test_a_range_spreads_like_its_width():
     gap_narrow = np.diff(log_likelihood(narrow, people, sd, eps))[0]
     gap_wide = np.diff(log_likelihood(wide, people, sd, eps))[0]
     assert gap_narrow < gap_wide < 0
+
+
+def test_a_report_of_nobody_is_likely_where_nobody_is_or_nobody_was_seen():
+    nobody = obs(dt.date(2025, 1, 1), "strip", 0, 0)
+    people = np.array([0.0, 40.0])
+    sd, eps = np.full(2, 0.5), np.zeros(2)
+    blind = log_likelihood(nobody, people, sd, eps)
+    assert blind[0] == pytest.approx(math.log(0.79), abs=0.01)  # Phi(log(1.5) / 0.5)
+    assert blind[1] < -20  # z = (log 1.5 - log 41) / 0.5 = -6.6
+    # with 5% of reports seeing nobody, 40 people there still give a report of 0 that often
+    seeing = log_likelihood(nobody, people, sd, eps, np.full(2, 0.05))
+    assert seeing[1] == pytest.approx(math.log(0.05), abs=1e-6)
+    # a number is never said by someone who saw nobody
+    forty = obs(dt.date(2025, 1, 1), "strip", 40, 40)
+    assert log_likelihood(forty, people, sd, eps, np.full(2, 0.05))[1] == pytest.approx(
+        log_likelihood(forty, people, sd, eps)[1] + math.log(0.95)
+    )
+
+
+def test_reports_of_one_place_and_day_mix_so_one_wild_report_cannot_outweigh_the_rest():
+    day = dt.date(2025, 1, 1)
+    reports = [obs(day, "strip", 100, None), obs(day, "strip", 100, None)]
+    wild = [*reports, obs(day, "strip", 4000, 4000)]
+    present = np.array([[150.0], [1000.0]])
+    draws = Design(("observation.log_sd",), np.full((2, 1), 0.7))
+    best = {"observation.log_sd": 0.7, "observation.outlier_share": 0.06}
+    best["observation.nobody_seen"] = 0.0
+    calm = day_log_likelihood(reports, present, ("strip",), draws, best)
+    loud = day_log_likelihood(wild, present, ("strip",), draws, best)
+    # both reports of "more than 100" fit 150 and 1000 alike; the 4000 of a third reporter
+    # moves the odds towards 1000 by less than a factor 3 (multiplied, by more than 10)
+    assert abs(calm[1] - calm[0]) < 0.4  # P(more than 100): 0.72 at 150, 1.0 at 1000
+    assert 0 < (loud[1] - loud[0]) < math.log(3)
+    product = sum(log_likelihood(o, present[:, 0], np.full(2, 0.7), np.full(2, 0.06)) for o in wild)
+    assert product[1] - product[0] > math.log(10)
+
+
+def test_reports_of_one_place_and_day_agreeing_count_as_one():
+    day = dt.date(2025, 1, 1)
+    one = [obs(day, "strip", 40, 40)]
+    three = one * 3
+    present = np.array([[20.0], [40.0], [80.0]])
+    draws = Design(("observation.log_sd",), np.full((3, 1), 0.5))
+    best = {"observation.log_sd": 0.5, "observation.outlier_share": 0.05}
+    best["observation.nobody_seen"] = 0.0
+    a = day_log_likelihood(one, present, ("strip",), draws, best)
+    b = day_log_likelihood(three, present, ("strip",), draws, best)
+    np.testing.assert_allclose(a - a[1], b - b[1])
 
 
 def test_systematic_resampling_keeps_each_particle_in_proportion():
@@ -170,6 +226,40 @@ def test_counts_before_a_policy_was_announced_do_not_know_it():
     s = build(d)
     assert [p.type for p in s.known_on(dt.date(2025, 1, 3)).policies] == ["close"]
     assert [p.type for p in s.known_on(dt.date(2025, 1, 4)).policies] == ["close", "readmit"]
+
+
+def test_clearances_start_the_day_after_the_issue_date_for_earlier_forecasts():
+    s = uncertain_tiny()
+    d = s.model_dump(by_alias=True)
+    d["policies"].append(
+        {
+            "type": "clearances",
+            "places": ["strip"],
+            "daily_chance": 0.1,
+            "share": 0.5,
+            "start": "2025-01-08",
+        }
+    )
+    s = build(d)
+    starts = {
+        issued: [p.start for p in s.known_on(issued).policies if p.type == "clearances"]
+        for issued in (dt.date(2025, 1, 2), dt.date(2025, 1, 7), dt.date(2025, 1, 9))
+    }
+    # the record covers the days up to the issue date; clearances are the unknown after it
+    assert starts[dt.date(2025, 1, 2)] == [dt.date(2025, 1, 3)]
+    assert starts[dt.date(2025, 1, 7)] == [dt.date(2025, 1, 8)]
+    assert starts[dt.date(2025, 1, 9)] == [dt.date(2025, 1, 8)]
+    assert s.known_on(dt.date(2025, 1, 9)) is s
+
+
+def test_reports_of_an_empty_site_are_zero_and_reports_are_whole_people():
+    rng = np.random.default_rng(0)
+    said = noisy_reports(np.repeat([0, 40], 1000), np.full(2000, 0.7), rng, 0.0)
+    assert (said == np.rint(said)).all()
+    # log(report + 1) ~ Normal(log(0 + 1), 0.7): below 0.5 (said as 0) with P(z < 0.58) = 72%
+    assert 0.68 < np.mean(said[:1000] == 0) < 0.76
+    assert np.median(said[:1000]) == 0.0
+    assert np.mean(said[1000:] == 0) == 0.0
 
 
 def test_a_count_before_the_scenario_starts_is_refused_as_as_of():

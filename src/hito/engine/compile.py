@@ -62,6 +62,8 @@ class Compiled:
     turn_back: np.ndarray  # [T, P] daily chance a stranded person walks back (behaviour)
     readmit: np.ndarray  # [T, P] daily share of the stranded taken back by the country they left
     leak: np.ndarray  # [T, P] daily share of the stranded who get through a closed road
+    clear_chance: np.ndarray  # [T, P] chance that a clearance happens that day at the place
+    clear_share: np.ndarray  # [T, P] share of the stranded a clearance takes back
     transfer_from: np.ndarray  # [K, P] bool: sites emptied by transfer k
     transfer_to: np.ndarray  # [K] the shelter or city of transfer k
     transfer_share: np.ndarray  # [T, K] share of the stranded moved that day
@@ -69,6 +71,7 @@ class Compiled:
     giveup: float
     divert_share: float
     shelter_seek: float
+    arrival_cv: float = 0.0  # day-to-day variation of departures beyond chance (gamma-Poisson)
 
     @property
     def max_route_days(self) -> int:
@@ -158,6 +161,8 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         turn_back=d.turn_back,
         readmit=1.0 - d.stay,
         leak=d.leak,
+        clear_chance=1.0 - d.no_clearance,
+        clear_share=d.clear_share,
         transfer_from=transfer_from,
         transfer_to=transfer_to,
         transfer_share=transfer_share,
@@ -165,6 +170,7 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         giveup=1.0 / max(tolerance, 1.0),
         divert_share=value(b.divert_share, "behaviour.divert_share", draws),
         shelter_seek=value(b.shelter_seek, "behaviour.shelter_seek", draws),
+        arrival_cv=value(b.arrival_cv, "behaviour.arrival_cv", draws),
     )
 
 
@@ -249,6 +255,8 @@ def _baseline(
         leak=leak,
         turn_back=turn_back,
         stay=np.ones((T, P)),
+        no_clearance=np.ones((T, P)),
+        clear_share=np.zeros((T, P)),
     )
 
 

@@ -80,6 +80,8 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     turn_back,
     readmit,
     leak,
+    clear_chance,
+    clear_share,
     tr_from,
     tr_to,
     tr_share,
@@ -96,6 +98,7 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     giveup,
     divert_share,
     shelter_seek,
+    arrival_cv,
     out,
     arrivals,
 ):
@@ -131,10 +134,19 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                 if rcross[r]:
                     crossed[q, g] += n
 
-        # 2. New departures from the origins.
+        # 2. New departures from the origins; people travel in groups and on rumours, so a
+        #    day's departures vary beyond chance: a gamma multiplier per origin and day.
         for p in range(P):
+            mult = 1.0
+            if arrival_cv > 0.0:
+                lam_all = 0.0
+                for g in range(G):
+                    lam_all += inflow[t, p, g]
+                if lam_all > 0.0:
+                    k = 1.0 / (arrival_cv * arrival_cv)
+                    mult = rng.gamma(k, 1.0 / k)
             for g in range(G):
-                lam = inflow[t, p, g]
+                lam = inflow[t, p, g] * mult
                 if lam > 0.0:
                     n = rng.poisson(lam)
                     free[p, g] += n
@@ -331,9 +343,13 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                 free[p, g] += left
 
         # 5. Readmission: at the end of the day the country people were leaving takes back a
-        #    share of everyone stranded at the place, including those who arrived today.
+        #    share of everyone stranded at the place, including those who arrived today; on a
+        #    day of unannounced clearances that happens with its daily chance.
         for p in range(P):
             ra = readmit[t, p]
+            cc = clear_chance[t, p]
+            if cc > 0.0 and rng.random() < cc:
+                ra = 1.0 - (1.0 - ra) * (1.0 - clear_share[t, p])
             if ra <= 0.0:
                 continue
             for g in range(G):

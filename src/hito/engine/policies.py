@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from hito.scenario.model import (
+    Clearances,
     Close,
     Corridor,
     Militarize,
@@ -71,6 +72,8 @@ class Days:
     leak: np.ndarray  # [T, P]
     turn_back: np.ndarray  # [T, P]
     stay: np.ndarray  # [T, P] chance of not being taken back
+    no_clearance: np.ndarray  # [T, P] chance that no clearance happens that day
+    clear_share: np.ndarray  # [T, P] share of the stranded a clearance takes back
     flights: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
     transfers: list[tuple[np.ndarray, int, np.ndarray]] = field(default_factory=list)
 
@@ -184,6 +187,15 @@ def _readmit(sc: Scene, d: Days, i: int, pol: Readmit, on: np.ndarray) -> None:
         d.stay[on, sc.pidx[q]] *= 1.0 - share
 
 
+def _clearances(sc: Scene, d: Days, i: int, pol: Clearances, on: np.ndarray) -> None:
+    """On each day of the window, by chance, a clearance takes back a share of the stranded."""
+    chance = sc.value(i, pol, "daily_chance")
+    share = sc.value(i, pol, "share")
+    for q in pol.places:
+        d.no_clearance[on, sc.pidx[q]] *= 1.0 - chance
+        d.clear_share[on, sc.pidx[q]] = np.maximum(d.clear_share[on, sc.pidx[q]], share)
+
+
 def _transfer(sc: Scene, d: Days, i: int, pol: Transfer, on: np.ndarray) -> None:
     """A daily share of the stranded at some places moved to a shelter or city."""
     moved = np.where(on, sc.value(i, pol, "daily_share"), 0)
@@ -220,6 +232,7 @@ APPLY: dict[type, Callable[[Scene, Days, int, Any, np.ndarray], None]] = {
     Close: _close,
     Militarize: _militarize,
     Readmit: _readmit,
+    Clearances: _clearances,
     Transfer: _transfer,
     Corridor: _corridor,
     ReturnFlights: _return_flights,

@@ -99,6 +99,8 @@ class Simulation:
             c.turn_back,
             c.readmit,
             c.leak,
+            c.clear_chance,
+            c.clear_share,
             c.transfer_from,
             c.transfer_to,
             c.transfer_share,
@@ -115,6 +117,7 @@ class Simulation:
             c.giveup,
             c.divert_share,
             c.shelter_seek,
+            c.arrival_cv,
             self.out,
             self.arrivals,
         )

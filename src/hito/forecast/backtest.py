@@ -22,8 +22,7 @@ import numpy as np
 
 from hito.forecast.calibrate import (
     FORECAST,
-    LOG_SD,
-    OUTLIER,
+    OBSERVATION,
     PRESENT,
     Posterior,
     forecast_ahead,
@@ -207,7 +206,7 @@ def backtest(
             post: Posterior,
             known: Scenario = known,
             prior_out: np.ndarray = prior_out,
-            prior_sd: tuple[np.ndarray, np.ndarray] = prior_sd,
+            prior_sd: tuple[np.ndarray, np.ndarray, np.ndarray] = prior_sd,
             wanted: set[dt.date] = wanted,
         ) -> None:
             nonlocal done
@@ -251,7 +250,7 @@ def _issue(
     issued: dt.date,
     observations: Observations,
     by_place: dict[str, list[tuple[dt.date, float]]],
-    prior: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]],
+    prior: tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]],
     horizons: tuple[int, ...],
     seed: int,
     executor: Any,
@@ -264,11 +263,11 @@ def _issue(
     present = out[:, :, PRESENT].sum(axis=3).astype(float)  # [N, T, P]
     prior_out, prior_sd = prior
     prior_present = prior_out[:, :, PRESENT].sum(axis=3).astype(float)
-    sd, eps = _observation(post, s)
+    sd, eps, zeta = (a[:, None, None] for a in _observation(post, s))
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PREDICT, k)))
-    said = noisy_reports(present, sd[:, None, None], rng, eps[:, None, None])
-    psd, peps = prior_sd
-    said_prior = noisy_reports(prior_present, psd[:, None, None], rng, peps[:, None, None])
+    said = noisy_reports(present, sd, rng, eps, zeta)
+    psd, peps, pzeta = (a[:, None, None] for a in prior_sd)
+    said_prior = noisy_reports(prior_present, psd, rng, peps, pzeta)
     pos = {p.id: i for i, p in enumerate(s.places)}
     step_ess = next((st.ess for st in post.steps if st.date == issued), None)
     places = sorted({o.place for o in observations.items})
@@ -322,13 +321,13 @@ def _issue(
         )
 
 
-def _observation(post: Posterior, s: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """Every particle's observation spread and outlier share (best values where not drawn)."""
+def _observation(post: Posterior, s: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every particle's observation spread, outlier share and share of reports seeing nobody."""
     every = ranges(s)
     out = []
-    for path in (LOG_SD, OUTLIER):
+    for path in OBSERVATION:
         if path in post.draws.paths:
             out.append(post.draws.values[:, post.draws.paths.index(path)])
         else:
             out.append(np.full(post.particles, every[path].value))
-    return out[0], out[1]
+    return out[0], out[1], out[2]

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.special import logsumexp
 
 from hito.engine.compile import STATES, Compiled, compile_scenario
 from hito.engine.run import Simulation
 from hito.ensemble.sampling import Design, design
 from hito.errors import InputError
-from hito.forecast.likelihood import log_likelihood
+from hito.forecast.likelihood import log_likelihood, log_reference
 from hito.forecast.observations import Observation, Observations
 from hito.scenario.model import Range, Scenario
 from hito.scenario.uncertain import ranges, uncertain
@@ -37,6 +38,8 @@ STEP, RESAMPLE, FORECAST = 0x5354, 0x5253, 0x4643
 PRESENT = STATES.index("present")
 LOG_SD = "observation.log_sd"
 OUTLIER = "observation.outlier_share"
+NOBODY = "observation.nobody_seen"
+OBSERVATION = (LOG_SD, OUTLIER, NOBODY)
 TASK_SIZE = 50
 SHRINK = 0.95  # Liu-West shrinkage of the numbers' kernel after resampling
 FIXED_AFTER_START = ("population[", "behaviour.speed_km_per_day")
@@ -237,16 +240,26 @@ def day_log_likelihood(
     draws: Design,
     best: dict[str, float],
 ) -> np.ndarray:
-    """Sum over a day's reports of log P(report | people present at its place), per particle.
+    """Log P(the day's reports | people present), per particle: places multiply, reports mix.
 
     `present` is [N, P]: the people at each place at the end of the report's day; `best` holds
-    the observation model's best values, used where the particles did not draw them.
+    the observation model's best values, used where the particles did not draw them. Reports
+    of different places are independent. Several reports of one place and day are not: media
+    copy each other and count at different hours, so they are a mixture (one of them, not
+    known which, measured the place; the others are as likely as outliers): the mean of their
+    likelihoods, each relative to an outlier's (`log_reference`), so numbers, ranges and
+    one-sided reports weigh alike. Agreeing reports count as one, and a wild one among them
+    cannot outweigh the rest.
     """
     pos = {p: i for i, p in enumerate(place_ids)}
-    sd, eps = (_column(draws, path, best[path]) for path in (LOG_SD, OUTLIER))
-    total = np.zeros(present.shape[0])
+    sd, eps, zeta = (_column(draws, path, best[path]) for path in OBSERVATION)
+    by_place: dict[str, list[np.ndarray]] = {}
     for o in obs:
-        total += log_likelihood(o, present[:, pos[o.place]], sd, eps)
+        ll = log_likelihood(o, present[:, pos[o.place]], sd, eps, zeta)
+        by_place.setdefault(o.place, []).append(ll - log_reference(o))
+    total = np.zeros(present.shape[0])
+    for lls in by_place.values():
+        total += logsumexp(np.stack(lls), axis=0) - np.log(len(lls))
     return total
 
 
@@ -333,7 +346,7 @@ def run_filter(
         raise InputError(f"particles: got {particles}, expected at least 2")
     spec = FilterSpec.of(s, T, seed)
     every = ranges(s)
-    best = {LOG_SD: every[LOG_SD].value, OUTLIER: every[OUTLIER].value}
+    best = {path: every[path].value for path in OBSERVATION}
     place_ids = tuple(p.id for p in s.places)
     prior = design(uncertain(s), particles, seed, "lhs")
     post = Posterior(spec, as_of, prior, prior, None, 0)

@@ -28,10 +28,11 @@ V2_FIELDS = (
     "population[].people as a range",
     "shocks[].half_life_days",
     "shocks[].peak",
-    "policies: readmit, transfer",
+    "policies: readmit, clearances, transfer",
     "policies[].leak_multiplier",
     "behaviour.turn_back",
     "behaviour.leak",
+    "behaviour.arrival_cv",
     "observation",
 )
 
@@ -350,6 +351,23 @@ class Readmit(_Dated):
     )
 
 
+class Clearances(_Dated):
+    """Clearances nobody announces: each day of the window, by chance, a share is taken back.
+
+    The authorities clear the places on days no forecaster knows in advance; the people taken
+    back leave the corridor (as returned). The window starts after the record (clearances on
+    record are dated `readmit` or `transfer` policies); `Scenario.known_on` moves the start to
+    the day after the issue date for forecasts issued earlier.
+    """
+
+    type: Literal["clearances"]
+    places: list[Ident] = Field(min_length=1)
+    daily_chance: Prob = Field(
+        description="chance, each day of the window and at each place, that a clearance happens"
+    )
+    share: Prob = Field(description="share of the stranded at the place taken back by a clearance")
+
+
 class Transfer(_Dated):
     """Stranded people moved from sites to a shelter or a city (by bus, by the authorities)."""
 
@@ -365,7 +383,15 @@ class Transfer(_Dated):
 
 
 Policy = Annotated[
-    Close | Reopen | Militarize | Corridor | ReturnFlights | ShelterCapacity | Readmit | Transfer,
+    Close
+    | Reopen
+    | Militarize
+    | Corridor
+    | ReturnFlights
+    | ShelterCapacity
+    | Readmit
+    | Clearances
+    | Transfer,
     Field(discriminator="type"),
 ]
 POLICY_TYPES = (
@@ -376,6 +402,7 @@ POLICY_TYPES = (
     "return_flights",
     "shelter_capacity",
     "readmit",
+    "clearances",
     "transfer",
 )
 
@@ -430,6 +457,11 @@ class Behaviour(Strict):
         default_factory=lambda: Prob(value=0.0),
         description="daily share of stranded people who get through a closed route with smugglers",
     )
+    arrival_cv: Num = Field(
+        default_factory=lambda: Num(value=0.0),
+        description="day-to-day variation of departures from an origin beyond chance (coefficient "
+        "of variation of a daily multiplier): people travel in groups and move on rumours",
+    )
 
     @field_validator("tolerance_days")
     @classmethod
@@ -449,6 +481,11 @@ class ObservationModel(Strict):
     outlier_share: Prob = Field(
         default_factory=lambda: Prob(value=0.05),
         description="share of reports that bear no relation to the count (rumours, rhetoric)",
+    )
+    nobody_seen: Prob = Field(
+        default_factory=lambda: Prob(value=0.0),
+        description="share of reports that see nobody though people are there (dispersed by "
+        "day, crossing at night, hidden from patrols)",
     )
     ignore_sites: dict[str, str] = Field(
         default_factory=dict,
@@ -516,9 +553,19 @@ class Scenario(Strict):
         return out
 
     def known_on(self, issued: dt.date) -> Scenario:
-        """The scenario as a forecaster knew it on `issued`: later-announced policies left out."""
-        kept = [p for p in self.policies if p.known_from <= issued]
-        if len(kept) == len(self.policies):
+        """The scenario as a forecaster knew it on `issued`: later-announced policies left out.
+
+        Clearances stand for the days the record does not cover: a forecaster on `issued`
+        knows the record up to that day only, so their chance starts the day after at latest.
+        """
+        kept: list[Policy] = []
+        for p in self.policies:
+            if isinstance(p, Clearances):
+                after = issued + dt.timedelta(days=1)
+                kept.append(p if p.start <= after else p.model_copy(update={"start": after}))
+            elif p.known_from <= issued:
+                kept.append(p)
+        if kept == list(self.policies):
             return self
         return self.model_copy(update={"policies": kept})
 
@@ -547,7 +594,11 @@ _V2_FIELDS: tuple[tuple[str, str, Callable[[dict[str, Any]], bool]], ...] = (
     ("population[].people as a range", "population", lambda p: isinstance(p.get("people"), dict)),
     ("shocks[].half_life_days", "shocks", lambda sh: "half_life_days" in sh),
     ("shocks[].peak", "shocks", lambda sh: "peak" in sh),
-    ("policies: readmit, transfer", "policies", lambda p: p.get("type") in ("readmit", "transfer")),
+    (
+        "policies: readmit, clearances, transfer",
+        "policies",
+        lambda p: p.get("type") in ("readmit", "clearances", "transfer"),
+    ),
     ("policies[].leak_multiplier", "policies", lambda p: "leak_multiplier" in p),
 )
 
@@ -562,7 +613,9 @@ def _v2_fields_used(data: dict[str, Any]) -> list[str]:
     used = [name for name, key, test in _V2_FIELDS if any(test(x) for x in items(key))]
     behaviour = data.get("behaviour")
     if isinstance(behaviour, dict):
-        used += [f"behaviour.{k}" for k in ("turn_back", "leak") if k in behaviour]
+        used += [
+            f"behaviour.{k}" for k in ("turn_back", "leak", "arrival_cv") if k in behaviour
+        ]
     if "observation" in data:
         used.append("observation")
     return used

@@ -34,6 +34,7 @@ POLICY_REFERENCES: tuple[tuple[str | None, str, bool, str], ...] = (
     ("corridor", "route", False, "route"),
     ("return_flights", "route", False, "route"),
     ("readmit", "places", True, "place"),
+    ("clearances", "places", True, "place"),
     ("transfer", "from", True, "place"),
     ("transfer", "to", False, "place"),
     ("shelter_capacity", "place", False, "place"),

@@ -14,6 +14,7 @@ from ensemble_helpers import uncertain_tiny
 from hito.engine.compile import STATES, compile_scenario
 from hito.engine.run import simulate
 from hito.ensemble.executors import DaskExecutor, LocalExecutor, SerialExecutor
+from hito.ensemble.sampling import Design
 from hito.forecast.calibrate import (
     PRESENT,
     day_log_likelihood,
@@ -22,7 +23,6 @@ from hito.forecast.calibrate import (
     run_filter,
     systematic,
 )
-from hito.ensemble.sampling import Design
 from hito.forecast.likelihood import log_likelihood, noisy_reports
 from hito.forecast.observations import Observation, Observations
 from hito.forecast.posterior import calibrated_ensemble, load, save

@@ -613,9 +613,7 @@ def _v2_fields_used(data: dict[str, Any]) -> list[str]:
     used = [name for name, key, test in _V2_FIELDS if any(test(x) for x in items(key))]
     behaviour = data.get("behaviour")
     if isinstance(behaviour, dict):
-        used += [
-            f"behaviour.{k}" for k in ("turn_back", "leak", "arrival_cv") if k in behaviour
-        ]
+        used += [f"behaviour.{k}" for k in ("turn_back", "leak", "arrival_cv") if k in behaviour]
     if "observation" in data:
         used.append("observation")
     return used

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt
 from hito.errors import InputError
 
 if TYPE_CHECKING:
@@ -84,16 +85,9 @@ def run(
     ruleset: Annotated[
         str, typer.Option(help="agents (one record per person, the reference) or cohorts (counts)")
     ] = "agents",
-    executor: Annotated[
-        str, typer.Option(help="where runs execute: local (processes) or dask")
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="processes (local) or LocalCluster workers (default: cores)")
-    ] = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
     all_settings: Annotated[
         bool, typer.Option("--all-settings", help="also honour settings Flee 3.1 does not read")
     ] = False,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hito.cli.options import date_option
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, date_option
 from hito.errors import InputError
 
 RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
@@ -28,9 +28,6 @@ ObservationsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option(help="seed")]
-ExecutorOpt = Annotated[str, typer.Option(help="local (processes) or dask")]
-SchedulerOpt = Annotated[str | None, typer.Option(help="dask scheduler address")]
-WorkersOpt = Annotated[int | None, typer.Option(help="processes or LocalCluster workers")]
 
 
 def read_counts(source: str | None, s: Any) -> Any:

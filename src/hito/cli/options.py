@@ -1,10 +1,23 @@
-"""Option values the commands share, read with one message for each kind of mistake."""
+"""Options the commands share: their help, and one message for each kind of mistake."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
+
+import typer
 
 from hito.errors import InputError
+
+# where the runs of an ensemble execute (hito run, sweep, calibrate, backtest, plans compare, flee)
+ExecutorOpt = Annotated[str, typer.Option(help="where runs execute: local (processes) or dask")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"),
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option(help="processes (local) or LocalCluster workers (default: cores)")
+]
 
 
 def date_option(text: str | None, option: str, example: dt.date | None = None) -> dt.date | None:

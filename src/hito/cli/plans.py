@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hito.cli.options import date_option
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, date_option
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError
 
@@ -89,15 +89,9 @@ def compare_cmd(
     seed: Annotated[int, typer.Option(help="seed of the first future")] = 0,
     days: Annotated[int | None, typer.Option(help="days to simulate (default: horizon)")] = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/plans"),
-    executor: Annotated[
-        str, typer.Option(help="where runs execute: local (processes) or dask")
-    ] = "local",
-    scheduler: Annotated[
-        str | None, typer.Option(help="dask scheduler address (default: a LocalCluster)")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="processes (local) or LocalCluster workers (default: cores)")
-    ] = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
     sampling: Annotated[
         str, typer.Option(help="how uncertain numbers are drawn: lhs, random or none")
     ] = "lhs",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError
 
@@ -88,16 +89,9 @@ def run(
     runs: Annotated[int, typer.Option(help="number of runs")] = 20,
     seed: Annotated[int, typer.Option(help="seed of the first generator")] = 0,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out"),
-    executor: Annotated[
-        str, typer.Option(help="where runs execute: local (processes) or dask")
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)"),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="processes (local) or LocalCluster workers (default: cores)")
-    ] = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
     keep_runs: Annotated[
         int, typer.Option(help="runs written in full to daily.parquet (the first N; 0: none)")
     ] = KEEP_RUNS,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt
 from hito.cli.run import (
     DEFAULT_SCENARIO,
     advancer,
@@ -35,11 +36,9 @@ def sweep(
     ] = None,
     seed: Annotated[int, typer.Option(help="seed shared by every option")] = 0,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("sweep"),
-    executor: Annotated[str, typer.Option(help="local (processes) or dask")] = "local",
-    scheduler: Annotated[
-        str | None, typer.Option(help="dask scheduler address (default: a LocalCluster)")
-    ] = None,
-    workers: Annotated[int | None, typer.Option(help="processes or LocalCluster workers")] = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
     event: Annotated[
         list[str] | None, typer.Option(help=f"an event to give the probability of: {EVENT_SYNTAX}")
     ] = None,

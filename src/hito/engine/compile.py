@@ -24,6 +24,9 @@ STATES = (
     "harmed",
     "exited",
 )
+# the states that hold every person once (stranded people are counted among the present):
+# their sum is the initial population plus the arrivals, every day
+HELD_STATES = ("present", "in_transit", "exited", "returned", "harmed")
 
 
 @dataclass(frozen=True)

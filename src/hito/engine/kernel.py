@@ -5,7 +5,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-# State rows written per day: see compile.STATES for names and order.
+# State rows written per day, in the order of compile.STATES (tests/engine/test_states.py
+# holds them together; the numbers stay literal here so numba caches them with this file).
 PRESENT, STRANDED, IN_TRANSIT, CROSSED, RETURNED, DIVERTED, HARMED, EXITED = range(8)
 
 

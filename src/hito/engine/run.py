@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hito.engine.compile import PLACE_KINDS, STATES, Compiled
+from hito.engine.compile import HELD_STATES, PLACE_KINDS, STATES, Compiled
 from hito.engine.kernel import simulate_kernel
 
 
@@ -25,8 +25,7 @@ class RunResult:
 
     def conservation_error(self) -> int:
         """Largest absolute imbalance over days of people present + held - initial - arrivals."""
-        held = ("present", "in_transit", "exited", "returned", "harmed")
-        total = sum(self.state(n).sum(axis=(1, 2)) for n in held)
+        total = sum(self.state(n).sum(axis=(1, 2)) for n in HELD_STATES)
         return int(np.abs(total - self.initial - self.arrivals).max(initial=0))
 
 

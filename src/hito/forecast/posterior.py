@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from hito.engine.compile import STATES
+from hito.engine.compile import HELD_STATES, STATES
 from hito.ensemble.reduce import LEVELS, Layout, Reducer, summarize_chunk
 from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design
@@ -17,7 +17,7 @@ from hito.errors import InputError
 from hito.forecast.calibrate import Cloud, FilterSpec, Posterior, Segment, forecast_ahead
 from hito.scenario.model import Scenario
 
-HELD = [STATES.index(n) for n in ("present", "in_transit", "exited", "returned", "harmed")]
+HELD = [STATES.index(n) for n in HELD_STATES]
 STATE_FILE = "posterior.npz"
 
 

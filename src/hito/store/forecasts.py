@@ -18,7 +18,7 @@ from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
-from hito.store.models import Forecast, Site
+from hito.store.models import FORECAST_UNFINISHED, Forecast, Site
 
 LEVELS3 = ("p10", "p50", "p90")
 INTERRUPTED = "the server stopped before this forecast finished; start it again"
@@ -164,7 +164,7 @@ def fail_interrupted(db: Database) -> int:
     """Mark forecasts left queued or running by a stopped server as failed; returns how many."""
     with db.session() as session:
         rows = session.scalars(
-            select(Forecast).where(Forecast.status.in_(("queued", "running")))
+            select(Forecast).where(Forecast.status.in_(FORECAST_UNFINISHED))
         ).all()
         for row in rows:
             row.status, row.error, row.finished_at = (
@@ -214,7 +214,7 @@ def running(session: Session) -> dict[str, Any] | None:
     """The newest forecast still queued or running, as {id, status, as_of, runs} (None: none)."""
     rows, _ = list_forecasts(session, limit=5)
     for r in rows:
-        if r.status in ("queued", "running"):
+        if r.status in FORECAST_UNFINISHED:
             return {"id": r.id, "status": r.status, "as_of": r.as_of, "runs": r.runs}
     return None
 

@@ -33,6 +33,7 @@ NAMING = {
 
 ROLES = ("admin", "editor", "viewer")
 FORECAST_STATES = ("queued", "running", "done", "failed")
+FORECAST_UNFINISHED = FORECAST_STATES[:2]  # queued or running
 
 
 class Base(DeclarativeBase):

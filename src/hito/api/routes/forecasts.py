@@ -21,7 +21,7 @@ from hito.store import forecasts
 from hito.store.actors import Actor
 from hito.store.db import Database
 from hito.store.errors import TooManyAttemptsError
-from hito.store.models import Forecast
+from hito.store.models import FORECAST_UNFINISHED, Forecast
 from hito.store.settings import Settings
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
@@ -63,7 +63,7 @@ def _run_one_at_a_time(db: Database, forecast_id: int) -> None:
 
 
 def _check_quota(session: Session, actor: Actor, settings: Settings) -> None:
-    active = select(func.count()).where(Forecast.status.in_(("queued", "running")))
+    active = select(func.count()).where(Forecast.status.in_(FORECAST_UNFINISHED))
     total = int(session.scalar(active) or 0)
     mine = int(session.scalar(active.where(Forecast.user_id == actor.user_id)) or 0)
     if total >= settings.forecast_max_active or mine >= settings.forecast_max_active_per_user:

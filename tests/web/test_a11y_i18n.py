@@ -29,6 +29,9 @@ PAGES = [
     f"/sitrep.html?as_of={DAY}",
     "/forecasts/1",
     "/?as_of=not-a-date",
+    "/alerts/1",
+    "/alerts/999999",
+    "/subscriptions",
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 

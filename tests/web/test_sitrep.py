@@ -33,7 +33,7 @@ def test_report_of_a_past_date_in_spanish(db: Database) -> None:
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "Informe de situación" in html and "Lo más destacado" in html
     assert html.index("Cifras clave") < html.index("Situación por sitio")  # key figures first
-    assert '<td class="n">465</td>' in html  # midpoint of 450–480 on the strip that day
+    assert '<td class="n" data-label="Varadas">465</td>' in html  # midpoint of 450–480 that day
     # return flights fire at 300 stranded in one day: the trigger and the action by title
     assert (
         "Disparador cumplido: 300 o más personas varadas en Chacalluta, la franja y los "

@@ -7,12 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
+from sqlalchemy.orm import Session
 
 from hito.store import deliveries, shelters, subscriptions
 from hito.store.alerts import get_alert
 from hito.store.errors import StoreError
+from hito.store.models import Alert
+from hito.store.plans import get_plan, parsed
 from hito.web.pages import render
-from hito.web.session import actor, tr
+from hito.web.session import actor, language, tr
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +37,24 @@ def _outcomes(request: Request) -> dict[str, dict[str, str]]:
     }
 
 
+def alert_words(session: Session, alert: Alert, lang: str) -> dict[str, Any]:
+    """An alert as users read it: its plan's, trigger's and actions' titles, not their ids."""
+    plan = parsed(get_plan(session, plan_id=alert.plan_id))
+    items = {x.id: x for x in [*plan.triggers, *plan.actions]}
+
+    def title(item: str, fallback: str) -> str:
+        x = items.get(item)
+        if x is not None and x.title is not None:
+            return x.title.get(lang)
+        return fallback or (x.description if x is not None and x.description else item)
+
+    return {
+        "plan": plan.text("title", lang),
+        "trigger": title(alert.trigger, ""),
+        "actions": [{**a, "title": title(str(a.get("action", "")), "")} for a in alert.actions],
+    }
+
+
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
 def alert_page(request: Request, alert_id: int) -> HTMLResponse:
     """One alert: its actions, and each subscriber's delivery and acknowledgment."""
@@ -42,17 +63,19 @@ def alert_page(request: Request, alert_id: int) -> HTMLResponse:
         with request.app.state.db.session(readonly=True) as session:
             alert = get_alert(session, alert_id=alert_id)
             rows = deliveries.of_alert(session, alert_id=alert_id)
+            words = alert_words(session, alert, language(request))
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=str(alert_id), kind="alert")
-    words = _outcomes(request)
+    outcomes = _outcomes(request)
     return render(
         request,
         "alert.html.j2",
         user=who,
         alert=alert,
+        said=words,
         deliveries=rows,
-        outcome=words["outcome"],
-        severity=words["severity"],
+        outcome=outcomes["outcome"],
+        severity=outcomes["severity"],
     )
 
 
@@ -66,6 +89,7 @@ def _ack_context(request: Request, token: str, *, done: bool) -> tuple[int, dict
                 d = deliveries.find_by_token(session, token=token)
             alert = get_alert(session, alert_id=d.alert_id)
             return 200, {
+                "said": alert_words(session, alert, language(request)),
                 "found": True,
                 "done": done or d.acknowledged_at is not None,
                 "alert": alert,

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
 from hito.api.schemas.agencies import AgencyCreate, AgencyList, AgencyPublic
-from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.common import Limit, Offset, RowIdPath
 from hito.domain import COUNTRY_PATTERN
 from hito.store import agencies
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
-AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AgencyId = RowIdPath
 
 
 @router.post("", status_code=201, response_model=AgencyPublic)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep
-from hito.api.schemas.common import Day, Limit, Offset
+from hito.api.schemas.common import Day, Limit, Offset, RowIdPath
 from hito.api.schemas.plans import AlertList, AlertPublic
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import alerts
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
-AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AlertId = RowIdPath
 
 
 @router.get("", response_model=AlertList)

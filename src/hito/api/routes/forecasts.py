@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path
+from fastapi import APIRouter, BackgroundTasks
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
-from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.common import Limit, Offset, RowIdPath
 from hito.api.schemas.forecasts import (
     ForecastCreate,
     ForecastList,
@@ -25,7 +24,7 @@ from hito.store.models import FORECAST_UNFINISHED, Forecast
 from hito.store.settings import Settings
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
-ForecastId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ForecastId = RowIdPath
 
 
 @router.post("", status_code=202, response_model=ForecastPublic)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
-from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.common import Limit, Offset, RowIdPath
 from hito.api.schemas.plans import PlanCreate, PlanList, PlanPublic, PlanUpdate
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import plans
 
 router = APIRouter(prefix="/plans", tags=["plans"])
-PlanId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PlanId = RowIdPath
 
 
 @router.post("", status_code=201, response_model=PlanPublic)

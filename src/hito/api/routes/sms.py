@@ -13,7 +13,7 @@ from pydantic import Field
 
 from hito import sms
 from hito.api.deps import DbDep, SettingsDep, WriterDep
-from hito.api.schemas.common import List, Public
+from hito.api.schemas.common import List, Public, RowId
 from hito.api.schemas.common import Request as Body
 from hito.store import sms as sms_store
 from hito.store.errors import AuthError, InvalidError, NotFoundError
@@ -27,7 +27,7 @@ class SenderCreate(Body):
     phone: str = Field(min_length=5, max_length=30, examples=["+56 9 1234 5678"])
     label: Annotated[str, Field(max_length=200)] = ""
     language: str = Field(default="es", pattern="^(es|en)$")
-    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    agency_id: RowId | None = None
 
 
 class SenderPublic(Public):

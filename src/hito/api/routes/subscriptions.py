@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from hito.api.deps import ActorDep, DbDep
-from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.common import Limit, Offset, RowIdPath
 from hito.api.schemas.subscriptions import (
     DeliveryList,
     DeliveryPublic,
@@ -19,7 +17,7 @@ from hito.api.schemas.subscriptions import (
 from hito.store import deliveries, subscriptions
 
 router = APIRouter(tags=["subscriptions"])
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Id = RowIdPath
 
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from hito.api.deps import AdminDep, DbDep
-from hito.api.schemas.common import Limit, Offset
+from hito.api.schemas.common import ROW_ID_MAX, Limit, Offset, RowIdPath
 from hito.api.schemas.users import (
     PasswordReset,
     UserCreate,
@@ -18,7 +18,7 @@ from hito.api.schemas.users import (
 from hito.store import users
 
 router = APIRouter(prefix="/users", tags=["users"])
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+UserId = RowIdPath
 
 
 @router.post("", status_code=201, response_model=UserPublic)
@@ -56,7 +56,7 @@ def reset_password(user_id: UserId, body: PasswordReset, actor: AdminDep, db: Db
 def list_(
     actor: AdminDep,
     db: DbDep,
-    agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    agency_id: Annotated[int | None, Query(ge=1, le=ROW_ID_MAX)] = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> UserList:

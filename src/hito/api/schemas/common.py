@@ -52,6 +52,9 @@ Remark = Annotated[str, Field(max_length=500), safe_text(500)]
 Code = Annotated[str, Field(pattern=ID_PATTERN, max_length=40, examples=["pdi-arica"])]
 SiteId = Annotated[Ident, Field(examples=["concordia-strip"])]
 SiteIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]  # /sites/{site_id}
+ROW_ID_MAX = 2**31 - 1  # a stored row's id is a 32-bit integer column
+RowId = Annotated[int, Field(ge=1, le=ROW_ID_MAX)]  # in a body
+RowIdPath = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]  # in a URL: /plans/{plan_id}
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=1000)]
 

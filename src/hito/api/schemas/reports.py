@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from hito.api.schemas.common import List, Public, Remark, Request, SiteId, When, safe_text
+from hito.api.schemas.common import List, Public, Remark, Request, RowId, SiteId, When, safe_text
 from hito.counts import Count
 
 CountCreate = Count  # the one definition of a count, shared with the form and the store
@@ -19,7 +19,7 @@ class ReportCreate(Request):
     site_id: SiteId
     observed_at: When
     counts: list[Count] = Field(min_length=1, max_length=200)
-    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    agency_id: RowId | None = None
     remark: Remark = ""
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from hito.api.schemas.common import List, Public, Remark, Request, When
+from hito.api.schemas.common import List, Public, Remark, Request, RowId, When
 from hito.domain import SiteStatus
 
 Status = SiteStatus
@@ -58,7 +58,7 @@ class ShelterUpdateCreate(Request):
     occupancy: int = Field(ge=0, le=1_000_000, strict=True)
     capacity: int = Field(ge=0, le=1_000_000, strict=True)
     observed_at: When | None = None
-    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    agency_id: RowId | None = None
 
 
 class ShelterUpdatePublic(Public):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from hito.api.schemas.common import List, Name, Public, Request, SiteId
+from hito.api.schemas.common import List, Name, Public, Request, RowId, SiteId
 from hito.domain import Channel, Language, Severity
 from hito.store.deliveries import DeliveryView
 
@@ -24,7 +24,7 @@ class SubscriptionCreate(Request):
     severities: list[Severity] = Field(default_factory=list)
     language: Language = "es"
     for_user: bool = Field(default=True, description="true: for me; false: for an agency")
-    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    agency_id: RowId | None = None
 
 
 class SubscriptionPublic(Public):

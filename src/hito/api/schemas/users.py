@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from hito.api.schemas.common import List, Public, Request
+from hito.api.schemas.common import List, Public, Request, RowId
 
 Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@]{2,63}$", examples=["ana.pdi"])]
 
@@ -18,7 +18,7 @@ class UserCreate(Request):
     username: Username
     password: str = Field(min_length=8, max_length=200)
     role: Literal["admin", "editor", "viewer"]
-    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    agency_id: RowId | None = None
 
 
 class UserUpdate(Request):

@@ -15,6 +15,7 @@ from hito import sms
 from hito.api.deps import DbDep, SettingsDep, WriterDep
 from hito.api.schemas.common import List, Public, RowId
 from hito.api.schemas.common import Request as Body
+from hito.domain import Language
 from hito.store import sms as sms_store
 from hito.store.errors import AuthError, InvalidError, NotFoundError
 
@@ -26,7 +27,7 @@ class SenderCreate(Body):
 
     phone: str = Field(min_length=5, max_length=30, examples=["+56 9 1234 5678"])
     label: Annotated[str, Field(max_length=200)] = ""
-    language: str = Field(default="es", pattern="^(es|en)$")
+    language: Language = "es"
     agency_id: RowId | None = None
 
 

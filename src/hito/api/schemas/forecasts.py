@@ -23,22 +23,6 @@ class ForecastCreate(Request):
     seed: int = Field(default=1, ge=0, le=2**31 - 1)
 
 
-class ForecastPublic(Public):
-    """A forecast run: its status and, once done, its quantiles."""
-
-    id: int
-    status: str
-    scenario: str
-    as_of: dt.date
-    days: int
-    runs: int
-    seed: int
-    error: str
-    result: dict[str, Any] | None
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-
-
 class ForecastSummary(Public):
     """A forecast run without its result."""
 
@@ -50,6 +34,14 @@ class ForecastSummary(Public):
     runs: int
     created_at: dt.datetime
     finished_at: dt.datetime | None
+
+
+class ForecastPublic(ForecastSummary):
+    """A forecast run: its status and, once done, its quantiles."""
+
+    seed: int
+    error: str
+    result: dict[str, Any] | None
 
 
 ForecastList = List[ForecastSummary]

@@ -83,6 +83,21 @@ def skill(name: str, particles: int, seed: int, write: bool) -> dict:
                 f"  WIS at {h:>2} days: {gain:+.0%} against persistence "
                 f"({'meets' if gain >= 0.2 else 'misses'} the 20% goal)"
             )
+    ev = bt.event_scores()
+    peak, clear = ev.get("peak", {}), ev.get("clearance", {})
+    if peak.get("n"):
+        print(
+            f"  peak over {peak['n']} forecasts: inside P10–P90 {peak['coverage_p10_p90']:.0%}, "
+            f"median off by {peak['median_abs_error']:.0f} people, "
+            f"day off by {peak['date_abs_error_days']:.1f} days"
+        )
+    if clear.get("n"):
+        when = clear["date_abs_error_days"]
+        print(
+            f"  clearance (a count of 0) came after {clear['cleared']} of {clear['n']} forecasts; "
+            f"forecast chance {clear['mean_chance']:.0%} on average; Brier {clear['brier']:.2f}"
+            + ("" if when is None else f"; day off by {when:.1f} days")
+        )
     if write:
         SKILL_DIR.mkdir(exist_ok=True)
         summary = {
@@ -93,6 +108,7 @@ def skill(name: str, particles: int, seed: int, write: bool) -> dict:
             "measured": dt.date.today().isoformat(),
             "command": f"python benchmarks/forecast_skill.py --particles {particles} --write-skill",
             "horizons": scores,
+            "events": ev,
         }
         (SKILL_DIR / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
     return {"backtest": bt, "scores": scores}

@@ -142,6 +142,21 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     pairs = pl.read_csv(out / "pairs.csv")
     assert pairs.height == 8 and set(pairs["place"]) == {"strip"}
     assert "<html" in (out / "backtest.html").read_text()
+    # peak and clearance per issued forecast: days with scored counts inside the 7-day window
+    # after 01-03: 04, 06, 08 (3 days); after 01-04: 06, 08; after 01-05: 06, 08; after 01-06: 08
+    events = bt["event_forecasts"]
+    assert [(e["issued"], e["days"]) for e in events] == [
+        ("2025-01-03", 3),
+        ("2025-01-04", 2),
+        ("2025-01-05", 2),
+        ("2025-01-06", 1),
+    ]
+    assert [e["peak_observed"] for e in events] == [60, 60, 60, 60]
+    assert [e["peak_day_observed"] for e in events] == [3, 2, 1, 2]  # 06 is the first 60
+    assert not any(e["cleared"] for e in events)
+    assert bt["events"]["peak"]["n"] == 3  # a one-day window has no peak to choose
+    assert bt["events"]["clearance"]["n"] == 4 and bt["events"]["clearance"]["cleared"] == 0
+    assert "peak:" in done.stdout and "clearance" in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -193,8 +193,9 @@ def backtest(
     """Issue a forecast on every count date with what was known then; score it against later counts.
 
     OUT gets backtest.json (per horizon: coverage of P10–P90 and P5–P95, WIS and the WIS of
-    persistence and of the uncalibrated scenario, CRPS, median error and bias, n), pairs.csv
-    (every forecast–count pair) and backtest.html.
+    persistence and of the uncalibrated scenario, CRPS, median error and bias, n; the peak's
+    size and day and the clearance's chance and day), pairs.csv (every forecast–count pair)
+    and backtest.html.
     """
     import polars as pl
 
@@ -235,7 +236,27 @@ def backtest(
             f"{v['wis_persistence']:.1f} ({'' if gain is None else f'{gain:+.0%}'}) and "
             f"uncalibrated {v['wis_uncalibrated']:.1f}"
         )
+    _print_events(bt.event_scores())
     console.print(f"backtest: {(out / 'backtest.html').resolve()}")
+
+
+def _print_events(ev: dict[str, Any]) -> None:
+    """The peak and clearance scores, one line each."""
+    from hito.cli.run import console
+
+    peak, clear = ev.get("peak", {}), ev.get("clearance", {})
+    if peak.get("n"):
+        console.print(
+            f"peak: n={peak['n']}, inside P10–P90 {peak['coverage_p10_p90']:.0%}, median off by "
+            f"{peak['median_abs_error']:.0f} people and {peak['date_abs_error_days']:.1f} days"
+        )
+    if clear.get("n"):
+        when = clear["date_abs_error_days"]
+        console.print(
+            f"clearance (a count of 0): came after {clear['cleared']} of {clear['n']} forecasts, "
+            f"forecast chance {clear['mean_chance']:.0%} on average, Brier {clear['brier']:.2f}"
+            + ("" if when is None else f"; day off by {when:.1f} days")
+        )
 
 
 def _horizons(text: str) -> tuple[int, ...]:

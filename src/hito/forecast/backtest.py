@@ -28,6 +28,7 @@ from hito.forecast.calibrate import (
     forecast_ahead,
     run_filter,
 )
+from hito.forecast.events import EventForecast, event_scores, forecast_events
 from hito.forecast.likelihood import noisy_reports
 from hito.forecast.observations import Observation, Observations
 from hito.forecast.scoring import LEVELS, covered, crps, persistence, quantiles, wis
@@ -81,6 +82,11 @@ class Backtest:
     seed: int
     pairs: list[Pair] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    events: list[EventForecast] = field(default_factory=list)
+
+    def event_scores(self) -> dict[str, Any]:
+        """Peak size and day, clearance chance and day, over every issued forecast and place."""
+        return event_scores(self.events)
 
     def scores(self) -> dict[str, dict[str, Any]]:
         """Per horizon (days): coverage, WIS and its baselines, CRPS, median error, n."""
@@ -127,6 +133,8 @@ class Backtest:
             "seed": self.seed,
             "levels": list(LEVELS),
             "horizons": self.scores(),
+            "events": self.event_scores(),
+            "event_forecasts": [{**asdict(e), "issued": e.issued.isoformat()} for e in self.events],
             "issues": [{**asdict(i), "issued": i.issued.isoformat()} for i in self.issues],
         }
 
@@ -239,6 +247,7 @@ def backtest(
             on_step=issue,
         )
     result.pairs.sort(key=lambda p: (p.issued, p.target, p.place))
+    result.events.sort(key=lambda e: (e.issued, e.place))
     result.issues.sort(key=lambda i: i.issued)
     return result
 
@@ -286,6 +295,7 @@ def _issue(
         ]
         clear[place] = round(float((truth.min(axis=1, initial=1) == 0).mean()), 3)
     result.issues.append(Issue(issued, step_ess, fans, peak, clear))
+    _events(result, s, issued, until, observations, said, pos)
     for o in observations.items:
         lead = (o.date - issued).days
         h = horizon_of(lead, horizons) if lead >= 1 else None
@@ -317,6 +327,32 @@ def _issue(
                 wis(y, qc),
                 wis(y, qu),
                 wis(y, qp),
+            )
+        )
+
+
+def _events(
+    result: Backtest,
+    s: Scenario,
+    issued: dt.date,
+    until: int,
+    observations: Observations,
+    said: np.ndarray,
+    pos: dict[str, int],
+) -> None:
+    """The peak and clearance of every place with later counts in the forecast's window."""
+    highest: dict[str, dict[dt.date, float]] = {}
+    for o in observations.items:
+        t = (o.date - s.start).days
+        if o.date > issued and t < until and scored(o):
+            day = highest.setdefault(o.place, {})
+            day[o.date] = max(day.get(o.date, 0.0), float(o.point or 0.0))
+    for place, by_date in sorted(highest.items()):
+        dates = sorted(by_date)
+        days = [(d - s.start).days for d in dates]
+        result.events.append(
+            forecast_events(
+                issued, place, dates, [by_date[d] for d in dates], said[:, days, pos[place]]
             )
         )
 

@@ -162,6 +162,7 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
             scenario=s,
             bt=bt,
             scores=bt.scores(),
+            events=bt.event_scores(),
             charts=charts,
             number=lambda v, d=0: i18n.number(v, lang, d),
             percent=lambda v: "—" if v is None else i18n.number(100 * v, lang) + " %",

@@ -341,18 +341,22 @@ def _events(
     pos: dict[str, int],
 ) -> None:
     """The peak and clearance of every place with later counts in the forecast's window."""
-    highest: dict[str, dict[dt.date, float]] = {}
+    counts: dict[str, dict[dt.date, list[float]]] = {}
     for o in observations.items:
         t = (o.date - s.start).days
         if o.date > issued and t < until and scored(o):
-            day = highest.setdefault(o.place, {})
-            day[o.date] = max(day.get(o.date, 0.0), float(o.point or 0.0))
-    for place, by_date in sorted(highest.items()):
+            counts.setdefault(o.place, {}).setdefault(o.date, []).append(float(o.point or 0.0))
+    for place, by_date in sorted(counts.items()):
         dates = sorted(by_date)
         days = [(d - s.start).days for d in dates]
         result.events.append(
             forecast_events(
-                issued, place, dates, [by_date[d] for d in dates], said[:, days, pos[place]]
+                issued,
+                place,
+                dates,
+                [max(by_date[d]) for d in dates],
+                [min(by_date[d]) for d in dates],
+                said[:, days, pos[place]],
             )
         )
 

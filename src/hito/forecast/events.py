@@ -44,22 +44,25 @@ def forecast_events(
     issued: dt.date,
     place: str,
     dates: Sequence[dt.date],
-    observed: Sequence[float],
+    highest: Sequence[float],
+    lowest: Sequence[float],
     said: np.ndarray,
 ) -> EventForecast:
     """The peak and clearance of one place: `said` is [N, K] predictive reports on `dates`.
 
-    `dates` are the K days with counts after the issue date (in order) and `observed` the
-    highest count of each day.
+    `dates` are the K days with counts after the issue date (in order); `highest` and
+    `lowest` the highest and lowest count of each day (a day with counts of 0 and 20 has a
+    peak of 20 and a count of nobody).
     """
     lead = np.array([(d - issued).days for d in dates], dtype=float)
-    obs = np.asarray(observed, dtype=float)
+    obs = np.asarray(highest, dtype=float)
+    low = np.asarray(lowest, dtype=float)
     top = said.max(axis=1)
     top_day = lead[said.argmax(axis=1)]
     zero = said == 0
     any_zero = zero.any(axis=1)
     first_zero = lead[zero.argmax(axis=1)][any_zero]
-    cleared = bool((obs == 0).any())
+    cleared = bool((low == 0).any())
     return EventForecast(
         issued=issued,
         place=place,
@@ -71,7 +74,7 @@ def forecast_events(
         clear_chance=float(any_zero.mean()),
         cleared=cleared,
         clear_day=float(np.median(first_zero)) if len(first_zero) else None,
-        clear_day_observed=int(lead[int(np.argmax(obs == 0))]) if cleared else None,
+        clear_day_observed=int(lead[int(np.argmax(low == 0))]) if cleared else None,
     )
 
 

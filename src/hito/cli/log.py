@@ -23,8 +23,8 @@ def _key(settings: Path | None, *, create: bool) -> object:
     from hito.store.logkey import load_key
     from hito.store.settings import load_settings, log_key_path
 
-    s = load_settings(settings)
-    return load_key(log_key_path(s), create=create and s.log_key_create)
+    loaded = load_settings(settings)
+    return load_key(log_key_path(loaded), create=create and loaded.log_key_create)
 
 
 @app.command("head")

@@ -228,7 +228,7 @@ def run_scalars(
         "final": states[:, -1].sum(axis=(2, 3)),  # [n, S]
         "conservation_error": conservation,
         "events": np.array(
-            [[e.occurred(s, place_ids) for e in events] for s in states], dtype=bool
+            [[e.occurred(run, place_ids) for e in events] for run in states], dtype=bool
         ).reshape(len(states), len(events)),
     }
     names = sorted(extras[0]) if extras else []

@@ -50,10 +50,10 @@ class Ensemble:
         """[3, T] P10/P50/P90 of a state at a place (None: all places), groups summed."""
         _, by_place, total = self.cell_quantiles()
         rows = [list(LEVELS).index(k) for k in ("p10", "p50", "p90")]
-        s = STATES.index(state)
+        row = STATES.index(state)
         if place is None:
-            return total[rows, :, s]
-        return by_place[rows, :, s, self.place_ids.index(place)]
+            return total[rows, :, row]
+        return by_place[rows, :, row, self.place_ids.index(place)]
 
     def event_probabilities(self) -> dict[str, float]:
         """Share of runs in which each event happened."""

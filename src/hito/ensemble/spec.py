@@ -63,11 +63,11 @@ class Event:
 
     def occurred(self, states: np.ndarray, place_ids: tuple[str, ...]) -> bool:
         """True when the event happened in a run's [day, state, place, group] array."""
-        s = states[:, STATES.index(self.state)]
+        people = states[:, STATES.index(self.state)]
         if self.place is None:
-            series = s.sum(axis=(1, 2))
+            series = people.sum(axis=(1, 2))
         else:
-            series = s[:, place_ids.index(self.place)].sum(axis=1)
+            series = people[:, place_ids.index(self.place)].sum(axis=1)
         if self.day is None:
             return bool((series > self.above).any())
         return bool(self.day < len(series) and series[self.day] > self.above)

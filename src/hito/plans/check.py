@@ -152,9 +152,9 @@ def place_series(
         days = by_place.setdefault(place, {})
         days[ob.date] = max(days.get(ob.date, -math.inf), ob.value(range_as))
     notes = [
-        f"{indicator} counts at site {s!r} left out: not mapped to a place in plan "
+        f"{indicator} counts at site {site!r} left out: not mapped to a place in plan "
         f"{plan.name!r} (its sites: {', '.join(sorted(plan.sites)) or 'none'})"
-        for s in sorted(skipped)
+        for site in sorted(skipped)
     ]
     return by_place, notes
 

@@ -85,9 +85,9 @@ def _corridor(base: Compiled, work: Compiled, a: Any, on: np.ndarray, t: int) ->
 
 def _shelter_places(base: Compiled, work: Compiled, a: Any, on: np.ndarray, t: int) -> None:
     """Places added to a shelter's capacity (a shelter without a limit stays without one)."""
-    s = base.place_ids.index(a.place)
-    cap = base.capacity[t:, s]
-    work.capacity[t:, s] = np.where(cap == UNBOUNDED, cap, cap + on * a.add)
+    q = base.place_ids.index(a.place)
+    cap = base.capacity[t:, q]
+    work.capacity[t:, q] = np.where(cap == UNBOUNDED, cap, cap + on * a.add)
 
 
 def _health_team(base: Compiled, work: Compiled, a: Any, on: np.ndarray, t: int) -> None:

@@ -1,4 +1,4 @@
-"""Policy sweeps: `--vary PATH=V1,V2,...` grids of scenario options, each run as an ensemble.
+"""Policy sweeps: grids of scenario options (`PATH=V1,V2,...` each), each run as an ensemble.
 
 A path addresses scenario fields with dots: `behaviour.tolerance_days`,
 `routes.strip-hito-15.hazard` (list items by id), `policies[2].daily_quota` (by position),

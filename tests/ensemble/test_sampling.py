@@ -7,7 +7,7 @@ import pytest
 
 from hito.ensemble.sampling import design, inverse_cdf
 from hito.errors import InputError
-from hito.scenario.model import Range
+from hito.scenario.numbers import Range
 
 
 def test_latin_hypercube_puts_one_run_in_each_stratum_of_every_uniform_range():

@@ -8,7 +8,7 @@ from conftest import build, tiny_dict
 from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.sweep import options, parse_vary, run_sweep
 from hito.errors import InputError
-from hito.scenario.model import Corridor
+from hito.scenario.policies import Corridor
 from hito.testing import uncertain_tiny
 
 

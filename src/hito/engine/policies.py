@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from hito.scenario.model import (
+from hito.scenario.model import Scenario
+from hito.scenario.policies import (
     Clearances,
     Close,
     Corridor,
@@ -19,7 +20,6 @@ from hito.scenario.model import (
     Readmit,
     Reopen,
     ReturnFlights,
-    Scenario,
     ShelterCapacity,
     Transfer,
 )

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 
 from hito.errors import InputError
-from hito.scenario.model import Range
+from hito.scenario.numbers import Range
 
 Method = Literal["lhs", "random", "none"]
 METHODS: tuple[str, ...] = ("lhs", "random", "none")

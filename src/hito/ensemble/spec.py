@@ -17,7 +17,8 @@ from hito.engine.run import RunResult, simulate
 from hito.ensemble.sampling import METHODS, Method
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError
-from hito.scenario.model import Range, Scenario
+from hito.scenario.model import Scenario
+from hito.scenario.numbers import Range
 from hito.scenario.uncertain import ranges, uncertain
 
 Extras = Mapping[str, float]

@@ -28,7 +28,9 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
 from hito.ensemble.syntax import VARY_SYNTAX
 from hito.errors import InputError
-from hito.scenario.model import POLICY_TYPES, Close, Corridor, Num, Range, Scenario
+from hito.scenario.model import Scenario
+from hito.scenario.numbers import Num, Range
+from hito.scenario.policies import POLICY_TYPES, Close, Corridor
 from hito.scenario.uncertain import uncertain
 
 TABLE_FINALS = ("diverted", "harmed", "returned", "crossed")

@@ -31,7 +31,8 @@ from hito.ensemble.sampling import Design, design
 from hito.errors import InputError
 from hito.forecast.likelihood import log_likelihood, log_reference
 from hito.forecast.observations import Observation, Observations
-from hito.scenario.model import Range, Scenario
+from hito.scenario.model import Scenario
+from hito.scenario.numbers import Range
 from hito.scenario.uncertain import ranges, uncertain
 
 STEP, RESAMPLE, FORECAST = 0x5354, 0x5253, 0x4643

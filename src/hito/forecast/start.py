@@ -12,7 +12,8 @@ import numpy as np
 from hito.engine.compile import Compiled, compile_scenario
 from hito.engine.run import Simulation
 from hito.errors import InputError
-from hito.scenario.model import Num, Population, Scenario
+from hito.scenario.model import Population, Scenario
+from hito.scenario.numbers import Num
 
 if TYPE_CHECKING:
     from hito.ensemble.result import Ensemble

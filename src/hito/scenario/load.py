@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from hito import yamldoc
 from hito.errors import ScenarioError
-from hito.scenario.model import POLICY_TYPES, Scenario
+from hito.scenario.model import Scenario
+from hito.scenario.policies import POLICY_TYPES
 from hito.scenario.references import reference_problems
 
 BUILTIN_PACKAGE = "hito.scenario.builtin"

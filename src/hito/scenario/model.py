@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import (
     ConfigDict,
     Field,
-    GetJsonSchemaHandler,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
 from hito.domain import CountryCode, Ident, Strict
+from hito.scenario.numbers import Num, Prob
+from hito.scenario.policies import Clearances, Policy
 from hito.scenario.references import reference_problems
 
 SCHEMA_VERSION = 2
@@ -42,85 +41,6 @@ PlaceKind = Literal[
 PLACE_KINDS: tuple[str, ...] = PlaceKind.__args__  # type: ignore[attr-defined]
 RouteKind = Literal["road", "irregular", "flight"]
 ROUTE_KINDS: tuple[str, ...] = RouteKind.__args__  # type: ignore[attr-defined]
-Distribution = Literal["uniform", "triangular", "lognormal"]
-
-
-class Range(Strict):
-    """An uncertain number: a best value, a range and a distribution, with its source."""
-
-    value: float = Field(ge=0, description="best estimate, used when nothing is sampled")
-    low: float | None = Field(default=None, ge=0)
-    high: float | None = Field(default=None, ge=0)
-    dist: Distribution = "triangular"
-    source: str = ""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Range:
-        low = self.value if self.low is None else self.low
-        high = self.value if self.high is None else self.high
-        if not low <= self.value <= high:
-            raise ValueError(
-                f"expected low <= value <= high, got low={low}, value={self.value}, high={high}"
-            )
-        if self.dist == "lognormal" and low <= 0 < high - low:
-            raise ValueError(f"a lognormal range needs low > 0, got low={low}")
-        return self
-
-    @property
-    def lo(self) -> float:
-        """Lower end of the range (the value itself when the number is certain)."""
-        return self.value if self.low is None else self.low
-
-    @property
-    def hi(self) -> float:
-        """Upper end of the range (the value itself when the number is certain)."""
-        return self.value if self.high is None else self.high
-
-    @property
-    def uncertain(self) -> bool:
-        """True when the range has any width to sample from."""
-        return self.hi > self.lo
-
-
-def _coerce_range(v: object) -> object:
-    if isinstance(v, bool):
-        raise ValueError(f"expected a number or a range, got {v!r}")
-    if isinstance(v, int | float):
-        return {"value": v}
-    return v
-
-
-class Num(Range):
-    """A Range that also accepts a plain non-negative number in the file."""
-
-    _plain_max: ClassVar[float | None] = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _plain(cls, v: object) -> object:
-        return _coerce_range(v)
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        """In the file a number may stand for a certain range: allow both in the schema."""
-        plain: dict[str, Any] = {"type": "number", "minimum": 0}
-        if cls._plain_max is not None:
-            plain["maximum"] = cls._plain_max
-        return {"anyOf": [plain, handler(core_schema)]}
-
-
-class Prob(Num):
-    """A Range restricted to probabilities in [0, 1]."""
-
-    _plain_max: ClassVar[float | None] = 1.0
-
-    @model_validator(mode="after")
-    def _unit(self) -> Prob:
-        if self.hi > 1:
-            raise ValueError(f"expected a probability between 0 and 1, got up to {self.hi}")
-        return self
 
 
 class Title(Strict):
@@ -258,153 +178,6 @@ class Season(Strict):
         if bad:
             raise ValueError(f"expected months 1..12, got {bad}")
         return v
-
-
-class _Dated(Strict):
-    start: dt.date
-    end: dt.date | None = None
-    announced: dt.date | None = Field(
-        default=None,
-        description="when the policy became known (default: its start); forecasts issued "
-        "before that date do not know it",
-    )
-    source: str = ""
-
-    @property
-    def known_from(self) -> dt.date:
-        """The first date on which a forecaster could know of the policy."""
-        return self.start if self.announced is None else self.announced
-
-    @model_validator(mode="after")
-    def _order(self) -> _Dated:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
-
-
-class Close(_Dated):
-    """Close routes to undocumented people or to everyone."""
-
-    type: Literal["close"]
-    routes: list[Ident] = Field(min_length=1)
-    to: Literal["undocumented", "all"] = "undocumented"
-
-
-class Reopen(_Dated):
-    """Reopen routes: ends every closure of them from its start date."""
-
-    type: Literal["reopen"]
-    routes: list[Ident] = Field(min_length=1)
-
-
-class Militarize(_Dated):
-    """Troops near places: irregular routes nearby become more hazardous and deterred."""
-
-    type: Literal["militarize"]
-    near: list[Ident] = Field(min_length=1)
-    radius_km: float = Field(default=30.0, gt=0)
-    hazard_multiplier: Num = Field(default_factory=lambda: Num(value=1.0))
-    deterrence: Prob = Field(
-        default_factory=lambda: Prob(value=0.0),
-        description="share by which the choice weight of nearby irregular routes falls",
-    )
-    leak_multiplier: Num = Field(
-        default_factory=lambda: Num(value=1.0),
-        description="multiplies the leak (behaviour.leak) of stranded people at places nearby",
-    )
-
-
-class Corridor(_Dated):
-    """A humanitarian corridor: a daily quota of stranded people let through a closed route."""
-
-    type: Literal["corridor"]
-    route: Ident
-    daily_quota: Num
-
-
-class ReturnFlights(_Dated):
-    """Return flights: seats per week along a flight route, filled from stranded people."""
-
-    type: Literal["return_flights"]
-    route: Ident
-    seats_per_week: Num
-    pickup: list[Ident] = Field(
-        default_factory=list, description="places whose stranded people board (default: all)"
-    )
-
-
-class ShelterCapacity(_Dated):
-    """Set a shelter's capacity from a date (more shelter places, or fewer)."""
-
-    type: Literal["shelter_capacity"]
-    place: Ident
-    capacity: Num
-
-
-class Readmit(_Dated):
-    """The country people were leaving takes them back (they leave the corridor, as returned)."""
-
-    type: Literal["readmit"]
-    places: list[Ident] = Field(min_length=1)
-    daily_share: Prob = Field(
-        description="daily share of the stranded at these places taken back (leaving the corridor)"
-    )
-
-
-class Clearances(_Dated):
-    """Clearances nobody announces: each day of the window, by chance, a share is taken back.
-
-    The authorities clear the places on days no forecaster knows in advance; the people taken
-    back leave the corridor (as returned). The window starts after the record (clearances on
-    record are dated `readmit` or `transfer` policies); `Scenario.known_on` moves the start to
-    the day after the issue date for forecasts issued earlier.
-    """
-
-    type: Literal["clearances"]
-    places: list[Ident] = Field(min_length=1)
-    daily_chance: Prob = Field(
-        description="chance, each day of the window and at each place, that a clearance happens"
-    )
-    share: Prob = Field(description="share of the stranded at the place taken back by a clearance")
-
-
-class Transfer(_Dated):
-    """Stranded people moved from sites to a shelter or a city (by bus, by the authorities)."""
-
-    type: Literal["transfer"]
-    from_: list[Ident] = Field(alias="from", min_length=1)
-    to: Ident
-    daily_share: Prob = Field(
-        default_factory=lambda: Prob(value=1.0),
-        description="share of the stranded at the sites moved on each day of the window",
-    )
-
-    model_config = ConfigDict(populate_by_name=True)  # besides Strict's
-
-
-Policy = Annotated[
-    Close
-    | Reopen
-    | Militarize
-    | Corridor
-    | ReturnFlights
-    | ShelterCapacity
-    | Readmit
-    | Clearances
-    | Transfer,
-    Field(discriminator="type"),
-]
-POLICY_TYPES = (
-    "close",
-    "reopen",
-    "militarize",
-    "corridor",
-    "return_flights",
-    "shelter_capacity",
-    "readmit",
-    "clearances",
-    "transfer",
-)
 
 
 def _default_move() -> dict[PlaceKind, Prob]:

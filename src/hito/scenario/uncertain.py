@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hito.scenario.model import Range, Scenario
+from hito.scenario.model import Scenario
+from hito.scenario.numbers import Range
 
 Draws = Mapping[str, float]
 

@@ -47,6 +47,18 @@ SPANISH = re.compile(
     re.IGNORECASE,
 )
 
+# one of a thing written with the plural of its noun ("1 días", "1 puntos de agua")
+ONE_PLURAL = {
+    "es": re.compile(
+        r"(?<![\d.,])1 (días|horas|semanas|puntos|baños|inodoros|personas|varadas|sitios|"
+        r"conteos|plazas|simulaciones|reportes)\b"
+    ),
+    "en": re.compile(
+        r"(?<![\d.,])1 (days|hours|weeks|points|water points|toilets|people|sites|counts|places|"
+        r"runs|reports)\b"
+    ),
+}
+
 VISIBLE_TEXT = """() => {
   const page = document.documentElement.lang;
   const skip = el => (el.closest('[lang]') && el.closest('[lang]').lang !== page)
@@ -132,6 +144,7 @@ def test_no_page_shows_the_other_language_or_a_raw_id(browser, server, failed, l
             assert page.locator("html").get_attribute("lang") == lang
             text = " ".join(page.evaluate(VISIBLE_TEXT).split())
             words = sorted({m.group(0).lower() for m in other.finditer(text)})
+            words += sorted({m.group(0) for m in ONE_PLURAL[lang].finditer(text)})
             raw = sorted(i for i in ids if re.search(rf"(?<![\w/-]){re.escape(i)}(?![\w-])", text))
             if words or raw:  # each word with the text around its first place, to find it
                 found[path] = [

@@ -54,19 +54,20 @@ def _spawn(rng, new, weights, pool, loc_num):
 @numba.njit(cache=True)
 def _compact_pending(pend):
     """Drop emptied pending cohorts once they are more than half of them."""
-    p_int, p_flt, p_route, p_cnt, pn = pend
+    p_int, p_flt, p_route, p_cnt, psize = pend
+    pn = psize[0]
     live = 0
     for e in range(pn):
         if p_cnt[e] != 0:
             live += 1
     if pn <= 64 or live >= pn // 2:
-        return pend
+        return
     k = 0
     for e in range(pn):
         if p_cnt[e] != 0:
             p_int[k], p_flt[k], p_route[k], p_cnt[k] = p_int[e], p_flt[e], p_route[e], p_cnt[e]
             k += 1
-    return p_int, p_flt, p_route, p_cnt, k
+    psize[0] = k
 
 
 @numba.njit(cache=True)
@@ -82,6 +83,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     (st, pend, pool, arr, loc_num, vfill, pop, weights, base, mc, count) = body
     (counts, agents, on_links) = out
     decaying = table.shape[0] > 0
+    sc = cohorts.scratch(st[3].shape[0], st[2].shape[1])
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]
@@ -104,7 +106,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 spawn_weights(weights, pop, conflict[a], toc[a], t, table, interval)
                 dirty = True
         if closure_day[t]:  # people on links closed today go back when they reach the end
-            ints, n = st[0], st[4]
+            ints, n = st[0], st[4][0]
             for i in range(n):
                 if closed_today[t, ints[i, cohorts.LINK]]:
                     ints[i, cohorts.BOUNCE] = 1
@@ -127,10 +129,11 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 route_s,
             )
             move_chances(mc, movechance[b], pop, capacity, pop_base, pop_scale)
-        st, pend = cohorts.day(
+        st, pend, sc = cohorts.day(
             t,
             rng,
             st,
+            sc,
             pool,
             arr,
             pend,
@@ -161,12 +164,11 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
             start_on_foot,
             avoid_short,
         )
-        st = cohorts.merge(st, 0, True, cells, max_speed)
-        pend = _compact_pending(pend)
+        _compact_pending(pend)
         counts[t] = loc_num
         agents[t] = count[0]
         moving = 0
-        for i in range(st[4]):
+        for i in range(st[4][0]):
             moving += st[3][i]
         on_links[t] = moving
     return st, pend, -1
@@ -192,14 +194,14 @@ def run(c: FleeCompiled, sch: Schedule, rng: np.random.Generator, progress=None)
         np.zeros((cap, 3)),
         np.zeros((cap, MAX_HOPS), np.int64),
         np.zeros(cap, np.int64),
-        0,
+        np.zeros(1, np.int64),  # how many
     )
     pend = (
         np.zeros((16, 4), np.int64),
         np.zeros(16),
         np.zeros((16, MAX_HOPS), np.int64),
         np.zeros(16, np.int64),
-        0,
+        np.zeros(1, np.int64),
     )
     table, interval = decay_table(c)
     sched = (

@@ -71,16 +71,9 @@ def _cell(r, cells):
 
 @numba.njit(cache=True)
 def _push(st, link, route, rlen, fresh, d, r, moved, walk, cnt):
-    """Append a link cohort; grows the arrays when full (returns the state)."""
-    ints, flts, routes, cnts, n = st
-    if n >= cnts.shape[0]:
-        m = 2 * cnts.shape[0]
-        ints2 = np.zeros((m, ints.shape[1]), np.int64)  # noqa: E501
-        flts2 = np.zeros((m, 3))
-        routes2 = np.zeros((m, routes.shape[1]), np.int64)
-        cnts2 = np.zeros(m, np.int64)
-        ints2[:n], flts2[:n], routes2[:n], cnts2[:n] = ints[:n], flts[:n], routes[:n], cnts[:n]
-        ints, flts, routes, cnts = ints2, flts2, routes2, cnts2
+    """Append a link cohort (room is made beforehand: ``reserve``)."""
+    ints, flts, routes, cnts, size = st
+    n = size[0]
     ints[n, LINK], ints[n, RLEN], ints[n, FRESH], ints[n, BOUNCE], ints[n, WALK] = (
         link,
         rlen,
@@ -93,7 +86,23 @@ def _push(st, link, route, rlen, fresh, d, r, moved, walk, cnt):
     for h in range(rlen):
         routes[n, h] = route[h]
     cnts[n] = cnt
-    return ints, flts, routes, cnts, n + 1
+    size[0] = n + 1
+
+
+@numba.njit(cache=True)
+def reserve(st, more):
+    """The same cohorts in arrays with room for ``more`` others (new arrays when full)."""
+    ints, flts, routes, cnts, size = st
+    n = size[0]
+    if n + more <= cnts.shape[0]:
+        return st
+    m = max(2 * cnts.shape[0], n + more)
+    ints2 = np.zeros((m,) + ints.shape[1:], np.int64)
+    flts2 = np.zeros((m,) + flts.shape[1:])
+    routes2 = np.zeros((m,) + routes.shape[1:], np.int64)
+    cnts2 = np.zeros(m, np.int64)
+    ints2[:n], flts2[:n], routes2[:n], cnts2[:n] = ints[:n], flts[:n], routes[:n], cnts[:n]
+    return ints2, flts2, routes2, cnts2, size
 
 
 @numba.njit(cache=True)
@@ -101,24 +110,15 @@ def _rest(here, cnt, r, fresh, route, rlen, arr, pend, cells):
     """People who end the day at a place: into the pool, or a pending cohort with a route."""
     if rlen == 0:
         arr[here, fresh, _cell(r, cells)] += cnt
-        return pend
-    p_int, p_flt, p_route, p_cnt, pn = pend
-    if pn >= p_cnt.shape[0]:
-        m = max(16, 2 * p_cnt.shape[0])
-        a, b, c, d = (
-            np.zeros((m, 4), np.int64),
-            np.zeros(m),
-            np.zeros((m, p_route.shape[1]), np.int64),
-            np.zeros(m, np.int64),
-        )
-        a[:pn], b[:pn], c[:pn], d[:pn] = p_int[:pn], p_flt[:pn], p_route[:pn], p_cnt[:pn]
-        p_int, p_flt, p_route, p_cnt = a, b, c, d
+        return
+    p_int, p_flt, p_route, p_cnt, psize = pend
+    pn = psize[0]
     p_int[pn, 0], p_int[pn, 1], p_int[pn, 2], p_int[pn, 3] = here, rlen, fresh, 1
     p_flt[pn] = r
     for h in range(rlen):
         p_route[pn, h] = route[h]
     p_cnt[pn] = cnt
-    return p_int, p_flt, p_route, p_cnt, pn + 1
+    psize[0] = pn + 1
 
 
 @numba.njit(cache=True)
@@ -195,12 +195,14 @@ def _depart(
 ):
     """``k`` people at ``here`` with no route choose one and step onto its first link.
 
-    Those whose choice is a camp at least half-way past its buffer stay; they are returned
-    (the caller decides where they rest). People leaving in the morning (``reach < 0``) all
-    choose before anyone arrives, as in Flee. People moving on mid-day (``reach``: the km
-    they still go today) choose in BATCHES, one after another, and those bound for a camp
-    they reach today count in ``vfill`` from then on: Flee finishes each person's day
-    before the next person's, so later people see the camp fuller.
+    Those whose choice is a camp at least half-way past its buffer stay; their number is
+    returned (the caller decides where they rest). Room for ``BATCHES`` x the candidate
+    paths of ``here`` new cohorts is made beforehand. People leaving in the morning
+    (``reach < 0``) all choose before anyone arrives, as in Flee. People moving on
+    mid-day (``reach``: the km they still go today) choose in BATCHES, one after
+    another, and those bound for a camp they reach today count in ``vfill`` from then on:
+    Flee finishes each person's day before the next person's, so later people see the
+    camp fuller.
     """
     stay = 0
     p0 = p_off[here]
@@ -234,12 +236,82 @@ def _depart(
                         continue
             for h in range(nh - 1):
                 route_buf[h] = p_hops[q, h + 1]
-            st = _push(st, j, route_buf, nh - 1, fresh, 0.0, r, moved, 0, m)
+            _push(st, j, route_buf, nh - 1, fresh, 0.0, r, moved, 0, m)
             if today:
-                st[0][st[4] - 1, VF] = 1
+                st[0][st[4][0] - 1, VF] = 1
                 vfill[dest] += m
             loc_num[here] -= m
-    return st, stay
+    return stay
+
+
+@numba.njit(cache=True)
+def _morning(
+    rng,
+    st,
+    pool,
+    loc_num,
+    vfill,
+    cells,
+    mc,
+    is_camp,
+    capacity,
+    out_off,
+    link_dst,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    p_km,
+    wbuf,
+    split,
+    route_buf,
+):
+    """Departures from the pools (Person.evolve for everyone at a place with no route)."""
+    n = loc_num.shape[0]
+    for x in range(n):
+        if p_off[x + 1] == p_off[x]:
+            continue
+        for f in range(2):
+            for b in range(cells):
+                c = pool[x, f, b]
+                if c == 0:
+                    continue
+                k = c if mc[x] >= 1.0 else rng.binomial(c, mc[x])
+                if k == 0:
+                    continue
+                stay = _depart(
+                    rng,
+                    x,
+                    k,
+                    b / R_GRID,
+                    f,
+                    0.0,
+                    st,
+                    loc_num,
+                    vfill,
+                    is_camp,
+                    capacity,
+                    out_off,
+                    link_dst,
+                    link_open,
+                    buffer,
+                    wpow,
+                    p_off,
+                    p_end,
+                    p_base,
+                    p_hops,
+                    p_nh,
+                    p_km,
+                    wbuf,
+                    split,
+                    -1.0,
+                    route_buf,
+                )
+                pool[x, f, b] -= k - stay
 
 
 @numba.njit(cache=True)
@@ -247,6 +319,7 @@ def day(
     t,
     rng,
     st,
+    sc,
     pool,
     arr,
     pend,
@@ -277,7 +350,11 @@ def day(
     start_on_foot,
     avoid_short,
 ):
-    """One day (Flee's Ecosystem.evolve): departures from places, then travel on links."""
+    """One day (Flee's Ecosystem.evolve): departures from places, then travel on links.
+
+    Ends with the cohorts on links merged (recent travel updated). ``sc``: working arrays
+    for ``merge`` (``scratch``), enlarged here when the cohorts outgrow them.
+    """
     n = loc_num.shape[0]
     width = 1
     for x in range(n):
@@ -285,6 +362,9 @@ def day(
     wbuf = np.empty(width)
     split = np.zeros(width, np.int64)
     route_buf = np.zeros(p_hops.shape[1], np.int64)
+    # the arrays of st and pend are unpacked once (each use of a tuple's array costs a
+    # reference count) and again only when ``reserve`` had to enlarge them
+    ints, flts, routes, cnts, size = st
     # the morning: a day of rest halves recent travel; yesterday's arrivals join the pools
     if cells > 1:
         for x in range(n):
@@ -302,53 +382,50 @@ def day(
                         pool[x, f, b // 2] += c - up
     pool += arr
     arr[:] = 0
-    p_int, p_flt, p_route, p_cnt, pn = pend
+    p_int, p_flt, p_route, p_cnt, psize = pend
+    pn = psize[0]
+    room = BATCHES * width + 1  # the most cohorts one departure or one step adds
     for e in range(pn):
         if p_int[e, 3]:
             p_int[e, 3] = 0
         else:
             p_flt[e] *= 0.5
-    # departures (Person.evolve for everyone at a place)
+    # departures (Person.evolve for everyone at a place); room made first
+    busy = 0
     for x in range(n):
-        if p_off[x + 1] == p_off[x]:
-            continue
-        for f in range(2):
-            for b in range(cells):
-                c = pool[x, f, b]
-                if c == 0:
-                    continue
-                k = c if mc[x] >= 1.0 else rng.binomial(c, mc[x])
-                if k == 0:
-                    continue
-                st, stay = _depart(
-                    rng,
-                    x,
-                    k,
-                    b / R_GRID,
-                    f,
-                    0.0,
-                    st,
-                    loc_num,
-                    vfill,
-                    is_camp,
-                    capacity,
-                    out_off,
-                    link_dst,
-                    link_open,
-                    buffer,
-                    wpow,
-                    p_off,
-                    p_end,
-                    p_base,
-                    p_hops,
-                    p_nh,
-                    p_km,
-                    wbuf,
-                    split,
-                    -1.0,
-                    route_buf,
-                )
-                pool[x, f, b] -= k - stay
+        if p_off[x + 1] > p_off[x]:
+            for f in range(2):
+                for b in range(cells):
+                    if pool[x, f, b] > 0:
+                        busy += 1
+    if size[0] + busy * room > cnts.shape[0]:
+        st = reserve(st, busy * room)
+        ints, flts, routes, cnts, size = st
+    _morning(
+        rng,
+        st,
+        pool,
+        loc_num,
+        vfill,
+        cells,
+        mc,
+        is_camp,
+        capacity,
+        out_off,
+        link_dst,
+        link_open,
+        buffer,
+        wpow,
+        p_off,
+        p_end,
+        p_base,
+        p_hops,
+        p_nh,
+        p_km,
+        wbuf,
+        split,
+        route_buf,
+    )
     for e in range(pn):  # resting people with a route still to go
         c = p_cnt[e]
         x = p_int[e, 0]
@@ -364,16 +441,17 @@ def day(
         if j < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
             pool[x, p_int[e, 2], _cell(p_flt[e], cells)] += k  # the route is dropped
             continue
-        st = _push(st, j, p_route[e, 1:], rlen - 1, p_int[e, 2], 0.0, p_flt[e], 0.0, 0, k)
+        st = reserve(st, 1)
+        ints, flts, routes, cnts, size = st
+        _push(st, j, p_route[e, 1:], rlen - 1, p_int[e, 2], 0.0, p_flt[e], 0.0, 0, k)
         loc_num[x] -= k
-    pend = (p_int, p_flt, p_route, p_cnt, pn)
     # travel (Person.finish_travel for everyone on a link). Flee finishes each person's
     # day before the next person's, so people arriving early fill camps that later ones
     # weigh: the cohorts travel in SLICES passes, each a share of every cohort, and within
     # a pass in waves (the people who move on after arriving form the next wave).
-    n0 = st[4]
-    rem = st[3][:n0].copy()
-    st[3][:n0] = 0
+    n0 = size[0]
+    rem = cnts[:n0].copy()
+    cnts[:n0] = 0
     # the order only matters when a camp may pass its buffer today: if even everyone on a
     # link arriving there would not, every capacity multiplier stays 1 all day
     tight = False
@@ -383,34 +461,161 @@ def day(
             tight = True
     slices = SLICES if tight else 1
     reach = max_speed if tight else -1.0
-    for s in range(slices):
-        lo = st[4]
-        for i in range(n0):
-            left = rem[i]
-            if left == 0:
+    pos = np.zeros(5, np.int64)  # where the passes stopped for want of room
+    while True:
+        code = _passes(
+            pos,
+            rem,
+            n0,
+            slices,
+            sc,
+            room,
+            t,
+            rng,
+            st,
+            pend,
+            arr,
+            loc_num,
+            vfill,
+            cells,
+            mc,
+            is_town,
+            is_camp,
+            capacity,
+            out_off,
+            link_src,
+            link_dst,
+            link_dist,
+            link_speed,
+            link_walk,
+            link_open,
+            buffer,
+            wpow,
+            p_off,
+            p_end,
+            p_base,
+            p_hops,
+            p_nh,
+            p_km,
+            max_speed,
+            walk_speed,
+            start_on_foot,
+            avoid_short,
+            wbuf,
+            split,
+            route_buf,
+            reach,
+        )
+        if code == 0:
+            break
+        if code == 1:
+            st = reserve(st, max(room, n0))
+            ints, flts, routes, cnts, size = st
+            pend = reserve(pend, 1)
+        else:
+            sc = scratch(cnts.shape[0], routes.shape[1])
+    if sc[1].shape[0] < cnts.shape[0]:
+        sc = scratch(cnts.shape[0], routes.shape[1])
+    merge(st, sc, 0, True, cells, max_speed)
+    return st, pend, sc
+
+
+@numba.njit(cache=True)
+def _passes(
+    pos,
+    rem,
+    n0,
+    slices,
+    sc,
+    room,
+    t,
+    rng,
+    st,
+    pend,
+    arr,
+    loc_num,
+    vfill,
+    cells,
+    mc,
+    is_town,
+    is_camp,
+    capacity,
+    out_off,
+    link_src,
+    link_dst,
+    link_dist,
+    link_speed,
+    link_walk,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    p_km,
+    max_speed,
+    walk_speed,
+    start_on_foot,
+    avoid_short,
+    wbuf,
+    split,
+    route_buf,
+    reach,
+):
+    """The day's travel: SLICES passes, each a share of every cohort, each in waves.
+
+    Stops when the cohorts or pending cohorts need more room (returns 1) or ``sc`` does
+    (returns 2); ``pos`` (pass, wave start, wave end, next cohort, stage) says where, so
+    that the caller enlarges them and calls again. Returns 0 when the day is travelled.
+    """
+    ints, flts, routes, cnts, size = st
+    p_cnt, psize = pend[3], pend[4]
+    s, lo, hi, i, stage = pos[0], pos[1], pos[2], pos[3], pos[4]
+    code = 0
+    while s < slices and code == 0:
+        if stage == 0:  # this pass's share of every cohort
+            if size[0] + n0 > cnts.shape[0]:
+                code = 1
+                break
+            lo = size[0]
+            for k in range(n0):
+                left = rem[k]
+                if left == 0:
+                    continue
+                m = left if s == slices - 1 else rng.binomial(left, 1.0 / (slices - s))
+                if m == 0:
+                    continue
+                rem[k] -= m
+                _push(
+                    st,
+                    ints[k, LINK],
+                    routes[k],
+                    ints[k, RLEN],
+                    ints[k, FRESH],
+                    flts[k, D],
+                    flts[k, R],
+                    flts[k, MOVED],
+                    ints[k, WALK],
+                    m,
+                )
+                ints[size[0] - 1, BOUNCE] = ints[k, BOUNCE]
+            stage = 1
+        if stage == 1:  # the next wave: the cohorts added since the last one
+            if lo >= size[0]:
+                s += 1
+                stage = 0
                 continue
-            m = left if s == slices - 1 else rng.binomial(left, 1.0 / (slices - s))
-            if m == 0:
-                continue
-            rem[i] -= m
-            ints, flts, routes, cnts, _ = st
-            st = _push(
-                st,
-                ints[i, LINK],
-                routes[i],
-                ints[i, RLEN],
-                ints[i, FRESH],
-                flts[i, D],
-                flts[i, R],
-                flts[i, MOVED],
-                ints[i, WALK],
-                m,
-            )
-            st[0][st[4] - 1, BOUNCE] = ints[i, BOUNCE]
-        while lo < st[4]:
-            hi = st[4]
-            for i in range(lo, hi):
-                st, pend = _travel(
+            hi = size[0]
+            i = lo
+            stage = 2
+        if stage == 2:
+            while i < hi:
+                if size[0] + room > cnts.shape[0] or psize[0] + 1 > p_cnt.shape[0]:
+                    code = 1
+                    break
+                _travel(
                     i,
                     t,
                     rng,
@@ -448,9 +653,19 @@ def day(
                     route_buf,
                     reach,
                 )
-            st = merge(st, hi, False, cells, max_speed)
+                i += 1
+            if code != 0:
+                break
+            stage = 3
+        if stage == 3:
+            if sc[1].shape[0] < cnts.shape[0]:
+                code = 2
+                break
+            merge(st, sc, hi, False, cells, max_speed)
             lo = hi
-    return st, pend
+            stage = 1
+    pos[0], pos[1], pos[2], pos[3], pos[4] = s, lo, hi, i, stage
+    return code
 
 
 @numba.njit(cache=True)
@@ -495,11 +710,13 @@ def _travel(
     """One step of cohort ``i`` on its link; on arrival, rest or move on (a new cohort).
 
     ``reach`` (km) is passed on to ``_depart``: negative when no camp can fill up today.
+    Room for ``BATCHES`` x the widest choice + 1 link cohorts and one pending cohort is
+    made beforehand.
     """
     ints, flts, routes, cnts, _ = st
     cnt = cnts[i]
     if cnt == 0:
-        return st, pend
+        return
     j = ints[i, LINK]
     if ints[i, VF] == 1:  # counted as arriving today at the end of its route: now it does
         ints[i, VF] = 0
@@ -518,8 +735,7 @@ def _travel(
             speed = walk_speed
         elif w > 0:  # the walkers go on as their own cohort, later today
             rlen = ints[i, RLEN]
-            st = _push(st, j, routes[i], rlen, fresh, flts[i, D], r, moved, 1, w)
-            ints, flts, routes, cnts, _ = st
+            _push(st, j, routes[i], rlen, fresh, flts[i, D], r, moved, 1, w)
             cnts[i] -= w
             cnt -= w
     d = flts[i, D] + speed
@@ -527,7 +743,7 @@ def _travel(
     if d <= link_dist[j]:
         flts[i, D] = d
         flts[i, MOVED] = moved
-        return st, pend
+        return
     moved += link_dist[j] - d
     rlen = ints[i, RLEN]
     for h in range(rlen):
@@ -537,13 +753,13 @@ def _travel(
     if (not link_open[j]) or ints[i, BOUNCE] == 1:  # closed under them: back to its start
         back = link_src[j]
         loc_num[back] += cnt
-        pend = _rest(back, cnt, r_end, 0, route_buf, rlen, arr, pend, cells)
-        return st, pend
+        _rest(back, cnt, r_end, 0, route_buf, rlen, arr, pend, cells)
+        return
     here = link_dst[j]
     loc_num[here] += cnt
     if moved >= speed:
-        pend = _rest(here, cnt, r_end, 0, route_buf, rlen, arr, pend, cells)
-        return st, pend
+        _rest(here, cnt, r_end, 0, route_buf, rlen, arr, pend, cells)
+        return
     force = avoid_short and (r + moved / max_speed) / 2.0 < 0.5
     chance = 1.0 if (force and is_town[here]) else mc[here]
     k = cnt if chance >= 1.0 else rng.binomial(cnt, chance)
@@ -551,7 +767,7 @@ def _travel(
     if k > 0 and rlen == 0:
         # moved today, on a grid of 1/64 of a day's travel, so that chains merge
         mq = np.floor(moved * MOVED_GRID / max_speed + 0.5) * max_speed / MOVED_GRID
-        st, back = _depart(
+        back = _depart(
             rng,
             here,
             k,
@@ -586,22 +802,48 @@ def _travel(
         if j2 < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
             arr[here, 0, _cell(r_end, cells)] += k  # the route is dropped
         else:
-            st = _push(st, j2, route_buf[1:], rlen - 1, 0, 0.0, r, moved, 0, k)
+            _push(st, j2, route_buf[1:], rlen - 1, 0, 0.0, r, moved, 0, k)
             loc_num[here] -= k
     if stay > 0:
-        pend = _rest(here, stay, r_end, 0, route_buf, rlen, arr, pend, cells)
-    return st, pend
+        _rest(here, stay, r_end, 0, route_buf, rlen, arr, pend, cells)
 
 
 @numba.njit(cache=True)
-def merge(st, lo, end, cells, max_speed):
-    """Drop empty cohorts from ``lo`` on and merge equal ones.
+def scratch(cap, hops):
+    """Working arrays for ``merge`` of up to ``cap`` cohorts."""
+    return (
+        np.zeros(cap),
+        np.zeros(cap, np.int64),
+        np.zeros((cap, 6), np.int64),
+        np.zeros((cap, 3)),
+        np.zeros((cap, hops), np.int64),
+        np.zeros(cap, np.int64),
+    )
+
+
+@numba.njit(cache=True)
+def _copy(src_i, src_f, src_r, src_c, a, dst_i, dst_f, dst_r, dst_c, b):
+    """Cohort row ``a`` of the first arrays into row ``b`` of the others."""
+    for c in range(src_i.shape[1]):
+        dst_i[b, c] = src_i[a, c]
+    for c in range(src_f.shape[1]):
+        dst_f[b, c] = src_f[a, c]
+    for c in range(src_i[a, RLEN]):
+        dst_r[b, c] = src_r[a, c]
+    dst_c[b] = src_c[a]
+
+
+@numba.njit(cache=True)
+def merge(st, sc, lo, end, cells, max_speed):
+    """Drop empty cohorts from ``lo`` on and merge equal ones (``sc``: ``scratch`` as large).
 
     Equal: same link, distance done, recent travel, distance moved today, route left,
     fresh, sent back, walking, counted as arriving today. At the end of the day (``end``)
     recent travel is updated first and put on the grid.
     """
-    ints, flts, routes, cnts, n = st
+    ints, flts, routes, cnts, size = st
+    key, order, ints2, flts2, routes2, cnts2 = sc
+    n = size[0]
     keep = lo
     for i in range(lo, n):
         if cnts[i] == 0:
@@ -610,27 +852,36 @@ def merge(st, lo, end, cells, max_speed):
             r = (flts[i, R] + flts[i, MOVED] / max_speed) / 2.0
             flts[i, R] = _cell(r, cells) / R_GRID if cells > 1 else 0.0
             flts[i, MOVED] = 0.0
-        flts[keep] = flts[i]
-        ints[keep] = ints[i]
-        routes[keep] = routes[i]
-        cnts[keep] = cnts[i]
+        if keep != i:
+            _copy(ints, flts, routes, cnts, i, ints, flts, routes, cnts, keep)
         keep += 1
     m = keep - lo
+    size[0] = keep
     if m < 2:
-        return ints, flts, routes, cnts, keep
-    key = np.empty(m, np.float64)
+        return
     for a in range(m):
         i = lo + a
-        key[a] = ints[i, LINK] * 1e7 + flts[i, D] * 7.0 + flts[i, R] * 1e-1 + flts[i, MOVED]
-    order = np.argsort(key)
-    ints2, flts2 = ints[lo:keep].copy(), flts[lo:keep].copy()
-    routes2, cnts2 = routes[lo:keep].copy(), cnts[lo:keep].copy()
+        key[a] = _key(ints, flts, i)
+        order[a] = a
+        _copy(ints, flts, routes, cnts, i, ints2, flts2, routes2, cnts2, a)
+    gap = 1  # shell sort of the order by key (no allocation)
+    while gap < m // 3:
+        gap = 3 * gap + 1
+    while gap >= 1:
+        for a in range(gap, m):
+            v = order[a]
+            b = a
+            while b >= gap and key[order[b - gap]] > key[v]:
+                order[b] = order[b - gap]
+                b -= gap
+            order[b] = v
+        gap //= 3
     out = lo
     for a in range(m):
         i = order[a]
         b = out - 1
         merged = False
-        while b >= lo and key[order[a]] - 1e-9 <= _key(ints, flts, b):
+        while b >= lo and key[i] - 1e-9 <= _key(ints, flts, b):
             same = (
                 ints[b, LINK] == ints2[i, LINK]
                 and flts[b, D] == flts2[i, D]
@@ -650,16 +901,11 @@ def merge(st, lo, end, cells, max_speed):
                 break
             b -= 1
         if not merged:
-            ints[out], flts[out], routes[out], cnts[out] = ints2[i], flts2[i], routes2[i], cnts2[i]
+            _copy(ints2, flts2, routes2, cnts2, i, ints, flts, routes, cnts, out)
             out += 1
-    return ints, flts, routes, cnts, out
+    size[0] = out
 
 
 @numba.njit(cache=True, inline="always")
 def _key(ints, flts, b):
     return ints[b, LINK] * 1e7 + flts[b, D] * 7.0 + flts[b, R] * 1e-1 + flts[b, MOVED]
-
-
-def end_of_day(st: tuple, cells: int, max_speed: float) -> tuple:
-    """Close the day on links: recent travel updated, empty cohorts dropped, equal ones merged."""
-    return merge(st, 0, True, cells, max_speed)

@@ -13,8 +13,10 @@ from hito.needs import Standards
 from hito.plans.model import Plan
 from hito.report import forecast_view
 from hito.report.charts import Fan, fan_chart
+from hito.store.agencies import list_agencies
 from hito.store.db import Database
 from hito.store.needs import picture as needs_picture
+from hito.web import overview
 from hito.web import situation as sit
 
 
@@ -122,9 +124,6 @@ def build_html(
     forecast (flagged when stale), the response by agency, gaps, plan options of the same
     episode, contacts and sources.
     """
-    from hito.store.agencies import list_agencies
-    from hito.web import overview
-
     lang = i18n.pick(lang)
     with db.session(readonly=True) as session:
         picture = sit.situation(session, as_of=as_of, stale_days=stale_days)

@@ -219,3 +219,43 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
     known = loaded(skill.get("scenario") or scenario)
     episode = known.title.get(lang) if known is not None and known.title is not None else None
     return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]
+
+
+def forecast_table(
+    s: Scenario, obs: Observations, ens: Ensemble, as_of: dt.date, lang: str
+) -> tuple[str, list[str], list[list[str]]]:
+    """The calibrated forecast at each counted site, as the console shows it after calibrating.
+
+    (title, column headers, rows): the latest count and the people present 7, 14 and 28 days
+    after the as-of date (median and P10–P90), in the user's language.
+    """
+    lang = i18n.pick(lang)
+    _ = i18n.translations(lang).gettext
+    title = _("People at each counted site after %(date)s: median (P10–P90)") % {
+        "date": i18n.date(as_of, lang)
+    }
+    ahead = (7, 14, 28)
+    headers = [_("site"), _("latest count")] + [_("in %(n)s days") % {"n": k} for k in ahead]
+    last = s.days - 1
+    rows = []
+    for place in sorted({o.place for o in obs.items if o.date <= as_of and o.point is not None}):
+        p = s.places[s.place_index()[place]]
+        counts = [
+            o for o in obs.items if o.place == place and o.date <= as_of and o.point is not None
+        ]
+        newest = max(o.date for o in counts)
+        day = [o for o in counts if o.date == newest]
+        ends = (min(o.low for o in day), max(o.high if o.high is not None else o.low for o in day))
+        latest = "–".join(i18n.number(v, lang) for v in dict.fromkeys(ends))
+        fan = ens.fan("present", place)
+        cells = []
+        for k in ahead:
+            t = s.day_of(as_of) + k
+            if t > last:
+                cells.append("—")
+                continue
+            lo, mid, hi = (i18n.number(float(v), lang) for v in fan[:, t])
+            cells.append(f"{mid} ({lo}–{hi})")
+        name = p.title.get(lang) if p.title is not None else p.name
+        rows.append([name, f"{latest} ({i18n.date(newest, lang, 'short')})", *cells])
+    return title, headers, rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -88,10 +89,22 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
         "quantiles.parquet",
         "summary.json",
         "report.html",
+        "count_quantiles.parquet",
     ):
         assert (out / name).is_file(), name
     facts = json.loads((out / "calibration.json").read_text())
     assert facts["as_of"] == "2025-01-08" and facts["reports"] == 5
+    # the forecast of a count (people through the observation model), from the as-of date on
+    counts = pl.read_parquet(out / "count_quantiles.parquet")
+    assert set(counts["place"]) == {"strip"}
+    assert counts["date"].min() == dt.date(2025, 1, 8) and counts["date"].max() == dt.date(
+        2025, 1, 16
+    )
+    assert counts.height == 9
+    levels = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"]
+    for lo, hi in zip(levels, levels[1:], strict=False):
+        assert (counts[lo] <= counts[hi]).all()
+    assert (counts["p5"] >= 0).all()
     assert [s["date"] for s in facts["steps"]] == [
         "2025-01-03",
         "2025-01-04",

@@ -86,9 +86,11 @@ def calibrate(
 
     OUT gets posterior.parquet and prior.parquet (the drawn numbers), calibration.json (the
     effective sample size per count date), calibration.html (prior against posterior, fans with
-    the counts), posterior.npz (for `hito run --calibration OUT`), and the files of `hito run`.
+    the counts), posterior.npz (for `hito run --calibration OUT`), count_quantiles.parquet (what
+    a field count would say at each counted site, from the as-of date on), and the files of
+    `hito run`.
     """
-    from hito.cli.run import console, write_outputs
+    from hito.cli.run import console, write_outputs, write_parquet_frames
     from hito.scenario.load import load
 
     s = load(scenario)
@@ -96,8 +98,9 @@ def calibrate(
     when = date_option(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
     if when is None:
         raise InputError(f"--observations {observations}: no count falls within {s.name}'s days")
-    post, ens = _calibrate(s, obs, when, particles, seed, executor, scheduler, workers)
+    post, ens, counts = _calibrate(s, obs, when, particles, seed, executor, scheduler, workers)
     _write_calibration(out, s, obs, post, ens, lang)
+    write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
     write_outputs(out, s, ens, _facts(ens, post, scenario))
     console.print(
         f"{s.name}: calibrated on {sum(st.reports for st in post.steps)} counts up to {when} "
@@ -135,10 +138,10 @@ def _calibrate(
     executor: str,
     scheduler: str | None,
     workers: int | None,
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
     from hito.ensemble.executors import make_executor
     from hito.forecast.calibrate import run_filter
-    from hito.forecast.posterior import calibrated_ensemble
+    from hito.forecast.posterior import calibrated_parts, count_quantiles
 
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     bar, step = _bar(f"{s.name}: count dates")
@@ -147,10 +150,10 @@ def _calibrate(
             post = run_filter(
                 s, obs, when, particles=particles, seed=seed, executor=ex, progress=step
             )
-        ens = calibrated_ensemble(post, post.spec.days, ex)
+        ens, present = calibrated_parts(post, post.spec.days, ex)
     finally:
         ex.close()
-    return post, ens
+    return post, ens, count_quantiles(post, present, sorted({o.place for o in obs.items}))
 
 
 def _facts(ens: Any, post: Any, scenario: str) -> dict[str, Any]:

@@ -19,14 +19,67 @@ from hito.scenario.model import Scenario
 
 HELD = [STATES.index(n) for n in HELD_STATES]
 STATE_FILE = "posterior.npz"
+COUNTS = 0x434E  # the stream of the count forecast's reports
 
 
 def calibrated_ensemble(
     post: Posterior, until: int, executor: Any, keep_runs: int = 100
 ) -> Ensemble:
     """Every particle from the scenario's start to day `until`: history, then its future."""
+    return calibrated_parts(post, until, executor, keep_runs)[0]
+
+
+def calibrated_parts(
+    post: Posterior, until: int, executor: Any, keep_runs: int = 100
+) -> tuple[Ensemble, np.ndarray]:
+    """The calibrated ensemble and every particle's people present: [N, until, P]."""
     states, arrivals = forecast_ahead(post, until, executor)
-    states = states.astype(np.int64)
+    present = states[:, :, STATES.index("present")].sum(axis=3)
+    return _ensemble(post, states.astype(np.int64), arrivals, executor, keep_runs), present
+
+
+def count_quantiles(post: Posterior, present: np.ndarray, places: list[str]) -> Any:
+    """What a field count would say at each place, each day from the as-of date on (polars).
+
+    The forecast of a count, not of the people: each particle's people present, reported
+    through the observation model (`likelihood.noisy_reports`: spread, outliers, reports of
+    nobody), one report per particle and day; quantiles at the ensemble's levels. This is the
+    band `hito backtest` scores against later counts.
+    """
+    import polars as pl
+
+    from hito.forecast.calibrate import OBSERVATION
+    from hito.forecast.likelihood import noisy_reports
+    from hito.scenario.uncertain import ranges
+
+    s = post.spec.scenario
+    every = ranges(s)
+    sd, eps, zeta = (
+        post.draws.values[:, post.draws.paths.index(path)]
+        if path in post.draws.paths
+        else np.full(post.particles, every[path].value)
+        for path in OBSERVATION
+    )
+    t0 = max(post.day - 1, 0)
+    rng = np.random.default_rng(np.random.SeedSequence(post.spec.seed, spawn_key=(COUNTS,)))
+    pos = s.place_index()
+    rows: dict[str, list[Any]] = {"date": [], "place": [], **{k: [] for k in LEVELS}}
+    for place in places:
+        x = present[:, t0:, pos[place]].astype(float)
+        said = noisy_reports(x, sd[:, None], rng, eps[:, None], zeta[:, None])
+        q = np.quantile(said, list(LEVELS.values()), axis=0)
+        for j in range(x.shape[1]):
+            rows["date"].append(s.date_of(t0 + j))
+            rows["place"].append(place)
+            for i, k in enumerate(LEVELS):
+                rows[k].append(float(q[i, j]))
+    return pl.DataFrame(rows)
+
+
+def _ensemble(
+    post: Posterior, states: np.ndarray, arrivals: np.ndarray, executor: Any, keep_runs: int
+) -> Ensemble:
+    """The ensemble of the particles' daily states (summaries, quantiles, kept runs)."""
     n, T = states.shape[:2]
     s = post.spec.scenario
     initial = post.cloud.initial if post.cloud is not None else np.zeros(n, dtype=np.int64)

@@ -26,6 +26,7 @@ from hito.forecast.calibrate import (
 from hito.forecast.likelihood import log_likelihood, noisy_reports
 from hito.forecast.observations import Observation, Observations
 from hito.forecast.posterior import calibrated_ensemble, load, save
+from hito.scenario.model import Scenario
 from hito.scenario.uncertain import ranges
 
 INFLOW = "inflows[0].per_day"
@@ -211,10 +212,15 @@ def test_the_same_seed_gives_the_same_posterior_here_in_processes_and_on_dask():
         assert a.tobytes() == b.tobytes() == c.tobytes()
 
 
+def tiny_with_policy(policy: dict) -> Scenario:
+    """The uncertain tiny corridor with one more policy."""
+    d = uncertain_tiny().model_dump(by_alias=True)
+    d["policies"].append(policy)
+    return build(d)
+
+
 def test_counts_before_a_policy_was_announced_do_not_know_it():
-    s = uncertain_tiny()
-    d = s.model_dump(by_alias=True)
-    d["policies"].append(
+    s = tiny_with_policy(
         {
             "type": "readmit",
             "places": ["strip"],
@@ -223,15 +229,12 @@ def test_counts_before_a_policy_was_announced_do_not_know_it():
             "announced": "2025-01-04",
         }
     )
-    s = build(d)
     assert [p.type for p in s.known_on(dt.date(2025, 1, 3)).policies] == ["close"]
     assert [p.type for p in s.known_on(dt.date(2025, 1, 4)).policies] == ["close", "readmit"]
 
 
 def test_clearances_start_the_day_after_the_issue_date_for_earlier_forecasts():
-    s = uncertain_tiny()
-    d = s.model_dump(by_alias=True)
-    d["policies"].append(
+    s = tiny_with_policy(
         {
             "type": "clearances",
             "places": ["strip"],
@@ -240,7 +243,6 @@ def test_clearances_start_the_day_after_the_issue_date_for_earlier_forecasts():
             "start": "2025-01-08",
         }
     )
-    s = build(d)
     starts = {
         issued: [p.start for p in s.known_on(issued).policies if p.type == "clearances"]
         for issued in (dt.date(2025, 1, 2), dt.date(2025, 1, 7), dt.date(2025, 1, 9))
@@ -278,9 +280,7 @@ def test_states_are_the_ones_the_engine_reports():
 
 def test_two_versions_of_a_scenario_never_share_compiled_arrays():
     # a policy without ranges adds no drawn number: both versions draw the same rows
-    s = uncertain_tiny()
-    d = s.model_dump(by_alias=True)
-    d["policies"].append(
+    s = tiny_with_policy(
         {
             "type": "readmit",
             "places": ["strip"],
@@ -289,7 +289,6 @@ def test_two_versions_of_a_scenario_never_share_compiled_arrays():
             "announced": "2025-01-03",
         }
     )
-    s = build(d)
     early = run_filter(
         s.known_on(dt.date(2025, 1, 2)),
         Observations((), ()),

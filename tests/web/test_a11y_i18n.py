@@ -62,7 +62,7 @@ ONE_PLURAL = {
 VISIBLE_TEXT = """() => {
   const page = document.documentElement.lang;
   const skip = el => (el.closest('[lang]') && el.closest('[lang]').lang !== page)
-                     || el.closest('.user-text, script, style, noscript, option:not(:checked)');
+                     || el.closest('.user-text, script, style, noscript');
   const out = [];
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walk.nextNode()) {

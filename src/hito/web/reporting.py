@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import Request
 
+from hito.report import places
 from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, StoreError
@@ -25,7 +26,12 @@ def form_context(request: Request) -> dict[str, Any]:
         sites, _n = list_sites(session, limit=1000)
         agencies, _m = list_agencies(session, limit=1000)
     scenario = sites[0].scenario if sites else ""
-    return {"sites": sites, "rows": forms.groups(scenario), "agencies": agencies}
+    return {
+        "sites": sites,
+        "titles": places.titles(scenario),  # site id -> {es, en}: the names people read
+        "rows": forms.groups(scenario),
+        "agencies": agencies,
+    }
 
 
 async def form_data(request: Request) -> dict[str, str]:

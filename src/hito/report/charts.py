@@ -47,6 +47,7 @@ class _Frame:
     d0: dt.date
     span: int  # days from the first date to the last (at least 1)
     ymax: float
+    legend_rows: int = 1
 
     @property
     def left(self) -> int:
@@ -60,8 +61,8 @@ class _Frame:
 
     @property
     def bottom(self) -> int:
-        """The bottom margin (room for the dates and the legend)."""
-        return 4 * self.font
+        """The bottom margin (room for the dates and the legend's rows)."""
+        return self.font + 9 + self.legend_rows * (self.font + 8)
 
     def x(self, d: dt.date) -> float:
         """The horizontal position of a date."""
@@ -101,14 +102,17 @@ def fan_chart(
     if not dates:
         return Markup(
             f'<svg class="chart" viewBox="0 0 {width} 60" role="img" '
-            f'aria-label="{escape(labels["empty"])}">'
+            f'aria-label="{escape(labels["empty"])}" font-size="{max(13, round(width / 34))}">'
             f'<text x="10" y="35" class="muted">{escape(labels["empty"])}</text></svg>'
         )
     values = [v for _, v in observed] + (list(fan.p90) if fan else []) + [capacity or 0.0, 1.0]
     ticks = _ticks((ymax or max(values)) * 1.05)
     d0, d1 = min(dates), max(dates)
-    font = max(11, round(width / 42))  # about 9 px or more once a phone shrinks the chart
-    f = _Frame(width, height, font, d0, max((d1 - d0).days, 1), ticks[-1])
+    # about 11 px once a 390 px phone shrinks the chart (a 640 wide chart is drawn 366 px wide)
+    font = max(13, round(width / 34))
+    keys = _legend_keys(fan is not None, bool(observed), bool(capacity))
+    rows = len({row for row, _x in _legend_places(width, font, [labels[k] for k, _c, _s in keys])})
+    f = _Frame(width, height, font, d0, max((d1 - d0).days, 1), ticks[-1], max(rows, 1))
     name = title or labels.get("title", "")
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(name)}" '
@@ -170,24 +174,44 @@ def _series(
     return parts
 
 
-def _legend(
-    f: _Frame, labels: dict[str, str], fan: bool, observed: bool, capacity: bool
-) -> list[str]:
-    """One entry for each thing drawn, in a row under the dates."""
+def _legend_keys(fan: bool, observed: bool, capacity: bool) -> list[tuple[str, str, str]]:
+    """The legend's entries (label key, colour, symbol) for what is drawn."""
     legend = [("band", BAND, "rect"), ("median", LINE, "line")] if fan else []
     legend += [("observed", OBSERVED, "dot")] if observed else []
     legend += [("capacity", CAPACITY, "line")] if capacity else []
-    lx, ly = f.left, f.height - 10
+    return legend
+
+
+def _legend_places(width: int, font: int, texts: list[str]) -> list[tuple[int, float]]:
+    """Each legend entry's row and x, in rows as wide as the chart (an entry never cut)."""
+    left, right = 4 * font, width - 12
+    places, row, lx = [], 0, float(left)
+    for text in texts:
+        w = 18 + 0.6 * font * len(text)
+        if lx > left and lx + w > right:
+            row, lx = row + 1, float(left)
+        places.append((row, lx))
+        lx += w + 12
+    return places
+
+
+def _legend(
+    f: _Frame, labels: dict[str, str], fan: bool, observed: bool, capacity: bool
+) -> list[str]:
+    """One entry for each thing drawn, in rows under the dates."""
+    legend = _legend_keys(fan, observed, capacity)
+    places = _legend_places(f.width, f.font, [labels[k] for k, _c, _s in legend])
+    first = f.height - f.bottom + f.font + 5 + f.font + 8  # the first row's baseline
     parts = []
-    for key, colour, shape in legend:
+    for (key, colour, shape), (row, lx) in zip(legend, places, strict=True):
+        ly = first + row * (f.font + 8)
         parts.append(
             {
-                "rect": f'<rect x="{lx}" y="{ly - 8}" width="14" height="9" fill="{colour}"/>',
-                "line": f'<line x1="{lx}" x2="{lx + 14}" y1="{ly - 4}" y2="{ly - 4}" '
+                "rect": f'<rect x="{lx:g}" y="{ly - 9}" width="14" height="10" fill="{colour}"/>',
+                "line": f'<line x1="{lx:g}" x2="{lx + 14:g}" y1="{ly - 4}" y2="{ly - 4}" '
                 f'stroke="{colour}" stroke-width="2"/>',
-                "dot": f'<circle cx="{lx + 7}" cy="{ly - 4}" r="3.5" fill="{colour}"/>',
+                "dot": f'<circle cx="{lx + 7:g}" cy="{ly - 4}" r="3.5" fill="{colour}"/>',
             }[shape]
         )
-        parts.append(f'<text x="{lx + 18}" y="{ly}" fill="#333">{escape(labels[key])}</text>')
-        lx += 30 + round(0.6 * f.font * len(labels[key]))
+        parts.append(f'<text x="{lx + 18:g}" y="{ly}" fill="#333">{escape(labels[key])}</text>')
     return parts

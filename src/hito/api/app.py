@@ -30,6 +30,7 @@ from hito.errors import HitoError
 from hito.store import forecasts as forecasts_store
 from hito.store import migrate
 from hito.store.db import Database
+from hito.store.intake import report_intake
 from hito.store.logkey import load_key
 from hito.store.reports import AfterReport
 from hito.store.sequencer import Sequencer
@@ -73,9 +74,12 @@ def create_api(
         app.state.log_key = load_key(log_key_path(settings), create=settings.log_key_create)
         sequencer = Sequencer(db, app.state.log_key, every=settings.log_sequence_seconds)
         sequencer.start()
+        app.state.intake = report_intake(db, after=app.state.after_report)
+        app.state.intake.start()
         try:
             yield
         finally:
+            app.state.intake.stop()
             sequencer.stop()
             if database is None:
                 db.dispose()

@@ -43,6 +43,15 @@ def current_actor(db: DbDep, token: TokenDep) -> Actor:
         return tokens.authenticate(session, token=token)
 
 
+async def bearer_token(token: TokenDep) -> str:
+    """The bearer token, not yet checked (401 without one); the report intake checks it."""
+    if not token:
+        raise AuthError(
+            "sign in first: send 'Authorization: Bearer <token>' from /api/v1/auth/token"
+        )
+    return token
+
+
 def admin_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """The signed-in actor, who must be an admin (403 otherwise)."""
     actor.require_admin("do this")
@@ -58,3 +67,4 @@ def writer_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
 ActorDep = Annotated[Actor, Depends(current_actor)]
 AdminDep = Annotated[Actor, Depends(admin_actor)]
 WriterDep = Annotated[Actor, Depends(writer_actor)]
+BearerDep = Annotated[str, Depends(bearer_token)]

@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from hito.store import merkle
+from hito.store import bulk, merkle
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.logkey import LogKey, SignedHead
@@ -66,6 +66,31 @@ def append(
             after_digest=digest(after),
             note=note[:500],
         )
+    )
+
+
+def append_many(session: Session, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Add several entries in one statement, each given as the keywords of `append`."""
+    if not entries:
+        return
+    session.flush()
+    at = utcnow()
+    bulk.insert_returning(
+        session.connection(),
+        _PENDING,
+        [
+            {
+                "at": at,
+                "actor": e["actor"],
+                "action": e["action"],
+                "resource": e["resource"],
+                "before_digest": digest(e.get("before")),
+                "after_digest": digest(e.get("after")),
+                "note": e.get("note", "")[:500],
+            }
+            for e in entries
+        ],
+        (),
     )
 
 

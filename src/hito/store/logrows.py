@@ -27,8 +27,18 @@ USER_FIELDS = ("id", "username", "role", "agency_id", "active")
 SITE_FIELDS = ("id", "name", "kind", "country_code", "lat", "lon", "capacity", "status", "scenario")
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def canonical(value: Any) -> Any:
     """Plain JSON values: datetimes as UTC ISO 8601 to the microsecond, dates as ISO."""
+    kind = type(value)  # the exact built-in types first (the same result, found sooner)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): canonical(v) for k, v in value.items()}
+    if kind is list:
+        return [canonical(v) for v in value]
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)

@@ -269,6 +269,15 @@ def _check_country(session: Session, actor: Actor, site_id: str) -> bool:
     Returns whether the site exists (one indexed read, reused by `validate_report`).
     """
     site = session.execute(_SITE_COUNTRY, {"id": site_id}).first()
+    return country_rule(actor, site_id, site)
+
+
+def country_rule(actor: Actor, site_id: str, site: Any) -> bool:
+    """Whether a site (a row with `country_code` and `kind`, or None) exists.
+
+    ForbiddenError when an editor writes at another country's site (the strip between the
+    posts is shared).
+    """
     if site is None:
         return False
     if actor.role != "editor" or site.kind in SHARED_KINDS:

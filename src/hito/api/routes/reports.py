@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from hito.api.deps import ActorDep, DbDep, WriterDep
+from hito.api.deps import ActorDep, BearerDep, DbDep, WriterDep
 from hito.api.schemas.common import Day, Limit, Offset
 from hito.api.schemas.reports import (
     ImportResult,
@@ -21,6 +21,7 @@ from hito.api.schemas.reports import (
 )
 from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_KEY_PATTERN
 from hito.store import hxl_io, reports
+from hito.store.intake import Submission
 from hito.store.models import FieldReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -57,29 +58,30 @@ class Filters:
     response_model=ReportPublic,
     responses={200: {"description": "the original report, for a reused key"}},
 )
-def create(
+async def create(
     body: ReportCreate,
-    actor: WriterDep,
-    db: DbDep,
+    token: BearerDep,
     request: Request,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> ReportPublic:
-    """Post a field report; a retry with the same Idempotency-Key creates nothing."""
-    counts = list(body.counts)
-    with db.session() as session:
-        row, created = reports.create_report(
-            session,
-            actor=actor,
+    """Post a field report; a retry with the same Idempotency-Key creates nothing.
+
+    Stored by the report intake (`hito.store.intake`) with the reports posted meanwhile,
+    in one transaction; answered once it is committed.
+    """
+    row, created = await request.app.state.intake.store(
+        Submission(
+            token=token,
             site_id=body.site_id,
             observed_at=body.observed_at,
-            counts=counts,
+            counts=list(body.counts),
             agency_id=body.agency_id,
             idempotency_key=idempotency_key,
             remark=body.remark,
-            after=request.app.state.after_report,
         )
-        out = ReportPublic.model_validate(row)
+    )
+    out = ReportPublic.model_validate(row)
     if not created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"

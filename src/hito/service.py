@@ -37,7 +37,7 @@ def app_from_environment() -> FastAPI:
     """Factory for `uvicorn --factory` and several workers: HITO_* and HITO_SETTINGS_FILE."""
     import sys
 
-    # the audit chain serializes writers on the database; a thread that gets its lock must
-    # not wait the default 5 ms for the GIL after each round trip while others parse JSON
+    # the report intake's writer thread and the event loop share the GIL: neither should
+    # wait the default 5 ms for it after each database round trip or each request
     sys.setswitchinterval(0.0005)
     return create_app()

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from hito.api import problems
+from hito.api.report_post import ReportPost
 from hito.api.routes import (
     agencies,
     alerts,
@@ -97,6 +98,7 @@ def create_api(
     )
     problems.install(app)
     problems.document_problems(app)
+    app.add_middleware(ReportPost, path=f"{API_PREFIX}/reports")  # inside the body limit
     app.add_middleware(problems.BodyLimit, max_bytes=settings.max_upload_bytes)
 
     api = APIRouter(prefix=API_PREFIX)

@@ -147,14 +147,30 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem(500, "an unexpected error occurred; it was logged", instance=request.url.path)
 
 
+HANDLERS: list[tuple[type[Exception], Any]] = [
+    (RequestValidationError, _validation),
+    (StoreError, _store),
+    (StarletteHTTPException, _http),
+    (OperationalError, _database_busy),  # connections refused, lost
+    (PoolTimeout, _database_busy),  # every pooled connection busy
+    (Exception, _unexpected),
+]
+
+
 def install(app: FastAPI) -> None:
     """Register the problem-details handlers on an app."""
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(StoreError, _store)
-    app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(OperationalError, _database_busy)  # connections refused, lost
-    app.add_exception_handler(PoolTimeout, _database_busy)  # every pooled connection busy
-    app.add_exception_handler(Exception, _unexpected)
+    for kind, handler in HANDLERS:
+        app.add_exception_handler(kind, handler)
+
+
+def response_for(request: Request, exc: Exception) -> JSONResponse:
+    """The problem response an app with these handlers gives for an exception."""
+    for kind in type(exc).__mro__:
+        for known, handler in HANDLERS:
+            if kind is known:
+                response: JSONResponse = handler(request, exc)
+                return response
+    return _unexpected(request, exc)
 
 
 class BodyLimit:

@@ -108,9 +108,10 @@ def store_batch(
     out: list[Outcome | StoreError | None] = [None] * len(items)
     digests = [tokens.token_digest(i.token) for i in items]
     actors = tokens.actors_for(session, digests)
+    conn = session.connection()  # Core statements: no ORM work for plain reads
     sites = {
         r.id: r
-        for r in session.execute(
+        for r in conn.execute(
             select(Site.id, Site.country_code, Site.kind).where(
                 Site.id.in_(sorted({i.site_id for i in items}))
             )
@@ -118,7 +119,9 @@ def store_batch(
     }
     named = sorted({i.agency_id for i in items if i.agency_id is not None})
     agencies = (
-        set(session.scalars(select(Agency.id).where(Agency.id.in_(named)))) if named else set()
+        set(conn.execute(select(Agency.id).where(Agency.id.in_(named))).scalars())
+        if named
+        else set()
     )
     checked: list[_Checked] = []
     for n, item in enumerate(items):

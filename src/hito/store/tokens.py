@@ -198,7 +198,7 @@ def actors_for(session: Session, digests: Iterable[str]) -> dict[str, Actor | st
     now = utcnow()
     out: dict[str, Actor | str] = {}
     for d, revoked_at, expires_at, uid, name, role, agency_id, active, country in (
-        session.execute(_MANY.where(Token.token_hash.in_(wanted))) if wanted else ()
+        session.connection().execute(_MANY.where(Token.token_hash.in_(wanted))) if wanted else ()
     ):
         try:
             _check(revoked_at, expires_at, active, now)

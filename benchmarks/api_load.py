@@ -3,18 +3,24 @@
 For SQLite (a fresh file) and PostgreSQL (a fresh database on 127.0.0.1:5432), a real
 `uvicorn` server is started, 50 clients post reports with idempotency keys for a bounded
 number of requests, stored == acknowledged is checked (zero lost), and the log is
-verified after the run (`verified`). With `--previous REV` (default: the commit before
-the transparency log) the same benchmark of that revision (the hash chain under one
-global lock) runs first, from a temporary git worktree, and the ratios are printed.
+verified after the run (`verified`). Each line also gives the server's CPU time per write
+(all its processes) and the machine's load average before and after the run.
+
+The same benchmark, with the same load generator, first runs against the server of each
+previous revision (`--previous REV`, repeatable; by default 06178c8, the transparency log
+with each report in its own transaction, and 30820b8, the hash chain under one global
+lock), each from a temporary git worktree, and the ratios are printed.
 
     .venv/bin/python benchmarks/api_load.py [--requests 3000] [--clients 50] [--workers 2]
-        [--backend sqlite|postgresql|both] [--with-plan] [--previous REV | --no-previous]
+        [--backend sqlite|postgresql|both] [--with-plan] [--previous REV ... | --no-previous]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import os
 import re
 import socket
@@ -24,6 +30,7 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -60,56 +67,106 @@ def prepare(url: str, with_plan: bool) -> None:
     db.dispose()
 
 
+def _request(host: str, token: str, i: int, tag: str) -> bytes:
+    """One report post as HTTP/1.1 bytes (idempotency key `tag-i`)."""
+    body = json.dumps(
+        {
+            "site_id": "concordia-strip",
+            "observed_at": f"2025-11-{1 + i % 28:02d}T10:00:00Z",
+            "counts": [
+                {
+                    "nationality": "VEN",
+                    "documented": False,
+                    "people": 100 + i % 50,
+                    "stranded": i % 50,
+                }
+            ],
+        }
+    ).encode()
+    head = (
+        f"POST /api/v1/reports HTTP/1.1\r\nHost: {host}\r\n"
+        f"Authorization: Bearer {token}\r\nIdempotency-Key: {tag}-{i}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> tuple[int, bytes]:
+    """Send one request on a kept-alive connection; (status, body) of its response."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status, length = int(lines[0].split()[1]), 0
+    for line in lines[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    return status, await reader.readexactly(length)
+
+
 async def load(
-    base: str, token: str, clients: int, total: int, tag: str
+    port: int, token: str, clients: int, total: int, tag: str
 ) -> tuple[list[float], int, float, int]:
+    """`clients` kept-alive connections post `total` reports; (latencies, acked, s, retries).
+
+    A plain asyncio HTTP/1.1 client (about 0.1 ms of CPU per request; httpx took about 7 ms
+    per request, which on two cores was most of what the server could have had).
+    """
     latencies: list[float] = []
     acked = retries = 0
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(total):
-        queue.put_nowait(i)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    todo = iter(range(total))
+    host = f"127.0.0.1:{port}"
 
-    async def client(c: httpx.AsyncClient) -> None:
+    async def client() -> None:
         nonlocal acked, retries
-        while True:
-            try:
-                i = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            body = {
-                "site_id": "concordia-strip",
-                "observed_at": f"2025-11-{1 + i % 28:02d}T10:00:00Z",
-                "counts": [
-                    {
-                        "nationality": "VEN",
-                        "documented": False,
-                        "people": 100 + i % 50,
-                        "stranded": i % 50,
-                    }
-                ],
-            }
-            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"{tag}-{i}"}
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for i in todo:
+            request = _request(host, token, i, tag)
             t = time.perf_counter()
             for attempt in range(5):  # a dropped connection is retried with the same key
                 try:
-                    r = await c.post("/api/v1/reports", json=body, headers=headers)
+                    status, body = await _exchange(reader, writer, request)
                     break
-                except httpx.TransportError:
+                except (ConnectionError, asyncio.IncompleteReadError):
                     retries += 1
                     if attempt == 4:
                         raise
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
             latencies.append(time.perf_counter() - t)
-            if r.status_code in (200, 201):
+            if status in (200, 201):
                 acked += 1
             else:
-                print("unexpected", r.status_code, r.text[:200], file=sys.stderr)
+                print("unexpected", status, body[:200], file=sys.stderr)
+        writer.close()
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as c:
-        start = time.perf_counter()
-        await asyncio.gather(*(client(c) for _ in range(clients)))
-        elapsed = time.perf_counter() - start
-    return latencies, acked, elapsed, retries
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, acked, time.perf_counter() - start, retries
+
+
+def _run(coro: Any) -> Any:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (the server's workers)."""
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    root = psutil.Process(pid)
+    total = 0.0
+    for p in (root, *root.children(recursive=True)):
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
 
 
 def bench(name: str, url: str, args: argparse.Namespace) -> None:
@@ -154,11 +211,11 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
         token = httpx.post(
             f"{base}/api/v1/auth/token", data={"username": "editor", "password": PASSWORD}
         ).json()["access_token"]
-        warm_up = load(base, token, args.clients, min(200, args.requests), "warm")
-        asyncio.run(warm_up)  # not counted
-        lat, acked, elapsed, retries = asyncio.run(
-            load(base, token, args.clients, args.requests, "run")
-        )
+        _run(load(port, token, args.clients, min(200, args.requests), "warm"))  # not counted
+        load_before, cpu_before = os.getloadavg()[0], _cpu(server.pid)
+        lat, acked, elapsed, retries = _run(load(port, token, args.clients, args.requests, "run"))
+        cpu = (_cpu(server.pid) - cpu_before) / args.requests * 1000
+        load_after = os.getloadavg()[0]
         stored = httpx.get(
             f"{base}/api/v1/reports",
             params={"limit": 1},
@@ -180,7 +237,9 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
         f"{acked / elapsed:7.0f} writes/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
         f"acknowledged {acked}/{args.requests}  stored {stored - warm}  "
         f"lost {acked - (stored - warm)}  retried {retries}  "
-        f"verified {'yes' if chain[0] else 'NO'} ({chain[1]} entries)"
+        f"verified {'yes' if chain[0] else 'NO'} ({chain[1]} entries)  "
+        f"server CPU {cpu:.2f} ms/write  load {load_before:.1f}->{load_after:.1f}",
+        flush=True,
     )
 
 
@@ -203,14 +262,21 @@ def verify_log(db: object, key_file: Path) -> tuple[bool, int]:
 
 
 RESULTS: dict[str, tuple[float, float, float]] = {}
-PREVIOUS = "30820b8"  # main before the transparency log: the hash chain under a global lock
+PREVIOUS = (
+    "06178c8",  # the transparency log, each report in its own transaction (session 2)
+    "30820b8",  # before the transparency log: the hash chain under one global lock
+)
 LINE = re.compile(
     r"^(SQLite|PostgreSQL)\s.*?([\d.]+) writes/s\s+p50\s+([\d.]+) ms\s+p99\s+([\d.]+) ms"
 )
 
 
 def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float, float]]:
-    """Run this benchmark as it was at `rev`, from a temporary worktree; its parsed figures."""
+    """This benchmark (this load generator) against the server of `rev`; its parsed figures.
+
+    The revision is checked out in a temporary git worktree and put first on PYTHONPATH,
+    so the database setup, the server and the log check are that revision's code.
+    """
     repo = Path(__file__).resolve().parents[1]
     out: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,7 +289,7 @@ def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float
         try:
             cmd = [
                 sys.executable,
-                str(tree / "benchmarks" / "api_load.py"),
+                str(Path(__file__).resolve()),
                 "--requests",
                 str(args.requests),
                 "--clients",
@@ -232,13 +298,14 @@ def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float
                 str(args.workers),
                 "--backend",
                 args.backend,
+                "--no-previous",
             ]
             if args.with_plan:
                 cmd.append("--with-plan")
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
             run = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
             for line in run.stdout.splitlines():
-                print(f"previous ({rev}): {line}")
+                print(f"previous ({rev}): {line}", flush=True)
                 m = LINE.match(line)
                 if m:
                     out[m.group(1)] = (float(m.group(2)), float(m.group(3)), float(m.group(4)))
@@ -262,24 +329,30 @@ def main() -> None:
     p.add_argument(
         "--with-plan", action="store_true", help="store the corridor-100 plan (alerts on)"
     )
-    p.add_argument("--previous", default=PREVIOUS, help="the revision to compare with")
+    p.add_argument(
+        "--previous",
+        action="append",
+        help=f"a revision to compare with (repeatable; default {' and '.join(PREVIOUS)})",
+    )
     p.add_argument("--no-previous", action="store_true", help="do not run the previous design")
     args = p.parse_args()
-    before = {} if args.no_previous else previous(args.previous, args)
+    revs = [] if args.no_previous else (args.previous or list(PREVIOUS))
+    before = {rev: previous(rev, args) for rev in revs}
     with ExitStack() as stack:
         if args.backend in ("sqlite", "both"):
             tmp = stack.enter_context(tempfile.TemporaryDirectory())
             bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args)
         if args.backend in ("postgresql", "both"):
             bench("PostgreSQL", stack.enter_context(postgres_database()), args)
-    for name, (w, p50, p99) in RESULTS.items():
-        if name in before:
-            bw, b50, b99 = before[name]
-            print(
-                f"{name:<11} now/previous: writes/s x{w / bw:.2f} ({bw:.0f} -> {w:.0f}), "
-                f"p50 x{p50 / b50:.2f} ({b50:.0f} -> {p50:.0f} ms), "
-                f"p99 x{p99 / b99:.2f} ({b99:.0f} -> {p99:.0f} ms)"
-            )
+    for rev, figures in before.items():
+        for name, (w, p50, p99) in RESULTS.items():
+            if name in figures:
+                bw, b50, b99 = figures[name]
+                print(
+                    f"{name:<11} now/{rev}: writes/s x{w / bw:.2f} ({bw:.0f} -> {w:.0f}), "
+                    f"p50 x{p50 / b50:.2f} ({b50:.0f} -> {p50:.0f} ms), "
+                    f"p99 x{p99 / b99:.2f} ({b99:.0f} -> {p99:.0f} ms)"
+                )
 
 
 if __name__ == "__main__":

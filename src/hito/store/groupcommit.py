@@ -61,7 +61,7 @@ class GroupCommit(Generic[T]):
             self._ready.notify()
         if self._thread.is_alive():
             self._thread.join(timeout=60)
-        log.warning("%s: %d items stored in %d transactions", self.name, self.items, self.batches)
+        log.info("%s: %d items stored in %d transactions", self.name, self.items, self.batches)
 
     def submit(self, item: T) -> Future[Any]:
         """Queue an item; its future gets the outcome once its batch is committed."""

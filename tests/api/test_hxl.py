@@ -55,9 +55,36 @@ def test_export_has_hxl_hashtags_and_one_row_per_count(world: World) -> None:
     )
     rid = lines[3].split(",")[20]
     assert lines[3].endswith(
-        f",COL,yes,7,,,0,2,3,0,1,1,0,1,,1,pdi-arica,{rid},k1,camp at the strip"
+        f",COL,yes,7,,,0,2,3,0,1,1,0,1,,1,pdi-arica,{rid},k1,camp at the strip,current,,,"
     )
     assert len(lines) == 4
+
+
+def test_the_export_marks_corrected_and_withdrawn_reports(world: World) -> None:
+    c = world.client
+    post = [
+        c.post("/api/v1/reports", json=report(people=p, stranded=p), headers=world.h("ed_chl"))
+        for p in (120, 50)
+    ]
+    first, second = (r.json()["id"] for r in post)
+    fix = {"counts": [{"nationality": "VEN", "documented": False, "people": 12, "stranded": 10}]}
+    fixed = c.post(
+        f"/api/v1/reports/{first}/corrections",
+        json={**fix, "reason": "one zero too many"},
+        headers=world.h("ed_chl"),
+    ).json()["id"]
+    gone = c.post(
+        f"/api/v1/reports/{second}/withdrawal",
+        json={"reason": "=counted twice"},  # a reason is text: neutralised like the others
+        headers=world.h("ed_chl"),
+    ).json()["id"]
+    text = c.get("/api/v1/reports/export.csv", headers=world.h("viewer")).text
+    rows = {int(r[20]): r[-4:] for r in (line.split(",") for line in text.splitlines()[2:])}
+    assert rows == {  # the withdrawal itself has no counts, so no row
+        first: ["corrected", str(fixed), "", "one zero too many"],
+        second: ["withdrawn", str(gone), "", "'=counted twice"],
+        fixed: ["current", "", str(first), "one zero too many"],
+    }
 
 
 def test_round_trip_into_another_database(world: World, tmp_path) -> None:  # noqa: ANN001

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+from contextlib import ExitStack
+from typing import Any
 
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import text  # noqa: TID251 - the test tampers with the table
 
-from hito.store import merkle
-from hito.store.logkey import SignedHead
-from service_world import World, report
+from hito.store import audit, merkle
+from hito.store.logkey import SignedHead, load_key
+from service_world import KEY_FILE, World, report
 
 
 def _head(world: World) -> dict:  # type: ignore[type-arg]
@@ -113,3 +115,53 @@ def test_the_self_check_finds_an_edited_entry_and_a_promoted_user(world: World) 
     assert v["ok"] is False
     assert any("entry 3" in p for p in v["problems"])
     assert any(p.startswith(f"user:{world.ids['viewer']}: the row differs") for p in v["problems"])
+
+
+class _Meddling:
+    """A session whose first `scalars` is followed by `meddle()` (a sequencer run)."""
+
+    def __init__(self, session: Any, meddle: Any) -> None:
+        self.session, self.meddle, self.calls = session, meddle, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+    def scalars(self, *args: Any, **kw: Any) -> list[Any]:
+        out = list(self.session.scalars(*args, **kw))
+        self.calls += 1
+        if self.calls == 1:
+            self.meddle()
+        return out
+
+
+def test_a_page_lists_each_entry_once_while_the_sequencer_moves_them(world: World) -> None:
+    key = load_key(KEY_FILE, create=True)
+    with ExitStack() as hold:  # the app's own sequencer waits meanwhile
+        if world.db.dialect == "postgresql":
+            conn = hold.enter_context(world.db.engine.connect())
+            lock = "SELECT pg_advisory_lock(:k)"
+            conn.execute(text(lock), {"k": audit._SEQUENCER_KEY})  # noqa: SLF001
+            conn.commit()
+
+            def release() -> None:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": audit._SEQUENCER_KEY})  # noqa: SLF001
+                conn.commit()
+        else:
+            hold.enter_context(world.db._write_lock)  # noqa: SLF001 - the writers' lock
+
+            def release() -> None:
+                pass
+
+        with world.db.session() as s:
+            for i in range(5):
+                audit.append(s, actor="test", action="test.entry", resource=f"test:{i}")
+
+        def sequence() -> None:
+            release()
+            assert audit.sequence(world.db, key, wait=True) is not None
+
+        with world.db.session(readonly=True, snapshot=True) as s:
+            rows, n = audit.entries(_Meddling(s, sequence), limit=100)
+    assert [r.index for r in rows[:5]] == [None] * 5  # read while they waited
+    seen = [(r.at, r.actor, r.action, r.resource, r.note) for r in rows]
+    assert len(seen) == len(set(seen)) == n  # and listed once, though moved meanwhile

@@ -50,7 +50,7 @@ def _send(world: World, case: Any, who: str) -> int:
     if r.status_code == 401 and case.path.endswith(("revoke", "users/{user_id}")):
         # the case revoked its own token or disabled its own account: restore and sign in again
         with world.db.session() as s:
-            s.execute(update(User).values(active=True, failed_logins=0, locked_until=None))
+            s.execute(update(User).values(active=True))
             s.execute(delete(LoginThrottle))
         world.tokens[who] = world.login(who)
     return r.status_code

@@ -345,8 +345,8 @@ CASES: dict[str, Callable[[World], None]] = {
         "UPDATE user_account SET agency_id = NULL WHERE id = :u", u=w.ids["editor"]
     ),
     "insert_an_admin_behind_the_logs_back": lambda w: w.sql(
-        "INSERT INTO user_account (username, password_hash, role, active, failed_logins, created_at) "
-        "SELECT 'mallory', password_hash, 'admin', active, 0, created_at FROM user_account "
+        "INSERT INTO user_account (username, password_hash, role, active, created_at) "
+        "SELECT 'mallory', password_hash, 'admin', active, created_at FROM user_account "
         "WHERE id = :u",
         u=w.ids["viewer"],
     ),

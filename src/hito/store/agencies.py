@@ -16,7 +16,6 @@ def create_agency(
 ) -> Agency:
     """Add an agency of an existing country."""
     actor.require_admin("create agencies")
-    audit.lock_writes(session)
     if session.get(Country, country_code) is None:
         known = ", ".join(session.scalars(select(Country.code).order_by(Country.code))) or "none"
         raise InvalidError.at(

@@ -36,10 +36,6 @@ _HEADS: Table = LogHead.__table__  # type: ignore[assignment]
 ENTRY_FIELDS = ("at", "actor", "action", "resource", "before_digest", "after_digest", "note")
 
 
-def lock_writes(session: Session) -> None:
-    """Kept for callers of the former hash chain: writers no longer wait for one another."""
-
-
 def append(
     session: Session,
     *,
@@ -232,7 +228,11 @@ class Entry:
 def entries(
     session: Session, *, offset: int = 0, limit: int = 100, resource: str | None = None
 ) -> tuple[list[Entry], int]:
-    """A page of entries, newest first (those waiting to be sequenced first), and the total."""
+    """A page of entries, newest first (those waiting to be sequenced first), and the total.
+
+    Read it in one snapshot (`Database.session(snapshot=True)`): otherwise entries that
+    the sequencer moves between its statements are listed twice (waiting, then as leaves).
+    """
     pq = select(LogPending)
     lq = select(LogLeaf)
     if resource:

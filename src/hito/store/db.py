@@ -77,15 +77,22 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+    def session(self, *, readonly: bool = False, snapshot: bool = False) -> Iterator[Session]:
         """One transaction: commit when the block ends, roll back if it raises.
 
         `readonly=True` lets SQLite readers run beside the writer (they never take the
-        write lock); on PostgreSQL it changes nothing.
+        write lock); on PostgreSQL it changes nothing. `snapshot=True`: every statement
+        sees the database as the first one did (PostgreSQL: REPEATABLE READ; a SQLite
+        transaction always does), for reads that must agree with one another.
         """
         with self._writer(readonly), self.sessions() as session:
+            options: dict[str, Any] = {}
             if readonly:
-                session.connection(execution_options={"hito_readonly": True})
+                options["hito_readonly"] = True
+            if snapshot and self.dialect == "postgresql":
+                options["isolation_level"] = "REPEATABLE READ"
+            if options:
+                session.connection(execution_options=options)
             try:
                 yield session
                 session.commit()

@@ -51,7 +51,6 @@ def create_forecast(
         raise InvalidError.at(["body", "days"], f"expected 1 to 365 days, got {days}")
     if not 1 <= runs <= max_runs:
         raise InvalidError.at(["body", "runs"], f"expected 1 to {max_runs} runs, got {runs}")
-    audit.lock_writes(session)
     row = Forecast(
         status="queued",
         scenario=scenario,

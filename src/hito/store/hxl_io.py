@@ -12,7 +12,7 @@ from typing import Any
 import hxl
 from hxl.input import HXLParseException, HXLTagsNotFoundException
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hito import counts
 from hito.counts import Count
@@ -46,7 +46,12 @@ COLUMNS: list[tuple[str, str]] = [
     ("Report", "#meta+id"),
     ("Key", "#meta+key"),
     ("Remark", "#description+remark"),
+    ("Status", "#status"),
+    ("Superseded by", "#meta+superseded_by"),
+    ("Supersedes", "#meta+supersedes"),
+    ("Reason", "#description+reason"),
 ]
+EXPORT_OPTIONS = (selectinload(FieldReport.superseded_by),)  # what export_lines reads
 REQUIRED = ("#date", "#loc+code", "#country+origin", "#indicator+documented")
 # the HXL hashtag of each number of a count (hito.counts.Count), with the standard attributes
 COUNT_TAGS = {
@@ -93,7 +98,10 @@ def export_csv(reports: Iterable[FieldReport]) -> str:
 
 
 def export_lines(reports: Iterable[FieldReport], *, rows_per_chunk: int = 500) -> Iterator[str]:
-    """The HXL CSV in chunks of rows, for streaming (text cells neutralised, see `safe_cell`)."""
+    """The HXL CSV in chunks of rows, for streaming (text cells neutralised, see `safe_cell`).
+
+    Each report's `superseded_by` must be loaded (`EXPORT_OPTIONS`): its status is shown.
+    """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow([h for h, _ in COLUMNS])
@@ -121,10 +129,26 @@ def export_lines(reports: Iterable[FieldReport], *, rows_per_chunk: int = 500) -
                         r.id,
                         r.idempotency_key or "",
                         r.remark,
+                        *_status(r),
                     ]
                 ]
             )
     yield out.getvalue()
+
+
+def _status(r: FieldReport) -> tuple[str, object, object, str]:
+    """(status, superseded by, supersedes, reason): current, corrected or withdrawn.
+
+    A report replaced by a correction is "corrected", by a withdrawal "withdrawn" (a
+    withdrawal has no counts, so no row of its own), with the reason given for that; a
+    current correction names the report it supersedes and its own reason.
+    """
+    newer = r.superseded_by
+    if newer is None:
+        supersedes = "" if r.supersedes_id is None else r.supersedes_id
+        return "current", "", supersedes, r.reason
+    supersedes = "" if r.supersedes_id is None else r.supersedes_id
+    return "withdrawn" if newer.withdrawn else "corrected", newer.id, supersedes, newer.reason
 
 
 def _key(tag: str) -> tuple[str, frozenset[str]]:

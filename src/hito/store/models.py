@@ -71,8 +71,6 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(10))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     agency: Mapped[Agency | None] = relationship(lazy="joined")
 
@@ -163,6 +161,12 @@ class FieldReport(Base):
     )
     site: Mapped[Site] = relationship(lazy="joined")
     agency: Mapped[Agency] = relationship(lazy="joined")
+    # the correction or withdrawal that replaced this report, if any (loaded on request)
+    superseded_by: Mapped[FieldReport | None] = relationship(
+        primaryjoin="FieldReport.id == remote(foreign(FieldReport.supersedes_id))",
+        uselist=False,
+        viewonly=True,
+    )
 
     __table_args__ = (
         UniqueConstraint("agency_id", "idempotency_key", name="uq_field_report_key"),

@@ -51,7 +51,6 @@ def register_sender(
             [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
         )
     assert number is not None
-    audit.lock_writes(session)
     row = session.get(SmsSender, number)
     if row is not None and row.agency_id != agency and actor.role != "admin":
         raise ConflictError(f"{number} is registered to another agency; ask an admin")

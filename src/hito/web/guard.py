@@ -28,6 +28,8 @@ from markupsafe import Markup, escape
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hito.i18n import gettext
+
 CSRF_COOKIE = "hito_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -173,10 +175,8 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    html = (
-        f"<!doctype html><p>El envío supera el límite de {limit} bytes.</p>"
-        f'<p lang="en">The request body is larger than the limit of {limit} bytes.</p>'
-    ).encode()
+    text = _both(_TOO_LARGE, limit=str(limit))
+    html = f'<!doctype html><html lang="es"><meta charset="utf-8">{text}</html>'.encode()
     await send(
         {
             "type": "http.response.start",
@@ -203,25 +203,31 @@ def _form_token(content_type: str, body: bytes) -> str | None:
     return None
 
 
+def _(message: str) -> str:
+    """Mark a message for the catalogues (translated when the page is made)."""
+    return message
+
+
 _REFUSALS = {
-    "origin": (
-        "Esta solicitud vino de otra página ({source}) y no se aceptó.",
-        "This request came from another page ({source}) and was refused.",
-    ),
-    "token": (
-        "Falta el código de seguridad del formulario o no coincide: recargue la página "
-        "e inténtelo de nuevo.",
-        "The form's security code is missing or does not match: reload the page and try again.",
+    "origin": _("This request came from another page ({source}) and was refused."),
+    "token": _(
+        "The form's security code is missing or does not match: reload the page and try again."
     ),
 }
+_TOO_LARGE = _("The request body is larger than the limit of {limit} bytes.")
+
+
+def _both(message: str, **values: str) -> str:
+    """A message in Spanish, then in English (a refusal comes before any language is chosen)."""
+    es, en = (gettext(lang, message).format(**values) for lang in ("es", "en"))
+    return f'<p>{es}</p><p lang="en">{en}</p>'
 
 
 async def _refuse(send: Send, why: str, source: str | None) -> None:
     """A 403 page in both languages naming what was wrong."""
-    es, en = (m.format(source=escape(source or "")) for m in _REFUSALS[why])
+    text = _both(_REFUSALS[why], source=str(escape(source or "")))
     html = (
-        '<!doctype html><html lang="es"><meta charset="utf-8"><title>403</title>'
-        f'<p>{es}</p><p lang="en">{en}</p></html>'
+        f'<!doctype html><html lang="es"><meta charset="utf-8"><title>403</title>{text}</html>'
     ).encode()
     await send(
         {

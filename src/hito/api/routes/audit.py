@@ -23,7 +23,7 @@ def list_(
     limit: Limit = 100,
 ) -> LogEntryList:
     """Log entries, newest first, optionally for one resource ('report:12') or kind ('site')."""
-    with db.session(readonly=True) as session:
+    with db.session(readonly=True, snapshot=True) as session:  # entries move while read
         rows, n = audit.entries(session, offset=offset, limit=limit, resource=resource)
         return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
 

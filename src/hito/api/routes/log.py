@@ -64,7 +64,7 @@ def entries(
     limit: Limit = 100,
 ) -> LogEntryList:
     """Entries, newest first (those waiting to be sequenced first), optionally of one resource."""
-    with db.session(readonly=True) as session:
+    with db.session(readonly=True, snapshot=True) as session:  # entries move while read
         rows, n = audit.entries(session, offset=offset, limit=limit, resource=resource)
     return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
 

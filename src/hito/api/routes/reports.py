@@ -111,8 +111,9 @@ def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -
     """The filtered reports as CSV with HXL hashtags, one row per count, streamed page by page.
 
     Text cells that a spreadsheet would take for a formula (= + - @ tab CR) start with '.
+    Each row says whether its report is current, corrected or withdrawn (`#status`).
     """
-    query = reports.report_query(**filters.values)
+    query = reports.report_query(**filters.values).options(*hxl_io.EXPORT_OPTIONS)
 
     def pages(size: int = 1000) -> Iterator[FieldReport]:
         offset = 0

@@ -124,8 +124,8 @@ def sequence(
     None when another sequencer holds the lock (PostgreSQL) and `wait` is false: the
     pending entries stay for it. With `wait`, wait for it to finish, then sequence.
     """
-    with db.session() as s:
-        conn = s.connection()
+    with db.session() as session:
+        conn = session.connection()
         if conn.dialect.name == "postgresql":
             if wait:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEQUENCER_KEY})

@@ -95,8 +95,8 @@ class GroupCommit(Generic[T]):
 
     def _store(self, taken: list[tuple[T, Future[Any]]]) -> None:
         try:
-            with self.db.session() as s:
-                outcomes = list(self.batch(s, [i for i, _ in taken]))
+            with self.db.session() as session:
+                outcomes = list(self.batch(session, [i for i, _ in taken]))
             self.batches += 1
             self.items += len(taken)
         except Exception as exc:  # noqa: BLE001 - answered below, item by item
@@ -115,8 +115,8 @@ class GroupCommit(Generic[T]):
 
     def _store_one(self, item: T, fut: Future[Any]) -> None:
         try:
-            with self.db.session() as s:
-                outcome = self.single(s, item)
+            with self.db.session() as session:
+                outcome = self.single(session, item)
         except Exception as exc:  # noqa: BLE001 - the caller gets it
             fut.set_exception(exc)
         else:

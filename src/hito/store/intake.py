@@ -334,8 +334,8 @@ def report_intake(
     """The group-commit writer of posted reports (started and stopped by the server)."""
     return GroupCommit(
         db,
-        batch=lambda s, items: store_batch(s, items, after=after),
-        single=lambda s, item: store_one(s, item, after=after),
+        batch=lambda session, items: store_batch(session, items, after=after),
+        single=lambda session, item: store_one(session, item, after=after),
         max_batch=max_batch,
         name="hito-report-intake",
     )

@@ -74,25 +74,27 @@ def sign_in(
     `hito.store.users`), a short transaction issues the token or records the failure.
     """
     now = utcnow()
-    with db.session() as s:
-        wait = throttle.reserve(s, username=username, address=address, limits=limits, now=now)
+    with db.session() as session:
+        wait = throttle.reserve(session, username=username, address=address, limits=limits, now=now)
     if wait is not None:
-        with db.session() as s:
+        with db.session() as session:
             audit.append(
-                s,
+                session,
                 actor="anonymous",
                 action="auth.refused",
                 resource="user:?",
                 note=f"too many attempts; wait {wait} s",
             )
         _refuse(wait)
-    with db.lookup() as s:
-        user = s.scalar(select(User).where(User.username == username))
+    with db.lookup() as session:
+        user = session.scalar(select(User).where(User.username == username))
         stored = user.password_hash if user is not None else _dummy_hash()
     ok = check_password(stored, password)
-    with db.session() as s:
-        fresh = s.get(User, user.id) if user is not None else None
-        return _settle(s, fresh, ok, username=username, address=address, ttl=ttl, limits=limits)
+    with db.session() as session:
+        fresh = session.get(User, user.id) if user is not None else None
+        return _settle(
+            session, fresh, ok, username=username, address=address, ttl=ttl, limits=limits
+        )
 
 
 def _refuse(wait: int) -> None:

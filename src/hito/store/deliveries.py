@@ -119,8 +119,10 @@ def claim(db: Database, *, lease_seconds: float, now: dt.datetime | None = None)
         return did if taken.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
-def _message(s: Session, d: Delivery, cfg: WorkerConfig) -> tuple[notify.Message, Subscription]:
-    alert = s.get(Alert, d.alert_id)
+def _message(
+    session: Session, d: Delivery, cfg: WorkerConfig
+) -> tuple[notify.Message, Subscription]:
+    alert = session.get(Alert, d.alert_id)
     assert alert is not None
     sub = d.subscription
     base = cfg.public_url.rstrip("/")

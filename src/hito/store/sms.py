@@ -151,12 +151,12 @@ def receive(db: Database, msg: Inbound, *, after: AfterReport | None = None) -> 
         return again
 
 
-def _handle(s: Session, msg: Inbound, after: AfterReport | None) -> Answer:
+def _handle(session: Session, msg: Inbound, after: AfterReport | None) -> Answer:
     number = sms.phone(msg.phone)
-    sender = s.get(SmsSender, number) if number else None
+    sender = session.get(SmsSender, number) if number else None
     if sender is None or not sender.active:
         return Answer(sms.not_registered("es"), "refused", None)
-    agency = s.get(Agency, sender.agency_id)
+    agency = session.get(Agency, sender.agency_id)
     assert agency is not None
     actor = Actor(
         user_id=None,
@@ -166,9 +166,9 @@ def _handle(s: Session, msg: Inbound, after: AfterReport | None) -> Answer:
         country_code=agency.country_code,
     )
     try:
-        report = sms.parse(msg.body, s.scalars(select(Site.id)), sender.language)
+        report = sms.parse(msg.body, session.scalars(select(Site.id)), sender.language)
         row, _created = create_report(
-            s,
+            session,
             actor=actor,
             site_id=report.site_id,
             observed_at=utcnow(),

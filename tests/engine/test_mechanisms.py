@@ -110,6 +110,17 @@ def test_a_clearance_takes_its_share_of_the_stranded(tiny):
     assert left.std() > 0  # a binomial share, not a fixed number
 
 
+def test_a_clearance_takes_everyone_with_its_complete_chance_else_its_share(tiny):
+    d = stranded_at_strip(tiny)
+    policy = clearances(1.0, 0.0, "2025-01-02", "2025-01-02")
+    policy["complete_chance"] = 0.5
+    d["policies"].append(policy)
+    c = compile_scenario(build(d))
+    left = [series(simulate(c, seed), "stranded", c, "strip")[1] for seed in range(200)]
+    assert set(left) == {0, 100}  # everyone, or (share 0) nobody
+    assert 0.4 < left.count(0) / len(left) < 0.6
+
+
 def test_outside_its_window_no_clearance_happens_and_runs_stay_as_before(tiny):
     d = stranded_at_strip(tiny)
     before = simulate(compile_scenario(build(d)), 3)

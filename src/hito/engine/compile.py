@@ -66,7 +66,8 @@ class Compiled:
     readmit: np.ndarray  # [T, P] daily share of the stranded taken back by the country they left
     leak: np.ndarray  # [T, P] daily share of the stranded who get through a closed road
     clear_chance: np.ndarray  # [T, P] chance that a clearance happens that day at the place
-    clear_share: np.ndarray  # [T, P] share of the stranded a clearance takes back
+    clear_share: np.ndarray  # [T, P] share of the stranded a partial clearance takes back
+    clear_complete: np.ndarray  # [T, P] chance that a clearance takes everyone
     transfer_from: np.ndarray  # [K, P] bool: sites emptied by transfer k
     transfer_to: np.ndarray  # [K] the shelter or city of transfer k
     transfer_share: np.ndarray  # [T, K] share of the stranded moved that day
@@ -166,6 +167,7 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
         leak=d.leak,
         clear_chance=1.0 - d.no_clearance,
         clear_share=d.clear_share,
+        clear_complete=d.clear_complete,
         transfer_from=transfer_from,
         transfer_to=transfer_to,
         transfer_share=transfer_share,
@@ -260,6 +262,7 @@ def _baseline(
         stay=np.ones((T, P)),
         no_clearance=np.ones((T, P)),
         clear_share=np.zeros((T, P)),
+        clear_complete=np.zeros((T, P)),
     )
 
 

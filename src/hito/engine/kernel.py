@@ -83,6 +83,7 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
     leak,
     clear_chance,
     clear_share,
+    clear_complete,
     tr_from,
     tr_to,
     tr_share,
@@ -350,7 +351,10 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
             ra = readmit[t, p]
             cc = clear_chance[t, p]
             if cc > 0.0 and rng.random() < cc:
-                ra = 1.0 - (1.0 - ra) * (1.0 - clear_share[t, p])
+                if clear_complete[t, p] > 0.0 and rng.random() < clear_complete[t, p]:
+                    ra = 1.0
+                else:
+                    ra = 1.0 - (1.0 - ra) * (1.0 - clear_share[t, p])
             if ra <= 0.0:
                 continue
             for g in range(G):

@@ -73,7 +73,8 @@ class Days:
     turn_back: np.ndarray  # [T, P]
     stay: np.ndarray  # [T, P] chance of not being taken back
     no_clearance: np.ndarray  # [T, P] chance that no clearance happens that day
-    clear_share: np.ndarray  # [T, P] share of the stranded a clearance takes back
+    clear_share: np.ndarray  # [T, P] share of the stranded a partial clearance takes back
+    clear_complete: np.ndarray  # [T, P] chance that a clearance takes everyone
     flights: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
     transfers: list[tuple[np.ndarray, int, np.ndarray]] = field(default_factory=list)
 
@@ -188,12 +189,15 @@ def _readmit(sc: Scene, d: Days, i: int, pol: Readmit, on: np.ndarray) -> None:
 
 
 def _clearances(sc: Scene, d: Days, i: int, pol: Clearances, on: np.ndarray) -> None:
-    """On each day of the window, by chance, a clearance takes back a share of the stranded."""
+    """On each day of the window, by chance, a clearance takes back everyone or a share."""
     chance = sc.value(i, pol, "daily_chance")
     share = sc.value(i, pol, "share")
+    complete = sc.value(i, pol, "complete_chance")
     for q in pol.places:
-        d.no_clearance[on, sc.pidx[q]] *= 1.0 - chance
-        d.clear_share[on, sc.pidx[q]] = np.maximum(d.clear_share[on, sc.pidx[q]], share)
+        j = sc.pidx[q]
+        d.no_clearance[on, j] *= 1.0 - chance
+        d.clear_share[on, j] = np.maximum(d.clear_share[on, j], share)
+        d.clear_complete[on, j] = np.maximum(d.clear_complete[on, j], complete)
 
 
 def _transfer(sc: Scene, d: Days, i: int, pol: Transfer, on: np.ndarray) -> None:

@@ -100,6 +100,7 @@ class Simulation:
             c.leak,
             c.clear_chance,
             c.clear_share,
+            c.clear_complete,
             c.transfer_from,
             c.transfer_to,
             c.transfer_share,

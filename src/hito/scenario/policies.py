@@ -103,12 +103,13 @@ class Readmit(_Dated):
 
 
 class Clearances(_Dated):
-    """Clearances nobody announces: each day of the window, by chance, a share is taken back.
+    """Clearances nobody announces: each day of the window, by chance, people are taken back.
 
-    The authorities clear the places on days no forecaster knows in advance; the people taken
-    back leave the corridor (as returned). The window starts after the record (clearances on
-    record are dated `readmit` or `transfer` policies); `Scenario.known_on` moves the start to
-    the day after the issue date for forecasts issued earlier.
+    The authorities clear the places on days no forecaster knows in advance: everyone (with
+    `complete_chance`) or a share; the people taken back leave the corridor (as returned).
+    The window starts after the record (clearances on record are dated `readmit` or
+    `transfer` policies); `Scenario.known_on` moves the start to the day after the issue date
+    for forecasts issued earlier.
     """
 
     type: Literal["clearances"]
@@ -116,7 +117,13 @@ class Clearances(_Dated):
     daily_chance: Prob = Field(
         description="chance, each day of the window and at each place, that a clearance happens"
     )
-    share: Prob = Field(description="share of the stranded at the place taken back by a clearance")
+    share: Prob = Field(
+        description="share of the stranded at the place taken back by a partial clearance"
+    )
+    complete_chance: Prob = Field(
+        default_factory=lambda: Prob(value=0.0),
+        description="chance that a clearance takes everyone (else it takes `share`)",
+    )
 
 
 class Transfer(_Dated):

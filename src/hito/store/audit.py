@@ -16,9 +16,9 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -210,9 +210,10 @@ def get_leaf(session: Session, index: int) -> LogLeaf | None:
     return session.get(LogLeaf, index)
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(BaseModel):
     """An entry as listed: `index` and `leaf_hash` are None while it waits to be sequenced."""
+
+    model_config = ConfigDict(frozen=True)
 
     index: int | None
     at: dt.datetime
@@ -249,15 +250,15 @@ def entries(
         for p in session.scalars(pq.order_by(LogPending.id.desc()).offset(offset).limit(limit)):
             out.append(
                 Entry(
-                    None,
-                    p.at,
-                    p.actor,
-                    p.action,
-                    p.resource,
-                    p.before_digest,
-                    p.after_digest,
-                    p.note,
-                    None,
+                    index=None,
+                    at=p.at,
+                    actor=p.actor,
+                    action=p.action,
+                    resource=p.resource,
+                    before_digest=p.before_digest,
+                    after_digest=p.after_digest,
+                    note=p.note,
+                    leaf_hash=None,
                 )
             )
     rest = limit - len(out)
@@ -266,15 +267,15 @@ def entries(
         for e in session.scalars(lq.order_by(LogLeaf.idx.desc()).offset(start).limit(rest)):
             out.append(
                 Entry(
-                    e.idx,
-                    e.at,
-                    e.actor,
-                    e.action,
-                    e.resource,
-                    e.before_digest,
-                    e.after_digest,
-                    e.note,
-                    e.leaf_hash,
+                    index=e.idx,
+                    at=e.at,
+                    actor=e.actor,
+                    action=e.action,
+                    resource=e.resource,
+                    before_digest=e.before_digest,
+                    after_digest=e.after_digest,
+                    note=e.note,
+                    leaf_hash=e.leaf_hash,
                 )
             )
     return out, n_pending + n_leaves

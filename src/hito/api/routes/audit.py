@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
 from hito.api.schemas.common import Limit, Offset
-from hito.api.schemas.log import LogCheckPublic, LogEntryList, LogEntryPublic
+from hito.api.schemas.log import LogCheckPublic, LogEntryList, LogEntryPublic, ResourceFilter
 from hito.store import audit, logcheck
 
 router = APIRouter(prefix="/audit", tags=["log"])
@@ -18,7 +16,7 @@ router = APIRouter(prefix="/audit", tags=["log"])
 def list_(
     actor: AdminDep,
     db: DbDep,
-    resource: Annotated[str | None, Query(pattern=r"^[a-z_]+(:[A-Za-z0-9_\-?]+)?$")] = None,
+    resource: ResourceFilter = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> LogEntryList:

@@ -15,6 +15,7 @@ from hito.api.schemas.log import (
     LogEntryList,
     LogEntryPublic,
     LogKeyPublic,
+    ResourceFilter,
     SignedTreeHead,
 )
 from hito.store import audit
@@ -59,7 +60,7 @@ def key(request: Request) -> LogKeyPublic:
 def entries(
     actor: ActorDep,
     db: DbDep,
-    resource: Annotated[str | None, Query(pattern=r"^[a-z_]+(:[A-Za-z0-9_\-?]+)?$")] = None,
+    resource: ResourceFilter = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> LogEntryList:

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Annotated
 
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from hito.api.schemas.common import List, Public
+from hito.store.audit import Entry
 
 
-class LogEntryPublic(Public):
+class LogEntryPublic(Entry, Public):
     """One entry; `index` and `leaf_hash` are null while it waits to be sequenced."""
 
-    index: int | None
-    at: dt.datetime
-    actor: str
-    action: str
-    resource: str
-    before_digest: str | None
-    after_digest: str | None
-    note: str
-    leaf_hash: str | None
+
+# which entries to list: a kind of resource ('site') or one resource ('report:12')
+ResourceFilter = Annotated[str | None, Query(pattern=r"^[a-z_]+(:[A-Za-z0-9_\-?]+)?$")]
 
 
 LogEntryList = List[LogEntryPublic]

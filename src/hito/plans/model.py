@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -12,7 +12,7 @@ from hito.scenario.model import Title
 SCHEMA_VERSION = 1
 
 Indicator = Literal["stranded", "shelter_occupancy", "arrivals", "diverted", "need_gap"]
-INDICATORS: tuple[str, ...] = Indicator.__args__  # type: ignore[attr-defined]
+INDICATORS: tuple[str, ...] = get_args(Indicator)
 Operator = Literal[">=", ">", "<=", "<"]  # how a value is compared with a threshold
 ACTION_TYPES = ("corridor", "shelter_places", "return_flights", "health_team", "reopen")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import (
     ConfigDict,
@@ -38,9 +38,9 @@ V2_FIELDS = (
 PlaceKind = Literal[
     "origin", "city", "border_post", "between_posts", "shelter", "irregular_crossing", "exit"
 ]
-PLACE_KINDS: tuple[str, ...] = PlaceKind.__args__  # type: ignore[attr-defined]
+PLACE_KINDS: tuple[str, ...] = get_args(PlaceKind)
 RouteKind = Literal["road", "irregular", "flight"]
-ROUTE_KINDS: tuple[str, ...] = RouteKind.__args__  # type: ignore[attr-defined]
+ROUTE_KINDS: tuple[str, ...] = get_args(RouteKind)
 
 
 class Title(Strict):

@@ -191,3 +191,20 @@ def test_the_hot_path_answers_as_the_route(world: World) -> None:
         "/api/v1/reports", json=report(), headers={"Authorization": "Bearer not-a-token"}
     )
     assert gone.status_code == 401 and gone.headers["www-authenticate"] == "Bearer"
+
+
+def test_figures_read_once_for_a_batch_are_the_figures_read_each_time(world: World) -> None:
+    from hito.store import figures
+
+    for day, who, n in ((1, "ed_chl", 10), (2, "ed_per", 30), (2, "ed_chl", 20), (4, "ed_chl", 5)):
+        at = f"2025-11-0{day}T10:00:00Z"
+        world.client.post("/api/v1/reports", json=report(at=at, stranded=n), headers=world.h(who))
+    days = [dt.date(2025, 11, d) for d in range(1, 6)]
+    with world.db.session(readonly=True) as s:
+        each = [figures.daily_figures(s, until=d) for d in days]
+        each += [figures.daily_figures(s, site_ids=["concordia-strip"], until=d) for d in days]
+        with figures.reports_settled(s):
+            once = [figures.daily_figures(s, until=d) for d in days]
+            once += [figures.daily_figures(s, site_ids=["concordia-strip"], until=d) for d in days]
+    assert once == each
+    assert each[1]["concordia-strip"][days[1]].figure == 25  # the two agencies' median

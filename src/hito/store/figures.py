@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -24,6 +25,21 @@ def daily_stranded(
         site: {day: f.figure for day, f in days.items()}
         for site, days in daily_figures(session, site_ids=site_ids, until=until).items()
     }
+
+
+# a key of Session.info: while set (to a dict), daily_figures answers from one read per
+# site list; only for a stretch of a transaction in which no report is written
+MEMO = "hito_daily_figures"
+
+
+@contextmanager
+def reports_settled(session: Session) -> Iterator[None]:
+    """Within the block, `daily_figures` reads the reports once (none may be written)."""
+    session.info[MEMO] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(MEMO, None)
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,26 @@ def daily_figures(
     rounded half up, for an even number). One agency cannot outvote another by reporting
     more often, and `low`/`high`/`by_agency` show when agencies disagree.
     """
+    memo = session.info.get(MEMO)
+    if memo is not None:  # reports do not change meanwhile: read all days once, then cut
+        key = (None if site_ids is None else tuple(sorted(site_ids)), field)
+        if key not in memo:
+            memo[key] = _daily_figures(session, site_ids=site_ids, until=None, field=field)
+        return {
+            site: kept
+            for site, days in memo[key].items()
+            if (kept := {d: f for d, f in days.items() if until is None or d <= until})
+        }
+    return _daily_figures(session, site_ids=site_ids, until=until, field=field)
+
+
+def _daily_figures(
+    session: Session,
+    *,
+    site_ids: Sequence[str] | None,
+    until: dt.date | None,
+    field: str,
+) -> dict[str, dict[dt.date, DayFigure]]:
     superseded = select(FieldReport.supersedes_id).where(FieldReport.supersedes_id.is_not(None))
     col = FieldReport.stranded if field == "stranded" else FieldReport.people
     q = select(

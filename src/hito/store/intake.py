@@ -26,7 +26,7 @@ from sqlalchemy import Table, select, tuple_
 from sqlalchemy.orm import Session
 
 from hito.counts import Count
-from hito.store import audit, bulk, reports, tokens
+from hito.store import audit, bulk, figures, reports, tokens
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
@@ -295,8 +295,9 @@ def _log_and_hook(session: Session, created: list[tuple[Actor, Stored]], after: 
     last: dict[dt.date, tuple[Actor, Stored]] = {}
     for actor, row in created:
         last[row.observed_at.date()] = (actor, row)
-    for actor, row in last.values():
-        after(session, actor, row)
+    with figures.reports_settled(session):  # the batch's reports are all written by now
+        for actor, row in last.values():
+            after(session, actor, row)
 
 
 def _originals(

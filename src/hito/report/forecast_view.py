@@ -20,10 +20,13 @@ def dates(forecast: dict[str, Any]) -> list[dt.date]:
 
 
 def fan(forecast: dict[str, Any] | None, place: str | None = None) -> Fan | None:
-    """The band of one place, or of all places when `place` is None.
+    """The band of one place, or of the stranded at all places when `place` is None.
 
-    A place the forecast holds no stranded people at gets a band of zeros; a forecast
-    without per-place bands gives None for a place (never the all-sites band).
+    A counted place's band is of the people present there, what field teams count and what
+    the forecast was calibrated on (at a border post people wait without being stranded in
+    the model's sense: the closed road is further on); a place without counts has the band of
+    its stranded people, or zeros where the forecast holds none. A forecast without per-place
+    bands gives None for a place (never the all-sites band).
     """
     if not forecast:
         return None
@@ -34,7 +37,7 @@ def fan(forecast: dict[str, Any] | None, place: str | None = None) -> Fan | None
     by_place = forecast.get("stranded_by_place")
     if by_place is None:
         return None
-    q = by_place.get(place)
+    q = (forecast.get("present_by_place") or {}).get(place) or by_place.get(place)
     if q is None:
         zeros = [0.0] * len(days)
         return Fan(days, zeros, zeros, zeros)

@@ -153,7 +153,7 @@ def test_an_unknown_ruleset_is_refused(tmp_path, monkeypatch, capsys):
         "--ruleset",
         "people",
     )
-    assert code == 2 and "--ruleset: got 'people', expected one of: agents, cohorts" in err
+    assert code == 2 and "ruleset: got 'people', expected one of: agents, cohorts" in err
 
 
 @pytest.mark.parametrize("avoid_short", [True, False])

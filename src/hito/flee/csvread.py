@@ -244,7 +244,7 @@ def disorder(
         notes.warn(
             path,
             lines[late[0]],
-            f"dates not in increasing order (lines {rows}); sorted by date (--sort-dates)",
+            f"dates not in increasing order (lines {rows}); sorted by date (sort_dates)",
         )
         return
     as_read = values(as_table(points, start, 1), days)
@@ -263,5 +263,5 @@ def disorder(
         lines[late[0]],
         f"dates not in increasing order (lines {rows}); read in "
         f"file order as Flee 3.1 does, which changes {span} from the sorted series; "
-        "--sort-dates sorts them",
+        "sort_dates sorts them",
     )

@@ -128,4 +128,4 @@ def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents:
         return Agents(c, rng)
     from hito.errors import InputError
 
-    raise InputError(f"--ruleset: got {ruleset!r}, expected one of: {', '.join(RULESETS)}")
+    raise InputError(f"ruleset: got {ruleset!r}, expected one of: {', '.join(RULESETS)}")

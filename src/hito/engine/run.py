@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,25 @@ class Simulation:
         self.cumulative = np.zeros((5, P, G), dtype=np.int64)  # crossed .. exited
         self._arrived = np.zeros(1, dtype=np.int64)
         self._irregular_place = c.place_kind == PLACE_KINDS.index("irregular_crossing")
+
+    def branch(self, seed: int | np.random.SeedSequence, history: bool = True) -> Simulation:
+        """A copy at the current day, with its own generator, to run ahead.
+
+        With history=False the copy keeps only the last recorded day of the daily output
+        (enough to read the days ahead and their changes; cheaper when branching every day).
+        """
+        new = copy.copy(self)
+        new.seed = seed
+        new.rng = np.random.default_rng(seed)
+        for name in ("arrivals", "free", "stranded", "transit", "cumulative", "_arrived"):
+            setattr(new, name, getattr(self, name).copy())
+        if history:
+            new.out = self.out.copy()
+        else:
+            new.out = np.zeros_like(self.out)
+            if self.day > 0:
+                new.out[self.day - 1] = self.out[self.day - 1]
+        return new
 
     def step_to(self, day: int) -> None:
         """Simulate every day up to (not including) `day`."""

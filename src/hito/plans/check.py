@@ -29,12 +29,12 @@ from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError
-from hito.forecast.start import from_observed
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
 from hito.plans.status import CARRY_DAYS, TriggerStatus, daily, evaluate
 from hito.scenario.model import Scenario
+from hito.scenario.observed import from_observed
 
 RangeAs = Literal["low", "mid", "high"]
 TAGS = {

@@ -11,7 +11,6 @@ import numpy as np
 
 from hito.engine.compile import UNBOUNDED, Compiled
 from hito.engine.run import RunResult, Simulation
-from hito.forecast.start import branch
 from hito.plans.indicators import Selector, selector, value_on
 from hito.plans.model import Plan
 from hito.plans.triggers import Episode, TriggerMachine, active_days
@@ -243,7 +242,7 @@ def _forecast_value(
         return value_on(sel, sim.out, sim.arrivals, work.capacity, t - 1)
     vals = []
     for child in fseq.spawn(members):
-        b = branch(sim, child, history=False)
+        b = sim.branch(child, history=False)
         b.step_to(target + 1)
         vals.append(value_on(sel, b.out, b.arrivals, work.capacity, target))
     q = 0.5 if trig.quantile == "p50" else 0.9  # type: ignore[attr-defined]

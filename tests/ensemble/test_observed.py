@@ -1,4 +1,4 @@
-"""Forecasts started from a known state: observed counts on a date, or a branch of a run."""
+"""Runs started from observed counts: the restarted scenario, its ensemble, branching."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from conftest import build, tiny_dict
 from hito.engine.compile import compile_scenario
 from hito.engine.run import Simulation
+from hito.ensemble.observed import ensemble_from_observed
 from hito.errors import InputError
-from hito.forecast.start import branch, ensemble_from_observed, from_observed
+from hito.scenario.observed import from_observed
 
 
 def test_observed_counts_split_over_undocumented_groups_in_whole_people():
@@ -42,7 +43,7 @@ def test_branch_runs_ahead_without_touching_the_parent():
     sim = Simulation(c, 11)
     sim.step_to(5)
     before = sim.out.copy()
-    a, b = branch(sim, 1), branch(sim, 1)
+    a, b = sim.branch(1), sim.branch(1)
     a.step_to(12)
     b.step_to(12)
     assert np.array_equal(a.out, b.out)  # same seed, same future
@@ -71,7 +72,7 @@ def test_branch_without_history_gives_the_same_days_ahead():
     c = compile_scenario(build(tiny_dict()))
     sim = Simulation(c, 11)
     sim.step_to(5)
-    a, b = branch(sim, 4), branch(sim, 4, history=False)
+    a, b = sim.branch(4), sim.branch(4, history=False)
     a.step_to(9)
     b.step_to(9)
     assert np.array_equal(a.out[4:9], b.out[4:9])

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import build
-from hito.forecast.start import from_observed
+from hito.scenario.observed import from_observed
 from hito.testing import tiny_dict
 
 PLACES = ("city", "post-a", "strip", "post-b", "desert")

@@ -1,42 +1,13 @@
-"""Start forecasts from a known state: a running simulation, or field counts on a date."""
+"""A scenario restarted on a date from the stranded people counted at its places."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from hito.engine.compile import Compiled, compile_scenario
-from hito.engine.run import Simulation
 from hito.errors import InputError
 from hito.scenario.model import Population, Scenario
 from hito.scenario.numbers import Num
-
-if TYPE_CHECKING:
-    from hito.ensemble.result import Ensemble
-
-
-def branch(sim: Simulation, seed: int | np.random.SeedSequence, history: bool = True) -> Simulation:
-    """A copy of a simulation at its current day, with its own generator, to run ahead.
-
-    With history=False the copy keeps only the last recorded day of the daily output (enough
-    to read the days ahead and their changes; cheaper when branching every day).
-    """
-    new = copy.copy(sim)
-    new.seed = seed
-    new.rng = np.random.default_rng(seed)
-    for name in ("arrivals", "free", "stranded", "transit", "cumulative", "_arrived"):
-        setattr(new, name, getattr(sim, name).copy())
-    if history:
-        new.out = sim.out.copy()
-    else:
-        new.out = np.zeros_like(sim.out)
-        if sim.day > 0:
-            new.out[sim.day - 1] = sim.out[sim.day - 1]
-    return new
 
 
 def _group_shares(s: Scenario) -> dict[str, float]:
@@ -87,38 +58,3 @@ def from_observed(
             if k > 0
         ]
     return s.model_copy(update={"start": as_of, "days": days, "population": pop})
-
-
-def ensemble_from_observed(
-    s: Scenario,
-    as_of: dt.date,
-    stranded: Mapping[str, float],
-    days: int,
-    runs: int = 100,
-    seed: int = 0,
-    executor: Any = None,
-    sampling: str = "lhs",
-) -> Ensemble:
-    """An ensemble of `runs` futures of `days` days started from the observed counts.
-
-    Uses `hito.ensemble.run_ensemble` (executor None: here, one run after another; else
-    "local", "dask" or an executor object); every uncertain number is drawn per run.
-    """
-    from hito.ensemble.executors import SerialExecutor
-    from hito.ensemble.run import run_ensemble
-    from hito.ensemble.spec import EnsembleSpec
-
-    spec = EnsembleSpec(
-        from_observed(s, as_of, stranded, days),
-        seed=seed,
-        runs=runs,
-        sampling=sampling,  # type: ignore[arg-type]
-    )
-    return run_ensemble(spec, executor=SerialExecutor() if executor is None else executor)
-
-
-def compile_from_observed(
-    s: Scenario, as_of: dt.date, stranded: Mapping[str, float], days: int
-) -> Compiled:
-    """Compile the restarted scenario (best values of every range)."""
-    return compile_scenario(from_observed(s, as_of, stranded, days))

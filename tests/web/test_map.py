@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hito.web.map import (
     STATUS_COLOUR,
@@ -13,6 +15,7 @@ from hito.web.map import (
     _inside,
     build,
     country_labels,
+    label_width,
     outlines,
     place_labels,
     radius,
@@ -50,6 +53,23 @@ def test_labels_on_one_side_never_overlap() -> None:
     place_labels(ms, f, line=30.0)
     assert [m.ly for m in ms] == [200.0, 230.0, 260.0]
     assert {m.anchor for m in ms} == {"start"} and ms[0].lx == 111.0
+
+
+def test_a_label_pushed_left_never_covers_one_written_rightwards() -> None:
+    # Chungará's label does not fit right of its marker near the east edge and goes left,
+    # over the column where Arica's label is written rightwards at the same height
+    f = Frame(-71.0, -19.0, -70.0, -18.0, width=300)
+    arica = Marker(
+        "a", "a", x=40.0, y=100.0, r=5.0, colour="", label="Arica: 0", detail="", href=""
+    )
+    east = Marker("c", "c", x=260.0, y=104.0, r=5.0, colour="", label="x" * 18, detail="", href="")
+    place_labels([arica, east], f, line=30.0)
+    assert arica.anchor == "start" and east.anchor == "end"
+    assert arica.ly == 100.0
+    assert east.ly >= arica.ly + 30.0  # moved below Arica's label, not over it
+    far = Marker("f", "f", x=200.0, y=104.0, r=5.0, colour="", label="x" * 5, detail="", href="")
+    place_labels([arica, far], f, line=30.0)
+    assert far.anchor == "start" and far.ly == 104.0  # no overlap: stays beside its marker
 
 
 def test_build_keeps_sites_inside_the_frame_and_draws_the_shipped_countries() -> None:
@@ -130,3 +150,35 @@ def test_country_names_are_placed_inside_their_country() -> None:
         lat = f.north - c["y"] / f.ky
         ring = next(x for x in outlines() if x["properties"]["iso3"] == iso3)
         assert _inside(lon, lat, ring["geometry"]["coordinates"][0]), iso3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 300),
+            st.floats(0, 300),
+            st.sampled_from([5.0, 12.5, 34.0]),
+            st.integers(0, 30),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_placed_labels_never_cover_one_another(points) -> None:  # type: ignore[no-untyped-def]
+    f = Frame(-71.0, -19.0, -70.0, -18.0, width=300)
+    ms = [
+        Marker(str(i), "s", x=x, y=y, r=r, colour="", label="x" * n, detail="", href="")
+        for i, (x, y, r, n) in enumerate(points)
+    ]
+    place_labels(ms, f, line=30.0)
+    boxes = []
+    for m in ms:
+        if m.label:
+            w = label_width(m.label)
+            left = m.lx if m.anchor == "start" else m.lx - w
+            boxes.append((left, left + w, m.ly - 16, m.ly + 14, m.id))
+    for a0, a1, t, b, k in boxes:
+        for c0, c1, u, v, j in boxes:
+            if k < j:
+                assert not (a0 < c1 and c0 < a1 and t < v - 1e-9 and u < b - 1e-9)

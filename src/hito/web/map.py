@@ -202,10 +202,12 @@ def label_width(text: str, size: float = 16.0) -> float:
 
 
 def place_labels(markers: list[Marker], frame: Frame, line: float = 30.0) -> None:
-    """Put labels beside markers, pushed apart vertically so none overlap.
+    """Put labels beside markers, pushed down so that no two labels overlap.
 
     A label goes right of its marker if it fits there, else left; one that fits on neither
-    side goes below the marker, kept inside the canvas.
+    side goes below the marker, kept inside the canvas. Labels are then placed from the top:
+    each moves down below any label placed before it that its box would cover, whatever side
+    either is on (a label pushed left may cross one written rightwards).
     """
     below = []
     for m in markers:
@@ -217,12 +219,22 @@ def place_labels(markers: list[Marker], frame: Frame, line: float = 30.0) -> Non
         else:
             m.anchor, m.lx = "start", max(2.0, min(m.x - w / 2, frame.width - w - 2))
             below.append(m)
-    for side in ("start", "end"):
-        last = -1e9
-        for m in sorted((m for m in markers if m.label and m.anchor == side), key=lambda m: m.y):
-            y = max(m.y + (m.r + 16 if m in below else 0), last + line)
-            m.ly = y
-            last = y
+    boxes: list[tuple[float, float, float, float, str]] = []  # placed labels' boxes
+    for m in sorted((m for m in markers if m.label), key=lambda m: m.y):
+        w = label_width(m.label)
+        left = m.lx if m.anchor == "start" else m.lx - w
+        top = m.y + (m.r + 16 if m in below else 0) - 16  # the label's box: a line from here
+        while True:
+            blocking = [
+                b
+                for a, r, t, b, k in boxes
+                if k != m.id and left < r and a < left + w and top < b and t < top + line
+            ]
+            if not blocking:
+                break
+            top = max(blocking)
+        m.ly = top + 16
+        boxes.append((left, left + w, top, top + line, m.id))
 
 
 def build(

@@ -31,6 +31,7 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.forecast.backtest import backtest
 from hito.forecast.calibrate import run_filter
+from hito.forecast.events import event_lines
 from hito.forecast.observations import read_observations
 from hito.scenario.load import load
 
@@ -84,20 +85,8 @@ def skill(name: str, particles: int, seed: int, write: bool) -> dict:
                 f"({'meets' if gain >= 0.2 else 'misses'} the 20% goal)"
             )
     ev = bt.event_scores()
-    peak, clear = ev.get("peak", {}), ev.get("clearance", {})
-    if peak.get("n"):
-        print(
-            f"  peak over {peak['n']} forecasts: inside P10–P90 {peak['coverage_p10_p90']:.0%}, "
-            f"median off by {peak['median_abs_error']:.0f} people, "
-            f"day off by {peak['date_abs_error_days']:.1f} days"
-        )
-    if clear.get("n"):
-        when = clear["date_abs_error_days"]
-        print(
-            f"  clearance (a count of 0) came after {clear['cleared']} of {clear['n']} forecasts; "
-            f"forecast chance {clear['mean_chance']:.0%} on average; Brier {clear['brier']:.2f}"
-            + ("" if when is None else f"; day off by {when:.1f} days")
-        )
+    for line in event_lines(ev):
+        print(f"  {line}")
     if write:
         SKILL_DIR.mkdir(exist_ok=True)
         summary = {

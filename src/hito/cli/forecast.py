@@ -264,20 +264,10 @@ def backtest(
 def _print_events(ev: dict[str, Any]) -> None:
     """The peak and clearance scores, one line each."""
     from hito.cli.run import console
+    from hito.forecast.events import event_lines
 
-    peak, clear = ev.get("peak", {}), ev.get("clearance", {})
-    if peak.get("n"):
-        console.print(
-            f"peak: n={peak['n']}, inside P10–P90 {peak['coverage_p10_p90']:.0%}, median off by "
-            f"{peak['median_abs_error']:.0f} people and {peak['date_abs_error_days']:.1f} days"
-        )
-    if clear.get("n"):
-        when = clear["date_abs_error_days"]
-        console.print(
-            f"clearance (a count of 0): came after {clear['cleared']} of {clear['n']} forecasts, "
-            f"forecast chance {clear['mean_chance']:.0%} on average, Brier {clear['brier']:.2f}"
-            + ("" if when is None else f"; day off by {when:.1f} days")
-        )
+    for line in event_lines(ev):
+        console.print(line)
 
 
 def _horizons(text: str) -> tuple[int, ...]:

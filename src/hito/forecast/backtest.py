@@ -22,10 +22,11 @@ import numpy as np
 
 from hito.forecast.calibrate import (
     FORECAST,
-    OBSERVATION,
     PRESENT,
     Posterior,
     forecast_ahead,
+    observation_best,
+    observation_numbers,
     run_filter,
 )
 from hito.forecast.events import EventForecast, event_scores, forecast_events
@@ -33,7 +34,6 @@ from hito.forecast.likelihood import noisy_reports
 from hito.forecast.observations import Observation, Observations
 from hito.forecast.scoring import LEVELS, covered, crps, persistence, quantiles, wis
 from hito.scenario.model import Scenario
-from hito.scenario.uncertain import ranges
 
 HORIZONS = (1, 3, 7, 14, 28)
 PREDICT = 0x5052
@@ -208,7 +208,7 @@ def backtest(
             executor=executor,
         )
         prior_out, _ = forecast_ahead(prior, s.days, executor)
-        prior_sd = _observation(prior, known)
+        prior_sd = observation_numbers(prior.draws, observation_best(known))
 
         def issue(
             post: Posterior,
@@ -272,7 +272,7 @@ def _issue(
     present = out[:, :, PRESENT].sum(axis=3).astype(float)  # [N, T, P]
     prior_out, prior_sd = prior
     prior_present = prior_out[:, :, PRESENT].sum(axis=3).astype(float)
-    sd, eps, zeta = (a[:, None, None] for a in _observation(post, s))
+    sd, eps, zeta = (a[:, None, None] for a in observation_numbers(post.draws, observation_best(s)))
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PREDICT, k)))
     said = noisy_reports(present, sd, rng, eps, zeta)
     psd, peps, pzeta = (a[:, None, None] for a in prior_sd)
@@ -359,15 +359,3 @@ def _events(
                 said[:, days, pos[place]],
             )
         )
-
-
-def _observation(post: Posterior, s: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every particle's observation spread, outlier share and share of reports seeing nobody."""
-    every = ranges(s)
-    out = []
-    for path in OBSERVATION:
-        if path in post.draws.paths:
-            out.append(post.draws.values[:, post.draws.paths.index(path)])
-        else:
-            out.append(np.full(post.particles, every[path].value))
-    return out[0], out[1], out[2]

@@ -253,7 +253,7 @@ def day_log_likelihood(
     cannot outweigh the rest.
     """
     pos = {p: i for i, p in enumerate(place_ids)}
-    sd, eps, zeta = (_column(draws, path, best[path]) for path in OBSERVATION)
+    sd, eps, zeta = observation_numbers(draws, best)
     by_place: dict[str, list[np.ndarray]] = {}
     for o in obs:
         ll = log_likelihood(o, present[:, pos[o.place]], sd, eps, zeta)
@@ -262,6 +262,20 @@ def day_log_likelihood(
     for lls in by_place.values():
         total += logsumexp(np.stack(lls), axis=0) - np.log(len(lls))
     return total
+
+
+def observation_best(s: Scenario) -> dict[str, float]:
+    """The observation model's best values (used for particles that did not draw them)."""
+    every = ranges(s)
+    return {path: every[path].value for path in OBSERVATION}
+
+
+def observation_numbers(
+    draws: Design, best: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every particle's report spread, outlier share and share of reports seeing nobody."""
+    sd, eps, zeta = (_column(draws, path, best[path]) for path in OBSERVATION)
+    return sd, eps, zeta
 
 
 def _column(draws: Design, path: str, best: float) -> np.ndarray:
@@ -347,7 +361,7 @@ def run_filter(
         raise InputError(f"particles: got {particles}, expected at least 2")
     spec = FilterSpec.of(s, T, seed)
     every = ranges(s)
-    best = {path: every[path].value for path in OBSERVATION}
+    best = observation_best(s)
     place_ids = tuple(p.id for p in s.places)
     prior = design(uncertain(s), particles, seed, "lhs")
     post = Posterior(spec, as_of, prior, prior, None, 0)

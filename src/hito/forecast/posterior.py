@@ -48,18 +48,11 @@ def count_quantiles(post: Posterior, present: np.ndarray, places: list[str]) -> 
     """
     import polars as pl
 
-    from hito.forecast.calibrate import OBSERVATION
+    from hito.forecast.calibrate import observation_best, observation_numbers
     from hito.forecast.likelihood import noisy_reports
-    from hito.scenario.uncertain import ranges
 
     s = post.spec.scenario
-    every = ranges(s)
-    sd, eps, zeta = (
-        post.draws.values[:, post.draws.paths.index(path)]
-        if path in post.draws.paths
-        else np.full(post.particles, every[path].value)
-        for path in OBSERVATION
-    )
+    sd, eps, zeta = observation_numbers(post.draws, observation_best(s))
     t0 = max(post.day - 1, 0)
     rng = np.random.default_rng(np.random.SeedSequence(post.spec.seed, spawn_key=(COUNTS,)))
     pos = s.place_index()

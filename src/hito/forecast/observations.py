@@ -8,7 +8,7 @@ import difflib
 import io
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -272,37 +272,11 @@ class _Columns:
             skipped.append(f"{where}: no number in {', '.join(t for _, t in numbers)}")
             return None
         n_errors = len(errors)
-        date_text = cell(self.date[0])
-        date = _date(date_text)
-        if date is None:
-            errors.append(
-                f"{where}: {self.date[1]}: got {date_text!r}, expected a date as YYYY-MM-DD"
-            )
-        elif (start is not None and date < start) or (end is not None and date > end):
-            skipped.append(
-                f"{where}: dated {date}, outside {start or 'the start'} to {end or 'the end'}"
-            )
+        date, outside = self._date(cell(self.date[0]), where, start, end, errors, skipped)
+        if outside:
             return None
-        given = [(cell(i), t) for i, t in self.sites if cell(i)]
-        site, site_tag = given[0] if given else ("", self.sites[0][1])
-        place: str | None = None
-        if not site:
-            errors.append(f"{where}: {site_tag}: got an empty site, expected a site name")
-        elif not site_map.knows(site):
-            errors.append(f"{where}: {site_tag}: {site_map.unknown(site)}")
-        else:
-            place = site_map.place(site)
-        if self.single is not None:
-            value = _number(cell(self.single[0]), self.single[1], where, errors)
-            low, high = value, value
-        else:
-            low = _number(cell(self.low[0]), self.low[1], where, errors) if self.low else None
-            high = _number(cell(self.high[0]), self.high[1], where, errors) if self.high else None
-            if low is not None and high is not None and low > high and self.low and self.high:
-                errors.append(
-                    f"{where}: {self.low[1]}: got {_fmt(low)} above {self.high[1]} {_fmt(high)}, "
-                    "expected a low no higher than the high"
-                )
+        site, place = self._place(cell, where, site_map, errors)
+        low, high = self._range(cell, where, errors)
         if len(errors) > n_errors or date is None:
             return None
         if place is None:
@@ -315,11 +289,59 @@ class _Columns:
         )
         return _Row(line, date, site, place, low or 0.0, high, source, report)
 
+    def _date(
+        self,
+        text: str,
+        where: str,
+        start: dt.date | None,
+        end: dt.date | None,
+        errors: list[str],
+        skipped: list[str],
+    ) -> tuple[dt.date | None, bool]:
+        """The row's date (None when bad, an error noted) and whether it is outside the window."""
+        date = _date(text)
+        if date is None:
+            errors.append(f"{where}: {self.date[1]}: got {text!r}, expected a date as YYYY-MM-DD")
+        elif (start is not None and date < start) or (end is not None and date > end):
+            skipped.append(
+                f"{where}: dated {date}, outside {start or 'the start'} to {end or 'the end'}"
+            )
+            return date, True
+        return date, False
+
+    def _place(
+        self, cell: Callable[[int | None], str], where: str, site_map: SiteMap, errors: list[str]
+    ) -> tuple[str, str | None]:
+        """The site as written and its place id (None when unknown or not counted)."""
+        given = [(cell(i), t) for i, t in self.sites if cell(i)]
+        site, site_tag = given[0] if given else ("", self.sites[0][1])
+        if not site:
+            errors.append(f"{where}: {site_tag}: got an empty site, expected a site name")
+        elif not site_map.knows(site):
+            errors.append(f"{where}: {site_tag}: {site_map.unknown(site)}")
+        else:
+            return site, site_map.place(site)
+        return site, None
+
+    def _range(
+        self, cell: Callable[[int | None], str], where: str, errors: list[str]
+    ) -> tuple[float | None, float | None]:
+        """The count's low and high (equal for a single number); bad ones noted as errors."""
+        if self.single is not None:
+            value = _number(cell(self.single[0]), self.single[1], where, errors)
+            return value, value
+        low = _number(cell(self.low[0]), self.low[1], where, errors) if self.low else None
+        high = _number(cell(self.high[0]), self.high[1], where, errors) if self.high else None
+        if low is not None and high is not None and low > high and self.low and self.high:
+            errors.append(
+                f"{where}: {self.low[1]}: got {_fmt(low)} above {self.high[1]} {_fmt(high)}, "
+                "expected a low no higher than the high"
+            )
+        return low, high
+
 
 def _columns(reader: Any, text: str, delimiter: str, lines: list[int], name: str) -> _Columns:
     """Find the needed columns by hashtag, or an InputError naming the missing ones."""
-    import hxl
-
     found: dict[tuple[str, frozenset[str]], tuple[int, str]] = {}
     for i, col in enumerate(reader.columns):
         if col.tag:
@@ -335,29 +357,15 @@ def _columns(reader: Any, text: str, delimiter: str, lines: list[int], name: str
     sites = [c for c in (get(t) for t in SITE_TAGS) if c is not None]
     if not sites:
         missing.append("#loc+name or #loc+code")
-    low = high = single = None
-    for lo, hi in RANGE_TAGS:
-        low, high = get(lo), get(hi)
-        if low or high:
-            break
-    if not (low or high):
-        single = next((c for c in (get(t) for t in SINGLE_TAGS) if c is not None), None)
-        if single is None:
-            missing.append("a count: #affected+min/+max, #affected+stranded or #affected+total")
-    if missing:
-        tags_line = 1
-        previous: list[str] = []
-        for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
-            if hxl.model.Column.parse_list(record, previous) is not None:
-                tags_line = lines[n] if n < len(lines) else n + 1
-                break
-            previous = record
+    low, high, single = _count_columns(get)
+    if not (low or high or single):
+        missing.append("a count: #affected+min/+max, #affected+stranded or #affected+total")
+    if missing or date is None:
         given = ", ".join(t for _, t in found.values()) or "none"
         raise InputError(
-            f"{name}:{tags_line}: hashtags: got {given}, missing {'; '.join(missing)} "
-            f"(expected {EXPECTED})"
+            f"{name}:{_tags_line(text, delimiter, lines)}: hashtags: got {given}, "
+            f"missing {'; '.join(missing)} (expected {EXPECTED})"
         )
-    assert date is not None
     return _Columns(
         date=date,
         sites=sites,
@@ -369,6 +377,32 @@ def _columns(reader: Any, text: str, delimiter: str, lines: list[int], name: str
         report=_index(get("#meta+id")),
         org=_index(get("#org+code")),
     )
+
+
+Col = tuple[int, str]
+
+
+def _count_columns(
+    get: Callable[[str], Col | None],
+) -> tuple[Col | None, Col | None, Col | None]:
+    """The count's columns: a low and high pair (the first tags that exist) or else one number."""
+    for lo, hi in RANGE_TAGS:
+        low, high = get(lo), get(hi)
+        if low or high:
+            return low, high, None
+    return None, None, next((c for c in (get(t) for t in SINGLE_TAGS) if c is not None), None)
+
+
+def _tags_line(text: str, delimiter: str, lines: list[int]) -> int:
+    """The file line of the hashtag row (1 when none is found)."""
+    import hxl
+
+    previous: list[str] = []
+    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+        if hxl.model.Column.parse_list(record, previous) is not None:
+            return lines[n] if n < len(lines) else n + 1
+        previous = record
+    return 1
 
 
 def _index(col: tuple[int, str] | None) -> int | None:

@@ -87,51 +87,9 @@ def verify(
         (f"stored head of size {h.tree_size}", audit._head(h))  # noqa: SLF001
         for h in session.scalars(select(LogHead).order_by(LogHead.tree_size))
     ]
-    heads = [*saved, *stored]
-    by_size: dict[int, tuple[str, SignedHead]] = {}
-    signed_max = -1
-    for where, h in heads:
-        if not key.verifies(h):
-            out.add(f"{where}: its signature is not the log key's (a forged or altered head)")
-            continue
-        out.heads_checked += 1
-        other = by_size.get(h.tree_size)
-        if other is not None and other[1].root_hash != h.root_hash:
-            out.add(
-                f"{where} and {other[0]}: two signed trees of {h.tree_size} entries with different "
-                "roots (the log forked)"
-            )
-        by_size.setdefault(h.tree_size, (where, h))
-        signed_max = max(signed_max, h.tree_size)
-    wanted = {size: entry for size, entry in by_size.items()}
-    roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
-    frontier = merkle.Frontier()
-    latest: dict[str, str | None] = {}
-    for leaf in audit.all_leaves(session):
-        if leaf.idx != frontier.size:
-            out.add(f"entry {frontier.size} is missing (the next stored entry is {leaf.idx})")
-            break
-        lh = merkle.leaf_hash(audit.entry_bytes(leaf))
-        if leaf.leaf_hash != lh.hex():
-            out.add(f"entry {leaf.idx}: its stored hash is not the hash of its fields (altered)")
-        frontier.append(lh)
-        if frontier.size in wanted:
-            roots[frontier.size] = frontier.root()
-        if leaf.after_digest is not None or leaf.action.endswith(".delete"):
-            latest[leaf.resource] = leaf.after_digest
-    out.entries = frontier.size
-    out.root_hash = frontier.root().hex()
-    for size, (where, h) in sorted(wanted.items()):
-        if size > frontier.size:
-            out.add(
-                f"{where}: it covers {size} entries but the log has {frontier.size} "
-                "(entries were removed: the log was truncated)"
-            )
-        elif roots.get(size, b"").hex() != h.root_hash:
-            out.add(
-                f"{where}: the first {size} entries of the log no longer hash to its root "
-                "(an entry was rewritten, removed, inserted or reordered)"
-            )
+    wanted, signed_max = _signed_heads([*saved, *stored], key, out)
+    frontier, roots, latest = _replay(session, set(wanted), out)
+    _check_heads(wanted, frontier, roots, out)
     stored_sizes = {h.tree_size for _w, h in stored}
     for where, h in saved:
         if h.tree_size not in stored_sizes and h.tree_size <= frontier.size:
@@ -151,6 +109,76 @@ def verify(
     if rows:
         _check_rows(session, latest, out)
     return out
+
+
+Heads = dict[int, tuple[str, SignedHead]]
+
+
+def _signed_heads(
+    heads: Sequence[tuple[str, SignedHead]], key: LogKey, out: LogCheck
+) -> tuple[Heads, int]:
+    """The validly signed heads by size (forged ones and forks noted) and the largest size."""
+    by_size: Heads = {}
+    signed_max = -1
+    for where, h in heads:
+        if not key.verifies(h):
+            out.add(f"{where}: its signature is not the log key's (a forged or altered head)")
+            continue
+        out.heads_checked += 1
+        other = by_size.get(h.tree_size)
+        if other is not None and other[1].root_hash != h.root_hash:
+            out.add(
+                f"{where} and {other[0]}: two signed trees of {h.tree_size} entries with different "
+                "roots (the log forked)"
+            )
+        by_size.setdefault(h.tree_size, (where, h))
+        signed_max = max(signed_max, h.tree_size)
+    return by_size, signed_max
+
+
+def _replay(
+    session: Session, sizes: set[int], out: LogCheck
+) -> tuple[merkle.Frontier, dict[int, bytes], dict[str, str | None]]:
+    """Rebuild the tree from the stored entries (gaps and altered entries noted).
+
+    Returns its frontier, the roots at `sizes` and the state the log recorded last for each
+    resource.
+    """
+    roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
+    frontier = merkle.Frontier()
+    latest: dict[str, str | None] = {}
+    for leaf in audit.all_leaves(session):
+        if leaf.idx != frontier.size:
+            out.add(f"entry {frontier.size} is missing (the next stored entry is {leaf.idx})")
+            break
+        lh = merkle.leaf_hash(audit.entry_bytes(leaf))
+        if leaf.leaf_hash != lh.hex():
+            out.add(f"entry {leaf.idx}: its stored hash is not the hash of its fields (altered)")
+        frontier.append(lh)
+        if frontier.size in sizes:
+            roots[frontier.size] = frontier.root()
+        if leaf.after_digest is not None or leaf.action.endswith(".delete"):
+            latest[leaf.resource] = leaf.after_digest
+    out.entries = frontier.size
+    out.root_hash = frontier.root().hex()
+    return frontier, roots, latest
+
+
+def _check_heads(
+    wanted: Heads, frontier: merkle.Frontier, roots: dict[int, bytes], out: LogCheck
+) -> None:
+    """Each signed head against the rebuilt tree: truncated, or a root no longer matching."""
+    for size, (where, h) in sorted(wanted.items()):
+        if size > frontier.size:
+            out.add(
+                f"{where}: it covers {size} entries but the log has {frontier.size} "
+                "(entries were removed: the log was truncated)"
+            )
+        elif roots.get(size, b"").hex() != h.root_hash:
+            out.add(
+                f"{where}: the first {size} entries of the log no longer hash to its root "
+                "(an entry was rewritten, removed, inserted or reordered)"
+            )
 
 
 def _check_rows(session: Session, latest: dict[str, str | None], out: LogCheck) -> None:

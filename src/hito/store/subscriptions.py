@@ -39,6 +39,51 @@ def _target_problem(channel: str, target: str) -> str | None:
     return None
 
 
+def _problem(field: str, msg: str) -> dict[str, Any]:
+    return {"loc": ["body", field], "msg": msg}
+
+
+def _setting_problems(
+    label: str, channel: str, target: str, severities: Sequence[str], language: str
+) -> list[dict[str, Any]]:
+    """What is wrong with a subscription's channel, target, label, language and severities."""
+    errs = []
+    if channel not in CHANNELS:
+        errs.append(_problem("channel", f"got {channel!r}, expected one of: {', '.join(CHANNELS)}"))
+    elif problem := _target_problem(channel, target):
+        errs.append(_problem("target", problem))
+    if problem := text_problem(label, max_length=200) if label else "expected a label":
+        errs.append(_problem("label", problem))
+    if language not in LANGUAGES:
+        errs.append(
+            _problem("language", f"got {language!r}, expected one of: {', '.join(LANGUAGES)}")
+        )
+    errs += [
+        _problem("severities", f"got {s!r}, expected any of: {', '.join(SEVERITIES)}")
+        for s in severities
+        if s not in SEVERITIES
+    ]
+    return errs
+
+
+def _name_problems(
+    session: Session, plans: Sequence[str], sites: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The plan names that are not names and the sites that do not exist."""
+    errs = [
+        _problem("plans", f"got {p!r}, expected plan names such as corridor-100")
+        for p in plans
+        if not isinstance(p, str) or not _NAME.match(p) or len(p) > ID_MAX_LENGTH
+    ]
+    known = set(session.scalars(select(Site.id)))
+    errs += [
+        _problem("sites", f"unknown site {s!r}, expected one of: {', '.join(sorted(known))}")
+        for s in sites
+        if s not in known
+    ]
+    return errs
+
+
 def create_subscription(
     session: Session,
     *,
@@ -57,31 +102,16 @@ def create_subscription(
 
     Empty `plans`, `sites` or `severities` mean every one. A webhook gets a new signing secret.
     """
-    errs: list[dict[str, Any]] = []
-
-    def bad(field: str, msg: str) -> None:
-        errs.append({"loc": ["body", field], "msg": msg})
-
-    if channel not in CHANNELS:
-        bad("channel", f"got {channel!r}, expected one of: {', '.join(CHANNELS)}")
-    elif problem := _target_problem(channel, target):
-        bad("target", problem)
-    if problem := text_problem(label, max_length=200) if label else "expected a label":
-        bad("label", problem)
-    if language not in LANGUAGES:
-        bad("language", f"got {language!r}, expected one of: {', '.join(LANGUAGES)}")
-    for s in severities:
-        if s not in SEVERITIES:
-            bad("severities", f"got {s!r}, expected any of: {', '.join(SEVERITIES)}")
-    for p in plans:
-        if not isinstance(p, str) or not _NAME.match(p) or len(p) > ID_MAX_LENGTH:
-            bad("plans", f"got {p!r}, expected plan names such as corridor-100")
-    known = set(session.scalars(select(Site.id)))
-    for s in sites:
-        if s not in known:
-            bad("sites", f"unknown site {s!r}, expected one of: {', '.join(sorted(known))}")
+    errs = [
+        *_setting_problems(label, channel, target, severities, language),
+        *_name_problems(session, plans, sites),
+    ]
     if for_user and agency_id is not None:
-        bad("agency_id", "give an agency_id only for an agency's subscription (for_user: false)")
+        errs.append(
+            _problem(
+                "agency_id", "give an agency_id only for an agency's subscription (for_user: false)"
+            )
+        )
     if errs:
         raise InvalidError(
             [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs

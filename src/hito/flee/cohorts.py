@@ -15,6 +15,12 @@ Flee moves one person at a time, so camps filling up during a day are seen part-
 later people; cohorts approximate that order by travelling in SLICES passes and by
 choosing in BATCHES when moving on mid-day. The grids and these passes are the
 approximations; their effect is measured against the per-agent ruleset.
+
+The functions run for every cohort allocate nothing and are compiled without numba's
+reference counting (``_nrt=False``): every array they touch is owned by a caller for the
+whole call, and counting references to each array argument (an atomic add and subtract
+per array per call) was most of a cohort step's cost. Only ``day``, ``reserve`` and
+``scratch`` make arrays.
 """
 
 from __future__ import annotations
@@ -61,7 +67,7 @@ def _first_full(c, buffer):
     return x
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _cell(r, cells):
     if cells == 1:
         return 0
@@ -69,7 +75,7 @@ def _cell(r, cells):
     return min(max(b, 0), cells - 1)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _push(st, link, route, rlen, fresh, d, r, moved, walk, cnt):
     """Append a link cohort (room is made beforehand: ``reserve``)."""
     ints, flts, routes, cnts, size = st
@@ -105,7 +111,7 @@ def reserve(st, more):
     return ints2, flts2, routes2, cnts2, size
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _rest(here, cnt, r, fresh, route, rlen, arr, pend, cells):
     """People who end the day at a place: into the pool, or a pending cohort with a route."""
     if rlen == 0:
@@ -121,7 +127,7 @@ def _rest(here, cnt, r, fresh, route, rlen, arr, pend, cells):
     psize[0] = pn + 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _first_link(here, nxt, out_off, link_dst, link_open):
     for j in range(out_off[here], out_off[here + 1]):
         if link_open[j] and link_dst[j] == nxt:
@@ -129,7 +135,7 @@ def _first_link(here, nxt, out_off, link_dst, link_open):
     return -1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf, out):
     """Split ``k`` people over the candidate paths of ``here`` (multinomial); counts in out."""
     p0, p1 = p_off[here], p_off[here + 1]
@@ -164,7 +170,7 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
         tot -= w
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, _nrt=False)
 def _depart(
     rng,
     here,
@@ -244,7 +250,7 @@ def _depart(
     return stay
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, _nrt=False)
 def _morning(
     rng,
     st,
@@ -520,7 +526,7 @@ def day(
     return st, pend, sc
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, _nrt=False)
 def _passes(
     pos,
     rem,
@@ -668,7 +674,7 @@ def _passes(
     return code
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, _nrt=False)
 def _travel(
     i,
     t,
@@ -821,7 +827,7 @@ def scratch(cap, hops):
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _copy(src_i, src_f, src_r, src_c, a, dst_i, dst_f, dst_r, dst_c, b):
     """Cohort row ``a`` of the first arrays into row ``b`` of the others."""
     for c in range(src_i.shape[1]):
@@ -833,7 +839,7 @@ def _copy(src_i, src_f, src_r, src_c, a, dst_i, dst_f, dst_r, dst_c, b):
     dst_c[b] = src_c[a]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, _nrt=False)
 def merge(st, sc, lo, end, cells, max_speed):
     """Drop empty cohorts from ``lo`` on and merge equal ones (``sc``: ``scratch`` as large).
 

@@ -25,8 +25,14 @@ per array per call) was most of a cohort step's cost. Only ``day``, ``reserve`` 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
+
+# numba's option to compile without reference counting (missing from its type stubs)
+_NO_NRT: dict[str, Any] = {"_nrt": False}
+_no_refcounts = numba.njit(cache=True, **_NO_NRT)
 
 R_GRID = 16.0
 R_CELLS = 33  # recent travel 0 .. 2 in steps of 1/16
@@ -170,7 +176,7 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
         tot -= w
 
 
-@numba.njit(cache=True, _nrt=False)
+@_no_refcounts
 def _depart(
     rng,
     here,
@@ -250,7 +256,7 @@ def _depart(
     return stay
 
 
-@numba.njit(cache=True, _nrt=False)
+@_no_refcounts
 def _morning(
     rng,
     st,
@@ -526,7 +532,7 @@ def day(
     return st, pend, sc
 
 
-@numba.njit(cache=True, _nrt=False)
+@_no_refcounts
 def _passes(
     pos,
     rem,
@@ -674,7 +680,7 @@ def _passes(
     return code
 
 
-@numba.njit(cache=True, _nrt=False)
+@_no_refcounts
 def _travel(
     i,
     t,
@@ -839,7 +845,7 @@ def _copy(src_i, src_f, src_r, src_c, a, dst_i, dst_f, dst_r, dst_c, b):
     dst_c[b] = src_c[a]
 
 
-@numba.njit(cache=True, _nrt=False)
+@_no_refcounts
 def merge(st, sc, lo, end, cells, max_speed):
     """Drop empty cohorts from ``lo`` on and merge equal ones (``sc``: ``scratch`` as large).
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +14,17 @@ from hito.service import app_from_environment, create_app
 from hito.store.settings import load_settings
 
 
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """A test that starts a server's app gives the test process its collector back."""
+    interval = sys.getswitchinterval()
+    yield
+    gc.unfreeze()
+    sys.setswitchinterval(interval)
+
+
 def test_settings_file_language_reaches_the_dashboard(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unfrozen: None
 ) -> None:
     monkeypatch.delenv("HITO_LANGUAGE", raising=False)
     f = tmp_path / "hito.env"
@@ -43,3 +55,18 @@ def test_the_api_alone_has_no_pages(tmp_path: Path) -> None:
     with TestClient(create_api(settings)) as c:
         assert c.get("/health").json() == {"status": "ok"}
         assert c.get("/login").status_code == 404
+
+
+def test_a_server_process_freezes_what_it_loaded_once_started(
+    tmp_path: Path, unfrozen: None
+) -> None:
+    from hito.service import for_server
+
+    gc.unfreeze()
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    app = for_server(create_app(settings))
+    assert gc.get_freeze_count() == 0  # not before it has started
+    with TestClient(app) as c:
+        assert gc.get_freeze_count() > 10_000  # libraries, templates, the app
+        assert sys.getswitchinterval() == pytest.approx(0.0005)
+        assert c.get("/health").json() == {"status": "ok"}

@@ -80,3 +80,38 @@ def test_plans_are_versioned_and_validated(world: World) -> None:
     r = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("ed_chl"))
     assert r.status_code == 403
     assert c.post("/api/v1/plans", json={}, headers=world.h("admin")).status_code == 422
+
+
+def test_a_batch_over_many_days_reads_the_plans_once(world: World) -> None:
+    import datetime as dt
+    import re
+
+    from sqlalchemy import event
+
+    from hito.counts import Count
+    from hito.store import intake
+    from hito.store.alerts import after_report
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, sql, *_args) -> None:  # type: ignore[no-untyped-def]
+        if re.search(r'FROM\s+"?plan"?(\s|$)', sql):
+            statements.append(sql)
+
+    items = [
+        intake.Submission(
+            token=world.tokens["ed_chl"],
+            site_id="concordia-strip",
+            observed_at=dt.datetime(2025, 11, day, 9, tzinfo=dt.UTC),
+            counts=[Count(nationality="VEN", documented=False, people=10, stranded=10)],
+        )
+        for day in range(1, 29)
+    ]
+    event.listen(world.db.engine, "before_cursor_execute", seen)
+    try:
+        with world.db.session() as s:
+            outcomes = intake.store_batch(s, items, after=after_report)
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", seen)
+    assert all(not isinstance(o, Exception) for o in outcomes)
+    assert len(statements) == 1  # not once per observation date (28)

@@ -208,3 +208,48 @@ def test_figures_read_once_for_a_batch_are_the_figures_read_each_time(world: Wor
             once += [figures.daily_figures(s, site_ids=["concordia-strip"], until=d) for d in days]
     assert once == each
     assert each[1]["concordia-strip"][days[1]].figure == 25  # the two agencies' median
+
+
+def test_coroutines_on_one_loop_are_answered_by_one_batch_after_its_commit(world: World) -> None:
+    import asyncio
+
+    writer = intake.report_intake(world.db)
+    seen: list[bool] = []
+
+    async def post(key: str) -> Any:
+        row, created = await writer.store(_item(world, "ed_chl", idempotency_key=key))
+        with world.db.session(readonly=True) as s:  # answered only once it is committed
+            seen.append(s.get(FieldReport, row.id) is not None)
+        return row.idempotency_key, created
+
+    async def main() -> list[Any]:
+        tasks = [asyncio.ensure_future(post(k)) for k in ("a", "b", "a", "c")]
+        await asyncio.sleep(0.05)  # all four queued before the writer runs: one batch
+        writer.start()
+        return list(await asyncio.gather(*tasks))
+
+    outcomes = asyncio.run(main())
+    writer.stop()
+    assert outcomes == [("a", True), ("b", True), ("a", False), ("c", True)]
+    assert seen == [True] * 4
+    assert (writer.batches, writer.items) == (1, 4)
+
+
+def test_a_coroutine_that_stopped_waiting_is_not_stored(world: World) -> None:
+    import asyncio
+
+    writer = intake.report_intake(world.db)
+
+    async def main() -> None:
+        task = asyncio.ensure_future(writer.store(_item(world, "ed_chl", idempotency_key="gone")))
+        await asyncio.sleep(0.05)
+        task.cancel()  # the client went away before its batch began
+        await asyncio.sleep(0.05)
+        writer.start()
+        await writer.store(_item(world, "ed_chl", idempotency_key="kept"))
+
+    asyncio.run(main())
+    writer.stop()
+    with world.db.session(readonly=True) as s:
+        keys = set(s.scalars(select(FieldReport.idempotency_key)))
+    assert "kept" in keys and "gone" not in keys

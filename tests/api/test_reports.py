@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from hito import counts
@@ -170,6 +172,23 @@ def test_a_50_mb_upload_is_refused_with_413(world: World) -> None:
     r = world.client.post(
         "/api/v1/reports/import",
         content=big,
+        headers=world.h("ed_chl", **{"Content-Type": "text/csv"}),
+    )
+    assert r.status_code == 413
+    assert "larger than the limit of 5000000 bytes" in r.json()["detail"]
+    assert _stored(world) == before
+
+
+def test_a_chunked_upload_hiding_its_size_is_refused_with_413(world: World) -> None:
+    before = _stored(world)
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the size shows only while reading
+        for _ in range(60):
+            yield b"a" * 100_000
+
+    r = world.client.post(
+        "/api/v1/reports/import",
+        content=chunks(),
         headers=world.h("ed_chl", **{"Content-Type": "text/csv"}),
     )
     assert r.status_code == 413

@@ -150,6 +150,15 @@ def test_pages_cannot_be_framed_and_carry_the_security_headers(server) -> None: 
         assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp.split("style")[0]
 
 
+def test_api_answers_set_no_cookie_and_let_nothing_run_or_frame_them(server) -> None:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=server.url) as c:
+        r = c.get("/api/v1/countries")  # answered 401 without a token: a problem
+        assert r.status_code == 401
+        assert "set-cookie" not in r.headers
+        assert r.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+        assert r.headers.get_list("x-frame-options") == ["DENY"]  # once, not twice
+
+
 def test_the_api_is_not_concerned_bearer_tokens_cannot_be_forged_cross_site(server) -> None:  # type: ignore[no-untyped-def]
     with httpx.Client(base_url=server.url) as c:
         r = c.post(

@@ -185,11 +185,18 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers") or []).get(b"content-length")
+        length = dict(scope.get("headers") or []).get(b"content-length", b"")
         too_big = f"the request body is larger than the limit of {self.max_bytes} bytes"
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await problem(413, too_big)(scope, receive, send)
+        if length.isdigit():  # the server reads no more than the declared length
+            if int(length) > self.max_bytes:
+                await problem(413, too_big)(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
             return
+        await self._counting(scope, receive, send, too_big)
+
+    async def _counting(self, scope: Scope, receive: Receive, send: Send, too_big: str) -> None:
+        """A body of unknown length (chunked): counted as it is read, refused past the limit."""
         seen = 0
         started = False
 

@@ -19,7 +19,7 @@ def serve(
     import uvicorn
 
     from hito.cli.db import open_database
-    from hito.service import create_app
+    from hito.service import create_app, for_server
     from hito.store.settings import load_settings
 
     conf = load_settings(settings)
@@ -40,4 +40,4 @@ def serve(
             log_level="warning",
         )
     else:
-        uvicorn.run(create_app(conf), host=host, port=port, log_level="warning")
+        uvicorn.run(for_server(create_app(conf)), host=host, port=port, log_level="warning")

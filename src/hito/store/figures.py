@@ -34,7 +34,10 @@ MEMO = "hito_daily_figures"
 
 @contextmanager
 def reports_settled(session: Session) -> Iterator[None]:
-    """Within the block, `daily_figures` reads the reports once (none may be written)."""
+    """Within the block, `daily_figures` reads the reports once (none may be written).
+
+    `plans.active_plans` too reads the plans once (none may be written either).
+    """
     session.info[MEMO] = {}
     try:
         yield

@@ -1,8 +1,10 @@
 """Group commit: a thread that stores queued writes in batches, one transaction per batch.
 
-Callers `submit` an item and wait for its future. The thread takes everything queued (up
-to `max_batch`), runs `batch(session, items)` in one transaction and commits once; only
-then are the futures answered, so an answered write is committed. `batch` returns one
+Callers `submit` an item and wait for its future (or `await store(item)` on an event loop).
+The thread takes everything queued (up to `max_batch`), runs `batch(session, items)` in one
+transaction and commits once; only then are the callers answered, so an answered write is
+committed. The callers waiting on one event loop are answered by one callback on that loop
+per batch (not one thread-safe wake-up per item). `batch` returns one
 outcome per item: a result, or an exception for an item refused by its own checks (the
 others are still stored). When the batch itself fails (a database error, a failing hook),
 its items are stored again one per transaction with `single`, so one bad item fails alone.
@@ -24,6 +26,8 @@ from hito.store.db import Database
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# who waits for an item: a thread (a concurrent future) or a coroutine (its loop's future)
+Waiter = Future[Any] | tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]
 
 
 class GroupCommit(Generic[T]):
@@ -42,7 +46,7 @@ class GroupCommit(Generic[T]):
         self.batch = batch
         self.single = single
         self.max_batch = max_batch
-        self._queue: deque[tuple[T, Future[Any]]] = deque()
+        self._queue: deque[tuple[T, Waiter]] = deque()
         self._ready = threading.Condition()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -66,18 +70,25 @@ class GroupCommit(Generic[T]):
     def submit(self, item: T) -> Future[Any]:
         """Queue an item; its future gets the outcome once its batch is committed."""
         fut: Future[Any] = Future()
-        with self._ready:
-            if self._closed:
-                raise RuntimeError("the writer is stopped: the server is shutting down")
-            self._queue.append((item, fut))
-            self._ready.notify()
+        self._put(item, fut)
         return fut
 
     async def store(self, item: T) -> Any:
         """Queue an item and wait (without blocking the event loop) for its outcome."""
-        return await asyncio.wrap_future(self.submit(item))
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+        self._put(item, (loop, fut))
+        return await fut
 
-    def _take(self) -> list[tuple[T, Future[Any]]] | None:
+    def _put(self, item: T, waiter: Waiter) -> None:
+        with self._ready:
+            if self._closed:
+                raise RuntimeError("the writer is stopped: the server is shutting down")
+            self._queue.append((item, waiter))
+            if len(self._queue) == 1:  # the writer waits only on an empty queue
+                self._ready.notify()
+
+    def _take(self) -> list[tuple[T, Waiter]] | None:
         with self._ready:
             while not self._queue and not self._closed:
                 self._ready.wait()
@@ -89,11 +100,12 @@ class GroupCommit(Generic[T]):
     def _run(self) -> None:
         while (taken := self._take()) is not None:
             # a caller that gave up before its batch began is dropped (it was never answered)
-            live = [(i, f) for i, f in taken if f.set_running_or_notify_cancel()]
+            live = [(i, w) for i, w in taken if _running(w)]
             if live:
-                self._store(live)
+                _answer(self._store(live))
 
-    def _store(self, taken: list[tuple[T, Future[Any]]]) -> None:
+    def _store(self, taken: list[tuple[T, Waiter]]) -> list[tuple[Waiter, Any]]:
+        """Store a batch; each waiter with its outcome (a result or an exception)."""
         try:
             with self.db.session() as session:
                 outcomes = list(self.batch(session, [i for i, _ in taken]))
@@ -101,23 +113,50 @@ class GroupCommit(Generic[T]):
             self.items += len(taken)
         except Exception as exc:  # noqa: BLE001 - answered below, item by item
             if len(taken) == 1:
-                taken[0][1].set_exception(exc)
-                return
+                return [(taken[0][1], exc)]
             log.info("a batch of %d failed (%s); storing its items one by one", len(taken), exc)
-            for item, fut in taken:
-                self._store_one(item, fut)
-            return
-        for (_, fut), outcome in zip(taken, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                fut.set_exception(outcome)
-            else:
-                fut.set_result(outcome)
+            return [(w, self._store_one(item)) for item, w in taken]
+        return [(w, o) for (_, w), o in zip(taken, outcomes, strict=True)]
 
-    def _store_one(self, item: T, fut: Future[Any]) -> None:
+    def _store_one(self, item: T) -> Any:
         try:
             with self.db.session() as session:
-                outcome = self.single(session, item)
+                return self.single(session, item)
         except Exception as exc:  # noqa: BLE001 - the caller gets it
-            fut.set_exception(exc)
+            return exc
+
+
+def _running(waiter: Waiter) -> bool:
+    """Whether the caller still waits (a thread's future is marked running)."""
+    if isinstance(waiter, Future):
+        return waiter.set_running_or_notify_cancel()
+    return not waiter[1].cancelled()  # read across threads: a late cancel is settled below
+
+
+def _settle(fut: Future[Any] | asyncio.Future[Any], outcome: Any) -> None:
+    if fut.cancelled():  # only an asyncio future: the coroutine stopped waiting
+        return
+    if isinstance(outcome, BaseException):
+        fut.set_exception(outcome)
+    else:
+        fut.set_result(outcome)
+
+
+def _settle_all(pairs: list[tuple[asyncio.Future[Any], Any]]) -> None:
+    for fut, outcome in pairs:
+        _settle(fut, outcome)
+
+
+def _answer(answers: list[tuple[Waiter, Any]]) -> None:
+    """Answer threads at once, and the coroutines of each event loop in one callback."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any]]] = {}
+    for waiter, outcome in answers:
+        if isinstance(waiter, Future):
+            _settle(waiter, outcome)
         else:
-            fut.set_result(outcome)
+            loops.setdefault(waiter[0], []).append((waiter[1], outcome))
+    for loop, pairs in loops.items():
+        try:
+            loop.call_soon_threadsafe(_settle_all, pairs)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            log.warning("%d answers dropped: their event loop is closed", len(pairs))

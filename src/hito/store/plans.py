@@ -13,7 +13,7 @@ from hito.plans import load as plan_load
 from hito.plans.model import Plan
 from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
-from hito.store import audit
+from hito.store import audit, figures
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import InvalidError, NotFoundError
 from hito.store.models import StoredPlan
@@ -145,10 +145,21 @@ _NEWEST = _newest_plans()  # built once: it runs after every report
 
 
 _ANY_ACTIVE = select(StoredPlan.id).where(StoredPlan.active).limit(1)
+_ACTIVE = "active_plans"  # its key in the memo of figures.reports_settled
 
 
 def active_plans(session: Session) -> list[StoredPlan]:
-    """The newest version of each plan, if it is switched on: these raise alerts."""
+    """The newest version of each plan, if it is switched on: these raise alerts.
+
+    Read once within `figures.reports_settled` (a batch's hooks: no plan is written there).
+    """
+    memo = session.info.get(figures.MEMO)
+    if memo is not None and _ACTIVE in memo:
+        return list(memo[_ACTIVE])
     if session.connection().execute(_ANY_ACTIVE).first() is None:  # the usual case: a cheap read
-        return []
-    return [r for r in session.scalars(_NEWEST) if r.active]
+        found = []
+    else:
+        found = [r for r in session.scalars(_NEWEST) if r.active]
+    if memo is not None:
+        memo[_ACTIVE] = found
+    return found

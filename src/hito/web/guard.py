@@ -7,7 +7,9 @@ state-changing request to the dashboard (any method but GET, HEAD, OPTIONS outsi
 `Referer`) names this server, and it carries the CSRF token, as the form field
 `csrf_token` or the header `X-CSRF-Token`, equal to the visitor's `hito_csrf` cookie
 (a double-submit cookie, checked in constant time). The API is not concerned: it reads
-bearer tokens from the `Authorization` header only, which a foreign page cannot set.
+bearer tokens from the `Authorization` header only, which a foreign page cannot set. Its
+answers (JSON, never a page) get the same headers with a policy that allows nothing
+(`default-src 'none'; frame-ancestors 'none'`), and no cookie, token or nonce is made for them.
 
 Templates put the token in a form with `{{ csrf_field() }}` (or `{{ csrf_token() }}` for a
 header), and give inline scripts
@@ -84,6 +86,9 @@ class WebGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope.get("path", "").startswith(self.api_prefix):  # no cookie, form or page
+            await self.app(scope, receive, _with_api_headers(scope, send))
+            return
         headers = Headers(scope=scope)
         cookie = _cookie(headers.get("cookie", ""), CSRF_COOKIE)
         fresh = cookie is None or not _TOKEN.match(cookie)
@@ -110,13 +115,13 @@ class WebGuard:
                     h.setdefault("Content-Security-Policy", content_security_policy(nonce))
                 if secure:
                     h["Strict-Transport-Security"] = "max-age=31536000"
-                if fresh and not path.startswith(self.api_prefix):
+                if fresh:
                     flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
                     h.append("set-cookie", f"{CSRF_COOKIE}={token}{flags}")
             await send(message)
 
         method = scope.get("method", "GET")
-        if method in SAFE_METHODS or path.startswith(self.api_prefix):
+        if method in SAFE_METHODS:
             await self.app(scope, receive, send_with_headers)
             return
         host = headers.get("host", "")
@@ -136,6 +141,37 @@ class WebGuard:
             await _refuse(send_with_headers, "token", None)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+# the API answers JSON, never a page: its policy allows nothing to run or frame it
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+_API_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000")
+_REPLACED = frozenset(name for name, _ in (*_API_HEADERS, _HSTS))
+
+
+def _with_api_headers(scope: Scope, send: Send) -> Send:
+    """`send` adding the security headers to an API answer (as `WebGuard` adds them to pages)."""
+    web = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    secure = bool(getattr(web, "cookie_secure", False)) or scope.get("scheme") == "https"
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            given = list(message.get("headers", ()))
+            headers = [(k, v) for k, v in given if k.lower() not in _REPLACED]
+            headers.extend(_API_HEADERS)
+            if not any(k.lower() == b"content-security-policy" for k, _ in headers):
+                headers.append((b"content-security-policy", API_POLICY.encode()))
+            if secure:
+                headers.append(_HSTS)
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_with_headers
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -1,18 +1,30 @@
 """Report submissions per second and p50/p99 latency with 50 concurrent clients on loopback.
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database on 127.0.0.1:5432), a real
-`uvicorn` server is started, 50 clients post reports with idempotency keys for a bounded
+`uvicorn` server is started, clients post reports with idempotency keys for a bounded
 number of requests, stored == acknowledged is checked (zero lost), and the log is
 verified after the run (`verified`). Each line also gives the server's CPU time per write
-(all its processes) and the machine's load average before and after the run.
+(all its processes), the load generator's own CPU time per request (it shares the cores)
+and the machine's load average before and after the run.
+
+Two ways to load the server, each printed on its own line:
+- closed loop (always): 50 clients each post, wait for the answer, post again. The
+  latency then follows from the throughput (Little's law: mean latency = clients /
+  writes/s), so it measures how fast the server goes flat out, not the latency at a rate.
+- open loop (`--rate R`, wrk2-style): request i is due at start + i/R whatever the answers
+  before it; up to 50 kept-alive connections take the due requests in order, and each
+  latency is counted from the time the request was due, not from when a connection was
+  free to send it (no coordinated omission: a stalled server is charged for the requests
+  that queued up behind the stall). The writes/s printed is the rate achieved.
 
 The same benchmark, with the same load generator, first runs against the server of each
 previous revision (`--previous REV`, repeatable; by default 06178c8, the transparency log
 with each report in its own transaction; 30820b8 is the hash chain under one global
 lock), each from a temporary git worktree, and the ratios are printed.
 
-    .venv/bin/python benchmarks/api_load.py [--requests 3000] [--clients 50] [--workers 2]
-        [--backend sqlite|postgresql|both] [--with-plan] [--previous REV ... | --no-previous]
+    .venv/bin/python benchmarks/api_load.py [--requests 3000] [--clients 50] [--workers 1]
+        [--rate 1000] [--backend sqlite|postgresql|both] [--with-plan]
+        [--previous REV ... | --no-previous]
 """
 
 from __future__ import annotations
@@ -106,24 +118,29 @@ async def _exchange(
 
 
 async def load(
-    port: int, token: str, clients: int, total: int, tag: str
+    port: int, token: str, clients: int, total: int, tag: str, rate: float | None = None
 ) -> tuple[list[float], int, float, int]:
     """`clients` kept-alive connections post `total` reports; (latencies, acked, s, retries).
 
-    A plain asyncio HTTP/1.1 client (about 0.1 ms of CPU per request; httpx took about 7 ms
-    per request, which on two cores was most of what the server could have had).
+    Closed loop when `rate` is None (each connection posts its next report once answered);
+    open loop at `rate` requests/s otherwise (request i is due at start + i/rate, and its
+    latency counts from then). A plain asyncio HTTP/1.1 client (about 0.05 ms of CPU per
+    request; httpx took about 7 ms per request, which on two cores was most of what the
+    server could have had).
     """
     latencies: list[float] = []
     acked = retries = 0
-    todo = iter(range(total))
     host = f"127.0.0.1:{port}"
+    due: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
 
     async def client() -> None:
         nonlocal acked, retries
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        for i in todo:
+        while (job := await due.get()) is not None:
+            i, t = job
             request = _request(host, token, i, tag)
-            t = time.perf_counter()
+            if rate is None:
+                t = time.perf_counter()
             for attempt in range(5):  # a dropped connection is retried with the same key
                 try:
                     status, body = await _exchange(reader, writer, request)
@@ -142,7 +159,16 @@ async def load(
         writer.close()
 
     start = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    workers = [asyncio.ensure_future(client()) for _ in range(clients)]
+    for i in range(total):
+        if rate is not None:  # wait until request i is due
+            wait = start + i / rate - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        due.put_nowait((i, start + i / rate if rate is not None else 0.0))
+    for _ in workers:
+        due.put_nowait(None)
+    await asyncio.gather(*workers)
     return latencies, acked, time.perf_counter() - start, retries
 
 
@@ -201,6 +227,8 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
+    modes: list[float | None] = [None, *([args.rate] if args.rate else [])]
+    runs: list[dict[str, Any]] = []
     try:
         for _ in range(600):
             try:
@@ -212,35 +240,65 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
             f"{base}/api/v1/auth/token", data={"username": "editor", "password": PASSWORD}
         ).json()["access_token"]
         _run(load(port, token, args.clients, min(200, args.requests), "warm"))  # not counted
-        load_before, cpu_before = os.getloadavg()[0], _cpu(server.pid)
-        lat, acked, elapsed, retries = _run(load(port, token, args.clients, args.requests, "run"))
-        cpu = (_cpu(server.pid) - cpu_before) / args.requests * 1000
-        load_after = os.getloadavg()[0]
-        stored = httpx.get(
-            f"{base}/api/v1/reports",
-            params={"limit": 1},
-            headers={"Authorization": f"Bearer {token}"},
-        ).json()["count"]
+        stored = _stored(base, token)
+        for n, rate in enumerate(modes):
+            run = _measure(server.pid, port, token, args, f"run{n}", rate)
+            now = _stored(base, token)
+            run["stored"], stored = now - stored, now
+            runs.append(run)
     finally:
         server.terminate()
         server.wait(timeout=30)
     db = open_database(url)
     chain = verify_log(db, key_file)
     db.dispose()
-    ms = np.array(lat) * 1000
-    warm = min(200, args.requests)
     plan = "yes" if args.with_plan else "no"
-    p50, p99 = np.percentile(ms, 50), np.percentile(ms, 99)
-    RESULTS[name] = (acked / elapsed, p50, p99)
-    print(
-        f"{name:<11} workers={args.workers} clients={args.clients} plan={plan}: "
-        f"{acked / elapsed:7.0f} writes/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
-        f"acknowledged {acked}/{args.requests}  stored {stored - warm}  "
-        f"lost {acked - (stored - warm)}  retried {retries}  "
-        f"verified {'yes' if chain[0] else 'NO'} ({chain[1]} entries)  "
-        f"server CPU {cpu:.2f} ms/write  load {load_before:.1f}->{load_after:.1f}",
-        flush=True,
+    for run in runs:
+        mode = "closed" if run["rate"] is None else f"open {run['rate']:g}/s"
+        RESULTS[(name, mode)] = (run["writes"], run["p50"], run["p99"])
+        print(
+            f"{name:<11} {mode:<13} workers={args.workers} clients={args.clients} plan={plan}: "
+            f"{run['writes']:7.0f} writes/s  p50 {run['p50']:6.1f} ms  p99 {run['p99']:6.1f} ms  "
+            f"acknowledged {run['acked']}/{args.requests}  stored {run['stored']}  "
+            f"lost {run['acked'] - run['stored']}  retried {run['retries']}  "
+            f"verified {'yes' if chain[0] else 'NO'} ({chain[1]} entries)  "
+            f"server CPU {run['server_cpu']:.2f} ms/write  "
+            f"client CPU {run['client_cpu']:.2f} ms/request  "
+            f"load {run['load'][0]:.1f}->{run['load'][1]:.1f}",
+            flush=True,
+        )
+
+
+def _stored(base: str, token: str) -> int:
+    """The number of reports stored (the API's count)."""
+    r = httpx.get(
+        f"{base}/api/v1/reports",
+        params={"limit": 1},
+        headers={"Authorization": f"Bearer {token}"},
     )
+    return int(r.json()["count"])
+
+
+def _measure(
+    pid: int, port: int, token: str, args: argparse.Namespace, tag: str, rate: float | None
+) -> dict[str, Any]:
+    """One measured load (closed loop, or open at `rate`): its figures."""
+    load_before, cpu_before, own_before = os.getloadavg()[0], _cpu(pid), time.process_time()
+    lat, acked, elapsed, retries = _run(load(port, token, args.clients, args.requests, tag, rate))
+    own = (time.process_time() - own_before) / args.requests * 1000
+    cpu = (_cpu(pid) - cpu_before) / args.requests * 1000
+    ms = np.array(lat) * 1000
+    return {
+        "rate": rate,
+        "writes": acked / elapsed,
+        "p50": float(np.percentile(ms, 50)),
+        "p99": float(np.percentile(ms, 99)),
+        "acked": acked,
+        "retries": retries,
+        "server_cpu": cpu,
+        "client_cpu": own,
+        "load": (load_before, os.getloadavg()[0]),
+    }
 
 
 def verify_log(db: object, key_file: Path) -> tuple[bool, int]:
@@ -261,24 +319,27 @@ def verify_log(db: object, key_file: Path) -> tuple[bool, int]:
     return result.ok, result.entries
 
 
-RESULTS: dict[str, tuple[float, float, float]] = {}
+RESULTS: dict[tuple[str, str], tuple[float, float, float]] = {}
 # the transparency log with each report in its own transaction (session 2); also worth a
 # run: 30820b8, the hash chain under one global lock (its pools open up to 50 connections
 # per process: mind PostgreSQL's max_connections on a shared server)
 PREVIOUS = ("06178c8",)
 LINE = re.compile(
-    r"^(SQLite|PostgreSQL)\s.*?([\d.]+) writes/s\s+p50\s+([\d.]+) ms\s+p99\s+([\d.]+) ms"
+    r"^(SQLite|PostgreSQL)\s+(closed|open [\d.]+/s)?.*?([\d.]+) writes/s"
+    r"\s+p50\s+([\d.]+) ms\s+p99\s+([\d.]+) ms"
 )
 
 
-def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float, float]]:
+def previous(
+    rev: str, args: argparse.Namespace
+) -> dict[tuple[str, str], tuple[float, float, float]]:
     """This benchmark (this load generator) against the server of `rev`; its parsed figures.
 
     The revision is checked out in a temporary git worktree and put first on PYTHONPATH,
     so the database setup, the server and the log check are that revision's code.
     """
     repo = Path(__file__).resolve().parents[1]
-    out: dict[str, tuple[float, float, float]] = {}
+    out: dict[tuple[str, str], tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "previous"
         subprocess.run(
@@ -302,13 +363,16 @@ def previous(rev: str, args: argparse.Namespace) -> dict[str, tuple[float, float
             ]
             if args.with_plan:
                 cmd.append("--with-plan")
+            if args.rate:
+                cmd += ["--rate", str(args.rate)]
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}
             run = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
             for line in run.stdout.splitlines():
                 print(f"previous ({rev}): {line}", flush=True)
                 m = LINE.match(line)
                 if m:
-                    out[m.group(1)] = (float(m.group(2)), float(m.group(3)), float(m.group(4)))
+                    key = (m.group(1), m.group(2) or "closed")
+                    out[key] = (float(m.group(3)), float(m.group(4)), float(m.group(5)))
             if run.returncode != 0:
                 print(run.stderr[-2000:], file=sys.stderr)
         finally:
@@ -324,7 +388,12 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--requests", type=int, default=3000)
     p.add_argument("--clients", type=int, default=50)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--rate",
+        type=float,
+        help="also an open-loop run at this many requests/s (latency from each due time)",
+    )
     p.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     p.add_argument(
         "--with-plan", action="store_true", help="store the corridor-100 plan (alerts on)"
@@ -345,11 +414,12 @@ def main() -> None:
         if args.backend in ("postgresql", "both"):
             bench("PostgreSQL", stack.enter_context(postgres_database()), args)
     for rev, figures in before.items():
-        for name, (w, p50, p99) in RESULTS.items():
-            if name in figures:
-                bw, b50, b99 = figures[name]
+        for (name, mode), (w, p50, p99) in RESULTS.items():
+            if (name, mode) in figures:
+                bw, b50, b99 = figures[(name, mode)]
                 print(
-                    f"{name:<11} now/{rev}: writes/s x{w / bw:.2f} ({bw:.0f} -> {w:.0f}), "
+                    f"{name:<11} {mode:<13} now/{rev}: "
+                    f"writes/s x{w / bw:.2f} ({bw:.0f} -> {w:.0f}), "
                     f"p50 x{p50 / b50:.2f} ({b50:.0f} -> {p50:.0f} ms), "
                     f"p99 x{p99 / b99:.2f} ({b99:.0f} -> {p99:.0f} ms)"
                 )

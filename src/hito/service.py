@@ -43,11 +43,12 @@ def for_server(app: FastAPI) -> FastAPI:
 
     The report intake's writer thread and the event loop share the GIL: neither should
     wait the default 5 ms for it after each database round trip or each request. Once the
-    app has started, what it loaded (libraries, templates, the scenarios' geometry) is
-    moved out of the garbage collector's reach (`gc.freeze`): a full collection then walks
-    the objects made since, not the whole heap (about 100 ms every few seconds under load,
-    which every waiting request paid).
+    app has started and the pages' warm-up is done, what it loaded (libraries, templates,
+    the scenarios' geometry) is moved out of the garbage collector's reach (`gc.freeze`):
+    a full collection then walks the objects made since, not the whole heap (about 100 ms
+    every few seconds under load, which every waiting request paid).
     """
+    import asyncio
     import gc
     import sys
     from collections.abc import AsyncIterator
@@ -60,6 +61,9 @@ def for_server(app: FastAPI) -> FastAPI:
     @asynccontextmanager
     async def lifespan(a: Any) -> AsyncIterator[Any]:
         async with started(a) as state:
+            warm_up = getattr(a.state, "web_warm_up", None)
+            if warm_up is not None:  # what the pages load is frozen too
+                await asyncio.to_thread(warm_up.join, 60)
             gc.collect()
             gc.freeze()
             yield state

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from service_world import World, report
 
 
@@ -115,3 +117,50 @@ def test_a_batch_over_many_days_reads_the_plans_once(world: World) -> None:
         event.remove(world.db.engine, "before_cursor_execute", seen)
     assert all(not isinstance(o, Exception) for o in outcomes)
     assert len(statements) == 1  # not once per observation date (28)
+
+
+def test_two_concurrent_saves_of_one_plan_take_two_versions_not_a_500(world: World) -> None:
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from hito.store import plans, tokens
+
+    def save(session: Any) -> int:
+        admin = tokens.authenticate(session, token=world.tokens["admin"])
+        return plans.create_builtin_plan(session, actor=admin, name="corridor-100").version
+
+    outcomes: list[Any] = []
+
+    def second() -> None:
+        try:
+            with world.db.session() as s:
+                outcomes.append(save(s))
+        except Exception as exc:  # noqa: BLE001 - the outcome is asserted below
+            outcomes.append(exc)
+
+    with world.db.session() as first:
+        first_version = save(first)  # version 1, not committed yet
+        thread = threading.Thread(target=second)
+        thread.start()
+        if world.db.dialect == "postgresql":  # wait until the second save waits on the first
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with world.db.lookup() as s:
+                    waiting = s.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        )
+                    ).scalar()
+                if waiting:
+                    break
+                time.sleep(0.02)
+            assert waiting, "the second save never waited for the first"
+    thread.join(timeout=60)
+    assert (first_version, outcomes) == (1, [2])
+    r = world.client.get(
+        "/api/v1/plans", params={"all_versions": True}, headers=world.h("admin")
+    ).json()
+    assert sorted(p["version"] for p in r["data"]) == [1, 2]

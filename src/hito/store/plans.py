@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hito.errors import HitoError
@@ -15,7 +16,7 @@ from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit, figures
 from hito.store.actors import Actor, paginate, snapshot
-from hito.store.errors import InvalidError, NotFoundError
+from hito.store.errors import ConflictError, InvalidError, NotFoundError
 from hito.store.models import StoredPlan
 
 MAX_PLAN_BYTES = 200_000
@@ -46,18 +47,21 @@ def parsed(row: StoredPlan) -> Plan:
     return _parsed(row.id, row.text)
 
 
+SAVE_ATTEMPTS = 5  # concurrent saves of one plan name: each takes the next free version
+
+
 def create_plan(session: Session, *, actor: Actor, text: str) -> StoredPlan:
-    """Store a plan as the next version of its name (admin)."""
+    """Store a plan as the next version of its name (admin).
+
+    The next version is the highest stored + 1. Two saves of one name at once both read
+    the same highest version; the second to insert it finds the (name, version) taken
+    (on PostgreSQL after waiting for the first to commit), and reads again and takes the
+    next one, so both are stored, one after the other. After `SAVE_ATTEMPTS` clashes the
+    save is refused with a conflict (409) rather than a database error.
+    """
     actor.require_admin("store plans")
     plan = parse_plan(text)
-    latest = session.scalar(
-        select(func.max(StoredPlan.version)).where(StoredPlan.name == plan.name)
-    )
-    row = StoredPlan(
-        name=plan.name, version=(latest or 0) + 1, text=text, active=True, user_id=actor.user_id
-    )
-    session.add(row)
-    session.flush()
+    row = _insert_next_version(session, actor=actor, name=plan.name, text=text)
     audit.append(
         session,
         actor=actor.username,
@@ -66,6 +70,25 @@ def create_plan(session: Session, *, actor: Actor, text: str) -> StoredPlan:
         after=snapshot(row),
     )
     return row
+
+
+def _insert_next_version(session: Session, *, actor: Actor, name: str, text: str) -> StoredPlan:
+    for _ in range(SAVE_ATTEMPTS):
+        latest = session.scalar(select(func.max(StoredPlan.version)).where(StoredPlan.name == name))
+        row = StoredPlan(
+            name=name, version=(latest or 0) + 1, text=text, active=True, user_id=actor.user_id
+        )
+        try:
+            with session.begin_nested():  # a clash rolls back this insert only
+                session.add(row)
+                session.flush()
+        except IntegrityError:  # another save of this name took the version meanwhile
+            continue
+        return row
+    raise ConflictError(
+        f"plan {name!r} was saved by others {SAVE_ATTEMPTS} times while this save ran; "
+        "save it again"
+    )
 
 
 def create_builtin_plan(session: Session, *, actor: Actor, name: str) -> StoredPlan:

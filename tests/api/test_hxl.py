@@ -117,6 +117,96 @@ def test_round_trip_into_another_database(world: World, tmp_path) -> None:  # no
     other.dispose()
 
 
+def _corrected_and_withdrawn(world: World) -> str:
+    """Three reports (one corrected, one withdrawn, one current) as exported."""
+    c = world.client
+    ids = [
+        c.post(
+            "/api/v1/reports",
+            json=report(site, people=p, stranded=p),
+            headers=world.h("ed_chl", **{"Idempotency-Key": key}),
+        ).json()["id"]
+        for site, p, key in (
+            ("concordia-strip", 120, "a"),
+            ("chacalluta", 50, "b"),
+            ("chacalluta", 9, "c"),
+        )
+    ]
+    fix = {"counts": [{"nationality": "VEN", "documented": False, "people": 12, "stranded": 10}]}
+    c.post(
+        f"/api/v1/reports/{ids[0]}/corrections",
+        json={**fix, "reason": "one zero too many"},
+        headers=world.h("ed_chl"),
+    )
+    c.post(
+        f"/api/v1/reports/{ids[1]}/withdrawal",
+        json={"reason": "counted twice"},
+        headers=world.h("ed_chl"),
+    )
+    return c.get("/api/v1/reports/export.csv", headers=world.h("viewer")).text
+
+
+def _statuses(text: str) -> list[tuple[str, ...]]:
+    """(site, people, key, status, reason, whether it links back and forth) of each row."""
+    rows = [line.split(",") for line in text.splitlines()[2:]]
+    return sorted(
+        (r[1], r[6], r[21], r[23], r[26], str(bool(r[24])), str(bool(r[25]))) for r in rows
+    )
+
+
+def test_an_exported_correction_and_withdrawal_are_imported_as_such(
+    world: World,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    text = _corrected_and_withdrawn(world)
+    other = Database(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    from hito.store import migrate
+
+    migrate.upgrade(other)
+    with TestClient(create_app(settings(), database=other)) as c2:
+        w2 = make_world(c2, other)
+        r = _import(w2, text)
+        assert r.status_code == 201, r.text
+        assert r.json()["imported"] == 4  # the withdrawal has no row of its own
+        again = w2.client.get("/api/v1/reports/export.csv", headers=w2.h("viewer")).text
+        assert _import(w2, text).status_code == 201  # again: nothing new, nothing twice
+        assert w2.client.get("/api/v1/reports", headers=w2.h("viewer")).json()["count"] == 5
+    assert (
+        _statuses(again)
+        == _statuses(text)
+        == [
+            ("chacalluta", "50", "b", "withdrawn", "counted twice", "True", "False"),
+            ("chacalluta", "9", "c", "current", "", "False", "False"),
+            ("concordia-strip", "12", "", "current", "one zero too many", "False", "True"),
+            ("concordia-strip", "120", "a", "corrected", "one zero too many", "True", "False"),
+        ]
+    )
+    other.dispose()
+
+
+@pytest.mark.parametrize("case", ["correction left out", "reason of a withdrawal left out"])
+def test_a_correction_or_withdrawal_the_file_cannot_rebuild_is_refused_at_its_line(
+    world: World, case: str
+) -> None:
+    rows = [line.split(",") for line in _corrected_and_withdrawn(world).splitlines()]
+    (fixed,) = [r[20] for r in rows[2:] if r[23] == "current" and r[25]]
+    if case == "correction left out":  # its original stays "corrected" by a report not there
+        rows = [r for r in rows if r[20] != fixed]
+        status, where, words = "corrected", "#status", f"was corrected by report {fixed}, which"
+    else:
+        rows = [[*r[:26], ""] if r[23] == "withdrawn" else r for r in rows]
+        status, where, words = "withdrawn", "#description+reason", "needs the reason"
+    before = world.client.get("/api/v1/reports", headers=world.h("viewer")).json()["count"]
+    r = _import(world, "".join(",".join(row) + "\n" for row in rows))
+    assert r.status_code == 422, r.text
+    (error,) = r.json()["errors"]
+    line = next(n + 1 for n, row in enumerate(rows) if row[23] == status)
+    assert error["loc"] == ["file", "line", line, where]
+    assert words in error["msg"] and f"line {line}: {where}: " in r.json()["detail"]
+    after = world.client.get("/api/v1/reports", headers=world.h("viewer")).json()["count"]
+    assert after == before  # nothing of the file was stored
+
+
 def test_import_groups_rows_by_key_into_reports(world: World) -> None:
     text = HEADER + (
         "2025-11-29,concordia-strip,VEN,no,200,180,r1\n"

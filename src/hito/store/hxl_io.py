@@ -19,7 +19,7 @@ from hito.counts import Count
 from hito.store.actors import Actor
 from hito.store.errors import InvalidError
 from hito.store.models import Agency, FieldReport
-from hito.store.reports import AfterReport, create_report, validate_report
+from hito.store.reports import AfterReport, create_report, supersede_report, validate_report
 
 # (column header, HXL hashtag) of the exported file, one row per count
 COLUMNS: list[tuple[str, str]] = [
@@ -156,6 +156,17 @@ def _key(tag: str) -> tuple[str, frozenset[str]]:
     return "#" + base.lower(), frozenset(a.lower() for a in attrs)
 
 
+@dataclass(frozen=True)
+class _Status:
+    """A row's #status columns: its report's id in the file, status, links and reason."""
+
+    report: int | None = None  # #meta+id
+    status: str = "current"
+    superseded_by: int | None = None
+    supersedes: int | None = None
+    reason: str = ""
+
+
 @dataclass
 class _Pending:
     line: int
@@ -164,8 +175,34 @@ class _Pending:
     agency_code: str
     key: str | None
     remark: str
+    status: _Status = field(default_factory=_Status)
     counts: list[Count] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+
+
+STATUSES = ("current", "corrected", "withdrawn")
+STATUS_TAGS = {
+    "report": "#meta+id",
+    "superseded_by": "#meta+superseded_by",
+    "supersedes": "#meta+supersedes",
+}
+
+
+def _row_status(cell: Any, bad: Any) -> _Status | None:
+    """A row's status columns (all optional), or None when one is wrong (reported by `bad`)."""
+    status = cell("#status").lower() or "current"
+    ok = status in STATUSES
+    if not ok:
+        bad("#status", f"expected one of {', '.join(STATUSES)}, got {status!r}")
+    ids: dict[str, int | None] = {}
+    for name, tag in STATUS_TAGS.items():
+        text = cell(tag)
+        ids[name] = int(text) if text.isdigit() and len(text) <= 18 else None
+        if text and ids[name] is None:
+            bad(tag, f"expected a report's number, got {text!r}")
+            ok = False
+    reason = cell("#description+reason").removeprefix("'")  # the export's formula guard
+    return _Status(status=status, reason=reason, **ids) if ok else None
 
 
 def _parse_time(text: str) -> dt.datetime:
@@ -285,16 +322,20 @@ def import_csv(
             bad(FIELD_TAGS.get(name, "#affected+total"), msg)
         if count is None:
             continue
+        status = _row_status(lambda tag, v=values: cell(v, tag), bad)
+        if status is None:
+            continue
         site_id = cell(values, "#loc+code")
         key = cell(values, "#meta+key") or None
-        gkey = (agency_code, key) if key else (agency_code, site_id, when)
+        gkey = _group_key(agency_code, key, site_id, when, status.report)
         pending = groups.get(gkey)
         if pending is None:
             pending = groups[gkey] = _Pending(
-                line, site_id, when, agency_code, key, cell(values, "#description+remark")
+                line, site_id, when, agency_code, key, cell(values, "#description+remark"), status
             )
-        elif (pending.site_id, pending.observed_at) != (site_id, when):
-            bad("#meta+key", f"key {key!r} is used on line {pending.line} for another site or time")
+        elif (pending.site_id, pending.observed_at, pending.status) != (site_id, when, status):
+            tag, name = ("#meta+key", f"key {key!r}") if key else ("#meta+id", "this report")
+            bad(tag, f"line {pending.line} gives {name} another site, time or status")
             continue
         pending.counts.append(count)
         pending.lines.append(line)
@@ -312,6 +353,7 @@ def import_csv(
             line = p.lines[loc[1]] if loc and loc[0] == "counts" and len(loc) > 1 else p.line
             tag = FIELD_TAGS.get(str(loc[-1]), str(loc[-1]))
             errs.append({"loc": ["file", "line", line, tag], "msg": e["msg"]})
+    errs.extend(_chain_problems(list(groups.values())))
     if not rows:
         errs.append({"loc": ["file"], "msg": "no data rows under the hashtag row"})
     if errs:
@@ -325,9 +367,98 @@ def import_csv(
             ],
             errors=errs,
         )
+    return _store(session, actor, list(groups.values()), agencies, after)
+
+
+def _group_key(
+    agency: str, key: str | None, site: str, when: dt.datetime, report: int | None
+) -> tuple[object, ...]:
+    """Rows of one report: one key, else one #meta+id (an export), else one time and site."""
+    if key:
+        return (agency, key)
+    return (agency, "#meta+id", report) if report is not None else (agency, site, when)
+
+
+def _in_file(groups: list[_Pending]) -> dict[int, _Pending]:
+    return {p.status.report: p for p in groups if p.status.report is not None}
+
+
+def _chain_problems(groups: list[_Pending]) -> list[dict[str, Any]]:
+    """Corrections and withdrawals that the file cannot rebuild, each at its line and tag.
+
+    A corrected report needs its correction in the file (the report whose #meta+supersedes
+    names it), at the same site; a withdrawn one needs the reason it was withdrawn for.
+    """
+    by_id = _in_file(groups)
+    errs: list[dict[str, Any]] = []
+
+    def bad(p: _Pending, tag: str, msg: str) -> None:
+        errs.append({"loc": ["file", "line", p.line, tag], "msg": msg})
+
+    for p in groups:
+        st = p.status
+        newer = by_id.get(st.superseded_by) if st.superseded_by is not None else None
+        if st.status == "corrected" and (newer is None or newer.status.supersedes != st.report):
+            bad(
+                p,
+                "#status",
+                f"report {st.report} was corrected by report {st.superseded_by or '?'}, "
+                "which is not in the file: export the correction too, or import only "
+                "the rows whose #status is current",
+            )
+        elif newer is not None and newer.site_id != p.site_id:
+            bad(newer, "#loc+code", f"a correction of report {st.report} is at its site")
+        if st.status == "withdrawn" and not st.reason:
+            bad(p, "#description+reason", "a withdrawn report needs the reason it was withdrawn")
+        older = by_id.get(st.supersedes) if st.supersedes is not None else None
+        if older is not None and older.status.superseded_by != st.report:
+            bad(
+                p,
+                "#meta+supersedes",
+                f"report {st.supersedes} (line {older.line}) is not superseded by this one",
+            )
+        elif _in_a_loop(p, by_id):
+            bad(p, "#meta+supersedes", "the reports of the file supersede one another in a loop")
+    return errs
+
+
+def _in_a_loop(p: _Pending, by_id: dict[int, _Pending]) -> bool:
+    """Whether following #meta+supersedes from `p` through the file comes back to it."""
+    seen = {id(p)}
+    at: _Pending | None = p
+    while at is not None and at.status.supersedes is not None:
+        at = by_id.get(at.status.supersedes)
+        if at is not None and id(at) in seen:
+            return True
+        seen.add(id(at))
+    return False
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    groups: list[_Pending],
+    agencies: dict[str, int],
+    after: AfterReport | None,
+) -> list[FieldReport]:
+    """Store the file's reports; corrections as corrections of the report before them.
+
+    A report whose #meta+supersedes names a report of the file is stored as its correction
+    (with its reason), right after it; a withdrawn report is then withdrawn with its
+    reason. A report the file corrects that was already stored (the same key imported
+    before) keeps what it has: its corrections are not stored twice.
+    """
+    by_id = _in_file(groups)
+    successor = {
+        p.status.supersedes: p
+        for p in groups
+        if p.status.supersedes is not None and p.status.supersedes in by_id
+    }
     out = []
-    for p in groups.values():
-        report, _ = create_report(
+    for p in groups:
+        if p.status.supersedes in by_id:
+            continue  # stored after the report it corrects
+        report, created = create_report(
             session,
             actor=actor,
             site_id=p.site_id,
@@ -340,4 +471,44 @@ def import_csv(
             loc=("file", "line", p.line),
         )
         out.append(report)
+        if created:
+            out.extend(_followers(session, actor, report, p, successor, after))
     return out
+
+
+def _followers(
+    session: Session,
+    actor: Actor,
+    report: FieldReport,
+    p: _Pending,
+    successor: dict[int, _Pending],
+    after: AfterReport | None,
+) -> list[FieldReport]:
+    """The corrections after a stored report in the file, in order; then its withdrawal.
+
+    The corrections are returned (they have rows in the file), not the withdrawal.
+    """
+    stored = []
+    while p.status.report is not None and (newer := successor.get(p.status.report)) is not None:
+        report = supersede_report(
+            session,
+            actor=actor,
+            report_id=report.id,
+            reason=newer.status.reason,
+            counts=newer.counts,
+            observed_at=newer.observed_at,
+            remark=newer.remark,
+            after=after,
+        )
+        stored.append(report)
+        p = newer
+    if p.status.status == "withdrawn":
+        supersede_report(
+            session,
+            actor=actor,
+            report_id=report.id,
+            reason=p.status.reason,
+            withdraw=True,
+            after=after,
+        )
+    return stored

@@ -131,7 +131,10 @@ class Settings(BaseSettings):
         default=True, description="create the signing key when the file does not exist"
     )
     log_sequence_seconds: float = Field(
-        default=0.05, gt=0, description="how often a server sequences new entries into the log"
+        default=0.2,
+        gt=0,
+        description="how often a server sequences new entries into the log "
+        "(GET /log/head sequences what is pending at once)",
     )
 
     def resolved_database_url(self) -> str:

@@ -121,6 +121,35 @@ def test_a_clearance_takes_everyone_with_its_complete_chance_else_its_share(tiny
     assert 0.4 < left.count(0) / len(left) < 0.6
 
 
+def waiting_at_strip(tiny: dict) -> dict:
+    """100 people at the strip who are not stranded: none of them tries to move on."""
+    d = stranded_at_strip(tiny)
+    d["population"] = [{"place": "strip", "group": "ven-undoc", "people": 100}]
+    return d
+
+
+def test_a_complete_clearance_takes_everyone_at_the_site_stranded_or_not(tiny):
+    d = waiting_at_strip(tiny)
+    d["policies"].append(clearances(1.0, 1.0, "2025-01-03", "2025-01-03"))
+    c = compile_scenario(build(d))
+    r = simulate(c, 1)
+    assert series(r, "stranded", c, "strip")[:4] == [0, 0, 0, 0]
+    assert series(r, "present", c, "strip")[:4] == [100, 100, 0, 0]
+    assert series(r, "returned", c, "strip")[:4] == [0, 0, 100, 100]
+    assert r.conservation_error() == 0
+
+
+def test_readmission_takes_its_share_of_those_waiting_as_of_the_stranded(tiny):
+    d = waiting_at_strip(tiny)
+    d["policies"].append(
+        {"type": "readmit", "places": ["strip"], "daily_share": 0.5, "start": "2025-01-02"}
+    )
+    c = compile_scenario(build(d))
+    left = np.array([series(simulate(c, seed), "present", c, "strip")[1] for seed in range(60)])
+    assert 45 < left.mean() < 55  # a binomial half of the 100 waiting, not stranded
+    assert left.std() > 0
+
+
 def test_outside_its_window_no_clearance_happens_and_runs_stay_as_before(tiny):
     d = stranded_at_strip(tiny)
     before = simulate(compile_scenario(build(d)), 3)

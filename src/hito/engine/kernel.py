@@ -345,8 +345,9 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                 free[p, g] += left
 
         # 5. Readmission: at the end of the day the country people were leaving takes back a
-        #    share of everyone stranded at the place, including those who arrived today; on a
-        #    day of unannounced clearances that happens with its daily chance.
+        #    share of everyone at the place, stranded or not (those who arrived today, those
+        #    who did not try to move on); on a day of unannounced clearances that happens with
+        #    its daily chance, and a complete clearance leaves nobody.
         for p in range(P):
             ra = readmit[t, p]
             cc = clear_chance[t, p]
@@ -362,6 +363,11 @@ def simulate_kernel(  # noqa: C901  pragma: no cover - compiled
                 if S > 0:
                     n = S if ra >= 1.0 else rng.binomial(S, ra)
                     stranded[p, g] -= n
+                    returned[p, g] += n
+                F = free[p, g]
+                if F > 0:
+                    n = F if ra >= 1.0 else rng.binomial(F, ra)
+                    free[p, g] -= n
                     returned[p, g] += n
 
         # 6. Record the day.

@@ -182,7 +182,7 @@ def _militarize(sc: Scene, d: Days, i: int, pol: Militarize, on: np.ndarray) -> 
 
 
 def _readmit(sc: Scene, d: Days, i: int, pol: Readmit, on: np.ndarray) -> None:
-    """The country left takes back a daily share of the stranded at the places."""
+    """The country left takes back a daily share of the people at the places."""
     share = sc.value(i, pol, "daily_share")
     for q in pol.places:
         d.stay[on, sc.pidx[q]] *= 1.0 - share

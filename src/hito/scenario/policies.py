@@ -98,7 +98,7 @@ class Readmit(_Dated):
     type: Literal["readmit"]
     places: list[Ident] = Field(min_length=1)
     daily_share: Prob = Field(
-        description="daily share of the stranded at these places taken back (leaving the corridor)"
+        description="daily share of the people at these places taken back (leaving the corridor)"
     )
 
 
@@ -118,7 +118,7 @@ class Clearances(_Dated):
         description="chance, each day of the window and at each place, that a clearance happens"
     )
     share: Prob = Field(
-        description="share of the stranded at the place taken back by a partial clearance"
+        description="share of the people at the place taken back by a partial clearance"
     )
     complete_chance: Prob = Field(
         default_factory=lambda: Prob(value=0.0),

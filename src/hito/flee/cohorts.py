@@ -40,8 +40,25 @@ SLICES = 4  # passes over the cohorts on links each day
 # link cohort columns
 LINK, RLEN, FRESH, BOUNCE, WALK, VF = 0, 1, 2, 3, 4, 5
 BATCHES = 4  # sequential batches of people moving on mid-day
+SMALL = 4  # up to this many people, draws are made one person at a time
 MOVED_GRID = 64.0  # distance moved today, in 1/64 of a day's travel, once moving on
 D, R, MOVED = 0, 1, 2
+
+
+@numba.njit(cache=True, inline="always")
+def _binom(rng, n, p):
+    """A binomial draw; for a few people, one uniform draw each (cheaper, same law)."""
+    if n <= 0 or p <= 0.0:
+        return 0
+    if p >= 1.0:
+        return n
+    if n <= SMALL:
+        k = 0
+        for _ in range(n):
+            if rng.random() < p:
+                k += 1
+        return k
+    return rng.binomial(n, p)
 
 
 @numba.njit(cache=True, inline="always")
@@ -158,9 +175,22 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
     if tot <= 0.0:  # equal chances when every weight is zero
         for q in range(p0, p1):
             rest = p1 - q
-            m = left if rest == 1 else rng.binomial(left, 1.0 / rest)
+            m = left if rest == 1 else _binom(rng, left, 1.0 / rest)
             out[q - p0] = m
             left -= m
+        return
+    if left <= SMALL:  # one draw per person over the cumulative weights
+        for _ in range(left):
+            u = rng.random() * tot
+            last = p0
+            for q in range(p0, p1):
+                w = wbuf[q - p0]
+                if w > 0.0:
+                    last = q
+                    if u < w:
+                        break
+                    u -= w
+            out[last - p0] += 1
         return
     for q in range(p0, p1):
         w = wbuf[q - p0]
@@ -170,7 +200,7 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
             out[q - p0] = left
             left = 0
             break
-        m = rng.binomial(left, min(1.0, w / tot)) if w > 0.0 else 0
+        m = _binom(rng, left, min(1.0, w / tot)) if w > 0.0 else 0
         out[q - p0] = m
         left -= m
         tot -= w
@@ -221,7 +251,7 @@ def _depart(
     parts = 1 if reach < 0.0 else min(k, BATCHES)
     left = k
     for part in range(parts):
-        kk = left if part == parts - 1 else rng.binomial(left, 1.0 / (parts - part))
+        kk = left if part == parts - 1 else _binom(rng, left, 1.0 / (parts - part))
         left -= kk
         if kk == 0:
             continue
@@ -292,7 +322,7 @@ def _morning(
                 c = pool[x, f, b]
                 if c == 0:
                     continue
-                k = c if mc[x] >= 1.0 else rng.binomial(c, mc[x])
+                k = c if mc[x] >= 1.0 else _binom(rng, c, mc[x])
                 if k == 0:
                     continue
                 stay = _depart(
@@ -389,7 +419,7 @@ def day(
                     if b % 2 == 0:
                         pool[x, f, b // 2] += c
                     else:
-                        up = rng.binomial(c, 0.5)
+                        up = _binom(rng, c, 0.5)
                         pool[x, f, b // 2 + 1] += up
                         pool[x, f, b // 2] += c - up
     pool += arr
@@ -443,7 +473,7 @@ def day(
         x = p_int[e, 0]
         if c == 0:
             continue
-        k = c if mc[x] >= 1.0 else rng.binomial(c, mc[x])
+        k = c if mc[x] >= 1.0 else _binom(rng, c, mc[x])
         if k == 0:
             continue
         rlen = p_int[e, 1]
@@ -596,7 +626,7 @@ def _passes(
                 left = rem[k]
                 if left == 0:
                     continue
-                m = left if s == slices - 1 else rng.binomial(left, 1.0 / (slices - s))
+                m = left if s == slices - 1 else _binom(rng, left, 1.0 / (slices - s))
                 if m == 0:
                     continue
                 rem[k] -= m
@@ -742,7 +772,7 @@ def _travel(
         speed = walk_speed
         ints[i, WALK] = 0
     elif link_walk[j] > 0.0:
-        w = rng.binomial(cnt, link_walk[j])
+        w = _binom(rng, cnt, link_walk[j])
         if w == cnt:
             speed = walk_speed
         elif w > 0:  # the walkers go on as their own cohort, later today
@@ -774,7 +804,7 @@ def _travel(
         return
     force = avoid_short and (r + moved / max_speed) / 2.0 < 0.5
     chance = 1.0 if (force and is_town[here]) else mc[here]
-    k = cnt if chance >= 1.0 else rng.binomial(cnt, chance)
+    k = cnt if chance >= 1.0 else _binom(rng, cnt, chance)
     stay = cnt - k
     if k > 0 and rlen == 0:
         # moved today, on a grid of 1/64 of a day's travel, so that chains merge

@@ -41,7 +41,6 @@ SLICES = 4  # passes over the cohorts on links each day
 LINK, RLEN, FRESH, BOUNCE, WALK, VF = 0, 1, 2, 3, 4, 5
 BATCHES = 4  # sequential batches of people moving on mid-day
 SMALL = 4  # up to this many people, draws are made one person at a time
-MOVED_GRID = 64.0  # distance moved today, in 1/64 of a day's travel, once moving on
 D, R, MOVED = 0, 1, 2
 
 
@@ -510,7 +509,6 @@ def day(
             rem,
             n0,
             slices,
-            sc,
             room,
             t,
             rng,
@@ -550,12 +548,9 @@ def day(
         )
         if code == 0:
             break
-        if code == 1:
-            st = reserve(st, max(room, n0))
-            ints, flts, routes, cnts, size = st
-            pend = reserve(pend, 1)
-        else:
-            sc = scratch(cnts.shape[0], routes.shape[1])
+        st = reserve(st, max(room, n0))
+        ints, flts, routes, cnts, size = st
+        pend = reserve(pend, 1)
     if sc[1].shape[0] < cnts.shape[0]:
         sc = scratch(cnts.shape[0], routes.shape[1])
     merge(st, sc, 0, True, cells, max_speed)
@@ -568,7 +563,6 @@ def _passes(
     rem,
     n0,
     slices,
-    sc,
     room,
     t,
     rng,
@@ -608,9 +602,10 @@ def _passes(
 ):
     """The day's travel: SLICES passes, each a share of every cohort, each in waves.
 
-    Stops when the cohorts or pending cohorts need more room (returns 1) or ``sc`` does
-    (returns 2); ``pos`` (pass, wave start, wave end, next cohort, stage) says where, so
-    that the caller enlarges them and calls again. Returns 0 when the day is travelled.
+    Stops when the cohorts or pending cohorts need more room (returns 1); ``pos`` (pass,
+    wave start, wave end, next cohort, stage) says where, so that the caller enlarges them
+    and calls again. Returns 0 when the day is travelled. Cohorts emptied by travel stay
+    until the day's end, when ``merge`` drops them and merges equal ones.
     """
     ints, flts, routes, cnts, size = st
     p_cnt, psize = pend[3], pend[4]
@@ -698,13 +693,7 @@ def _passes(
                 i += 1
             if code != 0:
                 break
-            stage = 3
-        if stage == 3:
-            if sc[1].shape[0] < cnts.shape[0]:
-                code = 2
-                break
-            merge(st, sc, hi, False, cells, max_speed)
-            lo = hi
+            lo = hi  # no merge between waves: it cost more than the steps it saved
             stage = 1
     pos[0], pos[1], pos[2], pos[3], pos[4] = s, lo, hi, i, stage
     return code
@@ -807,15 +796,13 @@ def _travel(
     k = cnt if chance >= 1.0 else _binom(rng, cnt, chance)
     stay = cnt - k
     if k > 0 and rlen == 0:
-        # moved today, on a grid of 1/64 of a day's travel, so that chains merge
-        mq = np.floor(moved * MOVED_GRID / max_speed + 0.5) * max_speed / MOVED_GRID
         back = _depart(
             rng,
             here,
             k,
             r,
             0,
-            mq,
+            moved,
             st,
             loc_num,
             vfill,

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import tiny_dict
+from hito import i18n
 
 
 def hito(*args: str) -> subprocess.CompletedProcess[str]:
@@ -105,6 +106,13 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     for lo, hi in zip(levels, levels[1:], strict=False):
         assert (counts[lo] <= counts[hi]).all()
     assert (counts["p5"] >= 0).all()
+    # below the people's band, the band of a field count 7 days ahead (what the backtest scores)
+    lines = done.stdout.splitlines()
+    below = lines[lines.index(row) + 1]
+    week = counts.filter(pl.col("date") == dt.date(2025, 1, 15)).row(0, named=True)
+    band = f"count {i18n.number(week['p10'], 'en')}–{i18n.number(week['p90'], 'en')}"
+    assert band in below, (band, below)
+    assert "below, what a field count would say (P10–P90)" in done.stdout
     assert [s["date"] for s in facts["steps"]] == [
         "2025-01-03",
         "2025-01-04",

@@ -107,19 +107,19 @@ def calibrate(
         f"({particles} particles; lowest effective sample size "
         f"{min((st.ess for st in post.steps), default=particles):.0f})"
     )
-    _print_forecast(s, obs, ens, when, lang)
+    _print_forecast(s, obs, ens, when, lang, counts)
     console.print(f"report: {(out / 'report.html').resolve()}")
     console.print(f"calibration: {(out / 'calibration.html').resolve()}")
 
 
-def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str) -> None:
+def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts: Any) -> None:
     """The calibrated forecast at each counted site, and the scenario's backtest skill."""
     from rich.table import Table
 
     from hito.cli.run import console
     from hito.report.forecast_skill import forecast_table, skill_lines
 
-    title, headers, rows = forecast_table(s, obs, ens, when, lang)
+    title, headers, rows = forecast_table(s, obs, ens, when, lang, counts)
     if rows:
         table = Table(*headers, title=title)
         for row in rows:

@@ -176,8 +176,8 @@ def skill_sentence(
 ) -> str | None:
     """One sentence of a backtest's skill at a horizon (None when it has no pairs there).
 
-    'Backtest over Tacna–Arica (April 2023), 7-day forecasts: 78 % of 12 counts inside P10–P90; 31 %
-    better than persistence.'
+    'Backtest over Tacna–Arica (April 2023), 7-day forecasts of a field count: 78 % of 12 counts
+    inside their P10–P90; 31 % better than persistence.'
     """
     h = skill.get("horizons", {}).get(str(horizon))
     if not h or not h.get("n"):
@@ -191,8 +191,8 @@ def skill_sentence(
         else _("%(pct)s %% worse than persistence") % {"pct": i18n.number(-100 * (gain or 0), lang)}
     )
     return _(
-        "Backtest over %(episode)s, %(h)s-day forecasts: %(cov)s %% of %(n)s counts inside "
-        "P10–P90; %(better)s."
+        "Backtest over %(episode)s, %(h)s-day forecasts of a field count: %(cov)s %% of %(n)s "
+        "counts inside their P10–P90; %(better)s."
     ) % {
         "episode": episode or skill.get("scenario", ""),
         "h": horizon,
@@ -222,18 +222,28 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
 
 
 def forecast_table(
-    s: Scenario, obs: Observations, ens: Ensemble, as_of: dt.date, lang: str
+    s: Scenario,
+    obs: Observations,
+    ens: Ensemble,
+    as_of: dt.date,
+    lang: str,
+    counts: Any = None,
 ) -> tuple[str, list[str], list[list[str]]]:
     """The calibrated forecast at each counted site, as the console shows it after calibrating.
 
     (title, column headers, rows): the latest count and the people present 7, 14 and 28 days
-    after the as-of date (median and P10–P90), in the user's language.
+    after the as-of date (median and P10–P90), in the user's language; with `counts` (the
+    frame of `posterior.count_quantiles`) each cell also gives the P10–P90 of what a field
+    count would say that day, the band the backtest scores.
     """
     lang = i18n.pick(lang)
     _ = i18n.translations(lang).gettext
     title = _("People at each counted site after %(date)s: median (P10–P90)") % {
         "date": i18n.date(as_of, lang)
     }
+    if counts is not None:
+        title += "; " + _("below, what a field count would say (P10–P90)")
+    said = _count_bands(counts)
     ahead = (7, 14, 28)
     headers = [_("site"), _("latest count")] + [_("in %(n)s days") % {"n": k} for k in ahead]
     last = s.days - 1
@@ -255,7 +265,21 @@ def forecast_table(
                 cells.append("—")
                 continue
             lo, mid, hi = (i18n.number(float(v), lang) for v in fan[:, t])
-            cells.append(f"{mid} ({lo}–{hi})")
+            cell = f"{mid} ({lo}–{hi})"
+            if (place, s.date_of(t)) in said:
+                c_lo, c_hi = (i18n.number(v, lang) for v in said[place, s.date_of(t)])
+                cell += "\n" + _("count %(low)s–%(high)s") % {"low": c_lo, "high": c_hi}
+            cells.append(cell)
         name = p.title.get(lang) if p.title is not None else p.name
         rows.append([name, f"{latest} ({i18n.date(newest, lang, 'short')})", *cells])
     return title, headers, rows
+
+
+def _count_bands(counts: Any) -> dict[tuple[str, dt.date], tuple[float, float]]:
+    """(place, date) -> P10 and P90 of a field count, from a count_quantiles frame (or none)."""
+    if counts is None:
+        return {}
+    return {
+        (r["place"], r["date"]): (float(r["p10"]), float(r["p90"]))
+        for r in counts.iter_rows(named=True)
+    }

@@ -69,7 +69,8 @@ def test_run_writes_table_summary_and_report_identically_for_the_same_seed(tiny_
     assert summary["stranded_person_days"]["p50"] > 0
     assert stranded["people"].max() > 0
     report = (a / "report.html").read_text()
-    assert "Strip: stranded" in report and "Plotly.newPlot" in report
+    assert "Strip: personas varadas" in report and "Plotly.newPlot" in report  # Spanish first
+    assert '<html lang="es">' in report and "Máximo de personas varadas (mediana)" in report
     assert plotly_js() in report  # charts are bundled, not fetched
     page = report.replace(plotly_js(), "")  # the bundle's own strings are never fetched
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
@@ -117,3 +118,20 @@ def test_scenarios_schema_and_validate_builtins():
     schema = json.loads(hito("schema").stdout)
     assert schema["title"] == "hito scenario" and "places" in schema["properties"]
     assert hito("validate", "tacna-arica-2025").returncode == 0
+
+
+def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogue_is_refused(
+    tiny_file, tmp_path
+):
+    out = tmp_path / "en"
+    done = hito(
+        "run", str(tiny_file), "--days", "8", "--runs", "2", "--lang", "en", "--out", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    report = (out / "report.html").read_text()
+    assert '<html lang="en">' in report and "Strip: people stranded" in report
+    assert "Peak stranded (median)" in report and "varadas" not in report
+    done = hito("run", str(tiny_file), "--runs", "2", "--lang", "fr", "--out", str(tmp_path / "fr"))
+    assert done.returncode == 2
+    assert "--lang: got 'fr', expected one of: es, en" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "fr").exists()

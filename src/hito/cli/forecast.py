@@ -10,7 +10,13 @@ from typing import Annotated, Any
 
 import typer
 
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, date_option
+from hito.cli.options import (
+    ExecutorOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    date_option,
+    language_option,
+)
 from hito.errors import InputError
 
 RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
@@ -80,7 +86,9 @@ def calibrate(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
-    lang: Annotated[str, typer.Option(help="language of calibration.html: es or en")] = "es",
+    lang: Annotated[
+        str, typer.Option(help="language of the console table, calibration.html and report.html")
+    ] = "es",
 ) -> None:
     """Condition a scenario on field counts; write the posterior and the calibrated forecast.
 
@@ -93,6 +101,7 @@ def calibrate(
     from hito.cli.run import console, write_outputs, write_parquet_frames
     from hito.scenario.load import load
 
+    lang = language_option(lang)
     s = load(scenario)
     obs = read_counts(observations, s)
     when = date_option(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
@@ -101,7 +110,7 @@ def calibrate(
     post, ens, counts = _calibrate(s, obs, when, particles, seed, executor, scheduler, workers)
     _write_calibration(out, s, obs, post, ens, lang)
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
-    write_outputs(out, s, ens, _facts(ens, post, scenario))
+    write_outputs(out, s, ens, _facts(ens, post, scenario), lang)
     console.print(
         f"{s.name}: calibrated on {sum(st.reports for st in post.steps)} counts up to {when} "
         f"({particles} particles; lowest effective sample size "
@@ -204,7 +213,9 @@ def backtest(
     observations: ObservationsOpt = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/backtest"),
     horizons: Annotated[str, typer.Option(help=HORIZONS_HELP)] = "1,3,7,14,28",
-    particles: Annotated[int, typer.Option(help="particles per forecast")] = 300,
+    particles: Annotated[
+        int, typer.Option(help="particles per forecast (as `hito calibrate`: 1000)")
+    ] = 1000,
     seed: SeedOpt = 0,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
@@ -226,6 +237,7 @@ def backtest(
     from hito.report.forecast_skill import render_backtest
     from hito.scenario.load import load
 
+    lang = language_option(lang)
     hs = _horizons(horizons)
     if particles < 2:
         raise InputError(f"--particles: got {particles}, expected at least 2")

@@ -29,3 +29,12 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
     except ValueError:
         such = f", such as {example.isoformat()}" if example else ""
         raise InputError(f"{option}: got {text!r}, expected a date as YYYY-MM-DD{such}") from None
+
+
+def language_option(lang: str, option: str = "--lang") -> str:
+    """The language of an option when hito has its catalogue; InputError otherwise."""
+    from hito.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise InputError(f"{option}: got {lang!r}, expected one of: {', '.join(LANGUAGES)}")
+    return lang

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError
 
@@ -106,14 +106,16 @@ def run(
         Path | None,
         typer.Option(help="forecast from a posterior written by `hito calibrate` (a folder)"),
     ] = None,
+    lang: Annotated[str, typer.Option(help="language of report.html: es or en")] = "es",
 ) -> None:
     """Forecast a scenario: summary.json, report.html and Parquet tables in OUT.
 
     daily.parquet holds the first --keep-runs runs in full; quantiles.parquet P5..P95 of every
     day, place, group and state over all runs; runs.parquet one row per run with its draws.
     """
+    lang = language_option(lang)
     if calibration is not None:
-        run_calibrated(calibration, out, executor, scheduler, workers, keep_runs)
+        run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang)
         return
     from hito.ensemble.executors import make_executor
     from hito.ensemble.sampling import METHODS
@@ -142,7 +144,7 @@ def run(
         ex.close()
     facts = ens.summary()
     facts["scenario"] = scenario
-    write_outputs(out, s, ens, facts)
+    write_outputs(out, s, ens, facts, lang)
     pk = facts["stranded_peak"]
     console.print(
         f"{s.name}: peak stranded P50 {pk['p50']:.0f} (P10–P90 {pk['p10']:.0f}–{pk['p90']:.0f}), "
@@ -160,6 +162,7 @@ def run_calibrated(
     scheduler: str | None,
     workers: int | None,
     keep_runs: int,
+    lang: str = "es",
 ) -> None:
     """`hito run --calibration DIR`: every particle of a posterior run on to its last day."""
     from hito.ensemble.executors import make_executor
@@ -175,7 +178,7 @@ def run_calibrated(
         ex.close()
     facts = ens.summary()
     facts["calibration"] = {"folder": str(folder), "as_of": post.as_of.isoformat()}
-    write_outputs(out, s, ens, facts)
+    write_outputs(out, s, ens, facts, lang)
     pk = facts["stranded_peak"]
     console.print(
         f"{s.name} calibrated as of {post.as_of}: peak stranded P50 {pk['p50']:.0f} "
@@ -259,7 +262,9 @@ def daily_schema() -> pa.Schema:
     )
 
 
-def write_outputs(out: Path, s: Any, ens: Ensemble, facts: dict[str, Any]) -> None:
+def write_outputs(
+    out: Path, s: Any, ens: Ensemble, facts: dict[str, Any], lang: str = "es"
+) -> None:
     """daily.parquet (kept runs, streamed), quantiles.parquet, runs.parquet, summary, report."""
     from hito.report.run_report import render
 
@@ -270,7 +275,7 @@ def write_outputs(out: Path, s: Any, ens: Ensemble, facts: dict[str, Any]) -> No
     r = ens.runs_table()
     write_parquet_frames(out / "runs.parquet", [r], r.to_arrow().schema)
     write_atomic(out / "summary.json", json.dumps(facts, indent=2).encode())
-    write_atomic(out / "report.html", render(s, ens, facts).encode())
+    write_atomic(out / "report.html", render(s, ens, facts, lang).encode())
 
 
 def scenarios() -> None:

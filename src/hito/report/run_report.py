@@ -9,9 +9,11 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
+from hito import i18n
 from hito.engine.compile import compile_scenario
 from hito.ensemble.result import Ensemble
 from hito.scenario.model import Scenario
@@ -32,8 +34,11 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def fan_chart(dates: Sequence[dt.date], q: np.ndarray, title: str, capacity: Any = None) -> str:
+def fan_chart(
+    dates: Sequence[dt.date], q: np.ndarray, title: str, capacity: Any = None, lang: str = "en"
+) -> str:
     """A P10-P50-P90 fan chart as an HTML fragment (expects plotly.js already on the page)."""
+    _ = i18n.translations(lang).gettext
     x = [d.isoformat() for d in dates]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=x, y=q[2], line={"width": 0}, name="P90", showlegend=False))
@@ -44,39 +49,47 @@ def fan_chart(dates: Sequence[dt.date], q: np.ndarray, title: str, capacity: Any
             fill="tonexty",
             fillcolor="rgba(200,80,40,0.25)",
             line={"width": 0},
-            name="P10–P90",
+            name=_("P10–P90"),
         )
     )
-    fig.add_trace(go.Scatter(x=x, y=q[1], line={"color": "rgb(160,50,20)"}, name="P50"))
+    fig.add_trace(go.Scatter(x=x, y=q[1], line={"color": "rgb(160,50,20)"}, name=_("median")))
     if capacity is not None:
-        fig.add_trace(go.Scatter(x=x, y=capacity, line={"dash": "dot"}, name="capacity"))
+        fig.add_trace(go.Scatter(x=x, y=capacity, line={"dash": "dot"}, name=_("capacity")))
     fig.update_layout(
         title=title,
         height=320,
         margin={"l": 50, "r": 20, "t": 40, "b": 40},
-        yaxis_title="people",
+        yaxis_title=_("people"),
         template="simple_white",
+        separators=",." if lang == "es" else ".,",
     )
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
-def render(s: Scenario, ens: Ensemble, summary: dict[str, Any]) -> str:
-    """The forecast report page from an ensemble's reduced quantiles, every script inline."""
+def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es") -> str:
+    """The forecast report page from an ensemble's reduced quantiles, every script inline.
+
+    In the user's language (es or en): headings, labels, numbers, dates and place names.
+    """
     from hito.report.forecast_skill import skill_lines  # it uses this module's templates
 
+    lang = i18n.pick(lang)
+    _ = i18n.translations(lang).gettext
     c = compile_scenario(s, days=ens.days)
     dates = ens.dates()
-    charts = [fan_chart(dates, ens.fan("stranded"), "All sites: stranded")]
+    charts = [fan_chart(dates, ens.fan("stranded"), _("All sites: people stranded"), lang=lang)]
     sites = []
     for i, place in enumerate(s.places):
         q = ens.fan("stranded", place.id)
         if q[2].max() <= 0:
             continue
         cap = c.capacity[:, i] if c.capacity[:, i].max() >= 0 else None
-        charts.append(fan_chart(dates, q, f"{place.name}: stranded", cap))
+        name = i18n.localized(place.title, lang, place.name)
+        title = _("%(site)s: people stranded") % {"site": name}
+        charts.append(fan_chart(dates, q, title, cap, lang))
         sites.append(place)
     return (
-        templates()
+        i18n.environment(("hito.report",), lang)
         .get_template("run_report.html.j2")
         .render(
             scenario=s,
@@ -86,8 +99,9 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any]) -> str:
             ranges=ranges(s),
             plotly_js=plotly_js(),
             describe=describe_policy,
-            generated=dt.date.today().isoformat(),
-            skill=skill_lines(s.name, "en"),
+            figure=lambda v: format_decimal(v, "#,##0.######", locale=lang),
+            generated=dt.date.today(),
+            skill=skill_lines(s.name, lang),
         )
     )
 

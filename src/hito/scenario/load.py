@@ -22,12 +22,15 @@ def builtin_names() -> list[str]:
     return yamldoc.builtin_names(BUILTIN_PACKAGE)
 
 
-def builtin_descriptions() -> dict[str, str]:
-    """Built-in name -> its one-line description."""
+def builtin_descriptions(lang: str = "en") -> dict[str, str]:
+    """Built-in name -> the first line of its description (in `lang` where it has two)."""
     out = {}
     for name in builtin_names():
         data = yaml.safe_load(yamldoc.builtin_text(BUILTIN_PACKAGE, name))
-        out[name] = str(data.get("description", "")).strip().splitlines()[0]
+        text = data.get("description", "")
+        if isinstance(text, dict):
+            text = text.get(lang) or text.get("en", "")
+        out[name] = str(text).strip().splitlines()[0]
     return out
 
 

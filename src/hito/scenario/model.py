@@ -280,7 +280,9 @@ class Scenario(Strict):
     )
     name: str
     title: Title | None = Field(default=None, description="the episode's name users read (es, en)")
-    description: str = ""
+    description: str | Title = Field(
+        default="", description="what the scenario is and what it reproduces (a text, or es and en)"
+    )
     start: dt.date
     days: int = Field(gt=0, le=3650, description="horizon in days")
     places: list[Place] = Field(min_length=1)
@@ -324,6 +326,12 @@ class Scenario(Strict):
         for name in self.observation.ignore_sites:
             out[name] = None
         return out
+
+    def described(self, lang: str) -> str:
+        """The description in a language (the one text when it is not given in both)."""
+        return (
+            self.description.get(lang) if isinstance(self.description, Title) else self.description
+        )
 
     def known_on(self, issued: dt.date) -> Scenario:
         """The scenario as a forecaster knew it on `issued`: later-announced policies left out.

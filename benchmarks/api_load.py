@@ -19,8 +19,9 @@ Two ways to load the server, each printed on its own line:
 
 The same benchmark, with the same load generator, first runs against the server of each
 previous revision (`--previous REV`, repeatable; by default 06178c8, the transparency log
-with each report in its own transaction; 30820b8 is the hash chain under one global
-lock), each from a temporary git worktree, and the ratios are printed.
+with each report in its own transaction, and 85b2d5a, the group commit before the hot
+path was cut down; 30820b8 is the hash chain under one global lock), each from a
+temporary git worktree, and the ratios are printed.
 
     .venv/bin/python benchmarks/api_load.py [--requests 3000] [--clients 50] [--workers 1]
         [--rate 1000] [--backend sqlite|postgresql|both] [--with-plan]
@@ -328,10 +329,11 @@ def verify_log(db: object, key_file: Path) -> tuple[bool, int]:
 
 
 RESULTS: dict[tuple[str, str], tuple[float, float, float]] = {}
-# the transparency log with each report in its own transaction (session 2); also worth a
-# run: 30820b8, the hash chain under one global lock (its pools open up to 50 connections
-# per process: mind PostgreSQL's max_connections on a shared server)
-PREVIOUS = ("06178c8",)
+# the transparency log with each report in its own transaction (session 2), and the group
+# commit as first landed (85b2d5a: before the hot path's wake-ups, headers and the
+# collector were cut); also worth a run: 30820b8, the hash chain under one global lock (its
+# pools open up to 50 connections per process: mind PostgreSQL's max_connections)
+PREVIOUS = ("06178c8", "85b2d5a")
 LINE = re.compile(
     r"^(SQLite|PostgreSQL)\s+(closed|open [\d.]+/s)?.*?([\d.]+) writes/s"
     r"\s+p50\s+([\d.]+) ms\s+p99\s+([\d.]+) ms"
@@ -427,9 +429,9 @@ def main() -> None:
                 bw, b50, b99 = figures[(name, mode)]
                 print(
                     f"{name:<11} {mode:<13} now/{rev}: "
-                    f"writes/s x{w / bw:.2f} ({bw:.0f} -> {w:.0f}), "
-                    f"p50 x{p50 / b50:.2f} ({b50:.0f} -> {p50:.0f} ms), "
-                    f"p99 x{p99 / b99:.2f} ({b99:.0f} -> {p99:.0f} ms)"
+                    f"writes/s x{w / bw:.3g} ({bw:.0f} -> {w:.0f}), "
+                    f"p50 x{p50 / b50:.3g} ({b50:.0f} -> {p50:.0f} ms), "
+                    f"p99 x{p99 / b99:.3g} ({b99:.0f} -> {p99:.0f} ms)"
                 )
 
 

@@ -93,6 +93,40 @@ def test_one_agency_reporting_a_million_twice_does_not_outvote_the_other(world: 
     assert fig.disagree
 
 
+def test_an_agency_s_latest_count_of_the_day_is_its_figure_and_a_withdrawal_restores_the_one_before(
+    world: World,
+) -> None:
+    c = world.client
+    ids = [
+        c.post(
+            "/api/v1/reports",
+            json=report(at=at, people=n, stranded=n),
+            headers=world.h("ed_chl"),
+        ).json()["id"]
+        for at, n in (
+            ("2025-11-30T12:00:00Z", 40),  # the latest time: it counts
+            ("2025-11-30T09:00:00Z", 100),  # earlier, though posted later
+            ("2025-11-30T23:59:59Z", 7),  # the last second of the day (UTC)
+            ("2025-12-01T00:00:00Z", 3),  # the next day
+            ("2025-12-01T00:00:00Z", 8),  # the same time: the later report counts
+        )
+    ]
+
+    def figures() -> dict[dt.date, int]:
+        with world.db.session(readonly=True) as s:
+            days = daily_figures(s, site_ids=["concordia-strip"])["concordia-strip"]
+        return {d: f.figure for d, f in days.items()}
+
+    assert figures() == {dt.date(2025, 11, 30): 7, dt.date(2025, 12, 1): 8}
+    r = c.post(
+        f"/api/v1/reports/{ids[2]}/withdrawal",
+        json={"reason": "counted at the wrong site"},
+        headers=world.h("ed_chl"),
+    )
+    assert r.status_code == 201
+    assert figures() == {dt.date(2025, 11, 30): 40, dt.date(2025, 12, 1): 8}
+
+
 def test_a_wrong_report_is_corrected_then_withdrawn_by_new_referenced_entries(world: World) -> None:
     c = world.client
     rid = c.post(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.store.models import FieldReport
@@ -99,29 +99,38 @@ def _daily_figures(
 ) -> dict[str, dict[dt.date, DayFigure]]:
     superseded = select(FieldReport.supersedes_id).where(FieldReport.supersedes_id.is_not(None))
     col = FieldReport.stranded if field == "stranded" else FieldReport.people
+    utc_day = func.date(FieldReport.observed_at)  # stored as naive UTC: the UTC day
+    # each agency's latest report of a day (by observation time, then id), in the database:
+    # one row per site, day and agency instead of every report
+    newest = func.row_number().over(
+        partition_by=(FieldReport.site_id, utc_day, FieldReport.agency_id),
+        order_by=(FieldReport.observed_at.desc(), FieldReport.id.desc()),
+    )
     q = select(
         FieldReport.site_id,
-        FieldReport.observed_at,
-        FieldReport.id,
+        utc_day.label("day"),
         FieldReport.agency_id,
-        FieldReport.withdrawn,
-        col,
-    ).where(FieldReport.id.not_in(superseded))
+        col.label("value"),
+        newest.label("n"),
+    ).where(
+        FieldReport.id.not_in(superseded),
+        # a withdrawn report is gone; the agency's earlier count of the day stands
+        FieldReport.withdrawn.is_(False),
+    )
     if site_ids is not None:
         q = q.where(FieldReport.site_id.in_(list(site_ids)))
     if until is not None:
         q = q.where(FieldReport.observed_at < _midnight(until + dt.timedelta(days=1)))
-    latest: dict[tuple[str, dt.date, int], tuple[dt.datetime, int, int]] = {}
-    for site, at, rid, agency, withdrawn, value in session.execute(q):
-        if withdrawn:  # the withdrawn report is gone; the agency's earlier count stands
-            continue
-        k = (site, at.date(), agency)
-        v = (at, rid, int(value))
-        if k not in latest or v[:2] > latest[k][:2]:
-            latest[k] = v
+    latest = q.subquery()
+    rows = session.execute(
+        select(latest.c.site_id, latest.c.day, latest.c.agency_id, latest.c.value).where(
+            latest.c.n == 1
+        )
+    )
     per: dict[tuple[str, dt.date], dict[int, int]] = {}
-    for (site, day, agency), (_at, _rid, value) in latest.items():
-        per.setdefault((site, day), {})[agency] = value
+    for site, on, agency, value in rows:
+        when = on if isinstance(on, dt.date) else dt.date.fromisoformat(on)  # SQLite: text
+        per.setdefault((site, when), {})[agency] = int(value)
     out: dict[str, dict[dt.date, DayFigure]] = {}
     for (site, day), by_agency in per.items():
         vals = sorted(by_agency.values())

@@ -330,9 +330,9 @@ def verify_log(db: object, key_file: Path) -> tuple[bool, int]:
 
 RESULTS: dict[tuple[str, str], tuple[float, float, float]] = {}
 # the transparency log with each report in its own transaction (session 2), and the group
-# commit as first landed (85b2d5a: before the hot path's wake-ups, headers and the
-# collector were cut); also worth a run: 30820b8, the hash chain under one global lock (its
-# pools open up to 50 connections per process: mind PostgreSQL's max_connections)
+# commit before the hot path's wake-ups, headers and garbage collections were cut
+# (85b2d5a); also worth a run: 30820b8, the hash chain under one global lock (its pools
+# open up to 50 connections per process: mind PostgreSQL's max_connections)
 PREVIOUS = ("06178c8", "85b2d5a")
 LINE = re.compile(
     r"^(SQLite|PostgreSQL)\s+(closed|open [\d.]+/s)?.*?([\d.]+) writes/s"

@@ -83,7 +83,8 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     (st, pend, pool, arr, loc_num, vfill, pop, weights, base, mc, count) = body
     (counts, agents, on_links) = out
     decaying = table.shape[0] > 0
-    sc = cohorts.scratch(st[3].shape[0], st[2].shape[1])
+    width = int(np.max(p_off[:, 1:] - p_off[:, :-1])) if p_off.size else 1
+    sc = cohorts.scratch(st[3].shape[0], st[2].shape[1], width)
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]

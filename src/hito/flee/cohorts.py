@@ -400,9 +400,7 @@ def day(
     width = 1
     for x in range(n):
         width = max(width, p_off[x + 1] - p_off[x])
-    wbuf = np.empty(width)
-    split = np.zeros(width, np.int64)
-    route_buf = np.zeros(p_hops.shape[1], np.int64)
+    wbuf, split, route_buf, pos = sc[6], sc[7], sc[8], sc[9]
     # the arrays of st and pend are unpacked once (each use of a tuple's array costs a
     # reference count) and again only when ``reserve`` had to enlarge them
     ints, flts, routes, cnts, size = st
@@ -491,7 +489,12 @@ def day(
     # weigh: the cohorts travel in SLICES passes, each a share of every cohort, and within
     # a pass in waves (the people who move on after arriving form the next wave).
     n0 = size[0]
-    rem = cnts[:n0].copy()
+    if sc[5].shape[0] < n0:
+        sc = scratch(cnts.shape[0], routes.shape[1], wbuf.shape[0])
+        wbuf, split, route_buf, pos = sc[6], sc[7], sc[8], sc[9]
+    rem = sc[5]  # what is left of each cohort for the passes to come
+    for k in range(n0):
+        rem[k] = cnts[k]
     cnts[:n0] = 0
     # the order only matters when a camp may pass its buffer today: if even everyone on a
     # link arriving there would not, every capacity multiplier stays 1 all day
@@ -502,7 +505,7 @@ def day(
             tight = True
     slices = SLICES if tight else 1
     reach = max_speed if tight else -1.0
-    pos = np.zeros(5, np.int64)  # where the passes stopped for want of room
+    pos[:] = 0  # where the passes stopped for want of room
     while True:
         code = _passes(
             pos,
@@ -552,7 +555,7 @@ def day(
         ints, flts, routes, cnts, size = st
         pend = reserve(pend, 1)
     if sc[1].shape[0] < cnts.shape[0]:
-        sc = scratch(cnts.shape[0], routes.shape[1])
+        sc = scratch(cnts.shape[0], routes.shape[1], wbuf.shape[0])
     merge(st, sc, 0, True, cells, max_speed)
     return st, pend, sc
 
@@ -838,8 +841,12 @@ def _travel(
 
 
 @numba.njit(cache=True)
-def scratch(cap, hops):
-    """Working arrays for ``merge`` of up to ``cap`` cohorts."""
+def scratch(cap, hops, width):
+    """Working arrays: for ``merge`` of up to ``cap`` cohorts, then for a day's choices.
+
+    The last four: weights and counts of up to ``width`` candidate paths, a route, and
+    where the day's passes stopped.
+    """
     return (
         np.zeros(cap),
         np.zeros(cap, np.int64),
@@ -847,6 +854,10 @@ def scratch(cap, hops):
         np.zeros((cap, 3)),
         np.zeros((cap, hops), np.int64),
         np.zeros(cap, np.int64),
+        np.zeros(max(1, width)),
+        np.zeros(max(1, width), np.int64),
+        np.zeros(hops, np.int64),
+        np.zeros(5, np.int64),
     )
 
 
@@ -871,7 +882,7 @@ def merge(st, sc, lo, end, cells, max_speed):
     recent travel is updated first and put on the grid.
     """
     ints, flts, routes, cnts, size = st
-    key, order, ints2, flts2, routes2, cnts2 = sc
+    key, order, ints2, flts2, routes2, cnts2 = sc[0], sc[1], sc[2], sc[3], sc[4], sc[5]
     n = size[0]
     keep = lo
     for i in range(lo, n):

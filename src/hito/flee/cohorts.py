@@ -13,7 +13,7 @@ of people once cohorts hold more than a few people each. Halving of recent trave
 day of rest moves a grid cell to half its value (odd cells split by a fair binomial draw).
 Flee moves one person at a time, so camps filling up during a day are seen part-filled by
 later people; cohorts approximate that order by travelling in SLICES passes and by
-choosing in BATCHES when moving on mid-day. The grids and these passes are the
+choosing in BATCHES when moving on mid-day. The grid and these passes are the
 approximations; their effect is measured against the per-agent ruleset.
 
 The functions run for every cohort allocate nothing and are compiled without numba's

@@ -26,6 +26,10 @@ def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: 
     assert res["calibrated"]["counts"] == 1 and res["calibrated"]["particles"] == 3
     assert [e["date"] for e in res["calibrated"]["ess"]] == ["2025-12-01"]
     assert set(res["present_by_place"]) == {"concordia-strip"}
+    # what a field count there would say, every forecast day (the band the backtest scores)
+    said = res["count_by_place"]["concordia-strip"]
+    assert set(said) == {"p10", "p50", "p90"} and all(len(v) == 5 for v in said.values())
+    assert all(lo <= mid <= hi for lo, mid, hi in zip(*said.values(), strict=True))
     assert res["dates"] == ["2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05", "2025-12-06"]
     assert (
         set(res["stranded_total"]) == {"p10", "p50", "p90"}

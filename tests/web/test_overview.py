@@ -150,6 +150,19 @@ def test_a_viewer_gets_no_forecast_button(visit) -> None:  # type: ignore[no-unt
     sign_in(page, username="observador", path="/sites/concordia-strip")
     expect(page.locator("h1")).to_have_text("Franja entre Chacalluta y Santa Rosa")
     expect(page.locator("#run-forecast")).to_have_count(0)
+    # the forecast of a field count here, the band the backtest scores, beside its skill
+    page.goto(f"/sites/concordia-strip?as_of={DAY}")
+    band = page.locator("#count-forecast")
+    expect(band).to_contain_text("Lo que diría un conteo de campo aquí (P10–P90):")
+    expect(band).to_contain_text(
+        re.compile(r"en 7 días \(10 dic 2025\), de [\d.]+ a [\d.]+ personas")
+    )
+    expect(band).to_contain_text(
+        re.compile(r"en 14 días \(17 dic 2025\), de [\d.]+ a [\d.]+ personas")
+    )
+    expect(page.locator("#count-skill .skill").first).to_contain_text(
+        "pronósticos a 7 días de un conteo de campo"
+    )
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

@@ -214,8 +214,11 @@ def calibrated_forecast(
     particles: int,
     seed: int,
     executor: Any,
-) -> tuple[Ensemble, Posterior]:
+) -> tuple[Ensemble, Posterior, Any]:
     """The forecast of `days` days from `as_of` on, conditioned on every count up to it.
+
+    Returns the calibrated ensemble, the posterior and the forecast of a field count at each
+    counted place (`count_quantiles`).
 
     The scenario is taken as known on `as_of` (later-announced policies left out) and
     lengthened when the forecast runs past its end (policies keep their dates; inflows go on).
@@ -231,4 +234,6 @@ def calibrated_forecast(
     if need > known.days:
         known = known.model_copy(update={"days": min(need, 3650)})
     post = run_filter(known, observations, as_of, particles=particles, seed=seed, executor=executor)
-    return calibrated_ensemble(post, min(need, known.days), executor, keep_runs=0), post
+    ens, present = calibrated_parts(post, min(need, known.days), executor, keep_runs=0)
+    counted = sorted({o.place for o in observations.items})
+    return ens, post, count_quantiles(post, present, counted)

@@ -76,6 +76,33 @@ def band(
     }
 
 
+COUNT_DAYS = (7, 14)  # the site page's forecast of a field count, days after the picture's date
+
+
+def count_bands(
+    forecast: dict[str, Any] | None, place: str, as_of: dt.date
+) -> list[dict[str, Any]]:
+    """What a field count at a counted place would say 7 and 14 days after `as_of` (P10–P90).
+
+    The band the backtest scores: the people through the observation model (the reports'
+    spread, outliers, reports of nobody). Empty for a stale forecast, a place without counts
+    or a forecast made before hito kept this band.
+    """
+    if not forecast or stale(forecast, as_of):
+        return []
+    q = (forecast.get("count_by_place") or {}).get(place)
+    if not q:
+        return []
+    days = dates(forecast)
+    out = []
+    for k in COUNT_DAYS:
+        day = as_of + dt.timedelta(days=k)
+        if day in days and q["p10"][days.index(day)] is not None:
+            i = days.index(day)
+            out.append({"days": k, "date": day, "low": q["p10"][i], "high": q["p90"][i]})
+    return out
+
+
 def at(forecast: dict[str, Any] | None, places: list[str], day: dt.date, q: str) -> float | None:
     """The sum over places of one quantile on a day (None: no fresh forecast covers that day)."""
     if not forecast:

@@ -78,7 +78,8 @@ def calibrated_result(
     """A forecast conditioned on every stored count up to `as_of` (the particle filter).
 
     The bands are those of people present at each site (what field teams count) and of the
-    stranded; `observed` holds each counted site's newest count.
+    stranded, and at each counted site the band of what a field count would say (the people
+    through the observation model); `observed` holds each counted site's newest count.
     """
     from hito.ensemble.executors import SerialExecutor
     from hito.forecast.posterior import calibrated_forecast
@@ -91,7 +92,7 @@ def calibrated_result(
         sites: dict[str, str | None] = dict.fromkeys(session.scalars(select(Site.id)))
         sites.update(sc.observed_sites())
         obs = observations_from_store(session, sites, start=sc.start, end=as_of)
-    ens, post = calibrated_forecast(
+    ens, post, counts = calibrated_forecast(
         sc, obs, as_of, days, particles=particles, seed=seed, executor=SerialExecutor()
     )
     first = sc.day_of(as_of)
@@ -107,6 +108,7 @@ def calibrated_result(
             latest[o.place] = float(o.point)
     by_place = {pid: fans("stranded", pid) for pid in ens.place_ids}
     present = {pid: fans("present", pid) for pid in sorted({o.place for o in obs.items})}
+    said = {(r["place"], r["date"]): r for r in counts.iter_rows(named=True)}
     summary = ens.summary()
     return {
         "dates": [d.isoformat() for d in dates],
@@ -125,6 +127,14 @@ def calibrated_result(
         "present_by_place": {
             pid: {k: [float(v) for v in fan[i]] for i, k in enumerate(LEVELS3)}
             for pid, fan in present.items()
+        },
+        # what a field count would say at each counted site (the band the backtest scores)
+        "count_by_place": {
+            pid: {
+                k: [float(said[pid, d][k]) if (pid, d) in said else None for d in dates]
+                for k in LEVELS3
+            }
+            for pid in present
         },
         "stranded_by_place_last_day": {
             pid: {k: float(v) for k, v in zip(LEVELS3, fan[:, -1], strict=True)}

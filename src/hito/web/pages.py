@@ -291,6 +291,7 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
         return render(request, "missing.html.j2", 404, user=who, what=site_id)
     old = forecast_view.stale(forecast, as_of)
     chart = sitrep.site_chart(detail, None if old else forecast, lang)
+    count_bands = forecast_view.count_bands(forecast, site_id, as_of)
     return render(
         request,
         "site.html.j2",
@@ -304,6 +305,8 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
         busy=busy,
         as_of=as_of,
         own=forecast_view.fan(forecast, site_id) is not None,
+        count_bands=count_bands,
+        skill=skill_lines(forecast["scenario"], lang) if forecast and count_bands else [],
         stale_days=request.app.state.settings.stale_days,
         forecast_days=forecast_view.STALE_DAYS,
         needs_profile=profile(detail["reports"][0]) if detail["reports"] else None,

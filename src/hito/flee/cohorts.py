@@ -499,7 +499,7 @@ def day(
     # the order only matters when a camp may pass its buffer today: if even everyone on a
     # link arriving there would not, every capacity multiplier stays 1 all day
     tight = False
-    moving = rem.sum()
+    moving = rem[:n0].sum()
     for x in range(n):
         if is_camp[x] and capacity[x] >= 1 and loc_num[x] + moving > buffer * capacity[x]:
             tight = True

@@ -85,6 +85,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     decaying = table.shape[0] > 0
     width = int(np.max(p_off[:, 1:] - p_off[:, :-1])) if p_off.size else 1
     sc = cohorts.scratch(st[3].shape[0], st[2].shape[1], width)
+    ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]
@@ -130,41 +131,51 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 route_s,
             )
             move_chances(mc, movechance[b], pop, capacity, pop_base, pop_scale)
-        st, pend, sc = cohorts.day(
-            t,
-            rng,
-            st,
-            sc,
-            pool,
-            arr,
-            pend,
-            loc_num,
-            vfill,
-            cells,
-            mc,
-            is_town[b],
-            is_camp[b],
-            capacity,
-            out_off,
-            link_src,
-            link_dst,
-            link_dist,
-            link_speed,
-            link_walk,
-            link_open[v],
-            buffer,
-            wpow,
-            offs,
-            p_end,
-            base,
-            p_hops,
-            p_nh,
-            p_km,
-            max_speed,
-            walk_speed,
-            start_on_foot,
-            avoid_short,
-        )
+        town_b, camp_b, open_v = is_town[b], is_camp[b], link_open[v]
+        while True:
+            code = cohorts.day(
+                ds,
+                t,
+                rng,
+                st,
+                sc,
+                pool,
+                arr,
+                pend,
+                loc_num,
+                vfill,
+                cells,
+                mc,
+                town_b,
+                camp_b,
+                capacity,
+                out_off,
+                link_src,
+                link_dst,
+                link_dist,
+                link_speed,
+                link_walk,
+                open_v,
+                buffer,
+                wpow,
+                offs,
+                p_end,
+                base,
+                p_hops,
+                p_nh,
+                p_km,
+                max_speed,
+                walk_speed,
+                start_on_foot,
+                avoid_short,
+            )
+            if code == 0:
+                break
+            if code == 1:
+                st = cohorts.reserve(st, ds[1])
+                pend = cohorts.reserve(pend, 1)
+            else:
+                sc = cohorts.scratch(max(ds[1], st[3].shape[0]), st[2].shape[1], width)
         _compact_pending(pend)
         counts[t] = loc_num
         agents[t] = count[0]

@@ -19,8 +19,8 @@ approximations; their effect is measured against the per-agent ruleset.
 The functions run for every cohort allocate nothing and are compiled without numba's
 reference counting (``_nrt=False``): every array they touch is owned by a caller for the
 whole call, and counting references to each array argument (an atomic add and subtract
-per array per call) was most of a cohort step's cost. Only ``day``, ``reserve`` and
-``scratch`` make arrays.
+per array per call) was most of a cohort step's cost. Only ``reserve`` and ``scratch``
+make arrays; ``day`` stops and says how much room it needs, and ``cohortrun`` makes it.
 """
 
 from __future__ import annotations
@@ -355,8 +355,13 @@ def _morning(
                 pool[x, f, b] -= k - stay
 
 
-@numba.njit(cache=True)
+# stages of a day (ds[0]); ds[1]: how much room the caller is to make
+DAWN, LEAVE, SETUP, TRAVEL, DUSK = 0, 1, 2, 3, 4
+
+
+@_no_refcounts
 def day(
+    ds,
     t,
     rng,
     st,
@@ -393,123 +398,111 @@ def day(
 ):
     """One day (Flee's Ecosystem.evolve): departures from places, then travel on links.
 
-    Ends with the cohorts on links merged (recent travel updated). ``sc``: working arrays
-    for ``merge`` (``scratch``), enlarged here when the cohorts outgrow them.
+    Ends with the cohorts on links merged (recent travel updated). Makes no array: when
+    the cohorts need room it returns 1 (the caller makes room for ``ds[1]`` more cohorts
+    and one more pending cohort), when the working arrays ``sc`` (``scratch``) must hold
+    ``ds[1]`` cohorts it returns 2, and the caller calls again with the same ``ds`` to go
+    on where it stopped; it returns 0 when the day is done.
     """
     n = loc_num.shape[0]
     width = 1
     for x in range(n):
         width = max(width, p_off[x + 1] - p_off[x])
+    room = BATCHES * width + 1  # the most cohorts one departure or one step adds
     wbuf, split, route_buf, pos = sc[6], sc[7], sc[8], sc[9]
-    # the arrays of st and pend are unpacked once (each use of a tuple's array costs a
-    # reference count) and again only when ``reserve`` had to enlarge them
     ints, flts, routes, cnts, size = st
-    # the morning: a day of rest halves recent travel; yesterday's arrivals join the pools
-    if cells > 1:
-        for x in range(n):
-            for f in range(2):
-                for b in range(1, cells):
-                    c = pool[x, f, b]
-                    if c == 0:
-                        continue
-                    pool[x, f, b] = 0
-                    if b % 2 == 0:
-                        pool[x, f, b // 2] += c
-                    else:
-                        up = _binom(rng, c, 0.5)
-                        pool[x, f, b // 2 + 1] += up
-                        pool[x, f, b // 2] += c - up
-    pool += arr
-    arr[:] = 0
     p_int, p_flt, p_route, p_cnt, psize = pend
     pn = psize[0]
-    room = BATCHES * width + 1  # the most cohorts one departure or one step adds
-    for e in range(pn):
-        if p_int[e, 3]:
-            p_int[e, 3] = 0
-        else:
-            p_flt[e] *= 0.5
-    # departures (Person.evolve for everyone at a place); room made first
-    busy = 0
-    for x in range(n):
-        if p_off[x + 1] > p_off[x]:
-            for f in range(2):
-                for b in range(cells):
-                    if pool[x, f, b] > 0:
-                        busy += 1
-    if size[0] + busy * room > cnts.shape[0]:
-        st = reserve(st, busy * room)
-        ints, flts, routes, cnts, size = st
-    _morning(
-        rng,
-        st,
-        pool,
-        loc_num,
-        vfill,
-        cells,
-        mc,
-        is_camp,
-        capacity,
-        out_off,
-        link_dst,
-        link_open,
-        buffer,
-        wpow,
-        p_off,
-        p_end,
-        p_base,
-        p_hops,
-        p_nh,
-        p_km,
-        wbuf,
-        split,
-        route_buf,
-    )
-    for e in range(pn):  # resting people with a route still to go
-        c = p_cnt[e]
-        x = p_int[e, 0]
-        if c == 0:
-            continue
-        k = c if mc[x] >= 1.0 else _binom(rng, c, mc[x])
-        if k == 0:
-            continue
-        rlen = p_int[e, 1]
-        dest = p_route[e, rlen - 1]
-        j = _first_link(x, p_route[e, 0], out_off, link_dst, link_open)
-        p_cnt[e] -= k
-        if j < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
-            pool[x, p_int[e, 2], _cell(p_flt[e], cells)] += k  # the route is dropped
-            continue
-        st = reserve(st, 1)
-        ints, flts, routes, cnts, size = st
-        _push(st, j, p_route[e, 1:], rlen - 1, p_int[e, 2], 0.0, p_flt[e], 0.0, 0, k)
-        loc_num[x] -= k
-    # travel (Person.finish_travel for everyone on a link). Flee finishes each person's
-    # day before the next person's, so people arriving early fill camps that later ones
-    # weigh: the cohorts travel in SLICES passes, each a share of every cohort, and within
-    # a pass in waves (the people who move on after arriving form the next wave).
-    n0 = size[0]
-    if sc[5].shape[0] < n0:
-        sc = scratch(cnts.shape[0], routes.shape[1], wbuf.shape[0])
-        wbuf, split, route_buf, pos = sc[6], sc[7], sc[8], sc[9]
-    rem = sc[5]  # what is left of each cohort for the passes to come
-    for k in range(n0):
-        rem[k] = cnts[k]
-    cnts[:n0] = 0
-    # the order only matters when a camp may pass its buffer today: if even everyone on a
-    # link arriving there would not, every capacity multiplier stays 1 all day
-    tight = False
-    moving = rem[:n0].sum()
-    for x in range(n):
-        if is_camp[x] and capacity[x] >= 1 and loc_num[x] + moving > buffer * capacity[x]:
-            tight = True
-    slices = SLICES if tight else 1
-    reach = max_speed if tight else -1.0
-    pos[:] = 0  # where the passes stopped for want of room
-    while True:
+    if ds[0] == DAWN:
+        # a day of rest halves recent travel; yesterday's arrivals join the pools
+        _dawn(rng, pool, arr, pend, cells)
+        busy = 0
+        for x in range(n):
+            if p_off[x + 1] > p_off[x]:
+                for f in range(2):
+                    for b in range(cells):
+                        if pool[x, f, b] > 0:
+                            busy += 1
+        ds[0] = LEAVE
+        if size[0] + busy * room + pn > cnts.shape[0]:
+            ds[1] = busy * room + pn
+            return 1
+    if ds[0] == LEAVE:  # departures (Person.evolve for everyone at a place)
+        _morning(
+            rng,
+            st,
+            pool,
+            loc_num,
+            vfill,
+            cells,
+            mc,
+            is_camp,
+            capacity,
+            out_off,
+            link_dst,
+            link_open,
+            buffer,
+            wpow,
+            p_off,
+            p_end,
+            p_base,
+            p_hops,
+            p_nh,
+            p_km,
+            wbuf,
+            split,
+            route_buf,
+        )
+        _pending(
+            rng,
+            st,
+            pend,
+            pool,
+            loc_num,
+            vfill,
+            cells,
+            mc,
+            is_camp,
+            capacity,
+            out_off,
+            link_dst,
+            link_open,
+            buffer,
+        )
+        ds[0] = SETUP
+        if sc[5].shape[0] < size[0]:
+            ds[1] = size[0]
+            return 2
+    if ds[0] == SETUP:
+        # travel (Person.finish_travel for everyone on a link). Flee finishes each
+        # person's day before the next person's, so people arriving early fill camps that
+        # later ones weigh: the cohorts travel in SLICES passes, each a share of every
+        # cohort, and within a pass in waves (the people who move on after arriving form
+        # the next wave).
+        n0 = size[0]
+        rem = sc[5]  # what is left of each cohort for the passes to come
+        moving = 0
+        for k in range(n0):
+            rem[k] = cnts[k]
+            moving += cnts[k]
+            cnts[k] = 0
+        # the order only matters when a camp may pass its buffer today: if even everyone
+        # on a link arriving there would not, every capacity multiplier stays 1 all day
+        tight = 0
+        for x in range(n):
+            if is_camp[x] and capacity[x] >= 1 and loc_num[x] + moving > buffer * capacity[x]:
+                tight = 1
+        ds[2], ds[3] = n0, tight
+        for k in range(5):
+            pos[k] = 0  # where the passes stopped for want of room
+        ds[0] = TRAVEL
+    if ds[0] == TRAVEL:
+        n0, tight = ds[2], ds[3]
+        slices = SLICES if tight else 1
+        reach = max_speed if tight else -1.0
         code = _passes(
             pos,
-            rem,
+            sc[5],
             n0,
             slices,
             room,
@@ -549,15 +542,85 @@ def day(
             route_buf,
             reach,
         )
-        if code == 0:
-            break
-        st = reserve(st, max(room, n0))
-        ints, flts, routes, cnts, size = st
-        pend = reserve(pend, 1)
+        if code != 0:
+            ds[1] = max(room, n0)
+            return 1
+        ds[0] = DUSK
     if sc[1].shape[0] < cnts.shape[0]:
-        sc = scratch(cnts.shape[0], routes.shape[1], wbuf.shape[0])
+        ds[1] = cnts.shape[0]
+        return 2
     merge(st, sc, 0, True, cells, max_speed)
-    return st, pend, sc
+    ds[0] = DAWN
+    return 0
+
+
+@_no_refcounts
+def _dawn(rng, pool, arr, pend, cells):
+    """A day of rest halves recent travel (pools and pending cohorts); arrivals join."""
+    n = pool.shape[0]
+    if cells > 1:
+        for x in range(n):
+            for f in range(2):
+                for b in range(1, cells):
+                    c = pool[x, f, b]
+                    if c == 0:
+                        continue
+                    pool[x, f, b] = 0
+                    if b % 2 == 0:
+                        pool[x, f, b // 2] += c
+                    else:
+                        up = _binom(rng, c, 0.5)
+                        pool[x, f, b // 2 + 1] += up
+                        pool[x, f, b // 2] += c - up
+    for x in range(n):
+        for f in range(2):
+            for b in range(cells):
+                pool[x, f, b] += arr[x, f, b]
+                arr[x, f, b] = 0
+    p_int, p_flt = pend[0], pend[1]
+    for e in range(pend[4][0]):
+        if p_int[e, 3]:
+            p_int[e, 3] = 0
+        else:
+            p_flt[e] *= 0.5
+
+
+@_no_refcounts
+def _pending(
+    rng,
+    st,
+    pend,
+    pool,
+    loc_num,
+    vfill,
+    cells,
+    mc,
+    is_camp,
+    capacity,
+    out_off,
+    link_dst,
+    link_open,
+    buffer,
+):
+    """Resting people with a route still to go leave (room made beforehand)."""
+    p_int, p_flt, p_route, p_cnt, psize = pend
+    for e in range(psize[0]):
+        c = p_cnt[e]
+        x = p_int[e, 0]
+        if c == 0:
+            continue
+        k = c if mc[x] >= 1.0 else _binom(rng, c, mc[x])
+        if k == 0:
+            continue
+        rlen = p_int[e, 1]
+        dest = p_route[e, rlen - 1]
+        j = _first_link(x, p_route[e, 0], out_off, link_dst, link_open)
+        p_cnt[e] -= k
+        if j < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
+            pool[x, p_int[e, 2], _cell(p_flt[e], cells)] += k  # the route is dropped
+            continue
+        _push(st, j, p_route[e, 1:], rlen - 1, p_int[e, 2], 0.0, p_flt[e], 0.0, 0, k)
+        loc_num[x] -= k
 
 
 @_no_refcounts

@@ -78,6 +78,7 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     # the forecast at each counted site: the newest count (60 on 01-08) and 7 days ahead;
     # 14 and 28 days ahead are past the scenario's 16 days
     assert "People at each counted site after Jan 8, 2025" in done.stdout
+    assert "calibrated on 5 counts up to Jan 8, 2025" in done.stdout
     row = next(line for line in done.stdout.splitlines() if "Strip" in line)
     assert "60 (1/8/25)" in row and row.count("(") == 2 and row.count("—") == 2
     for name in (

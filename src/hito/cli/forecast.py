@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hito import i18n
 from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
@@ -111,14 +112,23 @@ def calibrate(
     _write_calibration(out, s, obs, post, ens, lang)
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
     write_outputs(out, s, ens, _facts(ens, post, scenario), lang)
+    _ = i18n.translations(lang).gettext
     console.print(
-        f"{s.name}: calibrated on {sum(st.reports for st in post.steps)} counts up to {when} "
-        f"({particles} particles; lowest effective sample size "
-        f"{min((st.ess for st in post.steps), default=particles):.0f})"
+        _(
+            "%(name)s: calibrated on %(n)s counts up to %(date)s (%(particles)s particles; "
+            "lowest effective sample size %(ess)s)"
+        )
+        % {
+            "name": s.name,
+            "n": sum(st.reports for st in post.steps),
+            "date": i18n.date(when, lang),
+            "particles": i18n.number(particles, lang),
+            "ess": i18n.number(min((st.ess for st in post.steps), default=particles), lang),
+        }
     )
     _print_forecast(s, obs, ens, when, lang, counts)
-    console.print(f"report: {(out / 'report.html').resolve()}")
-    console.print(f"calibration: {(out / 'calibration.html').resolve()}")
+    console.print(_("report: %(path)s") % {"path": (out / "report.html").resolve()})
+    console.print(_("calibration: %(path)s") % {"path": (out / "calibration.html").resolve()})
 
 
 def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts: Any) -> None:

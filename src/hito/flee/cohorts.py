@@ -311,17 +311,30 @@ def _morning(
     split,
     route_buf,
 ):
-    """Departures from the pools (Person.evolve for everyone at a place with no route)."""
+    """Departures from the pools (Person.evolve for everyone at a place with no route).
+
+    Flee evolves people one at a time, so a person choosing a route sees the camps as the
+    people evolved before them left them: a camp at the count where it refuses newcomers
+    takes them again once one resident has left. People leaving camps are drawn in two
+    halves, one before everyone else's choice and one after (each leaver comes before or
+    after a given chooser as a fair coin says), not all after the towns in place order.
+    """
     n = loc_num.shape[0]
-    for x in range(n):
-        if p_off[x + 1] == p_off[x]:
+    for xx in range(3 * n):
+        x = xx % n
+        phase = xx // n  # 0: camps' first half, 1: other places, 2: camps' second half
+        if (phase == 1) == bool(is_camp[x]) or p_off[x + 1] == p_off[x]:
             continue
+        p = mc[x]
+        if phase != 1:
+            half = min(p, 1.0) / 2.0
+            p = half if phase == 0 else half / (1.0 - half)
         for f in range(2):
             for b in range(cells):
                 c = pool[x, f, b]
                 if c == 0:
                     continue
-                k = c if mc[x] >= 1.0 else _binom(rng, c, mc[x])
+                k = _binom(rng, c, p)
                 if k == 0:
                     continue
                 stay = _depart(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,10 +231,44 @@ def import_csv(
     unless every row is good (the caller rolls back on error).
     """
     actor.require_writer("import field reports")
+    columns, rows = _read(data)
+    agencies = {a.code: a.id for a in session.scalars(select(Agency))}
+    job = _Import(
+        index=_hashtag_index(columns),
+        agencies=agencies,
+        own=next((code for code, i in agencies.items() if i == actor.agency_id), None),
+        actor=actor,
+    )
+    for row in rows:
+        job.take(row)
+    groups = list(job.groups.values())
+    job.errs.extend(_report_problems(session, groups))
+    job.errs.extend(_chain_problems(groups))
+    if not rows:
+        job.errs.append({"loc": ["file"], "msg": "no data rows under the hashtag row"})
+    if job.errs:
+        errs = sorted(job.errs, key=lambda e: e["loc"][2] if len(e["loc"]) > 2 else 0)
+        raise InvalidError(
+            [
+                f"line {e['loc'][2]}: {e['loc'][3]}: {e['msg']}"
+                if len(e["loc"]) > 3
+                else str(e["msg"])
+                for e in errs
+            ],
+            errors=errs,
+        )
+    return _store(session, actor, groups, agencies, after)
+
+
+Tag = tuple[str, frozenset[str]]
+
+
+def _read(data: bytes) -> tuple[list[Tag | None], list[Any]]:
+    """The file's hashtag columns and data rows, or an InvalidError saying why it is not HXL."""
     try:
         source = hxl.data(io.BytesIO(data))
         columns = [_key(c.display_tag) if c.tag else None for c in source.columns]
-        rows = list(source)
+        return columns, list(source)
     except HXLTagsNotFoundException as exc:
         raise InvalidError(
             "no HXL hashtag row found: expected a row of hashtags such as "
@@ -248,6 +282,10 @@ def import_csv(
             f"cannot read the file as HXL CSV (it looks like another format: {kind}); "
             "send comma-separated text with a row of HXL hashtags"
         ) from exc
+
+
+def _hashtag_index(columns: list[Tag | None]) -> dict[Tag, int]:
+    """Column of each hashtag; an InvalidError naming the required ones that are missing."""
     present = {c for c in columns if c is not None}
     missing = [t for t in REQUIRED if _key(t) not in present]
     if not {_key("#affected+total"), _key("#affected+total+min")} & present:
@@ -258,88 +296,129 @@ def import_csv(
             f"missing HXL hashtags: {', '.join(missing)} (found: {found or 'none'})",
             errors=[{"loc": ["file", "hashtags"], "msg": f"missing {t}"} for t in missing],
         )
-    index = {c: i for i, c in enumerate(columns) if c is not None}
-    agencies = {a.code: a.id for a in session.scalars(select(Agency))}
-    own = next((code for code, i in agencies.items() if i == actor.agency_id), None)
-    errs: list[dict[str, Any]] = []
-    groups: dict[tuple[object, ...], _Pending] = {}
+    return {c: i for i, c in enumerate(columns) if c is not None}
 
-    def cell(values: list[str], tag: str) -> str:
-        i = index.get(_key(tag))
+
+@dataclass
+class _Import:
+    """One import's reading of its rows: the reports they form and every problem found."""
+
+    index: dict[Tag, int]
+    agencies: dict[str, int]
+    own: str | None
+    actor: Actor
+    errs: list[dict[str, Any]] = field(default_factory=list)
+    groups: dict[tuple[object, ...], _Pending] = field(default_factory=dict)
+
+    def cell(self, values: list[str], tag: str) -> str:
+        """The row's text under a hashtag ('' when the file has no such column)."""
+        i = self.index.get(_key(tag))
         if i is None or i >= len(values) or values[i] is None:
             return ""
         return str(values[i]).strip()
 
-    for row in rows:
+    def take(self, row: Any) -> None:
+        """Add one data row to its report, or note its problems at its line."""
         line = row.source_row_number + 1
         values = list(row.values)
         if not any(str(v or "").strip() for v in values):
-            continue
+            return
 
-        def bad(tag: str, msg: str, line: int = line) -> None:
-            errs.append({"loc": ["file", "line", line, tag], "msg": msg})
+        def bad(tag: str, msg: str) -> None:
+            self.errs.append({"loc": ["file", "line", line, tag], "msg": msg})
 
-        n_before = len(errs)
-        try:
-            when = _parse_time(cell(values, "#date"))
-        except ValueError:
-            bad("#date", f"expected a date or ISO 8601 time, got {cell(values, '#date')!r}")
-            when = None
-        doc_text = cell(values, "#indicator+documented").lower()
+        n_before = len(self.errs)
+        when = self._when(values, bad)
+        doc_text = self.cell(values, "#indicator+documented").lower()
         if doc_text not in YES | NO:
             bad("#indicator+documented", f"expected yes or no, got {doc_text!r}")
+        nums = self._numbers(values, bad, n_before)
+        agency_code = self._agency(values, bad)
+        if len(self.errs) > n_before or when is None:
+            return
+        count, problems = counts.build(
+            {"nationality": self.cell(values, "#country+origin"), "documented": doc_text in YES}
+            | nums
+        )
+        for name, _code, _ctx, msg in problems:
+            bad(FIELD_TAGS.get(name, "#affected+total"), msg)
+        if count is None:
+            return
+        status = _row_status(lambda tag, v=values: self.cell(v, tag), bad)
+        if status is not None:
+            self._group(line, values, when, agency_code, status, count, bad)
+
+    def _when(self, values: list[str], bad: Callable[[str, str], None]) -> dt.datetime | None:
+        try:
+            return _parse_time(self.cell(values, "#date"))
+        except ValueError:
+            bad("#date", f"expected a date or ISO 8601 time, got {self.cell(values, '#date')!r}")
+            return None
+
+    def _numbers(
+        self, values: list[str], bad: Callable[[str, str], None], n_before: int
+    ) -> dict[str, int]:
         nums: dict[str, int] = {}
         for name, tag in COUNT_TAGS.items():
-            text = cell(values, tag)
+            text = self.cell(values, tag)
             if text == "":
                 continue
             try:
                 nums[name] = _int(text)
             except ValueError as exc:
                 bad(tag, str(exc))
-        if "people" not in nums and "people_low" not in nums and len(errs) == n_before:
+        if "people" not in nums and "people_low" not in nums and len(self.errs) == n_before:
             bad(
                 "#affected+total",
                 "expected the people counted (or a range in "
                 "#affected+total+min and #affected+total+max)",
             )
-        agency_code = cell(values, "#org+code") or (own or "")
-        if agency_code not in agencies:
+        return nums
+
+    def _agency(self, values: list[str], bad: Callable[[str, str], None]) -> str:
+        code = self.cell(values, "#org+code") or (self.own or "")
+        if code not in self.agencies:
             bad(
                 "#org+code",
-                f"unknown agency {agency_code!r}"
-                if agency_code
+                f"unknown agency {code!r}"
+                if code
                 else "an admin's import needs #org+code on every row",
             )
-        elif actor.role == "editor" and agency_code != own:
-            bad("#org+code", f"an editor of {own!r} may not import reports of {agency_code!r}")
-        if len(errs) > n_before or when is None:
-            continue
-        count, problems = counts.build(
-            {"nationality": cell(values, "#country+origin"), "documented": doc_text in YES, **nums}
-        )
-        for name, _code, _ctx, msg in problems:
-            bad(FIELD_TAGS.get(name, "#affected+total"), msg)
-        if count is None:
-            continue
-        status = _row_status(lambda tag, v=values: cell(v, tag), bad)
-        if status is None:
-            continue
-        site_id = cell(values, "#loc+code")
-        key = cell(values, "#meta+key") or None
+        elif self.actor.role == "editor" and code != self.own:
+            bad("#org+code", f"an editor of {self.own!r} may not import reports of {code!r}")
+        return code
+
+    def _group(
+        self,
+        line: int,
+        values: list[str],
+        when: dt.datetime,
+        agency_code: str,
+        status: _Status,
+        count: Count,
+        bad: Callable[[str, str], None],
+    ) -> None:
+        site_id = self.cell(values, "#loc+code")
+        key = self.cell(values, "#meta+key") or None
         gkey = _group_key(agency_code, key, site_id, when, status.report)
-        pending = groups.get(gkey)
+        pending = self.groups.get(gkey)
         if pending is None:
-            pending = groups[gkey] = _Pending(
-                line, site_id, when, agency_code, key, cell(values, "#description+remark"), status
+            remark = self.cell(values, "#description+remark")
+            pending = self.groups[gkey] = _Pending(
+                line, site_id, when, agency_code, key, remark, status
             )
         elif (pending.site_id, pending.observed_at, pending.status) != (site_id, when, status):
             tag, name = ("#meta+key", f"key {key!r}") if key else ("#meta+id", "this report")
             bad(tag, f"line {pending.line} gives {name} another site, time or status")
-            continue
+            return
         pending.counts.append(count)
         pending.lines.append(line)
-    for p in groups.values():
+
+
+def _report_problems(session: Session, groups: list[_Pending]) -> list[dict[str, Any]]:
+    """What the store's own checks find in each report the rows form, at the rows' lines."""
+    errs = []
+    for p in groups:
         for e in validate_report(
             session,
             site_id=p.site_id,
@@ -353,21 +432,7 @@ def import_csv(
             line = p.lines[loc[1]] if loc and loc[0] == "counts" and len(loc) > 1 else p.line
             tag = FIELD_TAGS.get(str(loc[-1]), str(loc[-1]))
             errs.append({"loc": ["file", "line", line, tag], "msg": e["msg"]})
-    errs.extend(_chain_problems(list(groups.values())))
-    if not rows:
-        errs.append({"loc": ["file"], "msg": "no data rows under the hashtag row"})
-    if errs:
-        errs.sort(key=lambda e: e["loc"][2] if len(e["loc"]) > 2 else 0)
-        raise InvalidError(
-            [
-                f"line {e['loc'][2]}: {e['loc'][3]}: {e['msg']}"
-                if len(e["loc"]) > 3
-                else str(e["msg"])
-                for e in errs
-            ],
-            errors=errs,
-        )
-    return _store(session, actor, list(groups.values()), agencies, after)
+    return errs
 
 
 def _group_key(

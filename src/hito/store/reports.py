@@ -60,20 +60,12 @@ def validate_report(
             ["site_id"],
             f"unknown site {site_id!r}, expected one of: {', '.join(known) or 'none loaded'}",
         )
-    if observed_at.tzinfo is None:
-        observed_at = observed_at.replace(tzinfo=dt.UTC)
-    if observed_at > utcnow() + CLOCK_SKEW:
-        bad(["observed_at"], f"{observed_at.isoformat()} is in the future")
-    elif observed_at < EARLIEST:
-        bad(["observed_at"], f"{observed_at.isoformat()} is before {EARLIEST.date()}")
+    if problem := _time_problem(observed_at):
+        bad(["observed_at"], problem)
     if not counts:
         bad(["counts"], "expected at least one count")
-    seen: dict[tuple[object, ...], int] = {}
-    for i, c in enumerate(counts):
-        group = (c.nationality, c.documented)
-        if group in seen:
-            bad(["counts", i], f"the same group as counts[{seen[group]}]; give each group once")
-        seen[group] = i
+    for i, problem in _group_problems(counts):
+        bad(["counts", i], problem)
     if remark:
         problem = text_problem(remark, max_length=500)
         if problem:
@@ -81,6 +73,29 @@ def validate_report(
     if idempotency_key is not None and not _KEY.match(idempotency_key):
         bad(["idempotency_key"], "expected 1 to 100 letters, digits or . _ : -")
     return errs
+
+
+def _time_problem(observed_at: dt.datetime) -> str | None:
+    """What is wrong with a report's time (naive times are UTC), or None."""
+    if observed_at.tzinfo is None:
+        observed_at = observed_at.replace(tzinfo=dt.UTC)
+    if observed_at > utcnow() + CLOCK_SKEW:
+        return f"{observed_at.isoformat()} is in the future"
+    if observed_at < EARLIEST:
+        return f"{observed_at.isoformat()} is before {EARLIEST.date()}"
+    return None
+
+
+def _group_problems(counts: Sequence[CountIn]) -> list[tuple[int, str]]:
+    """(index, message) for each count of a group already counted in the report."""
+    seen: dict[tuple[object, ...], int] = {}
+    out = []
+    for i, c in enumerate(counts):
+        group = (c.nationality, c.documented)
+        if group in seen:
+            out.append((i, f"the same group as counts[{seen[group]}]; give each group once"))
+        seen[group] = i
+    return out
 
 
 _SITE = select(Site.id).where(Site.id == bindparam("id"))  # built once: every report runs it

@@ -99,48 +99,57 @@ class WebGuard:
         state["csp_nonce"] = nonce
         web = getattr(getattr(scope.get("app"), "state", None), "settings", None)
         always_secure = bool(getattr(web, "cookie_secure", False))
-        allowed = tuple(getattr(web, "trusted_origins", ()) or ())
         secure = always_secure or scope.get("scheme") == "https"
-        path: str = scope.get("path", "")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                h = MutableHeaders(scope=message)
-                h["X-Content-Type-Options"] = "nosniff"
-                h["Referrer-Policy"] = "same-origin"
-                h["X-Frame-Options"] = "DENY"
-                if path.startswith(_NO_CSP):
-                    h.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-                else:
-                    h.setdefault("Content-Security-Policy", content_security_policy(nonce))
-                if secure:
-                    h["Strict-Transport-Security"] = "max-age=31536000"
-                if fresh:
-                    flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
-                    h.append("set-cookie", f"{CSRF_COOKIE}={token}{flags}")
-            await send(message)
-
-        method = scope.get("method", "GET")
-        if method in SAFE_METHODS:
-            await self.app(scope, receive, send_with_headers)
+        page_send = _with_page_headers(
+            send, scope.get("path", ""), nonce, secure, token if fresh else None
+        )
+        if scope.get("method", "GET") in SAFE_METHODS:
+            await self.app(scope, receive, page_send)
             return
+        allowed = tuple(getattr(web, "trusted_origins", ()) or ())
         host = headers.get("host", "")
         if always_secure:  # behind a TLS proxy the browser's origin is https
             allowed = (*allowed, f"https://{host}")
         source = headers.get("origin") or headers.get("referer")
-        scheme = scope.get("scheme", "http")
-        if source is not None and not same_origin(source, scheme, host, allowed):
-            await _refuse(send_with_headers, "origin", source)
+        if source is not None and not same_origin(
+            source, scope.get("scheme", "http"), host, allowed
+        ):
+            await _refuse(page_send, "origin", source)
             return
         body, receive = await _buffer(receive, self.max_body)
         if body is None:
-            await _too_large(send_with_headers, self.max_body)
+            await _too_large(page_send, self.max_body)
             return
         given = headers.get(CSRF_HEADER) or _form_token(headers.get("content-type", ""), body)
         if fresh or not given or not hmac.compare_digest(given.encode(), token.encode()):
-            await _refuse(send_with_headers, "token", None)
+            await _refuse(page_send, "token", None)
             return
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, page_send)
+
+
+def _with_page_headers(
+    send: Send, path: str, nonce: str, secure: bool, new_token: str | None
+) -> Send:
+    """`send` adding a page's security headers, and the CSRF cookie when `new_token` is set."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            h = MutableHeaders(scope=message)
+            h["X-Content-Type-Options"] = "nosniff"
+            h["Referrer-Policy"] = "same-origin"
+            h["X-Frame-Options"] = "DENY"
+            if path.startswith(_NO_CSP):
+                h.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+            else:
+                h.setdefault("Content-Security-Policy", content_security_policy(nonce))
+            if secure:
+                h["Strict-Transport-Security"] = "max-age=31536000"
+            if new_token is not None:
+                flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
+                h.append("set-cookie", f"{CSRF_COOKIE}={new_token}{flags}")
+        await send(message)
+
+    return send_with_headers
 
 
 # the API answers JSON, never a page: its policy allows nothing to run or frame it

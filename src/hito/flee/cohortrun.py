@@ -23,12 +23,13 @@ from hito.flee.schedule import Schedule, move_chances, route_weights, spawn_weig
 MAX_HOPS = 8
 
 
-@numba.njit(cache=True)
-def _spawn(rng, new, weights, pool, loc_num):
-    """A multinomial draw of ``new`` people over places by weight; counts per place."""
+@cohorts.no_refcounts
+def _spawn(rng, new, weights, pool, loc_num, got):
+    """A multinomial draw of ``new`` people over places by weight; counts per place in got."""
     n = weights.shape[0]
-    got = np.zeros(n, np.int64)
     tot = 0.0
+    for x in range(n):
+        got[x] = 0
     for x in range(n):
         tot += weights[x]
     left = new
@@ -48,10 +49,9 @@ def _spawn(rng, new, weights, pool, loc_num):
     for x in range(n):
         pool[x, 1, 0] += got[x]
         loc_num[x] += got[x]
-    return got
 
 
-@numba.njit(cache=True)
+@cohorts.no_refcounts
 def _compact_pending(pend):
     """Drop emptied pending cohorts once they are more than half of them."""
     p_int, p_flt, p_route, p_cnt, psize = pend
@@ -65,7 +65,11 @@ def _compact_pending(pend):
     k = 0
     for e in range(pn):
         if p_cnt[e] != 0:
-            p_int[k], p_flt[k], p_route[k], p_cnt[k] = p_int[e], p_flt[e], p_route[e], p_cnt[e]
+            for h in range(p_int.shape[1]):
+                p_int[k, h] = p_int[e, h]
+            for h in range(p_route.shape[1]):
+                p_route[k, h] = p_route[e, h]
+            p_flt[k], p_cnt[k] = p_flt[e], p_cnt[e]
             k += 1
     psize[0] = k
 
@@ -86,6 +90,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     width = int(np.max(p_off[:, 1:] - p_off[:, :-1])) if p_off.size else 1
     sc = cohorts.scratch(st[3].shape[0], st[2].shape[1], width)
     ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
+    got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]
@@ -99,7 +104,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 tot += weights[x]
             if tot <= 0.0:
                 return st, pend, t
-            got = _spawn(rng, new, weights, pool, loc_num)
+            _spawn(rng, new, weights, pool, loc_num, got)
             count[0] += new
             if take_pop:
                 for x in range(pop.shape[0]):

@@ -32,7 +32,7 @@ import numpy as np
 
 # numba's option to compile without reference counting (missing from its type stubs)
 _NO_NRT: dict[str, Any] = {"_nrt": False}
-_no_refcounts = numba.njit(cache=True, **_NO_NRT)
+no_refcounts = numba.njit(cache=True, **_NO_NRT)
 
 R_GRID = 16.0
 R_CELLS = 33  # recent travel 0 .. 2 in steps of 1/16
@@ -205,7 +205,7 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
         tot -= w
 
 
-@_no_refcounts
+@no_refcounts
 def _depart(
     rng,
     here,
@@ -285,7 +285,7 @@ def _depart(
     return stay
 
 
-@_no_refcounts
+@no_refcounts
 def _morning(
     rng,
     st,
@@ -372,7 +372,7 @@ def _morning(
 DAWN, LEAVE, SETUP, TRAVEL, DUSK = 0, 1, 2, 3, 4
 
 
-@_no_refcounts
+@no_refcounts
 def day(
     ds,
     t,
@@ -567,7 +567,7 @@ def day(
     return 0
 
 
-@_no_refcounts
+@no_refcounts
 def _dawn(rng, pool, arr, pend, cells):
     """A day of rest halves recent travel (pools and pending cohorts); arrivals join."""
     n = pool.shape[0]
@@ -598,7 +598,7 @@ def _dawn(rng, pool, arr, pend, cells):
             p_flt[e] *= 0.5
 
 
-@_no_refcounts
+@no_refcounts
 def _pending(
     rng,
     st,
@@ -636,7 +636,7 @@ def _pending(
         loc_num[x] -= k
 
 
-@_no_refcounts
+@no_refcounts
 def _passes(
     pos,
     rem,
@@ -778,7 +778,7 @@ def _passes(
     return code
 
 
-@_no_refcounts
+@no_refcounts
 def _travel(
     i,
     t,
@@ -949,7 +949,7 @@ def _copy(src_i, src_f, src_r, src_c, a, dst_i, dst_f, dst_r, dst_c, b):
     dst_c[b] = src_c[a]
 
 
-@_no_refcounts
+@no_refcounts
 def merge(st, sc, lo, end, cells, max_speed):
     """Drop empty cohorts from ``lo`` on and merge equal ones (``sc``: ``scratch`` as large).
 

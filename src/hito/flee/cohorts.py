@@ -12,9 +12,10 @@ each, merged at the end of the day when equal. People resting with a route still
 of people once cohorts hold more than a few people each. Halving of recent travel on a
 day of rest moves a grid cell to half its value (odd cells split by a fair binomial draw).
 Flee moves one person at a time, so camps filling up during a day are seen part-filled by
-later people; cohorts approximate that order by travelling in SLICES passes and by
-choosing in BATCHES when moving on mid-day. The grid and these passes are the
-approximations; their effect is measured against the per-agent ruleset.
+later people; cohorts approximate that order by travelling in SLICES passes, by
+choosing in BATCHES when moving on mid-day and by drawing the people who leave camps in
+the morning half before and half after everyone else's choice. The grid, these passes and
+halves are the approximations; their effect is measured against the per-agent ruleset.
 
 The functions run for every cohort allocate nothing and are compiled without numba's
 reference counting (``_nrt=False``): every array they touch is owned by a caller for the

@@ -16,6 +16,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from hito import kernel_cache
+
+kernel_cache.configure()  # before numba loads: compiled kernels cached by their sources' digest
+
 _LAZY = {
     "load_scenario": "hito.analysis",
     "run": "hito.analysis",

@@ -223,3 +223,30 @@ def test_migrate_updates_a_version_1_file_and_keeps_its_comments(tmp_path):
     assert text.startswith("# my scenario\n") and "schema_version: 2" in text
     again = hito("migrate", str(path))
     assert again.returncode == 2 and "already schema_version 2" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--particles", "1"], "--particles: got 1, expected at least 2"),
+        (["--as-of", "2030-01-01"], "--as-of: got 2030-01-01, expected a date from 2025-01-01"),
+        (["--lang", "fr"], "--lang: got 'fr', expected one of: es, en"),
+    ],
+)
+def test_bad_calibrate_options_exit_2_naming_the_option_before_any_work(
+    scenario_file, counts_file, tmp_path, option, message
+):
+    out = tmp_path / "cal"
+    done = hito(
+        "calibrate",
+        str(scenario_file),
+        "--observations",
+        str(counts_file),
+        "--out",
+        str(out),
+        *option,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert "count dates" not in done.stdout  # refused before the progress bar starts
+    assert not out.exists()

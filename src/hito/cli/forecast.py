@@ -108,6 +108,13 @@ def calibrate(
     when = date_option(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
     if when is None:
         raise InputError(f"--observations {observations}: no count falls within {s.name}'s days")
+    if particles < 2:
+        raise InputError(f"--particles: got {particles}, expected at least 2")
+    if not s.start <= when <= s.date_of(s.days - 1):
+        raise InputError(
+            f"--as-of: got {when}, expected a date from {s.start} (the scenario's start) to "
+            f"{s.date_of(s.days - 1)} (its last simulated day)"
+        )
     post, ens, counts = _calibrate(s, obs, when, particles, seed, executor, scheduler, workers)
     _write_calibration(out, s, obs, post, ens, lang)
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)

@@ -97,6 +97,19 @@ def test_cli_rejects_a_bad_date_with_one_line() -> None:
     assert r.stderr == "error: --as-of: got '2025-13-01', expected a date as YYYY-MM-DD\n"
 
 
+def test_cli_rejects_a_date_in_the_future_with_one_line_not_an_overflow() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "report", "--as-of", "9999-12-31"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith(
+        "error: --as-of: got 9999-12-31, expected a date no later than today"
+    )
+
+
 def test_report_carries_the_needs_panel_with_its_standards(db: Database) -> None:
     html = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="es", comparison=None)
     # no forecast: needs of the newest counts; 465 on the strip plus the other sites' counts

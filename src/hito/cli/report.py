@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,12 @@ def report(
     from hito.web.sitrep import write
 
     day = date_option(as_of, "--as-of")
+    today = dt.datetime.now(dt.UTC).date()
+    if day is not None and day > today:
+        raise InputError(
+            f"--as-of: got {day}, expected a date no later than today ({today}, UTC): "
+            "a situation report tells what was counted"
+        )
     languages = tuple(lang or i18n.LANGUAGES)
     bad = [x for x in languages if x not in i18n.LANGUAGES]
     if bad:

@@ -24,6 +24,9 @@ Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 COUNTRY_PATTERN = r"^[A-Z]{3}$"
 CountryCode = Annotated[str, Field(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-3 code")]
 
+# a user's login name: 3 to 64 letters, digits, '_', '.' or '@', starting with a letter or digit
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@]{2,63}$"
+
 # an idempotency key a client sends with a field report (also the offline form's)
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:\-]{1,100}$"
 

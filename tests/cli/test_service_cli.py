@@ -72,3 +72,8 @@ def test_bad_user_input_is_one_error_line(env: str) -> None:
     )
     r = runner.invoke(app, ["users", "create", "x", "--role", "king"])
     assert "body.role: got 'king', expected one of: admin, editor, viewer" in str(r.exception)
+    for name in ("", "x", "a b", "_lead"):  # an empty or malformed login name is refused
+        r = runner.invoke(app, ["users", "create", name, "--role", "viewer"])
+        assert r.exit_code == 1 and f"body.username: got {name!r}, expected 3 to 64" in str(
+            r.exception
+        )

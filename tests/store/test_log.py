@@ -99,7 +99,7 @@ def world(database: Database, tmp_path: Path) -> World:
             s, actor=SYSTEM, username="viewer", password=PASSWORD, role="viewer"
         ).id
         ed = users.create_user(
-            s, actor=SYSTEM, username="ed", password=PASSWORD, role="editor", agency_id=chl.id
+            s, actor=SYSTEM, username="ed_pdi", password=PASSWORD, role="editor", agency_id=chl.id
         )
         ids["editor"] = ed.id
     actor = users.actor_of(_load_user(database, ids["editor"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from argon2 import PasswordHasher
@@ -9,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from hito.domain import USERNAME_PATTERN
 from hito.store import audit
 from hito.store.actors import Actor, paginate
 from hito.store.coltypes import utcnow
@@ -86,6 +88,12 @@ def create_user(
     if role not in ROLES:
         raise InvalidError.at(
             ["body", "role"], f"got {role!r}, expected one of: {', '.join(ROLES)}"
+        )
+    if not re.match(USERNAME_PATTERN, username):
+        raise InvalidError.at(
+            ["body", "username"],
+            f"got {username!r}, expected 3 to 64 letters, digits, '_', '.' or '@', "
+            "starting with a letter or digit",
         )
     if password_hash is None:
         password_problem(password, username=username)

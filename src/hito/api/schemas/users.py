@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from hito.api.schemas.common import List, Public, Request, RowId
+from hito.domain import USERNAME_PATTERN
 
-Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@]{2,63}$", examples=["ana.pdi"])]
+Username = Annotated[str, Field(pattern=USERNAME_PATTERN, examples=["ana.pdi"])]
 
 
 class UserCreate(Request):

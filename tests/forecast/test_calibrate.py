@@ -310,3 +310,23 @@ def test_two_versions_of_a_scenario_never_share_compiled_arrays():
     strip = s.place_index()["strip"]
     assert early.cloud.stranded[:, strip].sum() > 0
     assert late.cloud.stranded[:, strip].sum() == 0  # readmitted every day from 2025-01-03
+
+
+def test_a_field_count_is_drawn_enough_times_even_from_few_particles(monkeypatch):
+    from hito.forecast import likelihood, posterior
+
+    s, counts = truth_counts()
+    post = run_filter(s, counts, s.date_of(5), particles=20, seed=3, executor=SerialExecutor())
+    _ens, present = posterior.calibrated_parts(post, s.days, SerialExecutor(), keep_runs=0)
+    shapes: list[tuple[int, ...]] = []
+
+    def spy(people, *args, **kw):  # type: ignore[no-untyped-def]
+        shapes.append(people.shape)
+        return noisy_reports(people, *args, **kw)
+
+    monkeypatch.setattr(likelihood, "noisy_reports", spy)
+    q = posterior.count_quantiles(post, present, ["strip"])
+    # 20 particles: 50 reports each, 1,000 a day (one draw each put an outlier at the P90)
+    assert shapes == [(posterior.MIN_REPORTS, s.days - post.day + 1)]
+    assert q.height == s.days - post.day + 1
+    assert (q["p10"] <= q["p50"]).all() and (q["p50"] <= q["p90"]).all()

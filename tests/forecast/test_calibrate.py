@@ -325,8 +325,8 @@ def test_a_field_count_is_drawn_enough_times_even_from_few_particles(monkeypatch
         return noisy_reports(people, *args, **kw)
 
     monkeypatch.setattr(likelihood, "noisy_reports", spy)
-    q = posterior.count_quantiles(post, present, ["strip"])
+    q = posterior.count_quantiles(post, present, ["strip", "post-a"])
     # 20 particles: 50 reports each, 1,000 a day (one draw each put an outlier at the P90)
-    assert shapes == [(posterior.MIN_REPORTS, s.days - post.day + 1)]
-    assert q.height == s.days - post.day + 1
+    assert shapes == [(posterior.MIN_REPORTS, s.days - post.day + 1)] * 2
+    assert q.height == 2 * (s.days - post.day + 1)
     assert (q["p10"] <= q["p50"]).all() and (q["p50"] <= q["p90"]).all()

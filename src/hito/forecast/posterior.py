@@ -62,10 +62,10 @@ def count_quantiles(post: Posterior, present: np.ndarray, places: list[str]) -> 
     rng = np.random.default_rng(np.random.SeedSequence(post.spec.seed, spawn_key=(COUNTS,)))
     pos = s.place_index()
     rows: dict[str, list[Any]] = {"date": [], "place": [], **{k: [] for k in LEVELS}}
-    k = max(1, -(-MIN_REPORTS // present.shape[0]))  # reports drawn per particle
-    sd, eps, zeta = (np.repeat(v, k)[:, None] for v in (sd, eps, zeta))
+    per = max(1, -(-MIN_REPORTS // present.shape[0]))  # reports drawn per particle
+    sd, eps, zeta = (np.repeat(v, per)[:, None] for v in (sd, eps, zeta))
     for place in places:
-        x = np.repeat(present[:, t0:, pos[place]].astype(float), k, axis=0)
+        x = np.repeat(present[:, t0:, pos[place]].astype(float), per, axis=0)
         said = noisy_reports(x, sd, rng, eps, zeta)
         q = np.quantile(said, list(LEVELS.values()), axis=0)
         for j in range(x.shape[1]):

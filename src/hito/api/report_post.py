@@ -24,7 +24,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hito.api import problems
 from hito.api.schemas.reports import ReportCreate, ReportPublic
 from hito.domain import IDEMPOTENCY_KEY_PATTERN
-from hito.store.intake import Submission
 
 _KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 _JSON = (b"application/json", b"application/json; charset=utf-8")
@@ -58,17 +57,7 @@ class ReportPost:
             await self.app(scope, _replay(body, receive), send)
             return
         try:
-            row, created = await intake.store(
-                Submission(
-                    token=token,
-                    site_id=report.site_id,
-                    observed_at=report.observed_at,
-                    counts=list(report.counts),
-                    agency_id=report.agency_id,
-                    idempotency_key=key,
-                    remark=report.remark,
-                )
-            )
+            row, created = await intake.store(report.submission(token, key))
         except Exception as exc:  # noqa: BLE001 - answered as the app's handlers answer it
             await problems.response_for(Request(scope), exc)(scope, receive, send)
             return

@@ -21,7 +21,6 @@ from hito.api.schemas.reports import (
 )
 from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_KEY_PATTERN
 from hito.store import hxl_io, reports
-from hito.store.intake import Submission
 from hito.store.models import FieldReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -70,17 +69,7 @@ async def create(
     Stored by the report intake (`hito.store.intake`) with the reports posted meanwhile,
     in one transaction; answered once it is committed.
     """
-    row, created = await request.app.state.intake.store(
-        Submission(
-            token=token,
-            site_id=body.site_id,
-            observed_at=body.observed_at,
-            counts=list(body.counts),
-            agency_id=body.agency_id,
-            idempotency_key=idempotency_key,
-            remark=body.remark,
-        )
-    )
+    row, created = await request.app.state.intake.store(body.submission(token, idempotency_key))
     out = ReportPublic.model_validate(row)
     if not created:
         response.status_code = 200

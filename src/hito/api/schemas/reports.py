@@ -9,6 +9,7 @@ from pydantic import Field
 
 from hito.api.schemas.common import List, Public, Remark, Request, RowId, SiteId, When, safe_text
 from hito.counts import Count
+from hito.store.intake import Submission
 
 CountCreate = Count  # the one definition of a count, shared with the form and the store
 
@@ -21,6 +22,18 @@ class ReportCreate(Request):
     counts: list[Count] = Field(min_length=1, max_length=200)
     agency_id: RowId | None = None
     remark: Remark = ""
+
+    def submission(self, token: str, idempotency_key: str | None) -> Submission:
+        """The report as the intake stores it, with the token that posted it."""
+        return Submission(
+            token=token,
+            site_id=self.site_id,
+            observed_at=self.observed_at,
+            counts=list(self.counts),
+            agency_id=self.agency_id,
+            idempotency_key=idempotency_key,
+            remark=self.remark,
+        )
 
 
 class CountPublic(Public):

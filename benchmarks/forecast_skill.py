@@ -37,8 +37,9 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.forecast.backtest import backtest
 from hito.forecast.calibrate import run_filter
-from hito.forecast.events import event_lines
 from hito.forecast.observations import read_observations
+from hito.forecast.scoring import central_share, pit_histogram
+from hito.report.backtest_lines import event_lines
 from hito.scenario.load import load
 
 TIMELINE = Path(__file__).resolve().parents[2] / "shared/data/observations/tacna-arica-timeline.csv"
@@ -96,7 +97,7 @@ def skill(name: str, particles: int, seeds: list[int], write: bool) -> dict:
     )
     print(
         f"{'h':>3} {'n':>3} {'P10-P90':>8} {'per seed':>14} {'P5-P95':>7} {'WIS':>8} "
-        f"{'persist.':>8} {'uncal.':>8} {'vs persist.':>11} {'cov. persist.':>13}"
+        f"{'persist.':>8} {'uncal.':>8} {'vs persist.':>11} {'cov. persist.':>13} {'PIT share':>9}"
     )
     for h, v in scores.items():
         if not v["n"]:
@@ -107,8 +108,20 @@ def skill(name: str, particles: int, seeds: list[int], write: bool) -> dict:
             f"{h:>3} {v['n']:>3} {v['coverage_p10_p90']:>8.0%} {each:>14} "
             f"{v['coverage_p5_p95']:>7.0%} {v['wis']:>8.1f} {v['wis_persistence']:>8.1f} "
             f"{v['wis_uncalibrated']:>8.1f} {v['skill_vs_persistence']:>+11.0%} "
-            f"{v['coverage_p10_p90_persistence']:>13.0%}"
+            f"{v['coverage_p10_p90_persistence']:>13.0%} {v['coverage_p10_p90_pit']:>9.0%}"
         )
+    near = [p for bt in runs for p in bt.pairs if p.horizon <= 14]
+    if near:
+        pits = [(p.pit_low, p.pit_high) for p in near]
+        literal = np.mean([p.calibrated[1] <= p.observed <= p.calibrated[5] for p in near])
+        share = np.mean([central_share(pit) for pit in pits])
+        print(
+            f"  1–14 days, every seed's pairs together ({len(near)}): inside P10–P90 "
+            f"{literal:.0%}; the counts' PIT share inside P10–P90 {share:.0%} (a count of 0 "
+            "that the forecast gives 25% counts 0.6 inside, not 1)"
+        )
+        hist = " ".join(f"{v:.0%}" for v in pit_histogram(pits))
+        print(f"  PIT by tenths, 1–14 days (flat at 10% when calibrated): {hist}")
     for h in ("1", "3", "7", "14"):
         v = scores[h]
         if v["n"]:
@@ -126,7 +139,7 @@ def skill(name: str, particles: int, seeds: list[int], write: bool) -> dict:
                 f"({'meets' if gain >= 0.2 else 'misses'} the 20% goal)"
             )
     ev = mean_of([bt.event_scores() for bt in runs])
-    for line in event_lines(ev):
+    for line in event_lines(ev, "en"):
         print(f"  {line}")
     if write:
         SKILL_DIR.mkdir(exist_ok=True)

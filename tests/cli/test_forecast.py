@@ -164,10 +164,17 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
         "crps",
         "median_abs_error",
         "median_bias",
+        "coverage_p10_p90_pit",
     ):
         assert key in bt["horizons"]["3"]
+    for v in bt["horizons"].values():
+        assert len(v["pit_histogram"]) == 10 and sum(v["pit_histogram"]) == pytest.approx(1.0)
+        assert 0.0 <= v["coverage_p10_p90_pit"] <= 1.0
     pairs = pl.read_csv(out / "pairs.csv")
     assert pairs.height == 8 and set(pairs["place"]) == {"strip"}
+    assert (pairs["pit_low"] <= pairs["pit_high"]).all()
+    # the console speaks Spanish by default
+    assert "dentro de P10–P90" in done.stdout and "inside" not in done.stdout
     assert "<html" in (out / "backtest.html").read_text()
     # peak and clearance per issued forecast: days with scored counts inside the 7-day window
     # after 01-03: 04, 06, 08 (3 days); after 01-04: 06, 08; after 01-05: 06, 08; after 01-06: 08
@@ -183,7 +190,7 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     assert not any(e["cleared"] for e in events)
     assert bt["events"]["peak"]["n"] == 3  # a one-day window has no peak to choose
     assert bt["events"]["clearance"]["n"] == 4 and bt["events"]["clearance"]["cleared"] == 0
-    assert "peak:" in done.stdout and "clearance" in done.stdout
+    assert "pico:" in done.stdout and "desalojo (un conteo de 0)" in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -248,5 +255,5 @@ def test_bad_calibrate_options_exit_2_naming_the_option_before_any_work(
     )
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
-    assert "count dates" not in done.stdout  # refused before the progress bar starts
+    assert "fechas con conteos" not in done.stdout + done.stderr  # refused before the bar starts
     assert not out.exists()

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from hito.forecast.events import event_lines, event_scores, forecast_events
+from hito.forecast.events import event_scores, forecast_events
 
 ISSUED = dt.date(2025, 1, 1)
 DATES = [dt.date(2025, 1, 2), dt.date(2025, 1, 4), dt.date(2025, 1, 8)]
@@ -55,15 +55,3 @@ def test_a_day_with_a_count_of_nobody_and_one_of_twenty_peaks_at_twenty_and_clea
     assert e.peak_observed == 40 and e.peak_day_observed == 7
     assert e.cleared and e.clear_day_observed == 3
     assert e.clear_day == 3.0  # the one particle that said 0 did so first on day 3
-
-
-def test_event_lines_say_each_score_once():
-    said = np.array([[10, 50, 0], [20, 30, 5]], dtype=float)
-    e = forecast_events(ISSUED, "strip", DATES, [30, 70, 0], [30, 70, 0], said)
-    lines = event_lines(event_scores([e]))
-    assert lines == [
-        "peak: n=1, inside P10–P90 0%, median off by 30 people and 0.0 days",
-        "clearance (a count of 0): came after 1 of 1 forecasts, forecast chance 50% on average,"
-        " Brier 0.25; day off by 0.0 days",
-    ]
-    assert event_lines({"n": 0}) == []

@@ -10,7 +10,18 @@ import pytest
 
 from hito.forecast.backtest import horizon_of, scored
 from hito.forecast.observations import Observation
-from hito.forecast.scoring import LEVELS, PERSISTENCE_LOG_SD, covered, crps, persistence, wis
+from hito.forecast.scoring import (
+    LEVELS,
+    PERSISTENCE_LOG_SD,
+    central_share,
+    covered,
+    crps,
+    persistence,
+    pit_histogram,
+    pit_range,
+    quantiles,
+    wis,
+)
 
 
 def test_wis_by_hand():
@@ -72,3 +83,32 @@ def test_only_counts_with_both_ends_are_scored(low, high, expected):
         date=dt.date(2025, 1, 1), place="x", low=low, high=high, line=1, site="x", source=""
     )
     assert scored(o) is expected
+
+
+def test_pit_range_of_a_count_the_forecast_holds_is_the_mass_at_it():
+    samples = np.array([0, 0, 0, 5, 10, 10, 20, 30, 40, 50], dtype=float)
+    assert pit_range(0.0, samples) == (0.0, 0.3)
+    assert pit_range(10.0, samples) == (0.4, 0.6)
+    assert pit_range(7.0, samples) == (0.4, 0.4)  # between samples: one point
+    assert pit_range(99.0, samples) == (1.0, 1.0)
+
+
+def test_central_share_counts_a_tied_count_by_its_part_inside_the_band():
+    # a 0 the forecast gives 30%: [0, 0.3] overlaps [0.1, 0.9] on 0.2 of its 0.3
+    assert central_share((0.0, 0.3)) == pytest.approx(2 / 3)
+    assert central_share((0.0, 0.05)) == 0.0  # below P10 whole
+    assert central_share((0.4, 0.4)) == 1.0
+    assert central_share((0.95, 0.95)) == 0.0
+    assert central_share((0.85, 0.95)) == pytest.approx(0.5)
+    # the literal rule counts the 0 inside whenever P10 is 0
+    q = quantiles(np.array([0, 0, 0, 5, 10, 10, 20, 30, 40, 50], dtype=float))
+    assert covered(0.0, q, 1, 5)
+
+
+def test_pit_histogram_spreads_each_count_over_its_range_and_sums_to_one():
+    hist = pit_histogram([(0.0, 0.3), (0.45, 0.45), (1.0, 1.0)])
+    assert len(hist) == 10 and sum(hist) == pytest.approx(1.0)
+    third = 1 / 3
+    expected = [third * third] * 3 + [0.0, third, 0.0, 0.0, 0.0, 0.0, third]
+    assert hist == pytest.approx(expected)
+    assert pit_histogram([]) == []

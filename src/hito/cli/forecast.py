@@ -115,7 +115,9 @@ def calibrate(
             f"--as-of: got {when}, expected a date from {s.start} (the scenario's start) to "
             f"{s.date_of(s.days - 1)} (its last simulated day)"
         )
-    post, ens, counts = _calibrate(s, obs, when, particles, seed, executor, scheduler, workers)
+    post, ens, counts = _calibrate(
+        s, obs, when, particles, seed, (executor, scheduler, workers), lang
+    )
     _write_calibration(out, s, obs, post, ens, lang)
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
     write_outputs(out, s, ens, _facts(ens, post, scenario), lang)
@@ -161,16 +163,16 @@ def _calibrate(
     when: dt.date,
     particles: int,
     seed: int,
-    executor: str,
-    scheduler: str | None,
-    workers: int | None,
+    where: tuple[str, str | None, int | None],
+    lang: str,
 ) -> tuple[Any, Any, Any]:
     from hito.ensemble.executors import make_executor
     from hito.forecast.calibrate import run_filter
     from hito.forecast.posterior import calibrated_parts, count_quantiles
 
+    executor, scheduler, workers = where
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
-    bar, step = _bar(f"{s.name}: count dates")
+    bar, step = _bar(i18n.translations(lang).gettext("%(name)s: count dates") % {"name": s.name})
     try:
         with bar:
             post = run_filter(
@@ -237,7 +239,9 @@ def backtest(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
-    lang: Annotated[str, typer.Option(help="language of backtest.html: es or en")] = "es",
+    lang: Annotated[
+        str, typer.Option(help="language of the console lines and backtest.html: es or en")
+    ] = "es",
 ) -> None:
     """Issue a forecast on every count date with what was known then; score it against later counts.
 
@@ -251,6 +255,7 @@ def backtest(
     from hito.cli.run import console, write_atomic
     from hito.ensemble.executors import make_executor
     from hito.forecast.backtest import backtest as run_backtest
+    from hito.report.backtest_lines import event_lines, horizon_lines
     from hito.report.forecast_skill import render_backtest
     from hito.scenario.load import load
 
@@ -261,7 +266,9 @@ def backtest(
     s = load(scenario)
     obs = read_counts(observations, s)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
-    bar, step = _bar(f"{s.name}: forecasts issued")
+    bar, step = _bar(
+        i18n.translations(lang).gettext("%(name)s: forecasts issued") % {"name": s.name}
+    )
     try:
         with bar:
             bt = run_backtest(
@@ -275,28 +282,10 @@ def backtest(
     csv = pl.DataFrame(rows).write_csv() if rows else "issued,target,place,observed\n"
     write_atomic(out / "pairs.csv", csv.encode())
     write_atomic(out / "backtest.html", render_backtest(s, bt, obs, lang).encode())
-    for h, v in bt.scores().items():
-        if not v["n"]:
-            console.print(f"{h:>3} days: no count that far ahead")
-            continue
-        gain = v["skill_vs_persistence"]
-        console.print(
-            f"{h:>3} days: n={v['n']:<3} inside P10–P90 {v['coverage_p10_p90']:.0%}, "
-            f"P5–P95 {v['coverage_p5_p95']:.0%}; WIS {v['wis']:.1f} vs persistence "
-            f"{v['wis_persistence']:.1f} ({'' if gain is None else f'{gain:+.0%}'}) and "
-            f"uncalibrated {v['wis_uncalibrated']:.1f}"
-        )
-    _print_events(bt.event_scores())
-    console.print(f"backtest: {(out / 'backtest.html').resolve()}")
-
-
-def _print_events(ev: dict[str, Any]) -> None:
-    """The peak and clearance scores, one line each."""
-    from hito.cli.run import console
-    from hito.forecast.events import event_lines
-
-    for line in event_lines(ev):
+    for line in horizon_lines(bt.scores(), lang) + event_lines(bt.event_scores(), lang):
         console.print(line)
+    _ = i18n.translations(lang).gettext
+    console.print(_("backtest: %(path)s") % {"path": (out / "backtest.html").resolve()})
 
 
 def _horizons(text: str) -> tuple[int, ...]:

@@ -32,7 +32,17 @@ from hito.forecast.calibrate import (
 from hito.forecast.events import EventForecast, event_scores, forecast_events
 from hito.forecast.likelihood import noisy_reports
 from hito.forecast.observations import Observation, Observations
-from hito.forecast.scoring import LEVELS, covered, crps, persistence, quantiles, wis
+from hito.forecast.scoring import (
+    LEVELS,
+    central_share,
+    covered,
+    crps,
+    persistence,
+    pit_histogram,
+    pit_range,
+    quantiles,
+    wis,
+)
 from hito.scenario.model import Scenario
 
 HORIZONS = (1, 3, 7, 14, 28)
@@ -59,6 +69,8 @@ class Pair:
     wis: float
     wis_uncalibrated: float
     wis_persistence: float
+    pit_low: float = 0.0  # the calibrated forecast's F(y-) and F(y) at the count
+    pit_high: float = 0.0
 
 
 @dataclass
@@ -108,6 +120,10 @@ class Backtest:
                 "coverage_p5_p95": float(
                     np.mean([covered(p.observed, p.calibrated, 0, 6) for p in ps])
                 ),
+                "coverage_p10_p90_pit": float(
+                    np.mean([central_share((p.pit_low, p.pit_high)) for p in ps])
+                ),
+                "pit_histogram": pit_histogram([(p.pit_low, p.pit_high) for p in ps]),
                 "wis": w,
                 "wis_persistence": wp,
                 "wis_uncalibrated": wu,
@@ -327,6 +343,7 @@ def _issue(
                 wis(y, qc),
                 wis(y, qu),
                 wis(y, qp),
+                *pit_range(y, samples),
             )
         )
 

@@ -115,22 +115,3 @@ def event_scores(events: Sequence[EventForecast]) -> dict[str, Any]:
             }
         )
     return out
-
-
-def event_lines(ev: dict[str, Any]) -> list[str]:
-    """The peak and clearance scores of `event_scores` as one line each (for consoles)."""
-    peak, clear = ev.get("peak", {}), ev.get("clearance", {})
-    out = []
-    if peak.get("n"):
-        out.append(
-            f"peak: n={peak['n']}, inside P10–P90 {peak['coverage_p10_p90']:.0%}, median off by "
-            f"{peak['median_abs_error']:.0f} people and {peak['date_abs_error_days']:.1f} days"
-        )
-    if clear.get("n"):
-        when = clear["date_abs_error_days"]
-        out.append(
-            f"clearance (a count of 0): came after {clear['cleared']} of {clear['n']} forecasts, "
-            f"forecast chance {clear['mean_chance']:.0%} on average, Brier {clear['brier']:.2f}"
-            + ("" if when is None else f"; day off by {when:.1f} days")
-        )
-    return out

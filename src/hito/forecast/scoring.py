@@ -4,6 +4,15 @@ Forecasts are given by the quantiles at LEVELS (P5, P10, P25, P50, P75, P90, P95
 interval score (WIS) is that of Bracher et al. (2021), PLoS Comput Biol 17(2): e1008618, with
 the median and the 50%, 80% and 90% central intervals, weights alpha/2 and 1/2 for the median;
 CRPS is computed from the predictive samples. Both come from `scoringrules`.
+
+A count is a whole number and a forecast of it often puts much of its mass on one value (a
+report of 0 when the site may have been cleared): then [P10, P90] holds more than 80% of the
+forecast and a count of 0 is "inside" whatever share the forecast gave it. The probability
+integral transform (PIT) of such a forecast is a range, [F(y-), F(y)]; Czado, Gneiting and
+Held (2009), Biometrics 65(4): 1254-1261, spread each count uniformly over it. `central_share`
+is the part of that range between the 10th and 90th percentiles (the count's share inside
+P10-P90), `pit_histogram` the mean of those spreads over tenths: flat when the forecasts are
+calibrated, hump-shaped when too wide, U-shaped when too narrow.
 """
 
 from __future__ import annotations
@@ -48,6 +57,32 @@ def crps(y: float, samples: np.ndarray) -> float:
 def covered(y: float, q: Sequence[float] | np.ndarray, lo: int, hi: int) -> bool:
     """Whether y lies inside [q[lo], q[hi]] (indices into LEVELS)."""
     return bool(q[lo] <= y <= q[hi])
+
+
+def pit_range(y: float, samples: np.ndarray) -> tuple[float, float]:
+    """The forecast's distribution function just below and at y: (F(y-), F(y))."""
+    s = np.asarray(samples, dtype=float)
+    return float(np.mean(s < y)), float(np.mean(s <= y))
+
+
+def central_share(pit: tuple[float, float], lo: float = 0.1, hi: float = 0.9) -> float:
+    """The share of a count's PIT range [F(y-), F(y)] that lies between levels lo and hi."""
+    a, b = pit
+    if b <= a:  # one point: in [lo, hi), or at 1 in the last part
+        return float(lo <= a < hi or a == hi == 1.0)
+    return max(0.0, min(b, hi) - max(a, lo)) / (b - a)
+
+
+def pit_histogram(pits: Sequence[tuple[float, float]], bins: int = 10) -> list[float]:
+    """The share of the counts' PIT in each of `bins` equal parts of [0, 1] (sums to 1)."""
+    if not pits:
+        return []
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    total = np.zeros(bins)
+    parts = list(zip(edges[:-1], edges[1:], strict=True))
+    for pit in pits:
+        total += [central_share(pit, float(e0), float(e1)) for e0, e1 in parts]
+    return [float(v) for v in total / len(pits)]
 
 
 def persistence(

@@ -112,9 +112,11 @@ def iso(value: dt.datetime | dt.date | None, zone_name: str = "UTC") -> str:
 
 
 def localized(value: Any, lang: str, fallback: str = "") -> str:
-    """A title in a language: a {es, en} mapping or model; `fallback` when there is none."""
+    """A title in a language: a {es, en} mapping or model, or one text; `fallback` for none."""
     if value is None:
         return fallback
+    if isinstance(value, str):
+        return value or fallback
     if isinstance(value, dict):
         return str(value.get(lang) or fallback or next(iter(value.values()), ""))
     got = getattr(value, lang, None) or getattr(value, "en", None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -12,6 +14,7 @@ from hito.ensemble.result import Ensemble
 from hito.forecast.backtest import Backtest
 from hito.forecast.observations import Observations
 from hito.report.charts import Fan, fan_chart
+from hito.report.labels import label
 from hito.report.run_report import plotly_js, templates
 from hito.scenario.model import Scenario
 
@@ -31,8 +34,11 @@ def _counts(obs: Observations, place: str) -> list[tuple[dt.date, float]]:
     return [(o.date, o.point) for o in obs.items if o.place == place and o.point is not None]
 
 
-def _histograms(prior: Any, posterior: Any, lang: str) -> list[str]:
-    """One overlaid histogram per drawn number: prior against posterior (plotly, inline)."""
+def _histograms(s: Scenario, prior: Any, posterior: Any, lang: str) -> list[str]:
+    """One overlaid histogram per drawn number: prior against posterior (plotly, inline).
+
+    Titled with the number's label in the language, its path below in small type.
+    """
     import plotly.graph_objects as go
 
     _ = i18n.translations(lang).gettext
@@ -57,12 +63,15 @@ def _histograms(prior: Any, posterior: Any, lang: str) -> list[str]:
                 marker_color="#c8502a",
             )
         )
+        lines = [html.escape(t) for t in textwrap.wrap(label(s, path, lang), 44)]
+        lines.append(f"<span style='font-size:10px;color:#777'>{html.escape(path)}</span>")
         fig.update_layout(
             barmode="overlay",
-            title=path,
-            height=240,
+            title={"text": "<br>".join(lines), "font": {"size": 13}},
+            height=230 + 17 * len(lines),
             template="simple_white",
-            margin={"l": 40, "r": 10, "t": 40, "b": 30},
+            margin={"l": 40, "r": 10, "t": 20 + 17 * len(lines), "b": 30},
+            separators=",." if lang == "es" else ".,",
         )
         out.append(
             fig.to_html(
@@ -88,7 +97,7 @@ def render_calibration(
     labels = _labels(lang)
     dates = ens.dates()
     places = sorted({o.place for o in observations.items})
-    names = {p.id: p.name for p in s.places}
+    names = {p.id: i18n.localized(p.title, lang, p.name) for p in s.places}
     fans = []
     for place in places:
         q = ens.fan("present", place)
@@ -113,7 +122,8 @@ def render_calibration(
             scenario=s,
             facts=facts,
             fans=fans,
-            histograms=_histograms(prior, posterior, lang),
+            histograms=_histograms(s, prior, posterior, lang),
+            title=i18n.localized(s.title, lang, s.name),
             plotly_js=plotly_js(),
             number=lambda v, d=0: i18n.number(v, lang, d),
             date=lambda d: i18n.date(d, lang),

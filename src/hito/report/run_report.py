@@ -16,6 +16,8 @@ from plotly.offline import get_plotlyjs
 from hito import i18n
 from hito.engine.compile import compile_scenario
 from hito.ensemble.result import Ensemble
+from hito.report.labels import label
+from hito.report.policy_text import describe_policy
 from hito.scenario.model import Scenario
 from hito.scenario.uncertain import ranges
 
@@ -98,19 +100,10 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             sites=sites,
             ranges=ranges(s),
             plotly_js=plotly_js(),
-            describe=describe_policy,
+            describe=lambda p: describe_policy(p, s, lang),
+            label=lambda path: label(s, path, lang),
             figure=lambda v: format_decimal(v, "#,##0.######", locale=lang),
             generated=dt.date.today(),
             skill=skill_lines(s.name, lang),
         )
     )
-
-
-def describe_policy(p: Any) -> str:
-    """The policy's own settings in one line (ranges shown by their best value)."""
-    parts = []
-    for key, val in p.model_dump(exclude={"type", "start", "end", "source"}, by_alias=True).items():
-        if isinstance(val, dict) and "value" in val:
-            val = val["value"]
-        parts.append(f"{key}: {val}")
-    return "; ".join(parts)

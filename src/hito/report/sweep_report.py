@@ -8,7 +8,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from hito.ensemble.sweep import SweepResult
-from hito.report.run_report import describe_policy, plotly_js, templates
+from hito.report.policy_text import describe_policy
+from hito.report.run_report import plotly_js, templates
+from hito.scenario.text import in_language
 
 FIGURES = (
     ("stranded_peak", "Peak stranded"),
@@ -97,7 +99,8 @@ def render(sweep: SweepResult) -> str:
             end=first.dates()[-1].isoformat(),
             charts=[person_days_chart(sweep), stranded_over_time(sweep)],
             policies=sweep.base.policies,
-            describe=describe_policy,
+            describe=lambda p: describe_policy(p, sweep.base, "en"),
+            text=lambda v: in_language(v, "en"),
             plotly_js=plotly_js(),
             generated=dt.date.today().isoformat(),
         )

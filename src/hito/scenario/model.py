@@ -17,6 +17,7 @@ from hito.domain import CountryCode, Ident, Strict
 from hito.scenario.numbers import Num, Prob
 from hito.scenario.policies import Clearances, Policy
 from hito.scenario.references import reference_problems
+from hito.scenario.text import Source, Title, in_language
 
 SCHEMA_VERSION = 2
 # What schema_version 2 added; a version-1 file that uses one of these is refused with a hint.
@@ -41,17 +42,6 @@ PlaceKind = Literal[
 PLACE_KINDS: tuple[str, ...] = get_args(PlaceKind)
 RouteKind = Literal["road", "irregular", "flight"]
 ROUTE_KINDS: tuple[str, ...] = get_args(RouteKind)
-
-
-class Title(Strict):
-    """What users read for a name, in Spanish and in English."""
-
-    es: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        """The title in a language (English for any language other than Spanish)."""
-        return self.es if lang == "es" else self.en
 
 
 class Place(Strict):
@@ -80,7 +70,7 @@ class Place(Strict):
     attributes: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="extra columns kept from imported files"
     )
-    source: str = ""
+    source: Source = ""
 
 
 class Route(Strict):
@@ -99,7 +89,7 @@ class Route(Strict):
     )
     two_way: bool = False
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    source: str = ""
+    source: Source = ""
 
     model_config = ConfigDict(populate_by_name=True)  # besides Strict's
 
@@ -111,6 +101,7 @@ class Group(Strict):
     nationality: CountryCode
     documented: bool
     label: str = ""
+    title: Title | None = Field(default=None, description="the group's name users read, es and en")
 
 
 class Population(Strict):
@@ -120,7 +111,7 @@ class Population(Strict):
     group: Ident
     people: Num = Field(description="people (a range when the count at the start is uncertain)")
     stranded: bool = False
-    source: str = ""
+    source: Source = ""
 
 
 class Inflow(Strict):
@@ -142,12 +133,13 @@ class Shock(Strict):
     """
 
     name: str
+    title: Title | None = Field(default=None, description="the event's name users read, es and en")
     start: dt.date
     end: dt.date | None = None
     peak: dt.date | None = None
     half_life_days: Num | None = None
     multiplier: Num
-    source: str = ""
+    source: Source = ""
 
     @model_validator(mode="after")
     def _shape(self) -> Shock:
@@ -169,7 +161,7 @@ class Season(Strict):
     """Monthly multipliers of the inflows (1 to 12; missing months are 1)."""
 
     months: dict[int, Num] = Field(default_factory=dict)
-    source: str = ""
+    source: Source = ""
 
     @field_validator("months")
     @classmethod
@@ -269,7 +261,7 @@ class ObservationModel(Strict):
         description="a file of dated counts shipped with hito (hito/forecast/data) used when "
         "no observations are given",
     )
-    source: str = ""
+    source: Source = ""
 
 
 class Scenario(Strict):
@@ -295,7 +287,9 @@ class Scenario(Strict):
     policies: list[Policy] = Field(default_factory=list)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     observation: ObservationModel = Field(default_factory=ObservationModel)
-    sources: dict[str, str] = Field(default_factory=dict, description="key -> citation")
+    sources: dict[str, Source] = Field(
+        default_factory=dict, description="key -> citation (a text, or es and en)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -329,9 +323,7 @@ class Scenario(Strict):
 
     def described(self, lang: str) -> str:
         """The description in a language (the one text when it is not given in both)."""
-        return (
-            self.description.get(lang) if isinstance(self.description, Title) else self.description
-        )
+        return in_language(self.description, lang)
 
     def known_on(self, issued: dt.date) -> Scenario:
         """The scenario as a forecaster knew it on `issued`: later-announced policies left out.

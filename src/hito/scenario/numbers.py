@@ -9,6 +9,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from hito.domain import Strict
+from hito.scenario.text import Source
 
 Distribution = Literal["uniform", "triangular", "lognormal"]
 
@@ -20,7 +21,7 @@ class Range(Strict):
     low: float | None = Field(default=None, ge=0)
     high: float | None = Field(default=None, ge=0)
     dist: Distribution = "triangular"
-    source: str = ""
+    source: Source = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:

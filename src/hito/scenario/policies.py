@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from hito.domain import Ident, Strict
 from hito.scenario.numbers import Num, Prob
+from hito.scenario.text import Source
 
 
 class _Dated(Strict):
@@ -19,7 +20,7 @@ class _Dated(Strict):
         description="when the policy became known (default: its start); forecasts issued "
         "before that date do not know it",
     )
-    source: str = ""
+    source: Source = ""
 
     @property
     def known_from(self) -> dt.date:

@@ -1,0 +1,100 @@
+"""The run report of a built-in scenario reads as words in the user's language, never as ids."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from hito.ensemble.executors import make_executor
+from hito.ensemble.run import run_ensemble
+from hito.ensemble.spec import EnsembleSpec
+from hito.report.run_report import render
+from hito.scenario.load import load
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: no scripts, styles or attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible(page: str) -> str:
+    p = _Visible()
+    p.feed(page)
+    return " ".join(" ".join(p.parts).split())
+
+
+@pytest.fixture(scope="module")
+def report_2025() -> dict[str, str]:
+    s = load("tacna-arica-2025")
+    ex = make_executor("local", workers=1)
+    try:
+        ens = run_ensemble(EnsembleSpec(s, days=10, runs=2, seed=1), executor=ex)
+    finally:
+        ex.close()
+    return {lang: render(s, ens, ens.summary(), lang) for lang in ("es", "en")}
+
+
+RAW = (
+    "routes[",
+    "population[",
+    "inflows[",
+    "policies[",
+    "shocks[",
+    "season.months",
+    "behaviour.",
+    "observation.",
+    "announced: None",
+    "None",
+    "strip-santa-rosa",
+    "concordia-strip",
+    "daily_share",
+)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_no_raw_path_or_id_reaches_the_reader(report_2025: dict[str, str], lang: str) -> None:
+    seen = visible(report_2025[lang])
+    assert [r for r in RAW if r in seen] == []
+    assert 'title="routes[1].weight"' in report_2025[lang]  # the path stays there for experts
+
+
+def test_the_spanish_report_names_numbers_and_settings_in_spanish(
+    report_2025: dict[str, str],
+) -> None:
+    seen = visible(report_2025["es"])
+    for words in (
+        "Peso de la ruta Centro y norte de Chile → Complejo fronterizo Colchane",
+        "Personas al inicio en Franja entre Chacalluta y Santa Rosa, venezolanos indocumentados",
+        "Estacionalidad, diciembre",
+        "Disuasión de la militarización del 29 nov 2025",
+        "Solo pueden pasar personas con documentos: Franja entre Chacalluta y Santa Rosa → "
+        "Complejo fronterizo Santa Rosa",
+        "anunciada el 28 nov 2025",
+    ):
+        assert words in seen, words
+    # sources in the reader's language, in the tables and in the list of sources
+    assert "supuesto: pocas personas eligen el desierto mientras el camino está abierto" in seen
+    assert "ine-sermig: donde vive la población indocumentada" in seen
+    assert "las cifras podrían aumentar entre fines de diciembre y marzo" in seen
+    assert "assumption:" not in seen and "the timeline" not in seen
+    english = visible(report_2025["en"])
+    assert "assumption: few choose the desert while the road is open" in english
+    assert "supuesto" not in english
+    assert "Route weight, Central and northern Chile → Colchane border complex" in english
+    assert "Deterrence of the militarization from Nov 29, 2025" in english

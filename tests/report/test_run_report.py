@@ -98,3 +98,22 @@ def test_the_spanish_report_names_numbers_and_settings_in_spanish(
     assert "supuesto" not in english
     assert "Route weight, Central and northern Chile → Colchane border complex" in english
     assert "Deterrence of the militarization from Nov 29, 2025" in english
+
+
+def test_calibration_charts_are_titled_by_label_with_the_path_in_small_type() -> None:
+    import types
+
+    import numpy as np
+
+    from hito.report.forecast_skill import _histograms
+    from hito.scenario.uncertain import uncertain
+
+    s = load("tacna-arica-2025")
+    paths = ["routes[1].weight", "season.months.12"]
+    assert set(paths) <= set(uncertain(s))
+    draws = types.SimpleNamespace(paths=paths, values=np.random.default_rng(0).random((20, 2)))
+    charts = _histograms(s, draws, draws, "es")
+    assert (
+        "Peso de la ruta Centro y norte de Chile" in charts[0] and "routes[1].weight" in charts[0]
+    )
+    assert "Estacionalidad, diciembre" in charts[1] and "season.months.12" in charts[1]

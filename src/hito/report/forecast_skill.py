@@ -67,10 +67,17 @@ def _histograms(s: Scenario, prior: Any, posterior: Any, lang: str) -> list[str]
         lines.append(f"<span style='font-size:10px;color:#777'>{html.escape(path)}</span>")
         fig.update_layout(
             barmode="overlay",
-            title={"text": "<br>".join(lines), "font": {"size": 13}},
-            height=230 + 17 * len(lines),
+            title={
+                "text": "<br>".join(lines),
+                "font": {"size": 13},
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 32},
+            },
+            height=242 + 18 * len(lines),
             template="simple_white",
-            margin={"l": 40, "r": 10, "t": 20 + 17 * len(lines), "b": 30},
+            margin={"l": 40, "r": 10, "t": 42 + 18 * len(lines), "b": 30},
             separators=",." if lang == "es" else ".,",
         )
         out.append(

@@ -17,6 +17,8 @@ def _tiny(**changes: Any) -> Scenario:
     d = tiny_dict()
     d["schema_version"] = 2
     d["places"][3]["title"] = {"es": "Franja", "en": "Strip"}
+    refuge = {"id": "refuge", "name": "Refuge", "kind": "shelter", "country": "CHL"}
+    d["places"].append({**refuge, "lat": -18.4, "lon": -70.3})
     d["groups"][0]["title"] = {"es": "venezolanos indocumentados", "en": "Venezuelan, undocumented"}
     d["routes"][5]["hazard"] = {"value": 0.1, "low": 0.05, "high": 0.2}
     d["routes"][1]["weight"] = {"value": 1, "low": 0.5, "high": 2}
@@ -222,6 +224,56 @@ SETTINGS: list[tuple[dict[str, Any], str, str]] = [
         {"type": "corridor", "route": "strip-b", "start": "2025-01-02", "daily_quota": 1500},
         "Pasan 1.500 personas varadas al día por Franja → Post B",
         "1,500 stranded people a day let through Strip → Post B",
+    ),
+]
+
+
+SETTINGS += [
+    (
+        {"type": "reopen", "routes": ["strip-b"], "start": "2025-01-09"},
+        "Paso abierto de nuevo: Franja → Post B",
+        "Passage open again: Strip → Post B",
+    ),
+    (
+        {
+            "type": "return_flights",
+            "route": "b-onward",
+            "start": "2025-01-07",
+            "seats_per_week": {"value": 115, "low": 115, "high": 126},
+            "pickup": ["strip", "city"],
+        },
+        "115 asientos por semana en Post B → Onward; embarcan en Franja y City",
+        "115 seats a week on Post B → Onward, boarding at Strip and City",
+    ),
+    (
+        {
+            "type": "return_flights",
+            "route": "b-onward",
+            "start": "2025-01-07",
+            "seats_per_week": 2.5,
+        },
+        "2,5 asientos por semana en Post B → Onward, para las personas varadas de todos los "
+        "lugares",
+        "2.5 seats a week on Post B → Onward, for the stranded at every place",
+    ),
+    (
+        {"type": "shelter_capacity", "place": "refuge", "start": "2025-01-03", "capacity": 1200},
+        "Cupo para 1.200 personas en Refuge",
+        "Room for 1,200 people at Refuge",
+    ),
+    (
+        {
+            "type": "clearances",
+            "places": ["strip"],
+            "start": "2025-01-08",
+            "daily_chance": 0.1,
+            "share": 0.35,
+            "complete_chance": 0.6,
+        },
+        "En Franja, probabilidad diaria de desalojo del 10\xa0%; un desalojo se lleva a todas "
+        "las personas con una probabilidad del 60\xa0% y, si no, al 35\xa0%",
+        "At Strip, a 10% chance each day of a clearance, which takes everyone with a 60% "
+        "chance, else 35% of the people",
     ),
 ]
 

@@ -88,3 +88,22 @@ def test_every_builtin_source_is_bilingual_or_only_names_registered_sources(name
         cited = set(re.findall(r"[a-z0-9.-]+\.(?:cl|pe|com|org|news|do|ch)\b", t.en))
         assert cited <= set(re.findall(r"[a-z0-9.-]+\.(?:cl|pe|com|org|news|do|ch)\b", t.es))
         assert re.findall(r"\d{4}-\d{2}-\d{2}", t.en) == re.findall(r"\d{4}-\d{2}-\d{2}", t.es)
+
+
+def test_a_bad_source_is_one_located_line() -> None:
+    import yaml
+
+    from hito.errors import ScenarioError
+    from hito.scenario.load import parse
+
+    d = _with_sources()
+    d["places"][1]["source"] = 5
+    d["places"][2]["source"] = {"es": "solo en español"}
+    with pytest.raises(ScenarioError) as got:
+        parse(yaml.safe_dump(d, sort_keys=False, allow_unicode=True), "bad.yaml")
+    lines = str(got.value).splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "places[1].source: expected a text, or es and en (got 5)",
+        "places[2].source.en: Field required",
+    ]
+    assert all(line.startswith("bad.yaml:") for line in lines)

@@ -13,6 +13,7 @@ from hito.errors import ScenarioError
 from hito.scenario.model import Scenario
 from hito.scenario.policies import POLICY_TYPES
 from hito.scenario.references import reference_problems
+from hito.scenario.text import TEXT_TAGS
 
 BUILTIN_PACKAGE = "hito.scenario.builtin"
 
@@ -64,7 +65,7 @@ def validate(data: dict[str, Any], label: str = "<scenario>", node: Any = None) 
 
 def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[str]:
     """One line per problem: file:line: field.path: what was given, what was expected."""
-    return yamldoc.format_errors(exc, label, node, tags=POLICY_TYPES)
+    return yamldoc.format_errors(exc, label, node, tags=(*POLICY_TYPES, *TEXT_TAGS))
 
 
 def json_schema() -> str:

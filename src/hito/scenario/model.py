@@ -17,7 +17,7 @@ from hito.domain import CountryCode, Ident, Strict
 from hito.scenario.numbers import Num, Prob
 from hito.scenario.policies import Clearances, Policy
 from hito.scenario.references import reference_problems
-from hito.scenario.text import Source, Title, in_language
+from hito.scenario.text import Source, Text, Title, in_language
 
 SCHEMA_VERSION = 2
 # What schema_version 2 added; a version-1 file that uses one of these is refused with a hint.
@@ -272,7 +272,7 @@ class Scenario(Strict):
     )
     name: str
     title: Title | None = Field(default=None, description="the episode's name users read (es, en)")
-    description: str | Title = Field(
+    description: Text = Field(
         default="", description="what the scenario is and what it reproduces (a text, or es and en)"
     )
     start: dt.date

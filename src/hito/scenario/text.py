@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from hito.domain import Strict
 
@@ -20,9 +20,27 @@ class Title(Strict):
         return self.es if lang == "es" else self.en
 
 
-# A source as the file gives it: one text (any language, or keys of `sources:`), or {es, en}.
+def _form(v: Any) -> str | None:
+    """Which form a text takes in the file: one text, or a mapping of es and en (else none)."""
+    if isinstance(v, str):
+        return TEXT_TAGS[0]
+    return TEXT_TAGS[1] if isinstance(v, dict | Title) else None
+
+
+# the forms' names, which pydantic puts in error locations (left out of the messages)
+TEXT_TAGS = ("_one_text", "_es_en")
+
+# A text users read, as the file gives it: one text (any language), or {es, en}.
+Text = Annotated[
+    Annotated[str, Tag(TEXT_TAGS[0])] | Annotated[Title, Tag(TEXT_TAGS[1])],
+    Discriminator(
+        _form, custom_error_type="text", custom_error_message="expected a text, or es and en"
+    ),
+]
+
+# A source: one text (any language, or keys of `sources:`), or {es, en}.
 Source = Annotated[
-    str | Title,
+    Text,
     Field(description="where it comes from: one text (or keys of `sources:`), or es and en"),
 ]
 

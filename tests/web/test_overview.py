@@ -163,6 +163,14 @@ def test_a_viewer_gets_no_forecast_button(visit) -> None:  # type: ignore[no-unt
     expect(page.locator("#count-skill .skill").first).to_contain_text(
         "pronósticos a 7 días de un conteo de campo"
     )
+    # the overview gives the same band, a week ahead, beside the same skill
+    page.goto(f"/?as_of={DAY}")
+    expect(page.locator("#count-band-concordia-strip")).to_contain_text(
+        re.compile(
+            r"un conteo de campo en Franja entre Chacalluta y Santa Rosa dentro de 7 días: "
+            r"de [\d.]+ a [\d.]+ personas"
+        )
+    )
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

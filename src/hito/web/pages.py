@@ -210,7 +210,18 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         skill=skill_lines(picture.forecast["scenario"], language(request))
         if picture.forecast
         else [],
+        count_lines=_count_lines(picture),
     )
+
+
+def _count_lines(picture: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """Each counted site's field-count band a week after the picture: the band the skill scores."""
+    out = []
+    for x in picture.sites:
+        bands = forecast_view.count_bands(picture.forecast, x.id, picture.as_of)
+        if bands:
+            out.append((x, bands[0]))
+    return out
 
 
 @router.get("/sites.csv")

@@ -178,7 +178,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 break
             if code == 1:
                 st = cohorts.reserve(st, ds[1])
-                pend = cohorts.reserve(pend, 1)
+                pend = cohorts.reserve(pend, cohorts.SOLO)
             else:
                 sc = cohorts.scratch(max(ds[1], st[3].shape[0]), st[2].shape[1], width)
         _compact_pending(pend)

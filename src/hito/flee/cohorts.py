@@ -16,6 +16,10 @@ later people; cohorts approximate that order by travelling in SLICES passes, by
 choosing in BATCHES when moving on mid-day and by drawing the people who leave camps in
 the morning half before and half after everyone else's choice. The grid, these passes and
 halves are the approximations; their effect is measured against the per-agent ruleset.
+A cohort of up to SOLO people that may leave its link today travels one person at a time
+(``_solo``), each person's whole day before the next person's, as Flee does: where people
+move on mid-day (``avoid_short_stints``) cohorts split into ones and twos within a hop or
+two, and one person's hops in one loop cost far less than a cohort made per hop.
 
 The functions run for every cohort allocate nothing and are compiled without numba's
 reference counting (``_nrt=False``): every array they touch is owned by a caller for the
@@ -42,6 +46,8 @@ SLICES = 4  # passes over the cohorts on links each day
 LINK, RLEN, FRESH, BOUNCE, WALK, VF = 0, 1, 2, 3, 4, 5
 BATCHES = 4  # sequential batches of people moving on mid-day
 SMALL = 4  # up to this many people, draws are made one person at a time
+SOLO = 4  # cohorts of up to this many people that leave their link travel one person at a time
+DONE = 2  # VF value of a cohort that has travelled today (pushed by ``_solo``)
 D, R, MOVED = 0, 1, 2
 
 
@@ -422,7 +428,7 @@ def day(
     width = 1
     for x in range(n):
         width = max(width, p_off[x + 1] - p_off[x])
-    room = BATCHES * width + 1  # the most cohorts one departure or one step adds
+    room = BATCHES * width + SOLO + 1  # the most cohorts one departure or one step adds
     wbuf, split, route_buf, pos = sc[6], sc[7], sc[8], sc[9]
     ints, flts, routes, cnts, size = st
     p_int, p_flt, p_route, p_cnt, psize = pend
@@ -701,7 +707,12 @@ def _passes(
                 left = rem[k]
                 if left == 0:
                     continue
-                m = left if s == slices - 1 else _binom(rng, left, 1.0 / (slices - s))
+                if s == slices - 1:
+                    m = left
+                elif left <= SOLO:  # a few people travel one after another in one pass
+                    m = left if rng.random() < 1.0 / (slices - s) else 0
+                else:
+                    m = _binom(rng, left, 1.0 / (slices - s))
                 if m == 0:
                     continue
                 rem[k] -= m
@@ -729,7 +740,7 @@ def _passes(
             stage = 2
         if stage == 2:
             while i < hi:
-                if size[0] + room > cnts.shape[0] or psize[0] + 1 > p_cnt.shape[0]:
+                if size[0] + room > cnts.shape[0] or psize[0] + SOLO > p_cnt.shape[0]:
                     code = 1
                     break
                 _travel(
@@ -826,7 +837,7 @@ def _travel(
     """
     ints, flts, routes, cnts, _ = st
     cnt = cnts[i]
-    if cnt == 0:
+    if cnt == 0 or ints[i, VF] == DONE:
         return
     j = ints[i, LINK]
     if ints[i, VF] == 1:  # counted as arriving today at the end of its route: now it does
@@ -837,6 +848,58 @@ def _travel(
     speed = link_speed[j]
     if fresh == 1 and start_on_foot:
         speed = walk_speed
+    walking = ints[i, WALK] == 1
+    if cnt <= SOLO and (
+        link_walk[j] > 0.0 or flts[i, D] + (walk_speed if walking else speed) > link_dist[j]
+    ):  # a few people who may leave their link today: each finishes the day in turn
+        ints[i, WALK] = 0
+        cnts[i] = 0
+        rlen0 = ints[i, RLEN]
+        for _ in range(cnt):
+            for h in range(rlen0):
+                route_buf[h] = routes[i, h]
+            _solo(
+                rng,
+                j,
+                flts[i, D],
+                r,
+                moved,
+                fresh,
+                ints[i, BOUNCE],
+                walking,
+                route_buf,
+                rlen0,
+                st,
+                pend,
+                arr,
+                loc_num,
+                vfill,
+                cells,
+                mc,
+                is_town,
+                is_camp,
+                capacity,
+                out_off,
+                link_src,
+                link_dst,
+                link_dist,
+                link_speed,
+                link_walk,
+                link_open,
+                buffer,
+                wpow,
+                p_off,
+                p_end,
+                p_base,
+                p_hops,
+                p_nh,
+                max_speed,
+                walk_speed,
+                start_on_foot,
+                avoid_short,
+                wbuf,
+            )
+        return
     if ints[i, WALK] == 1:
         speed = walk_speed
         ints[i, WALK] = 0
@@ -917,6 +980,129 @@ def _travel(
         _rest(here, stay, r_end, 0, route_buf, rlen, arr, pend, cells)
 
 
+@no_refcounts
+def _solo(
+    rng,
+    j,
+    d,
+    r,
+    moved,
+    fresh,
+    bounce,
+    walking,
+    route,
+    rlen,
+    st,
+    pend,
+    arr,
+    loc_num,
+    vfill,
+    cells,
+    mc,
+    is_town,
+    is_camp,
+    capacity,
+    out_off,
+    link_src,
+    link_dst,
+    link_dist,
+    link_speed,
+    link_walk,
+    link_open,
+    buffer,
+    wpow,
+    p_off,
+    p_end,
+    p_base,
+    p_hops,
+    p_nh,
+    max_speed,
+    walk_speed,
+    start_on_foot,
+    avoid_short,
+    wbuf,
+):
+    """One person's rest of the day from link ``j``, hop after hop, as Flee moves a person.
+
+    The same rules as ``_travel`` and ``_depart`` for one person (a uniform draw for each
+    chance, one draw over the route weights), with no cohort made per hop: the person
+    ends the day resting (pools, pending cohorts) or on a link, as a cohort of one marked
+    ``DONE`` so that later waves of the day leave it. People a person passes see the camp
+    counts as they are at that moment, including the person's own arrival.
+    """
+    while True:
+        speed = link_speed[j]
+        if fresh == 1 and start_on_foot:
+            speed = walk_speed
+        if walking:
+            speed = walk_speed
+            walking = False
+        elif link_walk[j] > 0.0 and rng.random() < link_walk[j]:
+            speed = walk_speed
+        d += speed
+        moved += speed
+        if d <= link_dist[j]:  # the day ends on this link
+            _push(st, j, route, rlen, fresh, d, r, moved, 0, 1)
+            st[0][st[4][0] - 1, BOUNCE] = bounce
+            st[0][st[4][0] - 1, VF] = DONE
+            return
+        moved += link_dist[j] - d
+        r_end = (r + moved / max_speed) / 2.0
+        if (not link_open[j]) or bounce == 1:  # closed under them: back to its start
+            back = link_src[j]
+            loc_num[back] += 1
+            _rest(back, 1, r_end, 0, route, rlen, arr, pend, cells)
+            return
+        here = link_dst[j]
+        loc_num[here] += 1
+        if moved >= speed:
+            _rest(here, 1, r_end, 0, route, rlen, arr, pend, cells)
+            return
+        force = avoid_short and (r + moved / max_speed) / 2.0 < 0.5
+        chance = 1.0 if (force and is_town[here]) else mc[here]
+        if chance < 1.0 and not rng.random() < chance:
+            _rest(here, 1, r_end, 0, route, rlen, arr, pend, cells)
+            return
+        if rlen == 0:  # choose a route: one draw over the weights
+            p0, p1 = p_off[here], p_off[here + 1]
+            if p1 == p0:
+                arr[here, 0, _cell(r_end, cells)] += 1
+                return
+            tot = 0.0
+            for q in range(p0, p1):
+                w = p_base[q] * _cm(p_end[q], loc_num, vfill, capacity, buffer)
+                if wpow != 1.0:
+                    w = w**wpow
+                wbuf[q - p0] = w
+                tot += w
+            u = rng.random()
+            if tot > 0.0:
+                u *= tot
+                pick = p0
+                for q in range(p0, p1):
+                    w = wbuf[q - p0]
+                    if w > 0.0:
+                        pick = q
+                        if u < w:
+                            break
+                        u -= w
+            else:  # equal chances when every weight is zero
+                pick = p0 + min(int(u * (p1 - p0)), p1 - p0 - 1)
+            rlen = p_nh[pick]
+            for h in range(rlen):
+                route[h] = p_hops[pick, h]
+        dest = route[rlen - 1]
+        j2 = _first_link(here, route[0], out_off, link_dst, link_open)
+        if j2 < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
+            arr[here, 0, _cell(r_end, cells)] += 1  # they stay; the route is dropped
+            return
+        for h in range(rlen - 1):
+            route[h] = route[h + 1]
+        rlen -= 1
+        loc_num[here] -= 1
+        j, d, fresh, bounce = j2, 0.0, 0, 0
+
+
 @numba.njit(cache=True)
 def scratch(cap, hops, width):
     """Working arrays: for ``merge`` of up to ``cap`` cohorts, then for a day's choices.
@@ -966,6 +1152,7 @@ def merge(st, sc, lo, end, cells, max_speed):
         if cnts[i] == 0:
             continue
         if end:
+            ints[i, VF] = 0
             r = (flts[i, R] + flts[i, MOVED] / max_speed) / 2.0
             flts[i, R] = _cell(r, cells) / R_GRID if cells > 1 else 0.0
             flts[i, MOVED] = 0.0

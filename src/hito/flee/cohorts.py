@@ -16,10 +16,11 @@ later people; cohorts approximate that order by travelling in SLICES passes, by
 choosing in BATCHES when moving on mid-day and by drawing the people who leave camps in
 the morning half before and half after everyone else's choice. The grid, these passes and
 halves are the approximations; their effect is measured against the per-agent ruleset.
-A cohort of up to SOLO people that may leave its link today travels one person at a time
-(``_solo``), each person's whole day before the next person's, as Flee does: where people
-move on mid-day (``avoid_short_stints``) cohorts split into ones and twos within a hop or
-two, and one person's hops in one loop cost far less than a cohort made per hop.
+Where people move on mid-day (``avoid_short_stints``), cohorts split into ones and twos
+within a hop or two, so there a cohort of up to SOLO people that may leave its link today
+travels one person at a time (``_solo``), each person's whole day before the next
+person's, as Flee does: one person's hops in one loop cost far less than a cohort made per
+hop (without the setting, cohorts stay large and this path is not taken).
 
 The functions run for every cohort allocate nothing and are compiled without numba's
 reference counting (``_nrt=False``): every array they touch is owned by a caller for the
@@ -709,7 +710,7 @@ def _passes(
                     continue
                 if s == slices - 1:
                     m = left
-                elif left <= SOLO:  # a few people travel one after another in one pass
+                elif left <= SOLO and avoid_short:  # a few people: one after another
                     m = left if rng.random() < 1.0 / (slices - s) else 0
                 else:
                     m = _binom(rng, left, 1.0 / (slices - s))
@@ -849,8 +850,10 @@ def _travel(
     if fresh == 1 and start_on_foot:
         speed = walk_speed
     walking = ints[i, WALK] == 1
-    if cnt <= SOLO and (
-        link_walk[j] > 0.0 or flts[i, D] + (walk_speed if walking else speed) > link_dist[j]
+    if (
+        cnt <= SOLO
+        and avoid_short
+        and (link_walk[j] > 0.0 or flts[i, D] + (walk_speed if walking else speed) > link_dist[j])
     ):  # a few people who may leave their link today: each finishes the day in turn
         ints[i, WALK] = 0
         cnts[i] = 0

@@ -150,8 +150,18 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    from hito import names
+
     env.globals.update(
-        lang=lang, languages=LANGUAGES, language_names=LANGUAGE_NAMES, zone=zone_name, zones=ZONES
+        lang=lang,
+        languages=LANGUAGES,
+        language_names=LANGUAGE_NAMES,
+        zone=zone_name,
+        zones=ZONES,
+        # the names.html.j2 macros' names of codes, from their one definition
+        country_names=names.countries(translations(lang).gettext),
+        place_kind_names=names.place_kinds(translations(lang).gettext),
+        policy_kind_names=names.policy_kinds(translations(lang).gettext),
     )
     env.filters.update(
         num=lambda v, digits=0: number(v, lang, digits),

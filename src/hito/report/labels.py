@@ -8,7 +8,7 @@ from collections.abc import Callable
 from babel.dates import get_month_names
 from babel.lists import format_list
 
-from hito import i18n
+from hito import i18n, names
 from hito.scenario.model import Scenario
 from hito.scenario.policies import Policy
 from hito.scenario.uncertain import ranges
@@ -51,51 +51,14 @@ def group_name(s: Scenario, group_id: str, lang: str) -> str:
         if g.id == group_id:
             if g.title is not None:
                 return g.title.get(lang)
-            country = country_names(_).get(g.nationality, g.nationality)
+            country = names.countries(_).get(g.nationality, g.nationality)
             return f"{country}, {_('documented') if g.documented else _('undocumented')}"
     return group_id
 
 
-def country_names(_: Gettext) -> dict[str, str]:
-    """Country codes -> names (as the pages' `names.country`)."""
-    return {
-        "CHL": _("Chile"),
-        "PER": _("Peru"),
-        "BOL": _("Bolivia"),
-        "VEN": _("Venezuela"),
-        "COL": _("Colombia"),
-        "ECU": _("Ecuador"),
-        "HTI": _("Haiti"),
-        "XXX": _("unspecified"),
-    }
-
-
 def policy_kind(kind: str, lang: str) -> str:
     """A policy's type in words ('militarización'), as the pages' `names.policy`."""
-    _ = i18n.translations(lang).gettext
-    return {
-        "close": _("closure"),
-        "reopen": _("reopening"),
-        "militarize": _("militarization"),
-        "corridor": _("humanitarian corridor"),
-        "return_flights": _("return flights"),
-        "shelter_capacity": _("shelter room"),
-        "readmit": _("readmission"),
-        "clearances": _("unannounced clearances"),
-        "transfer": _("transfer"),
-    }.get(kind, kind)
-
-
-def _place_kinds(_: Gettext) -> dict[str, str]:
-    return {
-        "border_post": _("border post"),
-        "between_posts": _("between the posts"),
-        "shelter": _("shelter"),
-        "irregular_crossing": _("irregular crossing"),
-        "city": _("city"),
-        "origin": _("origin"),
-        "exit": _("way out of the corridor"),
-    }
+    return names.policy_kinds(i18n.translations(lang).gettext).get(kind, kind)
 
 
 def _behaviour(_: Gettext) -> dict[str, str]:
@@ -206,7 +169,7 @@ def _named(head: str, rest: str, lang: str) -> str | None:
         return _("Seasonality, %(month)s") % {"month": month}
     if head == "behaviour" and rest.startswith("move_chance."):
         kind = rest.split(".", 1)[1]
-        where = _place_kinds(_).get(kind, kind)
+        where = names.place_kinds(_).get(kind, kind)
         return _("Daily chance of moving on (%(kind)s)") % {"kind": where}
     if head == "behaviour":
         return _behaviour(_).get(rest)

@@ -1,0 +1,54 @@
+"""Translated names of the codes users read: countries, kinds of place, kinds of policy.
+
+One definition for the pages and reports (the `names.html.j2` macros read them as globals of
+the language's template environment, `i18n.environment`) and for the Python that writes labels.
+Each function takes the language's gettext, so the catalogues hold every name once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Gettext = Callable[[str], str]
+
+
+def countries(_: Gettext) -> dict[str, str]:
+    """Country codes -> names."""
+    return {
+        "CHL": _("Chile"),
+        "PER": _("Peru"),
+        "BOL": _("Bolivia"),
+        "VEN": _("Venezuela"),
+        "COL": _("Colombia"),
+        "ECU": _("Ecuador"),
+        "HTI": _("Haiti"),
+        "XXX": _("unspecified"),
+    }
+
+
+def place_kinds(_: Gettext) -> dict[str, str]:
+    """Kinds of place -> names."""
+    return {
+        "border_post": _("border post"),
+        "between_posts": _("between the posts"),
+        "shelter": _("shelter"),
+        "irregular_crossing": _("irregular crossing"),
+        "city": _("city"),
+        "origin": _("origin"),
+        "exit": _("way out of the corridor"),
+    }
+
+
+def policy_kinds(_: Gettext) -> dict[str, str]:
+    """Kinds of policy -> names."""
+    return {
+        "close": _("closure"),
+        "reopen": _("reopening"),
+        "militarize": _("militarization"),
+        "corridor": _("humanitarian corridor"),
+        "return_flights": _("return flights"),
+        "shelter_capacity": _("shelter room"),
+        "readmit": _("readmission"),
+        "clearances": _("unannounced clearances"),
+        "transfer": _("transfer"),
+    }

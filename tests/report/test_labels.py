@@ -199,14 +199,14 @@ SETTINGS: list[tuple[dict[str, Any], str, str]] = [
             "deterrence": {"value": 0.3, "low": 0.1, "high": 0.6},
             "leak_multiplier": 0.5,
         },
-        "Tropas cerca de Post B, Franja y Post A (en 25 km a la redonda): riesgo de las rutas "
+        "Tropas en un radio de 25 km alrededor de: Post B, Franja y Post A; riesgo de las rutas "
         "irregulares cercanas ×1,5, disuasión 30\xa0%, filtraciones ×0,5",
         "Troops near Post B, Strip, and Post A (within 25 km): hazard of irregular routes "
         "nearby ×1.5, deterrence 30%, leak ×0.5",
     ),
     (
         {"type": "readmit", "places": ["strip"], "start": "2025-01-06", "daily_share": 0.6},
-        "Cada día se readmite al 60\xa0% de las personas en Franja",
+        "Readmisión diaria del 60\xa0% de las personas presentes en: Franja",
         "Each day 60% of the people at Strip are taken back",
     ),
     (
@@ -217,12 +217,12 @@ SETTINGS: list[tuple[dict[str, Any], str, str]] = [
             "start": "2025-01-06",
             "daily_share": 0.35,
         },
-        "Cada día se traslada al 35\xa0% de las personas varadas en Franja a City",
+        "Traslado diario del 35\xa0% de las personas varadas en: Franja; destino: City",
         "Each day 35% of the stranded at Strip are moved to City",
     ),
     (
         {"type": "corridor", "route": "strip-b", "start": "2025-01-02", "daily_quota": 1500},
-        "Pasan 1.500 personas varadas al día por Franja → Post B",
+        "Pasan 1.500 personas varadas al día por la ruta Franja → Post B",
         "1,500 stranded people a day let through Strip → Post B",
     ),
 ]
@@ -242,7 +242,7 @@ SETTINGS += [
             "seats_per_week": {"value": 115, "low": 115, "high": 126},
             "pickup": ["strip", "city"],
         },
-        "115 asientos por semana en Post B → Onward; embarcan en Franja y City",
+        "115 asientos por semana en la ruta Post B → Onward; embarcan en: Franja y City",
         "115 seats a week on Post B → Onward, boarding at Strip and City",
     ),
     (
@@ -252,13 +252,13 @@ SETTINGS += [
             "start": "2025-01-07",
             "seats_per_week": 2.5,
         },
-        "2,5 asientos por semana en Post B → Onward, para las personas varadas de todos los "
+        "2,5 asientos por semana en la ruta Post B → Onward, para las personas varadas de todos los "
         "lugares",
         "2.5 seats a week on Post B → Onward, for the stranded at every place",
     ),
     (
         {"type": "shelter_capacity", "place": "refuge", "start": "2025-01-03", "capacity": 1200},
-        "Cupo para 1.200 personas en Refuge",
+        "Cupo para 1.200 personas en: Refuge",
         "Room for 1,200 people at Refuge",
     ),
     (
@@ -270,8 +270,8 @@ SETTINGS += [
             "share": 0.35,
             "complete_chance": 0.6,
         },
-        "En Franja, probabilidad diaria de desalojo del 10\xa0%; un desalojo se lleva a todas "
-        "las personas con una probabilidad del 60\xa0% y, si no, al 35\xa0%",
+        "Desalojos sin aviso en: Franja; probabilidad diaria del 10\xa0%; un desalojo se lleva a "
+        "todas las personas con una probabilidad del 60\xa0% y, si no, al 35\xa0%",
         "At Strip, a 10% chance each day of a clearance, which takes everyone with a 60% "
         "chance, else 35% of the people",
     ),

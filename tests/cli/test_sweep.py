@@ -64,6 +64,26 @@ def test_sweep_writes_table_csv_and_a_self_contained_comparison(tiny_file, tmp_p
     assert "daily_quota=20" in page and "Plotly.newPlot" in page and plotly_js() in page
     rest = page.replace(plotly_js(), "")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", rest)
+    # Spanish by default: the page, its charts and the console
+    assert '<html lang="es">' in page and "Comparación de opciones de política" in rest
+    assert "Personas-día varadas" in rest and "Todos los sitios: personas varadas (P50)" in rest
+    assert "añadido por hito sweep" in rest and "added by" not in rest
+    assert "Policy options compared" not in rest and "Stranded person-days" not in rest
+    assert "personas-día varadas P50" in done.stdout and "comparación:" in done.stdout
+
+
+def test_sweep_speaks_english_when_asked(tiny_file, tmp_path):
+    out = tmp_path / "sw"
+    args = ["--vary", "policies.corridor.daily_quota=0,20", "--runs", "2", "--workers", "1"]
+    done = hito("sweep", str(tiny_file), *args, "--out", str(out), "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    rest = (out / "sweep.html").read_text().replace(plotly_js(), "")
+    assert '<html lang="en">' in rest and "Policy options compared" in rest
+    assert "Stranded person-days" in rest and "Comparación" not in rest
+    assert "stranded person-days P50" in done.stdout
+    bad = hito("sweep", str(tiny_file), *args, "--out", str(tmp_path / "x"), "--lang", "fr")
+    assert bad.returncode == 2 and "--lang: got 'fr', expected one of: es, en" in bad.stderr
+    assert "Traceback" not in bad.stderr and not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize(

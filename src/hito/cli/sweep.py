@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt
+from hito import i18n
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option
 from hito.cli.run import (
     DEFAULT_SCENARIO,
     advancer,
@@ -42,6 +43,9 @@ def sweep(
     event: Annotated[
         list[str] | None, typer.Option(help=f"an event to give the probability of: {EVENT_SYNTAX}")
     ] = None,
+    lang: Annotated[
+        str, typer.Option(help="language of the console lines and sweep.html: es or en")
+    ] = "es",
 ) -> None:
     """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
     from hito.ensemble.executors import make_executor
@@ -50,6 +54,8 @@ def sweep(
     from hito.report.sweep_report import render
     from hito.scenario.load import load
 
+    lang = language_option(lang)
+    gettext = i18n.translations(lang).gettext
     check_ensemble_options(runs=runs, seed=seed, days=days)
     s = load(scenario)
     varies = [parse_vary(v) for v in vary or ()]
@@ -58,7 +64,8 @@ def sweep(
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
         with progress() as bar:
-            task = bar.add_task(f"{s.name}: {len(grid)} options", total=runs * len(grid), rate="")
+            label = gettext("%(name)s: %(n)s options") % {"name": s.name, "n": len(grid)}
+            task = bar.add_task(label, total=runs * len(grid), rate="")
 
             advance = advancer(bar, task)
 
@@ -82,11 +89,20 @@ def sweep(
         opt.label: ens.summary() for opt, ens in zip(result.options, result.ensembles, strict=True)
     }
     write_atomic(out / "sweep.json", json.dumps(summaries, indent=2, default=str).encode())
-    write_atomic(out / "sweep.html", render(result).encode())
+    write_atomic(out / "sweep.html", render(result, lang).encode())
     for row in table.iter_rows(named=True):
-        pd = [row[f"stranded_person_days_{k}"] for k in ("p50", "p10", "p90")]
+        pd = [i18n.number(row[f"stranded_person_days_{k}"], lang) for k in ("p50", "p10", "p90")]
         console.print(
-            f"{row['option']}: stranded person-days P50 {pd[0]:.0f} "
-            f"(P10–P90 {pd[1]:.0f}–{pd[2]:.0f}), peak P50 {row['stranded_peak_p50']:.0f}"
+            gettext(
+                "%(option)s: stranded person-days P50 %(p50)s (P10–P90 %(p10)s–%(p90)s), "
+                "peak P50 %(peak)s"
+            )
+            % {
+                "option": row["option"],
+                "p50": pd[0],
+                "p10": pd[1],
+                "p90": pd[2],
+                "peak": i18n.number(row["stranded_peak_p50"], lang),
+            }
         )
-    console.print(f"comparison: {(out / 'sweep.html').resolve()}")
+    console.print(gettext("comparison: %(path)s") % {"path": (out / "sweep.html").resolve()})

@@ -31,6 +31,7 @@ from hito.errors import InputError
 from hito.scenario.model import Scenario
 from hito.scenario.numbers import Num, Range
 from hito.scenario.policies import POLICY_TYPES, Close, Corridor
+from hito.scenario.text import Title
 from hito.scenario.uncertain import uncertain
 
 TABLE_FINALS = ("diverted", "harmed", "returned", "crossed")
@@ -82,6 +83,9 @@ def parse_vary(text: str) -> Vary:
     return Vary(path, tuple(values))
 
 
+ADDED = Title(es="añadido por hito sweep", en="added by hito sweep")
+
+
 def with_corridors(s: Scenario, varies: Sequence[Vary]) -> Scenario:
     """Add a zero-quota corridor through each closed route when a path needs one and none exist."""
     wants = any(v.path.split(".")[:2] == ["policies", "corridor"] for v in varies)
@@ -93,8 +97,11 @@ def with_corridors(s: Scenario, varies: Sequence[Vary]) -> Scenario:
             route=route,
             start=p.start,
             end=p.end,
-            daily_quota=Num(value=0, source="added by hito sweep"),
-            source="added by hito sweep: a corridor through a closed route, for its dates",
+            daily_quota=Num(value=0, source=ADDED),
+            source=Title(
+                es="añadido por hito sweep: un corredor por una ruta cerrada, en sus mismas fechas",
+                en="added by hito sweep: a corridor through a closed route, for its dates",
+            ),
         )
         for p in s.policies
         if isinstance(p, Close)

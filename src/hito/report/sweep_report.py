@@ -7,29 +7,33 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from hito import i18n
 from hito.ensemble.sweep import SweepResult
 from hito.report.policy_text import describe_policy
-from hito.report.run_report import plotly_js, templates
-from hito.scenario.text import in_language
+from hito.report.run_report import plotly_js
 
-FIGURES = (
-    ("stranded_peak", "Peak stranded"),
-    ("stranded_person_days", "Stranded person-days"),
-    ("diverted", "Diverted by the end"),
-    ("harmed", "Harmed by the end"),
-)
+
+def figures(lang: str) -> list[tuple[str, str]]:
+    """The figures compared per option: (column prefix, title in the language)."""
+    _ = i18n.translations(lang).gettext
+    return [
+        ("stranded_peak", _("Peak stranded")),
+        ("stranded_person_days", _("Stranded person-days")),
+        ("diverted", _("Diverted by the end")),
+        ("harmed", _("Harmed by the end")),
+    ]
 
 
 def _config() -> dict[str, Any]:
     return {"displaylogo": False}
 
 
-def person_days_chart(sweep: SweepResult) -> str:
+def person_days_chart(sweep: SweepResult, lang: str = "en") -> str:
     """P50 of stranded person-days, diverted and harmed per option, with P10–P90 bars."""
     table = sweep.table()
     labels = table["option"].to_list()
     fig = go.Figure()
-    for key, title in FIGURES[1:]:
+    for key, title in figures(lang)[1:]:
         p50 = table[f"{key}_p50"].to_list()
         fig.add_trace(
             go.Bar(
@@ -45,7 +49,8 @@ def person_days_chart(sweep: SweepResult) -> str:
             )
         )
     fig.update_layout(
-        title="Per option: P50 with P10–P90",
+        title=i18n.translations(lang).gettext("Per option: P50 with P10–P90"),
+        separators=_separators(lang),
         barmode="group",
         height=380,
         yaxis_type="log" if _wide(table) else "linear",
@@ -62,46 +67,53 @@ def _wide(table: Any) -> bool:
     return bool(hi / lo > 100)
 
 
-def stranded_over_time(sweep: SweepResult) -> str:
+def _separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators in the language ('.,' or ',.')."""
+    return i18n.number(1.5, lang, 1)[1] + i18n.number(10000, lang)[2]
+
+
+def stranded_over_time(sweep: SweepResult, lang: str = "en") -> str:
     """P50 of people stranded at all sites, day by day, one line per option."""
+    _ = i18n.translations(lang).gettext
     fig = go.Figure()
     for opt, ens in zip(sweep.options, sweep.ensembles, strict=True):
         q = ens.fan("stranded")
         x = [d.isoformat() for d in ens.dates()]
         fig.add_trace(go.Scatter(x=x, y=q[1], name=opt.label, mode="lines"))
     fig.update_layout(
-        title="All sites: stranded (P50)",
+        title=_("All sites: stranded (P50)"),
         height=360,
-        yaxis_title="people",
+        yaxis_title=_("people"),
+        separators=_separators(lang),
         margin={"l": 50, "r": 20, "t": 40, "b": 40},
         template="simple_white",
     )
     return fig.to_html(full_html=False, include_plotlyjs=False, config=_config())
 
 
-def render(sweep: SweepResult) -> str:
+def render(sweep: SweepResult, lang: str = "es") -> str:
     """The whole comparison page as one HTML string with every script inline."""
+    lang = i18n.pick(lang)
     table = sweep.table()
     first = sweep.ensembles[0]
     events = [c for c in table.columns if c.startswith("P(")]
     return (
-        templates()
+        i18n.environment(("hito.report",), lang)
         .get_template("sweep_report.html.j2")
         .render(
             scenario=sweep.base,
             varies=sweep.varies,
             rows=table.to_dicts(),
-            figures=FIGURES,
+            figures=figures(lang),
             events=events,
             runs=len(first.runs),
             seed=first.info["seed"],
-            start=first.start.isoformat(),
-            end=first.dates()[-1].isoformat(),
-            charts=[person_days_chart(sweep), stranded_over_time(sweep)],
+            start=first.start,
+            end=first.dates()[-1],
+            charts=[person_days_chart(sweep, lang), stranded_over_time(sweep, lang)],
             policies=sweep.base.policies,
-            describe=lambda p: describe_policy(p, sweep.base, "en"),
-            text=lambda v: in_language(v, "en"),
+            describe=lambda p: describe_policy(p, sweep.base, lang),
             plotly_js=plotly_js(),
-            generated=dt.date.today().isoformat(),
+            generated=dt.date.today(),
         )
     )

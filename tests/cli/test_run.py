@@ -131,6 +131,11 @@ def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogu
     report = (out / "report.html").read_text()
     assert '<html lang="en">' in report and "Strip: people stranded" in report
     assert "Peak stranded (median)" in report and "varadas" not in report
+    assert "peak stranded P50" in done.stdout and "report:" in done.stdout
+    es = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "es"))
+    assert es.returncode == 0, es.stderr
+    assert "máximo de personas varadas P50" in es.stdout and "informe:" in es.stdout
+    assert "peak stranded" not in es.stdout
     done = hito("run", str(tiny_file), "--runs", "2", "--lang", "fr", "--out", str(tmp_path / "fr"))
     assert done.returncode == 2
     assert "--lang: got 'fr', expected one of: es, en" in done.stderr

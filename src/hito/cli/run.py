@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from hito import i18n
 from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError
@@ -106,7 +107,9 @@ def run(
         Path | None,
         typer.Option(help="forecast from a posterior written by `hito calibrate` (a folder)"),
     ] = None,
-    lang: Annotated[str, typer.Option(help="language of report.html: es or en")] = "es",
+    lang: Annotated[
+        str, typer.Option(help="language of the console lines and report.html: es or en")
+    ] = "es",
 ) -> None:
     """Forecast a scenario: summary.json, report.html and Parquet tables in OUT.
 
@@ -139,20 +142,36 @@ def run(
     )
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
-        ens = ensemble_with_progress(spec, ex, f"{s.name}: runs")
+        label = i18n.translations(lang).gettext("%(name)s: runs") % {"name": s.name}
+        ens = ensemble_with_progress(spec, ex, label)
     finally:
         ex.close()
     facts = ens.summary()
     facts["scenario"] = scenario
     write_outputs(out, s, ens, facts, lang)
-    pk = facts["stranded_peak"]
+    gettext = i18n.translations(lang).gettext
     console.print(
-        f"{s.name}: peak stranded P50 {pk['p50']:.0f} (P10–P90 {pk['p10']:.0f}–{pk['p90']:.0f}), "
-        f"conservation error {facts['conservation_error']}"
+        gettext(
+            "%(name)s: peak stranded P50 %(p50)s (P10–P90 %(p10)s–%(p90)s), conservation "
+            "error %(error)s"
+        )
+        % _peak(s.name, facts, lang)
     )
-    for label, p in facts["events"].items():
-        console.print(f"P({label}) = {p:.3f}")
-    console.print(f"report: {(out / 'report.html').resolve()}")
+    for event, p in facts["events"].items():
+        console.print(f"P({event}) = {i18n.number(p, lang, 3)}")
+    console.print(gettext("report: %(path)s") % {"path": (out / "report.html").resolve()})
+
+
+def _peak(name: str, facts: dict[str, Any], lang: str) -> dict[str, str]:
+    """The peak's P50 and P10–P90 and the conservation error, in the language's numbers."""
+    pk = facts["stranded_peak"]
+    return {
+        "name": name,
+        "p50": i18n.number(pk["p50"], lang),
+        "p10": i18n.number(pk["p10"], lang),
+        "p90": i18n.number(pk["p90"], lang),
+        "error": i18n.number(facts["conservation_error"], lang),
+    }
 
 
 def run_calibrated(
@@ -179,13 +198,15 @@ def run_calibrated(
     facts = ens.summary()
     facts["calibration"] = {"folder": str(folder), "as_of": post.as_of.isoformat()}
     write_outputs(out, s, ens, facts, lang)
-    pk = facts["stranded_peak"]
+    gettext = i18n.translations(lang).gettext
     console.print(
-        f"{s.name} calibrated as of {post.as_of}: peak stranded P50 {pk['p50']:.0f} "
-        f"(P10–P90 {pk['p10']:.0f}–{pk['p90']:.0f}), conservation error "
-        f"{facts['conservation_error']}"
+        gettext(
+            "%(name)s calibrated as of %(date)s: peak stranded P50 %(p50)s (P10–P90 "
+            "%(p10)s–%(p90)s), conservation error %(error)s"
+        )
+        % {**_peak(s.name, facts, lang), "date": i18n.date(post.as_of, lang)}
     )
-    console.print(f"report: {(out / 'report.html').resolve()}")
+    console.print(gettext("report: %(path)s") % {"path": (out / "report.html").resolve()})
 
 
 def advancer(bar: Progress, task: TaskID) -> Callable[[int], None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +43,29 @@ def test_a_bad_as_of_is_refused_before_anything_is_written(
     assert r.returncode == 2
     assert r.stderr == message
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        ("es", ["[1/4] escenario tacna-arica-2025", "usuarios de la demostración"], "demo users"),
+        ("en", ["[1/4] scenario tacna-arica-2025", "demo users"], "escenario"),
+    ],
+)
+def test_the_demo_says_what_it_does_in_the_language_asked(
+    tmp_path: Path, lang: str, said: list[str], not_said: str
+) -> None:
+    out = tmp_path / "demo"
+    r = subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "demo", "--out", str(out), "--no-serve"]
+        + ["--runs", "1", "--lang", lang],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert r.returncode == 0, r.stderr
+    for text in said:
+        assert text in r.stdout
+    assert not_said not in r.stdout
+    assert (out / "hito-demo.sqlite3").exists()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from hito.cli.options import date_option
+from hito import i18n
+from hito.cli.options import date_option, language_option
 
 console = Console(highlight=False)
 
@@ -34,6 +35,7 @@ def demo(
             "(default: the latest episode's last count)",
         ),
     ] = None,
+    lang: Annotated[str, typer.Option(help="language of the console lines: es or en")] = "es",
 ) -> None:
     """Seed a fresh demo database, run the forecast and the plan comparison, then serve.
 
@@ -46,6 +48,8 @@ def demo(
     from hito.store.settings import load_settings
     from hito.web import demo as seed
 
+    lang = language_option(lang)
+    gettext = i18n.translations(lang).gettext
     if password is not None and len(password) < 8:
         raise InputError(f"--password: expected at least 8 characters, got {len(password)}")
     last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
@@ -59,29 +63,23 @@ def demo(
     url = f"sqlite:///{path}"
     db = Database(url)
     migrate.upgrade(db)
-    console.print(f"[1/4] scenario {seed.SCENARIO}: sites, agencies, users, plans, past counts")
+    scenario_line = gettext("[1/4] scenario %(name)s: sites, agencies, users, plans, past counts")
+    console.print(scenario_line % {"name": seed.SCENARIO})
     accounts = seed.seed(db, password=password)
-    console.print(f"[2/4] forecast from the counts of {day} ({runs} runs)")
+    when = {"date": i18n.date(day, lang), "runs": runs}
+    console.print(gettext("[2/4] forecast from the counts of %(date)s (%(runs)s runs)") % when)
     seed.forecast(db, as_of=day, runs=runs)
-    console.print(f"[3/4] plan comparison ({runs} runs per plan)")
+    console.print(gettext("[3/4] plan comparison (%(runs)s runs per plan)") % when)
     comparison = seed.comparison(out, runs=runs)
     db.dispose()
-    table = Table("user", "password", "role", "agency", title="demo users")
-    for a in accounts:
-        table.add_row(a.username, a.password, a.role, a.agency or "—")
-    console.print(table)
+    console.print(_accounts(accounts, gettext))
+    console.print(_field_line(seed, lang))
     console.print(
-        f"field: shelter {seed.SHELTER['site_id']} ({seed.SHELTER['capacity_people']} places, "
-        f"{seed.SHELTER['area_m2']:g} m², {seed.SHELTER['toilets']} toilets); "
-        f"{len(seed.SUBSCRIPTIONS)} alert subscriptions; SMS reports from "
-        f"{', '.join(p for p, _, _ in seed.SMS_SENDERS)}; needs on the overview and site pages"
+        gettext("send the queued alerts: %(command)s")
+        % {"command": f"HITO_DATABASE_URL={url} HITO_SMTP_HOST=<smtp> hito alerts deliver"}
     )
-    console.print(
-        f"send the queued alerts: HITO_DATABASE_URL={url} HITO_SMTP_HOST=<your SMTP server> "
-        "hito alerts deliver"
-    )
-    console.print(f"database: {path}")
-    console.print(f"plan comparison: {comparison}")
+    console.print(gettext("database: %(path)s") % {"path": path})
+    console.print(gettext("plan comparison: %(path)s") % {"path": comparison})
     if not serve:
         return
     import uvicorn
@@ -89,5 +87,39 @@ def demo(
     from hito.service import create_app
 
     app = create_app(load_settings(database_url=url, comparison=comparison, as_of=day))
-    console.print(f"[4/4] dashboard on http://{host}:{port}, as of {day}  (Ctrl+C stops it)")
+    console.print(
+        gettext("[4/4] dashboard on %(url)s, as of %(date)s  (Ctrl+C stops it)")
+        % {"url": f"http://{host}:{port}", "date": i18n.date(day, lang)}
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _accounts(accounts: list[Any], gettext: Any) -> Table:
+    """The demo users and their passwords, as a table."""
+    table = Table(
+        gettext("user"),
+        gettext("password"),
+        gettext("role"),
+        gettext("agency"),
+        title=gettext("demo users"),
+    )
+    for a in accounts:
+        table.add_row(a.username, a.password, a.role, a.agency or "—")
+    return table
+
+
+def _field_line(seed: Any, lang: str) -> str:
+    """What the demo seeds for field work: the shelter, subscriptions, SMS senders, needs."""
+    shelter = seed.SHELTER
+    return i18n.translations(lang).gettext(
+        "field: shelter %(site)s (%(places)s places, %(area)s m², %(toilets)s toilets); "
+        "%(subs)s alert subscriptions; SMS reports from %(phones)s; needs on the overview and "
+        "site pages"
+    ) % {
+        "site": shelter["site_id"],
+        "places": i18n.number(shelter["capacity_people"], lang),
+        "area": i18n.number(shelter["area_m2"], lang),
+        "toilets": shelter["toilets"],
+        "subs": len(seed.SUBSCRIPTIONS),
+        "phones": ", ".join(phone for phone, _, _ in seed.SMS_SENDERS),
+    }

@@ -32,7 +32,7 @@ EVENTS = {
 def test_horizon_lines_in_english():
     assert horizon_lines(SCORES, "en") == [
         "1 day: no count that far ahead",
-        "7 days: 11 counts, 91 % inside P10–P90 (80 % by their PIT), 100 % inside P5–P95; WIS 30.4"
+        "7 days: 11 counts, 91% inside P10–P90 (80% by their PIT), 100% inside P5–P95; WIS 30.4"
         " against 362.5 for persistence (+92 %) and 24.8 for the uncalibrated scenario",
     ]
 
@@ -41,18 +41,18 @@ def test_horizon_lines_in_spanish_use_its_separators():
     lines = horizon_lines(SCORES, "es")
     assert lines[0] == "1 día: ningún conteo tan adelante"
     assert lines[1] == (
-        "7 días: 11 conteos, 91 % dentro de P10–P90 (80 % según su PIT), 100 % dentro de P5–P95;"
+        "7 días: 11 conteos, 91\xa0% dentro de P10–P90 (80\xa0% según su PIT), 100\xa0% dentro de P5–P95;"
         " WIS 30,4 frente a 362,5 de la persistencia (+92 %) y 24,8 del escenario sin calibrar"
     )
 
 
 def test_event_lines_say_each_score_once():
     assert event_lines(EVENTS, "en") == [
-        "peak: 1 forecast, 0 % inside P10–P90, median off by 30 people and 0.0 days",
-        "clearance (a count of 0): came after 1 of 1 forecasts, which gave it 50 % on average"
+        "peak: 1 forecast, 0% inside P10–P90, median off by 30 people and 0.0 days",
+        "clearance (a count of 0): came after 1 of 1 forecasts, which gave it 50% on average"
         " (Brier 0.25); day off by 0.0 days",
     ]
     es = event_lines(EVENTS, "es")
-    assert es[0].startswith("pico: 1 pronóstico, 0 % dentro de P10–P90")
+    assert es[0].startswith("pico: 1 pronóstico, 0\xa0% dentro de P10–P90")
     assert es[1].endswith("(Brier 0,25); fecha errada por 0,0 días")
     assert event_lines({"n": 0}, "es") == []

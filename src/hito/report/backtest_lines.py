@@ -7,10 +7,6 @@ from typing import Any
 from hito import i18n
 
 
-def _pct(value: float | None, lang: str) -> str:
-    return "—" if value is None else i18n.number(100 * value, lang) + " %"
-
-
 def horizon_lines(scores: dict[str, dict[str, Any]], lang: str) -> list[str]:
     """One line per horizon: coverage (literal and by PIT), WIS against both baselines."""
     ngettext = i18n.translations(lang).ngettext
@@ -40,9 +36,9 @@ def horizon_lines(scores: dict[str, dict[str, Any]], lang: str) -> list[str]:
             % {
                 "h": h,
                 "n": v["n"],
-                "cov": _pct(v["coverage_p10_p90"], lang),
-                "pit": _pct(v.get("coverage_p10_p90_pit"), lang),
-                "cov95": _pct(v["coverage_p5_p95"], lang),
+                "cov": i18n.percent(v["coverage_p10_p90"], lang),
+                "pit": i18n.percent(v.get("coverage_p10_p90_pit"), lang),
+                "cov95": i18n.percent(v["coverage_p5_p95"], lang),
                 "wis": i18n.number(v["wis"], lang, 1),
                 "wisp": i18n.number(v["wis_persistence"], lang, 1),
                 "gain": "—" if gain is None else i18n.signed(round(100 * gain), lang) + " %",
@@ -69,7 +65,7 @@ def event_lines(ev: dict[str, Any], lang: str) -> list[str]:
             )
             % {
                 "n": peak["n"],
-                "cov": _pct(peak["coverage_p10_p90"], lang),
+                "cov": i18n.percent(peak["coverage_p10_p90"], lang),
                 "people": i18n.number(peak["median_abs_error"], lang),
                 "days": i18n.number(peak["date_abs_error_days"], lang, 1),
             }
@@ -81,7 +77,7 @@ def event_lines(ev: dict[str, Any], lang: str) -> list[str]:
         ) % {
             "cleared": clear["cleared"],
             "n": clear["n"],
-            "chance": _pct(clear["mean_chance"], lang),
+            "chance": i18n.percent(clear["mean_chance"], lang),
             "brier": i18n.number(clear["brier"], lang, 2),
         }
         when = clear.get("date_abs_error_days")

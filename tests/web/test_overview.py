@@ -167,8 +167,8 @@ def test_a_viewer_gets_no_forecast_button(visit) -> None:  # type: ignore[no-unt
     page.goto(f"/?as_of={DAY}")
     expect(page.locator("#count-band-concordia-strip")).to_contain_text(
         re.compile(
-            r"un conteo de campo en Franja entre Chacalluta y Santa Rosa dentro de 7 días: "
-            r"de [\d.]+ a [\d.]+ personas"
+            r"Franja entre Chacalluta y Santa Rosa: un conteo de campo dentro de 7 días "
+            r"daría de [\d.]+ a [\d.]+ personas"
         )
     )
 

@@ -117,3 +117,43 @@ def test_counts_at_a_site_outside_the_scenario_are_left_out_of_its_forecast(worl
     done = c.get(f"/api/v1/forecasts/{r.json()['id']}", headers=world.h("viewer")).json()
     assert done["status"] == "done", done["error"][:300]
     assert done["result"]["observed"] == {"concordia-strip": 40.0}
+
+
+def test_the_scorecard_scores_an_issued_forecast_by_the_reports_that_came_after(
+    world: World,
+) -> None:
+    c = world.client
+    empty = c.get("/api/v1/forecasts/scorecard", headers=world.h("viewer")).json()
+    assert empty == {"issued": 0, "horizons": [], "pairs": []}
+    c.post(
+        "/api/v1/reports",
+        json=report("concordia-strip", "2025-12-01T09:00:00Z", people=40, stranded=40),
+        headers=world.h("ed_chl"),
+    )
+    r = c.post(
+        "/api/v1/forecasts",
+        json={"scenario": "tacna-arica-2025", "as_of": "2025-12-01", "days": 10, "runs": 20},
+        headers=world.h("ed_chl"),
+    )
+    fid = r.json()["id"]
+    said = c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()["result"]
+    band = said["count_by_place"]["concordia-strip"]
+    c.post(
+        "/api/v1/reports",
+        json=report("concordia-strip", "2025-12-04T09:00:00Z", people=0, stranded=0),
+        headers=world.h("ed_per"),
+    )
+    card = c.get("/api/v1/forecasts/scorecard", headers=world.h("viewer")).json()
+    (pair,) = card["pairs"]
+    assert pair["issued"] == "2025-12-01" and pair["target"] == "2025-12-04"
+    assert pair["lead"] == 3 and pair["horizon"] == 3 and pair["observed"] == 0.0
+    assert [pair["p10"], pair["p50"], pair["p90"]] == [band[k][3] for k in ("p10", "p50", "p90")]
+    assert pair["covered"] == (band["p10"][3] <= 0.0)
+    (h,) = card["horizons"]
+    assert h["horizon"] == 3 and h["n"] == 1 and h["covered"] == int(pair["covered"])
+    assert h["wis"] > 0 and h["wis_persistence"] > 0
+    # as of the 3rd, the report of the 4th had not come
+    early = c.get("/api/v1/forecasts/scorecard?as_of=2025-12-03", headers=world.h("viewer"))
+    assert early.json()["issued"] == 1 and early.json()["pairs"] == []
+    bad = c.get("/api/v1/forecasts/scorecard?as_of=yesterday", headers=world.h("viewer"))
+    assert bad.status_code == 422

@@ -91,7 +91,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = Database(url)
     migrate.upgrade(db)
     demo.seed(db, password=PASSWORD)
-    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=40, runs=3)  # reaches 14-28 days ahead
+    # one forecast per count date, as the service issues them; the last reaches 14-28 days ahead
+    demo.issued_forecasts(db, until=dt.date(2025, 12, 3), days=40, runs=3)
     app = create_app(
         Settings(
             database_url=url,

@@ -171,6 +171,18 @@ def test_a_viewer_gets_no_forecast_button(visit) -> None:  # type: ignore[no-unt
             r"daría de [\d.]+ a [\d.]+ personas"
         )
     )
+    # and the forecasts the service issued on the earlier count dates, scored by later counts
+    expect(page.locator(".live-skill").first).to_contain_text(
+        re.compile(
+            r"^Pronósticos emitidos por este servicio a 1 día, frente a los conteos que llegaron "
+            r"después: \d+ de \d+ dentro de su P10–P90; \d+\s%\s(mejor|peor) que la persistencia\.$"
+        )
+    )
+    page.goto("/?as_of=2025-11-28")  # the first forecast: nothing has come after it yet
+    expect(page.locator(".live-skill")).to_have_text(
+        "Todavía no ha llegado ningún conteo posterior a un pronóstico de este servicio: "
+        "ninguno se ha podido evaluar."
+    )
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

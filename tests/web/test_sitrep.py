@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -131,3 +132,16 @@ def test_cli_rejects_an_unknown_zone_with_one_line() -> None:
         "error: --zone: got 'Mars/Olympus', expected one of: "
         "America/Santiago, America/Lima, America/La_Paz, UTC\n"
     )
+
+
+def test_the_forecasts_issued_before_are_scored_by_the_later_counts(db: Database) -> None:
+    demo.forecast(db, as_of=dt.date(2025, 11, 29), days=10, runs=2)
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    es = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
+    assert re.search(
+        r'<ul id="live-skill"><li>Pronósticos emitidos por este servicio a 1 día, frente a los '
+        r"conteos que llegaron después: \d+ de \d+ dentro de su P10–P90; ",
+        es,
+    )
+    en = sitrep.build_html(db, as_of=dt.date(2025, 11, 29), lang="en", comparison=None)
+    assert "No count has come after a forecast of this service yet: none scored." in en

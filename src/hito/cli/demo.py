@@ -67,8 +67,13 @@ def demo(
     console.print(scenario_line % {"name": seed.SCENARIO})
     accounts = seed.seed(db, password=password)
     when = {"date": i18n.date(day, lang), "runs": runs}
-    console.print(gettext("[2/4] forecast from the counts of %(date)s (%(runs)s runs)") % when)
-    seed.forecast(db, as_of=day, runs=runs)
+    console.print(
+        gettext(
+            "[2/4] forecasts as the counts came in, the last from those of %(date)s (%(runs)s runs)"
+        )
+        % when
+    )
+    seed.issued_forecasts(db, until=day, runs=runs)
     console.print(gettext("[3/4] plan comparison (%(runs)s runs per plan)") % when)
     comparison = seed.comparison(out, runs=runs)
     db.dispose()

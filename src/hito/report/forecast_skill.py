@@ -13,6 +13,7 @@ from hito import i18n
 from hito.ensemble.result import Ensemble
 from hito.forecast.backtest import Backtest
 from hito.forecast.observations import Observations
+from hito.forecast.scorecard import Scorecard
 from hito.report.charts import Fan, fan_chart
 from hito.report.labels import label
 from hito.report.run_report import plotly_js, templates
@@ -236,6 +237,45 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
     known = loaded(skill.get("scenario") or scenario)
     episode = known.title.get(lang) if known is not None and known.title is not None else None
     return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]
+
+
+def live_skill_lines(card: Scorecard | None, lang: str) -> list[str]:
+    """The service's own forecasts scored by the counts that came after them, as sentences.
+
+    One sentence per horizon with pairs ('Forecasts issued by this service, 7 days ahead,
+    against the counts that came after: 2 of 3 inside their P10–P90; 12 % better than
+    persistence.'); one that says so when no count has come after a forecast yet; none when
+    the service has issued no forecast.
+    """
+    if card is None:
+        return []
+    t = i18n.translations(lang)
+    if not card.pairs:
+        return [t.gettext("No count has come after a forecast of this service yet: none scored.")]
+    out = []
+    for h in card.by_horizon():
+        gain = h["improvement"]
+        if gain is None:
+            better = t.gettext("as good as persistence")
+        elif gain >= 0:
+            better = t.gettext("%(pct)s better than persistence") % {
+                "pct": i18n.percent(gain, lang)
+            }
+        else:
+            better = t.gettext("%(pct)s worse than persistence") % {
+                "pct": i18n.percent(-gain, lang)
+            }
+        out.append(
+            t.ngettext(
+                "Forecasts issued by this service, %(h)s day ahead, against the counts that "
+                "came after: %(k)s of %(num)s inside their P10–P90; %(better)s.",
+                "Forecasts issued by this service, %(h)s days ahead, against the counts that "
+                "came after: %(k)s of %(num)s inside their P10–P90; %(better)s.",
+                h["horizon"],
+            )
+            % {"h": h["horizon"], "k": h["covered"], "num": h["n"], "better": better}
+        )
+    return out
 
 
 def forecast_table(

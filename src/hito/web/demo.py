@@ -23,6 +23,7 @@ from hito.store.alerts import after_report
 from hito.store.db import Database
 from hito.store.forecasts import create_forecast, run_forecast
 from hito.store.reports import CountIn
+from hito.store.scorecard import WINDOW_DAYS
 from hito.web.forms import UNSPECIFIED
 
 SCENARIO = "tacna-arica-2025"
@@ -172,6 +173,20 @@ def forecast(db: Database, *, as_of: dt.date, days: int = 60, runs: int = 20) ->
         ).id
     run_forecast(db, forecast_id=fid)
     return fid
+
+
+def issued_forecasts(db: Database, *, until: dt.date, days: int = 60, runs: int = 20) -> list[int]:
+    """The forecasts the service would have issued as the counts came in, up to `until`.
+
+    One per count date of the scenario's episode within the live scorecard's window (the last
+    28 days), each from the counts up to its date, as the refresher makes them when a report
+    arrives; the last is `until`'s. The scorecard then scores the earlier ones by the later
+    counts. Returns their ids, oldest first.
+    """
+    start = load_scenario(SCENARIO).start
+    first = max(start, until - dt.timedelta(days=WINDOW_DAYS))
+    dates = sorted({ob.date for ob in read_observations(OBSERVATIONS) if first <= ob.date < until})
+    return [forecast(db, as_of=d, days=days, runs=runs) for d in [*dates, until]]
 
 
 def comparison(out: Path, *, runs: int = 20, seed: int = 1) -> Path:

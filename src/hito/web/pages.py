@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hito import i18n
 from hito.api.routes.auth import sign_in
 from hito.report import forecast_view
-from hito.report.forecast_skill import skill_lines
+from hito.report.forecast_skill import live_skill_lines, skill_lines
 from hito.store import tokens
 from hito.store.coltypes import utcnow
 from hito.store.errors import (
@@ -25,6 +25,7 @@ from hito.store.forecasts import latest_result, running
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
+from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
 from hito.web.session import (
@@ -195,6 +196,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
             standards=request.app.state.settings.needs,
             as_of=picture.as_of,
         )
+        card = live_scorecard(session, as_of)
     return render(
         request,
         "overview.html.j2",
@@ -211,6 +213,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         if picture.forecast
         else [],
         count_lines=_count_lines(picture),
+        live_skill=live_skill_lines(card, language(request)),
     )
 
 

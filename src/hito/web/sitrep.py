@@ -13,9 +13,11 @@ from hito.needs import Standards
 from hito.plans.model import Plan
 from hito.report import forecast_view
 from hito.report.charts import Fan, fan_chart
+from hito.report.forecast_skill import live_skill_lines
 from hito.store.agencies import list_agencies
 from hito.store.db import Database
 from hito.store.needs import picture as needs_picture
+from hito.store.scorecard import live_scorecard
 from hito.web import overview
 from hito.web import situation as sit
 
@@ -134,6 +136,7 @@ def build_html(
             standards=standards,
             as_of=picture.as_of,
         )
+        card = live_scorecard(session, picture.as_of)
     cmp = sit.read_comparison(comparison)
     cmp = cmp if same_episode(cmp, picture.as_of) else None
     _ = i18n.translations(lang).gettext
@@ -161,6 +164,7 @@ def build_html(
             needs=need,
             site_titles={x.id: x.title for x in picture.sites},
             generated=dt.datetime.now(dt.UTC),
+            live_skill=live_skill_lines(card, lang) if picture.forecast else [],
         )
     )
 

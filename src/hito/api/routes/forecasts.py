@@ -9,18 +9,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
-from hito.api.schemas.common import Limit, Offset, RowIdPath
+from hito.api.schemas.common import Day, Limit, Offset, RowIdPath
 from hito.api.schemas.forecasts import (
     ForecastCreate,
     ForecastList,
     ForecastPublic,
     ForecastSummary,
+    Scorecard,
+    ScoreHorizon,
+    ScorePair,
 )
 from hito.store import forecasts
 from hito.store.actors import Actor
 from hito.store.db import Database
 from hito.store.errors import TooManyAttemptsError
 from hito.store.models import FORECAST_UNFINISHED, Forecast
+from hito.store.scorecard import live_scorecard
 from hito.store.settings import Settings
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
@@ -80,6 +84,39 @@ def list_(actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100) ->
     with db.session(readonly=True) as session:
         rows, n = forecasts.list_forecasts(session, offset=offset, limit=limit)
         return ForecastList(data=[ForecastSummary.model_validate(r) for r in rows], count=n)
+
+
+@router.get("/scorecard", response_model=Scorecard)
+def scorecard(actor: ActorDep, db: DbDep, as_of: Day | None = None) -> Scorecard:
+    """The forecasts this service issued up to `as_of`, scored against the later field reports.
+
+    The newest finished forecast of each issue date within the last 28 days, against every
+    report after that date (up to `as_of`): coverage of P10–P90 and the interval score by
+    horizon, beside persistence (the last count carried forward).
+    """
+    with db.session(readonly=True) as session:
+        card = live_scorecard(session, as_of)
+    if card is None:
+        return Scorecard(issued=0, horizons=[], pairs=[])
+    return Scorecard(
+        issued=card.issued,
+        horizons=[ScoreHorizon(**h) for h in card.by_horizon()],
+        pairs=[
+            ScorePair(
+                issued=p.issued,
+                target=p.target,
+                lead=p.lead,
+                horizon=p.horizon,
+                place=p.place,
+                observed=p.observed,
+                p10=p.band[0],
+                p50=p.band[1],
+                p90=p.band[2],
+                covered=p.covered,
+            )
+            for p in card.pairs
+        ],
+    )
 
 
 @router.get("/{forecast_id}", response_model=ForecastPublic)

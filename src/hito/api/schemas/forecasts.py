@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hito.api.schemas.common import Day, List, Public, Request
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
@@ -45,3 +45,38 @@ class ForecastPublic(ForecastSummary):
 
 
 ForecastList = List[ForecastSummary]
+
+
+class ScoreHorizon(BaseModel):
+    """The service's forecasts at one horizon against the counts that came after them."""
+
+    horizon: int = Field(description="days ahead (a lead of 2 days counts under 3, 10 under 14)")
+    n: int = Field(description="forecast–count pairs")
+    covered: int = Field(description="counts inside the forecast's P10–P90")
+    coverage_p10_p90: float
+    wis: float = Field(description="mean weighted interval score (median and 80% interval)")
+    wis_persistence: float = Field(description="the same for the last count carried forward")
+    improvement: float | None = Field(description="1 − wis / wis_persistence (None: both 0)")
+
+
+class ScorePair(BaseModel):
+    """One issued forecast of a field count and a later count at its site."""
+
+    issued: dt.date
+    target: dt.date
+    lead: int
+    horizon: int
+    place: str
+    observed: float
+    p10: float
+    p50: float
+    p90: float
+    covered: bool
+
+
+class Scorecard(BaseModel):
+    """The forecasts this service issued, scored against the field reports that came after."""
+
+    issued: int = Field(description="issue dates scored (the newest forecast of each)")
+    horizons: list[ScoreHorizon]
+    pairs: list[ScorePair]

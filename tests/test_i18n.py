@@ -1,4 +1,4 @@
-"""Every message of the pages and reports is translated, and the shipped .mo files are current."""
+"""Every message of the pages, reports and command help is translated; the shipped .mo files are current."""
 
 from __future__ import annotations
 
@@ -27,8 +27,18 @@ def extracted() -> set[str]:
     }
 
 
+def help_texts() -> set[str]:
+    """The texts of the command line's help (scripts/i18n.sh adds them to the template)."""
+    import typer
+
+    from hito.cli.helptext import messages
+    from hito.cli.main import app
+
+    return messages(typer.main.get_command(app))
+
+
 def test_every_message_in_the_sources_is_translated_in_both_catalogues() -> None:
-    messages = extracted()
+    messages = extracted() | help_texts()
     assert len(messages) > 100
     for lang in i18n.LANGUAGES:
         with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "hito.po", "rb") as fh:

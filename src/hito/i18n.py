@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,21 @@ DEFAULT_ZONE = "America/Santiago"
 def pick(lang: str | None) -> str:
     """A supported language code: the one given when supported, else the default."""
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def reader_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the person at a terminal (the command line's help).
+
+    HITO_LANG when it names a language hito has (es, en); else the locale, the first of LC_ALL,
+    LC_MESSAGES and LANG that is set: English for one starting with 'en', Spanish for any other
+    (es_*, C, POSIX) and for none.
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get("HITO_LANG", "")
+    if chosen in LANGUAGES:
+        return chosen
+    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), "")
+    return "en" if locale.startswith("en") else DEFAULT_LANGUAGE
 
 
 @lru_cache(maxsize=len(LANGUAGES))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -12,6 +13,7 @@ from hito.cli import audit as audit_cmd
 from hito.cli import db as db_cmd
 from hito.cli import demo as demo_cmd
 from hito.cli import forecast as forecast_cmd
+from hito.cli import helptext
 from hito.cli import log as log_cmd
 from hito.cli import plans as plans_cmd
 from hito.cli import report as report_cmd
@@ -22,6 +24,7 @@ from hito.cli import sweep as sweep_cmd
 from hito.cli import users as users_cmd
 from hito.cli.flee import app as flee_app
 from hito.errors import HitoError
+from hito.i18n import reader_language
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -50,10 +53,15 @@ app.command("demo")(demo_cmd.demo)
 app.command("report")(report_cmd.report)
 
 
+def command() -> Any:
+    """The `hito` click command, its help in the reader's language (i18n.reader_language)."""
+    return helptext.localize(typer.main.get_command(app), reader_language())
+
+
 def main() -> None:
     """Entry point: domain errors become one line per problem and exit code 2, no traceback."""
     try:
-        app()
+        command()()
     except HitoError as exc:
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         for line in exc.problems:

@@ -17,3 +17,12 @@ def tiny() -> dict[str, Any]:
 
 def build(d: dict[str, Any]) -> Scenario:
     return Scenario.model_validate(d)
+
+
+@pytest.fixture(autouse=True)
+def _reader_reads_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs whose language follows the reader's (HITO_LANG, the locale) are Spanish in tests,
+    whatever the locale of the machine running them; a test that wants another sets it."""
+    for name in ("HITO_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -140,3 +140,19 @@ def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogu
     assert done.returncode == 2
     assert "--lang: got 'fr', expected one of: es, en" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "fr").exists()
+
+
+def test_without_lang_the_output_follows_the_readers_language(tiny_file, tmp_path, monkeypatch):
+    # the language the help is written in: HITO_LANG, else the locale (English for en_*)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    en = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "en"))
+    assert en.returncode == 0, en.stderr
+    assert "peak stranded P50" in en.stdout and "report:" in en.stdout
+    assert '<html lang="en">' in (tmp_path / "en" / "report.html").read_text()
+    monkeypatch.setenv("HITO_LANG", "es")  # HITO_LANG wins over the locale
+    es = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "es"))
+    assert "máximo de personas varadas P50" in es.stdout
+    monkeypatch.setenv("HITO_LANG", "en")
+    monkeypatch.setenv("LANG", "es_CL.UTF-8")
+    both = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "e2"))
+    assert "peak stranded P50" in both.stdout and "varadas" not in both.stdout

@@ -35,7 +35,13 @@ def demo(
             "(default: the latest episode's last count)",
         ),
     ] = None,
-    lang: Annotated[str, typer.Option(help="language of the console lines: es or en")] = "es",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="language of the console lines: es or en"
+            " (default: HITO_LANG, else the locale: English for en_*, else Spanish)"
+        ),
+    ] = None,
 ) -> None:
     """Seed a fresh demo database, run the forecast and the plan comparison, then serve.
 

@@ -88,8 +88,12 @@ def calibrate(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
     lang: Annotated[
-        str, typer.Option(help="language of the console table, calibration.html and report.html")
-    ] = "es",
+        str | None,
+        typer.Option(
+            help="language of the console table, calibration.html and report.html"
+            " (default: HITO_LANG, else the locale: English for en_*, else Spanish)"
+        ),
+    ] = None,
 ) -> None:
     """Condition a scenario on field counts; write the posterior and the calibrated forecast.
 
@@ -240,8 +244,12 @@ def backtest(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
     lang: Annotated[
-        str, typer.Option(help="language of the console lines and backtest.html: es or en")
-    ] = "es",
+        str | None,
+        typer.Option(
+            help="language of the console lines and backtest.html: es or en"
+            " (default: HITO_LANG, else the locale: English for en_*, else Spanish)"
+        ),
+    ] = None,
 ) -> None:
     """Issue a forecast on every count date with what was known then; score it against later counts.
 

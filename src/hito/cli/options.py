@@ -31,10 +31,15 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
         raise InputError(f"{option}: got {text!r}, expected a date as YYYY-MM-DD{such}") from None
 
 
-def language_option(lang: str, option: str = "--lang") -> str:
-    """The language of an option when hito has its catalogue; InputError otherwise."""
-    from hito.i18n import LANGUAGES
+def language_option(lang: str | None, option: str = "--lang") -> str:
+    """The language of an option when hito has its catalogue; InputError otherwise.
 
+    Not given: the reader's language, as the help is written in (HITO_LANG, else the locale).
+    """
+    from hito.i18n import LANGUAGES, reader_language
+
+    if lang is None:
+        return reader_language()
     if lang not in LANGUAGES:
         raise InputError(f"{option}: got {lang!r}, expected one of: {', '.join(LANGUAGES)}")
     return lang

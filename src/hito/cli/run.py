@@ -108,8 +108,12 @@ def run(
         typer.Option(help="forecast from a posterior written by `hito calibrate` (a folder)"),
     ] = None,
     lang: Annotated[
-        str, typer.Option(help="language of the console lines and report.html: es or en")
-    ] = "es",
+        str | None,
+        typer.Option(
+            help="language of the console lines and report.html: es or en"
+            " (default: HITO_LANG, else the locale: English for en_*, else Spanish)"
+        ),
+    ] = None,
 ) -> None:
     """Forecast a scenario: summary.json, report.html and Parquet tables in OUT.
 

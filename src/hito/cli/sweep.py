@@ -44,8 +44,12 @@ def sweep(
         list[str] | None, typer.Option(help=f"an event to give the probability of: {EVENT_SYNTAX}")
     ] = None,
     lang: Annotated[
-        str, typer.Option(help="language of the console lines and sweep.html: es or en")
-    ] = "es",
+        str | None,
+        typer.Option(
+            help="language of the console lines and sweep.html: es or en"
+            " (default: HITO_LANG, else the locale: English for en_*, else Spanish)"
+        ),
+    ] = None,
 ) -> None:
     """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
     from hito.ensemble.executors import make_executor

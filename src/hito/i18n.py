@@ -179,6 +179,7 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         country_names=names.countries(translations(lang).gettext),
         place_kind_names=names.place_kinds(translations(lang).gettext),
         policy_kind_names=names.policy_kinds(translations(lang).gettext),
+        role_names=names.roles(translations(lang).gettext),
     )
     env.filters.update(
         num=lambda v, digits=0: number(v, lang, digits),

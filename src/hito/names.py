@@ -1,4 +1,4 @@
-"""Translated names of the codes users read: countries, kinds of place, kinds of policy.
+"""Translated names of the codes users read: countries, kinds of place and policy, roles.
 
 One definition for the pages and reports (the `names.html.j2` macros read them as globals of
 the language's template environment, `i18n.environment`) and for the Python that writes labels.
@@ -52,3 +52,8 @@ def policy_kinds(_: Gettext) -> dict[str, str]:
         "clearances": _("unannounced clearances"),
         "transfer": _("transfer"),
     }
+
+
+def roles(_: Gettext) -> dict[str, str]:
+    """Roles of the service's users -> names."""
+    return {"admin": _("administrator"), "editor": _("editor"), "viewer": _("viewer")}

@@ -48,8 +48,12 @@ def test_a_bad_as_of_is_refused_before_anything_is_written(
 @pytest.mark.parametrize(
     ("lang", "said", "not_said"),
     [
-        ("es", ["[1/4] escenario tacna-arica-2025", "usuarios de la demostración"], "demo users"),
-        ("en", ["[1/4] scenario tacna-arica-2025", "demo users"], "escenario"),
+        (
+            "es",
+            ["[1/4] escenario tacna-arica-2025", "usuarios de la demostración", " administrador "],
+            "demo users",
+        ),
+        ("en", ["[1/4] scenario tacna-arica-2025", "demo users", " administrator "], "escenario"),
     ],
 )
 def test_the_demo_says_what_it_does_in_the_language_asked(

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hito import i18n
+from hito import i18n, names
 from hito.cli.options import date_option, language_option
 
 console = Console(highlight=False)
@@ -114,8 +114,9 @@ def _accounts(accounts: list[Any], gettext: Any) -> Table:
         gettext("agency"),
         title=gettext("demo users"),
     )
+    role = names.roles(gettext)
     for a in accounts:
-        table.add_row(a.username, a.password, a.role, a.agency or "—")
+        table.add_row(a.username, a.password, role.get(a.role, a.role), a.agency or "—")
     return table
 
 

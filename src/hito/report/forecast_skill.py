@@ -278,6 +278,28 @@ def live_skill_lines(card: Scorecard | None, lang: str) -> list[str]:
     return out
 
 
+def live_skill_summary(card: Scorecard | None, lang: str) -> str:
+    """The scorecard in one sentence for the overview: counts inside P10–P90 per horizon.
+
+    'This service's forecasts against the counts that came after, inside their P10–P90: 2 of 2
+    at 1 day, 2 of 3 at 3 days.' The comparison with persistence is in `live_skill_lines`.
+    """
+    if card is None:
+        return ""
+    t = i18n.translations(lang)
+    if not card.pairs:
+        return t.gettext("No count has come after a forecast of this service yet: none scored.")
+    parts = [
+        t.ngettext("%(k)s of %(num)s at %(h)s day", "%(k)s of %(num)s at %(h)s days", h["horizon"])
+        % {"k": h["covered"], "num": h["n"], "h": h["horizon"]}
+        for h in card.by_horizon()
+    ]
+    return t.gettext(
+        "This service's forecasts against the counts that came after, inside their P10–P90: "
+        "%(parts)s."
+    ) % {"parts": ", ".join(parts)}
+
+
 def forecast_table(
     s: Scenario,
     obs: Observations,

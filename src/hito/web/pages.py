@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hito import i18n
 from hito.api.routes.auth import sign_in
 from hito.report import forecast_view
-from hito.report.forecast_skill import live_skill_lines, skill_lines
+from hito.report.forecast_skill import live_skill_summary, skill_lines
 from hito.store import tokens
 from hito.store.coltypes import utcnow
 from hito.store.errors import (
@@ -213,7 +213,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         if picture.forecast
         else [],
         count_lines=_count_lines(picture),
-        live_skill=live_skill_lines(card, language(request)),
+        live_skill=live_skill_summary(card, language(request)),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from hito.store.hxl_io import export_csv
 from hito.store.models import FieldReport
 from hito.store.observations import observations_from_store
 from hito.store.reports import CountIn, create_report
-from service_db import migrated_database, wipe
 
 D = dt.date
 SITES: dict[str, str | None] = {
@@ -27,20 +25,6 @@ SITES: dict[str, str | None] = {
     "Chacalluta border complex": "chacalluta",
     "arica-shelters": None,
 }
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
-    with migrated_database(request.param, tmp_path_factory.mktemp("db")) as db:
-        yield db
-
-
-@pytest.fixture
-def db(database: Database) -> Database:
-    wipe(database)
-    return database
 
 
 def ven(people: int, stranded: int, documented: bool = False) -> CountIn:

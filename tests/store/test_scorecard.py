@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,19 @@ from hito.store.db import Database
 from hito.store.models import Forecast
 from hito.store.reports import CountIn, create_report
 from hito.store.scorecard import live_scorecard
-from service_db import migrated_database, wipe
 
 D = dt.date
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
-    with migrated_database(request.param, tmp_path_factory.mktemp("db")) as db:
-        yield db
-
-
 @pytest.fixture
-def db(database: Database) -> Database:
-    wipe(database)
-    with database.session() as s:
+def db(db: Database) -> Database:
+    """An empty database with the scenario's sites and one agency."""
+    with db.session() as s:
         sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
         agencies.create_agency(
             s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL"
         )
-    return database
+    return db
 
 
 def report(db: Database, day: str, stranded: int, site: str = "concordia-strip") -> None:

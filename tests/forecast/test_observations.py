@@ -384,3 +384,22 @@ def test_a_map_giving_one_name_two_places_is_refused(tmp_path: Path) -> None:
 
 def test_a_header_with_no_rows_has_no_observations(tmp_path: Path) -> None:
     assert read_observations(write(tmp_path, HEAD), SITES) == Observations((), ())
+
+
+def test_a_record_may_name_a_place_by_its_spanish_or_english_title(tmp_path: Path) -> None:
+    from hito.scenario.load import load
+
+    sites = load("tacna-arica-2025").observed_sites()
+    p = write(
+        tmp_path,
+        HEAD
+        + "2025-12-10,Franja entre Chacalluta y Santa Rosa,30,30,count,a\n"
+        + "2025-12-10,complejo fronterizo chacalluta,12,12,count,b\n"
+        + "2025-12-11,Strip between Chacalluta and Santa Rosa,20,20,count,c\n",
+    )
+    obs = read_observations(p, sites)
+    assert [(o.date, o.place, o.low) for o in obs.items] == [
+        (D(2025, 12, 10), "chacalluta", 12.0),
+        (D(2025, 12, 10), "concordia-strip", 30.0),
+        (D(2025, 12, 11), "concordia-strip", 20.0),
+    ]

@@ -312,10 +312,15 @@ class Scenario(Strict):
         return self
 
     def observed_sites(self) -> dict[str, str | None]:
-        """Site names of field reports -> place id (None: a known name that is not a count)."""
+        """Site names of field reports -> place id (None: a known name that is not a count).
+
+        A place is known by its id, its name, its title in Spanish and in English, and its
+        aliases (the names the record uses).
+        """
         out: dict[str, str | None] = {}
         for p in self.places:
-            for name in (p.id, p.name, *p.aliases):
+            titles = (p.title.es, p.title.en) if p.title is not None else ()
+            for name in (p.id, p.name, *titles, *p.aliases):
                 out[name] = p.id
         for name in self.observation.ignore_sites:
             out[name] = None

@@ -11,7 +11,14 @@ from babel.messages.pofile import read_po
 from hito import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {"_": None, "gettext": None, "tr": (2,), "ngettext": (1, 2), "catalogued": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "tr": (2,),
+    "ngettext": (1, 2),
+    "catalogued": None,
+    "N_": None,  # hito.plans.notes: marked where written, translated where shown
+}
 
 
 def extracted() -> set[str]:

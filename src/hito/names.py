@@ -1,4 +1,4 @@
-"""Translated names of the codes users read: countries, kinds of place and policy, roles.
+"""Translated names of the codes users read: countries, kinds of place and policy, roles, etc.
 
 One definition for the pages and reports (the `names.html.j2` macros read them as globals of
 the language's template environment, `i18n.environment`) and for the Python that writes labels.
@@ -57,3 +57,30 @@ def policy_kinds(_: Gettext) -> dict[str, str]:
 def roles(_: Gettext) -> dict[str, str]:
     """Roles of the service's users -> names."""
     return {"admin": _("administrator"), "editor": _("editor"), "viewer": _("viewer")}
+
+
+def outcomes(_: Gettext) -> dict[str, str]:
+    """States of an alert's delivery -> names."""
+    return {
+        "pending": _("waiting to be sent"),
+        "sending": _("being sent"),
+        "sent": _("sent"),
+        "failed": _("failed"),
+        "acknowledged": _("acknowledged"),
+    }
+
+
+def indicators(_: Gettext) -> dict[str, str]:
+    """What a plan's trigger counts -> names."""
+    return {
+        "stranded": _("people stranded"),
+        "shelter_occupancy": _("shelter occupancy"),
+        "arrivals": _("arrivals"),
+        "diverted": _("people diverting to irregular routes"),
+        "need_gap": _("people beyond the free shelter places"),
+    }
+
+
+def comparisons(_: Gettext) -> dict[str, str]:
+    """A trigger's comparison with its threshold -> words."""
+    return {">=": _("at least"), ">": _("more than"), "<=": _("at most"), "<": _("less than")}

@@ -220,12 +220,19 @@ def test_bad_observation_files_exit_2_naming_line_and_column(scenario_file, tmp_
     assert not (tmp_path / "x").exists()
 
 
-def test_migrate_updates_a_version_1_file_and_keeps_its_comments(tmp_path):
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("es", "{}: actualizado a schema_version 2\n"), ("en", "{}: updated to schema_version 2\n")],
+)
+def test_migrate_updates_a_version_1_file_and_keeps_its_comments(lang, said, tmp_path, monkeypatch):
+    monkeypatch.setenv("HITO_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "300")
     d = tiny_dict()
     path = tmp_path / "old.yaml"
     path.write_text("# my scenario\n" + yaml.safe_dump(d, sort_keys=False))
     done = hito("migrate", str(path))
     assert done.returncode == 0, done.stderr
+    assert done.stdout == said.format(path)
     text = path.read_text()
     assert text.startswith("# my scenario\n") and "schema_version: 2" in text
     again = hito("migrate", str(path))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from plans.helpers import closed_tiny, corridor, plan_dict, stranded_trigger
@@ -15,13 +17,17 @@ from plans.helpers import closed_tiny, corridor, plan_dict, stranded_trigger
 DATA = Path(__file__).parents[1] / "plans" / "data" / "tacna-arica-stranded.csv"
 
 
-def hito(*args: str) -> subprocess.CompletedProcess[str]:
+PYTHONPATH = {k: v for k, v in os.environ.items() if k == "PYTHONPATH"}  # a checkout's src
+
+
+def hito(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`hito ARGS` with no locale set (a Spanish reader) unless `env` sets HITO_LANG or LANG."""
     return subprocess.run(
         [sys.executable, "-m", "hito.cli.main", *args],
         capture_output=True,
         text=True,
         timeout=300,
-        env={"COLUMNS": "200", "PATH": "/usr/bin"},
+        env={"COLUMNS": "320", "PATH": "/usr/bin", **PYTHONPATH, **env},
     )
 
 
@@ -86,3 +92,116 @@ def test_bad_plan_and_bad_date_exit_2_with_located_errors(tmp_path):
     done = hito("plans", "check", "corridor-100", "--observations", str(DATA), "--as-of", "21/4")
     assert done.returncode == 2
     assert done.stderr.strip() == "error: --as-of: got '21/4', expected a date as YYYY-MM-DD"
+
+
+# what the plan commands say, by language (HITO_LANG, or --lang where a command writes a table)
+SAID = {
+    "es": {
+        "list": ("nombre", "título", "acciones (organismo, país)", "Plan binacional combinado"),
+        "list_actions": "Habilitar 100 plazas más en los albergues de Arica (350 m² techados) "
+        "(municipalidad-arica, Chile)",
+        "valid": "corridor-100: válido frente al escenario tacna-arica-2025 (disparadores: 1; "
+        "acciones: 1; organismos: 2)\n",
+        "check": (
+            "return-flights al 21 abr 2023",
+            "disparador",
+            "acciones que corresponden",
+            "│ stranded-300 │ SE CUMPLE │ 21 abr 2023 │ 400 (21 abr 2023) │ personas varadas al "
+            "menos 300, 1 día seguido │ 28 abr 2023: 120 asientos semanales Tacna–Lima–Caracas",
+            "Ministerio de Relaciones Exteriores del Perú (Perú)",
+            "nota: conteos de personas varadas del sitio 'Arica/Tacna' no considerados: el plan "
+            "'return-flights' no lo asocia a ningún lugar (sus sitios: Chacalluta, ",
+        ),
+        "compare": (
+            "personas-día varadas P50 (P10–P90)",
+            "│ sin plan ",
+            "│ corr     │ 420 (420–420) ",
+            "error de conservación 0; informe: ",
+        ),
+        "progress": ("tiny: simulaciones de los planes", "simulaciones/s"),
+    },
+    "en": {
+        "list": ("name", "title", "actions (agency, country)", "Combined binational plan"),
+        "list_actions": "Open 100 more places in Arica's shelters (350 m² covered) "
+        "(municipalidad-arica, Chile)",
+        "valid": "corridor-100: valid against scenario tacna-arica-2025 (triggers: 1; "
+        "actions: 1; agencies: 2)\n",
+        "check": (
+            "return-flights on Apr 21, 2023",
+            "trigger",
+            "actions due",
+            "│ stranded-300 │ MET │ Apr 21, 2023 │ 400 (Apr 21, 2023) │ people stranded at least "
+            "300, 1 day in a row │ Apr 28, 2023: 120 seats a week Tacna–Lima–Caracas",
+            "Ministerio de Relaciones Exteriores del Perú (Peru)",
+            "note: counts of people stranded at site 'Arica/Tacna' left out: not mapped to a "
+            "place in plan 'return-flights' (its sites: Chacalluta, ",
+        ),
+        "compare": (
+            "stranded person-days P50 (P10–P90)",
+            "│ no plan ",
+            "│ corr    │ 420 (420–420) ",
+            "conservation error 0; report: ",
+        ),
+        "progress": ("tiny: runs of the plans", "runs/s"),
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_list_validate_and_check_speak_the_readers_language(lang):
+    done = hito("plans", "list", HITO_LANG=lang)
+    assert done.returncode == 0, done.stderr
+    for phrase in (*SAID[lang]["list"], SAID[lang]["list_actions"]):
+        assert phrase in done.stdout
+    done = hito("plans", "validate", "corridor-100", HITO_LANG=lang)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == SAID[lang]["valid"]
+    args = ("--observations", str(DATA), "--as-of", "2023-04-21")
+    done = hito("plans", "check", "return-flights", *args, HITO_LANG=lang)
+    assert done.returncode == 0, done.stderr
+    for phrase in SAID[lang]["check"]:
+        assert phrase in done.stdout
+    other = "en" if lang == "es" else "es"  # --lang wins over the reader's language
+    done = hito("plans", "check", "return-flights", *args, "--lang", other, HITO_LANG=lang)
+    assert all(phrase in done.stdout for phrase in SAID[other]["check"])
+    done = hito("plans", "list", "--lang", other, HITO_LANG=lang)
+    assert all(phrase in done.stdout for phrase in SAID[other]["list"])
+
+
+def test_the_json_of_a_check_is_the_same_in_either_language():
+    args = ("check", "return-flights", "--observations", str(DATA), "--as-of", "2023-04-21")
+    es = hito("plans", *args, "--json", "--lang", "es")
+    en = hito("plans", *args, "--json", HITO_LANG="en")
+    assert es.returncode == en.returncode == 0 and es.stdout == en.stdout
+    notes = json.loads(es.stdout)[0]["notes"]
+    assert notes == [
+        "stranded counts at site 'Arica/Tacna' left out: not mapped to a place in plan "
+        "'return-flights' (its sites: Chacalluta, between Chacalluta and Santa Rosa, between the "
+        "posts, camp at Chacalluta)"
+    ]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_compare_speaks_the_language_asked_and_its_page_opens_in_it(lang, tmp_path):
+    scen = tmp_path / "tiny.yaml"
+    scen.write_text(yaml.safe_dump(closed_tiny()))
+    plan = tmp_path / "corr.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [corridor()])))
+    out = tmp_path / "out"
+    args = ("compare", str(scen), str(plan), "--runs", "2", "--out", str(out), "--lang", lang)
+    done = hito("plans", *args, HITO_LANG="en" if lang == "es" else "es")
+    assert done.returncode == 0, done.stderr
+    for phrase in SAID[lang]["compare"]:
+        assert phrase in done.stdout
+    for phrase in SAID[lang]["progress"]:
+        assert phrase in done.stderr
+    page = (out / "comparison.html").read_text()
+    assert f'<html lang="{lang}">' in page and f'<body class="{lang}">' in page
+    assert f'data-l="{lang}" aria-pressed="true"' in page
+
+
+def test_a_bad_language_exits_2_naming_the_option():
+    for args in (("list",), ("check", "--observations", str(DATA)), ("compare", "x", "y")):
+        done = hito("plans", *args, "--lang", "fr")
+        assert done.returncode == 2, args
+        assert done.stderr.strip() == "error: --lang: got 'fr', expected one of: es, en", args

@@ -120,6 +120,22 @@ def test_scenarios_schema_and_validate_builtins():
     assert hito("validate", "tacna-arica-2025").returncode == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"), [("es", "JSON Schema escrito en {}\n"), ("en", "JSON Schema written to {}\n")]
+)
+def test_a_schema_written_to_a_file_says_where_in_the_readers_language(
+    lang, said, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("HITO_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "300")
+    for command in (("schema",), ("plans", "schema")):
+        out = tmp_path / f"{'-'.join(command)}.json"
+        done = hito(*command, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == said.format(out)
+        assert json.loads(out.read_text())["type"] == "object"
+
+
 def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogue_is_refused(
     tiny_file, tmp_path
 ):
@@ -132,10 +148,13 @@ def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogu
     assert '<html lang="en">' in report and "Strip: people stranded" in report
     assert "Peak stranded (median)" in report and "varadas" not in report
     assert "peak stranded P50" in done.stdout and "report:" in done.stdout
+    assert "tiny: runs" in done.stderr and " runs/s " in done.stderr  # the progress bar
     es = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "es"))
     assert es.returncode == 0, es.stderr
     assert "máximo de personas varadas P50" in es.stdout and "informe:" in es.stdout
     assert "peak stranded" not in es.stdout
+    assert "tiny: simulaciones" in es.stderr and " simulaciones/s " in es.stderr
+    assert "runs/s" not in es.stderr
     done = hito("run", str(tiny_file), "--runs", "2", "--lang", "fr", "--out", str(tmp_path / "fr"))
     assert done.returncode == 2
     assert "--lang: got 'fr', expected one of: es, en" in done.stderr

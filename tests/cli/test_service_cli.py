@@ -21,25 +21,63 @@ def env(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ANN001
     return url
 
 
-def test_first_admin_sites_a_saved_head_and_a_verified_log(env: str, tmp_path) -> None:  # noqa: ANN001
+# what the commands say, in the reader's language (HITO_LANG)
+SAID = {
+    "es": {
+        "upgrade": "sqlite:///{db}: esquema creado en la revisión {head}\n",
+        "current": "sqlite:///{db}: esquema en la revisión {head}; la más reciente es {head}\n",
+        "user": "se creó el usuario 'boss', administrador (id 1)\n",
+        "sites": "tacna-arica-2025: sitios nuevos: 10; actualizados: 0; en total: 10\n",
+        "again": "tacna-arica-2025: sitios nuevos: 0; actualizados: 0; en total: 10\n",
+        "verified": "registro correcto: 14 entradas (raíz ",
+        "checked": "; se revisaron 2 cabeceras firmadas y 11 filas\n",
+        "delivered": "0 envíos procesados\n",
+    },
+    "en": {
+        "upgrade": "sqlite:///{db}: schema created at revision {head}\n",
+        "current": "sqlite:///{db}: schema at revision {head}; the newest is {head}\n",
+        "user": "created the user 'boss', administrator (id 1)\n",
+        "sites": "tacna-arica-2025: 10 new sites, 0 updated, 10 in all\n",
+        "again": "tacna-arica-2025: 0 new sites, 0 updated, 10 in all\n",
+        "verified": "log ok: 14 entries (root ",
+        "checked": ", 2 signed heads and 11 rows checked\n",
+        "delivered": "0 deliveries handled\n",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_first_admin_sites_a_saved_head_and_a_verified_log(
+    env: str,
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    monkeypatch.setenv("HITO_LANG", lang)
+    said = {
+        k: v.format(db=tmp_path / "cli.sqlite3", head=migrate.head()) for k, v in SAID[lang].items()
+    }
     r = runner.invoke(app, ["db", "upgrade"])
-    assert r.exit_code == 0 and f"schema at {migrate.head()} (was empty)" in r.output
+    assert r.exit_code == 0 and r.output == said["upgrade"]
+    r = runner.invoke(app, ["db", "current"])
+    assert r.exit_code == 0 and r.output == said["current"]
     r = runner.invoke(app, ["users", "create", "boss", "--role", "admin"])
-    assert r.exit_code == 0 and "created admin 'boss' (id 1)" in r.output
+    assert r.exit_code == 0 and r.output == said["user"]
     r = runner.invoke(app, ["sites", "load", "tacna-arica-2025"])
-    assert r.exit_code == 0 and "tacna-arica-2025: 10 new sites, 0 updated, 10 in all" in r.output
+    assert r.exit_code == 0 and r.output == said["sites"]
     r = runner.invoke(app, ["sites", "load", "tacna-arica-2025"])
-    assert "0 new sites, 0 updated, 10 in all" in r.output
+    assert r.output == said["again"]
     heads = tmp_path / "heads-chile.jsonl"  # what Chile keeps, outside the database
     r = runner.invoke(app, ["log", "head", "--append", str(heads)])
-    assert r.exit_code == 0 and '"tree_size":14' in r.output
+    assert r.exit_code == 0 and '"tree_size":14' in r.output  # JSON, the same in any language
     assert heads.read_text() == r.output
     r = runner.invoke(app, ["log", "verify", "--against", str(heads)])
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("log ok: 14 entries")
-    assert "2 signed heads and 11 rows checked" in r.output  # the file's and the stored one
+    assert r.output.startswith(said["verified"]) and r.output.endswith(said["checked"])
     r = runner.invoke(app, ["audit", "verify"])
-    assert r.exit_code == 0 and r.output.startswith("log ok: 14 entries")
+    assert r.exit_code == 0 and r.output.startswith(said["verified"])
+    r = runner.invoke(app, ["alerts", "deliver", "--once"])
+    assert r.exit_code == 0 and r.output.endswith(said["delivered"])
     db = Database(env)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE log_leaf SET resource = 'site:elsewhere' WHERE idx = 5"))

@@ -39,7 +39,7 @@ def test_largest_report_per_site_and_day_then_summed_over_places():
     strip = by_place["concordia-strip"]
     assert strip[dt.date(2023, 4, 21)] == 400 and strip[dt.date(2025, 11, 29)] == 50
     assert by_place["chacalluta"] == {dt.date(2025, 11, 28): 100}
-    assert notes and "'Arica/Tacna'" in notes[0]
+    assert notes and "'Arica/Tacna'" in str(notes[0])
     t = plan.triggers[0]
     s = trigger_series(t, by_place, dt.date(2025, 11, 30))
     assert s[dt.date(2025, 11, 28)] == 100 and s[dt.date(2025, 11, 29)] == 150

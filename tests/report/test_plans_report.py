@@ -32,3 +32,30 @@ def test_builtin_plans_on_tacna_arica_2025_page_json_and_csv():
     for name in builtin_names():
         assert name in page
     assert "Plan binacional combinado" in page and "Combined binational plan" in page
+
+
+def test_the_page_holds_both_languages_opens_in_the_one_asked_with_its_numbers_and_dates():
+    s = load_scenario("tacna-arica-2025")
+    plans = [("corridor-100", load("corridor-100", s))]
+    cmp = compare(s, plans, runs=2, seed=0, days=45)
+    none = cmp.rows[0]["stranded_person_days"]["p50"]
+    assert none >= 1000  # so the languages' thousands separators differ
+    es, en = (f"{round(none):,}".replace(",", sep) for sep in (".", ","))
+    for lang, other in (("es", "en"), ("en", "es")):
+        page = render(s, cmp, plans, seed=0, lang=lang)
+        assert f'<html lang="{lang}">' in page and f'<body class="{lang}">' in page
+        assert f'data-l="{lang}" aria-pressed="true"' in page
+        assert f'data-l="{other}" aria-pressed="false"' in page
+        spans = {"es": f'<span lang="es">{es}</span>', "en": f'<span lang="en">{en}</span>'}
+        assert f"<b>{spans[lang]}{spans[other]}</b>" in page  # the reader's language first
+        facts = (
+            "Escenario tacna-arica-2025; 2 simulaciones, semilla 0, 45 días, del 22 nov 2025 al "
+            "5 ene 2026.",
+            "Scenario tacna-arica-2025; 2 runs, seed 0, 45 days, from Nov 22, 2025 to Jan 5, 2026.",
+        )
+        assert all(f in page for f in facts)
+        total = {
+            "es": '<span lang="es">Costo total</span>',
+            "en": '<span lang="en">Total cost</span>',
+        }
+        assert total[lang] + total[other] in page

@@ -26,9 +26,13 @@ def deliver(
     """Send due deliveries (e-mail, webhooks); a killed worker's sends resume on restart."""
     from rich.console import Console
 
+    from hito import i18n, names
     from hito.store.deliveries import run_worker
     from hito.store.settings import load_settings, worker_config
 
+    lang = i18n.reader_language()
+    t = i18n.translations(lang)
+    outcome_names = names.outcomes(t.gettext)
     cfg = worker_config(load_settings(settings))
     db = open_database(settings)
     console = Console(stderr=True)
@@ -36,14 +40,25 @@ def deliver(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     counts: dict[str, int] = {}
 
+    def tally() -> str:
+        return ", ".join(
+            f"{outcome_names.get(k, k)}: {i18n.number(v, lang)}" for k, v in sorted(counts.items())
+        )
+
     def shown(delivery_id: int, outcome: str) -> None:
         counts[outcome] = counts.get(outcome, 0) + 1
-        summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        console.print(f"delivery {delivery_id}: {outcome}  [dim]({summary})[/dim]")
+        line = t.gettext("delivery %(id)s: %(outcome)s") % {
+            "id": delivery_id,
+            "outcome": outcome_names.get(outcome, outcome),
+        }
+        console.print(f"{line}  [dim]({tally()})[/dim]")
 
     try:
-        with console.status("sending alerts to subscribers…"):
+        with console.status(t.gettext("sending alerts to subscribers…")):
             n = run_worker(db, cfg, once=once, idle_seconds=idle, stop=stop, on_outcome=shown)
     except KeyboardInterrupt:
         n = sum(counts.values())
-    typer.echo(f"{n} deliveries handled" + (f": {counts}" if counts else ""))
+    handled = t.ngettext("%(n)s delivery handled", "%(n)s deliveries handled", n) % {
+        "n": i18n.number(n, lang)
+    }
+    typer.echo(handled + (f" ({tally()})" if counts else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,6 +35,13 @@ def _where(db: Database) -> str:
     return db.engine.url.render_as_string(hide_password=True)
 
 
+def _gettext() -> Callable[[str], str]:
+    """The gettext of the reader's language (HITO_LANG, else the locale)."""
+    from hito import i18n
+
+    return i18n.translations(i18n.reader_language()).gettext
+
+
 @app.command("upgrade")
 def upgrade(settings: SettingsOpt = None) -> None:
     """Bring the schema up to the newest revision shipped with hito."""
@@ -42,7 +50,12 @@ def upgrade(settings: SettingsOpt = None) -> None:
     db = open_database(settings, migrate_if_needed=False)
     before = migrate.current(db)
     migrate.upgrade(db)
-    typer.echo(f"{_where(db)}: schema at {migrate.current(db)} (was {before or 'empty'})")
+    _ = _gettext()
+    said = {"database": _where(db), "revision": migrate.current(db), "before": before}
+    if before is None:
+        typer.echo(_("%(database)s: schema created at revision %(revision)s") % said)
+    else:
+        typer.echo(_("%(database)s: schema at revision %(revision)s (was %(before)s)") % said)
 
 
 @app.command("current")
@@ -51,4 +64,11 @@ def current(settings: SettingsOpt = None) -> None:
     from hito.store import migrate
 
     db = open_database(settings, migrate_if_needed=False)
-    typer.echo(f"{_where(db)}: schema at {migrate.current(db) or 'empty'}, newest {migrate.head()}")
+    _ = _gettext()
+    said = {"database": _where(db), "revision": migrate.current(db), "head": migrate.head()}
+    if said["revision"] is None:
+        typer.echo(_("%(database)s: no schema yet (empty database); the newest is %(head)s") % said)
+    else:
+        typer.echo(
+            _("%(database)s: schema at revision %(revision)s; the newest is %(head)s") % said
+        )

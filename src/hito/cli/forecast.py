@@ -329,4 +329,5 @@ def migrate(
     new = _VERSION_LINE.sub("schema_version: 2", text, count=1)
     parse(new, str(file))
     write_atomic(out or file, new.encode())
-    console.print(f"{out or file}: schema_version 2")
+    _ = i18n.translations(i18n.reader_language()).gettext
+    console.print(_("%(path)s: updated to schema_version 2") % {"path": out or file})

@@ -96,6 +96,7 @@ def verify(
     """Check the database against saved heads and the key: exit 1 listing every problem."""
     from rich.console import Console
 
+    from hito import i18n
     from hito.store import logcheck
     from hito.store.logkey import LogKey, load_key
 
@@ -112,11 +113,22 @@ def verify(
         k = _key(settings, create=False)  # type: ignore[assignment]
     assert isinstance(k, LogKey)
     db = open_database(settings, migrate_if_needed=False)
-    with Console(stderr=True).status("checking the log…"), db.session(readonly=True) as session:
+    lang = i18n.reader_language()
+    _ = i18n.translations(lang).gettext
+    with Console(stderr=True).status(_("checking the log…")), db.session(readonly=True) as session:
         result = logcheck.verify(session, key=k, saved=saved, rows=rows)
     if not result.ok:
         raise LogCheckFailed(result.problems)
     typer.echo(
-        f"log ok: {result.entries} entries (root {result.root_hash}), {result.pending} "
-        f"waiting, {result.heads_checked} signed heads and {result.rows_checked} rows checked"
+        _(
+            "log ok: %(entries)s entries (root %(root)s), %(pending)s waiting, %(heads)s signed "
+            "heads and %(rows)s rows checked"
+        )
+        % {
+            "entries": i18n.number(result.entries, lang),
+            "root": result.root_hash,
+            "pending": i18n.number(result.pending, lang),
+            "heads": i18n.number(result.heads_checked, lang),
+            "rows": i18n.number(result.rows_checked, lang),
+        }
     )

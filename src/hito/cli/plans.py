@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, date_option
+from hito import i18n, names
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, date_option, language_option
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError
 
 if TYPE_CHECKING:  # the plan and scenario models load inside the commands
     from hito.plans.check import CheckReport
     from hito.plans.model import Plan
+    from hito.plans.status import TriggerStatus
     from hito.scenario.model import Scenario
 
 console = Console(highlight=False)
@@ -26,24 +29,41 @@ app = typer.Typer(
     help="Joint contingency plans: list, validate, compare on simulated futures, check live.",
 )
 
+TableLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="language of the table: es or en"
+        " (default: HITO_LANG, else the locale: English for en_*, else Spanish)"
+    ),
+]
+
 
 @app.command("list")
-def list_() -> None:
+def list_(lang: TableLangOpt = None) -> None:
     """List the built-in plans with their triggers and actions."""
     from hito.plans.load import builtin_names, load
 
-    table = Table("name", "title", "triggers", "actions (agency, country)")
+    lang = language_option(lang)
+    _ = i18n.translations(lang).gettext
+    table = Table(_("name"), _("title"), _("triggers"), _("actions (agency, country)"))
     table.columns[0].no_wrap = True
     for name in builtin_names():
         p = load(name)
         table.add_row(
             name,
-            p.title,
+            p.text("title", lang),
             "\n".join(t.id for t in p.triggers) or "—",
-            "\n".join(f"{a.type} ({a.agency}, {p.agency(a.agency).country})" for a in p.actions)
-            or "—",
+            "\n".join(_action(p, a.id, lang) for a in p.actions) or "—",
         )
     console.print(table)
+
+
+def _action(plan: Plan, action: str, lang: str) -> str:
+    """An action as users read it: its title, agency and country, in a language."""
+    a = next(x for x in plan.actions if x.id == action)
+    country = plan.agency(a.agency).country
+    name = names.countries(i18n.translations(lang).gettext).get(country, country)
+    return f"{i18n.localized(a.title, lang, a.description or a.type)} ({a.agency}, {name})"
 
 
 @app.command()
@@ -58,16 +78,31 @@ def validate(
     from hito.plans.load import load
     from hito.scenario.load import load as load_scenario
 
+    lang = i18n.reader_language()
+    _ = i18n.translations(lang).gettext
     for ref in plans:
         p = load(ref)
         scen = scenario or p.scenario
         if scen:
             p = load(ref, load_scenario(scen))
-        where = f" against scenario {scen}" if scen else ""
-        console.print(
-            f"{ref}: valid{where} ({len(p.triggers)} triggers, {len(p.actions)} actions, "
-            f"{len(p.agencies)} agencies)"
-        )
+        counts = {
+            "file": ref,
+            "scenario": scen,
+            "triggers": i18n.number(len(p.triggers), lang),
+            "actions": i18n.number(len(p.actions), lang),
+            "agencies": i18n.number(len(p.agencies), lang),
+        }
+        if scen:
+            line = _(
+                "%(file)s: valid against scenario %(scenario)s (triggers: %(triggers)s; "
+                "actions: %(actions)s; agencies: %(agencies)s)"
+            )
+        else:
+            line = _(
+                "%(file)s: valid (triggers: %(triggers)s; actions: %(actions)s; "
+                "agencies: %(agencies)s)"
+            )
+        console.print(line % counts)
 
 
 @app.command()
@@ -78,7 +113,7 @@ def schema(
     from hito.plans.load import json_schema
 
     text = json_schema()
-    emit_text(text, out, "schema")
+    emit_text(text, out)
 
 
 @app.command("compare")
@@ -95,6 +130,14 @@ def compare_cmd(
     sampling: Annotated[
         str, typer.Option(help="how uncertain numbers are drawn: lhs, random or none")
     ] = "lhs",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="language of the console lines and of comparison.html as it opens (its button"
+            " shows the other): es or en (default: HITO_LANG, else the locale: English for en_*,"
+            " else Spanish)"
+        ),
+    ] = None,
 ) -> None:
     """Run each plan and "no plan" on the same futures; write comparison.{json,csv,html}."""
     from hito.ensemble.executors import make_executor
@@ -104,6 +147,7 @@ def compare_cmd(
     from hito.report.plans_report import render, rows_csv
     from hito.scenario.load import load as load_scenario
 
+    lang = language_option(lang)
     check_ensemble_options(runs=runs, seed=seed, days=days)
     if sampling not in METHODS:
         raise InputError(f"--sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
@@ -114,11 +158,13 @@ def compare_cmd(
     if dupes:
         raise InputError(f"plans: {', '.join(dupes)} given twice, expected each plan once")
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    _ = i18n.translations(lang).gettext
     try:
         with progress() as bar:
-            task = bar.add_task(f"{s.name}: plan runs", total=runs * (len(loaded) + 1), rate="")
+            label = _("%(name)s: runs of the plans") % {"name": s.name}
+            task = bar.add_task(label, total=runs * (len(loaded) + 1), rate="")
 
-            advance = advancer(bar, task)
+            advance = advancer(bar, task, lang)
 
             cmp = compare(
                 s,
@@ -135,28 +181,37 @@ def compare_cmd(
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / "comparison.json", json.dumps(cmp.rows, indent=2).encode())
     write_atomic(out / "comparison.csv", rows_csv(cmp.rows).encode())
-    write_atomic(out / "comparison.html", render(s, cmp, loaded, seed=seed).encode())
-    table = Table(
-        "plan",
-        "stranded person-days P50 (P10–P90)",
-        "peak P50",
-        "diverted P50",
-        "harmed P50",
-        *(f"cost {c} P50" for c in cmp.currencies),
-    )
-    for r in cmp.rows:
-        pd = r["stranded_person_days"]
-        table.add_row(
-            r["plan"],
-            f"{pd['p50']:,.0f} ({pd['p10']:,.0f}–{pd['p90']:,.0f})",
-            f"{r['peak_stranded']['p50']:,.0f}",
-            f"{r['diverted']['p50']:,.0f}",
-            f"{r['harmed']['p50']:,.0f}",
-            *(f"{r[f'total_cost_{c}']['p50']:,.0f}" for c in cmp.currencies),
-        )
-    console.print(table)
+    write_atomic(out / "comparison.html", render(s, cmp, loaded, seed=seed, lang=lang).encode())
+    console.print(_comparison_table(cmp.rows, cmp.currencies, lang))
     bad = max(r["conservation_error"] for r in cmp.rows)
-    console.print(f"conservation error {bad}; report: {(out / 'comparison.html').resolve()}")
+    console.print(
+        _("conservation error %(error)s; report: %(path)s")
+        % {"error": i18n.number(bad, lang), "path": (out / "comparison.html").resolve()}
+    )
+
+
+def _comparison_table(
+    rows: Sequence[dict[str, Any]], currencies: Sequence[str], lang: str
+) -> Table:
+    """Each plan's P50 (and the P10–P90 of stranded person-days), in the language's numbers."""
+    _ = i18n.translations(lang).gettext
+    table = Table(
+        _("plan"),
+        _("stranded person-days P50 (P10–P90)"),
+        _("peak P50"),
+        _("diverted P50"),
+        _("harmed P50"),
+        *(_("cost %(currency)s P50") % {"currency": c} for c in currencies),
+    )
+    for r in rows:
+        pd = {q: i18n.number(r["stranded_person_days"][q], lang) for q in ("p10", "p50", "p90")}
+        table.add_row(
+            _("no plan") if r["plan"] == "no-plan" else r["plan"],
+            f"{pd['p50']} ({pd['p10']}–{pd['p90']})",
+            *(i18n.number(r[m]["p50"], lang) for m in ("peak_stranded", "diverted", "harmed")),
+            *(i18n.number(r[f"total_cost_{c}"]["p50"], lang) for c in currencies),
+        )
+    return table
 
 
 def _label(ref: str) -> str:
@@ -201,11 +256,13 @@ def check_cmd(
     ] = None,
     runs: Annotated[int, typer.Option(help="futures per forecast")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a table")] = False,
+    lang: TableLangOpt = None,
 ) -> None:
     """Which triggers are met on a date, since when, and which actions are due by whom."""
     from hito.plans.check import check, read_observations
     from hito.plans.load import builtin_names, load
 
+    lang = language_option(lang)
     day = date_option(as_of, "--as-of") or dt.date.today()
     if range_as not in ("low", "mid", "high"):
         raise InputError(f"--range: got {range_as!r}, expected one of: low, mid, high")
@@ -224,48 +281,108 @@ def check_cmd(
     if as_json:
         typer.echo(json.dumps([r.to_json() for r in reports], indent=2, ensure_ascii=False))
         return
+    _ = i18n.translations(lang).gettext
     for r in reports:
-        console.print(_status_table(r, p_by_name[r.plan]))
-        for note in r.notes:
-            console.print(f"  [dim]note: {note}[/dim]")
+        console.print(_status_table(r, p_by_name[r.plan], lang))
+        for note in r.remarks:
+            line = _("note: %(note)s") % {"note": note.say(_, _shown(lang))}
+            console.print(f"  [dim]{line}[/dim]")
 
 
-def _status_table(r: CheckReport, plan: Plan) -> Table:
+def _shown(lang: str) -> Callable[[str, Any], str]:
+    """How a note's values read in a language: dates, numbers, indicators, lists of sites."""
+    _ = i18n.translations(lang).gettext
+    indicators = names.indicators(_)
+
+    def shown(name: str, value: Any) -> str:
+        if isinstance(value, dt.date):
+            return i18n.date(value, lang)
+        if name == "indicator":
+            return indicators.get(value, value)
+        if isinstance(value, tuple):
+            return ", ".join(value) or _("none")
+        if isinstance(value, int | float):
+            return i18n.number(value, lang)
+        return str(value)
+
+    return shown
+
+
+def _status_table(r: CheckReport, plan: Plan, lang: str) -> Table:
     """One plan's triggers on the date: met or not, since when, value, condition, actions due."""
-    used = f", forecasts from {r.scenario}" if r.scenario else ""
+    _ = i18n.translations(lang).gettext
+    said = {"plan": r.plan, "date": i18n.date(r.as_of, lang), "scenario": r.scenario}
+    if r.scenario:
+        title = _("%(plan)s on %(date)s, forecasts from %(scenario)s") % said
+    else:
+        title = _("%(plan)s on %(date)s") % said
     table = Table(
-        "trigger",
-        "met",
-        "since",
-        "value (date)",
-        "condition",
-        "actions due",
-        title=f"{r.plan} on {r.as_of}{used}",
+        _("trigger"),
+        _("met"),
+        _("since"),
+        _("value (date)"),
+        _("condition"),
+        _("actions due"),
+        title=title,
         title_justify="left",
     )
     for st in r.statuses:
-        value = "—" if st.value is None else f"{st.value:g}"
+        value = _value(st.value, st.indicator, lang)
         if st.value_date is not None:
-            value += f" ({st.value_date})"
-        due = "\n".join(
-            f"{a.due}: {a.type} — {a.agency_name} ({a.country})" for a in st.actions_due
-        )
-        what = st.indicator
-        if st.source == "forecast":
-            t = next(t for t in plan.triggers if t.id == st.trigger)
-            what = f"forecast {t.quantile.upper()} of {what} in {t.horizon_days} d"
-        cond = f"{what} {st.compare} {st.threshold:g} for {st.window_days} d"
-        if st.note:
-            cond += f"\n[dim]{st.note}[/dim]"
+            value += f" ({i18n.date(st.value_date, lang)})"
+        cond = _condition(st, plan, lang)
+        note = st.remark.say(_, _shown(lang)) if st.remark else st.note
+        if note:
+            cond += f"\n[dim]{note}[/dim]"
         table.add_row(
             st.trigger,
-            "[bold red]MET[/]" if st.met else "no",
-            str(st.since or "—"),
+            "[bold red]" + _("MET") + "[/]" if st.met else _("no"),
+            i18n.date(st.since, lang) if st.since else "—",
             value,
             cond,
-            due or "—",
+            _actions_due(st, plan, lang) or "—",
         )
     return table
+
+
+def _value(value: float | None, indicator: str, lang: str) -> str:
+    """An indicator's value: a share as a percentage, a count of people as a number."""
+    if value is None:
+        return "—"
+    if indicator == "shelter_occupancy":
+        return i18n.percent(value, lang)
+    return i18n.number(value, lang, 0 if float(value).is_integer() else 1)
+
+
+def _condition(st: TriggerStatus, plan: Plan, lang: str) -> str:
+    """A trigger's condition in words: indicator, comparison, threshold, days in a row."""
+    t = i18n.translations(lang)
+    what = names.indicators(t.gettext).get(st.indicator, st.indicator)
+    days = t.ngettext("%(num)s day in a row", "%(num)s days in a row", st.window_days) % {
+        "num": i18n.number(st.window_days, lang)
+    }
+    threshold = _value(st.threshold, st.indicator, lang)
+    compare = names.comparisons(t.gettext).get(st.compare, st.compare)
+    cond = f"{what} {compare} {threshold}, {days}"
+    if st.source == "forecast":
+        trig = next(x for x in plan.triggers if x.id == st.trigger)
+        said = {"q": trig.quantile.upper(), "n": i18n.number(trig.horizon_days, lang)}
+        horizon = t.gettext("forecast %(q)s in %(n)s days") % said
+        cond += f" ({horizon})"
+    return cond
+
+
+def _actions_due(st: TriggerStatus, plan: Plan, lang: str) -> str:
+    """The actions a met trigger calls for, one a line: due date, what, who, which country."""
+    country = names.countries(i18n.translations(lang).gettext)
+    actions = {a.id: a for a in plan.actions}
+    lines = []
+    for due in st.actions_due:
+        a = actions.get(due.action)
+        what = i18n.localized(a.title, lang, due.description or due.type) if a else due.type
+        where = country.get(due.country, due.country)
+        lines.append(f"{i18n.date(due.due, lang)}: {what} — {due.agency_name} ({where})")
+    return "\n".join(lines)
 
 
 def _range(v: str) -> Literal["low", "mid", "high"]:

@@ -147,7 +147,7 @@ def run(
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
         label = i18n.translations(lang).gettext("%(name)s: runs") % {"name": s.name}
-        ens = ensemble_with_progress(spec, ex, label)
+        ens = ensemble_with_progress(spec, ex, label, lang)
     finally:
         ex.close()
     facts = ens.summary()
@@ -213,35 +213,38 @@ def run_calibrated(
     console.print(gettext("report: %(path)s") % {"path": (out / "report.html").resolve()})
 
 
-def advancer(bar: Progress, task: TaskID) -> Callable[[int], None]:
+def advancer(bar: Progress, task: TaskID, lang: str) -> Callable[[int], None]:
     """A callback that advances a progress task by n runs and shows runs per second."""
+    per_second = i18n.translations(lang).gettext("%(rate)s runs/s")
 
     def advance(n: int) -> None:
         bar.update(task, advance=n)
         done = bar.tasks[task]
         if done.elapsed:
-            bar.update(task, rate=f"{done.completed / done.elapsed:.1f} runs/s")
+            rate = i18n.number(done.completed / done.elapsed, lang, 1)
+            bar.update(task, rate=per_second % {"rate": rate})
 
     return advance
 
 
-def emit_text(text: str, out: Path | None, what: str) -> None:
-    """Print text to stdout, or write it atomically to `out` and say where."""
+def emit_text(text: str, out: Path | None) -> None:
+    """Print text to stdout, or write it atomically to `out` and say where (reader's language)."""
     if out is None:
         typer.echo(text)
     else:
         write_atomic(out, text.encode())
-        console.print(f"{what} written to {out}")
+        _ = i18n.translations(i18n.reader_language()).gettext
+        console.print(_("JSON Schema written to %(path)s") % {"path": out})
 
 
-def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str) -> Ensemble:
+def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str, lang: str) -> Ensemble:
     """run_ensemble with a progress bar: runs done, runs per second, time left."""
     from hito.ensemble.run import run_ensemble
 
     with progress() as bar:
         task = bar.add_task(label, total=spec.runs, rate="")
 
-        advance = advancer(bar, task)
+        advance = advancer(bar, task, lang)
 
         return run_ensemble(spec, executor=ex, progress=advance)
 
@@ -335,4 +338,4 @@ def schema(
     from hito.scenario.load import json_schema
 
     text = json_schema()
-    emit_text(text, out, "schema")
+    emit_text(text, out)

@@ -18,13 +18,19 @@ def serve(
     """Serve the API at http://HOST:PORT/api/v1 (OpenAPI at /docs); migrates the schema first."""
     import uvicorn
 
+    from hito import i18n
     from hito.cli.db import open_database
     from hito.service import create_app, for_server
     from hito.store.settings import load_settings
 
     conf = load_settings(settings)
     db = open_database(settings)  # migrate once, before any worker starts
-    typer.echo(f"hito service on http://{host}:{port} (database {db.engine.url!r})", err=True)
+    _ = i18n.translations(i18n.reader_language()).gettext
+    typer.echo(
+        _("hito service on %(url)s (database %(database)s)")
+        % {"url": f"http://{host}:{port}", "database": repr(db.engine.url)},
+        err=True,
+    )
     db.dispose()
     if workers > 1:
         import os

@@ -17,6 +17,7 @@ def load(
     settings: SettingsOpt = None,
 ) -> None:
     """Create or refresh the sites (posts, the strip, shelters, crossings) of a scenario."""
+    from hito import i18n
     from hito.store import sites
     from hito.store.actors import SYSTEM
 
@@ -24,4 +25,14 @@ def load(
     with db.session() as session:
         new, updated = sites.load_sites(session, actor=SYSTEM, scenario=scenario)
         _, total = sites.list_sites(session, limit=1)
-    typer.echo(f"{scenario}: {new} new sites, {updated} updated, {total} in all")
+    lang = i18n.reader_language()
+    _ = i18n.translations(lang).gettext
+    typer.echo(
+        _("%(scenario)s: %(new)s new sites, %(updated)s updated, %(total)s in all")
+        % {
+            "scenario": scenario,
+            "new": i18n.number(new, lang),
+            "updated": i18n.number(updated, lang),
+            "total": i18n.number(total, lang),
+        }
+    )

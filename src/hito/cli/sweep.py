@@ -71,7 +71,7 @@ def sweep(
             label = gettext("%(name)s: %(n)s options") % {"name": s.name, "n": len(grid)}
             task = bar.add_task(label, total=runs * len(grid), rate="")
 
-            advance = advancer(bar, task)
+            advance = advancer(bar, task, lang)
 
             result = run_sweep(
                 s,

@@ -22,13 +22,17 @@ def create(
     """Create a user; the password comes from HITO_PASSWORD or a prompt."""
     from sqlalchemy import select
 
+    from hito import i18n, names
     from hito.errors import InputError
     from hito.store import users
     from hito.store.actors import SYSTEM
     from hito.store.models import Agency
 
+    _ = i18n.translations(i18n.reader_language()).gettext
     password = os.environ.get("HITO_PASSWORD") or typer.prompt(
-        f"password for {username}", hide_input=True, confirmation_prompt=True
+        _("password for %(user)s") % {"user": username},
+        hide_input=True,
+        confirmation_prompt=_("Repeat the password"),
     )
     db = open_database(settings)
     with db.session() as session:
@@ -49,4 +53,11 @@ def create(
             role=role,
             agency_id=agency_id,
         )
-        typer.echo(f"created {user.role} {user.username!r} (id {user.id})")
+        typer.echo(
+            _("created the user %(user)s, %(role)s (id %(id)s)")
+            % {
+                "user": repr(user.username),
+                "role": names.roles(_).get(user.role, user.role),
+                "id": user.id,
+            }
+        )

@@ -32,6 +32,7 @@ from hito.errors import InputError
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
+from hito.plans.notes import UNMAPPED, Note
 from hito.plans.status import CARRY_DAYS, TriggerStatus, daily, evaluate
 from hito.scenario.model import Scenario
 from hito.scenario.observed import from_observed
@@ -138,7 +139,7 @@ def _row_observations(row: Any, line: int, where: str) -> list[Observation]:
 
 def place_series(
     plan: Plan, observations: Sequence[Observation], indicator: str, range_as: RangeAs
-) -> tuple[dict[str, dict[dt.date, float]], list[str]]:
+) -> tuple[dict[str, dict[dt.date, float]], list[Note]]:
     """Per place {date: value} of one indicator (largest report per site and day), and notes."""
     by_place: dict[str, dict[dt.date, float]] = {}
     skipped: set[str] = set()
@@ -152,8 +153,13 @@ def place_series(
         days = by_place.setdefault(place, {})
         days[ob.date] = max(days.get(ob.date, -math.inf), ob.value(range_as))
     notes = [
-        f"{indicator} counts at site {site!r} left out: not mapped to a place in plan "
-        f"{plan.name!r} (its sites: {', '.join(sorted(plan.sites)) or 'none'})"
+        Note.of(
+            UNMAPPED,
+            indicator=indicator,
+            site=repr(site),
+            plan=repr(plan.name),
+            sites=tuple(sorted(plan.sites)),
+        )
         for site in sorted(skipped)
     ]
     return by_place, notes
@@ -247,7 +253,12 @@ class CheckReport:
     as_of: dt.date
     scenario: str | None
     statuses: list[TriggerStatus]
-    notes: list[str] = field(default_factory=list)
+    remarks: list[Note] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        """The remarks in English, as the JSON of a check holds them."""
+        return [str(n) for n in self.remarks]
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-ready mapping."""
@@ -297,7 +308,7 @@ def check(
     carry_days: int = CARRY_DAYS,
 ) -> CheckReport:
     """Status of every trigger on `as_of`; forecast triggers run `scenario` from the counts."""
-    notes: list[str] = []
+    notes: list[Note] = []
     statuses = []
     cache: dict[str, dict[str, dict[dt.date, float]]] = {}
     for t in plan.triggers:
@@ -330,5 +341,5 @@ def check(
         if scenario is not None and any(t.source == "forecast" for t in plan.triggers)
         else None,
         statuses,
-        sorted(set(notes)),
+        sorted(set(notes), key=str),
     )

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from hito.plans.model import Plan, Trigger
+from hito.plans.notes import NO_VALUES, PARTIAL, STALE, Note
 from hito.plans.triggers import TriggerMachine, holds
 
 CARRY_DAYS = 3
@@ -47,6 +48,7 @@ class TriggerStatus:
     note: str = ""
     description: str = ""
     actions_due: list[ActionDue] = field(default_factory=list)
+    remark: Note | None = None  # the note with its values, to say it in the reader's language
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-ready mapping (dates as ISO strings)."""
@@ -60,7 +62,9 @@ class TriggerStatus:
                 return {k: iso(x) for k, x in v.items()}
             return v
 
-        return iso(asdict(self))
+        out = iso(asdict(self))
+        del out["remark"]
+        return out
 
 
 def daily(
@@ -102,6 +106,7 @@ def evaluate(
         "description": trigger.description,
     }
     if not filled:
+        empty = Note.of(NO_VALUES, indicator=trigger.indicator, date=as_of)
         return TriggerStatus(
             **base,
             met=False,
@@ -109,7 +114,8 @@ def evaluate(
             value=None,
             value_date=None,
             condition_days=0,
-            note=f"no {trigger.indicator} values on or before {as_of}",
+            note=str(empty),
+            remark=empty,
         )
     first = min(filled)
     m = TriggerMachine(trigger)
@@ -126,11 +132,11 @@ def evaluate(
     last = first + dt.timedelta(days=m.episodes[-1].fired) if m.episodes else None
     seen = [x for x in values if x <= as_of and not math.isnan(values[x])]
     value_date = max(seen)
-    note = ""
+    remark = None
     if as_of not in filled:
-        note = f"no value on {as_of}: the latest, of {value_date}, is older than {carry_days} days"
+        remark = Note.of(STALE, date=as_of, latest=value_date, days=carry_days)
     elif not m.active and run and run < trigger.window_days:
-        note = f"condition holds for {run} of the {trigger.window_days} days the window needs"
+        remark = Note.of(PARTIAL, run=run, days=trigger.window_days)
     due: list[ActionDue] = []
     if since is not None:
         for a in plan.actions_of(trigger.id):
@@ -155,8 +161,9 @@ def evaluate(
         value_date=value_date,
         condition_days=run,
         last_fired=last,
-        note=note,
+        note=str(remark or ""),
         actions_due=due,
+        remark=remark,
     )
 
 

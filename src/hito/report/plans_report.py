@@ -5,69 +5,60 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
+from hito import i18n, names
 from hito.plans.compare import METRICS, Comparison
 from hito.plans.model import Plan
 from hito.report.run_report import plotly_js, templates
 from hito.scenario.model import Scenario
 
-# Every visible string in English and Spanish; the page shows one language at a time.
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Contingency plans compared", "Comparación de planes de contingencia"),
-    "lead": (
-        "Each plan was run on the same simulated futures; its triggers were checked every "
-        "day on the simulated state and its actions started after their lead time. "
-        "Figures are P50 with the P10–P90 range over runs.",
-        "Cada plan se simuló sobre los mismos futuros; sus disparadores se evaluaron cada "
-        "día sobre el estado simulado y sus acciones empezaron tras su tiempo de preparación. "
-        "Las cifras son la mediana (P50) con el rango P10–P90 entre corridas.",
-    ),
-    "plan": ("plan", "plan"),
-    "no-plan": ("No plan", "Sin plan"),
-    "stranded_person_days": ("Stranded person-days", "Personas-día varadas"),
-    "unsheltered_person_days": (
-        "Stranded person-days outside shelters",
-        "Personas-día varadas fuera de albergues",
-    ),
-    "peak_stranded": ("Peak stranded", "Máximo de personas varadas"),
-    "diverted": ("Diverted to irregular routes", "Desviadas a rutas irregulares"),
-    "harmed": ("Harmed", "Personas dañadas"),
-    "returned": ("Turned back", "Regresaron"),
-    "days_over_shelter_capacity": (
-        "Days a shelter was full",
-        "Días con un albergue lleno",
-    ),
-    "total_cost": ("Total cost", "Costo total"),
-    "triggers": ("Triggers", "Disparadores"),
-    "trigger": ("trigger", "disparador"),
-    "probability": ("probability it fires", "probabilidad de activarse"),
-    "first": ("median first firing", "primera activación (mediana)"),
-    "never": ("never fired", "nunca se activó"),
-    "chart_stranded": (
-        "People stranded per day (P50 line, P10–P90 band)",
-        "Personas varadas por día (línea P50, banda P10–P90)",
-    ),
-    "chart_days": (
-        "Stranded person-days per plan (P50, bars to P10 and P90)",
-        "Personas-día varadas por plan (P50, barras hasta P10 y P90)",
-    ),
-    "plans": ("The plans", "Los planes"),
-    "rationale": ("Rationale", "Fundamento"),
-    "actions": ("Actions", "Acciones"),
-    "agency": ("agency", "organismo"),
-    "lead_time": ("lead time (days)", "tiempo de preparación (días)"),
-    "cost": ("cost", "costo"),
-    "sources": ("Sources", "Fuentes"),
-    "runs": ("runs", "corridas"),
-    "scenario": ("scenario", "escenario"),
-    "generated": ("generated", "generado"),
-    "per_day": ("per day", "por día"),
-    "per_unit": ("per unit", "por unidad"),
-}
+
+def words(_: Callable[[str], str]) -> dict[str, str]:
+    """Every fixed text of the page in one language (its gettext); the page holds both."""
+    return {
+        "title": _("Contingency plans compared"),
+        "lead": _(
+            "Each plan was run on the same simulated futures; its triggers were checked every "
+            "day on the simulated state and its actions started after their lead time. "
+            "Figures are P50 with the P10–P90 range over runs."
+        ),
+        "plan": _("plan"),
+        "no-plan": _("No plan"),
+        "stranded_person_days": _("Stranded person-days"),
+        "unsheltered_person_days": _("Stranded person-days outside shelters"),
+        "peak_stranded": _("Peak stranded"),
+        "diverted": _("Diverted to irregular routes"),
+        "harmed": _("Harmed"),
+        "returned": _("Turned back"),
+        "days_over_shelter_capacity": _("Days a shelter was full"),
+        "total_cost": _("Total cost"),
+        "triggers": _("Triggers"),
+        "trigger": _("trigger"),
+        "probability": _("probability it fires"),
+        "first": _("median first firing"),
+        "never": _("never fired"),
+        "chart_stranded": _("People stranded per day (P50 line, P10–P90 band)"),
+        "chart_days": _("Stranded person-days per plan (P50, bars to P10 and P90)"),
+        "plans": _("The plans"),
+        "rationale": _("Rationale"),
+        "actions": _("Actions"),
+        "agency": _("agency"),
+        "lead_time": _("lead time (days)"),
+        "cost": _("cost"),
+        "sources": _("Sources"),
+        "per_day": _("per day"),
+        "per_unit": _("per unit"),
+        "people": _("people"),
+        "day_n": _("day %(n)s"),
+        "facts": _(
+            "Scenario %(scenario)s; %(runs)s runs, seed %(seed)s, %(days)s days, from %(start)s "
+            "to %(end)s. Generated on %(generated)s by hito."
+        ),
+    }
 
 
 def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
@@ -92,7 +83,7 @@ def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def _stranded_chart(cmp: Comparison) -> str:
+def _stranded_chart(cmp: Comparison, people: str) -> str:
     x = [cmp.date(d).isoformat() for d in range(cmp.days)]
     fig = go.Figure()
     palette = ["#444444", "#c8502a", "#2a7ac8", "#3a9a4a", "#9a3ac8", "#c8a02a", "#2ac8b8"]
@@ -125,7 +116,7 @@ def _stranded_chart(cmp: Comparison) -> str:
         height=380,
         margin={"l": 50, "r": 20, "t": 20, "b": 40},
         template="simple_white",
-        yaxis_title="people / personas",
+        yaxis_title=people,
     )
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
@@ -158,9 +149,31 @@ def _bar_chart(rows: Sequence[dict[str, Any]], metric: str) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
-def render(s: Scenario, cmp: Comparison, plans: Sequence[tuple[str, Plan]], *, seed: int) -> str:
-    """The whole comparison page as one HTML string (plotly.js inline, no network)."""
+def render(
+    s: Scenario,
+    cmp: Comparison,
+    plans: Sequence[tuple[str, Plan]],
+    *,
+    seed: int,
+    lang: str = "es",
+) -> str:
+    """The whole comparison page as one HTML string (plotly.js inline, no network).
+
+    It holds every text in Spanish and in English and opens in `lang`; a button shows the other.
+    """
+    lang = i18n.pick(lang)
+    order = [lang, *(x for x in i18n.LANGUAGES if x != lang)]
+    text = {x: words(i18n.translations(x).gettext) for x in order}
     metrics = list(METRICS) + [f"total_cost_{c}" for c in cmp.currencies]
+    facts = {
+        "scenario": s.name,
+        "runs": cmp.rows[0]["runs"],
+        "seed": seed,
+        "days": cmp.days,
+        "start": cmp.start,
+        "end": cmp.date(cmp.days - 1),
+        "generated": dt.date.today(),
+    }
     return (
         templates()
         .get_template("comparison.html.j2")
@@ -169,14 +182,31 @@ def render(s: Scenario, cmp: Comparison, plans: Sequence[tuple[str, Plan]], *, s
             rows=cmp.rows,
             plans=dict(plans),
             metrics=metrics,
-            text=TEXT,
-            seed=seed,
-            days=cmp.days,
-            start=cmp.start.isoformat(),
-            end=cmp.date(cmp.days - 1).isoformat(),
-            stranded_chart=_stranded_chart(cmp),
+            lang=lang,
+            order=order,
+            language_names=i18n.LANGUAGE_NAMES,
+            text=text,
+            facts={x: _facts(text[x]["facts"], facts, x) for x in order},
+            countries={x: names.countries(i18n.translations(x).gettext) for x in order},
+            num=i18n.number,
+            pct=i18n.percent,
+            day=i18n.date,
+            localized=i18n.localized,
+            stranded_chart=_stranded_chart(cmp, " / ".join(text[x]["people"] for x in order)),
             days_chart=_bar_chart(cmp.rows, "stranded_person_days"),
             plotly_js=plotly_js(),
-            generated=dt.date.today().isoformat(),
         )
     )
+
+
+def _facts(message: str, facts: dict[str, Any], lang: str) -> str:
+    """The line under the lead: scenario, runs, seed, days and dates in the language's style."""
+
+    def shown(name: str, value: Any) -> str:
+        if isinstance(value, dt.date):
+            return i18n.date(value, lang)
+        if isinstance(value, int) and name != "seed":
+            return i18n.number(value, lang)
+        return str(value)
+
+    return message % {k: shown(k, v) for k, v in facts.items()}

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
+from hito import names
 from hito.store import deliveries, shelters, subscriptions
 from hito.store.alerts import get_alert
 from hito.store.errors import StoreError
@@ -22,13 +23,7 @@ router = APIRouter(include_in_schema=False)
 
 def _outcomes(request: Request) -> dict[str, dict[str, str]]:
     return {
-        "outcome": {
-            "pending": tr(request, "waiting to be sent"),
-            "sending": tr(request, "being sent"),
-            "sent": tr(request, "sent"),
-            "failed": tr(request, "failed"),
-            "acknowledged": tr(request, "acknowledged"),
-        },
+        "outcome": names.outcomes(lambda message: tr(request, message)),
         "severity": {
             "info": tr(request, "information"),
             "warning": tr(request, "warning"),

@@ -136,6 +136,37 @@ def test_a_schema_written_to_a_file_says_where_in_the_readers_language(
         assert json.loads(out.read_text())["type"] == "object"
 
 
+@pytest.mark.parametrize(
+    ("lang", "header", "first", "valid"),
+    [
+        (
+            "es",
+            "┃ nombre           ┃ descripción",
+            "│ tacna-arica-2025 │ Tacna–Arica desde el 22 de noviembre de 2025: personas",
+            "tacna-arica-2025: válido (lugares: 16; rutas: 19; grupos: 5; políticas: 7)\n",
+        ),
+        (
+            "en",
+            "┃ name             ┃ description",
+            "│ tacna-arica-2025 │ Tacna–Arica from 2025-11-22: undocumented people",
+            "tacna-arica-2025: valid (places: 16; routes: 19; groups: 5; policies: 7)\n",
+        ),
+    ],
+)
+def test_scenarios_and_validate_speak_the_readers_language(lang, header, first, valid, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("HITO_LANG", lang)
+    listed = hito("scenarios")
+    assert listed.returncode == 0, listed.stderr
+    assert header in listed.stdout and first in listed.stdout
+    assert hito("validate", "tacna-arica-2025").stdout == valid
+    other = "en" if lang == "es" else "es"
+    assert header not in hito("scenarios", "--lang", other).stdout
+    done = hito("scenarios", "--lang", "fr")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: --lang: got 'fr', expected one of: es, en"
+
+
 def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogue_is_refused(
     tiny_file, tmp_path
 ):

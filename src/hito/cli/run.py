@@ -306,14 +306,24 @@ def write_outputs(
     write_atomic(out / "report.html", render(s, ens, facts, lang).encode())
 
 
-def scenarios() -> None:
+def scenarios(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="language of the table: es or en"
+            " (default: HITO_LANG, else the locale: English for en_*, else Spanish)"
+        ),
+    ] = None,
+) -> None:
     """List the built-in scenarios."""
     from rich.table import Table
 
     from hito.scenario.load import builtin_descriptions
 
-    table = Table("name", "description")
-    for name, text in builtin_descriptions().items():
+    lang = language_option(lang)
+    _ = i18n.translations(lang).gettext
+    table = Table(_("name"), _("description"))
+    for name, text in builtin_descriptions(lang).items():
         table.add_row(name, text)
     console.print(table)
 
@@ -325,9 +335,20 @@ def validate(
     from hito.scenario.load import load
 
     s = load(file)
+    lang = i18n.reader_language()
+    _ = i18n.translations(lang).gettext
     console.print(
-        f"{file}: valid ({len(s.places)} places, {len(s.routes)} routes, "
-        f"{len(s.groups)} groups, {len(s.policies)} policies)"
+        _(
+            "%(file)s: valid (places: %(places)s; routes: %(routes)s; groups: %(groups)s; "
+            "policies: %(policies)s)"
+        )
+        % {
+            "file": file,
+            "places": i18n.number(len(s.places), lang),
+            "routes": i18n.number(len(s.routes), lang),
+            "groups": i18n.number(len(s.groups), lang),
+            "policies": i18n.number(len(s.policies), lang),
+        }
     )
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import text  # noqa: TID251 - tampering with the log needs the database
 from typer.testing import CliRunner
@@ -115,3 +120,30 @@ def test_bad_user_input_is_one_error_line(env: str) -> None:
         assert r.exit_code == 1 and f"body.username: got {name!r}, expected 3 to 64" in str(
             r.exception
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("es", "servicio hito en http://127.0.0.1:{port} (base de datos {url})\n"),
+        ("en", "hito service on http://127.0.0.1:{port} (database {url})\n"),
+    ],
+)
+def test_serve_says_where_it_listens_in_the_readers_language(
+    env: str, lang: str, said: str
+) -> None:
+    with socket.socket() as s:  # a free port
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hito.cli.main", "serve", "--port", str(port)],
+        env={**os.environ, "HITO_LANG": lang},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        assert server.stderr.readline() == said.format(port=port, url=env)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

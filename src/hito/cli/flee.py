@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -60,10 +61,15 @@ def check(
     case = read_case(case_dir, sort_dates=sort_dates)
     for w in case.warnings:
         console.print(w)
-    s = case.scenario
+    _ = _gettext()
     console.print(
-        f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days, "
-        f"{len(case.flee.layout)} data_layout rows, {len(case.warnings)} warning(s)"
+        _("%(case)s: %(size)s, %(rows)s data_layout rows, %(warnings)s warnings")
+        % {
+            "case": case.scenario.name,
+            "size": _size(case),
+            "rows": len(case.flee.layout),
+            "warnings": len(case.warnings),
+        }
     )
     if strict and case.warnings:
         raise typer.Exit(2)
@@ -137,11 +143,15 @@ def run(
     bad = [n for n, r, _ in results if r.conservation_error() != 0]
     if bad:
         raise InputError(f"runs {bad}: people not conserved, expected a conservation error of 0")
+    mean_ard = float(np.mean([s.ard for s in scores]))
+    mean_rescaled = float(np.mean([s.ard_rescaled for s in scores]))
+    people = int(results[0][1].people)
+    wall = round(time.perf_counter() - t0, 3)
     doc = {
         "case": case.scenario.name,
         "ruleset": ruleset,
-        "ard": float(np.mean([s.ard for s in scores])),
-        "ard_rescaled": float(np.mean([s.ard_rescaled for s in scores])),
+        "ard": mean_ard,
+        "ard_rescaled": mean_rescaled,
         "ard_sd": float(np.std([s.ard for s in scores])),
         "ard_rescaled_sd": float(np.std([s.ard_rescaled for s in scores])),
         "ard_per_run": [s.ard for s in scores],
@@ -154,7 +164,7 @@ def run(
             for j, nm in enumerate(c.camp_names)
         },
         "days": c.days,
-        "people": int(results[0][1].people),
+        "people": people,
         "runs": runs,
         "seed": seed,
         "seed_streams": "run i uses SeedSequence(seed, spawn_key=(i,))",
@@ -163,13 +173,28 @@ def run(
         "ignored_settings": c.ignored,
         "warnings": list(case.warnings),
         "cpu_seconds_per_run": float(np.mean([cpu for _, _, cpu in results])),
-        "wall_seconds": round(time.perf_counter() - t0, 3),
+        "wall_seconds": wall,
     }
     (out / "validation.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    from hito import i18n
+
+    lang = i18n.reader_language()
     console.print(
-        f"{case.scenario.name}: ARD {doc['ard']:.4f} (rescaled "
-        f"{doc['ard_rescaled']:.4f}) over {runs} run(s) with the {ruleset} ruleset, "
-        f"{doc['people']} people, {c.days} days, {doc['wall_seconds']:.2f} s -> {out}"
+        i18n.translations(lang).gettext(
+            "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s runs with the "
+            "%(ruleset)s ruleset, %(people)s people, %(days)s days, %(seconds)s s -> %(out)s"
+        )
+        % {
+            "case": case.scenario.name,
+            "ard": i18n.number(mean_ard, lang, 4),
+            "rescaled": i18n.number(mean_rescaled, lang, 4),
+            "runs": runs,
+            "ruleset": ruleset,
+            "people": i18n.number(people, lang),
+            "days": c.days,
+            "seconds": i18n.number(wall, lang, 2),
+            "out": out,
+        }
     )
 
 
@@ -188,7 +213,26 @@ def import_(
     case = _load(case_dir, sort_dates=sort_dates, strict=strict)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(case), encoding="utf-8")
-    s = case.scenario
+    _ = _gettext()
     console.print(
-        f"{s.name}: {len(s.places)} places, {len(s.routes)} routes, {s.days} days -> {out}"
+        _("%(case)s: %(size)s -> %(out)s")
+        % {"case": case.scenario.name, "size": _size(case), "out": out}
     )
+
+
+def _gettext() -> Callable[[str], str]:
+    """The reader's language (HITO_LANG, else the locale) for the console lines."""
+    from hito import i18n
+
+    return i18n.translations(i18n.reader_language()).gettext
+
+
+def _size(case: FleeCase) -> str:
+    """'12 places, 20 routes, 300 days' in the reader's language."""
+    s = case.scenario
+    _ = _gettext()
+    return _("%(places)s places, %(routes)s routes, %(days)s days") % {
+        "places": len(s.places),
+        "routes": len(s.routes),
+        "days": s.days,
+    }

@@ -84,7 +84,8 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     (new_refs, table, interval) = net[8:]
     (route_s, buffer, wpow, pop_base, pop_scale, take_pop) = settings[:6]
     (max_speed, walk_speed, start_on_foot, avoid_short, cells) = settings[6:]
-    (st, pend, pool, arr, loc_num, vfill, pop, weights, base, mc, count) = body
+    (st, pend, pool, arr, loc_num, vfill, pop, weights, base, mc, count, words) = body
+    draws = (rng, words)  # binomial draws from numpy's generator, uniforms inlined
     (counts, agents, on_links) = out
     decaying = table.shape[0] > 0
     width = int(np.max(p_off[:, 1:] - p_off[:, :-1])) if p_off.size else 1
@@ -141,7 +142,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
             code = cohorts.day(
                 ds,
                 t,
-                rng,
+                draws,
                 st,
                 sc,
                 pool,
@@ -189,6 +190,14 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
             moving += st[3][i]
         on_links[t] = moving
     return st, pend, -1
+
+
+def _words(rng: np.random.Generator) -> np.ndarray:
+    """The state of the run's inlined uniform generator, drawn from its own generator."""
+    w = rng.integers(0, np.iinfo(np.uint64).max, size=4, dtype=np.uint64, endpoint=True)
+    if not w.any():
+        w[0] = 1
+    return w
 
 
 def run(c: FleeCompiled, sch: Schedule, rng: np.random.Generator, progress=None) -> tuple:
@@ -279,6 +288,7 @@ def run(c: FleeCompiled, sch: Schedule, rng: np.random.Generator, progress=None)
         np.zeros(max(1, len(sch.p_end))),
         np.zeros(n),
         np.array([int(c.initial.sum())], np.int64),
+        _words(rng),
     ]
     counts = np.zeros((c.days, n), np.int64)
     agents = np.zeros(c.days, np.int64)
@@ -293,4 +303,4 @@ def run(c: FleeCompiled, sch: Schedule, rng: np.random.Generator, progress=None)
             return err
         if progress is not None:
             progress(t1 - 1)
-    return counts, int(body[-1][0]), on_links, agents
+    return counts, int(body[10][0]), on_links, agents

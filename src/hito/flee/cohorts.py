@@ -53,6 +53,26 @@ D, R, MOVED = 0, 1, 2
 
 
 @numba.njit(cache=True, inline="always")
+def _unif(s):
+    """A uniform draw in [0, 1) by xoshiro256+ (Blackman and Vigna) on the four words ``s``.
+
+    Inlined where it is drawn: numpy's generator costs a call through a pointer per draw,
+    and most draws of a run are these (one or two a person and hop).
+    """
+    s0, s1, s2, s3 = s[0], s[1], s[2], s[3]
+    out = s0 + s3
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    s[0], s[1], s[2], s[3] = s0, s1, s2, s3
+    return float(out >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@numba.njit(cache=True, inline="always")
 def _binom(rng, n, p):
     """A binomial draw; for a few people, one uniform draw each (cheaper, same law)."""
     if n <= 0 or p <= 0.0:
@@ -62,10 +82,10 @@ def _binom(rng, n, p):
     if n <= SMALL:
         k = 0
         for _ in range(n):
-            if rng.random() < p:
+            if _unif(rng[1]) < p:
                 k += 1
         return k
-    return rng.binomial(n, p)
+    return rng[0].binomial(n, p)
 
 
 @numba.njit(cache=True, inline="always")
@@ -188,7 +208,7 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
         return
     if left <= SMALL:  # one draw per person over the cumulative weights
         for _ in range(left):
-            u = rng.random() * tot
+            u = _unif(rng[1]) * tot
             last = p0
             for q in range(p0, p1):
                 w = wbuf[q - p0]
@@ -697,6 +717,9 @@ def _passes(
     ints, flts, routes, cnts, size = st
     p_cnt, psize = pend[3], pend[4]
     s, lo, hi, i, stage = pos[0], pos[1], pos[2], pos[3], pos[4]
+    links = (out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open)
+    paths = (p_off, p_end, p_base, p_hops, p_nh)
+    rules = (buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells)
     code = 0
     while s < slices and code == 0:
         if stage == 0:  # this pass's share of every cohort
@@ -711,7 +734,7 @@ def _passes(
                 if s == slices - 1:
                     m = left
                 elif left <= SOLO and avoid_short:  # a few people: one after another
-                    m = left if rng.random() < 1.0 / (slices - s) else 0
+                    m = left if _unif(rng[1]) < 1.0 / (slices - s) else 0
                 else:
                     m = _binom(rng, left, 1.0 / (slices - s))
                 if m == 0:
@@ -746,37 +769,20 @@ def _passes(
                     break
                 _travel(
                     i,
-                    t,
                     rng,
                     st,
                     pend,
                     arr,
                     loc_num,
                     vfill,
-                    cells,
                     mc,
                     is_town,
                     is_camp,
                     capacity,
-                    out_off,
-                    link_src,
-                    link_dst,
-                    link_dist,
-                    link_speed,
-                    link_walk,
-                    link_open,
-                    buffer,
-                    wpow,
-                    p_off,
-                    p_end,
-                    p_base,
-                    p_hops,
-                    p_nh,
+                    links,
+                    paths,
                     p_km,
-                    max_speed,
-                    walk_speed,
-                    start_on_foot,
-                    avoid_short,
+                    rules,
                     wbuf,
                     split,
                     route_buf,
@@ -791,40 +797,23 @@ def _passes(
     return code
 
 
-@no_refcounts
+@numba.njit(cache=True, inline="always")
 def _travel(
     i,
-    t,
     rng,
     st,
     pend,
     arr,
     loc_num,
     vfill,
-    cells,
     mc,
     is_town,
     is_camp,
     capacity,
-    out_off,
-    link_src,
-    link_dst,
-    link_dist,
-    link_speed,
-    link_walk,
-    link_open,
-    buffer,
-    wpow,
-    p_off,
-    p_end,
-    p_base,
-    p_hops,
-    p_nh,
+    links,
+    paths,
     p_km,
-    max_speed,
-    walk_speed,
-    start_on_foot,
-    avoid_short,
+    rules,
     wbuf,
     split,
     route_buf,
@@ -837,6 +826,9 @@ def _travel(
     made beforehand.
     """
     ints, flts, routes, cnts, _ = st
+    out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
+    p_off, p_end, p_base, p_hops, p_nh = paths
+    buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     cnt = cnts[i]
     if cnt == 0 or ints[i, VF] == DONE:
         return
@@ -877,29 +869,13 @@ def _travel(
                 arr,
                 loc_num,
                 vfill,
-                cells,
                 mc,
                 is_town,
                 is_camp,
                 capacity,
-                out_off,
-                link_src,
-                link_dst,
-                link_dist,
-                link_speed,
-                link_walk,
-                link_open,
-                buffer,
-                wpow,
-                p_off,
-                p_end,
-                p_base,
-                p_hops,
-                p_nh,
-                max_speed,
-                walk_speed,
-                start_on_foot,
-                avoid_short,
+                links,
+                paths,
+                rules,
                 wbuf,
             )
         return
@@ -983,7 +959,7 @@ def _travel(
         _rest(here, stay, r_end, 0, route_buf, rlen, arr, pend, cells)
 
 
-@no_refcounts
+@numba.njit(cache=True, inline="always")
 def _solo(
     rng,
     j,
@@ -1000,29 +976,13 @@ def _solo(
     arr,
     loc_num,
     vfill,
-    cells,
     mc,
     is_town,
     is_camp,
     capacity,
-    out_off,
-    link_src,
-    link_dst,
-    link_dist,
-    link_speed,
-    link_walk,
-    link_open,
-    buffer,
-    wpow,
-    p_off,
-    p_end,
-    p_base,
-    p_hops,
-    p_nh,
-    max_speed,
-    walk_speed,
-    start_on_foot,
-    avoid_short,
+    links,
+    paths,
+    rules,
     wbuf,
 ):
     """One person's rest of the day from link ``j``, hop after hop, as Flee moves a person.
@@ -1033,6 +993,11 @@ def _solo(
     ``DONE`` so that later waves of the day leave it. People a person passes see the camp
     counts as they are at that moment, including the person's own arrival.
     """
+    out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
+    p_off, p_end, p_base, p_hops, p_nh = paths
+    buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
+    # a stint too short to stay, (r + moved / max_speed) / 2 < 1/2, without a division a hop
+    short = (1.0 - r) * max_speed if avoid_short else -1.0
     while True:
         speed = link_speed[j]
         if fresh == 1 and start_on_foot:
@@ -1040,7 +1005,7 @@ def _solo(
         if walking:
             speed = walk_speed
             walking = False
-        elif link_walk[j] > 0.0 and rng.random() < link_walk[j]:
+        elif link_walk[j] > 0.0 and _unif(rng[1]) < link_walk[j]:
             speed = walk_speed
         d += speed
         moved += speed
@@ -1050,26 +1015,24 @@ def _solo(
             st[0][st[4][0] - 1, VF] = DONE
             return
         moved += link_dist[j] - d
-        r_end = (r + moved / max_speed) / 2.0
         if (not link_open[j]) or bounce == 1:  # closed under them: back to its start
             back = link_src[j]
             loc_num[back] += 1
-            _rest(back, 1, r_end, 0, route, rlen, arr, pend, cells)
+            _rest(back, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             return
         here = link_dst[j]
         loc_num[here] += 1
         if moved >= speed:
-            _rest(here, 1, r_end, 0, route, rlen, arr, pend, cells)
+            _rest(here, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             return
-        force = avoid_short and (r + moved / max_speed) / 2.0 < 0.5
-        chance = 1.0 if (force and is_town[here]) else mc[here]
-        if chance < 1.0 and not rng.random() < chance:
-            _rest(here, 1, r_end, 0, route, rlen, arr, pend, cells)
+        chance = 1.0 if (moved < short and is_town[here]) else mc[here]
+        if chance < 1.0 and not _unif(rng[1]) < chance:
+            _rest(here, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             return
         if rlen == 0:  # choose a route: one draw over the weights
             p0, p1 = p_off[here], p_off[here + 1]
             if p1 == p0:
-                arr[here, 0, _cell(r_end, cells)] += 1
+                arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
                 return
             tot = 0.0
             for q in range(p0, p1):
@@ -1078,7 +1041,7 @@ def _solo(
                     w = w**wpow
                 wbuf[q - p0] = w
                 tot += w
-            u = rng.random()
+            u = _unif(rng[1])
             if tot > 0.0:
                 u *= tot
                 pick = p0
@@ -1097,7 +1060,8 @@ def _solo(
         dest = route[rlen - 1]
         j2 = _first_link(here, route[0], out_off, link_dst, link_open)
         if j2 < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
-            arr[here, 0, _cell(r_end, cells)] += 1  # they stay; the route is dropped
+            # they stay; the route is dropped
+            arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
             return
         for h in range(rlen - 1):
             route[h] = route[h + 1]

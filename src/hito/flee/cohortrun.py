@@ -75,6 +75,20 @@ def _compact_pending(pend):
 
 
 @numba.njit(cache=True)
+def _first_links(p_off, p_hops, out_off, link_dst, link_open):
+    """The link each candidate path starts on (-1: none open), for each set of paths."""
+    p_link = np.full(max(1, p_hops.shape[0]), -1, np.int64)
+    for v in range(p_off.shape[0]):
+        for x in range(p_off.shape[1] - 1):
+            for q in range(p_off[v, x], p_off[v, x + 1]):
+                for j in range(out_off[x], out_off[x + 1]):
+                    if link_open[v, j] and link_dst[j] == p_hops[q, 0]:
+                        p_link[q] = j
+                        break
+    return p_link
+
+
+@numba.njit(cache=True)
 def run_days(t0, t1, rng, sched, net, settings, body, out):
     """Days t0..t1-1 of one run; returns (link cohorts, pending cohorts, error day or -1)."""
     (changed, closure_day, pre, post, paths_at, closed_today) = sched[:6]
@@ -92,6 +106,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     sc = cohorts.scratch(st[3].shape[0], st[2].shape[1], width)
     ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
     got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
+    p_link = _first_links(p_off, p_hops, out_off, link_dst, link_open)
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]
@@ -169,6 +184,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 base,
                 p_hops,
                 p_nh,
+                p_link,
                 p_km,
                 max_speed,
                 walk_speed,

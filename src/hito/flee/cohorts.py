@@ -256,6 +256,7 @@ def _depart(
     p_base,
     p_hops,
     p_nh,
+    p_link,
     p_km,
     wbuf,
     split,
@@ -291,7 +292,7 @@ def _depart(
                 continue
             nh = p_nh[q]
             dest = p_hops[q, nh - 1]
-            j = _first_link(here, p_hops[q, 0], out_off, link_dst, link_open)
+            j = p_link[q]
             if j < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
                 stay += m
                 continue
@@ -334,6 +335,7 @@ def _morning(
     p_base,
     p_hops,
     p_nh,
+    p_link,
     p_km,
     wbuf,
     split,
@@ -387,6 +389,7 @@ def _morning(
                     p_base,
                     p_hops,
                     p_nh,
+                    p_link,
                     p_km,
                     wbuf,
                     split,
@@ -431,6 +434,7 @@ def day(
     p_base,
     p_hops,
     p_nh,
+    p_link,
     p_km,
     max_speed,
     walk_speed,
@@ -489,6 +493,7 @@ def day(
             p_base,
             p_hops,
             p_nh,
+            p_link,
             p_km,
             wbuf,
             split,
@@ -573,6 +578,7 @@ def day(
             p_base,
             p_hops,
             p_nh,
+            p_link,
             p_km,
             max_speed,
             walk_speed,
@@ -697,6 +703,7 @@ def _passes(
     p_base,
     p_hops,
     p_nh,
+    p_link,
     p_km,
     max_speed,
     walk_speed,
@@ -718,7 +725,7 @@ def _passes(
     p_cnt, psize = pend[3], pend[4]
     s, lo, hi, i, stage = pos[0], pos[1], pos[2], pos[3], pos[4]
     links = (out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open)
-    paths = (p_off, p_end, p_base, p_hops, p_nh)
+    paths = (p_off, p_end, p_base, p_hops, p_nh, p_link)
     rules = (buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells)
     code = 0
     while s < slices and code == 0:
@@ -827,7 +834,7 @@ def _travel(
     """
     ints, flts, routes, cnts, _ = st
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     cnt = cnts[i]
     if cnt == 0 or ints[i, VF] == DONE:
@@ -940,6 +947,7 @@ def _travel(
             p_base,
             p_hops,
             p_nh,
+            p_link,
             p_km,
             wbuf,
             split,
@@ -994,7 +1002,7 @@ def _solo(
     counts as they are at that moment, including the person's own arrival.
     """
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     # a stint too short to stay, (r + moved / max_speed) / 2 < 1/2, without a division a hop
     short = (1.0 - r) * max_speed if avoid_short else -1.0
@@ -1057,8 +1065,10 @@ def _solo(
             rlen = p_nh[pick]
             for h in range(rlen):
                 route[h] = p_hops[pick, h]
+            j2 = p_link[pick]
+        else:
+            j2 = _first_link(here, route[0], out_off, link_dst, link_open)
         dest = route[rlen - 1]
-        j2 = _first_link(here, route[0], out_off, link_dst, link_open)
         if j2 < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
             # they stay; the route is dropped
             arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1

@@ -27,6 +27,13 @@ reference counting (``_nrt=False``): every array they touch is owned by a caller
 whole call, and counting references to each array argument (an atomic add and subtract
 per array per call) was most of a cohort step's cost. Only ``reserve`` and ``scratch``
 make arrays; ``day`` stops and says how much room it needs, and ``cohortrun`` makes it.
+A cohort's step (``_travel``) and a person's day (``_solo``) are inlined into the day's
+passes: numba passes each array as five to nine words, so a call with ~40 arrays cost
+more than the hops it made; the network, paths and rules go to them as three tuples
+(numba inlines no call with more than about 30 arguments). ``rng`` is a pair: numpy's
+generator for binomial draws and the four words of an inlined xoshiro256+ (``_unif``)
+for the uniform draws, one or two a person and hop, seeded from the generator at the start
+of a run, so the same seed gives the same run.
 """
 
 from __future__ import annotations

@@ -59,3 +59,5 @@ def test_the_page_holds_both_languages_opens_in_the_one_asked_with_its_numbers_a
             "en": '<span lang="en">Total cost</span>',
         }
         assert total[lang] + total[other] in page
+        # one chart for both languages: its dates as ISO, no English month names on the axis
+        assert page.count('"tickformat":"%Y-%m-%d"') == 1

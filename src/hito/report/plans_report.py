@@ -117,6 +117,9 @@ def _stranded_chart(cmp: Comparison, people: str) -> str:
         margin={"l": 50, "r": 20, "t": 20, "b": 40},
         template="simple_white",
         yaxis_title=people,
+        # the page holds both languages, the chart once: dates as ISO, which reads the same in
+        # both (plotly's own axis would name the months in English)
+        xaxis={"tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d"},
     )
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 

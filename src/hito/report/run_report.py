@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import plotly.graph_objects as go
@@ -32,8 +32,47 @@ def templates() -> Environment:
 
 
 def plotly_js() -> str:
-    """The plotly.js bundle shipped with the plotly package (no network)."""
-    return get_plotlyjs()
+    """The plotly.js bundle shipped with the plotly package (no network), with Spanish registered.
+
+    Plotly names months and days in English unless a chart's config names a locale registered
+    on the page; `chart_config("es")` names 'es', whose names come from babel's data.
+    """
+    return get_plotlyjs() + "\n" + _spanish_locale()
+
+
+@cache
+def _spanish_locale() -> str:
+    """plotly.js's locale 'es': month and day names, separators (registered, not the default)."""
+    import json
+
+    from babel.dates import get_day_names, get_month_names
+
+    def days(width: Literal["abbreviated", "wide"]) -> list[str]:
+        names = get_day_names(width, locale="es")
+        return [names[6], *(names[i] for i in range(6))]  # plotly starts the week on Sunday
+
+    def months(width: Literal["abbreviated", "wide"]) -> list[str]:
+        return [get_month_names(width, locale="es")[m] for m in range(1, 13)]
+
+    fmt = {
+        "days": days("wide"),
+        "shortDays": days("abbreviated"),
+        "months": months("wide"),
+        "shortMonths": months("abbreviated"),
+        "date": "%d/%m/%Y",
+        "decimal": ",",
+        "thousands": ".",
+    }
+    return (
+        'Plotly.register({moduleType: "locale", name: "es", dictionary: {}, format: '
+        + json.dumps(fmt, ensure_ascii=False)
+        + "});"
+    )
+
+
+def chart_config(lang: str) -> dict[str, Any]:
+    """A chart's plotly config: no logo, months and days named in the language."""
+    return {"displaylogo": False, "locale": i18n.pick(lang)}
 
 
 def fan_chart(
@@ -65,7 +104,7 @@ def fan_chart(
         template="simple_white",
         separators=",." if lang == "es" else ".,",
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=chart_config(lang))
 
 
 def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es") -> str:

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from hito import i18n
 from hito.ensemble.sweep import SweepResult
 from hito.report.policy_text import describe_policy
-from hito.report.run_report import plotly_js
+from hito.report.run_report import chart_config, plotly_js
 
 
 def figures(lang: str) -> list[tuple[str, str]]:
@@ -22,10 +22,6 @@ def figures(lang: str) -> list[tuple[str, str]]:
         ("diverted", _("Diverted by the end")),
         ("harmed", _("Harmed by the end")),
     ]
-
-
-def _config() -> dict[str, Any]:
-    return {"displaylogo": False}
 
 
 def person_days_chart(sweep: SweepResult, lang: str = "en") -> str:
@@ -57,7 +53,7 @@ def person_days_chart(sweep: SweepResult, lang: str = "en") -> str:
         margin={"l": 50, "r": 20, "t": 40, "b": 60},
         template="simple_white",
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=_config())
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=chart_config(lang))
 
 
 def _wide(table: Any) -> bool:
@@ -88,7 +84,7 @@ def stranded_over_time(sweep: SweepResult, lang: str = "en") -> str:
         margin={"l": 50, "r": 20, "t": 40, "b": 40},
         template="simple_white",
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=_config())
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=chart_config(lang))
 
 
 def render(sweep: SweepResult, lang: str = "es") -> str:

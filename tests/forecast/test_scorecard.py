@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from hito.forecast.observations import Observation, Observations
-from hito.forecast.scorecard import IssuedBand, score_issued, wis80
-from hito.forecast.scoring import persistence
+from hito.forecast.scorecard import IssuedBand, score_issued
+from hito.forecast.scoring import persistence, wis80
 
 D0 = dt.date(2025, 12, 1)
 
@@ -25,13 +25,6 @@ def band(issued: int, lows: list[float], mids: list[float], highs: list[float]) 
     """A band issued on day `issued` for the days after it, one value per day."""
     dates = tuple(day(issued + 1 + i) for i in range(len(lows)))
     return IssuedBand(day(issued), "strip", dates, tuple(lows), tuple(mids), tuple(highs))
-
-
-def test_wis80_by_hand():
-    # inside: |y - m| = 2, interval width 7: (0.5 * 2 + 0.1 * 7) / 1.5
-    assert wis80(10, (5, 8, 12)) == pytest.approx(1.7 / 1.5)
-    # above: |y - m| = 12; width 7 plus 2 / 0.2 * (20 - 12) = 80
-    assert wis80(20, (5, 8, 12)) == pytest.approx((0.5 * 12 + 0.1 * 87) / 1.5)
 
 
 def test_each_later_count_meets_the_band_of_its_date_and_goes_to_its_horizon():

@@ -21,6 +21,7 @@ from hito.forecast.scoring import (
     pit_range,
     quantiles,
     wis,
+    wis80,
 )
 
 
@@ -112,3 +113,10 @@ def test_pit_histogram_spreads_each_count_over_its_range_and_sums_to_one():
     expected = [third * third] * 3 + [0.0, third, 0.0, 0.0, 0.0, 0.0, third]
     assert hist == pytest.approx(expected)
     assert pit_histogram([]) == []
+
+
+def test_wis80_by_hand():
+    # inside: |y - m| = 2, interval width 7: (0.5 * 2 + 0.1 * 7) / 1.5
+    assert wis80(10, (5, 8, 12)) == pytest.approx(1.7 / 1.5)
+    # above: |y - m| = 12; width 7 plus 2 / 0.2 * (20 - 12) = 80
+    assert wis80(20, (5, 8, 12)) == pytest.approx((0.5 * 12 + 0.1 * 87) / 1.5)

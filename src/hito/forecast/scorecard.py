@@ -18,7 +18,7 @@ from typing import Any
 
 from hito.forecast.backtest import HORIZONS, horizon_of, scored
 from hito.forecast.observations import Observations
-from hito.forecast.scoring import persistence
+from hito.forecast.scoring import persistence, wis80
 
 P10, P50, P90 = 1, 3, 5  # positions of the three levels in scoring.LEVELS
 
@@ -73,25 +73,6 @@ class LivePair:
     def wis_persistence(self) -> float:
         """The persistence forecast's interval score (median and 80% interval)."""
         return wis80(self.observed, self.persistence)
-
-
-def wis80(y: float, band: tuple[float, float, float]) -> float:
-    """Weighted interval score of (P10, P50, P90) for y: the median and the 80% interval."""
-    import numpy as np
-    import scoringrules as sr
-
-    lo, mid, hi = band
-    return float(
-        sr.weighted_interval_score(
-            np.float64(y),
-            np.float64(mid),
-            np.array([lo]),
-            np.array([hi]),
-            np.array([0.2]),
-            w_median=0.5,
-            w_alpha=np.array([0.1]),
-        )
-    )
 
 
 @dataclass

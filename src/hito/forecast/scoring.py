@@ -47,6 +47,27 @@ def wis(y: float, q: Sequence[float] | np.ndarray) -> float:
     )
 
 
+def wis80(y: float, band: tuple[float, float, float]) -> float:
+    """Weighted interval score of (P10, P50, P90) for y: the median and the 80% interval (K = 1).
+
+    What a forecast with three stored quantiles can be scored by (the service's forecasts).
+    """
+    import scoringrules as sr
+
+    lo, mid, hi = band
+    return float(
+        sr.weighted_interval_score(
+            np.float64(y),
+            np.float64(mid),
+            np.array([lo]),
+            np.array([hi]),
+            np.array([0.2]),
+            w_median=0.5,
+            w_alpha=np.array([0.1]),
+        )
+    )
+
+
 def crps(y: float, samples: np.ndarray) -> float:
     """Continuous ranked probability score of predictive samples for y."""
     import scoringrules as sr

@@ -189,6 +189,19 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
     )
 
 
+def versus_persistence(gain: float | None, lang: str) -> str:
+    """How a forecast's interval score compares with persistence's: '31 % better than ...'.
+
+    `gain` is 1 − WIS / WIS of persistence (None: both scores 0, or no persistence to compare).
+    """
+    _ = i18n.translations(lang).gettext
+    if gain is None:
+        return _("as good as persistence")
+    if gain >= 0:
+        return _("%(pct)s better than persistence") % {"pct": i18n.percent(gain, lang)}
+    return _("%(pct)s worse than persistence") % {"pct": i18n.percent(-gain, lang)}
+
+
 def skill_sentence(
     skill: dict[str, Any], horizon: int, lang: str, episode: str | None = None
 ) -> str | None:
@@ -202,12 +215,7 @@ def skill_sentence(
         return None
     _ = i18n.translations(lang).gettext
     cov = i18n.number(100 * h["coverage_p10_p90"], lang)
-    gain = h.get("skill_vs_persistence")
-    better = (
-        _("%(pct)s %% better than persistence") % {"pct": i18n.number(100 * gain, lang)}
-        if gain is not None and gain >= 0
-        else _("%(pct)s %% worse than persistence") % {"pct": i18n.number(-100 * (gain or 0), lang)}
-    )
+    better = versus_persistence(h.get("skill_vs_persistence"), lang)
     return _(
         "Backtest over %(episode)s, %(h)s-day forecasts of a field count: %(cov)s %% of %(n)s "
         "counts inside their P10–P90; %(better)s."
@@ -254,17 +262,7 @@ def live_skill_lines(card: Scorecard | None, lang: str) -> list[str]:
         return [t.gettext("No count has come after a forecast of this service yet: none scored.")]
     out = []
     for h in card.by_horizon():
-        gain = h["improvement"]
-        if gain is None:
-            better = t.gettext("as good as persistence")
-        elif gain >= 0:
-            better = t.gettext("%(pct)s better than persistence") % {
-                "pct": i18n.percent(gain, lang)
-            }
-        else:
-            better = t.gettext("%(pct)s worse than persistence") % {
-                "pct": i18n.percent(-gain, lang)
-            }
+        better = versus_persistence(h["improvement"], lang)
         out.append(
             t.ngettext(
                 "Forecasts issued by this service, %(h)s day ahead, against the counts that "

@@ -46,7 +46,6 @@ from hito.scenario.model import Scenario
 
 CLOSURE_TYPES = ("country", "location", "link", "camp", "idpcamp", "remove_forced_redirection")
 UNSUPPORTED_SETTINGS = {
-    ("spawn_rules", "conflict_driven_spawning"),
     ("spawn_rules", "flood_driven_spawning"),
     ("spawn_rules", "flood_zone_spawning_only"),
     ("spawn_rules", "camps_are_sicks"),
@@ -121,6 +120,22 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
         out["other"] = {k: v for k, v in section.items() if k not in known}
         return out
 
+    if (doc.get("move_rules") or {}).get("awareness_level") == 0:
+        n.problem(
+            path,
+            None,
+            None,
+            "move_rules.awareness_level 0 (a link drawn at random, flee/moving.py) is not "
+            "supported by hito's Flee ruleset yet, expected 1 or more",
+        )
+    if (doc.get("spawn_rules") or {}).get("conflict_driven_spawning") is not None:
+        n.warn(
+            path,
+            None,
+            "spawn_rules.conflict_driven_spawning: people leave conflict zones at a daily "
+            "rate, not by the UNHCR totals; Flee 3.1 then keeps its raw UNHCR count at 0, "
+            "so its ARD divides each day's absolute differences by 1, and hito's does too",
+        )
     try:
         opt = dict(doc.get("optimisations") or {})
         return FleeSettings(
@@ -137,6 +152,8 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
         )
     except ValidationError as exc:
         for e in exc.errors(include_url=False):
+            if e["loc"] == ("awareness_level",) and e["input"] == 0:
+                continue  # said above
             n.problem(path, None, None, f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
         return FleeSettings()
     except (TypeError, ValueError) as exc:

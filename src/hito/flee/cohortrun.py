@@ -24,6 +24,15 @@ MAX_HOPS = 8
 
 
 @cohorts.no_refcounts
+def _place(today, pool, loc_num, got):
+    """``today[x]`` new people resting at each place ``x``; counts per place in got."""
+    for x in range(today.shape[0]):
+        got[x] = today[x]
+        pool[x, 1, 0] += today[x]
+        loc_num[x] += today[x]
+
+
+@cohorts.no_refcounts
 def _spawn(rng, new, weights, pool, loc_num, got):
     """A multinomial draw of ``new`` people over places by weight; counts per place in got."""
     n = weights.shape[0]
@@ -95,7 +104,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     (conflict, is_camp, is_town, movechance, toc, link_open) = sched[6:12]
     (p_off, p_end, p_km, p_hops, p_nh) = sched[12:]
     (capacity, foreign, out_off, link_src, link_dst, link_dist, link_speed, link_walk) = net[:8]
-    (new_refs, table, interval) = net[8:]
+    (new_refs, spawn_at, table, interval) = net[8:]
     (route_s, buffer, wpow, pop_base, pop_scale, take_pop) = settings[:6]
     (max_speed, walk_speed, start_on_foot, avoid_short, cells) = settings[6:]
     (st, pend, pool, arr, loc_num, vfill, pop, weights, base, mc, count, words) = body
@@ -115,12 +124,15 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
             spawn_weights(weights, pop, conflict[a], toc[a], t_w, table, interval)
         new = new_refs[t]
         if new > 0:
-            tot = 0.0
-            for x in range(weights.shape[0]):
-                tot += weights[x]
-            if tot <= 0.0:
-                return st, pend, t
-            _spawn(rng, new, weights, pool, loc_num, got)
+            if spawn_at.shape[0] > 0:  # conflict-driven: so many people at each zone
+                _place(spawn_at[t], pool, loc_num, got)
+            else:
+                tot = 0.0
+                for x in range(weights.shape[0]):
+                    tot += weights[x]
+                if tot <= 0.0:
+                    return st, pend, t
+                _spawn(rng, new, weights, pool, loc_num, got)
             count[0] += new
             if take_pop:
                 for x in range(pop.shape[0]):
@@ -275,6 +287,7 @@ def run(c: FleeCompiled, sch: Schedule, rng: np.random.Generator, progress=None)
         c.link_speed.astype(float),
         c.link_walk.astype(float),
         c.new_refs.astype(np.int64),
+        c.spawn_at.astype(np.int64),
         table,
         interval,
     )

@@ -20,6 +20,7 @@ import numpy as np
 from hito.errors import InputError
 from hito.flee.csvread import add_tables, as_table, values
 from hito.flee.model import FleeCase, FleeSection, FleeSettings
+from hito.flee.spawning import conflict_by_day, conflict_spawns
 
 # Settings present in case files that Flee 3.1 itself never reads (flee/SimulationSettings.py).
 NOT_READ_BY_FLEE_31 = (
@@ -66,6 +67,9 @@ class FleeCompiled:
     conflict_values: np.ndarray
     closures: list[tuple[str, str, str, int, int]]
     hasten: int
+    # (days, places) people leaving each conflict zone each day under conflict-driven
+    # spawning; (0, places) when people follow the UNHCR totals
+    spawn_at: np.ndarray
     ignored: list[str] = field(default_factory=list)
     # hito.flee.schedule.Schedule: the days chance does not touch, worked out on first run
     schedule: Any = field(default=None, repr=False, compare=False)
@@ -229,6 +233,14 @@ def compile_flee(
 
     cnames = [nm for nm in fs.conflicts if nm in index]
     cmat = np.array(fs.conflict_matrix(cnames), dtype=float).reshape(fs.conflict_days, len(cnames))
+    spawn_at = np.zeros((0, n), np.int64)
+    if sr.conflict_driven_spawning is not None:  # people leave conflict zones at a rate
+        by_day = conflict_by_day(conflict, [index[nm] for nm in cnames], cmat, horizon)
+        spawn_at = conflict_spawns(
+            sr.conflict_driven_spawning, by_day, pop, sr.take_from_population, names
+        )
+        new_refs, debt_out = spawn_at.sum(axis=1), np.zeros(horizon, np.int64)
+        raw_total = np.zeros(horizon)  # Flee 3.1 keeps its raw UNHCR count at 0 then
     return FleeCompiled(
         settings=st,
         days=horizon,
@@ -262,5 +274,6 @@ def compile_flee(
         conflict_values=cmat,
         closures=[(c.closure_type, c.name1, c.name2, c.start, c.end) for c in fs.closures],
         hasten=h,
+        spawn_at=spawn_at,
         ignored=ignored,
     )

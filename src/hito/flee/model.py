@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from hito import yamldoc
 from hito.domain import Strict
@@ -37,7 +37,7 @@ class FleeMoveRules(Strict):
     camp_movechance: float = Field(default=0.001, ge=0, le=1)
     idpcamp_movechance: float = Field(default=0.1, ge=0, le=1)
     default_movechance: float = Field(default=0.3, ge=0, le=1)
-    awareness_level: int = Field(default=1, ge=0, le=3)
+    awareness_level: int = Field(default=1, ge=1)  # 0 (a random link) is refused on reading
     capacity_buffer: float = Field(default=0.9, ge=0, lt=1)
     capacity_scaling: float = Field(
         default=1.0, gt=0, description="camp capacity multiplier (not read by Flee 3.1)"
@@ -53,8 +53,36 @@ class FleeMoveRules(Strict):
     other: dict[str, Any] = Field(default_factory=dict, description="keys hito does not use")
 
 
+class FleeConflictSpawning(Strict):
+    """``spawn_rules.conflict_driven_spawning``: people leave conflict zones at a daily rate.
+
+    ``constant``: int(rate x intensity) a day per conflict zone (rate 500 by default);
+    ``pop_ratio``: int(rate x population x intensity) (rate 0.01 by default), as
+    ``flee/spawning.py`` spawn_daily_displaced. Flee 3.1 reads the rate as a whole number
+    in ``constant`` mode; its ``Poisson`` mode never matches (it compares a lower-cased name
+    with "Poisson") and fails, so hito refuses it.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)  # Flee ignores other keys
+
+    spawn_mode: Literal["constant", "pop_ratio"] = "constant"
+    displaced_per_conflict_day: float | None = Field(default=None, ge=0)
+
+    def rate(self) -> float:
+        """The daily rate as Flee 3.1 reads it (int() in constant mode)."""
+        if self.spawn_mode == "pop_ratio":
+            return (
+                0.01 if self.displaced_per_conflict_day is None else self.displaced_per_conflict_day
+            )
+        return float(
+            int(500 if self.displaced_per_conflict_day is None else self.displaced_per_conflict_day)
+        )
+
+
 class FleeSpawnRules(Strict):
     """``spawn_rules`` of ``simsetting.yml`` (Flee 3.1 defaults)."""
+
+    conflict_driven_spawning: FleeConflictSpawning | None = None
 
     take_from_population: bool = False
     insert_day0: bool = True

@@ -63,6 +63,14 @@ class Agents:
         self.count += new
         return got
 
+    def place(self, got: np.ndarray) -> np.ndarray:
+        """Place ``got[x]`` new people at each location ``x``, in location order; ``got``."""
+        new = int(got.sum())
+        self.a_loc[self.count : self.count + new] = np.repeat(np.arange(len(got)), got)
+        self.loc_num += got
+        self.count += new
+        return got
+
     def closed(self, links: np.ndarray, t: int) -> None:
         """Links closed today: people on them go back when they reach the end."""
         self.closed_at[links] = t

@@ -104,10 +104,13 @@ def _agents(
             spawn_weights(weights, pop, sch.conflict[a], sch.toc[a], t_w, table, interval)
         new = int(c.new_refs[t])
         if new > 0:
-            cum = np.cumsum(weights)
-            if cum[-1] <= 0:
-                _no_conflict_zone(t, new)
-            got = body.spawn(new, cum)
+            if len(c.spawn_at):  # conflict-driven: so many people at each zone
+                got = body.place(c.spawn_at[t])
+            else:
+                cum = np.cumsum(weights)
+                if cum[-1] <= 0:
+                    _no_conflict_zone(t, new)
+                got = body.spawn(new, cum)
             if sr.take_from_population:
                 pop = np.maximum(pop - np.where(sch.conflict[a] > 0, got, 0), 0)
                 spawn_weights(weights, pop, sch.conflict[a], sch.toc[a], t, table, interval)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from hito.errors import InputError
 from hito.flee.compile import FleeCompiled
+from hito.flee.spawning import conflict_events
 
 MAX_HOPS = 8
 
@@ -42,9 +44,11 @@ def candidate_paths(c: FleeCompiled, link_open: np.ndarray) -> tuple[np.ndarray,
             step -= 1
         else:
             out.append((end, km, path))
-        if aw > step and len(path) < MAX_HOPS:
+        if aw > step:
             for k in range(c.out_off[end], c.out_off[end + 1]):
                 if link_open[k] and int(c.link_dst[k]) not in seen:
+                    if len(path) >= MAX_HOPS:
+                        _too_long(c, seen + [end], aw)
                     walk(k, km, seen + [end], step + 1, path, out)
 
     for here in range(n):
@@ -65,6 +69,14 @@ def candidate_paths(c: FleeCompiled, link_open: np.ndarray) -> tuple[np.ndarray,
             hops[k, : len(path)] = path
             k += 1
     return off, end, km, hops, nh
+
+
+def _too_long(c: FleeCompiled, seen: list[int], aw: int) -> None:
+    via = " → ".join(c.names[i] for i in seen)
+    raise InputError(
+        f"move_rules.awareness_level {aw}: the path {via} goes on past {MAX_HOPS} hops "
+        f"(markers do not use up a level), expected paths of at most {MAX_HOPS} hops"
+    )
 
 
 @dataclass
@@ -184,11 +196,8 @@ def plan(c: FleeCompiled) -> Schedule:
 
     cvals = c.conflict_values
     conf = np.array(c.conflict_names, np.int64)
-    prev_vals = np.vstack([np.zeros((1, cvals.shape[1])), cvals[:-1]])
-    starts = (cvals > 1e-6) & (prev_vals < 1e-6)
-    ends = (cvals < 1e-6) & (prev_vals == 1)
-    ends[0] = False
-    changed = (starts.any(axis=1) | ends.any(axis=1))[:days]
+    starts, ends = conflict_events(cvals)
+    changed = np.asarray(starts.any(axis=1) | ends.any(axis=1))[:days]
     changed = np.concatenate([changed, np.zeros(max(0, days - len(changed)), np.bool_)])
     closure_days = {d for *_, start, end in c.closures for d in (start, end)}
     closure_day = np.array([t in closure_days for t in range(days)], np.bool_)

@@ -10,6 +10,7 @@ from flee_helpers import make_case
 from hito.errors import InputError
 from hito.flee.case import read_case
 from hito.flee.compile import compile_flee
+from hito.flee.schedule import schedule_of
 
 OUT_OF_ORDER = ["2020-01-01,0", "2020-01-11,100", "2020-01-06,20", "2020-01-21,100"]
 
@@ -149,3 +150,42 @@ def test_what_flee_cannot_run_is_refused_with_its_place(tmp_path, text, message)
     with pytest.raises(InputError) as err:
         read_case(root)
     assert any(p.startswith(message) for p in err.value.problems), err.value.problems
+
+
+def test_a_town_named_twice_is_two_places_routes_reach_the_last_conflicts_the_first(tmp_path):
+    locations = [
+        "A,RegA,Land,1.0,1.0,conflict_zone,0,1000",
+        "B,RegB,Land,1.1,1.1,town,,500",
+        "C,RegC,Land,1.2,1.2,camp,,100",
+        "B,RegB,Land,1.1,1.1,town,,300",
+    ]
+    root = make_case(tmp_path, locations=locations, routes=["A,B,100,0", "B,C,50,0"], camps={"C": ["2020-01-01,0", "2020-03-01,5"]})  # fmt: skip
+    # B becomes a conflict zone on day 2: Flee's add_conflict_zone finds its first row
+    rows = ["#Day,A,B,C"] + [f"{t},1,{1 if t >= 2 else 0},0" for t in range(20)]
+    (root / "input_csv" / "conflicts.csv").write_text("\n".join(rows) + "\n")
+    case = read_case(root)
+    assert [w.split("/")[-1] for w in case.warnings] == [
+        "locations.csv:5: warning: locations named as an earlier row (lines 5) are kept as "
+        "separate places, as Flee 3.1 does: routes and closures reach the last row of a name "
+        "(Ecosystem.linkUp), conflicts.csv the first (add_conflict_zone)"
+    ]
+    c = compile_flee(case)
+    assert c.names == ["A", "B", "C", "B"]
+    assert c.pop.tolist() == [1000, 500, 0, 300]
+    links = sorted((c.names[s] + str(s), c.names[d] + str(d)) for s, d in zip(c.link_src, c.link_dst, strict=True))  # fmt: skip
+    assert links == [("A0", "B3"), ("B3", "A0"), ("B3", "C2"), ("C2", "B3")]
+    assert c.conflict_names == [0, 1, 2]  # the column B is the first B
+    s = schedule_of(c)
+    assert s.conflict[s.pre[1]].tolist() == [1.0, -1.0, -1.0, -1.0]
+    assert s.conflict[s.pre[2]].tolist() == [1.0, 1.0, -1.0, -1.0]
+
+
+def test_a_camp_named_twice_is_refused(tmp_path):
+    locations = [
+        "A,RegA,Land,1.0,1.0,conflict_zone,0,1000",
+        "C,RegC,Land,1.2,1.2,camp,,100",
+        "C,RegC,Land,1.2,1.2,camp,,100",
+    ]
+    root = make_case(tmp_path, locations=locations, routes=["A,C,50,0"], camps={"C": ["2020-01-01,0"]})  # fmt: skip
+    with pytest.raises(InputError, match=r"locations.csv:4:1: camp 'C' is defined twice"):
+        read_case(root)

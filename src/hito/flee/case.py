@@ -168,7 +168,7 @@ class _Reader:
         self.root = root
         self.n = Notes(root)
         self.sort_dates = sort_dates
-        self.id_of: dict[str, str] = {}
+        self.id_of: dict[str, str] = {}  # the last row of a name (Flee's linkUp)
         self.types: dict[str, str] = {}
         self.countries: set[str] = set()
 
@@ -186,6 +186,7 @@ class _Reader:
         columns = list(LOCATION_COLUMNS)
         places: list[dict[str, Any]] = []
         ids: set[str] = set()
+        again: list[int] = []
         for line, row in read_rows(n, path):
             if row[0].strip().startswith("#"):
                 columns = list(LOCATION_COLUMNS) + [c.strip() for c in row[8:]]
@@ -201,9 +202,13 @@ class _Reader:
                 continue
             row = row + [""] * (8 - len(row))
             nm = row[0].strip()
-            if nm in self.id_of:
-                n.problem(path, line, 1, f"location {nm!r} is defined twice, expected unique names")
+            if nm in self.id_of and ("camp" in row[5].lower() or "camp" in self.types[nm]):
+                n.problem(
+                    path, line, 1, f"camp {nm!r} is defined twice, expected unique camp names"
+                )
                 continue
+            if nm in self.id_of:
+                again.append(line)
             lat = number(n, path, line, 4, row[3], "latitude", empty=0.0)
             lon = number(n, path, line, 5, row[4], "longitude", empty=0.0)
             ltype = row[5].strip()
@@ -250,6 +255,14 @@ class _Reader:
                     "capacity": int(row[7]) if camp and row[7].strip() else None,
                     "attributes": attrs,
                 }
+            )
+        if again:
+            n.warn(
+                path,
+                again[0],
+                f"locations named as an earlier row (lines {lines_text(again)}) are kept as "
+                "separate places, as Flee 3.1 does: routes and closures reach the last row "
+                "of a name (Ecosystem.linkUp), conflicts.csv the first (add_conflict_zone)",
             )
         return places
 

@@ -128,7 +128,9 @@ def compile_flee(
     places = scenario.places
     n = len(places)
     names = [p.name for p in places]
-    index = {nm: i for i, nm in enumerate(names)}
+    index: dict[str, int] = {}  # a name given twice: conflicts reach its first row
+    for i, nm in enumerate(names):
+        index.setdefault(nm, i)
     country = [str(p.attributes.get("flee_country", p.country)) or "unknown" for p in places]
     home = country[0]
     is_camp = np.zeros(n, np.bool_)

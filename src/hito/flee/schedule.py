@@ -122,13 +122,18 @@ class Schedule:
         }
 
 
+def _last(names: list[str], name: str) -> int:
+    """The last place of a name, as Flee's closures find it (_convert_location_name_to_index)."""
+    return len(names) - 1 - names[::-1].index(name)
+
+
 def _close(c: FleeCompiled, kind: str, a: str, b: str, st: dict, close: bool) -> np.ndarray:
     """Apply a closure or reopening (Ecosystem.enact_border_closures); the links it flips."""
     mr = c.settings.move_rules
     link_open = st["link_open"]
     none = np.zeros(len(c.link_src), np.bool_)
     if kind in ("camp", "idpcamp"):
-        i = c.names.index(a)
+        i = _last(c.names, a)
         st["conflict"][i] = -1.0
         if close:  # Location.close_camp: becomes a town
             st["is_camp"][i], st["is_town"][i] = False, True
@@ -146,10 +151,10 @@ def _close(c: FleeCompiled, kind: str, a: str, b: str, st: dict, close: bool) ->
         cb = np.array([x == b for x in c.country])
         sel = (ca[src] & cb[dst]) | (cb[src] & ca[dst])
     elif kind == "location":
-        i = c.names.index(a)
+        i = _last(c.names, a)
         sel = (src == i) | (dst == i)
     else:  # link: both directions
-        i, k = c.names.index(a), c.names.index(b)
+        i, k = _last(c.names, a), _last(c.names, b)
         sel = ((src == i) & (dst == k)) | ((src == k) & (dst == i))
     target = sel & (link_open if close else ~link_open)
     link_open[target] = not close

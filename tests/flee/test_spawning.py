@@ -10,7 +10,7 @@ from hito.errors import InputError
 from hito.flee.case import read_case
 from hito.flee.compile import compile_flee
 from hito.flee.model import FleeConflictSpawning
-from hito.flee.run import simulate
+from hito.flee.run import candidate_paths, simulate
 from hito.flee.spawning import conflict_by_day, conflict_events, conflict_spawns
 
 NAMES = ["A", "B"]
@@ -96,46 +96,27 @@ def test_awareness_zero_is_refused_not_run_as_one(tmp_path):
     assert len(err.value.problems) == 1 and "a link drawn at random" in err.value.problems[0]
 
 
-def test_awareness_five_follows_paths_five_places_deep(tmp_path):
-    chain = [f"{x},R{x},Land,1.{i},1.{i},town,,100" for i, x in enumerate("BCDEFG")]
-    locations = ["A,RegA,Land,1.0,1.0,conflict_zone,0,1000", *chain[:-1]]
-    locations.append("G,RegG,Land,1.9,1.9,camp,,100")
-    routes = [f"{x},{y},10,0" for x, y in zip("ABCDEF", "BCDEFG", strict=True)]
-    settings = SETTINGS.replace("awareness_level: 1", "awareness_level: 5")
-    c = compile_flee(
-        read_case(
-            make_case(
-                tmp_path,
-                locations=locations,
-                routes=routes,
-                camps={"G": ["2020-01-01,0"]},
-                settings=settings,
-            )
-        )  # fmt: skip
-    )
-    from hito.flee.run import candidate_paths
-
-    off, end, km, hops, nh = candidate_paths(c, np.ones(len(c.link_src), bool))
-    a = c.names.index("A")
-    assert sorted(nh[off[a] : off[a + 1]].tolist()) == [1, 2, 3, 4, 5]  # B .. F, not G
-
-
-def test_awareness_past_the_longest_path_hito_holds_is_refused_not_cut_short(tmp_path):
-    towns = "BCDEFGHIJK"
+def chain(root, towns: str, awareness: int):
+    """A conflict zone A, then the towns one after another 10 km apart, then camp Z."""
     locations = ["A,RegA,Land,1.0,1.0,conflict_zone,0,1000"]
     locations += [f"{x},R{x},Land,1.{i},1.{i},town,,100" for i, x in enumerate(towns)]
     locations.append("Z,RegZ,Land,2.0,2.0,camp,,100")
     routes = [f"{x},{y},10,0" for x, y in zip("A" + towns, towns + "Z", strict=True)]
-    settings = SETTINGS.replace("awareness_level: 1", "awareness_level: 10")
-    case = read_case(
-        make_case(
-            tmp_path,
-            locations=locations,
-            routes=routes,
-            camps={"Z": ["2020-01-01,0"]},
-            settings=settings,
-        )  # fmt: skip
-    )
+    settings = SETTINGS.replace("awareness_level: 1", f"awareness_level: {awareness}")
+    camps = {"Z": ["2020-01-01,0"]}
+    root = make_case(root, locations=locations, routes=routes, camps=camps, settings=settings)
+    return read_case(root)
+
+
+def test_awareness_five_follows_paths_five_places_deep(tmp_path):
+    c = compile_flee(chain(tmp_path, "BCDEF", 5))
+    off, end, km, hops, nh = candidate_paths(c, np.ones(len(c.link_src), bool))
+    a = c.names.index("A")
+    assert sorted(nh[off[a] : off[a + 1]].tolist()) == [1, 2, 3, 4, 5]  # B .. F, not Z
+
+
+def test_awareness_past_the_longest_path_hito_holds_is_refused_not_cut_short(tmp_path):
+    case = chain(tmp_path, "BCDEFGHIJK", 10)
     with pytest.raises(InputError, match=r"awareness_level 10: the path A → B → .* past 8 hops"):
         simulate(compile_flee(case), 1)
 

@@ -20,6 +20,14 @@ def build(d: dict[str, Any]) -> Scenario:
 
 
 @pytest.fixture(autouse=True)
+def _problems_from_the_catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A problem said in a language whose catalogue lacks its message fails the test."""
+    import hito.errors
+
+    monkeypatch.setattr(hito.errors, "STRICT", True)
+
+
+@pytest.fixture(autouse=True)
 def _reader_reads_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     """Outputs whose language follows the reader's (HITO_LANG, the locale) are Spanish in tests,
     whatever the locale of the machine running them; a test that wants another sets it."""

@@ -9,6 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from hito import i18n
+from hito.errors import Problem, N_
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {
@@ -18,6 +19,7 @@ KEYWORDS = {
     "ngettext": (1, 2),
     "catalogued": None,
     "N_": None,  # hito.plans.notes: marked where written, translated where shown
+    "Problem": None,  # hito.errors: the problems of errors, said in the reader's language
 }
 
 

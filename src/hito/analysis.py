@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hito.errors import Problem
+
 if TYPE_CHECKING:
     from hito.ensemble.result import Ensemble
     from hito.scenario.model import Scenario
@@ -57,13 +59,25 @@ def run(
 
     s = scenario if not isinstance(scenario, str | Path) else load_scenario(scenario)
     if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise InputError(f"runs: got {runs!r}, expected a whole number of at least 1")
+        raise InputError(
+            Problem("runs: got %(runs)s, expected a whole number of at least 1", runs=repr(runs))
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed: got {seed!r}, expected a non-negative whole number")
+        raise InputError(
+            Problem("seed: got %(seed)s, expected a non-negative whole number", seed=repr(seed))
+        )
     if sampling not in METHODS:
-        raise InputError(f"sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
+        raise InputError(
+            Problem(
+                "sampling: got %(sampling)s, expected one of: %(methods)s",
+                sampling=repr(sampling),
+                methods=", ".join(METHODS),
+            )
+        )
     if keep_runs < 0:
-        raise InputError(f"keep_runs: got {keep_runs}, expected 0 or more")
+        raise InputError(
+            Problem("keep_runs: got %(keep_runs)s, expected 0 or more", keep_runs=keep_runs)
+        )
     spec = EnsembleSpec(
         s,
         days=days,
@@ -75,7 +89,11 @@ def run(
     )
     if isinstance(executor, str) and executor not in ("serial", *EXECUTORS):
         raise InputError(
-            f"executor: got {executor!r}, expected one of: serial, {', '.join(EXECUTORS)}"
+            Problem(
+                "executor: got %(executor)s, expected one of: serial, %(executors)s",
+                executor=repr(executor),
+                executors=", ".join(EXECUTORS),
+            )
         )
     if executor == "serial":
         return run_ensemble(spec, executor=SerialExecutor(), progress=progress)

@@ -1,6 +1,79 @@
-"""Domain errors raised by the core, each carrying one line per problem."""
+"""Domain errors raised by the core, each carrying one problem per line, said in any language."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+STRICT = False  # the tests set it: saying a message the catalogues lack is then an error
+
+
+class Problem:
+    """One problem: a message of the catalogues (English, named %(values)s) and its values.
+
+    Written where the error is raised, said where it is shown: in the reader's language by
+    `str()`, in any language by `say(lang)`. A value that is itself a Problem is said in the same
+    language. scripts/i18n.sh extracts the messages (its keyword `Problem`).
+    """
+
+    __slots__ = ("message", "values")
+
+    def __init__(self, message: str, **values: Any) -> None:
+        self.message = message
+        self.values = values
+
+    def say(self, lang: str) -> str:
+        """The problem in a language (its catalogue's words, the values as given)."""
+        from hito.i18n import gettext
+
+        if STRICT:
+            from hito.i18n import catalogued
+
+            assert catalogued(lang, self.message), f"not in the {lang} catalogue: {self.message!r}"
+        text = gettext(lang, self.message)
+        if not self.values:
+            return text
+        return text % {k: _said(v, lang) for k, v in self.values.items()}
+
+    def __str__(self) -> str:
+        from hito.i18n import reader_language
+
+        return self.say(reader_language())
+
+    def __repr__(self) -> str:
+        return f"Problem({self.message!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and (self.message, self.values) == (
+            other.message,
+            other.values,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.message)
+
+    def __getstate__(self) -> tuple[str, dict[str, Any]]:
+        return self.message, self.values
+
+    def __setstate__(self, state: tuple[str, dict[str, Any]]) -> None:
+        self.message, self.values = state
+
+
+def _said(value: Any, lang: str) -> Any:
+    """A value in a message: a Problem said in the language, a list of them joined by '; '."""
+    if isinstance(value, Problem):
+        return value.say(lang)
+    if isinstance(value, list | tuple) and any(isinstance(v, Problem) for v in value):
+        return "; ".join(say(v, lang) for v in value)
+    return value
+
+
+Said = Problem | str  # a text already in its final words (a file's own text, a value) is a str
+
+
+def say(problem: Said, lang: str) -> str:
+    """A problem, or a text already in its words, in a language."""
+    return problem.say(lang) if isinstance(problem, Problem) else problem
 
 
 class HitoError(Exception):
@@ -8,9 +81,24 @@ class HitoError(Exception):
 
     exit_code = 2
 
-    def __init__(self, problems: list[str] | str):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(self.problems))
+    def __init__(self, problems: Problem | Sequence[Problem]):
+        said = [problems] if isinstance(problems, Problem | str) else list(problems)
+        self.said: list[Problem] = said
+        super().__init__(said)
+
+    @property
+    def problems(self) -> list[str]:
+        """One line per problem, in the reader's language (hito.i18n.reader_language)."""
+        from hito.i18n import reader_language
+
+        return self.in_language(reader_language())
+
+    def in_language(self, lang: str) -> list[str]:
+        """One line per problem, in a language (a page's, or English for the API's machines)."""
+        return [say(p, lang) for p in self.said]
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
 
 
 class ScenarioError(HitoError):
@@ -19,3 +107,19 @@ class ScenarioError(HitoError):
 
 class InputError(HitoError):
     """A bad argument or input file other than a scenario."""
+
+
+class Invalid(ValueError):
+    """A model validator's problems, said in the reader's language by hito.validation.
+
+    Pydantic reports them as a value_error; a problem about a field has its path as value `path`.
+    """
+
+    def __init__(self, *problems: Problem) -> None:
+        self.said = list(problems)
+        super().__init__("\n".join(map(str, problems)))
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for a message marked, not translated
+    """A message for the catalogues (scripts/i18n.sh extracts it), said later as a Problem."""
+    return message

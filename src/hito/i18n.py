@@ -59,6 +59,11 @@ def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
 
 
+def catalogued(lang: str, message: str) -> bool:
+    """True when the language's catalogue has the message (a translation of it)."""
+    return message in translations(lang)._catalog
+
+
 def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     """A number with the language's separators ('—' for none)."""
     if value is None:

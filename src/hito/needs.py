@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import Field, field_validator
 
 from hito.domain import Strict
+from hito.errors import Invalid, Problem
 
 
 def catalogued(message: str) -> str:
@@ -26,7 +27,7 @@ class Standard(Strict):
     @classmethod
     def _sourced(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("every standard needs its source, got a blank one")
+            raise Invalid(Problem("every standard needs its source, got a blank one"))
         return v.strip()
 
 

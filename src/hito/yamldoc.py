@@ -12,10 +12,26 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from hito.errors import HitoError
+from hito.errors import N_, HitoError, Problem, Said
+from hito.validation import about, invalid_problems, pydantic_problem
 
 # A model validator's message that is already 'field.path: message' (one per line).
 _PATH = re.compile(r"^[a-z_0-9]+(\[\d+\])?(\.[a-z_0-9]+(\[\d+\])?)*: ")
+
+NO_SUCH = {
+    "scenario": N_(
+        "%(name)s: no such file and no built-in scenario of that name; "
+        "expected a path or one of: %(names)s"
+    ),
+    "plan": N_(
+        "%(name)s: no such file and no built-in plan of that name; "
+        "expected a path or one of: %(names)s"
+    ),
+}
+NOT_A_MAPPING = {
+    "scenario": N_("%(label)s: expected a mapping of scenario fields, got %(got)s"),
+    "plan": N_("%(label)s: expected a mapping of plan fields, got %(got)s"),
+}
 
 
 def builtin_names(package: str) -> list[str]:
@@ -37,14 +53,13 @@ def resolve(ref: str | Path, *, package: str, what: str, error: type[HitoError])
         return name, builtin_text(package, name)
     path = Path(name)
     if not path.is_file():
-        raise error(
-            f"{name}: no such file and no built-in {what} of that name; "
-            f"expected a path or one of: {', '.join(names)}"
-        )
+        raise error(Problem(NO_SUCH[what], name=name, names=", ".join(names)))
     try:
         return str(path), path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read the file ({exc})") from exc
+        raise error(
+            Problem("%(path)s: cannot read the file (%(reason)s)", path=path, reason=exc)
+        ) from exc
 
 
 def compose(
@@ -57,42 +72,56 @@ def compose(
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where_ = f"{label}:{mark.line + 1}" if mark else label
-        raise error(f"{where_}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+        reason = getattr(exc, "problem", exc)
+        raise error(
+            Problem("%(where)s: not valid YAML (%(reason)s)", where=where_, reason=reason)
+        ) from exc
     if not isinstance(data, dict):
-        raise error(f"{label}: expected a mapping of {what} fields, got {type(data).__name__}")
+        raise error(Problem(NOT_A_MAPPING[what], label=label, got=type(data).__name__))
     return data, node
 
 
-def located(problems: list[str], label: str, node: Any) -> list[str]:
-    """Prefix 'field.path: message' lines with file:line."""
-    return [f"{where(label, node, parse_path(p.split(':', 1)[0]))}: {p}" for p in problems]
+def located(problems: list[Problem], label: str, node: Any) -> list[Problem]:
+    """Prefix problems about a field ('field.path: message') with file:line."""
+    return [at(where(label, node, parse_path(about(p))), p) for p in problems]
+
+
+def at(place: str, problem: Said) -> Problem:
+    """A problem with where it is: 'file:line: problem'."""
+    return Problem("%(where)s: %(problem)s", where=place, problem=problem)
 
 
 def format_errors(
     exc: ValidationError, label: str, node: Any = None, tags: Collection[str] = ()
-) -> list[str]:
+) -> list[Problem]:
     """One line per problem: file:line: field.path: what was given, what was expected.
 
     `tags` are discriminator values pydantic puts in error locations; they are left out.
     """
-    lines: list[str] = []
+    lines: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if p not in tags)
-        msg = err["msg"].removeprefix("Value error, ")
-        if not loc and all(_PATH.match(part) for part in msg.split("\n")):
-            lines.extend(located(msg.split("\n"), label, node))
+        own = invalid_problems(err)  # a validator's own problems, about fields of their own
+        if not loc and own and all(_PATH.match(str(about(p)) + ": ") for p in own):
+            lines.extend(located(own, label, node))
             continue
         path = ""
         for part in loc:
             path += f"[{part}]" if isinstance(part, int) else ("." if path else "") + str(part)
-        given = err.get("input")
-        shown = (
-            ""
-            if err["type"] == "missing" or isinstance(given, dict | list)
-            else f" (got {given!r})"
-        )
-        lines.append(f"{where(label, node, loc)}: {path or '(top level)'}: {msg}{shown}")
+        lines.append(at(where(label, node, loc), field_problem(path, err)))
     return lines
+
+
+def field_problem(path: str, err: Any) -> Problem:
+    """'field.path: message (got value)' for one pydantic error."""
+    given = err.get("input")
+    problem = pydantic_problem(err)
+    field = path or Problem("(top level)")
+    if err["type"] == "missing" or isinstance(given, dict | list):
+        return Problem("%(field)s: %(problem)s", field=field, problem=problem)
+    return Problem(
+        "%(field)s: %(problem)s (got %(given)s)", field=field, problem=problem, given=repr(given)
+    )
 
 
 def parse_path(path: str) -> tuple[Any, ...]:

@@ -27,7 +27,7 @@ from hito.api.routes import (
     subscriptions,
     users,
 )
-from hito.errors import HitoError
+from hito.errors import HitoError, Problem
 from hito.store import forecasts as forecasts_store
 from hito.store import migrate
 from hito.store.db import Database
@@ -59,8 +59,12 @@ def create_api(
         if migrate.needs_upgrade(db):
             if not settings.auto_migrate:
                 raise HitoError(
-                    f"the database schema is at {migrate.current(db) or 'nothing'}, this hito "
-                    f"needs {migrate.head()}: run `hito db upgrade` (or set HITO_AUTO_MIGRATE=true)"
+                    Problem(
+                        "the database schema is at %(value)s, this hito needs %(head)s: run `hito "
+                        "db upgrade` (or set HITO_AUTO_MIGRATE=true)",
+                        value=migrate.current(db) or "nothing",
+                        head=migrate.head(),
+                    )
                 )
             migrate.upgrade(db)
         forecasts_store.fail_interrupted(db)  # background runs do not survive a restart

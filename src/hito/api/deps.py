@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from hito.errors import Problem
 from hito.store import tokens
 from hito.store.actors import Actor
 from hito.store.db import Database
@@ -37,7 +38,7 @@ def current_actor(db: DbDep, token: TokenDep) -> Actor:
     """The signed-in actor behind the bearer token (401 without a valid one)."""
     if not token:
         raise AuthError(
-            "sign in first: send 'Authorization: Bearer <token>' from /api/v1/auth/token"
+            Problem("sign in first: send 'Authorization: Bearer <token>' from /api/v1/auth/token")
         )
     with db.lookup() as session:
         return tokens.authenticate(session, token=token)
@@ -47,7 +48,7 @@ async def bearer_token(token: TokenDep) -> str:
     """The bearer token, not yet checked (401 without one); the report intake checks it."""
     if not token:
         raise AuthError(
-            "sign in first: send 'Authorization: Bearer <token>' from /api/v1/auth/token"
+            Problem("sign in first: send 'Authorization: Bearer <token>' from /api/v1/auth/token")
         )
     return token
 

@@ -114,7 +114,7 @@ def _store(request: Request, exc: Exception) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"}
     return problem(
         status,
-        "; ".join(exc.problems),
+        "; ".join(exc.in_language("en")),  # the API speaks English to the programs that call it
         title=title,
         instance=request.url.path,
         errors=exc.errors or None,

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from hito import i18n, names
 from hito.cli.options import date_option, language_option
+from hito.errors import Problem
 
 console = Console(highlight=False)
 
@@ -57,11 +58,18 @@ def demo(
     lang = language_option(lang)
     gettext = i18n.translations(lang).gettext
     if password is not None and len(password) < 8:
-        raise InputError(f"--password: expected at least 8 characters, got {len(password)}")
+        raise InputError(
+            Problem(
+                "--password: expected at least 8 characters, got %(password)s",
+                password=len(password),
+            )
+        )
     last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
     day = date_option(as_of, "--as-of", example=last) or last
     if as_of is not None and day > dt.date.today():
-        raise InputError(f"--as-of: {day} is in the future; expected today or earlier")
+        raise InputError(
+            Problem("--as-of: %(day)s is in the future; expected today or earlier", day=day)
+        )
     out.mkdir(parents=True, exist_ok=True)
     path = (out / "hito-demo.sqlite3").resolve()
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from hito.flee.model import FleeCase
@@ -43,9 +43,9 @@ def _load(source: Path, *, sort_dates: bool, strict: bool) -> FleeCase:
     else:
         case = read_case(source, sort_dates=sort_dates)
     if strict and case.warnings:
-        raise InputError([w.replace(": warning: ", ": ", 1) for w in case.warnings])
+        raise InputError([Problem("%(where)s: %(msg)s", **w.values) for w in case.warnings])
     for w in case.warnings:
-        console.print(w)
+        console.print(str(w))
     return case
 
 
@@ -60,7 +60,7 @@ def check(
 
     case = read_case(case_dir, sort_dates=sort_dates)
     for w in case.warnings:
-        console.print(w)
+        console.print(str(w))
     _ = _gettext()
     console.print(
         _("%(case)s: %(size)s, %(rows)s data_layout rows, %(warnings)s warnings")
@@ -110,7 +110,13 @@ def run(
     from hito.flee.validation import ard
 
     if ruleset not in RULESETS:
-        raise InputError(f"--ruleset: got {ruleset!r}, expected one of: {', '.join(RULESETS)}")
+        raise InputError(
+            Problem(
+                "--ruleset: got %(ruleset)s, expected one of: %(rulesets)s",
+                ruleset=repr(ruleset),
+                rulesets=", ".join(RULESETS),
+            )
+        )
     t0 = time.perf_counter()
     case = _load(source, sort_dates=sort_dates, strict=strict)
     c = compile_flee(case, hasten=hasten, days=days, flee31=not all_settings)
@@ -142,7 +148,11 @@ def run(
     scores = [ard(r.sim, r.data, r.raw_total) for _, r, _ in results]
     bad = [n for n, r, _ in results if r.conservation_error() != 0]
     if bad:
-        raise InputError(f"runs {bad}: people not conserved, expected a conservation error of 0")
+        raise InputError(
+            Problem(
+                "runs %(bad)s: people not conserved, expected a conservation error of 0", bad=bad
+            )
+        )
     mean_ard = float(np.mean([s.ard for s in scores]))
     mean_rescaled = float(np.mean([s.ard_rescaled for s in scores]))
     people = int(results[0][1].people)
@@ -171,7 +181,7 @@ def run(
         "executor": executor,
         "hasten": c.hasten,
         "ignored_settings": c.ignored,
-        "warnings": list(case.warnings),
+        "warnings": [w.say("en") for w in case.warnings],  # the file's words: English
         "cpu_seconds_per_run": float(np.mean([cpu for _, _, cpu in results])),
         "wall_seconds": wall,
     }
@@ -209,7 +219,7 @@ def import_(
     from hito.flee.model import dump_yaml
 
     if out.suffix not in (".yaml", ".yml"):
-        raise InputError(f"--out {out}: expected a .yaml or .yml file name")
+        raise InputError(Problem("--out %(out)s: expected a .yaml or .yml file name", out=out))
     case = _load(case_dir, sort_dates=sort_dates, strict=strict)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(case), encoding="utf-8")

@@ -18,7 +18,7 @@ from hito.cli.options import (
     date_option,
     language_option,
 )
-from hito.errors import InputError
+from hito.errors import InputError, Problem, say
 
 RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 HORIZONS_HELP = (
@@ -47,8 +47,11 @@ def read_counts(source: str | None, s: Any) -> Any:
     if source is None:
         if not s.observation.records:
             raise InputError(
-                f"--observations: scenario {s.name!r} ships no counts (observation.records); "
-                "expected an HXL CSV file or a database URL"
+                Problem(
+                    "--observations: scenario %(name)s ships no counts (observation.records); "
+                    "expected an HXL CSV file or a database URL",
+                    name=repr(s.name),
+                )
             )
         source = str(RECORDS / s.observation.records)
     if "://" in source:
@@ -111,13 +114,26 @@ def calibrate(
     obs = read_counts(observations, s)
     when = date_option(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
     if when is None:
-        raise InputError(f"--observations {observations}: no count falls within {s.name}'s days")
+        raise InputError(
+            Problem(
+                "--observations %(observations)s: no count falls within %(name)s's days",
+                observations=observations,
+                name=s.name,
+            )
+        )
     if particles < 2:
-        raise InputError(f"--particles: got {particles}, expected at least 2")
+        raise InputError(
+            Problem("--particles: got %(particles)s, expected at least 2", particles=particles)
+        )
     if not s.start <= when <= s.date_of(s.days - 1):
         raise InputError(
-            f"--as-of: got {when}, expected a date from {s.start} (the scenario's start) to "
-            f"{s.date_of(s.days - 1)} (its last simulated day)"
+            Problem(
+                "--as-of: got %(when)s, expected a date from %(start)s (the scenario's start) to "
+                "%(date_of)s (its last simulated day)",
+                when=when,
+                start=s.start,
+                date_of=s.date_of(s.days - 1),
+            )
         )
     post, ens, counts = _calibrate(
         s, obs, when, particles, seed, (executor, scheduler, workers), lang
@@ -217,7 +233,7 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
         "seed": post.spec.seed,
         "reports": sum(st.reports for st in post.steps),
         "steps": steps_table(post),
-        "skipped": list(obs.skipped),
+        "skipped": [say(s, "en") for s in obs.skipped],  # the file's words: English
         "posterior_mean": {
             p: float(v)
             for p, v in zip(post.draws.paths, post.draws.values.mean(axis=0), strict=True)
@@ -270,7 +286,9 @@ def backtest(
     lang = language_option(lang)
     hs = _horizons(horizons)
     if particles < 2:
-        raise InputError(f"--particles: got {particles}, expected at least 2")
+        raise InputError(
+            Problem("--particles: got %(particles)s, expected at least 2", particles=particles)
+        )
     s = load(scenario)
     obs = read_counts(observations, s)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
@@ -301,10 +319,15 @@ def _horizons(text: str) -> tuple[int, ...]:
         hs = tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
         raise InputError(
-            f"--horizons: got {text!r}, expected whole numbers of days separated by commas"
+            Problem(
+                "--horizons: got %(text)s, expected whole numbers of days separated by commas",
+                text=repr(text),
+            )
         ) from None
     if not hs or any(h < 1 for h in hs):
-        raise InputError(f"--horizons: got {text!r}, expected days of at least 1")
+        raise InputError(
+            Problem("--horizons: got %(text)s, expected days of at least 1", text=repr(text))
+        )
     return hs
 
 
@@ -322,10 +345,12 @@ def migrate(
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{file}: cannot be read ({exc.strerror})") from None
+        raise InputError(
+            Problem("%(file)s: cannot be read (%(strerror)s)", file=file, strerror=exc.strerror)
+        ) from None
     if not _VERSION_LINE.search(text):
         parse(text, str(file))  # says what is wrong, or that it is already version 2
-        raise InputError(f"{file}: already schema_version 2 (nothing to do)")
+        raise InputError(Problem("%(file)s: already schema_version 2 (nothing to do)", file=file))
     new = _VERSION_LINE.sub("schema_version: 2", text, count=1)
     parse(new, str(file))
     write_atomic(out or file, new.encode())

@@ -14,6 +14,7 @@ from typer import rich_utils
 from typer.core import TyperArgument, TyperGroup
 
 from hito import i18n
+from hito.cli import usage
 
 # Typer's own words in the help and its error panel (typer.rich_utils), in English; the catalogues
 # hold them in each language (English: the same words)
@@ -48,12 +49,14 @@ def localize(command: Any, lang: str) -> Any:
     for english, put in _places(command):
         if (translated := gettext(english)) != english:  # English: the tree as Typer made it
             put(translated)
+    usage.localize(command, lang)
     return command
 
 
 def messages(command: Any) -> set[str]:
-    """Every English text the help of a click command tree shows (the catalogues' entries)."""
-    return {USAGE, *TYPER_WORDS.values(), *(english for english, _ in _places(command))}
+    """Every English text the help and the usage errors of a click command tree show."""
+    texts = {USAGE, *TYPER_WORDS.values(), *usage.SENTENCES}
+    return texts | {english for english, _ in _places(command)}
 
 
 def _commands(command: Any) -> Iterator[Any]:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
-from hito.errors import HitoError, InputError
+from hito.errors import HitoError, InputError, Problem
 
 app = typer.Typer(no_args_is_help=True, help="The transparency log of the coordination service.")
 
@@ -47,12 +47,17 @@ def head(
 
         url = server.rstrip("/") + "/api/v1/log/head"
         if not url.startswith(("http://", "https://")):
-            raise InputError(f"--server: expected an http:// or https:// address, got {server!r}")
+            raise InputError(
+                Problem(
+                    "--server: expected an http:// or https:// address, got %(server)s",
+                    server=repr(server),
+                )
+            )
         try:
             with urllib.request.urlopen(url, timeout=30) as r:  # noqa: S310 - checked above
                 line = SignedHead.parse(r.read().decode(), url).line()
         except (urllib.error.URLError, OSError) as exc:
-            raise InputError(f"--server: {url}: {exc}") from None
+            raise InputError(Problem("--server: %(url)s: %(exc)s", url=url, exc=exc)) from None
     else:
         from hito.store import audit
         from hito.store.logkey import LogKey
@@ -105,7 +110,9 @@ def verify(
         try:
             text = f.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"--against: {f}: {exc.strerror or exc}") from None
+            raise InputError(
+                Problem("--against: %(f)s: %(value)s", f=f, value=exc.strerror or exc)
+            ) from None
         saved += logcheck.parse_heads(text, str(f))
     if public_key is not None:
         k = load_key(public_key, create=False)

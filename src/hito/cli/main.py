@@ -8,6 +8,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from hito import i18n
 from hito.cli import alerts as alerts_cmd
 from hito.cli import audit as audit_cmd
 from hito.cli import db as db_cmd
@@ -63,9 +64,11 @@ def main() -> None:
     try:
         command()()
     except HitoError as exc:
+        lang = reader_language()
+        said = i18n.translations(lang).gettext("error: %(problem)s")
         err = Console(stderr=True, highlight=False, soft_wrap=True)
-        for line in exc.problems:
-            err.print(f"error: {line}", markup=False)
+        for line in exc.in_language(lang):
+            err.print(said % {"problem": line}, markup=False)
         sys.exit(exc.exit_code)
 
 

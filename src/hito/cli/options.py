@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 
 # where the runs of an ensemble execute (hito run, sweep, calibrate, backtest, plans compare, flee)
 ExecutorOpt = Annotated[str, typer.Option(help="where runs execute: local (processes) or dask")]
@@ -28,7 +28,14 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
         return dt.date.fromisoformat(text)
     except ValueError:
         such = f", such as {example.isoformat()}" if example else ""
-        raise InputError(f"{option}: got {text!r}, expected a date as YYYY-MM-DD{such}") from None
+        raise InputError(
+            Problem(
+                "%(option)s: got %(text)s, expected a date as YYYY-MM-DD%(such)s",
+                option=option,
+                text=repr(text),
+                such=such,
+            )
+        ) from None
 
 
 def language_option(lang: str | None, option: str = "--lang") -> str:
@@ -41,5 +48,12 @@ def language_option(lang: str | None, option: str = "--lang") -> str:
     if lang is None:
         return reader_language()
     if lang not in LANGUAGES:
-        raise InputError(f"{option}: got {lang!r}, expected one of: {', '.join(LANGUAGES)}")
+        raise InputError(
+            Problem(
+                "%(option)s: got %(lang)s, expected one of: %(languages)s",
+                option=option,
+                lang=repr(lang),
+                languages=", ".join(LANGUAGES),
+            )
+        )
     return lang

@@ -15,7 +15,7 @@ from rich.table import Table
 from hito import i18n, names
 from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, date_option, language_option
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:  # the plan and scenario models load inside the commands
     from hito.plans.check import CheckReport
@@ -150,13 +150,21 @@ def compare_cmd(
     lang = language_option(lang)
     check_ensemble_options(runs=runs, seed=seed, days=days)
     if sampling not in METHODS:
-        raise InputError(f"--sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
+        raise InputError(
+            Problem(
+                "--sampling: got %(sampling)s, expected one of: %(methods)s",
+                sampling=repr(sampling),
+                methods=", ".join(METHODS),
+            )
+        )
     s = load_scenario(scenario)
     loaded = [(_label(ref), load(ref, s)) for ref in plans]
     labels = [lbl for lbl, _ in loaded]
     dupes = sorted({lbl for lbl in labels if labels.count(lbl) > 1})
     if dupes:
-        raise InputError(f"plans: {', '.join(dupes)} given twice, expected each plan once")
+        raise InputError(
+            Problem("plans: %(dupes)s given twice, expected each plan once", dupes=", ".join(dupes))
+        )
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     _ = i18n.translations(lang).gettext
     try:
@@ -265,9 +273,16 @@ def check_cmd(
     lang = language_option(lang)
     day = date_option(as_of, "--as-of") or dt.date.today()
     if range_as not in ("low", "mid", "high"):
-        raise InputError(f"--range: got {range_as!r}, expected one of: low, mid, high")
+        raise InputError(
+            Problem(
+                "--range: got %(range_as)s, expected one of: low, mid, high",
+                range_as=repr(range_as),
+            )
+        )
     if runs < 1:
-        raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
+        raise InputError(
+            Problem("--runs: got %(runs)s, expected a whole number of at least 1", runs=runs)
+        )
     obs = read_observations(observations)
     reports = []
     p_by_name = {}

@@ -10,7 +10,7 @@ import typer
 
 from hito.cli.db import SettingsOpt
 from hito.cli.options import date_option
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 
 
 def report(
@@ -40,20 +40,36 @@ def report(
     today = dt.datetime.now(dt.UTC).date()
     if day is not None and day > today:
         raise InputError(
-            f"--as-of: got {day}, expected a date no later than today ({today}, UTC): "
-            "a situation report tells what was counted"
+            Problem(
+                "--as-of: got %(day)s, expected a date no later than today (%(today)s, UTC): a "
+                "situation report tells what was counted",
+                day=day,
+                today=today,
+            )
         )
     languages = tuple(lang or i18n.LANGUAGES)
     bad = [x for x in languages if x not in i18n.LANGUAGES]
     if bad:
         raise InputError(
-            f"--lang: got {', '.join(bad)}, expected one of: {', '.join(i18n.LANGUAGES)}"
+            Problem(
+                "--lang: got %(bad)s, expected one of: %(languages)s",
+                bad=", ".join(bad),
+                languages=", ".join(i18n.LANGUAGES),
+            )
         )
     if zone not in i18n.ZONES:
-        raise InputError(f"--zone: got {zone!r}, expected one of: {', '.join(i18n.ZONES)}")
+        raise InputError(
+            Problem(
+                "--zone: got %(zone)s, expected one of: %(zones)s",
+                zone=repr(zone),
+                zones=", ".join(i18n.ZONES),
+            )
+        )
     comparison = comparison or load_settings(settings).comparison
     if comparison is not None and not comparison.is_file():
-        raise InputError(f"--comparison: {comparison}: no such file")
+        raise InputError(
+            Problem("--comparison: %(comparison)s: no such file", comparison=comparison)
+        )
     db = open_database(settings)
     try:
         for path in write(

@@ -15,7 +15,7 @@ from rich.console import Console
 from hito import i18n
 from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option
 from hito.ensemble.syntax import EVENT_SYNTAX
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:  # the models, numba, polars and pyarrow load inside the commands
     import polars as pl
@@ -57,11 +57,15 @@ def progress() -> Progress:
 def check_ensemble_options(*, runs: int, seed: int, days: int | None) -> None:
     """Refuse run counts, seeds and horizons no ensemble can use (exit 2, naming the option)."""
     if runs < 1:
-        raise InputError(f"--runs: got {runs}, expected a whole number of at least 1")
+        raise InputError(
+            Problem("--runs: got %(runs)s, expected a whole number of at least 1", runs=runs)
+        )
     if seed < 0:
-        raise InputError(f"--seed: got {seed}, expected a non-negative whole number")
+        raise InputError(
+            Problem("--seed: got %(seed)s, expected a non-negative whole number", seed=seed)
+        )
     if days is not None and not 1 <= days <= 3650:
-        raise InputError(f"--days: got {days}, expected between 1 and 3650")
+        raise InputError(Problem("--days: got %(days)s, expected between 1 and 3650", days=days))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -131,9 +135,17 @@ def run(
 
     check_ensemble_options(runs=runs, seed=seed, days=days)
     if keep_runs < 0:
-        raise InputError(f"--keep-runs: got {keep_runs}, expected 0 or more")
+        raise InputError(
+            Problem("--keep-runs: got %(keep_runs)s, expected 0 or more", keep_runs=keep_runs)
+        )
     if sampling not in METHODS:
-        raise InputError(f"--sampling: got {sampling!r}, expected one of: {', '.join(METHODS)}")
+        raise InputError(
+            Problem(
+                "--sampling: got %(sampling)s, expected one of: %(methods)s",
+                sampling=repr(sampling),
+                methods=", ".join(METHODS),
+            )
+        )
     s = load(scenario)
     spec = EnsembleSpec(
         s,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
+from hito.errors import Problem
 
 app = typer.Typer(no_args_is_help=True, help="Users of the coordination service.")
 
@@ -43,7 +44,13 @@ def create(
                 known = (
                     ", ".join(session.scalars(select(Agency.code).order_by(Agency.code))) or "none"
                 )
-                raise InputError(f"--agency: no agency {agency!r}, expected one of: {known}")
+                raise InputError(
+                    Problem(
+                        "--agency: no agency %(agency)s, expected one of: %(known)s",
+                        agency=repr(agency),
+                        known=known,
+                    )
+                )
             agency_id = row.id
         user = users.create_user(
             session,

@@ -13,7 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hito.errors import HitoError, InputError
+from hito.errors import HitoError, InputError, Problem
 
 EXECUTORS = ("local", "dask")
 WORKER_MODULE = "hito.ensemble.run"  # what a worker imports to run chunks
@@ -179,8 +179,12 @@ class DaskExecutor:
                 self._client = Client(self.scheduler, timeout=self.timeout)
             except (OSError, TimeoutError, ValueError, TypeError) as exc:
                 raise InputError(
-                    f"scheduler {self.scheduler}: cannot reach a Dask scheduler ({exc}); "
-                    "expected the address of a running `dask scheduler`, e.g. tcp://host:8786"
+                    Problem(
+                        "scheduler %(scheduler)s: cannot reach a Dask scheduler (%(exc)s); "
+                        "expected the address of a running `dask scheduler`, e.g. tcp://host:8786",
+                        scheduler=self.scheduler,
+                        exc=exc,
+                    )
                 ) from None
         else:
             self._cluster = LocalCluster(
@@ -195,8 +199,12 @@ class DaskExecutor:
             self._client.run(importlib.import_module, WORKER_MODULE)
         except ImportError as exc:
             raise InputError(
-                f"scheduler {self.scheduler}: a worker cannot import hito ({exc}); expected "
-                "the same hito installed on every worker"
+                Problem(
+                    "scheduler %(scheduler)s: a worker cannot import hito (%(exc)s); expected the "
+                    "same hito installed on every worker",
+                    scheduler=self.scheduler,
+                    exc=exc,
+                )
             ) from None
         return self._client
 
@@ -248,14 +256,24 @@ class DaskExecutor:
 def make_executor(name: str, *, scheduler: str | None = None, workers: int | None = None) -> Any:
     """An executor by name, with errors that list the available ones."""
     if workers is not None and workers < 1:
-        raise InputError(f"workers: got {workers}, expected a whole number of at least 1")
+        raise InputError(
+            Problem(
+                "workers: got %(workers)s, expected a whole number of at least 1", workers=workers
+            )
+        )
     if name == "local":
         if scheduler:
-            raise InputError("scheduler: only the dask executor uses a scheduler address")
+            raise InputError(Problem("scheduler: only the dask executor uses a scheduler address"))
         return LocalExecutor(processes=workers)
     if name == "dask":
         return DaskExecutor(scheduler=scheduler, processes=workers)
-    raise InputError(f"executor: got {name!r}, expected one of: {', '.join(EXECUTORS)}")
+    raise InputError(
+        Problem(
+            "executor: got %(name)s, expected one of: %(executors)s",
+            name=repr(name),
+            executors=", ".join(EXECUTORS),
+        )
+    )
 
 
 class EnsembleError(HitoError):

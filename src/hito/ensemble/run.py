@@ -17,7 +17,7 @@ from hito.ensemble.reduce import LEVELS, ChunkResult, Layout, Reducer, summarize
 from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design, design
 from hito.ensemble.spec import EnsembleSpec
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 
 MAX_CHUNK = 100
 
@@ -81,8 +81,13 @@ def run_ensemble(
     bad = [r for r in runs if not 0 <= r < spec.runs]
     if bad or not runs or len(set(runs)) != len(runs):
         raise InputError(
-            f"seeds: got {len(runs)} run numbers ({bad[:5]} out of range), expected distinct "
-            f"run numbers from 0 to {spec.runs - 1}"
+            Problem(
+                "seeds: got %(runs)s run numbers (%(bad)s out of range), expected distinct run "
+                "numbers from 0 to %(value)s",
+                runs=len(runs),
+                bad=bad[:5],
+                value=spec.runs - 1,
+            )
         )
     plan = design(spec.sampled(), spec.runs, spec.seed, spec.sampling)
     own = isinstance(executor, str)
@@ -111,7 +116,9 @@ def run_ensemble(
             ex.close()
     missing = reducer.missing()
     if missing:
-        raise EnsembleError(f"runs {_spans(missing)} never came back from the executor")
+        raise EnsembleError(
+            Problem("runs %(spans)s never came back from the executor", spans=_spans(missing))
+        )
     quantiles = reducer.quantiles(list(LEVELS.values()))
     return Ensemble(
         info=spec.describe(),
@@ -137,14 +144,19 @@ def run_ensemble(
     )
 
 
-def _failure_lines(exc: ChunkFailures, parts: list[list[int]], reducer: Reducer) -> list[str]:
+def _failure_lines(exc: ChunkFailures, parts: list[list[int]], reducer: Reducer) -> list[Problem]:
     failed = sorted(r for i in exc.failures for r in parts[i])
-    lines = [
-        f"{len(failed)} of {len(reducer.done)} runs failed after every retry "
-        f"(runs {_spans(failed)}); no partial result is written"
+    lines: list[Problem] = [
+        Problem(
+            "%(failed)s of %(runs)s runs failed after every retry (runs %(spans)s); "
+            "no partial result is written",
+            failed=len(failed),
+            runs=len(reducer.done),
+            spans=_spans(failed),
+        )
     ]
     for i, why in sorted(exc.failures.items()):
-        lines.append(f"runs {_spans(parts[i])}: {why}")
+        lines.append(Problem("runs %(spans)s: %(why)s", spans=_spans(parts[i]), why=why))
     return lines
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.scenario.numbers import Range
 
 Method = Literal["lhs", "random", "none"]
@@ -37,7 +37,13 @@ class Design:
 def design(ranges: Mapping[str, Range], runs: int, seed: int, method: Method = "lhs") -> Design:
     """Sample `runs` rows over the given ranges; the same arguments give the same design."""
     if method not in METHODS:
-        raise InputError(f"sampling: got {method!r}, expected one of: {', '.join(METHODS)}")
+        raise InputError(
+            Problem(
+                "sampling: got %(method)s, expected one of: %(methods)s",
+                method=repr(method),
+                methods=", ".join(METHODS),
+            )
+        )
     paths = tuple(ranges)
     if method == "none" or not paths:
         values = np.array([[r.value for r in ranges.values()]] * runs).reshape(runs, len(paths))

@@ -16,7 +16,7 @@ from hito.engine.compile import STATES, Compiled
 from hito.engine.run import RunResult, simulate
 from hito.ensemble.sampling import METHODS, Method
 from hito.ensemble.syntax import EVENT_SYNTAX
-from hito.errors import InputError
+from hito.errors import N_, InputError, Problem
 from hito.scenario.model import Scenario
 from hito.scenario.numbers import Range
 from hito.scenario.uncertain import ranges, uncertain
@@ -84,32 +84,59 @@ def parse_event(text: str, s: Scenario) -> Event:
     """Read an event such as `concordia-strip:stranded>500@2026-01-15` (no date: any day)."""
     m = _EVENT.match(text.strip())
     if not m:
-        raise InputError(f"event {text!r}: expected {EVENT_SYNTAX}")
+        raise InputError(
+            Problem(
+                "event %(text)s: expected %(event_syntax)s",
+                text=repr(text),
+                event_syntax=EVENT_SYNTAX,
+            )
+        )
     place = m["place"]
     places = [p.id for p in s.places]
     if place != "all" and place not in places:
         raise InputError(
-            f"event {text!r}: unknown place {place!r}, expected 'all' or one of: "
-            + ", ".join(places)
+            Problem(
+                "event %(text)s: unknown place %(place)s, expected 'all' or one of: %(places)s",
+                text=repr(text),
+                place=repr(place),
+                places=", ".join(places),
+            )
         )
     if m["state"] not in STATES:
         raise InputError(
-            f"event {text!r}: unknown state {m['state']!r}, expected one of: {', '.join(STATES)}"
+            Problem(
+                "event %(text)s: unknown state %(state)s, expected one of: %(states)s",
+                text=repr(text),
+                state=repr(m["state"]),
+                states=", ".join(STATES),
+            )
         )
     try:
         above = float(m["x"])
     except ValueError:
-        raise InputError(f"event {text!r}: {m['x']!r} is not a number") from None
+        raise InputError(
+            Problem("event %(text)s: %(x)s is not a number", text=repr(text), x=repr(m["x"]))
+        ) from None
     day = None
     if m["date"]:
         try:
             day = s.day_of(dt.date.fromisoformat(m["date"]))
         except ValueError:
-            raise InputError(f"event {text!r}: {m['date']!r} is not a date") from None
+            raise InputError(
+                Problem(
+                    "event %(text)s: %(date)s is not a date", text=repr(text), date=repr(m["date"])
+                )
+            ) from None
         if not 0 <= day < s.days:
             raise InputError(
-                f"event {text!r}: {m['date']} is outside the scenario, expected "
-                f"{s.start} to {s.date_of(s.days - 1)}"
+                Problem(
+                    "event %(text)s: %(date)s is outside the scenario, expected %(start)s to "
+                    "%(date_of)s",
+                    text=repr(text),
+                    date=m["date"],
+                    start=s.start,
+                    date_of=s.date_of(s.days - 1),
+                )
             )
     return Event(m["state"], above, None if place == "all" else place, day, text.strip())
 
@@ -140,26 +167,45 @@ class EnsembleSpec:
         if problems:
             raise InputError(problems)
 
-    def _number_problems(self) -> list[str]:
+    def _number_problems(self) -> list[Problem]:
         """Runs, days, seed, sampling and kept runs outside what they may be."""
-        problems = []
+        problems: list[Problem] = []
         if self.runs < 1:
-            problems.append(f"runs: got {self.runs}, expected at least 1")
+            problems.append(Problem("runs: got %(runs)s, expected at least 1", runs=self.runs))
         if self.days is not None and not 1 <= self.days <= 3650:
-            problems.append(f"days: got {self.days}, expected between 1 and 3650")
+            problems.append(
+                Problem("days: got %(days)s, expected between 1 and 3650", days=self.days)
+            )
         if self.seed < 0:
-            problems.append(f"seed: got {self.seed}, expected a non-negative whole number")
+            problems.append(
+                Problem("seed: got %(seed)s, expected a non-negative whole number", seed=self.seed)
+            )
         if self.sampling not in METHODS:
-            problems.append(f"sampling: got {self.sampling!r}, expected one of: {METHODS}")
+            problems.append(
+                Problem(
+                    "sampling: got %(sampling)s, expected one of: %(methods)s",
+                    sampling=repr(self.sampling),
+                    methods=METHODS,
+                )
+            )
         if self.keep_runs < 0:
-            problems.append(f"keep_runs: got {self.keep_runs}, expected 0 or more")
+            problems.append(
+                Problem(
+                    "keep_runs: got %(keep_runs)s, expected 0 or more", keep_runs=self.keep_runs
+                )
+            )
         return problems
 
-    def _name_problems(self) -> list[str]:
+    def _name_problems(self) -> list[Problem]:
         """Events after the last day; pinned or sampled paths the scenario does not have."""
-        problems = [
-            f"event {e.label}: day {e.day} is after the last simulated day "
-            f"({self.horizon - 1}); expected a date within the run"
+        problems: list[Problem] = [
+            Problem(
+                "event %(event)s: day %(day)s is after the last simulated day (%(last)s); "
+                "expected a date within the run",
+                event=e.label,
+                day=e.day,
+                last=self.horizon - 1,
+            )
             for e in self.events
             if e.day is not None and e.day >= self.horizon
         ]
@@ -167,8 +213,12 @@ class EnsembleSpec:
         for path in [*self.overrides, *(self.sample or ())]:
             if path not in known:
                 near = difflib.get_close_matches(path, list(known), n=3, cutoff=0.85)
-                hint = f"; did you mean {', '.join(near)}?" if near else ""
-                problems.append(f"{path}: no such number in the scenario{hint}")
+                message = (
+                    N_("%(path)s: no such number in the scenario; did you mean %(near)s?")
+                    if near
+                    else N_("%(path)s: no such number in the scenario")
+                )
+                problems.append(Problem(message, path=path, near=", ".join(near)))
         return problems
 
     @property

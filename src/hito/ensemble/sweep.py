@@ -27,12 +27,13 @@ from hito.ensemble.result import Ensemble
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
 from hito.ensemble.syntax import VARY_SYNTAX
-from hito.errors import InputError
+from hito.errors import InputError, Problem, Said
 from hito.scenario.model import Scenario
 from hito.scenario.numbers import Num, Range
 from hito.scenario.policies import POLICY_TYPES, Close, Corridor
 from hito.scenario.text import Title
 from hito.scenario.uncertain import uncertain
+from hito.validation import pydantic_problem
 
 TABLE_FINALS = ("diverted", "harmed", "returned", "crossed")
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z0-9_\-]*)(?P<index>(\[\d+\])*)$")
@@ -70,12 +71,22 @@ def parse_vary(text: str) -> Vary:
     path, eq, rest = text.partition("=")
     path = path.strip()
     if not eq or not path or not rest.strip():
-        raise InputError(f"vary {text!r}: expected {VARY_SYNTAX}")
+        raise InputError(
+            Problem(
+                "vary %(text)s: expected %(vary_syntax)s", text=repr(text), vary_syntax=VARY_SYNTAX
+            )
+        )
     values = []
     for raw in rest.split(","):
         raw = raw.strip()
         if not raw:
-            raise InputError(f"vary {text!r}: an empty value; expected {VARY_SYNTAX}")
+            raise InputError(
+                Problem(
+                    "vary %(text)s: an empty value; expected %(vary_syntax)s",
+                    text=repr(text),
+                    vary_syntax=VARY_SYNTAX,
+                )
+            )
         try:
             values.append(yaml.safe_load(raw))
         except yaml.YAMLError:
@@ -109,8 +120,10 @@ def with_corridors(s: Scenario, varies: Sequence[Vary]) -> Scenario:
     ]
     if not added:
         raise InputError(
-            "vary policies.corridor...: the scenario has no corridor and no closure to open "
-            "one through; expected a scenario with a `close` or a `corridor` policy"
+            Problem(
+                "vary policies.corridor...: the scenario has no corridor and no closure to open "
+                "one through; expected a scenario with a `close` or a `corridor` policy"
+            )
         )
     return s.model_copy(update={"policies": [*s.policies, *added]})
 
@@ -120,7 +133,14 @@ def _segments(path: str) -> list[str]:
     for part in path.split("."):
         m = _SEGMENT.match(part)
         if not m or (not m["name"] and not m["index"]):
-            raise InputError(f"vary {path}: cannot read {part!r}; expected {VARY_SYNTAX}")
+            raise InputError(
+                Problem(
+                    "vary %(path)s: cannot read %(part)s; expected %(vary_syntax)s",
+                    path=path,
+                    part=repr(part),
+                    vary_syntax=VARY_SYNTAX,
+                )
+            )
         if m["name"]:
             out.append(m["name"])
         out.extend(re.findall(r"\[\d+\]", m["index"]))
@@ -140,15 +160,28 @@ def targets(s: Scenario, path: str) -> list[tuple[list[Any], Any]]:
 
 def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any], Any]]:
     """The fields one segment of a path addresses below `obj` (at `keys`)."""
-    where = _range_path(keys) or "the scenario"
+    where: Said = _range_path(keys) or Problem("the scenario")
     if isinstance(obj, Range):
-        raise InputError(f"vary {path}: {where} is a number; nothing below it to address")
+        raise InputError(
+            Problem(
+                "vary %(path)s: %(where)s is a number; nothing below it to address",
+                path=path,
+                where=where,
+            )
+        )
     if isinstance(obj, BaseModel):
         fields = {(f.alias or n): n for n, f in type(obj).model_fields.items()}
         if seg not in fields:
             raise InputError(
-                f"vary {path}: unknown field {seg!r} of {where} ({type(obj).__name__}), "
-                f"expected one of: {', '.join(fields)}"
+                Problem(
+                    "vary %(path)s: unknown field %(seg)s of %(where)s (%(name)s), expected one "
+                    "of: %(fields)s",
+                    path=path,
+                    seg=repr(seg),
+                    where=where,
+                    name=type(obj).__name__,
+                    fields=", ".join(fields),
+                )
             )
         return [([*keys, seg], getattr(obj, fields[seg]))]
     if isinstance(obj, list):
@@ -156,24 +189,42 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
     if isinstance(obj, dict):
         if seg not in {str(k) for k in obj}:
             raise InputError(
-                f"vary {path}: no key {seg!r} in {where}, expected one of: "
-                + ", ".join(str(k) for k in obj)
+                Problem(
+                    "vary %(path)s: no key %(seg)s in %(where)s, expected one of: %(keys)s",
+                    path=path,
+                    seg=repr(seg),
+                    where=where,
+                    keys=", ".join(str(k) for k in obj),
+                )
             )
         key = next(k for k in obj if str(k) == seg)
         return [([*keys, key], obj[key])]
     raise InputError(
-        f"vary {path}: {where} is a {type(obj).__name__} value; nothing below it to address"
+        Problem(
+            "vary %(path)s: %(where)s is a %(name)s value; nothing below it to address",
+            path=path,
+            where=where,
+            name=type(obj).__name__,
+        )
     )
 
 
 def _step_list(
-    keys: list[Any], obj: list[Any], seg: str, path: str, where: str
+    keys: list[Any], obj: list[Any], seg: str, path: str, where: Said
 ) -> list[tuple[list[Any], Any]]:
     """The items of a list a segment addresses: [index], an id, or (policies) a policy type."""
     if seg.startswith("["):
         i = int(seg[1:-1])
         if i >= len(obj):
-            raise InputError(f"vary {path}: {where} has {len(obj)} items, got index {i}")
+            raise InputError(
+                Problem(
+                    "vary %(path)s: %(where)s has %(count)s items, got index %(i)s",
+                    path=path,
+                    where=where,
+                    count=len(obj),
+                    i=i,
+                )
+            )
         return [([*keys, i], obj[i])]
     ids = [getattr(x, "id", None) for x in obj]
     if seg in ids:
@@ -182,14 +233,33 @@ def _step_list(
         hits = [([*keys, i], p) for i, p in enumerate(obj) if p.type == seg]
         if not hits:
             raise InputError(
-                f"vary {path}: the scenario has no {seg} policy; add one to the scenario "
-                "file (only corridors are added, through closed routes)"
+                Problem(
+                    "vary %(path)s: the scenario has no %(seg)s policy; add one to the scenario "
+                    "file (only corridors are added, through closed routes)",
+                    path=path,
+                    seg=seg,
+                )
             )
         return hits
     choices = [str(i) for i in ids if i] or ([*POLICY_TYPES] if keys == ["policies"] else [])
+    if choices:
+        raise InputError(
+            Problem(
+                "vary %(path)s: no item %(seg)s in %(where)s, expected [index] or one of: "
+                "%(choices)s",
+                path=path,
+                seg=repr(seg),
+                where=where,
+                choices=", ".join(choices),
+            )
+        )
     raise InputError(
-        f"vary {path}: no item {seg!r} in {where}, expected [index]"
-        + (f" or one of: {', '.join(choices)}" if choices else "")
+        Problem(
+            "vary %(path)s: no item %(seg)s in %(where)s, expected [index]",
+            path=path,
+            seg=repr(seg),
+            where=where,
+        )
     )
 
 
@@ -206,15 +276,21 @@ Resolved = list[tuple[Vary, list[tuple[list[Any], Any]]]]  # each vary with the 
 def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Option]]:
     """The grid: every combination of values, each a validated scenario (errors: exit 2)."""
     if not varies:
-        raise InputError(f"vary: give at least one, expected {VARY_SYNTAX}")
+        raise InputError(
+            Problem("vary: give at least one, expected %(vary_syntax)s", vary_syntax=VARY_SYNTAX)
+        )
     base = with_corridors(base, varies)
     resolved = [(v, targets(base, v.path)) for v in varies]
     for v, ts in resolved:
         for _keys, cur in ts:
             if isinstance(cur, BaseModel | list) and not isinstance(cur, Range):
                 raise InputError(
-                    f"vary {v.path}: addresses a whole {type(cur).__name__}, expected a "
-                    "field holding a number, a date or a word"
+                    Problem(
+                        "vary %(path)s: addresses a whole %(name)s, expected a field holding a "
+                        "number, a date or a word",
+                        path=v.path,
+                        name=type(cur).__name__,
+                    )
                 )
     data = base.model_dump(by_alias=True)
     combos = itertools.product(*(v.values for v, _ in resolved))
@@ -231,7 +307,13 @@ def _option(data: dict[str, Any], resolved: Resolved, combo: tuple[Any, ...]) ->
                 _set(d, keys, value)
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InputError(f"vary {v.path}: got {value!r}, expected a number")
+                raise InputError(
+                    Problem(
+                        "vary %(path)s: got %(value)s, expected a number",
+                        path=v.path,
+                        value=repr(value),
+                    )
+                )
             _set(d, keys, {"value": value, "source": f"hito sweep: {v.path}={value}"})
             overrides[_range_path(keys)] = float(value)
     try:
@@ -239,7 +321,15 @@ def _option(data: dict[str, Any], resolved: Resolved, combo: tuple[Any, ...]) ->
     except ValidationError as exc:
         shown = ", ".join(f"{v.path}={x}" for (v, _), x in zip(resolved, combo, strict=True))
         raise InputError(
-            [f"vary {shown}: {e['msg']} (at {_range_path(list(e['loc']))})" for e in exc.errors()]
+            [
+                Problem(
+                    "vary %(shown)s: %(problem)s (at %(field)s)",
+                    shown=shown,
+                    problem=pydantic_problem(e),
+                    field=_range_path(list(e["loc"])),
+                )
+                for e in exc.errors()
+            ]
         ) from None
     settings = tuple((v.path, x) for (v, _), x in zip(resolved, combo, strict=True))
     return Option(settings, s, overrides)

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.flee.csvread import (
     Notes,
     disorder,
@@ -43,6 +43,7 @@ from hito.flee.model import (
 )
 from hito.flee.names import LOCATION_COLUMNS, ROUTE_COLUMNS, country_code, slug
 from hito.scenario.model import Scenario
+from hito.validation import pydantic_problem
 
 CLOSURE_TYPES = ("country", "location", "link", "camp", "idpcamp", "remove_forced_redirection")
 UNSUPPORTED_SETTINGS = {
@@ -64,29 +65,39 @@ def _read_period(n: Notes, path: Path) -> FleePeriod | None:
         if key not in ("startdate", "length"):
             continue
         if len(row) < 2:
-            n.problem(path, line, 2, f"expected a value after {row[0]!r}")
+            n.problem(path, line, 2, Problem("expected a value after %(row)s", row=repr(row[0])))
         elif key == "startdate":
             start = parse_date(row[1])
             if start is None:
                 n.problem(
-                    path, line, 2, f"expected a date YYYY-MM-DD for StartDate, got {row[1]!r}"
+                    path,
+                    line,
+                    2,
+                    Problem(
+                        "expected a date YYYY-MM-DD for StartDate, got %(row)s", row=repr(row[1])
+                    ),
                 )
         else:
             v = number(n, path, line, 2, row[1], "Length", integer=True)
             if v is not None and v <= 0:
-                n.problem(path, line, 2, f"expected a positive Length, got {row[1]!r}")
+                n.problem(
+                    path,
+                    line,
+                    2,
+                    Problem("expected a positive Length, got %(row)s", row=repr(row[1])),
+                )
             elif v is not None:
                 length = int(v)
     if start is None or length is None:
         if not n.problems:
-            n.problem(path, None, None, "expected a StartDate row and a Length row")
+            n.problem(path, None, None, Problem("expected a StartDate row and a Length row"))
         return None
     return FleePeriod(start=start, length=length)
 
 
 def _read_settings(n: Notes, path: Path) -> FleeSettings:
     if not path.exists():
-        n.warn(path, None, "missing; Flee 3.1's default settings are used")
+        n.warn(path, None, Problem("missing; Flee 3.1's default settings are used"))
         return FleeSettings()
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
@@ -96,11 +107,11 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
             path,
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
-            f"expected valid YAML: {getattr(exc, 'problem', exc)}",
+            Problem("expected valid YAML: %(reason)s", reason=getattr(exc, "problem", exc)),
         )
         return FleeSettings()
     if not isinstance(doc, dict):
-        n.problem(path, 1, 1, "expected a mapping of sections")
+        n.problem(path, 1, 1, Problem("expected a mapping of sections"))
         return FleeSettings()
     for sec, key in sorted(UNSUPPORTED_SETTINGS):
         val = doc.get(key) if not sec else (doc.get(sec) or {}).get(key)
@@ -109,8 +120,11 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
                 path,
                 None,
                 None,
-                f"{sec + '.' if sec else ''}{key} is not supported by "
-                "hito's Flee ruleset yet, expected it absent or false",
+                Problem(
+                    "%(setting)s is not supported by hito's Flee ruleset yet, expected it absent "
+                    "or false",
+                    setting=f"{sec}.{key}" if sec else key,
+                ),
             )
 
     def split(section: Any, model: type[FleeMoveRules] | type[FleeSpawnRules]) -> dict[str, Any]:
@@ -154,10 +168,21 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
         for e in exc.errors(include_url=False):
             if e["loc"] == ("awareness_level",) and e["input"] == 0:
                 continue  # said above
-            n.problem(path, None, None, f"{'.'.join(map(str, e['loc']))}: {e['msg']}")
+            n.problem(
+                path,
+                None,
+                None,
+                Problem(
+                    "%(field)s: %(problem)s",
+                    field=".".join(map(str, e["loc"])),
+                    problem=pydantic_problem(e),
+                ),
+            )
         return FleeSettings()
     except (TypeError, ValueError) as exc:
-        n.problem(path, None, None, f"expected Flee's sections and values: {exc}")
+        n.problem(
+            path, None, None, Problem("expected Flee's sections and values: %(exc)s", exc=exc)
+        )
         return FleeSettings()
 
 
@@ -176,7 +201,13 @@ class _Reader:
         if nm.strip() in self.id_of:
             return True
         self.n.problem(
-            path, line, col, f"unknown location {nm.strip()!r}, expected a name from locations.csv"
+            path,
+            line,
+            col,
+            Problem(
+                "unknown location %(name)s, expected a name from locations.csv",
+                name=repr(nm.strip()),
+            ),
         )
         return False
 
@@ -196,15 +227,20 @@ class _Reader:
                     path,
                     line,
                     len(row) + 1,
-                    "expected at least 6 columns: name, "
-                    "region, country, latitude, longitude, location_type",
+                    Problem(
+                        "expected at least 6 columns: name, region, country, latitude, longitude, "
+                        "location_type"
+                    ),
                 )
                 continue
             row = row + [""] * (8 - len(row))
             nm = row[0].strip()
             if nm in self.id_of and ("camp" in row[5].lower() or "camp" in self.types[nm]):
                 n.problem(
-                    path, line, 1, f"camp {nm!r} is defined twice, expected unique camp names"
+                    path,
+                    line,
+                    1,
+                    Problem("camp %(nm)s is defined twice, expected unique camp names", nm=repr(nm)),
                 )
                 continue
             if nm in self.id_of:
@@ -224,8 +260,12 @@ class _Reader:
                     path,
                     line,
                     4,
-                    f"expected latitude in -90..90 and longitude in "
-                    f"-180..180, got {row[3]!r}, {row[4]!r}",
+                    Problem(
+                        "expected latitude in -90..90 and longitude in -180..180, got %(row)s, "
+                        "%(row2)s",
+                        row=repr(row[3]),
+                        row2=repr(row[4]),
+                    ),
                 )
                 continue
             pid = slug(nm, ids)
@@ -279,19 +319,27 @@ class _Reader:
                 rcols = list(ROUTE_COLUMNS) + [c.strip() for c in row[4:]]
                 continue
             if len(row) < 3:
-                n.problem(path, line, len(row) + 1, "expected name1, name2, distance")
+                n.problem(path, line, len(row) + 1, Problem("expected name1, name2, distance"))
                 continue
             ok = self.known(path, line, 1, row[0]) & self.known(path, line, 2, row[1])
             km = number(n, path, line, 3, row[2], "distance")
             if km is not None and km <= 0:
-                n.problem(path, line, 3, f"expected a positive distance in km, got {row[2]!r}")
+                n.problem(
+                    path,
+                    line,
+                    3,
+                    Problem("expected a positive distance in km, got %(row)s", row=repr(row[2])),
+                )
                 continue
             if len(row) > 3 and row[3].strip() and not re.fullmatch(r"-?\d+", row[3].strip()):
                 n.problem(
                     path,
                     line,
                     4,
-                    f"expected an integer forced_redirection (0, 1, 2) or empty, got {row[3]!r}",
+                    Problem(
+                        "expected an integer forced_redirection (0, 1, 2) or empty, got %(row)s",
+                        row=repr(row[3]),
+                    ),
                 )
                 continue
             if not ok or km is None:
@@ -302,7 +350,10 @@ class _Reader:
                     path,
                     line,
                     2,
-                    f"route from {row[0]!r} to itself, expected two different locations",
+                    Problem(
+                        "route from %(row)s to itself, expected two different locations",
+                        row=repr(row[0]),
+                    ),
                 )
                 continue
             key = frozenset((a, b))
@@ -326,9 +377,12 @@ class _Reader:
             n.warn(
                 path,
                 dups[0],
-                f"routes between the same two locations as an earlier row "
-                f"(lines {lines_text(dups)}) are kept as separate links, as Flee 3.1 does: "
-                "such a pair weighs more in route choice",
+                Problem(
+                    "routes between the same two locations as an earlier row (lines "
+                    "%(lines_text)s) are kept as separate links, as Flee 3.1 does: such a pair "
+                    "weighs more in route choice",
+                    lines_text=lines_text(dups),
+                ),
             )
         return routes
 
@@ -345,7 +399,7 @@ class _Reader:
                     path,
                     line,
                     len(row) + 1,
-                    "expected closure_type, name1, name2, closure_start, closure_end",
+                    Problem("expected closure_type, name1, name2, closure_start, closure_end"),
                 )
                 continue
             ctype = row[0].strip()
@@ -402,8 +456,12 @@ class _Reader:
             n.warn(
                 path,
                 outside[0],
-                f"closure days outside the period 0..{length - 1} (lines "
-                f"{lines_text(outside)}): those starts or ends never happen, as in Flee 3.1",
+                Problem(
+                    "closure days outside the period 0..%(value)s (lines %(lines_text)s): those "
+                    "starts or ends never happen, as in Flee 3.1",
+                    value=length - 1,
+                    lines_text=lines_text(outside),
+                ),
             )
         return closures
 
@@ -420,7 +478,11 @@ class _Reader:
                     if nm:
                         conflicts[nm] = []
                 if header and not header[-1]:
-                    n.warn(path, line, "the header ends with a comma; the empty column is ignored")
+                    n.warn(
+                        path,
+                        line,
+                        Problem("the header ends with a comma; the empty column is ignored"),
+                    )
                 unknown = [nm for nm in conflicts if nm not in self.id_of]
                 if unknown:
                     n.warn(
@@ -439,7 +501,10 @@ class _Reader:
                             path,
                             line,
                             k + 1,
-                            f"value {row[k]!r} in a column without a location name, expected none",
+                            Problem(
+                                "value %(row)s in a column without a location name, expected none",
+                                row=repr(row[k]),
+                            ),
                         )
                     continue
                 v = number(n, path, line, k + 1, row[k], f"the conflict intensity of {nm}")
@@ -451,7 +516,11 @@ class _Reader:
                 path,
                 None,
                 None,
-                f"{days} day rows, expected at least the {length} days of the period",
+                Problem(
+                    "%(days)s day rows, expected at least the %(length)s days of the period",
+                    days=days,
+                    length=length,
+                ),
             )
         return conflicts, days
 
@@ -470,37 +539,63 @@ class _Reader:
             nm = row[0].strip()
             files = [f.strip() for f in row[1:] if f.strip()]
             if len(files) < len(row) - 1:
-                n.warn(path, line, "empty file cells (trailing commas) ignored")
+                n.warn(path, line, Problem("empty file cells (trailing commas) ignored"))
             if not files:
-                n.problem(path, line, 2, f"no file for {nm!r}, expected a CSV file name")
+                n.problem(
+                    path,
+                    line,
+                    2,
+                    Problem("no file for %(nm)s, expected a CSV file name", nm=repr(nm)),
+                )
                 continue
             if nm in first_line:
                 n.warn(
                     path,
                     line,
-                    f"{nm!r} already has a row (line {first_line[nm]}); the "
-                    "first row is used, as Flee 3.1 does",
+                    Problem(
+                        "%(nm)s already has a row (line %(first_line)s); the first row is used, as"
+                        " Flee 3.1 does",
+                        nm=repr(nm),
+                        first_line=first_line[nm],
+                    ),
                 )
             else:
                 first_line[nm] = line
                 if nm != "total" and nm not in self.id_of:
-                    n.warn(path, line, f"{nm!r} is not in locations.csv; its row is not used")
+                    n.warn(
+                        path,
+                        line,
+                        Problem("%(nm)s is not in locations.csv; its row is not used", nm=repr(nm)),
+                    )
                 elif nm != "total" and "camp" not in self.types[nm]:
                     n.warn(
-                        path, line, f"{nm!r} is a {self.types[nm]}, not a camp; its row is not used"
+                        path,
+                        line,
+                        Problem(
+                            "%(nm)s is a %(types)s, not a camp; its row is not used",
+                            nm=repr(nm),
+                            types=self.types[nm],
+                        ),
                     )
             if len(files) > 1:
                 n.warn(
                     path,
                     line,
-                    f"{nm!r} adds up {len(files)} files ({', '.join(files)}) "
-                    "by date, as Flee 3.1's AddCSVTables does",
+                    Problem(
+                        "%(nm)s adds up %(files)s files (%(files2)s) by date, as Flee 3.1's "
+                        "AddCSVTables does",
+                        nm=repr(nm),
+                        files=len(files),
+                        files2=", ".join(files),
+                    ),
                 )
             layout.append(FleeLayoutRow(name=nm, files=files))
             for k, f in enumerate(files, start=2):
                 fp = src / f
                 if not fp.is_file():
-                    n.problem(path, line, k, f"missing file {f!r} in source_data")
+                    n.problem(
+                        path, line, k, Problem("missing file %(f)s in source_data", f=repr(f))
+                    )
                 elif f not in series:
                     header, points, lines = read_series(n, fp)
                     if points:
@@ -509,10 +604,17 @@ class _Reader:
                         points = sorted(points, key=lambda p: p[0])
                     series[f] = FleeSeries(header=header, points=points)
         if "total" not in first_line:
-            n.problem(path, None, None, "no 'total' row, expected one naming the total series")
+            n.problem(
+                path, None, None, Problem("no 'total' row, expected one naming the total series")
+            )
         for nm, t in self.types.items():
             if "camp" in t and nm not in first_line:
-                n.problem(path, None, None, f"camp {nm!r} has no row, expected one per camp")
+                n.problem(
+                    path,
+                    None,
+                    None,
+                    Problem("camp %(nm)s has no row, expected one per camp", nm=repr(nm)),
+                )
         return layout, series
 
     def corrections(
@@ -534,7 +636,10 @@ class _Reader:
                     path,
                     line,
                     2,
-                    f"expected a date YYYY-MM-DD for the correction date, got {row[1]!r}",
+                    Problem(
+                        "expected a date YYYY-MM-DD for the correction date, got %(row)s",
+                        row=repr(row[1]),
+                    ),
                 )
                 continue
             if nm not in files:
@@ -552,8 +657,12 @@ class _Reader:
                     path,
                     line,
                     2,
-                    f"date {d} is not a later date of "
-                    f"{', '.join(files[nm])}, expected one of its dates after the first",
+                    Problem(
+                        "date %(d)s is not a later date of %(files)s, expected one of its dates "
+                        "after the first",
+                        d=d,
+                        files=", ".join(files[nm]),
+                    ),
                 )
                 continue
             out.append(FleeCorrection(name=nm, date=d, note=",".join(row[2:]).strip()))
@@ -569,7 +678,9 @@ def read_case(
     """
     root = Path(case_dir)
     if not root.is_dir():
-        raise InputError(f"{root}: not a directory, expected a Flee case directory")
+        raise InputError(
+            Problem("%(root)s: not a directory, expected a Flee case directory", root=root)
+        )
     r = _Reader(root, sort_dates)
     n = r.n
     inp, src = root / "input_csv", root / "source_data"
@@ -580,16 +691,16 @@ def read_case(
         src / "data_layout.csv",
     ):
         if not f.is_file():
-            n.problem(f, None, None, "missing file, expected it in a Flee case")
+            n.problem(f, None, None, Problem("missing file, expected it in a Flee case"))
     if not (inp / "closures.csv").is_file():
-        n.warn(inp / "closures.csv", None, "missing; read as no closures")
+        n.warn(inp / "closures.csv", None, Problem("missing; read as no closures"))
     period_files = [f for f in ("sim_period.csv", "conflict_period.csv") if (inp / f).is_file()]
     if not period_files:
         n.problem(
             inp / "sim_period.csv",
             None,
             None,
-            "missing file, expected sim_period.csv or conflict_period.csv",
+            Problem("missing file, expected sim_period.csv or conflict_period.csv"),
         )
     n.raise_if_any()
 
@@ -603,7 +714,7 @@ def read_case(
         n.warn(
             inp / "conflict_period.csv",
             None,
-            "no sim_period.csv; the period is read from conflict_period.csv",
+            Problem("no sim_period.csv; the period is read from conflict_period.csv"),
         )
         conflict_period = None
     elif conflict_period == period:
@@ -612,15 +723,21 @@ def read_case(
         n.warn(
             inp / "conflict_period.csv",
             None,
-            f"differs from sim_period.csv "
-            f"({conflict_period.start}, {conflict_period.length} days); sim_period.csv is used",
+            Problem(
+                "differs from sim_period.csv (%(start)s, %(length)s days); sim_period.csv is used",
+                start=conflict_period.start,
+                length=conflict_period.length,
+            ),
         )
 
     places = r.locations(inp / "locations.csv")
     n.raise_if_any()
     if not places:
         raise InputError(
-            f"{n.where(inp / 'locations.csv')}: no locations, expected at least one row"
+            Problem(
+                "%(where)s: no locations, expected at least one row",
+                where=n.where(inp / "locations.csv"),
+            )
         )
     routes = r.routes(inp / "routes.csv")
     closures = (
@@ -668,11 +785,21 @@ def read_case(
             }
         )
     except ValidationError as exc:
-        raise InputError([f"{root}: {e['loc']}: {e['msg']}" for e in exc.errors()]) from None
+        raise InputError(
+            [
+                Problem(
+                    "%(root)s: %(loc)s: %(problem)s",
+                    root=root,
+                    loc=e["loc"],
+                    problem=pydantic_problem(e),
+                )
+                for e in exc.errors()
+            ]
+        ) from None
     return FleeCase(scenario=scenario, flee=flee, warnings=tuple(sorted(n.warnings, key=_where)))
 
 
-def _where(note: str) -> tuple[str, int]:
+def _where(note: Problem) -> tuple[str, int]:
     """Sort key of a note: its file, then its line."""
-    place = note.split(": ", 1)[0].split(":")
+    place = str(note.values["where"]).split(":")
     return place[0], int(place[1]) if len(place) > 1 and place[1].isdigit() else 0

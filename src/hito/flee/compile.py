@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.flee.csvread import add_tables, as_table, values
 from hito.flee.model import FleeCase, FleeSection, FleeSettings
 from hito.flee.spawning import conflict_by_day, conflict_spawns
@@ -94,14 +94,22 @@ def series_tables(fs: FleeSection, start: dt.date, hasten: int) -> dict[str, np.
         hits = [i for i in np.nonzero(tab[:, 0].astype(np.int64) == d)[0] if i > 0]
         if not hits:
             raise InputError(
-                f"registration_corrections.csv: {c.name} {c.date}: no later row "
-                "of its series on that date, expected one"
+                Problem(
+                    "registration_corrections.csv: %(name)s %(date)s: no later row of its series "
+                    "on that date, expected one",
+                    name=c.name,
+                    date=c.date,
+                )
             )
         for i in hits:
             if tab[i - 1, 1] == 0:
                 raise InputError(
-                    f"registration_corrections.csv: {c.name} {c.date}: the count "
-                    "before that date is 0, so nothing can be scaled to it"
+                    Problem(
+                        "registration_corrections.csv: %(name)s %(date)s: the count before that "
+                        "date is 0, so nothing can be scaled to it",
+                        name=c.name,
+                        date=c.date,
+                    )
                 )
             tab[:i, 1] *= tab[i, 1] / tab[i - 1, 1]
     return tables
@@ -120,10 +128,16 @@ def compile_flee(
     mr, sr = st.move_rules, st.spawn_rules
     h = int(hasten or st.hasten)
     if h < 1:
-        raise InputError(f"hasten must be at least 1, got {h}")
+        raise InputError(Problem("hasten must be at least 1, got %(h)s", h=h))
     horizon = int(days or scenario.days)
     if horizon > scenario.days:
-        raise InputError(f"days {horizon} is beyond the period of {scenario.days} days")
+        raise InputError(
+            Problem(
+                "days %(horizon)s is beyond the period of %(days)s days",
+                horizon=horizon,
+                days=scenario.days,
+            )
+        )
     ignored = [k for k in NOT_READ_BY_FLEE_31 if flee31]
     places = scenario.places
     n = len(places)
@@ -204,13 +218,16 @@ def compile_flee(
     missing = [nm for nm in camp_names if nm not in tables]
     if missing:
         raise InputError(
-            [f"data_layout.csv: camp {nm!r} has no series, expected one" for nm in missing]
+            [
+                Problem("data_layout.csv: camp %(nm)s has no series, expected one", nm=repr(nm))
+                for nm in missing
+            ]
         )
     series = {nm: values(tab, horizon) for nm, tab in tables.items()}
     data = np.array([series[nm] for nm in camp_names], dtype=float).T.reshape(horizon, len(camps))
     use_camps = sr.sum_from_camps and not flee31
     if not use_camps and "total" not in tables:
-        raise InputError("data_layout.csv: no 'total' row, expected one")
+        raise InputError(Problem("data_layout.csv: no 'total' row, expected one"))
 
     tot = data.sum(axis=1).astype(np.int64) if use_camps else series["total"]
     diff = np.concatenate([tot[:1], np.diff(tot)])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem, Said
 
 BOM = b"\xef\xbb\xbf"
 
@@ -30,8 +30,8 @@ class Notes:
 
     def __init__(self, root: Path):
         self.root = root
-        self.problems: list[str] = []
-        self.warnings: list[str] = []
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def where(self, path: Path, line: int | None = None, col: int | None = None) -> str:
         """``path`` relative to the case's parent, with line and column when known."""
@@ -41,13 +41,17 @@ class Notes:
             shown = path
         return str(shown) + (f":{line}" if line else "") + (f":{col}" if col else "")
 
-    def problem(self, path: Path, line: int | None, col: int | None, msg: str) -> None:
+    def problem(self, path: Path, line: int | None, col: int | None, msg: Said) -> None:
         """Something Flee 3.1 cannot run either."""
-        self.problems.append(f"{self.where(path, line, col)}: {msg}")
+        self.problems.append(
+            Problem("%(where)s: %(msg)s", where=self.where(path, line, col), msg=msg)
+        )
 
-    def warn(self, path: Path, line: int | None, msg: str) -> None:
+    def warn(self, path: Path, line: int | None, msg: Said) -> None:
         """Something Flee 3.1 runs: what hito did about it."""
-        self.warnings.append(f"{self.where(path, line)}: warning: {msg}")
+        self.warnings.append(
+            Problem("%(where)s: warning: %(msg)s", where=self.where(path, line), msg=msg)
+        )
 
     def raise_if_any(self) -> None:
         """Raise every problem at once."""
@@ -68,13 +72,18 @@ def read_rows(notes: Notes, path: Path) -> list[tuple[int, list[str]]]:
     """
     raw = path.read_bytes()
     if raw.startswith(BOM):
-        notes.warn(path, 1, "starts with a UTF-8 byte-order mark; ignored")
+        notes.warn(path, 1, Problem("starts with a UTF-8 byte-order mark; ignored"))
         raw = raw[len(BOM) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        notes.problem(path, line, None, f"not UTF-8 ({exc.reason}), expected UTF-8 text")
+        notes.problem(
+            path,
+            line,
+            None,
+            Problem("not UTF-8 (%(reason)s), expected UTF-8 text", reason=exc.reason),
+        )
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
     out = []
@@ -111,7 +120,17 @@ def number(
         return int(text) if integer else float(text)
     except ValueError:
         kind = "an integer" if integer else "a number"
-        notes.problem(path, line, col, f"expected {kind} for {what}, got {cell!r}")
+        notes.problem(
+            path,
+            line,
+            col,
+            Problem(
+                "expected %(kind)s for %(what)s, got %(cell)s",
+                kind=kind,
+                what=what,
+                cell=repr(cell),
+            ),
+        )
         return None
 
 
@@ -146,28 +165,52 @@ def read_series(
         d = parse_date(row[0])
         if d is None:
             notes.problem(
-                path, line, 1, f"expected a date YYYY-MM-DD for the count date, got {row[0]!r}"
+                path,
+                line,
+                1,
+                Problem(
+                    "expected a date YYYY-MM-DD for the count date, got %(row)s", row=repr(row[0])
+                ),
             )
             continue
         try:
             v = float(int(row[1].strip()))
         except ValueError:
-            notes.problem(path, line, 2, f"expected a whole number for the count, got {row[1]!r}")
+            notes.problem(
+                path,
+                line,
+                2,
+                Problem("expected a whole number for the count, got %(row)s", row=repr(row[1])),
+            )
             continue
         points.append((d, v))
         lines.append(line)
     if comments:
         notes.warn(
-            path, comments[0], f"comment rows skipped, as Flee does: lines {lines_text(comments)}"
+            path,
+            comments[0],
+            Problem(
+                "comment rows skipped, as Flee does: lines %(lines_text)s",
+                lines_text=lines_text(comments),
+            ),
         )
     if empty:
         notes.warn(
-            path, empty[0], f"rows without a count skipped, as Flee does: lines {lines_text(empty)}"
+            path,
+            empty[0],
+            Problem(
+                "rows without a count skipped, as Flee does: lines %(lines_text)s",
+                lines_text=lines_text(empty),
+            ),
         )
     if extra:
-        notes.warn(path, extra[0], f"trailing commas ignored: lines {lines_text(extra)}")
+        notes.warn(
+            path,
+            extra[0],
+            Problem("trailing commas ignored: lines %(lines_text)s", lines_text=lines_text(extra)),
+        )
     if not points and not notes.problems:
-        notes.problem(path, None, None, "no dated counts, expected rows date,count")
+        notes.problem(path, None, None, Problem("no dated counts, expected rows date,count"))
     return header, points, lines
 
 
@@ -244,7 +287,10 @@ def disorder(
         notes.warn(
             path,
             lines[late[0]],
-            f"dates not in increasing order (lines {rows}); sorted by date (sort_dates)",
+            Problem(
+                "dates not in increasing order (lines %(rows)s); sorted by date (sort_dates)",
+                rows=rows,
+            ),
         )
         return
     as_read = values(as_table(points, start, 1), days)
@@ -261,7 +307,10 @@ def disorder(
     notes.warn(
         path,
         lines[late[0]],
-        f"dates not in increasing order (lines {rows}); read in "
-        f"file order as Flee 3.1 does, which changes {span} from the sorted series; "
-        "sort_dates sorts them",
+        Problem(
+            "dates not in increasing order (lines %(rows)s); read in file order as Flee 3.1 does, "
+            "which changes %(span)s from the sorted series; sort_dates sorts them",
+            rows=rows,
+            span=span,
+        ),
     )

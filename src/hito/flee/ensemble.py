@@ -16,6 +16,7 @@ import numpy as np
 
 from hito.engine.seeds import run_seed
 from hito.ensemble.executors import ChunkFailures, EnsembleError, make_executor
+from hito.errors import Problem
 from hito.flee.compile import FleeCompiled
 from hito.flee.run import FleeResult, simulate
 
@@ -72,7 +73,12 @@ def run_flee_ensemble(
                     progress(len(chunk))
         except ChunkFailures as exc:
             lines = [
-                f"runs {tasks[i][0][0]}..{tasks[i][0][-1]}: {msg}"
+                Problem(
+                    "runs %(first)s..%(last)s: %(why)s",
+                    first=tasks[i][0][0],
+                    last=tasks[i][0][-1],
+                    why=msg,
+                )
                 for i, msg in sorted(exc.failures.items())
             ]
             raise EnsembleError(lines) from None

@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from hito import yamldoc
 from hito.domain import Strict
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.scenario.model import Scenario
 
 SQRT_TEN = 3.16227766017
@@ -191,7 +191,7 @@ class FleeCase:
 
     scenario: Scenario
     flee: FleeSection
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 def dump_yaml(case: FleeCase) -> str:
@@ -214,20 +214,27 @@ def load_yaml(path: str | Path) -> FleeCase:
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: cannot read it ({exc}), expected a UTF-8 YAML file") from None
+        raise InputError(
+            Problem("%(p)s: cannot read it (%(exc)s), expected a UTF-8 YAML file", p=p, exc=exc)
+        ) from None
     data, node = yamldoc.compose(text, str(p), what="scenario", error=InputError)
     flee = data.pop("flee", None)
     if not isinstance(flee, dict):
-        raise InputError(f"{p}: no flee mapping, expected a scenario written by `hito flee import`")
+        raise InputError(
+            Problem(
+                "%(p)s: no flee mapping, expected a scenario written by `hito flee import`", p=p
+            )
+        )
     scenario = validate(data, str(p), node)
     try:
         section = FleeSection.model_validate(flee)
     except ValidationError as exc:
         raise InputError(
             [
-                f"{yamldoc.where(str(p), node, ('flee', *e['loc']))}: flee."
-                + ".".join(map(str, e["loc"]))
-                + f": {e['msg']}"
+                yamldoc.at(
+                    yamldoc.where(str(p), node, ("flee", *e["loc"])),
+                    yamldoc.field_problem("flee." + ".".join(map(str, e["loc"])), e),
+                )
                 for e in exc.errors(include_url=False)
             ]
         ) from None

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from hito.errors import Problem
 from hito.flee import kernel
 from hito.flee.compile import FleeCompiled
 
@@ -136,4 +137,10 @@ def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents:
         return Agents(c, rng)
     from hito.errors import InputError
 
-    raise InputError(f"ruleset: got {ruleset!r}, expected one of: {', '.join(RULESETS)}")
+    raise InputError(
+        Problem(
+            "ruleset: got %(ruleset)s, expected one of: %(rulesets)s",
+            ruleset=repr(ruleset),
+            rulesets=", ".join(RULESETS),
+        )
+    )

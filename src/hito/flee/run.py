@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.flee import cohortrun, rulesets
 from hito.flee.compile import FleeCompiled, compile_flee
 from hito.flee.schedule import (
@@ -70,8 +70,12 @@ class FleeResult:
 
 def _no_conflict_zone(t: int, new: int) -> None:
     raise InputError(
-        f"day {t}: {new} people to spawn but no conflict zone with population, "
-        "expected at least one"
+        Problem(
+            "day %(t)s: %(new)s people to spawn but no conflict zone with population, expected at "
+            "least one",
+            t=t,
+            new=new,
+        )
     )
 
 

@@ -28,7 +28,7 @@ from scipy.special import logsumexp
 from hito.engine.compile import STATES, Compiled, compile_scenario
 from hito.engine.run import Simulation
 from hito.ensemble.sampling import Design, design
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.forecast.likelihood import log_likelihood, log_reference
 from hito.forecast.observations import Observation, Observations
 from hito.scenario.model import Scenario
@@ -332,8 +332,13 @@ def check_window(s: Scenario, as_of: dt.date, days: int) -> None:
     last = s.start + dt.timedelta(days=days - 1)
     if not s.start <= as_of <= last:
         raise InputError(
-            f"as_of: got {as_of}, expected a date from {s.start} (the scenario's start) "
-            f"to {last} (its last simulated day)"
+            Problem(
+                "as_of: got %(as_of)s, expected a date from %(start)s (the scenario's start) to "
+                "%(last)s (its last simulated day)",
+                as_of=as_of,
+                start=s.start,
+                last=last,
+            )
         )
 
 
@@ -358,7 +363,9 @@ def run_filter(
     T = s.days if days is None else days
     check_window(s, as_of, T)
     if particles < 2:
-        raise InputError(f"particles: got {particles}, expected at least 2")
+        raise InputError(
+            Problem("particles: got %(particles)s, expected at least 2", particles=particles)
+        )
     spec = FilterSpec.of(s, T, seed)
     every = ranges(s)
     best = observation_best(s)

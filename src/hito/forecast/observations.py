@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hito.errors import InputError
+from hito.errors import InputError, Invalid, Problem, Said
 
 # rows of these #meta+kind values are not counts of the stranded stock; any other text
 # (blank, "count", or a free description such as "camp size") is read as a count
@@ -53,7 +53,7 @@ class Observations:
     """The counts of a record, sorted by (date, place, line), and the rows left out."""
 
     items: tuple[Observation, ...]
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[Problem, ...] = ()
 
     def until(self, as_of: dt.date) -> Observations:
         """Only the counts dated on or before `as_of`."""
@@ -95,7 +95,14 @@ class SiteMap:
         for name, place in self.sites.items():
             key = normalize(name)
             if key in index and index[key] != place:
-                raise ValueError(f"site {name!r} is mapped to both {index[key]!r} and {place!r}")
+                raise Invalid(
+                    Problem(
+                        "site %(name)s is mapped to both %(index)s and %(place)s",
+                        name=repr(name),
+                        index=repr(index[key]),
+                        place=repr(place),
+                    )
+                )
             index[key] = place
         for place in self.sites.values():
             if place is not None:
@@ -157,8 +164,8 @@ def read_observations(
     reader, delimiter = _hxl_reader(text, name)
     lines = _record_lines(text, delimiter)
     columns = _columns(reader, text, delimiter, lines, name)
-    errors: list[str] = []
-    skipped: list[str] = []
+    errors: list[Problem] = []
+    skipped: list[Problem] = []
     rows: list[_Row] = []
     for hrow in reader:
         values = ["" if v is None else str(v).strip() for v in hrow.values]
@@ -180,17 +187,35 @@ def _read_text(path: Path, name: str) -> str:
         data = path.read_bytes()
     except OSError as exc:
         problem = exc.strerror or str(exc)
-        raise InputError(f"{name}: cannot read the file ({problem}), expected a CSV file") from exc
+        raise InputError(
+            Problem(
+                "%(name)s: cannot read the file (%(problem)s), expected a CSV file",
+                name=name,
+                problem=problem,
+            )
+        ) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{name}: byte {exc.start} is not UTF-8 text, expected a CSV file in UTF-8"
+            Problem(
+                "%(name)s: byte %(start)s is not UTF-8 text, expected a CSV file in UTF-8",
+                name=name,
+                start=exc.start,
+            )
         ) from exc
     if "\x00" in text:
-        raise InputError(f"{name}: binary content, expected a CSV file in UTF-8")
+        raise InputError(
+            Problem("%(name)s: binary content, expected a CSV file in UTF-8", name=name)
+        )
     if not text.strip():
-        raise InputError(f"{name}: the file is empty, expected an HXL CSV file ({EXPECTED})")
+        raise InputError(
+            Problem(
+                "%(name)s: the file is empty, expected an HXL CSV file (%(expected)s)",
+                name=name,
+                expected=EXPECTED,
+            )
+        )
     return text
 
 
@@ -206,11 +231,17 @@ def _hxl_reader(text: str, name: str) -> tuple[Any, str]:
         reader.columns  # noqa: B018 - finds the hashtag row now
     except HXLParseException as exc:
         raise InputError(
-            f"{name}: no HXL hashtag row in the first 25 rows, expected a row of hashtags "
-            f"under the header with {EXPECTED}"
+            Problem(
+                "%(name)s: no HXL hashtag row in the first 25 rows, expected a row of hashtags "
+                "under the header with %(expected)s",
+                name=name,
+                expected=EXPECTED,
+            )
         ) from exc
     except csv.Error as exc:
-        raise InputError(f"{name}: cannot read the file as CSV ({exc})") from exc
+        raise InputError(
+            Problem("%(name)s: cannot read the file as CSV (%(exc)s)", name=name, exc=exc)
+        ) from exc
     return reader, str(source.delimiter)
 
 
@@ -255,8 +286,8 @@ class _Columns:
         site_map: SiteMap,
         start: dt.date | None,
         end: dt.date | None,
-        errors: list[str],
-        skipped: list[str],
+        errors: list[Problem],
+        skipped: list[Problem],
     ) -> _Row | None:
         """One row as a count, or None when it is left out or bad (noted in the lists)."""
 
@@ -265,11 +296,23 @@ class _Columns:
 
         kind = cell(self.kind)
         if kind.casefold() in NOT_COUNTS:
-            skipped.append(f"{where}: kind {kind!r} is not a count of stranded people")
+            skipped.append(
+                Problem(
+                    "%(where)s: kind %(kind)s is not a count of stranded people",
+                    where=where,
+                    kind=repr(kind),
+                )
+            )
             return None
         numbers = [c for c in (self.low, self.high, self.single) if c is not None]
         if not any(cell(i) for i, _ in numbers):
-            skipped.append(f"{where}: no number in {', '.join(t for _, t in numbers)}")
+            skipped.append(
+                Problem(
+                    "%(where)s: no number in %(values)s",
+                    where=where,
+                    values=", ".join((t for _, t in numbers)),
+                )
+            )
             return None
         n_errors = len(errors)
         date, outside = self._date(cell(self.date[0]), where, start, end, errors, skipped)
@@ -280,7 +323,9 @@ class _Columns:
         if len(errors) > n_errors or date is None:
             return None
         if place is None:
-            skipped.append(f"{where}: {not_counted(site)}")
+            skipped.append(
+                Problem("%(where)s: %(not_counted)s", where=where, not_counted=not_counted(site))
+            )
             return None
         report = cell(self.report)
         org = cell(self.org)
@@ -295,36 +340,66 @@ class _Columns:
         where: str,
         start: dt.date | None,
         end: dt.date | None,
-        errors: list[str],
-        skipped: list[str],
+        errors: list[Problem],
+        skipped: list[Problem],
     ) -> tuple[dt.date | None, bool]:
         """The row's date (None when bad, an error noted) and whether it is outside the window."""
         date = _date(text)
         if date is None:
-            errors.append(f"{where}: {self.date[1]}: got {text!r}, expected a date as YYYY-MM-DD")
+            errors.append(
+                Problem(
+                    "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD",
+                    where=where,
+                    date=self.date[1],
+                    text=repr(text),
+                )
+            )
         elif (start is not None and date < start) or (end is not None and date > end):
             skipped.append(
-                f"{where}: dated {date}, outside {start or 'the start'} to {end or 'the end'}"
+                Problem(
+                    "%(where)s: dated %(date)s, outside %(value)s to %(value2)s",
+                    where=where,
+                    date=date,
+                    value=start or Problem("the start"),
+                    value2=end or Problem("the end"),
+                )
             )
             return date, True
         return date, False
 
     def _place(
-        self, cell: Callable[[int | None], str], where: str, site_map: SiteMap, errors: list[str]
+        self,
+        cell: Callable[[int | None], str],
+        where: str,
+        site_map: SiteMap,
+        errors: list[Problem],
     ) -> tuple[str, str | None]:
         """The site as written and its place id (None when unknown or not counted)."""
         given = [(cell(i), t) for i, t in self.sites if cell(i)]
         site, site_tag = given[0] if given else ("", self.sites[0][1])
         if not site:
-            errors.append(f"{where}: {site_tag}: got an empty site, expected a site name")
+            errors.append(
+                Problem(
+                    "%(where)s: %(site_tag)s: got an empty site, expected a site name",
+                    where=where,
+                    site_tag=site_tag,
+                )
+            )
         elif not site_map.knows(site):
-            errors.append(f"{where}: {site_tag}: {site_map.unknown(site)}")
+            errors.append(
+                Problem(
+                    "%(where)s: %(site_tag)s: %(unknown)s",
+                    where=where,
+                    site_tag=site_tag,
+                    unknown=site_map.unknown(site),
+                )
+            )
         else:
             return site, site_map.place(site)
         return site, None
 
     def _range(
-        self, cell: Callable[[int | None], str], where: str, errors: list[str]
+        self, cell: Callable[[int | None], str], where: str, errors: list[Problem]
     ) -> tuple[float | None, float | None]:
         """The count's low and high (equal for a single number); bad ones noted as errors."""
         if self.single is not None:
@@ -334,8 +409,15 @@ class _Columns:
         high = _number(cell(self.high[0]), self.high[1], where, errors) if self.high else None
         if low is not None and high is not None and low > high and self.low and self.high:
             errors.append(
-                f"{where}: {self.low[1]}: got {_fmt(low)} above {self.high[1]} {_fmt(high)}, "
-                "expected a low no higher than the high"
+                Problem(
+                    "%(where)s: %(low)s: got %(fmt)s above %(high)s %(fmt2)s, expected a low no "
+                    "higher than the high",
+                    where=where,
+                    low=self.low[1],
+                    fmt=_fmt(low),
+                    high=self.high[1],
+                    fmt2=_fmt(high),
+                )
             )
         return low, high
 
@@ -350,21 +432,30 @@ def _columns(reader: Any, text: str, delimiter: str, lines: list[int], name: str
     def get(tag: str) -> tuple[int, str] | None:
         return found.get(_key(tag))
 
-    missing = []
+    missing: list[Said] = []
     date = get("#date")
     if date is None:
         missing.append("#date")
     sites = [c for c in (get(t) for t in SITE_TAGS) if c is not None]
     if not sites:
-        missing.append("#loc+name or #loc+code")
+        missing.append(Problem("#loc+name or #loc+code"))
     low, high, single = _count_columns(get)
     if not (low or high or single):
-        missing.append("a count: #affected+min/+max, #affected+stranded or #affected+total")
+        missing.append(
+            Problem("a count: #affected+min/+max, #affected+stranded or #affected+total")
+        )
     if missing or date is None:
         given = ", ".join(t for _, t in found.values()) or "none"
         raise InputError(
-            f"{name}:{_tags_line(text, delimiter, lines)}: hashtags: got {given}, "
-            f"missing {'; '.join(missing)} (expected {EXPECTED})"
+            Problem(
+                "%(name)s:%(tags_line)s: hashtags: got %(given)s, missing %(missing)s (expected "
+                "%(expected)s)",
+                name=name,
+                tags_line=_tags_line(text, delimiter, lines),
+                given=given,
+                missing=missing,
+                expected=EXPECTED,
+            )
         )
     return _Columns(
         date=date,
@@ -422,20 +513,41 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
-def _number(text: str, tag: str, where: str, errors: list[str]) -> float | None:
+def _number(text: str, tag: str, where: str, errors: list[Problem]) -> float | None:
     """A count of 0 or more, None when blank; a problem line when it is not one."""
     if not text:
         return None
     try:
         value = float(text)
     except ValueError:
-        errors.append(f"{where}: {tag}: got {text!r}, expected a number")
+        errors.append(
+            Problem(
+                "%(where)s: %(tag)s: got %(text)s, expected a number",
+                where=where,
+                tag=tag,
+                text=repr(text),
+            )
+        )
         return None
     if not math.isfinite(value):
-        errors.append(f"{where}: {tag}: got {text!r}, expected a finite number")
+        errors.append(
+            Problem(
+                "%(where)s: %(tag)s: got %(text)s, expected a finite number",
+                where=where,
+                tag=tag,
+                text=repr(text),
+            )
+        )
         return None
     if value < 0:
-        errors.append(f"{where}: {tag}: got {text}, expected a count of 0 or more")
+        errors.append(
+            Problem(
+                "%(where)s: %(tag)s: got %(text)s, expected a count of 0 or more",
+                where=where,
+                tag=tag,
+                text=text,
+            )
+        )
         return None
     return value
 

@@ -13,7 +13,7 @@ from hito.engine.compile import HELD_STATES, STATES
 from hito.ensemble.reduce import LEVELS, Layout, Reducer, summarize_chunk
 from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.forecast.calibrate import Cloud, FilterSpec, Posterior, Segment, forecast_ahead
 from hito.scenario.model import Scenario
 
@@ -183,13 +183,19 @@ def load(folder: Path) -> Posterior:
     path = folder / STATE_FILE
     if not path.is_file():
         raise InputError(
-            f"{folder}: no {STATE_FILE} here; expected a folder written by `hito calibrate`"
+            Problem(
+                "%(folder)s: no %(state_file)s here; expected a folder written by `hito calibrate`",
+                folder=folder,
+                state_file=STATE_FILE,
+            )
         )
     try:
         with np.load(path) as z:
             data = {k: z[k] for k in z.files}
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: not a posterior file ({exc})") from None
+        raise InputError(
+            Problem("%(path)s: not a posterior file (%(exc)s)", path=path, exc=exc)
+        ) from None
     s = Scenario.model_validate_json(data["scenario"].tobytes())
     meta = json.loads(data["meta"].tobytes())
     paths = tuple(meta["paths"])
@@ -235,7 +241,11 @@ def calibrated_forecast(
     need = s.day_of(as_of) + days
     if s.day_of(as_of) < 0:
         raise InputError(
-            f"as_of: got {as_of}, expected a date from {s.start} (the scenario's start)"
+            Problem(
+                "as_of: got %(as_of)s, expected a date from %(start)s (the scenario's start)",
+                as_of=as_of,
+                start=s.start,
+            )
         )
     known = s.known_on(as_of)
     if need > known.days:

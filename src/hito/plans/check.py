@@ -28,7 +28,7 @@ from hito.engine.run import RunResult, simulate
 from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
@@ -70,9 +70,13 @@ def _number(v: Any, where: str) -> float | None:
     try:
         x = float(str(v).replace(",", "").strip())
     except ValueError:
-        raise InputError(f"{where}: expected a number, got {v!r}") from None
+        raise InputError(
+            Problem("%(where)s: expected a number, got %(v)s", where=where, v=repr(v))
+        ) from None
     if x < 0 or math.isnan(x):
-        raise InputError(f"{where}: expected a count of at least 0, got {v!r}")
+        raise InputError(
+            Problem("%(where)s: expected a count of at least 0, got %(v)s", where=where, v=repr(v))
+        )
     return x
 
 
@@ -88,7 +92,9 @@ def _hxl_rows(path: str | Path) -> list[Any]:
     """The data rows of an HXL-tagged CSV file that has #date and #loc+name columns."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{path}: no such observations file (expected a CSV file)")
+        raise InputError(
+            Problem("%(path)s: no such observations file (expected a CSV file)", path=path)
+        )
     try:
         with p.open("rb") as fh:
             source = hxl.data(fh, hxl.InputOptions(allow_local=True))
@@ -96,16 +102,26 @@ def _hxl_rows(path: str | Path) -> list[Any]:
             rows = list(source)
     except hxl.input.HXLTagsNotFoundException:
         raise InputError(
-            f"{path}: no row of HXL hashtags in the first 25 rows; expected one under the "
-            "header, such as #date,#loc+name,#affected+stranded+min,#affected+stranded+max"
+            Problem(
+                "%(path)s: no row of HXL hashtags in the first 25 rows; expected one under the "
+                "header, such as #date,#loc+name,#affected+stranded+min,#affected+stranded+max",
+                path=path,
+            )
         ) from None
     except (hxl.HXLException, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable HXL-tagged table ({exc})") from None
+        raise InputError(
+            Problem("%(path)s: not a readable HXL-tagged table (%(exc)s)", path=path, exc=exc)
+        ) from None
     for need in ("#date", "#loc+name"):
         if not any(t and t.startswith(need) for t in tags):
             raise InputError(
-                f"{path}: no {need} column; expected HXL hashtags #date, #loc+name and counts "
-                f"such as #affected+stranded+min/+max (got {', '.join(t for t in tags if t)})"
+                Problem(
+                    "%(path)s: no %(need)s column; expected HXL hashtags #date, #loc+name and "
+                    "counts such as #affected+stranded+min/+max (got %(values)s)",
+                    path=path,
+                    need=need,
+                    values=", ".join(t for t in tags if t),
+                )
             )
     return rows
 
@@ -116,7 +132,11 @@ def _row_observations(row: Any, line: int, where: str) -> list[Observation]:
     try:
         date = dt.date.fromisoformat(str(raw).strip())
     except ValueError:
-        raise InputError(f"{where}: #date: expected YYYY-MM-DD, got {raw!r}") from None
+        raise InputError(
+            Problem(
+                "%(where)s: #date: expected YYYY-MM-DD, got %(raw)s", where=where, raw=repr(raw)
+            )
+        ) from None
     site = str(row.get("#loc+name") or "").strip()
     out = []
     for ind, tag in TAGS.items():
@@ -125,7 +145,15 @@ def _row_observations(row: Any, line: int, where: str) -> list[Observation]:
         if lo is None and hi is None:
             continue
         if lo is not None and hi is not None and lo > hi:
-            raise InputError(f"{where}: {tag}: min {lo:g} is above max {hi:g}")
+            raise InputError(
+                Problem(
+                    "%(where)s: %(tag)s: min %(lo)s is above max %(hi)s",
+                    where=where,
+                    tag=tag,
+                    lo=format(lo, "g"),
+                    hi=format(hi, "g"),
+                )
+            )
         out.append(Observation(line, date, site, ind, lo, hi))
     sheltered = _number(row.get("#affected+sheltered"), f"{where}: #affected+sheltered")
     cap = _number(row.get("#capacity"), f"{where}: #capacity")
@@ -323,8 +351,12 @@ def check(
             continue
         if scenario is None:
             raise InputError(
-                f"trigger {t.id!r} of plan {plan.name!r} is a forecast: expected a scenario "
-                "to run (the scenario argument, or `scenario:` in the plan)"
+                Problem(
+                    "trigger %(id)s of plan %(name)s is a forecast: expected a scenario to run "
+                    "(the scenario argument, or `scenario:` in the plan)",
+                    id=repr(t.id),
+                    name=repr(plan.name),
+                )
             )
         if "stranded" not in cache:
             cache["stranded"], more = place_series(plan, observations, "stranded", range_as)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from hito import yamldoc
-from hito.errors import HitoError
+from hito.errors import HitoError, Problem
 from hito.plans.model import ACTION_TYPES, Plan
 from hito.plans.validate import internal_problems, scenario_problems
 from hito.scenario.model import Scenario
@@ -59,7 +59,7 @@ def validate(
     return plan
 
 
-def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[str]:
+def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[Problem]:
     """One line per problem: file:line: field.path: what was given, what was expected."""
     return yamldoc.format_errors(exc, label, node, tags=ACTION_TYPES)
 

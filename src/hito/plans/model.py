@@ -7,6 +7,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, model_validator
 
 from hito.domain import CountryCode, Ident, Severity, Strict
+from hito.errors import Invalid, Problem
 from hito.scenario.model import Title
 
 SCHEMA_VERSION = 1
@@ -70,11 +71,19 @@ class Trigger(Strict):
     @model_validator(mode="after")
     def _forecast(self) -> Trigger:
         if self.source == "forecast" and self.horizon_days < 1:
-            raise ValueError(f"a forecast trigger needs horizon_days >= 1, got {self.horizon_days}")
+            raise Invalid(
+                Problem(
+                    "a forecast trigger needs horizon_days >= 1, got %(horizon_days)s",
+                    horizon_days=self.horizon_days,
+                )
+            )
         if self.source == "observed" and self.horizon_days:
-            raise ValueError(
-                f"horizon_days is for forecast triggers, got {self.horizon_days} "
-                "on an observed trigger; expected source: forecast or no horizon_days"
+            raise Invalid(
+                Problem(
+                    "horizon_days is for forecast triggers, got %(horizon_days)s on an observed "
+                    "trigger; expected source: forecast or no horizon_days",
+                    horizon_days=self.horizon_days,
+                )
             )
         end = self.end
         if end is not None:
@@ -83,15 +92,26 @@ class Trigger(Strict):
                 end.threshold > self.threshold if up else end.threshold < self.threshold
             ):
                 side = "<" if up else ">"
-                raise ValueError(
-                    f"end {end.compare} {end.threshold:g} can hold together with the firing "
-                    f"condition {self.compare} {self.threshold:g}; expected an end condition on "
-                    f"the other side (hysteresis), such as {side} {self.threshold:g} or further"
+                raise Invalid(
+                    Problem(
+                        "end %(compare)s %(threshold)s can hold together with the firing condition"
+                        " %(compare2)s %(threshold2)s; expected an end condition on the other side"
+                        " (hysteresis), such as %(side)s %(threshold3)s or further",
+                        compare=end.compare,
+                        threshold=format(end.threshold, "g"),
+                        compare2=self.compare,
+                        threshold2=format(self.threshold, "g"),
+                        side=side,
+                        threshold3=format(self.threshold, "g"),
+                    )
                 )
         if self.indicator == "shelter_occupancy" and not 0 <= self.threshold <= 10:
-            raise ValueError(
-                "shelter_occupancy is a share of capacity (0.9 is 90%), "
-                f"got threshold {self.threshold}"
+            raise Invalid(
+                Problem(
+                    "shelter_occupancy is a share of capacity (0.9 is 90%%), got threshold "
+                    "%(threshold)s",
+                    threshold=self.threshold,
+                )
             )
         return self
 
@@ -207,7 +227,7 @@ class Plan(Strict):
 
         problems = internal_problems(self)
         if problems:
-            raise ValueError("\n".join(problems))
+            raise Invalid(*problems)
         return self
 
     def agency(self, agency_id: str) -> Agency:

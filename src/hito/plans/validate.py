@@ -5,10 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from hito.errors import N_, Problem
 from hito.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from hito.plans.model import Plan, Trigger
+
+NONE = Problem("none defined")  # no id to choose from
+# an id the plan, or the scenario it runs on, does not have
+UNKNOWN = {
+    "trigger": N_("%(path)s: unknown trigger %(value)s, expected one of: %(choices)s"),
+    "agency": N_("%(path)s: unknown agency %(value)s, expected one of: %(choices)s"),
+}
+NOT_IN_SCENARIO = {
+    "place": N_(
+        "%(path)s: unknown place %(value)s in scenario %(name)s, expected one of: %(choices)s"
+    ),
+    "route": N_(
+        "%(path)s: unknown route %(value)s in scenario %(name)s, expected one of: %(choices)s"
+    ),
+}
 
 
 def _dupes(ids: list[str]) -> list[str]:
@@ -37,7 +53,7 @@ def _window(a: Mapping[str, Any]) -> tuple[int, float]:
     return lead, float("inf") if not isinstance(dur, int) else lead + dur
 
 
-def internal_problems(data: Plan | Mapping[str, Any]) -> list[str]:
+def internal_problems(data: Plan | Mapping[str, Any]) -> list[Problem]:
     """Duplicated ids, unknown triggers or agencies, contradictory actions: 'path: message'.
 
     Works on the raw mapping too, so these show up with field errors in one pass.
@@ -45,10 +61,14 @@ def internal_problems(data: Plan | Mapping[str, Any]) -> list[str]:
     if not isinstance(data, Mapping):
         data = data.model_dump()
     agencies_, triggers_, actions = (_items(data, k) for k in ("agencies", "triggers", "actions"))
-    out: list[str] = []
+    out: list[Problem] = []
     for what, items in (("agencies", agencies_), ("triggers", triggers_), ("actions", actions)):
         for d in _dupes([str(x.get("id")) for x in items if "id" in x]):
-            out.append(f"{what}: id {d!r} is used twice, expected unique ids")
+            out.append(
+                Problem(
+                    "%(path)s: id %(id)s is used twice, expected unique ids", path=what, id=repr(d)
+                )
+            )
     known = {
         "trigger": {str(t.get("id")) for t in triggers_},
         "agency": {str(a.get("id")) for a in agencies_},
@@ -57,16 +77,20 @@ def internal_problems(data: Plan | Mapping[str, Any]) -> list[str]:
     for i, a in enumerate(raw):
         for what, ids in known.items():
             if isinstance(a, dict) and what in a and a[what] not in ids:
-                choices = ", ".join(sorted(ids)) or "none defined"
                 out.append(
-                    f"actions[{i}].{what}: unknown {what} {a[what]!r}, expected one of: {choices}"
+                    Problem(
+                        UNKNOWN[what],
+                        path=f"actions[{i}].{what}",
+                        value=repr(a[what]),
+                        choices=", ".join(sorted(ids)) or NONE,
+                    )
                 )
     return out + _corridor_overlaps(raw)
 
 
-def _corridor_overlaps(raw: list[Any]) -> list[str]:
+def _corridor_overlaps(raw: list[Any]) -> list[Problem]:
     """Two corridors on one route that can run on the same days (their quotas would clash)."""
-    out = []
+    out: list[Problem] = []
     corridors = [
         (i, a) for i, a in enumerate(raw) if isinstance(a, dict) and a.get("type") == "corridor"
     ]
@@ -78,11 +102,19 @@ def _corridor_overlaps(raw: list[Any]) -> list[str]:
             if a.get("trigger") == b.get("trigger") and (e1 <= s2 or e2 <= s1):
                 continue  # the same trigger, one after the other: no overlap
             out.append(
-                f"actions[{j}]: corridor {b.get('id')!r} and actions[{i}] corridor "
-                f"{a.get('id')!r} both set the daily quota of route {b.get('route')!r} "
-                f"({b.get('daily_quota')}/day vs {a.get('daily_quota')}/day) and can run on "
-                "the same days; expected one corridor per route, or windows of the same "
-                "trigger that do not overlap"
+                Problem(
+                    "%(path)s: corridor %(id)s and actions[%(i)s] corridor %(other)s both set "
+                    "the daily quota of route %(route)s (%(quota)s/day vs %(other_quota)s/day) and "
+                    "can run on the same days; expected one corridor per route, or windows of the "
+                    "same trigger that do not overlap",
+                    path=f"actions[{j}]",
+                    id=repr(b.get("id")),
+                    i=i,
+                    other=repr(a.get("id")),
+                    route=repr(b.get("route")),
+                    quota=b.get("daily_quota"),
+                    other_quota=a.get("daily_quota"),
+                )
             )
     return out
 
@@ -92,7 +124,7 @@ class _Against:
 
     def __init__(self, s: Scenario) -> None:
         self.s = s
-        self.out: list[str] = []
+        self.out: list[Problem] = []
         self.kinds = {p.id: p.kind for p in s.places}
         self.rkind = {r.id: r.kind for r in s.routes}
 
@@ -100,10 +132,14 @@ class _Against:
         """True when the scenario has `value`; else a problem naming what it has."""
         if value in known:
             return True
-        choices = ", ".join(sorted(known)) or "none defined"
         self.out.append(
-            f"{path}: unknown {what} {value!r} in scenario {self.s.name!r}, "
-            f"expected one of: {choices}"
+            Problem(
+                NOT_IN_SCENARIO[what],
+                path=path,
+                value=repr(value),
+                name=repr(self.s.name),
+                choices=", ".join(sorted(known)) or NONE,
+            )
         )
         return False
 
@@ -121,19 +157,32 @@ class _Against:
             kind = self.place(f"triggers[{i}].places[{j}]", q)
             if kind is not None and t.indicator == "shelter_occupancy" and kind != "shelter":
                 self.out.append(
-                    f"triggers[{i}].places[{j}]: shelter_occupancy needs shelters, "
-                    f"got {q!r} of kind {kind!r}"
+                    Problem(
+                        "%(path)s: shelter_occupancy needs shelters, got %(place)s of kind "
+                        "%(kind)s",
+                        path=f"triggers[{i}].places[{j}]",
+                        place=repr(q),
+                        kind=repr(kind),
+                    )
                 )
         if t.indicator == "arrivals" and t.places:
             self.out.append(
-                f"triggers[{i}].places: arrivals count new arrivals at every origin of the "
-                f"scenario, got places {t.places}; expected no places"
+                Problem(
+                    "%(path)s: arrivals count new arrivals at every origin of the scenario, got "
+                    "places %(places)s; expected no places",
+                    path=f"triggers[{i}].places",
+                    places=t.places,
+                )
             )
         sheltered = any(p.kind == "shelter" and p.capacity is not None for p in self.s.places)
         if t.indicator == "shelter_occupancy" and not t.places and not sheltered:
             self.out.append(
-                f"triggers[{i}]: shelter_occupancy needs a shelter with a capacity, "
-                f"scenario {self.s.name!r} has none"
+                Problem(
+                    "%(path)s: shelter_occupancy needs a shelter with a capacity, scenario "
+                    "%(name)s has none",
+                    path=f"triggers[{i}]",
+                    name=repr(self.s.name),
+                )
             )
 
     def action(self, i: int, a: Any) -> None:
@@ -144,13 +193,24 @@ class _Against:
 
     def _corridor(self, base: str, a: Any) -> None:
         if self.route(f"{base}.route", a.route) == "flight":
-            self.out.append(f"{base}.route: a corridor needs a road route, {a.route!r} is a flight")
+            self.out.append(
+                Problem(
+                    "%(path)s: a corridor needs a road route, %(route)s is a flight",
+                    path=f"{base}.route",
+                    route=repr(a.route),
+                )
+            )
 
     def _return_flights(self, base: str, a: Any) -> None:
         kind = self.route(f"{base}.route", a.route)
         if kind is not None and kind != "flight":
             self.out.append(
-                f"{base}.route: return flights need a flight route, {a.route!r} is a {kind} route"
+                Problem(
+                    "%(path)s: return flights need a flight route, %(route)s is a %(kind)s route",
+                    path=f"{base}.route",
+                    route=repr(a.route),
+                    kind=kind,
+                )
             )
         for j, q in enumerate(a.pickup):
             self.place(f"{base}.pickup[{j}]", q)
@@ -159,7 +219,12 @@ class _Against:
         kind = self.place(f"{base}.place", a.place)
         if kind is not None and kind != "shelter":
             self.out.append(
-                f"{base}.place: shelter places go to a shelter, {a.place!r} is a {kind}"
+                Problem(
+                    "%(path)s: shelter places go to a shelter, %(place)s is a %(kind)s",
+                    path=f"{base}.place",
+                    place=repr(a.place),
+                    kind=kind,
+                )
             )
 
     def _health_team(self, base: str, a: Any) -> None:
@@ -167,8 +232,13 @@ class _Against:
             kind = self.route(f"{base}.routes[{j}]", r)
             if kind is not None and kind != "irregular":
                 self.out.append(
-                    f"{base}.routes[{j}]: a health or water team lowers harm on irregular "
-                    f"routes, {r!r} is a {kind} route"
+                    Problem(
+                        "%(path)s: a health or water team lowers harm on irregular routes, "
+                        "%(route)s is a %(kind)s route",
+                        path=f"{base}.routes[{j}]",
+                        route=repr(r),
+                        kind=kind,
+                    )
                 )
 
     def _reopen(self, base: str, a: Any) -> None:
@@ -176,7 +246,7 @@ class _Against:
             self.route(f"{base}.routes[{j}]", r)
 
 
-def scenario_problems(plan: Plan, s: Scenario) -> list[str]:
+def scenario_problems(plan: Plan, s: Scenario) -> list[Problem]:
     """Places, routes and kinds the scenario does not have, as 'path: message' strings."""
     check = _Against(s)
     for site, place in plan.sites.items():

@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from hito import yamldoc
-from hito.errors import ScenarioError
+from hito.errors import Problem, ScenarioError
 from hito.scenario.model import Scenario
 from hito.scenario.policies import POLICY_TYPES
 from hito.scenario.references import reference_problems
@@ -63,7 +63,7 @@ def validate(data: dict[str, Any], label: str = "<scenario>", node: Any = None) 
         raise ScenarioError(lines + [p for p in more if p not in lines]) from None
 
 
-def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[str]:
+def format_errors(exc: ValidationError, label: str, node: Any = None) -> list[Problem]:
     """One line per problem: file:line: field.path: what was given, what was expected."""
     return yamldoc.format_errors(exc, label, node, tags=(*POLICY_TYPES, *TEXT_TAGS))
 

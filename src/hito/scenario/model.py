@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from hito.domain import CountryCode, Ident, Strict
+from hito.errors import Invalid, Problem
 from hito.scenario.numbers import Num, Prob
 from hito.scenario.policies import Clearances, Policy
 from hito.scenario.references import reference_problems
@@ -145,15 +146,21 @@ class Shock(Strict):
     def _shape(self) -> Shock:
         if self.half_life_days is None:
             if self.end is None:
-                raise ValueError("a step shock needs an end date (or give half_life_days)")
+                raise Invalid(Problem("a step shock needs an end date (or give half_life_days)"))
             if self.peak is not None:
-                raise ValueError("peak needs half_life_days (a pulse)")
+                raise Invalid(Problem("peak needs half_life_days (a pulse)"))
         elif self.half_life_days.lo <= 0:
-            raise ValueError(f"half_life_days: expected more than 0, got {self.half_life_days.lo}")
+            raise Invalid(
+                Problem(
+                    "half_life_days: expected more than 0, got %(lo)s", lo=self.half_life_days.lo
+                )
+            )
         if self.peak is not None and self.peak < self.start:
-            raise ValueError(f"peak {self.peak} is before start {self.start}")
+            raise Invalid(
+                Problem("peak %(peak)s is before start %(start)s", peak=self.peak, start=self.start)
+            )
         if self.end is not None and self.end < max(self.start, self.peak or self.start):
-            raise ValueError(f"end {self.end} is before the start or the peak")
+            raise Invalid(Problem("end %(end)s is before the start or the peak", end=self.end))
         return self
 
 
@@ -168,7 +175,7 @@ class Season(Strict):
     def _months(cls, v: dict[int, Num]) -> dict[int, Num]:
         bad = sorted(m for m in v if not 1 <= m <= 12)
         if bad:
-            raise ValueError(f"expected months 1..12, got {bad}")
+            raise Invalid(Problem("expected months 1..12, got %(bad)s", bad=bad))
         return v
 
 
@@ -232,7 +239,7 @@ class Behaviour(Strict):
     @classmethod
     def _positive(cls, v: Num) -> Num:
         if v.lo < 1:
-            raise ValueError(f"expected at least 1 day, got {v.lo}")
+            raise Invalid(Problem("expected at least 1 day, got %(lo)s", lo=v.lo))
         return v
 
 
@@ -297,9 +304,12 @@ class Scenario(Strict):
         if isinstance(data, dict) and data.get("schema_version") == 1:
             used = _v2_fields_used(data)
             if used:
-                raise ValueError(
-                    f"schema_version 1 does not have {', '.join(used)}; expected schema_version: 2 "
-                    "(`hito migrate FILE` updates a version-1 file)"
+                raise Invalid(
+                    Problem(
+                        "schema_version 1 does not have %(used)s; expected schema_version: 2 "
+                        "(`hito migrate FILE` updates a version-1 file)",
+                        used=", ".join(used),
+                    )
                 )
             return {**data, "schema_version": SCHEMA_VERSION}
         return data
@@ -308,7 +318,7 @@ class Scenario(Strict):
     def _references(self) -> Scenario:
         problems = reference_problems(self.model_dump(by_alias=True))
         if problems:
-            raise ValueError("\n".join(problems))
+            raise Invalid(*problems)
         return self
 
     def observed_sites(self) -> dict[str, str | None]:

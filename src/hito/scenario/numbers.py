@@ -9,6 +9,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from hito.domain import Strict
+from hito.errors import Invalid, Problem
 from hito.scenario.text import Source
 
 Distribution = Literal["uniform", "triangular", "lognormal"]
@@ -28,11 +29,17 @@ class Range(Strict):
         low = self.value if self.low is None else self.low
         high = self.value if self.high is None else self.high
         if not low <= self.value <= high:
-            raise ValueError(
-                f"expected low <= value <= high, got low={low}, value={self.value}, high={high}"
+            raise Invalid(
+                Problem(
+                    "expected low <= value <= high, got low=%(low)s, value=%(value)s, "
+                    "high=%(high)s",
+                    low=low,
+                    value=self.value,
+                    high=high,
+                )
             )
         if self.dist == "lognormal" and low <= 0 < high - low:
-            raise ValueError(f"a lognormal range needs low > 0, got low={low}")
+            raise Invalid(Problem("a lognormal range needs low > 0, got low=%(low)s", low=low))
         return self
 
     @property
@@ -53,7 +60,7 @@ class Range(Strict):
 
 def _coerce_range(v: object) -> object:
     if isinstance(v, bool):
-        raise ValueError(f"expected a number or a range, got {v!r}")
+        raise Invalid(Problem("expected a number or a range, got %(v)s", v=repr(v)))
     if isinstance(v, int | float):
         return {"value": v}
     return v
@@ -88,5 +95,7 @@ class Prob(Num):
     @model_validator(mode="after")
     def _unit(self) -> Prob:
         if self.hi > 1:
-            raise ValueError(f"expected a probability between 0 and 1, got up to {self.hi}")
+            raise Invalid(
+                Problem("expected a probability between 0 and 1, got up to %(hi)s", hi=self.hi)
+            )
         return self

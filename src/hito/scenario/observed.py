@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.scenario.model import Population, Scenario
 from hito.scenario.numbers import Num
 
@@ -39,11 +39,17 @@ def from_observed(
     bad = sorted(set(stranded) - set(known))
     if bad:
         raise InputError(
-            f"observed places {bad} are not in scenario {s.name!r}; "
-            f"expected some of: {', '.join(sorted(known))}"
+            Problem(
+                "observed places %(bad)s are not in scenario %(name)s; expected some of: %(known)s",
+                bad=bad,
+                name=repr(s.name),
+                known=", ".join(sorted(known)),
+            )
         )
     if days < 1:
-        raise InputError(f"forecast horizon: got {days} days, expected at least 1")
+        raise InputError(
+            Problem("forecast horizon: got %(days)s days, expected at least 1", days=days)
+        )
     shares = _group_shares(s)
     pop: list[Population] = []
     for place, count in stranded.items():

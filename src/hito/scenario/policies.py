@@ -8,6 +8,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import ConfigDict, Field, model_validator
 
 from hito.domain import Ident, Strict
+from hito.errors import Invalid, Problem
 from hito.scenario.numbers import Num, Prob
 from hito.scenario.text import Source
 
@@ -30,7 +31,9 @@ class _Dated(Strict):
     @model_validator(mode="after")
     def _order(self) -> _Dated:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise Invalid(
+                Problem("end %(end)s is before start %(start)s", end=self.end, start=self.start)
+            )
         return self
 
 

@@ -5,6 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from hito.errors import N_, Problem, Said
+
+NONE = Problem("none defined")  # no id to choose from
+# a reference to an id no place, group or route of the scenario has
+UNKNOWN = {
+    "place": N_("%(path)s: unknown place %(value)s, expected one of: %(choices)s"),
+    "group": N_("%(path)s: unknown group %(value)s, expected one of: %(choices)s"),
+    "route": N_("%(path)s: unknown route %(value)s, expected one of: %(choices)s"),
+}
+
 
 def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key)
@@ -46,7 +56,7 @@ class _Check:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.out: list[str] = []
+        self.out: list[Problem] = []
         places = _items(data, "places")
         self.known = {
             "place": {p.get("id") for _, p in places},
@@ -59,8 +69,10 @@ class _Check:
         """A problem when `value` is given but names no defined `what` (place, group, route)."""
         known = self.known[what]
         if value is not None and value not in known:
-            choices = ", ".join(sorted(str(k) for k in known if k is not None)) or "none defined"
-            self.out.append(f"{path}: unknown {what} {value!r}, expected one of: {choices}")
+            choices: Said = ", ".join(sorted(str(k) for k in known if k is not None))
+            self.out.append(
+                Problem(UNKNOWN[what], path=path, value=repr(value), choices=choices or NONE)
+            )
 
     def need_all(self, path: str, values: Any, what: str) -> None:
         """`need` for each item of a list."""
@@ -74,7 +86,13 @@ class _Check:
             for i, item in _items(self.data, what):
                 rid = item.get("id")
                 if rid in seen:
-                    self.out.append(f"{what}[{i}].id: {rid!r} is used twice, expected unique ids")
+                    self.out.append(
+                        Problem(
+                            "%(path)s: %(id)s is used twice, expected unique ids",
+                            path=f"{what}[{i}].id",
+                            id=repr(rid),
+                        )
+                    )
                 seen.add(rid)
 
     def places(self) -> None:
@@ -84,7 +102,13 @@ class _Check:
             self.need_all(f"places[{i}].serves", p.get("serves"), "place")
             if _text_list(p.get("serves")) and p.get("kind") != "shelter":
                 kind = p.get("kind")
-                self.out.append(f"places[{i}].serves: only shelters serve places, got {kind!r}")
+                self.out.append(
+                    Problem(
+                        "%(path)s: only shelters serve places, got %(kind)s",
+                        path=f"places[{i}].serves",
+                        kind=repr(kind),
+                    )
+                )
 
     def routes(self) -> None:
         """Both ends defined, not the same place, never leaving an exit."""
@@ -93,9 +117,22 @@ class _Check:
             self.need(f"routes[{i}].from", a, "place")
             self.need(f"routes[{i}].to", z, "place")
             if a is not None and a == z:
-                self.out.append(f"routes[{i}].to: route {r.get('id')!r} goes from {a!r} to itself")
+                self.out.append(
+                    Problem(
+                        "%(path)s: route %(id)s goes from %(place)s to itself",
+                        path=f"routes[{i}].to",
+                        id=repr(r.get("id")),
+                        place=repr(a),
+                    )
+                )
             if self.kinds.get(a) == "exit":
-                self.out.append(f"routes[{i}].from: exit {a!r} is a sink, no route may leave it")
+                self.out.append(
+                    Problem(
+                        "%(path)s: exit %(place)s is a sink, no route may leave it",
+                        path=f"routes[{i}].from",
+                        place=repr(a),
+                    )
+                )
 
     def population(self) -> None:
         """People start at a defined place (not an exit), in a defined group."""
@@ -104,7 +141,13 @@ class _Check:
             self.need(f"population[{i}].group", pop.get("group"), "group")
             if self.kinds.get(pop.get("place")) == "exit":
                 where = pop.get("place")
-                self.out.append(f"population[{i}].place: nobody can start at exit {where!r}")
+                self.out.append(
+                    Problem(
+                        "%(path)s: nobody can start at exit %(place)s",
+                        path=f"population[{i}].place",
+                        place=repr(where),
+                    )
+                )
 
     def dated(self) -> None:
         """Inflows from defined places and groups; inflows and shocks end after they start."""
@@ -115,7 +158,14 @@ class _Check:
                     self.need(f"inflows[{i}].group", item.get("group"), "group")
                 start, end = _date(item.get("start")), _date(item.get("end"))
                 if start and end and end < start:
-                    self.out.append(f"{key}[{i}].end: {end} is before start {start}")
+                    self.out.append(
+                        Problem(
+                            "%(path)s: %(end)s is before start %(start)s",
+                            path=f"{key}[{i}].end",
+                            end=end,
+                            start=start,
+                        )
+                    )
 
     def policies(self) -> None:
         """Every id a policy names; transfers not to an exit; shelter capacity of shelters."""
@@ -126,12 +176,25 @@ class _Check:
                     (self.need_all if many else self.need)(f"{base}.{key}", pol.get(key), what)
             to, q = pol.get("to"), pol.get("place")
             if pol.get("type") == "transfer" and self.kinds.get(to) == "exit":
-                self.out.append(f"{base}.to: {to!r} is an exit, expected a shelter or a city")
+                self.out.append(
+                    Problem(
+                        "%(path)s: %(place)s is an exit, expected a shelter or a city",
+                        path=f"{base}.to",
+                        place=repr(to),
+                    )
+                )
             if pol.get("type") == "shelter_capacity" and self.kinds.get(q, "shelter") != "shelter":
-                self.out.append(f"{base}.place: {q!r} is a {self.kinds[q]}, not a shelter")
+                self.out.append(
+                    Problem(
+                        "%(path)s: %(place)s is a %(kind)s, not a shelter",
+                        path=f"{base}.place",
+                        place=repr(q),
+                        kind=self.kinds[q],
+                    )
+                )
 
 
-def reference_problems(data: dict[str, Any]) -> list[str]:
+def reference_problems(data: dict[str, Any]) -> list[Problem]:
     """Every dangling or duplicated id in scenario data, as 'path: message' lines.
 
     Works on the raw mapping so that it can report alongside field errors of the same file.

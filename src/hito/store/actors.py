@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import Session
 
+from hito.errors import Problem
 from hito.store.errors import ForbiddenError
 
 
@@ -25,13 +26,20 @@ class Actor:
         """Refuse unless an admin."""
         if self.role != "admin":
             raise ForbiddenError(
-                f"only an admin may {what}; you are {self.username!r} ({self.role})"
+                Problem(
+                    "only an admin may %(what)s; you are %(username)s (%(role)s)",
+                    what=what,
+                    username=repr(self.username),
+                    role=self.role,
+                )
             )
 
     def require_writer(self, what: str) -> None:
         """Refuse viewers."""
         if self.role not in ("admin", "editor"):
-            raise ForbiddenError(f"a viewer may not {what}; ask an editor of your agency")
+            raise ForbiddenError(
+                Problem("a viewer may not %(what)s; ask an editor of your agency", what=what)
+            )
 
     def agency_for_write(self, requested: int | None, what: str) -> int:
         """The agency a write is made for: an editor's own, or the one an admin names."""
@@ -39,15 +47,21 @@ class Actor:
         if self.role == "editor":
             if requested is not None and requested != self.agency_id:
                 raise ForbiddenError(
-                    f"an editor writes only for their own agency (id {self.agency_id}), "
-                    f"got agency_id {requested}"
+                    Problem(
+                        "an editor writes only for their own agency (id %(agency_id)s), got "
+                        "agency_id %(requested)s",
+                        agency_id=self.agency_id,
+                        requested=requested,
+                    )
                 )
             assert self.agency_id is not None
             return self.agency_id
         if requested is None:
             from hito.store.errors import InvalidError
 
-            raise InvalidError.at(["body", "agency_id"], "an admin must name the agency_id")
+            raise InvalidError.at(
+                ["body", "agency_id"], Problem("an admin must name the agency_id")
+            )
         return requested
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import ConflictError, InvalidError, NotFoundError
@@ -20,10 +21,14 @@ def create_agency(
         known = ", ".join(session.scalars(select(Country.code).order_by(Country.code))) or "none"
         raise InvalidError.at(
             ["body", "country_code"],
-            f"unknown country {country_code!r}, expected one of: {known}",
+            Problem(
+                "unknown country %(country_code)s, expected one of: %(known)s",
+                country_code=repr(country_code),
+                known=known,
+            ),
         )
     if session.scalar(select(Agency).where(Agency.code == code)) is not None:
-        raise ConflictError(f"agency code {code!r} is already taken")
+        raise ConflictError(Problem("agency code %(code)s is already taken", code=repr(code)))
     row = Agency(code=code, name=name, country_code=country_code)
     session.add(row)
     session.flush()
@@ -41,7 +46,7 @@ def get_agency(session: Session, *, agency_id: int) -> Agency:
     """One agency, or NotFoundError."""
     row = session.get(Agency, agency_id)
     if row is None:
-        raise NotFoundError(f"no agency with id {agency_id}")
+        raise NotFoundError(Problem("no agency with id %(agency_id)s", agency_id=agency_id))
     return row
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito.errors import Problem
 from hito.plans.model import Plan, Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.plans.status import evaluate as evaluate_status
@@ -230,7 +231,7 @@ def get_alert(session: Session, *, alert_id: int) -> Alert:
     """One alert, or NotFoundError."""
     row = session.get(Alert, alert_id)
     if row is None:
-        raise NotFoundError(f"no alert with id {alert_id}")
+        raise NotFoundError(Problem("no alert with id %(alert_id)s", alert_id=alert_id))
     return row
 
 

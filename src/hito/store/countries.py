@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import ConflictError, NotFoundError
@@ -15,7 +16,7 @@ def create_country(session: Session, *, actor: Actor, code: str, name: str) -> C
     """Add a country (ISO 3166-1 alpha-3 code)."""
     actor.require_admin("create countries")
     if session.get(Country, code) is not None:
-        raise ConflictError(f"country {code!r} already exists")
+        raise ConflictError(Problem("country %(code)s already exists", code=repr(code)))
     row = Country(code=code, name=name)
     session.add(row)
     session.flush()
@@ -45,7 +46,7 @@ def get_country(session: Session, *, code: str) -> Country:
     """One country, or NotFoundError."""
     row = session.get(Country, code)
     if row is None:
-        raise NotFoundError(f"no country {code!r}")
+        raise NotFoundError(Problem("no country %(code)s", code=repr(code)))
     return row
 
 

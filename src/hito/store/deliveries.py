@@ -27,6 +27,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from hito import notify
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
@@ -151,7 +152,9 @@ def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
     with db.session(readonly=True) as session:
         d = session.get(Delivery, delivery_id)
         if d is None:
-            raise NotFoundError(f"no delivery with id {delivery_id}")
+            raise NotFoundError(
+                Problem("no delivery with id %(delivery_id)s", delivery_id=delivery_id)
+            )
         msg, sub = _message(session, d, cfg)
         channel, target, secret, attempts = sub.channel, sub.target, sub.secret, d.attempts
         stopped = not sub.active
@@ -218,7 +221,9 @@ def find_by_token(session: Session, *, token: str) -> Delivery:
     """The delivery of an acknowledgment link, or NotFoundError."""
     d = session.scalar(select(Delivery).where(Delivery.ack_hash == _digest(token)))
     if d is None:
-        raise NotFoundError("this acknowledgment link is not known (mistyped or cut short?)")
+        raise NotFoundError(
+            Problem("this acknowledgment link is not known (mistyped or cut short?)")
+        )
     return d
 
 
@@ -257,7 +262,7 @@ class DeliveryView(BaseModel):
 def of_alert(session: Session, *, alert_id: int) -> list[DeliveryView]:
     """Every delivery of an alert with its outcome, in the order they were made."""
     if session.get(Alert, alert_id) is None:
-        raise NotFoundError(f"no alert with id {alert_id}")
+        raise NotFoundError(Problem("no alert with id %(alert_id)s", alert_id=alert_id))
     rows = session.scalars(
         select(Delivery).where(Delivery.alert_id == alert_id).order_by(Delivery.id)
     )

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from hito.errors import HitoError
+from hito.errors import HitoError, Problem, Said, say
 
 
 class StoreError(HitoError):
-    """Base of the service errors; `errors` lists {loc, msg} items for field problems."""
+    """Base of the service errors; `errors` lists {loc, msg} items for field problems.
 
-    def __init__(self, problems: list[str] | str, *, errors: list[dict[str, Any]] | None = None):
+    Their msg is in English, as the API's problem details give them.
+    """
+
+    def __init__(
+        self, problems: Problem | list[Problem], *, errors: list[dict[str, Any]] | None = None
+    ):
         super().__init__(problems)
         self.errors = errors or []
 
@@ -19,10 +24,11 @@ class InvalidError(StoreError):
     """Input that is well-formed but wrong: unknown site, future time, stranded above people."""
 
     @classmethod
-    def at(cls, loc: list[str | int], msg: str) -> InvalidError:
+    def at(cls, loc: list[str | int], msg: Said) -> InvalidError:
         """One problem at one field location."""
         where = ".".join(str(p) for p in loc)
-        return cls(f"{where}: {msg}", errors=[{"loc": loc, "msg": msg}])
+        problem = Problem("%(path)s: %(problem)s", path=where, problem=msg)
+        return cls(problem, errors=[{"loc": loc, "msg": say(msg, "en")}])
 
 
 class NotFoundError(StoreError):
@@ -44,6 +50,6 @@ class AuthError(StoreError):
 class TooManyAttemptsError(StoreError):
     """Too many failed logins: the account is locked for a while."""
 
-    def __init__(self, problems: list[str] | str, *, retry_after: int):
+    def __init__(self, problems: Problem | list[Problem], *, retry_after: int):
         super().__init__(problems)
         self.retry_after = retry_after

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hito.errors import HitoError
+from hito.errors import HitoError, Problem
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit
@@ -42,15 +42,24 @@ def create_forecast(
     if scenario not in names:
         raise InvalidError.at(
             ["body", "scenario"],
-            f"unknown scenario {scenario!r}, expected one of: {', '.join(names)}",
+            Problem(
+                "unknown scenario %(scenario)s, expected one of: %(names)s",
+                scenario=repr(scenario),
+                names=", ".join(names),
+            ),
         )
     as_of = as_of or utcnow().date()
     if as_of > utcnow().date():
-        raise InvalidError.at(["body", "as_of"], f"{as_of} is in the future")
+        raise InvalidError.at(["body", "as_of"], Problem("%(as_of)s is in the future", as_of=as_of))
     if not 1 <= days <= 365:
-        raise InvalidError.at(["body", "days"], f"expected 1 to 365 days, got {days}")
+        raise InvalidError.at(
+            ["body", "days"], Problem("expected 1 to 365 days, got %(days)s", days=days)
+        )
     if not 1 <= runs <= max_runs:
-        raise InvalidError.at(["body", "runs"], f"expected 1 to {max_runs} runs, got {runs}")
+        raise InvalidError.at(
+            ["body", "runs"],
+            Problem("expected 1 to %(max_runs)s runs, got %(runs)s", max_runs=max_runs, runs=runs),
+        )
     row = Forecast(
         status="queued",
         scenario=scenario,
@@ -160,7 +169,7 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
         result = calibrated_result(db, scenario, as_of, days, runs, seed)
         status, error = "done", ""
     except HitoError as exc:
-        result, status, error = None, "failed", "; ".join(exc.problems)
+        result, status, error = None, "failed", "; ".join(exc.in_language("en"))  # as stored
     except Exception as exc:  # a background job must record its failure, not vanish
         log.exception("forecast %s failed", forecast_id)
         result, status, error = None, "failed", f"{type(exc).__name__}: {exc}"
@@ -188,7 +197,7 @@ def get_forecast(session: Session, *, forecast_id: int) -> Forecast:
     """One forecast, or NotFoundError."""
     row = session.get(Forecast, forecast_id)
     if row is None:
-        raise NotFoundError(f"no forecast with id {forecast_id}")
+        raise NotFoundError(Problem("no forecast with id %(forecast_id)s", forecast_id=forecast_id))
     return row
 
 

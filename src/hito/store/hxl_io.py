@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hito import counts
 from hito.counts import Count
+from hito.errors import Problem
 from hito.store.actors import Actor
 from hito.store.errors import InvalidError
 from hito.store.models import Agency, FieldReport
@@ -250,9 +251,14 @@ def import_csv(
         errs = sorted(job.errs, key=lambda e: e["loc"][2] if len(e["loc"]) > 2 else 0)
         raise InvalidError(
             [
-                f"line {e['loc'][2]}: {e['loc'][3]}: {e['msg']}"
+                Problem(
+                    "line %(line)s: %(column)s: %(problem)s",
+                    line=e["loc"][2],
+                    column=e["loc"][3],
+                    problem=e["msg"],
+                )
                 if len(e["loc"]) > 3
-                else str(e["msg"])
+                else Problem("%(problem)s", problem=e["msg"])  # the API's words: English
                 for e in errs
             ],
             errors=errs,
@@ -271,16 +277,22 @@ def _read(data: bytes) -> tuple[list[Tag | None], list[Any]]:
         return columns, list(source)
     except HXLTagsNotFoundException as exc:
         raise InvalidError(
-            "no HXL hashtag row found: expected a row of hashtags such as "
-            f"{', '.join(REQUIRED)} under the header"
+            Problem(
+                "no HXL hashtag row found: expected a row of hashtags such as %(required)s under "
+                "the header",
+                required=", ".join(REQUIRED),
+            )
         ) from exc
     except (HXLParseException, UnicodeDecodeError, csv.Error, ValueError) as exc:
-        raise InvalidError(f"cannot read the file as HXL CSV: {exc}") from exc
+        raise InvalidError(Problem("cannot read the file as HXL CSV: %(exc)s", exc=exc)) from exc
     except Exception as exc:  # noqa: BLE001 - libhxl sniffs other formats (zip, JSON, Excel)
         kind = type(exc).__name__
         raise InvalidError(
-            f"cannot read the file as HXL CSV (it looks like another format: {kind}); "
-            "send comma-separated text with a row of HXL hashtags"
+            Problem(
+                "cannot read the file as HXL CSV (it looks like another format: %(kind)s); send "
+                "comma-separated text with a row of HXL hashtags",
+                kind=kind,
+            )
         ) from exc
 
 
@@ -293,7 +305,11 @@ def _hashtag_index(columns: list[Tag | None]) -> dict[Tag, int]:
     if missing:
         found = ", ".join(sorted(f"{b}{''.join('+' + a for a in sorted(at))}" for b, at in present))
         raise InvalidError(
-            f"missing HXL hashtags: {', '.join(missing)} (found: {found or 'none'})",
+            Problem(
+                "missing HXL hashtags: %(missing)s (found: %(value)s)",
+                missing=", ".join(missing),
+                value=found or "none",
+            ),
             errors=[{"loc": ["file", "hashtags"], "msg": f"missing {t}"} for t in missing],
         )
     return {c: i for i, c in enumerate(columns) if c is not None}

@@ -26,6 +26,7 @@ from sqlalchemy import Table, bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from hito.counts import Count
+from hito.errors import Problem
 from hito.store import audit, bulk, figures, reports, tokens
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
@@ -156,13 +157,13 @@ def _check(
     session: Session,
     n: int,
     item: Submission,
-    actor: Actor | str,
+    actor: Actor | AuthError,
     sites: dict[str, Any],
     agencies: set[int],
 ) -> _Checked:
     """`create_report`'s checks, in its order, over what the batch read."""
-    if isinstance(actor, str):
-        raise AuthError(actor)
+    if isinstance(actor, AuthError):
+        raise actor
     agency = actor.agency_for_write(item.agency_id, "post field reports")
     observed_at = item.observed_at
     if observed_at.tzinfo is None:
@@ -181,7 +182,13 @@ def _check(
         errs.append({"loc": ["body", "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
         raise InvalidError(
-            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+            [
+                Problem(
+                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
+                )
+                for e in errs
+            ],
+            errors=errs,
         )
     fp = reports.fingerprint(
         agency_id=agency,
@@ -314,11 +321,17 @@ def _replay(
     """A retry's answer: the original report, or a conflict when its content differs."""
     old = by_key.get((c.agency, key))
     if old is None:  # cannot happen: the key clashed, so a report holds it
-        return ConflictError(f"idempotency key {key!r} clashed but no report has it; retry")
+        return ConflictError(
+            Problem("idempotency key %(key)s clashed but no report has it; retry", key=repr(key))
+        )
     if old.fingerprint != c.fingerprint:
         return ConflictError(
-            f"idempotency key {key!r} was already used by report {old.id} "
-            "with different content; use a new key for a new report"
+            Problem(
+                "idempotency key %(key)s was already used by report %(id)s with different content;"
+                " use a new key for a new report",
+                key=repr(key),
+                id=old.id,
+            )
         )
     return old, False
 

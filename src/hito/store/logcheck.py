@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from hito.errors import Problem
 from hito.store import audit, merkle
 from hito.store.logkey import LogKey, SignedHead
 from hito.store.logrows import current_digests
@@ -41,19 +42,19 @@ class LogCheck:
     heads_checked: int = 0
     rows_checked: int = 0
     root_hash: str = merkle.EMPTY_ROOT.hex()
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when nothing was found."""
         return not self.problems
 
-    def add(self, problem: str) -> None:
+    def add(self, problem: Problem) -> None:
         """Record a problem (the first MAX_PROBLEMS are kept, then a count)."""
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
         elif len(self.problems) == MAX_PROBLEMS:
-            self.problems.append("… more problems not listed")
+            self.problems.append(Problem("… more problems not listed"))
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -64,7 +65,7 @@ class LogCheck:
             "heads_checked": self.heads_checked,
             "rows_checked": self.rows_checked,
             "root_hash": self.root_hash,
-            "problems": list(self.problems),
+            "problems": [p.say("en") for p in self.problems],  # JSON's words: English
         }
 
 
@@ -93,13 +94,27 @@ def verify(
     stored_sizes = {h.tree_size for _w, h in stored}
     for where, h in saved:
         if h.tree_size not in stored_sizes and h.tree_size <= frontier.size:
-            out.add(f"{where}: the database no longer stores this signed head (heads were deleted)")
+            out.add(
+                Problem(
+                    "%(where)s: the database no longer stores this signed head (heads were "
+                    "deleted)",
+                    where=where,
+                )
+            )
     if frontier.size > 0 and frontier.size not in stored_sizes:
-        out.add(f"the log has {frontier.size} entries but no stored head of that size")
+        out.add(
+            Problem(
+                "the log has %(size)s entries but no stored head of that size", size=frontier.size
+            )
+        )
     if frontier.size > max(signed_max, 0) and frontier.size > 0:
         out.add(
-            f"entries {max(signed_max, 0)}..{frontier.size - 1} are covered by no head signed "
-            "with the log key (appended without it: forged)"
+            Problem(
+                "entries %(max)s..%(value)s are covered by no head signed with the log key "
+                "(appended without it: forged)",
+                max=max(signed_max, 0),
+                value=frontier.size - 1,
+            )
         )
     pending = session.scalars(select(LogPending).order_by(LogPending.id)).all()
     out.pending = len(pending)
@@ -122,14 +137,24 @@ def _signed_heads(
     signed_max = -1
     for where, h in heads:
         if not key.verifies(h):
-            out.add(f"{where}: its signature is not the log key's (a forged or altered head)")
+            out.add(
+                Problem(
+                    "%(where)s: its signature is not the log key's (a forged or altered head)",
+                    where=where,
+                )
+            )
             continue
         out.heads_checked += 1
         other = by_size.get(h.tree_size)
         if other is not None and other[1].root_hash != h.root_hash:
             out.add(
-                f"{where} and {other[0]}: two signed trees of {h.tree_size} entries with different "
-                "roots (the log forked)"
+                Problem(
+                    "%(where)s and %(other)s: two signed trees of %(tree_size)s entries with "
+                    "different roots (the log forked)",
+                    where=where,
+                    other=other[0],
+                    tree_size=h.tree_size,
+                )
             )
         by_size.setdefault(h.tree_size, (where, h))
         signed_max = max(signed_max, h.tree_size)
@@ -149,11 +174,22 @@ def _replay(
     latest: dict[str, str | None] = {}
     for leaf in audit.all_leaves(session):
         if leaf.idx != frontier.size:
-            out.add(f"entry {frontier.size} is missing (the next stored entry is {leaf.idx})")
+            out.add(
+                Problem(
+                    "entry %(size)s is missing (the next stored entry is %(idx)s)",
+                    size=frontier.size,
+                    idx=leaf.idx,
+                )
+            )
             break
         lh = merkle.leaf_hash(audit.entry_bytes(leaf))
         if leaf.leaf_hash != lh.hex():
-            out.add(f"entry {leaf.idx}: its stored hash is not the hash of its fields (altered)")
+            out.add(
+                Problem(
+                    "entry %(idx)s: its stored hash is not the hash of its fields (altered)",
+                    idx=leaf.idx,
+                )
+            )
         frontier.append(lh)
         if frontier.size in sizes:
             roots[frontier.size] = frontier.root()
@@ -171,13 +207,22 @@ def _check_heads(
     for size, (where, h) in sorted(wanted.items()):
         if size > frontier.size:
             out.add(
-                f"{where}: it covers {size} entries but the log has {frontier.size} "
-                "(entries were removed: the log was truncated)"
+                Problem(
+                    "%(where)s: it covers %(size)s entries but the log has %(size2)s (entries were"
+                    " removed: the log was truncated)",
+                    where=where,
+                    size=size,
+                    size2=frontier.size,
+                )
             )
         elif roots.get(size, b"").hex() != h.root_hash:
             out.add(
-                f"{where}: the first {size} entries of the log no longer hash to its root "
-                "(an entry was rewritten, removed, inserted or reordered)"
+                Problem(
+                    "%(where)s: the first %(size)s entries of the log no longer hash to its root "
+                    "(an entry was rewritten, removed, inserted or reordered)",
+                    where=where,
+                    size=size,
+                )
             )
 
 
@@ -188,16 +233,35 @@ def _check_rows(session: Session, latest: dict[str, str | None], out: LogCheck) 
         seen.add(resource)
         out.rows_checked += 1
         if resource not in latest:
-            out.add(f"{resource}: the row has no entry in the log (inserted behind its back)")
+            out.add(
+                Problem(
+                    "%(resource)s: the row has no entry in the log (inserted behind its back)",
+                    resource=resource,
+                )
+            )
         elif latest[resource] is None:
-            out.add(f"{resource}: the log says it was deleted, but the row is there")
+            out.add(
+                Problem(
+                    "%(resource)s: the log says it was deleted, but the row is there",
+                    resource=resource,
+                )
+            )
         elif latest[resource] != now:
             out.add(
-                f"{resource}: the row differs from its state in the log (edited behind its back)"
+                Problem(
+                    "%(resource)s: the row differs from its state in the log (edited behind its "
+                    "back)",
+                    resource=resource,
+                )
             )
     for resource, d in latest.items():
         if resource.startswith(ROW_KINDS) and d is not None and resource not in seen:
-            out.add(f"{resource}: in the log, but the row is gone (deleted behind its back)")
+            out.add(
+                Problem(
+                    "%(resource)s: in the log, but the row is gone (deleted behind its back)",
+                    resource=resource,
+                )
+            )
 
 
 def parse_heads(text: str, source: str) -> list[tuple[str, SignedHead]]:

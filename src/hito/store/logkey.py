@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hito.errors import HitoError, InputError
+from hito.errors import HitoError, InputError, Problem
 
 PREFIX = "hito-log-v1"
 
@@ -49,9 +49,19 @@ class SignedHead:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not a JSON signed tree head ({exc.msg})") from None
+            raise InputError(
+                Problem(
+                    "%(where)s: not a JSON signed tree head (%(msg)s)", where=where, msg=exc.msg
+                )
+            ) from None
         if not isinstance(data, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(data).__name__}")
+            raise InputError(
+                Problem(
+                    "%(where)s: expected a JSON object, got %(name)s",
+                    where=where,
+                    name=type(data).__name__,
+                )
+            )
         fields = {
             "tree_size": int,
             "root_hash": str,
@@ -62,9 +72,19 @@ class SignedHead:
         for name, kind in fields.items():
             v = data.get(name)
             if not isinstance(v, kind) or isinstance(v, bool):
-                raise InputError(f"{where}: field {name!r}: expected {kind.__name__}, got {v!r}")
+                raise InputError(
+                    Problem(
+                        "%(where)s: field %(name)s: expected %(name2)s, got %(v)s",
+                        where=where,
+                        name=repr(name),
+                        name2=kind.__name__,
+                        v=repr(v),
+                    )
+                )
         if data["tree_size"] < 0:
-            raise InputError(f"{where}: field 'tree_size': expected 0 or more")
+            raise InputError(
+                Problem("%(where)s: field 'tree_size': expected 0 or more", where=where)
+            )
         return cls(**{k: data[k] for k in fields})
 
 
@@ -96,7 +116,7 @@ class LogKey:
     def sign(self, *, tree_size: int, root_hash: str, timestamp: int) -> SignedHead:
         """A signed head for a tree."""
         if self.private is None:
-            raise HitoError("this log key has only its public half: it cannot sign")
+            raise HitoError(Problem("this log key has only its public half: it cannot sign"))
         unsigned = SignedHead(tree_size, root_hash, timestamp, self.key_id, "")
         sig = self.private.sign(unsigned.message())
         return SignedHead(
@@ -124,8 +144,11 @@ def load_key(path: Path, *, create: bool) -> LogKey:
     if not path.exists():
         if not create:
             raise HitoError(
-                f"{path}: no log signing key; create one with `hito log key` "
-                "(or set HITO_LOG_KEY_CREATE=true)"
+                Problem(
+                    "%(path)s: no log signing key; create one with `hito log key` (or set "
+                    "HITO_LOG_KEY_CREATE=true)",
+                    path=path,
+                )
             )
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(
@@ -143,13 +166,15 @@ def load_key(path: Path, *, create: bool) -> LogKey:
         if b"PRIVATE KEY" in data:
             private = serialization.load_pem_private_key(data, password=None)
             if not isinstance(private, Ed25519PrivateKey):
-                raise InputError(f"{path}: expected an Ed25519 private key")
+                raise InputError(Problem("%(path)s: expected an Ed25519 private key", path=path))
             return LogKey(private, private.public_key())
         public = serialization.load_pem_public_key(data)
     except ValueError as exc:
-        raise InputError(f"{path}: not a PEM Ed25519 key ({exc})") from None
+        raise InputError(
+            Problem("%(path)s: not a PEM Ed25519 key (%(exc)s)", path=path, exc=exc)
+        ) from None
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     if not isinstance(public, Ed25519PublicKey):
-        raise InputError(f"{path}: expected an Ed25519 public key")
+        raise InputError(Problem("%(path)s: expected an Ed25519 public key", path=path))
     return LogKey(None, public)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from sqlalchemy import not_, select
 from sqlalchemy.orm import Session
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.forecast.observations import (
     Observation,
     Observations,
@@ -61,16 +61,24 @@ def observations_from_store(
     if end is not None:
         q = q.where(FieldReport.observed_at < _midnight(end + dt.timedelta(days=1)))
     items: list[Observation] = []
-    skipped: list[str] = []
-    errors: list[str] = []
+    skipped: list[Problem] = []
+    errors: list[Problem] = []
     for report_id, site_id, observed_at, stranded, agency in session.execute(q):
         where = f"report {report_id}"
         if not site_map.knows(site_id):
-            errors.append(f"{where}: site_id: {site_map.unknown(site_id)}")
+            errors.append(
+                Problem(
+                    "%(where)s: site_id: %(unknown)s",
+                    where=where,
+                    unknown=site_map.unknown(site_id),
+                )
+            )
             continue
         place = site_map.place(site_id)
         if place is None:
-            skipped.append(f"{where}: {not_counted(site_id)}")
+            skipped.append(
+                Problem("%(where)s: %(not_counted)s", where=where, not_counted=not_counted(site_id))
+            )
             continue
         value = float(stranded)
         items.append(

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hito.errors import HitoError
+from hito.errors import HitoError, Problem
 from hito.plans import load as plan_load
 from hito.plans.model import Plan
 from hito.scenario.load import builtin_names as scenario_names
@@ -25,14 +25,18 @@ MAX_PLAN_BYTES = 200_000
 def parse_plan(text: str) -> Plan:
     """Validate plan YAML (against its scenario when it names a built-in one)."""
     if len(text.encode()) > MAX_PLAN_BYTES:
-        raise InvalidError.at(["body", "text"], f"a plan is at most {MAX_PLAN_BYTES} bytes")
+        raise InvalidError.at(
+            ["body", "text"],
+            Problem("a plan is at most %(max_plan_bytes)s bytes", max_plan_bytes=MAX_PLAN_BYTES),
+        )
     try:
         plan = plan_load.parse(text, "plan")
         if plan.scenario in scenario_names():
             plan = plan_load.parse(text, "plan", load_scenario(plan.scenario))
     except HitoError as exc:
         raise InvalidError(
-            exc.problems, errors=[{"loc": ["body", "text"], "msg": p} for p in exc.problems]
+            exc.said,
+            errors=[{"loc": ["body", "text"], "msg": p} for p in exc.in_language("en")],
         ) from None
     return plan
 
@@ -86,8 +90,12 @@ def _insert_next_version(session: Session, *, actor: Actor, name: str, text: str
             continue
         return row
     raise ConflictError(
-        f"plan {name!r} was saved by others {SAVE_ATTEMPTS} times while this save ran; "
-        "save it again"
+        Problem(
+            "plan %(name)s was saved by others %(save_attempts)s times while this save ran; save "
+            "it again",
+            name=repr(name),
+            save_attempts=SAVE_ATTEMPTS,
+        )
     )
 
 
@@ -96,7 +104,11 @@ def create_builtin_plan(session: Session, *, actor: Actor, name: str) -> StoredP
     if name not in plan_load.builtin_names():
         raise InvalidError.at(
             ["body", "builtin"],
-            f"no built-in plan {name!r}, expected one of: {', '.join(plan_load.builtin_names())}",
+            Problem(
+                "no built-in plan %(name)s, expected one of: %(builtin_names)s",
+                name=repr(name),
+                builtin_names=", ".join(plan_load.builtin_names()),
+            ),
         )
     _, text = plan_load.resolve(name)
     return create_plan(session, actor=actor, text=text)
@@ -124,7 +136,7 @@ def get_plan(session: Session, *, plan_id: int) -> StoredPlan:
     """One stored plan version, or NotFoundError."""
     row = session.get(StoredPlan, plan_id)
     if row is None:
-        raise NotFoundError(f"no plan with id {plan_id}")
+        raise NotFoundError(Problem("no plan with id %(plan_id)s", plan_id=plan_id))
     return row
 
 

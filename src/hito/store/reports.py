@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from hito.counts import Count
 from hito.domain import IDEMPOTENCY_KEY_PATTERN
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
@@ -164,7 +165,13 @@ def create_report(
         errs.append({"loc": [*loc, "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
         raise InvalidError(
-            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+            [
+                Problem(
+                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
+                )
+                for e in errs
+            ],
+            errors=errs,
         )
     fp = fingerprint(
         agency_id=agency, site_id=site_id, observed_at=observed_at, counts=counts, remark=remark
@@ -261,8 +268,12 @@ def _original(session: Session, agency: int, key: str | None, fp: str) -> FieldR
     )
     if old is not None and old.fingerprint != fp:
         raise ConflictError(
-            f"idempotency key {key!r} was already used by report {old.id} "
-            "with different content; use a new key for a new report"
+            Problem(
+                "idempotency key %(key)s was already used by report %(id)s with different content;"
+                " use a new key for a new report",
+                key=repr(key),
+                id=old.id,
+            )
         )
     return old
 
@@ -300,9 +311,14 @@ def country_rule(actor: Actor, site_id: str, site: Any) -> bool:
     if site.country_code == actor.country_code:
         return True
     raise ForbiddenError(
-        f"site {site_id!r} is a {site.kind} in {site.country_code}; an editor of an agency "
-        f"of {actor.country_code} reports only at sites of {actor.country_code} and between "
-        "the posts"
+        Problem(
+            "site %(site_id)s is a %(kind)s in %(country_code)s; an editor of an agency of "
+            "%(country_code2)s reports only at sites of %(country_code2)s and between the posts",
+            site_id=repr(site_id),
+            kind=site.kind,
+            country_code=site.country_code,
+            country_code2=actor.country_code,
+        )
     )
 
 
@@ -327,13 +343,22 @@ def supersede_report(
     old = get_report(session, report_id=report_id)
     if actor.role == "editor" and actor.agency_id != old.agency_id:
         raise ForbiddenError(
-            f"report {report_id} belongs to agency {old.agency_id}; an editor corrects only "
-            f"their own agency's reports (agency {actor.agency_id})"
+            Problem(
+                "report %(report_id)s belongs to agency %(agency_id)s; an editor corrects only "
+                "their own agency's reports (agency %(agency_id2)s)",
+                report_id=report_id,
+                agency_id=old.agency_id,
+                agency_id2=actor.agency_id,
+            )
         )
     newer = session.scalar(select(FieldReport.id).where(FieldReport.supersedes_id == report_id))
     if newer is not None:
         raise ConflictError(
-            f"report {report_id} was already superseded by report {newer}; correct that one"
+            Problem(
+                "report %(report_id)s was already superseded by report %(newer)s; correct that one",
+                report_id=report_id,
+                newer=newer,
+            )
         )
     problem = text_problem(reason, max_length=500) if reason.strip() else "expected a reason"
     if problem:
@@ -343,7 +368,7 @@ def supersede_report(
         when = when.replace(tzinfo=dt.UTC)
     if withdraw:
         if counts:
-            raise InvalidError.at(["body", "counts"], "a withdrawal carries no counts")
+            raise InvalidError.at(["body", "counts"], Problem("a withdrawal carries no counts"))
     else:
         errs = validate_report(
             session,
@@ -355,7 +380,15 @@ def supersede_report(
         )
         if errs:
             raise InvalidError(
-                [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+                [
+                    Problem(
+                        "%(field)s: %(problem)s",
+                        field=".".join(map(str, e["loc"])),
+                        problem=e["msg"],
+                    )
+                    for e in errs
+                ],
+                errors=errs,
             )
     fp = fingerprint(
         agency_id=old.agency_id,
@@ -381,7 +414,9 @@ def supersede_report(
                 reason=reason.strip(),
             )
     except IntegrityError:  # a concurrent correction of the same report won
-        raise ConflictError(f"report {report_id} was superseded meanwhile; reload it") from None
+        raise ConflictError(
+            Problem("report %(report_id)s was superseded meanwhile; reload it", report_id=report_id)
+        ) from None
     assert row is not None
     action = "report.withdraw" if withdraw else "report.correct"
     audit.append(
@@ -401,7 +436,7 @@ def get_report(session: Session, *, report_id: int) -> FieldReport:
     """One report, or NotFoundError."""
     row = session.get(FieldReport, report_id)
     if row is None:
-        raise NotFoundError(f"no report with id {report_id}")
+        raise NotFoundError(Problem("no report with id %(report_id)s", report_id=report_id))
     return row
 
 

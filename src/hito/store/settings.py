@@ -11,6 +11,7 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hito.errors import Problem
 from hito.needs import Standards
 
 APP_NAME = "hito"
@@ -174,7 +175,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Setti
     if env_file is not None and not Path(env_file).exists():
         from hito.errors import InputError
 
-        raise InputError(f"{env_file}: no such settings file")
+        raise InputError(Problem("%(env_file)s: no such settings file", env_file=env_file))
     return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito.domain import SHELTER_STATUSES
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
@@ -37,16 +38,24 @@ def create_update(
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     if when > now + dt.timedelta(minutes=5):
-        raise InvalidError.at(["body", "observed_at"], f"{when.isoformat()} is in the future")
+        raise InvalidError.at(
+            ["body", "observed_at"],
+            Problem("%(isoformat)s is in the future", isoformat=when.isoformat()),
+        )
     when = min(when, now)  # within the clock skew: a few minutes ahead is now, it never wins later
     for name, v in (("occupancy", occupancy), ("capacity", capacity)):
         if v < 0:
-            raise InvalidError.at(["body", name], f"expected 0 or more, got {v}")
+            raise InvalidError.at(["body", name], Problem("expected 0 or more, got %(v)s", v=v))
     site = get_site(session, site_id=site_id, for_update=True)
     require_country(actor, site, "post updates of this shelter")
     if site.kind != "shelter":
         raise InvalidError.at(
-            ["path", "site_id"], f"site {site_id!r} is a {site.kind}, not a shelter"
+            ["path", "site_id"],
+            Problem(
+                "site %(site_id)s is a %(kind)s, not a shelter",
+                site_id=repr(site_id),
+                kind=site.kind,
+            ),
         )
     row = ShelterUpdate(
         site_id=site_id,
@@ -163,12 +172,23 @@ def register(
         errs.append({"loc": ["body", "operator"], "msg": problem})
     if errs:
         raise InvalidError(
-            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+            [
+                Problem(
+                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
+                )
+                for e in errs
+            ],
+            errors=errs,
         )
     site = get_site(session, site_id=site_id, for_update=True)
     if site.kind != "shelter":
         raise InvalidError.at(
-            ["path", "site_id"], f"site {site_id!r} is a {site.kind}, not a shelter"
+            ["path", "site_id"],
+            Problem(
+                "site %(site_id)s is a %(kind)s, not a shelter",
+                site_id=repr(site_id),
+                kind=site.kind,
+            ),
         )
     require_country(actor, site, "register it")
     site_before = site_state(site)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito.domain import SITE_KINDS, SITE_STATUSES
+from hito.errors import Problem
 from hito.scenario.load import builtin_names, load
 from hito.scenario.model import Scenario
 from hito.store import audit
@@ -87,7 +88,7 @@ def get_site(session: Session, *, site_id: str, for_update: bool = False) -> Sit
     """One site, or NotFoundError; `for_update` locks its row until the transaction ends."""
     row = session.get(Site, site_id, with_for_update=for_update or None)
     if row is None:
-        raise NotFoundError(f"no site {site_id!r}")
+        raise NotFoundError(Problem("no site %(site_id)s", site_id=repr(site_id)))
     return row
 
 
@@ -96,8 +97,14 @@ def require_country(actor: Actor, site: Site, what: str) -> None:
     actor.require_writer(what)
     if actor.role == "editor" and actor.country_code != site.country_code:
         raise ForbiddenError(
-            f"site {site.id!r} is in {site.country_code}; an editor of an agency of "
-            f"{actor.country_code} may not {what}"
+            Problem(
+                "site %(id)s is in %(country_code)s; an editor of an agency of %(country_code2)s "
+                "may not %(what)s",
+                id=repr(site.id),
+                country_code=site.country_code,
+                country_code2=actor.country_code,
+                what=what,
+            )
         )
 
 
@@ -131,12 +138,20 @@ def set_status(
     actor.require_writer("change a site's status")
     if status not in SITE_STATUSES:
         raise InvalidError.at(
-            ["body", "status"], f"got {status!r}, expected one of: {', '.join(SITE_STATUSES)}"
+            ["body", "status"],
+            Problem(
+                "got %(status)s, expected one of: %(site_statuses)s",
+                status=repr(status),
+                site_statuses=", ".join(SITE_STATUSES),
+            ),
         )
     now = utcnow()
     when = effective_at or now
     if when > now + dt.timedelta(minutes=5):
-        raise InvalidError.at(["body", "effective_at"], f"{when.isoformat()} is in the future")
+        raise InvalidError.at(
+            ["body", "effective_at"],
+            Problem("%(isoformat)s is in the future", isoformat=when.isoformat()),
+        )
     when = min(when, now)  # within the clock skew: stored as now, so it never wins over later ones
     site = get_site(session, site_id=site_id, for_update=True)
     require_country(actor, site, "change its status")

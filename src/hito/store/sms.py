@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from hito import sms
 from hito.counts import Count
 from hito.domain import LANGUAGES
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
@@ -48,12 +49,20 @@ def register_sender(
         errs.append({"loc": ["body", "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
         raise InvalidError(
-            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+            [
+                Problem(
+                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
+                )
+                for e in errs
+            ],
+            errors=errs,
         )
     assert number is not None
     row = session.get(SmsSender, number)
     if row is not None and row.agency_id != agency and actor.role != "admin":
-        raise ConflictError(f"{number} is registered to another agency; ask an admin")
+        raise ConflictError(
+            Problem("%(number)s is registered to another agency; ask an admin", number=number)
+        )
     if row is None:
         row = SmsSender(phone=number, created_at=utcnow())
         session.add(row)
@@ -187,5 +196,5 @@ def _handle(session: Session, msg: Inbound, after: AfterReport | None) -> Answer
     except sms.SmsProblem as exc:
         return Answer(exc.text, "refused", None)
     except StoreError as exc:
-        return Answer("; ".join(exc.problems)[:480], "refused", None)
+        return Answer("; ".join(exc.in_language(sender.language))[:480], "refused", None)
     return Answer(sms.confirmation(report, row.id, sender.language), "stored", row.id)

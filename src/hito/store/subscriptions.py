@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
@@ -114,17 +115,28 @@ def create_subscription(
         )
     if errs:
         raise InvalidError(
-            [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errs], errors=errs
+            [
+                Problem(
+                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
+                )
+                for e in errs
+            ],
+            errors=errs,
         )
     user_id: int | None = None
     if for_user:
         if actor.user_id is None:
-            raise InvalidError.at(["body", "for_user"], "the system has no mailbox: name an agency")
+            raise InvalidError.at(
+                ["body", "for_user"], Problem("the system has no mailbox: name an agency")
+            )
         user_id = actor.user_id
     else:
         agency_id = actor.agency_for_write(agency_id, "subscribe an agency to alerts")
         if session.get(Agency, agency_id) is None:
-            raise InvalidError.at(["body", "agency_id"], f"no agency with id {agency_id}")
+            raise InvalidError.at(
+                ["body", "agency_id"],
+                Problem("no agency with id %(agency_id)s", agency_id=agency_id),
+            )
     row = Subscription(
         label=label,
         user_id=user_id,
@@ -173,9 +185,16 @@ def get_subscription(session: Session, *, actor: Actor, subscription_id: int) ->
     """One subscription the actor may manage, or NotFoundError / ForbiddenError."""
     row = session.get(Subscription, subscription_id)
     if row is None:
-        raise NotFoundError(f"no subscription with id {subscription_id}")
+        raise NotFoundError(
+            Problem("no subscription with id %(subscription_id)s", subscription_id=subscription_id)
+        )
     if not _may_manage(actor, row):
-        raise ForbiddenError(f"subscription {subscription_id} is not yours or your agency's")
+        raise ForbiddenError(
+            Problem(
+                "subscription %(subscription_id)s is not yours or your agency's",
+                subscription_id=subscription_id,
+            )
+        )
     return row
 
 

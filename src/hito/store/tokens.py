@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from hito.errors import Problem
 from hito.store import audit, throttle
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
@@ -99,7 +100,7 @@ def sign_in(
 
 def _refuse(wait: int) -> None:
     raise TooManyAttemptsError(
-        f"too many sign-in attempts: try again in {wait} s", retry_after=wait
+        Problem("too many sign-in attempts: try again in %(wait)s s", wait=wait), retry_after=wait
     )
 
 
@@ -131,9 +132,9 @@ def _settle(
                 note=f"{limits.pair} failures from one address",
             )
         session.commit()
-        raise AuthError(
-            "wrong username or password" if user is None or not ok else "this user is disabled"
-        )
+        if user is None or not ok:
+            raise AuthError(Problem("wrong username or password"))
+        raise AuthError(Problem("this user is disabled"))
     throttle.clear(session, username=username, address=address)
     raw = secrets.token_urlsafe(32)
     row = Token(user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + ttl)
@@ -157,7 +158,7 @@ def authenticate(session: Session, *, token: str) -> Actor:
     """The Actor behind a bearer token, or AuthError if unknown, expired or revoked."""
     found = session.execute(_BY_TOKEN, {"digest": token_digest(token)}).first()
     if found is None:
-        raise AuthError("unknown token: sign in at /api/v1/auth/token")
+        raise AuthError(Problem("unknown token: sign in at /api/v1/auth/token"))
     revoked_at, expires_at, user = found
     _check(revoked_at, expires_at, user.active, utcnow())
     return actor_of(user)
@@ -167,11 +168,11 @@ def _check(
     revoked_at: dt.datetime | None, expires_at: dt.datetime, active: bool, now: dt.datetime
 ) -> None:
     if revoked_at is not None:
-        raise AuthError("this token was revoked: sign in again")
+        raise AuthError(Problem("this token was revoked: sign in again"))
     if expires_at <= now:
-        raise AuthError("this token has expired: sign in again")
+        raise AuthError(Problem("this token has expired: sign in again"))
     if not active:
-        raise AuthError("this user is disabled")
+        raise AuthError(Problem("this user is disabled"))
 
 
 _MANY = (
@@ -193,25 +194,25 @@ _MANY = (
 _MANY_BY_DIGEST = _MANY.where(Token.token_hash.in_(bindparam("digests", expanding=True)))
 
 
-def actors_for(session: Session, digests: Iterable[str]) -> dict[str, Actor | str]:
+def actors_for(session: Session, digests: Iterable[str]) -> dict[str, Actor | AuthError]:
     """The Actor behind each of several token digests, or why it is refused, in one statement.
 
     The same checks and messages as `authenticate`.
     """
     wanted = sorted(set(digests))
     now = utcnow()
-    out: dict[str, Actor | str] = {}
+    out: dict[str, Actor | AuthError] = {}
     for d, revoked_at, expires_at, uid, name, role, agency_id, active, country in (
         session.connection().execute(_MANY_BY_DIGEST, {"digests": wanted}) if wanted else ()
     ):
         try:
             _check(revoked_at, expires_at, active, now)
         except AuthError as exc:
-            out[d] = str(exc)
+            out[d] = exc
             continue
         out[d] = Actor(uid, name, role, agency_id, country)
     for d in wanted:
-        out.setdefault(d, "unknown token: sign in at /api/v1/auth/token")
+        out.setdefault(d, AuthError(Problem("unknown token: sign in at /api/v1/auth/token")))
     return out
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hito.domain import USERNAME_PATTERN
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate
 from hito.store.coltypes import utcnow
@@ -53,19 +54,30 @@ def password_problem(password: str, *, username: str = "", field: str = "passwor
     loc: list[str | int] = ["body", field]
     if len(password) < MIN_PASSWORD:
         raise InvalidError.at(
-            loc, f"expected at least {MIN_PASSWORD} characters, got {len(password)}"
+            loc,
+            Problem(
+                "expected at least %(min_password)s characters, got %(password)s",
+                min_password=MIN_PASSWORD,
+                password=len(password),
+            ),
         )
     if len(password) > 200:
-        raise InvalidError.at(loc, f"expected at most 200 characters, got {len(password)}")
+        raise InvalidError.at(
+            loc,
+            Problem("expected at most 200 characters, got %(password)s", password=len(password)),
+        )
     if "\x00" in password:
-        raise InvalidError.at(loc, "a password cannot contain the NUL character")
+        raise InvalidError.at(loc, Problem("a password cannot contain the NUL character"))
     result = zxcvbn(password[:100], user_inputs=[username, "hito", "tacna", "arica"])
     if result["score"] < 2:
         why = result["feedback"]["warning"] or "it is too easy to guess"
         raise InvalidError.at(
             loc,
-            f"this password is refused: {why.rstrip('.')}; choose a "
-            "longer one, e.g. several unrelated words",
+            Problem(
+                "this password is refused: %(reason)s; choose a longer one, e.g. several unrelated"
+                " words",
+                reason=why.rstrip("."),
+            ),
         )
 
 
@@ -87,22 +99,34 @@ def create_user(
     actor.require_admin("create users")
     if role not in ROLES:
         raise InvalidError.at(
-            ["body", "role"], f"got {role!r}, expected one of: {', '.join(ROLES)}"
+            ["body", "role"],
+            Problem(
+                "got %(role)s, expected one of: %(roles)s", role=repr(role), roles=", ".join(ROLES)
+            ),
         )
     if not re.match(USERNAME_PATTERN, username):
         raise InvalidError.at(
             ["body", "username"],
-            f"got {username!r}, expected 3 to 64 letters, digits, '_', '.' or '@', "
-            "starting with a letter or digit",
+            Problem(
+                "got %(username)s, expected 3 to 64 letters, digits, '_', '.' or '@', starting "
+                "with a letter or digit",
+                username=repr(username),
+            ),
         )
     if password_hash is None:
         password_problem(password, username=username)
     if role == "editor" and agency_id is None:
-        raise InvalidError.at(["body", "agency_id"], "an editor needs the agency they write for")
+        raise InvalidError.at(
+            ["body", "agency_id"], Problem("an editor needs the agency they write for")
+        )
     if agency_id is not None and session.get(Agency, agency_id) is None:
-        raise InvalidError.at(["body", "agency_id"], f"no agency with id {agency_id}")
+        raise InvalidError.at(
+            ["body", "agency_id"], Problem("no agency with id %(agency_id)s", agency_id=agency_id)
+        )
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise ConflictError(f"username {username!r} is already taken")
+        raise ConflictError(
+            Problem("username %(username)s is already taken", username=repr(username))
+        )
     row = User(
         username=username,
         password_hash=password_hash or hash_password(password),
@@ -150,7 +174,10 @@ def _keep_an_admin(session: Session, row: User) -> None:
     ).all()
     if list(admins) == [row.id]:
         raise ConflictError(
-            f"user {row.username!r} is the last active admin: enable or create another admin first"
+            Problem(
+                "user %(username)s is the last active admin: enable or create another admin first",
+                username=repr(row.username),
+            )
         )
 
 
@@ -175,7 +202,9 @@ def set_password(
     if reset:
         actor.require_admin("reset other users' passwords")
     elif actor.user_id != user_id:
-        raise ForbiddenError("you may change only your own password; an admin may reset others'")
+        raise ForbiddenError(
+            Problem("you may change only your own password; an admin may reset others'")
+        )
     row = get_user(session, user_id=user_id)
     before = user_state(row)
     row.password_hash = password_hash
@@ -197,7 +226,7 @@ def get_user(session: Session, *, user_id: int) -> User:
     """One user, or NotFoundError."""
     row = session.get(User, user_id)
     if row is None:
-        raise NotFoundError(f"no user with id {user_id}")
+        raise NotFoundError(Problem("no user with id %(user_id)s", user_id=user_id))
     return row
 
 

@@ -168,7 +168,11 @@ async def subscribe(request: Request) -> HTMLResponse:
             made = {"id": row.id, "channel": row.channel, "secret": row.secret}
     except StoreError as exc:
         return _subscriptions_page(
-            request, who, status_code=422, values=values, errors=list(exc.problems)
+            request,
+            who,
+            status_code=422,
+            values=values,
+            errors=exc.in_language(language(request)),
         )
     return _subscriptions_page(request, who, made=made)
 
@@ -214,7 +218,7 @@ async def shelter_save(request: Request, site_id: str) -> Response:
                     **numbers,
                 )
         except StoreError as exc:
-            problems = list(exc.problems)
+            problems = exc.in_language(language(request))
     if problems:
         return HTMLResponse(
             "<p class='error' role='alert' id='shelter-problem'>"

@@ -92,7 +92,7 @@ async def forecast_start(request: Request) -> Response:
         text = tr(request, "The scenario starts on %(d)s: choose that day or a later one.")
         return refused(422, text % {"d": day})
     except StoreError as exc:
-        return refused(422, "; ".join(exc.problems))
+        return refused(422, "; ".join(exc.in_language(language(request))))
     tasks = getattr(request.app.state, "web_tasks", None)
     if tasks is None:
         tasks = request.app.state.web_tasks = set()

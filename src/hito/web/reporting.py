@@ -17,7 +17,7 @@ from hito.store.errors import ConflictError, StoreError
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
 from hito.web import forms
-from hito.web.session import tr
+from hito.web.session import language, tr
 
 
 def form_context(request: Request) -> dict[str, Any]:
@@ -94,4 +94,4 @@ def refusal(request: Request, exc: StoreError) -> str:
         return tr(
             request, "This form was sent before with other numbers: reload it for a new report."
         )
-    return "; ".join(exc.problems)
+    return "; ".join(exc.in_language(language(request)))

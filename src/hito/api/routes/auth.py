@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, TokenDep
 from hito.api.schemas.users import Me, PasswordChange, TokenPublic
+from hito.errors import Problem
 from hito.store import throttle, tokens, users
 from hito.store.db import Database
 from hito.store.errors import AuthError
@@ -48,7 +49,7 @@ def sign_in(
 ) -> tuple[str, Token]:
     """`tokens.sign_in` with the settings' lifetime and limits (also used by the dashboard)."""
     if "\x00" in username or len(username) > 200:
-        raise AuthError("wrong username or password")
+        raise AuthError(Problem("wrong username or password"))
     return tokens.sign_in(
         db,
         username=username,
@@ -70,13 +71,13 @@ async def change_password(
 ) -> None:
     """Change your own password (the current one is checked); every token of yours is revoked."""
     if actor.user_id is None:
-        raise AuthError("sign in as a user first")
+        raise AuthError(Problem("sign in as a user first"))
 
     def run() -> None:
         with db.lookup() as session:
             current = users.get_user(session, user_id=actor.user_id).password_hash  # type: ignore[arg-type]
         if not users.check_password(current, body.current_password):
-            raise AuthError("the current password is wrong")
+            raise AuthError(Problem("the current password is wrong"))
         users.password_problem(body.new_password, username=actor.username, field="new_password")
         new_hash = users.hash_password(body.new_password)
         with db.session() as session:

@@ -18,6 +18,7 @@ from hito.api.schemas.log import (
     ResourceFilter,
     SignedTreeHead,
 )
+from hito.errors import Problem
 from hito.store import audit
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
@@ -76,7 +77,13 @@ def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
     with db.session(readonly=True) as session:
         row = audit.get_leaf(session, index)
         if row is None:
-            raise NotFoundError(f"no entry {index} in the log (it has {audit.count(session)})")
+            raise NotFoundError(
+                Problem(
+                    "no entry %(index)s in the log (it has %(count)s)",
+                    index=index,
+                    count=audit.count(session),
+                )
+            )
         return LogEntryPublic(
             index=row.idx,
             at=row.at,
@@ -96,7 +103,12 @@ def _size(db: Database, wanted: int, name: str) -> None:
     have = latest.tree_size if latest else 0
     if wanted > have:
         raise InvalidError.at(
-            ["query", name], f"got {wanted}, expected at most {have} (the latest signed tree)"
+            ["query", name],
+            Problem(
+                "got %(wanted)s, expected at most %(have)s (the latest signed tree)",
+                wanted=wanted,
+                have=have,
+            ),
         )
 
 
@@ -107,7 +119,12 @@ def inclusion(
     """The audit path of entry `index` in the tree of `tree_size` entries."""
     _size(db, tree_size, "tree_size")
     if index >= tree_size:
-        raise InvalidError.at(["query", "index"], f"got {index}, expected less than {tree_size}")
+        raise InvalidError.at(
+            ["query", "index"],
+            Problem(
+                "got %(index)s, expected less than %(tree_size)s", index=index, tree_size=tree_size
+            ),
+        )
     with db.session(readonly=True) as session:
         row = audit.get_leaf(session, index)
         path = audit.inclusion(session, index=index, tree_size=tree_size)
@@ -125,7 +142,10 @@ def consistency(first: Size, second: Size, actor: ActorDep, db: DbDep) -> Consis
     """The proof that the tree of `first` entries is a prefix of the tree of `second`."""
     _size(db, second, "second")
     if first > second:
-        raise InvalidError.at(["query", "first"], f"got {first}, expected at most {second}")
+        raise InvalidError.at(
+            ["query", "first"],
+            Problem("got %(first)s, expected at most %(second)s", first=first, second=second),
+        )
     with db.session(readonly=True) as session:
         proof = audit.consistency(session, first=first, second=second)
     return ConsistencyProof(first=first, second=second, proof=[p.hex() for p in proof])

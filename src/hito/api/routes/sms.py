@@ -16,6 +16,7 @@ from hito.api.deps import DbDep, SettingsDep, WriterDep
 from hito.api.schemas.common import List, Public, RowId
 from hito.api.schemas.common import Request as Body
 from hito.domain import Language
+from hito.errors import Problem
 from hito.store import sms as sms_store
 from hito.store.errors import AuthError, InvalidError, NotFoundError
 
@@ -71,8 +72,11 @@ def _inbound(form: dict[str, str]) -> sms_store.Inbound:
     gid = form.get("id") or form.get("message_id") or ""
     if not gid or "from" not in form or "text" not in form:
         raise InvalidError(
-            "expected a Twilio-style post (MessageSid, From, Body) or a RapidPro-style post "
-            f"(id, from, text); got fields: {', '.join(sorted(form)) or 'none'}"
+            Problem(
+                "expected a Twilio-style post (MessageSid, From, Body) or a RapidPro-style post "
+                "(id, from, text); got fields: %(value)s",
+                value=", ".join(sorted(form)) or "none",
+            )
         )
     return sms_store.Inbound("rapidpro", gid, form["from"], form["text"])
 
@@ -95,7 +99,9 @@ async def inbound(request: Request, db: DbDep, settings: SettingsDep) -> Respons
     otherwise. A message id seen before gets the first answer and stores nothing.
     """
     if not settings.sms_token:
-        raise NotFoundError("SMS reports are off: set HITO_SMS_TOKEN to the gateway's secret")
+        raise NotFoundError(
+            Problem("SMS reports are off: set HITO_SMS_TOKEN to the gateway's secret")
+        )
     form = {k: str(v) for k, v in (await request.form()).items()}
     signature = request.headers.get("x-twilio-signature")
     if signature is not None:
@@ -105,10 +111,15 @@ async def inbound(request: Request, db: DbDep, settings: SettingsDep) -> Respons
     else:
         ok = hmac.compare_digest(request.headers.get("x-hito-token", ""), settings.sms_token)
     if not ok:
-        raise AuthError("the gateway's signature or token does not match HITO_SMS_TOKEN")
+        raise AuthError(Problem("the gateway's signature or token does not match HITO_SMS_TOKEN"))
     msg = _inbound(form)
     if len(msg.gateway_id) > 100:
-        raise InvalidError(f"message id of {len(msg.gateway_id)} characters, expected at most 100")
+        raise InvalidError(
+            Problem(
+                "message id of %(gateway_id)s characters, expected at most 100",
+                gateway_id=len(msg.gateway_id),
+            )
+        )
     answer = await asyncio.to_thread(
         sms_store.receive, db, msg, after=request.app.state.after_report
     )

@@ -34,3 +34,11 @@ def _reader_reads_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HITO_LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture
+def english_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader of English (HITO_LANG=en), for tests of what an error says: the values, files,
+    lines and fields named are the same in every language; tests/cli/test_error_language.py and
+    tests/test_error_messages.py check that the Spanish is said."""
+    monkeypatch.setenv("HITO_LANG", "en")

@@ -9,7 +9,6 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from hito import i18n
-from hito.errors import Problem, N_
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {

@@ -16,6 +16,8 @@ from hito.engine.compile import STATES
 from hito.errors import InputError
 from hito.testing import assert_ensembles_equal, tiny_scenario
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "python.md"
 
 

@@ -105,6 +105,9 @@ def pydantic_problem(err: Any) -> Said:
     if "expected" in ctx:
         ctx["expected"] = _choices(str(ctx["expected"]))
     ctx.setdefault("actual_length", "?")
+    for k, v in ctx.items():  # pydantic writes a bound of 0.0 as 0
+        if isinstance(v, float) and v.is_integer():
+            ctx[k] = int(v)
     return Problem(message, **{k: v for k, v in ctx.items() if f"%({k})s" in message})
 
 

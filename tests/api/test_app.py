@@ -11,6 +11,8 @@ from hito.store import migrate
 from hito.store.db import Database
 from service_world import settings
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def test_an_unmigrated_database_is_upgraded_on_start_or_named(tmp_path) -> None:  # noqa: ANN001
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"

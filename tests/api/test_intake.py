@@ -17,6 +17,8 @@ from hito.store.logkey import load_key
 from hito.store.models import FieldReport, ReportCount
 from service_world import KEY_FILE, World, report
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 AT = dt.datetime(2025, 11, 30, 10, tzinfo=dt.UTC)
 
 
@@ -119,7 +121,7 @@ def test_reports_stored_by_batches_verify_against_the_log(world: World) -> None:
         )
     with world.db.session(readonly=True) as s:
         result = logcheck.verify(s, key=key)
-    assert not result.ok and any(f"report:{old.id}" in p for p in result.problems)
+    assert not result.ok and any(f"report:{old.id}" in p for p in map(str, result.problems))
 
 
 def test_a_batch_that_fails_in_the_database_is_stored_one_by_one(world: World) -> None:

@@ -13,6 +13,8 @@ from hito.engine.compile import compile_scenario, shock_profile
 from hito.engine.run import simulate
 from hito.scenario.model import Shock
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def stranded_at_strip(d: dict) -> dict:
     """100 undocumented people stranded in the strip, whose road onward is closed; nobody moves."""

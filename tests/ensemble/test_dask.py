@@ -13,6 +13,8 @@ from hito.ensemble.spec import EnsembleSpec, Event
 from hito.errors import InputError
 from hito.testing import assert_ensembles_equal, uncertain_tiny
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 @pytest.fixture(scope="module")
 def cluster():

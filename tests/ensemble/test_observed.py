@@ -14,6 +14,8 @@ from hito.ensemble.observed import ensemble_from_observed
 from hito.errors import InputError
 from hito.scenario.observed import from_observed
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def test_observed_counts_split_over_undocumented_groups_in_whole_people():
     d = tiny_dict()

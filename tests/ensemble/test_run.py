@@ -20,6 +20,8 @@ from hito.ensemble.spec import EnsembleSpec, Event, parse_event
 from hito.errors import InputError
 from hito.testing import assert_ensembles_equal, uncertain_tiny
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 Q = list(LEVELS.values())
 
 

@@ -9,6 +9,8 @@ from hito.ensemble.sampling import design, inverse_cdf
 from hito.errors import InputError
 from hito.scenario.numbers import Range
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def test_latin_hypercube_puts_one_run_in_each_stratum_of_every_uniform_range():
     rs = {

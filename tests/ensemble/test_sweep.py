@@ -11,6 +11,8 @@ from hito.errors import InputError
 from hito.scenario.policies import Corridor
 from hito.testing import uncertain_tiny
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def test_a_corridor_is_added_through_each_closure_for_its_dates():
     s = uncertain_tiny()
@@ -72,7 +74,7 @@ def test_grids_multiply_and_address_items_by_id_type_or_position():
         ),
         (
             "behaviour.tolerance_days=0.5",
-            "vary behaviour.tolerance_days=0.5: Value error, expected at least 1 day, got 0.5 "
+            "vary behaviour.tolerance_days=0.5: expected at least 1 day, got 0.5 "
             "(at behaviour.tolerance_days)",
         ),
         ("routes=1", "vary routes: addresses a whole list, expected a field holding a number"),

@@ -15,6 +15,8 @@ from hito.flee.case import read_case
 from hito.flee.model import load_yaml
 from hito.flee.write import write_case
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 CASES = Path(__file__).parents[3] / "shared" / "data" / "flee-cases"
 
 

@@ -18,6 +18,8 @@ from hito.flee.ensemble import run_flee_ensemble
 from hito.flee.rulesets import RULESETS
 from hito.flee.run import simulate
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 # two camps with room for fewer people than arrive, reached through a town, one across a
 # border closed for the first days: capacity, closures and route choice all at work
 LOCS = [

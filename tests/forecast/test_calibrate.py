@@ -29,6 +29,8 @@ from hito.forecast.posterior import calibrated_ensemble, load, save
 from hito.scenario.model import Scenario
 from hito.scenario.uncertain import ranges
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 INFLOW = "inflows[0].per_day"
 
 

@@ -14,6 +14,8 @@ from hito.plans.load import load
 from hito.plans.model import Plan
 from plans.helpers import closed_tiny, plan_dict, stranded_trigger
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 DATA = Path(__file__).parent / "data" / "tacna-arica-stranded.csv"
 
 

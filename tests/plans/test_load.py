@@ -11,6 +11,8 @@ from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from plans.helpers import closed_tiny, corridor, plan_dict, stranded_trigger
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def problems(text: str, scenario=None) -> list[str]:
     with pytest.raises(PlanError) as exc:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hito.plans.validate import internal_problems
+
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
 ids = st.from_regex(r"[a-z][a-z0-9\-]{0,6}", fullmatch=True)
 SETTINGS = settings(max_examples=120, deadline=None)
@@ -48,7 +51,7 @@ def test_a_plan_whose_references_all_resolve_has_no_problem(triggers, agencies, 
 @given(st.lists(ids, min_size=1, max_size=5), st.lists(ids, min_size=1, max_size=4, unique=True))
 def test_every_repeated_trigger_id_is_named_once(triggers, agencies) -> None:  # type: ignore[no-untyped-def]
     repeated = sorted({t for t in triggers if triggers.count(t) > 1})
-    problems = internal_problems(plan(triggers, agencies, []))
+    problems = [str(p) for p in internal_problems(plan(triggers, agencies, []))]
     assert problems == [f"triggers: id {t!r} is used twice, expected unique ids" for t in repeated]
 
 
@@ -59,7 +62,7 @@ def test_an_unknown_trigger_is_named_with_the_action_and_the_choices(triggers, g
         return
     actions = [(f"a{k}", triggers[0], "mig") for k in range(4)]
     actions[at] = (f"a{at}", ghost, "mig")
-    problems = internal_problems(plan(triggers, ["mig"], actions))
+    problems = [str(p) for p in internal_problems(plan(triggers, ["mig"], actions))]
     assert problems == [
         f"actions[{at}].trigger: unknown trigger {ghost!r}, expected one of: {', '.join(sorted(triggers))}"
     ]

@@ -12,6 +12,8 @@ from conftest import tiny_dict
 from hito.errors import ScenarioError
 from hito.scenario.load import builtin_names, json_schema, load, parse
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def dump(d: dict) -> str:
     return yaml.safe_dump(d, sort_keys=False)

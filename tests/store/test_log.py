@@ -23,6 +23,8 @@ from hito.store.logkey import LogKey, load_key
 from hito.store.reports import CountIn
 from service_db import open_database, postgres_database, wipe
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 PASSWORD = "correct horse battery"
 
 
@@ -134,7 +136,7 @@ def test_the_untouched_log_verifies(world: World) -> None:
 def test_new_entries_after_the_saved_heads_verify_once_sequenced(world: World) -> None:
     with world.db.session() as s:
         sites.set_status(s, actor=SYSTEM, site_id="chacalluta", status="closed")
-    assert any("no entry" in p or "differs" in p for p in world.check().problems) is False
+    assert any("no entry" in p or "differs" in p for p in map(str, world.check().problems)) is False
     audit.sequence(world.db, world.key)
     assert world.check().ok
 
@@ -372,7 +374,7 @@ def test_a_heads_file_with_a_forged_head_is_reported(world: World) -> None:
     with world.heads_file.open("a") as fh:
         fh.write(forged.line() + "\n")
     result = world.check()
-    assert any("heads-peru.jsonl:3" in p and "signature" in p for p in result.problems)
+    assert any("heads-peru.jsonl:3" in p and "signature" in p for p in map(str, result.problems))
 
 
 def test_a_bad_heads_file_names_the_line_and_field(world: World) -> None:
@@ -448,7 +450,7 @@ def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(
         with db.engine.begin() as c:
             c.execute(text("update report_count set people = 190 where id = 1"))
         with db.session(readonly=True) as s:
-            assert logcheck.verify(s, key=key).problems == [
+            assert list(map(str, logcheck.verify(s, key=key).problems)) == [
                 "report:1: the row differs from its state in the log (edited behind its back)"
             ]
         db.dispose()

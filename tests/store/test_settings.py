@@ -7,6 +7,8 @@ import pytest
 from hito.errors import InputError
 from hito.store.settings import load_settings
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 def test_environment_file_and_overrides(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("HITO_TOKEN_TTL_MINUTES", "30")

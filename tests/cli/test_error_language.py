@@ -1,0 +1,107 @@
+"""The errors of `hito` in the reader's language: hito's own, the scenario file's, Typer's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LOCALE_VARIABLES = ("HITO_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def hito(*args: str, lang: str) -> subprocess.CompletedProcess[str]:
+    """`hito ARGS` run by a reader of `lang` (HITO_LANG), its output wide enough for one line."""
+    environ = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
+    environ.update(HITO_LANG=lang, COLUMNS="250", TERMINAL_WIDTH="250")
+    return subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def bad_scenario(tmp_path: Path) -> Path:
+    """The built-in scenario with a word for its days and a route to a place it does not have."""
+    import yaml
+
+    from hito.scenario.load import resolve
+
+    data = yaml.safe_load(resolve("tacna-arica-2025")[1])
+    data["days"] = "many"
+    data["routes"][0]["to"] = "nowhere"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(i + 1 for i, t in enumerate(path.read_text("utf-8").splitlines()) if text in t)
+
+
+CASES = {
+    "no such file": (
+        ("run", "nonexist.yaml"),
+        "error: nonexist.yaml: no existe ese archivo ni un escenario incluido en hito con ese "
+        "nombre; se esperaba una ruta o uno de: tacna-arica-2023, tacna-arica-2025",
+        "error: nonexist.yaml: no such file and no built-in scenario of that name; expected a "
+        "path or one of: tacna-arica-2023, tacna-arica-2025",
+    ),
+    "a bad option value": (
+        ("run", "--runs", "0"),
+        "error: --runs: se recibió 0; se esperaba un número entero de al menos 1",
+        "error: --runs: got 0, expected a whole number of at least 1",
+    ),
+    "a mistyped option": (
+        ("run", "--rnus", "3"),
+        "No existe la opción: --rnus (opciones posibles: --runs)",
+        "No such option: --rnus (Possible options: --runs)",
+    ),
+    "a missing argument": (
+        ("validate",),
+        "Falta el argumento 'archivo'.",
+        "Missing argument 'file'.",
+    ),
+    "a word for a number": (
+        ("run", "--runs", "x"),
+        "Valor no válido para '--runs': se esperaba un número entero válido; el texto no se "
+        "puede leer como número entero",
+        "Invalid value for '--runs': Input should be a valid integer, unable to parse string as "
+        "an integer",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_an_error_is_said_in_the_readers_language(case: str, lang: str) -> None:
+    args, spanish, english = CASES[case]
+    done = hito(*args, lang=lang)
+    assert done.returncode == 2
+    said = " ".join(done.stderr.replace("│", " ").split())  # Typer's panel, unwrapped
+    assert (spanish if lang == "es" else english) in said
+    assert (english if lang == "es" else spanish) not in said
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_scenario_files_problems_keep_their_file_line_and_field(
+    bad_scenario: Path, lang: str
+) -> None:
+    done = hito("validate", str(bad_scenario), lang=lang)
+    assert done.returncode == 2
+    days = f"error: {bad_scenario}:{line_of(bad_scenario, 'days: many')}: days: "
+    to = f"error: {bad_scenario}:{line_of(bad_scenario, 'to: nowhere')}: routes[0].to: "
+    if lang == "es":
+        assert days + "se esperaba un número entero válido" in done.stderr
+        assert "(se recibió 'many')" in done.stderr
+        assert to + "lugar desconocido 'nowhere'; se esperaba uno de: " in done.stderr
+        assert "Input should" not in done.stderr and "unknown place" not in done.stderr
+    else:
+        assert days + "Input should be a valid integer" in done.stderr
+        assert "(got 'many')" in done.stderr
+        assert to + "unknown place 'nowhere', expected one of: " in done.stderr

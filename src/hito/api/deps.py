@@ -55,13 +55,13 @@ async def bearer_token(token: TokenDep) -> str:
 
 def admin_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """The signed-in actor, who must be an admin (403 otherwise)."""
-    actor.require_admin("do this")
+    actor.require_admin(Problem("do this"))
     return actor
 
 
 def writer_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """The signed-in actor, who must be an admin or an editor (403 for viewers)."""
-    actor.require_writer("write")
+    actor.require_writer(Problem("write"))
     return actor
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hito.errors import InputError, Problem
+from hito.errors import N_, InputError, Problem
 
 # where the runs of an ensemble execute (hito run, sweep, calibrate, backtest, plans compare, flee)
 ExecutorOpt = Annotated[str, typer.Option(help="where runs execute: local (processes) or dask")]
@@ -27,13 +27,14 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        such = f", such as {example.isoformat()}" if example else ""
+        message = (
+            N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD, such as %(example)s")
+            if example
+            else N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD")
+        )
         raise InputError(
             Problem(
-                "%(option)s: got %(text)s, expected a date as YYYY-MM-DD%(such)s",
-                option=option,
-                text=repr(text),
-                such=such,
+                message, option=option, text=repr(text), example=example and example.isoformat()
             )
         ) from None
 

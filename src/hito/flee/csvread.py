@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hito.errors import InputError, Problem, Said
+from hito.errors import N_, InputError, Problem, Said
 
 BOM = b"\xef\xbb\xbf"
 
@@ -119,18 +119,12 @@ def number(
     try:
         return int(text) if integer else float(text)
     except ValueError:
-        kind = "an integer" if integer else "a number"
-        notes.problem(
-            path,
-            line,
-            col,
-            Problem(
-                "expected %(kind)s for %(what)s, got %(cell)s",
-                kind=kind,
-                what=what,
-                cell=repr(cell),
-            ),
+        message = (
+            N_("expected an integer for %(what)s, got %(cell)s")
+            if integer
+            else N_("expected a number for %(what)s, got %(cell)s")
         )
+        notes.problem(path, line, col, Problem(message, what=what, cell=repr(cell)))
         return None
 
 

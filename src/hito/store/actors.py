@@ -22,7 +22,7 @@ class Actor:
     agency_id: int | None = None
     country_code: str | None = None
 
-    def require_admin(self, what: str) -> None:
+    def require_admin(self, what: Problem) -> None:
         """Refuse unless an admin."""
         if self.role != "admin":
             raise ForbiddenError(
@@ -34,14 +34,14 @@ class Actor:
                 )
             )
 
-    def require_writer(self, what: str) -> None:
+    def require_writer(self, what: Problem) -> None:
         """Refuse viewers."""
         if self.role not in ("admin", "editor"):
             raise ForbiddenError(
                 Problem("a viewer may not %(what)s; ask an editor of your agency", what=what)
             )
 
-    def agency_for_write(self, requested: int | None, what: str) -> int:
+    def agency_for_write(self, requested: int | None, what: Problem) -> int:
         """The agency a write is made for: an editor's own, or the one an admin names."""
         self.require_writer(what)
         if self.role == "editor":

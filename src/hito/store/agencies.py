@@ -16,7 +16,7 @@ def create_agency(
     session: Session, *, actor: Actor, code: str, name: str, country_code: str
 ) -> Agency:
     """Add an agency of an existing country."""
-    actor.require_admin("create agencies")
+    actor.require_admin(Problem("create agencies"))
     if session.get(Country, country_code) is None:
         known = ", ".join(session.scalars(select(Country.code).order_by(Country.code))) or "none"
         raise InvalidError.at(

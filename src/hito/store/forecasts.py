@@ -37,7 +37,7 @@ def create_forecast(
     max_runs: int = 200,
 ) -> Forecast:
     """Queue a forecast of a built-in scenario restarted on `as_of` from the observed counts."""
-    actor.require_writer("start forecasts")
+    actor.require_writer(Problem("start forecasts"))
     names = builtin_names()
     if scenario not in names:
         raise InvalidError.at(

@@ -231,7 +231,7 @@ def import_csv(
     report. Every problem is reported with its line number in the file; nothing is stored
     unless every row is good (the caller rolls back on error).
     """
-    actor.require_writer("import field reports")
+    actor.require_writer(Problem("import field reports"))
     columns, rows = _read(data)
     agencies = {a.code: a.id for a in session.scalars(select(Agency))}
     job = _Import(

@@ -164,7 +164,7 @@ def _check(
     """`create_report`'s checks, in its order, over what the batch read."""
     if isinstance(actor, AuthError):
         raise actor
-    agency = actor.agency_for_write(item.agency_id, "post field reports")
+    agency = actor.agency_for_write(item.agency_id, Problem("post field reports"))
     observed_at = item.observed_at
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)

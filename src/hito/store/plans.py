@@ -63,7 +63,7 @@ def create_plan(session: Session, *, actor: Actor, text: str) -> StoredPlan:
     next one, so both are stored, one after the other. After `SAVE_ATTEMPTS` clashes the
     save is refused with a conflict (409) rather than a database error.
     """
-    actor.require_admin("store plans")
+    actor.require_admin(Problem("store plans"))
     plan = parse_plan(text)
     row = _insert_next_version(session, actor=actor, name=plan.name, text=text)
     audit.append(
@@ -116,7 +116,7 @@ def create_builtin_plan(session: Session, *, actor: Actor, name: str) -> StoredP
 
 def set_active(session: Session, *, actor: Actor, plan_id: int, active: bool) -> StoredPlan:
     """Switch a stored plan version on or off for alerts (admin)."""
-    actor.require_admin("switch plans on or off")
+    actor.require_admin(Problem("switch plans on or off"))
     row = get_plan(session, plan_id=plan_id)
     before = snapshot(row)
     row.active = active

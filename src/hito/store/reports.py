@@ -147,7 +147,7 @@ def create_report(
     Returns (report, created). A key reused with different content is a ConflictError.
     `after` runs in the same transaction once a new report is stored (plan triggers).
     """
-    agency = actor.agency_for_write(agency_id, "post field reports")
+    agency = actor.agency_for_write(agency_id, Problem("post field reports"))
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)
     found = _check_country(session, actor, site_id)
@@ -339,7 +339,7 @@ def supersede_report(
     The old report stays as it was. Only its agency's editors (or an admin) may do this,
     once per report (a second correction corrects the correction); `reason` is required.
     """
-    actor.require_writer("correct or withdraw reports")
+    actor.require_writer(Problem("correct or withdraw reports"))
     old = get_report(session, report_id=report_id)
     if actor.role == "editor" and actor.agency_id != old.agency_id:
         raise ForbiddenError(

@@ -32,7 +32,7 @@ def create_update(
     agency_id: int | None = None,
 ) -> ShelterUpdate:
     """Record a shelter's occupancy and capacity; the site's capacity follows the newest one."""
-    agency = actor.agency_for_write(agency_id, "post shelter updates")
+    agency = actor.agency_for_write(agency_id, Problem("post shelter updates"))
     now = utcnow()
     when = observed_at or now
     if when.tzinfo is None:
@@ -47,7 +47,7 @@ def create_update(
         if v < 0:
             raise InvalidError.at(["body", name], Problem("expected 0 or more, got %(v)s", v=v))
     site = get_site(session, site_id=site_id, for_update=True)
-    require_country(actor, site, "post updates of this shelter")
+    require_country(actor, site, Problem("post updates of this shelter"))
     if site.kind != "shelter":
         raise InvalidError.at(
             ["path", "site_id"],
@@ -148,7 +148,7 @@ def register(
     operator: str = "",
 ) -> Shelter:
     """Create or update a shelter's registry entry; only agencies of its country may."""
-    actor.require_writer("register shelters")
+    actor.require_writer(Problem("register shelters"))
     errs = []
     for name, v in (
         ("capacity_people", capacity_people),
@@ -190,7 +190,7 @@ def register(
                 kind=site.kind,
             ),
         )
-    require_country(actor, site, "register it")
+    require_country(actor, site, Problem("register it"))
     site_before = site_state(site)
     row = session.get(Shelter, site_id)
     before = snapshot(row) if row is not None else None

@@ -38,7 +38,7 @@ def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, i
     Only places where people are counted become sites: border posts, the strip between
     posts, shelters and irregular crossings. A site's status is left as it is.
     """
-    actor.require_admin("load sites")
+    actor.require_admin(Problem("load sites"))
     s = _load(scenario)
     new = updated = 0
     for p in s.places:
@@ -92,7 +92,7 @@ def get_site(session: Session, *, site_id: str, for_update: bool = False) -> Sit
     return row
 
 
-def require_country(actor: Actor, site: Site, what: str) -> None:
+def require_country(actor: Actor, site: Site, what: Problem) -> None:
     """A site's writes belong to its country: an editor of another country's agency is refused."""
     actor.require_writer(what)
     if actor.role == "editor" and actor.country_code != site.country_code:
@@ -135,7 +135,7 @@ def set_status(
     remark: str = "",
 ) -> SiteStatusChange:
     """Record a status change; an editor may change only the sites of their agency's country."""
-    actor.require_writer("change a site's status")
+    actor.require_writer(Problem("change a site's status"))
     if status not in SITE_STATUSES:
         raise InvalidError.at(
             ["body", "status"],
@@ -154,7 +154,7 @@ def set_status(
         )
     when = min(when, now)  # within the clock skew: stored as now, so it never wins over later ones
     site = get_site(session, site_id=site_id, for_update=True)
-    require_country(actor, site, "change its status")
+    require_country(actor, site, Problem("change its status"))
     before = site_state(site)
     change = SiteStatusChange(
         site_id=site_id,

@@ -34,7 +34,7 @@ def register_sender(
     agency_id: int | None = None,
 ) -> SmsSender:
     """Register (or update) a number allowed to send reports for an agency."""
-    agency = actor.agency_for_write(agency_id, "register SMS numbers")
+    agency = actor.agency_for_write(agency_id, Problem("register SMS numbers"))
     number = sms.phone(phone)
     errs = []
     if number is None:
@@ -82,7 +82,7 @@ def list_senders(
     session: Session, *, actor: Actor, offset: int = 0, limit: int = 100
 ) -> tuple[list[SmsSender], int]:
     """Registered numbers: all for an admin, an editor's agency's otherwise."""
-    actor.require_writer("list SMS numbers")
+    actor.require_writer(Problem("list SMS numbers"))
     q = select(SmsSender).order_by(SmsSender.phone)
     if actor.role != "admin":
         q = q.where(SmsSender.agency_id == actor.agency_id)

@@ -131,7 +131,7 @@ def create_subscription(
             )
         user_id = actor.user_id
     else:
-        agency_id = actor.agency_for_write(agency_id, "subscribe an agency to alerts")
+        agency_id = actor.agency_for_write(agency_id, Problem("subscribe an agency to alerts"))
         if session.get(Agency, agency_id) is None:
             raise InvalidError.at(
                 ["body", "agency_id"],

@@ -96,7 +96,7 @@ def create_user(
     `password_hash`: the password already checked and hashed by the caller (outside the
     transaction, so argon2 holds no lock); `password` is then ignored.
     """
-    actor.require_admin("create users")
+    actor.require_admin(Problem("create users"))
     if role not in ROLES:
         raise InvalidError.at(
             ["body", "role"],
@@ -147,7 +147,7 @@ def create_user(
 
 def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) -> User:
     """Enable or disable a user; disabling revokes every token they hold."""
-    actor.require_admin("enable or disable users")
+    actor.require_admin(Problem("enable or disable users"))
     row = get_user(session, user_id=user_id)
     before = user_state(row)
     if not active and row.role == "admin" and row.active:
@@ -200,7 +200,7 @@ def set_password(
     (the caller has checked the current password).
     """
     if reset:
-        actor.require_admin("reset other users' passwords")
+        actor.require_admin(Problem("reset other users' passwords"))
     elif actor.user_id != user_id:
         raise ForbiddenError(
             Problem("you may change only your own password; an admin may reset others'")

@@ -65,6 +65,7 @@ MESSAGES: dict[str, str] = {
     "url_parsing": N_("Input should be a valid URL, %(error)s"),
     "value_error": N_("Value error, %(error)s"),
     "assertion_error": N_("Assertion failed, %(error)s"),
+    "text": N_("expected a text, or es and en"),  # hito.scenario.text's own error type
 }
 # the dates' and times' parser's words (pydantic's ctx error of date_parsing and the like)
 DATE_REASONS: dict[str, str] = {

@@ -91,7 +91,10 @@ def test_bad_plan_and_bad_date_exit_2_with_located_errors(tmp_path):
     )
     done = hito("plans", "check", "corridor-100", "--observations", str(DATA), "--as-of", "21/4")
     assert done.returncode == 2
-    assert done.stderr.strip() == "error: --as-of: got '21/4', expected a date as YYYY-MM-DD"
+    assert (
+        done.stderr.strip()
+        == "error: --as-of: se recibió '21/4'; se esperaba una fecha con el formato AAAA-MM-DD"
+    )
 
 
 # what the plan commands say, by language (HITO_LANG, or --lang where a command writes a table)
@@ -204,4 +207,6 @@ def test_a_bad_language_exits_2_naming_the_option():
     for args in (("list",), ("check", "--observations", str(DATA)), ("compare", "x", "y")):
         done = hito("plans", *args, "--lang", "fr")
         assert done.returncode == 2, args
-        assert done.stderr.strip() == "error: --lang: got 'fr', expected one of: es, en", args
+        assert (
+            done.stderr.strip() == "error: --lang: se recibió 'fr'; se esperaba uno de: es, en"
+        ), args

@@ -90,18 +90,19 @@ def test_bad_scenario_exits_2_with_one_located_line_per_problem(tmp_path):
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 2
         assert any(
-            f"error: {path}:" in x and "routes[3].to: unknown place 'nowhere'" in x for x in lines
+            f"error: {path}:" in x and "routes[3].to: lugar desconocido 'nowhere'" in x
+            for x in lines
         )
-        assert any("routes[0].km" in x and "(got -1)" in x for x in lines)
+        assert any("routes[0].km" in x and "(se recibió -1)" in x for x in lines)
     assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["run", "no-such-scenario"], "no such file and no built-in scenario"),
-        (["run", "--runs", "0"], "--runs: got 0"),
-        (["run", "--days", "-4"], "--days: got -4"),
+        (["run", "no-such-scenario"], "no existe ese archivo ni un escenario incluido en hito"),
+        (["run", "--runs", "0"], "--runs: se recibió 0"),
+        (["run", "--days", "-4"], "--days: se recibió -4"),
     ],
 )
 def test_bad_arguments_exit_2_without_traceback(args, expected, tmp_path):
@@ -164,7 +165,13 @@ def test_scenarios_and_validate_speak_the_readers_language(lang, header, first, 
     assert header not in hito("scenarios", "--lang", other).stdout
     done = hito("scenarios", "--lang", "fr")
     assert done.returncode == 2
-    assert done.stderr.strip() == "error: --lang: got 'fr', expected one of: es, en"
+    assert (
+        done.stderr.strip()
+        == {  # the error too is in the reader's language
+            "es": "error: --lang: se recibió 'fr'; se esperaba uno de: es, en",
+            "en": "error: --lang: got 'fr', expected one of: es, en",
+        }[lang]
+    )
 
 
 def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogue_is_refused(
@@ -188,7 +195,7 @@ def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogu
     assert "runs/s" not in es.stderr
     done = hito("run", str(tiny_file), "--runs", "2", "--lang", "fr", "--out", str(tmp_path / "fr"))
     assert done.returncode == 2
-    assert "--lang: got 'fr', expected one of: es, en" in done.stderr
+    assert "--lang: se recibió 'fr'; se esperaba uno de: es, en" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "fr").exists()
 
 

@@ -90,7 +90,7 @@ def test_first_admin_sites_a_saved_head_and_a_verified_log(
     db.dispose()
     r = runner.invoke(app, ["log", "verify", "--against", str(heads)])
     assert r.exit_code == 1
-    problems = r.exception.problems  # type: ignore[union-attr]
+    problems = r.exception.in_language("en")  # type: ignore[union-attr]
     assert "entry 5: its stored hash is not the hash of its fields (altered)" in problems
     assert any(
         p.startswith(f"{heads}:1: it covers 14 entries but the log has 13") for p in problems
@@ -103,16 +103,21 @@ def test_verify_with_a_bad_heads_file_names_the_line(env: str, tmp_path) -> None
     bad.write_text('{"tree_size": 1}\n')
     r = runner.invoke(app, ["log", "verify", "--against", str(bad)])
     assert r.exception.exit_code == 2  # type: ignore[union-attr]  # `hito` exits with it
-    assert f"{bad}:1: field 'root_hash': expected str, got None" in str(r.exception)
+    said = r.exception.in_language("en")  # type: ignore[union-attr]
+    assert f"{bad}:1: field 'root_hash': expected str, got None" in said
     r = runner.invoke(app, ["log", "verify", "--against", str(tmp_path / "missing.jsonl")])
     assert r.exception.exit_code == 2 and "No such file" in str(r.exception)  # type: ignore[union-attr]
 
 
 def test_bad_user_input_is_one_error_line(env: str) -> None:
     r = runner.invoke(app, ["users", "create", "ed", "--role", "editor", "--agency", "nowhere"])
-    assert r.exit_code == 1 and "--agency: no agency 'nowhere', expected one of: none" in str(
-        r.exception
-    )
+    assert r.exit_code == 1
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        "--agency: no agency 'nowhere', expected one of: none defined"
+    ]
+    assert r.exception.in_language("es") == [  # type: ignore[union-attr]
+        "--agency: no existe el organismo 'nowhere'; se esperaba uno de: no hay ninguno definido"
+    ]
     r = runner.invoke(app, ["users", "create", "x", "--role", "king"])
     assert "body.role: got 'king', expected one of: admin, editor, viewer" in str(r.exception)
     for name in ("", "x", "a b", "_lead"):  # an empty or malformed login name is refused

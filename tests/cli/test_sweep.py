@@ -82,19 +82,21 @@ def test_sweep_speaks_english_when_asked(tiny_file, tmp_path):
     assert "Stranded person-days" in rest and "Comparación" not in rest
     assert "stranded person-days P50" in done.stdout
     bad = hito("sweep", str(tiny_file), *args, "--out", str(tmp_path / "x"), "--lang", "fr")
-    assert bad.returncode == 2 and "--lang: got 'fr', expected one of: es, en" in bad.stderr
+    assert (
+        bad.returncode == 2 and "--lang: se recibió 'fr'; se esperaba uno de: es, en" in bad.stderr
+    )
     assert "Traceback" not in bad.stderr and not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--vary", "policies.corridor.quota=1"], "unknown field 'quota'"),
-        (["--vary", "policies.corridor.daily_quota=x"], "got 'x', expected a number"),
-        (["--vary", "nothing"], "expected PATH=VALUE,VALUE"),
+        (["--vary", "policies.corridor.quota=1"], "campo desconocido 'quota'"),
+        (["--vary", "policies.corridor.daily_quota=x"], "se recibió 'x'; se esperaba un número"),
+        (["--vary", "nothing"], "se esperaba PATH=VALUE,VALUE"),
         (
             ["--vary", "policies.corridor.daily_quota=1", "--executor", "ray"],
-            "executor: got 'ray', expected one of: local, dask",
+            "executor: se recibió 'ray'; se esperaba uno de: local, dask",
         ),
     ],
 )
@@ -160,4 +162,7 @@ def test_run_with_an_unreachable_scheduler_exits_2(tiny_file, tmp_path):
         str(tmp_path / "o"),
     )
     assert done.returncode == 2
-    assert "cannot reach a Dask scheduler" in done.stderr and "Traceback" not in done.stderr
+    assert (
+        "no se puede contactar un planificador de Dask" in done.stderr
+        and "Traceback" not in done.stderr
+    )

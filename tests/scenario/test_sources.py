@@ -90,6 +90,7 @@ def test_every_builtin_source_is_bilingual_or_only_names_registered_sources(name
         assert re.findall(r"\d{4}-\d{2}-\d{2}", t.en) == re.findall(r"\d{4}-\d{2}-\d{2}", t.es)
 
 
+@pytest.mark.usefixtures("english_reader")
 def test_a_bad_source_is_one_located_line() -> None:
     import yaml
 

@@ -15,9 +15,13 @@ import pytest
     [
         (
             "2025-13-01",
-            "error: --as-of: got '2025-13-01', expected a date as YYYY-MM-DD, such as 2025-12-03\n",
+            "error: --as-of: se recibió '2025-13-01'; se esperaba una fecha con el formato "
+            "AAAA-MM-DD, como 2025-12-03\n",
         ),
-        ("2999-01-01", "error: --as-of: 2999-01-01 is in the future; expected today or earlier\n"),
+        (
+            "2999-01-01",
+            "error: --as-of: 2999-01-01 está en el futuro; se esperaba hoy o una fecha anterior\n",
+        ),
     ],
 )
 def test_a_bad_as_of_is_refused_before_anything_is_written(

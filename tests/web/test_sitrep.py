@@ -95,7 +95,9 @@ def test_cli_rejects_a_bad_date_with_one_line() -> None:
         check=False,
     )
     assert r.returncode == 2
-    assert r.stderr == "error: --as-of: got '2025-13-01', expected a date as YYYY-MM-DD\n"
+    assert r.stderr == (
+        "error: --as-of: se recibió '2025-13-01'; se esperaba una fecha con el formato AAAA-MM-DD\n"
+    )
 
 
 def test_cli_rejects_a_date_in_the_future_with_one_line_not_an_overflow() -> None:
@@ -107,7 +109,7 @@ def test_cli_rejects_a_date_in_the_future_with_one_line_not_an_overflow() -> Non
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.startswith(
-        "error: --as-of: got 9999-12-31, expected a date no later than today"
+        "error: --as-of: se recibió 9999-12-31; se esperaba una fecha no posterior a hoy"
     )
 
 
@@ -129,7 +131,7 @@ def test_cli_rejects_an_unknown_zone_with_one_line() -> None:
     )
     assert r.returncode == 2
     assert r.stderr == (
-        "error: --zone: got 'Mars/Olympus', expected one of: "
+        "error: --zone: se recibió 'Mars/Olympus'; se esperaba una de: "
         "America/Santiago, America/Lima, America/La_Paz, UTC\n"
     )
 

@@ -41,9 +41,9 @@ def create(
         if agency is not None:
             row = session.scalar(select(Agency).where(Agency.code == agency))
             if row is None:
-                known = (
-                    ", ".join(session.scalars(select(Agency.code).order_by(Agency.code))) or "none"
-                )
+                known = ", ".join(
+                    session.scalars(select(Agency.code).order_by(Agency.code))
+                ) or Problem("none defined")
                 raise InputError(
                     Problem(
                         "--agency: no agency %(agency)s, expected one of: %(known)s",

@@ -68,9 +68,9 @@ class Observations:
         return tuple(o for o in self.items if o.date == date)
 
 
-def not_counted(site: str) -> str:
+def not_counted(site: str) -> Problem:
     """Why a row of a known site that is not a stranded-count site is left out."""
-    return f"site {site!r} is not a site where stranded people are counted"
+    return Problem("site %(site)s is not a site where stranded people are counted", site=repr(site))
 
 
 def sort_key(o: Observation) -> tuple[dt.date, str, int]:
@@ -117,18 +117,23 @@ class SiteMap:
         """The place id of a known site, None when it is not a stranded-count site."""
         return self._index[normalize(name)]
 
-    def unknown(self, name: str) -> str:
+    def unknown(self, name: str) -> Problem:
         """What is wrong with an unknown site name: a close match and the known names."""
         known = sorted(set(self.sites) | {p for p in self.sites.values() if p is not None})
         close = difflib.get_close_matches(
             normalize(name), [normalize(k) for k in known], n=1, cutoff=0.6
         )
-        hint = ""
+        choices: Said = ", ".join(known) or Problem("none given")
         if close:
             match = next(k for k in known if normalize(k) == close[0])
-            hint = f" (did you mean {match!r}?)"
-        return (
-            f"got unknown site {name!r}{hint}, expected one of: {', '.join(known) or 'none given'}"
+            return Problem(
+                "got unknown site %(name)s (did you mean %(match)s?), expected one of: %(known)s",
+                name=repr(name),
+                match=repr(match),
+                known=choices,
+            )
+        return Problem(
+            "got unknown site %(name)s, expected one of: %(known)s", name=repr(name), known=choices
         )
 
 
@@ -445,7 +450,7 @@ def _columns(reader: Any, text: str, delimiter: str, lines: list[int], name: str
             Problem("a count: #affected+min/+max, #affected+stranded or #affected+total")
         )
     if missing or date is None:
-        given = ", ".join(t for _, t in found.values()) or "none"
+        given = ", ".join(t for _, t in found.values()) or Problem("none given")
         raise InputError(
             Problem(
                 "%(name)s:%(tags_line)s: hashtags: got %(given)s, missing %(missing)s (expected "

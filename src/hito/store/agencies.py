@@ -18,7 +18,8 @@ def create_agency(
     """Add an agency of an existing country."""
     actor.require_admin(Problem("create agencies"))
     if session.get(Country, country_code) is None:
-        known = ", ".join(session.scalars(select(Country.code).order_by(Country.code))) or "none"
+        codes = ", ".join(session.scalars(select(Country.code).order_by(Country.code)))
+        known = codes or Problem("none defined")
         raise InvalidError.at(
             ["body", "country_code"],
             Problem(

@@ -308,7 +308,7 @@ def _hashtag_index(columns: list[Tag | None]) -> dict[Tag, int]:
             Problem(
                 "missing HXL hashtags: %(missing)s (found: %(value)s)",
                 missing=", ".join(missing),
-                value=found or "none",
+                value=found or Problem("none given"),
             ),
             errors=[{"loc": ["file", "hashtags"], "msg": f"missing {t}"} for t in missing],
         )

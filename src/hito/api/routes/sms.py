@@ -75,7 +75,7 @@ def _inbound(form: dict[str, str]) -> sms_store.Inbound:
             Problem(
                 "expected a Twilio-style post (MessageSid, From, Body) or a RapidPro-style post "
                 "(id, from, text); got fields: %(value)s",
-                value=", ".join(sorted(form)) or "none",
+                value=", ".join(sorted(form)) or Problem("none given"),
             )
         )
     return sms_store.Inbound("rapidpro", gid, form["from"], form["text"])

@@ -139,16 +139,20 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
             path,
             None,
             None,
-            "move_rules.awareness_level 0 (a link drawn at random, flee/moving.py) is not "
-            "supported by hito's Flee ruleset yet, expected 1 or more",
+            Problem(
+                "move_rules.awareness_level 0 (a link drawn at random, flee/moving.py) is not "
+                "supported by hito's Flee ruleset yet, expected 1 or more"
+            ),
         )
     if (doc.get("spawn_rules") or {}).get("conflict_driven_spawning") is not None:
         n.warn(
             path,
             None,
-            "spawn_rules.conflict_driven_spawning: people leave conflict zones at a daily "
-            "rate, not by the UNHCR totals; Flee 3.1 then keeps its raw UNHCR count at 0, "
-            "so its ARD divides each day's absolute differences by 1, and hito's does too",
+            Problem(
+                "spawn_rules.conflict_driven_spawning: people leave conflict zones at a daily "
+                "rate, not by the UNHCR totals; Flee 3.1 then keeps its raw UNHCR count at 0, so "
+                "its ARD divides each day's absolute differences by 1, and hito's does too"
+            ),
         )
     try:
         opt = dict(doc.get("optimisations") or {})
@@ -240,7 +244,9 @@ class _Reader:
                     path,
                     line,
                     1,
-                    Problem("camp %(nm)s is defined twice, expected unique camp names", nm=repr(nm)),
+                    Problem(
+                        "camp %(nm)s is defined twice, expected unique camp names", nm=repr(nm)
+                    ),
                 )
                 continue
             if nm in self.id_of:
@@ -300,9 +306,12 @@ class _Reader:
             n.warn(
                 path,
                 again[0],
-                f"locations named as an earlier row (lines {lines_text(again)}) are kept as "
-                "separate places, as Flee 3.1 does: routes and closures reach the last row "
-                "of a name (Ecosystem.linkUp), conflicts.csv the first (add_conflict_zone)",
+                Problem(
+                    "locations named as an earlier row (lines %(lines_text)s) are kept as separate"
+                    " places, as Flee 3.1 does: routes and closures reach the last row of a name "
+                    "(Ecosystem.linkUp), conflicts.csv the first (add_conflict_zone)",
+                    lines_text=lines_text(again),
+                ),
             )
         return places
 
@@ -408,7 +417,11 @@ class _Reader:
                     path,
                     line,
                     1,
-                    f"unknown closure_type {ctype!r}, expected one of: " + ", ".join(CLOSURE_TYPES),
+                    Problem(
+                        "unknown closure_type %(type)s, expected one of: %(types)s",
+                        type=repr(ctype),
+                        types=", ".join(CLOSURE_TYPES),
+                    ),
                 )
                 continue
             if ctype == "country":
@@ -418,8 +431,11 @@ class _Reader:
                             path,
                             line,
                             c + 1,
-                            f"unknown country {row[c].strip()!r}, "
-                            "expected one of: " + ", ".join(sorted(self.countries)),
+                            Problem(
+                                "unknown country %(country)s, expected one of: %(countries)s",
+                                country=repr(row[c].strip()),
+                                countries=", ".join(sorted(self.countries)),
+                            ),
                         )
             elif ctype in ("link", "remove_forced_redirection"):
                 self.known(path, line, 2, row[1])
@@ -488,9 +504,12 @@ class _Reader:
                     n.warn(
                         path,
                         line,
-                        f"columns for places not in locations.csv are ignored, "
-                        f"as Flee 3.1 does: {', '.join(unknown[:8])}"
-                        + (f" ... ({len(unknown)})" if len(unknown) > 8 else ""),
+                        Problem(
+                            "columns for places not in locations.csv are ignored, as Flee 3.1 "
+                            "does: %(names)s",
+                            names=", ".join(unknown[:8])
+                            + (f" ... ({len(unknown)})" if len(unknown) > 8 else ""),
+                        ),
                     )
                 continue
             for k in range(1, len(row)):
@@ -647,8 +666,11 @@ class _Reader:
                     path,
                     line,
                     1,
-                    f"unknown camp {nm!r}, expected one of data_layout.csv: "
-                    + ", ".join(sorted(x for x in files if x != "total")),
+                    Problem(
+                        "unknown camp %(camp)s, expected one of data_layout.csv: %(camps)s",
+                        camp=repr(nm),
+                        camps=", ".join(sorted(x for x in files if x != "total")),
+                    ),
                 )
                 continue
             dates = {p[0] for f in files[nm] if f in series for p in series[f].points[1:]}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hito.errors import N_, InputError, Problem, Said
+from hito.errors import N_, InputError, Problem
 
 BOM = b"\xef\xbb\xbf"
 
@@ -41,13 +41,13 @@ class Notes:
             shown = path
         return str(shown) + (f":{line}" if line else "") + (f":{col}" if col else "")
 
-    def problem(self, path: Path, line: int | None, col: int | None, msg: Said) -> None:
+    def problem(self, path: Path, line: int | None, col: int | None, msg: Problem) -> None:
         """Something Flee 3.1 cannot run either."""
         self.problems.append(
             Problem("%(where)s: %(msg)s", where=self.where(path, line, col), msg=msg)
         )
 
-    def warn(self, path: Path, line: int | None, msg: Said) -> None:
+    def warn(self, path: Path, line: int | None, msg: Problem) -> None:
         """Something Flee 3.1 runs: what hito did about it."""
         self.warnings.append(
             Problem("%(where)s: warning: %(msg)s", where=self.where(path, line), msg=msg)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.flee.compile import FleeCompiled
 from hito.flee.spawning import conflict_events
 
@@ -74,8 +74,13 @@ def candidate_paths(c: FleeCompiled, link_open: np.ndarray) -> tuple[np.ndarray,
 def _too_long(c: FleeCompiled, seen: list[int], aw: int) -> None:
     via = " → ".join(c.names[i] for i in seen)
     raise InputError(
-        f"move_rules.awareness_level {aw}: the path {via} goes on past {MAX_HOPS} hops "
-        f"(markers do not use up a level), expected paths of at most {MAX_HOPS} hops"
+        Problem(
+            "move_rules.awareness_level %(aw)s: the path %(via)s goes on past %(max_hops)s hops "
+            "(markers do not use up a level), expected paths of at most %(max_hops)s hops",
+            aw=aw,
+            via=via,
+            max_hops=MAX_HOPS,
+        )
     )
 
 

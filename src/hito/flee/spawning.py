@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hito.errors import InputError
+from hito.errors import InputError, Problem
 from hito.flee.model import FleeConflictSpawning
 
 
@@ -70,10 +70,16 @@ def conflict_spawns(
             if short.size:
                 x = int(short[0])
                 raise InputError(
-                    f"spawn_rules.conflict_driven_spawning: on day {t} {int(num[x])} people "
-                    f"would leave {names[x]!r}, which has {int(pop[x])} left "
-                    "(take_from_population); Flee 3.1 stops there too, expected a "
-                    "population at least as large as the people it sends"
+                    Problem(
+                        "spawn_rules.conflict_driven_spawning: on day %(t)s %(num)s people would "
+                        "leave %(names)s, which has %(pop)s left (take_from_population); Flee 3.1 "
+                        "stops there too, expected a population at least as large as the people it"
+                        " sends",
+                        t=t,
+                        num=int(num[x]),
+                        names=repr(names[x]),
+                        pop=int(pop[x]),
+                    )
                 )
             pop -= num
         out[t] = num

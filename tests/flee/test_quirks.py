@@ -156,6 +156,7 @@ def test_what_flee_cannot_run_is_refused_with_its_place(tmp_path, text, message)
     assert any(p.startswith(message) for p in err.value.problems), err.value.problems
 
 
+@pytest.mark.usefixtures("english_reader")
 def test_a_town_named_twice_is_two_places_routes_reach_the_last_conflicts_the_first(tmp_path):
     locations = [
         "A,RegA,Land,1.0,1.0,conflict_zone,0,1000",
@@ -168,7 +169,7 @@ def test_a_town_named_twice_is_two_places_routes_reach_the_last_conflicts_the_fi
     rows = ["#Day,A,B,C"] + [f"{t},1,{1 if t >= 2 else 0},0" for t in range(20)]
     (root / "input_csv" / "conflicts.csv").write_text("\n".join(rows) + "\n")
     case = read_case(root)
-    assert [w.split("/")[-1] for w in case.warnings] == [
+    assert [str(w).split("/")[-1] for w in case.warnings] == [
         "locations.csv:5: warning: locations named as an earlier row (lines 5) are kept as "
         "separate places, as Flee 3.1 does: routes and closures reach the last row of a name "
         "(Ecosystem.linkUp), conflicts.csv the first (add_conflict_zone)"
@@ -184,6 +185,7 @@ def test_a_town_named_twice_is_two_places_routes_reach_the_last_conflicts_the_fi
     assert s.conflict[s.pre[2]].tolist() == [1.0, 1.0, -1.0, -1.0]
 
 
+@pytest.mark.usefixtures("english_reader")
 def test_a_camp_named_twice_is_refused(tmp_path):
     locations = [
         "A,RegA,Land,1.0,1.0,conflict_zone,0,1000",

@@ -13,6 +13,8 @@ from hito.flee.model import FleeConflictSpawning
 from hito.flee.run import candidate_paths, simulate
 from hito.flee.spawning import conflict_by_day, conflict_events, conflict_spawns
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 NAMES = ["A", "B"]
 
 
@@ -79,7 +81,7 @@ def test_both_rulesets_spawn_exactly_the_conflict_driven_counts(tmp_path, rulese
 
 def test_reading_conflict_driven_spawning_warns_that_flee_ard_divides_by_one(tmp_path):
     case = read_case(make_case(tmp_path, settings=driven("constant", 5)))
-    assert any("raw UNHCR count at 0" in w for w in case.warnings)
+    assert any("raw UNHCR count at 0" in w for w in map(str, case.warnings))
     rule = case.flee.settings.spawn_rules.conflict_driven_spawning
     assert rule is not None and rule.rate() == 5.0
 

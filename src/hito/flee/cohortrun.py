@@ -84,16 +84,23 @@ def _compact_pending(pend):
 
 
 @numba.njit(cache=True)
-def _first_links(p_off, p_hops, out_off, link_dst, link_open):
-    """The link each candidate path starts on (-1: none open), for each set of paths."""
-    p_link = np.full(max(1, p_hops.shape[0]), -1, np.int64)
+def _first_links(p_off, p_hops, p_nh, out_off, link_dst, link_open):
+    """The link each hop of each candidate path goes on (-1: none open), per set of paths.
+
+    Hop 0 leaves the place whose path it is, hop h > 0 the path's place h - 1: the first
+    open link there to the hop's place, which is what a person following the path takes.
+    """
+    p_link = np.full((max(1, p_hops.shape[0]), p_hops.shape[1]), -1, np.int64)
     for v in range(p_off.shape[0]):
         for x in range(p_off.shape[1] - 1):
             for q in range(p_off[v, x], p_off[v, x + 1]):
-                for j in range(out_off[x], out_off[x + 1]):
-                    if link_open[v, j] and link_dst[j] == p_hops[q, 0]:
-                        p_link[q] = j
-                        break
+                at = x
+                for h in range(p_nh[q]):
+                    for j in range(out_off[at], out_off[at + 1]):
+                        if link_open[v, j] and link_dst[j] == p_hops[q, h]:
+                            p_link[q, h] = j
+                            break
+                    at = p_hops[q, h]
     return p_link
 
 
@@ -115,7 +122,8 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     sc = cohorts.scratch(st[3].shape[0], st[2].shape[1], width)
     ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
     got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
-    p_link = _first_links(p_off, p_hops, out_off, link_dst, link_open)
+    p_link = _first_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
+    today = cohorts.today_arrays(weights.shape[0], base.shape[0])
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]
@@ -198,6 +206,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 p_nh,
                 p_link,
                 p_km,
+                today,
                 max_speed,
                 walk_speed,
                 start_on_foot,

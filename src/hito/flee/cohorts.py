@@ -57,6 +57,8 @@ SMALL = 4  # up to this many people, draws are made one person at a time
 SOLO = 4  # cohorts of up to this many people that leave their link travel one person at a time
 DONE = 2  # VF value of a cohort that has travelled today (pushed by ``_solo``)
 D, R, MOVED = 0, 1, 2
+# unsigned 0 and 1: numba tests a signed index for counting from the end at every access
+U0, U1 = np.uintp(0), np.uintp(1)
 
 
 @numba.njit(cache=True, inline="always")
@@ -98,10 +100,11 @@ def _binom(rng, n, p):
 @numba.njit(cache=True, inline="always")
 def _cm(loc, loc_num, vfill, capacity, buffer):
     """Capacity multiplier counting people who will arrive at a camp later today."""
-    c = capacity[loc]
+    at = np.uintp(loc)  # unsigned: no test for an index from the end
+    c = capacity[at]
     if c < 1:
         return 1.0
-    x = loc_num[loc] + vfill[loc]
+    x = loc_num[at] + vfill[at]
     if x <= buffer * c:
         return 1.0
     if x >= c:
@@ -186,9 +189,10 @@ def _rest(here, cnt, r, fresh, route, rlen, arr, pend, cells):
 
 @numba.njit(cache=True, inline="always")
 def _first_link(here, nxt, out_off, link_dst, link_open):
-    for j in range(out_off[here], out_off[here + 1]):
+    x = np.uintp(here)
+    for j in range(np.uintp(out_off[x]), np.uintp(out_off[x + U1])):
         if link_open[j] and link_dst[j] == nxt:
-            return j
+            return np.int64(j)
     return -1
 
 
@@ -299,7 +303,7 @@ def _depart(
                 continue
             nh = p_nh[q]
             dest = p_hops[q, nh - 1]
-            j = p_link[q]
+            j = p_link[q, 0]
             if j < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
                 stay += m
                 continue
@@ -443,6 +447,7 @@ def day(
     p_nh,
     p_link,
     p_km,
+    today,
     max_speed,
     walk_speed,
     start_on_foot,
@@ -546,6 +551,7 @@ def day(
             if is_camp[x] and capacity[x] >= 1 and loc_num[x] + moving > buffer * capacity[x]:
                 tight = 1
         ds[2], ds[3] = n0, tight
+        _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today)
         for k in range(5):
             pos[k] = 0  # where the passes stopped for want of room
         ds[0] = TRAVEL
@@ -587,6 +593,7 @@ def day(
             p_nh,
             p_link,
             p_km,
+            today,
             max_speed,
             walk_speed,
             start_on_foot,
@@ -712,6 +719,7 @@ def _passes(
     p_nh,
     p_link,
     p_km,
+    today,
     max_speed,
     walk_speed,
     start_on_foot,
@@ -732,7 +740,7 @@ def _passes(
     p_cnt, psize = pend[3], pend[4]
     s, lo, hi, i, stage = pos[0], pos[1], pos[2], pos[3], pos[4]
     links = (out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open)
-    paths = (p_off, p_end, p_base, p_hops, p_nh, p_link)
+    paths = (p_off, p_end, p_base, p_hops, p_nh, p_link, today[0], today[1], today[2])
     rules = (buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells)
     code = 0
     while s < slices and code == 0:
@@ -841,7 +849,7 @@ def _travel(
     """
     ints, flts, routes, cnts, _ = st
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh, p_link = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link, sw, stot, dyn = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     cnt = cnts[i]
     if cnt == 0 or ints[i, VF] == DONE:
@@ -1009,82 +1017,137 @@ def _solo(
     counts as they are at that moment, including the person's own arrival.
     """
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh, p_link = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link, sw, stot, dyn = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     # a stint too short to stay, (r + moved / max_speed) / 2 < 1/2, without a division a hop
     short = (1.0 - r) * max_speed if avoid_short else -1.0
+    # a path chosen today: the route left is p_hops[pick, at : at + rlen] (else ``route``);
+    # indices unsigned where they are read every hop
+    chosen, pick, at = False, U0, U0
     while True:
-        speed = link_speed[j]
+        k = np.uintp(j)
+        speed = link_speed[k]
         if fresh == 1 and start_on_foot:
             speed = walk_speed
         if walking:
             speed = walk_speed
             walking = False
-        elif link_walk[j] > 0.0 and _unif(rng[1]) < link_walk[j]:
+        elif link_walk[k] > 0.0 and _unif(rng[1]) < link_walk[k]:
             speed = walk_speed
         d += speed
         moved += speed
-        if d <= link_dist[j]:  # the day ends on this link
+        if d <= link_dist[k]:  # the day ends on this link
+            _spell(route, p_hops, chosen, pick, at, rlen)
             _push(st, j, route, rlen, fresh, d, r, moved, 0, 1)
             st[0][st[4][0] - 1, BOUNCE] = bounce
             st[0][st[4][0] - 1, VF] = DONE
             return
-        moved += link_dist[j] - d
-        if (not link_open[j]) or bounce == 1:  # closed under them: back to its start
-            back = link_src[j]
+        moved += link_dist[k] - d
+        if (not link_open[k]) or bounce == 1:  # closed under them: back to its start
+            back = np.uintp(link_src[k])
             loc_num[back] += 1
+            _spell(route, p_hops, chosen, pick, at, rlen)
             _rest(back, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             return
-        here = link_dst[j]
+        here = np.uintp(link_dst[k])
         loc_num[here] += 1
-        if moved >= speed:
-            _rest(here, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
-            return
         chance = 1.0 if (moved < short and is_town[here]) else mc[here]
-        if chance < 1.0 and not _unif(rng[1]) < chance:
+        if moved >= speed or (chance < 1.0 and not _unif(rng[1]) < chance):
+            _spell(route, p_hops, chosen, pick, at, rlen)
             _rest(here, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             return
         if rlen == 0:  # choose a route: one draw over the weights
-            p0, p1 = p_off[here], p_off[here + 1]
+            p0, p1 = np.uintp(p_off[here]), np.uintp(p_off[here + U1])
             if p1 == p0:
                 arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
                 return
-            tot = 0.0
-            for q in range(p0, p1):
-                w = p_base[q] * _cm(p_end[q], loc_num, vfill, capacity, buffer)
-                if wpow != 1.0:
-                    w = w**wpow
-                wbuf[q - p0] = w
-                tot += w
+            if dyn[here]:  # weights as the camps are now
+                ws, w0, tot = wbuf, p0, 0.0
+                for q in range(p0, p1):
+                    w = p_base[q] * _cm(p_end[q], loc_num, vfill, capacity, buffer)
+                    if wpow != 1.0:
+                        w = w**wpow
+                    wbuf[q - p0] = w
+                    tot += w
+            else:  # the day's weights
+                ws, w0, tot = sw, U0, stot[here]
             u = _unif(rng[1])
             if tot > 0.0:
                 u *= tot
                 pick = p0
                 for q in range(p0, p1):
-                    w = wbuf[q - p0]
+                    w = ws[q - w0]
                     if w > 0.0:
                         pick = q
                         if u < w:
                             break
                         u -= w
             else:  # equal chances when every weight is zero
-                pick = p0 + min(int(u * (p1 - p0)), p1 - p0 - 1)
-            rlen = p_nh[pick]
-            for h in range(rlen):
-                route[h] = p_hops[pick, h]
-            j2 = p_link[pick]
+                pick = p0 + np.uintp(min(int(u * (p1 - p0)), p1 - p0 - 1))
+            rlen, at, chosen = p_nh[pick], U0, True
+        if chosen:
+            j2 = p_link[pick, at]
+            dest = np.uintp(p_hops[pick, at + np.uintp(rlen - 1)])
         else:
             j2 = _first_link(here, route[0], out_off, link_dst, link_open)
-        dest = route[rlen - 1]
+            dest = np.uintp(route[rlen - 1])
         if j2 < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
             # they stay; the route is dropped
             arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
             return
-        for h in range(rlen - 1):
-            route[h] = route[h + 1]
+        if chosen:
+            at += U1
+        else:
+            for h in range(rlen - 1):
+                route[h] = route[h + 1]
         rlen -= 1
         loc_num[here] -= 1
         j, d, fresh, bounce = j2, 0.0, 0, 0
+
+
+@numba.njit(cache=True, inline="always")
+def _spell(route, p_hops, chosen, pick, at, rlen):
+    """The route left of a path chosen today (``p_hops[pick, at:]``) written into ``route``."""
+    if chosen:
+        for h in range(np.uintp(rlen)):
+            route[h] = p_hops[pick, at + h]
+
+
+@numba.njit(cache=True)
+def today_arrays(places, paths):
+    """Today's route weights where they cannot change during the day (``_static_weights``)."""
+    return np.zeros(max(1, paths)), np.zeros(places), np.zeros(places, np.int64)
+
+
+@no_refcounts
+def _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today):
+    """Route weights and their sum for places whose weights hold all day; the others marked.
+
+    A weight is the path's base weight times the capacity multiplier of its end, which is
+    exactly 1 all day for an end with no capacity, or one that stays within its buffer even
+    if all the ``moving`` people on links arrive there. A place with another end (``dyn``)
+    has its weights worked out at each choice, as the camps fill. The sums are made in the
+    same order as at a choice, so the draws are the same.
+    """
+    sw, stot, dyn = today
+    for x in range(p_off.shape[0] - 1):
+        p0, p1 = p_off[x], p_off[x + 1]
+        d = 0
+        for q in range(p0, p1):
+            e = p_end[q]
+            if capacity[e] >= 1 and loc_num[e] + moving > buffer * capacity[e]:
+                d = 1
+        dyn[x] = d
+        if d == 1:
+            continue
+        tot = 0.0
+        for q in range(p0, p1):
+            w = p_base[q] * 1.0
+            if wpow != 1.0:
+                w = w**wpow
+            sw[q] = w
+            tot += w
+        stot[x] = tot
 
 
 @numba.njit(cache=True)

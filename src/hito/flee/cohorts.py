@@ -1024,6 +1024,7 @@ def _solo(
     # a path chosen today: the route left is p_hops[pick, at : at + rlen] (else ``route``);
     # indices unsigned where they are read every hop
     chosen, pick, at = False, U0, U0
+    safe = False  # the path's end cannot be full today (chosen at a place not in ``dyn``)
     while True:
         k = np.uintp(j)
         speed = link_speed[k]
@@ -1061,7 +1062,8 @@ def _solo(
             if p1 == p0:
                 arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
                 return
-            if dyn[here]:  # weights as the camps are now
+            safe = not dyn[here]
+            if not safe:  # weights as the camps are now
                 ws, w0, tot = wbuf, p0, 0.0
                 for q in range(p0, p1):
                     w = p_base[q] * _cm(p_end[q], loc_num, vfill, capacity, buffer)
@@ -1091,8 +1093,9 @@ def _solo(
         else:
             j2 = _first_link(here, route[0], out_off, link_dst, link_open)
             dest = np.uintp(route[rlen - 1])
-        if j2 < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
-            # they stay; the route is dropped
+        if j2 < 0 or (
+            not safe and is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5
+        ):  # they stay; the route is dropped
             arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
             return
         if chosen:

@@ -53,7 +53,7 @@ SLICES = 4  # passes over the cohorts on links each day
 # link cohort columns
 LINK, RLEN, FRESH, BOUNCE, WALK, VF = 0, 1, 2, 3, 4, 5
 BATCHES = 4  # sequential batches of people moving on mid-day
-SMALL = 4  # up to this many people, draws are made one person at a time
+SMALL = 16  # up to this many people, draws are made one person at a time
 SOLO = 4  # cohorts of up to this many people that leave their link travel one person at a time
 DONE = 2  # VF value of a cohort that has travelled today (pushed by ``_solo``)
 D, R, MOVED = 0, 1, 2

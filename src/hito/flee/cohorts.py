@@ -33,7 +33,10 @@ more than the hops it made; the network, paths and rules go to them as three tup
 (numba inlines no call with more than about 30 arguments). ``rng`` is a pair: numpy's
 generator for binomial draws and the four words of an inlined xoshiro256+ (``_unif``)
 for the uniform draws, one or two a person and hop, seeded from the generator at the start
-of a run, so the same seed gives the same run.
+of a run, so the same seed gives the same run. Route weights that cannot change during a
+day (no camp near its buffer among a place's path ends) are worked out once a day
+(``_static_weights``), and a person's hops index their arrays unsigned (numba tests a
+signed index for counting from the end at every access).
 """
 
 from __future__ import annotations
@@ -1080,12 +1083,13 @@ def _solo(
                 for q in range(p0, p1):
                     w = ws[q - w0]
                     if w > 0.0:
-                        pick = q
+                        pick = np.uintp(q)
                         if u < w:
                             break
                         u -= w
             else:  # equal chances when every weight is zero
-                pick = p0 + np.uintp(min(int(u * (p1 - p0)), p1 - p0 - 1))
+                m = int(p1 - p0)
+                pick = p0 + np.uintp(min(int(u * m), m - 1))
             rlen, at, chosen = p_nh[pick], U0, True
         if chosen:
             j2 = p_link[pick, at]

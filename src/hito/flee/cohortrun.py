@@ -18,9 +18,7 @@ import numpy as np
 
 from hito.flee import cohorts
 from hito.flee.compile import FleeCompiled
-from hito.flee.schedule import Schedule, move_chances, route_weights, spawn_weights
-
-MAX_HOPS = 8
+from hito.flee.schedule import MAX_HOPS, Schedule, move_chances, route_weights, spawn_weights
 
 
 @cohorts.no_refcounts

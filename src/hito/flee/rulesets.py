@@ -9,9 +9,9 @@ import numpy as np
 from hito.errors import Problem
 from hito.flee import kernel
 from hito.flee.compile import FleeCompiled
+from hito.flee.schedule import MAX_HOPS
 
 RULESETS = ("agents", "cohorts")
-MAX_HOPS = 8
 
 
 class Agents:

@@ -34,7 +34,6 @@ from hito.flee.schedule import (
 )
 from hito.flee.validation import ard
 
-MAX_HOPS = rulesets.MAX_HOPS
 __all__ = ["FleeResult", "candidate_paths", "run_case", "simulate"]
 
 

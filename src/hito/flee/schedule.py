@@ -22,7 +22,7 @@ from hito.errors import InputError, Problem
 from hito.flee.compile import FleeCompiled
 from hito.flee.spawning import conflict_events
 
-MAX_HOPS = 8
+MAX_HOPS = 8  # the most places on one candidate path; the one definition for both rulesets
 
 
 def candidate_paths(c: FleeCompiled, link_open: np.ndarray) -> tuple[np.ndarray, ...]:

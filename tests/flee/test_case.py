@@ -265,3 +265,19 @@ def test_run_writes_validation_json_and_flee_out_csv(tmp_path, monkeypatch, caps
     assert int(last["total refugees (simulation)"]) == 10
     assert (out / "runs" / "run_1" / "out.csv").exists()
     assert doc["seed"] == 4 and doc["ruleset"] == "agents"
+
+
+def test_a_short_conflicts_table_and_a_missing_series_are_both_listed(tmp_path):
+    root = make_case(tmp_path, days=20)
+    conf = (root / "input_csv" / "conflicts.csv").read_text().splitlines()
+    (root / "input_csv" / "conflicts.csv").write_text("\n".join(conf[:11]) + "\n")
+    layout = root / "source_data" / "data_layout.csv"
+    layout.write_text(layout.read_text().replace("c.csv", "gone.csv"))
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    said = [str(p) for p in err.value.problems]
+    assert len(said) == 2
+    assert said[0].endswith(
+        "conflicts.csv: 10 day rows, expected at least the 20 days of the period"
+    )
+    assert "data_layout.csv:2:2" in said[1] and "'gone.csv'" in said[1]

@@ -766,8 +766,7 @@ def read_case(
         r.closures(inp / "closures.csv", period.length) if (inp / "closures.csv").is_file() else []
     )
     conflicts, n_days = r.conflicts(inp / "conflicts.csv", period.length)
-    n.raise_if_any()
-    layout, series = r.source_data(src, period)
+    layout, series = r.source_data(src, period)  # its problems listed with the ones above
     path = inp / "registration_corrections.csv"
     corrections = r.corrections(path, layout, series) if path.is_file() else []
     n.raise_if_any()

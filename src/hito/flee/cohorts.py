@@ -200,9 +200,8 @@ def _first_link(here, nxt, out_off, link_dst, link_open):
 
 
 @numba.njit(cache=True, inline="always")
-def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf, out):
-    """Split ``k`` people over the candidate paths of ``here`` (multinomial); counts in out."""
-    p0, p1 = p_off[here], p_off[here + 1]
+def _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf):
+    """Route weights of paths p0..p1 as the camps are now (into wbuf from 0); their sum."""
     tot = 0.0
     for q in range(p0, p1):
         w = p_base[q] * _cm(p_end[q], loc_num, vfill, capacity, buffer)
@@ -210,6 +209,14 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
             w = w**wpow
         wbuf[q - p0] = w
         tot += w
+    return tot
+
+
+@numba.njit(cache=True, inline="always")
+def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf, out):
+    """Split ``k`` people over the candidate paths of ``here`` (multinomial); counts in out."""
+    p0, p1 = p_off[here], p_off[here + 1]
+    tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf)
     left = k
     for q in range(p0, p1):
         out[q - p0] = 0
@@ -1067,13 +1074,8 @@ def _solo(
                 return
             safe = not dyn[here]
             if not safe:  # weights as the camps are now
-                ws, w0, tot = wbuf, p0, 0.0
-                for q in range(p0, p1):
-                    w = p_base[q] * _cm(p_end[q], loc_num, vfill, capacity, buffer)
-                    if wpow != 1.0:
-                        w = w**wpow
-                    wbuf[q - p0] = w
-                    tot += w
+                tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf)
+                ws, w0 = wbuf, p0
             else:  # the day's weights
                 ws, w0, tot = sw, U0, stot[here]
             u = _unif(rng[1])

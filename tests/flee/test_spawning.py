@@ -81,7 +81,8 @@ def test_both_rulesets_spawn_exactly_the_conflict_driven_counts(tmp_path, rulese
 
 def test_reading_conflict_driven_spawning_warns_that_flee_ard_divides_by_one(tmp_path):
     case = read_case(make_case(tmp_path, settings=driven("constant", 5)))
-    assert any("raw UNHCR count at 0" in w for w in map(str, case.warnings))
+    said = [w for w in map(str, case.warnings) if "raw UNHCR count at 0" in w]
+    assert len(said) == 1 and "simsetting.yml:3: warning:" in said[0]  # the key's line
     rule = case.flee.settings.spawn_rules.conflict_driven_spawning
     assert rule is not None and rule.rate() == 5.0
 
@@ -96,6 +97,7 @@ def test_awareness_zero_is_refused_not_run_as_one(tmp_path):
     with pytest.raises(InputError) as err:
         read_case(make_case(tmp_path, settings=settings))
     assert len(err.value.problems) == 1 and "a link drawn at random" in err.value.problems[0]
+    assert "simsetting.yml:11:" in str(err.value.problems[0])  # the line of awareness_level
 
 
 def chain(root, towns: str, awareness: int):

@@ -95,12 +95,28 @@ def _read_period(n: Notes, path: Path) -> FleePeriod | None:
     return FleePeriod(start=start, length=length)
 
 
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Line of each key of simsetting.yml, two levels deep: (section,) and (section, key)."""
+    lines: dict[tuple[str, ...], int] = {}
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for k, v in root.value:
+        lines[(str(k.value),)] = k.start_mark.line + 1
+        if isinstance(v, yaml.MappingNode):
+            for k2, _ in v.value:
+                lines[(str(k.value), str(k2.value))] = k2.start_mark.line + 1
+    return lines
+
+
 def _read_settings(n: Notes, path: Path) -> FleeSettings:
     if not path.exists():
         n.warn(path, None, Problem("missing; Flee 3.1's default settings are used"))
         return FleeSettings()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        text = path.read_text(encoding="utf-8-sig")
+        doc = yaml.safe_load(text) or {}
+        at = _key_lines(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         n.problem(
@@ -118,7 +134,7 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
         if val not in (None, False, 0):
             n.problem(
                 path,
-                None,
+                at.get((sec, key) if sec else (key,)),
                 None,
                 Problem(
                     "%(setting)s is not supported by hito's Flee ruleset yet, expected it absent "
@@ -137,7 +153,7 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
     if (doc.get("move_rules") or {}).get("awareness_level") == 0:
         n.problem(
             path,
-            None,
+            at.get(("move_rules", "awareness_level")),
             None,
             Problem(
                 "move_rules.awareness_level 0 (a link drawn at random, flee/moving.py) is not "
@@ -147,7 +163,7 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
     if (doc.get("spawn_rules") or {}).get("conflict_driven_spawning") is not None:
         n.warn(
             path,
-            None,
+            at.get(("spawn_rules", "conflict_driven_spawning")),
             Problem(
                 "spawn_rules.conflict_driven_spawning: people leave conflict zones at a daily "
                 "rate, not by the UNHCR totals; Flee 3.1 then keeps its raw UNHCR count at 0, so "
@@ -172,9 +188,10 @@ def _read_settings(n: Notes, path: Path) -> FleeSettings:
         for e in exc.errors(include_url=False):
             if e["loc"] == ("awareness_level",) and e["input"] == 0:
                 continue  # said above
+            key = str(e["loc"][0]) if e["loc"] else ""
             n.problem(
                 path,
-                None,
+                at.get(("move_rules", key)) or at.get(("spawn_rules", key)),
                 None,
                 Problem(
                     "%(field)s: %(problem)s",

@@ -18,7 +18,7 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @contextmanager
 def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url) as c:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
         token = TOKEN.search(c.get("/login").text).group(1)
         r = c.post(
             "/login",
@@ -57,7 +57,9 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
     with _signed_in(server) as c:
         page = c.get(f"/alerts/{alert_id}?lang=en").text
         assert page.count('class="delivery ') == n and "waiting to be sent" in page
-    with httpx.Client(base_url=server.url) as anyone:  # the link works without signing in
+    with httpx.Client(
+        base_url=server.url, timeout=60
+    ) as anyone:  # the link works without signing in
         ask = anyone.get(f"/ack/{token}?lang=en")
         assert ask.status_code == 200 and 'id="ack-button"' in ask.text
         csrf = TOKEN.search(ask.text).group(1)
@@ -146,7 +148,7 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
             headers={"Origin": server.url},
         )
     with httpx.Client(
-        base_url=server.url
+        base_url=server.url, timeout=60
     ) as c:  # an editor of Peru sees no form for Chile's shelter
         token = TOKEN.search(c.get("/login").text).group(1)
         c.post(

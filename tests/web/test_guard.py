@@ -33,7 +33,7 @@ def _page_token(c: httpx.Client, path: str = "/login") -> str:
 
 @contextmanager
 def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url) as c:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
         token = _page_token(c)
         r = c.post(
             "/login",
@@ -104,7 +104,7 @@ def test_report_post_with_token_and_origin_is_stored(server) -> None:  # type: i
 
 
 def test_login_csrf_from_another_site_is_refused(server) -> None:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url) as c:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
         token = _page_token(c)
         r = c.post(
             "/login",
@@ -113,7 +113,7 @@ def test_login_csrf_from_another_site_is_refused(server) -> None:  # type: ignor
         )
         assert r.status_code == 403
         assert "hito_session" not in r.headers.get("set-cookie", "")
-    with httpx.Client(base_url=server.url) as fresh:  # a victim without the cookie
+    with httpx.Client(base_url=server.url, timeout=60) as fresh:  # a victim without the cookie
         r = fresh.post("/login", data={"username": "pdi", "password": PASSWORD})
         assert r.status_code == 403
 
@@ -139,7 +139,7 @@ def test_htmx_check_with_the_header_token_passes(server) -> None:  # type: ignor
 
 
 def test_pages_cannot_be_framed_and_carry_the_security_headers(server) -> None:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url) as c:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
         for path in ("/login", "/api/v1/countries", "/health"):
             h = c.get(path).headers
             assert "frame-ancestors 'none'" in h["content-security-policy"]
@@ -151,7 +151,7 @@ def test_pages_cannot_be_framed_and_carry_the_security_headers(server) -> None: 
 
 
 def test_api_answers_set_no_cookie_and_let_nothing_run_or_frame_them(server) -> None:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url) as c:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
         r = c.get("/api/v1/countries")  # answered 401 without a token: a problem
         assert r.status_code == 401
         assert "set-cookie" not in r.headers
@@ -160,7 +160,7 @@ def test_api_answers_set_no_cookie_and_let_nothing_run_or_frame_them(server) -> 
 
 
 def test_the_api_is_not_concerned_bearer_tokens_cannot_be_forged_cross_site(server) -> None:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url) as c:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
         r = c.post(
             "/api/v1/auth/token",
             data={"username": "pdi", "password": PASSWORD},

@@ -29,7 +29,7 @@ def test_safe_next(given: str | None, expected: str) -> None:
 def test_without_a_session_pages_go_to_login_and_htmx_checks_too(server) -> None:  # type: ignore[no-untyped-def]
     import httpx
 
-    with httpx.Client(base_url=server.url) as c:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
         r = c.get("/sites/chacalluta?lang=en")
         assert r.status_code == 303
         assert r.headers["location"] == "/login?next=%2Fsites%2Fchacalluta%3Flang%3Den"

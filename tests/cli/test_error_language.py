@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-LOCALE_VARIABLES = ("HITO_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
-
-
-def hito(*args: str, lang: str) -> subprocess.CompletedProcess[str]:
-    """`hito ARGS` run by a reader of `lang` (HITO_LANG), its output wide enough for one line."""
-    environ = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
-    environ.update(HITO_LANG=lang, COLUMNS="250", TERMINAL_WIDTH="250")
-    return subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=120,
-    )
+from cli_helpers import hito
 
 
 @pytest.fixture
@@ -81,7 +65,7 @@ CASES = {
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_an_error_is_said_in_the_readers_language(case: str, lang: str) -> None:
     args, spanish, english = CASES[case]
-    done = hito(*args, lang=lang)
+    done = hito(*args, HITO_LANG=lang)
     assert done.returncode == 2
     said = " ".join(done.stderr.replace("│", " ").split())  # Typer's panel, unwrapped
     assert (spanish if lang == "es" else english) in said
@@ -92,7 +76,7 @@ def test_an_error_is_said_in_the_readers_language(case: str, lang: str) -> None:
 def test_a_scenario_files_problems_keep_their_file_line_and_field(
     bad_scenario: Path, lang: str
 ) -> None:
-    done = hito("validate", str(bad_scenario), lang=lang)
+    done = hito("validate", str(bad_scenario), HITO_LANG=lang)
     assert done.returncode == 2
     days = f"error: {bad_scenario}:{line_of(bad_scenario, 'days: many')}: days: "
     to = f"error: {bad_scenario}:{line_of(bad_scenario, 'to: nowhere')}: routes[0].to: "

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 import yaml
 
+from cli_helpers import hito
 from conftest import tiny_dict
 from hito import i18n
-
-
-def hito(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", *args], capture_output=True, text=True, timeout=600
-    )
-
 
 COUNTS = """Date,Site,Low,High,Kind,Source
 #date,#loc+name,#affected+min,#affected+max,#meta+kind,#meta+source

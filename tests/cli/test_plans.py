@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from cli_helpers import hito
 from plans.helpers import closed_tiny, corridor, plan_dict, stranded_trigger
 
 DATA = Path(__file__).parents[1] / "plans" / "data" / "tacna-arica-stranded.csv"
-
-
-PYTHONPATH = {k: v for k, v in os.environ.items() if k == "PYTHONPATH"}  # a checkout's src
-
-
-def hito(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`hito ARGS` with no locale set (a Spanish reader) unless `env` sets HITO_LANG or LANG."""
-    return subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"COLUMNS": "320", "PATH": "/usr/bin", **PYTHONPATH, **env},
-    )
 
 
 def test_list_shows_the_builtin_plans():

@@ -5,7 +5,8 @@ conflict_period, registration_corrections), ``source_data/`` (data_layout.csv an
 UNHCR series it names) and ``simsetting.yml``. Columns follow Flee 3.1's
 ``flee/InputGeography.py`` (columns by position, ``#`` rows are headers, extra columns
 become attributes, duplicate routes are separate links), ``flee/datamanager`` (see
-``hito.flee.csvread``) and ``flee/SimulationSettings.py`` (the YAML keys). What Flee cannot
+``hito.flee.csvread`` and ``hito.flee.sourcedata``) and ``flee/SimulationSettings.py``
+(the YAML keys: ``hito.flee.settings``). What Flee cannot
 run is a problem (``file:line:column: what was given, what was expected``); what it runs
 with a quirk is a warning saying what hito did.
 """
@@ -16,195 +17,27 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from hito.errors import InputError, Problem
 from hito.flee.csvread import (
     Notes,
-    disorder,
     lines_text,
     number,
-    parse_date,
     read_rows,
-    read_series,
 )
 from hito.flee.model import (
     FleeCase,
     FleeClosure,
-    FleeCorrection,
-    FleeLayoutRow,
-    FleeMoveRules,
-    FleePeriod,
     FleeSection,
-    FleeSeries,
-    FleeSettings,
-    FleeSpawnRules,
 )
 from hito.flee.names import LOCATION_COLUMNS, ROUTE_COLUMNS, country_code, slug
+from hito.flee.settings import read_period, read_settings
+from hito.flee.sourcedata import read_corrections, read_source_data
 from hito.scenario.model import Scenario
 from hito.validation import pydantic_problem
 
 CLOSURE_TYPES = ("country", "location", "link", "camp", "idpcamp", "remove_forced_redirection")
-UNSUPPORTED_SETTINGS = {
-    ("spawn_rules", "flood_driven_spawning"),
-    ("spawn_rules", "flood_zone_spawning_only"),
-    ("spawn_rules", "camps_are_sicks"),
-    ("spawn_rules", "read_from_agents_csv_file"),
-    ("move_rules", "stay_close_to_home"),
-    ("move_rules", "use_pop_for_loc_weight"),
-    ("move_rules", "use_v1_rules"),
-    ("", "flood_rules"),
-}
-
-
-def _read_period(n: Notes, path: Path) -> FleePeriod | None:
-    start, length = None, None
-    for line, row in read_rows(n, path):
-        key = row[0].strip().lower()
-        if key not in ("startdate", "length"):
-            continue
-        if len(row) < 2:
-            n.problem(path, line, 2, Problem("expected a value after %(row)s", row=repr(row[0])))
-        elif key == "startdate":
-            start = parse_date(row[1])
-            if start is None:
-                n.problem(
-                    path,
-                    line,
-                    2,
-                    Problem(
-                        "expected a date YYYY-MM-DD for StartDate, got %(row)s", row=repr(row[1])
-                    ),
-                )
-        else:
-            v = number(n, path, line, 2, row[1], "Length", integer=True)
-            if v is not None and v <= 0:
-                n.problem(
-                    path,
-                    line,
-                    2,
-                    Problem("expected a positive Length, got %(row)s", row=repr(row[1])),
-                )
-            elif v is not None:
-                length = int(v)
-    if start is None or length is None:
-        if not n.problems:
-            n.problem(path, None, None, Problem("expected a StartDate row and a Length row"))
-        return None
-    return FleePeriod(start=start, length=length)
-
-
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Line of each key of simsetting.yml, two levels deep: (section,) and (section, key)."""
-    lines: dict[tuple[str, ...], int] = {}
-    root = yaml.compose(text)
-    if not isinstance(root, yaml.MappingNode):
-        return lines
-    for k, v in root.value:
-        lines[(str(k.value),)] = k.start_mark.line + 1
-        if isinstance(v, yaml.MappingNode):
-            for k2, _ in v.value:
-                lines[(str(k.value), str(k2.value))] = k2.start_mark.line + 1
-    return lines
-
-
-def _read_settings(n: Notes, path: Path) -> FleeSettings:
-    if not path.exists():
-        n.warn(path, None, Problem("missing; Flee 3.1's default settings are used"))
-        return FleeSettings()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        doc = yaml.safe_load(text) or {}
-        at = _key_lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        n.problem(
-            path,
-            mark.line + 1 if mark else None,
-            mark.column + 1 if mark else None,
-            Problem("expected valid YAML: %(reason)s", reason=getattr(exc, "problem", exc)),
-        )
-        return FleeSettings()
-    if not isinstance(doc, dict):
-        n.problem(path, 1, 1, Problem("expected a mapping of sections"))
-        return FleeSettings()
-    for sec, key in sorted(UNSUPPORTED_SETTINGS):
-        val = doc.get(key) if not sec else (doc.get(sec) or {}).get(key)
-        if val not in (None, False, 0):
-            n.problem(
-                path,
-                at.get((sec, key) if sec else (key,)),
-                None,
-                Problem(
-                    "%(setting)s is not supported by hito's Flee ruleset yet, expected it absent "
-                    "or false",
-                    setting=f"{sec}.{key}" if sec else key,
-                ),
-            )
-
-    def split(section: Any, model: type[FleeMoveRules] | type[FleeSpawnRules]) -> dict[str, Any]:
-        section = dict(section or {})
-        known = set(model.model_fields) - {"other"}
-        out = {k: v for k, v in section.items() if k in known}
-        out["other"] = {k: v for k, v in section.items() if k not in known}
-        return out
-
-    if (doc.get("move_rules") or {}).get("awareness_level") == 0:
-        n.problem(
-            path,
-            at.get(("move_rules", "awareness_level")),
-            None,
-            Problem(
-                "move_rules.awareness_level 0 (a link drawn at random, flee/moving.py) is not "
-                "supported by hito's Flee ruleset yet, expected 1 or more"
-            ),
-        )
-    if (doc.get("spawn_rules") or {}).get("conflict_driven_spawning") is not None:
-        n.warn(
-            path,
-            at.get(("spawn_rules", "conflict_driven_spawning")),
-            Problem(
-                "spawn_rules.conflict_driven_spawning: people leave conflict zones at a daily "
-                "rate, not by the UNHCR totals; Flee 3.1 then keeps its raw UNHCR count at 0, so "
-                "its ARD divides each day's absolute differences by 1, and hito's does too"
-            ),
-        )
-    try:
-        opt = dict(doc.get("optimisations") or {})
-        return FleeSettings(
-            log_levels=dict(doc.get("log_levels") or {}),
-            spawn_rules=FleeSpawnRules(**split(doc.get("spawn_rules"), FleeSpawnRules)),
-            move_rules=FleeMoveRules(**split(doc.get("move_rules"), FleeMoveRules)),
-            hasten=int(opt.pop("hasten", 1)),
-            other={
-                k: v
-                for k, v in doc.items()
-                if k not in ("log_levels", "spawn_rules", "move_rules", "optimisations")
-            }
-            | ({"optimisations": opt} if opt else {}),
-        )
-    except ValidationError as exc:
-        for e in exc.errors(include_url=False):
-            if e["loc"] == ("awareness_level",) and e["input"] == 0:
-                continue  # said above
-            key = str(e["loc"][0]) if e["loc"] else ""
-            n.problem(
-                path,
-                at.get(("move_rules", key)) or at.get(("spawn_rules", key)),
-                None,
-                Problem(
-                    "%(field)s: %(problem)s",
-                    field=".".join(map(str, e["loc"])),
-                    problem=pydantic_problem(e),
-                ),
-            )
-        return FleeSettings()
-    except (TypeError, ValueError) as exc:
-        n.problem(
-            path, None, None, Problem("expected Flee's sections and values: %(exc)s", exc=exc)
-        )
-        return FleeSettings()
 
 
 class _Reader:
@@ -560,153 +393,6 @@ class _Reader:
             )
         return conflicts, days
 
-    def source_data(
-        self, src: Path, period: FleePeriod
-    ) -> tuple[list[FleeLayoutRow], dict[str, FleeSeries]]:
-        """data_layout.csv and its series (DataTable): several files on a row are summed."""
-        n = self.n
-        path = src / "data_layout.csv"
-        layout: list[FleeLayoutRow] = []
-        series: dict[str, FleeSeries] = {}
-        first_line: dict[str, int] = {}
-        for line, row in read_rows(n, path):
-            if len(row) < 2 or row[0].strip().startswith("#"):
-                continue
-            nm = row[0].strip()
-            files = [f.strip() for f in row[1:] if f.strip()]
-            if len(files) < len(row) - 1:
-                n.warn(path, line, Problem("empty file cells (trailing commas) ignored"))
-            if not files:
-                n.problem(
-                    path,
-                    line,
-                    2,
-                    Problem("no file for %(nm)s, expected a CSV file name", nm=repr(nm)),
-                )
-                continue
-            if nm in first_line:
-                n.warn(
-                    path,
-                    line,
-                    Problem(
-                        "%(nm)s already has a row (line %(first_line)s); the first row is used, as"
-                        " Flee 3.1 does",
-                        nm=repr(nm),
-                        first_line=first_line[nm],
-                    ),
-                )
-            else:
-                first_line[nm] = line
-                if nm != "total" and nm not in self.id_of:
-                    n.warn(
-                        path,
-                        line,
-                        Problem("%(nm)s is not in locations.csv; its row is not used", nm=repr(nm)),
-                    )
-                elif nm != "total" and "camp" not in self.types[nm]:
-                    n.warn(
-                        path,
-                        line,
-                        Problem(
-                            "%(nm)s is a %(types)s, not a camp; its row is not used",
-                            nm=repr(nm),
-                            types=self.types[nm],
-                        ),
-                    )
-            if len(files) > 1:
-                n.warn(
-                    path,
-                    line,
-                    Problem(
-                        "%(nm)s adds up %(files)s files (%(files2)s) by date, as Flee 3.1's "
-                        "AddCSVTables does",
-                        nm=repr(nm),
-                        files=len(files),
-                        files2=", ".join(files),
-                    ),
-                )
-            layout.append(FleeLayoutRow(name=nm, files=files))
-            for k, f in enumerate(files, start=2):
-                fp = src / f
-                if not fp.is_file():
-                    n.problem(
-                        path, line, k, Problem("missing file %(f)s in source_data", f=repr(f))
-                    )
-                elif f not in series:
-                    header, points, lines = read_series(n, fp)
-                    if points:
-                        disorder(n, fp, points, lines, period.start, period.length, self.sort_dates)
-                    if self.sort_dates:
-                        points = sorted(points, key=lambda p: p[0])
-                    series[f] = FleeSeries(header=header, points=points)
-        if "total" not in first_line:
-            n.problem(
-                path, None, None, Problem("no 'total' row, expected one naming the total series")
-            )
-        for nm, t in self.types.items():
-            if "camp" in t and nm not in first_line:
-                n.problem(
-                    path,
-                    None,
-                    None,
-                    Problem("camp %(nm)s has no row, expected one per camp", nm=repr(nm)),
-                )
-        return layout, series
-
-    def corrections(
-        self, path: Path, layout: list[FleeLayoutRow], series: dict[str, FleeSeries]
-    ) -> list[FleeCorrection]:
-        """registration_corrections.csv (RefugeeTable.ReadL1Corrections)."""
-        n = self.n
-        out: list[FleeCorrection] = []
-        files: dict[str, list[str]] = {}
-        for r in layout:
-            files.setdefault(r.name, r.files)
-        for line, row in read_rows(n, path):
-            if len(row) < 2:
-                continue
-            nm = row[0].strip()
-            d = parse_date(row[1])
-            if d is None:
-                n.problem(
-                    path,
-                    line,
-                    2,
-                    Problem(
-                        "expected a date YYYY-MM-DD for the correction date, got %(row)s",
-                        row=repr(row[1]),
-                    ),
-                )
-                continue
-            if nm not in files:
-                n.problem(
-                    path,
-                    line,
-                    1,
-                    Problem(
-                        "unknown camp %(camp)s, expected one of data_layout.csv: %(camps)s",
-                        camp=repr(nm),
-                        camps=", ".join(sorted(x for x in files if x != "total")),
-                    ),
-                )
-                continue
-            dates = {p[0] for f in files[nm] if f in series for p in series[f].points[1:]}
-            if dates and d not in dates:
-                n.problem(
-                    path,
-                    line,
-                    2,
-                    Problem(
-                        "date %(d)s is not a later date of %(files)s, expected one of its dates "
-                        "after the first",
-                        d=d,
-                        files=", ".join(files[nm]),
-                    ),
-                )
-                continue
-            out.append(FleeCorrection(name=nm, date=d, note=",".join(row[2:]).strip()))
-        return out
-
 
 def read_case(
     case_dir: str | Path, *, name: str | None = None, sort_dates: bool = False
@@ -743,8 +429,8 @@ def read_case(
         )
     n.raise_if_any()
 
-    settings = _read_settings(n, root / "simsetting.yml")
-    periods = {f: _read_period(n, inp / f) for f in period_files}
+    settings = read_settings(n, root / "simsetting.yml")
+    periods = {f: read_period(n, inp / f) for f in period_files}
     n.raise_if_any()
     period = periods[period_files[0]]
     assert period is not None
@@ -783,9 +469,11 @@ def read_case(
         r.closures(inp / "closures.csv", period.length) if (inp / "closures.csv").is_file() else []
     )
     conflicts, n_days = r.conflicts(inp / "conflicts.csv", period.length)
-    layout, series = r.source_data(src, period)  # its problems listed with the ones above
+    layout, series = read_source_data(
+        r.n, src, period, r.types, r.sort_dates
+    )  # its problems listed with the ones above
     path = inp / "registration_corrections.csv"
-    corrections = r.corrections(path, layout, series) if path.is_file() else []
+    corrections = read_corrections(r.n, path, layout, series) if path.is_file() else []
     n.raise_if_any()
 
     flee = FleeSection(

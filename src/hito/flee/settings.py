@@ -1,0 +1,181 @@
+"""Read a Flee case's settings (``simsetting.yml``) and period (``sim_period.csv``).
+
+As Flee 3.1 reads them (``flee/SimulationSettings.py``, ``flee/datamanager/read_period.py``):
+what Flee cannot run is a problem naming the key's line, a setting hito's rulesets do not
+implement is refused, what Flee runs with a quirk is a warning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from hito.errors import Problem
+from hito.flee.csvread import Notes, number, parse_date, read_rows
+from hito.flee.model import FleeMoveRules, FleePeriod, FleeSettings, FleeSpawnRules
+from hito.validation import pydantic_problem
+
+UNSUPPORTED_SETTINGS = {
+    ("spawn_rules", "flood_driven_spawning"),
+    ("spawn_rules", "flood_zone_spawning_only"),
+    ("spawn_rules", "camps_are_sicks"),
+    ("spawn_rules", "read_from_agents_csv_file"),
+    ("move_rules", "stay_close_to_home"),
+    ("move_rules", "use_pop_for_loc_weight"),
+    ("move_rules", "use_v1_rules"),
+    ("", "flood_rules"),
+}
+
+
+def read_period(n: Notes, path: Path) -> FleePeriod | None:
+    """The StartDate and Length rows of a period file (None, with a problem, when missing)."""
+    start, length = None, None
+    for line, row in read_rows(n, path):
+        key = row[0].strip().lower()
+        if key not in ("startdate", "length"):
+            continue
+        if len(row) < 2:
+            n.problem(path, line, 2, Problem("expected a value after %(row)s", row=repr(row[0])))
+        elif key == "startdate":
+            start = parse_date(row[1])
+            if start is None:
+                n.problem(
+                    path,
+                    line,
+                    2,
+                    Problem(
+                        "expected a date YYYY-MM-DD for StartDate, got %(row)s", row=repr(row[1])
+                    ),
+                )
+        else:
+            v = number(n, path, line, 2, row[1], "Length", integer=True)
+            if v is not None and v <= 0:
+                n.problem(
+                    path,
+                    line,
+                    2,
+                    Problem("expected a positive Length, got %(row)s", row=repr(row[1])),
+                )
+            elif v is not None:
+                length = int(v)
+    if start is None or length is None:
+        if not n.problems:
+            n.problem(path, None, None, Problem("expected a StartDate row and a Length row"))
+        return None
+    return FleePeriod(start=start, length=length)
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Line of each key of simsetting.yml, two levels deep: (section,) and (section, key)."""
+    lines: dict[tuple[str, ...], int] = {}
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for k, v in root.value:
+        lines[(str(k.value),)] = k.start_mark.line + 1
+        if isinstance(v, yaml.MappingNode):
+            for k2, _ in v.value:
+                lines[(str(k.value), str(k2.value))] = k2.start_mark.line + 1
+    return lines
+
+
+def read_settings(n: Notes, path: Path) -> FleeSettings:
+    """``simsetting.yml`` as FleeSettings; Flee 3.1's defaults when absent or unreadable."""
+    if not path.exists():
+        n.warn(path, None, Problem("missing; Flee 3.1's default settings are used"))
+        return FleeSettings()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        doc = yaml.safe_load(text) or {}
+        at = _key_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        n.problem(
+            path,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            Problem("expected valid YAML: %(reason)s", reason=getattr(exc, "problem", exc)),
+        )
+        return FleeSettings()
+    if not isinstance(doc, dict):
+        n.problem(path, 1, 1, Problem("expected a mapping of sections"))
+        return FleeSettings()
+    for sec, key in sorted(UNSUPPORTED_SETTINGS):
+        val = doc.get(key) if not sec else (doc.get(sec) or {}).get(key)
+        if val not in (None, False, 0):
+            n.problem(
+                path,
+                at.get((sec, key) if sec else (key,)),
+                None,
+                Problem(
+                    "%(setting)s is not supported by hito's Flee ruleset yet, expected it absent "
+                    "or false",
+                    setting=f"{sec}.{key}" if sec else key,
+                ),
+            )
+
+    def split(section: Any, model: type[FleeMoveRules] | type[FleeSpawnRules]) -> dict[str, Any]:
+        section = dict(section or {})
+        known = set(model.model_fields) - {"other"}
+        out = {k: v for k, v in section.items() if k in known}
+        out["other"] = {k: v for k, v in section.items() if k not in known}
+        return out
+
+    if (doc.get("move_rules") or {}).get("awareness_level") == 0:
+        n.problem(
+            path,
+            at.get(("move_rules", "awareness_level")),
+            None,
+            Problem(
+                "move_rules.awareness_level 0 (a link drawn at random, flee/moving.py) is not "
+                "supported by hito's Flee ruleset yet, expected 1 or more"
+            ),
+        )
+    if (doc.get("spawn_rules") or {}).get("conflict_driven_spawning") is not None:
+        n.warn(
+            path,
+            at.get(("spawn_rules", "conflict_driven_spawning")),
+            Problem(
+                "spawn_rules.conflict_driven_spawning: people leave conflict zones at a daily "
+                "rate, not by the UNHCR totals; Flee 3.1 then keeps its raw UNHCR count at 0, so "
+                "its ARD divides each day's absolute differences by 1, and hito's does too"
+            ),
+        )
+    try:
+        opt = dict(doc.get("optimisations") or {})
+        return FleeSettings(
+            log_levels=dict(doc.get("log_levels") or {}),
+            spawn_rules=FleeSpawnRules(**split(doc.get("spawn_rules"), FleeSpawnRules)),
+            move_rules=FleeMoveRules(**split(doc.get("move_rules"), FleeMoveRules)),
+            hasten=int(opt.pop("hasten", 1)),
+            other={
+                k: v
+                for k, v in doc.items()
+                if k not in ("log_levels", "spawn_rules", "move_rules", "optimisations")
+            }
+            | ({"optimisations": opt} if opt else {}),
+        )
+    except ValidationError as exc:
+        for e in exc.errors(include_url=False):
+            if e["loc"] == ("awareness_level",) and e["input"] == 0:
+                continue  # said above
+            key = str(e["loc"][0]) if e["loc"] else ""
+            n.problem(
+                path,
+                at.get(("move_rules", key)) or at.get(("spawn_rules", key)),
+                None,
+                Problem(
+                    "%(field)s: %(problem)s",
+                    field=".".join(map(str, e["loc"])),
+                    problem=pydantic_problem(e),
+                ),
+            )
+        return FleeSettings()
+    except (TypeError, ValueError) as exc:
+        n.problem(
+            path, None, None, Problem("expected Flee's sections and values: %(exc)s", exc=exc)
+        )
+        return FleeSettings()

@@ -264,7 +264,8 @@ def _record_lines(text: str, delimiter: str) -> list[int]:
     return out
 
 
-def _key(tag: str) -> tuple[str, frozenset[str]]:
+def hashtag_key(tag: str) -> tuple[str, frozenset[str]]:
+    """An HXL hashtag as (base, attributes), lower-case, attributes in any order."""
     base, *attrs = tag.strip().lstrip("#").split("+")
     return "#" + base.lower(), frozenset(a.strip().lower() for a in attrs)
 
@@ -432,10 +433,10 @@ def _columns(reader: Any, text: str, delimiter: str, lines: list[int], name: str
     found: dict[tuple[str, frozenset[str]], tuple[int, str]] = {}
     for i, col in enumerate(reader.columns):
         if col.tag:
-            found.setdefault(_key(col.display_tag), (i, str(col.display_tag)))
+            found.setdefault(hashtag_key(col.display_tag), (i, str(col.display_tag)))
 
     def get(tag: str) -> tuple[int, str] | None:
-        return found.get(_key(tag))
+        return found.get(hashtag_key(tag))
 
     missing: list[Said] = []
     date = get("#date")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from hito import counts
 from hito.counts import Count
 from hito.errors import Problem
+from hito.forecast.observations import hashtag_key
 from hito.store.actors import Actor
 from hito.store.errors import InvalidError
 from hito.store.models import Agency, FieldReport
@@ -152,11 +153,6 @@ def _status(r: FieldReport) -> tuple[str, object, object, str]:
     return "withdrawn" if newer.withdrawn else "corrected", newer.id, supersedes, newer.reason
 
 
-def _key(tag: str) -> tuple[str, frozenset[str]]:
-    base, *attrs = tag.lstrip("#").split("+")
-    return "#" + base.lower(), frozenset(a.lower() for a in attrs)
-
-
 @dataclass(frozen=True)
 class _Status:
     """A row's #status columns: its report's id in the file, status, links and reason."""
@@ -273,7 +269,7 @@ def _read(data: bytes) -> tuple[list[Tag | None], list[Any]]:
     """The file's hashtag columns and data rows, or an InvalidError saying why it is not HXL."""
     try:
         source = hxl.data(io.BytesIO(data))
-        columns = [_key(c.display_tag) if c.tag else None for c in source.columns]
+        columns = [hashtag_key(c.display_tag) if c.tag else None for c in source.columns]
         return columns, list(source)
     except HXLTagsNotFoundException as exc:
         raise InvalidError(
@@ -299,8 +295,8 @@ def _read(data: bytes) -> tuple[list[Tag | None], list[Any]]:
 def _hashtag_index(columns: list[Tag | None]) -> dict[Tag, int]:
     """Column of each hashtag; an InvalidError naming the required ones that are missing."""
     present = {c for c in columns if c is not None}
-    missing = [t for t in REQUIRED if _key(t) not in present]
-    if not {_key("#affected+total"), _key("#affected+total+min")} & present:
+    missing = [t for t in REQUIRED if hashtag_key(t) not in present]
+    if not {hashtag_key("#affected+total"), hashtag_key("#affected+total+min")} & present:
         missing.append("#affected+total")  # or a range: #affected+total+min and +max
     if missing:
         found = ", ".join(sorted(f"{b}{''.join('+' + a for a in sorted(at))}" for b, at in present))
@@ -328,7 +324,7 @@ class _Import:
 
     def cell(self, values: list[str], tag: str) -> str:
         """The row's text under a hashtag ('' when the file has no such column)."""
-        i = self.index.get(_key(tag))
+        i = self.index.get(hashtag_key(tag))
         if i is None or i >= len(values) or values[i] is None:
             return ""
         return str(values[i]).strip()

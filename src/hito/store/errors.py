@@ -30,6 +30,19 @@ class InvalidError(StoreError):
         problem = Problem("%(path)s: %(problem)s", path=where, problem=msg)
         return cls(problem, errors=[{"loc": loc, "msg": say(msg, "en")}])
 
+    @classmethod
+    def of_fields(cls, errs: list[dict[str, Any]]) -> InvalidError:
+        """Problems at several field locations: ``{loc, msg}`` items, as the API lists them."""
+        return cls(
+            [
+                Problem(
+                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
+                )
+                for e in errs
+            ],
+            errors=errs,
+        )
+
 
 class NotFoundError(StoreError):
     """A resource that does not exist."""

@@ -181,15 +181,7 @@ def _check(
     if item.agency_id is not None and agency not in agencies:
         errs.append({"loc": ["body", "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
-        raise InvalidError(
-            [
-                Problem(
-                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
-                )
-                for e in errs
-            ],
-            errors=errs,
-        )
+        raise InvalidError.of_fields(errs)
     fp = reports.fingerprint(
         agency_id=agency,
         site_id=item.site_id,

@@ -164,15 +164,7 @@ def create_report(
     if agency_id is not None and _missing(session, Agency.id, agency):
         errs.append({"loc": [*loc, "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
-        raise InvalidError(
-            [
-                Problem(
-                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
-                )
-                for e in errs
-            ],
-            errors=errs,
-        )
+        raise InvalidError.of_fields(errs)
     fp = fingerprint(
         agency_id=agency, site_id=site_id, observed_at=observed_at, counts=counts, remark=remark
     )
@@ -379,17 +371,7 @@ def supersede_report(
             idempotency_key=None,
         )
         if errs:
-            raise InvalidError(
-                [
-                    Problem(
-                        "%(field)s: %(problem)s",
-                        field=".".join(map(str, e["loc"])),
-                        problem=e["msg"],
-                    )
-                    for e in errs
-                ],
-                errors=errs,
-            )
+            raise InvalidError.of_fields(errs)
     fp = fingerprint(
         agency_id=old.agency_id,
         site_id=old.site_id,

@@ -15,10 +15,25 @@ from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import InvalidError
 from hito.store.logrows import site_state
-from hito.store.models import FieldReport, Shelter, ShelterUpdate
+from hito.store.models import FieldReport, Shelter, ShelterUpdate, Site
 from hito.store.reports import _midnight
 from hito.store.sites import get_site, require_country
 from hito.store.text import text_problem
+
+
+def _shelter(session: Session, site_id: str) -> Site:
+    """The site, locked for the write; an InvalidError when it is not a shelter."""
+    site = get_site(session, site_id=site_id, for_update=True)
+    if site.kind != "shelter":
+        raise InvalidError.at(
+            ["path", "site_id"],
+            Problem(
+                "site %(site_id)s is a %(kind)s, not a shelter",
+                site_id=repr(site_id),
+                kind=site.kind,
+            ),
+        )
+    return site
 
 
 def create_update(
@@ -46,17 +61,8 @@ def create_update(
     for name, v in (("occupancy", occupancy), ("capacity", capacity)):
         if v < 0:
             raise InvalidError.at(["body", name], Problem("expected 0 or more, got %(v)s", v=v))
-    site = get_site(session, site_id=site_id, for_update=True)
+    site = _shelter(session, site_id)
     require_country(actor, site, Problem("post updates of this shelter"))
-    if site.kind != "shelter":
-        raise InvalidError.at(
-            ["path", "site_id"],
-            Problem(
-                "site %(site_id)s is a %(kind)s, not a shelter",
-                site_id=repr(site_id),
-                kind=site.kind,
-            ),
-        )
     row = ShelterUpdate(
         site_id=site_id,
         observed_at=when,
@@ -171,25 +177,8 @@ def register(
     if problem:
         errs.append({"loc": ["body", "operator"], "msg": problem})
     if errs:
-        raise InvalidError(
-            [
-                Problem(
-                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
-                )
-                for e in errs
-            ],
-            errors=errs,
-        )
-    site = get_site(session, site_id=site_id, for_update=True)
-    if site.kind != "shelter":
-        raise InvalidError.at(
-            ["path", "site_id"],
-            Problem(
-                "site %(site_id)s is a %(kind)s, not a shelter",
-                site_id=repr(site_id),
-                kind=site.kind,
-            ),
-        )
+        raise InvalidError.of_fields(errs)
+    site = _shelter(session, site_id)
     require_country(actor, site, Problem("register it"))
     site_before = site_state(site)
     row = session.get(Shelter, site_id)

@@ -48,15 +48,7 @@ def register_sender(
     if session.get(Agency, agency) is None:
         errs.append({"loc": ["body", "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
-        raise InvalidError(
-            [
-                Problem(
-                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
-                )
-                for e in errs
-            ],
-            errors=errs,
-        )
+        raise InvalidError.of_fields(errs)
     assert number is not None
     row = session.get(SmsSender, number)
     if row is not None and row.agency_id != agency and actor.role != "admin":

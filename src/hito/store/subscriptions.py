@@ -114,15 +114,7 @@ def create_subscription(
             )
         )
     if errs:
-        raise InvalidError(
-            [
-                Problem(
-                    "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
-                )
-                for e in errs
-            ],
-            errors=errs,
-        )
+        raise InvalidError.of_fields(errs)
     user_id: int | None = None
     if for_user:
         if actor.user_id is None:

@@ -141,22 +141,13 @@ def compare_cmd(
 ) -> None:
     """Run each plan and "no plan" on the same futures; write comparison.{json,csv,html}."""
     from hito.ensemble.executors import make_executor
-    from hito.ensemble.sampling import METHODS
     from hito.plans.compare import compare
     from hito.plans.load import load
     from hito.report.plans_report import render, rows_csv
     from hito.scenario.load import load as load_scenario
 
     lang = language_option(lang)
-    check_ensemble_options(runs=runs, seed=seed, days=days)
-    if sampling not in METHODS:
-        raise InputError(
-            Problem(
-                "--sampling: got %(sampling)s, expected one of: %(methods)s",
-                sampling=repr(sampling),
-                methods=", ".join(METHODS),
-            )
-        )
+    check_ensemble_options(runs=runs, seed=seed, days=days, sampling=sampling)
     s = load_scenario(scenario)
     loaded = [(_label(ref), load(ref, s)) for ref in plans]
     labels = [lbl for lbl, _ in loaded]

@@ -54,8 +54,10 @@ def progress() -> Progress:
     )
 
 
-def check_ensemble_options(*, runs: int, seed: int, days: int | None) -> None:
-    """Refuse run counts, seeds and horizons no ensemble can use (exit 2, naming the option)."""
+def check_ensemble_options(
+    *, runs: int, seed: int, days: int | None, sampling: str | None = None
+) -> None:
+    """Refuse run counts, seeds, horizons and samplings no ensemble can use (exit 2, naming it)."""
     if runs < 1:
         raise InputError(
             Problem("--runs: got %(runs)s, expected a whole number of at least 1", runs=runs)
@@ -66,6 +68,16 @@ def check_ensemble_options(*, runs: int, seed: int, days: int | None) -> None:
         )
     if days is not None and not 1 <= days <= 3650:
         raise InputError(Problem("--days: got %(days)s, expected between 1 and 3650", days=days))
+    from hito.ensemble.sampling import METHODS
+
+    if sampling is not None and sampling not in METHODS:
+        raise InputError(
+            Problem(
+                "--sampling: got %(sampling)s, expected one of: %(methods)s",
+                sampling=repr(sampling),
+                methods=", ".join(METHODS),
+            )
+        )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -129,22 +141,13 @@ def run(
         run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang)
         return
     from hito.ensemble.executors import make_executor
-    from hito.ensemble.sampling import METHODS
     from hito.ensemble.spec import EnsembleSpec, parse_event
     from hito.scenario.load import load
 
-    check_ensemble_options(runs=runs, seed=seed, days=days)
+    check_ensemble_options(runs=runs, seed=seed, days=days, sampling=sampling)
     if keep_runs < 0:
         raise InputError(
             Problem("--keep-runs: got %(keep_runs)s, expected 0 or more", keep_runs=keep_runs)
-        )
-    if sampling not in METHODS:
-        raise InputError(
-            Problem(
-                "--sampling: got %(sampling)s, expected one of: %(methods)s",
-                sampling=repr(sampling),
-                methods=", ".join(METHODS),
-            )
         )
     s = load(scenario)
     spec = EnsembleSpec(

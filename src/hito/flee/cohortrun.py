@@ -121,7 +121,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
     got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
     p_link = _first_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
-    today = cohorts.today_arrays(weights.shape[0], base.shape[0])
+    today = cohorts.today_arrays(weights.shape[0], width)
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]

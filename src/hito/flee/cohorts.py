@@ -228,17 +228,10 @@ def _choose(rng, here, k, p_off, p_end, p_base, loc_num, vfill, capacity, buffer
             left -= m
         return
     if left <= SMALL:  # one draw per person over the cumulative weights
+        width = wbuf.shape[0]
+        tot = _cumulate(wbuf, p1 - p0, width, tot)
         for _ in range(left):
-            u = _unif(rng[1]) * tot
-            last = p0
-            for q in range(p0, p1):
-                w = wbuf[q - p0]
-                if w > 0.0:
-                    last = q
-                    if u < w:
-                        break
-                    u -= w
-            out[last - p0] += 1
+            out[_pick(wbuf, width, _unif(rng[1]) * tot)] += 1
         return
     for q in range(p0, p1):
         w = wbuf[q - p0]
@@ -859,7 +852,7 @@ def _travel(
     """
     ints, flts, routes, cnts, _ = st
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh, p_link, sw, stot, dyn = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link, _, _, _ = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     cnt = cnts[i]
     if cnt == 0 or ints[i, VF] == DONE:
@@ -1027,8 +1020,9 @@ def _solo(
     counts as they are at that moment, including the person's own arrival.
     """
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh, p_link, sw, stot, dyn = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link, cw, stot, dyn = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
+    width = cw.shape[1]
     # a stint too short to stay, (r + moved / max_speed) / 2 < 1/2, without a division a hop
     short = (1.0 - r) * max_speed if avoid_short else -1.0
     # a path chosen today: the route left is p_hops[pick, at : at + rlen] (else ``route``);
@@ -1062,36 +1056,26 @@ def _solo(
             return
         here = np.uintp(link_dst[k])
         loc_num[here] += 1
-        chance = 1.0 if (moved < short and is_town[here]) else mc[here]
-        if moved >= speed or (chance < 1.0 and not _unif(rng[1]) < chance):
+        # stay or go, with one branch on the draw: a draw every hop, forced or not
+        u = _unif(rng[1])
+        go = (moved < speed) & (((moved < short) & is_town[here]) | (u < mc[here]))
+        if not go:
             _spell(route, p_hops, chosen, pick, at, rlen)
             _rest(here, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             return
-        if rlen == 0:  # choose a route: one draw over the weights
+        if rlen == 0:  # choose a route: one draw over the cumulative weights
             p0, p1 = np.uintp(p_off[here]), np.uintp(p_off[here + U1])
             if p1 == p0:
                 arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
                 return
             safe = not dyn[here]
-            if not safe:  # weights as the camps are now
-                tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf)
-                ws, w0 = wbuf, p0
-            else:  # the day's weights
-                ws, w0, tot = sw, U0, stot[here]
             u = _unif(rng[1])
-            if tot > 0.0:
-                u *= tot
-                pick = p0
-                for q in range(p0, p1):
-                    w = ws[q - w0]
-                    if w > 0.0:
-                        pick = np.uintp(q)
-                        if u < w:
-                            break
-                        u -= w
-            else:  # equal chances when every weight is zero
-                m = int(p1 - p0)
-                pick = p0 + np.uintp(min(int(u * m), m - 1))
+            if safe:  # the day's weights
+                pick = p0 + _pick(cw[here], width, u * stot[here])
+            else:  # weights as the camps are now
+                tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf)
+                tot = _cumulate(wbuf, int(p1 - p0), width, tot)
+                pick = p0 + _pick(wbuf, width, u * tot)
             rlen, at, chosen = p_nh[pick], U0, True
         if chosen:
             j2 = p_link[pick, at]
@@ -1123,14 +1107,57 @@ def _spell(route, p_hops, chosen, pick, at, rlen):
 
 
 @numba.njit(cache=True)
-def today_arrays(places, paths):
-    """Today's route weights where they cannot change during the day (``_static_weights``)."""
-    return np.zeros(max(1, paths)), np.zeros(places), np.zeros(places, np.int64)
+def today_arrays(places, width):
+    """Today's cumulative route weights where they cannot change during the day.
+
+    ``_static_weights`` fills them: a row of ``width`` per place, its sum, and which
+    places are left to work out at each choice.
+    """
+    w = max(1, width)
+    return np.zeros((places, w)), np.zeros(places), np.zeros(places, np.int64)
+
+
+@numba.njit(cache=True, inline="always")
+def _cumulate(wrow, m, width, tot):
+    """Weights ``wrow[:m]`` made cumulative for a draw by counting (``_pick``); their scale.
+
+    The bound of every path from the last one with a positive weight on is infinite, so
+    that a draw never picks a path of weight zero, even where rounding puts it at the sum.
+    With every weight zero, the bounds are 1, 2, ..., m - 1 over a scale of m: equal
+    chances.
+    """
+    if tot <= 0.0:
+        for q in range(width):
+            wrow[q] = q + 1.0 if q < m - 1 else np.inf
+        return float(m)
+    last = 0
+    acc = 0.0
+    for q in range(m):
+        acc += wrow[q]
+        if wrow[q] > 0.0:
+            last = q
+        wrow[q] = acc
+    for q in range(last, width):
+        wrow[q] = np.inf
+    return tot
+
+
+@numba.njit(cache=True, inline="always")
+def _pick(wrow, width, u):
+    """The path whose cumulative bound is the first above ``u``: bounds at or below it, counted.
+
+    A count over the whole padded row, with no branch on the draw (a scan that stops at
+    the pick mispredicts once a draw).
+    """
+    c = 0
+    for q in range(width):
+        c += wrow[q] <= u
+    return np.uintp(c)
 
 
 @no_refcounts
 def _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today):
-    """Route weights and their sum for places whose weights hold all day; the others marked.
+    """Cumulative route weights and their scale for places whose weights hold all day.
 
     A weight is the path's base weight times the capacity multiplier of its end, which is
     exactly 1 all day for an end with no capacity, or one that stays within its buffer even
@@ -1138,7 +1165,8 @@ def _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpo
     has its weights worked out at each choice, as the camps fill. The sums are made in the
     same order as at a choice, so the draws are the same.
     """
-    sw, stot, dyn = today
+    cw, stot, dyn = today
+    width = cw.shape[1]
     for x in range(p_off.shape[0] - 1):
         p0, p1 = p_off[x], p_off[x + 1]
         d = 0
@@ -1147,16 +1175,16 @@ def _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpo
             if capacity[e] >= 1 and loc_num[e] + moving > buffer * capacity[e]:
                 d = 1
         dyn[x] = d
-        if d == 1:
+        if d == 1 or p1 == p0:
             continue
         tot = 0.0
         for q in range(p0, p1):
             w = p_base[q] * 1.0
             if wpow != 1.0:
                 w = w**wpow
-            sw[q] = w
+            cw[x, q - p0] = w
             tot += w
-        stot[x] = tot
+        stot[x] = _cumulate(cw[x], p1 - p0, width, tot)
 
 
 @numba.njit(cache=True)

@@ -57,7 +57,8 @@ SLICES = 4  # passes over the cohorts on links each day
 LINK, RLEN, FRESH, BOUNCE, WALK, VF = 0, 1, 2, 3, 4, 5
 BATCHES = 4  # sequential batches of people moving on mid-day
 SMALL = 16  # up to this many people, draws are made one person at a time
-SOLO = 4  # cohorts of up to this many people that leave their link travel one person at a time
+SOLO = 16  # cohorts of up to this many people that leave their link travel one person at a time
+WHOLE = 4  # cohorts of up to this many people travel in one pass of the day, all together
 DONE = 2  # VF value of a cohort that has travelled today (pushed by ``_solo``)
 D, R, MOVED = 0, 1, 2
 # unsigned 0 and 1: numba tests a signed index for counting from the end at every access
@@ -758,7 +759,7 @@ def _passes(
                     continue
                 if s == slices - 1:
                     m = left
-                elif left <= SOLO and avoid_short:  # a few people: one after another
+                elif left <= WHOLE and avoid_short:  # a few people: one after another
                     m = left if _unif(rng[1]) < 1.0 / (slices - s) else 0
                 else:
                     m = _binom(rng, left, 1.0 / (slices - s))

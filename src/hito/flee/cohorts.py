@@ -20,7 +20,8 @@ Where people move on mid-day (``avoid_short_stints``), cohorts split into ones a
 within a hop or two, so there a cohort of up to SOLO people that may leave its link today
 travels one person at a time (``_solo``), each person's whole day before the next
 person's, as Flee does: one person's hops in one loop cost far less than a cohort made per
-hop (without the setting, cohorts stay large and this path is not taken).
+hop (without the setting, cohorts stay large and this path is not taken). A cohort of up
+to WHOLE people goes whole in one of the day's passes (a larger one is split over them).
 
 The functions run for every cohort allocate nothing and are compiled without numba's
 reference counting (``_nrt=False``): every array they touch is owned by a caller for the
@@ -35,8 +36,11 @@ generator for binomial draws and the four words of an inlined xoshiro256+ (``_un
 for the uniform draws, one or two a person and hop, seeded from the generator at the start
 of a run, so the same seed gives the same run. Route weights that cannot change during a
 day (no camp near its buffer among a place's path ends) are worked out once a day
-(``_static_weights``), and a person's hops index their arrays unsigned (numba tests a
-signed index for counting from the end at every access).
+(``_static_weights``), as cumulative bounds in a row padded to the widest choice, and a
+draw picks a path by counting the bounds at or below it (``_pick``: no branch on the draw;
+a scan that stopped at the pick mispredicted about once a draw). A person's stay-or-go is
+one uniform draw every hop, forced or not, and one branch. A person's hops index their
+arrays unsigned (numba tests a signed index for counting from the end at every access).
 """
 
 from __future__ import annotations

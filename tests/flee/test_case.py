@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_helpers import hito_here as hito
 from flee_helpers import make_case
 from hito.errors import InputError
 from hito.flee.case import read_case
@@ -18,19 +18,6 @@ from hito.flee.write import write_case
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
 CASES = Path(__file__).parents[3] / "shared" / "data" / "flee-cases"
-
-
-def hito(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    from hito.cli.main import main
-
-    monkeypatch.setattr(sys, "argv", ["hito", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_a_flee_case_becomes_places_routes_and_a_flee_section(tmp_path):

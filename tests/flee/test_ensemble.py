@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
 from scipy import stats
 
+from cli_helpers import hito_here as hito
 from flee_helpers import make_case
 from hito.engine.seeds import run_seed
 from hito.ensemble.executors import SerialExecutor
@@ -32,19 +32,6 @@ LOCS = [
 ROUTES = ["A,B,120,0", "B,C,90,0", "B,E,300,0", "E,D,450,0", "A,E,700,0"]
 TOTALS = ["2020-01-01,0", "2020-01-02,100", "2020-01-20,300", "2020-02-10,300"]
 CAMPS = {"C": ["2020-01-01,0", "2020-02-10,60"], "D": ["2020-01-01,0", "2020-02-10,150"]}
-
-
-def hito(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    from hito.cli.main import main
-
-    monkeypatch.setattr(sys, "argv", ["hito", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def case(tmp_path, settings_patch=None):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
+from cli_helpers import hito_here as hito
 from flee_helpers import make_case
 from hito.errors import InputError
 from hito.flee.case import read_case
@@ -13,19 +12,6 @@ from hito.flee.compile import compile_flee
 from hito.flee.schedule import schedule_of
 
 OUT_OF_ORDER = ["2020-01-01,0", "2020-01-11,100", "2020-01-06,20", "2020-01-21,100"]
-
-
-def hito(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    from hito.cli.main import main
-
-    monkeypatch.setattr(sys, "argv", ["hito", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def quirky(root):

@@ -29,10 +29,17 @@ def test_a_case_without_a_baseline_is_held_to_this_runs_flee_ard():
     table = vs_flee().table({"new": result(0.30, 0.35, 10.0, 0.001)}, {}, 10)
     assert "| +0.0500 |" in table
     assert "cohorts ARD ≤ Flee's + 0.02 (missed)" in table
-    assert "Flee 3.1's CPU time (met: per-run ratios 10000x)" in table
+    assert "Flee 3.1's CPU time per run (met: per-run ratios 10000x)" in table
 
 
 def test_baseline_json_is_preferred_when_it_has_the_case():
     table = vs_flee().table({"old": result(0.30, 0.31, 10.0, 0.1)}, {"old": {"ard": 0.40}}, 10)
     assert "| -0.0900 |" in table
-    assert "(met)." in table and "(missed: per-run ratios 100x)" in table
+    assert "(met)." in table and "(missed on old 100x)" in table
+
+
+def test_the_speed_verdict_names_the_cases_that_miss_and_those_that_meet():
+    table = vs_flee().table(
+        {"slow": result(0.3, 0.3, 10.0, 0.05), "fast": result(0.3, 0.3, 10.0, 0.002)}, {}, 10
+    )
+    assert "CPU time per run (missed on slow 200x; met on fast 5000x)" in table

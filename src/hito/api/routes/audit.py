@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
+from hito.api.routes.log import entry_list
 from hito.api.schemas.common import Limit, Offset
-from hito.api.schemas.log import LogCheckPublic, LogEntryList, LogEntryPublic, ResourceFilter
-from hito.store import audit, logcheck
+from hito.api.schemas.log import LogCheckPublic, LogEntryList, ResourceFilter
+from hito.store import logcheck
 
 router = APIRouter(prefix="/audit", tags=["log"])
 
@@ -21,9 +22,7 @@ def list_(
     limit: Limit = 100,
 ) -> LogEntryList:
     """Log entries, newest first, optionally for one resource ('report:12') or kind ('site')."""
-    with db.session(readonly=True, snapshot=True) as session:  # entries move while read
-        rows, n = audit.entries(session, offset=offset, limit=limit, resource=resource)
-        return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
+    return entry_list(db, resource, offset, limit)
 
 
 @router.get("/verify", response_model=LogCheckPublic)

@@ -66,7 +66,12 @@ def entries(
     limit: Limit = 100,
 ) -> LogEntryList:
     """Entries, newest first (those waiting to be sequenced first), optionally of one resource."""
-    with db.session(readonly=True, snapshot=True) as session:  # entries move while read
+    return entry_list(db, resource, offset, limit)
+
+
+def entry_list(db: Database, resource: str | None, offset: int, limit: int) -> LogEntryList:
+    """A page of the log's entries, newest first, read in one snapshot (entries move while read)."""
+    with db.session(readonly=True, snapshot=True) as session:
         rows, n = audit.entries(session, offset=offset, limit=limit, resource=resource)
     return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
 

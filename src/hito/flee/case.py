@@ -43,10 +43,9 @@ CLOSURE_TYPES = ("country", "location", "link", "camp", "idpcamp", "remove_force
 class _Reader:
     """The state of reading one case: notes, names seen so far."""
 
-    def __init__(self, root: Path, sort_dates: bool):
+    def __init__(self, root: Path):
         self.root = root
         self.n = Notes(root)
-        self.sort_dates = sort_dates
         self.id_of: dict[str, str] = {}  # the last row of a name (Flee's linkUp)
         self.types: dict[str, str] = {}
         self.countries: set[str] = set()
@@ -406,7 +405,7 @@ def read_case(
         raise InputError(
             Problem("%(root)s: not a directory, expected a Flee case directory", root=root)
         )
-    r = _Reader(root, sort_dates)
+    r = _Reader(root)
     n = r.n
     inp, src = root / "input_csv", root / "source_data"
     for f in (
@@ -469,11 +468,10 @@ def read_case(
         r.closures(inp / "closures.csv", period.length) if (inp / "closures.csv").is_file() else []
     )
     conflicts, n_days = r.conflicts(inp / "conflicts.csv", period.length)
-    layout, series = read_source_data(
-        r.n, src, period, r.types, r.sort_dates
-    )  # its problems listed with the ones above
+    # source_data's problems are listed with the ones above
+    layout, series = read_source_data(n, src, period, r.types, sort_dates)
     path = inp / "registration_corrections.csv"
-    corrections = read_corrections(r.n, path, layout, series) if path.is_file() else []
+    corrections = read_corrections(n, path, layout, series) if path.is_file() else []
     n.raise_if_any()
 
     flee = FleeSection(

@@ -82,7 +82,7 @@ def _compact_pending(pend):
 
 
 @numba.njit(cache=True)
-def _first_links(p_off, p_hops, p_nh, out_off, link_dst, link_open):
+def _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open):
     """The link each hop of each candidate path goes on (-1: none open), per set of paths.
 
     Hop 0 leaves the place whose path it is, hop h > 0 the path's place h - 1: the first
@@ -94,10 +94,9 @@ def _first_links(p_off, p_hops, p_nh, out_off, link_dst, link_open):
             for q in range(p_off[v, x], p_off[v, x + 1]):
                 at = x
                 for h in range(p_nh[q]):
-                    for j in range(out_off[at], out_off[at + 1]):
-                        if link_open[v, j] and link_dst[j] == p_hops[q, h]:
-                            p_link[q, h] = j
-                            break
+                    p_link[q, h] = cohorts._first_link(
+                        at, p_hops[q, h], out_off, link_dst, link_open[v]
+                    )
                     at = p_hops[q, h]
     return p_link
 
@@ -120,7 +119,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     sc = cohorts.scratch(st[3].shape[0], st[2].shape[1], width)
     ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
     got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
-    p_link = _first_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
+    p_link = _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
     today = cohorts.today_arrays(weights.shape[0], width)
     for t in range(t0, t1):
         a = pre[t]

@@ -559,7 +559,8 @@ def day(
             if is_camp[x] and capacity[x] >= 1 and loc_num[x] + moving > buffer * capacity[x]:
                 tight = 1
         ds[2], ds[3] = n0, tight
-        _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today)
+        if avoid_short:  # read only by people travelling one at a time (``_solo``)
+            _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today)
         for k in range(5):
             pos[k] = 0  # where the passes stopped for want of room
         ds[0] = TRAVEL
@@ -1079,8 +1080,8 @@ def _solo(
                 pick = p0 + _pick(cw[here], width, u * stot[here])
             else:  # weights as the camps are now
                 tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf)
-                tot = _cumulate(wbuf, int(p1 - p0), width, tot)
-                pick = p0 + _pick(wbuf, width, u * tot)
+                tot = _cumulate(wbuf, int(p1 - p0), wbuf.shape[0], tot)
+                pick = p0 + _pick(wbuf, wbuf.shape[0], u * tot)
             rlen, at, chosen = p_nh[pick], U0, True
         if chosen:
             j2 = p_link[pick, at]
@@ -1184,7 +1185,7 @@ def _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpo
             continue
         tot = 0.0
         for q in range(p0, p1):
-            w = p_base[q] * 1.0
+            w = p_base[q]
             if wpow != 1.0:
                 w = w**wpow
             cw[x, q - p0] = w

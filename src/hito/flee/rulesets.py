@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from hito.errors import Problem
+from hito.errors import InputError, Problem
 from hito.flee import kernel
 from hito.flee.compile import FleeCompiled
 from hito.flee.schedule import MAX_HOPS
@@ -135,8 +135,6 @@ def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents:
     """The state of one per-agent run, with an error listing the rulesets for another name."""
     if ruleset == "agents":
         return Agents(c, rng)
-    from hito.errors import InputError
-
     raise InputError(
         Problem(
             "ruleset: got %(ruleset)s, expected one of: %(rulesets)s",

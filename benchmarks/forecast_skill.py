@@ -37,7 +37,7 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.forecast.backtest import backtest
 from hito.forecast.calibrate import run_filter
-from hito.forecast.observations import read_observations
+from hito.forecast.hxl_counts import read_observations
 from hito.forecast.scoring import central_share, pit_histogram
 from hito.report.backtest_lines import event_lines
 from hito.scenario.load import load

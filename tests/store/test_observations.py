@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from hito.errors import InputError
-from hito.forecast.observations import Observation, read_observations
+from hito.forecast.hxl_counts import read_observations
+from hito.forecast.observations import Observation
 from hito.store import agencies, reports, sites
 from hito.store.actors import SYSTEM
 from hito.store.db import Database

@@ -61,7 +61,7 @@ def read_counts(source: str | None, s: Any) -> Any:
         db = Database(source)
         with db.session(readonly=True) as session:
             return observations_from_store(session, s.observed_sites(), start=s.start, end=end)
-    from hito.forecast.observations import read_observations
+    from hito.forecast.hxl_counts import read_observations
 
     return read_observations(source, s.observed_sites(), start=s.start, end=end)
 

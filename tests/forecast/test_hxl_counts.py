@@ -1,4 +1,4 @@
-"""Field counts read from HXL CSV: exact values, real line numbers, every bad input located."""
+"""Reading field counts from HXL CSV (hito.forecast.hxl_counts, count_rows, observations)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hito.errors import InputError
-from hito.forecast.observations import Observation, Observations, read_observations
+from hito.forecast.hxl_counts import read_observations
+from hito.forecast.observations import Observation, Observations
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 

@@ -41,3 +41,18 @@ def test_importing_hito_points_numba_at_that_folder_unless_the_user_chose_one() 
     env["NUMBA_CACHE_DIR"] = "/tmp/mine"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "/tmp/mine", out.stderr
+
+
+def test_cached_looks_for_the_kernels_index_file_in_its_source_folder(tmp_path: Path) -> None:
+    assert not kernel_cache.cached("flee/kernel.day", tmp_path)
+    (tmp_path / "engine_0a1b").mkdir()
+    (tmp_path / "engine_0a1b" / "kernel.day-12.py311.nbi").write_bytes(b"")
+    assert not kernel_cache.cached("flee/kernel.day", tmp_path)  # engine's kernel, not Flee's
+    (tmp_path / "flee_9f8e").mkdir()
+    (tmp_path / "flee_9f8e" / "kernel.day_more-40.py311.nbi").write_bytes(b"")
+    assert not kernel_cache.cached("flee/kernel.day", tmp_path)  # another function
+    (tmp_path / "flee_9f8e" / "kernel.day-40.py311.nbc").write_bytes(b"")
+    assert not kernel_cache.cached("flee/kernel.day", tmp_path)  # code without its index
+    (tmp_path / "flee_9f8e" / "kernel.day-40.py311.nbi").write_bytes(b"")
+    assert kernel_cache.cached("flee/kernel.day", tmp_path)
+    assert kernel_cache.cached("engine/kernel.day", tmp_path)

@@ -46,3 +46,14 @@ def cache_dir(package: Path = PACKAGE) -> Path:
 def configure() -> None:
     """Point numba's cache at `cache_dir()` unless the user chose a folder (NUMBA_CACHE_DIR)."""
     os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir()))
+
+
+def cached(function: str, root: Path | None = None) -> bool:
+    """Whether numba's cache holds ``function`` compiled ("flee/cohortrun.run_days": folder/name).
+
+    numba keeps a kernel's compiled code in ``<source folder>_<digest>/<module>.<name>-<line>``
+    files under the cache folder; a kernel missing there compiles at its first call.
+    """
+    folder, name = function.split("/")
+    base = root or Path(os.environ.get("NUMBA_CACHE_DIR") or cache_dir())
+    return any(base.glob(f"{folder}_*/{name}-*.nbi"))

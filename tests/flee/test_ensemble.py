@@ -131,6 +131,36 @@ def test_import_then_run_gives_the_same_runs_as_the_case_folder(tmp_path, monkey
     assert (tmp_path / "a" / "out.csv").read_bytes() == (tmp_path / "b" / "out.csv").read_bytes()
 
 
+def test_a_first_run_says_it_compiles_the_kernels_once_and_runs_the_same(tmp_path):
+    from cli_helpers import hito as hito_process
+
+    src = case(tmp_path)
+    cache = str(tmp_path / "numba")  # an empty cache: as after an install or an update
+    said = "Compiling the agents ruleset's kernels: once after an install or an update"
+    runs = []
+    for k in range(2):
+        out = tmp_path / f"o{k}"
+        args = ("flee", "run", str(src), "--out", str(out), "--runs", "2", "--seed", "3")
+        got = hito_process(*args, NUMBA_CACHE_DIR=cache, HITO_LANG="en")
+        assert got.returncode == 0, got.stderr
+        assert (said in got.stderr) == (k == 0), got.stderr
+        runs.append(json.loads((out / "validation.json").read_text())["ard_per_run"])
+    assert runs[0] == runs[1]
+
+
+def test_each_rulesets_entry_kernel_is_a_numba_function_cached_on_disk():
+    import importlib
+
+    from hito.flee.ensemble import ENTRY
+
+    assert set(ENTRY) == set(RULESETS)
+    for entry in ENTRY.values():
+        folder, name = entry.split("/")
+        module, function = name.split(".")
+        kernel = getattr(importlib.import_module(f"hito.{folder}.{module}"), function)
+        assert type(kernel._cache).__name__ == "FunctionCache", entry
+
+
 def test_an_unknown_ruleset_is_refused(tmp_path, monkeypatch, capsys):
     code, _, err = hito(
         monkeypatch,

@@ -105,7 +105,7 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from hito.flee.compile import compile_flee
-    from hito.flee.ensemble import run_flee_ensemble
+    from hito.flee.ensemble import compile_kernels, kernels_cached, run_flee_ensemble
     from hito.flee.outcsv import write_out_csv
     from hito.flee.validation import ard
 
@@ -120,6 +120,16 @@ def run(
     t0 = time.perf_counter()
     case = _load(source, sort_dates=sort_dates, strict=strict)
     c = compile_flee(case, hasten=hasten, days=days, flee31=not all_settings)
+    if scheduler is None and not kernels_cached(ruleset):  # workers on this machine
+        _ = _gettext()
+        console.print(
+            _(
+                "Compiling the %(ruleset)s ruleset's kernels: once after an install or an update "
+                "(cohorts: a few minutes); the runs start after"
+            )
+            % {"ruleset": ruleset}
+        )
+        compile_kernels(case, ruleset, hasten=hasten, flee31=not all_settings)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -17,8 +17,12 @@ import numpy as np
 from hito.engine.seeds import run_seed
 from hito.ensemble.executors import ChunkFailures, EnsembleError, make_executor
 from hito.errors import Problem
-from hito.flee.compile import FleeCompiled
+from hito.flee.compile import FleeCompiled, compile_flee
+from hito.flee.model import FleeCase
 from hito.flee.run import FleeResult, simulate
+
+# the kernel whose first call compiles the rest of a ruleset's run
+ENTRY = {"agents": "flee/kernel._day_flat", "cohorts": "flee/cohortrun.run_days"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,24 @@ class FleeSpec:
     compiled: FleeCompiled
     ruleset: str
     seed: int
+
+
+def kernels_cached(ruleset: str) -> bool:
+    """Whether the ruleset's kernels are compiled in numba's cache (else the first run compiles)."""
+    from hito import kernel_cache
+
+    return kernel_cache.cached(ENTRY[ruleset])
+
+
+def compile_kernels(case: FleeCase, ruleset: str, *, hasten: int | None, flee31: bool) -> None:
+    """Compile the ruleset's kernels into the cache by one run of the case's first day.
+
+    Done once in this process, workers then load them from the cache instead of each
+    compiling them (the cohort kernels take minutes).
+    """
+    simulate(
+        compile_flee(case, hasten=hasten, days=1, flee31=flee31), run_seed(0, 0), ruleset=ruleset
+    )
 
 
 def run_chunk(spec: FleeSpec, runs: Sequence[int]) -> list[tuple[int, FleeResult, float]]:

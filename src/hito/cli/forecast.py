@@ -66,10 +66,10 @@ def read_counts(source: str | None, s: Any) -> Any:
     return read_observations(source, s.observed_sites(), start=s.start, end=end)
 
 
-def _bar(label: str) -> tuple[Any, Any]:
+def _bar(label: str, lang: str) -> tuple[Any, Any]:
     from hito.cli.run import progress
 
-    bar = progress()
+    bar = progress(lang)
     task = bar.add_task(label, total=1, rate="")
 
     def step(done: int, total: int) -> None:
@@ -192,7 +192,9 @@ def _calibrate(
 
     executor, scheduler, workers = where
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
-    bar, step = _bar(i18n.translations(lang).gettext("%(name)s: count dates") % {"name": s.name})
+    bar, step = _bar(
+        i18n.translations(lang).gettext("%(name)s: count dates") % {"name": s.name}, lang
+    )
     try:
         with bar:
             post = run_filter(
@@ -293,7 +295,7 @@ def backtest(
     obs = read_counts(observations, s)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     bar, step = _bar(
-        i18n.translations(lang).gettext("%(name)s: forecasts issued") % {"name": s.name}
+        i18n.translations(lang).gettext("%(name)s: forecasts issued") % {"name": s.name}, lang
     )
     try:
         with bar:

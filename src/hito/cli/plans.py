@@ -159,7 +159,7 @@ def compare_cmd(
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     _ = i18n.translations(lang).gettext
     try:
-        with progress() as bar:
+        with progress(lang) as bar:
             label = _("%(name)s: runs of the plans") % {"name": s.name}
             task = bar.add_task(label, total=runs * (len(loaded) + 1), rate="")
 

@@ -31,8 +31,12 @@ DEFAULT_SCENARIO = "tacna-arica-2025"
 KEEP_RUNS = 100  # runs written in full to daily.parquet; quantiles cover every run
 
 
-def progress() -> Progress:
-    """The progress bar used by long commands: count, rate, time left."""
+def progress(lang: str | None = None) -> Progress:
+    """The progress bar used by long commands: count, rate, time left.
+
+    Before it, on an empty kernel cache (after an install or an update), a line saying the
+    simulation kernel compiles first: the bar stays at 0 meanwhile.
+    """
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -42,6 +46,14 @@ def progress() -> Progress:
         TimeRemainingColumn,
     )
 
+    from hito import kernel_cache
+
+    if not kernel_cache.cached("engine/kernel.simulate_kernel"):
+        notice = i18n.translations(lang or i18n.reader_language()).gettext(
+            "Compiling the simulation kernel: once after an install or an update (about half a "
+            "minute); the runs start after"
+        )
+        Console(stderr=True).print(notice)
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -256,7 +268,7 @@ def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str, lang: str) -
     """run_ensemble with a progress bar: runs done, runs per second, time left."""
     from hito.ensemble.run import run_ensemble
 
-    with progress() as bar:
+    with progress(lang) as bar:
         task = bar.add_task(label, total=spec.runs, rate="")
 
         advance = advancer(bar, task, lang)

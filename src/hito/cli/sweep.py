@@ -67,7 +67,7 @@ def sweep(
     events = [parse_event(e, s) for e in event or ()]
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
-        with progress() as bar:
+        with progress(lang) as bar:
             label = gettext("%(name)s: %(n)s options") % {"name": s.name, "n": len(grid)}
             task = bar.add_task(label, total=runs * len(grid), rate="")
 

@@ -281,6 +281,14 @@ def test_missing_hashtags_are_named(tmp_path: Path) -> None:
     )
 
 
+def test_one_missing_hashtag_is_named_after_a_title_row(tmp_path: Path) -> None:
+    p = write(tmp_path, "Counts\nDay,Where,N\n#date+reported,#loc+name,#affected+total\n")
+    (line,) = problems(p)
+    assert line.startswith(
+        f"{p}:3: hashtags: got #date+reported, #loc+name, #affected+total, missing #date ("
+    )
+
+
 def test_no_hashtag_row(tmp_path: Path) -> None:
     p = write(tmp_path, "Date,Site,Low\n2025-11-30,Chacalluta,1\n")
     (line,) = problems(p)

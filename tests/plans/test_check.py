@@ -72,8 +72,12 @@ def test_forecast_trigger_needs_a_scenario():
 
 
 def test_bad_files(tmp_path):
-    with pytest.raises(InputError, match="no such observations file"):
-        read_observations(tmp_path / "none.csv")
+    none = tmp_path / "none.csv"
+    with pytest.raises(InputError) as err:
+        read_observations(none)
+    assert err.value.problems == [
+        f"{none}: cannot read the file (No such file or directory), expected a CSV file"
+    ]
     f = tmp_path / "x.csv"
     f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n2025-01-01,a,-3\n")
     with pytest.raises(InputError, match=r"x.csv:3: #affected\+stranded\+min: expected a count"):
@@ -82,8 +86,59 @@ def test_bad_files(tmp_path):
     with pytest.raises(InputError, match=r"x.csv:3: #date: expected YYYY-MM-DD, got '01/02/2025'"):
         read_observations(f)
     f.write_text("Site,N\n#loc+name,#affected+stranded\na,3\n")
-    with pytest.raises(InputError, match="no #date column"):
+    with pytest.raises(InputError) as err:
         read_observations(f)
+    assert err.value.problems == [
+        f"{f}:2: hashtags: got #loc+name, #affected+stranded, missing #date (expected #date, "
+        "#loc+name and counts such as #affected+stranded+min/+max)"
+    ]
+
+
+HEAD = "Date,Site,Low,High,Note\n#date,#loc+name,#affected+stranded+min,#affected+stranded+max,#description\n"
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as err:
+        read_observations(path)
+    return err.value.problems
+
+
+def test_a_title_row_above_the_header_and_a_blank_row_keep_the_file_lines(tmp_path):
+    f = tmp_path / "obs.csv"
+    f.write_text("Counts at the border\n" + HEAD + "2025-01-01,a,1,2,x\n,,,,\n2025-01-02,a,3,4,y\n")
+    assert [(o.row, o.date.day, o.low, o.high) for o in read_observations(f)] == [
+        (4, 1, 1.0, 2.0),
+        (6, 2, 3.0, 4.0),
+    ]
+    f.write_text("Counts at the border\n" + HEAD + "2025-01-01,a,1,2,x\n2025-01-32,a,3,4,y\n")
+    assert _problems(f) == [f"{f}:5: #date: expected YYYY-MM-DD, got '2025-01-32'"]
+
+
+def test_a_quoted_newline_shifts_the_lines_after_it(tmp_path):
+    f = tmp_path / "obs.csv"
+    f.write_text(HEAD + '2025-01-01,a,1,2,"one\ntwo\nthree"\n2025-01-02,a,5,4,y\n')
+    assert _problems(f) == [f"{f}:6: #affected+stranded: min 5 is above max 4"]
+
+
+def test_a_bom_and_crlf_are_read(tmp_path):
+    f = tmp_path / "obs.csv"
+    f.write_bytes(("\ufeff" + HEAD + "2025-01-01,a,1,2,x\n").replace("\n", "\r\n").encode())
+    assert [(o.row, o.site, o.low, o.high) for o in read_observations(f)] == [(3, "a", 1.0, 2.0)]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty, expected an HXL CSV file (#date, #loc+name and counts"),
+        (b"Date,Site\n\xff\xfe#date", "byte 10 is not UTF-8 text, expected a CSV file in UTF-8"),
+        (b"PK\x03\x04\x14\x00\x00\x00", "binary content, expected a CSV file in UTF-8"),
+    ],
+)
+def test_empty_binary_and_non_utf8_files(tmp_path, content, expected):
+    f = tmp_path / "obs.csv"
+    f.write_bytes(content)
+    (problem,) = _problems(f)
+    assert problem.startswith(f"{f}: {expected}")
 
 
 def test_forecast_trigger_runs_the_scenario_from_the_observed_counts(tmp_path):
@@ -109,5 +164,7 @@ def test_forecast_trigger_runs_the_scenario_from_the_observed_counts(tmp_path):
 def test_file_without_hashtags(tmp_path):
     f = tmp_path / "plain.csv"
     f.write_text("Date,Site,N\n2025-01-01,a,3\n")
-    with pytest.raises(InputError, match="no row of HXL hashtags in the first 25 rows"):
-        read_observations(f)
+    assert _problems(f) == [
+        f"{f}: no HXL hashtag row in the first 25 rows, expected a row of hashtags under the "
+        "header with #date, #loc+name and counts such as #affected+stranded+min/+max"
+    ]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from hito.errors import InputError, Problem, Said
+from hito.errors import Problem, Said
 from hito.forecast.observations import SiteMap, not_counted
+from hito.hxl_table import HxlRow, HxlTable
 
 # rows of these #meta+kind values are not counts of the stranded stock; any other text
 # (blank, "count", or a free description such as "camp size") is read as a count
@@ -42,12 +40,6 @@ class Row:
     report: str
 
 
-def hashtag_key(tag: str) -> tuple[str, frozenset[str]]:
-    """An HXL hashtag as (base, attributes), lower-case, attributes in any order."""
-    base, *attrs = tag.strip().lstrip("#").split("+")
-    return "#" + base.lower(), frozenset(a.strip().lower() for a in attrs)
-
-
 @dataclass
 class Columns:
     """Where each needed value is in a row, by hashtag."""
@@ -64,8 +56,7 @@ class Columns:
 
     def parse(
         self,
-        values: list[str],
-        line: int,
+        row: HxlRow,
         where: str,
         site_map: SiteMap,
         start: dt.date | None,
@@ -74,10 +65,7 @@ class Columns:
         skipped: list[Problem],
     ) -> Row | None:
         """One row as a count, or None when it is left out or bad (noted in the lists)."""
-
-        def cell(i: int | None) -> str:
-            return values[i] if i is not None and i < len(values) else ""
-
+        cell = row.cell
         kind = cell(self.kind)
         if kind.casefold() in NOT_COUNTS:
             skipped.append(
@@ -116,7 +104,7 @@ class Columns:
         source = cell(self.source) or (
             f"report {report}" + (f" ({org})" if org else "") if report else where
         )
-        return Row(line, date, site, place, low or 0.0, high, source, report)
+        return Row(row.line, date, site, place, low or 0.0, high, source, report)
 
     def _date(
         self,
@@ -206,15 +194,12 @@ class Columns:
         return low, high
 
 
-def find_columns(reader: Any, text: str, delimiter: str, lines: list[int], name: str) -> Columns:
+def find_columns(table: HxlTable, name: str) -> Columns:
     """Find the needed columns by hashtag, or an InputError naming the missing ones."""
-    found: dict[tuple[str, frozenset[str]], tuple[int, str]] = {}
-    for i, col in enumerate(reader.columns):
-        if col.tag:
-            found.setdefault(hashtag_key(col.display_tag), (i, str(col.display_tag)))
 
     def get(tag: str) -> tuple[int, str] | None:
-        return found.get(hashtag_key(tag))
+        i = table.column(tag)
+        return None if i is None else (i, table.tags[i])
 
     missing: list[Said] = []
     date = get("#date")
@@ -229,28 +214,17 @@ def find_columns(reader: Any, text: str, delimiter: str, lines: list[int], name:
             Problem("a count: #affected+min/+max, #affected+stranded or #affected+total")
         )
     if missing or date is None:
-        given = ", ".join(t for _, t in found.values()) or Problem("none given")
-        raise InputError(
-            Problem(
-                "%(name)s:%(tags_line)s: hashtags: got %(given)s, missing %(missing)s (expected "
-                "%(expected)s)",
-                name=name,
-                tags_line=_tags_line(text, delimiter, lines),
-                given=given,
-                missing=missing,
-                expected=EXPECTED,
-            )
-        )
+        raise table.lacking(name, missing, EXPECTED)
     return Columns(
         date=date,
         sites=sites,
         low=low,
         high=high,
         single=single,
-        kind=_index(get("#meta+kind")),
-        source=_index(get("#meta+source")),
-        report=_index(get("#meta+id")),
-        org=_index(get("#org+code")),
+        kind=table.column("#meta+kind"),
+        source=table.column("#meta+source"),
+        report=table.column("#meta+id"),
+        org=table.column("#org+code"),
     )
 
 
@@ -266,22 +240,6 @@ def _count_columns(
         if low or high:
             return low, high, None
     return None, None, next((c for c in (get(t) for t in SINGLE_TAGS) if c is not None), None)
-
-
-def _tags_line(text: str, delimiter: str, lines: list[int]) -> int:
-    """The file line of the hashtag row (1 when none is found)."""
-    import hxl
-
-    previous: list[str] = []
-    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
-        if hxl.model.Column.parse_list(record, previous) is not None:
-            return lines[n] if n < len(lines) else n + 1
-        previous = record
-    return 1
-
-
-def _index(col: tuple[int, str] | None) -> int | None:
-    return None if col is None else col[0]
 
 
 def _date(text: str) -> dt.date | None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from hito.errors import InputError, Problem
 from hito.forecast.count_rows import EXPECTED, Row, find_columns
@@ -17,6 +14,7 @@ from hito.forecast.observations import (
     SiteMap,
     sort_key,
 )
+from hito.hxl_table import read_file
 
 
 def read_observations(
@@ -35,103 +33,20 @@ def read_observations(
     """
     name = str(path)
     site_map = SiteMap(sites)
-    text = _read_text(Path(path), name)
-    reader, delimiter = _hxl_reader(text, name)
-    lines = _record_lines(text, delimiter)
-    columns = find_columns(reader, text, delimiter, lines, name)
+    table = read_file(path, EXPECTED)
+    columns = find_columns(table, name)
     errors: list[Problem] = []
     skipped: list[Problem] = []
     rows: list[Row] = []
-    for hrow in reader:
-        values = ["" if v is None else str(v).strip() for v in hrow.values]
-        if not any(values):
-            continue
-        index = hrow.source_row_number
-        line = lines[index] if index < len(lines) else index + 1
-        row = columns.parse(values, line, f"{name}:{line}", site_map, start, end, errors, skipped)
+    for hrow in table.rows:
+        where = f"{name}:{hrow.line}"
+        row = columns.parse(hrow, where, site_map, start, end, errors, skipped)
         if row is not None:
             rows.append(row)
     if errors:
         raise InputError(errors)
     items = sorted(_merge_reports(rows), key=sort_key)
     return Observations(tuple(items), tuple(skipped))
-
-
-def _read_text(path: Path, name: str) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problem = exc.strerror or str(exc)
-        raise InputError(
-            Problem(
-                "%(name)s: cannot read the file (%(problem)s), expected a CSV file",
-                name=name,
-                problem=problem,
-            )
-        ) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            Problem(
-                "%(name)s: byte %(start)s is not UTF-8 text, expected a CSV file in UTF-8",
-                name=name,
-                start=exc.start,
-            )
-        ) from exc
-    if "\x00" in text:
-        raise InputError(
-            Problem("%(name)s: binary content, expected a CSV file in UTF-8", name=name)
-        )
-    if not text.strip():
-        raise InputError(
-            Problem(
-                "%(name)s: the file is empty, expected an HXL CSV file (%(expected)s)",
-                name=name,
-                expected=EXPECTED,
-            )
-        )
-    return text
-
-
-def _hxl_reader(text: str, name: str) -> tuple[Any, str]:
-    """The libhxl reader of the text as CSV (never JSON or Excel), and its delimiter."""
-    import hxl
-    from hxl.input import CSVInput, HXLParseException
-
-    options = hxl.InputOptions(allow_local=True, encoding="utf-8")
-    try:
-        source = CSVInput(io.BufferedReader(io.BytesIO(text.encode("utf-8"))), options)
-        reader = hxl.data(source, options)
-        reader.columns  # noqa: B018 - finds the hashtag row now
-    except HXLParseException as exc:
-        raise InputError(
-            Problem(
-                "%(name)s: no HXL hashtag row in the first 25 rows, expected a row of hashtags "
-                "under the header with %(expected)s",
-                name=name,
-                expected=EXPECTED,
-            )
-        ) from exc
-    except csv.Error as exc:
-        raise InputError(
-            Problem("%(name)s: cannot read the file as CSV (%(exc)s)", name=name, exc=exc)
-        ) from exc
-    return reader, str(source.delimiter)
-
-
-def _record_lines(text: str, delimiter: str) -> list[int]:
-    """The 1-based file line where each CSV record starts (quoted newlines span lines)."""
-    out = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    end = 0
-    try:
-        for _ in reader:
-            out.append(end + 1)
-            end = reader.line_num
-    except csv.Error:
-        pass
-    return out
 
 
 def _merge_reports(rows: list[Row]) -> list[Observation]:

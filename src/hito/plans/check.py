@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import hxl
 import numpy as np
 
 from hito.engine.compile import Compiled
@@ -28,7 +27,8 @@ from hito.engine.run import RunResult, simulate
 from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
-from hito.errors import InputError, Problem
+from hito.errors import InputError, Problem, Said
+from hito.hxl_table import HxlRow, read_file
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
@@ -43,6 +43,15 @@ TAGS = {
     "arrivals": "#affected+arrived",
     "diverted": "#affected+diverted",
 }
+# each is read as libhxl reads a tag pattern: the first cell given in the columns it matches
+COLUMN_TAGS = (
+    "#date",
+    "#loc+name",
+    *(t + end for t in TAGS.values() for end in ("", "+min", "+max")),
+    "#affected+sheltered",
+    "#capacity",
+)
+EXPECTED = Problem("#date, #loc+name and counts such as #affected+stranded+min/+max")
 
 
 @dataclass(frozen=True)
@@ -64,11 +73,11 @@ class Observation:
         return {"low": lo, "high": hi, "mid": (lo + hi) / 2}[range_as]
 
 
-def _number(v: Any, where: str) -> float | None:
-    if v is None or str(v).strip() == "":
+def _number(v: str, where: str) -> float | None:
+    if v == "":
         return None
     try:
-        x = float(str(v).replace(",", "").strip())
+        x = float(v.replace(",", ""))
     except ValueError:
         raise InputError(
             Problem("%(where)s: expected a number, got %(v)s", where=where, v=repr(v))
@@ -82,66 +91,39 @@ def _number(v: Any, where: str) -> float | None:
 
 def read_observations(path: str | Path) -> list[Observation]:
     """Every count in an HXL-tagged CSV file (rows with no count are skipped)."""
+    table = read_file(path, EXPECTED)
+    missing: list[Said] = [need for need in ("#date", "#loc+name") if not table.matching(need)]
+    if missing:
+        raise table.lacking(str(path), missing, EXPECTED)
+    columns = {tag: table.matching(tag) for tag in COLUMN_TAGS}
     out: list[Observation] = []
-    for i, row in enumerate(_hxl_rows(path)):
-        out += _row_observations(row, i + 3, f"{path}:{i + 3}")  # header, hashtags, then data
+    for row in table.rows:
+        out += _row_observations(row, columns, f"{path}:{row.line}")
     return out
 
 
-def _hxl_rows(path: str | Path) -> list[Any]:
-    """The data rows of an HXL-tagged CSV file that has #date and #loc+name columns."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(
-            Problem("%(path)s: no such observations file (expected a CSV file)", path=path)
-        )
-    try:
-        with p.open("rb") as fh:
-            source = hxl.data(fh, hxl.InputOptions(allow_local=True))
-            tags = [c.display_tag for c in source.columns]
-            rows = list(source)
-    except hxl.input.HXLTagsNotFoundException:
-        raise InputError(
-            Problem(
-                "%(path)s: no row of HXL hashtags in the first 25 rows; expected one under the "
-                "header, such as #date,#loc+name,#affected+stranded+min,#affected+stranded+max",
-                path=path,
-            )
-        ) from None
-    except (hxl.HXLException, UnicodeDecodeError) as exc:
-        raise InputError(
-            Problem("%(path)s: not a readable HXL-tagged table (%(exc)s)", path=path, exc=exc)
-        ) from None
-    for need in ("#date", "#loc+name"):
-        if not any(t and t.startswith(need) for t in tags):
-            raise InputError(
-                Problem(
-                    "%(path)s: no %(need)s column; expected HXL hashtags #date, #loc+name and "
-                    "counts such as #affected+stranded+min/+max (got %(values)s)",
-                    path=path,
-                    need=need,
-                    values=", ".join(t for t in tags if t),
-                )
-            )
-    return rows
-
-
-def _row_observations(row: Any, line: int, where: str) -> list[Observation]:
+def _row_observations(
+    row: HxlRow, columns: Mapping[str, tuple[int, ...]], where: str
+) -> list[Observation]:
     """The counts of one row: each indicator's range, and a shelter's occupancy and free places."""
-    raw = row.get("#date")
+
+    def get(tag: str) -> str:
+        return row.first(columns[tag])
+
+    raw = get("#date")
     try:
-        date = dt.date.fromisoformat(str(raw).strip())
+        date = dt.date.fromisoformat(raw)
     except ValueError:
         raise InputError(
             Problem(
                 "%(where)s: #date: expected YYYY-MM-DD, got %(raw)s", where=where, raw=repr(raw)
             )
         ) from None
-    site = str(row.get("#loc+name") or "").strip()
+    site = get("#loc+name")
     out = []
     for ind, tag in TAGS.items():
-        lo = _number(row.get(f"{tag}+min") or row.get(tag), f"{where}: {tag}+min")
-        hi = _number(row.get(f"{tag}+max") or row.get(tag), f"{where}: {tag}+max")
+        lo = _number(get(f"{tag}+min") or get(tag), f"{where}: {tag}+min")
+        hi = _number(get(f"{tag}+max") or get(tag), f"{where}: {tag}+max")
         if lo is None and hi is None:
             continue
         if lo is not None and hi is not None and lo > hi:
@@ -154,14 +136,14 @@ def _row_observations(row: Any, line: int, where: str) -> list[Observation]:
                     hi=format(hi, "g"),
                 )
             )
-        out.append(Observation(line, date, site, ind, lo, hi))
-    sheltered = _number(row.get("#affected+sheltered"), f"{where}: #affected+sheltered")
-    cap = _number(row.get("#capacity"), f"{where}: #capacity")
+        out.append(Observation(row.line, date, site, ind, lo, hi))
+    sheltered = _number(get("#affected+sheltered"), f"{where}: #affected+sheltered")
+    cap = _number(get("#capacity"), f"{where}: #capacity")
     if sheltered is not None and cap:
         share = sheltered / cap
-        out.append(Observation(line, date, site, "shelter_occupancy", share, share))
+        out.append(Observation(row.line, date, site, "shelter_occupancy", share, share))
         free = max(0.0, cap - sheltered)  # for need_gap: the shelter's places still free
-        out.append(Observation(line, date, site, "free_places", free, free))
+        out.append(Observation(row.line, date, site, "free_places", free, free))
     return out
 
 

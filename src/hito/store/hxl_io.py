@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from hito import counts
 from hito.counts import Count
 from hito.errors import Problem
-from hito.forecast.count_rows import hashtag_key
+from hito.hxl_table import hashtag_key
 from hito.store.actors import Actor
 from hito.store.errors import InvalidError
 from hito.store.models import Agency, FieldReport

@@ -1,0 +1,195 @@
+"""An HXL-tagged CSV file read once: its columns by hashtag and its rows at their file lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from hito.errors import InputError, Problem, Said
+
+Tag = tuple[str, frozenset[str]]
+
+
+def hashtag_key(tag: str) -> Tag:
+    """An HXL hashtag as (base, attributes), lower-case, attributes in any order."""
+    base, *attrs = tag.strip().lstrip("#").split("+")
+    return "#" + base.lower(), frozenset(a.strip().lower() for a in attrs)
+
+
+@dataclass(frozen=True)
+class HxlRow:
+    """One data row: the file line where its record starts, and its cells stripped."""
+
+    line: int
+    values: tuple[str, ...]
+
+    def cell(self, column: int | None) -> str:
+        """The text in a column ('' for no column, or a row too short to reach it)."""
+        if column is None or column >= len(self.values):
+            return ""
+        return self.values[column]
+
+    def first(self, columns: tuple[int, ...]) -> str:
+        """The first text in these columns that is not blank ('' when all are), as libhxl's get."""
+        return next((t for t in (self.cell(i) for i in columns) if t), "")
+
+
+@dataclass(frozen=True)
+class HxlTable:
+    """The hashtag of each column (as written, '' for none), the line of the hashtag row, the rows.
+
+    Rows with no text in any cell are left out.
+    """
+
+    tags: tuple[str, ...]
+    tags_line: int
+    rows: tuple[HxlRow, ...]
+
+    @cached_property
+    def index(self) -> dict[Tag, int]:
+        """The first column of each hashtag (attributes in any order)."""
+        out: dict[Tag, int] = {}
+        for i, tag in enumerate(self.tags):
+            if tag:
+                out.setdefault(hashtag_key(tag), i)
+        return out
+
+    def column(self, tag: str) -> int | None:
+        """The first column of exactly this hashtag (attributes in any order), or None."""
+        return self.index.get(hashtag_key(tag))
+
+    def matching(self, pattern: str) -> tuple[int, ...]:
+        """The columns whose hashtag has the pattern's base and at least its attributes.
+
+        This is libhxl's tag pattern: #affected+stranded matches #affected+stranded+min.
+        """
+        base, attrs = hashtag_key(pattern)
+        keys = [hashtag_key(t) if t else None for t in self.tags]
+        return tuple(i for i, k in enumerate(keys) if k and k[0] == base and attrs <= k[1])
+
+    def lacking(self, name: str, missing: list[Said], expected: Said) -> InputError:
+        """The error of a file whose hashtag row lacks needed hashtags, at that row's line."""
+        given = ", ".join(self.tags[i] for i in self.index.values()) or Problem("none given")
+        return InputError(
+            Problem(
+                "%(name)s:%(tags_line)s: hashtags: got %(given)s, missing %(missing)s (expected "
+                "%(expected)s)",
+                name=name,
+                tags_line=self.tags_line,
+                given=given,
+                missing=[Problem("%(problem)s", problem=m) for m in missing],  # joined by "; "
+                expected=expected,
+            )
+        )
+
+
+def read_file(path: str | Path, expected: Said) -> HxlTable:
+    """An HXL CSV file in UTF-8; an InputError at the file when it cannot be one.
+
+    `expected` says which hashtags the reader needs (the messages show it).
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(
+            Problem(
+                "%(name)s: cannot read the file (%(problem)s), expected a CSV file",
+                name=name,
+                problem=exc.strerror or str(exc),
+            )
+        ) from exc
+    return read_bytes(data, name, expected)
+
+
+def read_bytes(data: bytes, name: Said, expected: Said) -> HxlTable:
+    """HXL CSV given as bytes (UTF-8, with or without a byte order mark), read as `read_file`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            Problem(
+                "%(name)s: byte %(start)s is not UTF-8 text, expected a CSV file in UTF-8",
+                name=name,
+                start=exc.start,
+            )
+        ) from exc
+    if "\x00" in text:
+        raise InputError(
+            Problem("%(name)s: binary content, expected a CSV file in UTF-8", name=name)
+        )
+    if not text.strip():
+        raise InputError(
+            Problem(
+                "%(name)s: the file is empty, expected an HXL CSV file (%(expected)s)",
+                name=name,
+                expected=expected,
+            )
+        )
+    return _read_text(text, name, expected)
+
+
+def _read_text(text: str, name: Said, expected: Said) -> HxlTable:
+    """The table libhxl reads from the text as CSV (never JSON or Excel), at the file's lines."""
+    import hxl
+    from hxl.input import CSVInput, HXLParseException
+
+    options = hxl.InputOptions(allow_local=True, encoding="utf-8")
+    try:
+        source = CSVInput(io.BufferedReader(io.BytesIO(text.encode("utf-8"))), options)
+        reader = hxl.data(source, options)
+        tags = tuple(str(c.display_tag or "") for c in reader.columns)
+        records = [(r.source_row_number, r.values) for r in reader]
+    except HXLParseException as exc:
+        raise InputError(
+            Problem(
+                "%(name)s: no HXL hashtag row in the first 25 rows, expected a row of hashtags "
+                "under the header with %(expected)s",
+                name=name,
+                expected=expected,
+            )
+        ) from exc
+    except csv.Error as exc:
+        raise InputError(
+            Problem("%(name)s: cannot read the file as CSV (%(exc)s)", name=name, exc=exc)
+        ) from exc
+    lines, tags_record = _record_lines(text, str(source.delimiter))
+    rows = []
+    for number, values in records:
+        cells = tuple("" if v is None else str(v).strip() for v in values)
+        if any(cells):
+            rows.append(HxlRow(_line(lines, number), cells))
+    return HxlTable(tags, _line(lines, tags_record), tuple(rows))
+
+
+def _record_lines(text: str, delimiter: str) -> tuple[list[int], int]:
+    """The file line (1-based) where each CSV record starts, and which record is the hashtag row.
+
+    A quoted newline makes a record span lines; the hashtag row is the first record that
+    libhxl's column parser takes for one, as libhxl finds it.
+    """
+    from hxl.model import Column
+
+    lines: list[int] = []
+    tags_record: int | None = None
+    previous: list[str] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    end = 0
+    try:
+        for record in reader:
+            if tags_record is None and Column.parse_list(record, previous) is not None:
+                tags_record = len(lines)
+            previous = record
+            lines.append(end + 1)
+            end = reader.line_num
+    except csv.Error:
+        pass
+    return lines, tags_record or 0
+
+
+def _line(lines: list[int], record: int) -> int:
+    """The file line of a record (its number + 1 past what the CSV reader reached)."""
+    return lines[record] if record < len(lines) else record + 1

@@ -1,0 +1,98 @@
+"""Reading an HXL CSV file once (hito.hxl_table): columns by hashtag, rows at their file lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hito.errors import InputError
+from hito.hxl_table import HxlRow, hashtag_key, read_bytes, read_file
+
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
+
+def test_rows_keep_their_file_lines_past_a_title_a_quoted_newline_and_a_blank_row() -> None:
+    text = (
+        "Counts at the border\n"  # 1
+        "Date,Site,Note\n"  # 2
+        "#date,#loc+name,#description\n"  # 3
+        '2025-01-01, a ,"one\ntwo"\n'  # 4-5
+        ",,\n"  # 6: blank, left out
+        "2025-01-02,b\n"  # 7: short
+    )
+    table = read_bytes(text.encode(), "f.csv", "#date")
+    assert table.tags == ("#date", "#loc+name", "#description")
+    assert table.tags_line == 3
+    assert table.rows == (
+        HxlRow(4, ("2025-01-01", "a", "one\ntwo")),
+        HxlRow(7, ("2025-01-02", "b")),
+    )
+    assert table.rows[1].cell(2) == "" and table.rows[1].cell(None) == ""
+
+
+def test_a_bom_crlf_and_semicolons_are_read() -> None:
+    data = "\ufeffD;S\r\n#date;#loc+name\r\n2025-01-01;a\r\n".encode()
+    table = read_bytes(data, "f.csv", "#date")
+    assert (table.tags, table.tags_line, table.rows) == (
+        ("#date", "#loc+name"),
+        2,
+        (HxlRow(3, ("2025-01-01", "a")),),
+    )
+
+
+def test_columns_by_exact_hashtag_and_by_tag_pattern() -> None:
+    text = "A,B,C,D,E\n#affected+Stranded+min,,#affected+max+stranded,#date,#DATE\n1,,2,x,y\n"
+    table = read_bytes(text.encode(), "f.csv", "#date")
+    assert hashtag_key("#Affected+MAX +stranded") == ("#affected", frozenset({"max", "stranded"}))
+    assert table.column("#affected+stranded+max") == 2
+    assert table.column("#affected+stranded") is None
+    assert table.column("#date") == 3  # the first of two
+    assert table.matching("#affected+stranded") == (0, 2)
+    assert table.matching("#affected+max") == (2,)
+    (row,) = table.rows
+    assert row.first(table.matching("#affected+stranded")) == "1"
+    assert row.first((1,)) == ""
+
+
+def test_a_missing_hashtag_is_named_at_the_hashtag_row(tmp_path: Path) -> None:
+    p = tmp_path / "f.csv"
+    p.write_text("Title\nD,S\n#date,#loc+name\n")
+    table = read_file(p, "#date, #affected")
+    assert table.rows == ()
+    assert table.lacking(str(p), ["#affected"], "#date, #affected").problems == [
+        f"{p}:3: hashtags: got #date, #loc+name, missing #affected (expected #date, #affected)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"", "f.csv: the file is empty, expected an HXL CSV file (#date)"),
+        (b"\n \n", "f.csv: the file is empty, expected an HXL CSV file (#date)"),
+        (b"D\n\xe9", "f.csv: byte 2 is not UTF-8 text, expected a CSV file in UTF-8"),
+        (b"D\x00\n#date\n", "f.csv: binary content, expected a CSV file in UTF-8"),
+        (
+            b'{"date": 1}',
+            "f.csv: no HXL hashtag row in the first 25 rows, expected a row of hashtags under the "
+            "header with #date",
+        ),
+        (
+            b"D,S\n#date,#loc\n" + b"x" * 200_000 + b",1\n",
+            "f.csv: cannot read the file as CSV (field larger than field limit (131072))",
+        ),
+    ],
+)
+def test_what_is_not_an_hxl_csv_file_is_said_at_the_file(data: bytes, said: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_bytes(data, "f.csv", "#date")
+    assert err.value.problems == [said]
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    p = tmp_path / "none.csv"
+    with pytest.raises(InputError) as err:
+        read_file(p, "#date")
+    assert err.value.problems == [
+        f"{p}: cannot read the file (No such file or directory), expected a CSV file"
+    ]

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hito.service import create_app
-from hito.store import hxl_io
+from hito.store import hxl_export, hxl_import
 from hito.store.db import Database
 from service_world import World, make_world, report, settings
 
@@ -16,7 +16,7 @@ HEADER = "Observed at,Site code,Nationality,Documented,People,Stranded,Key\n#dat
 def _import(world: World, text: str, who: str = "ed_chl"):  # noqa: ANN202
     return world.client.post(
         "/api/v1/reports/import",
-        content=text.encode(),
+        content=text.encode("utf-8", "surrogateescape"),  # "\udce9": the byte 0xe9, not UTF-8
         headers=world.h(who, **{"Content-Type": "text/csv"}),
     )
 
@@ -49,7 +49,7 @@ def test_export_has_hxl_hashtags_and_one_row_per_count(world: World) -> None:
     r = world.client.get("/api/v1/reports/export.csv", headers=world.h("viewer"))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.splitlines()
-    assert lines[1] == ",".join(t for _, t in hxl_io.COLUMNS)
+    assert lines[1] == ",".join(t for _, t in hxl_export.COLUMNS)
     assert lines[2].startswith(
         "2025-11-30T10:00:00Z,concordia-strip,Strip between Chacalluta and Santa Rosa,CHL,VEN,no,120,,,100,,,,,,,,,,pdi-arica,"
     )
@@ -254,7 +254,14 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("a,b\n1,2\n", "no HXL hashtag row found"),
+        (
+            "a,b\n1,2\n",
+            "the uploaded file: no HXL hashtag row in the first 25 rows, expected a row of "
+            "hashtags under the header with #date, #loc+code, #country+origin, "
+            "#indicator+documented, #affected+total",
+        ),
+        ("", "the uploaded file: the file is empty, expected an HXL CSV file (#date, "),
+        ("Date\n#date\n2025-11-29,\udce9", "the uploaded file: byte 22 is not UTF-8 text"),
         (
             "Date,Site\n#date,#loc+code\n2025-11-29,chacalluta\n",
             "missing HXL hashtags: #country+origin, #indicator+documented, #affected+total (found: #date, #loc+code)",
@@ -268,11 +275,31 @@ def test_files_without_the_needed_tags_are_refused(world: World, text: str, word
     assert _count(world) == 0
 
 
+def test_bad_rows_are_named_at_their_file_lines_past_a_title_and_a_quoted_newline(
+    world: World,
+) -> None:
+    text = (
+        "Field counts at the border\n"  # line 1
+        "Date,Site,Nat,Doc,People,Remark\n"  # 2
+        "#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#description+remark\n"
+        '2025-11-29,concordia-strip,VEN,no,5,"two\nlines"\n'  # 4-5
+        "2025-11-29,chacalluta,VEN,no,-4,x\n"  # 6
+    )
+    r = _import(world, text)
+    assert r.status_code == 422
+    assert [(e["loc"][2], e["loc"][3]) for e in r.json()["errors"]] == [(6, "#affected+total")]
+    assert (
+        "line 6: #affected+total: expected a count from 0 to 1,000,000, got -4"
+        in (r.json()["detail"])
+    )
+    assert _count(world) == 0
+
+
 def test_an_import_interrupted_midway_leaves_nothing(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
-    real = hxl_io.create_report
+    real = hxl_import.create_report
 
     def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         calls.append(1)
@@ -280,7 +307,7 @@ def test_an_import_interrupted_midway_leaves_nothing(
             raise RuntimeError("power cut")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(hxl_io, "create_report", failing)
+    monkeypatch.setattr(hxl_import, "create_report", failing)
     rows = "".join(f"2025-11-29,concordia-strip,VEN,no,{i},0,k{i}\n" for i in range(5))
     with TestClient(world.client.app, raise_server_exceptions=False) as c:
         r = c.post(

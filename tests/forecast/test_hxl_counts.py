@@ -158,7 +158,7 @@ def test_no_kind_column_means_every_row_is_a_count(tmp_path: Path) -> None:
 
 
 def test_the_service_export_one_count_per_report_and_site(tmp_path: Path) -> None:
-    """The layout of hito.store.hxl_io.export_csv: one row per group, summed per report."""
+    """The layout of hito.store.hxl_export.export_csv: one row per group, summed per report."""
     p = write(
         tmp_path,
         (

@@ -15,7 +15,7 @@ from hito.forecast.observations import Observation
 from hito.store import agencies, reports, sites
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
-from hito.store.hxl_io import export_csv
+from hito.store.hxl_export import export_csv
 from hito.store.models import FieldReport
 from hito.store.observations import observations_from_store
 from hito.store.reports import CountIn, create_report

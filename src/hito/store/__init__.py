@@ -2,6 +2,7 @@
 
 Public entry points for the API and the dashboard: `settings.load_settings`, `db.Database`
 (engine + sessions), and one module per resource (`countries`, `agencies`, `users`, `tokens`,
-`sites`, `reports`, `shelters`, `plans`, `alerts`, `forecasts`, `hxl_io`, `audit`), whose
-functions take a session and keyword arguments and return table rows or plain dicts.
+`sites`, `reports`, `shelters`, `plans`, `alerts`, `forecasts`, `hxl_export`, `hxl_import`,
+`audit`), whose functions take a session and keyword arguments and return table rows or plain
+dicts.
 """

@@ -20,7 +20,7 @@ from hito.api.schemas.reports import (
     ReportWithdrawal,
 )
 from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_KEY_PATTERN
-from hito.store import hxl_io, reports
+from hito.store import hxl_export, hxl_import, reports
 from hito.store.models import FieldReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -102,7 +102,7 @@ def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -
     Text cells that a spreadsheet would take for a formula (= + - @ tab CR) start with '.
     Each row says whether its report is current, corrected or withdrawn (`#status`).
     """
-    query = reports.report_query(**filters.values).options(*hxl_io.EXPORT_OPTIONS)
+    query = reports.report_query(**filters.values).options(*hxl_export.EXPORT_OPTIONS)
 
     def pages(size: int = 1000) -> Iterator[FieldReport]:
         offset = 0
@@ -115,7 +115,7 @@ def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -
             offset += size
 
     return StreamingResponse(
-        hxl_io.export_lines(pages()),
+        hxl_export.export_lines(pages()),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
     )
@@ -138,7 +138,7 @@ async def import_(request: Request, actor: WriterDep, db: DbDep) -> ImportResult
 
     def run() -> ImportResult:
         with db.session() as session:
-            rows = hxl_io.import_csv(
+            rows = hxl_import.import_csv(
                 session, actor=actor, data=data, after=request.app.state.after_report
             )
             return ImportResult(imported=len(rows), report_ids=[r.id for r in rows])

@@ -3,16 +3,16 @@
 People resting at a place with no route left are exchangeable except for two things the
 rules read: whether they have arrived anywhere yet (``start_on_foot``) and their recent
 travel (``avoid_short_stints``), kept on a grid of 1/4 (``R_GRID``; one cell when the
-setting is off). Recent travel is read only through a threshold (a stop at a town is
-forced while recent travel + today's km / max_move_speed < 1), so the grid only moves
-that threshold for people near it; each cell splits a place's leavers into one more
-cohort, and the cohorts of a place's cells were most of the day's cohorts (on ssudan2014
-at 1/16, about 13 cells a place). A grid of 1/4 gave the same ARD distributions as 1/16
-over 30 seeds on burundi2015, mali2012 and ssudan2014 and runs 1.16x-1.24x faster; 1/2
-was faster still but moved them (docs/flee-benchmark.md, session 9). So a place holds
-counts ``pool[place, fresh, recent]``; a day's leavers
-are a binomial draw with the move chance, split over candidate routes by a multinomial draw
-with the same weights as the per-agent ruleset (``hito.flee.kernel``). People on a link
+setting is off). The rules read recent travel only through a threshold (a stop at a town
+is forced while recent travel + today's km / max_move_speed < 1) and its own update, so
+the grid only moves that threshold for people near it, while each cell's leavers leave as
+cohorts of their own: on ssudan2014 a grid of 1/16 kept about 13 cells a place, and 1/4
+makes half as many cohorts in a run, runs 1.16x-1.27x faster (burundi2015, mali2012,
+ssudan2014) and gives the same ARD distributions over 30 seeds; 1/2 moved them
+(docs/flee-benchmark.md, session 9). So a place holds counts ``pool[place, fresh,
+recent]``; a day's leavers are a binomial draw with the move chance, split over candidate
+routes by a multinomial draw with the same weights as the per-agent ruleset
+(``hito.flee.kernel``). People on a link
 differ by (link, distance done, route left, recent travel, fresh, sent back): a cohort
 each, merged at the end of the day when equal. People resting with a route still to go
 (awareness above 1) are kept as separate cohorts. A run costs the number of cohorts, not

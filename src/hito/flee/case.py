@@ -116,10 +116,10 @@ class _Reader:
                     line,
                     4,
                     Problem(
-                        "expected latitude in -90..90 and longitude in -180..180, got %(row)s, "
-                        "%(row2)s",
-                        row=repr(row[3]),
-                        row2=repr(row[4]),
+                        "expected latitude in -90..90 and longitude in -180..180, got %(lat)s, "
+                        "%(lon)s",
+                        lat=repr(row[3]),
+                        lon=repr(row[4]),
                     ),
                 )
                 continue

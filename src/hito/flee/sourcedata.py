@@ -74,11 +74,11 @@ def read_source_data(
                 path,
                 line,
                 Problem(
-                    "%(nm)s adds up %(files)s files (%(files2)s) by date, as Flee 3.1's "
+                    "%(nm)s adds up %(count)s files (%(files)s) by date, as Flee 3.1's "
                     "AddCSVTables does",
                     nm=repr(nm),
-                    files=len(files),
-                    files2=", ".join(files),
+                    count=len(files),
+                    files=", ".join(files),
                 ),
             )
         layout.append(FleeLayoutRow(name=nm, files=files))

@@ -129,11 +129,11 @@ class Columns:
         elif (start is not None and date < start) or (end is not None and date > end):
             skipped.append(
                 Problem(
-                    "%(where)s: dated %(date)s, outside %(value)s to %(value2)s",
+                    "%(where)s: dated %(date)s, outside %(start)s to %(end)s",
                     where=where,
                     date=date,
-                    value=start or Problem("the start"),
-                    value2=end or Problem("the end"),
+                    start=start or Problem("the start"),
+                    end=end or Problem("the end"),
                 )
             )
             return date, True
@@ -182,13 +182,13 @@ class Columns:
         if low is not None and high is not None and low > high and self.low and self.high:
             errors.append(
                 Problem(
-                    "%(where)s: %(low)s: got %(fmt)s above %(high)s %(fmt2)s, expected a low no "
-                    "higher than the high",
+                    "%(where)s: %(low_tag)s: got %(low)s above %(high_tag)s %(high)s, expected a "
+                    "low no higher than the high",
                     where=where,
-                    low=self.low[1],
-                    fmt=_fmt(low),
-                    high=self.high[1],
-                    fmt2=_fmt(high),
+                    low_tag=self.low[1],
+                    low=_fmt(low),
+                    high_tag=self.high[1],
+                    high=_fmt(high),
                 )
             )
         return low, high

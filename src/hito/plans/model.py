@@ -94,15 +94,14 @@ class Trigger(Strict):
                 side = "<" if up else ">"
                 raise Invalid(
                     Problem(
-                        "end %(compare)s %(threshold)s can hold together with the firing condition"
-                        " %(compare2)s %(threshold2)s; expected an end condition on the other side"
-                        " (hysteresis), such as %(side)s %(threshold3)s or further",
-                        compare=end.compare,
-                        threshold=format(end.threshold, "g"),
-                        compare2=self.compare,
-                        threshold2=format(self.threshold, "g"),
+                        "end %(end_compare)s %(end_threshold)s can hold together with the firing "
+                        "condition %(compare)s %(threshold)s; expected an end condition on the "
+                        "other side (hysteresis), such as %(side)s %(threshold)s or further",
+                        end_compare=end.compare,
+                        end_threshold=format(end.threshold, "g"),
+                        compare=self.compare,
+                        threshold=format(self.threshold, "g"),
                         side=side,
-                        threshold3=format(self.threshold, "g"),
                     )
                 )
         if self.indicator == "shelter_occupancy" and not 0 <= self.threshold <= 10:

@@ -208,11 +208,11 @@ def _check_heads(
         if size > frontier.size:
             out.add(
                 Problem(
-                    "%(where)s: it covers %(size)s entries but the log has %(size2)s (entries were"
-                    " removed: the log was truncated)",
+                    "%(where)s: it covers %(covers)s entries but the log has %(log_size)s (entries"
+                    " were removed: the log was truncated)",
                     where=where,
-                    size=size,
-                    size2=frontier.size,
+                    covers=size,
+                    log_size=frontier.size,
                 )
             )
         elif roots.get(size, b"").hex() != h.root_hash:

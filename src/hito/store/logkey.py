@@ -74,10 +74,10 @@ class SignedHead:
             if not isinstance(v, kind) or isinstance(v, bool):
                 raise InputError(
                     Problem(
-                        "%(where)s: field %(name)s: expected %(name2)s, got %(v)s",
+                        "%(where)s: field %(name)s: expected %(type)s, got %(v)s",
                         where=where,
                         name=repr(name),
-                        name2=kind.__name__,
+                        type=kind.__name__,
                         v=repr(v),
                     )
                 )

@@ -304,12 +304,12 @@ def country_rule(actor: Actor, site_id: str, site: Any) -> bool:
         return True
     raise ForbiddenError(
         Problem(
-            "site %(site_id)s is a %(kind)s in %(country_code)s; an editor of an agency of "
-            "%(country_code2)s reports only at sites of %(country_code2)s and between the posts",
+            "site %(site_id)s is a %(kind)s in %(site_country)s; an editor of an agency of "
+            "%(own_country)s reports only at sites of %(own_country)s and between the posts",
             site_id=repr(site_id),
             kind=site.kind,
-            country_code=site.country_code,
-            country_code2=actor.country_code,
+            site_country=site.country_code,
+            own_country=actor.country_code,
         )
     )
 
@@ -336,11 +336,11 @@ def supersede_report(
     if actor.role == "editor" and actor.agency_id != old.agency_id:
         raise ForbiddenError(
             Problem(
-                "report %(report_id)s belongs to agency %(agency_id)s; an editor corrects only "
-                "their own agency's reports (agency %(agency_id2)s)",
+                "report %(report_id)s belongs to agency %(report_agency)s; an editor corrects only "
+                "their own agency's reports (agency %(own_agency)s)",
                 report_id=report_id,
-                agency_id=old.agency_id,
-                agency_id2=actor.agency_id,
+                report_agency=old.agency_id,
+                own_agency=actor.agency_id,
             )
         )
     newer = session.scalar(select(FieldReport.id).where(FieldReport.supersedes_id == report_id))

@@ -98,11 +98,11 @@ def require_country(actor: Actor, site: Site, what: Problem) -> None:
     if actor.role == "editor" and actor.country_code != site.country_code:
         raise ForbiddenError(
             Problem(
-                "site %(id)s is in %(country_code)s; an editor of an agency of %(country_code2)s "
+                "site %(id)s is in %(site_country)s; an editor of an agency of %(own_country)s "
                 "may not %(what)s",
                 id=repr(site.id),
-                country_code=site.country_code,
-                country_code2=actor.country_code,
+                site_country=site.country_code,
+                own_country=actor.country_code,
                 what=what,
             )
         )

@@ -100,3 +100,54 @@ def test_a_scenario_by_name_or_path() -> None:
     assert hito.load_scenario("tacna-arica-2025").name
     with pytest.raises(hito.ScenarioError):
         hito.load_scenario("no-such-scenario")
+
+
+def test_a_flee_case_says_its_quirks_and_strict_refuses_them(tmp_path: Path) -> None:
+    from flee_helpers import make_case
+
+    root = make_case(tmp_path / "case")
+    (root / "input_csv" / "closures.csv").unlink()  # Flee 3.1 runs it: no closures
+    case = hito.read_flee_case(root)
+    assert [w.say("en") for w in case.warnings] == [
+        "case/input_csv/closures.csv: warning: missing; read as no closures"
+    ]
+    with pytest.raises(InputError, match="closures.csv: missing; read as no closures"):
+        hito.read_flee_case(root, strict=True)
+
+
+def test_run_flee_gives_the_runs_of_hito_flee_run_on_any_executor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cli_helpers import hito_here
+    from flee_helpers import make_case
+
+    root = make_case(tmp_path / "case", days=30)
+    runs = hito.run_flee(root, runs=3, seed=4)
+    assert len(runs.ard_per_run) == 3 and runs.ard == pytest.approx(np.mean(runs.ard_per_run))
+    args = ("flee", "run", str(root), "--out", str(tmp_path / "o"), "--runs", "3", "--seed", "4")
+    code, _, err = hito_here(monkeypatch, capsys, *args)
+    assert code == 0, err
+    said = json.loads((tmp_path / "o" / "validation.json").read_text())
+    assert said["ard_per_run"] == runs.ard_per_run
+    on_processes = hito.run_flee(root, runs=3, seed=4, executor="local", workers=2)
+    assert on_processes.ard_per_run == runs.ard_per_run
+    table = runs.camp_table()
+    assert table.columns == ["run", "day", "date", "camp", "simulated", "observed"]
+    assert table.height == 3 * 30 * 2  # runs x days x camps (C and D)
+    first = table.filter((table["run"] == 0) & (table["camp"] == "C"))["simulated"].to_list()
+    assert first == runs.results[0].sim[:, runs.results[0].camps.index("C")].tolist()
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"ruleset": "people"}, "ruleset: got 'people', expected one of: agents, cohorts"),
+        ({"runs": 0}, "runs: got 0, expected a whole number of at least 1"),
+        ({"executor": "ray"}, "executor: got 'ray', expected one of: serial, local, dask"),
+    ],
+)
+def test_run_flee_names_a_bad_argument(tmp_path: Path, kw: dict, message: str) -> None:
+    from flee_helpers import make_case
+
+    with pytest.raises(InputError, match=re.escape(message)):
+        hito.run_flee(make_case(tmp_path / "case"), **kw)

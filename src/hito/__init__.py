@@ -24,6 +24,8 @@ _LAZY = {
     "load_scenario": "hito.analysis",
     "run": "hito.analysis",
     "scenarios": "hito.analysis",
+    "read_flee_case": "hito.analysis",
+    "run_flee": "hito.analysis",
     "Scenario": "hito.scenario.model",
     "Ensemble": "hito.ensemble.result",
     "HitoError": "hito.errors",

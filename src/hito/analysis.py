@@ -1,4 +1,4 @@
-"""The Python API for analysts: `load_scenario(...)`, then `run(scenario, runs=, seed=)`."""
+"""The Python API for analysts: scenarios (`load_scenario`, `run`) and Flee cases (`run_flee`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from hito.errors import Problem
 
 if TYPE_CHECKING:
     from hito.ensemble.result import Ensemble
+    from hito.flee.ensemble import FleeRuns
+    from hito.flee.model import FleeCase
     from hito.scenario.model import Scenario
 
 
@@ -51,21 +53,14 @@ def run(
     The result is the same on any executor: run i always draws from `run_seed(seed, i)`.
     Read it with `.summary()`, `.fan(state, place)`, `.quantile_table()`, `.to_xarray()`.
     """
-    from hito.ensemble.executors import EXECUTORS, SerialExecutor, make_executor
+    from hito.ensemble.executors import SerialExecutor, make_executor
     from hito.ensemble.run import run_ensemble
     from hito.ensemble.sampling import METHODS
     from hito.ensemble.spec import EnsembleSpec, parse_event
     from hito.errors import InputError
 
     s = scenario if not isinstance(scenario, str | Path) else load_scenario(scenario)
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise InputError(
-            Problem("runs: got %(runs)s, expected a whole number of at least 1", runs=repr(runs))
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(
-            Problem("seed: got %(seed)s, expected a non-negative whole number", seed=repr(seed))
-        )
+    _check_runs(runs, seed, executor)
     if sampling not in METHODS:
         raise InputError(
             Problem(
@@ -87,14 +82,6 @@ def run(
         events=tuple(parse_event(e, s) for e in events),
         keep_runs=min(keep_runs, runs),
     )
-    if isinstance(executor, str) and executor not in ("serial", *EXECUTORS):
-        raise InputError(
-            Problem(
-                "executor: got %(executor)s, expected one of: serial, %(executors)s",
-                executor=repr(executor),
-                executors=", ".join(EXECUTORS),
-            )
-        )
     if executor == "serial":
         return run_ensemble(spec, executor=SerialExecutor(), progress=progress)
     if isinstance(executor, str):
@@ -104,3 +91,88 @@ def run(
         finally:
             ex.close()
     return run_ensemble(spec, executor=executor, progress=progress)
+
+
+def _check_runs(runs: int, seed: int, executor: Any) -> None:
+    """Refuse run counts, seeds and executor names no ensemble can use, naming the argument."""
+    from hito.ensemble.executors import EXECUTORS
+    from hito.errors import InputError
+
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise InputError(
+            Problem("runs: got %(runs)s, expected a whole number of at least 1", runs=repr(runs))
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(
+            Problem("seed: got %(seed)s, expected a non-negative whole number", seed=repr(seed))
+        )
+    if isinstance(executor, str) and executor not in ("serial", *EXECUTORS):
+        raise InputError(
+            Problem(
+                "executor: got %(executor)s, expected one of: serial, %(executors)s",
+                executor=repr(executor),
+                executors=", ".join(EXECUTORS),
+            )
+        )
+
+
+def read_flee_case(path: str | Path, *, sort_dates: bool = False, strict: bool = False) -> FleeCase:
+    """A Flee 3.1 case folder (or a file written by `hito flee import`), read as Flee 3.1 does.
+
+    What Flee 3.1 runs with a quirk is read as it reads it, each quirk a warning with its file
+    and line in `.warnings`; `strict=True` raises them as an `InputError` instead, as does
+    anything Flee 3.1 cannot run either. `sort_dates` sorts the UNHCR series by date.
+    """
+    from hito.flee.case import open_case
+
+    return open_case(path, sort_dates=sort_dates, strict=strict)
+
+
+def run_flee(
+    case: FleeCase | str | Path,
+    *,
+    runs: int = 10,
+    seed: int = 0,
+    ruleset: str = "agents",
+    hasten: int | None = None,
+    days: int | None = None,
+    executor: Any = "serial",
+    workers: int | None = None,
+    all_settings: bool = False,
+) -> FleeRuns:
+    """Runs of a Flee case with Flee 3.1's rules; a `FleeRuns` with `.ard` and `.camp_table()`.
+
+    `ruleset` is "agents" (one record a person, the reference) or "cohorts" (counts, much
+    faster). Run i draws from `run_seed(seed, i)` on any executor ("serial", "local", "dask" or an
+    executor object), as `hito flee run` does; `all_settings` also honours settings Flee 3.1
+    does not read.
+    """
+    from hito.ensemble.executors import SerialExecutor
+    from hito.errors import InputError
+    from hito.flee.compile import compile_flee
+    from hito.flee.ensemble import FleeRuns, run_flee_ensemble
+    from hito.flee.rulesets import RULESETS
+
+    fc = case if not isinstance(case, str | Path) else read_flee_case(case)
+    _check_runs(runs, seed, executor)
+    if ruleset not in RULESETS:
+        raise InputError(
+            Problem(
+                "ruleset: got %(ruleset)s, expected one of: %(rulesets)s",
+                ruleset=repr(ruleset),
+                rulesets=", ".join(RULESETS),
+            )
+        )
+    compiled = compile_flee(fc, hasten=hasten, days=days, flee31=not all_settings)
+    got = run_flee_ensemble(
+        compiled,
+        runs=runs,
+        seed=seed,
+        ruleset=ruleset,
+        executor=SerialExecutor() if executor == "serial" else executor,
+        workers=workers,
+    )
+    start = fc.scenario.start
+    for _, result, _ in got:
+        result.start = start
+    return FleeRuns(fc.scenario.name, ruleset, seed, start, tuple(r for _, r, _ in got))

@@ -34,16 +34,10 @@ Strict = Annotated[bool, typer.Option("--strict", help="treat every warning as a
 
 
 def _load(source: Path, *, sort_dates: bool, strict: bool) -> FleeCase:
-    """A Flee case directory or a scenario file written by `hito flee import`."""
-    from hito.flee.case import read_case
-    from hito.flee.model import load_yaml
+    """A Flee case directory or a scenario file written by `hito flee import`; its warnings said."""
+    from hito.flee.case import open_case
 
-    if source.is_file() and source.suffix in (".yaml", ".yml"):
-        case = load_yaml(source)
-    else:
-        case = read_case(source, sort_dates=sort_dates)
-    if strict and case.warnings:
-        raise InputError([Problem("%(where)s: %(msg)s", **w.values) for w in case.warnings])
+    case = open_case(source, sort_dates=sort_dates, strict=strict)
     for w in case.warnings:
         console.print(str(w))
     return case

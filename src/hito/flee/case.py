@@ -393,6 +393,23 @@ class _Reader:
         return conflicts, days
 
 
+def open_case(source: str | Path, *, sort_dates: bool = False, strict: bool = False) -> FleeCase:
+    """A Flee case folder or a scenario file written by ``hito flee import`` (.yaml, .yml).
+
+    With ``strict`` every warning (a quirk Flee 3.1 runs with) is an error: InputError.
+    """
+    from hito.flee.model import load_yaml
+
+    src = Path(source)
+    if src.is_file() and src.suffix in (".yaml", ".yml"):
+        case = load_yaml(src)
+    else:
+        case = read_case(src, sort_dates=sort_dates)
+    if strict and case.warnings:
+        raise InputError([Problem("%(where)s: %(msg)s", **w.values) for w in case.warnings])
+    return case
+
+
 def read_case(
     case_dir: str | Path, *, name: str | None = None, sort_dates: bool = False
 ) -> FleeCase:

@@ -7,6 +7,7 @@ workers or the chunk size.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,50 @@ class FleeSpec:
     compiled: FleeCompiled
     ruleset: str
     seed: int
+
+
+@dataclass(frozen=True)
+class FleeRuns:
+    """The runs of a Flee case in run order: their ARD, and the camps beside UNHCR's counts."""
+
+    case: str
+    ruleset: str
+    seed: int
+    start: dt.date
+    results: tuple[FleeResult, ...]
+
+    @property
+    def ard_per_run(self) -> list[float]:
+        """Each run's averaged relative difference (Flee 3.1's ARD)."""
+        return [r.ard for r in self.results]
+
+    @property
+    def ard(self) -> float:
+        """The mean ARD over the runs."""
+        return float(np.mean(self.ard_per_run))
+
+    def camp_table(self) -> Any:
+        """A polars table: run, day, date, camp, simulated (people) and observed (UNHCR)."""
+        import polars as pl
+
+        frames = []
+        for run, r in enumerate(self.results):
+            days, camps = r.sim.shape
+            frames.append(
+                pl.DataFrame(
+                    {
+                        "run": np.full(days * camps, run, np.int64),
+                        "day": np.repeat(np.arange(days), camps),
+                        "camp": np.tile(np.array(r.camps, dtype=object), days),
+                        "simulated": r.sim.reshape(-1),
+                        "observed": r.data.reshape(-1),
+                    }
+                )
+            )
+        table = pl.concat(frames)
+        return table.with_columns(
+            (pl.lit(self.start) + pl.duration(days=pl.col("day"))).alias("date")
+        ).select("run", "day", "date", "camp", "simulated", "observed")
 
 
 def kernels_cached(ruleset: str) -> bool:

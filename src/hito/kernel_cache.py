@@ -18,8 +18,11 @@ PACKAGE = Path(__file__).resolve().parent
 # every module that compiles with numba (a test checks that none is missing)
 KERNEL_SOURCES = (
     "engine/kernel.py",
+    "flee/cohortdraws.py",
+    "flee/cohortmove.py",
     "flee/cohortrun.py",
     "flee/cohorts.py",
+    "flee/cohortstate.py",
     "flee/kernel.py",
     "flee/schedule.py",
 )

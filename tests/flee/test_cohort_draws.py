@@ -1,4 +1,4 @@
-"""The cohort ruleset's route draw: cumulative bounds counted (cohorts._cumulate, _pick)."""
+"""The cohort ruleset's route draw: cumulative bounds counted (cohortdraws._cumulate, _pick)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hito.flee.cohorts import _cumulate, _pick
+from hito.flee.cohortdraws import _cumulate, _pick
 
 
 def _draw(weights: list[float], width: int, u: float) -> int:

@@ -1,11 +1,12 @@
-"""The cohort ruleset's recent travel on its grid (cohorts._cell, _dawn): tiny exact cases."""
+"""The cohort ruleset's recent travel on its grid (cohortstate._cell, cohorts._dawn): tiny exact cases."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from hito.flee.cohorts import R_CELLS, _cell, _dawn
+from hito.flee.cohorts import _dawn
+from hito.flee.cohortstate import R_CELLS, _cell
 
 
 def _pend(recent: list[float], arrived_today: list[int]) -> tuple:

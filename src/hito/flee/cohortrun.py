@@ -16,12 +16,13 @@ from typing import Any
 import numba
 import numpy as np
 
-from hito.flee import cohorts
+from hito.flee import cohortdraws, cohorts, cohortstate
+from hito.flee.cohortmove import SOLO
 from hito.flee.compile import FleeCompiled
 from hito.flee.schedule import MAX_HOPS, Schedule, move_chances, route_weights, spawn_weights
 
 
-@cohorts.no_refcounts
+@cohortdraws.no_refcounts
 def _place(today, pool, loc_num, got):
     """``today[x]`` new people resting at each place ``x``; counts per place in got."""
     for x in range(today.shape[0]):
@@ -30,7 +31,7 @@ def _place(today, pool, loc_num, got):
         loc_num[x] += today[x]
 
 
-@cohorts.no_refcounts
+@cohortdraws.no_refcounts
 def _spawn(rng, new, weights, pool, loc_num, got):
     """A multinomial draw of ``new`` people over places by weight; counts per place in got."""
     n = weights.shape[0]
@@ -58,7 +59,7 @@ def _spawn(rng, new, weights, pool, loc_num, got):
         loc_num[x] += got[x]
 
 
-@cohorts.no_refcounts
+@cohortdraws.no_refcounts
 def _compact_pending(pend):
     """Drop emptied pending cohorts once they are more than half of them."""
     p_int, p_flt, p_route, p_cnt, psize = pend
@@ -94,7 +95,7 @@ def _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open):
             for q in range(p_off[v, x], p_off[v, x + 1]):
                 at = x
                 for h in range(p_nh[q]):
-                    p_link[q, h] = cohorts._first_link(
+                    p_link[q, h] = cohortdraws._first_link(
                         at, p_hops[q, h], out_off, link_dst, link_open[v]
                     )
                     at = p_hops[q, h]
@@ -116,11 +117,11 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     (counts, agents, on_links) = out
     decaying = table.shape[0] > 0
     width = int(np.max(p_off[:, 1:] - p_off[:, :-1])) if p_off.size else 1
-    sc = cohorts.scratch(st[3].shape[0], st[2].shape[1], width)
+    sc = cohortstate.scratch(st[3].shape[0], st[2].shape[1], width)
     ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
     got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
     p_link = _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
-    today = cohorts.today_arrays(weights.shape[0], width)
+    today = cohortdraws.today_arrays(weights.shape[0], width)
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]
@@ -148,8 +149,8 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
         if closure_day[t]:  # people on links closed today go back when they reach the end
             ints, n = st[0], st[4][0]
             for i in range(n):
-                if closed_today[t, ints[i, cohorts.LINK]]:
-                    ints[i, cohorts.BOUNCE] = 1
+                if closed_today[t, ints[i, cohortstate.LINK]]:
+                    ints[i, cohortstate.BOUNCE] = 1
         b, v = post[t], paths_at[t]
         offs = p_off[v]
         if dirty:  # route weights and move chances change only with the above
@@ -212,10 +213,10 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
             if code == 0:
                 break
             if code == 1:
-                st = cohorts.reserve(st, ds[1])
-                pend = cohorts.reserve(pend, cohorts.SOLO)
+                st = cohortstate.reserve(st, ds[1])
+                pend = cohortstate.reserve(pend, SOLO)
             else:
-                sc = cohorts.scratch(max(ds[1], st[3].shape[0]), st[2].shape[1], width)
+                sc = cohortstate.scratch(max(ds[1], st[3].shape[0]), st[2].shape[1], width)
         _compact_pending(pend)
         counts[t] = loc_num
         agents[t] = count[0]
@@ -245,7 +246,7 @@ def run(c: FleeCompiled, sch: Schedule, rng: np.random.Generator, progress=None)
     from hito.flee.schedule import decay_table, route_settings
 
     n = len(c.names)
-    cells = cohorts.R_CELLS if mr.avoid_short_stints else 1
+    cells = cohortstate.R_CELLS if mr.avoid_short_stints else 1
     pool = np.zeros((n, 2, cells), np.int64)
     pool[:, 1, 0] = c.initial
     cap = 256

@@ -59,9 +59,6 @@ def _depart(
     vfill,
     is_camp,
     capacity,
-    out_off,
-    link_dst,
-    link_open,
     buffer,
     wpow,
     p_off,
@@ -109,8 +106,10 @@ def _depart(
             if j < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
                 stay += m
                 continue
-            today = is_camp[dest] and capacity[dest] >= 1 and p_km[q] <= reach
-            if today:  # they arrive one after another until the camp is half-way past its buffer
+            arrives_today = is_camp[dest] and capacity[dest] >= 1 and p_km[q] <= reach
+            if (
+                arrives_today
+            ):  # they arrive one after another until the camp is half-way past its buffer
                 room = max(0, _first_full(capacity[dest], buffer) - loc_num[dest] - vfill[dest])
                 if m > room:
                     stay += m - room
@@ -120,7 +119,7 @@ def _depart(
             for h in range(nh - 1):
                 route_buf[h] = p_hops[q, h + 1]
             _push(st, j, route_buf, nh - 1, fresh, 0.0, r, moved, 0, m)
-            if today:
+            if arrives_today:
                 st[0][st[4][0] - 1, VF] = 1
                 vfill[dest] += m
             loc_num[here] -= m
@@ -134,7 +133,6 @@ def _passes(
     n0,
     slices,
     room,
-    t,
     rng,
     st,
     pend,
@@ -395,9 +393,6 @@ def _travel(
             vfill,
             is_camp,
             capacity,
-            out_off,
-            link_dst,
-            link_open,
             buffer,
             wpow,
             p_off,

@@ -174,7 +174,6 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
         while True:
             code = cohorts.day(
                 ds,
-                t,
                 draws,
                 st,
                 sc,

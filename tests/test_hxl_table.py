@@ -70,7 +70,11 @@ def test_a_missing_hashtag_is_named_at_the_hashtag_row(tmp_path: Path) -> None:
     [
         (b"", "f.csv: the file is empty, expected an HXL CSV file (#date)"),
         (b"\n \n", "f.csv: the file is empty, expected an HXL CSV file (#date)"),
-        (b"D\n\xe9", "f.csv: byte 2 is not UTF-8 text, expected a CSV file in UTF-8"),
+        (
+            b"D\n\xe9",
+            "f.csv:2: byte 2 is not UTF-8 text, expected a CSV file in UTF-8 (a spreadsheet "
+            'saves one as "CSV UTF-8")',
+        ),
         (b"D\x00\n#date\n", "f.csv: binary content, expected a CSV file in UTF-8"),
         (
             b'{"date": 1}',
@@ -93,6 +97,15 @@ def test_a_missing_file(tmp_path: Path) -> None:
     p = tmp_path / "none.csv"
     with pytest.raises(InputError) as err:
         read_file(p, "#date")
+    assert err.value.problems == [f"{p}: cannot read the file (no such file), expected a CSV file"]
+
+
+def test_a_folder_or_an_unreadable_file_is_said_in_the_readers_words(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        read_file(tmp_path, "#date")
     assert err.value.problems == [
-        f"{p}: cannot read the file (No such file or directory), expected a CSV file"
+        f"{tmp_path}: cannot read the file (it is a folder), expected a CSV file"
+    ]
+    assert err.value.in_language("es") == [
+        f"{tmp_path}: no se puede leer el archivo (es una carpeta); se esperaba un archivo CSV"
     ]

@@ -151,3 +151,19 @@ def test_run_flee_names_a_bad_argument(tmp_path: Path, kw: dict, message: str) -
 
     with pytest.raises(InputError, match=re.escape(message)):
         hito.run_flee(make_case(tmp_path / "case"), **kw)
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"days": 0}, "days: got 0, expected a whole number of at least 1"),
+        ({"days": -3}, "days: got -3, expected a whole number of at least 1"),
+        ({"hasten": 0}, "hasten: got 0, expected a whole number of at least 1"),
+        ({"hasten": 2.5}, "hasten: got 2.5, expected a whole number of at least 1"),
+    ],
+)
+def test_run_flee_refuses_days_and_hasten_below_one(tmp_path: Path, kw: dict, message: str) -> None:
+    from flee_helpers import make_case
+
+    with pytest.raises(InputError, match=re.escape(message)):
+        hito.run_flee(make_case(tmp_path / "case"), **kw)

@@ -60,7 +60,7 @@ def run(
     from hito.errors import InputError
 
     s = scenario if not isinstance(scenario, str | Path) else load_scenario(scenario)
-    _check_runs(runs, seed, executor)
+    _check_ensemble_args(runs, seed, executor)
     if sampling not in METHODS:
         raise InputError(
             Problem(
@@ -93,7 +93,7 @@ def run(
     return run_ensemble(spec, executor=executor, progress=progress)
 
 
-def _check_runs(runs: int, seed: int, executor: Any) -> None:
+def _check_ensemble_args(runs: int, seed: int, executor: Any) -> None:
     """Refuse run counts, seeds and executor names no ensemble can use, naming the argument."""
     from hito.ensemble.executors import EXECUTORS
     from hito.errors import InputError
@@ -150,20 +150,26 @@ def run_flee(
     from hito.ensemble.executors import SerialExecutor
     from hito.errors import InputError
     from hito.flee.compile import compile_flee
-    from hito.flee.ensemble import FleeRuns, run_flee_ensemble
-    from hito.flee.rulesets import RULESETS
+    from hito.flee.ensemble import FleeRuns, compile_kernels, kernels_cached, run_flee_ensemble
+    from hito.flee.rulesets import check_ruleset
 
     fc = case if not isinstance(case, str | Path) else read_flee_case(case)
-    _check_runs(runs, seed, executor)
-    if ruleset not in RULESETS:
-        raise InputError(
-            Problem(
-                "ruleset: got %(ruleset)s, expected one of: %(rulesets)s",
-                ruleset=repr(ruleset),
-                rulesets=", ".join(RULESETS),
+    _check_ensemble_args(runs, seed, executor)
+    check_ruleset(ruleset)
+    for name, value in (("days", days), ("hasten", hasten)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise InputError(
+                Problem(
+                    "%(name)s: got %(value)s, expected a whole number of at least 1",
+                    name=name,
+                    value=repr(value),
+                )
             )
-        )
     compiled = compile_flee(fc, hasten=hasten, days=days, flee31=not all_settings)
+    if executor != "serial" and not kernels_cached(ruleset):  # else each worker compiles them
+        compile_kernels(fc, ruleset, hasten=hasten, flee31=not all_settings)
     got = run_flee_ensemble(
         compiled,
         runs=runs,

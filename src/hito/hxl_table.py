@@ -39,9 +39,10 @@ class HxlRow:
 
 @dataclass(frozen=True)
 class HxlTable:
-    """The hashtag of each column (as written, '' for none), the line of the hashtag row, the rows.
+    """An HXL table: each column's hashtag, the hashtag row's line, the rows.
 
-    Rows with no text in any cell are left out.
+    Hashtags are in libhxl's lower-case form ('' for a column without one). Rows with no
+    text in any cell are left out.
     """
 
     tags: tuple[str, ...]
@@ -99,10 +100,21 @@ def read_file(path: str | Path, expected: Said) -> HxlTable:
             Problem(
                 "%(name)s: cannot read the file (%(problem)s), expected a CSV file",
                 name=name,
-                problem=exc.strerror or str(exc),
+                problem=_os_problem(exc),
             )
         ) from exc
     return read_bytes(data, name, expected)
+
+
+def _os_problem(exc: OSError) -> Said:
+    """Why a file could not be read, in the reader's words where the reason is a common one."""
+    if isinstance(exc, FileNotFoundError):
+        return Problem("no such file")
+    if isinstance(exc, IsADirectoryError):
+        return Problem("it is a folder")
+    if isinstance(exc, PermissionError):
+        return Problem("not allowed to read it")
+    return exc.strerror or str(exc)
 
 
 def read_bytes(data: bytes, name: Said, expected: Said) -> HxlTable:
@@ -112,8 +124,10 @@ def read_bytes(data: bytes, name: Said, expected: Said) -> HxlTable:
     except UnicodeDecodeError as exc:
         raise InputError(
             Problem(
-                "%(name)s: byte %(start)s is not UTF-8 text, expected a CSV file in UTF-8",
+                "%(name)s:%(line)s: byte %(start)s is not UTF-8 text, expected a CSV file in "
+                'UTF-8 (a spreadsheet saves one as "CSV UTF-8")',
                 name=name,
+                line=data[: exc.start].count(b"\n") + 1,
                 start=exc.start,
             )
         ) from exc

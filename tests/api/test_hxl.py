@@ -261,7 +261,7 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -
             "#indicator+documented, #affected+total",
         ),
         ("", "the uploaded file: the file is empty, expected an HXL CSV file (#date, "),
-        ("Date\n#date\n2025-11-29,\udce9", "the uploaded file: byte 22 is not UTF-8 text"),
+        ("Date\n#date\n2025-11-29,\udce9", "the uploaded file:3: byte 22 is not UTF-8 text"),
         (
             "Date,Site\n#date,#loc+code\n2025-11-29,chacalluta\n",
             "missing HXL hashtags: #country+origin, #indicator+documented, #affected+total (found: #date, #loc+code)",

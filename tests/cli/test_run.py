@@ -68,7 +68,7 @@ def test_run_writes_table_summary_and_report_identically_for_the_same_seed(tiny_
 
 def test_a_first_run_says_the_kernel_compiles_then_never_again(tiny_file, tmp_path):
     cache = str(tmp_path / "numba")  # an empty cache: as after an install or an update
-    said = "Compilando el núcleo de simulación: una sola vez tras instalar o actualizar"
+    said = "Compilando el código de simulación: una sola vez tras instalar o actualizar"
     for k in range(2):
         args = ("run", str(tiny_file), "--days", "5", "--runs", "2", "--out", str(tmp_path / "o"))
         done = hito(*args, NUMBA_CACHE_DIR=cache, HITO_LANG="es")

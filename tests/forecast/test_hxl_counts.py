@@ -300,25 +300,26 @@ def test_no_hashtag_row(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "the file is empty, expected an HXL CSV file"),
-        (b"  \n\n", "the file is empty, expected an HXL CSV file"),
-        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "binary content, expected a CSV file in UTF-8"),
-        (b"Date,Site\n\xff\xfe#date", "byte 10 is not UTF-8 text, expected a CSV file in UTF-8"),
-        (b'{"date": "2025-11-30", "site": "x"}', "no HXL hashtag row in the first 25 rows"),
+        (b"", ": the file is empty, expected an HXL CSV file"),
+        (b"  \n\n", ": the file is empty, expected an HXL CSV file"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", ": binary content, expected a CSV file in UTF-8"),
+        (
+            b"Date,Site\n\xff\xfe#date",
+            ":2: byte 10 is not UTF-8 text, expected a CSV file in UTF-8",
+        ),
+        (b'{"date": "2025-11-30", "site": "x"}', ": no HXL hashtag row in the first 25 rows"),
     ],
 )
 def test_empty_and_non_csv_files(tmp_path: Path, content: bytes, expected: str) -> None:
     p = tmp_path / "obs.csv"
     p.write_bytes(content)
     (line,) = problems(p)
-    assert line.startswith(f"{p}: {expected}")
+    assert line.startswith(f"{p}{expected}")
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
     p = tmp_path / "nope.csv"
-    assert problems(p) == [
-        f"{p}: cannot read the file (No such file or directory), expected a CSV file"
-    ]
+    assert problems(p) == [f"{p}: cannot read the file (no such file), expected a CSV file"]
 
 
 # --- broken files generated at random -----------------------------------------------------

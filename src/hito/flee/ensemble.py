@@ -17,7 +17,7 @@ import numpy as np
 
 from hito.engine.seeds import run_seed
 from hito.ensemble.executors import ChunkFailures, EnsembleError, make_executor
-from hito.errors import Problem
+from hito.errors import InputError, Problem
 from hito.flee.compile import FleeCompiled, compile_flee
 from hito.flee.model import FleeCase
 from hito.flee.run import FleeResult, simulate
@@ -56,7 +56,10 @@ class FleeRuns:
         return float(np.mean(self.ard_per_run))
 
     def camp_table(self) -> Any:
-        """A polars table: run, day, date, camp, simulated (people) and observed (UNHCR)."""
+        """A polars table: run, day, date, camp, simulated and observed (UNHCR) people.
+
+        Both are scaled down by the case's hasten, as Flee 3.1 compares them.
+        """
         import polars as pl
 
         frames = []
@@ -152,4 +155,12 @@ def run_flee_ensemble(
     finally:
         if own:
             ex.close()
+    bad = [n for n, r, _ in results if r.conservation_error() != 0]
+    if bad:
+        raise InputError(
+            Problem(
+                "runs %(bad)s: people not conserved, expected a conservation error of 0",
+                bad=sorted(bad),
+            )
+        )
     return sorted(results, key=lambda x: x[0])

@@ -131,14 +131,22 @@ class Agents:
         return int(np.count_nonzero(self.a_trav[: self.count]))
 
 
+def check_ruleset(ruleset: str, option: str = "ruleset") -> None:
+    """Refuse a ruleset name that is not one of RULESETS, naming the option it came in."""
+    if ruleset not in RULESETS:
+        raise InputError(
+            Problem(
+                "%(option)s: got %(ruleset)s, expected one of: %(rulesets)s",
+                option=option,
+                ruleset=repr(ruleset),
+                rulesets=", ".join(RULESETS),
+            )
+        )
+
+
 def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents:
     """The state of one per-agent run, with an error listing the rulesets for another name."""
-    if ruleset == "agents":
-        return Agents(c, rng)
-    raise InputError(
-        Problem(
-            "ruleset: got %(ruleset)s, expected one of: %(rulesets)s",
-            ruleset=repr(ruleset),
-            rulesets=", ".join(RULESETS),
-        )
-    )
+    if ruleset != "agents":
+        check_ruleset(ruleset)  # an unknown name: the error lists the rulesets
+        raise ValueError("the cohort ruleset keeps no per-agent state (hito.flee.cohortrun)")
+    return Agents(c, rng)

@@ -161,6 +161,14 @@ def test_each_rulesets_entry_kernel_is_a_numba_function_cached_on_disk():
         assert type(kernel._cache).__name__ == "FunctionCache", entry
 
 
+@pytest.mark.parametrize("ruleset", RULESETS)
+def test_after_a_run_the_rulesets_kernels_are_found_in_the_cache(tmp_path, ruleset):
+    from hito.flee.ensemble import kernels_cached
+
+    simulate(compile_flee(read_case(case(tmp_path)), days=2), run_seed(0, 0), ruleset=ruleset)
+    assert kernels_cached(ruleset)
+
+
 def test_an_unknown_ruleset_is_refused(tmp_path, monkeypatch, capsys):
     code, _, err = hito(
         monkeypatch,

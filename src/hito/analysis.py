@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hito.errors import Problem
+from hito.errors import Problem, not_one_of
 
 if TYPE_CHECKING:
     from hito.ensemble.result import Ensemble
@@ -62,13 +62,7 @@ def run(
     s = scenario if not isinstance(scenario, str | Path) else load_scenario(scenario)
     _check_ensemble_args(runs, seed, executor)
     if sampling not in METHODS:
-        raise InputError(
-            Problem(
-                "sampling: got %(sampling)s, expected one of: %(methods)s",
-                sampling=repr(sampling),
-                methods=", ".join(METHODS),
-            )
-        )
+        raise InputError(not_one_of("sampling", sampling, METHODS))
     if keep_runs < 0:
         raise InputError(
             Problem("keep_runs: got %(keep_runs)s, expected 0 or more", keep_runs=keep_runs)
@@ -98,20 +92,25 @@ def _check_ensemble_args(runs: int, seed: int, executor: Any) -> None:
     from hito.ensemble.executors import EXECUTORS
     from hito.errors import InputError
 
-    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
-        raise InputError(
-            Problem("runs: got %(runs)s, expected a whole number of at least 1", runs=repr(runs))
-        )
+    _at_least_one("runs", runs)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InputError(
             Problem("seed: got %(seed)s, expected a non-negative whole number", seed=repr(seed))
         )
     if isinstance(executor, str) and executor not in ("serial", *EXECUTORS):
+        raise InputError(not_one_of("executor", executor, ("serial", *EXECUTORS)))
+
+
+def _at_least_one(name: str, value: object) -> None:
+    """Refuse a value that is not a whole number of at least 1, naming the argument."""
+    from hito.errors import InputError
+
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InputError(
             Problem(
-                "executor: got %(executor)s, expected one of: serial, %(executors)s",
-                executor=repr(executor),
-                executors=", ".join(EXECUTORS),
+                "%(name)s: got %(value)s, expected a whole number of at least 1",
+                name=name,
+                value=repr(value),
             )
         )
 
@@ -148,7 +147,6 @@ def run_flee(
     does not read.
     """
     from hito.ensemble.executors import SerialExecutor
-    from hito.errors import InputError
     from hito.flee.compile import compile_flee
     from hito.flee.ensemble import FleeRuns, compile_kernels, kernels_cached, run_flee_ensemble
     from hito.flee.rulesets import check_ruleset
@@ -157,16 +155,8 @@ def run_flee(
     _check_ensemble_args(runs, seed, executor)
     check_ruleset(ruleset)
     for name, value in (("days", days), ("hasten", hasten)):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            raise InputError(
-                Problem(
-                    "%(name)s: got %(value)s, expected a whole number of at least 1",
-                    name=name,
-                    value=repr(value),
-                )
-            )
+        if value is not None:
+            _at_least_one(name, value)
     compiled = compile_flee(fc, hasten=hasten, days=days, flee31=not all_settings)
     if executor != "serial" and not kernels_cached(ruleset):  # else each worker compiles them
         compile_kernels(fc, ruleset, hasten=hasten, flee31=not all_settings)

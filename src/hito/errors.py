@@ -76,6 +76,16 @@ def say(problem: Said, lang: str) -> str:
     return problem.say(lang) if isinstance(problem, Problem) else problem
 
 
+def not_one_of(option: str, value: object, choices: Sequence[str]) -> Problem:
+    """Why a value is not one of the choices: 'OPTION: got VALUE, expected one of: A, B'."""
+    return Problem(
+        "%(option)s: got %(value)s, expected one of: %(choices)s",
+        option=option,
+        value=repr(value),
+        choices=", ".join(choices),
+    )
+
+
 class HitoError(Exception):
     """Base of every error hito reports to a user without a traceback."""
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hito.errors import N_, InputError, Problem
+from hito.errors import N_, InputError, Problem, not_one_of
 
 # where the runs of an ensemble execute (hito run, sweep, calibrate, backtest, plans compare, flee)
 ExecutorOpt = Annotated[str, typer.Option(help="where runs execute: local (processes) or dask")]
@@ -49,12 +49,5 @@ def language_option(lang: str | None, option: str = "--lang") -> str:
     if lang is None:
         return reader_language()
     if lang not in LANGUAGES:
-        raise InputError(
-            Problem(
-                "%(option)s: got %(lang)s, expected one of: %(languages)s",
-                option=option,
-                lang=repr(lang),
-                languages=", ".join(LANGUAGES),
-            )
-        )
+        raise InputError(not_one_of(option, lang, LANGUAGES))
     return lang

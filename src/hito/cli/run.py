@@ -15,7 +15,7 @@ from rich.console import Console
 from hito import i18n
 from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option
 from hito.ensemble.syntax import EVENT_SYNTAX
-from hito.errors import InputError, Problem
+from hito.errors import InputError, Problem, not_one_of
 
 if TYPE_CHECKING:  # the models, numba, polars and pyarrow load inside the commands
     import polars as pl
@@ -83,13 +83,7 @@ def check_ensemble_options(
     from hito.ensemble.sampling import METHODS
 
     if sampling is not None and sampling not in METHODS:
-        raise InputError(
-            Problem(
-                "--sampling: got %(sampling)s, expected one of: %(methods)s",
-                sampling=repr(sampling),
-                methods=", ".join(METHODS),
-            )
-        )
+        raise InputError(not_one_of("--sampling", sampling, METHODS))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

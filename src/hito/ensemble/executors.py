@@ -13,7 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hito.errors import HitoError, InputError, Problem
+from hito.errors import HitoError, InputError, Problem, not_one_of
 
 EXECUTORS = ("local", "dask")
 WORKER_MODULE = "hito.ensemble.run"  # what a worker imports to run chunks
@@ -267,13 +267,7 @@ def make_executor(name: str, *, scheduler: str | None = None, workers: int | Non
         return LocalExecutor(processes=workers)
     if name == "dask":
         return DaskExecutor(scheduler=scheduler, processes=workers)
-    raise InputError(
-        Problem(
-            "executor: got %(name)s, expected one of: %(executors)s",
-            name=repr(name),
-            executors=", ".join(EXECUTORS),
-        )
-    )
+    raise InputError(not_one_of("executor", name, EXECUTORS))
 
 
 class EnsembleError(HitoError):

@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from hito.errors import InputError, Problem
+from hito.errors import InputError, not_one_of
 from hito.scenario.numbers import Range
 
 Method = Literal["lhs", "random", "none"]
@@ -37,13 +37,7 @@ class Design:
 def design(ranges: Mapping[str, Range], runs: int, seed: int, method: Method = "lhs") -> Design:
     """Sample `runs` rows over the given ranges; the same arguments give the same design."""
     if method not in METHODS:
-        raise InputError(
-            Problem(
-                "sampling: got %(method)s, expected one of: %(methods)s",
-                method=repr(method),
-                methods=", ".join(METHODS),
-            )
-        )
+        raise InputError(not_one_of("sampling", method, METHODS))
     paths = tuple(ranges)
     if method == "none" or not paths:
         values = np.array([[r.value for r in ranges.values()]] * runs).reshape(runs, len(paths))

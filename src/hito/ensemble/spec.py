@@ -16,7 +16,7 @@ from hito.engine.compile import STATES, Compiled
 from hito.engine.run import RunResult, simulate
 from hito.ensemble.sampling import METHODS, Method
 from hito.ensemble.syntax import EVENT_SYNTAX
-from hito.errors import N_, InputError, Problem
+from hito.errors import N_, InputError, Problem, not_one_of
 from hito.scenario.model import Scenario
 from hito.scenario.numbers import Range
 from hito.scenario.uncertain import ranges, uncertain
@@ -181,13 +181,7 @@ class EnsembleSpec:
                 Problem("seed: got %(seed)s, expected a non-negative whole number", seed=self.seed)
             )
         if self.sampling not in METHODS:
-            problems.append(
-                Problem(
-                    "sampling: got %(sampling)s, expected one of: %(methods)s",
-                    sampling=repr(self.sampling),
-                    methods=METHODS,
-                )
-            )
+            problems.append(not_one_of("sampling", self.sampling, METHODS))
         if self.keep_runs < 0:
             problems.append(
                 Problem(

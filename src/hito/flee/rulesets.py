@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from hito.errors import InputError, Problem
+from hito.errors import InputError, not_one_of
 from hito.flee import kernel
 from hito.flee.compile import FleeCompiled
 from hito.flee.schedule import MAX_HOPS
@@ -134,14 +134,7 @@ class Agents:
 def check_ruleset(ruleset: str, option: str = "ruleset") -> None:
     """Refuse a ruleset name that is not one of RULESETS, naming the option it came in."""
     if ruleset not in RULESETS:
-        raise InputError(
-            Problem(
-                "%(option)s: got %(ruleset)s, expected one of: %(rulesets)s",
-                option=option,
-                ruleset=repr(ruleset),
-                rulesets=", ".join(RULESETS),
-            )
-        )
+        raise InputError(not_one_of(option, ruleset, RULESETS))
 
 
 def make(ruleset: str, c: FleeCompiled, rng: np.random.Generator) -> Agents:

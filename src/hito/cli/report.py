@@ -10,7 +10,7 @@ import typer
 
 from hito.cli.db import SettingsOpt
 from hito.cli.options import date_option
-from hito.errors import InputError, Problem, not_one_of
+from hito.errors import InputError, Problem
 
 
 def report(
@@ -58,7 +58,13 @@ def report(
             )
         )
     if zone not in i18n.ZONES:
-        raise InputError(not_one_of("--zone", zone, i18n.ZONES))
+        raise InputError(  # its own message: Spanish says "una de" for a zone (una zona)
+            Problem(
+                "--zone: got %(zone)s, expected one of: %(zones)s",
+                zone=repr(zone),
+                zones=", ".join(i18n.ZONES),
+            )
+        )
     comparison = comparison or load_settings(settings).comparison
     if comparison is not None and not comparison.is_file():
         raise InputError(

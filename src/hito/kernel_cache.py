@@ -22,6 +22,7 @@ KERNEL_SOURCES = (
     "flee/cohortmove.py",
     "flee/cohortrun.py",
     "flee/cohorts.py",
+    "flee/cohortsolo.py",
     "flee/cohortstate.py",
     "flee/kernel.py",
     "flee/schedule.py",

@@ -2,8 +2,9 @@
 
 Here: a day (``day``: the morning's departures, pending cohorts, the passes, the merge).
 Its parts: ``cohortdraws`` (the draws, camps' fill, route weights and picks),
-``cohortmove`` (departures and the day's passes over the links), ``cohortstate`` (the
-cohort arrays: pushed, rested, merged); ``cohortrun`` runs the days.
+``cohortmove`` (departures and the day's passes over the links), ``cohortsolo`` (a person
+travelling alone), ``cohortstate`` (the cohort arrays: pushed, rested, merged);
+``cohortrun`` runs the days.
 
 People resting at a place with no route left are exchangeable except for two things the
 rules read: whether they have arrived anywhere yet (``start_on_foot``) and their recent

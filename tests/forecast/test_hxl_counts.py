@@ -99,7 +99,7 @@ def test_start_and_end_leave_rows_out_without_checking_their_sites(tmp_path: Pat
     )
 
 
-def test_site_names_compare_after_nfc_casefold_and_spaces_and_place_ids_are_sites(
+def test_site_names_compare_without_accents_case_or_extra_spaces_and_place_ids_are_sites(
     tmp_path: Path,
 ) -> None:
     decomposed = "LI\u0301NEA  de la\tconcordia"  # combining accent, capitals, odd spaces
@@ -415,3 +415,30 @@ def test_a_record_may_name_a_place_by_its_spanish_or_english_title(tmp_path: Pat
         (D(2025, 12, 10), "concordia-strip", 30.0),
         (D(2025, 12, 11), "concordia-strip", 20.0),
     ]
+
+
+def test_a_site_typed_without_accents_is_the_site_with_them(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        HEAD + "2025-11-30,Linea de la Concordia,10,10,count,a\n"
+        "2025-11-30,LÍNEA DE LA CONCORDIA,15,15,count,b\n",
+    )
+    obs = read_observations(p, SITES)
+    assert [(o.place, o.low) for o in obs.items] == [("strip", 10.0), ("strip", 15.0)]
+
+
+def test_punctuation_still_tells_two_sites_apart(tmp_path: Path) -> None:
+    # 2023's record calls the camp at the line "Santa Rosa"; the complex's id is "santa-rosa"
+    p = write(
+        tmp_path, HEAD + "2025-11-30,Santa-Rosa,10,10,count,a\n2025-11-30,santa rosa,5,5,count,b\n"
+    )
+    obs = read_observations(p, {"Santa Rosa": "strip", "santa-rosa": "post-b"})
+    assert [(o.place, o.low) for o in obs.items] == [("post-b", 10.0), ("strip", 5.0)]
+
+
+def test_the_2025_record_s_santa_rosa_is_the_peruvian_complex(tmp_path: Path) -> None:
+    from hito.scenario.load import load
+
+    p = write(tmp_path, HEAD + "2025-12-04,Santa Rosa,12,12,count,a\n")
+    obs = read_observations(p, load("tacna-arica-2025").observed_sites())
+    assert [(o.place, o.low) for o in obs.items] == [("santa-rosa", 12.0)]

@@ -60,8 +60,14 @@ def sort_key(o: Observation) -> tuple[dt.date, str, int]:
 
 
 def normalize(name: str) -> str:
-    """A site name for comparison: Unicode NFC, case folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """A site name for comparison: accents and case folded, whitespace collapsed.
+
+    Field teams type on phones, often without accents: "Linea de la Concordia" is
+    "Línea de la Concordia". Punctuation is kept ("Santa Rosa" and the id "santa-rosa"
+    may name different places).
+    """
+    decomposed = unicodedata.normalize("NFKD", name).casefold()
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 @dataclass(frozen=True)

@@ -62,13 +62,42 @@ def resolve(ref: str | Path, *, package: str, what: str, error: type[HitoError])
         ) from exc
 
 
+class _NoSuchDay(Exception):
+    """A YAML date that is not a day of the calendar (2025-02-30), with its node."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__(node.value)
+        self.node = node
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a date of no calendar day says where it is."""
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:  # PyYAML's own: 'day is out of range for month'
+            raise _NoSuchDay(node) from exc
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def compose(
     text: str, label: str, *, what: str, error: type[HitoError]
 ) -> tuple[dict[str, Any], Any]:
     """The mapping of a YAML text and its node tree (for line numbers), or a located error."""
     try:
         node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except _NoSuchDay as exc:
+        raise error(
+            Problem(
+                "%(where)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
+                where=f"{label}:{exc.node.start_mark.line + 1}",
+                text=repr(exc.node.value),
+            )
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where_ = f"{label}:{mark.line + 1}" if mark else label

@@ -92,6 +92,15 @@ def test_not_yaml_and_not_a_mapping():
         parse("- 1\n- 2\n", "s.yaml")
 
 
+def test_a_date_of_no_calendar_day_is_refused_at_its_line():
+    text = "name: x\nschema_version: 2\nstart: 2025-02-30\n"
+    with pytest.raises(ScenarioError) as caught:
+        parse(text, "s.yaml")
+    assert caught.value.in_language("en") == [
+        "s.yaml:3: got '2025-02-30', expected a date as YYYY-MM-DD that exists"
+    ]
+
+
 def test_missing_file_lists_builtins(tmp_path):
     with pytest.raises(ScenarioError, match="tacna-arica-2025"):
         load(tmp_path / "none.yaml")

@@ -126,6 +126,10 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
 
 
 def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path):
+    d = yaml.safe_load(scenario_file.read_text())
+    d["title"] = {"es": "La franja en enero", "en": "The strip in January"}
+    d["places"][3]["title"] = {"es": "Franja de prueba", "en": "Test strip"}
+    scenario_file.write_text(yaml.safe_dump(d, sort_keys=False, allow_unicode=True))
     out = tmp_path / "bt"
     done = hito(
         "backtest",
@@ -167,7 +171,13 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     assert (pairs["pit_low"] <= pairs["pit_high"]).all()
     # the console speaks Spanish by default
     assert "dentro de P10–P90" in done.stdout and "inside" not in done.stdout
-    assert "<html" in (out / "backtest.html").read_text()
+    page = (out / "backtest.html").read_text()
+    # the page names the episode and its sites in the reader's language
+    assert "<h1>Evaluación retrospectiva: La franja en enero</h1>" in page
+    assert page.count("· Franja de prueba</figcaption>") == 4
+    assert "Test strip" not in page and "tiny" not in page
+    # a share keeps its number and its sign together (no break before '%' on a phone)
+    assert '<th class="n">0–10\u00a0%</th>' in page and " %<" not in page
     # peak and clearance per issued forecast: days with scored counts inside the 7-day window
     # after 01-03: 04, 06, 08 (3 days); after 01-04: 06, 08; after 01-05: 06, 08; after 01-06: 08
     events = bt["event_forecasts"]

@@ -143,7 +143,7 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
     """backtest.html: each issued forecast's fan against the later counts, scores per horizon."""
     lang = i18n.pick(lang)
     labels = _labels(lang)
-    names = {p.id: p.name for p in s.places}
+    names = {p.id: i18n.localized(p.title, lang, p.name) for p in s.places}
     charts = []
     for issue in bt.issues:
         for place, rows in issue.fans.items():
@@ -178,12 +178,13 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
             lang=lang,
             _=i18n.translations(lang).gettext,
             scenario=s,
+            title=i18n.localized(s.title, lang, s.name),
             bt=bt,
             scores=bt.scores(),
             events=bt.event_scores(),
             charts=charts,
             number=lambda v, d=0: i18n.number(v, lang, d),
-            percent=lambda v: "—" if v is None else i18n.number(100 * v, lang) + " %",
+            percent=lambda v: i18n.percent(v, lang),
             date=lambda d: i18n.date(d, lang),
         )
     )

@@ -281,6 +281,18 @@ def test_missing_hashtags_are_named(tmp_path: Path) -> None:
     )
 
 
+def test_the_hashtags_expected_are_said_in_spanish_to_a_spanish_reader(tmp_path: Path) -> None:
+    p = write(tmp_path, "Date,Site,People\n#date,#loc,#affected\n2025-11-30,Chacalluta,3\n")
+    with pytest.raises(InputError) as err:
+        read_observations(p, SITES)
+    assert err.value.in_language("es") == [
+        f"{p}:2: etiquetas: se recibió #date, #loc, #affected; faltan #loc+name o #loc+code; "
+        "un conteo: #affected+min/+max, #affected+stranded o #affected+total (se esperaba "
+        "#date; #loc+name o #loc+code; #affected+min o #affected+max, o ambas (o "
+        "#affected+stranded+min/+max, o una sola #affected+stranded o #affected+total))"
+    ]
+
+
 def test_one_missing_hashtag_is_named_after_a_title_row(tmp_path: Path) -> None:
     p = write(tmp_path, "Counts\nDay,Where,N\n#date+reported,#loc+name,#affected+total\n")
     (line,) = problems(p)

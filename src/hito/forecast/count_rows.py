@@ -20,7 +20,7 @@ RANGE_TAGS = (
     ("#affected+stranded+min", "#affected+stranded+max"),
 )
 SINGLE_TAGS = ("#affected+stranded", "#affected+total")
-EXPECTED = (
+EXPECTED = Problem(
     "#date; #loc+name or #loc+code; #affected+min and/or #affected+max "
     "(or #affected+stranded+min/+max, or one #affected+stranded or #affected+total)"
 )

@@ -180,6 +180,9 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         language_names=LANGUAGE_NAMES,
         zone=zone_name,
         zones=ZONES,
+        # whose clock the times are ('hora de Chile'), and the chooser's names of the zones
+        zone_label=names.zones(translations(lang).gettext)[zone_name],
+        zone_names=names.zones(translations(lang).gettext),
         # the names.html.j2 macros' names of codes, from their one definition
         country_names=names.countries(translations(lang).gettext),
         place_kind_names=names.place_kinds(translations(lang).gettext),

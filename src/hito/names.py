@@ -54,6 +54,20 @@ def policy_kinds(_: Gettext) -> dict[str, str]:
     }
 
 
+def zones(_: Gettext) -> dict[str, str]:
+    """Time zones of the corridor (hito.i18n.ZONES) -> the name of their clock ('hora de Chile').
+
+    Chile and Peru keep different hours (UTC−3 and UTC−5 in the southern summer): every time shown
+    says whose clock it is.
+    """
+    return {
+        "America/Santiago": _("Chile time"),
+        "America/Lima": _("Peru time"),
+        "America/La_Paz": _("Bolivia time"),
+        "UTC": "UTC",
+    }
+
+
 def roles(_: Gettext) -> dict[str, str]:
     """Roles of the service's users -> names."""
     return {"admin": _("administrator"), "editor": _("editor"), "viewer": _("viewer")}

@@ -103,13 +103,15 @@ def test_times_follow_the_viewers_zone_and_say_which(browser, server) -> None:  
     for v in _visit(browser, server, outside, {"width": 1280, "height": 900}):
         page = v.page
         sign_in(page, username="migraciones", path=f"/?as_of={DAY}")  # an agency of Peru
-        expect(page.locator("#data-age")).to_contain_text("Horas de America/Lima (UTC−5)")
+        expect(page.locator("#data-age")).to_contain_text("Todas las horas: hora del Perú (UTC−5)")
+        expect(page.locator("#zone-pick option:checked")).to_have_text("hora del Perú")
+        expect(page.locator("th", has_text="Contado (hora del Perú)")).to_have_count(1)
         expect(page.locator("#site-concordia-strip time")).to_have_text("3 dic 2025, 07:00")
         expect(page.locator("#site-concordia-strip time")).to_have_attribute(
             "datetime", "2025-12-03T07:00-05:00"
         )
         page.select_option("#zone-pick", "America/Santiago")  # the chooser remembers the zone
-        expect(page.locator("#data-age")).to_contain_text("Horas de America/Santiago (UTC−3)")
+        expect(page.locator("#data-age")).to_contain_text("Todas las horas: hora de Chile (UTC−3)")
         expect(page.locator("#site-concordia-strip time")).to_have_text("3 dic 2025, 09:00")
         assert "as_of=2025-12-03" in page.url
         csv = page.request.get(f"/sites.csv?as_of={DAY}").text()

@@ -147,3 +147,17 @@ def test_the_forecasts_issued_before_are_scored_by_the_later_counts(db: Database
     )
     en = sitrep.build_html(db, as_of=dt.date(2025, 11, 29), lang="en", comparison=None)
     assert "No count has come after a forecast of this service yet: none scored." in en
+
+
+def test_every_time_says_whose_clock_not_the_zone_database_name(db: Database) -> None:
+    html = sitrep.build_html(
+        db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None, zone="America/Lima"
+    )
+    assert "(hora del Perú, UTC−5) a partir de los reportes" in html  # when it was issued
+    assert "<th>Contado (hora del Perú)</th>" in html
+    assert "Todas las horas: hora del Perú (UTC−5)." in html
+    assert "America/Lima" not in html
+    en = sitrep.build_html(
+        db, as_of=dt.date(2025, 12, 3), lang="en", comparison=None, zone="America/Lima"
+    )
+    assert "<th>Counted (Peru time)</th>" in en and "All times: Peru time (UTC−5)." in en

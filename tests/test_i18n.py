@@ -131,3 +131,22 @@ AUDITED = {  # the kinds of resource the service's audit log records actions on
     "token",
     "user",
 }
+
+
+def test_the_log_names_hito_itself_in_words_not_its_username_system() -> None:
+    es = i18n.environment(("hito.web", "hito.report"), "es").get_template("names.html.j2").module
+    en = i18n.environment(("hito.web", "hito.report"), "en").get_template("names.html.j2").module
+    assert str(es.actor("system")) == "hito (automático)"
+    assert str(en.actor("system")) == "hito (automatic)"
+    assert str(es.actor("pdi")) == "pdi"  # a user's own name stays as it is
+
+
+def test_every_zone_is_named_by_whose_clock_it_is() -> None:
+    for lang, chile, peru in (
+        ("es", "hora de Chile", "hora del Perú"),
+        ("en", "Chile time", "Peru time"),
+    ):
+        env = i18n.environment(("hito.web", "hito.report"), lang, "America/Lima")
+        assert env.globals["zone_label"] == peru
+        assert env.globals["zone_names"]["America/Santiago"] == chile
+        assert set(env.globals["zone_names"]) == set(i18n.ZONES)

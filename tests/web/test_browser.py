@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from hito.store.actors import SYSTEM
 from hito.store.models import Alert, FieldReport, Token
 from hito.store.reports import CountIn, create_report
-from web.conftest import PASSWORD, screenshot
+from web.conftest import PASSWORD, _visit, screenshot
 
 
 def login(page, username: str = "pdi", path: str = "/") -> None:  # type: ignore[no-untyped-def]
@@ -192,6 +192,16 @@ def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # 
     with server.db.session(readonly=True) as s:
         after = s.scalar(select(func.count()).select_from(FieldReport))
     assert after == before + 1
+
+
+def test_the_time_of_a_count_says_it_is_the_phones_clock(browser, server) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    phone = {"width": 390, "height": 844}
+    for v in _visit(browser, server, outside, phone, timezone_id="America/Lima"):  # in Tacna
+        login(v.page, path="/report")
+        expect(v.page.locator("#observed-zone")).to_have_text("(hora de este dispositivo, UTC−5)")
+        expect(v.page.locator("#tz_offset")).to_have_value("300")  # what the server converts by
+    assert outside == []
 
 
 def test_report_meeting_a_trigger_raises_an_alert(visit, server) -> None:  # type: ignore[no-untyped-def]

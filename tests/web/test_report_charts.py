@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,8 @@ def run_report(tmp_path: Path, lang: str) -> Path:
     return out / "report.html"
 
 
-def axis_dates(browser, report: Path) -> list[str]:  # type: ignore[no-untyped-def]
+def chart_words(browser, report: Path) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """The date axis's tick labels and the tooltips of plotly's mode bar, as chromium shows them."""
     page = browser.new_page()
     try:
         page.route(
@@ -45,17 +47,35 @@ def axis_dates(browser, report: Path) -> list[str]:  # type: ignore[no-untyped-d
         )
         page.goto(report.as_uri())
         page.wait_for_selector(".xtick text")
-        return [t.strip() for t in page.locator(".xtick text").all_text_contents()]
+        ticks = [t.strip() for t in page.locator(".xtick text").all_text_contents()]
+        buttons = page.locator(".modebar-btn").evaluate_all(
+            "els => els.map(e => e.getAttribute('data-title'))"
+        )
+        return ticks, sorted(set(buttons))
     finally:
         page.close()
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_the_run_reports_date_axis_speaks_the_reports_language(browser, tmp_path, lang) -> None:  # type: ignore[no-untyped-def]
-    ticks = " ".join(axis_dates(browser, run_report(tmp_path, lang)))
-    english = [m for m in ENGLISH_MONTHS if m in ticks]
+    ticks, buttons = chart_words(browser, run_report(tmp_path, lang))
+    said = " ".join(ticks)
+    english = [m for m in ENGLISH_MONTHS if m in said]
     if lang == "es":  # 22 Nov 2025 to 20 Jan 2026: Spanish month names, no English one
-        assert "dic" in ticks or "ene" in ticks, ticks
-        assert english == [], ticks
+        assert "dic" in said or "ene" in said, said
+        assert english == [], said
+        # the day before the month, as Spanish writes it: '14 dic', never plotly's 'dic 14'
+        assert all(re.match(r"\d{1,2} [a-z]{3,4}\b", t) for t in ticks), ticks
+        assert buttons == [
+            "Acercar",
+            "Aleja",
+            "Desplazar",
+            "Descargar el gráfico como PNG",
+            "Escala automática",
+            "Restablecer los ejes",
+            "Zoom",
+        ], buttons
     else:
-        assert "Dec" in ticks or "Jan" in ticks, ticks
+        assert "Dec" in said or "Jan" in said, said
+        assert all(re.match(r"[A-Z][a-z]{2} \d{1,2}\b", t) for t in ticks), ticks
+        assert "Download plot as a PNG" in buttons and "Share chart..." not in buttons, buttons

@@ -16,7 +16,7 @@ from hito.forecast.observations import Observations
 from hito.forecast.scorecard import Scorecard
 from hito.report.charts import Fan, fan_chart
 from hito.report.labels import label
-from hito.report.run_report import plotly_js, templates
+from hito.report.run_report import chart_config, plotly_js, templates
 from hito.scenario.model import Scenario
 
 
@@ -85,7 +85,7 @@ def _histograms(s: Scenario, prior: Any, posterior: Any, lang: str) -> list[str]
             fig.to_html(
                 full_html=False,
                 include_plotlyjs=False,
-                config={"displaylogo": False, "responsive": True},
+                config={**chart_config(lang), "responsive": True},
             )
         )
     return out

@@ -121,7 +121,11 @@ def _stranded_chart(cmp: Comparison, people: str) -> str:
         # both (plotly's own axis would name the months in English)
         xaxis={"tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d"},
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config={"displaylogo": False, "showSendToCloud": False},
+    )
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -149,7 +153,11 @@ def _bar_chart(rows: Sequence[dict[str, Any]], metric: str) -> str:
     fig.update_layout(
         height=320, margin={"l": 50, "r": 20, "t": 20, "b": 60}, template="simple_white"
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config={"displaylogo": False, "showSendToCloud": False},
+    )
 
 
 def render(

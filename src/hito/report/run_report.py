@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 from hito import i18n
 from hito.engine.compile import compile_scenario
 from hito.ensemble.result import Ensemble
+from hito.errors import N_
 from hito.report.labels import label
 from hito.report.policy_text import describe_policy
 from hito.scenario.model import Scenario
@@ -60,19 +61,53 @@ def _spanish_locale() -> str:
         "months": months("wide"),
         "shortMonths": months("abbreviated"),
         "date": "%d/%m/%Y",
+        # the day before the month, as Spanish writes it ('14 dic', not plotly's 'dic 14')
+        "dayMonth": "%-d %b",
+        "dayMonthYear": "%-d %b %Y",
+        "month": "%b %Y",
         "decimal": ",",
         "thousands": ".",
     }
+    gettext = i18n.translations("es").gettext
+    words = {w: gettext(w) for w in PLOTLY_WORDS}
     return (
-        'Plotly.register({moduleType: "locale", name: "es", dictionary: {}, format: '
+        'Plotly.register({moduleType: "locale", name: "es", dictionary: '
+        + json.dumps(words, ensure_ascii=False)
+        + ", format: "
         + json.dumps(fmt, ensure_ascii=False)
         + "});"
     )
 
 
+# plotly.js's own words on a chart: the tooltips of its mode bar's buttons and its notices
+PLOTLY_WORDS = (
+    N_("Download plot as a PNG"),
+    N_("Download plot"),
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Box Select"),
+    N_("Lasso Select"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Autoscale"),
+    N_("Reset axes"),
+    N_("Toggle Spike Lines"),
+    N_("Show closest data on hover"),
+    N_("Compare data on hover"),
+    N_("Double-click to zoom back out"),
+    N_("Toggle show closest data on hover"),
+    N_("Preparing image - this may take a few seconds"),
+    N_("Image download succeeded"),
+    N_("Sorry, there was a problem downloading your image!"),
+)
+
+
 def chart_config(lang: str) -> dict[str, Any]:
-    """A chart's plotly config: no logo, months and days named in the language."""
-    return {"displaylogo": False, "locale": i18n.pick(lang)}
+    """A chart's plotly config: no logo, months, days and plotly's own words in the language.
+
+    No 'Share chart...' button: it would send the chart to a plotly server, and none is set.
+    """
+    return {"displaylogo": False, "locale": i18n.pick(lang), "showSendToCloud": False}
 
 
 def fan_chart(

@@ -53,6 +53,9 @@ def test_event_lines_say_each_score_once():
         " (Brier 0.25); day off by 0.0 days",
     ]
     es = event_lines(EVENTS, "es")
-    assert es[0].startswith("pico: 1 pronóstico, 0\xa0% dentro de P10–P90")
-    assert es[1].endswith("(Brier 0,25); fecha errada por 0,0 días")
+    assert es[0] == (
+        "pico: 1 pronóstico, 0\xa0% dentro de P10–P90, error de la mediana de 30 personas y "
+        "0,0 días"
+    )
+    assert es[1].endswith("(Brier 0,25); error de fecha de 0,0 días")
     assert event_lines({"n": 0}, "es") == []

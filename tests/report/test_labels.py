@@ -93,7 +93,7 @@ CASES = [
     ),
     (
         "observation.log_sd",
-        "Dispersión de los conteos en terreno en torno a la cifra real (escala logarítmica)",
+        "Dispersión de los conteos de campo en torno a la cifra real (escala logarítmica)",
         "Spread of field counts around the real number (log scale)",
     ),
 ]

@@ -65,17 +65,17 @@ def test_the_run_reports_date_axis_speaks_the_reports_language(browser, tmp_path
         assert "dic" in said or "ene" in said, said
         assert english == [], said
         # the day before the month, as Spanish writes it: '14 dic', never plotly's 'dic 14'
-        assert all(re.match(r"\d{1,2} [a-z]{3,4}\b", t) for t in ticks), ticks
+        assert all(re.match(r"\d{1,2} [a-z]{3,4}", t) for t in ticks), ticks
         assert buttons == [
             "Acercar",
-            "Aleja",
-            "Desplazar",
+            "Alejar",
             "Descargar el gráfico como PNG",
+            "Desplazar",
             "Escala automática",
             "Restablecer los ejes",
             "Zoom",
         ], buttons
     else:
         assert "Dec" in said or "Jan" in said, said
-        assert all(re.match(r"[A-Z][a-z]{2} \d{1,2}\b", t) for t in ticks), ticks
+        assert all(re.match(r"[A-Z][a-z]{2} \d{1,2}", t) for t in ticks), ticks
         assert "Download plot as a PNG" in buttons and "Share chart..." not in buttons, buttons

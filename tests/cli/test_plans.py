@@ -94,7 +94,7 @@ SAID = {
             "disparador",
             "acciones que corresponden",
             "│ stranded-300 │ SE CUMPLE │ 21 abr 2023 │ 400 (21 abr 2023) │ personas varadas al "
-            "menos 300, 1 día seguido │ 28 abr 2023: 120 asientos semanales Tacna–Lima–Caracas",
+            "menos 300, durante 1 día │ 28 abr 2023: 120 asientos semanales Tacna–Lima–Caracas",
             "Ministerio de Relaciones Exteriores del Perú (Perú)",
             "nota: conteos de personas varadas del sitio 'Arica/Tacna' no considerados: el plan "
             "'return-flights' no lo asocia a ningún lugar (sus sitios: Chacalluta, ",

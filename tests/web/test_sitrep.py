@@ -157,6 +157,7 @@ def test_every_time_says_whose_clock_not_the_zone_database_name(db: Database) ->
     assert "<th>Contado (hora del Perú)</th>" in html
     assert "Todas las horas: hora del Perú (UTC−5)." in html
     assert "America/Lima" not in html
+    assert '<link rel="icon" href="data:,">' in html  # no request for /favicon.ico (a 404)
     en = sitrep.build_html(
         db, as_of=dt.date(2025, 12, 3), lang="en", comparison=None, zone="America/Lima"
     )

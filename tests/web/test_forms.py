@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hito import i18n
 from hito.web.forms import UNSPECIFIED, GroupField, check, groups
 
 ROWS = (GroupField("ven", "VEN", False, "Venezuelan"), GroupField("unspecified", "XXX", False, "?"))
@@ -106,6 +107,32 @@ def test_the_form_and_the_api_share_one_limit_and_the_counts_rules() -> None:
         }
     )
     assert sums.errors == {"f_children-ven": "By sex and age adds up to 6, not the 10 counted."}
+    spanish = i18n.translations("es").gettext
+    es = {"site_id": "strip", "observed_at": "2025-12-03T10:00", "tz_offset": "180"}
+    big = check(
+        {**es, "people-ven": str(MAX_PEOPLE + 1)},
+        rows=ROWS,
+        site_ids=["strip"],
+        now=NOW,
+        gettext=spanish,
+        lang="es",
+    )
+    assert big.errors == {"people-ven": "Son más de 1.000.000 personas: revise la cifra."}
+    six = {
+        f"{k}-ven": "1"
+        for k in ("f_children", "f_adults", "f_older", "m_children", "m_adults", "m_older")
+    }
+    sums = check(
+        {**es, "people-ven": "1200", **six},
+        rows=ROWS,
+        site_ids=["strip"],
+        now=NOW,
+        gettext=spanish,
+        lang="es",
+    )
+    assert sums.errors == {
+        "f_children-ven": "El desglose por sexo y edad suma 6, no las 1.200 personas contadas."
+    }
     assert run(**{"people_low-ven": "10"}).errors == {
         "people_high-ven": "Give both ends of the estimate, e.g. 150 and 200."
     }

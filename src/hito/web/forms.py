@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from hito import counts
+from hito import counts, i18n
 from hito.counts import Count
 from hito.domain import IDEMPOTENCY_KEY_PATTERN
 from hito.errors import HitoError
@@ -75,7 +75,11 @@ def messages(gettext: Callable[[str], str]) -> dict[str, str]:
 
 
 def _check_group(
-    values: Mapping[str, str], g: GroupField, form: ReportForm, _: Callable[[str], str]
+    values: Mapping[str, str],
+    g: GroupField,
+    form: ReportForm,
+    _: Callable[[str], str],
+    lang: str,
 ) -> None:
     """Check one group's inputs; a valid, non-empty group adds its count to the form."""
     err = form.errors
@@ -87,7 +91,7 @@ def _check_group(
             err[f"{name}-{g.id}"] = _("Write a whole number of 0 or more.")
         elif isinstance(v, int) and v > MAX_COUNT:
             err[f"{name}-{g.id}"] = _("That is more than %(n)s people: check the number.") % {
-                "n": f"{MAX_COUNT:,}"
+                "n": i18n.number(MAX_COUNT, lang)
             }
         elif v is not None:
             data[name] = v
@@ -106,7 +110,8 @@ def _check_group(
     )
     for name, code, ctx, _msg in problems:
         msg = text.get(code, _("Check this number."))
-        err.setdefault(f"{name}-{g.id}", msg % ctx if "%(" in msg else msg)
+        said = {k: i18n.number(v, lang) if isinstance(v, int) else v for k, v in ctx.items()}
+        err.setdefault(f"{name}-{g.id}", msg % said if "%(" in msg else msg)
     if count is not None:
         form.counts.append(count)
 
@@ -127,8 +132,13 @@ def check(
     site_ids: list[str],
     now: dt.datetime,
     gettext: Callable[[str], str],
+    lang: str = "en",
 ) -> ReportForm:
-    """Check a submitted form; every message names the field's problem in the user's language."""
+    """Check a submitted form; every message names the field's problem in the user's language.
+
+    The messages come from `gettext`; their numbers are written as `lang` writes them
+    ('1.000.000' in Spanish, '1,000,000' in English).
+    """
     _ = gettext
     values = {k: str(v) for k, v in data.items()}
     form = ReportForm(values=values)
@@ -151,7 +161,7 @@ def check(
     except (ValueError, OverflowError):  # not a time, or a year like 1 or 9999 with an offset
         err["observed_at"] = _("Give the date and time of the count.")
     for g in rows:
-        _check_group(values, g, form, _)
+        _check_group(values, g, form, _, lang)
     if not form.counts and not any(k.rsplit("-", 1)[0] in counts.FIELDS for k in err):
         err["counts"] = _("Count at least one group.")
     remark = values.get("remark", "")

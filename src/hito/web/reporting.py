@@ -50,6 +50,7 @@ async def checked(request: Request) -> tuple[dict[str, str], forms.ReportForm, d
         site_ids=[s.id for s in ctx["sites"]],
         now=utcnow(),
         gettext=lambda m: tr(request, m),
+        lang=language(request),
     )
     return data, form, ctx
 

@@ -54,7 +54,11 @@ def parse(body: str, site_ids: Iterable[str], language: str) -> SmsReport:
     sites = sorted(site_ids)
     if len(words) != 3:
         raise SmsProblem(
-            _("Write: SITE PEOPLE STRANDED, e.g. %(example)s (got %(n)s words).")
+            i18n.translations(language).ngettext(
+                "Write: SITE PEOPLE STRANDED, e.g. %(example)s (got %(n)s word).",
+                "Write: SITE PEOPLE STRANDED, e.g. %(example)s (got %(n)s words).",
+                len(words),
+            )
             % {"example": EXAMPLE, "n": len(words)}
         )
     site, people_text, stranded_text = words
@@ -74,7 +78,7 @@ def parse(body: str, site_ids: Iterable[str], language: str) -> SmsReport:
         if int(text) > MAX_PEOPLE:
             raise SmsProblem(
                 _("%(what)s: %(text)s is more than %(max)s: check the number.")
-                % {"what": what, "text": text, "max": f"{MAX_PEOPLE:,}"}
+                % {"what": what, "text": text, "max": i18n.number(MAX_PEOPLE, language)}
             )
         numbers.append(int(text))
     people, stranded = numbers

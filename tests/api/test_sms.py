@@ -89,7 +89,7 @@ def test_the_same_message_sent_twice_at_once_makes_one_report(world: World) -> N
 def test_each_mistake_gets_a_precise_answer_and_stores_no_report(world: World) -> None:
     _on(world)
     cases = [
-        ("CHACALUTA 120 80", "Lugar desconocido CHACALUTA. Lugares: "),
+        ("CHACALUTA 120 80", "Sitio desconocido CHACALUTA. Sitios: "),
         (
             "CHACALLUTA 80 120",
             "Las personas varadas (120) no pueden ser más que las personas (80).",
@@ -97,16 +97,16 @@ def test_each_mistake_gets_a_precise_answer_and_stores_no_report(world: World) -
         ("CHACALLUTA ciento 80", "personas debe ser un número entero, se recibió ciento."),
         (
             "hola",
-            "Escriba: LUGAR PERSONAS VARADAS, p. ej. CHACALLUTA 120 80 (se recibieron 1 palabras).",
+            "Escriba: SITIO PERSONAS VARADAS, p. ej. CHACALLUTA 120 80 (se recibió 1 palabra).",
         ),
-        ("CHACALLUTA 2000000 0", "personas: 2000000 es más de 1,000,000: revise el número."),
+        ("CHACALLUTA 2000000 0", "personas: 2000000 es más de 1.000.000: revise el número."),
     ]
     for i, (text, words) in enumerate(cases):
         r = _twilio(world, text, sid=f"SMbad{i}")
         assert r.status_code == 200 and r.headers["X-Hito-Outcome"] == "refused"
         assert words in r.text, (text, r.text)
     assert (
-        "Lugares: ARICA-SHELTERS, CHACALLUTA, CHUNGARA, COLCHANE, CONCORDIA-STRIP,"
+        "Sitios: ARICA-SHELTERS, CHACALLUTA, CHUNGARA, COLCHANE, CONCORDIA-STRIP,"
         in _twilio(world, "X 1 1", sid="SMx").text
     )
     assert _count(world, FieldReport) == 0 and _count(world, SmsMessage) == 6

@@ -111,6 +111,9 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
         )
         assert stop.status_code == 303
         assert f'action="/subscriptions/{sub_id}/stop"' not in c.get("/subscriptions").text
+        es = c.get("/subscriptions?lang=es").text  # the agency's subscription, stopped, in Spanish
+        assert '">mi organismo</td>' in es and "<td>dada de baja</td>" in es
+        assert "agencia" not in es
 
 
 def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(server) -> None:  # type: ignore[no-untyped-def]

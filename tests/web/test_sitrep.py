@@ -42,7 +42,7 @@ def test_report_of_a_past_date_in_spanish(db: Database) -> None:
     )
     due = html.index("120 asientos semanales Tacna–Lima–Caracas")
     assert "28 abr 2023" in html[due : due + 200]  # 7 days of lead time after 21 April
-    assert "Aún no se ha corrido ningún pronóstico." in html
+    assert "Aún no se ha hecho ningún pronóstico." in html
     assert "stranded-300" not in html and "return-flight-tacna" not in html  # no raw ids
     assert "http://" not in html and "https://" not in html
 

@@ -32,10 +32,6 @@ class HxlRow:
             return ""
         return self.values[column]
 
-    def first(self, columns: tuple[int, ...]) -> str:
-        """The first text in these columns that is not blank ('' when all are), as libhxl's get."""
-        return next((t for t in (self.cell(i) for i in columns) if t), "")
-
 
 @dataclass(frozen=True)
 class HxlTable:
@@ -59,17 +55,11 @@ class HxlTable:
         return out
 
     def column(self, tag: str) -> int | None:
-        """The first column of exactly this hashtag (attributes in any order), or None."""
-        return self.index.get(hashtag_key(tag))
+        """The first column of exactly this hashtag (attributes in any order), or None.
 
-    def matching(self, pattern: str) -> tuple[int, ...]:
-        """The columns whose hashtag has the pattern's base and at least its attributes.
-
-        This is libhxl's tag pattern: #affected+stranded matches #affected+stranded+min.
+        Exact, never libhxl's tag pattern: see hito.hxl_cells.column for why.
         """
-        base, attrs = hashtag_key(pattern)
-        keys = [hashtag_key(t) if t else None for t in self.tags]
-        return tuple(i for i, k in enumerate(keys) if k and k[0] == base and attrs <= k[1])
+        return self.index.get(hashtag_key(tag))
 
     def lacking(self, name: str, missing: list[Said], expected: Said) -> InputError:
         """The error of a file whose hashtag row lacks needed hashtags, at that row's line."""

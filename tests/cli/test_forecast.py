@@ -205,6 +205,11 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
         ("2025-02-30,strip,1,2,count,x", "counts.csv:9: #date: se recibió '2025-02-30'"),
         ("2025-01-09,strip,9,2,count,x", "counts.csv:9: "),
         ("2025-01-09,strip,many,2,count,x", "counts.csv:9: #affected+min: se recibió 'many'"),
+        (
+            "2025-01-09,strip,2.5,9,count,x",
+            "counts.csv:9: #affected+min: se recibió '2.5'; se esperaba un número entero",
+        ),
+        ("2025-01-09,strip,,,count,x\n2025-01-10,,1,2,count,x", "counts.csv:10: #loc+name: "),
     ],
 )
 def test_bad_observation_files_exit_2_naming_line_and_column(scenario_file, tmp_path, row, message):

@@ -194,3 +194,36 @@ def test_a_bad_language_exits_2_naming_the_option():
         assert (
             done.stderr.strip() == "error: --lang: se recibió 'fr'; se esperaba uno de: es, en"
         ), args
+
+
+OBS_HEAD = (
+    "Date,Site,Low,High\n#date,#loc+name,#affected+stranded+min,#affected+stranded+max\n"
+    "2023-04-20,between Chacalluta and Santa Rosa,150,200\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        (
+            "2023-04-21,Chacalluta,many,200",
+            "obs.csv:4: #affected+stranded+min: se recibió 'many'; se esperaba un número (como "
+            "1200, 1.200 o 1,200)",
+        ),
+        (
+            '2023-04-21,Chacalluta,"1.500",900',
+            "obs.csv:4: #affected+stranded+min: se recibió 1500, por encima de "
+            "#affected+stranded+max 900",
+        ),
+        ("21/04/2023,Chacalluta,1,2", "obs.csv:4: #date: se recibió '21/04/2023'; se esperaba"),
+        ("2023-04-21,,1,2", "obs.csv:4: #loc+name: se recibió un sitio vacío"),
+    ],
+)
+def test_a_bad_observation_cell_exits_2_naming_its_line_and_column(tmp_path, row, said):
+    obs = tmp_path / "obs.csv"
+    obs.write_text(OBS_HEAD + row + "\n")
+    done = hito(
+        "plans", "check", "corridor-100", "--observations", str(obs), "--as-of", "2023-04-21"
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {tmp_path / said}")

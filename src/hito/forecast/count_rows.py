@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hito.errors import Problem, Said
 from hito.forecast.observations import SiteMap, not_counted
+from hito.hxl_cells import Column, RowReading, column
 from hito.hxl_table import HxlRow, HxlTable
 
 # rows of these #meta+kind values are not counts of the stranded stock; any other text
@@ -42,13 +42,13 @@ class Row:
 
 @dataclass
 class Columns:
-    """Where each needed value is in a row, by hashtag."""
+    """Where each needed value is in a row, by exact hashtag (hito.hxl_cells.column)."""
 
-    date: tuple[int, str]
-    sites: list[tuple[int, str]]
-    low: tuple[int, str] | None
-    high: tuple[int, str] | None
-    single: tuple[int, str] | None
+    date: Column
+    sites: list[Column]
+    low: Column | None
+    high: Column | None
+    single: Column | None
     kind: int | None
     source: int | None
     report: int | None
@@ -65,8 +65,8 @@ class Columns:
         skipped: list[Problem],
     ) -> Row | None:
         """One row as a count, or None when it is left out or bad (noted in the lists)."""
-        cell = row.cell
-        kind = cell(self.kind)
+        reading = RowReading(row, where, errors)
+        kind = row.cell(self.kind)
         if kind.casefold() in NOT_COUNTS:
             skipped.append(
                 Problem(
@@ -77,7 +77,7 @@ class Columns:
             )
             return None
         numbers = [c for c in (self.low, self.high, self.single) if c is not None]
-        if not any(cell(i) for i, _ in numbers):
+        if not any(reading.text(c) for c in numbers):
             skipped.append(
                 Problem(
                     "%(where)s: no number in %(values)s",
@@ -87,46 +87,10 @@ class Columns:
             )
             return None
         n_errors = len(errors)
-        date, outside = self._date(cell(self.date[0]), where, start, end, errors, skipped)
-        if outside:
-            return None
-        site, place = self._place(cell, where, site_map, errors)
-        low, high = self._range(cell, where, errors)
-        if len(errors) > n_errors or date is None:
-            return None
-        if place is None:
-            skipped.append(
-                Problem("%(where)s: %(not_counted)s", where=where, not_counted=not_counted(site))
-            )
-            return None
-        report = cell(self.report)
-        org = cell(self.org)
-        source = cell(self.source) or (
-            f"report {report}" + (f" ({org})" if org else "") if report else where
-        )
-        return Row(row.line, date, site, place, low or 0.0, high, source, report)
-
-    def _date(
-        self,
-        text: str,
-        where: str,
-        start: dt.date | None,
-        end: dt.date | None,
-        errors: list[Problem],
-        skipped: list[Problem],
-    ) -> tuple[dt.date | None, bool]:
-        """The row's date (None when bad, an error noted) and whether it is outside the window."""
-        date = _date(text)
-        if date is None:
-            errors.append(
-                Problem(
-                    "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD",
-                    where=where,
-                    date=self.date[1],
-                    text=repr(text),
-                )
-            )
-        elif (start is not None and date < start) or (end is not None and date > end):
+        date = reading.date(self.date)
+        if date is not None and (
+            (start is not None and date < start) or (end is not None and date > end)
+        ):
             skipped.append(
                 Problem(
                     "%(where)s: dated %(date)s, outside %(start)s to %(end)s",
@@ -136,70 +100,45 @@ class Columns:
                     end=end or Problem("the end"),
                 )
             )
-            return date, True
-        return date, False
-
-    def _place(
-        self,
-        cell: Callable[[int | None], str],
-        where: str,
-        site_map: SiteMap,
-        errors: list[Problem],
-    ) -> tuple[str, str | None]:
-        """The site as written and its place id (None when unknown or not counted)."""
-        given = [(cell(i), t) for i, t in self.sites if cell(i)]
-        site, site_tag = given[0] if given else ("", self.sites[0][1])
-        if not site:
-            errors.append(
-                Problem(
-                    "%(where)s: %(site_tag)s: got an empty site, expected a site name",
-                    where=where,
-                    site_tag=site_tag,
-                )
+            return None
+        site, place = self._place(reading, site_map)
+        low, high = reading.reported(self.low, self.high, self.single)
+        if len(errors) > n_errors or date is None:
+            return None
+        if place is None:
+            skipped.append(
+                Problem("%(where)s: %(not_counted)s", where=where, not_counted=not_counted(site))
             )
-        elif not site_map.knows(site):
-            errors.append(
+            return None
+        report = row.cell(self.report)
+        org = row.cell(self.org)
+        source = row.cell(self.source) or (
+            f"report {report}" + (f" ({org})" if org else "") if report else where
+        )
+        return Row(row.line, date, site, place, low or 0.0, high, source, report)
+
+    def _place(self, reading: RowReading, site_map: SiteMap) -> tuple[str, str | None]:
+        """The site as written and its place id (None when empty, unknown or not counted)."""
+        site, site_tag = reading.site(self.sites)
+        if site and not site_map.knows(site):
+            reading.problems.append(
                 Problem(
                     "%(where)s: %(site_tag)s: %(unknown)s",
-                    where=where,
+                    where=reading.where,
                     site_tag=site_tag,
                     unknown=site_map.unknown(site),
                 )
             )
-        else:
+        elif site:
             return site, site_map.place(site)
         return site, None
-
-    def _range(
-        self, cell: Callable[[int | None], str], where: str, errors: list[Problem]
-    ) -> tuple[float | None, float | None]:
-        """The count's low and high (equal for a single number); bad ones noted as errors."""
-        if self.single is not None:
-            value = _number(cell(self.single[0]), self.single[1], where, errors)
-            return value, value
-        low = _number(cell(self.low[0]), self.low[1], where, errors) if self.low else None
-        high = _number(cell(self.high[0]), self.high[1], where, errors) if self.high else None
-        if low is not None and high is not None and low > high and self.low and self.high:
-            errors.append(
-                Problem(
-                    "%(where)s: %(low_tag)s: got %(low)s above %(high_tag)s %(high)s, expected a "
-                    "low no higher than the high",
-                    where=where,
-                    low_tag=self.low[1],
-                    low=_fmt(low),
-                    high_tag=self.high[1],
-                    high=_fmt(high),
-                )
-            )
-        return low, high
 
 
 def find_columns(table: HxlTable, name: str) -> Columns:
     """Find the needed columns by hashtag, or an InputError naming the missing ones."""
 
-    def get(tag: str) -> tuple[int, str] | None:
-        i = table.column(tag)
-        return None if i is None else (i, table.tags[i])
+    def get(tag: str) -> Column | None:
+        return column(table, tag)
 
     missing: list[Said] = []
     date = get("#date")
@@ -228,71 +167,12 @@ def find_columns(table: HxlTable, name: str) -> Columns:
     )
 
 
-Col = tuple[int, str]
-
-
 def _count_columns(
-    get: Callable[[str], Col | None],
-) -> tuple[Col | None, Col | None, Col | None]:
+    get: Callable[[str], Column | None],
+) -> tuple[Column | None, Column | None, Column | None]:
     """The count's columns: a low and high pair (the first tags that exist) or else one number."""
     for lo, hi in RANGE_TAGS:
         low, high = get(lo), get(hi)
         if low or high:
             return low, high, None
     return None, None, next((c for c in (get(t) for t in SINGLE_TAGS) if c is not None), None)
-
-
-def _date(text: str) -> dt.date | None:
-    """A YYYY-MM-DD date, or the UTC date of an ISO 8601 time; None when it is neither."""
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        if len(text) > 10 and text[10] in "T ":
-            t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return (t.astimezone(dt.UTC) if t.tzinfo else t).date()
-    except ValueError:
-        return None
-    return None
-
-
-def _number(text: str, tag: str, where: str, errors: list[Problem]) -> float | None:
-    """A count of 0 or more, None when blank; a problem line when it is not one."""
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        errors.append(
-            Problem(
-                "%(where)s: %(tag)s: got %(text)s, expected a number",
-                where=where,
-                tag=tag,
-                text=repr(text),
-            )
-        )
-        return None
-    if not math.isfinite(value):
-        errors.append(
-            Problem(
-                "%(where)s: %(tag)s: got %(text)s, expected a finite number",
-                where=where,
-                tag=tag,
-                text=repr(text),
-            )
-        )
-        return None
-    if value < 0:
-        errors.append(
-            Problem(
-                "%(where)s: %(tag)s: got %(text)s, expected a count of 0 or more",
-                where=where,
-                tag=tag,
-                text=text,
-            )
-        )
-        return None
-    return value
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if x.is_integer() else str(x)

@@ -6,9 +6,12 @@ Observation rows carry a date (`#date`), a site (`#loc+name`) and counts tagged 
 A reported range maps to one number by `range_as`: "mid" (default) is the midpoint, "low"
 the lower and "high" the upper end; a range open on one side ("more than 100") is its given
 end. Several reports for one site and date: the largest counts (they describe one crowd).
-Sites map to places through the plan's `sites`; a site that is not mapped is left out (and
-said so). A site's count stands for later days until a newer one, for at most `carry_days`
-days; a trigger's value on a day is the sum over its places that have a value.
+Each cell is read as hito.hxl_cells reads a field count's (the one reading of `hito calibrate`
+too): columns by exact hashtag, counts with or without thousands marks (1200, 1,200, 1.200),
+dates as YYYY-MM-DD. Sites map to places through the plan's `sites`; a site that is not
+mapped is left out (and said so). A site's count stands for later days until a newer one, for
+at most `carry_days` days; a trigger's value on a day is the sum over its places that have a
+value.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError, Problem, Said
-from hito.hxl_table import HxlRow, read_file
+from hito.hxl_cells import Column, RowReading, column
+from hito.hxl_table import read_file
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
@@ -43,14 +47,8 @@ TAGS = {
     "arrivals": "#affected+arrived",
     "diverted": "#affected+diverted",
 }
-# each is read as libhxl reads a tag pattern: the first cell given in the columns it matches
-COLUMN_TAGS = (
-    "#date",
-    "#loc+name",
-    *(t + end for t in TAGS.values() for end in ("", "+min", "+max")),
-    "#affected+sheltered",
-    "#capacity",
-)
+SHELTER_TAGS = ("#affected+sheltered", "#capacity")
+COUNT_TAGS = (*(t + end for t in TAGS.values() for end in ("", "+min", "+max")), *SHELTER_TAGS)
 EXPECTED = Problem("#date, #loc+name and counts such as #affected+stranded+min/+max")
 
 
@@ -73,77 +71,74 @@ class Observation:
         return {"low": lo, "high": hi, "mid": (lo + hi) / 2}[range_as]
 
 
-def _number(v: str, where: str) -> float | None:
-    if v == "":
-        return None
-    try:
-        x = float(v.replace(",", ""))
-    except ValueError:
-        raise InputError(
-            Problem("%(where)s: expected a number, got %(v)s", where=where, v=repr(v))
-        ) from None
-    if x < 0 or math.isnan(x):
-        raise InputError(
-            Problem("%(where)s: expected a count of at least 0, got %(v)s", where=where, v=repr(v))
-        )
-    return x
+@dataclass(frozen=True)
+class _Columns:
+    """Where a row's date, site and counts are, by exact hashtag (hito.hxl_cells.column)."""
+
+    date: Column
+    site: Column
+    counts: Mapping[str, Column | None]
 
 
 def read_observations(path: str | Path) -> list[Observation]:
-    """Every count in an HXL-tagged CSV file (rows with no count are skipped)."""
+    """Every count in an HXL-tagged CSV file (rows with no count are skipped).
+
+    Cells are read as hito.hxl_cells reads them; every bad cell of the file is an InputError
+    listing all problems as `FILE:LINE: #column: what was given, what was expected`.
+    """
+    name = str(path)
     table = read_file(path, EXPECTED)
-    missing: list[Said] = [need for need in ("#date", "#loc+name") if not table.matching(need)]
-    if missing:
-        raise table.lacking(str(path), missing, EXPECTED)
-    columns = {tag: table.matching(tag) for tag in COLUMN_TAGS}
+    date, site = column(table, "#date"), column(table, "#loc+name")
+    counts = {tag: column(table, tag) for tag in COUNT_TAGS}
+    missing: list[Said] = [t for t, c in (("#date", date), ("#loc+name", site)) if c is None]
+    if not any(counts.values()):
+        missing.append(
+            Problem(
+                "a count: #affected+stranded, #affected+arrived or #affected+diverted (each "
+                "alone or as +min/+max), or #affected+sheltered and #capacity"
+            )
+        )
+    if missing or date is None or site is None:
+        raise table.lacking(name, missing, EXPECTED)
+    columns = _Columns(date, site, counts)
+    problems: list[Problem] = []
     out: list[Observation] = []
     for row in table.rows:
-        out += _row_observations(row, columns, f"{path}:{row.line}")
+        out += _row_observations(RowReading(row, f"{name}:{row.line}", problems), columns)
+    if problems:
+        raise InputError(problems)
     return out
 
 
-def _row_observations(
-    row: HxlRow, columns: Mapping[str, tuple[int, ...]], where: str
-) -> list[Observation]:
-    """The counts of one row: each indicator's range, and a shelter's occupancy and free places."""
+def _row_observations(reading: RowReading, columns: _Columns) -> list[Observation]:
+    """The counts of one row: each indicator's range, and a shelter's occupancy and free places.
 
-    def get(tag: str) -> str:
-        return row.first(columns[tag])
-
-    raw = get("#date")
-    try:
-        date = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(
-            Problem(
-                "%(where)s: #date: expected YYYY-MM-DD, got %(raw)s", where=where, raw=repr(raw)
-            )
-        ) from None
-    site = get("#loc+name")
-    out = []
-    for ind, tag in TAGS.items():
-        lo = _number(get(f"{tag}+min") or get(tag), f"{where}: {tag}+min")
-        hi = _number(get(f"{tag}+max") or get(tag), f"{where}: {tag}+max")
-        if lo is None and hi is None:
-            continue
-        if lo is not None and hi is not None and lo > hi:
-            raise InputError(
-                Problem(
-                    "%(where)s: %(tag)s: min %(lo)s is above max %(hi)s",
-                    where=where,
-                    tag=tag,
-                    lo=format(lo, "g"),
-                    hi=format(hi, "g"),
-                )
-            )
-        out.append(Observation(row.line, date, site, ind, lo, hi))
-    sheltered = _number(get("#affected+sheltered"), f"{where}: #affected+sheltered")
-    cap = _number(get("#capacity"), f"{where}: #capacity")
+    A row with no count is left out unread; a bad one gives no count (its problems noted).
+    """
+    counts = columns.counts
+    if not any(reading.text(c) for c in counts.values()):
+        return []
+    n_problems = len(reading.problems)
+    date = reading.date(columns.date)
+    site, _ = reading.site([columns.site])
+    ranges = {
+        ind: reading.reported(counts[f"{tag}+min"], counts[f"{tag}+max"], counts[tag])
+        for ind, tag in TAGS.items()
+    }
+    sheltered, cap = (reading.count(counts[t]) for t in SHELTER_TAGS)
+    if len(reading.problems) > n_problems or date is None:
+        return []
+    line = reading.row.line
+    out = [
+        Observation(line, date, site, ind, lo, hi)
+        for ind, (lo, hi) in ranges.items()
+        if lo is not None or hi is not None
+    ]
     if sheltered is not None and cap:
         share = sheltered / cap
-        out.append(Observation(row.line, date, site, "shelter_occupancy", share, share))
+        out.append(Observation(line, date, site, "shelter_occupancy", share, share))
         free = max(0.0, cap - sheltered)  # for need_gap: the shelter's places still free
-        out.append(Observation(row.line, date, site, "free_places", free, free))
+        out.append(Observation(line, date, site, "free_places", free, free))
     return out
 
 

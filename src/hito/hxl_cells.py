@@ -1,0 +1,185 @@
+"""A field count's cells in an HXL row read as a count, a reported range, a date and a site.
+
+The one reading behind both readers of field counts, `hito.forecast.count_rows` (`hito
+calibrate`, `hito backtest`) and `hito.plans.check` (`hito plans check`); what a count means
+to each (kinds, indicators, how a range becomes one number) stays with them. Every problem is
+said as `FILE:LINE: #column: got ..., expected ...` and collected, so a file's problems are
+reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hito.errors import Problem
+from hito.hxl_table import HxlRow, HxlTable
+
+Column = tuple[int, str]  # a column's index and its hashtag as the file writes it
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a date begins: never 20251130 nor 2025-W48-7
+
+# digits grouped by thousands with one mark throughout: 1,200 / 1.200 / 1 200 (also a no-break
+# or narrow no-break space, as a spreadsheet in Spanish or French writes them)
+THOUSANDS = re.compile(r"[1-9]\d{0,2}([,. \u00a0\u202f])\d{3}(?:\1\d{3})*")
+
+
+def column(table: HxlTable, tag: str) -> Column | None:
+    """The column of exactly this hashtag (attributes in any order, any case), or None.
+
+    Exact, never libhxl's tag pattern (`#affected+stranded` matching every column whose hashtag
+    has those attributes and more). A DTM or HDX file carries the parts of a count beside it,
+    `#affected+stranded+f+adult`, `#affected+stranded+m+children`, and a pattern takes the first
+    of them for the whole: the count of adult women read as the people stranded, without a word.
+    Exactly `#affected+stranded` is the column its writer meant as the count; a file that has
+    only the parts is refused naming the hashtags it has, and the reader can tag the total.
+    """
+    i = table.column(tag)
+    return None if i is None else (i, table.tags[i])
+
+
+def parse_count(text: str) -> float | str | None:
+    """A count of 0 or more written in a cell, None when blank, or what is wrong with it.
+
+    Digits, with the thousands marked or not: 1200, 1,200, 1.200 or 1 200 (a mark followed by
+    exactly three digits groups thousands: a count is a whole number, so 1.200 is twelve
+    hundred in the Spanish way of writing it, and 1,200 in the English). A whole number with a
+    zero decimal part, as a spreadsheet writes one (60.0), is that number. Refused, by what is
+    wrong: "number" (any other text, 12,5 too), "finite" (nan, inf), "negative", "whole" (a
+    fraction such as 12.5). `RowReading.count` says it at its row and column.
+    """
+    if not text:
+        return None
+    digits = text.removeprefix("-").strip()
+    if THOUSANDS.fullmatch(digits):
+        value = float(re.sub(r"\D", "", digits))
+    else:
+        try:
+            value = float(digits)
+        except ValueError:
+            return "number"
+        if not math.isfinite(value):
+            return "finite"
+    if text.startswith("-") and value != 0:
+        return "negative"
+    return value if value.is_integer() else "whole"
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A YYYY-MM-DD date, or the UTC date of an ISO 8601 time; None when it is neither.
+
+    The service's export writes times (2025-11-30T10:00:00Z); a file's own dates are days.
+    """
+    if not DAY.match(text):
+        return None
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        if len(text) > 10 and text[10] in "T ":
+            t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return (t.astimezone(dt.UTC) if t.tzinfo else t).date()
+    except ValueError:
+        return None
+    return None
+
+
+@dataclass
+class RowReading:
+    """One row being read: each cell's value, and each problem found noted in `problems`."""
+
+    row: HxlRow
+    where: str  # FILE:LINE
+    problems: list[Problem]
+
+    def text(self, col: Column | None) -> str:
+        """The text in a column ('' for no column)."""
+        return self.row.cell(None if col is None else col[0])
+
+    def count(self, col: Column | None) -> float | None:
+        """A count (`parse_count`); None when blank, or bad (noted)."""
+        text = self.text(col)
+        value = parse_count(text)
+        if not isinstance(value, str):
+            return value
+        said = {"where": self.where, "tag": col[1] if col else "", "text": repr(text)}
+        if value == "negative":
+            problem = Problem(
+                "%(where)s: %(tag)s: got %(text)s, expected a count of 0 or more", **said
+            )
+        elif value == "whole":
+            problem = Problem("%(where)s: %(tag)s: got %(text)s, expected a whole number", **said)
+        elif value == "finite":
+            problem = Problem("%(where)s: %(tag)s: got %(text)s, expected a finite number", **said)
+        else:
+            problem = Problem(
+                "%(where)s: %(tag)s: got %(text)s, expected a number (such as 1200, 1,200 or "
+                "1.200)",
+                **said,
+            )
+        self.problems.append(problem)
+        return None
+
+    def reported(
+        self, low: Column | None, high: Column | None, single: Column | None = None
+    ) -> tuple[float | None, float | None]:
+        """A reported range: its low and high, either None when not given.
+
+        "More than 100" has no high, "up to 400" no low. The ends come from the `low` and `high`
+        columns when the row has text in either, else from the `single` column (low and high
+        equal). A low above the high is a problem.
+        """
+        if not (self.text(low) or self.text(high)) and single is not None:
+            value = self.count(single)
+            return value, value
+        lo, hi = self.count(low), self.count(high)
+        if lo is not None and hi is not None and lo > hi and low and high:
+            self.problems.append(
+                Problem(
+                    "%(where)s: %(low_tag)s: got %(low)s above %(high_tag)s %(high)s, expected a "
+                    "low no higher than the high",
+                    where=self.where,
+                    low_tag=low[1],
+                    low=_fmt(lo),
+                    high_tag=high[1],
+                    high=_fmt(hi),
+                )
+            )
+        return lo, hi
+
+    def date(self, col: Column) -> dt.date | None:
+        """The row's date (`parse_date`); None when bad (noted)."""
+        text = self.text(col)
+        date = parse_date(text)
+        if date is None:
+            self.problems.append(
+                Problem(
+                    "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD",
+                    where=self.where,
+                    date=col[1],
+                    text=repr(text),
+                )
+            )
+        return date
+
+    def site(self, cols: Sequence[Column]) -> tuple[str, str]:
+        """The first site the row gives in these columns, and that column's hashtag.
+
+        An empty site is a problem (noted), returned as ''.
+        """
+        given = [(self.text(c), c[1]) for c in cols if self.text(c)]
+        if given:
+            return given[0]
+        self.problems.append(
+            Problem(
+                "%(where)s: %(site_tag)s: got an empty site, expected a site name",
+                where=self.where,
+                site_tag=cols[0][1],
+            )
+        )
+        return "", cols[0][1]
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if x.is_integer() else str(x)

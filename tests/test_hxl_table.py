@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,45 @@ def test_a_folder_or_an_unreadable_file_is_said_in_the_readers_words(tmp_path: P
     assert err.value.in_language("es") == [
         f"{tmp_path}: no se puede leer el archivo (es una carpeta); se esperaba un archivo CSV"
     ]
+
+
+@pytest.mark.parametrize(
+    ("tags", "column", "tag"),
+    [
+        ("#date,#loc+name,#affected+min,#affected+ max", 4, "#affected+ max"),  # a space
+        ("#date,#loc+name,#affected+min,#affected+max!", 4, "#affected+max!"),
+        ("#date,#loc+name,#affected+min,#affected+max,#foo bar", 5, "#foo bar"),
+        ("#date,#loc+name,#affected+min,#affected+max,notes", 5, "notes"),  # no #
+    ],
+)
+def test_a_malformed_hashtag_refuses_the_file_naming_its_line_column_and_tag(
+    tags: str, column: int, tag: str
+) -> None:
+    """libhxl would skip the column (a range read without its high) and log it in English."""
+    data = f"Title\nDate,Site,Low,High,Note\n{tags}\n2025-11-30,a,1,2,x\n".encode()
+    with pytest.raises(InputError) as err:
+        read_bytes(data, "f.csv", "#date")
+    assert err.value.problems == [
+        f"f.csv:3: hashtags: column {column}: got {tag!r}, expected an HXL hashtag such as "
+        "#affected+max (after # and after each +, a letter then letters, digits or _) or an "
+        "empty cell"
+    ]
+    assert err.value.in_language("es") == [
+        f"f.csv:3: etiquetas: columna {column}: se recibió {tag!r}; se esperaba una etiqueta HXL "
+        "como #affected+max (tras # y tras cada +, una letra y luego letras, dígitos o _) o una "
+        "celda vacía"
+    ]
+
+
+def test_libhxls_english_line_on_a_malformed_hashtag_reaches_no_one(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = b"Date,Site,Low,High\n#date,#loc+name,#affected+min,#affected+ max\n2025-11-30,a,1,2\n"
+    with caplog.at_level(logging.DEBUG), pytest.raises(InputError):
+        read_bytes(data, "f.csv", "#date")
+    assert [r.getMessage() for r in caplog.records if "malformed" in r.getMessage()] == []
+    assert capsys.readouterr().err == ""  # not through logging's last-resort handler either
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == []
+    caplog.clear()
+    logging.getLogger("hxl.model").error("another line of libhxl")  # passes
+    assert [r.getMessage() for r in caplog.records] == ["another line of libhxl"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -137,10 +138,16 @@ def read_bytes(data: bytes, name: Said, expected: Said) -> HxlTable:
 
 
 def _read_text(text: str, name: Said, expected: Said) -> HxlTable:
-    """The table libhxl reads from the text as CSV (never JSON or Excel), at the file's lines."""
+    """The table libhxl reads from the text as CSV (never JSON or Excel), at the file's lines.
+
+    A cell of the hashtag row that is no hashtag refuses the file: libhxl would skip its column
+    (a count read without its `+max`, say), saying so only in an English log line, which
+    `_LibhxlSkips` keeps from the reader: hito's own message names the file, line and cell.
+    """
     import hxl
     from hxl.input import CSVInput, HXLParseException
 
+    _quiet_libhxl()
     options = hxl.InputOptions(allow_local=True, encoding="utf-8")
     try:
         source = CSVInput(io.BufferedReader(io.BytesIO(text.encode("utf-8"))), options)
@@ -160,38 +167,78 @@ def _read_text(text: str, name: Said, expected: Said) -> HxlTable:
         raise InputError(
             Problem("%(name)s: cannot read the file as CSV (%(exc)s)", name=name, exc=exc)
         ) from exc
-    lines, tags_record = _record_lines(text, str(source.delimiter))
+    lines, tags_record, written = _record_lines(text, str(source.delimiter))
+    tags_line = _line(lines, tags_record)
+    malformed = [
+        Problem(
+            "%(name)s:%(line)s: hashtags: column %(column)s: got %(tag)s, expected an HXL "
+            "hashtag such as #affected+max (after # and after each +, a letter then letters, "
+            "digits or _) or an empty cell",
+            name=name,
+            line=tags_line,
+            column=i + 1,
+            tag=repr(cell.strip()),
+        )
+        for i, cell in enumerate(written)
+        if cell.strip() and not (tags[i] if i < len(tags) else "")
+    ]
+    if malformed:
+        raise InputError(malformed)
     rows = []
     for number, values in records:
         cells = tuple("" if v is None else str(v).strip() for v in values)
         if any(cells):
             rows.append(HxlRow(_line(lines, number), cells))
-    return HxlTable(tags, _line(lines, tags_record), tuple(rows))
+    return HxlTable(tags, tags_line, tuple(rows))
 
 
-def _record_lines(text: str, delimiter: str) -> tuple[list[int], int]:
-    """The file line (1-based) where each CSV record starts, and which record is the hashtag row.
+class _LibhxlSkips(logging.Filter):
+    """Drops libhxl's log line 'Skipping column(s) with malformed hashtag specs' (in English).
 
-    A quoted newline makes a record span lines; the hashtag row is the first record that
-    libhxl's column parser takes for one, as libhxl finds it.
+    hito refuses such a file itself, in the reader's language (see `_read_text`); every other
+    line libhxl logs passes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "malformed hashtag specs" not in record.getMessage()
+
+
+_SKIPS = _LibhxlSkips()
+LIBHXL_LOGGERS = ("hxl.model", "hxl.REMOTE_ACCESS")  # logging, and structlog through logging
+
+
+def _quiet_libhxl() -> None:
+    """Put the filter on libhxl's two loggers of that line (once)."""
+    for name in LIBHXL_LOGGERS:
+        logger = logging.getLogger(name)
+        if _SKIPS not in logger.filters:
+            logger.addFilter(_SKIPS)
+
+
+def _record_lines(text: str, delimiter: str) -> tuple[list[int], int, list[str]]:
+    """Where each CSV record starts (its file line, 1-based), and the hashtag row: which record.
+
+    And that row's cells as written. A quoted newline makes a record span lines; the hashtag
+    row is the first record that libhxl's column parser takes for one, as libhxl finds it.
     """
     from hxl.model import Column
 
     lines: list[int] = []
     tags_record: int | None = None
+    written: list[str] = []
     previous: list[str] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     end = 0
     try:
         for record in reader:
             if tags_record is None and Column.parse_list(record, previous) is not None:
-                tags_record = len(lines)
+                tags_record, written = len(lines), record
             previous = record
             lines.append(end + 1)
             end = reader.line_num
     except csv.Error:
         pass
-    return lines, tags_record or 0
+    return lines, tags_record or 0, written
 
 
 def _line(lines: list[int], record: int) -> int:

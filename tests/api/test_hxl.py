@@ -267,6 +267,11 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -
             "missing HXL hashtags: #country+origin, #indicator+documented, #affected+total (found: #date, #loc+code)",
         ),
         (HEADER, "no data rows under the hashtag row"),
+        (
+            HEADER.replace("#affected+total", "#affected+ total"),
+            "the uploaded file:2: hashtags: column 5: got '#affected+ total', expected an HXL "
+            "hashtag such as #affected+max",
+        ),
     ],
 )
 def test_files_without_the_needed_tags_are_refused(world: World, text: str, words: str) -> None:

@@ -230,6 +230,30 @@ def test_bad_observation_files_exit_2_naming_line_and_column(scenario_file, tmp_
     assert not (tmp_path / "x").exists()
 
 
+def test_a_malformed_hashtag_exits_2_in_the_readers_words_without_libhxls_english(
+    scenario_file, tmp_path
+):
+    bad = tmp_path / "counts.csv"
+    bad.write_text(COUNTS.replace("#affected+max", "#affected+ max"))
+    done = hito(
+        "calibrate",
+        str(scenario_file),
+        "--observations",
+        str(bad),
+        "--out",
+        str(tmp_path / "x"),
+        "--particles",
+        "5",
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: {bad}:2: etiquetas: columna 4: se recibió '#affected+ max'; se esperaba una "
+        "etiqueta HXL como #affected+max (tras # y tras cada +, una letra y luego letras, dígitos "
+        "o _) o una celda vacía\n"
+    )
+    assert not (tmp_path / "x").exists()
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [("es", "{}: actualizado a schema_version 2\n"), ("en", "{}: updated to schema_version 2\n")],

@@ -227,3 +227,17 @@ def test_a_bad_observation_cell_exits_2_naming_its_line_and_column(tmp_path, row
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith(f"error: {tmp_path / said}")
+
+
+def test_a_malformed_hashtag_exits_2_in_the_readers_words_without_libhxls_english(tmp_path):
+    obs = tmp_path / "obs.csv"
+    obs.write_text(OBS_HEAD.replace("#affected+stranded+max", "#affected+stranded +max!"))
+    done = hito(
+        "plans", "check", "corridor-100", "--observations", str(obs), "--as-of", "2023-04-21"
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: {obs}:2: etiquetas: columna 4: se recibió '#affected+stranded +max!'; se "
+        "esperaba una etiqueta HXL como #affected+max (tras # y tras cada +, una letra y luego "
+        "letras, dígitos o _) o una celda vacía\n"
+    )

@@ -239,8 +239,8 @@ def test_the_shared_stranded_file() -> None:
 def test_unknown_site_suggests_a_close_name_and_lists_the_known(tmp_path: Path) -> None:
     p = write(tmp_path, HEAD + "2025-11-30,Chacaluta,1,1,count,a\n")
     assert problems(p) == [
-        f"{p}:3: #loc+name: got unknown site 'Chacaluta' (did you mean 'Chacalluta'?), expected one of: "
-        "Arica, Chacalluta, Línea de la Concordia, post-a, strip"
+        f"{p}:3: #loc+name: got unknown site 'Chacaluta' (did you mean 'Chacalluta'?), expected "
+        "the id, name or alias of a place: post-a, strip"
     ]
 
 

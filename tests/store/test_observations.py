@@ -135,7 +135,7 @@ def test_an_unknown_site_names_the_report(db: Database) -> None:
             s, {"Chacalluta border complex": "chacalluta", "arica-shelters": None}
         )
     two, same, late = ids["two groups"], ids["same day"], ids["late"]
-    known = "expected one of: Chacalluta border complex, arica-shelters, chacalluta"
+    known = "expected the id, name or alias of a place: chacalluta"
     assert err.value.problems == [
         f"report {two}: site_id: got unknown site 'concordia-strip', {known}",
         f"report {same}: site_id: got unknown site 'concordia-strip', {known}",

@@ -105,20 +105,29 @@ class SiteMap:
         return self._index[normalize(name)]
 
     def unknown(self, name: str) -> Problem:
-        """What is wrong with an unknown site name: a close match and the known names."""
+        """What is wrong with an unknown site name: a close match and the places' ids.
+
+        The close match is looked for among every name the map knows; the list gives each
+        place once, by its id (a place's names and aliases, in two languages, ran to some
+        sixty, some with commas of their own).
+        """
         known = sorted(set(self.sites) | {p for p in self.sites.values() if p is not None})
         close = difflib.get_close_matches(
             normalize(name), [normalize(k) for k in known], n=1, cutoff=0.6
         )
-        choices: Said = ", ".join(known) or Problem("none given")
+        places = sorted({p for p in self.sites.values() if p is not None})
+        choices: Said = ", ".join(places) or Problem("none given")
         if close:
             match = next(k for k in known if normalize(k) == close[0])
             return Problem(
-                "got unknown site %(name)s (did you mean %(match)s?), expected one of: %(known)s",
+                "got unknown site %(name)s (did you mean %(match)s?), expected the id, name or "
+                "alias of a place: %(known)s",
                 name=repr(name),
                 match=repr(match),
                 known=choices,
             )
         return Problem(
-            "got unknown site %(name)s, expected one of: %(known)s", name=repr(name), known=choices
+            "got unknown site %(name)s, expected the id, name or alias of a place: %(known)s",
+            name=repr(name),
+            known=choices,
         )

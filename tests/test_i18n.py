@@ -150,3 +150,13 @@ def test_every_zone_is_named_by_whose_clock_it_is() -> None:
         assert env.globals["zone_label"] == peru
         assert env.globals["zone_names"]["America/Santiago"] == chile
         assert set(env.globals["zone_names"]) == set(i18n.ZONES)
+
+
+def test_a_change_in_percent_has_its_sign_and_the_language_s_style() -> None:
+    assert [i18n.signed_percent(v, "en") for v in (0.92, -0.031, 0.001, None)] == [
+        "+92%",
+        "\u22123%",
+        "±0%",
+        "—",
+    ]
+    assert i18n.signed_percent(0.92, "es") == "+92\xa0%"

@@ -88,6 +88,16 @@ def percent(value: float | None, lang: str) -> str:
     return "—" if value is None else format_percent(value, locale=lang)
 
 
+def signed_percent(value: float | None, lang: str) -> str:
+    """A change as a percentage with its sign in the language's style ('+92 %', '+92%', '−3%')."""
+    if value is None:
+        return "—"
+    whole = round(100 * value)
+    if whole == 0:
+        return "±" + percent(0.0, lang)
+    return ("+" if whole > 0 else "\u2212") + percent(abs(whole) / 100, lang)
+
+
 def date(value: dt.date | str | None, lang: str, style: str = "medium") -> str:
     """A date (or an ISO date string) in the language's style ('—' for none)."""
     if isinstance(value, str):

@@ -41,7 +41,7 @@ def horizon_lines(scores: dict[str, dict[str, Any]], lang: str) -> list[str]:
                 "cov95": i18n.percent(v["coverage_p5_p95"], lang),
                 "wis": i18n.number(v["wis"], lang, 1),
                 "wisp": i18n.number(v["wis_persistence"], lang, 1),
-                "gain": "—" if gain is None else i18n.signed(round(100 * gain), lang) + " %",
+                "gain": i18n.signed_percent(gain, lang),
                 "wisu": i18n.number(v["wis_uncalibrated"], lang, 1),
             }
         )

@@ -208,17 +208,17 @@ def skill_sentence(
 ) -> str | None:
     """One sentence of a backtest's skill at a horizon (None when it has no pairs there).
 
-    'Backtest over Tacna–Arica (April 2023), 7-day forecasts of a field count: 78 % of 12 counts
-    inside their P10–P90; 31 % better than persistence.'
+    'Backtest over Tacna–Arica (April 2023), 7-day forecasts of a field count: 78% of 12 counts
+    inside their P10–P90; 31% better than persistence.'
     """
     h = skill.get("horizons", {}).get(str(horizon))
     if not h or not h.get("n"):
         return None
     _ = i18n.translations(lang).gettext
-    cov = i18n.number(100 * h["coverage_p10_p90"], lang)
+    cov = i18n.percent(h["coverage_p10_p90"], lang)
     better = versus_persistence(h.get("skill_vs_persistence"), lang)
     return _(
-        "Backtest over %(episode)s, %(h)s-day forecasts of a field count: %(cov)s %% of %(n)s "
+        "Backtest over %(episode)s, %(h)s-day forecasts of a field count: %(cov)s of %(n)s "
         "counts inside their P10–P90; %(better)s."
     ) % {
         "episode": episode or skill.get("scenario", ""),

@@ -135,38 +135,23 @@ def _passes(
     arr,
     loc_num,
     vfill,
-    cells,
     mc,
     is_town,
     is_camp,
     capacity,
-    out_off,
-    link_src,
-    link_dst,
-    link_dist,
-    link_speed,
-    link_walk,
-    link_open,
-    buffer,
-    wpow,
-    p_off,
-    p_end,
-    p_base,
-    p_hops,
-    p_nh,
-    p_link,
+    links,
+    paths,
     p_km,
-    today,
-    max_speed,
-    walk_speed,
-    start_on_foot,
-    avoid_short,
+    rules,
     wbuf,
     split,
     route_buf,
     reach,
 ):
     """The day's travel: SLICES passes, each a share of every cohort, each in waves.
+
+    ``links``, ``paths`` and ``rules`` are the day's network, candidate paths (with
+    today's route weights) and rules as ``_travel`` reads them (``hito.flee.cohorts.day``).
 
     Stops when the cohorts or pending cohorts need more room (returns 1); ``pos`` (pass,
     wave start, wave end, next cohort, stage) says where, so that the caller enlarges them
@@ -176,9 +161,7 @@ def _passes(
     ints, flts, routes, cnts, size = st
     p_cnt, psize = pend[3], pend[4]
     s, lo, hi, i, stage = pos[0], pos[1], pos[2], pos[3], pos[4]
-    links = (out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open)
-    paths = (p_off, p_end, p_base, p_hops, p_nh, p_link, today[0], today[1], today[2])
-    rules = (buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells)
+    avoid_short = rules[5]
     code = 0
     while s < slices and code == 0:
         if stage == 0:  # this pass's share of every cohort

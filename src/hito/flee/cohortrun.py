@@ -122,6 +122,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
     p_link = _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
     today = cohortdraws.today_arrays(weights.shape[0], width)
+    rules = (buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells)
     for t in range(t0, t1):
         a = pre[t]
         dirty = t == 0 or changed[t] or decaying or closure_day[t]
@@ -170,7 +171,9 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 route_s,
             )
             move_chances(mc, movechance[b], pop, capacity, pop_base, pop_scale)
-        town_b, camp_b, open_v = is_town[b], is_camp[b], link_open[v]
+        town_b, camp_b = is_town[b], is_camp[b]
+        links = (out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open[v])
+        paths = (offs, p_end, base, p_hops, p_nh, p_link, today[0], today[1], today[2])
         while True:
             code = cohorts.day(
                 ds,
@@ -182,32 +185,14 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 pend,
                 loc_num,
                 vfill,
-                cells,
                 mc,
                 town_b,
                 camp_b,
                 capacity,
-                out_off,
-                link_src,
-                link_dst,
-                link_dist,
-                link_speed,
-                link_walk,
-                open_v,
-                buffer,
-                wpow,
-                offs,
-                p_end,
-                base,
-                p_hops,
-                p_nh,
-                p_link,
+                links,
+                paths,
                 p_km,
-                today,
-                max_speed,
-                walk_speed,
-                start_on_foot,
-                avoid_short,
+                rules,
             )
             if code == 0:
                 break

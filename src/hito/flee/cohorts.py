@@ -156,32 +156,14 @@ def day(
     pend,
     loc_num,
     vfill,
-    cells,
     mc,
     is_town,
     is_camp,
     capacity,
-    out_off,
-    link_src,
-    link_dst,
-    link_dist,
-    link_speed,
-    link_walk,
-    link_open,
-    buffer,
-    wpow,
-    p_off,
-    p_end,
-    p_base,
-    p_hops,
-    p_nh,
-    p_link,
+    links,
+    paths,
     p_km,
-    today,
-    max_speed,
-    walk_speed,
-    start_on_foot,
-    avoid_short,
+    rules,
 ):
     """One day (Flee's Ecosystem.evolve): departures from places, then travel on links.
 
@@ -189,8 +171,14 @@ def day(
     the cohorts need room it returns 1 (the caller makes room for ``ds[1]`` more cohorts
     and one more pending cohort), when the working arrays ``sc`` (``scratch``) must hold
     ``ds[1]`` cohorts it returns 2, and the caller calls again with the same ``ds`` to go
-    on where it stopped; it returns 0 when the day is done.
+    on where it stopped; it returns 0 when the day is done. ``links`` (out_off .. link_open),
+    ``paths`` (p_off .. p_link, then today's cumulative route weights, their sums and the
+    places worked out at each choice: ``today_arrays``) and ``rules`` (buffer .. cells) are
+    the tuples ``_travel`` reads.
     """
+    out_off, _, link_dst, _, _, _, link_open = links
+    p_off, p_end, p_base, p_hops, p_nh, p_link, cw, stot, dyn = paths
+    buffer, wpow, max_speed, _, _, avoid_short, cells = rules
     n = loc_num.shape[0]
     width = 1
     for x in range(n):
@@ -279,6 +267,7 @@ def day(
                 tight = 1
         ds[2], ds[3] = n0, tight
         if avoid_short:  # read only by people travelling one at a time (``_solo``)
+            today = (cw, stot, dyn)
             _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today)
         for k in range(5):
             pos[k] = 0  # where the passes stopped for want of room
@@ -299,32 +288,14 @@ def day(
             arr,
             loc_num,
             vfill,
-            cells,
             mc,
             is_town,
             is_camp,
             capacity,
-            out_off,
-            link_src,
-            link_dst,
-            link_dist,
-            link_speed,
-            link_walk,
-            link_open,
-            buffer,
-            wpow,
-            p_off,
-            p_end,
-            p_base,
-            p_hops,
-            p_nh,
-            p_link,
+            links,
+            paths,
             p_km,
-            today,
-            max_speed,
-            walk_speed,
-            start_on_foot,
-            avoid_short,
+            rules,
             wbuf,
             split,
             route_buf,

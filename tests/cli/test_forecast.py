@@ -195,6 +195,14 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     assert "pico:" in done.stdout and "desalojo (un conteo de 0)" in done.stdout
 
 
+def _calibrate_bad(scenario: Path, observations: Path, out: Path):
+    """`hito calibrate` on a bad observations file (a few particles: it is refused first)."""
+    return hito(
+        "calibrate", str(scenario), "--observations", str(observations), "--out", str(out),
+        "--particles", "5",
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
@@ -215,16 +223,7 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
 def test_bad_observation_files_exit_2_naming_line_and_column(scenario_file, tmp_path, row, message):
     bad = tmp_path / "counts.csv"
     bad.write_text(COUNTS + row + "\n")
-    done = hito(
-        "calibrate",
-        str(scenario_file),
-        "--observations",
-        str(bad),
-        "--out",
-        str(tmp_path / "x"),
-        "--particles",
-        "5",
-    )
+    done = _calibrate_bad(scenario_file, bad, tmp_path / "x")
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x").exists()
@@ -235,16 +234,7 @@ def test_a_malformed_hashtag_exits_2_in_the_readers_words_without_libhxls_englis
 ):
     bad = tmp_path / "counts.csv"
     bad.write_text(COUNTS.replace("#affected+max", "#affected+ max"))
-    done = hito(
-        "calibrate",
-        str(scenario_file),
-        "--observations",
-        str(bad),
-        "--out",
-        str(tmp_path / "x"),
-        "--particles",
-        "5",
-    )
+    done = _calibrate_bad(scenario_file, bad, tmp_path / "x")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
         f"error: {bad}:2: etiquetas: columna 4: se recibió '#affected+ max'; se esperaba una "

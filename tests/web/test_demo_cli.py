@@ -54,10 +54,24 @@ def test_a_bad_as_of_is_refused_before_anything_is_written(
     [
         (
             "es",
-            ["[1/4] escenario tacna-arica-2025", "usuarios de la demostración", " administrador "],
+            [
+                "[1/4] escenario tacna-arica-2025",
+                "usuarios de la demostración",
+                " administrador ",
+                "trabajo de campo: Albergues municipales y de iglesias, Arica (150 plazas",
+            ],
             "demo users",
         ),
-        ("en", ["[1/4] scenario tacna-arica-2025", "demo users", " administrator "], "escenario"),
+        (
+            "en",
+            [
+                "[1/4] scenario tacna-arica-2025",
+                "demo users",
+                " administrator ",
+                "field work: Municipal and church shelters, Arica (150 places",
+            ],
+            "escenario",
+        ),
     ],
 )
 def test_the_demo_says_what_it_does_in_the_language_asked(
@@ -76,4 +90,5 @@ def test_the_demo_says_what_it_does_in_the_language_asked(
     for text in said:
         assert text in r.stdout
     assert not_said not in r.stdout
+    assert "arica-shelters" not in r.stdout  # the shelter by its name, not its id
     assert (out / "hito-demo.sqlite3").exists()

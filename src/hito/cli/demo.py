@@ -130,13 +130,16 @@ def _accounts(accounts: list[Any], gettext: Any) -> Table:
 
 def _field_line(seed: Any, lang: str) -> str:
     """What the demo seeds for field work: the shelter, subscriptions, SMS senders, needs."""
+    from hito.report.labels import place_name
+    from hito.scenario.load import load
+
     shelter = seed.SHELTER
     return i18n.translations(lang).gettext(
-        "field: shelter %(site)s (%(places)s places, %(area)s m², %(toilets)s toilets); "
+        "field work: %(site)s (%(places)s places, %(area)s m², %(toilets)s toilets); "
         "%(subs)s alert subscriptions; SMS reports from %(phones)s; needs on the overview and "
         "site pages"
     ) % {
-        "site": shelter["site_id"],
+        "site": place_name(load(seed.SCENARIO), shelter["site_id"], lang),
         "places": i18n.number(shelter["capacity_people"], lang),
         "area": i18n.number(shelter["area_m2"], lang),
         "toilets": shelter["toilets"],

@@ -224,6 +224,28 @@ def test_import_groups_rows_by_key_into_reports(world: World) -> None:
     assert _count(world) == 2
 
 
+def test_import_reads_thousands_as_calibrate_reads_them(world: World) -> None:
+    """1,200 (English), 1.200 (Spanish) and "1 200" are twelve hundred, as in `hito calibrate`."""
+    text = HEADER + (
+        '2025-11-29,concordia-strip,VEN,no,"1,200","1,150",a\n'
+        "2025-11-29,chacalluta,VEN,no,1.200,1.000,b\n"
+        "2025-11-29T08:00:00Z,chacalluta,VEN,no,1 200,0,c\n"
+    )
+    r = _import(world, text)
+    assert r.status_code == 201, r.text
+    data = world.client.get("/api/v1/reports", headers=world.h("viewer")).json()["data"]
+    got = {d["idempotency_key"]: (d["people"], d["stranded"]) for d in data}
+    assert got == {"a": (1200, 1150), "b": (1200, 1000), "c": (1200, 0)}
+
+
+@pytest.mark.parametrize("cell", ["12,5", "1,20", "12.5", "1.2.3", "nan"])
+def test_import_refuses_a_count_that_is_not_a_whole_number(world: World, cell: str) -> None:
+    r = _import(world, HEADER + f'2025-11-29,chacalluta,VEN,no,"{cell}",0,k\n')
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["loc"] == ["file", "line", 3, "#affected+total"]
+    assert f"got {cell!r}" in r.json()["detail"] and _count(world) == 0
+
+
 def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -> None:
     text = HEADER + (
         "2025-11-29,concordia-strip,VEN,no,200,180,r1\n"  # line 3: good
@@ -247,7 +269,10 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -
     detail = r.json()["detail"]
     assert "line 4: #affected+total: expected a count from 0 to 1,000,000, got -4" in detail
     assert "line 5: #loc+code: unknown site 'atlantis'" in detail
-    assert "line 7: #affected+total: expected a whole number, got 'five'" in detail
+    assert (
+        "line 7: #affected+total: expected a whole number (such as 1200, 1,200 or 1.200), "
+        "got 'five'"
+    ) in detail
     assert _count(world) == 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from hito import counts
 from hito.counts import Count
 from hito.errors import Problem
+from hito.hxl_cells import parse_count
 from hito.hxl_table import HxlRow, HxlTable, hashtag_key
 from hito.store.actors import Actor
 from hito.store.errors import InvalidError
@@ -91,10 +92,16 @@ def _parse_time(text: str) -> dt.datetime:
 
 
 def _int(text: str) -> int:
+    """A cell's count, read as every reader of counts reads it (`hxl_cells.parse_count`).
+
+    1200, 1,200, 1.200 and 1 200 are all twelve hundred; a negative number is left to the
+    count's own range check, which names the range.
+    """
     text = text.strip()
-    if not text.lstrip("-").isdigit():
-        raise ValueError(f"expected a whole number, got {text!r}")
-    return int(text)
+    value = parse_count(text.removeprefix("-"))
+    if isinstance(value, str) or value is None:
+        raise ValueError(f"expected a whole number (such as 1200, 1,200 or 1.200), got {text!r}")
+    return -int(value) if text.startswith("-") else int(value)
 
 
 def check_hashtags(table: HxlTable) -> None:

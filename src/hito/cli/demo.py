@@ -107,7 +107,7 @@ def demo(
 
     app = create_app(load_settings(database_url=url, comparison=comparison, as_of=day))
     console.print(
-        gettext("[4/4] dashboard on %(url)s, as of %(date)s  (Ctrl+C stops it)")
+        gettext("[4/4] dashboard on %(url)s, as of %(date)s (Ctrl+C stops it)")
         % {"url": f"http://{host}:{port}", "date": i18n.date(day, lang)}
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -13,7 +13,8 @@ from hito.store.actors import Actor
 from hito.store.errors import InvalidError
 from hito.store.hxl_rows import EXPECTED, FIELD_TAGS, PendingReport, RowReader, check_hashtags
 from hito.store.models import Agency, FieldReport
-from hito.store.reports import AfterReport, create_report, supersede_report, validate_report
+from hito.store.report_checks import validate_report
+from hito.store.reports import AfterReport, create_report, supersede_report
 
 
 def import_csv(

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from hito.counts import Count
 from hito.errors import Problem
-from hito.store import audit, bulk, figures, reports, tokens
+from hito.store import audit, bulk, figures, report_checks, reports, tokens
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
@@ -168,8 +168,8 @@ def _check(
     observed_at = item.observed_at
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)
-    found = reports.country_rule(actor, item.site_id, sites.get(item.site_id))
-    errs = reports.validate_report(
+    found = report_checks.country_rule(actor, item.site_id, sites.get(item.site_id))
+    errs = report_checks.validate_report(
         session,
         site_id=item.site_id,
         observed_at=observed_at,
@@ -182,7 +182,7 @@ def _check(
         errs.append({"loc": ["body", "agency_id"], "msg": f"no agency with id {agency}"})
     if errs:
         raise InvalidError.of_fields(errs)
-    fp = reports.fingerprint(
+    fp = report_checks.fingerprint(
         agency_id=agency,
         site_id=item.site_id,
         observed_at=observed_at,

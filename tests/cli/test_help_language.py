@@ -122,13 +122,14 @@ def test_a_subcommand_help_in_each_language() -> None:
         "<lista de textos>",
         "<ruta>",
         "[obligatorio]",
-        "<booleano>",
         "mostrar JSON en lugar de una tabla",
     ):
         assert phrase in es, phrase
+    assert "booleano" not in es  # a flag takes no value: `--json`, never `--json <booleano>`
     en = help_of("plans", "check", HITO_LANG="en")
     for phrase in ("Which triggers are met on a date", "[plans]...", "[required]", "<path>"):
         assert phrase in en, phrase
+    assert "<bool>" not in en
 
 
 def test_the_reader_language_follows_hito_lang_then_the_locale() -> None:
@@ -217,4 +218,10 @@ def test_english_help_is_the_source_text() -> None:
     en = dict(commands(helptext.localize(typer.main.get_command(app), "en")))
     source = dict(commands(typer.main.get_command(app)))
     assert {p: c.help for p, c in en.items()} == {p: c.help for p, c in source.items()}
-    assert {p: shown(c) for p, c in en.items()} == {p: shown(c) for p, c in source.items()}
+    # the same, but that a flag shows no type: Typer writes '<bool>' after it
+    untyped = {
+        path: {name: (h, n, "" if t == "<bool>" else t) for name, (h, n, t) in shown(c).items()}
+        for path, c in source.items()
+    }
+    assert {p: shown(c) for p, c in en.items()} == untyped
+    assert "<bool>" in str({p: shown(c) for p, c in source.items()})  # what it took away

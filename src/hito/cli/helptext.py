@@ -46,6 +46,8 @@ def localize(command: Any, lang: str) -> Any:
     context = _context_class(gettext(USAGE))
     for cmd in _commands(command):
         cmd.context_class = context
+    for cmd in _commands(command):
+        _no_type_on_flags(cmd)
     for english, put in _places(command):
         if (translated := gettext(english)) != english:  # English: the tree as Typer made it
             put(translated)
@@ -91,8 +93,20 @@ def _param_places(param: Any, ctx: Any) -> Iterator[Place]:
         yield param.metavar or param.name, _put(param, "metavar")
         if shown:
             yield shown, _put_type(param)
-    elif shown:  # an option's metavar replaces the name of its type
+    elif shown and not getattr(param, "is_flag", False):  # a flag shows none (_no_type_on_flags)
+        # an option's metavar replaces the name of its type
         yield shown, _put(param, "metavar")
+
+
+def _no_type_on_flags(cmd: Any) -> None:
+    """A flag's help shows no type: Typer writes `--strict <bool>`, as if it took a value.
+
+    `--strict` alone turns it on; `<booleano>` after it reads as "give true or false".
+    """
+    ctx = typer.Context(cmd, info_name=cmd.name)
+    for param in cmd.get_params(ctx):  # with the help option click adds
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
 
 
 def _put(obj: Any, attribute: str) -> Callable[[str], None]:

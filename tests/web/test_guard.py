@@ -198,8 +198,10 @@ def test_cookies_are_secure_whenever_served_over_https(tmp_path: Path) -> None:
         cookie = r.headers["set-cookie"]
         assert cookie.startswith(f"{CSRF_COOKIE}=") and "Secure" in cookie
         assert r.headers["strict-transport-security"].startswith("max-age=")
-        r = c.get("/lang/en?next=/login", follow_redirects=False)
-        assert all("Secure" in v for v in r.headers.get_list("set-cookie"))
+        for path in ("/lang/en?next=/login", "/zone?name=America/Lima&next=/login"):
+            r = c.get(path, follow_redirects=False)
+            assert r.headers.get_list("set-cookie"), path
+            assert all("Secure" in v for v in r.headers.get_list("set-cookie")), path
     with TestClient(app, base_url="http://hito.example") as c:
         assert "Secure" not in c.get("/login").headers["set-cookie"]
     db.dispose()

@@ -16,6 +16,7 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the dashboard's pages and static files to the service's app (see hito.service)."""
+    from hito.web.account_pages import router as account_router
     from hito.web.alert_pages import router as alert_router
     from hito.web.forecast_pages import router as forecast_router
     from hito.web.guard import WebGuard
@@ -24,6 +25,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from hito.web.session import LoginRequired, to_login
 
     app.state.settings = settings
+    app.include_router(account_router)
     app.include_router(router)
     app.include_router(alert_router)
     app.include_router(forecast_router)

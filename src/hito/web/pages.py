@@ -1,25 +1,21 @@
-"""The dashboard's pages: login, language, overview, site, plans, field report, downloads."""
+"""The dashboard's pages: overview, site, plans, field report, downloads."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito import i18n
-from hito.api.routes.auth import sign_in
 from hito.report import forecast_view
 from hito.report.forecast_skill import live_skill_summary, skill_lines
-from hito.store import tokens
 from hito.store.coltypes import utcnow
 from hito.store.errors import (
-    AuthError,
     StoreError,
-    TooManyAttemptsError,
 )
 from hito.store.forecasts import latest_result, running
 from hito.store.needs import picture as needs_picture
@@ -30,15 +26,10 @@ from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
 from hito.web.session import (
     LANG_COOKIE,
-    SESSION_COOKIE,
-    ZONE_COOKIE,
     LoginRequired,
     actor,
     language,
-    safe_next,
     secure,
-    set_session,
-    tr,
     zone,
 )
 
@@ -59,86 +50,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         response.set_cookie(
             LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
         )
-    return response
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    """The sign-in form."""
-    return render(request, "login.html.j2", next=safe_next(next), error="", username="")
-
-
-@router.post("/login", response_class=HTMLResponse)
-async def login(
-    request: Request,
-    username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
-) -> Response:
-    """Check the password with the service, keep its token in a cookie, go back to `next`."""
-    settings = request.app.state.settings
-    db = request.app.state.db
-    address = request.client.host if request.client else "unknown"
-    try:
-        raw, _row = await asyncio.to_thread(
-            sign_in, db, settings, username.strip(), password, address
-        )
-    except TooManyAttemptsError as exc:
-        msg = tr(request, "Too many failed sign-ins: try again in %(s)d seconds.") % {
-            "s": exc.retry_after
-        }
-        return render(
-            request, "login.html.j2", 429, next=safe_next(next), error=msg, username=username
-        )
-    except AuthError:
-        await asyncio.sleep(settings.login_failure_delay)
-        msg = tr(request, "Wrong username or password.")
-        return render(
-            request, "login.html.j2", 401, next=safe_next(next), error=msg, username=username
-        )
-    response = RedirectResponse(safe_next(next), status_code=303)
-    set_session(
-        response,
-        raw,
-        max_age=settings.token_ttl_minutes * 60,
-        secure=secure(request),
-    )
-    return response
-
-
-@router.post("/logout")
-def logout(request: Request) -> Response:
-    """Revoke the session's token and forget it."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        try:
-            who = actor(request)
-            with request.app.state.db.session() as session:
-                tokens.revoke(session, token=token, actor=who)
-        except (LoginRequired, StoreError):
-            pass  # the session was already dead: nothing to revoke
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
-
-
-@router.get("/lang/{code}")
-def switch_language(request: Request, code: str, next: str = "/") -> Response:
-    """Remember the chosen language and return to the page."""
-    response = RedirectResponse(safe_next(next), status_code=303)
-    if code in i18n.LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
-    return response
-
-
-@router.get("/zone")
-def switch_zone(request: Request, name: str = "", next: str = "/") -> Response:
-    """Remember the chosen time zone and return to the page."""
-    response = RedirectResponse(safe_next(next), status_code=303)
-    if name in i18n.ZONES:
-        response.set_cookie(ZONE_COOKIE, name, max_age=365 * 86400, samesite="lax", path="/")
     return response
 
 

@@ -1,0 +1,110 @@
+"""The dashboard's sign-in and sign-out, and the language and clock its pages are shown in."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hito import i18n
+from hito.api.routes.auth import sign_in
+from hito.store import tokens
+from hito.store.errors import AuthError, StoreError, TooManyAttemptsError
+from hito.web.pages import render
+from hito.web.session import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    ZONE_COOKIE,
+    LoginRequired,
+    actor,
+    safe_next,
+    secure,
+    set_session,
+    tr,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    """The sign-in form."""
+    return render(request, "login.html.j2", next=safe_next(next), error="", username="")
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password with the service, keep its token in a cookie, go back to `next`."""
+    settings = request.app.state.settings
+    db = request.app.state.db
+    address = request.client.host if request.client else "unknown"
+    try:
+        raw, _row = await asyncio.to_thread(
+            sign_in, db, settings, username.strip(), password, address
+        )
+    except TooManyAttemptsError as exc:
+        msg = tr(request, "Too many failed sign-ins: try again in %(s)d seconds.") % {
+            "s": exc.retry_after
+        }
+        return render(
+            request, "login.html.j2", 429, next=safe_next(next), error=msg, username=username
+        )
+    except AuthError:
+        await asyncio.sleep(settings.login_failure_delay)
+        msg = tr(request, "Wrong username or password.")
+        return render(
+            request, "login.html.j2", 401, next=safe_next(next), error=msg, username=username
+        )
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_session(
+        response,
+        raw,
+        max_age=settings.token_ttl_minutes * 60,
+        secure=secure(request),
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    """Revoke the session's token and forget it."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        try:
+            who = actor(request)
+            with request.app.state.db.session() as session:
+                tokens.revoke(session, token=token, actor=who)
+        except (LoginRequired, StoreError):
+            pass  # the session was already dead: nothing to revoke
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    """Remember the chosen language and return to the page."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if code in i18n.LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
+        )
+    return response
+
+
+@router.get("/zone")
+def switch_zone(request: Request, name: str = "", next: str = "/") -> Response:
+    """Remember the chosen time zone and return to the page."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if name in i18n.ZONES:
+        response.set_cookie(
+            ZONE_COOKIE, name, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
+        )
+    return response

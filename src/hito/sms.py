@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from hito import i18n
 from hito.counts import MAX_PEOPLE
+from hito.hxl_cells import parse_count
 
 EXAMPLE = "CHACALLUTA 120 80"
 _PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -70,17 +71,18 @@ def parse(body: str, site_ids: Iterable[str], language: str) -> SmsReport:
         )
     numbers = []
     for what, text in ((_("people"), people_text), (_("stranded"), stranded_text)):
-        if not text.isdigit():
+        value = parse_count(text)  # as every count is read: 1200, 1.200 or 1,200
+        if not isinstance(value, float):
             raise SmsProblem(
                 _("%(what)s must be a whole number, got %(text)s. E.g. %(example)s")
                 % {"what": what, "text": text, "example": EXAMPLE}
             )
-        if int(text) > MAX_PEOPLE:
+        if value > MAX_PEOPLE:
             raise SmsProblem(
                 _("%(what)s: %(text)s is more than %(max)s: check the number.")
                 % {"what": what, "text": text, "max": i18n.number(MAX_PEOPLE, language)}
             )
-        numbers.append(int(text))
+        numbers.append(int(value))
     people, stranded = numbers
     if stranded > people:
         raise SmsProblem(

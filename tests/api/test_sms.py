@@ -95,6 +95,9 @@ def test_each_mistake_gets_a_precise_answer_and_stores_no_report(world: World) -
             "Las personas varadas (120) no pueden ser más que las personas (80).",
         ),
         ("CHACALLUTA ciento 80", "personas debe ser un número entero, se recibió ciento."),
+        ("CHACALLUTA ² 0", "personas debe ser un número entero, se recibió ²."),  # int() fails
+        ("CHACALLUTA 12,5 0", "personas debe ser un número entero, se recibió 12,5."),
+        ("CHACALLUTA 5 -1", "varadas debe ser un número entero, se recibió -1."),
         (
             "hola",
             "Escriba: SITIO PERSONAS VARADAS, p. ej. CHACALLUTA 120 80 (se recibió 1 palabra).",
@@ -109,7 +112,13 @@ def test_each_mistake_gets_a_precise_answer_and_stores_no_report(world: World) -
         "Sitios: ARICA-SHELTERS, CHACALLUTA, CHUNGARA, COLCHANE, CONCORDIA-STRIP,"
         in _twilio(world, "X 1 1", sid="SMx").text
     )
-    assert _count(world, FieldReport) == 0 and _count(world, SmsMessage) == 6
+    assert _count(world, FieldReport) == 0 and _count(world, SmsMessage) == 9
+
+
+def test_thousands_are_read_as_a_field_team_writes_them() -> None:
+    """1.200 (Chile and Peru) and 1,200 are twelve hundred, as in every other count reader."""
+    for body in ("CHACALLUTA 1.200 1.150", "chacalluta 1,200 1,150", "Chacalluta 1200 1150"):
+        assert sms.parse(body, ["chacalluta"], "es") == sms.SmsReport("chacalluta", 1200, 1150)
 
 
 def test_unregistered_numbers_bad_signatures_and_a_gateway_without_a_token(world: World) -> None:

@@ -88,6 +88,9 @@ def test_a_count_with_or_without_thousands_marks(text: str, value: float | None)
         ("-0.5", "negative"),
         ("nan", "finite"),
         ("inf", "finite"),
+        ("1e3", "number"),  # float() reads these three; a count is written in digits
+        ("1_000", "number"),
+        ("+5", "number"),
     ],
 )
 def test_what_is_no_count_is_named_by_what_is_wrong(text: str, wrong: str) -> None:

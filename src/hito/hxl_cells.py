@@ -24,6 +24,7 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a date begins: never 20251130 nor 
 # digits grouped by thousands with one mark throughout: 1,200 / 1.200 / 1 200 (also a no-break
 # or narrow no-break space, as a spreadsheet in Spanish or French writes them)
 THOUSANDS = re.compile(r"[1-9]\d{0,2}([,. \u00a0\u202f])\d{3}(?:\1\d{3})*")
+PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")  # digits with a decimal point or none
 
 
 def column(table: HxlTable, tag: str) -> Column | None:
@@ -48,7 +49,8 @@ def parse_count(text: str) -> float | str | None:
     hundred in the Spanish way of writing it, and 1,200 in the English). A whole number with a
     zero decimal part, as a spreadsheet writes one (60.0), is that number. Refused, by what is
     wrong: "number" (any other text, 12,5 too), "finite" (nan, inf), "negative", "whole" (a
-    fraction such as 12.5). `RowReading.count` says it at its row and column.
+    fraction such as 12.5). 1e3 and 1_000, which Python's float() reads, are "number" too.
+    `RowReading.count` says it at its row and column.
     """
     if not text:
         return None
@@ -62,6 +64,8 @@ def parse_count(text: str) -> float | str | None:
             return "number"
         if not math.isfinite(value):
             return "finite"
+        if not PLAIN.fullmatch(digits):  # float() also reads 1e3, 1_000 and +5
+            return "number"
     if text.startswith("-") and value != 0:
         return "negative"
     return value if value.is_integer() else "whole"

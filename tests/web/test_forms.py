@@ -43,6 +43,17 @@ def test_each_bad_field_has_its_message_and_the_typed_values_stay() -> None:
     assert form.values["people-ven"] == "doce"
 
 
+def test_a_count_is_read_as_a_field_team_writes_it() -> None:
+    """1.200 (Chile and Peru), 1,200 and 1 200 are twelve hundred; '²' and 12,5 are refused."""
+    for typed in ("1200", "1.200", "1,200", "1 200", " 1200 "):
+        form = run(**{"people-ven": typed})
+        assert form.ok and [c.people for c in form.counts] == [1200], typed
+    for typed in ("²", "12,5", "1.2", "-3", "1e3"):  # '²'.isdigit() is True, int('²') fails
+        assert run(**{"people-ven": typed}).errors == {
+            "people-ven": "Write a whole number of 0 or more."
+        }, typed
+
+
 def test_future_time_empty_form_and_stranded_without_people() -> None:
     assert run(observed_at="2025-12-03T18:00").errors["observed_at"] == (
         "The time of the count cannot be in the future."

@@ -12,6 +12,7 @@ from hito import counts, i18n
 from hito.counts import Count
 from hito.domain import IDEMPOTENCY_KEY_PATTERN
 from hito.errors import HitoError
+from hito.hxl_cells import parse_count
 from hito.scenario.load import load
 
 UNSPECIFIED = "XXX"  # ICAO 9303's code for an unspecified nationality
@@ -117,12 +118,11 @@ def _check_group(
 
 
 def _whole(raw: str) -> int | None | str:
-    raw = raw.strip().replace(" ", "")
-    if raw == "":
-        return None
-    if not raw.isdigit():
-        return "not_whole"
-    return int(raw)
+    """A typed count (`hxl_cells.parse_count`: 1200, 1.200, 1,200, 1 200), None when blank."""
+    value = parse_count(raw.strip())
+    if value is None or isinstance(value, float):
+        return None if value is None else int(value)
+    return "not_whole"
 
 
 def check(

@@ -160,7 +160,7 @@ def parse_path(path: str) -> tuple[Any, ...]:
         head, *idx = piece.split("[")
         if head:
             out.append(head)
-        out.extend(int(i) for i in idx if i.isdigit())
+        out.extend(int(i) for i in idx if i.isdecimal())  # not ²: int() fails
     return tuple(out)
 
 

@@ -246,6 +246,23 @@ def test_import_refuses_a_count_that_is_not_a_whole_number(world: World, cell: s
     assert f"got {cell!r}" in r.json()["detail"] and _count(world) == 0
 
 
+def test_a_report_number_in_another_script_of_digits_is_refused_at_its_line(
+    world: World,
+) -> None:
+    """'²' passes str.isdigit() but not int(): it is a bad #meta+id, not a server error."""
+    text = (
+        "Observed at,Site code,Nationality,Documented,People,Stranded,Report\n"
+        "#date,#loc+code,#country+origin,#indicator+documented,#affected+total,"
+        "#affected+stranded,#meta+id\n"
+        "2025-11-29,chacalluta,VEN,no,5,0,²\n"
+    )
+    r = _import(world, text)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["loc"] == ["file", "line", 3, "#meta+id"]
+    assert "expected a report's number, got '²'" in r.json()["detail"]
+    assert _count(world) == 0
+
+
 def test_every_bad_row_is_reported_by_line_and_nothing_is_stored(world: World) -> None:
     text = HEADER + (
         "2025-11-29,concordia-strip,VEN,no,200,180,r1\n"  # line 3: good

@@ -74,7 +74,9 @@ def _row_status(cell: Any, bad: Any) -> RowStatus | None:
     ids: dict[str, int | None] = {}
     for name, tag in STATUS_TAGS.items():
         text = cell(tag)
-        ids[name] = int(text) if text.isdigit() and len(text) <= 18 else None
+        ids[name] = (
+            int(text) if text.isdecimal() and len(text) <= 18 else None
+        )  # not ²: int() fails
         if text and ids[name] is None:
             bad(tag, f"expected a report's number, got {text!r}")
             ok = False

@@ -61,9 +61,11 @@ def sender_agency(
     """The agency an admin reports for; a viewer's report is refused (as a problem of the form)."""
     agency_id = None
     if who.role == "admin":
-        try:
-            agency_id = int(data.get("agency_id", ""))
-        except ValueError:
+        text = data.get("agency_id", "")
+        # an id the database can hold (PostgreSQL's integer), else a server error on lookup
+        if text.isdecimal() and 0 < int(text) < 2**31:
+            agency_id = int(text)
+        else:
             form.errors["agency_id"] = tr(request, "Choose the agency you report for.")
     if who.role == "viewer":
         form.errors["counts"] = tr(request, "A viewer cannot send reports; ask an editor.")

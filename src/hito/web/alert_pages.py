@@ -10,6 +10,7 @@ from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from hito import names
+from hito.api.schemas.common import RowIdPath
 from hito.store import deliveries, shelters, subscriptions
 from hito.store.alerts import get_alert
 from hito.store.errors import StoreError
@@ -51,7 +52,7 @@ def alert_words(session: Session, alert: Alert, lang: str) -> dict[str, Any]:
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
-def alert_page(request: Request, alert_id: int) -> HTMLResponse:
+def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
     """One alert: its actions, and each subscriber's delivery and acknowledgment."""
     who = actor(request)
     try:
@@ -178,7 +179,7 @@ async def subscribe(request: Request) -> HTMLResponse:
 
 
 @router.post("/subscriptions/{subscription_id}/stop")
-def unsubscribe(request: Request, subscription_id: int) -> Response:
+def unsubscribe(request: Request, subscription_id: RowIdPath) -> Response:
     """Stop one of your subscriptions (or your agency's)."""
     who = actor(request)
     try:

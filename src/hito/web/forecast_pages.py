@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito import i18n
+from hito.api.schemas.common import RowIdPath
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store.coltypes import utcnow
@@ -105,7 +106,7 @@ async def forecast_start(request: Request) -> Response:
 
 
 @router.get("/forecasts/{forecast_id}", response_class=HTMLResponse)
-def forecast_status(request: Request, forecast_id: int, next: str = "/") -> HTMLResponse:
+def forecast_status(request: Request, forecast_id: RowIdPath, next: str = "/") -> HTMLResponse:
     """A forecast's progress; the page asks again every two seconds until it is done."""
     who = actor(request)
     try:

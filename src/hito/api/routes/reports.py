@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from hito.api.deps import ActorDep, BearerDep, DbDep, WriterDep
-from hito.api.schemas.common import Day, Limit, Offset
+from hito.api.schemas.common import ROW_ID_MAX, Day, Limit, Offset, RowIdPath
 from hito.api.schemas.reports import (
     ImportResult,
     ReportCorrection,
@@ -24,7 +24,7 @@ from hito.store import hxl_export, hxl_import, reports
 from hito.store.models import FieldReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ReportId = RowIdPath
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -42,7 +42,7 @@ class Filters:
         self,
         site_id: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
         country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
-        agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        agency_id: Annotated[int | None, Query(ge=1, le=ROW_ID_MAX)] = None,
         since: Annotated[Day | None, Query(description="first day observed")] = None,
         until: Annotated[Day | None, Query(description="last day observed")] = None,
     ):

@@ -132,6 +132,13 @@ def test_the_as_of_control_moves_through_time_and_refuses_bad_dates(visit) -> No
     expect(page.locator("#bad-date")).to_have_text(
         "«2025-13-01» no es una fecha: escríbala como año-mes-día, por ejemplo 2025-12-03."
     )
+    for path in ("/?as_of=0001-01-01", "/sitrep.pdf?as_of=0001-01-01"):  # were a 500
+        response = page.goto(path)
+        assert response is not None and response.status == 400, path
+        expect(page.locator("#bad-date")).to_have_text(
+            "La fecha 0001-01-01 es anterior al año 2000, más antigua que cualquier conteo: "
+            "elija un día posterior."
+        )
 
 
 def test_an_editor_runs_a_new_forecast_and_sees_its_progress(visit) -> None:  # type: ignore[no-untyped-def]

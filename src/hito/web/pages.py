@@ -21,6 +21,7 @@ from hito.store.forecasts import latest_result, running
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
+from hito.store.report_checks import EARLIEST
 from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
@@ -54,7 +55,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 
 class BadDate(Exception):  # noqa: N818 - answered as a 400 page in the visitor's language
-    """An `as_of` that is not a date, or lies in the future."""
+    """An `as_of` that is not a date, lies in the future, or before any count can be."""
 
     def __init__(self, given: str, problem: str):
         super().__init__(given)
@@ -73,6 +74,8 @@ def as_of_of(request: Request) -> dt.date:
         raise BadDate(raw, "format") from None
     if day > today:
         raise BadDate(raw, "future")
+    if day < EARLIEST.date():  # no count is older; a week before year 1 overflowed (a 500)
+        raise BadDate(raw, "past")
     return day
 
 

@@ -41,6 +41,13 @@ CASES = {
         "error: --runs: se recibió 0; se esperaba un número entero de al menos 1",
         "error: --runs: got 0, expected a whole number of at least 1",
     ),
+    "an event not in its form": (
+        ("run", "tacna-arica-2025", "--event", "soon"),
+        "error: evento 'soon': se esperaba LUGAR:ESTADO>NÚMERO (en cualquier día) o "
+        "LUGAR:ESTADO>NÚMERO@AAAA-MM-DD (ese día); LUGAR es el id de un lugar o 'all' (todos)",
+        "error: event 'soon': expected PLACE:STATE>NUMBER (on any day) or "
+        "PLACE:STATE>NUMBER@YYYY-MM-DD (on that day), PLACE a place id or 'all'",
+    ),
     "a mistyped option": (
         ("run", "--rnus", "3"),
         "No existe la opción: --rnus (opciones posibles: --runs)",

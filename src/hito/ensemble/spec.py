@@ -15,7 +15,7 @@ from hito.domain import ID_CHARS
 from hito.engine.compile import STATES, Compiled
 from hito.engine.run import RunResult, simulate
 from hito.ensemble.sampling import METHODS, Method
-from hito.ensemble.syntax import EVENT_SYNTAX
+from hito.ensemble.syntax import EVENT_FORM
 from hito.errors import N_, InputError, Problem, not_one_of
 from hito.scenario.model import Scenario
 from hito.scenario.numbers import Range
@@ -88,7 +88,7 @@ def parse_event(text: str, s: Scenario) -> Event:
             Problem(
                 "event %(text)s: expected %(event_syntax)s",
                 text=repr(text),
-                event_syntax=EVENT_SYNTAX,
+                event_syntax=EVENT_FORM,
             )
         )
     place = m["place"]

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from hito.ensemble.result import Ensemble
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
-from hito.ensemble.syntax import VARY_SYNTAX
+from hito.ensemble.syntax import VARY_FORM
 from hito.errors import InputError, Problem, Said
 from hito.scenario.model import Scenario
 from hito.scenario.numbers import Num, Range
@@ -73,7 +73,7 @@ def parse_vary(text: str) -> Vary:
     if not eq or not path or not rest.strip():
         raise InputError(
             Problem(
-                "vary %(text)s: expected %(vary_syntax)s", text=repr(text), vary_syntax=VARY_SYNTAX
+                "vary %(text)s: expected %(vary_syntax)s", text=repr(text), vary_syntax=VARY_FORM
             )
         )
     values = []
@@ -84,7 +84,7 @@ def parse_vary(text: str) -> Vary:
                 Problem(
                     "vary %(text)s: an empty value; expected %(vary_syntax)s",
                     text=repr(text),
-                    vary_syntax=VARY_SYNTAX,
+                    vary_syntax=VARY_FORM,
                 )
             )
         try:
@@ -138,7 +138,7 @@ def _segments(path: str) -> list[str]:
                     "vary %(path)s: cannot read %(part)s; expected %(vary_syntax)s",
                     path=path,
                     part=repr(part),
-                    vary_syntax=VARY_SYNTAX,
+                    vary_syntax=VARY_FORM,
                 )
             )
         if m["name"]:
@@ -277,7 +277,7 @@ def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Opti
     """The grid: every combination of values, each a validated scenario (errors: exit 2)."""
     if not varies:
         raise InputError(
-            Problem("vary: give at least one, expected %(vary_syntax)s", vary_syntax=VARY_SYNTAX)
+            Problem("vary: give at least one, expected %(vary_syntax)s", vary_syntax=VARY_FORM)
         )
     base = with_corridors(base, varies)
     resolved = [(v, targets(base, v.path)) for v in varies]

@@ -137,7 +137,24 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
             data={**form, "toilets": "-2"},
             headers={"Origin": server.url},
         )
-        assert bad.status_code == 422 and "toilets" in bad.text
+        assert (
+            bad.status_code == 422
+            and "Toilets: Write a whole number of 0 or more. (-2)" in bad.text
+        )
+        for field, typed, words in (  # each was a server error or stored as it came
+            ("capacity_people", "9" * 20, "Places (people): 99999999999999999999 is more than"),
+            ("capacity_people", "²", "Places (people): Write a whole number of 0 or more. (²)"),
+            ("area_m2", "nan", "Covered area (m²): Write a number of 0 or more. (nan)"),
+            ("area_m2", "inf", "Covered area (m²): Write a number of 0 or more. (inf)"),
+            ("toilets", "100001", "Toilets: 100001 is more than 100,000: check the number."),
+        ):
+            bad = c.post(
+                "/sites/arica-shelters/shelter?lang=en",
+                data={**form, field: typed},
+                headers={"Origin": server.url},
+            )
+            assert bad.status_code == 422 and words in bad.text, (field, typed, bad.text)
+        assert "of 180 places" in c.get("/sites/arica-shelters?lang=en").text  # none was saved
         assert 'id="shelter-registry"' not in c.get("/sites/concordia-strip").text  # not a shelter
         c.post(
             "/sites/arica-shelters/shelter",

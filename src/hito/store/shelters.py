@@ -20,6 +20,14 @@ from hito.store.reports import _midnight
 from hito.store.sites import get_site, require_country
 from hito.store.text import text_problem
 
+# the most a registry entry may say, by field (the API's schema and the site page check them too)
+SHELTER_LIMITS = {
+    "capacity_people": 1_000_000,
+    "area_m2": 10_000_000,
+    "water_points": 100_000,
+    "toilets": 100_000,
+}
+
 
 def _shelter(session: Session, site_id: str) -> Site:
     """The site, locked for the write; an InvalidError when it is not a shelter."""
@@ -162,9 +170,16 @@ def register(
         ("water_points", water_points),
         ("toilets", toilets),
     ):
-        if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | float)
+            or not 0 <= v <= SHELTER_LIMITS[name]  # also refuses nan; inf is past the limit
+        ):
             errs.append(
-                {"loc": ["body", name], "msg": f"expected a number of 0 or more, got {v!r}"}
+                {
+                    "loc": ["body", name],
+                    "msg": f"expected a number from 0 to {SHELTER_LIMITS[name]:,}, got {v!r}",
+                }
             )
     if status not in SHELTER_STATUSES:
         errs.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,13 +10,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
-from hito import names
+from hito import i18n, names
 from hito.api.schemas.common import RowIdPath
+from hito.hxl_cells import parse_count
 from hito.store import deliveries, shelters, subscriptions
 from hito.store.alerts import get_alert
 from hito.store.errors import StoreError
 from hito.store.models import Alert
 from hito.store.plans import get_plan, parsed
+from hito.store.shelters import SHELTER_LIMITS
 from hito.web.pages import render
 from hito.web.session import actor, language, tr
 
@@ -190,6 +193,22 @@ def unsubscribe(request: Request, subscription_id: RowIdPath) -> Response:
     return RedirectResponse("/subscriptions", status_code=303)
 
 
+def _shelter_number(raw: str, *, whole: bool) -> float | int | None:
+    """A registry number typed on the site page (blank: 0), or None when it is not one.
+
+    Whole numbers are read as every count is (1200, 1.200, 1,200); an area also as a decimal,
+    with a point or a comma (12,5 or 12.5 m²).
+    """
+    if whole:
+        value = parse_count(raw or "0")
+        return int(value) if isinstance(value, float) else None
+    try:
+        area = float(raw.replace(",", ".") or "0")
+    except ValueError:
+        return None
+    return area if math.isfinite(area) and area >= 0 and "_" not in raw else None
+
+
 @router.post("/sites/{site_id}/shelter")
 async def shelter_save(request: Request, site_id: str) -> Response:
     """Save a shelter's registry entry from its page, then show the page again."""
@@ -197,17 +216,30 @@ async def shelter_save(request: Request, site_id: str) -> Response:
     form = await request.form()
     problems: list[str] = []
     numbers: dict[str, Any] = {}
-    for name, kind in (
-        ("capacity_people", int),
-        ("area_m2", float),
-        ("water_points", int),
-        ("toilets", int),
-    ):
-        raw = str(form.get(name, "")).strip().replace(",", ".")
-        try:
-            numbers[name] = kind(raw or "0")
-        except ValueError:
-            problems.append(f"{tr(request, 'Write a whole number of 0 or more.')} ({raw})")
+    labels = {  # as the form names them
+        "capacity_people": tr(request, "Places (people)"),
+        "area_m2": tr(request, "Covered area (m²)"),
+        "water_points": tr(request, "Water points"),
+        "toilets": tr(request, "Toilets"),
+    }
+    for name, most in SHELTER_LIMITS.items():
+        raw = str(form.get(name, "")).strip()
+        value = _shelter_number(raw, whole=name != "area_m2")
+        if value is None:
+            word = (
+                tr(request, "Write a number of 0 or more.")
+                if name == "area_m2"
+                else tr(request, "Write a whole number of 0 or more.")
+            )
+            problems.append(f"{labels[name]}: {word} ({raw})")
+        elif value > most:
+            said = {"given": raw, "most": i18n.number(most, language(request))}
+            problems.append(
+                f"{labels[name]}: "
+                + tr(request, "%(given)s is more than %(most)s: check the number.") % said
+            )
+        else:
+            numbers[name] = value
     if not problems:
         try:
             with request.app.state.db.session() as session:

@@ -9,16 +9,16 @@ from pydantic import Field
 
 from hito.api.schemas.common import List, Name, Public, Request
 from hito.domain import ShelterStatus
-from hito.store.shelters import ShelterNow
+from hito.store.shelters import SHELTER_LIMITS, ShelterNow
 
 
 class ShelterSet(Request):
     """A shelter's registry entry: room in people and m², water points, toilets, status."""
 
-    capacity_people: int = Field(ge=0, le=1_000_000, strict=True)
-    area_m2: float = Field(ge=0, le=10_000_000, allow_inf_nan=False)
-    water_points: int = Field(default=0, ge=0, le=100_000, strict=True)
-    toilets: int = Field(default=0, ge=0, le=100_000, strict=True)
+    capacity_people: int = Field(ge=0, le=SHELTER_LIMITS["capacity_people"], strict=True)
+    area_m2: float = Field(ge=0, le=SHELTER_LIMITS["area_m2"], allow_inf_nan=False)
+    water_points: int = Field(default=0, ge=0, le=SHELTER_LIMITS["water_points"], strict=True)
+    toilets: int = Field(default=0, ge=0, le=SHELTER_LIMITS["toilets"], strict=True)
     status: ShelterStatus = "open"
     operator: Name | Literal[""] = ""
 

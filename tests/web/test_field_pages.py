@@ -114,6 +114,18 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
         es = c.get("/subscriptions?lang=es").text  # the agency's subscription, stopped, in Spanish
         assert '">mi organismo</td>' in es and "<td>dada de baja</td>" in es
         assert "agencia" not in es
+        bad = c.post(  # the page is in Spanish now (the cookie): so are the form's problems
+            "/subscriptions",
+            data={**form, "target": "nowhere", "label": "x" * 201},
+            headers={"Origin": server.url},
+        )
+        assert bad.status_code == 422
+        assert (
+            "se esperaba una URL http(s) como https://ejemplo.org/hooks/hito; "
+            "se recibió &#39;nowhere&#39;" in bad.text
+        )
+        assert "se esperaban como máximo 200 caracteres; se recibieron 201" in bad.text
+        assert "expected" not in bad.text
 
 
 def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(server) -> None:  # type: ignore[no-untyped-def]

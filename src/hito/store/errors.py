@@ -32,7 +32,11 @@ class InvalidError(StoreError):
 
     @classmethod
     def of_fields(cls, errs: list[dict[str, Any]]) -> InvalidError:
-        """Problems at several field locations: ``{loc, msg}`` items, as the API lists them."""
+        """Problems at several field locations: ``{loc, msg}`` items, as the API lists them.
+
+        A msg may be a Problem: said in the reader's language by `in_language`, in English in
+        `errors` (the API's).
+        """
         return cls(
             [
                 Problem(
@@ -40,7 +44,7 @@ class InvalidError(StoreError):
                 )
                 for e in errs
             ],
-            errors=errs,
+            errors=[{**e, "msg": say(e["msg"], "en")} for e in errs],
         )
 
 

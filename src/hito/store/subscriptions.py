@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
-from hito.errors import Problem
+from hito.errors import Problem, Said
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
 from hito.store.models import Agency, Site, Subscription, User
-from hito.store.text import text_problem
+from hito.store.text import text_said
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _NAME = re.compile(ID_PATTERN)  # a plan name is an identifier
@@ -29,18 +29,24 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _target_problem(channel: str, target: str) -> str | None:
+def _target_problem(channel: str, target: str) -> Problem | None:
     if channel == "email":
         if len(target) > 254 or not _EMAIL.match(target):
-            return f"expected an e-mail address such as duty@example.org, got {target!r}"
+            return Problem(
+                "expected an e-mail address such as duty@example.org, got %(target)s",
+                target=repr(target),
+            )
         return None
     parts = urlsplit(target)
     if parts.scheme not in ("https", "http") or not parts.hostname or len(target) > 500:
-        return f"expected an http(s) URL such as https://example.org/hooks/hito, got {target!r}"
+        return Problem(
+            "expected an http(s) URL such as https://example.org/hooks/hito, got %(target)s",
+            target=repr(target),
+        )
     return None
 
 
-def _problem(field: str, msg: str) -> dict[str, Any]:
+def _problem(field: str, msg: Said) -> dict[str, Any]:
     return {"loc": ["body", field], "msg": msg}
 
 
@@ -50,21 +56,26 @@ def _setting_problems(
     """What is wrong with a subscription's channel, target, label, language and severities."""
     errs = []
     if channel not in CHANNELS:
-        errs.append(_problem("channel", f"got {channel!r}, expected one of: {', '.join(CHANNELS)}"))
+        errs.append(_problem("channel", _not_among(channel, CHANNELS)))
     elif problem := _target_problem(channel, target):
         errs.append(_problem("target", problem))
-    if problem := text_problem(label, max_length=200) if label else "expected a label":
-        errs.append(_problem("label", problem))
+    if said := text_said(label, max_length=200) if label else Problem("expected a label"):
+        errs.append(_problem("label", said))
     if language not in LANGUAGES:
-        errs.append(
-            _problem("language", f"got {language!r}, expected one of: {', '.join(LANGUAGES)}")
-        )
+        errs.append(_problem("language", _not_among(language, LANGUAGES)))
     errs += [
         _problem("severities", f"got {s!r}, expected any of: {', '.join(SEVERITIES)}")
         for s in severities
         if s not in SEVERITIES
     ]
     return errs
+
+
+def _not_among(value: str, choices: Sequence[str]) -> Problem:
+    """'got VALUE, expected one of: A, B' in any language (a choice the form offers)."""
+    return Problem(
+        "got %(value)s, expected one of: %(choices)s", value=repr(value), choices=", ".join(choices)
+    )
 
 
 def _name_problems(

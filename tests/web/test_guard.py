@@ -32,12 +32,12 @@ def _page_token(c: httpx.Client, path: str = "/login") -> str:
 
 
 @contextmanager
-def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
+def _signed_in(server, username: str = "pdi") -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     with httpx.Client(base_url=server.url, timeout=60) as c:
         token = _page_token(c)
         r = c.post(
             "/login",
-            data={"username": "pdi", "password": PASSWORD, "next": "/", "csrf_token": token},
+            data={"username": username, "password": PASSWORD, "next": "/", "csrf_token": token},
             headers={"Origin": server.url},
         )
         assert r.status_code == 303, r.text

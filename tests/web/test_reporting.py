@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from .conftest import PASSWORD
-from .test_guard import _page_token, _reports
+from .test_guard import _page_token, _reports, _signed_in
 
 
 @pytest.mark.parametrize("agency", ["", "pdi", "-1", "0", "²", "2147483648", "9" * 20])
 def test_an_agency_id_the_database_cannot_hold_is_a_form_error(server, agency: str) -> None:  # type: ignore[no-untyped-def]
     """Not a server error: 9 * 20 overflows SQLite's integer, 2**31 PostgreSQL's."""
-    with httpx.Client(base_url=server.url, timeout=60) as c:
-        token = _page_token(c)
-        r = c.post(
-            "/login",
-            data={"username": "admin", "password": PASSWORD, "next": "/", "csrf_token": token},
-            headers={"Origin": server.url},
-        )
-        assert r.status_code == 303, r.text
+    with _signed_in(server, "admin") as c:
         before = _reports(server)
         form = {
             "csrf_token": _page_token(c, "/report?site=chacalluta"),

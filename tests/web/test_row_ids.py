@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from .conftest import PASSWORD
-from .test_guard import _page_token
+from .test_guard import _page_token, _signed_in
 
 BIG = "9" * 20  # past SQLite's 64-bit integer (and PostgreSQL's)
 
 
 @pytest.mark.parametrize("path", [f"/alerts/{BIG}", f"/forecasts/{BIG}", "/alerts/0"])
 def test_a_page_for_an_id_no_row_can_have_is_refused(server, path: str) -> None:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url, timeout=60) as c:
-        token = _page_token(c)
-        r = c.post(
-            "/login",
-            data={"username": "pdi", "password": PASSWORD, "next": "/", "csrf_token": token},
-            headers={"Origin": server.url},
-        )
-        assert r.status_code == 303, r.text
+    with _signed_in(server) as c:
         r = c.get(path)
         assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
         token = _page_token(c, "/subscriptions")

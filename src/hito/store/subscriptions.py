@@ -64,7 +64,14 @@ def _setting_problems(
     if language not in LANGUAGES:
         errs.append(_problem("language", _not_among(language, LANGUAGES)))
     errs += [
-        _problem("severities", f"got {s!r}, expected any of: {', '.join(SEVERITIES)}")
+        _problem(
+            "severities",
+            Problem(
+                "got %(value)s, expected any of: %(choices)s",
+                value=repr(s),
+                choices=", ".join(SEVERITIES),
+            ),
+        )
         for s in severities
         if s not in SEVERITIES
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +21,8 @@ from hito.store.plans import get_plan, parsed
 from hito.store.shelters import SHELTER_LIMITS
 from hito.web.pages import render
 from hito.web.session import actor, language, tr
+
+AREA = re.compile(r"\d+(?:[.,]\d*)?")  # m², with a decimal point or comma
 
 router = APIRouter(include_in_schema=False)
 
@@ -202,11 +204,9 @@ def _shelter_number(raw: str, *, whole: bool) -> float | int | None:
     if whole:
         value = parse_count(raw or "0")
         return int(value) if isinstance(value, float) else None
-    try:
-        area = float(raw.replace(",", ".") or "0")
-    except ValueError:
+    if not AREA.fullmatch(raw or "0"):  # not nan, inf, 1e3 nor 1_000, which float() reads
         return None
-    return area if math.isfinite(area) and area >= 0 and "_" not in raw else None
+    return float(raw.replace(",", ".") or "0")
 
 
 @router.post("/sites/{site_id}/shelter")

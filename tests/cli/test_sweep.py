@@ -93,7 +93,7 @@ def test_sweep_speaks_english_when_asked(tiny_file, tmp_path):
     [
         (["--vary", "policies.corridor.quota=1"], "campo desconocido 'quota'"),
         (["--vary", "policies.corridor.daily_quota=x"], "se recibió 'x'; se esperaba un número"),
-        (["--vary", "nothing"], "se esperaba PATH=VALUE,VALUE"),
+        (["--vary", "nothing"], "se esperaba CAMPO=VALOR,VALOR"),
         (
             ["--vary", "policies.corridor.daily_quota=1", "--executor", "ray"],
             "executor: se recibió 'ray'; se esperaba uno de: local, dask",

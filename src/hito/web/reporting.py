@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import Request
 
+from hito.api.schemas.common import ROW_ID_MAX
 from hito.report import places
 from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
@@ -62,8 +63,8 @@ def sender_agency(
     agency_id = None
     if who.role == "admin":
         text = data.get("agency_id", "")
-        # an id the database can hold (PostgreSQL's integer), else a server error on lookup
-        if text.isdecimal() and 0 < int(text) < 2**31:
+        # an id a row can have (as the API's RowId), else a server error on lookup
+        if text.isdecimal() and 1 <= int(text) <= ROW_ID_MAX:
             agency_id = int(text)
         else:
             form.errors["agency_id"] = tr(request, "Choose the agency you report for.")

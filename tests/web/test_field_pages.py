@@ -102,6 +102,7 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
             bad.status_code == 422
             and "expected an http(s) URL" in bad.text
             and 'value="nowhere"' in bad.text
+            and "E-mail address or webhook URL: expected an http(s) URL" in bad.text
         )
         sub_id = re.search(r'action="/subscriptions/(\d+)/stop"', again).group(1)
         stop = c.post(
@@ -126,6 +127,9 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
         )
         assert "se esperaban como máximo 200 caracteres; se recibieron 201" in bad.text
         assert "expected" not in bad.text
+        # each problem after the form's own label, not the API's path (body.target)
+        assert "Correo o URL del webhook: se esperaba una URL" in bad.text
+        assert "body." not in bad.text
 
 
 def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(server) -> None:  # type: ignore[no-untyped-def]
@@ -166,6 +170,17 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
                 headers={"Origin": server.url},
             )
             assert bad.status_code == 422 and words in bad.text, (field, typed, bad.text)
+        tampered = c.post(  # a status the form does not offer: said in Spanish, by its label
+            "/sites/arica-shelters/shelter?lang=es",
+            data={**form, "status": "abierto"},
+            headers={"Origin": server.url},
+        )
+        assert tampered.status_code == 422
+        assert (
+            "Estado: se recibió &#39;abierto&#39;; se esperaba uno de: open, full, closed"
+            in tampered.text
+        ), tampered.text
+        assert "body." not in tampered.text
         assert "of 180 places" in c.get("/sites/arica-shelters?lang=en").text  # none was saved
         assert 'id="shelter-registry"' not in c.get("/sites/concordia-strip").text  # not a shelter
         c.post(

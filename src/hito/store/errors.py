@@ -18,6 +18,7 @@ class StoreError(HitoError):
     ):
         super().__init__(problems)
         self.errors = errors or []
+        self.fields: list[tuple[str, Said]] = []  # (field, problem) where the problem has one
 
 
 class InvalidError(StoreError):
@@ -28,7 +29,9 @@ class InvalidError(StoreError):
         """One problem at one field location."""
         where = ".".join(str(p) for p in loc)
         problem = Problem("%(path)s: %(problem)s", path=where, problem=msg)
-        return cls(problem, errors=[{"loc": loc, "msg": say(msg, "en")}])
+        exc = cls(problem, errors=[{"loc": loc, "msg": say(msg, "en")}])
+        exc.fields = [(str(loc[-1]), msg)]
+        return exc
 
     @classmethod
     def of_fields(cls, errs: list[dict[str, Any]]) -> InvalidError:
@@ -37,7 +40,7 @@ class InvalidError(StoreError):
         A msg may be a Problem: said in the reader's language by `in_language`, in English in
         `errors` (the API's).
         """
-        return cls(
+        exc = cls(
             [
                 Problem(
                     "%(field)s: %(problem)s", field=".".join(map(str, e["loc"])), problem=e["msg"]
@@ -46,6 +49,22 @@ class InvalidError(StoreError):
             ],
             errors=[{**e, "msg": say(e["msg"], "en")} for e in errs],
         )
+        exc.fields = [(str(e["loc"][-1]), e["msg"]) for e in errs]
+        return exc
+
+    def by_label(self, labels: dict[str, str], lang: str) -> list[str]:
+        """Each problem after the label a form gives its field, in the reader's language.
+
+        A problem of a field the form does not show keeps its API path.
+        """
+        if not self.fields:
+            return self.in_language(lang)
+        return [
+            f"{labels[field]}: {say(msg, lang)}"
+            if field in labels
+            else f"{field}: {say(msg, lang)}"
+            for field, msg in self.fields
+        ]
 
 
 class NotFoundError(StoreError):

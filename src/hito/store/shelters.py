@@ -178,14 +178,22 @@ def register(
             errs.append(
                 {
                     "loc": ["body", name],
-                    "msg": f"expected a number from 0 to {SHELTER_LIMITS[name]:,}, got {v!r}",
+                    "msg": Problem(
+                        "expected a number from 0 to %(most)s, got %(given)s",
+                        most=SHELTER_LIMITS[name],
+                        given=repr(v),
+                    ),
                 }
             )
     if status not in SHELTER_STATUSES:
         errs.append(
             {
                 "loc": ["body", "status"],
-                "msg": f"got {status!r}, expected one of: {', '.join(SHELTER_STATUSES)}",
+                "msg": Problem(
+                    "got %(value)s, expected one of: %(choices)s",
+                    value=repr(status),
+                    choices=", ".join(SHELTER_STATUSES),
+                ),
             }
         )
     problem = text_problem(operator, max_length=200) if operator else None

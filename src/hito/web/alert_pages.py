@@ -15,7 +15,7 @@ from hito.api.schemas.common import RowIdPath
 from hito.hxl_cells import parse_count
 from hito.store import deliveries, shelters, subscriptions
 from hito.store.alerts import get_alert
-from hito.store.errors import StoreError
+from hito.store.errors import InvalidError, StoreError
 from hito.store.models import Alert
 from hito.store.plans import get_plan, parsed
 from hito.store.shelters import SHELTER_LIMITS
@@ -178,9 +178,25 @@ async def subscribe(request: Request) -> HTMLResponse:
             who,
             status_code=422,
             values=values,
-            errors=exc.in_language(language(request)),
+            errors=_subscription_problems(request, exc),
         )
     return _subscriptions_page(request, who, made=made)
+
+
+def _subscription_problems(request: Request, exc: StoreError) -> list[str]:
+    """A subscription's problems after the form's labels, not the API's field paths."""
+    if not isinstance(exc, InvalidError):
+        return exc.in_language(language(request))
+    labels = {  # as the form names them
+        "label": tr(request, "Label"),
+        "channel": tr(request, "How"),
+        "target": tr(request, "E-mail address or webhook URL"),
+        "severities": tr(request, "Severities (none: all)"),
+        "language": tr(request, "Language of the messages"),
+        "for_user": tr(request, "for my agency (not only me)"),
+        "agency_id": tr(request, "for my agency (not only me)"),
+    }
+    return exc.by_label(labels, language(request))
 
 
 @router.post("/subscriptions/{subscription_id}/stop")
@@ -250,6 +266,9 @@ async def shelter_save(request: Request, site_id: str) -> Response:
                     status=str(form.get("status", "open")),
                     **numbers,
                 )
+        except InvalidError as exc:
+            labels["status"] = tr(request, "Status")
+            problems = exc.by_label(labels, language(request))
         except StoreError as exc:
             problems = exc.in_language(language(request))
     if problems:

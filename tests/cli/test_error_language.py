@@ -58,6 +58,11 @@ CASES = {
         "Falta el argumento 'archivo'.",
         "Missing argument 'file'.",
     ),
+    "a number below an option's least": (  # pydantic's "greater than or equal to", not "than"
+        ("flee", "run", "nowhere", "--runs", "0"),
+        "Valor no válido para '--runs': se esperaba un valor mayor o igual que 1",
+        "Invalid value for '--runs': Input should be greater than or equal to 1",
+    ),
     "a word for a number": (
         ("run", "--runs", "x"),
         "Valor no válido para '--runs': se esperaba un número entero válido; el texto no se "

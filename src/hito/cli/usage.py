@@ -103,7 +103,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 @lru_cache(maxsize=1)
 def _pydantic_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    return [(m, _pattern(m, re.compile(r"%\(([a-z_]+)\)s"))) for m in MESSAGES.values()]
+    # the longer first, as above: "Input should be greater than or equal to %(ge)s" before
+    # "Input should be greater than %(gt)s", which would match it with gt "or equal to 1"
+    value = re.compile(r"%\(([a-z_]+)\)s")
+    return [(m, _pattern(m, value)) for m in sorted(MESSAGES.values(), key=len, reverse=True)]
 
 
 def _pattern(sentence: str, value: re.Pattern[str]) -> re.Pattern[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,6 +75,29 @@ Said = Problem | str  # a text already in its final words (a file's own text, a 
 def say(problem: Said, lang: str) -> str:
     """A problem, or a text already in its words, in a language."""
     return problem.say(lang) if isinstance(problem, Problem) else problem
+
+
+def os_reason(exc: OSError, *, writing: bool = False) -> Said:
+    """Why a file or folder could not be read or written, in the reader's words where common."""
+    if isinstance(exc, FileNotFoundError):
+        return (
+            Problem("a folder or a file cannot be made there")
+            if writing
+            else Problem("no such file")
+        )
+    if isinstance(exc, IsADirectoryError):
+        return Problem("it is a folder")
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return Problem("a file is where a folder should be")
+    if isinstance(exc, PermissionError):
+        return (
+            Problem("not allowed to write there") if writing else Problem("not allowed to read it")
+        )
+    if exc.errno == errno.ENOSPC:
+        return Problem("no space left on the disk")
+    if exc.errno == errno.EROFS:
+        return Problem("the disk is read-only")
+    return exc.strerror or str(exc)
 
 
 def not_one_of(option: str, value: object, choices: Sequence[str]) -> Problem:

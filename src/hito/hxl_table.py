@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from hito.errors import InputError, Problem, Said
+from hito.errors import InputError, Problem, Said, os_reason
 
 Tag = tuple[str, frozenset[str]]
 
@@ -91,21 +91,10 @@ def read_file(path: str | Path, expected: Said) -> HxlTable:
             Problem(
                 "%(name)s: cannot read the file (%(problem)s), expected a CSV file",
                 name=name,
-                problem=_os_problem(exc),
+                problem=os_reason(exc),
             )
         ) from exc
     return read_bytes(data, name, expected)
-
-
-def _os_problem(exc: OSError) -> Said:
-    """Why a file could not be read, in the reader's words where the reason is a common one."""
-    if isinstance(exc, FileNotFoundError):
-        return Problem("no such file")
-    if isinstance(exc, IsADirectoryError):
-        return Problem("it is a folder")
-    if isinstance(exc, PermissionError):
-        return Problem("not allowed to read it")
-    return exc.strerror or str(exc)
 
 
 def read_bytes(data: bytes, name: Said, expected: Said) -> HxlTable:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hito import i18n, names
-from hito.cli.options import date_option, language_option
+from hito.cli.options import date_option, language_option, out_folder
 from hito.errors import Problem
 
 console = Console(highlight=False)
@@ -70,7 +70,7 @@ def demo(
         raise InputError(
             Problem("--as-of: %(day)s is in the future; expected today or earlier", day=day)
         )
-    out.mkdir(parents=True, exist_ok=True)
+    out_folder(out)
     path = (out / "hito-demo.sqlite3").resolve()
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         old.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, out_file, out_folder
 from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ def run(
     t0 = time.perf_counter()
     case = _load(source, sort_dates=sort_dates, strict=strict)
     c = compile_flee(case, hasten=hasten, days=days, flee31=not all_settings)
+    out_folder(out)
     if scheduler is None and not kernels_cached(ruleset):  # workers on this machine
         _ = _gettext()
         console.print(
@@ -211,7 +212,7 @@ def import_(
     if out.suffix not in (".yaml", ".yml"):
         raise InputError(Problem("--out %(out)s: expected a .yaml or .yml file name", out=out))
     case = _load(case_dir, sort_dates=sort_dates, strict=strict)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out_file(out)
     out.write_text(dump_yaml(case), encoding="utf-8")
     _ = _gettext()
     console.print(

@@ -17,6 +17,8 @@ from hito.cli.options import (
     WorkersOpt,
     date_option,
     language_option,
+    out_file,
+    out_folder,
 )
 from hito.errors import InputError, Problem, say
 
@@ -135,6 +137,7 @@ def calibrate(
                 date_of=s.date_of(s.days - 1),
             )
         )
+    out_folder(out)
     post, ens, counts = _calibrate(
         s, obs, when, particles, seed, (executor, scheduler, workers), lang
     )
@@ -293,6 +296,7 @@ def backtest(
         )
     s = load(scenario)
     obs = read_counts(observations, s)
+    out_folder(out)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     bar, step = _bar(
         i18n.translations(lang).gettext("%(name)s: forecasts issued") % {"name": s.name}, lang
@@ -355,6 +359,6 @@ def migrate(
         raise InputError(Problem("%(file)s: already schema_version 2 (nothing to do)", file=file))
     new = _VERSION_LINE.sub("schema_version: 2", text, count=1)
     parse(new, str(file))
-    write_atomic(out or file, new.encode())
+    write_atomic(out_file(out) if out else file, new.encode())
     _ = i18n.translations(i18n.reader_language()).gettext
     console.print(_("%(path)s: updated to schema_version 2") % {"path": out or file})

@@ -24,7 +24,7 @@ from hito.cli import sites as sites_cmd
 from hito.cli import sweep as sweep_cmd
 from hito.cli import users as users_cmd
 from hito.cli.flee import app as flee_app
-from hito.errors import HitoError
+from hito.errors import HitoError, Problem, os_reason
 from hito.i18n import reader_language
 
 app = typer.Typer(
@@ -70,6 +70,16 @@ def main() -> None:
         for line in exc.in_language(lang):
             err.print(said % {"problem": line}, markup=False)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a file that could not be written midway (a full disk): no traceback
+        if exc.filename is None:
+            raise
+        lang = reader_language()
+        said = i18n.translations(lang).gettext("error: %(problem)s")
+        problem = Problem("%(file)s: %(reason)s", file=exc.filename, reason=os_reason(exc))
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            said % {"problem": problem.say(lang)}, markup=False
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

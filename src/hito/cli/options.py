@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hito.errors import N_, InputError, Problem, not_one_of
+from hito.errors import N_, InputError, Problem, not_one_of, os_reason
 
 # where the runs of an ensemble execute (hito run, sweep, calibrate, backtest, plans compare, flee)
 ExecutorOpt = Annotated[str, typer.Option(help="where runs execute: local (processes) or dask")]
@@ -51,3 +55,55 @@ def language_option(lang: str | None, option: str = "--lang") -> str:
     if lang not in LANGUAGES:
         raise InputError(not_one_of(option, lang, LANGUAGES))
     return lang
+
+
+def out_folder(out: Path, option: str = "--out") -> Path:
+    """An option's output folder, made and tried before the work, so a bad one fails at once."""
+    _writable(out, option, out)
+    return out
+
+
+def out_file(path: Path, option: str = "--out") -> Path:
+    """An option's output file: not a folder, in a folder hito may make and write in."""
+    if path.is_dir():
+        raise InputError(
+            Problem(
+                "%(option)s %(path)s: it is a folder; expected a file name",
+                option=option,
+                path=str(path),
+            )
+        )
+    _writable(path.parent, option, path)
+    return path
+
+
+def _writable(folder: Path, option: str, shown: Path) -> None:
+    """Make the folder and write a file in it, then take both away; InputError if either fails.
+
+    Nothing is left behind: a command refused later for another reason leaves no folder.
+    """
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".hito-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        _remove(made)
+        raise InputError(
+            Problem(
+                "%(option)s %(path)s: cannot write there (%(reason)s); expected a folder hito "
+                "may make and write in",
+                option=option,
+                path=str(shown),
+                reason=os_reason(exc, writing=True),
+            )
+        ) from None
+    _remove(made)
+
+
+def _remove(folders: list[Path]) -> None:
+    """Remove folders made by `_writable`, deepest first, where still empty."""
+    for p in folders:
+        with contextlib.suppress(OSError):
+            p.rmdir()

@@ -13,7 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from hito import i18n, names
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, date_option, language_option
+from hito.cli.options import (
+    ExecutorOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    date_option,
+    language_option,
+    out_folder,
+)
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError, Problem
 
@@ -156,6 +163,7 @@ def compare_cmd(
         raise InputError(
             Problem("plans: %(dupes)s given twice, expected each plan once", dupes=", ".join(dupes))
         )
+    out_folder(out)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     _ = i18n.translations(lang).gettext
     try:

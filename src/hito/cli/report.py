@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt
-from hito.cli.options import date_option
+from hito.cli.options import date_option, out_folder
 from hito.errors import InputError, Problem
 
 
@@ -70,6 +70,7 @@ def report(
         raise InputError(
             Problem("--comparison: %(comparison)s: no such file", comparison=comparison)
         )
+    out_folder(out)
     db = open_database(settings)
     try:
         for path in write(

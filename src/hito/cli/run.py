@@ -13,7 +13,14 @@ import typer
 from rich.console import Console
 
 from hito import i18n
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option
+from hito.cli.options import (
+    ExecutorOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    language_option,
+    out_file,
+    out_folder,
+)
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError, Problem, not_one_of
 
@@ -143,6 +150,7 @@ def run(
     day, place, group and state over all runs; runs.parquet one row per run with its draws.
     """
     lang = language_option(lang)
+    out_folder(out)
     if calibration is not None:
         run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang)
         return
@@ -253,7 +261,7 @@ def emit_text(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
     else:
-        write_atomic(out, text.encode())
+        write_atomic(out_file(out), text.encode())
         _ = i18n.translations(i18n.reader_language()).gettext
         console.print(_("JSON Schema written to %(path)s") % {"path": out})
 

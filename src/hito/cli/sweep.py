@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from hito import i18n
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option
+from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option, out_folder
 from hito.cli.run import (
     DEFAULT_SCENARIO,
     advancer,
@@ -65,6 +65,7 @@ def sweep(
     varies = [parse_vary(v) for v in vary or ()]
     _, grid = options(s, varies)  # every bad path or value fails here, before any run
     events = [parse_event(e, s) for e in event or ()]
+    out_folder(out)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
         with progress(lang) as bar:

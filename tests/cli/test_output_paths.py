@@ -98,3 +98,35 @@ def test_an_os_error_without_a_file_is_not_hidden(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(cli_main, "command", lambda: broken)
     with pytest.raises(OSError, match="Input/output error"):
         cli_main.main()
+
+
+def test_outputs_go_into_new_nested_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """The check before the work takes its trial folders away; the writing makes them again."""
+    schema = tmp_path / "a" / "b" / "scenario.schema.json"
+    code, _out, err = hito_here(monkeypatch, capsys, "schema", "--out", str(schema))
+    assert code == 0, err
+    assert schema.read_text("utf-8").startswith("{")
+    run = tmp_path / "c" / "d"
+    code, _out, err = hito_here(
+        monkeypatch,
+        capsys,
+        "run",
+        "tacna-arica-2025",
+        "--runs",
+        "2",
+        "--days",
+        "3",
+        "--out",
+        str(run),
+    )
+    assert code == 0, err
+    assert (run / "summary.json").is_file()
+    if FLEE_CASE.is_dir():
+        case = tmp_path / "e" / "f" / "case.yaml"
+        code, _out, err = hito_here(
+            monkeypatch, capsys, "flee", "import", str(FLEE_CASE), "--out", str(case)
+        )
+        assert code == 0, err
+        assert case.is_file()

@@ -70,7 +70,7 @@ def demo(
         raise InputError(
             Problem("--as-of: %(day)s is in the future; expected today or earlier", day=day)
         )
-    out_folder(out)
+    out_folder(out).mkdir(parents=True, exist_ok=True)
     path = (out / "hito-demo.sqlite3").resolve()
     for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         old.unlink(missing_ok=True)

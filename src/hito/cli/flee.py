@@ -212,7 +212,7 @@ def import_(
     if out.suffix not in (".yaml", ".yml"):
         raise InputError(Problem("--out %(out)s: expected a .yaml or .yml file name", out=out))
     case = _load(case_dir, sort_dates=sort_dates, strict=strict)
-    out_file(out)
+    out_file(out).parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dump_yaml(case), encoding="utf-8")
     _ = _gettext()
     console.print(

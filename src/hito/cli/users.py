@@ -27,6 +27,7 @@ def create(
     from hito.errors import InputError
     from hito.store import users
     from hito.store.actors import SYSTEM
+    from hito.store.errors import InvalidError
     from hito.store.models import Agency
 
     _ = i18n.translations(i18n.reader_language()).gettext
@@ -52,14 +53,23 @@ def create(
                     )
                 )
             agency_id = row.id
-        user = users.create_user(
-            session,
-            actor=SYSTEM,
-            username=username,
-            password=password,
-            role=role,
-            agency_id=agency_id,
-        )
+        try:
+            user = users.create_user(
+                session,
+                actor=SYSTEM,
+                username=username,
+                password=password,
+                role=role,
+                agency_id=agency_id,
+            )
+        except InvalidError as exc:  # named as this command names them, not by the API's path
+            labels = {
+                "username": _("Username"),
+                "password": _("Password"),
+                "role": "--role",
+                "agency_id": "--agency",
+            }
+            raise InputError(exc.by_label(labels, i18n.reader_language())) from None
         typer.echo(
             _("created the user %(user)s, %(role)s (id %(id)s)")
             % {

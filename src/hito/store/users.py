@@ -47,6 +47,35 @@ def check_password(password_hash: str, password: str) -> bool:
             return False
 
 
+# zxcvbn's warnings (English only, its own gettext unset), said in the reader's language
+_GUESSABLE = {
+    "Straight rows of keys are easy to guess.": Problem("straight rows of keys are easy to guess"),
+    "Short keyboard patterns are easy to guess.": Problem(
+        "short keyboard patterns are easy to guess"
+    ),
+    'Repeats like "aaa" are easy to guess.': Problem('repeats like "aaa" are easy to guess'),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': Problem(
+        'repeats like "abcabcabc" are only slightly harder to guess than "abc"'
+    ),
+    'Sequences like "abc" or "6543" are easy to guess.': Problem(
+        'sequences like "abc" or "6543" are easy to guess'
+    ),
+    "Recent years are easy to guess.": Problem("recent years are easy to guess"),
+    "Dates are often easy to guess.": Problem("dates are often easy to guess"),
+    "This is a top-10 common password.": Problem("it is one of the 10 most common passwords"),
+    "This is a top-100 common password.": Problem("it is one of the 100 most common passwords"),
+    "This is a very common password.": Problem("it is a very common password"),
+    "This is similar to a commonly used password.": Problem("it is like a commonly used password"),
+    "A word by itself is easy to guess.": Problem("a word by itself is easy to guess"),
+    "Names and surnames by themselves are easy to guess.": Problem(
+        "names and surnames by themselves are easy to guess"
+    ),
+    "Common names and surnames are easy to guess.": Problem(
+        "common names and surnames are easy to guess"
+    ),
+}
+
+
 def password_problem(password: str, *, username: str = "", field: str = "password") -> None:
     """Refuse a short, common or easily guessed password (zxcvbn's offline lists, score < 2)."""
     from zxcvbn import zxcvbn
@@ -70,13 +99,13 @@ def password_problem(password: str, *, username: str = "", field: str = "passwor
         raise InvalidError.at(loc, Problem("a password cannot contain the NUL character"))
     result = zxcvbn(password[:100], user_inputs=[username, "hito", "tacna", "arica"])
     if result["score"] < 2:
-        why = result["feedback"]["warning"] or "it is too easy to guess"
+        why = _GUESSABLE.get(result["feedback"]["warning"], Problem("it is too easy to guess"))
         raise InvalidError.at(
             loc,
             Problem(
                 "this password is refused: %(reason)s; choose a longer one, e.g. several unrelated"
                 " words",
-                reason=why.rstrip("."),
+                reason=why,
             ),
         )
 

@@ -115,9 +115,10 @@ class HitoError(Exception):
 
     exit_code = 2
 
-    def __init__(self, problems: Problem | Sequence[Problem]):
+    def __init__(self, problems: Said | Sequence[Said]):
+        """Problems, or lines already in their words (said in the reader's language)."""
         said = [problems] if isinstance(problems, Problem | str) else list(problems)
-        self.said: list[Problem] = said
+        self.said: list[Said] = said
         super().__init__(said)
 
     @property

@@ -25,7 +25,7 @@ def open_database(settings_file: Path | None, *, migrate_if_needed: bool = True)
     from hito.store.db import Database
     from hito.store.settings import load_settings
 
-    db = Database.from_settings(load_settings(settings_file))
+    db = Database.from_settings(load_settings(settings_file)).reachable()
     if migrate_if_needed and migrate.needs_upgrade(db):
         migrate.upgrade(db)
     return db

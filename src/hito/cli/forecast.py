@@ -60,7 +60,7 @@ def read_counts(source: str | None, s: Any) -> Any:
         from hito.store.db import Database
         from hito.store.observations import observations_from_store
 
-        db = Database(source)
+        db = Database(source).reachable()
         with db.session(readonly=True) as session:
             return observations_from_store(session, s.observed_sites(), start=s.start, end=end)
     from hito.forecast.hxl_counts import read_observations

@@ -31,12 +31,12 @@ def create(
     from hito.store.models import Agency
 
     _ = i18n.translations(i18n.reader_language()).gettext
+    db = open_database(settings)  # a database it cannot reach is said before the password
     password = os.environ.get("HITO_PASSWORD") or typer.prompt(
         _("password for %(user)s") % {"user": username},
         hide_input=True,
         confirmation_prompt=_("Repeat the password"),
     )
-    db = open_database(settings)
     with db.session() as session:
         agency_id = None
         if agency is not None:

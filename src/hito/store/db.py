@@ -2,22 +2,54 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from hito.errors import InputError, Problem
 from hito.store.settings import Settings, normalize_url
+
+DIALECTS = ("sqlite", "postgresql")  # the databases hito's schema and tests are made for
+URL_FORM = Problem("sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
+
+
+def check_url(url: str) -> str:
+    """A database URL hito can use (the psycopg driver for postgresql://); InputError if not."""
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError(
+            Problem(
+                "database URL %(url)s: not a URL; expected %(form)s",
+                url=repr(re.sub(r":[^:@/]*@", ":***@", url)),  # a password is not shown
+                form=URL_FORM,
+            )
+        ) from None
+    if parsed.get_backend_name() not in DIALECTS:
+        raise InputError(
+            Problem(
+                "database URL %(url)s: hito keeps its data in SQLite or PostgreSQL, not "
+                "%(backend)s; expected %(form)s",
+                url=parsed.render_as_string(hide_password=True),
+                backend=parsed.get_backend_name(),
+                form=URL_FORM,
+            )
+        )
+    return url
 
 
 def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 30) -> Engine:
     """An engine for a URL; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
-    url = normalize_url(url)
+    url = check_url(url)
     if url.startswith("sqlite"):
         memory = ":memory:" in url or url.rstrip("/") == "sqlite:"
         args: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
@@ -122,6 +154,23 @@ class Database:
         if readonly or self.dialect != "sqlite":
             return nullcontext()
         return self._write_lock
+
+    def reachable(self) -> Database:
+        """The database itself once a connection to it opens; else InputError saying why not."""
+        try:
+            with self.engine.connect():
+                pass
+        except DBAPIError as exc:
+            why = str(exc.orig or exc).strip().splitlines()
+            raise InputError(
+                Problem(
+                    "database %(url)s: cannot connect (%(reason)s); expected a database hito "
+                    "can reach and open",
+                    url=self.engine.url.render_as_string(hide_password=True),
+                    reason=why[0] if why else type(exc.orig).__name__,
+                )
+            ) from None
+        return self
 
     def dispose(self) -> None:
         """Close every pooled connection."""

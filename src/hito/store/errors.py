@@ -13,9 +13,7 @@ class StoreError(HitoError):
     Their msg is in English, as the API's problem details give them.
     """
 
-    def __init__(
-        self, problems: Problem | list[Problem], *, errors: list[dict[str, Any]] | None = None
-    ):
+    def __init__(self, problems: Said | list[Said], *, errors: list[dict[str, Any]] | None = None):
         super().__init__(problems)
         self.errors = errors or []
         self.fields: list[tuple[str, Said]] = []  # (field, problem) where the problem has one
@@ -86,6 +84,6 @@ class AuthError(StoreError):
 class TooManyAttemptsError(StoreError):
     """Too many failed logins: the account is locked for a while."""
 
-    def __init__(self, problems: Problem | list[Problem], *, retry_after: int):
+    def __init__(self, problems: Said | list[Said], *, retry_after: int):
         super().__init__(problems)
         self.retry_after = retry_after

@@ -1,0 +1,77 @@
+"""A database URL hito cannot use, or a database it cannot reach: one line, exit 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import hito_here
+from hito.errors import InputError
+from hito.store.db import Database, check_url
+
+
+def test_a_url_of_another_database_is_refused_before_any_driver_is_loaded() -> None:
+    with pytest.raises(InputError) as err:
+        check_url("mysql://root@127.0.0.1/test")
+    assert err.value.in_language("es") == [
+        "URL de la base de datos mysql://root@127.0.0.1/test: hito guarda sus datos en SQLite o "
+        "PostgreSQL, no en mysql; se esperaba sqlite:///RUTA o "
+        "postgresql://USUARIO@SERVIDOR:PUERTO/BASE_DE_DATOS"
+    ]
+    assert err.value.in_language("en") == [
+        "database URL mysql://root@127.0.0.1/test: hito keeps its data in SQLite or PostgreSQL, "
+        "not mysql; expected sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE"
+    ]
+
+
+def test_a_text_that_is_no_url_is_refused_without_showing_its_password() -> None:
+    with pytest.raises(InputError) as err:
+        Database("postgresql//hito:s3cret@db/hito")  # the colon after the scheme forgotten
+    (said,) = err.value.in_language("en")
+    assert said.startswith("database URL 'postgresql//hito:***@db/hito': not a URL; expected")
+    assert "s3cret" not in said
+
+
+def test_postgres_and_postgresql_urls_use_psycopg() -> None:
+    assert check_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert check_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_a_database_nobody_listens_for_is_said_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("HITO_DATABASE_URL", "postgresql://nobody:s3cret@127.0.0.1:1/test")
+    code, _out, err = hito_here(monkeypatch, capsys, "db", "upgrade")
+    assert code == 2
+    assert err.startswith(
+        "error: base de datos postgresql+psycopg://nobody:***@127.0.0.1:1/test: no se puede "
+        "conectar (connection failed: "
+    )
+    assert "s3cret" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_postgresql_database_that_does_not_exist(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    url = "postgresql://postgres@127.0.0.1:5432/hito_no_such_database"
+    monkeypatch.setenv("HITO_DATABASE_URL", url)
+    code, _out, err = hito_here(monkeypatch, capsys, "report")
+    assert code == 2
+    assert 'database "hito_no_such_database" does not exist' in err
+    assert err.endswith("se esperaba una base de datos que hito pueda alcanzar y abrir\n")
+
+
+def test_a_sqlite_file_in_a_folder_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path}/no/such/folder/hito.sqlite3"
+    monkeypatch.setenv("HITO_DATABASE_URL", url)
+    monkeypatch.setenv("HITO_PASSWORD", "Frontera-Tacna-2025")
+    code, _out, err = hito_here(monkeypatch, capsys, "users", "create", "boss", "--role", "admin")
+    assert code == 2
+    assert err == (
+        f"error: base de datos {url}: no se puede conectar (unable to open database file); se "
+        "esperaba una base de datos que hito pueda alcanzar y abrir\n"
+    )
+    assert not (tmp_path / "no").exists()

@@ -30,3 +30,55 @@ def test_default_database_is_a_sqlite_file_in_the_user_data_dir(
 def test_missing_settings_file_is_named(tmp_path) -> None:  # noqa: ANN001
     with pytest.raises(InputError, match="nope.env: no such settings file"):
         load_settings(tmp_path / "nope.env")
+
+
+def test_a_bad_value_in_the_environment_is_named_with_what_was_expected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HITO_TOKEN_TTL_MINUTES", "abc")
+    monkeypatch.setenv("HITO_FORECAST_DAYS", "1000")
+    with pytest.raises(InputError) as err:
+        load_settings()
+    assert err.value.in_language("en") == [
+        "HITO_TOKEN_TTL_MINUTES (the environment): Input should be a valid integer, unable to "
+        "parse string as an integer; got 'abc'",
+        "HITO_FORECAST_DAYS (the environment): Input should be less than or equal to 365; got "
+        "'1000'",
+    ]
+    assert err.value.in_language("es")[1] == (
+        "HITO_FORECAST_DAYS (el entorno): se esperaba un valor menor o igual que 365; se "
+        "recibió '1000'"
+    )
+
+
+def test_a_bad_value_in_a_settings_file_names_the_file(tmp_path) -> None:  # noqa: ANN001
+    f = tmp_path / "hito.env"
+    f.write_text("HITO_LOGIN_MAX_FAILURES=-3\n")
+    with pytest.raises(InputError) as err:
+        load_settings(f)
+    assert err.value.in_language("en") == [
+        f"HITO_LOGIN_MAX_FAILURES ({f} or the environment): Input should be greater than 0; "
+        "got '-3'"
+    ]
+
+
+def test_a_settings_file_line_that_is_no_setting_is_named_at_its_line(tmp_path) -> None:  # noqa: ANN001
+    f = tmp_path / "hito.env"
+    f.write_text('HITO_MAX_UPLOAD_BYTES=1000\nGARBAGE LINE\n# a comment\n\nA="unclosed\n')
+    with pytest.raises(InputError) as err:
+        load_settings(f)
+    assert err.value.in_language("en") == [
+        f"{f}:2: got 'GARBAGE LINE', expected NAME=VALUE, a # comment or an empty line",
+        f"{f}:5: got 'A=\"unclosed', expected NAME=VALUE, a # comment or an empty line",
+    ]
+
+
+def test_a_settings_file_that_is_not_text_or_a_folder(tmp_path) -> None:  # noqa: ANN001
+    f = tmp_path / "hito.env"
+    f.write_bytes(b"\xff\xfeH\x00")
+    with pytest.raises(InputError) as err:
+        load_settings(f)
+    assert err.value.in_language("es") == [f"{f}: no se puede leer (no es texto UTF-8)"]
+    with pytest.raises(InputError) as err:
+        load_settings(tmp_path)
+    assert err.value.in_language("en") == [f"{tmp_path}: cannot be read (it is a folder)"]

@@ -176,7 +176,29 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Setti
         from hito.errors import InputError
 
         raise InputError(Problem("%(env_file)s: no such settings file", env_file=env_file))
-    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    from pydantic import ValidationError
+
+    if env_file is not None:
+        _check_lines(Path(env_file))
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        from hito.errors import InputError
+        from hito.validation import pydantic_problem
+
+        where = Problem("%(file)s or the environment", file=str(env_file)) if env_file else None
+        raise InputError(
+            [
+                Problem(
+                    "%(name)s (%(where)s): %(problem)s; got %(value)s",
+                    name=f"HITO_{str(e['loc'][0]).upper()}" if e["loc"] else "HITO_*",
+                    where=where or Problem("the environment"),
+                    value=repr(e.get("input")),
+                    problem=pydantic_problem(e),
+                )
+                for e in exc.errors()
+            ]
+        ) from None
 
 
 def worker_config(settings: Settings) -> Any:
@@ -201,3 +223,39 @@ def worker_config(settings: Settings) -> Any:
         backoff_seconds=settings.delivery_backoff_seconds,
         lease_seconds=settings.delivery_lease_seconds,
     )
+
+
+def _check_lines(path: Path) -> None:
+    """Every line of a settings file: NAME=VALUE, a comment or blank; else InputError naming it."""
+    import io
+
+    from dotenv.parser import parse_stream
+
+    from hito.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        from hito.errors import os_reason
+
+        why = os_reason(exc) if isinstance(exc, OSError) else Problem("not UTF-8 text")
+        raise InputError(
+            Problem("%(file)s: cannot be read (%(why)s)", file=str(path), why=why)
+        ) from None
+    bad = [
+        Problem(
+            "%(file)s:%(line)s: got %(text)s, expected NAME=VALUE, a # comment or an empty line",
+            file=str(path),
+            line=b.original.line + _blank_lines(b.original.string),
+            text=repr(b.original.string.strip()),
+        )
+        for b in parse_stream(io.StringIO(text))
+        if b.error
+    ]
+    if bad:
+        raise InputError(bad)
+
+
+def _blank_lines(text: str) -> int:
+    """The empty lines dotenv's parser puts before a statement it could not read."""
+    return len(text) - len(text.lstrip("\n"))

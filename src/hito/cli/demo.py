@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hito import i18n, names
-from hito.cli.options import date_option, language_option, out_folder
+from hito.cli.options import date_option, free_address, language_option, out_folder
 from hito.errors import Problem
 
 console = Console(highlight=False)
@@ -57,6 +57,8 @@ def demo(
 
     lang = language_option(lang)
     gettext = i18n.translations(lang).gettext
+    if serve:  # a port already taken is said now, not after the forecasts
+        free_address(host, port)
     if password is not None and len(password) < 8:
         raise InputError(
             Problem(

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt
+from hito.cli.options import free_address
 
 
 def serve(
@@ -24,6 +25,7 @@ def serve(
     from hito.store.settings import load_settings
 
     conf = load_settings(settings)
+    free_address(host, port)
     db = open_database(settings)  # migrate once, before any worker starts
     _ = i18n.translations(i18n.reader_language()).gettext
     typer.echo(

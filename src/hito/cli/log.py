@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
-from hito.errors import HitoError, InputError, Problem
+from hito.errors import HitoError, InputError, Problem, os_reason
 
 app = typer.Typer(no_args_is_help=True, help="The transparency log of the coordination service.")
 
@@ -111,7 +111,7 @@ def verify(
             text = f.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(
-                Problem("--against: %(f)s: %(value)s", f=f, value=exc.strerror or exc)
+                Problem("--against: %(f)s: %(value)s", f=f, value=os_reason(exc))
             ) from None
         saved += logcheck.parse_heads(text, str(f))
     if public_key is not None:

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hito.errors import HitoError, InputError, Problem
+from hito.errors import HitoError, InputError, Problem, os_reason
 
 PREFIX = "hito-log-v1"
 
@@ -161,7 +161,12 @@ def load_key(path: Path, *, create: bool) -> LogKey:
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
         return LogKey(key, key.public_key())
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            Problem("%(path)s: cannot be read (%(why)s)", path=path, why=os_reason(exc))
+        ) from None
     try:
         if b"PRIVATE KEY" in data:
             private = serialization.load_pem_private_key(data, password=None)
@@ -169,9 +174,13 @@ def load_key(path: Path, *, create: bool) -> LogKey:
                 raise InputError(Problem("%(path)s: expected an Ed25519 private key", path=path))
             return LogKey(private, private.public_key())
         public = serialization.load_pem_public_key(data)
-    except ValueError as exc:
+    except ValueError:  # cryptography's reason names its own FAQ, in English: left out
         raise InputError(
-            Problem("%(path)s: not a PEM Ed25519 key (%(exc)s)", path=path, exc=exc)
+            Problem(
+                "%(path)s: not a PEM Ed25519 key; expected the file `hito log key` writes, or "
+                "the public key it prints",
+                path=path,
+            )
         ) from None
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 

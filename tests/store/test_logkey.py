@@ -1,0 +1,36 @@
+"""The log's key file: a file that is no key, or no file, is one line saying so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hito.errors import InputError
+from hito.store.logkey import load_key
+
+
+def test_a_file_that_is_no_pem_key_is_refused_without_the_librarys_english(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "key.pem"
+    path.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    with pytest.raises(InputError) as err:
+        load_key(path, create=False)
+    assert err.value.in_language("es") == [
+        f"{path}: no es una clave Ed25519 en formato PEM; se esperaba el archivo que escribe "
+        "`hito log key` o la clave pública que muestra"
+    ]
+
+
+def test_a_folder_given_as_the_key_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        load_key(tmp_path, create=False)
+    assert err.value.in_language("es") == [f"{tmp_path}: no se puede leer (es una carpeta)"]
+    assert err.value.in_language("en") == [f"{tmp_path}: cannot be read (it is a folder)"]
+
+
+def test_a_key_written_by_hito_reads_back(tmp_path: Path) -> None:
+    made = load_key(tmp_path / "key.pem", create=True)
+    again = load_key(tmp_path / "key.pem", create=False)
+    assert again.key_id == made.key_id

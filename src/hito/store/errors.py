@@ -53,7 +53,7 @@ class InvalidError(StoreError):
     def by_label(self, labels: dict[str, str], lang: str) -> list[str]:
         """Each problem after the label a form gives its field, in the reader's language.
 
-        A problem of a field the form does not show keeps its API path.
+        A problem of a field the form does not show keeps the field's own name.
         """
         if not self.fields:
             return self.in_language(lang)

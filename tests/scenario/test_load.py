@@ -58,6 +58,30 @@ def test_negative_number_wrong_type_and_missing_field_each_get_a_line():
     assert any("places[1].country: Field required" in x for x in lines)
 
 
+def test_a_number_that_is_not_finite_is_refused_at_its_line():
+    d = tiny_dict()
+    d["routes"][0]["weight"] = float("inf")
+    d["behaviour"] = {**d.get("behaviour", {}), "turn_back": float("nan")}
+    d["schema_version"] = 2  # turn_back is a version-2 field
+    said = problems(d)
+    assert any(
+        "routes[0].weight.value: Input should be a finite number (got inf)" in p for p in said
+    )
+    assert any(
+        "behaviour.turn_back.value: Input should be a finite number (got nan)" in p for p in said
+    )
+
+
+def test_more_people_than_hito_counts_is_refused_before_a_run():
+    """The engine keeps its counts below 2**31: a scenario that could pass that is refused."""
+    d = tiny_dict()
+    d["population"][0]["people"] = 10**15
+    (line,) = problems(d)
+    assert line.startswith("s.yaml:1: ")
+    assert "population and inflows: up to 1e+15 people over" in line
+    assert "expected at most 1e+09, what hito counts" in line
+
+
 def test_end_before_start_is_refused():
     d = tiny_dict()
     d["policies"] = [

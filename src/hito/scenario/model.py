@@ -271,6 +271,20 @@ class ObservationModel(Strict):
     source: Source = ""
 
 
+# people a scenario may bring in all: the engine's counts are kept below 2**31, and inflows
+# vary beyond their rates (arrival_cv), so half of that is the limit of the highs
+MOST_PEOPLE = 1_000_000_000
+
+
+def most_people(s: Scenario) -> float:
+    """An upper bound of everyone a scenario brings: population and inflows at their highs."""
+    boost = max([1.0, *(m.hi for m in s.season.months.values())])
+    for shock in s.shocks:
+        boost *= max(1.0, shock.multiplier.hi)
+    daily = sum(f.per_day.hi for f in s.inflows)
+    return sum(p.people.hi for p in s.population) + daily * boost * s.days
+
+
 class Scenario(Strict):
     """A whole scenario: the network, the people, the policies and the behaviour."""
 
@@ -319,6 +333,18 @@ class Scenario(Strict):
         problems = reference_problems(self.model_dump(by_alias=True))
         if problems:
             raise Invalid(*problems)
+        most = most_people(self)
+        if most > MOST_PEOPLE:
+            raise Invalid(
+                Problem(
+                    "population and inflows: up to %(most)s people over %(days)s days (the highs "
+                    "of the population, and of the inflows times the season's and the shocks' "
+                    "highest multipliers); expected at most %(limit)s, what hito counts",
+                    most=f"{most:.3g}",
+                    days=self.days,
+                    limit=f"{MOST_PEOPLE:.0e}",
+                )
+            )
         return self
 
     def observed_sites(self) -> dict[str, str | None]:

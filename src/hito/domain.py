@@ -8,9 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Strict(BaseModel):
-    """Base of the validated formats (scenario, plan, count, standards): no unknown keys, frozen."""
+    """Base of the validated formats (scenario, plan, count, standards): no unknown keys, frozen.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    No number is inf or nan: a threshold of nan never fires, a weight of inf takes everyone.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # an identifier (place, route, group, plan, trigger, site, agency, scenario): lower-case

@@ -49,6 +49,16 @@ def test_negative_lead_time_is_located():
     assert line.startswith(f"p.yaml:{want}:")
 
 
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_threshold_that_is_no_finite_number_is_located(value: float) -> None:
+    """A threshold of nan never fires and one of inf never can: both refused where written."""
+    text = dump(plan_dict([stranded_trigger(threshold=value)], []))
+    (line,) = problems(text)
+    assert f"triggers[0].threshold: Input should be a finite number (got {value})" in line
+    want = next(i for i, t in enumerate(text.splitlines(), 1) if "threshold:" in t)
+    assert line.startswith(f"p.yaml:{want}:")
+
+
 def test_unknown_indicator_lists_the_choices():
     (line,) = problems(dump(plan_dict([stranded_trigger(indicator="crowd")], [])))
     assert "triggers[0].indicator" in line and "'stranded'" in line and "(got 'crowd')" in line

@@ -18,11 +18,9 @@ Distribution = Literal["uniform", "triangular", "lognormal"]
 class Range(Strict):
     """An uncertain number: a best value, a range and a distribution, with its source."""
 
-    value: float = Field(
-        ge=0, allow_inf_nan=False, description="best estimate, used when nothing is sampled"
-    )
-    low: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    high: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    value: float = Field(ge=0, description="best estimate, used when nothing is sampled")
+    low: float | None = Field(default=None, ge=0)
+    high: float | None = Field(default=None, ge=0)
     dist: Distribution = "triangular"
     source: Source = ""
 

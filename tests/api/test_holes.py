@@ -335,3 +335,17 @@ def test_status_dated_minutes_ahead_does_not_win_over_a_later_change(world: Worl
         == 201
     )
     assert c.get("/api/v1/sites/chacalluta", headers=world.h("viewer")).json()["status"] == "open"
+
+
+def test_json_nesting_bomb_on_the_report_hot_path_is_a_400_not_a_500(world: World) -> None:
+    """50,000 nested brackets: json.loads raises RecursionError, which the hot path let through."""
+    c = world.client
+    for body in ("[" * 50_000 + "]" * 50_000, '{"a":' * 20_000 + "1" + "}" * 20_000):
+        r = c.post(
+            "/api/v1/reports",
+            content=body,
+            headers={**world.h("ed_chl"), "Content-Type": "application/json"},
+        )
+        assert r.status_code == 400, r.text
+        assert r.json()["detail"] == "There was an error parsing the body"
+    assert c.get("/api/v1/reports", headers=world.h("viewer")).status_code == 200  # still serving

@@ -53,7 +53,7 @@ class ReportPost:
         body = await _read(receive)
         try:
             report = ReportCreate.model_validate(json.loads(body))
-        except (ValueError, ValidationError):  # the route answers with its 422 problem
+        except (ValueError, RecursionError, ValidationError):  # the route answers: 400 or 422
             await self.app(scope, _replay(body, receive), send)
             return
         try:

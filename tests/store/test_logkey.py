@@ -34,3 +34,15 @@ def test_a_key_written_by_hito_reads_back(tmp_path: Path) -> None:
     made = load_key(tmp_path / "key.pem", create=True)
     again = load_key(tmp_path / "key.pem", create=False)
     assert again.key_id == made.key_id
+
+
+def test_a_heads_file_with_a_json_nesting_bomb_is_one_located_line(tmp_path: Path) -> None:
+    """The other side's heads file is not trusted: brackets 50,000 deep were a RecursionError."""
+    from hito.store.logcheck import parse_heads
+
+    with pytest.raises(InputError) as err:
+        parse_heads("# heads\n" + "[" * 50_000 + "]" * 50_000 + "\n", "heads.jsonl")
+    assert err.value.in_language("en") == [
+        "heads.jsonl:2: not a JSON signed tree head (nested too deeply)"
+    ]
+    assert err.value.in_language("es")[0].startswith("heads.jsonl:2: ")

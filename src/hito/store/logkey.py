@@ -54,6 +54,14 @@ class SignedHead:
                     "%(where)s: not a JSON signed tree head (%(msg)s)", where=where, msg=exc.msg
                 )
             ) from None
+        except RecursionError:  # a head is flat: brackets nested thousands deep are an attack
+            raise InputError(
+                Problem(
+                    "%(where)s: not a JSON signed tree head (%(msg)s)",
+                    where=where,
+                    msg=Problem("nested too deeply"),
+                )
+            ) from None
         if not isinstance(data, dict):
             raise InputError(
                 Problem(

@@ -225,3 +225,14 @@ def test_english_help_is_the_source_text() -> None:
     }
     assert {p: shown(c) for p, c in en.items()} == untyped
     assert "<bool>" in str({p: shown(c) for p, c in source.items()})  # what it took away
+
+
+def test_hito_version_prints_the_installed_version(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from importlib.metadata import version
+
+    from cli_helpers import hito_here
+
+    code, out, err = hito_here(monkeypatch, capsys, "--version")
+    assert (code, out, err) == (0, f"hito {version('hito')}\n", "")

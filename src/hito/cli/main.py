@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -33,6 +33,28 @@ app = typer.Typer(
     add_completion=False,
     help="hito: forecasts of stranded people at land borders, plans and coordination.",
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        typer.echo(f"hito {version('hito')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="show hito's version and exit"
+        ),
+    ] = False,
+) -> None:
+    """hito: forecasts of stranded people at land borders, plans and coordination."""
+
+
 app.command("run")(run_cmd.run)
 app.command("calibrate")(forecast_cmd.calibrate)
 app.command("backtest")(forecast_cmd.backtest)

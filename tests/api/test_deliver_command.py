@@ -14,9 +14,37 @@ from receivers import webhook_server
 from service_world import World
 
 SAID = {
-    "es": ("envío {id}: enviada  (enviada: 1)\n", "1 envío procesado (enviada: 1)\n"),
-    "en": ("delivery {id}: sent  (sent: 1)\n", "1 delivery handled (sent: 1)\n"),
+    "es": ("envío {id}: enviada  (hasta ahora: enviada: 1)\n", "1 envío procesado (enviada: 1)\n"),
+    "en": ("delivery {id}: sent  (so far: sent: 1)\n", "1 delivery handled (sent: 1)\n"),
 }
+
+
+def _queue(world: World, target: str) -> int:
+    """A webhook subscription to target and one alert queued for it; the delivery's id."""
+    r = world.client.post(
+        "/api/v1/subscriptions",
+        headers=world.h("admin"),
+        json={"label": "s", "channel": "webhook", "target": target},
+    )
+    assert r.status_code == 201
+    with world.db.session() as s:
+        plan = StoredPlan(name="p", version=1, text="x", active=True)
+        s.add(plan)
+        s.flush()
+        alert = Alert(
+            plan_id=plan.id,
+            plan_name="p",
+            trigger="t",
+            met_since=dt.date(2025, 12, 1),
+            actions=[],
+            agencies=[],
+            severity="warning",
+            sites=[],
+        )
+        s.add(alert)
+        s.flush()
+        (queued,) = deliveries.enqueue(s, alert)
+        return int(queued.id)
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -24,30 +52,7 @@ def test_one_alert_sent_to_one_webhook_is_told_in_the_readers_language(
     world: World, lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with webhook_server() as hook:
-        r = world.client.post(
-            "/api/v1/subscriptions",
-            headers=world.h("admin"),
-            json={"label": "s", "channel": "webhook", "target": hook.url + "/a"},
-        )
-        assert r.status_code == 201
-        with world.db.session() as s:
-            plan = StoredPlan(name="p", version=1, text="x", active=True)
-            s.add(plan)
-            s.flush()
-            alert = Alert(
-                plan_id=plan.id,
-                plan_name="p",
-                trigger="t",
-                met_since=dt.date(2025, 12, 1),
-                actions=[],
-                agencies=[],
-                severity="warning",
-                sites=[],
-            )
-            s.add(alert)
-            s.flush()
-            (queued,) = deliveries.enqueue(s, alert)
-            delivery_id = queued.id
+        delivery_id = _queue(world, hook.url + "/a")
         url = world.db.engine.url.render_as_string(hide_password=False)
         monkeypatch.setenv("HITO_DATABASE_URL", url)
         monkeypatch.setenv("HITO_PUBLIC_URL", "https://hito.example")
@@ -58,3 +63,28 @@ def test_one_alert_sent_to_one_webhook_is_told_in_the_readers_language(
     assert line.format(id=delivery_id) in done.output
     assert done.output.endswith(total)
     assert len(hook.requests) == 1
+
+
+def test_a_receiver_that_refuses_is_told_with_its_reason_and_the_retry(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator sees why a delivery waits and when it is tried again, not only 'waiting'."""
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    target = f"http://127.0.0.1:{port}/hook"
+    delivery_id = _queue(world, target)
+    monkeypatch.setenv("HITO_DATABASE_URL", world.db.engine.url.render_as_string(False))
+    monkeypatch.setenv("HITO_LANG", "es")
+    monkeypatch.setenv("COLUMNS", "240")  # one line per line, not wrapped at 80
+    done = CliRunner().invoke(app, ["alerts", "deliver", "--once"])
+    assert done.exit_code == 0, done.output
+    lines = done.output.splitlines()
+    first = lines.index(
+        f"envío {delivery_id}: en espera de envío; nuevo intento en 30 s  (hasta ahora: en "
+        "espera de envío: 1)"
+    )
+    assert lines[first + 1].startswith(f"  {target}: ConnectError: ")
+    assert done.output.endswith("1 envío procesado (en espera de envío: 1)\n")

@@ -25,6 +25,7 @@ def deliver(
 ) -> None:
     """Send due deliveries (e-mail, webhooks); a killed worker's sends resume on restart."""
     from rich.console import Console
+    from rich.text import Text
 
     from hito import i18n, names
     from hito.store.deliveries import run_worker
@@ -45,13 +46,18 @@ def deliver(
             f"{outcome_names.get(k, k)}: {i18n.number(v, lang)}" for k, v in sorted(counts.items())
         )
 
-    def shown(delivery_id: int, outcome: str) -> None:
+    def shown(delivery_id: int, outcome: str, error: str, wait: float | None) -> None:
         counts[outcome] = counts.get(outcome, 0) + 1
         line = t.gettext("delivery %(id)s: %(outcome)s") % {
             "id": delivery_id,
             "outcome": outcome_names.get(outcome, outcome),
         }
-        console.print(f"{line}  [dim]({tally()})[/dim]")
+        if wait is not None:
+            line += t.gettext("; tried again in %(s)s s") % {"s": i18n.number(round(wait), lang)}
+        so_far = t.gettext("so far: %(tally)s") % {"tally": tally()}
+        console.print(Text(line).append(f"  ({so_far})", style="dim"))
+        if error:  # the mail server's or the receiver's own words
+            console.print(Text(f"  {error}", style="dim"))
 
     try:
         with console.status(t.gettext("sending alerts to subscribers…")):

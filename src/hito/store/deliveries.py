@@ -149,6 +149,11 @@ def _message(
 
 def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
     """Send one claimed delivery and record its outcome: sent, pending (retry) or failed."""
+    return _send(db, cfg, delivery_id)[0]
+
+
+def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, float | None]:
+    """`send`, with why it was not sent (the channel's own words) and the seconds to a retry."""
     with db.session(readonly=True) as session:
         d = session.get(Delivery, delivery_id)
         if d is None:
@@ -172,6 +177,7 @@ def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
     except notify.DeliveryError as exc:
         error = exc.reason
     now = utcnow()
+    wait: float | None = None
     if not error:
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
     elif attempts >= cfg.max_attempts:
@@ -189,7 +195,7 @@ def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
             .where(Delivery.id == delivery_id, Delivery.status == "sending")
             .values(lease_until=None, **values)
         )
-    return str(values["status"])
+    return str(values["status"]), error, wait
 
 
 def run_worker(
@@ -199,7 +205,7 @@ def run_worker(
     once: bool = False,
     idle_seconds: float = 1.0,
     stop: threading.Event | None = None,
-    on_outcome: Callable[[int, str], None] | None = None,
+    on_outcome: Callable[[int, str, str, float | None], None] | None = None,
 ) -> int:
     """Send due deliveries until none is due (`once`) or until stopped; how many were handled."""
     n = 0
@@ -210,10 +216,10 @@ def run_worker(
                 break
             time.sleep(idle_seconds)
             continue
-        outcome = send(db, cfg, did)
+        outcome, error, wait = _send(db, cfg, did)
         n += 1
         if on_outcome is not None:
-            on_outcome(did, outcome)
+            on_outcome(did, outcome, error, wait)
     return n
 
 

@@ -19,6 +19,7 @@ from hito.cli.options import (
     language_option,
     out_file,
     out_folder,
+    particles_option,
 )
 from hito.errors import InputError, Problem, say
 
@@ -123,10 +124,7 @@ def calibrate(
                 name=s.name,
             )
         )
-    if particles < 2:
-        raise InputError(
-            Problem("--particles: got %(particles)s, expected at least 2", particles=particles)
-        )
+    particles_option(particles)
     if not s.start <= when <= s.date_of(s.days - 1):
         raise InputError(
             Problem(
@@ -290,10 +288,7 @@ def backtest(
 
     lang = language_option(lang)
     hs = _horizons(horizons)
-    if particles < 2:
-        raise InputError(
-            Problem("--particles: got %(particles)s, expected at least 2", particles=particles)
-        )
+    particles_option(particles)
     s = load(scenario)
     obs = read_counts(observations, s)
     out_folder(out)

@@ -82,26 +82,36 @@ def command() -> Any:
 
 
 def main() -> None:
-    """Entry point: domain errors become one line per problem and exit code 2, no traceback."""
+    """Entry point: domain errors become one line per problem and exit code 2, no traceback.
+
+    Running out of memory, or a file that cannot be written midway (a full disk), is one line
+    too, with exit code 1.
+    """
     try:
         command()()
     except HitoError as exc:
-        lang = reader_language()
-        said = i18n.translations(lang).gettext("error: %(problem)s")
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
-        for line in exc.in_language(lang):
-            err.print(said % {"problem": line}, markup=False)
-        sys.exit(exc.exit_code)
-    except OSError as exc:  # a file that could not be written midway (a full disk): no traceback
-        if exc.filename is None:
-            raise
-        lang = reader_language()
-        said = i18n.translations(lang).gettext("error: %(problem)s")
-        problem = Problem("%(file)s: %(reason)s", file=exc.filename, reason=os_reason(exc))
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            said % {"problem": problem.say(lang)}, markup=False
+        _exit(exc, exc.exit_code)
+    except MemoryError:  # more runs, particles or days than this machine holds
+        problem = Problem(
+            "not enough memory on this machine for this command; expected fewer runs, particles "
+            "or days (or a Dask cluster: --executor dask --scheduler ...)"
         )
-        sys.exit(1)
+        _exit(HitoError(problem), 1)
+    except OSError as exc:
+        if exc.filename is None:  # not about a file: a bug to see whole
+            raise
+        problem = Problem("%(file)s: %(reason)s", file=exc.filename, reason=os_reason(exc))
+        _exit(HitoError(problem), 1)
+
+
+def _exit(exc: HitoError, code: int) -> None:
+    """Print each problem as 'error: ...' in the reader's language, then exit with code."""
+    lang = reader_language()
+    said = i18n.translations(lang).gettext("error: %(problem)s")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in exc.in_language(lang):
+        err.print(said % {"problem": line}, markup=False)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,11 @@ import typer
 
 from hito.errors import N_, InputError, Problem, not_one_of, os_reason
 
+# the most runs one command makes (a sweep: options x runs), and particles of a calibration:
+# a forecast's bands settle with a few thousand; beyond these, memory and hours run out first
+MOST_RUNS = 100_000
+MOST_PARTICLES = 100_000
+
 # where the runs of an ensemble execute (hito run, sweep, calibrate, backtest, plans compare, flee)
 ExecutorOpt = Annotated[str, typer.Option(help="where runs execute: local (processes) or dask")]
 SchedulerOpt = Annotated[
@@ -160,3 +165,33 @@ def _listen_reason(exc: OSError) -> Problem | str:
     if exc.errno == errno.EACCES:
         return Problem("not allowed: a port below 1024 needs an administrator")
     return exc.strerror or str(exc)
+
+
+def particles_option(particles: int) -> int:
+    """A calibration's number of particles, from 2 to MOST_PARTICLES; InputError otherwise."""
+    if particles < 2:
+        raise InputError(
+            Problem("--particles: got %(particles)s, expected at least 2", particles=particles)
+        )
+    if particles > MOST_PARTICLES:
+        raise InputError(
+            Problem(
+                "--particles: got %(particles)s, expected at most %(most)s",
+                particles=particles,
+                most=MOST_PARTICLES,
+            )
+        )
+    return particles
+
+
+def runs_within(runs: int, what: Problem | str = "--runs") -> None:
+    """Refuse more runs than one command makes (MOST_RUNS), naming what asked for them."""
+    if runs > MOST_RUNS:
+        raise InputError(
+            Problem(
+                "%(what)s: %(runs)s runs, expected at most %(most)s",
+                what=what,
+                runs=runs,
+                most=MOST_RUNS,
+            )
+        )

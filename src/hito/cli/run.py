@@ -20,6 +20,7 @@ from hito.cli.options import (
     language_option,
     out_file,
     out_folder,
+    runs_within,
 )
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError, Problem, not_one_of
@@ -81,6 +82,7 @@ def check_ensemble_options(
         raise InputError(
             Problem("--runs: got %(runs)s, expected a whole number of at least 1", runs=runs)
         )
+    runs_within(runs)
     if seed < 0:
         raise InputError(
             Problem("--seed: got %(seed)s, expected a non-negative whole number", seed=seed)

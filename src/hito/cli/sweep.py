@@ -10,7 +10,14 @@ import typer
 from rich.console import Console
 
 from hito import i18n
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, language_option, out_folder
+from hito.cli.options import (
+    ExecutorOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    language_option,
+    out_folder,
+    runs_within,
+)
 from hito.cli.run import (
     DEFAULT_SCENARIO,
     advancer,
@@ -20,6 +27,7 @@ from hito.cli.run import (
     write_parquet_frames,
 )
 from hito.ensemble.syntax import EVENT_SYNTAX, VARY_SYNTAX
+from hito.errors import Problem
 
 console = Console(highlight=False)
 
@@ -64,6 +72,7 @@ def sweep(
     s = load(scenario)
     varies = [parse_vary(v) for v in vary or ()]
     _, grid = options(s, varies)  # every bad path or value fails here, before any run
+    runs_within(runs * len(grid), Problem("--vary: %(n)s options x --runs", n=len(grid)))
     events = [parse_event(e, s) for e in event or ()]
     out_folder(out)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)

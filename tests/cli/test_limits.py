@@ -16,6 +16,10 @@ from hito.cli.options import MOST_PARTICLES, MOST_RUNS
             f"error: --runs: {MOST_RUNS + 1} simulaciones; se esperaban como máximo {MOST_RUNS}",
         ),
         (
+            ("flee", "run", "nowhere", "--runs", str(MOST_RUNS + 1)),
+            f"error: --runs: {MOST_RUNS + 1} simulaciones; se esperaban como máximo {MOST_RUNS}",
+        ),
+        (
             ("calibrate", "tacna-arica-2025", "--particles", "100000000"),
             f"error: --particles: se recibió 100000000; se esperaban como máximo {MOST_PARTICLES}",
         ),

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from hito.cli.options import ExecutorOpt, SchedulerOpt, WorkersOpt, out_file, out_folder
+from hito.cli.options import (
+    ExecutorOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    out_file,
+    out_folder,
+    runs_within,
+)
 from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -104,6 +111,7 @@ def run(
     from hito.flee.validation import ard
 
     check_ruleset(ruleset, "--ruleset")
+    runs_within(runs)
     t0 = time.perf_counter()
     case = _load(source, sort_dates=sort_dates, strict=strict)
     c = compile_flee(case, hasten=hasten, days=days, flee31=not all_settings)

@@ -150,6 +150,16 @@ BAD = [
         "#h\nA,B,far,0\n",
         "input_csv/routes.csv:2:3: expected a number for distance, got 'far'",
     ),
+    (  # Python's float() reads nan, inf and 1e400; no route is that long
+        "input_csv/routes.csv",
+        "#h\nA,B,nan,0\n",
+        "input_csv/routes.csv:2:3: expected a finite number for distance, got 'nan'",
+    ),
+    (
+        "input_csv/locations.csv",
+        "#name,r,c,lat,lon,type,date,pop\nA,R,Land,1e400,1,town,,\n",
+        "input_csv/locations.csv:2:4: expected a finite number for latitude, got '1e400'",
+    ),
     (
         "input_csv/closures.csv",
         "#closure_type,name1,name2,closure_start,closure_end\nlocation,Nowhere,,1,2\n",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -117,7 +118,7 @@ def number(
     if not text and empty is not None:
         return empty
     try:
-        return int(text) if integer else float(text)
+        value = int(text) if integer else float(text)
     except ValueError:
         message = (
             N_("expected an integer for %(what)s, got %(cell)s")
@@ -126,6 +127,17 @@ def number(
         )
         notes.problem(path, line, col, Problem(message, what=what, cell=repr(cell)))
         return None
+    if not math.isfinite(value):  # nan, inf, 1e400: no distance, place or count
+        notes.problem(
+            path,
+            line,
+            col,
+            Problem(
+                "expected a finite number for %(what)s, got %(cell)s", what=what, cell=repr(cell)
+            ),
+        )
+        return None
+    return value
 
 
 def read_series(

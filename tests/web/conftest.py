@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -139,23 +139,35 @@ def browser() -> Iterator[object]:
 
 @dataclass
 class Visit:
-    """A browser page on the server, with every request outside the server refused and kept."""
+    """A browser page on the server, with every request outside the server refused and kept.
+
+    `thrown`: the uncaught script errors of its pages (none is expected, on any page).
+    """
 
     page: object
     outside: list[str]
+    thrown: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
 def visit(browser, server: Server) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
     outside: list[str] = []
-    yield from _visit(browser, server, outside, {"width": 1280, "height": 900})
+    thrown: list[str] = []
+    for v in _visit(browser, server, outside, {"width": 1280, "height": 900}):
+        thrown = v.thrown
+        yield v
+    assert thrown == [], f"a page's script threw: {thrown}"
     assert outside == [], f"the page asked for URLs outside the server: {outside}"
 
 
 @pytest.fixture
 def phone(browser, server: Server) -> Iterator[Visit]:  # type: ignore[no-untyped-def]
     outside: list[str] = []
-    yield from _visit(browser, server, outside, {"width": 390, "height": 844})
+    thrown: list[str] = []
+    for v in _visit(browser, server, outside, {"width": 390, "height": 844}):
+        thrown = v.thrown
+        yield v
+    assert thrown == [], f"a page's script threw: {thrown}"
     assert outside == [], f"the page asked for URLs outside the server: {outside}"
 
 
@@ -173,7 +185,9 @@ def _visit(browser, server, outside, viewport, **options):  # type: ignore[no-un
 
     context.route("**/*", guard)
     page = context.new_page()
-    yield Visit(page, outside)
+    visit = Visit(page, outside)
+    page.on("pageerror", lambda exc: visit.thrown.append(f"{page.url}: {exc}"))
+    yield visit
     context.close()
 
 

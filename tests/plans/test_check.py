@@ -172,3 +172,39 @@ def test_file_without_hashtags(tmp_path):
         f"{f}: no HXL hashtag row in the first 25 rows, expected a row of hashtags under the "
         "header with #date, #loc+name and counts such as #affected+stranded+min/+max"
     ]
+
+
+TIMELINE = (
+    "Date,Site,Low,High,Kind,What\n"
+    "#date,#loc+name,#affected+min,#affected+max,#meta+kind,#description\n"
+    "2025-11-29,Linea de la Concordia,40,60,count,no accent as a phone types it\n"
+    "2025-11-29,between Chacalluta and Santa Rosa,,80,count,up to 80: the plan's own name\n"
+    "2025-11-30,Linea de la Concordia,30,30,flow,a flow is no count of people there\n"
+    "2025-11-30,Nowhere,5,5,count,a name neither the plan nor the scenario knows\n"
+)
+
+
+def test_the_shared_timelines_form_is_read_and_its_names_matched_through_the_scenario(
+    tmp_path: Path,
+) -> None:
+    """#affected+min/+max with #meta+kind, as `hito calibrate` reads them: counts as stranded."""
+    from hito.forecast.observations import SiteMap
+    from hito.scenario.load import load as load_scenario
+
+    path = tmp_path / "timeline.csv"
+    path.write_text(TIMELINE, "utf-8")
+    obs = read_observations(path)
+    assert [(o.row, o.site, o.indicator, o.low, o.high) for o in obs] == [
+        (3, "Linea de la Concordia", "stranded", 40, 60),
+        (4, "between Chacalluta and Santa Rosa", "stranded", None, 80),
+        (6, "Nowhere", "stranded", 5, 5),
+    ]
+    plan = load("binational")
+    names = SiteMap(load_scenario("tacna-arica-2025").observed_sites())
+    by_place, notes = place_series(plan, obs, "stranded", "mid", names)
+    # the strip's two reports of the 29th: the larger (80, open above) stands for the day
+    assert by_place == {"concordia-strip": {dt.date(2025, 11, 29): 80}}
+    (note,) = notes
+    assert "'Nowhere'" in str(note)
+    _, unmatched = place_series(plan, obs, "stranded", "mid")  # without the scenario's names
+    assert len(unmatched) == 2  # 'Linea de la Concordia' too

@@ -243,6 +243,17 @@ def _scenario_for(plan: Plan, as_of: dt.date, given: str | None) -> Scenario | N
     return load_scenario(plan.scenario) if plan.scenario else None
 
 
+def _names_for(plan: Plan, scenario: Scenario | None) -> Any:
+    """The site names of the scenario the plan names (or the one for its forecasts), if any."""
+    from hito.forecast.observations import SiteMap
+    from hito.scenario.load import builtin_names as scenario_names
+    from hito.scenario.load import load as load_scenario
+
+    if scenario is None and plan.scenario in scenario_names():
+        scenario = load_scenario(plan.scenario)
+    return SiteMap(scenario.observed_sites()) if scenario is not None else None
+
+
 @app.command("check")
 def check_cmd(
     plans: Annotated[
@@ -291,7 +302,10 @@ def check_cmd(
         if s is not None:
             p = load(ref, s)
         p_by_name[p.name] = p
-        reports.append(check(p, obs, day, s, range_as=_range(range_as), runs=runs))
+        site_names = _names_for(p, s)
+        reports.append(
+            check(p, obs, day, s, range_as=_range(range_as), runs=runs, names=site_names)
+        )
     if as_json:
         typer.echo(json.dumps([r.to_json() for r in reports], indent=2, ensure_ascii=False))
         return

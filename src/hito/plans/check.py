@@ -2,13 +2,16 @@
 
 Observation rows carry a date (`#date`), a site (`#loc+name`) and counts tagged by indicator:
 `#affected+stranded`, `#affected+arrived`, `#affected+diverted` (each optionally split into
-`+min` and `+max`), or `#affected+sheltered` with `#capacity` for shelter occupancy.
+`+min` and `+max`), or `#affected+sheltered` with `#capacity` for shelter occupancy; or, as
+the shared timeline gives them (`hito calibrate` reads it too), `#affected+min`/`#affected+max`
+on rows whose `#meta+kind` is `count`, read as people stranded.
 A reported range maps to one number by `range_as`: "mid" (default) is the midpoint, "low"
 the lower and "high" the upper end; a range open on one side ("more than 100") is its given
 end. Several reports for one site and date: the largest counts (they describe one crowd).
 Each cell is read as hito.hxl_cells reads a field count's (the one reading of `hito calibrate`
 too): columns by exact hashtag, counts with or without thousands marks (1200, 1,200, 1.200),
-dates as YYYY-MM-DD. Sites map to places through the plan's `sites`; a site that is not
+dates as YYYY-MM-DD. Sites map to places through the plan's `sites`, then through the names the
+scenario knows (ids, names, titles, aliases; accents and case aside); a site that is not
 mapped is left out (and said so). A site's count stands for later days until a newer one, for
 at most `carry_days` days; a trigger's value on a day is the sum over its places that have a
 value.
@@ -31,6 +34,7 @@ from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError, Problem, Said
+from hito.forecast.observations import SiteMap
 from hito.hxl_cells import Column, RowReading, column
 from hito.hxl_table import read_file
 from hito.needs import need_gap
@@ -48,7 +52,15 @@ TAGS = {
     "diverted": "#affected+diverted",
 }
 SHELTER_TAGS = ("#affected+sheltered", "#capacity")
-COUNT_TAGS = (*(t + end for t in TAGS.values() for end in ("", "+min", "+max")), *SHELTER_TAGS)
+# the shared timeline's form (`hito calibrate` reads it): people at a site as #affected+min/+max,
+# its rows of #meta+kind count (not flow or event); read as the stranded indicator
+TIMELINE_TAGS = ("#affected+min", "#affected+max")
+KIND_TAG = "#meta+kind"
+COUNT_TAGS = (
+    *(t + end for t in TAGS.values() for end in ("", "+min", "+max")),
+    *SHELTER_TAGS,
+    *TIMELINE_TAGS,
+)
 EXPECTED = Problem("#date, #loc+name and counts such as #affected+stranded+min/+max")
 
 
@@ -78,6 +90,7 @@ class _Columns:
     date: Column
     site: Column
     counts: Mapping[str, Column | None]
+    kind: Column | None = None
 
 
 def read_observations(path: str | Path) -> list[Observation]:
@@ -95,12 +108,13 @@ def read_observations(path: str | Path) -> list[Observation]:
         missing.append(
             Problem(
                 "a count: #affected+stranded, #affected+arrived or #affected+diverted (each "
-                "alone or as +min/+max), or #affected+sheltered and #capacity"
+                "alone or as +min/+max), #affected+sheltered and #capacity, or #affected+min/+max "
+                "with #meta+kind count"
             )
         )
     if missing or date is None or site is None:
         raise table.lacking(name, missing, EXPECTED)
-    columns = _Columns(date, site, counts)
+    columns = _Columns(date, site, counts, column(table, KIND_TAG))
     problems: list[Problem] = []
     out: list[Observation] = []
     for row in table.rows:
@@ -125,6 +139,9 @@ def _row_observations(reading: RowReading, columns: _Columns) -> list[Observatio
         ind: reading.reported(counts[f"{tag}+min"], counts[f"{tag}+max"], counts[tag])
         for ind, tag in TAGS.items()
     }
+    kind = reading.text(columns.kind).strip().lower() if columns.kind else "count"
+    if ranges["stranded"] == (None, None) and kind == "count":
+        ranges["stranded"] = reading.reported(*(counts[t] for t in TIMELINE_TAGS))
     sheltered, cap = (reading.count(counts[t]) for t in SHELTER_TAGS)
     if len(reading.problems) > n_problems or date is None:
         return []
@@ -143,15 +160,28 @@ def _row_observations(reading: RowReading, columns: _Columns) -> list[Observatio
 
 
 def place_series(
-    plan: Plan, observations: Sequence[Observation], indicator: str, range_as: RangeAs
+    plan: Plan,
+    observations: Sequence[Observation],
+    indicator: str,
+    range_as: RangeAs,
+    names: SiteMap | None = None,
 ) -> tuple[dict[str, dict[dt.date, float]], list[Note]]:
-    """Per place {date: value} of one indicator (largest report per site and day), and notes."""
+    """Per place {date: value} of one indicator (largest report per site and day), and notes.
+
+    A site is the plan's (`sites`), else one the scenario knows by name (`names`: a place's
+    id, name, titles and aliases, as `hito calibrate` matches them); a name the scenario lists
+    as no count of a place is left out without a note.
+    """
     by_place: dict[str, dict[dt.date, float]] = {}
     skipped: set[str] = set()
     for ob in observations:
         if ob.indicator != indicator:
             continue
         place = plan.sites.get(ob.site)
+        if place is None and names is not None and names.knows(ob.site):
+            place = names.place(ob.site)
+            if place is None:
+                continue
         if place is None:
             skipped.add(ob.site)
             continue
@@ -311,15 +341,21 @@ def check(
     runs: int = 20,
     seed: int = 0,
     carry_days: int = CARRY_DAYS,
+    names: SiteMap | None = None,
 ) -> CheckReport:
-    """Status of every trigger on `as_of`; forecast triggers run `scenario` from the counts."""
+    """Status of every trigger on `as_of`; forecast triggers run `scenario` from the counts.
+
+    Sites the plan does not map are matched by `names` (default: the scenario's, if given).
+    """
+    if names is None and scenario is not None:
+        names = SiteMap(scenario.observed_sites())
     notes: list[Note] = []
     statuses = []
     cache: dict[str, dict[str, dict[dt.date, float]]] = {}
     for t in plan.triggers:
         for ind in ("stranded", "free_places") if t.indicator == "need_gap" else (t.indicator,):
             if ind not in cache:
-                cache[ind], more = place_series(plan, observations, ind, range_as)
+                cache[ind], more = place_series(plan, observations, ind, range_as, names)
                 notes += more
         if t.indicator == "need_gap":
             cache["need_gap"] = cache["stranded"]
@@ -336,7 +372,7 @@ def check(
                 )
             )
         if "stranded" not in cache:
-            cache["stranded"], more = place_series(plan, observations, "stranded", range_as)
+            cache["stranded"], more = place_series(plan, observations, "stranded", range_as, names)
             notes += more
         span = t.window_days + (t.end.window_days if t.end else 0) + t.cooldown_days
         dates = [as_of - dt.timedelta(days=k) for k in range(span, -1, -1)]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hito.errors import Problem
+from hito.errors import InputError, Problem, os_reason
 from hito.needs import Standards
 
 APP_NAME = "hito"
@@ -173,17 +174,12 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Setti
     if env_file is None:
         env_file = os.environ.get("HITO_SETTINGS_FILE") or None
     if env_file is not None and not Path(env_file).exists():
-        from hito.errors import InputError
-
         raise InputError(Problem("%(env_file)s: no such settings file", env_file=env_file))
-    from pydantic import ValidationError
-
     if env_file is not None:
         _check_lines(Path(env_file))
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as exc:
-        from hito.errors import InputError
         from hito.validation import pydantic_problem
 
         where = Problem("%(file)s or the environment", file=str(env_file)) if env_file else None
@@ -227,17 +223,11 @@ def worker_config(settings: Settings) -> Any:
 
 def _check_lines(path: Path) -> None:
     """Every line of a settings file: NAME=VALUE, a comment or blank; else InputError naming it."""
-    import io
-
     from dotenv.parser import parse_stream
-
-    from hito.errors import InputError
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        from hito.errors import os_reason
-
         why = os_reason(exc) if isinstance(exc, OSError) else Problem("not UTF-8 text")
         raise InputError(
             Problem("%(file)s: cannot be read (%(why)s)", file=str(path), why=why)

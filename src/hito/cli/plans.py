@@ -25,6 +25,7 @@ from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, 
 from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:  # the plan and scenario models load inside the commands
+    from hito.forecast.observations import SiteMap
     from hito.plans.check import CheckReport
     from hito.plans.model import Plan
     from hito.plans.status import TriggerStatus
@@ -243,7 +244,7 @@ def _scenario_for(plan: Plan, as_of: dt.date, given: str | None) -> Scenario | N
     return load_scenario(plan.scenario) if plan.scenario else None
 
 
-def _names_for(plan: Plan, scenario: Scenario | None) -> Any:
+def _names_for(plan: Plan, scenario: Scenario | None) -> SiteMap | None:
     """The site names of the scenario the plan names (or the one for its forecasts), if any."""
     from hito.forecast.observations import SiteMap
     from hito.scenario.load import builtin_names as scenario_names

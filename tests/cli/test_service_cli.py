@@ -45,7 +45,7 @@ SAID = {
         "sites": "tacna-arica-2025: 10 new sites, 0 updated, 10 in all\n",
         "again": "tacna-arica-2025: 0 new sites, 0 updated, 10 in all\n",
         "verified": "log ok: 14 entries (root ",
-        "checked": ", 2 signed heads and 11 rows checked\n",
+        "checked": "; 2 signed heads and 11 rows checked\n",
         "delivered": "0 deliveries handled\n",
     },
 }
@@ -155,3 +155,27 @@ def test_serve_says_where_it_listens_in_the_readers_language(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "es",
+            "registro correcto: 0 entradas (raíz {root}), 0 en espera; se revisaron 1 "
+            "cabecera firmada y 0 filas\n",
+        ),
+        ("en", "log ok: 0 entries (root {root}), 0 waiting; 1 signed head and 0 rows checked\n"),
+    ],
+)
+def test_one_signed_head_is_said_in_the_singular(
+    env: str, lang: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HITO_LANG", lang)
+    runner.invoke(app, ["db", "upgrade"])
+    head = runner.invoke(app, ["log", "head"])
+    assert head.exit_code == 0, head.output
+    r = runner.invoke(app, ["log", "verify"])
+    assert r.exit_code == 0, r.output
+    empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # SHA-256 of b""
+    assert r.output == said.format(root=empty)

@@ -126,16 +126,25 @@ def verify(
         result = logcheck.verify(session, key=k, saved=saved, rows=rows)
     if not result.ok:
         raise LogCheckFailed(result.problems)
+    t = i18n.translations(lang)
+    num = {
+        "entries": result.entries,
+        "heads": result.heads_checked,
+        "rows": result.rows_checked,
+    }
+    said = {k: i18n.number(v, lang) for k, v in num.items()}
     typer.echo(
         _(
-            "log ok: %(entries)s entries (root %(root)s), %(pending)s waiting, %(heads)s signed "
-            "heads and %(rows)s rows checked"
+            "log ok: %(entries)s (root %(root)s), %(pending)s waiting; %(heads)s and %(rows)s "
+            "checked"
         )
         % {
-            "entries": i18n.number(result.entries, lang),
+            "entries": t.ngettext("%(n)s entry", "%(n)s entries", num["entries"])
+            % {"n": said["entries"]},
             "root": result.root_hash,
             "pending": i18n.number(result.pending, lang),
-            "heads": i18n.number(result.heads_checked, lang),
-            "rows": i18n.number(result.rows_checked, lang),
+            "heads": t.ngettext("%(n)s signed head", "%(n)s signed heads", num["heads"])
+            % {"n": said["heads"]},
+            "rows": t.ngettext("%(n)s row", "%(n)s rows", num["rows"]) % {"n": said["rows"]},
         }
     )

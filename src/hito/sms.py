@@ -94,7 +94,8 @@ def parse(body: str, site_ids: Iterable[str], language: str) -> SmsReport:
 def confirmation(report: SmsReport, report_id: int, language: str) -> str:
     """The answer to a stored report."""
     _ = i18n.translations(language).gettext
-    return _("Report %(id)s stored: %(site)s, %(p)s people, %(s)s stranded. Thank you.") % {
+    # "people: 1", not "1 people": a phone's count may be one person
+    return _("Report %(id)s stored: %(site)s, people: %(p)s, stranded: %(s)s. Thank you.") % {
         "id": report_id,
         "site": report.site_id.upper(),
         "p": report.people,

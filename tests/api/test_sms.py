@@ -58,7 +58,7 @@ def test_a_registered_number_reports_site_people_stranded_and_gets_a_confirmatio
         )
         assert rep.idempotency_key == "sms:twilio:SM1"
     assert r.text.endswith(
-        f"<Message>Reporte {rep.id} guardado: CHACALLUTA, 120 personas, 80 varadas. Gracias.</Message></Response>"
+        f"<Message>Reporte {rep.id} guardado: CHACALLUTA, personas: 120, varadas: 80. Gracias.</Message></Response>"
     )
 
 

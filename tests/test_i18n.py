@@ -160,3 +160,17 @@ def test_a_change_in_percent_has_its_sign_and_the_language_s_style() -> None:
         "—",
     ]
     assert i18n.signed_percent(0.92, "es") == "+92\xa0%"
+
+
+def test_a_count_of_one_is_said_in_the_singular_in_templates() -> None:
+    """The needs panel's people counts go through ngettext: one person, two people."""
+    env = i18n.environment(("hito.report",), "es")  # the report's and the pages' environment
+    tpl = env.from_string('{{ ngettext("gap %(num)s person", "gap %(num)s people", n, num=n) }}')
+    assert [tpl.render(n=n) for n in (1, 2, 0)] == [
+        "brecha de 1 persona",
+        "brecha de 2 personas",
+        "brecha de 0 personas",
+    ]
+    log = i18n.translations("es").ngettext
+    assert log("%(n)s signed head", "%(n)s signed heads", 1) == "%(n)s cabecera firmada"
+    assert log("%(n)s signed head", "%(n)s signed heads", 3) == "%(n)s cabeceras firmadas"

@@ -292,3 +292,24 @@ def test_bad_calibrate_options_exit_2_naming_the_option_before_any_work(
     assert message in done.stderr and "Traceback" not in done.stderr
     assert "fechas con conteos" not in done.stdout + done.stderr  # refused before the bar starts
     assert not out.exists()
+
+
+def test_calibrate_on_one_count_says_it_in_the_singular(scenario_file, counts_file, tmp_path):
+    done = hito(
+        "calibrate",
+        str(scenario_file),
+        "--observations",
+        str(counts_file),
+        "--as-of",
+        "2025-01-03",
+        "--out",
+        str(tmp_path / "one"),
+        "--particles",
+        "20",
+        "--workers",
+        "1",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "calibrado con 1 conteo hasta el 3 ene 2025" in done.stdout
+    page = (tmp_path / "one" / "calibration.html").read_text("utf-8")
+    assert "condicionadas a 1 conteo hasta el 3 ene 2025" in page

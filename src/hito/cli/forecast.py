@@ -142,15 +142,20 @@ def calibrate(
     _write_calibration(out, s, obs, post, ens, lang)
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
     write_outputs(out, s, ens, _facts(ens, post, scenario), lang)
-    _ = i18n.translations(lang).gettext
+    t = i18n.translations(lang)
+    _ = t.gettext
+    n = sum(st.reports for st in post.steps)
     console.print(
-        _(
+        t.ngettext(
+            "%(name)s: calibrated on %(n)s count up to %(date)s (%(particles)s particles; "
+            "lowest effective sample size %(ess)s)",
             "%(name)s: calibrated on %(n)s counts up to %(date)s (%(particles)s particles; "
-            "lowest effective sample size %(ess)s)"
+            "lowest effective sample size %(ess)s)",
+            n,
         )
         % {
             "name": s.name,
-            "n": sum(st.reports for st in post.steps),
+            "n": i18n.number(n, lang),
             "date": i18n.date(when, lang),
             "particles": i18n.number(particles, lang),
             "ess": i18n.number(min((st.ess for st in post.steps), default=particles), lang),

@@ -127,6 +127,7 @@ def render_calibration(
         .render(
             lang=lang,
             _=i18n.translations(lang).gettext,
+            ngettext=i18n.translations(lang).ngettext,
             scenario=s,
             facts=facts,
             fans=fans,

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from hito.errors import N_, HitoError, Problem, Said
+from hito.textfile import read_utf8
 from hito.validation import about, invalid_problems, pydantic_problem
 
 # A model validator's message that is already 'field.path: message' (one per line).
@@ -52,14 +53,9 @@ def resolve(ref: str | Path, *, package: str, what: str, error: type[HitoError])
     if name in names:
         return name, builtin_text(package, name)
     path = Path(name)
-    if not path.is_file():
+    if not path.exists():  # a folder is read, and said to be one
         raise error(Problem(NO_SUCH[what], name=name, names=", ".join(names)))
-    try:
-        return str(path), path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(
-            Problem("%(path)s: cannot read the file (%(reason)s)", path=path, reason=exc)
-        ) from exc
+    return str(path), read_utf8(path, error)
 
 
 class _NoSuchDay(Exception):

@@ -264,6 +264,15 @@ def test_migrate_updates_a_version_1_file_and_keeps_its_comments(lang, said, tmp
     assert again.returncode == 2 and nothing in again.stderr
 
 
+def test_migrate_of_a_file_that_is_not_utf8_is_one_located_line(tmp_path):
+    path = tmp_path / "old.yaml"
+    path.write_bytes("schema_version: 1\nname: café\n".encode("latin-1"))
+    done = hito("migrate", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {path}:2: el byte 27 no es texto UTF-8")
+    assert path.read_bytes().endswith("café\n".encode("latin-1"))  # left as it was
+
+
 @pytest.mark.parametrize(
     ("option", "message"),
     [

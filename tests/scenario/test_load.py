@@ -141,3 +141,17 @@ def test_exported_json_schema_accepts_builtins_and_refuses_a_typo():
     bad["placez"] = []
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_a_file_that_is_not_utf8_is_named_at_the_line_of_its_first_bad_byte(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("schema_version: 2\nname: café\n".encode("latin-1"))
+    with pytest.raises(ScenarioError) as info:
+        load(str(path))
+    assert info.value.problems == [
+        f"{path}:2: byte 27 is not UTF-8 text; expected a text file in UTF-8 (an editor saves "
+        "one as UTF-8)"
+    ]
+    with pytest.raises(ScenarioError) as info:
+        load(str(tmp_path))  # a folder
+    assert info.value.problems == [f"{tmp_path}: cannot read the file (it is a folder)"]

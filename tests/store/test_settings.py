@@ -78,7 +78,10 @@ def test_a_settings_file_that_is_not_text_or_a_folder(tmp_path) -> None:  # noqa
     f.write_bytes(b"\xff\xfeH\x00")
     with pytest.raises(InputError) as err:
         load_settings(f)
-    assert err.value.in_language("es") == [f"{f}: no se puede leer (no es texto UTF-8)"]
+    assert err.value.in_language("es") == [
+        f"{f}:1: el byte 0 no es texto UTF-8; se esperaba un archivo de texto en UTF-8 (un "
+        "editor lo guarda como UTF-8)"
+    ]
     with pytest.raises(InputError) as err:
         load_settings(tmp_path)
-    assert err.value.in_language("en") == [f"{tmp_path}: cannot be read (it is a folder)"]
+    assert err.value.in_language("en") == [f"{tmp_path}: cannot read the file (it is a folder)"]

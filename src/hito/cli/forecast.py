@@ -347,13 +347,9 @@ def migrate(
     """Update a version-1 scenario file to schema_version 2, keeping its comments and layout."""
     from hito.cli.run import console, write_atomic
     from hito.scenario.load import parse
+    from hito.textfile import read_utf8
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            Problem("%(file)s: cannot be read (%(strerror)s)", file=file, strerror=exc.strerror)
-        ) from None
+    text = read_utf8(file)
     if not _VERSION_LINE.search(text):
         parse(text, str(file))  # says what is wrong, or that it is already version 2
         raise InputError(Problem("%(file)s: already schema_version 2 (nothing to do)", file=file))

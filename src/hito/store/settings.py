@@ -12,8 +12,9 @@ import platformdirs
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hito.errors import InputError, Problem, os_reason
+from hito.errors import InputError, Problem
 from hito.needs import Standards
+from hito.textfile import read_utf8
 
 APP_NAME = "hito"
 
@@ -225,13 +226,7 @@ def _check_lines(path: Path) -> None:
     """Every line of a settings file: NAME=VALUE, a comment or blank; else InputError naming it."""
     from dotenv.parser import parse_stream
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = os_reason(exc) if isinstance(exc, OSError) else Problem("not UTF-8 text")
-        raise InputError(
-            Problem("%(file)s: cannot be read (%(why)s)", file=str(path), why=why)
-        ) from None
+    text = read_utf8(path)
     bad = [
         Problem(
             "%(file)s:%(line)s: got %(text)s, expected NAME=VALUE, a # comment or an empty line",

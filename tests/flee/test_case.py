@@ -278,3 +278,14 @@ def test_a_short_conflicts_table_and_a_missing_series_are_both_listed(tmp_path):
         "conflicts.csv: 10 day rows, expected at least the 20 days of the period"
     )
     assert "data_layout.csv:2:2" in said[1] and "'gone.csv'" in said[1]
+
+
+def test_a_simsetting_file_that_is_not_utf8_is_named_at_its_line(tmp_path):
+    root = make_case(tmp_path / "case")
+    (root / "simsetting.yml").write_bytes(b"log_levels:\n  agent: 0\n\xff\xfe\n")
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    assert any(
+        p.startswith("case/simsetting.yml:3: not UTF-8 (invalid start byte)")
+        for p in err.value.problems
+    ), err.value.problems

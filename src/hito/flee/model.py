@@ -20,6 +20,7 @@ from hito import yamldoc
 from hito.domain import Strict
 from hito.errors import InputError, Problem
 from hito.scenario.model import Scenario
+from hito.textfile import read_utf8
 
 SQRT_TEN = 3.16227766017
 
@@ -211,12 +212,7 @@ def load_yaml(path: str | Path) -> FleeCase:
     from hito.scenario.load import validate
 
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            Problem("%(p)s: cannot read it (%(exc)s), expected a UTF-8 YAML file", p=p, exc=exc)
-        ) from None
+    text = read_utf8(p)
     data, node = yamldoc.compose(text, str(p), what="scenario", error=InputError)
     flee = data.pop("flee", None)
     if not isinstance(flee, dict):

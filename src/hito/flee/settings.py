@@ -87,8 +87,18 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     if not path.exists():
         n.warn(path, None, Problem("missing; Flee 3.1's default settings are used"))
         return FleeSettings()
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # as csvread says it of a table
+        n.problem(
+            path,
+            raw[: exc.start].count(b"\n") + 1,
+            None,
+            Problem("not UTF-8 (%(reason)s), expected UTF-8 text", reason=exc.reason),
+        )
+        return FleeSettings()
+    try:
         doc = yaml.safe_load(text) or {}
         at = _key_lines(text)
     except yaml.YAMLError as exc:

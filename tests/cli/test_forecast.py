@@ -322,3 +322,18 @@ def test_calibrate_on_one_count_says_it_in_the_singular(scenario_file, counts_fi
     assert "calibrado con 1 conteo hasta el 3 ene 2025" in done.stdout
     page = (tmp_path / "one" / "calibration.html").read_text("utf-8")
     assert "condicionadas a 1 conteo hasta el 3 ene 2025" in page
+
+
+@pytest.mark.parametrize("content", [b"junk\n", b"PK\x03\x04" + b"\x00" * 40])
+def test_run_from_a_damaged_posterior_is_one_line(content, tmp_path):
+    """A posterior.npz that is not one (another file, a copy cut short): no numpy traceback."""
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    (folder / "posterior.npz").write_bytes(content)
+    done = hito("run", "--calibration", str(folder), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == (
+        f"error: {folder / 'posterior.npz'}: no es un archivo de distribución posterior; se "
+        "esperaba el posterior.npz que escribe `hito calibrate` (un archivo dañado u otro: "
+        "vuelva a ejecutar hito calibrate)\n"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -189,24 +190,29 @@ def load(folder: Path) -> Posterior:
                 state_file=STATE_FILE,
             )
         )
-    try:
+    try:  # numpy's, zip's and pickle's reasons are not said: the file is not one hito wrote
         with np.load(path) as z:
             data = {k: z[k] for k in z.files}
-    except (OSError, ValueError) as exc:
+        s = Scenario.model_validate_json(data["scenario"].tobytes())
+        meta = json.loads(data["meta"].tobytes())
+        paths = tuple(meta["paths"])
+        parts = [data[k] for k in ("prior", "draws", *(f"cloud_{k}" for k in CLOUD_FIELDS))]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         raise InputError(
-            Problem("%(path)s: not a posterior file (%(exc)s)", path=path, exc=exc)
+            Problem(
+                "%(path)s: not a posterior file; expected the posterior.npz that `hito "
+                "calibrate` writes (a damaged or other file: run hito calibrate again)",
+                path=path,
+            )
         ) from None
-    s = Scenario.model_validate_json(data["scenario"].tobytes())
-    meta = json.loads(data["meta"].tobytes())
-    paths = tuple(meta["paths"])
     from hito.forecast.calibrate import FilterStep
 
     post = Posterior(
         FilterSpec.of(s, int(meta["days"]), int(meta["seed"])),
         dt.date.fromisoformat(meta["as_of"]),
-        Design(paths, data["prior"]),
-        Design(paths, data["draws"]),
-        Cloud(*(data[f"cloud_{k}"] for k in CLOUD_FIELDS)),
+        Design(paths, parts[0]),
+        Design(paths, parts[1]),
+        Cloud(*parts[2:]),
         int(meta["day"]),
     )
     n = len(data["draws"])

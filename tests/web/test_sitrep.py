@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import subprocess
 import sys
@@ -162,3 +163,63 @@ def test_every_time_says_whose_clock_not_the_zone_database_name(db: Database) ->
         db, as_of=dt.date(2025, 12, 3), lang="en", comparison=None, zone="America/Lima"
     )
     assert "<th>Counted (Peru time)</th>" in en and "All times: Peru time (UTC−5)." in en
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "why"),
+    [
+        ("not json\n", ":1", "not JSON"),
+        ('{"a": 1}', "", "each row needs a plan and its P10, P50, P90"),
+        ('[{"plan": 1}]', "", "each row needs a plan and its P10, P50, P90"),
+    ],
+)
+def test_a_file_that_is_no_comparison_is_said_on_the_plans_page_and_by_the_cli(
+    db: Database, tmp_path: Path, text: str, where: str, why: str
+) -> None:
+    """HITO_COMPARISON pointing at another file: the /plans page was a 500, the CLI a traceback."""
+    from fastapi.testclient import TestClient
+
+    from hito.service import create_app
+    from hito.store.settings import Settings
+
+    bad = tmp_path / "comparison.json"
+    bad.write_text(text)
+    said = (
+        f"{bad}{where}: not a plan comparison ({why}); expected the comparison.json of `hito "
+        "plans compare`"
+    )
+    app = create_app(
+        Settings(database_url=str(db.engine.url), comparison=bad, auto_migrate=False), database=db
+    )
+    with TestClient(app, base_url="http://hito.test") as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        signed = c.post(
+            "/login",
+            data={
+                "username": "admin",
+                "password": "test-pass-123",
+                "next": "/",
+                "csrf_token": token,
+            },
+            headers={"Origin": "http://hito.test"},
+        )
+        assert signed.status_code in (200, 303)
+        page = c.get("/plans?lang=en")
+        assert page.status_code == 200
+        assert f'<p class="error" role="alert" id="cmp-problem">{said}</p>' in page.text.replace(
+            "&#96;", "`"
+        )
+        assert c.get("/sitrep.html?lang=en&as_of=2025-12-03").status_code == 200  # without it
+    done = subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "report", "--comparison", str(bad)],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "HITO_LANG": "en",
+            "HITO_DATABASE_URL": str(db.engine.url),
+        },
+        cwd=tmp_path,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (2, f"error: {said}\n")

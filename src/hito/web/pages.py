@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito import i18n
+from hito.errors import InputError
 from hito.report import forecast_view
 from hito.report.forecast_skill import live_skill_summary, skill_lines
 from hito.store.coltypes import utcnow
@@ -251,7 +252,10 @@ def plans_page(request: Request) -> HTMLResponse:
         rows, _n = list_plans(session, limit=200)
         stored = [(r, parsed(r)) for r in rows]
         status = {p.name: st for p, st in sit.trigger_status(session, as_of)}
-    cmp = sit.read_comparison(request.app.state.settings.comparison)
+    try:
+        cmp, cmp_problem = sit.read_comparison(request.app.state.settings.comparison), ""
+    except InputError as exc:  # a file the deployment points to that is no comparison
+        cmp, cmp_problem = None, " ".join(exc.in_language(lang))
     charts = sitrep.comparison_charts(cmp, lang, {p.name: p for _r, p in stored}) if cmp else []
     return render(
         request,
@@ -260,6 +264,7 @@ def plans_page(request: Request) -> HTMLResponse:
         stored=stored,
         status=status,
         cmp=cmp,
+        cmp_problem=cmp_problem,
         charts=charts,
         as_of=as_of,
         titles={p.name: p for _r, p in stored},
@@ -320,11 +325,16 @@ def sitrep_download(request: Request, fmt: str) -> Response:
         return Response(status_code=404)
     as_of = as_of_of(request)
     settings = request.app.state.settings
+    try:
+        sit.read_comparison(settings.comparison)  # the plans page says what is wrong with it
+        comparison = settings.comparison
+    except InputError:
+        comparison = None
     html = sitrep.build_html(
         request.app.state.db,
         as_of=as_of,
         lang=lang,
-        comparison=settings.comparison,
+        comparison=comparison,
         standards=request.app.state.settings.needs,
         zone=zone(request, who),
         stale_days=settings.stale_days,

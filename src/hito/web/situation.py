@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
+from hito.errors import InputError, Problem
 from hito.plans.model import Plan
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.report import forecast_view, places
@@ -23,6 +24,7 @@ from hito.store.models import FieldReport, Site
 from hito.store.plans import active_plans, parsed
 from hito.store.reports import daily_stranded, list_reports, report_query
 from hito.store.sites import get_site, list_sites, status_history
+from hito.textfile import read_utf8
 
 ALERT_DAYS = 30  # alerts whose episode began this many days before `as_of` are still shown
 TREND_DAYS = 7  # the trend compares the newest count with the oldest of the week before it
@@ -366,11 +368,44 @@ def site_detail(session: Session, site_id: str, as_of: dt.date | None = None) ->
 def read_comparison(path: Path | None) -> dict[str, Any] | None:
     """A stored plan comparison as {rows, dates, stranded}, or None when there is no file.
 
-    A plain list (the comparison.json of `hito plans compare`) gives the rows alone.
+    A plain list (the comparison.json of `hito plans compare`) gives the rows alone. A file that
+    is no comparison is an InputError naming it (the pages show it; the CLI exits 2).
     """
     if path is None or not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(read_utf8(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(not_a_comparison(f"{path}:{exc.lineno}", Problem("not JSON"))) from None
     if isinstance(data, list):
-        return {"rows": data, "dates": [], "stranded": {}}
+        data = {"rows": data, "dates": [], "stranded": {}}
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or not all(_is_row(r) for r in rows):
+        raise InputError(
+            not_a_comparison(str(path), Problem("each row needs a plan and its P10, P50, P90"))
+        )
     return dict(data)
+
+
+def not_a_comparison(where: str, why: Problem) -> Problem:
+    """Why a file is no plan comparison."""
+    return Problem(
+        "%(where)s: not a plan comparison (%(why)s); expected the comparison.json of `hito plans "
+        "compare`",
+        where=where,
+        why=why,
+    )
+
+
+def _is_row(row: Any) -> bool:
+    """A comparison's row: a plan's name and each figure's P10, P50 and P90."""
+    shown = ("stranded_person_days", "peak_stranded", "diverted", "harmed")
+    return (
+        isinstance(row, dict)
+        and isinstance(row.get("plan"), str)
+        and all(
+            isinstance(row.get(m), dict)
+            and all(isinstance(row[m].get(q), int | float) for q in ("p10", "p50", "p90"))
+            for m in shown
+        )
+    )

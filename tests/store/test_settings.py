@@ -85,3 +85,50 @@ def test_a_settings_file_that_is_not_text_or_a_folder(tmp_path) -> None:  # noqa
     with pytest.raises(InputError) as err:
         load_settings(tmp_path)
     assert err.value.in_language("en") == [f"{tmp_path}: cannot read the file (it is a folder)"]
+
+
+def test_a_json_setting_that_is_not_json_shows_what_json_it_takes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HITO_TRUSTED_ORIGINS", "https://a.example")  # a list, in JSON
+    with pytest.raises(InputError) as err:
+        load_settings()
+    assert err.value.in_language("en") == [
+        "HITO_TRUSTED_ORIGINS (the environment): expected a JSON value, such as "
+        '["https://hito.example.org"]'
+    ]
+
+
+def test_a_problem_inside_a_json_setting_names_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HITO_NEEDS", '{"water_l_per_person_day": {"value": 20, "unit": "L"}}')
+    with pytest.raises(InputError) as err:
+        load_settings()
+    assert err.value.in_language("en") == [
+        "HITO_NEEDS.water_l_per_person_day.source (the environment): Field required; got "
+        "{'value': 20, 'unit': 'L'}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        (
+            "HITO_LANGUAGE",
+            "fr",
+            "HITO_LANGUAGE (the environment): Input should be 'es' or 'en'; got 'fr'",
+        ),
+        (
+            "HITO_ZONE",
+            "Mars",
+            "HITO_ZONE (the environment): expected one of: America/Santiago, America/Lima, "
+            "America/La_Paz, UTC; got 'Mars'",
+        ),
+    ],
+)
+def test_a_language_or_zone_hito_does_not_have_is_refused(
+    name: str, value: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(InputError) as err:
+        load_settings()
+    assert err.value.in_language("en") == [said]

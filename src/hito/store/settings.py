@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
-from hito.errors import InputError, Problem
+from hito.domain import Language
+from hito.errors import InputError, Invalid, Problem
 from hito.needs import Standards
 from hito.textfile import read_utf8
 
@@ -88,7 +90,7 @@ class Settings(BaseSettings):
         '"unit": "L/person/day", "source": "cluster agreement, Arica 2025"}}\'',
     )
     # the dashboard's
-    language: str = Field(default="es", description="language of a visitor who picked none")
+    language: Language = Field(default="es", description="language of a visitor who picked none")
     comparison: Path | None = Field(
         default=None, description="plan comparison JSON shown on the plans page and in reports"
     )
@@ -140,6 +142,15 @@ class Settings(BaseSettings):
         "(GET /log/head sequences what is pending at once)",
     )
 
+    @field_validator("zone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        from hito.i18n import ZONES
+
+        if v not in ZONES:
+            raise Invalid(Problem("expected one of: %(choices)s", choices=", ".join(ZONES)))
+        return v
+
     def resolved_database_url(self) -> str:
         """The URL in use: the configured one, or the SQLite file in the user's data directory."""
         if self.database_url:
@@ -180,6 +191,18 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Setti
         _check_lines(Path(env_file))
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except SettingsError as exc:  # a JSON value that is not JSON (HITO_NEEDS, HITO_TRUSTED_ORIGINS)
+        field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else "*"
+        raise InputError(
+            Problem(
+                "%(name)s (%(where)s): expected a JSON value, such as %(example)s",
+                name=f"HITO_{field.upper()}",
+                where=Problem("%(file)s or the environment", file=str(env_file))
+                if env_file
+                else Problem("the environment"),
+                example=_JSON_EXAMPLES.get(field, "[...] or {...}"),
+            )
+        ) from None
     except ValidationError as exc:
         from hito.validation import pydantic_problem
 
@@ -188,7 +211,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Setti
             [
                 Problem(
                     "%(name)s (%(where)s): %(problem)s; got %(value)s",
-                    name=f"HITO_{str(e['loc'][0]).upper()}" if e["loc"] else "HITO_*",
+                    name=_variable(e["loc"]),
                     where=where or Problem("the environment"),
                     value=repr(e.get("input")),
                     problem=pydantic_problem(e),
@@ -244,3 +267,18 @@ def _check_lines(path: Path) -> None:
 def _blank_lines(text: str) -> int:
     """The empty lines dotenv's parser puts before a statement it could not read."""
     return len(text) - len(text.lstrip("\n"))
+
+
+# what a setting given as JSON looks like, for the message when it is not JSON
+_JSON_EXAMPLES = {
+    "needs": '{"water_l_per_person_day": {"value": 20, "unit": "L/person/day", "source": "..."}}',
+    "trusted_origins": '["https://hito.example.org"]',
+}
+
+
+def _variable(loc: tuple[Any, ...]) -> str:
+    """The HITO_* variable of a setting's error, and the path inside a JSON value (NEEDS.x.y)."""
+    if not loc:
+        return "HITO_*"
+    inside = ".".join(str(p) for p in loc[1:])
+    return f"HITO_{str(loc[0]).upper()}" + (f".{inside}" if inside else "")

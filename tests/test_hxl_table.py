@@ -68,7 +68,7 @@ def test_a_missing_hashtag_is_named_at_the_hashtag_row(tmp_path: Path) -> None:
         (b"\n \n", "f.csv: the file is empty, expected an HXL CSV file (#date)"),
         (
             b"D\n\xe9",
-            "f.csv:2: byte 2 is not UTF-8 text, expected a CSV file in UTF-8 (a spreadsheet "
+            "f.csv:2: byte 2 is not UTF-8 text; expected a CSV file in UTF-8 (a spreadsheet "
             'saves one as "CSV UTF-8")',
         ),
         (b"D\x00\n#date\n", "f.csv: binary content, expected a CSV file in UTF-8"),

@@ -10,6 +10,9 @@ from functools import cached_property
 from pathlib import Path
 
 from hito.errors import InputError, Problem, Said, os_reason
+from hito.textfile import decode_utf8
+
+CSV_FILE = Problem('a CSV file in UTF-8 (a spreadsheet saves one as "CSV UTF-8")')
 
 Tag = tuple[str, frozenset[str]]
 
@@ -99,18 +102,7 @@ def read_file(path: str | Path, expected: Said) -> HxlTable:
 
 def read_bytes(data: bytes, name: Said, expected: Said) -> HxlTable:
     """HXL CSV given as bytes (UTF-8, with or without a byte order mark), read as `read_file`."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            Problem(
-                "%(name)s:%(line)s: byte %(start)s is not UTF-8 text, expected a CSV file in "
-                'UTF-8 (a spreadsheet saves one as "CSV UTF-8")',
-                name=name,
-                line=data[: exc.start].count(b"\n") + 1,
-                start=exc.start,
-            )
-        ) from exc
+    text = decode_utf8(data, name, CSV_FILE)
     if "\x00" in text:
         raise InputError(
             Problem("%(name)s: binary content, expected a CSV file in UTF-8", name=name)

@@ -317,7 +317,7 @@ def test_no_hashtag_row(tmp_path: Path) -> None:
         (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", ": binary content, expected a CSV file in UTF-8"),
         (
             b"Date,Site\n\xff\xfe#date",
-            ":2: byte 10 is not UTF-8 text, expected a CSV file in UTF-8",
+            ":2: byte 10 is not UTF-8 text; expected a CSV file in UTF-8",
         ),
         (b'{"date": "2025-11-30", "site": "x"}', ": no HXL hashtag row in the first 25 rows"),
     ],

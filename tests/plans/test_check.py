@@ -133,7 +133,7 @@ def test_a_bom_and_crlf_are_read(tmp_path):
         (b"", ": the file is empty, expected an HXL CSV file (#date, #loc+name and counts"),
         (
             b"Date,Site\n\xff\xfe#date",
-            ":2: byte 10 is not UTF-8 text, expected a CSV file in UTF-8",
+            ":2: byte 10 is not UTF-8 text; expected a CSV file in UTF-8",
         ),
         (b"PK\x03\x04\x14\x00\x00\x00", ": binary content, expected a CSV file in UTF-8"),
     ],

@@ -26,8 +26,10 @@ def test_a_file_that_is_no_pem_key_is_refused_without_the_librarys_english(
 def test_a_folder_given_as_the_key_is_said_in_the_readers_language(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_key(tmp_path, create=False)
-    assert err.value.in_language("es") == [f"{tmp_path}: no se puede leer (es una carpeta)"]
-    assert err.value.in_language("en") == [f"{tmp_path}: cannot be read (it is a folder)"]
+    assert err.value.in_language("es") == [
+        f"{tmp_path}: no se puede leer el archivo (es una carpeta)"
+    ]
+    assert err.value.in_language("en") == [f"{tmp_path}: cannot read the file (it is a folder)"]
 
 
 def test_a_key_written_by_hito_reads_back(tmp_path: Path) -> None:

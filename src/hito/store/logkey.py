@@ -20,7 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from hito.errors import HitoError, InputError, Problem, os_reason
+from hito.errors import HitoError, InputError, Problem
+from hito.textfile import read_bytes
 
 PREFIX = "hito-log-v1"
 
@@ -169,12 +170,7 @@ def load_key(path: Path, *, create: bool) -> LogKey:
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
         return LogKey(key, key.public_key())
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            Problem("%(path)s: cannot be read (%(why)s)", path=path, why=os_reason(exc))
-        ) from None
+    data = read_bytes(path)
     try:
         if b"PRIVATE KEY" in data:
             private = serialization.load_pem_private_key(data, password=None)

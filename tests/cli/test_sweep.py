@@ -166,3 +166,11 @@ def test_run_with_an_unreachable_scheduler_exits_2(tiny_file, tmp_path):
         "no se puede contactar un planificador de Dask" in done.stderr
         and "Traceback" not in done.stderr
     )
+
+
+def test_a_sweep_of_one_option_says_it_in_the_singular(tiny_file, tmp_path):
+    args = ["--vary", "policies.corridor.daily_quota=20", "--runs", "2", "--workers", "1"]
+    done = hito("sweep", str(tiny_file), *args, "--out", str(tmp_path / "sw"))
+    assert done.returncode == 0, done.stderr
+    said = done.stdout + done.stderr
+    assert ": 1 opción" in said and "1 opciones" not in said

@@ -78,7 +78,9 @@ def sweep(
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
         with progress(lang) as bar:
-            label = gettext("%(name)s: %(n)s options") % {"name": s.name, "n": len(grid)}
+            label = i18n.translations(lang).ngettext(
+                "%(name)s: %(n)s option", "%(name)s: %(n)s options", len(grid)
+            ) % {"name": s.name, "n": len(grid)}
             task = bar.add_task(label, total=runs * len(grid), rate="")
 
             advance = advancer(bar, task, lang)

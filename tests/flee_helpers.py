@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
+
+# ../shared/data/flee-cases beside the checkout (CI clones under /work, beside ../shared)
+SHARED_CASES = Path(__file__).resolve().parents[2] / "shared" / "data" / "flee-cases"
+
+
+def shared_case(name: str) -> Path:
+    """A shared Flee case; missing, the test fails under CI and skips elsewhere."""
+    case = SHARED_CASES / name
+    if not case.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{case} is missing: CI runs beside ../shared")
+        pytest.skip(f"{case} is missing: the shared Flee cases are not beside this checkout")
+    return case
+
 
 SETTINGS = """\
 spawn_rules:

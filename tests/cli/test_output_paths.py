@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import hito_here
-
-FLEE_CASE = Path(__file__).resolve().parents[3] / "shared" / "data" / "flee-cases" / "mali2012"
+from flee_helpers import shared_case
 
 # each command that writes a folder, with the arguments it needs to reach its work
 FOLDER_COMMANDS = {
@@ -59,12 +58,10 @@ def test_an_output_file_that_is_a_folder_is_refused(
 def test_flee_import_to_a_file_under_a_file_is_refused_in_english_too(
     in_the_way: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    if not FLEE_CASE.is_dir():
-        pytest.skip("the shared Flee cases are not beside this checkout")
     monkeypatch.setenv("HITO_LANG", "en")
     target = in_the_way / "case.yaml"
     code, _out, err = hito_here(
-        monkeypatch, capsys, "flee", "import", str(FLEE_CASE), "--out", str(target)
+        monkeypatch, capsys, "flee", "import", str(shared_case("mali2012")), "--out", str(target)
     )
     assert code == 2
     assert err.strip() == (
@@ -123,10 +120,9 @@ def test_outputs_go_into_new_nested_folders(
     )
     assert code == 0, err
     assert (run / "summary.json").is_file()
-    if FLEE_CASE.is_dir():
-        case = tmp_path / "e" / "f" / "case.yaml"
-        code, _out, err = hito_here(
-            monkeypatch, capsys, "flee", "import", str(FLEE_CASE), "--out", str(case)
-        )
-        assert code == 0, err
-        assert case.is_file()
+    case = tmp_path / "e" / "f" / "case.yaml"
+    code, _out, err = hito_here(
+        monkeypatch, capsys, "flee", "import", str(shared_case("mali2012")), "--out", str(case)
+    )
+    assert code == 0, err
+    assert case.is_file()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 
 from cli_helpers import hito_here as hito
-from flee_helpers import make_case
+from flee_helpers import SHARED_CASES, make_case
 from hito.errors import InputError
 from hito.flee.case import read_case
 from hito.flee.model import load_yaml
@@ -17,7 +16,7 @@ from hito.flee.write import write_case
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
-CASES = Path(__file__).parents[3] / "shared" / "data" / "flee-cases"
+CASES = SHARED_CASES
 
 
 def test_a_flee_case_becomes_places_routes_and_a_flee_section(tmp_path):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from flee_helpers import SETTINGS, make_case
+from flee_helpers import SETTINGS, make_case, shared_case
 from hito.flee.case import read_case
 from hito.flee.compile import compile_flee
 from hito.flee.csvread import values
@@ -166,11 +165,7 @@ def test_same_seed_same_run_other_seed_other_run(tmp_path, ruleset):
 
 @pytest.mark.slow
 def test_mali2012_first_weeks_at_a_hundredth(tmp_path):
-    case = Path(__file__).parents[3] / "shared" / "data" / "flee-cases" / "mali2012"
-    if not case.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{case} is missing: CI runs beside ../shared")
-        pytest.skip("shared Flee cases not present")
+    case = shared_case("mali2012")
     c = compile_flee(read_case(case), hasten=100, days=40)
     r = simulate(c, 0)
     assert r.sim[0].tolist() == c.data[0].tolist()  # day-0 camp populations from the data

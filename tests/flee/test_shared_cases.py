@@ -7,17 +7,17 @@ since a hundredth of the people is noisier; benchmarks/vs_flee.py checks it at h
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from flee_helpers import SHARED_CASES
 from hito.engine.seeds import run_seed
 from hito.flee.case import read_case
 from hito.flee.compile import compile_flee
 from hito.flee.run import simulate
 
-CASES = Path(__file__).parents[3] / "shared" / "data" / "flee-cases"
+CASES = SHARED_CASES
 NAMES = (
     sorted(p.name for p in CASES.iterdir() if (p / "input_csv").is_dir()) if CASES.exists() else []
 )

@@ -51,23 +51,28 @@ def test_a_bad_value_in_the_environment_is_named_with_what_was_expected(
     )
 
 
-def test_a_bad_value_in_a_settings_file_names_the_file(tmp_path) -> None:  # noqa: ANN001
+def file_problems(tmp_path, text: str) -> tuple[object, list[str]]:  # noqa: ANN001
+    """A settings file of this text: its path and the problems load_settings says of it."""
     f = tmp_path / "hito.env"
-    f.write_text("HITO_LOGIN_MAX_FAILURES=-3\n")
+    f.write_text(text)
     with pytest.raises(InputError) as err:
         load_settings(f)
-    assert err.value.in_language("en") == [
+    return f, err.value.in_language("en")
+
+
+def test_a_bad_value_in_a_settings_file_names_the_file(tmp_path) -> None:  # noqa: ANN001
+    f, said = file_problems(tmp_path, "HITO_LOGIN_MAX_FAILURES=-3\n")
+    assert said == [
         f"HITO_LOGIN_MAX_FAILURES ({f} or the environment): Input should be greater than 0; "
         "got '-3'"
     ]
 
 
 def test_a_settings_file_line_that_is_no_setting_is_named_at_its_line(tmp_path) -> None:  # noqa: ANN001
-    f = tmp_path / "hito.env"
-    f.write_text('HITO_MAX_UPLOAD_BYTES=1000\nGARBAGE LINE\n# a comment\n\nA="unclosed\n')
-    with pytest.raises(InputError) as err:
-        load_settings(f)
-    assert err.value.in_language("en") == [
+    f, said = file_problems(
+        tmp_path, 'HITO_MAX_UPLOAD_BYTES=1000\nGARBAGE LINE\n# a comment\n\nA="unclosed\n'
+    )
+    assert said == [
         f"{f}:2: got 'GARBAGE LINE', expected NAME=VALUE, a # comment or an empty line",
         f"{f}:5: got 'A=\"unclosed', expected NAME=VALUE, a # comment or an empty line",
     ]

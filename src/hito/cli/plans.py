@@ -244,15 +244,15 @@ def _scenario_for(plan: Plan, as_of: dt.date, given: str | None) -> Scenario | N
     return load_scenario(plan.scenario) if plan.scenario else None
 
 
-def _names_for(plan: Plan, scenario: Scenario | None) -> SiteMap | None:
-    """The site names of the scenario the plan names (or the one for its forecasts), if any."""
+def _plan_site_names(plan: Plan) -> SiteMap | None:
+    """The site names of the built-in scenario a plan names, for a check with no forecast."""
     from hito.forecast.observations import SiteMap
     from hito.scenario.load import builtin_names as scenario_names
     from hito.scenario.load import load as load_scenario
 
-    if scenario is None and plan.scenario in scenario_names():
-        scenario = load_scenario(plan.scenario)
-    return SiteMap(scenario.observed_sites()) if scenario is not None else None
+    if plan.scenario not in scenario_names():
+        return None
+    return SiteMap(load_scenario(plan.scenario).observed_sites())
 
 
 @app.command("check")
@@ -303,7 +303,7 @@ def check_cmd(
         if s is not None:
             p = load(ref, s)
         p_by_name[p.name] = p
-        site_names = _names_for(p, s)
+        site_names = _plan_site_names(p) if s is None else None  # with s, check uses its names
         reports.append(
             check(p, obs, day, s, range_as=_range(range_as), runs=runs, names=site_names)
         )

@@ -75,8 +75,21 @@ def read_rows(notes: Notes, path: Path) -> list[tuple[int, list[str]]]:
     if raw.startswith(BOM):
         notes.warn(path, 1, Problem("starts with a UTF-8 byte-order mark; ignored"))
         raw = raw[len(BOM) :]
+    text = decode(notes, path, raw)
+    if text is None:
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out = []
+    for row in reader:
+        if row and any(c.strip() for c in row):
+            out.append((reader.line_num, row))
+    return out
+
+
+def decode(notes: Notes, path: Path, raw: bytes) -> str | None:
+    """A Flee file's bytes as UTF-8 text, or None with the line of its first bad byte noted."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         notes.problem(
@@ -85,13 +98,7 @@ def read_rows(notes: Notes, path: Path) -> list[tuple[int, list[str]]]:
             None,
             Problem("not UTF-8 (%(reason)s), expected UTF-8 text", reason=exc.reason),
         )
-        return []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    out = []
-    for row in reader:
-        if row and any(c.strip() for c in row):
-            out.append((reader.line_num, row))
-    return out
+        return None
 
 
 def parse_date(cell: str) -> dt.date | None:

@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from hito.errors import Problem
-from hito.flee.csvread import Notes, number, parse_date, read_rows
+from hito.flee.csvread import BOM, Notes, decode, number, parse_date, read_rows
 from hito.flee.model import FleeMoveRules, FleePeriod, FleeSettings, FleeSpawnRules
 from hito.validation import pydantic_problem
 
@@ -87,16 +87,8 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     if not path.exists():
         n.warn(path, None, Problem("missing; Flee 3.1's default settings are used"))
         return FleeSettings()
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:  # as csvread says it of a table
-        n.problem(
-            path,
-            raw[: exc.start].count(b"\n") + 1,
-            None,
-            Problem("not UTF-8 (%(reason)s), expected UTF-8 text", reason=exc.reason),
-        )
+    text = decode(n, path, path.read_bytes().removeprefix(BOM))
+    if text is None:
         return FleeSettings()
     try:
         doc = yaml.safe_load(text) or {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -325,20 +326,22 @@ def sitrep_download(request: Request, fmt: str) -> Response:
         return Response(status_code=404)
     as_of = as_of_of(request)
     settings = request.app.state.settings
+
+    def build(comparison: Path | None) -> str:
+        return sitrep.build_html(
+            request.app.state.db,
+            as_of=as_of,
+            lang=lang,
+            comparison=comparison,
+            standards=settings.needs,
+            zone=zone(request, who),
+            stale_days=settings.stale_days,
+        )
+
     try:
-        sit.read_comparison(settings.comparison)  # the plans page says what is wrong with it
-        comparison = settings.comparison
-    except InputError:
-        comparison = None
-    html = sitrep.build_html(
-        request.app.state.db,
-        as_of=as_of,
-        lang=lang,
-        comparison=comparison,
-        standards=request.app.state.settings.needs,
-        zone=zone(request, who),
-        stale_days=settings.stale_days,
-    )
+        html = build(settings.comparison)
+    except InputError:  # a file that is no comparison: left out (the plans page says why)
+        html = build(None)
     day = as_of.isoformat()
     if fmt == "html":
         return HTMLResponse(html)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any, Literal, get_args
 
 from pydantic import (
@@ -19,23 +18,7 @@ from hito.scenario.numbers import Num, Prob
 from hito.scenario.policies import Clearances, Policy
 from hito.scenario.references import reference_problems
 from hito.scenario.text import Source, Text, Title, in_language
-
-SCHEMA_VERSION = 2
-# What schema_version 2 added; a version-1 file that uses one of these is refused with a hint.
-V2_FIELDS = (
-    "places[].aliases",
-    "places[].back_to",
-    "policies[].announced",
-    "population[].people as a range",
-    "shocks[].half_life_days",
-    "shocks[].peak",
-    "policies: readmit, clearances, transfer",
-    "policies[].leak_multiplier",
-    "behaviour.turn_back",
-    "behaviour.leak",
-    "behaviour.arrival_cv",
-    "observation",
-)
+from hito.scenario.versions import as_current
 
 PlaceKind = Literal[
     "origin", "city", "border_post", "between_posts", "shelter", "irregular_crossing", "exit"
@@ -315,18 +298,7 @@ class Scenario(Strict):
     @model_validator(mode="before")
     @classmethod
     def _version_1(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("schema_version") == 1:
-            used = _v2_fields_used(data)
-            if used:
-                raise Invalid(
-                    Problem(
-                        "schema_version 1 does not have %(used)s; expected schema_version: 2 "
-                        "(`hito migrate FILE` updates a version-1 file)",
-                        used=", ".join(used),
-                    )
-                )
-            return {**data, "schema_version": SCHEMA_VERSION}
-        return data
+        return as_current(data)
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -398,36 +370,3 @@ class Scenario(Strict):
     def day_of(self, date: dt.date) -> int:
         """The simulation day of a calendar date."""
         return (date - self.start).days
-
-
-# what marks a raw mapping as schema 2: (the field's name, the list it is in, the test of an item)
-_V2_FIELDS: tuple[tuple[str, str, Callable[[dict[str, Any]], bool]], ...] = (
-    ("places[].aliases", "places", lambda p: "aliases" in p),
-    ("places[].back_to", "places", lambda p: "back_to" in p),
-    ("policies[].announced", "policies", lambda p: "announced" in p),
-    ("population[].people as a range", "population", lambda p: isinstance(p.get("people"), dict)),
-    ("shocks[].half_life_days", "shocks", lambda sh: "half_life_days" in sh),
-    ("shocks[].peak", "shocks", lambda sh: "peak" in sh),
-    (
-        "policies: readmit, clearances, transfer",
-        "policies",
-        lambda p: p.get("type") in ("readmit", "clearances", "transfer"),
-    ),
-    ("policies[].leak_multiplier", "policies", lambda p: "leak_multiplier" in p),
-)
-
-
-def _v2_fields_used(data: dict[str, Any]) -> list[str]:
-    """The schema-2 fields a raw scenario mapping uses (for version-1 files)."""
-
-    def items(key: str) -> list[dict[str, Any]]:
-        v = data.get(key)
-        return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
-
-    used = [name for name, key, test in _V2_FIELDS if any(test(x) for x in items(key))]
-    behaviour = data.get("behaviour")
-    if isinstance(behaviour, dict):
-        used += [f"behaviour.{k}" for k in ("turn_back", "leak", "arrival_cv") if k in behaviour]
-    if "observation" in data:
-        used.append("observation")
-    return used

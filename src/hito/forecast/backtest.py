@@ -23,7 +23,6 @@ import numpy as np
 from hito.forecast.calibrate import (
     FORECAST,
     PRESENT,
-    Posterior,
     forecast_ahead,
     observation_best,
     observation_numbers,
@@ -32,6 +31,7 @@ from hito.forecast.calibrate import (
 from hito.forecast.events import EventForecast, event_scores, forecast_events
 from hito.forecast.likelihood import noisy_reports
 from hito.forecast.observations import Observation, Observations
+from hito.forecast.particles import Posterior
 from hito.forecast.scoring import (
     LEVELS,
     central_share,

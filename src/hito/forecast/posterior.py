@@ -15,7 +15,8 @@ from hito.ensemble.reduce import LEVELS, Layout, Reducer, summarize_chunk
 from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design
 from hito.errors import InputError, Problem
-from hito.forecast.calibrate import Cloud, FilterSpec, Posterior, Segment, forecast_ahead
+from hito.forecast.calibrate import forecast_ahead
+from hito.forecast.particles import Cloud, FilterSpec, FilterStep, Posterior, Segment
 from hito.scenario.model import Scenario
 
 HELD = [STATES.index(n) for n in HELD_STATES]
@@ -205,7 +206,6 @@ def load(folder: Path) -> Posterior:
                 path=path,
             )
         ) from None
-    from hito.forecast.calibrate import FilterStep
 
     post = Posterior(
         FilterSpec.of(s, int(meta["days"]), int(meta["seed"])),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -21,14 +21,13 @@ from hito.cli.options import (
     language_option,
     out_folder,
 )
+from hito.cli.plan_status import shown, status_table
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:  # the plan and scenario models load inside the commands
     from hito.forecast.observations import SiteMap
-    from hito.plans.check import CheckReport
     from hito.plans.model import Plan
-    from hito.plans.status import TriggerStatus
     from hito.scenario.model import Scenario
 
 console = Console(highlight=False)
@@ -312,106 +311,10 @@ def check_cmd(
         return
     _ = i18n.translations(lang).gettext
     for r in reports:
-        console.print(_status_table(r, p_by_name[r.plan], lang))
+        console.print(status_table(r, p_by_name[r.plan], lang))
         for note in r.remarks:
-            line = _("note: %(note)s") % {"note": note.say(_, _shown(lang))}
+            line = _("note: %(note)s") % {"note": note.say(_, shown(lang))}
             console.print(f"  [dim]{line}[/dim]")
-
-
-def _shown(lang: str) -> Callable[[str, Any], str]:
-    """How a note's values read in a language: dates, numbers, indicators, lists of sites."""
-    _ = i18n.translations(lang).gettext
-    indicators = names.indicators(_)
-
-    def shown(name: str, value: Any) -> str:
-        if isinstance(value, dt.date):
-            return i18n.date(value, lang)
-        if name == "indicator":
-            return indicators.get(value, value)
-        if isinstance(value, tuple):
-            return ", ".join(value) or _("none")
-        if isinstance(value, int | float):
-            return i18n.number(value, lang)
-        return str(value)
-
-    return shown
-
-
-def _status_table(r: CheckReport, plan: Plan, lang: str) -> Table:
-    """One plan's triggers on the date: met or not, since when, value, condition, actions due."""
-    _ = i18n.translations(lang).gettext
-    said = {"plan": r.plan, "date": i18n.date(r.as_of, lang), "scenario": r.scenario}
-    if r.scenario:
-        title = _("%(plan)s on %(date)s, forecasts from %(scenario)s") % said
-    else:
-        title = _("%(plan)s on %(date)s") % said
-    table = Table(
-        _("trigger"),
-        _("met"),
-        _("since"),
-        _("value (date)"),
-        _("condition"),
-        _("actions due"),
-        title=title,
-        title_justify="left",
-    )
-    for st in r.statuses:
-        value = _value(st.value, st.indicator, lang)
-        if st.value_date is not None:
-            value += f" ({i18n.date(st.value_date, lang)})"
-        cond = _condition(st, plan, lang)
-        note = st.remark.say(_, _shown(lang)) if st.remark else st.note
-        if note:
-            cond += f"\n[dim]{note}[/dim]"
-        table.add_row(
-            st.trigger,
-            "[bold red]" + _("MET") + "[/]" if st.met else _("no"),
-            i18n.date(st.since, lang) if st.since else "—",
-            value,
-            cond,
-            _actions_due(st, plan, lang) or "—",
-        )
-    return table
-
-
-def _value(value: float | None, indicator: str, lang: str) -> str:
-    """An indicator's value: a share as a percentage, a count of people as a number."""
-    if value is None:
-        return "—"
-    if indicator == "shelter_occupancy":
-        return i18n.percent(value, lang)
-    return i18n.number(value, lang, 0 if float(value).is_integer() else 1)
-
-
-def _condition(st: TriggerStatus, plan: Plan, lang: str) -> str:
-    """A trigger's condition in words: indicator, comparison, threshold, days in a row."""
-    t = i18n.translations(lang)
-    what = names.indicators(t.gettext).get(st.indicator, st.indicator)
-    days = t.ngettext("%(num)s day in a row", "%(num)s days in a row", st.window_days) % {
-        "num": i18n.number(st.window_days, lang)
-    }
-    threshold = _value(st.threshold, st.indicator, lang)
-    compare = names.comparisons(t.gettext).get(st.compare, st.compare)
-    cond = f"{what} {compare} {threshold}, {days}"
-    if st.source == "forecast":
-        trig = next(x for x in plan.triggers if x.id == st.trigger)
-        said = {"q": trig.quantile.upper(), "n": i18n.number(trig.horizon_days, lang)}
-        horizon = t.gettext("forecast %(q)s in %(n)s days") % said
-        cond += f" ({horizon})"
-    return cond
-
-
-def _actions_due(st: TriggerStatus, plan: Plan, lang: str) -> str:
-    """The actions a met trigger calls for, one a line: due date, what, who, which country."""
-    country = names.countries(i18n.translations(lang).gettext)
-    actions = {a.id: a for a in plan.actions}
-    lines = []
-    for due in st.actions_due:
-        a = actions.get(due.action)
-        what = i18n.localized(a.title, lang, due.description or due.type) if a else due.type
-        where = country.get(due.country, due.country)
-        lines.append(f"{i18n.date(due.due, lang)}: {what} — {due.agency_name} ({where})")
-    return "\n".join(lines)
 
 
 def _range(v: str) -> Literal["low", "mid", "high"]:

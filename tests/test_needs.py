@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from hito.needs import Provision, Standard, Standards, band_at, gap, need_gap, needs_for
+from hito.needs import Provision, Standard, Standards, band_at, gap, need_gap, needs_for, place_band
 
 
 def test_p90_of_430_people_needs_space_water_and_toilets_and_leaves_a_gap() -> None:
@@ -74,3 +74,14 @@ def test_band_at_reads_one_day_of_a_band() -> None:
     band = {"p10": [1.0, 2.0], "p50": [3.0, 4.0], "p90": [5.0, 6.0]}
     assert band_at(dates, band, "2025-12-02") == {"p10": 2.0, "p50": 4.0, "p90": 6.0}
     assert band_at(dates, band, "2025-12-09") is None
+
+
+def test_a_place_band_is_of_its_present_people_where_counted_else_of_its_stranded() -> None:
+    forecast = {
+        "stranded_by_place": {"strip": {"p90": [9.0]}, "post": {"p90": [0.0]}},
+        "present_by_place": {"post": {"p90": [30.0]}},
+    }
+    assert place_band(forecast, "post") == {"p90": [30.0]}
+    assert place_band(forecast, "strip") == {"p90": [9.0]}
+    assert place_band(forecast, "city") is None
+    assert place_band({}, "post") is None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -125,6 +127,17 @@ def gap(need: Needs, have: Provision) -> Gap:
 def need_gap(stranded: float, free_places: float) -> float:
     """The `need_gap` indicator: stranded people beyond the shelters' free places."""
     return max(0.0, float(stranded) - max(0.0, float(free_places)))
+
+
+def place_band(forecast: Mapping[str, Any], place: str) -> dict[str, list[float]] | None:
+    """A place's band of people in a forecast: present where counted, else stranded, else None.
+
+    Present people are what field teams count and what the forecast was calibrated on: at a
+    border post people wait without being stranded in the model's sense (the closed road is
+    further on), so its stranded band is empty while people are there.
+    """
+    present = (forecast.get("present_by_place") or {}).get(place)
+    return present or (forecast.get("stranded_by_place") or {}).get(place)
 
 
 def band_at(dates: list[str], band: dict[str, list[float]], day: str) -> dict[str, float] | None:

@@ -147,3 +147,10 @@ def test_the_form_and_the_api_share_one_limit_and_the_counts_rules() -> None:
     assert run(**{"people_low-ven": "10"}).errors == {
         "people_high-ven": "Give both ends of the estimate, e.g. 150 and 200."
     }
+
+
+def test_a_count_before_2000_is_refused_saying_from_when_counts_are_taken() -> None:
+    assert run(observed_at="1901-01-01T10:00").errors["observed_at"] == (
+        "The time of the count is too far in the past: counts from 2000 on are taken."
+    )
+    assert "observed_at" not in run(observed_at="2000-01-01T10:00").errors

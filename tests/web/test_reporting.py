@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+
+from hito.store.coltypes import utcnow
+from hito.web.reporting import overview_after
 
 from .test_guard import _page_token, _reports, _signed_in
 
@@ -24,3 +29,24 @@ def test_an_agency_id_the_database_cannot_hold_is_a_form_error(server, agency: s
         assert r.status_code == 422, (r.status_code, r.text[:300])
         assert "Elija el organismo por el que reporta." in r.text
         assert _reports(server) == before
+
+
+def test_a_saved_report_leads_to_the_overview_of_a_day_that_holds_it() -> None:
+    at = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)  # 4 January, 23:00 in Arica
+    # a deployment showing an earlier day (the demo's 2025-12-03): the count's day instead
+    assert overview_after(7, at, dt.date(2025, 12, 3)) == "/?as_of=2026-01-05&reported=7"
+    # showing today, or a later day: the overview as it is
+    assert overview_after(7, at, None) == "/?reported=7"
+    assert overview_after(7, at, dt.date(2026, 1, 5)) == "/?reported=7"
+    # stamped minutes ahead of the server's clock: never a day to come (a 400 page)
+    ahead = utcnow() + dt.timedelta(minutes=4)
+    shown = overview_after(8, ahead, dt.date(2025, 12, 3))
+    assert shown == f"/?as_of={utcnow().date().isoformat()}&reported=8"
+
+
+def test_the_today_link_shows_today_even_where_the_deployment_shows_another_day(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        page = c.get("/?as_of=2025-12-03").text
+    assert (
+        f'<a href="/?as_of={utcnow().date().isoformat()}" class="small" id="today">hoy</a>' in page
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from hito.needs import place_band
 from hito.report.charts import Fan
 
 STALE_DAYS = 7  # a forecast made more than this many days before the picture's date is stale
@@ -34,10 +35,9 @@ def fan(forecast: dict[str, Any] | None, place: str | None = None) -> Fan | None
     if place is None:
         q = forecast.get("stranded_total")
         return Fan(days, q["p10"], q["p50"], q["p90"]) if q else None
-    by_place = forecast.get("stranded_by_place")
-    if by_place is None:
+    if forecast.get("stranded_by_place") is None:
         return None
-    q = (forecast.get("present_by_place") or {}).get(place) or by_place.get(place)
+    q = place_band(forecast, place)
     if q is None:
         zeros = [0.0] * len(days)
         return Fan(days, zeros, zeros, zeros)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hito.needs import Gap, Needs, Provision, Standards, band_at, gap, needs_for
+from hito.needs import Gap, Needs, Provision, Standards, band_at, gap, needs_for, place_band
 from hito.store.reports import daily_stranded
 from hito.store.shelters import ShelterNow, registry
 from hito.store.sites import list_sites
@@ -66,8 +66,9 @@ def picture(
 ) -> NeedsPicture:
     """The needs `horizon_days` after `as_of`, with the shelters' room and the gap.
 
-    People are the forecast's P90 of stranded people where the forecast reaches that day,
-    else the newest counts; shelters come from the registry with their occupancy.
+    People are the forecast's P90 where the forecast reaches that day (in all, of the stranded;
+    at a site, of the people there, `hito.needs.place_band`), else the newest counts; shelters
+    come from the registry with their occupancy.
     """
     std = standards or Standards()
     as_of = as_of or dt.datetime.now(dt.UTC).date()
@@ -77,13 +78,13 @@ def picture(
     shelters = registry(session, as_of=as_of)
     by_shelter = {s.site_id: s for s in shelters}
     dates = list((forecast or {}).get("dates") or [])
-    by_place = (forecast or {}).get("stranded_by_place") or {}
     total_band = band_at(dates, (forecast or {}).get("stranded_total") or {}, day.isoformat())
     basis = "forecast" if total_band and "p90" in total_band else "counts"
     rows = []
     for s in sites:
         now = _newest(observed.get(s.id, {}))
-        band = band_at(dates, by_place[s.id], day.isoformat()) if s.id in by_place else None
+        people_band = place_band(forecast or {}, s.id)
+        band = band_at(dates, people_band, day.isoformat()) if people_band else None
         p50 = band.get("p50") if band else None
         p90 = band.get("p90") if band else None
         if basis == "forecast":

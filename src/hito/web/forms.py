@@ -14,6 +14,7 @@ from hito.domain import IDEMPOTENCY_KEY_PATTERN
 from hito.errors import HitoError
 from hito.hxl_cells import parse_count
 from hito.scenario.load import load
+from hito.store.report_checks import EARLIEST
 
 UNSPECIFIED = "XXX"  # ICAO 9303's code for an unspecified nationality
 MAX_COUNT = counts.MAX_PEOPLE  # the one limit of a count, shared with the API and the store
@@ -154,8 +155,10 @@ def check(
         at = (local.replace(tzinfo=None) + dt.timedelta(minutes=offset)).replace(tzinfo=dt.UTC)
         if at > now + dt.timedelta(minutes=5):
             err["observed_at"] = _("The time of the count cannot be in the future.")
-        elif at.year < 2000:
-            err["observed_at"] = _("The time of the count is too far in the past.")
+        elif at < EARLIEST:
+            err["observed_at"] = _(
+                "The time of the count is too far in the past: counts from %(year)s on are taken."
+            ) % {"year": EARLIEST.year}
         else:
             form.observed_at = at
     except (ValueError, OverflowError):  # not a time, or a year like 1 or 9999 with an offset

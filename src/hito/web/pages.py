@@ -311,7 +311,10 @@ async def report_submit(request: Request) -> Response:
         except StoreError as exc:
             form.errors["counts"] = reporting.refusal(request, exc)
         else:
-            return RedirectResponse(f"/?reported={report_id}", status_code=303)
+            assert form.observed_at is not None  # a form without it is not ok
+            shown = request.app.state.settings.as_of
+            where = reporting.overview_after(report_id, form.observed_at, shown)
+            return RedirectResponse(where, status_code=303)
     return render(
         request, "report.html.j2", 422, user=who, values=form.values, errors=form.errors, **ctx
     )

@@ -6,6 +6,7 @@ Shared by the form's page (`/report`) and the phone's offline outbox (`/report/s
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 from fastapi import Request
@@ -99,3 +100,16 @@ def refusal(request: Request, exc: StoreError) -> str:
             request, "This form was sent before with other numbers: reload it for a new report."
         )
     return "; ".join(exc.in_language(language(request)))
+
+
+def overview_after(report_id: int, observed_at: dt.datetime, shown_day: dt.date | None) -> str:
+    """Where a saved report sends the user: the overview, on the count's day if shown earlier.
+
+    `shown_day` is the deployment's date of the overview (`HITO_AS_OF`, a demo's); without one the
+    overview shows today, which holds every count that may be saved.
+    """
+    # a count may be stamped up to minutes ahead of the server's clock: never a day to come
+    day = min(observed_at.astimezone(dt.UTC).date(), utcnow().date())
+    if shown_day is not None and day > shown_day:
+        return f"/?as_of={day.isoformat()}&reported={report_id}"
+    return f"/?reported={report_id}"

@@ -157,6 +157,10 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
             bad.status_code == 422
             and "Toilets: Write a whole number of 0 or more. (-2)" in bad.text
         )
+        # the site's page again, its form holding what was typed, the problem beside it
+        assert "<h1" in bad.text and 'id="shelter-registry"' in bad.text
+        assert 'name="toilets" inputmode="numeric" pattern="[0-9]*" value="-2"' in bad.text
+        assert 'name="area_m2" inputmode="decimal" required value="630"' in bad.text
         for field, typed, words in (  # each was a server error or stored as it came
             ("capacity_people", "9" * 20, "Places (people): 99999999999999999999 is more than"),
             ("capacity_people", "²", "Places (people): Write a whole number of 0 or more. (²)"),
@@ -182,6 +186,20 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
         ), tampered.text
         assert "body." not in tampered.text
         assert "of 180 places" in c.get("/sites/arica-shelters?lang=en").text  # none was saved
+        decimal = c.post(  # an area with a decimal keeps it when the page shows it again
+            "/sites/arica-shelters/shelter",
+            data={**form, "area_m2": "630,5"},
+            headers={"Origin": server.url},
+        )
+        assert decimal.status_code == 303
+        assert (
+            'name="area_m2" inputmode="decimal" required value="630,5"'
+            in c.get("/sites/arica-shelters?lang=es").text
+        )
+        assert (
+            'name="area_m2" inputmode="decimal" required value="630.5"'
+            in c.get("/sites/arica-shelters?lang=en").text
+        )
         assert 'id="shelter-registry"' not in c.get("/sites/concordia-strip").text  # not a shelter
         c.post(
             "/sites/arica-shelters/shelter",

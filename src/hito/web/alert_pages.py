@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import escape
 from sqlalchemy.orm import Session
 
 from hito import i18n, names
@@ -19,7 +18,7 @@ from hito.store.errors import InvalidError, StoreError
 from hito.store.models import Alert
 from hito.store.plans import get_plan, parsed
 from hito.store.shelters import SHELTER_LIMITS
-from hito.web.pages import render
+from hito.web.pages import render, site_response
 from hito.web.session import actor, language, tr
 
 AREA = re.compile(r"\d+(?:[.,]\d*)?")  # m², with a decimal point or comma
@@ -272,10 +271,6 @@ async def shelter_save(request: Request, site_id: str) -> Response:
         except StoreError as exc:
             problems = exc.in_language(language(request))
     if problems:
-        return HTMLResponse(
-            "<p class='error' role='alert' id='shelter-problem'>"
-            + escape(" ".join(problems))
-            + f"</p><p><a href='/sites/{escape(site_id)}'>←</a></p>",
-            status_code=422,
-        )
+        typed = {k: str(form.get(k, "")) for k in (*SHELTER_LIMITS, "status")}
+        return site_response(request, site_id, 422, problems, typed)
     return RedirectResponse(f"/sites/{site_id}", status_code=303)

@@ -203,6 +203,17 @@ def sites_csv(request: Request) -> Response:
 @router.get("/sites/{site_id}", response_class=HTMLResponse)
 def site_page(request: Request, site_id: str) -> HTMLResponse:
     """One site: its counts and its own forecast band, stale or not, capacity, status history."""
+    return site_response(request, site_id)
+
+
+def site_response(
+    request: Request,
+    site_id: str,
+    status_code: int = 200,
+    shelter_errors: list[str] | None = None,
+    shelter_values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The site page; with a refused shelter form, its problems and the values as typed."""
     who = actor(request)
     lang = language(request)
     as_of = as_of_of(request)
@@ -225,7 +236,10 @@ def site_page(request: Request, site_id: str) -> HTMLResponse:
     return render(
         request,
         "site.html.j2",
+        status_code,
         user=who,
+        shelter_errors=shelter_errors or [],
+        shelter_values=shelter_values,
         d=detail,
         forecast=forecast,
         chart=chart,

@@ -53,6 +53,8 @@ def test_half_a_breakdown_names_the_missing_groups() -> None:
         ({"people": 12, "people_low": 10}, "estimate_half", "people_high"),
         ({"people": 5, "people_low": 10, "people_high": 20}, "outside_estimate", "people"),
         ({"people_low": 30, "people_high": 20, "people": 25}, "estimate_order", "people_low"),
+        # no best estimate: the order is what is wrong, not a missing number of people
+        ({"people_low": 200, "people_high": 150}, "estimate_order", "people_low"),
         ({"people": 10, "disabilities": 11}, "need_over", "disabilities"),
         (
             {"people": 120, **SIX, "unaccompanied_separated": 46},

@@ -62,10 +62,14 @@ class Count(Strict):
     @model_validator(mode="before")
     @classmethod
     def _middle_of_range(cls, data: Any) -> Any:
-        """A range with no best estimate counts as its middle (rounded down)."""
+        """A range with no best estimate counts as its middle (rounded down).
+
+        Ends in the wrong order get a middle too, so that the range is refused for its order
+        (`estimate_order`), not for a missing number of people.
+        """
         if isinstance(data, dict) and data.get("people") is None:
             low, high = data.get("people_low"), data.get("people_high")
-            if isinstance(low, int) and isinstance(high, int) and low <= high:
+            if isinstance(low, int) and isinstance(high, int):
                 data = {**data, "people": (low + high) // 2}
         return data
 

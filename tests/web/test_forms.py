@@ -154,3 +154,8 @@ def test_a_count_before_2000_is_refused_saying_from_when_counts_are_taken() -> N
         "The time of the count is too far in the past: counts from 2000 on are taken."
     )
     assert "observed_at" not in run(observed_at="2000-01-01T10:00").errors
+
+
+def test_an_estimate_whose_ends_are_swapped_is_said_at_its_low_end() -> None:
+    form = run(**{"people_low-ven": "200", "people_high-ven": "150"})
+    assert form.errors == {"people_low-ven": "The low end of the estimate is above the high end."}

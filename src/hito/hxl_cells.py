@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hito.counts import MAX_PEOPLE
 from hito.errors import Problem
 from hito.hxl_table import HxlRow, HxlTable
 
@@ -105,10 +106,17 @@ class RowReading:
         """A count (`parse_count`); None when blank, or bad (noted)."""
         text = self.text(col)
         value = parse_count(text)
-        if not isinstance(value, str):
+        if not isinstance(value, str) and (value is None or value <= MAX_PEOPLE):
             return value
         said = {"where": self.where, "tag": col[1] if col else "", "text": repr(text)}
-        if value == "negative":
+        if not isinstance(value, str):
+            problem = Problem(
+                "%(where)s: %(tag)s: got %(text)s, expected at most %(most)s people at one site "
+                "(more is a typing slip, not a count)",
+                most=MAX_PEOPLE,
+                **said,
+            )
+        elif value == "negative":
             problem = Problem(
                 "%(where)s: %(tag)s: got %(text)s, expected a count of 0 or more", **said
             )

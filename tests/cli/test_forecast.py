@@ -218,6 +218,11 @@ def _calibrate_bad(scenario: Path, observations: Path, out: Path):
             "counts.csv:9: #affected+min: se recibió '2.5'; se esperaba un número entero",
         ),
         ("2025-01-09,strip,,,count,x\n2025-01-10,,1,2,count,x", "counts.csv:10: #loc+name: "),
+        (
+            "2025-01-09,strip,999999999999,999999999999,count,x",
+            "counts.csv:9: #affected+min: se recibió '999999999999'; se esperaban como máximo "
+            "1000000 personas en un sitio (más es un error de tipeo, no un conteo)",
+        ),
     ],
 )
 def test_bad_observation_files_exit_2_naming_line_and_column(scenario_file, tmp_path, row, message):
@@ -337,3 +342,15 @@ def test_run_from_a_damaged_posterior_is_one_line(content, tmp_path):
         "esperaba el posterior.npz que escribe `hito calibrate` (un archivo dañado u otro: "
         "vuelva a ejecutar hito calibrate)\n"
     )
+
+
+def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
+    later = tmp_path / "later.csv"
+    later.write_text(COUNTS.splitlines()[0] + "\n" + COUNTS.splitlines()[1] + "\n"
+                     "2031-12-01,strip,10,20,count,x\n")  # fmt: skip
+    done = _calibrate_bad(scenario_file, later, tmp_path / "x")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (
+        f"--observations {later}: ningún conteo cae dentro de los días de tiny "
+        "(2025-01-01 a 2025-01-16)" in done.stderr
+    ), done.stderr

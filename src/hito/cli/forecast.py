@@ -119,9 +119,12 @@ def calibrate(
     if when is None:
         raise InputError(
             Problem(
-                "--observations %(observations)s: no count falls within %(name)s's days",
+                "--observations %(observations)s: no count falls within %(name)s's days "
+                "(%(start)s to %(last)s)",
                 observations=observations,
                 name=s.name,
+                start=s.start,
+                last=s.date_of(s.days - 1),
             )
         )
     particles_option(particles)

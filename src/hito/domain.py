@@ -6,6 +6,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hito.errors import N_
+
 
 class Strict(BaseModel):
     """Base of the validated formats (scenario, plan, count, standards): no unknown keys, frozen.
@@ -32,6 +34,19 @@ USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@]{2,63}$"
 
 # an idempotency key a client sends with a field report (also the offline form's)
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:\-]{1,100}$"
+
+# what each pattern asks for, in words (a problem says this, not the regular expression)
+PATTERN_WORDS: dict[str, str] = {
+    ID_PATTERN: N_(
+        "an identifier: lower-case letters, digits, '_' and '-', starting with a letter or a "
+        "digit (such as arica-shelters)"
+    ),
+    COUNTRY_PATTERN: N_("a country's ISO 3166-1 alpha-3 code in capitals (such as CHL, PER, BOL)"),
+    USERNAME_PATTERN: N_(
+        "a user name of 3 to 64 letters, digits, '_', '.' or '@', starting with a letter or a digit"
+    ),
+    IDEMPOTENCY_KEY_PATTERN: N_("a key of 1 to 100 letters, digits, '.', '_', ':' or '-'"),
+}
 
 # the places of a scenario that are also sites of the shared picture
 SiteKind = Literal["border_post", "between_posts", "shelter", "irregular_crossing"]

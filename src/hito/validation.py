@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hito.domain import PATTERN_WORDS
 from hito.errors import N_, Invalid, Problem, Said
 
 # pydantic's message for each error type it reports on hito's documents, in the catalogues' words;
@@ -97,6 +98,9 @@ def pydantic_problem(err: Any) -> Said:
     kind = err["type"]
     if kind == "value_error" and (own := invalid_problems(err)):
         return Problem("%(problems)s", problems=own) if len(own) > 1 else own[0]
+    pattern = (err.get("ctx") or {}).get("pattern")
+    if kind == "string_pattern_mismatch" and pattern in PATTERN_WORDS:
+        return Problem("expected %(what)s", what=Problem(PATTERN_WORDS[pattern]))
     message = MESSAGES.get(kind)
     if message is None:
         return str(err["msg"])

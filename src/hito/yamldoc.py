@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from hito.errors import N_, HitoError, Problem, Said
 from hito.textfile import read_utf8
 from hito.validation import about, invalid_problems, pydantic_problem
+from hito.yamlwords import yaml_reason
 
 # A model validator's message that is already 'field.path: message' (one per line).
 _PATH = re.compile(r"^[a-z_0-9]+(\[\d+\])?(\.[a-z_0-9]+(\[\d+\])?)*: ")
@@ -97,7 +98,8 @@ def compose(
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where_ = f"{label}:{mark.line + 1}" if mark else label
-        reason = getattr(exc, "problem", exc)
+        problem = getattr(exc, "problem", None)
+        reason = yaml_reason(problem) if isinstance(problem, str) else str(exc)
         raise error(
             Problem("%(where)s: not valid YAML (%(reason)s)", where=where_, reason=reason)
         ) from exc

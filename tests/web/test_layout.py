@@ -1,0 +1,56 @@
+"""Layout a reviewer found broken, phone and desktop: a button one could not see."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from web.conftest import _visit
+from web.test_overview import sign_in
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+# the contrast of an element's text against the first opaque background behind it (WCAG)
+CONTRAST = """el => {
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  let back = null;
+  for (let e = el; e && !back; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0.9) back = c;
+  }
+  back = back || [255, 255, 255];
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(back)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_the_unsubscribe_button_can_be_read_and_touched(browser, server, size) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, VIEWPORTS[size]):
+        page = v.page
+        sign_in(page, username="admin", path="/subscriptions")
+        page.fill("#sub-form input[name=label]", f"turno de prueba {size}")
+        page.fill("#sub-form input[name=target]", "turno@pdi.example")
+        page.click("#sub-form button[type=submit]")
+        expect(page.locator("#made")).to_be_visible()
+        stops = page.locator("#subscriptions button.link")
+        expect(stops.first).to_have_text("Dar de baja")
+        for i in range(stops.count()):
+            ratio = stops.nth(i).evaluate(CONTRAST)
+            assert ratio >= 4.5, f"'Dar de baja' #{i}: contrast {ratio:.2f} against its background"
+            box = stops.nth(i).bounding_box()
+            assert box["height"] >= 32 and box["width"] >= 32, box
+        # the header's sign-out stays white on the dark bar
+        assert page.locator(".logout button.link").evaluate(CONTRAST) >= 4.5
+        # the button works: the test's own subscription is stopped (it would get alerts)
+        row = page.locator("#subscriptions tr", has_text=f"turno de prueba {size}")
+        row.locator("button.link").click()
+        expect(row).to_contain_text("dada de baja")
+    assert outside == []

@@ -1,4 +1,5 @@
-"""Layout a reviewer found broken, phone and desktop: a button one could not see."""
+"""Layout a reviewer found broken, phone and desktop: a button one could not see,
+checkboxes far from their words."""
 
 from __future__ import annotations
 
@@ -53,4 +54,41 @@ def test_the_unsubscribe_button_can_be_read_and_touched(browser, server, size) -
         row = page.locator("#subscriptions tr", has_text=f"turno de prueba {size}")
         row.locator("button.link").click()
         expect(row).to_contain_text("dada de baja")
+    assert outside == []
+
+
+# each checkbox of the form and the box of its own words (text nodes of its label)
+CHECKS = """() => [...document.querySelectorAll('#sub-form label.inline')].map(label => {
+  const box = label.querySelector('input[type=checkbox]').getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(label);
+  range.setStartAfter(label.querySelector('input'));
+  const text = range.getBoundingClientRect();
+  return {word: label.textContent.trim(), box: [box.left, box.top, box.right, box.bottom],
+          text: [text.left, text.top, text.right, text.bottom]};
+})"""
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_each_severity_checkbox_sits_beside_its_own_word(browser, server, size) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, VIEWPORTS[size]):
+        page = v.page
+        sign_in(page, username="admin", path="/subscriptions")
+        checks = page.evaluate(CHECKS)
+        words = [c["word"] for c in checks]
+        assert words[:3] == ["información", "aviso", "crítica"], words
+        for c in checks:
+            (_, bt, br, bb), (tl, tt, _, tb) = c["box"], c["text"]
+            middle = (bt + bb) / 2
+            # on the same line: the box's middle within the height of its words
+            assert tt <= middle <= tb, f"{c['word']}: box {c['box']}, words {c['text']}"
+            # just left of its words, not across the page
+            assert br <= tl <= br + 24, f"{c['word']}: box {c['box']}, words {c['text']}"
+        # a touch on the word ticks its box, a second one unticks it
+        aviso = page.locator("#sub-form label.inline", has_text="aviso")
+        aviso.get_by_text("aviso").click()
+        expect(aviso.locator("input")).to_be_checked()
+        aviso.get_by_text("aviso").click()
+        expect(aviso.locator("input")).not_to_be_checked()
     assert outside == []

@@ -1,5 +1,5 @@
 """Layout a reviewer found broken, phone and desktop: a button one could not see,
-checkboxes far from their words."""
+checkboxes far from their words, a grid past its card."""
 
 from __future__ import annotations
 
@@ -91,4 +91,38 @@ def test_each_severity_checkbox_sits_beside_its_own_word(browser, server, size) 
         expect(aviso.locator("input")).to_be_checked()
         aviso.get_by_text("aviso").click()
         expect(aviso.locator("input")).not_to_be_checked()
+    assert outside == []
+
+
+# elements that end past the right edge of the phone's screen or of their fieldset (the card)
+PAST_THE_EDGE = """() => {
+  const w = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('#report-form *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;  // the words kept for screen readers
+    const card = el.closest('fieldset');
+    const edge = card && card !== el ? card.getBoundingClientRect().right : w;
+    if (r.right > edge + 1)
+      out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}: ${Math.round(r.right)} > ${Math.round(edge)}`);
+  }
+  return out.slice(0, 6);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_sex_and_age_grid_fits_a_phone(browser, server, lang) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, PHONE):
+        page = v.page
+        sign_in(page, path="/report", lang=lang)
+        page.evaluate("() => document.querySelectorAll('details.more').forEach(d => d.open = true)")
+        first = page.locator("table.sexage").first
+        expect(first).to_be_visible()
+        page.fill("#report-form table.sexage input >> nth=2", "12345")  # older women, 5 digits
+        assert page.evaluate(PAST_THE_EDGE) == []
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the report form is {width} px wide on a 390 px phone"
+        # each input of the grid is wide enough for a four-digit count
+        widths = first.locator("input").evaluate_all("xs => xs.map(x => x.clientWidth)")
+        assert len(widths) == 6 and min(widths) >= 60, widths
     assert outside == []

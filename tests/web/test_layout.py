@@ -1,5 +1,5 @@
 """Layout a reviewer found broken, phone and desktop: a button one could not see,
-checkboxes far from their words, a grid past its card."""
+checkboxes far from their words, a grid past its card, a tall narrow tile."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from web.conftest import _visit
-from web.test_overview import sign_in
+from web.test_overview import DAY, sign_in
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -126,3 +126,40 @@ def test_the_sex_and_age_grid_fits_a_phone(browser, server, lang) -> None:  # ty
         widths = first.locator("input").evaluate_all("xs => xs.map(x => x.clientWidth)")
         assert len(widths) == 6 and min(widths) >= 60, widths
     assert outside == []
+
+
+TILES = """() => {
+  const all = document.querySelector('.tiles').getBoundingClientRect().width;
+  return Object.fromEntries([...document.querySelectorAll('.tiles .tile')].map(
+    t => [t.id, {width: t.getBoundingClientRect().width / all,
+                 height: t.getBoundingClientRect().height}]));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_forecast_tile_spans_the_phones_width(browser, server, lang) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, PHONE):
+        page = v.page
+        sign_in(page, path=f"/?as_of={DAY}", lang=lang)
+        expect(page.locator("#total-forecast strong")).to_be_visible()
+        tiles = page.evaluate(TILES)
+        forecast = tiles.pop("total-forecast")
+        assert forecast["width"] > 0.99, tiles  # the whole row
+        assert forecast["height"] < 700, forecast  # not a tall narrow column
+        for name, t in tiles.items():  # the countries two by two
+            assert 0.45 < t["width"] < 0.55, (name, t)
+            assert t["height"] < 250, (name, t)
+    assert outside == []
+
+
+def test_the_forecast_tile_is_wider_than_a_country_on_a_desktop(visit) -> None:  # type: ignore[no-untyped-def]
+    page = visit.page
+    sign_in(page, path=f"/?as_of={DAY}")
+    tiles = page.evaluate(TILES)
+    forecast = tiles.pop("total-forecast")
+    assert all(forecast["width"] > 1.5 * t["width"] for t in tiles.values()), tiles
+    tops = page.locator(".tiles .tile").evaluate_all(
+        "ts => ts.map(t => Math.round(t.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops  # one row: the countries and the forecast

@@ -1,5 +1,5 @@
-"""Layout a reviewer found broken, phone and desktop: a button one could not see,
-checkboxes far from their words, a grid past its card, a tall narrow tile."""
+"""Layout a reviewer found broken, phone and desktop: a button one could not see, checkboxes
+far from their words, a grid past its card, a tall narrow tile, a bare 404."""
 
 from __future__ import annotations
 
@@ -163,3 +163,45 @@ def test_the_forecast_tile_is_wider_than_a_country_on_a_desktop(visit) -> None: 
         "ts => ts.map(t => Math.round(t.getBoundingClientRect().top))"
     )
     assert len(set(tops)) == 1, tops  # one row: the countries and the forecast
+
+
+NOT_FOUND = {
+    "es": ("No encontrado", "Volver al panorama"),
+    "en": ("Not found", "Back to the overview"),
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_an_unknown_address_gets_the_not_found_page_in_the_visitors_language(
+    browser, server, lang
+) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    heading, back = NOT_FOUND[lang]
+    for v in _visit(browser, server, outside, PHONE):
+        page = v.page
+        sign_in(page, path="/", lang=lang)
+        for path in ["/sitrep.docx", f"/sitrep.odt?as_of={DAY}", "/no-such-page", "/sites"]:
+            response = page.goto(path)
+            assert response is not None and response.status == 404, path
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            expect(page.locator("#not-found h1")).to_have_text(heading)
+            expect(page.locator("#not-found a[href='/']")).to_have_text(back)
+            expect(page.locator("#not-found code")).to_have_text(path.split("?")[0])
+            expect(page.locator("nav a[href='/report']")).to_be_visible()  # still signed in
+        # the API keeps its problem details
+        api = page.request.get("/api/v1/no-such-thing")
+        assert api.status == 404
+        assert api.headers["content-type"].startswith("application/problem+json")
+        assert api.json()["status"] == 404
+    assert outside == []
+
+
+def test_an_unknown_address_shows_the_page_without_signing_in(browser, server) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    for v in _visit(browser, server, outside, PHONE):
+        page = v.page
+        response = page.goto("/no-such-page?lang=en")
+        assert response is not None and response.status == 404
+        expect(page.locator("#not-found h1")).to_have_text("Not found")
+        expect(page.locator("nav")).to_have_count(0)  # no sections for a stranger
+    assert outside == []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from hito.store.settings import Settings
 
@@ -21,7 +22,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from hito.web.forecast_pages import router as forecast_router
     from hito.web.guard import WebGuard
     from hito.web.offline import router as offline_router
-    from hito.web.pages import BadDate, bad_date, router
+    from hito.web.pages import BadDate, bad_date, not_found, router
     from hito.web.session import LoginRequired, to_login
 
     app.state.settings = settings
@@ -34,6 +35,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(LoginRequired, to_login)
     app.add_middleware(WebGuard, api_prefix="/api/", max_body=settings.max_upload_bytes)
     app.add_exception_handler(BadDate, bad_date)
+    # an unknown address outside /api/: the dashboard's "Not found" page, not JSON
+    app.add_exception_handler(HTTPException, not_found)
     app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
     app.state.web_warm_up.start()
 

@@ -10,8 +10,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from hito import i18n
+from hito.api import problems
 from hito.errors import InputError
 from hito.report import forecast_view
 from hito.report.forecast_skill import live_skill_summary, skill_lines
@@ -91,6 +93,28 @@ def bad_date(request: Request, exc: Exception) -> Response:
 
         return to_login(request, login)
     return render(request, "bad_date.html.j2", 400, user=who, given=exc.given, problem=exc.problem)
+
+
+def missing_page(request: Request) -> HTMLResponse:
+    """The dashboard's own 404 page for an address it does not have, in the visitor's language.
+
+    Shown to anyone: the header's sections appear only to a signed-in visitor.
+    """
+    try:
+        who = actor(request)
+    except LoginRequired:
+        who = None
+    return render(request, "missing.html.j2", 404, user=who, what=request.url.path, kind="page")
+
+
+def not_found(request: Request, exc: Exception) -> Response:
+    """Unknown addresses outside the API get the page; the API keeps its problem details."""
+    assert isinstance(exc, HTTPException)
+    path = request.url.path
+    api = path == "/api" or path.startswith("/api/")
+    if exc.status_code != 404 or api or request.method not in ("GET", "HEAD"):
+        return problems.response_for(request, exc)
+    return missing_page(request)
 
 
 def _picture(request: Request, as_of: dt.date) -> sit.Situation:
@@ -340,7 +364,7 @@ def sitrep_download(request: Request, fmt: str) -> Response:
     who = actor(request)
     lang = language(request)
     if fmt not in ("pdf", "html"):
-        return Response(status_code=404)
+        return missing_page(request)
     as_of = as_of_of(request)
     settings = request.app.state.settings
 

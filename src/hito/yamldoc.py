@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Collection
@@ -29,6 +30,12 @@ NO_SUCH = {
         "%(name)s: no such file and no built-in plan of that name; "
         "expected a path or one of: %(names)s"
     ),
+}
+# the fields that mark a file as a scenario or a plan, and what is said when the other is given
+_KIND_KEYS = {"scenario": {"places", "groups"}, "plan": {"triggers", "actions"}}
+WRONG_KIND = {
+    "scenario": N_("%(label)s: a scenario file, not a plan (`hito validate FILE` checks it)"),
+    "plan": N_("%(label)s: a plan file, not a scenario (`hito plans validate FILE` checks it)"),
 }
 NOT_A_MAPPING = {
     "scenario": N_("%(label)s: expected a mapping of scenario fields, got %(got)s"),
@@ -105,6 +112,9 @@ def compose(
         ) from exc
     if not isinstance(data, dict):
         raise error(Problem(NOT_A_MAPPING[what], label=label, got=type(data).__name__))
+    other = next((k for k, keys in _KIND_KEYS.items() if k != what and keys <= data.keys()), None)
+    if other is not None:  # one line, not a problem for each of the other kind's fields
+        raise error(Problem(WRONG_KIND[other], label=label))
     return data, node
 
 
@@ -144,10 +154,13 @@ def field_problem(path: str, err: Any) -> Problem:
     given = err.get("input")
     problem = pydantic_problem(err)
     field = path or Problem("(top level)")
-    if err["type"] == "missing" or isinstance(given, dict | list):
+    # a validator's own problem says what it got (Prob: 'got up to 1.5'): not twice
+    said_given = isinstance(problem, Problem) and " got " in f" {problem.say('en')}"
+    if err["type"] == "missing" or isinstance(given, dict | list) or said_given:
         return Problem("%(field)s: %(problem)s", field=field, problem=problem)
+    shown = given.isoformat() if isinstance(given, dt.date) else repr(given)
     return Problem(
-        "%(field)s: %(problem)s (got %(given)s)", field=field, problem=problem, given=repr(given)
+        "%(field)s: %(problem)s (got %(given)s)", field=field, problem=problem, given=shown
     )
 
 

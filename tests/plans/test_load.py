@@ -171,3 +171,18 @@ def test_json_schema_accepts_the_builtin_plans_and_refuses_a_bad_one():
     bad = plan_dict([stranded_trigger()], [corridor(lead_time_days=-1)])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_a_negative_count_threshold_is_refused_as_such():
+    (line,) = problems(dump(plan_dict([stranded_trigger(threshold=-200)], [])))
+    assert line.endswith(
+        "triggers[0]: stranded counts people: got threshold -200, expected 0 or more"
+    )
+
+
+def test_a_scenario_file_given_as_a_plan_is_one_line():
+    from conftest import tiny_dict
+
+    assert problems(dump(tiny_dict())) == [
+        "p.yaml: a scenario file, not a plan (`hito validate FILE` checks it)"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import jsonschema
@@ -155,3 +156,28 @@ def test_a_file_that_is_not_utf8_is_named_at_the_line_of_its_first_bad_byte(tmp_
     with pytest.raises(ScenarioError) as info:
         load(str(tmp_path))  # a folder
     assert info.value.problems == [f"{tmp_path}: cannot read the file (it is a folder)"]
+
+
+def test_a_plain_probability_above_one_says_what_it_got_once():
+    d = tiny_dict()
+    d["routes"][5]["hazard"] = 1.5
+    (line,) = [x for x in problems(d) if "routes[5].hazard" in x]
+    assert line.endswith(
+        "routes[5].hazard: expected a probability between 0 and 1, got up to 1.5"
+    ), line
+
+
+def test_a_date_where_none_is_expected_is_shown_as_written():
+    d = tiny_dict()
+    d["groups"][0]["since"] = dt.date(2023, 4, 12)
+    (line,) = problems(d)
+    assert line.endswith("groups[0].since: Extra inputs are not permitted (got 2023-04-12)"), line
+
+
+def test_a_plan_file_given_as_a_scenario_is_one_line():
+    plan = {"name": "p", "triggers": [], "actions": [], "agencies": []}
+    with pytest.raises(ScenarioError) as info:
+        parse(dump(plan), "p.yaml")
+    assert info.value.problems == [
+        "p.yaml: a plan file, not a scenario (`hito plans validate FILE` checks it)"
+    ]

@@ -85,6 +85,16 @@ class Trigger(Strict):
                     horizon_days=self.horizon_days,
                 )
             )
+        counted = self.indicator in ("stranded", "arrivals", "diverted")
+        negative = [t for t in (self.threshold, self.end.threshold if self.end else 0.0) if t < 0]
+        if counted and negative:  # need_gap may fall below 0 (free places beyond the need)
+            raise Invalid(
+                Problem(
+                    "%(indicator)s counts people: got threshold %(threshold)s, expected 0 or more",
+                    indicator=self.indicator,
+                    threshold=format(negative[0], "g"),
+                )
+            )
         end = self.end
         if end is not None:
             up = self.compare in (">=", ">")

@@ -66,9 +66,16 @@ CASES = {
     "a word for a number": (
         ("run", "--runs", "x"),
         "Valor no válido para '--runs': se esperaba un número entero válido; el texto no se "
-        "puede leer como número entero",
+        "puede leer como número entero (se recibió 'x')",
         "Invalid value for '--runs': Input should be a valid integer, unable to parse string as "
-        "an integer",
+        "an integer (got 'x')",
+    ),
+    "a word for a number, written with '='": (
+        ("flee", "run", "nowhere", "--runs=0.5"),
+        "Valor no válido para '--runs': se esperaba un número entero válido; el texto no se "
+        "puede leer como número entero (se recibió '0.5')",
+        "Invalid value for '--runs': Input should be a valid integer, unable to parse string as "
+        "an integer (got '0.5')",
     ),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -88,10 +89,34 @@ def _saying(method: Callable[..., Any], lang: str) -> Callable[..., Any]:
             return method(*args, **kwargs)
         except TyperException as exc:  # click's exceptions, as Typer vendors them
             text = said(exc.format_message(), lang)
+            given = given_value(getattr(exc, "param", None), sys.argv[1:])
+            if given is not None and "{message}" in _sentence_of(exc.format_message()):
+                text += " " + Problem("(got %(value)s)", value=repr(given)).say(lang)
             exc.format_message = lambda: text  # type: ignore[method-assign]
             raise
 
     return call
+
+
+def given_value(param: Any, argv: list[str]) -> str | None:
+    """What the command line gave an option (its last use), or None: not an option, not given.
+
+    Typer's sentence about a bad value says what was wrong with it, not what it was.
+    """
+    opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
+    given = None
+    for i, arg in enumerate(argv):
+        for opt in opts:
+            if arg == opt and i + 1 < len(argv):
+                given = argv[i + 1]
+            elif arg.startswith(opt + "="):
+                given = arg[len(opt) + 1 :]
+    return given
+
+
+def _sentence_of(text: str) -> str:
+    """The sentence of Typer's that a text is ('' for none)."""
+    return next((english for english, pattern in _patterns() if pattern.match(text)), "")
 
 
 @lru_cache(maxsize=1)

@@ -162,6 +162,13 @@ def age(then: dt.datetime | None, now: dt.datetime, lang: str) -> str:
     return format_timedelta(then - now, add_direction=True, locale=lang, threshold=1.0)
 
 
+def span(then: dt.datetime | None, now: dt.datetime, lang: str) -> str:
+    """How long from `then` to `now`, without a direction ('3 días', '3 days')."""
+    if then is None:
+        return "—"
+    return format_timedelta(now - then, locale=lang, threshold=1.0)
+
+
 def environment(packages: tuple[str, ...], lang: str, zone_name: str = DEFAULT_ZONE) -> Any:
     """A Jinja2 environment for one language and time zone: gettext and formatting filters.
 
@@ -210,6 +217,7 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         iso=lambda v: iso(v, zone_name),
         utc_offset=lambda v: offset(v, zone_name),
         ago=lambda v, now: age(v, now, lang),
+        span=lambda v, now: span(v, now, lang),
         t=lambda v, fallback="": localized(v, lang, fallback),
         # a stored text (a standard's source) in the language when the catalogues hold it
         catalogued=lambda v: translations(lang).gettext(v) if v else v,

@@ -223,3 +223,13 @@ def test_a_file_that_is_no_comparison_is_said_on_the_plans_page_and_by_the_cli(
         check=False,
     )
     assert (done.returncode, done.stderr) == (2, f"error: {said}\n")
+
+
+def test_a_past_days_report_counts_the_newest_counts_age_from_that_days_end(db: Database) -> None:
+    es = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="es", comparison=None)
+    en = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="en", comparison=None)
+    newest = re.search(r"Conteo más reciente: [^<]*", es)
+    assert newest and newest[0].endswith("antes del final del 5 may 2023)."), newest
+    assert "hace" not in newest[0]
+    newest_en = re.search(r"Newest count: [^<]*", en)
+    assert newest_en and newest_en[0].endswith("before the end of May 5, 2023)."), newest_en

@@ -73,6 +73,7 @@ class Situation:
     forecast_stale: bool = False
     band: dict[str, Any] | None = None  # all sites, 14-28 days ahead
     distances: list[dict[str, Any]] = field(default_factory=list)
+    past: bool = False  # a day before today: ages are counted from its end, not from now
     duties: list[dict[str, Any]] = field(default_factory=list)
 
     def title_of(self, plan_name: str, item: str = "") -> Any:
@@ -331,6 +332,7 @@ def situation(
     return Situation(
         as_of=as_of,
         now=reference_time(as_of, now),
+        past=reference_time(as_of, now) < now,
         sites=sites,
         totals=totals(sites),
         alerts=alerts(session, as_of),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 from sqlalchemy import select
@@ -13,20 +11,9 @@ from hito.store.deliveries import ack_token
 from hito.store.models import Alert, Delivery
 from web.conftest import PASSWORD
 
+from .test_guard import _signed_in
+
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@contextmanager
-def _signed_in(server) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url, timeout=60) as c:
-        token = TOKEN.search(c.get("/login").text).group(1)
-        r = c.post(
-            "/login",
-            data={"username": "pdi", "password": PASSWORD, "next": "/", "csrf_token": token},
-            headers={"Origin": server.url},
-        )
-        assert r.status_code == 303, r.text
-        yield c
 
 
 def test_overview_and_site_pages_show_needs_and_the_shelter(server) -> None:  # type: ignore[no-untyped-def]
@@ -130,6 +117,11 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
         # each problem after the form's own label, not the API's path (body.target)
         assert "Correo o URL del webhook: se esperaba una URL" in bad.text
         assert "body." not in bad.text
+    with _signed_in(server, "admin") as c:  # an admin sees every agency's: by its name
+        row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*guardia nocturna(?:(?!</tr>).)*</tr>",
+                        c.get("/subscriptions?lang=en").text, re.S)  # fmt: skip
+        assert row and "my agency" not in row[0], row
+        assert ">Policía de Investigaciones de Chile (PDI)<" in row[0], row[0]
 
 
 def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(server) -> None:  # type: ignore[no-untyped-def]

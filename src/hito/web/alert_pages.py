@@ -13,11 +13,13 @@ from hito import i18n, names
 from hito.api.schemas.common import RowIdPath
 from hito.hxl_cells import parse_count
 from hito.store import deliveries, shelters, subscriptions
+from hito.store.agencies import list_agencies
 from hito.store.alerts import get_alert
 from hito.store.errors import InvalidError, StoreError
 from hito.store.models import Alert
 from hito.store.plans import get_plan, parsed
 from hito.store.shelters import SHELTER_LIMITS
+from hito.store.users import get_user
 from hito.web.pages import render, site_response
 from hito.web.session import actor, language, tr
 
@@ -126,6 +128,23 @@ def _subscriptions_page(
 ) -> HTMLResponse:
     with request.app.state.db.session(readonly=True) as session:
         rows, _n = subscriptions.list_subscriptions(session, actor=who, limit=200)
+        agency_names = {a.id: a.name for a in list_agencies(session, limit=1000)[0]}
+        usernames = {
+            r.user_id: get_user(session, user_id=r.user_id).username
+            for r in rows
+            if r.user_id is not None and r.user_id != who.user_id
+        }
+    # whom each is for, as its reader says it: me, my agency, else (an admin sees all) by name
+    owners = {
+        r.id: tr(request, "me")
+        if r.user_id is not None and r.user_id == who.user_id
+        else usernames[r.user_id]
+        if r.user_id is not None
+        else tr(request, "my agency")
+        if r.agency_id == who.agency_id
+        else agency_names.get(r.agency_id, "—")
+        for r in rows
+    }
     defaults = {"label": "", "channel": "email", "target": "", "severities": [], "language": "es"}
     return render(
         request,
@@ -133,6 +152,7 @@ def _subscriptions_page(
         status_code,
         user=who,
         rows=rows,
+        owners=owners,
         values={**defaults, **(values or {})},
         errors=errors or [],
         made=made,

@@ -135,16 +135,14 @@ def _subscriptions_page(
             if r.user_id is not None and r.user_id != who.user_id
         }
     # whom each is for, as its reader says it: me, my agency, else (an admin sees all) by name
-    owners = {
-        r.id: tr(request, "me")
-        if r.user_id is not None and r.user_id == who.user_id
-        else usernames[r.user_id]
-        if r.user_id is not None
-        else tr(request, "my agency")
-        if r.agency_id == who.agency_id
-        else agency_names.get(r.agency_id, "—")
-        for r in rows
-    }
+    owners: dict[int, str] = {}
+    for r in rows:
+        if r.user_id is not None:
+            owners[r.id] = tr(request, "me") if r.user_id == who.user_id else usernames[r.user_id]
+        elif r.agency_id is not None and r.agency_id != who.agency_id:
+            owners[r.id] = agency_names.get(r.agency_id, "—")
+        else:
+            owners[r.id] = tr(request, "my agency")
     defaults = {"label": "", "channel": "email", "target": "", "severities": [], "language": "es"}
     return render(
         request,

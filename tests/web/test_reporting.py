@@ -50,3 +50,14 @@ def test_the_today_link_shows_today_even_where_the_deployment_shows_another_day(
     assert (
         f'<a href="/?as_of={utcnow().date().isoformat()}" class="small" id="today">hoy</a>' in page
     )
+
+
+def test_the_triggers_table_says_which_counts_a_trigger_adds_up(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        es = c.get("/?as_of=2025-12-03&lang=es").text
+        en = c.get("/?as_of=2025-12-03&lang=en").text
+    assert (
+        '<p class="muted small" id="trigger-values">El valor de un disparador suma los conteos de '
+        "sus sitios de los últimos 3 días; un conteo más antiguo no lo activa.</p>"
+    ) in es
+    assert "from the last 3 days; an older count does not make it fire.</p>" in en

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from hito import i18n
 from hito.api import problems
 from hito.errors import InputError
+from hito.plans.status import CARRY_DAYS
 from hito.report import forecast_view
 from hito.report.forecast_skill import live_skill_summary, skill_lines
 from hito.store.coltypes import utcnow
@@ -141,6 +142,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         request,
         "overview.html.j2",
         refresh=request.app.state.settings.refresh_seconds,
+        carry_days=CARRY_DAYS,
         user=who,
         s=picture,
         as_of=as_of,

@@ -229,7 +229,11 @@ def test_a_past_days_report_counts_the_newest_counts_age_from_that_days_end(db: 
     es = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="es", comparison=None)
     en = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="en", comparison=None)
     newest = re.search(r"Conteo más reciente: [^<]*", es)
-    assert newest and newest[0].endswith("antes del final del 5 may 2023)."), newest
+    assert newest and newest[0].endswith(
+        "antes del corte de esta situación, 5 may 2023, 19:59)."
+    ), newest
     assert "hace" not in newest[0]
     newest_en = re.search(r"Newest count: [^<]*", en)
-    assert newest_en and newest_en[0].endswith("before the end of May 5, 2023)."), newest_en
+    assert newest_en and newest_en[0].endswith(
+        "before this picture's cut-off, May 5, 2023, 19:59)."
+    ), newest_en

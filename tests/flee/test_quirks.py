@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cli_helpers import hito_here as hito
-from flee_helpers import make_case
+from flee_helpers import SETTINGS, make_case
 from hito.errors import InputError
 from hito.flee.case import read_case
 from hito.flee.compile import compile_flee
@@ -181,3 +181,42 @@ def test_a_camp_named_twice_is_refused(tmp_path):
     root = make_case(tmp_path, locations=locations, routes=["A,C,50,0"], camps={"C": ["2020-01-01,0"]})  # fmt: skip
     with pytest.raises(InputError, match=r"locations.csv:4:1: camp 'C' is defined twice"):
         read_case(root)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (
+            "MatchCampEthnicity",
+            "case/simsetting.yml:5: move_rules.MatchCampEthnicity: Flee 3.1 fails on it "
+            "(flee/moving.py calls spawning.getAttributeRatio, which it never imports: "
+            "NameError), expected it absent or false",
+        ),
+        ("MatchConflictEthnicity", "case/simsetting.yml:5: move_rules.MatchConflictEthnicity:"),
+        ("MatchTownEthnicity", "case/simsetting.yml:5: move_rules.MatchTownEthnicity:"),
+        (
+            "ChildrenAvoidHazards",
+            "case/simsetting.yml:5: move_rules.ChildrenAvoidHazards is not supported by hito's "
+            "Flee ruleset yet, expected it absent or false",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("english_reader")
+def test_flee_31s_prototype_move_rules_are_refused_not_ignored(tmp_path, key, message):
+    # djgroen/flee's test_data/test_data_idp sets MatchCampEthnicity and MatchTownEthnicity;
+    # Flee 3.1 run on it stops with that NameError (flee/moving.py, MatchTownEthnicity's line)
+    settings = SETTINGS.replace("move_rules:\n", f"move_rules:\n  {key}: True\n")
+    with pytest.raises(InputError) as err:
+        read_case(make_case(tmp_path / "case", settings=settings))
+    assert len(err.value.problems) == 1 and err.value.problems[0].startswith(message)
+
+
+def test_flee_31s_prototype_move_rules_when_false_or_alone_change_nothing(tmp_path):
+    # BoysTakeRisk acts only under ChildrenAvoidHazards; MatchCampReligion Flee 3.1 never reads
+    settings = SETTINGS.replace(
+        "move_rules:\n",
+        "move_rules:\n  MatchCampEthnicity: False\n  BoysTakeRisk: True\n"
+        "  MatchCampReligion: True\n",
+    )
+    case = read_case(make_case(tmp_path, settings=settings))
+    assert not case.warnings

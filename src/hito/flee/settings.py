@@ -26,8 +26,16 @@ UNSUPPORTED_SETTINGS = {
     ("move_rules", "stay_close_to_home"),
     ("move_rules", "use_pop_for_loc_weight"),
     ("move_rules", "use_v1_rules"),
+    # squares the score of a destination for people under 19 (flee/moving.py); BoysTakeRisk
+    # acts only with it. Flee 3.1 reads a person's age from input_csv/demographics_*.csv.
+    ("move_rules", "ChildrenAvoidHazards"),
     ("", "flood_rules"),
 }
+
+# move_rules Flee 3.1 reads but cannot run: flee/moving.py's getEndPointScore calls
+# spawning.getAttributeRatio without importing spawning, a NameError as soon as a person
+# weighs a route to a camp, a conflict zone or another place respectively.
+FAILING_IN_FLEE_31 = ("MatchCampEthnicity", "MatchConflictEthnicity", "MatchTownEthnicity")
 
 
 def read_period(n: Notes, path: Path) -> FleePeriod | None:
@@ -116,6 +124,20 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
                     "%(setting)s is not supported by hito's Flee ruleset yet, expected it absent "
                     "or false",
                     setting=f"{sec}.{key}" if sec else key,
+                ),
+            )
+
+    for key in FAILING_IN_FLEE_31:
+        if bool((doc.get("move_rules") or {}).get(key)):  # Flee reads it with bool()
+            n.problem(
+                path,
+                at.get(("move_rules", key)),
+                None,
+                Problem(
+                    "move_rules.%(setting)s: Flee 3.1 fails on it (flee/moving.py calls "
+                    "spawning.getAttributeRatio, which it never imports: NameError), expected "
+                    "it absent or false",
+                    setting=key,
                 ),
             )
 

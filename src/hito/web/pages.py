@@ -30,6 +30,7 @@ from hito.store.report_checks import EARLIEST
 from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
+from hito.web.plan_picture import trigger_status
 from hito.web.session import (
     LANG_COOKIE,
     LoginRequired,
@@ -292,7 +293,7 @@ def plans_page(request: Request) -> HTMLResponse:
     with request.app.state.db.session(readonly=True) as session:
         rows, _n = list_plans(session, limit=200)
         stored = [(r, parsed(r)) for r in rows]
-        status = {p.name: st for p, st in sit.trigger_status(session, as_of)}
+        status = {p.name: st for p, st in trigger_status(session, as_of)}
     try:
         cmp, cmp_problem = sit.read_comparison(request.app.state.settings.comparison), ""
     except InputError as exc:  # a file the deployment points to that is no comparison

@@ -154,9 +154,8 @@ def field_problem(path: str, err: Any) -> Problem:
     given = err.get("input")
     problem = pydantic_problem(err)
     field = path or Problem("(top level)")
-    # a validator's own problem says what it got (Prob: 'got up to 1.5'): not twice
-    said_given = isinstance(problem, Problem) and " got " in f" {problem.say('en')}"
-    if err["type"] == "missing" or isinstance(given, dict | list) or said_given:
+    # hito's own validators say what they got (Prob: 'got up to 1.5'): not twice
+    if err["type"] == "missing" or isinstance(given, dict | list) or invalid_problems(err):
         return Problem("%(field)s: %(problem)s", field=field, problem=problem)
     shown = given.isoformat() if isinstance(given, dt.date) else repr(given)
     return Problem(

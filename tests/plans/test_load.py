@@ -176,7 +176,7 @@ def test_json_schema_accepts_the_builtin_plans_and_refuses_a_bad_one():
 def test_a_negative_count_threshold_is_refused_as_such():
     (line,) = problems(dump(plan_dict([stranded_trigger(threshold=-200)], [])))
     assert line.endswith(
-        "triggers[0]: stranded counts people: got threshold -200, expected 0 or more"
+        "triggers[0]: 'stranded' counts people: got threshold -200, expected 0 or more"
     )
 
 

@@ -91,7 +91,7 @@ class Trigger(Strict):
             raise Invalid(
                 Problem(
                     "%(indicator)s counts people: got threshold %(threshold)s, expected 0 or more",
-                    indicator=self.indicator,
+                    indicator=repr(self.indicator),
                     threshold=format(negative[0], "g"),
                 )
             )

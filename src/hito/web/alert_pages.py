@@ -129,11 +129,8 @@ def _subscriptions_page(
     with request.app.state.db.session(readonly=True) as session:
         rows, _n = subscriptions.list_subscriptions(session, actor=who, limit=200)
         agency_names = {a.id: a.name for a in list_agencies(session, limit=1000)[0]}
-        usernames = {
-            r.user_id: get_user(session, user_id=r.user_id).username
-            for r in rows
-            if r.user_id is not None and r.user_id != who.user_id
-        }
+        others = {r.user_id for r in rows if r.user_id is not None} - {who.user_id}
+        usernames = {u: get_user(session, user_id=u).username for u in others}
     # whom each is for, as its reader says it: me, my agency, else (an admin sees all) by name
     owners: dict[int, str] = {}
     for r in rows:

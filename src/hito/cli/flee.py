@@ -188,19 +188,22 @@ def run(
     from hito import i18n
 
     lang = i18n.reader_language()
+    t = i18n.translations(lang)
     console.print(
-        i18n.translations(lang).gettext(
-            "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s runs with the "
-            "%(ruleset)s ruleset, %(people)s people, %(days)s days, %(seconds)s s -> %(out)s"
+        t.gettext(
+            "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s with the %(ruleset)s "
+            "ruleset, %(people)s, %(days)s, %(seconds)s s -> %(out)s"
         )
         % {
             "case": case.scenario.name,
             "ard": i18n.number(mean_ard, lang, 4),
             "rescaled": i18n.number(mean_rescaled, lang, 4),
-            "runs": runs,
-            "ruleset": ruleset,
-            "people": i18n.number(people, lang),
-            "days": c.days,
+            "runs": t.ngettext("%(n)s run", "%(n)s runs", runs) % {"n": i18n.number(runs, lang)},
+            "ruleset": f"'{ruleset}'",
+            "people": t.ngettext("%(n)s person", "%(n)s people", people)
+            % {"n": i18n.number(people, lang)},
+            "days": t.ngettext("%(n)s day", "%(n)s days", c.days)
+            % {"n": i18n.number(c.days, lang)},
             "seconds": i18n.number(wall, lang, 2),
             "out": out,
         }

@@ -122,7 +122,20 @@ def test_a_date_of_no_calendar_day_is_refused_at_its_line():
     with pytest.raises(ScenarioError) as caught:
         parse(text, "s.yaml")
     assert caught.value.in_language("en") == [
-        "s.yaml:3: got '2025-02-30', expected a date as YYYY-MM-DD that exists"
+        "s.yaml:3: start: got '2025-02-30', expected a date as YYYY-MM-DD that exists"
+    ]
+
+
+def test_a_date_of_no_calendar_day_in_a_list_names_its_field():
+    text = (
+        "name: x\nschema_version: 2\nstart: 2025-02-01\npolicies:\n"
+        "  - {type: close, routes: [r], start: 2025-02-03}\n"
+        "  - {type: close, routes: [r], start: 2025-02-03, end: 2025-04-31}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse(text, "s.yaml")
+    assert caught.value.in_language("en") == [
+        "s.yaml:6: policies[1].end: got '2025-04-31', expected a date as YYYY-MM-DD that exists"
     ]
 
 

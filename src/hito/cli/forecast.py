@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -340,9 +339,6 @@ def _horizons(text: str) -> tuple[int, ...]:
     return hs
 
 
-_VERSION_LINE = re.compile(r"^schema_version:\s*1\s*(#.*)?$", re.M)
-
-
 def migrate(
     file: Annotated[Path, typer.Argument(help="a scenario file of schema_version 1")],
     out: Annotated[Path | None, typer.Option(help="write here (default: in place)")] = None,
@@ -350,13 +346,14 @@ def migrate(
     """Update a version-1 scenario file to schema_version 2, keeping its comments and layout."""
     from hito.cli.run import console, write_atomic
     from hito.scenario.load import parse
+    from hito.scenario.versions import migrated_text
     from hito.textfile import read_utf8
 
     text = read_utf8(file)
-    if not _VERSION_LINE.search(text):
+    new = migrated_text(text)
+    if new is None:
         parse(text, str(file))  # says what is wrong, or that it is already version 2
         raise InputError(Problem("%(file)s: already schema_version 2 (nothing to do)", file=file))
-    new = _VERSION_LINE.sub("schema_version: 2", text, count=1)
     parse(new, str(file))
     write_atomic(out_file(out) if out else file, new.encode())
     _ = i18n.translations(i18n.reader_language()).gettext

@@ -208,3 +208,16 @@ def test_the_shared_timelines_form_is_read_and_its_names_matched_through_the_sce
     assert "'Nowhere'" in str(note)
     _, unmatched = place_series(plan, obs, "stranded", "mid")  # without the scenario's names
     assert len(unmatched) == 2  # 'Linea de la Concordia' too
+
+
+def test_a_stale_count_is_said_with_its_report_date_and_the_carry(tmp_path: Path) -> None:
+    """The latest count (16 Jan) is more than 3 days old on 21 Jan: said so, not 'of 19 Jan,
+    older than 0 days' (the carried day and the carry of the already-carried series)."""
+    path = tmp_path / "counts.csv"
+    path.write_text("#date,#loc+name,#affected+stranded\n2024-01-16,the strip,50\n", "utf-8")
+    plan = Plan.model_validate(
+        plan_dict([stranded_trigger(places=["strip"])], []) | {"sites": {"the strip": "strip"}}
+    )
+    (st,) = check(plan, read_observations(path), dt.date(2024, 1, 21)).statuses
+    assert st.note == "no value on 2024-01-21: the latest, of 2024-01-16, is older than 3 days"
+    assert st.value_date == dt.date(2024, 1, 16)

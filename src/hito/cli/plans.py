@@ -21,7 +21,7 @@ from hito.cli.options import (
     language_option,
     out_folder,
 )
-from hito.cli.plan_status import shown, status_table
+from hito.cli.plan_status import shown, status_table, whole
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError, Problem
 
@@ -218,7 +218,7 @@ def _comparison_table(
             *(i18n.number(r[m]["p50"], lang) for m in ("peak_stranded", "diverted", "harmed")),
             *(i18n.number(r[f"total_cost_{c}"]["p50"], lang) for c in currencies),
         )
-    return table
+    return whole(table)
 
 
 def _label(ref: str) -> str:
@@ -244,12 +244,14 @@ def _scenario_for(plan: Plan, as_of: dt.date, given: str | None) -> Scenario | N
 
 
 def _plan_site_names(plan: Plan) -> SiteMap | None:
-    """The site names of the built-in scenario a plan names, for a check with no forecast."""
+    """The site names of the scenario a plan names (built-in or file), for a check with no forecast.
+
+    A plan's scenario that cannot be read is said as `hito plans validate` says it.
+    """
     from hito.forecast.observations import SiteMap
-    from hito.scenario.load import builtin_names as scenario_names
     from hito.scenario.load import load as load_scenario
 
-    if plan.scenario not in scenario_names():
+    if not plan.scenario:
         return None
     return SiteMap(load_scenario(plan.scenario).observed_sites())
 

@@ -53,6 +53,7 @@ def progress(lang: str | None = None) -> Progress:
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.table import Column
 
     from hito import kernel_cache
 
@@ -62,15 +63,21 @@ def progress(lang: str | None = None) -> Progress:
             "minute); the runs start after"
         )
         Console(stderr=True).print(notice)
+    # the counts and times keep their width; a long description (Spanish, a long scenario
+    # name) is cut short and the bar narrows, on an 80-column terminal too
     return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
+        TextColumn(
+            "[bold]{task.description}",
+            table_column=Column(ratio=2, no_wrap=True, overflow="ellipsis"),
+        ),
+        BarColumn(bar_width=None, table_column=Column(ratio=1)),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=False,
+        expand=True,
     )
 
 

@@ -31,9 +31,20 @@ def resolve(ref: str | Path) -> tuple[str, str]:
 
 
 def load(ref: str | Path, scenario: Scenario | None = None) -> Plan:
-    """Load and validate a plan; with a scenario, also check its places and routes exist there."""
+    """Load and validate a plan; with a scenario, also check its places and routes exist there.
+
+    A plan file's `scenario:` that is a relative path is read from the plan's own folder when
+    the file is there (a plan kept beside its scenario works from any working directory).
+    """
     label, text = resolve(ref)
-    return parse(text, label, scenario)
+    plan = parse(text, label, scenario)
+    if str(ref) in builtin_names() or not plan.scenario:
+        return plan
+    written = Path(plan.scenario)
+    beside = Path(ref).parent / written
+    if written.is_absolute() or not beside.is_file():
+        return plan
+    return plan.model_copy(update={"scenario": str(beside)})
 
 
 def parse(text: str, label: str = "<plan>", scenario: Scenario | None = None) -> Plan:

@@ -354,3 +354,30 @@ def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
         f"--observations {later}: ningún conteo cae dentro de los días de tiny "
         "(2025-01-01 a 2025-01-16)" in done.stderr
     ), done.stderr
+
+
+def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenario(
+    scenario_file, counts_file, tmp_path
+):
+    """--runs, --event ... and a scenario other than the posterior's were silently ignored:
+    `hito run tacna-arica-2023 --calibration DIR` forecast DIR's scenario under the other name."""
+    folder = tmp_path / "nowhere"
+    done = hito("run", "--calibration", str(folder), "--runs", "50", "--event", "all:stranded>1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "error: --runs, --event: no se usan con --calibration (su pronóstico simula cada "
+        "partícula de la distribución posterior una vez, hasta el último día del escenario); "
+        "se esperaba que no se dieran\n"
+    )
+    out = tmp_path / "cal"
+    args = ("--observations", str(counts_file), "--particles", "10", "--workers", "1")
+    assert hito("calibrate", str(scenario_file), *args, "--out", str(out)).returncode == 0
+    done = hito("run", "tacna-arica-2023", "--calibration", str(out), "--out", str(tmp_path / "o"))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: --calibration {out}: una distribución posterior del escenario 'tiny', no de "
+        "'tacna-arica-2023'; se esperaba el escenario con el que se calibró, o ningún escenario\n"
+    )
+    assert not (tmp_path / "o").exists()
+    same = hito("run", str(scenario_file), "--calibration", str(out), "--out", str(tmp_path / "s"))
+    assert same.returncode == 0, same.stderr

@@ -381,3 +381,42 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
     assert not (tmp_path / "o").exists()
     same = hito("run", str(scenario_file), "--calibration", str(out), "--out", str(tmp_path / "s"))
     assert same.returncode == 0, same.stderr
+
+
+def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, tmp_path):
+    """Rows dated outside the scenario's days were left out in silence (only calibration.json,
+    in English, named them): a typo such as 2052 for 2025 went unseen."""
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        COUNTS + "2052-01-05,strip,40,40,count,typo\n2024-12-20,strip,10,10,count,early\n"
+    )
+    args = ("--observations", str(counts), "--particles", "10", "--workers", "1")
+    done = hito("calibrate", str(scenario_file), *args, "--out", str(tmp_path / "c"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    first = lines.index("3 filas dejadas fuera:")
+    assert lines[first + 1 : first + 4] == [
+        f"  {counts}:7: el tipo 'event' no es un conteo de personas varadas",
+        f"  {counts}:9: con fecha 2052-01-05, fuera del período de 2025-01-01 a 2025-01-16",
+        f"  {counts}:10: con fecha 2024-12-20, fuera del período de 2025-01-01 a 2025-01-16",
+    ]
+
+
+def test_left_out_lines_name_the_first_five_and_count_the_rest():
+    from hito.cli.forecast import left_out_lines
+    from hito.errors import Problem
+
+    rows = [
+        Problem("%(where)s: no number in %(values)s", where=f"f.csv:{i}", values="#x")
+        for i in range(3, 10)
+    ]
+    assert left_out_lines(rows, "en") == [
+        "7 rows left out:",
+        *(f"  f.csv:{i}: no number in #x" for i in range(3, 8)),
+        "  and 2 more (calibration.json lists each)",
+    ]
+    assert left_out_lines(rows[:1], "es") == [
+        "1 fila dejada fuera:",
+        "  f.csv:3: ningún número en #x",
+    ]
+    assert left_out_lines([], "es") == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from hito.cli.options import (
     out_folder,
     particles_option,
 )
-from hito.errors import InputError, Problem, say
+from hito.errors import InputError, Problem, Said, say
 
 RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 HORIZONS_HELP = (
@@ -163,9 +164,36 @@ def calibrate(
             "ess": i18n.number(min((st.ess for st in post.steps), default=particles), lang),
         }
     )
+    if observations is not None:  # a file of one's own: its rows left out are said
+        for line in left_out_lines(obs.skipped, lang):
+            console.print(line, markup=False)
     _print_forecast(s, obs, ens, when, lang, counts)
     console.print(_("report: %(path)s") % {"path": (out / "report.html").resolve()})
     console.print(_("calibration: %(path)s") % {"path": (out / "calibration.html").resolve()})
+
+
+def left_out_lines(skipped: Sequence[Said], lang: str, shown: int = 5) -> list[str]:
+    """The rows of a counts file left out and why (the first `shown`; all in calibration.json)."""
+    if not skipped:
+        return []
+    t = i18n.translations(lang)
+    n = len(skipped)
+    lines = [
+        t.ngettext("%(n)s row left out:", "%(n)s rows left out:", n) % {"n": i18n.number(n, lang)}
+    ]
+    lines += [f"  {say(p, lang)}" for p in skipped[:shown]]
+    if n > shown:
+        more = n - shown
+        lines.append(
+            "  "
+            + t.ngettext(
+                "and %(n)s more (calibration.json lists each)",
+                "and %(n)s more (calibration.json lists each)",
+                more,
+            )
+            % {"n": i18n.number(more, lang)}
+        )
+    return lines
 
 
 def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts: Any) -> None:

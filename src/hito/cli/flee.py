@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -188,22 +188,33 @@ def run(
     from hito import i18n
 
     lang = i18n.reader_language()
-    console.print(
-        i18n.translations(lang).gettext(
+    said = {
+        "case": case.scenario.name,
+        "ard": i18n.number(mean_ard, lang, 4),
+        "rescaled": i18n.number(mean_rescaled, lang, 4),
+        "runs": i18n.number(runs, lang),
+        "ruleset": ruleset,
+        "people": i18n.number(people, lang),
+        "days": i18n.number(c.days, lang),
+        "seconds": i18n.number(wall, lang, 2),
+        "out": out,
+    }
+    console.print(run_line(runs, said, lang))
+
+
+def run_line(runs: int, said: dict[str, Any], lang: str) -> str:
+    """The line `hito flee run` ends with: mean ARD over the runs, people, days, time, folder."""
+    from hito import i18n
+
+    return (
+        i18n.translations(lang).ngettext(
+            "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s run with the "
+            "%(ruleset)s ruleset, %(people)s people, %(days)s days, %(seconds)s s -> %(out)s",
             "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s runs with the "
-            "%(ruleset)s ruleset, %(people)s people, %(days)s days, %(seconds)s s -> %(out)s"
+            "%(ruleset)s ruleset, %(people)s people, %(days)s days, %(seconds)s s -> %(out)s",
+            runs,
         )
-        % {
-            "case": case.scenario.name,
-            "ard": i18n.number(mean_ard, lang, 4),
-            "rescaled": i18n.number(mean_rescaled, lang, 4),
-            "runs": runs,
-            "ruleset": ruleset,
-            "people": i18n.number(people, lang),
-            "days": c.days,
-            "seconds": i18n.number(wall, lang, 2),
-            "out": out,
-        }
+        % said
     )
 
 

@@ -174,7 +174,7 @@ def field_problem(path: str, err: Any) -> Problem:
     given = err.get("input")
     problem = pydantic_problem(err)
     field = path or Problem("(top level)")
-    # hito's own validators say what they got (Prob: 'got up to 1.5'): not twice
+    # hito's own validators say what they got (Prob: 'got 1.5'): not twice
     if err["type"] == "missing" or isinstance(given, dict | list) or invalid_problems(err):
         return Problem("%(field)s: %(problem)s", field=field, problem=problem)
     shown = given.isoformat() if isinstance(given, dt.date) else repr(given)

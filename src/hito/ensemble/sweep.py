@@ -218,7 +218,8 @@ def _step_list(
         if i >= len(obj):
             raise InputError(
                 Problem(
-                    "vary %(path)s: %(where)s has %(count)s items, got index %(i)s",
+                    "vary %(path)s: got index %(i)s, expected one below %(count)s (the number of "
+                    "items in %(where)s)",
                     path=path,
                     where=where,
                     count=len(obj),

@@ -212,7 +212,11 @@ def test_a_file_with_only_the_parts_of_a_count_is_refused_naming_its_hashtags(
 # --- broken files generated at random, read by either reader -------------------------------
 
 BREAKS = {  # column, the cell written, what is said after FILE:LINE:
-    "bad date": (0, "2025-13-01", "#date: got '2025-13-01', expected a date as YYYY-MM-DD"),
+    "bad date": (
+        0,
+        "2025-13-01",
+        "#date: got '2025-13-01', expected a date as YYYY-MM-DD that exists",
+    ),
     "non-number": (3, "forty", "#affected+stranded+max: got 'forty', expected a number"),
     "fraction": (2, "2.5", "#affected+stranded+min: got '2.5', expected a whole number"),
     "negative": (2, "-7", "#affected+stranded+min: got '-7', expected a count of 0 or more"),

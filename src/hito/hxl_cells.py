@@ -164,7 +164,16 @@ class RowReading:
         """The row's date (`parse_date`); None when bad (noted)."""
         text = self.text(col)
         date = parse_date(text)
-        if date is None:
+        if date is None and DAY.match(text) and len(text) == 10:  # the form, of no day
+            self.problems.append(
+                Problem(
+                    "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
+                    where=self.where,
+                    date=col[1],
+                    text=repr(text),
+                )
+            )
+        elif date is None:
             self.problems.append(
                 Problem(
                     "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD",

@@ -109,7 +109,9 @@ def test_a_title_row_above_the_header_and_a_blank_row_keep_the_file_lines(tmp_pa
         (6, 2, 3.0, 4.0),
     ]
     f.write_text("Counts at the border\n" + HEAD + "2025-01-01,a,1,2,x\n2025-01-32,a,3,4,y\n")
-    assert _problems(f) == [f"{f}:5: #date: got '2025-01-32', expected a date as YYYY-MM-DD"]
+    assert _problems(f) == [
+        f"{f}:5: #date: got '2025-01-32', expected a date as YYYY-MM-DD that exists"
+    ]
 
 
 def test_a_quoted_newline_shifts_the_lines_after_it(tmp_path):

@@ -262,7 +262,7 @@ def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
     )
     assert problems(p) == [
         f"{p}:3: #date: got '2025-02-30', expected a date as YYYY-MM-DD that exists",
-        f"{p}:4: #date: got '30/11/2025', expected a date as YYYY-MM-DD",
+        f"{p}:4: #date: got '30/11/2025', expected a date as YYYY-MM-DD (2025-11-30, if it is day/month/year)",
         f"{p}:5: #affected+min: got 50 above #affected+max 40, expected a low no higher than the high",
         f"{p}:6: #affected+min: got 'about 40', expected a number (such as 1200, 1,200 or 1.200)",
         f"{p}:6: #affected+max: got 'x', expected a number (such as 1200, 1,200 or 1.200)",

@@ -82,7 +82,9 @@ def test_bad_files(tmp_path):
     f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n2025-01-01,a,-3\n")
     assert _problems(f) == [f"{f}:3: #affected+stranded: got '-3', expected a count of 0 or more"]
     f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n01/02/2025,a,3\n")
-    assert _problems(f) == [f"{f}:3: #date: got '01/02/2025', expected a date as YYYY-MM-DD"]
+    assert _problems(f) == [
+        f"{f}:3: #date: got '01/02/2025', expected a date as YYYY-MM-DD (2025-02-01, if it is day/month/year)"
+    ]
     f.write_text("Site,N\n#loc+name,#affected+stranded\na,3\n")
     with pytest.raises(InputError) as err:
         read_observations(f)

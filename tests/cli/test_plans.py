@@ -297,3 +297,32 @@ def test_the_comparison_table_keeps_every_number_whole_on_80_columns() -> None:
     # the column of person-days, its lines read one below the other
     second = "".join(line.split("│")[2].strip() for line in text.splitlines() if "│" in line)
     assert second == "14.014(7.006–17.504)14.014(7.006–17.504)"
+
+
+def test_a_plans_scenario_that_cannot_be_read_is_said_at_the_plans_line(tmp_path: Path) -> None:
+    plan = tmp_path / "p.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [], scenario="nowhere.yaml")))
+    done = hito("plans", "validate", str(plan), HITO_LANG="en")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(
+        f"error: {plan}:10: scenario: nowhere.yaml: no such file and no built-in scenario of "
+        "that name; expected a path or one of: "
+    )
+
+
+def test_a_forecast_trigger_of_a_plan_for_another_border_runs_its_own_scenario(
+    tmp_path: Path,
+) -> None:
+    """On a date a built-in scenario covers, its scenario was taken before the plan's own, and
+    the plan's places were refused as unknown there."""
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(closed_tiny()))
+    trigger = stranded_trigger(source="forecast", horizon_days=2, quantile="p50")
+    plan = tmp_path / "p.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([trigger], [], scenario="tiny.yaml")))
+    counts = tmp_path / "counts.csv"
+    counts.write_text("#date,#loc+name,#affected+stranded\n2025-11-30,Strip,80\n")
+    args = ("--observations", str(counts), "--as-of", "2025-12-01", "--runs", "2", "--json")
+    done = hito("plans", "check", str(plan), *args)
+    assert done.returncode == 0, done.stderr
+    (report,) = json.loads(done.stdout)
+    assert report["scenario"] == "tiny"

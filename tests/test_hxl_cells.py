@@ -144,7 +144,10 @@ def test_a_date_is_a_day_or_the_utc_day_of_a_time(text: str, date: dt.date | Non
             "#affected+stranded+min: got 1500 above #affected+stranded+max 900, expected a low no "
             "higher than the high",
         ),
-        ("30/11/2025,strip,1,2,x", "#date: got '30/11/2025', expected a date as YYYY-MM-DD"),
+        (
+            "30/11/2025,strip,1,2,x",
+            "#date: got '30/11/2025', expected a date as YYYY-MM-DD (2025-11-30, if it is day/month/year)",
+        ),
         ("2025-11-30,,1,2,x", "#loc+name: got an empty site, expected a site name"),
     ],
 )
@@ -212,7 +215,11 @@ def test_a_file_with_only_the_parts_of_a_count_is_refused_naming_its_hashtags(
 # --- broken files generated at random, read by either reader -------------------------------
 
 BREAKS = {  # column, the cell written, what is said after FILE:LINE:
-    "bad date": (0, "2025-13-01", "#date: got '2025-13-01', expected a date as YYYY-MM-DD"),
+    "bad date": (
+        0,
+        "2025-13-01",
+        "#date: got '2025-13-01', expected a date as YYYY-MM-DD that exists",
+    ),
     "non-number": (3, "forty", "#affected+stranded+max: got 'forty', expected a number"),
     "fraction": (2, "2.5", "#affected+stranded+min: got '2.5', expected a whole number"),
     "negative": (2, "-7", "#affected+stranded+min: got '-7', expected a count of 0 or more"),
@@ -263,3 +270,22 @@ def test_a_broken_row_anywhere_is_named_by_line_and_column_by_either_reader(
     p = write(tmp_path, text, name=f"broken-{attack.replace(' ', '-')}.csv")
     (problem,) = READERS[reader](p)
     assert problem.startswith(f"{p}:{file_line}: {said}"), text
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("30/11/2025", "2025-11-30"),
+        ("1/2/2025", "2025-02-01"),
+        ("30.11.2025", "2025-11-30"),
+        (" 30-11-2025 ", "2025-11-30"),
+        ("31/02/2025", None),
+        ("11/30/2025", None),  # month/day: no 30th month, so no guess
+        ("2025/11/30", None),
+        ("30/11/25", None),
+    ],
+)
+def test_a_spreadsheets_day_month_year_is_given_back_in_iso(text: str, iso: str | None) -> None:
+    from hito.hxl_cells import day_month_year
+
+    assert day_month_year(text) == iso

@@ -29,6 +29,11 @@ Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 COUNTRY_PATTERN = r"^[A-Z]{3}$"
 CountryCode = Annotated[str, Field(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-3 code")]
 
+# a currency: its ISO 4217 code (USD, PEN, CLP...); written apart from COUNTRY_PATTERN (same
+# letters) so that PATTERN_WORDS tells the two apart
+CURRENCY_PATTERN = r"^[A-Z][A-Z][A-Z]$"
+CurrencyCode = Annotated[str, Field(pattern=CURRENCY_PATTERN, description="ISO 4217 code")]
+
 # a user's login name: 3 to 64 letters, digits, '_', '.' or '@', starting with a letter or digit
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@]{2,63}$"
 
@@ -42,6 +47,7 @@ PATTERN_WORDS: dict[str, str] = {
         "digit (such as arica-shelters)"
     ),
     COUNTRY_PATTERN: N_("a country's ISO 3166-1 alpha-3 code in capitals (such as CHL, PER, BOL)"),
+    CURRENCY_PATTERN: N_("a currency's ISO 4217 code in capitals (such as USD, PEN, CLP)"),
     USERNAME_PATTERN: N_(
         "a user name of 3 to 64 letters, digits, '_', '.' or '@', starting with a letter or a digit"
     ),

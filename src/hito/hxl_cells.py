@@ -90,6 +90,20 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def day_month_year(text: str) -> str | None:
+    """A date as a spreadsheet in Spanish writes it (30/11/2025), in ISO; None if it is not."""
+    m = _DMY.fullmatch(text.strip())
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+    except ValueError:
+        return None
+
+
 @dataclass
 class RowReading:
     """One row being read: each cell's value, and each problem found noted in `problems`."""
@@ -164,7 +178,27 @@ class RowReading:
         """The row's date (`parse_date`); None when bad (noted)."""
         text = self.text(col)
         date = parse_date(text)
-        if date is None:
+        if date is None and DAY.match(text) and len(text) == 10:  # the form, of no day
+            self.problems.append(
+                Problem(
+                    "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
+                    where=self.where,
+                    date=col[1],
+                    text=repr(text),
+                )
+            )
+        elif date is None and (iso := day_month_year(text)) is not None:
+            self.problems.append(
+                Problem(
+                    "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD "
+                    "(%(iso)s, if it is day/month/year)",
+                    where=self.where,
+                    date=col[1],
+                    text=repr(text),
+                    iso=iso,
+                )
+            )
+        elif date is None:
             self.problems.append(
                 Problem(
                     "%(where)s: %(date)s: got %(text)s, expected a date as YYYY-MM-DD",

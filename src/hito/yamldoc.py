@@ -97,8 +97,9 @@ def compose(
     except _NoSuchDay as exc:
         raise error(
             Problem(
-                "%(where)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
+                "%(where)s: %(field)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
                 where=f"{label}:{exc.node.start_mark.line + 1}",
+                field=_path_to(yaml.compose(text), exc.node) or Problem("(top level)"),
                 text=repr(exc.node.value),
             )
         ) from exc
@@ -116,6 +117,25 @@ def compose(
     if other is not None:  # one line, not a problem for each of the other kind's fields
         raise error(Problem(WRONG_KIND[other], label=label))
     return data, node
+
+
+def _path_to(root: Any, target: Any, path: str = "") -> str | None:
+    """The field path ('policies[2].start') of the YAML node that starts where `target` does."""
+    if root is None:
+        return None
+    if root.start_mark.index == target.start_mark.index and isinstance(root, yaml.ScalarNode):
+        return path
+    if isinstance(root, yaml.MappingNode):
+        pairs = [(f"{path}.{k.value}" if path else str(k.value), v) for k, v in root.value]
+    elif isinstance(root, yaml.SequenceNode):
+        pairs = [(f"{path}[{i}]", v) for i, v in enumerate(root.value)]
+    else:
+        return None
+    for sub, value in pairs:
+        found = _path_to(value, target, sub)
+        if found is not None:
+            return found
+    return None
 
 
 def located(problems: list[Problem], label: str, node: Any) -> list[Problem]:
@@ -154,7 +174,7 @@ def field_problem(path: str, err: Any) -> Problem:
     given = err.get("input")
     problem = pydantic_problem(err)
     field = path or Problem("(top level)")
-    # hito's own validators say what they got (Prob: 'got up to 1.5'): not twice
+    # hito's own validators say what they got (Prob: 'got 1.5'): not twice
     if err["type"] == "missing" or isinstance(given, dict | list) or invalid_problems(err):
         return Problem("%(field)s: %(problem)s", field=field, problem=problem)
     shown = given.isoformat() if isinstance(given, dt.date) else repr(given)

@@ -355,3 +355,69 @@ def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
         f"--observations {later}: ningún conteo cae dentro de los días de tiny "
         "(2025-01-01 a 2025-01-16)" in done.stderr
     ), done.stderr
+
+
+def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenario(
+    scenario_file, counts_file, tmp_path
+):
+    """--runs, --event ... and a scenario other than the posterior's were silently ignored:
+    `hito run tacna-arica-2023 --calibration DIR` forecast DIR's scenario under the other name."""
+    folder = tmp_path / "nowhere"
+    done = hito("run", "--calibration", str(folder), "--runs", "50", "--event", "all:stranded>1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "error: --runs, --event: no se usan con --calibration (su pronóstico simula cada "
+        "partícula de la distribución posterior una vez, hasta el último día del escenario); "
+        "se esperaba que no se dieran\n"
+    )
+    out = tmp_path / "cal"
+    args = ("--observations", str(counts_file), "--particles", "10", "--workers", "1")
+    assert hito("calibrate", str(scenario_file), *args, "--out", str(out)).returncode == 0
+    done = hito("run", "tacna-arica-2023", "--calibration", str(out), "--out", str(tmp_path / "o"))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: --calibration {out}: una distribución posterior del escenario 'tiny', no de "
+        "'tacna-arica-2023'; se esperaba el escenario con el que se calibró, o ningún escenario\n"
+    )
+    assert not (tmp_path / "o").exists()
+    same = hito("run", str(scenario_file), "--calibration", str(out), "--out", str(tmp_path / "s"))
+    assert same.returncode == 0, same.stderr
+
+
+def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, tmp_path):
+    """Rows dated outside the scenario's days were left out in silence (only calibration.json,
+    in English, named them): a typo such as 2052 for 2025 went unseen."""
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        COUNTS + "2052-01-05,strip,40,40,count,typo\n2024-12-20,strip,10,10,count,early\n"
+    )
+    args = ("--observations", str(counts), "--particles", "10", "--workers", "1")
+    done = hito("calibrate", str(scenario_file), *args, "--out", str(tmp_path / "c"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    first = lines.index("3 filas dejadas fuera:")
+    assert lines[first + 1 : first + 4] == [
+        f"  {counts}:7: el tipo 'event' no es un conteo de personas varadas",
+        f"  {counts}:9: con fecha 2052-01-05, fuera del período de 2025-01-01 a 2025-01-16",
+        f"  {counts}:10: con fecha 2024-12-20, fuera del período de 2025-01-01 a 2025-01-16",
+    ]
+
+
+def test_left_out_lines_name_the_first_five_and_count_the_rest():
+    from hito.cli.forecast import left_out_lines
+    from hito.errors import Problem
+
+    rows = [
+        Problem("%(where)s: no number in %(values)s", where=f"f.csv:{i}", values="#x")
+        for i in range(3, 10)
+    ]
+    assert left_out_lines(rows, "en") == [
+        "7 rows left out:",
+        *(f"  f.csv:{i}: no number in #x" for i in range(3, 8)),
+        "  and 2 more (calibration.json lists each)",
+    ]
+    assert left_out_lines(rows[:1], "es") == [
+        "1 fila dejada fuera:",
+        "  f.csv:3: ningún número en #x",
+    ]
+    assert left_out_lines([], "es") == []

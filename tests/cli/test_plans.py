@@ -241,3 +241,88 @@ def test_a_malformed_hashtag_exits_2_in_the_readers_words_without_libhxls_englis
         "esperaba una etiqueta HXL como #affected+max (tras # y tras cada +, una letra y luego "
         "letras, dígitos o _) o una celda vacía\n"
     )
+
+
+def test_a_plan_beside_its_scenario_file_is_checked_from_anywhere_with_its_site_names(
+    tmp_path: Path,
+) -> None:
+    """`scenario: tiny.yaml` is read from the plan's folder (not the working directory), and
+    a check with no forecast trigger matches the scenario's place names ('STRIP'), as the
+    docs say (it did so only for a built-in scenario)."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "tiny.yaml").write_text(yaml.safe_dump(closed_tiny()))
+    plan = folder / "p.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [], scenario="tiny.yaml")))
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        "#date,#loc+name,#affected+stranded\n2025-01-02,STRIP,60\n2025-01-03,STRIP,70\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = hito("plans", "validate", str(plan), cwd=elsewhere, HITO_LANG="en")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(f"{plan}: valid against scenario {folder / 'tiny.yaml'} ")
+    args = ("plans", "check", str(plan), "--observations", str(counts), "--as-of", "2025-01-03")
+    done = hito(*args, "--json", cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    (report,) = json.loads(done.stdout)
+    assert report["notes"] == []
+    (trigger,) = report["triggers"]
+    assert (trigger["met"], trigger["value"], trigger["since"]) == (True, 70, "2025-01-03")
+
+
+def test_the_comparison_table_keeps_every_number_whole_on_80_columns() -> None:
+    """On an 80-column terminal the P10–P90 of person-days wraps; it was cut to '(7.006–17.…'."""
+    import io
+
+    from rich.console import Console
+
+    from hito.cli.plans import _comparison_table
+
+    q = {"p10": 7006.0, "p50": 14014.0, "p90": 17504.0}
+    rows = [
+        {
+            "plan": name,
+            "stranded_person_days": q,
+            **{m: q for m in ("peak_stranded", "diverted", "harmed", "total_cost_USD")},
+        }
+        for name in ("no-plan", "huaquillas-bridge")
+    ]
+    shown = io.StringIO()
+    Console(file=shown, width=80).print(_comparison_table(rows, ["USD"], "es"))
+    text = shown.getvalue()
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    # the column of person-days, its lines read one below the other
+    second = "".join(line.split("│")[2].strip() for line in text.splitlines() if "│" in line)
+    assert second == "14.014(7.006–17.504)14.014(7.006–17.504)"
+
+
+def test_a_plans_scenario_that_cannot_be_read_is_said_at_the_plans_line(tmp_path: Path) -> None:
+    plan = tmp_path / "p.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [], scenario="nowhere.yaml")))
+    done = hito("plans", "validate", str(plan), HITO_LANG="en")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(
+        f"error: {plan}:10: scenario: nowhere.yaml: no such file and no built-in scenario of "
+        "that name; expected a path or one of: "
+    )
+
+
+def test_a_forecast_trigger_of_a_plan_for_another_border_runs_its_own_scenario(
+    tmp_path: Path,
+) -> None:
+    """On a date a built-in scenario covers, its scenario was taken before the plan's own, and
+    the plan's places were refused as unknown there."""
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(closed_tiny()))
+    trigger = stranded_trigger(source="forecast", horizon_days=2, quantile="p50")
+    plan = tmp_path / "p.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([trigger], [], scenario="tiny.yaml")))
+    counts = tmp_path / "counts.csv"
+    counts.write_text("#date,#loc+name,#affected+stranded\n2025-11-30,Strip,80\n")
+    args = ("--observations", str(counts), "--as-of", "2025-12-01", "--runs", "2", "--json")
+    done = hito("plans", "check", str(plan), *args)
+    assert done.returncode == 0, done.stderr
+    (report,) = json.loads(done.stdout)
+    assert report["scenario"] == "tiny"

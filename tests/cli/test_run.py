@@ -212,3 +212,27 @@ def test_without_lang_the_output_follows_the_readers_language(tiny_file, tmp_pat
     monkeypatch.setenv("LANG", "es_CL.UTF-8")
     both = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "e2"))
     assert "peak stranded P50" in both.stdout and "varadas" not in both.stdout
+
+
+def test_the_progress_bar_keeps_its_counts_and_times_whole_on_80_columns() -> None:
+    """A long Spanish label is cut short, not the count '20/200' nor the times (they were cut
+    to '2…' and '0:…' on an 80-column terminal)."""
+    import io
+
+    from rich.console import Console
+
+    from hito.cli.run import progress
+
+    bar = progress("es")
+    bar.add_task(
+        "huaquillas-aguas-verdes-2024: simulaciones de los planes",
+        total=200,
+        completed=20,
+        rate="16,8 simulaciones/s",
+    )
+    shown = io.StringIO()
+    Console(file=shown, width=80).print(bar.make_tasks_table(bar.tasks))
+    (line,) = shown.getvalue().splitlines()
+    assert len(line) <= 80
+    assert line.startswith("huaquillas-aguas")
+    assert line.endswith(" 20/200 16,8 simulaciones/s 0:00:00 -:--:--")

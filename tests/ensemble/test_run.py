@@ -147,6 +147,12 @@ def test_bad_specs_and_events_say_what_was_given_and_what_is_accepted(spec):
         parse_event("all:lost>5", s)
     with pytest.raises(InputError, match="2026-01-05 is outside the scenario, expected 2025-01-01"):
         parse_event("all:stranded>5@2026-01-05", s)
+    with pytest.raises(InputError) as no_day:
+        parse_event("all:stranded>5@2025-02-30", s)
+    assert no_day.value.problems == [
+        "event 'all:stranded>5@2025-02-30': got '2025-02-30', expected a date as YYYY-MM-DD "
+        "that exists"
+    ]
     late = parse_event("all:stranded>5@2025-01-10", s)
     with pytest.raises(InputError, match=r"day 9 is after the last simulated day \(4\)"):
         EnsembleSpec(s, days=5, events=(late,))

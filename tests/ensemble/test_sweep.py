@@ -6,7 +6,8 @@ import pytest
 
 from conftest import build, tiny_dict
 from hito.ensemble.executors import SerialExecutor
-from hito.ensemble.sweep import options, parse_vary, run_sweep
+from hito.ensemble.sweep import options, run_sweep
+from hito.ensemble.vary import parse_vary
 from hito.errors import InputError
 from hito.scenario.policies import Corridor
 from hito.testing import uncertain_tiny
@@ -79,6 +80,10 @@ def test_grids_multiply_and_address_items_by_id_type_or_position():
         ),
         ("routes=1", "vary routes: addresses a whole list, expected a field holding a number"),
         (
+            "routes[7].km=3",
+            "vary routes[7].km: got index 7, expected one below 7 (the number of items in routes)",
+        ),
+        (
             "policies.corridor.daily_quota",
             "vary 'policies.corridor.daily_quota': expected PATH=VALUE,VALUE,...",
         ),
@@ -112,3 +117,31 @@ def test_higher_corridor_quotas_strand_fewer_person_days():
     # common random numbers: every option drew the same uncertain values
     first = res.ensembles[0].draws
     assert all((e.draws.values == first.values).all() for e in res.ensembles)
+
+
+def test_an_index_past_the_end_is_said_in_words_that_fit_one_item():
+    """'policies tiene 1 elementos': a plural beside one; said now as the largest index."""
+    with pytest.raises(InputError) as err:
+        options(uncertain_tiny(), [parse_vary("policies[5].start=2025-01-03")])
+    assert err.value.in_language("es") == [
+        "vary policies[5].start: se recibió el índice 5; se esperaba uno menor que 1 (el número "
+        "de elementos de policies)"
+    ]
+
+
+def test_a_swept_date_of_no_calendar_day_is_one_line_not_a_traceback():
+    with pytest.raises(InputError) as err:
+        parse_vary("policies.close.start=2025-01-05,2025-02-30")
+    assert err.value.in_language("es") == [
+        "vary 'policies.close.start=2025-01-05,2025-02-30': se recibió '2025-02-30'; se esperaba "
+        "una fecha que exista, con el formato AAAA-MM-DD"
+    ]
+
+
+def test_a_value_given_twice_is_refused():
+    """0.2,0.2 ran one option twice, two columns of the same policy in sweep.html."""
+    with pytest.raises(InputError) as err:
+        parse_vary("behaviour.tolerance_days=2, 2,6")
+    assert err.value.problems == [
+        "vary 'behaviour.tolerance_days=2, 2,6': 2 given twice, expected each value once"
+    ]

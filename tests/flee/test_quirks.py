@@ -235,7 +235,8 @@ def test_a_max_move_speed_of_0_is_refused_in_the_folder_and_in_an_imported_file(
     with pytest.raises(InputError) as err:
         read_case(root)
     assert err.value.problems == [
-        "case/simsetting.yml:5: max_move_speed: expected a speed other than 0 km a day: Flee "
+        "case/simsetting.yml:5: move_rules.max_move_speed: expected a speed other than 0 km a "
+        "day: Flee "
         "3.1 divides by it at the end of every day (ZeroDivisionError)"
     ]
     good = make_case(tmp_path / "good")
@@ -249,3 +250,23 @@ def test_a_max_move_speed_of_0_is_refused_in_the_folder_and_in_an_imported_file(
         r"s\.yaml:\d+: flee\.settings\.move_rules\.max_move_speed: expected a speed other than 0",
         err,
     ), err
+
+
+def test_a_bad_setting_says_its_section_and_what_was_given(tmp_path):
+    """'max_move_speed: expected a valid number' said neither the section nor the value."""
+    settings = SETTINGS.replace("max_move_speed: 400.0", "max_move_speed: fast")
+    with pytest.raises(InputError) as err:
+        read_case(make_case(tmp_path / "case", settings=settings))
+    (line,) = err.value.in_language("es")
+    assert line.startswith("case/simsetting.yml:5: move_rules.max_move_speed: se esperaba un ")
+    assert line.endswith(" (se recibió 'fast')")
+
+
+def test_a_tab_in_simsetting_is_said_in_the_readers_words(tmp_path):
+    """PyYAML's English ('found character '\\t' that cannot start any token') was shown as is."""
+    settings = SETTINGS.replace("  camp_weight: 2.0", "\tcamp_weight: 2.0")
+    with pytest.raises(InputError) as err:
+        read_case(make_case(tmp_path / "case", settings=settings))
+    assert err.value.in_language("es") == [
+        "case/simsetting.yml:7:1: se esperaba YAML válido: un tabulador: YAML sangra con espacios"
+    ]

@@ -123,7 +123,9 @@ def test_quoted_newlines_shift_the_lines(tmp_path: Path) -> None:
         "2025-11-30,Chacalluta,2,2,count,b\n"
         "2025-11-31,Chacalluta,3,3,count,c\n",
     )
-    assert problems(p) == [f"{p}:7: #date: got '2025-11-31', expected a date as YYYY-MM-DD"]
+    assert problems(p) == [
+        f"{p}:7: #date: got '2025-11-31', expected a date as YYYY-MM-DD that exists"
+    ]
     p.write_text(p.read_text().replace("2025-11-31", "2025-11-30"))
     assert [o.line for o in read_observations(p, SITES).items] == [3, 6, 7]
 
@@ -259,8 +261,8 @@ def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
         ),
     )
     assert problems(p) == [
-        f"{p}:3: #date: got '2025-02-30', expected a date as YYYY-MM-DD",
-        f"{p}:4: #date: got '30/11/2025', expected a date as YYYY-MM-DD",
+        f"{p}:3: #date: got '2025-02-30', expected a date as YYYY-MM-DD that exists",
+        f"{p}:4: #date: got '30/11/2025', expected a date as YYYY-MM-DD (2025-11-30, if it is day/month/year)",
         f"{p}:5: #affected+min: got 50 above #affected+max 40, expected a low no higher than the high",
         f"{p}:6: #affected+min: got 'about 40', expected a number (such as 1200, 1,200 or 1.200)",
         f"{p}:6: #affected+max: got 'x', expected a number (such as 1200, 1,200 or 1.200)",
@@ -338,7 +340,12 @@ def test_a_missing_file(tmp_path: Path) -> None:
 
 GOOD_ROW = "2025-11-{day:02d},{site},{low},{high},count,src{i}\n"
 BREAKS = {
-    "bad date": (0, "#date", "2025-13-01", "got '2025-13-01', expected a date as YYYY-MM-DD"),
+    "bad date": (
+        0,
+        "#date",
+        "2025-13-01",
+        "got '2025-13-01', expected a date as YYYY-MM-DD that exists",
+    ),
     "non-number": (3, "#affected+max", "forty", "got 'forty', expected a number"),
     "low above high": (2, "#affected+min", "999", "got 999 above #affected+max"),
     "unknown site": (1, "#loc+name", "Atlantis", "got unknown site 'Atlantis'"),

@@ -82,7 +82,9 @@ def test_bad_files(tmp_path):
     f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n2025-01-01,a,-3\n")
     assert _problems(f) == [f"{f}:3: #affected+stranded: got '-3', expected a count of 0 or more"]
     f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n01/02/2025,a,3\n")
-    assert _problems(f) == [f"{f}:3: #date: got '01/02/2025', expected a date as YYYY-MM-DD"]
+    assert _problems(f) == [
+        f"{f}:3: #date: got '01/02/2025', expected a date as YYYY-MM-DD (2025-02-01, if it is day/month/year)"
+    ]
     f.write_text("Site,N\n#loc+name,#affected+stranded\na,3\n")
     with pytest.raises(InputError) as err:
         read_observations(f)
@@ -109,7 +111,9 @@ def test_a_title_row_above_the_header_and_a_blank_row_keep_the_file_lines(tmp_pa
         (6, 2, 3.0, 4.0),
     ]
     f.write_text("Counts at the border\n" + HEAD + "2025-01-01,a,1,2,x\n2025-01-32,a,3,4,y\n")
-    assert _problems(f) == [f"{f}:5: #date: got '2025-01-32', expected a date as YYYY-MM-DD"]
+    assert _problems(f) == [
+        f"{f}:5: #date: got '2025-01-32', expected a date as YYYY-MM-DD that exists"
+    ]
 
 
 def test_a_quoted_newline_shifts_the_lines_after_it(tmp_path):
@@ -208,3 +212,16 @@ def test_the_shared_timelines_form_is_read_and_its_names_matched_through_the_sce
     assert "'Nowhere'" in str(note)
     _, unmatched = place_series(plan, obs, "stranded", "mid")  # without the scenario's names
     assert len(unmatched) == 2  # 'Linea de la Concordia' too
+
+
+def test_a_stale_count_is_said_with_its_report_date_and_the_carry(tmp_path: Path) -> None:
+    """The latest count (16 Jan) is more than 3 days old on 21 Jan: said so, not 'of 19 Jan,
+    older than 0 days' (the carried day and the carry of the already-carried series)."""
+    path = tmp_path / "counts.csv"
+    path.write_text("#date,#loc+name,#affected+stranded\n2024-01-16,the strip,50\n", "utf-8")
+    plan = Plan.model_validate(
+        plan_dict([stranded_trigger(places=["strip"])], []) | {"sites": {"the strip": "strip"}}
+    )
+    (st,) = check(plan, read_observations(path), dt.date(2024, 1, 21)).statuses
+    assert st.note == "no value on 2024-01-21: the latest, of 2024-01-16, is older than 3 days"
+    assert st.value_date == dt.date(2024, 1, 16)

@@ -186,3 +186,12 @@ def test_a_scenario_file_given_as_a_plan_is_one_line():
     assert problems(dump(tiny_dict())) == [
         "p.yaml: a scenario file, not a plan (`hito validate FILE` checks it)"
     ]
+
+
+def test_a_currency_in_lower_case_is_said_to_be_a_currency_code():
+    text = dump(plan_dict([stranded_trigger()], [corridor(cost={"currency": "usd", "amount": 5})]))
+    (line,) = problems(text)
+    assert line.endswith(
+        "actions[0].cost.currency: expected a currency's ISO 4217 code in capitals "
+        "(such as USD, PEN, CLP) (got 'usd')"
+    )

@@ -59,5 +59,16 @@ def test_the_page_holds_both_languages_opens_in_the_one_asked_with_its_numbers_a
             "en": '<span lang="en">Total cost</span>',
         }
         assert total[lang] + total[other] in page
-        # one chart for both languages: its dates as ISO, no English month names on the axis
-        assert page.count('"tickformat":"%Y-%m-%d"') == 1
+        # each chart once per language (its axis, legend and numbers in it), dates as ISO
+        assert page.count('"tickformat":"%Y-%m-%d"') == 2
+        assert page.count('"separators":",."') == page.count('"separators":".,"') == 2
+        assert '"name":"Sin plan"' in page and '"name":"No plan"' in page
+        assert '"text":"personas"' in page and '"text":"people"' in page
+        assert '"text":' + json.dumps("personas-día") in page  # plotly's JSON: día as \u00ed
+        assert '"text":"person-days"' in page
+        assert "personas / people" not in page
+        title = {"es": "Tacna–Arica (noviembre de 2025)", "en": "Tacna–Arica (November 2025)"}
+        assert (
+            f"<title>hito: {'Comparación de planes de contingencia' if lang == 'es' else 'Contingency plans compared'}: {title[lang]}</title>"
+            in page
+        )

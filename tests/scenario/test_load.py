@@ -122,7 +122,20 @@ def test_a_date_of_no_calendar_day_is_refused_at_its_line():
     with pytest.raises(ScenarioError) as caught:
         parse(text, "s.yaml")
     assert caught.value.in_language("en") == [
-        "s.yaml:3: got '2025-02-30', expected a date as YYYY-MM-DD that exists"
+        "s.yaml:3: start: got '2025-02-30', expected a date as YYYY-MM-DD that exists"
+    ]
+
+
+def test_a_date_of_no_calendar_day_in_a_list_names_its_field():
+    text = (
+        "name: x\nschema_version: 2\nstart: 2025-02-01\npolicies:\n"
+        "  - {type: close, routes: [r], start: 2025-02-03}\n"
+        "  - {type: close, routes: [r], start: 2025-02-03, end: 2025-04-31}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse(text, "s.yaml")
+    assert caught.value.in_language("en") == [
+        "s.yaml:6: policies[1].end: got '2025-04-31', expected a date as YYYY-MM-DD that exists"
     ]
 
 
@@ -162,9 +175,24 @@ def test_a_plain_probability_above_one_says_what_it_got_once():
     d = tiny_dict()
     d["routes"][5]["hazard"] = 1.5
     (line,) = [x for x in problems(d) if "routes[5].hazard" in x]
-    assert line.endswith(
-        "routes[5].hazard: expected a probability between 0 and 1, got up to 1.5"
-    ), line
+    assert line.endswith("routes[5].hazard: expected a probability between 0 and 1, got 1.5"), line
+
+
+def test_a_range_of_probabilities_above_one_and_a_range_out_of_order_say_it_as_written():
+    d = tiny_dict()
+    d["routes"][5]["hazard"] = {"value": 0.5, "low": 0.1, "high": 2}
+    d["behaviour"] = {"tolerance_days": {"value": 10, "low": 30, "high": 4}}
+    lines = problems(d)
+    assert any(
+        x.endswith("routes[5].hazard: expected a probability between 0 and 1, got a range up to 2")
+        for x in lines
+    ), lines
+    assert any(
+        x.endswith(
+            "behaviour.tolerance_days: expected low <= value <= high, got low=30, value=10, high=4"
+        )
+        for x in lines
+    ), lines
 
 
 def test_a_date_where_none_is_expected_is_shown_as_written():

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from hito.errors import Invalid
-from hito.scenario.versions import SCHEMA_VERSION, V2_FIELDS, as_current, v2_fields_used
+from hito.scenario.versions import (
+    SCHEMA_VERSION,
+    V2_FIELDS,
+    as_current,
+    migrated_text,
+    v2_fields_used,
+)
 
 # one raw mapping that uses every field schema_version 2 added
 EVERY_V2_FIELD = {
@@ -52,3 +58,28 @@ def test_a_version_1_mapping_that_uses_them_is_refused_naming_each() -> None:
 @pytest.mark.parametrize("data", [{"schema_version": 2, "observation": {}}, [1], "text", None])
 def test_anything_but_a_version_1_mapping_is_passed_on_unchanged(data: object) -> None:
     assert as_current(data) is data
+
+
+def test_a_version_1_refusal_names_its_fields_as_written_in_any_language() -> None:
+    raw = {
+        "schema_version": 1,
+        "population": [{"people": {"value": 3}}],
+        "policies": [{"type": "readmit"}],
+    }
+    with pytest.raises(Invalid) as e:
+        as_current(raw)
+    (problem,) = e.value.said
+    assert problem.say("es") == (
+        "schema_version 1 no tiene population[].people: {value, low, high}, "
+        "policies[].type: readmit, clearances, transfer; se esperaba schema_version: 2 "
+        "(`hito migrate ARCHIVO` actualiza un archivo de la versión 1)"
+    )
+
+
+def test_migrated_text_keeps_the_comment_and_spacing_of_the_version_line() -> None:
+    text = "# mine\nschema_version: 1   # old format\nname: x\n"
+    assert migrated_text(text) == "# mine\nschema_version: 2   # old format\nname: x\n"
+    assert migrated_text("schema_version:\t1\n") == "schema_version:\t2\n"
+    assert migrated_text("a: 1\r\nschema_version: 1\r\n") == "a: 1\r\nschema_version: 2\r\n"
+    assert migrated_text("schema_version: 2  # new\n") is None
+    assert migrated_text("schema_version: 12\n") is None

@@ -42,3 +42,41 @@ def test_the_plan_comparison_fits_a_phone(browser, scenario) -> None:  # type: i
     plans = [(n, load(n, scenario)) for n in builtin_names()]
     cmp = compare(scenario, plans, runs=2, seed=0, days=20)
     assert overflow(browser, render_comparison(scenario, cmp, plans, seed=0)) <= 0
+
+
+def test_the_comparisons_charts_speak_the_language_shown_and_fit_after_switching(
+    browser, scenario
+) -> None:  # type: ignore[no-untyped-def]
+    """One chart served both languages: 'personas / people' on its axis, 'no-plan' in its
+    legend. Each language has its own now; those drawn hidden take the phone's width when
+    shown."""
+    plans = [("corridor-100", load("corridor-100", scenario))]
+    cmp = compare(scenario, plans, runs=2, seed=0, days=20)
+    ctx = browser.new_context(viewport=PHONE)
+    try:
+        page = ctx.new_page()
+        page.route("**/*", lambda route: route.abort())
+        page.set_content(render_comparison(scenario, cmp, plans, seed=0, lang="es"))
+        shown = """() => [...document.querySelectorAll('.js-plotly-plot')]
+            .filter(d => d.offsetParent)
+            .map(d => [Math.round(d.getBoundingClientRect().right),
+                       [...d.querySelectorAll('.ytitle, .legendtext')].map(t => t.textContent)])"""
+        assert page.evaluate(shown) == [
+            [382, ["Sin plan", "corridor-100", "personas"]],
+            [382, ["personas-día"]],
+        ]
+        assert (
+            page.title()
+            == "hito: Comparación de planes de contingencia: Tacna–Arica (noviembre de 2025)"
+        )
+        page.click("button[data-l=en]")
+        page.wait_for_function("document.querySelector('.js-plotly-plot').offsetParent === null")
+        page.wait_for_timeout(300)  # plotly fits the charts shown on the resize event
+        assert page.evaluate(shown) == [
+            [382, ["No plan", "corridor-100", "people"]],
+            [382, ["person-days"]],
+        ]
+        assert page.title() == "hito: Contingency plans compared: Tacna–Arica (November 2025)"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        ctx.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +21,7 @@ from hito.cli.options import (
     out_folder,
     particles_option,
 )
-from hito.errors import InputError, Problem, say
+from hito.errors import InputError, Problem, Said, say
 
 RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 HORIZONS_HELP = (
@@ -164,9 +164,36 @@ def calibrate(
             "ess": i18n.number(min((st.ess for st in post.steps), default=particles), lang),
         }
     )
+    if observations is not None:  # a file of one's own: its rows left out are said
+        for line in left_out_lines(obs.skipped, lang):
+            console.print(line, markup=False)
     _print_forecast(s, obs, ens, when, lang, counts)
     console.print(_("report: %(path)s") % {"path": (out / "report.html").resolve()})
     console.print(_("calibration: %(path)s") % {"path": (out / "calibration.html").resolve()})
+
+
+def left_out_lines(skipped: Sequence[Said], lang: str, shown: int = 5) -> list[str]:
+    """The rows of a counts file left out and why (the first `shown`; all in calibration.json)."""
+    if not skipped:
+        return []
+    t = i18n.translations(lang)
+    n = len(skipped)
+    lines = [
+        t.ngettext("%(n)s row left out:", "%(n)s rows left out:", n) % {"n": i18n.number(n, lang)}
+    ]
+    lines += [f"  {say(p, lang)}" for p in skipped[:shown]]
+    if n > shown:
+        more = n - shown
+        lines.append(
+            "  "
+            + t.ngettext(
+                "and %(n)s more (calibration.json lists each)",
+                "and %(n)s more (calibration.json lists each)",
+                more,
+            )
+            % {"n": i18n.number(more, lang)}
+        )
+    return lines
 
 
 def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts: Any) -> None:
@@ -340,9 +367,6 @@ def _horizons(text: str) -> tuple[int, ...]:
     return hs
 
 
-_VERSION_LINE = re.compile(r"^schema_version:\s*1\s*(#.*)?$", re.M)
-
-
 def migrate(
     file: Annotated[Path, typer.Argument(help="a scenario file of schema_version 1")],
     out: Annotated[Path | None, typer.Option(help="write here (default: in place)")] = None,
@@ -350,13 +374,14 @@ def migrate(
     """Update a version-1 scenario file to schema_version 2, keeping its comments and layout."""
     from hito.cli.run import console, write_atomic
     from hito.scenario.load import parse
+    from hito.scenario.versions import migrated_text
     from hito.textfile import read_utf8
 
     text = read_utf8(file)
-    if not _VERSION_LINE.search(text):
+    new = migrated_text(text)
+    if new is None:
         parse(text, str(file))  # says what is wrong, or that it is already version 2
         raise InputError(Problem("%(file)s: already schema_version 2 (nothing to do)", file=file))
-    new = _VERSION_LINE.sub("schema_version: 2", text, count=1)
     parse(new, str(file))
     write_atomic(out_file(out) if out else file, new.encode())
     _ = i18n.translations(i18n.reader_language()).gettext

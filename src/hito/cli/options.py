@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -37,6 +38,14 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the form, of no calendar day
+            raise InputError(
+                Problem(
+                    "%(option)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
+                    option=option,
+                    text=repr(text),
+                )
+            ) from None
         message = (
             N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD, such as %(example)s")
             if example

@@ -16,6 +16,17 @@ if TYPE_CHECKING:  # the plan models load inside the commands
     from hito.plans.status import TriggerStatus
 
 
+def whole(table: Table) -> Table:
+    """The table with cells that wrap onto more lines instead of ending in '…'.
+
+    On a narrow terminal no number, date or agency's name is cut short: a word wider than its
+    column goes on below.
+    """
+    for column in table.columns:
+        column.overflow = "fold"
+    return table
+
+
 def shown(lang: str) -> Callable[[str, Any], str]:
     """How a note's values read in a language: dates, numbers, indicators, lists of sites."""
     _ = i18n.translations(lang).gettext
@@ -69,7 +80,7 @@ def status_table(r: CheckReport, plan: Plan, lang: str) -> Table:
             cond,
             _actions_due(st, plan, lang) or "—",
         )
-    return table
+    return whole(table)
 
 
 def _value(value: float | None, indicator: str, lang: str) -> str:

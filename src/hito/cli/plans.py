@@ -21,7 +21,7 @@ from hito.cli.options import (
     language_option,
     out_folder,
 )
-from hito.cli.plan_status import shown, status_table
+from hito.cli.plan_status import shown, status_table, whole
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError, Problem
 
@@ -82,7 +82,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check plan files; print every problem with file, line and field."""
-    from hito.plans.load import load
+    from hito.plans.load import load, plan_scenario
     from hito.scenario.load import load as load_scenario
 
     lang = i18n.reader_language()
@@ -91,7 +91,7 @@ def validate(
         p = load(ref)
         scen = scenario or p.scenario
         if scen:
-            p = load(ref, load_scenario(scen))
+            p = load(ref, load_scenario(scenario) if scenario else plan_scenario(ref, p))
         counts = {
             "file": ref,
             "scenario": scen,
@@ -218,7 +218,7 @@ def _comparison_table(
             *(i18n.number(r[m]["p50"], lang) for m in ("peak_stranded", "diverted", "harmed")),
             *(i18n.number(r[f"total_cost_{c}"]["p50"], lang) for c in currencies),
         )
-    return table
+    return whole(table)
 
 
 def _label(ref: str) -> str:
@@ -227,8 +227,12 @@ def _label(ref: str) -> str:
     return ref if ref in builtin_names() else Path(ref).stem
 
 
-def _scenario_for(plan: Plan, as_of: dt.date, given: str | None) -> Scenario | None:
-    """The scenario for forecasts: --scenario, a built-in covering the date, or the plan's."""
+def _scenario_for(ref: str, plan: Plan, as_of: dt.date, given: str | None) -> Scenario | None:
+    """The scenario for forecasts: --scenario, the plan's own file, a built-in covering the date.
+
+    A plan that names a built-in scenario takes the built-in covering the date, else its own.
+    """
+    from hito.plans.load import plan_scenario
     from hito.scenario.load import builtin_names as scenario_names
     from hito.scenario.load import load as load_scenario
 
@@ -236,22 +240,25 @@ def _scenario_for(plan: Plan, as_of: dt.date, given: str | None) -> Scenario | N
         return load_scenario(given)
     if not any(t.source == "forecast" for t in plan.triggers):
         return None
+    if plan.scenario and plan.scenario not in scenario_names():
+        return plan_scenario(ref, plan)  # written for another border: its own scenario
     for name in scenario_names():
         s = load_scenario(name)
         if s.start <= as_of < s.date_of(s.days):
             return s
-    return load_scenario(plan.scenario) if plan.scenario else None
+    return plan_scenario(ref, plan)
 
 
-def _plan_site_names(plan: Plan) -> SiteMap | None:
-    """The site names of the built-in scenario a plan names, for a check with no forecast."""
+def _plan_site_names(ref: str, plan: Plan) -> SiteMap | None:
+    """The site names of the scenario a plan names (built-in or file), for a check with no forecast.
+
+    A plan's scenario that cannot be read is said as `hito plans validate` says it.
+    """
     from hito.forecast.observations import SiteMap
-    from hito.scenario.load import builtin_names as scenario_names
-    from hito.scenario.load import load as load_scenario
+    from hito.plans.load import plan_scenario
 
-    if plan.scenario not in scenario_names():
-        return None
-    return SiteMap(load_scenario(plan.scenario).observed_sites())
+    s = plan_scenario(ref, plan)
+    return SiteMap(s.observed_sites()) if s is not None else None
 
 
 @app.command("check")
@@ -298,11 +305,11 @@ def check_cmd(
     p_by_name = {}
     for ref in plans or builtin_names():
         p = load(ref)
-        s = _scenario_for(p, day, scenario)
+        s = _scenario_for(ref, p, day, scenario)
         if s is not None:
             p = load(ref, s)
         p_by_name[p.name] = p
-        site_names = _plan_site_names(p) if s is None else None  # with s, check uses its names
+        site_names = _plan_site_names(ref, p) if s is None else None  # with s, check uses its
         reports.append(
             check(p, obs, day, s, range_as=_range(range_as), runs=runs, names=site_names)
         )

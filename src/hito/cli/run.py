@@ -53,6 +53,7 @@ def progress(lang: str | None = None) -> Progress:
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.table import Column
 
     from hito import kernel_cache
 
@@ -62,15 +63,21 @@ def progress(lang: str | None = None) -> Progress:
             "minute); the runs start after"
         )
         Console(stderr=True).print(notice)
+    # the counts and times keep their width; a long description (Spanish, a long scenario
+    # name) is cut short and the bar narrows, on an 80-column terminal too
     return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
+        TextColumn(
+            "[bold]{task.description}",
+            table_column=Column(ratio=2, no_wrap=True, overflow="ellipsis"),
+        ),
+        BarColumn(bar_width=None, table_column=Column(ratio=1)),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=False,
+        expand=True,
     )
 
 
@@ -152,10 +159,15 @@ def run(
     day, place, group and state over all runs; runs.parquet one row per run with its draws.
     """
     lang = language_option(lang)
-    out_folder(out)
     if calibration is not None:
-        run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang)
+        from hito.cli.calibrated import only_calibration, run_calibrated
+
+        only_calibration(days=days, runs=runs, seed=seed, event=event, sampling=sampling)
+        out_folder(out)
+        named = None if scenario == DEFAULT_SCENARIO else scenario
+        run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang, named)
         return
+    out_folder(out)
     from hito.ensemble.executors import make_executor
     from hito.ensemble.spec import EnsembleSpec, parse_event
     from hito.scenario.load import load
@@ -207,41 +219,6 @@ def _peak(name: str, facts: dict[str, Any], lang: str) -> dict[str, str]:
         "p90": i18n.number(pk["p90"], lang),
         "error": i18n.number(facts["conservation_error"], lang),
     }
-
-
-def run_calibrated(
-    folder: Path,
-    out: Path,
-    executor: str,
-    scheduler: str | None,
-    workers: int | None,
-    keep_runs: int,
-    lang: str = "es",
-) -> None:
-    """`hito run --calibration DIR`: every particle of a posterior run on to its last day."""
-    from hito.ensemble.executors import make_executor
-    from hito.forecast.posterior import calibrated_ensemble
-    from hito.forecast.posterior import load as load_posterior
-
-    post = load_posterior(folder)
-    s = post.spec.scenario
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
-    try:
-        ens = calibrated_ensemble(post, post.spec.days, ex, keep_runs=keep_runs)
-    finally:
-        ex.close()
-    facts = ens.summary()
-    facts["calibration"] = {"folder": str(folder), "as_of": post.as_of.isoformat()}
-    write_outputs(out, s, ens, facts, lang)
-    gettext = i18n.translations(lang).gettext
-    console.print(
-        gettext(
-            "%(name)s calibrated as of %(date)s: peak stranded P50 %(p50)s (P10–P90 "
-            "%(p10)s–%(p90)s), conservation error %(error)s"
-        )
-        % {**_peak(s.name, facts, lang), "date": i18n.date(post.as_of, lang)}
-    )
-    console.print(gettext("report: %(path)s") % {"path": (out / "report.html").resolve()})
 
 
 def advancer(bar: Progress, task: TaskID, lang: str) -> Callable[[int], None]:

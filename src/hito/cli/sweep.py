@@ -62,7 +62,8 @@ def sweep(
     """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
     from hito.ensemble.executors import make_executor
     from hito.ensemble.spec import parse_event
-    from hito.ensemble.sweep import options, parse_vary, run_sweep
+    from hito.ensemble.sweep import options, run_sweep
+    from hito.ensemble.vary import parse_vary
     from hito.report.sweep_report import render
     from hito.scenario.load import load
 

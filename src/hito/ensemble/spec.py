@@ -124,7 +124,9 @@ def parse_event(text: str, s: Scenario) -> Event:
         except ValueError:
             raise InputError(
                 Problem(
-                    "event %(text)s: %(date)s is not a date", text=repr(text), date=repr(m["date"])
+                    "event %(text)s: got %(date)s, expected a date as YYYY-MM-DD that exists",
+                    text=repr(text),
+                    date=repr(m["date"]),
                 )
             ) from None
         if not 0 <= day < s.days:

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from hito.ensemble.result import Ensemble
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec, Event
 from hito.ensemble.syntax import VARY_FORM
+from hito.ensemble.vary import Vary
 from hito.errors import InputError, Problem, Said
 from hito.scenario.model import Scenario
 from hito.scenario.numbers import Num, Range
@@ -37,19 +37,6 @@ from hito.validation import pydantic_problem
 
 TABLE_FINALS = ("diverted", "harmed", "returned", "crossed")
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z0-9_\-]*)(?P<index>(\[\d+\])*)$")
-
-
-@dataclass(frozen=True)
-class Vary:
-    """One axis of the grid: a field path and the values it takes."""
-
-    path: str
-    values: tuple[Any, ...]
-
-    @property
-    def short(self) -> str:
-        """The path's last field (column names, option labels)."""
-        return self.path.rsplit(".", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -64,34 +51,6 @@ class Option:
     def label(self) -> str:
         """'daily_quota=50, tolerance_days=5'."""
         return ", ".join(f"{p.rsplit('.', 1)[-1]}={v}" for p, v in self.settings)
-
-
-def parse_vary(text: str) -> Vary:
-    """Read 'PATH=V1,V2,...' (values as YAML scalars: numbers, dates, words)."""
-    path, eq, rest = text.partition("=")
-    path = path.strip()
-    if not eq or not path or not rest.strip():
-        raise InputError(
-            Problem(
-                "vary %(text)s: expected %(vary_syntax)s", text=repr(text), vary_syntax=VARY_FORM
-            )
-        )
-    values = []
-    for raw in rest.split(","):
-        raw = raw.strip()
-        if not raw:
-            raise InputError(
-                Problem(
-                    "vary %(text)s: an empty value; expected %(vary_syntax)s",
-                    text=repr(text),
-                    vary_syntax=VARY_FORM,
-                )
-            )
-        try:
-            values.append(yaml.safe_load(raw))
-        except yaml.YAMLError:
-            values.append(raw)
-    return Vary(path, tuple(values))
 
 
 ADDED = Title(es="añadido por hito sweep", en="added by hito sweep")
@@ -218,7 +177,8 @@ def _step_list(
         if i >= len(obj):
             raise InputError(
                 Problem(
-                    "vary %(path)s: %(where)s has %(count)s items, got index %(i)s",
+                    "vary %(path)s: got index %(i)s, expected one below %(count)s (the number of "
+                    "items in %(where)s)",
                     path=path,
                     where=where,
                     count=len(obj),

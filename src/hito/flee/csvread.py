@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from hito.errors import N_, InputError, Problem
+from hito.textfile import TEXT_FILE
 
 BOM = b"\xef\xbb\xbf"
 
@@ -96,7 +97,11 @@ def decode(notes: Notes, path: Path, raw: bytes) -> str | None:
             path,
             line,
             None,
-            Problem("not UTF-8 (%(reason)s), expected UTF-8 text", reason=exc.reason),
+            Problem(
+                "byte %(start)s is not UTF-8 text; expected %(expected)s",
+                start=exc.start,
+                expected=TEXT_FILE,
+            ),
         )
         return None
 

@@ -13,10 +13,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from hito.errors import Problem
+from hito.errors import Problem, Said
 from hito.flee.csvread import BOM, Notes, decode, number, parse_date, read_rows
 from hito.flee.model import FleeMoveRules, FleePeriod, FleeSettings, FleeSpawnRules
-from hito.validation import pydantic_problem
+from hito.yamldoc import field_problem
+from hito.yamlwords import yaml_reason
 
 UNSUPPORTED_SETTINGS = {
     ("spawn_rules", "flood_driven_spawning"),
@@ -76,6 +77,12 @@ def read_period(n: Notes, path: Path) -> FleePeriod | None:
     return FleePeriod(start=start, length=length)
 
 
+def _reason(exc: yaml.YAMLError) -> Said:
+    """PyYAML's reason in the reader's words where the catalogues have it (hito.yamlwords)."""
+    problem = getattr(exc, "problem", None)
+    return yaml_reason(problem) if isinstance(problem, str) else str(exc)
+
+
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
     """Line of each key of simsetting.yml, two levels deep: (section,) and (section, key)."""
     lines: dict[tuple[str, ...], int] = {}
@@ -107,7 +114,7 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
             path,
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
-            Problem("expected valid YAML: %(reason)s", reason=getattr(exc, "problem", exc)),
+            Problem("expected valid YAML: %(reason)s", reason=_reason(exc)),
         )
         return FleeSettings()
     if not isinstance(doc, dict):
@@ -187,15 +194,10 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
             if e["loc"] == ("awareness_level",) and e["input"] == 0:
                 continue  # said above
             key = str(e["loc"][0]) if e["loc"] else ""
+            section = next((s for s in ("move_rules", "spawn_rules") if (s, key) in at), None)
+            field = ".".join(map(str, (section, *e["loc"]) if section else e["loc"]))
             n.problem(
-                path,
-                at.get(("move_rules", key)) or at.get(("spawn_rules", key)),
-                None,
-                Problem(
-                    "%(field)s: %(problem)s",
-                    field=".".join(map(str, e["loc"])),
-                    problem=pydantic_problem(e),
-                ),
+                path, at.get((section, key)) if section else None, None, field_problem(field, e)
             )
         return FleeSettings()
     except (TypeError, ValueError) as exc:

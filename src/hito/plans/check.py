@@ -40,7 +40,7 @@ from hito.hxl_table import read_file
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
-from hito.plans.notes import UNMAPPED, Note
+from hito.plans.notes import STALE, UNMAPPED, Note
 from hito.plans.status import CARRY_DAYS, TriggerStatus, daily, evaluate
 from hito.scenario.model import Scenario
 from hito.scenario.observed import from_observed
@@ -329,6 +329,10 @@ def _observed_status(
     ]
     if seen and st.value_date is not None:
         st = replace(st, value_date=max(seen))  # the report's date, not a carried day
+    if st.remark is not None and st.remark.message == STALE and seen:
+        # the series came carried already (carry 0 above): say the report's date and the carry
+        stale = Note.of(STALE, date=as_of, latest=max(seen), days=carry_days)
+        st = replace(st, remark=stale, note=str(stale))
     return st
 
 

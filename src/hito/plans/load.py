@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from hito import yamldoc
-from hito.errors import HitoError, Problem
+from hito.errors import HitoError, Problem, ScenarioError
 from hito.plans.model import ACTION_TYPES, Plan
 from hito.plans.validate import internal_problems, scenario_problems
 from hito.scenario.model import Scenario
@@ -31,9 +31,41 @@ def resolve(ref: str | Path) -> tuple[str, str]:
 
 
 def load(ref: str | Path, scenario: Scenario | None = None) -> Plan:
-    """Load and validate a plan; with a scenario, also check its places and routes exist there."""
+    """Load and validate a plan; with a scenario, also check its places and routes exist there.
+
+    A plan file's `scenario:` that is a relative path is read from the plan's own folder when
+    the file is there (a plan kept beside its scenario works from any working directory).
+    """
     label, text = resolve(ref)
-    return parse(text, label, scenario)
+    plan = parse(text, label, scenario)
+    if str(ref) in builtin_names() or not plan.scenario:
+        return plan
+    written = Path(plan.scenario)
+    beside = Path(ref).parent / written
+    if written.is_absolute() or not beside.is_file():
+        return plan
+    return plan.model_copy(update={"scenario": str(beside)})
+
+
+def plan_scenario(ref: str | Path, plan: Plan) -> Scenario | None:
+    """The scenario a plan names (`scenario:`), or None.
+
+    One it cannot read is a PlanError at the plan's `scenario:` line (the problem alone did not
+    say where the name came from).
+    """
+    from hito.scenario.load import load as load_scenario
+
+    if not plan.scenario:
+        return None
+    try:
+        return load_scenario(plan.scenario)
+    except ScenarioError as exc:
+        label, text = resolve(ref)
+        _, node = yamldoc.compose(text, label, what="plan", error=PlanError)
+        where = yamldoc.where(label, node, ("scenario",))
+        raise PlanError(
+            [yamldoc.at(where, Problem("scenario: %(problem)s", problem=p)) for p in exc.said]
+        ) from None
 
 
 def parse(text: str, label: str = "<plan>", scenario: Scenario | None = None) -> Plan:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
-from hito.domain import CountryCode, Ident, Severity, Strict
+from hito.domain import CountryCode, CurrencyCode, Ident, Severity, Strict
 from hito.errors import Invalid, Problem
 from hito.scenario.model import Title
 
@@ -128,7 +128,7 @@ class Trigger(Strict):
 class Cost(Strict):
     """What an action costs: an amount per day it runs, or per unit it provides."""
 
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+    currency: CurrencyCode
     amount: float = Field(ge=0)
     per: Literal["day", "unit"] = "day"
     source: str = ""

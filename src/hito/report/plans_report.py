@@ -53,6 +53,7 @@ def words(_: Callable[[str], str]) -> dict[str, str]:
         "per_day": _("per day"),
         "per_unit": _("per unit"),
         "people": _("people"),
+        "person_days": _("person-days"),
         "day_n": _("day %(n)s"),
         "facts": _(
             "Scenario %(scenario)s; %(runs)s runs, seed %(seed)s, %(days)s days, from %(start)s "
@@ -83,11 +84,21 @@ def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def _stranded_chart(cmp: Comparison, people: str) -> str:
+# the numbers of a chart in a language: decimal mark, then thousands separator
+_SEPARATORS = {"es": ",.", "en": ".,"}
+
+
+def _named(plan: str, said: dict[str, str]) -> str:
+    """A plan as a chart names it: 'no-plan' in the page's language, a plan by its label."""
+    return said["no-plan"] if plan == "no-plan" else plan
+
+
+def _stranded_chart(cmp: Comparison, said: dict[str, str], lang: str) -> str:
     x = [cmp.date(d).isoformat() for d in range(cmp.days)]
     fig = go.Figure()
     palette = ["#444444", "#c8502a", "#2a7ac8", "#3a9a4a", "#9a3ac8", "#c8a02a", "#2ac8b8"]
-    for i, (label, q) in enumerate(cmp.stranded.items()):
+    for i, (plan, q) in enumerate(cmp.stranded.items()):
+        label = _named(plan, said)
         col = palette[i % len(palette)]
         fig.add_trace(
             go.Scatter(
@@ -116,16 +127,17 @@ def _stranded_chart(cmp: Comparison, people: str) -> str:
         height=380,
         margin={"l": 50, "r": 20, "t": 20, "b": 40},
         template="simple_white",
-        yaxis_title=people,
-        # the page holds both languages, the chart once: dates as ISO, which reads the same in
-        # both (plotly's own axis would name the months in English)
+        yaxis_title=said["people"],
+        separators=_SEPARATORS[lang],
+        # dates as ISO, which read the same in both languages (plotly's own axis would name
+        # the months in English)
         xaxis={"tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d"},
     )
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        config={"displaylogo": False, "showSendToCloud": False},
-    )
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG)
+
+
+# `responsive`: a chart drawn while its language is hidden takes its width when shown
+_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True}
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -134,8 +146,8 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _bar_chart(rows: Sequence[dict[str, Any]], metric: str) -> str:
-    names = [r["plan"] for r in rows]
+def _bar_chart(rows: Sequence[dict[str, Any]], metric: str, said: dict[str, str], lang: str) -> str:
+    names = [_named(r["plan"], said) for r in rows]
     p50 = [r[metric]["p50"] for r in rows]
     fig = go.Figure(
         go.Bar(
@@ -151,13 +163,13 @@ def _bar_chart(rows: Sequence[dict[str, Any]], metric: str) -> str:
         )
     )
     fig.update_layout(
-        height=320, margin={"l": 50, "r": 20, "t": 20, "b": 60}, template="simple_white"
+        height=320,
+        margin={"l": 50, "r": 20, "t": 20, "b": 60},
+        template="simple_white",
+        yaxis_title=said["person_days"],
+        separators=_SEPARATORS[lang],
     )
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        config={"displaylogo": False, "showSendToCloud": False},
-    )
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG)
 
 
 def render(
@@ -203,8 +215,9 @@ def render(
             pct=i18n.percent,
             day=i18n.date,
             localized=i18n.localized,
-            stranded_chart=_stranded_chart(cmp, " / ".join(text[x]["people"] for x in order)),
-            days_chart=_bar_chart(cmp.rows, "stranded_person_days"),
+            # each chart once per language, shown with its language's texts
+            stranded_chart={x: _stranded_chart(cmp, text[x], x) for x in order},
+            days_chart={x: _bar_chart(cmp.rows, "stranded_person_days", text[x], x) for x in order},
             plotly_js=plotly_js(),
         )
     )

@@ -49,6 +49,14 @@ def load(ref: str | Path) -> Scenario:
 def parse(text: str, label: str = "<scenario>") -> Scenario:
     """Validate YAML text into a Scenario, or raise ScenarioError with one line per problem."""
     data, node = yamldoc.compose(text, label, what="scenario", error=ScenarioError)
+    if isinstance(data.get("flee"), dict):  # one line, not 'flee: not allowed here'
+        raise ScenarioError(
+            Problem(
+                "%(label)s: a Flee case written by `hito flee import`, not a scenario of the "
+                "border ruleset (`hito flee check FILE` checks it, `hito flee run FILE` runs it)",
+                label=label,
+            )
+        )
     return validate(data, label, node)
 
 

@@ -33,9 +33,9 @@ class Range(Strict):
                 Problem(
                     "expected low <= value <= high, got low=%(low)s, value=%(value)s, "
                     "high=%(high)s",
-                    low=low,
-                    value=self.value,
-                    high=high,
+                    low=_shown(low),
+                    value=_shown(self.value),
+                    high=_shown(high),
                 )
             )
         if self.dist == "lognormal" and low <= 0 < high - low:
@@ -56,6 +56,11 @@ class Range(Strict):
     def uncertain(self) -> bool:
         """True when the range has any width to sample from."""
         return self.hi > self.lo
+
+
+def _shown(x: float) -> int | float:
+    """A number as the file most likely wrote it: 30, not 30.0 (0.25 stays 0.25)."""
+    return int(x) if float(x).is_integer() else x
 
 
 def _coerce_range(v: object) -> object:
@@ -94,8 +99,15 @@ class Prob(Num):
 
     @model_validator(mode="after")
     def _unit(self) -> Prob:
+        if self.hi > 1 and self.high is None:  # one number
+            raise Invalid(
+                Problem("expected a probability between 0 and 1, got %(v)s", v=_shown(self.value))
+            )
         if self.hi > 1:
             raise Invalid(
-                Problem("expected a probability between 0 and 1, got up to %(hi)s", hi=self.hi)
+                Problem(
+                    "expected a probability between 0 and 1, got a range up to %(hi)s",
+                    hi=_shown(self.hi),
+                )
             )
         return self

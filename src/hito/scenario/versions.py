@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,11 +15,15 @@ _IN_LISTS: tuple[tuple[str, str, Callable[[dict[str, Any]], bool]], ...] = (
     ("places[].aliases", "places", lambda p: "aliases" in p),
     ("places[].back_to", "places", lambda p: "back_to" in p),
     ("policies[].announced", "policies", lambda p: "announced" in p),
-    ("population[].people as a range", "population", lambda p: isinstance(p.get("people"), dict)),
+    (
+        "population[].people: {value, low, high}",
+        "population",
+        lambda p: isinstance(p.get("people"), dict),
+    ),
     ("shocks[].half_life_days", "shocks", lambda sh: "half_life_days" in sh),
     ("shocks[].peak", "shocks", lambda sh: "peak" in sh),
     (
-        "policies: readmit, clearances, transfer",
+        "policies[].type: readmit, clearances, transfer",
         "policies",
         lambda p: p.get("type") in ("readmit", "clearances", "transfer"),
     ),
@@ -62,3 +67,14 @@ def as_current(data: Any) -> Any:
             )
         )
     return {**data, "schema_version": SCHEMA_VERSION}
+
+
+# the line that says version 1, with what follows the number (spaces, a comment) kept as written
+_VERSION_LINE = re.compile(r"^(schema_version:[ \t]*)1([ \t]*(#.*)?\r?)$", re.M)
+
+
+def migrated_text(text: str) -> str | None:
+    """A version-1 file's text with `schema_version: 2`, all else as written; None if not 1."""
+    if not _VERSION_LINE.search(text):
+        return None
+    return _VERSION_LINE.sub(r"\g<1>2\g<2>", text, count=1)

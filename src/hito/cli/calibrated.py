@@ -1,0 +1,84 @@
+"""`hito run --calibration DIR`: the forecast again from a posterior written by `hito calibrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hito import i18n
+from hito.cli.run import _peak, console, write_outputs
+from hito.errors import InputError, Problem
+
+
+def only_calibration(
+    *, days: int | None, runs: int, seed: int, event: list[str] | None, sampling: str
+) -> None:
+    """Refuse the options a forecast from a posterior does not take (they were ignored)."""
+    given = [
+        option
+        for option, on in (
+            ("--days", days is not None),
+            ("--runs", runs != 20),
+            ("--seed", seed != 0),
+            ("--event", bool(event)),
+            ("--sampling", sampling != "lhs"),
+        )
+        if on
+    ]
+    if given:
+        raise InputError(
+            Problem(
+                "%(options)s: not taken with --calibration (its forecast runs each particle of "
+                "the posterior once, to the scenario's last day); expected them left out",
+                options=", ".join(given),
+            )
+        )
+
+
+def run_calibrated(
+    folder: Path,
+    out: Path,
+    executor: str,
+    scheduler: str | None,
+    workers: int | None,
+    keep_runs: int,
+    lang: str = "es",
+    scenario: str | None = None,
+) -> None:
+    """`hito run --calibration DIR`: every particle of a posterior run on to its last day.
+
+    A scenario named beside it must be the one the posterior was calibrated on.
+    """
+    from hito.ensemble.executors import make_executor
+    from hito.forecast.posterior import calibrated_ensemble
+    from hito.forecast.posterior import load as load_posterior
+    from hito.scenario.load import load
+
+    post = load_posterior(folder)
+    s = post.spec.scenario
+    if scenario is not None and load(scenario).name != s.name:
+        raise InputError(
+            Problem(
+                "--calibration %(folder)s: a posterior of scenario %(have)s, not of %(given)s; "
+                "expected the scenario it was calibrated on, or no scenario",
+                folder=str(folder),
+                have=repr(s.name),
+                given=repr(scenario),
+            )
+        )
+    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    try:
+        ens = calibrated_ensemble(post, post.spec.days, ex, keep_runs=keep_runs)
+    finally:
+        ex.close()
+    facts = ens.summary()
+    facts["calibration"] = {"folder": str(folder), "as_of": post.as_of.isoformat()}
+    write_outputs(out, s, ens, facts, lang)
+    gettext = i18n.translations(lang).gettext
+    console.print(
+        gettext(
+            "%(name)s calibrated as of %(date)s: peak stranded P50 %(p50)s (P10–P90 "
+            "%(p10)s–%(p90)s), conservation error %(error)s"
+        )
+        % {**_peak(s.name, facts, lang), "date": i18n.date(post.as_of, lang)}
+    )
+    console.print(gettext("report: %(path)s") % {"path": (out / "report.html").resolve()})

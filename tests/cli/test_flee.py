@@ -1,0 +1,26 @@
+"""`hito flee ...`: the lines it prints, and a Flee case's file given to the border commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import hito
+
+
+@pytest.mark.parametrize("command", [("validate",), ("run", "--runs", "1")])
+def test_a_flee_case_file_given_as_a_scenario_is_one_line(command, tmp_path: Path) -> None:
+    """`hito flee import`'s file to `hito validate`: was 'flee: field not allowed here'."""
+    case = Path(__file__).parents[1] / "data" / "flee-public" / "tigray2020"
+    scenario = tmp_path / "tigray.yaml"
+    done = hito("flee", "import", str(case), "--out", str(scenario))
+    assert done.returncode == 0, done.stderr
+    out = ["--out", str(tmp_path / "o")] if command[0] == "run" else []
+    done = hito(command[0], str(scenario), *command[1:], *out)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: {scenario}: un caso de Flee escrito por `hito flee import`, no un escenario de "
+        "las reglas de frontera (`hito flee check ARCHIVO` lo revisa, `hito flee run ARCHIVO` lo "
+        "ejecuta)\n"
+    )

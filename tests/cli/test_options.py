@@ -1,0 +1,25 @@
+"""Options shared by the commands: dates, languages, output folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hito.cli.options import date_option
+from hito.errors import InputError
+
+
+def test_a_date_option_of_no_calendar_day_says_so_and_other_forms_say_the_form() -> None:
+    assert date_option("2024-02-29", "--as-of") == dt.date(2024, 2, 29)
+    with pytest.raises(InputError) as err:
+        date_option("2024-02-30", "--as-of")
+    assert err.value.in_language("es") == [
+        "--as-of: se recibió '2024-02-30'; se esperaba una fecha que exista, con el formato "
+        "AAAA-MM-DD"
+    ]
+    with pytest.raises(InputError) as err:
+        date_option("30/01/2024", "--as-of")
+    assert err.value.in_language("es") == [
+        "--as-of: se recibió '30/01/2024'; se esperaba una fecha con el formato AAAA-MM-DD"
+    ]

@@ -95,7 +95,9 @@ def verify(
         Path | None,
         typer.Option(help="the log's public key (PEM); else the configured key file's"),
     ] = None,
-    rows: Annotated[bool, typer.Option(help="also check reports, users and sites")] = True,
+    rows: Annotated[
+        bool, typer.Option(help="also check reports, users, sites and agencies")
+    ] = True,
     settings: SettingsOpt = None,
 ) -> None:
     """Check the database against saved heads and the key: exit 1 listing every problem."""

@@ -203,6 +203,8 @@ def pinned(url: str) -> tuple[str, dict[str, str], dict[str, Any]]:
     netloc = f"[{address}]" if ":" in address else address
     if parts.port is not None:
         netloc += f":{parts.port}"
+    if "@" in parts.netloc:  # credentials in the URL go along as they were
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
     target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
     named = host if parts.port is None else f"{host}:{parts.port}"
     if ":" in host:  # an IPv6 literal keeps its brackets in Host

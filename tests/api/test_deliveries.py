@@ -262,6 +262,10 @@ def test_a_public_address_is_pinned_with_the_name_kept_for_host_and_tls() -> Non
         {"host": "[2001:4860::8888]:8080"},
         {},
     )
+    assert (
+        notify.pinned("https://hito:s3cret@8.8.8.8:8443/h")[0]
+        == "https://hito:s3cret@8.8.8.8:8443/h"
+    )
     with pytest.raises(notify.DeliveryError, match="cannot resolve"):
         notify.pinned("https://no-such-host.invalid/h")
 

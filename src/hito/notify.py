@@ -11,13 +11,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from hito import i18n
 
@@ -161,8 +164,61 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
         raise DeliveryError(f"SMTP refused the recipient: {refused}")
 
 
-def send_webhook(url: str, secret: str, msg: Message, *, timeout: float = 10.0) -> None:
-    """POST the signed payload; any answer but 2xx (or no answer) is a failure."""
+def public_address(address: str) -> bool:
+    """Whether an IP address is on the public internet (not loopback, private, link-local...)."""
+    ip = ipaddress.ip_address(address.split("%")[0])  # an IPv6 zone (fe80::1%eth0) is no part
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if mapped is not None:
+        ip = mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def pinned(url: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """A webhook URL resolved once and checked: only to public addresses, never this machine's.
+
+    Returns the URL with the host replaced by the address it was checked at (so a name that
+    resolves elsewhere a moment later, DNS rebinding, still reaches that address), the `Host`
+    header, and for https the TLS server name (`sni_hostname`: the certificate is checked
+    against the name in the URL). DeliveryError when the name does not resolve, or resolves
+    to a loopback, private, link-local, shared or reserved address: an editor's subscription
+    must not make the server post to itself or to its own network (metadata services,
+    databases, admin pages), and read their answers in a delivery's reason.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    https = parts.scheme == "https"
+    port = parts.port or (443 if https else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise DeliveryError(f"{url}: cannot resolve {host}: {exc}") from exc
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        if not public_address(address):
+            raise DeliveryError(
+                f"{url}: refused: {host} is {address}, an address of this machine or of a "
+                "private network (HITO_WEBHOOK_PRIVATE=true allows receivers there)"
+            )
+    address = addresses[0].split("%")[0]
+    netloc = f"[{address}]" if ":" in address else address
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    if "@" in parts.netloc:  # credentials in the URL go along as they were
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    named = host if parts.port is None else f"{host}:{parts.port}"
+    if ":" in host:  # an IPv6 literal keeps its brackets in Host
+        named = f"[{host}]" if parts.port is None else f"[{host}]:{parts.port}"
+    return target, {"host": named}, ({"sni_hostname": host} if https else {})
+
+
+def send_webhook(
+    url: str, secret: str, msg: Message, *, timeout: float = 10.0, private: bool = False
+) -> None:
+    """POST the signed payload; any answer but 2xx (or no answer) is a failure.
+
+    Only to public addresses (`pinned`) unless `private` (HITO_WEBHOOK_PRIVATE): then as given.
+    """
     import httpx
 
     body = json.dumps(msg.payload, separators=(",", ":"), default=str).encode()
@@ -174,8 +230,14 @@ def send_webhook(url: str, secret: str, msg: Message, *, timeout: float = 10.0) 
         "webhook-signature": sign(secret, msg.message_id, ts, body),
         "user-agent": "hito-alerts",
     }
+    target = url
+    extensions: dict[str, Any] = {}
+    if not private:
+        target, host, extensions = pinned(url)
+        headers.update(host)
     try:
-        r = httpx.post(url, content=body, headers=headers, timeout=timeout)
+        with httpx.Client(timeout=timeout) as client:  # redirects are not followed
+            r = client.post(target, content=body, headers=headers, extensions=extensions)
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
     if not 200 <= r.status_code < 300:

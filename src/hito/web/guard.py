@@ -4,7 +4,8 @@ Every response carries the security headers (a Content-Security-Policy with
 `frame-ancestors 'none'`, `X-Frame-Options: DENY`, `nosniff`, a Referrer-Policy). Every
 state-changing request to the dashboard (any method but GET, HEAD, OPTIONS outside
 `/api/`) must come from a page of this server: its `Origin` (or, without one, its
-`Referer`) names this server, and it carries the CSRF token, as the form field
+`Referer`) names this server when it names one (privacy settings may strip both), and it
+carries the CSRF token, as the form field
 `csrf_token` or the header `X-CSRF-Token`, equal to the visitor's `hito_csrf` cookie
 (a double-submit cookie, checked in constant time). The API is not concerned: it reads
 bearer tokens from the `Authorization` header only, which a foreign page cannot set. Its

@@ -47,6 +47,7 @@ class WorkerConfig:
     backoff_cap_seconds: float = 3600.0
     lease_seconds: float = 120.0
     webhook_timeout: float = 10.0
+    webhook_allow_private: bool = False  # loopback and local network receivers too
 
 
 def ack_token(secret: str, message_id: str) -> str:
@@ -173,7 +174,13 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, 
                 raise notify.DeliveryError("no SMTP server configured (HITO_SMTP_HOST)")
             notify.send_email(cfg.smtp, target, msg)
         else:
-            notify.send_webhook(target, secret, msg, timeout=cfg.webhook_timeout)
+            notify.send_webhook(
+                target,
+                secret,
+                msg,
+                timeout=cfg.webhook_timeout,
+                allow_private=cfg.webhook_allow_private,
+            )
     except notify.DeliveryError as exc:
         error = exc.reason
     now = utcnow()

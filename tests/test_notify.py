@@ -1,0 +1,96 @@
+"""Webhook addresses: a subscriber cannot make the server post into its own network (SSRF)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from hito import notify
+from hito.notify import DeliveryError, Message, webhook_address
+
+
+@pytest.mark.parametrize(
+    ("url", "address"),
+    [
+        ("http://127.0.0.1:5432/", "127.0.0.1"),
+        ("http://localhost/hook", None),  # resolves to 127.0.0.1 or ::1
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+        ("http://10.0.0.5/hook", "10.0.0.5"),
+        ("http://192.168.1.1/", "192.168.1.1"),
+        ("http://172.16.0.1/", "172.16.0.1"),
+        ("http://100.64.0.1/", "100.64.0.1"),
+        ("http://0.0.0.0:8000/", "0.0.0.0"),
+        ("http://[::1]:8000/", "::1"),
+        ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1"),
+        ("http://[fd00::1]/", "fd00::1"),
+        ("http://2130706433/", "127.0.0.1"),  # 127.0.0.1 written as one number
+        ("http://0x7f.1/", "127.0.0.1"),
+        ("http://224.0.0.1/", "224.0.0.1"),
+    ],
+)
+def test_ssrf_webhook_to_a_loopback_private_or_metadata_address_is_refused(
+    url: str, address: str | None
+) -> None:
+    with pytest.raises(DeliveryError) as got:
+        webhook_address(url)
+    said = got.value.reason
+    assert said.startswith(f"{url}: ")
+    assert "not a public address: webhooks go to public addresses only" in said
+    if address is not None:
+        assert f" is {address}, " in said
+
+
+def test_ssrf_webhook_with_another_scheme_is_refused() -> None:
+    with pytest.raises(DeliveryError) as got:
+        webhook_address("file:///etc/passwd")
+    assert got.value.reason == "file:///etc/passwd: not an http(s) URL"
+
+
+def test_ssrf_a_name_that_resolves_to_a_public_and_a_private_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One private address among the answers is enough to refuse (DNS round-robin tricks)."""
+
+    def resolve(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        assert (host, port) == ("hooks.example.org", 443)
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 443)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(DeliveryError) as got:
+        webhook_address("https://hooks.example.org/in")
+    assert " is 10.1.2.3, not a public address" in got.value.reason
+
+
+def test_a_public_webhook_is_posted_to_the_address_checked_not_resolved_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: the request goes to the checked address, with the URL's Host and TLS name."""
+    import httpx
+
+    answers = iter(["93.184.216.34", "127.0.0.1"])  # a second lookup would be rebound
+
+    def resolve(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    sent: list[httpx.Request] = []
+
+    def post(self, url, *, content, headers, extensions):  # noqa: ANN001, ANN202
+        sent.append(httpx.Request("POST", url, content=content, headers=headers))
+        assert extensions == {"sni_hostname": "hooks.example.org"}
+        return httpx.Response(204)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(httpx.Client, "post", post)
+    msg = Message("msg_1", "s", "t", {"a": 1})
+    notify.send_webhook("https://hooks.example.org:8443/in?x=1", "whsec_" + "A" * 44, msg)
+    (req,) = sent
+    assert str(req.url) == "https://93.184.216.34:8443/in?x=1"
+    assert req.headers["host"] == "hooks.example.org:8443"
+
+
+def test_a_local_receiver_is_allowed_when_the_deployment_says_so() -> None:
+    assert webhook_address("http://127.0.0.1:9/hook", allow_private=True) == "127.0.0.1"

@@ -231,3 +231,25 @@ def test_ssrf_a_viewers_webhook_to_the_servers_own_network_is_never_sent(world: 
         "webhooks go to public addresses only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the "
         "local network)"
     )
+
+
+def test_a_failed_deliverys_reason_naming_its_target_is_shown_only_to_its_subscriber(
+    world: World,
+) -> None:
+    """Another country's editor or a viewer sees the outcome, not the webhook URL (its token)."""
+    target = "http://127.0.0.1:9/hooks/T0AAA/B0BBB/s3cr3t-token"
+    assert (
+        _sub(world, "ed_chl", channel="webhook", target=target, for_user=False).status_code == 201
+    )
+    alert = _raise_alert(world)
+    assert run_worker(world.db, WorkerConfig(max_attempts=1), once=True) == 1
+    seen = {}
+    for who in ("admin", "ed_chl", "ed_per", "viewer"):
+        r = world.client.get(f"/api/v1/alerts/{alert['id']}/deliveries", headers=world.h(who))
+        assert r.status_code == 200
+        ((d,),) = [r.json()["data"]]
+        assert d["status"] == "failed"
+        seen[who] = d["last_error"]
+    assert seen["admin"] == seen["ed_chl"]
+    assert seen["admin"].startswith(f"after 1 attempts: {target}: ")
+    assert seen["ed_per"] == seen["viewer"] == ""

@@ -94,3 +94,10 @@ def test_a_public_webhook_is_posted_to_the_address_checked_not_resolved_again(
 
 def test_a_local_receiver_is_allowed_when_the_deployment_says_so() -> None:
     assert webhook_address("http://127.0.0.1:9/hook", allow_private=True) == "127.0.0.1"
+
+
+def test_a_signature_with_non_ascii_characters_is_a_bad_signature_not_a_type_error() -> None:
+    secret = "whsec_" + "A" * 44
+    h = {"webhook-id": "msg_1", "webhook-timestamp": "1700000000", "webhook-signature": "v1,ñ"}
+    with pytest.raises(ValueError, match="^no valid v1 signature$"):
+        notify.verify(secret, h, b"{}", now=1700000000)

@@ -90,7 +90,7 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | No
     expected = sign(secret, msg_id, ts, body).split(",", 1)[1]
     for sig in headers.get("webhook-signature", "").split():
         version, _, value = sig.partition(",")
-        if version == "v1" and hmac.compare_digest(value, expected):
+        if version == "v1" and hmac.compare_digest(value.encode(), expected.encode()):
             return msg_id
     raise ValueError("no valid v1 signature")
 

@@ -197,9 +197,10 @@ def webhook_address(url: str, *, allow_private: bool = False) -> str:
     if not allow_private:
         for a in addresses:
             if _global(a) is None:
+                which = a if host.strip("[]") == a else f"{host} resolves to {a}, which"
                 raise DeliveryError(
-                    f"{url}: {host} is {a}, not a public address: webhooks go to public "
-                    "addresses only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
+                    f"{url}: {which} is not a public address: webhooks go to public addresses "
+                    "only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
                 )
     return addresses[0]
 

@@ -161,7 +161,7 @@ class Settings(BaseSettings):
         if self.database_url:
             return normalize_url(self.database_url)
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-        data.mkdir(parents=True, exist_ok=True)
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
         return f"sqlite:///{data / 'hito.sqlite3'}"
 
 

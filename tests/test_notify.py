@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from hito import notify
-from hito.notify import DeliveryError, Message, webhook_address
+from hito.notify import DeliveryError, Message, webhook_addresses
 
 TAIL = (
     " is not a public address: webhooks go to public addresses only "
@@ -38,13 +38,13 @@ def test_ssrf_webhook_to_a_loopback_private_or_metadata_address_is_refused(
     url: str, shown: str
 ) -> None:
     with pytest.raises(DeliveryError) as got:
-        webhook_address(url)
+        webhook_addresses(url)
     assert got.value.reason == f"{url}: {shown}{TAIL}"
 
 
 def test_ssrf_webhook_to_localhost_is_refused() -> None:
     with pytest.raises(DeliveryError) as got:
-        webhook_address("http://localhost/hook")
+        webhook_addresses("http://localhost/hook")
     assert re.fullmatch(
         r"http://localhost/hook: localhost resolves to (127\.0\.0\.1|::1), which" + re.escape(TAIL),
         got.value.reason,
@@ -53,7 +53,7 @@ def test_ssrf_webhook_to_localhost_is_refused() -> None:
 
 def test_ssrf_webhook_with_another_scheme_is_refused() -> None:
     with pytest.raises(DeliveryError) as got:
-        webhook_address("file:///etc/passwd")
+        webhook_addresses("file:///etc/passwd")
     assert got.value.reason == "file:///etc/passwd: not an http(s) URL"
 
 
@@ -71,7 +71,7 @@ def test_ssrf_a_name_that_resolves_to_a_public_and_a_private_address_is_refused(
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     with pytest.raises(DeliveryError) as got:
-        webhook_address("https://hooks.example.org/in")
+        webhook_addresses("https://hooks.example.org/in")
     assert got.value.reason.startswith(
         "https://hooks.example.org/in: hooks.example.org resolves to 10.1.2.3, which is not a "
         "public address"
@@ -106,7 +106,7 @@ def test_a_public_webhook_is_posted_to_the_address_checked_not_resolved_again(
 
 
 def test_a_local_receiver_is_allowed_when_the_deployment_says_so() -> None:
-    assert webhook_address("http://127.0.0.1:9/hook", allow_private=True) == "127.0.0.1"
+    assert webhook_addresses("http://127.0.0.1:9/hook", allow_private=True) == ["127.0.0.1"]
 
 
 def test_a_signature_with_non_ascii_characters_is_a_bad_signature_not_a_type_error() -> None:
@@ -114,3 +114,31 @@ def test_a_signature_with_non_ascii_characters_is_a_bad_signature_not_a_type_err
     h = {"webhook-id": "msg_1", "webhook-timestamp": "1700000000", "webhook-signature": "v1,ñ"}
     with pytest.raises(ValueError, match="^no valid v1 signature$"):
         notify.verify(secret, h, b"{}", now=1700000000)
+
+
+def test_a_webhook_tries_each_checked_address_until_one_connects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name with an IPv6 address the worker cannot reach still gets its IPv4 one."""
+    import httpx
+
+    def resolve(host, port, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2606:2800:220:1::1", port, 0, 0)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+        ]
+
+    tried: list[str] = []
+
+    def post(self, url, *, content, headers, extensions):  # noqa: ANN001, ANN202
+        tried.append(str(url))
+        if "[" in str(url):
+            raise httpx.ConnectError("network is unreachable")
+        return httpx.Response(204)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(httpx.Client, "post", post)
+    notify.send_webhook(
+        "https://hooks.example.org/in", "whsec_" + "A" * 44, Message("m", "s", "t", {})
+    )
+    assert tried == ["https://[2606:2800:220:1::1]/in", "https://93.184.216.34/in"]

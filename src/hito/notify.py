@@ -180,8 +180,8 @@ def _global(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
     return ip if ip.is_global and not ip.is_multicast else None
 
 
-def webhook_address(url: str, *, allow_private: bool = False) -> str:
-    """The address (IP) a webhook URL is sent to; DeliveryError if it is not a public one."""
+def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
+    """The addresses (IPs) a webhook URL may be sent to; DeliveryError if one is not public."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
@@ -191,7 +191,7 @@ def webhook_address(url: str, *, allow_private: bool = False) -> str:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise DeliveryError(f"{url}: cannot resolve {host}: {exc}") from exc
-    addresses = [str(info[4][0]) for info in found]
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     if not addresses:
         raise DeliveryError(f"{url}: {host} has no address")
     if not allow_private:
@@ -202,22 +202,22 @@ def webhook_address(url: str, *, allow_private: bool = False) -> str:
                     f"{url}: {which} is not a public address: webhooks go to public addresses "
                     "only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
                 )
-    return addresses[0]
+    return addresses
 
 
 def send_webhook(
     url: str, secret: str, msg: Message, *, timeout: float = 10.0, allow_private: bool = False
 ) -> None:
-    """POST the signed payload to the URL's checked address; any answer but 2xx is a failure."""
+    """POST the signed payload to the URL's checked addresses; any answer but 2xx is a failure.
+
+    Each address in the resolver's order until one takes the connection, as a plain
+    connection would; the name is never looked up again.
+    """
     import httpx
 
-    address = webhook_address(url, allow_private=allow_private)
     parts = urlsplit(url)
     host = str(parts.hostname)
-    at = f"[{address}]" if ":" in address else address
     user = parts.netloc.rpartition("@")[0] + "@" if "@" in parts.netloc else ""
-    netloc = user + (f"{at}:{parts.port}" if parts.port else at)
-    pinned = urlunsplit(parts._replace(netloc=netloc))
     body = json.dumps(msg.payload, separators=(",", ":"), default=str).encode()
     ts = int(time.time())
     headers = {
@@ -228,12 +228,21 @@ def send_webhook(
         "webhook-signature": sign(secret, msg.message_id, ts, body),
         "user-agent": "hito-alerts",
     }
-    try:
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            r = client.post(
-                pinned, content=body, headers=headers, extensions={"sni_hostname": host}
-            )
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    addresses = webhook_addresses(url, allow_private=allow_private)
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        for i, address in enumerate(addresses):
+            at = f"[{address}]" if ":" in address else address
+            netloc = user + (f"{at}:{parts.port}" if parts.port else at)
+            pinned = urlunsplit(parts._replace(netloc=netloc))
+            try:
+                r = client.post(
+                    pinned, content=body, headers=headers, extensions={"sni_hostname": host}
+                )
+                break
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if i == len(addresses) - 1:
+                    raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            except httpx.HTTPError as exc:
+                raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
     if not 200 <= r.status_code < 300:
         raise DeliveryError(f"{url} answered {r.status_code}: {r.text[:200]}")

@@ -4,6 +4,14 @@ Webhooks follow the Standard Webhooks specification: the headers `webhook-id` (t
 every retry of one delivery, for the receiver to drop duplicates), `webhook-timestamp`
 (seconds since 1970) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256, keyed with
 the base64-decoded part of the `whsec_` secret, of `id.timestamp.body`).
+
+A webhook goes to a public address only: its host is resolved once, every address it
+resolves to must be global (not loopback, private, link-local such as a cloud's metadata
+service at 169.254.169.254, shared or reserved), and the request is sent to that checked
+address (the `Host` header and TLS name stay the URL's), so a subscriber cannot make the
+server post to, or read the answers of, services of its own network; nor can a name that
+changes its answer between the check and the connection. A deployment whose receivers live
+on its own network says so with `allow_private` (HITO_WEBHOOK_ALLOW_PRIVATE).
 """
 
 from __future__ import annotations
@@ -82,7 +90,7 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | No
     expected = sign(secret, msg_id, ts, body).split(",", 1)[1]
     for sig in headers.get("webhook-signature", "").split():
         version, _, value = sig.partition(",")
-        if version == "v1" and hmac.compare_digest(value, expected):
+        if version == "v1" and hmac.compare_digest(value.encode(), expected.encode()):
             return msg_id
     raise ValueError("no valid v1 signature")
 
@@ -164,81 +172,77 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
         raise DeliveryError(f"SMTP refused the recipient: {refused}")
 
 
-def public_address(address: str) -> bool:
-    """Whether an IP address is on the public internet (not loopback, private, link-local...)."""
-    ip = ipaddress.ip_address(address.split("%")[0])  # an IPv6 zone (fe80::1%eth0) is no part
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if mapped is not None:
-        ip = mapped
-    return ip.is_global and not ip.is_multicast
+def _global(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address when a webhook may go to it (a public one), else None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return ip if ip.is_global and not ip.is_multicast else None
 
 
-def pinned(url: str) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """A webhook URL resolved once and checked: only to public addresses, never this machine's.
-
-    Returns the URL with the host replaced by the address it was checked at (so a name that
-    resolves elsewhere a moment later, DNS rebinding, still reaches that address), the `Host`
-    header, and for https the TLS server name (`sni_hostname`: the certificate is checked
-    against the name in the URL). DeliveryError when the name does not resolve, or resolves
-    to a loopback, private, link-local, shared or reserved address: an editor's subscription
-    must not make the server post to itself or to its own network (metadata services,
-    databases, admin pages), and read their answers in a delivery's reason.
-    """
+def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
+    """The addresses (IPs) a webhook URL may be sent to; DeliveryError if one is not public."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    https = parts.scheme == "https"
-    port = parts.port or (443 if https else 80)
+    if parts.scheme not in ("http", "https") or not host:
+        raise DeliveryError(f"{url}: not an http(s) URL")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
         raise DeliveryError(f"{url}: cannot resolve {host}: {exc}") from exc
-    addresses = [str(info[4][0]) for info in infos]
-    for address in addresses:
-        if not public_address(address):
-            raise DeliveryError(
-                f"{url}: refused: {host} is {address}, an address of this machine or of a "
-                "private network (HITO_WEBHOOK_PRIVATE=true allows receivers there)"
-            )
-    address = addresses[0].split("%")[0]
-    netloc = f"[{address}]" if ":" in address else address
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    if "@" in parts.netloc:  # credentials in the URL go along as they were
-        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
-    target = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-    named = host if parts.port is None else f"{host}:{parts.port}"
-    if ":" in host:  # an IPv6 literal keeps its brackets in Host
-        named = f"[{host}]" if parts.port is None else f"[{host}]:{parts.port}"
-    return target, {"host": named}, ({"sni_hostname": host} if https else {})
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+    if not addresses:
+        raise DeliveryError(f"{url}: {host} has no address")
+    if not allow_private:
+        for a in addresses:
+            if _global(a) is None:
+                which = a if host.strip("[]") == a else f"{host} resolves to {a}, which"
+                raise DeliveryError(
+                    f"{url}: {which} is not a public address: webhooks go to public addresses "
+                    "only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
+                )
+    return addresses
 
 
 def send_webhook(
-    url: str, secret: str, msg: Message, *, timeout: float = 10.0, private: bool = False
+    url: str, secret: str, msg: Message, *, timeout: float = 10.0, allow_private: bool = False
 ) -> None:
-    """POST the signed payload; any answer but 2xx (or no answer) is a failure.
+    """POST the signed payload to the URL's checked addresses; any answer but 2xx is a failure.
 
-    Only to public addresses (`pinned`) unless `private` (HITO_WEBHOOK_PRIVATE): then as given.
+    Each address in the resolver's order until one takes the connection, as a plain
+    connection would; the name is never looked up again.
     """
     import httpx
 
+    parts = urlsplit(url)
+    host = str(parts.hostname)
+    user = parts.netloc.rpartition("@")[0] + "@" if "@" in parts.netloc else ""
     body = json.dumps(msg.payload, separators=(",", ":"), default=str).encode()
     ts = int(time.time())
     headers = {
+        "host": parts.netloc.rpartition("@")[2],
         "content-type": "application/json",
         "webhook-id": msg.message_id,
         "webhook-timestamp": str(ts),
         "webhook-signature": sign(secret, msg.message_id, ts, body),
         "user-agent": "hito-alerts",
     }
-    target = url
-    extensions: dict[str, Any] = {}
-    if not private:
-        target, host, extensions = pinned(url)
-        headers.update(host)
-    try:
-        with httpx.Client(timeout=timeout) as client:  # redirects are not followed
-            r = client.post(target, content=body, headers=headers, extensions=extensions)
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    addresses = webhook_addresses(url, allow_private=allow_private)
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        for i, address in enumerate(addresses):
+            at = f"[{address}]" if ":" in address else address
+            netloc = user + (f"{at}:{parts.port}" if parts.port else at)
+            pinned = urlunsplit(parts._replace(netloc=netloc))
+            try:
+                r = client.post(
+                    pinned, content=body, headers=headers, extensions={"sni_hostname": host}
+                )
+                break
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if i == len(addresses) - 1:
+                    raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            except httpx.HTTPError as exc:
+                raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
     if not 200 <= r.status_code < 300:
         raise DeliveryError(f"{url} answered {r.status_code}: {r.text[:200]}")

@@ -171,9 +171,30 @@ def _database_busy(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# An unexpected error is answered by Starlette's ServerErrorMiddleware, outside every
+# middleware of the app (hito.web.guard's headers too): its answer carries them itself.
+ERROR_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem(500, "an unexpected error occurred; it was logged", instance=request.url.path)
+    headers = dict(ERROR_HEADERS)
+    if request.url.scheme == "https" or getattr(
+        getattr(request.app.state, "settings", None), "cookie_secure", False
+    ):
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return problem(
+        500,
+        "an unexpected error occurred; it was logged",
+        instance=request.url.path,
+        headers=headers,
+    )
 
 
 HANDLERS: list[tuple[type[Exception], Any]] = [

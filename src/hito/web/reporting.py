@@ -86,6 +86,16 @@ def sender_agency(
     return agency_id
 
 
+def typed_by_another(who: Any, data: dict[str, str]) -> bool:
+    """Whether a queued report was typed by another user than the one signed in now.
+
+    The form carries `typed_by` (its user's name); a report that waited on a shared phone
+    goes with its own author's session, never with whoever signed in after them.
+    """
+    typed_by = data.get("typed_by", "")
+    return bool(typed_by) and typed_by != who.username
+
+
 def store(
     request: Request, who: Any, form: forms.ReportForm, agency_id: int | None, key: str | None
 ) -> tuple[int, bool]:

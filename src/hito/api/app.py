@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from hito.api import problems
+from hito.api import docs, problems
 from hito.api.report_post import ReportPost
 from hito.api.routes import (
     agencies,
@@ -94,7 +94,10 @@ def create_api(
         version=version("hito"),
         description="Field reports, sites, plans, alerts and an audit log shared by two countries.",
         lifespan=lifespan,
+        docs_url=None,  # hito.api.docs serves them from installed assets, not a CDN
+        redoc_url=None,
     )
+    docs.install(app)
     app.state.settings = settings
     app.state.refresher = None
     app.state.after_report = refreshing(

@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hito.api import docs
 from hito.i18n import gettext
 
 CSRF_COOKIE = "hito_csrf"
@@ -41,7 +42,6 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{32,64}$")
 _BOUNDARY = re.compile(r'(?i);\s*boundary=(?:"([^"]{1,200})"|([^\s;"]{1,200}))')
 _TOKEN_VALUE = re.compile(rb"[A-Za-z0-9_\-]{1,128}")
 _FIELD_NAME = re.compile(rb'(?im)^content-disposition:[^\r\n]*\bname="csrf_token"')
-_NO_CSP = ("/docs", "/redoc")  # FastAPI's documentation pages load their own scripts
 
 
 def content_security_policy(nonce: str) -> str:
@@ -139,8 +139,8 @@ def _with_page_headers(
             h["X-Content-Type-Options"] = "nosniff"
             h["Referrer-Policy"] = "same-origin"
             h["X-Frame-Options"] = "DENY"
-            if path.startswith(_NO_CSP):
-                h.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+            if path.startswith(docs.PAGES):  # the API's documentation: its inline start-up
+                h.setdefault("Content-Security-Policy", docs.POLICY)
             else:
                 h.setdefault("Content-Security-Policy", content_security_policy(nonce))
             if secure:

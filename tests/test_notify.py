@@ -30,6 +30,14 @@ TAIL = (
         ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1"),
         ("http://[fd00::1]/", "fd00::1"),
         ("http://224.0.0.1/", "224.0.0.1"),
+        ("http://[64:ff9b::a9fe:a9fe]/", "64:ff9b::a9fe:a9fe"),  # NAT64 to the metadata service
+        ("http://[64:ff9b:1::7f00:1]/", "64:ff9b:1::7f00:1"),
+        ("http://[2002:7f00:1::]/", "2002:7f00:1::"),  # 6to4 of 127.0.0.1
+        ("http://[::7f00:1]/", "::7f00:1"),  # IPv4-compatible
+        ("http://[::ffff:0:7f00:1]/", "::ffff:0:7f00:1"),  # IPv4-translated
+        ("http://[fec0::1]/", "fec0::1"),  # site-local
+        ("http://198.18.0.1/", "198.18.0.1"),
+        ("http://192.0.0.9/", "192.0.0.9"),
         ("http://2130706433/", "2130706433 resolves to 127.0.0.1, which"),  # one number
         ("http://0x7f.1/", "0x7f.1 resolves to 127.0.0.1, which"),
     ],
@@ -142,3 +150,9 @@ def test_a_webhook_tries_each_checked_address_until_one_connects(
         "https://hooks.example.org/in", "whsec_" + "A" * 44, Message("m", "s", "t", {})
     )
     assert tried == ["https://[2606:2800:220:1::1]/in", "https://93.184.216.34/in"]
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1::1", "64:ff9b::5db8:d822"])
+def test_a_public_address_and_nat64_of_a_public_one_are_allowed(address: str) -> None:
+    url = f"http://[{address}]/in" if ":" in address else f"http://{address}/in"
+    assert webhook_addresses(url) == [address]

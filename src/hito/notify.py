@@ -172,12 +172,48 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
         raise DeliveryError(f"SMTP refused the recipient: {refused}")
 
 
+# not public whatever this Python's ipaddress says (its tables were wrong before 3.11.10,
+# CVE-2024-4032): IPv4-compatible and -translated IPv6, site-local, shared, benchmarking
+_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "::/96",
+        "::ffff:0:0:0/96",
+        "fec0::/10",
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "198.18.0.0/15",
+    )
+)
+_NAT64 = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48"))
+
+
 def _global(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address when a webhook may go to it (a public one), else None."""
+    """The address when a webhook may go to it (a public one), else None.
+
+    An IPv6 address that carries an IPv4 one (mapped, 6to4, NAT64) is judged by that one.
+    """
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+        elif ip.sixtofour is not None:
+            ip = ip.sixtofour  # 2002:7f00:1:: goes to 127.0.0.1
+        elif any(ip in n for n in _NAT64):
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)  # 64:ff9b::a9fe:a9fe
+    if any(ip.version == n.version and ip in n for n in _NOT_PUBLIC):
+        return None
     return ip if ip.is_global and not ip.is_multicast else None
+
+
+def _literal(host: str) -> bool:
+    """Whether a URL's host is an IP address as written (not a name to resolve)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
@@ -197,7 +233,7 @@ def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
     if not allow_private:
         for a in addresses:
             if _global(a) is None:
-                which = a if host.strip("[]") == a else f"{host} resolves to {a}, which"
+                which = host if _literal(host) else f"{host} resolves to {a}, which"
                 raise DeliveryError(
                     f"{url}: {which} is not a public address: webhooks go to public addresses "
                     "only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"

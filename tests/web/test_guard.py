@@ -257,3 +257,26 @@ def test_the_multipart_token_is_the_csrf_token_part_and_nothing_else(
         b"--xx\r\nContent-Disposition: " + token_part + b"\r\n\r\n" + b"T" * 43 + b"\r\n--xx--\r\n"
     )
     assert _form_token(content_type, body) == found
+
+
+def test_a_cookie_header_full_of_backslashes_does_not_hold_the_server(tmp_path: Path) -> None:
+    """CVE-2024-7592: unquoting them was quadratic (80 kB: 19 s of a blocked event loop)."""
+    import time
+
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
+    junk = 'junk="' + "\\\\" * 40_000 + '"'
+    token = "T" * 43
+    with TestClient(app) as c:
+        start = time.perf_counter()
+        r = c.get("/login", headers={"Cookie": f"{junk}; {CSRF_COOKIE}={token}; hito_lang=en"})
+        took = time.perf_counter() - start
+        assert r.status_code == 200 and took < 2.0
+        assert f'name="csrf_token" value="{token}"' in r.text  # the pairs without one still count
+        assert r.text.startswith('<!doctype html>\n<html lang="en"')
+        start = time.perf_counter()
+        assert c.get("/api/v1/log/key", headers={"Cookie": junk}).status_code == 200
+        assert time.perf_counter() - start < 2.0
+    db.dispose()

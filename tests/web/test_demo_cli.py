@@ -15,8 +15,8 @@ import pytest
     [
         (
             "2025-13-01",
-            "error: --as-of: se recibió '2025-13-01'; se esperaba una fecha con el formato "
-            "AAAA-MM-DD, como 2025-12-03\n",
+            "error: --as-of: se recibió '2025-13-01'; se esperaba una fecha que exista, con el "
+            "formato AAAA-MM-DD\n",
         ),
         (
             "2999-01-01",

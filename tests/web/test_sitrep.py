@@ -111,7 +111,8 @@ def test_cli_rejects_a_bad_date_with_one_line() -> None:
     )
     assert r.returncode == 2
     assert r.stderr == (
-        "error: --as-of: se recibió '2025-13-01'; se esperaba una fecha con el formato AAAA-MM-DD\n"
+        "error: --as-of: se recibió '2025-13-01'; se esperaba una fecha que exista, con el formato "
+        "AAAA-MM-DD\n"
     )
 
 

@@ -305,3 +305,16 @@ def test_days_beyond_the_cases_period_say_the_most_it_takes(tmp_path):
         f"days: se recibió {case.scenario.days + 5}; se esperaba como máximo "
         f"{case.scenario.days} (los días del período del caso)"
     ]
+
+
+def test_a_conflict_cell_that_is_no_number_is_said_in_the_readers_words(tmp_path):
+    """'se esperaba un número para the conflict intensity of A': its object was English."""
+    root = make_case(tmp_path / "case")
+    path = root / "input_csv" / "conflicts.csv"
+    path.write_text(path.read_text().replace("\n2,1,", "\n2,x,"))
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    assert err.value.in_language("es") == [
+        "case/input_csv/conflicts.csv:4:2: se esperaba un número para la intensidad del "
+        "conflicto en A; se recibió 'x'"
+    ]

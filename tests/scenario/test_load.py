@@ -226,3 +226,13 @@ def test_inflows_at_an_origin_no_route_leaves_are_refused_where_they_arrive():
     ), lines
     first["two_way"] = True  # the reverse edge leaves it
     assert build(d).routes[0].two_way
+
+
+def test_a_version_1_file_using_version_2_is_refused_at_its_schema_version_line():
+    text = "# mine\n\nname: x\nschema_version: 1\nobservation: {}\n"
+    with pytest.raises(ScenarioError) as caught:
+        parse(text, "s.yaml")
+    assert caught.value.in_language("en")[0] == (
+        "s.yaml:4: schema_version: version 1 does not have observation; expected schema_version: "
+        "2 (`hito migrate FILE` updates a version-1 file)"
+    )

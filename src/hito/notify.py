@@ -4,6 +4,14 @@ Webhooks follow the Standard Webhooks specification: the headers `webhook-id` (t
 every retry of one delivery, for the receiver to drop duplicates), `webhook-timestamp`
 (seconds since 1970) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256, keyed with
 the base64-decoded part of the `whsec_` secret, of `id.timestamp.body`).
+
+A webhook goes to a public address only: its host is resolved once, every address it
+resolves to must be global (not loopback, private, link-local such as a cloud's metadata
+service at 169.254.169.254, shared or reserved), and the request is sent to that checked
+address (the `Host` header and TLS name stay the URL's), so a subscriber cannot make the
+server post to, or read the answers of, services of its own network; nor can a name that
+changes its answer between the check and the connection. A deployment whose receivers live
+on its own network says so with `allow_private` (HITO_WEBHOOK_ALLOW_PRIVATE).
 """
 
 from __future__ import annotations
@@ -11,13 +19,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from hito import i18n
 
@@ -79,7 +90,7 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | No
     expected = sign(secret, msg_id, ts, body).split(",", 1)[1]
     for sig in headers.get("webhook-signature", "").split():
         version, _, value = sig.partition(",")
-        if version == "v1" and hmac.compare_digest(value, expected):
+        if version == "v1" and hmac.compare_digest(value.encode(), expected.encode()):
             return msg_id
     raise ValueError("no valid v1 signature")
 
@@ -161,22 +172,77 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
         raise DeliveryError(f"SMTP refused the recipient: {refused}")
 
 
-def send_webhook(url: str, secret: str, msg: Message, *, timeout: float = 10.0) -> None:
-    """POST the signed payload; any answer but 2xx (or no answer) is a failure."""
+def _global(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address when a webhook may go to it (a public one), else None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return ip if ip.is_global and not ip.is_multicast else None
+
+
+def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
+    """The addresses (IPs) a webhook URL may be sent to; DeliveryError if one is not public."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        raise DeliveryError(f"{url}: not an http(s) URL")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise DeliveryError(f"{url}: cannot resolve {host}: {exc}") from exc
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+    if not addresses:
+        raise DeliveryError(f"{url}: {host} has no address")
+    if not allow_private:
+        for a in addresses:
+            if _global(a) is None:
+                which = a if host.strip("[]") == a else f"{host} resolves to {a}, which"
+                raise DeliveryError(
+                    f"{url}: {which} is not a public address: webhooks go to public addresses "
+                    "only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
+                )
+    return addresses
+
+
+def send_webhook(
+    url: str, secret: str, msg: Message, *, timeout: float = 10.0, allow_private: bool = False
+) -> None:
+    """POST the signed payload to the URL's checked addresses; any answer but 2xx is a failure.
+
+    Each address in the resolver's order until one takes the connection, as a plain
+    connection would; the name is never looked up again.
+    """
     import httpx
 
+    parts = urlsplit(url)
+    host = str(parts.hostname)
+    user = parts.netloc.rpartition("@")[0] + "@" if "@" in parts.netloc else ""
     body = json.dumps(msg.payload, separators=(",", ":"), default=str).encode()
     ts = int(time.time())
     headers = {
+        "host": parts.netloc.rpartition("@")[2],
         "content-type": "application/json",
         "webhook-id": msg.message_id,
         "webhook-timestamp": str(ts),
         "webhook-signature": sign(secret, msg.message_id, ts, body),
         "user-agent": "hito-alerts",
     }
-    try:
-        r = httpx.post(url, content=body, headers=headers, timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    addresses = webhook_addresses(url, allow_private=allow_private)
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        for i, address in enumerate(addresses):
+            at = f"[{address}]" if ":" in address else address
+            netloc = user + (f"{at}:{parts.port}" if parts.port else at)
+            pinned = urlunsplit(parts._replace(netloc=netloc))
+            try:
+                r = client.post(
+                    pinned, content=body, headers=headers, extensions={"sni_hostname": host}
+                )
+                break
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if i == len(addresses) - 1:
+                    raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            except httpx.HTTPError as exc:
+                raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
     if not 200 <= r.status_code < 300:
         raise DeliveryError(f"{url} answered {r.status_code}: {r.text[:200]}")

@@ -202,3 +202,55 @@ def test_creating_a_user_with_a_common_password_is_refused(world: World) -> None
         headers=world.h("admin"),
     )
     assert r.status_code == 422 and "this password is refused" in r.json()["detail"]
+
+
+def test_guessing_the_current_password_with_a_stolen_token_is_limited_as_sign_in_is(
+    world: World,
+) -> None:
+    """Five wrong current passwords, then 429 with Retry-After, even for the right one."""
+    h = world.h("ed_chl")
+    for _ in range(5):
+        r = world.client.post(
+            "/api/v1/auth/password",
+            json={"current_password": "a guess at it", "new_password": "tinta verde sobre papel"},
+            headers=h,
+        )
+        assert r.status_code == 401
+        assert r.json()["detail"] == "the current password is wrong"
+    r = world.client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "tinta verde sobre papel"},
+        headers=h,
+    )
+    assert r.status_code == 429
+    assert r.json()["detail"].startswith("too many sign-in attempts: try again in ")
+    assert 1 <= int(r.headers["Retry-After"]) <= 301
+    assert (
+        world.client.post(
+            "/api/v1/auth/token", data={"username": "ed_chl", "password": PASSWORD}
+        ).status_code
+        == 429
+    )  # the same account from the same address: one count for both doors
+
+
+def test_a_right_current_password_clears_the_failures_before_it(world: World) -> None:
+    h = world.h("ed_chl")
+    for _ in range(4):
+        r = world.client.post(
+            "/api/v1/auth/password",
+            json={"current_password": "a guess at it", "new_password": "tinta verde sobre papel"},
+            headers=h,
+        )
+        assert r.status_code == 401
+    r = world.client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "password1"},
+        headers=h,
+    )
+    assert r.status_code == 422  # a common password, refused; the current one was right
+    r = world.client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "tinta verde sobre papel"},
+        headers=h,
+    )
+    assert r.status_code == 204

@@ -31,3 +31,26 @@ def test_an_unmigrated_database_is_upgraded_on_start_or_named(tmp_path) -> None:
     db = Database(url)
     assert migrate.current(db) == migrate.head()
     db.dispose()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/boom", "/boom"])
+def test_an_unexpected_errors_answer_carries_the_security_headers(
+    db: Database, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 500 is made outside every middleware (the web guard's too): it has its own headers."""
+    app = create_app(settings(), database=db)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route(path, boom)
+    with TestClient(app, raise_server_exceptions=False, base_url="https://hito.example") as c:
+        r = c.get(path)
+    assert r.status_code == 500
+    assert r.json()["detail"] == "an unexpected error occurred; it was logged"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["referrer-policy"] == "same-origin"
+    assert r.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert r.headers["cache-control"] == "no-store"
+    assert r.headers["strict-transport-security"] == "max-age=31536000"

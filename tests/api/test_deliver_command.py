@@ -56,6 +56,7 @@ def test_one_alert_sent_to_one_webhook_is_told_in_the_readers_language(
         url = world.db.engine.url.render_as_string(hide_password=False)
         monkeypatch.setenv("HITO_DATABASE_URL", url)
         monkeypatch.setenv("HITO_PUBLIC_URL", "https://hito.example")
+        monkeypatch.setenv("HITO_WEBHOOK_ALLOW_PRIVATE", "true")  # the receiver is local
         monkeypatch.setenv("HITO_LANG", lang)
         done = CliRunner().invoke(app, ["alerts", "deliver", "--once"])
     assert done.exit_code == 0, done.output
@@ -78,6 +79,7 @@ def test_a_receiver_that_refuses_is_told_with_its_reason_and_the_retry(
     delivery_id = _queue(world, target)
     monkeypatch.setenv("HITO_DATABASE_URL", world.db.engine.url.render_as_string(False))
     monkeypatch.setenv("HITO_LANG", "es")
+    monkeypatch.setenv("HITO_WEBHOOK_ALLOW_PRIVATE", "true")  # a local port, closed
     monkeypatch.setenv("COLUMNS", "240")  # one line per line, not wrapped at 80
     done = CliRunner().invoke(app, ["alerts", "deliver", "--once"])
     assert done.exit_code == 0, done.output

@@ -101,6 +101,7 @@ def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgme
         cfg = WorkerConfig(
             smtp=notify.Smtp("127.0.0.1", box.port, sender="alertas@hito.example"),
             public_url="https://hito.example",
+            webhook_allow_private=True,  # the test's receiver listens on 127.0.0.1
         )
         assert run_worker(world.db, cfg, once=True) == 2
     ((rcpt, msg),) = box.messages
@@ -159,7 +160,7 @@ def test_a_failing_webhook_is_retried_with_doubling_waits_then_failed_with_its_r
     with webhook_server(statuses=[500, 503, 500]) as hook:
         _sub(world, "admin", channel="webhook", target=hook.url)
         _raise_alert(world)
-        cfg = WorkerConfig(max_attempts=3, backoff_seconds=1000.0)
+        cfg = WorkerConfig(max_attempts=3, backoff_seconds=1000.0, webhook_allow_private=True)
         waits = []
         for attempt in (1, 2, 3):
             later = utcnow() + dt.timedelta(days=attempt)  # every retry is due by then
@@ -213,3 +214,41 @@ def test_a_subscription_stopped_before_sending_gets_nothing(world: World) -> Non
     with world.db.session(readonly=True) as s:
         (d,) = s.scalars(select(Delivery))
         assert d.status == "failed" and "stopped before this was sent" in d.last_error
+
+
+def test_ssrf_a_viewers_webhook_to_the_servers_own_network_is_never_sent(world: World) -> None:
+    """A viewer subscribes a webhook on 127.0.0.1: the worker refuses it and posts nothing."""
+    with webhook_server() as hook:
+        assert _sub(world, "viewer", channel="webhook", target=hook.url + "/in").status_code == 201
+        _raise_alert(world)
+        assert run_worker(world.db, WorkerConfig(max_attempts=1), once=True) == 1
+    assert hook.requests == []
+    with world.db.session(readonly=True) as s:
+        (d,) = s.scalars(select(Delivery))
+    assert d.status == "failed"
+    assert d.last_error == (
+        f"after 1 attempts: {hook.url}/in: 127.0.0.1 is not a public address: webhooks go "
+        "to public addresses only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
+    )
+
+
+def test_a_failed_deliverys_reason_naming_its_target_is_shown_only_to_its_subscriber(
+    world: World,
+) -> None:
+    """Another country's editor or a viewer sees the outcome, not the webhook URL (its token)."""
+    target = "http://127.0.0.1:9/hooks/T0AAA/B0BBB/s3cr3t-token"
+    assert (
+        _sub(world, "ed_chl", channel="webhook", target=target, for_user=False).status_code == 201
+    )
+    alert = _raise_alert(world)
+    assert run_worker(world.db, WorkerConfig(max_attempts=1), once=True) == 1
+    seen = {}
+    for who in ("admin", "ed_chl", "ed_per", "viewer"):
+        r = world.client.get(f"/api/v1/alerts/{alert['id']}/deliveries", headers=world.h(who))
+        assert r.status_code == 200
+        ((d,),) = [r.json()["data"]]
+        assert d["status"] == "failed"
+        seen[who] = d["last_error"]
+    assert seen["admin"] == seen["ed_chl"]
+    assert seen["admin"].startswith(f"after 1 attempts: {target}: ")
+    assert seen["ed_per"] == seen["viewer"] == ""

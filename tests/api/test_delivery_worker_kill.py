@@ -31,6 +31,7 @@ def _worker(world: World, smtp_port: int) -> subprocess.Popen:
         "HITO_SMTP_PORT": str(smtp_port),
         "HITO_PUBLIC_URL": "https://hito.example",
         "HITO_DELIVERY_LEASE_SECONDS": "1",
+        "HITO_WEBHOOK_ALLOW_PRIVATE": "true",  # the test's receiver listens on 127.0.0.1
     }
     return subprocess.Popen(
         [HITO, "alerts", "deliver", "--idle", "0.1"],

@@ -201,6 +201,50 @@ def test_dates_at_year_1_and_9999_with_offsets_are_422_not_500(world: World) -> 
             assert r.status_code == 422, (path, day, r.text)
 
 
+def test_a_day_range_ending_before_it_starts_is_422_not_an_empty_list(world: World) -> None:
+    # a list asked from 2025-12-03 until 2025-11-28 answered 200 and nothing: read as "no
+    # reports", not as the typo it is
+    c = world.client
+    for path in (
+        "/api/v1/reports",
+        "/api/v1/reports/export.csv",
+        "/api/v1/alerts",
+        "/api/v1/sites/chacalluta/figures",
+    ):
+        r = c.get(
+            path, params={"since": "2025-12-03", "until": "2025-11-28"}, headers=world.h("viewer")
+        )
+        assert r.status_code == 422, (path, r.text)
+        assert r.json()["detail"] == (
+            "query.until: expected a day on or after since (2025-12-03) (got '2025-11-28')"
+        )
+        r = c.get(
+            path, params={"since": "2025-12-03", "until": "2025-12-03"}, headers=world.h("viewer")
+        )
+        assert r.status_code == 200, (path, r.text)
+
+
+def test_a_non_ascii_idempotency_key_is_echoed_as_sent_not_as_mojibake(world: World) -> None:
+    # HTTP hands a header's bytes over as Latin-1: 'ñandú' came back as 'Ã±andÃº'
+    headers: dict[str, str | bytes] = {**world.h("ed_chl"), "Idempotency-Key": "ñandú".encode()}
+    r = world.client.post("/api/v1/reports", json=report(), headers=headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].endswith("(got 'ñandú')"), r.json()["detail"]
+    assert r.json()["detail"].startswith("header.Idempotency-Key: ")
+
+
+def test_a_sign_in_sent_as_json_is_told_to_send_a_form(world: World) -> None:
+    # OAuth2's token endpoint reads a form; JSON was answered "body.username: Field required"
+    r = world.client.post("/api/v1/auth/token", json={"username": "ed_chl", "password": "x"})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith(
+        "body: expected a form (Content-Type: application/x-www-form-urlencoded), got "
+        "Content-Type: application/json; body.username: Field required"
+    ), r.json()["detail"]
+    r = world.client.post("/api/v1/auth/token", data={"username": "ed_chl"})
+    assert r.status_code == 422 and r.json()["detail"] == "body.password: Field required"
+
+
 def test_ids_beyond_64_bits_are_422_not_500(world: World) -> None:
     c = world.client
     huge = str(2**70)

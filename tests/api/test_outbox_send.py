@@ -80,3 +80,21 @@ def test_the_service_worker_is_served_from_the_root_for_the_whole_site(world: Wo
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/javascript")
     assert r.headers["Service-Worker-Allowed"] == "/" and r.headers["Cache-Control"] == "no-cache"
     assert '"/report"' in r.text and "caches.match" in r.text
+
+
+def test_a_report_queued_on_a_shared_phone_is_never_sent_as_the_next_user(world: World) -> None:
+    """Typed by a Chilean editor, the phone then signed in as a Peruvian one: it keeps waiting.
+
+    concordia-strip is between the posts, where both countries report: sent with the second
+    session it would count as Peru's report in the day's figure.
+    """
+    counts = {"people-unspecified": "230", "stranded-unspecified": "220"}
+    r = _send(world, "ed_per", typed_by="ed_chl", **counts)
+    assert r.status_code == 403
+    assert r.json() == {"outcome": "signin", "message": "Sign in again to send."}
+    assert _reports(world) == 0
+    r = _send(world, "ed_chl", typed_by="ed_chl", **counts)
+    assert r.status_code == 200 and r.json()["outcome"] == "stored"
+    with world.db.session(readonly=True) as s:
+        (row,) = s.scalars(select(FieldReport))
+        assert row.agency_id == world.ids["chl"]

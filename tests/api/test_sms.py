@@ -154,3 +154,20 @@ def test_a_rapidpro_style_post_with_a_token_header_gets_json(world: World) -> No
         ).status_code
         == 422
     )
+
+
+def test_a_token_or_signature_with_non_ascii_characters_is_refused_not_a_server_error(
+    world: World,
+) -> None:
+    """hmac.compare_digest refuses str with non-ASCII characters (TypeError): 401, not 500."""
+    _on(world)
+    form = {"id": "rp-79", "from": "+56912345678", "text": "chacalluta 30 0"}
+    for header in ("X-Hito-Token", "X-Twilio-Signature"):
+        r = world.client.post(
+            "/api/v1/sms/inbound", data=form, headers={header: "contraseña".encode("latin-1")}
+        )
+        assert r.status_code == 401
+        assert (
+            r.json()["detail"] == "the gateway's signature or token does not match HITO_SMS_TOKEN"
+        )
+    assert _count(world, FieldReport) == 0

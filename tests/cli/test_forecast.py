@@ -72,7 +72,8 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     assert "People at each counted site after Jan 8, 2025" in done.stdout
     assert "calibrated on 5 counts up to Jan 8, 2025" in done.stdout
     row = next(line for line in done.stdout.splitlines() if "Strip" in line)
-    assert "60 (1/8/25)" in row and row.count("(") == 2 and row.count("—") == 2
+    # the date in words: 1/8/25 reads as 1 August to a reader in Peru or Chile
+    assert "60 (Jan 8, 2025)" in row and row.count("(") == 2 and row.count("—") == 2
     for name in (
         "posterior.parquet",
         "prior.parquet",

@@ -179,3 +179,67 @@ def test_one_signed_head_is_said_in_the_singular(
     assert r.exit_code == 0, r.output
     empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # SHA-256 of b""
     assert r.output == said.format(root=empty)
+
+
+def test_the_other_country_verifies_with_the_public_key_it_saved(
+    env: str,
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Peru has the heads it saved and the public key (PEM or the JSON of GET /log/key), no more."""
+    import json
+
+    runner.invoke(app, ["db", "upgrade"])
+    runner.invoke(app, ["users", "create", "boss", "--role", "admin"])
+    heads = tmp_path / "heads-peru.jsonl"
+    assert runner.invoke(app, ["log", "head", "--append", str(heads)]).exit_code == 0
+    pem = runner.invoke(app, ["log", "key"]).stdout
+    as_served = tmp_path / "log-key.json"  # `curl $API/log/key > log-key.json`
+    as_served.write_text(json.dumps({"key_id": "k", "public_key_pem": pem}))
+    monkeypatch.setenv("HITO_LOG_KEY_FILE", str(tmp_path / "peru" / "none.pem"))  # not its own
+    r = runner.invoke(app, ["log", "verify", "--against", str(heads)])
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"{tmp_path / 'peru' / 'none.pem'}: no log key here; give the log's public key with "
+        "--public-key FILE (the PEM that `hito log key` prints on the server, or the JSON of "
+        "GET /api/v1/log/key)"
+    ]
+    assert not (tmp_path / "peru").exists()  # no key pair of its own was made
+    r = runner.invoke(
+        app, ["log", "verify", "--against", str(heads), "--public-key", str(as_served)]
+    )
+    assert r.exit_code == 0, r.output
+    not_a_key = tmp_path / "other.json"
+    not_a_key.write_text('{"tree_size": 3}')
+    r = runner.invoke(app, ["log", "verify", "--public-key", str(not_a_key)])
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"{not_a_key}: not a PEM Ed25519 key, nor the JSON of GET /api/v1/log/key with its "
+        "public_key_pem"
+    ]
+
+
+@pytest.mark.parametrize("command", [["log", "verify"], ["audit", "verify"]])
+def test_verifying_a_database_that_holds_no_log_is_one_error_line(
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """A mistyped HITO_DATABASE_URL (an empty SQLite file), or one from before the log."""
+    monkeypatch.setenv("HITO_LOG_KEY_FILE", str(tmp_path / "key.pem"))
+    runner.invoke(app, ["log", "key"])
+    empty = tmp_path / "typo.sqlite3"
+    monkeypatch.setenv("HITO_DATABASE_URL", f"sqlite:///{empty}")
+    r = runner.invoke(app, command)
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"sqlite:///{empty}: no hito database here (no schema): check HITO_DATABASE_URL"
+    ]
+    old = Database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    migrate.upgrade(old, "0002")
+    old.dispose()
+    monkeypatch.setenv("HITO_DATABASE_URL", f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    r = runner.invoke(app, command)
+    assert r.exception.in_language("es") == [  # type: ignore[union-attr]
+        f"sqlite:///{tmp_path / 'old.sqlite3'}: esquema en la revisión 0002, anterior al registro "
+        "de transparencia (0003): ejecute primero `hito db upgrade`"
+    ]

@@ -169,8 +169,11 @@ def test_run_with_an_unreachable_scheduler_exits_2(tiny_file, tmp_path):
 
 
 def test_a_sweep_of_one_option_says_it_in_the_singular(tiny_file, tmp_path):
-    args = ["--vary", "policies.corridor.daily_quota=20", "--runs", "2", "--workers", "1"]
+    args = ["--vary", "policies.corridor.daily_quota=20", "--runs", "1", "--workers", "1"]
     done = hito("sweep", str(tiny_file), *args, "--out", str(tmp_path / "sw"))
     assert done.returncode == 0, done.stderr
     said = done.stdout + done.stderr
     assert ": 1 opción" in said and "1 opciones" not in said
+    # the page said "1 opciones × 1 simulaciones cada una"
+    page = (tmp_path / "sw" / "sweep.html").read_text()
+    assert "1 opción × 1 simulación cada una, semilla" in page

@@ -263,6 +263,27 @@ def test_run_writes_validation_json_and_flee_out_csv(tmp_path, monkeypatch, caps
     assert doc["seed"] == 4 and doc["ruleset"] == "agents"
 
 
+@pytest.mark.parametrize(
+    ("lang", "runs", "said"),
+    [
+        ("es", "1", "en 1 simulación con las reglas 'agents', 10 personas, 20 días,"),
+        ("en", "1", "over 1 run with the 'agents' ruleset, 10 people, 20 days,"),
+        ("en", "2", "over 2 runs with the 'agents' ruleset, 10 people, 20 days,"),
+    ],
+)
+def test_run_says_its_runs_people_and_days_in_the_readers_grammar(
+    tmp_path, monkeypatch, capsys, lang, runs, said
+):
+    # "en 1 simulaciones" before: one plural for every number
+    monkeypatch.setenv("HITO_LANG", lang)
+    root = make_case(tmp_path / "case")
+    code, _, err = hito(
+        monkeypatch, capsys, "flee", "run", str(root), "--out", str(tmp_path / "o"), "--runs", runs
+    )
+    assert code == 0, err
+    assert said in " ".join(err.split()), err
+
+
 def test_a_short_conflicts_table_and_a_missing_series_are_both_listed(tmp_path):
     root = make_case(tmp_path, days=20)
     conf = (root / "input_csv" / "conflicts.csv").read_text().splitlines()

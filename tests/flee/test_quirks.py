@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cli_helpers import hito_here as hito
@@ -224,6 +226,34 @@ def test_flee_31s_prototype_move_rules_when_false_or_alone_change_nothing(tmp_pa
     )
     case = read_case(make_case(tmp_path, settings=settings))
     assert not case.warnings
+
+
+@pytest.mark.usefixtures("english_reader")
+def test_a_max_move_speed_of_0_is_refused_in_the_folder_and_in_an_imported_file(
+    tmp_path, monkeypatch, capsys
+):
+    # flee.py divides every person's km of the day by it at the end of each day: Flee 3.1
+    # stops with ZeroDivisionError; hito stopped the same way, in the middle of its runs
+    settings = SETTINGS.replace("max_move_speed: 400.0", "max_move_speed: 0")
+    root = make_case(tmp_path / "case", settings=settings)
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    assert err.value.problems == [
+        "case/simsetting.yml:5: move_rules.max_move_speed: expected a speed other than 0 km a "
+        "day: Flee "
+        "3.1 divides by it at the end of every day (ZeroDivisionError)"
+    ]
+    good = make_case(tmp_path / "good")
+    code, _, _ = hito(monkeypatch, capsys, "flee", "import", str(good), "--out", str(tmp_path / "s.yaml"))  # fmt: skip
+    assert code == 0
+    text = (tmp_path / "s.yaml").read_text()
+    (tmp_path / "s.yaml").write_text(text.replace("max_move_speed: 400.0", "max_move_speed: 0"))
+    code, _, err = hito(monkeypatch, capsys, "flee", "run", str(tmp_path / "s.yaml"), "--out", str(tmp_path / "o"))  # fmt: skip
+    assert code == 2 and "Traceback" not in err
+    assert re.search(
+        r"s\.yaml:\d+: flee\.settings\.move_rules\.max_move_speed: expected a speed other than 0",
+        err,
+    ), err
 
 
 def test_a_bad_setting_says_its_section_and_what_was_given(tmp_path):

@@ -75,3 +75,35 @@ def test_a_sqlite_file_in_a_folder_that_does_not_exist(
         "esperaba una base de datos que hito pueda alcanzar y abrir\n"
     )
     assert not (tmp_path / "no").exists()
+
+
+def test_a_new_sqlite_database_and_its_wal_files_are_readable_by_their_owner_only(
+    tmp_path: Path,
+) -> None:
+    """Password hashes and webhook secrets are not for the machine's other accounts (0600)."""
+    from hito.store import migrate
+
+    path = tmp_path / "hito.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    migrate.upgrade(db)
+    with db.session() as s:
+        s.connection().exec_driver_sql("SELECT 1")
+        modes = {
+            p.name: p.stat().st_mode & 0o777
+            for p in tmp_path.iterdir()
+            if p.name.startswith("hito.sqlite3")
+        }
+    db.dispose()
+    assert modes["hito.sqlite3"] == 0o600
+    assert modes["hito.sqlite3-wal"] == 0o600 and modes["hito.sqlite3-shm"] == 0o600
+
+
+def test_an_existing_sqlite_file_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite3"
+    path.touch(mode=0o640)
+    path.chmod(0o640)
+    db = Database(f"sqlite:///{path}")
+    with db.session() as s:
+        s.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    db.dispose()
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -352,6 +352,13 @@ CASES: dict[str, Callable[[World], None]] = {
         "WHERE id = :u",
         u=w.ids["viewer"],
     ),
+    "move_an_agency_to_the_other_country": lambda w: w.sql(
+        "UPDATE agency SET country_code = 'PER' WHERE code = 'pdi'"
+    ),
+    "insert_an_agency_behind_the_logs_back": lambda w: w.sql(
+        "INSERT INTO agency (code, name, country_code, created_at) "
+        "SELECT 'shadow', 'Shadow', 'PER', created_at FROM agency WHERE code = 'pdi'"
+    ),
     "close_a_site_in_the_table": lambda w: w.sql(
         "UPDATE site SET status = 'closed' WHERE id = 'chacalluta'"
     ),
@@ -441,17 +448,60 @@ def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(
         migrate.upgrade(db)
         key = load_key(tmp_path / f"{backend}.pem", create=True)
         head = audit.sequence(db, key, wait=True)
-        assert head is not None and head.tree_size == 2 + 3  # the old chain, then 3 baselines
+        assert head is not None and head.tree_size == 2 + 4  # the old chain, then 4 baselines
         with db.session(readonly=True) as s:
             result = logcheck.verify(s, key=key, saved=[("saved", head)])
             notes = [e.note for e in audit.all_leaves(s)]
-        assert result.problems == [] and result.rows_checked == 3
+        assert result.problems == [] and result.rows_checked == 4
         assert notes[0] == f"hash chain entry 1: {'1' * 64}"
         with db.engine.begin() as c:
             c.execute(text("update report_count set people = 190 where id = 1"))
         with db.session(readonly=True) as s:
             assert list(map(str, logcheck.verify(s, key=key).problems)) == [
                 "report:1: the row differs from its state in the log (edited behind its back)"
+            ]
+        db.dispose()
+
+    if backend == "sqlite":
+        check(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    else:
+        with postgres_database() as url:
+            check(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_agencies_made_before_their_rows_were_checked_get_a_baseline(
+    backend: str, tmp_path: Path
+) -> None:
+    """0005: an agency with no state in the log gets one baseline; one with a state gets none."""
+    from hito.store import migrate
+
+    def check(url: str) -> None:
+        db = Database(url)
+        migrate.upgrade(db, "0004")
+        with db.session() as s:
+            sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+            agencies.create_agency(s, actor=SYSTEM, code="pdi", name="PDI", country_code="CHL")
+        with db.engine.begin() as c:  # as agencies were made in the hash chain's days
+            c.execute(
+                text(
+                    "insert into agency (code, name, country_code, created_at) "
+                    "values ('migraciones', 'Migraciones', 'PER', '2025-01-01 10:00:00')"
+                )
+            )
+        migrate.upgrade(db)
+        key = load_key(tmp_path / f"{backend}.pem", create=True)
+        head = audit.sequence(db, key, wait=True)
+        with db.session(readonly=True) as s:
+            result = logcheck.verify(s, key=key, saved=[("saved", head)])
+            baselines = [e.resource for e in audit.all_leaves(s) if e.action == "log.baseline"]
+            (per,) = s.scalars(text("select id from agency where code = 'migraciones'"))
+        assert result.problems == [] and baselines == [f"agency:{per}"]
+        with db.engine.begin() as c:
+            c.execute(text("update agency set country_code = 'CHL' where id = :a"), {"a": per})
+        with db.session(readonly=True) as s:
+            assert list(map(str, logcheck.verify(s, key=key).problems)) == [
+                f"agency:{per}: the row differs from its state in the log (edited behind its back)"
             ]
         db.dispose()
 

@@ -223,3 +223,37 @@ def test_the_token_is_read_from_urlencoded_and_multipart_forms() -> None:
     )
     assert _form_token("multipart/form-data; boundary=xx", body) == token
     assert _form_token("application/json", b'{"csrf_token": "x"}') is None
+
+
+def test_a_multipart_body_of_many_token_lines_is_read_in_linear_time_not_minutes() -> None:
+    """An unauthenticated POST could block the event loop: the old search was quadratic."""
+    import time
+
+    from hito.web.guard import _form_token
+
+    body = b'name="csrf_token"\r\n' * 50_000  # 950 kB, under the body limit
+    start = time.perf_counter()
+    assert _form_token("multipart/form-data; boundary=xx", body) is None
+    assert _form_token('multipart/form-data; boundary="name"', body) is None
+    assert time.perf_counter() - start < 1.0  # the old search: about 100 s
+
+
+@pytest.mark.parametrize(
+    ("content_type", "token_part", "found"),
+    [
+        ("multipart/form-data; boundary=xx", b'form-data; name="csrf_token"', "T" * 43),
+        ('multipart/form-data; boundary="xx"', b'form-data; name="csrf_token"', "T" * 43),
+        ("multipart/form-data; boundary=xx", b'form-data; name="not_csrf_token"', None),
+        ("multipart/form-data", b'form-data; name="csrf_token"', None),  # no boundary
+    ],
+)
+def test_the_multipart_token_is_the_csrf_token_part_and_nothing_else(
+    content_type: str, token_part: bytes, found: str | None
+) -> None:
+    from hito.web.guard import _form_token
+
+    body = (
+        b'--xx\r\nContent-Disposition: form-data; name="remark"\r\n\r\nname="csrf_token"\r\n'
+        b"--xx\r\nContent-Disposition: " + token_part + b"\r\n\r\n" + b"T" * 43 + b"\r\n--xx--\r\n"
+    )
+    assert _form_token(content_type, body) == found

@@ -171,3 +171,47 @@ def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_
     )
     assert _stored(db, people=33, stranded=31) == 1
     context.close()
+
+
+def _sign_in(page, username: str) -> None:  # noqa: ANN001
+    page.goto("/login?next=/report")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Report a count")
+
+
+def test_a_report_typed_offline_on_a_shared_phone_waits_for_its_author_not_the_next_user(
+    browser, field
+) -> None:  # noqa: ANN001
+    """PDI's count, typed without signal, is not sent when Migraciones signs in on that phone."""
+    server, db = field
+    context = browser.new_context(base_url=server.url, service_workers="allow")
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    _sign_in(page, "pdi")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    server.stop()
+    context.set_offline(True)
+    _fill(page, "44", "40")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    context.clear_cookies(name="hito_session")  # PDI's session ends (expired, signed out)
+    server.start()
+    context.set_offline(False)
+    waiting = "waiting for signal (sign in again, then it is sent)"
+    expect(page.locator(".outbox-item .outcome")).to_have_text(waiting, timeout=30000)
+    _sign_in(page, "migraciones")  # the next user of the phone, from the other country
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    page.wait_for_timeout(6000)  # more than the outbox's 5 s between tries
+    expect(page.locator(".outbox-item .outcome")).to_have_text(waiting)
+    assert _stored(db, people=44, stranded=40) == 0
+    context.clear_cookies(name="hito_session")
+    _sign_in(page, "pdi")  # its author again: now it goes, as PDI's
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        re.compile(r"^sent: report \d+$"), timeout=30000
+    )
+    report_id = int(page.locator(".outbox-item.sent .outcome").inner_text().rsplit(" ", 1)[1])
+    with db.session(readonly=True) as s:
+        row = s.get(FieldReport, report_id)
+        assert (row.people, row.stranded, row.agency.code) == (44, 40, "pdi")
+    context.close()

@@ -61,3 +61,41 @@ def test_the_triggers_table_says_which_counts_a_trigger_adds_up(server) -> None:
         "sus sitios de los últimos 3 días; un conteo más antiguo no lo activa.</p>"
     ) in es
     assert "from the last 3 days; an older count does not make it fire.</p>" in en
+
+
+def test_an_editor_is_offered_the_sites_of_their_country_and_the_strip(server) -> None:  # type: ignore[no-untyped-def]
+    """Migraciones (Peru) is not offered Chacalluta, nor a button to report there."""
+    import re
+
+    with _signed_in(server, "migraciones") as c:
+        form = c.get("/report").text
+        offered = set(re.findall(r'<option value="([a-z0-9-]+)"', form))
+        chile = c.get("/sites/chacalluta").text
+        strip = c.get("/sites/concordia-strip").text
+    assert {"santa-rosa", "concordia-strip"} <= offered
+    assert not offered & {"chacalluta", "arica-shelters", "pisiga"}
+    assert "/report?site=chacalluta" not in chile
+    assert "/report?site=concordia-strip" in strip
+    with _signed_in(server, "pdi") as c:
+        assert "/report?site=chacalluta" in c.get("/sites/chacalluta").text
+    with _signed_in(server, "observador") as c:
+        assert "/report?site=chacalluta" not in c.get("/sites/chacalluta").text
+
+
+def test_a_report_sent_anyway_at_the_other_countrys_site_is_refused_at_the_site_field(
+    server,
+) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server, "migraciones") as c:
+        before = _reports(server)
+        form = {
+            "csrf_token": _page_token(c, "/report"),
+            "site_id": "chacalluta",
+            "observed_at": "2025-12-03T10:00",
+            "tz_offset": "300",
+            "people-unspecified": "12",
+        }
+        r = c.post("/report", data=form, headers={"Origin": server.url})
+    assert r.status_code == 422
+    said = r.text.split('id="err-site_id">')[1].split("</span>")[0]
+    assert "un editor de un organismo de PER reporta solo en sitios de PER" in said
+    assert _reports(server) == before

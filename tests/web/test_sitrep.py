@@ -77,6 +77,20 @@ def test_a_comparison_appears_only_in_its_own_episode(db: Database, tmp_path: Pa
     assert "The plan options" not in in_2023 and "comparison.json" not in in_2023
 
 
+def test_chart_dates_are_words_not_numbers_read_differently_across_the_border(
+    db: Database,
+) -> None:
+    # 12/2/25 is 2 December to an English reader and 12 February to a Chilean one
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    for lang, day in (("en", "Dec 3, 2025"), ("es", "3 dic 2025")):
+        html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang=lang, comparison=None)
+        charts = re.findall(r'<svg class="chart".*?</svg>', html, re.S)
+        assert charts, lang
+        marks = re.findall(r'text-anchor="(?:start|middle|end)" fill="#555">([^<]+)<', charts[0])
+        assert marks and not [m for m in marks if re.fullmatch(r"\d+/\d+/\d+", m)], marks
+        assert any(day in c for c in charts), lang
+
+
 def test_write_gives_html_and_pdf_per_language(db: Database, tmp_path: Path) -> None:
     paths = sitrep.write(db, as_of=dt.date(2025, 12, 3), out=tmp_path, comparison=None)
     assert sorted(p.name for p in paths) == [

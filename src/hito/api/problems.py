@@ -85,16 +85,45 @@ def _msg(err: dict[str, Any]) -> str:
     """Pydantic's message, without its 'Value error, ' prefix, with the value given."""
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
     given = err.get("input")
+    if isinstance(given, str) and tuple(err.get("loc", ()))[:1] == ("header",):
+        given = _header_text(given)
     if err.get("type") != "missing" and isinstance(given, str | int | float | bool):
         shown = repr(given) if not isinstance(given, str) or len(given) <= 80 else repr(given[:80])
         msg += f" (got {shown})"
     return msg
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _takes_a_form(request: Request) -> bool:
+    """Whether the route that refused the request reads its body as a form."""
+    from fastapi import params
+
+    field = getattr(request.scope.get("route"), "body_field", None)
+    return isinstance(getattr(field, "field_info", None), params.Form)
+
+
+def _header_text(value: str) -> str:
+    """A header's value as its sender wrote it: HTTP hands over its bytes as Latin-1."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [{"loc": _loc(e), "msg": _msg(e)} for e in exc.errors()]
     lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
+    sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if _takes_a_form(request) and sent not in FORM_TYPES:
+        # OAuth2's token endpoint takes a form: a JSON body was told "username: Field required"
+        lines.insert(
+            0,
+            "body: expected a form (Content-Type: application/x-www-form-urlencoded), got "
+            + (f"Content-Type: {sent}" if sent else "no Content-Type"),
+        )
     return problem(
         422,
         "; ".join(lines) or "invalid request",
@@ -142,9 +171,30 @@ def _database_busy(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# An unexpected error is answered by Starlette's ServerErrorMiddleware, outside every
+# middleware of the app (hito.web.guard's headers too): its answer carries them itself.
+ERROR_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem(500, "an unexpected error occurred; it was logged", instance=request.url.path)
+    headers = dict(ERROR_HEADERS)
+    if request.url.scheme == "https" or getattr(
+        getattr(request.app.state, "settings", None), "cookie_secure", False
+    ):
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return problem(
+        500,
+        "an unexpected error occurred; it was logged",
+        instance=request.url.path,
+        headers=headers,
+    )
 
 
 HANDLERS: list[tuple[type[Exception], Any]] = [

@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -188,33 +188,25 @@ def run(
     from hito import i18n
 
     lang = i18n.reader_language()
-    said = {
-        "case": case.scenario.name,
-        "ard": i18n.number(mean_ard, lang, 4),
-        "rescaled": i18n.number(mean_rescaled, lang, 4),
-        "runs": i18n.number(runs, lang),
-        "ruleset": ruleset,
-        "people": i18n.number(people, lang),
-        "days": i18n.number(c.days, lang),
-        "seconds": i18n.number(wall, lang, 2),
-        "out": out,
-    }
-    console.print(run_line(runs, said, lang))
-
-
-def run_line(runs: int, said: dict[str, Any], lang: str) -> str:
-    """The line `hito flee run` ends with: mean ARD over the runs, people, days, time, folder."""
-    from hito import i18n
-
-    return (
-        i18n.translations(lang).ngettext(
-            "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s run with the "
-            "%(ruleset)s ruleset, %(people)s people, %(days)s days, %(seconds)s s -> %(out)s",
-            "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s runs with the "
-            "%(ruleset)s ruleset, %(people)s people, %(days)s days, %(seconds)s s -> %(out)s",
-            runs,
+    t = i18n.translations(lang)
+    console.print(
+        t.gettext(
+            "%(case)s: ARD %(ard)s (rescaled %(rescaled)s) over %(runs)s with the %(ruleset)s "
+            "ruleset, %(people)s, %(days)s, %(seconds)s s -> %(out)s"
         )
-        % said
+        % {
+            "case": case.scenario.name,
+            "ard": i18n.number(mean_ard, lang, 4),
+            "rescaled": i18n.number(mean_rescaled, lang, 4),
+            "runs": t.ngettext("%(n)s run", "%(n)s runs", runs) % {"n": i18n.number(runs, lang)},
+            "ruleset": f"'{ruleset}'",
+            "people": t.ngettext("%(n)s person", "%(n)s people", people)
+            % {"n": i18n.number(people, lang)},
+            "days": t.ngettext("%(n)s day", "%(n)s days", c.days)
+            % {"n": i18n.number(c.days, lang)},
+            "seconds": i18n.number(wall, lang, 2),
+            "out": out,
+        }
     )
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
 from hito.errors import HitoError, InputError, Problem, os_reason
+
+if TYPE_CHECKING:
+    from hito.store.logkey import LogKey
 
 app = typer.Typer(no_args_is_help=True, help="The transparency log of the coordination service.")
 
@@ -25,6 +28,55 @@ def _key(settings: Path | None, *, create: bool) -> object:
 
     loaded = load_settings(settings)
     return load_key(log_key_path(loaded), create=create and loaded.log_key_create)
+
+
+def _configured_key(settings: Path | None) -> LogKey:
+    """The configured key file's key; without one, how a country that is not the operator checks.
+
+    The other country has the public key (saved from `hito log key` or `GET /api/v1/log/key`),
+    never the signing key: it is told to give that, not to create a key of its own (whose
+    heads would all be foreign to the log).
+    """
+    from hito.store.logkey import load_key
+    from hito.store.settings import load_settings, log_key_path
+
+    path = log_key_path(load_settings(settings))
+    if not path.exists():
+        raise InputError(
+            Problem(
+                "%(path)s: no log key here; give the log's public key with --public-key FILE "
+                "(the PEM that `hito log key` prints on the server, or the JSON of GET "
+                "/api/v1/log/key)",
+                path=path,
+            )
+        )
+    return load_key(path, create=False)
+
+
+def _require_log(db: object) -> None:
+    """InputError unless the database holds the transparency log (a mistyped URL, an empty file)."""
+    from hito.store import migrate
+    from hito.store.db import Database
+
+    assert isinstance(db, Database)
+    revision = migrate.current(db)
+    where = db.engine.url.render_as_string(hide_password=True)
+    if revision is None:
+        raise InputError(
+            Problem(
+                "%(database)s: no hito database here (no schema): check HITO_DATABASE_URL",
+                database=where,
+            )
+        )
+    if revision < "0003":
+        raise InputError(
+            Problem(
+                "%(database)s: schema at revision %(revision)s, from before the transparency log "
+                "(0003): run `hito db upgrade` first",
+                database=where,
+                revision=revision,
+            )
+        )
 
 
 @app.command("head")
@@ -95,7 +147,9 @@ def verify(
         Path | None,
         typer.Option(help="the log's public key (PEM); else the configured key file's"),
     ] = None,
-    rows: Annotated[bool, typer.Option(help="also check reports, users and sites")] = True,
+    rows: Annotated[
+        bool, typer.Option(help="also check reports, users, sites and agencies")
+    ] = True,
     settings: SettingsOpt = None,
 ) -> None:
     """Check the database against saved heads and the key: exit 1 listing every problem."""
@@ -114,12 +168,10 @@ def verify(
                 Problem("--against: %(f)s: %(value)s", f=f, value=os_reason(exc))
             ) from None
         saved += logcheck.parse_heads(text, str(f))
-    if public_key is not None:
-        k = load_key(public_key, create=False)
-    else:
-        k = _key(settings, create=False)  # type: ignore[assignment]
+    k = load_key(public_key, create=False) if public_key is not None else _configured_key(settings)
     assert isinstance(k, LogKey)
     db = open_database(settings, migrate_if_needed=False)
+    _require_log(db)
     lang = i18n.reader_language()
     _ = i18n.translations(lang).gettext
     with Console(stderr=True).status(_("checking the log…")), db.session(readonly=True) as session:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from hito import yamldoc
 from hito.domain import Strict
-from hito.errors import InputError, Problem
+from hito.errors import InputError, Invalid, Problem
 from hito.scenario.model import Scenario
 from hito.textfile import read_utf8
 
@@ -52,6 +52,19 @@ class FleeMoveRules(Strict):
     movechance_pop_base: float = Field(default=10000.0, gt=0)
     movechance_pop_scale_factor: float = 0.0
     other: dict[str, Any] = Field(default_factory=dict, description="keys hito does not use")
+
+    @field_validator("max_move_speed")
+    @classmethod
+    def _divides(cls, v: float) -> float:
+        # flee.py divides each person's km of the day by it at the end of every day
+        if v == 0:
+            raise Invalid(
+                Problem(
+                    "expected a speed other than 0 km a day: Flee 3.1 divides by it at the end "
+                    "of every day (ZeroDivisionError)"
+                )
+            )
+        return v
 
 
 class FleeConflictSpawning(Strict):

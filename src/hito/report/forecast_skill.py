@@ -116,7 +116,7 @@ def render_calibration(
                     fan=Fan(dates, q[0], q[1], q[2]),
                     observed=_counts(observations, place),
                     labels=labels,
-                    date_format=lambda d: i18n.date(d, lang, "short"),
+                    date_format=lambda d: i18n.date(d, lang),
                     history_days=400,
                 ),
             )
@@ -165,7 +165,7 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
                         fan=Fan(ds, arr[:, 0], arr[:, 1], arr[:, 2]),
                         observed=later,
                         labels=labels,
-                        date_format=lambda d: i18n.date(d, lang, "short"),
+                        date_format=lambda d: i18n.date(d, lang),
                         history_days=7,
                         width=480,
                         height=220,
@@ -350,7 +350,7 @@ def forecast_table(
                 cell += "\n" + _("count %(low)s–%(high)s") % {"low": c_lo, "high": c_hi}
             cells.append(cell)
         name = p.title.get(lang) if p.title is not None else p.name
-        rows.append([name, f"{latest} ({i18n.date(newest, lang, 'short')})", *cells])
+        rows.append([name, f"{latest} ({i18n.date(newest, lang)})", *cells])
     return title, headers, rows
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from hito import i18n, names
+from hito.csvsafe import safe_cell
 from hito.plans.compare import METRICS, Comparison
 from hito.plans.model import Plan
 from hito.report.run_report import plotly_js, templates
@@ -77,7 +78,7 @@ def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
             for t in r["triggers"]
         )
         w.writerow(
-            [r["plan"], r["title"], r["runs"]]
+            [safe_cell(r["plan"]), safe_cell(r["title"]), r["runs"]]
             + [f"{r[m][q]:g}" for m in metrics for q in ("p10", "p50", "p90")]
             + [trig]
         )

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, paginate
 from hito.store.errors import ConflictError, InvalidError, NotFoundError
+from hito.store.logrows import agency_state
 from hito.store.models import Agency, Country
 
 
@@ -38,7 +39,7 @@ def create_agency(
         actor=actor.username,
         action="agency.create",
         resource=f"agency:{row.id}",
-        after=snapshot(row),
+        after=agency_state(row),
     )
     return row
 

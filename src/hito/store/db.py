@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -57,12 +58,26 @@ def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 30) -> Eng
             args["poolclass"] = StaticPool  # one shared connection, or each would be empty
         else:
             args.update(pool_size=pool_size, max_overflow=max_overflow)
+            _create_private(make_url(url).database)
         engine = create_engine(url, **args)
         _sqlite_setup(engine, memory=memory)
         return engine
     return create_engine(
         url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, pool_timeout=30
     )
+
+
+def _create_private(path: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (0600), as the log's key is.
+
+    It holds password hashes, the webhooks' signing secrets and subscribers' addresses;
+    SQLite gives its -wal and -shm files the database file's mode. An existing file, or a
+    folder that does not exist (said when connecting), is left alone.
+    """
+    if not path or path.startswith("file:"):
+        return
+    with suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_setup(engine: Engine, *, memory: bool) -> None:

@@ -29,11 +29,12 @@ from sqlalchemy.orm import Session
 from hito import notify
 from hito.errors import Problem
 from hito.store import audit
+from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, Delivery, Subscription
-from hito.store.subscriptions import who
+from hito.store.subscriptions import may_see, who
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class WorkerConfig:
     backoff_cap_seconds: float = 3600.0
     lease_seconds: float = 120.0
     webhook_timeout: float = 10.0
+    webhook_allow_private: bool = False  # loopback and local network receivers too
 
 
 def ack_token(secret: str, message_id: str) -> str:
@@ -173,7 +175,13 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, 
                 raise notify.DeliveryError("no SMTP server configured (HITO_SMTP_HOST)")
             notify.send_email(cfg.smtp, target, msg)
         else:
-            notify.send_webhook(target, secret, msg, timeout=cfg.webhook_timeout)
+            notify.send_webhook(
+                target,
+                secret,
+                msg,
+                timeout=cfg.webhook_timeout,
+                allow_private=cfg.webhook_allow_private,
+            )
     except notify.DeliveryError as exc:
         error = exc.reason
     now = utcnow()
@@ -265,8 +273,12 @@ class DeliveryView(BaseModel):
     acknowledged_at: dt.datetime | None
 
 
-def of_alert(session: Session, *, alert_id: int) -> list[DeliveryView]:
-    """Every delivery of an alert with its outcome, in the order they were made."""
+def of_alert(session: Session, *, alert_id: int, actor: Actor) -> list[DeliveryView]:
+    """Every delivery of an alert with its outcome, in the order they were made.
+
+    A failure's reason names the target (an e-mail address, a webhook URL that may carry its
+    receiver's token): it is shown only to those who may see the subscription (`may_see`).
+    """
     if session.get(Alert, alert_id) is None:
         raise NotFoundError(Problem("no alert with id %(alert_id)s", alert_id=alert_id))
     rows = session.scalars(
@@ -279,7 +291,7 @@ def of_alert(session: Session, *, alert_id: int) -> list[DeliveryView]:
             channel=d.subscription.channel,
             status=d.status,
             attempts=d.attempts,
-            last_error=d.last_error,
+            last_error=d.last_error if may_see(actor, d.subscription) else "",
             sent_at=d.sent_at,
             acknowledged_at=d.acknowledged_at,
         )

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy.orm import selectinload
 
+from hito.csvsafe import safe_cell
 from hito.store.models import FieldReport
 
 # (column header, HXL hashtag) of the exported file, one row per count
@@ -58,15 +59,6 @@ COUNT_TAGS = {
     "disabilities": "#affected+disabled",
     "unaccompanied_separated": "#affected+children+unaccompanied_separated",
 }
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: CSV injection
-
-
-def safe_cell(value: object) -> object:
-    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def export_csv(reports: Iterable[FieldReport]) -> str:

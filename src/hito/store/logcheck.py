@@ -10,8 +10,8 @@ leaves, and reports as problems:
   recomputed at its size (an entry rewritten, removed, inserted or reordered);
 - entries beyond the last head the key signed (appended without the key), a stored head
   whose signature or root is wrong, gaps in the entries' numbers;
-- rows of reports, users and sites whose state is not what the log recorded last for
-  them (edited, inserted or deleted behind the log's back).
+- rows of reports, users, sites and agencies whose state is not what the log recorded last
+  for them (edited, inserted or deleted behind the log's back).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from hito.store.logkey import LogKey, SignedHead
 from hito.store.logrows import current_digests
 from hito.store.models import LogHead, LogPending
 
-ROW_KINDS = ("report:", "user:", "site:")
+ROW_KINDS = ("report:", "user:", "site:", "agency:")
 MAX_PROBLEMS = 50
 
 
@@ -227,7 +227,7 @@ def _check_heads(
 
 
 def _check_rows(session: Session, latest: dict[str, str | None], out: LogCheck) -> None:
-    """Every report, user and site row against the state the log recorded last for it."""
+    """Every report, user, site and agency row against the state the log recorded last for it."""
     seen: set[str] = set()
     for resource, now in current_digests(session.connection()):
         seen.add(resource)

@@ -145,6 +145,23 @@ class LogKey:
         return True
 
 
+def _pem_of_json(data: bytes, path: Path) -> bytes:
+    """The PEM in the JSON that `GET /api/v1/log/key` answers (`public_key_pem`)."""
+    try:
+        pem = json.loads(data).get("public_key_pem")
+    except (ValueError, AttributeError):
+        pem = None
+    if not isinstance(pem, str):
+        raise InputError(
+            Problem(
+                "%(path)s: not a PEM Ed25519 key, nor the JSON of GET /api/v1/log/key with its "
+                "public_key_pem",
+                path=path,
+            )
+        )
+    return pem.encode()
+
+
 def load_key(path: Path, *, create: bool) -> LogKey:
     """The key pair in a PEM file; created (mode 0600) when missing and `create` is true."""
     from cryptography.hazmat.primitives import serialization
@@ -171,6 +188,8 @@ def load_key(path: Path, *, create: bool) -> LogKey:
             fh.write(pem)
         return LogKey(key, key.public_key())
     data = read_bytes(path)
+    if data.lstrip().startswith(b"{"):  # the JSON of GET /api/v1/log/key, saved as it came
+        data = _pem_of_json(data, path)
     try:
         if b"PRIVATE KEY" in data:
             private = serialization.load_pem_private_key(data, password=None)

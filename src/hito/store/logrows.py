@@ -1,4 +1,4 @@
-"""What the log records of the store's rows: a digest of each report, user and site.
+"""What the log records of the store's rows: a digest of each report, user, site and agency.
 
 Each kind has a fixed, versioned list of fields (never "all columns", so a column added
 later does not change old digests). An entry's `after_digest` is the digest of its
@@ -25,6 +25,8 @@ COUNT_FIELDS = (
 )  # fmt: skip
 USER_FIELDS = ("id", "username", "role", "agency_id", "active")
 SITE_FIELDS = ("id", "name", "kind", "country_code", "lat", "lon", "capacity", "status", "scenario")
+# an agency's country decides where its editors may write: moving it is moving them
+AGENCY_FIELDS = ("id", "code", "name", "country_code", "created_at")
 
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})
@@ -87,8 +89,22 @@ def site_state(row: Any) -> dict[str, Any]:
     return _pick(row, SITE_FIELDS)
 
 
+def agency_state(row: Any) -> dict[str, Any]:
+    """An agency's recorded state (what `agency.create` has logged since 0003: every column)."""
+    return _pick(row, AGENCY_FIELDS)
+
+
+def agency_digests(conn: Any) -> Iterator[tuple[str, str]]:
+    """(resource, digest) of every agency row, read with plain SQL."""
+    from sqlalchemy import text
+
+    for r in conn.execute(text(f"SELECT {', '.join(AGENCY_FIELDS)} FROM agency")).mappings():
+        row = _typed(dict(r), ("created_at",), ())
+        yield f"agency:{row['id']}", str(digest(agency_state(row)))
+
+
 def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
-    """(resource, digest) of every report, user and site row, read with plain SQL."""
+    """(resource, digest) of every report, user, site and agency row, read with plain SQL."""
     from sqlalchemy import text
 
     counts: dict[int, list[dict[str, Any]]] = {}
@@ -109,6 +125,7 @@ def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
         yield f"user:{row['id']}", str(digest(user_state(row)))
     for r in conn.execute(text(f"SELECT {', '.join(SITE_FIELDS)} FROM site")).mappings():
         yield f"site:{r['id']}", str(digest(site_state(dict(r))))
+    yield from agency_digests(conn)
 
 
 def _typed(row: dict[str, Any], times: tuple[str, ...], bools: tuple[str, ...]) -> dict[str, Any]:

@@ -124,6 +124,19 @@ _SITE_COUNTRY = select(Site.country_code, Site.kind).where(Site.id == bindparam(
 SHARED_KINDS = ("between_posts",)  # the strip between the posts: both countries count there
 
 
+def may_report_at(actor: Actor, site: Any) -> bool:
+    """Whether an editor may report at a site (a row with `country_code` and `kind`).
+
+    Their own country's sites and the strip between the posts; an admin anywhere (for the
+    agency they name). The rule `country_rule` enforces, for choosing what to offer.
+    """
+    if actor.role == "admin":
+        return True
+    return actor.role == "editor" and (
+        site.kind in SHARED_KINDS or site.country_code == actor.country_code
+    )
+
+
 def check_country(session: Session, actor: Actor, site_id: str) -> bool:
     """An editor reports at their own country's sites, and at the strip between the posts.
 
@@ -141,9 +154,7 @@ def country_rule(actor: Actor, site_id: str, site: Any) -> bool:
     """
     if site is None:
         return False
-    if actor.role != "editor" or site.kind in SHARED_KINDS:
-        return True
-    if site.country_code == actor.country_code:
+    if actor.role != "editor" or may_report_at(actor, site):
         return True
     raise ForbiddenError(
         Problem(

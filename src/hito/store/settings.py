@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(
         default=120.0, gt=0, description="a worker killed mid-send: resend after this long"
     )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="let alert webhooks go to loopback, private and link-local addresses "
+        "(receivers on the deployment's own network); otherwise public addresses only",
+    )
     sms_token: str = Field(
         default="", description="shared secret of the SMS gateway's webhook (empty: SMS off)"
     )
@@ -156,7 +161,7 @@ class Settings(BaseSettings):
         if self.database_url:
             return normalize_url(self.database_url)
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-        data.mkdir(parents=True, exist_ok=True)
+        data.mkdir(mode=0o700, parents=True, exist_ok=True)
         return f"sqlite:///{data / 'hito.sqlite3'}"
 
 
@@ -242,6 +247,7 @@ def worker_config(settings: Settings) -> Any:
         max_attempts=settings.delivery_max_attempts,
         backoff_seconds=settings.delivery_backoff_seconds,
         lease_seconds=settings.delivery_lease_seconds,
+        webhook_allow_private=settings.webhook_allow_private,
     )
 
 

@@ -180,6 +180,13 @@ def _may_manage(actor: Actor, row: Subscription) -> bool:
     return actor.role == "editor" and row.agency_id == actor.agency_id
 
 
+def may_see(actor: Actor, row: Subscription) -> bool:
+    """Whether the actor may see a subscription's target: admin, its user, or its agency's."""
+    if actor.role == "admin" or (row.user_id is not None and row.user_id == actor.user_id):
+        return True
+    return actor.agency_id is not None and row.agency_id == actor.agency_id
+
+
 def list_subscriptions(
     session: Session, *, actor: Actor, offset: int = 0, limit: int = 100
 ) -> tuple[list[Subscription], int]:

@@ -64,7 +64,7 @@ def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
     try:
         with request.app.state.db.session(readonly=True) as session:
             alert = get_alert(session, alert_id=alert_id)
-            rows = deliveries.of_alert(session, alert_id=alert_id)
+            rows = deliveries.of_alert(session, alert_id=alert_id, actor=who)
             words = alert_words(session, alert, language(request))
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=str(alert_id), kind="alert")

@@ -35,7 +35,8 @@ def _refused(request: Request, errors: dict[str, str]) -> JSONResponse:
 async def report_send(request: Request) -> JSONResponse:
     """Store a report from the outbox; its own Idempotency-Key makes a repeat store nothing.
 
-    200 stored (or stored before), 422 refused with the reasons, 401 when the session is gone.
+    200 stored (or stored before), 422 refused with the reasons, 401 when the session is gone,
+    403 when it is another user's than the one who typed the report (it keeps waiting).
     """
     try:
         who = actor(request)
@@ -44,6 +45,10 @@ async def report_send(request: Request) -> JSONResponse:
             {"outcome": "signin", "message": tr(request, "Sign in again to send.")}, 401
         )
     data, form, _ctx = await reporting.checked(request)
+    if reporting.typed_by_another(who, data):  # it waits for its author's session
+        return JSONResponse(
+            {"outcome": "signin", "message": tr(request, "Sign in again to send.")}, 403
+        )
     agency_id = reporting.sender_agency(request, who, data, form)
     if not form.ok:
         return _refused(request, form.errors)

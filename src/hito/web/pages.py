@@ -19,9 +19,7 @@ from hito.plans.status import CARRY_DAYS
 from hito.report import forecast_view
 from hito.report.forecast_skill import live_skill_summary, skill_lines
 from hito.store.coltypes import utcnow
-from hito.store.errors import (
-    StoreError,
-)
+from hito.store.errors import ForbiddenError, StoreError
 from hito.store.forecasts import latest_result, running
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
@@ -317,7 +315,7 @@ def plans_page(request: Request) -> HTMLResponse:
 def report_form(request: Request, site: str = "") -> HTMLResponse:
     """The field report form, with a fresh idempotency key."""
     who = actor(request)
-    ctx = reporting.form_context(request)
+    ctx = reporting.form_context(request, who)
     values = {
         "site_id": site,
         "idempotency_key": uuid.uuid4().hex,
@@ -341,7 +339,7 @@ async def report_check(request: Request) -> HTMLResponse:
 async def report_submit(request: Request) -> Response:
     """Store the report through the service; a repeated key returns the first report."""
     who = actor(request)
-    data, form, ctx = await reporting.checked(request)
+    data, form, ctx = await reporting.checked(request, who)
     agency_id = reporting.sender_agency(request, who, data, form)
     if form.ok:
         key = data.get("idempotency_key") or None
@@ -349,8 +347,9 @@ async def report_submit(request: Request) -> Response:
             report_id, _created = await asyncio.to_thread(
                 reporting.store, request, who, form, agency_id, key
             )
-        except StoreError as exc:
-            form.errors["counts"] = reporting.refusal(request, exc)
+        except StoreError as exc:  # the other country's site: said at the site's field
+            field = "site_id" if isinstance(exc, ForbiddenError) else "counts"
+            form.errors[field] = reporting.refusal(request, exc)
         else:
             assert form.observed_at is not None  # a form without it is not ok
             shown = request.app.state.settings.as_of

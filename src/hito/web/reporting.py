@@ -13,23 +13,33 @@ from fastapi import Request
 
 from hito.api.schemas.common import ROW_ID_MAX
 from hito.report import places
+from hito.store.actors import Actor
 from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, StoreError
+from hito.store.report_checks import may_report_at
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
 from hito.web import forms
 from hito.web.session import language, tr
 
 
-def form_context(request: Request) -> dict[str, Any]:
-    """The form's sites, count rows (the scenario's groups) and agencies."""
+def form_context(request: Request, who: Actor | None = None) -> dict[str, Any]:
+    """The form's sites, count rows (the scenario's groups) and agencies.
+
+    An editor is offered the sites their agency may report at (their country's and the strip
+    between the posts), not the other country's, where the report would be refused; every
+    site stays known to the form's check (`site_ids`), so a site sent anyway gets the
+    service's reason.
+    """
     with request.app.state.db.session(readonly=True) as session:
         sites, _n = list_sites(session, limit=1000)
         agencies, _m = list_agencies(session, limit=1000)
     scenario = sites[0].scenario if sites else ""
+    offered = [s for s in sites if who is None or who.role != "editor" or may_report_at(who, s)]
     return {
-        "sites": sites,
+        "sites": offered,
+        "site_ids": [s.id for s in sites],
         "titles": places.titles(scenario),  # site id -> {es, en}: the names people read
         "rows": forms.groups(scenario),
         "agencies": agencies,
@@ -42,14 +52,16 @@ async def form_data(request: Request) -> dict[str, str]:
     return {k: str(v) for k, v in data.items()}
 
 
-async def checked(request: Request) -> tuple[dict[str, str], forms.ReportForm, dict[str, Any]]:
+async def checked(
+    request: Request, who: Actor | None = None
+) -> tuple[dict[str, str], forms.ReportForm, dict[str, Any]]:
     """The submitted fields, their check in the visitor's language, and the form's context."""
     data = await form_data(request)
-    ctx = await asyncio.to_thread(form_context, request)
+    ctx = await asyncio.to_thread(form_context, request, who)
     form = forms.check(
         data,
         rows=ctx["rows"],
-        site_ids=[s.id for s in ctx["sites"]],
+        site_ids=ctx["site_ids"],
         now=utcnow(),
         gettext=lambda m: tr(request, m),
         lang=language(request),
@@ -72,6 +84,16 @@ def sender_agency(
     if who.role == "viewer":
         form.errors["counts"] = tr(request, "A viewer cannot send reports; ask an editor.")
     return agency_id
+
+
+def typed_by_another(who: Any, data: dict[str, str]) -> bool:
+    """Whether a queued report was typed by another user than the one signed in now.
+
+    The form carries `typed_by` (its user's name); a report that waited on a shared phone
+    goes with its own author's session, never with whoever signed in after them.
+    """
+    typed_by = data.get("typed_by", "")
+    return bool(typed_by) and typed_by != who.username
 
 
 def store(

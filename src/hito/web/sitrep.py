@@ -56,7 +56,7 @@ def site_chart(detail: dict[str, Any], forecast: dict[str, Any] | None, lang: st
             lang, _("People stranded at %(site)s, observed and forecast") % {"site": name}
         ),
         capacity=capacity,
-        date_format=lambda d: i18n.date(d, lang, "short"),
+        date_format=lambda d: i18n.date(d, lang),
         number_format=lambda v: i18n.number(v, lang),
     )
 
@@ -92,7 +92,7 @@ def comparison_charts(
                     ),
                     width=420,
                     height=200,
-                    date_format=lambda d: i18n.date(d, lang, "short"),
+                    date_format=lambda d: i18n.date(d, lang),
                     number_format=lambda v: i18n.number(v, lang),
                     ymax=top,
                 ),
@@ -146,7 +146,7 @@ def build_html(
             fan=forecast_view.fan(picture.forecast),
             observed=[],
             labels=_labels(lang, _("People stranded at every site, forecast")),
-            date_format=lambda d: i18n.date(d, lang, "short"),
+            date_format=lambda d: i18n.date(d, lang),
             number_format=lambda v: i18n.number(v, lang),
         )
     env = i18n.environment(("hito.web", "hito.report"), lang, zone)

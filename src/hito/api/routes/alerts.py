@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep
-from hito.api.schemas.common import Day, Limit, Offset, RowIdPath
+from hito.api.schemas.common import DayRange, Limit, Offset, RowIdPath
 from hito.api.schemas.plans import AlertList, AlertPublic
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import alerts
@@ -20,16 +20,20 @@ AlertId = RowIdPath
 def list_(
     actor: ActorDep,
     db: DbDep,
+    days: DayRange,
     plan: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
-    since: Day | None = None,
-    until: Day | None = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> AlertList:
     """Alerts, newest episode first, optionally of one plan and a date range."""
     with db.session(readonly=True) as session:
         rows, n = alerts.list_alerts(
-            session, plan_name=plan, since=since, until=until, offset=offset, limit=limit
+            session,
+            plan_name=plan,
+            since=days.since,
+            until=days.until,
+            offset=offset,
+            limit=limit,
         )
         return AlertList(data=[AlertPublic.model_validate(r) for r in rows], count=n)
 

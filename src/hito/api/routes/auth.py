@@ -13,8 +13,9 @@ from hito.api.deps import ActorDep, DbDep, SettingsDep, TokenDep
 from hito.api.schemas.users import Me, PasswordChange, TokenPublic
 from hito.errors import Problem
 from hito.store import throttle, tokens, users
+from hito.store.coltypes import utcnow
 from hito.store.db import Database
-from hito.store.errors import AuthError
+from hito.store.errors import AuthError, TooManyAttemptsError
 from hito.store.models import Token
 from hito.store.settings import Settings
 
@@ -55,29 +56,54 @@ def sign_in(
         username=username,
         password=password,
         ttl=dt.timedelta(minutes=settings.token_ttl_minutes),
-        limits=throttle.Limits(
-            pair=settings.login_max_failures,
-            address=settings.login_max_failures_per_address,
-            account=settings.login_max_failures_per_account,
-            window=dt.timedelta(seconds=settings.login_lockout_seconds),
-        ),
+        limits=limits(settings),
         address=address,
+    )
+
+
+def limits(settings: Settings) -> throttle.Limits:
+    """The settings' limits on failed password checks (sign-in and password change alike)."""
+    return throttle.Limits(
+        pair=settings.login_max_failures,
+        address=settings.login_max_failures_per_address,
+        account=settings.login_max_failures_per_account,
+        window=dt.timedelta(seconds=settings.login_lockout_seconds),
     )
 
 
 @router.post("/password", status_code=204)
 async def change_password(
-    body: PasswordChange, actor: ActorDep, db: DbDep, settings: SettingsDep
+    body: PasswordChange, actor: ActorDep, db: DbDep, settings: SettingsDep, request: Request
 ) -> None:
-    """Change your own password (the current one is checked); every token of yours is revoked."""
+    """Change your own password (the current one is checked); every token of yours is revoked.
+
+    Each attempt counts as a failed sign-in of the account until it succeeds, so a stolen
+    token cannot be used to guess the current password faster than sign-in allows.
+    """
     if actor.user_id is None:
         raise AuthError(Problem("sign in as a user first"))
+    address = request.client.host if request.client else "unknown"
 
     def run() -> None:
+        with db.session() as session:
+            wait = throttle.reserve(
+                session,
+                username=actor.username,
+                address=address,
+                limits=limits(settings),
+                now=utcnow(),
+            )
+        if wait is not None:
+            raise TooManyAttemptsError(
+                Problem("too many sign-in attempts: try again in %(wait)s s", wait=wait),
+                retry_after=wait,
+            )
         with db.lookup() as session:
             current = users.get_user(session, user_id=actor.user_id).password_hash  # type: ignore[arg-type]
         if not users.check_password(current, body.current_password):
             raise AuthError(Problem("the current password is wrong"))
+        with db.session() as session:  # the right password: the attempt was no guess
+            throttle.clear(session, username=actor.username, address=address)
         users.password_problem(body.new_password, username=actor.username, field="new_password")
         new_hash = users.hash_password(body.new_password)
         with db.session() as session:

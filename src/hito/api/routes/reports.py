@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from hito.api.deps import ActorDep, BearerDep, DbDep, WriterDep
-from hito.api.schemas.common import ROW_ID_MAX, Day, Limit, Offset, RowIdPath
+from hito.api.schemas.common import ROW_ID_MAX, DayRange, Limit, Offset, RowIdPath
 from hito.api.schemas.reports import (
     ImportResult,
     ReportCorrection,
@@ -40,14 +40,17 @@ class Filters:
 
     def __init__(
         self,
+        days: DayRange,
         site_id: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
         country: Annotated[str | None, Query(pattern=COUNTRY_PATTERN)] = None,
         agency_id: Annotated[int | None, Query(ge=1, le=ROW_ID_MAX)] = None,
-        since: Annotated[Day | None, Query(description="first day observed")] = None,
-        until: Annotated[Day | None, Query(description="last day observed")] = None,
     ):
         self.values: dict[str, Any] = dict(
-            site_id=site_id, country=country, agency_id=agency_id, since=since, until=until
+            site_id=site_id,
+            country=country,
+            agency_id=agency_id,
+            since=days.since,
+            until=days.until,
         )
 
 

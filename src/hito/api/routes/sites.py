@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
-from hito.api.schemas.common import Day, Limit, Offset, SiteIdPath
+from hito.api.schemas.common import DayRange, Limit, Offset, SiteIdPath
 from hito.api.schemas.sites import (
     AgencyCount,
     DayFigureList,
@@ -48,8 +48,7 @@ def figures(
     site_id: SiteIdPath,
     actor: ActorDep,
     db: DbDep,
-    since: Day | None = None,
-    until: Day | None = None,
+    days: DayRange,
 ) -> DayFigureList:
     """The day's figure of stranded people per day, newest first, with each agency's count.
 
@@ -59,7 +58,7 @@ def figures(
     """
     with db.session(readonly=True) as session:
         sites.get_site(session, site_id=site_id)
-        days = daily_figures(session, site_ids=[site_id], until=until).get(site_id, {})
+        found = daily_figures(session, site_ids=[site_id], until=days.until).get(site_id, {})
     rows = [
         DayFigurePublic(
             day=d,
@@ -71,8 +70,8 @@ def figures(
                 AgencyCount(agency_id=a, stranded=n) for a, n in sorted(f.by_agency.items())
             ],
         )
-        for d, f in sorted(days.items(), reverse=True)
-        if since is None or d >= since
+        for d, f in sorted(found.items(), reverse=True)
+        if days.since is None or d >= days.since
     ]
     return DayFigureList(data=rows, count=len(rows))
 

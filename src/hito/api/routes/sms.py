@@ -107,9 +107,10 @@ async def inbound(request: Request, db: DbDep, settings: SettingsDep) -> Respons
     if signature is not None:
         url = settings.public_url.rstrip("/") + request.url.path
         expected = sms.twilio_signature(settings.sms_token, url, form)
-        ok = hmac.compare_digest(signature, expected)
+        ok = hmac.compare_digest(signature.encode(), expected.encode())  # bytes: any character
     else:
-        ok = hmac.compare_digest(request.headers.get("x-hito-token", ""), settings.sms_token)
+        given = request.headers.get("x-hito-token", "")
+        ok = hmac.compare_digest(given.encode(), settings.sms_token.encode())
     if not ok:
         raise AuthError(Problem("the gateway's signature or token does not match HITO_SMS_TOKEN"))
     msg = _inbound(form)

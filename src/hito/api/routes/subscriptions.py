@@ -48,5 +48,5 @@ def stop(subscription_id: Id, actor: ActorDep, db: DbDep) -> SubscriptionPublic:
 def of_alert(alert_id: Id, actor: ActorDep, db: DbDep) -> DeliveryList:
     """Every delivery of an alert: sent, failed with its reason, or acknowledged."""
     with db.session(readonly=True) as session:
-        rows = deliveries.of_alert(session, alert_id=alert_id)
+        rows = deliveries.of_alert(session, alert_id=alert_id, actor=actor)
     return DeliveryList(data=[DeliveryPublic.model_validate(r) for r in rows], count=len(rows))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Path
+from fastapi import Depends, Path, Query
+from fastapi.exceptions import RequestValidationError
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -84,3 +85,28 @@ When = Annotated[
     Field(description="ISO 8601 with a UTC offset, between 2000 and 2099"),
 ]
 Day = Annotated[dt.date, AfterValidator(_day_in_range)]
+
+
+class _DayRange:
+    """The ``since`` and ``until`` days of a list; ``until`` before ``since`` is a 422."""
+
+    def __init__(
+        self,
+        since: Annotated[Day | None, Query(description="first day, YYYY-MM-DD")] = None,
+        until: Annotated[Day | None, Query(description="last day, YYYY-MM-DD")] = None,
+    ):
+        if since is not None and until is not None and until < since:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "value_error",
+                        "loc": ("query", "until"),
+                        "msg": f"expected a day on or after since ({since.isoformat()})",
+                        "input": until.isoformat(),
+                    }
+                ]
+            )
+        self.since, self.until = since, until
+
+
+DayRange = Annotated[_DayRange, Depends()]

@@ -74,7 +74,7 @@
   function fill(fields) {
     for (const [name, value] of Object.entries(fields)) {
       const el = form.elements.namedItem(name);
-      if (el && name !== "csrf_token" && name !== "idempotency_key") el.value = value;
+      if (el && !["csrf_token", "idempotency_key", "typed_by"].includes(name)) el.value = value;
     }
     form.querySelectorAll("details.more").forEach((d) => { d.open = true; });
   }
@@ -125,8 +125,14 @@
     if (flushing) return;
     flushing = true;
     try {
+      // a report typed by someone else (a shared phone) waits for its author to sign in
+      const me = form.elements.namedItem("typed_by");
       for (const item of await all()) {
         if (item.status !== "waiting") continue;
+        if (me && item.fields.typed_by && item.fields.typed_by !== me.value) {
+          if (item.note !== T.signin) { item.note = T.signin; await put(item); }
+          continue;
+        }
         const outcome = await sendOne(item);
         if (outcome === "offline") break; // no signal: everything stays waiting
         await put(item);

@@ -1,8 +1,10 @@
 """The transparency log replaces the hash chain; report corrections; login throttling.
 
 The old chain's entries become the log's first pending entries (in order; their old hash
-kept in the note), followed by one `log.baseline` entry per report, user and site with its
-current state, so that the rows can be checked against the log from now on.
+kept in the note), followed by one `log.baseline` entry per row that
+`hito.store.logrows.current_digests` reads (reports, users, sites, and agencies since 0005
+added them) with its current state, so that the rows can be checked against the log from now
+on.
 
 Revision ID: 0003
 Revises: 0002

@@ -421,3 +421,22 @@ def test_left_out_lines_name_the_first_five_and_count_the_rest():
         "  f.csv:3: ningún número en #x",
     ]
     assert left_out_lines([], "es") == []
+    assert left_out_lines(rows, "es", "backtest.json")[-1] == (
+        "  y 2 más (backtest.json las enumera todas)"
+    )
+
+
+def test_backtest_says_and_keeps_the_rows_it_left_out(scenario_file, tmp_path):
+    counts = tmp_path / "counts.csv"
+    counts.write_text(COUNTS + "2052-01-05,strip,40,40,count,typo\n")
+    out = tmp_path / "bt"
+    args = ("--observations", str(counts), "--particles", "10", "--workers", "1")
+    done = hito("backtest", str(scenario_file), *args, "--horizons", "1,3", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert f"  {counts}:9: con fecha 2052-01-05, fuera del período de 2025-01-01 a 2025-01-16" in (
+        done.stdout.splitlines()
+    )
+    assert json.loads((out / "backtest.json").read_text())["skipped"] == [
+        f"{counts}:7: kind 'event' is not a count of stranded people",
+        f"{counts}:9: dated 2052-01-05, outside 2025-01-01 to 2025-01-16",
+    ]

@@ -236,3 +236,23 @@ def test_the_progress_bar_keeps_its_counts_and_times_whole_on_80_columns() -> No
     assert len(line) <= 80
     assert line.startswith("huaquillas-aguas")
     assert line.endswith(" 20/200 16,8 simulaciones/s 0:00:00 -:--:--")
+
+
+def test_validate_notes_a_policy_dated_outside_the_scenarios_days(tmp_path: Path) -> None:
+    """Valid, but a typo in its year (2026 for 2025) made a closure that never applies, unsaid."""
+    d = tiny_dict()
+    d["policies"] = [
+        {"type": "close", "routes": ["strip-b"], "start": "2026-01-03"},
+        {"type": "close", "routes": ["strip-b"], "start": "2024-01-03", "end": "2024-02-01"},
+        {"type": "close", "routes": ["strip-b"], "start": "2025-01-03"},
+    ]
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(d, sort_keys=False))
+    done = hito("validate", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "nota: policies[0] (close) nunca se aplica: empieza el 2026-01-03, después del último "
+        "día del escenario, 2025-01-30",
+        "nota: policies[1] (close) nunca se aplica: termina el 2024-02-01, antes del primer día "
+        "del escenario, 2025-01-01",
+    ]

@@ -373,7 +373,8 @@ def test_a_version_1_file_using_version_2_fields_is_refused_with_the_way_out(tin
     d["schema_version"] = 1
     d["behaviour"]["leak"] = 0.1
     with pytest.raises(
-        ValidationError, match=r"schema_version 1 does not have behaviour\.leak.*hito migrate"
+        ValidationError,
+        match=r"schema_version: version 1 does not have behaviour\.leak.*hito migrate",
     ):
         build(d)
 

@@ -156,3 +156,54 @@ def test_bad_specs_and_events_say_what_was_given_and_what_is_accepted(spec):
     late = parse_event("all:stranded>5@2025-01-10", s)
     with pytest.raises(InputError, match=r"day 9 is after the last simulated day \(4\)"):
         EnsembleSpec(s, days=5, events=(late,))
+
+
+def test_a_script_without_its_main_guard_is_told_why_its_workers_stopped(tmp_path):
+    """hito.run(..., executor="local") in a script with no `if __name__ == "__main__":`: each
+    worker read the script again and stopped; the error said only BrokenProcessPool."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "forecast.py"
+    script.write_text(
+        "import hito\n"
+        "from hito.ensemble.executors import LocalExecutor\n"
+        "from hito.testing import tiny_scenario\n"
+        "ex = LocalExecutor(processes=1, retries=0)\n"
+        "hito.run(tiny_scenario(days=3), runs=1, executor=ex)\n"
+    )
+    src = str(Path(hito_file()).parents[1])
+    env = {**os.environ, "PYTHONPATH": src, "HITO_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode != 0
+    assert done.stderr.rstrip().endswith(
+        f"every worker process stopped as it started: a worker reads the script {script} again "
+        "when it starts, so the code that starts an ensemble there needs to be under `if "
+        '__name__ == "__main__":` (as Python\'s multiprocessing asks), or use executor="serial"'
+    )
+
+
+def hito_file() -> str:
+    import hito
+
+    return hito.__file__
+
+
+def test_a_pool_that_breaks_under_hitos_own_command_gets_no_script_hint(monkeypatch):
+    import sys
+    import types
+
+    from hito.ensemble.executors import unguarded_script
+
+    broken = {0: "BrokenProcessPool: a worker died"}
+    main = types.ModuleType("__main__")
+    main.__file__ = "/venv/bin/hito"
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert unguarded_script(broken) is None
+    main.__file__ = "/home/me/forecast.py"
+    assert unguarded_script(broken) is not None
+    assert unguarded_script({0: "RuntimeError: boom"}) is None

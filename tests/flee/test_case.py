@@ -314,3 +314,28 @@ def test_a_simsetting_file_that_is_not_utf8_is_named_at_its_line(tmp_path):
         "case/simsetting.yml:3: el byte 23 no es texto UTF-8; se esperaba un archivo de texto"
         in (" ".join(err.value.in_language("es")))
     )
+
+
+def test_days_beyond_the_cases_period_say_the_most_it_takes(tmp_path):
+    from hito.flee.compile import compile_flee
+
+    case = read_case(make_case(tmp_path / "case"))
+    with pytest.raises(InputError) as err:
+        compile_flee(case, days=case.scenario.days + 5)
+    assert err.value.in_language("es") == [
+        f"days: se recibió {case.scenario.days + 5}; se esperaba como máximo "
+        f"{case.scenario.days} (los días del período del caso)"
+    ]
+
+
+def test_a_conflict_cell_that_is_no_number_is_said_in_the_readers_words(tmp_path):
+    """'se esperaba un número para the conflict intensity of A': its object was English."""
+    root = make_case(tmp_path / "case")
+    path = root / "input_csv" / "conflicts.csv"
+    path.write_text(path.read_text().replace("\n2,1,", "\n2,x,"))
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    assert err.value.in_language("es") == [
+        "case/input_csv/conflicts.csv:4:2: se esperaba un número para la intensidad del "
+        "conflicto en A; se recibió 'x'"
+    ]

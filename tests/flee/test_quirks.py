@@ -83,6 +83,10 @@ def test_check_lists_warnings_and_strict_exits_2(tmp_path, monkeypatch, capsys):
     assert code == 0 and "case: 4 places, 3 routes, 20 days, 3 data_layout rows, 7 warnings" in err
     code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root), "--strict")
     assert code == 2 and "Traceback" not in err
+    # each warning an `error:` line, as `flee run --strict` says it (it exited 2 saying none)
+    lines = err.splitlines()
+    assert len(lines) == 7 and all(line.startswith("error: case/") for line in lines), err
+    assert "error: case/source_data/c.csv:4: dates not in increasing order" in err
     code, _, err = hito(
         monkeypatch, capsys, "flee", "run", str(root), "--out", str(tmp_path / "o"), "--strict"
     )

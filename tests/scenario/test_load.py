@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import tiny_dict
+from conftest import build, tiny_dict
 from hito.errors import ScenarioError
 from hito.scenario.load import builtin_names, json_schema, load, parse
 
@@ -209,3 +209,30 @@ def test_a_plan_file_given_as_a_scenario_is_one_line():
     assert info.value.problems == [
         "p.yaml: a plan file, not a scenario (`hito plans validate FILE` checks it)"
     ]
+
+
+def test_inflows_at_an_origin_no_route_leaves_are_refused_where_they_arrive():
+    """A route drawn backwards (city -> origin) left every arrival at the origin, unsaid."""
+    d = tiny_dict()
+    first = d["routes"][0]
+    first["from"], first["to"] = first["to"], first["from"]
+    lines = problems(d)
+    assert any(
+        x.endswith(
+            "inflows[0].origin: no route leaves 'home', so the people arriving there never move; "
+            "expected a route from it (is one drawn the other way?)"
+        )
+        for x in lines
+    ), lines
+    first["two_way"] = True  # the reverse edge leaves it
+    assert build(d).routes[0].two_way
+
+
+def test_a_version_1_file_using_version_2_is_refused_at_its_schema_version_line():
+    text = "# mine\n\nname: x\nschema_version: 1\nobservation: {}\n"
+    with pytest.raises(ScenarioError) as caught:
+        parse(text, "s.yaml")
+    assert caught.value.in_language("en")[0] == (
+        "s.yaml:4: schema_version: version 1 does not have observation; expected schema_version: "
+        "2 (`hito migrate FILE` updates a version-1 file)"
+    )

@@ -72,13 +72,19 @@ def scenarios(draw) -> dict:
         }
         for _ in range(draw(st.integers(0, 3)))
     ]
+    # inflows arrive where a route leaves (a valid scenario refuses arrivals that never move)
+    leaving = [
+        p
+        for p in non_exit
+        if any(r["from"] == p or (r["two_way"] and r["to"] == p) for r in routes)
+    ]
     inflows = [
         {
-            "origin": draw(st.sampled_from(non_exit)),
+            "origin": draw(st.sampled_from(leaving)),
             "group": draw(st.sampled_from("ud")),
             "per_day": {"value": 10.0, "low": 0.0, "high": draw(st.floats(10, 5000))},
         }
-        for _ in range(draw(st.integers(0, 3)))
+        for _ in range(draw(st.integers(0, 3)) if leaving else 0)
     ]
     policies = []
     route_ids = [r["id"] for r in routes]

@@ -46,11 +46,13 @@ def test_a_version_1_mapping_that_uses_them_is_refused_naming_each() -> None:
         as_current(raw)
     (problem,) = e.value.said
     assert problem.say("en") == (
-        "schema_version 1 does not have shocks[].peak, observation; expected schema_version: 2 "
+        "schema_version: version 1 does not have shocks[].peak, observation; expected "
+        "schema_version: 2 "
         "(`hito migrate FILE` updates a version-1 file)"
     )
     assert problem.say("es") == (
-        "schema_version 1 no tiene shocks[].peak, observation; se esperaba schema_version: 2 "
+        "schema_version: la versión 1 no tiene shocks[].peak, observation; se esperaba "
+        "schema_version: 2 "
         "(`hito migrate ARCHIVO` actualiza un archivo de la versión 1)"
     )
 
@@ -70,7 +72,7 @@ def test_a_version_1_refusal_names_its_fields_as_written_in_any_language() -> No
         as_current(raw)
     (problem,) = e.value.said
     assert problem.say("es") == (
-        "schema_version 1 no tiene population[].people: {value, low, high}, "
+        "schema_version: la versión 1 no tiene population[].people: {value, low, high}, "
         "policies[].type: readmit, clearances, transfer; se esperaba schema_version: 2 "
         "(`hito migrate ARCHIVO` actualiza un archivo de la versión 1)"
     )

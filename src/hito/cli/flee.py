@@ -59,6 +59,8 @@ def check(
     from hito.flee.case import read_case
 
     case = read_case(case_dir, sort_dates=sort_dates)
+    if strict and case.warnings:  # said as errors, as `hito flee run --strict` says them
+        raise InputError([Problem("%(where)s: %(msg)s", **w.values) for w in case.warnings])
     for w in case.warnings:
         console.print(str(w))
     _ = _gettext()
@@ -71,8 +73,6 @@ def check(
             "warnings": len(case.warnings),
         }
     )
-    if strict and case.warnings:
-        raise typer.Exit(2)
 
 
 @app.command("run")

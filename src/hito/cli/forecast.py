@@ -172,8 +172,10 @@ def calibrate(
     console.print(_("calibration: %(path)s") % {"path": (out / "calibration.html").resolve()})
 
 
-def left_out_lines(skipped: Sequence[Said], lang: str, shown: int = 5) -> list[str]:
-    """The rows of a counts file left out and why (the first `shown`; all in calibration.json)."""
+def left_out_lines(
+    skipped: Sequence[Said], lang: str, listed: str = "calibration.json", shown: int = 5
+) -> list[str]:
+    """The rows of a counts file left out and why (the first `shown`; all in `listed`)."""
     if not skipped:
         return []
     t = i18n.translations(lang)
@@ -187,11 +189,9 @@ def left_out_lines(skipped: Sequence[Said], lang: str, shown: int = 5) -> list[s
         lines.append(
             "  "
             + t.ngettext(
-                "and %(n)s more (calibration.json lists each)",
-                "and %(n)s more (calibration.json lists each)",
-                more,
+                "and %(n)s more (%(file)s lists each)", "and %(n)s more (%(file)s lists each)", more
             )
-            % {"n": i18n.number(more, lang)}
+            % {"n": i18n.number(more, lang), "file": listed}
         )
     return lines
 
@@ -339,11 +339,15 @@ def backtest(
     finally:
         ex.close()
     out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "backtest.json", json.dumps(bt.to_json(), indent=2).encode())
+    doc = bt.to_json() | {"skipped": [say(p, "en") for p in obs.skipped]}  # English, as above
+    write_atomic(out / "backtest.json", json.dumps(doc, indent=2).encode())
     rows = bt.rows()
     csv = pl.DataFrame(rows).write_csv() if rows else "issued,target,place,observed\n"
     write_atomic(out / "pairs.csv", csv.encode())
     write_atomic(out / "backtest.html", render_backtest(s, bt, obs, lang).encode())
+    if observations is not None:  # a file of one's own: its rows left out are said
+        for line in left_out_lines(obs.skipped, lang, "backtest.json"):
+            console.print(line, markup=False)
     for line in horizon_lines(bt.scores(), lang) + event_lines(bt.event_scores(), lang):
         console.print(line)
     _ = i18n.translations(lang).gettext

@@ -358,6 +358,29 @@ def validate(
             "policies": i18n.number(len(s.policies), lang),
         }
     )
+    first, last = s.start, s.date_of(s.days - 1)
+    for i, p in enumerate(s.policies):  # valid, but a date typo would go unseen
+        said = {
+            "i": i,
+            "type": p.type,
+            "start": p.start,
+            "end": p.end,
+            "first": first,
+            "last": last,
+        }
+        if p.start > last:
+            note = _(
+                "note: policies[%(i)s] (%(type)s) never applies: it starts %(start)s, after the "
+                "scenario's last day, %(last)s"
+            )
+        elif p.end is not None and p.end < first:
+            note = _(
+                "note: policies[%(i)s] (%(type)s) never applies: it ends %(end)s, before the "
+                "scenario's first day, %(first)s"
+            )
+        else:
+            continue
+        console.print(note % said, markup=False)
 
 
 def schema(

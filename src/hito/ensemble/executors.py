@@ -11,20 +11,43 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
-from hito.errors import HitoError, InputError, Problem, not_one_of
+from hito.errors import N_, HitoError, InputError, Problem, not_one_of
 
 EXECUTORS = ("local", "dask")
 WORKER_MODULE = "hito.ensemble.run"  # what a worker imports to run chunks
 
 
 class ChunkFailures(Exception):
-    """Chunks that still failed after every retry: task index -> the last error."""
+    """Chunks that still failed after every retry: task index -> the last error (and a hint)."""
 
-    def __init__(self, failures: dict[int, str]):
+    def __init__(self, failures: dict[int, str], hint: Problem | None = None):
         self.failures = failures
+        self.hint = hint
         super().__init__(f"{len(failures)} chunk(s) failed")
+
+
+# every worker died before any run came back, in a Python script: the script lacks its guard
+UNGUARDED_SCRIPT = N_(
+    "every worker process stopped as it started: a worker reads the script %(script)s again "
+    "when it starts, so the code that starts an ensemble there needs to be under "
+    '`if __name__ == "__main__":` (as Python\'s multiprocessing asks), or use '
+    'executor="serial"'
+)
+
+
+def unguarded_script(failures: dict[int, str]) -> Problem | None:
+    """The hint for a pool that broke at once under a user's script (not hito's command)."""
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    if script is None or Path(script).name == "hito" or (spec and spec.name.startswith("hito")):
+        return None
+    if not all(why.startswith("BrokenProcessPool") for why in failures.values()):
+        return None
+    return Problem(UNGUARDED_SCRIPT, script=script)
 
 
 class Executor(Protocol):
@@ -90,6 +113,7 @@ class LocalExecutor:
         attempts = dict.fromkeys(range(len(tasks)), 0)
         todo = list(range(len(tasks)))
         failures: dict[int, str] = {}
+        came_back = False
         window = 2 * self.workers
         while todo:
             retry: list[int] = []
@@ -112,13 +136,14 @@ class LocalExecutor:
                         broken = broken or isinstance(exc, BrokenProcessPool)
                         self._failed(i, exc, attempts, retry, failures)
                         continue
+                    came_back = True
                     yield i, result
                 if broken:
                     self._abandon(running, queue, attempts, retry, failures)
                     running, queue = {}, []
             todo = retry
         if failures:
-            raise ChunkFailures(failures)
+            raise ChunkFailures(failures, None if came_back else unguarded_script(failures))
 
     def _abandon(
         self,

@@ -157,7 +157,7 @@ def _failure_lines(exc: ChunkFailures, parts: list[list[int]], reducer: Reducer)
     ]
     for i, why in sorted(exc.failures.items()):
         lines.append(Problem("runs %(spans)s: %(why)s", spans=_spans(parts[i]), why=why))
-    return lines
+    return lines + ([exc.hint] if exc.hint is not None else [])
 
 
 def _spans(runs: Sequence[int]) -> str:

@@ -133,7 +133,7 @@ def compile_flee(
     if horizon > scenario.days:
         raise InputError(
             Problem(
-                "days %(horizon)s is beyond the period of %(days)s days",
+                "days: got %(horizon)s, expected at most %(days)s (the days of the case's period)",
                 horizon=horizon,
                 days=scenario.days,
             )

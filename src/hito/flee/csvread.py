@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hito.errors import N_, InputError, Problem
+from hito.errors import N_, InputError, Problem, Said
 from hito.textfile import TEXT_FILE
 
 BOM = b"\xef\xbb\xbf"
@@ -120,7 +120,7 @@ def number(
     line: int,
     col: int,
     cell: str,
-    what: str,
+    what: Said,
     *,
     integer: bool = False,
     empty: float | None = None,

@@ -361,7 +361,8 @@ class InputReader:
                             ),
                         )
                     continue
-                v = number(n, path, line, k + 1, row[k], f"the conflict intensity of {nm}")
+                what = Problem("the conflict intensity of %(place)s", place=nm)
+                v = number(n, path, line, k + 1, row[k], what)
                 if v is not None and (not conflicts[nm] or conflicts[nm][-1][1] != v):
                     conflicts[nm].append((days, v))
             days += 1

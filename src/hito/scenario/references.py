@@ -156,6 +156,7 @@ class _Check:
                 if key == "inflows":
                     self.need(f"inflows[{i}].origin", item.get("origin"), "place")
                     self.need(f"inflows[{i}].group", item.get("group"), "group")
+                    self.leaves(f"inflows[{i}].origin", item.get("origin"))
                 start, end = _date(item.get("start")), _date(item.get("end"))
                 if start and end and end < start:
                     self.out.append(
@@ -166,6 +167,23 @@ class _Check:
                             start=start,
                         )
                     )
+
+    def leaves(self, path: str, place: Any) -> None:
+        """A problem when people arrive at a place no route leaves (a route drawn backwards)."""
+        if place not in self.known["place"] or self.kinds.get(place) == "exit":
+            return
+        routes = [r for _, r in _items(self.data, "routes")]
+        if not any(
+            r.get("from") == place or (r.get("two_way") and r.get("to") == place) for r in routes
+        ):
+            self.out.append(
+                Problem(
+                    "%(path)s: no route leaves %(place)s, so the people arriving there never "
+                    "move; expected a route from it (is one drawn the other way?)",
+                    path=path,
+                    place=repr(place),
+                )
+            )
 
     def policies(self) -> None:
         """Every id a policy names; transfers not to an exit; shelter capacity of shelters."""

@@ -61,8 +61,9 @@ def as_current(data: Any) -> Any:
     if used:
         raise Invalid(
             Problem(
-                "schema_version 1 does not have %(used)s; expected schema_version: 2 "
+                "%(path)s: version 1 does not have %(used)s; expected schema_version: 2 "
                 "(`hito migrate FILE` updates a version-1 file)",
+                path="schema_version",
                 used=", ".join(used),
             )
         )

@@ -24,3 +24,13 @@ def test_a_flee_case_file_given_as_a_scenario_is_one_line(command, tmp_path: Pat
         "las reglas de frontera (`hito flee check ARCHIVO` lo revisa, `hito flee run ARCHIVO` lo "
         "ejecuta)\n"
     )
+
+
+def test_no_runs_is_one_error_line_as_for_hito_run(tmp_path: Path) -> None:
+    """`hito flee run --runs 0` was Typer's boxed usage error, `hito run --runs 0` one line."""
+    case = Path(__file__).parents[1] / "data" / "flee-public" / "tigray2020"
+    said = "error: --runs: se recibió 0; se esperaba un número entero de al menos 1\n"
+    for args in (("flee", "run", str(case)), ("run",)):
+        done = hito(*args, "--runs", "0", "--out", str(tmp_path / "o"))
+        assert (done.returncode, done.stderr) == (2, said), args
+    assert not (tmp_path / "o").exists()

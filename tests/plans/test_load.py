@@ -195,3 +195,16 @@ def test_a_currency_in_lower_case_is_said_to_be_a_currency_code():
         "actions[0].cost.currency: expected a currency's ISO 4217 code in capitals "
         "(such as USD, PEN, CLP) (got 'usd')"
     )
+
+
+def test_a_version_written_as_a_whole_number_is_its_text_and_a_decimal_says_to_quote_it():
+    # `version: 2` was refused as "expected a text": YAML reads it as a number
+    d = plan_dict([stranded_trigger()], [])
+    assert parse(dump(d | {"version": 2}), "p.yaml").version == "2"
+    text = dump(d | {"version": 1.1})
+    (line,) = problems(text)
+    want = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("version:"))
+    assert line == (
+        f'p.yaml:{want}: version: expected a text; write it in quotes ("1.1") so that YAML '
+        "keeps it as written, not as the number 1.1"
+    )

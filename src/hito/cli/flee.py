@@ -84,7 +84,7 @@ def run(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="directory for validation.json, out.csv")],
-    runs: Annotated[int, typer.Option(min=1, help="number of runs")] = 1,
+    runs: Annotated[int, typer.Option(help="number of runs")] = 1,
     seed: Annotated[int, typer.Option(min=0, help="seed of the ensemble (run i: stream i)")] = 0,
     hasten: Annotated[int | None, typer.Option(min=1, help="population divisor")] = None,
     days: Annotated[int | None, typer.Option(min=1, help="stop after this many days")] = None,

@@ -194,7 +194,11 @@ def particles_option(particles: int) -> int:
 
 
 def runs_within(runs: int, what: Problem | str = "--runs") -> None:
-    """Refuse more runs than one command makes (MOST_RUNS), naming what asked for them."""
+    """Refuse no runs, or more than one command makes (MOST_RUNS), naming what asked for them."""
+    if runs < 1:
+        raise InputError(
+            Problem("--runs: got %(runs)s, expected a whole number of at least 1", runs=runs)
+        )
     if runs > MOST_RUNS:
         raise InputError(
             Problem(

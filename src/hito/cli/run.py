@@ -85,10 +85,6 @@ def check_ensemble_options(
     *, runs: int, seed: int, days: int | None, sampling: str | None = None
 ) -> None:
     """Refuse run counts, seeds, horizons and samplings no ensemble can use (exit 2, naming it)."""
-    if runs < 1:
-        raise InputError(
-            Problem("--runs: got %(runs)s, expected a whole number of at least 1", runs=runs)
-        )
     runs_within(runs)
     if seed < 0:
         raise InputError(

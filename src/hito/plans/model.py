@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from hito.domain import CountryCode, CurrencyCode, Ident, Severity, Strict
 from hito.errors import Invalid, Problem
@@ -229,6 +229,23 @@ class Plan(Strict):
     triggers: list[Trigger] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     sources: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_written(cls, v: object) -> object:
+        # `version: 2` is a number to YAML; a planner means the text "2". A decimal is
+        # refused: YAML reads 1.10 as 1.1, so only quotes keep it as written.
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        if isinstance(v, float):
+            raise Invalid(
+                Problem(
+                    'expected a text; write it in quotes ("%(v)s") so that YAML keeps it as '
+                    "written, not as the number %(v)s",
+                    v=repr(v),
+                )
+            )
+        return v
 
     @model_validator(mode="after")
     def _references(self) -> Plan:

@@ -312,9 +312,9 @@ class Scenario(Strict):
                     "population and inflows: up to %(most)s people over %(days)s days (the highs "
                     "of the population, and of the inflows times the season's and the shocks' "
                     "highest multipliers); expected at most %(limit)s, what hito counts",
-                    most=f"{most:.3g}",
+                    most=round(most),  # whole digits: 3.2e+09 is no number to a planner
                     days=self.days,
-                    limit=f"{MOST_PEOPLE:.0e}",
+                    limit=MOST_PEOPLE,
                 )
             )
         return self

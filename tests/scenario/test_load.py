@@ -80,7 +80,7 @@ def test_more_people_than_hito_counts_is_refused_before_a_run():
     (line,) = problems(d)
     assert line.startswith("s.yaml:1: ")
     # in whole digits: '1e+15' and '1e+09' are no numbers to a planner
-    assert "population and inflows: up to 1000000000000000 people over" in line
+    assert "population and inflows: up to 1000000000000900 people over" in line
     assert "expected at most 1000000000, what hito counts" in line
 
 

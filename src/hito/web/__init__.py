@@ -24,11 +24,13 @@ def install(app: FastAPI, settings: Settings) -> None:
     from hito.web.offline import router as offline_router
     from hito.web.pages import BadDate, bad_date, not_found, router
     from hito.web.session import LoginRequired, to_login
+    from hito.web.shelter_form import router as shelter_router
 
     app.state.settings = settings
     app.include_router(account_router)
     app.include_router(router)
     app.include_router(alert_router)
+    app.include_router(shelter_router)
     app.include_router(forecast_router)
     app.include_router(offline_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -235,10 +235,10 @@ def site_response(
     request: Request,
     site_id: str,
     status_code: int = 200,
-    shelter_errors: list[str] | None = None,
+    shelter_errors: dict[str, str] | None = None,
     shelter_values: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """The site page; with a refused shelter form, its problems and the values as typed."""
+    """The site page; with a refused shelter form, its problems (by field, or "form") as typed."""
     who = actor(request)
     lang = language(request)
     as_of = as_of_of(request)
@@ -263,7 +263,7 @@ def site_response(
         "site.html.j2",
         status_code,
         user=who,
-        shelter_errors=shelter_errors or [],
+        shelter_errors=shelter_errors or {},
         shelter_values=shelter_values,
         d=detail,
         forecast=forecast,

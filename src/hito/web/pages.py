@@ -278,7 +278,7 @@ def site_response(
         skill=skill_lines(forecast["scenario"], lang) if forecast and count_bands else [],
         stale_days=request.app.state.settings.stale_days,
         forecast_days=forecast_view.STALE_DAYS,
-        needs_profile=profile(detail["reports"][0]) if detail["reports"] else None,
+        needs_profile=profile(detail["current"]) if detail["current"] else None,
     )
 
 

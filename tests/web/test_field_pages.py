@@ -62,6 +62,38 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
         assert "When (Chile time)" in page
 
 
+def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_language(
+    server,
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from hito.store.deliveries import STOPPED_REASON
+
+    with server.db.session() as s:
+        d = s.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+        kept = (d.id, d.status, d.last_error, d.attempts)
+        d.status, d.last_error, d.attempts = "stopped", STOPPED_REASON, 1
+        alert_id = d.alert_id
+    try:
+        with _signed_in(server) as c:
+            row = re.search(
+                r'<tr class="delivery stopped">(?:(?!</tr>).)*</tr>',
+                c.get(f"/alerts/{alert_id}?lang=es").text,
+                re.S,
+            )
+            assert row and "no enviada: la suscripción se dio de baja" in row[0], row
+            assert STOPPED_REASON not in row[0] and "fallida" not in row[0]
+            english = c.get(f"/alerts/{alert_id}?lang=en").text
+            assert "not sent: the subscription was stopped" in english
+    finally:
+        with server.db.session() as s:
+            s.execute(
+                update(Delivery)
+                .where(Delivery.id == kept[0])
+                .values(status=kept[1], last_error=kept[2], attempts=kept[3])
+            )
+
+
 def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
         page = c.get("/subscriptions?lang=en")

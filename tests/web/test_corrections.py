@@ -73,6 +73,9 @@ def test_an_editor_corrects_their_agencys_report_from_the_form_filled_with_it(se
         assert f'href="/reports/{first}/withdraw">Withdraw<' in row
         es = _row(_page(c, "es"), first)
         assert ">Corregir<" in es and ">Retirar<" in es
+        # each link says which report (a screen reader lists the links of every row)
+        assert f'aria-label="Corregir el reporte {first}" href="/reports/{first}/correct"' in es
+        assert f'aria-label="Retirar el reporte {first}" href="/reports/{first}/withdraw"' in es
         form = c.get(f"/reports/{first}/correct?lang=es")
         assert form.status_code == 200
         text = form.text

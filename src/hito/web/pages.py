@@ -349,7 +349,7 @@ async def report_submit(request: Request) -> Response:
             )
         except StoreError as exc:  # the other country's site: said at the site's field
             field = "site_id" if isinstance(exc, ForbiddenError) else "counts"
-            form.errors[field] = reporting.refusal(request, exc)
+            form.errors[field] = reporting.refusal(request, exc, who, form)
         else:
             assert form.observed_at is not None  # a form without it is not ok
             shown = request.app.state.settings.as_of

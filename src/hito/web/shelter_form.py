@@ -13,13 +13,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from hito import i18n, names
+from hito import i18n
 from hito.hxl_cells import parse_count
-from hito.report import places
 from hito.store import shelters
 from hito.store.errors import InvalidError, StoreError
 from hito.store.models import Shelter, Site
 from hito.store.shelters import SHELTER_LIMITS
+from hito.web import reporting
 from hito.web.pages import site_response
 from hito.web.session import actor, language, tr
 
@@ -95,18 +95,11 @@ def _read(
 
 def _other_country(request: Request, site: Site, own: str | None) -> str:
     """Why an editor of the other country's agency may not register this shelter, in words."""
-    lang = language(request)
-    countries = names.countries(lambda m: tr(request, m))
-    title = places.titles(site.scenario).get(site.id)
     return tr(
         request,
         "This shelter (%(site)s) is in %(country)s: only an agency of %(country)s (or an "
         "administrator) may register it, and yours is of %(own)s.",
-    ) % {
-        "site": i18n.localized(title, lang, site.name),
-        "country": countries.get(site.country_code, site.country_code),
-        "own": countries.get(own or "", own or ""),
-    }
+    ) % reporting.site_words(request, site, own)
 
 
 @router.post("/sites/{site_id}/shelter")

@@ -114,10 +114,14 @@ def test_an_editor_corrects_their_agencys_report_from_the_form_filled_with_it(se
             data={**data, "reason": "se contó dos veces un grupo", "site_id": "chacalluta"},
             headers={"Origin": server.url},
         )
-        assert saved.status_code == 303 and saved.headers["location"] == f"/sites/{SITE}#h-reports"
+        assert saved.status_code == 303
         with server.db.session(readonly=True) as s:
             new = s.scalar(select(FieldReport).where(FieldReport.supersedes_id == first))
             assert new is not None and not new.withdrawn
+        # the site's page on the count's day (its newest reports are later ones), at the correction
+        assert saved.headers["location"] == f"/sites/{SITE}?as_of=2020-03-02#report-{new.id}"
+        with server.db.session(readonly=True) as s:
+            new = s.get(FieldReport, new.id)
             assert (new.site_id, new.people, new.stranded) == (SITE, 45, 30)  # not the site sent
             assert (new.reason, new.remark) == ("se contó dos veces un grupo", "recuento")
             assert new.observed_at == dt.datetime(2020, 3, 2, 15, tzinfo=dt.UTC)
@@ -176,6 +180,7 @@ def test_an_editor_withdraws_a_report_with_a_reason_and_a_confirmation(server) -
         with server.db.session(readonly=True) as s:
             entry = s.scalar(select(FieldReport).where(FieldReport.supersedes_id == later))
             assert entry is not None and entry.withdrawn and entry.reason == "sitio equivocado"
+        assert done.headers["location"] == f"/sites/{SITE}?as_of=2020-03-02#report-{entry.id}"
         shown = _page(c)
         assert f"withdrawn (entry {entry.id})" in _row(shown, later)
         gone = _row(shown, entry.id)
@@ -260,7 +265,7 @@ def test_correcting_fits_a_phone(phone, server) -> None:  # type: ignore[no-unty
     page.fill("#stranded-unspecified", "12")
     page.fill("#reason", "faltaba un grupo")
     page.click("#report-form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/sites/{SITE}#h-reports$"))
+    expect(page).to_have_url(re.compile(rf"/sites/{SITE}\?as_of=2020-03-02#report-\d+$"))
     with server.db.session(readonly=True) as s:
         new = s.scalar(select(FieldReport).where(FieldReport.supersedes_id == report))
         assert new is not None and (new.people, new.stranded) == (33, 12)
@@ -271,7 +276,7 @@ def test_correcting_fits_a_phone(phone, server) -> None:  # type: ignore[no-unty
     page.fill("#reason", "duplicado")
     page.check("input[name=confirm]")
     page.click("#withdraw-form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/sites/{SITE}#h-reports$"))
+    expect(page).to_have_url(re.compile(rf"/sites/{SITE}\?as_of=2020-03-02#report-\d+$"))
     with server.db.session(readonly=True) as s:
         gone = s.scalar(select(FieldReport).where(FieldReport.supersedes_id == new.id))
         assert gone is not None and gone.withdrawn and gone.reason == "duplicado"

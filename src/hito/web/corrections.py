@@ -158,11 +158,11 @@ async def correct_submit(request: Request, report_id: RowIdPath) -> Response:
         form.errors["reason"] = tr(request, "Say why the report is corrected.")
     if form.ok:
         try:
-            await asyncio.to_thread(_supersede, request, who, row.id, reason, form)
+            new_id = await asyncio.to_thread(_supersede, request, who, row.id, reason, form)
         except StoreError as exc:
             form.errors[_field(exc)] = _refusal(request, exc)
         else:
-            return RedirectResponse(f"/sites/{row.site_id}#h-reports", status_code=303)
+            return RedirectResponse(_back(request, row, new_id), status_code=303)
     return _form_page(request, who, row, form.values, form.errors, 422)
 
 
@@ -183,6 +183,17 @@ def _supersede(
             after=request.app.state.after_report,
         )
         return int(new.id)
+
+
+def _back(request: Request, row: FieldReport, new_id: int) -> str:
+    """The site's page at the new entry: on the count's day when that is before the page's own.
+
+    The page lists a site's newest reports; an older one and its correction show on its day.
+    """
+    day = row.observed_at.astimezone(dt.UTC).date()
+    shown = request.app.state.settings.as_of or utcnow().date()
+    when = f"?as_of={day.isoformat()}" if day < shown else ""
+    return f"/sites/{row.site_id}{when}#report-{new_id}"
 
 
 def _field(exc: StoreError) -> str:
@@ -227,11 +238,11 @@ async def withdraw_submit(request: Request, report_id: RowIdPath) -> Response:
         errors["confirm"] = tr(request, "Tick the box to confirm the withdrawal.")
     if not errors:
         try:
-            await asyncio.to_thread(_supersede, request, who, row.id, reason, None)
+            new_id = await asyncio.to_thread(_supersede, request, who, row.id, reason, None)
         except StoreError as exc:
             errors["reason"] = _refusal(request, exc)
         else:
-            return RedirectResponse(f"/sites/{row.site_id}#h-reports", status_code=303)
+            return RedirectResponse(_back(request, row, new_id), status_code=303)
     return render(
         request,
         "report_change.html.j2",

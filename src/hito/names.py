@@ -80,6 +80,7 @@ def outcomes(_: Gettext) -> dict[str, str]:
         "sending": _("being sent"),
         "sent": _("sent"),
         "failed": _("failed"),
+        "stopped": _("not sent: the subscription was stopped"),
         "acknowledged": _("acknowledged"),
     }
 

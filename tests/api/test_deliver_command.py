@@ -90,3 +90,31 @@ def test_a_receiver_that_refuses_is_told_with_its_reason_and_the_retry(
     )
     assert lines[first + 1].startswith(f"  {target}: ConnectError: ")
     assert done.output.endswith("1 envío procesado (en espera de envío: 1)\n")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("es", "envío {id}: no enviada: la suscripción se dio de baja"),
+        ("en", "delivery {id}: not sent: the subscription was stopped"),
+    ],
+)
+def test_a_stopped_subscription_is_told_in_the_readers_language_not_as_a_failure(
+    world: World, lang: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with webhook_server() as hook:
+        delivery_id = _queue(world, hook.url + "/a")
+        (sub,) = world.client.get("/api/v1/subscriptions", headers=world.h("admin")).json()["data"]
+        stop = world.client.delete(f"/api/v1/subscriptions/{sub['id']}", headers=world.h("admin"))
+        assert stop.status_code == 200
+        monkeypatch.setenv("HITO_DATABASE_URL", world.db.engine.url.render_as_string(False))
+        monkeypatch.setenv("HITO_WEBHOOK_PRIVATE", "true")
+        monkeypatch.setenv("HITO_LANG", lang)
+        monkeypatch.setenv("COLUMNS", "240")
+        done = CliRunner().invoke(app, ["alerts", "deliver", "--once"])
+    assert done.exit_code == 0, done.output
+    lines = done.output.splitlines()
+    assert lines[0].startswith(said.format(id=delivery_id) + "  ("), lines
+    assert not lines[1].startswith("  "), lines  # no English reason under the Spanish line
+    assert "stopped before this was sent" not in done.output
+    assert hook.requests == []

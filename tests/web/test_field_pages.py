@@ -62,6 +62,38 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
         assert "When (Chile time)" in page
 
 
+def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_language(
+    server,
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from hito.store.deliveries import STOPPED_REASON
+
+    with server.db.session() as s:
+        d = s.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+        kept = (d.id, d.status, d.last_error, d.attempts)
+        d.status, d.last_error, d.attempts = "stopped", STOPPED_REASON, 1
+        alert_id = d.alert_id
+    try:
+        with _signed_in(server) as c:
+            row = re.search(
+                r'<tr class="delivery stopped">(?:(?!</tr>).)*</tr>',
+                c.get(f"/alerts/{alert_id}?lang=es").text,
+                re.S,
+            )
+            assert row and "no enviada: la suscripción se dio de baja" in row[0], row
+            assert STOPPED_REASON not in row[0] and "fallida" not in row[0]
+            english = c.get(f"/alerts/{alert_id}?lang=en").text
+            assert "not sent: the subscription was stopped" in english
+    finally:
+        with server.db.session() as s:
+            s.execute(
+                update(Delivery)
+                .where(Delivery.id == kept[0])
+                .values(status=kept[1], last_error=kept[2], attempts=kept[3])
+            )
+
+
 def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
         page = c.get("/subscriptions?lang=en")
@@ -226,7 +258,71 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
             data={"csrf_token": csrf, "capacity_people": "1", "area_m2": "1"},
             headers={"Origin": server.url},
         )
-        assert r.status_code == 422 and "no puede registrarlo" in r.text  # the page's language
+        assert r.status_code == 422, r.text
+        problem = re.search(r'id="shelter-problem">([^<]*)<', r.text)
+        assert problem, r.text  # in words: the site's and countries' names, not ids and codes
+        assert problem[1] == (
+            "Este refugio (Albergues municipales y de iglesias, Arica) está en Chile: solo una "
+            "agencia de Chile (o un administrador) puede registrarlo, y la suya es de Perú."
+        ), problem[1]
+        english = c.post(
+            "/sites/arica-shelters/shelter?lang=en",
+            data={"csrf_token": csrf, "capacity_people": "1", "area_m2": "1"},
+            headers={"Origin": server.url},
+        ).text
+        assert (
+            "This shelter (Municipal and church shelters, Arica) is in Chile: only an agency "
+            "of Chile (or an administrator) may register it, and yours is of Peru."
+        ) in english, english
+        for words in ("arica-shelters&#39;", "CHL", "PER"):
+            assert words not in problem[1] and words not in english.split('id="shelter-problem"')[1]
+
+
+def test_a_blank_shelter_form_is_refused_beside_its_fields_not_saved_as_zeros(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        page = c.get("/sites/arica-shelters?lang=en").text
+        csrf = TOKEN.search(page).group(1)
+        blank = {"csrf_token": csrf, "capacity_people": "", "area_m2": " ", "status": "open"}
+        bad = c.post("/sites/arica-shelters/shelter", data=blank, headers={"Origin": server.url})
+        assert bad.status_code == 422
+        for name, words in (
+            ("capacity_people", "Places (people): Write the number; it is needed."),
+            ("area_m2", "Covered area (m²): Write the number; it is needed."),
+        ):
+            assert f'id="shelter-{name}-problem">{words}</p>' in bad.text, (name, bad.text)
+            assert f'aria-describedby="shelter-{name}-problem"' in bad.text
+        assert 'name="capacity_people" inputmode="numeric" pattern="[0-9]*" required value=""' in (
+            bad.text
+        )
+        assert "of 150 places" in c.get("/sites/arica-shelters?lang=en").text  # nothing saved
+        kept = c.post(  # one blank required field: what was typed stays, the blank is refused
+            "/sites/arica-shelters/shelter?lang=es",
+            data={**blank, "capacity_people": "170", "toilets": "7"},
+            headers={"Origin": server.url},
+        )
+        assert kept.status_code == 422
+        assert (
+            'name="capacity_people" inputmode="numeric" pattern="[0-9]*" required value="170"'
+            in (kept.text)
+        )
+        assert 'name="toilets" inputmode="numeric" pattern="[0-9]*" value="7"' in kept.text
+        assert 'id="shelter-capacity_people-problem"' not in kept.text
+        assert 'id="shelter-area_m2-problem">Superficie cubierta (m²): ' in kept.text, kept.text
+        unknown = c.post(  # water points and toilets left blank: not known, the stored ones stay
+            "/sites/arica-shelters/shelter",
+            data={**blank, "capacity_people": "160", "area_m2": "420"},
+            headers={"Origin": server.url},
+        )
+        assert unknown.status_code == 303, unknown.text
+        page = c.get("/sites/arica-shelters?lang=en").text
+        assert "of 160 places" in page
+        assert 'name="water_points" inputmode="numeric" pattern="[0-9]*" value="1"' in page
+        assert 'name="toilets" inputmode="numeric" pattern="[0-9]*" value="6"' in page
+        c.post(
+            "/sites/arica-shelters/shelter",
+            data={**blank, "capacity_people": "150", "area_m2": "420"},
+            headers={"Origin": server.url},
+        )
 
 
 def test_the_site_page_shows_who_the_newest_count_found(server) -> None:  # type: ignore[no-untyped-def]

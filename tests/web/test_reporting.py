@@ -97,5 +97,20 @@ def test_a_report_sent_anyway_at_the_other_countrys_site_is_refused_at_the_site_
         r = c.post("/report", data=form, headers={"Origin": server.url})
     assert r.status_code == 422
     said = r.text.split('id="err-site_id">')[1].split("</span>")[0]
-    assert "un editor de un organismo de PER reporta solo en sitios de PER" in said
+    # in words: the site's and the countries' names, not its id and their codes
+    assert said == (
+        "Complejo fronterizo Chacalluta está en Chile: un editor de una agencia de Perú reporta "
+        "en los sitios de Perú y entre los puestos."
+    ), said
+    with _signed_in(server, "migraciones") as c:  # sent from the phone's outbox: the same words
+        sent = c.post(
+            "/report/send?lang=en",
+            data={**form, "csrf_token": _page_token(c, "/report"), "idempotency_key": "abroad-1"},
+            headers={"Origin": server.url},
+        )
+    assert sent.status_code == 422
+    assert sent.json()["errors"]["counts"] == (
+        "Chacalluta border complex is in Chile: an editor of an agency of Peru reports at the "
+        "sites of Peru and between the posts."
+    ), sent.json()
     assert _reports(server) == before

@@ -56,7 +56,7 @@ def deliver(
             line += t.gettext("; tried again in %(s)s s") % {"s": i18n.number(round(wait), lang)}
         so_far = t.gettext("so far: %(tally)s") % {"tally": tally()}
         console.print(Text(line).append(f"  ({so_far})", style="dim"))
-        if error:  # the mail server's or the receiver's own words
+        if error and outcome != "stopped":  # the mail server's or the receiver's own words
             console.print(Text(f"  {error}", style="dim"))
 
     try:

@@ -6,7 +6,8 @@ time with a lease (status `sending`), sends it, then records the outcome. A work
 mid-send leaves the lease to run out; the next worker sends again with the same message id
 (the e-mail's Message-ID, the webhook's `webhook-id`), which receivers use to drop the
 repeat: each alert reaches each subscriber once. Failures are retried with exponential
-backoff up to a bound, then the delivery is `failed` with its reason.
+backoff up to a bound, then the delivery is `failed` with its reason. A delivery whose
+subscription was stopped before it was sent is `stopped`, tried once and never again.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class WorkerConfig:
     lease_seconds: float = 120.0
     webhook_timeout: float = 10.0
     webhook_allow_private: bool = False  # loopback and local network receivers too
+
+
+STOPPED_REASON = "the subscription was stopped before this was sent"  # as stored (English)
 
 
 def ack_token(secret: str, message_id: str) -> str:
@@ -150,7 +154,7 @@ def _message(
 
 
 def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
-    """Send one claimed delivery and record its outcome: sent, pending (retry) or failed."""
+    """Send one claimed delivery and record its outcome: sent, pending, failed or stopped."""
     return _send(db, cfg, delivery_id)[0]
 
 
@@ -167,9 +171,8 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, 
         stopped = not sub.active
     error = ""
     try:
-        if stopped:
-            attempts = cfg.max_attempts  # nothing to retry: the subscriber asked for no more
-            raise notify.DeliveryError("the subscription was stopped before this was sent")
+        if stopped:  # nothing to retry: the subscriber asked for no more
+            raise notify.DeliveryError(STOPPED_REASON)
         if channel == "email":
             if cfg.smtp is None:
                 raise notify.DeliveryError("no SMTP server configured (HITO_SMTP_HOST)")
@@ -188,6 +191,8 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, 
     wait: float | None = None
     if not error:
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
+    elif stopped:  # not a failure, and the attempt it took is the one it counts
+        values = {"status": "stopped", "last_error": error}
     elif attempts >= cfg.max_attempts:
         values = {"status": "failed", "last_error": f"after {attempts} attempts: {error}"}
     else:

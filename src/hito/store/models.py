@@ -312,7 +312,7 @@ class LoginThrottle(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-DELIVERY_STATES = ("pending", "sending", "sent", "failed", "acknowledged")
+DELIVERY_STATES = ("pending", "sending", "sent", "failed", "stopped", "acknowledged")
 
 
 class Shelter(Base):

@@ -19,16 +19,20 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Add the dashboard's pages and static files to the service's app (see hito.service)."""
     from hito.web.account_pages import router as account_router
     from hito.web.alert_pages import router as alert_router
+    from hito.web.corrections import router as corrections_router
     from hito.web.forecast_pages import router as forecast_router
     from hito.web.guard import WebGuard
     from hito.web.offline import router as offline_router
     from hito.web.pages import BadDate, bad_date, not_found, router
     from hito.web.session import LoginRequired, to_login
+    from hito.web.shelter_form import router as shelter_router
 
     app.state.settings = settings
     app.include_router(account_router)
     app.include_router(router)
     app.include_router(alert_router)
+    app.include_router(shelter_router)
+    app.include_router(corrections_router)
     app.include_router(forecast_router)
     app.include_router(offline_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

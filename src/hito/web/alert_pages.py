@@ -1,29 +1,24 @@
-"""The dashboard's field pages: an alert's deliveries, the ack link, subscriptions, shelters."""
+"""The dashboard's field pages: an alert's deliveries, the ack link, subscriptions."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from hito import i18n, names
+from hito import names
 from hito.api.schemas.common import RowIdPath
-from hito.hxl_cells import parse_count
-from hito.store import deliveries, shelters, subscriptions
+from hito.store import deliveries, subscriptions
 from hito.store.agencies import list_agencies
 from hito.store.alerts import get_alert
 from hito.store.errors import InvalidError, StoreError
 from hito.store.models import Alert
 from hito.store.plans import get_plan, parsed
-from hito.store.shelters import SHELTER_LIMITS
 from hito.store.users import get_user
-from hito.web.pages import render, site_response
+from hito.web.pages import render
 from hito.web.session import actor, language, tr
-
-AREA = re.compile(r"\d+(?:[.,]\d*)?")  # m², with a decimal point or comma
 
 router = APIRouter(include_in_schema=False)
 
@@ -223,69 +218,3 @@ def unsubscribe(request: Request, subscription_id: RowIdPath) -> Response:
     except StoreError:
         return _subscriptions_page(request, who, status_code=404)
     return RedirectResponse("/subscriptions", status_code=303)
-
-
-def _shelter_number(raw: str, *, whole: bool) -> float | int | None:
-    """A registry number typed on the site page (blank: 0), or None when it is not one.
-
-    Whole numbers are read as every count is (1200, 1.200, 1,200); an area also as a decimal,
-    with a point or a comma (12,5 or 12.5 m²).
-    """
-    if whole:
-        value = parse_count(raw or "0")
-        return int(value) if isinstance(value, float) else None
-    if not AREA.fullmatch(raw or "0"):  # not nan, inf, 1e3 nor 1_000, which float() reads
-        return None
-    return float(raw.replace(",", ".") or "0")
-
-
-@router.post("/sites/{site_id}/shelter")
-async def shelter_save(request: Request, site_id: str) -> Response:
-    """Save a shelter's registry entry from its page, then show the page again."""
-    who = actor(request)
-    form = await request.form()
-    problems: list[str] = []
-    numbers: dict[str, Any] = {}
-    labels = {  # as the form names them
-        "capacity_people": tr(request, "Places (people)"),
-        "area_m2": tr(request, "Covered area (m²)"),
-        "water_points": tr(request, "Water points"),
-        "toilets": tr(request, "Toilets"),
-    }
-    for name, most in SHELTER_LIMITS.items():
-        raw = str(form.get(name, "")).strip()
-        value = _shelter_number(raw, whole=name != "area_m2")
-        if value is None:
-            word = (
-                tr(request, "Write a number of 0 or more.")
-                if name == "area_m2"
-                else tr(request, "Write a whole number of 0 or more.")
-            )
-            problems.append(f"{labels[name]}: {word} ({raw})")
-        elif value > most:
-            said = {"given": raw, "most": i18n.number(most, language(request))}
-            problems.append(
-                f"{labels[name]}: "
-                + tr(request, "%(given)s is more than %(most)s: check the number.") % said
-            )
-        else:
-            numbers[name] = value
-    if not problems:
-        try:
-            with request.app.state.db.session() as session:
-                shelters.register(
-                    session,
-                    actor=who,
-                    site_id=site_id,
-                    status=str(form.get("status", "open")),
-                    **numbers,
-                )
-        except InvalidError as exc:
-            labels["status"] = tr(request, "Status")
-            problems = exc.by_label(labels, language(request))
-        except StoreError as exc:
-            problems = exc.in_language(language(request))
-    if problems:
-        typed = {k: str(form.get(k, "")) for k in (*SHELTER_LIMITS, "status")}
-        return site_response(request, site_id, 422, problems, typed)
-    return RedirectResponse(f"/sites/{site_id}", status_code=303)

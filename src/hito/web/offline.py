@@ -58,6 +58,6 @@ async def report_send(request: Request) -> JSONResponse:
             reporting.store, request, who, form, agency_id, key
         )
     except StoreError as exc:
-        return _refused(request, {"counts": reporting.refusal(request, exc)})
+        return _refused(request, {"counts": reporting.refusal(request, exc, who, form)})
     body: dict[str, Any] = {"outcome": "stored", "report_id": report_id, "replayed": not created}
     return JSONResponse(body, 200)

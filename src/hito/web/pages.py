@@ -235,10 +235,10 @@ def site_response(
     request: Request,
     site_id: str,
     status_code: int = 200,
-    shelter_errors: list[str] | None = None,
+    shelter_errors: dict[str, str] | None = None,
     shelter_values: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """The site page; with a refused shelter form, its problems and the values as typed."""
+    """The site page; with a refused shelter form, its problems (by field, or "form") as typed."""
     who = actor(request)
     lang = language(request)
     as_of = as_of_of(request)
@@ -263,7 +263,7 @@ def site_response(
         "site.html.j2",
         status_code,
         user=who,
-        shelter_errors=shelter_errors or [],
+        shelter_errors=shelter_errors or {},
         shelter_values=shelter_values,
         d=detail,
         forecast=forecast,
@@ -278,7 +278,7 @@ def site_response(
         skill=skill_lines(forecast["scenario"], lang) if forecast and count_bands else [],
         stale_days=request.app.state.settings.stale_days,
         forecast_days=forecast_view.STALE_DAYS,
-        needs_profile=profile(detail["reports"][0]) if detail["reports"] else None,
+        needs_profile=profile(detail["current"]) if detail["current"] else None,
     )
 
 
@@ -349,7 +349,7 @@ async def report_submit(request: Request) -> Response:
             )
         except StoreError as exc:  # the other country's site: said at the site's field
             field = "site_id" if isinstance(exc, ForbiddenError) else "counts"
-            form.errors[field] = reporting.refusal(request, exc)
+            form.errors[field] = reporting.refusal(request, exc, who, form)
         else:
             assert form.observed_at is not None  # a form without it is not ok
             shown = request.app.state.settings.as_of

@@ -11,12 +11,14 @@ from typing import Any
 
 from fastapi import Request
 
+from hito import i18n, names
 from hito.api.schemas.common import ROW_ID_MAX
 from hito.report import places
 from hito.store.actors import Actor
 from hito.store.agencies import list_agencies
 from hito.store.coltypes import utcnow
-from hito.store.errors import ConflictError, StoreError
+from hito.store.errors import ConflictError, ForbiddenError, StoreError
+from hito.store.models import Site
 from hito.store.report_checks import may_report_at
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
@@ -115,13 +117,39 @@ def store(
         return int(row.id), created
 
 
-def refusal(request: Request, exc: StoreError) -> str:
-    """Why the store refused a report, for the form's counts field."""
+def refusal(
+    request: Request, exc: StoreError, who: Any = None, form: forms.ReportForm | None = None
+) -> str:
+    """Why the store refused a report, for the form's field (the site's, or the counts')."""
     if isinstance(exc, ConflictError):
         return tr(
             request, "This form was sent before with other numbers: reload it for a new report."
         )
+    if isinstance(exc, ForbiddenError) and who is not None and form is not None:
+        with request.app.state.db.session(readonly=True) as session:
+            site = session.get(Site, form.values.get("site_id", ""))
+        if site is not None and who.role == "editor":  # the other country's site, in words
+            said = site_words(request, site, who.country_code)
+            return (
+                tr(
+                    request,
+                    "%(site)s is in %(country)s: an editor of an agency of %(own)s reports at the "
+                    "sites of %(own)s and between the posts.",
+                )
+                % said
+            )
     return "; ".join(exc.in_language(language(request)))
+
+
+def site_words(request: Request, site: Site, own: str | None) -> dict[str, str]:
+    """A site's name, its country's and the user's country's, in the reader's language."""
+    countries = names.countries(lambda m: tr(request, m))
+    title = places.titles(site.scenario).get(site.id)
+    return {
+        "site": i18n.localized(title, language(request), site.name),
+        "country": countries.get(site.country_code, site.country_code),
+        "own": countries.get(own or "", own or ""),
+    }
 
 
 def overview_after(report_id: int, observed_at: dt.datetime, shown_day: dt.date | None) -> str:

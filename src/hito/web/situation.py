@@ -114,9 +114,15 @@ def _end_of(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC) + dt.timedelta(days=1)
 
 
+def standing(q: Any) -> Any:
+    """A query's reports that stand: neither replaced (corrected, withdrawn) nor withdrawals."""
+    replaced = select(FieldReport.supersedes_id).where(FieldReport.supersedes_id.is_not(None))
+    return q.where(FieldReport.withdrawn.is_(False), FieldReport.id.not_in(replaced))
+
+
 def latest(session: Session, site_id: str, as_of: dt.date) -> FieldReport | None:
-    """The newest report of a site observed on or before `as_of` (one indexed lookup)."""
-    q = report_query(site_id=site_id, until=as_of).options(lazyload(FieldReport.counts))
+    """The newest report that stands at a site, observed on or before `as_of`."""
+    q = standing(report_query(site_id=site_id, until=as_of)).options(lazyload(FieldReport.counts))
     return cast(FieldReport | None, session.scalars(q.limit(1)).first())
 
 
@@ -142,10 +148,12 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
         out.stale = row.observed_at.date() < as_of - dt.timedelta(days=stale_days)
         if not out.stale:
             newest = row.observed_at.date()
-            week = report_query(
-                site_id=site.id,
-                since=newest - dt.timedelta(days=TREND_DAYS),
-                until=newest - dt.timedelta(days=1),
+            week = standing(
+                report_query(
+                    site_id=site.id,
+                    since=newest - dt.timedelta(days=TREND_DAYS),
+                    until=newest - dt.timedelta(days=1),
+                )
             ).subquery()
             first = session.execute(  # the oldest count of the week before: two columns only
                 select(week.c.observed_at, week.c.stranded)
@@ -251,6 +259,15 @@ def site_detail(session: Session, site_id: str, as_of: dt.date | None = None) ->
     series = daily_stranded(session, site_ids=[site_id], until=as_of).get(site_id, {})
     history, _ = status_history(session, site_id=site_id, limit=20)
     reports, n = list_reports(session, site_id=site_id, until=as_of, limit=15)
+    # the entries that corrected or withdrew the reports shown: report id -> (entry id, withdrawn)
+    replaced = {
+        old: (new, gone)
+        for old, new, gone in session.execute(
+            select(FieldReport.supersedes_id, FieldReport.id, FieldReport.withdrawn).where(
+                FieldReport.supersedes_id.in_([r.id for r in reports])
+            )
+        )
+    }
     return {
         "site": site_now(session, site, as_of),
         "as_of": as_of,
@@ -261,6 +278,9 @@ def site_detail(session: Session, site_id: str, as_of: dt.date | None = None) ->
         ],
         "reports": reports,
         "report_count": n,
+        "replaced": replaced,
+        # the newest report that stands (neither replaced nor a withdrawal), for its profile
+        "current": next((r for r in reports if r.id not in replaced and not r.withdrawn), None),
     }
 
 

@@ -150,6 +150,16 @@ def test_pages_cannot_be_framed_and_carry_the_security_headers(server) -> None: 
         assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp.split("style")[0]
 
 
+def test_back_button_after_sign_out_on_a_shared_phone_finds_no_page_in_the_cache(server) -> None:  # type: ignore[no-untyped-def]
+    # pages were cacheable: after signing out, the back button showed the last page again
+    with _signed_in(server) as c:
+        for path in ("/", "/report", "/sites/chacalluta"):
+            r = c.get(path)
+            assert r.status_code == 200, path
+            assert r.headers["cache-control"] == "no-store", path
+        assert "no-store" not in c.get("/static/hito.css").headers.get("cache-control", "")
+
+
 def test_api_answers_set_no_cookie_and_let_nothing_run_or_frame_them(server) -> None:  # type: ignore[no-untyped-def]
     with httpx.Client(base_url=server.url, timeout=60) as c:
         r = c.get("/api/v1/countries")  # answered 401 without a token: a problem

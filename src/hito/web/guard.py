@@ -139,6 +139,10 @@ def _with_page_headers(
             h["X-Content-Type-Options"] = "nosniff"
             h["Referrer-Policy"] = "same-origin"
             h["X-Frame-Options"] = "DENY"
+            if h.get("content-type", "").startswith("text/html"):
+                # a page holds what its user may see: on a shared phone, after signing out,
+                # the back button must not show it again from the browser's cache
+                h.setdefault("Cache-Control", "no-store")
             if path.startswith(docs.PAGES):  # the API's documentation: its inline start-up
                 h.setdefault("Content-Security-Policy", docs.POLICY)
             else:

@@ -143,12 +143,15 @@ def test_the_as_of_control_moves_through_time_and_refuses_bad_dates(visit) -> No
 
 def test_an_editor_runs_a_new_forecast_and_sees_its_progress(visit) -> None:  # type: ignore[no-untyped-def]
     page = visit.page
-    sign_in(page, path="/sites/concordia-strip?as_of=2025-12-20")
+    sign_in(page, path="/sites/concordia-strip?as_of=2025-12-20&lang=es")
     expect(page.locator("#stale")).to_be_visible()  # made from the counts of 3 December
     page.click("#run-forecast")
     expect(page).to_have_url(re.compile(r"/forecasts/\d+"))
     expect(page.locator("#progress")).to_be_visible()
     expect(page.locator("#forecast-done")).to_be_visible(timeout=180_000)
+    # the way back keeps the page's whole query (its '&' cut it short before)
+    back = page.get_by_role("link", name="Volver", exact=True)
+    expect(back).to_have_attribute("href", "/sites/concordia-strip?as_of=2025-12-20&lang=es")
     page.goto("/sites/concordia-strip?as_of=2025-12-20")
     expect(page.locator("#stale")).to_have_count(0)
     expect(page.locator("#forecast-note")).to_contain_text("20 dic 2025")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -102,7 +103,7 @@ async def forecast_start(request: Request) -> Response:
     )
     tasks.add(task)  # kept until done, so the running forecast is not garbage-collected
     task.add_done_callback(tasks.discard)
-    return RedirectResponse(f"/forecasts/{fid}?next={back}", status_code=303)
+    return RedirectResponse(f"/forecasts/{fid}?next={quote(back, safe='/')}", status_code=303)
 
 
 @router.get("/forecasts/{forecast_id}", response_class=HTMLResponse)

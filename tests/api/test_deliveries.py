@@ -254,3 +254,23 @@ def test_a_failed_deliverys_reason_naming_its_target_is_shown_only_to_its_subscr
     assert seen["admin"] == seen["ed_chl"]
     assert seen["admin"].startswith(f"after 1 attempts: {target}: ")
     assert seen["ed_per"] == seen["viewer"] == ""
+
+
+def test_subscription_flooding_is_capped_per_owner(world: World) -> None:
+    # any viewer could make thousands of slow webhooks, each one a delivery per alert, holding
+    # up every subscriber's alerts behind them
+    from hito.store.subscriptions import MOST_SUBSCRIPTIONS
+
+    for i in range(MOST_SUBSCRIPTIONS):
+        assert _sub(world, "viewer", label=f"s{i}").status_code == 201
+    r = _sub(world, "viewer", label="one-too-many")
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == (
+        f"body.for_user: {MOST_SUBSCRIPTIONS} active subscriptions already, expected at most "
+        f"{MOST_SUBSCRIPTIONS}: stop one before adding another"
+    )
+    assert _sub(world, "ed_chl", label="another user").status_code == 201
+    first = world.client.get("/api/v1/subscriptions", headers=world.h("viewer")).json()["data"][0]
+    r = world.client.delete(f"/api/v1/subscriptions/{first['id']}", headers=world.h("viewer"))
+    assert r.status_code in (200, 204), r.text
+    assert _sub(world, "viewer", label="after stopping one").status_code == 201

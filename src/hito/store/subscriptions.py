@@ -20,6 +20,10 @@ from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
 from hito.store.models import Agency, Site, Subscription, User
 from hito.store.text import text_said
 
+# active subscriptions one user or one agency may hold: each is a delivery per alert, and a
+# viewer's many slow webhooks would hold up every subscriber's alerts behind them
+MOST_SUBSCRIPTIONS = 25
+
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _NAME = re.compile(ID_PATTERN)  # a plan name is an identifier
 
@@ -147,6 +151,23 @@ def create_subscription(
                 ["body", "agency_id"],
                 Problem("no agency with id %(agency_id)s", agency_id=agency_id),
             )
+    held = select(Subscription).where(Subscription.active.is_(True))
+    held = (
+        held.where(Subscription.user_id == user_id)
+        if user_id is not None
+        else held.where(Subscription.user_id.is_(None), Subscription.agency_id == agency_id)
+    )
+    n = len(session.scalars(held).all())
+    if n >= MOST_SUBSCRIPTIONS:
+        raise InvalidError.at(
+            ["body", "for_user" if user_id is not None else "agency_id"],
+            Problem(
+                "%(n)s active subscriptions already, expected at most %(most)s: stop one "
+                "before adding another",
+                n=n,
+                most=MOST_SUBSCRIPTIONS,
+            ),
+        )
     row = Subscription(
         label=label,
         user_id=user_id,

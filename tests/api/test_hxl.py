@@ -322,6 +322,28 @@ def test_files_without_the_needed_tags_are_refused(world: World, text: str, word
     assert _count(world) == 0
 
 
+@pytest.mark.parametrize("tag", ["#contact+name", "#respondee+phone", "#affected+name"])
+def test_a_file_with_a_column_of_names_or_phones_is_refused_not_silently_dropped(
+    world: World, tag: str
+) -> None:
+    # aggregates only: a DTM sheet's focal point (#contact+name) was ignored without a word,
+    # as if hito kept it; JSON bodies refuse such fields, the import now does too
+    head = HEADER.replace(",Key\n", ",Key,Who\n").replace("#meta+key\n", f"#meta+key,{tag}\n")
+    r = _import(world, head + "2025-11-29T10:00:00Z,chacalluta,VEN,false,40,30,k1,Ana 999\n")
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == (
+        f"columns about persons: {tag}; expected counts only (hito stores no name, phone or "
+        "e-mail): remove the columns and import the file again"
+    )
+    assert _count(world) == 0
+    # place and agency names are no persons: hito's own export has #loc+name
+    ok = HEADER.replace(",Key\n", ",Key,Site name\n").replace(
+        "#meta+key\n", "#meta+key,#loc+name\n"
+    )
+    r = _import(world, ok + "2025-11-29T10:00:00Z,chacalluta,VEN,false,40,30,k1,Chacalluta\n")
+    assert r.status_code == 201, r.text
+
+
 def test_bad_rows_are_named_at_their_file_lines_past_a_title_and_a_quoted_newline(
     world: World,
 ) -> None:

@@ -18,6 +18,11 @@ from hito.store.hxl_export import COUNT_TAGS
 
 REQUIRED = ("#date", "#loc+code", "#country+origin", "#indicator+documented")
 EXPECTED = ", ".join((*REQUIRED, "#affected+total"))  # or #affected+total+min and +max
+# columns about a person, not a count (HXL's #contact and #respondee, +phone and +email on any
+# hashtag, +name on a hashtag of people; #loc+name and #org+name name places and agencies):
+# hito stores aggregates only, so a file holding one is refused, not read
+PERSONAL_BASES = frozenset({"#contact", "#respondee"})
+PEOPLE_BASES = frozenset({"#affected", "#inneed", "#targeted", "#reached", "#beneficiary"})
 FIELD_TAGS = {
     "site_id": "#loc+code",
     "observed_at": "#date",
@@ -107,7 +112,23 @@ def _int(text: str) -> int:
 
 
 def check_hashtags(table: HxlTable) -> None:
-    """An InvalidError naming the required hashtags that the file's hashtag row lacks."""
+    """An InvalidError naming the required hashtags the file lacks, or its columns of persons."""
+    personal = [
+        f"{base}{''.join('+' + a for a in sorted(attrs))}"
+        for base, attrs in table.index
+        if base in PERSONAL_BASES
+        or attrs & {"phone", "email"}
+        or ("name" in attrs and base in PEOPLE_BASES)
+    ]
+    if personal:
+        raise InvalidError(
+            Problem(
+                "columns about persons: %(tags)s; expected counts only (hito stores no name, "
+                "phone or e-mail): remove the columns and import the file again",
+                tags=", ".join(sorted(personal)),
+            ),
+            errors=[{"loc": ["file", "hashtags"], "msg": f"personal data: {t}"} for t in personal],
+        )
     present = set(table.index)
     missing = [t for t in REQUIRED if hashtag_key(t) not in present]
     if not {hashtag_key("#affected+total"), hashtag_key("#affected+total+min")} & present:

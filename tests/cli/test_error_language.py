@@ -59,9 +59,9 @@ CASES = {
         "Missing argument 'file'.",
     ),
     "a number below an option's least": (  # pydantic's "greater than or equal to", not "than"
-        ("flee", "run", "nowhere", "--runs", "0"),
-        "Valor no válido para '--runs': se esperaba un valor mayor o igual que 1",
-        "Invalid value for '--runs': Input should be greater than or equal to 1",
+        ("flee", "run", "nowhere", "--hasten", "0"),
+        "Valor no válido para '--hasten': se esperaba un valor mayor o igual que 1",
+        "Invalid value for '--hasten': Input should be greater than or equal to 1",
     ),
     "a word for a number": (
         ("run", "--runs", "x"),

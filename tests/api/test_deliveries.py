@@ -108,7 +108,7 @@ def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgme
     assert rcpt == ["guardia@pdi.example"]
     assert (
         msg["Subject"]
-        == "[hito] aviso: corridor-100, disparador stranded-200-2d cumplido desde 30 nov 2025"
+        == "[hito] aviso: corridor-100, disparador stranded-200-2d cumplido desde el 30 nov 2025"
     )
     text = msg.get_content()
     ack = re.search(r"https://hito\.example/ack/(\S+)", text).group(1)

@@ -94,10 +94,22 @@ def test_each_mistake_gets_a_precise_answer_and_stores_no_report(world: World) -
             "CHACALLUTA 80 120",
             "Las personas varadas (120) no pueden ser más que las personas (80).",
         ),
-        ("CHACALLUTA ciento 80", "personas debe ser un número entero, se recibió ciento."),
-        ("CHACALLUTA ² 0", "personas debe ser un número entero, se recibió ²."),  # int() fails
-        ("CHACALLUTA 12,5 0", "personas debe ser un número entero, se recibió 12,5."),
-        ("CHACALLUTA 5 -1", "varadas debe ser un número entero, se recibió -1."),
+        (
+            "CHACALLUTA ciento 80",
+            "personas: se esperaba un número entero de 0 o más; se recibió ciento.",
+        ),
+        (
+            "CHACALLUTA ² 0",
+            "personas: se esperaba un número entero de 0 o más; se recibió ².",
+        ),  # int() fails
+        (
+            "CHACALLUTA 12,5 0",
+            "personas: se esperaba un número entero de 0 o más; se recibió 12,5.",
+        ),
+        (
+            "CHACALLUTA 5 -1",
+            "varadas: se esperaba un número entero de 0 o más; se recibió -1.",
+        ),
         (
             "hola",
             "Escriba: SITIO PERSONAS VARADAS, p. ej. CHACALLUTA 120 80 (se recibió 1 palabra).",

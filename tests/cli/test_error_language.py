@@ -32,7 +32,7 @@ CASES = {
     "no such file": (
         ("run", "nonexist.yaml"),
         "error: nonexist.yaml: no existe ese archivo ni un escenario incluido en hito con ese "
-        "nombre; se esperaba una ruta o uno de: tacna-arica-2023, tacna-arica-2025",
+        "nombre; se esperaba la ruta de un archivo o uno de: tacna-arica-2023, tacna-arica-2025",
         "error: nonexist.yaml: no such file and no built-in scenario of that name; expected a "
         "path or one of: tacna-arica-2023, tacna-arica-2025",
     ),

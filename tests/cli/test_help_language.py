@@ -116,7 +116,7 @@ def test_a_command_help_in_each_language() -> None:
 def test_a_subcommand_help_in_each_language() -> None:
     es = help_of("plans", "check", HITO_LANG="es")
     for phrase in (
-        "Qué disparadores se cumplen en una fecha, desde cuándo, y qué acciones corresponden "
+        "Qué disparadores se cumplen en una fecha, desde cuándo y qué acciones corresponden "
         "a quién.",
         "[planes]...",
         "<lista de textos>",

@@ -78,7 +78,7 @@ CASES = [
     ),
     (
         "behaviour.turn_back",
-        "Probabilidad diaria de que una persona varada se devuelva a pie",
+        "Probabilidad diaria de que una persona varada regrese a pie",
         "Daily chance that a stranded person walks back",
     ),
     (

@@ -161,7 +161,7 @@ def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # 
     page.focus("#stranded-ven-undocumented")
     page.keyboard.type("15")  # more stranded than people: said as typed, before leaving the field
     expect(page.locator("#err-stranded-ven-undocumented")).to_have_text(
-        "Las varadas no pueden ser más que las personas contadas."
+        "Las personas varadas no pueden ser más que las personas contadas."
     )
     page.fill("#people-hti-undocumented", "dos")
     expect(page.locator("#err-people-hti-undocumented")).to_have_text(

@@ -262,8 +262,8 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
         problem = re.search(r'id="shelter-problem">([^<]*)<', r.text)
         assert problem, r.text  # in words: the site's and countries' names, not ids and codes
         assert problem[1] == (
-            "Este refugio (Albergues municipales y de iglesias, Arica) está en Chile: solo una "
-            "agencia de Chile (o un administrador) puede registrarlo, y la suya es de Perú."
+            "Este albergue (Albergues municipales y de iglesias, Arica) está en Chile: solo un "
+            "organismo de Chile (o un administrador) puede registrarlo, y el suyo es de Perú."
         ), problem[1]
         english = c.post(
             "/sites/arica-shelters/shelter?lang=en",

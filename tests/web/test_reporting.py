@@ -99,8 +99,8 @@ def test_a_report_sent_anyway_at_the_other_countrys_site_is_refused_at_the_site_
     said = r.text.split('id="err-site_id">')[1].split("</span>")[0]
     # in words: the site's and the countries' names, not its id and their codes
     assert said == (
-        "Complejo fronterizo Chacalluta está en Chile: un editor de una agencia de Perú reporta "
-        "en los sitios de Perú y entre los puestos."
+        "Complejo fronterizo Chacalluta está en Chile: un editor de un organismo de Perú reporta "
+        "en los sitios de Perú y entre los complejos fronterizos."
     ), said
     with _signed_in(server, "migraciones") as c:  # sent from the phone's outbox: the same words
         sent = c.post(

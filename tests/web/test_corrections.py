@@ -71,7 +71,9 @@ def test_an_editor_corrects_their_agencys_report_from_the_form_filled_with_it(se
         row = _row(_page(c), first)
         assert f'href="/reports/{first}/correct">Correct<' in row
         assert f'href="/reports/{first}/withdraw">Withdraw<' in row
-        es = _row(_page(c, "es"), first)
+        site_page = _page(c, "es")
+        assert '<h2 id="h-history">Historial de estado (hora de Chile)</h2>' in site_page
+        es = _row(site_page, first)
         assert ">Corregir<" in es and ">Retirar<" in es
         # each link says which report (a screen reader lists the links of every row)
         assert f'aria-label="Corregir el reporte {first}" href="/reports/{first}/correct"' in es
@@ -93,6 +95,10 @@ def test_an_editor_corrects_their_agencys_report_from_the_form_filled_with_it(se
         )
         assert ">conteo de prueba</textarea>" in text
         assert "outbox.js" not in text and 'name="idempotency_key"' not in text
+        # the sentence about the original says whose clock its time is on
+        assert re.search(
+            r'<p id="correcting">[^<]*, contado el [^<(]+ \(hora de Chile\) por ', text
+        )
         token = TOKEN.search(text).group(1)
         data = {
             "csrf_token": token,
@@ -154,6 +160,8 @@ def test_an_editor_withdraws_a_report_with_a_reason_and_a_confirmation(server) -
         assert page.status_code == 200
         assert f"<h1>Retirar el reporte {later}</h1>" in page.text
         assert "60 personas presentes, 50 varadas." in page.text
+        said = re.search(r'<p id="withdrawing">(.*?)</p>', page.text, re.S).group(1)
+        assert re.search(r"contado el [^(]+ \(hora del Perú\) por ", said), said  # her clock
         token = TOKEN.search(page.text).group(1)
         unconfirmed = c.post(
             f"/reports/{later}/withdraw?lang=es",

@@ -149,6 +149,7 @@ def test_an_editor_runs_a_new_forecast_and_sees_its_progress(visit) -> None:  # 
     expect(page).to_have_url(re.compile(r"/forecasts/\d+"))
     expect(page.locator("#progress")).to_be_visible()
     expect(page.locator("#forecast-done")).to_be_visible(timeout=180_000)
+    expect(page.locator("#forecast-done")).to_contain_text("(hora de Chile)")  # whose clock
     # the way back keeps the page's whole query (its '&' cut it short before)
     back = page.get_by_role("link", name="Volver", exact=True)
     expect(back).to_have_attribute("href", "/sites/concordia-strip?as_of=2025-12-20&lang=es")

@@ -20,6 +20,11 @@ def problems(text: str, scenario=None) -> list[str]:
     return exc.value.problems
 
 
+def problems_free(text: str, scenario=None) -> bool:
+    parse(text, "p.yaml", scenario)
+    return True
+
+
 def dump(d) -> str:
     return yaml.safe_dump(d, sort_keys=False)
 
@@ -118,6 +123,18 @@ def test_action_kind_must_fit_the_route():
     }
     (line,) = problems(dump(plan_dict([stranded_trigger()], [act])), s)
     assert "return flights need a flight route, 'strip-b' is a road route" in line
+
+
+def test_a_corridor_on_an_irregular_route_is_refused():
+    # a humanitarian corridor is a quota let through a post: on the desert path it was accepted
+    s = build(closed_tiny())
+    text = dump(plan_dict([stranded_trigger()], [corridor(route="strip-desert")]))
+    (line,) = problems(text, s)
+    assert line.endswith(
+        "actions[0].route: a corridor needs a road route through a post, 'strip-desert' is an "
+        "irregular route"
+    ), line
+    assert problems_free(dump(plan_dict([stranded_trigger()], [corridor()])), s)
 
 
 def test_forecast_trigger_needs_a_horizon():

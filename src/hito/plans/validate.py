@@ -192,10 +192,20 @@ class _Against:
             check(f"actions[{i}]", a)
 
     def _corridor(self, base: str, a: Any) -> None:
-        if self.route(f"{base}.route", a.route) == "flight":
+        kind = self.route(f"{base}.route", a.route)
+        if kind == "flight":
             self.out.append(
                 Problem(
                     "%(path)s: a corridor needs a road route, %(route)s is a flight",
+                    path=f"{base}.route",
+                    route=repr(a.route),
+                )
+            )
+        elif kind == "irregular":  # a quota let through a post, never a smugglers' path
+            self.out.append(
+                Problem(
+                    "%(path)s: a corridor needs a road route through a post, %(route)s is an "
+                    "irregular route",
                     path=f"{base}.route",
                     route=repr(a.route),
                 )

@@ -124,17 +124,24 @@ _SITE_COUNTRY = select(Site.country_code, Site.kind).where(Site.id == bindparam(
 SHARED_KINDS = ("between_posts",)  # the strip between the posts: both countries count there
 
 
-def may_report_at(actor: Actor, site: Any) -> bool:
-    """Whether an editor may report at a site (a row with `country_code` and `kind`).
+def may_report_at(actor: Actor | None, kind: str, country_code: str) -> bool:
+    """Whether a user may report at a site of this kind and country.
 
-    Their own country's sites and the strip between the posts; an admin anywhere (for the
-    agency they name). The rule `country_rule` enforces, for choosing what to offer.
+    An editor at their own country's sites and the strip between the posts; an admin anywhere
+    (for the agency they name). The rule `country_rule` enforces, for choosing what to offer.
     """
+    if actor is None:
+        return False
     if actor.role == "admin":
         return True
-    return actor.role == "editor" and (
-        site.kind in SHARED_KINDS or site.country_code == actor.country_code
-    )
+    return actor.role == "editor" and (kind in SHARED_KINDS or country_code == actor.country_code)
+
+
+def may_supersede(actor: Actor | None, agency_id: int) -> bool:
+    """Whether a user may correct or withdraw a report of this agency: an admin, or its editor."""
+    if actor is None:
+        return False
+    return actor.role == "admin" or (actor.role == "editor" and actor.agency_id == agency_id)
 
 
 def check_country(session: Session, actor: Actor, site_id: str) -> bool:
@@ -154,7 +161,7 @@ def country_rule(actor: Actor, site_id: str, site: Any) -> bool:
     """
     if site is None:
         return False
-    if actor.role != "editor" or may_report_at(actor, site):
+    if actor.role != "editor" or may_report_at(actor, site.kind, site.country_code):
         return True
     raise ForbiddenError(
         Problem(

@@ -20,7 +20,7 @@ from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import report_state
 from hito.store.models import Agency, FieldReport, ReportCount, Site
-from hito.store.report_checks import check_country, fingerprint, validate_report
+from hito.store.report_checks import check_country, fingerprint, may_supersede, validate_report
 from hito.store.text import text_problem
 
 CountIn = Count  # the one definition of a count (hito.counts), validated when it is built
@@ -201,7 +201,7 @@ def supersede_report(
     """
     actor.require_writer(Problem("correct or withdraw reports"))
     old = get_report(session, report_id=report_id)
-    if actor.role == "editor" and actor.agency_id != old.agency_id:
+    if not may_supersede(actor, old.agency_id):
         raise ForbiddenError(
             Problem(
                 "report %(report_id)s belongs to agency %(report_agency)s; an editor corrects only "

@@ -22,19 +22,13 @@ from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, InvalidError, NotFoundError, StoreError
 from hito.store.models import FieldReport
+from hito.store.report_checks import may_supersede
 from hito.store.reports import get_report, supersede_report
 from hito.web import forms, reporting
 from hito.web.pages import render
 from hito.web.session import actor, language, tr, zone
 
 router = APIRouter(include_in_schema=False)
-
-
-def may_change(who: Actor | None, report: FieldReport) -> bool:
-    """Whether a user may correct or withdraw a report: an admin, or an editor of its agency."""
-    if who is None:
-        return False
-    return who.role == "admin" or (who.role == "editor" and who.agency_id == report.agency_id)
 
 
 def _original(request: Request, report_id: int) -> tuple[FieldReport, int | None]:
@@ -61,7 +55,7 @@ def _gate(request: Request, who: Actor, report_id: int) -> FieldReport | HTMLRes
         row, newer = _original(request, report_id)
     except NotFoundError:
         return render(request, "missing.html.j2", 404, user=who, what=report_id, kind="report")
-    if not may_change(who, row):
+    if not may_supersede(who, row.agency_id):
         words = tr(
             request,
             "Only an editor of the agency that sent this report, or an administrator, may "

@@ -24,7 +24,7 @@ from hito.store.forecasts import latest_result, running
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
-from hito.store.report_checks import EARLIEST
+from hito.store.report_checks import EARLIEST, may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
@@ -279,6 +279,8 @@ def site_response(
         stale_days=request.app.state.settings.stale_days,
         forecast_days=forecast_view.STALE_DAYS,
         needs_profile=profile(detail["current"]) if detail["current"] else None,
+        may_report_at=may_report_at,  # the store's rules, for the actions the page offers
+        may_supersede=may_supersede,
     )
 
 

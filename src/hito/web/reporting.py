@@ -38,7 +38,11 @@ def form_context(request: Request, who: Actor | None = None) -> dict[str, Any]:
         sites, _n = list_sites(session, limit=1000)
         agencies, _m = list_agencies(session, limit=1000)
     scenario = sites[0].scenario if sites else ""
-    offered = [s for s in sites if who is None or who.role != "editor" or may_report_at(who, s)]
+    offered = [
+        s
+        for s in sites
+        if who is None or who.role != "editor" or may_report_at(who, s.kind, s.country_code)
+    ]
     return {
         "sites": offered,
         "site_ids": [s.id for s in sites],

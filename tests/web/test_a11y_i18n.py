@@ -16,6 +16,7 @@ from hito.store.actors import SYSTEM
 from hito.store.forecasts import INTERRUPTED, create_forecast
 from hito.web.demo import AGENCIES
 from web.conftest import _visit, axe_violations
+from web.test_corrections import _report
 from web.test_overview import DAY, sign_in
 
 PAGES = [
@@ -99,7 +100,8 @@ def titled_ids() -> set[str]:
 
 @pytest.fixture(scope="module")
 def failed(server) -> list[str]:  # type: ignore[no-untyped-def]
-    """Pages of two failed forecasts (stopped by a restart; a program error) and a missing one."""
+    """Pages of two failed forecasts (stopped by a restart; a program error), a missing one,
+    and the correction and withdrawal pages of a report."""
     paths = []
     with server.db.session() as session:
         for error in (INTERRUPTED, "InputError: as_of: got 2020-01-01, expected a later date"):
@@ -107,7 +109,10 @@ def failed(server) -> list[str]:  # type: ignore[no-untyped-def]
             row.status, row.error = "failed", error
             session.flush()
             paths.append(f"/forecasts/{row.id}")
-    return [*paths, "/forecasts/999999"]
+    paths.append("/forecasts/999999")
+    # the correction form and the withdrawal page of a report of PDI's (the signed-in editor)
+    report = _report(server, "pdi", 40, 25)
+    return [*paths, f"/reports/{report}/correct", f"/reports/{report}/withdraw"]
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))

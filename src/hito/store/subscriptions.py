@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
@@ -151,13 +151,15 @@ def create_subscription(
                 ["body", "agency_id"],
                 Problem("no agency with id %(agency_id)s", agency_id=agency_id),
             )
-    held = select(Subscription).where(Subscription.active.is_(True))
-    held = (
-        held.where(Subscription.user_id == user_id)
+    owner = (
+        Subscription.user_id == user_id
         if user_id is not None
-        else held.where(Subscription.user_id.is_(None), Subscription.agency_id == agency_id)
+        else (Subscription.user_id.is_(None) & (Subscription.agency_id == agency_id))
     )
-    n = len(session.scalars(held).all())
+    n = session.scalar(
+        select(func.count()).select_from(Subscription).where(Subscription.active.is_(True), owner)
+    )
+    n = int(n or 0)
     if n >= MOST_SUBSCRIPTIONS:
         raise InvalidError.at(
             ["body", "for_user" if user_id is not None else "agency_id"],

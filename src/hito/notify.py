@@ -64,6 +64,7 @@ class Message:
     subject: str
     text: str
     payload: dict[str, Any]
+    stop_url: str = ""  # the link that stops the subscription (List-Unsubscribe in e-mail)
 
 
 def _key(secret: str) -> bytes:
@@ -96,9 +97,15 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | No
 
 
 def compose(
-    alert: Mapping[str, Any], *, message_id: str, language: str, ack_url: str, alert_url: str
+    alert: Mapping[str, Any],
+    *,
+    message_id: str,
+    language: str,
+    ack_url: str,
+    alert_url: str,
+    stop_url: str = "",
 ) -> Message:
-    """The message of an alert in the subscriber's language, with its acknowledgment link."""
+    """The message of an alert in the subscriber's language, its acknowledgment and stop links."""
     _ = i18n.translations(language).gettext
     sev = {"info": _("information"), "warning": _("warning"), "critical": _("critical")}
     severity = sev.get(str(alert["severity"]), str(alert["severity"]))
@@ -128,6 +135,8 @@ def compose(
         _("The alert: %(url)s") % {"url": alert_url},
         _("Acknowledge that you have seen it: %(url)s") % {"url": ack_url},
     ]
+    if stop_url:
+        lines += ["", _("To receive no more of these messages: %(url)s") % {"url": stop_url}]
     payload = {
         "type": "alert.created",
         "timestamp": str(alert.get("created_at", "")),
@@ -145,7 +154,13 @@ def compose(
             "summary": subject,
         },
     }
-    return Message(message_id=message_id, subject=subject, text="\n".join(lines), payload=payload)
+    return Message(
+        message_id=message_id,
+        subject=subject,
+        text="\n".join(lines),
+        payload=payload,
+        stop_url=stop_url,
+    )
 
 
 def send_email(smtp: Smtp, to: str, msg: Message) -> None:
@@ -158,6 +173,8 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
     mail["Subject"] = msg.subject
     mail["Date"] = formatdate(usegmt=True)
     mail["Message-ID"] = f"<{msg.message_id}@hito>"
+    if msg.stop_url:  # RFC 2369: mail programs show an "unsubscribe" button that opens it
+        mail["List-Unsubscribe"] = f"<{msg.stop_url}>"
     mail.set_content(msg.text)
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from sqlalchemy import select
 
 from hito import notify
-from hito.store import deliveries
+from hito.store import audit, deliveries, subscriptions
 from hito.store.coltypes import utcnow
 from hito.store.deliveries import WorkerConfig, claim, run_worker, send
+from hito.store.errors import NotFoundError
 from hito.store.models import Delivery, Subscription
+from hito.store.subscriptions import stop_token
 from receivers import smtp_server, webhook_server
 from service_world import World, report
 
@@ -112,9 +115,11 @@ def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgme
     )
     text = msg.get_content()
     ack = re.search(r"https://hito\.example/ack/(\S+)", text).group(1)
+    stop = re.search(r"Para no recibir más estos mensajes: https://hito\.example/stop/(\S+)", text)
+    assert msg["List-Unsubscribe"].strip() == f"<https://hito.example/stop/{stop.group(1)}>"
     assert f"https://hito.example/alerts/{alert['id']}" in text
     ((path, headers, body),) = hook.requests
-    assert path == "/in"
+    assert path == "/in" and b"/stop/" not in body  # a webhook is stopped by its owner
     assert notify.verify(web["secret"], headers, body) == headers["webhook-id"]
     with world.db.session(readonly=True) as s:
         ids = {d.subscription_id: d.message_id for d in s.scalars(select(Delivery))}
@@ -274,3 +279,37 @@ def test_subscription_flooding_is_capped_per_owner(world: World) -> None:
     r = world.client.delete(f"/api/v1/subscriptions/{first['id']}", headers=world.h("viewer"))
     assert r.status_code in (200, 204), r.text
     assert _sub(world, "viewer", label="after stopping one").status_code == 201
+
+
+def test_the_stop_link_of_an_email_stops_it_and_a_forged_one_stops_nothing(world: World) -> None:
+    mail = _sub(world, "ed_chl", target="alguien@example.org", for_user=False).json()
+    other = _sub(world, "ed_per", target="otra@example.org").json()
+    with world.db.session(readonly=True) as s:
+        row = s.get(Subscription, mail["id"])
+        token, other_token = stop_token(row), stop_token(s.get(Subscription, other["id"]))
+    head, _, mac = token.partition("-")
+    forged = [
+        f"{other['id']}-{mac}",  # this link's mac on another subscription
+        f"{head}-{mac[:-1]}",  # cut short
+        f"{head}-{other_token.partition('-')[2]}",
+        "x-" + mac,
+        "",
+        f"{head}",
+    ]
+    for bad in forged:
+        with world.db.session() as s, pytest.raises(NotFoundError):
+            subscriptions.stop_by_token(s, token=bad)
+    with world.db.session() as s:
+        assert subscriptions.stop_by_token(s, token=token).active is False
+    with world.db.session() as s:
+        assert subscriptions.stop_by_token(s, token=token).active is False  # a second click
+        assert s.get(Subscription, other["id"]).active is True
+        rows, _n = audit.entries(s, resource=f"subscription:{mail['id']}")
+        stops = [e for e in rows if e.action == "subscription.stop"]
+        assert [(e.actor, e.resource) for e in stops] == [
+            (f"subscription:{mail['id']}", f"subscription:{mail['id']}")
+        ]
+    alert = _raise_alert(world)
+    with world.db.session(readonly=True) as s:
+        got = {d.subscription_id for d in s.scalars(select(Delivery)) if d.alert_id == alert["id"]}
+    assert mail["id"] not in got and other["id"] in got

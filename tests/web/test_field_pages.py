@@ -8,7 +8,8 @@ import httpx
 from sqlalchemy import select
 
 from hito.store.deliveries import ack_token
-from hito.store.models import Alert, Delivery
+from hito.store.models import Alert, Delivery, Subscription
+from hito.store.subscriptions import stop_token
 from web.conftest import PASSWORD
 
 from .test_guard import _signed_in
@@ -60,6 +61,44 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
         page = c.get(f"/alerts/{alert_id}?lang=en").text
         assert 'class="delivery acknowledged"' in page
         assert "When (Chile time)" in page
+
+
+def test_the_stop_link_of_an_alert_email_stops_it_without_signing_in(server) -> None:  # type: ignore[no-untyped-def]
+    with server.db.session(readonly=True) as s:
+        sub = s.scalars(
+            select(Subscription).where(Subscription.channel == "email").order_by(Subscription.id)
+        ).first()
+        sub_id, token, target = sub.id, stop_token(sub), sub.target
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as anyone:
+            ask = anyone.get(f"/stop/{token}?lang=es")
+            assert ask.status_code == 200 and 'id="stop-button"' in ask.text
+            assert (
+                f"{target} recibe las alertas de hito" in ask.text and "Darme de baja" in ask.text
+            )
+            csrf = TOKEN.search(ask.text).group(1)
+            forged = anyone.post(
+                f"/stop/{sub_id}-{token[-20:]}",
+                data={"csrf_token": csrf},
+                headers={"Origin": server.url},
+            )
+            assert forged.status_code == 404 and "no se reconoce" in forged.text
+            no_csrf = anyone.post(f"/stop/{token}", headers={"Origin": server.url})
+            assert no_csrf.status_code == 403
+            with server.db.session(readonly=True) as s:
+                assert s.get(Subscription, sub_id).active is True  # neither stopped it
+            done = anyone.post(
+                f"/stop/{token}", data={"csrf_token": csrf}, headers={"Origin": server.url}
+            )
+            assert done.status_code == 200 and 'id="stop-done"' in done.text
+            assert "no recibirá más alertas" in done.text
+            again = anyone.get(f"/stop/{token}?lang=en")
+            assert 'id="stop-done"' in again.text and "will receive no more alerts" in again.text
+        with server.db.session(readonly=True) as s:
+            assert s.get(Subscription, sub_id).active is False
+    finally:
+        with server.db.session() as s:
+            s.get(Subscription, sub_id).active = True
 
 
 def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_language(

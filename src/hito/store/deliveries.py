@@ -35,7 +35,7 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, Delivery, Subscription
-from hito.store.subscriptions import may_see, who
+from hito.store.subscriptions import may_see, stop_token, who
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,7 @@ def _message(
         language=sub.language,
         ack_url=f"{base}/ack/{ack_token(sub.secret, d.message_id)}",
         alert_url=f"{base}/alerts/{alert.id}",
+        stop_url=f"{base}/stop/{stop_token(sub)}" if sub.channel == "email" else "",
     )
     return msg, sub
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Sequence
@@ -250,6 +252,45 @@ def deactivate(session: Session, *, actor: Actor, subscription_id: int) -> Subsc
         resource=f"subscription:{row.id}",
         after={"active": False},
     )
+    return row
+
+
+def stop_token(row: Subscription) -> str:
+    """The token of a subscription's stop link: its id and an HMAC keyed with its secret."""
+    mac = hmac.new(row.secret.encode(), f"stop:{row.id}".encode(), hashlib.sha256).digest()
+    return f"{row.id}-" + base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def find_by_stop_token(session: Session, *, token: str) -> Subscription:
+    """The subscription of a stop link, or NotFoundError (a mistyped or forged link)."""
+    head, _, _mac = token.partition("-")
+    row = (
+        session.get(Subscription, int(head))
+        if head.isascii() and head.isdigit() and len(head) < 12
+        else None
+    )
+    if row is None or not hmac.compare_digest(stop_token(row).encode(), token.encode()):
+        raise NotFoundError(Problem("this stop link is not known (mistyped or cut short?)"))
+    return row
+
+
+def stop_by_token(session: Session, *, token: str) -> Subscription:
+    """Stop the subscription of a stop link (once; later clicks keep it stopped).
+
+    The link in every message lets whoever receives it stop it, signed in or not: an address
+    given by someone else is not sent alerts for good.
+    """
+    row = find_by_stop_token(session, token=token)
+    if row.active:
+        row.active = False
+        session.flush()
+        audit.append(
+            session,
+            actor=f"subscription:{row.id}",
+            action="subscription.stop",
+            resource=f"subscription:{row.id}",
+            after={"active": False, "by": "stop link"},
+        )
     return row
 
 

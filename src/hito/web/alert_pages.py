@@ -1,4 +1,4 @@
-"""The dashboard's field pages: an alert's deliveries, the ack link, subscriptions."""
+"""The dashboard's field pages: an alert's deliveries, the ack and stop links, subscriptions."""
 
 from __future__ import annotations
 
@@ -110,6 +110,39 @@ def ack(request: Request, token: str) -> HTMLResponse:
     """Mark the delivery acknowledged (once); the alert page shows who has seen it."""
     status, ctx = _ack_context(request, token, done=True)
     return render(request, "ack.html.j2", status, user=None, **ctx)
+
+
+def _stop_context(request: Request, token: str, *, done: bool) -> tuple[int, dict[str, Any]]:
+    db = request.app.state.db
+    try:
+        with db.session() if done else db.session(readonly=True) as session:
+            if done:
+                row = subscriptions.stop_by_token(session, token=token)
+            else:
+                row = subscriptions.find_by_stop_token(session, token=token)
+            return 200, {
+                "found": True,
+                "done": not row.active,
+                "label": row.label,
+                "target": row.target,
+                "token": token,
+            }
+    except StoreError:
+        return 404, {"found": False}
+
+
+@router.get("/stop/{token}", response_class=HTMLResponse)
+def stop_page(request: Request, token: str) -> HTMLResponse:
+    """The stop link in every alert e-mail: what it stops, and one button to stop it."""
+    status, ctx = _stop_context(request, token, done=False)
+    return render(request, "stop.html.j2", status, user=None, **ctx)
+
+
+@router.post("/stop/{token}", response_class=HTMLResponse)
+def stop(request: Request, token: str) -> HTMLResponse:
+    """Stop the subscription of a stop link, signed in or not (its receiver asked for no more)."""
+    status, ctx = _stop_context(request, token, done=True)
+    return render(request, "stop.html.j2", status, user=None, **ctx)
 
 
 def _subscriptions_page(

@@ -7,13 +7,17 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from hito.plans.load import builtin_names as plan_names
 from hito.plans.load import load as load_plan
 from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from hito.store.actors import SYSTEM
+from hito.store.deliveries import ack_token
 from hito.store.forecasts import INTERRUPTED, create_forecast
+from hito.store.models import Delivery, Subscription
+from hito.store.subscriptions import stop_token
 from hito.web.demo import AGENCIES
 from web.conftest import _visit, axe_violations
 from web.test_corrections import _report
@@ -112,7 +116,16 @@ def failed(server) -> list[str]:  # type: ignore[no-untyped-def]
     paths.append("/forecasts/999999")
     # the correction form and the withdrawal page of a report of PDI's (the signed-in editor)
     report = _report(server, "pdi", 40, 25)
-    return [*paths, f"/reports/{report}/correct", f"/reports/{report}/withdraw"]
+    paths += [f"/reports/{report}/correct", f"/reports/{report}/withdraw"]
+    # the links in an alert e-mail: acknowledge it, stop the subscription
+    with server.db.session(readonly=True) as session:
+        d = session.scalars(select(Delivery).order_by(Delivery.id)).first()
+        sub = session.scalars(select(Subscription).where(Subscription.channel == "email")).first()
+        paths += [
+            f"/ack/{ack_token(d.subscription.secret, d.message_id)}",
+            f"/stop/{stop_token(sub)}",
+        ]
+    return [*paths, "/ack/not-a-link", "/stop/1-not-a-link"]
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))

@@ -73,9 +73,9 @@ def test_the_stop_link_of_an_alert_email_stops_it_without_signing_in(server) -> 
         with httpx.Client(base_url=server.url, timeout=60) as anyone:
             ask = anyone.get(f"/stop/{token}?lang=es")
             assert ask.status_code == 200 and 'id="stop-button"' in ask.text
-            assert (
-                f"{target} recibe las alertas de hito" in ask.text and "Darme de baja" in ask.text
-            )
+            assert f'<dd class="user-text">{target}</dd>' in ask.text
+            assert "Esta dirección recibe las alertas de hito" in ask.text
+            assert "Darme de baja" in ask.text
             csrf = TOKEN.search(ask.text).group(1)
             forged = anyone.post(
                 f"/stop/{sub_id}-{token[-20:]}",
@@ -91,7 +91,7 @@ def test_the_stop_link_of_an_alert_email_stops_it_without_signing_in(server) -> 
                 f"/stop/{token}", data={"csrf_token": csrf}, headers={"Origin": server.url}
             )
             assert done.status_code == 200 and 'id="stop-done"' in done.text
-            assert "no recibirá más alertas" in done.text
+            assert "no recibirá más alertas de esta suscripción" in done.text
             again = anyone.get(f"/stop/{token}?lang=en")
             assert 'id="stop-done"' in again.text and "will receive no more alerts" in again.text
         with server.db.session(readonly=True) as s:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,7 +15,7 @@ from hito.store import deliveries, subscriptions
 from hito.store.agencies import list_agencies
 from hito.store.alerts import get_alert
 from hito.store.errors import InvalidError, StoreError
-from hito.store.models import Alert
+from hito.store.models import Alert, Delivery, Subscription
 from hito.store.plans import get_plan, parsed
 from hito.store.users import get_user
 from hito.web.pages import render
@@ -76,73 +77,72 @@ def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
     )
 
 
-def _ack_context(request: Request, token: str, *, done: bool) -> tuple[int, dict[str, Any]]:
+def _link_page(
+    request: Request,
+    template: str,
+    token: str,
+    get: Callable[..., Any],
+    said: Callable[[Session, Any], dict[str, Any]],
+    *,
+    writes: bool,
+) -> HTMLResponse:
+    """A link from a message, signed in or not: what it is about, or (`writes`) doing it once."""
     db = request.app.state.db
+    status: int = 404
+    ctx: dict[str, Any] = {"found": False}
     try:
-        with db.session() if done else db.session(readonly=True) as session:
-            if done:
-                d = deliveries.acknowledge(session, token=token)
-            else:
-                d = deliveries.find_by_token(session, token=token)
-            alert = get_alert(session, alert_id=d.alert_id)
-            return 200, {
-                "said": alert_words(session, alert, language(request)),
-                "found": True,
-                "done": done or d.acknowledged_at is not None,
-                "alert": alert,
-                "subscriber": subscriptions.who(session, d.subscription),
-                "acknowledged_at": d.acknowledged_at,
-                "token": token,
-            }
+        with db.session(readonly=not writes) as session:
+            row = get(session, token=token)
+            status, ctx = 200, {"found": True, "token": token, **said(session, row)}
     except StoreError:
-        return 404, {"found": False}
+        pass
+    return render(request, template, status, user=None, **ctx)
+
+
+def _ack_said(request: Request) -> Callable[[Session, Delivery], dict[str, Any]]:
+    def said(session: Session, d: Delivery) -> dict[str, Any]:
+        alert = get_alert(session, alert_id=d.alert_id)
+        return {
+            "said": alert_words(session, alert, language(request)),
+            "done": d.acknowledged_at is not None,
+            "alert": alert,
+            "subscriber": subscriptions.who(session, d.subscription),
+            "acknowledged_at": d.acknowledged_at,
+        }
+
+    return said
+
+
+def _stop_said(_session: Session, row: Subscription) -> dict[str, Any]:
+    return {"done": not row.active, "label": row.label, "target": row.target}
 
 
 @router.get("/ack/{token}", response_class=HTMLResponse)
 def ack_page(request: Request, token: str) -> HTMLResponse:
     """The link in an alert message: the alert and one button to say it has been seen."""
-    status, ctx = _ack_context(request, token, done=False)
-    return render(request, "ack.html.j2", status, user=None, **ctx)
+    find, said = deliveries.find_by_token, _ack_said(request)
+    return _link_page(request, "ack.html.j2", token, find, said, writes=False)
 
 
 @router.post("/ack/{token}", response_class=HTMLResponse)
 def ack(request: Request, token: str) -> HTMLResponse:
     """Mark the delivery acknowledged (once); the alert page shows who has seen it."""
-    status, ctx = _ack_context(request, token, done=True)
-    return render(request, "ack.html.j2", status, user=None, **ctx)
-
-
-def _stop_context(request: Request, token: str, *, done: bool) -> tuple[int, dict[str, Any]]:
-    db = request.app.state.db
-    try:
-        with db.session() if done else db.session(readonly=True) as session:
-            if done:
-                row = subscriptions.stop_by_token(session, token=token)
-            else:
-                row = subscriptions.find_by_stop_token(session, token=token)
-            return 200, {
-                "found": True,
-                "done": not row.active,
-                "label": row.label,
-                "target": row.target,
-                "token": token,
-            }
-    except StoreError:
-        return 404, {"found": False}
+    act, said = deliveries.acknowledge, _ack_said(request)
+    return _link_page(request, "ack.html.j2", token, act, said, writes=True)
 
 
 @router.get("/stop/{token}", response_class=HTMLResponse)
 def stop_page(request: Request, token: str) -> HTMLResponse:
     """The stop link in every alert e-mail: what it stops, and one button to stop it."""
-    status, ctx = _stop_context(request, token, done=False)
-    return render(request, "stop.html.j2", status, user=None, **ctx)
+    find = subscriptions.find_by_stop_token
+    return _link_page(request, "stop.html.j2", token, find, _stop_said, writes=False)
 
 
 @router.post("/stop/{token}", response_class=HTMLResponse)
 def stop(request: Request, token: str) -> HTMLResponse:
     """Stop the subscription of a stop link, signed in or not (its receiver asked for no more)."""
-    status, ctx = _stop_context(request, token, done=True)
-    return render(request, "stop.html.j2", status, user=None, **ctx)
+    act = subscriptions.stop_by_token
+    return _link_page(request, "stop.html.j2", token, act, _stop_said, writes=True)
 
 
 def _subscriptions_page(

@@ -142,7 +142,7 @@ def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgme
     ).json()["data"]
     assert [d["status"] for d in got] == ["acknowledged", "sent"] and got[0][
         "subscriber"
-    ] == "pdi-arica (duty)"
+    ] == "PDI Arica — duty"  # the agency's name, not its code
 
 
 def test_forged_or_stale_webhook_signatures_are_refused() -> None:

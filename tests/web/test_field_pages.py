@@ -45,6 +45,8 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
     with _signed_in(server) as c:
         page = c.get(f"/alerts/{alert_id}?lang=en").text
         assert page.count('class="delivery ') == n and "waiting to be sent" in page
+        # an agency's subscription reads by the agency's name, not its code
+        assert "Policía de Investigaciones de Chile (PDI) — guardia PDI Chacalluta" in page
     with httpx.Client(
         base_url=server.url, timeout=60
     ) as anyone:  # the link works without signing in

@@ -295,9 +295,9 @@ def stop_by_token(session: Session, *, token: str) -> Subscription:
 
 
 def who(session: Session, row: Subscription) -> str:
-    """The subscriber as people read it: a username or an agency's code, and the label."""
+    """The subscriber as people read it: a username or an agency's name, and the label."""
     if row.user_id is not None:
         name = session.scalar(select(User.username).where(User.id == row.user_id))
     else:
-        name = session.scalar(select(Agency.code).where(Agency.id == row.agency_id))
-    return f"{name} ({row.label})"
+        name = session.scalar(select(Agency.name).where(Agency.id == row.agency_id))
+    return f"{name} — {row.label}"

@@ -17,6 +17,7 @@ on its own network says so with `allow_private` (HITO_WEBHOOK_ALLOW_PRIVATE).
 from __future__ import annotations
 
 import base64
+import email.policy
 import hashlib
 import hmac
 import ipaddress
@@ -30,7 +31,7 @@ from email.utils import formatdate
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from hito import i18n
+from hito import i18n, names
 
 SIGNATURE_TOLERANCE = 5 * 60  # seconds a receiver accepts a timestamp away from its clock
 
@@ -110,23 +111,26 @@ def compose(
     sev = {"info": _("information"), "warning": _("warning"), "critical": _("critical")}
     severity = sev.get(str(alert["severity"]), str(alert["severity"]))
     since = i18n.date(alert["met_since"], language)
-    subject = _("[hito] %(severity)s: %(plan)s, trigger %(trigger)s met since %(date)s") % {
+    # the titles people read (the plan's and trigger's ids only when a title is missing)
+    plan = alert.get("plan_title") or alert["plan_name"]
+    subject = _("[hito] %(severity)s: %(trigger)s, met since %(date)s") % {
         "severity": severity,
-        "plan": alert["plan_name"],
-        "trigger": alert["trigger"],
+        "trigger": alert.get("trigger_title") or alert["trigger"],
         "date": since,
     }
-    lines = [subject, ""]
+    lines = [subject, "", _("Plan: %(plan)s") % {"plan": plan}, ""]
+    countries = names.countries(_)
     if alert.get("actions"):
         lines.append(_("Actions due:"))
         for a in alert["actions"]:
+            country = str(a.get("country", ""))
             lines.append(
                 "- "
-                + _("%(action)s by %(agency)s (%(country)s), due %(due)s")
+                + _("%(action)s — %(agency)s (%(country)s), by %(due)s")
                 % {
-                    "action": a.get("description") or a.get("action"),
+                    "action": a.get("title") or a.get("description") or a.get("action"),
                     "agency": a.get("agency_name") or a.get("agency"),
-                    "country": a.get("country", ""),
+                    "country": countries.get(country, country),
                     "due": i18n.date(a.get("due"), language) if a.get("due") else "—",
                 }
             )
@@ -143,7 +147,9 @@ def compose(
         "data": {
             "alert_id": alert["id"],
             "plan": alert["plan_name"],
+            "plan_title": plan,
             "trigger": alert["trigger"],
+            "trigger_title": alert.get("trigger_title") or alert["trigger"],
             "severity": alert["severity"],
             "met_since": str(alert["met_since"]),
             "sites": list(alert.get("sites") or []),
@@ -167,7 +173,9 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
     """Hand the message to the SMTP server (its Message-ID is the delivery's id)."""
     import smtplib
 
-    mail = EmailMessage()
+    # no folding of headers under 998 characters: Python folds a long subject with accents
+    # inside a word ("durant =?utf-8?q?e_2_d=C3=ADas?="), which mail readers show as "durant e"
+    mail = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     mail["From"] = smtp.sender
     mail["To"] = to
     mail["Subject"] = msg.subject
@@ -175,7 +183,7 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
     mail["Message-ID"] = f"<{msg.message_id}@hito>"
     if msg.stop_url:  # RFC 2369: mail programs show an "unsubscribe" button that opens it
         mail["List-Unsubscribe"] = f"<{msg.stop_url}>"
-    mail.set_content(msg.text)
+    mail.set_content(msg.text, cte="quoted-printable")
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
             if smtp.starttls:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -109,17 +110,32 @@ def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgme
         assert run_worker(world.db, cfg, once=True) == 2
     ((rcpt, msg),) = box.messages
     assert rcpt == ["guardia@pdi.example"]
-    assert (
-        msg["Subject"]
-        == "[hito] aviso: corridor-100, disparador stranded-200-2d cumplido desde el 30 nov 2025"
+    # the titles in the subscriber's language, not the plan's and trigger's ids
+    assert msg["Subject"] == (
+        "[hito] aviso: disparador cumplido desde el 30 nov 2025: 200 o más personas varadas en "
+        "Chacalluta y la franja durante 2 días seguidos"
     )
     text = msg.get_content()
+    assert "Plan: Corredor humanitario: 100 personas al día cuando 200 o más están varadas" in text
+    assert (
+        "- Santa Rosa admite hasta 100 personas varadas al día (censo con la PDI de Chile) — "
+        "Superintendencia Nacional de Migraciones (Perú), para el 1 dic 2025"
+    ) in text.splitlines()
     ack = re.search(r"https://hito\.example/ack/(\S+)", text).group(1)
     stop = re.search(r"Para no recibir más estos mensajes: https://hito\.example/stop/(\S+)", text)
     assert msg["List-Unsubscribe"].strip() == f"<https://hito.example/stop/{stop.group(1)}>"
     assert f"https://hito.example/alerts/{alert['id']}" in text
     ((path, headers, body),) = hook.requests
     assert path == "/in" and b"/stop/" not in body  # a webhook is stopped by its owner
+    said = json.loads(body)["data"]  # in English, as this subscriber asked
+    assert said["summary"] == (
+        "[hito] warning: 200 or more people stranded at Chacalluta and the strip for 2 days in a "
+        "row, met since Nov 30, 2025"
+    )
+    assert (said["plan"], said["trigger"]) == ("corridor-100", "stranded-200-2d")
+    assert [a["title"] for a in said["actions"]] == [
+        "Santa Rosa admits up to 100 stranded people a day (census with Chile's PDI)"
+    ]
     assert notify.verify(web["secret"], headers, body) == headers["webhook-id"]
     with world.db.session(readonly=True) as s:
         ids = {d.subscription_id: d.message_id for d in s.scalars(select(Delivery))}

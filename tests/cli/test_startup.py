@@ -62,3 +62,13 @@ def test_help_of_every_command_loads_no_heavy_library() -> None:
 def test_a_command_still_loads_what_it_needs() -> None:
     # the probe itself can see a heavy import: `hito validate` reads a scenario model
     assert "hito.scenario.model" in loaded_after("validate", "tacna-arica-2025")
+
+
+def test_python_dash_m_hito_is_the_hito_command() -> None:
+    """Where the `hito` script is not on PATH (a venv not activated): `python -m hito`."""
+    from importlib.metadata import version
+
+    done = subprocess.run(
+        [sys.executable, "-m", "hito", "--version"], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"hito {version('hito')}"), done.stderr

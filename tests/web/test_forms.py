@@ -43,6 +43,26 @@ def test_each_bad_field_has_its_message_and_the_typed_values_stay() -> None:
     assert form.values["people-ven"] == "doce"
 
 
+def test_a_group_with_a_bad_number_is_not_also_told_to_count_a_group() -> None:
+    """The scenario's group ids have hyphens: the message stays at the field, nothing more."""
+    rows = (GroupField("ven-undocumented", "VEN", False, "Venezuelan, undocumented"),)
+    data = {
+        "site_id": "strip",
+        "observed_at": "2025-12-03T10:00",
+        "tz_offset": "180",
+        "people-ven-undocumented": "120",
+        "stranded-ven-undocumented": "150",
+    }
+    form = check(data, rows=rows, site_ids=["strip"], now=NOW, gettext=lambda m: m)
+    assert form.errors == {
+        "stranded-ven-undocumented": "Stranded cannot be more than the people counted."
+    }
+    empty = {k: v for k, v in data.items() if "-ven" not in k}
+    assert check(empty, rows=rows, site_ids=["strip"], now=NOW, gettext=lambda m: m).errors == {
+        "counts": "Count at least one group."
+    }
+
+
 def test_a_count_is_read_as_a_field_team_writes_it() -> None:
     """1.200 (Chile and Peru), 1,200 and 1 200 are twelve hundred; '²' and 12,5 are refused."""
     for typed in ("1200", "1.200", "1,200", "1 200", " 1200 "):

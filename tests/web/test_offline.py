@@ -6,6 +6,7 @@ alone does not cut a service worker's own requests), then started again on the s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -214,4 +215,42 @@ def test_a_report_typed_offline_on_a_shared_phone_waits_for_its_author_not_the_n
     with db.session(readonly=True) as s:
         row = s.get(FieldReport, report_id)
         assert (row.people, row.stranded, row.agency.code) == (44, 40, "pdi")
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shown_day(field) -> Iterator[Restartable]:  # noqa: ANN001
+    """The same database served as the demo serves it: the overview opened on 2025-12-03."""
+    _server, db = field
+    settings = Settings(
+        database_url=str(db.url),
+        login_failure_delay=0.0,
+        auto_migrate=False,
+        as_of=dt.date(2025, 12, 3),
+    )
+    srv = Restartable(create_app(settings, database=db), _free_port())
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def test_a_report_sent_with_signal_lands_on_the_overview_of_its_day(browser, shown_day) -> None:  # noqa: ANN001
+    """The outbox's send (the form with script) goes where the form without script goes.
+
+    On a deployment that shows 2025-12-03, a count of 2025-12-04 is shown on the overview of
+    2025-12-04, not on the 3rd's, where it is not (it went to "/?reported=N", that is the 3rd).
+    """
+    context = browser.new_context(base_url=shown_day.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    _sign_in(page, "migraciones")
+    page.select_option("#site_id", "santa-rosa")
+    page.fill("#observed_at", "2025-12-04T09:00")
+    page.fill("#people-unspecified", "121")
+    page.fill("#stranded-unspecified", "111")
+    page.click("#report-form button[type=submit]")
+    expect(page.locator("#saved")).to_be_visible()
+    assert re.search(r"/\?as_of=2025-12-04&reported=\d+$", page.url), page.url
+    expect(page.locator("h1")).to_have_text("The border on December 4, 2025")
+    expect(page.locator("#site-santa-rosa .stranded")).to_contain_text("111")
     context.close()

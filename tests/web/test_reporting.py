@@ -114,3 +114,21 @@ def test_a_report_sent_anyway_at_the_other_countrys_site_is_refused_at_the_site_
         "sites of Peru and between the posts."
     ), sent.json()
     assert _reports(server) == before
+
+
+def test_a_trigger_past_its_threshold_for_fewer_days_than_it_needs_says_so(server) -> None:  # type: ignore[no-untyped-def]
+    """On 21 April 2023 the strip held 300 or more for one day: not '0 to go' but 1 of 2 days."""
+    with _signed_in(server) as c:
+        es = c.get("/?as_of=2023-04-21&lang=es").text
+        en = c.get("/?as_of=2023-04-21&lang=en").text
+
+    def distance(page: str) -> str:
+        row = page.split('id="trigger-binational-stranded-200-2d"')[1].split("</tr>")[0]
+        return row.split('data-label="')[-1].split('">', 1)[1].split("</td>")[0].strip()
+
+    assert distance(es) == (
+        '<span class="reached">umbral alcanzado en 1 de los 2 días seguidos que exige</span>'
+    )
+    assert distance(en) == (
+        '<span class="reached">threshold reached on 1 of the 2 days in a row it needs</span>'
+    )

@@ -28,13 +28,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from hito import notify
-from hito.errors import Problem
+from hito.errors import HitoError, Problem
 from hito.store import audit
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, Delivery, Subscription
+from hito.store.plans import alert_words
 from hito.store.subscriptions import may_see, stop_token, who
 
 
@@ -133,14 +134,20 @@ def _message(
     assert alert is not None
     sub = d.subscription
     base = cfg.public_url.rstrip("/")
+    try:  # titles in the subscriber's language
+        words = alert_words(session, alert, sub.language)
+    except HitoError:  # a plan this version cannot read: its ids, and the message still goes
+        words = {"plan": alert.plan_name, "trigger": alert.trigger, "actions": alert.actions}
     data = {
         "id": alert.id,
         "plan_name": alert.plan_name,
+        "plan_title": words["plan"],
         "trigger": alert.trigger,
+        "trigger_title": words["trigger"],
         "severity": alert.severity,
         "met_since": alert.met_since,
         "sites": alert.sites,
-        "actions": alert.actions,
+        "actions": words["actions"],
         "created_at": alert.created_at,
     }
     msg = notify.compose(

@@ -140,6 +140,27 @@ def get_plan(session: Session, *, plan_id: int) -> StoredPlan:
     return row
 
 
+def alert_words(session: Session, alert: Any, lang: str) -> dict[str, Any]:
+    """An alert as users read it: its plan's, trigger's and actions' titles, not their ids.
+
+    `alert` is a stored Alert; `actions` are its actions, each with its `title` added.
+    """
+    plan = parsed(get_plan(session, plan_id=alert.plan_id))
+    items = {x.id: x for x in [*plan.triggers, *plan.actions]}
+
+    def title(item: str, fallback: str) -> str:
+        x = items.get(item)
+        if x is not None and x.title is not None:
+            return str(x.title.get(lang))
+        return fallback or (x.description if x is not None and x.description else item)
+
+    return {
+        "plan": plan.text("title", lang),
+        "trigger": title(alert.trigger, ""),
+        "actions": [{**a, "title": title(str(a.get("action", "")), "")} for a in alert.actions],
+    }
+
+
 def list_plans(
     session: Session,
     *,

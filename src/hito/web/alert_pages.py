@@ -15,8 +15,8 @@ from hito.store import deliveries, subscriptions
 from hito.store.agencies import list_agencies
 from hito.store.alerts import get_alert
 from hito.store.errors import InvalidError, StoreError
-from hito.store.models import Alert, Delivery, Subscription
-from hito.store.plans import get_plan, parsed
+from hito.store.models import Delivery, Subscription
+from hito.store.plans import alert_words
 from hito.store.users import get_user
 from hito.web.pages import render
 from hito.web.session import actor, language, tr
@@ -32,24 +32,6 @@ def _outcomes(request: Request) -> dict[str, dict[str, str]]:
             "warning": tr(request, "warning"),
             "critical": tr(request, "critical"),
         },
-    }
-
-
-def alert_words(session: Session, alert: Alert, lang: str) -> dict[str, Any]:
-    """An alert as users read it: its plan's, trigger's and actions' titles, not their ids."""
-    plan = parsed(get_plan(session, plan_id=alert.plan_id))
-    items = {x.id: x for x in [*plan.triggers, *plan.actions]}
-
-    def title(item: str, fallback: str) -> str:
-        x = items.get(item)
-        if x is not None and x.title is not None:
-            return x.title.get(lang)
-        return fallback or (x.description if x is not None and x.description else item)
-
-    return {
-        "plan": plan.text("title", lang),
-        "trigger": title(alert.trigger, ""),
-        "actions": [{**a, "title": title(str(a.get("action", "")), "")} for a in alert.actions],
     }
 
 

@@ -165,7 +165,8 @@ def check(
         err["observed_at"] = _("Give the date and time of the count.")
     for g in rows:
         _check_group(values, g, form, _, lang)
-    if not form.counts and not any(k.rsplit("-", 1)[0] in counts.FIELDS for k in err):
+    # a group's field is "<field>-<group id>", and group ids have hyphens ("ven-undocumented")
+    if not form.counts and not any(k.split("-", 1)[0] in counts.FIELDS for k in err):
         err["counts"] = _("Count at least one group.")
     remark = values.get("remark", "")
     if len(remark) > 500:

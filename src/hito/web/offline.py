@@ -35,8 +35,9 @@ def _refused(request: Request, errors: dict[str, str]) -> JSONResponse:
 async def report_send(request: Request) -> JSONResponse:
     """Store a report from the outbox; its own Idempotency-Key makes a repeat store nothing.
 
-    200 stored (or stored before), 422 refused with the reasons, 401 when the session is gone,
-    403 when it is another user's than the one who typed the report (it keeps waiting).
+    200 stored (or stored before; `next`: the overview that shows it), 422 refused with the
+    reasons, 401 when the session is gone, 403 when it is another user's than the one who typed
+    the report (it keeps waiting).
     """
     try:
         who = actor(request)
@@ -59,5 +60,13 @@ async def report_send(request: Request) -> JSONResponse:
         )
     except StoreError as exc:
         return _refused(request, {"counts": reporting.refusal(request, exc, who, form)})
-    body: dict[str, Any] = {"outcome": "stored", "report_id": report_id, "replayed": not created}
+    assert form.observed_at is not None  # a form without it is not ok
+    # where the page goes next: the overview on the count's day, as the form without script
+    shown = reporting.overview_after(report_id, form.observed_at, request.app.state.settings.as_of)
+    body: dict[str, Any] = {
+        "outcome": "stored",
+        "report_id": report_id,
+        "replayed": not created,
+        "next": shown,
+    }
     return JSONResponse(body, 200)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hito.plans.model import Plan
 from hito.plans.status import TriggerStatus, evaluate_observed
+from hito.plans.triggers import holds
 from hito.report import forecast_view
 from hito.store.alerts import series_for
 from hito.store.plans import active_plans, parsed
@@ -70,6 +71,9 @@ def distances(
                 "value": value,
                 "value_date": value_date,
                 "gap": max(gap, 0.0) if gap is not None else None,
+                # past the threshold but not met: the days in a row it still needs, or a pause
+                "reached": value is not None and holds(value, t.compare, t.threshold),
+                "run": st.condition_days if st else 0,
                 "share": None if value is None or not t.threshold else value / t.threshold,
                 "measured": t.indicator in ("stranded", "shelter_occupancy"),
             }

@@ -108,7 +108,7 @@
     }
     if (r.status === 200) {
       const j = await r.json();
-      Object.assign(item, { status: "sent", report_id: j.report_id, note: "" });
+      Object.assign(item, { status: "sent", report_id: j.report_id, next: j.next, note: "" });
       return "stored";
     }
     if (r.status === 422) {
@@ -170,7 +170,9 @@
     const outcome = await sendOne(item);
     if (outcome === "stored") { // signal: as before, the overview shows the new count
       await drop(item.key);
-      window.location.href = "/?reported=" + item.report_id;
+      // the overview on the count's day (a deployment showing an earlier date moves to it)
+      const next = typeof item.next === "string" && item.next.startsWith("/?") ? item.next : "";
+      window.location.href = next || "/?reported=" + item.report_id;
       return;
     }
     if (outcome === "refused") { // signal: the server marks each field, keeping what was typed

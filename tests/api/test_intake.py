@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -20,6 +22,12 @@ from service_world import KEY_FILE, World, report
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
 AT = dt.datetime(2025, 11, 30, 10, tzinfo=dt.UTC)
+
+
+def _on_own_loop(coro: Any) -> Any:
+    """Run a coroutine on a new loop in its own thread (a browser test's loop may be running)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _item(world: World, who: str, **kw: Any) -> intake.Submission:
@@ -213,7 +221,6 @@ def test_figures_read_once_for_a_batch_are_the_figures_read_each_time(world: Wor
 
 
 def test_coroutines_on_one_loop_are_answered_by_one_batch_after_its_commit(world: World) -> None:
-    import asyncio
 
     writer = intake.report_intake(world.db)
     seen: list[bool] = []
@@ -230,7 +237,7 @@ def test_coroutines_on_one_loop_are_answered_by_one_batch_after_its_commit(world
         writer.start()
         return list(await asyncio.gather(*tasks))
 
-    outcomes = asyncio.run(main())
+    outcomes = _on_own_loop(main())
     writer.stop()
     assert outcomes == [("a", True), ("b", True), ("a", False), ("c", True)]
     assert seen == [True] * 4
@@ -238,7 +245,6 @@ def test_coroutines_on_one_loop_are_answered_by_one_batch_after_its_commit(world
 
 
 def test_a_coroutine_that_stopped_waiting_is_not_stored(world: World) -> None:
-    import asyncio
 
     writer = intake.report_intake(world.db)
 
@@ -250,7 +256,7 @@ def test_a_coroutine_that_stopped_waiting_is_not_stored(world: World) -> None:
         writer.start()
         await writer.store(_item(world, "ed_chl", idempotency_key="kept"))
 
-    asyncio.run(main())
+    _on_own_loop(main())
     writer.stop()
     with world.db.session(readonly=True) as s:
         keys = set(s.scalars(select(FieldReport.idempotency_key)))

@@ -138,3 +138,26 @@ def test_scores_count_targets_and_give_the_skill_on_both_scales():
     lwp = (np.log(4001 / 401) + np.log(401 / 41)) / 2
     assert h["wis_log"] == pytest.approx(lw)
     assert h["skill_vs_persistence_log"] == pytest.approx(1 - lw / lwp)
+
+
+def test_each_issued_forecast_starts_from_the_posterior_hito_calibrate_gives_that_day(monkeypatch):
+    from hito.forecast import backtest as bt
+
+    s = tiny_with(CLEARANCES)
+    d1, d2, d3 = dt.date(2025, 1, 3), dt.date(2025, 1, 5), dt.date(2025, 1, 6)
+    obs = Observations(
+        (report(d1, 20, 20), report(d2, 30, 40), report(d3, 25, 25)),
+    )
+    seen: dict[dt.date, object] = {}
+
+    def keep(result, known, post, issued, *args, **kw):  # type: ignore[no-untyped-def]
+        seen[issued] = post
+
+    monkeypatch.setattr(bt, "_issue", keep)
+    bt.backtest(s, obs, horizons=(1,), particles=12, seed=4, executor=SerialExecutor())
+    assert sorted(seen) == [d1, d2]
+    for d, post in seen.items():
+        alone = run_filter(s.known_on(d), obs, d, particles=12, seed=4, executor=SerialExecutor())
+        assert np.array_equal(post.draws.values, alone.draws.values)
+        for a, b in zip(post.cloud.arrays(), alone.cloud.arrays(), strict=True):
+            assert np.array_equal(a, b)

@@ -74,6 +74,8 @@ def pooled(per_seed: list[dict]) -> dict:
         if v["n"]:
             v["skill_vs_persistence"] = 1 - v["wis"] / v["wis_persistence"]
             v["skill_vs_uncalibrated"] = 1 - v["wis"] / v["wis_uncalibrated"]
+            v["skill_vs_persistence_log"] = 1 - v["wis_log"] / v["wis_log_persistence"]
+            v["skill_vs_uncalibrated_log"] = 1 - v["wis_log"] / v["wis_log_uncalibrated"]
     return scores
 
 
@@ -97,7 +99,8 @@ def skill(name: str, particles: int, seeds: list[int], write: bool) -> dict:
     )
     print(
         f"{'h':>3} {'n':>3} {'P10-P90':>8} {'per seed':>14} {'P5-P95':>7} {'WIS':>8} "
-        f"{'persist.':>8} {'uncal.':>8} {'vs persist.':>11} {'cov. persist.':>13} {'PIT share':>9}"
+        f"{'persist.':>8} {'uncal.':>8} {'vs persist.':>11} {'cov. persist.':>13} {'PIT share':>9} "
+        f"{'log: vs persist.':>16} {'vs uncal.':>9} {'targets':>7}"
     )
     for h, v in scores.items():
         if not v["n"]:
@@ -108,7 +111,9 @@ def skill(name: str, particles: int, seeds: list[int], write: bool) -> dict:
             f"{h:>3} {v['n']:>3} {v['coverage_p10_p90']:>8.0%} {each:>14} "
             f"{v['coverage_p5_p95']:>7.0%} {v['wis']:>8.1f} {v['wis_persistence']:>8.1f} "
             f"{v['wis_uncalibrated']:>8.1f} {v['skill_vs_persistence']:>+11.0%} "
-            f"{v['coverage_p10_p90_persistence']:>13.0%} {v['coverage_p10_p90_pit']:>9.0%}"
+            f"{v['coverage_p10_p90_persistence']:>13.0%} {v['coverage_p10_p90_pit']:>9.0%} "
+            f"{v['skill_vs_persistence_log']:>+16.0%} {v['skill_vs_uncalibrated_log']:>+9.0%} "
+            f"{v['targets']:>7}"
         )
     near = [p for bt in runs for p in bt.pairs if p.horizon <= 14]
     if near:
@@ -136,7 +141,8 @@ def skill(name: str, particles: int, seeds: list[int], write: bool) -> dict:
             gain = v["skill_vs_persistence"]
             print(
                 f"  WIS at {h:>2} days: {gain:+.0%} against persistence "
-                f"({'meets' if gain >= 0.2 else 'misses'} the 20% goal)"
+                f"({'meets' if gain >= 0.2 else 'misses'} the 20% goal); of log(count + 1): "
+                f"{v['skill_vs_persistence_log']:+.0%}"
             )
     ev = mean_of([bt.event_scores() for bt in runs])
     for line in event_lines(ev, "en"):

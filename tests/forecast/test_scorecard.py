@@ -80,3 +80,12 @@ def test_a_band_with_a_missing_level_on_a_date_is_not_scored_there():
     b = IssuedBand(day(0), "strip", (day(1), day(2)), (None, 20.0), (None, 35.0), (None, 50.0))
     obs = Observations((count(0, 40), count(1, 30), count(2, 30)))
     assert [p.target for p in score_issued([b], obs).pairs] == [day(2)]
+
+
+def test_persistence_reads_a_one_sided_count_of_the_issue_day_at_its_bound():
+    # "more than 100" and a rhetorical "4,000" on the issue day: persistence carries 100
+    wild = Observation(day(0), "strip", 4000, 4000, 0, "strip", "4 mil")
+    more = Observation(day(0), "strip", 100, None, 0, "strip", "more than 100")
+    obs = Observations((more, more, wild, count(1, 40)))
+    (pair,) = score_issued([band(0, [20], [35], [50])], obs).pairs
+    assert pair.persistence[1] == pytest.approx(100.0)

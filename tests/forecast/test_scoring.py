@@ -22,6 +22,7 @@ from hito.forecast.scoring import (
     quantiles,
     wis,
     wis80,
+    wis_log,
 )
 
 
@@ -34,6 +35,16 @@ def test_wis_by_hand():
     is50 = (12 - 5) + 2 / 0.5 * (18 - 12)
     expected = (0.5 * abs(18 - 8) + 0.05 * is90 + 0.1 * is80 + 0.25 * is50) / 3.5
     assert wis(y, q) == pytest.approx(expected)
+
+
+def test_wis_on_the_log_scale_by_hand():
+    # a point forecast (every quantile m) scores |y - m|: (0.5 + 3 * 1) / 3.5 per unit
+    assert wis(8.0, [5.0] * 7) == pytest.approx(3.0)
+    assert wis_log(math.expm1(2.0), [0.0] * 7) == pytest.approx(2.0)
+    q = [0, 2, 5, 8, 12, 15, 20]
+    assert wis_log(18.0, q) == pytest.approx(wis(math.log1p(18.0), np.log1p(q)))
+    # a count 40 times the median weighs as log(40), not as 3,900 people
+    assert wis_log(4000.0, [100.0] * 7) == pytest.approx(math.log(4001 / 101))
 
 
 def test_a_sharp_right_forecast_scores_better_than_a_vague_one():

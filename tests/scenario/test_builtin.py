@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -32,3 +34,16 @@ def test_2025_extension_keeps_the_crossing_closed_into_march():
     assert not c.open_[s.day_of(s.start.replace(year=2026, month=3, day=1)), route, undocumented]
     assert c.open_[:, route, documented].all()
     assert c.open_[s.day_of(s.start.replace(year=2026, month=3, day=29)), route, undocumented]
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_no_clearance_on_record_is_known_before_its_day(name):
+    # the record's clearances of the strip (its `clearances-record` source): none was announced
+    # the day before, so a forecast issued earlier must not hold it
+    s = load(name)
+    dated = [p for p in s.policies if p.type in ("readmit", "transfer")]
+    assert dated
+    assert [p.known_from for p in dated] == [p.start for p in dated]
+    for p in dated:
+        before = s.known_on(p.start - dt.timedelta(days=1))
+        assert p not in before.policies

@@ -42,6 +42,7 @@ from hito.forecast.scoring import (
     pit_range,
     quantiles,
     wis,
+    wis_log,
 )
 from hito.scenario.model import Scenario
 
@@ -71,6 +72,9 @@ class Pair:
     wis_persistence: float
     pit_low: float = 0.0  # the calibrated forecast's F(y-) and F(y) at the count
     pit_high: float = 0.0
+    wis_log: float = 0.0  # the three forecasts' WIS of log(count + 1) (`scoring.wis_log`)
+    wis_log_uncalibrated: float = 0.0
+    wis_log_persistence: float = 0.0
 
 
 @dataclass
@@ -112,8 +116,14 @@ class Backtest:
             w = float(np.mean([p.wis for p in ps]))
             wp = float(np.mean([p.wis_persistence for p in ps]))
             wu = float(np.mean([p.wis_uncalibrated for p in ps]))
+            lw, lwp, lwu = (
+                float(np.mean([getattr(p, k) for p in ps]))
+                for k in ("wis_log", "wis_log_persistence", "wis_log_uncalibrated")
+            )
             out[str(h)] = {
                 "n": len(ps),
+                # distinct (issue date, place, count date): reports of one day share a target
+                "targets": len({(p.issued, p.place, p.target) for p in ps}),
                 "coverage_p10_p90": float(
                     np.mean([covered(p.observed, p.calibrated, 1, 5) for p in ps])
                 ),
@@ -129,6 +139,11 @@ class Backtest:
                 "wis_uncalibrated": wu,
                 "skill_vs_persistence": 1.0 - w / wp if wp > 0 else None,
                 "skill_vs_uncalibrated": 1.0 - w / wu if wu > 0 else None,
+                "wis_log": lw,
+                "wis_log_persistence": lwp,
+                "wis_log_uncalibrated": lwu,
+                "skill_vs_persistence_log": 1.0 - lw / lwp if lwp > 0 else None,
+                "skill_vs_uncalibrated_log": 1.0 - lw / lwu if lwu > 0 else None,
                 "crps": float(np.mean([p.crps for p in ps])),
                 "median_abs_error": float(np.mean(np.abs(med))),
                 "median_bias": float(np.mean(med)),
@@ -176,12 +191,49 @@ def scored(o: Observation) -> bool:
     return o.high is not None and (o.low > 0 or o.high == o.low)
 
 
+def reading(o: Observation) -> float:
+    """The number a forecaster reads from a count: a range's midpoint, a one-sided one's bound.
+
+    What persistence carries forward. "More than 100" is read as 100: leaving it out would let
+    a rhetorical "4,000" of the same day stand alone as the day's count.
+    """
+    return float(o.point if o.point is not None else o.low)
+
+
+def counts_by_place(observations: Observations) -> dict[str, list[tuple[dt.date, float]]]:
+    """Every count of each place as (date, what it reads), the history persistence draws on."""
+    out: dict[str, list[tuple[dt.date, float]]] = {}
+    for o in observations.items:
+        out.setdefault(o.place, []).append((o.date, reading(o)))
+    return out
+
+
 def horizon_of(lead: int, horizons: Sequence[int]) -> int | None:
     """The first horizon at or beyond a lead in days (None: beyond the longest)."""
     for h in sorted(horizons):
         if lead <= h:
             return h
     return None
+
+
+def issue_versions(
+    s: Scenario, issue_dates: Sequence[dt.date]
+) -> list[tuple[Scenario, list[dt.date]]]:
+    """The issue dates grouped by the scenario as known on each (`Scenario.known_on`).
+
+    One filter pass serves a group, so each date's forecast is the one `hito calibrate
+    --as-of` gives that day: its policies, and unannounced clearances from the day after it.
+    """
+    out: list[tuple[Scenario, list[dt.date]]] = []
+    for d in issue_dates:
+        known = s.known_on(d)
+        for version, dates in out:
+            if version == known:
+                dates.append(d)
+                break
+        else:
+            out.append((known, [d]))
+    return out
 
 
 def backtest(
@@ -202,18 +254,9 @@ def backtest(
     result = Backtest(s.name, horizons, particles, seed)
     if not issue_dates:
         return result
-    by_place: dict[str, list[tuple[dt.date, float]]] = {}
-    for o in observations.items:
-        if scored(o) and o.date in counted:
-            by_place.setdefault(o.place, []).append((o.date, float(o.point or 0.0)))
-    # The scenario as known on each issue date; one filter pass per distinct version.
-    versions: dict[tuple[int, ...], list[dt.date]] = {}
-    for d in issue_dates:
-        key = tuple(i for i, p in enumerate(s.policies) if p.known_from <= d)
-        versions.setdefault(key, []).append(d)
+    by_place = counts_by_place(observations)
     done = 0
-    for dates in versions.values():
-        known = s.known_on(dates[0])
+    for known, dates in issue_versions(s, issue_dates):
         wanted = set(dates)
         prior = run_filter(
             known,
@@ -223,7 +266,8 @@ def backtest(
             seed=seed,
             executor=executor,
         )
-        prior_out, _ = forecast_ahead(prior, s.days, executor)
+        reach = min(s.days, s.day_of(max(dates)) + 1 + max(horizons))
+        prior_out, _ = forecast_ahead(prior, reach, executor)
         prior_sd = observation_numbers(prior.draws, observation_best(known))
 
         def issue(
@@ -344,6 +388,9 @@ def _issue(
                 wis(y, qu),
                 wis(y, qp),
                 *pit_range(y, samples),
+                wis_log(y, qc),
+                wis_log(y, qu),
+                wis_log(y, qp),
             )
         )
 

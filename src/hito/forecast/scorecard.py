@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hito.forecast.backtest import HORIZONS, horizon_of, scored
+from hito.forecast.backtest import HORIZONS, counts_by_place, horizon_of, scored
 from hito.forecast.observations import Observations
 from hito.forecast.scoring import persistence, wis80
 
@@ -110,10 +110,7 @@ def score_issued(
     horizons: Sequence[int] = HORIZONS,
 ) -> Scorecard:
     """Pair each issued band with the scored counts after its issue date at its place."""
-    history: dict[str, list[tuple[dt.date, float]]] = {}
-    for o in observations.items:
-        if o.point is not None:
-            history.setdefault(o.place, []).append((o.date, float(o.point)))
+    history = counts_by_place(observations)
     card = Scorecard(issued=len({b.issued for b in bands}))
     for b in bands:
         for o in observations.items:

@@ -3,7 +3,9 @@
 Forecasts are given by the quantiles at LEVELS (P5, P10, P25, P50, P75, P90, P95). The weighted
 interval score (WIS) is that of Bracher et al. (2021), PLoS Comput Biol 17(2): e1008618, with
 the median and the 50%, 80% and 90% central intervals, weights alpha/2 and 1/2 for the median;
-CRPS is computed from the predictive samples. Both come from `scoringrules`.
+CRPS is computed from the predictive samples. Both come from `scoringrules`. `wis_log` is
+the same score of log(count + 1) (Bosse et al. 2023), where one huge count cannot decide a
+mean.
 
 A count is a whole number and a forecast of it often puts much of its mass on one value (a
 report of 0 when the site may have been cleared): then [P10, P90] holds more than 80% of the
@@ -45,6 +47,17 @@ def wis(y: float, q: Sequence[float] | np.ndarray) -> float:
             np.float64(y), np.float64(qs[3]), lower, upper, ALPHAS, w_median=0.5, w_alpha=ALPHAS / 2
         )
     )
+
+
+def wis_log(y: float, q: Sequence[float] | np.ndarray) -> float:
+    """The weighted interval score on the log scale: of log(q + 1) for log(y + 1).
+
+    Bosse et al. (2023), PLoS Comput Biol 19(8): e1011393: on counts, WIS on the natural scale
+    is decided by the largest counts (one rhetorical "4,000" outweighs every count of tens);
+    on log(x + 1) it scores relative errors, so each count weighs alike. Quantiles map through
+    the transform, so these are the same forecasts.
+    """
+    return wis(math.log1p(max(y, 0.0)), np.log1p(np.maximum(np.asarray(q, dtype=float), 0.0)))
 
 
 def wis80(y: float, band: tuple[float, float, float]) -> float:
@@ -111,8 +124,10 @@ def persistence(
 ) -> np.ndarray | None:
     """The last count carried forward, with the spread the counts have shown so far.
 
-    `history` is (date, count) of one place, counts up to `issued`. The forecast is the median
-    of the counts of the last date, spread on the log scale by the standard deviation of the
+    `history` is (date, count) of one place, counts up to `issued`, every report as it reads
+    (`backtest.reading`: a range's midpoint, "more than 100" as 100), so a lone wild report
+    of a day is outvoted by the day's others as hito's filter outvotes it. The forecast is the
+    median of the counts of the last date, spread on the log scale by the standard deviation of the
     day-to-day changes of the counts seen so far (scaled by the square root of the lead in
     days between counts), or by PERSISTENCE_LOG_SD while fewer than three changes are known.
     None when no count is known.

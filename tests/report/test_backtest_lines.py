@@ -15,6 +15,7 @@ SCORES = {
         "wis_persistence": 362.5,
         "wis_uncalibrated": 24.8,
         "skill_vs_persistence": 0.916,
+        "skill_vs_persistence_log": -0.125,
     },
 }
 EVENTS = {
@@ -33,7 +34,8 @@ def test_horizon_lines_in_english():
     assert horizon_lines(SCORES, "en") == [
         "1 day: no count that far ahead",
         "7 days: 11 counts, 91% inside P10–P90 (80% by their PIT), 100% inside P5–P95; WIS 30.4"
-        " against 362.5 for persistence (+92%) and 24.8 for the uncalibrated scenario",
+        " against 362.5 for persistence (+92%) and 24.8 for the uncalibrated scenario;"
+        " of log(count + 1): −12% against persistence",
     ]
 
 
@@ -42,7 +44,8 @@ def test_horizon_lines_in_spanish_use_its_separators():
     assert lines[0] == "1 día: ningún conteo tan adelante"
     assert lines[1] == (
         "7 días: 11 conteos, 91\xa0% dentro de P10–P90 (80\xa0% según su PIT), 100\xa0% dentro de P5–P95;"
-        " WIS 30,4 frente a 362,5 de la persistencia (+92\xa0%) y 24,8 del escenario sin calibrar"
+        " WIS 30,4 frente a 362,5 de la persistencia (+92\xa0%) y 24,8 del escenario sin calibrar;"
+        " de log(conteo + 1): −12\xa0% frente a la persistencia"
     )
 
 

@@ -45,6 +45,11 @@ def horizon_lines(scores: dict[str, dict[str, Any]], lang: str) -> list[str]:
                 "wisu": i18n.number(v["wis_uncalibrated"], lang, 1),
             }
         )
+        log_gain = v.get("skill_vs_persistence_log")
+        if log_gain is not None:  # where one huge count cannot decide the mean
+            out[-1] += "; " + i18n.translations(lang).gettext(
+                "of log(count + 1): %(gain)s against persistence"
+            ) % {"gain": i18n.signed_percent(log_gain, lang)}
     return out
 
 

@@ -132,3 +132,17 @@ def test_a_trigger_past_its_threshold_for_fewer_days_than_it_needs_says_so(serve
     assert distance(en) == (
         '<span class="reached">threshold reached on 1 of the 2 days in a row it needs</span>'
     )
+
+
+def test_a_link_to_report_at_the_other_countrys_site_says_why_it_is_not_offered(server) -> None:  # type: ignore[no-untyped-def]
+    """Migraciones (Peru) opening /report?site=chacalluta (a shared link) is told, not left guessing."""
+    with _signed_in(server, "migraciones") as c:
+        page = c.get("/report?site=chacalluta").text
+        own = c.get("/report?site=santa-rosa").text
+    said = page.split('id="err-site_id">')[1].split("</span>")[0]
+    assert said == (
+        "Complejo fronterizo Chacalluta está en Chile: un editor de un organismo de Perú reporta "
+        "en los sitios de Perú y entre los complejos fronterizos."
+    )
+    assert '<option value="chacalluta"' not in page
+    assert 'id="err-site_id"></span>' in own and '<option value="santa-rosa" selected>' in own

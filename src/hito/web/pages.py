@@ -324,7 +324,10 @@ def report_form(request: Request, site: str = "") -> HTMLResponse:
         "observed_at": utcnow().strftime("%Y-%m-%dT%H:%M"),
         "tz_offset": "0",
     }
-    return render(request, "report.html.j2", user=who, values=values, errors={}, **ctx)
+    # a link to a site of the other country (a shared link, a bookmark): why it is not offered
+    errors = {"site_id": reporting.elsewhere(request, site, who)} if site else {}
+    errors = {k: v for k, v in errors.items() if v}
+    return render(request, "report.html.j2", user=who, values=values, errors=errors, **ctx)
 
 
 @router.post("/report/check", response_class=HTMLResponse)

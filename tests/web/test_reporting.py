@@ -146,3 +146,14 @@ def test_a_link_to_report_at_the_other_countrys_site_says_why_it_is_not_offered(
     )
     assert '<option value="chacalluta"' not in page
     assert 'id="err-site_id"></span>' in own and '<option value="santa-rosa" selected>' in own
+
+
+def test_every_site_link_of_a_past_overview_keeps_its_date(server) -> None:  # type: ignore[no-untyped-def]
+    """The counted, the old and the uncounted sites alike open on the day the reader chose."""
+    import re
+
+    with _signed_in(server) as c:
+        page = c.get("/?as_of=2023-06-20").text
+    links = re.findall(r'<a href="(/sites/[^"]*)"', page)
+    assert links and all(x.endswith("?as_of=2023-06-20") for x in links), links
+    assert 'id="old-' in page and 'id="uncounted"' in page  # all three kinds are there

@@ -124,6 +124,13 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
         items = p.locator(".outbox-item")
         expect(items.nth(0)).to_have_class(re.compile("sent"))
         expect(items.nth(0).locator(".outcome")).to_have_text(re.compile(r"^sent: report \d+$"))
+        # each line says which count it is: the site, the time typed for it, its people
+        expect(items.nth(0).locator(".which")).to_have_text(
+            re.compile(
+                r"^Strip between Chacalluta and Santa Rosa · counted \w{3} \d+, \d{4}, "
+                r"\d+:\d\d [AP]M \(this device's time\) · 120 people · $"
+            )
+        )
         expect(items.nth(1)).to_have_class(re.compile("refused"))
         expect(items.nth(1).locator(".outcome")).to_have_text(
             "refused: Stranded cannot be more than the people counted."

@@ -46,9 +46,22 @@
     const li = document.createElement("li");
     li.className = "outbox-item " + item.status;
     li.dataset.key = item.key;
-    const when = new Date(item.created).toLocaleString(document.documentElement.lang || undefined);
+    // which count it is: its site, the time typed for it (this device's clock) and its people
+    const lang = document.documentElement.lang || undefined;
+    const typed = new Date(item.fields.observed_at || item.created);
+    const when = isNaN(typed) ? item.fields.observed_at || ""
+      : typed.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+    let people = 0;
+    for (const [name, value] of Object.entries(item.fields)) {
+      const digits = value.replace(/[.,\s]/g, ""); // 1.200, 1,200 and 1 200 as the form reads them
+      if (name.startsWith("people-") && /^\d+$/.test(digits)) people += Number(digits);
+    }
+    const parts = [item.site, T.counted.replace("%(when)s", when)];
+    if (people === 1) parts.push(T.person);
+    else if (people) parts.push(T.people.replace("%(n)s", people.toLocaleString(lang)));
     const head = document.createElement("span");
-    head.textContent = item.site + " · " + when + " · ";
+    head.className = "which";
+    head.textContent = parts.join(" · ") + " · ";
     li.appendChild(head);
     const state = document.createElement("strong");
     state.className = "outcome";

@@ -157,3 +157,12 @@ def test_every_site_link_of_a_past_overview_keeps_its_date(server) -> None:  # t
     links = re.findall(r'<a href="(/sites/[^"]*)"', page)
     assert links and all(x.endswith("?as_of=2023-06-20") for x in links), links
     assert 'id="old-' in page and 'id="uncounted"' in page  # all three kinds are there
+
+
+def test_the_plans_page_says_a_trigger_the_counts_do_not_measure_is_not_measured(server) -> None:  # type: ignore[no-untyped-def]
+    """As the overview does: not 'not met' for people diverting, which no field count measures."""
+    with _signed_in(server) as c:
+        page = c.get("/plans?as_of=2025-12-03&lang=es").text
+    row = page.split("5 o más personas al día desviadas a rutas irregulares")[1].split("</tr>")[0]
+    assert '<span class="muted">no se mide con los conteos de campo</span>' in row
+    assert "no cumplido" not in row

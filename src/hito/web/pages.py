@@ -28,7 +28,7 @@ from hito.store.report_checks import EARLIEST, may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
-from hito.web.plan_picture import trigger_status
+from hito.web.plan_picture import MEASURED, trigger_status
 from hito.web.session import (
     LANG_COOKIE,
     LoginRequired,
@@ -310,6 +310,7 @@ def plans_page(request: Request) -> HTMLResponse:
         charts=charts,
         as_of=as_of,
         titles={p.name: p for _r, p in stored},
+        measured=MEASURED,
     )
 
 

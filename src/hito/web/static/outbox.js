@@ -107,6 +107,10 @@
     // this page's token: a browser restarted since the report was typed has a new cookie
     const current = form.elements.namedItem("csrf_token");
     const token = (current && current.value) || item.fields.csrf_token || "";
+    // a weak signal can leave a request hanging: after a while it waits here like any other,
+    // and goes again later with its key (a server that got it the first time stores it once)
+    const ctl = "AbortController" in window ? new AbortController() : null;
+    const timer = ctl ? setTimeout(() => ctl.abort(), Number(form.dataset.sendTimeout) || 20000) : 0;
     let r;
     try {
       r = await fetch("/report/send", {
@@ -115,9 +119,13 @@
         headers: { "X-CSRF-Token": token, Accept: "application/json" },
         credentials: "same-origin",
         redirect: "manual",
+        signal: ctl ? ctl.signal : undefined,
       });
     } catch (e) {
+      item.note = ctl && ctl.signal.aborted ? T.slow : "";
       return "offline";
+    } finally {
+      clearTimeout(timer);
     }
     if (r.status === 200) {
       const j = await r.json();

@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.errors import Problem
 from hito.plans.model import Plan, Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.plans.status import evaluate as evaluate_status
-from hito.store import audit, deliveries
+from hito.store import audit, deliveries, figures
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, FieldReport, Shelter, ShelterUpdate, Site
@@ -21,11 +21,45 @@ from hito.store.plans import active_plans, parsed
 from hito.store.reports import _midnight, daily_stranded
 
 HISTORY_DAYS = 120  # how far back the triggers' windows and cooldowns are replayed
+LATE_DAYS = 30  # a late report re-evaluates the days after it, this many at most
+_EVALUATED = "alerts_evaluated_days"  # in a batch's memo: the days evaluated already
 
 
 def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
-    """The hook run after each new report: raise the alerts its observation date calls for."""
-    evaluate(session, actor=actor, as_of=report.observed_at.date(), report_id=report.id)
+    """The hook run after each new report: raise the alerts its observation date calls for.
+
+    A report of an earlier day than counts already stored (one that waited on a phone without
+    signal) can complete a condition on a later day: each later day up to the newest count at
+    the plans' sites (at most LATE_DAYS) is evaluated again. In a batch (`figures.
+    reports_settled`) each day is evaluated once, by the first report that calls for it.
+    """
+    day = report.observed_at.date()
+    memo = session.info.get(figures.MEMO)
+    done: set[dt.date] = memo.setdefault(_EVALUATED, set()) if memo is not None else set()
+    for d in [day, *_later_days(session, day)]:
+        if d not in done:
+            done.add(d)
+            evaluate(session, actor=actor, as_of=d, report_id=report.id)
+
+
+def _later_days(session: Session, day: dt.date) -> list[dt.date]:
+    """The days after `day` up to the newest count at the active plans' observed sites."""
+    places: set[str] = set()
+    for row in active_plans(session):  # none switched on (the usual case): nothing to read
+        for t in parsed(row).triggers:
+            if t.source == "observed":
+                places.update(t.places or session.scalars(select(Site.id)))
+    newest = None
+    for site in sorted(places):  # one index seek each (site, observed_at)
+        at = session.scalar(
+            select(func.max(FieldReport.observed_at)).where(FieldReport.site_id == site)
+        )
+        if at is not None and (newest is None or at.date() > newest):
+            newest = at.date()
+    if newest is None or newest <= day:
+        return []
+    last = min(newest, day + dt.timedelta(days=LATE_DAYS))
+    return [day + dt.timedelta(days=i) for i in range(1, (last - day).days + 1)]
 
 
 def _shelter_share(

@@ -22,28 +22,34 @@ from hito.store.reports import _midnight, daily_stranded
 
 HISTORY_DAYS = 120  # how far back the triggers' windows and cooldowns are replayed
 LATE_DAYS = 30  # a late report re-evaluates the days after it, this many at most
-_EVALUATED = "alerts_evaluated_days"  # in a batch's memo: the days evaluated already
+_REPLAYED = "alerts_replayed_to"  # in a batch's memo: the last days replayed up to already
 
 
 def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
     """The hook run after each new report: raise the alerts its observation date calls for.
 
     A report of an earlier day than counts already stored (one that waited on a phone without
-    signal) can complete a condition on a later day: each later day up to the newest count at
-    the plans' sites (at most LATE_DAYS) is evaluated again. In a batch (`figures.
-    reports_settled`) each day is evaluated once, by the first report that calls for it.
+    signal) can complete a condition on a later day: the triggers are replayed once up to the
+    newest count at the plans' sites (at most LATE_DAYS later), and each episode that fired
+    after the report's day without its alert raises it. In a batch (`figures.reports_settled`)
+    that replay is done once per last day.
     """
     day = report.observed_at.date()
+    evaluate(session, actor=actor, as_of=day, report_id=report.id)
+    last = _newest_day(session, day)
+    if last is None:
+        return
     memo = session.info.get(figures.MEMO)
-    done: set[dt.date] = memo.setdefault(_EVALUATED, set()) if memo is not None else set()
-    for d in [day, *_later_days(session, day)]:
-        if d not in done:
-            done.add(d)
-            evaluate(session, actor=actor, as_of=d, report_id=report.id)
+    done: set[dt.date] = memo.setdefault(_REPLAYED, set()) if memo is not None else set()
+    if last in done:
+        return
+    done.add(last)
+    for fired in sorted(_fired_between(session, day, last)):
+        evaluate(session, actor=actor, as_of=fired, report_id=report.id)
 
 
-def _later_days(session: Session, day: dt.date) -> list[dt.date]:
-    """The days after `day` up to the newest count at the active plans' observed sites."""
+def _newest_day(session: Session, day: dt.date) -> dt.date | None:
+    """The newest count's day at the active plans' observed sites, when after `day`."""
     places: set[str] = set()
     for row in active_plans(session):  # none switched on (the usual case): nothing to read
         for t in parsed(row).triggers:
@@ -57,9 +63,33 @@ def _later_days(session: Session, day: dt.date) -> list[dt.date]:
         if at is not None and (newest is None or at.date() > newest):
             newest = at.date()
     if newest is None or newest <= day:
-        return []
-    last = min(newest, day + dt.timedelta(days=LATE_DAYS))
-    return [day + dt.timedelta(days=i) for i in range(1, (last - day).days + 1)]
+        return None
+    return min(newest, day + dt.timedelta(days=LATE_DAYS))
+
+
+def _fired_between(session: Session, day: dt.date, last: dt.date) -> set[dt.date]:
+    """The days after `day`, up to `last`, on which an observed trigger fired with no alert."""
+    out = set()
+    for row in active_plans(session):
+        plan = parsed(row)
+        observed = [t for t in plan.triggers if t.source == "observed"]
+        series = {t.id: series_for(session, t, last) for t in observed}
+        for st in evaluate_observed(plan, series, last):
+            for fired in st.fired:
+                if day < fired <= last and not _alerted(session, plan.name, st.trigger, fired):
+                    out.add(fired)
+    return out
+
+
+def _alerted(session: Session, plan: str, trigger: str, since: dt.date) -> bool:
+    return (
+        session.scalar(
+            select(Alert.id).where(
+                Alert.plan_name == plan, Alert.trigger == trigger, Alert.met_since == since
+            )
+        )
+        is not None
+    )
 
 
 def _shelter_share(

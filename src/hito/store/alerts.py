@@ -23,6 +23,7 @@ from hito.store.reports import _midnight, daily_stranded
 HISTORY_DAYS = 120  # how far back the triggers' windows and cooldowns are replayed
 LATE_DAYS = 30  # a late report re-evaluates the days after it, this many at most
 _REPLAYED = "alerts_replayed_to"  # in a batch's memo: the last days replayed up to already
+_NEWEST = "alerts_newest_day"  # in a batch's memo: the newest count's day at the plans' sites
 
 
 def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
@@ -36,11 +37,16 @@ def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
     """
     day = report.observed_at.date()
     evaluate(session, actor=actor, as_of=day, report_id=report.id)
-    last = _newest_day(session, day)
-    if last is None:
-        return
     memo = session.info.get(figures.MEMO)
-    done: set[dt.date] = memo.setdefault(_REPLAYED, set()) if memo is not None else set()
+    if memo is None:  # one report
+        newest, done = _newest_day(session), set()
+    else:  # a batch: its reports are all written, the newest day is read once
+        if _NEWEST not in memo:
+            memo[_NEWEST] = _newest_day(session)
+        newest, done = memo[_NEWEST], memo.setdefault(_REPLAYED, set())
+    if newest is None or newest <= day:
+        return
+    last = min(newest, day + dt.timedelta(days=LATE_DAYS))
     if last in done:
         return
     done.add(last)
@@ -48,8 +54,8 @@ def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
         evaluate(session, actor=actor, as_of=fired, report_id=report.id)
 
 
-def _newest_day(session: Session, day: dt.date) -> dt.date | None:
-    """The newest count's day at the active plans' observed sites, when after `day`."""
+def _newest_day(session: Session) -> dt.date | None:
+    """The newest count's day at the active plans' observed sites (None: no plan, no count)."""
     places: set[str] = set()
     for row in active_plans(session):  # none switched on (the usual case): nothing to read
         for t in parsed(row).triggers:
@@ -62,9 +68,7 @@ def _newest_day(session: Session, day: dt.date) -> dt.date | None:
         )
         if at is not None and (newest is None or at.date() > newest):
             newest = at.date()
-    if newest is None or newest <= day:
-        return None
-    return min(newest, day + dt.timedelta(days=LATE_DAYS))
+    return newest
 
 
 def _fired_between(session: Session, day: dt.date, last: dt.date) -> set[dt.date]:

@@ -166,3 +166,13 @@ def test_the_plans_page_says_a_trigger_the_counts_do_not_measure_is_not_measured
     row = page.split("5 o más personas al día desviadas a rutas irregulares")[1].split("</tr>")[0]
     assert '<span class="muted">no se mide con los conteos de campo</span>' in row
     assert "no cumplido" not in row
+
+
+def test_a_forecast_is_named_by_its_number_in_spanish(server) -> None:  # type: ignore[no-untyped-def]
+    """'Pronóstico n.º 5 a partir de…', not 'Pronóstico 5 a partir de…' (five forecasts?)."""
+    import re
+
+    with _signed_in(server) as c:
+        page = c.get("/sites/concordia-strip?as_of=2025-12-03&lang=es").text
+    note = page.split('id="forecast-note">')[1].split("</p>")[0]
+    assert re.match(r"Pronóstico n\.º \d+ a partir de los conteos del 3 dic 2025: ", note), note

@@ -164,3 +164,22 @@ def test_two_concurrent_saves_of_one_plan_take_two_versions_not_a_500(world: Wor
         "/api/v1/plans", params={"all_versions": True}, headers=world.h("admin")
     ).json()
     assert sorted(p["version"] for p in r["data"]) == [1, 2]
+
+
+def test_a_late_report_of_the_day_before_raises_the_alert_it_completes(world: World) -> None:
+    """Chile counts 220 on the 30th; Peru's 250 of the 29th arrives after it (no signal then).
+
+    The 29th and the 30th at 200 or more meet the trigger on the 30th: the overview showed it
+    met, but no alert was stored and nobody was told (only the 29th was evaluated again).
+    """
+    c = world.client
+    r = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
+    assert r.status_code == 201
+    _post(world, "ed_chl", "concordia-strip", "2025-11-30", 220)
+    assert _alerts(world) == []
+    _post(world, "ed_per", "concordia-strip", "2025-11-29", 250)  # the late one
+    assert [(a["plan_name"], a["trigger"], a["met_since"]) for a in _alerts(world)] == [
+        ("corridor-100", "stranded-200-2d", "2025-11-30")
+    ]
+    _post(world, "ed_per", "concordia-strip", "2025-11-29", 260)  # again: nothing new
+    assert len(_alerts(world)) == 1

@@ -405,6 +405,19 @@ def test_editor_cannot_import_for_another_agency(world: World) -> None:
     assert _import(world, text, who="viewer").status_code == 403
 
 
+def test_an_editors_rows_at_the_other_countrys_sites_are_named_at_their_lines(
+    world: World,
+) -> None:
+    """Not one 403 naming a site: each row refused at its line, as every other bad row."""
+    head = "Date,Site,Nat,Doc,People\n#date,#loc+code,#country+origin,#indicator+documented,#affected+total\n"
+    rows = "2025-11-29,chacalluta,VEN,no,5\n2025-11-29,santa-rosa,VEN,no,6\n2025-11-30,santa-rosa,VEN,no,7\n"
+    r = _import(world, head + rows, who="ed_chl")
+    assert r.status_code == 422
+    said = "site 'santa-rosa' is a border_post in PER; an editor of an agency of CHL reports only at sites of CHL and between the posts"
+    assert r.json()["detail"] == f"line 4: #loc+code: {said}; line 5: #loc+code: {said}"
+    assert _count(world) == 0
+
+
 DTM = (
     "Date,Site,Nationality,Documented,Low,High,Stranded,F children,F adults,F elderly,M children,M adults,M elderly,PLW,UASC,Key\n"
     "#date,#loc+code,#country+origin,#indicator+documented,#affected+total+min,#affected+total+max,#affected+stranded,"

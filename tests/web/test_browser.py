@@ -232,3 +232,31 @@ def test_situation_report_pdf_downloads(visit) -> None:  # type: ignore[no-untyp
         assert fh.read(5) == b"%PDF-"
     page.goto("/sitrep.html?lang=en")
     expect(page.locator(".kicker")).to_contain_text("Situation report")
+
+
+def test_the_pdf_being_prepared_is_said_and_a_second_tap_starts_no_other(phone) -> None:  # type: ignore[no-untyped-def]
+    """The PDF takes the server seconds: the page says so, and a failure is said in words."""
+    page = phone.page
+    login(page)
+    held = []  # the PDF's request, held back as a slow server or a weak signal would
+    page.route("**/sitrep.pdf*", lambda route: held.append(route))
+    status = page.locator("#sitrep-status")
+    expect(status).to_be_hidden()
+    page.click("#sitrep-pdf")
+    expect(status).to_have_text("Preparando el informe de situación: tarda unos segundos…")
+    page.click("#sitrep-pdf")  # an impatient second tap
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    with page.expect_download() as info:
+        held[0].continue_()
+    page.unroute("**/sitrep.pdf*")
+    assert re.fullmatch(r"sitrep-\d{4}-\d{2}-\d{2}-es\.pdf", info.value.suggested_filename)
+    with open(info.value.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    expect(status).to_be_hidden()
+    page.route("**/sitrep.pdf*", lambda route: route.abort())  # no signal now
+    page.click("#sitrep-pdf")
+    expect(status).to_have_text(
+        "No se pudo preparar el informe de situación (sin señal o falla del servidor): "
+        "vuelva a intentarlo."
+    )

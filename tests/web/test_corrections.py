@@ -288,3 +288,23 @@ def test_correcting_fits_a_phone(phone, server) -> None:  # type: ignore[no-unty
     with server.db.session(readonly=True) as s:
         gone = s.scalar(select(FieldReport).where(FieldReport.supersedes_id == new.id))
         assert gone is not None and gone.withdrawn and gone.reason == "duplicado"
+
+
+def test_after_a_correction_the_site_page_is_of_the_day_that_shows_it() -> None:
+    from hito.store.coltypes import utcnow
+    from hito.web.corrections import site_after
+
+    at = dt.datetime(2025, 12, 5, 0, 30, tzinfo=dt.UTC)  # 4 December, 21:30 in Arica
+    # an older count on a deployment showing today: its day
+    assert site_after("chacalluta", at, None, 10) == "/sites/chacalluta?as_of=2025-12-05#report-10"
+    # a later count on a deployment showing an earlier day (the demo's 3 December): its day,
+    # not the 3rd's page, where it is not listed
+    shown = site_after("chacalluta", at, dt.date(2025, 12, 3), 10)
+    assert shown == "/sites/chacalluta?as_of=2025-12-05#report-10"
+    assert site_after("chacalluta", at, dt.date(2025, 12, 5), 10) == "/sites/chacalluta#report-10"
+    now = utcnow()
+    assert site_after("chacalluta", now, None, 11) == "/sites/chacalluta#report-11"
+    ahead = now + dt.timedelta(minutes=4)  # stamped minutes ahead: never a day to come
+    assert site_after("x", ahead, dt.date(2025, 12, 3), 12) == (
+        f"/sites/x?as_of={now.date().isoformat()}#report-12"
+    )

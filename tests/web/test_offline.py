@@ -124,6 +124,13 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
         items = p.locator(".outbox-item")
         expect(items.nth(0)).to_have_class(re.compile("sent"))
         expect(items.nth(0).locator(".outcome")).to_have_text(re.compile(r"^sent: report \d+$"))
+        # each line says which count it is: the site, the time typed for it, its people
+        expect(items.nth(0).locator(".which")).to_have_text(
+            re.compile(
+                r"^Strip between Chacalluta and Santa Rosa · counted \w{3} \d+, \d{4}, "
+                r"\d+:\d\d [AP]M \(this device's time\) · 120 people · $"
+            )
+        )
         expect(items.nth(1)).to_have_class(re.compile("refused"))
         expect(items.nth(1).locator(".outcome")).to_have_text(
             "refused: Stranded cannot be more than the people counted."
@@ -253,4 +260,30 @@ def test_a_report_sent_with_signal_lands_on_the_overview_of_its_day(browser, sho
     assert re.search(r"/\?as_of=2025-12-04&reported=\d+$", page.url), page.url
     expect(page.locator("h1")).to_have_text("The border on December 4, 2025")
     expect(page.locator("#site-santa-rosa .stranded")).to_contain_text("111")
+    context.close()
+
+
+def test_a_report_whose_send_hangs_on_a_weak_signal_waits_on_the_phone(browser, field) -> None:  # noqa: ANN001
+    """No answer at all (a weak signal): not 'Sending…' for ever, but waiting, the form free."""
+    server, db = field
+    context = browser.new_context(base_url=server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    _sign_in(page, "pdi")
+    held = []  # the request reaches nothing and nothing comes back
+    page.route("**/report/send", lambda route: held.append(route))
+    page.evaluate("document.getElementById('report-form').dataset.sendTimeout = '1500'")
+    _fill(page, "61", "60")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        "waiting for signal (the signal is too weak; it will try again)"
+    )
+    expect(page.locator("#report-form button[type=submit]")).to_be_enabled()
+    expect(page.locator("#people-unspecified")).to_have_value("")  # free for the next count
+    assert held and _stored(db, people=61, stranded=60) == 0
+    page.unroute("**/report/send")  # the signal is back: it goes by itself, once
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        re.compile(r"^sent: report \d+$"), timeout=30000
+    )
+    assert _stored(db, people=61, stranded=60) == 1
     context.close()

@@ -132,3 +132,47 @@ def test_a_trigger_past_its_threshold_for_fewer_days_than_it_needs_says_so(serve
     assert distance(en) == (
         '<span class="reached">threshold reached on 1 of the 2 days in a row it needs</span>'
     )
+
+
+def test_a_link_to_report_at_the_other_countrys_site_says_why_it_is_not_offered(server) -> None:  # type: ignore[no-untyped-def]
+    """Migraciones (Peru) opening /report?site=chacalluta (a shared link) is told, not left guessing."""
+    with _signed_in(server, "migraciones") as c:
+        page = c.get("/report?site=chacalluta").text
+        own = c.get("/report?site=santa-rosa").text
+    said = page.split('id="err-site_id">')[1].split("</span>")[0]
+    assert said == (
+        "Complejo fronterizo Chacalluta está en Chile: un editor de un organismo de Perú reporta "
+        "en los sitios de Perú y entre los complejos fronterizos."
+    )
+    assert '<option value="chacalluta"' not in page
+    assert 'id="err-site_id"></span>' in own and '<option value="santa-rosa" selected>' in own
+
+
+def test_every_site_link_of_a_past_overview_keeps_its_date(server) -> None:  # type: ignore[no-untyped-def]
+    """The counted, the old and the uncounted sites alike open on the day the reader chose."""
+    import re
+
+    with _signed_in(server) as c:
+        page = c.get("/?as_of=2023-06-20").text
+    links = re.findall(r'<a href="(/sites/[^"]*)"', page)
+    assert links and all(x.endswith("?as_of=2023-06-20") for x in links), links
+    assert 'id="old-' in page and 'id="uncounted"' in page  # all three kinds are there
+
+
+def test_the_plans_page_says_a_trigger_the_counts_do_not_measure_is_not_measured(server) -> None:  # type: ignore[no-untyped-def]
+    """As the overview does: not 'not met' for people diverting, which no field count measures."""
+    with _signed_in(server) as c:
+        page = c.get("/plans?as_of=2025-12-03&lang=es").text
+    row = page.split("5 o más personas al día desviadas a rutas irregulares")[1].split("</tr>")[0]
+    assert '<span class="muted">no se mide con los conteos de campo</span>' in row
+    assert "no cumplido" not in row
+
+
+def test_a_forecast_is_named_by_its_number_in_spanish(server) -> None:  # type: ignore[no-untyped-def]
+    """'Pronóstico n.º 5 a partir de…', not 'Pronóstico 5 a partir de…' (five forecasts?)."""
+    import re
+
+    with _signed_in(server) as c:
+        page = c.get("/sites/concordia-strip?as_of=2025-12-03&lang=es").text
+    note = page.split('id="forecast-note">')[1].split("</p>")[0]
+    assert re.match(r"Pronóstico n\.º \d+ a partir de los conteos del 3 dic 2025: ", note), note

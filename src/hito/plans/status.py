@@ -49,6 +49,7 @@ class TriggerStatus:
     description: str = ""
     actions_due: list[ActionDue] = field(default_factory=list)
     remark: Note | None = None  # the note with its values, to say it in the reader's language
+    fired: tuple[dt.date, ...] = ()  # the day each episode of the replayed window fired
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-ready mapping (dates as ISO strings)."""
@@ -63,7 +64,7 @@ class TriggerStatus:
             return v
 
         out = iso(asdict(self))
-        del out["remark"]
+        del out["remark"], out["fired"]
         return out
 
 
@@ -164,6 +165,7 @@ def evaluate(
         note=str(remark or ""),
         actions_due=due,
         remark=remark,
+        fired=tuple(first + dt.timedelta(days=e.fired) for e in m.episodes),
     )
 
 

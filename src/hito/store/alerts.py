@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.errors import Problem
 from hito.plans.model import Plan, Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.plans.status import evaluate as evaluate_status
-from hito.store import audit, deliveries
+from hito.store import audit, deliveries, figures
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, FieldReport, Shelter, ShelterUpdate, Site
@@ -21,11 +21,79 @@ from hito.store.plans import active_plans, parsed
 from hito.store.reports import _midnight, daily_stranded
 
 HISTORY_DAYS = 120  # how far back the triggers' windows and cooldowns are replayed
+LATE_DAYS = 30  # a late report re-evaluates the days after it, this many at most
+_REPLAYED = "alerts_replayed_to"  # in a batch's memo: the last days replayed up to already
+_NEWEST = "alerts_newest_day"  # in a batch's memo: the newest count's day at the plans' sites
 
 
 def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
-    """The hook run after each new report: raise the alerts its observation date calls for."""
-    evaluate(session, actor=actor, as_of=report.observed_at.date(), report_id=report.id)
+    """The hook run after each new report: raise the alerts its observation date calls for.
+
+    A report of an earlier day than counts already stored (one that waited on a phone without
+    signal) can complete a condition on a later day: the triggers are replayed once up to the
+    newest count at the plans' sites (at most LATE_DAYS later), and each episode that fired
+    after the report's day without its alert raises it. In a batch (`figures.reports_settled`)
+    that replay is done once per last day.
+    """
+    day = report.observed_at.date()
+    evaluate(session, actor=actor, as_of=day, report_id=report.id)
+    memo = session.info.get(figures.MEMO)
+    if memo is None:  # one report
+        newest, done = _newest_day(session), set()
+    else:  # a batch: its reports are all written, the newest day is read once
+        if _NEWEST not in memo:
+            memo[_NEWEST] = _newest_day(session)
+        newest, done = memo[_NEWEST], memo.setdefault(_REPLAYED, set())
+    if newest is None or newest <= day:
+        return
+    last = min(newest, day + dt.timedelta(days=LATE_DAYS))
+    if last in done:
+        return
+    done.add(last)
+    for fired in sorted(_fired_between(session, day, last)):
+        evaluate(session, actor=actor, as_of=fired, report_id=report.id)
+
+
+def _newest_day(session: Session) -> dt.date | None:
+    """The newest count's day at the active plans' observed sites (None: no plan, no count)."""
+    places: set[str] = set()
+    for row in active_plans(session):  # none switched on (the usual case): nothing to read
+        for t in parsed(row).triggers:
+            if t.source == "observed":
+                places.update(t.places or session.scalars(select(Site.id)))
+    newest = None
+    for site in sorted(places):  # one index seek each (site, observed_at)
+        at = session.scalar(
+            select(func.max(FieldReport.observed_at)).where(FieldReport.site_id == site)
+        )
+        if at is not None and (newest is None or at.date() > newest):
+            newest = at.date()
+    return newest
+
+
+def _fired_between(session: Session, day: dt.date, last: dt.date) -> set[dt.date]:
+    """The days after `day`, up to `last`, on which an observed trigger fired with no alert."""
+    out = set()
+    for row in active_plans(session):
+        plan = parsed(row)
+        observed = [t for t in plan.triggers if t.source == "observed"]
+        series = {t.id: series_for(session, t, last) for t in observed}
+        for st in evaluate_observed(plan, series, last):
+            for fired in st.fired:
+                if day < fired <= last and not _alerted(session, plan.name, st.trigger, fired):
+                    out.add(fired)
+    return out
+
+
+def _alerted(session: Session, plan: str, trigger: str, since: dt.date) -> bool:
+    return (
+        session.scalar(
+            select(Alert.id).where(
+                Alert.plan_name == plan, Alert.trigger == trigger, Alert.met_since == since
+            )
+        )
+        is not None
+    )
 
 
 def _shelter_share(

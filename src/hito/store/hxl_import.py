@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from hito.errors import InputError, Problem
 from hito.hxl_table import HxlTable, read_bytes
 from hito.store.actors import Actor
-from hito.store.errors import InvalidError
+from hito.store.errors import ForbiddenError, InvalidError
 from hito.store.hxl_rows import EXPECTED, FIELD_TAGS, PendingReport, RowReader, check_hashtags
 from hito.store.models import Agency, FieldReport
-from hito.store.report_checks import validate_report
+from hito.store.report_checks import check_country, validate_report
 from hito.store.reports import AfterReport, create_report, supersede_report
 
 
@@ -39,7 +39,7 @@ def import_csv(
     for row in table.rows:
         job.take(row)
     groups = list(job.groups.values())
-    job.errs.extend(_report_problems(session, groups))
+    job.errs.extend(_report_problems(session, groups, actor))
     job.errs.extend(_chain_problems(groups))
     if not table.rows:
         job.errs.append({"loc": ["file"], "msg": "no data rows under the hashtag row"})
@@ -70,10 +70,20 @@ def _read(data: bytes) -> HxlTable:
         raise InvalidError(exc.said) from exc
 
 
-def _report_problems(session: Session, groups: list[PendingReport]) -> list[dict[str, Any]]:
-    """What the store's own checks find in each report the rows form, at the rows' lines."""
+def _report_problems(
+    session: Session, groups: list[PendingReport], actor: Actor
+) -> list[dict[str, Any]]:
+    """What the store's own checks find in each report the rows form, at the rows' lines.
+
+    A row at a site of the other country (for an editor) is one of them, at its #loc+code.
+    """
     errs = []
     for p in groups:
+        try:
+            check_country(session, actor, p.site_id)
+        except ForbiddenError as exc:
+            for said in exc.in_language("en"):
+                errs.append({"loc": ["file", "line", p.line, "#loc+code"], "msg": said})
         for e in validate_report(
             session,
             site_id=p.site_id,

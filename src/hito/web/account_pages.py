@@ -19,6 +19,7 @@ from hito.web.session import (
     ZONE_COOKIE,
     LoginRequired,
     actor,
+    language,
     safe_next,
     secure,
     set_session,
@@ -50,9 +51,12 @@ async def login(
             sign_in, db, settings, username.strip(), password, address
         )
     except TooManyAttemptsError as exc:
-        msg = tr(request, "Too many failed sign-ins: try again in %(s)d seconds.") % {
-            "s": exc.retry_after
-        }
+        minutes = max(1, -(-int(exc.retry_after) // 60))  # whole minutes, rounded up
+        msg = i18n.translations(language(request)).ngettext(
+            "Too many failed sign-ins: try again in %(num)s minute.",
+            "Too many failed sign-ins: try again in %(num)s minutes.",
+            minutes,
+        ) % {"num": minutes}
         return render(
             request, "login.html.j2", 429, next=safe_next(next), error=msg, username=username
         )

@@ -156,7 +156,10 @@ async def correct_submit(request: Request, report_id: RowIdPath) -> Response:
         except StoreError as exc:
             form.errors[_field(exc)] = _refusal(request, exc)
         else:
-            return RedirectResponse(_back(request, row, new_id), status_code=303)
+            assert form.observed_at is not None  # a form without it is not ok
+            shown = request.app.state.settings.as_of
+            where = site_after(row.site_id, form.observed_at, shown, new_id)  # the correction's
+            return RedirectResponse(where, status_code=303)
     return _form_page(request, who, row, form.values, form.errors, 422)
 
 
@@ -179,15 +182,19 @@ def _supersede(
         return int(new.id)
 
 
-def _back(request: Request, row: FieldReport, new_id: int) -> str:
-    """The site's page at the new entry: on the count's day when that is before the page's own.
+def site_after(
+    site_id: str, observed_at: dt.datetime, shown_day: dt.date | None, new_id: int
+) -> str:
+    """The site's page at a new entry, on the entry's day when the page shows another day.
 
-    The page lists a site's newest reports; an older one and its correction show on its day.
+    The page lists a site's newest reports up to the day it shows (`shown_day`: the
+    deployment's `HITO_AS_OF`, a demo's; None is today): an older entry shows on its day, and
+    so does a later one where the deployment shows an earlier day (the demo's 3 December).
     """
-    day = row.observed_at.astimezone(dt.UTC).date()
-    shown = request.app.state.settings.as_of or utcnow().date()
-    when = f"?as_of={day.isoformat()}" if day < shown else ""
-    return f"/sites/{row.site_id}{when}#report-{new_id}"
+    today = utcnow().date()
+    day = min(observed_at.astimezone(dt.UTC).date(), today)  # never a day to come (a 400 page)
+    when = f"?as_of={day.isoformat()}" if day != (shown_day or today) else ""
+    return f"/sites/{site_id}{when}#report-{new_id}"
 
 
 def _field(exc: StoreError) -> str:
@@ -236,7 +243,9 @@ async def withdraw_submit(request: Request, report_id: RowIdPath) -> Response:
         except StoreError as exc:
             errors["reason"] = _refusal(request, exc)
         else:
-            return RedirectResponse(_back(request, row, new_id), status_code=303)
+            shown = request.app.state.settings.as_of
+            where = site_after(row.site_id, row.observed_at, shown, new_id)
+            return RedirectResponse(where, status_code=303)
     return render(
         request,
         "report_change.html.j2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from hito import i18n
 from hito.domain import SITE_KINDS
@@ -38,9 +39,13 @@ def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, A
     return cities, lines
 
 
-def markers(picture: Situation, lang: str) -> list[dict[str, Any]]:
-    """Map markers: each site labelled with its newest count of stranded people and its age."""
+def markers(picture: Situation, lang: str, asked: str = "") -> list[dict[str, Any]]:
+    """Map markers: each site labelled with its newest count of stranded people and its age.
+
+    `asked`: the date the reader chose (`?as_of=`), which each marker's site page keeps.
+    """
     out = []
+    keep = f"?as_of={quote(asked)}" if asked else ""
     for s in picture.sites:
         name = i18n.localized(s.title, lang, s.name)
         label = name if s.stranded is None else f"{name}: {i18n.number(s.stranded, lang)}"
@@ -53,14 +58,14 @@ def markers(picture: Situation, lang: str) -> list[dict[str, Any]]:
                 "people": s.people,
                 "status": s.status,
                 "label": label,
-                "href": f"/sites/{s.id}",
+                "href": f"/sites/{s.id}{keep}",
                 "detail": i18n.age(s.observed_at, picture.now, lang) if s.observed_at else "",
             }
         )
     return out
 
 
-def maps(picture: Situation, lang: str) -> list[dict[str, Any]]:
+def maps(picture: Situation, lang: str, asked: str = "") -> list[dict[str, Any]]:
     """The region map and, when sites crowd together, the detail around the busiest one.
 
     Sites inside the detail's box are labelled only on the detail map; the region map draws
@@ -69,7 +74,7 @@ def maps(picture: Situation, lang: str) -> list[dict[str, Any]]:
     if not picture.sites:
         return []
     cities, lines = scenario_geometry(picture.sites[0].scenario)
-    sites = markers(picture, lang)
+    sites = markers(picture, lang, asked)
     points = [(s.lon, s.lat) for s in picture.sites]
     region = Frame.around(points + [(c["lon"], c["lat"]) for c in cities], pad=0.25, width=WIDTH)
     busiest = max(

@@ -28,7 +28,7 @@ from hito.store.report_checks import EARLIEST, may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
-from hito.web.plan_picture import trigger_status
+from hito.web.plan_picture import MEASURED, trigger_status
 from hito.web.session import (
     LANG_COOKIE,
     LoginRequired,
@@ -146,7 +146,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         s=picture,
         as_of=as_of,
         asked=request.query_params.get("as_of", ""),
-        maps=overview.maps(picture, language(request)),
+        maps=overview.maps(picture, language(request), request.query_params.get("as_of", "")),
         site_titles={x.id: x.title for x in picture.sites},
         reported=reported,
         needs=need,
@@ -310,6 +310,7 @@ def plans_page(request: Request) -> HTMLResponse:
         charts=charts,
         as_of=as_of,
         titles={p.name: p for _r, p in stored},
+        measured=MEASURED,
     )
 
 
@@ -324,7 +325,10 @@ def report_form(request: Request, site: str = "") -> HTMLResponse:
         "observed_at": utcnow().strftime("%Y-%m-%dT%H:%M"),
         "tz_offset": "0",
     }
-    return render(request, "report.html.j2", user=who, values=values, errors={}, **ctx)
+    # a link to a site of the other country (a shared link, a bookmark): why it is not offered
+    errors = {"site_id": reporting.elsewhere(request, site, who)} if site else {}
+    errors = {k: v for k, v in errors.items() if v}
+    return render(request, "report.html.j2", user=who, values=values, errors=errors, **ctx)
 
 
 @router.post("/report/check", response_class=HTMLResponse)

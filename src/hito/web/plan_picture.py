@@ -14,6 +14,8 @@ from hito.report import forecast_view
 from hito.store.alerts import series_for
 from hito.store.plans import active_plans, parsed
 
+MEASURED = ("stranded", "shelter_occupancy")  # what field counts and shelter updates measure
+
 
 def trigger_status(session: Session, as_of: dt.date) -> list[tuple[Plan, list[TriggerStatus]]]:
     """Each active stored plan with the status of its observed triggers on `as_of`."""
@@ -75,7 +77,7 @@ def distances(
                 "reached": value is not None and holds(value, t.compare, t.threshold),
                 "run": st.condition_days if st else 0,
                 "share": None if value is None or not t.threshold else value / t.threshold,
-                "measured": t.indicator in ("stranded", "shelter_occupancy"),
+                "measured": t.indicator in MEASURED,
             }
             seen[same] = row
             out.append(row)

@@ -130,19 +130,29 @@ def refusal(
             request, "This form was sent before with other numbers: reload it for a new report."
         )
     if isinstance(exc, ForbiddenError) and who is not None and form is not None:
-        with request.app.state.db.session(readonly=True) as session:
-            site = session.get(Site, form.values.get("site_id", ""))
-        if site is not None and who.role == "editor":  # the other country's site, in words
-            said = site_words(request, site, who.country_code)
-            return (
-                tr(
-                    request,
-                    "%(site)s is in %(country)s: an editor of an agency of %(own)s reports at the "
-                    "sites of %(own)s and between the posts.",
-                )
-                % said
-            )
+        said = elsewhere(request, form.values.get("site_id", ""), who)
+        if said:
+            return said
     return "; ".join(exc.in_language(language(request)))
+
+
+def elsewhere(request: Request, site_id: str, who: Any) -> str:
+    """Why an editor may not report at a site of the other country, in words ('' if they may)."""
+    if who.role != "editor":
+        return ""
+    with request.app.state.db.session(readonly=True) as session:
+        site = session.get(Site, site_id)
+    if site is None or may_report_at(who, site.kind, site.country_code):
+        return ""
+    said = site_words(request, site, who.country_code)
+    return (
+        tr(
+            request,
+            "%(site)s is in %(country)s: an editor of an agency of %(own)s reports at the "
+            "sites of %(own)s and between the posts.",
+        )
+        % said
+    )
 
 
 def site_words(request: Request, site: Site, own: str | None) -> dict[str, str]:

@@ -46,9 +46,22 @@
     const li = document.createElement("li");
     li.className = "outbox-item " + item.status;
     li.dataset.key = item.key;
-    const when = new Date(item.created).toLocaleString(document.documentElement.lang || undefined);
+    // which count it is: its site, the time typed for it (this device's clock) and its people
+    const lang = document.documentElement.lang || undefined;
+    const typed = new Date(item.fields.observed_at || item.created);
+    const when = isNaN(typed) ? item.fields.observed_at || ""
+      : typed.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+    let people = 0;
+    for (const [name, value] of Object.entries(item.fields)) {
+      const digits = value.replace(/[.,\s]/g, ""); // 1.200, 1,200 and 1 200 as the form reads them
+      if (name.startsWith("people-") && /^\d+$/.test(digits)) people += Number(digits);
+    }
+    const parts = [item.site, T.counted.replace("%(when)s", when)];
+    if (people === 1) parts.push(T.person);
+    else if (people) parts.push(T.people.replace("%(n)s", people.toLocaleString(lang)));
     const head = document.createElement("span");
-    head.textContent = item.site + " · " + when + " · ";
+    head.className = "which";
+    head.textContent = parts.join(" · ") + " · ";
     li.appendChild(head);
     const state = document.createElement("strong");
     state.className = "outcome";
@@ -94,6 +107,10 @@
     // this page's token: a browser restarted since the report was typed has a new cookie
     const current = form.elements.namedItem("csrf_token");
     const token = (current && current.value) || item.fields.csrf_token || "";
+    // a weak signal can leave a request hanging: after a while it waits here like any other,
+    // and goes again later with its key (a server that got it the first time stores it once)
+    const ctl = "AbortController" in window ? new AbortController() : null;
+    const timer = ctl ? setTimeout(() => ctl.abort(), Number(form.dataset.sendTimeout) || 20000) : 0;
     let r;
     try {
       r = await fetch("/report/send", {
@@ -102,9 +119,13 @@
         headers: { "X-CSRF-Token": token, Accept: "application/json" },
         credentials: "same-origin",
         redirect: "manual",
+        signal: ctl ? ctl.signal : undefined,
       });
     } catch (e) {
+      item.note = ctl && ctl.signal.aborted ? T.slow : "";
       return "offline";
+    } finally {
+      clearTimeout(timer);
     }
     if (r.status === 200) {
       const j = await r.json();

@@ -224,10 +224,20 @@ def test_verifying_a_database_that_holds_no_log_is_one_error_line(
     monkeypatch: pytest.MonkeyPatch,
     command: list[str],
 ) -> None:
-    """A mistyped HITO_DATABASE_URL (an empty SQLite file), or one from before the log."""
+    """A mistyped HITO_DATABASE_URL (no file; an empty SQLite file), or one from before the log."""
     monkeypatch.setenv("HITO_LOG_KEY_FILE", str(tmp_path / "key.pem"))
     runner.invoke(app, ["log", "key"])
-    empty = tmp_path / "typo.sqlite3"
+    typo = tmp_path / "typo.sqlite3"
+    monkeypatch.setenv("HITO_DATABASE_URL", f"sqlite:///{typo}")
+    r = runner.invoke(app, command)
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"sqlite:///{typo}: no such file; expected an existing hito database (check "
+        "HITO_DATABASE_URL or --settings)"
+    ]
+    assert not typo.exists()  # no empty file left behind the typo
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
     monkeypatch.setenv("HITO_DATABASE_URL", f"sqlite:///{empty}")
     r = runner.invoke(app, command)
     assert r.exception.exit_code == 2  # type: ignore[union-attr]
@@ -243,3 +253,22 @@ def test_verifying_a_database_that_holds_no_log_is_one_error_line(
         f"sqlite:///{tmp_path / 'old.sqlite3'}: esquema en la revisión 0002, anterior al registro "
         "de transparencia (0003): ejecute primero `hito db upgrade`"
     ]
+
+
+@pytest.mark.usefixtures("english_reader")
+@pytest.mark.parametrize("command", [["db", "current"], ["report", "--out", "OUT"]])
+def test_a_reading_command_leaves_no_empty_database_behind_a_mistyped_path(
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    typo = tmp_path / "hito.sqlit3"
+    monkeypatch.setenv("HITO_DATABASE_URL", f"sqlite:///{typo}")
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in command]
+    r = runner.invoke(app, args)
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"sqlite:///{typo}: no such file; expected an existing hito database (check "
+        "HITO_DATABASE_URL or --settings)"
+    ]
+    assert not typo.exists()

@@ -19,13 +19,19 @@ SettingsOpt = Annotated[
 ]
 
 
-def open_database(settings_file: Path | None, *, migrate_if_needed: bool = True) -> Database:
-    """The database the settings point to, upgraded to the newest schema unless told not to."""
+def open_database(
+    settings_file: Path | None, *, migrate_if_needed: bool = True, existing: bool = False
+) -> Database:
+    """The database the settings point to, upgraded to the newest schema unless told not to.
+
+    `existing`: a command that only reads refuses an SQLite file that is not there.
+    """
     from hito.store import migrate
     from hito.store.db import Database
     from hito.store.settings import load_settings
 
-    db = Database.from_settings(load_settings(settings_file)).reachable()
+    settings = load_settings(settings_file)
+    db = Database.from_settings(settings, create=not existing).reachable()
     if migrate_if_needed and migrate.needs_upgrade(db):
         migrate.upgrade(db)
     return db
@@ -63,7 +69,7 @@ def current(settings: SettingsOpt = None) -> None:
     """Print the schema revision of the database and the newest one available."""
     from hito.store import migrate
 
-    db = open_database(settings, migrate_if_needed=False)
+    db = open_database(settings, migrate_if_needed=False, existing=True)
     _ = _gettext()
     said = {"database": _where(db), "revision": migrate.current(db), "head": migrate.head()}
     if said["revision"] is None:

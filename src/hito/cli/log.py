@@ -170,7 +170,7 @@ def verify(
         saved += logcheck.parse_heads(text, str(f))
     k = load_key(public_key, create=False) if public_key is not None else _configured_key(settings)
     assert isinstance(k, LogKey)
-    db = open_database(settings, migrate_if_needed=False)
+    db = open_database(settings, migrate_if_needed=False, existing=True)
     _require_log(db)
     lang = i18n.reader_language()
     _ = i18n.translations(lang).gettext

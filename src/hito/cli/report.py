@@ -71,7 +71,7 @@ def report(
             Problem("--comparison: %(comparison)s: no such file", comparison=comparison)
         )
     out_folder(out)
-    db = open_database(settings)
+    db = open_database(settings, existing=True)
     try:
         for path in write(
             db, as_of=day, out=out, comparison=comparison, languages=languages, zone=zone

@@ -48,8 +48,14 @@ def check_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 30) -> Engine:
-    """An engine for a URL; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
+def make_engine(
+    url: str, *, pool_size: int = 20, max_overflow: int = 30, create: bool = True
+) -> Engine:
+    """An engine for a URL; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE.
+
+    `create=False`: an SQLite file that is not there is an InputError (a command that only
+    reads leaves no empty file behind a mistyped path).
+    """
     url = check_url(url)
     if url.startswith("sqlite"):
         memory = ":memory:" in url or url.rstrip("/") == "sqlite:"
@@ -58,7 +64,17 @@ def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 30) -> Eng
             args["poolclass"] = StaticPool  # one shared connection, or each would be empty
         else:
             args.update(pool_size=pool_size, max_overflow=max_overflow)
-            _create_private(make_url(url).database)
+            path = make_url(url).database
+            if create:
+                _create_private(path)
+            elif path and not path.startswith("file:") and not os.path.exists(path):
+                raise InputError(
+                    Problem(
+                        "%(database)s: no such file; expected an existing hito database (check "
+                        "HITO_DATABASE_URL or --settings)",
+                        database=make_url(url).render_as_string(hide_password=True),
+                    )
+                )
         engine = create_engine(url, **args)
         _sqlite_setup(engine, memory=memory)
         return engine
@@ -103,19 +119,24 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
 class Database:
     """An engine and its session factory; `session()` commits on success, rolls back on error."""
 
-    def __init__(self, url: str, *, pool_size: int = 20, max_overflow: int = 30):
+    def __init__(
+        self, url: str, *, pool_size: int = 20, max_overflow: int = 30, create: bool = True
+    ):
         self.url = normalize_url(url)
-        self.engine = make_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
+        self.engine = make_engine(
+            self.url, pool_size=pool_size, max_overflow=max_overflow, create=create
+        )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Database:
+    def from_settings(cls, settings: Settings, *, create: bool = True) -> Database:
         """The database the settings point to, with the settings' connection pool."""
         return cls(
             settings.resolved_database_url(),
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
+            create=create,
         )
 
     @property

@@ -389,8 +389,14 @@ def test_a_bad_heads_file_names_the_line_and_field(world: World) -> None:
 
     with pytest.raises(InputError, match=r"heads.jsonl:2: field 'tree_size': expected int"):
         logcheck.parse_heads('# saved by Peru\n{"tree_size": "x"}\n', "heads.jsonl")
-    with pytest.raises(InputError, match=r"heads.jsonl:1: not a JSON signed tree head"):
+    with pytest.raises(InputError) as err:
         logcheck.parse_heads("garbage\n", "heads.jsonl")
+    assert err.value.in_language("en") == [
+        "heads.jsonl:1: not a JSON signed tree head (unreadable from column 1)"
+    ]
+    assert err.value.in_language("es") == [
+        "heads.jsonl:1: no es una cabecera de árbol firmada en JSON (ilegible desde la columna 1)"
+    ]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

@@ -50,9 +50,11 @@ class SignedHead:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(
+            raise InputError(  # json's own words are English: say where it stopped instead
                 Problem(
-                    "%(where)s: not a JSON signed tree head (%(msg)s)", where=where, msg=exc.msg
+                    "%(where)s: not a JSON signed tree head (unreadable from column %(col)s)",
+                    where=where,
+                    col=exc.colno,
                 )
             ) from None
         except RecursionError:  # a head is flat: brackets nested thousands deep are an attack

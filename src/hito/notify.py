@@ -232,6 +232,18 @@ def _global(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
     return ip if ip.is_global and not ip.is_multicast else None
 
 
+def private_literal(url: str) -> bool:
+    """Whether a webhook URL names a host no webhook may reach, as written.
+
+    `localhost`, or a loopback, private or link-local address; a name is judged when the
+    webhook is sent, once resolved.
+    """
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    return _literal(host) and _global(host) is None
+
+
 def _literal(host: str) -> bool:
     """Whether a URL's host is an IP address as written (not a name to resolve)."""
     try:

@@ -44,3 +44,11 @@ def world(client: TestClient, db: Database) -> World:
 def cheap_passwords() -> None:
     """argon2 at its cheapest: the suite signs in hundreds of times."""
     use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def local_receivers(world: World) -> None:
+    """The test's webhook receivers listen on 127.0.0.1: a deployment that says its receivers
+    are on its own network (HITO_WEBHOOK_ALLOW_PRIVATE) takes such subscriptions."""
+    app = world.client.app
+    app.state.settings = app.state.settings.model_copy(update={"webhook_allow_private": True})  # type: ignore[attr-defined]

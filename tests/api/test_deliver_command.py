@@ -13,6 +13,8 @@ from hito.store.models import Alert, StoredPlan
 from receivers import webhook_server
 from service_world import World
 
+pytestmark = pytest.mark.usefixtures("local_receivers")  # receivers on 127.0.0.1
+
 SAID = {
     "es": ("envío {id}: enviada  (hasta ahora: enviada: 1)\n", "1 envío procesado (enviada: 1)\n"),
     "en": ("delivery {id}: sent  (so far: sent: 1)\n", "1 delivery handled (sent: 1)\n"),

@@ -19,6 +19,8 @@ from hito.store.subscriptions import stop_token
 from receivers import smtp_server, webhook_server
 from service_world import World, report
 
+pytestmark = pytest.mark.usefixtures("local_receivers")  # receivers on 127.0.0.1
+
 
 def _sub(world: World, who: str, **body):  # noqa: ANN003, ANN202
     base = {"label": "duty", "channel": "email", "target": "duty@example.org"}
@@ -329,3 +331,29 @@ def test_the_stop_link_of_an_email_stops_it_and_a_forged_one_stops_nothing(world
     with world.db.session(readonly=True) as s:
         got = {d.subscription_id for d in s.scalars(select(Delivery)) if d.alert_id == alert["id"]}
     assert mail["id"] not in got and other["id"] in got
+
+
+def test_ssrf_a_webhook_to_the_servers_own_network_is_refused_when_subscribing(
+    world: World,
+) -> None:
+    """As written (localhost, a loopback, private or link-local address): a 422 at once, not
+    a subscription that fails at every alert; a name is judged when sent, once resolved."""
+    app = world.client.app
+    app.state.settings = app.state.settings.model_copy(update={"webhook_allow_private": False})  # type: ignore[attr-defined]
+    for target in (
+        "http://127.0.0.1:9/hook",
+        "http://localhost/hook",
+        "https://10.0.0.5/hito",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://[::ffff:192.168.1.1]/hook",
+    ):
+        r = _sub(world, "viewer", channel="webhook", target=target)
+        assert r.status_code == 422, target
+        assert "an address of the server's own network" in r.text
+    assert (
+        _sub(world, "viewer", channel="webhook", target="https://hooks.example/hito").status_code
+        == 201
+    )
+    with world.db.session(readonly=True) as s:
+        assert [x.target for x in s.scalars(select(Subscription))] == ["https://hooks.example/hito"]

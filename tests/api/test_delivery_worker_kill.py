@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from hito import notify
@@ -19,6 +20,8 @@ from hito.store import deliveries
 from hito.store.models import Alert, Delivery, StoredPlan
 from receivers import smtp_server, webhook_server
 from service_world import World
+
+pytestmark = pytest.mark.usefixtures("local_receivers")  # receivers on 127.0.0.1
 
 HITO = str(Path(sys.executable).with_name("hito"))
 

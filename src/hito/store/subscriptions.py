@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hito import notify
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
 from hito.errors import Problem, Said
 from hito.store import audit
@@ -35,7 +36,7 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _target_problem(channel: str, target: str) -> Problem | None:
+def _target_problem(channel: str, target: str, allow_private: bool = False) -> Problem | None:
     if channel == "email":
         if len(target) > 254 or not _EMAIL.match(target):
             return Problem(
@@ -49,6 +50,12 @@ def _target_problem(channel: str, target: str) -> Problem | None:
             "expected an http(s) URL such as https://example.org/hooks/hito, got %(target)s",
             target=repr(target),
         )
+    if not allow_private and notify.private_literal(target):
+        return Problem(
+            "%(target)s is an address of the server's own network, where no webhook is sent; "
+            "expected a public address (or a deployment with HITO_WEBHOOK_ALLOW_PRIVATE)",
+            target=repr(target),
+        )
     return None
 
 
@@ -57,13 +64,18 @@ def _problem(field: str, msg: Said) -> dict[str, Any]:
 
 
 def _setting_problems(
-    label: str, channel: str, target: str, severities: Sequence[str], language: str
+    label: str,
+    channel: str,
+    target: str,
+    severities: Sequence[str],
+    language: str,
+    allow_private: bool,
 ) -> list[dict[str, Any]]:
     """What is wrong with a subscription's channel, target, label, language and severities."""
     errs = []
     if channel not in CHANNELS:
         errs.append(_problem("channel", _not_among(channel, CHANNELS)))
-    elif problem := _target_problem(channel, target):
+    elif problem := _target_problem(channel, target, allow_private):
         errs.append(_problem("target", problem))
     if said := text_said(label, max_length=200) if label else Problem("expected a label"):
         errs.append(_problem("label", said))
@@ -122,13 +134,16 @@ def create_subscription(
     language: str = "es",
     agency_id: int | None = None,
     for_user: bool = True,
+    allow_private: bool = False,
 ) -> Subscription:
     """Subscribe a user (oneself) or an agency (its editors, or an admin) to alerts.
 
-    Empty `plans`, `sites` or `severities` mean every one. A webhook gets a new signing secret.
+    Empty `plans`, `sites` or `severities` mean every one. A webhook gets a new signing secret;
+    one to `localhost` or a private address as written is refused unless `allow_private` (the
+    deployment's HITO_WEBHOOK_ALLOW_PRIVATE), as it would be when sent.
     """
     errs = [
-        *_setting_problems(label, channel, target, severities, language),
+        *_setting_problems(label, channel, target, severities, language, allow_private),
         *_name_problems(session, plans, sites),
     ]
     if for_user and agency_id is not None:

@@ -194,6 +194,7 @@ async def subscribe(request: Request) -> HTMLResponse:
                 severities=values["severities"],
                 language=values["language"],
                 for_user=not values["for_agency"],
+                allow_private=request.app.state.settings.webhook_allow_private,
             )
             made = {"id": row.id, "channel": row.channel, "secret": row.secret}
     except StoreError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from hito.api.deps import ActorDep, DbDep
 from hito.api.schemas.common import Limit, Offset, RowIdPath
@@ -21,10 +21,15 @@ Id = RowIdPath
 
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated)
-def create(body: SubscriptionCreate, actor: ActorDep, db: DbDep) -> SubscriptionCreated:
+def create(
+    body: SubscriptionCreate, actor: ActorDep, db: DbDep, request: Request
+) -> SubscriptionCreated:
     """Subscribe yourself, or an agency (its editor, or an admin), to alerts."""
+    private = request.app.state.settings.webhook_allow_private
     with db.session() as session:
-        row = subscriptions.create_subscription(session, actor=actor, **body.model_dump())
+        row = subscriptions.create_subscription(
+            session, actor=actor, allow_private=private, **body.model_dump()
+        )
         return SubscriptionCreated.model_validate(row)
 
 

@@ -7,6 +7,7 @@ import re
 import httpx
 from sqlalchemy import select
 
+from hito.store import audit
 from hito.store.deliveries import ack_token
 from hito.store.models import Alert, Delivery, Subscription
 from hito.store.subscriptions import stop_token
@@ -101,6 +102,57 @@ def test_the_stop_link_of_an_alert_email_stops_it_without_signing_in(server) -> 
     finally:
         with server.db.session() as s:
             s.get(Subscription, sub_id).active = True
+
+
+def test_a_signed_in_user_marks_an_alert_seen_for_their_agency_not_for_others(server) -> None:  # type: ignore[no-untyped-def]
+    with server.db.session() as s:
+        d = s.scalars(
+            select(Delivery)
+            .join(Subscription, Delivery.subscription_id == Subscription.id)
+            .where(Subscription.label == "guardia PDI Chacalluta")
+            .order_by(Delivery.id.desc())
+        ).first()
+        alert_id, pdi_id = d.alert_id, d.id
+        same = list(s.scalars(select(Delivery).where(Delivery.alert_id == alert_id)))
+        kept = {x.id: (x.status, x.acknowledged_at) for x in same}
+        d.status, d.acknowledged_at = "sent", None
+    try:
+        with _signed_in(server, "migraciones") as other:  # Peru's editor: their own agency's only
+            page = other.get(f"/alerts/{alert_id}?lang=es").text
+            csrf = TOKEN.search(page).group(1)
+            r = other.post(
+                f"/alerts/{alert_id}/seen",
+                data={"csrf_token": csrf},
+                headers={"Origin": server.url},
+            )
+            assert r.status_code == 303
+        with server.db.session(readonly=True) as s:
+            assert s.get(Delivery, pdi_id).acknowledged_at is None  # PDI's message: not theirs
+        with _signed_in(server, "pdi") as c:
+            page = c.get(f"/alerts/{alert_id}?lang=es").text
+            assert 'id="seen-button"' in page and "He visto esta alerta" in page
+            assert "1 mensaje de esta alerta para usted o su organismo no se ha marcado" in page
+            csrf = TOKEN.search(page).group(1)
+            no_csrf = c.post(f"/alerts/{alert_id}/seen", headers={"Origin": server.url})
+            assert no_csrf.status_code == 403
+            r = c.post(
+                f"/alerts/{alert_id}/seen",
+                data={"csrf_token": csrf},
+                headers={"Origin": server.url},
+            )
+            assert r.status_code == 303 and r.headers["location"] == f"/alerts/{alert_id}"
+            after = c.get(f"/alerts/{alert_id}?lang=es").text
+            assert 'id="seen-button"' not in after
+        with server.db.session(readonly=True) as s:
+            seen = s.get(Delivery, pdi_id)
+            assert seen.status == "acknowledged" and seen.acknowledged_at is not None
+            rows, _n = audit.entries(s, resource=f"alert:{alert_id}")
+            assert any(e.action == "alert.acknowledge" and e.actor == "pdi" for e in rows)
+    finally:
+        with server.db.session() as s:
+            for did, (status, at) in kept.items():
+                row = s.get(Delivery, did)
+                row.status, row.acknowledged_at = status, at
 
 
 def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_language(

@@ -271,6 +271,48 @@ def acknowledge(session: Session, *, token: str) -> Delivery:
     return d
 
 
+def _theirs(actor: Actor) -> Any:
+    """The subscriptions whose messages reach this user: their own, and their agency's."""
+    mine = Subscription.user_id == actor.user_id
+    return mine | (Subscription.agency_id == actor.agency_id) if actor.agency_id else mine
+
+
+def unseen_for(session: Session, *, actor: Actor, alert_id: int) -> list[Delivery]:
+    """The deliveries of an alert sent to this user or their agency, not acknowledged yet."""
+    if actor.user_id is None:
+        return []
+    q = (
+        select(Delivery)
+        .join(Subscription, Delivery.subscription_id == Subscription.id)
+        .where(Delivery.alert_id == alert_id, Delivery.acknowledged_at.is_(None))
+        .where(_theirs(actor))
+        .order_by(Delivery.id)
+    )
+    return list(session.scalars(q))
+
+
+def acknowledge_signed_in(session: Session, *, actor: Actor, alert_id: int) -> int:
+    """A signed-in user has seen an alert: its unacknowledged deliveries to them or their agency.
+
+    Each is marked seen in their name (the log says who); returns how many.
+    """
+    rows = unseen_for(session, actor=actor, alert_id=alert_id)
+    now = utcnow()
+    for d in rows:
+        d.acknowledged_at = now
+        d.status = "acknowledged"
+    session.flush()
+    for d in rows:
+        audit.append(
+            session,
+            actor=actor.username,
+            action="alert.acknowledge",
+            resource=f"alert:{alert_id}",
+            after={"delivery": d.id, "acknowledged_at": now.isoformat()},
+        )
+    return len(rows)
+
+
 class DeliveryView(BaseModel):
     """A delivery and its outcome, as the alert page and the API show it."""
 

@@ -44,6 +44,7 @@ def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
             alert = get_alert(session, alert_id=alert_id)
             rows = deliveries.of_alert(session, alert_id=alert_id, actor=who)
             words = alert_words(session, alert, language(request))
+            unseen = len(deliveries.unseen_for(session, actor=who, alert_id=alert_id))
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=str(alert_id), kind="alert")
     outcomes = _outcomes(request)
@@ -53,10 +54,24 @@ def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
         user=who,
         alert=alert,
         said=words,
+        unseen=unseen,
         deliveries=rows,
         outcome=outcomes["outcome"],
         severity=outcomes["severity"],
     )
+
+
+@router.post("/alerts/{alert_id}/seen")
+def alert_seen(request: Request, alert_id: RowIdPath) -> Response:
+    """The signed-in user has seen the alert: its messages to them or their agency marked seen."""
+    who = actor(request)
+    try:
+        with request.app.state.db.session() as session:
+            get_alert(session, alert_id=alert_id)
+            deliveries.acknowledge_signed_in(session, actor=who, alert_id=alert_id)
+    except StoreError:
+        return render(request, "missing.html.j2", 404, user=who, what=str(alert_id), kind="alert")
+    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
 
 
 def _link_page(

@@ -41,7 +41,7 @@ def _pg_user() -> str:
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database; dropped afterwards."""
+    """A fresh, empty PostgreSQL database (its URL); dropped afterwards."""
     user = _pg_user()
     name = f"hito_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(
@@ -77,16 +77,19 @@ def wipe(db: Database) -> None:
 
 
 @contextmanager
-def migrated_database(kind: str, folder: Path) -> Iterator[Database]:
-    """A migrated test database of `kind` (sqlite: a file in `folder`; postgresql: a fresh one)."""
+def empty_database(kind: str, folder: Path, name: str = "hito.sqlite3") -> Iterator[str]:
+    """The URL of a new, empty test database of `kind` (sqlite: a file in `folder`)."""
     if kind == "sqlite":
-        db = open_database(f"sqlite:///{folder / 'hito.sqlite3'}")
-        try:
-            yield db
-        finally:
-            db.dispose()
+        yield f"sqlite:///{folder / name}"
         return
     with postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def migrated_database(kind: str, folder: Path) -> Iterator[Database]:
+    """A migrated test database of `kind` (sqlite: a file in `folder`; postgresql: a fresh one)."""
+    with empty_database(kind, folder) as url:
         db = open_database(url)
         try:
             yield db

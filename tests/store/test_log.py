@@ -21,7 +21,7 @@ from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.logkey import LogKey, load_key
 from hito.store.reports import CountIn
-from service_db import open_database, postgres_database, wipe
+from service_db import empty_database, migrated_database, wipe
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
@@ -37,15 +37,8 @@ def cheap_passwords() -> None:
 def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = open_database(f"sqlite:///{tmp_path_factory.mktemp('log') / 'hito.sqlite3'}")
+    with migrated_database(request.param, tmp_path_factory.mktemp("log")) as db:
         yield db
-        db.dispose()
-    else:
-        with postgres_database() as url:
-            db = open_database(url)
-            yield db
-            db.dispose()
 
 
 @dataclass
@@ -468,11 +461,8 @@ def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(
             ]
         db.dispose()
 
-    if backend == "sqlite":
-        check(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    else:
-        with postgres_database() as url:
-            check(url)
+    with empty_database(backend, tmp_path, "old.sqlite3") as url:
+        check(url)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -511,8 +501,5 @@ def test_agencies_made_before_their_rows_were_checked_get_a_baseline(
             ]
         db.dispose()
 
-    if backend == "sqlite":
-        check(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    else:
-        with postgres_database() as url:
-            check(url)
+    with empty_database(backend, tmp_path, "old.sqlite3") as url:
+        check(url)

@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.models import Base
-from service_db import postgres_database
+from service_db import empty_database
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -25,11 +25,8 @@ def test_upgrade_matches_the_models_and_downgrade_empties(backend: str, tmp_path
         assert migrate.current(db) is None
         db.dispose()
 
-    if backend == "sqlite":
-        check(f"sqlite:///{tmp_path / 'm.sqlite3'}")
-    else:
-        with postgres_database() as url:
-            check(url)
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        check(url)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -83,8 +80,5 @@ def test_0002_turns_rows_of_one_sex_and_age_band_into_breakdowns(backend: str, t
         ]
         db.dispose()
 
-    if backend == "sqlite":
-        check(f"sqlite:///{tmp_path / 'm.sqlite3'}")
-    else:
-        with postgres_database() as url:
-            check(url)
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        check(url)

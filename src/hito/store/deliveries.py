@@ -36,7 +36,7 @@ from hito.store.db import Database
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, Delivery, Subscription
 from hito.store.plans import alert_words
-from hito.store.subscriptions import may_see, stop_token, who
+from hito.store.subscriptions import may_see, reaching, stop_token, who
 
 
 @dataclass(frozen=True)
@@ -254,27 +254,26 @@ def find_by_token(session: Session, *, token: str) -> Delivery:
     return d
 
 
+def _mark_seen(session: Session, d: Delivery, *, by: str) -> None:
+    """A delivery acknowledged now, by the link's subscription or a signed-in user (logged)."""
+    d.acknowledged_at = utcnow()
+    d.status = "acknowledged"
+    session.flush()
+    audit.append(
+        session,
+        actor=by,
+        action="alert.acknowledge",
+        resource=f"alert:{d.alert_id}",
+        after={"delivery": d.id, "acknowledged_at": d.acknowledged_at.isoformat()},
+    )
+
+
 def acknowledge(session: Session, *, token: str) -> Delivery:
     """Mark the delivery of an acknowledgment link as acknowledged (once; later clicks keep it)."""
     d = find_by_token(session, token=token)
     if d.acknowledged_at is None:
-        d.acknowledged_at = utcnow()
-        d.status = "acknowledged"
-        session.flush()
-        audit.append(
-            session,
-            actor=f"subscription:{d.subscription_id}",
-            action="alert.acknowledge",
-            resource=f"alert:{d.alert_id}",
-            after={"delivery": d.id, "acknowledged_at": d.acknowledged_at.isoformat()},
-        )
+        _mark_seen(session, d, by=f"subscription:{d.subscription_id}")
     return d
-
-
-def _theirs(actor: Actor) -> Any:
-    """The subscriptions whose messages reach this user: their own, and their agency's."""
-    mine = Subscription.user_id == actor.user_id
-    return mine | (Subscription.agency_id == actor.agency_id) if actor.agency_id else mine
 
 
 def unseen_for(session: Session, *, actor: Actor, alert_id: int) -> list[Delivery]:
@@ -285,7 +284,7 @@ def unseen_for(session: Session, *, actor: Actor, alert_id: int) -> list[Deliver
         select(Delivery)
         .join(Subscription, Delivery.subscription_id == Subscription.id)
         .where(Delivery.alert_id == alert_id, Delivery.acknowledged_at.is_(None))
-        .where(_theirs(actor))
+        .where(reaching(actor))
         .order_by(Delivery.id)
     )
     return list(session.scalars(q))
@@ -297,19 +296,8 @@ def acknowledge_signed_in(session: Session, *, actor: Actor, alert_id: int) -> i
     Each is marked seen in their name (the log says who); returns how many.
     """
     rows = unseen_for(session, actor=actor, alert_id=alert_id)
-    now = utcnow()
     for d in rows:
-        d.acknowledged_at = now
-        d.status = "acknowledged"
-    session.flush()
-    for d in rows:
-        audit.append(
-            session,
-            actor=actor.username,
-            action="alert.acknowledge",
-            resource=f"alert:{alert_id}",
-            after={"delivery": d.id, "acknowledged_at": now.isoformat()},
-        )
+        _mark_seen(session, d, by=actor.username)
     return len(rows)
 
 

@@ -233,9 +233,14 @@ def list_subscriptions(
     """The subscriptions the actor may see: all for an admin, else their own and their agency's."""
     q = select(Subscription).order_by(Subscription.id)
     if actor.role != "admin":
-        mine = Subscription.user_id == actor.user_id
-        q = q.where(mine | (Subscription.agency_id == actor.agency_id) if actor.agency_id else mine)
+        q = q.where(reaching(actor))
     return paginate(session, q, offset=offset, limit=limit)
+
+
+def reaching(actor: Actor) -> Any:
+    """The subscriptions whose messages reach this user: their own, and their agency's."""
+    mine = Subscription.user_id == actor.user_id
+    return mine | (Subscription.agency_id == actor.agency_id) if actor.agency_id else mine
 
 
 def get_subscription(session: Session, *, actor: Actor, subscription_id: int) -> Subscription:

@@ -338,3 +338,27 @@ def test_the_api_has_the_same_limit_as_the_form(world: World) -> None:
         "/api/v1/reports", json=report(people=1_000_000, stranded=0), headers=world.h("ed_chl")
     )
     assert ok.status_code == 201
+
+
+@pytest.mark.parametrize("auth", [None, "Bearer not-a-token", "Basic dXNlcjpwYXNz"])
+def test_probing_the_body_without_signing_in_gets_401_not_422(
+    world: World, auth: str | None
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    if auth:
+        headers["Authorization"] = auth
+    before = _stored(world)
+    for body in (b"{not json", b'{"site_id": 5}'):
+        r = world.client.post("/api/v1/reports", content=body, headers=headers)
+        assert r.status_code == 401, r.text
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+        assert "errors" not in r.json() or not any(
+            e["loc"][0] == "body" for e in r.json()["errors"] or []
+        )
+    assert _stored(world) == before
+
+
+def test_a_public_route_still_says_what_its_body_lacks(world: World) -> None:
+    r = world.client.post("/api/v1/auth/token", data={"username": "x"})
+    assert r.status_code == 422
+    assert "password" in r.json()["detail"]

@@ -319,7 +319,6 @@ def _travel(
                 links,
                 paths,
                 rules,
-                wbuf,
             )
         return
     epoch[0] += 1  # a cohort's step may change the camps: route weights kept today go stale

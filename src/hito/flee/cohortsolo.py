@@ -48,7 +48,6 @@ def _solo(
     links,
     paths,
     rules,
-    wbuf,
 ):
     """One person's rest of the day from link ``j``, hop after hop, as Flee moves a person.
 

@@ -325,8 +325,9 @@ CASES: dict[str, Callable[[World], None]] = {
         r=w.ids["r6"],
     ),
     "insert_a_report_behind_the_logs_back": lambda w: w.sql(
-        "INSERT INTO field_report (site_id, observed_at, agency_id, fingerprint, remark, people, "
-        "stranded, withdrawn, reason, created_at) SELECT site_id, observed_at, agency_id, 'x', '', "
+        "INSERT INTO field_report (site_id, observed_at, day, agency_id, fingerprint, remark, "
+        "people, stranded, withdrawn, reason, created_at) SELECT site_id, observed_at, day, "
+        "agency_id, 'x', '', "
         "1000000, 1000000, withdrawn, '', created_at FROM field_report WHERE id = :r",
         r=w.ids["r7"],
     ),

@@ -50,6 +50,8 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     env = i18n.environment(("hito.web", "hito.report"), lang, tz)
     guard.install_globals(env)
     context.setdefault("now", utcnow())
+    # today in the visitor's zone: the latest day a page may show (`as_of_of`)
+    context.setdefault("today", local_today(request, context.get("user")))
     context.setdefault("as_of", None)
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
@@ -284,6 +286,8 @@ def site_response(
         skill=skill_lines(forecast["scenario"], lang) if forecast and count_bands else [],
         stale_days=request.app.state.settings.stale_days,
         forecast_days=forecast_view.STALE_DAYS,
+        # whose calendar the site's days are (hito.domain.site_day): its country's clock
+        site_zone=i18n.COUNTRY_ZONE.get(detail["site"].country, "UTC"),
         needs_profile=profile(detail["current"]) if detail["current"] else None,
         may_report_at=may_report_at,  # the store's rules, for the actions the page offers
         may_supersede=may_supersede,

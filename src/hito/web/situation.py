@@ -47,6 +47,7 @@ class SiteNow:
     people: int | None = None
     stranded: int | None = None
     observed_at: dt.datetime | None = None
+    day: dt.date | None = None  # the count's day: the local day at the site (FieldReport.day)
     agency: str | None = None  # the counting agency's code (exports)
     agency_name: str | None = None  # and its name (pages)
     trend: int | None = None  # stranded now minus the oldest count of the week before
@@ -144,6 +145,7 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
     )
     if row is not None:
         out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
+        out.day = row.day
         out.agency, out.agency_name = row.agency.code, row.agency.name
         # days are the site's local days (FieldReport.day), as `as_of` is at the site
         out.stale = row.day < as_of - dt.timedelta(days=stale_days)

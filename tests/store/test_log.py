@@ -316,6 +316,10 @@ CASES: dict[str, Callable[[World], None]] = {
     "edit_the_total_of_a_report": lambda w: w.sql(
         "UPDATE field_report SET stranded = 99999 WHERE id = :r", r=w.ids["r4"]
     ),
+    # a report's day is derived from its time and site, so the log does not record it
+    "move_a_report_to_another_day": lambda w: w.sql(
+        "UPDATE field_report SET day = '2020-01-01' WHERE id = :r", r=w.ids["r5"]
+    ),
     "move_a_report_to_another_site": lambda w: w.sql(
         "UPDATE field_report SET site_id = 'chacalluta' WHERE id = :r", r=w.ids["r5"]
     ),

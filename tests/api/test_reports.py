@@ -26,11 +26,22 @@ def test_editor_posts_a_report_and_reads_it_back(world: World) -> None:
     assert body["agency_id"] == world.ids["chl"]
     assert (body["people"], body["stranded"]) == (120, 100)
     assert body["observed_at"] == "2025-11-30T10:00:00Z"
+    assert body["day"] == "2025-11-30"  # 07:00 in Arica
     got = c.get(f"/api/v1/reports/{body['id']}", headers=world.h("viewer")).json()
     none = dict.fromkeys(counts.FIELDS[4:])
     assert got["counts"] == [
         {"nationality": "VEN", "documented": False, "people": 120, "stranded": 100, **none}
     ]
+
+
+def test_a_report_of_20_in_tacna_is_of_that_day_and_listed_under_it(world: World) -> None:
+    c = world.client
+    at = "2025-12-01T20:00:00-05:00"  # 01:00 UTC on 2 December
+    r = c.post("/api/v1/reports", json=report("santa-rosa", at), headers=world.h("ed_per"))
+    assert r.status_code == 201, r.text
+    assert (r.json()["observed_at"], r.json()["day"]) == ("2025-12-02T01:00:00Z", "2025-12-01")
+    listed = c.get("/api/v1/reports", params={"until": "2025-12-01"}, headers=world.h("viewer"))
+    assert [x["day"] for x in listed.json()["data"]] == ["2025-12-01"]
 
 
 def test_same_idempotency_key_returns_the_original_and_creates_nothing(world: World) -> None:

@@ -252,3 +252,73 @@ def test_a_past_days_report_counts_the_newest_counts_age_from_that_days_end(db: 
     assert newest_en and newest_en[0].endswith(
         "before this picture's cut-off, May 5, 2023, 19:59)."
     ), newest_en
+
+
+def _equal_median_comparison(folder: Path) -> Path:
+    """Two plans with one median: the corridor's trigger fires in 6 of 20 futures."""
+    q = {"p10": 3546.0, "p50": 5336.0, "p90": 20798.0}
+    row = {m: q for m in ("stranded_person_days", "peak_stranded", "diverted", "harmed")}
+    trigger = {
+        "trigger": "stranded-200-2d",
+        "description": "200 or more people stranded at Chacalluta and the strip for 2 days",
+        "probability": 0.3,
+        "median_first_day": 72.0,
+        "median_first_date": "2026-02-02",
+    }
+    data = {
+        "runs": 20,
+        "dates": ["2025-11-22", "2026-03-31"],
+        "rows": [
+            {"plan": "no-plan", "title": "No plan", "runs": 20, "triggers": [], **row},
+            {"plan": "corridor-100", "title": "C", "runs": 20, "triggers": [trigger], **row},
+        ],
+        "stranded": {},
+    }
+    path = folder / "comparison.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_plans_with_one_median_say_so_and_show_how_often_each_trigger_fires(
+    db: Database, tmp_path: Path
+) -> None:
+    """The plan options showed identical medians and nothing else: a planner could not tell the
+    plans apart. Now the equal medians are said, and each trigger's chance and date are shown."""
+    from fastapi.testclient import TestClient
+
+    from hito.service import create_app
+    from hito.store.settings import Settings
+
+    cmp = _equal_median_comparison(tmp_path)
+    said = (
+        "Todos los planes tienen la misma mediana (P50) de personas-día varadas, el máximo de "
+        "personas varadas, personas desviadas a rutas irregulares y personas que sufrieron daños"
+    )
+    row = (
+        '<td data-label="Disparador">200 o más personas varadas en Chacalluta y la franja durante '
+        '2 días seguidos</td>\n    <td class="n" data-label="Se cumple en">6 de 20 futuros '
+        '(30\xa0%)</td>\n    <td data-label="Se cumple por primera vez (mediana)">2 feb 2026</td>'
+    )
+    html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=cmp)
+    assert said in html and row in html
+    assert "En cuántos de los 20 futuros simulados (del 22 nov 2025 al 31 mar 2026)" in html
+    app = create_app(
+        Settings(database_url=str(db.engine.url), comparison=cmp, auto_migrate=False), database=db
+    )
+    with TestClient(app, base_url="http://hito.test") as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        c.post(
+            "/login",
+            data={
+                "username": "admin",
+                "password": "test-pass-123",
+                "next": "/",
+                "csrf_token": token,
+            },
+            headers={"Origin": "http://hito.test"},
+        )
+        es = c.get("/plans?lang=es").text
+        assert said in es and row in es
+        en = c.get("/plans?lang=en").text
+        assert "Every plan has the same median (P50) of stranded person-days, the peak" in en
+        assert "6 of 20 futures (30%)" in en and "Feb 2, 2026" in en

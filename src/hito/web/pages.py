@@ -16,7 +16,7 @@ from hito import i18n
 from hito.api import problems
 from hito.errors import InputError
 from hito.plans.status import CARRY_DAYS
-from hito.report import forecast_view
+from hito.report import forecast_view, plan_odds
 from hito.report.forecast_skill import live_skill_summary, skill_lines
 from hito.store.coltypes import utcnow
 from hito.store.errors import ForbiddenError, StoreError
@@ -308,6 +308,7 @@ def plans_page(request: Request) -> HTMLResponse:
         cmp=cmp,
         cmp_problem=cmp_problem,
         charts=charts,
+        odds=plan_odds.odds(cmp, lang, {p.name: p for _r, p in stored}) if cmp else None,
         as_of=as_of,
         titles={p.name: p for _r, p in stored},
         measured=MEASURED,

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from hito import i18n
 from hito.needs import Standards
 from hito.plans.model import Plan
-from hito.report import forecast_view
+from hito.report import forecast_view, plan_odds
 from hito.report.charts import Fan, fan_chart
 from hito.report.forecast_skill import live_skill_lines
 from hito.store.agencies import list_agencies
@@ -158,6 +158,9 @@ def build_html(
             charts=comparison_charts(cmp, lang, {p.name: p for p, _st in picture.triggers})
             if cmp
             else [],
+            odds=plan_odds.odds(cmp, lang, {p.name: p for p, _st in picture.triggers})
+            if cmp
+            else None,
             comparison_path=comparison.name if comparison else None,
             maps=overview.maps(picture, lang)[:1],
             agencies=agencies,

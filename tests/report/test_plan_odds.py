@@ -1,0 +1,66 @@
+"""What differs between plans on simulated futures: equal medians and each trigger's chance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hito.plans.load import load as load_plan
+from hito.report.plan_odds import odds
+
+
+def _row(plan: str, p50: float, p90: float, triggers: list[dict]) -> dict:
+    q = {"p10": 1.0, "p50": p50, "p90": p90}
+    return {
+        "plan": plan,
+        "title": plan.title(),
+        "runs": 20,
+        "triggers": triggers,
+        **{m: q for m in ("stranded_person_days", "peak_stranded", "diverted", "harmed")},
+    }
+
+
+def test_equal_medians_are_named_and_each_trigger_gets_its_futures_and_date() -> None:
+    corridor = load_plan("corridor-100")
+    fired = {
+        "trigger": "stranded-200-2d",
+        "description": "English words",
+        "probability": 0.3,
+        "median_first_day": 72.0,
+        "median_first_date": "2026-02-02",
+    }
+    cmp = {
+        "dates": ["2025-11-22", "2025-11-23", "2026-03-31"],
+        "rows": [
+            _row("no-plan", 5336.0, 20798.0, []),
+            _row("corridor-100", 5336.0, 15102.0, [fired]),
+            _row(
+                "other", 5336.0, 20798.0, [{**fired, "probability": 0.0, "median_first_date": None}]
+            ),
+        ],
+    }
+    cmp["rows"][1]["harmed"] = {"p10": 1.0, "p50": 8.0, "p90": 19.0}  # one plan moves one median
+    got = odds(cmp, "es", {"corridor-100": corridor})
+    assert got.same_p50 == ("stranded_person_days", "peak_stranded", "diverted")
+    assert (got.first, got.last, got.runs) == (dt.date(2025, 11, 22), dt.date(2026, 3, 31), 20)
+    first, never = got.triggers
+    assert (first.plan, first.plan_title, first.fired, first.runs, first.first) == (
+        "corridor-100",
+        corridor.text("title", "es"),
+        6,
+        20,
+        dt.date(2026, 2, 2),
+    )
+    assert first.title == corridor.triggers[0].title  # the plan's own es/en title
+    assert (never.plan_title, never.title, never.description, never.fired, never.first) == (
+        "Other",
+        None,
+        "English words",
+        0,
+        None,
+    )
+
+
+def test_medians_that_differ_are_not_called_equal() -> None:
+    cmp = {"rows": [_row("no-plan", 10.0, 20.0, []), _row("a", 9.0, 20.0, [])]}
+    assert odds(cmp, "en").same_p50 == ()
+    assert odds({"rows": [_row("no-plan", 10.0, 20.0, [])]}, "en").same_p50 == ()  # one row

@@ -172,6 +172,7 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             summary=summary,
             charts=charts,
             sites=sites,
+            ends=where_people_went(s, ens),
             ranges=ranges(s),
             plotly_js=plotly_js(),
             describe=lambda p: describe_policy(p, s, lang),
@@ -181,3 +182,19 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             skill=skill_lines(s.name, lang),
         )
     )
+
+
+def where_people_went(s: Scenario, ens: Ensemble) -> list[tuple[Any, dict[str, list[float]]]]:
+    """Per place, by the last day: people who crossed into it, left there, were harmed there.
+
+    Each as [P10, P50, P90] over runs; places where all three are 0 are left out.
+    """
+    out = []
+    for place in s.places:
+        last = {
+            state: [float(v) for v in ens.fan(state, place.id)[:, -1]]
+            for state in ("crossed", "exited", "harmed")
+        }
+        if any(q[2] > 0 for q in last.values()):
+            out.append((place, last))
+    return out

@@ -301,7 +301,11 @@ def test_plans_with_one_median_say_so_and_show_how_often_each_trigger_fires(
     )
     html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=cmp)
     assert said in html and row in html
-    assert "En cuántos de los 20 futuros simulados (del 22 nov 2025 al 31 mar 2026)" in html
+    assert "En cuántos de los 20 futuros simulados se cumple cada disparador" in html
+    assert (
+        "Estos futuros van del 22 nov 2025 al 31 mar 2026 y salen solo del escenario: no están "
+        "condicionados a los conteos de campo." in html
+    )
     app = create_app(
         Settings(database_url=str(db.engine.url), comparison=cmp, auto_migrate=False), database=db
     )

@@ -63,6 +63,25 @@ def test_a_stale_forecast_is_flagged_and_not_drawn(db: Database) -> None:
     assert 'class="chart"' not in old  # the ended forecast is not presented as current
 
 
+def test_the_forecast_band_has_its_backtest_skill_beside_it(db: Database) -> None:
+    """The report's outlook gave the forecast's band with no word of how well such forecasts
+    did; the overview had the backtest line, the report did not."""
+    from hito.report.forecast_skill import skill_lines
+
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
+    outlook = html[html.index("Perspectivas: pronóstico con las medidas vigentes") :]
+    outlook = outlook[: outlook.index("Respuesta por organismo")]
+    lines = skill_lines("tacna-arica-2025", "es")
+    assert len(lines) == 2 and lines[0].startswith(
+        "Evaluación retrospectiva en Tacna–Arica (noviembre de 2025), pronósticos a 7 días de un "
+        "conteo de campo: "
+    )
+    assert all(f"<li>{line}</li>" in outlook for line in lines)
+    stale = sitrep.build_html(db, as_of=dt.date(2026, 2, 1), lang="es", comparison=None)
+    assert 'id="backtest-skill"' not in stale  # no band drawn, no skill beside it
+
+
 def test_a_comparison_appears_only_in_its_own_episode(db: Database, tmp_path: Path) -> None:
     cmp = tmp_path / "comparison.json"
     days = [(dt.date(2025, 11, 29) + dt.timedelta(days=i)).isoformat() for i in range(3)]

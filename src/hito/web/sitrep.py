@@ -13,7 +13,7 @@ from hito.needs import Standards
 from hito.plans.model import Plan
 from hito.report import forecast_view, plan_odds
 from hito.report.charts import Fan, fan_chart
-from hito.report.forecast_skill import live_skill_lines
+from hito.report.forecast_skill import live_skill_lines, skill_lines
 from hito.store.agencies import list_agencies
 from hito.store.db import Database
 from hito.store.needs import picture as needs_picture
@@ -168,6 +168,8 @@ def build_html(
             site_titles={x.id: x.title for x in picture.sites},
             generated=dt.datetime.now(dt.UTC),
             live_skill=live_skill_lines(card, lang) if picture.forecast else [],
+            # the backtest skill of the scenario beside its band, as on the overview
+            skill=skill_lines(picture.forecast["scenario"], lang) if chart is not None else [],
         )
     )
 

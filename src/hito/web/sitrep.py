@@ -169,7 +169,9 @@ def build_html(
             generated=dt.datetime.now(dt.UTC),
             live_skill=live_skill_lines(card, lang) if picture.forecast else [],
             # the backtest skill of the scenario beside its band, as on the overview
-            skill=skill_lines(picture.forecast["scenario"], lang) if chart is not None else [],
+            skill=skill_lines(picture.forecast["scenario"], lang)
+            if picture.forecast and chart is not None
+            else [],
         )
     )
 

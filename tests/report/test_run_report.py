@@ -149,3 +149,38 @@ def test_the_report_says_where_people_crossed_and_left_with_their_bands() -> Non
     p10, p50, p90 = (f"{v:,.0f}".replace(",", ".") for v in onward["exited"])
     row = section[section.index("Onward (salida del corredor, Perú)") :]
     assert row.startswith(f"Onward (salida del corredor, Perú) 0 (0–0) {p50} ({p10}–{p90}) 0 (0–0)")
+
+
+def test_the_report_says_whether_its_bands_rest_on_counts_and_how_far_they_were_scored(
+    report_2025: dict[str, str],
+) -> None:
+    """A calibrated report and the scenario alone read the same: nothing said which bands were
+    conditioned on counts, up to which day, nor that no forecast was scored past 14 days."""
+    from hito.testing import tiny_scenario
+
+    alone = visible(report_2025["es"])
+    assert (
+        "Solo el escenario: estas simulaciones no están condicionadas a ningún conteo de campo "
+        "(`hito calibrate` las condiciona). Los puntajes de la evaluación retrospectiva que "
+        "siguen son de pronósticos calibrados con los conteos. Pronósticos como estos se "
+        "evaluaron frente a conteos posteriores hasta 14 días por delante; más allá, no se ha "
+        "medido cuánto se puede confiar en las bandas." in alone
+    )
+    assert "conteos hasta aqu" not in report_2025["es"]
+    s = tiny_scenario(days=12)
+    ex = make_executor("local", workers=1)
+    try:
+        ens = run_ensemble(EnsembleSpec(s, days=12, runs=2, seed=1), executor=ex)
+    finally:
+        ex.close()
+    facts = {**ens.summary(), "calibration": {"as_of": "2025-01-05"}}
+    page = render(s, ens, facts, "es")
+    assert (
+        "Calibrado con los conteos de campo hasta el 5 ene 2025: hasta ese día, las bandas dicen "
+        "lo que los conteos permiten creer que pasó; desde el día siguiente, son el pronóstico "
+        "(la línea discontinua en los gráficos)."
+    ) in visible(page)
+    assert "evaluaron frente a conteos posteriores" not in page  # no backtest shipped for tiny
+    assert page.count('"text":"conteos hasta aqu\\u00ed"') == 1 + len(  # each chart: the line
+        [p for p in s.places if ens.fan("stranded", p.id)[2].max() > 0]
+    )

@@ -235,18 +235,32 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
 
     Read from hito/forecast/skill/SCENARIO.json, written by benchmarks/forecast_skill.py.
     """
-    import json
-    from importlib import resources
-
-    path = resources.files("hito.forecast") / "skill" / f"{scenario}.json"
-    if not path.is_file():
+    skill = _shipped_skill(scenario)
+    if skill is None:
         return []
-    skill = json.loads(path.read_text(encoding="utf-8"))
     from hito.report.places import scenario as loaded  # the episode's title, not its id
 
     known = loaded(skill.get("scenario") or scenario)
     episode = known.title.get(lang) if known is not None and known.title is not None else None
     return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]
+
+
+def _shipped_skill(scenario: str) -> dict[str, Any] | None:
+    """hito/forecast/skill/SCENARIO.json, or None when the scenario has no backtest shipped."""
+    import json
+    from importlib import resources
+
+    path = resources.files("hito.forecast") / "skill" / f"{scenario}.json"
+    if not path.is_file():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def skill_reach(scenario: str) -> int | None:
+    """The longest horizon (days ahead) at which the shipped backtest scored any pair."""
+    skill = _shipped_skill(scenario) or {}
+    scored = [int(h) for h, x in skill.get("horizons", {}).items() if x.get("n")]
+    return max(scored, default=None)
 
 
 def live_skill_lines(card: Scorecard | None, lang: str) -> list[str]:

@@ -118,7 +118,7 @@ def fan_chart(
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(name)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="{font}" font-family="sans-serif">',
         *_axes(f, ticks, d1, number_format, date_format),
-        *_series(f, fan, capacity, observed),
+        *_series(f, fan, capacity, observed, number_format),
         *_legend(f, labels, fan is not None, bool(observed), bool(capacity)),
         "</svg>",
     ]
@@ -151,7 +151,11 @@ def _axes(
 
 
 def _series(
-    f: _Frame, fan: Fan | None, capacity: float | None, observed: Sequence[tuple[dt.date, float]]
+    f: _Frame,
+    fan: Fan | None,
+    capacity: float | None,
+    observed: Sequence[tuple[dt.date, float]],
+    number_format: Callable[[float], str] = lambda v: f"{v:g}",
 ) -> list[str]:
     """The band and its median line, the capacity line, the observed points."""
     parts = []
@@ -168,10 +172,30 @@ def _series(
             f'<line x1="{f.left}" x2="{f.right}" y1="{f.y(capacity)}" y2="{f.y(capacity)}" '
             f'stroke="{CAPACITY}" stroke-dasharray="6 4" stroke-width="1.5"/>'
         )
-    parts += [
-        f'<circle cx="{f.x(d)}" cy="{f.y(v)}" r="3.5" fill="{OBSERVED}"/>' for d, v in observed
-    ]
+    for d, v in observed:
+        if v <= f.ymax:
+            parts.append(f'<circle cx="{f.x(d)}" cy="{f.y(v)}" r="3.5" fill="{OBSERVED}"/>')
+            continue
+        # a count far above the band: an arrow at the top edge with its value, so that one
+        # outlier does not flatten the band into the axis
+        x, y = f.x(d), f.y(f.ymax)
+        parts.append(
+            f'<path d="M{x - 5},{y + 7} L{x},{y} L{x + 5},{y + 7} Z" fill="{OBSERVED}">'
+            f"<title>{escape(number_format(v))}</title></path>"
+            f'<text x="{x + 7}" y="{y + 10}" fill="{OBSERVED}">{escape(number_format(v))}</text>'
+        )
     return parts
+
+
+def outlier_top(band_top: float, counts: Sequence[float], factor: float = 3.0) -> float | None:
+    """A chart's top that keeps the band readable (None: every count fits).
+
+    Counts above `factor` x the band's top are left above it, drawn as arrows at the edge.
+    """
+    beyond = [v for v in counts if v > factor * max(band_top, 1.0)]
+    if not beyond:
+        return None
+    return max([band_top, *(v for v in counts if v <= factor * max(band_top, 1.0))])
 
 
 def _legend_keys(fan: bool, observed: bool, capacity: bool) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ from hito.ensemble.result import Ensemble
 from hito.forecast.backtest import Backtest
 from hito.forecast.observations import Observations
 from hito.forecast.scorecard import Scorecard
-from hito.report.charts import Fan, fan_chart
+from hito.report.charts import Fan, fan_chart, outlier_top
 from hito.report.labels import label
 from hito.report.run_report import chart_config, plotly_js, templates
 from hito.scenario.model import Scenario
@@ -109,15 +109,18 @@ def render_calibration(
     fans = []
     for place in places:
         q = ens.fan("present", place)
+        counts = _counts(observations, place)
         fans.append(
             (
                 names.get(place, place),
                 fan_chart(
                     fan=Fan(dates, q[0], q[1], q[2]),
-                    observed=_counts(observations, place),
+                    observed=counts,
                     labels=labels,
                     date_format=lambda d: i18n.date(d, lang),
+                    number_format=lambda v: i18n.number(v, lang),
                     history_days=400,
+                    ymax=outlier_top(float(q[2].max(initial=0)), [v for _d, v in counts]),
                 ),
             )
         )
@@ -166,6 +169,8 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
                         observed=later,
                         labels=labels,
                         date_format=lambda d: i18n.date(d, lang),
+                        number_format=lambda v: i18n.number(v, lang),
+                        ymax=outlier_top(float(arr[:, 2].max(initial=0)), [v for _d, v in later]),
                         history_days=7,
                         width=480,
                         height=220,

@@ -179,6 +179,13 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     assert "Test strip" not in page and "tiny" not in page
     # a share keeps its number and its sign together (no break before '%' on a phone)
     assert '<th class="n">0–10\u00a0%</th>' in page and " %<" not in page
+    # the gain over persistence carries its sign ('−235 %' read '-235 %', '16 %' no '+'), and
+    # the page says its scores are in people
+    from hito.i18n import signed_percent
+
+    for v in bt["horizons"].values():
+        assert f'<td class="n">{signed_percent(v["skill_vs_persistence"], "es")}</td>' in page
+    assert "WIS, CRPS y el error y el sesgo de la mediana están en personas" in page
     # peak and clearance per issued forecast: days with scored counts inside the 7-day window
     # after 01-03: 04, 06, 08 (3 days); after 01-04: 06, 08; after 01-05: 06, 08; after 01-06: 08
     events = bt["event_forecasts"]

@@ -191,6 +191,7 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
             charts=charts,
             number=lambda v, d=0: i18n.number(v, lang, d),
             percent=lambda v: i18n.percent(v, lang),
+            signed_percent=lambda v: i18n.signed_percent(v, lang),
             date=lambda d: i18n.date(d, lang),
         )
     )

@@ -37,8 +37,13 @@ class Odds:
     runs: int
 
 
-def odds(cmp: dict[str, Any], lang: str, plans: dict[str, Plan] | None = None) -> Odds:
-    """The metrics (of SHOWN) with one P50 for every plan, and every trigger's chance of firing.
+def odds(
+    cmp: dict[str, Any],
+    lang: str,
+    plans: dict[str, Plan] | None = None,
+    metrics: tuple[str, ...] = SHOWN,
+) -> Odds:
+    """The metrics (of `metrics`) with one P50 for every plan, and every trigger's chance of firing.
 
     `plans` (name -> plan) gives the plans' and triggers' titles in `lang`; a plan not given
     keeps the comparison's own title and descriptions.
@@ -47,7 +52,7 @@ def odds(cmp: dict[str, Any], lang: str, plans: dict[str, Plan] | None = None) -
     rows = [r for r in cmp.get("rows", []) if isinstance(r, dict)]
     same = tuple(
         m
-        for m in SHOWN
+        for m in metrics
         if len(rows) > 1
         and all(isinstance(r.get(m), dict) for r in rows)
         and len({r[m].get("p50") for r in rows}) == 1
@@ -68,7 +73,9 @@ def odds(cmp: dict[str, Any], lang: str, plans: dict[str, Plan] | None = None) -
                     plan_title=plan_title,
                     trigger=str(t.get("trigger")),
                     title=trig.title if trig else None,
-                    description=(trig.description if trig else "") or str(t.get("description", "")),
+                    description=(trig.description if trig else "")
+                    or str(t.get("description") or "")
+                    or str(t.get("trigger")),  # a trigger without words is named by its id
                     fired=round(float(t.get("probability") or 0.0) * runs),
                     runs=runs,
                     first=dt.date.fromisoformat(first) if first else None,

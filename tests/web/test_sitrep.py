@@ -345,3 +345,43 @@ def test_plans_with_one_median_say_so_and_show_how_often_each_trigger_fires(
         en = c.get("/plans?lang=en").text
         assert "Every plan has the same median (P50) of stranded person-days, the peak" in en
         assert "6 of 20 futures (30%)" in en and "Feb 2, 2026" in en
+
+
+def test_the_plans_page_gives_a_forecast_trigger_the_value_the_overview_gives(
+    db: Database,
+) -> None:
+    """The overview said the binational plan's forecast trigger stood at the forecast's P90 for
+    a week ahead; the plans page said '—' for the same trigger on the same day."""
+    from fastapi.testclient import TestClient
+
+    from hito.report import forecast_view
+    from hito.service import create_app
+    from hito.store.forecasts import latest_result
+    from hito.store.settings import Settings
+
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    with db.session(readonly=True) as session:
+        forecast = latest_result(session, dt.date(2025, 12, 3))
+    places = ["chacalluta", "concordia-strip", "arica-shelters"]
+    value = forecast_view.at(forecast, places, dt.date(2025, 12, 10), "p90")
+    assert value is not None
+    shown = f"{value:,.0f}".replace(",", ".") + ' <small class="muted">(pronóstico para el 10 dic'
+    app = create_app(Settings(database_url=str(db.engine.url), auto_migrate=False), database=db)
+    with TestClient(app, base_url="http://hito.test") as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        c.post(
+            "/login",
+            data={
+                "username": "admin",
+                "password": "test-pass-123",
+                "next": "/",
+                "csrf_token": token,
+            },
+            headers={"Origin": "http://hito.test"},
+        )
+        plans = c.get("/plans?lang=es&as_of=2025-12-03").text
+        overview = c.get("/?lang=es&as_of=2025-12-03").text
+    assert shown in overview
+    card = plans[plans.index('id="plan-binational"') :]
+    card = card[: card.index("</article>")]
+    assert shown in card

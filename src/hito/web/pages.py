@@ -28,7 +28,7 @@ from hito.store.report_checks import EARLIEST, may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
-from hito.web.plan_picture import MEASURED, trigger_status
+from hito.web.plan_picture import MEASURED, forecast_value, trigger_status
 from hito.web.session import (
     LANG_COOKIE,
     LoginRequired,
@@ -294,6 +294,14 @@ def plans_page(request: Request) -> HTMLResponse:
         rows, _n = list_plans(session, limit=200)
         stored = [(r, parsed(r)) for r in rows]
         status = {p.name: st for p, st in trigger_status(session, as_of)}
+        forecast = latest_result(session, as_of)
+    # a forecast trigger's value in the fresh forecast, as the overview shows it
+    predicted = {
+        (p.name, t.id): forecast_value(t, forecast, as_of)
+        for _r, p in stored
+        for t in p.triggers
+        if t.source == "forecast"
+    }
     try:
         cmp, cmp_problem = sit.read_comparison(request.app.state.settings.comparison), ""
     except InputError as exc:  # a file the deployment points to that is no comparison
@@ -309,6 +317,7 @@ def plans_page(request: Request) -> HTMLResponse:
         cmp_problem=cmp_problem,
         charts=charts,
         odds=plan_odds.odds(cmp, lang, {p.name: p for _r, p in stored}) if cmp else None,
+        predicted=predicted,
         as_of=as_of,
         titles={p.name: p for _r, p in stored},
         measured=MEASURED,

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -329,17 +330,7 @@ def test_plans_with_one_median_say_so_and_show_how_often_each_trigger_fires(
         Settings(database_url=str(db.engine.url), comparison=cmp, auto_migrate=False), database=db
     )
     with TestClient(app, base_url="http://hito.test") as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        c.post(
-            "/login",
-            data={
-                "username": "admin",
-                "password": "test-pass-123",
-                "next": "/",
-                "csrf_token": token,
-            },
-            headers={"Origin": "http://hito.test"},
-        )
+        _sign_in(c)
         es = c.get("/plans?lang=es").text
         assert said in es and row in es
         en = c.get("/plans?lang=en").text
@@ -368,20 +359,39 @@ def test_the_plans_page_gives_a_forecast_trigger_the_value_the_overview_gives(
     shown = f"{value:,.0f}".replace(",", ".") + ' <small class="muted">(pronóstico para el 10 dic'
     app = create_app(Settings(database_url=str(db.engine.url), auto_migrate=False), database=db)
     with TestClient(app, base_url="http://hito.test") as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        c.post(
-            "/login",
-            data={
-                "username": "admin",
-                "password": "test-pass-123",
-                "next": "/",
-                "csrf_token": token,
-            },
-            headers={"Origin": "http://hito.test"},
-        )
+        _sign_in(c)
         plans = c.get("/plans?lang=es&as_of=2025-12-03").text
         overview = c.get("/?lang=es&as_of=2025-12-03").text
     assert shown in overview
     card = plans[plans.index('id="plan-binational"') :]
     card = card[: card.index("</article>")]
     assert shown in card
+
+
+def _sign_in(c: Any) -> None:
+    """Sign a test client in as the demo's administrator."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    c.post(
+        "/login",
+        data={"username": "admin", "password": "test-pass-123", "next": "/", "csrf_token": token},
+        headers={"Origin": "http://hito.test"},
+    )
+
+
+def test_forecast_bands_in_tables_say_which_band_and_which_day(db: Database) -> None:
+    """The overview's column 'Pronóstico a 14–28 días' held '21–97' without saying it was the
+    P10–P90; the needs table's P50 and P90 columns did not say for which day."""
+    from fastapi.testclient import TestClient
+
+    from hito.service import create_app
+    from hito.store.settings import Settings
+
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
+    assert '<th class="n">P50 a 7 días</th><th class="n">P90 a 7 días</th>' in html
+    assert 'data-label="P90 a 7 días"' in html
+    app = create_app(Settings(database_url=str(db.engine.url), auto_migrate=False), database=db)
+    with TestClient(app, base_url="http://hito.test") as c:
+        _sign_in(c)
+        overview = c.get("/?lang=es&as_of=2025-12-03").text
+    assert '<th scope="col" class="n">Pronóstico a 14–28 días (P10–P90)</th>' in overview

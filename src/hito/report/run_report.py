@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
 from hito import i18n
@@ -151,14 +152,15 @@ def fan_chart(
             font={"size": 10, "color": "#555"},
         )
     fig.update_layout(
-        title=title,
-        height=320,
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        height=300,
+        margin={"l": 50, "r": 20, "t": 20, "b": 40},
         yaxis_title=_("people"),
         template="simple_white",
         separators=",." if lang == "es" else ".,",
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=chart_config(lang))
+    # the title as a heading above the chart: it wraps on a phone, where plotly's is cut off
+    heading = f'<h3 class="chart-title">{escape(title)}</h3>'
+    return heading + fig.to_html(full_html=False, include_plotlyjs=False, config=chart_config(lang))
 
 
 def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es") -> str:

@@ -107,6 +107,9 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     band = f"count {i18n.number(week['p10'], 'en')}–{i18n.number(week['p90'], 'en')}"
     assert band in below, (band, below)
     assert "below, what a field count would say (P10–P90)" in done.stdout
+    # after the count dates, the particles' run to the scenario's end has its own bar: the
+    # console sat silent meanwhile (20 s at 1,000 particles)
+    assert "forecast to Jan 16, 2025" in done.stderr and "40/40" in done.stderr
     assert [s["date"] for s in facts["steps"]] == [
         "2025-01-03",
         "2025-01-04",
@@ -119,6 +122,7 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     again = tmp_path / "again"
     done = hito("run", "--calibration", str(out), "--out", str(again), "--workers", "1")
     assert done.returncode == 0, done.stderr
+    assert "pronóstico hasta el 16 ene 2025" in done.stderr and "40/40" in done.stderr
     a = pl.read_parquet(out / "quantiles.parquet")
     b = pl.read_parquet(again / "quantiles.parquet")
     assert a.height == b.height and a.filter(pl.col("date") <= pl.date(2025, 1, 8)).equals(

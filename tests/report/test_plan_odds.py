@@ -64,3 +64,18 @@ def test_medians_that_differ_are_not_called_equal() -> None:
     cmp = {"rows": [_row("no-plan", 10.0, 20.0, []), _row("a", 9.0, 20.0, [])]}
     assert odds(cmp, "en").same_p50 == ()
     assert odds({"rows": [_row("no-plan", 10.0, 20.0, [])]}, "en").same_p50 == ()  # one row
+
+
+def test_a_hand_edited_comparison_with_broken_trigger_figures_is_read_not_a_500() -> None:
+    """HITO_COMPARISON may point to a file someone edited: a date that is no date, a share of
+    'high' or 3, runs of 'many' must not break the plans page."""
+    good = {"trigger": "t", "probability": 0.5, "median_first_date": "2026-02-02"}
+    row = _row("p", 1.0, 2.0, [good, {**good, "probability": "high"}, {**good, "probability": 3}])
+    row["triggers"] += ["text", {**good, "median_first_date": "2026-02-30"}]
+    row["runs"] = "many"
+    got = odds({"runs": 4, "dates": ["late", "2026-03-31"], "rows": [row]}, "en")
+    assert [(t.fired, t.runs, t.first) for t in got.triggers] == [
+        (2, 4, dt.date(2026, 2, 2)),
+        (2, 4, None),
+    ]
+    assert (got.first, got.last, got.runs) == (None, dt.date(2026, 3, 31), 4)

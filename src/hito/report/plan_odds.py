@@ -59,13 +59,15 @@ def odds(
     )
     out = []
     for r in rows:
-        runs = int(r.get("runs") or cmp.get("runs") or 0)
+        runs = _runs(r.get("runs")) or _runs(cmp.get("runs"))
         name = str(r.get("plan"))
         plan = plans.get(name)
         plan_title = plan.text("title", lang) if plan else str(r.get("title") or name)
         by_id = {t.id: t for t in plan.triggers} if plan else {}
         for t in r.get("triggers") or []:
-            first = t.get("median_first_date")
+            share = _number(t.get("probability")) if isinstance(t, dict) else None
+            if share is None:  # a hand-edited file's entry that is no trigger's figures
+                continue
             trig = by_id.get(str(t.get("trigger")))
             out.append(
                 TriggerOdds(
@@ -76,16 +78,38 @@ def odds(
                     description=(trig.description if trig else "")
                     or str(t.get("description") or "")
                     or str(t.get("trigger")),  # a trigger without words is named by its id
-                    fired=round(float(t.get("probability") or 0.0) * runs),
+                    fired=round(share * runs),
                     runs=runs,
-                    first=dt.date.fromisoformat(first) if first else None,
+                    first=_date(t.get("median_first_date")),
                 )
             )
     dates = cmp.get("dates") or []
     return Odds(
         same_p50=same,
         triggers=tuple(out),
-        first=dt.date.fromisoformat(dates[0]) if dates else None,
-        last=dt.date.fromisoformat(dates[-1]) if dates else None,
-        runs=int(cmp.get("runs") or max((int(r.get("runs") or 0) for r in rows), default=0)),
+        first=_date(dates[0]) if dates else None,
+        last=_date(dates[-1]) if dates else None,
+        runs=_runs(cmp.get("runs")) or max((_runs(r.get("runs")) for r in rows), default=0),
     )
+
+
+def _date(value: Any) -> dt.date | None:
+    """An ISO date of the file, or None (absent or not a date)."""
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    """A share between 0 and 1 of the file, or None (absent or not one)."""
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        return None
+    return share if 0.0 <= share <= 1.0 else None
+
+
+def _runs(value: Any) -> int:
+    """A count of runs of the file, or 0 (absent or not a whole number)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0

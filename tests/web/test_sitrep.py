@@ -395,3 +395,29 @@ def test_forecast_bands_in_tables_say_which_band_and_which_day(db: Database) -> 
         _sign_in(c)
         overview = c.get("/?lang=es&as_of=2025-12-03").text
     assert '<th scope="col" class="n">Pronóstico a 14–28 días (P10–P90)</th>' in overview
+
+
+def test_a_hand_edited_comparison_with_days_that_are_no_dates_still_shows_the_plans_page(
+    db: Database, tmp_path: Path
+) -> None:
+    """A comparison.json whose 'dates' someone edited ('late') made /plans a 500."""
+    from fastapi.testclient import TestClient
+
+    from hito.service import create_app
+    from hito.store.settings import Settings
+
+    cmp = _equal_median_comparison(tmp_path)
+    data = json.loads(cmp.read_text())
+    data["dates"] = ["late", "2026-03-31"]
+    data["stranded"] = {"no-plan": {"p10": [1, 2], "p50": [2, 3], "p90": [3, 4]}}
+    cmp.write_text(json.dumps(data))
+    app = create_app(
+        Settings(database_url=str(db.engine.url), comparison=cmp, auto_migrate=False), database=db
+    )
+    with TestClient(app, base_url="http://hito.test") as c:
+        _sign_in(c)
+        page = c.get("/plans?lang=en")
+        report = c.get("/sitrep.html?lang=en&as_of=2025-12-03")
+    assert page.status_code == 200 and "6 of 20 futures (30%)" in page.text
+    assert 'class="chart"' not in page.text  # no days to draw the fans on
+    assert report.status_code == 200 and "The plan options" not in report.text

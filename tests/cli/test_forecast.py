@@ -451,3 +451,27 @@ def test_backtest_says_and_keeps_the_rows_it_left_out(scenario_file, tmp_path):
         f"{counts}:7: kind 'event' is not a count of stranded people",
         f"{counts}:9: dated 2052-01-05, outside 2025-01-01 to 2025-01-16",
     ]
+
+
+def test_calibrate_says_how_far_ahead_its_forecasts_were_ever_scored(tmp_path):
+    """The console showed a 28-day column beside skill lines that stop at 14 days (2025) and
+    said nothing of the difference."""
+    done = hito(
+        "calibrate",
+        "tacna-arica-2025",
+        "--particles",
+        "20",
+        "--out",
+        str(tmp_path / "c"),
+        "--workers",
+        "1",
+        "--lang",
+        "en",
+    )
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "in 28 days" in said
+    assert (
+        "Such forecasts were scored against later counts up to 14 days ahead; further ahead, how "
+        "far the bands can be trusted has not been measured." in said
+    )

@@ -214,7 +214,7 @@ def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts
     from rich.table import Table
 
     from hito.cli.run import console
-    from hito.report.forecast_skill import forecast_table, skill_lines
+    from hito.report.forecast_skill import forecast_table, reach_line, skill_lines
 
     title, headers, rows = forecast_table(s, obs, ens, when, lang, counts)
     if rows:
@@ -224,6 +224,9 @@ def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts
         console.print(table)
     for line in skill_lines(s.name, lang):
         console.print(line)
+    reach = reach_line(s.name, lang)
+    if reach:  # the table's 28 days lie beyond what was scored in 2025
+        console.print(reach)
 
 
 def _calibrate(

@@ -269,6 +269,17 @@ def skill_reach(scenario: str) -> int | None:
     return max(scored, default=None)
 
 
+def reach_line(scenario: str, lang: str) -> str | None:
+    """How far ahead the shipped backtest scored forecasts, and that beyond it nothing was."""
+    reach = skill_reach(scenario)
+    if reach is None:
+        return None
+    return i18n.translations(lang).gettext(
+        "Such forecasts were scored against later counts up to %(h)s days ahead; further "
+        "ahead, how far the bands can be trusted has not been measured."
+    ) % {"h": reach}
+
+
 def live_skill_lines(card: Scorecard | None, lang: str) -> list[str]:
     """The service's own forecasts scored by the counts that came after them, as sentences.
 

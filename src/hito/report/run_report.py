@@ -221,7 +221,7 @@ def calibrated_on(summary: dict[str, Any]) -> dt.date | None:
 
 def basis(summary: dict[str, Any], scenario: str, lang: str) -> list[str]:
     """What the report's bands rest on, and how far ahead such forecasts were ever scored."""
-    from hito.report.forecast_skill import skill_lines, skill_reach
+    from hito.report.forecast_skill import reach_line, skill_lines
 
     _ = i18n.translations(lang).gettext
     as_of = calibrated_on(summary)
@@ -243,16 +243,8 @@ def basis(summary: dict[str, Any], scenario: str, lang: str) -> list[str]:
         ]
         if skill_lines(scenario, lang):
             out.append(_("The backtest scores below are of forecasts calibrated on the counts."))
-    reach = skill_reach(scenario)
-    if reach is not None:
-        out.append(
-            _(
-                "Such forecasts were scored against later counts up to %(h)s days ahead; "
-                "further ahead, how far the bands can be trusted has not been measured."
-            )
-            % {"h": reach}
-        )
-    return out
+    reach = reach_line(scenario, lang)
+    return [*out, reach] if reach else out
 
 
 def where_people_went(s: Scenario, ens: Ensemble) -> list[tuple[Any, dict[str, list[float]]]]:

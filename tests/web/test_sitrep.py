@@ -79,6 +79,11 @@ def test_the_forecast_band_has_its_backtest_skill_beside_it(db: Database) -> Non
         "conteo de campo: "
     )
     assert all(f"<li>{line}</li>" in outlook for line in lines)
+    # the band is 14 to 28 days ahead; the 2025 backtest scored up to 14 days only
+    assert (
+        "<li>Pronósticos como estos se evaluaron frente a conteos posteriores hasta 14 días por "
+        "delante; más allá, no se ha medido cuánto se puede confiar en las bandas.</li>" in outlook
+    )
     stale = sitrep.build_html(db, as_of=dt.date(2026, 2, 1), lang="es", comparison=None)
     assert 'id="backtest-skill"' not in stale  # no band drawn, no skill beside it
 
@@ -386,7 +391,7 @@ def test_forecast_bands_in_tables_say_which_band_and_which_day(db: Database) -> 
     from hito.service import create_app
     from hito.store.settings import Settings
 
-    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=40, runs=2)  # reaches 14-28 days
     html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
     assert '<th class="n">P50 a 7 días</th><th class="n">P90 a 7 días</th>' in html
     assert 'data-label="P90 a 7 días"' in html
@@ -395,6 +400,11 @@ def test_forecast_bands_in_tables_say_which_band_and_which_day(db: Database) -> 
         _sign_in(c)
         overview = c.get("/?lang=es&as_of=2025-12-03").text
     assert '<th scope="col" class="n">Pronóstico a 14–28 días (P10–P90)</th>' in overview
+    # the card's band 14 to 28 days ahead says the backtest scored up to 14 days only
+    assert (
+        '<small class="muted skill">Pronósticos como estos se evaluaron frente a conteos '
+        "posteriores hasta 14 días por delante;" in overview
+    )
 
 
 def test_a_hand_edited_comparison_with_days_that_are_no_dates_still_shows_the_plans_page(

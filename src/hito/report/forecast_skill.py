@@ -251,6 +251,12 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
     return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]
 
 
+def skill_and_reach(scenario: str, lang: str) -> list[str]:
+    """The skill lines and, after them, how far ahead such forecasts were ever scored."""
+    reach = reach_line(scenario, lang)
+    return [*skill_lines(scenario, lang), *([reach] if reach else [])]
+
+
 def _shipped_skill(scenario: str) -> dict[str, Any] | None:
     """hito/forecast/skill/SCENARIO.json, or None when the scenario has no backtest shipped."""
     import json

@@ -17,7 +17,7 @@ from hito.api import problems
 from hito.errors import InputError
 from hito.plans.status import CARRY_DAYS
 from hito.report import forecast_view, plan_odds
-from hito.report.forecast_skill import live_skill_summary, skill_lines
+from hito.report.forecast_skill import live_skill_summary, skill_and_reach, skill_lines
 from hito.store.coltypes import utcnow
 from hito.store.errors import ForbiddenError, StoreError
 from hito.store.forecasts import latest_result, running
@@ -150,7 +150,8 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         site_titles={x.id: x.title for x in picture.sites},
         reported=reported,
         needs=need,
-        skill=skill_lines(picture.forecast["scenario"], language(request))
+        # a band 14 to 28 days ahead: its skill, and how far ahead skill was measured at all
+        skill=skill_and_reach(picture.forecast["scenario"], language(request))
         if picture.forecast
         else [],
         count_lines=_count_lines(picture),

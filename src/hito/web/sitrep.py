@@ -13,7 +13,7 @@ from hito.needs import Standards
 from hito.plans.model import Plan
 from hito.report import forecast_view, plan_odds
 from hito.report.charts import Fan, fan_chart
-from hito.report.forecast_skill import live_skill_lines, skill_lines
+from hito.report.forecast_skill import live_skill_lines, skill_and_reach
 from hito.store.agencies import list_agencies
 from hito.store.db import Database
 from hito.store.needs import picture as needs_picture
@@ -187,7 +187,7 @@ def build_html(
             generated=dt.datetime.now(dt.UTC),
             live_skill=live_skill_lines(card, lang) if picture.forecast else [],
             # the backtest skill of the scenario beside its band, as on the overview
-            skill=skill_lines(picture.forecast["scenario"], lang)
+            skill=skill_and_reach(picture.forecast["scenario"], lang)
             if picture.forecast and chart is not None
             else [],
         )

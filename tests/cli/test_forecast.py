@@ -110,6 +110,8 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     # after the count dates, the particles' run to the scenario's end has its own bar: the
     # console sat silent meanwhile (20 s at 1,000 particles)
     assert "forecast to Jan 16, 2025" in done.stderr and "40/40" in done.stderr
+    # the calibrated band: the past up to the as-of date, the forecast after it, told apart
+    assert (out / "calibration.html").read_text().count(">counts up to here</text>") == 1
     assert [s["date"] for s in facts["steps"]] == [
         "2025-01-03",
         "2025-01-04",

@@ -38,3 +38,18 @@ def test_a_rhetorical_count_does_not_flatten_the_band_into_the_axis() -> None:
     assert 100 <= max(ticks) <= 200  # the axis ends near the band, not at 4,000
     plain = str(fan_chart(fan=fan, observed=counts, labels=LABELS))
     assert "<title>4.000</title>" not in plain and len(re.findall(r"<circle ", plain)) == 3
+
+
+def test_a_dividing_day_is_a_dashed_line_with_its_label_only_inside_the_chart() -> None:
+    """calibration.html's bands run from the scenario's start past the as-of date, with nothing
+    to tell the filtered past from the forecast."""
+    days = [dt.date(2025, 11, 22) + dt.timedelta(days=i) for i in range(11)]
+    fan = Fan(days, [1.0] * 11, [2.0] * 11, [3.0] * 11)
+    svg = str(fan_chart(fan=fan, observed=[], labels=LABELS, divide=(days[5], "counts up to here")))
+    [line] = re.findall(r'<line x1="([\d.]+)" x2="([\d.]+)"[^>]*stroke-dasharray="4 3"', svg)
+    assert line[0] == line[1]
+    left, right = 4 * 19, 640 - 12  # the frame of a 640 px chart (font 19)
+    assert float(line[0]) == round(left + 5 / 10 * (right - left), 1)
+    assert ">counts up to here</text>" in svg
+    late = fan_chart(fan=fan, observed=[], labels=LABELS, divide=(dt.date(2026, 1, 1), "x"))
+    assert 'stroke-dasharray="4 3"' not in str(late)

@@ -87,11 +87,14 @@ def fan_chart(
     ymax: float | None = None,
     title: str = "",
     number_format: Callable[[float], str] = lambda v: f"{v:g}",
+    divide: tuple[dt.date, str] | None = None,
 ) -> Markup:
     """An SVG with the P10–P90 band, the P50 line, observed points and an optional capacity line.
 
     `labels` names the legend entries: band, median, observed, capacity, empty. Observed
     points more than `history_days` before the forecast (or the newest point) are left out.
+    `divide` (a day, a label) draws a dashed line at that day: the last day of the counts a
+    band is conditioned on, say.
     """
     dates = list(fan.dates) if fan else []
     anchor = min(dates) if dates else max((d for d, _ in observed), default=None)
@@ -119,10 +122,22 @@ def fan_chart(
         f'xmlns="http://www.w3.org/2000/svg" font-size="{font}" font-family="sans-serif">',
         *_axes(f, ticks, d1, number_format, date_format),
         *_series(f, fan, capacity, observed, number_format),
+        *(_divide(f, *divide) if divide and d0 <= divide[0] <= d1 else []),
         *_legend(f, labels, fan is not None, bool(observed), bool(capacity)),
         "</svg>",
     ]
     return Markup("".join(parts))
+
+
+def _divide(f: _Frame, day: dt.date, label: str) -> list[str]:
+    """A dashed vertical line at a day, its label at the top beside it."""
+    x = f.x(day)
+    return [
+        f'<line x1="{x}" x2="{x}" y1="{f.y(f.ymax)}" y2="{f.y(0)}" stroke="#555" '
+        f'stroke-dasharray="4 3" stroke-width="1"/>'
+        f'<text x="{x + 4}" y="{f.y(f.ymax) + f.font}" fill="#555" font-size="{f.font - 2}">'
+        f"{escape(label)}</text>"
+    ]
 
 
 def _axes(

@@ -28,6 +28,7 @@ def _labels(lang: str) -> dict[str, str]:
         "observed": _("counts"),
         "capacity": _("capacity"),
         "empty": _("no data"),
+        "divide": _("counts up to here"),
     }
 
 
@@ -105,6 +106,7 @@ def render_calibration(
     labels = _labels(lang)
     dates = ens.dates()
     places = sorted({o.place for o in observations.items})
+    facts_as_of = dt.date.fromisoformat(facts["as_of"]) if facts.get("as_of") else None
     names = {p.id: i18n.localized(p.title, lang, p.name) for p in s.places}
     fans = []
     for place in places:
@@ -121,6 +123,8 @@ def render_calibration(
                     number_format=lambda v: i18n.number(v, lang),
                     history_days=400,
                     ymax=outlier_top(float(q[2].max(initial=0)), [v for _d, v in counts]),
+                    # the counts end on the as-of date: before it the past, after it the forecast
+                    divide=(facts_as_of, labels["divide"]) if facts_as_of else None,
                 ),
             )
         )

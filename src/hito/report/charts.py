@@ -132,12 +132,11 @@ def fan_chart(
 def _divide(f: _Frame, day: dt.date, label: str) -> list[str]:
     """A dashed vertical line at a day, its label at the top beside it."""
     x = f.x(day)
+    y = f.y(f.ymax) + 2 * f.font + 4  # the second row: the first holds counts beyond the top
     return [
         f'<line x1="{x}" x2="{x}" y1="{f.y(f.ymax)}" y2="{f.y(0)}" stroke="#555" '
         f'stroke-dasharray="4 3" stroke-width="1"/>'
-        # the second row from the top: the first holds the values of counts beyond the top
-        f'<text x="{x + 4}" y="{f.y(f.ymax) + 2 * f.font + 4}" fill="#555" font-size="{f.font - 2}">'
-        f"{escape(label)}</text>"
+        f'<text x="{x + 4}" y="{y}" fill="#555" font-size="{f.font - 2}">{escape(label)}</text>'
     ]
 
 

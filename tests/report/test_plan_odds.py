@@ -62,7 +62,7 @@ def test_equal_medians_are_named_and_each_trigger_gets_its_futures_and_date() ->
 
 def test_medians_that_differ_are_not_called_equal() -> None:
     cmp = {"rows": [_row("no-plan", 10.0, 20.0, []), _row("a", 9.0, 20.0, [])]}
-    assert odds(cmp, "en").same_p50 == ()
+    assert odds(cmp, "en").same_p50 == () and odds(cmp, "en").same_all == ()
     assert odds({"rows": [_row("no-plan", 10.0, 20.0, [])]}, "en").same_p50 == ()  # one row
 
 
@@ -79,3 +79,13 @@ def test_a_hand_edited_comparison_with_broken_trigger_figures_is_read_not_a_500(
         (2, 4, None),
     ]
     assert (got.first, got.last, got.runs) == (None, dt.date(2026, 3, 31), 4)
+
+
+def test_a_metric_no_plan_moves_at_all_is_not_said_to_differ_in_the_worse_futures() -> None:
+    """An alert-only plan beside no plan: the same P10, P50 and P90; 'they differ in the P90'
+    would be false."""
+    cmp = {"rows": [_row("no-plan", 10.0, 20.0, []), _row("status-quo", 10.0, 20.0, [])]}
+    cmp["rows"][1]["harmed"] = {"p10": 1.0, "p50": 10.0, "p90": 25.0}
+    got = odds(cmp, "en")
+    assert got.same_all == ("stranded_person_days", "peak_stranded", "diverted")
+    assert got.same_p50 == ("harmed",)

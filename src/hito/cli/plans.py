@@ -215,6 +215,8 @@ def _trigger_lines(cmp: Any, plans: dict[str, Plan], lang: str) -> list[str]:
     out = []
     if o.same_p50:
         out.append(said["same_median"] % {"what": "; ".join(said[m] for m in o.same_p50)})
+    if o.same_all:
+        out.append(said["same_everywhere"] % {"what": "; ".join(said[m] for m in o.same_all)})
     for x in o.triggers:
         fired = t.ngettext("%(k)s of %(num)s future", "%(k)s of %(num)s futures", x.runs) % {
             "k": x.fired,

@@ -30,7 +30,8 @@ class TriggerOdds:
 class Odds:
     """A comparison read for the reader: the metrics whose P50 no plan moves, and the triggers."""
 
-    same_p50: tuple[str, ...]
+    same_p50: tuple[str, ...]  # one P50 for every plan, other quantiles differ
+    same_all: tuple[str, ...]  # one P10, P50 and P90 for every plan: no plan moves it
     triggers: tuple[TriggerOdds, ...]
     first: dt.date | None  # the simulated futures' first and last day
     last: dt.date | None
@@ -43,20 +44,23 @@ def odds(
     plans: dict[str, Plan] | None = None,
     metrics: tuple[str, ...] = SHOWN,
 ) -> Odds:
-    """The metrics (of `metrics`) with one P50 for every plan, and every trigger's chance of firing.
+    """The metrics (of `metrics`) no plan moves, at the median or at all, and every trigger's odds.
 
     `plans` (name -> plan) gives the plans' and triggers' titles in `lang`; a plan not given
     keeps the comparison's own title and descriptions.
     """
     plans = plans or {}
     rows = [r for r in cmp.get("rows", []) if isinstance(r, dict)]
-    same = tuple(
-        m
-        for m in metrics
-        if len(rows) > 1
-        and all(isinstance(r.get(m), dict) for r in rows)
-        and len({r[m].get("p50") for r in rows}) == 1
-    )
+
+    def one(m: str, quantiles: tuple[str, ...]) -> bool:
+        return (
+            len(rows) > 1
+            and all(isinstance(r.get(m), dict) for r in rows)
+            and all(len({r[m].get(q) for r in rows}) == 1 for q in quantiles)
+        )
+
+    same_all = tuple(m for m in metrics if one(m, ("p10", "p50", "p90")))
+    same = tuple(m for m in metrics if one(m, ("p50",)) and m not in same_all)
     out = []
     for r in rows:
         runs = _runs(r.get("runs")) or _runs(cmp.get("runs"))
@@ -86,6 +90,7 @@ def odds(
     dates = cmp.get("dates") or []
     return Odds(
         same_p50=same,
+        same_all=same_all,
         triggers=tuple(out),
         first=_date(dates[0]) if dates else None,
         last=_date(dates[-1]) if dates else None,

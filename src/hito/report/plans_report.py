@@ -48,6 +48,10 @@ def words(_: Callable[[str], str]) -> dict[str, str]:
             "plans change nothing there; they differ in the worse futures (the P90) and in how "
             "often each trigger fires (below)."
         ),
+        "same_everywhere": _(
+            "Same P10, P50 and P90 under every plan: %(what)s. In these simulated futures no "
+            "plan changes them."
+        ),
         "chart_stranded": _("People stranded per day (P50 line, P10–P90 band)"),
         "chart_days": _("Stranded person-days per plan (P50, bars to P10 and P90)"),
         "plans": _("The plans"),
@@ -195,7 +199,7 @@ def render(
     order = [lang, *(x for x in i18n.LANGUAGES if x != lang)]
     text = {x: words(i18n.translations(x).gettext) for x in order}
     metrics = list(METRICS) + [f"total_cost_{c}" for c in cmp.currencies]
-    same = odds({"rows": cmp.rows}, lang, metrics=tuple(metrics)).same_p50
+    same = odds({"rows": cmp.rows}, lang, metrics=tuple(metrics))
     facts = {
         "scenario": s.name,
         "runs": cmp.rows[0]["runs"],
@@ -219,10 +223,17 @@ def render(
             text=text,
             facts={x: _facts(text[x]["facts"], facts, x) for x in order},
             same_median={
-                x: text[x]["same_median"] % {"what": "; ".join(_metric(m, text[x]) for m in same)}
+                x: " ".join(
+                    text[x][key] % {"what": "; ".join(_metric(m, text[x]) for m in keys)}
+                    for key, keys in (
+                        ("same_median", same.same_p50),
+                        ("same_everywhere", same.same_all),
+                    )
+                    if keys
+                )
                 for x in order
             }
-            if same
+            if same.same_p50 or same.same_all
             else {},
             countries={x: names.countries(i18n.translations(x).gettext) for x in order},
             num=i18n.number,

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy import select
 
+from hito.domain import site_day
 from hito.service import create_app
 from hito.store import migrate
 from hito.store.db import Database
@@ -79,15 +81,18 @@ def reports(db: Database, ids: list[str], days: int, per_day: int) -> int:
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     n = 0
     with db.session() as s:
+        country = dict(s.execute(select(Site.id, Site.country_code)).tuples())
         for day in range(days):
             rows = []
             for k, site in enumerate(ids):
                 for j in range(per_day):
                     people = 20 + (day * 7 + k * 13 + j) % 180
+                    at = start + dt.timedelta(days=day, hours=8 + 6 * j)
                     rows.append(
                         FieldReport(
                             site_id=site,
-                            observed_at=start + dt.timedelta(days=day, hours=8 + 6 * j),
+                            observed_at=at,
+                            day=site_day(country[site], at),
                             agency_id=1 + k % 4,
                             fingerprint="bench",
                             remark="",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,6 +16,8 @@ from hito.domain import (
     CountryCode,
     Ident,
     one_of,
+    site_day,
+    site_time,
 )
 from hito.scenario.model import PLACE_KINDS
 
@@ -47,3 +50,37 @@ def test_one_of_matches_exactly_the_values() -> None:
     assert all(rx.match(s) for s in SITE_STATUSES)
     assert not rx.match("open2") and not rx.match("xopen") and not rx.match("")
     assert re.match(ID_PATTERN, "chacalluta")
+
+
+def _utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("country", "utc", "day"),
+    [
+        ("PER", "2025-12-02T01:00", dt.date(2025, 12, 1)),  # 20:00 in Tacna (UTC-5)
+        ("PER", "2025-12-02T05:00", dt.date(2025, 12, 2)),  # midnight in Tacna
+        ("CHL", "2025-12-01T02:30", dt.date(2025, 11, 30)),  # 23:30 in Arica, summer (UTC-3)
+        ("CHL", "2025-12-01T03:00", dt.date(2025, 12, 1)),  # midnight in Arica, summer
+        ("CHL", "2025-07-01T03:30", dt.date(2025, 6, 30)),  # 23:30 in Arica, winter (UTC-4)
+        ("CHL", "2025-07-01T04:00", dt.date(2025, 7, 1)),  # midnight in Arica, winter
+        # Chile's clocks go back at midnight on 5-6 April 2025: 23:30 twice, both the 5th's
+        ("CHL", "2025-04-06T02:30", dt.date(2025, 4, 5)),  # 23:30 at UTC-3
+        ("CHL", "2025-04-06T03:30", dt.date(2025, 4, 5)),  # 23:30 again, at UTC-4
+        # and forward at midnight on 6-7 September 2025: from 00:00 (UTC-4) to 01:00 (UTC-3)
+        ("CHL", "2025-09-07T03:30", dt.date(2025, 9, 6)),  # 23:30 at UTC-4
+        ("CHL", "2025-09-07T04:30", dt.date(2025, 9, 7)),  # 01:30 at UTC-3
+        ("BOL", "2025-12-02T03:30", dt.date(2025, 12, 1)),  # 23:30 in Bolivia (UTC-4)
+        ("VEN", "2025-12-02T01:00", dt.date(2025, 12, 2)),  # no zone known: the UTC day
+    ],
+)
+def test_a_moment_counts_on_the_local_day_at_its_site(country: str, utc: str, day: dt.date) -> None:
+    assert site_day(country, _utc(utc)) == day
+
+
+def test_a_naive_moment_is_utc_and_a_site_keeps_its_offset() -> None:
+    assert site_day("PER", dt.datetime(2025, 12, 2, 1, 0)) == dt.date(2025, 12, 1)
+    at = site_time("PER", _utc("2025-12-02T01:00"))
+    assert at.isoformat() == "2025-12-01T20:00:00-05:00"
+    assert site_time("VEN", _utc("2025-12-02T01:00")).isoformat() == "2025-12-02T01:00:00+00:00"

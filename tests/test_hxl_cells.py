@@ -101,9 +101,11 @@ def test_what_is_no_count_is_named_by_what_is_wrong(text: str, wrong: str) -> No
     ("text", "date"),
     [
         ("2025-11-30", dt.date(2025, 11, 30)),
-        ("2025-11-30T10:00:00Z", dt.date(2025, 11, 30)),  # the service's export
+        ("2025-11-30T10:00:00Z", dt.date(2025, 11, 30)),
         ("2025-12-01T02:30:00-03:00", dt.date(2025, 12, 1)),  # 05:30 UTC
-        ("2025-11-30T22:30:00-03:00", dt.date(2025, 12, 1)),  # the UTC day
+        # the service's export: the site's clock; 01:30 UTC on 1 December, 30 November in Arica
+        ("2025-11-30T22:30:00-03:00", dt.date(2025, 11, 30)),
+        ("2025-12-01T20:00:00-05:00", dt.date(2025, 12, 1)),  # 20:00 in Tacna, 01:00 UTC on the 2nd
         ("2025-11-30 08:00", dt.date(2025, 11, 30)),
         ("20251130", None),
         ("30/11/2025", None),
@@ -112,7 +114,7 @@ def test_what_is_no_count_is_named_by_what_is_wrong(text: str, wrong: str) -> No
         ("", None),
     ],
 )
-def test_a_date_is_a_day_or_the_utc_day_of_a_time(text: str, date: dt.date | None) -> None:
+def test_a_date_is_a_day_or_the_day_a_time_is_written_on(text: str, date: dt.date | None) -> None:
     assert parse_date(text) == date
 
 

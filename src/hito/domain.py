@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal, get_args
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +30,30 @@ Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 # a country: its ISO 3166-1 alpha-3 code (PER, CHL, BOL, VEN...)
 COUNTRY_PATTERN = r"^[A-Z]{3}$"
 CountryCode = Annotated[str, Field(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-3 code")]
+
+# the time zone of each country whose sites hito knows the clock of (one zone per country)
+COUNTRY_ZONE = {"CHL": "America/Santiago", "PER": "America/Lima", "BOL": "America/La_Paz"}
+
+
+def site_time(country: str, instant: dt.datetime) -> dt.datetime:
+    """A moment on the clock of a site of a country (naive moments are taken as UTC).
+
+    A country without a zone in COUNTRY_ZONE keeps UTC (a clock no later setting can move).
+    """
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    zone = COUNTRY_ZONE.get(country)
+    return instant.astimezone(ZoneInfo(zone) if zone else dt.UTC)
+
+
+def site_day(country: str, instant: dt.datetime) -> dt.date:
+    """The calendar day of a moment at a site of a country: its local day there.
+
+    A count at 20:00 in Tacna (UTC-5) on 1 December is 1 December's, though it is 01:00 UTC
+    on the 2nd. A country without a zone in COUNTRY_ZONE counts by the UTC day.
+    """
+    return site_time(country, instant).date()
+
 
 # a currency: its ISO 4217 code (USD, PEN, CLP...); written apart from COUNTRY_PATTERN (same
 # letters) so that PATTERN_WORDS tells the two apart

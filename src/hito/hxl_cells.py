@@ -73,9 +73,11 @@ def parse_count(text: str) -> float | str | None:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A YYYY-MM-DD date, or the UTC date of an ISO 8601 time; None when it is neither.
+    """A YYYY-MM-DD date, or the date of an ISO 8601 time as written; None when neither.
 
-    The service's export writes times (2025-11-30T10:00:00Z); a file's own dates are days.
+    The service's export writes each count's time on its site's clock with its offset
+    (2025-12-01T20:00:00-05:00): the date written is the local day at the site, the day the
+    service counts it on (`hito.domain.site_day`). A file's own dates are days.
     """
     if not DAY.match(text):
         return None
@@ -84,7 +86,7 @@ def parse_date(text: str) -> dt.date | None:
             return dt.date.fromisoformat(text)
         if len(text) > 10 and text[10] in "T ":
             t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return (t.astimezone(dt.UTC) if t.tzinfo else t).date()
+            return t.date()
     except ValueError:
         return None
     return None

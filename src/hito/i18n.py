@@ -14,6 +14,7 @@ from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from hito import domain
 from hito.domain import LANGUAGES
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -21,7 +22,7 @@ DOMAIN = "hito"
 DEFAULT_LANGUAGE = "es"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 ZONES = ("America/Santiago", "America/Lima", "America/La_Paz", "UTC")
-COUNTRY_ZONE = {"CHL": "America/Santiago", "PER": "America/Lima", "BOL": "America/La_Paz"}
+COUNTRY_ZONE = domain.COUNTRY_ZONE  # the zone of a country's people and sites (one definition)
 DEFAULT_ZONE = "America/Santiago"
 
 

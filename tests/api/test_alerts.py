@@ -183,3 +183,20 @@ def test_a_late_report_of_the_day_before_raises_the_alert_it_completes(world: Wo
     ]
     _post(world, "ed_per", "concordia-strip", "2025-11-29", 260)  # again: nothing new
     assert len(_alerts(world)) == 1
+
+
+def test_evening_counts_in_arica_meet_the_trigger_on_their_own_days(world: World) -> None:
+    """23:30 in Arica on the 29th and the 30th (02:30 UTC the next days): met on the 30th."""
+    c = world.client
+    r = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
+    assert r.status_code == 201
+    for at, n in (("2025-11-29T23:30:00-03:00", 220), ("2025-11-30T23:30:00-03:00", 230)):
+        r = c.post(
+            "/api/v1/reports",
+            json=report("concordia-strip", at, people=n, stranded=n),
+            headers=world.h("ed_chl"),
+        )
+        assert r.status_code == 201, r.text
+    assert [(a["trigger"], a["met_since"]) for a in _alerts(world)] == [
+        ("stranded-200-2d", "2025-11-30")
+    ]

@@ -104,11 +104,11 @@ def test_an_agency_s_latest_count_of_the_day_is_its_figure_and_a_withdrawal_rest
             headers=world.h("ed_chl"),
         ).json()["id"]
         for at, n in (
-            ("2025-11-30T12:00:00Z", 40),  # the latest time: it counts
-            ("2025-11-30T09:00:00Z", 100),  # earlier, though posted later
-            ("2025-11-30T23:59:59Z", 7),  # the last second of the day (UTC)
-            ("2025-12-01T00:00:00Z", 3),  # the next day
-            ("2025-12-01T00:00:00Z", 8),  # the same time: the later report counts
+            ("2025-11-30T12:00:00-03:00", 40),  # the latest time: it counts
+            ("2025-11-30T09:00:00-03:00", 100),  # earlier, though posted later
+            ("2025-11-30T23:59:59-03:00", 7),  # the last second of the day (in Arica)
+            ("2025-12-01T00:00:00-03:00", 3),  # the next day
+            ("2025-12-01T00:00:00-03:00", 8),  # the same time: the later report counts
         )
     ]
 

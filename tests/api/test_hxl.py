@@ -50,8 +50,8 @@ def test_export_has_hxl_hashtags_and_one_row_per_count(world: World) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.splitlines()
     assert lines[1] == ",".join(t for _, t in hxl_export.COLUMNS)
-    assert lines[2].startswith(
-        "2025-11-30T10:00:00Z,concordia-strip,Strip between Chacalluta and Santa Rosa,CHL,VEN,no,120,,,100,,,,,,,,,,pdi-arica,"
+    assert lines[2].startswith(  # 10:00 UTC on the site's clock: its date is the count's day
+        "2025-11-30T07:00:00-03:00,concordia-strip,Strip between Chacalluta and Santa Rosa,CHL,VEN,no,120,,,100,,,,,,,,,,pdi-arica,"
     )
     rid = lines[3].split(",")[20]
     assert lines[3].endswith(

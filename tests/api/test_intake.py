@@ -261,3 +261,22 @@ def test_a_coroutine_that_stopped_waiting_is_not_stored(world: World) -> None:
     with world.db.session(readonly=True) as s:
         keys = set(s.scalars(select(FieldReport.idempotency_key)))
     assert "kept" in keys and "gone" not in keys
+
+
+def test_a_batch_stores_each_report_on_the_local_day_at_its_site(world: World) -> None:
+    """20:00 in Tacna on 1 December (01:00 UTC on the 2nd), 23:30 in Arica on 30 November."""
+    tacna = dt.datetime(2025, 12, 2, 1, tzinfo=dt.UTC)
+    arica = dt.datetime(2025, 12, 1, 2, 30, tzinfo=dt.UTC)
+    items = [
+        _item(world, "ed_per", site_id="santa-rosa", observed_at=tacna),
+        _item(world, "ed_chl", site_id="chacalluta", observed_at=arica),
+    ]
+    with world.db.session() as s:
+        batch = intake.store_batch(s, items)
+    assert [o[0].day for o in batch] == [dt.date(2025, 12, 1), dt.date(2025, 11, 30)]  # type: ignore[index]
+    with world.db.session(readonly=True) as s:
+        stored = s.execute(select(FieldReport.site_id, FieldReport.day).order_by(FieldReport.id))
+        assert stored.all() == [
+            ("santa-rosa", dt.date(2025, 12, 1)),
+            ("chacalluta", dt.date(2025, 11, 30)),
+        ]

@@ -26,11 +26,22 @@ def test_editor_posts_a_report_and_reads_it_back(world: World) -> None:
     assert body["agency_id"] == world.ids["chl"]
     assert (body["people"], body["stranded"]) == (120, 100)
     assert body["observed_at"] == "2025-11-30T10:00:00Z"
+    assert body["day"] == "2025-11-30"  # 07:00 in Arica
     got = c.get(f"/api/v1/reports/{body['id']}", headers=world.h("viewer")).json()
     none = dict.fromkeys(counts.FIELDS[4:])
     assert got["counts"] == [
         {"nationality": "VEN", "documented": False, "people": 120, "stranded": 100, **none}
     ]
+
+
+def test_a_report_of_20_in_tacna_is_of_that_day_and_listed_under_it(world: World) -> None:
+    c = world.client
+    at = "2025-12-01T20:00:00-05:00"  # 01:00 UTC on 2 December
+    r = c.post("/api/v1/reports", json=report("santa-rosa", at), headers=world.h("ed_per"))
+    assert r.status_code == 201, r.text
+    assert (r.json()["observed_at"], r.json()["day"]) == ("2025-12-02T01:00:00Z", "2025-12-01")
+    listed = c.get("/api/v1/reports", params={"until": "2025-12-01"}, headers=world.h("viewer"))
+    assert [x["day"] for x in listed.json()["data"]] == ["2025-12-01"]
 
 
 def test_same_idempotency_key_returns_the_original_and_creates_nothing(world: World) -> None:
@@ -338,3 +349,27 @@ def test_the_api_has_the_same_limit_as_the_form(world: World) -> None:
         "/api/v1/reports", json=report(people=1_000_000, stranded=0), headers=world.h("ed_chl")
     )
     assert ok.status_code == 201
+
+
+@pytest.mark.parametrize("auth", [None, "Bearer not-a-token", "Basic dXNlcjpwYXNz"])
+def test_probing_the_body_without_signing_in_gets_401_not_422(
+    world: World, auth: str | None
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    if auth:
+        headers["Authorization"] = auth
+    before = _stored(world)
+    for body in (b"{not json", b'{"site_id": 5}'):
+        r = world.client.post("/api/v1/reports", content=body, headers=headers)
+        assert r.status_code == 401, r.text
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+        assert "errors" not in r.json() or not any(
+            e["loc"][0] == "body" for e in r.json()["errors"] or []
+        )
+    assert _stored(world) == before
+
+
+def test_a_public_route_still_says_what_its_body_lacks(world: World) -> None:
+    r = world.client.post("/api/v1/auth/token", data={"username": "x"})
+    assert r.status_code == 422
+    assert "password" in r.json()["detail"]

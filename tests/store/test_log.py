@@ -316,6 +316,10 @@ CASES: dict[str, Callable[[World], None]] = {
     "edit_the_total_of_a_report": lambda w: w.sql(
         "UPDATE field_report SET stranded = 99999 WHERE id = :r", r=w.ids["r4"]
     ),
+    # a report's day is derived from its time and site, so the log does not record it
+    "move_a_report_to_another_day": lambda w: w.sql(
+        "UPDATE field_report SET day = '2020-01-01' WHERE id = :r", r=w.ids["r5"]
+    ),
     "move_a_report_to_another_site": lambda w: w.sql(
         "UPDATE field_report SET site_id = 'chacalluta' WHERE id = :r", r=w.ids["r5"]
     ),
@@ -325,8 +329,9 @@ CASES: dict[str, Callable[[World], None]] = {
         r=w.ids["r6"],
     ),
     "insert_a_report_behind_the_logs_back": lambda w: w.sql(
-        "INSERT INTO field_report (site_id, observed_at, agency_id, fingerprint, remark, people, "
-        "stranded, withdrawn, reason, created_at) SELECT site_id, observed_at, agency_id, 'x', '', "
+        "INSERT INTO field_report (site_id, observed_at, day, agency_id, fingerprint, remark, "
+        "people, stranded, withdrawn, reason, created_at) SELECT site_id, observed_at, day, "
+        "agency_id, 'x', '', "
         "1000000, 1000000, withdrawn, '', created_at FROM field_report WHERE id = :r",
         r=w.ids["r7"],
     ),

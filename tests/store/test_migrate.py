@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -78,6 +80,67 @@ def test_0002_turns_rows_of_one_sex_and_age_band_into_breakdowns(backend: str, t
             (4, None, None, None, None),
             (5, None, None, None, None),
         ]
+        db.dispose()
+
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        check(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0006_gives_stored_reports_the_local_day_at_their_site(backend: str, tmp_path) -> None:  # noqa: ANN001
+    """20:00 in Tacna, 23:30 in Arica (summer and winter), a site of no known zone: UTC."""
+    from sqlalchemy import text
+
+    def check(url: str) -> None:
+        db = Database(url)
+        migrate.upgrade(db, "0005")
+        with db.engine.begin() as c:
+            for code in ("CHL", "PER", "VEN"):
+                c.execute(text("insert into country (code, name) values (:c, :c)"), {"c": code})
+            c.execute(
+                text(
+                    "insert into agency (id, code, name, country_code, created_at) "
+                    "values (1, 'a', 'A', 'CHL', '2025-01-01')"
+                )
+            )
+            for site, country in (("tacna", "PER"), ("arica", "CHL"), ("caracas", "VEN")):
+                c.execute(
+                    text(
+                        "insert into site (id, name, kind, country_code, lat, lon, status, "
+                        "scenario, created_at) values (:s, :s, 'city', :c, 0, 0, 'open', 'x', "
+                        "'2025-01-01')"
+                    ),
+                    {"s": site, "c": country},
+                )
+            for rid, site, at in (
+                (1, "tacna", "2025-12-02 01:00:00"),  # 20:00 on 1 December in Tacna
+                (2, "arica", "2025-12-01 02:30:00"),  # 23:30 on 30 November in Arica (UTC-3)
+                (3, "arica", "2025-07-01 03:30:00"),  # 23:30 on 30 June in Arica (UTC-4)
+                (4, "caracas", "2025-12-02 01:00:00"),  # no zone known: the UTC day
+                (5, "arica", "2025-12-01 15:00:00"),
+            ):
+                c.execute(
+                    text(
+                        "insert into field_report (id, site_id, observed_at, agency_id, "
+                        "fingerprint, remark, people, stranded, created_at) "
+                        "values (:i, :s, :at, 1, 'f', '', 1, 1, '2025-01-01')"
+                    ),
+                    {"i": rid, "s": site, "at": at},
+                )
+        migrate.upgrade(db)
+        with db.engine.connect() as c:
+            days = c.execute(text("select id, day from field_report order by id")).all()
+        as_dates = [(i, d if isinstance(d, dt.date) else dt.date.fromisoformat(d)) for i, d in days]
+        assert as_dates == [
+            (1, dt.date(2025, 12, 1)),
+            (2, dt.date(2025, 11, 30)),
+            (3, dt.date(2025, 6, 30)),
+            (4, dt.date(2025, 12, 2)),
+            (5, dt.date(2025, 12, 1)),
+        ]
+        migrate.downgrade(db, "0005")
+        with db.engine.connect() as c:
+            assert c.execute(text("select count(*) from field_report")).scalar() == 5
         db.dispose()
 
     with empty_database(backend, tmp_path, "m.sqlite3") as url:

@@ -61,6 +61,7 @@ def seed(db: Database) -> dict[str, int]:
                 [ven(40, 40, documented=True)],
                 per.id,
             ),
+            # 23:30 on 30 November in Arica (UTC-3 in summer): 30 November's, not 1 December's
             ("after midnight utc", "chacalluta", "2025-12-01T02:30:00+00:00", [ven(10, 4)], per.id),
             ("shelter", "arica-shelters", "2025-12-01T12:00:00+00:00", [ven(80, 0)], chl.id),
             ("late", "concordia-strip", "2025-12-05T12:00:00+00:00", [ven(5, 5)], chl.id),
@@ -85,6 +86,15 @@ def test_one_count_per_report_summed_over_its_groups(db: Database) -> None:
     assert obs.items == (
         Observation(
             D(2025, 11, 30),
+            "chacalluta",
+            4.0,
+            4.0,
+            0,
+            "chacalluta",
+            f"report {late_night} (migraciones-tacna)",
+        ),
+        Observation(
+            D(2025, 11, 30),
             "concordia-strip",
             125.0,
             125.0,
@@ -101,31 +111,23 @@ def test_one_count_per_report_summed_over_its_groups(db: Database) -> None:
             "concordia-strip",
             f"report {same} (migraciones-tacna)",
         ),
-        Observation(
-            D(2025, 12, 1),
-            "chacalluta",
-            4.0,
-            4.0,
-            0,
-            "chacalluta",
-            f"report {late_night} (migraciones-tacna)",
-        ),
     )
     assert tuple(map(str, obs.skipped)) == (
         f"report {ids['shelter']}: site 'arica-shelters' is not a site where stranded people are counted",
     )
 
 
-def test_start_and_end_are_whole_utc_days(db: Database) -> None:
+def test_start_and_end_are_whole_local_days_at_the_sites(db: Database) -> None:
     ids = seed(db)
     with db.session(readonly=True) as s:
         first = observations_from_store(s, SITES, start=D(2025, 11, 30), end=D(2025, 11, 30))
         later = observations_from_store(s, SITES, start=D(2025, 12, 1))
     assert [o.source.split()[1] for o in first.items] == [
+        str(ids["after midnight utc"]),  # 02:30 UTC on 1 December, 23:30 in Arica on the 30th
         str(ids["two groups"]),
         str(ids["same day"]),
     ]
-    assert [(o.date, o.low) for o in later.items] == [(D(2025, 12, 1), 4.0), (D(2025, 12, 5), 5.0)]
+    assert [(o.date, o.low) for o in later.items] == [(D(2025, 12, 5), 5.0)]
 
 
 def test_an_unknown_site_names_the_report(db: Database) -> None:
@@ -152,7 +154,8 @@ def test_the_export_reads_back_as_the_same_observations(db: Database, tmp_path: 
     path.write_text(text, encoding="utf-8")
     from_file = read_observations(path, SITES)
     assert [dataclasses.replace(o, line=0) for o in from_file.items] == list(stored.items)
-    assert [o.line for o in from_file.items] == [3, 5, 6, 8]  # the report of two groups: rows 3-4
+    # the report of two groups: rows 3-4; the one of 23:30 in Arica (row 6) is of 30 November
+    assert [o.line for o in from_file.items] == [6, 3, 5, 8]
     assert len(from_file.skipped) == len(stored.skipped) == 1
 
 
@@ -175,6 +178,7 @@ def test_a_corrected_report_counts_through_its_correction(db: Database) -> None:
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
     assert [(o.low, o.source) for o in obs.items] == [
+        (4.0, f"report {ids['after midnight utc']} (migraciones-tacna)"),
         (50.0, f"report {fix.id} (pdi-arica)"),
         (40.0, f"report {ids['same day']} (migraciones-tacna)"),
     ]
@@ -188,4 +192,7 @@ def test_a_withdrawn_report_is_left_out(db: Database) -> None:
         )
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
-    assert [o.source for o in obs.items] == [f"report {ids['two groups']} (pdi-arica)"]
+    assert [o.source for o in obs.items] == [
+        f"report {ids['after midnight utc']} (migraciones-tacna)",
+        f"report {ids['two groups']} (pdi-arica)",
+    ]

@@ -291,20 +291,21 @@ def test_correcting_fits_a_phone(phone, server) -> None:  # type: ignore[no-unty
 
 
 def test_after_a_correction_the_site_page_is_of_the_day_that_shows_it() -> None:
-    from hito.store.coltypes import utcnow
     from hito.web.corrections import site_after
 
-    at = dt.datetime(2025, 12, 5, 0, 30, tzinfo=dt.UTC)  # 4 December, 21:30 in Arica
+    day = dt.date(2025, 12, 4)  # the entry's day at its site (00:30 UTC on the 5th in Arica)
+    today = dt.date(2025, 12, 9)  # the visitor's
     # an older count on a deployment showing today: its day
-    assert site_after("chacalluta", at, None, 10) == "/sites/chacalluta?as_of=2025-12-05#report-10"
+    shown = site_after("chacalluta", day, None, 10, today)
+    assert shown == "/sites/chacalluta?as_of=2025-12-04#report-10"
     # a later count on a deployment showing an earlier day (the demo's 3 December): its day,
     # not the 3rd's page, where it is not listed
-    shown = site_after("chacalluta", at, dt.date(2025, 12, 3), 10)
-    assert shown == "/sites/chacalluta?as_of=2025-12-05#report-10"
-    assert site_after("chacalluta", at, dt.date(2025, 12, 5), 10) == "/sites/chacalluta#report-10"
-    now = utcnow()
-    assert site_after("chacalluta", now, None, 11) == "/sites/chacalluta#report-11"
-    ahead = now + dt.timedelta(minutes=4)  # stamped minutes ahead: never a day to come
-    assert site_after("x", ahead, dt.date(2025, 12, 3), 12) == (
-        f"/sites/x?as_of={now.date().isoformat()}#report-12"
+    shown = site_after("chacalluta", day, dt.date(2025, 12, 3), 10, today)
+    assert shown == "/sites/chacalluta?as_of=2025-12-04#report-10"
+    shown = site_after("chacalluta", day, dt.date(2025, 12, 4), 10, today)
+    assert shown == "/sites/chacalluta#report-10"
+    assert site_after("chacalluta", today, None, 11, today) == "/sites/chacalluta#report-11"
+    # a day the visitor's has not reached (a clock ahead): never a day to come, their today
+    assert site_after("x", dt.date(2025, 12, 10), dt.date(2025, 12, 3), 12, today) == (
+        "/sites/x?as_of=2025-12-09#report-12"
     )

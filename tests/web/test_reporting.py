@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from hito import i18n
 from hito.store.coltypes import utcnow
 from hito.web.reporting import overview_after
 
@@ -32,24 +33,24 @@ def test_an_agency_id_the_database_cannot_hold_is_a_form_error(server, agency: s
 
 
 def test_a_saved_report_leads_to_the_overview_of_a_day_that_holds_it() -> None:
-    at = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)  # 4 January, 23:00 in Arica
+    day = dt.date(2026, 1, 4)  # its day at its site (02:00 UTC on the 5th, 23:00 in Arica)
+    today = dt.date(2026, 1, 9)  # the visitor's
     # a deployment showing an earlier day (the demo's 2025-12-03): the count's day instead
-    assert overview_after(7, at, dt.date(2025, 12, 3)) == "/?as_of=2026-01-05&reported=7"
+    assert overview_after(7, day, dt.date(2025, 12, 3), today) == "/?as_of=2026-01-04&reported=7"
     # showing today, or a later day: the overview as it is
-    assert overview_after(7, at, None) == "/?reported=7"
-    assert overview_after(7, at, dt.date(2026, 1, 5)) == "/?reported=7"
-    # stamped minutes ahead of the server's clock: never a day to come (a 400 page)
-    ahead = utcnow() + dt.timedelta(minutes=4)
-    shown = overview_after(8, ahead, dt.date(2025, 12, 3))
-    assert shown == f"/?as_of={utcnow().date().isoformat()}&reported=8"
+    assert overview_after(7, day, None, today) == "/?reported=7"
+    assert overview_after(7, day, dt.date(2026, 1, 4), today) == "/?reported=7"
+    # a day the visitor's has not reached (stamped minutes ahead of the server's clock, or at
+    # a site whose clock is ahead of theirs): never a day to come (a 400 page), their today
+    shown = overview_after(8, dt.date(2026, 1, 10), dt.date(2025, 12, 3), today)
+    assert shown == "/?as_of=2026-01-09&reported=8"
 
 
 def test_the_today_link_shows_today_even_where_the_deployment_shows_another_day(server) -> None:  # type: ignore[no-untyped-def]
-    with _signed_in(server) as c:
+    with _signed_in(server) as c:  # an editor of a Chilean agency: Chile's time
         page = c.get("/?as_of=2025-12-03").text
-    assert (
-        f'<a href="/?as_of={utcnow().date().isoformat()}" class="small" id="today">hoy</a>' in page
-    )
+    today = i18n.local(utcnow(), "America/Santiago").date().isoformat()
+    assert f'<a href="/?as_of={today}" class="small" id="today">hoy</a>' in page
 
 
 def test_the_triggers_table_says_which_counts_a_trigger_adds_up(server) -> None:  # type: ignore[no-untyped-def]

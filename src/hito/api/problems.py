@@ -112,8 +112,44 @@ def _header_text(value: str) -> str:
         return value
 
 
+def _needs_sign_in(request: Request) -> bool:
+    """Whether the route that refused the request depends on a signed-in actor."""
+    from hito.api import deps
+
+    gates = (deps.current_actor, deps.bearer_token)
+    todo = list(getattr(getattr(request.scope.get("route"), "dependant", None), "dependencies", []))
+    while todo:
+        d = todo.pop()
+        if d.call in gates:
+            return True
+        todo.extend(d.dependencies)
+    return False
+
+
+def _signed_in_first(request: Request) -> JSONResponse | None:
+    """The 401 a caller who is not signed in gets before any word about the body they sent."""
+    from hito.api import deps
+    from hito.store import tokens
+
+    if not _needs_sign_in(request):
+        return None
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token.strip():
+            deps.current_actor(request.app.state.db, None)  # raises the route's own 401
+        with request.app.state.db.lookup() as session:
+            tokens.authenticate(session, token=token.strip())
+    except AuthError as refused:
+        return _store(request, refused)
+    return None
+
+
 def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    # FastAPI reads the body before the route's dependencies: whoever is not signed in is
+    # told so, not what the body should have been
+    if (refused := _signed_in_first(request)) is not None:
+        return refused
     errors = [{"loc": _loc(e), "msg": _msg(e)} for e in exc.errors()]
     lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
     sent = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -37,16 +37,6 @@ def report(
     from hito.web.sitrep import write
 
     day = date_option(as_of, "--as-of")
-    today = dt.datetime.now(dt.UTC).date()
-    if day is not None and day > today:
-        raise InputError(
-            Problem(
-                "--as-of: got %(day)s, expected a date no later than today (%(today)s, UTC): a "
-                "situation report tells what was counted",
-                day=day,
-                today=today,
-            )
-        )
     languages = tuple(lang or i18n.LANGUAGES)
     bad = [x for x in languages if x not in i18n.LANGUAGES]
     if bad:
@@ -63,6 +53,17 @@ def report(
                 "--zone: got %(zone)s, expected one of: %(zones)s",
                 zone=repr(zone),
                 zones=", ".join(i18n.ZONES),
+            )
+        )
+    today = i18n.local(dt.datetime.now(dt.UTC), zone).date()  # the readers' day
+    if day is not None and day > today:
+        raise InputError(
+            Problem(
+                "--as-of: got %(day)s, expected a date no later than today (%(today)s in "
+                "%(zone)s): a situation report tells what was counted",
+                day=day,
+                today=today,
+                zone=zone,
             )
         )
     comparison = comparison or load_settings(settings).comparison

@@ -184,13 +184,15 @@ def _pick(wrow, width, u):
 
 @numba.njit(cache=True)
 def today_arrays(places, width):
-    """Today's cumulative route weights where they cannot change during the day.
+    """Today's cumulative route weights: a row of ``width`` per place, its scale, its stamp.
 
-    ``_static_weights`` fills them: a row of ``width`` per place, its sum, and which
-    places are left to work out at each choice.
+    ``_static_weights`` fills the rows of places whose weights hold all day (stamp 0); the
+    other places' rows are worked out at a choice and kept while the camps stay as they
+    were (stamp: the ``epoch`` they were worked out in, -1 before). The last array is the
+    epoch, one word, counted up whenever a camp's count may have changed.
     """
     w = max(1, width)
-    return np.zeros((places, w)), np.zeros(places), np.zeros(places, np.int64)
+    return np.zeros((places, w)), np.zeros(places), np.zeros(places, np.int64), np.ones(1, np.int64)
 
 
 @no_refcounts
@@ -199,11 +201,13 @@ def _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpo
 
     A weight is the path's base weight times the capacity multiplier of its end, which is
     exactly 1 all day for an end with no capacity, or one that stays within its buffer even
-    if all the ``moving`` people on links arrive there. A place with another end (``dyn``)
-    has its weights worked out at each choice, as the camps fill. The sums are made in the
-    same order as at a choice, so the draws are the same.
+    if all the ``moving`` people on links arrive there. A place with another end (``dyn``
+    not 0) has its weights worked out at a choice, as the camps are then, and kept until a
+    camp's count changes (``_solo``); a new epoch starts here, so none is kept from the day
+    before. The sums are made in the same order as at a choice, so the draws are the same.
     """
-    cw, stot, dyn = today
+    cw, stot, dyn, epoch = today
+    epoch[0] += 1
     width = cw.shape[1]
     for x in range(p_off.shape[0] - 1):
         p0, p1 = p_off[x], p_off[x + 1]
@@ -212,7 +216,7 @@ def _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpo
             e = p_end[q]
             if capacity[e] >= 1 and loc_num[e] + moving > buffer * capacity[e]:
                 d = 1
-        dyn[x] = d
+        dyn[x] = -d
         if d == 1 or p1 == p0:
             continue
         tot = 0.0

@@ -269,13 +269,14 @@ def _travel(
     """
     ints, flts, routes, cnts, _ = st
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh, p_link, _, _, _ = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link, _, _, _, epoch = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     cnt = cnts[i]
     if cnt == 0 or ints[i, VF] == DONE:
         return
     j = ints[i, LINK]
     if ints[i, VF] == 1:  # counted as arriving today at the end of its route: now it does
+        epoch[0] += 1
         ints[i, VF] = 0
         vfill[link_dst[j] if ints[i, RLEN] == 0 else routes[i, ints[i, RLEN] - 1]] -= cnt
     r, moved = flts[i, R], flts[i, MOVED]
@@ -318,9 +319,9 @@ def _travel(
                 links,
                 paths,
                 rules,
-                wbuf,
             )
         return
+    epoch[0] += 1  # a cohort's step may change the camps: route weights kept today go stale
     if ints[i, WALK] == 1:
         speed = walk_speed
         ints[i, WALK] = 0

@@ -173,7 +173,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
             move_chances(mc, movechance[b], pop, capacity, pop_base, pop_scale)
         town_b, camp_b = is_town[b], is_camp[b]
         links = (out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open[v])
-        paths = (offs, p_end, base, p_hops, p_nh, p_link, today[0], today[1], today[2])
+        paths = (offs, p_end, base, p_hops, p_nh, p_link, today[0], today[1], today[2], today[3])
         while True:
             code = cohorts.day(
                 ds,

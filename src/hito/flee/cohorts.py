@@ -51,8 +51,10 @@ of a run, so the same seed gives the same run. Route weights that cannot change 
 day (no camp near its buffer among a place's path ends) are worked out once a day
 (``_static_weights``), as cumulative bounds in a row padded to the widest choice, and a
 draw picks a path by counting the bounds at or below it (``_pick``: no branch on the draw;
-a scan that stopped at the pick mispredicted about once a draw). A person's stay-or-go is
-one uniform draw every hop, forced or not, and one branch. A person's hops index their
+a scan that stopped at the pick mispredicted about once a draw). The other places' weights
+are kept in the same form once worked out, until a place with a capacity gains or loses
+someone (an epoch counted up then): the same draws, 1.1x faster (session 16). A person's
+stay-or-go is one uniform draw every hop, forced or not, and one branch. A person's hops index their
 arrays unsigned (numba tests a signed index for counting from the end at every access).
 """
 
@@ -172,12 +174,12 @@ def day(
     and one more pending cohort), when the working arrays ``sc`` (``scratch``) must hold
     ``ds[1]`` cohorts it returns 2, and the caller calls again with the same ``ds`` to go
     on where it stopped; it returns 0 when the day is done. ``links`` (out_off .. link_open),
-    ``paths`` (p_off .. p_link, then today's cumulative route weights, their sums and the
-    places worked out at each choice: ``today_arrays``) and ``rules`` (buffer .. cells) are
+    ``paths`` (p_off .. p_link, then today's cumulative route weights, their sums, their
+    stamps and the epoch: ``today_arrays``) and ``rules`` (buffer .. cells) are
     the tuples ``_travel`` reads.
     """
     out_off, _, link_dst, _, _, _, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh, p_link, cw, stot, dyn = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link, cw, stot, dyn, epoch = paths
     buffer, wpow, max_speed, _, _, avoid_short, cells = rules
     n = loc_num.shape[0]
     width = 1
@@ -267,7 +269,7 @@ def day(
                 tight = 1
         ds[2], ds[3] = n0, tight
         if avoid_short:  # read only by people travelling one at a time (``_solo``)
-            today = (cw, stot, dyn)
+            today = (cw, stot, dyn, epoch)
             _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today)
         for k in range(5):
             pos[k] = 0  # where the passes stopped for want of room

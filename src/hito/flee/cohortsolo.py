@@ -48,7 +48,6 @@ def _solo(
     links,
     paths,
     rules,
-    wbuf,
 ):
     """One person's rest of the day from link ``j``, hop after hop, as Flee moves a person.
 
@@ -56,10 +55,12 @@ def _solo(
     chance, one draw over the route weights), with no cohort made per hop: the person
     ends the day resting (pools, pending cohorts) or on a link, as a cohort of one marked
     ``DONE`` so that later waves of the day leave it. People a person passes see the camp
-    counts as they are at that moment, including the person's own arrival.
+    counts as they are at that moment, including the person's own arrival. Route weights
+    that depend on the camps are kept per place (``today_arrays``) until a place with a
+    capacity gains or loses someone (``epoch``): the same weights, worked out less often.
     """
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
-    p_off, p_end, p_base, p_hops, p_nh, p_link, cw, stot, dyn = paths
+    p_off, p_end, p_base, p_hops, p_nh, p_link, cw, stot, dyn, epoch = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     width = cw.shape[1]
     # a stint too short to stay, (r + moved / max_speed) / 2 < 1/2, without a division a hop
@@ -90,11 +91,13 @@ def _solo(
         if (not link_open[k]) or bounce == 1:  # closed under them: back to its start
             back = np.uintp(link_src[k])
             loc_num[back] += 1
+            epoch[0] += capacity[back] >= 1
             _spell(route, p_hops, chosen, pick, at, rlen)
             _rest(back, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             return
         here = np.uintp(link_dst[k])
         loc_num[here] += 1
+        epoch[0] += capacity[here] >= 1
         # stay or go, with one branch on the draw: a draw every hop, forced or not
         u = _unif(rng[1])
         go = (moved < speed) & (((moved < short) & is_town[here]) | (u < mc[here]))
@@ -107,14 +110,15 @@ def _solo(
             if p1 == p0:
                 arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
                 return
-            safe = not dyn[here]
+            stamp = dyn[here]
+            safe = stamp == 0
             u = _unif(rng[1])
-            if safe:  # the day's weights
-                pick = p0 + _pick(cw[here], width, u * stot[here])
-            else:  # weights as the camps are now
-                tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf)
-                tot = _cumulate(wbuf, int(p1 - p0), wbuf.shape[0], tot)
-                pick = p0 + _pick(wbuf, wbuf.shape[0], u * tot)
+            if not safe and stamp != epoch[0]:  # as the camps are now: kept till they change
+                row = cw[here]
+                tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, row)
+                stot[here] = _cumulate(row, int(p1 - p0), width, tot)
+                dyn[here] = epoch[0]
+            pick = p0 + _pick(cw[here], width, u * stot[here])
             rlen, at, chosen = p_nh[pick], U0, True
         if chosen:
             j2 = p_link[pick, at]
@@ -134,6 +138,7 @@ def _solo(
                 route[h] = route[h + 1]
         rlen -= 1
         loc_num[here] -= 1
+        epoch[0] += capacity[here] >= 1
         j, d, fresh, bounce = j2, 0.0, 0, 0
 
 

@@ -16,9 +16,10 @@ from hito.plans.status import evaluate as evaluate_status
 from hito.store import audit, deliveries, figures
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import NotFoundError
-from hito.store.models import Alert, FieldReport, Shelter, ShelterUpdate, Site
+from hito.store.models import Alert, FieldReport, Shelter, Site
 from hito.store.plans import active_plans, parsed
-from hito.store.reports import _midnight, daily_stranded
+from hito.store.reports import daily_stranded
+from hito.store.shelters import update_days
 
 HISTORY_DAYS = 120  # how far back the triggers' windows and cooldowns are replayed
 LATE_DAYS = 30  # a late report re-evaluates the days after it, this many at most
@@ -27,7 +28,9 @@ _NEWEST = "alerts_newest_day"  # in a batch's memo: the newest count's day at th
 
 
 def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
-    """The hook run after each new report: raise the alerts its observation date calls for.
+    """The hook run after each new report: raise the alerts its day calls for.
+
+    A report's day is the local calendar day at its site (`FieldReport.day`).
 
     A report of an earlier day than counts already stored (one that waited on a phone without
     signal) can complete a condition on a later day: the triggers are replayed once up to the
@@ -35,7 +38,7 @@ def after_report(session: Session, actor: Actor, report: FieldReport) -> None:
     after the report's day without its alert raises it. In a batch (`figures.reports_settled`)
     that replay is done once per last day.
     """
-    day = report.observed_at.date()
+    day = report.day  # the local day at its site
     evaluate(session, actor=actor, as_of=day, report_id=report.id)
     memo = session.info.get(figures.MEMO)
     if memo is None:  # one report
@@ -62,12 +65,10 @@ def _newest_day(session: Session) -> dt.date | None:
             if t.source == "observed":
                 places.update(t.places or session.scalars(select(Site.id)))
     newest = None
-    for site in sorted(places):  # one index seek each (site, observed_at)
-        at = session.scalar(
-            select(func.max(FieldReport.observed_at)).where(FieldReport.site_id == site)
-        )
-        if at is not None and (newest is None or at.date() > newest):
-            newest = at.date()
+    for site in sorted(places):  # one index seek each (site, day)
+        on = session.scalar(select(func.max(FieldReport.day)).where(FieldReport.site_id == site))
+        if on is not None and (newest is None or on > newest):
+            newest = on
     return newest
 
 
@@ -99,24 +100,10 @@ def _alerted(session: Session, plan: str, trigger: str, since: dt.date) -> bool:
 def _shelter_share(
     session: Session, places: list[str], since: dt.date, until: dt.date
 ) -> dict[dt.date, float]:
-    q = (
-        select(
-            ShelterUpdate.site_id,
-            ShelterUpdate.observed_at,
-            ShelterUpdate.occupancy,
-            ShelterUpdate.capacity,
-        )
-        .where(
-            ShelterUpdate.observed_at >= _midnight(since),
-            ShelterUpdate.observed_at < _midnight(until + dt.timedelta(days=1)),
-        )
-        .order_by(ShelterUpdate.observed_at)
-    )
-    if places:
-        q = q.where(ShelterUpdate.site_id.in_(places))
+    """Per local day, the shelters' occupancy over their capacity (each one's latest update)."""
     latest: dict[dt.date, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for site, at, occ, cap in session.execute(q):
-        latest[at.date()][site] = (occ, cap)
+    for site, _at, occ, cap, day in update_days(session, places, since, until):
+        latest[day][site] = (occ, cap)
     out = {}
     for day, per in latest.items():
         cap = sum(c for _, c in per.values())

@@ -13,10 +13,6 @@ from sqlalchemy.orm import Session
 from hito.store.models import FieldReport
 
 
-def _midnight(d: dt.date) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
-
-
 def daily_stranded(
     session: Session, *, site_ids: Sequence[str] | None = None, until: dt.date | None = None
 ) -> dict[str, dict[dt.date, int]]:
@@ -67,7 +63,10 @@ def daily_figures(
     until: dt.date | None = None,
     field: str = "stranded",
 ) -> dict[str, dict[dt.date, DayFigure]]:
-    """Per site and day (UTC): the day's figure, by one rule over the latest count per agency.
+    """Per site and day: the day's figure, by one rule over the latest count per agency.
+
+    A report's day is the local calendar day at its site (`FieldReport.day`, see
+    `hito.domain.site_day`), not the UTC day of its time.
 
     The rule: reports are snapshots, not increments. Corrected reports count only through
     their correction, withdrawn ones not at all (the agency's earlier count that day stands).
@@ -99,16 +98,15 @@ def _daily_figures(
 ) -> dict[str, dict[dt.date, DayFigure]]:
     superseded = select(FieldReport.supersedes_id).where(FieldReport.supersedes_id.is_not(None))
     col = FieldReport.stranded if field == "stranded" else FieldReport.people
-    utc_day = func.date(FieldReport.observed_at)  # stored as naive UTC: the UTC day
     # each agency's latest report of a day (by observation time, then id), in the database:
     # one row per site, day and agency instead of every report
     newest = func.row_number().over(
-        partition_by=(FieldReport.site_id, utc_day, FieldReport.agency_id),
+        partition_by=(FieldReport.site_id, FieldReport.day, FieldReport.agency_id),
         order_by=(FieldReport.observed_at.desc(), FieldReport.id.desc()),
     )
     q = select(
         FieldReport.site_id,
-        utc_day.label("day"),
+        FieldReport.day,
         FieldReport.agency_id,
         col.label("value"),
         newest.label("n"),
@@ -120,7 +118,7 @@ def _daily_figures(
     if site_ids is not None:
         q = q.where(FieldReport.site_id.in_(list(site_ids)))
     if until is not None:
-        q = q.where(FieldReport.observed_at < _midnight(until + dt.timedelta(days=1)))
+        q = q.where(FieldReport.day <= until)
     latest = q.subquery()
     rows = session.execute(
         select(latest.c.site_id, latest.c.day, latest.c.agency_id, latest.c.value).where(
@@ -129,8 +127,7 @@ def _daily_figures(
     )
     per: dict[tuple[str, dt.date], dict[int, int]] = {}
     for site, on, agency, value in rows:
-        when = on if isinstance(on, dt.date) else dt.date.fromisoformat(on)  # SQLite: text
-        per.setdefault((site, when), {})[agency] = int(value)
+        per.setdefault((site, on), {})[agency] = int(value)
     out: dict[str, dict[dt.date, DayFigure]] = {}
     for (site, day), by_agency in per.items():
         vals = sorted(by_agency.values())

@@ -297,10 +297,10 @@ class ForecastRefresher:
         from hito.store.models import FieldReport
 
         with self.db.session(readonly=True) as session:
-            newest = session.scalar(select(func.max(FieldReport.observed_at)))
-        if newest is None:
+            # the newest count's day: the local day at its site
+            as_of = session.scalar(select(func.max(FieldReport.day)))
+        if as_of is None:
             return None
-        as_of = newest.date()
         with self.db.session() as session:
             fid = create_forecast(
                 session,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy.orm import selectinload
 
 from hito.csvsafe import safe_cell
+from hito.domain import site_time
 from hito.store.models import FieldReport
 
 # (column header, HXL hashtag) of the exported file, one row per count
@@ -87,7 +87,8 @@ def export_lines(reports: Iterable[FieldReport], *, rows_per_chunk: int = 500) -
                 [
                     safe_cell(v)
                     for v in [
-                        r.observed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        # the site's clock, with its offset: the date written is the count's day
+                        site_time(r.site.country_code, r.observed_at).isoformat(timespec="seconds"),
                         r.site_id,
                         r.site.name,
                         r.site.country_code,

@@ -9,9 +9,9 @@ log entries (one each), the originals of reused keys (one, only when there are s
 A report refused by its own checks fails alone. Two reports of one batch with one
 idempotency key are one report: the first is stored, the second answered as its retry.
 
-The after-report hook (plan triggers) runs once per observation date in the batch, with
-the batch's last report of that date: the batch's reports count as arriving together, as
-concurrent posts do.
+The after-report hook (plan triggers) runs once per day in the batch (the local day at its
+site), with the batch's last report of that day: the batch's reports count as arriving
+together, as concurrent posts do.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy import Table, bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from hito.counts import Count
+from hito.domain import site_day
 from hito.errors import Problem
 from hito.store import audit, bulk, figures, report_checks, reports, tokens
 from hito.store.actors import Actor
@@ -68,6 +69,7 @@ class Stored:
     id: int
     site_id: str
     observed_at: dt.datetime
+    day: dt.date
     agency_id: int
     user_id: int | None
     idempotency_key: str | None
@@ -88,6 +90,7 @@ class _Checked:
     actor: Actor
     agency: int
     observed_at: dt.datetime
+    day: dt.date  # the local day at the site (hito.domain.site_day)
     fingerprint: str
 
 
@@ -189,7 +192,8 @@ def _check(
         counts=item.counts,
         remark=item.remark,
     )
-    return _Checked(n, actor, agency, observed_at, fp)
+    day = site_day(sites[item.site_id].country_code, observed_at)
+    return _Checked(n, actor, agency, observed_at, day, fp)
 
 
 def _insert(
@@ -207,6 +211,7 @@ def _insert(
             {
                 "site_id": item.site_id,
                 "observed_at": c.observed_at,
+                "day": c.day,
                 "agency_id": c.agency,
                 "user_id": c.actor.user_id,
                 "idempotency_key": item.idempotency_key,
@@ -269,7 +274,7 @@ def _insert(
 
 
 def _log_and_hook(session: Session, created: list[tuple[Actor, Stored]], after: Any) -> None:
-    """One log entry per new report (in id order); the hook once per observation date."""
+    """One log entry per new report (in id order); the hook once per day (the sites' local)."""
     created.sort(key=lambda ar: ar[1].id)
     audit.append_many(
         session,
@@ -287,7 +292,7 @@ def _log_and_hook(session: Session, created: list[tuple[Actor, Stored]], after: 
         return
     last: dict[dt.date, tuple[Actor, Stored]] = {}
     for actor, row in created:
-        last[row.observed_at.date()] = (actor, row)
+        last[row.day] = (actor, row)
     with figures.reports_settled(session):  # the batch's reports are all written by now
         for actor, row in last.values():
             after(session, actor, row)

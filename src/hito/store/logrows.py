@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from hito.domain import site_day
+
 REPORT_FIELDS = (
     "id", "site_id", "observed_at", "agency_id", "user_id", "idempotency_key", "fingerprint",
     "remark", "people", "stranded", "supersedes_id", "withdrawn", "reason", "created_at",
@@ -105,7 +107,7 @@ def agency_digests(conn: Any) -> Iterator[tuple[str, str]]:
 
 def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
     """(resource, digest) of every report, user, site and agency row, read with plain SQL."""
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     counts: dict[int, list[dict[str, Any]]] = {}
     count_cols = ", ".join(COUNT_FIELDS)
@@ -115,9 +117,23 @@ def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
         c = dict(r)
         c["documented"] = bool(c["documented"])
         counts.setdefault(int(c["report_id"]), []).append(c)
-    for r in conn.execute(text(f"SELECT {', '.join(REPORT_FIELDS)} FROM field_report")).mappings():
+    # a report's day is derived (the local day at its site), not recorded: a day that is not
+    # the one of its time and site was moved behind the log's back, and enters its state
+    # (before migration 0006, which 0003 runs this under, there is no day)
+    days = any(c["name"] == "day" for c in inspect(conn).get_columns("field_report"))
+    cols = ", ".join(f"r.{f}" for f in REPORT_FIELDS)
+    extra = ", r.day, s.country_code" if days else ""
+    for r in conn.execute(
+        text(f"SELECT {cols}{extra} FROM field_report r LEFT JOIN site s ON s.id = r.site_id")
+    ).mappings():
         row = _typed(dict(r), ("observed_at", "created_at"), ("withdrawn",))
-        yield f"report:{row['id']}", str(digest(report_state(row, counts.get(int(row["id"]), []))))
+        state = report_state(row, counts.get(int(row["id"]), []))
+        if days:
+            day = row["day"]
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            if day != site_day(row["country_code"] or "", row["observed_at"]):
+                state["day"] = day
+        yield f"report:{row['id']}", str(digest(state))
     for r in conn.execute(
         text(f"SELECT {', '.join(USER_FIELDS)}, password_hash FROM user_account")
     ).mappings():

@@ -140,6 +140,9 @@ class FieldReport(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[str] = mapped_column(ForeignKey("site.id"))
     observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # the local calendar day at the site when counted (`hito.domain.site_day` of the site's
+    # country and observed_at): the day whose figures, triggers and observations it joins
+    day: Mapped[dt.date] = mapped_column(Date)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -171,6 +174,7 @@ class FieldReport(Base):
     __table_args__ = (
         UniqueConstraint("agency_id", "idempotency_key", name="uq_field_report_key"),
         Index("ix_field_report_site_observed", "site_id", "observed_at"),
+        Index("ix_field_report_site_day", "site_id", "day"),
     )
 
 

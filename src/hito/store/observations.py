@@ -19,10 +19,6 @@ from hito.forecast.observations import (
 from hito.store.models import Agency, FieldReport
 
 
-def _midnight(d: dt.date) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
-
-
 def observations_from_store(
     session: Session,
     sites: Mapping[str, str | None],
@@ -30,7 +26,10 @@ def observations_from_store(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Observations:
-    """Each stored report as one count (its stranded people, low = high) on its UTC date.
+    """Each stored report as one count (its stranded people, low = high) on its day.
+
+    A report's day is the local calendar day at its site (`FieldReport.day`), the day whose
+    figures and triggers it joins, not the UTC date of its time.
 
     Site ids go through `sites` as in `read_observations`: a site mapped to None is left out
     with a line in `skipped`; a site the map does not know is an InputError naming the report.
@@ -41,7 +40,7 @@ def observations_from_store(
         select(
             FieldReport.id,
             FieldReport.site_id,
-            FieldReport.observed_at,
+            FieldReport.day,
             FieldReport.stranded,
             Agency.code,
         )
@@ -57,13 +56,13 @@ def observations_from_store(
     if withdrawn is not None:
         q = q.where(not_(withdrawn))
     if start is not None:
-        q = q.where(FieldReport.observed_at >= _midnight(start))
+        q = q.where(FieldReport.day >= start)
     if end is not None:
-        q = q.where(FieldReport.observed_at < _midnight(end + dt.timedelta(days=1)))
+        q = q.where(FieldReport.day <= end)
     items: list[Observation] = []
     skipped: list[Problem] = []
     errors: list[Problem] = []
-    for report_id, site_id, observed_at, stranded, agency in session.execute(q):
+    for report_id, site_id, day, stranded, agency in session.execute(q):
         where = f"report {report_id}"
         if not site_map.knows(site_id):
             errors.append(
@@ -83,7 +82,7 @@ def observations_from_store(
         value = float(stranded)
         items.append(
             Observation(
-                date=observed_at.astimezone(dt.UTC).date(),
+                date=day,
                 place=place,
                 low=value,
                 high=value,

@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Table, insert, select
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hito.counts import Count
+from hito.domain import site_day
 from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
@@ -103,6 +104,7 @@ def create_report(
 
 _REPORTS: Table = FieldReport.__table__  # type: ignore[assignment]  # mapped classes hold a Table
 _COUNTS: Table = ReportCount.__table__  # type: ignore[assignment]  # mapped classes hold a Table
+_COUNTRY = select(Site.country_code).where(Site.id == bindparam("id"))
 
 
 def _insert(
@@ -112,13 +114,18 @@ def _insert(
     idempotency_key: str | None,
     **values: Any,
 ) -> FieldReport | None:
-    """Insert a report and its counts (two statements); None if its idempotency key is taken.
+    """Insert a report and its counts; None if its idempotency key is taken.
+
+    Its `day` is the local day at its site (`hito.domain.site_day`; one indexed read of the
+    site's country).
 
     Core inserts with RETURNING instead of the unit of work; `ON CONFLICT DO NOTHING` on the
     key replaces a savepoint, and a concurrent insert of the same key waits for the first.
     The returned report is a detached copy of what was stored.
     """
     conn = session.connection()
+    country = conn.execute(_COUNTRY, {"id": values["site_id"]}).scalar_one()
+    values["day"] = site_day(country, values["observed_at"])
     values.setdefault("supersedes_id", None)
     values.setdefault("withdrawn", False)
     values.setdefault("reason", "")
@@ -306,10 +313,10 @@ def report_query(
         q = q.join(Site, Site.id == FieldReport.site_id).where(Site.country_code == country)
     if agency_id is not None:
         q = q.where(FieldReport.agency_id == agency_id)
-    if since is not None:
-        q = q.where(FieldReport.observed_at >= _midnight(since))
+    if since is not None:  # days are the sites' local days (FieldReport.day)
+        q = q.where(FieldReport.day >= since)
     if until is not None:
-        q = q.where(FieldReport.observed_at < _midnight(until + dt.timedelta(days=1)))
+        q = q.where(FieldReport.day <= until)
     return q.order_by(FieldReport.observed_at.desc(), FieldReport.id.desc())
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hito.domain import SHELTER_STATUSES
+from hito.domain import SHELTER_STATUSES, site_day
 from hito.errors import Problem
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
@@ -238,8 +238,11 @@ def register(
 def occupancy(
     session: Session, site_ids: list[str], as_of: dt.date | None = None
 ) -> dict[str, tuple[int, dt.datetime]]:
-    """Per shelter, the people of the newest count there: a field report or a shelter update."""
-    end = None if as_of is None else _midnight(as_of + dt.timedelta(days=1))
+    """Per shelter, the people of the newest count there: a field report or a shelter update.
+
+    `as_of` is a local day at each shelter (`hito.domain.site_day`): counts of later days there
+    are left out.
+    """
     out: dict[str, tuple[int, dt.datetime]] = {}
     if not site_ids:
         return out
@@ -249,16 +252,47 @@ def occupancy(
         FieldReport.id.not_in(superseded),
         FieldReport.withdrawn.is_(False),
     )
-    q2 = select(ShelterUpdate.site_id, ShelterUpdate.observed_at, ShelterUpdate.occupancy).where(
-        ShelterUpdate.site_id.in_(site_ids)
+    q2 = update_days(session, site_ids, None, as_of)
+    if as_of is not None:
+        q1 = q1.where(FieldReport.day <= as_of)
+    for site, at, people in session.execute(q1):
+        if site not in out or at > out[site][1]:
+            out[site] = (int(people), at)
+    for site, at, people, _cap, _day in q2:
+        if site not in out or at > out[site][1]:
+            out[site] = (int(people), at)
+    return out
+
+
+def update_days(
+    session: Session, site_ids: list[str], since: dt.date | None, until: dt.date | None
+) -> list[tuple[str, dt.datetime, int, int, dt.date]]:
+    """Shelter updates at these sites whose local day is within [since, until], oldest first.
+
+    Each as (site, time, occupancy, capacity, local day at the site); a time's local day is
+    within a day of its UTC day, so the database cuts by UTC days one wider, then by the day.
+    """
+    q = (
+        select(
+            ShelterUpdate.site_id,
+            ShelterUpdate.observed_at,
+            ShelterUpdate.occupancy,
+            ShelterUpdate.capacity,
+            Site.country_code,
+        )
+        .join(Site, Site.id == ShelterUpdate.site_id)
+        .where(ShelterUpdate.site_id.in_(site_ids))
+        .order_by(ShelterUpdate.observed_at, ShelterUpdate.id)
     )
-    if end is not None:
-        q1 = q1.where(FieldReport.observed_at < end)
-        q2 = q2.where(ShelterUpdate.observed_at < end)
-    for q in (q1, q2):
-        for site, at, people in session.execute(q):
-            if site not in out or at > out[site][1]:
-                out[site] = (int(people), at)
+    if since is not None:
+        q = q.where(ShelterUpdate.observed_at >= _midnight(since - dt.timedelta(days=1)))
+    if until is not None:
+        q = q.where(ShelterUpdate.observed_at < _midnight(until + dt.timedelta(days=2)))
+    out = []
+    for site, at, occ, cap, country in session.execute(q):
+        day = site_day(country, at)
+        if (since is None or day >= since) and (until is None or day <= until):
+            out.append((site, at, int(occ), int(cap), day))
     return out
 
 

@@ -26,7 +26,7 @@ from hito.store.report_checks import may_supersede
 from hito.store.reports import get_report, supersede_report
 from hito.web import forms, reporting
 from hito.web.pages import render
-from hito.web.session import actor, language, tr, zone
+from hito.web.session import actor, language, today, tr, zone
 
 router = APIRouter(include_in_schema=False)
 
@@ -152,21 +152,21 @@ async def correct_submit(request: Request, report_id: RowIdPath) -> Response:
         form.errors["reason"] = tr(request, "Say why the report is corrected.")
     if form.ok:
         try:
-            new_id = await asyncio.to_thread(_supersede, request, who, row.id, reason, form)
+            new_id, day = await asyncio.to_thread(_supersede, request, who, row.id, reason, form)
         except StoreError as exc:
             form.errors[_field(exc)] = _refusal(request, exc)
         else:
-            assert form.observed_at is not None  # a form without it is not ok
             shown = request.app.state.settings.as_of
-            where = site_after(row.site_id, form.observed_at, shown, new_id)  # the correction's
+            # on the correction's day
+            where = site_after(row.site_id, day, shown, new_id, today(request, who))
             return RedirectResponse(where, status_code=303)
     return _form_page(request, who, row, form.values, form.errors, 422)
 
 
 def _supersede(
     request: Request, who: Actor, report_id: int, reason: str, form: forms.ReportForm | None
-) -> int:
-    """Store the correction (a checked form) or the withdrawal (None); the new entry's id."""
+) -> tuple[int, dt.date]:
+    """Store the correction (a checked form) or the withdrawal (None): the new entry, its day."""
     with request.app.state.db.session() as session:
         new = supersede_report(
             session,
@@ -179,11 +179,11 @@ def _supersede(
             withdraw=form is None,
             after=request.app.state.after_report,
         )
-        return int(new.id)
+        return int(new.id), new.day
 
 
 def site_after(
-    site_id: str, observed_at: dt.datetime, shown_day: dt.date | None, new_id: int
+    site_id: str, entry_day: dt.date, shown_day: dt.date | None, new_id: int, today: dt.date
 ) -> str:
     """The site's page at a new entry, on the entry's day when the page shows another day.
 
@@ -191,8 +191,7 @@ def site_after(
     deployment's `HITO_AS_OF`, a demo's; None is today): an older entry shows on its day, and
     so does a later one where the deployment shows an earlier day (the demo's 3 December).
     """
-    today = utcnow().date()
-    day = min(observed_at.astimezone(dt.UTC).date(), today)  # never a day to come (a 400 page)
+    day = min(entry_day, today)  # never a day to come (a 400 page); `today`: the visitor's
     when = f"?as_of={day.isoformat()}" if day != (shown_day or today) else ""
     return f"/sites/{site_id}{when}#report-{new_id}"
 
@@ -239,12 +238,12 @@ async def withdraw_submit(request: Request, report_id: RowIdPath) -> Response:
         errors["confirm"] = tr(request, "Tick the box to confirm the withdrawal.")
     if not errors:
         try:
-            new_id = await asyncio.to_thread(_supersede, request, who, row.id, reason, None)
+            new_id, day = await asyncio.to_thread(_supersede, request, who, row.id, reason, None)
         except StoreError as exc:
             errors["reason"] = _refusal(request, exc)
         else:
             shown = request.app.state.settings.as_of
-            where = site_after(row.site_id, row.observed_at, shown, new_id)
+            where = site_after(row.site_id, day, shown, new_id, today(request, who))
             return RedirectResponse(where, status_code=303)
     return render(
         request,

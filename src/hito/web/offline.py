@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from hito.store.errors import StoreError
 from hito.web import STATIC, reporting
-from hito.web.session import LoginRequired, actor, tr
+from hito.web.session import LoginRequired, actor, today, tr
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,14 +55,15 @@ async def report_send(request: Request) -> JSONResponse:
         return _refused(request, form.errors)
     key = data.get("idempotency_key") or None
     try:
-        report_id, created = await asyncio.to_thread(
+        report_id, created, day = await asyncio.to_thread(
             reporting.store, request, who, form, agency_id, key
         )
     except StoreError as exc:
         return _refused(request, {"counts": reporting.refusal(request, exc, who, form)})
-    assert form.observed_at is not None  # a form without it is not ok
     # where the page goes next: the overview on the count's day, as the form without script
-    shown = reporting.overview_after(report_id, form.observed_at, request.app.state.settings.as_of)
+    shown = reporting.overview_after(
+        report_id, day, request.app.state.settings.as_of, today(request, who)
+    )
     body: dict[str, Any] = {
         "outcome": "stored",
         "report_id": report_id,

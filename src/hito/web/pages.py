@@ -18,6 +18,7 @@ from hito.errors import InputError
 from hito.plans.status import CARRY_DAYS
 from hito.report import forecast_view, plan_odds
 from hito.report.forecast_skill import live_skill_summary, skill_and_reach, skill_lines
+from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.errors import ForbiddenError, StoreError
 from hito.store.forecasts import latest_result, running
@@ -37,6 +38,7 @@ from hito.web.session import (
     secure,
     zone,
 )
+from hito.web.session import today as local_today
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,6 +50,8 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     env = i18n.environment(("hito.web", "hito.report"), lang, tz)
     guard.install_globals(env)
     context.setdefault("now", utcnow())
+    # today in the visitor's zone: the latest day a page may show (`as_of_of`)
+    context.setdefault("today", local_today(request, context.get("user")))
     context.setdefault("as_of", None)
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
@@ -66,10 +70,14 @@ class BadDate(Exception):  # noqa: N818 - answered as a 400 page in the visitor'
         self.given, self.problem = given, problem
 
 
-def as_of_of(request: Request) -> dt.date:
-    """The date asked for (?as_of=YYYY-MM-DD), else the deployment's, else today (UTC)."""
+def as_of_of(request: Request, who: Actor | None = None) -> dt.date:
+    """The date asked for (?as_of=YYYY-MM-DD), else the deployment's, else today.
+
+    Today is the visitor's local day (`session.today`); each site's counts are of its own
+    local day (`hito.domain.site_day`).
+    """
     raw = request.query_params.get("as_of", "").strip()
-    today = utcnow().date()
+    today = local_today(request, who)
     if not raw:
         return request.app.state.settings.as_of or today
     try:
@@ -127,7 +135,7 @@ def _picture(request: Request, as_of: dt.date) -> sit.Situation:
 def overview_page(request: Request, reported: int | None = None) -> HTMLResponse:
     """The ten-second picture: counts and trends, forecast band, triggers, duties, map, log."""
     who = actor(request)
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, who)
     picture = _picture(request, as_of)
     with request.app.state.db.session(readonly=True) as session:
         need = needs_picture(
@@ -176,7 +184,7 @@ def sites_csv(request: Request) -> Response:
     import io
 
     who = actor(request)
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, who)
     picture = _picture(request, as_of)
     tz = zone(request, who)
     buf = io.StringIO()
@@ -242,7 +250,7 @@ def site_response(
     """The site page; with a refused shelter form, its problems (by field, or "form") as typed."""
     who = actor(request)
     lang = language(request)
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, who)
     try:
         with request.app.state.db.session(readonly=True) as session:
             detail = sit.site_detail(session, site_id, as_of)
@@ -279,6 +287,8 @@ def site_response(
         skill=skill_lines(forecast["scenario"], lang) if forecast and count_bands else [],
         stale_days=request.app.state.settings.stale_days,
         forecast_days=forecast_view.STALE_DAYS,
+        # whose calendar the site's days are (hito.domain.site_day): its country's clock
+        site_zone=i18n.COUNTRY_ZONE.get(detail["site"].country, "UTC"),
         needs_profile=profile(detail["current"]) if detail["current"] else None,
         may_report_at=may_report_at,  # the store's rules, for the actions the page offers
         may_supersede=may_supersede,
@@ -290,7 +300,7 @@ def plans_page(request: Request) -> HTMLResponse:
     """Stored plans, whether each trigger is met, and the comparison of the options."""
     who = actor(request)
     lang = language(request)
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, who)
     with request.app.state.db.session(readonly=True) as session:
         rows, _n = list_plans(session, limit=200)
         stored = [(r, parsed(r)) for r in rows]
@@ -361,16 +371,15 @@ async def report_submit(request: Request) -> Response:
     if form.ok:
         key = data.get("idempotency_key") or None
         try:
-            report_id, _created = await asyncio.to_thread(
+            report_id, _created, day = await asyncio.to_thread(
                 reporting.store, request, who, form, agency_id, key
             )
         except StoreError as exc:  # the other country's site: said at the site's field
             field = "site_id" if isinstance(exc, ForbiddenError) else "counts"
             form.errors[field] = reporting.refusal(request, exc, who, form)
         else:
-            assert form.observed_at is not None  # a form without it is not ok
             shown = request.app.state.settings.as_of
-            where = reporting.overview_after(report_id, form.observed_at, shown)
+            where = reporting.overview_after(report_id, day, shown, local_today(request, who))
             return RedirectResponse(where, status_code=303)
     return render(
         request, "report.html.j2", 422, user=who, values=form.values, errors=form.errors, **ctx
@@ -384,7 +393,7 @@ def sitrep_download(request: Request, fmt: str) -> Response:
     lang = language(request)
     if fmt not in ("pdf", "html"):
         return missing_page(request)
-    as_of = as_of_of(request)
+    as_of = as_of_of(request, who)
     settings = request.app.state.settings
 
     def build(comparison: Path | None) -> str:

@@ -104,8 +104,11 @@ def typed_by_another(who: Any, data: dict[str, str]) -> bool:
 
 def store(
     request: Request, who: Any, form: forms.ReportForm, agency_id: int | None, key: str | None
-) -> tuple[int, bool]:
-    """Store a checked report: its id, and whether it is new (False: its key was sent before)."""
+) -> tuple[int, bool, dt.date]:
+    """Store a checked report: its id, whether it is new (False: its key was sent before), its day.
+
+    Its day is the local day at its site (`hito.domain.site_day`).
+    """
     with request.app.state.db.session() as session:
         row, created = create_report(
             session,
@@ -118,7 +121,7 @@ def store(
             remark=form.values.get("remark", "").strip(),
             after=request.app.state.after_report,
         )
-        return int(row.id), created
+        return int(row.id), created, row.day
 
 
 def refusal(
@@ -166,14 +169,18 @@ def site_words(request: Request, site: Site, own: str | None) -> dict[str, str]:
     }
 
 
-def overview_after(report_id: int, observed_at: dt.datetime, shown_day: dt.date | None) -> str:
+def overview_after(
+    report_id: int, report_day: dt.date, shown_day: dt.date | None, today: dt.date
+) -> str:
     """Where a saved report sends the user: the overview, on the count's day if shown earlier.
 
+    `report_day` is the count's day (the local day at its site), `today` the visitor's.
     `shown_day` is the deployment's date of the overview (`HITO_AS_OF`, a demo's); without one the
     overview shows today, which holds every count that may be saved.
     """
-    # a count may be stamped up to minutes ahead of the server's clock: never a day to come
-    day = min(observed_at.astimezone(dt.UTC).date(), utcnow().date())
+    # a count may be stamped up to minutes ahead of the server's clock, or be of a site whose
+    # day began before the visitor's: never a day to come (a 400 page)
+    day = min(report_day, today)
     if shown_day is not None and day > shown_day:
         return f"/?as_of={day.isoformat()}&reported={report_id}"
     return f"/?reported={report_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote, urlsplit
 
 from fastapi import Request
@@ -10,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from hito import i18n
 from hito.store import tokens
 from hito.store.actors import Actor
+from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import AuthError
 
@@ -77,6 +79,11 @@ def zone(request: Request, who: Actor | None = None) -> str:
     if who is not None and who.country_code in i18n.COUNTRY_ZONE:
         return i18n.COUNTRY_ZONE[who.country_code]
     return i18n.zone(request.app.state.settings.zone)
+
+
+def today(request: Request, who: Actor | None = None) -> dt.date:
+    """Today in the visitor's time zone (`zone`): the day the pages show when none is asked."""
+    return i18n.local(utcnow(), zone(request, who)).date()
 
 
 def to_login(request: Request, exc: Exception) -> Response:

@@ -215,9 +215,13 @@ def write(
     languages: tuple[str, ...] = i18n.LANGUAGES,
     zone: str = i18n.DEFAULT_ZONE,
 ) -> list[Path]:
-    """Write sitrep-DATE-LANG.html and .pdf for each language; returns the paths written."""
+    """Write sitrep-DATE-LANG.html and .pdf for each language; returns the paths written.
+
+    Without `as_of`, the report is of today in `zone` (its readers' local day).
+    """
     out.mkdir(parents=True, exist_ok=True)
-    day = (as_of or dt.datetime.now(dt.UTC).date()).isoformat()
+    as_of = as_of or i18n.local(dt.datetime.now(dt.UTC), zone).date()
+    day = as_of.isoformat()
     written = []
     for lang in languages:
         html = build_html(db, as_of=as_of, lang=lang, comparison=comparison, zone=zone)

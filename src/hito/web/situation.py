@@ -47,6 +47,7 @@ class SiteNow:
     people: int | None = None
     stranded: int | None = None
     observed_at: dt.datetime | None = None
+    day: dt.date | None = None  # the count's day: the local day at the site (FieldReport.day)
     agency: str | None = None  # the counting agency's code (exports)
     agency_name: str | None = None  # and its name (pages)
     trend: int | None = None  # stranded now minus the oldest count of the week before
@@ -121,7 +122,7 @@ def standing(q: Any) -> Any:
 
 
 def latest(session: Session, site_id: str, as_of: dt.date) -> FieldReport | None:
-    """The newest report that stands at a site, observed on or before `as_of`."""
+    """The newest report that stands at a site, of `as_of` or before (the site's local days)."""
     q = standing(report_query(site_id=site_id, until=as_of)).options(lazyload(FieldReport.counts))
     return cast(FieldReport | None, session.scalars(q.limit(1)).first())
 
@@ -144,10 +145,12 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
     )
     if row is not None:
         out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
+        out.day = row.day
         out.agency, out.agency_name = row.agency.code, row.agency.name
-        out.stale = row.observed_at.date() < as_of - dt.timedelta(days=stale_days)
+        # days are the site's local days (FieldReport.day), as `as_of` is at the site
+        out.stale = row.day < as_of - dt.timedelta(days=stale_days)
         if not out.stale:
-            newest = row.observed_at.date()
+            newest = row.day
             week = standing(
                 report_query(
                     site_id=site.id,
@@ -156,13 +159,11 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
                 )
             ).subquery()
             first = session.execute(  # the oldest count of the week before: two columns only
-                select(week.c.observed_at, week.c.stranded)
-                .order_by(week.c.observed_at, week.c.id)
-                .limit(1)
+                select(week.c.day, week.c.stranded).order_by(week.c.observed_at, week.c.id).limit(1)
             ).first()
             if first is not None:
                 out.trend = row.stranded - int(first.stranded)
-                out.trend_days = (newest - first.observed_at.date()).days
+                out.trend_days = (newest - first.day).days
     return out
 
 
@@ -225,7 +226,11 @@ def situation(
     with_triggers: bool = True,
     stale_days: int = STALE_DAYS,
 ) -> Situation:
-    """The picture on `as_of` (default today, UTC): counts, totals, forecast, triggers, duties."""
+    """The picture on `as_of` (default: the UTC day): counts, totals, forecast, triggers, duties.
+
+    Each site's counts are of its local days (`FieldReport.day`); the pages pass the visitor's
+    local day (`hito.web.session.today`).
+    """
     now = utcnow()
     as_of = as_of or now.date()
     rows, _ = list_sites(session, limit=1000)

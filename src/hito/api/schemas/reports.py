@@ -62,6 +62,9 @@ class ReportPublic(Public):
     id: int
     site_id: str
     observed_at: dt.datetime
+    day: dt.date = Field(
+        description="the local calendar day at the site when counted: the day of its figures"
+    )
     agency_id: int
     people: int
     stranded: int

@@ -1,0 +1,43 @@
+"""Shelter updates by day: the local day at the shelter, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hito.plans.model import Trigger
+from hito.store import agencies, shelters, sites
+from hito.store.actors import SYSTEM
+from hito.store.alerts import series_for
+from hito.store.db import Database
+
+D = dt.date
+
+
+def test_an_update_at_23_30_in_arica_is_of_that_day(db: Database) -> None:
+    """02:30 UTC on 1 December is 23:30 on 30 November in Arica (UTC-3 in summer)."""
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+        chl = agencies.create_agency(s, actor=SYSTEM, code="c", name="C", country_code="CHL")
+        for at, occ in (("2025-11-30T12:00:00+00:00", 50), ("2025-12-01T02:30:00+00:00", 90)):
+            shelters.create_update(
+                s,
+                actor=SYSTEM,
+                site_id="arica-shelters",
+                occupancy=occ,
+                capacity=100,
+                observed_at=dt.datetime.fromisoformat(at),
+                agency_id=chl.id,
+            )
+    trigger = Trigger(
+        id="t", indicator="shelter_occupancy", places=["arica-shelters"], threshold=0.8
+    )
+    with db.session(readonly=True) as s:
+        days = shelters.update_days(s, ["arica-shelters"], D(2025, 11, 30), D(2025, 11, 30))
+        assert [(occ, day) for _, _, occ, _, day in days] == [
+            (50, D(2025, 11, 30)),
+            (90, D(2025, 11, 30)),
+        ]
+        assert shelters.update_days(s, ["arica-shelters"], D(2025, 12, 1), None) == []
+        # the day's share is its latest update's: 90 of 100
+        assert series_for(s, trigger, D(2025, 11, 30)) == {D(2025, 11, 30): 0.9}
+        assert shelters.occupancy(s, ["arica-shelters"], D(2025, 11, 30))["arica-shelters"][0] == 90

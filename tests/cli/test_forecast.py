@@ -107,6 +107,11 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     band = f"count {i18n.number(week['p10'], 'en')}–{i18n.number(week['p90'], 'en')}"
     assert band in below, (band, below)
     assert "below, what a field count would say (P10–P90)" in done.stdout
+    # after the count dates, the particles' run to the scenario's end has its own bar: the
+    # console sat silent meanwhile (20 s at 1,000 particles)
+    assert "forecast to Jan 16, 2025" in done.stderr and "40/40" in done.stderr
+    # the calibrated band: the past up to the as-of date, the forecast after it, told apart
+    assert (out / "calibration.html").read_text().count(">counts up to here</text>") == 1
     assert [s["date"] for s in facts["steps"]] == [
         "2025-01-03",
         "2025-01-04",
@@ -119,6 +124,7 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
     again = tmp_path / "again"
     done = hito("run", "--calibration", str(out), "--out", str(again), "--workers", "1")
     assert done.returncode == 0, done.stderr
+    assert "pronóstico hasta el 16 ene 2025" in done.stderr and "40/40" in done.stderr
     a = pl.read_parquet(out / "quantiles.parquet")
     b = pl.read_parquet(again / "quantiles.parquet")
     assert a.height == b.height and a.filter(pl.col("date") <= pl.date(2025, 1, 8)).equals(
@@ -179,6 +185,13 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     assert "Test strip" not in page and "tiny" not in page
     # a share keeps its number and its sign together (no break before '%' on a phone)
     assert '<th class="n">0–10\u00a0%</th>' in page and " %<" not in page
+    # the gain over persistence carries its sign ('−235 %' read '-235 %', '16 %' no '+'), and
+    # the page says its scores are in people
+    from hito.i18n import signed_percent
+
+    for v in bt["horizons"].values():
+        assert f'<td class="n">{signed_percent(v["skill_vs_persistence"], "es")}</td>' in page
+    assert "WIS, CRPS y el error y el sesgo de la mediana están en personas" in page
     # peak and clearance per issued forecast: days with scored counts inside the 7-day window
     # after 01-03: 04, 06, 08 (3 days); after 01-04: 06, 08; after 01-05: 06, 08; after 01-06: 08
     events = bt["event_forecasts"]
@@ -440,3 +453,27 @@ def test_backtest_says_and_keeps_the_rows_it_left_out(scenario_file, tmp_path):
         f"{counts}:7: kind 'event' is not a count of stranded people",
         f"{counts}:9: dated 2052-01-05, outside 2025-01-01 to 2025-01-16",
     ]
+
+
+def test_calibrate_says_how_far_ahead_its_forecasts_were_ever_scored(tmp_path):
+    """The console showed a 28-day column beside skill lines that stop at 14 days (2025) and
+    said nothing of the difference."""
+    done = hito(
+        "calibrate",
+        "tacna-arica-2025",
+        "--particles",
+        "20",
+        "--out",
+        str(tmp_path / "c"),
+        "--workers",
+        "1",
+        "--lang",
+        "en",
+    )
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "in 28 days" in said
+    assert (
+        "Such forecasts were scored against later counts up to 14 days ahead; further ahead, how "
+        "far the bands can be trusted has not been measured." in said
+    )

@@ -326,3 +326,40 @@ def test_a_forecast_trigger_of_a_plan_for_another_border_runs_its_own_scenario(
     assert done.returncode == 0, done.stderr
     (report,) = json.loads(done.stdout)
     assert report["scenario"] == "tiny"
+
+
+def test_compare_says_which_medians_no_plan_moves_and_how_often_each_trigger_fires(tmp_path):
+    """The console table and the page showed the same medians for every plan and nothing on the
+    triggers: a planner could not see that the plans differ only in some futures, nor when."""
+    scen = tmp_path / "tiny.yaml"
+    scen.write_text(yaml.safe_dump(closed_tiny()))
+    plan = tmp_path / "corr.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [corridor()])))
+    out = tmp_path / "out"
+    done = hito("plans", "compare", str(scen), str(plan), "--runs", "2", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = json.loads((out / "comparison.json").read_text())
+    [fired] = rows[1]["triggers"]
+    assert (fired["trigger"], fired["probability"], fired["median_first_date"]) == (
+        "t",
+        1.0,
+        "2025-01-05",
+    )
+    said = " ".join(done.stdout.split())  # rich wraps lines at the terminal's width
+    # every run of the tiny corridor is alike: no plan moves these at all, not even the P90
+    assert (
+        "El mismo P10, P50 y P90 con todos los planes: Máximo de personas varadas; Desviadas a "
+        "rutas irregulares; Personas que sufrieron daños; Regresaron; Días con un albergue lleno. "
+        "En estos futuros simulados, ningún plan los cambia." in said
+    )
+    assert "Personas-día varadas;" not in said  # the corridor moves that one (420 < no plan)
+    assert "La misma mediana" not in said  # no metric shares a median with another P90
+    assert (
+        "corr · t: 2 de 2 futuros (100 %); se cumple por primera vez (mediana): 5 ene 2025" in said
+    )
+    page = (out / "comparison.html").read_text()
+    assert (
+        '<p id="same-median"><span lang="es">El mismo P10, P50 y P90 con todos los planes: Máximo '
+        "de personas varadas;" in page
+    )
+    assert '<span lang="en">Same P10, P50 and P90 under every plan: Peak stranded; Diverted' in page

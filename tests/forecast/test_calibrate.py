@@ -180,6 +180,17 @@ def test_every_particle_keeps_its_people_and_its_history_leads_to_its_state():
     assert ens.days == s.days and sorted(ens.kept) == [0, 1, 2]
 
 
+def test_the_forecast_tells_its_progress_by_tasks_of_particles_and_stays_the_same():
+    """`hito run --calibration` and `hito calibrate` were silent while every particle ran on."""
+    s, counts = truth_counts()
+    post = run_filter(s, counts, s.date_of(5), particles=120, seed=8, executor=SerialExecutor())
+    told: list[int] = []
+    a, _ = forecast_ahead(post, s.days, SerialExecutor(), progress=told.append)
+    b, _ = forecast_ahead(post, s.days, SerialExecutor())
+    assert told == [50, 50, 20]  # tasks of TASK_SIZE particles, the last one shorter
+    assert np.array_equal(a, b)
+
+
 def test_a_posterior_kept_on_disk_forecasts_the_same_future(tmp_path):
     s, counts = truth_counts()
     post = run_filter(s, counts, s.date_of(5), particles=40, seed=8, executor=SerialExecutor())

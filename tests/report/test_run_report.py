@@ -120,3 +120,67 @@ def test_calibration_charts_are_titled_by_label_with_the_path_in_small_type() ->
         "Peso de la ruta Centro y norte de Chile" in charts[0] and "routes[1].weight" in charts[0]
     )
     assert "Estacionalidad, diciembre" in charts[1] and "season.months.12" in charts[1]
+
+
+def test_the_report_says_where_people_crossed_and_left_with_their_bands() -> None:
+    """The report gave one total of people diverted to irregular routes; a planner asking how
+    many took a road through a third country (Bolivia) could not find it. Each place where people
+    crossed, left or were harmed now has its median and P10–P90 by the last day."""
+    from hito.report.run_report import where_people_went
+    from hito.testing import tiny_scenario
+
+    s = tiny_scenario(days=12)
+    ex = make_executor("local", workers=1)
+    try:
+        ens = run_ensemble(EnsembleSpec(s, days=12, runs=3, seed=1), executor=ex)
+    finally:
+        ex.close()
+    ends = where_people_went(s, ens)
+    ids = [p.id for p, _q in ends]
+    assert ids == [p for p in ("post-a", "post-b", "onward", "desert") if p in ids]
+    assert {"post-b", "onward"} <= set(ids)  # the road crossing and the exit
+    assert "home" not in ids and "city" not in ids  # nobody crossed, left or was harmed there
+    for place, q in ends:
+        for state in ("crossed", "exited", "harmed"):
+            assert q[state] == [float(v) for v in ens.fan(state, place.id)[:, -1]]
+    onward = dict((p.id, q) for p, q in ends)["onward"]
+    page = visible(render(s, ens, ens.summary(), "es"))
+    section = page[page.index("Por dónde cruzaron y salieron las personas, hasta el 12 ene 2025") :]
+    p10, p50, p90 = (f"{v:,.0f}".replace(",", ".") for v in onward["exited"])
+    row = section[section.index("Onward (salida del corredor, Perú)") :]
+    assert row.startswith(f"Onward (salida del corredor, Perú) 0 (0–0) {p50} ({p10}–{p90}) 0 (0–0)")
+
+
+def test_the_report_says_whether_its_bands_rest_on_counts_and_how_far_they_were_scored(
+    report_2025: dict[str, str],
+) -> None:
+    """A calibrated report and the scenario alone read the same: nothing said which bands were
+    conditioned on counts, up to which day, nor that no forecast was scored past 14 days."""
+    from hito.testing import tiny_scenario
+
+    alone = visible(report_2025["es"])
+    assert (
+        "Solo el escenario: estas simulaciones no están condicionadas a ningún conteo de campo "
+        "(`hito calibrate` las condiciona). Los puntajes de la evaluación retrospectiva que "
+        "siguen son de pronósticos calibrados con los conteos. Pronósticos como estos se "
+        "evaluaron frente a conteos posteriores hasta 14 días por delante; más allá, no se ha "
+        "medido cuánto se puede confiar en las bandas." in alone
+    )
+    assert "conteos hasta aqu" not in report_2025["es"]
+    s = tiny_scenario(days=12)
+    ex = make_executor("local", workers=1)
+    try:
+        ens = run_ensemble(EnsembleSpec(s, days=12, runs=2, seed=1), executor=ex)
+    finally:
+        ex.close()
+    facts = {**ens.summary(), "calibration": {"as_of": "2025-01-05"}}
+    page = render(s, ens, facts, "es")
+    assert (
+        "Calibrado con los conteos de campo hasta el 5 ene 2025: hasta ese día, las bandas dicen "
+        "lo que los conteos permiten creer que pasó; desde el día siguiente, son el pronóstico "
+        "(la línea discontinua en los gráficos)."
+    ) in visible(page)
+    assert "evaluaron frente a conteos posteriores" not in page  # no backtest shipped for tiny
+    assert page.count('"text":"conteos hasta aqu\\u00ed"') == 1 + len(  # each chart: the line
+        [p for p in s.places if ens.fan("stranded", p.id)[2].max() > 0]
+    )

@@ -92,3 +92,15 @@ def test_the_demo_says_what_it_does_in_the_language_asked(
     assert not_said not in r.stdout
     assert "arica-shelters" not in r.stdout  # the shelter by its name, not its id
     assert (out / "hito-demo.sqlite3").exists()
+    # the forecasts and the plans' runs (a minute at the default 20 runs) have their bars
+    plans = 6  # the 5 built-in plans and no plan, one run each
+    forecasts, runs = (
+        ("pronósticos", "simulaciones de los planes")
+        if lang == "es"
+        else (
+            "forecasts",
+            "runs of the plans",
+        )
+    )
+    bars = [line for line in r.stderr.splitlines() if forecasts in line or runs in line]
+    assert len(bars) == 2 and f"{plans}/{plans}" in bars[1], r.stderr

@@ -181,7 +181,7 @@ def test_a_viewer_gets_no_forecast_button(visit) -> None:  # type: ignore[no-unt
     expect(page.locator("#count-band-concordia-strip")).to_contain_text(
         re.compile(
             r"Franja entre Chacalluta y Santa Rosa: un conteo de campo dentro de 7 días "
-            r"daría de [\d.]+ a [\d.]+ personas"
+            r"daría de [\d.]+ a [\d.]+ personas 8 de cada 10 veces \(P10–P90\)"
         )
     )
     # and the forecasts the service issued on the earlier count dates, scored by later counts

@@ -38,6 +38,30 @@ def test_the_run_report_fits_a_phone(browser, scenario) -> None:  # type: ignore
     assert overflow(browser, render_run(scenario, ens, facts)) <= 0
 
 
+def test_the_run_reports_chart_titles_are_whole_on_a_phone(browser, scenario) -> None:  # type: ignore[no-untyped-def]
+    """Plotly cut a chart's title at the chart's edge: 'Franja entre Chacalluta y Santa Rosa:
+    persona' on a 390 px phone. The titles are headings now, wrapped inside the screen."""
+    ens = run_ensemble(EnsembleSpec(scenario, runs=3, seed=1, days=20), executor="local")
+    ctx = browser.new_context(viewport=PHONE)
+    try:
+        page = ctx.new_page()
+        page.route("**/*", lambda route: route.abort())
+        page.set_content(render_run(scenario, ens, ens.summary(), "es"), wait_until="load")
+        titles = page.evaluate(
+            """() => [...document.querySelectorAll('h3.chart-title')].map(h => {
+                const r = h.getBoundingClientRect();
+                return [h.textContent, r.left, r.right, h.scrollWidth <= h.clientWidth];
+            })"""
+        )
+    finally:
+        ctx.close()
+    assert ["Franja entre Chacalluta y Santa Rosa: personas varadas", True] in [
+        [t, fits] for t, _left, _right, fits in titles
+    ]
+    assert all(left >= 0 and right <= PHONE["width"] for _t, left, right, _f in titles)
+    assert titles[0][0] == "Todos los sitios: personas varadas"
+
+
 def test_the_plan_comparison_fits_a_phone(browser, scenario) -> None:  # type: ignore[no-untyped-def]
     plans = [(n, load(n, scenario)) for n in builtin_names()]
     cmp = compare(scenario, plans, runs=2, seed=0, days=20)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -61,6 +62,30 @@ def test_a_stale_forecast_is_flagged_and_not_drawn(db: Database) -> None:
     old = sitrep.build_html(db, as_of=dt.date(2026, 2, 1), lang="en", comparison=None)
     assert "Outdated forecast." in old
     assert 'class="chart"' not in old  # the ended forecast is not presented as current
+
+
+def test_the_forecast_band_has_its_backtest_skill_beside_it(db: Database) -> None:
+    """The report's outlook gave the forecast's band with no word of how well such forecasts
+    did; the overview had the backtest line, the report did not."""
+    from hito.report.forecast_skill import skill_lines
+
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
+    outlook = html[html.index("Perspectivas: pronóstico con las medidas vigentes") :]
+    outlook = outlook[: outlook.index("Respuesta por organismo")]
+    lines = skill_lines("tacna-arica-2025", "es")
+    assert len(lines) == 2 and lines[0].startswith(
+        "Evaluación retrospectiva en Tacna–Arica (noviembre de 2025), pronósticos a 7 días de un "
+        "conteo de campo: "
+    )
+    assert all(f"<li>{line}</li>" in outlook for line in lines)
+    # the band is 14 to 28 days ahead; the 2025 backtest scored up to 14 days only
+    assert (
+        "<li>Pronósticos como estos se evaluaron frente a conteos posteriores hasta 14 días por "
+        "delante; más allá, no se ha medido cuánto se puede confiar en las bandas.</li>" in outlook
+    )
+    stale = sitrep.build_html(db, as_of=dt.date(2026, 2, 1), lang="es", comparison=None)
+    assert 'id="backtest-skill"' not in stale  # no band drawn, no skill beside it
 
 
 def test_a_comparison_appears_only_in_its_own_episode(db: Database, tmp_path: Path) -> None:
@@ -252,3 +277,164 @@ def test_a_past_days_report_counts_the_newest_counts_age_from_that_days_end(db: 
     assert newest_en and newest_en[0].endswith(
         "before this picture's cut-off, May 5, 2023, 19:59)."
     ), newest_en
+
+
+def _equal_median_comparison(folder: Path) -> Path:
+    """Two plans with one median: the corridor's trigger fires in 6 of 20 futures."""
+    q = {"p10": 3546.0, "p50": 5336.0, "p90": 20798.0}
+    row = {m: q for m in ("stranded_person_days", "peak_stranded", "diverted", "harmed")}
+    trigger = {
+        "trigger": "stranded-200-2d",
+        "description": "200 or more people stranded at Chacalluta and the strip for 2 days",
+        "probability": 0.3,
+        "median_first_day": 72.0,
+        "median_first_date": "2026-02-02",
+    }
+    data = {
+        "runs": 20,
+        "dates": ["2025-11-22", "2026-03-31"],
+        "rows": [
+            {"plan": "no-plan", "title": "No plan", "runs": 20, "triggers": [], **row},
+            {
+                "plan": "corridor-100",
+                "title": "C",
+                "runs": 20,
+                "triggers": [trigger],
+                # the same median; the corridor cuts the worse futures
+                **{m: {**q, "p90": 15102.0} for m in row},
+            },
+        ],
+        "stranded": {},
+    }
+    path = folder / "comparison.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_plans_with_one_median_say_so_and_show_how_often_each_trigger_fires(
+    db: Database, tmp_path: Path
+) -> None:
+    """The plan options showed identical medians and nothing else: a planner could not tell the
+    plans apart. Now the equal medians are said, and each trigger's chance and date are shown."""
+    from fastapi.testclient import TestClient
+
+    from hito.service import create_app
+    from hito.store.settings import Settings
+
+    cmp = _equal_median_comparison(tmp_path)
+    said = (
+        "Todos los planes tienen la misma mediana (P50) de personas-día varadas, el máximo de "
+        "personas varadas, personas desviadas a rutas irregulares y personas que sufrieron daños"
+    )
+    row = (
+        '<td data-label="Disparador">200 o más personas varadas en Chacalluta y la franja durante '
+        '2 días seguidos</td>\n    <td class="n" data-label="Se cumple en">6 de 20 futuros '
+        '(30\xa0%)</td>\n    <td data-label="Se cumple por primera vez (mediana)">2 feb 2026</td>'
+    )
+    html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=cmp)
+    assert said in html and row in html
+    assert "En cuántos de los 20 futuros simulados se cumple cada disparador" in html
+    assert (
+        "Estos futuros van del 22 nov 2025 al 31 mar 2026 y salen solo del escenario: no están "
+        "condicionados a los conteos de campo." in html
+    )
+    app = create_app(
+        Settings(database_url=str(db.engine.url), comparison=cmp, auto_migrate=False), database=db
+    )
+    with TestClient(app, base_url="http://hito.test") as c:
+        _sign_in(c)
+        es = c.get("/plans?lang=es").text
+        assert said in es and row in es
+        en = c.get("/plans?lang=en").text
+        assert "Every plan has the same median (P50) of stranded person-days, the peak" in en
+        assert "6 of 20 futures (30%)" in en and "Feb 2, 2026" in en
+
+
+def test_the_plans_page_gives_a_forecast_trigger_the_value_the_overview_gives(
+    db: Database,
+) -> None:
+    """The overview said the binational plan's forecast trigger stood at the forecast's P90 for
+    a week ahead; the plans page said '—' for the same trigger on the same day."""
+    from fastapi.testclient import TestClient
+
+    from hito.report import forecast_view
+    from hito.service import create_app
+    from hito.store.forecasts import latest_result
+    from hito.store.settings import Settings
+
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
+    with db.session(readonly=True) as session:
+        forecast = latest_result(session, dt.date(2025, 12, 3))
+    places = ["chacalluta", "concordia-strip", "arica-shelters"]
+    value = forecast_view.at(forecast, places, dt.date(2025, 12, 10), "p90")
+    assert value is not None
+    shown = f"{value:,.0f}".replace(",", ".") + ' <small class="muted">(pronóstico para el 10 dic'
+    app = create_app(Settings(database_url=str(db.engine.url), auto_migrate=False), database=db)
+    with TestClient(app, base_url="http://hito.test") as c:
+        _sign_in(c)
+        plans = c.get("/plans?lang=es&as_of=2025-12-03").text
+        overview = c.get("/?lang=es&as_of=2025-12-03").text
+    assert shown in overview
+    card = plans[plans.index('id="plan-binational"') :]
+    card = card[: card.index("</article>")]
+    assert shown in card
+
+
+def _sign_in(c: Any) -> None:
+    """Sign a test client in as the demo's administrator."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    c.post(
+        "/login",
+        data={"username": "admin", "password": "test-pass-123", "next": "/", "csrf_token": token},
+        headers={"Origin": "http://hito.test"},
+    )
+
+
+def test_forecast_bands_in_tables_say_which_band_and_which_day(db: Database) -> None:
+    """The overview's column 'Pronóstico a 14–28 días' held '21–97' without saying it was the
+    P10–P90; the needs table's P50 and P90 columns did not say for which day."""
+    from fastapi.testclient import TestClient
+
+    from hito.service import create_app
+    from hito.store.settings import Settings
+
+    demo.forecast(db, as_of=dt.date(2025, 12, 3), days=40, runs=2)  # reaches 14-28 days
+    html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
+    assert '<th class="n">P50 a 7 días</th><th class="n">P90 a 7 días</th>' in html
+    assert 'data-label="P90 a 7 días"' in html
+    app = create_app(Settings(database_url=str(db.engine.url), auto_migrate=False), database=db)
+    with TestClient(app, base_url="http://hito.test") as c:
+        _sign_in(c)
+        overview = c.get("/?lang=es&as_of=2025-12-03").text
+    assert '<th scope="col" class="n">Pronóstico a 14–28 días (P10–P90)</th>' in overview
+    # the card's band 14 to 28 days ahead says the backtest scored up to 14 days only
+    assert (
+        '<small class="muted skill">Pronósticos como estos se evaluaron frente a conteos '
+        "posteriores hasta 14 días por delante;" in overview
+    )
+
+
+def test_a_hand_edited_comparison_with_days_that_are_no_dates_still_shows_the_plans_page(
+    db: Database, tmp_path: Path
+) -> None:
+    """A comparison.json whose 'dates' someone edited ('late') made /plans a 500."""
+    from fastapi.testclient import TestClient
+
+    from hito.service import create_app
+    from hito.store.settings import Settings
+
+    cmp = _equal_median_comparison(tmp_path)
+    data = json.loads(cmp.read_text())
+    data["dates"] = ["late", "2026-03-31"]
+    data["stranded"] = {"no-plan": {"p10": [1, 2], "p50": [2, 3], "p90": [3, 4]}}
+    cmp.write_text(json.dumps(data))
+    app = create_app(
+        Settings(database_url=str(db.engine.url), comparison=cmp, auto_migrate=False), database=db
+    )
+    with TestClient(app, base_url="http://hito.test") as c:
+        _sign_in(c)
+        page = c.get("/plans?lang=en")
+        report = c.get("/sitrep.html?lang=en&as_of=2025-12-03")
+    assert page.status_code == 200 and "6 of 20 futures (30%)" in page.text
+    assert 'class="chart"' not in page.text  # no days to draw the fans on
+    assert report.status_code == 200 and "The plan options" not in report.text

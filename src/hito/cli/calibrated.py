@@ -48,6 +48,7 @@ def run_calibrated(
 
     A scenario named beside it must be the one the posterior was calibrated on.
     """
+    from hito.cli.forecast import particle_bar
     from hito.ensemble.executors import make_executor
     from hito.forecast.posterior import calibrated_ensemble
     from hito.forecast.posterior import load as load_posterior
@@ -67,7 +68,10 @@ def run_calibrated(
         )
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
-        ens = calibrated_ensemble(post, post.spec.days, ex, keep_runs=keep_runs)
+        with particle_bar(post, lang) as advance:
+            ens = calibrated_ensemble(
+                post, post.spec.days, ex, keep_runs=keep_runs, progress=advance
+            )
     finally:
         ex.close()
     facts = ens.summary()

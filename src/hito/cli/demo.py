@@ -49,7 +49,9 @@ def demo(
     The database is made anew from the built-in 2025 scenario; the demo users are printed.
     The dashboard opens on `--as-of`, so a newcomer sees the crisis as it stood that day.
     """
+    from hito.cli.run import advancer, progress
     from hito.errors import InputError
+    from hito.plans.load import builtin_names as plan_names
     from hito.store import migrate
     from hito.store.db import Database
     from hito.store.settings import load_settings
@@ -89,9 +91,21 @@ def demo(
         )
         % when
     )
-    seed.issued_forecasts(db, until=day, runs=runs)
+    with progress(lang) as bar:
+        task = bar.add_task(gettext("forecasts"), total=None, rate="")
+        seed.issued_forecasts(
+            db,
+            until=day,
+            runs=runs,
+            on_count_dates=lambda n: bar.update(task, total=n),
+            on_forecast=lambda: bar.advance(task),
+        )
     console.print(gettext("[3/4] plan comparison (%(runs)s runs per plan)") % when)
-    comparison = seed.comparison(out, runs=runs)
+    with progress(lang) as bar:
+        task = bar.add_task(
+            gettext("runs of the plans"), total=runs * (len(plan_names()) + 1), rate=""
+        )
+        comparison = seed.comparison(out, runs=runs, on_runs=advancer(bar, task, lang))
     db.dispose()
     console.print(_accounts(accounts, gettext))
     console.print(_field_line(seed, lang))

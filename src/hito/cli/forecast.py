@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -79,6 +80,18 @@ def _bar(label: str, lang: str) -> tuple[Any, Any]:
         bar.update(task, completed=done, total=total)
 
     return bar, step
+
+
+@contextmanager
+def particle_bar(post: Any, lang: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar of the particles run on to the scenario's last day (the forecast)."""
+    from hito.cli.run import advancer, progress
+
+    _ = i18n.translations(lang).gettext
+    last = post.spec.scenario.date_of(post.spec.days - 1)
+    label = _("forecast to %(date)s") % {"date": i18n.date(last, lang)}
+    with progress(lang) as bar:
+        yield advancer(bar, bar.add_task(label, total=post.particles, rate=""), lang)
 
 
 def calibrate(
@@ -201,7 +214,7 @@ def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts
     from rich.table import Table
 
     from hito.cli.run import console
-    from hito.report.forecast_skill import forecast_table, skill_lines
+    from hito.report.forecast_skill import forecast_table, reach_line, skill_lines
 
     title, headers, rows = forecast_table(s, obs, ens, when, lang, counts)
     if rows:
@@ -211,6 +224,9 @@ def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts
         console.print(table)
     for line in skill_lines(s.name, lang):
         console.print(line)
+    reach = reach_line(s.name, lang)
+    if reach:  # the table's 28 days lie beyond what was scored in 2025
+        console.print(reach)
 
 
 def _calibrate(
@@ -236,7 +252,8 @@ def _calibrate(
             post = run_filter(
                 s, obs, when, particles=particles, seed=seed, executor=ex, progress=step
             )
-        ens, present = calibrated_parts(post, post.spec.days, ex)
+        with particle_bar(post, lang) as advance:
+            ens, present = calibrated_parts(post, post.spec.days, ex, progress=advance)
     finally:
         ex.close()
     return post, ens, count_quantiles(post, present, sorted({o.place for o in obs.items}))

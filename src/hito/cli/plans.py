@@ -190,11 +190,45 @@ def compare_cmd(
     write_atomic(out / "comparison.csv", rows_csv(cmp.rows).encode())
     write_atomic(out / "comparison.html", render(s, cmp, loaded, seed=seed, lang=lang).encode())
     console.print(_comparison_table(cmp.rows, cmp.currencies, lang))
+    for line in _trigger_lines(cmp, dict(loaded), lang):
+        console.print(line, highlight=False)
     bad = max(r["conservation_error"] for r in cmp.rows)
     console.print(
         _("conservation error %(error)s; report: %(path)s")
         % {"error": i18n.number(bad, lang), "path": (out / "comparison.html").resolve()}
     )
+
+
+def _trigger_lines(cmp: Any, plans: dict[str, Plan], lang: str) -> list[str]:
+    """The medians no plan moves, and how often each trigger fired and when, one line each."""
+    from hito.plans.compare import METRICS
+    from hito.report.plan_odds import odds
+    from hito.report.plans_report import words
+
+    t = i18n.translations(lang)
+    said = words(t.gettext)
+    data = {
+        "rows": cmp.rows,
+        "dates": [cmp.date(0).isoformat(), cmp.date(cmp.days - 1).isoformat()],
+    }
+    o = odds(data, lang, plans, metrics=tuple(METRICS))
+    out = []
+    if o.same_p50:
+        out.append(said["same_median"] % {"what": "; ".join(said[m] for m in o.same_p50)})
+    if o.same_all:
+        out.append(said["same_everywhere"] % {"what": "; ".join(said[m] for m in o.same_all)})
+    for x in o.triggers:
+        fired = t.ngettext("%(k)s of %(num)s future", "%(k)s of %(num)s futures", x.runs) % {
+            "k": x.fired,
+            "num": x.runs,
+        }
+        share = i18n.percent(x.fired / x.runs if x.runs else 0.0, lang)
+        first = i18n.date(x.first, lang) if x.first else t.gettext("never")
+        out.append(
+            f"{x.plan} · {i18n.localized(x.title, lang, x.description)}: {fired} ({share}); "
+            f"{t.gettext('First fires (median)').lower()}: {first}"
+        )
+    return out
 
 
 def _comparison_table(

@@ -300,14 +300,16 @@ def write_outputs(
     """daily.parquet (kept runs, streamed), quantiles.parquet, runs.parquet, summary, report."""
     from hito.report.run_report import render
 
-    out.mkdir(parents=True, exist_ok=True)
-    write_parquet_frames(out / "daily.parquet", ens.daily_frames(), daily_schema())
-    q = ens.quantile_table()
-    write_parquet_frames(out / "quantiles.parquet", [q], q.to_arrow().schema)
-    r = ens.runs_table()
-    write_parquet_frames(out / "runs.parquet", [r], r.to_arrow().schema)
-    write_atomic(out / "summary.json", json.dumps(facts, indent=2).encode())
-    write_atomic(out / "report.html", render(s, ens, facts, lang).encode())
+    said = i18n.translations(lang).gettext("writing the tables and the report in %(out)s")
+    with Console(stderr=True).status(said % {"out": out}):  # a spinner on a terminal only
+        out.mkdir(parents=True, exist_ok=True)
+        write_parquet_frames(out / "daily.parquet", ens.daily_frames(), daily_schema())
+        q = ens.quantile_table()
+        write_parquet_frames(out / "quantiles.parquet", [q], q.to_arrow().schema)
+        r = ens.runs_table()
+        write_parquet_frames(out / "runs.parquet", [r], r.to_arrow().schema)
+        write_atomic(out / "summary.json", json.dumps(facts, indent=2).encode())
+        write_atomic(out / "report.html", render(s, ens, facts, lang).encode())
 
 
 def scenarios(

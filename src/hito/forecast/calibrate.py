@@ -108,8 +108,12 @@ def _advance(
     t1: int,
     stream: tuple[int, int],
     executor: Any,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Cloud, np.ndarray, np.ndarray]:
-    """Simulate every particle over [t0, t1) through the executor, in particle order."""
+    """Simulate every particle over [t0, t1) through the executor, in particle order.
+
+    `progress(n)` is told of each task's n particles as it finishes.
+    """
     n = len(draws.values)
     parts = [np.arange(k, min(n, k + TASK_SIZE)) for k in range(0, n, TASK_SIZE)]
     tasks = [
@@ -118,6 +122,8 @@ def _advance(
     got: dict[int, tuple[Cloud, np.ndarray, np.ndarray]] = {}
     for i, (_p, c, out, arr) in executor.map_unordered(propagate, spec, tasks):
         got[i] = (c, out, arr)
+        if progress is not None:
+            progress(len(parts[i]))
     order = [got[i] for i in range(len(parts))]
     merged = Cloud(*(np.concatenate([o[0].arrays()[k] for o in order]) for k in range(6)))
     return merged, np.concatenate([o[1] for o in order]), np.concatenate([o[2] for o in order])
@@ -297,14 +303,21 @@ def run_filter(
 
 
 def forecast_ahead(
-    post: Posterior, until: int, executor: Any, stream: tuple[int, int] = (FORECAST, 0)
+    post: Posterior,
+    until: int,
+    executor: Any,
+    stream: tuple[int, int] = (FORECAST, 0),
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every particle's days 0..until-1: its history, then a future run on from `post.day`.
 
-    Returns ([N, until, S, P, G] daily states, [N, until] cumulative arrivals).
+    Returns ([N, until, S, P, G] daily states, [N, until] cumulative arrivals); `progress(n)`
+    hears of every n particles run on.
     """
     hist, arr = post.history()
     if until <= post.day:
         return hist[:, :until], arr[:, :until]
-    _, out, future = _advance(post.spec, post.draws, post.cloud, post.day, until, stream, executor)
+    _, out, future = _advance(
+        post.spec, post.draws, post.cloud, post.day, until, stream, executor, progress
+    )
     return np.concatenate([hist, out], axis=1), np.concatenate([arr, future], axis=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +26,28 @@ COUNTS = 0x434E  # the stream of the count forecast's reports
 
 
 def calibrated_ensemble(
-    post: Posterior, until: int, executor: Any, keep_runs: int = 100
+    post: Posterior,
+    until: int,
+    executor: Any,
+    keep_runs: int = 100,
+    progress: Callable[[int], None] | None = None,
 ) -> Ensemble:
     """Every particle from the scenario's start to day `until`: history, then its future."""
-    return calibrated_parts(post, until, executor, keep_runs)[0]
+    return calibrated_parts(post, until, executor, keep_runs, progress)[0]
 
 
 def calibrated_parts(
-    post: Posterior, until: int, executor: Any, keep_runs: int = 100
+    post: Posterior,
+    until: int,
+    executor: Any,
+    keep_runs: int = 100,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Ensemble, np.ndarray]:
-    """The calibrated ensemble and every particle's people present: [N, until, P]."""
-    states, arrivals = forecast_ahead(post, until, executor)
+    """The calibrated ensemble and every particle's people present: [N, until, P].
+
+    `progress(n)` hears of every n particles run on to `until`.
+    """
+    states, arrivals = forecast_ahead(post, until, executor, progress=progress)
     present = states[:, :, STATES.index("present")].sum(axis=3)
     return _ensemble(post, states.astype(np.int64), arrivals, executor, keep_runs), present
 

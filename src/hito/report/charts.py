@@ -87,11 +87,14 @@ def fan_chart(
     ymax: float | None = None,
     title: str = "",
     number_format: Callable[[float], str] = lambda v: f"{v:g}",
+    divide: tuple[dt.date, str] | None = None,
 ) -> Markup:
     """An SVG with the P10–P90 band, the P50 line, observed points and an optional capacity line.
 
     `labels` names the legend entries: band, median, observed, capacity, empty. Observed
     points more than `history_days` before the forecast (or the newest point) are left out.
+    `divide` (a day, a label) draws a dashed line at that day: the last day of the counts a
+    band is conditioned on, say.
     """
     dates = list(fan.dates) if fan else []
     anchor = min(dates) if dates else max((d for d, _ in observed), default=None)
@@ -118,11 +121,23 @@ def fan_chart(
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(name)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-size="{font}" font-family="sans-serif">',
         *_axes(f, ticks, d1, number_format, date_format),
-        *_series(f, fan, capacity, observed),
+        *_series(f, fan, capacity, observed, number_format),
+        *(_divide(f, *divide) if divide and d0 <= divide[0] <= d1 else []),
         *_legend(f, labels, fan is not None, bool(observed), bool(capacity)),
         "</svg>",
     ]
     return Markup("".join(parts))
+
+
+def _divide(f: _Frame, day: dt.date, label: str) -> list[str]:
+    """A dashed vertical line at a day, its label at the top beside it."""
+    x = f.x(day)
+    y = f.y(f.ymax) + 2 * f.font + 4  # the second row: the first holds counts beyond the top
+    return [
+        f'<line x1="{x}" x2="{x}" y1="{f.y(f.ymax)}" y2="{f.y(0)}" stroke="#555" '
+        f'stroke-dasharray="4 3" stroke-width="1"/>'
+        f'<text x="{x + 4}" y="{y}" fill="#555" font-size="{f.font - 2}">{escape(label)}</text>'
+    ]
 
 
 def _axes(
@@ -151,7 +166,11 @@ def _axes(
 
 
 def _series(
-    f: _Frame, fan: Fan | None, capacity: float | None, observed: Sequence[tuple[dt.date, float]]
+    f: _Frame,
+    fan: Fan | None,
+    capacity: float | None,
+    observed: Sequence[tuple[dt.date, float]],
+    number_format: Callable[[float], str] = lambda v: f"{v:g}",
 ) -> list[str]:
     """The band and its median line, the capacity line, the observed points."""
     parts = []
@@ -168,10 +187,30 @@ def _series(
             f'<line x1="{f.left}" x2="{f.right}" y1="{f.y(capacity)}" y2="{f.y(capacity)}" '
             f'stroke="{CAPACITY}" stroke-dasharray="6 4" stroke-width="1.5"/>'
         )
-    parts += [
-        f'<circle cx="{f.x(d)}" cy="{f.y(v)}" r="3.5" fill="{OBSERVED}"/>' for d, v in observed
-    ]
+    for d, v in observed:
+        if v <= f.ymax:
+            parts.append(f'<circle cx="{f.x(d)}" cy="{f.y(v)}" r="3.5" fill="{OBSERVED}"/>')
+            continue
+        # a count far above the band: an arrow at the top edge with its value, so that one
+        # outlier does not flatten the band into the axis
+        x, y = f.x(d), f.y(f.ymax)
+        parts.append(
+            f'<path d="M{x - 5},{y + 7} L{x},{y} L{x + 5},{y + 7} Z" fill="{OBSERVED}">'
+            f"<title>{escape(number_format(v))}</title></path>"
+            f'<text x="{x + 7}" y="{y + 10}" fill="{OBSERVED}">{escape(number_format(v))}</text>'
+        )
     return parts
+
+
+def outlier_top(band_top: float, counts: Sequence[float], factor: float = 3.0) -> float | None:
+    """A chart's top that keeps the band readable (None: every count fits).
+
+    Counts above `factor` x the band's top are left above it, drawn as arrows at the edge.
+    """
+    beyond = [v for v in counts if v > factor * max(band_top, 1.0)]
+    if not beyond:
+        return None
+    return max([band_top, *(v for v in counts if v <= factor * max(band_top, 1.0))])
 
 
 def _legend_keys(fan: bool, observed: bool, capacity: bool) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ from hito.ensemble.result import Ensemble
 from hito.forecast.backtest import Backtest
 from hito.forecast.observations import Observations
 from hito.forecast.scorecard import Scorecard
-from hito.report.charts import Fan, fan_chart
+from hito.report.charts import Fan, fan_chart, outlier_top
 from hito.report.labels import label
 from hito.report.run_report import chart_config, plotly_js, templates
 from hito.scenario.model import Scenario
@@ -28,6 +28,7 @@ def _labels(lang: str) -> dict[str, str]:
         "observed": _("counts"),
         "capacity": _("capacity"),
         "empty": _("no data"),
+        "divide": _("counts up to here"),
     }
 
 
@@ -105,19 +106,25 @@ def render_calibration(
     labels = _labels(lang)
     dates = ens.dates()
     places = sorted({o.place for o in observations.items})
+    facts_as_of = dt.date.fromisoformat(facts["as_of"]) if facts.get("as_of") else None
     names = {p.id: i18n.localized(p.title, lang, p.name) for p in s.places}
     fans = []
     for place in places:
         q = ens.fan("present", place)
+        counts = _counts(observations, place)
         fans.append(
             (
                 names.get(place, place),
                 fan_chart(
                     fan=Fan(dates, q[0], q[1], q[2]),
-                    observed=_counts(observations, place),
+                    observed=counts,
                     labels=labels,
                     date_format=lambda d: i18n.date(d, lang),
+                    number_format=lambda v: i18n.number(v, lang),
                     history_days=400,
+                    ymax=outlier_top(float(q[2].max(initial=0)), [v for _d, v in counts]),
+                    # the counts end on the as-of date: before it the past, after it the forecast
+                    divide=(facts_as_of, labels["divide"]) if facts_as_of else None,
                 ),
             )
         )
@@ -166,6 +173,8 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
                         observed=later,
                         labels=labels,
                         date_format=lambda d: i18n.date(d, lang),
+                        number_format=lambda v: i18n.number(v, lang),
+                        ymax=outlier_top(float(arr[:, 2].max(initial=0)), [v for _d, v in later]),
                         history_days=7,
                         width=480,
                         height=220,
@@ -186,6 +195,7 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
             charts=charts,
             number=lambda v, d=0: i18n.number(v, lang, d),
             percent=lambda v: i18n.percent(v, lang),
+            signed_percent=lambda v: i18n.signed_percent(v, lang),
             date=lambda d: i18n.date(d, lang),
         )
     )
@@ -235,18 +245,49 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
 
     Read from hito/forecast/skill/SCENARIO.json, written by benchmarks/forecast_skill.py.
     """
-    import json
-    from importlib import resources
-
-    path = resources.files("hito.forecast") / "skill" / f"{scenario}.json"
-    if not path.is_file():
+    skill = _shipped_skill(scenario)
+    if skill is None:
         return []
-    skill = json.loads(path.read_text(encoding="utf-8"))
     from hito.report.places import scenario as loaded  # the episode's title, not its id
 
     known = loaded(skill.get("scenario") or scenario)
     episode = known.title.get(lang) if known is not None and known.title is not None else None
     return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]
+
+
+def skill_and_reach(scenario: str, lang: str) -> list[str]:
+    """The skill lines and, after them, how far ahead such forecasts were ever scored."""
+    reach = reach_line(scenario, lang)
+    return [*skill_lines(scenario, lang), *([reach] if reach else [])]
+
+
+def _shipped_skill(scenario: str) -> dict[str, Any] | None:
+    """hito/forecast/skill/SCENARIO.json, or None when the scenario has no backtest shipped."""
+    import json
+    from importlib import resources
+
+    path = resources.files("hito.forecast") / "skill" / f"{scenario}.json"
+    if not path.is_file():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def skill_reach(scenario: str) -> int | None:
+    """The longest horizon (days ahead) at which the shipped backtest scored any pair."""
+    skill = _shipped_skill(scenario) or {}
+    scored = [int(h) for h, x in skill.get("horizons", {}).items() if x.get("n")]
+    return max(scored, default=None)
+
+
+def reach_line(scenario: str, lang: str) -> str | None:
+    """How far ahead the shipped backtest scored forecasts, and that beyond it nothing was."""
+    reach = skill_reach(scenario)
+    if reach is None:
+        return None
+    return i18n.translations(lang).gettext(
+        "Such forecasts were scored against later counts up to %(h)s days ahead; further "
+        "ahead, how far the bands can be trusted has not been measured."
+    ) % {"h": reach}
 
 
 def live_skill_lines(card: Scorecard | None, lang: str) -> list[str]:

@@ -14,6 +14,7 @@ from hito import i18n, names
 from hito.csvsafe import safe_cell
 from hito.plans.compare import METRICS, Comparison
 from hito.plans.model import Plan
+from hito.report.plan_odds import odds
 from hito.report.run_report import plotly_js, templates
 from hito.scenario.model import Scenario
 
@@ -42,6 +43,15 @@ def words(_: Callable[[str], str]) -> dict[str, str]:
         "probability": _("probability it fires"),
         "first": _("median first firing"),
         "never": _("never fired"),
+        "same_median": _(
+            "Same median (P50) under every plan: %(what)s. In the middle simulated future the "
+            "plans change nothing there; they differ in the worse futures (the P90) and in how "
+            "often each trigger fires (below)."
+        ),
+        "same_everywhere": _(
+            "Same P10, P50 and P90 under every plan: %(what)s. In these simulated futures no "
+            "plan changes them."
+        ),
         "chart_stranded": _("People stranded per day (P50 line, P10–P90 band)"),
         "chart_days": _("Stranded person-days per plan (P50, bars to P10 and P90)"),
         "plans": _("The plans"),
@@ -189,6 +199,7 @@ def render(
     order = [lang, *(x for x in i18n.LANGUAGES if x != lang)]
     text = {x: words(i18n.translations(x).gettext) for x in order}
     metrics = list(METRICS) + [f"total_cost_{c}" for c in cmp.currencies]
+    same = odds({"rows": cmp.rows}, lang, metrics=tuple(metrics))
     facts = {
         "scenario": s.name,
         "runs": cmp.rows[0]["runs"],
@@ -211,6 +222,19 @@ def render(
             language_names=i18n.LANGUAGE_NAMES,
             text=text,
             facts={x: _facts(text[x]["facts"], facts, x) for x in order},
+            same_median={
+                x: " ".join(
+                    text[x][key] % {"what": "; ".join(_metric(m, text[x]) for m in keys)}
+                    for key, keys in (
+                        ("same_median", same.same_p50),
+                        ("same_everywhere", same.same_all),
+                    )
+                    if keys
+                )
+                for x in order
+            }
+            if same.same_p50 or same.same_all
+            else {},
             countries={x: names.countries(i18n.translations(x).gettext) for x in order},
             num=i18n.number,
             pct=i18n.percent,
@@ -222,6 +246,11 @@ def render(
             plotly_js=plotly_js(),
         )
     )
+
+
+def _metric(m: str, said: dict[str, str]) -> str:
+    """A metric's column name on the page ('Total cost (USD)' for a cost)."""
+    return f"{said['total_cost']} ({m[11:]})" if m.startswith("total_cost_") else said[m]
 
 
 def _facts(message: str, facts: dict[str, Any], lang: str) -> str:

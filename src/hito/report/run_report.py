@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
 from hito import i18n
@@ -111,9 +112,17 @@ def chart_config(lang: str) -> dict[str, Any]:
 
 
 def fan_chart(
-    dates: Sequence[dt.date], q: np.ndarray, title: str, capacity: Any = None, lang: str = "en"
+    dates: Sequence[dt.date],
+    q: np.ndarray,
+    title: str,
+    capacity: Any = None,
+    lang: str = "en",
+    as_of: dt.date | None = None,
 ) -> str:
-    """A P10-P50-P90 fan chart as an HTML fragment (expects plotly.js already on the page)."""
+    """A P10-P50-P90 fan chart as an HTML fragment (expects plotly.js already on the page).
+
+    `as_of`: the last day of the counts the bands are conditioned on, drawn as a dashed line.
+    """
     _ = i18n.translations(lang).gettext
     x = [d.isoformat() for d in dates]
     fig = go.Figure()
@@ -131,15 +140,27 @@ def fan_chart(
     fig.add_trace(go.Scatter(x=x, y=q[1], line={"color": "rgb(160,50,20)"}, name=_("median")))
     if capacity is not None:
         fig.add_trace(go.Scatter(x=x, y=capacity, line={"dash": "dot"}, name=_("capacity")))
+    if as_of is not None and dates and dates[0] <= as_of <= dates[-1]:
+        fig.add_vline(x=as_of.isoformat(), line={"dash": "dash", "color": "#555", "width": 1})
+        fig.add_annotation(
+            x=as_of.isoformat(),
+            y=1,
+            yref="paper",
+            text=_("counts up to here"),
+            showarrow=False,
+            xanchor="left",
+            font={"size": 10, "color": "#555"},
+        )
     fig.update_layout(
-        title=title,
-        height=320,
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        height=300,
+        margin={"l": 50, "r": 20, "t": 20, "b": 40},
         yaxis_title=_("people"),
         template="simple_white",
         separators=",." if lang == "es" else ".,",
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=chart_config(lang))
+    # the title as a heading above the chart: it wraps on a phone, where plotly's is cut off
+    heading = f'<h3 class="chart-title">{escape(title)}</h3>'
+    return heading + fig.to_html(full_html=False, include_plotlyjs=False, config=chart_config(lang))
 
 
 def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es") -> str:
@@ -153,7 +174,12 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
     _ = i18n.translations(lang).gettext
     c = compile_scenario(s, days=ens.days)
     dates = ens.dates()
-    charts = [fan_chart(dates, ens.fan("stranded"), _("All sites: people stranded"), lang=lang)]
+    as_of = calibrated_on(summary)
+    charts = [
+        fan_chart(
+            dates, ens.fan("stranded"), _("All sites: people stranded"), lang=lang, as_of=as_of
+        )
+    ]
     sites = []
     for i, place in enumerate(s.places):
         q = ens.fan("stranded", place.id)
@@ -162,7 +188,7 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
         cap = c.capacity[:, i] if c.capacity[:, i].max() >= 0 else None
         name = i18n.localized(place.title, lang, place.name)
         title = _("%(site)s: people stranded") % {"site": name}
-        charts.append(fan_chart(dates, q, title, cap, lang))
+        charts.append(fan_chart(dates, q, title, cap, lang, as_of))
         sites.append(place)
     return (
         i18n.environment(("hito.report",), lang)
@@ -172,6 +198,7 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             summary=summary,
             charts=charts,
             sites=sites,
+            ends=where_people_went(s, ens),
             ranges=ranges(s),
             plotly_js=plotly_js(),
             describe=lambda p: describe_policy(p, s, lang),
@@ -179,5 +206,58 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             figure=lambda v: format_decimal(v, "#,##0.######", locale=lang),
             generated=dt.date.today(),
             skill=skill_lines(s.name, lang),
+            basis=basis(summary, s.name, lang),
         )
     )
+
+
+def calibrated_on(summary: dict[str, Any]) -> dt.date | None:
+    """The last day of the field counts a forecast is conditioned on (None: the scenario alone)."""
+    cal = summary.get("calibration")
+    return (
+        dt.date.fromisoformat(cal["as_of"]) if isinstance(cal, dict) and cal.get("as_of") else None
+    )
+
+
+def basis(summary: dict[str, Any], scenario: str, lang: str) -> list[str]:
+    """What the report's bands rest on, and how far ahead such forecasts were ever scored."""
+    from hito.report.forecast_skill import reach_line, skill_lines
+
+    _ = i18n.translations(lang).gettext
+    as_of = calibrated_on(summary)
+    if as_of is not None:
+        out = [
+            _(
+                "Calibrated on the field counts up to %(d)s: up to that day the bands say what "
+                "the counts let one believe happened; from the next day on they are the forecast "
+                "(the dashed line in the charts)."
+            )
+            % {"d": i18n.date(as_of, lang)}
+        ]
+    else:
+        out = [
+            _(
+                "The scenario alone: these runs are not conditioned on any field count (`hito "
+                "calibrate` conditions them)."
+            )
+        ]
+        if skill_lines(scenario, lang):
+            out.append(_("The backtest scores below are of forecasts calibrated on the counts."))
+    reach = reach_line(scenario, lang)
+    return [*out, reach] if reach else out
+
+
+def where_people_went(s: Scenario, ens: Ensemble) -> list[tuple[Any, dict[str, list[float]]]]:
+    """Per place, by the last day: people who crossed into it, left there, were harmed there.
+
+    Each as [P10, P50, P90] over runs; places where all three are 0 are left out.
+    """
+    out = []
+    for place in s.places:
+        last = {
+            state: [float(v) for v in ens.fan(state, place.id)[:, -1]]
+            for state in ("crossed", "exited", "harmed")
+        }
+        if any(q[2] > 0 for q in last.values()):
+            out.append((place, last))
+    return out

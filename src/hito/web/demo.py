@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,25 +177,46 @@ def forecast(db: Database, *, as_of: dt.date, days: int = 60, runs: int = 20) ->
     return fid
 
 
-def issued_forecasts(db: Database, *, until: dt.date, days: int = 60, runs: int = 20) -> list[int]:
+def issued_forecasts(
+    db: Database,
+    *,
+    until: dt.date,
+    days: int = 60,
+    runs: int = 20,
+    on_count_dates: Callable[[int], None] | None = None,
+    on_forecast: Callable[[], None] | None = None,
+) -> list[int]:
     """The forecasts the service would have issued as the counts came in, up to `until`.
 
     One per count date of the scenario's episode within the live scorecard's window (the last
     28 days), each from the counts up to its date, as the refresher makes them when a report
     arrives; the last is `until`'s. The scorecard then scores the earlier ones by the later
-    counts. Returns their ids, oldest first.
+    counts. Returns their ids, oldest first. `on_count_dates(n)` hears how many forecasts
+    will be made, `on_forecast()` of each one made.
     """
     start = load_scenario(SCENARIO).start
     first = max(start, until - dt.timedelta(days=WINDOW_DAYS))
     dates = sorted({ob.date for ob in read_observations(OBSERVATIONS) if first <= ob.date < until})
-    return [forecast(db, as_of=d, days=days, runs=runs) for d in [*dates, until]]
+    if on_count_dates is not None:
+        on_count_dates(len(dates) + 1)
+    made = []
+    for d in [*dates, until]:
+        made.append(forecast(db, as_of=d, days=days, runs=runs))
+        if on_forecast is not None:
+            on_forecast()
+    return made
 
 
-def comparison(out: Path, *, runs: int = 20, seed: int = 1) -> Path:
-    """Compare every built-in plan with no plan; write comparison.json with daily fans."""
+def comparison(
+    out: Path, *, runs: int = 20, seed: int = 1, on_runs: Callable[[int], None] | None = None
+) -> Path:
+    """Compare every built-in plan with no plan; write comparison.json with daily fans.
+
+    `on_runs(n)` hears of every n runs done (of runs x (plans + 1)).
+    """
     s = load_scenario(SCENARIO)
     loaded = [(name, load_plan(name, s)) for name in plan_names()]
-    cmp = compare(s, loaded, runs=runs, seed=seed)
+    cmp = compare(s, loaded, runs=runs, seed=seed, on_runs=on_runs)
     data = {
         "scenario": s.name,
         "runs": runs,

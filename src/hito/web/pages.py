@@ -16,8 +16,8 @@ from hito import i18n
 from hito.api import problems
 from hito.errors import InputError
 from hito.plans.status import CARRY_DAYS
-from hito.report import forecast_view
-from hito.report.forecast_skill import live_skill_summary, skill_lines
+from hito.report import forecast_view, plan_odds
+from hito.report.forecast_skill import live_skill_summary, skill_and_reach, skill_lines
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.errors import ForbiddenError, StoreError
@@ -29,7 +29,7 @@ from hito.store.report_checks import EARLIEST, may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
 from hito.web import guard, overview, reporting, sitrep
 from hito.web import situation as sit
-from hito.web.plan_picture import MEASURED, trigger_status
+from hito.web.plan_picture import MEASURED, forecast_value, trigger_status
 from hito.web.session import (
     LANG_COOKIE,
     LoginRequired,
@@ -158,7 +158,8 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
         site_titles={x.id: x.title for x in picture.sites},
         reported=reported,
         needs=need,
-        skill=skill_lines(picture.forecast["scenario"], language(request))
+        # a band 14 to 28 days ahead: its skill, and how far ahead skill was measured at all
+        skill=skill_and_reach(picture.forecast["scenario"], language(request))
         if picture.forecast
         else [],
         count_lines=_count_lines(picture),
@@ -304,6 +305,14 @@ def plans_page(request: Request) -> HTMLResponse:
         rows, _n = list_plans(session, limit=200)
         stored = [(r, parsed(r)) for r in rows]
         status = {p.name: st for p, st in trigger_status(session, as_of)}
+        forecast = latest_result(session, as_of)
+    # a forecast trigger's value in the fresh forecast, as the overview shows it
+    predicted = {
+        (p.name, t.id): forecast_value(t, forecast, as_of)
+        for _r, p in stored
+        for t in p.triggers
+        if t.source == "forecast"
+    }
     try:
         cmp, cmp_problem = sit.read_comparison(request.app.state.settings.comparison), ""
     except InputError as exc:  # a file the deployment points to that is no comparison
@@ -318,6 +327,8 @@ def plans_page(request: Request) -> HTMLResponse:
         cmp=cmp,
         cmp_problem=cmp_problem,
         charts=charts,
+        odds=plan_odds.odds(cmp, lang, {p.name: p for _r, p in stored}) if cmp else None,
+        predicted=predicted,
         as_of=as_of,
         titles={p.name: p for _r, p in stored},
         measured=MEASURED,

@@ -34,6 +34,18 @@ def trigger_status(session: Session, as_of: dt.date) -> list[tuple[Plan, list[Tr
     return out
 
 
+def forecast_value(
+    t: Any, forecast: dict[str, Any] | None, as_of: dt.date
+) -> tuple[float | None, dt.date]:
+    """A forecast trigger's value in the fresh forecast at its horizon, and the day it is for.
+
+    The sum of the sites' quantiles (an upper estimate); None when the forecast is stale.
+    """
+    fresh = None if forecast_view.stale(forecast, as_of) else forecast
+    day = as_of + dt.timedelta(days=t.horizon_days)
+    return forecast_view.at(fresh, list(t.places), day, t.quantile), day
+
+
 def distances(
     triggers: list[tuple[Plan, list[TriggerStatus]]],
     forecast: dict[str, Any] | None,
@@ -44,7 +56,6 @@ def distances(
     Observed triggers read the field counts; forecast triggers read the fresh forecast at
     their horizon (the sum of the sites' quantiles, an upper estimate); the closest first.
     """
-    fresh = None if forecast_view.stale(forecast, as_of) else forecast
     out = []
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for plan, statuses in triggers:
@@ -58,8 +69,7 @@ def distances(
             value: float | None = None
             value_date: dt.date | None = None
             if t.source == "forecast":
-                value_date = as_of + dt.timedelta(days=t.horizon_days)
-                value = forecast_view.at(fresh, list(t.places), value_date, t.quantile)
+                value, value_date = forecast_value(t, forecast, as_of)
             elif st is not None:
                 value, value_date = st.value, st.value_date
             up = t.compare in (">=", ">")

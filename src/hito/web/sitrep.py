@@ -11,9 +11,9 @@ from markupsafe import Markup
 from hito import i18n
 from hito.needs import Standards
 from hito.plans.model import Plan
-from hito.report import forecast_view
+from hito.report import forecast_view, plan_odds
 from hito.report.charts import Fan, fan_chart
-from hito.report.forecast_skill import live_skill_lines
+from hito.report.forecast_skill import live_skill_lines, skill_and_reach
 from hito.store.agencies import list_agencies
 from hito.store.db import Database
 from hito.store.needs import picture as needs_picture
@@ -76,8 +76,18 @@ def comparison_charts(
             return _("No plan")
         return plans[label].text("title", lang) if label in plans else label
 
-    dates = [dt.date.fromisoformat(d) for d in cmp.get("dates", [])]
+    dates = _dates(cmp)
     fans = cmp.get("stranded") or {}
+    if not dates or not isinstance(fans, dict):  # a hand-edited file: no days to draw on
+        return []
+    fans = {
+        k: q
+        for k, q in fans.items()
+        if isinstance(q, dict)
+        and all(
+            isinstance(q.get(x), list) and len(q[x]) == len(dates) for x in ("p10", "p50", "p90")
+        )
+    }
     top = max((max(q["p90"], default=0) for q in fans.values()), default=0) or None
     out = []
     for label, q in fans.items():
@@ -103,11 +113,19 @@ def comparison_charts(
 
 def same_episode(cmp: dict[str, Any] | None, as_of: dt.date, margin_days: int = 30) -> bool:
     """True when a plan comparison covers the episode of `as_of` (a month before it to its end)."""
-    if not cmp or not cmp.get("dates"):
+    dates = _dates(cmp) if cmp else []
+    if not dates:
         return False
-    first = dt.date.fromisoformat(cmp["dates"][0])
-    last = dt.date.fromisoformat(cmp["dates"][-1])
-    return first - dt.timedelta(days=margin_days) <= as_of <= last
+    return dates[0] - dt.timedelta(days=margin_days) <= as_of <= dates[-1]
+
+
+def _dates(cmp: dict[str, Any]) -> list[dt.date]:
+    """A comparison's days, or none when its file holds something else (a hand-edited one)."""
+    raw = cmp.get("dates")
+    try:
+        return [dt.date.fromisoformat(d) for d in raw] if isinstance(raw, list) else []
+    except (TypeError, ValueError):
+        return []
 
 
 def build_html(
@@ -158,6 +176,9 @@ def build_html(
             charts=comparison_charts(cmp, lang, {p.name: p for p, _st in picture.triggers})
             if cmp
             else [],
+            odds=plan_odds.odds(cmp, lang, {p.name: p for p, _st in picture.triggers})
+            if cmp
+            else None,
             comparison_path=comparison.name if comparison else None,
             maps=overview.maps(picture, lang)[:1],
             agencies=agencies,
@@ -165,6 +186,10 @@ def build_html(
             site_titles={x.id: x.title for x in picture.sites},
             generated=dt.datetime.now(dt.UTC),
             live_skill=live_skill_lines(card, lang) if picture.forecast else [],
+            # the backtest skill of the scenario beside its band, as on the overview
+            skill=skill_and_reach(picture.forecast["scenario"], lang)
+            if picture.forecast and chart is not None
+            else [],
         )
     )
 

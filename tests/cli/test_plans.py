@@ -363,3 +363,103 @@ def test_compare_says_which_medians_no_plan_moves_and_how_often_each_trigger_fir
         "de personas varadas;" in page
     )
     assert '<span lang="en">Same P10, P50 and P90 under every plan: Peak stranded; Diverted' in page
+
+
+def _posterior_folder(tmp_path: Path, as_of_day: int = 5, days: int = 30) -> tuple[Path, Path]:
+    """A scenario file and a posterior folder on it: 100 people counted at the strip."""
+    from conftest import build
+    from hito.ensemble.executors import SerialExecutor
+    from hito.forecast.calibrate import run_filter
+    from hito.forecast.observations import Observation, Observations
+    from hito.forecast.posterior import save
+
+    d = closed_tiny(days=days)
+    scen = tmp_path / "tiny.yaml"
+    scen.write_text(yaml.safe_dump(d))
+    s = build(d)
+    items = tuple(
+        Observation(
+            date=s.date_of(t), place="strip", low=100, high=100, line=0, site="strip", source="t"
+        )
+        for t in range(2, as_of_day + 1)
+    )
+    post = run_filter(
+        s,
+        Observations(items, ()),
+        s.date_of(as_of_day),
+        particles=6,
+        seed=3,
+        executor=SerialExecutor(),
+    )
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    save(post, folder)
+    return scen, folder
+
+
+def test_compare_from_a_calibration_answers_how_many_stay_stranded_per_plan(tmp_path):
+    scen, cal = _posterior_folder(tmp_path)
+    plan = tmp_path / "corr.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [corridor()])))
+    out = tmp_path / "out"
+    done = hito(
+        "plans",
+        "compare",
+        str(scen),
+        str(plan),
+        "--calibration",
+        str(cal),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        HITO_LANG="en",
+    )
+    assert done.returncode == 0, done.stderr
+    rows = json.loads((out / "comparison.json").read_text())
+    assert [r["calibrated_as_of"] for r in rows] == ["2025-01-06", "2025-01-06"]
+    assert rows[1]["stranded_after"]["strip"]["7"] == {"p10": 0.0, "p50": 0.0, "p90": 0.0}
+    assert rows[0]["stranded_after"]["strip"]["14"] == {"p10": 100.0, "p50": 100.0, "p90": 100.0}
+    assert rows[0]["stranded_after"]["strip"]["28"] is None  # past the scenario's last day
+    assert "Conditioned on the counts up to Jan 6, 2025: people stranded after it" in done.stdout
+    assert re.search(
+        r"Strip\s+│\s+no plan\s+│\s+100 \(100–100\)\s+│\s+100 \(100–100\)\s+│\s+—", done.stdout
+    )
+    assert re.search(r"Strip\s+│\s+corr\s+│\s+0 \(0–0\)\s+│\s+0 \(0–0\)\s+│\s+—", done.stdout)
+    page = (out / "comparison.html").read_text()
+    assert 'id="stranded-after"' in page and 'id="conditioned"' in page
+    assert "Condicionado a los conteos de campo hasta el 6 ene 2025" in page
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("not_a_calibration", "no posterior.npz here"),
+        ("other_scenario", "a posterior of scenario 'tiny', not of 'tacna-arica-2023'"),
+        ("last_day", "calibrated as of 2025-01-08, the last simulated day of scenario 'tiny'"),
+        ("runs", "--runs: not taken with --calibration"),
+        ("plan_elsewhere", "unknown place 'arica-shelter' in scenario 'tiny'"),
+        ("last_day_es", "calibrada al 2025-01-08, el último día simulado del escenario 'tiny'"),
+    ],
+)
+def test_a_bad_calibration_for_compare_exits_2_in_one_line(
+    tmp_path, monkeypatch, capsys, case, said
+):
+    from cli_helpers import hito_here
+
+    last = case.startswith("last_day")
+    scen, cal = _posterior_folder(tmp_path, as_of_day=7 if last else 5, days=8)
+    plan = tmp_path / "corr.yaml"
+    where = ["arica-shelter"] if case == "plan_elsewhere" else ["strip"]
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger(places=where)], [corridor()])))
+    args = [str(scen), str(plan), "--calibration", str(cal), "--out", str(tmp_path / "o")]
+    if case == "not_a_calibration":
+        args[3] = str(tmp_path)
+    if case == "other_scenario":
+        args[0] = "tacna-arica-2023"
+    if case == "runs":
+        args += ["--runs", "5"]
+    monkeypatch.setenv("HITO_LANG", "es" if case.endswith("_es") else "en")
+    code, out, err = hito_here(monkeypatch, capsys, "plans", "compare", *args)
+    assert code == 2 and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("error: ") and said in err, err

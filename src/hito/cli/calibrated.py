@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hito import i18n
 from hito.cli.run import _peak, console, write_outputs
 from hito.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from hito.scenario.model import Scenario
 
 
 def only_calibration(
@@ -34,6 +38,22 @@ def only_calibration(
         )
 
 
+def same_scenario(folder: Path, s: Scenario, scenario: str | None) -> None:
+    """Refuse a scenario named beside a posterior that is not the one it was calibrated on."""
+    from hito.scenario.load import load
+
+    if scenario is not None and load(scenario).name != s.name:
+        raise InputError(
+            Problem(
+                "--calibration %(folder)s: a posterior of scenario %(have)s, not of %(given)s; "
+                "expected the scenario it was calibrated on, or no scenario",
+                folder=str(folder),
+                have=repr(s.name),
+                given=repr(scenario),
+            )
+        )
+
+
 def run_calibrated(
     folder: Path,
     out: Path,
@@ -52,20 +72,10 @@ def run_calibrated(
     from hito.ensemble.executors import make_executor
     from hito.forecast.posterior import calibrated_ensemble
     from hito.forecast.posterior import load as load_posterior
-    from hito.scenario.load import load
 
     post = load_posterior(folder)
     s = post.spec.scenario
-    if scenario is not None and load(scenario).name != s.name:
-        raise InputError(
-            Problem(
-                "--calibration %(folder)s: a posterior of scenario %(have)s, not of %(given)s; "
-                "expected the scenario it was calibrated on, or no scenario",
-                folder=str(folder),
-                have=repr(s.name),
-                given=repr(scenario),
-            )
-        )
+    same_scenario(folder, s, scenario)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     try:
         with particle_bar(post, lang) as advance:

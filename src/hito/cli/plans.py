@@ -145,8 +145,18 @@ def compare_cmd(
             " else Spanish)"
         ),
     ] = None,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(
+            help="run the plans from a posterior written by `hito calibrate` (a folder): each"
+            " particle's state on its as-of date, so figures follow the counts up to it"
+        ),
+    ] = None,
 ) -> None:
-    """Run each plan and "no plan" on the same futures; write comparison.{json,csv,html}."""
+    """Run each plan and "no plan" on the same futures; write comparison.{json,csv,html}.
+
+    With --calibration, the futures are the posterior's particles from its as-of date on.
+    """
     from hito.ensemble.executors import make_executor
     from hito.plans.compare import compare
     from hito.plans.load import load
@@ -154,8 +164,20 @@ def compare_cmd(
     from hito.scenario.load import load as load_scenario
 
     lang = language_option(lang)
-    check_ensemble_options(runs=runs, seed=seed, days=days, sampling=sampling)
-    s = load_scenario(scenario)
+    post = None
+    if calibration is not None:
+        from hito.cli.calibrated import only_calibration, same_scenario
+        from hito.forecast.posterior import load as load_posterior
+        from hito.plans.conditioned import check_future
+
+        only_calibration(days=days, runs=runs, seed=seed, event=None, sampling=sampling)
+        post = load_posterior(calibration)
+        same_scenario(calibration, post.spec.scenario, scenario)
+        check_future(post)
+        s, seed = post.spec.scenario, post.spec.seed
+    else:
+        check_ensemble_options(runs=runs, seed=seed, days=days, sampling=sampling)
+        s = load_scenario(scenario)
     loaded = [(_label(ref), load(ref, s)) for ref in plans]
     labels = [lbl for lbl, _ in loaded]
     dupes = sorted({lbl for lbl in labels if labels.count(lbl) > 1})
@@ -169,20 +191,25 @@ def compare_cmd(
     try:
         with progress(lang) as bar:
             label = _("%(name)s: runs of the plans") % {"name": s.name}
-            task = bar.add_task(label, total=runs * (len(loaded) + 1), rate="")
+            futures = runs if post is None else post.particles
+            task = bar.add_task(label, total=futures * (len(loaded) + 1), rate="")
 
             advance = advancer(bar, task, lang)
+            if post is not None:
+                from hito.plans.conditioned import compare_calibrated
 
-            cmp = compare(
-                s,
-                loaded,
-                runs=runs,
-                seed=seed,
-                days=days,
-                executor=ex,
-                sampling=sampling,  # type: ignore[arg-type]
-                on_runs=advance,
-            )
+                cmp = compare_calibrated(post, loaded, ex, on_runs=advance)
+            else:
+                cmp = compare(
+                    s,
+                    loaded,
+                    runs=runs,
+                    seed=seed,
+                    days=days,
+                    executor=ex,
+                    sampling=sampling,  # type: ignore[arg-type]
+                    on_runs=advance,
+                )
     finally:
         ex.close()
     out.mkdir(parents=True, exist_ok=True)
@@ -190,6 +217,8 @@ def compare_cmd(
     write_atomic(out / "comparison.csv", rows_csv(cmp.rows).encode())
     write_atomic(out / "comparison.html", render(s, cmp, loaded, seed=seed, lang=lang).encode())
     console.print(_comparison_table(cmp.rows, cmp.currencies, lang))
+    if cmp.as_of is not None:
+        console.print(_after_table(s, cmp, lang))
     for line in _trigger_lines(cmp, dict(loaded), lang):
         console.print(line, highlight=False)
     bad = max(r["conservation_error"] for r in cmp.rows)
@@ -253,6 +282,35 @@ def _comparison_table(
             *(i18n.number(r[f"total_cost_{c}"]["p50"], lang) for c in currencies),
         )
     return whole(table)
+
+
+def _after_table(s: Scenario, cmp: Any, lang: str) -> Table:
+    """Per site and plan, people stranded 7, 14 and 28 days after the as-of date."""
+    from hito.plans.conditioned import HORIZONS, stranded_places
+
+    _ = i18n.translations(lang).gettext
+    table = Table(
+        _("site"),
+        _("plan"),
+        *(_("stranded %(n)s days on P50 (P10–P90)") % {"n": h} for h in HORIZONS),
+        title=_("Conditioned on the counts up to %(date)s: people stranded after it")
+        % {"date": i18n.date(cmp.as_of, lang)},
+    )
+    names = {p.id: p.name for p in s.places}
+    for place in stranded_places(cmp.after):
+        for lbl, bands in cmp.after.items():
+            per = bands[place]
+            shown = [_band(b, lang) for b in per.values()]
+            table.add_row(names[place], _("no plan") if lbl == "no-plan" else lbl, *shown)
+    return whole(table)
+
+
+def _band(b: dict[str, float] | None, lang: str) -> str:
+    """'P50 (P10–P90)' in the language's numbers ('—': past the scenario's last day)."""
+    if b is None:
+        return "—"
+    p10, p50, p90 = (i18n.number(b[q], lang) for q in ("p10", "p50", "p90"))
+    return f"{p50} ({p10}–{p90})"
 
 
 def _label(ref: str) -> str:

@@ -80,6 +80,28 @@ class Simulation:
                 new.out[self.day - 1] = self.out[self.day - 1]
         return new
 
+    def resume(
+        self,
+        day: int,
+        state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int],
+        out: np.ndarray | None = None,
+        arrivals: np.ndarray | None = None,
+    ) -> None:
+        """Start from a state at `day` (free, stranded, transit, cumulative, arrived so far).
+
+        `out` and `arrivals`, when given, are the recorded days before `day` (what triggers
+        that look back read); the days from `day` on are simulated from the state.
+        """
+        free, stranded, transit, cumulative, arrived = state
+        self.free, self.stranded = free.copy(), stranded.copy()
+        self.transit, self.cumulative = transit.copy(), cumulative.copy()
+        self._arrived = np.array([arrived], dtype=np.int64)
+        if out is not None:
+            self.out[:day] = out[:day]
+        if arrivals is not None:
+            self.arrivals[:day] = arrivals[:day]
+        self.day = day
+
     def step_to(self, day: int) -> None:
         """Simulate every day up to (not including) `day`."""
         day = min(day, self.compiled.days)

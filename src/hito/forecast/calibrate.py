@@ -83,12 +83,7 @@ def propagate(
         if cloud is None:
             initial = int(c.init_free.sum() + c.init_stranded.sum())
         else:
-            sim.free = cloud.free[j].copy()
-            sim.stranded = cloud.stranded[j].copy()
-            sim.transit = cloud.transit[j].copy()
-            sim.cumulative = cloud.cumulative[j].copy()
-            sim._arrived = cloud.arrived[j : j + 1].copy()
-            sim.day = t0
+            sim.resume(t0, cloud.state(j))
             initial = int(cloud.initial[j])
         sim.step_to(t1)
         outs.append(sim.out[t0:t1].astype(np.int32))

@@ -47,6 +47,16 @@ class Cloud:
         """The particles at positions idx (copies)."""
         return Cloud(*(a[idx] for a in self.arrays()))
 
+    def state(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+        """Particle j's state as `Simulation.resume` takes it."""
+        return (
+            self.free[j],
+            self.stranded[j],
+            self.transit[j],
+            self.cumulative[j],
+            int(self.arrived[j]),
+        )
+
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The six arrays in field order."""
         return (

@@ -49,7 +49,7 @@ def calibrated_parts(
     """
     states, arrivals = forecast_ahead(post, until, executor, progress=progress)
     present = states[:, :, STATES.index("present")].sum(axis=3)
-    return _ensemble(post, states.astype(np.int64), arrivals, executor, keep_runs), present
+    return particle_ensemble(post, states.astype(np.int64), arrivals, executor, keep_runs), present
 
 
 MIN_REPORTS = 1000  # draws of a field count per day behind count_quantiles
@@ -90,7 +90,7 @@ def count_quantiles(post: Posterior, present: np.ndarray, places: list[str]) -> 
     return pl.DataFrame(rows)
 
 
-def _ensemble(
+def particle_ensemble(
     post: Posterior, states: np.ndarray, arrivals: np.ndarray, executor: Any, keep_runs: int
 ) -> Ensemble:
     """The ensemble of the particles' daily states (summaries, quantiles, kept runs)."""

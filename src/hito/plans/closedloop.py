@@ -12,8 +12,8 @@ import numpy as np
 from hito.engine.compile import UNBOUNDED, Compiled
 from hito.engine.run import RunResult, Simulation
 from hito.plans.indicators import Selector, selector, value_on
-from hito.plans.model import Plan
-from hito.plans.triggers import Episode, TriggerMachine, active_days
+from hito.plans.model import Plan, Trigger
+from hito.plans.triggers import Episode, TriggerMachine, active_days, holds
 from hito.scenario.model import Scenario
 
 FORECAST_MEMBERS = 5
@@ -28,6 +28,24 @@ class PlanRun:
     action_days: dict[str, np.ndarray]  # action id -> [T] bool
     cost: dict[str, float]  # currency -> total
     capacity: np.ndarray | None = None  # [T, P] with added shelter places (None: unchanged)
+
+
+@dataclass(frozen=True)
+class Start:
+    """A run's state at `day` and its recorded days before it (a posterior's particle)."""
+
+    day: int
+    state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]  # as Simulation.resume
+    out: np.ndarray  # [day, S, P, G] the days before
+    arrivals: np.ndarray  # [day]
+
+
+def _simulation(c: Compiled, seed: int | np.random.SeedSequence, start: Start | None) -> Simulation:
+    """A run at the scenario's start, or resumed from a state."""
+    sim = Simulation(c, seed)
+    if start is not None:
+        sim.resume(start.day, start.state, start.out, start.arrivals)
+    return sim
 
 
 def _edges(c: Compiled, route: str, forward_only: bool) -> list[int]:
@@ -170,8 +188,13 @@ def run_plan(
     plan: Plan | None,
     seed: int | np.random.SeedSequence,
     forecast_members: int = FORECAST_MEMBERS,
+    start: Start | None = None,
 ) -> PlanRun:
     """Simulate one future of a compiled scenario under a plan (None: no plan).
+
+    With `start`, the run resumes from that state: triggers are checked from its day on
+    (the earliest firing), observed ones counting the days of their window that the recorded
+    days before it already hold; forecast ones count from its day.
 
     Each morning (day t >= 1) every trigger reads the state recorded at the end of day t-1;
     forecast triggers read the P50/P90 of `forecast_members` branches of the run stepped
@@ -179,18 +202,19 @@ def run_plan(
     actions on from day t + lead time, in a private copy of the compiled arrays.
     """
     if plan is None or not plan.triggers:
-        sim = Simulation(c, seed)
+        sim = _simulation(c, seed, start)
         sim.step_to(c.days)
         return PlanRun(sim.result(), {}, {}, cost(plan, {}) if plan else {})
     work = prepare(c, plan)
     T = c.days
     documented = np.array([g.documented for g in s.groups])
-    sim = Simulation(work, seed)
+    sim = _simulation(work, seed, start)
     sels: dict[str, Selector] = {t.id: selector(t, work) for t in plan.triggers}
-    machines = {t.id: TriggerMachine(t) for t in plan.triggers}
+    t0 = 0 if start is None else start.day
+    machines = {t.id: _machine(t, sels[t.id], sim, work, t0) for t in plan.triggers}
     days_on = {a.id: np.zeros(T, dtype=bool) for a in plan.actions}
     fseq = _forecast_seeds(seed)
-    for t in range(T):
+    for t in range(t0, T):
         if t > 0:
             changed = False
             for trig in plan.triggers:
@@ -217,6 +241,25 @@ def run_plan(
         cost(plan, days_on),
         work.capacity,
     )
+
+
+def _machine(
+    trig: Trigger, sel: Selector, sim: Simulation, work: Compiled, t0: int
+) -> TriggerMachine:
+    """A trigger's machine on the eve of day t0, none fired (from a start: the days before).
+
+    An observed trigger has counted the recorded days before t0 that meet it, so its window
+    may be full on t0; a forecast one starts counting on t0.
+    """
+    m = TriggerMachine(trig)
+    if t0 <= 1 or trig.source != "observed":
+        return m
+    run = 0
+    for d in range(1, t0):
+        v = value_on(sel, sim.out, sim.arrivals, work.capacity, d - 1)
+        run = run + 1 if holds(v, trig.compare, trig.threshold) else 0
+    m.day, m.run = t0 - 1, run
+    return m
 
 
 def _forecast_seeds(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:

@@ -44,30 +44,35 @@ class RunMetrics:
     stranded: np.ndarray  # [day] people stranded, all places
 
 
-def measure(c: Compiled, pr: PlanRun, capacity: np.ndarray) -> RunMetrics:
+def measure(c: Compiled, pr: PlanRun, capacity: np.ndarray, since: int = 0) -> RunMetrics:
     """Figures of one run: person-days, peak, final counts, shelter days, cost, firings.
 
     A shelter day counts when some shelter with a capacity is full (present >= capacity),
-    so stranded people who seek a place there are turned away.
+    so stranded people who seek a place there are turned away. With `since`, the figures
+    count the days from that day on (final counts: those added since).
     """
     r = pr.result
-    stranded = r.state("stranded").sum(axis=2)  # [day, place]
+    stranded = r.state("stranded").sum(axis=2)[since:]  # [day, place]
     shelters = c.place_kind == _SHELTER
-    present = r.state("present").sum(axis=2)[:, shelters]
-    cap = capacity[: len(present), shelters]
+    present = r.state("present").sum(axis=2)[since:, shelters]
+    cap = capacity[since : since + len(present), shelters]
     full = ((cap > 0) & (present >= cap)).any(axis=1)
     total = stranded.sum(axis=1)
     values = {
         "stranded_person_days": float(total.sum()),
         "unsheltered_person_days": float(stranded[:, ~shelters].sum()),
         "peak_stranded": float(total.max(initial=0)),
-        "diverted": float(r.state("diverted")[-1].sum()),
-        "harmed": float(r.state("harmed")[-1].sum()),
-        "returned": float(r.state("returned")[-1].sum()),
+        **{k: _added(r, k, since) for k in ("diverted", "harmed", "returned")},
         "days_over_shelter_capacity": float(full.sum()),
     }
     first = {k: (eps[0].fired if eps else None) for k, eps in pr.episodes.items()}
     return RunMetrics(values, pr.cost, first, total)
+
+
+def _added(r: RunResult, state: str, since: int) -> float:
+    """People a cumulative state gained from day `since` on (all of them from day 0)."""
+    x = r.state(state).sum(axis=(1, 2))
+    return float(x[-1] - (x[since - 1] if since > 0 else 0))
 
 
 def _q(values: Sequence[float] | np.ndarray) -> dict[str, float]:
@@ -86,13 +91,20 @@ class PlanRunner:
     ) -> tuple[RunResult, dict[str, float]]:
         """One future: the run, and its figures as extras (first firing day NaN: never)."""
         pr = run_plan(scenario, compiled, self.plan, seed)
-        m = measure(compiled, pr, _capacity(compiled, pr))
-        extras = dict(m.values)
-        for cur in self.currencies:
-            extras[f"total_cost_{cur}"] = m.cost.get(cur, 0.0)
-        for tid, day in m.first_fired.items():
-            extras[f"first.{tid}"] = math.nan if day is None else float(day)
-        return pr.result, extras
+        return pr.result, figures(compiled, pr, self.currencies)
+
+
+def figures(
+    c: Compiled, pr: PlanRun, currencies: Sequence[str], since: int = 0
+) -> dict[str, float]:
+    """A run's figures by name (`measure`), costs per currency, first firing days (NaN: never)."""
+    m = measure(c, pr, _capacity(c, pr), since)
+    out = dict(m.values)
+    for cur in currencies:
+        out[f"total_cost_{cur}"] = m.cost.get(cur, 0.0)
+    for tid, day in m.first_fired.items():
+        out[f"first.{tid}"] = math.nan if day is None else float(day)
+    return out
 
 
 def summarize(
@@ -143,6 +155,9 @@ class Comparison:
     currencies: list[str]
     start: dt.date
     days: int
+    as_of: dt.date | None = None  # conditioned on the counts up to this date (a posterior)
+    # label -> place -> days after as_of -> {p10, p50, p90} of people stranded (None: past the end)
+    after: dict[str, dict[str, dict[int, dict[str, float] | None]]] | None = None
 
     def date(self, day: int) -> dt.date:
         """Calendar date of a simulated day."""

@@ -66,6 +66,15 @@ def words(_: Callable[[str], str]) -> dict[str, str]:
         "people": _("people"),
         "person_days": _("person-days"),
         "day_n": _("day %(n)s"),
+        "conditioned": _(
+            "Conditioned on the field counts up to %(date)s (a posterior of hito calibrate): "
+            "every plan, and no plan, starts from each particle's state on that date, with the "
+            "same random numbers; triggers are checked from then on and the figures count the "
+            "days after it."
+        ),
+        "after": _("People stranded per site after the as-of date (P50, P10–P90 below)"),
+        "site": _("site"),
+        "days_on": _("%(n)s days on"),
         "facts": _(
             "Scenario %(scenario)s; %(runs)s runs, seed %(seed)s, %(days)s days, from %(start)s "
             "to %(end)s. Generated on %(generated)s by hito."
@@ -244,8 +253,28 @@ def render(
             stranded_chart={x: _stranded_chart(cmp, text[x], x) for x in order},
             days_chart={x: _bar_chart(cmp.rows, "stranded_person_days", text[x], x) for x in order},
             plotly_js=plotly_js(),
+            **_conditioned(s, cmp, order),
         )
     )
+
+
+def _conditioned(s: Scenario, cmp: Comparison, order: list[str]) -> dict[str, Any]:
+    """What a comparison from a posterior shows: its as-of date, the stranded bands per site."""
+    from hito.plans.conditioned import HORIZONS, stranded_places
+
+    if cmp.as_of is None or cmp.after is None:
+        return {"conditioned": None, "after": None}
+    said = {x: words(i18n.translations(x).gettext)["conditioned"] for x in order}
+    names = {p.id: p.name for p in s.places}
+    return {
+        "conditioned": {x: said[x] % {"date": i18n.date(cmp.as_of, x)} for x in order},
+        "horizons": HORIZONS,
+        "after": [
+            (names[place], label, [bands[place][h] for h in HORIZONS])
+            for place in stranded_places(cmp.after)
+            for label, bands in cmp.after.items()
+        ],
+    }
 
 
 def _metric(m: str, said: dict[str, str]) -> str:

@@ -107,11 +107,13 @@ def compare_calibrated(
             got[i] = res
             if on_runs is not None:
                 on_runs(len(parts[i]))
-        order = [got[i] for i in range(len(parts))]
-        states = np.concatenate([o[0] for o in order]).astype(np.int64)
-        ens = particle_ensemble(post, states, np.concatenate([o[1] for o in order]), executor, 0)
-        del states
+        order = [got.pop(i) for i in range(len(parts))]
+        states = np.concatenate([o[0] for o in order], dtype=np.int64)
+        arrivals = np.concatenate([o[1] for o in order])
         figs = [f for o in order for f in o[2]]
+        del order  # the int32 pieces: only the int64 states stay while the ensemble is made
+        ens = particle_ensemble(post, states, arrivals, executor, 0)
+        del states
         scalars = {"conservation_error": ens.scalars["conservation_error"]}
         scalars.update({f"extra.{k}": np.array([f[k] for f in figs]) for k in figs[0]})
         row = summarize(s.start, label, plan, scalars, currencies)

@@ -134,3 +134,16 @@ def test_a_posterior_as_of_the_last_day_is_refused_with_nothing_left_to_compare(
         "--calibration: calibrated as of 2025-01-08, the last simulated day of scenario "
         "'tiny'; expected an as-of date before 2025-01-08, so plans have days to act"
     )
+
+
+def test_a_forecast_trigger_counts_its_window_from_the_as_of_morning_after():
+    """A forecast trigger has no forecasts of the days before the as-of date to look back on."""
+    post = closed_posterior(as_of_day=5)
+    trig = stranded_trigger(source="forecast", horizon_days=3, quantile="p90")
+    plan = Plan.model_validate(plan_dict([trig], [corridor()]))
+    cmp = compare_calibrated(post, [("ahead", plan)], SerialExecutor())
+    # window of 2 days: the mornings of days 6 and 7 see 100 stranded 3 days ahead
+    assert cmp.rows[1]["triggers"][0]["median_first_day"] == 7
+    # the corridor runs from day 8; the forecasts made with it on see the strip empty 3 days
+    # ahead on the mornings of days 9 and 10, so it ends on day 10 (no duration), 40 left
+    assert cmp.stranded["ahead"][1].tolist() == [0, 0] + [100] * 6 + [70] + [40] * 21

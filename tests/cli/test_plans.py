@@ -426,6 +426,8 @@ def test_compare_from_a_calibration_answers_how_many_stay_stranded_per_plan(tmp_
         r"Strip\s+│\s+no plan\s+│\s+100 \(100–100\)\s+│\s+100 \(100–100\)\s+│\s+—", done.stdout
     )
     assert re.search(r"Strip\s+│\s+corr\s+│\s+0 \(0–0\)\s+│\s+0 \(0–0\)\s+│\s+—", done.stdout)
+    csv = (out / "comparison.csv").read_text().splitlines()
+    assert csv[0].endswith(",triggers,calibrated_as_of") and csv[2].endswith(",2025-01-06")
     page = (out / "comparison.html").read_text()
     assert 'id="stranded-after"' in page and 'id="conditioned"' in page
     assert "Condicionado a los conteos de campo hasta el 6 ene 2025" in page

@@ -83,10 +83,15 @@ def words(_: Callable[[str], str]) -> dict[str, str]:
 
 
 def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
-    """One line per plan: each metric's p10, p50 and p90, then each trigger's firing figures."""
+    """One line per plan: each metric's p10, p50 and p90, then each trigger's firing figures.
+
+    From a posterior, each line ends with the as-of date its figures are conditioned on.
+    """
     metrics = [k for k in rows[0] if isinstance(rows[0][k], dict) and "p50" in rows[0][k]]
     head = ["plan", "title", "runs"] + [f"{m}_{q}" for m in metrics for q in ("p10", "p50", "p90")]
     head += ["triggers"]
+    conditioned = "calibrated_as_of" in rows[0]  # from a posterior: its as-of date on each line
+    head += ["calibrated_as_of"] if conditioned else []
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(head)
@@ -100,6 +105,7 @@ def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
             [safe_cell(r["plan"]), safe_cell(r["title"]), r["runs"]]
             + [f"{r[m][q]:g}" for m in metrics for q in ("p10", "p50", "p90")]
             + [trig]
+            + ([r["calibrated_as_of"]] if conditioned else [])
         )
     return buf.getvalue()
 

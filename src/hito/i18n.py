@@ -118,6 +118,14 @@ def local(value: dt.datetime, zone_name: str) -> dt.datetime:
     return value.astimezone(ZoneInfo(zone(zone_name)))
 
 
+def today(zone_name: str, now: dt.datetime | None = None) -> dt.date:
+    """The local calendar day in a time zone at `now` (default: this moment): "today" there.
+
+    At 21:00 in Lima on 1 December it is 1 December, though 2 December in UTC.
+    """
+    return local(now or dt.datetime.now(dt.UTC), zone_name).date()
+
+
 def offset(value: dt.datetime, zone_name: str) -> str:
     """The zone's offset from UTC at that moment, as 'UTC−3' (a real minus sign)."""
     delta = local(value, zone_name).utcoffset() or dt.timedelta(0)

@@ -344,8 +344,8 @@ def report_form(request: Request, site: str = "") -> HTMLResponse:
     values = {
         "site_id": site,
         "idempotency_key": uuid.uuid4().hex,
-        "observed_at": utcnow().strftime("%Y-%m-%dT%H:%M"),
-        "tz_offset": "0",
+        # without JavaScript the time is on the visitor's clock, with its offset (labelled)
+        **reporting.clock_values(request, who, utcnow()),
     }
     # a link to a site of the other country (a shared link, a bookmark): why it is not offered
     errors = {"site_id": reporting.elsewhere(request, site, who)} if site else {}

@@ -25,7 +25,7 @@ from hito.store.report_checks import may_supersede
 from hito.store.reports import get_report, supersede_report
 from hito.web import forms, reporting
 from hito.web.pages import render
-from hito.web.session import actor, language, today, tr, zone
+from hito.web.session import actor, language, today, tr
 
 router = APIRouter(include_in_schema=False)
 

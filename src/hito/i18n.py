@@ -70,7 +70,13 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     if value is None:
         return "—"
     fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-    return format_decimal(round(value, digits) if digits else round(value), fmt, locale=lang)
+    shown = round(value, digits) if digits else round(value)
+    return minus(format_decimal(shown or 0, fmt, locale=lang))  # no "−0"
+
+
+def minus(text: str) -> str:
+    """A formatted number with the typographic minus ('−3,5', as the pages write it), not '-'."""
+    return "\u2212" + text[1:] if text.startswith("-") else text
 
 
 def signed(value: float | int | None, lang: str) -> str:

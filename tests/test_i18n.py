@@ -174,3 +174,12 @@ def test_a_count_of_one_is_said_in_the_singular_in_templates() -> None:
     log = i18n.translations("es").ngettext
     assert log("%(n)s signed head", "%(n)s signed heads", 1) == "%(n)s cabecera firmada"
     assert log("%(n)s signed head", "%(n)s signed heads", 3) == "%(n)s cabeceras firmadas"
+
+
+def test_negative_numbers_carry_the_typographic_minus_as_the_pages_write_it() -> None:
+    """'−3,5' (U+2212) like the signed changes and offsets, not '-3,5'; and never '−0'."""
+    assert i18n.number(-3.46, "es", 1) == "\u22123,5"
+    assert i18n.number(-1234, "en") == "\u22121,234"
+    assert i18n.number(-0.04, "es", 1) == "0,0"
+    assert i18n.number(-0.4, "en") == "0"
+    assert i18n.minus("-0.25") == "\u22120.25" and i18n.minus("12") == "12"

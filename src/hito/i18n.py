@@ -70,7 +70,13 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     if value is None:
         return "—"
     fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-    return format_decimal(round(value, digits) if digits else round(value), fmt, locale=lang)
+    shown = round(value, digits) if digits else round(value)
+    return minus(format_decimal(shown or 0, fmt, locale=lang))  # no "−0"
+
+
+def minus(text: str) -> str:
+    """A formatted number with the typographic minus ('−3,5', as the pages write it), not '-'."""
+    return "\u2212" + text[1:] if text.startswith("-") else text
 
 
 def signed(value: float | int | None, lang: str) -> str:
@@ -116,6 +122,14 @@ def local(value: dt.datetime, zone_name: str) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(ZoneInfo(zone(zone_name)))
+
+
+def today(zone_name: str, now: dt.datetime | None = None) -> dt.date:
+    """The local calendar day in a time zone at `now` (default: this moment): "today" there.
+
+    At 21:00 in Lima on 1 December it is 1 December, though 2 December in UTC.
+    """
+    return local(now or dt.datetime.now(dt.UTC), zone_name).date()
 
 
 def offset(value: dt.datetime, zone_name: str) -> str:

@@ -192,6 +192,8 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     for v in bt["horizons"].values():
         assert f'<td class="n">{signed_percent(v["skill_vs_persistence"], "es")}</td>' in page
     assert "WIS, CRPS y el error y el sesgo de la mediana están en personas" in page
+    # a negative bias (or any number) is written with the typographic minus, as the gains are
+    assert '<td class="n">-' not in page
     # peak and clearance per issued forecast: days with scored counts inside the 7-day window
     # after 01-03: 04, 06, 08 (3 days); after 01-04: 06, 08; after 01-05: 06, 08; after 01-06: 08
     events = bt["event_forecasts"]

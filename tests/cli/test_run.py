@@ -214,28 +214,27 @@ def test_without_lang_the_output_follows_the_readers_language(tiny_file, tmp_pat
     assert "peak stranded P50" in both.stdout and "varadas" not in both.stdout
 
 
-def test_the_progress_bar_keeps_its_counts_and_times_whole_on_80_columns() -> None:
-    """A long Spanish label is cut short, not the count '20/200' nor the times (they were cut
-    to '2…' and '0:…' on an 80-column terminal)."""
+def test_the_progress_bar_keeps_its_counts_times_and_whole_label_on_80_columns() -> None:
+    """A long Spanish label folds onto the next line, neither cut short ('…: simul…') nor
+    cutting the count '20/200' or the times (they were cut to '2…' and '0:…' once)."""
     import io
 
     from rich.console import Console
 
     from hito.cli.run import progress
 
+    label = "huaquillas-aguas-verdes-2024: simulaciones de los planes"
     bar = progress("es")
-    bar.add_task(
-        "huaquillas-aguas-verdes-2024: simulaciones de los planes",
-        total=200,
-        completed=20,
-        rate="16,8 simulaciones/s",
-    )
+    bar.add_task(label, total=200, completed=20, rate="16,8 simulaciones/s")
     shown = io.StringIO()
     Console(file=shown, width=80).print(bar.make_tasks_table(bar.tasks))
-    (line,) = shown.getvalue().splitlines()
-    assert len(line) <= 80
-    assert line.startswith("huaquillas-aguas")
-    assert line.endswith(" 20/200 16,8 simulaciones/s 0:00:00 -:--:--")
+    lines = shown.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in shown.getvalue()
+    assert lines[0].endswith(" 20/200 16,8 simulaciones/s 0:00:00 -:--:--")
+    # every character of the label is shown, over as many lines as it takes
+    shown_label = "".join(line.split("━")[0] for line in lines)
+    assert "".join(shown_label.split()) == "".join(label.split())
 
 
 def test_validate_notes_a_policy_dated_outside_the_scenarios_days(tmp_path: Path) -> None:

@@ -59,8 +59,10 @@ def test_the_page_holds_both_languages_opens_in_the_one_asked_with_its_numbers_a
             "en": '<span lang="en">Total cost</span>',
         }
         assert total[lang] + total[other] in page
-        # each chart once per language (its axis, legend and numbers in it), dates as ISO
-        assert page.count('"tickformat":"%Y-%m-%d"') == 2
+        # each chart once per language (its axis, legend and numbers in it), the dates in the
+        # language's style (plotly's registered locale: '22 nov' in Spanish), not ISO
+        assert '"tickformat":"%Y-%m-%d"' not in page and '"hoverformat":"%Y' not in page
+        assert page.count('"locale": "es"') == page.count('"locale": "en"') == 2
         assert page.count('"separators":",."') == page.count('"separators":".,"') == 2
         assert '"name":"Sin plan"' in page and '"name":"No plan"' in page
         assert '"text":"personas"' in page and '"text":"people"' in page

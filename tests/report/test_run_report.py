@@ -93,14 +93,15 @@ def test_the_spanish_report_names_numbers_and_settings_in_spanish(
     assert "ine-sermig: donde vive la población indocumentada" in seen
     assert "las cifras podrían aumentar entre fines de diciembre y marzo" in seen
     assert "assumption:" not in seen and "the timeline" not in seen
-    # coordinates with the decimal comma, two of them apart by a semicolon
-    assert "Arica ciudad Chile -18,4783; -70,3126" in seen
+    # coordinates with the decimal comma, two of them apart by a semicolon, and the
+    # typographic minus the rest of the page writes
+    assert "Arica ciudad Chile \u221218,4783; \u221270,3126" in seen
     english = visible(report_2025["en"])
     assert "assumption: few choose the desert while the road is open" in english
     assert "supuesto" not in english
     assert "Route weight, Central and northern Chile → Colchane border complex" in english
     assert "Deterrence of the militarization from Nov 29, 2025" in english
-    assert "Arica city Chile -18.4783, -70.3126" in english
+    assert "Arica city Chile \u221218.4783, \u221270.3126" in english
 
 
 def test_calibration_charts_are_titled_by_label_with_the_path_in_small_type() -> None:

@@ -47,3 +47,15 @@ def test_no_clearance_on_record_is_known_before_its_day(name):
     for p in dated:
         before = s.known_on(p.start - dt.timedelta(days=1))
         assert p not in before.policies
+
+
+@pytest.mark.parametrize("name", ["tacna-arica-2023", "tacna-arica-2025"])
+def test_the_description_is_true_of_a_run_that_is_not_calibrated(name):
+    """The run report prints it above bands that may rest on no count: it may not say they do."""
+    s = load(name)
+    es, en = s.described("es"), s.described("en")
+    assert "calibrado con los conteos:" not in es and "calibrated on the counts:" not in en
+    assert "Sus números salen de lo publicado (véanse las fuentes)." in es
+    assert "Its numbers come from the published record (see the sources)." in en
+    assert "Lo que reproduce una vez calibrado con los conteos de campo" in es
+    assert "What it reproduces once calibrated on the field counts" in en

@@ -177,3 +177,17 @@ def test_a_forecast_is_named_by_its_number_in_spanish(server) -> None:  # type: 
         page = c.get("/sites/concordia-strip?as_of=2025-12-03&lang=es").text
     note = page.split('id="forecast-note">')[1].split("</p>")[0]
     assert re.match(r"Pronóstico n\.º \d+ a partir de los conteos del 3 dic 2025: ", note), note
+
+
+def test_the_report_form_without_javascript_offers_the_visitors_clock_not_utc(server) -> None:  # type: ignore[no-untyped-def]
+    """A phone without JavaScript at 20:00 in Tacna gets 20:00 Peru time, not 01:00 UTC."""
+    import re
+
+    with _signed_in(server, "migraciones") as c:  # a Peruvian agency: Peru's clock
+        before = i18n.local(utcnow(), "America/Lima").strftime("%Y-%m-%dT%H:%M")
+        form = c.get("/report").text
+        after = i18n.local(utcnow(), "America/Lima").strftime("%Y-%m-%dT%H:%M")
+    at = re.search(r'name="observed_at" id="observed_at" value="([^"]*)"', form)
+    assert at is not None and at.group(1) in {before, after}
+    assert 'name="tz_offset" id="tz_offset" value="300"' in form
+    assert ">(hora del Perú, UTC\u22125)</small>" in form

@@ -266,16 +266,17 @@ def test_a_file_that_is_no_comparison_is_said_on_the_plans_page_and_by_the_cli(
 
 
 def test_a_past_days_report_counts_the_newest_counts_age_from_that_days_end(db: Database) -> None:
+    """The cut-off is the end of 5 May on the reader's clock (23:59 Chile time), not UTC midnight."""
     es = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="es", comparison=None)
     en = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="en", comparison=None)
     newest = re.search(r"Conteo más reciente: [^<]*", es)
     assert newest and newest[0].endswith(
-        "antes del corte de esta situación, 5 may 2023, 19:59)."
+        "antes del corte de esta situación, 5 may 2023, 23:59)."
     ), newest
     assert "hace" not in newest[0]
     newest_en = re.search(r"Newest count: [^<]*", en)
     assert newest_en and newest_en[0].endswith(
-        "before this picture's cut-off, May 5, 2023, 19:59)."
+        "before this picture's cut-off, May 5, 2023, 23:59)."
     ), newest_en
 
 

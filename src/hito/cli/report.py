@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -55,7 +54,7 @@ def report(
                 zones=", ".join(i18n.ZONES),
             )
         )
-    today = i18n.local(dt.datetime.now(dt.UTC), zone).date()  # the readers' day
+    today = i18n.today(zone)  # the readers' day
     if day is not None and day > today:
         raise InputError(
             Problem(

@@ -64,11 +64,11 @@ def progress(lang: str | None = None) -> Progress:
         )
         Console(stderr=True).print(notice)
     # the counts and times keep their width; a long description (Spanish, a long scenario
-    # name) is cut short and the bar narrows, on an 80-column terminal too
+    # name) folds onto a second line, never cut short, and the bar narrows (80 columns too)
     return Progress(
         TextColumn(
             "[bold]{task.description}",
-            table_column=Column(ratio=2, no_wrap=True, overflow="ellipsis"),
+            table_column=Column(ratio=2, no_wrap=False, overflow="fold"),
         ),
         BarColumn(bar_width=None, table_column=Column(ratio=1)),
         MofNCompleteColumn(),

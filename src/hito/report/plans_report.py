@@ -15,7 +15,7 @@ from hito.csvsafe import safe_cell
 from hito.plans.compare import METRICS, Comparison
 from hito.plans.model import Plan
 from hito.report.plan_odds import odds
-from hito.report.run_report import plotly_js, templates
+from hito.report.run_report import chart_config, plotly_js, templates
 from hito.scenario.model import Scenario
 
 
@@ -155,15 +155,17 @@ def _stranded_chart(cmp: Comparison, said: dict[str, str], lang: str) -> str:
         template="simple_white",
         yaxis_title=said["people"],
         separators=_SEPARATORS[lang],
-        # dates as ISO, which read the same in both languages (plotly's own axis would name
-        # the months in English)
-        xaxis={"tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d"},
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG)
+    # dates in the reader's style ('22 nov', 'Nov 22'), as the run report's charts write them
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=_config(lang))
 
 
-# `responsive`: a chart drawn while its language is hidden takes its width when shown
-_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True}
+def _config(lang: str) -> dict[str, Any]:
+    """A chart's plotly config: the language's months and words (`chart_config`), responsive.
+
+    `responsive`: a chart drawn while its language is hidden takes its width when shown.
+    """
+    return {**chart_config(lang), "responsive": True}
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -195,7 +197,7 @@ def _bar_chart(rows: Sequence[dict[str, Any]], metric: str, said: dict[str, str]
         yaxis_title=said["person_days"],
         separators=_SEPARATORS[lang],
     )
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=_CONFIG)
+    return fig.to_html(full_html=False, include_plotlyjs=False, config=_config(lang))
 
 
 def render(

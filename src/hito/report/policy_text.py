@@ -35,7 +35,7 @@ class _Words:
     def number(self, r: Range | float) -> str:
         """A setting's best value with the language's separators ('1,5')."""
         v = r.value if isinstance(r, Range) else r
-        return format_decimal(v, "#,##0.##", locale=self.lang)
+        return i18n.minus(format_decimal(v, "#,##0.##", locale=self.lang))
 
     def share(self, r: Range) -> str:
         """A setting's best value as a percentage ('30 %')."""

@@ -203,7 +203,7 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             plotly_js=plotly_js(),
             describe=lambda p: describe_policy(p, s, lang),
             label=lambda path: label(s, path, lang),
-            figure=lambda v: format_decimal(v, "#,##0.######", locale=lang),
+            figure=lambda v: i18n.minus(format_decimal(v, "#,##0.######", locale=lang)),
             generated=dt.date.today(),
             skill=skill_lines(s.name, lang),
             basis=basis(summary, s.name, lang),

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hito import i18n
 from hito.errors import HitoError, Problem
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
@@ -35,8 +36,13 @@ def create_forecast(
     runs: int = 20,
     seed: int = 1,
     max_runs: int = 200,
+    today: dt.date | None = None,
 ) -> Forecast:
-    """Queue a forecast of a built-in scenario restarted on `as_of` from the observed counts."""
+    """Queue a forecast of a built-in scenario restarted on `as_of` from the observed counts.
+
+    `today` is the caller's local day (`hito.i18n.today` of its reader's zone; default: the
+    deployment's default zone): `as_of` defaults to it and may not be later.
+    """
     actor.require_writer(Problem("start forecasts"))
     names = builtin_names()
     if scenario not in names:
@@ -48,8 +54,9 @@ def create_forecast(
                 names=", ".join(names),
             ),
         )
-    as_of = as_of or utcnow().date()
-    if as_of > utcnow().date():
+    today = today or i18n.today(i18n.DEFAULT_ZONE, utcnow())
+    as_of = as_of or today
+    if as_of > today:
         raise InvalidError.at(["body", "as_of"], Problem("%(as_of)s is in the future", as_of=as_of))
     if not 1 <= days <= 365:
         raise InvalidError.at(

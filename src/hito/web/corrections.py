@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,7 +25,7 @@ from hito.store.report_checks import may_supersede
 from hito.store.reports import get_report, supersede_report
 from hito.web import forms, reporting
 from hito.web.pages import render
-from hito.web.session import actor, language, today, tr, zone
+from hito.web.session import actor, language, today, tr
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,13 +74,9 @@ def _gate(request: Request, who: Actor, report_id: int) -> FieldReport | HTMLRes
 
 def _prefilled(request: Request, who: Actor, row: FieldReport) -> dict[str, str]:
     """The report form's values from the original: its time in the reader's zone, its counts."""
-    tz = ZoneInfo(zone(request, who))
-    local = row.observed_at.astimezone(tz)
-    offset = local.utcoffset() or dt.timedelta(0)
     values = {
         "site_id": row.site_id,
-        "observed_at": local.strftime("%Y-%m-%dT%H:%M"),
-        "tz_offset": str(-int(offset.total_seconds() // 60)),  # as getTimezoneOffset gives it
+        **reporting.clock_values(request, who, row.observed_at),
         "remark": row.remark,
     }
     rows = forms.groups(row.site.scenario)

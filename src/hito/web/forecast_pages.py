@@ -14,13 +14,13 @@ from hito import i18n
 from hito.api.schemas.common import RowIdPath
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
-from hito.store.coltypes import utcnow
 from hito.store.errors import ForbiddenError, StoreError
 from hito.store.forecasts import INTERRUPTED, create_forecast, get_forecast, run_forecast
 from hito.store.sites import list_sites
 from hito.web import reporting
 from hito.web.pages import BadDate, render
 from hito.web.session import actor, language, safe_next, tr
+from hito.web.session import today as local_today
 
 FORECAST_DAYS = 60  # a forecast started from the dashboard covers this many days
 FORECAST_RUNS = 20
@@ -60,7 +60,8 @@ async def forecast_start(request: Request) -> Response:
         as_of = dt.date.fromisoformat(raw)
     except ValueError:
         raise BadDate(raw, "format") from None
-    if as_of > utcnow().date():
+    today = local_today(request, who)  # the visitor's day, as on every page
+    if as_of > today:
         raise BadDate(raw, "future")
     db = request.app.state.db
 
@@ -76,6 +77,7 @@ async def forecast_start(request: Request) -> Response:
                     actor=who,
                     scenario=scenario,
                     as_of=as_of,
+                    today=today,
                     days=FORECAST_DAYS,
                     runs=FORECAST_RUNS,
                     seed=1,

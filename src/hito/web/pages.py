@@ -125,10 +125,11 @@ def not_found(request: Request, exc: Exception) -> Response:
     return missing_page(request)
 
 
-def _picture(request: Request, as_of: dt.date) -> sit.Situation:
+def _picture(request: Request, as_of: dt.date, who: Actor | None) -> sit.Situation:
     settings = request.app.state.settings
+    tz = zone(request, who)  # `as_of` is the visitor's local day
     with request.app.state.db.session(readonly=True) as session:
-        return sit.situation(session, as_of=as_of, stale_days=settings.stale_days)
+        return sit.situation(session, as_of=as_of, stale_days=settings.stale_days, zone=tz)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -136,7 +137,7 @@ def overview_page(request: Request, reported: int | None = None) -> HTMLResponse
     """The ten-second picture: counts and trends, forecast band, triggers, duties, map, log."""
     who = actor(request)
     as_of = as_of_of(request, who)
-    picture = _picture(request, as_of)
+    picture = _picture(request, as_of, who)
     with request.app.state.db.session(readonly=True) as session:
         need = needs_picture(
             session,
@@ -185,7 +186,7 @@ def sites_csv(request: Request) -> Response:
 
     who = actor(request)
     as_of = as_of_of(request, who)
-    picture = _picture(request, as_of)
+    picture = _picture(request, as_of, who)
     tz = zone(request, who)
     buf = io.StringIO()
     w = csv.writer(buf)
@@ -343,8 +344,8 @@ def report_form(request: Request, site: str = "") -> HTMLResponse:
     values = {
         "site_id": site,
         "idempotency_key": uuid.uuid4().hex,
-        "observed_at": utcnow().strftime("%Y-%m-%dT%H:%M"),
-        "tz_offset": "0",
+        # without JavaScript the time is on the visitor's clock, with its offset (labelled)
+        **reporting.clock_values(request, who, utcnow()),
     }
     # a link to a site of the other country (a shared link, a bookmark): why it is not offered
     errors = {"site_id": reporting.elsewhere(request, site, who)} if site else {}

@@ -23,7 +23,7 @@ from hito.store.report_checks import may_report_at
 from hito.store.reports import create_report
 from hito.store.sites import list_sites
 from hito.web import forms
-from hito.web.session import language, tr
+from hito.web.session import language, tr, zone
 
 
 def form_context(request: Request, who: Actor | None = None) -> dict[str, Any]:
@@ -49,6 +49,20 @@ def form_context(request: Request, who: Actor | None = None) -> dict[str, Any]:
         "titles": places.titles(scenario),  # site id -> {es, en}: the names people read
         "rows": forms.groups(scenario),
         "agencies": agencies,
+    }
+
+
+def clock_values(request: Request, who: Actor | None, at: dt.datetime) -> dict[str, str]:
+    """A moment as the form's fields: its time on the visitor's clock and that clock's offset.
+
+    `tz_offset` is in minutes as JavaScript's getTimezoneOffset gives it (UTC−5 is 300): the
+    form without JavaScript reads the visitor's zone (`session.zone`), not UTC.
+    """
+    local = i18n.local(at, zone(request, who))
+    offset = local.utcoffset() or dt.timedelta(0)
+    return {
+        "observed_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "tz_offset": str(-int(offset.total_seconds() // 60)),
     }
 
 

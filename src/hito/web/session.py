@@ -83,7 +83,7 @@ def zone(request: Request, who: Actor | None = None) -> str:
 
 def today(request: Request, who: Actor | None = None) -> dt.date:
     """Today in the visitor's time zone (`zone`): the day the pages show when none is asked."""
-    return i18n.local(utcnow(), zone(request, who)).date()
+    return i18n.today(zone(request, who), utcnow())
 
 
 def to_login(request: Request, exc: Exception) -> Response:

@@ -146,7 +146,7 @@ def build_html(
     """
     lang = i18n.pick(lang)
     with db.session(readonly=True) as session:
-        picture = sit.situation(session, as_of=as_of, stale_days=stale_days)
+        picture = sit.situation(session, as_of=as_of, stale_days=stale_days, zone=zone)
         agencies, _n = list_agencies(session, limit=200)
         need = needs_picture(
             session,

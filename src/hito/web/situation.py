@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
+from hito import i18n
 from hito.errors import InputError, Problem
 from hito.plans.model import Plan
 from hito.plans.status import TriggerStatus
@@ -111,8 +113,12 @@ class Situation:
         return max(times) if times else None
 
 
-def _end_of(d: dt.date) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC) + dt.timedelta(days=1)
+def _end_of(d: dt.date, zone: str) -> dt.datetime:
+    """The moment a local day ends in a time zone (the next day's local midnight), in UTC."""
+    nxt = d + dt.timedelta(days=1)
+    return dt.datetime(nxt.year, nxt.month, nxt.day, tzinfo=ZoneInfo(i18n.zone(zone))).astimezone(
+        dt.UTC
+    )
 
 
 def standing(q: Any) -> Any:
@@ -214,9 +220,13 @@ def alerts(session: Session, as_of: dt.date) -> list[dict[str, Any]]:
     ]
 
 
-def reference_time(as_of: dt.date, now: dt.datetime) -> dt.datetime:
-    """The moment ages are counted from: now, or the end of `as_of` when it is in the past."""
-    return min(now, _end_of(as_of) - dt.timedelta(seconds=1))
+def reference_time(as_of: dt.date, now: dt.datetime, zone: str = i18n.DEFAULT_ZONE) -> dt.datetime:
+    """The moment ages are counted from: now, or the end of `as_of` when it is in the past.
+
+    `as_of` is a local day in `zone` (the reader's), as the report days are: a past day ends
+    at its local midnight, not at UTC midnight.
+    """
+    return min(now, _end_of(as_of, zone) - dt.timedelta(seconds=1))
 
 
 def situation(
@@ -225,14 +235,15 @@ def situation(
     as_of: dt.date | None = None,
     with_triggers: bool = True,
     stale_days: int = STALE_DAYS,
+    zone: str = i18n.DEFAULT_ZONE,
 ) -> Situation:
-    """The picture on `as_of` (default: the UTC day): counts, totals, forecast, triggers, duties.
+    """The picture on `as_of` (default: today in `zone`): counts, totals, forecast, triggers.
 
     Each site's counts are of its local days (`FieldReport.day`); the pages pass the visitor's
-    local day (`hito.web.session.today`).
+    local day (`hito.web.session.today`) and zone, whose local midnight ends a past `as_of`.
     """
     now = utcnow()
-    as_of = as_of or now.date()
+    as_of = as_of or i18n.today(zone, now)
     rows, _ = list_sites(session, limit=1000)
     sites = [site_now(session, r, as_of, stale_days) for r in rows]
     forecast = latest_result(session, as_of)
@@ -241,8 +252,8 @@ def situation(
     triggers = trigger_status(session, as_of) if with_triggers else []
     return Situation(
         as_of=as_of,
-        now=reference_time(as_of, now),
-        past=reference_time(as_of, now) < now,
+        now=reference_time(as_of, now, zone),
+        past=reference_time(as_of, now, zone) < now,
         sites=sites,
         totals=totals(sites),
         alerts=alerts(session, as_of),

@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hito import i18n
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
 from hito.api.schemas.common import Day, Limit, Offset, RowIdPath
 from hito.api.schemas.forecasts import (
@@ -52,6 +53,7 @@ def start(
             runs=body.runs,
             seed=body.seed,
             max_runs=settings.forecast_max_runs,
+            today=i18n.today(settings.zone),  # the deployment's local day
         )
         out = ForecastPublic.model_validate(row)
     tasks.add_task(_run_one_at_a_time, db, out.id)

@@ -17,7 +17,9 @@ class ForecastCreate(Request):
     scenario: str = Field(
         pattern=ID_PATTERN, max_length=ID_MAX_LENGTH, examples=["tacna-arica-2025"]
     )
-    as_of: Day | None = Field(default=None, description="default: today")
+    as_of: Day | None = Field(
+        default=None, description="default: today in the deployment's time zone (HITO_ZONE)"
+    )
     days: int = Field(default=30, ge=1, le=365)
     runs: int = Field(default=20, ge=1, le=1000)
     seed: int = Field(default=1, ge=0, le=2**31 - 1)

@@ -22,11 +22,17 @@ def test_list_shows_the_builtin_plans():
         assert name in done.stdout
 
 
-def test_compare_writes_json_csv_and_a_self_contained_page(tmp_path):
+def _tiny_and_corridor(tmp_path: Path) -> tuple[Path, Path]:
+    """The closed tiny scenario and a corridor plan on its stranded trigger, as files."""
     scen = tmp_path / "tiny.yaml"
     scen.write_text(yaml.safe_dump(closed_tiny()))
     plan = tmp_path / "corr.yaml"
     plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [corridor()])))
+    return scen, plan
+
+
+def test_compare_writes_json_csv_and_a_self_contained_page(tmp_path):
+    scen, plan = _tiny_and_corridor(tmp_path)
     out = tmp_path / "out"
     done = hito("plans", "compare", str(scen), str(plan), "--runs", "2", "--out", str(out))
     assert done.returncode == 0, done.stderr
@@ -170,10 +176,7 @@ def test_the_json_of_a_check_is_the_same_in_either_language():
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_compare_speaks_the_language_asked_and_its_page_opens_in_it(lang, tmp_path):
-    scen = tmp_path / "tiny.yaml"
-    scen.write_text(yaml.safe_dump(closed_tiny()))
-    plan = tmp_path / "corr.yaml"
-    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [corridor()])))
+    scen, plan = _tiny_and_corridor(tmp_path)
     out = tmp_path / "out"
     args = ("compare", str(scen), str(plan), "--runs", "2", "--out", str(out), "--lang", lang)
     done = hito("plans", *args, HITO_LANG="en" if lang == "es" else "es")
@@ -331,10 +334,7 @@ def test_a_forecast_trigger_of_a_plan_for_another_border_runs_its_own_scenario(
 def test_compare_says_which_medians_no_plan_moves_and_how_often_each_trigger_fires(tmp_path):
     """The console table and the page showed the same medians for every plan and nothing on the
     triggers: a planner could not see that the plans differ only in some futures, nor when."""
-    scen = tmp_path / "tiny.yaml"
-    scen.write_text(yaml.safe_dump(closed_tiny()))
-    plan = tmp_path / "corr.yaml"
-    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [corridor()])))
+    scen, plan = _tiny_and_corridor(tmp_path)
     out = tmp_path / "out"
     done = hito("plans", "compare", str(scen), str(plan), "--runs", "2", "--out", str(out))
     assert done.returncode == 0, done.stderr

@@ -39,14 +39,19 @@ def visible(page: str) -> str:
     return " ".join(" ".join(p.parts).split())
 
 
+def _ensemble(s: Any, days: int, runs: int) -> Any:
+    """The scenario's ensemble of `runs` runs over `days`, seed 1, in one local process."""
+    ex = make_executor("local", workers=1)
+    try:
+        return run_ensemble(EnsembleSpec(s, days=days, runs=runs, seed=1), executor=ex)
+    finally:
+        ex.close()
+
+
 @pytest.fixture(scope="module")
 def report_2025() -> dict[str, str]:
     s = load("tacna-arica-2025")
-    ex = make_executor("local", workers=1)
-    try:
-        ens = run_ensemble(EnsembleSpec(s, days=10, runs=2, seed=1), executor=ex)
-    finally:
-        ex.close()
+    ens = _ensemble(s, days=10, runs=2)
     return {lang: render(s, ens, ens.summary(), lang) for lang in ("es", "en")}
 
 
@@ -131,11 +136,7 @@ def test_the_report_says_where_people_crossed_and_left_with_their_bands() -> Non
     from hito.testing import tiny_scenario
 
     s = tiny_scenario(days=12)
-    ex = make_executor("local", workers=1)
-    try:
-        ens = run_ensemble(EnsembleSpec(s, days=12, runs=3, seed=1), executor=ex)
-    finally:
-        ex.close()
+    ens = _ensemble(s, days=12, runs=3)
     ends = where_people_went(s, ens)
     ids = [p.id for p, _q in ends]
     assert ids == [p for p in ("post-a", "post-b", "onward", "desert") if p in ids]
@@ -169,11 +170,7 @@ def test_the_report_says_whether_its_bands_rest_on_counts_and_how_far_they_were_
     )
     assert "conteos hasta aqu" not in report_2025["es"]
     s = tiny_scenario(days=12)
-    ex = make_executor("local", workers=1)
-    try:
-        ens = run_ensemble(EnsembleSpec(s, days=12, runs=2, seed=1), executor=ex)
-    finally:
-        ex.close()
+    ens = _ensemble(s, days=12, runs=2)
     facts = {**ens.summary(), "calibration": {"as_of": "2025-01-05"}}
     page = render(s, ens, facts, "es")
     assert (

@@ -15,6 +15,7 @@ from pydantic_settings.exceptions import SettingsError
 
 from hito.domain import Language
 from hito.errors import InputError, Invalid, Problem
+from hito.i18n import DEFAULT_ZONE, ZONES
 from hito.needs import Standards
 from hito.textfile import read_utf8
 
@@ -118,9 +119,8 @@ class Settings(BaseSettings):
         default=14, ge=1, description="counts older than this are shown apart, not added up"
     )
     zone: str = Field(
-        default="America/Santiago",
-        description="time zone of a visitor without an agency (America/Santiago, America/Lima, "
-        "America/La_Paz or UTC)",
+        default=DEFAULT_ZONE,
+        description="time zone of a visitor without an agency (" + ", ".join(ZONES) + ")",
     )
     db_pool_size: int = Field(
         default=10, ge=1, le=200, description="database connections kept per server process"
@@ -150,8 +150,6 @@ class Settings(BaseSettings):
     @field_validator("zone")
     @classmethod
     def _zone(cls, v: str) -> str:
-        from hito.i18n import ZONES
-
         if v not in ZONES:
             raise Invalid(Problem("expected one of: %(choices)s", choices=", ".join(ZONES)))
         return v

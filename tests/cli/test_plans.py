@@ -281,7 +281,7 @@ def test_the_comparison_table_keeps_every_number_whole_on_80_columns() -> None:
 
     from rich.console import Console
 
-    from hito.cli.plans import _comparison_table
+    from hito.cli.plan_tables import comparison_table
 
     q = {"p10": 7006.0, "p50": 14014.0, "p90": 17504.0}
     rows = [
@@ -293,7 +293,7 @@ def test_the_comparison_table_keeps_every_number_whole_on_80_columns() -> None:
         for name in ("no-plan", "huaquillas-bridge")
     ]
     shown = io.StringIO()
-    Console(file=shown, width=80).print(_comparison_table(rows, ["USD"], "es"))
+    Console(file=shown, width=80).print(comparison_table(rows, ["USD"], "es"))
     text = shown.getvalue()
     assert "…" not in text
     assert max(len(line) for line in text.splitlines()) <= 80

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -21,7 +20,8 @@ from hito.cli.options import (
     language_option,
     out_folder,
 )
-from hito.cli.plan_status import shown, status_table, whole
+from hito.cli.plan_status import shown, status_table
+from hito.cli.plan_tables import after_table, comparison_table, trigger_lines
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError, Problem
 
@@ -216,101 +216,16 @@ def compare_cmd(
     write_atomic(out / "comparison.json", json.dumps(cmp.rows, indent=2).encode())
     write_atomic(out / "comparison.csv", rows_csv(cmp.rows).encode())
     write_atomic(out / "comparison.html", render(s, cmp, loaded, seed=seed, lang=lang).encode())
-    console.print(_comparison_table(cmp.rows, cmp.currencies, lang))
+    console.print(comparison_table(cmp.rows, cmp.currencies, lang))
     if cmp.as_of is not None:
-        console.print(_after_table(s, cmp, lang))
-    for line in _trigger_lines(cmp, dict(loaded), lang):
+        console.print(after_table(s, cmp, lang))
+    for line in trigger_lines(cmp, dict(loaded), lang):
         console.print(line, highlight=False)
     bad = max(r["conservation_error"] for r in cmp.rows)
     console.print(
         _("conservation error %(error)s; report: %(path)s")
         % {"error": i18n.number(bad, lang), "path": (out / "comparison.html").resolve()}
     )
-
-
-def _trigger_lines(cmp: Any, plans: dict[str, Plan], lang: str) -> list[str]:
-    """The medians no plan moves, and how often each trigger fired and when, one line each."""
-    from hito.plans.compare import METRICS
-    from hito.report.plan_odds import odds
-    from hito.report.plans_report import words
-
-    t = i18n.translations(lang)
-    said = words(t.gettext)
-    data = {
-        "rows": cmp.rows,
-        "dates": [cmp.date(0).isoformat(), cmp.date(cmp.days - 1).isoformat()],
-    }
-    o = odds(data, lang, plans, metrics=tuple(METRICS))
-    out = []
-    if o.same_p50:
-        out.append(said["same_median"] % {"what": "; ".join(said[m] for m in o.same_p50)})
-    if o.same_all:
-        out.append(said["same_everywhere"] % {"what": "; ".join(said[m] for m in o.same_all)})
-    for x in o.triggers:
-        fired = t.ngettext("%(k)s of %(num)s future", "%(k)s of %(num)s futures", x.runs) % {
-            "k": x.fired,
-            "num": x.runs,
-        }
-        share = i18n.percent(x.fired / x.runs if x.runs else 0.0, lang)
-        first = i18n.date(x.first, lang) if x.first else t.gettext("never")
-        out.append(
-            f"{x.plan} · {i18n.localized(x.title, lang, x.description)}: {fired} ({share}); "
-            f"{t.gettext('First fires (median)').lower()}: {first}"
-        )
-    return out
-
-
-def _comparison_table(
-    rows: Sequence[dict[str, Any]], currencies: Sequence[str], lang: str
-) -> Table:
-    """Each plan's P50 (and the P10–P90 of stranded person-days), in the language's numbers."""
-    _ = i18n.translations(lang).gettext
-    table = Table(
-        _("plan"),
-        _("stranded person-days P50 (P10–P90)"),
-        _("peak P50"),
-        _("diverted P50"),
-        _("harmed P50"),
-        *(_("cost %(currency)s P50") % {"currency": c} for c in currencies),
-    )
-    for r in rows:
-        pd = {q: i18n.number(r["stranded_person_days"][q], lang) for q in ("p10", "p50", "p90")}
-        table.add_row(
-            _("no plan") if r["plan"] == "no-plan" else r["plan"],
-            f"{pd['p50']} ({pd['p10']}–{pd['p90']})",
-            *(i18n.number(r[m]["p50"], lang) for m in ("peak_stranded", "diverted", "harmed")),
-            *(i18n.number(r[f"total_cost_{c}"]["p50"], lang) for c in currencies),
-        )
-    return whole(table)
-
-
-def _after_table(s: Scenario, cmp: Any, lang: str) -> Table:
-    """Per site and plan, people stranded 7, 14 and 28 days after the as-of date."""
-    from hito.plans.conditioned import HORIZONS, stranded_places
-
-    _ = i18n.translations(lang).gettext
-    table = Table(
-        _("site"),
-        _("plan"),
-        *(_("stranded %(n)s days on P50 (P10–P90)") % {"n": h} for h in HORIZONS),
-        title=_("Conditioned on the counts up to %(date)s: people stranded after it")
-        % {"date": i18n.date(cmp.as_of, lang)},
-    )
-    names = {p.id: p.name for p in s.places}
-    for place in stranded_places(cmp.after):
-        for lbl, bands in cmp.after.items():
-            per = bands[place]
-            shown = [_band(b, lang) for b in per.values()]
-            table.add_row(names[place], _("no plan") if lbl == "no-plan" else lbl, *shown)
-    return whole(table)
-
-
-def _band(b: dict[str, float] | None, lang: str) -> str:
-    """'P50 (P10–P90)' in the language's numbers ('—': past the scenario's last day)."""
-    if b is None:
-        return "—"
-    p10, p50, p90 = (i18n.number(b[q], lang) for q in ("p10", "p50", "p90"))
-    return f"{p50} ({p10}–{p90})"
 
 
 def _label(ref: str) -> str:

@@ -50,7 +50,8 @@ _COMPILED: dict[tuple[int, bytes], Compiled] = {}
 _COMPILED_MAX = 1500
 
 
-def _compiled(spec: FilterSpec, paths: tuple[str, ...], row: np.ndarray) -> Compiled:
+def particle_compiled(spec: FilterSpec, paths: tuple[str, ...], row: np.ndarray) -> Compiled:
+    """The scenario compiled with one particle's numbers (kept by the worker for reuse)."""
     key = (hash((spec.digest or id(spec.scenario), spec.days, paths)), row.tobytes())
     c = _COMPILED.get(key)
     if c is None:
@@ -60,6 +61,16 @@ def _compiled(spec: FilterSpec, paths: tuple[str, ...], row: np.ndarray) -> Comp
         c = compile_scenario(spec.scenario, draws, days=spec.days)
         _COMPILED[key] = c
     return c
+
+
+def particle_seed(spec: FilterSpec, stream: tuple[int, int], i: int) -> np.random.SeedSequence:
+    """Particle i's generator seed on a stream: the same for every plan and every rerun."""
+    return np.random.SeedSequence(entropy=spec.seed, spawn_key=(*stream, int(i)))
+
+
+def particle_tasks(n: int) -> list[np.ndarray]:
+    """The particles 0..n-1 cut into the tasks the executor runs (TASK_SIZE each)."""
+    return [np.arange(k, min(n, k + TASK_SIZE)) for k in range(0, n, TASK_SIZE)]
 
 
 def propagate(
@@ -77,9 +88,8 @@ def propagate(
     """
     outs, arrs, states = [], [], []
     for j, i in enumerate(particles):
-        c = _compiled(spec, rows.paths, rows.values[j])
-        seed = np.random.SeedSequence(entropy=spec.seed, spawn_key=(*stream, int(i)))
-        sim = Simulation(c, seed)
+        c = particle_compiled(spec, rows.paths, rows.values[j])
+        sim = Simulation(c, particle_seed(spec, stream, i))
         if cloud is None:
             initial = int(c.init_free.sum() + c.init_stranded.sum())
         else:
@@ -110,7 +120,7 @@ def _advance(
     `progress(n)` is told of each task's n particles as it finishes.
     """
     n = len(draws.values)
-    parts = [np.arange(k, min(n, k + TASK_SIZE)) for k in range(0, n, TASK_SIZE)]
+    parts = particle_tasks(n)
     tasks = [
         (draws.rows(p), p, None if cloud is None else cloud.take(p), t0, t1, stream) for p in parts
     ]

@@ -18,7 +18,7 @@ import numpy as np
 from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design
 from hito.errors import InputError, Problem
-from hito.forecast.calibrate import FORECAST, TASK_SIZE, _compiled
+from hito.forecast.calibrate import FORECAST, particle_compiled, particle_seed, particle_tasks
 from hito.forecast.particles import Cloud, FilterSpec, Posterior
 from hito.forecast.posterior import particle_ensemble
 from hito.plans.closedloop import Start, run_plan
@@ -52,8 +52,8 @@ def run_particles(
     """
     states, arrs, figs = [], [], []
     for j, i in enumerate(particles):
-        c = _compiled(job.spec, rows.paths, rows.values[j])
-        seed = np.random.SeedSequence(entropy=job.spec.seed, spawn_key=(FORECAST, 0, int(i)))
+        c = particle_compiled(job.spec, rows.paths, rows.values[j])
+        seed = particle_seed(job.spec, (FORECAST, 0), i)  # as `hito run --calibration`'s
         start = Start(t0, cloud.state(j), out[j], arrivals[j])
         pr = run_plan(job.spec.scenario, c, job.plan, seed, start=start)
         states.append(pr.result.states.astype(np.int32))
@@ -96,7 +96,7 @@ def compare_calibrated(
     )
     hist, arr = post.history()
     n, t0, T = post.particles, post.day, post.spec.days
-    parts = [np.arange(k, min(n, k + TASK_SIZE)) for k in range(0, n, TASK_SIZE)]
+    parts = particle_tasks(n)
     tasks = [(post.draws.rows(p), p, post.cloud.take(p), hist[p], arr[p], t0) for p in parts]
     rows, stranded, after = [], {}, {}
     for label, plan in [(NO_PLAN, None), *plans]:

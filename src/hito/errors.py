@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -158,3 +159,55 @@ class Invalid(ValueError):
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for a message marked, not translated
     """A message for the catalogues (scripts/i18n.sh extracts it), said later as a Problem."""
     return message
+
+
+_KEPT = '{"said":'  # how a kept text begins (`keep`); any other stored text is kept as it was
+
+
+def keep(said: Said | Sequence[Said]) -> str:
+    """Problems as a text for a database column, to be said later in any language (`said_in`).
+
+    Values that are not numbers, texts or problems are kept as their text.
+    """
+    items = [said] if isinstance(said, Problem | str) else list(said)
+    return json.dumps({"said": [_data(p) for p in items]}, ensure_ascii=False, sort_keys=True)
+
+
+def kept(text: str) -> list[Said] | None:
+    """The problems in a text made by `keep`, or None for any other text (older rows)."""
+    if not text.startswith(_KEPT):
+        return None
+    try:
+        items = json.loads(text)["said"]
+        return [_problem(p) for p in items]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def said_in(text: str, lang: str) -> str:
+    """A stored text in a language: kept problems said in it, any other text as it is."""
+    items = kept(text)
+    return text if items is None else "; ".join(say(p, lang) for p in items)
+
+
+def _data(value: Any) -> Any:
+    """A problem, or a value in one, as JSON data: a problem is the only object."""
+    if isinstance(value, Problem):
+        return {"message": value.message, "values": {k: _data(v) for k, v in value.values.items()}}
+    if isinstance(value, list | tuple):
+        return [_data(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _problem(data: Any) -> Any:
+    """`_data` read back: objects are problems again."""
+    if isinstance(data, dict):
+        message, values = data["message"], data["values"]
+        if not isinstance(message, str) or not isinstance(values, dict):
+            raise TypeError(data)
+        return Problem(message, **{k: _problem(v) for k, v in values.items()})
+    if isinstance(data, list):
+        return [_problem(v) for v in data]
+    return data

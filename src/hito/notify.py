@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from hito import i18n, names
+from hito.errors import Problem, Said, say
 
 SIGNATURE_TOLERANCE = 5 * 60  # seconds a receiver accepts a timestamp away from its clock
 
@@ -39,8 +40,8 @@ SIGNATURE_TOLERANCE = 5 * 60  # seconds a receiver accepts a timestamp away from
 class DeliveryError(Exception):
     """A message could not be delivered this time; `reason` says why (kept on the delivery)."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
+    def __init__(self, reason: Said):
+        super().__init__(say(reason, "en"))
         self.reason = reason
 
 
@@ -192,9 +193,17 @@ def send_email(smtp: Smtp, to: str, msg: Message) -> None:
                 client.login(smtp.username, smtp.password)
             refused = client.send_message(mail)
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from exc
+        raise DeliveryError(
+            Problem(
+                "the mail server %(server)s could not take it: %(error)s",
+                server=f"{smtp.host}:{smtp.port}",
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        ) from exc
     if refused:
-        raise DeliveryError(f"SMTP refused the recipient: {refused}")
+        raise DeliveryError(
+            Problem("the mail server refused the recipient: %(refused)s", refused=str(refused))
+        )
 
 
 # not public whatever this Python's ipaddress says (its tables were wrong before 3.11.10,
@@ -258,22 +267,38 @@ def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
-        raise DeliveryError(f"{url}: not an http(s) URL")
+        raise DeliveryError(Problem("%(url)s: not an http(s) URL", url=url))
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise DeliveryError(f"{url}: cannot resolve {host}: {exc}") from exc
+        raise DeliveryError(
+            Problem(
+                "%(url)s: cannot resolve %(host)s: %(error)s", url=url, host=host, error=str(exc)
+            )
+        ) from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     if not addresses:
-        raise DeliveryError(f"{url}: {host} has no address")
+        raise DeliveryError(Problem("%(url)s: %(host)s has no address", url=url, host=host))
     if not allow_private:
         for a in addresses:
             if _global(a) is None:
-                which = host if _literal(host) else f"{host} resolves to {a}, which"
                 raise DeliveryError(
-                    f"{url}: {which} is not a public address: webhooks go to public addresses "
-                    "only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
+                    Problem(
+                        "%(url)s: %(host)s is not a public address: webhooks go to public "
+                        "addresses only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)",
+                        url=url,
+                        host=host,
+                    )
+                    if _literal(host)
+                    else Problem(
+                        "%(url)s: %(host)s resolves to %(address)s, which is not a public "
+                        "address: webhooks go to public addresses only "
+                        "(HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)",
+                        url=url,
+                        host=host,
+                        address=a,
+                    )
                 )
     return addresses
 
@@ -314,8 +339,27 @@ def send_webhook(
                 break
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if i == len(addresses) - 1:
-                    raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+                    raise DeliveryError(
+                        Problem(
+                            "%(url)s: no connection: %(error)s",
+                            url=url,
+                            error=f"{type(exc).__name__}: {exc}",
+                        )
+                    ) from exc
             except httpx.HTTPError as exc:
-                raise DeliveryError(f"{url}: {type(exc).__name__}: {exc}") from exc
+                raise DeliveryError(
+                    Problem(
+                        "%(url)s: the request failed: %(error)s",
+                        url=url,
+                        error=f"{type(exc).__name__}: {exc}",
+                    )
+                ) from exc
     if not 200 <= r.status_code < 300:
-        raise DeliveryError(f"{url} answered {r.status_code}: {r.text[:200]}")
+        raise DeliveryError(
+            Problem(
+                "%(url)s answered %(status)s: %(text)s",
+                url=url,
+                status=r.status_code,
+                text=r.text[:200],
+            )
+        )

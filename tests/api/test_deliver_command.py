@@ -90,7 +90,8 @@ def test_a_receiver_that_refuses_is_told_with_its_reason_and_the_retry(
         f"envío {delivery_id}: en espera de envío; nuevo intento en 30 s  (hasta ahora: en "
         "espera de envío: 1)"
     )
-    assert lines[first + 1].startswith(f"  {target}: ConnectError: ")
+    # the reason in the reader's words around the library's own (English)
+    assert lines[first + 1].startswith(f"  {target}: no se pudo conectar: ConnectError: ")
     assert done.output.endswith("1 envío procesado (en espera de envío: 1)\n")
 
 

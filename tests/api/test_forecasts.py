@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from service_world import World, report
 
 
@@ -45,6 +47,22 @@ def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: 
     assert c.get("/api/v1/forecasts", headers=world.h("viewer")).json()["count"] == 1
 
 
+def test_a_failed_forecasts_reason_is_english_in_the_api(world: World) -> None:
+    """The store keeps hito's reason to be said in any language; the API speaks English."""
+    from hito.errors import Problem, keep
+    from hito.store.models import Forecast
+
+    with world.db.session() as s:
+        row = Forecast(status="failed", scenario="tacna-arica-2025", as_of=dt.date(2025, 12, 1))
+        row.days, row.runs, row.seed = 3, 1, 1
+        row.error = keep(Problem("%(as_of)s is in the future", as_of="2025-12-01"))
+        s.add(row)
+        s.flush()
+        fid = row.id
+    got = world.client.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()
+    assert (got["status"], got["error"]) == ("failed", "2025-12-01 is in the future")
+
+
 def test_forecast_input_is_checked(world: World) -> None:
     c = world.client
     r = c.post("/api/v1/forecasts", json={"scenario": "atlantis"}, headers=world.h("ed_chl"))
@@ -65,6 +83,13 @@ def test_forecast_input_is_checked(world: World) -> None:
         == 403
     )
     assert c.get("/api/v1/forecasts/77", headers=world.h("viewer")).status_code == 404
+    r = c.post(
+        "/api/v1/forecasts",
+        json={"scenario": "tacna-arica-2025", "as_of": "2020-01-01"},
+        headers=world.h("ed_chl"),
+    )
+    assert r.status_code == 422
+    assert "2020-01-01 is before the scenario's start, 2025-11-22" in r.json()["detail"]
 
 
 def test_forecasts_left_running_by_a_stopped_server_are_marked_failed(world: World) -> None:

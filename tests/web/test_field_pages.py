@@ -160,12 +160,13 @@ def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_la
 ) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import update
 
+    from hito.errors import keep
     from hito.store.deliveries import STOPPED_REASON
 
     with server.db.session() as s:
         d = s.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
         kept = (d.id, d.status, d.last_error, d.attempts)
-        d.status, d.last_error, d.attempts = "stopped", STOPPED_REASON, 1
+        d.status, d.last_error, d.attempts = "stopped", keep(STOPPED_REASON), 1
         alert_id = d.alert_id
     try:
         with _signed_in(server) as c:
@@ -175,7 +176,7 @@ def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_la
                 re.S,
             )
             assert row and "no enviada: la suscripción se dio de baja" in row[0], row
-            assert STOPPED_REASON not in row[0] and "fallida" not in row[0]
+            assert STOPPED_REASON.say("es") not in row[0] and "fallida" not in row[0]
             english = c.get(f"/alerts/{alert_id}?lang=en").text
             assert "not sent: the subscription was stopped" in english
     finally:
@@ -456,3 +457,87 @@ def test_the_site_page_shows_who_the_newest_count_found(server) -> None:  # type
         page = c.get("/sites/pisiga?lang=en").text
     assert 'id="site-profile"' in page and "is an estimate" in page
     assert '<td class="n">40</td>' in page and "unaccompanied or separated children: 3" in page
+
+
+def test_a_failed_deliverys_reason_reads_in_the_readers_language(server) -> None:  # type: ignore[no-untyped-def]
+    """Why a message failed is said in Spanish to a Spanish reader; an older row's English
+    words are marked as English."""
+    from sqlalchemy import update
+
+    from hito.errors import Problem, keep
+
+    why = Problem(
+        "after %(attempts)s attempts: %(error)s",
+        attempts=6,
+        error=Problem(
+            "%(url)s answered %(status)s: %(text)s",
+            url="https://hooks.example.org/in",
+            status=503,
+            text="busy",
+        ),
+    )
+    with server.db.session() as s:
+        d = s.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+        kept = (d.id, d.status, d.last_error, d.attempts)
+        d.status, d.last_error, d.attempts = "failed", keep(why), 6
+        alert_id = d.alert_id
+    try:
+        with _signed_in(server, "admin") as c:
+            page = c.get(f"/alerts/{alert_id}?lang=es").text
+            assert (
+                '<small class="muted" lang="es">intentos: 6; https://hooks.example.org/in '
+                "respondió 503: busy</small>"
+            ) in page
+            english = c.get(f"/alerts/{alert_id}?lang=en").text
+            assert (
+                '<small class="muted" lang="en">after 6 attempts: https://hooks.example.org/in '
+                "answered 503: busy</small>"
+            ) in english
+            with server.db.session() as s:  # a row kept before reasons were said in any language
+                s.execute(
+                    update(Delivery)
+                    .where(Delivery.id == kept[0])
+                    .values(last_error="after 6 attempts: SMTP 127.0.0.1:25: refused")
+                )
+            older = c.get(f"/alerts/{alert_id}?lang=es").text
+            assert (
+                '<small class="muted" lang="en">after 6 attempts: SMTP 127.0.0.1:25: refused</small>'
+            ) in older
+    finally:
+        with server.db.session() as s:
+            s.execute(
+                update(Delivery)
+                .where(Delivery.id == kept[0])
+                .values(status=kept[1], last_error=kept[2], attempts=kept[3])
+            )
+
+
+def test_a_failed_forecasts_reason_from_hito_reads_in_spanish(server) -> None:  # type: ignore[no-untyped-def]
+    """hito's own reason is said in the visitor's language, with no English detail."""
+    from hito.errors import Problem, keep
+    from hito.store.actors import SYSTEM
+    from hito.store.forecasts import create_forecast
+
+    with server.db.session() as s:
+        row = create_forecast(s, actor=SYSTEM, scenario="tacna-arica-2025", as_of=None)
+        row.status = "failed"
+        row.error = keep(
+            Problem(
+                "as_of: got %(as_of)s, expected a date from %(start)s (the scenario's start)",
+                as_of="2020-01-01",
+                start="2025-11-22",
+            )
+        )
+        forecast_id = row.id
+    with _signed_in(server, "admin") as c:
+        es = c.get(f"/forecasts/{forecast_id}?lang=es").text
+        en = c.get(f"/forecasts/{forecast_id}?lang=en").text
+    assert (
+        "El pronóstico falló. as_of: se recibió 2020-01-01; se esperaba una fecha a partir de "
+        "2025-11-22 (el inicio del escenario)"
+    ) in es
+    assert 'id="forecast-detail"' not in es
+    assert (
+        "The forecast failed. as_of: got 2020-01-01, expected a date from 2025-11-22 "
+        "(the scenario&#39;s start)"
+    ) in en

@@ -28,6 +28,7 @@ def deliver(
     from rich.text import Text
 
     from hito import i18n, names
+    from hito.errors import Said, say
     from hito.store.deliveries import run_worker
     from hito.store.settings import load_settings, worker_config
 
@@ -46,7 +47,7 @@ def deliver(
             f"{outcome_names.get(k, k)}: {i18n.number(v, lang)}" for k, v in sorted(counts.items())
         )
 
-    def shown(delivery_id: int, outcome: str, error: str, wait: float | None) -> None:
+    def shown(delivery_id: int, outcome: str, error: Said, wait: float | None) -> None:
         counts[outcome] = counts.get(outcome, 0) + 1
         line = t.gettext("delivery %(id)s: %(outcome)s") % {
             "id": delivery_id,
@@ -57,7 +58,7 @@ def deliver(
         so_far = t.gettext("so far: %(tally)s") % {"tally": tally()}
         console.print(Text(line).append(f"  ({so_far})", style="dim"))
         if error and outcome != "stopped":  # the mail server's or the receiver's own words
-            console.print(Text(f"  {error}", style="dim"))
+            console.print(Text(f"  {say(error, lang)}", style="dim"))
 
     try:
         with console.status(t.gettext("sending alerts to subscribers…")):

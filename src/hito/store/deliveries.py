@@ -28,7 +28,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from hito import notify
-from hito.errors import HitoError, Problem
+from hito.errors import HitoError, Problem, Said, keep
 from hito.store import audit
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
@@ -53,7 +53,7 @@ class WorkerConfig:
     webhook_allow_private: bool = False  # loopback and local network receivers too
 
 
-STOPPED_REASON = "the subscription was stopped before this was sent"  # as stored (English)
+STOPPED_REASON = Problem("the subscription was stopped before this was sent")
 
 
 def ack_token(secret: str, message_id: str) -> str:
@@ -166,8 +166,8 @@ def send(db: Database, cfg: WorkerConfig, delivery_id: int) -> str:
     return _send(db, cfg, delivery_id)[0]
 
 
-def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, float | None]:
-    """`send`, with why it was not sent (the channel's own words) and the seconds to a retry."""
+def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said, float | None]:
+    """`send`, with why it was not sent (to be said in a language) and the seconds to a retry."""
     with db.session(readonly=True) as session:
         d = session.get(Delivery, delivery_id)
         if d is None:
@@ -177,13 +177,13 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, 
         msg, sub = _message(session, d, cfg)
         channel, target, secret, attempts = sub.channel, sub.target, sub.secret, d.attempts
         stopped = not sub.active
-    error = ""
+    error: Said = ""
     try:
         if stopped:  # nothing to retry: the subscriber asked for no more
             raise notify.DeliveryError(STOPPED_REASON)
         if channel == "email":
             if cfg.smtp is None:
-                raise notify.DeliveryError("no SMTP server configured (HITO_SMTP_HOST)")
+                raise notify.DeliveryError(Problem("no SMTP server configured (HITO_SMTP_HOST)"))
             notify.send_email(cfg.smtp, target, msg)
         else:
             notify.send_webhook(
@@ -200,15 +200,16 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, str, 
     if not error:
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
     elif stopped:  # not a failure, and the attempt it took is the one it counts
-        values = {"status": "stopped", "last_error": error}
+        values = {"status": "stopped", "last_error": keep(error)}
     elif attempts >= cfg.max_attempts:
-        values = {"status": "failed", "last_error": f"after {attempts} attempts: {error}"}
+        error = Problem("after %(attempts)s attempts: %(error)s", attempts=attempts, error=error)
+        values = {"status": "failed", "last_error": keep(error)}
     else:
         wait = min(cfg.backoff_cap_seconds, cfg.backoff_seconds * 2 ** (attempts - 1))
         values = {
             "status": "pending",
             "next_attempt_at": now + dt.timedelta(seconds=wait),
-            "last_error": error,
+            "last_error": keep(error),
         }
     with db.session() as session:
         session.execute(
@@ -226,7 +227,7 @@ def run_worker(
     once: bool = False,
     idle_seconds: float = 1.0,
     stop: threading.Event | None = None,
-    on_outcome: Callable[[int, str, str, float | None], None] | None = None,
+    on_outcome: Callable[[int, str, Said, float | None], None] | None = None,
 ) -> int:
     """Send due deliveries until none is due (`once`) or until stopped; how many were handled."""
     n = 0

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito import i18n
-from hito.errors import HitoError, Problem
+from hito.errors import HitoError, Problem, keep
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit
@@ -58,6 +58,14 @@ def create_forecast(
     as_of = as_of or today
     if as_of > today:
         raise InvalidError.at(["body", "as_of"], Problem("%(as_of)s is in the future", as_of=as_of))
+    start = load_scenario(scenario).start
+    if as_of < start:
+        raise InvalidError.at(
+            ["body", "as_of"],
+            Problem(
+                "%(as_of)s is before the scenario's start, %(start)s", as_of=as_of, start=start
+            ),
+        )
     if not 1 <= days <= 365:
         raise InvalidError.at(
             ["body", "days"], Problem("expected 1 to 365 days, got %(days)s", days=days)
@@ -176,7 +184,7 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
         result = calibrated_result(db, scenario, as_of, days, runs, seed)
         status, error = "done", ""
     except HitoError as exc:
-        result, status, error = None, "failed", "; ".join(exc.in_language("en"))  # as stored
+        result, status, error = None, "failed", keep(exc.said)  # said later in any language
     except Exception as exc:  # a background job must record its failure, not vanish
         log.exception("forecast %s failed", forecast_id)
         result, status, error = None, "failed", f"{type(exc).__name__}: {exc}"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hito import names
 from hito.api.schemas.common import RowIdPath
+from hito.errors import kept, say
 from hito.store import deliveries, subscriptions
 from hito.store.agencies import list_agencies
 from hito.store.alerts import get_alert
@@ -35,6 +36,14 @@ def _outcomes(request: Request) -> dict[str, dict[str, str]]:
     }
 
 
+def _reason(stored: str, lang: str) -> tuple[str, str]:
+    """Why a delivery failed and the language it is in: the visitor's, or English in older rows."""
+    problems = kept(stored)
+    if problems is None:  # kept before reasons were said in any language: English
+        return stored, "en"
+    return "; ".join(say(p, lang) for p in problems), lang
+
+
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
 def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
     """One alert: its actions, and each subscriber's delivery and acknowledgment."""
@@ -56,6 +65,7 @@ def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
         said=words,
         unseen=unseen,
         deliveries=rows,
+        reasons={d.id: _reason(d.last_error, language(request)) for d in rows},
         outcome=outcomes["outcome"],
         severity=outcomes["severity"],
     )

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hito import i18n
 from hito.api.schemas.common import RowIdPath
+from hito.errors import kept, say
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store.errors import ForbiddenError, StoreError
@@ -44,6 +45,9 @@ def failure(request: Request, stored: str) -> tuple[str, str]:
     """
     if stored == INTERRUPTED:
         return tr(request, "The server stopped before this forecast finished: start it again."), ""
+    problems = kept(stored)
+    if problems is not None:  # hito's own words, said in the visitor's language
+        return "; ".join(say(p, language(request)) for p in problems), ""
     return tr(
         request, "Start it again; if it fails again, send this detail to the administrator."
     ), (stored)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from hito.api.schemas.common import Day, List, Public, Request
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
+from hito.errors import said_in
 
 
 class ForecastCreate(Request):
@@ -44,6 +45,12 @@ class ForecastPublic(ForecastSummary):
     seed: int
     error: str
     result: dict[str, Any] | None
+
+    @field_validator("error", mode="before")
+    @classmethod
+    def _in_english(cls, value: object) -> object:
+        """Why it failed, in English (the API's language), from what the store kept."""
+        return said_in(value, "en") if isinstance(value, str) else value
 
 
 ForecastList = List[ForecastSummary]

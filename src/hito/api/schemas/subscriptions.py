@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from hito.api.schemas.common import List, Name, Public, Request, RowId, SiteId
 from hito.domain import Channel, Language, Severity
+from hito.errors import said_in
 from hito.store.deliveries import DeliveryView
 
 
@@ -55,6 +56,12 @@ SubscriptionList = List[SubscriptionPublic]
 
 class DeliveryPublic(DeliveryView, Public):
     """One alert's delivery to one subscriber and its outcome."""
+
+    @field_validator("last_error", mode="before")
+    @classmethod
+    def _in_english(cls, value: object) -> object:
+        """Why it failed, in English (the API's language), from what the store kept."""
+        return said_in(value, "en") if isinstance(value, str) else value
 
 
 DeliveryList = List[DeliveryPublic]

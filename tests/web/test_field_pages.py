@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 from sqlalchemy import select
@@ -155,37 +157,43 @@ def test_a_signed_in_user_marks_an_alert_seen_for_their_agency_not_for_others(se
                 row.status, row.acknowledged_at = status, at
 
 
-def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_language(
-    server,
-) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import update
+@contextmanager
+def _newest_delivery_as(server, **values: object) -> Iterator[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """The newest delivery with some of its columns changed; (its id, its alert's id).
 
-    from hito.errors import keep
-    from hito.store.deliveries import STOPPED_REASON
+    The server is shared by the module's tests: the columns are put back afterwards.
+    """
+    from sqlalchemy import update
 
     with server.db.session() as s:
         d = s.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
-        kept = (d.id, d.status, d.last_error, d.attempts)
-        d.status, d.last_error, d.attempts = "stopped", keep(STOPPED_REASON), 1
-        alert_id = d.alert_id
+        kept = {k: getattr(d, k) for k in values}
+        ids = (d.id, d.alert_id)
+        s.execute(update(Delivery).where(Delivery.id == d.id).values(**values))
     try:
-        with _signed_in(server) as c:
-            row = re.search(
-                r'<tr class="delivery stopped">(?:(?!</tr>).)*</tr>',
-                c.get(f"/alerts/{alert_id}?lang=es").text,
-                re.S,
-            )
-            assert row and "no enviada: la suscripción se dio de baja" in row[0], row
-            assert STOPPED_REASON.say("es") not in row[0] and "fallida" not in row[0]
-            english = c.get(f"/alerts/{alert_id}?lang=en").text
-            assert "not sent: the subscription was stopped" in english
+        yield ids
     finally:
         with server.db.session() as s:
-            s.execute(
-                update(Delivery)
-                .where(Delivery.id == kept[0])
-                .values(status=kept[1], last_error=kept[2], attempts=kept[3])
-            )
+            s.execute(update(Delivery).where(Delivery.id == ids[0]).values(**kept))
+
+
+def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_language(
+    server,
+) -> None:  # type: ignore[no-untyped-def]
+    from hito.errors import keep
+    from hito.store.deliveries import STOPPED_REASON
+
+    stopped = {"status": "stopped", "last_error": keep(STOPPED_REASON), "attempts": 1}
+    with _newest_delivery_as(server, **stopped) as (_id, alert_id), _signed_in(server) as c:
+        row = re.search(
+            r'<tr class="delivery stopped">(?:(?!</tr>).)*</tr>',
+            c.get(f"/alerts/{alert_id}?lang=es").text,
+            re.S,
+        )
+        assert row and "no enviada: la suscripción se dio de baja" in row[0], row
+        assert STOPPED_REASON.say("es") not in row[0] and "fallida" not in row[0]
+        english = c.get(f"/alerts/{alert_id}?lang=en").text
+        assert "not sent: the subscription was stopped" in english
 
 
 def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(server) -> None:  # type: ignore[no-untyped-def]
@@ -462,8 +470,6 @@ def test_the_site_page_shows_who_the_newest_count_found(server) -> None:  # type
 def test_a_failed_deliverys_reason_reads_in_the_readers_language(server) -> None:  # type: ignore[no-untyped-def]
     """Why a message failed is said in Spanish to a Spanish reader; an older row's English
     words are marked as English."""
-    from sqlalchemy import update
-
     from hito.errors import Problem, keep
 
     why = Problem(
@@ -476,40 +482,30 @@ def test_a_failed_deliverys_reason_reads_in_the_readers_language(server) -> None
             text="busy",
         ),
     )
-    with server.db.session() as s:
-        d = s.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
-        kept = (d.id, d.status, d.last_error, d.attempts)
-        d.status, d.last_error, d.attempts = "failed", keep(why), 6
-        alert_id = d.alert_id
-    try:
-        with _signed_in(server, "admin") as c:
-            page = c.get(f"/alerts/{alert_id}?lang=es").text
-            assert (
-                '<small class="muted" lang="es">intentos: 6; https://hooks.example.org/in '
-                "respondió 503: busy</small>"
-            ) in page
-            english = c.get(f"/alerts/{alert_id}?lang=en").text
-            assert (
-                '<small class="muted" lang="en">after 6 attempts: https://hooks.example.org/in '
-                "answered 503: busy</small>"
-            ) in english
-            with server.db.session() as s:  # a row kept before reasons were said in any language
-                s.execute(
-                    update(Delivery)
-                    .where(Delivery.id == kept[0])
-                    .values(last_error="after 6 attempts: SMTP 127.0.0.1:25: refused")
-                )
-            older = c.get(f"/alerts/{alert_id}?lang=es").text
-            assert (
-                '<small class="muted" lang="en">after 6 attempts: SMTP 127.0.0.1:25: refused</small>'
-            ) in older
-    finally:
-        with server.db.session() as s:
-            s.execute(
-                update(Delivery)
-                .where(Delivery.id == kept[0])
-                .values(status=kept[1], last_error=kept[2], attempts=kept[3])
-            )
+    failed = {"status": "failed", "last_error": keep(why), "attempts": 6}
+    with (
+        _newest_delivery_as(server, **failed) as (_id, alert_id),
+        _signed_in(server, "admin") as c,
+    ):
+        page = c.get(f"/alerts/{alert_id}?lang=es").text
+        assert (
+            '<small class="muted" lang="es">intentos: 6; https://hooks.example.org/in '
+            "respondió 503: busy</small>"
+        ) in page
+        english = c.get(f"/alerts/{alert_id}?lang=en").text
+        assert (
+            '<small class="muted" lang="en">after 6 attempts: https://hooks.example.org/in '
+            "answered 503: busy</small>"
+        ) in english
+    # a row kept before reasons were said in any language: its English words, marked so
+    older = {**failed, "last_error": "after 6 attempts: SMTP 127.0.0.1:25: refused"}
+    with (
+        _newest_delivery_as(server, **older) as (_id, alert_id),
+        _signed_in(server, "admin") as c,
+    ):
+        assert (
+            '<small class="muted" lang="en">after 6 attempts: SMTP 127.0.0.1:25: refused</small>'
+        ) in c.get(f"/alerts/{alert_id}?lang=es").text
 
 
 def test_a_failed_forecasts_reason_from_hito_reads_in_spanish(server) -> None:  # type: ignore[no-untyped-def]

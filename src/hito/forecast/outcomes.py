@@ -35,7 +35,7 @@ def _some(bands: dict[str, dict[str, float]]) -> bool:
 
 def _by_kind(s: Scenario, gained: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
     """Per kind of place (border post, irregular crossing...); kinds with nothing left out."""
-    out = {}
+    out: dict[str, dict[str, dict[str, float]]] = {}
     for kind in dict.fromkeys(p.kind for p in s.places):
         mask = np.array([p.kind == kind for p in s.places])
         bands = _bands(gained[:, :, mask].sum(axis=2))

@@ -144,3 +144,19 @@ def test_a_demo_forecast_names_its_places_and_gives_its_stored_totals(visit, ser
     names = page.locator("#outcomes-by-place tbody tr td:first-child").all_inner_texts()
     assert len(names) > 1 and all("-" not in n.split(" (")[0] for n in names), names
     assert any(n.startswith("Complejo fronterizo Santa Rosa (") for n in names), names
+
+
+def test_the_overview_links_its_forecast_to_the_outcomes(visit, server) -> None:  # type: ignore[no-untyped-def]
+    from hito.store.forecasts import latest_result
+
+    with server.db.session(readonly=True) as session:
+        f = latest_result(session, dt.date(2025, 12, 3))
+    page = visit.page
+    sign_in(page, username="observador", path="/?as_of=2025-12-03")
+    link = page.locator("#forecast-outcomes")
+    expect(link).to_have_text(
+        "Quiénes se desvían a rutas irregulares, sufren daños, cruzan o regresan"
+    )
+    expect(link).to_have_attribute("href", f"/forecasts/{f['id']}")
+    link.click()
+    expect(page.locator("#outcomes-by-place")).to_be_visible()

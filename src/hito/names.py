@@ -96,6 +96,17 @@ def indicators(_: Gettext) -> dict[str, str]:
     }
 
 
+def final_states(_: Gettext) -> dict[str, str]:
+    """What became of people (`hito.ensemble.result.FINAL_STATES`) -> names, as headings."""
+    return {
+        "diverted": _("Diverted to irregular routes"),
+        "harmed": _("Harmed"),
+        "crossed": _("Crossed a border"),
+        "returned": _("Turned back"),
+        "exited": _("Left the corridor"),
+    }
+
+
 def comparisons(_: Gettext) -> dict[str, str]:
     """A trigger's comparison with its threshold -> words."""
     return {">=": _("at least"), ">": _("more than"), "<=": _("at most"), "<": _("less than")}

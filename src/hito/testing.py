@@ -131,6 +131,76 @@ def uncertain_tiny(days: int = 12) -> Scenario:
     return Scenario.model_validate(d)
 
 
+def _place(pid: str, kind: str, country: str) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "name": pid.title(),
+        "kind": kind,
+        "country": country,
+        "lat": -18.3,
+        "lon": -70.3,
+    }
+
+
+def fates_scenario() -> Scenario:
+    """A corridor where every fate is certain: who diverts, is harmed, crosses, turns back, when.
+
+    Each place moves everyone on (or no one) and has one route out, so every run is the same:
+    100 people leave `home` on day 0 for the `strip` (4 days), divert there on day 4 onto an
+    irregular route and cross into the `desert` (Peru) on day 12; 30 leave `home-b` for the
+    `camp` (3 days), divert on day 3 into the `minefield`, whose hazard harms them all; 40
+    leave `home-c` for the `city` (6 days), where a readmission takes everyone back that day.
+    """
+    from hito.scenario.model import Scenario
+
+    places = [
+        ("home", "origin", "CHL"),
+        ("home-b", "origin", "CHL"),
+        ("home-c", "origin", "CHL"),
+        ("strip", "between_posts", "CHL"),
+        ("desert", "irregular_crossing", "PER"),
+        ("onward", "exit", "PER"),
+        ("camp", "between_posts", "CHL"),
+        ("minefield", "irregular_crossing", "PER"),
+        ("city", "city", "CHL"),
+    ]
+    routes = [
+        ("home", "strip", 2000, "road", 0.0),
+        ("strip", "desert", 200, "irregular", 0.0),
+        ("desert", "onward", 25, "irregular", 0.0),
+        ("home-b", "camp", 1500, "road", 0.0),
+        ("camp", "minefield", 25, "irregular", 1.0),
+        ("minefield", "onward", 25, "irregular", 0.0),
+        ("home-c", "city", 3000, "road", 0.0),
+    ]
+    moving = dict.fromkeys(("origin", "border_post", "between_posts", "shelter"), 1.0)
+    return Scenario.model_validate(
+        {
+            "schema_version": 2,
+            "name": "fates",
+            "start": "2025-01-01",
+            "days": 40,
+            "places": [_place(*p) for p in places],
+            "routes": [
+                {"id": f"{a}-{b}", "from": a, "to": b, "km": km, "kind": kind, "hazard": hazard}
+                for a, b, km, kind, hazard in routes
+            ],
+            "groups": [{"id": "ven-undoc", "nationality": "VEN", "documented": False}],
+            "population": [
+                {"place": "home", "group": "ven-undoc", "people": 100},
+                {"place": "home-b", "group": "ven-undoc", "people": 30},
+                {"place": "home-c", "group": "ven-undoc", "people": 40},
+            ],
+            "policies": [
+                {"type": "readmit", "places": ["city"], "daily_share": 1.0, "start": "2025-01-01"}
+            ],
+            "behaviour": {
+                "move_chance": {**moving, "irregular_crossing": 1.0, "city": 0.0, "exit": 0.0}
+            },
+        }
+    )
+
+
 def assert_ensembles_equal(a: Ensemble, b: Ensemble) -> None:
     """Fail, naming the first thing that differs, unless two ensembles hold the same results.
 

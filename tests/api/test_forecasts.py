@@ -182,3 +182,79 @@ def test_the_scorecard_scores_an_issued_forecast_by_the_reports_that_came_after(
     assert early.json()["issued"] == 1 and early.json()["pairs"] == []
     bad = c.get("/api/v1/forecasts/scorecard?as_of=yesterday", headers=world.h("viewer"))
     assert bad.status_code == 422
+
+
+def _same(n: float) -> dict[str, float]:
+    return {"p10": n, "p50": n, "p90": n}
+
+
+def test_a_forecast_gives_the_people_diverted_harmed_crossed_and_returned(world: World) -> None:
+    c = world.client
+    r = c.post(
+        "/api/v1/forecasts",
+        json={"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 10, "runs": 3},
+        headers=world.h("ed_chl"),
+    )
+    done = c.get(f"/api/v1/forecasts/{r.json()['id']}", headers=world.h("viewer")).json()
+    assert done["status"] == "done", done["error"][:300]
+    out = done["result"]["outcomes"]
+    assert set(out) == {"after", "until", "days", "total", "by_kind", "by_place", "by_day"}
+    assert (out["after"], out["until"], out["days"]) == ("2025-12-02", "2025-12-11", 9)
+    assert list(out["total"]) == ["diverted", "harmed", "crossed", "returned"]
+    for q in out["total"].values():
+        assert set(q) == {"p10", "p50", "p90"} and q["p10"] <= q["p50"] <= q["p90"]
+    assert [(d["days"], d["date"]) for d in out["by_day"]] == [(7, "2025-12-09")]
+    for place in out["by_place"].values():
+        assert place["kind"] in {
+            "border_post",
+            "between_posts",
+            "irregular_crossing",
+            "city",
+            "shelter",
+            "origin",
+            "exit",
+        }
+
+
+def test_the_api_gives_stored_outcomes_exactly_and_null_for_an_old_forecast(world: World) -> None:
+    import datetime as dt
+
+    from hito.forecast.observations import Observations
+    from hito.store.forecast_result import forecast_result
+    from hito.store.models import Forecast
+    from hito.testing import fates_scenario
+
+    res = forecast_result(fates_scenario(), Observations((), ()), dt.date(2025, 1, 4), 20, 4, 3)
+    with world.db.session() as s:
+        rows = [
+            Forecast(
+                status="done",
+                scenario=name,
+                as_of=dt.date(2025, 1, 4),
+                days=20,
+                runs=4,
+                seed=3,
+                result=result,
+            )
+            for name, result in (("fates", res), ("tacna-arica-2025", {"dates": ["2025-01-04"]}))
+        ]
+        s.add_all(rows)
+        s.flush()
+        new, old = (row.id for row in rows)
+    got = world.client.get(f"/api/v1/forecasts/{new}", headers=world.h("viewer")).json()
+    assert got["result"]["outcomes"]["total"] == {
+        "diverted": _same(100.0),
+        "harmed": _same(0.0),
+        "crossed": _same(100.0),
+        "returned": _same(40.0),
+    }
+    assert got["result"]["outcomes"]["by_place"]["strip"]["kind"] == "between_posts"
+    assert got["result"]["dates"] == res["dates"]  # the other keys, as stored
+    was = world.client.get(f"/api/v1/forecasts/{old}", headers=world.h("viewer")).json()
+    assert was["result"] == {"dates": ["2025-01-04"], "outcomes": None}
+    schema = world.client.get("/openapi.json").json()["components"]["schemas"]
+    assert (
+        "null: not computed for this forecast"
+        in (schema["ForecastResult"]["properties"]["outcomes"]["description"])
+    )
+    assert set(schema["OutcomeBands"]["required"]) == {"diverted", "harmed", "crossed", "returned"}

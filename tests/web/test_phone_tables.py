@@ -14,6 +14,7 @@ PAGES = [
     "/plans",
     f"/sitrep.html?as_of={DAY}",
     "/subscriptions",
+    "/forecasts/1",  # a demo forecast: its table of people diverted, harmed, crossed
 ]
 
 # cells that end past the viewport's right edge, even inside a region that scrolls sideways

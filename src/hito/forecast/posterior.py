@@ -17,6 +17,7 @@ from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design
 from hito.errors import InputError, Problem
 from hito.forecast.calibrate import forecast_ahead
+from hito.forecast.outcomes import outcome_bands
 from hito.forecast.particles import Cloud, FilterSpec, FilterStep, Posterior, Segment
 from hito.scenario.model import Scenario
 
@@ -47,9 +48,26 @@ def calibrated_parts(
 
     `progress(n)` hears of every n particles run on to `until`.
     """
+    ens, states = _particles(post, until, executor, keep_runs, progress)
+    return ens, _present(states)
+
+
+def _particles(
+    post: Posterior,
+    until: int,
+    executor: Any,
+    keep_runs: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Ensemble, np.ndarray]:
+    """The calibrated ensemble and every particle's daily states: [N, until, S, P, G]."""
     states, arrivals = forecast_ahead(post, until, executor, progress=progress)
-    present = states[:, :, STATES.index("present")].sum(axis=3)
-    return particle_ensemble(post, states.astype(np.int64), arrivals, executor, keep_runs), present
+    states = states.astype(np.int64)
+    return particle_ensemble(post, states, arrivals, executor, keep_runs), states
+
+
+def _present(states: np.ndarray) -> np.ndarray:
+    """[N, T, P] people present, groups summed."""
+    return states[:, :, STATES.index("present")].sum(axis=3)
 
 
 MIN_REPORTS = 1000  # draws of a field count per day behind count_quantiles
@@ -245,11 +263,12 @@ def calibrated_forecast(
     particles: int,
     seed: int,
     executor: Any,
-) -> tuple[Ensemble, Posterior, Any]:
+) -> tuple[Ensemble, Posterior, Any, dict[str, Any]]:
     """The forecast of `days` days from `as_of` on, conditioned on every count up to it.
 
-    Returns the calibrated ensemble, the posterior and the forecast of a field count at each
-    counted place (`count_quantiles`).
+    Returns the calibrated ensemble, the posterior, the forecast of a field count at each
+    counted place (`count_quantiles`) and what people did after `as_of` (diverted, harmed,
+    crossed, turned back: `hito.forecast.outcomes.outcome_bands`).
 
     The scenario is taken as known on `as_of` (later-announced policies left out) and
     lengthened when the forecast runs past its end (policies keep their dates; inflows go on).
@@ -269,6 +288,7 @@ def calibrated_forecast(
     if need > known.days:
         known = known.model_copy(update={"days": min(need, 3650)})
     post = run_filter(known, observations, as_of, particles=particles, seed=seed, executor=executor)
-    ens, present = calibrated_parts(post, min(need, known.days), executor, keep_runs=0)
+    ens, states = _particles(post, min(need, known.days), executor, keep_runs=0)
     counted = sorted({o.place for o in observations.items})
-    return ens, post, count_quantiles(post, present, counted)
+    outcomes = outcome_bands(known, states, s.day_of(as_of))
+    return ens, post, count_quantiles(post, _present(states), counted), outcomes

@@ -225,26 +225,42 @@ def basis(summary: dict[str, Any], scenario: str, lang: str) -> list[str]:
 
     _ = i18n.translations(lang).gettext
     as_of = calibrated_on(summary)
-    if as_of is not None:
-        out = [
-            _(
-                "Calibrated on the field counts up to %(d)s: up to that day the bands say what "
-                "the counts let one believe happened; from the next day on they are the forecast "
-                "(the dashed line in the charts)."
-            )
-            % {"d": i18n.date(as_of, lang)}
-        ]
-    else:
-        out = [
-            _(
-                "The scenario alone: these runs are not conditioned on any field count (`hito "
-                "calibrate` conditions them)."
-            )
-        ]
-        if skill_lines(scenario, lang):
-            out.append(_("The backtest scores below are of forecasts calibrated on the counts."))
+    out = [calibration_line(as_of, lang)]
+    if as_of is None and skill_lines(scenario, lang):
+        out.append(_("The backtest scores below are of forecasts calibrated on the counts."))
     reach = reach_line(scenario, lang)
     return [*out, reach] if reach else out
+
+
+def calibration_line(as_of: dt.date | None, lang: str, *, service: bool = False) -> str:
+    """Whether a forecast is calibrated on the field counts up to `as_of` (None: not at all).
+
+    `service`: in the words of the service's pages and reports, which draw no dashed line and
+    have no `hito calibrate` to point to.
+    """
+    _ = i18n.translations(lang).gettext
+    if as_of is None:
+        if service:
+            return _(
+                "Not calibrated: no field count was stored up to the forecast's date, so these "
+                "figures are of the scenario alone."
+            )
+        return _(
+            "The scenario alone: these runs are not conditioned on any field count (`hito "
+            "calibrate` conditions them)."
+        )
+    if service:
+        text = _(
+            "Calibrated on the field counts up to %(d)s: the figures start from what the counts "
+            "let one believe on that day; from the next day on they are the forecast."
+        )
+    else:
+        text = _(
+            "Calibrated on the field counts up to %(d)s: up to that day the bands say what "
+            "the counts let one believe happened; from the next day on they are the forecast "
+            "(the dashed line in the charts)."
+        )
+    return text % {"d": i18n.date(as_of, lang)}
 
 
 def where_people_went(s: Scenario, ens: Ensemble) -> list[tuple[Any, dict[str, list[float]]]]:

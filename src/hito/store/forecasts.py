@@ -19,9 +19,9 @@ from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
+from hito.store.forecast_result import forecast_result
 from hito.store.models import FORECAST_UNFINISHED, Forecast, Site
 
-LEVELS3 = ("p10", "p50", "p90")
 INTERRUPTED = "the server stopped before this forecast finished; start it again"
 log = logging.getLogger("hito.store.forecasts")
 
@@ -99,14 +99,7 @@ def create_forecast(
 def calibrated_result(
     db: Database, scenario: str, as_of: dt.date, days: int, particles: int, seed: int
 ) -> dict[str, Any]:
-    """A forecast conditioned on every stored count up to `as_of` (the particle filter).
-
-    The bands are those of people present at each site (what field teams count) and of the
-    stranded, and at each counted site the band of what a field count would say (the people
-    through the observation model); `observed` holds each counted site's newest count.
-    """
-    from hito.ensemble.executors import SerialExecutor
-    from hito.forecast.posterior import calibrated_forecast
+    """A forecast conditioned on every stored count up to `as_of` (see `forecast_result`)."""
     from hito.store.observations import observations_from_store
 
     sc = load_scenario(scenario)
@@ -116,61 +109,7 @@ def calibrated_result(
         sites: dict[str, str | None] = dict.fromkeys(session.scalars(select(Site.id)))
         sites.update(sc.observed_sites())
         obs = observations_from_store(session, sites, start=sc.start, end=as_of)
-    ens, post, counts = calibrated_forecast(
-        sc, obs, as_of, days, particles=particles, seed=seed, executor=SerialExecutor()
-    )
-    first = sc.day_of(as_of)
-    dates = ens.dates()[first:]
-
-    def fans(state: str, place: str | None) -> Any:
-        return ens.fan(state, place)[:, first:]
-
-    total = fans("stranded", None)
-    latest: dict[str, float] = {}
-    for o in obs.items:
-        if o.point is not None:
-            latest[o.place] = float(o.point)
-    by_place = {pid: fans("stranded", pid) for pid in ens.place_ids}
-    present = {pid: fans("present", pid) for pid in sorted({o.place for o in obs.items})}
-    said = {(r["place"], r["date"]): r for r in counts.iter_rows(named=True)}
-    summary = ens.summary()
-    return {
-        "dates": [d.isoformat() for d in dates],
-        "observed": latest,
-        "calibrated": {
-            "counts": len(obs.items),
-            "particles": post.particles,
-            "ess": [{"date": st.date.isoformat(), "ess": round(st.ess, 1)} for st in post.steps],
-        },
-        "stranded_total": {k: [float(v) for v in total[i]] for i, k in enumerate(LEVELS3)},
-        "stranded_by_place": {
-            pid: {k: [float(v) for v in fan[i]] for i, k in enumerate(LEVELS3)}
-            for pid, fan in by_place.items()
-            if fan[2].any()
-        },
-        "present_by_place": {
-            pid: {k: [float(v) for v in fan[i]] for i, k in enumerate(LEVELS3)}
-            for pid, fan in present.items()
-        },
-        # what a field count would say at each counted site (the band the backtest scores)
-        "count_by_place": {
-            pid: {
-                k: [float(said[pid, d][k]) if (pid, d) in said else None for d in dates]
-                for k in LEVELS3
-            }
-            for pid in present
-        },
-        "stranded_by_place_last_day": {
-            pid: {k: float(v) for k, v in zip(LEVELS3, fan[:, -1], strict=True)}
-            for pid, fan in by_place.items()
-            if fan[2].any()
-        },
-        # the highest daily P10, P50 and P90 of the window (not the spread of each run's peak)
-        "peak_stranded": {k: float(total[i].max()) for i, k in enumerate(LEVELS3)},
-        "stranded_person_days": {k: float(total[i].sum()) for i, k in enumerate(LEVELS3)},
-        "runs": summary["runs"],
-        "conservation_error": summary["conservation_error"],
-    }
+    return forecast_result(sc, obs, as_of, days, particles, seed)
 
 
 def run_forecast(db: Database, *, forecast_id: int) -> None:

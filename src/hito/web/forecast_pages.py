@@ -1,4 +1,4 @@
-"""The dashboard's forecast pages: start a forecast, follow it, and read why one failed."""
+"""The dashboard's forecast pages: start a forecast, follow it, read its outcomes or failure."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hito import i18n
 from hito.api.schemas.common import RowIdPath
 from hito.errors import kept, say
+from hito.report import outcomes_view
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store.errors import ForbiddenError, StoreError
@@ -128,9 +129,15 @@ def forecast_status(request: Request, forecast_id: RowIdPath, next: str = "/") -
                 "finished_at": row.finished_at,
             }
             stored = row.error or ""
+            result = row.result if row.status == "done" else None
+            forecast = {"scenario": row.scenario, "as_of": row.as_of, **(result or {})}
     except StoreError:
         return render(
             request, "missing.html.j2", 404, user=who, what=str(forecast_id), kind="forecast"
         )
     f["why"], f["detail"] = failure(request, stored) if f["status"] == "failed" else ("", "")
+    lang = language(request)
+    if result is not None:
+        f["outcomes"] = outcomes_view.view(forecast, lang)
+        f["no_outcomes"] = "" if f["outcomes"] else outcomes_view.not_computed(lang)
     return render(request, "forecast.html.j2", user=who, f=f, back=safe_next(next), error="")

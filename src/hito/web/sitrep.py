@@ -11,7 +11,7 @@ from markupsafe import Markup
 from hito import i18n
 from hito.needs import Standards
 from hito.plans.model import Plan
-from hito.report import forecast_view, plan_odds
+from hito.report import forecast_view, outcomes_view, plan_odds
 from hito.report.charts import Fan, fan_chart
 from hito.report.forecast_skill import live_skill_lines, skill_and_reach
 from hito.store.agencies import list_agencies
@@ -186,6 +186,8 @@ def build_html(
             site_titles={x.id: x.title for x in picture.sites},
             generated=dt.datetime.now(dt.UTC),
             live_skill=live_skill_lines(card, lang) if picture.forecast else [],
+            # people diverted to irregular routes and harmed, with bands and the caveat
+            outcomes=outcomes_view.lines(picture.forecast, lang) if chart is not None else [],
             # the backtest skill of the scenario beside its band, as on the overview
             skill=skill_and_reach(picture.forecast["scenario"], lang)
             if picture.forecast and chart is not None

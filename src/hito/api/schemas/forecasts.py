@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hito.api.schemas.common import Day, List, Public, Request
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
@@ -39,12 +38,84 @@ class ForecastSummary(Public):
     finished_at: dt.datetime | None
 
 
+class Band(BaseModel):
+    """People, P10, P50 and P90 over runs."""
+
+    p10: float
+    p50: float
+    p90: float
+
+
+class OutcomeBands(BaseModel):
+    """What people did after the as-of date (each a band over runs)."""
+
+    diverted: Band = Field(description="left a road for an irregular route (smugglers, pampas)")
+    harmed: Band = Field(description="harmed by a route's hazard (the minefields, the desert)")
+    crossed: Band = Field(description="crossed a border")
+    returned: Band = Field(description="turned back: gave up, walked back or were readmitted")
+
+
+class PlaceOutcomes(OutcomeBands):
+    """The outcomes counted at one place."""
+
+    kind: str = Field(description="the place's kind: border_post, irregular_crossing, city...")
+
+
+class DayOutcomes(BaseModel):
+    """The outcomes from the day after the as-of date to `date`."""
+
+    days: int = Field(description="days after the as-of date: 7, 14 or 28")
+    date: dt.date
+    total: OutcomeBands
+    by_kind: dict[str, OutcomeBands]
+
+
+class Outcomes(BaseModel):
+    """People who diverted, were harmed, crossed or turned back after the as-of date.
+
+    Counted from the day after `after` to `until` (cumulative), where it happened: a
+    diversion where people left for an irregular route, a crossing at the place crossed
+    into, harm where the route's hazard is counted, a return where people turned back.
+    """
+
+    after: dt.date = Field(description="the as-of date: what happened up to it is not counted")
+    until: dt.date = Field(description="the forecast's last day")
+    days: int = Field(description="days from `after` to `until`")
+    total: OutcomeBands
+    by_kind: dict[str, OutcomeBands] = Field(
+        description="per kind of place; kinds where every P90 is 0 left out"
+    )
+    by_place: dict[str, PlaceOutcomes] = Field(
+        description="per place id; places where every P90 is 0 left out"
+    )
+    by_day: list[DayOutcomes] = Field(
+        description="7, 14 and 28 days after the as-of date, those the forecast reaches"
+    )
+
+
+class ForecastResult(BaseModel):
+    """A finished forecast's bands; keys beyond those named here are given as stored.
+
+    `dates`, `stranded_total`, `stranded_by_place`, `present_by_place`, `count_by_place`
+    (P10/P50/P90 per day), `calibrated`, `observed`, `peak_stranded`, `stranded_person_days`,
+    `runs` and `conservation_error`.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    outcomes: Outcomes | None = Field(
+        default=None,
+        description="people diverted, harmed, crossed, turned back; null: not computed for "
+        "this forecast (made before hito kept them)",
+    )
+
+
 class ForecastPublic(ForecastSummary):
     """A forecast run: its status and, once done, its quantiles."""
 
     seed: int
     error: str
-    result: dict[str, Any] | None
+    result: ForecastResult | None
 
     @field_validator("error", mode="before")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from collections.abc import Iterator
 
@@ -121,6 +123,10 @@ def test_an_old_forecast_page_says_the_outcomes_were_not_computed(visit, stored,
     page = visit.page
     sign_in(page, username="observador", path=f"/forecasts/{stored['old']}", lang=lang)
     expect(page.locator("#forecast-done")).to_be_visible()
+    # a finished forecast's page is named after it, not "New forecast"
+    heading = {"es": "Pronóstico %s", "en": "Forecast %s"}[lang] % stored["old"]
+    expect(page.locator("h1")).to_have_text(heading)
+    expect(page).to_have_title(re.compile("^" + heading))
     expect(page.locator("#outcomes-missing")).to_have_text(MISSING[lang])
     expect(page.locator("#outcomes-by-place")).to_have_count(0)
 

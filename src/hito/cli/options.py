@@ -58,10 +58,15 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
         ) from None
 
 
+# the language a command's --lang chose (language_option), in which its errors are said too
+_CHOSEN: dict[str, str] = {}
+
+
 def language_option(lang: str | None, option: str = "--lang") -> str:
     """The language of an option when hito has its catalogue; InputError otherwise.
 
     Not given: the reader's language, as the help is written in (HITO_LANG, else the locale).
+    Given, it is also the language of the command's errors (`errors_language`).
     """
     from hito.i18n import LANGUAGES, reader_language
 
@@ -69,7 +74,20 @@ def language_option(lang: str | None, option: str = "--lang") -> str:
         return reader_language()
     if lang not in LANGUAGES:
         raise InputError(not_one_of(option, lang, LANGUAGES))
+    _CHOSEN["lang"] = lang
     return lang
+
+
+def errors_language() -> str:
+    """The language of a command's errors: its --lang when it gave one, else the reader's."""
+    from hito.i18n import reader_language
+
+    return _CHOSEN.get("lang") or reader_language()
+
+
+def forget_language() -> None:
+    """Forget the --lang of an earlier command (a new command in the same process)."""
+    _CHOSEN.clear()
 
 
 def out_folder(out: Path, option: str = "--out") -> Path:

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from hito.errors import N_, InputError, Problem, not_one_of, os_reason
+from hito.hxl_cells import day_month_year
 
 # the most runs one command makes (a sweep: options x runs), and particles of a calibration:
 # a forecast's bands settle with a few thousand; beyond these, memory and hours run out first
@@ -44,6 +45,16 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
                     "%(option)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
                     option=option,
                     text=repr(text),
+                )
+            ) from None
+        if (iso := day_month_year(text)) is not None:  # as a spreadsheet in Spanish writes it
+            raise InputError(
+                Problem(
+                    "%(option)s: got %(text)s, expected a date as YYYY-MM-DD (%(iso)s, if it is "
+                    "day/month/year)",
+                    option=option,
+                    text=repr(text),
+                    iso=iso,
                 )
             ) from None
         message = (

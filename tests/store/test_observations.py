@@ -196,3 +196,68 @@ def test_a_withdrawn_report_is_left_out(db: Database) -> None:
         f"report {ids['after midnight utc']} (migraciones-tacna)",
         f"report {ids['two groups']} (pdi-arica)",
     ]
+
+
+# --- the database an --observations URL names ------------------------------------------------
+
+
+def test_a_mistyped_sqlite_path_is_refused_and_no_empty_file_is_left(tmp_path: Path) -> None:
+    from hito.store.observations import reports_database
+
+    missing = tmp_path / "hito-demo.sqlite"
+    with pytest.raises(InputError) as err:
+        reports_database(f"sqlite:///{missing}")
+    assert err.value.problems == [
+        f"--observations sqlite:///{missing}: no such file; expected the SQLite file of hito's "
+        "service (sqlite:////absolute/path, with four slashes, or sqlite:///relative/path)"
+    ]
+    assert not missing.exists()
+
+
+def test_a_database_that_is_not_hitos_is_refused_by_its_schema(tmp_path: Path) -> None:
+    import sqlite3
+
+    from hito.store.observations import reports_database
+
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE field_report (id INTEGER)")
+    with pytest.raises(InputError) as err:
+        reports_database(f"sqlite:///{other}")
+    assert err.value.problems == [
+        f"--observations sqlite:///{other}: no hito schema here; expected the database of hito's "
+        "service (`hito demo` or `hito db upgrade` makes one)"
+    ]
+
+
+def test_a_database_at_an_older_schema_is_refused_naming_both_revisions(tmp_path: Path) -> None:
+    from hito.store import migrate
+    from hito.store.observations import reports_database
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = Database(url)
+    migrate.upgrade(old, "0001")
+    old.dispose()
+    with pytest.raises(InputError) as err:
+        reports_database(url)
+    assert err.value.problems == [
+        f"--observations {url}: schema at revision 0001; expected {migrate.head()}, this hito's "
+        "(`hito db upgrade` brings it there)"
+    ]
+
+
+def test_the_services_database_is_opened_to_read_its_reports(db: Database) -> None:
+    from hito.store.observations import reports_database
+
+    seed(db)
+    opened = reports_database(db.url)
+    try:
+        with opened.session(readonly=True) as s:
+            obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
+    finally:
+        opened.dispose()
+    assert [(o.date, o.place) for o in obs.items] == [
+        (D(2025, 11, 30), "chacalluta"),
+        (D(2025, 11, 30), "concordia-strip"),
+        (D(2025, 11, 30), "concordia-strip"),
+    ]

@@ -59,10 +59,9 @@ def read_counts(source: str | None, s: Any) -> Any:
             )
         source = str(RECORDS / s.observation.records)
     if "://" in source:
-        from hito.store.db import Database
-        from hito.store.observations import observations_from_store
+        from hito.store.observations import observations_from_store, reports_database
 
-        db = Database(source).reachable()
+        db = reports_database(source)
         with db.session(readonly=True) as session:
             return observations_from_store(session, s.observed_sites(), start=s.start, end=end)
     from hito.forecast.hxl_counts import read_observations

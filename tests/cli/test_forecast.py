@@ -303,6 +303,11 @@ def test_migrate_of_a_file_that_is_not_utf8_is_one_located_line(tmp_path):
             "--as-of: se recibió 2030-01-01; se esperaba una fecha entre 2025-01-01",
         ),
         (["--lang", "fr"], "--lang: se recibió 'fr'; se esperaba uno de: es, en"),
+        (  # a forecast "calibrated on 0 counts" was the scenario alone, said as calibrated
+            ["--as-of", "2025-01-02"],
+            "--as-of: se recibió 2025-01-02, anterior al primer conteo (2025-01-03); se esperaba "
+            "una fecha igual o posterior (`hito run` pronostica a partir del escenario solo)",
+        ),
     ],
 )
 def test_bad_calibrate_options_exit_2_naming_the_option_before_any_work(
@@ -370,6 +375,21 @@ def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
         f"--observations {later}: ningún conteo cae dentro de los días de tiny "
         "(2025-01-01 a 2025-01-16)" in done.stderr
     ), done.stderr
+
+
+def test_a_backtest_on_counts_of_one_day_is_refused_before_any_work(scenario_file, tmp_path):
+    """It issued no forecast and wrote pages of "no count that far ahead" at every horizon."""
+    one = tmp_path / "one.csv"
+    one.write_text("\n".join(COUNTS.splitlines()[:3]) + "\n")
+    out = tmp_path / "bt"
+    done = hito("backtest", str(scenario_file), "--observations", str(one), "--out", str(out))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (
+        f"error: --observations {one}: conteos de un solo día (2025-01-03) dentro de los días de "
+        "tiny; se esperaban conteos de dos días o más: un pronóstico emitido el primero se evalúa "
+        "frente a los posteriores" in " ".join(done.stderr.split())
+    ), done.stderr
+    assert not out.exists()
 
 
 def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenario(

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from hito import i18n
+from hito.cli.field_counts import counted_dates, read_counts
 from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
@@ -24,7 +25,6 @@ from hito.cli.options import (
 )
 from hito.errors import InputError, Problem, Said, say
 
-RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 HORIZONS_HELP = (
     "lead times in days, comma-separated (a count is scored at the first one >= its lead)"
 )
@@ -39,34 +39,6 @@ ObservationsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option(help="seed")]
-
-
-def read_counts(source: str | None, s: Any) -> Any:
-    """Field counts for a scenario: a file, a database URL, or (None) the counts it ships.
-
-    A file is HXL CSV; a database URL reads the service's stored reports; None reads the
-    dated counts shipped with hito for a built-in scenario (`observation.records`).
-    """
-    end = s.date_of(s.days - 1)
-    if source is None:
-        if not s.observation.records:
-            raise InputError(
-                Problem(
-                    "--observations: scenario %(name)s ships no counts (observation.records); "
-                    "expected an HXL CSV file or a database URL",
-                    name=repr(s.name),
-                )
-            )
-        source = str(RECORDS / s.observation.records)
-    if "://" in source:
-        from hito.store.observations import observations_from_store, reports_database
-
-        db = reports_database(source)
-        with db.session(readonly=True) as session:
-            return observations_from_store(session, s.observed_sites(), start=s.start, end=end)
-    from hito.forecast.hxl_counts import read_observations
-
-    return read_observations(source, s.observed_sites(), start=s.start, end=end)
 
 
 def _bar(label: str, lang: str) -> tuple[Any, Any]:
@@ -127,18 +99,8 @@ def calibrate(
     lang = language_option(lang)
     s = load(scenario)
     obs = read_counts(observations, s)
-    when = date_option(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
-    if when is None:
-        raise InputError(
-            Problem(
-                "--observations %(observations)s: no count falls within %(name)s's days "
-                "(%(start)s to %(last)s)",
-                observations=observations,
-                name=s.name,
-                start=s.start,
-                last=s.date_of(s.days - 1),
-            )
-        )
+    dates = counted_dates(obs, s, observations, least=1)
+    when = date_option(as_of, "--as-of") or dates[-1]
     particles_option(particles)
     if not s.start <= when <= s.date_of(s.days - 1):
         raise InputError(
@@ -148,6 +110,15 @@ def calibrate(
                 when=when,
                 start=s.start,
                 date_of=s.date_of(s.days - 1),
+            )
+        )
+    if when < dates[0]:
+        raise InputError(
+            Problem(
+                "--as-of: got %(when)s, before the first count (%(first)s); expected a date on or "
+                "after it (`hito run` forecasts from the scenario alone)",
+                when=when,
+                first=dates[0],
             )
         )
     out_folder(out)
@@ -342,6 +313,7 @@ def backtest(
     particles_option(particles)
     s = load(scenario)
     obs = read_counts(observations, s)
+    counted_dates(obs, s, observations, least=2)
     out_folder(out)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     bar, step = _bar(

@@ -31,6 +31,28 @@ PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")  # digits with a decimal point or non
 DECIMAL_COMMA = re.compile(r"(\d+),(\d{1,2})|([1-9]\d{0,2}(?:\.\d{3})+),(\d+)")
 
 
+MOST_PROBLEMS = 100  # a file's problems said at once: past them, the reading stops
+
+
+def stopped(problems: list[Problem], where: str) -> bool:
+    """Whether a file has had as many problems as are said at once; if so, says where it stopped.
+
+    A wrong file (another table, a column shifted) has a problem on every row: 50,000 rows made
+    100,000 lines on the terminal and took most of a minute.
+    """
+    if len(problems) < MOST_PROBLEMS:
+        return False
+    problems.append(
+        Problem(
+            "%(where)s: reading stopped here after %(n)s problems, the most said at once (fix "
+            "these, and reading again says the rest)",
+            where=where,
+            n=len(problems),
+        )
+    )
+    return True
+
+
 def column(table: HxlTable, tag: str) -> Column | None:
     """The column of exactly this hashtag (attributes in any order, any case), or None.
 

@@ -560,3 +560,17 @@ def test_the_2025_record_s_santa_rosa_is_the_peruvian_complex(tmp_path: Path) ->
     p = write(tmp_path, HEAD + "2025-12-04,Santa Rosa,12,12,count,a\n")
     obs = read_observations(p, load("tacna-arica-2025").observed_sites())
     assert [(o.place, o.low) for o in obs.items] == [("santa-rosa", 12.0)]
+
+
+def test_a_flood_of_bad_rows_stops_at_the_most_problems_said_at_once(tmp_path: Path) -> None:
+    """A wrong file of 50,000 bad rows said 100,000 lines and took most of a minute."""
+    from hito.hxl_cells import MOST_PROBLEMS
+
+    rows = "".join(f"2025-11-30,Nowhere {i},x,1,count,a\n" for i in range(5000))
+    p = write(tmp_path, HEAD + rows)
+    said = problems(p)
+    assert len(said) == MOST_PROBLEMS + 1
+    assert said[-1] == (
+        f"{p}:52: reading stopped here after 100 problems, the most said at once (fix these, and "
+        "reading again says the rest)"
+    )

@@ -14,6 +14,7 @@ from hito.forecast.observations import (
     SiteMap,
     sort_key,
 )
+from hito.hxl_cells import stopped
 from hito.hxl_table import read_file
 
 
@@ -43,6 +44,8 @@ def read_observations(
         row = columns.parse(hrow, where, site_map, start, end, errors, skipped)
         if row is not None:
             rows.append(row)
+        if stopped(errors, where):
+            break
     if errors:
         raise InputError(errors)
     items = sorted(_merge_reports(rows), key=sort_key)

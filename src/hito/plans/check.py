@@ -35,7 +35,7 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError, Problem, Said
 from hito.forecast.observations import SiteMap
-from hito.hxl_cells import Column, RowReading, column
+from hito.hxl_cells import Column, RowReading, column, stopped
 from hito.hxl_table import read_file
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
@@ -119,6 +119,8 @@ def read_observations(path: str | Path) -> list[Observation]:
     out: list[Observation] = []
     for row in table.rows:
         out += _row_observations(RowReading(row, f"{name}:{row.line}", problems), columns)
+        if stopped(problems, f"{name}:{row.line}"):
+            break
     if problems:
         raise InputError(problems)
     return out

@@ -145,6 +145,15 @@ def _read_text(text: str, name: Said, expected: Said) -> HxlTable:
             )
         ) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # Python's words, in English
+            raise InputError(
+                Problem(
+                    "%(name)s: a cell longer than %(most)s characters; expected a CSV file of "
+                    "short cells (a quote left open joins the rest of the file into one cell)",
+                    name=name,
+                    most=csv.field_size_limit(),
+                )
+            ) from exc
         raise InputError(
             Problem("%(name)s: cannot read the file as CSV (%(exc)s)", name=name, exc=exc)
         ) from exc

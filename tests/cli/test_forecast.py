@@ -89,6 +89,8 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
         assert (out / name).is_file(), name
     facts = json.loads((out / "calibration.json").read_text())
     assert facts["as_of"] == "2025-01-08" and facts["reports"] == 5
+    assert facts["observations"] == str(counts_file)  # which counts: the page says it too
+    assert f"Counts: {counts_file}." in (out / "calibration.html").read_text()
     # the forecast of a count (people through the observation model), from the as-of date on
     counts = pl.read_parquet(out / "count_quantiles.parquet")
     assert set(counts["place"]) == {"strip"}
@@ -375,6 +377,24 @@ def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
         f"--observations {later}: ningún conteo cae dentro de los días de tiny "
         "(2025-01-01 a 2025-01-16)" in done.stderr
     ), done.stderr
+
+
+def test_a_counts_file_named_like_markup_is_named_on_the_backtest_page_as_text(
+    scenario_file, counts_file, tmp_path
+):
+    """backtest.html says which counts it scored against; a file's name is text, never markup."""
+    named = tmp_path / "<img src=x onerror=alert(1)>.csv"
+    named.write_text(counts_file.read_text())
+    out = tmp_path / "bt"
+    done = hito(
+        "backtest", str(scenario_file), "--observations", str(named), "--out", str(out),
+        "--particles", "20", "--horizons", "1,3", "--workers", "1",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = (out / "backtest.html").read_text()
+    assert f"Conteos: {tmp_path}/&lt;img src=x onerror=alert(1)&gt;.csv." in page
+    assert "<img" not in page
+    assert json.loads((out / "backtest.json").read_text())["observations"] == str(named)
 
 
 def test_a_backtest_on_counts_of_one_day_is_refused_before_any_work(scenario_file, tmp_path):

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from hito.errors import InputError, Problem
+from hito.errors import InputError, Problem, Said
 
 RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 
@@ -69,3 +69,17 @@ def counted_dates(obs: Any, s: Any, observations: str | None, least: int) -> lis
             )
         )
     return dates
+
+
+def counts_source(source: str | None, s: Any) -> Said:
+    """Where the counts came from, as calibration.html and backtest.html say it (no password)."""
+    if source is None:
+        return Problem("the counts shipped with hito (%(file)s)", file=s.observation.records)
+    if "://" in source:
+        from sqlalchemy.engine import make_url
+
+        from hito.store.db import check_url
+
+        shown = make_url(check_url(source)).render_as_string(hide_password=True)
+        return Problem("the service's database %(url)s", url=shown)
+    return source

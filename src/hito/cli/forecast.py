@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from hito import i18n
-from hito.cli.field_counts import counted_dates, read_counts
+from hito.cli.field_counts import counted_dates, counts_source, read_counts
 from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
@@ -125,7 +125,7 @@ def calibrate(
     post, ens, counts = _calibrate(
         s, obs, when, particles, seed, (executor, scheduler, workers), lang
     )
-    _write_calibration(out, s, obs, post, ens, lang)
+    _write_calibration(out, s, obs, post, ens, lang, counts_source(observations, s))
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
     write_outputs(out, s, ens, _facts(ens, post, scenario), lang)
     t = i18n.translations(lang)
@@ -242,7 +242,9 @@ def _facts(ens: Any, post: Any, scenario: str) -> dict[str, Any]:
     return facts
 
 
-def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str) -> None:
+def _write_calibration(
+    out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str, source: Said
+) -> None:
     from hito.cli.run import write_atomic, write_parquet_frames
     from hito.forecast.posterior import draws_frame, save, steps_table
     from hito.report.forecast_skill import render_calibration
@@ -256,6 +258,7 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
         "as_of": post.as_of.isoformat(),
         "particles": post.particles,
         "seed": post.spec.seed,
+        "observations": say(source, "en"),
         "reports": sum(st.reports for st in post.steps),
         "steps": steps_table(post),
         "skipped": [say(s, "en") for s in obs.skipped],  # the file's words: English
@@ -267,7 +270,9 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
     write_atomic(out / "calibration.json", json.dumps(facts, indent=2).encode())
     write_atomic(
         out / "calibration.html",
-        render_calibration(s, ens, facts, obs, post.prior, post.draws, lang).encode(),
+        render_calibration(
+            s, ens, facts, obs, post.prior, post.draws, lang, source=say(source, lang)
+        ).encode(),
     )
     save(post, out)
 
@@ -327,12 +332,17 @@ def backtest(
     finally:
         ex.close()
     out.mkdir(parents=True, exist_ok=True)
-    doc = bt.to_json() | {"skipped": [say(p, "en") for p in obs.skipped]}  # English, as above
+    source = counts_source(observations, s)
+    doc = bt.to_json() | {
+        "observations": say(source, "en"),
+        "skipped": [say(p, "en") for p in obs.skipped],  # English, as above
+    }
     write_atomic(out / "backtest.json", json.dumps(doc, indent=2).encode())
     rows = bt.rows()
     csv = pl.DataFrame(rows).write_csv() if rows else "issued,target,place,observed\n"
     write_atomic(out / "pairs.csv", csv.encode())
-    write_atomic(out / "backtest.html", render_backtest(s, bt, obs, lang).encode())
+    page = render_backtest(s, bt, obs, lang, source=say(source, lang))
+    write_atomic(out / "backtest.html", page.encode())
     if observations is not None:  # a file of one's own: its rows left out are said
         for line in left_out_lines(obs.skipped, lang, "backtest.json"):
             console.print(line, markup=False)

@@ -100,8 +100,12 @@ def render_calibration(
     prior: Any,
     posterior: Any,
     lang: str = "es",
+    source: str | None = None,
 ) -> str:
-    """calibration.html: fans with the counts, effective sample sizes, prior vs posterior."""
+    """calibration.html: fans with the counts, effective sample sizes, prior vs posterior.
+
+    `source` says where the counts came from (a file, the service's database, hito's own).
+    """
     lang = i18n.pick(lang)
     labels = _labels(lang)
     dates = ens.dates()
@@ -137,6 +141,7 @@ def render_calibration(
             ngettext=i18n.translations(lang).ngettext,
             scenario=s,
             facts=facts,
+            source=source,
             fans=fans,
             histograms=_histograms(s, prior, posterior, lang),
             title=i18n.localized(s.title, lang, s.name),
@@ -147,8 +152,17 @@ def render_calibration(
     )
 
 
-def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang: str = "es") -> str:
-    """backtest.html: each issued forecast's fan against the later counts, scores per horizon."""
+def render_backtest(
+    s: Scenario,
+    bt: Backtest,
+    observations: Observations,
+    lang: str = "es",
+    source: str | None = None,
+) -> str:
+    """backtest.html: each issued forecast's fan against the later counts, scores per horizon.
+
+    `source` says where the counts came from (a file, the service's database, hito's own).
+    """
     lang = i18n.pick(lang)
     labels = _labels(lang)
     names = {p.id: i18n.localized(p.title, lang, p.name) for p in s.places}
@@ -190,6 +204,7 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
             scenario=s,
             title=i18n.localized(s.title, lang, s.name),
             bt=bt,
+            source=source,
             scores=bt.scores(),
             events=bt.event_scores(),
             charts=charts,

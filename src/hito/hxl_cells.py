@@ -201,6 +201,36 @@ class RowReading:
             )
         return lo, hi
 
+    def replaced(self, status: Column | None, by: Column | None) -> Problem | None:
+        """Why a row of the service's export no longer counts (#status), or None when it does.
+
+        A report corrected by a later one, or withdrawn, stays in the export beside what
+        replaced it; its count would stand twice, or after its withdrawal. A status other than
+        the export's (current, corrected, withdrawn, or empty) is a problem, noted.
+        """
+        said = self.text(status).casefold()
+        if said == "corrected":
+            return Problem(
+                "%(where)s: #status corrected: report %(by)s corrects it and counts instead",
+                where=self.where,
+                by=self.text(by) or "?",
+            )
+        if said == "withdrawn":
+            return Problem(
+                "%(where)s: #status withdrawn: a withdrawn report counts no more", where=self.where
+            )
+        if said not in ("", "current"):
+            self.problems.append(
+                Problem(
+                    "%(where)s: %(tag)s: got %(text)s, expected current, corrected or withdrawn "
+                    "(as the service's export writes them) or an empty cell",
+                    where=self.where,
+                    tag=status[1] if status else "#status",
+                    text=repr(self.text(status)),
+                )
+            )
+        return None
+
     def date(self, col: Column) -> dt.date | None:
         """The row's date (`parse_date`); None when bad (noted)."""
         text = self.text(col)

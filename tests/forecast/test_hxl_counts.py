@@ -574,3 +574,14 @@ def test_a_flood_of_bad_rows_stops_at_the_most_problems_said_at_once(tmp_path: P
         f"{p}:52: reading stopped here after 100 problems, the most said at once (fix these, and "
         "reading again says the rest)"
     )
+
+
+def test_a_status_the_export_does_not_write_is_refused(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "D,S,N,St\n#date,#loc+name,#affected+stranded,#status\n2025-11-30,Chacalluta,8,anulado\n",
+    )
+    assert problems(p) == [
+        f"{p}:3: #status: got 'anulado', expected current, corrected or withdrawn (as the "
+        "service's export writes them) or an empty cell"
+    ]

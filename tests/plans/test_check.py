@@ -236,3 +236,13 @@ def test_a_flood_of_bad_rows_stops_at_the_most_problems_said_at_once(tmp_path):
     said = _problems(f)
     assert len(said) == MOST_PROBLEMS + 1
     assert said[-1].startswith(f"{f}:102: reading stopped here after 100 problems")
+
+
+def test_a_corrected_or_withdrawn_report_of_the_export_counts_no_more(tmp_path):
+    f = tmp_path / "export.csv"
+    f.write_text(
+        "Date,Site,N,Status\n#date,#loc+name,#affected+stranded,#status\n"
+        "2025-01-01,a,45,corrected\n2025-01-01,a,450,current\n2025-01-02,a,9,withdrawn\n"
+        "2025-01-03,a,7,\n"
+    )
+    assert [(o.row, o.low) for o in read_observations(f)] == [(4, 450.0), (6, 7.0)]

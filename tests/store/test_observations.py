@@ -159,6 +159,37 @@ def test_the_export_reads_back_as_the_same_observations(db: Database, tmp_path: 
     assert len(from_file.skipped) == len(stored.skipped) == 1
 
 
+def test_the_export_of_a_corrected_and_a_withdrawn_report_reads_back_as_the_database(
+    db: Database, tmp_path: Path
+) -> None:
+    """The export keeps a corrected report (and a withdrawn one) beside what replaced it: read
+    as counts, the typo stood beside its correction and the withdrawn count stood."""
+    ids = seed(db)
+    with db.session() as s:
+        fix = reports.supersede_report(
+            s, actor=SYSTEM, report_id=ids["two groups"], reason="double count",
+            counts=[ven(60, 50)],
+        )  # fmt: skip
+        reports.supersede_report(
+            s, actor=SYSTEM, report_id=ids["same day"], reason="wrong site", withdraw=True
+        )
+    with db.session(readonly=True) as s:
+        stored = observations_from_store(s, SITES)
+        text = export_csv(s.scalars(select(FieldReport).order_by(FieldReport.id)))
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    from_file = read_observations(path, SITES)
+    assert [(o.date, o.place, o.low) for o in from_file.items] == [
+        (o.date, o.place, o.low) for o in stored.items
+    ]
+    assert [o.low for o in from_file.items if o.date == D(2025, 11, 30)] == [4.0, 50.0]
+    assert [str(p) for p in from_file.skipped[:3]] == [
+        f"{path}:3: #status corrected: report {fix.id} corrects it and counts instead",
+        f"{path}:4: #status corrected: report {fix.id} corrects it and counts instead",
+        f"{path}:5: #status withdrawn: a withdrawn report counts no more",
+    ]
+
+
 def test_an_empty_database_has_no_observations(db: Database) -> None:
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES)

@@ -53,6 +53,8 @@ class Columns:
     source: int | None
     report: int | None
     org: int | None
+    status: Column | None = None  # the service's export: corrected and withdrawn reports
+    superseded_by: Column | None = None
 
     def parse(
         self,
@@ -75,6 +77,9 @@ class Columns:
                     kind=repr(kind),
                 )
             )
+            return None
+        if (replaced := reading.replaced(self.status, self.superseded_by)) is not None:
+            skipped.append(replaced)
             return None
         numbers = [c for c in (self.low, self.high, self.single) if c is not None]
         if not any(reading.text(c) for c in numbers):
@@ -164,6 +169,8 @@ def find_columns(table: HxlTable, name: str) -> Columns:
         source=table.column("#meta+source"),
         report=table.column("#meta+id"),
         org=table.column("#org+code"),
+        status=get("#status"),
+        superseded_by=get("#meta+superseded_by"),
     )
 
 

@@ -91,6 +91,7 @@ class _Columns:
     site: Column
     counts: Mapping[str, Column | None]
     kind: Column | None = None
+    status: Column | None = None  # the service's export: corrected and withdrawn reports
 
 
 def read_observations(path: str | Path) -> list[Observation]:
@@ -114,7 +115,7 @@ def read_observations(path: str | Path) -> list[Observation]:
         )
     if missing or date is None or site is None:
         raise table.lacking(name, missing, EXPECTED)
-    columns = _Columns(date, site, counts, column(table, KIND_TAG))
+    columns = _Columns(date, site, counts, column(table, KIND_TAG), column(table, "#status"))
     problems: list[Problem] = []
     out: list[Observation] = []
     for row in table.rows:
@@ -133,6 +134,8 @@ def _row_observations(reading: RowReading, columns: _Columns) -> list[Observatio
     """
     counts = columns.counts
     if not any(reading.text(c) for c in counts.values()):
+        return []
+    if reading.replaced(columns.status, None) is not None:  # corrected or withdrawn
         return []
     n_problems = len(reading.problems)
     date = reading.date(columns.date)

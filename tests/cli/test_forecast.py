@@ -379,6 +379,26 @@ def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
     ), done.stderr
 
 
+def test_the_latest_count_is_said_as_reported_an_open_one_and_every_report_of_its_day(
+    scenario_file, tmp_path
+):
+    """The table's "latest count" left out a count with no upper end ("more than 70"): it
+    showed an older day's as the latest; of two reports on one day it showed their span."""
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        "\n".join(COUNTS.splitlines()[:2])
+        + "\n2025-01-03,strip,20,30,count,a\n2025-01-06,strip,70,,count,b\n"
+        "2025-01-06,strip,40,45,count,c\n2025-01-06,strip,50,50,count,d\n"
+    )
+    done = hito(
+        "calibrate", str(scenario_file), "--observations", str(counts), "--out",
+        str(tmp_path / "cal"), "--particles", "20", "--workers", "1", "--lang", "en",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.replace("│", " ").split())
+    assert "more than 70; 40–45; 50 (Jan 6, 2025)" in said, done.stdout
+
+
 def test_a_counts_file_named_like_markup_is_named_on_the_backtest_page_as_text(
     scenario_file, counts_file, tmp_path
 ):

@@ -12,7 +12,7 @@ import numpy as np
 from hito import i18n
 from hito.ensemble.result import Ensemble
 from hito.forecast.backtest import Backtest
-from hito.forecast.observations import Observations
+from hito.forecast.observations import Observation, Observations
 from hito.forecast.scorecard import Scorecard
 from hito.report.charts import Fan, fan_chart, outlier_top
 from hito.report.labels import label
@@ -356,6 +356,14 @@ def live_skill_summary(card: Scorecard | None, lang: str) -> str:
     ) % {"parts": ", ".join(parts)}
 
 
+def _reported(o: Observation, lang: str) -> str:
+    """A count as reported: 45, 40–60, or more than 100 (a range with no upper end)."""
+    low = i18n.number(o.low, lang)
+    if o.high is None:
+        return f"{i18n.translations(lang).gettext('more than')} {low}"
+    return low if o.high == o.low else f"{low}–{i18n.number(o.high, lang)}"
+
+
 def forecast_table(
     s: Scenario,
     obs: Observations,
@@ -383,15 +391,12 @@ def forecast_table(
     headers = [_("site"), _("latest count")] + [_("in %(n)s days") % {"n": k} for k in ahead]
     last = s.days - 1
     rows = []
-    for place in sorted({o.place for o in obs.items if o.date <= as_of and o.point is not None}):
+    for place in sorted({o.place for o in obs.items if o.date <= as_of}):
         p = s.places[s.place_index()[place]]
-        counts = [
-            o for o in obs.items if o.place == place and o.date <= as_of and o.point is not None
-        ]
+        counts = [o for o in obs.items if o.place == place and o.date <= as_of]
         newest = max(o.date for o in counts)
         day = [o for o in counts if o.date == newest]
-        ends = (min(o.low for o in day), max(o.high if o.high is not None else o.low for o in day))
-        latest = "–".join(i18n.number(v, lang) for v in dict.fromkeys(ends))
+        latest = "; ".join(dict.fromkeys(_reported(o, lang) for o in day))
         fan = ens.fan("present", place)
         cells = []
         for k in ahead:

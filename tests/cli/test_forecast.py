@@ -397,6 +397,8 @@ def test_the_latest_count_is_said_as_reported_an_open_one_and_every_report_of_it
     assert done.returncode == 0, done.stderr
     said = " ".join(done.stdout.replace("│", " ").split())
     assert "more than 70; 40–45; 50 (Jan 6, 2025)" in said, done.stdout
+    page = (tmp_path / "cal" / "calibration.html").read_text()
+    assert "<title>&gt; 70</title>" in page  # drawn too, at its low
 
 
 def test_a_counts_file_named_like_markup_is_named_on_the_backtest_page_as_text(

@@ -29,11 +29,17 @@ def _labels(lang: str) -> dict[str, str]:
         "capacity": _("capacity"),
         "empty": _("no data"),
         "divide": _("counts up to here"),
+        "at_least": _('"more than" counts'),
     }
 
 
 def _counts(obs: Observations, place: str) -> list[tuple[dt.date, float]]:
     return [(o.date, o.point) for o in obs.items if o.place == place and o.point is not None]
+
+
+def _open_counts(obs: Observations, place: str) -> list[tuple[dt.date, float]]:
+    """The counts with no upper end ("more than 100") at a place: their day and low."""
+    return [(o.date, o.low) for o in obs.items if o.place == place and o.high is None]
 
 
 def _histograms(s: Scenario, prior: Any, posterior: Any, lang: str) -> list[str]:
@@ -116,6 +122,7 @@ def render_calibration(
     for place in places:
         q = ens.fan("present", place)
         counts = _counts(observations, place)
+        open_counts = _open_counts(observations, place)
         fans.append(
             (
                 names.get(place, place),
@@ -126,7 +133,10 @@ def render_calibration(
                     date_format=lambda d: i18n.date(d, lang),
                     number_format=lambda v: i18n.number(v, lang),
                     history_days=400,
-                    ymax=outlier_top(float(q[2].max(initial=0)), [v for _d, v in counts]),
+                    ymax=outlier_top(
+                        float(q[2].max(initial=0)), [v for _d, v in [*counts, *open_counts]]
+                    ),
+                    at_least=open_counts,
                     # the counts end on the as-of date: before it the past, after it the forecast
                     divide=(facts_as_of, labels["divide"]) if facts_as_of else None,
                 ),
@@ -172,11 +182,9 @@ def render_backtest(
             if not rows:
                 continue
             ds = [s.date_of(int(r[0])) for r in rows]
-            later = [
-                (d, v)
-                for d, v in _counts(observations, place)
-                if d >= issue.issued - dt.timedelta(days=7)
-            ]
+            since = issue.issued - dt.timedelta(days=7)
+            later = [(d, v) for d, v in _counts(observations, place) if d >= since]
+            later_open = [(d, v) for d, v in _open_counts(observations, place) if d >= since]
             arr = np.array([r[1:] for r in rows])
             charts.append(
                 (
@@ -188,7 +196,10 @@ def render_backtest(
                         labels=labels,
                         date_format=lambda d: i18n.date(d, lang),
                         number_format=lambda v: i18n.number(v, lang),
-                        ymax=outlier_top(float(arr[:, 2].max(initial=0)), [v for _d, v in later]),
+                        ymax=outlier_top(
+                            float(arr[:, 2].max(initial=0)), [v for _d, v in [*later, *later_open]]
+                        ),
+                        at_least=later_open,
                         history_days=7,
                         width=480,
                         height=220,

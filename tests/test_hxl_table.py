@@ -79,7 +79,7 @@ def test_a_missing_hashtag_is_named_at_the_hashtag_row(tmp_path: Path) -> None:
         ),
         (
             b"D,S\n#date,#loc\n" + b"x" * 200_000 + b",1\n",
-            "f.csv: a cell longer than 131072 characters; expected a CSV file of short cells (a "
+            "f.csv: a cell longer than 131,072 characters; expected a CSV file of short cells (a "
             "quote left open joins the rest of the file into one cell)",
         ),
     ],
@@ -95,7 +95,7 @@ def test_a_quote_left_open_is_said_in_the_readers_words_not_pythons(tmp_path: Pa
     with pytest.raises(InputError) as err:
         read_bytes(data, "f.csv", "#date")
     assert err.value.in_language("es") == [
-        "f.csv: una celda de más de 131072 caracteres; se esperaba un archivo CSV de celdas "
+        "f.csv: una celda de más de 131.072 caracteres; se esperaba un archivo CSV de celdas "
         "cortas (una comilla sin cerrar une el resto del archivo en una sola celda)"
     ]
 

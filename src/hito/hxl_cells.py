@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hito.counts import MAX_PEOPLE
-from hito.errors import Problem
+from hito.errors import Number, Problem
 from hito.hxl_table import HxlRow, HxlTable
 
 Column = tuple[int, str]  # a column's index and its hashtag as the file writes it
@@ -158,7 +158,7 @@ class RowReading:
             problem = Problem(
                 "%(where)s: %(tag)s: got %(text)s, expected at most %(most)s people at one site "
                 "(more is a typing slip, not a count)",
-                most=MAX_PEOPLE,
+                most=Number(MAX_PEOPLE),
                 **said,
             )
         elif value == "negative":

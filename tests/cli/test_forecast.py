@@ -239,7 +239,7 @@ def _calibrate_bad(scenario: Path, observations: Path, out: Path):
         (
             "2025-01-09,strip,999999999999,999999999999,count,x",
             "counts.csv:9: #affected+min: se recibió '999999999999'; se esperaban como máximo "
-            "1000000 personas en un sitio (más es un error de tipeo, no un conteo)",
+            "1.000.000 personas en un sitio (más es un error de tipeo, no un conteo)",
         ),
     ],
 )

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from hito.errors import N_, InputError, Problem, not_one_of, os_reason
+from hito.errors import N_, InputError, Number, Problem, not_one_of, os_reason
 from hito.hxl_cells import day_month_year
 
 # the most runs one command makes (a sweep: options x runs), and particles of a calibration:
@@ -216,7 +216,7 @@ def particles_option(particles: int) -> int:
             Problem(
                 "--particles: got %(particles)s, expected at most %(most)s",
                 particles=particles,
-                most=MOST_PARTICLES,
+                most=Number(MOST_PARTICLES),
             )
         )
     return particles
@@ -234,6 +234,6 @@ def runs_within(runs: int, what: Problem | str = "--runs") -> None:
                 "%(what)s: %(runs)s runs, expected at most %(most)s",
                 what=what,
                 runs=runs,
-                most=MOST_RUNS,
+                most=Number(MOST_RUNS),
             )
         )

@@ -370,7 +370,7 @@ def test_run_from_a_damaged_posterior_is_one_line(content, tmp_path):
 def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
     later = tmp_path / "later.csv"
     later.write_text(COUNTS.splitlines()[0] + "\n" + COUNTS.splitlines()[1] + "\n"
-                     "2031-12-01,strip,10,20,count,x\n")  # fmt: skip
+                     "2024-12-01,strip,10,20,count,x\n")  # fmt: skip
     done = _calibrate_bad(scenario_file, later, tmp_path / "x")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert (
@@ -463,10 +463,10 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
 
 def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, tmp_path):
     """Rows dated outside the scenario's days were left out in silence (only calibration.json,
-    in English, named them): a typo such as 2052 for 2025 went unseen."""
+    in English, named them): a typo such as 2015 for 2025 went unseen."""
     counts = tmp_path / "counts.csv"
     counts.write_text(
-        COUNTS + "2052-01-05,strip,40,40,count,typo\n2024-12-20,strip,10,10,count,early\n"
+        COUNTS + "2015-01-05,strip,40,40,count,typo\n2024-12-20,strip,10,10,count,early\n"
     )
     args = ("--observations", str(counts), "--particles", "10", "--workers", "1")
     done = hito("calibrate", str(scenario_file), *args, "--out", str(tmp_path / "c"))
@@ -475,7 +475,7 @@ def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, t
     first = lines.index("3 filas dejadas fuera:")
     assert lines[first + 1 : first + 4] == [
         f"  {counts}:7: el tipo 'event' no es un conteo de personas varadas",
-        f"  {counts}:9: con fecha 2052-01-05, fuera del período de 2025-01-01 a 2025-01-16",
+        f"  {counts}:9: con fecha 2015-01-05, fuera del período de 2025-01-01 a 2025-01-16",
         f"  {counts}:10: con fecha 2024-12-20, fuera del período de 2025-01-01 a 2025-01-16",
     ]
 
@@ -505,17 +505,17 @@ def test_left_out_lines_name_the_first_five_and_count_the_rest():
 
 def test_backtest_says_and_keeps_the_rows_it_left_out(scenario_file, tmp_path):
     counts = tmp_path / "counts.csv"
-    counts.write_text(COUNTS + "2052-01-05,strip,40,40,count,typo\n")
+    counts.write_text(COUNTS + "2015-01-05,strip,40,40,count,typo\n")
     out = tmp_path / "bt"
     args = ("--observations", str(counts), "--particles", "10", "--workers", "1")
     done = hito("backtest", str(scenario_file), *args, "--horizons", "1,3", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert f"  {counts}:9: con fecha 2052-01-05, fuera del período de 2025-01-01 a 2025-01-16" in (
+    assert f"  {counts}:9: con fecha 2015-01-05, fuera del período de 2025-01-01 a 2025-01-16" in (
         done.stdout.splitlines()
     )
     assert json.loads((out / "backtest.json").read_text())["skipped"] == [
         f"{counts}:7: kind 'event' is not a count of stranded people",
-        f"{counts}:9: dated 2052-01-05, outside 2025-01-01 to 2025-01-16",
+        f"{counts}:9: dated 2015-01-05, outside 2025-01-01 to 2025-01-16",
     ]
 
 

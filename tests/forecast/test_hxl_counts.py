@@ -585,3 +585,22 @@ def test_a_status_the_export_does_not_write_is_refused(tmp_path: Path) -> None:
         f"{p}:3: #status: got 'anulado', expected current, corrected or withdrawn (as the "
         "service's export writes them) or an empty cell"
     ]
+
+
+def test_a_count_dated_after_tomorrow_is_a_day_still_to_come(tmp_path: Path) -> None:
+    """A year typed 2052 for 2025 was left out as outside the scenario, exit 0; tomorrow stays
+    (Arica's clock is ahead of Tacna's, the machine's may be either)."""
+    p = write(
+        tmp_path,
+        HEAD + "2025-12-02,Chacalluta,5,5,count,a\n2025-12-03,Chacalluta,6,6,count,b\n"
+        "2052-12-01,Chacalluta,7,7,count,c\n",
+    )
+    with pytest.raises(InputError) as err:
+        read_observations(p, SITES, today=D(2025, 12, 1))
+    assert err.value.problems == [
+        f"{p}:4: #date: got 2025-12-03, a day still to come; expected the day of the count, "
+        "2025-12-02 at the latest",
+        f"{p}:5: #date: got 2052-12-01, a day still to come; expected the day of the count, "
+        "2025-12-02 at the latest",
+    ]
+    assert [o.low for o in read_observations(p, SITES, today=D(2052, 12, 1)).items] == [5, 6, 7]

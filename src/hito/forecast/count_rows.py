@@ -55,6 +55,7 @@ class Columns:
     org: int | None
     status: Column | None = None  # the service's export: corrected and withdrawn reports
     superseded_by: Column | None = None
+    latest: dt.date | None = None  # a count dated later is a day still to come: refused
 
     def parse(
         self,
@@ -93,6 +94,18 @@ class Columns:
             return None
         n_errors = len(errors)
         date = reading.date(self.date)
+        if date is not None and self.latest is not None and date > self.latest:
+            errors.append(
+                Problem(
+                    "%(where)s: %(tag)s: got %(date)s, a day still to come; expected the day of "
+                    "the count, %(latest)s at the latest",
+                    where=where,
+                    tag=self.date[1],
+                    date=date,
+                    latest=self.latest,
+                )
+            )
+            return None
         if date is not None and (
             (start is not None and date < start) or (end is not None and date > end)
         ):

@@ -63,6 +63,9 @@ READERS = {"calibrate": forecast_problems, "plans check": plans_problems}
         ("1,234,567", 1234567.0),
         ("1.234.567", 1234567.0),
         ("60.0", 60.0),  # a whole number as a spreadsheet saves one
+        ("60,0", 60.0),  # and as one in Spanish does, with a decimal comma
+        ("60,00", 60.0),
+        ("1.200,0", 1200.0),
         ("007", 7.0),
     ],
 )
@@ -75,10 +78,11 @@ def test_a_count_with_or_without_thousands_marks(text: str, value: float | None)
     [
         ("12.5", "whole"),
         ("0.500", "whole"),  # no thousands group starts with 0
-        ("12,5", "number"),  # a decimal comma: not a count either
-        ("1,20", "number"),
-        ("1,2000", "number"),
-        ("1.200,5", "number"),
+        ("12,5", "whole"),  # a decimal comma: a fraction, not a count either
+        ("1,20", "whole"),
+        ("1.200,5", "whole"),
+        ("1,2000", "number"),  # neither a decimal comma nor thousands
+        ("1,200,5", "number"),
         ("1,200.000", "number"),  # two marks
         ("1,200 300", "number"),
         ("about 40", "number"),

@@ -79,7 +79,8 @@ def test_a_missing_hashtag_is_named_at_the_hashtag_row(tmp_path: Path) -> None:
         ),
         (
             b"D,S\n#date,#loc\n" + b"x" * 200_000 + b",1\n",
-            "f.csv: cannot read the file as CSV (field larger than field limit (131072))",
+            "f.csv: a cell longer than 131,072 characters; expected a CSV file of short cells (a "
+            "quote left open joins the rest of the file into one cell)",
         ),
     ],
 )
@@ -87,6 +88,16 @@ def test_what_is_not_an_hxl_csv_file_is_said_at_the_file(data: bytes, said: str)
     with pytest.raises(InputError) as err:
         read_bytes(data, "f.csv", "#date")
     assert err.value.problems == [said]
+
+
+def test_a_quote_left_open_is_said_in_the_readers_words_not_pythons(tmp_path: Path) -> None:
+    data = b'D,S\n#date,#loc\n"2025-11-30,a\n' + b"2025-11-30,a\n" * 20_000
+    with pytest.raises(InputError) as err:
+        read_bytes(data, "f.csv", "#date")
+    assert err.value.in_language("es") == [
+        "f.csv: una celda de más de 131.072 caracteres; se esperaba un archivo CSV de celdas "
+        "cortas (una comilla sin cerrar une el resto del archivo en una sola celda)"
+    ]
 
 
 def test_a_missing_file(tmp_path: Path) -> None:

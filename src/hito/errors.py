@@ -61,10 +61,18 @@ class Problem:
         self.message, self.values = state
 
 
+class Number(int):
+    """A whole number in a message, written as the language groups digits (1.000.000 in es)."""
+
+
 def _said(value: Any, lang: str) -> Any:
-    """A value in a message: a Problem said in the language, a list of them joined by '; '."""
+    """A value in a message, in a language: a Problem said, Problems joined by '; ', a Number."""
     if isinstance(value, Problem):
         return value.say(lang)
+    if isinstance(value, Number):
+        from hito.i18n import number
+
+        return number(value, lang)
     if isinstance(value, list | tuple) and any(isinstance(v, Problem) for v in value):
         return "; ".join(say(v, lang) for v in value)
     return value

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hito.counts import MAX_PEOPLE
-from hito.errors import Problem
+from hito.errors import Number, Problem
 from hito.hxl_table import HxlRow, HxlTable
 
 Column = tuple[int, str]  # a column's index and its hashtag as the file writes it
@@ -26,6 +26,31 @@ DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a date begins: never 20251130 nor 
 # or narrow no-break space, as a spreadsheet in Spanish or French writes them)
 THOUSANDS = re.compile(r"[1-9]\d{0,2}([,. \u00a0\u202f])\d{3}(?:\1\d{3})*")
 PLAIN = re.compile(r"\d+(?:\.\d*)?|\.\d+")  # digits with a decimal point or none
+# a decimal comma, as a spreadsheet in Spanish writes 60,0: before one or two digits (1,200 groups
+# thousands), or after thousands grouped with points (1.200,0)
+DECIMAL_COMMA = re.compile(r"(\d+),(\d{1,2})|([1-9]\d{0,2}(?:\.\d{3})+),(\d+)")
+
+
+MOST_PROBLEMS = 100  # a file's problems said at once: past them, the reading stops
+
+
+def stopped(problems: list[Problem], where: str) -> bool:
+    """Whether a file has had as many problems as are said at once; if so, says where it stopped.
+
+    A wrong file (another table, a column shifted) has a problem on every row: 50,000 rows made
+    100,000 lines on the terminal and took most of a minute.
+    """
+    if len(problems) < MOST_PROBLEMS:
+        return False
+    problems.append(
+        Problem(
+            "%(where)s: reading stopped here after %(n)s problems, the most said at once (fix "
+            "these, and reading again says the rest)",
+            where=where,
+            n=len(problems),
+        )
+    )
+    return True
 
 
 def column(table: HxlTable, tag: str) -> Column | None:
@@ -48,9 +73,10 @@ def parse_count(text: str) -> float | str | None:
     Digits, with the thousands marked or not: 1200, 1,200, 1.200 or 1 200 (a mark followed by
     exactly three digits groups thousands: a count is a whole number, so 1.200 is twelve
     hundred in the Spanish way of writing it, and 1,200 in the English). A whole number with a
-    zero decimal part, as a spreadsheet writes one (60.0), is that number. Refused, by what is
-    wrong: "number" (any other text, 12,5 too), "finite" (nan, inf), "negative", "whole" (a
-    fraction such as 12.5). 1e3 and 1_000, which Python's float() reads, are "number" too.
+    zero decimal part, as a spreadsheet writes one (60.0, or 60,0 and 1.200,0 in Spanish), is that
+    number. Refused, by what is wrong: "number" (any other text), "finite" (nan, inf),
+    "negative", "whole" (a fraction such as 12.5 or 12,5). 1e3 and 1_000, which Python's float()
+    reads, are "number" too.
     `RowReading.count` says it at its row and column.
     """
     if not text:
@@ -58,6 +84,9 @@ def parse_count(text: str) -> float | str | None:
     digits = text.removeprefix("-").strip()
     if THOUSANDS.fullmatch(digits):
         value = float(re.sub(r"\D", "", digits))
+    elif m := DECIMAL_COMMA.fullmatch(digits):
+        whole, fraction = (m[1], m[2]) if m[1] else (m[3].replace(".", ""), m[4])
+        value = float(f"{whole}.{fraction}")
     else:
         try:
             value = float(digits)
@@ -129,7 +158,7 @@ class RowReading:
             problem = Problem(
                 "%(where)s: %(tag)s: got %(text)s, expected at most %(most)s people at one site "
                 "(more is a typing slip, not a count)",
-                most=MAX_PEOPLE,
+                most=Number(MAX_PEOPLE),
                 **said,
             )
         elif value == "negative":
@@ -141,11 +170,7 @@ class RowReading:
         elif value == "finite":
             problem = Problem("%(where)s: %(tag)s: got %(text)s, expected a finite number", **said)
         else:
-            problem = Problem(
-                "%(where)s: %(tag)s: got %(text)s, expected a number (such as 1200, 1,200 or "
-                "1.200)",
-                **said,
-            )
+            problem = _not_a_number(text, said)
         self.problems.append(problem)
         return None
 
@@ -175,6 +200,36 @@ class RowReading:
                 )
             )
         return lo, hi
+
+    def replaced(self, status: Column | None, by: Column | None) -> Problem | None:
+        """Why a row of the service's export no longer counts (#status), or None when it does.
+
+        A report corrected by a later one, or withdrawn, stays in the export beside what
+        replaced it; its count would stand twice, or after its withdrawal. A status other than
+        the export's (current, corrected, withdrawn, or empty) is a problem, noted.
+        """
+        said = self.text(status).casefold()
+        if said == "corrected":
+            return Problem(
+                "%(where)s: #status corrected: report %(by)s corrects it and counts instead",
+                where=self.where,
+                by=self.text(by) or "?",
+            )
+        if said == "withdrawn":
+            return Problem(
+                "%(where)s: #status withdrawn: a withdrawn report counts no more", where=self.where
+            )
+        if said not in ("", "current"):
+            self.problems.append(
+                Problem(
+                    "%(where)s: %(tag)s: got %(text)s, expected current, corrected or withdrawn "
+                    "(as the service's export writes them) or an empty cell",
+                    where=self.where,
+                    tag=status[1] if status else "#status",
+                    text=repr(self.text(status)),
+                )
+            )
+        return None
 
     def date(self, col: Column) -> dt.date | None:
         """The row's date (`parse_date`); None when bad (noted)."""
@@ -227,6 +282,64 @@ class RowReading:
             )
         )
         return "", cols[0][1]
+
+
+# what a field team writes in one cell for more than one number: a range, an open range, about
+_N = r"(\d+(?:[.,\u00a0\u202f ]\d{3})*)"  # a count as parse_count reads it, thousands marked or not
+_RANGE = re.compile(rf"(?:entre |between )?{_N} *(?:-|–|—|a|al|to|y|and) *{_N}")
+_MORE = re.compile(
+    rf"(?:m[aá]s de|more than|over|above|at least|al menos|>=?|\+) *{_N}|{_N} *(?:\+|o m[aá]s|"
+    r"or more|y m[aá]s|and more)"
+)
+_UP_TO = re.compile(rf"(?:hasta|up to|menos de|fewer than|less than|under|<=?) *{_N}")
+_ABOUT = re.compile(
+    rf"(?:~|≈|aprox\.?|aproximadamente|approx\.?|about|around|unos|unas|cerca de|"
+    rf"alrededor de) *{_N}"
+)
+
+
+def _not_a_number(text: str, said: dict[str, str]) -> Problem:
+    """Why a cell's text is no number; for a range or an estimate, where its numbers go."""
+    typed = " ".join(text.casefold().split())
+    if (m := _RANGE.fullmatch(typed)) and _counts(m[1], m[2]):
+        return Problem(
+            "%(where)s: %(tag)s: got %(text)s, expected one number: a range goes in two columns, "
+            "%(low)s in a +min column and %(high)s in a +max column (such as #affected+min and "
+            "#affected+max)",
+            low=m[1],
+            high=m[2],
+            **said,
+        )
+    if (m := _MORE.fullmatch(typed)) and _counts(n := m[1] or m[2]):
+        return Problem(
+            "%(where)s: %(tag)s: got %(text)s, expected one number: more than %(n)s is %(n)s in a "
+            "+min column (such as #affected+min) with the +max column left empty",
+            n=n,
+            **said,
+        )
+    if (m := _UP_TO.fullmatch(typed)) and _counts(m[1]):
+        return Problem(
+            "%(where)s: %(tag)s: got %(text)s, expected one number: up to %(n)s is %(n)s in a "
+            "+max column (such as #affected+max) with the +min column left empty",
+            n=m[1],
+            **said,
+        )
+    if (m := _ABOUT.fullmatch(typed)) and _counts(m[1]):
+        return Problem(
+            "%(where)s: %(tag)s: got %(text)s, expected a number: about %(n)s is written %(n)s, "
+            "or as a range in a +min and a +max column",
+            n=m[1],
+            **said,
+        )
+    return Problem(
+        "%(where)s: %(tag)s: got %(text)s, expected a number (such as 1200, 1,200 or 1.200)",
+        **said,
+    )
+
+
+def _counts(*texts: str) -> bool:
+    """Whether each text is a count parse_count reads."""
+    return all(isinstance(parse_count(t), float) for t in texts)
 
 
 def _fmt(x: float) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from hito.errors import InputError, Problem, Said, os_reason
+from hito.errors import InputError, Number, Problem, Said, os_reason
 from hito.textfile import decode_utf8
 
 CSV_FILE = Problem('a CSV file in UTF-8 (a spreadsheet saves one as "CSV UTF-8")')
@@ -145,6 +145,15 @@ def _read_text(text: str, name: Said, expected: Said) -> HxlTable:
             )
         ) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # Python's words, in English
+            raise InputError(
+                Problem(
+                    "%(name)s: a cell longer than %(most)s characters; expected a CSV file of "
+                    "short cells (a quote left open joins the rest of the file into one cell)",
+                    name=name,
+                    most=Number(csv.field_size_limit()),
+                )
+            ) from exc
         raise InputError(
             Problem("%(name)s: cannot read the file as CSV (%(exc)s)", name=name, exc=exc)
         ) from exc

@@ -108,3 +108,27 @@ def test_a_scenario_files_problems_keep_their_file_line_and_field(
         assert days + "Input should be a valid integer" in done.stderr
         assert "(got 'many')" in done.stderr
         assert to + "unknown place 'nowhere', expected one of: " in done.stderr
+
+
+@pytest.mark.parametrize(("reader", "lang"), [("es", "en"), ("en", "es")])
+def test_an_error_is_said_in_the_language_lang_chose(
+    tmp_path: Path, reader: str, lang: str
+) -> None:
+    """A command given --lang says its errors in that language, not the reader's (HITO_LANG)."""
+    missing = tmp_path / "conteos.csv"
+    done = hito(
+        "calibrate", "tacna-arica-2025", "--observations", str(missing), "--out",
+        str(tmp_path / "out"), "--lang", lang, HITO_LANG=reader,
+    )  # fmt: skip
+    assert done.returncode == 2
+    spanish = f"error: {missing}: no se puede leer el archivo (no existe ese archivo); "
+    english = f"error: {missing}: cannot read the file (no such file), expected a CSV file"
+    said = " ".join(done.stderr.split())
+    assert (english if lang == "en" else spanish) in said
+    assert (spanish if lang == "en" else english) not in said
+
+
+def test_a_bad_lang_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    done = hito("calibrate", "tacna-arica-2025", "--lang", "fr", HITO_LANG="en")
+    assert done.returncode == 2
+    assert "error: --lang: got 'fr', expected one of: es, en" in done.stderr

@@ -89,6 +89,8 @@ def test_calibrate_writes_posterior_report_and_forecast_and_run_continues_it(
         assert (out / name).is_file(), name
     facts = json.loads((out / "calibration.json").read_text())
     assert facts["as_of"] == "2025-01-08" and facts["reports"] == 5
+    assert facts["observations"] == str(counts_file)  # which counts: the page says it too
+    assert f"Counts: {counts_file}." in (out / "calibration.html").read_text()
     # the forecast of a count (people through the observation model), from the as-of date on
     counts = pl.read_parquet(out / "count_quantiles.parquet")
     assert set(counts["place"]) == {"strip"}
@@ -237,7 +239,7 @@ def _calibrate_bad(scenario: Path, observations: Path, out: Path):
         (
             "2025-01-09,strip,999999999999,999999999999,count,x",
             "counts.csv:9: #affected+min: se recibió '999999999999'; se esperaban como máximo "
-            "1000000 personas en un sitio (más es un error de tipeo, no un conteo)",
+            "1.000.000 personas en un sitio (más es un error de tipeo, no un conteo)",
         ),
     ],
 )
@@ -303,6 +305,11 @@ def test_migrate_of_a_file_that_is_not_utf8_is_one_located_line(tmp_path):
             "--as-of: se recibió 2030-01-01; se esperaba una fecha entre 2025-01-01",
         ),
         (["--lang", "fr"], "--lang: se recibió 'fr'; se esperaba uno de: es, en"),
+        (  # a forecast "calibrated on 0 counts" was the scenario alone, said as calibrated
+            ["--as-of", "2025-01-02"],
+            "--as-of: se recibió 2025-01-02, anterior al primer conteo (2025-01-03); se esperaba "
+            "una fecha igual o posterior (`hito run` pronostica a partir del escenario solo)",
+        ),
     ],
 )
 def test_bad_calibrate_options_exit_2_naming_the_option_before_any_work(
@@ -363,13 +370,68 @@ def test_run_from_a_damaged_posterior_is_one_line(content, tmp_path):
 def test_counts_all_outside_the_scenario_say_its_days(scenario_file, tmp_path):
     later = tmp_path / "later.csv"
     later.write_text(COUNTS.splitlines()[0] + "\n" + COUNTS.splitlines()[1] + "\n"
-                     "2031-12-01,strip,10,20,count,x\n")  # fmt: skip
+                     "2024-12-01,strip,10,20,count,x\n")  # fmt: skip
     done = _calibrate_bad(scenario_file, later, tmp_path / "x")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert (
         f"--observations {later}: ningún conteo cae dentro de los días de tiny "
         "(2025-01-01 a 2025-01-16)" in done.stderr
     ), done.stderr
+
+
+def test_the_latest_count_is_said_as_reported_an_open_one_and_every_report_of_its_day(
+    scenario_file, tmp_path
+):
+    """The table's "latest count" left out a count with no upper end ("more than 70"): it
+    showed an older day's as the latest; of two reports on one day it showed their span."""
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        "\n".join(COUNTS.splitlines()[:2])
+        + "\n2025-01-03,strip,20,30,count,a\n2025-01-06,strip,70,,count,b\n"
+        "2025-01-06,strip,40,45,count,c\n2025-01-06,strip,50,50,count,d\n"
+    )
+    done = hito(
+        "calibrate", str(scenario_file), "--observations", str(counts), "--out",
+        str(tmp_path / "cal"), "--particles", "20", "--workers", "1", "--lang", "en",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.replace("│", " ").split())
+    assert "more than 70; 40–45; 50 (Jan 6, 2025)" in said, done.stdout
+    page = (tmp_path / "cal" / "calibration.html").read_text()
+    assert "<title>&gt; 70</title>" in page  # drawn too, at its low
+
+
+def test_a_counts_file_named_like_markup_is_named_on_the_backtest_page_as_text(
+    scenario_file, counts_file, tmp_path
+):
+    """backtest.html says which counts it scored against; a file's name is text, never markup."""
+    named = tmp_path / "<img src=x onerror=alert(1)>.csv"
+    named.write_text(counts_file.read_text())
+    out = tmp_path / "bt"
+    done = hito(
+        "backtest", str(scenario_file), "--observations", str(named), "--out", str(out),
+        "--particles", "20", "--horizons", "1,3", "--workers", "1",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = (out / "backtest.html").read_text()
+    assert f"Conteos: {tmp_path}/&lt;img src=x onerror=alert(1)&gt;.csv." in page
+    assert "<img" not in page
+    assert json.loads((out / "backtest.json").read_text())["observations"] == str(named)
+
+
+def test_a_backtest_on_counts_of_one_day_is_refused_before_any_work(scenario_file, tmp_path):
+    """It issued no forecast and wrote pages of "no count that far ahead" at every horizon."""
+    one = tmp_path / "one.csv"
+    one.write_text("\n".join(COUNTS.splitlines()[:3]) + "\n")
+    out = tmp_path / "bt"
+    done = hito("backtest", str(scenario_file), "--observations", str(one), "--out", str(out))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (
+        f"error: --observations {one}: conteos de un solo día (2025-01-03) dentro de los días de "
+        "tiny; se esperaban conteos de dos días o más: un pronóstico emitido el primero se evalúa "
+        "frente a los posteriores" in " ".join(done.stderr.split())
+    ), done.stderr
+    assert not out.exists()
 
 
 def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenario(
@@ -401,10 +463,10 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
 
 def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, tmp_path):
     """Rows dated outside the scenario's days were left out in silence (only calibration.json,
-    in English, named them): a typo such as 2052 for 2025 went unseen."""
+    in English, named them): a typo such as 2015 for 2025 went unseen."""
     counts = tmp_path / "counts.csv"
     counts.write_text(
-        COUNTS + "2052-01-05,strip,40,40,count,typo\n2024-12-20,strip,10,10,count,early\n"
+        COUNTS + "2015-01-05,strip,40,40,count,typo\n2024-12-20,strip,10,10,count,early\n"
     )
     args = ("--observations", str(counts), "--particles", "10", "--workers", "1")
     done = hito("calibrate", str(scenario_file), *args, "--out", str(tmp_path / "c"))
@@ -413,7 +475,7 @@ def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, t
     first = lines.index("3 filas dejadas fuera:")
     assert lines[first + 1 : first + 4] == [
         f"  {counts}:7: el tipo 'event' no es un conteo de personas varadas",
-        f"  {counts}:9: con fecha 2052-01-05, fuera del período de 2025-01-01 a 2025-01-16",
+        f"  {counts}:9: con fecha 2015-01-05, fuera del período de 2025-01-01 a 2025-01-16",
         f"  {counts}:10: con fecha 2024-12-20, fuera del período de 2025-01-01 a 2025-01-16",
     ]
 
@@ -443,17 +505,17 @@ def test_left_out_lines_name_the_first_five_and_count_the_rest():
 
 def test_backtest_says_and_keeps_the_rows_it_left_out(scenario_file, tmp_path):
     counts = tmp_path / "counts.csv"
-    counts.write_text(COUNTS + "2052-01-05,strip,40,40,count,typo\n")
+    counts.write_text(COUNTS + "2015-01-05,strip,40,40,count,typo\n")
     out = tmp_path / "bt"
     args = ("--observations", str(counts), "--particles", "10", "--workers", "1")
     done = hito("backtest", str(scenario_file), *args, "--horizons", "1,3", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert f"  {counts}:9: con fecha 2052-01-05, fuera del período de 2025-01-01 a 2025-01-16" in (
+    assert f"  {counts}:9: con fecha 2015-01-05, fuera del período de 2025-01-01 a 2025-01-16" in (
         done.stdout.splitlines()
     )
     assert json.loads((out / "backtest.json").read_text())["skipped"] == [
         f"{counts}:7: kind 'event' is not a count of stranded people",
-        f"{counts}:9: dated 2052-01-05, outside 2025-01-01 to 2025-01-16",
+        f"{counts}:9: dated 2015-01-05, outside 2025-01-01 to 2025-01-16",
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -113,6 +114,22 @@ def test_a_command_help_in_each_language() -> None:
         assert phrase in en, phrase
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_commands_help_fills_each_line_of_an_80_column_terminal(lang: str) -> None:
+    """Each paragraph of a command's help wraps at the terminal's width, not where its source
+    line ended: English broke "calibration.json (the" / "effective sample size" in two."""
+    environ = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
+    environ.update(HITO_LANG=lang, COLUMNS="80", TERMINAL_WIDTH="80")
+    shown = subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "calibrate", "--help"],
+        capture_output=True, text=True, env=environ, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    top = "\n".join(line.rstrip() for line in shown.split("─")[0].splitlines())
+    (paragraph,) = [p.splitlines() for p in top.split("\n\n") if "OUT" in p.split()[:3]]
+    assert len(paragraph) >= 4
+    assert all(len(line) >= 60 for line in paragraph[:-1]), paragraph
+
+
 def test_a_subcommand_help_in_each_language() -> None:
     es = help_of("plans", "check", HITO_LANG="es")
     for phrase in (
@@ -217,7 +234,14 @@ def test_the_check_names_an_option_whose_help_is_only_in_english() -> None:
 def test_english_help_is_the_source_text() -> None:
     en = dict(commands(helptext.localize(typer.main.get_command(app), "en")))
     source = dict(commands(typer.main.get_command(app)))
-    assert {p: c.help for p, c in en.items()} == {p: c.help for p, c in source.items()}
+    # the same words and paragraphs; each paragraph on one line, for the terminal to wrap
+    assert {p: (c.help or "").split() for p, c in en.items()} == {
+        p: (c.help or "").split() for p, c in source.items()
+    }
+    assert {p: (c.help or "").count("\n\n") for p, c in en.items()} == {
+        p: inspect.cleandoc(c.help or "").count("\n\n") for p, c in source.items()
+    }
+    assert not [p for p, c in en.items() if "\n" in (c.help or "").replace("\n\n", "")]
     # the same, but that a flag shows no type: Typer writes '<bool>' after it
     untyped = {
         path: {name: (h, n, "" if t == "<bool>" else t) for name, (h, n, t) in shown(c).items()}

@@ -7,26 +7,28 @@ import pytest
 from cli_helpers import hito_here
 from hito.cli.options import MOST_PARTICLES, MOST_RUNS
 
+assert MOST_RUNS == MOST_PARTICLES == 100_000  # said below as a Spanish reader reads it
+
 
 @pytest.mark.parametrize(
     ("args", "said"),
     [
         (
             ("run", "tacna-arica-2025", "--runs", str(MOST_RUNS + 1)),
-            f"error: --runs: {MOST_RUNS + 1} simulaciones; se esperaban como máximo {MOST_RUNS}",
+            f"error: --runs: {MOST_RUNS + 1} simulaciones; se esperaban como máximo 100.000",
         ),
         (
             ("flee", "run", "nowhere", "--runs", str(MOST_RUNS + 1)),
-            f"error: --runs: {MOST_RUNS + 1} simulaciones; se esperaban como máximo {MOST_RUNS}",
+            f"error: --runs: {MOST_RUNS + 1} simulaciones; se esperaban como máximo 100.000",
         ),
         (
             ("calibrate", "tacna-arica-2025", "--particles", "100000000"),
-            f"error: --particles: se recibió 100000000; se esperaban como máximo {MOST_PARTICLES}",
+            "error: --particles: se recibió 100000000; se esperaban como máximo 100.000",
         ),
         (
             ("backtest", "tacna-arica-2025", "--particles", str(MOST_PARTICLES + 1)),
             f"error: --particles: se recibió {MOST_PARTICLES + 1}; se esperaban como máximo "
-            f"{MOST_PARTICLES}",
+            "100.000",  # in the reader's digit grouping
         ),
         (
             (
@@ -38,7 +40,7 @@ from hito.cli.options import MOST_PARTICLES, MOST_RUNS
                 "100",
             ),
             "error: --vary: 2000 opciones x --runs: 200000 simulaciones; se esperaban como "
-            f"máximo {MOST_RUNS}",
+            "máximo 100.000",
         ),
     ],
 )

@@ -19,7 +19,16 @@ def test_a_date_option_of_no_calendar_day_says_so_and_other_forms_say_the_form()
         "AAAA-MM-DD"
     ]
     with pytest.raises(InputError) as err:
+        date_option("hoy", "--as-of")
+    assert err.value.in_language("es") == [
+        "--as-of: se recibió 'hoy'; se esperaba una fecha con el formato AAAA-MM-DD"
+    ]
+
+
+def test_a_date_option_as_a_spreadsheet_in_spanish_writes_it_says_it_in_iso() -> None:
+    with pytest.raises(InputError) as err:
         date_option("30/01/2024", "--as-of")
     assert err.value.in_language("es") == [
-        "--as-of: se recibió '30/01/2024'; se esperaba una fecha con el formato AAAA-MM-DD"
+        "--as-of: se recibió '30/01/2024'; se esperaba una fecha con el formato AAAA-MM-DD "
+        "(2024-01-30, si es día/mes/año)"
     ]

@@ -154,6 +154,80 @@ def test_the_count_columns(tmp_path: Path, tags: str, cells: str, expected: tupl
     assert (o.low, o.high, o.source) == (*expected, f"{p}:3")
 
 
+def test_a_dtm_teams_spreadsheet_in_spanish_is_read_as_written(tmp_path: Path) -> None:
+    """Excel in a Spanish locale: a BOM, `;` between cells, CRLF, blank lines, a decimal comma
+    (10,0) and thousands with a point (1.200), the columns in another order, names with and
+    without accents, and several reports of one site on one day, each kept."""
+    text = (
+        "\ufeffFuente;Máximo;Sitio;Mínimo;Fecha\r\n"
+        "#meta+source;#affected+max;#loc+name;#affected+min;#date\r\n"
+        "\r\n"
+        "DTM ronda 52;80,0;Chacalluta;10,0;2025-11-29\r\n"
+        ";;;;\r\n"
+        "DTM ronda 52;60;linea de la concordia;40;2025-11-29\r\n"
+        "DTM ronda 52;;Línea de la Concordia;100;2025-11-29\r\n"
+        "DTM ronda 52;1.500,0;LINEA DE LA CONCORDIA;1.200;2025-11-30\r\n"
+    )
+    obs = read_observations(write(tmp_path, text), SITES)
+    assert [(o.line, o.date, o.place, o.low, o.high, o.source) for o in obs.items] == [
+        (4, D(2025, 11, 29), "post-a", 10.0, 80.0, "DTM ronda 52"),
+        (6, D(2025, 11, 29), "strip", 40.0, 60.0, "DTM ronda 52"),
+        (7, D(2025, 11, 29), "strip", 100.0, None, "DTM ronda 52"),
+        (8, D(2025, 11, 30), "strip", 1200.0, 1500.0, "DTM ronda 52"),
+    ]
+    assert obs.skipped == ()
+
+
+def test_a_decimal_comma_that_is_no_whole_number_is_refused_as_a_fraction(tmp_path: Path) -> None:
+    p = write(tmp_path, "S;D;N\n#loc+name;#date;#affected+stranded\nChacalluta;2025-11-30;12,5\n")
+    assert problems(p) == [f"{p}:3: #affected+stranded: got '12,5', expected a whole number"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        ("10-80", "a range goes in two columns, 10 in a +min column and 80 in a +max column "),
+        ("10 a 80", "a range goes in two columns, 10 in a +min column and 80 in a +max column "),
+        ("entre 1.000 y 1.500", "a range goes in two columns, 1.000 in a +min column and 1.500 in"),
+        ("más de 100", "more than 100 is 100 in a +min column (such as #affected+min) with the "),
+        ("Mas de 100", "more than 100 is 100 in a +min column"),
+        (">100", "more than 100 is 100 in a +min column"),
+        ("100+", "more than 100 is 100 in a +min column"),
+        ("hasta 400", "up to 400 is 400 in a +max column (such as #affected+max) with the +min"),
+        ("~50", "about 50 is written 50, or as a range in a +min and a +max column"),
+        ("aprox. 50", "about 50 is written 50, or as a range in a +min and a +max column"),
+    ],
+)
+def test_a_range_or_an_estimate_in_one_cell_says_where_its_numbers_go(
+    tmp_path: Path, cell: str, said: str
+) -> None:
+    p = write(
+        tmp_path, f'D,S,N\n#date,#loc+name,#affected+stranded\n2025-11-30,Chacalluta,"{cell}"\n'
+    )
+    (problem,) = problems(p)
+    assert problem.startswith(f"{p}:3: #affected+stranded: got {cell!r}, expected ")
+    assert said in problem
+
+
+def test_a_range_in_one_cell_is_said_in_spanish_to_a_spanish_reader(tmp_path: Path) -> None:
+    p = write(
+        tmp_path, "D,S,N\n#date,#loc+name,#affected+stranded\n2025-11-30,Chacalluta,más de 100\n"
+    )
+    with pytest.raises(InputError) as err:
+        read_observations(p, SITES)
+    assert err.value.in_language("es") == [
+        f"{p}:3: #affected+stranded: se recibió 'más de 100'; se esperaba un solo número: más de "
+        "100 es 100 en una columna +min (como #affected+min) con la columna +max vacía"
+    ]
+
+
+def test_words_that_only_look_like_a_range_are_no_number(tmp_path: Path) -> None:
+    p = write(tmp_path, "D,S,N\n#date,#loc+name,#affected+stranded\n2025-11-30,Chacalluta,10-x\n")
+    assert problems(p) == [
+        f"{p}:3: #affected+stranded: got '10-x', expected a number (such as 1200, 1,200 or 1.200)"
+    ]
+
+
 def test_no_kind_column_means_every_row_is_a_count(tmp_path: Path) -> None:
     p = write(tmp_path, "D,S,N\n#date,#loc+name,#affected+stranded\n2025-11-30,Chacalluta,8\n")
     assert [o.low for o in read_observations(p, SITES).items] == [8.0]
@@ -246,6 +320,30 @@ def test_unknown_site_suggests_a_close_name_and_lists_the_known(tmp_path: Path) 
     ]
 
 
+@pytest.mark.parametrize("typed", ["franja", "La Franja", "FRANJA"])
+def test_an_unknown_site_that_is_a_word_of_one_places_name_suggests_it(
+    tmp_path: Path, typed: str
+) -> None:
+    """What a field team calls the strip, "la franja", is a word of its Spanish title."""
+    from hito.scenario.load import load
+
+    p = write(tmp_path, HEAD + f"2025-11-30,{typed},1,1,count,a\n")
+    (problem,) = problems(p, load("tacna-arica-2025").observed_sites())
+    assert problem.startswith(
+        f"{p}:3: #loc+name: got unknown site {typed!r} (did you mean 'Franja entre Chacalluta y "
+        "Santa Rosa'?), expected the id, name or alias of a place: "
+    )
+
+
+def test_a_word_two_places_share_as_much_suggests_neither(tmp_path: Path) -> None:
+    sites: dict[str, str | None] = {"Tacna border": "strip", "Tacna": "city"}
+    p = write(tmp_path, HEAD + "2025-11-30,Tacna centro,1,1,count,a\n")
+    assert problems(p, sites) == [
+        f"{p}:3: #loc+name: got unknown site 'Tacna centro', expected the id, name or alias of a "
+        "place: city, strip"
+    ]
+
+
 def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
     p = write(
         tmp_path,
@@ -264,7 +362,8 @@ def test_every_bad_cell_is_reported_at_once(tmp_path: Path) -> None:
         f"{p}:3: #date: got '2025-02-30', expected a date as YYYY-MM-DD that exists",
         f"{p}:4: #date: got '30/11/2025', expected a date as YYYY-MM-DD (2025-11-30, if it is day/month/year)",
         f"{p}:5: #affected+min: got 50 above #affected+max 40, expected a low no higher than the high",
-        f"{p}:6: #affected+min: got 'about 40', expected a number (such as 1200, 1,200 or 1.200)",
+        f"{p}:6: #affected+min: got 'about 40', expected a number: about 40 is written 40, or as "
+        "a range in a +min and a +max column",
         f"{p}:6: #affected+max: got 'x', expected a number (such as 1200, 1,200 or 1.200)",
         f"{p}:7: #affected+min: got '-3', expected a count of 0 or more",
         f"{p}:8: #affected+min: got 'nan', expected a finite number",
@@ -461,3 +560,47 @@ def test_the_2025_record_s_santa_rosa_is_the_peruvian_complex(tmp_path: Path) ->
     p = write(tmp_path, HEAD + "2025-12-04,Santa Rosa,12,12,count,a\n")
     obs = read_observations(p, load("tacna-arica-2025").observed_sites())
     assert [(o.place, o.low) for o in obs.items] == [("santa-rosa", 12.0)]
+
+
+def test_a_flood_of_bad_rows_stops_at_the_most_problems_said_at_once(tmp_path: Path) -> None:
+    """A wrong file of 50,000 bad rows said 100,000 lines and took most of a minute."""
+    from hito.hxl_cells import MOST_PROBLEMS
+
+    rows = "".join(f"2025-11-30,Nowhere {i},x,1,count,a\n" for i in range(5000))
+    p = write(tmp_path, HEAD + rows)
+    said = problems(p)
+    assert len(said) == MOST_PROBLEMS + 1
+    assert said[-1] == (
+        f"{p}:52: reading stopped here after 100 problems, the most said at once (fix these, and "
+        "reading again says the rest)"
+    )
+
+
+def test_a_status_the_export_does_not_write_is_refused(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "D,S,N,St\n#date,#loc+name,#affected+stranded,#status\n2025-11-30,Chacalluta,8,anulado\n",
+    )
+    assert problems(p) == [
+        f"{p}:3: #status: got 'anulado', expected current, corrected or withdrawn (as the "
+        "service's export writes them) or an empty cell"
+    ]
+
+
+def test_a_count_dated_after_tomorrow_is_a_day_still_to_come(tmp_path: Path) -> None:
+    """A year typed 2052 for 2025 was left out as outside the scenario, exit 0; tomorrow stays
+    (Arica's clock is ahead of Tacna's, the machine's may be either)."""
+    p = write(
+        tmp_path,
+        HEAD + "2025-12-02,Chacalluta,5,5,count,a\n2025-12-03,Chacalluta,6,6,count,b\n"
+        "2052-12-01,Chacalluta,7,7,count,c\n",
+    )
+    with pytest.raises(InputError) as err:
+        read_observations(p, SITES, today=D(2025, 12, 1))
+    assert err.value.problems == [
+        f"{p}:4: #date: got 2025-12-03, a day still to come; expected the day of the count, "
+        "2025-12-02 at the latest",
+        f"{p}:5: #date: got 2052-12-01, a day still to come; expected the day of the count, "
+        "2025-12-02 at the latest",
+    ]
+    assert [o.low for o in read_observations(p, SITES, today=D(2052, 12, 1)).items] == [5, 6, 7]

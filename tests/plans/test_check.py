@@ -225,3 +225,24 @@ def test_a_stale_count_is_said_with_its_report_date_and_the_carry(tmp_path: Path
     (st,) = check(plan, read_observations(path), dt.date(2024, 1, 21)).statuses
     assert st.note == "no value on 2024-01-21: the latest, of 2024-01-16, is older than 3 days"
     assert st.value_date == dt.date(2024, 1, 16)
+
+
+def test_a_flood_of_bad_rows_stops_at_the_most_problems_said_at_once(tmp_path):
+    from hito.hxl_cells import MOST_PROBLEMS
+
+    f = tmp_path / "x.csv"
+    rows = "".join(f"2025-01-01,a,x{i}\n" for i in range(5000))
+    f.write_text("Date,Site,N\n#date,#loc+name,#affected+stranded\n" + rows)
+    said = _problems(f)
+    assert len(said) == MOST_PROBLEMS + 1
+    assert said[-1].startswith(f"{f}:102: reading stopped here after 100 problems")
+
+
+def test_a_corrected_or_withdrawn_report_of_the_export_counts_no_more(tmp_path):
+    f = tmp_path / "export.csv"
+    f.write_text(
+        "Date,Site,N,Status\n#date,#loc+name,#affected+stranded,#status\n"
+        "2025-01-01,a,45,corrected\n2025-01-01,a,450,current\n2025-01-02,a,9,withdrawn\n"
+        "2025-01-03,a,7,\n"
+    )
+    assert [(o.row, o.low) for o in read_observations(f)] == [(4, 450.0), (6, 7.0)]

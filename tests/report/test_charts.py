@@ -53,3 +53,23 @@ def test_a_dividing_day_is_a_dashed_line_with_its_label_only_inside_the_chart() 
     assert ">counts up to here</text>" in svg
     late = fan_chart(fan=fan, observed=[], labels=LABELS, divide=(dt.date(2026, 1, 1), "x"))
     assert 'stroke-dasharray="4 3"' not in str(late)
+
+
+def test_a_count_with_no_upper_end_is_an_open_triangle_at_its_low() -> None:
+    """A "more than 100" has no middle to draw: calibration.html and backtest.html left it out,
+    though the backtest scores it."""
+    days = [dt.date(2025, 11, 22) + dt.timedelta(days=i) for i in range(11)]
+    fan = Fan(days, [10.0] * 11, [20.0] * 11, [30.0] * 11)
+    labels = LABELS | {"at_least": '"more than" counts'}
+    svg = str(fan_chart(fan=fan, observed=[], labels=labels, at_least=[(days[6], 25.0)]))
+    (path,) = re.findall(r'<path d="M([\d.]+),([\d.]+) L[^"]*" fill="none"[^>]*><title>', svg)
+    left, right = 4 * 19, 640 - 12
+    assert float(path[0]) + 5 == round(left + 6 / 10 * (right - left), 1)  # on its day
+    assert "<title>&gt; 25</title>" in svg
+    assert '>"more than" counts</text>' in svg.replace("&#34;", '"')
+    beyond = str(
+        fan_chart(fan=fan, observed=[], labels=labels, at_least=[(days[6], 400.0)], ymax=30.0)
+    )
+    assert ">&gt; 400</text>" in beyond  # above the top: its value beside it
+    plain = str(fan_chart(fan=fan, observed=[], labels=labels))
+    assert "more than" not in plain and "<path" not in plain

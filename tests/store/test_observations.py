@@ -159,6 +159,37 @@ def test_the_export_reads_back_as_the_same_observations(db: Database, tmp_path: 
     assert len(from_file.skipped) == len(stored.skipped) == 1
 
 
+def test_the_export_of_a_corrected_and_a_withdrawn_report_reads_back_as_the_database(
+    db: Database, tmp_path: Path
+) -> None:
+    """The export keeps a corrected report (and a withdrawn one) beside what replaced it: read
+    as counts, the typo stood beside its correction and the withdrawn count stood."""
+    ids = seed(db)
+    with db.session() as s:
+        fix = reports.supersede_report(
+            s, actor=SYSTEM, report_id=ids["two groups"], reason="double count",
+            counts=[ven(60, 50)],
+        )  # fmt: skip
+        reports.supersede_report(
+            s, actor=SYSTEM, report_id=ids["same day"], reason="wrong site", withdraw=True
+        )
+    with db.session(readonly=True) as s:
+        stored = observations_from_store(s, SITES)
+        text = export_csv(s.scalars(select(FieldReport).order_by(FieldReport.id)))
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    from_file = read_observations(path, SITES)
+    assert [(o.date, o.place, o.low) for o in from_file.items] == [
+        (o.date, o.place, o.low) for o in stored.items
+    ]
+    assert [o.low for o in from_file.items if o.date == D(2025, 11, 30)] == [4.0, 50.0]
+    assert [str(p) for p in from_file.skipped[:3]] == [
+        f"{path}:3: #status corrected: report {fix.id} corrects it and counts instead",
+        f"{path}:4: #status corrected: report {fix.id} corrects it and counts instead",
+        f"{path}:5: #status withdrawn: a withdrawn report counts no more",
+    ]
+
+
 def test_an_empty_database_has_no_observations(db: Database) -> None:
     with db.session(readonly=True) as s:
         obs = observations_from_store(s, SITES)
@@ -195,4 +226,69 @@ def test_a_withdrawn_report_is_left_out(db: Database) -> None:
     assert [o.source for o in obs.items] == [
         f"report {ids['after midnight utc']} (migraciones-tacna)",
         f"report {ids['two groups']} (pdi-arica)",
+    ]
+
+
+# --- the database an --observations URL names ------------------------------------------------
+
+
+def test_a_mistyped_sqlite_path_is_refused_and_no_empty_file_is_left(tmp_path: Path) -> None:
+    from hito.store.observations import reports_database
+
+    missing = tmp_path / "hito-demo.sqlite"
+    with pytest.raises(InputError) as err:
+        reports_database(f"sqlite:///{missing}")
+    assert err.value.problems == [
+        f"--observations sqlite:///{missing}: no such file; expected the SQLite file of hito's "
+        "service (sqlite:////absolute/path, with four slashes, or sqlite:///relative/path)"
+    ]
+    assert not missing.exists()
+
+
+def test_a_database_that_is_not_hitos_is_refused_by_its_schema(tmp_path: Path) -> None:
+    import sqlite3
+
+    from hito.store.observations import reports_database
+
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE field_report (id INTEGER)")
+    with pytest.raises(InputError) as err:
+        reports_database(f"sqlite:///{other}")
+    assert err.value.problems == [
+        f"--observations sqlite:///{other}: no hito schema here; expected the database of hito's "
+        "service (`hito demo` or `hito db upgrade` makes one)"
+    ]
+
+
+def test_a_database_at_an_older_schema_is_refused_naming_both_revisions(tmp_path: Path) -> None:
+    from hito.store import migrate
+    from hito.store.observations import reports_database
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = Database(url)
+    migrate.upgrade(old, "0001")
+    old.dispose()
+    with pytest.raises(InputError) as err:
+        reports_database(url)
+    assert err.value.problems == [
+        f"--observations {url}: schema at revision 0001; expected {migrate.head()}, this hito's "
+        "(`hito db upgrade` brings it there)"
+    ]
+
+
+def test_the_services_database_is_opened_to_read_its_reports(db: Database) -> None:
+    from hito.store.observations import reports_database
+
+    seed(db)
+    opened = reports_database(db.url)
+    try:
+        with opened.session(readonly=True) as s:
+            obs = observations_from_store(s, SITES, end=D(2025, 11, 30))
+    finally:
+        opened.dispose()
+    assert [(o.date, o.place) for o in obs.items] == [
+        (D(2025, 11, 30), "chacalluta"),
+        (D(2025, 11, 30), "concordia-strip"),
+        (D(2025, 11, 30), "concordia-strip"),
     ]

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from hito import i18n
+from hito.cli.field_counts import counted_dates, counts_source, read_counts
 from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
@@ -24,7 +25,6 @@ from hito.cli.options import (
 )
 from hito.errors import InputError, Problem, Said, say
 
-RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 HORIZONS_HELP = (
     "lead times in days, comma-separated (a count is scored at the first one >= its lead)"
 )
@@ -39,35 +39,6 @@ ObservationsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option(help="seed")]
-
-
-def read_counts(source: str | None, s: Any) -> Any:
-    """Field counts for a scenario: a file, a database URL, or (None) the counts it ships.
-
-    A file is HXL CSV; a database URL reads the service's stored reports; None reads the
-    dated counts shipped with hito for a built-in scenario (`observation.records`).
-    """
-    end = s.date_of(s.days - 1)
-    if source is None:
-        if not s.observation.records:
-            raise InputError(
-                Problem(
-                    "--observations: scenario %(name)s ships no counts (observation.records); "
-                    "expected an HXL CSV file or a database URL",
-                    name=repr(s.name),
-                )
-            )
-        source = str(RECORDS / s.observation.records)
-    if "://" in source:
-        from hito.store.db import Database
-        from hito.store.observations import observations_from_store
-
-        db = Database(source).reachable()
-        with db.session(readonly=True) as session:
-            return observations_from_store(session, s.observed_sites(), start=s.start, end=end)
-    from hito.forecast.hxl_counts import read_observations
-
-    return read_observations(source, s.observed_sites(), start=s.start, end=end)
 
 
 def _bar(label: str, lang: str) -> tuple[Any, Any]:
@@ -128,18 +99,8 @@ def calibrate(
     lang = language_option(lang)
     s = load(scenario)
     obs = read_counts(observations, s)
-    when = date_option(as_of, "--as-of") or (max(obs.dates()) if obs.items else None)
-    if when is None:
-        raise InputError(
-            Problem(
-                "--observations %(observations)s: no count falls within %(name)s's days "
-                "(%(start)s to %(last)s)",
-                observations=observations,
-                name=s.name,
-                start=s.start,
-                last=s.date_of(s.days - 1),
-            )
-        )
+    dates = counted_dates(obs, s, observations, least=1)
+    when = date_option(as_of, "--as-of") or dates[-1]
     particles_option(particles)
     if not s.start <= when <= s.date_of(s.days - 1):
         raise InputError(
@@ -151,11 +112,20 @@ def calibrate(
                 date_of=s.date_of(s.days - 1),
             )
         )
+    if when < dates[0]:
+        raise InputError(
+            Problem(
+                "--as-of: got %(when)s, before the first count (%(first)s); expected a date on or "
+                "after it (`hito run` forecasts from the scenario alone)",
+                when=when,
+                first=dates[0],
+            )
+        )
     out_folder(out)
     post, ens, counts = _calibrate(
         s, obs, when, particles, seed, (executor, scheduler, workers), lang
     )
-    _write_calibration(out, s, obs, post, ens, lang)
+    _write_calibration(out, s, obs, post, ens, lang, counts_source(observations, s))
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
     write_outputs(out, s, ens, _facts(ens, post, scenario), lang)
     t = i18n.translations(lang)
@@ -272,7 +242,9 @@ def _facts(ens: Any, post: Any, scenario: str) -> dict[str, Any]:
     return facts
 
 
-def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str) -> None:
+def _write_calibration(
+    out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str, source: Said
+) -> None:
     from hito.cli.run import write_atomic, write_parquet_frames
     from hito.forecast.posterior import draws_frame, save, steps_table
     from hito.report.forecast_skill import render_calibration
@@ -286,6 +258,7 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
         "as_of": post.as_of.isoformat(),
         "particles": post.particles,
         "seed": post.spec.seed,
+        "observations": say(source, "en"),
         "reports": sum(st.reports for st in post.steps),
         "steps": steps_table(post),
         "skipped": [say(s, "en") for s in obs.skipped],  # the file's words: English
@@ -297,7 +270,9 @@ def _write_calibration(out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: s
     write_atomic(out / "calibration.json", json.dumps(facts, indent=2).encode())
     write_atomic(
         out / "calibration.html",
-        render_calibration(s, ens, facts, obs, post.prior, post.draws, lang).encode(),
+        render_calibration(
+            s, ens, facts, obs, post.prior, post.draws, lang, source=say(source, lang)
+        ).encode(),
     )
     save(post, out)
 
@@ -343,6 +318,7 @@ def backtest(
     particles_option(particles)
     s = load(scenario)
     obs = read_counts(observations, s)
+    counted_dates(obs, s, observations, least=2)
     out_folder(out)
     ex = make_executor(executor, scheduler=scheduler, workers=workers)
     bar, step = _bar(
@@ -356,12 +332,17 @@ def backtest(
     finally:
         ex.close()
     out.mkdir(parents=True, exist_ok=True)
-    doc = bt.to_json() | {"skipped": [say(p, "en") for p in obs.skipped]}  # English, as above
+    source = counts_source(observations, s)
+    doc = bt.to_json() | {
+        "observations": say(source, "en"),
+        "skipped": [say(p, "en") for p in obs.skipped],  # English, as above
+    }
     write_atomic(out / "backtest.json", json.dumps(doc, indent=2).encode())
     rows = bt.rows()
     csv = pl.DataFrame(rows).write_csv() if rows else "issued,target,place,observed\n"
     write_atomic(out / "pairs.csv", csv.encode())
-    write_atomic(out / "backtest.html", render_backtest(s, bt, obs, lang).encode())
+    page = render_backtest(s, bt, obs, lang, source=say(source, lang))
+    write_atomic(out / "backtest.html", page.encode())
     if observations is not None:  # a file of one's own: its rows left out are said
         for line in left_out_lines(obs.skipped, lang, "backtest.json"):
             console.print(line, markup=False)

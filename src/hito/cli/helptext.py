@@ -51,8 +51,20 @@ def localize(command: Any, lang: str) -> Any:
     for english, put in _places(command):
         if (translated := gettext(english)) != english:  # English: the tree as Typer made it
             put(translated)
+    for cmd in _commands(command):
+        if cmd.help:
+            cmd.help = _paragraphs(cmd.help)
     usage.localize(command, lang)
     return command
+
+
+def _paragraphs(text: str) -> str:
+    """A command's help with each paragraph on one line, for the terminal to wrap.
+
+    Typer keeps a docstring's line breaks: an English help, wrapped at 95 columns in the source,
+    broke each line in two on a terminal of 80.
+    """
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(text).split("\n\n"))
 
 
 def messages(command: Any) -> set[str]:

@@ -24,6 +24,7 @@ from hito.cli import sites as sites_cmd
 from hito.cli import sweep as sweep_cmd
 from hito.cli import users as users_cmd
 from hito.cli.flee import app as flee_app
+from hito.cli.options import errors_language, forget_language
 from hito.errors import HitoError, Problem, os_reason
 from hito.i18n import reader_language
 
@@ -87,6 +88,7 @@ def main() -> None:
     Running out of memory, or a file that cannot be written midway (a full disk), is one line
     too, with exit code 1.
     """
+    forget_language()
     try:
         command()()
     except HitoError as exc:
@@ -105,8 +107,11 @@ def main() -> None:
 
 
 def _exit(exc: HitoError, code: int) -> None:
-    """Print each problem as 'error: ...' in the reader's language, then exit with code."""
-    lang = reader_language()
+    """Print each problem as 'error: ...' in the command's language, then exit with code.
+
+    The command's language is its --lang when given, else the reader's (HITO_LANG, the locale).
+    """
+    lang = errors_language()
     said = i18n.translations(lang).gettext("error: %(problem)s")
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for line in exc.in_language(lang):

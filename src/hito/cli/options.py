@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from hito.errors import N_, InputError, Problem, not_one_of, os_reason
+from hito.errors import N_, InputError, Number, Problem, not_one_of, os_reason
+from hito.hxl_cells import day_month_year
 
 # the most runs one command makes (a sweep: options x runs), and particles of a calibration:
 # a forecast's bands settle with a few thousand; beyond these, memory and hours run out first
@@ -46,6 +47,16 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
                     text=repr(text),
                 )
             ) from None
+        if (iso := day_month_year(text)) is not None:  # as a spreadsheet in Spanish writes it
+            raise InputError(
+                Problem(
+                    "%(option)s: got %(text)s, expected a date as YYYY-MM-DD (%(iso)s, if it is "
+                    "day/month/year)",
+                    option=option,
+                    text=repr(text),
+                    iso=iso,
+                )
+            ) from None
         message = (
             N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD, such as %(example)s")
             if example
@@ -58,10 +69,15 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
         ) from None
 
 
+# the language a command's --lang chose (language_option), in which its errors are said too
+_CHOSEN: dict[str, str] = {}
+
+
 def language_option(lang: str | None, option: str = "--lang") -> str:
     """The language of an option when hito has its catalogue; InputError otherwise.
 
     Not given: the reader's language, as the help is written in (HITO_LANG, else the locale).
+    Given, it is also the language of the command's errors (`errors_language`).
     """
     from hito.i18n import LANGUAGES, reader_language
 
@@ -69,7 +85,20 @@ def language_option(lang: str | None, option: str = "--lang") -> str:
         return reader_language()
     if lang not in LANGUAGES:
         raise InputError(not_one_of(option, lang, LANGUAGES))
+    _CHOSEN["lang"] = lang
     return lang
+
+
+def errors_language() -> str:
+    """The language of a command's errors: its --lang when it gave one, else the reader's."""
+    from hito.i18n import reader_language
+
+    return _CHOSEN.get("lang") or reader_language()
+
+
+def forget_language() -> None:
+    """Forget the --lang of an earlier command (a new command in the same process)."""
+    _CHOSEN.clear()
 
 
 def out_folder(out: Path, option: str = "--out") -> Path:
@@ -187,7 +216,7 @@ def particles_option(particles: int) -> int:
             Problem(
                 "--particles: got %(particles)s, expected at most %(most)s",
                 particles=particles,
-                most=MOST_PARTICLES,
+                most=Number(MOST_PARTICLES),
             )
         )
     return particles
@@ -205,6 +234,6 @@ def runs_within(runs: int, what: Problem | str = "--runs") -> None:
                 "%(what)s: %(runs)s runs, expected at most %(most)s",
                 what=what,
                 runs=runs,
-                most=MOST_RUNS,
+                most=Number(MOST_RUNS),
             )
         )

@@ -53,6 +53,9 @@ class Columns:
     source: int | None
     report: int | None
     org: int | None
+    status: Column | None = None  # the service's export: corrected and withdrawn reports
+    superseded_by: Column | None = None
+    latest: dt.date | None = None  # a count dated later is a day still to come: refused
 
     def parse(
         self,
@@ -76,6 +79,9 @@ class Columns:
                 )
             )
             return None
+        if (replaced := reading.replaced(self.status, self.superseded_by)) is not None:
+            skipped.append(replaced)
+            return None
         numbers = [c for c in (self.low, self.high, self.single) if c is not None]
         if not any(reading.text(c) for c in numbers):
             skipped.append(
@@ -88,6 +94,18 @@ class Columns:
             return None
         n_errors = len(errors)
         date = reading.date(self.date)
+        if date is not None and self.latest is not None and date > self.latest:
+            errors.append(
+                Problem(
+                    "%(where)s: %(tag)s: got %(date)s, a day still to come; expected the day of "
+                    "the count, %(latest)s at the latest",
+                    where=where,
+                    tag=self.date[1],
+                    date=date,
+                    latest=self.latest,
+                )
+            )
+            return None
         if date is not None and (
             (start is not None and date < start) or (end is not None and date > end)
         ):
@@ -164,6 +182,8 @@ def find_columns(table: HxlTable, name: str) -> Columns:
         source=table.column("#meta+source"),
         report=table.column("#meta+id"),
         org=table.column("#org+code"),
+        status=get("#status"),
+        superseded_by=get("#meta+superseded_by"),
     )
 
 

@@ -14,6 +14,7 @@ from hito.forecast.observations import (
     SiteMap,
     sort_key,
 )
+from hito.hxl_cells import stopped
 from hito.hxl_table import read_file
 
 
@@ -23,6 +24,7 @@ def read_observations(
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Observations:
     """The counts of an HXL CSV file (the shared timeline, or the service's report export).
 
@@ -30,11 +32,14 @@ def read_observations(
     dated outside [start, end] are left out, one line each in `skipped`. Every bad row is an
     InputError listing all problems as `FILE:LINE: COLUMN: what was given, what was expected`.
     Rows sharing a #meta+id (one stored report) at one site make one count: their sum.
+    A row dated after tomorrow (`today`, default the machine's; a day's slack for the sites'
+    clocks, Chile's ahead of Peru's) is a problem: a count of a day still to come is a typo.
     """
     name = str(path)
     site_map = SiteMap(sites)
     table = read_file(path, EXPECTED)
     columns = find_columns(table, name)
+    columns.latest = (today or dt.date.today()) + dt.timedelta(days=1)
     errors: list[Problem] = []
     skipped: list[Problem] = []
     rows: list[Row] = []
@@ -43,6 +48,8 @@ def read_observations(
         row = columns.parse(hrow, where, site_map, start, end, errors, skipped)
         if row is not None:
             rows.append(row)
+        if stopped(errors, where):
+            break
     if errors:
         raise InputError(errors)
     items = sorted(_merge_reports(rows), key=sort_key)

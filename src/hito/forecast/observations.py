@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -117,8 +118,10 @@ class SiteMap:
         )
         places = sorted({p for p in self.sites.values() if p is not None})
         choices: Said = ", ".join(places) or Problem("none given")
-        if close:
-            match = next(k for k in known if normalize(k) == close[0])
+        match = next((k for k in known if close and normalize(k) == close[0]), None)
+        if match is None:
+            match = self._sharing_words(name)
+        if match is not None:
             return Problem(
                 "got unknown site %(name)s (did you mean %(match)s?), expected the id, name or "
                 "alias of a place: %(known)s",
@@ -131,3 +134,26 @@ class SiteMap:
             name=repr(name),
             known=choices,
         )
+
+    def _sharing_words(self, name: str) -> str | None:
+        """The known name sharing the most words with `name`, when one place alone has it.
+
+        A short name a field team uses, "franja" or "la franja", is a word of one place's name
+        ("Franja entre Chacalluta y Santa Rosa"); words under four letters (de, la, y) are not
+        counted. None when no name shares a word, or two places share as many.
+        """
+        words = set(_words(name))
+        best: dict[str, tuple[int, str]] = {}  # place -> (words shared, its name sharing them)
+        for known, place in sorted(self.sites.items()):
+            shared = len(words & set(_words(known)))
+            if place is not None and shared and shared > best.get(place, (0, ""))[0]:
+                best[place] = (shared, known)
+        ranked = sorted(best.values(), reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+            return None
+        return ranked[0][1]
+
+
+def _words(name: str) -> list[str]:
+    """The words of a site name, normalized, of four letters or more."""
+    return [w for w in re.findall(r"\w+", normalize(name)) if len(w) >= 4]

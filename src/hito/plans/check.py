@@ -35,7 +35,7 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError, Problem, Said
 from hito.forecast.observations import SiteMap
-from hito.hxl_cells import Column, RowReading, column
+from hito.hxl_cells import Column, RowReading, column, stopped
 from hito.hxl_table import read_file
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
@@ -91,6 +91,7 @@ class _Columns:
     site: Column
     counts: Mapping[str, Column | None]
     kind: Column | None = None
+    status: Column | None = None  # the service's export: corrected and withdrawn reports
 
 
 def read_observations(path: str | Path) -> list[Observation]:
@@ -114,11 +115,13 @@ def read_observations(path: str | Path) -> list[Observation]:
         )
     if missing or date is None or site is None:
         raise table.lacking(name, missing, EXPECTED)
-    columns = _Columns(date, site, counts, column(table, KIND_TAG))
+    columns = _Columns(date, site, counts, column(table, KIND_TAG), column(table, "#status"))
     problems: list[Problem] = []
     out: list[Observation] = []
     for row in table.rows:
         out += _row_observations(RowReading(row, f"{name}:{row.line}", problems), columns)
+        if stopped(problems, f"{name}:{row.line}"):
+            break
     if problems:
         raise InputError(problems)
     return out
@@ -131,6 +134,8 @@ def _row_observations(reading: RowReading, columns: _Columns) -> list[Observatio
     """
     counts = columns.counts
     if not any(reading.text(c) for c in counts.values()):
+        return []
+    if reading.replaced(columns.status, None) is not None:  # corrected or withdrawn
         return []
     n_problems = len(reading.problems)
     date = reading.date(columns.date)

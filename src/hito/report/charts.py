@@ -88,32 +88,36 @@ def fan_chart(
     title: str = "",
     number_format: Callable[[float], str] = lambda v: f"{v:g}",
     divide: tuple[dt.date, str] | None = None,
+    at_least: Sequence[tuple[dt.date, float]] = (),
 ) -> Markup:
     """An SVG with the P10–P90 band, the P50 line, observed points and an optional capacity line.
 
     `labels` names the legend entries: band, median, observed, capacity, empty. Observed
     points more than `history_days` before the forecast (or the newest point) are left out.
     `divide` (a day, a label) draws a dashed line at that day: the last day of the counts a
-    band is conditioned on, say.
+    band is conditioned on, say. `at_least` are counts with no upper end ("more than 100"),
+    drawn as an open triangle at their low (legend `labels["at_least"]`).
     """
     dates = list(fan.dates) if fan else []
     anchor = min(dates) if dates else max((d for d, _ in observed), default=None)
     if anchor is not None:
         first = anchor - dt.timedelta(days=history_days)
         observed = [(d, v) for d, v in observed if d >= first]
-    dates += [d for d, _ in observed]
+        at_least = [(d, v) for d, v in at_least if d >= first]
+    dates += [d for d, _ in [*observed, *at_least]]
     if not dates:
         return Markup(
             f'<svg class="chart" viewBox="0 0 {width} 60" role="img" '
             f'aria-label="{escape(labels["empty"])}" font-size="{max(13, round(width / 34))}">'
             f'<text x="10" y="35" class="muted">{escape(labels["empty"])}</text></svg>'
         )
-    values = [v for _, v in observed] + (list(fan.p90) if fan else []) + [capacity or 0.0, 1.0]
+    values = [v for _, v in [*observed, *at_least]] + (list(fan.p90) if fan else [])
+    values += [capacity or 0.0, 1.0]
     ticks = _ticks((ymax or max(values)) * 1.05)
     d0, d1 = min(dates), max(dates)
     # about 11 px once a 390 px phone shrinks the chart (a 640 wide chart is drawn 366 px wide)
     font = max(13, round(width / 34))
-    keys = _legend_keys(fan is not None, bool(observed), bool(capacity))
+    keys = _legend_keys(fan is not None, bool(observed), bool(capacity), bool(at_least))
     rows = len({row for row, _x in _legend_places(width, font, [labels[k] for k, _c, _s in keys])})
     f = _Frame(width, height, font, d0, max((d1 - d0).days, 1), ticks[-1], max(rows, 1))
     name = title or labels.get("title", "")
@@ -122,8 +126,9 @@ def fan_chart(
         f'xmlns="http://www.w3.org/2000/svg" font-size="{font}" font-family="sans-serif">',
         *_axes(f, ticks, d1, number_format, date_format),
         *_series(f, fan, capacity, observed, number_format),
+        *_at_least(f, at_least, number_format),
         *(_divide(f, *divide) if divide and d0 <= divide[0] <= d1 else []),
-        *_legend(f, labels, fan is not None, bool(observed), bool(capacity)),
+        *_legend(f, labels, keys),
         "</svg>",
     ]
     return Markup("".join(parts))
@@ -202,6 +207,23 @@ def _series(
     return parts
 
 
+def _at_least(
+    f: _Frame, counts: Sequence[tuple[dt.date, float]], number_format: Callable[[float], str]
+) -> list[str]:
+    """Counts with no upper end: an open triangle pointing up at their low, "> low" on hover."""
+    parts = []
+    for d, v in counts:
+        x, y = f.x(d), f.y(min(v, f.ymax))
+        said = escape("> " + number_format(v))
+        parts.append(
+            f'<path d="M{x - 5},{y + 4} L{x},{y - 5} L{x + 5},{y + 4} Z" fill="none" '
+            f'stroke="{OBSERVED}" stroke-width="1.5"><title>{said}</title></path>'
+        )
+        if v > f.ymax:  # above the top, as a count beyond it: its value beside it
+            parts.append(f'<text x="{x + 7}" y="{y + 10}" fill="{OBSERVED}">{said}</text>')
+    return parts
+
+
 def outlier_top(band_top: float, counts: Sequence[float], factor: float = 3.0) -> float | None:
     """A chart's top that keeps the band readable (None: every count fits).
 
@@ -213,10 +235,13 @@ def outlier_top(band_top: float, counts: Sequence[float], factor: float = 3.0) -
     return max([band_top, *(v for v in counts if v <= factor * max(band_top, 1.0))])
 
 
-def _legend_keys(fan: bool, observed: bool, capacity: bool) -> list[tuple[str, str, str]]:
+def _legend_keys(
+    fan: bool, observed: bool, capacity: bool, at_least: bool = False
+) -> list[tuple[str, str, str]]:
     """The legend's entries (label key, colour, symbol) for what is drawn."""
     legend = [("band", BAND, "rect"), ("median", LINE, "line")] if fan else []
     legend += [("observed", OBSERVED, "dot")] if observed else []
+    legend += [("at_least", OBSERVED, "up")] if at_least else []
     legend += [("capacity", CAPACITY, "line")] if capacity else []
     return legend
 
@@ -234,11 +259,8 @@ def _legend_places(width: int, font: int, texts: list[str]) -> list[tuple[int, f
     return places
 
 
-def _legend(
-    f: _Frame, labels: dict[str, str], fan: bool, observed: bool, capacity: bool
-) -> list[str]:
-    """One entry for each thing drawn, in rows under the dates."""
-    legend = _legend_keys(fan, observed, capacity)
+def _legend(f: _Frame, labels: dict[str, str], legend: list[tuple[str, str, str]]) -> list[str]:
+    """One entry for each thing drawn (`_legend_keys`), in rows under the dates."""
     places = _legend_places(f.width, f.font, [labels[k] for k, _c, _s in legend])
     first = f.height - f.bottom + f.font + 5 + f.font + 8  # the first row's baseline
     parts = []
@@ -250,6 +272,8 @@ def _legend(
                 "line": f'<line x1="{lx:g}" x2="{lx + 14:g}" y1="{ly - 4}" y2="{ly - 4}" '
                 f'stroke="{colour}" stroke-width="2"/>',
                 "dot": f'<circle cx="{lx + 7:g}" cy="{ly - 4}" r="3.5" fill="{colour}"/>',
+                "up": f'<path d="M{lx + 2:g},{ly} L{lx + 7:g},{ly - 9} L{lx + 12:g},{ly} Z" '
+                f'fill="none" stroke="{colour}" stroke-width="1.5"/>',
             }[shape]
         )
         parts.append(f'<text x="{lx + 18:g}" y="{ly}" fill="#333">{escape(labels[key])}</text>')

@@ -12,7 +12,7 @@ import numpy as np
 from hito import i18n
 from hito.ensemble.result import Ensemble
 from hito.forecast.backtest import Backtest
-from hito.forecast.observations import Observations
+from hito.forecast.observations import Observation, Observations
 from hito.forecast.scorecard import Scorecard
 from hito.report.charts import Fan, fan_chart, outlier_top
 from hito.report.labels import label
@@ -29,11 +29,17 @@ def _labels(lang: str) -> dict[str, str]:
         "capacity": _("capacity"),
         "empty": _("no data"),
         "divide": _("counts up to here"),
+        "at_least": _('"more than" counts'),
     }
 
 
 def _counts(obs: Observations, place: str) -> list[tuple[dt.date, float]]:
     return [(o.date, o.point) for o in obs.items if o.place == place and o.point is not None]
+
+
+def _open_counts(obs: Observations, place: str) -> list[tuple[dt.date, float]]:
+    """The counts with no upper end ("more than 100") at a place: their day and low."""
+    return [(o.date, o.low) for o in obs.items if o.place == place and o.high is None]
 
 
 def _histograms(s: Scenario, prior: Any, posterior: Any, lang: str) -> list[str]:
@@ -100,8 +106,12 @@ def render_calibration(
     prior: Any,
     posterior: Any,
     lang: str = "es",
+    source: str | None = None,
 ) -> str:
-    """calibration.html: fans with the counts, effective sample sizes, prior vs posterior."""
+    """calibration.html: fans with the counts, effective sample sizes, prior vs posterior.
+
+    `source` says where the counts came from (a file, the service's database, hito's own).
+    """
     lang = i18n.pick(lang)
     labels = _labels(lang)
     dates = ens.dates()
@@ -112,6 +122,7 @@ def render_calibration(
     for place in places:
         q = ens.fan("present", place)
         counts = _counts(observations, place)
+        open_counts = _open_counts(observations, place)
         fans.append(
             (
                 names.get(place, place),
@@ -122,7 +133,10 @@ def render_calibration(
                     date_format=lambda d: i18n.date(d, lang),
                     number_format=lambda v: i18n.number(v, lang),
                     history_days=400,
-                    ymax=outlier_top(float(q[2].max(initial=0)), [v for _d, v in counts]),
+                    ymax=outlier_top(
+                        float(q[2].max(initial=0)), [v for _d, v in [*counts, *open_counts]]
+                    ),
+                    at_least=open_counts,
                     # the counts end on the as-of date: before it the past, after it the forecast
                     divide=(facts_as_of, labels["divide"]) if facts_as_of else None,
                 ),
@@ -137,6 +151,7 @@ def render_calibration(
             ngettext=i18n.translations(lang).ngettext,
             scenario=s,
             facts=facts,
+            source=source,
             fans=fans,
             histograms=_histograms(s, prior, posterior, lang),
             title=i18n.localized(s.title, lang, s.name),
@@ -147,8 +162,17 @@ def render_calibration(
     )
 
 
-def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang: str = "es") -> str:
-    """backtest.html: each issued forecast's fan against the later counts, scores per horizon."""
+def render_backtest(
+    s: Scenario,
+    bt: Backtest,
+    observations: Observations,
+    lang: str = "es",
+    source: str | None = None,
+) -> str:
+    """backtest.html: each issued forecast's fan against the later counts, scores per horizon.
+
+    `source` says where the counts came from (a file, the service's database, hito's own).
+    """
     lang = i18n.pick(lang)
     labels = _labels(lang)
     names = {p.id: i18n.localized(p.title, lang, p.name) for p in s.places}
@@ -158,11 +182,9 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
             if not rows:
                 continue
             ds = [s.date_of(int(r[0])) for r in rows]
-            later = [
-                (d, v)
-                for d, v in _counts(observations, place)
-                if d >= issue.issued - dt.timedelta(days=7)
-            ]
+            since = issue.issued - dt.timedelta(days=7)
+            later = [(d, v) for d, v in _counts(observations, place) if d >= since]
+            later_open = [(d, v) for d, v in _open_counts(observations, place) if d >= since]
             arr = np.array([r[1:] for r in rows])
             charts.append(
                 (
@@ -174,7 +196,10 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
                         labels=labels,
                         date_format=lambda d: i18n.date(d, lang),
                         number_format=lambda v: i18n.number(v, lang),
-                        ymax=outlier_top(float(arr[:, 2].max(initial=0)), [v for _d, v in later]),
+                        ymax=outlier_top(
+                            float(arr[:, 2].max(initial=0)), [v for _d, v in [*later, *later_open]]
+                        ),
+                        at_least=later_open,
                         history_days=7,
                         width=480,
                         height=220,
@@ -190,6 +215,7 @@ def render_backtest(s: Scenario, bt: Backtest, observations: Observations, lang:
             scenario=s,
             title=i18n.localized(s.title, lang, s.name),
             bt=bt,
+            source=source,
             scores=bt.scores(),
             events=bt.event_scores(),
             charts=charts,
@@ -341,6 +367,14 @@ def live_skill_summary(card: Scorecard | None, lang: str) -> str:
     ) % {"parts": ", ".join(parts)}
 
 
+def _reported(o: Observation, lang: str) -> str:
+    """A count as reported: 45, 40–60, or more than 100 (a range with no upper end)."""
+    low = i18n.number(o.low, lang)
+    if o.high is None:
+        return f"{i18n.translations(lang).gettext('more than')} {low}"
+    return low if o.high == o.low else f"{low}–{i18n.number(o.high, lang)}"
+
+
 def forecast_table(
     s: Scenario,
     obs: Observations,
@@ -368,15 +402,12 @@ def forecast_table(
     headers = [_("site"), _("latest count")] + [_("in %(n)s days") % {"n": k} for k in ahead]
     last = s.days - 1
     rows = []
-    for place in sorted({o.place for o in obs.items if o.date <= as_of and o.point is not None}):
+    for place in sorted({o.place for o in obs.items if o.date <= as_of}):
         p = s.places[s.place_index()[place]]
-        counts = [
-            o for o in obs.items if o.place == place and o.date <= as_of and o.point is not None
-        ]
+        counts = [o for o in obs.items if o.place == place and o.date <= as_of]
         newest = max(o.date for o in counts)
         day = [o for o in counts if o.date == newest]
-        ends = (min(o.low for o in day), max(o.high if o.high is not None else o.low for o in day))
-        latest = "–".join(i18n.number(v, lang) for v in dict.fromkeys(ends))
+        latest = "; ".join(dict.fromkeys(_reported(o, lang) for o in day))
         fan = ens.fan("present", place)
         cells = []
         for k in ahead:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 
 from sqlalchemy import not_, select
 from sqlalchemy.orm import Session
@@ -16,7 +17,54 @@ from hito.forecast.observations import (
     not_counted,
     sort_key,
 )
+from hito.store.db import Database, check_url
 from hito.store.models import Agency, FieldReport
+
+
+def reports_database(url: str, option: str = "--observations") -> Database:
+    """The service's database at an option's URL, to read its reports; InputError if it cannot be.
+
+    It must be there (an SQLite path that is not is refused, never made: a mistyped path left an
+    empty file behind), open, and carry hito's schema at this hito's revision.
+    """
+    from sqlalchemy.engine import make_url
+
+    from hito.store import migrate
+
+    url = check_url(url)
+    shown = make_url(url).render_as_string(hide_password=True)
+    path = make_url(url).database
+    if url.startswith("sqlite") and path and ":memory:" not in path and not Path(path).exists():
+        raise InputError(
+            Problem(
+                "%(option)s %(database)s: no such file; expected the SQLite file of hito's service "
+                "(sqlite:////absolute/path, with four slashes, or sqlite:///relative/path)",
+                option=option,
+                database=shown,
+            )
+        )
+    db = Database(url, create=False).reachable()
+    revision = migrate.current(db)
+    if revision != migrate.head():
+        db.dispose()
+        raise InputError(
+            Problem(
+                "%(option)s %(database)s: no hito schema here; expected the database of hito's "
+                "service (`hito demo` or `hito db upgrade` makes one)",
+                option=option,
+                database=shown,
+            )
+            if revision is None
+            else Problem(
+                "%(option)s %(database)s: schema at revision %(revision)s; expected %(head)s, "
+                "this hito's (`hito db upgrade` brings it there)",
+                option=option,
+                database=shown,
+                revision=revision,
+                head=migrate.head(),
+            )
+        )
+    return db
 
 
 def observations_from_store(

@@ -483,3 +483,41 @@ def test_nul_in_an_sms_is_answered_by_the_reply_not_a_500(world: World) -> None:
             3,
             2,
         )
+
+
+def test_idor_peruvian_editor_cannot_correct_or_withdraw_its_agencys_report_at_a_chilean_site(
+    world: World,
+) -> None:
+    """An admin's report for a Peruvian agency at Chacalluta: its correction is a report there."""
+    c = world.client
+    made = c.post(
+        "/api/v1/reports",
+        json={**report(site="chacalluta"), "agency_id": world.ids["per"]},
+        headers=world.h("admin"),
+    )
+    assert made.status_code == 201 and made.json()["agency_id"] == world.ids["per"]
+    rid = made.json()["id"]
+    fix = {
+        "counts": [{"nationality": "VEN", "documented": False, "people": 1, "stranded": 1}],
+        "reason": "recounted",
+    }
+    for path, body in (("corrections", fix), ("withdrawal", {"reason": "not ours"})):
+        r = c.post(f"/api/v1/reports/{rid}/{path}", json=body, headers=world.h("ed_per"))
+        assert r.status_code == 403, r.text
+        assert "'chacalluta' is a border_post in CHL" in r.json()["detail"]
+    c.get("/login")
+    token = c.cookies["hito_csrf"]
+    c.cookies.set("hito_session", world.tokens["ed_per"])
+    for action in ("correct", "withdraw"):
+        page = c.get(f"/reports/{rid}/{action}")
+        assert page.status_code == 403, action
+        assert "reporta en los sitios de Perú y entre los complejos fronterizos" in page.text
+        sent = c.post(
+            f"/reports/{rid}/{action}",
+            data={"csrf_token": token, "reason": "x", "confirm": "yes", "people-unspecified": "1"},
+            headers={"Origin": "http://testserver"},
+        )
+        assert sent.status_code == 403, action
+    assert c.get("/api/v1/reports", headers=world.h("viewer")).json()["count"] == 1
+    r = c.post(f"/api/v1/reports/{rid}/withdrawal", json={"reason": "x"}, headers=world.h("admin"))
+    assert r.status_code == 201

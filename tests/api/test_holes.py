@@ -507,7 +507,11 @@ def test_idor_peruvian_editor_cannot_correct_or_withdraw_its_agencys_report_at_a
         assert "'chacalluta' is a border_post in CHL" in r.json()["detail"]
     c.get("/login")
     token = c.cookies["hito_csrf"]
+    links = f'href="/reports/{rid}/correct"'
+    c.cookies.set("hito_session", world.tokens["admin"])
+    assert links in c.get("/sites/chacalluta?as_of=2025-11-30").text
     c.cookies.set("hito_session", world.tokens["ed_per"])
+    assert links not in c.get("/sites/chacalluta?as_of=2025-11-30").text  # not offered
     for action in ("correct", "withdraw"):
         page = c.get(f"/reports/{rid}/{action}")
         assert page.status_code == 403, action

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,12 @@ ID_CHARS = r"[a-z0-9][a-z0-9_\-]*"
 ID_PATTERN = rf"^{ID_CHARS}$"
 ID_MAX_LENGTH = 64
 Ident = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+
+
+def is_ident(text: str) -> bool:
+    """Whether a text is an identifier (a site id typed in an address) before it is looked up."""
+    return len(text) <= ID_MAX_LENGTH and re.fullmatch(ID_CHARS, text) is not None
+
 
 # a country: its ISO 3166-1 alpha-3 code (PER, CHL, BOL, VEN...)
 COUNTRY_PATTERN = r"^[A-Z]{3}$"

@@ -6,7 +6,10 @@ import csv
 import datetime as dt
 import io
 
+from sqlalchemy import select
+
 from hito.store.figures import daily_figures
+from hito.store.models import FieldReport, Shelter, SmsMessage
 from service_world import World, report
 
 HXL_HEAD = (
@@ -393,3 +396,132 @@ def test_json_nesting_bomb_on_the_report_hot_path_is_a_400_not_a_500(world: Worl
         assert r.status_code == 400, r.text
         assert r.json()["detail"] == "There was an error parsing the body"
     assert c.get("/api/v1/reports", headers=world.h("viewer")).status_code == 200  # still serving
+
+
+def test_nul_in_a_site_address_of_the_pages_is_an_unknown_site_not_a_500(world: World) -> None:
+    """PostgreSQL text cannot hold NUL: the site id of an address was looked up as typed."""
+    c = world.client
+    c.get("/login")
+    token = c.cookies["hito_csrf"]
+    c.cookies.set("hito_session", world.tokens["ed_per"])
+    page = c.get("/sites/chacalluta%00")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    saved = c.post(
+        "/sites/arica-shelters%00/shelter",
+        data={"csrf_token": token, "capacity_people": "10", "area_m2": "30"},
+        headers={"Origin": "http://testserver"},
+    )
+    assert saved.status_code == 404 and saved.headers["content-type"].startswith("text/html")
+    form = c.get("/report?site=chacalluta%00")  # a site of the other country, with a NUL
+    assert form.status_code == 200 and "field-error" not in form.text.split("<form", 1)[0]
+    with world.db.session(readonly=True) as s:
+        assert s.get(Shelter, "arica-shelters") is None
+
+
+def test_nul_or_a_line_break_in_a_subscription_target_is_refused_not_a_500(world: World) -> None:
+    c = world.client
+    for channel, target in (
+        ("webhook", "https://example.org/hooks\x00/hito"),
+        ("webhook", "https://example.org/hooks\n/hito"),
+        ("webhook", "https://example.org:99999/hito"),
+        ("webhook", "https://[2001:db8::1/hito"),
+        ("email", "duty@example.org\n"),
+    ):
+        r = c.post(
+            "/api/v1/subscriptions",
+            json={"label": "duty", "channel": channel, "target": target},
+            headers=world.h("ed_chl"),
+        )
+        assert r.status_code == 422, (target, r.text)
+        assert r.json()["errors"][0]["loc"] == ["body", "target"]
+        assert r.json()["detail"].startswith("body.target: expected an ")
+    c.get("/login")
+    c.cookies.set("hito_session", world.tokens["ed_chl"])
+    page = c.post(
+        "/subscriptions",
+        data={
+            "csrf_token": c.cookies["hito_csrf"],
+            "label": "duty",
+            "channel": "webhook",
+            "target": "https://example.org/\x00",
+        },
+        headers={"Origin": "http://testserver"},
+    )
+    assert page.status_code == 422 and "se esperaba una URL http(s)" in page.text
+    assert c.get("/api/v1/subscriptions", headers=world.h("ed_chl")).json()["count"] == 0
+
+
+def test_nul_in_an_sms_is_answered_by_the_reply_not_a_500(world: World) -> None:
+    """A NUL (U+0000 of a UCS-2 message) was stored as it came: PostgreSQL refused the row."""
+    app = world.client.app
+    app.state.settings = app.state.settings.model_copy(update={"sms_token": "gateway-secret"})  # type: ignore[attr-defined]
+    r = world.client.post(
+        "/api/v1/sms/senders", json={"phone": "+56912345678"}, headers=world.h("ed_chl")
+    )
+    assert r.status_code == 201
+
+    def sms(gid: str, text: str) -> dict[str, object]:
+        r = world.client.post(
+            "/api/v1/sms/inbound",
+            data={"id": gid, "from": "+56912345678", "text": text},
+            headers={"X-Hito-Token": "gateway-secret"},
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    refused = sms("sms-1\x00", "chacalluta 3 2")  # a gateway id no report key can carry
+    assert (refused["outcome"], refused["report_id"]) == ("refused", None)
+    stored = sms("sms-2", "chacalluta\x00 3 2")  # the site's name is read without it
+    assert stored["outcome"] == "stored"
+    with world.db.session(readonly=True) as s:
+        kept = {m.gateway_id: m.body for m in s.scalars(select(SmsMessage))}
+        assert kept == {"sms-1\ufffd": "chacalluta 3 2", "sms-2": "chacalluta\ufffd 3 2"}
+        (row,) = s.scalars(select(FieldReport))
+        assert (row.id, row.site_id, row.people, row.stranded) == (
+            stored["report_id"],
+            "chacalluta",
+            3,
+            2,
+        )
+
+
+def test_idor_peruvian_editor_cannot_correct_or_withdraw_its_agencys_report_at_a_chilean_site(
+    world: World,
+) -> None:
+    """An admin's report for a Peruvian agency at Chacalluta: its correction is a report there."""
+    c = world.client
+    made = c.post(
+        "/api/v1/reports",
+        json={**report(site="chacalluta"), "agency_id": world.ids["per"]},
+        headers=world.h("admin"),
+    )
+    assert made.status_code == 201 and made.json()["agency_id"] == world.ids["per"]
+    rid = made.json()["id"]
+    fix = {
+        "counts": [{"nationality": "VEN", "documented": False, "people": 1, "stranded": 1}],
+        "reason": "recounted",
+    }
+    for path, body in (("corrections", fix), ("withdrawal", {"reason": "not ours"})):
+        r = c.post(f"/api/v1/reports/{rid}/{path}", json=body, headers=world.h("ed_per"))
+        assert r.status_code == 403, r.text
+        assert "'chacalluta' is a border_post in CHL" in r.json()["detail"]
+    c.get("/login")
+    token = c.cookies["hito_csrf"]
+    links = f'href="/reports/{rid}/correct"'
+    c.cookies.set("hito_session", world.tokens["admin"])
+    assert links in c.get("/sites/chacalluta?as_of=2025-11-30").text
+    c.cookies.set("hito_session", world.tokens["ed_per"])
+    assert links not in c.get("/sites/chacalluta?as_of=2025-11-30").text  # not offered
+    for action in ("correct", "withdraw"):
+        page = c.get(f"/reports/{rid}/{action}")
+        assert page.status_code == 403, action
+        assert "reporta en los sitios de Perú y entre los complejos fronterizos" in page.text
+        sent = c.post(
+            f"/reports/{rid}/{action}",
+            data={"csrf_token": token, "reason": "x", "confirm": "yes", "people-unspecified": "1"},
+            headers={"Origin": "http://testserver"},
+        )
+        assert sent.status_code == 403, action
+    assert c.get("/api/v1/reports", headers=world.h("viewer")).json()["count"] == 1
+    r = c.post(f"/api/v1/reports/{rid}/withdrawal", json={"reason": "x"}, headers=world.h("admin"))
+    assert r.status_code == 201

@@ -97,6 +97,48 @@ def test_first_admin_sites_a_saved_head_and_a_verified_log(
     )
 
 
+def test_a_log_rewritten_through_the_pending_queue_is_caught_only_by_saved_heads_as_verify_says(
+    env: str,
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The database's writer requeues the whole log, one entry changed: the server signs it.
+
+    Its own heads then agree with it; only the heads a country saved outside it tell. Verify
+    without them passes, and says what it did not check.
+    """
+    monkeypatch.setenv("HITO_LANG", "en")
+    for args in (["db", "upgrade"], ["users", "create", "boss", "--role", "admin"]):
+        assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, ["sites", "load", "tacna-arica-2025"]).exit_code == 0
+    heads = tmp_path / "heads-peru.jsonl"
+    assert runner.invoke(app, ["log", "head", "--append", str(heads)]).exit_code == 0
+    db = Database(env)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO log_pending (at, actor, action, resource, before_digest, "
+                "after_digest, note) SELECT at, actor, action, resource, before_digest, "
+                "after_digest, CASE WHEN idx = 3 THEN 'rewritten' ELSE note END FROM log_leaf "
+                "ORDER BY idx"
+            )
+        )
+        conn.execute(text("DELETE FROM log_leaf"))
+        conn.execute(text("DELETE FROM log_head"))
+    db.dispose()
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0  # the sequencer signs it all
+    alone = runner.invoke(app, ["log", "verify"])
+    assert alone.exit_code == 0 and alone.stdout.startswith("log ok: 14 entries")
+    assert alone.stderr.startswith("no heads of your own given (--against): the log was checked")
+    saved = runner.invoke(app, ["log", "verify", "--against", str(heads)])
+    assert saved.exit_code == 1
+    assert any(
+        "no longer hash to its root" in p
+        for p in saved.exception.in_language("en")  # type: ignore[union-attr]
+    )
+    assert "no heads of your own" not in saved.output
+
+
 def test_verify_with_a_bad_heads_file_names_the_line(env: str, tmp_path) -> None:  # noqa: ANN001
     runner.invoke(app, ["db", "upgrade"])
     bad = tmp_path / "heads.jsonl"
@@ -178,7 +220,12 @@ def test_one_signed_head_is_said_in_the_singular(
     r = runner.invoke(app, ["log", "verify"])
     assert r.exit_code == 0, r.output
     empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # SHA-256 of b""
-    assert r.output == said.format(root=empty)
+    assert r.stdout == said.format(root=empty)
+    warned = {
+        "es": "no se dieron cabeceras propias (--against)",
+        "en": "no heads of your own given",
+    }
+    assert r.stderr.startswith(warned[lang])  # its own heads only: a rewritten log passes too
 
 
 def test_the_other_country_verifies_with_the_public_key_it_saved(

@@ -290,3 +290,99 @@ def test_a_cookie_header_full_of_backslashes_does_not_hold_the_server(tmp_path: 
         assert c.get("/api/v1/log/key", headers={"Cookie": junk}).status_code == 200
         assert time.perf_counter() - start < 2.0
     db.dispose()
+
+
+def _changes_of(db: Database) -> dict[str, int]:
+    """Rows per table; the log's entries counted once, pending or sequenced (the sequencer runs)."""
+    from hito.store.models import Base
+
+    with db.session(readonly=True) as s:
+        n = {
+            t.name: int(s.scalar(select(func.count()).select_from(t)) or 0)
+            for t in Base.metadata.sorted_tables
+        }
+    n["log entries"] = n.pop("log_pending") + n.pop("log_leaf")
+    n.pop("log_head")
+    return n
+
+
+def _web_routes(app: object, methods: set[str]) -> list[tuple[str, str]]:
+    """(method, address) of every dashboard route answering one of `methods`, ids filled in."""
+    from fastapi.routing import APIRoute
+
+    def walk(routes: list[object], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
+        for r in routes:
+            included = getattr(r, "original_router", None)  # FastAPI 0.165 includes lazily
+            if included is not None:
+                more = getattr(getattr(r, "include_context", None), "prefix", "")
+                yield from walk(included.routes, prefix + more)
+            elif isinstance(r, APIRoute):
+                yield prefix + r.path, set(r.methods)
+
+    values = {"site_id": "chacalluta", "fmt": "html", "code": "en", "token": "x" * 40}
+    out = []
+    for path, answers in walk(app.routes):  # type: ignore[attr-defined]
+        if not path.startswith("/api/"):
+            path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "1"), path)
+            out += [(m, path) for m in sorted(answers & methods)]
+    return out
+
+
+def test_csrf_every_web_change_is_refused_without_the_token_or_from_another_site(
+    tmp_path: Path,
+) -> None:
+    """Every POST/PUT/PATCH/DELETE route of the dashboard, found in the app, not listed by hand."""
+    from service_world import make_world, settings
+
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    app = create_app(settings(database_url=url), database=db)
+    with TestClient(app) as c:
+        world = make_world(c, db)
+        c.get("/login")
+        token = c.cookies[CSRF_COOKIE]
+        c.cookies.set("hito_session", world.tokens["admin"])
+        changes = _web_routes(app, {"POST", "PUT", "PATCH", "DELETE"})
+        assert {("POST", "/report"), ("POST", "/login"), ("POST", "/stop/" + "x" * 40)} <= set(
+            changes
+        )
+        before = _changes_of(db)
+        for method, path in changes:
+            form = {"site_id": "chacalluta", "reason": "x", "confirm": "yes", "as_of": "2025-12-01"}
+            r = c.request(method, path, data=form, headers={"Origin": "http://testserver"})
+            assert r.status_code == 403, (method, path)
+            assert "The form's security code is missing or does not match" in r.text
+            r = c.request(
+                method,
+                path,
+                data={**form, "csrf_token": token},
+                headers={"Origin": "https://evil.example", "X-CSRF-Token": token},
+            )
+            assert r.status_code == 403, (method, path)
+            assert "This request came from another page (https://evil.example)" in r.text
+        assert _changes_of(db) == before
+    db.dispose()
+
+
+def test_csrf_no_web_page_read_with_get_changes_anything(tmp_path: Path) -> None:
+    """A GET can be made by any page (an image, a link): no dashboard address writes on one."""
+    from service_world import make_world, report, settings
+
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    app = create_app(settings(database_url=url), database=db)
+    with TestClient(app) as c:
+        world = make_world(c, db)
+        posted = c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl"))
+        assert posted.status_code == 201 and posted.json()["id"] == 1  # its correction form
+        c.cookies.set("hito_session", world.tokens["admin"])
+        reads = _web_routes(app, {"GET"})
+        assert ("GET", "/stop/" + "x" * 40) in reads and ("GET", "/sites/chacalluta") in reads
+        before = _changes_of(db)
+        for method, path in reads:
+            r = c.request(method, path, follow_redirects=False)
+            assert r.status_code < 500, (path, r.text[:300])
+        assert _changes_of(db) == before
+    db.dispose()

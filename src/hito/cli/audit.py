@@ -12,6 +12,6 @@ app = typer.Typer(no_args_is_help=True, help="The log of the coordination servic
 @app.command("verify")
 def verify(settings: SettingsOpt = None) -> None:
     """Check the log against the heads stored with it and the rows against the log (exit 1)."""
-    from hito.cli.log import verify as log_verify
+    from hito.cli.log import check
 
-    log_verify(against=None, public_key=None, rows=True, settings=settings)
+    check(against=None, public_key=None, rows=True, settings=settings)

@@ -153,6 +153,25 @@ def verify(
     settings: SettingsOpt = None,
 ) -> None:
     """Check the database against saved heads and the key: exit 1 listing every problem."""
+    from hito import i18n
+
+    check(against=against, public_key=public_key, rows=rows, settings=settings)
+    if not against:  # the heads the database holds are the ones its writer left there
+        _ = i18n.translations(i18n.reader_language()).gettext
+        typer.echo(
+            _(
+                "no heads of your own given (--against): the log was checked only against the "
+                "heads its database holds, which whoever writes the database may have had signed "
+                "again; give the heads your country saved"
+            ),
+            err=True,
+        )
+
+
+def check(
+    *, against: list[Path] | None, public_key: Path | None, rows: bool, settings: Path | None
+) -> None:
+    """The check of `hito log verify` and `hito audit verify`: its line, or LogCheckFailed."""
     from rich.console import Console
 
     from hito import i18n

@@ -218,6 +218,9 @@ def supersede_report(
                 own_agency=actor.agency_id,
             )
         )
+    # a correction or a withdrawal is a new report at the site: an editor's own country's or
+    # the strip (a report an admin made for their agency at the other country's site stays)
+    check_country(session, actor, old.site_id)
     newer = session.scalar(select(FieldReport.id).where(FieldReport.supersedes_id == report_id))
     if newer is not None:
         raise ConflictError(

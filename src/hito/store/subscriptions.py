@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,14 +39,20 @@ def new_secret() -> str:
 
 def _target_problem(channel: str, target: str, allow_private: bool = False) -> Problem | None:
     if channel == "email":
-        if len(target) > 254 or not _EMAIL.match(target):
+        if len(target) > 254 or not _EMAIL.fullmatch(target):  # match: "a@b.org\n" passed
             return Problem(
                 "expected an e-mail address such as duty@example.org, got %(target)s",
                 target=repr(target),
             )
         return None
-    parts = urlsplit(target)
-    if parts.scheme not in ("https", "http") or not parts.hostname or len(target) > 500:
+    try:
+        parts = urlsplit(target)
+        scheme, host, _port = parts.scheme, parts.hostname, parts.port
+    except ValueError:  # "http://[::1", a port over 65535: not a URL
+        scheme, host = "", None
+    # a space or a control character (NUL, a line break) is no part of a URL as sent
+    spaced = any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in target)
+    if scheme not in ("https", "http") or not host or len(target) > 500 or spaced:
         return Problem(
             "expected an http(s) URL such as https://example.org/hooks/hito, got %(target)s",
             target=repr(target),

@@ -61,6 +61,8 @@ def _gate(request: Request, who: Actor, report_id: int) -> FieldReport | HTMLRes
             "correct or withdraw it.",
         )
         return _refused(request, who, 403, words)
+    if said := reporting.elsewhere(request, row.site_id, who):  # at the other country's site
+        return _refused(request, who, 403, said)
     if newer is not None or row.withdrawn:
         words = (
             tr(request, "This report was already corrected or withdrawn by report %(id)s.")

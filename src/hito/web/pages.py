@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 
 from hito import i18n
 from hito.api import problems
+from hito.domain import is_ident
 from hito.errors import InputError
 from hito.plans.status import CARRY_DAYS
 from hito.report import forecast_view, plan_odds
@@ -251,6 +252,8 @@ def site_response(
     """The site page; with a refused shelter form, its problems (by field, or "form") as typed."""
     who = actor(request)
     lang = language(request)
+    if not is_ident(site_id):  # "a%00b" typed in the address: no site, and no query with it
+        return render(request, "missing.html.j2", 404, user=who, what=site_id)
     as_of = as_of_of(request, who)
     try:
         with request.app.state.db.session(readonly=True) as session:

@@ -13,6 +13,7 @@ from fastapi import Request
 
 from hito import i18n, names
 from hito.api.schemas.common import ROW_ID_MAX
+from hito.domain import is_ident
 from hito.report import places
 from hito.store.actors import Actor
 from hito.store.agencies import list_agencies
@@ -155,7 +156,7 @@ def refusal(
 
 def elsewhere(request: Request, site_id: str, who: Any) -> str:
     """Why an editor may not report at a site of the other country, in words ('' if they may)."""
-    if who.role != "editor":
+    if who.role != "editor" or not is_ident(site_id):  # no identifier: no site to say it of
         return ""
     with request.app.state.db.session(readonly=True) as session:
         site = session.get(Site, site_id)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hito import i18n
+from hito.domain import is_ident
 from hito.hxl_cells import parse_count
 from hito.store import shelters
 from hito.store.errors import InvalidError, StoreError
@@ -106,6 +107,8 @@ def _other_country(request: Request, site: Site, own: str | None) -> str:
 async def shelter_save(request: Request, site_id: str) -> Response:
     """Save a shelter's registry entry from its page, then show the page again."""
     who = actor(request)
+    if not is_ident(site_id):  # no site has this id: the page says so (no query with it)
+        return site_response(request, site_id)
     form = await request.form()
     problems: dict[str, str] = {}
     try:

@@ -61,7 +61,9 @@ def senders(actor: WriterDep, db: DbDep) -> SenderList:
         return SenderList(data=[SenderPublic.model_validate(r) for r in rows], count=n)
 
 
-def _inbound(form: dict[str, str]) -> sms_store.Inbound:
+def _inbound(signed: dict[str, str]) -> sms_store.Inbound:
+    # a NUL (U+0000 in a UCS-2 message) cannot be stored in PostgreSQL text: kept as U+FFFD
+    form = {k: v.replace("\x00", "\ufffd") for k, v in signed.items()}
     if "MessageSid" in form or "SmsSid" in form:
         return sms_store.Inbound(
             "twilio",

@@ -167,8 +167,18 @@ def test_a_wrong_report_is_corrected_then_withdrawn_by_new_referenced_entries(wo
         headers=world.h("ed_chl"),
     )
     assert r.status_code == 201 and r.json()["withdrawn"] is True and r.json()["counts"] == []
+    gone = r.json()["id"]
     with world.db.session(readonly=True) as s:
         assert daily_figures(s).get("concordia-strip", {}) == {}
+    # a withdrawal is no count: correcting it (bringing counts back) or withdrawing it again
+    # is refused, as on the dashboard; counting again is a new report
+    for path, body in (("corrections", fix), ("withdrawal", {"reason": "again"})):
+        r = c.post(f"/api/v1/reports/{gone}/{path}", json=body, headers=world.h("ed_chl"))
+        assert r.status_code == 409, r.text
+        assert r.json()["detail"] == (
+            f"report {gone} withdraws report {new['id']}: there is nothing to correct or "
+            "withdraw; to count again, send a new report"
+        )
     log = c.get(
         "/api/v1/log/entries", params={"resource": "report"}, headers=world.h("viewer")
     ).json()

@@ -230,6 +230,15 @@ def supersede_report(
                 newer=newer,
             )
         )
+    if old.withdrawn:  # as the dashboard says: a withdrawal is not a count to correct
+        raise ConflictError(
+            Problem(
+                "report %(report_id)s withdraws report %(withdrawn)s: there is nothing to correct "
+                "or withdraw; to count again, send a new report",
+                report_id=report_id,
+                withdrawn=old.supersedes_id,
+            )
+        )
     problem = text_problem(reason, max_length=500) if reason.strip() else "expected a reason"
     if problem:
         raise InvalidError.at(["body", "reason"], problem)

@@ -189,23 +189,8 @@ def report_dict(row: FieldReport) -> dict[str, object]:
     return data
 
 
-def supersede_report(
-    session: Session,
-    *,
-    actor: Actor,
-    report_id: int,
-    reason: str,
-    counts: Sequence[CountIn] = (),
-    observed_at: dt.datetime | None = None,
-    remark: str = "",
-    withdraw: bool = False,
-    after: AfterReport | None = None,
-) -> FieldReport:
-    """Correct a report (new counts) or withdraw it: a new report that references the old one.
-
-    The old report stays as it was. Only its agency's editors (or an admin) may do this,
-    once per report (a second correction corrects the correction); `reason` is required.
-    """
+def _supersedable(session: Session, actor: Actor, report_id: int) -> FieldReport:
+    """The report an actor may correct or withdraw now, or why not (403, 404, 409)."""
     actor.require_writer(Problem("correct or withdraw reports"))
     old = get_report(session, report_id=report_id)
     if not may_supersede(actor, old.agency_id):
@@ -239,6 +224,27 @@ def supersede_report(
                 withdrawn=old.supersedes_id,
             )
         )
+    return old
+
+
+def supersede_report(
+    session: Session,
+    *,
+    actor: Actor,
+    report_id: int,
+    reason: str,
+    counts: Sequence[CountIn] = (),
+    observed_at: dt.datetime | None = None,
+    remark: str = "",
+    withdraw: bool = False,
+    after: AfterReport | None = None,
+) -> FieldReport:
+    """Correct a report (new counts) or withdraw it: a new report that references the old one.
+
+    The old report stays as it was. Only its agency's editors (or an admin) may do this,
+    once per report (a second correction corrects the correction); `reason` is required.
+    """
+    old = _supersedable(session, actor, report_id)
     problem = text_problem(reason, max_length=500) if reason.strip() else "expected a reason"
     if problem:
         raise InvalidError.at(["body", "reason"], problem)

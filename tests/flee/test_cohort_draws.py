@@ -1,4 +1,4 @@
-"""The cohort ruleset's route draw: cumulative bounds counted (cohortdraws._cumulate, _pick)."""
+"""The cohort ruleset's draws: route bounds counted (``_cumulate``, ``_pick``), ``_unif`` / ``_xo``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hito.flee.cohortdraws import _cumulate, _pick
+from hito.flee.cohortdraws import _cumulate, _pick, _unif, _xo
 
 
 def _draw(weights: list[float], width: int, u: float) -> int:
@@ -62,3 +62,13 @@ def test_the_pick_is_the_first_path_whose_cumulative_weight_exceeds_the_draw(u: 
     cum = np.cumsum(weights)
     expect = int(np.searchsorted(cum, u * cum[-1], side="right"))
     assert _draw(weights, 6, u) == expect
+
+
+def test_draws_on_words_in_locals_are_the_draws_on_the_array() -> None:
+    words = np.array([1, 2**63 + 5, 12345, 2**40], np.uint64)
+    held = [int(w) for w in words]
+    for _ in range(5):
+        u, *rest = _xo(*[np.uint64(w) for w in held])
+        held = [int(w) for w in rest]
+        assert _unif(words) == u
+        assert [int(w) for w in words] == held

@@ -28,7 +28,17 @@ def _unif(s):
     Inlined where it is drawn: numpy's generator costs a call through a pointer per draw,
     and most draws of a run are these (one or two a person and hop).
     """
-    s0, s1, s2, s3 = s[0], s[1], s[2], s[3]
+    u, s[0], s[1], s[2], s[3] = _xo(s[0], s[1], s[2], s[3])
+    return u
+
+
+@numba.njit(cache=True, inline="always")
+def _xo(s0, s1, s2, s3):
+    """``_unif`` on the four words held in locals: the draw, then the words after it.
+
+    A person's hops (``hito.flee.cohortsolo``) keep the words in locals between draws
+    instead of storing them in their array and loading them again at the next draw.
+    """
     out = s0 + s3
     t = s1 << np.uint64(17)
     s2 ^= s0
@@ -37,8 +47,7 @@ def _unif(s):
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
-    s[0], s[1], s[2], s[3] = s0, s1, s2, s3
-    return float(out >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return float(out >> np.uint64(11)) * (1.0 / 9007199254740992.0), s0, s1, s2, s3
 
 
 @numba.njit(cache=True, inline="always")

@@ -19,7 +19,14 @@ import numpy as np
 from hito.flee import cohortdraws, cohorts, cohortstate
 from hito.flee.cohortmove import SOLO
 from hito.flee.compile import FleeCompiled
-from hito.flee.schedule import MAX_HOPS, Schedule, move_chances, route_weights, spawn_weights
+from hito.flee.schedule import (
+    MAX_HOPS,
+    Schedule,
+    decay,
+    move_chances,
+    route_weights,
+    spawn_weights,
+)
 
 
 @cohortdraws.no_refcounts
@@ -102,6 +109,19 @@ def _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open):
     return p_link
 
 
+@cohortdraws.no_refcounts
+def _decay_moved(last, conflict, toc, t, table, interval):
+    """Whether a conflict zone's decay on day ``t`` differs from ``last`` (updated in place)."""
+    moved = False
+    for x in range(last.shape[0]):
+        if conflict[x] > 0:
+            d = decay(t - toc[x], table, interval)
+            if d != last[x]:
+                last[x] = d
+                moved = True
+    return moved
+
+
 @numba.njit(cache=True)
 def run_days(t0, t1, rng, sched, net, settings, body, out):
     """Days t0..t1-1 of one run; returns (link cohorts, pending cohorts, error day or -1)."""
@@ -123,11 +143,18 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     p_link = _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
     today = cohortdraws.today_arrays(weights.shape[0], width)
     rules = (buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells)
+    # the decay each conflict zone's weights were last worked out with (-1: not yet)
+    spawn_decay = np.full(weights.shape[0], -1.0)
+    route_decay = np.full(weights.shape[0], -1.0)
     for t in range(t0, t1):
-        a = pre[t]
-        dirty = t == 0 or changed[t] or decaying or closure_day[t]
-        if dirty:
-            t_w = t if (changed[t] or t == 0) else t - 1
+        a, b = pre[t], post[t]
+        t_w = t if (changed[t] or t == 0) else t - 1
+        dirty = t == 0 or changed[t] or closure_day[t] or (decaying and take_pop)
+        # on other days spawn and route weights change only where a zone's decay moves
+        # (every ``interval`` days), and move chances not at all: the same floats
+        s_moved = decaying and _decay_moved(spawn_decay, conflict[a], toc[a], t_w, table, interval)
+        r_moved = decaying and _decay_moved(route_decay, conflict[b], toc[b], t, table, interval)
+        if dirty or s_moved:
             spawn_weights(weights, pop, conflict[a], toc[a], t_w, table, interval)
         new = new_refs[t]
         if new > 0:
@@ -152,9 +179,9 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
             for i in range(n):
                 if closed_today[t, ints[i, cohortstate.LINK]]:
                     ints[i, cohortstate.BOUNCE] = 1
-        b, v = post[t], paths_at[t]
+        v = paths_at[t]
         offs = p_off[v]
-        if dirty:  # route weights and move chances change only with the above
+        if dirty or r_moved:  # route weights change only with the above
             route_weights(
                 base[offs[0] : offs[-1]],
                 offs[0],
@@ -170,6 +197,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 interval,
                 route_s,
             )
+        if dirty:  # move chances change only with the zones, closures and population
             move_chances(mc, movechance[b], pop, capacity, pop_base, pop_scale)
         town_b, camp_b = is_town[b], is_camp[b]
         links = (out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open[v])

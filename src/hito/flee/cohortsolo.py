@@ -18,8 +18,8 @@ from hito.flee.cohortdraws import (
     _cumulate,
     _first_link,
     _pick,
-    _unif,
     _weights,
+    _xo,
 )
 from hito.flee.cohortstate import BOUNCE, DONE, VF, _cell, _push, _rest
 
@@ -55,14 +55,20 @@ def _solo(
     chance, one draw over the route weights), with no cohort made per hop: the person
     ends the day resting (pools, pending cohorts) or on a link, as a cohort of one marked
     ``DONE`` so that later waves of the day leave it. People a person passes see the camp
-    counts as they are at that moment, including the person's own arrival. Route weights
-    that depend on the camps are kept per place (``today_arrays``) until a place with a
-    capacity gains or loses someone (``epoch``): the same weights, worked out less often.
+    counts as they are at that moment. Route weights that depend on the camps are kept
+    per place (``today_arrays``) until a place with a capacity gains or loses someone
+    (``epoch``): the same weights, worked out less often. A person is counted at a place
+    only where the day ends there (``_arrive``): passing through, the count would go up
+    and down again with nothing read in between (a place is never an end of its own
+    paths), so it is left as it is and kept weights stay kept. The uniform generator's
+    words stay in locals while the person travels (``_xo``), stored back at the end.
     """
     out_off, link_src, link_dst, link_dist, link_speed, link_walk, link_open = links
     p_off, p_end, p_base, p_hops, p_nh, p_link, cw, stot, dyn, epoch = paths
     buffer, wpow, max_speed, walk_speed, start_on_foot, avoid_short, cells = rules
     width = cw.shape[1]
+    ws = rng[1]  # the uniform generator's words, kept in locals while the person travels
+    s0, s1, s2, s3 = ws[0], ws[1], ws[2], ws[3]
     # a stint too short to stay, (r + moved / max_speed) / 2 < 1/2, without a division a hop
     short = (1.0 - r) * max_speed if avoid_short else -1.0
     # a path chosen today: the route left is p_hops[pick, at : at + rlen] (else ``route``);
@@ -77,8 +83,10 @@ def _solo(
         if walking:
             speed = walk_speed
             walking = False
-        elif link_walk[k] > 0.0 and _unif(rng[1]) < link_walk[k]:
-            speed = walk_speed
+        elif link_walk[k] > 0.0:
+            uw, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
+            if uw < link_walk[k]:
+                speed = walk_speed
         d += speed
         moved += speed
         if d <= link_dist[k]:  # the day ends on this link
@@ -86,6 +94,7 @@ def _solo(
             _push(st, j, route, rlen, fresh, d, r, moved, 0, 1)
             st[0][st[4][0] - 1, BOUNCE] = bounce
             st[0][st[4][0] - 1, VF] = DONE
+            _put(ws, s0, s1, s2, s3)
             return
         moved += link_dist[k] - d
         if (not link_open[k]) or bounce == 1:  # closed under them: back to its start
@@ -94,25 +103,28 @@ def _solo(
             epoch[0] += capacity[back] >= 1
             _spell(route, p_hops, chosen, pick, at, rlen)
             _rest(back, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
+            _put(ws, s0, s1, s2, s3)
             return
         here = np.uintp(link_dst[k])
-        loc_num[here] += 1
-        epoch[0] += capacity[here] >= 1
         # stay or go, with one branch on the draw: a draw every hop, forced or not
-        u = _unif(rng[1])
+        u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
         go = (moved < speed) & (((moved < short) & is_town[here]) | (u < mc[here]))
         if not go:
+            _arrive(here, loc_num, capacity, epoch)
             _spell(route, p_hops, chosen, pick, at, rlen)
             _rest(here, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
+            _put(ws, s0, s1, s2, s3)
             return
         if rlen == 0:  # choose a route: one draw over the cumulative weights
             p0, p1 = np.uintp(p_off[here]), np.uintp(p_off[here + U1])
             if p1 == p0:
+                _arrive(here, loc_num, capacity, epoch)
                 arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
+                _put(ws, s0, s1, s2, s3)
                 return
             stamp = dyn[here]
             safe = stamp == 0
-            u = _unif(rng[1])
+            u, s0, s1, s2, s3 = _xo(s0, s1, s2, s3)
             if not safe and stamp != epoch[0]:  # as the camps are now: kept till they change
                 row = cw[here]
                 tot = _weights(p0, p1, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, row)
@@ -129,7 +141,9 @@ def _solo(
         if j2 < 0 or (
             not safe and is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5
         ):  # they stay; the route is dropped
+            _arrive(here, loc_num, capacity, epoch)
             arr[here, 0, _cell((r + moved / max_speed) / 2.0, cells)] += 1
+            _put(ws, s0, s1, s2, s3)
             return
         if chosen:
             at += U1
@@ -137,9 +151,14 @@ def _solo(
             for h in range(rlen - 1):
                 route[h] = route[h + 1]
         rlen -= 1
-        loc_num[here] -= 1
-        epoch[0] += capacity[here] >= 1
         j, d, fresh, bounce = j2, 0.0, 0, 0
+
+
+@numba.njit(cache=True, inline="always")
+def _arrive(here, loc_num, capacity, epoch):
+    """A person stays at ``here``: counted there; weights kept near a camp go stale."""
+    loc_num[here] += 1
+    epoch[0] += capacity[here] >= 1
 
 
 @numba.njit(cache=True, inline="always")
@@ -148,3 +167,9 @@ def _spell(route, p_hops, chosen, pick, at, rlen):
     if chosen:
         for h in range(np.uintp(rlen)):
             route[h] = p_hops[pick, at + h]
+
+
+@numba.njit(cache=True, inline="always")
+def _put(ws, s0, s1, s2, s3):
+    """The uniform generator's words, kept in locals while a person travels, stored back."""
+    ws[0], ws[1], ws[2], ws[3] = s0, s1, s2, s3

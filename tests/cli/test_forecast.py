@@ -194,6 +194,7 @@ def test_backtest_scores_every_later_count(scenario_file, counts_file, tmp_path)
     for v in bt["horizons"].values():
         assert f'<td class="n">{signed_percent(v["skill_vs_persistence"], "es")}</td>' in page
     assert "WIS, CRPS y el error y el sesgo de la mediana están en personas" in page
+    assert page.count(">personas</text>") == 4  # each fan's axis says what it counts
     # a negative bias (or any number) is written with the typographic minus, as the gains are
     assert '<td class="n">-' not in page
     # peak and clearance per issued forecast: days with scored counts inside the 7-day window
@@ -541,3 +542,69 @@ def test_calibrate_says_how_far_ahead_its_forecasts_were_ever_scored(tmp_path):
         "Such forecasts were scored against later counts up to 14 days ahead; further ahead, how "
         "far the bands can be trusted has not been measured." in said
     )
+
+
+def test_skill_lines_after_ones_own_counts_say_they_are_of_hitos_counts(tmp_path):
+    """`hito calibrate --observations MINE.csv` printed the built-in backtest's scores as if they
+    were of the user's file; its report and `hito run --calibration`'s said nothing either."""
+    from hito.cli.field_counts import RECORDS
+
+    mine = tmp_path / "mine.csv"
+    mine.write_text((RECORDS / "tacna-arica-timeline.csv").read_text(encoding="utf-8"))
+    out = tmp_path / "c"
+    args = ("--particles", "20", "--workers", "1")
+    done = hito(
+        "calibrate", "tacna-arica-2025", "--observations", str(mine), "--out", str(out), *args
+    )
+    assert done.returncode == 0, done.stderr
+    said = (
+        "Estos puntajes se midieron con los conteos que hito trae para Tacna–Arica (noviembre de "
+        "2025), no con los conteos dados en --observations."
+    )
+    printed = " ".join(done.stdout.split())
+    assert said in printed and printed.index("pronósticos a 14 días") < printed.index(said)
+    assert said in " ".join((out / "report.html").read_text().split())
+    assert json.loads((out / "calibration.json").read_text())["own_counts"] is True
+    # the calibration page's fans say what their axis counts
+    assert ">personas</text>" in (out / "calibration.html").read_text()
+    again = tmp_path / "again"
+    done = hito("run", "--calibration", str(out), "--out", str(again), "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    assert said in " ".join((again / "report.html").read_text().split())
+    shipped = tmp_path / "shipped"
+    done = hito("calibrate", "tacna-arica-2025", "--out", str(shipped), *args, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Backtest over Tacna–Arica (November 2025)" in done.stdout
+    assert "not on the counts given" not in done.stdout
+    assert "not on the counts given" not in (shipped / "report.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("horizons", "given"), [("1000", "1000"), ("1,3,16", "16"), ("1,20,3,99", "99")]
+)
+def test_horizons_beyond_the_scenario_are_refused_before_any_work(
+    scenario_file, counts_file, tmp_path, horizons, given
+):
+    """`--horizons 1000` was taken for a 45-day scenario and scored as '1000 days'."""
+    out = tmp_path / "bt"
+    done = hito(
+        "backtest", str(scenario_file), "--observations", str(counts_file), "--out", str(out),
+        "--horizons", horizons,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (
+        f"error: --horizons: se recibieron {given} días, más de lo que tiny puede evaluar; se "
+        "esperaban como máximo 15 días (de su primer día al último)"
+        in " ".join(done.stderr.split())
+    ), done.stderr
+    assert not out.exists()
+
+
+def test_default_horizons_are_those_within_the_scenario(scenario_file):
+    from hito.cli.forecast import within_scenario
+    from hito.scenario.load import load
+
+    s = load(str(scenario_file))  # 16 days: 28 days ahead cannot be scored
+    assert within_scenario(None, s) == (1, 3, 7, 14)
+    assert within_scenario((15, 1), s) == (15, 1)
+    assert within_scenario(None, load("tacna-arica-2023")) == (1, 3, 7, 14, 28)

@@ -161,3 +161,25 @@ def test_each_issued_forecast_starts_from_the_posterior_hito_calibrate_gives_tha
         assert np.array_equal(post.draws.values, alone.draws.values)
         for a, b in zip(post.cloud.arrays(), alone.cloud.arrays(), strict=True):
             assert np.array_equal(a, b)
+
+
+def test_a_one_day_pair_does_not_depend_on_the_other_horizons_asked():
+    # each forecast's reports are drawn from their own stream per issue date, purpose and day
+    from hito.forecast.backtest import backtest
+
+    s = uncertain_tiny()
+    days = [dt.date(2025, 1, 3) + dt.timedelta(days=i) for i in (0, 1, 2, 4, 5)]
+    obs = Observations(tuple(report(d, 20 + 5 * i, 20 + 5 * i) for i, d in enumerate(days)))
+
+    def one_day(horizons: tuple[int, ...]) -> list[tuple]:
+        b = backtest(s, obs, horizons=horizons, particles=10, seed=3, executor=SerialExecutor())
+        return [
+            (p.issued, p.target, p.place, p.calibrated, p.uncalibrated, p.persistence, p.crps)
+            for p in b.pairs
+            if p.horizon == 1
+        ]
+
+    alone = one_day((1,))
+    assert len(alone) == 3  # issued 3, 4 and 7 January, each scored the next day
+    assert one_day((1, 3)) == alone
+    assert one_day((1, 14)) == alone

@@ -73,3 +73,12 @@ def test_a_count_with_no_upper_end_is_an_open_triangle_at_its_low() -> None:
     assert ">&gt; 400</text>" in beyond  # above the top: its value beside it
     plain = str(fan_chart(fan=fan, observed=[], labels=labels))
     assert "more than" not in plain and "<path" not in plain
+
+
+def test_the_vertical_axis_says_what_it_counts_when_told() -> None:
+    """The calibration and backtest charts had numbers up the side and no word of what they count."""
+    days = [dt.date(2025, 11, 22) + dt.timedelta(days=i) for i in range(3)]
+    fan = Fan(days, [10.0] * 3, [50.0] * 3, [100.0] * 3)
+    svg = str(fan_chart(fan=fan, observed=[], labels={**LABELS, "unit": "personas"}))
+    assert svg.count(">personas</text>") == 1
+    assert "personas" not in str(fan_chart(fan=fan, observed=[], labels=LABELS))

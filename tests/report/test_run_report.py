@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+import numpy as np
 import pytest
 
 from hito.ensemble.executors import make_executor
@@ -182,3 +183,63 @@ def test_the_report_says_whether_its_bands_rest_on_counts_and_how_far_they_were_
     assert page.count('"text":"conteos hasta aqu\\u00ed"') == 1 + len(  # each chart: the line
         [p for p in s.places if ens.fan("stranded", p.id)[2].max() > 0]
     )
+
+
+def test_shipped_skill_lines_say_they_were_not_measured_on_ones_own_counts() -> None:
+    """After `hito calibrate --observations MINE.csv` the lines quoted the built-in backtest as if
+    it were of the user's counts."""
+    from hito.report.forecast_skill import skill_lines
+
+    plain = skill_lines("tacna-arica-2025", "es")
+    own = skill_lines("tacna-arica-2025", "es", own_counts=True)
+    assert own[:-1] == plain and len(plain) == 2
+    assert own[-1] == (
+        "Estos puntajes se midieron con los conteos que hito trae para Tacna–Arica (noviembre de "
+        "2025), no con los conteos dados en --observations."
+    )
+    assert skill_lines("tacna-arica-2025", "en", own_counts=True)[-1] == (
+        "These scores were measured on the counts hito ships for Tacna–Arica (November 2025), "
+        "not on the counts given with --observations."
+    )
+    assert skill_lines("no-such-scenario", "en", own_counts=True) == []
+
+
+def test_the_report_shows_people_present_beside_the_stranded_per_site() -> None:
+    """The report said 0 stranded at Chacalluta while the counts there (20–100) are of people
+    present: a border post holds people waiting to cross who are not stranded."""
+    from hito.report.run_report import present_peaks
+    from hito.testing import tiny_scenario
+
+    s = tiny_scenario(days=12)
+    ens = _ensemble(s, days=12, runs=3)
+    peaks = present_peaks(s, ens)
+    for place in s.places:
+        q = ens.fan("present", place.id)
+        day = int(np.argmax(q[1]))
+        assert peaks[place.id] == [float(v) for v in q[:, day]]
+        assert peaks[place.id][1] == float(q[1].max())
+    busy = max(s.places, key=lambda p: peaks[p.id][1])
+    assert peaks[busy.id][1] > 0
+    page = visible(render(s, ens, ens.summary(), "en"))
+    assert "present, highest daily median" in page
+    p10, p50, p90 = (f"{v:,.0f}" for v in peaks[busy.id])
+    row = page[page.index("Per site") :]
+    row = row[row.index(busy.name) :]
+    row = row[: row.index(")", row.index(")") + 1) + 1]  # through the P10–P90 of present
+    assert row.endswith(f"{p50} ({p10}–{p90})"), row
+    assert (
+        "Present counts everyone at it, stranded or waiting to cross, which is what a field "
+        in (page)
+    )
+    es = visible(render(s, ens, ens.summary(), "es"))
+    assert "presentes, mediana diaria más alta" in es and "que es lo que mide un conteo" in es
+
+
+def test_a_report_from_ones_own_counts_says_its_skill_lines_are_of_hitos() -> None:
+    s = load("tacna-arica-2025")
+    ens = _ensemble(s, days=10, runs=2)
+    mine = {**ens.summary(), "calibration": {"as_of": "2025-11-25", "own_counts": True}}
+    shipped = {**ens.summary(), "calibration": {"as_of": "2025-11-25", "own_counts": False}}
+    said = "not on the counts given with --observations."
+    assert said in visible(render(s, ens, mine, "en"))
+    assert said not in visible(render(s, ens, shipped, "en"))

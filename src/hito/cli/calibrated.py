@@ -54,6 +54,17 @@ def same_scenario(folder: Path, s: Scenario, scenario: str | None) -> None:
         )
 
 
+def own_counts(folder: Path) -> bool:
+    """Whether `hito calibrate` wrote the folder from counts given with --observations."""
+    import json
+
+    try:
+        facts = json.loads((folder / "calibration.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(facts, dict) and facts.get("own_counts") is True
+
+
 def run_calibrated(
     folder: Path,
     out: Path,
@@ -85,7 +96,11 @@ def run_calibrated(
     finally:
         ex.close()
     facts = ens.summary()
-    facts["calibration"] = {"folder": str(folder), "as_of": post.as_of.isoformat()}
+    facts["calibration"] = {
+        "folder": str(folder),
+        "as_of": post.as_of.isoformat(),
+        "own_counts": own_counts(folder),
+    }
     write_outputs(out, s, ens, facts, lang)
     gettext = i18n.translations(lang).gettext
     console.print(

@@ -26,7 +26,8 @@ from hito.cli.options import (
 from hito.errors import InputError, Problem, Said, say
 
 HORIZONS_HELP = (
-    "lead times in days, comma-separated (a count is scored at the first one >= its lead)"
+    "lead times in days, comma-separated (a count is scored at the first one >= its lead); "
+    "at most the scenario's days less one (default: 1,3,7,14,28, those within it)"
 )
 
 
@@ -125,9 +126,11 @@ def calibrate(
     post, ens, counts = _calibrate(
         s, obs, when, particles, seed, (executor, scheduler, workers), lang
     )
-    _write_calibration(out, s, obs, post, ens, lang, counts_source(observations, s))
+    _write_calibration(
+        out, s, obs, post, ens, lang, counts_source(observations, s), observations is not None
+    )
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
-    write_outputs(out, s, ens, _facts(ens, post, scenario), lang)
+    write_outputs(out, s, ens, _facts(ens, post, scenario, observations is not None), lang)
     t = i18n.translations(lang)
     _ = t.gettext
     n = sum(st.reports for st in post.steps)
@@ -150,7 +153,7 @@ def calibrate(
     if observations is not None:  # a file of one's own: its rows left out are said
         for line in left_out_lines(obs.skipped, lang):
             console.print(line, markup=False)
-    _print_forecast(s, obs, ens, when, lang, counts)
+    _print_forecast(s, obs, ens, when, lang, counts, observations is not None)
     console.print(_("report: %(path)s") % {"path": (out / "report.html").resolve()})
     console.print(_("calibration: %(path)s") % {"path": (out / "calibration.html").resolve()})
 
@@ -179,7 +182,9 @@ def left_out_lines(
     return lines
 
 
-def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts: Any) -> None:
+def _print_forecast(
+    s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts: Any, own_counts: bool
+) -> None:
     """The calibrated forecast at each counted site, and the scenario's backtest skill."""
     from rich.table import Table
 
@@ -192,7 +197,7 @@ def _print_forecast(s: Any, obs: Any, ens: Any, when: dt.date, lang: str, counts
         for row in rows:
             table.add_row(*row)
         console.print(table)
-    for line in skill_lines(s.name, lang):
+    for line in skill_lines(s.name, lang, own_counts=own_counts):
         console.print(line)
     reach = reach_line(s.name, lang)
     if reach:  # the table's 28 days lie beyond what was scored in 2025
@@ -229,7 +234,7 @@ def _calibrate(
     return post, ens, count_quantiles(post, present, sorted({o.place for o in obs.items}))
 
 
-def _facts(ens: Any, post: Any, scenario: str) -> dict[str, Any]:
+def _facts(ens: Any, post: Any, scenario: str, own_counts: bool) -> dict[str, Any]:
     from hito.forecast.posterior import steps_table
 
     facts = ens.summary()
@@ -238,12 +243,13 @@ def _facts(ens: Any, post: Any, scenario: str) -> dict[str, Any]:
         "as_of": post.as_of.isoformat(),
         "particles": post.particles,
         "steps": steps_table(post),
+        "own_counts": own_counts,  # counts given with --observations, not the ones hito ships
     }
     return facts
 
 
 def _write_calibration(
-    out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str, source: Said
+    out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str, source: Said, own_counts: bool
 ) -> None:
     from hito.cli.run import write_atomic, write_parquet_frames
     from hito.forecast.posterior import draws_frame, save, steps_table
@@ -259,6 +265,7 @@ def _write_calibration(
         "particles": post.particles,
         "seed": post.spec.seed,
         "observations": say(source, "en"),
+        "own_counts": own_counts,  # read by `hito run --calibration` for its report
         "reports": sum(st.reports for st in post.steps),
         "steps": steps_table(post),
         "skipped": [say(s, "en") for s in obs.skipped],  # the file's words: English
@@ -281,7 +288,7 @@ def backtest(
     scenario: ScenarioArg,
     observations: ObservationsOpt = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/backtest"),
-    horizons: Annotated[str, typer.Option(help=HORIZONS_HELP)] = "1,3,7,14,28",
+    horizons: Annotated[str | None, typer.Option(help=HORIZONS_HELP)] = None,
     particles: Annotated[
         int, typer.Option(help="particles per forecast (as `hito calibrate`: 1000)")
     ] = 1000,
@@ -314,9 +321,10 @@ def backtest(
     from hito.scenario.load import load
 
     lang = language_option(lang)
-    hs = _horizons(horizons)
+    hs = _horizons(horizons) if horizons is not None else None
     particles_option(particles)
     s = load(scenario)
+    hs = within_scenario(hs, s)
     obs = read_counts(observations, s)
     counted_dates(obs, s, observations, least=2)
     out_folder(out)
@@ -365,6 +373,30 @@ def _horizons(text: str) -> tuple[int, ...]:
     if not hs or any(h < 1 for h in hs):
         raise InputError(
             Problem("--horizons: got %(text)s, expected days of at least 1", text=repr(text))
+        )
+    return hs
+
+
+def within_scenario(hs: tuple[int, ...] | None, s: Any) -> tuple[int, ...]:
+    """The horizons a backtest of `s` can score: none beyond its last day seen from its first.
+
+    None (not given): the default horizons that fit; a horizon given beyond them is refused.
+    """
+    from hito.forecast.backtest import HORIZONS
+
+    longest = s.days - 1  # a count on the last day, of a forecast issued on the first
+    if hs is None:
+        return tuple(h for h in HORIZONS if h <= longest) or (1,)
+    beyond = [h for h in hs if h > longest]
+    if beyond:
+        raise InputError(
+            Problem(
+                "--horizons: got %(given)s days, beyond what %(name)s can score; expected at "
+                "most %(longest)s days (from its first day to its last)",
+                given=max(beyond),
+                name=s.name,
+                longest=longest,
+            )
         )
     return hs
 

@@ -9,6 +9,11 @@ forecast for its place and date; the pair goes to the first horizon at or beyond
 (lead 2 counts under horizon 3, lead 10 under 14). Two baselines are scored on the same
 pairs: persistence (`scoring.persistence`) and the uncalibrated scenario (its prior ensemble,
 as known on the issue date).
+
+Each forecast draws from its own streams of the seed: the uncalibrated ensemble runs on from
+the stream (UNCALIBRATED, 0), and what a reporter would say on day t of the forecast issued on
+day k is drawn from SeedSequence(seed, (PREDICT, k, forecast, t)), so the figure of one issue
+date, day and place does not depend on the horizons asked for or on the other forecast.
 """
 
 from __future__ import annotations
@@ -47,7 +52,8 @@ from hito.forecast.scoring import (
 from hito.scenario.model import Scenario
 
 HORIZONS = (1, 3, 7, 14, 28)
-PREDICT = 0x5052
+PREDICT, UNCALIBRATED = 0x5052, 0x5543
+CALIBRATED_REPORTS, UNCALIBRATED_REPORTS = 0, 1  # the forecast a report stream belongs to
 
 
 @dataclass
@@ -267,7 +273,7 @@ def backtest(
             executor=executor,
         )
         reach = min(s.days, s.day_of(max(dates)) + 1 + max(horizons))
-        prior_out, _ = forecast_ahead(prior, reach, executor)
+        prior_out, _ = forecast_ahead(prior, reach, executor, (UNCALIBRATED, 0))
         prior_sd = observation_numbers(prior.draws, observation_best(known))
 
         def issue(
@@ -332,11 +338,9 @@ def _issue(
     present = out[:, :, PRESENT].sum(axis=3).astype(float)  # [N, T, P]
     prior_out, prior_sd = prior
     prior_present = prior_out[:, :, PRESENT].sum(axis=3).astype(float)
-    sd, eps, zeta = (a[:, None, None] for a in observation_numbers(post.draws, observation_best(s)))
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(PREDICT, k)))
-    said = noisy_reports(present, sd, rng, eps, zeta)
-    psd, peps, pzeta = (a[:, None, None] for a in prior_sd)
-    said_prior = noisy_reports(prior_present, psd, rng, peps, pzeta)
+    numbers = observation_numbers(post.draws, observation_best(s))
+    said = reports(present, numbers, seed, (PREDICT, k, CALIBRATED_REPORTS))
+    said_prior = reports(prior_present, prior_sd, seed, (PREDICT, k, UNCALIBRATED_REPORTS))
     pos = {p.id: i for i, p in enumerate(s.places)}
     step_ess = next((st.ess for st in post.steps if st.date == issued), None)
     places = sorted({o.place for o in observations.items})
@@ -393,6 +397,21 @@ def _issue(
                 wis_log(y, qp),
             )
         )
+
+
+def reports(
+    present: np.ndarray,
+    numbers: tuple[np.ndarray, np.ndarray, np.ndarray],
+    seed: int,
+    key: tuple[int, ...],
+) -> np.ndarray:
+    """What a reporter would say of each particle's day [N, T, P]: day t from stream (*key, t)."""
+    sd, eps, zeta = (a[:, None] for a in numbers)
+    out = np.empty_like(present)
+    for t in range(present.shape[1]):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(*key, t)))
+        out[:, t] = noisy_reports(present[:, t], sd, rng, eps, zeta)
+    return out
 
 
 def _events(

@@ -92,7 +92,8 @@ def fan_chart(
 ) -> Markup:
     """An SVG with the P10–P90 band, the P50 line, observed points and an optional capacity line.
 
-    `labels` names the legend entries: band, median, observed, capacity, empty. Observed
+    `labels` names the legend entries: band, median, observed, capacity, empty; and, under
+    "unit" when given, what the values count ("people"), written at the top of the axis. Observed
     points more than `history_days` before the forecast (or the newest point) are left out.
     `divide` (a day, a label) draws a dashed line at that day: the last day of the counts a
     band is conditioned on, say. `at_least` are counts with no upper end ("more than 100"),
@@ -128,10 +129,19 @@ def fan_chart(
         *_series(f, fan, capacity, observed, number_format),
         *_at_least(f, at_least, number_format),
         *(_divide(f, *divide) if divide and d0 <= divide[0] <= d1 else []),
+        *(_unit(f, labels["unit"]) if labels.get("unit") else []),
         *_legend(f, labels, keys),
         "</svg>",
     ]
     return Markup("".join(parts))
+
+
+def _unit(f: _Frame, unit: str) -> list[str]:
+    """What the vertical axis counts, in small type inside the plot's top left corner."""
+    return [
+        f'<text x="{f.left + 4}" y="{f.y(f.ymax) + f.font}" fill="#555" font-size="{f.font - 2}" '
+        f'paint-order="stroke" stroke="#fff" stroke-width="3">{escape(unit)}</text>'
+    ]
 
 
 def _divide(f: _Frame, day: dt.date, label: str) -> list[str]:

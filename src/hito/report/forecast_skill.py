@@ -30,6 +30,7 @@ def _labels(lang: str) -> dict[str, str]:
         "empty": _("no data"),
         "divide": _("counts up to here"),
         "at_least": _('"more than" counts'),
+        "unit": _("people"),  # the vertical axis: the band and the counts are people
     }
 
 
@@ -266,10 +267,12 @@ def skill_sentence(
     }
 
 
-def skill_lines(scenario: str, lang: str) -> list[str]:
+def skill_lines(scenario: str, lang: str, *, own_counts: bool = False) -> list[str]:
     """The backtest skill of a built-in scenario at 7 and 14 days, as sentences (or none).
 
     Read from hito/forecast/skill/SCENARIO.json, written by benchmarks/forecast_skill.py.
+    `own_counts`: the forecast was calibrated on counts the user gave, so a last sentence says
+    the scores were measured on the counts hito ships, not on those.
     """
     skill = _shipped_skill(scenario)
     if skill is None:
@@ -278,7 +281,16 @@ def skill_lines(scenario: str, lang: str) -> list[str]:
 
     known = loaded(skill.get("scenario") or scenario)
     episode = known.title.get(lang) if known is not None and known.title is not None else None
-    return [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]
+    lines = [line for h in (7, 14) if (line := skill_sentence(skill, h, lang, episode))]
+    if lines and own_counts:
+        lines.append(
+            i18n.translations(lang).gettext(
+                "These scores were measured on the counts hito ships for %(episode)s, not on "
+                "the counts given with --observations."
+            )
+            % {"episode": episode or skill.get("scenario", "")}
+        )
+    return lines
 
 
 def skill_and_reach(scenario: str, lang: str) -> list[str]:

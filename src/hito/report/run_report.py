@@ -199,13 +199,14 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             charts=charts,
             sites=sites,
             ends=where_people_went(s, ens),
+            present=present_peaks(s, ens),
             ranges=ranges(s),
             plotly_js=plotly_js(),
             describe=lambda p: describe_policy(p, s, lang),
             label=lambda path: label(s, path, lang),
             figure=lambda v: i18n.minus(format_decimal(v, "#,##0.######", locale=lang)),
             generated=dt.date.today(),
-            skill=skill_lines(s.name, lang),
+            skill=skill_lines(s.name, lang, own_counts=own_counts(summary)),
             basis=basis(summary, s.name, lang),
         )
     )
@@ -217,6 +218,12 @@ def calibrated_on(summary: dict[str, Any]) -> dt.date | None:
     return (
         dt.date.fromisoformat(cal["as_of"]) if isinstance(cal, dict) and cal.get("as_of") else None
     )
+
+
+def own_counts(summary: dict[str, Any]) -> bool:
+    """Whether a forecast was calibrated on counts the user gave (not the ones hito ships)."""
+    cal = summary.get("calibration")
+    return isinstance(cal, dict) and cal.get("own_counts") is True
 
 
 def basis(summary: dict[str, Any], scenario: str, lang: str) -> list[str]:
@@ -261,6 +268,20 @@ def calibration_line(as_of: dt.date | None, lang: str, *, service: bool = False)
             "(the dashed line in the charts)."
         )
     return text % {"d": i18n.date(as_of, lang)}
+
+
+def present_peaks(s: Scenario, ens: Ensemble) -> dict[str, list[float]]:
+    """Per place, people present (what a field count measures) on the day of its highest median.
+
+    [P10, P50, P90] of that day over runs: a border post holds people waiting to cross who are
+    not stranded, so its stranded figures say nothing of the counts taken there.
+    """
+    out = {}
+    for place in s.places:
+        q = ens.fan("present", place.id)
+        day = int(np.argmax(q[1])) if q.shape[1] else 0
+        out[place.id] = [float(v) for v in q[:, day]] if q.shape[1] else [0.0, 0.0, 0.0]
+    return out
 
 
 def where_people_went(s: Scenario, ens: Ensemble) -> list[tuple[Any, dict[str, list[float]]]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -328,18 +329,27 @@ def _web_routes(app: object, methods: set[str]) -> list[tuple[str, str]]:
     return out
 
 
-def test_csrf_every_web_change_is_refused_without_the_token_or_from_another_site(
-    tmp_path: Path,
-) -> None:
-    """Every POST/PUT/PATCH/DELETE route of the dashboard, found in the app, not listed by hand."""
+@contextmanager
+def _fresh_world(tmp_path: Path) -> Iterator[tuple[Any, TestClient, Any, Database]]:
+    """A new service on its own SQLite file with the tests' agencies and users."""
     from service_world import make_world, settings
 
     url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
     db = Database(url)
     migrate.upgrade(db)
     app = create_app(settings(database_url=url), database=db)
-    with TestClient(app) as c:
-        world = make_world(c, db)
+    try:
+        with TestClient(app) as c:
+            yield app, c, make_world(c, db), db
+    finally:
+        db.dispose()
+
+
+def test_csrf_every_web_change_is_refused_without_the_token_or_from_another_site(
+    tmp_path: Path,
+) -> None:
+    """Every POST/PUT/PATCH/DELETE route of the dashboard, found in the app, not listed by hand."""
+    with _fresh_world(tmp_path) as (app, c, world, db):
         c.get("/login")
         token = c.cookies[CSRF_COOKIE]
         c.cookies.set("hito_session", world.tokens["admin"])
@@ -362,19 +372,13 @@ def test_csrf_every_web_change_is_refused_without_the_token_or_from_another_site
             assert r.status_code == 403, (method, path)
             assert "This request came from another page (https://evil.example)" in r.text
         assert _changes_of(db) == before
-    db.dispose()
 
 
 def test_csrf_no_web_page_read_with_get_changes_anything(tmp_path: Path) -> None:
     """A GET can be made by any page (an image, a link): no dashboard address writes on one."""
-    from service_world import make_world, report, settings
+    from service_world import report
 
-    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
-    db = Database(url)
-    migrate.upgrade(db)
-    app = create_app(settings(database_url=url), database=db)
-    with TestClient(app) as c:
-        world = make_world(c, db)
+    with _fresh_world(tmp_path) as (app, c, world, db):
         posted = c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl"))
         assert posted.status_code == 201 and posted.json()["id"] == 1  # its correction form
         c.cookies.set("hito_session", world.tokens["admin"])
@@ -385,4 +389,3 @@ def test_csrf_no_web_page_read_with_get_changes_anything(tmp_path: Path) -> None
             r = c.request(method, path, follow_redirects=False)
             assert r.status_code < 500, (path, r.text[:300])
         assert _changes_of(db) == before
-    db.dispose()

@@ -165,3 +165,76 @@ def test_a_page_lists_each_entry_once_while_the_sequencer_moves_them(world: Worl
     assert [r.index for r in rows[:5]] == [None] * 5  # read while they waited
     seen = [(r.at, r.actor, r.action, r.resource, r.note) for r in rows]
     assert len(seen) == len(set(seen)) == n  # and listed once, though moved meanwhile
+
+
+def _verify(world: World, who: str = "viewer") -> Any:
+    return world.client.get("/api/v1/audit/verify", headers=world.h(who))
+
+
+def test_a_viewer_calling_verify_in_a_loop_gets_the_last_check_until_something_is_written(
+    world: World,
+) -> None:
+    c = world.client
+    c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl"))
+    _head(world)
+    first = _verify(world).json()
+    assert first["ok"] is True and first["reused"] is False
+    for _ in range(5):  # the loop costs no check: nothing was written meanwhile
+        again = _verify(world, "ed_per").json()
+        assert again == {**first, "reused": True}
+    c.post("/api/v1/reports", json=report(people=7, stranded=1), headers=world.h("ed_chl"))
+    _head(world)
+    grown = _verify(world).json()
+    assert grown["reused"] is False and grown["entries"] > first["entries"]
+    assert grown["checked_at"] > first["checked_at"]
+    with world.db.engine.begin() as conn:  # behind the log's back: the log does not grow
+        conn.execute(text("UPDATE user_account SET role = 'admin' WHERE username = 'viewer'"))
+    edited = _verify(world, "ed_chl").json()
+    assert edited["reused"] is False and edited["ok"] is False
+    assert edited["entries"] == grown["entries"]
+
+
+def test_a_second_caller_while_a_check_runs_gets_a_429_problem_with_retry_after(
+    world: World,
+) -> None:
+    gate = world.client.app.state.log_check  # type: ignore[attr-defined]
+    with gate.lock:  # another request's check is running
+        r = _verify(world)
+    assert r.status_code == 429 and r.headers["content-type"] == "application/problem+json"
+    assert int(r.headers["retry-after"]) >= 1
+    assert r.json()["detail"].startswith(
+        "the log is being checked for another request (one check at a time; the last took "
+    )
+    assert _verify(world).json()["reused"] is False  # once it ended, the next one runs
+
+
+def test_concurrent_verify_calls_on_a_large_log_run_one_check(world: World) -> None:
+    """Six viewers at once on 20,000 entries (a real check of about a second): one runs."""
+    import threading
+
+    key = load_key(KEY_FILE, create=True)
+    with world.db.session() as session:
+        audit.append_many(
+            session,
+            [{"actor": "load", "action": "note", "resource": f"note:{i}"} for i in range(20_000)],
+        )
+    audit.sequence(world.db, key, wait=True)
+    start = threading.Barrier(6)
+    answers: list[Any] = []
+
+    def call() -> None:
+        start.wait()
+        answers.append(_verify(world))
+
+    threads = [threading.Thread(target=call) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    checks = [r for r in answers if r.status_code == 200 and not r.json()["reused"]]
+    refused = [r for r in answers if r.status_code == 429]
+    reused = [r for r in answers if r.status_code == 200 and r.json()["reused"]]
+    assert len(answers) == 6 and len(checks) == 1 and len(refused) + len(reused) == 5
+    assert refused, "no caller overlapped the check"
+    assert all(int(r.headers["retry-after"]) >= 1 for r in refused)
+    assert checks[0].json()["ok"] is True and checks[0].json()["entries"] > 20_000

@@ -107,3 +107,26 @@ def test_an_existing_sqlite_file_keeps_its_mode(tmp_path: Path) -> None:
         s.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
     db.dispose()
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("memory", [False, True])
+def test_the_write_mark_moves_with_a_write_and_not_with_a_read(
+    database: Database, memory: bool
+) -> None:
+    """What lets GET /audit/verify give its last answer again: no write since, by anyone."""
+    db = Database("sqlite://") if memory else database
+    if memory and database.dialect == "postgresql":
+        pytest.skip("one memory database is enough")
+    before = db.write_mark()
+    assert before is not None
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1").scalar()
+    assert db.write_mark() == before
+    with db.engine.begin() as conn:  # a write behind the service's back (no log entry)
+        conn.exec_driver_sql("CREATE TABLE mark_probe (x INTEGER)")
+        conn.exec_driver_sql("INSERT INTO mark_probe VALUES (1)")
+    after = db.write_mark()
+    assert after is not None and after != before
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE mark_probe")
+    assert db.write_mark() not in (before, after)

@@ -48,3 +48,31 @@ def test_a_heads_file_with_a_json_nesting_bomb_is_one_located_line(tmp_path: Pat
         "heads.jsonl:2: not a JSON signed tree head (nested too deeply)"
     ]
     assert err.value.in_language("es")[0].startswith("heads.jsonl:2: ")
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o660, 0o644])
+def test_a_private_key_readable_by_others_is_refused_naming_its_mode_and_the_fix(
+    tmp_path: Path, mode: int
+) -> None:
+    """As ssh does: a signing key others can read is no longer the operator's alone."""
+    path = tmp_path / "key.pem"
+    made = load_key(path, create=True)
+    assert path.stat().st_mode & 0o777 == 0o600
+    path.chmod(mode)
+    with pytest.raises(InputError) as err:
+        load_key(path, create=False)
+    assert err.value.in_language("en") == [
+        f"{path}: the log's private key is open to other users (mode {mode:04o}), expected "
+        f"0600 (its owner only): run `chmod 600 {path}`"
+    ]
+    assert err.value.in_language("es")[0].endswith(f"`chmod 600 {path}`")
+    path.chmod(0o600)
+    assert load_key(path, create=False).key_id == made.key_id
+
+
+def test_a_public_key_readable_by_all_is_read(tmp_path: Path) -> None:
+    """The public half is published: its mode is nobody's business."""
+    public = tmp_path / "log-key.pem"
+    public.write_text(load_key(tmp_path / "key.pem", create=True).public_pem())
+    public.chmod(0o644)
+    assert load_key(public, create=False).private is None

@@ -100,6 +100,7 @@ def create_api(
     docs.install(app)
     app.state.settings = settings
     app.state.refresher = None
+    app.state.log_check = audit.CheckGate(settings.audit_verify_reuse_seconds)
     app.state.after_report = refreshing(
         app, after_report if after_report is not None else default_after_report()
     )

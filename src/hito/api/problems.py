@@ -346,7 +346,12 @@ PROBLEMS = {
     "429": "too many attempts or too much work at once: wait `Retry-After` seconds",
     "503": "the database is busy or unreachable: try again after `Retry-After` seconds",
 }
-PUBLIC = ("/health", "/api/v1/log/head", "/api/v1/log/key")
+PUBLIC = (
+    "/health",
+    "/api/v1/log/head",
+    "/api/v1/log/key",
+    "/api/v1/log/proof/consistency",
+)
 
 
 def document_problems(app: FastAPI) -> None:

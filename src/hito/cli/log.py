@@ -86,44 +86,101 @@ def head(
         typer.Option(help="ask a running server (https://host) instead of the database"),
     ] = None,
     append: Annotated[
-        Path | None, typer.Option(help="also append the head, one JSON line, to this heads file")
+        Path | None,
+        typer.Option(
+            help="also append the head, one JSON line, to this heads file (only if signed by "
+            "the pinned key and consistent with the file's last head)"
+        ),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            help="the log's public key you pinned (PEM or the JSON of GET /log/key); with "
+            "--server and --append, required"
+        ),
     ] = None,
     settings: SettingsOpt = None,
 ) -> None:
     """Print the latest signed tree head as one line of JSON (sequencing what is pending)."""
-    from hito.store.logkey import SignedHead
+    from hito.store import logsave
+    from hito.store.logkey import LogKey, SignedHead, load_key
 
+    pinned = load_key(public_key, create=False) if public_key is not None else None
     if server is not None:
-        import urllib.error
-        import urllib.request
-
-        url = server.rstrip("/") + "/api/v1/log/head"
-        if not url.startswith(("http://", "https://")):
+        base = server.rstrip("/") + "/api/v1/log"
+        if not base.startswith(("http://", "https://")):
             raise InputError(
                 Problem(
                     "--server: expected an http:// or https:// address, got %(server)s",
                     server=repr(server),
                 )
             )
-        try:
-            with urllib.request.urlopen(url, timeout=30) as r:  # noqa: S310 - checked above
-                line = SignedHead.parse(r.read().decode(), url).line()
-        except (urllib.error.URLError, OSError) as exc:
-            raise InputError(Problem("--server: %(url)s: %(exc)s", url=url, exc=exc)) from None
+        if append is not None and pinned is None:
+            raise InputError(
+                Problem(
+                    "--append with --server: no log key pinned; save the log's public key once "
+                    "(curl %(url)s/key > log-key.json, and check its key_id with the operator by "
+                    "another channel), then give --public-key log-key.json",
+                    url=base,
+                )
+            )
+        got = SignedHead.parse(_get(base + "/head"), base + "/head")
+
+        def proof(first: int, second: int) -> list[bytes]:
+            url = f"{base}/proof/consistency?first={first}&second={second}"
+            return _proof(_get(url), url)
+
+        source = base + "/head"
     else:
         from hito.store import audit
-        from hito.store.logkey import LogKey
 
         db = open_database(settings)
         key = _key(settings, create=True)
         assert isinstance(key, LogKey)
-        got = audit.sequence(db, key, wait=True)
-        assert got is not None
-        line = got.line()
-    typer.echo(line)
+        pinned = pinned or key
+        sequenced = audit.sequence(db, key, wait=True)
+        assert sequenced is not None
+        got = sequenced
+
+        def proof(first: int, second: int) -> list[bytes]:
+            with db.session(readonly=True) as session:
+                return audit.consistency(session, first=first, second=second)
+
+        source = db.engine.url.render_as_string(hide_password=True)
+    if pinned is not None:
+        last = logsave.last_saved(append) if append is not None else None
+        logsave.check_next(got, key=pinned, last=last, source=source, proof=proof)
+    typer.echo(got.line())
     if append is not None:
-        with append.open("a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
+        logsave.append(append, got)
+
+
+def _get(url: str) -> str:
+    """The body of a GET; InputError naming the address otherwise."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:  # noqa: S310 - http(s) checked
+            return str(r.read().decode())
+    except (urllib.error.URLError, OSError, UnicodeDecodeError) as exc:
+        raise InputError(Problem("--server: %(url)s: %(exc)s", url=url, exc=exc)) from None
+
+
+def _proof(body: str, url: str) -> list[bytes]:
+    """The hashes of a consistency proof answered by GET /log/proof/consistency."""
+    import json
+
+    try:
+        return [bytes.fromhex(h) for h in json.loads(body)["proof"]]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise InputError(
+            Problem(
+                "--server: %(url)s: expected a consistency proof (JSON with a list of hex "
+                "hashes under 'proof')",
+                url=url,
+            )
+        ) from None
 
 
 @app.command("key")

@@ -139,6 +139,36 @@ class Database:
             create=create,
         )
 
+    def write_mark(self) -> tuple[object, ...] | None:
+        """A value that differs once anything was written to the database (None: cannot tell).
+
+        PostgreSQL: the WAL position; an SQLite file: the size and time of the file and its
+        WAL; an SQLite memory database (one connection): its count of changed rows and its schema
+        version.
+        """
+        if self.dialect == "postgresql":
+            try:
+                with self.engine.connect() as conn:
+                    return (conn.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar(),)
+            except DBAPIError:  # a standby in recovery has no WAL position of its own
+                return None
+        path = make_url(self.url).database
+        if ":memory:" in self.url or not path:  # one shared connection counts every change
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql("SELECT total_changes()").scalar()
+                return (rows, conn.exec_driver_sql("PRAGMA schema_version").scalar())
+        if path.startswith("file:"):
+            return None
+        stats: list[tuple[int, int, int] | None] = []
+        for name in (path, path + "-wal"):
+            try:
+                st = os.stat(name)
+            except OSError:
+                stats.append(None)
+            else:
+                stats.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        return tuple(stats)
+
     @property
     def dialect(self) -> str:
         """'sqlite' or 'postgresql'."""

@@ -164,6 +164,25 @@ def _pem_of_json(data: bytes, path: Path) -> bytes:
     return pem.encode()
 
 
+def _private_to_owner(path: Path) -> None:
+    """InputError when a private key file is readable or writable by group or others (as ssh).
+
+    Windows has no such mode bits (its ACLs decide): there the check is left out.
+    """
+    if os.name == "nt":
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise InputError(
+            Problem(
+                "%(path)s: the log's private key is open to other users (mode %(mode)s), "
+                "expected 0600 (its owner only): run `chmod 600 %(path)s`",
+                path=path,
+                mode=f"{mode:04o}",
+            )
+        )
+
+
 def load_key(path: Path, *, create: bool) -> LogKey:
     """The key pair in a PEM file; created (mode 0600) when missing and `create` is true."""
     from cryptography.hazmat.primitives import serialization
@@ -194,6 +213,7 @@ def load_key(path: Path, *, create: bool) -> LogKey:
         data = _pem_of_json(data, path)
     try:
         if b"PRIVATE KEY" in data:
+            _private_to_owner(path)
             private = serialization.load_pem_private_key(data, password=None)
             if not isinstance(private, Ed25519PrivateKey):
                 raise InputError(Problem("%(path)s: expected an Ed25519 private key", path=path))

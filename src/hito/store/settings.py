@@ -140,6 +140,13 @@ class Settings(BaseSettings):
     log_key_create: bool = Field(
         default=True, description="create the signing key when the file does not exist"
     )
+    audit_verify_reuse_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="how long GET /audit/verify may give its last check again while nothing "
+        "was written to the database (0: check each time; one check at a time per process, "
+        "else 429)",
+    )
     log_sequence_seconds: float = Field(
         default=0.2,
         gt=0,

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import threading
+import time
+
 from fastapi import APIRouter, Request
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
 from hito.api.routes.log import entry_list
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.log import LogCheckPublic, LogEntryList, ResourceFilter
+from hito.errors import Problem
 from hito.store import logcheck
+from hito.store.db import Database
+from hito.store.errors import TooManyAttemptsError
+from hito.store.logkey import LogKey
 
 router = APIRouter(prefix="/audit", tags=["log"])
 
@@ -25,13 +34,64 @@ def list_(
     return entry_list(db, resource, offset, limit)
 
 
+class CheckGate:
+    """One check of the log at a time per process; its answer reused while nothing was written.
+
+    The check reads every entry and row (seconds at 100,000 entries) and is open to every
+    signed-in user: a second caller while one runs gets 429; the last answer is given again
+    while the database has had no write since it began (`Database.write_mark`) and it is
+    younger than `reuse_seconds`.
+    """
+
+    def __init__(self, reuse_seconds: float) -> None:
+        self.reuse_seconds = reuse_seconds
+        self.lock = threading.Lock()
+        self.last: tuple[tuple[object, ...], float, LogCheckPublic] | None = None
+        self.took = 0.0  # seconds the last check took
+        self.started = 0.0
+
+    def check(self, db: Database, key: LogKey) -> LogCheckPublic:
+        """The last answer if still good, else a new check, else TooManyAttemptsError."""
+        mark = db.write_mark()
+        last = self.last
+        fresh = last is not None and time.monotonic() - last[1] <= self.reuse_seconds
+        if mark is not None and last is not None and last[0] == mark and fresh:
+            return last[2].model_copy(update={"reused": True})
+        if not self.lock.acquire(blocking=False):
+            wait = max(1, math.ceil(self.took - (time.monotonic() - self.started)))
+            raise TooManyAttemptsError(
+                Problem(
+                    "the log is being checked for another request (one check at a time; the "
+                    "last took %(took)s s): try again in %(wait)s s",
+                    took=round(self.took, 1),
+                    wait=wait,
+                ),
+                retry_after=wait,
+            )
+        try:
+            self.started = time.monotonic()
+            at = dt.datetime.now(dt.UTC)
+            mark = db.write_mark()  # taken before the check reads: a write after it is seen
+            with db.session(readonly=True) as session:
+                result = logcheck.verify(session, key=key)
+            answer = LogCheckPublic(**result.as_dict(), checked_at=at, reused=False)
+            self.took = time.monotonic() - self.started
+            if mark is not None:
+                self.last = (mark, time.monotonic(), answer)
+            return answer
+        finally:
+            self.lock.release()
+
+
 @router.get("/verify", response_model=LogCheckPublic)
 def verify(actor: ActorDep, db: DbDep, request: Request) -> LogCheckPublic:
     """The server checks its log against the heads it stored and its rows against the log.
 
     This trusts the server; each country runs `hito log verify --against HEADS_FILE` with
-    the heads it saved itself.
+    the heads it saved itself. One check runs at a time per process (else 429 with
+    Retry-After); its answer is reused while nothing was written to the database, for at most
+    `HITO_AUDIT_VERIFY_REUSE_SECONDS` (`checked_at` says when it ran, `reused` whether it
+    is an earlier answer).
     """
-    with db.session(readonly=True) as session:
-        result = logcheck.verify(session, key=request.app.state.log_key)
-    return LogCheckPublic(**result.as_dict())
+    gate: CheckGate = request.app.state.log_check
+    return gate.check(db, request.app.state.log_key)

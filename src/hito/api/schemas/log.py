@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Query
@@ -69,3 +70,7 @@ class LogCheckPublic(BaseModel):
     rows_checked: int
     root_hash: str
     problems: list[str]
+    checked_at: dt.datetime = Field(description="when this check ran (UTC)")
+    reused: bool = Field(
+        description="true when this is the last check's answer, the log having not grown since"
+    )

@@ -1,0 +1,168 @@
+"""`hito log head --server URL --append FILE`: a country saves only heads the pinned key signed."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from hito.cli.main import app
+from hito.service import create_app
+from hito.store.settings import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    monkeypatch.setenv("HITO_DATABASE_URL", url)
+    monkeypatch.setenv("HITO_LOG_KEY_FILE", str(tmp_path / "log-key.pem"))
+    monkeypatch.setenv("HITO_PASSWORD", "a good long password")
+    monkeypatch.setenv("HITO_LANG", "en")
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["users", "create", "boss", "--role", "admin"]).exit_code == 0
+    return url
+
+
+@contextmanager
+def serving(url: str, key_file: Path) -> Iterator[str]:
+    """The real service on a free local port, signing with `key_file`."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(database_url=url, log_key_file=key_file, auto_migrate=False)
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+def pin(tmp_path: Path) -> Path:
+    """The public key the other country saved once (the PEM of `hito log key`)."""
+    pinned = tmp_path / "pinned.pem"
+    r = runner.invoke(app, ["log", "key"])
+    assert r.exit_code == 0
+    pinned.write_text(r.stdout)
+    return pinned
+
+
+def copy(source: Path, target: Path) -> None:
+    """A backup of a SQLite database (WAL included), or its restoring."""
+    with sqlite3.connect(source) as a, sqlite3.connect(target) as b:
+        a.backup(b)
+    a.close()
+    b.close()
+
+
+def save(server: str, heads: Path, pinned: Path | None) -> object:
+    args = ["log", "head", "--server", server, "--append", str(heads)]
+    return runner.invoke(app, args + (["--public-key", str(pinned)] if pinned else []))
+
+
+def test_heads_signed_by_the_pinned_key_and_consistent_are_saved(env: str, tmp_path: Path) -> None:
+    pinned, heads = pin(tmp_path), tmp_path / "heads-peru.jsonl"
+    with serving(env, tmp_path / "log-key.pem") as server:
+        first = save(server, heads, pinned)
+        assert first.exit_code == 0, first.output  # type: ignore[attr-defined]
+        runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])
+        second = save(server, heads, pinned)  # a consistency proof from the server
+        assert second.exit_code == 0, second.output  # type: ignore[attr-defined]
+        again = save(server, heads, pinned)  # the same size, the same root
+        assert again.exit_code == 0, again.output  # type: ignore[attr-defined]
+    lines = heads.read_text().splitlines()
+    assert len(lines) == 3 and lines[1] == lines[2] != lines[0]
+    r = runner.invoke(app, ["log", "verify", "--against", str(heads), "--public-key", str(pinned)])
+    assert r.exit_code == 0, r.output
+
+
+def test_a_head_signed_by_another_key_is_refused_and_nothing_saved(
+    env: str, tmp_path: Path
+) -> None:
+    """The server (or whoever answers in its name) signs with a key the country never pinned."""
+    pinned, heads = pin(tmp_path), tmp_path / "heads-peru.jsonl"
+    with serving(env, tmp_path / "impostor.pem") as server:
+        r = save(server, heads, pinned)
+        got = r.stdout  # type: ignore[attr-defined]
+        assert r.exception.exit_code == 2 and got == ""  # type: ignore[attr-defined]
+        [msg] = r.exception.in_language("en")  # type: ignore[attr-defined]
+        impostor = runner.invoke(
+            app, ["log", "key"], env={"HITO_LOG_KEY_FILE": str(tmp_path / "impostor.pem")}
+        )
+        assert f"signed by key id {impostor.stderr.split()[-1]}, expected the pinned key" in msg
+        assert msg.endswith("; nothing was saved")
+        assert not heads.exists()
+        r = save(server, heads, None)  # no key pinned: how to pin it, not trust on first use
+        assert r.exception.exit_code == 2  # type: ignore[attr-defined]
+        assert r.exception.in_language("en") == [  # type: ignore[attr-defined]
+            f"--append with --server: no log key pinned; save the log's public key once (curl "
+            f"{server}/api/v1/log/key > log-key.json, and check its key_id with the operator by "
+            "another channel), then give --public-key log-key.json"
+        ]
+        assert "no se fijó ninguna clave" in r.exception.in_language("es")[0]  # type: ignore[attr-defined]
+        assert not heads.exists()
+
+
+def test_a_rolled_back_log_is_refused_and_nothing_saved(env: str, tmp_path: Path) -> None:
+    """The database is restored from a backup older than the head the country saved last."""
+    pinned, heads = pin(tmp_path), tmp_path / "heads-peru.jsonl"
+    db = tmp_path / "log.sqlite3"
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0
+    copy(db, tmp_path / "backup.sqlite3")
+    runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])
+    with serving(env, tmp_path / "log-key.pem") as server:
+        assert save(server, heads, pinned).exit_code == 0  # type: ignore[attr-defined]
+    saved = heads.read_text()
+    copy(tmp_path / "backup.sqlite3", db)
+    with serving(env, tmp_path / "log-key.pem") as server:
+        r = save(server, heads, pinned)
+    assert r.exception.exit_code == 2  # type: ignore[attr-defined]
+    assert r.exception.in_language("en") == [  # type: ignore[attr-defined]
+        f"{server}/api/v1/log/head: the head covers 1 entries, expected at least 2 (the last "
+        f"head saved, {heads}:1): the log was truncated or rolled back; nothing was saved"
+    ]
+    assert heads.read_text() == saved
+
+
+@pytest.mark.parametrize("others", [1, 2])
+def test_a_forked_log_is_refused_and_nothing_saved(env: str, tmp_path: Path, others: int) -> None:
+    """The operator restores a backup and writes other entries: as many (a fork), or more."""
+    pinned, heads = pin(tmp_path), tmp_path / "heads-peru.jsonl"
+    db = tmp_path / "log.sqlite3"
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0
+    copy(db, tmp_path / "backup.sqlite3")
+    runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])
+    with serving(env, tmp_path / "log-key.pem") as server:
+        assert save(server, heads, pinned).exit_code == 0  # type: ignore[attr-defined]
+    saved = heads.read_text()
+    copy(tmp_path / "backup.sqlite3", db)
+    for n in range(others):
+        runner.invoke(app, ["users", "create", f"other{n}", "--role", "viewer"])
+    with serving(env, tmp_path / "log-key.pem") as server:
+        r = save(server, heads, pinned)
+    assert r.exception.exit_code == 2  # type: ignore[attr-defined]
+    [msg] = r.exception.in_language("en")  # type: ignore[attr-defined]
+    assert msg.startswith(f"{server}/api/v1/log/head: the head ({1 + others} entries, root ")
+    assert f"does not extend the last head saved ({heads}:1: 2 entries, root " in msg
+    assert msg.endswith("the log was rewritten or forked; nothing was saved")
+    assert heads.read_text() == saved
+    local = runner.invoke(app, ["log", "head", "--append", str(heads)])  # the same, locally
+    assert local.exception.exit_code == 2 and heads.read_text() == saved  # type: ignore[attr-defined]

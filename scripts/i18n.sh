@@ -13,7 +13,7 @@ if [ "${1:-update}" = compile ]; then
   exit 0
 fi
 "$PYBABEL" extract -F scripts/babel.cfg --no-location --sort-output --omit-header \
-  -k _ -k gettext -k tr:2 -k catalogued -k Problem -o "$LOCALES/hito.pot" src/hito
+  -k _ -k gettext -k tr:2 -k catalogued -k Problem -k Plural:1,2 -o "$LOCALES/hito.pot" src/hito
 # the help of `hito` and its commands: docstrings, options' help, Typer's words (hito/cli/helptext.py)
 PYTHONPATH=src "$PYTHON" -m hito.cli.helptext "$LOCALES/hito.pot"
 for lang in es en; do

@@ -46,19 +46,54 @@ class Problem:
         return f"Problem({self.message!r}, **{self.values!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Problem) and (self.message, self.values) == (
-            other.message,
-            other.values,
+        return (
+            isinstance(other, Problem)
+            and type(other) is type(self)
+            and self.__getstate__() == other.__getstate__()
         )
 
     def __hash__(self) -> int:
         return hash(self.message)
 
-    def __getstate__(self) -> tuple[str, dict[str, Any]]:
+    def __getstate__(self) -> tuple[Any, ...]:
         return self.message, self.values
 
-    def __setstate__(self, state: tuple[str, dict[str, Any]]) -> None:
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.message, self.values = state
+
+
+class Plural(Problem):
+    """A problem whose words follow a count: 'after 1 attempt', 'after 3 attempts'.
+
+    `Plural(singular, plural, n, **values)`: each language says the form of its catalogue for the
+    count n (Spanish has three) by ngettext; n is not a value of the message unless given as one.
+    scripts/i18n.sh extracts it as a plural entry (its keyword `Plural:1,2`).
+    """
+
+    __slots__ = ("plural", "n")
+
+    def __init__(self, singular: str, plural: str, n: int, **values: Any) -> None:
+        super().__init__(singular, **values)
+        self.plural = plural
+        self.n = n
+
+    def say(self, lang: str) -> str:
+        """The problem in a language, in the form its catalogue has for the count."""
+        from hito.i18n import catalogued, translations
+
+        if STRICT:
+            assert catalogued(lang, (self.message, 0)), f"not in the {lang} catalogue: {self!r}"
+        text = translations(lang).ngettext(self.message, self.plural, self.n)
+        return text % {k: _said(v, lang) for k, v in self.values.items()}
+
+    def __repr__(self) -> str:
+        return f"Plural({self.message!r}, {self.plural!r}, {self.n!r}, **{self.values!r})"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.message, self.values, self.plural, self.n
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.message, self.values, self.plural, self.n = state
 
 
 class Number(int):
@@ -201,7 +236,10 @@ def said_in(text: str, lang: str) -> str:
 def _data(value: Any) -> Any:
     """A problem, or a value in one, as JSON data: a problem is the only object."""
     if isinstance(value, Problem):
-        return {"message": value.message, "values": {k: _data(v) for k, v in value.values.items()}}
+        data = {"message": value.message, "values": {k: _data(v) for k, v in value.values.items()}}
+        if isinstance(value, Plural):
+            data |= {"plural": value.plural, "n": value.n}
+        return data
     if isinstance(value, list | tuple):
         return [_data(v) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
@@ -215,7 +253,13 @@ def _problem(data: Any) -> Any:
         message, values = data["message"], data["values"]
         if not isinstance(message, str) or not isinstance(values, dict):
             raise TypeError(data)
-        return Problem(message, **{k: _problem(v) for k, v in values.items()})
+        values = {k: _problem(v) for k, v in values.items()}
+        if "plural" not in data:
+            return Problem(message, **values)
+        plural, n = data["plural"], data["n"]
+        if not isinstance(plural, str) or not isinstance(n, int) or isinstance(n, bool):
+            raise TypeError(data)
+        return Plural(message, plural, n, **values)
     if isinstance(data, list):
         return [_problem(v) for v in data]
     return data

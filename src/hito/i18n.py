@@ -60,8 +60,11 @@ def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
 
 
-def catalogued(lang: str, message: str) -> bool:
-    """True when the language's catalogue has the message (a translation of it)."""
+def catalogued(lang: str, message: str | tuple[str, int]) -> bool:
+    """True when the language's catalogue has the message (a translation of it).
+
+    A plural entry is named by its singular and a form's index: (singular, 0).
+    """
     return message in translations(lang)._catalog
 
 

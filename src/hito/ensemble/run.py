@@ -17,7 +17,7 @@ from hito.ensemble.reduce import LEVELS, ChunkResult, Layout, Reducer, summarize
 from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design, design
 from hito.ensemble.spec import EnsembleSpec
-from hito.errors import InputError, Problem
+from hito.errors import InputError, Plural, Problem
 
 MAX_CHUNK = 100
 
@@ -147,9 +147,12 @@ def run_ensemble(
 def _failure_lines(exc: ChunkFailures, parts: list[list[int]], reducer: Reducer) -> list[Problem]:
     failed = sorted(r for i in exc.failures for r in parts[i])
     lines: list[Problem] = [
-        Problem(
+        Plural(
+            "%(failed)s of %(runs)s run failed after every retry (run %(spans)s); "
+            "no partial result is written",
             "%(failed)s of %(runs)s runs failed after every retry (runs %(spans)s); "
             "no partial result is written",
+            len(reducer.done),
             failed=len(failed),
             runs=len(reducer.done),
             spans=_spans(failed),

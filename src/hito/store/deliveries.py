@@ -28,7 +28,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from hito import notify
-from hito.errors import HitoError, Problem, Said, keep
+from hito.errors import HitoError, Plural, Problem, Said, keep
 from hito.store import audit
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
@@ -202,7 +202,13 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
     elif stopped:  # not a failure, and the attempt it took is the one it counts
         values = {"status": "stopped", "last_error": keep(error)}
     elif attempts >= cfg.max_attempts:
-        error = Problem("after %(attempts)s attempts: %(error)s", attempts=attempts, error=error)
+        error = Plural(
+            "after %(attempts)s attempt: %(error)s",
+            "after %(attempts)s attempts: %(error)s",
+            attempts,
+            attempts=attempts,
+            error=error,
+        )
         values = {"status": "failed", "last_error": keep(error)}
     else:
         wait = min(cfg.backoff_cap_seconds, cfg.backoff_seconds * 2 ** (attempts - 1))

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from hito.errors import Problem
+from hito.errors import Plural, Problem
 from hito.store import audit, merkle
 from hito.store.logkey import LogKey, SignedHead
 from hito.store.logrows import current_digests
@@ -103,8 +103,11 @@ def verify(
             )
     if frontier.size > 0 and frontier.size not in stored_sizes:
         out.add(
-            Problem(
-                "the log has %(size)s entries but no stored head of that size", size=frontier.size
+            Plural(
+                "the log has %(size)s entry but no stored head of that size",
+                "the log has %(size)s entries but no stored head of that size",
+                frontier.size,
+                size=frontier.size,
             )
         )
     if frontier.size > max(signed_max, 0) and frontier.size > 0:
@@ -148,9 +151,12 @@ def _signed_heads(
         other = by_size.get(h.tree_size)
         if other is not None and other[1].root_hash != h.root_hash:
             out.add(
-                Problem(
+                Plural(
+                    "%(where)s and %(other)s: two signed trees of %(tree_size)s entry with "
+                    "different roots (the log forked)",
                     "%(where)s and %(other)s: two signed trees of %(tree_size)s entries with "
                     "different roots (the log forked)",
+                    h.tree_size,
                     where=where,
                     other=other[0],
                     tree_size=h.tree_size,
@@ -207,9 +213,12 @@ def _check_heads(
     for size, (where, h) in sorted(wanted.items()):
         if size > frontier.size:
             out.add(
-                Problem(
+                Plural(
+                    "%(where)s: it covers %(covers)s entry but the log has %(log_size)s (an entry"
+                    " was removed: the log was truncated)",
                     "%(where)s: it covers %(covers)s entries but the log has %(log_size)s (entries"
                     " were removed: the log was truncated)",
+                    size,
                     where=where,
                     covers=size,
                     log_size=frontier.size,
@@ -217,9 +226,12 @@ def _check_heads(
             )
         elif roots.get(size, b"").hex() != h.root_hash:
             out.add(
-                Problem(
+                Plural(
+                    "%(where)s: the first entry of the log no longer hashes to its root (it was "
+                    "rewritten, removed, inserted or reordered)",
                     "%(where)s: the first %(size)s entries of the log no longer hash to its root "
                     "(an entry was rewritten, removed, inserted or reordered)",
+                    size,
                     where=where,
                     size=size,
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from hito.errors import InputError, Problem, os_reason
+from hito.errors import InputError, Plural, Problem, os_reason
 from hito.store import merkle
 from hito.store.logcheck import parse_heads
 from hito.store.logkey import LogKey, SignedHead
@@ -36,9 +36,12 @@ def check_signed(head: SignedHead, key: LogKey, source: str) -> None:
     """InputError unless the pinned key signed the head."""
     if head.key_id != key.key_id:
         raise InputError(
-            Problem(
+            Plural(
+                "%(source)s: the head of %(size)s entry is signed by key id %(got)s, expected "
+                "the pinned key %(expected)s; nothing was saved",
                 "%(source)s: the head of %(size)s entries is signed by key id %(got)s, expected "
                 "the pinned key %(expected)s; nothing was saved",
+                head.tree_size,
                 source=source,
                 size=head.tree_size,
                 got=head.key_id,
@@ -47,9 +50,12 @@ def check_signed(head: SignedHead, key: LogKey, source: str) -> None:
         )
     if not key.verifies(head):
         raise InputError(
-            Problem(
+            Plural(
+                "%(source)s: the head of %(size)s entry names the pinned key %(expected)s but "
+                "its signature does not verify with it (forged); nothing was saved",
                 "%(source)s: the head of %(size)s entries names the pinned key %(expected)s but "
                 "its signature does not verify with it (forged); nothing was saved",
+                head.tree_size,
                 source=source,
                 size=head.tree_size,
                 expected=key.key_id,
@@ -82,10 +88,14 @@ def check_next(
         )
     if head.tree_size < old.tree_size:
         raise InputError(
-            Problem(
+            Plural(
+                "%(source)s: the head covers %(got)s entry, expected at least %(expected)s "
+                "(the last head saved, %(where)s): the log was truncated or rolled back; nothing "
+                "was saved",
                 "%(source)s: the head covers %(got)s entries, expected at least %(expected)s "
                 "(the last head saved, %(where)s): the log was truncated or rolled back; nothing "
                 "was saved",
+                head.tree_size,
                 source=source,
                 got=head.tree_size,
                 expected=old.tree_size,

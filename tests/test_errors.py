@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from hito.errors import Problem, keep, kept, said_in
+from hito.errors import Plural, Problem, keep, kept, said_in
 
-NESTED = Problem(
-    "after %(attempts)s attempts: %(error)s",
+ATTEMPTS = ("after %(attempts)s attempt: %(error)s", "after %(attempts)s attempts: %(error)s")
+NESTED = Plural(
+    *ATTEMPTS,
+    3,
     attempts=3,
     error=Problem(
         "%(url)s answered %(status)s: %(text)s", url="https://x.org/h", status=500, text="oops"
@@ -18,6 +20,32 @@ NESTED = Problem(
 
 def test_a_kept_problem_comes_back_equal_with_its_nested_problem() -> None:
     assert kept(keep(NESTED)) == [NESTED]
+
+
+def test_a_kept_plural_problem_comes_back_with_its_forms_and_count() -> None:
+    once = Plural(*ATTEMPTS, 1, attempts=1, error=Problem("no such file"))
+    (back,) = kept(keep(once)) or []
+    assert isinstance(back, Plural) and back == once
+    assert (back.message, back.plural, back.n) == (*ATTEMPTS, 1)
+    assert back != Plural(*ATTEMPTS, 2, attempts=1, error=Problem("no such file"))
+    assert back != Problem(ATTEMPTS[0], attempts=1, error=Problem("no such file"))
+
+
+def test_a_kept_plural_problem_is_said_in_the_form_of_its_count() -> None:
+    for n, es, en in (
+        (1, "tras 1 intento", "after 1 attempt"),
+        (6, "tras 6 intentos", "after 6 attempts"),
+    ):
+        stored = keep(Plural(*ATTEMPTS, n, attempts=n, error=Problem("no such file")))
+        assert said_in(stored, "es") == f"{es}: no existe ese archivo"
+        assert said_in(stored, "en") == f"{en}: no such file"
+
+
+def test_a_plural_problem_survives_pickling() -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(NESTED)) == NESTED
+    assert pickle.loads(pickle.dumps(NESTED)).say("en").startswith("after 3 attempts: https://")
 
 
 def test_several_problems_and_plain_words_come_back_in_order() -> None:
@@ -54,6 +82,10 @@ def test_a_forged_row_that_looks_kept_but_is_malformed_is_said_as_it_is() -> Non
         '{"said": [{"values": {}}]}',
         '{"said": [{"message": 1, "values": {}}]}',
         '{"said": [{"message": "x %(a)s", "values": []}]}',
+        '{"said": [{"message": "x", "values": {}, "plural": "xs"}]}',
+        '{"said": [{"message": "x", "values": {}, "plural": "xs", "n": "2"}]}',
+        '{"said": [{"message": "x", "values": {}, "plural": "xs", "n": true}]}',
+        '{"said": [{"message": "x", "values": {}, "plural": 2, "n": 2}]}',
     ):
         assert kept(text) is None
         assert said_in(text, "en") == text

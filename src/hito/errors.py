@@ -72,7 +72,7 @@ class Plural(Problem):
 
     __slots__ = ("plural", "n")
 
-    def __init__(self, singular: str, plural: str, n: int, **values: Any) -> None:
+    def __init__(self, singular: str, plural: str, n: int, /, **values: Any) -> None:
         super().__init__(singular, **values)
         self.plural = plural
         self.n = n
@@ -236,7 +236,10 @@ def said_in(text: str, lang: str) -> str:
 def _data(value: Any) -> Any:
     """A problem, or a value in one, as JSON data: a problem is the only object."""
     if isinstance(value, Problem):
-        data = {"message": value.message, "values": {k: _data(v) for k, v in value.values.items()}}
+        data: dict[str, Any] = {
+            "message": value.message,
+            "values": {k: _data(v) for k, v in value.values.items()},
+        }
         if isinstance(value, Plural):
             data |= {"plural": value.plural, "n": value.n}
         return data

@@ -201,6 +201,7 @@ def test_a_failing_webhook_is_retried_with_doubling_waits_then_failed_with_its_r
         assert (
             d.status == "failed"
             and said_in(d.last_error, "en").startswith("after 3 attempts: ")
+            and said_in(d.last_error, "es").startswith("tras 3 intentos: ")
             and "answered 500" in said_in(d.last_error, "en")
         )
         assert len(hook.requests) == 3
@@ -253,9 +254,10 @@ def test_ssrf_a_viewers_webhook_to_the_servers_own_network_is_never_sent(world: 
         (d,) = s.scalars(select(Delivery))
     assert d.status == "failed"
     assert said_in(d.last_error, "en") == (
-        f"after 1 attempts: {hook.url}/in: 127.0.0.1 is not a public address: webhooks go "
+        f"after 1 attempt: {hook.url}/in: 127.0.0.1 is not a public address: webhooks go "
         "to public addresses only (HITO_WEBHOOK_ALLOW_PRIVATE=true allows the local network)"
     )
+    assert said_in(d.last_error, "es").startswith(f"tras 1 intento: {hook.url}/in: 127.0.0.1 ")
 
 
 def test_a_failed_deliverys_reason_naming_its_target_is_shown_only_to_its_subscriber(
@@ -276,7 +278,7 @@ def test_a_failed_deliverys_reason_naming_its_target_is_shown_only_to_its_subscr
         assert d["status"] == "failed"
         seen[who] = d["last_error"]
     assert seen["admin"] == seen["ed_chl"]
-    assert seen["admin"].startswith(f"after 1 attempts: {target}: ")
+    assert seen["admin"].startswith(f"after 1 attempt: {target}: ")
     assert seen["ed_per"] == seen["viewer"] == ""
 
 

@@ -136,7 +136,7 @@ def test_a_rolled_back_log_is_refused_and_nothing_saved(env: str, tmp_path: Path
         r = save(server, heads, pinned)
     assert r.exception.exit_code == 2  # type: ignore[attr-defined]
     assert r.exception.in_language("en") == [  # type: ignore[attr-defined]
-        f"{server}/api/v1/log/head: the head covers 1 entries, expected at least 2 (the last "
+        f"{server}/api/v1/log/head: the head covers 1 entry, expected at least 2 (the last "
         f"head saved, {heads}:1): the log was truncated or rolled back; nothing was saved"
     ]
     assert heads.read_text() == saved

@@ -120,6 +120,27 @@ def test_runs_that_fail_every_time_are_named_and_no_result_is_returned(spec, poo
         pool.retries = 2
     assert err.value.problems[0].startswith("3 of 9 runs failed after every retry (runs 6-8)")
     assert "RuntimeError: run 6 cannot be simulated" in err.value.problems[1]
+    assert err.value.in_language("es")[0] == (
+        "3 de 9 simulaciones fallaron tras todos los reintentos (simulaciones 6-8); no se escribe "
+        "ningún resultado parcial"
+    )
+
+
+def test_the_one_run_of_an_ensemble_that_fails_is_said_in_the_singular(spec, pool):
+    failing = EnsembleSpec(spec.scenario, runs=1, seed=4, runner=AlwaysFails(0))
+    pool.retries = 1
+    try:
+        with pytest.raises(EnsembleError) as err:
+            run_ensemble(failing, executor=pool, chunk_size=1)
+    finally:
+        pool.retries = 2
+    assert err.value.in_language("en")[0] == (
+        "1 of 1 run failed after every retry (run 0); no partial result is written"
+    )
+    assert err.value.in_language("es")[0] == (
+        "1 de 1 simulación falló tras todos los reintentos (simulación 0); no se escribe ningún "
+        "resultado parcial"
+    )
 
 
 def test_a_runner_may_report_extra_numbers_per_run(spec):

@@ -62,3 +62,28 @@ def test_a_head_extending_the_last_one_passes_with_its_proof(tmp_path: Path) -> 
 
     logsave.check_next(new, key=key, last=logsave.last_saved(heads), source="s", proof=proof)
     assert asked == [(3, 7)]
+
+
+@pytest.mark.parametrize(
+    ("size", "en", "es"),
+    [
+        (1, "the head of 1 entry is signed", "la cabecera de 1 entrada está firmada"),
+        (3, "the head of 3 entries is signed", "la cabecera de 3 entradas está firmada"),
+    ],
+)
+def test_a_head_another_key_signed_is_refused_saying_its_size_in_the_right_form(
+    tmp_path: Path, size: int, en: str, es: str
+) -> None:
+    key = load_key(tmp_path / "key.pem", create=True)
+    other = load_key(tmp_path / "other.pem", create=True)
+    head = other.sign(tree_size=size, root_hash=merkle.EMPTY_ROOT.hex(), timestamp=1)
+    with pytest.raises(InputError) as err:
+        logsave.check_signed(head, key, "server")
+    assert err.value.in_language("en") == [
+        f"server: {en} by key id {other.key_id}, expected the pinned key {key.key_id}; "
+        "nothing was saved"
+    ]
+    assert err.value.in_language("es") == [
+        f"server: {es} por la clave {other.key_id}; se esperaba la clave fijada {key.key_id}; "
+        "no se guardó nada"
+    ]

@@ -470,10 +470,12 @@ def test_the_site_page_shows_who_the_newest_count_found(server) -> None:  # type
 def test_a_failed_deliverys_reason_reads_in_the_readers_language(server) -> None:  # type: ignore[no-untyped-def]
     """Why a message failed is said in Spanish to a Spanish reader; an older row's English
     words are marked as English."""
-    from hito.errors import Problem, keep
+    from hito.errors import Plural, Problem, keep
 
-    why = Problem(
+    why = Plural(
+        "after %(attempts)s attempt: %(error)s",
         "after %(attempts)s attempts: %(error)s",
+        6,
         attempts=6,
         error=Problem(
             "%(url)s answered %(status)s: %(text)s",
@@ -489,7 +491,7 @@ def test_a_failed_deliverys_reason_reads_in_the_readers_language(server) -> None
     ):
         page = c.get(f"/alerts/{alert_id}?lang=es").text
         assert (
-            '<small class="muted" lang="es">intentos: 6; https://hooks.example.org/in '
+            '<small class="muted" lang="es">tras 6 intentos: https://hooks.example.org/in '
             "respondió 503: busy</small>"
         ) in page
         english = c.get(f"/alerts/{alert_id}?lang=en").text

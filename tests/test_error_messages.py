@@ -86,9 +86,9 @@ def test_no_error_is_raised_with_a_text_outside_the_catalogues() -> None:
                 literal = isinstance(first, ast.Constant) and isinstance(first.value, str)
                 if not literal and not isinstance(first, ast.Name | ast.Subscript):
                     bad.append(f"{where}: Problem({ast.unparse(first)[:60]})")
-            if name == "Plural":  # both forms literals (scripts/i18n.sh's Plural:1,2) or names
+            if name == "Plural":  # both forms literals (i18n.sh: Plural:1,2), or a template's
                 forms = node.args[:2]
-                named = all(isinstance(a, ast.Name | ast.Subscript) for a in forms)
+                named = all(isinstance(a, ast.Name | ast.Subscript | ast.Attribute) for a in forms)
                 if len(forms) < 2 or not (named or all(_literal(a) for a in forms)):
                     bad.append(f"{where}: Plural({ast.unparse(node)[:60]})")
     assert bad == []

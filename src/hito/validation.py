@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hito.domain import PATTERN_WORDS
-from hito.errors import N_, Invalid, Problem, Said
+from hito.errors import N_, Invalid, Plural, Problem, Said
 
 # pydantic's message for each error type it reports on hito's documents, in the catalogues' words;
 # the values are the error's ctx (https://docs.pydantic.dev/latest/errors/validation_errors/)
@@ -21,15 +21,7 @@ MESSAGES: dict[str, str] = {
     "bool_type": N_("Input should be a valid boolean"),
     "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
     "string_type": N_("Input should be a valid string"),
-    "string_too_short": N_("String should have at least %(min_length)s characters"),
-    "string_too_long": N_("String should have at most %(max_length)s characters"),
     "string_pattern_mismatch": N_("String should match pattern '%(pattern)s'"),
-    "too_short": N_(
-        "Should have at least %(min_length)s items after validation, not %(actual_length)s"
-    ),
-    "too_long": N_(
-        "Should have at most %(max_length)s items after validation, not %(actual_length)s"
-    ),
     "list_type": N_("Input should be a valid list"),
     "tuple_type": N_("Input should be a valid tuple"),
     "set_type": N_("Input should be a valid set"),
@@ -68,6 +60,42 @@ MESSAGES: dict[str, str] = {
     "assertion_error": N_("Assertion failed, %(error)s"),
     "text": N_("expected a text, or es and en"),  # hito.scenario.text's own error type
 }
+# the error types whose words follow a count: the ctx value counted, the words of each form (said
+# as a Plural of that count)
+COUNTED: dict[str, tuple[str, Plural]] = {
+    "string_too_short": (
+        "min_length",
+        Plural(
+            "String should have at least %(min_length)s character",
+            "String should have at least %(min_length)s characters",
+            0,
+        ),
+    ),
+    "string_too_long": (
+        "max_length",
+        Plural(
+            "String should have at most %(max_length)s character",
+            "String should have at most %(max_length)s characters",
+            0,
+        ),
+    ),
+    "too_short": (
+        "min_length",
+        Plural(
+            "Should have at least %(min_length)s item after validation, not %(actual_length)s",
+            "Should have at least %(min_length)s items after validation, not %(actual_length)s",
+            0,
+        ),
+    ),
+    "too_long": (
+        "max_length",
+        Plural(
+            "Should have at most %(max_length)s item after validation, not %(actual_length)s",
+            "Should have at most %(max_length)s items after validation, not %(actual_length)s",
+            0,
+        ),
+    ),
+}
 # the dates' and times' parser's words (pydantic's ctx error of date_parsing and the like)
 DATE_REASONS: dict[str, str] = {
     "input is too short": N_("input is too short"),
@@ -101,7 +129,8 @@ def pydantic_problem(err: Any) -> Said:
     pattern = (err.get("ctx") or {}).get("pattern")
     if kind == "string_pattern_mismatch" and pattern in PATTERN_WORDS:
         return Problem("expected %(what)s", what=Problem(PATTERN_WORDS[pattern]))
-    message = MESSAGES.get(kind)
+    counted = COUNTED.get(kind)
+    message = counted[1].message if counted else MESSAGES.get(kind)
     if message is None:
         return str(err["msg"])
     ctx = dict(err.get("ctx") or {})
@@ -113,7 +142,11 @@ def pydantic_problem(err: Any) -> Said:
     for k, v in ctx.items():  # pydantic writes a bound of 0.0 as 0
         if isinstance(v, float) and v.is_integer():
             ctx[k] = int(v)
-    return Problem(message, **{k: v for k, v in ctx.items() if f"%({k})s" in message})
+    values = {k: v for k, v in ctx.items() if f"%({k})s" in message}
+    if counted:
+        name, words = counted
+        return Plural(words.message, words.plural, int(values[name]), **values)
+    return Problem(message, **values)
 
 
 def invalid_problems(err: Any) -> list[Problem]:

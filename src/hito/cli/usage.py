@@ -11,8 +11,8 @@ from typing import Any
 from typer import TyperException
 
 from hito import i18n
-from hito.errors import Problem
-from hito.validation import MESSAGES
+from hito.errors import Plural, Problem
+from hito.validation import COUNTED, MESSAGES
 
 # Typer's (0.29, its own copy of click) sentences; {name} marks a value, {message} a sentence of
 # its own (matched again: Typer's, or pydantic's, which checks option values)
@@ -73,6 +73,12 @@ def said(sentence: str, lang: str) -> str:
     for message, pattern in _pydantic_patterns():
         if m := pattern.match(sentence):
             return Problem(message, **m.groupdict()).say(lang)
+    for name, words in COUNTED.values():
+        for form in (words.message, words.plural):
+            m = _pattern(form, _NAMED).match(sentence)
+            if m and m[name].isdigit():
+                count = int(m[name])
+                return Plural(words.message, words.plural, count, **m.groupdict()).say(lang)
     return sentence
 
 
@@ -126,12 +132,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [(s, _pattern(s, _VALUE)) for s in sorted(SENTENCES, key=len, reverse=True)]
 
 
+_NAMED = re.compile(r"%\(([a-z_]+)\)s")  # a value of a catalogue message
+
+
 @lru_cache(maxsize=1)
 def _pydantic_patterns() -> list[tuple[str, re.Pattern[str]]]:
     # the longer first, as above: "Input should be greater than or equal to %(ge)s" before
     # "Input should be greater than %(gt)s", which would match it with gt "or equal to 1"
-    value = re.compile(r"%\(([a-z_]+)\)s")
-    return [(m, _pattern(m, value)) for m in sorted(MESSAGES.values(), key=len, reverse=True)]
+    return [(m, _pattern(m, _NAMED)) for m in sorted(MESSAGES.values(), key=len, reverse=True)]
 
 
 def _pattern(sentence: str, value: re.Pattern[str]) -> re.Pattern[str]:

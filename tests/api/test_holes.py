@@ -376,6 +376,32 @@ def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
     assert r.status_code == 429 and "the limits are 4 in all" in r.json()["detail"]
 
 
+def test_a_quota_of_one_forecast_says_it_in_the_singular(world: World) -> None:
+    from hito.store.models import Forecast
+
+    state = world.client.app.state  # type: ignore[attr-defined]
+    state.settings = state.settings.model_copy(update={"forecast_max_active_per_user": 1})
+    with world.db.session() as s:
+        s.add(
+            Forecast(
+                status="running",
+                scenario="tacna-arica-2025",
+                as_of=dt.date(2025, 12, 1),
+                days=60,
+                runs=200,
+                seed=1,
+                user_id=world.ids["ed_chl"],
+            )
+        )
+    body = {"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3}
+    r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 429
+    assert r.json()["detail"] == (
+        "1 forecast is queued or running (1 of yours); the limits are 4 in all and 1 per user: "
+        "wait for it to finish"
+    )
+
+
 def test_status_dated_minutes_ahead_does_not_win_over_a_later_change(world: World) -> None:
     c = world.client
     ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=4)).isoformat()

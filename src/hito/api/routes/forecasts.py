@@ -20,7 +20,7 @@ from hito.api.schemas.forecasts import (
     ScoreHorizon,
     ScorePair,
 )
-from hito.errors import Problem
+from hito.errors import Plural
 from hito.store import forecasts
 from hito.store.actors import Actor
 from hito.store.db import Database
@@ -74,10 +74,14 @@ def _check_quota(session: Session, actor: Actor, settings: Settings) -> None:
     mine = int(session.scalar(active.where(Forecast.user_id == actor.user_id)) or 0)
     if total >= settings.forecast_max_active or mine >= settings.forecast_max_active_per_user:
         raise TooManyAttemptsError(
-            Problem(
+            Plural(
+                "%(total)s forecast is queued or running (%(mine)s of yours); the limits are "
+                "%(forecast_max_active)s in all and %(forecast_max_active_per_user)s per user: "
+                "wait for it to finish",
                 "%(total)s forecasts are queued or running (%(mine)s of yours); the limits are "
                 "%(forecast_max_active)s in all and %(forecast_max_active_per_user)s per user: "
                 "wait for one to finish",
+                total,
                 total=total,
                 mine=mine,
                 forecast_max_active=settings.forecast_max_active,

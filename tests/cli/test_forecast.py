@@ -608,3 +608,29 @@ def test_default_horizons_are_those_within_the_scenario(scenario_file):
     assert within_scenario(None, s) == (1, 3, 7, 14)
     assert within_scenario((15, 1), s) == (15, 1)
     assert within_scenario(None, load("tacna-arica-2023")) == (1, 3, 7, 14, 28)
+
+
+@pytest.mark.parametrize(
+    ("days", "es", "en"),
+    [
+        (2, "se esperaba como máximo 1 día", "expected at most 1 day"),
+        (4, "se esperaban como máximo 3 días", "expected at most 3 days"),
+    ],
+)
+def test_the_longest_horizon_a_scenario_can_score_is_said_in_the_form_of_its_count(
+    days: int, es: str, en: str
+) -> None:
+    from types import SimpleNamespace
+
+    from hito.cli.forecast import within_scenario
+    from hito.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        within_scenario((1, 9), SimpleNamespace(days=days, name="tiny"))
+    assert err.value.in_language("es") == [
+        f"--horizons: se recibieron 9 días, más de lo que tiny puede evaluar; {es} (de su primer "
+        "día al último)"
+    ]
+    assert err.value.in_language("en") == [
+        f"--horizons: got 9 days, beyond what tiny can score; {en} (from its first day to its last)"
+    ]

@@ -339,3 +339,17 @@ def test_a_conflict_cell_that_is_no_number_is_said_in_the_readers_words(tmp_path
         "case/input_csv/conflicts.csv:4:2: se esperaba un número para la intensidad del "
         "conflicto en A; se recibió 'x'"
     ]
+
+
+def test_a_conflicts_table_of_one_day_row_says_it_in_the_singular(tmp_path):
+    root = make_case(tmp_path, days=20)
+    conf = (root / "input_csv" / "conflicts.csv").read_text().splitlines()
+    (root / "input_csv" / "conflicts.csv").write_text("\n".join(conf[:2]) + "\n")
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    (es,) = err.value.in_language("es")
+    (en,) = err.value.in_language("en")
+    assert en.endswith("conflicts.csv: 1 day row, expected at least the 20 days of the period")
+    assert es.endswith(
+        "conflicts.csv: 1 fila de días; se esperaban al menos los 20 días del período"
+    )

@@ -23,7 +23,7 @@ from hito.cli.options import (
     out_folder,
     particles_option,
 )
-from hito.errors import InputError, Problem, Said, say
+from hito.errors import InputError, Plural, Problem, Said, say
 
 HORIZONS_HELP = (
     "lead times in days, comma-separated (a count is scored at the first one >= its lead); "
@@ -390,9 +390,12 @@ def within_scenario(hs: tuple[int, ...] | None, s: Any) -> tuple[int, ...]:
     beyond = [h for h in hs if h > longest]
     if beyond:
         raise InputError(
-            Problem(
+            Plural(
+                "--horizons: got %(given)s days, beyond what %(name)s can score; expected at "
+                "most %(longest)s day (from its first day to its last)",
                 "--horizons: got %(given)s days, beyond what %(name)s can score; expected at "
                 "most %(longest)s days (from its first day to its last)",
+                longest,
                 given=max(beyond),
                 name=s.name,
                 longest=longest,

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hito.errors import Problem
+from hito.errors import Plural, Problem
 from hito.flee.csvread import (
     Notes,
     lines_text,
@@ -371,8 +371,10 @@ class InputReader:
                 path,
                 None,
                 None,
-                Problem(
+                Plural(
+                    "%(days)s day row, expected at least the %(length)s days of the period",
                     "%(days)s day rows, expected at least the %(length)s days of the period",
+                    days,
                     days=days,
                     length=length,
                 ),

@@ -87,3 +87,21 @@ def test_a_head_another_key_signed_is_refused_saying_its_size_in_the_right_form(
         f"server: {es} por la clave {other.key_id}; se esperaba la clave fijada {key.key_id}; "
         "no se guardó nada"
     ]
+
+
+def test_a_head_of_one_entry_rewritten_says_both_sizes_in_the_singular(tmp_path: Path) -> None:
+    key = load_key(tmp_path / "key.pem", create=True)
+    heads = tmp_path / "heads.jsonl"
+    a, b = merkle.leaf_hash(b"a").hex(), merkle.leaf_hash(b"b").hex()
+    logsave.append(heads, key.sign(tree_size=1, root_hash=a, timestamp=1))
+    new = key.sign(tree_size=1, root_hash=b, timestamp=2)
+    with pytest.raises(InputError) as err:
+        logsave.check_next(new, key=key, last=logsave.last_saved(heads), source="s", proof=_never)
+    assert err.value.in_language("en") == [
+        f"s: the head (1 entry, root {b}) does not extend the last head saved ({heads}:1: 1 "
+        f"entry, root {a}): the log was rewritten or forked; nothing was saved"
+    ]
+    assert err.value.in_language("es") == [
+        f"s: la cabecera (1 entrada, raíz {b}) no prolonga la última cabecera guardada ({heads}:1: "
+        f"1 entrada, raíz {a}): el registro se reescribió o se bifurcó; no se guardó nada"
+    ]

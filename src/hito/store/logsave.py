@@ -32,6 +32,11 @@ def last_saved(path: Path) -> tuple[str, SignedHead] | None:
     return heads[-1] if heads else None
 
 
+def entries(n: int) -> Plural:
+    """A number of entries of the log, in the form of its count ('1 entry', '3 entries')."""
+    return Plural("%(n)s entry", "%(n)s entries", n, n=n)
+
+
 def check_signed(head: SignedHead, key: LogKey, source: str) -> None:
     """InputError unless the pinned key signed the head."""
     if head.key_id != key.key_id:
@@ -114,14 +119,14 @@ def check_next(
     if not merkle.verify_consistency(old.tree_size, head.tree_size, *roots, path):
         raise InputError(
             Problem(
-                "%(source)s: the head (%(got)s entries, root %(root)s) does not extend the last "
-                "head saved (%(where)s: %(expected)s entries, root %(old_root)s): the log was "
-                "rewritten or forked; nothing was saved",
+                "%(source)s: the head (%(got)s, root %(root)s) does not extend the last head "
+                "saved (%(where)s: %(expected)s, root %(old_root)s): the log was rewritten or "
+                "forked; nothing was saved",
                 source=source,
-                got=head.tree_size,
+                got=entries(head.tree_size),
                 root=head.root_hash,
                 where=where,
-                expected=old.tree_size,
+                expected=entries(old.tree_size),
                 old_root=old.root_hash,
             )
         )

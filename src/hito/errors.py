@@ -15,7 +15,8 @@ class Problem:
 
     Written where the error is raised, said where it is shown: in the reader's language by
     `str()`, in any language by `say(lang)`. A value that is itself a Problem is said in the same
-    language. scripts/i18n.sh extracts the messages (its keyword `Problem`).
+    language. scripts/i18n.sh extracts the messages (its keyword `Problem`). A message whose
+    words follow a count ('1 entry', '3 entries') is a `Plural`.
     """
 
     __slots__ = ("message", "values")
@@ -66,7 +67,8 @@ class Plural(Problem):
     """A problem whose words follow a count: 'after 1 attempt', 'after 3 attempts'.
 
     `Plural(singular, plural, n, **values)`: each language says the form of its catalogue for the
-    count n (Spanish has three) by ngettext; n is not a value of the message unless given as one.
+    count n (Spanish has three) by ngettext; n is not a value of the message unless given as one
+    (a value may be named n too: the count is positional).
     scripts/i18n.sh extracts it as a plural entry (its keyword `Plural:1,2`).
     """
 

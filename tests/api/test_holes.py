@@ -339,60 +339,40 @@ def test_csv_export_neutralises_spreadsheet_formulas(world: World) -> None:
     )
 
 
-def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
+def _busy(world: World, user: str, status: str, n: int) -> None:
+    """n big forecasts of a user, queued or running, as the quota counts them."""
     from hito.store.models import Forecast
 
-    with world.db.session() as s:  # two of ed_chl's forecasts are still running
-        for _ in range(2):
+    with world.db.session() as s:
+        for _ in range(n):
             s.add(
                 Forecast(
-                    status="running",
+                    status=status,
                     scenario="tacna-arica-2025",
                     as_of=dt.date(2025, 12, 1),
                     days=60,
                     runs=200,
                     seed=1,
-                    user_id=world.ids["ed_chl"],
+                    user_id=world.ids[user],
                 )
             )
+
+
+def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:
+    _busy(world, "ed_chl", "running", 2)  # two of ed_chl's forecasts are still running
     body = {"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3}
     r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_chl"))
     assert r.status_code == 429 and r.headers["Retry-After"] == "30"
     assert "2 forecasts are queued or running (2 of yours)" in r.json()["detail"]
-    with world.db.session() as s:
-        for _ in range(2):
-            s.add(
-                Forecast(
-                    status="queued",
-                    scenario="tacna-arica-2025",
-                    as_of=dt.date(2025, 12, 1),
-                    days=60,
-                    runs=200,
-                    seed=1,
-                    user_id=world.ids["admin"],
-                )
-            )
+    _busy(world, "admin", "queued", 2)
     r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_per"))
     assert r.status_code == 429 and "the limits are 4 in all" in r.json()["detail"]
 
 
 def test_a_quota_of_one_forecast_says_it_in_the_singular(world: World) -> None:
-    from hito.store.models import Forecast
-
     state = world.client.app.state  # type: ignore[attr-defined]
     state.settings = state.settings.model_copy(update={"forecast_max_active_per_user": 1})
-    with world.db.session() as s:
-        s.add(
-            Forecast(
-                status="running",
-                scenario="tacna-arica-2025",
-                as_of=dt.date(2025, 12, 1),
-                days=60,
-                runs=200,
-                seed=1,
-                user_id=world.ids["ed_chl"],
-            )
-        )
+    _busy(world, "ed_chl", "running", 1)
     body = {"scenario": "tacna-arica-2025", "as_of": "2025-12-02", "days": 5, "runs": 3}
     r = world.client.post("/api/v1/forecasts", json=body, headers=world.h("ed_chl"))
     assert r.status_code == 429

@@ -121,8 +121,11 @@ def test_a_head_signed_by_another_key_is_refused_and_nothing_saved(
         assert not heads.exists()
 
 
-def test_a_rolled_back_log_is_refused_and_nothing_saved(env: str, tmp_path: Path) -> None:
-    """The database is restored from a backup older than the head the country saved last."""
+def _saved_then_restored(env: str, tmp_path: Path) -> tuple[Path, Path, str]:
+    """Peru saves a head of 2 entries; then the database is restored to its 1-entry backup.
+
+    Returns the pinned key's file, the heads file and what it held after the save.
+    """
     pinned, heads = pin(tmp_path), tmp_path / "heads-peru.jsonl"
     db = tmp_path / "log.sqlite3"
     assert runner.invoke(app, ["log", "head"]).exit_code == 0
@@ -132,6 +135,12 @@ def test_a_rolled_back_log_is_refused_and_nothing_saved(env: str, tmp_path: Path
         assert save(server, heads, pinned).exit_code == 0  # type: ignore[attr-defined]
     saved = heads.read_text()
     copy(tmp_path / "backup.sqlite3", db)
+    return pinned, heads, saved
+
+
+def test_a_rolled_back_log_is_refused_and_nothing_saved(env: str, tmp_path: Path) -> None:
+    """The database is restored from a backup older than the head the country saved last."""
+    pinned, heads, saved = _saved_then_restored(env, tmp_path)
     with serving(env, tmp_path / "log-key.pem") as server:
         r = save(server, heads, pinned)
     assert r.exception.exit_code == 2  # type: ignore[attr-defined]
@@ -145,15 +154,7 @@ def test_a_rolled_back_log_is_refused_and_nothing_saved(env: str, tmp_path: Path
 @pytest.mark.parametrize("others", [1, 2])
 def test_a_forked_log_is_refused_and_nothing_saved(env: str, tmp_path: Path, others: int) -> None:
     """The operator restores a backup and writes other entries: as many (a fork), or more."""
-    pinned, heads = pin(tmp_path), tmp_path / "heads-peru.jsonl"
-    db = tmp_path / "log.sqlite3"
-    assert runner.invoke(app, ["log", "head"]).exit_code == 0
-    copy(db, tmp_path / "backup.sqlite3")
-    runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])
-    with serving(env, tmp_path / "log-key.pem") as server:
-        assert save(server, heads, pinned).exit_code == 0  # type: ignore[attr-defined]
-    saved = heads.read_text()
-    copy(tmp_path / "backup.sqlite3", db)
+    pinned, heads, saved = _saved_then_restored(env, tmp_path)
     for n in range(others):
         runner.invoke(app, ["users", "create", f"other{n}", "--role", "viewer"])
     with serving(env, tmp_path / "log-key.pem") as server:

@@ -539,3 +539,24 @@ def test_a_failed_forecasts_reason_from_hito_reads_in_spanish(server) -> None:  
         "The forecast failed. as_of: got 2020-01-01, expected a date from 2025-11-22 "
         "(the scenario&#39;s start)"
     ) in en
+
+
+def test_a_forecast_from_before_the_scenarios_start_is_refused_with_its_day(server) -> None:  # type: ignore[no-untyped-def]
+    """The store's check of the scenario's start, said on the page with the day in Spanish."""
+    from sqlalchemy import func
+
+    from hito.store.models import Forecast
+
+    with server.db.session(readonly=True) as s:
+        before = s.scalar(select(func.count()).select_from(Forecast))
+    with _signed_in(server) as c:
+        token = TOKEN.search(c.get("/?lang=es").text).group(1)  # type: ignore[union-attr]
+        r = c.post(
+            "/forecasts?lang=es",
+            data={"csrf_token": token, "as_of": "2020-01-01", "next": "/"},
+            headers={"Origin": server.url},
+        )
+    assert r.status_code == 422
+    assert "El escenario empieza el 22 nov 2025: elija ese día o uno posterior." in r.text
+    with server.db.session(readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(Forecast)) == before

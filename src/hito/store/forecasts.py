@@ -26,6 +26,12 @@ INTERRUPTED = "the server stopped before this forecast finished; start it again"
 log = logging.getLogger("hito.store.forecasts")
 
 
+class BeforeStart(InvalidError):
+    """A forecast asked from a day before its scenario starts (`start`, for the page's words)."""
+
+    start: dt.date
+
+
 def create_forecast(
     session: Session,
     *,
@@ -60,12 +66,14 @@ def create_forecast(
         raise InvalidError.at(["body", "as_of"], Problem("%(as_of)s is in the future", as_of=as_of))
     start = load_scenario(scenario).start
     if as_of < start:
-        raise InvalidError.at(
+        too_early = BeforeStart.at(
             ["body", "as_of"],
             Problem(
                 "%(as_of)s is before the scenario's start, %(start)s", as_of=as_of, start=start
             ),
         )
+        too_early.start = start
+        raise too_early
     if not 1 <= days <= 365:
         raise InvalidError.at(
             ["body", "days"], Problem("expected 1 to 365 days, got %(days)s", days=days)

@@ -14,10 +14,14 @@ from hito import i18n
 from hito.api.schemas.common import RowIdPath
 from hito.errors import kept, say
 from hito.report import outcomes_view
-from hito.scenario.load import builtin_names
-from hito.scenario.load import load as load_scenario
 from hito.store.errors import ForbiddenError, StoreError
-from hito.store.forecasts import INTERRUPTED, create_forecast, get_forecast, run_forecast
+from hito.store.forecasts import (
+    INTERRUPTED,
+    BeforeStart,
+    create_forecast,
+    get_forecast,
+    run_forecast,
+)
 from hito.store.sites import list_sites
 from hito.web import reporting
 from hito.web.pages import BadDate, render
@@ -28,14 +32,6 @@ FORECAST_DAYS = 60  # a forecast started from the dashboard covers this many day
 FORECAST_RUNS = 20
 
 router = APIRouter(include_in_schema=False)
-
-
-class TooEarly(Exception):  # noqa: N818 - answered as a 422 page in the visitor's language
-    """A forecast asked from a date before its scenario starts."""
-
-    def __init__(self, start: dt.date):
-        super().__init__(start.isoformat())
-        self.start = start
 
 
 def failure(request: Request, stored: str) -> tuple[str, str]:
@@ -74,8 +70,6 @@ async def forecast_start(request: Request) -> Response:
         with db.session() as session:
             rows, _n = list_sites(session, limit=1)
             scenario = rows[0].scenario if rows else ""
-            if scenario in builtin_names() and as_of < load_scenario(scenario).start:
-                raise TooEarly(load_scenario(scenario).start)
             return int(
                 create_forecast(
                     session,
@@ -96,7 +90,7 @@ async def forecast_start(request: Request) -> Response:
         fid = await asyncio.to_thread(start)
     except ForbiddenError:
         return refused(403, tr(request, "A viewer cannot start forecasts; ask an editor."))
-    except TooEarly as exc:
+    except BeforeStart as exc:  # the store's check, said with the day in the reader's words
         day = i18n.date(exc.start, language(request))
         text = tr(request, "The scenario starts on %(d)s: choose that day or a later one.")
         return refused(422, text % {"d": day})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from hito.errors import HitoError, Problem, Said, say
 
@@ -23,7 +23,7 @@ class InvalidError(StoreError):
     """Input that is well-formed but wrong: unknown site, future time, stranded above people."""
 
     @classmethod
-    def at(cls, loc: list[str | int], msg: Said) -> InvalidError:
+    def at(cls, loc: list[str | int], msg: Said) -> Self:
         """One problem at one field location."""
         where = ".".join(str(p) for p in loc)
         problem = Problem("%(path)s: %(problem)s", path=where, problem=msg)
@@ -32,7 +32,7 @@ class InvalidError(StoreError):
         return exc
 
     @classmethod
-    def of_fields(cls, errs: list[dict[str, Any]]) -> InvalidError:
+    def of_fields(cls, errs: list[dict[str, Any]]) -> Self:
         """Problems at several field locations: ``{loc, msg}`` items, as the API lists them.
 
         A msg may be a Problem: said in the reader's language by `in_language`, in English in

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hito.forecast.scorecard import LivePair, Scorecard
-from hito.report.forecast_skill import live_skill_lines, live_skill_summary
+from hito.report.skill_lines import live_skill_lines, live_skill_summary
 
 D = dt.date(2025, 12, 1)
 

@@ -188,7 +188,7 @@ def test_the_report_says_whether_its_bands_rest_on_counts_and_how_far_they_were_
 def test_shipped_skill_lines_say_they_were_not_measured_on_ones_own_counts() -> None:
     """After `hito calibrate --observations MINE.csv` the lines quoted the built-in backtest as if
     it were of the user's counts."""
-    from hito.report.forecast_skill import skill_lines
+    from hito.report.skill_lines import skill_lines
 
     plain = skill_lines("tacna-arica-2025", "es")
     own = skill_lines("tacna-arica-2025", "es", own_counts=True)

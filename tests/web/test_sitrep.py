@@ -67,7 +67,7 @@ def test_a_stale_forecast_is_flagged_and_not_drawn(db: Database) -> None:
 def test_the_forecast_band_has_its_backtest_skill_beside_it(db: Database) -> None:
     """The report's outlook gave the forecast's band with no word of how well such forecasts
     did; the overview had the backtest line, the report did not."""
-    from hito.report.forecast_skill import skill_lines
+    from hito.report.skill_lines import skill_lines
 
     demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
     html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)

@@ -189,7 +189,8 @@ def _print_forecast(
     from rich.table import Table
 
     from hito.cli.run import console
-    from hito.report.forecast_skill import forecast_table, reach_line, skill_lines
+    from hito.report.forecast_skill import forecast_table
+    from hito.report.skill_lines import reach_line, skill_lines
 
     title, headers, rows = forecast_table(s, obs, ens, when, lang, counts)
     if rows:

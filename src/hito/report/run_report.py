@@ -20,6 +20,7 @@ from hito.ensemble.result import Ensemble
 from hito.errors import N_
 from hito.report.labels import label
 from hito.report.policy_text import describe_policy
+from hito.report.skill_lines import reach_line, skill_lines
 from hito.scenario.model import Scenario
 from hito.scenario.uncertain import ranges
 
@@ -168,8 +169,6 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
 
     In the user's language (es or en): headings, labels, numbers, dates and place names.
     """
-    from hito.report.forecast_skill import skill_lines  # it uses this module's templates
-
     lang = i18n.pick(lang)
     _ = i18n.translations(lang).gettext
     c = compile_scenario(s, days=ens.days)
@@ -228,8 +227,6 @@ def own_counts(summary: dict[str, Any]) -> bool:
 
 def basis(summary: dict[str, Any], scenario: str, lang: str) -> list[str]:
     """What the report's bands rest on, and how far ahead such forecasts were ever scored."""
-    from hito.report.forecast_skill import reach_line, skill_lines
-
     _ = i18n.translations(lang).gettext
     as_of = calibrated_on(summary)
     out = [calibration_line(as_of, lang)]

@@ -18,7 +18,7 @@ from hito.domain import is_ident
 from hito.errors import InputError
 from hito.plans.status import CARRY_DAYS
 from hito.report import forecast_view, plan_odds
-from hito.report.forecast_skill import live_skill_summary, skill_and_reach, skill_lines
+from hito.report.skill_lines import live_skill_summary, skill_and_reach, skill_lines
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.errors import ForbiddenError, StoreError

@@ -13,7 +13,7 @@ from hito.needs import Standards
 from hito.plans.model import Plan
 from hito.report import forecast_view, outcomes_view, plan_odds
 from hito.report.charts import Fan, fan_chart
-from hito.report.forecast_skill import live_skill_lines, skill_and_reach
+from hito.report.skill_lines import live_skill_lines, skill_and_reach
 from hito.store.agencies import list_agencies
 from hito.store.db import Database
 from hito.store.needs import picture as needs_picture

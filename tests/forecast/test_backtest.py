@@ -10,9 +10,10 @@ import pytest
 from conftest import build
 from ensemble_helpers import uncertain_tiny
 from hito.ensemble.executors import SerialExecutor
-from hito.forecast.backtest import Backtest, Pair, counts_by_place, issue_versions, reading
+from hito.forecast.backtest import issue_versions
 from hito.forecast.calibrate import forecast_ahead, run_filter
 from hito.forecast.observations import Observation, Observations
+from hito.forecast.pairs import Backtest, Pair, counts_by_place, reading
 from hito.forecast.scoring import LEVELS, persistence, wis, wis_log
 from hito.scenario.model import Scenario
 

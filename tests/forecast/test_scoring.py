@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from hito.forecast.backtest import horizon_of, scored
 from hito.forecast.observations import Observation
+from hito.forecast.pairs import horizon_of, scored
 from hito.forecast.scoring import (
     LEVELS,
     PERSISTENCE_LOG_SD,

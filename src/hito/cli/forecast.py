@@ -383,7 +383,7 @@ def within_scenario(hs: tuple[int, ...] | None, s: Any) -> tuple[int, ...]:
 
     None (not given): the default horizons that fit; a horizon given beyond them is refused.
     """
-    from hito.forecast.backtest import HORIZONS
+    from hito.forecast.pairs import HORIZONS
 
     longest = s.days - 1  # a count on the last day, of a forecast issued on the first
     if hs is None:

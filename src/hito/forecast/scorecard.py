@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hito.forecast.backtest import HORIZONS, counts_by_place, horizon_of, scored
 from hito.forecast.observations import Observations
+from hito.forecast.pairs import HORIZONS, counts_by_place, horizon_of, scored
 from hito.forecast.scoring import persistence, wis80
 
 P10, P50, P90 = 1, 3, 5  # positions of the three levels in scoring.LEVELS

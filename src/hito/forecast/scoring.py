@@ -125,7 +125,7 @@ def persistence(
     """The last count carried forward, with the spread the counts have shown so far.
 
     `history` is (date, count) of one place, counts up to `issued`, every report as it reads
-    (`backtest.reading`: a range's midpoint, "more than 100" as 100), so a lone wild report
+    (`pairs.reading`: a range's midpoint, "more than 100" as 100), so a lone wild report
     of a day is outvoted by the day's others as hito's filter outvotes it. The forecast is the
     median of the counts of the last date, spread on the log scale by the standard deviation of the
     day-to-day changes of the counts seen so far (scaled by the square root of the lead in

@@ -11,8 +11,8 @@ import numpy as np
 
 from hito import i18n
 from hito.ensemble.result import Ensemble
-from hito.forecast.backtest import Backtest
 from hito.forecast.observations import Observation, Observations
+from hito.forecast.pairs import Backtest
 from hito.report.charts import Fan, fan_chart, outlier_top
 from hito.report.labels import label
 from hito.report.run_report import chart_config, plotly_js, templates

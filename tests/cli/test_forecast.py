@@ -601,7 +601,7 @@ def test_horizons_beyond_the_scenario_are_refused_before_any_work(
 
 
 def test_default_horizons_are_those_within_the_scenario(scenario_file):
-    from hito.cli.forecast import within_scenario
+    from hito.cli.backtest import within_scenario
     from hito.scenario.load import load
 
     s = load(str(scenario_file))  # 16 days: 28 days ahead cannot be scored
@@ -622,7 +622,7 @@ def test_the_longest_horizon_a_scenario_can_score_is_said_in_the_form_of_its_cou
 ) -> None:
     from types import SimpleNamespace
 
-    from hito.cli.forecast import within_scenario
+    from hito.cli.backtest import within_scenario
     from hito.errors import InputError
 
     with pytest.raises(InputError) as err:

@@ -11,6 +11,7 @@ from rich.console import Console
 from hito import i18n
 from hito.cli import alerts as alerts_cmd
 from hito.cli import audit as audit_cmd
+from hito.cli import backtest as backtest_cmd
 from hito.cli import db as db_cmd
 from hito.cli import demo as demo_cmd
 from hito.cli import forecast as forecast_cmd
@@ -58,7 +59,7 @@ def _root(
 
 app.command("run")(run_cmd.run)
 app.command("calibrate")(forecast_cmd.calibrate)
-app.command("backtest")(forecast_cmd.backtest)
+app.command("backtest")(backtest_cmd.backtest)
 app.command("migrate")(forecast_cmd.migrate)
 app.command("sweep")(sweep_cmd.sweep)
 app.command("scenarios")(run_cmd.scenarios)

@@ -72,7 +72,7 @@ class Count(Strict):
     @model_validator(mode="before")
     @classmethod
     def _middle_of_range(cls, data: Any) -> Any:
-        """A range with no best estimate counts as its middle (rounded down); an open one as its low.
+        """A range with no best estimate counts as its middle (rounded down), an open one its low.
 
         Ends in the wrong order get a middle too, so that the range is refused for its order
         (`estimate_order`), not for a missing number of people; a high alone ("up to 400") is

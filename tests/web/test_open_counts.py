@@ -58,3 +58,11 @@ def test_the_overview_and_the_sitrep_say_more_than_100(server) -> None:  # type:
     tile = re.search(r'<div class="tile" id="total-CHL">.*?<strong>(.*?)</strong>', es, re.S)
     assert tile is not None and tile.group(1) == "más de 100 personas varadas"
     assert "Chile: más de 100 personas varadas en 1 de sus" in _text(sitrep)
+
+
+def test_the_map_and_the_sites_csv_mark_more_than_100(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        es = c.get(f"/?as_of={DAY}&lang=es").text
+        csv = c.get(f"/sites.csv?as_of={DAY}").text
+    assert "Complejo fronterizo Chacalluta: más de 100" in es
+    assert f"{DAY},chacalluta,CHL,open,100,100,True,2025-11-28T09:00-03:00" in csv

@@ -27,6 +27,36 @@ def test_a_range_without_a_best_estimate_counts_as_its_middle() -> None:
     assert (c.people, c.estimated) == (175, True)
 
 
+def test_a_low_without_a_high_is_an_open_ended_count_of_at_least_the_low() -> None:
+    c = Count(**BASE, people_low=100, stranded=100)
+    assert (c.people, c.people_low, c.people_high, c.estimated, c.open_ended) == (
+        100,
+        100,
+        None,
+        True,
+        True,
+    )
+    best = Count(**BASE, people_low=100, people=130, stranded=120)
+    assert (best.people, best.open_ended) == (130, True)
+    assert not Count(**BASE, people_low=100, people_high=150).open_ended
+    assert not Count(**BASE, people=100).open_ended
+    # its breakdown adds up to at least the low
+    assert Count(**BASE, people_low=110, **SIX).people == 110
+
+
+def test_the_messages_of_an_open_ended_count_name_its_numbers() -> None:
+    _, problems = build({**BASE, "people": 90, "people_low": 100})
+    assert problems[0][3] == (
+        "people 90 is less than people_low 100, expected at least 100 "
+        "(a low with no high: at least that many)"
+    )
+    _, problems = build({**BASE, "people_high": 400})
+    assert problems[0][3] == (
+        "people_high 400 without people_low; expected the estimate's lower end too "
+        "(a low alone is an open-ended count: at least that many)"
+    )
+
+
 def test_breakdown_must_add_up_to_the_people() -> None:
     assert Count(**BASE, people=120, **SIX).has_breakdown
     _, problems = build({**BASE, "people": 121, **SIX})
@@ -50,7 +80,11 @@ def test_half_a_breakdown_names_the_missing_groups() -> None:
     ("extra", "code", "field"),
     [
         ({"people": 10, "stranded": 11}, "stranded_over", "stranded"),
-        ({"people": 12, "people_low": 10}, "estimate_half", "people_high"),
+        ({"people": 12, "people_high": 20}, "estimate_no_low", "people_low"),
+        ({"people_high": 20}, "estimate_no_low", "people_low"),
+        ({"people": 9, "people_low": 10}, "under_estimate", "people"),
+        ({"people_low": 10, "stranded": 11}, "stranded_over", "stranded"),
+        ({"people_low": 130, **SIX}, "breakdown_under", "f_children"),
         ({"people": 5, "people_low": 10, "people_high": 20}, "outside_estimate", "people"),
         ({"people_low": 30, "people_high": 20, "people": 25}, "estimate_order", "people_low"),
         # no best estimate: the order is what is wrong, not a missing number of people

@@ -32,6 +32,9 @@ People = Annotated[int, Field(ge=0, le=MAX_PEOPLE, strict=True)]
 class Count(Strict):
     """One group's count at a site: a total or a range, stranded, sex and age, specific needs.
 
+    A range may be open-ended: a low with no high is "at least people_low" ("more than 100", as
+    field teams and the press often say it), the way hito's file readers read a +min with no +max.
+
     Aggregates only: nothing here can hold a name, a document or a photo.
     """
 
@@ -40,11 +43,18 @@ class Count(Strict):
     )
     documented: bool = Field(strict=True)
     people: People = Field(
-        description="the people counted; with a range, the best estimate (default: its middle)"
+        description="the people counted; with a range, the best estimate (default: its middle; "
+        "with a low and no high, the low)"
     )
     stranded: People = Field(default=0, description="of the people, how many are stranded")
-    people_low: People | None = Field(default=None, description="an estimate's lower bound")
-    people_high: People | None = Field(default=None, description="an estimate's upper bound")
+    people_low: People | None = Field(
+        default=None,
+        description="an estimate's lower bound; alone (no people_high), the count is open-ended: "
+        "at least this many",
+    )
+    people_high: People | None = Field(
+        default=None, description="an estimate's upper bound; needs people_low"
+    )
     f_children: People | None = Field(default=None, description="girls, 0-17")
     f_adults: People | None = Field(default=None, description="women, 18-59")
     f_older: People | None = Field(default=None, description="women, 60 and over")
@@ -62,15 +72,20 @@ class Count(Strict):
     @model_validator(mode="before")
     @classmethod
     def _middle_of_range(cls, data: Any) -> Any:
-        """A range with no best estimate counts as its middle (rounded down).
+        """A range with no best estimate counts as its middle (rounded down), an open one its low.
 
         Ends in the wrong order get a middle too, so that the range is refused for its order
-        (`estimate_order`), not for a missing number of people.
+        (`estimate_order`), not for a missing number of people; a high alone ("up to 400") is
+        taken as people, so that it is refused for its missing low (`estimate_no_low`).
         """
         if isinstance(data, dict) and data.get("people") is None:
             low, high = data.get("people_low"), data.get("people_high")
             if isinstance(low, int) and isinstance(high, int):
                 data = {**data, "people": (low + high) // 2}
+            elif isinstance(low, int) and high is None:
+                data = {**data, "people": low}
+            elif low is None and isinstance(high, int):
+                data = {**data, "people": high}
         return data
 
     @model_validator(mode="after")
@@ -101,11 +116,26 @@ class Count(Strict):
         return self
 
     def _check_estimate(self) -> None:
-        """A range has both ends, in order, around the best estimate."""
+        """A range has a low (and a high, in order, unless open-ended) around the best estimate."""
         low, high = self.people_low, self.people_high
-        if (low is None) != (high is None):
-            _fail("estimate_half", "an estimate needs both people_low and people_high")
-        if low is None or high is None:
+        if low is None and high is not None:
+            _fail(
+                "estimate_no_low",
+                "people_high {high} without people_low; expected the estimate's lower end too "
+                "(a low alone is an open-ended count: at least that many)",
+                high=high,
+            )
+        if low is None:
+            return
+        if high is None:
+            if self.people < low:
+                _fail(
+                    "under_estimate",
+                    "people {people} is less than people_low {low}, expected at least {low} "
+                    "(a low with no high: at least that many)",
+                    people=self.people,
+                    low=low,
+                )
             return
         if low > high:
             _fail(
@@ -146,6 +176,14 @@ class Count(Strict):
                 total=total,
                 people=self.people,
             )
+        if low is not None and high is None and total < low:
+            _fail(
+                "breakdown_under",
+                "the breakdown by sex and age adds up to {total}, less than the {low} "
+                "people at least",
+                total=total,
+                low=low,
+            )
         if low is not None and high is not None and not low <= total <= high:
             _fail(
                 "breakdown_outside",
@@ -184,6 +222,11 @@ class Count(Strict):
         return self.people_low is not None
 
     @property
+    def open_ended(self) -> bool:
+        """Whether the count has a low and no high: at least `people_low` ("more than 100")."""
+        return self.people_low is not None and self.people_high is None
+
+    @property
     def has_breakdown(self) -> bool:
         """Whether the count is broken down by sex and age group."""
         return self.f_children is not None
@@ -200,13 +243,15 @@ def _fail(code: str, template: str, **context: Any) -> None:
 
 # the field each consistency error belongs to, for the form's messages
 ERROR_FIELD = {
-    "estimate_half": "people_high",
+    "estimate_no_low": "people_low",
+    "under_estimate": "people",
     "estimate_order": "people_low",
     "outside_estimate": "people",
     "stranded_over": "stranded",
     "breakdown_partial": "f_children",
     "breakdown_sum": "f_children",
     "breakdown_outside": "f_children",
+    "breakdown_under": "f_children",
     "need_over": "need",
     "uasc_over": "unaccompanied_separated",
     "pregnant_over": "pregnant_lactating",

@@ -1,4 +1,8 @@
-"""Field reports by SMS: `SITE PEOPLE STRANDED` parsed, and the answers in the sender's language."""
+"""Field reports by SMS: `SITE PEOPLE STRANDED` parsed, and the answers in the sender's language.
+
+PEOPLE may be marked as "more than" it, `+100` or `>100` (an open-ended count, as
+`hito.counts.Count` holds it: at least 100 people, and at least the stranded said among them).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from hito.counts import MAX_PEOPLE
 from hito.hxl_cells import parse_count
 
 EXAMPLE = "CHACALLUTA 120 80"
+MORE_THAN = ("+", ">", "≥")  # before PEOPLE: more than that many (+100, >100)
 _PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
@@ -25,6 +30,7 @@ class SmsReport:
     site_id: str
     people: int
     stranded: int
+    at_least: bool = False  # PEOPLE was written +100 or >100: at least that many
 
 
 class SmsProblem(Exception):
@@ -69,6 +75,9 @@ def parse(body: str, site_ids: Iterable[str], language: str) -> SmsReport:
             _("Unknown site %(site)s. Sites: %(sites)s.")
             % {"site": site, "sites": ", ".join(s.upper() for s in sites)}
         )
+    at_least = people_text.startswith(MORE_THAN) and len(people_text) > 1
+    if at_least:
+        people_text = people_text[1:]
     numbers = []
     for what, text in ((_("people"), people_text), (_("stranded"), stranded_text)):
         value = parse_count(text)  # as every count is read: 1200, 1.200 or 1,200
@@ -88,18 +97,22 @@ def parse(body: str, site_ids: Iterable[str], language: str) -> SmsReport:
         raise SmsProblem(
             _("Stranded (%(s)s) cannot be more than people (%(p)s).") % {"s": stranded, "p": people}
         )
-    return SmsReport(site_id=key, people=people, stranded=stranded)
+    return SmsReport(site_id=key, people=people, stranded=stranded, at_least=at_least)
 
 
 def confirmation(report: SmsReport, report_id: int, language: str) -> str:
     """The answer to a stored report."""
     _ = i18n.translations(language).gettext
+
+    def said(n: int) -> str:
+        return _("more than %(n)s") % {"n": n} if report.at_least else str(n)
+
     # "people: 1", not "1 people": a phone's count may be one person
     return _("Report %(id)s stored: %(site)s, people: %(p)s, stranded: %(s)s. Thank you.") % {
         "id": report_id,
         "site": report.site_id.upper(),
-        "p": report.people,
-        "s": report.stranded,
+        "p": said(report.people),
+        "s": said(report.stranded),
     }
 
 

@@ -447,6 +447,39 @@ def test_import_reads_the_standard_sex_and_age_attributes_and_a_range(world: Wor
     )
 
 
+def test_a_min_with_an_empty_max_is_imported_and_exported_as_more_than(world: World) -> None:
+    r = _import(world, DTM + "2025-11-29,concordia-strip,VEN,no,100,,100,,,,,,,,,d1\n")
+    assert r.status_code == 201, r.text
+    rid = r.json()["report_ids"][0]
+    got = world.client.get(f"/api/v1/reports/{rid}", headers=world.h("viewer")).json()
+    (c,) = got["counts"]
+    assert (c["people"], c["people_low"], c["people_high"], got["at_least"]) == (
+        100,
+        100,
+        None,
+        True,
+    )
+    text = world.client.get("/api/v1/reports/export.csv", headers=world.h("viewer")).text
+    header, tags, row = text.splitlines()
+    cells = dict(zip(tags.split(","), row.split(","), strict=True))
+    assert (
+        cells["#affected+total"],
+        cells["#affected+total+min"],
+        cells["#affected+total+max"],
+        cells["#affected+stranded"],
+    ) == ("100", "100", "", "100")
+
+
+def test_an_empty_min_with_a_max_is_refused_at_its_line_and_tag(world: World) -> None:
+    r = _import(world, DTM + "2025-11-29,concordia-strip,VEN,no,,400,0,,,,,,,,,d1\n")
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "line 3: #affected+total+min: people_high 400 without people_low; expected the "
+        "estimate's lower end too (a low alone is an open-ended count: at least that many)"
+    )
+    assert _count(world) == 0
+
+
 def test_import_refuses_a_breakdown_outside_the_range_at_its_line_and_tag(world: World) -> None:
     r = _import(
         world,

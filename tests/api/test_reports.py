@@ -373,3 +373,36 @@ def test_a_public_route_still_says_what_its_body_lacks(world: World) -> None:
     r = world.client.post("/api/v1/auth/token", data={"username": "x"})
     assert r.status_code == 422
     assert "password" in r.json()["detail"]
+
+
+def test_more_than_100_is_posted_stored_and_figured_as_at_least_100(world: World) -> None:
+    body = report()
+    body["counts"] = [
+        {"nationality": "VEN", "documented": False, "people_low": 100, "stranded": 100}
+    ]
+    r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 201, r.text
+    got = world.client.get(f"/api/v1/reports/{r.json()['id']}", headers=world.h("viewer")).json()
+    (c,) = got["counts"]
+    assert (got["people"], got["stranded"], got["at_least"]) == (100, 100, True)
+    assert (c["people"], c["people_low"], c["people_high"], c["stranded"]) == (100, 100, None, 100)
+    (day,) = world.client.get(
+        "/api/v1/sites/concordia-strip/figures", headers=world.h("viewer")
+    ).json()["data"]
+    assert (day["figure"], day["at_least"]) == (100, True)
+    assert [(a["stranded"], a["at_least"]) for a in day["by_agency"]] == [(100, True)]
+
+
+def test_an_upper_end_alone_is_refused_at_people_low(world: World) -> None:
+    before = _stored(world)
+    body = report()
+    body["counts"] = [{"nationality": "VEN", "documented": False, "people_high": 400}]
+    r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 422
+    (e,) = r.json()["errors"]
+    assert e["loc"] == ["body", "counts", 0, "people_low"]
+    assert e["msg"] == (
+        "people_high 400 without people_low; expected the estimate's lower end too "
+        "(a low alone is an open-ended count: at least that many)"
+    )
+    assert _stored(world) == before

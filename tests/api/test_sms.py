@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from hito import sms
@@ -183,3 +184,30 @@ def test_a_token_or_signature_with_non_ascii_characters_is_refused_not_a_server_
             r.json()["detail"] == "the gateway's signature or token does not match HITO_SMS_TOKEN"
         )
     assert _count(world, FieldReport) == 0
+
+
+def test_plus_100_or_more_than_100_is_an_open_ended_count(world: World) -> None:
+    assert sms.parse("CHACALLUTA >100 100", ["chacalluta"], "es") == sms.SmsReport(
+        "chacalluta", 100, 100, at_least=True
+    )
+    _on(world)
+    r = _twilio(world, "CHACALLUTA +100 100")
+    assert r.headers["X-Hito-Outcome"] == "stored"
+    with world.db.session(readonly=True) as s:
+        (rep,) = s.scalars(select(FieldReport))
+        (c,) = rep.counts
+        assert (rep.people, rep.stranded, rep.at_least) == (100, 100, True)
+        assert (c.people_low, c.people_high) == (100, None)
+    assert r.text.endswith(
+        f"<Message>Reporte {rep.id} guardado: CHACALLUTA, personas: más de 100, varadas: más de "
+        "100. Gracias.</Message></Response>"
+    )
+
+
+def test_a_lone_plus_or_a_plus_before_no_number_is_refused() -> None:
+    with pytest.raises(sms.SmsProblem) as lone:
+        sms.parse("CHACALLUTA + 100", ["chacalluta"], "en")
+    assert lone.value.text == "people must be a whole number, got +. E.g. CHACALLUTA 120 80"
+    with pytest.raises(sms.SmsProblem) as word:
+        sms.parse("CHACALLUTA +x 100", ["chacalluta"], "en")
+    assert word.value.text == "people must be a whole number, got x. E.g. CHACALLUTA 120 80"

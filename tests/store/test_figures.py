@@ -100,3 +100,64 @@ def test_a_correction_keeps_the_day_of_its_time_at_the_site(border: Database) ->
     assert [r.id for r in listed] == [fix.id, row.id]
     with border.session(readonly=True) as s:
         assert daily_stranded(s) == {"santa-rosa": {D(2025, 12, 1): 60}}
+
+
+def _more_than(db: Database, site: str, at: str, low: int, agency: str) -> FieldReport:
+    """An agency's "more than `low`" (all stranded) at a site."""
+    with db.session() as s:
+        ids = {a.code: a.id for a in agencies.list_agencies(s)[0]}
+        row, _ = create_report(
+            s,
+            actor=SYSTEM,
+            site_id=site,
+            observed_at=dt.datetime.fromisoformat(at),
+            counts=[CountIn(nationality="VEN", documented=False, people_low=low, stranded=low)],
+            agency_id=ids[agency],
+        )
+        return row
+
+
+def test_more_than_120_beside_100_makes_a_figure_of_at_least_110(border: Database) -> None:
+    _count(border, "concordia-strip", "2025-11-30T10:00:00-03:00", 100, "chl")
+    more = _more_than(border, "concordia-strip", "2025-11-30T11:00:00-05:00", 120, "per")
+    with border.session(readonly=True) as s:
+        f = daily_figures(s)["concordia-strip"][D(2025, 11, 30)]
+        assert s.get(FieldReport, more.id).at_least  # type: ignore[union-attr]
+        per = {a.code: a.id for a in agencies.list_agencies(s)[0]}["per"]
+    assert (f.figure, f.low, f.high, f.open_agencies, f.at_least) == (
+        110,
+        100,
+        120,
+        frozenset({per}),
+        True,
+    )
+
+
+def test_an_open_count_above_the_middle_leaves_the_figure_exact(border: Database) -> None:
+    """50, 60 and "more than 200": more than 200 cannot move the median, 60."""
+    with border.session() as s:
+        agencies.create_agency(s, actor=SYSTEM, code="iom", name="IOM", country_code="CHL")
+    _count(border, "concordia-strip", "2025-11-30T10:00:00-03:00", 50, "chl")
+    _count(border, "concordia-strip", "2025-11-30T10:00:00-03:00", 60, "iom")
+    _more_than(border, "concordia-strip", "2025-11-30T11:00:00-05:00", 200, "per")
+    # a tie: an exact 60 and "more than 60" (the exact one ranks first, in the middle)
+    _count(border, "chacalluta", "2025-11-30T10:00:00-03:00", 60, "chl")
+    _count(border, "chacalluta", "2025-11-30T10:00:00-03:00", 60, "iom")
+    _more_than(border, "chacalluta", "2025-11-30T11:00:00-05:00", 60, "per")
+    with border.session(readonly=True) as s:
+        figures = daily_figures(s)
+    strip = figures["concordia-strip"][D(2025, 11, 30)]
+    tie = figures["chacalluta"][D(2025, 11, 30)]
+    assert (strip.figure, len(strip.open_agencies), strip.at_least) == (60, 1, False)
+    assert (tie.figure, len(tie.open_agencies), tie.at_least) == (60, 1, False)
+
+
+def test_more_than_60_below_an_exact_80_of_three_makes_at_least(border: Database) -> None:
+    with border.session() as s:
+        agencies.create_agency(s, actor=SYSTEM, code="iom", name="IOM", country_code="CHL")
+    _more_than(border, "concordia-strip", "2025-11-30T11:00:00-05:00", 60, "per")
+    _count(border, "concordia-strip", "2025-11-30T10:00:00-03:00", 80, "chl")
+    _count(border, "concordia-strip", "2025-11-30T10:00:00-03:00", 90, "iom")
+    with border.session(readonly=True) as s:
+        f = daily_figures(s)["concordia-strip"][D(2025, 11, 30)]
+    assert (f.figure, f.at_least) == (80, True)

@@ -366,6 +366,28 @@ CASES: dict[str, Callable[[World], None]] = {
 }
 
 
+def test_an_open_ended_report_verifies_and_giving_it_a_high_behind_the_log_is_found(
+    world: World,
+) -> None:
+    """ "More than 100" (a low, no high) is recorded as it is; a high added in SQL is an edit."""
+    actor = users.actor_of(_load_user(world.db, world.ids["editor"]))
+    with world.db.session() as s:
+        row, _ = reports.create_report(
+            s,
+            actor=actor,
+            site_id="concordia-strip",
+            observed_at=dt.datetime(2025, 11, 30, 11, tzinfo=dt.UTC),
+            counts=[CountIn(nationality="VEN", documented=False, people_low=100, stranded=100)],
+        )
+        rid = row.id
+    audit.sequence(world.db, world.key)
+    assert world.check().ok
+    world.sql("UPDATE report_count SET people_high = 100 WHERE report_id = :r", r=rid)
+    assert [str(p) for p in world.check().problems] == [
+        f"report:{rid}: the row differs from its state in the log (edited behind its back)"
+    ]
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_tampering_is_detected(world: World, case: str) -> None:
     assert world.check().ok

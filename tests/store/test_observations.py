@@ -292,3 +292,82 @@ def test_the_services_database_is_opened_to_read_its_reports(db: Database) -> No
         (D(2025, 11, 30), "concordia-strip"),
         (D(2025, 11, 30), "concordia-strip"),
     ]
+
+
+def _more_than_100(db: Database) -> int:
+    """One report, "more than 100" at the strip (all stranded), beside a head count of 30."""
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+        chl = agencies.create_agency(
+            s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL"
+        )
+        report, _ = create_report(
+            s,
+            actor=SYSTEM,
+            site_id="concordia-strip",
+            observed_at=dt.datetime(2025, 11, 28, 15, tzinfo=dt.UTC),
+            counts=[
+                CountIn(nationality="VEN", documented=False, people_low=100, stranded=100),
+                ven(30, 30, documented=True),
+            ],
+            agency_id=chl.id,
+        )
+        return report.id
+
+
+def test_more_than_100_stored_reads_back_as_the_files_open_ended_row(
+    db: Database, tmp_path: Path
+) -> None:
+    report_id = _more_than_100(db)
+    with db.session(readonly=True) as s:
+        stored = observations_from_store(s, SITES)
+        text = export_csv(s.scalars(select(FieldReport).order_by(FieldReport.id)))
+    timeline = tmp_path / "timeline.csv"
+    timeline.write_text(
+        "Date,Site,Low,High,Kind\n#date,#loc+code,#affected+min,#affected+max,#meta+kind\n"
+        "2025-11-28,concordia-strip,130,,count\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "export.csv"
+    export.write_text(text, encoding="utf-8")
+    [row] = read_observations(timeline, SITES, today=D(2025, 12, 1)).items
+    [exported] = read_observations(export, SITES, today=D(2025, 12, 1)).items
+    [ob] = stored.items
+    assert (ob.date, ob.place, ob.low, ob.high, ob.point) == (
+        D(2025, 11, 28),
+        "concordia-strip",
+        130.0,
+        None,
+        None,
+    )
+    assert ob.source == f"report {report_id} (pdi-arica)"
+    assert dataclasses.replace(row, line=0, source=ob.source) == ob
+    assert dataclasses.replace(exported, line=0) == ob
+
+
+def test_a_closed_range_stays_a_count_of_its_stranded(db: Database) -> None:
+    """Only a low with no high is open: 150 to 200 with 180 stranded is 180 stranded."""
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+        chl = agencies.create_agency(
+            s, actor=SYSTEM, code="pdi-arica", name="PDI Arica", country_code="CHL"
+        )
+        create_report(
+            s,
+            actor=SYSTEM,
+            site_id="concordia-strip",
+            observed_at=dt.datetime(2025, 11, 28, 15, tzinfo=dt.UTC),
+            counts=[
+                CountIn(
+                    nationality="VEN",
+                    documented=False,
+                    people_low=150,
+                    people_high=200,
+                    stranded=170,
+                )
+            ],
+            agency_id=chl.id,
+        )
+    with db.session(readonly=True) as s:
+        [ob] = observations_from_store(s, SITES).items
+    assert (ob.low, ob.high) == (170.0, 170.0)

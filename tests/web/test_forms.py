@@ -164,8 +164,9 @@ def test_the_form_and_the_api_share_one_limit_and_the_counts_rules() -> None:
     assert sums.errors == {
         "f_children-ven": "El desglose por sexo y edad suma 6, no las 1.200 personas contadas."
     }
-    assert run(**{"people_low-ven": "10"}).errors == {
-        "people_high-ven": "Give both ends of the estimate, e.g. 150 and 200."
+    assert run(**{"people_high-ven": "10"}).errors == {
+        "people_low-ven": 'Give the low end too (at least); leave at most empty for "more than" '
+        "a number."
     }
 
 
@@ -179,3 +180,21 @@ def test_a_count_before_2000_is_refused_saying_from_when_counts_are_taken() -> N
 def test_an_estimate_whose_ends_are_swapped_is_said_at_its_low_end() -> None:
     form = run(**{"people_low-ven": "200", "people_high-ven": "150"})
     assert form.errors == {"people_low-ven": "The low end of the estimate is above the high end."}
+
+
+def test_more_than_100_is_at_least_100_with_at_most_left_empty() -> None:
+    form = run(**{"people_low-ven": "100", "stranded-ven": "100"})
+    assert form.ok
+    [c] = form.counts
+    assert (c.people, c.people_low, c.people_high, c.stranded, c.open_ended) == (
+        100,
+        100,
+        None,
+        100,
+        True,
+    )
+
+
+def test_people_below_the_at_least_of_an_open_estimate_is_said_at_people() -> None:
+    form = run(**{"people_low-ven": "100", "people-ven": "90"})
+    assert form.errors == {"people-ven": "People cannot be fewer than the 100 at least."}

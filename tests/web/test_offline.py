@@ -175,6 +175,37 @@ def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_
     context.close()
 
 
+def test_more_than_100_typed_offline_says_so_and_is_stored_open_ended(browser, field) -> None:  # noqa: ANN001
+    server, db = field
+    context = browser.new_context(
+        base_url=server.url, service_workers="allow", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    _sign_in(page, "pdi")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    server.stop()
+    context.set_offline(True)
+    page.select_option("#site_id", "concordia-strip")
+    page.locator(".group", has=page.locator("#people-unspecified")).locator("summary").click()
+    page.fill("#people_low-unspecified", "100")  # at least 100, at most left empty
+    page.fill("#stranded-unspecified", "100")
+    page.click("#report-form button[type=submit]")
+    item = page.locator(".outbox-item").first
+    expect(item.locator(".which")).to_have_text(re.compile(r" · more than 100 people · $"))
+    server.start()
+    context.set_offline(False)
+    expect(item.locator(".outcome")).to_have_text(re.compile(r"^sent: report \d+$"), timeout=30000)
+    report_id = int(item.locator(".outcome").inner_text().rsplit(" ", 1)[1])
+    with db.session(readonly=True) as s:
+        row = s.get(FieldReport, report_id)
+        assert row is not None
+        (c,) = row.counts
+        assert (row.people, row.stranded, row.at_least) == (100, 100, True)
+        assert (c.people_low, c.people_high) == (100, None)
+    context.close()
+
+
 def _sign_in(page, username: str) -> None:  # noqa: ANN001
     page.goto("/login?next=/report")
     page.fill("input[name=username]", username)

@@ -115,7 +115,9 @@ def test_times_follow_the_viewers_zone_and_say_which(browser, server) -> None:  
         expect(page.locator("#site-concordia-strip time")).to_have_text("3 dic 2025, 09:00")
         assert "as_of=2025-12-03" in page.url
         csv = page.request.get(f"/sites.csv?as_of={DAY}").text()
-        assert "2025-12-03,concordia-strip,CHL,militarized,45,45,2025-12-03T09:00-03:00" in csv
+        assert (
+            "2025-12-03,concordia-strip,CHL,militarized,45,45,False,2025-12-03T09:00-03:00" in csv
+        )
     assert outside == []
 
 

@@ -20,6 +20,10 @@ RANGE_TAGS = (
     ("#affected+stranded+min", "#affected+stranded+max"),
 )
 SINGLE_TAGS = ("#affected+stranded", "#affected+total")
+# the service's export gives a report's people as a range too: a +min with an empty +max is an
+# open-ended count ("more than 100"), and then its stranded (the single column) are at least
+# as many as said, no more known
+OPEN_TAGS = ("#affected+total+min", "#affected+total+max")
 EXPECTED = Problem(
     "#date; #loc+name or #loc+code; #affected+min and/or #affected+max "
     "(or #affected+stranded+min/+max, or one #affected+stranded or #affected+total)"
@@ -56,6 +60,8 @@ class Columns:
     status: Column | None = None  # the service's export: corrected and withdrawn reports
     superseded_by: Column | None = None
     latest: dt.date | None = None  # a count dated later is a day still to come: refused
+    open_low: Column | None = None  # the export's people range (OPEN_TAGS)
+    open_high: Column | None = None
 
     def parse(
         self,
@@ -121,6 +127,8 @@ class Columns:
             return None
         site, place = self._place(reading, site_map)
         low, high = reading.reported(self.low, self.high, self.single)
+        if self._open(reading):
+            high = None
         if len(errors) > n_errors or date is None:
             return None
         if place is None:
@@ -134,6 +142,17 @@ class Columns:
             f"report {report}" + (f" ({org})" if org else "") if report else where
         )
         return Row(row.line, date, site, place, low or 0.0, high, source, report)
+
+    def _open(self, reading: RowReading) -> bool:
+        """Whether a single count belongs to an open-ended people range (OPEN_TAGS)."""
+        return (
+            self.single is not None
+            and self.low is None
+            and self.high is None
+            and self.open_low is not None
+            and bool(reading.text(self.open_low))
+            and not reading.text(self.open_high)
+        )
 
     def _place(self, reading: RowReading, site_map: SiteMap) -> tuple[str, str | None]:
         """The site as written and its place id (None when empty, unknown or not counted)."""
@@ -184,6 +203,8 @@ def find_columns(table: HxlTable, name: str) -> Columns:
         org=table.column("#org+code"),
         status=get("#status"),
         superseded_by=get("#meta+superseded_by"),
+        open_low=get(OPEN_TAGS[0]),
+        open_high=get(OPEN_TAGS[1]),
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hito.store.models import FieldReport
+from hito.store.models import FieldReport, open_ended
 
 
 def daily_stranded(
@@ -43,12 +43,18 @@ def reports_settled(session: Session) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class DayFigure:
-    """A site's figure of a day, each agency's latest count, and whether they disagree."""
+    """A site's figure of a day, each agency's latest count, and whether they disagree.
+
+    `open_agencies` are the agencies whose count is open-ended ("more than 100": at least its
+    value); `at_least` says the figure is a lower bound too (see `daily_figures`).
+    """
 
     figure: int
     low: int
     high: int
     by_agency: dict[int, int]
+    open_agencies: frozenset[int] = frozenset()
+    at_least: bool = False
 
     @property
     def disagree(self) -> bool:
@@ -75,6 +81,11 @@ def daily_figures(
     the day's figure is the median of the agencies' counts (the mean of the two middle ones,
     rounded half up, for an even number). One agency cannot outvote another by reporting
     more often, and `low`/`high`/`by_agency` show when agencies disagree.
+
+    An open-ended count ("more than 100", `FieldReport.at_least`) counts as its value, a lower
+    bound. The figure is then a lower bound too (`at_least`) when such a count could move it:
+    when one is among the counts at or below the middle (the upper middle for an even number),
+    an exact count ranked before an open one of the same value.
     """
     memo = session.info.get(MEMO)
     if memo is not None:  # reports do not change meanwhile: read all days once, then cut
@@ -109,6 +120,7 @@ def _daily_figures(
         FieldReport.day,
         FieldReport.agency_id,
         col.label("value"),
+        open_ended(FieldReport.id).label("open"),
         newest.label("n"),
     ).where(
         FieldReport.id.not_in(superseded),
@@ -121,17 +133,25 @@ def _daily_figures(
         q = q.where(FieldReport.day <= until)
     latest = q.subquery()
     rows = session.execute(
-        select(latest.c.site_id, latest.c.day, latest.c.agency_id, latest.c.value).where(
-            latest.c.n == 1
-        )
+        select(
+            latest.c.site_id, latest.c.day, latest.c.agency_id, latest.c.value, latest.c.open
+        ).where(latest.c.n == 1)
     )
-    per: dict[tuple[str, dt.date], dict[int, int]] = {}
-    for site, on, agency, value in rows:
-        per.setdefault((site, on), {})[agency] = int(value)
+    per: dict[tuple[str, dt.date], dict[int, tuple[int, bool]]] = {}
+    for site, on, agency, value, is_open in rows:
+        per.setdefault((site, on), {})[agency] = (int(value), bool(is_open))
     out: dict[str, dict[dt.date, DayFigure]] = {}
-    for (site, day), by_agency in per.items():
-        vals = sorted(by_agency.values())
+    for (site, day), counted in per.items():
+        ranked = sorted(counted.values())  # (value, open): an exact count first at a tie
+        vals = [v for v, _ in ranked]
         n = len(vals)
         mid = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2] + 1) // 2
-        out.setdefault(site, {})[day] = DayFigure(mid, vals[0], vals[-1], by_agency)
+        out.setdefault(site, {})[day] = DayFigure(
+            mid,
+            vals[0],
+            vals[-1],
+            {a: v for a, (v, _) in counted.items()},
+            frozenset(a for a, (_, o) in counted.items() if o),
+            any(o for _, o in ranked[: n // 2 + 1]),
+        )
     return out

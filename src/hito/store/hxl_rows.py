@@ -17,7 +17,7 @@ from hito.store.errors import InvalidError
 from hito.store.hxl_export import COUNT_TAGS
 
 REQUIRED = ("#date", "#loc+code", "#country+origin", "#indicator+documented")
-EXPECTED = ", ".join((*REQUIRED, "#affected+total"))  # or #affected+total+min and +max
+EXPECTED = ", ".join((*REQUIRED, "#affected+total"))  # or #affected+total+min (and +max)
 # columns about a person, not a count (HXL's #contact and #respondee, +phone and +email on any
 # hashtag, +name on a hashtag of people; #loc+name and #org+name name places and agencies):
 # hito stores aggregates only, so a file holding one is refused, not read
@@ -206,11 +206,12 @@ class RowReader:
                 nums[name] = _int(text)
             except ValueError as exc:
                 bad(tag, str(exc))
-        if "people" not in nums and "people_low" not in nums and len(self.errs) == n_before:
+        given = {"people", "people_low", "people_high"} & nums.keys()
+        if not given and len(self.errs) == n_before:  # a max alone: the count names its min
             bad(
                 "#affected+total",
-                "expected the people counted (or a range in "
-                "#affected+total+min and #affected+total+max)",
+                "expected the people counted (or a range in #affected+total+min and "
+                "#affected+total+max; a +min with an empty +max for more than that many)",
             )
         return nums
 

@@ -83,6 +83,11 @@ class Stored:
     created_at: dt.datetime
     counts: list[dict[str, Any]]
 
+    @property
+    def at_least(self) -> bool:
+        """As `FieldReport.at_least`: one of its counts is open-ended (a low with no high)."""
+        return any(c["people_low"] is not None and c["people_high"] is None for c in self.counts)
+
 
 @dataclass
 class _Checked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,8 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from hito.store.coltypes import UTCDateTime, utcnow
 
@@ -177,6 +180,15 @@ class FieldReport(Base):
         Index("ix_field_report_site_day", "site_id", "day"),
     )
 
+    @property
+    def at_least(self) -> bool:
+        """Whether its people and stranded are lower bounds: one of its counts is open-ended.
+
+        "More than 100" (`hito.counts.Count.open_ended`): the people were not all counted, so
+        neither were the stranded among them.
+        """
+        return any(c.people_low is not None and c.people_high is None for c in self.counts)
+
 
 class ReportCount(Base):
     """One group's count inside a field report (the columns of `hito.counts.Count`)."""
@@ -206,6 +218,19 @@ class ReportCount(Base):
     __table_args__ = (
         CheckConstraint("people >= 0", name="people_nonnegative"),
         CheckConstraint("stranded >= 0 and stranded <= people", name="stranded_within_people"),
+    )
+
+
+def open_ended(report_id: Any) -> ColumnElement[bool]:
+    """In SQL, `FieldReport.at_least` of the report whose id is `report_id` (a column)."""
+    return (
+        select(ReportCount.id)
+        .where(
+            ReportCount.report_id == report_id,
+            ReportCount.people_low.is_not(None),
+            ReportCount.people_high.is_(None),
+        )
+        .exists()
     )
 
 

@@ -18,7 +18,7 @@ from hito.forecast.observations import (
     sort_key,
 )
 from hito.store.db import Database, check_url
-from hito.store.models import Agency, FieldReport
+from hito.store.models import Agency, FieldReport, open_ended
 
 
 def reports_database(url: str, option: str = "--observations") -> Database:
@@ -76,6 +76,9 @@ def observations_from_store(
 ) -> Observations:
     """Each stored report as one count (its stranded people, low = high) on its day.
 
+    A report with an open-ended count ("more than 100", `FieldReport.at_least`) is a count
+    with no high: at least its stranded people, as a file's row with a +min and no +max.
+
     A report's day is the local calendar day at its site (`FieldReport.day`), the day whose
     figures and triggers it joins, not the UTC date of its time.
 
@@ -91,6 +94,7 @@ def observations_from_store(
             FieldReport.day,
             FieldReport.stranded,
             Agency.code,
+            open_ended(FieldReport.id),
         )
         .join(Agency, Agency.id == FieldReport.agency_id)
         .order_by(FieldReport.observed_at, FieldReport.id)
@@ -110,7 +114,7 @@ def observations_from_store(
     items: list[Observation] = []
     skipped: list[Problem] = []
     errors: list[Problem] = []
-    for report_id, site_id, day, stranded, agency in session.execute(q):
+    for report_id, site_id, day, stranded, agency, at_least in session.execute(q):
         where = f"report {report_id}"
         if not site_map.knows(site_id):
             errors.append(
@@ -133,7 +137,7 @@ def observations_from_store(
                 date=day,
                 place=place,
                 low=value,
-                high=value,
+                high=None if at_least else value,
                 line=0,
                 site=site_id,
                 source=f"report {report_id} ({agency})",

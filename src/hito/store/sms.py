@@ -179,6 +179,8 @@ def _handle(session: Session, msg: Inbound, after: AfterReport | None) -> Answer
                     documented=False,
                     people=report.people,
                     stranded=report.stranded,
+                    # "+100": at least 100, open-ended
+                    people_low=report.people if report.at_least else None,
                 )
             ],
             idempotency_key=f"sms:{msg.gateway}:{msg.gateway_id}"[:100],

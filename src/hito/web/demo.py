@@ -137,27 +137,38 @@ def site_names() -> dict[str, str]:
 
 
 def load_observations(session: Session, *, agency_by_country: dict[str, int]) -> int:
-    """Store each historical count as a field report (largest per site and day); how many."""
+    """Store each historical count as a field report (largest per site and day); how many.
+
+    A count with no upper end ("more than 100") is stored open-ended: at least its low.
+    """
     names = site_names()
-    best: dict[tuple[str, dt.date], float] = {}
+    best: dict[tuple[str, dt.date], tuple[float, bool]] = {}  # (value, open-ended)
     for ob in read_observations(OBSERVATIONS):
         site = names.get(ob.site)
         if ob.indicator != "stranded" or site is None:
             continue
         key = (site, ob.date)
-        best[key] = max(best.get(key, 0.0), ob.value("mid"))
+        found = (ob.value("mid"), ob.low is not None and ob.high is None)
+        best[key] = max(best.get(key, (0.0, False)), found)
     n = 0
-    for (site_id, day), value in sorted(best.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (site_id, day), (value, at_least) in sorted(
+        best.items(), key=lambda kv: (kv[0][1], kv[0][0])
+    ):
         row = sites.get_site(session, site_id=site_id)
         people = int(round(value))
+        count = CountIn(
+            nationality=UNSPECIFIED,
+            documented=False,
+            people=people,
+            stranded=people,
+            people_low=people if at_least else None,  # "more than 100": at least 100
+        )
         reports.create_report(
             session,
             actor=SYSTEM,
             site_id=site_id,
             observed_at=dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC),
-            counts=[
-                CountIn(nationality=UNSPECIFIED, documented=False, people=people, stranded=people)
-            ],
+            counts=[count],
             agency_id=agency_by_country[row.country_code],
             idempotency_key=f"demo-{site_id}-{day.isoformat()}",
             remark=f"conteo histórico de fuentes públicas ({OBSERVATIONS.name})",

@@ -63,13 +63,19 @@ def messages(gettext: Callable[[str], str]) -> dict[str, str]:
     """The form's message for each error code of a count, in the user's language."""
     _ = gettext
     return {
-        "estimate_half": _("Give both ends of the estimate, e.g. 150 and 200."),
+        "estimate_no_low": _(
+            'Give the low end too (at least); leave at most empty for "more than" a number.'
+        ),
+        "under_estimate": _("People cannot be fewer than the %(low)s at least."),
         "estimate_order": _("The low end of the estimate is above the high end."),
         "outside_estimate": _("The best estimate must lie between the low and the high end."),
         "stranded_over": _("Stranded cannot be more than the people counted."),
         "breakdown_partial": _("By sex and age: fill all six boxes (0 where nobody)."),
         "breakdown_sum": _("By sex and age adds up to %(total)s, not the %(people)s counted."),
         "breakdown_outside": _("By sex and age adds up to %(total)s, outside the estimate."),
+        "breakdown_under": _(
+            "By sex and age adds up to %(total)s, fewer than the %(low)s at least."
+        ),
         "need_over": _("More people with this need than people counted."),
         "uasc_over": _("More unaccompanied or separated children than children counted."),
         "pregnant_over": _("More pregnant or lactating women than women and girls counted."),
@@ -100,9 +106,8 @@ def _check_group(
     if len(err) > before or not data:
         return
     text = messages(_)
-    if ("people_low" in data) != ("people_high" in data):
-        missing = "people_high" if "people_low" in data else "people_low"
-        err[f"{missing}-{g.id}"] = text["estimate_half"]
+    if "people_high" in data and "people_low" not in data:  # a low alone is "more than" it
+        err[f"people_low-{g.id}"] = text["estimate_no_low"]
         return
     if "people" not in data and "people_low" not in data:
         err[f"people-{g.id}"] = _("Give the people counted for this group too.")

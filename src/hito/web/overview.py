@@ -11,7 +11,7 @@ from hito.domain import SITE_KINDS
 from hito.errors import HitoError
 from hito.scenario.load import load
 from hito.web.map import Frame, build
-from hito.web.situation import Situation
+from hito.web.situation import SiteNow, Situation
 
 DETAIL_HALF_SPAN = (0.1, 0.055)  # degrees of longitude and latitude around the busiest site
 WIDTH = 520  # canvas units: small enough that text stays legible when a phone shrinks it
@@ -39,6 +39,12 @@ def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, A
     return cities, lines
 
 
+def _said(s: SiteNow, lang: str) -> str:
+    """A site's newest count of stranded people: 100, or "more than 100" when open-ended."""
+    n = i18n.number(s.stranded, lang)
+    return i18n.translations(lang).gettext("more than %(n)s") % {"n": n} if s.at_least else n
+
+
 def markers(picture: Situation, lang: str, asked: str = "") -> list[dict[str, Any]]:
     """Map markers: each site labelled with its newest count of stranded people and its age.
 
@@ -48,7 +54,7 @@ def markers(picture: Situation, lang: str, asked: str = "") -> list[dict[str, An
     keep = f"?as_of={quote(asked)}" if asked else ""
     for s in picture.sites:
         name = i18n.localized(s.title, lang, s.name)
-        label = name if s.stranded is None else f"{name}: {i18n.number(s.stranded, lang)}"
+        label = name if s.stranded is None else f"{name}: {_said(s, lang)}"
         out.append(
             {
                 "id": s.id,

@@ -199,6 +199,7 @@ def sites_csv(request: Request) -> Response:
             "status",
             "people",
             "stranded",
+            "at_least",  # people and stranded are lower bounds ("more than 100")
             "counted_at",
             "stale",
             "trend",
@@ -220,6 +221,7 @@ def sites_csv(request: Request) -> Response:
                 x.status,
                 x.people,
                 x.stranded,
+                x.at_least,
                 i18n.iso(x.observed_at, tz),
                 x.stale,
                 x.trend,

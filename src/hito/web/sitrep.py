@@ -29,6 +29,7 @@ def _labels(lang: str, title: str = "") -> dict[str, str]:
         "median": _("P50 forecast"),
         "observed": _("observed"),
         "capacity": _("capacity"),
+        "at_least": _("observed, more than"),
         "empty": _("No counts or forecast yet."),
         "title": title,
     }
@@ -44,14 +45,19 @@ def forecast_fan(forecast: dict[str, Any] | None, place: str | None = None) -> F
 
 
 def site_chart(detail: dict[str, Any], forecast: dict[str, Any] | None, lang: str) -> Markup:
-    """The site page's chart: the site's daily stranded counts and its own forecast band."""
+    """The site page's chart: the site's daily stranded counts and its own forecast band.
+
+    A day whose figure is a lower bound ("more than 100") is drawn as such, not as a count.
+    """
     site = detail["site"]
     _ = i18n.translations(lang).gettext
     name = i18n.localized(site.title, lang, site.name)
     capacity = site.capacity if site.kind == "shelter" else None
+    open_days = set(detail.get("open_days", ()))
     return fan_chart(
         fan=forecast_view.fan(forecast, site.id),
-        observed=detail["series"],
+        observed=[(d, v) for d, v in detail["series"] if d not in open_days],
+        at_least=[(d, v) for d, v in detail["series"] if d in open_days],
         labels=_labels(
             lang, _("People stranded at %(site)s, observed and forecast") % {"site": name}
         ),

@@ -21,9 +21,10 @@ from hito.scenario.model import Title
 from hito.store import audit
 from hito.store.alerts import list_alerts
 from hito.store.coltypes import utcnow
+from hito.store.figures import daily_figures
 from hito.store.forecasts import latest_result
 from hito.store.models import FieldReport, Site
-from hito.store.reports import daily_stranded, list_reports, report_query
+from hito.store.reports import list_reports, report_query
 from hito.store.sites import get_site, list_sites, status_history
 from hito.textfile import read_utf8
 from hito.web.plan_picture import distances, duties, trigger_status
@@ -48,6 +49,7 @@ class SiteNow:
     scenario: str = ""
     people: int | None = None
     stranded: int | None = None
+    at_least: bool = False  # people and stranded are lower bounds ("more than 100")
     observed_at: dt.datetime | None = None
     day: dt.date | None = None  # the count's day: the local day at the site (FieldReport.day)
     agency: str | None = None  # the counting agency's code (exports)
@@ -151,6 +153,7 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
     )
     if row is not None:
         out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
+        out.at_least = row.at_least
         out.day = row.day
         out.agency, out.agency_name = row.agency.code, row.agency.name
         # days are the site's local days (FieldReport.day), as `as_of` is at the site
@@ -176,12 +179,14 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
 def totals(sites: list[SiteNow]) -> dict[str, dict[str, int]]:
     """People and stranded people per country, from each site's newest count that is not stale.
 
-    `reported`: sites whose count is added; `stale`: sites whose count is too old to add.
+    `reported`: sites whose count is added; `stale`: sites whose count is too old to add;
+    `at_least`: 1 when a site's count added is open-ended ("more than 100"), so is the sum.
     """
     out: dict[str, dict[str, int]] = {}
     for s in sites:
         t = out.setdefault(
-            s.country, {"people": 0, "stranded": 0, "sites": 0, "reported": 0, "stale": 0}
+            s.country,
+            {"people": 0, "stranded": 0, "sites": 0, "reported": 0, "stale": 0, "at_least": 0},
         )
         t["sites"] += 1
         if s.stale:
@@ -190,6 +195,7 @@ def totals(sites: list[SiteNow]) -> dict[str, dict[str, int]]:
             t["people"] += s.people
             t["stranded"] += s.stranded or 0
             t["reported"] += 1
+            t["at_least"] |= s.at_least
     return dict(sorted(out.items()))
 
 
@@ -272,7 +278,8 @@ def site_detail(session: Session, site_id: str, as_of: dt.date | None = None) ->
     """One site: its newest count, daily stranded series, status history and reports."""
     as_of = as_of or utcnow().date()
     site = get_site(session, site_id=site_id)
-    series = daily_stranded(session, site_ids=[site_id], until=as_of).get(site_id, {})
+    figures = daily_figures(session, site_ids=[site_id], until=as_of).get(site_id, {})
+    series = {d: f.figure for d, f in figures.items()}
     history, _ = status_history(session, site_id=site_id, limit=20)
     reports, n = list_reports(session, site_id=site_id, until=as_of, limit=15)
     # the entries that corrected or withdrew the reports shown: report id -> (entry id, withdrawn)
@@ -288,6 +295,7 @@ def site_detail(session: Session, site_id: str, as_of: dt.date | None = None) ->
         "site": site_now(session, site, as_of),
         "as_of": as_of,
         "series": sorted(series.items()),
+        "open_days": sorted(d for d, f in figures.items() if f.at_least),  # "more than" figures
         "history": [
             {"status": h.status, "effective_at": h.effective_at, "remark": h.remark}
             for h in history

@@ -66,8 +66,10 @@ def figures(
             low=f.low,
             high=f.high,
             disagree=f.disagree,
+            at_least=f.at_least,
             by_agency=[
-                AgencyCount(agency_id=a, stranded=n) for a, n in sorted(f.by_agency.items())
+                AgencyCount(agency_id=a, stranded=n, at_least=a in f.open_agencies)
+                for a, n in sorted(f.by_agency.items())
             ],
         )
         for d, f in sorted(found.items(), reverse=True)

@@ -43,7 +43,9 @@ class CountPublic(Public):
     documented: bool
     people: int
     stranded: int
-    people_low: int | None
+    people_low: int | None = Field(
+        description="an estimate's lower end; with no people_high, open-ended: at least this many"
+    )
     people_high: int | None
     f_children: int | None
     f_adults: int | None
@@ -68,6 +70,9 @@ class ReportPublic(Public):
     agency_id: int
     people: int
     stranded: int
+    at_least: bool = Field(
+        description="people and stranded are lower bounds: a count is open-ended (more than N)"
+    )
     counts: list[CountPublic]
     remark: str
     idempotency_key: str | None

@@ -81,6 +81,9 @@ class AgencyCount(BaseModel):
 
     agency_id: int
     stranded: int
+    at_least: bool = Field(
+        default=False, description="the count is open-ended: at least `stranded` (more than N)"
+    )
 
 
 class DayFigurePublic(BaseModel):
@@ -91,6 +94,10 @@ class DayFigurePublic(BaseModel):
     low: int
     high: int
     disagree: bool = Field(description="the agencies' counts differ by over 10 people and 25 %")
+    at_least: bool = Field(
+        default=False,
+        description="the figure is a lower bound: an open-ended count (more than N) could move it",
+    )
     by_agency: list[AgencyCount]
 
 

@@ -51,13 +51,25 @@
     const typed = new Date(item.fields.observed_at || item.created);
     const when = isNaN(typed) ? item.fields.observed_at || ""
       : typed.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
-    let people = 0;
+    // each group's people as the form reads them: people, else a range's middle, else a low
+    // alone ("more than 100": at least 100, and the total is "more than" too)
+    const typed_n = {};
     for (const [name, value] of Object.entries(item.fields)) {
       const digits = value.replace(/[.,\s]/g, ""); // 1.200, 1,200 and 1 200 as the form reads them
-      if (name.startsWith("people-") && /^\d+$/.test(digits)) people += Number(digits);
+      const m = /^(people|people_low|people_high)-(.+)$/.exec(name);
+      if (m && /^\d+$/.test(digits)) (typed_n[m[2]] = typed_n[m[2]] || {})[m[1]] = Number(digits);
+    }
+    let people = 0, open = false;
+    for (const g of Object.values(typed_n)) {
+      if (g.people !== undefined) people += g.people;
+      else if (g.people_low !== undefined && g.people_high !== undefined)
+        people += Math.floor((g.people_low + g.people_high) / 2);
+      else if (g.people_low !== undefined) { people += g.people_low; open = true; }
+      if (g.people !== undefined && g.people_low !== undefined && g.people_high === undefined) open = true;
     }
     const parts = [item.site, T.counted.replace("%(when)s", when)];
-    if (people === 1) parts.push(T.person);
+    if (open) parts.push(T.more.replace("%(n)s", people.toLocaleString(lang)));
+    else if (people === 1) parts.push(T.person);
     else if (people) parts.push(T.people.replace("%(n)s", people.toLocaleString(lang)));
     const head = document.createElement("span");
     head.className = "which";

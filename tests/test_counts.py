@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from hito.counts import MAX_PEOPLE, Count, build, sex_age, specific_needs
 
@@ -23,8 +24,17 @@ def test_total_only_count_has_no_breakdown() -> None:
 
 
 def test_a_range_without_a_best_estimate_counts_as_its_middle() -> None:
-    c = Count(**BASE, people_low=150, people_high=200, stranded=180)
+    c = Count(**BASE, people_low=150, people_high=200, stranded=100)
     assert (c.people, c.estimated) == (175, True)
+
+
+def test_a_ranges_middle_below_its_stranded_gives_way_to_the_stranded() -> None:
+    c = Count(**BASE, people_low=150, people_high=200, stranded=180)
+    assert (c.people, c.stranded) == (180, 180)
+    with pytest.raises(ValidationError, match="got 180 stranded of 175 people"):
+        Count(**BASE, people_low=150, people_high=200, people=175, stranded=180)
+    with pytest.raises(ValidationError, match="got 210 stranded of 175 people"):
+        Count(**BASE, people_low=150, people_high=200, stranded=210)
 
 
 def test_a_low_without_a_high_is_an_open_ended_count_of_at_least_the_low() -> None:

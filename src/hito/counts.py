@@ -74,6 +74,9 @@ class Count(Strict):
     def _middle_of_range(cls, data: Any) -> Any:
         """A range with no best estimate counts as its middle (rounded down), an open one its low.
 
+        A range's middle below its stranded (within the range) gives way to the stranded: there
+        are no fewer people than stranded people.
+
         Ends in the wrong order get a middle too, so that the range is refused for its order
         (`estimate_order`), not for a missing number of people; a high alone ("up to 400") is
         taken as people, so that it is refused for its missing low (`estimate_no_low`).
@@ -81,7 +84,10 @@ class Count(Strict):
         if isinstance(data, dict) and data.get("people") is None:
             low, high = data.get("people_low"), data.get("people_high")
             if isinstance(low, int) and isinstance(high, int):
-                data = {**data, "people": (low + high) // 2}
+                # no fewer people than stranded: 150-200 with 180 stranded is 180 people
+                middle, stranded = (low + high) // 2, data.get("stranded")
+                inside = isinstance(stranded, int) and middle < stranded <= high
+                data = {**data, "people": stranded if inside else middle}
             elif isinstance(low, int) and high is None:
                 data = {**data, "people": low}
             elif low is None and isinstance(high, int):
@@ -93,12 +99,12 @@ class Count(Strict):
         """Stranded within people, range around people, breakdown and needs within it."""
         self._check_estimate()
         top = self.people_high if self.people_high is not None else self.people
-        if self.stranded > top:
+        if self.stranded > self.people:  # of the best estimate, as the store's check holds
             _fail(
                 "stranded_over",
                 "got {stranded} stranded of {people} people, expected at most the number of people",
                 stranded=self.stranded,
-                people=top,
+                people=self.people,
             )
         given = self._check_breakdown()
         for need in NEEDS:

@@ -406,3 +406,21 @@ def test_an_upper_end_alone_is_refused_at_people_low(world: World) -> None:
         "(a low alone is an open-ended count: at least that many)"
     )
     assert _stored(world) == before
+
+
+def test_stranded_above_a_ranges_best_estimate_is_a_422_not_a_database_error(world: World) -> None:
+    """40-60 people, best estimate 50, 55 stranded: refused by the count's rule, not the store's."""
+    before = _stored(world)
+    count = {"nationality": "VEN", "documented": False, "people_low": 40, "people_high": 60}
+    body = report()
+    body["counts"] = [{**count, "people": 50, "stranded": 55}]
+    r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 422, r.text
+    (e,) = r.json()["errors"]
+    assert e["loc"] == ["body", "counts", 0, "stranded"]
+    assert _stored(world) == before
+    body["counts"] = [{**count, "stranded": 55}]  # no best estimate: the people are the stranded
+    r = world.client.post("/api/v1/reports", json=body, headers=world.h("ed_chl"))
+    assert r.status_code == 201, r.text
+    (c,) = r.json()["counts"]
+    assert (c["people"], c["stranded"]) == (55, 55)

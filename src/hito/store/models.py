@@ -292,6 +292,28 @@ class LogPending(Base):
     before_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     note: Mapped[str] = mapped_column(String(500), default="")
+    # HMAC of the entry's bytes with the service's secret (`hito.store.logsecret`): the
+    # sequencer signs no entry whose MAC is wrong or missing
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class LogRejected(Base):
+    """A pending entry the sequencer refused (its MAC wrong or missing), kept for investigators."""
+
+    __tablename__ = "log_rejected"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    pending_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(120))
+    before_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    entry_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the entry's bytes
+    rejected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    leaf_idx: Mapped[int] = mapped_column(BigInteger)  # the `log.rejected` entry saying so
 
 
 class LogHead(Base):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable
 
@@ -11,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from hito.errors import Problem
-from hito.store import audit, throttle
+from hito.store import audit, logsecret, throttle
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
@@ -29,9 +28,12 @@ def _dummy_hash() -> str:
     return _dummy[0]
 
 
-def token_digest(token: str) -> str:
-    """SHA-256 of a bearer token: only this is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_digest(session: Session, token: str) -> str:
+    """What is stored of a bearer token: an HMAC with the service's secret (`hito.store.logsecret`).
+
+    Whoever can write the database but not read the log key cannot store a token of their own.
+    """
+    return logsecret.of_session(session).token_digest(token)
 
 
 def login(
@@ -137,7 +139,7 @@ def _settle(
         raise AuthError(Problem("this user is disabled"))
     throttle.clear(session, username=username, address=address)
     raw = secrets.token_urlsafe(32)
-    row = Token(user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + ttl)
+    row = Token(user_id=user.id, token_hash=token_digest(session, raw), expires_at=utcnow() + ttl)
     session.add(row)
     session.flush()
     audit.append(
@@ -156,7 +158,7 @@ _BY_TOKEN = (
 
 def authenticate(session: Session, *, token: str) -> Actor:
     """The Actor behind a bearer token, or AuthError if unknown, expired or revoked."""
-    found = session.execute(_BY_TOKEN, {"digest": token_digest(token)}).first()
+    found = session.execute(_BY_TOKEN, {"digest": token_digest(session, token)}).first()
     if found is None:
         raise AuthError(Problem("unknown token: sign in at /api/v1/auth/token"))
     revoked_at, expires_at, user = found
@@ -218,7 +220,7 @@ def actors_for(session: Session, digests: Iterable[str]) -> dict[str, Actor | Au
 
 def revoke(session: Session, *, token: str, actor: Actor) -> None:
     """Revoke one token (signing out)."""
-    row = session.scalar(select(Token).where(Token.token_hash == token_digest(token)))
+    row = session.scalar(select(Token).where(Token.token_hash == token_digest(session, token)))
     if row is None or row.revoked_at is not None:
         return
     row.revoked_at = utcnow()

@@ -17,7 +17,17 @@ from argon2 import PasswordHasher
 from sqlalchemy import text  # noqa: TID251 - the attacker writes SQL
 
 from hito.errors import HitoError
-from hito.store import agencies, audit, logcheck, migrate, reports, sites, tokens, users
+from hito.store import (
+    agencies,
+    audit,
+    logcheck,
+    migrate,
+    reports,
+    sites,
+    throttle,
+    tokens,
+    users,
+)
 from hito.store.actors import SYSTEM, Actor
 from hito.store.db import Database
 from hito.store.errors import AuthError
@@ -248,6 +258,59 @@ def test_a_token_issued_by_the_service_authenticates(world: World) -> None:
         assert tokens.authenticate(s, token=raw).username == "ed_pdi"
 
 
+def _sign_in(w: World, username: str, password: str) -> str:
+    """A sign-in as the server does it (argon2 outside the transaction); the token."""
+    limits = throttle.Limits(pair=100, window=dt.timedelta(minutes=5))
+    raw, _row = tokens.sign_in(
+        w.db, username=username, password=password, ttl=TTL, limits=limits, address="198.51.100.7"
+    )
+    return raw
+
+
+def test_replace_a_password_hash_with_one_whose_password_is_known(world: World) -> None:
+    known = users.hash_password("the-dba-knows-this-one")
+    with world.db.engine.begin() as conn:
+        original = conn.execute(
+            text("SELECT password_hash FROM user_account WHERE username = 'ed_pdi'")
+        ).scalar()
+    world.sql("UPDATE user_account SET password_hash = :h WHERE username = 'ed_pdi'", h=known)
+    with pytest.raises(AuthError) as got:
+        _sign_in(world, "ed_pdi", "the-dba-knows-this-one")
+    assert str(got.value) == "wrong username or password"
+    with world.db.session(readonly=True) as s:
+        (entry,) = [e for e in audit.entries(s, resource="user:")[0] if e.action == "auth.failure"]
+    assert entry.note == "password hash not stored by the service"
+    world.sql("UPDATE user_account SET password_hash = :h WHERE username = 'ed_pdi'", h=original)
+    assert _sign_in(world, "ed_pdi", PASSWORD)  # put back: the user's own password works
+
+
+def test_copy_another_users_hash_and_binding(world: World) -> None:
+    with world.db.session() as s:
+        users.create_user(
+            s, actor=SYSTEM, username="dba", password="dba-own-password", role="viewer"
+        )
+    world.sql(
+        "UPDATE user_account SET (password_hash, password_mac) = (SELECT password_hash, "
+        "password_mac FROM user_account WHERE username = 'dba') WHERE username = 'ed_pdi'"
+    )
+    with pytest.raises(AuthError):
+        _sign_in(world, "ed_pdi", "dba-own-password")
+    with pytest.raises(AuthError), world.db.session() as s:
+        tokens.login(s, username="ed_pdi", password="dba-own-password", ttl=TTL)
+
+
+def test_a_password_set_by_the_service_signs_in(world: World) -> None:
+    with world.db.session() as s:
+        users.set_password(
+            s,
+            actor=SYSTEM,
+            user_id=world.editor.user_id,  # type: ignore[arg-type]
+            password_hash=users.hash_password("a new long passphrase"),
+            reset=True,
+        )
+    assert _sign_in(world, "ed_pdi", "a new long passphrase")
+
+
 def test_the_services_secret_is_not_in_the_database(world: World) -> None:
     with world.db.session() as s:
         tokens.login(s, username="ed_pdi", password=PASSWORD, ttl=TTL)
@@ -259,7 +322,8 @@ def test_the_services_secret_is_not_in_the_database(world: World) -> None:
     seed = world.key.private.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
-    wanted = [secret.pending_key.hex(), secret.token_key.hex(), seed.hex(), "PRIVATE KEY"]
+    wanted = [k.hex() for k in (secret.pending_key, secret.token_key, secret.password_key)]
+    wanted += [seed.hex(), "PRIVATE KEY"]
     with world.db.engine.begin() as conn:
         tables = [
             "log_pending",
@@ -281,7 +345,10 @@ def test_the_services_secret_is_not_in_the_database(world: World) -> None:
 def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
     backend: str, tmp_path: Path
 ) -> None:
-    """0007 with the key: a waiting entry is signed and a token still works; without: neither."""
+    """0007 with the key: a waiting entry is signed, a token and a password still work.
+
+    Without the key it refuses to run (rows it cannot key), leaving the database as it was.
+    """
 
     def before_0007(url: str) -> tuple[Database, str]:
         db = Database(url)
@@ -292,8 +359,9 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
             c.execute(
                 text(
                     "insert into user_account (id, username, password_hash, role, active, "
-                    "created_at) values (1, 'ana', 'h', 'admin', true, '2025-01-01')"
-                )
+                    "created_at) values (1, 'ana', :h, 'admin', true, '2025-01-01')"
+                ),
+                {"h": users.hash_password(PASSWORD)},
             )
             c.execute(
                 text(
@@ -319,15 +387,18 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
         with db.session(readonly=True) as s:
             assert [x.action for x in audit.all_leaves(s)] == ["plan.upload"]
             assert tokens.authenticate(s, token=raw).username == "ana"
+        with db.session() as s:
+            _raw, row = tokens.login(s, username="ana", password=PASSWORD, ttl=TTL)
+        assert row.user_id == 1
         db.dispose()
     with empty_database(backend, tmp_path, "without.sqlite3") as url:
         db, raw = before_0007(url)
-        migrate.upgrade(db)  # a process without the key
-        audit.sequence(db, key, wait=True)
-        with db.use_key(key).session(readonly=True) as s:
-            assert [x.action for x in audit.all_leaves(s)] == ["log.rejected"]
-            with pytest.raises(AuthError) as got:
-                tokens.authenticate(s, token=raw)
-            assert s.scalar(text("select count(*) from token where revoked_at is null")) == 0
-        assert str(got.value) == "unknown token: sign in at /api/v1/auth/token"
+        with pytest.raises(HitoError) as got:
+            migrate.upgrade(db)  # a process without the key
+        assert migrate.current(db) == "0006"  # nothing of 0007 was kept
         db.dispose()
+    assert str(got.value) == (
+        "the database holds log_pending (1), token (1), user_account (1): migration 0007 keys "
+        "them with the log's signing key, which this process was not given; upgrade with `hito "
+        "db upgrade` or the server, where HITO_LOG_KEY_FILE is the key file"
+    )

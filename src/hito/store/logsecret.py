@@ -1,7 +1,8 @@
-"""The service's secret, derived from the log's signing key: MACs of pending entries, token digests.
+"""The service's secret, derived from the log's signing key: MACs of entries, tokens, passwords.
 
 Whoever can write the database but not read the key file cannot compute these, so cannot
-queue an entry the sequencer will sign, nor store a bearer token the service will accept.
+queue an entry the sequencer will sign, store a bearer token the service will accept, nor
+give a user a password hash of their own (each hash is bound to its user by a MAC).
 Each use has its own key, HKDF-SHA256 over the Ed25519 private key's 32 raw bytes with a
 fixed label: nothing new to keep beside the key file, and nothing of it in the database.
 """
@@ -19,6 +20,7 @@ from hito.store.logkey import LogKey
 SESSION_INFO = "hito_secret"  # where `Database.session()` puts it in `Session.info`
 _PENDING = b"hito-log-pending-mac-v1"
 _TOKENS = b"hito-token-digest-v1"
+_PASSWORDS = b"hito-password-binding-v1"
 
 
 def _derive(seed: bytes, label: bytes) -> bytes:
@@ -34,6 +36,7 @@ class ServiceSecret:
 
     pending_key: bytes
     token_key: bytes
+    password_key: bytes
 
     def __repr__(self) -> str:
         return "ServiceSecret(…)"
@@ -55,7 +58,7 @@ class ServiceSecret:
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        return cls(_derive(seed, _PENDING), _derive(seed, _TOKENS))
+        return cls(_derive(seed, _PENDING), _derive(seed, _TOKENS), _derive(seed, _PASSWORDS))
 
     def entry_mac(self, entry: bytes) -> str:
         """HMAC-SHA256 of a pending entry's canonical bytes (those its leaf hash covers), hex."""
@@ -76,6 +79,17 @@ class ServiceSecret:
     def rekey_token_digest(self, sha256_hex: str) -> str:
         """The stored digest of a token whose plain SHA-256 (hex) is given."""
         return hmac.new(self.token_key, sha256_hex.encode(), hashlib.sha256).hexdigest()
+
+    def password_mac(self, user_id: int, password_hash: str) -> str:
+        """HMAC-SHA256 binding a stored password hash to its user (hex)."""
+        data = f"{user_id}\n{password_hash}".encode()
+        return hmac.new(self.password_key, data, hashlib.sha256).hexdigest()
+
+    def password_bound(self, user_id: int, password_hash: str, mac: str | None) -> bool:
+        """True when the hash was stored for this user by the service (not swapped in by SQL)."""
+        return mac is not None and hmac.compare_digest(
+            self.password_mac(user_id, password_hash), mac
+        )
 
 
 def of_session(session: Any) -> ServiceSecret:

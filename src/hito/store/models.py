@@ -68,6 +68,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
+    # HMAC of (id, password_hash) with the service's secret (`hito.store.logsecret`): a hash
+    # put there with SQL does not sign anyone in
+    password_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
     role: Mapped[str] = mapped_column(String(10))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Iterable
 
@@ -16,8 +17,9 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import AuthError, TooManyAttemptsError
 from hito.store.models import Agency, Token, User
-from hito.store.users import actor_of, check_password, hash_password
+from hito.store.users import actor_of, check_password, hash_password, password_bound
 
+log = logging.getLogger(__name__)
 _dummy: list[str] = []
 
 
@@ -57,8 +59,11 @@ def login(
     if wait is not None:
         _refuse(wait)
     user = session.scalar(select(User).where(User.username == username))
+    bound = user is not None and password_bound(session, user)
     ok = check_password(user.password_hash if user else _dummy_hash(), password)
-    return _settle(session, user, ok, username=username, address=address, ttl=ttl, limits=limits)
+    return _settle(
+        session, user, ok, bound, username=username, address=address, ttl=ttl, limits=limits
+    )
 
 
 def sign_in(
@@ -92,11 +97,14 @@ def sign_in(
     with db.lookup() as session:
         user = session.scalar(select(User).where(User.username == username))
         stored = user.password_hash if user is not None else _dummy_hash()
+        bound = user is not None and password_bound(session, user)
     ok = check_password(stored, password)
     with db.session() as session:
         fresh = session.get(User, user.id) if user is not None else None
+        if fresh is not None and fresh.password_hash != stored:  # changed meanwhile: check again
+            bound, ok = False, False
         return _settle(
-            session, fresh, ok, username=username, address=address, ttl=ttl, limits=limits
+            session, fresh, ok, bound, username=username, address=address, ttl=ttl, limits=limits
         )
 
 
@@ -110,6 +118,7 @@ def _settle(
     session: Session,
     user: User | None,
     ok: bool,
+    bound: bool,
     *,
     username: str,
     address: str,
@@ -118,12 +127,20 @@ def _settle(
 ) -> tuple[str, Token]:
     """Record the outcome: a token and a sign-in entry, or a failure (and a lockout) entry."""
     resource = f"user:{user.id}" if user is not None else "user:?"
-    if user is None or not ok or not user.active:
+    swapped = user is not None and ok and not bound
+    if swapped:
+        log.warning(
+            "sign-in refused: the password hash of user %s was not stored by the service "
+            "(written into the database behind its back)",
+            user.id,  # type: ignore[union-attr]
+        )
+    if user is None or not ok or not bound or not user.active:
         audit.append(
             session,
             actor=user.username if user else "anonymous",
             action="auth.failure",
             resource=resource,
+            note="password hash not stored by the service" if swapped else "",
         )
         if throttle.just_locked(session, username=username, address=address, limits=limits):
             audit.append(
@@ -134,7 +151,7 @@ def _settle(
                 note=f"{limits.pair} failures from one address",
             )
         session.commit()
-        if user is None or not ok:
+        if user is None or not ok or not bound:
             raise AuthError(Problem("wrong username or password"))
         raise AuthError(Problem("this user is disabled"))
     throttle.clear(session, username=username, address=address)

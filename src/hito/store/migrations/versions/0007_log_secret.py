@@ -1,16 +1,17 @@
-"""Pending entries and bearer tokens are keyed with the service's secret, not in the database.
+"""Entries, tokens and password hashes are keyed with the service's secret, not in the database.
 
 `log_pending.mac` holds the HMAC of each entry with a key derived from the log's signing
 key (`hito.store.logsecret`); the sequencer signs no entry without a valid one and keeps
 such entries in the new table `log_rejected`. Tokens are stored as an HMAC of their
-SHA-256 instead of the SHA-256 itself.
+SHA-256 instead of the SHA-256 itself. `user_account.password_mac` binds each password hash
+to its user.
 
-Rows already there are keyed once, here, when the migration is given the key (the server
-and `hito db upgrade` give it): the entries waiting to be sequenced get their MAC and every
-token its new digest, so no sign-in is lost. Without the key (a database migrated by a
-process that has none), live tokens are revoked (a new sign-in) and waiting entries are
-left without a MAC: the sequencer refuses them, keeps them in `log_rejected` and logs a
-`log.rejected` entry for each.
+Rows already there are keyed once, here, with the key the migration is given (the server
+and `hito db upgrade` load it first): the entries waiting to be sequenced get their MAC,
+every token its new digest and every password hash its binding, so nobody has to sign in
+again or reset a password. What was in the database before this revision is trusted once,
+as the log's baseline was in 0003. A database with such rows cannot be upgraded without
+the key (an empty one can).
 
 Revision ID: 0007
 Revises: 0006
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from hito.errors import HitoError, Problem
 from hito.store.audit import ENTRY_FIELDS, entry_bytes
 from hito.store.coltypes import UTCDateTime
 from hito.store.logsecret import ServiceSecret
@@ -63,16 +65,37 @@ def upgrade() -> None:
         sa.Column("leaf_idx", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_log_rejected")),
     )
-    secret = _secret()
+    with op.batch_alter_table("user_account") as b:
+        b.add_column(sa.Column("password_mac", sa.String(length=64), nullable=True))
     conn = op.get_bind()
+    secret = _secret()
+    if secret is None:
+        _nothing_to_key(conn)
+        return
     _key_pending(conn, secret)
     _key_tokens(conn, secret)
+    _key_passwords(conn, secret)
 
 
-def _key_pending(conn: sa.Connection, secret: ServiceSecret | None) -> None:
-    """Give the entries waiting to be sequenced their MAC (without the key: left refused)."""
-    if secret is None:
-        return
+def _nothing_to_key(conn: sa.Connection) -> None:
+    """HitoError when rows need the key this migration was not given."""
+    found = {
+        t: conn.execute(sa.select(sa.func.count()).select_from(sa.table(t))).scalar() or 0
+        for t in ("log_pending", "token", "user_account")
+    }
+    if any(found.values()):
+        raise HitoError(
+            Problem(
+                "the database holds %(rows)s: migration 0007 keys them with the log's signing "
+                "key, which this process was not given; upgrade with `hito db upgrade` or the "
+                "server, where HITO_LOG_KEY_FILE is the key file",
+                rows=", ".join(f"{t} ({n})" for t, n in found.items()),
+            )
+        )
+
+
+def _key_pending(conn: sa.Connection, secret: ServiceSecret) -> None:
+    """Give the entries waiting to be sequenced their MAC."""
     pending = sa.table(
         "log_pending",
         sa.column("id", sa.Integer()),
@@ -89,17 +112,9 @@ def _key_pending(conn: sa.Connection, secret: ServiceSecret | None) -> None:
         conn.execute(update.values(mac=sa.bindparam("m")), macs[i : i + BATCH])
 
 
-def _key_tokens(conn: sa.Connection, secret: ServiceSecret | None) -> None:
-    """Rekey every token's SHA-256 as its HMAC; without the key, revoke the live ones."""
-    token = sa.table(
-        "token",
-        sa.column("id", sa.Integer()),
-        sa.column("token_hash", sa.String()),
-        sa.column("revoked_at", sa.DateTime()),
-    )
-    if secret is None:
-        _revoke_live(conn)
-        return
+def _key_tokens(conn: sa.Connection, secret: ServiceSecret) -> None:
+    """Rekey every token's SHA-256 as its HMAC."""
+    token = sa.table("token", sa.column("id", sa.Integer()), sa.column("token_hash", sa.String()))
     rows = [
         {"tid": tid, "h": secret.rekey_token_digest(h)}
         for tid, h in conn.execute(sa.select(token.c.id, token.c.token_hash))
@@ -107,6 +122,23 @@ def _key_tokens(conn: sa.Connection, secret: ServiceSecret | None) -> None:
     update = sa.update(token).where(token.c.id == sa.bindparam("tid"))
     for i in range(0, len(rows), BATCH):
         conn.execute(update.values(token_hash=sa.bindparam("h")), rows[i : i + BATCH])
+
+
+def _key_passwords(conn: sa.Connection, secret: ServiceSecret) -> None:
+    """Bind every user's password hash to the user."""
+    user = sa.table(
+        "user_account",
+        sa.column("id", sa.Integer()),
+        sa.column("password_hash", sa.String()),
+        sa.column("password_mac", sa.String()),
+    )
+    rows = [
+        {"uid": uid, "m": secret.password_mac(uid, h)}
+        for uid, h in conn.execute(sa.select(user.c.id, user.c.password_hash))
+    ]
+    update = sa.update(user).where(user.c.id == sa.bindparam("uid"))
+    for i in range(0, len(rows), BATCH):
+        conn.execute(update.values(password_mac=sa.bindparam("m")), rows[i : i + BATCH])
 
 
 def _revoke_live(conn: sa.Connection) -> None:
@@ -119,6 +151,8 @@ def _revoke_live(conn: sa.Connection) -> None:
 def downgrade() -> None:
     """Revert this revision (rekeyed tokens cannot be undone: they are revoked)."""
     _revoke_live(op.get_bind())
+    with op.batch_alter_table("user_account") as b:
+        b.drop_column("password_mac")
     op.drop_table("log_rejected")
     with op.batch_alter_table("log_pending") as b:
         b.drop_column("mac")

@@ -67,6 +67,14 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def keyed_for_server(db: Database) -> Database:
+    """The database with the log key a server of its URL uses by default (beside the SQLite
+    file), so that what a test writes before the server starts is keyed as the server's."""
+    from hito.store.settings import Settings, log_key_path
+
+    return db.use_key(load_key(log_key_path(Settings(database_url=db.url)), create=True))
+
+
 def open_database(url: str) -> Database:
     """Open with the tests' log key, and migrate."""
     db = Database(url).use_key(log_key())

@@ -136,8 +136,8 @@ def test_the_self_check_reports_an_entry_inserted_into_log_pending_with_sql(worl
     v = c.get("/api/v1/audit/verify", headers=world.h("viewer")).json()
     assert (v["ok"], v["rejected"]) == (False, 1)
     assert v["problems"] == [
-        f"entry {size}: the service refused to sign a pending entry written behind its back "
-        f"without its key (no valid MAC: user.update user:{world.ids['viewer']} by admin); it is "
+        f"entry {size}: the service refused to sign a pending entry written into the database "
+        f"behind its back (no valid MAC: user.update user:{world.ids['viewer']} by admin); it is "
         "kept in log_rejected"
     ]
 

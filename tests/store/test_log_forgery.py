@@ -160,8 +160,8 @@ def _assert_refused(w: World, forged: int, entry: bytes) -> None:
     result = w.check()
     assert result.rejected == 1
     assert [str(p) for p in result.problems] == [
-        f"entry {before}: the service refused to sign a pending entry written behind its back "
-        f"without its key (no valid MAC: report.create report:{forged} by ed_pdi); it is kept "
+        f"entry {before}: the service refused to sign a pending entry written into the database "
+        f"behind its back (no valid MAC: report.create report:{forged} by ed_pdi); it is kept "
         "in log_rejected",
         f"report:{forged}: the row has no entry in the log (inserted behind its back)",
     ]
@@ -200,6 +200,46 @@ def test_change_a_genuine_pending_entry_before_it_is_sequenced(world: World) -> 
     audit.sequence(world.db, world.key)
     assert [a for a, _r, _d in world.leaves()[before:]] == ["log.rejected"]
     assert world.check().rejected == 1
+
+
+def test_replay_a_genuine_pending_entry_seen_while_it_waited(world: World) -> None:
+    """A DBA copies a user's promotion entry (with its MAC) while it waits, and queues it again
+    after the user was demoted, with the row set back: the replay is refused."""
+    with world.db.session() as s:
+        sites.set_status(s, actor=SYSTEM, site_id="chacalluta", status="closed")
+    with world.db.engine.begin() as conn:
+        seen = conn.execute(
+            text(
+                "SELECT at, actor, action, resource, before_digest, after_digest, note, mac "
+                "FROM log_pending"
+            )
+        ).one()
+    audit.sequence(world.db, world.key)
+    with world.db.session() as s:
+        sites.set_status(s, actor=SYSTEM, site_id="chacalluta", status="open")
+    audit.sequence(world.db, world.key)
+    world.sql("UPDATE site SET status = 'closed' WHERE id = 'chacalluta'")
+    world.sql(
+        "INSERT INTO log_pending (at, actor, action, resource, before_digest, after_digest, "
+        "note, mac) VALUES (:at, :actor, :action, :resource, :b, :a, :note, :mac)",
+        at=seen.at,
+        actor=seen.actor,
+        action=seen.action,
+        resource=seen.resource,
+        b=seen.before_digest,
+        a=seen.after_digest,
+        note=seen.note,
+        mac=seen.mac,
+    )
+    before = len(world.leaves())
+    audit.sequence(world.db, world.key)
+    assert [a for a, _r, _d in world.leaves()[before:]] == ["log.rejected"]
+    result = world.check()
+    assert result.rejected == 1
+    assert [str(p).split(" (")[1].split(")")[0] for p in result.problems] == [
+        "a signed entry replayed: site.status site:chacalluta by system",
+        "edited behind its back",
+    ]
 
 
 def test_a_genuine_entry_is_signed(world: World) -> None:

@@ -179,15 +179,20 @@ def sequence(
             else merkle.Frontier()
         )
         secret = logsecret.ServiceSecret.of(key)
+        signed = _signed_already(conn, [merkle.leaf_hash(entry_bytes(p)).hex() for p in pending])
         leaves: list[dict[str, Any]] = []
         refused: list[dict[str, Any]] = []
         for p in pending:
             fields = {f: getattr(p, f) for f in ENTRY_FIELDS}
             data = entry_bytes(p)
-            if not secret.entry_ok(data, p.mac):
-                fields = _refuse(p, data, frontier.size, refused)
-                data = entry_bytes(fields)
             h = merkle.leaf_hash(data)
+            why = "no valid MAC" if not secret.entry_ok(data, p.mac) else ""
+            if not why and h.hex() in signed:
+                why = "a signed entry replayed"
+            if why:
+                fields = _refuse(p, data, why, frontier.size, refused)
+                h = merkle.leaf_hash(entry_bytes(fields))
+            signed.add(h.hex())
             leaves.append({"idx": frontier.size, "leaf_hash": h.hex(), **fields})
             frontier.append(h)
         if leaves:
@@ -212,22 +217,39 @@ def sequence(
         return head
 
 
-def _refuse(p: Any, data: bytes, idx: int, refused: list[dict[str, Any]]) -> dict[str, Any]:
-    """Keep a pending entry whose MAC is wrong aside; the fields of the entry that says so.
+def _signed_already(conn: Any, hashes: list[str]) -> set[str]:
+    """Which of these leaf hashes the tree holds already (a pending entry replayed)."""
+    found: set[str] = set()
+    for i in range(0, len(hashes), 1000):
+        chunk = hashes[i : i + 1000]
+        found.update(
+            conn.execute(select(_LEAVES.c.leaf_hash).where(_LEAVES.c.leaf_hash.in_(chunk)))
+            .scalars()
+            .all()
+        )
+    return found
 
-    It was written by someone without the service's secret (plain SQL into `log_pending`):
-    it is not signed. The `log.rejected` entry, signed in its place, carries the SHA-256 of
-    the refused entry's bytes and says what it claimed.
+
+def _refuse(
+    p: Any, data: bytes, why: str, idx: int, refused: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Keep a refused pending entry aside; the fields of the entry that says so.
+
+    `why`: its MAC is wrong or missing (written by someone without the service's secret,
+    with plain SQL into `log_pending`), or it is a signed entry queued again with the MAC
+    it had (a replay). It is not signed. The `log.rejected` entry, signed in its place,
+    carries the SHA-256 of the refused entry's bytes and says what it claimed.
     """
     entry_digest = hashlib.sha256(data).hexdigest()
     now = utcnow()
     log.warning(
-        "transparency log: pending entry %s (%r %r by %r) has no valid MAC: not signed, "
-        "kept in log_rejected; the database was written without the service's key",
+        "transparency log: pending entry %s (%r %r by %r) refused (%s): not signed, kept in "
+        "log_rejected; the database was written without the service",
         p.id,
         p.action,
         p.resource,
         p.actor,
+        why,
     )
     refused.append(
         {
@@ -246,7 +268,7 @@ def _refuse(p: Any, data: bytes, idx: int, refused: list[dict[str, Any]]) -> dic
         "resource": f"log_pending:{p.id}",
         "before_digest": None,
         "after_digest": entry_digest,
-        "note": f"no valid MAC: {p.action} {p.resource} by {p.actor}"[:500],
+        "note": f"{why}: {p.action} {p.resource} by {p.actor}"[:500],
     }
 
 

@@ -204,8 +204,8 @@ def _replay(
             out.rejected += 1
             out.add(
                 Problem(
-                    "entry %(idx)s: the service refused to sign a pending entry written behind "
-                    "its back without its key (%(what)s); it is kept in log_rejected",
+                    "entry %(idx)s: the service refused to sign a pending entry written into "
+                    "the database behind its back (%(what)s); it is kept in log_rejected",
                     idx=leaf.idx,
                     what=leaf.note,
                 )

@@ -280,7 +280,10 @@ class LogLeaf(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     leaf_hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_log_leaf_resource", "resource", "idx"),)
+    __table_args__ = (
+        Index("ix_log_leaf_resource", "resource", "idx"),
+        Index("ix_log_leaf_leaf_hash", "leaf_hash"),  # a replayed pending entry is refused
+    )
 
 
 class LogPending(Base):

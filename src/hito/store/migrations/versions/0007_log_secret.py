@@ -1,8 +1,9 @@
 """Entries, tokens and password hashes are keyed with the service's secret, not in the database.
 
 `log_pending.mac` holds the HMAC of each entry with a key derived from the log's signing
-key (`hito.store.logsecret`); the sequencer signs no entry without a valid one and keeps
-such entries in the new table `log_rejected`. Tokens are stored as an HMAC of their
+key (`hito.store.logsecret`); the sequencer signs no entry without a valid one, nor one the
+tree holds already (a replay: `log_leaf.leaf_hash` gets an index), and keeps such entries
+in the new table `log_rejected`. Tokens are stored as an HMAC of their
 SHA-256 instead of the SHA-256 itself. `user_account.password_mac` binds each password hash
 to its user.
 
@@ -67,6 +68,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("user_account") as b:
         b.add_column(sa.Column("password_mac", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("log_leaf") as b:
+        b.create_index("ix_log_leaf_leaf_hash", ["leaf_hash"], unique=False)
     conn = op.get_bind()
     secret = _secret()
     if secret is None:
@@ -151,6 +154,8 @@ def _revoke_live(conn: sa.Connection) -> None:
 def downgrade() -> None:
     """Revert this revision (rekeyed tokens cannot be undone: they are revoked)."""
     _revoke_live(op.get_bind())
+    with op.batch_alter_table("log_leaf") as b:
+        b.drop_index("ix_log_leaf_leaf_hash")
     with op.batch_alter_table("user_account") as b:
         b.drop_column("password_mac")
     op.drop_table("log_rejected")

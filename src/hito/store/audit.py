@@ -179,13 +179,13 @@ def sequence(
             else merkle.Frontier()
         )
         secret = logsecret.ServiceSecret.of(key)
-        signed = _signed_already(conn, [merkle.leaf_hash(entry_bytes(p)).hex() for p in pending])
+        datas = [entry_bytes(p) for p in pending]
+        hashes = [merkle.leaf_hash(d) for d in datas]
+        signed = _signed_already(conn, [h.hex() for h in hashes])
         leaves: list[dict[str, Any]] = []
         refused: list[dict[str, Any]] = []
-        for p in pending:
+        for p, data, h in zip(pending, datas, hashes, strict=True):
             fields = {f: getattr(p, f) for f in ENTRY_FIELDS}
-            data = entry_bytes(p)
-            h = merkle.leaf_hash(data)
             why = "no valid MAC" if not secret.entry_ok(data, p.mac) else ""
             if not why and h.hex() in signed:
                 why = "a signed entry replayed"

@@ -62,7 +62,7 @@ class ServiceSecret:
 
     def entry_mac(self, entry: bytes) -> str:
         """HMAC-SHA256 of a pending entry's canonical bytes (those its leaf hash covers), hex."""
-        return hmac.new(self.pending_key, entry, hashlib.sha256).hexdigest()
+        return hmac.digest(self.pending_key, entry, "sha256").hex()
 
     def entry_ok(self, entry: bytes, mac: str | None) -> bool:
         """True when `mac` is this secret's MAC of the entry (compared in constant time)."""

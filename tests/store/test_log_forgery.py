@@ -438,7 +438,8 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
         assert migrate.current(db) == "0006"  # nothing of 0007 was kept
         db.dispose()
     assert str(got.value) == (
-        "the database holds log_pending (1), token (1), user_account (1): migration 0007 keys "
+        "the database holds log_pending (1), token (1), user_account (1), delivery (0): migration "
+        "0007 keys "
         "them with the log's signing key, which this process was not given; upgrade with `hito "
         "db upgrade` or the server, where HITO_LOG_KEY_FILE is the key file"
     )

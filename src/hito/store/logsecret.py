@@ -1,5 +1,7 @@
 """The service's secret, derived from the log's signing key: MACs of entries, tokens, passwords.
 
+(And of the links in alert e-mails: acknowledging, stopping.)
+
 Whoever can write the database but not read the key file cannot compute these, so cannot
 queue an entry the sequencer will sign, store a bearer token the service will accept, nor
 give a user a password hash of their own (each hash is bound to its user by a MAC).
@@ -21,6 +23,7 @@ SESSION_INFO = "hito_secret"  # where `Database.session()` puts it in `Session.i
 _PENDING = b"hito-log-pending-mac-v1"
 _TOKENS = b"hito-token-digest-v1"
 _PASSWORDS = b"hito-password-binding-v1"
+_LINKS = b"hito-link-token-v1"
 
 
 def _derive(seed: bytes, label: bytes) -> bytes:
@@ -37,6 +40,7 @@ class ServiceSecret:
     pending_key: bytes
     token_key: bytes
     password_key: bytes
+    link_key: bytes
 
     def __repr__(self) -> str:
         return "ServiceSecret(…)"
@@ -58,7 +62,7 @@ class ServiceSecret:
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        return cls(_derive(seed, _PENDING), _derive(seed, _TOKENS), _derive(seed, _PASSWORDS))
+        return cls(*(_derive(seed, label) for label in (_PENDING, _TOKENS, _PASSWORDS, _LINKS)))
 
     def entry_mac(self, entry: bytes) -> str:
         """HMAC-SHA256 of a pending entry's canonical bytes (those its leaf hash covers), hex."""
@@ -90,6 +94,15 @@ class ServiceSecret:
         return mac is not None and hmac.compare_digest(
             self.password_mac(user_id, password_hash), mac
         )
+
+    def link_mac(self, subscription_secret: str, what: str) -> bytes:
+        """The MAC of an e-mail link (`ack:<message id>`, `stop:<subscription id>`).
+
+        Keyed with the subscription's secret (in the database) and this secret (not): whoever
+        reads or writes the database cannot make a link the service accepts.
+        """
+        key = hmac.digest(self.link_key, subscription_secret.encode(), "sha256")
+        return hmac.digest(key, what.encode(), "sha256")
 
 
 def of_session(session: Any) -> ServiceSecret:

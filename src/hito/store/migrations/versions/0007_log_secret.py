@@ -5,12 +5,14 @@ key (`hito.store.logsecret`); the sequencer signs no entry without a valid one, 
 tree holds already (a replay: `log_leaf.leaf_hash` gets an index), and keeps such entries
 in the new table `log_rejected`. Tokens are stored as an HMAC of their
 SHA-256 instead of the SHA-256 itself. `user_account.password_mac` binds each password hash
-to its user.
+to its user. The links of alert e-mails (acknowledge, stop) are keyed with it too.
 
 Rows already there are keyed once, here, with the key the migration is given (the server
 and `hito db upgrade` load it first): the entries waiting to be sequenced get their MAC,
 every token its new digest and every password hash its binding, so nobody has to sign in
-again or reset a password. What was in the database before this revision is trusted once,
+again or reset a password; every delivery gets the ack hash of its new link (links in
+e-mails sent before are no longer known: acknowledge signed in; stop links come anew
+with the next e-mail). What was in the database before this revision is trusted once,
 as the log's baseline was in 0003. A database with such rows cannot be upgraded without
 the key (an empty one can).
 
@@ -18,6 +20,7 @@ Revision ID: 0007
 Revises: 0006
 """
 
+import base64
 import datetime as dt
 from collections.abc import Sequence
 
@@ -78,13 +81,14 @@ def upgrade() -> None:
     _key_pending(conn, secret)
     _key_tokens(conn, secret)
     _key_passwords(conn, secret)
+    _key_ack_links(conn, secret)
 
 
 def _nothing_to_key(conn: sa.Connection) -> None:
     """HitoError when rows need the key this migration was not given."""
     found = {
         t: conn.execute(sa.select(sa.func.count()).select_from(sa.table(t))).scalar() or 0
-        for t in ("log_pending", "token", "user_account")
+        for t in ("log_pending", "token", "user_account", "delivery")
     }
     if any(found.values()):
         raise HitoError(
@@ -142,6 +146,36 @@ def _key_passwords(conn: sa.Connection, secret: ServiceSecret) -> None:
     update = sa.update(user).where(user.c.id == sa.bindparam("uid"))
     for i in range(0, len(rows), BATCH):
         conn.execute(update.values(password_mac=sa.bindparam("m")), rows[i : i + BATCH])
+
+
+def _key_ack_links(conn: sa.Connection, secret: ServiceSecret) -> None:
+    """Every delivery's ack hash as the service now makes it (`deliveries.ack_token`).
+
+    Links in e-mails sent before (keyed with the subscription's secret only, which anyone
+    reading the database could compute) are no longer known; deliveries not sent yet go
+    out with links that work.
+    """
+    delivery = sa.table(
+        "delivery",
+        sa.column("id", sa.Integer()),
+        sa.column("subscription_id", sa.Integer()),
+        sa.column("message_id", sa.String()),
+        sa.column("ack_hash", sa.String()),
+    )
+    sub = sa.table("subscription", sa.column("id", sa.Integer()), sa.column("secret", sa.String()))
+    found = conn.execute(
+        sa.select(delivery.c.id, delivery.c.message_id, sub.c.secret).join(
+            sub, sub.c.id == delivery.c.subscription_id
+        )
+    )
+    rows = []
+    for did, message_id, sub_secret in found:
+        mac = secret.link_mac(sub_secret, f"ack:{message_id}")
+        token = base64.urlsafe_b64encode(mac).decode().rstrip("=")
+        rows.append({"did": did, "h": secret.token_digest(token)})
+    update = sa.update(delivery).where(delivery.c.id == sa.bindparam("did"))
+    for i in range(0, len(rows), BATCH):
+        conn.execute(update.values(ack_hash=sa.bindparam("h")), rows[i : i + BATCH])
 
 
 def _revoke_live(conn: sa.Connection) -> None:

@@ -20,6 +20,7 @@ from hito.errors import HitoError
 from hito.store import (
     agencies,
     audit,
+    deliveries,
     logcheck,
     migrate,
     reports,
@@ -34,6 +35,7 @@ from hito.store.errors import AuthError
 from hito.store.logkey import LogKey, load_key
 from hito.store.logrows import current_digests
 from hito.store.logsecret import ServiceSecret
+from hito.store.models import Subscription
 from hito.store.reports import CountIn
 from service_db import empty_database, migrated_database, wipe
 
@@ -385,7 +387,8 @@ def test_the_services_secret_is_not_in_the_database(world: World) -> None:
 def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
     backend: str, tmp_path: Path
 ) -> None:
-    """0007 with the key: a waiting entry is signed, a token and a password still work.
+    """0007 with the key: a waiting entry is signed, a token, a password and the ack link of a
+    delivery not sent yet work.
 
     Without the key it refuses to run (rows it cannot key), leaving the database as it was.
     """
@@ -417,6 +420,34 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
                     "'plan.upload', 'plan:x', null, null, 'waiting when the server stopped')"
                 )
             )
+            c.execute(
+                text(
+                    "insert into plan (id, name, version, text, active, created_at) values "
+                    "(1, 'p', 1, '', true, '2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into alert (id, plan_id, plan_name, trigger, met_since, actions, "
+                    "agencies, severity, sites, created_at) values (1, 1, 'p', 't', "
+                    "'2025-01-01', '[]', '[]', 'warning', '[]', '2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into subscription (id, label, user_id, channel, target, secret, "
+                    "plans, sites, severities, language, active, created_at) values (1, 'l', 1, "
+                    "'email', 'a@example.org', 'whsec_x', '[]', '[]', '[]', 'es', true, "
+                    "'2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into delivery (id, alert_id, subscription_id, message_id, status, "
+                    "attempts, next_attempt_at, last_error, ack_hash, created_at) values (1, 1, 1, "
+                    "'msg_1', 'pending', 0, '2025-01-01', '', 'old', '2025-01-01')"
+                )
+            )
         return db, raw
 
     key = load_key(tmp_path / "key.pem", create=True)
@@ -429,6 +460,9 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
             assert tokens.authenticate(s, token=raw).username == "ana"
         with db.session() as s:
             _raw, row = tokens.login(s, username="ana", password=PASSWORD, ttl=TTL)
+            sub = s.get(Subscription, 1)
+            link = deliveries.ack_token(s, sub, "msg_1")  # the link the e-mail will carry
+            assert deliveries.acknowledge(s, token=link).status == "acknowledged"
         assert row.user_id == 1
         db.dispose()
     with empty_database(backend, tmp_path, "without.sqlite3") as url:
@@ -438,7 +472,7 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
         assert migrate.current(db) == "0006"  # nothing of 0007 was kept
         db.dispose()
     assert str(got.value) == (
-        "the database holds log_pending (1), token (1), user_account (1), delivery (0): migration "
+        "the database holds log_pending (1), token (1), user_account (1), delivery (1): migration "
         "0007 keys "
         "them with the log's signing key, which this process was not given; upgrade with `hito "
         "db upgrade` or the server, where HITO_LOG_KEY_FILE is the key file"

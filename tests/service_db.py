@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,11 +14,19 @@ from sqlalchemy import text
 
 from hito.store import migrate
 from hito.store.db import Database
+from hito.store.logkey import LogKey, load_key
 from hito.store.models import Base
 
 PG_HOST = os.environ.get("HITO_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("HITO_TEST_PG_PORT", "5432"))
 PG_ADMIN_DB = os.environ.get("HITO_TEST_PG_DB", "test")
+# the log key of the test databases and of the test servers (`service_world.settings`)
+KEY_FILE = Path(tempfile.mkdtemp(prefix="hito-log-key-")) / "log-signing-key.pem"
+
+
+def log_key() -> LogKey:
+    """The tests' log key (made on first use), outside every database."""
+    return load_key(KEY_FILE, create=True)
 
 
 def _pg_user() -> str:
@@ -58,9 +67,17 @@ def postgres_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def keyed_for_server(db: Database) -> Database:
+    """The database with the log key a server of its URL uses by default (beside the SQLite
+    file), so that what a test writes before the server starts is keyed as the server's."""
+    from hito.store.settings import Settings, log_key_path
+
+    return db.use_key(load_key(log_key_path(Settings(database_url=db.url)), create=True))
+
+
 def open_database(url: str) -> Database:
-    """Open and migrate."""
-    db = Database(url)
+    """Open with the tests' log key, and migrate."""
+    db = Database(url).use_key(log_key())
     migrate.upgrade(db)
     return db
 

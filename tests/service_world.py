@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,11 +12,9 @@ from hito.store import agencies, sites, tokens, users
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.settings import Settings
+from service_db import KEY_FILE
 
 PASSWORD = "correct horse battery"
-
-
-KEY_FILE = Path(tempfile.mkdtemp(prefix="hito-log-key-")) / "log-signing-key.pem"
 
 
 def settings(**kw: Any) -> Settings:

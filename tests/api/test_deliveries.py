@@ -307,7 +307,8 @@ def test_the_stop_link_of_an_email_stops_it_and_a_forged_one_stops_nothing(world
     other = _sub(world, "ed_per", target="otra@example.org").json()
     with world.db.session(readonly=True) as s:
         row = s.get(Subscription, mail["id"])
-        token, other_token = stop_token(row), stop_token(s.get(Subscription, other["id"]))
+        token = stop_token(s, row)
+        other_token = stop_token(s, s.get(Subscription, other["id"]))
     head, _, mac = token.partition("-")
     forged = [
         f"{other['id']}-{mac}",  # this link's mac on another subscription
@@ -334,6 +335,50 @@ def test_the_stop_link_of_an_email_stops_it_and_a_forged_one_stops_nothing(world
     with world.db.session(readonly=True) as s:
         got = {d.subscription_id for d in s.scalars(select(Delivery)) if d.alert_id == alert["id"]}
     assert mail["id"] not in got and other["id"] in got
+
+
+def _link(secret: str, what: str) -> str:
+    """A link token as anyone who reads the subscription's secret in the database makes it."""
+    import base64
+    import hashlib
+    import hmac
+
+    mac = hmac.new(secret.encode(), what.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def test_forge_stop_and_ack_links_from_the_subscription_secret_in_the_database(
+    world: World,
+) -> None:
+    """A DBA reads a subscription's secret, makes its links, and sets an ack hash of their own."""
+    import hashlib
+
+    from sqlalchemy import text  # noqa: TID251 - the attacker writes SQL
+
+    mail = _sub(world, "ed_chl", target="alguien@example.org", for_user=False).json()
+    alert = _raise_alert(world)
+    with world.db.session(readonly=True) as s:
+        row = s.get(Subscription, mail["id"])
+        (d,) = [x for x in s.scalars(select(Delivery)) if x.subscription_id == row.id]
+        secret, message_id, did = row.secret, d.message_id, d.id
+        genuine = deliveries.ack_token(s, row, message_id)
+    stop = f"{row.id}-" + _link(secret, f"stop:{row.id}")
+    ack = _link(secret, f"ack:{message_id}")
+    chosen = "a-link-of-the-dbas-own"
+    with world.db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE delivery SET ack_hash = :h WHERE id = :d"),
+            {"h": hashlib.sha256(chosen.encode()).hexdigest(), "d": did},
+        )
+    for token in (ack, chosen, genuine):  # the genuine link's row now holds the DBA's hash
+        with world.db.session() as s, pytest.raises(NotFoundError):
+            deliveries.acknowledge(s, token=token)
+    with world.db.session() as s, pytest.raises(NotFoundError):
+        subscriptions.stop_by_token(s, token=stop)
+    with world.db.session(readonly=True) as s:
+        assert s.get(Subscription, mail["id"]).active is True
+        rows, _n = audit.entries(s, resource=f"alert:{alert['id']}")
+        assert [e for e in rows if e.action == "alert.acknowledge"] == []
 
 
 def test_ssrf_a_webhook_to_the_servers_own_network_is_refused_when_subscribing(

@@ -117,6 +117,31 @@ def test_the_self_check_finds_an_edited_entry_and_a_promoted_user(world: World) 
     assert any(p.startswith(f"user:{world.ids['viewer']}: the row differs") for p in v["problems"])
 
 
+def test_the_self_check_reports_an_entry_inserted_into_log_pending_with_sql(world: World) -> None:
+    c = world.client
+    size = _head(world)["tree_size"]
+    with world.db.engine.begin() as conn:  # a DBA makes the viewer an admin, and "logs" it
+        conn.execute(
+            text(
+                "INSERT INTO log_pending (at, actor, action, resource, before_digest, "
+                "after_digest, note) VALUES ('2025-12-01 08:00:00', 'admin', 'user.update', "
+                ":r, NULL, NULL, 'role: admin')"
+            ),
+            {"r": f"user:{world.ids['viewer']}"},
+        )
+    head = _head(world)  # sequences: the entry is refused, a log.rejected entry signed instead
+    assert head["tree_size"] == size + 1
+    entry = c.get(f"/api/v1/log/entries/{size}", headers=world.h("viewer")).json()
+    assert (entry["action"], entry["actor"]) == ("log.rejected", "system")
+    v = c.get("/api/v1/audit/verify", headers=world.h("viewer")).json()
+    assert (v["ok"], v["rejected"]) == (False, 1)
+    assert v["problems"] == [
+        f"entry {size}: the service refused to sign a pending entry written into the database "
+        f"behind its back (no valid MAC: user.update user:{world.ids['viewer']} by admin); it is "
+        "kept in log_rejected"
+    ]
+
+
 class _Meddling:
     """A session whose first `scalars` is followed by `meddle()` (a sequencer run)."""
 

@@ -97,15 +97,15 @@ def test_first_admin_sites_a_saved_head_and_a_verified_log(
     )
 
 
-def test_a_log_rewritten_through_the_pending_queue_is_caught_only_by_saved_heads_as_verify_says(
+def test_a_log_rewritten_through_the_pending_queue_is_refused_by_the_sequencer(
     env: str,
     tmp_path,  # noqa: ANN001
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The database's writer requeues the whole log, one entry changed: the server signs it.
+    """The database's writer requeues the whole log, one entry changed, without the key.
 
-    Its own heads then agree with it; only the heads a country saved outside it tell. Verify
-    without them passes, and says what it did not check.
+    The entries carry no MAC of the service's secret: the sequencer signs none of them, but
+    a `log.rejected` entry for each, and verify says so even without heads of one's own.
     """
     monkeypatch.setenv("HITO_LANG", "en")
     for args in (["db", "upgrade"], ["users", "create", "boss", "--role", "admin"]):
@@ -126,17 +126,23 @@ def test_a_log_rewritten_through_the_pending_queue_is_caught_only_by_saved_heads
         conn.execute(text("DELETE FROM log_leaf"))
         conn.execute(text("DELETE FROM log_head"))
     db.dispose()
-    assert runner.invoke(app, ["log", "head"]).exit_code == 0  # the sequencer signs it all
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0
     alone = runner.invoke(app, ["log", "verify"])
-    assert alone.exit_code == 0 and alone.stdout.startswith("log ok: 14 entries")
-    assert alone.stderr.startswith("no heads of your own given (--against): the log was checked")
+    assert alone.exit_code == 1
+    problems = alone.exception.in_language("en")  # type: ignore[union-attr]
+    refused = [p for p in problems if "the service refused to sign a pending entry" in p]
+    assert len(refused) == 14
+    assert refused[3] == (
+        "entry 3: the service refused to sign a pending entry written into the database behind "
+        "its back (no valid MAC: site.create site:concordia-strip by system); it is kept in "
+        "log_rejected"
+    )
     saved = runner.invoke(app, ["log", "verify", "--against", str(heads)])
     assert saved.exit_code == 1
     assert any(
         "no longer hash to its root" in p
         for p in saved.exception.in_language("en")  # type: ignore[union-attr]
     )
-    assert "no heads of your own" not in saved.output
 
 
 def test_verify_with_a_bad_heads_file_names_the_line(env: str, tmp_path) -> None:  # noqa: ANN001

@@ -20,6 +20,7 @@ from hito.store import agencies, audit, logcheck, merkle, reports, sites, users
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.logkey import LogKey, load_key
+from hito.store.logrows import agency_digests
 from hito.store.reports import CountIn
 from service_db import empty_database, migrated_database, wipe
 
@@ -84,6 +85,7 @@ def _report(s, actor, people: int, site: str = "concordia-strip") -> int:  # typ
 def world(database: Database, tmp_path: Path) -> World:
     wipe(database)
     key = load_key(tmp_path / "key.pem", create=True)
+    database.use_key(key)  # the service's writes are keyed with this log key's secret
     stranger = load_key(tmp_path / "stranger.pem", create=True)
     heads = tmp_path / "heads-peru.jsonl"  # outside the database: what Peru saved
     ids: dict[str, int] = {}
@@ -471,8 +473,8 @@ def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(
                     ),
                     {"s": seq, "h": f"{seq}" * 64},
                 )
-        migrate.upgrade(db)
         key = load_key(tmp_path / f"{backend}.pem", create=True)
+        migrate.upgrade(db.use_key(key))  # 0007 keys the waiting entries with it
         head = audit.sequence(db, key, wait=True)
         assert head is not None and head.tree_size == 2 + 4  # the old chain, then 4 baselines
         with db.session(readonly=True) as s:
@@ -502,9 +504,24 @@ def test_agencies_made_before_their_rows_were_checked_get_a_baseline(
     def check(url: str) -> None:
         db = Database(url)
         migrate.upgrade(db, "0004")
-        with db.session() as s:
-            sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
-            agencies.create_agency(s, actor=SYSTEM, code="pdi", name="PDI", country_code="CHL")
+        with db.engine.begin() as c:  # as 0004's code made agencies: with an agency.create
+            c.execute(text("insert into country (code, name) values ('CHL', 'Chile')"))
+            c.execute(text("insert into country (code, name) values ('PER', 'Perú')"))
+            c.execute(
+                text(
+                    "insert into agency (code, name, country_code, created_at) "
+                    "values ('pdi', 'PDI', 'CHL', '2025-01-01 09:00:00')"
+                )
+            )
+            ((pdi, state),) = agency_digests(c)
+            c.execute(
+                text(
+                    "insert into log_pending (at, actor, action, resource, before_digest, "
+                    "after_digest, note) values ('2025-01-01 09:00:00', 'system', "
+                    "'agency.create', :r, null, :d, '')"
+                ),
+                {"r": pdi, "d": state},
+            )
         with db.engine.begin() as c:  # as agencies were made in the hash chain's days
             c.execute(
                 text(
@@ -512,8 +529,8 @@ def test_agencies_made_before_their_rows_were_checked_get_a_baseline(
                     "values ('migraciones', 'Migraciones', 'PER', '2025-01-01 10:00:00')"
                 )
             )
-        migrate.upgrade(db)
         key = load_key(tmp_path / f"{backend}.pem", create=True)
+        migrate.upgrade(db.use_key(key))  # 0007 keys the waiting entries with it
         head = audit.sequence(db, key, wait=True)
         with db.session(readonly=True) as s:
             result = logcheck.verify(s, key=key, saved=[("saved", head)])

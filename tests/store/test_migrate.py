@@ -11,13 +11,13 @@ from alembic.runtime.migration import MigrationContext
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.models import Base
-from service_db import empty_database
+from service_db import empty_database, log_key
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_upgrade_matches_the_models_and_downgrade_empties(backend: str, tmp_path) -> None:  # noqa: ANN001
     def check(url: str) -> None:
-        db = Database(url)
+        db = Database(url).use_key(log_key())
         assert migrate.current(db) is None and migrate.needs_upgrade(db)
         migrate.upgrade(db)
         assert migrate.current(db) == migrate.head() and not migrate.needs_upgrade(db)
@@ -36,7 +36,7 @@ def test_0002_turns_rows_of_one_sex_and_age_band_into_breakdowns(backend: str, t
     from sqlalchemy import text
 
     def check(url: str) -> None:
-        db = Database(url)
+        db = Database(url).use_key(log_key())
         migrate.upgrade(db, "0001")
         with db.engine.begin() as c:
             c.execute(text("insert into country (code, name) values ('CHL', 'Chile')"))
@@ -92,7 +92,7 @@ def test_0006_gives_stored_reports_the_local_day_at_their_site(backend: str, tmp
     from sqlalchemy import text
 
     def check(url: str) -> None:
-        db = Database(url)
+        db = Database(url).use_key(log_key())
         migrate.upgrade(db, "0005")
         with db.engine.begin() as c:
             for code in ("CHL", "PER", "VEN"):

@@ -22,6 +22,7 @@ from hito.store.db import Database
 from hito.store.settings import Settings
 from hito.store.users import use_password_hasher
 from hito.web import demo
+from service_db import keyed_for_server
 
 PASSWORD = "test-pass-123"
 CHROMIUM = "/usr/bin/chromium"
@@ -88,7 +89,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo deployment (sites, agencies, users, plans, past counts, a small forecast)."""
     folder = tmp_path_factory.mktemp("web")
     url = f"sqlite:///{folder / 'hito.sqlite3'}"
-    db = Database(url)
+    db = keyed_for_server(Database(url))
     migrate.upgrade(db)
     demo.seed(db, password=PASSWORD)
     # one forecast per count date, as the service issues them; the last reaches 14-28 days ahead

@@ -122,8 +122,8 @@ def failed(server) -> list[str]:  # type: ignore[no-untyped-def]
         d = session.scalars(select(Delivery).order_by(Delivery.id)).first()
         sub = session.scalars(select(Subscription).where(Subscription.channel == "email")).first()
         paths += [
-            f"/ack/{ack_token(d.subscription.secret, d.message_id)}",
-            f"/stop/{stop_token(sub)}",
+            f"/ack/{ack_token(session, d.subscription, d.message_id)}",
+            f"/stop/{stop_token(session, sub)}",
         ]
     return [*paths, "/ack/not-a-link", "/stop/1-not-a-link"]
 

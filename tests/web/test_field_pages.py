@@ -42,7 +42,7 @@ def test_overview_and_site_pages_show_needs_and_the_shelter(server) -> None:  # 
 def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server) -> None:  # type: ignore[no-untyped-def]
     with server.db.session(readonly=True) as s:
         d = s.scalars(select(Delivery).order_by(Delivery.id)).first()
-        alert_id, token = d.alert_id, ack_token(d.subscription.secret, d.message_id)
+        alert_id, token = d.alert_id, ack_token(s, d.subscription, d.message_id)
         n = len(list(s.scalars(select(Delivery).where(Delivery.alert_id == alert_id))))
         assert s.get(Alert, alert_id) is not None
     with _signed_in(server) as c:
@@ -73,7 +73,7 @@ def test_the_stop_link_of_an_alert_email_stops_it_without_signing_in(server) -> 
         sub = s.scalars(
             select(Subscription).where(Subscription.channel == "email").order_by(Subscription.id)
         ).first()
-        sub_id, token, target = sub.id, stop_token(sub), sub.target
+        sub_id, token, target = sub.id, stop_token(s, sub), sub.target
     try:
         with httpx.Client(base_url=server.url, timeout=60) as anyone:
             ask = anyone.get(f"/stop/{token}?lang=es")

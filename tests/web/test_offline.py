@@ -23,6 +23,7 @@ from hito.store.db import Database
 from hito.store.models import FieldReport
 from hito.store.settings import Settings
 from hito.web import demo
+from service_db import keyed_for_server
 from web.conftest import PASSWORD, _free_port
 
 
@@ -57,7 +58,7 @@ class Restartable:
 @pytest.fixture(scope="module")
 def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Restartable, Database]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('field') / 'hito.sqlite3'}"
-    db = Database(url)
+    db = keyed_for_server(Database(url))
     migrate.upgrade(db)
     demo.seed(db, password=PASSWORD)
     app = create_app(

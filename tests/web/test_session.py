@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hito.web.session import safe_next
+from service_db import keyed_for_server
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,7 @@ def test_a_locked_sign_in_says_in_minutes_when_to_try_again(tmp_path) -> None:  
     from hito.store.users import create_user
 
     url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
-    db = Database(url)
+    db = keyed_for_server(Database(url))
     migrate.upgrade(db)
     with db.session() as s:
         create_user(s, actor=SYSTEM, username="ana", password="a long pass 2025", role="viewer")

@@ -19,12 +19,15 @@ from hito.store import migrate
 from hito.store.db import Database
 from hito.store.users import use_password_hasher
 from hito.web import demo, sitrep
+from service_db import keyed_for_server
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    d = Database(f"sqlite:///{tmp_path_factory.mktemp('sitrep') / 'hito.sqlite3'}")
+    d = keyed_for_server(
+        Database(f"sqlite:///{tmp_path_factory.mktemp('sitrep') / 'hito.sqlite3'}")
+    )
     migrate.upgrade(d)
     demo.seed(d, password="test-pass-123")
     yield d

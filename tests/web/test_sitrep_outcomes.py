@@ -15,6 +15,7 @@ from hito.store.forecasts import latest_result
 from hito.store.models import Forecast
 from hito.store.users import use_password_hasher
 from hito.web import demo, sitrep
+from service_db import keyed_for_server
 
 DAY = dt.date(2025, 12, 3)
 
@@ -22,7 +23,9 @@ DAY = dt.date(2025, 12, 3)
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    d = Database(f"sqlite:///{tmp_path_factory.mktemp('sitrep') / 'hito.sqlite3'}")
+    d = keyed_for_server(
+        Database(f"sqlite:///{tmp_path_factory.mktemp('sitrep') / 'hito.sqlite3'}")
+    )
     migrate.upgrade(d)
     demo.seed(d, password="test-pass-123")
     demo.forecast(d, as_of=DAY, days=10, runs=3)

@@ -56,6 +56,9 @@ def create_api(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = database or Database.from_settings(settings)
+        # before the migration: it keys the rows already there with the key's secret (0007)
+        app.state.log_key = load_key(log_key_path(settings), create=settings.log_key_create)
+        db.use_key(app.state.log_key)
         if migrate.needs_upgrade(db):
             if not settings.auto_migrate:
                 raise HitoError(
@@ -76,7 +79,6 @@ def create_api(
                 days=settings.forecast_days,
                 particles=settings.forecast_particles,
             )
-        app.state.log_key = load_key(log_key_path(settings), create=settings.log_key_create)
         sequencer = Sequencer(db, app.state.log_key, every=settings.log_sequence_seconds)
         sequencer.start()
         app.state.intake = report_intake(db, after=app.state.after_report)

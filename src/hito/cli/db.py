@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from hito.store.db import Database
+    from hito.store.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="The service database: migrations.")
 
@@ -32,9 +33,31 @@ def open_database(
 
     settings = load_settings(settings_file)
     db = Database.from_settings(settings, create=not existing).reachable()
+    _use_key(db, settings, writes=not existing)
     if migrate_if_needed and migrate.needs_upgrade(db):
         migrate.upgrade(db)
     return db
+
+
+def _use_key(db: Database, settings: Settings, *, writes: bool) -> None:
+    """Give the database the log key's secret: writing entries and tokens needs it.
+
+    A command that writes loads the key as the server would (created when allowed); one
+    that only reads takes it when its private half is there, and goes without otherwise
+    (a verifier that holds only the public key).
+    """
+    from hito.store.logkey import load_key
+    from hito.store.settings import log_key_path
+
+    path = log_key_path(settings)
+    if writes:
+        db.use_key(load_key(path, create=settings.log_key_create))
+        return
+    if not path.exists():
+        return
+    key = load_key(path, create=False)
+    if key.private is not None:
+        db.use_key(key)
 
 
 def _where(db: Database) -> str:

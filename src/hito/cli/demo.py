@@ -54,7 +54,8 @@ def demo(
     from hito.plans.load import builtin_names as plan_names
     from hito.store import migrate
     from hito.store.db import Database
-    from hito.store.settings import load_settings
+    from hito.store.logkey import load_key
+    from hito.store.settings import load_settings, log_key_path
     from hito.web import demo as seed
 
     lang = language_option(lang)
@@ -80,6 +81,7 @@ def demo(
         old.unlink(missing_ok=True)
     url = f"sqlite:///{path}"
     db = Database(url)
+    db.use_key(load_key(log_key_path(load_settings(database_url=url)), create=True))
     migrate.upgrade(db)
     scenario_line = gettext("[1/4] scenario %(name)s: sites, agencies, users, plans, past counts")
     console.print(scenario_line % {"name": seed.SCENARIO})

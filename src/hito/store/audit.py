@@ -13,7 +13,9 @@ and checks them with `hito.store.logcheck`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -22,17 +24,20 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from hito.store import bulk, merkle
+from hito.store import bulk, logsecret, merkle
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.logkey import LogKey, SignedHead
 from hito.store.logrows import digest
-from hito.store.models import LogHead, LogLeaf, LogPending
+from hito.store.models import LogHead, LogLeaf, LogPending, LogRejected
 
+log = logging.getLogger(__name__)
 _SEQUENCER_KEY = 0x68_69_74_6F  # "hito": only one sequencer at a time on PostgreSQL
 _PENDING: Table = LogPending.__table__  # type: ignore[assignment]  # mapped classes hold a Table
 _LEAVES: Table = LogLeaf.__table__  # type: ignore[assignment]
 _HEADS: Table = LogHead.__table__  # type: ignore[assignment]
+_REJECTED: Table = LogRejected.__table__  # type: ignore[assignment]
+REJECTED = "log.rejected"  # the action of the entry saying a pending entry was refused
 ENTRY_FIELDS = ("at", "actor", "action", "resource", "before_digest", "after_digest", "note")
 
 
@@ -54,13 +59,16 @@ def append(
     session.flush()  # the rows the caller changed are written before their entry
     session.connection().execute(
         insert(_PENDING).values(
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            resource=resource,
-            before_digest=digest(before),
-            after_digest=digest(after),
-            note=note[:500],
+            _pending_row(
+                session,
+                at=utcnow(),
+                actor=actor,
+                action=action,
+                resource=resource,
+                before=before,
+                after=after,
+                note=note,
+            )
         )
     )
 
@@ -71,23 +79,46 @@ def append_many(session: Session, entries: Sequence[Mapping[str, Any]]) -> None:
         return
     session.flush()
     at = utcnow()
-    bulk.insert_returning(
-        session.connection(),
-        _PENDING,
-        [
-            {
-                "at": at,
-                "actor": e["actor"],
-                "action": e["action"],
-                "resource": e["resource"],
-                "before_digest": digest(e.get("before")),
-                "after_digest": digest(e.get("after")),
-                "note": e.get("note", "")[:500],
-            }
-            for e in entries
-        ],
-        (),
-    )
+    rows = [
+        _pending_row(
+            session,
+            at=at,
+            actor=e["actor"],
+            action=e["action"],
+            resource=e["resource"],
+            before=e.get("before"),
+            after=e.get("after"),
+            note=e.get("note", ""),
+        )
+        for e in entries
+    ]
+    bulk.insert_returning(session.connection(), _PENDING, rows, ())
+
+
+def _pending_row(
+    session: Session,
+    *,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    resource: str,
+    before: Any,
+    after: Any,
+    note: str,
+) -> dict[str, Any]:
+    """The row of a pending entry with its MAC (the service's secret: none, no entry)."""
+    secret = logsecret.of_session(session)
+    row: dict[str, Any] = {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "resource": resource,
+        "before_digest": digest(before),
+        "after_digest": digest(after),
+        "note": note[:500],
+    }
+    row["mac"] = secret.entry_mac(entry_bytes(row))
+    return row
 
 
 def entry_bytes(entry: Any) -> bytes:
@@ -147,14 +178,27 @@ def sequence(
             if last is not None
             else merkle.Frontier()
         )
-        leaves = []
-        for p in pending:
-            h = merkle.leaf_hash(entry_bytes(p))
+        secret = logsecret.ServiceSecret.of(key)
+        datas = [entry_bytes(p) for p in pending]
+        hashes = [merkle.leaf_hash(d) for d in datas]
+        signed = _signed_already(conn, [h.hex() for h in hashes])
+        leaves: list[dict[str, Any]] = []
+        refused: list[dict[str, Any]] = []
+        for p, data, h in zip(pending, datas, hashes, strict=True):
             fields = {f: getattr(p, f) for f in ENTRY_FIELDS}
+            why = "no valid MAC" if not secret.entry_ok(data, p.mac) else ""
+            if not why and h.hex() in signed:
+                why = "a signed entry replayed"
+            if why:
+                fields = _refuse(p, data, why, frontier.size, refused)
+                h = merkle.leaf_hash(entry_bytes(fields))
+            signed.add(h.hex())
             leaves.append({"idx": frontier.size, "leaf_hash": h.hex(), **fields})
             frontier.append(h)
         if leaves:
             conn.execute(insert(_LEAVES), leaves)
+        if refused:
+            conn.execute(insert(_REJECTED), refused)
         head = key.sign(
             tree_size=frontier.size,
             root_hash=frontier.root().hex(),
@@ -171,6 +215,66 @@ def sequence(
             )
         )
         return head
+
+
+def _signed_already(conn: Any, hashes: list[str]) -> set[str]:
+    """Which of these leaf hashes the tree holds already (a pending entry replayed)."""
+    found: set[str] = set()
+    for i in range(0, len(hashes), 1000):
+        chunk = hashes[i : i + 1000]
+        found.update(
+            conn.execute(select(_LEAVES.c.leaf_hash).where(_LEAVES.c.leaf_hash.in_(chunk)))
+            .scalars()
+            .all()
+        )
+    return found
+
+
+def _refuse(
+    p: Any, data: bytes, why: str, idx: int, refused: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Keep a refused pending entry aside; the fields of the entry that says so.
+
+    `why`: its MAC is wrong or missing (written by someone without the service's secret,
+    with plain SQL into `log_pending`), or it is a signed entry queued again with the MAC
+    it had (a replay). It is not signed. The `log.rejected` entry, signed in its place,
+    carries the SHA-256 of the refused entry's bytes and says what it claimed.
+    """
+    entry_digest = hashlib.sha256(data).hexdigest()
+    now = utcnow()
+    log.warning(
+        "transparency log: pending entry %s (%r %r by %r) refused (%s): not signed, kept in "
+        "log_rejected; the database was written without the service",
+        p.id,
+        p.action,
+        p.resource,
+        p.actor,
+        why,
+    )
+    refused.append(
+        {
+            **{f: getattr(p, f) for f in ENTRY_FIELDS},
+            "pending_id": p.id,
+            "mac": p.mac,
+            "entry_digest": entry_digest,
+            "rejected_at": now,
+            "leaf_idx": idx,
+        }
+    )
+    return {
+        "at": now,
+        "actor": "system",
+        "action": REJECTED,
+        "resource": f"log_pending:{p.id}",
+        "before_digest": None,
+        "after_digest": entry_digest,
+        "note": f"{why}: {p.action} {p.resource} by {p.actor}"[:500],
+    }
+
+
+def rejected(session: Session) -> list[LogRejected]:
+    """The pending entries the sequencer refused, oldest first."""
+    return list(session.scalars(select(LogRejected).order_by(LogRejected.id)))
 
 
 def pending_count(session: Session) -> int:

@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -17,6 +17,10 @@ from sqlalchemy.pool import StaticPool
 
 from hito.errors import InputError, Problem
 from hito.store.settings import Settings, normalize_url
+
+if TYPE_CHECKING:
+    from hito.store.logkey import LogKey
+    from hito.store.logsecret import ServiceSecret
 
 DIALECTS = ("sqlite", "postgresql")  # the databases hito's schema and tests are made for
 URL_FORM = Problem("sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
@@ -128,6 +132,17 @@ class Database:
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
+        self.secret: ServiceSecret | None = None  # given by `use_key`; never stored in it
+
+    def use_key(self, key: LogKey) -> Database:
+        """Give the sessions the secret derived from the log's private key (`hito.store.logsecret`).
+
+        Writing a log entry or a token needs it; without it they raise HitoError.
+        """
+        from hito.store.logsecret import ServiceSecret
+
+        self.secret = ServiceSecret.of(key)
+        return self
 
     @classmethod
     def from_settings(cls, settings: Settings, *, create: bool = True) -> Database:
@@ -184,6 +199,7 @@ class Database:
         transaction always does), for reads that must agree with one another.
         """
         with self._writer(readonly), self.sessions() as session:
+            self._give_secret(session)
             options: dict[str, Any] = {}
             if readonly:
                 options["hito_readonly"] = True
@@ -213,7 +229,14 @@ class Database:
             self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
             Session(bind=conn) as session,
         ):
+            self._give_secret(session)
             yield session
+
+    def _give_secret(self, session: Session) -> None:
+        from hito.store.logsecret import SESSION_INFO
+
+        if self.secret is not None:
+            session.info[SESSION_INFO] = self.secret
 
     def _writer(self, readonly: bool) -> Any:
         """SQLite: writers of this process queue on a lock instead of SQLite's sleeping retries."""

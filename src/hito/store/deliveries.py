@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import threading
 import time
 import uuid
@@ -29,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from hito import notify
 from hito.errors import HitoError, Plural, Problem, Said, keep
-from hito.store import audit
+from hito.store import audit, logsecret
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
@@ -56,14 +54,17 @@ class WorkerConfig:
 STOPPED_REASON = Problem("the subscription was stopped before this was sent")
 
 
-def ack_token(secret: str, message_id: str) -> str:
-    """The token of a delivery's acknowledgment link (only its SHA-256 is stored)."""
-    mac = hmac.new(secret.encode(), f"ack:{message_id}".encode(), hashlib.sha256).digest()
+def ack_token(session: Session, sub: Subscription, message_id: str) -> str:
+    """The token of a delivery's acknowledgment link, keyed with the service's secret.
+
+    Only its digest (`hito.store.logsecret`, as for bearer tokens) is stored.
+    """
+    mac = logsecret.of_session(session).link_mac(sub.secret, f"ack:{message_id}")
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _digest(session: Session, token: str) -> str:
+    return logsecret.of_session(session).token_digest(token)
 
 
 def matches(sub: Subscription, alert: Alert) -> bool:
@@ -91,7 +92,7 @@ def enqueue(session: Session, alert: Alert) -> list[Delivery]:
             status="pending",
             attempts=0,
             next_attempt_at=utcnow(),
-            ack_hash=_digest(ack_token(sub.secret, message_id)),
+            ack_hash=_digest(session, ack_token(session, sub, message_id)),
             last_error="",
         )
         session.add(row)
@@ -154,9 +155,9 @@ def _message(
         data,
         message_id=d.message_id,
         language=sub.language,
-        ack_url=f"{base}/ack/{ack_token(sub.secret, d.message_id)}",
+        ack_url=f"{base}/ack/{ack_token(session, sub, d.message_id)}",
         alert_url=f"{base}/alerts/{alert.id}",
-        stop_url=f"{base}/stop/{stop_token(sub)}" if sub.channel == "email" else "",
+        stop_url=f"{base}/stop/{stop_token(session, sub)}" if sub.channel == "email" else "",
     )
     return msg, sub
 
@@ -253,7 +254,7 @@ def run_worker(
 
 def find_by_token(session: Session, *, token: str) -> Delivery:
     """The delivery of an acknowledgment link, or NotFoundError."""
-    d = session.scalar(select(Delivery).where(Delivery.ack_hash == _digest(token)))
+    d = session.scalar(select(Delivery).where(Delivery.ack_hash == _digest(session, token)))
     if d is None:
         raise NotFoundError(
             Problem("this acknowledgment link is not known (mistyped or cut short?)")

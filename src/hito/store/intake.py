@@ -120,7 +120,7 @@ def store_batch(
 ) -> list[Outcome | StoreError]:
     """Store a batch of reports in the session's transaction; one outcome per item."""
     out: list[Outcome | StoreError | None] = [None] * len(items)
-    digests = [tokens.token_digest(i.token) for i in items]
+    digests = [tokens.token_digest(session, i.token) for i in items]
     actors = tokens.actors_for(session, digests)
     conn = session.connection()  # Core statements: no ORM work for plain reads
     sites = {r.id: r for r in conn.execute(_SITES, {"ids": sorted({i.site_id for i in items})})}

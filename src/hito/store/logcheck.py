@@ -11,7 +11,9 @@ leaves, and reports as problems:
 - entries beyond the last head the key signed (appended without the key), a stored head
   whose signature or root is wrong, gaps in the entries' numbers;
 - rows of reports, users, sites and agencies whose state is not what the log recorded last
-  for them (edited, inserted or deleted behind the log's back).
+  for them (edited, inserted or deleted behind the log's back);
+- `log.rejected` entries: pending entries the sequencer refused because they lacked the
+  service's MAC (written into `log_pending` behind its back; kept in `log_rejected`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class LogCheck:
 
     entries: int = 0
     pending: int = 0
+    rejected: int = 0
     heads_checked: int = 0
     rows_checked: int = 0
     root_hash: str = merkle.EMPTY_ROOT.hex()
@@ -62,6 +65,7 @@ class LogCheck:
             "ok": self.ok,
             "entries": self.entries,
             "pending": self.pending,
+            "rejected": self.rejected,
             "heads_checked": self.heads_checked,
             "rows_checked": self.rows_checked,
             "root_hash": self.root_hash,
@@ -194,6 +198,16 @@ def _replay(
                 Problem(
                     "entry %(idx)s: its stored hash is not the hash of its fields (altered)",
                     idx=leaf.idx,
+                )
+            )
+        if leaf.action == audit.REJECTED:
+            out.rejected += 1
+            out.add(
+                Problem(
+                    "entry %(idx)s: the service refused to sign a pending entry written into "
+                    "the database behind its back (%(what)s); it is kept in log_rejected",
+                    idx=leaf.idx,
+                    what=leaf.note,
                 )
             )
         frontier.append(lh)

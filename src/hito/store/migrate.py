@@ -67,6 +67,7 @@ def _run(db: Database, step: Any, revision: str) -> None:
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
+                cfg.attributes["hito_secret"] = db.secret  # rows keyed with it (0007)
                 step(cfg, revision)
         finally:
             if raw is not None:

@@ -71,6 +71,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
+    # HMAC of (id, password_hash) with the service's secret (`hito.store.logsecret`): a hash
+    # put there with SQL does not sign anyone in
+    password_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
     role: Mapped[str] = mapped_column(String(10))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -302,7 +305,10 @@ class LogLeaf(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     leaf_hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_log_leaf_resource", "resource", "idx"),)
+    __table_args__ = (
+        Index("ix_log_leaf_resource", "resource", "idx"),
+        Index("ix_log_leaf_leaf_hash", "leaf_hash"),  # a replayed pending entry is refused
+    )
 
 
 class LogPending(Base):
@@ -317,6 +323,28 @@ class LogPending(Base):
     before_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     note: Mapped[str] = mapped_column(String(500), default="")
+    # HMAC of the entry's bytes with the service's secret (`hito.store.logsecret`): the
+    # sequencer signs no entry whose MAC is wrong or missing
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class LogRejected(Base):
+    """A pending entry the sequencer refused (its MAC wrong or missing), kept for investigators."""
+
+    __tablename__ = "log_rejected"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    pending_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(120))
+    before_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    after_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    entry_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the entry's bytes
+    rejected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    leaf_idx: Mapped[int] = mapped_column(BigInteger)  # the `log.rejected` entry saying so
 
 
 class LogHead(Base):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import re
 import secrets
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from hito import notify
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
 from hito.errors import Problem, Said
-from hito.store import audit
+from hito.store import audit, logsecret
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
 from hito.store.models import Agency, Site, Subscription, User
@@ -282,9 +281,12 @@ def deactivate(session: Session, *, actor: Actor, subscription_id: int) -> Subsc
     return row
 
 
-def stop_token(row: Subscription) -> str:
-    """The token of a subscription's stop link: its id and an HMAC keyed with its secret."""
-    mac = hmac.new(row.secret.encode(), f"stop:{row.id}".encode(), hashlib.sha256).digest()
+def stop_token(session: Session, row: Subscription) -> str:
+    """The token of a subscription's stop link: its id and an HMAC (`hito.store.logsecret`).
+
+    Keyed with the subscription's secret and the service's, which is not in the database.
+    """
+    mac = logsecret.of_session(session).link_mac(row.secret, f"stop:{row.id}")
     return f"{row.id}-" + base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
@@ -296,7 +298,7 @@ def find_by_stop_token(session: Session, *, token: str) -> Subscription:
         if head.isascii() and head.isdigit() and len(head) < 12
         else None
     )
-    if row is None or not hmac.compare_digest(stop_token(row).encode(), token.encode()):
+    if row is None or not hmac.compare_digest(stop_token(session, row).encode(), token.encode()):
         raise NotFoundError(Problem("this stop link is not known (mistyped or cut short?)"))
     return row
 

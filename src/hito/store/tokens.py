@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 
@@ -11,14 +11,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from hito.errors import Problem
-from hito.store import audit, throttle
+from hito.store import audit, logsecret, throttle
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import AuthError, TooManyAttemptsError
 from hito.store.models import Agency, Token, User
-from hito.store.users import actor_of, check_password, hash_password
+from hito.store.users import actor_of, check_password, hash_password, password_bound
 
+log = logging.getLogger(__name__)
 _dummy: list[str] = []
 
 
@@ -29,9 +30,12 @@ def _dummy_hash() -> str:
     return _dummy[0]
 
 
-def token_digest(token: str) -> str:
-    """SHA-256 of a bearer token: only this is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
+def token_digest(session: Session, token: str) -> str:
+    """What is stored of a bearer token: an HMAC with the service's secret (`hito.store.logsecret`).
+
+    Whoever can write the database but not read the log key cannot store a token of their own.
+    """
+    return logsecret.of_session(session).token_digest(token)
 
 
 def login(
@@ -55,8 +59,11 @@ def login(
     if wait is not None:
         _refuse(wait)
     user = session.scalar(select(User).where(User.username == username))
+    bound = user is not None and password_bound(session, user)
     ok = check_password(user.password_hash if user else _dummy_hash(), password)
-    return _settle(session, user, ok, username=username, address=address, ttl=ttl, limits=limits)
+    return _settle(
+        session, user, ok, bound, username=username, address=address, ttl=ttl, limits=limits
+    )
 
 
 def sign_in(
@@ -90,11 +97,14 @@ def sign_in(
     with db.lookup() as session:
         user = session.scalar(select(User).where(User.username == username))
         stored = user.password_hash if user is not None else _dummy_hash()
+        bound = user is not None and password_bound(session, user)
     ok = check_password(stored, password)
     with db.session() as session:
         fresh = session.get(User, user.id) if user is not None else None
+        if fresh is not None and fresh.password_hash != stored:  # changed meanwhile: check again
+            bound, ok = False, False
         return _settle(
-            session, fresh, ok, username=username, address=address, ttl=ttl, limits=limits
+            session, fresh, ok, bound, username=username, address=address, ttl=ttl, limits=limits
         )
 
 
@@ -108,6 +118,7 @@ def _settle(
     session: Session,
     user: User | None,
     ok: bool,
+    bound: bool,
     *,
     username: str,
     address: str,
@@ -116,12 +127,20 @@ def _settle(
 ) -> tuple[str, Token]:
     """Record the outcome: a token and a sign-in entry, or a failure (and a lockout) entry."""
     resource = f"user:{user.id}" if user is not None else "user:?"
-    if user is None or not ok or not user.active:
+    swapped = user is not None and ok and not bound
+    if swapped:
+        log.warning(
+            "sign-in refused: the password hash of user %s was not stored by the service "
+            "(written into the database behind its back)",
+            user.id,  # type: ignore[union-attr]
+        )
+    if user is None or not ok or not bound or not user.active:
         audit.append(
             session,
             actor=user.username if user else "anonymous",
             action="auth.failure",
             resource=resource,
+            note="password hash not stored by the service" if swapped else "",
         )
         if throttle.just_locked(session, username=username, address=address, limits=limits):
             audit.append(
@@ -132,12 +151,12 @@ def _settle(
                 note=f"{limits.pair} failures from one address",
             )
         session.commit()
-        if user is None or not ok:
+        if user is None or not ok or not bound:
             raise AuthError(Problem("wrong username or password"))
         raise AuthError(Problem("this user is disabled"))
     throttle.clear(session, username=username, address=address)
     raw = secrets.token_urlsafe(32)
-    row = Token(user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + ttl)
+    row = Token(user_id=user.id, token_hash=token_digest(session, raw), expires_at=utcnow() + ttl)
     session.add(row)
     session.flush()
     audit.append(
@@ -156,7 +175,7 @@ _BY_TOKEN = (
 
 def authenticate(session: Session, *, token: str) -> Actor:
     """The Actor behind a bearer token, or AuthError if unknown, expired or revoked."""
-    found = session.execute(_BY_TOKEN, {"digest": token_digest(token)}).first()
+    found = session.execute(_BY_TOKEN, {"digest": token_digest(session, token)}).first()
     if found is None:
         raise AuthError(Problem("unknown token: sign in at /api/v1/auth/token"))
     revoked_at, expires_at, user = found
@@ -218,7 +237,7 @@ def actors_for(session: Session, digests: Iterable[str]) -> dict[str, Actor | Au
 
 def revoke(session: Session, *, token: str, actor: Actor) -> None:
     """Revoke one token (signing out)."""
-    row = session.scalar(select(Token).where(Token.token_hash == token_digest(token)))
+    row = session.scalar(select(Token).where(Token.token_hash == token_digest(session, token)))
     if row is None or row.revoked_at is not None:
         return
     row.revoked_at = utcnow()

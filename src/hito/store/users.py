@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from hito.domain import USERNAME_PATTERN
 from hito.errors import Problem
-from hito.store import audit
+from hito.store import audit, logsecret
 from hito.store.actors import Actor, paginate
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
@@ -164,6 +164,7 @@ def create_user(
     )
     session.add(row)
     session.flush()
+    bind_password(session, row)
     audit.append(
         session,
         actor=actor.username,
@@ -237,6 +238,7 @@ def set_password(
     row = get_user(session, user_id=user_id)
     before = user_state(row)
     row.password_hash = password_hash
+    bind_password(session, row)
     n = revoke_all(session, user_id=user_id)
     session.flush()
     audit.append(
@@ -249,6 +251,20 @@ def set_password(
         note=f"{n} tokens revoked",
     )
     return row
+
+
+def bind_password(session: Session, row: User) -> None:
+    """Bind the row's password hash to its user with the service's secret (`password_mac`)."""
+    row.password_mac = logsecret.of_session(session).password_mac(row.id, row.password_hash)
+
+
+def password_bound(session: Session, row: User) -> bool:
+    """True when the row's password hash was stored by the service for this user.
+
+    False for a hash written into the database with SQL (another user's, or one whose
+    password the writer knows): signing in with it is refused.
+    """
+    return logsecret.of_session(session).password_bound(row.id, row.password_hash, row.password_mac)
 
 
 def get_user(session: Session, *, user_id: int) -> User:

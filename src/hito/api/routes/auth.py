@@ -99,8 +99,9 @@ async def change_password(
                 retry_after=wait,
             )
         with db.lookup() as session:
-            current = users.get_user(session, user_id=actor.user_id).password_hash  # type: ignore[arg-type]
-        if not users.check_password(current, body.current_password):
+            row = users.get_user(session, user_id=actor.user_id)  # type: ignore[arg-type]
+            current, bound = row.password_hash, users.password_bound(session, row)
+        if not users.check_password(current, body.current_password) or not bound:
             raise AuthError(Problem("the current password is wrong"))
         with db.session() as session:  # the right password: the attempt was no guess
             throttle.clear(session, username=actor.username, address=address)

@@ -66,6 +66,10 @@ class LogCheckPublic(BaseModel):
     ok: bool
     entries: int
     pending: int
+    rejected: int = Field(
+        description="pending entries the sequencer refused to sign (written without the "
+        "service's key; each a log.rejected entry, also listed in problems)"
+    )
     heads_checked: int
     rows_checked: int
     root_hash: str

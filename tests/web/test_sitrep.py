@@ -442,3 +442,14 @@ def test_a_hand_edited_comparison_with_days_that_are_no_dates_still_shows_the_pl
     assert page.status_code == 200 and "6 of 20 futures (30%)" in page.text
     assert 'class="chart"' not in page.text  # no days to draw the fans on
     assert report.status_code == 200 and "The plan options" not in report.text
+
+
+def test_needs_from_a_more_than_100_count_say_more_than(db: Database) -> None:
+    """The demo's Chacalluta "more than 100" (28 Nov 2025): its needs line says "more than"."""
+    en = sitrep.build_html(db, as_of=dt.date(2025, 11, 28), lang="en", comparison=None)
+    es = sitrep.build_html(db, as_of=dt.date(2025, 11, 28), lang="es", comparison=None)
+    assert "Newest counts (no forecast reaches Dec 5, 2025): more than 100 people" in en
+    assert (
+        "Conteos más recientes (ningún pronóstico llega al 5 dic 2025): más de 100 personas" in es
+    )
+    assert 'data-label="Stranded now">more than 100<' in en

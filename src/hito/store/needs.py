@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hito.needs import Gap, Needs, Provision, Standards, band_at, gap, needs_for, place_band
-from hito.store.reports import daily_stranded
+from hito.store.figures import DayFigure, daily_figures
 from hito.store.shelters import ShelterNow, registry
 from hito.store.sites import list_sites
 
@@ -29,6 +29,7 @@ class SiteNeeds:
     p90: float | None
     needs: Needs
     shelter: ShelterNow | None = None
+    at_least: bool = False  # the newest count is open-ended ("more than 100"): a lower bound
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,14 @@ class NeedsPicture:
     gap: Gap
     sites: list[SiteNeeds] = field(default_factory=list)
     shelters: list[ShelterNow] = field(default_factory=list)
+    at_least: bool = False  # from the counts, one of them open-ended: people is a lower bound
 
     def site(self, site_id: str) -> SiteNeeds | None:
         """One site's row (None when the site is unknown)."""
         return next((s for s in self.sites if s.site_id == site_id), None)
 
 
-def _newest(series: dict[dt.date, int]) -> int | None:
+def _newest(series: dict[dt.date, DayFigure]) -> DayFigure | None:
     return series[max(series)] if series else None
 
 
@@ -74,7 +76,7 @@ def picture(
     as_of = as_of or dt.datetime.now(dt.UTC).date()
     day = as_of + dt.timedelta(days=horizon_days)
     sites, _n = list_sites(session, limit=1000)
-    observed = daily_stranded(session, until=as_of)
+    observed = daily_figures(session, until=as_of)
     shelters = registry(session, as_of=as_of)
     by_shelter = {s.site_id: s for s in shelters}
     dates = list((forecast or {}).get("dates") or [])
@@ -82,7 +84,8 @@ def picture(
     basis = "forecast" if total_band and "p90" in total_band else "counts"
     rows = []
     for s in sites:
-        now = _newest(observed.get(s.id, {}))
+        newest = _newest(observed.get(s.id, {}))
+        now = newest.figure if newest is not None else None
         people_band = place_band(forecast or {}, s.id)
         band = band_at(dates, people_band, day.isoformat()) if people_band else None
         p50 = band.get("p50") if band else None
@@ -101,6 +104,7 @@ def picture(
                 p90=p90,
                 needs=needs_for(people or 0, std),
                 shelter=by_shelter.get(s.id),
+                at_least=newest is not None and newest.at_least,
             )
         )
     if basis == "forecast" and total_band is not None:
@@ -128,6 +132,7 @@ def picture(
         gap=gap(total, provision),
         sites=rows,
         shelters=shelters,
+        at_least=basis == "counts" and any(r.at_least for r in rows),
     )
 
 

@@ -262,6 +262,19 @@ def test_a_genuine_entry_is_signed(world: World) -> None:
         assert audit.rejected(s) == []
 
 
+def test_two_genuine_entries_alike_in_one_microsecond_are_both_signed(world: World) -> None:
+    """Two entries alike in every field but their time: neither is taken for a replay."""
+    entry = {"actor": "system", "action": "test.same", "resource": "site:x", "note": "twice"}
+    with world.db.session() as s:
+        audit.append_many(s, [entry, entry])  # one statement, as a bulk import writes
+    before = len(world.leaves())
+    audit.sequence(world.db, world.key)
+    assert [a for a, _r, _d in world.leaves()[before:]] == ["test.same", "test.same"]
+    assert world.check().rejected == 0
+    with world.db.session(readonly=True) as s:
+        assert audit.rejected(s) == []
+
+
 def test_writing_the_log_without_the_key_is_refused(world: World) -> None:
     keyless = Database(world.db.url)
     try:

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -41,6 +42,25 @@ REJECTED = "log.rejected"  # the action of the entry saying a pending entry was 
 ENTRY_FIELDS = ("at", "actor", "action", "resource", "before_digest", "after_digest", "note")
 
 
+_CLOCK = threading.Lock()
+_last_at = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def entry_time() -> dt.datetime:
+    """Now, but later than every entry time this process gave before (by 1 µs at least).
+
+    Two entries of the same change made in the same microsecond would otherwise have the same
+    bytes, and the sequencer refuses an entry whose leaf the tree holds (a replay): a genuine
+    entry must never look like one. Across processes, two entries alike in every field and
+    in the same microsecond remain possible, not likely.
+    """
+    global _last_at
+    with _CLOCK:
+        now = max(utcnow(), _last_at + dt.timedelta(microseconds=1))
+        _last_at = now
+        return now
+
+
 def append(
     session: Session,
     *,
@@ -61,7 +81,7 @@ def append(
         insert(_PENDING).values(
             _pending_row(
                 session,
-                at=utcnow(),
+                at=entry_time(),
                 actor=actor,
                 action=action,
                 resource=resource,
@@ -78,11 +98,10 @@ def append_many(session: Session, entries: Sequence[Mapping[str, Any]]) -> None:
     if not entries:
         return
     session.flush()
-    at = utcnow()
     rows = [
         _pending_row(
             session,
-            at=at,
+            at=entry_time(),
             actor=e["actor"],
             action=e["action"],
             resource=e["resource"],

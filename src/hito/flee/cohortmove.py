@@ -19,7 +19,7 @@ from hito.flee.cohortdraws import (
     _unif,
     no_refcounts,
 )
-from hito.flee.cohortsolo import _group
+from hito.flee.cohortsolo import _solo
 from hito.flee.cohortstate import (
     BOUNCE,
     DONE,
@@ -39,7 +39,6 @@ from hito.flee.cohortstate import (
 SLICES = 4  # passes over the cohorts on links each day
 BATCHES = 4  # sequential batches of people moving on mid-day
 SOLO = 16  # cohorts of up to this many people that leave their link travel one person at a time
-GROUPS_OF1 = 0  # 1: each person alone (main's runs); 0: alike people as one group
 WHOLE = 4  # cohorts of up to this many people travel in one pass of the day, all together
 
 
@@ -148,7 +147,6 @@ def _passes(
     split,
     route_buf,
     reach,
-    grp,
 ):
     """The day's travel: SLICES passes, each a share of every cohort, each in waves.
 
@@ -231,7 +229,6 @@ def _passes(
                     split,
                     route_buf,
                     reach,
-                    grp,
                 )
                 i += 1
             if code != 0:
@@ -263,7 +260,6 @@ def _travel(
     split,
     route_buf,
     reach,
-    grp,
 ):
     """One step of cohort ``i`` on its link; on arrival, rest or move on (a new cohort).
 
@@ -297,10 +293,10 @@ def _travel(
         ints[i, WALK] = 0
         cnts[i] = 0
         rlen0 = ints[i, RLEN]
-        for h in range(rlen0):
-            route_buf[h] = routes[i, h]
-        for _ in range(GROUPS_OF1 * cnt + (1 - GROUPS_OF1)):
-            _group(
+        for _ in range(cnt):
+            for h in range(rlen0):
+                route_buf[h] = routes[i, h]
+            _solo(
                 rng,
                 j,
                 flts[i, D],
@@ -311,8 +307,6 @@ def _travel(
                 walking,
                 route_buf,
                 rlen0,
-                1 if GROUPS_OF1 else cnt,
-                grp,
                 st,
                 pend,
                 arr,

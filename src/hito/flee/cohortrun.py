@@ -137,7 +137,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
     (counts, agents, on_links) = out
     decaying = table.shape[0] > 0
     width = int(np.max(p_off[:, 1:] - p_off[:, :-1])) if p_off.size else 1
-    sc = cohortstate.scratch(st[3].shape[0], st[2].shape[1], width, SOLO)
+    sc = cohortstate.scratch(st[3].shape[0], st[2].shape[1], width)
     ds = np.zeros(4, np.int64)  # where cohorts.day stopped for want of room
     got = np.zeros(weights.shape[0], np.int64)  # people spawned today per place
     p_link = _path_links(p_off, p_hops, p_nh, out_off, link_dst, link_open)
@@ -228,7 +228,7 @@ def run_days(t0, t1, rng, sched, net, settings, body, out):
                 st = cohortstate.reserve(st, ds[1])
                 pend = cohortstate.reserve(pend, SOLO)
             else:
-                sc = cohortstate.scratch(max(ds[1], st[3].shape[0]), st[2].shape[1], width, SOLO)
+                sc = cohortstate.scratch(max(ds[1], st[3].shape[0]), st[2].shape[1], width)
         _compact_pending(pend)
         counts[t] = loc_num
         agents[t] = count[0]

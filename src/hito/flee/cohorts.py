@@ -302,7 +302,6 @@ def day(
             split,
             route_buf,
             reach,
-            (sc[10], sc[11], sc[12], split),
         )
         if code != 0:
             ds[1] = max(room, n0)

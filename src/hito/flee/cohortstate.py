@@ -80,7 +80,7 @@ def _rest(here, cnt, r, fresh, route, rlen, arr, pend, cells):
 
 
 @numba.njit(cache=True)
-def scratch(cap, hops, width, solo):
+def scratch(cap, hops, width):
     """Working arrays: for ``merge`` of up to ``cap`` cohorts, then for a day's choices.
 
     The last four: weights and counts of up to ``width`` candidate paths, a route, and
@@ -97,9 +97,6 @@ def scratch(cap, hops, width, solo):
         np.zeros(max(1, width), np.int64),
         np.zeros(hops, np.int64),
         np.zeros(5, np.int64),
-        np.zeros((max(1, solo), 11), np.int64),
-        np.zeros((max(1, solo), 2)),
-        np.zeros(hops, np.int64),
     )
 
 

@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from hito.domain import site_day
 from hito.store.actors import SYSTEM
 from hito.store.models import Alert, FieldReport, Token
 from hito.store.reports import CountIn, create_report
@@ -215,8 +216,10 @@ def test_report_meeting_a_trigger_raises_an_alert(visit, server) -> None:  # typ
     alerts = page.locator("#alerts .alert[data-plan=return-flights]")
     expect(alerts).to_contain_text("Vuelos de retorno")
     expect(alerts).to_contain_text("120 asientos semanales")
+    # the strip's day is Chile's (UTC-3 in summer): from 00:00 to 03:00 UTC, yesterday's date
+    today = site_day("CHL", dt.datetime.now(dt.UTC))
     with server.db.session(readonly=True) as s:
-        names = set(s.scalars(select(Alert.plan_name).where(Alert.met_since == dt.date.today())))
+        names = set(s.scalars(select(Alert.plan_name).where(Alert.met_since == today)))
     assert "return-flights" in names
     screenshot(page, "overview-alert")
 

@@ -32,7 +32,8 @@ def ven(stranded: int) -> CountIn:
     return CountIn(nationality="VEN", documented=False, people=stranded, stranded=stranded)
 
 
-def _count(db: Database, site: str, at: str, stranded: int, agency: str = "per") -> FieldReport:
+def _report(db: Database, site: str, at: str, count: CountIn, agency: str) -> FieldReport:
+    """An agency's report of one count at a site, at a time with its offset."""
     with db.session() as s:
         ids = {a.code: a.id for a in agencies.list_agencies(s)[0]}
         row, _ = create_report(
@@ -40,10 +41,14 @@ def _count(db: Database, site: str, at: str, stranded: int, agency: str = "per")
             actor=SYSTEM,
             site_id=site,
             observed_at=dt.datetime.fromisoformat(at),
-            counts=[ven(stranded)],
+            counts=[count],
             agency_id=ids[agency],
         )
         return row
+
+
+def _count(db: Database, site: str, at: str, stranded: int, agency: str = "per") -> FieldReport:
+    return _report(db, site, at, ven(stranded), agency)
 
 
 def test_a_count_at_20_in_tacna_on_1_december_is_of_1_december(border: Database) -> None:
@@ -104,17 +109,8 @@ def test_a_correction_keeps_the_day_of_its_time_at_the_site(border: Database) ->
 
 def _more_than(db: Database, site: str, at: str, low: int, agency: str) -> FieldReport:
     """An agency's "more than `low`" (all stranded) at a site."""
-    with db.session() as s:
-        ids = {a.code: a.id for a in agencies.list_agencies(s)[0]}
-        row, _ = create_report(
-            s,
-            actor=SYSTEM,
-            site_id=site,
-            observed_at=dt.datetime.fromisoformat(at),
-            counts=[CountIn(nationality="VEN", documented=False, people_low=low, stranded=low)],
-            agency_id=ids[agency],
-        )
-        return row
+    count = CountIn(nationality="VEN", documented=False, people_low=low, stranded=low)
+    return _report(db, site, at, count, agency)
 
 
 def test_more_than_120_beside_100_makes_a_figure_of_at_least_110(border: Database) -> None:

@@ -26,6 +26,8 @@ from hito.web import demo
 from service_db import keyed_for_server
 from web.conftest import PASSWORD, _free_port
 
+PHONE = {"width": 390, "height": 844}  # a phone's viewport
+
 
 class Restartable:
     """A dashboard server that can be stopped and started again on the same port."""
@@ -90,13 +92,7 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
     browser, field
 ) -> None:  # noqa: ANN001
     server, db = field
-    context = browser.new_context(
-        base_url=server.url, service_workers="allow", viewport={"width": 390, "height": 844}
-    )
-    page = context.new_page()
-    page.goto("/lang/en?next=/login")
-    _sign_in(page, "pdi")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    context, page = _pdi_on_the_report_form(browser, server, PHONE)
     before = _stored(db)
 
     server.stop()  # no signal: nothing reaches the server, not even the service worker
@@ -151,11 +147,7 @@ def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_
     browser, field
 ) -> None:  # noqa: ANN001
     server, db = field
-    context = browser.new_context(base_url=server.url, service_workers="allow")
-    page = context.new_page()
-    page.goto("/lang/en?next=/login")
-    _sign_in(page, "pdi")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    context, page = _pdi_on_the_report_form(browser, server)
     before = _stored(db)
     server.stop()
     context.set_offline(True)
@@ -178,13 +170,7 @@ def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_
 
 def test_more_than_100_typed_offline_says_so_and_is_stored_open_ended(browser, field) -> None:  # noqa: ANN001
     server, db = field
-    context = browser.new_context(
-        base_url=server.url, service_workers="allow", viewport={"width": 390, "height": 844}
-    )
-    page = context.new_page()
-    page.goto("/lang/en?next=/login")
-    _sign_in(page, "pdi")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    context, page = _pdi_on_the_report_form(browser, server, PHONE)
     server.stop()
     context.set_offline(True)
     page.select_option("#site_id", "concordia-strip")
@@ -207,6 +193,17 @@ def test_more_than_100_typed_offline_says_so_and_is_stored_open_ended(browser, f
     context.close()
 
 
+def _pdi_on_the_report_form(browser, server, viewport=None):  # type: ignore[no-untyped-def]  # noqa: ANN001
+    """A new browser context with the service worker on, PDI signed in on the report form (English)."""
+    kw = {"viewport": viewport} if viewport else {}
+    context = browser.new_context(base_url=server.url, service_workers="allow", **kw)
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    _sign_in(page, "pdi")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    return context, page
+
+
 def _sign_in(page, username: str) -> None:  # noqa: ANN001
     page.goto("/login?next=/report")
     page.fill("input[name=username]", username)
@@ -220,11 +217,7 @@ def test_a_report_typed_offline_on_a_shared_phone_waits_for_its_author_not_the_n
 ) -> None:  # noqa: ANN001
     """PDI's count, typed without signal, is not sent when Migraciones signs in on that phone."""
     server, db = field
-    context = browser.new_context(base_url=server.url, service_workers="allow")
-    page = context.new_page()
-    page.goto("/lang/en?next=/login")
-    _sign_in(page, "pdi")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    context, page = _pdi_on_the_report_form(browser, server)
     server.stop()
     context.set_offline(True)
     _fill(page, "44", "40")
@@ -273,7 +266,7 @@ def test_a_report_sent_with_signal_lands_on_the_overview_of_its_day(browser, sho
     On a deployment that shows 2025-12-03, a count of 2025-12-04 is shown on the overview of
     2025-12-04, not on the 3rd's, where it is not (it went to "/?reported=N", that is the 3rd).
     """
-    context = browser.new_context(base_url=shown_day.url, viewport={"width": 390, "height": 844})
+    context = browser.new_context(base_url=shown_day.url, viewport=PHONE)
     page = context.new_page()
     page.goto("/lang/en?next=/login")
     _sign_in(page, "migraciones")
@@ -292,7 +285,7 @@ def test_a_report_sent_with_signal_lands_on_the_overview_of_its_day(browser, sho
 def test_a_report_whose_send_hangs_on_a_weak_signal_waits_on_the_phone(browser, field) -> None:  # noqa: ANN001
     """No answer at all (a weak signal): not 'Sending…' for ever, but waiting, the form free."""
     server, db = field
-    context = browser.new_context(base_url=server.url, viewport={"width": 390, "height": 844})
+    context = browser.new_context(base_url=server.url, viewport=PHONE)
     page = context.new_page()
     page.goto("/lang/en?next=/login")
     _sign_in(page, "pdi")

@@ -358,5 +358,7 @@ def test_a_worker_given_another_key_than_the_logs_is_refused_before_writing(
             es.exception.in_language("es")[0]  # type: ignore[union-attr]
         )
     )
+    reading = runner.invoke(app, ["db", "current"], env=english)  # reads: the key is left unused
+    assert reading.exit_code == 0, reading.output
     users = runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])  # the right key
     assert users.exit_code == 0

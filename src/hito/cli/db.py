@@ -44,9 +44,11 @@ def open_database(
 def _use_key(db: Database, settings: Settings, *, writes: bool) -> None:
     """Give the database the log key's secret: writing entries and tokens needs it.
 
-    A command that writes loads the key as the server would (created when allowed); one
-    that only reads takes it when its private half is there, and goes without otherwise
-    (a verifier that holds only the public key).
+    A command that writes loads the key as the server would (created when allowed), and is
+    refused (InputError) when the database's log is signed with another key, or the key file
+    is missing while the log has heads: what it wrote would not be the service's. One that
+    only reads takes the key when its private half is there and it is the log's, and goes
+    without otherwise (a verifier that holds only the public key).
     """
     from hito.store.logkey import load_key
     from hito.store.settings import log_key_path
@@ -68,8 +70,8 @@ def _use_key(db: Database, settings: Settings, *, writes: bool) -> None:
         return
     else:
         key = load_key(path, create=False)
-        if key.private is None:
-            return
+        if key.private is None or (signer is not None and key.key_id != signer):
+            return  # reading needs no key: one that is not the log's is left unused
     if signer is not None and key.key_id != signer:
         raise InputError(
             Problem(

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from hito.engine.lookahead import lookahead
 from hito.engine.policies import UNBOUNDED, Days, Edges, Scene, active, apply_policies
 from hito.scenario.model import PLACE_KINDS, Scenario, Shock
 from hito.scenario.uncertain import Draws, value
@@ -97,7 +98,7 @@ class Compiled:
 
     def refresh_lookahead(self, from_day: int = 0) -> None:
         """Recompute dead ends after `open_` was changed from `from_day` on (in place)."""
-        ba, pb = _lookahead(
+        ba, pb = lookahead(
             self.open_[from_day:],
             self.route_from,
             self.route_to,
@@ -125,7 +126,7 @@ def compile_scenario(s: Scenario, draws: Draws | None = None, days: int | None =
     documented = np.array([g.documented for g in s.groups])
     open_ = ~(d.closed_all[:, :, None] | (d.closed_undoc[:, :, None] & ~documented[None, None, :]))
     serves = _serves(s)
-    blocked_ahead, place_blocked = _lookahead(
+    blocked_ahead, place_blocked = lookahead(
         open_, edges.src, edges.dst, irregular, is_exit, serves, len(s.places)
     )
     init_free, init_stranded = _initial(s, draws)
@@ -334,70 +335,3 @@ def _back_places(s: Scenario) -> np.ndarray:
             if r.weight.value > best[pidx[z]]:
                 best[pidx[z]], back[pidx[z]] = r.weight.value, pidx[a]
     return back
-
-
-def _lookahead(
-    open_: np.ndarray,
-    src: np.ndarray,
-    dst: np.ndarray,
-    irregular: np.ndarray,
-    is_exit: np.ndarray,
-    serves: np.ndarray,
-    P: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which places are dead ends for a group (all onward roads closed or leading to dead ends).
-
-    Computed once per distinct pattern of open routes (policies change rarely), and kept for the
-    next run of the same network: ensemble runs differ in drawn numbers, not in closures.
-    """
-    key = b"|".join(
-        a.tobytes() for a in (np.array(open_.shape), open_, src, dst, irregular, is_exit, serves)
-    )
-    if key not in _LOOKAHEAD_CACHE:
-        if len(_LOOKAHEAD_CACHE) >= 32:
-            _LOOKAHEAD_CACHE.pop(next(iter(_LOOKAHEAD_CACHE)))
-        _LOOKAHEAD_CACHE[key] = _lookahead_uncached(open_, src, dst, irregular, is_exit, serves, P)
-    ba, pb = _LOOKAHEAD_CACHE[key]
-    return ba.copy(), pb.copy()
-
-
-_LOOKAHEAD_CACHE: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _lookahead_uncached(
-    open_: np.ndarray,
-    src: np.ndarray,
-    dst: np.ndarray,
-    irregular: np.ndarray,
-    is_exit: np.ndarray,
-    serves: np.ndarray,
-    P: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The dead-end arrays of `_lookahead`, computed day by day (patterns repeat)."""
-    T, R, G = open_.shape
-    blocked_ahead = np.zeros((T, R, G), dtype=bool)
-    place_blocked = np.zeros((T, P, G), dtype=bool)
-    roads = ~irregular
-    has_road = np.zeros(P, dtype=bool)
-    has_road[src[roads]] = True
-    cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-    for t in range(T):
-        key = open_[t].tobytes()
-        if key not in cache:
-            pb = np.zeros((P, G), dtype=bool)
-            for _ in range(P + 1):  # least fixed point
-                dead_route = ~open_[t] | pb[dst]  # [R, G]
-                new = np.ones((P, G), dtype=bool)
-                for k in np.flatnonzero(roads):
-                    new[src[k]] &= dead_route[k]
-                new[~has_road] = False
-                new[is_exit] = False
-                if (new == pb).all():
-                    break
-                pb = new
-            for s_ in np.flatnonzero(serves.any(axis=1)):
-                pb[s_] = pb[serves[s_]].all(axis=0)
-            ba = ~open_[t] | pb[dst]
-            cache[key] = (ba, pb)
-        blocked_ahead[t], place_blocked[t] = cache[key]
-    return blocked_ahead, place_blocked

@@ -23,7 +23,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     from hito.web.forecast_pages import router as forecast_router
     from hito.web.guard import WebGuard
     from hito.web.offline import router as offline_router
-    from hito.web.pages import BadDate, bad_date, not_found, router
+    from hito.web.pages import router
+    from hito.web.render import BadDate, bad_date, not_found
     from hito.web.session import LoginRequired, to_login
     from hito.web.shelter_form import router as shelter_router
 

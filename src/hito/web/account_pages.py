@@ -12,7 +12,7 @@ from hito import i18n
 from hito.api.routes.auth import sign_in
 from hito.store import tokens
 from hito.store.errors import AuthError, StoreError, TooManyAttemptsError
-from hito.web.pages import render
+from hito.web.render import render
 from hito.web.session import (
     LANG_COOKIE,
     SESSION_COOKIE,

@@ -19,7 +19,7 @@ from hito.store.errors import InvalidError, StoreError
 from hito.store.models import Delivery, Subscription
 from hito.store.plans import alert_words
 from hito.store.users import get_user
-from hito.web.pages import render
+from hito.web.render import render
 from hito.web.session import actor, language, tr
 
 router = APIRouter(include_in_schema=False)

@@ -24,7 +24,7 @@ from hito.store.models import FieldReport
 from hito.store.report_checks import may_supersede
 from hito.store.reports import get_report, supersede_report
 from hito.web import forms, reporting
-from hito.web.pages import render
+from hito.web.render import render
 from hito.web.session import actor, language, today, tr
 
 router = APIRouter(include_in_schema=False)

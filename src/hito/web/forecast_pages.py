@@ -24,7 +24,7 @@ from hito.store.forecasts import (
 )
 from hito.store.sites import list_sites
 from hito.web import reporting
-from hito.web.pages import BadDate, render
+from hito.web.render import BadDate, render
 from hito.web.session import actor, language, safe_next, tr
 from hito.web.session import today as local_today
 

@@ -10,10 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.exceptions import HTTPException
 
 from hito import i18n
-from hito.api import problems
 from hito.domain import is_ident
 from hito.errors import InputError
 from hito.plans.status import CARRY_DAYS
@@ -26,104 +24,16 @@ from hito.store.forecasts import latest_result, running
 from hito.store.needs import picture as needs_picture
 from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
-from hito.store.report_checks import EARLIEST, may_report_at, may_supersede
+from hito.store.report_checks import may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
-from hito.web import guard, overview, reporting, sitrep
+from hito.web import overview, reporting, sitrep
 from hito.web import situation as sit
 from hito.web.plan_picture import MEASURED, forecast_value, trigger_status
-from hito.web.session import (
-    LANG_COOKIE,
-    LoginRequired,
-    actor,
-    language,
-    secure,
-    zone,
-)
+from hito.web.render import as_of_of, missing_page, render
+from hito.web.session import actor, language, zone
 from hito.web.session import today as local_today
 
 router = APIRouter(include_in_schema=False)
-
-
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page in the visitor's language."""
-    lang = language(request)
-    tz = zone(request, context.get("user"))
-    env = i18n.environment(("hito.web", "hito.report"), lang, tz)
-    guard.install_globals(env)
-    context.setdefault("now", utcnow())
-    # today in the visitor's zone: the latest day a page may show (`as_of_of`)
-    context.setdefault("today", local_today(request, context.get("user")))
-    context.setdefault("as_of", None)
-    html = env.get_template(name).render(request=request, path=request.url.path, **context)
-    response = HTMLResponse(html, status_code=status_code)
-    if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
-    return response
-
-
-class BadDate(Exception):  # noqa: N818 - answered as a 400 page in the visitor's language
-    """An `as_of` that is not a date, lies in the future, or before any count can be."""
-
-    def __init__(self, given: str, problem: str):
-        super().__init__(given)
-        self.given, self.problem = given, problem
-
-
-def as_of_of(request: Request, who: Actor | None = None) -> dt.date:
-    """The date asked for (?as_of=YYYY-MM-DD), else the deployment's, else today.
-
-    Today is the visitor's local day (`session.today`); each site's counts are of its own
-    local day (`hito.domain.site_day`).
-    """
-    raw = request.query_params.get("as_of", "").strip()
-    today = local_today(request, who)
-    if not raw:
-        return request.app.state.settings.as_of or today
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadDate(raw, "format") from None
-    if day > today:
-        raise BadDate(raw, "future")
-    if day < EARLIEST.date():  # no count is older; a week before year 1 overflowed (a 500)
-        raise BadDate(raw, "past")
-    return day
-
-
-def bad_date(request: Request, exc: Exception) -> Response:
-    """A 400 page that says which date was refused and what is expected."""
-    assert isinstance(exc, BadDate)
-    try:
-        who = actor(request)
-    except LoginRequired as login:
-        from hito.web.session import to_login
-
-        return to_login(request, login)
-    return render(request, "bad_date.html.j2", 400, user=who, given=exc.given, problem=exc.problem)
-
-
-def missing_page(request: Request) -> HTMLResponse:
-    """The dashboard's own 404 page for an address it does not have, in the visitor's language.
-
-    Shown to anyone: the header's sections appear only to a signed-in visitor.
-    """
-    try:
-        who = actor(request)
-    except LoginRequired:
-        who = None
-    return render(request, "missing.html.j2", 404, user=who, what=request.url.path, kind="page")
-
-
-def not_found(request: Request, exc: Exception) -> Response:
-    """Unknown addresses outside the API get the page; the API keeps its problem details."""
-    assert isinstance(exc, HTTPException)
-    path = request.url.path
-    api = path == "/api" or path.startswith("/api/")
-    if exc.status_code != 404 or api or request.method not in ("GET", "HEAD"):
-        return problems.response_for(request, exc)
-    return missing_page(request)
 
 
 def _picture(request: Request, as_of: dt.date, who: Actor | None) -> sit.Situation:

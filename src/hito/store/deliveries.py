@@ -217,7 +217,7 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
     elif stopped:  # not a failure, and the attempt it took is the one it counts
         values = {"status": "stopped", "last_error": keep(error)}
-    elif attempts >= cfg.max_attempts or secret is None and channel == "webhook":
+    elif attempts >= cfg.max_attempts or (secret is None and channel == "webhook"):  # no retry
         error = Plural(
             "after %(attempts)s attempt: %(error)s",
             "after %(attempts)s attempts: %(error)s",

@@ -294,7 +294,8 @@ def signing_secret(session: Session, row: Subscription) -> str | None:
 def link_secret(session: Session, row: Subscription) -> str:
     """What a subscription's e-mail links are keyed with besides the service's secret.
 
-    Its signing secret; as stored when that does not open (its deliveries fail then).
+    Its signing secret; as stored when that does not open (its webhooks then fail; its
+    e-mails still go, with links keyed with what is stored).
     """
     return signing_secret(session, row) or row.secret
 

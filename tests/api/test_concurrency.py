@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 
 from hito.service import create_app
-from hito.store import audit, logcheck
+from hito.store import audit, logcheck, logread
 from hito.store.logkey import load_key
 from service_world import KEY_FILE, World, report, settings
 
@@ -49,7 +49,7 @@ def server(world: World) -> Iterator[str]:
 
 def test_50_concurrent_clients_lose_no_report(world: World, server: str) -> None:
     with world.db.session(readonly=True) as s:
-        entries_before = audit.count(s)
+        entries_before = logread.count(s)
 
     def client(i: int) -> list[int]:
         ids = []

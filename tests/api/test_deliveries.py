@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hito import notify
 from hito.errors import said_in
-from hito.store import audit, deliveries, subscriptions
+from hito.store import deliveries, logread, subscriptions
 from hito.store.coltypes import utcnow
 from hito.store.deliveries import WorkerConfig, claim, run_worker, send
 from hito.store.errors import NotFoundError
@@ -326,7 +326,7 @@ def test_the_stop_link_of_an_email_stops_it_and_a_forged_one_stops_nothing(world
     with world.db.session() as s:
         assert subscriptions.stop_by_token(s, token=token).active is False  # a second click
         assert s.get(Subscription, other["id"]).active is True
-        rows, _n = audit.entries(s, resource=f"subscription:{mail['id']}")
+        rows, _n = logread.entries(s, resource=f"subscription:{mail['id']}")
         stops = [e for e in rows if e.action == "subscription.stop"]
         assert [(e.actor, e.resource) for e in stops] == [
             (f"subscription:{mail['id']}", f"subscription:{mail['id']}")
@@ -377,7 +377,7 @@ def test_forge_stop_and_ack_links_from_the_subscription_secret_in_the_database(
         subscriptions.stop_by_token(s, token=stop)
     with world.db.session(readonly=True) as s:
         assert s.get(Subscription, mail["id"]).active is True
-        rows, _n = audit.entries(s, resource=f"alert:{alert['id']}")
+        rows, _n = logread.entries(s, resource=f"alert:{alert['id']}")
         assert [e for e in rows if e.action == "alert.acknowledge"] == []
 
 

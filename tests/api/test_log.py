@@ -9,7 +9,7 @@ from typing import Any
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import text  # noqa: TID251 - the test tampers with the table
 
-from hito.store import audit, merkle
+from hito.store import audit, logread, merkle
 from hito.store.logkey import SignedHead, load_key
 from service_world import KEY_FILE, World, report
 
@@ -186,7 +186,7 @@ def test_a_page_lists_each_entry_once_while_the_sequencer_moves_them(world: Worl
             assert audit.sequence(world.db, key, wait=True) is not None
 
         with world.db.session(readonly=True, snapshot=True) as s:
-            rows, n = audit.entries(_Meddling(s, sequence), limit=100)
+            rows, n = logread.entries(_Meddling(s, sequence), limit=100)
     assert [r.index for r in rows[:5]] == [None] * 5  # read while they waited
     seen = [(r.at, r.actor, r.action, r.resource, r.note) for r in rows]
     assert len(seen) == len(set(seen)) == n  # and listed once, though moved meanwhile

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from hito import counts
-from hito.store import audit
+from hito.store import logread
 from service_world import World, report
 
 
@@ -15,7 +15,7 @@ def _stored(world: World) -> tuple[int, int]:
     """(reports, audit entries) stored now."""
     reports = world.client.get("/api/v1/reports", headers=world.h("admin")).json()["count"]
     with world.db.session(readonly=True) as s:
-        return reports, audit.count(s)
+        return reports, logread.count(s)
 
 
 def test_editor_posts_a_report_and_reads_it_back(world: World) -> None:

@@ -16,7 +16,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text  # noqa: TID251 - the attacker writes SQL
 
-from hito.store import agencies, audit, logcheck, merkle, reports, sites, users
+from hito.store import agencies, audit, logcheck, logread, merkle, reports, sites, users
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.logkey import LogKey, load_key
@@ -147,7 +147,7 @@ def _edit_and_rehash(w: World, *, resign: LogKey | None) -> None:
     """Rewrite entry 3's actor, recompute its leaf hash and every stored head's root."""
     w.sql("UPDATE log_leaf SET actor = 'mallory' WHERE idx = 3")
     with w.db.session() as s:
-        leaves = list(audit.all_leaves(s))
+        leaves = list(logread.all_leaves(s))
         hashes = [merkle.leaf_hash(audit.entry_bytes(x)) for x in leaves]
         for x, h in zip(leaves, hashes, strict=True):
             x.leaf_hash = h.hex()
@@ -174,7 +174,7 @@ def _rewrite_with_the_real_key(w: World) -> None:
     """The operator, who holds the key, rebuilds the whole tree with one entry changed."""
     w.sql("UPDATE log_leaf SET note = 'rewritten' WHERE idx = 5")
     with w.db.session() as s:
-        leaves = list(audit.all_leaves(s))
+        leaves = list(logread.all_leaves(s))
         hashes = [merkle.leaf_hash(audit.entry_bytes(x)) for x in leaves]
         for x, h in zip(leaves, hashes, strict=True):
             x.leaf_hash = h.hex()
@@ -224,7 +224,7 @@ def _append_forged(w: World) -> None:
 def _append_forged_with_stranger_head(w: World) -> None:
     _append_forged(w)
     with w.db.session(readonly=True) as s:
-        hashes = [bytes.fromhex(x.leaf_hash) for x in audit.all_leaves(s)]
+        hashes = [bytes.fromhex(x.leaf_hash) for x in logread.all_leaves(s)]
     f = merkle.Frontier()
     for h in hashes:
         f.append(h)
@@ -263,7 +263,7 @@ def _truncate_and_reappend(w: World) -> None:
     w.sql("DELETE FROM log_head WHERE tree_size > :k", k=n - 5)
     w.sql("DELETE FROM log_head")
     with w.db.session() as s:
-        leaves = list(audit.all_leaves(s))
+        leaves = list(logread.all_leaves(s))
     f = merkle.Frontier()
     for x in leaves:
         f.append(bytes.fromhex(x.leaf_hash))
@@ -479,7 +479,7 @@ def test_a_database_with_the_old_hash_chain_verifies_after_the_upgrade(
         assert head is not None and head.tree_size == 2 + 4  # the old chain, then 4 baselines
         with db.session(readonly=True) as s:
             result = logcheck.verify(s, key=key, saved=[("saved", head)])
-            notes = [e.note for e in audit.all_leaves(s)]
+            notes = [e.note for e in logread.all_leaves(s)]
         assert result.problems == [] and result.rows_checked == 4
         assert notes[0] == f"hash chain entry 1: {'1' * 64}"
         with db.engine.begin() as c:
@@ -534,7 +534,7 @@ def test_agencies_made_before_their_rows_were_checked_get_a_baseline(
         head = audit.sequence(db, key, wait=True)
         with db.session(readonly=True) as s:
             result = logcheck.verify(s, key=key, saved=[("saved", head)])
-            baselines = [e.resource for e in audit.all_leaves(s) if e.action == "log.baseline"]
+            baselines = [e.resource for e in logread.all_leaves(s) if e.action == "log.baseline"]
             (per,) = s.scalars(text("select id from agency where code = 'migraciones'"))
         assert result.problems == [] and baselines == [f"agency:{per}"]
         with db.engine.begin() as c:

@@ -23,6 +23,7 @@ from hito.store import (
     audit,
     deliveries,
     logcheck,
+    logread,
     migrate,
     reports,
     sites,
@@ -80,7 +81,7 @@ class World:
 
     def leaves(self) -> list[tuple[str, str, str | None]]:
         with self.db.session(readonly=True) as s:
-            return [(x.action, x.resource, x.after_digest) for x in audit.all_leaves(s)]
+            return [(x.action, x.resource, x.after_digest) for x in logread.all_leaves(s)]
 
 
 @pytest.fixture
@@ -154,13 +155,13 @@ def _assert_refused(w: World, forged: int, entry: bytes) -> None:
     assert after == hashlib.sha256(entry).hexdigest()
     assert ("report.create", f"report:{forged}") not in [(a, r) for a, r, _ in w.leaves()]
     with w.db.session(readonly=True) as s:
-        (kept,) = audit.rejected(s)
+        (kept,) = logread.rejected(s)
         assert (kept.resource, kept.entry_digest, kept.leaf_idx) == (
             f"report:{forged}",
             hashlib.sha256(entry).hexdigest(),
             before,
         )
-        assert audit.pending_count(s) == 0
+        assert logread.pending_count(s) == 0
     result = w.check()
     assert result.rejected == 1
     assert [str(p) for p in result.problems] == [
@@ -261,7 +262,7 @@ def test_a_genuine_entry_is_signed(world: World) -> None:
     result = world.check()
     assert result.ok and result.rejected == 0
     with world.db.session(readonly=True) as s:
-        assert audit.rejected(s) == []
+        assert logread.rejected(s) == []
 
 
 def test_two_genuine_entries_alike_in_one_microsecond_are_both_signed(world: World) -> None:
@@ -274,7 +275,7 @@ def test_two_genuine_entries_alike_in_one_microsecond_are_both_signed(world: Wor
     assert [a for a, _r, _d in world.leaves()[before:]] == ["test.same", "test.same"]
     assert world.check().rejected == 0
     with world.db.session(readonly=True) as s:
-        assert audit.rejected(s) == []
+        assert logread.rejected(s) == []
 
 
 def test_writing_the_log_without_the_key_is_refused(world: World) -> None:
@@ -289,7 +290,7 @@ def test_writing_the_log_without_the_key_is_refused(world: World) -> None:
         "entries to the log nor issue or check tokens"
     )
     with world.db.session(readonly=True) as s:
-        assert audit.pending_count(s) == 0  # the change was rolled back with its entry
+        assert logread.pending_count(s) == 0  # the change was rolled back with its entry
 
 
 def test_insert_a_bearer_token_row_of_its_sha256(world: World) -> None:
@@ -335,7 +336,9 @@ def test_replace_a_password_hash_with_one_whose_password_is_known(world: World) 
         _sign_in(world, "ed_pdi", "the-dba-knows-this-one")
     assert str(got.value) == "wrong username or password"
     with world.db.session(readonly=True) as s:
-        (entry,) = [e for e in audit.entries(s, resource="user:")[0] if e.action == "auth.failure"]
+        (entry,) = [
+            e for e in logread.entries(s, resource="user:")[0] if e.action == "auth.failure"
+        ]
     assert entry.note == "password hash not stored by the service"
     world.sql("UPDATE user_account SET password_hash = :h WHERE username = 'ed_pdi'", h=original)
     assert _sign_in(world, "ed_pdi", PASSWORD)  # put back: the user's own password works
@@ -471,7 +474,7 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
         migrate.upgrade(db.use_key(key))
         audit.sequence(db, key, wait=True)
         with db.session(readonly=True) as s:
-            assert [x.action for x in audit.all_leaves(s)] == ["plan.upload"]
+            assert [x.action for x in logread.all_leaves(s)] == ["plan.upload"]
             assert tokens.authenticate(s, token=raw).username == "ana"
         with db.session() as s:
             _raw, row = tokens.login(s, username="ana", password=PASSWORD, ttl=TTL)

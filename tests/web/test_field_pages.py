@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import httpx
 from sqlalchemy import select
 
-from hito.store import audit
+from hito.store import logread
 from hito.store.deliveries import ack_token
 from hito.store.models import Alert, Delivery, Subscription
 from hito.store.subscriptions import stop_token
@@ -148,7 +148,7 @@ def test_a_signed_in_user_marks_an_alert_seen_for_their_agency_not_for_others(se
         with server.db.session(readonly=True) as s:
             seen = s.get(Delivery, pdi_id)
             assert seen.status == "acknowledged" and seen.acknowledged_at is not None
-            rows, _n = audit.entries(s, resource=f"alert:{alert_id}")
+            rows, _n = logread.entries(s, resource=f"alert:{alert_id}")
             assert any(e.action == "alert.acknowledge" and e.actor == "pdi" for e in rows)
     finally:
         with server.db.session() as s:

@@ -132,7 +132,7 @@ def head(
 
         source = base + "/head"
     else:
-        from hito.store import audit
+        from hito.store import audit, logread
 
         db = open_database(settings)
         key = _key(settings, create=True)
@@ -144,7 +144,7 @@ def head(
 
         def proof(first: int, second: int) -> list[bytes]:
             with db.session(readonly=True) as session:
-                return audit.consistency(session, first=first, second=second)
+                return logread.consistency(session, first=first, second=second)
 
         source = db.engine.url.render_as_string(hide_password=True)
     if pinned is not None:

@@ -7,7 +7,7 @@ process and before a head is published) moves the pending entries, in batches, t
 (`hito.store.logkey`); only one sequencer runs at a time (PostgreSQL: a transaction
 advisory lock taken with `pg_try_advisory_xact_lock`, so a second one skips instead of
 waiting; SQLite: its single writer). Each country keeps the signed heads it has seen
-and checks them with `hito.store.logcheck`.
+and checks them with `hito.store.logcheck`; the log is read with `hito.store.logread`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from hito.store import bulk, logsecret, merkle
@@ -289,140 +288,3 @@ def _refuse(
         "after_digest": entry_digest,
         "note": f"{why}: {p.action} {p.resource} by {p.actor}"[:500],
     }
-
-
-def rejected(session: Session) -> list[LogRejected]:
-    """The pending entries the sequencer refused, oldest first."""
-    return list(session.scalars(select(LogRejected).order_by(LogRejected.id)))
-
-
-def pending_count(session: Session) -> int:
-    """Entries written but not yet sequenced."""
-    return int(session.scalar(select(func.count()).select_from(_PENDING)) or 0)
-
-
-def leaf_hashes(session: Session, size: int, *, batch: int = 50_000) -> list[bytes]:
-    """The stored leaf hashes of the first `size` leaves, in order."""
-    out: list[bytes] = []
-    while len(out) < size:
-        rows = session.execute(
-            select(_LEAVES.c.leaf_hash)
-            .where(_LEAVES.c.idx >= len(out), _LEAVES.c.idx < size)
-            .order_by(_LEAVES.c.idx)
-            .limit(batch)
-        ).scalars()
-        got = [bytes.fromhex(h) for h in rows]
-        if not got:
-            break
-        out.extend(got)
-    return out
-
-
-def inclusion(session: Session, *, index: int, tree_size: int) -> list[bytes]:
-    """The inclusion proof of leaf `index` in the tree of `tree_size` leaves."""
-    return merkle.inclusion_proof(index, leaf_hashes(session, tree_size))
-
-
-def consistency(session: Session, *, first: int, second: int) -> list[bytes]:
-    """The consistency proof between the trees of `first` and `second` leaves."""
-    return merkle.consistency_proof(first, leaf_hashes(session, second))
-
-
-def get_leaf(session: Session, index: int) -> LogLeaf | None:
-    """One sequenced entry."""
-    return session.get(LogLeaf, index)
-
-
-class Entry(BaseModel):
-    """An entry as listed: `index` and `leaf_hash` are None while it waits to be sequenced."""
-
-    model_config = ConfigDict(frozen=True)
-
-    index: int | None
-    at: dt.datetime
-    actor: str
-    action: str
-    resource: str
-    before_digest: str | None
-    after_digest: str | None
-    note: str
-    leaf_hash: str | None
-
-
-def entries(
-    session: Session, *, offset: int = 0, limit: int = 100, resource: str | None = None
-) -> tuple[list[Entry], int]:
-    """A page of entries, newest first (those waiting to be sequenced first), and the total.
-
-    Read it in one snapshot (`Database.session(snapshot=True)`): otherwise entries that
-    the sequencer moves between its statements are listed twice (waiting, then as leaves).
-    """
-    pq = select(LogPending)
-    lq = select(LogLeaf)
-    if resource:
-        pq = pq.where(LogPending.resource.startswith(resource))
-        lq = lq.where(LogLeaf.resource.startswith(resource))
-    n_pending, n_leaves = session.execute(  # one statement: one snapshot
-        select(
-            select(func.count()).select_from(pq.subquery()).scalar_subquery(),
-            select(func.count()).select_from(lq.subquery()).scalar_subquery(),
-        )
-    ).one()
-    out: list[Entry] = []
-    if offset < n_pending:
-        for p in session.scalars(pq.order_by(LogPending.id.desc()).offset(offset).limit(limit)):
-            out.append(
-                Entry(
-                    index=None,
-                    at=p.at,
-                    actor=p.actor,
-                    action=p.action,
-                    resource=p.resource,
-                    before_digest=p.before_digest,
-                    after_digest=p.after_digest,
-                    note=p.note,
-                    leaf_hash=None,
-                )
-            )
-    rest = limit - len(out)
-    if rest > 0:
-        start = max(0, offset - n_pending)
-        for e in session.scalars(lq.order_by(LogLeaf.idx.desc()).offset(start).limit(rest)):
-            out.append(
-                Entry(
-                    index=e.idx,
-                    at=e.at,
-                    actor=e.actor,
-                    action=e.action,
-                    resource=e.resource,
-                    before_digest=e.before_digest,
-                    after_digest=e.after_digest,
-                    note=e.note,
-                    leaf_hash=e.leaf_hash,
-                )
-            )
-    return out, n_pending + n_leaves
-
-
-def count(session: Session) -> int:
-    """Number of entries in the log (sequenced or waiting), read in one statement.
-
-    One statement sees one snapshot: a sequencer moving entries meanwhile is not counted
-    twice or missed (two statements would be, under READ COMMITTED).
-    """
-    leaves = select(func.count()).select_from(_LEAVES).scalar_subquery()
-    pending = select(func.count()).select_from(_PENDING).scalar_subquery()
-    return int(session.scalar(select(leaves + pending)) or 0)
-
-
-def all_leaves(session: Session, *, batch: int = 20_000) -> Iterator[LogLeaf]:
-    """Every sequenced entry in index order (read in batches)."""
-    last = -1
-    while True:
-        rows = session.scalars(
-            select(LogLeaf).where(LogLeaf.idx > last).order_by(LogLeaf.idx).limit(batch)
-        ).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].idx

@@ -26,7 +26,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from hito.errors import Plural, Problem
-from hito.store import audit, merkle
+from hito.store import audit, logread, merkle
 from hito.store.logkey import LogKey, SignedHead
 from hito.store.logrows import current_digests
 from hito.store.models import LogHead, LogPending
@@ -182,7 +182,7 @@ def _replay(
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     frontier = merkle.Frontier()
     latest: dict[str, str | None] = {}
-    for leaf in audit.all_leaves(session):
+    for leaf in logread.all_leaves(session):
         if leaf.idx != frontier.size:
             out.add(
                 Problem(

@@ -19,7 +19,7 @@ from hito.api.schemas.log import (
     SignedTreeHead,
 )
 from hito.errors import Problem
-from hito.store import audit
+from hito.store import audit, logread
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
 from hito.store.logkey import LogKey
@@ -36,7 +36,7 @@ def publish(db: Database, key: LogKey) -> SignedTreeHead:
     public and must not queue behind writers).
     """
     with db.session(readonly=True) as session:
-        stored = audit.latest_head(session) if audit.pending_count(session) == 0 else None
+        stored = audit.latest_head(session) if logread.pending_count(session) == 0 else None
     if stored is not None:
         return SignedTreeHead(**stored.__dict__)
     head = audit.sequence(db, key, wait=True)
@@ -72,7 +72,7 @@ def entries(
 def entry_list(db: Database, resource: str | None, offset: int, limit: int) -> LogEntryList:
     """A page of the log's entries, newest first, read in one snapshot (entries move while read)."""
     with db.session(readonly=True, snapshot=True) as session:
-        rows, n = audit.entries(session, offset=offset, limit=limit, resource=resource)
+        rows, n = logread.entries(session, offset=offset, limit=limit, resource=resource)
     return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
 
 
@@ -80,13 +80,13 @@ def entry_list(db: Database, resource: str | None, offset: int, limit: int) -> L
 def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
     """One sequenced entry: its fields are what its leaf hash covers."""
     with db.session(readonly=True) as session:
-        row = audit.get_leaf(session, index)
+        row = logread.get_leaf(session, index)
         if row is None:
             raise NotFoundError(
                 Problem(
                     "no entry %(index)s in the log (it has %(count)s)",
                     index=index,
-                    count=audit.count(session),
+                    count=logread.count(session),
                 )
             )
         return LogEntryPublic(
@@ -131,8 +131,8 @@ def inclusion(
             ),
         )
     with db.session(readonly=True) as session:
-        row = audit.get_leaf(session, index)
-        path = audit.inclusion(session, index=index, tree_size=tree_size)
+        row = logread.get_leaf(session, index)
+        path = logread.inclusion(session, index=index, tree_size=tree_size)
     assert row is not None
     return InclusionProof(
         index=index,
@@ -155,5 +155,5 @@ def consistency(first: Size, second: Size, db: DbDep) -> ConsistencyProof:
             Problem("got %(first)s, expected at most %(second)s", first=first, second=second),
         )
     with db.session(readonly=True) as session:
-        proof = audit.consistency(session, first=first, second=second)
+        proof = logread.consistency(session, first=first, second=second)
     return ConsistencyProof(first=first, second=second, proof=[p.hex() for p in proof])

@@ -9,7 +9,7 @@ from fastapi import Query
 from pydantic import BaseModel, Field
 
 from hito.api.schemas.common import List, Public
-from hito.store.audit import Entry
+from hito.store.logread import Entry
 
 
 class LogEntryPublic(Entry, Public):

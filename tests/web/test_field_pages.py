@@ -365,7 +365,8 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
         assert problem, r.text  # in words: the site's and countries' names, not ids and codes
         assert problem[1] == (
             "Este albergue (Albergues municipales y de iglesias, Arica) está en Chile: solo un "
-            "organismo de Chile (o un administrador) puede registrarlo, y el suyo es de Perú."
+            "organismo o un administrador de Chile (o el operador del servicio) puede "
+            "registrarlo, y el suyo es de Perú."
         ), problem[1]
         english = c.post(
             "/sites/arica-shelters/shelter?lang=en",
@@ -373,8 +374,9 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
             headers={"Origin": server.url},
         ).text
         assert (
-            "This shelter (Municipal and church shelters, Arica) is in Chile: only an agency "
-            "of Chile (or an administrator) may register it, and yours is of Peru."
+            "This shelter (Municipal and church shelters, Arica) is in Chile: only an agency or "
+            "an administrator of Chile (or the service's operator) may register it, and yours "
+            "is of Peru."
         ) in english, english
         for words in ("arica-shelters&#39;", "CHL", "PER"):
             assert words not in problem[1] and words not in english.split('id="shelter-problem"')[1]

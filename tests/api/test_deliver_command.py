@@ -11,9 +11,16 @@ from hito.cli.main import app
 from hito.store import deliveries
 from hito.store.models import Alert, StoredPlan
 from receivers import webhook_server
-from service_world import World
+from service_world import KEY_FILE, World
 
 pytestmark = pytest.mark.usefixtures("local_receivers")  # receivers on 127.0.0.1
+
+
+@pytest.fixture(autouse=True)
+def _the_servers_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker is given the server's log key, as a deployment gives both the same file."""
+    monkeypatch.setenv("HITO_LOG_KEY_FILE", str(KEY_FILE))
+
 
 SAID = {
     "es": ("envío {id}: enviada  (hasta ahora: enviada: 1)\n", "1 envío procesado (enviada: 1)\n"),

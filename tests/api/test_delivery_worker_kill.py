@@ -19,7 +19,7 @@ from hito import notify
 from hito.store import deliveries
 from hito.store.models import Alert, Delivery, StoredPlan
 from receivers import smtp_server, webhook_server
-from service_world import World
+from service_world import KEY_FILE, World
 
 pytestmark = pytest.mark.usefixtures("local_receivers")  # receivers on 127.0.0.1
 
@@ -35,6 +35,7 @@ def _worker(world: World, smtp_port: int) -> subprocess.Popen:
         "HITO_PUBLIC_URL": "https://hito.example",
         "HITO_DELIVERY_LEASE_SECONDS": "1",
         "HITO_WEBHOOK_ALLOW_PRIVATE": "true",  # the test's receiver listens on 127.0.0.1
+        "HITO_LOG_KEY_FILE": str(KEY_FILE),  # the server's key, as a deployment gives both
     }
     return subprocess.Popen(
         [HITO, "alerts", "deliver", "--idle", "0.1"],

@@ -167,3 +167,24 @@ def test_a_forked_log_is_refused_and_nothing_saved(env: str, tmp_path: Path, oth
     assert heads.read_text() == saved
     local = runner.invoke(app, ["log", "head", "--append", str(heads)])  # the same, locally
     assert local.exception.exit_code == 2 and heads.read_text() == saved  # type: ignore[attr-defined]
+
+
+def test_a_head_fetched_with_no_key_pinned_is_printed_as_unchecked(
+    env: str, tmp_path: Path
+) -> None:
+    """Without --public-key the head is only the server's word: stderr says so, in Spanish too."""
+    with serving(env, tmp_path / "log-key.pem") as server:
+        r = runner.invoke(app, ["log", "head", "--server", server])
+        es = runner.invoke(app, ["log", "head", "--server", server], env={"HITO_LANG": "es"})
+        checked = runner.invoke(
+            app, ["log", "head", "--server", server, "--public-key", str(pin(tmp_path))]
+        )
+    assert r.exit_code == 0 and r.stdout.startswith("{")
+    assert r.stderr == (
+        f"not checked: no log key pinned (--public-key), so this head is only what "
+        f"{server}/api/v1/log/head answered; check it with the key you pinned before relying on "
+        "it\n"
+    )
+    assert es.exit_code == 0 and es.stderr.startswith("sin comprobar: ")
+    assert checked.exit_code == 0 and checked.stderr == ""
+    assert checked.stdout == r.stdout

@@ -325,3 +325,40 @@ def test_a_reading_command_leaves_no_empty_database_behind_a_mistyped_path(
         "HITO_DATABASE_URL or --settings)"
     ]
     assert not typo.exists()
+
+
+def test_a_worker_given_another_key_than_the_logs_is_refused_before_writing(
+    env: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """A key file left elsewhere (or none) would sign what the server's sequencer refuses."""
+    assert runner.invoke(app, ["users", "create", "boss", "--role", "admin"]).exit_code == 0
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0  # signed with the key beside it
+    signer = runner.invoke(app, ["log", "key"]).stderr.split()[-1]
+    other = tmp_path / "elsewhere" / "other-key.pem"
+    english = {"HITO_LANG": "en", "HITO_LOG_KEY_FILE": str(other)}
+    missing = runner.invoke(app, ["users", "create", "ana", "--role", "viewer"], env=english)
+    assert missing.exception.exit_code == 2 and not other.exists()  # type: ignore[union-attr]
+    assert missing.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"{other}: no log signing key, and this database's log is signed with key {signer}: "
+        "give HITO_LOG_KEY_FILE the key file the server signs with"
+    ]
+    runner.invoke(app, ["log", "key"], env=english)  # another key pair, made on purpose
+    made = runner.invoke(app, ["alerts", "deliver", "--once"], env=english)
+    assert made.exception.exit_code == 2  # type: ignore[union-attr]
+    [said] = made.exception.in_language("en")  # type: ignore[union-attr]
+    assert said.startswith(f"{other} holds log key ") and said.endswith(
+        f"but this database's log is signed with key {signer}: give HITO_LOG_KEY_FILE the key "
+        "file the server signs with (`hito log key` prints its id)"
+    )
+    es = runner.invoke(app, ["alerts", "deliver", "--once"], env={**english, "HITO_LANG": "es"})
+    assert (
+        "pero el registro de esta base de datos está firmado con la clave"
+        in (
+            es.exception.in_language("es")[0]  # type: ignore[union-attr]
+        )
+    )
+    reading = runner.invoke(app, ["db", "current"], env=english)  # reads: the key is left unused
+    assert reading.exit_code == 0, reading.output
+    users = runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])  # the right key
+    assert users.exit_code == 0

@@ -6,6 +6,7 @@ the log key (and the service's secret derived from it) lives in a file outside t
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from hito.store import (
     migrate,
     reports,
     sites,
+    subscriptions,
     throttle,
     tokens,
     users,
@@ -35,7 +37,7 @@ from hito.store.errors import AuthError
 from hito.store.logkey import LogKey, load_key
 from hito.store.logrows import current_digests
 from hito.store.logsecret import ServiceSecret
-from hito.store.models import Subscription
+from hito.store.models import Alert, Delivery, StoredPlan, Subscription
 from hito.store.reports import CountIn
 from service_db import empty_database, migrated_database, wipe
 
@@ -490,3 +492,84 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
         "them with the log's signing key, which this process was not given; upgrade with `hito "
         "db upgrade` or the server, where HITO_LOG_KEY_FILE is the key file"
     )
+
+
+def _webhooks(w: World, n: int) -> list[tuple[int, str]]:
+    """n webhook subscriptions of the editor: their ids and the secrets their owner was given."""
+    made = []
+    with w.db.session() as s:
+        for i in range(n):
+            row = subscriptions.create_subscription(
+                s,
+                actor=w.editor,
+                label=f"hook {i}",
+                channel="webhook",
+                target=f"https://receiver{i}.example/in",
+            )
+            secret = subscriptions.signing_secret(s, row)
+            assert secret is not None and secret.startswith("whsec_")
+            made.append((int(row.id), secret))
+    return made
+
+
+def test_read_a_webhook_signing_secret_from_the_database(world: World) -> None:
+    """A DBA who could read it could sign a false alert the subscriber's receiver would take."""
+    ((sid, given),) = _webhooks(world, 1)
+    raw = given.removeprefix("whsec_")
+    with world.db.engine.begin() as conn:
+        stored = conn.execute(text("SELECT secret FROM subscription WHERE id = :i"), {"i": sid})
+        (value,) = stored.one()
+        everything = " ".join(
+            str(v)
+            for t in ("subscription", "log_pending")
+            for r in conn.execute(text(f"SELECT * FROM {t}"))
+            for v in r
+        )
+    assert value.startswith("whenc1_") and len(value) <= 100
+    assert raw not in everything and base64.b64decode(raw).hex() not in everything
+    assert ServiceSecret.of(world.stranger).unseal(value, sid) is None  # another key: nothing
+
+
+def test_copy_another_subscriptions_sealed_secret(world: World) -> None:
+    """B's receiver would take what hito signs with A's secret if the copy opened: it does not."""
+    (a, _), (b, _) = _webhooks(world, 2)
+    world.sql(
+        "UPDATE subscription SET secret = (SELECT secret FROM subscription WHERE id = :a) "
+        "WHERE id = :b",
+        a=a,
+        b=b,
+    )
+    with world.db.session(readonly=True) as s:
+        assert subscriptions.signing_secret(s, s.get(Subscription, b)) is None
+
+
+def test_write_a_secret_of_ones_own_into_a_subscription(world: World) -> None:
+    """Its deliveries are refused, saying why, and nothing is signed with the DBA's secret."""
+    ((sid, _),) = _webhooks(world, 1)
+    own = subscriptions.new_secret()
+    world.sql("UPDATE subscription SET secret = :s WHERE id = :i", s=own, i=sid)
+    with world.db.session() as s:
+        plan = StoredPlan(name="p", version=1, text="x", active=True)
+        s.add(plan)
+        s.flush()
+        alert = Alert(
+            plan_id=plan.id,
+            plan_name="p",
+            trigger="t",
+            met_since=dt.date(2025, 12, 1),
+            actions=[],
+            agencies=[],
+            severity="warning",
+            sites=[],
+        )
+        s.add(alert)
+        s.flush()
+        assert subscriptions.signing_secret(s, s.get(Subscription, sid)) is None
+        (queued,) = deliveries.enqueue(s, alert)
+        did = int(queued.id)
+    assert deliveries.claim(world.db, lease_seconds=60) == did
+    status = deliveries.send(world.db, deliveries.WorkerConfig(), did)
+    with world.db.session(readonly=True) as s:
+        reason = s.get(Delivery, did).last_error
+    assert status == "failed"
+    assert "the subscription's signing secret does not open with this service's key" in reason

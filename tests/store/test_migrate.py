@@ -145,3 +145,67 @@ def test_0006_gives_stored_reports_the_local_day_at_their_site(backend: str, tmp
 
     with empty_database(backend, tmp_path, "m.sqlite3") as url:
         check(url)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0008_seals_the_webhook_secrets_given_before_and_their_links_keep_working(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """The receiver keeps the secret it was given; the e-mail's ack link still acknowledges."""
+    from sqlalchemy import text
+
+    from hito.errors import HitoError
+    from hito.store import deliveries, subscriptions
+    from hito.store.models import Subscription
+
+    given = subscriptions.new_secret()
+
+    def before_0008(url: str) -> Database:
+        db = Database(url).use_key(log_key())
+        migrate.upgrade(db, "0007")
+        with db.engine.begin() as c:
+            c.execute(
+                text(
+                    "insert into user_account (id, username, password_hash, role, active, "
+                    "created_at) values (1, 'ana', 'x', 'admin', true, '2025-01-01')"
+                )
+            )
+            c.execute(
+                text(
+                    "insert into subscription (id, label, user_id, channel, target, secret, "
+                    "plans, sites, severities, language, active, created_at) values (7, 'l', 1, "
+                    "'webhook', 'https://r.example', :s, '[]', '[]', '[]', 'es', true, "
+                    "'2025-01-01')"
+                ),
+                {"s": given},
+            )
+        return db
+
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = before_0008(url)
+        with db.session(readonly=True) as s:  # as 0007 and the service before keyed the link
+            link = deliveries.ack_token(s, s.get(Subscription, 7), "msg_1")
+        migrate.upgrade(db)
+        with db.session(readonly=True) as s:
+            row = s.get(Subscription, 7)
+            assert row.secret.startswith("whenc1_") and given not in row.secret
+            assert subscriptions.signing_secret(s, row) == given
+            assert deliveries.ack_token(s, row, "msg_1") == link
+        migrate.downgrade(db, "0007")
+        with db.engine.connect() as c:
+            assert c.execute(text("select secret from subscription")).scalar() == given
+        db.dispose()
+    with empty_database(backend, tmp_path, "without.sqlite3") as url:
+        db = before_0008(url)
+        with pytest.raises(HitoError) as got:
+            migrate.upgrade(Database(url))  # a process without the key
+        assert migrate.current(db) == "0007"
+        with db.engine.connect() as c:
+            assert c.execute(text("select secret from subscription")).scalar() == given
+        db.dispose()
+    assert got.value.in_language("en") == [
+        "the database holds 1 subscription: migration 0008 seals its signing secret with the "
+        "log's signing key, which this process was not given; upgrade with `hito db upgrade` or "
+        "the server, where HITO_LOG_KEY_FILE is the key file"
+    ]

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from hito.web.situation import reference_time
+from hito import i18n
+from hito.store import agencies, reports, sites
+from hito.store.actors import SYSTEM
+from hito.store.models import Site
+from hito.store.reports import CountIn
+from hito.web.situation import SiteNow, reference_time, site_now
+from service_db import migrated_database
 
 NOW = dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -22,3 +29,57 @@ def test_a_past_day_in_santiago_summer_ends_at_its_midnight_utc_minus_3() -> Non
 
 def test_today_is_counted_from_now() -> None:
     assert reference_time(dt.date(2026, 12, 10), NOW, "America/Lima") == NOW
+
+
+def _week(tmp_path: Path, first: CountIn, newest: CountIn) -> SiteNow:
+    """Chacalluta's picture on 3 December after a count on the 1st and one on the 3rd."""
+    tmp_path.mkdir()
+    with migrated_database("sqlite", tmp_path) as db:
+        with db.session() as s:
+            sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+            chl = agencies.create_agency(
+                s, actor=SYSTEM, code="pdi", name="PDI", country_code="CHL"
+            )
+            for day, count in ((1, first), (3, newest)):
+                reports.create_report(
+                    s,
+                    actor=SYSTEM,
+                    site_id="chacalluta",
+                    observed_at=dt.datetime(2025, 12, day, 15, tzinfo=dt.UTC),
+                    counts=[count],
+                    agency_id=chl.id,
+                )
+        with db.session(readonly=True) as s:
+            return site_now(s, s.get(Site, "chacalluta"), dt.date(2025, 12, 3))
+
+
+def _open(n: int) -> CountIn:
+    return CountIn(nationality="VEN", documented=False, people_low=n, stranded=n)
+
+
+def _exact(n: int) -> CountIn:
+    return CountIn(nationality="VEN", documented=False, people=n, stranded=n)
+
+
+def test_a_weeks_change_to_or_from_more_than_a_number_is_a_bound(tmp_path: Path) -> None:
+    """ "More than 100" then 40: a fall of 60 or more; 40 then "more than 100": a rise of 60
+    or more; "more than" at both ends: no change to tell."""
+    fall = _week(tmp_path / "a", _open(100), _exact(40))
+    rise = _week(tmp_path / "b", _exact(40), _open(100))
+    both = _week(tmp_path / "c", _open(100), _open(120))
+    exact = _week(tmp_path / "d", _exact(100), _exact(40))
+    assert (fall.trend, fall.trend_days, fall.trend_bound) == (-60, 2, "at_most")
+    assert (rise.trend, rise.trend_bound) == (60, "at_least")
+    assert (both.trend, both.trend_bound) == (None, None)
+    assert (exact.trend, exact.trend_bound) == (-60, None)
+
+
+def test_the_pages_say_a_bounded_change_with_its_sign_and_why() -> None:
+    env = i18n.environment(("hito.web", "hito.report"), "es", i18n.DEFAULT_ZONE)
+    names = env.get_template("names.html.j2").module
+    assert str(names.bound("at_most")) == "≤ " and str(names.bound("at_least")) == "≥ "
+    assert str(names.bound(None)) == ""
+    assert str(names.bound_title("at_least")) == (
+        ' title="el conteo más reciente es abierto («más de» una cifra): el cambio es este o mayor"'
+    )
+    assert str(names.bound_title(None)) == ""

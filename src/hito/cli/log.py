@@ -150,6 +150,18 @@ def head(
     if pinned is not None:
         last = logsave.last_saved(append) if append is not None else None
         logsave.check_next(got, key=pinned, last=last, source=source, proof=proof)
+    else:  # only with --server: the server's word, no signature checked
+        from hito import i18n
+
+        _ = i18n.translations(i18n.reader_language()).gettext
+        typer.echo(
+            _(
+                "not checked: no log key pinned (--public-key), so this head is only what %(url)s "
+                "answered; check it with the key you pinned before relying on it"
+            )
+            % {"url": source},
+            err=True,
+        )
     typer.echo(got.line())
     if append is not None:
         logsave.append(append, got)

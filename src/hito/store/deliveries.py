@@ -34,7 +34,14 @@ from hito.store.db import Database
 from hito.store.errors import NotFoundError
 from hito.store.models import Alert, Delivery, Subscription
 from hito.store.plans import alert_words
-from hito.store.subscriptions import may_see, reaching, stop_token, who
+from hito.store.subscriptions import (
+    link_secret,
+    may_see,
+    reaching,
+    signing_secret,
+    stop_token,
+    who,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,10 @@ class WorkerConfig:
 
 
 STOPPED_REASON = Problem("the subscription was stopped before this was sent")
+SEAL_BROKEN = Problem(
+    "the subscription's signing secret does not open with this service's key (changed in the "
+    "database, or sealed under another key): nothing was signed with it; subscribe again"
+)
 
 
 def ack_token(session: Session, sub: Subscription, message_id: str) -> str:
@@ -59,7 +70,7 @@ def ack_token(session: Session, sub: Subscription, message_id: str) -> str:
 
     Only its digest (`hito.store.logsecret`, as for bearer tokens) is stored.
     """
-    mac = logsecret.of_session(session).link_mac(sub.secret, f"ack:{message_id}")
+    mac = logsecret.of_session(session).link_mac(link_secret(session, sub), f"ack:{message_id}")
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
@@ -176,17 +187,21 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
                 Problem("no delivery with id %(delivery_id)s", delivery_id=delivery_id)
             )
         msg, sub = _message(session, d, cfg)
-        channel, target, secret, attempts = sub.channel, sub.target, sub.secret, d.attempts
+        channel, target, attempts = sub.channel, sub.target, d.attempts
+        secret = signing_secret(session, sub)
         stopped = not sub.active
     error: Said = ""
     try:
         if stopped:  # nothing to retry: the subscriber asked for no more
             raise notify.DeliveryError(STOPPED_REASON)
+        if secret is None and channel == "webhook":
+            raise notify.DeliveryError(SEAL_BROKEN)
         if channel == "email":
             if cfg.smtp is None:
                 raise notify.DeliveryError(Problem("no SMTP server configured (HITO_SMTP_HOST)"))
             notify.send_email(cfg.smtp, target, msg)
         else:
+            assert secret is not None  # refused above
             notify.send_webhook(
                 target,
                 secret,
@@ -202,7 +217,7 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
     elif stopped:  # not a failure, and the attempt it took is the one it counts
         values = {"status": "stopped", "last_error": keep(error)}
-    elif attempts >= cfg.max_attempts:
+    elif attempts >= cfg.max_attempts or secret is None and channel == "webhook":
         error = Plural(
             "after %(attempts)s attempt: %(error)s",
             "after %(attempts)s attempts: %(error)s",

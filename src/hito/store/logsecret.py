@@ -1,6 +1,7 @@
 """The service's secret, derived from the log's signing key: MACs of entries, tokens, passwords.
 
-(And of the links in alert e-mails: acknowledging, stopping.)
+(And of the links in alert e-mails: acknowledging, stopping; and the sealing of the webhook
+signing secrets the database keeps.)
 
 Whoever can write the database but not read the key file cannot compute these, so cannot
 queue an entry the sequencer will sign, store a bearer token the service will accept, nor
@@ -11,8 +12,10 @@ fixed label: nothing new to keep beside the key file, and nothing of it in the d
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,8 @@ _PENDING = b"hito-log-pending-mac-v1"
 _TOKENS = b"hito-token-digest-v1"
 _PASSWORDS = b"hito-password-binding-v1"
 _LINKS = b"hito-link-token-v1"
+_WEBHOOKS = b"hito-webhook-secret-seal-v1"
+SEALED = "whenc1_"  # how a sealed signing secret begins (a plain one begins `whsec_`)
 
 
 def _derive(seed: bytes, label: bytes) -> bytes:
@@ -41,6 +46,7 @@ class ServiceSecret:
     token_key: bytes
     password_key: bytes
     link_key: bytes
+    seal_key: bytes
 
     def __repr__(self) -> str:
         return "ServiceSecret(…)"
@@ -62,7 +68,8 @@ class ServiceSecret:
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        return cls(*(_derive(seed, label) for label in (_PENDING, _TOKENS, _PASSWORDS, _LINKS)))
+        labels = (_PENDING, _TOKENS, _PASSWORDS, _LINKS, _WEBHOOKS)
+        return cls(*(_derive(seed, label) for label in labels))
 
     def entry_mac(self, entry: bytes) -> str:
         """HMAC-SHA256 of a pending entry's canonical bytes (those its leaf hash covers), hex."""
@@ -103,6 +110,41 @@ class ServiceSecret:
         """
         key = hmac.digest(self.link_key, subscription_secret.encode(), "sha256")
         return hmac.digest(key, what.encode(), "sha256")
+
+    def seal(self, signing_secret: str, subscription_id: int) -> str:
+        """A subscription's signing secret (`whsec_…`) as stored: AES-GCM, bound to its row.
+
+        Whoever reads the database cannot sign a webhook its receiver would take for the
+        service's; a sealed secret copied to another subscription does not open there.
+        ValueError for a secret that is not `whsec_` and canonical base64 (hito makes no other).
+        """
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        raw = base64.b64decode(signing_secret.removeprefix("whsec_"), validate=True)
+        if "whsec_" + base64.b64encode(raw).decode() != signing_secret:
+            raise ValueError("not a whsec_ secret in canonical base64")
+        nonce = os.urandom(12)
+        box = AESGCM(self.seal_key).encrypt(nonce, raw, _bound(subscription_id))
+        return SEALED + base64.urlsafe_b64encode(nonce + box).decode()
+
+    def unseal(self, stored: str, subscription_id: int) -> str | None:
+        """The signing secret of a stored one, or None when it is not one this key sealed."""
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        if not stored.startswith(SEALED):
+            return None
+        try:
+            data = base64.urlsafe_b64decode(stored.removeprefix(SEALED))
+            raw = AESGCM(self.seal_key).decrypt(data[:12], data[12:], _bound(subscription_id))
+        except (ValueError, InvalidTag):
+            return None
+        return "whsec_" + base64.b64encode(raw).decode()
+
+
+def _bound(subscription_id: int) -> bytes:
+    """What a sealed secret is bound to: its subscription's row."""
+    return f"subscription:{subscription_id}".encode()
 
 
 def of_session(session: Any) -> ServiceSecret:

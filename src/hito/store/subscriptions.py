@@ -203,7 +203,6 @@ def create_subscription(
         agency_id=agency_id,
         channel=channel,
         target=target,
-        secret=new_secret(),
         plans=list(plans),
         sites=list(sites),
         severities=list(severities),
@@ -211,6 +210,8 @@ def create_subscription(
         active=True,
     )
     session.add(row)
+    session.flush()
+    row.secret = logsecret.of_session(session).seal(new_secret(), row.id)
     session.flush()
     audit.append(
         session,
@@ -292,12 +293,29 @@ def deactivate(session: Session, *, actor: Actor, subscription_id: int) -> Subsc
     return row
 
 
+def signing_secret(session: Session, row: Subscription) -> str | None:
+    """A subscription's webhook signing secret (`whsec_…`), unsealed with the service's key.
+
+    None when the stored one does not open with it: written by SQL, copied from another
+    subscription, or sealed under another key.
+    """
+    return logsecret.of_session(session).unseal(row.secret, row.id)
+
+
+def link_secret(session: Session, row: Subscription) -> str:
+    """What a subscription's e-mail links are keyed with besides the service's secret.
+
+    Its signing secret; as stored when that does not open (its deliveries fail then).
+    """
+    return signing_secret(session, row) or row.secret
+
+
 def stop_token(session: Session, row: Subscription) -> str:
     """The token of a subscription's stop link: its id and an HMAC (`hito.store.logsecret`).
 
     Keyed with the subscription's secret and the service's, which is not in the database.
     """
-    mac = logsecret.of_session(session).link_mac(row.secret, f"stop:{row.id}")
+    mac = logsecret.of_session(session).link_mac(link_secret(session, row), f"stop:{row.id}")
     return f"{row.id}-" + base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 

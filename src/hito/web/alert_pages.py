@@ -221,7 +221,8 @@ async def subscribe(request: Request) -> HTMLResponse:
                 for_user=not values["for_agency"],
                 allow_private=request.app.state.settings.webhook_allow_private,
             )
-            made = {"id": row.id, "channel": row.channel, "secret": row.secret}
+            secret = subscriptions.signing_secret(session, row)
+            made = {"id": row.id, "channel": row.channel, "secret": secret}
     except StoreError as exc:
         return _subscriptions_page(
             request,

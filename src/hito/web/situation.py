@@ -23,7 +23,7 @@ from hito.store.alerts import list_alerts
 from hito.store.coltypes import utcnow
 from hito.store.figures import daily_figures
 from hito.store.forecasts import latest_result
-from hito.store.models import FieldReport, Site
+from hito.store.models import FieldReport, Site, open_ended
 from hito.store.reports import list_reports, report_query
 from hito.store.sites import get_site, list_sites, status_history
 from hito.textfile import read_utf8
@@ -56,6 +56,9 @@ class SiteNow:
     agency_name: str | None = None  # and its name (pages)
     trend: int | None = None  # stranded now minus the oldest count of the week before
     trend_days: int | None = None  # days between the two counts of the trend
+    # "at_least" when the newest count is open-ended (the change is that or more), "at_most"
+    # when the oldest is; with both open-ended there is no trend to tell
+    trend_bound: str | None = None
     title: Title | None = None
     stored_status: str = "open"
     stale: bool = False  # the newest count is older than the picture's stale age
@@ -167,12 +170,15 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
                     until=newest - dt.timedelta(days=1),
                 )
             ).subquery()
-            first = session.execute(  # the oldest count of the week before: two columns only
-                select(week.c.day, week.c.stranded).order_by(week.c.observed_at, week.c.id).limit(1)
+            first = session.execute(  # the oldest count of the week before
+                select(week.c.day, week.c.stranded, open_ended(week.c.id).label("open"))
+                .order_by(week.c.observed_at, week.c.id)
+                .limit(1)
             ).first()
-            if first is not None:
+            if first is not None and not (first.open and row.at_least):
                 out.trend = row.stranded - int(first.stranded)
                 out.trend_days = (newest - first.day).days
+                out.trend_bound = "at_least" if row.at_least else "at_most" if first.open else None
     return out
 
 

@@ -30,7 +30,10 @@ def create(
         row = subscriptions.create_subscription(
             session, actor=actor, allow_private=private, **body.model_dump()
         )
-        return SubscriptionCreated.model_validate(row)
+        secret = subscriptions.signing_secret(session, row)
+        assert secret is not None  # sealed just now with this key
+        public = SubscriptionPublic.model_validate(row).model_dump()
+        return SubscriptionCreated(**public, secret=secret)
 
 
 @router.get("/subscriptions", response_model=SubscriptionList)

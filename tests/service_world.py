@@ -92,3 +92,53 @@ def report(
     }
     body.update(extra)
     return body
+
+
+def two_countries(db: Database) -> dict[str, Any]:
+    """The sites, an agency of Chile and one of Peru, and as Actors: an admin and an editor of
+    each (`admin_chl`, `admin_per`, `ed_chl`, `ed_per`) and the operator (an admin of no
+    agency). No one signs in: their passwords are not hashes."""
+    out: dict[str, Any] = {}
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+        for key, code, country in (
+            ("chl", "pdi-arica", "CHL"),
+            ("per", "migraciones-tacna", "PER"),
+        ):
+            out[key] = agencies.create_agency(
+                s, actor=SYSTEM, code=code, name=code.upper(), country_code=country
+            ).id
+        for name, role, agency in (
+            ("admin_chl", "admin", out["chl"]),
+            ("admin_per", "admin", out["per"]),
+            ("ed_chl", "editor", out["chl"]),
+            ("ed_per", "editor", out["per"]),
+            ("operator", "admin", None),
+        ):
+            u = users.create_user(
+                s,
+                actor=SYSTEM,
+                username=name,
+                password="",
+                password_hash="not-a-hash",
+                role=role,
+                agency_id=agency,
+            )
+            out[name] = users.actor_of(u)
+    return out
+
+
+def country_admin(world: World, name: str = "admin_chl", agency: str = "chl") -> None:
+    """Add to a world an admin of the agency `agency` (so of its country), signed in."""
+    with world.db.session() as s:
+        u = users.create_user(
+            s,
+            actor=SYSTEM,
+            username=name,
+            password="",
+            password_hash=users.hash_password(PASSWORD),
+            role="admin",
+            agency_id=world.ids[agency],
+        )
+        world.ids[name] = u.id
+    world.tokens[name] = world.login(name)

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from hito.service import create_app
 from hito.store import hxl_export, hxl_import
 from hito.store.db import Database
-from service_world import World, make_world, report, settings
+from service_world import World, country_admin, make_world, report, settings
 
 HEADER = "Observed at,Site code,Nationality,Documented,People,Stranded,Key\n#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#affected+stranded,#meta+key\n"
 
@@ -521,3 +521,16 @@ def test_export_is_valid_hxl_with_the_standard_attributes(world: World) -> None:
     (row,) = list(data)
     assert row.get("#affected+f+adults") == "40" and row.get("#affected+m+children") == "25"
     assert row.get("#affected+total") == "120"
+
+
+def test_chilean_admin_importing_rows_for_a_peruvian_agency_is_refused(world: World) -> None:
+    country_admin(world)
+    text = "Date,Site,Nat,Doc,People,Agency\n#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#org+code\n2025-11-29,chacalluta,VEN,no,5,pdi-arica\n2025-11-29,concordia-strip,VEN,no,5,migraciones-tacna\n"
+    r = _import(world, text, who="admin_chl")
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "line 4: #org+code: agency 'migraciones-tacna' is of PER; an admin of CHL imports only "
+        "the reports of agencies of CHL"
+    )
+    assert _count(world) == 0
+    assert _import(world, text, who="admin").status_code == 201  # the operator may

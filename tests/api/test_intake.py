@@ -17,7 +17,7 @@ from hito.store.errors import AuthError, ConflictError, ForbiddenError, InvalidE
 from hito.store.groupcommit import GroupCommit
 from hito.store.logkey import load_key
 from hito.store.models import FieldReport, ReportCount
-from service_world import KEY_FILE, World, report
+from service_world import KEY_FILE, World, country_admin, report
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
@@ -280,3 +280,31 @@ def test_a_batch_stores_each_report_on_the_local_day_at_its_site(world: World) -
             ("santa-rosa", dt.date(2025, 12, 1)),
             ("chacalluta", dt.date(2025, 11, 30)),
         ]
+
+
+def test_chilean_admins_report_for_a_peruvian_agency_in_a_batch_is_refused_alone(
+    world: World,
+) -> None:
+    """As posted one by one: refused (403), the batch's other reports stored."""
+    country_admin(world)
+    items = [
+        _item(world, "admin_chl", agency_id=world.ids["per"]),
+        _item(world, "admin_chl", agency_id=world.ids["chl"]),
+        _item(world, "admin_chl", agency_id=world.ids["chl"], site_id="santa-rosa"),
+        _item(world, "admin", agency_id=world.ids["per"], site_id="chacalluta"),  # the operator
+    ]
+    with world.db.session() as s:
+        batch = intake.store_batch(s, items)
+    assert [type(o).__name__ if isinstance(o, Exception) else o[1] for o in batch] == [
+        "ForbiddenError",
+        True,
+        "ForbiddenError",
+        True,
+    ]
+    assert str(batch[0]) == (
+        f"agency {world.ids['per']} is of PER; you are an admin of CHL and may post field "
+        "reports only for the agencies of CHL"
+    )
+    with pytest.raises(ForbiddenError) as err, world.db.session() as s:  # one by one: the same
+        intake.store_one(s, items[0])
+    assert str(err.value) == str(batch[0])

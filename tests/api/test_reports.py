@@ -8,7 +8,7 @@ import pytest
 
 from hito import counts
 from hito.store import logread
-from service_world import World, report
+from service_world import World, country_admin, report
 
 
 def _stored(world: World) -> tuple[int, int]:
@@ -424,3 +424,45 @@ def test_stranded_above_a_ranges_best_estimate_is_a_422_not_a_database_error(wor
     assert r.status_code == 201, r.text
     (c,) = r.json()["counts"]
     assert (c["people"], c["stranded"]) == (55, 55)
+
+
+def test_chilean_admin_writing_a_report_for_a_peruvian_agency_is_refused(world: World) -> None:
+    country_admin(world)
+    before = _stored(world)
+    for site in ("concordia-strip", "santa-rosa"):
+        r = world.client.post(
+            "/api/v1/reports",
+            json=report(site=site, agency_id=world.ids["per"]),
+            headers=world.h("admin_chl"),
+        )
+        assert r.status_code == 403, r.text
+        assert r.json()["detail"] == (
+            f"agency {world.ids['per']} is of PER; you are an admin of CHL and may post field "
+            "reports only for the agencies of CHL"
+        )
+    r = world.client.post(  # for Chile's agency, at the strip: stored
+        "/api/v1/reports", json=report(agency_id=world.ids["chl"]), headers=world.h("admin_chl")
+    )
+    assert r.status_code == 201 and r.json()["agency_id"] == world.ids["chl"]
+    assert _stored(world)[0] == before[0] + 1
+
+
+def test_chilean_admin_withdrawing_a_peruvian_report_is_refused(world: World) -> None:
+    country_admin(world)
+    peru = world.client.post("/api/v1/reports", json=report(), headers=world.h("ed_per")).json()
+    r = world.client.post(
+        f"/api/v1/reports/{peru['id']}/withdrawal",
+        json={"reason": "not theirs"},
+        headers=world.h("admin_chl"),
+    )
+    assert r.status_code == 403, r.text
+    assert r.json()["detail"] == (
+        f"report {peru['id']} belongs to agency {world.ids['per']} of PER; an admin of CHL "
+        "corrects or withdraws only the reports of agencies of CHL"
+    )
+    r = world.client.post(  # the operator may
+        f"/api/v1/reports/{peru['id']}/withdrawal",
+        json={"reason": "duplicate"},
+        headers=world.h("admin"),
+    )
+    assert r.status_code == 201, r.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service_world import World
+from service_world import World, country_admin
 
 
 def test_sites_come_from_the_scenario(world: World) -> None:
@@ -93,3 +93,20 @@ def test_shelter_updates_set_the_capacity(world: World) -> None:
         ]
         == 1
     )
+
+
+def test_chilean_admin_closing_a_peruvian_post_is_refused(world: World) -> None:
+    country_admin(world)
+    c = world.client
+    r = c.post(
+        "/api/v1/sites/santa-rosa/status", json={"status": "closed"}, headers=world.h("admin_chl")
+    )
+    assert r.status_code == 403
+    assert r.json()["detail"] == (
+        "site 'santa-rosa' is in PER; an admin of CHL may not change its status"
+    )
+    assert c.get("/api/v1/sites/santa-rosa", headers=world.h("viewer")).json()["status"] == "open"
+    r = c.post(
+        "/api/v1/sites/chacalluta/status", json={"status": "closed"}, headers=world.h("admin_chl")
+    )
+    assert r.status_code == 201

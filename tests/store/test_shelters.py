@@ -1,14 +1,19 @@
-"""Shelter updates by day: the local day at the shelter, on SQLite and PostgreSQL."""
+"""Shelter updates by day (the local day at the shelter), and by whom: its country's agencies,
+on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 
 from hito.plans.model import Trigger
 from hito.store import agencies, shelters, sites
 from hito.store.actors import SYSTEM
 from hito.store.alerts import series_for
 from hito.store.db import Database
+from hito.store.errors import ForbiddenError
+from service_world import two_countries
 
 D = dt.date
 
@@ -41,3 +46,46 @@ def test_an_update_at_23_30_in_arica_is_of_that_day(db: Database) -> None:
         # the day's share is its latest update's: 90 of 100
         assert series_for(s, trigger, D(2025, 11, 30)) == {D(2025, 11, 30): 0.9}
         assert shelters.occupancy(s, ["arica-shelters"], D(2025, 11, 30))["arica-shelters"][0] == 90
+
+
+def test_peruvian_admin_updating_a_chilean_shelter_is_refused(db: Database) -> None:
+    """Arica's shelters are in Chile: a Peruvian admin may neither count nor register them,
+    even for a Chilean agency."""
+    w = two_countries(db)
+    for agency in (w["per"], w["chl"]):
+        with pytest.raises(ForbiddenError) as err, db.session() as s:
+            shelters.create_update(
+                s,
+                actor=w["admin_per"],
+                site_id="arica-shelters",
+                occupancy=10,
+                capacity=100,
+                agency_id=agency,
+            )
+    assert err.value.in_language("en") == [
+        f"agency {w['chl']} is of CHL; you are an admin of PER and may post shelter updates "
+        "only for the agencies of PER"
+    ]
+    with pytest.raises(ForbiddenError) as err, db.session() as s:
+        shelters.register(
+            s, actor=w["admin_per"], site_id="arica-shelters", capacity_people=10, area_m2=50
+        )
+    assert err.value.in_language("en") == [
+        "site 'arica-shelters' is in CHL; an admin of PER may not register it"
+    ]
+    with db.session() as s:  # Chile's admin may, for a Chilean agency
+        shelters.create_update(
+            s,
+            actor=w["admin_chl"],
+            site_id="arica-shelters",
+            occupancy=10,
+            capacity=100,
+            agency_id=w["chl"],
+        )
+        shelters.register(
+            s, actor=w["admin_chl"], site_id="arica-shelters", capacity_people=10, area_m2=50
+        )
+    with db.session(readonly=True) as s:
+        assert [u.agency_id for u in shelters.list_updates(s, site_id="arica-shelters")[0]] == [
+            w["chl"]
+        ]

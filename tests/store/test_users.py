@@ -1,14 +1,21 @@
-"""Passwords refused with zxcvbn's reason said in the reader's language, not in its English."""
+"""Users: passwords refused with zxcvbn's reason in the reader's language, not in its English;
+an admin of a country manages only the users of its agencies (the operator every user)."""
 
 from __future__ import annotations
 
 import ast
 import inspect
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from hito.store.errors import InvalidError
+from hito.store import users
+from hito.store.db import Database
+from hito.store.errors import ForbiddenError, InvalidError
+from hito.store.models import User
 from hito.store.users import _GUESSABLE, password_problem
+from service_world import two_countries
 
 
 def _zxcvbn_warnings() -> set[str]:
@@ -71,3 +78,140 @@ def test_a_guessable_password_is_refused_with_its_reason_in_each_language(
         "unrelated words"
     )
     assert err.value.errors[0]["msg"].startswith(f"this password is refused: {english}")
+
+
+@pytest.fixture
+def w(db: Database) -> dict[str, Any]:
+    return two_countries(db)
+
+
+def _user(db: Database, username: str) -> User:
+    with db.session(readonly=True) as s:
+        row = s.scalar(select(User).where(User.username == username))
+        assert row is not None
+        return row
+
+
+def test_chilean_admin_creating_a_peruvian_editor_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    with pytest.raises(ForbiddenError) as err, db.session() as s:
+        users.create_user(
+            s,
+            actor=w["admin_chl"],
+            username="mole",
+            password="",
+            password_hash="x",
+            role="editor",
+            agency_id=w["per"],
+        )
+    assert err.value.in_language("en") == [
+        "you are an admin of CHL: you may not create users of agency 'migraciones-tacna' of "
+        "PER, only of CHL"
+    ]
+    assert err.value.in_language("es") == [
+        "usted es administrador de CHL: no puede crear usuarios del organismo "
+        "'migraciones-tacna' de PER, solo de CHL"
+    ]
+    with db.session(readonly=True) as s:
+        assert s.scalar(select(User).where(User.username == "mole")) is None
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+def test_chilean_admin_creating_a_user_of_no_agency_is_refused(
+    db: Database, w: dict[str, Any], role: str
+) -> None:
+    """An admin of no agency is the operator: a country's admin cannot make one (nor a viewer
+    of no country)."""
+    with pytest.raises(ForbiddenError) as err, db.session() as s:
+        users.create_user(
+            s, actor=w["admin_chl"], username="root2", password="", password_hash="x", role=role
+        )
+    assert err.value.in_language("en") == [
+        "only the service's operator (an admin of no agency) may create users of no agency; you "
+        "are an admin of CHL"
+    ]
+
+
+def test_chilean_admin_resetting_a_peruvian_users_password_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    before = _user(db, "ed_per").password_hash
+    with pytest.raises(ForbiddenError) as err, db.session() as s:
+        users.set_password(
+            s, actor=w["admin_chl"], user_id=w["ed_per"].user_id, password_hash="mine", reset=True
+        )
+    assert err.value.in_language("en") == [
+        "user 'ed_per' is of agency 'migraciones-tacna' of PER; you are an admin of CHL and may "
+        "not reset their password"
+    ]
+    assert err.value.in_language("es") == [
+        "el usuario 'ed_per' es del organismo 'migraciones-tacna' de PER; usted es administrador "
+        "de CHL y no puede restablecer su contraseña"
+    ]
+    assert _user(db, "ed_per").password_hash == before
+
+
+def test_chilean_admin_resetting_the_operators_password_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    with pytest.raises(ForbiddenError) as err, db.session() as s:
+        users.set_password(
+            s, actor=w["admin_chl"], user_id=w["operator"].user_id, password_hash="mine", reset=True
+        )
+    assert err.value.in_language("en") == [
+        "user 'operator' belongs to no agency: only the service's operator (an admin of no "
+        "agency) may reset their password; you are an admin of CHL"
+    ]
+    assert _user(db, "operator").password_hash == "not-a-hash"
+
+
+def test_chilean_admin_disabling_a_peruvian_admin_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    with pytest.raises(ForbiddenError) as err, db.session() as s:
+        users.set_active(s, actor=w["admin_chl"], user_id=w["admin_per"].user_id, active=False)
+    assert err.value.in_language("es") == [
+        "el usuario 'admin_per' es del organismo 'migraciones-tacna' de PER; usted es "
+        "administrador de CHL y no puede activarlo o desactivarlo"
+    ]
+    assert _user(db, "admin_per").active is True
+
+
+def test_a_country_admin_creates_resets_and_disables_the_users_of_its_agencies(
+    db: Database, w: dict[str, Any]
+) -> None:
+    with db.session() as s:
+        new = users.create_user(
+            s,
+            actor=w["admin_chl"],
+            username="ed_chl_2",
+            password="",
+            password_hash="x",
+            role="editor",
+            agency_id=w["chl"],
+        )
+        users.set_password(s, actor=w["admin_chl"], user_id=new.id, password_hash="y", reset=True)
+        users.set_active(s, actor=w["admin_chl"], user_id=w["ed_chl"].user_id, active=False)
+    assert (_user(db, "ed_chl_2").password_hash, _user(db, "ed_chl").active) == ("y", False)
+
+
+def test_the_operator_manages_the_users_of_every_country(db: Database, w: dict[str, Any]) -> None:
+    op = w["operator"]
+    with db.session() as s:
+        users.create_user(
+            s,
+            actor=op,
+            username="ed_per_2",
+            password="",
+            password_hash="x",
+            role="editor",
+            agency_id=w["per"],
+        )
+        users.create_user(
+            s, actor=op, username="root2", password="", password_hash="x", role="admin"
+        )
+        users.set_password(s, actor=op, user_id=w["ed_per"].user_id, password_hash="z", reset=True)
+        users.set_active(s, actor=op, user_id=w["admin_chl"].user_id, active=False)
+    assert (_user(db, "ed_per").password_hash, _user(db, "admin_chl").active) == ("z", False)
+    assert _user(db, "root2").agency_id is None

@@ -17,6 +17,7 @@ from hito.web.situation import latest
 from web.conftest import PASSWORD
 
 from .test_guard import _signed_in
+from .test_reporting import country_admin
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 SITE = "concordia-strip"  # between the posts: both countries report there
@@ -212,8 +213,8 @@ def test_other_users_see_no_actions_and_are_refused_if_they_post(server) -> None
                 asked = c.get(path + "?lang=en")
                 assert asked.status_code == 403, (username, path)
                 assert (
-                    "Only an editor of the agency that sent this report, or an administrator, may "
-                    "correct or withdraw it."
+                    "Only an editor of the agency that sent this report, or an administrator of "
+                    "its country, may correct or withdraw it."
                 ) in asked.text
                 posted = c.post(
                     path,
@@ -309,3 +310,28 @@ def test_after_a_correction_the_site_page_is_of_the_day_that_shows_it() -> None:
     assert site_after("x", dt.date(2025, 12, 10), dt.date(2025, 12, 3), 12, today) == (
         "/sites/x?as_of=2025-12-09#report-12"
     )
+
+
+def test_chilean_admin_withdrawing_a_peruvian_report_is_refused(server) -> None:  # type: ignore[no-untyped-def]
+    """An admin of Chile's PDI sees no actions on Migraciones' report, and is refused (403)."""
+    country_admin(server, "admin_chile", "pdi")
+    peru = _report(server, "migraciones", 30, 4, hour=17)
+    chile = _report(server, "pdi", 31, 4, hour=18)
+    with _signed_in(server, "admin_chile") as c:
+        page = _page(c)
+        assert "/withdraw" not in _row(page, peru)
+        assert f'href="/reports/{chile}/withdraw"' in _row(page, chile)
+        asked = c.get(f"/reports/{peru}/withdraw?lang=en")
+        assert asked.status_code == 403
+        assert (
+            "Only an editor of the agency that sent this report, or an administrator of its "
+            "country, may correct or withdraw it."
+        ) in asked.text
+        posted = c.post(
+            f"/reports/{peru}/withdraw",
+            data={"csrf_token": TOKEN.search(page).group(1), "reason": "no", "confirm": "yes"},
+            headers={"Origin": server.url},
+        )
+        assert posted.status_code == 403
+    with server.db.session(readonly=True) as s:
+        assert s.scalar(select(FieldReport.id).where(FieldReport.supersedes_id == peru)) is None

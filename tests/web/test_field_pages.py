@@ -16,6 +16,7 @@ from hito.store.subscriptions import stop_token
 from web.conftest import PASSWORD
 
 from .test_guard import _signed_in
+from .test_reporting import country_admin
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -365,7 +366,8 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
         assert problem, r.text  # in words: the site's and countries' names, not ids and codes
         assert problem[1] == (
             "Este albergue (Albergues municipales y de iglesias, Arica) está en Chile: solo un "
-            "organismo de Chile (o un administrador) puede registrarlo, y el suyo es de Perú."
+            "organismo o un administrador de Chile (o el operador del servicio) puede "
+            "registrarlo, y el suyo es de Perú."
         ), problem[1]
         english = c.post(
             "/sites/arica-shelters/shelter?lang=en",
@@ -373,8 +375,9 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
             headers={"Origin": server.url},
         ).text
         assert (
-            "This shelter (Municipal and church shelters, Arica) is in Chile: only an agency "
-            "of Chile (or an administrator) may register it, and yours is of Peru."
+            "This shelter (Municipal and church shelters, Arica) is in Chile: only an agency or "
+            "an administrator of Chile (or the service&#39;s operator) may register it, and "
+            "yours is of Peru."
         ) in english, english
         for words in ("arica-shelters&#39;", "CHL", "PER"):
             assert words not in problem[1] and words not in english.split('id="shelter-problem"')[1]
@@ -560,3 +563,23 @@ def test_a_forecast_from_before_the_scenarios_start_is_refused_with_its_day(serv
     assert "El escenario empieza el 22 nov 2025: elija ese día o uno posterior." in r.text
     with server.db.session(readonly=True) as s:
         assert s.scalar(select(func.count()).select_from(Forecast)) == before
+
+
+def test_a_peruvian_admin_is_not_offered_a_chilean_shelters_registry(server) -> None:  # type: ignore[no-untyped-def]
+    """Arica's shelters are Chile's: its admin sees the registry's form, Peru's does not."""
+    country_admin(server, "admin_chile", "pdi")
+    country_admin(server, "admin_peru", "migraciones")
+    with _signed_in(server, "admin_chile") as c:
+        assert 'id="shelter-registry"' in c.get("/sites/arica-shelters").text
+    with _signed_in(server, "admin_peru") as c:
+        page = c.get("/sites/arica-shelters").text
+        assert 'id="shelter-registry"' not in page
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf
+        r = c.post(  # posted anyway: refused in words
+            "/sites/arica-shelters/shelter?lang=en",
+            data={"csrf_token": csrf[1], "capacity_people": "1", "area_m2": "1"},
+            headers={"Origin": server.url},
+        )
+        assert r.status_code == 422
+        assert "is in Chile: only an agency or an administrator of Chile" in r.text

@@ -1,14 +1,20 @@
-"""The field page's report as sent by an admin: the agency it is sent for."""
+"""The field page's report as sent by an admin: the agency it is sent for (an admin of a
+country: one of its agencies)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from hito import i18n
+from hito.store import users
+from hito.store.actors import SYSTEM
 from hito.store.coltypes import utcnow
+from hito.store.models import Agency, User
 from hito.web.reporting import overview_after
+from web.conftest import PASSWORD
 
 from .test_guard import _page_token, _reports, _signed_in
 
@@ -191,3 +197,75 @@ def test_the_report_form_without_javascript_offers_the_visitors_clock_not_utc(se
     assert at is not None and at.group(1) in {before, after}
     assert 'name="tz_offset" id="tz_offset" value="300"' in form
     assert ">(hora del Perú, UTC\u22125)</small>" in form
+
+
+def country_admin(server, username: str, agency: str) -> None:  # type: ignore[no-untyped-def]
+    """An admin of a demo agency (so of its country) in the server's database, once."""
+    with server.db.session() as s:
+        if s.scalar(select(User.id).where(User.username == username)) is None:
+            users.create_user(
+                s,
+                actor=SYSTEM,
+                username=username,
+                password="",
+                password_hash=users.hash_password(PASSWORD),
+                role="admin",
+                agency_id=s.scalar(select(Agency.id).where(Agency.code == agency)),
+            )
+
+
+def test_a_chilean_admin_is_offered_chiles_agencies_and_sites_only(server) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    country_admin(server, "admin_chile", "pdi")
+    with _signed_in(server, "admin_chile") as c:
+        form = c.get("/report").text
+        peru = c.get("/report?site=santa-rosa&lang=en").text
+    agencies = re.findall(r'<option value="(\d+)" lang="es"', form)
+    with server.db.session(readonly=True) as s:
+        chile = s.scalars(select(Agency.id).where(Agency.country_code == "CHL").order_by(Agency.id))
+        assert agencies == [str(i) for i in chile]
+    offered = set(re.findall(r'<option value="([a-z0-9-]+)"', form))
+    assert {"chacalluta", "concordia-strip", "arica-shelters"} <= offered
+    assert not offered & {"santa-rosa", "railway-crossing", "pisiga"}
+    said = peru.split('id="err-site_id">')[1].split("</span>")[0]
+    assert said == (
+        "Santa Rosa border complex is in Peru: an administrator of Chile reports at the sites of "
+        "Chile and between the posts."
+    ), said
+
+
+def test_chilean_admin_writing_a_report_for_a_peruvian_agency_from_the_form_is_refused(
+    server,
+) -> None:  # type: ignore[no-untyped-def]
+    """Posted by hand (the form does not offer it): refused at the agency's field, not stored."""
+    country_admin(server, "admin_chile", "pdi")
+    with server.db.session(readonly=True) as s:
+        peru = s.scalar(select(Agency.id).where(Agency.code == "migraciones"))
+    with _signed_in(server, "admin_chile") as c:
+        before = _reports(server)
+        form = {
+            "csrf_token": _page_token(c, "/report"),
+            "site_id": "concordia-strip",
+            "observed_at": "2025-12-03T10:00",
+            "tz_offset": "180",
+            "people-unspecified": "12",
+            "agency_id": str(peru),
+        }
+        r = c.post("/report", data=form, headers={"Origin": server.url})
+        assert r.status_code == 422
+        said = r.text.split('id="err-agency_id">')[1].split("</span>")[0]
+        assert said == (
+            "Un administrador de Chile reporta por los organismos de Chile: elija uno de ellos."
+        )
+        sent = c.post(  # from the phone's outbox: the service's refusal
+            "/report/send?lang=en",
+            data={**form, "csrf_token": _page_token(c, "/report"), "idempotency_key": "pe-1"},
+            headers={"Origin": server.url},
+        )
+        assert sent.status_code == 422
+        assert sent.json()["errors"]["counts"] == (
+            f"agency {peru} is of PER; you are an admin of CHL and may post field reports only "
+            "for the agencies of CHL"
+        )
+    assert _reports(server) == before

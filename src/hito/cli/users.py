@@ -17,7 +17,13 @@ app = typer.Typer(no_args_is_help=True, help="Users of the coordination service.
 def create(
     username: Annotated[str, typer.Argument(help="the new user's login name")],
     role: Annotated[str, typer.Option(help="admin, editor or viewer")] = "viewer",
-    agency: Annotated[str | None, typer.Option(help="agency code (editors need one)")] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            help="agency code (editors need one; an admin of an agency administers its country "
+            "only, an admin of none the whole service)"
+        ),
+    ] = None,
     settings: SettingsOpt = None,
 ) -> None:
     """Create a user; the password comes from HITO_PASSWORD or a prompt."""

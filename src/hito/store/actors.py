@@ -1,7 +1,13 @@
-"""Who is acting: a signed-in user's role and agency, and the checks every write makes."""
+"""Who is acting: a signed-in user's role and agency, and the checks every write makes.
+
+An admin of an agency is that agency's country's admin: they act only in that country (its
+agencies, sites, users and reports). An admin of no agency is the service's operator (the
+CLI's `SYSTEM`), who acts in every country.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from hito.errors import Problem
 from hito.store.errors import ForbiddenError
+from hito.store.models import Agency
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,70 @@ class Actor:
                 Problem("a viewer may not %(what)s; ask an editor of your agency", what=what)
             )
 
-    def agency_for_write(self, requested: int | None, what: Problem) -> int:
-        """The agency a write is made for: an editor's own, or the one an admin names."""
+    @property
+    def operator(self) -> bool:
+        """Whether this is the service's operator: an admin of no agency (so of no country)."""
+        return self.role == "admin" and self.agency_id is None
+
+    def may_act_in(self, country: str | None) -> bool:
+        """Whether this actor's writes may touch a country (its agencies, sites, users).
+
+        The operator's anywhere; anyone else's only in the country of their own agency (a
+        thing of no country, such as a user of no agency, is the operator's).
+        """
+        return self.operator or (country is not None and country == self.country_code)
+
+    def require_operator(self, what: Problem) -> None:
+        """Refuse unless the operator (an admin of a country may not do this either)."""
+        self.require_admin(what)
+        if not self.operator:
+            raise ForbiddenError(
+                Problem(
+                    "only the service's operator (an admin of no agency) may %(what)s; you are "
+                    "an admin of %(own)s",
+                    what=what,
+                    own=self.country_code,
+                )
+            )
+
+    def require_country(self, country: str | None, what: Problem) -> None:
+        """Refuse an admin of one country what belongs to another (or to none: the operator's).
+
+        `what` says what was asked, e.g. "create agencies": the refusal reads "you are an admin
+        of CHL: you may not create agencies of PER, only of CHL".
+        """
+        if self.may_act_in(country):
+            return
+        if country is None:
+            self.require_operator(what)
+        raise ForbiddenError(
+            Problem(
+                "you are an admin of %(own)s: you may not %(what)s of %(country)s, only of %(own)s",
+                own=self.country_code,
+                what=what,
+                country=country,
+            )
+            if self.role == "admin"
+            else Problem(
+                "you write for an agency of %(own)s: you may not %(what)s of %(country)s",
+                own=self.country_code,
+                what=what,
+                country=country,
+            )
+        )
+
+    def agency_for_write(
+        self,
+        requested: int | None,
+        what: Problem,
+        *,
+        country_of: Callable[[int], str | None],
+    ) -> int:
+        """The agency a write is made for: an editor's own, or the one an admin names.
+
+        An admin of a country names an agency of that country (`country_of` gives an agency's
+        country, None when there is no such agency: the caller says so, as a field problem).
+        """
         self.require_writer(what)
         if self.role == "editor":
             if requested is not None and requested != self.agency_id:
@@ -62,7 +131,29 @@ class Actor:
             raise InvalidError.at(
                 ["body", "agency_id"], Problem("an admin must name the agency_id")
             )
+        if not self.operator:
+            country = country_of(requested)
+            if country is not None and not self.may_act_in(country):
+                raise ForbiddenError(
+                    Problem(
+                        "agency %(agency)s is of %(country)s; you are an admin of %(own)s and may "
+                        "%(what)s only for the agencies of %(own)s",
+                        agency=requested,
+                        country=country,
+                        own=self.country_code,
+                        what=what,
+                    )
+                )
         return requested
+
+
+def agency_country(session: Session) -> Callable[[int], str | None]:
+    """An agency's country by its id, read in this session (None: no such agency)."""
+
+    def country(agency_id: int) -> str | None:
+        return session.scalar(select(Agency.country_code).where(Agency.id == agency_id))
+
+    return country
 
 
 SYSTEM = Actor(user_id=None, username="system", role="admin")

@@ -16,7 +16,7 @@ from hito.store.models import Agency, Country
 def create_agency(
     session: Session, *, actor: Actor, code: str, name: str, country_code: str
 ) -> Agency:
-    """Add an agency of an existing country."""
+    """Add an agency of an existing country (an admin of a country adds only its agencies)."""
     actor.require_admin(Problem("create agencies"))
     if session.get(Country, country_code) is None:
         codes = ", ".join(session.scalars(select(Country.code).order_by(Country.code)))
@@ -29,6 +29,7 @@ def create_agency(
                 known=known,
             ),
         )
+    actor.require_country(country_code, Problem("create agencies"))
     if session.scalar(select(Agency).where(Agency.code == code)) is not None:
         raise ConflictError(Problem("agency code %(code)s is already taken", code=repr(code)))
     row = Agency(code=code, name=name, country_code=country_code)

@@ -14,7 +14,7 @@ from hito.store.models import Country
 
 def create_country(session: Session, *, actor: Actor, code: str, name: str) -> Country:
     """Add a country (ISO 3166-1 alpha-3 code)."""
-    actor.require_admin(Problem("create countries"))
+    actor.require_operator(Problem("create countries"))
     if session.get(Country, code) is not None:
         raise ConflictError(Problem("country %(code)s already exists", code=repr(code)))
     row = Country(code=code, name=name)

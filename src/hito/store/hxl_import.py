@@ -29,10 +29,12 @@ def import_csv(
     actor.require_writer(Problem("import field reports"))
     table = _read(data)
     check_hashtags(table)
-    agencies = {a.code: a.id for a in session.scalars(select(Agency))}
+    rows = list(session.scalars(select(Agency)))
+    agencies = {a.code: a.id for a in rows}
     job = RowReader(
         table=table,
         agencies=agencies,
+        countries={a.code: a.country_code for a in rows},
         own=next((code for code, i in agencies.items() if i == actor.agency_id), None),
         actor=actor,
     )

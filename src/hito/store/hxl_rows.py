@@ -151,6 +151,7 @@ class RowReader:
 
     table: HxlTable
     agencies: dict[str, int]
+    countries: dict[str, str]  # each agency's country, by its code
     own: str | None
     actor: Actor
     errs: list[dict[str, Any]] = field(default_factory=list)
@@ -226,6 +227,13 @@ class RowReader:
             )
         elif self.actor.role == "editor" and code != self.own:
             bad("#org+code", f"an editor of {self.own!r} may not import reports of {code!r}")
+        elif self.actor.role == "admin" and not self.actor.may_act_in(self.countries[code]):
+            bad(
+                "#org+code",
+                f"agency {code!r} is of {self.countries[code]}; an admin of "
+                f"{self.actor.country_code} imports only the reports of agencies of "
+                f"{self.actor.country_code}",
+            )
         return code
 
     def _group(

@@ -41,7 +41,9 @@ from hito.store.models import Agency, FieldReport, ReportCount, Site
 _SITES = select(Site.id, Site.country_code, Site.kind).where(
     Site.id.in_(bindparam("ids", expanding=True))
 )
-_AGENCIES = select(Agency.id).where(Agency.id.in_(bindparam("ids", expanding=True)))
+_AGENCIES = select(Agency.id, Agency.country_code).where(
+    Agency.id.in_(bindparam("ids", expanding=True))
+)
 _REPORTS: Table = FieldReport.__table__  # type: ignore[assignment]  # mapped classes hold a Table
 _COUNTS: Table = ReportCount.__table__  # type: ignore[assignment]
 Outcome = tuple[
@@ -125,7 +127,9 @@ def store_batch(
     conn = session.connection()  # Core statements: no ORM work for plain reads
     sites = {r.id: r for r in conn.execute(_SITES, {"ids": sorted({i.site_id for i in items})})}
     named = sorted({i.agency_id for i in items if i.agency_id is not None})
-    agencies = set(conn.execute(_AGENCIES, {"ids": named}).scalars()) if named else set()
+    agencies: dict[int, str] = (
+        {r.id: r.country_code for r in conn.execute(_AGENCIES, {"ids": named})} if named else {}
+    )
     checked: list[_Checked] = []
     for n, item in enumerate(items):
         try:
@@ -167,12 +171,14 @@ def _check(
     item: Submission,
     actor: Actor | AuthError,
     sites: dict[str, Any],
-    agencies: set[int],
+    agencies: dict[int, str],
 ) -> _Checked:
     """`create_report`'s checks, in its order, over what the batch read."""
     if isinstance(actor, AuthError):
         raise actor
-    agency = actor.agency_for_write(item.agency_id, Problem("post field reports"))
+    agency = actor.agency_for_write(
+        item.agency_id, Problem("post field reports"), country_of=agencies.get
+    )
     observed_at = item.observed_at
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)

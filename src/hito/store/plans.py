@@ -57,6 +57,8 @@ SAVE_ATTEMPTS = 5  # concurrent saves of one plan name: each takes the next free
 def create_plan(session: Session, *, actor: Actor, text: str) -> StoredPlan:
     """Store a plan as the next version of its name (admin).
 
+    Any admin, of either country or none: plans are the two countries' joint contingency plans.
+
     The next version is the highest stored + 1. Two saves of one name at once both read
     the same highest version; the second to insert it finds the (name, version) taken
     (on PostgreSQL after waiting for the first to commit), and reads again and takes the

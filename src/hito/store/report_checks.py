@@ -2,7 +2,7 @@
 
 One reading for every way a report comes in (the API, the field page, SMS, an HXL import,
 an offline batch): `validate_report` says everything wrong at once; `country_rule` keeps an
-editor to their own country's sites and the strip between the posts.
+editor, or an admin of a country, to their own country's sites and the strip between the posts.
 """
 
 from __future__ import annotations
@@ -127,25 +127,29 @@ SHARED_KINDS = ("between_posts",)  # the strip between the posts: both countries
 def may_report_at(actor: Actor | None, kind: str, country_code: str) -> bool:
     """Whether a user may report at a site of this kind and country.
 
-    An editor at their own country's sites and the strip between the posts; an admin anywhere
-    (for the agency they name). The rule `country_rule` enforces, for choosing what to offer.
+    An editor, or an admin of a country, at their own country's sites and the strip between
+    the posts; the operator (an admin of no agency) anywhere, for the agency they name. The
+    rule `country_rule` enforces, for choosing what to offer.
+    """
+    if actor is None or actor.role not in ("admin", "editor"):
+        return False
+    return kind in SHARED_KINDS or actor.may_act_in(country_code)
+
+
+def may_supersede(actor: Actor | None, agency_id: int, agency_country: str) -> bool:
+    """Whether a user may correct or withdraw a report of this agency (of this country).
+
+    Its agency's editors, an admin of its country, or the operator.
     """
     if actor is None:
         return False
     if actor.role == "admin":
-        return True
-    return actor.role == "editor" and (kind in SHARED_KINDS or country_code == actor.country_code)
-
-
-def may_supersede(actor: Actor | None, agency_id: int) -> bool:
-    """Whether a user may correct or withdraw a report of this agency: an admin, or its editor."""
-    if actor is None:
-        return False
-    return actor.role == "admin" or (actor.role == "editor" and actor.agency_id == agency_id)
+        return actor.may_act_in(agency_country)
+    return actor.role == "editor" and actor.agency_id == agency_id
 
 
 def check_country(session: Session, actor: Actor, site_id: str) -> bool:
-    """An editor reports at their own country's sites, and at the strip between the posts.
+    """A writer reports at their own country's sites, and at the strip between the posts.
 
     Returns whether the site exists (one indexed read, reused by `validate_report`).
     """
@@ -156,13 +160,24 @@ def check_country(session: Session, actor: Actor, site_id: str) -> bool:
 def country_rule(actor: Actor, site_id: str, site: Any) -> bool:
     """Whether a site (a row with `country_code` and `kind`, or None) exists.
 
-    ForbiddenError when an editor writes at another country's site (the strip between the
-    posts is shared).
+    ForbiddenError when an editor, or an admin of a country, writes at another country's site
+    (the strip between the posts is shared; the operator writes anywhere).
     """
     if site is None:
         return False
-    if actor.role != "editor" or may_report_at(actor, site.kind, site.country_code):
+    if actor.role not in ("admin", "editor") or may_report_at(actor, site.kind, site.country_code):
         return True
+    if actor.role == "admin":
+        raise ForbiddenError(
+            Problem(
+                "site %(site_id)s is a %(kind)s in %(site_country)s; an admin of %(own_country)s "
+                "writes only at sites of %(own_country)s and between the posts",
+                site_id=repr(site_id),
+                kind=site.kind,
+                site_country=site.country_code,
+                own_country=actor.country_code,
+            )
+        )
     raise ForbiddenError(
         Problem(
             "site %(site_id)s is a %(kind)s in %(site_country)s; an editor of an agency of "

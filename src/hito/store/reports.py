@@ -16,7 +16,7 @@ from hito.counts import Count
 from hito.domain import site_day
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, agency_country, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import report_state
@@ -53,7 +53,9 @@ def create_report(
     Returns (report, created). A key reused with different content is a ConflictError.
     `after` runs in the same transaction once a new report is stored (plan triggers).
     """
-    agency = actor.agency_for_write(agency_id, Problem("post field reports"))
+    agency = actor.agency_for_write(
+        agency_id, Problem("post field reports"), country_of=agency_country(session)
+    )
     if observed_at.tzinfo is None:
         observed_at = observed_at.replace(tzinfo=dt.UTC)
     found = check_country(session, actor, site_id)
@@ -193,7 +195,19 @@ def _supersedable(session: Session, actor: Actor, report_id: int) -> FieldReport
     """The report an actor may correct or withdraw now, or why not (403, 404, 409)."""
     actor.require_writer(Problem("correct or withdraw reports"))
     old = get_report(session, report_id=report_id)
-    if not may_supersede(actor, old.agency_id):
+    if not may_supersede(actor, old.agency_id, old.agency.country_code):
+        if actor.role == "admin":
+            raise ForbiddenError(
+                Problem(
+                    "report %(report_id)s belongs to agency %(report_agency)s of %(country)s; an "
+                    "admin of %(own)s corrects or withdraws only the reports of agencies of "
+                    "%(own)s",
+                    report_id=report_id,
+                    report_agency=old.agency_id,
+                    country=old.agency.country_code,
+                    own=actor.country_code,
+                )
+            )
         raise ForbiddenError(
             Problem(
                 "report %(report_id)s belongs to agency %(report_agency)s; an editor corrects only "
@@ -203,8 +217,9 @@ def _supersedable(session: Session, actor: Actor, report_id: int) -> FieldReport
                 own_agency=actor.agency_id,
             )
         )
-    # a correction or a withdrawal is a new report at the site: an editor's own country's or
-    # the strip (a report an admin made for their agency at the other country's site stays)
+    # a correction or a withdrawal is a new report at the site: an editor's (or a country
+    # admin's) own country's or the strip (a report the operator made for their agency at the
+    # other country's site stays)
     check_country(session, actor, old.site_id)
     newer = session.scalar(select(FieldReport.id).where(FieldReport.supersedes_id == report_id))
     if newer is not None:
@@ -241,8 +256,9 @@ def supersede_report(
 ) -> FieldReport:
     """Correct a report (new counts) or withdraw it: a new report that references the old one.
 
-    The old report stays as it was. Only its agency's editors (or an admin) may do this,
-    once per report (a second correction corrects the correction); `reason` is required.
+    The old report stays as it was. Only its agency's editors (or an admin of its country, or
+    the operator) may do this, once per report (a second correction corrects the correction);
+    `reason` is required.
     """
     old = _supersedable(session, actor, report_id)
     problem = text_problem(reason, max_length=500) if reason.strip() else "expected a reason"

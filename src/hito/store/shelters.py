@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hito.domain import SHELTER_STATUSES, site_day
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, agency_country, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import InvalidError
 from hito.store.logrows import site_state
@@ -55,7 +55,9 @@ def create_update(
     agency_id: int | None = None,
 ) -> ShelterUpdate:
     """Record a shelter's occupancy and capacity; the site's capacity follows the newest one."""
-    agency = actor.agency_for_write(agency_id, Problem("post shelter updates"))
+    agency = actor.agency_for_write(
+        agency_id, Problem("post shelter updates"), country_of=agency_country(session)
+    )
     now = utcnow()
     when = observed_at or now
     if when.tzinfo is None:

@@ -38,7 +38,7 @@ def load_sites(session: Session, *, actor: Actor, scenario: str) -> tuple[int, i
     Only places where people are counted become sites: border posts, the strip between
     posts, shelters and irregular crossings. A site's status is left as it is.
     """
-    actor.require_admin(Problem("load sites"))
+    actor.require_operator(Problem("load sites"))
     s = _load(scenario)
     new = updated = 0
     for p in s.places:
@@ -93,19 +93,33 @@ def get_site(session: Session, *, site_id: str, for_update: bool = False) -> Sit
 
 
 def require_country(actor: Actor, site: Site, what: Problem) -> None:
-    """A site's writes belong to its country: an editor of another country's agency is refused."""
+    """A site's writes belong to its country: an editor or an admin of another one is refused.
+
+    The operator (an admin of no agency) is not.
+    """
     actor.require_writer(what)
-    if actor.role == "editor" and actor.country_code != site.country_code:
+    if actor.may_act_in(site.country_code):
+        return
+    if actor.role == "admin":
         raise ForbiddenError(
             Problem(
-                "site %(id)s is in %(site_country)s; an editor of an agency of %(own_country)s "
-                "may not %(what)s",
+                "site %(id)s is in %(site_country)s; an admin of %(own_country)s may not %(what)s",
                 id=repr(site.id),
                 site_country=site.country_code,
                 own_country=actor.country_code,
                 what=what,
             )
         )
+    raise ForbiddenError(
+        Problem(
+            "site %(id)s is in %(site_country)s; an editor of an agency of %(own_country)s "
+            "may not %(what)s",
+            id=repr(site.id),
+            site_country=site.country_code,
+            own_country=actor.country_code,
+            what=what,
+        )
+    )
 
 
 def list_sites(
@@ -134,7 +148,7 @@ def set_status(
     effective_at: dt.datetime | None = None,
     remark: str = "",
 ) -> SiteStatusChange:
-    """Record a status change; an editor may change only the sites of their agency's country."""
+    """Record a status change; an editor or an admin of a country changes only its sites."""
     actor.require_writer(Problem("change a site's status"))
     if status not in SITE_STATUSES:
         raise InvalidError.at(

@@ -13,7 +13,7 @@ from hito.counts import Count
 from hito.domain import LANGUAGES
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, agency_country, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import ConflictError, InvalidError, StoreError
@@ -34,7 +34,9 @@ def register_sender(
     agency_id: int | None = None,
 ) -> SmsSender:
     """Register (or update) a number allowed to send reports for an agency."""
-    agency = actor.agency_for_write(agency_id, Problem("register SMS numbers"))
+    agency = actor.agency_for_write(
+        agency_id, Problem("register SMS numbers"), country_of=agency_country(session)
+    )
     number = sms.phone(phone)
     errs = []
     if number is None:
@@ -51,10 +53,18 @@ def register_sender(
         raise InvalidError.of_fields(errs)
     assert number is not None
     row = session.get(SmsSender, number)
-    if row is not None and row.agency_id != agency and actor.role != "admin":
-        raise ConflictError(
-            Problem("%(number)s is registered to another agency; ask an admin", number=number)
-        )
+    if row is not None and row.agency_id != agency:
+        # an admin moves a number between agencies: the operator any, a country's admin only
+        # from an agency of their country (a number of the other country's stays theirs)
+        held_by = agency_country(session)(row.agency_id)
+        if actor.role != "admin" or not actor.may_act_in(held_by):
+            raise ConflictError(
+                Problem(
+                    "%(number)s is registered to another agency; ask an admin of %(country)s",
+                    number=number,
+                    country=held_by,
+                )
+            )
     if row is None:
         row = SmsSender(phone=number, created_at=utcnow())
         session.add(row)

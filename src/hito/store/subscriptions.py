@@ -18,7 +18,7 @@ from hito import notify
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
 from hito.errors import Problem, Said
 from hito.store import audit, logsecret
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, agency_country, paginate, snapshot
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
 from hito.store.models import Agency, Site, Subscription, User
 from hito.store.text import text_said
@@ -142,7 +142,7 @@ def create_subscription(
     for_user: bool = True,
     allow_private: bool = False,
 ) -> Subscription:
-    """Subscribe a user (oneself) or an agency (its editors, or an admin) to alerts.
+    """Subscribe a user (oneself) or an agency (its editors, or an admin of its country).
 
     Empty `plans`, `sites` or `severities` mean every one. A webhook gets a new signing secret;
     one to `localhost` or a private address as written is refused unless `allow_private` (the
@@ -168,7 +168,11 @@ def create_subscription(
             )
         user_id = actor.user_id
     else:
-        agency_id = actor.agency_for_write(agency_id, Problem("subscribe an agency to alerts"))
+        agency_id = actor.agency_for_write(
+            agency_id,
+            Problem("subscribe an agency to alerts"),
+            country_of=agency_country(session),
+        )
         if session.get(Agency, agency_id) is None:
             raise InvalidError.at(
                 ["body", "agency_id"],
@@ -219,11 +223,18 @@ def create_subscription(
     return row
 
 
-def _may_manage(actor: Actor, row: Subscription) -> bool:
-    if actor.role == "admin":
+def _may_manage(session: Session, actor: Actor, row: Subscription) -> bool:
+    """Whether an actor may stop a subscription.
+
+    The operator any; an admin of a country their own and its agencies'; an editor their own
+    and their agency's.
+    """
+    if actor.operator:
         return True
     if row.user_id is not None:
         return row.user_id == actor.user_id
+    if actor.role == "admin" and row.agency_id is not None:
+        return actor.may_act_in(agency_country(session)(row.agency_id))
     return actor.role == "editor" and row.agency_id == actor.agency_id
 
 
@@ -257,7 +268,7 @@ def get_subscription(session: Session, *, actor: Actor, subscription_id: int) ->
         raise NotFoundError(
             Problem("no subscription with id %(subscription_id)s", subscription_id=subscription_id)
         )
-    if not _may_manage(actor, row):
+    if not _may_manage(session, actor, row):
         raise ForbiddenError(
             Problem(
                 "subscription %(subscription_id)s is not yours or your agency's",

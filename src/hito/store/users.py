@@ -122,6 +122,8 @@ def create_user(
 ) -> User:
     """Add a user; an editor needs an agency, admins and viewers may have one.
 
+    An admin of an agency is an admin of its country: the users they add are of that
+    country's agencies. Only the operator (an admin of no agency) adds users of no agency.
     `password_hash`: the password already checked and hashed by the caller (outside the
     transaction, so argon2 holds no lock); `password` is then ignored.
     """
@@ -148,10 +150,17 @@ def create_user(
         raise InvalidError.at(
             ["body", "agency_id"], Problem("an editor needs the agency they write for")
         )
-    if agency_id is not None and session.get(Agency, agency_id) is None:
+    agency = session.get(Agency, agency_id) if agency_id is not None else None
+    if agency_id is not None and agency is None:
         raise InvalidError.at(
             ["body", "agency_id"], Problem("no agency with id %(agency_id)s", agency_id=agency_id)
         )
+    actor.require_country(
+        agency.country_code if agency is not None else None,
+        Problem("create users of agency %(code)s", code=repr(agency.code))
+        if agency is not None
+        else Problem("create users of no agency"),
+    )
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ConflictError(
             Problem("username %(username)s is already taken", username=repr(username))
@@ -179,6 +188,7 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     """Enable or disable a user; disabling revokes every token they hold."""
     actor.require_admin(Problem("enable or disable users"))
     row = get_user(session, user_id=user_id)
+    require_manages(actor, row, Problem("enable or disable them"))
     before = user_state(row)
     if not active and row.role == "admin" and row.active:
         _keep_an_admin(session, row)
@@ -195,6 +205,39 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
         after=user_state(row),
     )
     return row
+
+
+def require_manages(actor: Actor, row: User, what: Problem) -> None:
+    """Refuse an admin of a country a user of another country's agency, or of no agency.
+
+    `what` is said of the user ("reset their password"). A user of no agency (the operator,
+    a viewer of no agency) is the operator's to manage.
+    """
+    actor.require_admin(what)
+    country = row.agency.country_code if row.agency is not None else None
+    if actor.may_act_in(country):
+        return
+    if row.agency is None:
+        raise ForbiddenError(
+            Problem(
+                "user %(username)s belongs to no agency: only the service's operator (an admin "
+                "of no agency) may %(what)s; you are an admin of %(own)s",
+                username=repr(row.username),
+                what=what,
+                own=actor.country_code,
+            )
+        )
+    raise ForbiddenError(
+        Problem(
+            "user %(username)s is of agency %(code)s of %(country)s; you are an admin of "
+            "%(own)s and may not %(what)s",
+            username=repr(row.username),
+            code=repr(row.agency.code),
+            country=country,
+            own=actor.country_code,
+            what=what,
+        )
+    )
 
 
 def _keep_an_admin(session: Session, row: User) -> None:
@@ -236,6 +279,8 @@ def set_password(
             Problem("you may change only your own password; an admin may reset others'")
         )
     row = get_user(session, user_id=user_id)
+    if reset:
+        require_manages(actor, row, Problem("reset their password"))
     before = user_state(row)
     row.password_hash = password_hash
     bind_password(session, row)

@@ -1,8 +1,8 @@
 """Correct or withdraw a field report from the dashboard: a new entry that references it.
 
-A report is never edited: its agency's editors (or an admin) correct it with a new report that
-supersedes it (the report form, filled with the original's values) or withdraw it with a reason
-(`hito.store.reports.supersede_report`, as the API's `/reports/{id}/corrections` and
+A report is never edited: its agency's editors (or an admin of its country) correct it with a new
+report that supersedes it (the report form, filled with the original's values) or withdraw it with
+a reason (`hito.store.reports.supersede_report`, as the API's `/reports/{id}/corrections` and
 `/withdrawal`). Anyone else is refused (403), even posting the form by hand.
 """
 
@@ -54,11 +54,11 @@ def _gate(request: Request, who: Actor, report_id: int) -> FieldReport | HTMLRes
         row, newer = _original(request, report_id)
     except NotFoundError:
         return render(request, "missing.html.j2", 404, user=who, what=report_id, kind="report")
-    if not may_supersede(who, row.agency_id):
+    if not may_supersede(who, row.agency_id, row.agency.country_code):
         words = tr(
             request,
-            "Only an editor of the agency that sent this report, or an administrator, may "
-            "correct or withdraw it.",
+            "Only an editor of the agency that sent this report, or an administrator of its "
+            "country, may correct or withdraw it.",
         )
         return _refused(request, who, 403, words)
     if said := reporting.elsewhere(request, row.site_id, who):  # at the other country's site

@@ -283,7 +283,7 @@ async def report_submit(request: Request) -> Response:
     """Store the report through the service; a repeated key returns the first report."""
     who = actor(request)
     data, form, ctx = await reporting.checked(request, who)
-    agency_id = reporting.sender_agency(request, who, data, form)
+    agency_id = reporting.sender_agency(request, who, data, form, ctx["agencies"])
     if form.ok:
         key = data.get("idempotency_key") or None
         try:

@@ -30,10 +30,10 @@ from hito.web.session import language, tr, zone
 def form_context(request: Request, who: Actor | None = None) -> dict[str, Any]:
     """The form's sites, count rows (the scenario's groups) and agencies.
 
-    An editor is offered the sites their agency may report at (their country's and the strip
-    between the posts), not the other country's, where the report would be refused; every
-    site stays known to the form's check (`site_ids`), so a site sent anyway gets the
-    service's reason.
+    An editor, or an admin of a country, is offered the sites they may report at (their
+    country's and the strip between the posts), not the other country's, where the report
+    would be refused; every site stays known to the form's check (`site_ids`), so a site sent
+    anyway gets the service's reason. An admin of a country is offered its agencies only.
     """
     with request.app.state.db.session(readonly=True) as session:
         sites, _n = list_sites(session, limit=1000)
@@ -42,8 +42,10 @@ def form_context(request: Request, who: Actor | None = None) -> dict[str, Any]:
     offered = [
         s
         for s in sites
-        if who is None or who.role != "editor" or may_report_at(who, s.kind, s.country_code)
+        if who is None or who.role == "viewer" or may_report_at(who, s.kind, s.country_code)
     ]
+    if who is not None and who.role == "admin":
+        agencies = [a for a in agencies if who.may_act_in(a.country_code)]
     return {
         "sites": offered,
         "site_ids": [s.id for s in sites],
@@ -91,9 +93,17 @@ async def checked(
 
 
 def sender_agency(
-    request: Request, who: Any, data: dict[str, str], form: forms.ReportForm
+    request: Request,
+    who: Any,
+    data: dict[str, str],
+    form: forms.ReportForm,
+    offered: list[Any] | None = None,
 ) -> int | None:
-    """The agency an admin reports for; a viewer's report is refused (as a problem of the form)."""
+    """The agency an admin reports for; a viewer's report is refused (as a problem of the form).
+
+    `offered`: the agencies the form offered (`form_context`); an admin of a country who sends
+    another is told to choose one of theirs.
+    """
     agency_id = None
     if who.role == "admin":
         text = data.get("agency_id", "")
@@ -102,6 +112,19 @@ def sender_agency(
             agency_id = int(text)
         else:
             form.errors["agency_id"] = tr(request, "Choose the agency you report for.")
+        if (
+            agency_id is not None
+            and not who.operator
+            and offered is not None
+            and agency_id not in {a.id for a in offered}
+        ):
+            countries = names.countries(lambda m: tr(request, m))
+            own = countries.get(who.country_code or "", who.country_code or "")
+            form.errors["agency_id"] = tr(
+                request,
+                "An administrator of %(own)s reports for the agencies of %(own)s: choose one of "
+                "them.",
+            ) % {"own": own}
     if who.role == "viewer":
         form.errors["counts"] = tr(request, "A viewer cannot send reports; ask an editor.")
     return agency_id
@@ -155,14 +178,26 @@ def refusal(
 
 
 def elsewhere(request: Request, site_id: str, who: Any) -> str:
-    """Why an editor may not report at a site of the other country, in words ('' if they may)."""
-    if who.role != "editor" or not is_ident(site_id):  # no identifier: no site to say it of
+    """Why a writer may not report at a site of the other country, in words ('' if they may).
+
+    An editor, or an admin of a country; the operator reports anywhere.
+    """
+    if who.role == "viewer" or who.operator or not is_ident(site_id):  # no identifier: no site
         return ""
     with request.app.state.db.session(readonly=True) as session:
         site = session.get(Site, site_id)
     if site is None or may_report_at(who, site.kind, site.country_code):
         return ""
     said = site_words(request, site, who.country_code)
+    if who.role == "admin":
+        return (
+            tr(
+                request,
+                "%(site)s is in %(country)s: an administrator of %(own)s reports at the sites of "
+                "%(own)s and between the posts.",
+            )
+            % said
+        )
     return (
         tr(
             request,

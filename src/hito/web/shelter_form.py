@@ -95,11 +95,11 @@ def _read(
 
 
 def _other_country(request: Request, site: Site, own: str | None) -> str:
-    """Why an editor of the other country's agency may not register this shelter, in words."""
+    """Why an editor or an admin of the other country may not register this shelter, in words."""
     return tr(
         request,
-        "This shelter (%(site)s) is in %(country)s: only an agency of %(country)s (or an "
-        "administrator) may register it, and yours is of %(own)s.",
+        "This shelter (%(site)s) is in %(country)s: only an agency or an administrator of "
+        "%(country)s (or the service's operator) may register it, and yours is of %(own)s.",
     ) % reporting.site_words(request, site, own)
 
 
@@ -114,7 +114,7 @@ async def shelter_save(request: Request, site_id: str) -> Response:
     try:
         with request.app.state.db.session() as session:
             site = session.get(Site, site_id)
-            if site is not None and who.role == "editor" and who.country_code != site.country_code:
+            if site is not None and who.role != "viewer" and not who.may_act_in(site.country_code):
                 problems["form"] = _other_country(request, site, who.country_code)
             else:
                 numbers, problems = _read(request, form, session.get(Shelter, site_id))

@@ -18,7 +18,7 @@ AgencyId = RowIdPath
 
 @router.post("", status_code=201, response_model=AgencyPublic)
 def create(body: AgencyCreate, actor: AdminDep, db: DbDep) -> AgencyPublic:
-    """Add an agency of a country (admin)."""
+    """Add an agency of a country (an admin of that country, or the operator)."""
     with db.session() as session:
         row = agencies.create_agency(
             session, actor=actor, code=body.code, name=body.name, country_code=body.country_code

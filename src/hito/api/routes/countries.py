@@ -14,7 +14,7 @@ router = APIRouter(prefix="/countries", tags=["countries"])
 
 @router.post("", status_code=201, response_model=CountryPublic)
 def create(body: CountryCreate, actor: AdminDep, db: DbDep) -> CountryPublic:
-    """Add a country (admin)."""
+    """Add a country (the operator: an admin of no agency)."""
     with db.session() as session:
         row = countries.create_country(session, actor=actor, code=body.code, name=body.name)
         return CountryPublic.model_validate(row)

@@ -1,4 +1,4 @@
-"""Plans (admin writes, everyone reads)."""
+"""Plans (admin writes, everyone reads): joint contingency plans, written by any admin."""
 
 from __future__ import annotations
 

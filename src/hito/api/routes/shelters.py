@@ -30,7 +30,7 @@ def list_(actor: ActorDep, db: DbDep) -> ShelterList:
 
 @router.put("/shelters/{site_id}", response_model=ShelterPublic)
 def put(site_id: SiteIdPath, body: ShelterSet, actor: WriterDep, db: DbDep) -> ShelterPublic:
-    """Register or update a shelter (an editor of an agency of its country, or an admin)."""
+    """Register or update a shelter (an editor or an admin of its country, or the operator)."""
     with db.session() as session:
         shelters.register(session, actor=actor, site_id=site_id, **body.model_dump())
     with db.session(readonly=True) as session:

@@ -89,7 +89,7 @@ def get(site_id: SiteIdPath, actor: ActorDep, db: DbDep) -> SitePublic:
 def set_status(
     site_id: SiteIdPath, body: StatusCreate, actor: WriterDep, db: DbDep
 ) -> StatusPublic:
-    """Change a site's status (an editor of an agency of the site's country, or an admin)."""
+    """Change a site's status (an editor or an admin of the site's country, or the operator)."""
     with db.session() as session:
         row = sites.set_status(
             session,

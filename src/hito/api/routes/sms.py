@@ -24,7 +24,10 @@ router = APIRouter(prefix="/sms", tags=["sms"])
 
 
 class SenderCreate(Body):
-    """A number allowed to send reports for an agency (the editor's own, or one an admin names)."""
+    """A number allowed to send reports for an agency (the editor's own, or one an admin names).
+
+    An admin of a country names one of its agencies.
+    """
 
     phone: str = Field(min_length=5, max_length=30, examples=["+56 9 1234 5678"])
     label: Annotated[str, Field(max_length=200)] = ""

@@ -24,7 +24,7 @@ Id = RowIdPath
 def create(
     body: SubscriptionCreate, actor: ActorDep, db: DbDep, request: Request
 ) -> SubscriptionCreated:
-    """Subscribe yourself, or an agency (its editor, or an admin), to alerts."""
+    """Subscribe yourself, or an agency (its editor, an admin of its country, or the operator)."""
     private = request.app.state.settings.webhook_allow_private
     with db.session() as session:
         row = subscriptions.create_subscription(

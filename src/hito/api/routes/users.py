@@ -1,4 +1,4 @@
-"""Users (admin only)."""
+"""Users (admin only): an admin of a country manages the users of its agencies, the operator all."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from hito.api.schemas.users import (
     UserPublic,
     UserUpdate,
 )
+from hito.errors import Problem
 from hito.store import users
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -23,7 +24,10 @@ UserId = RowIdPath
 
 @router.post("", status_code=201, response_model=UserPublic)
 def create(body: UserCreate, actor: AdminDep, db: DbDep) -> UserPublic:
-    """Add a user (admin); common or easily guessed passwords are refused."""
+    """Add a user (admin); common or easily guessed passwords are refused.
+
+    An admin of a country adds users of its agencies; the operator (an admin of no agency) any.
+    """
     users.password_problem(body.password, username=body.username)
     password_hash = users.hash_password(body.password)  # outside the transaction
     with db.session() as session:
@@ -41,9 +45,13 @@ def create(body: UserCreate, actor: AdminDep, db: DbDep) -> UserPublic:
 
 @router.post("/{user_id}/password", status_code=204)
 def reset_password(user_id: UserId, body: PasswordReset, actor: AdminDep, db: DbDep) -> None:
-    """Set a user's new password (admin); every token of theirs is revoked."""
+    """Set a user's new password (admin); every token of theirs is revoked.
+
+    An admin of a country resets the passwords of users of its agencies; the operator any.
+    """
     with db.session(readonly=True) as session:
         target = users.get_user(session, user_id=user_id)
+        users.require_manages(actor, target, Problem("reset their password"))  # before argon2
     users.password_problem(body.password, username=target.username)
     password_hash = users.hash_password(body.password)
     with db.session() as session:
@@ -75,7 +83,10 @@ def get(user_id: UserId, actor: AdminDep, db: DbDep) -> UserPublic:
 
 @router.patch("/{user_id}", response_model=UserPublic)
 def update(user_id: UserId, body: UserUpdate, actor: AdminDep, db: DbDep) -> UserPublic:
-    """Enable or disable a user; disabling revokes their tokens; the last admin stays (admin)."""
+    """Enable or disable a user; disabling revokes their tokens; the last admin stays (admin).
+
+    An admin of a country enables or disables users of its agencies; the operator any.
+    """
     with db.session() as session:
         row = users.set_active(session, actor=actor, user_id=user_id, active=body.active)
         return UserPublic.model_validate(row)

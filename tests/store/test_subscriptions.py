@@ -1,0 +1,58 @@
+"""Alert subscriptions of an agency: an admin of a country makes and stops only its agencies'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hito.store import subscriptions
+from hito.store.db import Database
+from hito.store.errors import ForbiddenError
+from service_world import two_countries
+
+
+@pytest.fixture
+def w(db: Database) -> dict[str, Any]:
+    return two_countries(db)
+
+
+def _subscribe(db: Database, actor: Any, agency: int) -> int:
+    with db.session() as s:
+        row = subscriptions.create_subscription(
+            s,
+            actor=actor,
+            label="duty desk",
+            channel="email",
+            target="desk@example.org",
+            agency_id=agency,
+            for_user=False,
+        )
+        return row.id
+
+
+def test_chilean_admin_subscribing_a_peruvian_agency_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    with pytest.raises(ForbiddenError) as err:
+        _subscribe(db, w["admin_chl"], w["per"])
+    assert err.value.in_language("en") == [
+        f"agency {w['per']} is of PER; you are an admin of CHL and may subscribe an agency to "
+        "alerts only for the agencies of CHL"
+    ]
+    assert _subscribe(db, w["admin_chl"], w["chl"]) > 0
+
+
+def test_chilean_admin_stopping_a_peruvian_agencys_subscription_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    peru = _subscribe(db, w["ed_per"], w["per"])
+    with pytest.raises(ForbiddenError), db.session() as s:
+        subscriptions.deactivate(s, actor=w["admin_chl"], subscription_id=peru)
+    with db.session() as s:  # Peru's admin may; so may the operator (stopping it again)
+        assert (
+            subscriptions.deactivate(s, actor=w["admin_per"], subscription_id=peru).active is False
+        )
+        assert (
+            subscriptions.deactivate(s, actor=w["operator"], subscription_id=peru).active is False
+        )

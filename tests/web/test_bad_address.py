@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-
 MANGLED = [
     "/forecasts/abc",
     "/forecasts/0",

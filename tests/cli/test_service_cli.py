@@ -362,3 +362,31 @@ def test_a_worker_given_another_key_than_the_logs_is_refused_before_writing(
     assert reading.exit_code == 0, reading.output
     users = runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])  # the right key
     assert users.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "env_value", "said"),
+    [
+        (["--comparison", "GONE"], None, "--comparison: GONE: no existe ese archivo"),
+        ([], "GONE", "HITO_COMPARISON: GONE: no existe ese archivo"),
+    ],
+)
+def test_a_missing_comparison_is_named_where_it_was_given(
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env_value: str | None,
+    said: str,
+) -> None:
+    """From HITO_COMPARISON, the report named --comparison, which the reader had not typed."""
+    gone = str(tmp_path / "comparison.json")
+    monkeypatch.setenv("HITO_DATABASE_URL", f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    if env_value is not None:
+        monkeypatch.setenv("HITO_COMPARISON", gone)
+    else:
+        monkeypatch.delenv("HITO_COMPARISON", raising=False)
+    given = [gone if a == "GONE" else a for a in args]
+    r = runner.invoke(app, ["report", "--out", str(tmp_path / "out"), *given])
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]
+    assert r.exception.in_language("es") == [said.replace("GONE", gone)]  # type: ignore[union-attr]
+    assert not (tmp_path / "out").exists()

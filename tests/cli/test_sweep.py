@@ -92,6 +92,11 @@ def test_sweep_speaks_english_when_asked(tiny_file, tmp_path):
     ("args", "expected"),
     [
         (["--vary", "policies.corridor.quota=1"], "campo desconocido 'quota'"),
+        (  # not "de el escenario"
+            ["--vary", "polices.corridor.daily_quota=1"],
+            "vary polices.corridor.daily_quota: campo desconocido 'polices' en el escenario (tipo "
+            "Scenario); se esperaba uno de: schema_version, name,",
+        ),
         (["--vary", "policies.corridor.daily_quota=x"], "se recibió 'x'; se esperaba un número"),
         (["--vary", "nothing"], "se esperaba CAMPO=VALOR,VALOR"),
         (

@@ -45,10 +45,12 @@ def test_a_bad_value_in_the_environment_is_named_with_what_was_expected(
         "HITO_FORECAST_DAYS (the environment): Input should be less than or equal to 365; got "
         "'1000'",
     ]
-    assert err.value.in_language("es")[1] == (
+    assert err.value.in_language("es") == [
+        # not "se esperaba un número entero válido; el texto no se puede leer como número entero"
+        "HITO_TOKEN_TTL_MINUTES (el entorno): se esperaba un número entero; se recibió 'abc'",
         "HITO_FORECAST_DAYS (el entorno): se esperaba un valor menor o igual que 365; se "
-        "recibió '1000'"
-    )
+        "recibió '1000'",
+    ]
 
 
 def file_problems(tmp_path, text: str) -> tuple[object, list[str]]:  # noqa: ANN001

@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 
 from hito.service import create_app
 from hito.store import migrate
+from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.settings import Settings
-from hito.store.users import use_password_hasher
+from hito.store.users import create_user, use_password_hasher
 from hito.web import demo
 from service_db import keyed_for_server
 
@@ -212,3 +214,28 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture(scope="module")
+def signed_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The dashboard in-process (no browser), signed in as an admin, on an empty database."""
+    import re
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('signed') / 'h.sqlite3'}"
+    db = keyed_for_server(Database(url))
+    migrate.upgrade(db)
+    with db.session() as s:
+        create_user(s, actor=SYSTEM, username="ana", password=PASSWORD, role="admin")
+    app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
+    with TestClient(app, base_url="http://hito.test") as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
+        assert token is not None
+        signed = c.post(
+            "/login",
+            data={"username": "ana", "password": PASSWORD, "next": "/", "csrf_token": token[1]},
+            headers={"Origin": "http://hito.test"},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        yield c
+    db.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -195,13 +196,27 @@ def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # 
     assert after == before + 1
 
 
-def test_the_time_of_a_count_says_it_is_the_phones_clock(browser, server) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("timezone_id", "said", "offset"),
+    [
+        ("America/Lima", "(hora del Perú en este dispositivo, UTC−5)", "300"),  # in Tacna
+        ("America/La_Paz", "(hora de Bolivia en este dispositivo, UTC−4)", "240"),  # in Pisiga
+        ("Asia/Tokyo", "(hora de este dispositivo, UTC+9)", "-540"),  # not a corridor's zone
+    ],
+)
+def test_the_time_of_a_count_says_it_is_the_phones_clock_and_whose_country(  # type: ignore[no-untyped-def]
+    browser, server, timezone_id, said, offset
+) -> None:
+    """Chile and Peru keep different hours: the phone's clock is named by its country.
+
+    Zones without summer time, so that the offsets hold all year.
+    """
     outside: list[str] = []
     phone = {"width": 390, "height": 844}
-    for v in _visit(browser, server, outside, phone, timezone_id="America/Lima"):  # in Tacna
+    for v in _visit(browser, server, outside, phone, timezone_id=timezone_id):
         login(v.page, path="/report")
-        expect(v.page.locator("#observed-zone")).to_have_text("(hora de este dispositivo, UTC−5)")
-        expect(v.page.locator("#tz_offset")).to_have_value("300")  # what the server converts by
+        expect(v.page.locator("#observed-zone")).to_have_text(said)
+        expect(v.page.locator("#tz_offset")).to_have_value(offset)  # what the server converts by
     assert outside == []
 
 

@@ -50,6 +50,34 @@ def test_a_bad_as_of_is_refused_before_anything_is_written(
 
 
 @pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("abc", "error: --password: se esperaban al menos 8 caracteres; se recibieron 3\n"),
+        (
+            "walkpass123",  # long enough, but guessed at once
+            "error: --password: se rechaza esta contraseña: se parece a una contraseña muy usada; "
+            "elija una más larga, p. ej. varias palabras sin relación entre sí\n",
+        ),
+    ],
+)
+def test_a_weak_password_is_refused_as_the_option_before_anything_is_written(
+    tmp_path: Path, given: str, message: str
+) -> None:
+    """It was said as the API's 'body.password', after the old demo database was deleted."""
+    out = tmp_path / "demo"
+    r = subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "demo", "--out", str(out), "--no-serve"]
+        + ["--password", given],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 2
+    assert r.stderr == message
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
     ("lang", "said", "not_said"),
     [
         (

@@ -52,8 +52,9 @@ def demo(
     from hito.cli.run import advancer, progress
     from hito.errors import InputError
     from hito.plans.load import builtin_names as plan_names
-    from hito.store import migrate
+    from hito.store import migrate, users
     from hito.store.db import Database
+    from hito.store.errors import InvalidError
     from hito.store.logkey import load_key
     from hito.store.settings import load_settings, log_key_path
     from hito.web import demo as seed
@@ -69,6 +70,12 @@ def demo(
                 password=len(password),
             )
         )
+    if password is not None:  # refused now, as the option, not as the API's body.password
+        try:
+            users.password_problem(password)
+        except InvalidError as exc:
+            labels = {"password": "--password"}
+            raise InputError(exc.by_label(labels, i18n.reader_language())) from None
     last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
     day = date_option(as_of, "--as-of", example=last) or last
     if as_of is not None and day > dt.date.today():

@@ -65,10 +65,12 @@ def report(
                 zone=zone,
             )
         )
-    comparison = comparison or load_settings(settings).comparison
+    where = "--comparison"  # named as the reader gave it
+    if comparison is None:
+        comparison, where = load_settings(settings).comparison, "HITO_COMPARISON"
     if comparison is not None and not comparison.is_file():
         raise InputError(
-            Problem("--comparison: %(comparison)s: no such file", comparison=comparison)
+            Problem("%(where)s: %(comparison)s: no such file", where=where, comparison=comparison)
         )
     out_folder(out)
     db = open_database(settings, existing=True)

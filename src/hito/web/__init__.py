@@ -6,7 +6,9 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -42,8 +44,26 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(BadDate, bad_date)
     # an unknown address outside /api/: the dashboard's "Not found" page, not JSON
     app.add_exception_handler(HTTPException, not_found)
+    app.add_exception_handler(RequestValidationError, bad_address)
     app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
     app.state.web_warm_up.start()
+
+
+def bad_address(request: Request, exc: Exception) -> Response:
+    """A page's address whose number is not one (/alerts/abc): the "Not found" page.
+
+    Such a link was cut short or mistyped; the API and the forms keep their problem details.
+    """
+    from hito.api import problems
+    from hito.web.pages import missing_page
+
+    assert isinstance(exc, RequestValidationError)
+    path = request.url.path
+    api = path == "/api" or path.startswith("/api/")
+    in_path = all(e.get("loc", ("",))[0] == "path" for e in exc.errors())
+    if api or not in_path or request.method not in ("GET", "HEAD"):
+        return problems.response_for(request, exc)
+    return missing_page(request)
 
 
 def warm_up() -> None:

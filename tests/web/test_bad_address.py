@@ -1,0 +1,60 @@
+"""A dashboard address with a mangled number (a link cut short in an e-mail or an SMS, a typo)
+gets the Not found page in the visitor's language, never the API's JSON in English."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+MANGLED = [
+    "/forecasts/abc",
+    "/forecasts/0",
+    "/forecasts/99999999999999999999",
+    "/alerts/abc",
+    "/alerts/-1",
+    "/reports/abc/correct",
+    "/reports/1x/withdraw",
+]
+
+
+@pytest.mark.parametrize("path", MANGLED)
+def test_a_mangled_number_in_an_address_gets_the_not_found_page_in_spanish(
+    signed_client: TestClient, path: str
+) -> None:
+    r = signed_client.get(f"{path}?lang=es")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<html lang="es"' in r.text
+    assert '<section class="card" id="not-found"><h1>No encontrado</h1>' in r.text
+    assert (
+        "<p>No hay ninguna página en esta dirección; quizá se escribió mal o se cortó:</p>"
+        f'<p><code class="user-text">{path}</code></p>'
+    ) in r.text
+    assert "Input should be" not in r.text
+
+
+def test_a_mangled_number_in_an_address_gets_the_not_found_page_in_english(
+    signed_client: TestClient,
+) -> None:
+    r = signed_client.get("/alerts/abc?lang=en")
+    assert r.status_code == 404
+    assert '<html lang="en"' in r.text
+    assert (
+        "<p>There is no page at this address; it may have been mistyped or cut short:</p>"
+        '<p><code class="user-text">/alerts/abc</code></p>'
+    ) in r.text
+
+
+def test_an_unknown_address_says_what_is_wrong_with_it(signed_client: TestClient) -> None:
+    r = signed_client.get("/no-such-page?lang=es")
+    assert r.status_code == 404
+    assert "<p>No hay ninguna página en esta dirección; quizá se escribió mal o se cortó:</p>" in (
+        r.text
+    )
+
+
+def test_the_api_keeps_its_problem_details_for_a_mangled_number(signed_client: TestClient) -> None:
+    r = signed_client.get("/api/v1/alerts/abc")  # without a token: told so before the number
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["status"] == 401

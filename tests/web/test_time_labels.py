@@ -1,0 +1,23 @@
+"""Every time a page shows says whose clock it is: Chile and Peru keep different hours."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ("lang=es", "Últimas entradas del registro (hora de Chile)"),
+        ("lang=en", "Latest log entries (Chile time)"),
+    ],
+)
+def test_the_overviews_log_says_whose_clock_its_times_are(
+    signed_client: TestClient, query: str, heading: str
+) -> None:
+    """The log sits at the bottom of a long page on a phone, far from the line at its top."""
+    page = signed_client.get(f"/?{query}")
+    assert page.status_code == 200
+    assert f'<h2 id="h-log">{heading}</h2>' in page.text
+    assert "· ana ·" in page.text  # the sign-in is one of its entries

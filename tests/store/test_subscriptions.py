@@ -9,6 +9,7 @@ import pytest
 from hito.store import subscriptions
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError
+from hito.store.models import Subscription
 from service_world import two_countries
 
 
@@ -56,3 +57,38 @@ def test_chilean_admin_stopping_a_peruvian_agencys_subscription_is_refused(
         assert (
             subscriptions.deactivate(s, actor=w["operator"], subscription_id=peru).active is False
         )
+
+
+def test_chilean_admin_reading_peruvian_subscribers_addresses_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """A target is an e-mail address or a webhook URL that often carries its receiver's token:
+    an admin of Chile lists and sees Chile's (its agencies' and their users'), not Peru's."""
+    chl = _subscribe(db, w["ed_chl"], w["chl"])
+    per = _subscribe(db, w["ed_per"], w["per"])
+    with db.session() as s:
+        mine = subscriptions.create_subscription(
+            s, actor=w["ed_per"], label="me", channel="email", target="ed@per.example"
+        ).id
+    seen = {}
+    with db.session(readonly=True) as s:
+        for who in ("admin_chl", "admin_per", "operator"):
+            rows, n = subscriptions.list_subscriptions(s, actor=w[who])
+            seen[who] = sorted(r.id for r in rows)
+            assert n == len(rows)
+        row_of = {i: s.get(Subscription, i) for i in (chl, per, mine)}
+        sees = {
+            who: sorted(i for i, r in row_of.items() if subscriptions.may_see(s, w[who], r))
+            for who in ("admin_chl", "admin_per", "operator", "ed_chl")
+        }
+    assert seen == {
+        "admin_chl": [chl],
+        "admin_per": sorted([per, mine]),
+        "operator": sorted([chl, per, mine]),
+    }
+    assert sees == {
+        "admin_chl": [chl],
+        "admin_per": sorted([per, mine]),
+        "operator": sorted([chl, per, mine]),
+        "ed_chl": [chl],
+    }

@@ -357,7 +357,7 @@ def of_alert(session: Session, *, alert_id: int, actor: Actor) -> list[DeliveryV
             channel=d.subscription.channel,
             status=d.status,
             attempts=d.attempts,
-            last_error=d.last_error if may_see(actor, d.subscription) else "",
+            last_error=d.last_error if may_see(session, actor, d.subscription) else "",
             sent_at=d.sent_at,
             acknowledged_at=d.acknowledged_at,
         )

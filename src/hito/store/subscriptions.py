@@ -238,20 +238,37 @@ def _may_manage(session: Session, actor: Actor, row: Subscription) -> bool:
     return actor.role == "editor" and row.agency_id == actor.agency_id
 
 
-def may_see(actor: Actor, row: Subscription) -> bool:
-    """Whether the actor may see a subscription's target: admin, its user, or its agency's."""
-    if actor.role == "admin" or (row.user_id is not None and row.user_id == actor.user_id):
+def may_see(session: Session, actor: Actor, row: Subscription) -> bool:
+    """Whether the actor may see a subscription's target (an address, a URL with its token).
+
+    The operator any; its user; an admin of a country those of its agencies and of their users
+    (not the other country's); an editor or viewer their agency's.
+    """
+    if actor.operator or (row.user_id is not None and row.user_id == actor.user_id):
         return True
+    if actor.role == "admin":
+        agency = row.agency_id
+        if agency is None and row.user_id is not None:
+            agency = session.scalar(select(User.agency_id).where(User.id == row.user_id))
+        return agency is not None and actor.may_act_in(agency_country(session)(agency))
     return actor.agency_id is not None and row.agency_id == actor.agency_id
 
 
 def list_subscriptions(
     session: Session, *, actor: Actor, offset: int = 0, limit: int = 100
 ) -> tuple[list[Subscription], int]:
-    """The subscriptions the actor may see: all for an admin, else their own and their agency's."""
+    """The subscriptions the actor may see (`may_see`): all for the operator, their country's
+    for an admin of a country, else their own and their agency's."""
     q = select(Subscription).order_by(Subscription.id)
     if actor.role != "admin":
         q = q.where(reaching(actor))
+    elif not actor.operator:
+        theirs = select(Agency.id).where(Agency.country_code == actor.country_code)
+        q = q.where(
+            (Subscription.user_id == actor.user_id)
+            | Subscription.agency_id.in_(theirs)
+            | Subscription.user_id.in_(select(User.id).where(User.agency_id.in_(theirs)))
+        )
     return paginate(session, q, offset=offset, limit=limit)
 
 

@@ -62,8 +62,10 @@ def test_chilean_admin_stopping_a_peruvian_agencys_subscription_is_refused(
 def test_chilean_admin_reading_peruvian_subscribers_addresses_is_refused(
     db: Database, w: dict[str, Any]
 ) -> None:
-    """A target is an e-mail address or a webhook URL that often carries its receiver's token:
-    an admin of Chile lists and sees Chile's (its agencies' and their users'), not Peru's."""
+    """A target (an address, a webhook URL with its token) is seen only in its own country.
+
+    An admin of Chile lists and sees Chile's (its agencies' and their users'), not Peru's.
+    """
     chl = _subscribe(db, w["ed_chl"], w["chl"])
     per = _subscribe(db, w["ed_per"], w["per"])
     with db.session() as s:

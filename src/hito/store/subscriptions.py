@@ -257,8 +257,11 @@ def may_see(session: Session, actor: Actor, row: Subscription) -> bool:
 def list_subscriptions(
     session: Session, *, actor: Actor, offset: int = 0, limit: int = 100
 ) -> tuple[list[Subscription], int]:
-    """The subscriptions the actor may see (`may_see`): all for the operator, their country's
-    for an admin of a country, else their own and their agency's."""
+    """The subscriptions the actor may see (`may_see`), as a page.
+
+    All for the operator, their country's for an admin of a country, else their own and their
+    agency's.
+    """
     q = select(Subscription).order_by(Subscription.id)
     if actor.role != "admin":
         q = q.where(reaching(actor))

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from hito.store import agencies, sites, tokens, users
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
+from hito.store.models import Alert, StoredPlan
 from hito.store.settings import Settings
 from service_db import KEY_FILE
 
@@ -142,3 +144,23 @@ def country_admin(world: World, name: str = "admin_chl", agency: str = "chl") ->
         )
         world.ids[name] = u.id
     world.tokens[name] = world.login(name)
+
+
+def plan_alert(s: Session) -> Alert:
+    """A stored plan 'p' and one warning alert of it (trigger 't', met since 1 December 2025)."""
+    plan = StoredPlan(name="p", version=1, text="x", active=True)
+    s.add(plan)
+    s.flush()
+    alert = Alert(
+        plan_id=plan.id,
+        plan_name="p",
+        trigger="t",
+        met_since=dt.date(2025, 12, 1),
+        actions=[],
+        agencies=[],
+        severity="warning",
+        sites=[],
+    )
+    s.add(alert)
+    s.flush()
+    return alert

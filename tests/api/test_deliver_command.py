@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from typer.testing import CliRunner
 
 from hito.cli.main import app
 from hito.store import deliveries
-from hito.store.models import Alert, StoredPlan
 from receivers import webhook_server
-from service_world import KEY_FILE, World
+from service_world import KEY_FILE, World, plan_alert
 
 pytestmark = pytest.mark.usefixtures("local_receivers")  # receivers on 127.0.0.1
 
@@ -37,21 +34,7 @@ def _queue(world: World, target: str) -> int:
     )
     assert r.status_code == 201
     with world.db.session() as s:
-        plan = StoredPlan(name="p", version=1, text="x", active=True)
-        s.add(plan)
-        s.flush()
-        alert = Alert(
-            plan_id=plan.id,
-            plan_name="p",
-            trigger="t",
-            met_since=dt.date(2025, 12, 1),
-            actions=[],
-            agencies=[],
-            severity="warning",
-            sites=[],
-        )
-        s.add(alert)
-        s.flush()
+        alert = plan_alert(s)
         (queued,) = deliveries.enqueue(s, alert)
         return int(queued.id)
 

@@ -18,14 +18,6 @@ from hito.store.db import Database
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ANN001
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("HITO_DATABASE_URL", url)
-    monkeypatch.setenv("HITO_PASSWORD", "a good long password")
-    return url
-
-
 # what the commands say, in the reader's language (HITO_LANG)
 SAID = {
     "es": {

@@ -17,13 +17,9 @@ from hito.store.models import User
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ANN001
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("HITO_DATABASE_URL", url)
-    monkeypatch.setenv("HITO_PASSWORD", "a good long password")
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HITO_LANG", "en")
-    return url
 
 
 def _actor(db: Database, username: str):  # noqa: ANN202

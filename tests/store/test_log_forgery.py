@@ -38,9 +38,10 @@ from hito.store.errors import AuthError
 from hito.store.logkey import LogKey, load_key
 from hito.store.logrows import current_digests
 from hito.store.logsecret import ServiceSecret
-from hito.store.models import Alert, Delivery, StoredPlan, Subscription
+from hito.store.models import Delivery, Subscription
 from hito.store.reports import CountIn
 from service_db import empty_database, migrated_database, wipe
+from service_world import plan_alert
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
@@ -552,21 +553,7 @@ def test_write_a_secret_of_ones_own_into_a_subscription(world: World) -> None:
     own = subscriptions.new_secret()
     world.sql("UPDATE subscription SET secret = :s WHERE id = :i", s=own, i=sid)
     with world.db.session() as s:
-        plan = StoredPlan(name="p", version=1, text="x", active=True)
-        s.add(plan)
-        s.flush()
-        alert = Alert(
-            plan_id=plan.id,
-            plan_name="p",
-            trigger="t",
-            met_since=dt.date(2025, 12, 1),
-            actions=[],
-            agencies=[],
-            severity="warning",
-            sites=[],
-        )
-        s.add(alert)
-        s.flush()
+        alert = plan_alert(s)
         assert subscriptions.signing_secret(s, s.get(Subscription, sid)) is None
         (queued,) = deliveries.enqueue(s, alert)
         did = int(queued.id)

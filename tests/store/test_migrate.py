@@ -161,29 +161,8 @@ def test_0008_seals_the_webhook_secrets_given_before_and_their_links_keep_workin
 
     given = subscriptions.new_secret()
 
-    def before_0008(url: str) -> Database:
-        db = Database(url).use_key(log_key())
-        migrate.upgrade(db, "0007")
-        with db.engine.begin() as c:
-            c.execute(
-                text(
-                    "insert into user_account (id, username, password_hash, role, active, "
-                    "created_at) values (1, 'ana', 'x', 'admin', true, '2025-01-01')"
-                )
-            )
-            c.execute(
-                text(
-                    "insert into subscription (id, label, user_id, channel, target, secret, "
-                    "plans, sites, severities, language, active, created_at) values (7, 'l', 1, "
-                    "'webhook', 'https://r.example', :s, '[]', '[]', '[]', 'es', true, "
-                    "'2025-01-01')"
-                ),
-                {"s": given},
-            )
-        return db
-
     with empty_database(backend, tmp_path, "m.sqlite3") as url:
-        db = before_0008(url)
+        db = _webhook_at_0007(url, given)
         with db.session(readonly=True) as s:  # as 0007 and the service before keyed the link
             link = deliveries.ack_token(s, s.get(Subscription, 7), "msg_1")
         migrate.upgrade(db)
@@ -197,7 +176,7 @@ def test_0008_seals_the_webhook_secrets_given_before_and_their_links_keep_workin
             assert c.execute(text("select secret from subscription")).scalar() == given
         db.dispose()
     with empty_database(backend, tmp_path, "without.sqlite3") as url:
-        db = before_0008(url)
+        db = _webhook_at_0007(url, given)
         with pytest.raises(HitoError) as got:
             migrate.upgrade(Database(url))  # a process without the key
         assert migrate.current(db) == "0007"
@@ -209,3 +188,55 @@ def test_0008_seals_the_webhook_secrets_given_before_and_their_links_keep_workin
         "log's signing key, which this process was not given; upgrade with `hito db upgrade` or "
         "the server, where HITO_LOG_KEY_FILE is the key file"
     ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0008_over_a_long_secret_put_in_by_sql_neither_fails_nor_overflows_the_column(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """A canonical `whsec_` of 48 bytes (70 characters: it fits `secret`, String(100)) written
+    by SQL: sealed it would take 103 characters, which PostgreSQL refused, failing the whole
+    upgrade. hito makes only 32-byte secrets: a longer one is left as it is (its webhooks fail,
+    saying so), and the upgrade goes through."""
+    import base64
+
+    from hito.store import subscriptions
+    from hito.store.models import Subscription
+
+    long = "whsec_" + base64.b64encode(bytes(range(48))).decode()
+    assert len(long) == 70
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = _webhook_at_0007(url, long)
+        migrate.upgrade(db)
+        assert migrate.current(db) == migrate.head()
+        with db.session(readonly=True) as s:
+            row = s.get(Subscription, 7)
+            assert row.secret == long
+            assert subscriptions.signing_secret(s, row) is None
+        db.dispose()
+
+
+def _webhook_at_0007(url: str, secret: str) -> Database:
+    """A database at 0007 with webhook subscription 7 (of admin 1) whose secret is `secret`."""
+    from sqlalchemy import text
+
+    db = Database(url).use_key(log_key())
+    migrate.upgrade(db, "0007")
+    with db.engine.begin() as c:
+        c.execute(
+            text(
+                "insert into user_account (id, username, password_hash, role, active, "
+                "created_at) values (1, 'ana', 'x', 'admin', true, '2025-01-01')"
+            )
+        )
+        c.execute(
+            text(
+                "insert into subscription (id, label, user_id, channel, target, secret, "
+                "plans, sites, severities, language, active, created_at) values (7, 'l', 1, "
+                "'webhook', 'https://r.example', :s, '[]', '[]', '[]', 'es', true, "
+                "'2025-01-01')"
+            ),
+            {"s": secret},
+        )
+    return db

@@ -12,7 +12,7 @@ from hito.store import agencies, shelters, sites
 from hito.store.actors import SYSTEM
 from hito.store.alerts import series_for
 from hito.store.db import Database
-from hito.store.errors import ForbiddenError
+from hito.store.errors import ForbiddenError, InvalidError
 from service_world import two_countries
 
 D = dt.date
@@ -89,3 +89,24 @@ def test_peruvian_admin_updating_a_chilean_shelter_is_refused(db: Database) -> N
         assert [u.agency_id for u in shelters.list_updates(s, site_id="arica-shelters")[0]] == [
             w["chl"]
         ]
+
+
+def test_admin_naming_a_made_up_agency_for_a_shelter_update_is_a_422_not_a_server_error(
+    db: Database,
+) -> None:
+    """An admin names the agency of a shelter update; one that does not exist was stored as is
+    and broke on the foreign key (a 500 on PostgreSQL and SQLite alike)."""
+    w = two_countries(db)
+    for who in ("admin_chl", "operator"):
+        with pytest.raises(InvalidError) as err, db.session() as s:
+            shelters.create_update(
+                s,
+                actor=w[who],
+                site_id="arica-shelters",
+                occupancy=10,
+                capacity=100,
+                agency_id=999,
+            )
+        assert err.value.in_language("en") == ["body.agency_id: no agency with id 999"]
+    with db.session(readonly=True) as s:
+        assert shelters.list_updates(s, site_id="arica-shelters")[1] == 0

@@ -116,13 +116,14 @@ class ServiceSecret:
 
         Whoever reads the database cannot sign a webhook its receiver would take for the
         service's; a sealed secret copied to another subscription does not open there.
-        ValueError for a secret that is not `whsec_` and canonical base64 (hito makes no other).
+        ValueError for a secret that is not `whsec_` and 32 bytes in canonical base64 (hito
+        makes no other; sealed, a longer one would not fit the column, String(100)).
         """
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         raw = base64.b64decode(signing_secret.removeprefix("whsec_"), validate=True)
-        if "whsec_" + base64.b64encode(raw).decode() != signing_secret:
-            raise ValueError("not a whsec_ secret in canonical base64")
+        if "whsec_" + base64.b64encode(raw).decode() != signing_secret or len(raw) != 32:
+            raise ValueError("not a whsec_ secret of 32 bytes in canonical base64")
         nonce = os.urandom(12)
         box = AESGCM(self.seal_key).encrypt(nonce, raw, _bound(subscription_id))
         return SEALED + base64.urlsafe_b64encode(nonce + box).decode()

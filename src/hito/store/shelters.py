@@ -15,7 +15,7 @@ from hito.store.actors import Actor, agency_country, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import InvalidError
 from hito.store.logrows import site_state
-from hito.store.models import FieldReport, Shelter, ShelterUpdate, Site
+from hito.store.models import Agency, FieldReport, Shelter, ShelterUpdate, Site
 from hito.store.reports import _midnight
 from hito.store.sites import get_site, require_country
 from hito.store.text import text_problem
@@ -71,6 +71,10 @@ def create_update(
     for name, v in (("occupancy", occupancy), ("capacity", capacity)):
         if v < 0:
             raise InvalidError.at(["body", name], Problem("expected 0 or more, got %(v)s", v=v))
+    if agency_id is not None and session.get(Agency, agency) is None:  # an admin's, unchecked
+        raise InvalidError.at(
+            ["body", "agency_id"], Problem("no agency with id %(agency_id)s", agency_id=agency)
+        )
     site = _shelter(session, site_id)
     require_country(actor, site, Problem("post updates of this shelter"))
     row = ShelterUpdate(

@@ -6,9 +6,10 @@ service's (a false alert). It now holds the secret sealed with AES-GCM under a k
 from the log's signing key and bound to its row (`hito.store.logsecret.ServiceSecret.seal`).
 The secrets already given are sealed here as they are, so no receiver has to change its
 secret; the links of alert e-mails stay keyed with the same secret and keep working. A
-value that is not a `whsec_` secret in canonical base64 (hito makes no other, and it could
-sign nothing) is left as it is: its webhooks fail, saying so. A database with subscriptions
-cannot be upgraded (nor downgraded) without the key.
+value that is not a `whsec_` secret of 32 bytes in canonical base64 (hito makes no other;
+one put in by hand could sign nothing, or sealed would not fit the column) is left as it is:
+its webhooks fail, saying so. A database with subscriptions cannot be upgraded (nor
+downgraded) without the key.
 
 Revision ID: 0008
 Revises: 0007

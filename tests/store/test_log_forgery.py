@@ -17,6 +17,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text  # noqa: TID251 - the attacker writes SQL
 
+from hito import notify
 from hito.errors import HitoError
 from hito.store import (
     agencies,
@@ -40,6 +41,7 @@ from hito.store.logrows import current_digests
 from hito.store.logsecret import ServiceSecret
 from hito.store.models import Delivery, Subscription
 from hito.store.reports import CountIn
+from receivers import webhook_server
 from service_db import empty_database, migrated_database, wipe
 from service_world import plan_alert
 
@@ -563,3 +565,85 @@ def test_write_a_secret_of_ones_own_into_a_subscription(world: World) -> None:
         reason = s.get(Delivery, did).last_error
     assert status == "failed"
     assert "the subscription's signing secret does not open with this service's key" in reason
+
+
+WORKER = deliveries.WorkerConfig(webhook_allow_private=True)  # the receiver is on 127.0.0.1
+REWRITES = {
+    "nothing (a genuine alert is sent)": None,
+    "the alert's severity and trigger": "UPDATE alert SET severity = 'critical', "
+    "trigger = 'evacuate-now' WHERE id = :alert",
+    "the plan's text (the titles of the message)": "UPDATE plan SET text = 'title: EVACUATE' "
+    "WHERE id = (SELECT plan_id FROM alert WHERE id = :alert)",
+    "the subscription's target": "UPDATE subscription SET target = :elsewhere WHERE id = :sub",
+}
+
+
+@pytest.mark.parametrize("rewritten", list(REWRITES))
+def test_rewrite_a_queued_alert_before_the_worker_signs_it(world: World, rewritten: str) -> None:
+    """The worker would sign the DBA's words with the subscriber's real secret: it refuses."""
+    with webhook_server() as hook, webhook_server() as elsewhere:
+        with world.db.session() as s:
+            row = subscriptions.create_subscription(
+                s,
+                actor=world.editor,
+                label="desk",
+                channel="webhook",
+                target=hook.url + "/in",
+                allow_private=True,
+            )
+            secret, sub = subscriptions.signing_secret(s, row), int(row.id)
+            alert = plan_alert(s)
+            (queued,) = deliveries.enqueue(s, alert)
+            did, aid = int(queued.id), int(alert.id)
+        if REWRITES[rewritten] is not None:
+            world.sql(REWRITES[rewritten], alert=aid, sub=sub, elsewhere=elsewhere.url + "/in")
+        assert deliveries.claim(world.db, lease_seconds=60) == did
+        status = deliveries.send(world.db, WORKER, did)
+    with world.db.session(readonly=True) as s:
+        reason = s.get(Delivery, did).last_error
+    if REWRITES[rewritten] is None:
+        assert status == "sent" and len(hook.requests) == 1
+        assert secret is not None
+        (_path, headers, body) = hook.requests[0]
+        assert notify.verify(secret, headers, body) == headers["webhook-id"]
+        return
+    assert status == "failed" and hook.requests == [] and elsewhere.requests == []
+    assert "changed in the database after the alert was queued (its MAC does not match)" in reason
+
+
+@pytest.mark.parametrize("mac", ["none", "another delivery's"])
+def test_insert_an_alert_and_its_delivery_by_sql(world: World, mac: str) -> None:
+    """An alert of the DBA's own, queued by SQL for a real subscriber: nothing is sent."""
+    with webhook_server() as hook:
+        with world.db.session() as s:
+            sub = subscriptions.create_subscription(
+                s,
+                actor=world.editor,
+                label="desk",
+                channel="webhook",
+                target=hook.url + "/in",
+                allow_private=True,
+            ).id
+            alert = plan_alert(s)
+            (genuine,) = deliveries.enqueue(s, alert)
+            genuine_mac, plan = genuine.mac, alert.plan_id
+        world.sql(
+            "UPDATE delivery SET status = 'sent' WHERE id = :d", d=genuine.id
+        )  # the genuine one went out
+        world.sql(
+            "INSERT INTO alert (id, plan_id, plan_name, trigger, met_since, actions, agencies, "
+            "severity, sites, created_at) VALUES (900, :p, 'p', 'evacuate-now', '2025-12-02', "
+            "'[]', '[]', 'critical', '[]', '2025-12-02 10:00:00')",
+            p=plan,
+        )
+        world.sql(
+            "INSERT INTO delivery (id, alert_id, subscription_id, message_id, status, attempts, "
+            "next_attempt_at, last_error, ack_hash, mac, created_at) VALUES (900, 900, :s, "
+            "'msg_forged', 'pending', 0, '2025-12-02 10:00:00', '', 'forged', :m, "
+            "'2025-12-02 10:00:00')",
+            s=sub,
+            m=genuine_mac if mac != "none" else None,
+        )
+        assert deliveries.claim(world.db, lease_seconds=60) == 900
+        status = deliveries.send(world.db, WORKER, 900)
+    assert status == "failed" and hook.requests == []

@@ -240,3 +240,76 @@ def _webhook_at_0007(url: str, secret: str) -> Database:
             {"s": secret},
         )
     return db
+
+
+def _queued_at_0008(url: str, target: str) -> Database:
+    """At 0008: two alerts of plan 2 queued for webhook subscription 7, one sent, one waiting."""
+    from sqlalchemy import text
+
+    from hito.store import subscriptions
+
+    db = _webhook_at_0007(url, subscriptions.new_secret())
+    migrate.upgrade(db, "0008")
+    with db.engine.begin() as c:
+        c.execute(text("update subscription set target = :t"), {"t": target})
+        c.execute(
+            text(
+                "insert into plan (id, name, version, text, active, created_at) values "
+                "(2, 'p', 1, 'x', true, '2025-01-01')"
+            )
+        )
+        for aid, met in ((3, "2025-12-01"), (4, "2025-11-30")):
+            c.execute(
+                text(
+                    "insert into alert (id, plan_id, plan_name, trigger, met_since, actions, "
+                    "agencies, severity, sites, created_at) values (:a, 2, 'p', 't', :met, "
+                    "'[]', '[]', 'warning', '[\"chacalluta\"]', '2025-12-01 12:00:00.123456')"
+                ),
+                {"a": aid, "met": met},
+            )
+        for did, aid, status in ((1, 4, "sent"), (2, 3, "pending")):
+            c.execute(
+                text(
+                    "insert into delivery (id, alert_id, subscription_id, message_id, status, "
+                    "attempts, next_attempt_at, last_error, ack_hash, created_at) values (:d, :a, "
+                    "7, :m, :st, 0, '2025-01-01', '', :m, '2025-01-01')"
+                ),
+                {"d": did, "a": aid, "m": f"msg_{did}", "st": status},
+            )
+    return db
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0009_keys_the_deliveries_waiting_so_the_worker_still_sends_them(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """A delivery queued before the upgrade goes out once the server is back; without the
+    key the upgrade is refused and the database stays at 0008."""
+    from sqlalchemy import text
+
+    from hito.errors import HitoError
+    from hito.store import deliveries
+    from receivers import webhook_server
+
+    with webhook_server() as hook, empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = _queued_at_0008(url, hook.url + "/in")
+        migrate.upgrade(db)
+        with db.engine.connect() as c:
+            macs = dict(c.execute(text("select id, mac from delivery")).all())
+        assert macs[1] is None and macs[2] is not None and len(macs[2]) == 64
+        assert deliveries.claim(db, lease_seconds=60) == 2
+        cfg = deliveries.WorkerConfig(webhook_allow_private=True)
+        assert deliveries.send(db, cfg, 2) == "sent" and len(hook.requests) == 1
+        db.dispose()
+    with empty_database(backend, tmp_path, "without.sqlite3") as url:
+        db = _queued_at_0008(url, "https://r.example/in")
+        with pytest.raises(HitoError) as got:
+            migrate.upgrade(Database(url))  # a process without the key
+        assert migrate.current(db) == "0008"
+        db.dispose()
+    assert got.value.in_language("en") == [
+        "the database holds 1 delivery waiting to be sent: migration 0009 keys it with the log's "
+        "signing key, which this process was not given; upgrade with `hito db upgrade` or the "
+        "server, where HITO_LOG_KEY_FILE is the key file"
+    ]

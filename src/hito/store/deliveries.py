@@ -31,8 +31,9 @@ from hito.store import audit, logsecret
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
+from hito.store.deliverybytes import of_rows
 from hito.store.errors import NotFoundError
-from hito.store.models import Alert, Delivery, Subscription
+from hito.store.models import Alert, Delivery, StoredPlan, Subscription
 from hito.store.plans import alert_words
 from hito.store.subscriptions import (
     link_secret,
@@ -65,6 +66,31 @@ SEAL_BROKEN = Problem(
 )
 
 
+CHANGED = Problem(
+    "the alert, its plan or the subscription changed in the database after the alert was "
+    "queued (its MAC does not match): nothing was sent; the alert's page shows it as stored"
+)
+
+
+def _refused(session: Session, d: Delivery, secret: str | None) -> Problem | None:
+    """Why a delivery is not to be sent at all, or None.
+
+    Its subscription was stopped; its MAC does not match what its alert, plan and
+    subscription hold now; or its webhook's signing secret does not open.
+    """
+    if not d.subscription.active:
+        return STOPPED_REASON
+    alert = session.get(Alert, d.alert_id)
+    assert alert is not None
+    plan_text = session.scalar(select(StoredPlan.text).where(StoredPlan.id == alert.plan_id))
+    data = of_rows(d.message_id, d.subscription, alert, plan_text or "")
+    if not logsecret.of_session(session).delivery_ok(data, d.mac):
+        return CHANGED
+    if secret is None and d.subscription.channel == "webhook":
+        return SEAL_BROKEN
+    return None
+
+
 def ack_token(session: Session, sub: Subscription, message_id: str) -> str:
     """The token of a delivery's acknowledgment link, keyed with the service's secret.
 
@@ -90,8 +116,14 @@ def matches(sub: Subscription, alert: Alert) -> bool:
 
 
 def enqueue(session: Session, alert: Alert) -> list[Delivery]:
-    """One pending delivery per matching subscription, in the alert's own transaction."""
+    """One pending delivery per matching subscription, in the alert's own transaction.
+
+    Each carries the MAC of what it will say (`hito.store.deliverybytes`), checked by `send`.
+    """
     out = []
+    session.flush()  # the alert's defaults (its time) are part of what the MAC covers
+    plan_text = session.scalar(select(StoredPlan.text).where(StoredPlan.id == alert.plan_id))
+    secret = logsecret.of_session(session)
     for sub in session.scalars(select(Subscription).where(Subscription.active.is_(True))):
         if not matches(sub, alert):
             continue
@@ -105,6 +137,7 @@ def enqueue(session: Session, alert: Alert) -> list[Delivery]:
             next_attempt_at=utcnow(),
             ack_hash=_digest(session, ack_token(session, sub, message_id)),
             last_error="",
+            mac=secret.delivery_mac(of_rows(message_id, sub, alert, plan_text or "")),
         )
         session.add(row)
         out.append(row)
@@ -190,12 +223,11 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
         channel, target, attempts = sub.channel, sub.target, d.attempts
         secret = signing_secret(session, sub)
         stopped = not sub.active
+        refused = _refused(session, d, secret)
     error: Said = ""
     try:
-        if stopped:  # nothing to retry: the subscriber asked for no more
-            raise notify.DeliveryError(STOPPED_REASON)
-        if secret is None and channel == "webhook":
-            raise notify.DeliveryError(SEAL_BROKEN)
+        if refused:  # stopped, or what it would say is not what was queued
+            raise notify.DeliveryError(refused)
         if channel == "email":
             if cfg.smtp is None:
                 raise notify.DeliveryError(Problem("no SMTP server configured (HITO_SMTP_HOST)"))
@@ -217,7 +249,7 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
     elif stopped:  # not a failure, and the attempt it took is the one it counts
         values = {"status": "stopped", "last_error": keep(error)}
-    elif attempts >= cfg.max_attempts or (secret is None and channel == "webhook"):  # no retry
+    elif attempts >= cfg.max_attempts or refused:  # a refusal is not retried
         error = Plural(
             "after %(attempts)s attempt: %(error)s",
             "after %(attempts)s attempts: %(error)s",

@@ -1,7 +1,7 @@
 """The service's secret, derived from the log's signing key: MACs of entries, tokens, passwords.
 
-(And of the links in alert e-mails: acknowledging, stopping; and the sealing of the webhook
-signing secrets the database keeps.)
+(And of the links in alert e-mails: acknowledging, stopping; of what each queued alert
+delivery says; and the sealing of the webhook signing secrets the database keeps.)
 
 Whoever can write the database but not read the key file cannot compute these, so cannot
 queue an entry the sequencer will sign, store a bearer token the service will accept, nor
@@ -28,6 +28,7 @@ _TOKENS = b"hito-token-digest-v1"
 _PASSWORDS = b"hito-password-binding-v1"
 _LINKS = b"hito-link-token-v1"
 _WEBHOOKS = b"hito-webhook-secret-seal-v1"
+_DELIVERIES = b"hito-delivery-mac-v1"
 SEALED = "whenc1_"  # how a sealed signing secret begins (a plain one begins `whsec_`)
 
 
@@ -47,6 +48,7 @@ class ServiceSecret:
     password_key: bytes
     link_key: bytes
     seal_key: bytes
+    delivery_key: bytes
 
     def __repr__(self) -> str:
         return "ServiceSecret(…)"
@@ -68,7 +70,7 @@ class ServiceSecret:
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        labels = (_PENDING, _TOKENS, _PASSWORDS, _LINKS, _WEBHOOKS)
+        labels = (_PENDING, _TOKENS, _PASSWORDS, _LINKS, _WEBHOOKS, _DELIVERIES)
         return cls(*(_derive(seed, label) for label in labels))
 
     def entry_mac(self, entry: bytes) -> str:
@@ -110,6 +112,14 @@ class ServiceSecret:
         """
         key = hmac.digest(self.link_key, subscription_secret.encode(), "sha256")
         return hmac.digest(key, what.encode(), "sha256")
+
+    def delivery_mac(self, delivery: bytes) -> str:
+        """HMAC-SHA256 of what a queued delivery says (`hito.store.deliverybytes`), hex."""
+        return hmac.digest(self.delivery_key, delivery, "sha256").hex()
+
+    def delivery_ok(self, delivery: bytes, mac: str | None) -> bool:
+        """True when `mac` is this secret's MAC of the delivery (compared in constant time)."""
+        return mac is not None and hmac.compare_digest(self.delivery_mac(delivery), mac)
 
     def seal(self, signing_secret: str, subscription_id: int) -> str:
         """A subscription's signing secret (`whsec_…`) as stored: AES-GCM, bound to its row.

@@ -116,6 +116,8 @@ class Delivery(Base):
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     ack_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC of what it says, made when queued (`hito.store.deliverybytes`): checked before sending
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -65,8 +65,10 @@ def test_chilean_admin_naming_a_peruvian_agency_for_a_write_is_refused() -> None
         "agency 2 is of PER; you are an admin of CHL and may post field reports only for the "
         "agencies of CHL"
     ]
-    with pytest.raises(InvalidError):  # an admin of a country names the agency too
-        ADMIN_CHL.agency_for_write(None, what, country_of=COUNTRY)
+    # naming none, an admin of a country writes for their own agency; the operator must name one
+    assert ADMIN_CHL.agency_for_write(None, what, country_of=COUNTRY) == ADMIN_CHL.agency_id
+    with pytest.raises(InvalidError):
+        OPERATOR.agency_for_write(None, what, country_of=COUNTRY)
 
 
 def test_the_operator_is_not_asked_for_agencies_countries() -> None:

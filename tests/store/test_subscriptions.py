@@ -94,3 +94,19 @@ def test_chilean_admin_reading_peruvian_subscribers_addresses_is_refused(
         "operator": sorted([chl, per, mine]),
         "ed_chl": [chl],
     }
+
+
+def test_an_admin_of_a_country_subscribes_their_own_agency_without_naming_it(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """The dashboard's form sends no agency_id: a country admin's is their own agency."""
+    with db.session() as s:
+        row = subscriptions.create_subscription(
+            s,
+            actor=w["admin_per"],
+            label="sala de situación",
+            channel="email",
+            target="sala@per.example",
+            for_user=False,
+        )
+        assert (row.agency_id, row.user_id) == (w["per"], None)

@@ -109,7 +109,8 @@ class Actor:
     ) -> int:
         """The agency a write is made for: an editor's own, or the one an admin names.
 
-        An admin of a country names an agency of that country (`country_of` gives an agency's
+        An admin of a country names an agency of that country, or none for their own
+        (`country_of` gives an agency's
         country, None when there is no such agency: the caller says so, as a field problem).
         """
         self.require_writer(what)
@@ -126,6 +127,8 @@ class Actor:
             assert self.agency_id is not None
             return self.agency_id
         if requested is None:
+            if self.agency_id is not None:  # an admin of a country: their own agency
+                return self.agency_id
             from hito.store.errors import InvalidError
 
             raise InvalidError.at(

@@ -55,7 +55,7 @@ def bad_address(request: Request, exc: Exception) -> Response:
     Such a link was cut short or mistyped; the API and the forms keep their problem details.
     """
     from hito.api import problems
-    from hito.web.pages import missing_page
+    from hito.web.render import missing_page
 
     assert isinstance(exc, RequestValidationError)
     path = request.url.path

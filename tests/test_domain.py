@@ -15,6 +15,7 @@ from hito.domain import (
     SITE_STATUSES,
     CountryCode,
     Ident,
+    day_shown,
     one_of,
     site_day,
     site_time,
@@ -84,3 +85,23 @@ def test_a_naive_moment_is_utc_and_a_site_keeps_its_offset() -> None:
     at = site_time("PER", _utc("2025-12-02T01:00"))
     assert at.isoformat() == "2025-12-01T20:00:00-05:00"
     assert site_time("VEN", _utc("2025-12-02T01:00")).isoformat() == "2025-12-02T01:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("zone", "instant", "day"),
+    [
+        # 00:30 on 1 December in Arica (UTC-3), 22:30 on 30 November in Tacna (UTC-5)
+        ("America/Lima", dt.datetime(2025, 12, 1, 3, 30, tzinfo=dt.UTC), dt.date(2025, 12, 1)),
+        ("America/Santiago", dt.datetime(2025, 12, 1, 3, 30, tzinfo=dt.UTC), dt.date(2025, 12, 1)),
+        # before Chile's midnight every reader at the border is still on 30 November
+        ("America/Lima", dt.datetime(2025, 12, 1, 2, 30, tzinfo=dt.UTC), dt.date(2025, 11, 30)),
+        # in Chile's winter (UTC-4) the gap is an hour: 00:30 in Arica, 23:30 in Tacna
+        ("America/Lima", dt.datetime(2025, 7, 1, 4, 30, tzinfo=dt.UTC), dt.date(2025, 7, 1)),
+        # a reader whose day began before the border's keeps their own
+        ("Asia/Tokyo", dt.datetime(2025, 12, 1, 16, 0, tzinfo=dt.UTC), dt.date(2025, 12, 2)),
+    ],
+)
+def test_the_day_shown_is_the_readers_or_the_borders_when_it_began_first(
+    zone: str, instant: dt.datetime, day: dt.date
+) -> None:
+    assert day_shown(zone, instant) == day

@@ -10,7 +10,7 @@ from hito.store import agencies, reports, sites
 from hito.store.actors import SYSTEM
 from hito.store.models import Site
 from hito.store.reports import CountIn
-from hito.web.situation import SiteNow, reference_time, site_now
+from hito.web.situation import SiteNow, reference_time, site_now, situation
 from service_db import migrated_database
 
 NOW = dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC)
@@ -83,3 +83,32 @@ def test_the_pages_say_a_bounded_change_with_its_sign_and_why() -> None:
         ' title="el conteo más reciente es abierto («más de» una cifra): el cambio es este o mayor"'
     )
     assert str(names.bound_title(None)) == ""
+
+
+def test_a_count_made_after_chiles_midnight_is_on_a_peruvian_readers_picture(
+    tmp_path: Path,
+) -> None:
+    """At 22:04 in Tacna it is 00:04 in Arica: the strip's count just made is of 1 December
+    (Chile's day), and the picture a reader in Peru gets by default holds it."""
+    made = dt.datetime(2025, 12, 1, 3, 4, tzinfo=dt.UTC)
+    with migrated_database("sqlite", tmp_path) as db:
+        with db.session() as s:
+            sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+            per = agencies.create_agency(
+                s, actor=SYSTEM, code="migraciones", name="Migraciones", country_code="PER"
+            )
+            reports.create_report(
+                s,
+                actor=SYSTEM,
+                site_id="concordia-strip",
+                observed_at=made,
+                counts=[_exact(310)],
+                agency_id=per.id,
+            )
+        with db.session(readonly=True) as s:
+            got = situation(
+                s, zone="America/Lima", now=made + dt.timedelta(minutes=1), with_triggers=False
+            )
+    assert got.as_of == dt.date(2025, 12, 1)
+    strip = next(x for x in got.sites if x.id == "concordia-strip")
+    assert (strip.stranded, strip.day) == (310, dt.date(2025, 12, 1))

@@ -228,8 +228,8 @@ def overview_after(
     `shown_day` is the deployment's date of the overview (`HITO_AS_OF`, a demo's); without one the
     overview shows today, which holds every count that may be saved.
     """
-    # a count may be stamped up to minutes ahead of the server's clock, or be of a site whose
-    # day began before the visitor's: never a day to come (a 400 page)
+    # a count may be stamped up to minutes ahead of the server's clock: never a day to come
+    # (a 400 page); `today` is already the border's latest day (`hito.domain.day_shown`)
     day = min(report_day, today)
     if shown_day is not None and day > shown_day:
         return f"/?as_of={day.isoformat()}&reported={report_id}"

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from hito import i18n
+from hito.domain import day_shown
 from hito.store import tokens
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
@@ -82,8 +83,11 @@ def zone(request: Request, who: Actor | None = None) -> str:
 
 
 def today(request: Request, who: Actor | None = None) -> dt.date:
-    """Today in the visitor's time zone (`zone`): the day the pages show when none is asked."""
-    return i18n.today(zone(request, who), utcnow())
+    """The day the pages show when none is asked (`hito.domain.day_shown`).
+
+    Today in the visitor's time zone (`zone`), or the border's when a site's day began first.
+    """
+    return day_shown(zone(request, who), utcnow())
 
 
 def to_login(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from hito import i18n
+from hito.domain import day_shown
 from hito.errors import InputError, Problem
 from hito.plans.model import Plan
 from hito.plans.status import TriggerStatus
@@ -248,14 +249,16 @@ def situation(
     with_triggers: bool = True,
     stale_days: int = STALE_DAYS,
     zone: str = i18n.DEFAULT_ZONE,
+    now: dt.datetime | None = None,
 ) -> Situation:
-    """The picture on `as_of` (default: today in `zone`): counts, totals, forecast, triggers.
+    """The picture on `as_of` (default: `day_shown` in `zone`): counts, totals, forecasts, triggers.
 
     Each site's counts are of its local days (`FieldReport.day`); the pages pass the visitor's
     local day (`hito.web.session.today`) and zone, whose local midnight ends a past `as_of`.
+    `now` is this moment unless given.
     """
-    now = utcnow()
-    as_of = as_of or i18n.today(zone, now)
+    now = now or utcnow()
+    as_of = as_of or day_shown(zone, now)
     rows, _ = list_sites(session, limit=1000)
     sites = [site_now(session, r, as_of, stale_days) for r in rows]
     forecast = latest_result(session, as_of)

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -39,7 +40,7 @@ from hito.store.errors import AuthError
 from hito.store.logkey import LogKey, load_key
 from hito.store.logrows import current_digests
 from hito.store.logsecret import ServiceSecret
-from hito.store.models import Delivery, Subscription
+from hito.store.models import Alert, Delivery, Subscription
 from hito.store.reports import CountIn
 from receivers import webhook_server
 from service_db import empty_database, migrated_database, wipe
@@ -578,22 +579,28 @@ REWRITES = {
 }
 
 
+def _queued(s: Any, w: World, url: str) -> tuple[Subscription, Alert, Delivery]:
+    """The editor's webhook subscription to `url`/in, an alert, and its delivery queued."""
+    row = subscriptions.create_subscription(
+        s,
+        actor=w.editor,
+        label="desk",
+        channel="webhook",
+        target=url + "/in",
+        allow_private=True,
+    )
+    alert = plan_alert(s)
+    (queued,) = deliveries.enqueue(s, alert)
+    return row, alert, queued
+
+
 @pytest.mark.parametrize("rewritten", list(REWRITES))
 def test_rewrite_a_queued_alert_before_the_worker_signs_it(world: World, rewritten: str) -> None:
     """The worker would sign the DBA's words with the subscriber's real secret: it refuses."""
     with webhook_server() as hook, webhook_server() as elsewhere:
         with world.db.session() as s:
-            row = subscriptions.create_subscription(
-                s,
-                actor=world.editor,
-                label="desk",
-                channel="webhook",
-                target=hook.url + "/in",
-                allow_private=True,
-            )
+            row, alert, queued = _queued(s, world, hook.url)
             secret, sub = subscriptions.signing_secret(s, row), int(row.id)
-            alert = plan_alert(s)
-            (queued,) = deliveries.enqueue(s, alert)
             did, aid = int(queued.id), int(alert.id)
         if REWRITES[rewritten] is not None:
             world.sql(REWRITES[rewritten], alert=aid, sub=sub, elsewhere=elsewhere.url + "/in")
@@ -616,17 +623,8 @@ def test_insert_an_alert_and_its_delivery_by_sql(world: World, mac: str) -> None
     """An alert of the DBA's own, queued by SQL for a real subscriber: nothing is sent."""
     with webhook_server() as hook:
         with world.db.session() as s:
-            sub = subscriptions.create_subscription(
-                s,
-                actor=world.editor,
-                label="desk",
-                channel="webhook",
-                target=hook.url + "/in",
-                allow_private=True,
-            ).id
-            alert = plan_alert(s)
-            (genuine,) = deliveries.enqueue(s, alert)
-            genuine_mac, plan = genuine.mac, alert.plan_id
+            row, alert, genuine = _queued(s, world, hook.url)
+            sub, genuine_mac, plan = row.id, genuine.mac, alert.plan_id
         world.sql(
             "UPDATE delivery SET status = 'sent' WHERE id = :d", d=genuine.id
         )  # the genuine one went out

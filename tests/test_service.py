@@ -70,3 +70,33 @@ def test_a_server_process_freezes_what_it_loaded_once_started(
         assert gc.get_freeze_count() > 10_000  # libraries, templates, the app
         assert sys.getswitchinterval() == pytest.approx(0.0005)
         assert c.get("/health").json() == {"status": "ok"}
+
+
+def test_the_app_refuses_to_start_with_a_key_that_is_not_the_logs(
+    tmp_path: Path, unfrozen: None
+) -> None:
+    """Run by uvicorn's factory on a host given another key file (or none): it says so."""
+    from hito.errors import InputError
+    from hito.store import audit
+    from hito.store.db import Database
+    from hito.store.logkey import load_key
+    from hito.store.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with TestClient(create_app(Settings(database_url=url, log_key_file=tmp_path / "a.pem"))):
+        pass  # the first start makes the schema
+    db = Database(url).use_key(load_key(tmp_path / "a.pem", create=False))
+    signed = audit.sequence(db, load_key(tmp_path / "a.pem", create=False), wait=True)
+    assert signed is not None
+    db.dispose()
+    for other in (tmp_path / "b.pem", tmp_path / "missing.pem"):
+        if other.name == "b.pem":
+            load_key(other, create=True)
+        app = create_app(Settings(database_url=url, log_key_file=other))
+        with pytest.raises(InputError) as got, TestClient(app):
+            pass
+        [said] = got.value.in_language("en")
+        assert said.startswith(f"{other}") and f"signed with key {signed.key_id}" in said
+    assert not (tmp_path / "missing.pem").exists()  # no key made in its place
+    with TestClient(create_app(Settings(database_url=url, log_key_file=tmp_path / "a.pem"))) as c:
+        assert c.get("/health").json() == {"status": "ok"}

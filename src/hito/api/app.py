@@ -32,7 +32,7 @@ from hito.store import forecasts as forecasts_store
 from hito.store import migrate
 from hito.store.db import Database
 from hito.store.intake import report_intake
-from hito.store.logkey import load_key
+from hito.store.logkey import signing_key
 from hito.store.reports import AfterReport
 from hito.store.sequencer import Sequencer
 from hito.store.settings import Settings, load_settings, log_key_path
@@ -57,7 +57,9 @@ def create_api(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = database or Database.from_settings(settings)
         # before the migration: it keys the rows already there with the key's secret (0007)
-        app.state.log_key = load_key(log_key_path(settings), create=settings.log_key_create)
+        app.state.log_key = signing_key(  # the log's own: InputError for another
+            log_key_path(settings), create=settings.log_key_create, signer=db.log_signer()
+        )
         db.use_key(app.state.log_key)
         if migrate.needs_upgrade(db):
             if not settings.auto_migrate:

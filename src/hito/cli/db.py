@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hito.errors import InputError, Problem
-
 if TYPE_CHECKING:
     from hito.store.db import Database
     from hito.store.settings import Settings
@@ -50,54 +48,19 @@ def _use_key(db: Database, settings: Settings, *, writes: bool) -> None:
     only reads takes the key when its private half is there and it is the log's, and goes
     without otherwise (a verifier that holds only the public key).
     """
-    from hito.store.logkey import load_key
+    from hito.store.logkey import load_key, signing_key
     from hito.store.settings import log_key_path
 
     path = log_key_path(settings)
-    signer = _signer(db)
+    signer = db.log_signer()
     if writes:
-        if signer is not None and not path.exists():  # not a new key: the log has its own
-            raise InputError(
-                Problem(
-                    "%(path)s: no log signing key, and this database's log is signed with key "
-                    "%(expected)s: give HITO_LOG_KEY_FILE the key file the server signs with",
-                    path=path,
-                    expected=signer,
-                )
-            )
-        key = load_key(path, create=settings.log_key_create)
-    elif not path.exists():
+        db.use_key(signing_key(path, create=settings.log_key_create, signer=signer))
         return
-    else:
-        key = load_key(path, create=False)
-        if key.private is None or (signer is not None and key.key_id != signer):
-            return  # reading needs no key: one that is not the log's is left unused
-    if signer is not None and key.key_id != signer:
-        raise InputError(
-            Problem(
-                "%(path)s holds log key %(got)s, but this database's log is signed with key "
-                "%(expected)s: give HITO_LOG_KEY_FILE the key file the server signs with (`hito "
-                "log key` prints its id)",
-                path=path,
-                got=key.key_id,
-                expected=signer,
-            )
-        )
-    db.use_key(key)
-
-
-def _signer(db: Database) -> str | None:
-    """The id of the key that signed the database's newest tree head (None: no head yet)."""
-    from sqlalchemy.exc import DBAPIError
-
-    from hito.store import audit
-
-    try:
-        with db.session(readonly=True) as session:
-            head = audit.latest_head(session)
-    except DBAPIError:  # a database before the log's revision, or none yet
-        return None
-    return head.key_id if head is not None else None
+    if not path.exists():
+        return
+    key = load_key(path, create=False)
+    if key.private is not None and (signer is None or key.key_id == signer):
+        db.use_key(key)  # reading needs no key: one that is not the log's is left unused
 
 
 def _where(db: Database) -> str:

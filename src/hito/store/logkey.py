@@ -183,6 +183,38 @@ def _private_to_owner(path: Path) -> None:
         )
 
 
+def signing_key(path: Path, *, create: bool, signer: str | None) -> LogKey:
+    """The key a process that writes signs with; InputError when it is not the log's.
+
+    `signer` is the id of the key of the log's newest head (`Database.log_signer`). A missing
+    file is refused while the log has heads (a new key would be made in its place), as is a
+    key other than the signer: what the process wrote would be refused by the server's
+    sequencer, and its e-mails' links and webhooks would not be the service's.
+    """
+    if signer is not None and not path.exists():
+        raise InputError(
+            Problem(
+                "%(path)s: no log signing key, and this database's log is signed with key "
+                "%(expected)s: give HITO_LOG_KEY_FILE the key file the server signs with",
+                path=path,
+                expected=signer,
+            )
+        )
+    key = load_key(path, create=create)
+    if signer is not None and key.key_id != signer:
+        raise InputError(
+            Problem(
+                "%(path)s holds log key %(got)s, but this database's log is signed with key "
+                "%(expected)s: give HITO_LOG_KEY_FILE the key file the server signs with (`hito "
+                "log key` prints its id)",
+                path=path,
+                got=key.key_id,
+                expected=signer,
+            )
+        )
+    return key
+
+
 def load_key(path: Path, *, create: bool) -> LogKey:
     """The key pair in a PEM file; created (mode 0600) when missing and `create` is true."""
     from cryptography.hazmat.primitives import serialization

@@ -30,8 +30,11 @@ def report(
     settings: SettingsOpt = None,
 ) -> None:
     """Write sitrep-DATE-LANG.html and .pdf from the service's database."""
+    import datetime as dt
+
     from hito import i18n
     from hito.cli.db import open_database
+    from hito.domain import day_shown
     from hito.store.settings import load_settings
     from hito.web.sitrep import write
 
@@ -54,7 +57,8 @@ def report(
                 zones=", ".join(i18n.ZONES),
             )
         )
-    today = i18n.today(zone)  # the readers' day
+    # the readers' day, or the border's when a site's began first (as the default report's)
+    today = day_shown(zone, dt.datetime.now(dt.UTC))
     if day is not None and day > today:
         raise InputError(
             Problem(

@@ -379,6 +379,7 @@ def test_the_services_secret_is_not_in_the_database(world: World) -> None:
     with world.db.session() as s:
         tokens.login(s, username="ed_pdi", password=PASSWORD, ttl=TTL)
         sites.set_status(s, actor=SYSTEM, site_id="chacalluta", status="closed")
+        _queued(s, world, "https://receiver.example")  # a sealed secret, a delivery's MAC
     from cryptography.hazmat.primitives import serialization
 
     secret = ServiceSecret.of(world.key)
@@ -386,7 +387,8 @@ def test_the_services_secret_is_not_in_the_database(world: World) -> None:
     seed = world.key.private.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
-    wanted = [k.hex() for k in (secret.pending_key, secret.token_key, secret.password_key)]
+    keys = (secret.pending_key, secret.token_key, secret.password_key, secret.link_key)
+    wanted = [k.hex() for k in (*keys, secret.seal_key, secret.delivery_key)]
     wanted += [seed.hex(), "PRIVATE KEY"]
     with world.db.engine.begin() as conn:
         tables = [
@@ -398,6 +400,8 @@ def test_the_services_secret_is_not_in_the_database(world: World) -> None:
             "field_report",
             "site",
             "agency",
+            "subscription",
+            "delivery",
         ]
         stored = " ".join(
             str(v) for t in tables for row in conn.execute(text(f"SELECT * FROM {t}")) for v in row

@@ -30,6 +30,7 @@ from hito.api.routes import (
 from hito.errors import HitoError, Problem
 from hito.store import forecasts as forecasts_store
 from hito.store import migrate
+from hito.store.audit import log_signer
 from hito.store.db import Database
 from hito.store.intake import report_intake
 from hito.store.logkey import signing_key
@@ -58,7 +59,7 @@ def create_api(
         db = database or Database.from_settings(settings)
         # before the migration: it keys the rows already there with the key's secret (0007)
         app.state.log_key = signing_key(  # the log's own: InputError for another
-            log_key_path(settings), create=settings.log_key_create, signer=db.log_signer()
+            log_key_path(settings), create=settings.log_key_create, signer=log_signer(db)
         )
         db.use_key(app.state.log_key)
         if migrate.needs_upgrade(db):

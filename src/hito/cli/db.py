@@ -48,11 +48,12 @@ def _use_key(db: Database, settings: Settings, *, writes: bool) -> None:
     only reads takes the key when its private half is there and it is the log's, and goes
     without otherwise (a verifier that holds only the public key).
     """
+    from hito.store import audit
     from hito.store.logkey import load_key, signing_key
     from hito.store.settings import log_key_path
 
     path = log_key_path(settings)
-    signer = db.log_signer()
+    signer = audit.log_signer(db)
     if writes:
         db.use_key(signing_key(path, create=settings.log_key_create, signer=signer))
         return

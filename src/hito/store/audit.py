@@ -159,6 +159,18 @@ def latest_head(session: Session) -> SignedHead | None:
     return _head(row) if row is not None else None
 
 
+def log_signer(db: Database) -> str | None:
+    """The id of the key that signed the newest head (`latest_head`); None: no head, or no log."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with db.session(readonly=True) as session:
+            head = latest_head(session)
+    except DBAPIError:  # a database before the log's revision, or none yet
+        return None
+    return head.key_id if head is not None else None
+
+
 def head_at(session: Session, tree_size: int) -> SignedHead | None:
     """The stored head of a tree size, if one was signed."""
     row = session.execute(select(_HEADS).where(_HEADS.c.tree_size == tree_size)).first()

@@ -154,17 +154,6 @@ class Database:
             create=create,
         )
 
-    def log_signer(self) -> str | None:
-        """The id of the key that signed the newest tree head here (None: no head, or no log)."""
-        try:
-            with self.engine.connect() as conn:
-                found = conn.exec_driver_sql(
-                    "SELECT key_id FROM log_head ORDER BY tree_size DESC LIMIT 1"
-                ).scalar()
-        except DBAPIError:  # a database before the log's revision, or none yet
-            return None
-        return str(found) if found is not None else None
-
     def write_mark(self) -> tuple[object, ...] | None:
         """A value that differs once anything was written to the database (None: cannot tell).
 

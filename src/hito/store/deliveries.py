@@ -72,6 +72,11 @@ CHANGED = Problem(
 )
 
 
+def _plan_text(session: Session, alert: Alert) -> str:
+    """The stored text of the plan version an alert was raised from (what its titles say)."""
+    return session.scalar(select(StoredPlan.text).where(StoredPlan.id == alert.plan_id)) or ""
+
+
 def _refused(session: Session, d: Delivery, secret: str | None) -> Problem | None:
     """Why a delivery is not to be sent at all, or None.
 
@@ -82,8 +87,7 @@ def _refused(session: Session, d: Delivery, secret: str | None) -> Problem | Non
         return STOPPED_REASON
     alert = session.get(Alert, d.alert_id)
     assert alert is not None
-    plan_text = session.scalar(select(StoredPlan.text).where(StoredPlan.id == alert.plan_id))
-    data = of_rows(d.message_id, d.subscription, alert, plan_text or "")
+    data = of_rows(d.message_id, d.subscription, alert, _plan_text(session, alert))
     if not logsecret.of_session(session).delivery_ok(data, d.mac):
         return CHANGED
     if secret is None and d.subscription.channel == "webhook":
@@ -122,7 +126,7 @@ def enqueue(session: Session, alert: Alert) -> list[Delivery]:
     """
     out = []
     session.flush()  # the alert's defaults (its time) are part of what the MAC covers
-    plan_text = session.scalar(select(StoredPlan.text).where(StoredPlan.id == alert.plan_id))
+    plan_text = _plan_text(session, alert)
     secret = logsecret.of_session(session)
     for sub in session.scalars(select(Subscription).where(Subscription.active.is_(True))):
         if not matches(sub, alert):
@@ -137,7 +141,7 @@ def enqueue(session: Session, alert: Alert) -> list[Delivery]:
             next_attempt_at=utcnow(),
             ack_hash=_digest(session, ack_token(session, sub, message_id)),
             last_error="",
-            mac=secret.delivery_mac(of_rows(message_id, sub, alert, plan_text or "")),
+            mac=secret.delivery_mac(of_rows(message_id, sub, alert, plan_text)),
         )
         session.add(row)
         out.append(row)

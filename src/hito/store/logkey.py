@@ -186,10 +186,10 @@ def _private_to_owner(path: Path) -> None:
 def signing_key(path: Path, *, create: bool, signer: str | None) -> LogKey:
     """The key a process that writes signs with; InputError when it is not the log's.
 
-    `signer` is the id of the key of the log's newest head (`Database.log_signer`). A missing
-    file is refused while the log has heads (a new key would be made in its place), as is a
-    key other than the signer: what the process wrote would be refused by the server's
-    sequencer, and its e-mails' links and webhooks would not be the service's.
+    `signer` is the id of the key of the log's newest head (`hito.store.audit.log_signer`).
+    A missing file is refused while the log has heads (a new key would be made in its place),
+    as is a key other than the signer: what the process wrote would be refused by the
+    server's sequencer, and its e-mails' links and webhooks would not be the service's.
     """
     if signer is not None and not path.exists():
         raise InputError(

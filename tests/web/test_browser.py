@@ -21,7 +21,8 @@ def login(page, username: str = "pdi", path: str = "/") -> None:  # type: ignore
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
+    with page.expect_navigation():  # the page asked for, its deferred scripts run, before a tap
+        page.click("form.stack button[type=submit]")
 
 
 def store_count(server, site: str, people: int, stranded: int, days_ago: int = 0) -> None:  # type: ignore[no-untyped-def]

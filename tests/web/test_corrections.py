@@ -262,7 +262,8 @@ def test_correcting_fits_a_phone(phone, server) -> None:  # type: ignore[no-unty
     page.goto(f"/sites/{SITE}?as_of={DAY.isoformat()}")
     page.fill("input[name=username]", "pdi")
     page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
+    with page.expect_navigation():  # signed in before the next address is asked for
+        page.click("form.stack button[type=submit]")
     page.goto(f"/sites/{SITE}?as_of={DAY.isoformat()}")
     wide = "document.documentElement.scrollWidth - window.innerWidth"
     assert page.evaluate(wide) <= 0

@@ -23,8 +23,8 @@ def test_chilean_admin_resetting_a_peruvian_users_password_is_refused(world: Wor
     )
     assert r.status_code == 403, r.text
     assert r.json()["detail"] == (
-        "user 'ed_per' is of agency 'migraciones-tacna' of PER; you are an admin of CHL and may "
-        "not reset their password"
+        f"user {world.ids['ed_per']} is of an agency of PER; you are an admin of CHL and may not "
+        "reset their password"
     )
     assert _hash(world, "ed_per") == before
     assert world.login("ed_per")  # the old password still signs in; their token still works
@@ -98,3 +98,31 @@ def test_the_operator_creates_a_country_admin_who_acts_in_that_country_only(worl
         headers=world.h("admin_per"),
     )
     assert (ok.status_code, refused.status_code) == (204, 403)
+
+
+def test_chilean_admin_reading_peruvian_users_is_refused(world: World) -> None:
+    """The list and one user's details: an admin of Chile gets Chile's users only (403 for one
+    of Peru's or of no agency, their username unsaid); the operator all."""
+    country_admin(world)
+    r = world.client.get("/api/v1/users", headers=world.h("admin_chl"))
+    assert r.status_code == 200, r.text
+    assert sorted(u["username"] for u in r.json()["data"]) == ["admin_chl", "ed_chl"]
+    assert r.json()["count"] == 2
+    r = world.client.get(
+        "/api/v1/users", params={"agency_id": world.ids["per"]}, headers=world.h("admin_chl")
+    )
+    assert r.json() == {"data": [], "count": 0}
+    for name in ("ed_per", "admin", "viewer"):
+        r = world.client.get(f"/api/v1/users/{world.ids[name]}", headers=world.h("admin_chl"))
+        assert r.status_code == 403, r.text
+        assert f"'{name}'" not in r.text
+    r = world.client.get(f"/api/v1/users/{world.ids['ed_chl']}", headers=world.h("admin_chl"))
+    assert r.status_code == 200 and r.json()["username"] == "ed_chl"
+    r = world.client.get("/api/v1/users", headers=world.h("admin"))
+    assert {u["username"] for u in r.json()["data"]} == {
+        "admin",
+        "admin_chl",
+        "ed_chl",
+        "ed_per",
+        "viewer",
+    }

@@ -141,13 +141,14 @@ def test_chilean_admin_resetting_a_peruvian_users_password_is_refused(
         users.set_password(
             s, actor=w["admin_chl"], user_id=w["ed_per"].user_id, password_hash="mine", reset=True
         )
+    uid = w["ed_per"].user_id  # named by id: their username is not Chile's to read
     assert err.value.in_language("en") == [
-        "user 'ed_per' is of agency 'migraciones-tacna' of PER; you are an admin of CHL and may "
-        "not reset their password"
+        f"user {uid} is of an agency of PER; you are an admin of CHL and may not reset their "
+        "password"
     ]
     assert err.value.in_language("es") == [
-        "el usuario 'ed_per' es del organismo 'migraciones-tacna' de PER; usted es administrador "
-        "de CHL y no puede restablecer su contraseña"
+        f"el usuario {uid} es de un organismo de PER; usted es administrador de CHL y no puede "
+        "restablecer su contraseña"
     ]
     assert _user(db, "ed_per").password_hash == before
 
@@ -160,7 +161,7 @@ def test_chilean_admin_resetting_the_operators_password_is_refused(
             s, actor=w["admin_chl"], user_id=w["operator"].user_id, password_hash="mine", reset=True
         )
     assert err.value.in_language("en") == [
-        "user 'operator' belongs to no agency: only the service's operator (an admin of no "
+        f"user {w['operator'].user_id} belongs to no agency: only the service's operator (an admin of no "
         "agency) may reset their password; you are an admin of CHL"
     ]
     assert _user(db, "operator").password_hash == "not-a-hash"
@@ -172,8 +173,8 @@ def test_chilean_admin_disabling_a_peruvian_admin_is_refused(
     with pytest.raises(ForbiddenError) as err, db.session() as s:
         users.set_active(s, actor=w["admin_chl"], user_id=w["admin_per"].user_id, active=False)
     assert err.value.in_language("es") == [
-        "el usuario 'admin_per' es del organismo 'migraciones-tacna' de PER; usted es "
-        "administrador de CHL y no puede activarlo o desactivarlo"
+        f"el usuario {w['admin_per'].user_id} es de un organismo de PER; usted es administrador "
+        "de CHL y no puede activarlo o desactivarlo"
     ]
     assert _user(db, "admin_per").active is True
 
@@ -215,3 +216,43 @@ def test_the_operator_manages_the_users_of_every_country(db: Database, w: dict[s
         users.set_active(s, actor=op, user_id=w["admin_chl"].user_id, active=False)
     assert (_user(db, "ed_per").password_hash, _user(db, "admin_chl").active) == ("z", False)
     assert _user(db, "root2").agency_id is None
+
+
+def test_chilean_admin_listing_and_reading_peruvian_users_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """A user's username, agency, role and state are their country's: an admin of Chile lists
+    and reads the users of Chile's agencies, not Peru's nor those of no agency (the operator's);
+    the operator all."""
+    listed = {}
+    with db.session(readonly=True) as s:
+        for who in ("admin_chl", "admin_per", "operator"):
+            rows, n = users.list_users(s, actor=w[who])
+            listed[who] = sorted(r.username for r in rows)
+            assert n == len(rows)
+        of_peru, n = users.list_users(s, actor=w["admin_chl"], agency_id=w["per"])
+        assert (of_peru, n) == ([], 0)
+        for name in ("ed_per", "admin_per", "operator"):
+            with pytest.raises(ForbiddenError) as err:
+                users.read_user(s, actor=w["admin_chl"], user_id=w[name].user_id)
+            assert name not in err.value.in_language("en")[0]
+        assert users.read_user(s, actor=w["admin_chl"], user_id=w["ed_chl"].user_id)
+        assert users.read_user(s, actor=w["operator"], user_id=w["ed_per"].user_id)
+    assert err.value.in_language("en") == [
+        f"user {w['operator'].user_id} is not of an agency of CHL; you are an admin of CHL and "
+        "may read only the users of its agencies"
+    ]
+    assert err.value.in_language("es") == [
+        f"el usuario {w['operator'].user_id} no es de un organismo de CHL; usted es "
+        "administrador de CHL y solo puede consultar los usuarios de sus organismos"
+    ]
+    assert listed == {
+        "admin_chl": ["admin_chl", "ed_chl"],
+        "admin_per": ["admin_per", "ed_per"],
+        "operator": ["admin_chl", "admin_per", "ed_chl", "ed_per", "operator"],
+    }
+
+
+def test_an_editor_listing_users_is_refused(db: Database, w: dict[str, Any]) -> None:
+    with pytest.raises(ForbiddenError), db.session(readonly=True) as s:
+        users.list_users(s, actor=w["ed_chl"])

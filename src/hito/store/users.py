@@ -211,32 +211,53 @@ def require_manages(actor: Actor, row: User, what: Problem) -> None:
     """Refuse an admin of a country a user of another country's agency, or of no agency.
 
     `what` is said of the user ("reset their password"). A user of no agency (the operator,
-    a viewer of no agency) is the operator's to manage.
+    a viewer of no agency) is the operator's to manage. The refusal names the user by id and
+    their agency's country only: their username and agency are not the refused admin's to read
+    (`may_see`).
     """
     actor.require_admin(what)
-    country = row.agency.country_code if row.agency is not None else None
+    country = _country(row)
     if actor.may_act_in(country):
         return
-    if row.agency is None:
+    if country is None:
         raise ForbiddenError(
             Problem(
-                "user %(username)s belongs to no agency: only the service's operator (an admin "
+                "user %(user_id)s belongs to no agency: only the service's operator (an admin "
                 "of no agency) may %(what)s; you are an admin of %(own)s",
-                username=repr(row.username),
+                user_id=row.id,
                 what=what,
                 own=actor.country_code,
             )
         )
     raise ForbiddenError(
         Problem(
-            "user %(username)s is of agency %(code)s of %(country)s; you are an admin of "
-            "%(own)s and may not %(what)s",
-            username=repr(row.username),
-            code=repr(row.agency.code),
+            "user %(user_id)s is of an agency of %(country)s; you are an admin of %(own)s and "
+            "may not %(what)s",
+            user_id=row.id,
             country=country,
             own=actor.country_code,
             what=what,
         )
+    )
+
+
+def _country(row: User) -> str | None:
+    """The country of a user's agency (None: a user of no agency, the operator's)."""
+    return row.agency.country_code if row.agency is not None else None
+
+
+def may_see(actor: Actor, row: User) -> bool:
+    """Whether the actor may read a user's details (username, agency, role, state, creation).
+
+    The operator any; anyone themselves; an admin of a country the users of its agencies (not
+    the other country's, nor the users of no agency: the operator's).
+    """
+    if actor.operator or (actor.user_id is not None and row.id == actor.user_id):
+        return True
+    return (
+        actor.role == "admin"
+        and actor.country_code is not None
+        and (_country(row) == actor.country_code)
     )
 
 
@@ -320,11 +341,40 @@ def get_user(session: Session, *, user_id: int) -> User:
     return row
 
 
+def read_user(session: Session, *, actor: Actor, user_id: int) -> User:
+    """One user whose details the actor may read (`may_see`), or NotFound / ForbiddenError."""
+    actor.require_admin(Problem("read other users' details"))
+    row = get_user(session, user_id=user_id)
+    if not may_see(actor, row):
+        raise ForbiddenError(
+            Problem(
+                "user %(user_id)s is not of an agency of %(own)s; you are an admin of %(own)s "
+                "and may read only the users of its agencies",
+                user_id=user_id,
+                own=actor.country_code,
+            )
+        )
+    return row
+
+
 def list_users(
-    session: Session, *, agency_id: int | None = None, offset: int = 0, limit: int = 100
+    session: Session,
+    *,
+    actor: Actor,
+    agency_id: int | None = None,
+    offset: int = 0,
+    limit: int = 100,
 ) -> tuple[list[User], int]:
-    """Users by id, optionally of one agency."""
+    """The users the actor may see (`may_see`) by id, optionally of one agency.
+
+    All for the operator; for an admin of a country the users of its agencies (the other
+    country's and those of no agency are not listed).
+    """
+    actor.require_admin(Problem("list users"))
     q = select(User).order_by(User.id)
+    if not actor.operator:
+        theirs = select(Agency.id).where(Agency.country_code == actor.country_code)
+        q = q.where(User.agency_id.in_(theirs))
     if agency_id is not None:
         q = q.where(User.agency_id == agency_id)
     return paginate(session, q, offset=offset, limit=limit)

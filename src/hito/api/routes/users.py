@@ -68,17 +68,22 @@ def list_(
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> UserList:
-    """Users, optionally of one agency (admin)."""
+    """Users, optionally of one agency (admin).
+
+    An admin of a country lists the users of its agencies; the operator all.
+    """
     with db.session(readonly=True) as session:
-        rows, n = users.list_users(session, agency_id=agency_id, offset=offset, limit=limit)
+        rows, n = users.list_users(
+            session, actor=actor, agency_id=agency_id, offset=offset, limit=limit
+        )
         return UserList(data=[UserPublic.model_validate(r) for r in rows], count=n)
 
 
 @router.get("/{user_id}", response_model=UserPublic)
 def get(user_id: UserId, actor: AdminDep, db: DbDep) -> UserPublic:
-    """One user (admin)."""
+    """One user (admin): an admin of a country reads the users of its agencies; the operator any."""
     with db.session(readonly=True) as session:
-        return UserPublic.model_validate(users.get_user(session, user_id=user_id))
+        return UserPublic.model_validate(users.read_user(session, actor=actor, user_id=user_id))
 
 
 @router.patch("/{user_id}", response_model=UserPublic)

@@ -74,7 +74,8 @@ def register_sender(
         session,
         actor=actor.username,
         action="sms.sender",
-        resource=f"sms-sender:{number}",
+        # the log is read by every signed-in user of both countries: the number is not said
+        resource=f"sms-sender:{_masked(number)}",
         after=snapshot(row),
     )
     return row
@@ -83,11 +84,16 @@ def register_sender(
 def list_senders(
     session: Session, *, actor: Actor, offset: int = 0, limit: int = 100
 ) -> tuple[list[SmsSender], int]:
-    """Registered numbers: all for an admin, an editor's agency's otherwise."""
+    """Registered numbers: all for the operator, its agencies' for an admin of a country, an
+    editor's agency's otherwise (a number is a person's phone: not the other country's to read).
+    """
     actor.require_writer(Problem("list SMS numbers"))
     q = select(SmsSender).order_by(SmsSender.phone)
     if actor.role != "admin":
         q = q.where(SmsSender.agency_id == actor.agency_id)
+    elif not actor.operator:
+        theirs = select(Agency.id).where(Agency.country_code == actor.country_code)
+        q = q.where(SmsSender.agency_id.in_(theirs))
     return paginate(session, q, offset=offset, limit=limit)
 
 

@@ -84,8 +84,9 @@ def register_sender(
 def list_senders(
     session: Session, *, actor: Actor, offset: int = 0, limit: int = 100
 ) -> tuple[list[SmsSender], int]:
-    """Registered numbers: all for the operator, its agencies' for an admin of a country, an
-    editor's agency's otherwise (a number is a person's phone: not the other country's to read).
+    """Registered numbers: all for the operator, its agencies' for a country's admin, else one's.
+
+    An editor lists their agency's; a number is a person's phone, not the other country's to read.
     """
     actor.require_writer(Problem("list SMS numbers"))
     q = select(SmsSender).order_by(SmsSender.phone)

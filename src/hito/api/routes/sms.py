@@ -58,8 +58,7 @@ def register(body: SenderCreate, actor: WriterDep, db: DbDep) -> SenderPublic:
 
 @router.get("/senders", response_model=SenderList)
 def senders(actor: WriterDep, db: DbDep) -> SenderList:
-    """Registered numbers: an editor's agency's, an admin of a country its agencies', all for the
-    operator."""
+    """Registered numbers: an editor's agency's, a country admin's country's, the operator all."""
     with db.session(readonly=True) as session:
         rows, n = sms_store.list_senders(session, actor=actor, limit=1000)
         return SenderList(data=[SenderPublic.model_validate(r) for r in rows], count=n)

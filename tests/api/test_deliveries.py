@@ -161,7 +161,11 @@ def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgme
     ).json()["data"]
     assert [d["status"] for d in got] == ["acknowledged", "sent"] and got[0][
         "subscriber"
-    ] == "PDI Arica — duty"  # the agency's name, not its code
+    ] == "PDI Arica"  # the agency's name, not its code; its label only to readers of Chile
+    got = world.client.get(
+        f"/api/v1/alerts/{alert['id']}/deliveries", headers=world.h("ed_chl")
+    ).json()["data"]
+    assert got[0]["subscriber"] == "PDI Arica — duty"
 
 
 def test_forged_or_stale_webhook_signatures_are_refused() -> None:

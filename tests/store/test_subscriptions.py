@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from hito.store import subscriptions
+from hito.store import deliveries, subscriptions
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError
-from hito.store.models import Subscription
-from service_world import two_countries
+from hito.store.models import Alert, Subscription
+from service_world import plan_alert, two_countries
 
 
 @pytest.fixture
@@ -110,3 +110,33 @@ def test_an_admin_of_a_country_subscribes_their_own_agency_without_naming_it(
             for_user=False,
         )
         assert (row.agency_id, row.user_id) == (w["per"], None)
+
+
+def test_chilean_admin_reading_peruvian_subscribers_names_on_an_alert_is_refused(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """Who was told of an alert is read by every signed-in user: a reader of the other country
+    gets the agency told, not a Peruvian official's username nor the label they gave."""
+    _subscribe(db, w["ed_chl"], w["chl"])
+    _subscribe(db, w["ed_per"], w["per"])
+    with db.session() as s:
+        subscriptions.create_subscription(
+            s, actor=w["ed_per"], label="Rosa's phone", channel="email", target="r@per.example"
+        )
+        alert = plan_alert(s).id
+        deliveries.enqueue(s, s.get(Alert, alert))
+    with db.session(readonly=True) as s:
+        told = {
+            who: [d.subscriber for d in deliveries.of_alert(s, alert_id=alert, actor=w[who])]
+            for who in ("admin_chl", "ed_chl", "admin_per", "ed_per", "operator")
+        }
+    everything = ["PDI-ARICA — duty desk", "MIGRACIONES-TACNA — duty desk", "ed_per — Rosa's phone"]
+    chile_sees = ["PDI-ARICA — duty desk", "MIGRACIONES-TACNA", "MIGRACIONES-TACNA"]
+    peru_sees = ["PDI-ARICA", "MIGRACIONES-TACNA — duty desk", "ed_per — Rosa's phone"]
+    assert told == {
+        "admin_chl": chile_sees,
+        "ed_chl": chile_sees,
+        "admin_per": peru_sees,
+        "ed_per": peru_sees,
+        "operator": everything,
+    }

@@ -379,7 +379,8 @@ def of_alert(session: Session, *, alert_id: int, actor: Actor) -> list[DeliveryV
     """Every delivery of an alert with its outcome, in the order they were made.
 
     A failure's reason names the target (an e-mail address, a webhook URL that may carry its
-    receiver's token): it is shown only to those who may see the subscription (`may_see`).
+    receiver's token): it is shown only to those who may see the subscription (`may_see`);
+    the subscriber's username and label to them and its country's readers (`who`).
     """
     if session.get(Alert, alert_id) is None:
         raise NotFoundError(Problem("no alert with id %(alert_id)s", alert_id=alert_id))
@@ -389,7 +390,7 @@ def of_alert(session: Session, *, alert_id: int, actor: Actor) -> list[DeliveryV
     return [
         DeliveryView(
             id=d.id,
-            subscriber=who(session, d.subscription),
+            subscriber=who(session, d.subscription, actor),
             channel=d.subscription.channel,
             status=d.status,
             attempts=d.attempts,

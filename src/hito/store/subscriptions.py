@@ -373,10 +373,23 @@ def stop_by_token(session: Session, *, token: str) -> Subscription:
     return row
 
 
-def who(session: Session, row: Subscription) -> str:
-    """The subscriber as people read it: a username or an agency's name, and the label."""
+def who(session: Session, row: Subscription, actor: Actor | None = None) -> str:
+    """The subscriber as people read it: a username or an agency's name, and the label.
+
+    Read by an `actor` who may not see the subscription (`may_see`) and is not of its country
+    (the other country's, or of none): its agency's name only, without a username or a label
+    (a user's are their country's: `hito.store.users.may_see`).
+    """
+    agency = row.agency_id
+    if agency is None and row.user_id is not None:
+        agency = session.scalar(select(User.agency_id).where(User.id == row.user_id))
+    agency_name = session.scalar(select(Agency.name).where(Agency.id == agency)) if agency else None
+    if actor is not None and not may_see(session, actor, row):
+        country = agency_country(session)(agency) if agency is not None else None
+        if country is None or country != actor.country_code:
+            return agency_name or "—"
     if row.user_id is not None:
         name = session.scalar(select(User.username).where(User.id == row.user_id))
     else:
-        name = session.scalar(select(Agency.name).where(Agency.id == row.agency_id))
+        name = agency_name
     return f"{name} — {row.label}"

@@ -263,3 +263,32 @@ def test_concurrent_verify_calls_on_a_large_log_run_one_check(world: World) -> N
     assert refused, "no caller overlapped the check"
     assert all(int(r.headers["retry-after"]) >= 1 for r in refused)
     assert checks[0].json()["ok"] is True and checks[0].json()["entries"] > 20_000
+
+
+def test_chilean_editor_reading_peruvian_sign_ins_in_the_log_is_refused(world: World) -> None:
+    """Everyone signed in reads the log: a sign-in, a user's creation, of Peru's officials is
+    shown to Chile's readers withheld (no actor, no user id, no note), their tree intact; the
+    operator and Peru's own readers see it in full; the overview shows neither."""
+    c = world.client
+    _head(world)  # every entry sequenced: each has its index
+    every = c.get("/api/v1/log/entries", params={"limit": 500}, headers=world.h("admin")).json()
+    peru = [e for e in every["data"] if f"user:{world.ids['ed_per']}" in (e["resource"],)]
+    assert {e["action"] for e in peru} == {"user.create", "auth.login"}
+    assert {e["actor"] for e in peru} == {"system", "ed_per"}
+    as_chile = c.get("/api/v1/log/entries", params={"limit": 500}, headers=world.h("ed_chl"))
+    assert as_chile.json()["count"] == every["count"] and "ed_per" not in as_chile.text
+    indexes = {e["index"] for e in peru}
+    hidden = [e for e in as_chile.json()["data"] if e["index"] in indexes]
+    assert [(e["actor"], e["resource"], e["note"]) for e in hidden] == [("—", "user:?", "")] * 2
+    assert [(e["leaf_hash"], e["after_digest"]) for e in hidden] == [
+        (e["leaf_hash"], e["after_digest"]) for e in peru
+    ]
+    login = next(e for e in peru if e["action"] == "auth.login")
+    one = c.get(f"/api/v1/log/entries/{login['index']}", headers=world.h("ed_chl")).json()
+    assert (one["actor"], one["resource"], one["note"]) == ("—", "user:?", "")
+    own = c.get(f"/api/v1/log/entries/{login['index']}", headers=world.h("ed_per")).json()
+    assert (own["actor"], own["note"]) == ("ed_per", login["note"])
+    mine = [e for e in as_chile.json()["data"] if e["actor"] == "ed_chl"]
+    assert [e["action"] for e in mine] == ["auth.login"]  # their own country's, in full
+    overview = c.get("/", cookies={"hito_session": world.tokens["admin"]})
+    assert overview.status_code == 200 and "ed_per" not in overview.text

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from hito.store import merkle
@@ -75,10 +75,16 @@ class Entry(BaseModel):
 
 
 def entries(
-    session: Session, *, offset: int = 0, limit: int = 100, resource: str | None = None
+    session: Session,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    resource: str | None = None,
+    actions: Sequence[str] = (),
 ) -> tuple[list[Entry], int]:
     """A page of entries, newest first (those waiting to be sequenced first), and the total.
 
+    `resource`: of that resource or kind only; `actions`: of actions beginning so only.
     Read it in one snapshot (`Database.session(snapshot=True)`): otherwise entries that
     the sequencer moves between its statements are listed twice (waiting, then as leaves).
     """
@@ -87,6 +93,9 @@ def entries(
     if resource:
         pq = pq.where(LogPending.resource.startswith(resource))
         lq = lq.where(LogLeaf.resource.startswith(resource))
+    if actions:
+        pq = pq.where(or_(*(LogPending.action.startswith(a) for a in actions)))
+        lq = lq.where(or_(*(LogLeaf.action.startswith(a) for a in actions)))
     n_pending, n_leaves = session.execute(  # one statement: one snapshot
         select(
             select(func.count()).select_from(pq.subquery()).scalar_subquery(),

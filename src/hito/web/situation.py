@@ -19,7 +19,7 @@ from hito.plans.model import Plan
 from hito.plans.status import TriggerStatus
 from hito.report import forecast_view, places
 from hito.scenario.model import Title
-from hito.store import logread
+from hito.store import logread, logview
 from hito.store.alerts import list_alerts
 from hito.store.coltypes import utcnow
 from hito.store.figures import daily_figures
@@ -207,8 +207,12 @@ def totals(sites: list[SiteNow]) -> dict[str, dict[str, int]]:
 
 
 def log_entries(session: Session, limit: int = 8) -> list[dict[str, Any]]:
-    """The newest entries of the audit log (who did what and when)."""
-    rows, _ = logread.entries(session, limit=limit)
+    """The newest entries of the log about shared things (who did what and when).
+
+    Not sign-ins, users, subscriptions nor SMS numbers: the picture is read by both countries
+    (`hito.store.logview`).
+    """
+    rows, _ = logread.entries(session, limit=limit, actions=logview.SHARED)
     return [
         {"at": e.at, "actor": e.actor, "action": e.action, "resource": e.resource} for e in rows
     ]

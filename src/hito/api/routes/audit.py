@@ -30,8 +30,12 @@ def list_(
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> LogEntryList:
-    """Log entries, newest first, optionally for one resource ('report:12') or kind ('site')."""
-    return entry_list(db, resource, offset, limit)
+    """Log entries, newest first, optionally for one resource ('report:12') or kind ('site').
+
+    As `/log/entries`: the other country's sign-ins, users, subscriptions and SMS numbers
+    withheld from an admin of a country; the operator sees all.
+    """
+    return entry_list(db, actor, resource, offset, limit)
 
 
 class CheckGate:

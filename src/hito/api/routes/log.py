@@ -19,7 +19,8 @@ from hito.api.schemas.log import (
     SignedTreeHead,
 )
 from hito.errors import Problem
-from hito.store import audit, logread
+from hito.store import audit, logread, logview
+from hito.store.actors import Actor
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
 from hito.store.logkey import LogKey
@@ -65,20 +66,30 @@ def entries(
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> LogEntryList:
-    """Entries, newest first (those waiting to be sequenced first), optionally of one resource."""
-    return entry_list(db, resource, offset, limit)
+    """Entries, newest first (those waiting to be sequenced first), optionally of one resource.
+
+    Sign-ins, users, subscriptions and SMS numbers of the other country are withheld: their
+    actor `—`, their resource `kind:?`, no note (`hito.store.logview`); the operator sees all.
+    """
+    return entry_list(db, actor, resource, offset, limit)
 
 
-def entry_list(db: Database, resource: str | None, offset: int, limit: int) -> LogEntryList:
-    """A page of the log's entries, newest first, read in one snapshot (entries move while read)."""
+def entry_list(
+    db: Database, reader: Actor, resource: str | None, offset: int, limit: int
+) -> LogEntryList:
+    """A page of the log's entries as `reader` is shown them (`logview`), newest first.
+
+    Read in one snapshot: entries move from waiting to sequenced while read.
+    """
     with db.session(readonly=True, snapshot=True) as session:
         rows, n = logread.entries(session, offset=offset, limit=limit, resource=resource)
-    return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in rows], count=n)
+        shown = logview.for_reader(session, reader, rows)
+    return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in shown], count=n)
 
 
 @router.get("/entries/{index}", response_model=LogEntryPublic)
 def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
-    """One sequenced entry: its fields are what its leaf hash covers."""
+    """One sequenced entry: its fields are what its leaf hash covers (withheld as in entries)."""
     with db.session(readonly=True) as session:
         row = logread.get_leaf(session, index)
         if row is None:
@@ -89,7 +100,7 @@ def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
                     count=logread.count(session),
                 )
             )
-        return LogEntryPublic(
+        entry = logread.Entry(
             index=row.idx,
             at=row.at,
             actor=row.actor,
@@ -100,6 +111,8 @@ def entry(index: Index, actor: ActorDep, db: DbDep) -> LogEntryPublic:
             note=row.note,
             leaf_hash=row.leaf_hash,
         )
+        (shown,) = logview.for_reader(session, actor, [entry])
+    return LogEntryPublic.model_validate(shown)
 
 
 def _size(db: Database, wanted: int, name: str) -> None:

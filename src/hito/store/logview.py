@@ -1,0 +1,115 @@
+"""What of the log a reader is shown: shared entries in full, a country's private ones to it.
+
+The log is read by every signed-in user of both countries. Entries about shared things
+(reports, sites, shelters, alerts, plans, forecasts, countries, agencies, the log's own) are
+shown to all. The others (sign-ins and sign-outs, users, subscriptions, SMS numbers) are
+about one country's people: shown in full to the operator and to the readers of that country
+(the country of the user who acted, or of the user or subscription acted on); to anyone else
+withheld, keeping what the tree needs (index, time, action, digests, leaf hash) but not who,
+on whom, nor the note (`withheld`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito.store.actors import Actor
+from hito.store.logread import Entry
+from hito.store.models import Agency, Subscription, User
+
+# shared: the field data, the plans and their alerts, who takes part, and the log's own
+# entries (a refused forgery is every country's to see)
+SHARED = (
+    "report.",
+    "site.",
+    "shelter.",
+    "alert.",
+    "plan.",
+    "forecast.",
+    "country.",
+    "agency.",
+    "log.",
+)
+WITHHELD = "—"  # the actor of an entry shown withheld
+
+
+def shared(action: str) -> bool:
+    """Whether an entry of this action is about shared things (shown to every reader)."""
+    return action.startswith(SHARED)
+
+
+def withheld(entry: Entry) -> Entry:
+    """The entry without its actor, its resource's id and its note."""
+    kind = entry.resource.split(":", 1)[0]
+    return entry.model_copy(update={"actor": WITHHELD, "resource": f"{kind}:?", "note": ""})
+
+
+def for_reader(session: Session, reader: Actor, rows: Sequence[Entry]) -> list[Entry]:
+    """The entries as `reader` is shown them: private ones of another country withheld."""
+    if reader.operator:
+        return list(rows)
+    private = [e for e in rows if not shared(e.action)]
+    if not private:
+        return list(rows)
+    countries = _countries(session, private)
+    own = reader.country_code
+    return [
+        e
+        if shared(e.action) or (own is not None and own in countries.get(e, set()))
+        else withheld(e)
+        for e in rows
+    ]
+
+
+def _ids(rows: Iterable[Entry], kind: str) -> set[int]:
+    """The ids named by resources such as 'user:12' (and actors such as 'subscription:3')."""
+    out = set()
+    for e in rows:
+        for text in (e.resource, e.actor):
+            head, _, tail = text.partition(":")
+            if head == kind and tail.isascii() and tail.isdigit() and len(tail) < 12:
+                out.add(int(tail))
+    return out
+
+
+def _countries(session: Session, rows: Sequence[Entry]) -> dict[Entry, set[str]]:
+    """Each private entry's countries: its actor's, and its user's or subscription's."""
+    names = {e.actor for e in rows}
+    by_name: dict[str, str] = dict(
+        session.execute(
+            select(User.username, Agency.country_code)
+            .join(Agency, User.agency_id == Agency.id)
+            .where(User.username.in_(names))
+        ).all()
+    )
+    user_ids = _ids(rows, "user")
+    by_user: dict[int, str] = dict(
+        session.execute(
+            select(User.id, Agency.country_code)
+            .join(Agency, User.agency_id == Agency.id)
+            .where(User.id.in_(user_ids))
+        ).all()
+    )
+    sub_ids = _ids(rows, "subscription")
+    by_sub: dict[int, str] = {}
+    for sid, agency, user in session.execute(
+        select(Subscription.id, Subscription.agency_id, Subscription.user_id).where(
+            Subscription.id.in_(sub_ids)
+        )
+    ):
+        if agency is None and user is not None:
+            agency = session.scalar(select(User.agency_id).where(User.id == user))
+        if agency is not None:
+            country = session.scalar(select(Agency.country_code).where(Agency.id == agency))
+            if country is not None:
+                by_sub[sid] = country
+    out: dict[Entry, set[str]] = {}
+    for e in rows:
+        found = {by_name.get(e.actor)}
+        found |= {by_user.get(i) for i in _ids([e], "user")}
+        found |= {by_sub.get(i) for i in _ids([e], "subscription")}
+        out[e] = {c for c in found if c is not None}
+    return out

@@ -38,7 +38,7 @@ def create(
 
 @router.get("/subscriptions", response_model=SubscriptionList)
 def list_(actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100) -> SubscriptionList:
-    """Your subscriptions and your agency's (an admin sees all)."""
+    """Your subscriptions and your agency's (a country's admin its country's, the operator all)."""
     with db.session(readonly=True) as session:
         rows, n = subscriptions.list_subscriptions(session, actor=actor, offset=offset, limit=limit)
         return SubscriptionList(data=[SubscriptionPublic.model_validate(r) for r in rows], count=n)

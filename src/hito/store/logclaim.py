@@ -135,7 +135,8 @@ def claim(db: Database, key: LogKey, path: Path) -> None:
 
     InputError naming the file and the expected key id when the log's heads or the record
     name another key; when neither does, when the database's keyed rows do not open with it.
-    Run by each process that writes (the CLI, the server) before and after migrating.
+    Run by each process that writes (the CLI, the server) before it migrates; on a database
+    before 0010 it records nothing (there is no table yet): 0010 records the key it is given.
     """
     signer = audit.log_signer(db)
     if signer is not None:

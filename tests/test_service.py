@@ -72,6 +72,37 @@ def test_a_server_process_freezes_what_it_loaded_once_started(
         assert c.get("/health").json() == {"status": "ok"}
 
 
+def test_the_app_refuses_to_start_with_another_key_before_the_log_has_a_head(
+    tmp_path: Path, unfrozen: None
+) -> None:
+    """A database made and written with key a (a user, an entry waiting), never signed: a
+    server given key b would key its tokens, entries and seals with b unnoticed."""
+    from hito.errors import InputError
+    from hito.store import migrate, users
+    from hito.store.actors import SYSTEM
+    from hito.store.db import Database
+    from hito.store.logkey import load_key
+    from hito.store.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    a = load_key(tmp_path / "a.pem", create=True)
+    db = Database(url).use_key(a)
+    migrate.upgrade(db)
+    with db.session() as s:
+        users.create_user(s, actor=SYSTEM, username="ana", password="correct horse battery",
+                          role="admin")  # fmt: skip
+    db.dispose()
+    load_key(tmp_path / "b.pem", create=True)
+    app = create_app(Settings(database_url=url, log_key_file=tmp_path / "b.pem"))
+    with pytest.raises(InputError) as got, TestClient(app):
+        pass
+    [said] = got.value.in_language("en")
+    assert said.startswith(f"{tmp_path / 'b.pem'} holds log key ")
+    assert f"this database's log is signed with key {a.key_id}" in said
+    with TestClient(create_app(Settings(database_url=url, log_key_file=tmp_path / "a.pem"))) as c:
+        assert c.get("/health").json() == {"status": "ok"}
+
+
 def test_the_app_refuses_to_start_with_a_key_that_is_not_the_logs(
     tmp_path: Path, unfrozen: None
 ) -> None:

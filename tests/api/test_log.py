@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -217,6 +218,48 @@ def test_a_viewer_calling_verify_in_a_loop_gets_the_last_check_until_something_i
     edited = _verify(world, "ed_chl").json()
     assert edited["reused"] is False and edited["ok"] is False
     assert edited["entries"] == grown["entries"]
+
+
+def test_writes_to_another_database_on_the_same_server_leave_the_last_check_reused(
+    world: World, tmp_path: Path
+) -> None:
+    """CI runs other suites' tests on the same PostgreSQL server: their writes move the
+    server's WAL position, which was the mark, so the loop above re-checked at random."""
+    from hito.store.db import Database
+    from service_db import empty_database
+
+    c = world.client
+    c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl"))
+    _head(world)
+    first = _verify(world).json()
+    assert first["ok"] is True and first["reused"] is False
+    with empty_database(world.db.dialect, tmp_path, "other.sqlite3") as url:
+        other = Database(url)
+        for i in range(3):  # another database on the same server, written and committed
+            with other.engine.begin() as conn:
+                conn.execute(text("CREATE TABLE IF NOT EXISTS busy (x integer)"))
+                conn.execute(text("INSERT INTO busy (x) VALUES (:x)"), {"x": i})
+            again = _verify(world, "ed_per").json()
+            assert again == {**first, "reused": True}
+        other.dispose()
+
+
+def test_a_write_in_flight_while_the_check_runs_makes_the_next_call_check_again(
+    world: World,
+) -> None:
+    """A DBA's edit counted but not committed when the check read its snapshot: the check
+    did not see it, so its commit must not leave that answer standing."""
+    c = world.client
+    c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl"))
+    _head(world)
+    with world.db.engine.connect() as conn:
+        edit = conn.begin()
+        conn.execute(text("UPDATE user_account SET role = 'admin' WHERE username = 'ed_per'"))
+        during = _verify(world).json()
+        edit.commit()
+    after = _verify(world, "ed_chl").json()
+    assert during["ok"] is True and during["reused"] is False
+    assert after["reused"] is False and after["ok"] is False
 
 
 def test_a_second_caller_while_a_check_runs_gets_a_429_problem_with_retry_after(

@@ -97,9 +97,16 @@ def test_heads_signed_by_the_pinned_key_and_consistent_are_saved(env: str, tmp_p
 def test_a_head_signed_by_another_key_is_refused_and_nothing_saved(
     env: str, tmp_path: Path
 ) -> None:
-    """The server (or whoever answers in its name) signs with a key the country never pinned."""
+    """The server (or whoever answers in its name) signs with a key the country never pinned.
+
+    Whoever answers in its name does so from a database of their own: a server given another
+    key than the one this database was first written with does not start (test_service.py).
+    """
     pinned, heads = pin(tmp_path), tmp_path / "heads-peru.jsonl"
-    with serving(env, tmp_path / "impostor.pem") as server:
+    own = f"sqlite:///{tmp_path / 'impostor.sqlite3'}"
+    made = {"HITO_DATABASE_URL": own, "HITO_LOG_KEY_FILE": str(tmp_path / "impostor.pem")}
+    assert runner.invoke(app, ["db", "upgrade"], env=made).exit_code == 0
+    with serving(own, tmp_path / "impostor.pem") as server:
         r = save(server, heads, pinned)
         got = r.stdout  # type: ignore[attr-defined]
         assert r.exception.exit_code == 2 and got == ""  # type: ignore[attr-defined]

@@ -356,6 +356,39 @@ def test_a_worker_given_another_key_than_the_logs_is_refused_before_writing(
     assert users.exit_code == 0
 
 
+def test_a_worker_given_another_key_before_the_log_has_a_head_is_refused(
+    env: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """No head signed yet (no server ran): the key the database was made with is recorded,
+    and a command given another key file is refused, naming it, before it writes a thing."""
+    from hito.store.logkey import load_key
+    from hito.store.settings import Settings, log_key_path
+
+    assert runner.invoke(app, ["users", "create", "boss", "--role", "admin"]).exit_code == 0
+    signer = load_key(log_key_path(Settings(database_url=env)), create=False).key_id
+    other = tmp_path / "elsewhere" / "other-key.pem"
+    english = {"HITO_LANG": "en", "HITO_LOG_KEY_FILE": str(other)}
+    runner.invoke(app, ["log", "key"], env=english)  # another key pair, made on purpose
+    for command in (
+        ["users", "create", "ana", "--role", "viewer"],
+        ["alerts", "deliver", "--once"],
+    ):
+        r = runner.invoke(app, command, env=english)
+        assert r.exception.exit_code == 2  # type: ignore[union-attr]
+        [said] = r.exception.in_language("en")  # type: ignore[union-attr]
+        assert said.startswith(f"{other} holds log key ") and said.endswith(
+            f"but this database's log is signed with key {signer}: give HITO_LOG_KEY_FILE the "
+            "key file the server signs with (`hito log key` prints its id)"
+        )
+    db = Database(env)
+    with db.engine.connect() as c:  # nothing written with the other key
+        assert c.execute(text("select count(*) from log_head")).scalar() == 0
+        assert c.execute(text("select username from user_account")).scalars().all() == ["boss"]
+    db.dispose()
+    assert runner.invoke(app, ["users", "create", "ana", "--role", "viewer"]).exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("args", "env_value", "said"),
     [

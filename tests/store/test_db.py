@@ -109,19 +109,27 @@ def test_an_existing_sqlite_file_keeps_its_mode(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o640
 
 
-def _write_mark_moves_with_a_write_and_not_with_a_read(db: Database) -> None:
+_FORGED = (  # a write behind the service's back (no MAC, no log entry) to a table the check reads
+    "INSERT INTO log_pending (at, actor, action, resource, note) VALUES "
+    "('2025-12-01 10:00:00', 'dba', 'note', 'mark:probe', '')"
+)
+
+
+def _write_mark_moves_with_a_write_and_not_with_a_read(
+    db: Database, write: str = _FORGED, undo: str = "DELETE FROM log_pending WHERE actor = 'dba'"
+) -> None:
     before = db.write_mark()
     assert before is not None
     with db.engine.connect() as conn:
         conn.exec_driver_sql("SELECT 1").scalar()
+        conn.exec_driver_sql("SELECT count(*) FROM log_pending" if write == _FORGED else "SELECT 1")
     assert db.write_mark() == before
-    with db.engine.begin() as conn:  # a write behind the service's back (no log entry)
-        conn.exec_driver_sql("CREATE TABLE mark_probe (x INTEGER)")
-        conn.exec_driver_sql("INSERT INTO mark_probe VALUES (1)")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(write)
     after = db.write_mark()
     assert after is not None and after != before
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE mark_probe")
+        conn.exec_driver_sql(undo)
     assert db.write_mark() not in (before, after)
 
 
@@ -130,9 +138,56 @@ def test_the_write_mark_moves_with_a_write_and_not_with_a_read(database: Databas
     _write_mark_moves_with_a_write_and_not_with_a_read(database)
 
 
+def test_on_postgresql_only_this_databases_writes_to_what_the_check_reads_move_the_mark(
+    database: Database, tmp_path: Path
+) -> None:
+    """Not another database's on the server (the WAL position was the mark), nor a table the
+    check does not read; a write in flight, a DDL change of a checked table and a trigger
+    disabled (its writes would go uncounted: no mark then) do."""
+    from service_db import empty_database
+
+    if database.dialect != "postgresql":
+        pytest.skip("an SQLite file's mark is the file itself")
+    before = database.write_mark()
+    with empty_database("postgresql", tmp_path) as url:
+        other = Database(url)
+        with other.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE busy (x integer)")
+            conn.exec_driver_sql("INSERT INTO busy VALUES (1)")
+        other.dispose()
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE mark_probe (x INTEGER)")
+        conn.exec_driver_sql("INSERT INTO mark_probe VALUES (1)")
+        conn.exec_driver_sql("DROP TABLE mark_probe")
+    assert database.write_mark() == before
+    with database.engine.connect() as conn:
+        edit = conn.begin()
+        conn.exec_driver_sql(_FORGED)
+        counted = database.write_mark()
+        edit.rollback()
+    assert counted != before and database.write_mark() not in (before, counted)
+    settled = database.write_mark()
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE site ALTER COLUMN capacity SET DEFAULT 0")
+    assert database.write_mark() != settled
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE site ALTER COLUMN capacity DROP DEFAULT")
+        conn.exec_driver_sql("ALTER TABLE plan DISABLE TRIGGER hito_write_mark")
+    try:
+        assert database.write_mark() is None
+    finally:
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE plan ENABLE ALWAYS TRIGGER hito_write_mark")
+    assert database.write_mark() is not None
+
+
 def test_the_write_mark_of_a_memory_database_moves_with_a_write_and_not_with_a_read() -> None:
     db = Database("sqlite://")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE mark_probe (x INTEGER)")
     try:
-        _write_mark_moves_with_a_write_and_not_with_a_read(db)
+        _write_mark_moves_with_a_write_and_not_with_a_read(
+            db, "INSERT INTO mark_probe VALUES (1)", "DROP TABLE mark_probe"
+        )
     finally:
         db.dispose()

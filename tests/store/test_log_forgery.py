@@ -482,7 +482,11 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
         migrate.upgrade(db.use_key(key))
         audit.sequence(db, key, wait=True)
         with db.session(readonly=True) as s:
-            assert [x.action for x in logread.all_leaves(s)] == ["plan.upload"]
+            assert [(x.action, x.resource) for x in logread.all_leaves(s)] == [
+                ("plan.upload", "plan:x"),
+                ("log.baseline", "plan:1"),  # 0011: plans and alerts the log has no state of
+                ("log.baseline", "alert:1"),
+            ]
             assert tokens.authenticate(s, token=raw).username == "ana"
         with db.session() as s:
             _raw, row = tokens.login(s, username="ana", password=PASSWORD, ttl=TTL)

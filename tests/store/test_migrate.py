@@ -313,3 +313,170 @@ def test_0009_keys_the_deliveries_waiting_so_the_worker_still_sends_them(
         "signing key, which this process was not given; upgrade with `hito db upgrade` or the "
         "server, where HITO_LOG_KEY_FILE is the key file"
     ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0008_downgraded_with_another_key_refuses_and_leaves_every_secret_sealed(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Another key opens none of the sealed secrets: the downgrade said nothing and left them
+    sealed (every webhook then failed). It now refuses, naming the key recorded (from the
+    head revision) or saying none is (from 0008), and changes nothing."""
+    from sqlalchemy import text
+
+    from hito.errors import HitoError
+    from hito.store import subscriptions
+    from hito.store.logkey import load_key
+    from hito.store.models import Subscription
+
+    given = subscriptions.new_secret()
+    other = load_key(tmp_path / "other.pem", create=True)
+    said = []
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = _webhook_at_0007(url, given)
+        for start in ("head", "0008"):
+            migrate.upgrade(db, start)
+            wrong = Database(url).use_key(other)
+            with pytest.raises(HitoError) as got:
+                migrate.downgrade(wrong, "0007")
+            wrong.dispose()
+            said.append(got.value.in_language("en"))
+            assert migrate.current(db) == (migrate.head() if start == "head" else "0008")
+            with db.session(readonly=True) as s:  # still sealed, and opens with the right key
+                row = s.get(Subscription, 7)
+                assert row.secret.startswith("whenc1_")
+                assert subscriptions.signing_secret(s, row) == given
+            if start == "head":
+                migrate.downgrade(db, "0008")  # the right key goes down to 0008
+        migrate.downgrade(db, "0007")  # and to 0007: the secret as it was given
+        with db.engine.connect() as c:
+            assert c.execute(text("select secret from subscription")).scalar() == given
+        db.dispose()
+    assert said == [
+        [
+            f"migration 0010: the log key this process was given ({other.key_id}) does not open "
+            "the sealed webhook signing secrets of this database, keyed with key "
+            f"{log_key().key_id}: run it with HITO_LOG_KEY_FILE the key file the server signs "
+            "with; nothing was changed"
+        ],
+        [
+            f"migration 0008: the log key this process was given ({other.key_id}) does not open "
+            "the sealed webhook signing secrets of this database, keyed with another key whose "
+            "id the database does not record: run it with HITO_LOG_KEY_FILE the key file the "
+            "server signs with; nothing was changed"
+        ],
+    ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0009_upgraded_with_another_key_refuses_and_keys_no_delivery(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Another key would MAC the waiting deliveries with itself (the worker then refuses them
+    all): the upgrade refuses and the database stays at 0008. Its downgrade drops the MACs
+    and needs no key."""
+    from sqlalchemy import inspect, text
+
+    from hito.errors import HitoError
+    from hito.store.logkey import load_key
+
+    other = load_key(tmp_path / "other.pem", create=True)
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = _queued_at_0008(url, "https://r.example/in")
+        wrong = Database(url).use_key(other)
+        with pytest.raises(HitoError) as got:
+            migrate.upgrade(wrong)
+        assert migrate.current(db) == "0008"
+        migrate.upgrade(db, "0009")
+        migrate.downgrade(Database(url), "0008")  # no key needed to drop the column
+        with db.engine.connect() as c:
+            assert "mac" not in {col["name"] for col in inspect(c).get_columns("delivery")}
+            assert c.execute(text("select count(*) from delivery")).scalar() == 2
+        assert migrate.current(db) == "0008"
+        wrong.dispose()
+        db.dispose()
+    assert got.value.in_language("en") == [
+        f"migration 0009: the log key this process was given ({other.key_id}) does not open "
+        "the sealed webhook signing secrets of this database, keyed with another key whose id "
+        "the database does not record: run it with HITO_LOG_KEY_FILE the key file the server "
+        "signs with; nothing was changed"
+    ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0010_records_the_key_the_rows_are_keyed_with_and_refuses_another(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """A database written at 0009 and never signed: its key is recorded by the upgrade given
+    that key; another is refused (nothing recorded), so is no key recorded without one."""
+    from hito.errors import HitoError
+    from hito.store import audit, users
+    from hito.store.actors import SYSTEM
+    from hito.store.logkey import load_key
+
+    other = load_key(tmp_path / "other.pem", create=True)
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = Database(url).use_key(log_key())
+        migrate.upgrade(db, "0009")
+        with db.session() as s:  # a password binding and a pending entry, keyed; no head
+            users.create_user(
+                s, actor=SYSTEM, username="ana", password="correct horse battery", role="admin"
+            )
+        wrong = Database(url).use_key(other)
+        with pytest.raises(HitoError) as got:
+            migrate.upgrade(wrong)
+        assert migrate.current(db) == "0009"
+        migrate.upgrade(Database(url), "0010")  # no key: nothing to record it by
+        assert audit.log_signer(db) is None
+        migrate.downgrade(db, "0009")
+        migrate.upgrade(db)
+        assert audit.log_signer(db) == log_key().key_id
+        wrong.dispose()
+        db.dispose()
+    assert got.value.in_language("en") == [
+        f"migration 0010: the log key this process was given ({other.key_id}) does not open the "
+        "users' password bindings of this database, keyed with another key whose id the "
+        "database does not record: run it with HITO_LOG_KEY_FILE the key file the server signs "
+        "with; nothing was changed"
+    ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0011_gives_plans_and_alerts_the_log_has_no_state_of_a_baseline(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Plans and alerts from the hash chain's days (here: put in at 0008 by SQL) get one
+    signed `log.baseline` each, so the log verifies and checks them from then on; without
+    the key the upgrade is refused."""
+    from hito.errors import HitoError
+    from hito.store import audit, logcheck
+
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = _queued_at_0008(url, "https://r.example/in")
+        migrate.upgrade(db, "0010")
+        with pytest.raises(HitoError) as got:
+            migrate.upgrade(Database(url))  # a process without the key
+        assert migrate.current(db) == "0010"
+        migrate.upgrade(db)
+        assert audit.sequence(db, log_key()) is not None
+        with db.session(readonly=True) as s:
+            result = logcheck.verify(s, key=log_key())
+            baselines = [
+                leaf.resource
+                for leaf in logcheck.logread.all_leaves(s)
+                if leaf.action == "log.baseline"
+            ]
+        assert [p.say("en") for p in result.problems] == [
+            "user:1: the row has no entry in the log (inserted behind its back)"  # by SQL at 0007
+        ]
+        assert sorted(baselines) == ["alert:3", "alert:4", "plan:2"]
+        db.dispose()
+    assert got.value.in_language("en") == [
+        "the database holds 3 plans or alerts the log has no state of: migration 0011 logs them "
+        "with the log's signing key, which this process was not given; upgrade with `hito db "
+        "upgrade` or the server, where HITO_LOG_KEY_FILE is the key file"
+    ]

@@ -29,7 +29,7 @@ from hito.api.routes import (
 )
 from hito.errors import HitoError, Problem
 from hito.store import forecasts as forecasts_store
-from hito.store import migrate
+from hito.store import logclaim, migrate
 from hito.store.audit import log_signer
 from hito.store.db import Database
 from hito.store.intake import report_intake
@@ -61,6 +61,7 @@ def create_api(
         app.state.log_key = signing_key(  # the log's own: InputError for another
             log_key_path(settings), create=settings.log_key_create, signer=log_signer(db)
         )
+        logclaim.claim(db, app.state.log_key, log_key_path(settings))  # keyed with another?
         db.use_key(app.state.log_key)
         if migrate.needs_upgrade(db):
             if not settings.auto_migrate:

@@ -43,19 +43,22 @@ def _use_key(db: Database, settings: Settings, *, writes: bool) -> None:
     """Give the database the log key's secret: writing entries and tokens needs it.
 
     A command that writes loads the key as the server would (created when allowed), and is
-    refused (InputError) when the database's log is signed with another key, or the key file
-    is missing while the log has heads: what it wrote would not be the service's. One that
+    refused (InputError) when the database's log is signed with another key, or keyed with
+    another before its first head (`hito.store.logclaim`), or the key file is missing while
+    the log has heads: what it wrote would not be the service's. One that
     only reads takes the key when its private half is there and it is the log's, and goes
     without otherwise (a verifier that holds only the public key).
     """
-    from hito.store import audit
+    from hito.store import audit, logclaim
     from hito.store.logkey import load_key, signing_key
     from hito.store.settings import log_key_path
 
     path = log_key_path(settings)
     signer = audit.log_signer(db)
     if writes:
-        db.use_key(signing_key(path, create=settings.log_key_create, signer=signer))
+        key = signing_key(path, create=settings.log_key_create, signer=signer)
+        logclaim.claim(db, key, path)  # recorded as the database's when none is yet
+        db.use_key(key)
         return
     if not path.exists():
         return

@@ -217,7 +217,7 @@ def verify(
         typer.Option(help="the log's public key (PEM); else the configured key file's"),
     ] = None,
     rows: Annotated[
-        bool, typer.Option(help="also check reports, users, sites and agencies")
+        bool, typer.Option(help="also check reports, users, sites, agencies, plans and alerts")
     ] = True,
     settings: SettingsOpt = None,
 ) -> None:

@@ -14,8 +14,9 @@ from hito.plans.model import Plan, Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.plans.status import evaluate as evaluate_status
 from hito.store import audit, deliveries, figures
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, paginate
 from hito.store.errors import NotFoundError
+from hito.store.logrows import alert_state
 from hito.store.models import Alert, FieldReport, Shelter, Site
 from hito.store.plans import active_plans, parsed
 from hito.store.reports import daily_stranded
@@ -277,7 +278,7 @@ def _alert_once(
         actor=actor.username,
         action="alert.create",
         resource=f"alert:{alert.id}",
-        after=snapshot(alert),
+        after=alert_state(alert),
     )
     return alert
 

@@ -29,7 +29,7 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.logkey import LogKey, SignedHead
 from hito.store.logrows import digest
-from hito.store.models import LogHead, LogLeaf, LogPending, LogRejected
+from hito.store.models import LogHead, LogKeyRecord, LogLeaf, LogPending, LogRejected
 
 log = logging.getLogger(__name__)
 _SEQUENCER_KEY = 0x68_69_74_6F  # "hito": only one sequencer at a time on PostgreSQL
@@ -160,7 +160,10 @@ def latest_head(session: Session) -> SignedHead | None:
 
 
 def log_signer(db: Database) -> str | None:
-    """The id of the key that signed the newest head (`latest_head`); None: no head, or no log."""
+    """The id of the log's key: the newest head's signer, else the key recorded (`logclaim`).
+
+    None: no head and no key recorded, or no log yet.
+    """
     from sqlalchemy.exc import DBAPIError
 
     try:
@@ -168,7 +171,13 @@ def log_signer(db: Database) -> str | None:
             head = latest_head(session)
     except DBAPIError:  # a database before the log's revision, or none yet
         return None
-    return head.key_id if head is not None else None
+    if head is not None:
+        return head.key_id
+    try:
+        with db.session(readonly=True) as session:
+            return session.scalar(select(LogKeyRecord.key_id).where(LogKeyRecord.id == 1))
+    except DBAPIError:  # a database before 0010: no key recorded
+        return None
 
 
 def head_at(session: Session, tree_size: int) -> SignedHead | None:
@@ -187,16 +196,11 @@ def sequence(
     """
     with db.session() as session:
         conn = session.connection()
-        if conn.dialect.name == "postgresql":
-            if wait:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEQUENCER_KEY})
-            else:
-                got = conn.execute(
-                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _SEQUENCER_KEY}
-                )
-                if not got.scalar():
-                    return None
+        if not _sequencer_lock(conn, wait=wait):
+            return None
         last = conn.execute(select(_HEADS).order_by(_HEADS.c.tree_size.desc()).limit(1)).first()
+        if last is not None and conn.execute(select(_PENDING.c.id).limit(1)).first() is None:
+            return _head(last)  # nothing to do, and no statement that writes (`write_mark`)
         # take exactly the rows deleted: a writer committing meanwhile keeps its entry pending
         first = select(_PENDING.c.id).order_by(_PENDING.c.id).limit(batch).scalar_subquery()
         taken = delete(_PENDING).where(_PENDING.c.id.in_(first)).returning(*_PENDING.c)
@@ -245,6 +249,17 @@ def sequence(
             )
         )
         return head
+
+
+def _sequencer_lock(conn: Any, *, wait: bool) -> bool:
+    """Take the sequencer's lock for this transaction (PostgreSQL); False: another holds it."""
+    if conn.dialect.name != "postgresql":
+        return True  # SQLite: its single writer
+    if wait:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEQUENCER_KEY})
+        return True
+    got = conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _SEQUENCER_KEY})
+    return bool(got.scalar())
 
 
 def _signed_already(conn: Any, hashes: list[str]) -> set[str]:

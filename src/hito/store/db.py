@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from hito.store.logsecret import ServiceSecret
 
 DIALECTS = ("sqlite", "postgresql")  # the databases hito's schema and tests are made for
+# PostgreSQL: the sequence each writing statement on these tables bumps (migration 0012): the
+# tables `hito.store.logcheck.verify` reads, whose answer `write_mark` lets the API reuse
+WRITE_MARK = "hito_write_mark"
+WRITE_MARKED = (
+    "log_head", "log_leaf", "log_pending", "log_rejected", "field_report", "report_count",
+    "user_account", "site", "agency", "plan", "alert",
+)  # fmt: skip
 URL_FORM = Problem("sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
 
 
@@ -120,6 +127,27 @@ def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
+def _pg_write_mark(conn: Any) -> tuple[object, ...] | None:
+    """`Database.write_mark` on PostgreSQL."""
+    if conn.exec_driver_sql(f"SELECT to_regclass('{WRITE_MARK}')").scalar() is None:
+        return (conn.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar(),)
+    tables = "ARRAY[" + ", ".join(f"'{t}'" for t in WRITE_MARKED) + "]"
+    ours = "relnamespace = current_schema()::regnamespace"
+    count, armed, writing, shapes = conn.exec_driver_sql(
+        f"SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {WRITE_MARK}), "
+        "(SELECT count(*) FROM pg_trigger t JOIN "
+        f"pg_class c ON c.oid = t.tgrelid WHERE t.tgname = '{WRITE_MARK}' AND t.tgenabled = 'A' "
+        f"AND c.{ours}), (SELECT coalesce(string_agg(backend_xid::text, ',' ORDER BY "
+        "backend_xid::text), '') FROM pg_stat_activity WHERE datname = current_database() AND "
+        "backend_xid IS NOT NULL), (SELECT string_agg(c.oid::text || '.' || c.xmin::text || '.' "
+        "|| (SELECT max(a.xmin::text::bigint) FROM pg_attribute a WHERE a.attrelid = c.oid), "
+        f"',' ORDER BY c.oid) FROM pg_class c WHERE c.{ours} AND c.relname = ANY({tables}))"
+    ).one()
+    if armed != len(WRITE_MARKED):  # a write no trigger counts would leave the mark as it was
+        return None
+    return (int(count), writing, shapes)  # shapes: the tables' catalog rows, changed by DDL
+
+
 class Database:
     """An engine and its session factory; `session()` commits on success, rolls back on error."""
 
@@ -133,6 +161,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self.secret: ServiceSecret | None = None  # given by `use_key`; never stored in it
+        self.key_id: str | None = None  # the id of the key it came from (public)
 
     def use_key(self, key: LogKey) -> Database:
         """Give the sessions the secret derived from the log's private key (`hito.store.logsecret`).
@@ -142,6 +171,7 @@ class Database:
         from hito.store.logsecret import ServiceSecret
 
         self.secret = ServiceSecret.of(key)
+        self.key_id = key.key_id
         return self
 
     @classmethod
@@ -157,14 +187,19 @@ class Database:
     def write_mark(self) -> tuple[object, ...] | None:
         """A value that differs once anything was written to the database (None: cannot tell).
 
-        PostgreSQL: the WAL position; an SQLite file: the size and time of the file and its
-        WAL; an SQLite memory database (one connection): its count of changed rows and its schema
-        version.
+        PostgreSQL: the count of writing statements on the tables the log check reads
+        (`WRITE_MARKED`, since 0012) and this database's transactions in progress that have
+        written (one counted but not yet committed changes the mark when it ends) and the
+        versions of those tables' catalog rows (DDL), not the server's WAL position, which
+        every other database on the server moves; None when a trigger of the count was
+        disabled or dropped. Before 0012: the WAL position. An
+        SQLite file: the size and time of the file and its WAL; an SQLite memory database
+        (one connection): its count of changed rows and its schema version.
         """
         if self.dialect == "postgresql":
             try:
                 with self.engine.connect() as conn:
-                    return (conn.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar(),)
+                    return _pg_write_mark(conn)
             except DBAPIError:  # a standby in recovery has no WAL position of its own
                 return None
         path = make_url(self.url).database

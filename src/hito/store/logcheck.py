@@ -10,8 +10,8 @@ leaves, and reports as problems:
   recomputed at its size (an entry rewritten, removed, inserted or reordered);
 - entries beyond the last head the key signed (appended without the key), a stored head
   whose signature or root is wrong, gaps in the entries' numbers;
-- rows of reports, users, sites and agencies whose state is not what the log recorded last
-  for them (edited, inserted or deleted behind the log's back);
+- rows of reports, users, sites, agencies, plans and alerts whose state is not what the log
+  recorded last for them (edited, inserted or deleted behind the log's back);
 - `log.rejected` entries: pending entries the sequencer refused because they lacked the
   service's MAC (written into `log_pending` behind its back; kept in `log_rejected`).
 """
@@ -28,10 +28,10 @@ from sqlalchemy.orm import Session
 from hito.errors import Plural, Problem
 from hito.store import audit, logread, merkle
 from hito.store.logkey import LogKey, SignedHead
-from hito.store.logrows import current_digests
+from hito.store.logrows import NOT_ROW_STATE, current_digests
 from hito.store.models import LogHead, LogPending
 
-ROW_KINDS = ("report:", "user:", "site:", "agency:")
+ROW_KINDS = ("report:", "user:", "site:", "agency:", "plan:", "alert:")
 MAX_PROBLEMS = 50
 
 
@@ -126,7 +126,7 @@ def verify(
     pending = session.scalars(select(LogPending).order_by(LogPending.id)).all()
     out.pending = len(pending)
     for p in pending:
-        if p.after_digest is not None or p.action.endswith(".delete"):
+        if _row_state(p.action, p.after_digest):
             latest[p.resource] = p.after_digest
     if rows:
         _check_rows(session, latest, out)
@@ -134,6 +134,13 @@ def verify(
 
 
 Heads = dict[int, tuple[str, SignedHead]]
+
+
+def _row_state(action: str, after_digest: str | None) -> bool:
+    """True when an entry records its resource's row state (a digest, or its deletion)."""
+    if action in NOT_ROW_STATE:  # an alert acknowledged: the alert's row is as it was
+        return False
+    return after_digest is not None or action.endswith(".delete")
 
 
 def _signed_heads(
@@ -213,7 +220,7 @@ def _replay(
         frontier.append(lh)
         if frontier.size in sizes:
             roots[frontier.size] = frontier.root()
-        if leaf.after_digest is not None or leaf.action.endswith(".delete"):
+        if _row_state(leaf.action, leaf.after_digest):
             latest[leaf.resource] = leaf.after_digest
     out.entries = frontier.size
     out.root_hash = frontier.root().hex()
@@ -253,7 +260,7 @@ def _check_heads(
 
 
 def _check_rows(session: Session, latest: dict[str, str | None], out: LogCheck) -> None:
-    """Every report, user, site and agency row against the state the log recorded last for it."""
+    """Every row `current_digests` reads against the state the log recorded last for it."""
     seen: set[str] = set()
     for resource, now in current_digests(session.connection()):
         seen.add(resource)

@@ -186,7 +186,8 @@ def _private_to_owner(path: Path) -> None:
 def signing_key(path: Path, *, create: bool, signer: str | None) -> LogKey:
     """The key a process that writes signs with; InputError when it is not the log's.
 
-    `signer` is the id of the key of the log's newest head (`hito.store.audit.log_signer`).
+    `signer` is the id of the key of the log's newest head, or the one recorded when the
+    database was first written (`hito.store.audit.log_signer`).
     A missing file is refused while the log has heads (a new key would be made in its place),
     as is a key other than the signer: what the process wrote would be refused by the
     server's sequencer, and its e-mails' links and webhooks would not be the service's.
@@ -202,17 +203,22 @@ def signing_key(path: Path, *, create: bool, signer: str | None) -> LogKey:
         )
     key = load_key(path, create=create)
     if signer is not None and key.key_id != signer:
-        raise InputError(
-            Problem(
-                "%(path)s holds log key %(got)s, but this database's log is signed with key "
-                "%(expected)s: give HITO_LOG_KEY_FILE the key file the server signs with (`hito "
-                "log key` prints its id)",
-                path=path,
-                got=key.key_id,
-                expected=signer,
-            )
-        )
+        raise other_key(path, got=key.key_id, expected=signer)
     return key
+
+
+def other_key(path: Path, *, got: str, expected: str) -> InputError:
+    """The error of a key file that is not the one the database's log is keyed with."""
+    return InputError(
+        Problem(
+            "%(path)s holds log key %(got)s, but this database's log is signed with key "
+            "%(expected)s: give HITO_LOG_KEY_FILE the key file the server signs with (`hito "
+            "log key` prints its id)",
+            path=path,
+            got=got,
+            expected=expected,
+        )
+    )
 
 
 def load_key(path: Path, *, create: bool) -> LogKey:

@@ -1,7 +1,8 @@
-"""What the log records of the store's rows: a digest of each report, user, site and agency.
+"""What the log records of the store's rows: a digest of each row's state, kind by kind.
 
-Each kind has a fixed, versioned list of fields (never "all columns", so a column added
-later does not change old digests). An entry's `after_digest` is the digest of its
+The kinds: reports (with their counts), users, sites, agencies, plans and alerts. Each kind
+has a fixed, versioned list of fields (never "all columns", so a column added later does not
+change old digests). An entry's `after_digest` is the digest of its
 resource's row right after the change; `check_rows` recomputes every row's digest and
 compares it with the latest entry that recorded its state.
 """
@@ -29,6 +30,14 @@ USER_FIELDS = ("id", "username", "role", "agency_id", "active")
 SITE_FIELDS = ("id", "name", "kind", "country_code", "lat", "lon", "capacity", "status", "scenario")
 # an agency's country decides where its editors may write: moving it is moving them
 AGENCY_FIELDS = ("id", "code", "name", "country_code", "created_at")
+# a plan's text is what its alerts and their messages say; an alert, what was sent and to whom
+PLAN_FIELDS = ("id", "name", "version", "text", "active", "user_id", "created_at")
+ALERT_FIELDS = (
+    "id", "plan_id", "plan_name", "trigger", "met_since", "actions", "agencies", "report_id",
+    "severity", "sites", "created_at",
+)  # fmt: skip
+# entries on a resource that record something else than its row's state (not compared with it)
+NOT_ROW_STATE = frozenset({"alert.acknowledge"})
 
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})
@@ -96,6 +105,34 @@ def agency_state(row: Any) -> dict[str, Any]:
     return _pick(row, AGENCY_FIELDS)
 
 
+def plan_state(row: Any) -> dict[str, Any]:
+    """A stored plan version's recorded state (what `plan.create` has logged since 0003)."""
+    return _pick(row, PLAN_FIELDS)
+
+
+def alert_state(row: Any) -> dict[str, Any]:
+    """An alert's recorded state (what `alert.create` has logged since 0003)."""
+    return _pick(row, ALERT_FIELDS)
+
+
+def plan_alert_digests(conn: Any) -> Iterator[tuple[str, str]]:
+    """(resource, digest) of every plan and alert row, read with plain SQL."""
+    from sqlalchemy import text
+
+    for r in conn.execute(text(f"SELECT {', '.join(PLAN_FIELDS)} FROM plan")).mappings():
+        row = _typed(dict(r), ("created_at",), ("active",))
+        yield f"plan:{row['id']}", str(digest(plan_state(row)))
+    cols = ", ".join(f'"{f}"' if f == "trigger" else f for f in ALERT_FIELDS)
+    for r in conn.execute(text(f"SELECT {cols} FROM alert")).mappings():
+        row = _typed(dict(r), ("created_at",), ())
+        for k in ("actions", "agencies", "sites"):  # JSON: SQLite gives its text
+            if isinstance(row[k], str):
+                row[k] = json.loads(row[k])
+        if isinstance(row["met_since"], str):
+            row["met_since"] = dt.date.fromisoformat(row["met_since"])
+        yield f"alert:{row['id']}", str(digest(alert_state(row)))
+
+
 def agency_digests(conn: Any) -> Iterator[tuple[str, str]]:
     """(resource, digest) of every agency row, read with plain SQL."""
     from sqlalchemy import text
@@ -106,7 +143,7 @@ def agency_digests(conn: Any) -> Iterator[tuple[str, str]]:
 
 
 def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
-    """(resource, digest) of every report, user, site and agency row, read with plain SQL."""
+    """(resource, digest) of every report, user, site, agency, plan and alert row (plain SQL)."""
     from sqlalchemy import inspect, text
 
     counts: dict[int, list[dict[str, Any]]] = {}
@@ -142,6 +179,7 @@ def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
     for r in conn.execute(text(f"SELECT {', '.join(SITE_FIELDS)} FROM site")).mappings():
         yield f"site:{r['id']}", str(digest(site_state(dict(r))))
     yield from agency_digests(conn)
+    yield from plan_alert_digests(conn)
 
 
 def _typed(row: dict[str, Any], times: tuple[str, ...], bools: tuple[str, ...]) -> dict[str, Any]:

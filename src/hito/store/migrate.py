@@ -68,6 +68,7 @@ def _run(db: Database, step: Any, revision: str) -> None:
             with conn.begin():
                 cfg.attributes["connection"] = conn
                 cfg.attributes["hito_secret"] = db.secret  # rows keyed with it (0007)
+                cfg.attributes["hito_key_id"] = db.key_id  # recorded as the database's (0010)
                 step(cfg, revision)
         finally:
             if raw is not None:

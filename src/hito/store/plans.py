@@ -15,8 +15,9 @@ from hito.plans.model import Plan
 from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit, figures
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, paginate
 from hito.store.errors import ConflictError, InvalidError, NotFoundError
+from hito.store.logrows import plan_state
 from hito.store.models import StoredPlan
 
 MAX_PLAN_BYTES = 200_000
@@ -73,7 +74,7 @@ def create_plan(session: Session, *, actor: Actor, text: str) -> StoredPlan:
         actor=actor.username,
         action="plan.create",
         resource=f"plan:{row.id}",
-        after=snapshot(row),
+        after=plan_state(row),
     )
     return row
 
@@ -120,7 +121,7 @@ def set_active(session: Session, *, actor: Actor, plan_id: int, active: bool) ->
     """Switch a stored plan version on or off for alerts (admin)."""
     actor.require_admin(Problem("switch plans on or off"))
     row = get_plan(session, plan_id=plan_id)
-    before = snapshot(row)
+    before = plan_state(row)
     row.active = active
     session.flush()
     audit.append(
@@ -129,7 +130,7 @@ def set_active(session: Session, *, actor: Actor, plan_id: int, active: bool) ->
         action="plan.update",
         resource=f"plan:{row.id}",
         before=before,
-        after=snapshot(row),
+        after=plan_state(row),
     )
     return row
 

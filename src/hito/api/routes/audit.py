@@ -43,7 +43,7 @@ class CheckGate:
 
     The check reads every entry and row (seconds at 100,000 entries) and is open to every
     signed-in user: a second caller while one runs gets 429; the last answer is given again
-    while the database has had no write since it began (`Database.write_mark`) and it is
+    while nothing it reads was written since it began (`Database.write_mark`) and it is
     younger than `reuse_seconds`.
     """
 

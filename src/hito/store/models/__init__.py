@@ -11,7 +11,7 @@ from hito.store.models.alerts import (
     Subscription,
 )
 from hito.store.models.base import NAMING, Base
-from hito.store.models.log import LogHead, LogLeaf, LogPending, LogRejected
+from hito.store.models.log import LogHead, LogKeyRecord, LogLeaf, LogPending, LogRejected
 from hito.store.models.people import ROLES, Agency, Country, LoginThrottle, Token, User
 from hito.store.models.reports import FieldReport, ReportCount, SmsMessage, SmsSender, open_ended
 from hito.store.models.sites import Shelter, ShelterUpdate, Site, SiteStatusChange
@@ -28,6 +28,7 @@ __all__ = [
     "FieldReport",
     "Forecast",
     "LogHead",
+    "LogKeyRecord",
     "LogLeaf",
     "LogPending",
     "LogRejected",

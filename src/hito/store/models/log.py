@@ -77,3 +77,16 @@ class LogHead(Base):
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(100))
     frontier: Mapped[list[str]] = mapped_column(JSON)
+
+
+class LogKeyRecord(Base):
+    """The id of the log key the database was first written with (one row; since 0010).
+
+    Until the first head is signed, it says which key the entries waiting, the password
+    bindings and the sealed webhook secrets are keyed with (`hito.store.logclaim`).
+    """
+
+    __tablename__ = "log_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # always 1
+    key_id: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -2,9 +2,9 @@
 
 The old chain's entries become the log's first pending entries (in order; their old hash
 kept in the note), followed by one `log.baseline` entry per row that
-`hito.store.logrows.current_digests` reads (reports, users, sites, and agencies since 0005
-added them) with its current state, so that the rows can be checked against the log from now
-on.
+`hito.store.logrows.current_digests` reads (reports, users, sites, agencies since 0005
+added them, plans and alerts since 0011) with its current state, so that the rows can be
+checked against the log from now on.
 
 Revision ID: 0003
 Revises: 0002

@@ -9,7 +9,9 @@ secret; the links of alert e-mails stay keyed with the same secret and keep work
 value that is not a `whsec_` secret of 32 bytes in canonical base64 (hito makes no other;
 one put in by hand could sign nothing, or sealed would not fit the column) is left as it is:
 its webhooks fail, saying so. A database with subscriptions cannot be upgraded (nor
-downgraded) without the key.
+downgraded) without the key, nor with another key than the one its rows are keyed with
+(`hito.store.logclaim.check_migration_key`): the downgrade would leave every secret sealed,
+the upgrade seal them with a key the server does not have.
 
 Revision ID: 0008
 Revises: 0007
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from hito.errors import HitoError, Plural
+from hito.store.logclaim import check_migration_key
 from hito.store.logsecret import ServiceSecret
 
 revision: str = "0008"
@@ -33,9 +36,7 @@ _SUB = sa.table("subscription", sa.column("id", sa.Integer()), sa.column("secret
 
 def _secret(conn: sa.Connection) -> ServiceSecret | None:
     """The service's secret `hito.store.migrate` was given; HitoError if rows need it and none."""
-    config = op.get_context().config
-    secret = config.attributes.get("hito_secret") if config is not None else None
-    assert secret is None or isinstance(secret, ServiceSecret)
+    secret = check_migration_key(conn, "0008", op.get_context().config)  # another key: refused
     n = conn.execute(sa.select(sa.func.count()).select_from(_SUB)).scalar() or 0
     if secret is None and n:
         raise HitoError(

@@ -10,7 +10,9 @@ refuses a delivery whose MAC is missing or does not match, saying so on the aler
 
 The deliveries waiting to be sent are keyed here, with what the database holds now (trusted
 once, as 0007 trusted what it keyed); those sent, failed or stopped are never sent again and
-keep none. A database with deliveries waiting cannot be upgraded without the key.
+keep none. A database with deliveries waiting cannot be upgraded without the key, nor with
+another key than the one its rows are keyed with (refused before anything changes). The
+downgrade drops the column and needs no key.
 
 Revision ID: 0009
 Revises: 0008
@@ -24,6 +26,7 @@ from alembic import op
 from hito.errors import HitoError, Plural
 from hito.store.coltypes import UTCDateTime
 from hito.store.deliverybytes import delivery_bytes
+from hito.store.logclaim import check_migration_key
 from hito.store.logsecret import ServiceSecret
 
 revision: str = "0009"
@@ -66,6 +69,7 @@ _PLAN = sa.table("plan", sa.column("id", sa.Integer()), sa.column("text", sa.Tex
 
 def upgrade() -> None:
     """Add `delivery.mac` and key the deliveries waiting to be sent."""
+    check_migration_key(op.get_bind(), "0009", op.get_context().config)  # another key: refused
     with op.batch_alter_table("delivery") as b:
         b.add_column(sa.Column("mac", sa.String(length=64), nullable=True))
     conn = op.get_bind()

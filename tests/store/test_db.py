@@ -139,15 +139,21 @@ def test_the_write_mark_moves_with_a_write_and_not_with_a_read(database: Databas
 
 
 def test_on_postgresql_only_this_databases_writes_to_what_the_check_reads_move_the_mark(
-    database: Database, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     """Not another database's on the server (the WAL position was the mark), nor a table the
     check does not read; a write in flight, a DDL change of a checked table and a trigger
     disabled (its writes would go uncounted: no mark then) do."""
+    from service_db import migrated_database
+
+    with migrated_database("postgresql", tmp_path / "db") as database:
+        _only_this_databases_writes_move_the_mark(database, tmp_path)
+
+
+def _only_this_databases_writes_move_the_mark(database: Database, tmp_path: Path) -> None:
+    """The test above on its migrated PostgreSQL database (SQLite's mark is its file)."""
     from service_db import empty_database
 
-    if database.dialect != "postgresql":
-        pytest.skip("an SQLite file's mark is the file itself")
     before = database.write_mark()
     with empty_database("postgresql", tmp_path) as url:
         other = Database(url)

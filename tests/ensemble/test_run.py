@@ -171,7 +171,7 @@ def test_bad_specs_and_events_say_what_was_given_and_what_is_accepted(spec):
     with pytest.raises(InputError) as no_day:
         parse_event("all:stranded>5@2025-02-30", s)
     assert no_day.value.problems == [
-        "event 'all:stranded>5@2025-02-30': got '2025-02-30', expected a date as YYYY-MM-DD "
+        "--event 'all:stranded>5@2025-02-30': got '2025-02-30', expected a date as YYYY-MM-DD "
         "that exists"
     ]
     late = parse_event("all:stranded>5@2025-01-10", s)

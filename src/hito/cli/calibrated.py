@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hito import i18n
+from hito.cli.options import executor_of
 from hito.cli.run import _peak, console, write_outputs
 from hito.errors import InputError, Problem
 
@@ -80,14 +81,13 @@ def run_calibrated(
     A scenario named beside it must be the one the posterior was calibrated on.
     """
     from hito.cli.forecast import particle_bar
-    from hito.ensemble.executors import make_executor
     from hito.forecast.posterior import calibrated_ensemble
     from hito.forecast.posterior import load as load_posterior
 
     post = load_posterior(folder)
     s = post.spec.scenario
     same_scenario(folder, s, scenario)
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     try:
         with particle_bar(post, lang) as advance:
             ens = calibrated_ensemble(

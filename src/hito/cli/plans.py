@@ -17,6 +17,7 @@ from hito.cli.options import (
     SchedulerOpt,
     WorkersOpt,
     date_option,
+    executor_of,
     language_option,
     out_folder,
 )
@@ -157,7 +158,6 @@ def compare_cmd(
 
     With --calibration, the futures are the posterior's particles from its as-of date on.
     """
-    from hito.ensemble.executors import make_executor
     from hito.plans.compare import compare
     from hito.plans.load import load
     from hito.report.plans_report import render, rows_csv
@@ -186,7 +186,7 @@ def compare_cmd(
             Problem("plans: %(dupes)s given twice, expected each plan once", dupes=", ".join(dupes))
         )
     out_folder(out)
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     _ = i18n.translations(lang).gettext
     try:
         with progress(lang) as bar:

@@ -17,6 +17,7 @@ from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    executor_of,
     language_option,
     out_file,
     out_folder,
@@ -164,7 +165,6 @@ def run(
         run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang, named)
         return
     out_folder(out)
-    from hito.ensemble.executors import make_executor
     from hito.ensemble.spec import EnsembleSpec, parse_event
     from hito.scenario.load import load
 
@@ -183,7 +183,7 @@ def run(
         events=tuple(parse_event(e, s) for e in event or ()),
         keep_runs=min(keep_runs, runs),
     )
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     try:
         label = i18n.translations(lang).gettext("%(name)s: runs") % {"name": s.name}
         ens = ensemble_with_progress(spec, ex, label, lang)

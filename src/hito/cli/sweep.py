@@ -14,6 +14,7 @@ from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    executor_of,
     language_option,
     out_folder,
     runs_within,
@@ -60,7 +61,6 @@ def sweep(
     ] = None,
 ) -> None:
     """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
-    from hito.ensemble.executors import make_executor
     from hito.ensemble.spec import parse_event
     from hito.ensemble.sweep import options, run_sweep
     from hito.ensemble.vary import parse_vary
@@ -76,7 +76,7 @@ def sweep(
     runs_within(runs * len(grid), Problem("--vary: %(n)s options x --runs", n=len(grid)))
     events = [parse_event(e, s) for e in event or ()]
     out_folder(out)
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     try:
         with progress(lang) as bar:
             label = i18n.translations(lang).ngettext(

@@ -69,7 +69,7 @@ def test_sweep_writes_table_csv_and_a_self_contained_comparison(tiny_file, tmp_p
     assert "Personas-día varadas" in rest and "Todos los sitios: personas varadas (P50)" in rest
     assert "añadido por hito sweep" in rest and "added by" not in rest
     assert "Policy options compared" not in rest and "Stranded person-days" not in rest
-    assert "personas-día varadas P50" in done.stdout and "comparación:" in done.stdout
+    assert "Personas-día varadas: P50" in done.stdout and "comparación:" in done.stdout
 
 
 def test_sweep_speaks_english_when_asked(tiny_file, tmp_path):
@@ -80,7 +80,7 @@ def test_sweep_speaks_english_when_asked(tiny_file, tmp_path):
     rest = (out / "sweep.html").read_text().replace(plotly_js(), "")
     assert '<html lang="en">' in rest and "Policy options compared" in rest
     assert "Stranded person-days" in rest and "Comparación" not in rest
-    assert "stranded person-days P50" in done.stdout
+    assert "Stranded person-days: P50" in done.stdout
     bad = hito("sweep", str(tiny_file), *args, "--out", str(tmp_path / "x"), "--lang", "fr")
     assert (
         bad.returncode == 2 and "--lang: se recibió 'fr'; se esperaba uno de: es, en" in bad.stderr

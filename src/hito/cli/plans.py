@@ -222,10 +222,9 @@ def compare_cmd(
     for line in trigger_lines(cmp, dict(loaded), lang):
         console.print(line, highlight=False)
     bad = max(r["conservation_error"] for r in cmp.rows)
-    console.print(
-        _("conservation error %(error)s; report: %(path)s")
-        % {"error": i18n.number(bad, lang), "path": (out / "comparison.html").resolve()}
-    )
+    named = names.figures(_)
+    console.print(f"{named['conservation_error']}: {i18n.number(bad, lang)}", highlight=False)
+    console.print(_("report: %(path)s") % {"path": (out / "comparison.html").resolve()})
 
 
 def _label(ref: str) -> str:

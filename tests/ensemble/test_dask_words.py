@@ -70,3 +70,39 @@ def test_workers_dying_on_every_attempt_are_said_in_spanish():
         "simulaciones 0-1: los workers de Dask que ejecutaban estas simulaciones se detuvieron en "
         "cada intento (un proceso terminó: falta de memoria, o alguien lo detuvo desde fuera)",
     ]
+
+
+def test_a_local_worker_dying_on_every_attempt_is_said_in_spanish():
+    """The local pool said 'BrokenProcessPool: a worker died', Python's English."""
+    from hito.ensemble.executors import LocalExecutor
+
+    spec = EnsembleSpec(uncertain_tiny(), runs=2, seed=1, runner=AlwaysDies(0))
+    ex = LocalExecutor(processes=1, retries=1)
+    try:
+        with pytest.raises(EnsembleError) as err:
+            run_ensemble(spec, executor=ex, chunk_size=2)
+    finally:
+        ex.close()
+    assert err.value.problems[:2] == [
+        "2 de 2 simulaciones fallaron tras todos los reintentos (simulaciones 0-1); no se escribe "
+        "ningún resultado parcial",
+        "simulaciones 0-1: el proceso que ejecutaba estas simulaciones terminó (falta de memoria, "
+        "o alguien lo detuvo desde fuera)",
+    ]
+
+
+def test_an_unexpected_error_in_a_run_keeps_its_text_only_as_a_detail():
+    from ensemble_helpers import AlwaysFails
+    from hito.ensemble.executors import LocalExecutor
+
+    spec = EnsembleSpec(uncertain_tiny(), runs=2, seed=1, runner=AlwaysFails(0))
+    ex = LocalExecutor(processes=1, retries=0)
+    try:
+        with pytest.raises(EnsembleError) as err:
+            run_ensemble(spec, executor=ex, chunk_size=2)
+    finally:
+        ex.close()
+    assert err.value.problems[1] == (
+        "simulaciones 0-1: la simulación se detuvo por un error inesperado (detalle: "
+        "RuntimeError: run 0 cannot be simulated)"
+    )

@@ -30,6 +30,11 @@ class ChunkFailures(Exception):
         super().__init__(f"{len(failures)} chunk(s) failed")
 
 
+# a local worker process that ended mid-chunk (the pool broke)
+WORKER_ENDED = N_(
+    "the worker process running these runs ended (out of memory, or stopped from outside)"
+)
+
 # every worker died before any run came back, in a Python script: the script lacks its guard
 UNGUARDED_SCRIPT = N_(
     "every worker process stopped as it started: a worker reads the script %(script)s again "
@@ -39,14 +44,14 @@ UNGUARDED_SCRIPT = N_(
 )
 
 
-def unguarded_script(failures: dict[int, str]) -> Problem | None:
+def unguarded_script(failures: dict[int, Any]) -> Problem | None:
     """The hint for a pool that broke at once under a user's script (not hito's command)."""
     main = sys.modules.get("__main__")
     script = getattr(main, "__file__", None)
     spec = getattr(main, "__spec__", None)
     if script is None or Path(script).name == "hito" or (spec and spec.name.startswith("hito")):
         return None
-    if not all(why.startswith("BrokenProcessPool") for why in failures.values()):
+    if not all(why == Problem(WORKER_ENDED) for why in failures.values()):
         return None
     return Problem(UNGUARDED_SCRIPT, script=script)
 
@@ -113,7 +118,7 @@ class LocalExecutor:
         """Run every task in worker processes, at most two per worker in flight."""
         attempts = dict.fromkeys(range(len(tasks)), 0)
         todo = list(range(len(tasks)))
-        failures: dict[int, str] = {}
+        failures: dict[int, Any] = {}
         came_back = False
         window = 2 * self.workers
         while todo:
@@ -152,7 +157,7 @@ class LocalExecutor:
         queue: list[int],
         attempts: dict[int, int],
         retry: list[int],
-        failures: dict[int, str],
+        failures: dict[int, Any],
     ) -> None:
         """After a worker died: every task in flight failed, the queued ones wait for a new pool."""
         for fut, i in running.items():
@@ -167,13 +172,13 @@ class LocalExecutor:
         exc: BaseException,
         attempts: dict[int, int],
         retry: list[int],
-        failures: dict[int, str],
+        failures: dict[int, Any],
     ) -> None:
         attempts[i] += 1
         if attempts[i] <= self.retries:
             retry.append(i)
         else:
-            failures[i] = f"{type(exc).__name__}: {exc}"
+            failures[i] = task_failed(exc)
 
     def close(self) -> None:
         """Shut the pool down (its processes end)."""
@@ -186,12 +191,15 @@ CONNECTION_LOST = N_("the connection to the Dask scheduler was lost before these
 
 
 def task_failed(exc: BaseException | None) -> Said | list[Said]:
-    """Why a Dask task failed, in hito's words: hito's own problems as they are said."""
-    from distributed import KilledWorker
+    """Why a task failed, in hito's words (a library's text is English).
 
+    hito's own problems are said as they are; another error's text is only a detail.
+    """
     if isinstance(exc, HitoError):
         return exc.said
-    if isinstance(exc, KilledWorker):
+    if isinstance(exc, BrokenProcessPool):
+        return Problem(WORKER_ENDED)
+    if "distributed" in sys.modules and isinstance(exc, sys.modules["distributed"].KilledWorker):
         return Problem(
             "the Dask workers running these runs stopped on every attempt (a worker process ended: "
             "out of memory, or stopped from outside)"

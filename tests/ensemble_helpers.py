@@ -26,6 +26,18 @@ class DiesOnce:
 
 
 @dataclass(frozen=True)
+class AlwaysDies:
+    """A runner whose process dies (no exception: the process ends) whenever it meets run `run`."""
+
+    run: int
+
+    def __call__(self, s, c, seed):
+        if seed.spawn_key == (self.run,):
+            os._exit(13)
+        return simulate(c, seed)
+
+
+@dataclass(frozen=True)
 class AlwaysFails:
     """A runner that raises on one run, every time."""
 

@@ -53,6 +53,15 @@ def site_time(country: str, instant: dt.datetime) -> dt.datetime:
     return instant.astimezone(ZoneInfo(zone) if zone else dt.UTC)
 
 
+def on_site_clock(country: str, local: dt.datetime) -> dt.datetime:
+    """A time written without its UTC offset, read on the clock of a site of a country.
+
+    A country without a zone in COUNTRY_ZONE reads it as UTC.
+    """
+    zone = COUNTRY_ZONE.get(country)
+    return local.replace(tzinfo=ZoneInfo(zone) if zone else dt.UTC)
+
+
 def site_day(country: str, instant: dt.datetime) -> dt.date:
     """The calendar day of a moment at a site of a country: its local day there.
 

@@ -106,7 +106,8 @@ def parse_date(text: str) -> dt.date | None:
 
     The service's export writes each count's time on its site's clock with its offset
     (2025-12-01T20:00:00-05:00): the date written is the local day at the site, the day the
-    service counts it on (`hito.domain.site_day`). A file's own dates are days.
+    service counts it on (`hito.domain.site_day`). A time another clock wrote is dated at its
+    site by its reader (`parse_instant`). A file's own dates are days.
     """
     if not DAY.match(text):
         return None
@@ -119,6 +120,22 @@ def parse_date(text: str) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+def parse_instant(text: str) -> dt.datetime | None:
+    """An ISO 8601 time with its UTC offset (or Z): a moment on the writer's clock; else None.
+
+    Its day as written is the writer's; a count's day is the local day at its site
+    (`hito.domain.site_day` of this moment), which differs when the writer's clock is not the
+    site's (2025-12-01T22:00-05:00 in Lima is already 2 December in Chile).
+    """
+    if not DAY.match(text) or len(text) <= 10 or text[10] not in "T ":
+        return None
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo is not None else None
 
 
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")

@@ -226,6 +226,7 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         indicator_names=names.indicators(translations(lang).gettext),
         comparison_names=names.comparisons(translations(lang).gettext),
         final_state_names=names.final_states(translations(lang).gettext),
+        figure_names=names.figures(translations(lang).gettext),
     )
     env.filters.update(
         num=lambda v, digits=0: number(v, lang, digits),

@@ -107,6 +107,24 @@ def final_states(_: Gettext) -> dict[str, str]:
     }
 
 
+# the figures of a run shown in its summary: the run report, hito run and hito sweep
+RUN_FIGURES = ("stranded_peak", "stranded_person_days", "diverted", "harmed", "returned", "crossed")
+
+
+def figures(_: Gettext) -> dict[str, str]:
+    """A run's figures (`Ensemble.summary()` keys) -> names, as headings, in one wording.
+
+    The run report, the sweep and the command line name them so; a final state is counted by
+    the run's end.
+    """
+    return {
+        "stranded_peak": _("Peak stranded"),
+        "stranded_person_days": _("Stranded person-days"),
+        "conservation_error": _("People balance error"),
+        **{k: _("%(state)s by the end") % {"state": v} for k, v in final_states(_).items()},
+    }
+
+
 def comparisons(_: Gettext) -> dict[str, str]:
     """A trigger's comparison with its threshold -> words."""
     return {">=": _("at least"), ">": _("more than"), "<=": _("at most"), "<": _("less than")}

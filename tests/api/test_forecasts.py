@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from hito.domain import day_shown
 from service_world import World, report
 
 
@@ -258,3 +261,32 @@ def test_the_api_gives_stored_outcomes_exactly_and_null_for_an_old_forecast(worl
         in (schema["ForecastResult"]["properties"]["outcomes"]["description"])
     )
     assert set(schema["OutcomeBands"]["required"]) == {"diverted", "harmed", "crossed", "returned"}
+
+
+def test_a_forecasts_today_is_the_day_the_pages_show_between_chiles_midnight_and_perus(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 00:30 in Chile it is 22:30 the day before in Peru: a deployment in Lima's zone took
+    "today" as Peru's day, so a forecast as of Chile's day was "in the future", while the pages
+    (hito.domain.day_shown) already show Chile's day."""
+    import hito.api.routes.forecasts as route
+
+    instant = dt.datetime(2025, 12, 2, 3, 30, tzinfo=dt.UTC)  # Chile 00:30, Peru 22:30 (1 Dec)
+    assert day_shown("America/Lima", instant) == dt.date(2025, 12, 2)
+    app = world.client.app
+    app.state.settings = app.state.settings.model_copy(update={"zone": "America/Lima"})  # type: ignore[attr-defined]
+    monkeypatch.setattr(route, "utcnow", lambda: instant)
+    for body in ({"as_of": "2025-12-02"}, {}):
+        r = world.client.post(
+            "/api/v1/forecasts",
+            json={"scenario": "tacna-arica-2025", "days": 1, "runs": 1, **body},
+            headers=world.h("ed_chl"),
+        )
+        assert r.status_code == 202, r.json()  # was 422: "2025-12-02 is in the future"
+        assert r.json()["as_of"] == "2025-12-02"
+    r = world.client.post(
+        "/api/v1/forecasts",
+        json={"scenario": "tacna-arica-2025", "as_of": "2025-12-03", "days": 1, "runs": 1},
+        headers=world.h("ed_chl"),
+    )
+    assert r.status_code == 422 and "2025-12-03 is in the future" in r.json()["detail"]

@@ -534,3 +534,27 @@ def test_chilean_admin_importing_rows_for_a_peruvian_agency_is_refused(world: Wo
     )
     assert _count(world) == 0
     assert _import(world, text, who="admin").status_code == 201  # the operator may
+
+
+@pytest.mark.parametrize(
+    ("cell", "site", "day"),
+    [
+        ("2025-12-01T22:00-05:00", "concordia-strip", "2025-12-02"),  # Lima's 22:00: Chile's 2nd
+        ("2025-12-01T22:00-05:00", "santa-rosa", "2025-12-01"),  # on the site's own clock
+        ("2025-12-01T23:30-03:00", "concordia-strip", "2025-12-01"),
+        ("2025-12-01", "concordia-strip", "2025-12-01"),  # a day is that day at the site
+        ("2025-12-01", "santa-rosa", "2025-12-01"),
+    ],
+)
+def test_an_imported_count_is_of_the_local_day_at_its_site(
+    world: World, cell: str, site: str, day: str
+) -> None:
+    """A time written on any clock is counted on its site's day (hito.domain.site_day), as a
+    report sent from the form or the API is; a date alone is that day at the site."""
+    who = "ed_chl" if site == "concordia-strip" else "ed_per"
+    r = _import(world, HEADER + f"{cell},{site},VEN,no,10,10,k1\n", who)
+    assert r.status_code == 201, r.json()
+    (got,) = world.client.get(
+        "/api/v1/reports", params={"site_id": site}, headers=world.h("viewer")
+    ).json()["data"]
+    assert got["day"] == day

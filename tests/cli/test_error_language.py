@@ -43,10 +43,20 @@ CASES = {
     ),
     "an event not in its form": (
         ("run", "tacna-arica-2025", "--event", "soon"),
-        "error: evento 'soon': se esperaba LUGAR:ESTADO>NÚMERO (en cualquier día) o "
+        "error: --event 'soon': se esperaba LUGAR:ESTADO>NÚMERO (en cualquier día) o "
         "LUGAR:ESTADO>NÚMERO@AAAA-MM-DD (ese día); LUGAR es el id de un lugar o 'all' (todos)",
-        "error: event 'soon': expected PLACE:STATE>NUMBER (on any day) or "
+        "error: --event 'soon': expected PLACE:STATE>NUMBER (on any day) or "
         "PLACE:STATE>NUMBER@YYYY-MM-DD (on that day), PLACE a place id or 'all'",
+    ),
+    "a number of workers below one": (
+        ("run", "--workers", "0"),
+        "error: --workers: se recibió 0; se esperaba un número entero de al menos 1",
+        "error: --workers: got 0, expected a whole number of at least 1",
+    ),
+    "a scheduler for runs on this machine": (
+        ("run", "--scheduler", "tcp://host:8786"),
+        "error: --scheduler: solo --executor dask usa la dirección de un planificador",
+        "error: --scheduler: only --executor dask uses a scheduler address",
     ),
     "a mistyped option": (
         ("run", "--rnus", "3"),

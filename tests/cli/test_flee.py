@@ -34,3 +34,32 @@ def test_no_runs_is_one_error_line_as_for_hito_run(tmp_path: Path) -> None:
         done = hito(*args, "--runs", "0", "--out", str(tmp_path / "o"))
         assert (done.returncode, done.stderr) == (2, said), args
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("--days", "100000"),
+            "error: --days: se recibió 100000; se esperaba como máximo %s (los días del período "
+            "del caso)\n",
+        ),
+        (
+            ("--workers", "0"),
+            "error: --workers: se recibió 0; se esperaba un número entero de al menos 1\n",
+        ),
+        (
+            ("--scheduler", "tcp://host:8786"),
+            "error: --scheduler: solo --executor dask usa la dirección de un planificador\n",
+        ),
+    ],
+)
+def test_flee_run_names_its_options_as_typed(tmp_path: Path, args, said) -> None:
+    """`hito flee run --days 100000` said 'days: ...', a field the user does not type."""
+    from hito.flee.case import read_case
+
+    case = Path(__file__).parents[1] / "data" / "flee-public" / "tigray2020"
+    done = hito("flee", "run", str(case), *args, "--out", str(tmp_path / "o"))
+    days = read_case(case).scenario.days
+    last = done.stderr.splitlines(keepends=True)[-1]  # after the case's warnings
+    assert (done.returncode, last) == (2, said.replace("%s", str(days)))

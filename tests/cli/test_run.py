@@ -184,12 +184,12 @@ def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogu
     report = (out / "report.html").read_text()
     assert '<html lang="en">' in report and "Strip: people stranded" in report
     assert "Peak stranded (median)" in report and "varadas" not in report
-    assert "peak stranded P50" in done.stdout and "report:" in done.stdout
+    assert "Peak stranded: P50" in done.stdout and "report:" in done.stdout
     assert "tiny: runs" in done.stderr and " runs/s " in done.stderr  # the progress bar
     es = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "es"))
     assert es.returncode == 0, es.stderr
-    assert "máximo de personas varadas P50" in es.stdout and "informe:" in es.stdout
-    assert "peak stranded" not in es.stdout
+    assert "Máximo de personas varadas: P50" in es.stdout and "informe:" in es.stdout
+    assert "Peak stranded" not in es.stdout
     assert "tiny: simulaciones" in es.stderr and " simulaciones/s " in es.stderr
     assert "runs/s" not in es.stderr
     done = hito("run", str(tiny_file), "--runs", "2", "--lang", "fr", "--out", str(tmp_path / "fr"))
@@ -203,15 +203,15 @@ def test_without_lang_the_output_follows_the_readers_language(tiny_file, tmp_pat
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     en = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "en"))
     assert en.returncode == 0, en.stderr
-    assert "peak stranded P50" in en.stdout and "report:" in en.stdout
+    assert "Peak stranded: P50" in en.stdout and "report:" in en.stdout
     assert '<html lang="en">' in (tmp_path / "en" / "report.html").read_text()
     monkeypatch.setenv("HITO_LANG", "es")  # HITO_LANG wins over the locale
     es = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "es"))
-    assert "máximo de personas varadas P50" in es.stdout
+    assert "Máximo de personas varadas: P50" in es.stdout
     monkeypatch.setenv("HITO_LANG", "en")
     monkeypatch.setenv("LANG", "es_CL.UTF-8")
     both = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "e2"))
-    assert "peak stranded P50" in both.stdout and "varadas" not in both.stdout
+    assert "Peak stranded: P50" in both.stdout and "varadas" not in both.stdout
 
 
 def test_the_progress_bar_keeps_its_counts_times_and_whole_label_on_80_columns() -> None:

@@ -119,7 +119,10 @@ def test_runs_that_fail_every_time_are_named_and_no_result_is_returned(spec, poo
     finally:
         pool.retries = 2
     assert err.value.problems[0].startswith("3 of 9 runs failed after every retry (runs 6-8)")
-    assert "RuntimeError: run 6 cannot be simulated" in err.value.problems[1]
+    assert err.value.problems[1] == (
+        "runs 6-8: the simulation stopped on an unexpected error (detail: RuntimeError: run 6 "
+        "cannot be simulated)"
+    )
     assert err.value.in_language("es")[0] == (
         "3 de 9 simulaciones fallaron tras todos los reintentos (simulaciones 6-8); no se escribe "
         "ningún resultado parcial"
@@ -171,7 +174,7 @@ def test_bad_specs_and_events_say_what_was_given_and_what_is_accepted(spec):
     with pytest.raises(InputError) as no_day:
         parse_event("all:stranded>5@2025-02-30", s)
     assert no_day.value.problems == [
-        "event 'all:stranded>5@2025-02-30': got '2025-02-30', expected a date as YYYY-MM-DD "
+        "--event 'all:stranded>5@2025-02-30': got '2025-02-30', expected a date as YYYY-MM-DD "
         "that exists"
     ]
     late = parse_event("all:stranded>5@2025-01-10", s)
@@ -217,14 +220,15 @@ def hito_file() -> str:
 def test_a_pool_that_breaks_under_hitos_own_command_gets_no_script_hint(monkeypatch):
     import sys
     import types
+    from concurrent.futures.process import BrokenProcessPool
 
-    from hito.ensemble.executors import unguarded_script
+    from hito.ensemble.executors import task_failed, unguarded_script
 
-    broken = {0: "BrokenProcessPool: a worker died"}
+    broken = {0: task_failed(BrokenProcessPool("a worker died"))}
     main = types.ModuleType("__main__")
     main.__file__ = "/venv/bin/hito"
     monkeypatch.setitem(sys.modules, "__main__", main)
     assert unguarded_script(broken) is None
     main.__file__ = "/home/me/forecast.py"
     assert unguarded_script(broken) is not None
-    assert unguarded_script({0: "RuntimeError: boom"}) is None
+    assert unguarded_script({0: task_failed(RuntimeError("boom"))}) is None

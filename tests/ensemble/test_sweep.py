@@ -51,41 +51,41 @@ def test_grids_multiply_and_address_items_by_id_type_or_position():
     [
         (
             "policies.corridor.daily_qouta=1",
-            "vary policies.corridor.daily_qouta: unknown field 'daily_qouta' of policies[1] "
+            "--vary policies.corridor.daily_qouta: unknown field 'daily_qouta' of policies[1] "
             "(Corridor), expected one of: start, end, announced, source, type, route, daily_quota",
         ),
         (
             "policies.corridor.daily_quota=lots",
-            "vary policies.corridor.daily_quota: got 'lots', expected a number",
+            "--vary policies.corridor.daily_quota: got 'lots', expected a number",
         ),
         (
             "routes.nowhere.km=3",
-            "vary routes.nowhere.km: no item 'nowhere' in routes, expected [index] or one of: "
+            "--vary routes.nowhere.km: no item 'nowhere' in routes, expected [index] or one of: "
             "home-city, city-a, a-strip, strip-b, b-onward, strip-desert, desert-onward",
         ),
         (
             "policies.militarize.deterrence=0.5",
-            "vary policies.militarize.deterrence: the scenario has no militarize policy; add one "
+            "--vary policies.militarize.deterrence: the scenario has no militarize policy; add one "
             "to the scenario file (only corridors are added, through closed routes)",
         ),
         (
             "policies[0].to=some",
-            "vary policies[0].to=some: Input should be 'undocumented' or 'all' "
+            "--vary policies[0].to=some: Input should be 'undocumented' or 'all' "
             "(at policies[0].close.to)",
         ),
         (
             "behaviour.tolerance_days=0.5",
-            "vary behaviour.tolerance_days=0.5: expected at least 1 day, got 0.5 "
+            "--vary behaviour.tolerance_days=0.5: expected at least 1 day, got 0.5 "
             "(at behaviour.tolerance_days)",
         ),
-        ("routes=1", "vary routes: addresses a whole list, expected a field holding a number"),
+        ("routes=1", "--vary routes: addresses a whole list, expected a field holding a number"),
         (
             "routes[7].km=3",
-            "vary routes[7].km: got index 7, expected one below 7 (the number of items in routes)",
+            "--vary routes[7].km: got index 7, expected one below 7 (the number of items in routes)",
         ),
         (
             "policies.corridor.daily_quota",
-            "vary 'policies.corridor.daily_quota': expected PATH=VALUE,VALUE,...",
+            "--vary 'policies.corridor.daily_quota': expected PATH=VALUE,VALUE,...",
         ),
     ],
 )
@@ -124,7 +124,7 @@ def test_an_index_past_the_end_is_said_in_words_that_fit_one_item():
     with pytest.raises(InputError) as err:
         options(uncertain_tiny(), [parse_vary("policies[5].start=2025-01-03")])
     assert err.value.in_language("es") == [
-        "vary policies[5].start: se recibió el índice 5; se esperaba uno menor que 1 (el número "
+        "--vary policies[5].start: se recibió el índice 5; se esperaba uno menor que 1 (el número "
         "de elementos de policies)"
     ]
 
@@ -133,7 +133,7 @@ def test_a_swept_date_of_no_calendar_day_is_one_line_not_a_traceback():
     with pytest.raises(InputError) as err:
         parse_vary("policies.close.start=2025-01-05,2025-02-30")
     assert err.value.in_language("es") == [
-        "vary 'policies.close.start=2025-01-05,2025-02-30': se recibió '2025-02-30'; se esperaba "
+        "--vary 'policies.close.start=2025-01-05,2025-02-30': se recibió '2025-02-30'; se esperaba "
         "una fecha que exista, con el formato AAAA-MM-DD"
     ]
 
@@ -143,5 +143,5 @@ def test_a_value_given_twice_is_refused():
     with pytest.raises(InputError) as err:
         parse_vary("behaviour.tolerance_days=2, 2,6")
     assert err.value.problems == [
-        "vary 'behaviour.tolerance_days=2, 2,6': 2 given twice, expected each value once"
+        "--vary 'behaviour.tolerance_days=2, 2,6': 2 given twice, expected each value once"
     ]

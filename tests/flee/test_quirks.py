@@ -39,7 +39,7 @@ def test_each_quirk_gives_one_warning_naming_file_and_line(tmp_path):
         "from conflict_period.csv",
         "case/source_data/c.csv:4: warning: dates not in increasing order (lines 4); read in "
         "file order as Flee 3.1 does, which changes 19 days between day 1 (2020-01-02) and "
-        "day 19 (2020-01-20) from the sorted series; sort_dates sorts them",
+        "day 19 (2020-01-20) from the sorted series; --sort-dates sorts them",
         "case/source_data/d.csv:1: warning: starts with a UTF-8 byte-order mark; ignored",
         "case/source_data/d.csv:3: warning: comment rows skipped, as Flee does: lines 3",
         "case/source_data/d.csv:4: warning: rows without a count skipped, as Flee does: lines 4",
@@ -99,7 +99,7 @@ def test_sort_dates_says_so(tmp_path):
     case = read_case(quirky(tmp_path / "case"), sort_dates=True)
     assert (
         "case/source_data/c.csv:4: warning: dates not in increasing order (lines 4); "
-        "sorted by date (sort_dates)" in map(str, case.warnings)
+        "sorted by date (--sort-dates)" in map(str, case.warnings)
     )
     pts = [d.isoformat() for d, _ in case.flee.series["c.csv"].points]
     assert pts == sorted(pts)

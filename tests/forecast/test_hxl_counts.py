@@ -604,3 +604,43 @@ def test_a_count_dated_after_tomorrow_is_a_day_still_to_come(tmp_path: Path) -> 
         "2025-12-02 at the latest",
     ]
     assert [o.low for o in read_observations(p, SITES, today=D(2052, 12, 1)).items] == [5, 6, 7]
+
+
+# --- a time written on another clock than its site's -----------------------------------
+
+OFFSET_HEAD = "Date,Site,People\n#date,#loc+name,#affected+stranded\n"
+
+
+def test_a_time_with_its_offset_counts_on_its_sites_day(tmp_path: Path) -> None:
+    """22:00 in Lima on 1 December is 00:00 on 2 December in Chile: a count written so in
+    Peru, of the strip (in Chile), is of the 2nd, as the service dates such a report; of Santa
+    Rosa (in Peru) it is of the 1st. A time on the site's own clock keeps its date."""
+    p = write(
+        tmp_path,
+        OFFSET_HEAD
+        + "2025-12-01T22:00-05:00,Línea de la Concordia,300\n"  # 3: Chile's 2 Dec, 00:00
+        + "2025-12-01T22:00-05:00,Santa Rosa,40\n"  # 4: Peru's own clock
+        + "2025-12-01T23:30-03:00,Línea de la Concordia,310\n"  # 5: Chile's own clock
+        + "2025-12-02T02:00Z,Santa Rosa,41\n",  # 6: UTC: 1 Dec, 21:00 in Peru
+    )
+    sites = {"Línea de la Concordia": "strip", "Santa Rosa": "santa-rosa"}
+    countries = {"strip": "CHL", "santa-rosa": "PER"}
+    days = {(o.line, o.date) for o in read_observations(p, sites, countries=countries).items}
+    assert days == {
+        (3, D(2025, 12, 2)),
+        (4, D(2025, 12, 1)),
+        (5, D(2025, 12, 1)),
+        (6, D(2025, 12, 1)),
+    }
+
+
+def test_hitos_field_counts_date_a_peruvian_writers_time_at_a_chilean_site_by_chile(
+    tmp_path: Path,
+) -> None:
+    """`hito calibrate --observations` reads the scenario's places' countries."""
+    from hito.cli.field_counts import read_counts
+    from hito.scenario.load import load
+
+    p = write(tmp_path, OFFSET_HEAD + "2025-12-01T22:00-05:00,concordia-strip,300\n")
+    (ob,) = read_counts(str(p), load("tacna-arica-2025")).items
+    assert (ob.place, ob.date) == ("concordia-strip", D(2025, 12, 2))

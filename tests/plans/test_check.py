@@ -246,3 +246,30 @@ def test_a_corrected_or_withdrawn_report_of_the_export_counts_no_more(tmp_path):
         "2025-01-03,a,7,\n"
     )
     assert [(o.row, o.low) for o in read_observations(f)] == [(4, 450.0), (6, 7.0)]
+
+
+def test_a_time_written_with_its_offset_counts_on_its_sites_day(tmp_path: Path) -> None:
+    """22:00 in Lima on 1 December is Chile's 2 December: a count of the strip (in Chile)
+    written so is of the 2nd, as the service dates a report and `hito calibrate` reads it."""
+    from hito.forecast.observations import SiteMap
+    from hito.scenario.load import load as load_scenario
+
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        TIMELINE.splitlines(keepends=True)[0]
+        + TIMELINE.splitlines(keepends=True)[1]
+        + "2025-12-01T22:00-05:00,Linea de la Concordia,300,300,count,typed in Tacna\n",
+        "utf-8",
+    )
+    s = load_scenario("tacna-arica-2025")
+    names, countries = SiteMap(s.observed_sites()), {p.id: p.country for p in s.places}
+    obs = read_observations(path)
+    by_place, _ = place_series(load("binational"), obs, "stranded", "mid", names, countries)
+    assert by_place == {"concordia-strip": {dt.date(2025, 12, 2): 300}}
+    report = check(load("binational"), obs, dt.date(2025, 12, 2), s, runs=2)
+    stranded = [
+        st for st in report.statuses if (st.source, st.indicator) == ("observed", "stranded")
+    ]
+    assert stranded and {(st.value, st.value_date) for st in stranded} == {
+        (300, dt.date(2025, 12, 2))
+    }

@@ -205,3 +205,39 @@ def test_an_unknown_address_shows_the_page_without_signing_in(browser, server) -
         expect(page.locator("#not-found h1")).to_have_text("Not found")
         expect(page.locator("nav")).to_have_count(0)  # no sections for a stranger
     assert outside == []
+
+
+# every site's label and its count's age on each map, and the map's zoom buttons, on screen
+MAP_BOXES = """() => [...document.querySelectorAll("figure.map")].map(fig => {
+  const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+  const svg = fig.querySelector("svg").getBoundingClientRect();
+  return {
+    id: fig.id,
+    zoom: box(fig.querySelector(".zoom").getBoundingClientRect()),
+    labels: [...fig.querySelectorAll("svg text.label, svg text.age")]
+      .map(t => ({text: t.textContent, ...box(t.getBoundingClientRect())}))
+      .filter(t => t.right > svg.left && t.left < svg.right && t.bottom > svg.top
+                   && t.top < svg.bottom),
+  };
+})"""
+
+
+def test_no_site_label_sits_under_the_zoom_buttons_on_a_phone(phone) -> None:  # type: ignore[no-untyped-def]
+    """On a 390 px phone the buttons (44 px each, over the map's right edge) hid the labels of
+    the sites at the border posts."""
+    page = phone.page
+    sign_in(page, path=f"/?as_of={DAY}")
+    expect(page.locator("figure.map svg").first).to_be_visible()
+    maps = page.evaluate(MAP_BOXES)
+    assert maps and all(m["labels"] for m in maps), maps
+    for m in maps:
+        z = m["zoom"]
+        under = [
+            t["text"]
+            for t in m["labels"]
+            if t["left"] < z["right"]
+            and t["right"] > z["left"]
+            and t["top"] < z["bottom"]
+            and t["bottom"] > z["top"]
+        ]
+        assert under == [], f"{m['id']}: labels under the zoom buttons: {under}"

@@ -15,6 +15,7 @@ from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    executor_of,
     language_option,
     out_folder,
     particles_option,
@@ -57,7 +58,6 @@ def backtest(
     import polars as pl
 
     from hito.cli.run import console, write_atomic
-    from hito.ensemble.executors import make_executor
     from hito.forecast.backtest import backtest as run_backtest
     from hito.report.backtest_lines import event_lines, horizon_lines
     from hito.report.forecast_skill import render_backtest
@@ -71,7 +71,7 @@ def backtest(
     obs = read_counts(observations, s)
     counted_dates(obs, s, observations, least=2)
     out_folder(out)
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     bar, step = step_bar(
         i18n.translations(lang).gettext("%(name)s: forecasts issued") % {"name": s.name}, lang
     )

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hito import i18n
-from hito.cli.run import _peak, console, write_outputs
+from hito.cli.options import executor_of
+from hito.cli.run import console, summary_lines, write_outputs
 from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -80,14 +81,13 @@ def run_calibrated(
     A scenario named beside it must be the one the posterior was calibrated on.
     """
     from hito.cli.forecast import particle_bar
-    from hito.ensemble.executors import make_executor
     from hito.forecast.posterior import calibrated_ensemble
     from hito.forecast.posterior import load as load_posterior
 
     post = load_posterior(folder)
     s = post.spec.scenario
     same_scenario(folder, s, scenario)
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     try:
         with particle_bar(post, lang) as advance:
             ens = calibrated_ensemble(
@@ -104,10 +104,9 @@ def run_calibrated(
     write_outputs(out, s, ens, facts, lang)
     gettext = i18n.translations(lang).gettext
     console.print(
-        gettext(
-            "%(name)s calibrated as of %(date)s: peak stranded P50 %(p50)s (P10–P90 "
-            "%(p10)s–%(p90)s), conservation error %(error)s"
-        )
-        % {**_peak(s.name, facts, lang), "date": i18n.date(post.as_of, lang)}
+        gettext("%(name)s calibrated as of %(date)s:")
+        % {"name": s.name, "date": i18n.date(post.as_of, lang)}
     )
+    for line in summary_lines(facts, lang):
+        console.print(f"  {line}", highlight=False)
     console.print(gettext("report: %(path)s") % {"path": (out / "report.html").resolve()})

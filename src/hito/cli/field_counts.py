@@ -36,7 +36,10 @@ def read_counts(source: str | None, s: Any) -> Any:
             return observations_from_store(session, s.observed_sites(), start=s.start, end=end)
     from hito.forecast.hxl_counts import read_observations
 
-    return read_observations(source, s.observed_sites(), start=s.start, end=end)
+    countries = {p.id: p.country for p in s.places}
+    return read_observations(
+        source, s.observed_sites(), start=s.start, end=end, countries=countries
+    )
 
 
 def counted_dates(obs: Any, s: Any, observations: str | None, least: int) -> list[dt.date]:

@@ -15,6 +15,7 @@ from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    executor_options,
     out_file,
     out_folder,
     runs_within,
@@ -112,6 +113,7 @@ def run(
 
     check_ruleset(ruleset, "--ruleset")
     runs_within(runs)
+    executor_options(executor, scheduler, workers)
     t0 = time.perf_counter()
     case = _load(source, sort_dates=sort_dates, strict=strict)
     c = compile_flee(case, hasten=hasten, days=days, flee31=not all_settings)

@@ -18,6 +18,7 @@ from hito.cli.options import (
     SchedulerOpt,
     WorkersOpt,
     date_option,
+    executor_of,
     language_option,
     out_file,
     out_folder,
@@ -209,12 +210,11 @@ def _calibrate(
     where: tuple[str, str | None, int | None],
     lang: str,
 ) -> tuple[Any, Any, Any]:
-    from hito.ensemble.executors import make_executor
     from hito.forecast.calibrate import run_filter
     from hito.forecast.posterior import calibrated_parts, count_quantiles
 
     executor, scheduler, workers = where
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     bar, step = step_bar(
         i18n.translations(lang).gettext("%(name)s: count dates") % {"name": s.name}, lang
     )

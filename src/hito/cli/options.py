@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -237,3 +237,27 @@ def runs_within(runs: int, what: Problem | str = "--runs") -> None:
                 most=Number(MOST_RUNS),
             )
         )
+
+
+def executor_options(executor: str, scheduler: str | None, workers: int | None) -> None:
+    """Refuse an executor, a scheduler address or a number of workers no command can use."""
+    from hito.ensemble.executors import EXECUTORS
+
+    if executor not in EXECUTORS:
+        raise InputError(not_one_of("--executor", executor, EXECUTORS))
+    if workers is not None and workers < 1:
+        raise InputError(
+            Problem(
+                "--workers: got %(workers)s, expected a whole number of at least 1", workers=workers
+            )
+        )
+    if scheduler and executor != "dask":
+        raise InputError(Problem("--scheduler: only --executor dask uses a scheduler address"))
+
+
+def executor_of(executor: str, scheduler: str | None, workers: int | None) -> Any:
+    """The executor the options ask for (hito.ensemble.executors), its mistakes named as typed."""
+    from hito.ensemble.executors import make_executor
+
+    executor_options(executor, scheduler, workers)
+    return make_executor(executor, scheduler=scheduler, workers=workers)

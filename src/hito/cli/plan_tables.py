@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from hito import i18n
+from hito import i18n, names
 from hito.cli.plan_status import whole
 
 if TYPE_CHECKING:  # the plan and scenario models load inside the commands
@@ -50,12 +50,11 @@ def trigger_lines(cmp: Any, plans: dict[str, Plan], lang: str) -> list[str]:
 def comparison_table(rows: Sequence[dict[str, Any]], currencies: Sequence[str], lang: str) -> Table:
     """Each plan's P50 (and the P10–P90 of stranded person-days), in the language's numbers."""
     _ = i18n.translations(lang).gettext
+    named = names.figures(_)
     table = Table(
         _("plan"),
-        _("stranded person-days P50 (P10–P90)"),
-        _("peak P50"),
-        _("diverted P50"),
-        _("harmed P50"),
+        f"{named['stranded_person_days']} P50 (P10–P90)",
+        *(f"{named[m]} P50" for m in ("stranded_peak", "diverted", "harmed")),
         *(_("cost %(currency)s P50") % {"currency": c} for c in currencies),
     )
     for r in rows:

@@ -17,6 +17,7 @@ from hito.cli.options import (
     SchedulerOpt,
     WorkersOpt,
     date_option,
+    executor_of,
     language_option,
     out_folder,
 )
@@ -157,7 +158,6 @@ def compare_cmd(
 
     With --calibration, the futures are the posterior's particles from its as-of date on.
     """
-    from hito.ensemble.executors import make_executor
     from hito.plans.compare import compare
     from hito.plans.load import load
     from hito.report.plans_report import render, rows_csv
@@ -186,7 +186,7 @@ def compare_cmd(
             Problem("plans: %(dupes)s given twice, expected each plan once", dupes=", ".join(dupes))
         )
     out_folder(out)
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     _ = i18n.translations(lang).gettext
     try:
         with progress(lang) as bar:
@@ -222,10 +222,9 @@ def compare_cmd(
     for line in trigger_lines(cmp, dict(loaded), lang):
         console.print(line, highlight=False)
     bad = max(r["conservation_error"] for r in cmp.rows)
-    console.print(
-        _("conservation error %(error)s; report: %(path)s")
-        % {"error": i18n.number(bad, lang), "path": (out / "comparison.html").resolve()}
-    )
+    named = names.figures(_)
+    console.print(f"{named['conservation_error']}: {i18n.number(bad, lang)}", highlight=False)
+    console.print(_("report: %(path)s") % {"path": (out / "comparison.html").resolve()})
 
 
 def _label(ref: str) -> str:

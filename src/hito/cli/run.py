@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from hito import i18n
+from hito import i18n, names
 from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    executor_of,
     language_option,
     out_file,
     out_folder,
@@ -164,7 +165,6 @@ def run(
         run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang, named)
         return
     out_folder(out)
-    from hito.ensemble.executors import make_executor
     from hito.ensemble.spec import EnsembleSpec, parse_event
     from hito.scenario.load import load
 
@@ -183,7 +183,7 @@ def run(
         events=tuple(parse_event(e, s) for e in event or ()),
         keep_runs=min(keep_runs, runs),
     )
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     try:
         label = i18n.translations(lang).gettext("%(name)s: runs") % {"name": s.name}
         ens = ensemble_with_progress(spec, ex, label, lang)
@@ -193,28 +193,24 @@ def run(
     facts["scenario"] = scenario
     write_outputs(out, s, ens, facts, lang)
     gettext = i18n.translations(lang).gettext
-    console.print(
-        gettext(
-            "%(name)s: peak stranded P50 %(p50)s (P10–P90 %(p10)s–%(p90)s), conservation "
-            "error %(error)s"
-        )
-        % _peak(s.name, facts, lang)
-    )
+    console.print(f"{s.name}:")
+    for line in summary_lines(facts, lang):
+        console.print(f"  {line}", highlight=False)
     for event, p in facts["events"].items():
         console.print(f"P({event}) = {i18n.number(p, lang, 3)}")
     console.print(gettext("report: %(path)s") % {"path": (out / "report.html").resolve()})
 
 
-def _peak(name: str, facts: dict[str, Any], lang: str) -> dict[str, str]:
-    """The peak's P50 and P10–P90 and the conservation error, in the language's numbers."""
-    pk = facts["stranded_peak"]
-    return {
-        "name": name,
-        "p50": i18n.number(pk["p50"], lang),
-        "p10": i18n.number(pk["p10"], lang),
-        "p90": i18n.number(pk["p90"], lang),
-        "error": i18n.number(facts["conservation_error"], lang),
-    }
+def summary_lines(facts: dict[str, Any], lang: str) -> list[str]:
+    """A run's figures as its report names them (`hito.names.figures`): P50 and P10–P90 each."""
+    named = names.figures(i18n.translations(lang).gettext)
+    out = []
+    for key in names.RUN_FIGURES:
+        q = facts[key] if key in facts else facts["final"][key]
+        p10, p50, p90 = (i18n.number(q[k], lang) for k in ("p10", "p50", "p90"))
+        out.append(f"{named[key]}: P50 {p50} (P10–P90 {p10}–{p90})")
+    error = i18n.number(facts["conservation_error"], lang)
+    return [*out, f"{named['conservation_error']}: {error}"]
 
 
 def advancer(bar: Progress, task: TaskID, lang: str) -> Callable[[int], None]:

@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from hito import i18n
+from hito import i18n, names
 from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    executor_of,
     language_option,
     out_folder,
     runs_within,
@@ -60,7 +61,6 @@ def sweep(
     ] = None,
 ) -> None:
     """Compare policy options: sweep.parquet, sweep.csv, sweep.json and sweep.html in OUT."""
-    from hito.ensemble.executors import make_executor
     from hito.ensemble.spec import parse_event
     from hito.ensemble.sweep import options, run_sweep
     from hito.ensemble.vary import parse_vary
@@ -76,7 +76,7 @@ def sweep(
     runs_within(runs * len(grid), Problem("--vary: %(n)s options x --runs", n=len(grid)))
     events = [parse_event(e, s) for e in event or ()]
     out_folder(out)
-    ex = make_executor(executor, scheduler=scheduler, workers=workers)
+    ex = executor_of(executor, scheduler, workers)
     try:
         with progress(lang) as bar:
             label = i18n.translations(lang).ngettext(
@@ -107,19 +107,13 @@ def sweep(
     }
     write_atomic(out / "sweep.json", json.dumps(summaries, indent=2, default=str).encode())
     write_atomic(out / "sweep.html", render(result, lang).encode())
+    named = names.figures(gettext)
     for row in table.iter_rows(named=True):
         pd = [i18n.number(row[f"stranded_person_days_{k}"], lang) for k in ("p50", "p10", "p90")]
+        peak = i18n.number(row["stranded_peak_p50"], lang)
         console.print(
-            gettext(
-                "%(option)s: stranded person-days P50 %(p50)s (P10–P90 %(p10)s–%(p90)s), "
-                "peak P50 %(peak)s"
-            )
-            % {
-                "option": row["option"],
-                "p50": pd[0],
-                "p10": pd[1],
-                "p90": pd[2],
-                "peak": i18n.number(row["stranded_peak_p50"], lang),
-            }
+            f"{row['option']} — {named['stranded_person_days']}: P50 {pd[0]} (P10–P90 "
+            f"{pd[1]}–{pd[2]}); {named['stranded_peak']}: P50 {peak}",
+            highlight=False,
         )
     console.print(gettext("comparison: %(path)s") % {"path": (out / "sweep.html").resolve()})

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import math
 import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from hito.errors import N_, HitoError, InputError, Problem, not_one_of
+from hito.errors import N_, HitoError, InputError, Plural, Problem, Said, not_one_of
 
 EXECUTORS = ("local", "dask")
 WORKER_MODULE = "hito.ensemble.run"  # what a worker imports to run chunks
@@ -23,11 +24,16 @@ WORKER_MODULE = "hito.ensemble.run"  # what a worker imports to run chunks
 class ChunkFailures(Exception):
     """Chunks that still failed after every retry: task index -> the last error (and a hint)."""
 
-    def __init__(self, failures: dict[int, str], hint: Problem | None = None):
+    def __init__(self, failures: dict[int, Any], hint: Problem | None = None):
         self.failures = failures
         self.hint = hint
         super().__init__(f"{len(failures)} chunk(s) failed")
 
+
+# a local worker process that ended mid-chunk (the pool broke)
+WORKER_ENDED = N_(
+    "the worker process running these runs ended (out of memory, or stopped from outside)"
+)
 
 # every worker died before any run came back, in a Python script: the script lacks its guard
 UNGUARDED_SCRIPT = N_(
@@ -38,14 +44,14 @@ UNGUARDED_SCRIPT = N_(
 )
 
 
-def unguarded_script(failures: dict[int, str]) -> Problem | None:
+def unguarded_script(failures: dict[int, Any]) -> Problem | None:
     """The hint for a pool that broke at once under a user's script (not hito's command)."""
     main = sys.modules.get("__main__")
     script = getattr(main, "__file__", None)
     spec = getattr(main, "__spec__", None)
     if script is None or Path(script).name == "hito" or (spec and spec.name.startswith("hito")):
         return None
-    if not all(why.startswith("BrokenProcessPool") for why in failures.values()):
+    if not all(why == Problem(WORKER_ENDED) for why in failures.values()):
         return None
     return Problem(UNGUARDED_SCRIPT, script=script)
 
@@ -112,7 +118,7 @@ class LocalExecutor:
         """Run every task in worker processes, at most two per worker in flight."""
         attempts = dict.fromkeys(range(len(tasks)), 0)
         todo = list(range(len(tasks)))
-        failures: dict[int, str] = {}
+        failures: dict[int, Any] = {}
         came_back = False
         window = 2 * self.workers
         while todo:
@@ -151,7 +157,7 @@ class LocalExecutor:
         queue: list[int],
         attempts: dict[int, int],
         retry: list[int],
-        failures: dict[int, str],
+        failures: dict[int, Any],
     ) -> None:
         """After a worker died: every task in flight failed, the queued ones wait for a new pool."""
         for fut, i in running.items():
@@ -166,19 +172,44 @@ class LocalExecutor:
         exc: BaseException,
         attempts: dict[int, int],
         retry: list[int],
-        failures: dict[int, str],
+        failures: dict[int, Any],
     ) -> None:
         attempts[i] += 1
         if attempts[i] <= self.retries:
             retry.append(i)
         else:
-            failures[i] = f"{type(exc).__name__}: {exc}"
+            failures[i] = task_failed(exc)
 
     def close(self) -> None:
         """Shut the pool down (its processes end)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+CONNECTION_LOST = N_("the connection to the Dask scheduler was lost before these runs came back")
+
+
+def task_failed(exc: BaseException | None) -> Said | list[Said]:
+    """Why a task failed, in hito's words (a library's text is English).
+
+    hito's own problems are said as they are; another error's text is only a detail.
+    """
+    if isinstance(exc, HitoError):
+        return exc.said
+    if isinstance(exc, BrokenProcessPool):
+        return Problem(WORKER_ENDED)
+    if "distributed" in sys.modules and isinstance(exc, sys.modules["distributed"].KilledWorker):
+        return Problem(
+            "the Dask workers running these runs stopped on every attempt (a worker process ended: "
+            "out of memory, or stopped from outside)"
+        )
+    if isinstance(exc, CancelledError | OSError | TimeoutError):
+        return Problem(CONNECTION_LOST)
+    return Problem(
+        "the simulation stopped on an unexpected error (detail: %(detail)s)",
+        detail=f"{type(exc).__name__}: {exc}",
+    )
 
 
 @dataclass
@@ -203,14 +234,7 @@ class DaskExecutor:
             try:
                 self._client = Client(self.scheduler, timeout=self.timeout)
             except (OSError, TimeoutError, ValueError, TypeError) as exc:
-                raise InputError(
-                    Problem(
-                        "scheduler %(scheduler)s: cannot reach a Dask scheduler (%(exc)s); "
-                        "expected the address of a running `dask scheduler`, e.g. tcp://host:8786",
-                        scheduler=self.scheduler,
-                        exc=exc,
-                    )
-                ) from None
+                raise InputError(self.unreachable(exc)) from None
         else:
             self._cluster = LocalCluster(
                 n_workers=self.processes or os.cpu_count() or 1,
@@ -225,13 +249,30 @@ class DaskExecutor:
         except ImportError as exc:
             raise InputError(
                 Problem(
-                    "scheduler %(scheduler)s: a worker cannot import hito (%(exc)s); expected the "
-                    "same hito installed on every worker",
-                    scheduler=self.scheduler,
-                    exc=exc,
+                    "a Dask worker cannot import %(module)s; expected the same hito installed on "
+                    "every worker",
+                    module=exc.name or WORKER_MODULE,
                 )
             ) from None
         return self._client
+
+    def unreachable(self, exc: BaseException) -> Problem:
+        """Why the scheduler cannot be reached, in hito's words (Dask's own text is English)."""
+        if isinstance(exc, ValueError | TypeError):  # Dask cannot read the address
+            return Problem(
+                "--scheduler %(scheduler)s: not an address of a Dask scheduler; expected "
+                "PROTOCOL://HOST:PORT, e.g. tcp://host:8786",
+                scheduler=self.scheduler,
+            )
+        return Plural(
+            "--scheduler %(scheduler)s: no Dask scheduler answered there within %(seconds)s "
+            "second; expected the address of a running `dask scheduler`, e.g. tcp://host:8786",
+            "--scheduler %(scheduler)s: no Dask scheduler answered there within %(seconds)s "
+            "seconds; expected the address of a running `dask scheduler`, e.g. tcp://host:8786",
+            math.ceil(self.timeout),
+            scheduler=self.scheduler,
+            seconds=f"{self.timeout:g}",
+        )
 
     @property
     def workers(self) -> int:
@@ -257,15 +298,19 @@ class DaskExecutor:
             client.submit(fn, spec, *task, retries=self.retries, pure=False): i
             for i, task in enumerate(tasks)
         }
-        failures: dict[int, str] = {}
-        for fut in as_completed(futures):
-            i = futures[fut]
-            if fut.status == "error":
-                exc = fut.exception()
-                failures[i] = f"{type(exc).__name__}: {exc}"
-            else:
-                yield i, fut.result()
-            fut.release()
+        failures: dict[int, Any] = {}
+        try:
+            for fut in as_completed(futures):
+                i = futures[fut]
+                if fut.status == "error":
+                    failures[i] = task_failed(fut.exception())
+                elif fut.status == "cancelled":
+                    failures[i] = Problem(CONNECTION_LOST)
+                else:
+                    yield i, fut.result()
+                fut.release()
+        except (OSError, TimeoutError, CancelledError) as exc:  # the scheduler went away
+            raise EnsembleError(Problem(CONNECTION_LOST)) from exc
         if failures:
             raise ChunkFailures(failures)
 

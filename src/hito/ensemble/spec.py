@@ -86,7 +86,7 @@ def parse_event(text: str, s: Scenario) -> Event:
     if not m:
         raise InputError(
             Problem(
-                "event %(text)s: expected %(event_syntax)s",
+                "--event %(text)s: expected %(event_syntax)s",
                 text=repr(text),
                 event_syntax=EVENT_FORM,
             )
@@ -96,7 +96,7 @@ def parse_event(text: str, s: Scenario) -> Event:
     if place != "all" and place not in places:
         raise InputError(
             Problem(
-                "event %(text)s: unknown place %(place)s, expected 'all' or one of: %(places)s",
+                "--event %(text)s: unknown place %(place)s, expected 'all' or one of: %(places)s",
                 text=repr(text),
                 place=repr(place),
                 places=", ".join(places),
@@ -105,7 +105,7 @@ def parse_event(text: str, s: Scenario) -> Event:
     if m["state"] not in STATES:
         raise InputError(
             Problem(
-                "event %(text)s: unknown state %(state)s, expected one of: %(states)s",
+                "--event %(text)s: unknown state %(state)s, expected one of: %(states)s",
                 text=repr(text),
                 state=repr(m["state"]),
                 states=", ".join(STATES),
@@ -115,7 +115,7 @@ def parse_event(text: str, s: Scenario) -> Event:
         above = float(m["x"])
     except ValueError:
         raise InputError(
-            Problem("event %(text)s: %(x)s is not a number", text=repr(text), x=repr(m["x"]))
+            Problem("--event %(text)s: %(x)s is not a number", text=repr(text), x=repr(m["x"]))
         ) from None
     day = None
     if m["date"]:
@@ -124,7 +124,7 @@ def parse_event(text: str, s: Scenario) -> Event:
         except ValueError:
             raise InputError(
                 Problem(
-                    "event %(text)s: got %(date)s, expected a date as YYYY-MM-DD that exists",
+                    "--event %(text)s: got %(date)s, expected a date as YYYY-MM-DD that exists",
                     text=repr(text),
                     date=repr(m["date"]),
                 )
@@ -132,7 +132,7 @@ def parse_event(text: str, s: Scenario) -> Event:
         if not 0 <= day < s.days:
             raise InputError(
                 Problem(
-                    "event %(text)s: %(date)s is outside the scenario, expected %(start)s to "
+                    "--event %(text)s: %(date)s is outside the scenario, expected %(start)s to "
                     "%(date_of)s",
                     text=repr(text),
                     date=m["date"],
@@ -196,7 +196,7 @@ class EnsembleSpec:
         """Events after the last day; pinned or sampled paths the scenario does not have."""
         problems: list[Problem] = [
             Problem(
-                "event %(event)s: day %(day)s is after the last simulated day (%(last)s); "
+                "--event %(event)s: day %(day)s is after the last simulated day (%(last)s); "
                 "expected a date within the run",
                 event=e.label,
                 day=e.day,

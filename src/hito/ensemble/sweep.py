@@ -80,7 +80,7 @@ def with_corridors(s: Scenario, varies: Sequence[Vary]) -> Scenario:
     if not added:
         raise InputError(
             Problem(
-                "vary policies.corridor...: the scenario has no corridor and no closure to open "
+                "--vary policies.corridor...: the scenario has no corridor and no closure to open "
                 "one through; expected a scenario with a `close` or a `corridor` policy"
             )
         )
@@ -94,7 +94,7 @@ def _segments(path: str) -> list[str]:
         if not m or (not m["name"] and not m["index"]):
             raise InputError(
                 Problem(
-                    "vary %(path)s: cannot read %(part)s; expected %(vary_syntax)s",
+                    "--vary %(path)s: cannot read %(part)s; expected %(vary_syntax)s",
                     path=path,
                     part=repr(part),
                     vary_syntax=VARY_FORM,
@@ -123,7 +123,7 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
     if isinstance(obj, Range):
         raise InputError(
             Problem(
-                "vary %(path)s: %(where)s is a number; nothing below it to address",
+                "--vary %(path)s: %(where)s is a number; nothing below it to address",
                 path=path,
                 where=where,
             )
@@ -133,7 +133,7 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
         if seg not in fields:
             raise InputError(
                 Problem(
-                    "vary %(path)s: unknown field %(seg)s of %(where)s (%(name)s), expected one "
+                    "--vary %(path)s: unknown field %(seg)s of %(where)s (%(name)s), expected one "
                     "of: %(fields)s",
                     path=path,
                     seg=repr(seg),
@@ -149,7 +149,7 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
         if seg not in {str(k) for k in obj}:
             raise InputError(
                 Problem(
-                    "vary %(path)s: no key %(seg)s in %(where)s, expected one of: %(keys)s",
+                    "--vary %(path)s: no key %(seg)s in %(where)s, expected one of: %(keys)s",
                     path=path,
                     seg=repr(seg),
                     where=where,
@@ -160,7 +160,7 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
         return [([*keys, key], obj[key])]
     raise InputError(
         Problem(
-            "vary %(path)s: %(where)s is a %(name)s value; nothing below it to address",
+            "--vary %(path)s: %(where)s is a %(name)s value; nothing below it to address",
             path=path,
             where=where,
             name=type(obj).__name__,
@@ -177,7 +177,7 @@ def _step_list(
         if i >= len(obj):
             raise InputError(
                 Problem(
-                    "vary %(path)s: got index %(i)s, expected one below %(count)s (the number of "
+                    "--vary %(path)s: got index %(i)s, expected one below %(count)s (the number of "
                     "items in %(where)s)",
                     path=path,
                     where=where,
@@ -194,7 +194,7 @@ def _step_list(
         if not hits:
             raise InputError(
                 Problem(
-                    "vary %(path)s: the scenario has no %(seg)s policy; add one to the scenario "
+                    "--vary %(path)s: the scenario has no %(seg)s policy; add one to the scenario "
                     "file (only corridors are added, through closed routes)",
                     path=path,
                     seg=seg,
@@ -205,7 +205,7 @@ def _step_list(
     if choices:
         raise InputError(
             Problem(
-                "vary %(path)s: no item %(seg)s in %(where)s, expected [index] or one of: "
+                "--vary %(path)s: no item %(seg)s in %(where)s, expected [index] or one of: "
                 "%(choices)s",
                 path=path,
                 seg=repr(seg),
@@ -215,7 +215,7 @@ def _step_list(
         )
     raise InputError(
         Problem(
-            "vary %(path)s: no item %(seg)s in %(where)s, expected [index]",
+            "--vary %(path)s: no item %(seg)s in %(where)s, expected [index]",
             path=path,
             seg=repr(seg),
             where=where,
@@ -237,7 +237,7 @@ def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Opti
     """The grid: every combination of values, each a validated scenario (errors: exit 2)."""
     if not varies:
         raise InputError(
-            Problem("vary: give at least one, expected %(vary_syntax)s", vary_syntax=VARY_FORM)
+            Problem("--vary: give at least one, expected %(vary_syntax)s", vary_syntax=VARY_FORM)
         )
     base = with_corridors(base, varies)
     resolved = [(v, targets(base, v.path)) for v in varies]
@@ -246,7 +246,7 @@ def options(base: Scenario, varies: Sequence[Vary]) -> tuple[Scenario, list[Opti
             if isinstance(cur, BaseModel | list) and not isinstance(cur, Range):
                 raise InputError(
                     Problem(
-                        "vary %(path)s: addresses a whole %(name)s, expected a field holding a "
+                        "--vary %(path)s: addresses a whole %(name)s, expected a field holding a "
                         "number, a date or a word",
                         path=v.path,
                         name=type(cur).__name__,
@@ -269,7 +269,7 @@ def _option(data: dict[str, Any], resolved: Resolved, combo: tuple[Any, ...]) ->
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InputError(
                     Problem(
-                        "vary %(path)s: got %(value)s, expected a number",
+                        "--vary %(path)s: got %(value)s, expected a number",
                         path=v.path,
                         value=repr(value),
                     )
@@ -283,7 +283,7 @@ def _option(data: dict[str, Any], resolved: Resolved, combo: tuple[Any, ...]) ->
         raise InputError(
             [
                 Problem(
-                    "vary %(shown)s: %(problem)s (at %(field)s)",
+                    "--vary %(shown)s: %(problem)s (at %(field)s)",
                     shown=shown,
                     problem=pydantic_problem(e),
                     field=_range_path(list(e["loc"])),

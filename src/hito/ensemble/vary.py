@@ -31,7 +31,7 @@ def parse_vary(text: str) -> Vary:
     if not eq or not path or not rest.strip():
         raise InputError(
             Problem(
-                "vary %(text)s: expected %(vary_syntax)s", text=repr(text), vary_syntax=VARY_FORM
+                "--vary %(text)s: expected %(vary_syntax)s", text=repr(text), vary_syntax=VARY_FORM
             )
         )
     values = []
@@ -40,7 +40,7 @@ def parse_vary(text: str) -> Vary:
         if not raw:
             raise InputError(
                 Problem(
-                    "vary %(text)s: an empty value; expected %(vary_syntax)s",
+                    "--vary %(text)s: an empty value; expected %(vary_syntax)s",
                     text=repr(text),
                     vary_syntax=VARY_FORM,
                 )
@@ -52,7 +52,7 @@ def parse_vary(text: str) -> Vary:
         except ValueError:  # PyYAML's reading of a date of no calendar day (2024-02-30)
             raise InputError(
                 Problem(
-                    "vary %(text)s: got %(value)s, expected a date as YYYY-MM-DD that exists",
+                    "--vary %(text)s: got %(value)s, expected a date as YYYY-MM-DD that exists",
                     text=repr(text),
                     value=repr(raw),
                 )
@@ -61,7 +61,7 @@ def parse_vary(text: str) -> Vary:
     if twice:  # the same option twice: two columns of one policy, nothing compared
         raise InputError(
             Problem(
-                "vary %(text)s: %(values)s given twice, expected each value once",
+                "--vary %(text)s: %(values)s given twice, expected each value once",
                 text=repr(text),
                 values=", ".join(twice),
             )

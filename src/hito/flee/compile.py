@@ -133,7 +133,8 @@ def compile_flee(
     if horizon > scenario.days:
         raise InputError(
             Problem(
-                "days: got %(horizon)s, expected at most %(days)s (the days of the case's period)",
+                "--days: got %(horizon)s, expected at most %(days)s (the days of the case's "
+                "period)",
                 horizon=horizon,
                 days=scenario.days,
             )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hito.errors import N_, InputError, Problem, Said
+from hito.errors import N_, InputError, Plural, Problem, Said
 from hito.textfile import TEXT_FILE
 
 BOM = b"\xef\xbb\xbf"
@@ -306,7 +306,7 @@ def disorder(
             path,
             lines[late[0]],
             Problem(
-                "dates not in increasing order (lines %(rows)s); sorted by date (sort_dates)",
+                "dates not in increasing order (lines %(rows)s); sorted by date (--sort-dates)",
                 rows=rows,
             ),
         )
@@ -314,20 +314,27 @@ def disorder(
     as_read = values(as_table(points, start, 1), days)
     by_date = values(as_table(sorted(points, key=lambda p: p[0]), start, 1), days)
     diff = np.nonzero(as_read != by_date)[0]
+    span: Problem
     if len(diff):
         first, last = int(diff[0]), int(diff[-1])
-        span = (
-            f"{len(diff)} days between day {first} ({start + dt.timedelta(first)}) and "
-            f"day {last} ({start + dt.timedelta(last)})"
+        span = Plural(
+            "%(n)s day between day %(first)s (%(a)s) and day %(last)s (%(b)s)",
+            "%(n)s days between day %(first)s (%(a)s) and day %(last)s (%(b)s)",
+            len(diff),
+            n=len(diff),
+            first=first,
+            a=start + dt.timedelta(first),
+            last=last,
+            b=start + dt.timedelta(last),
         )
     else:
-        span = "no day of the period"
+        span = Problem("no day of the period")
     notes.warn(
         path,
         lines[late[0]],
         Problem(
             "dates not in increasing order (lines %(rows)s); read in file order as Flee 3.1 does, "
-            "which changes %(span)s from the sorted series; sort_dates sorts them",
+            "which changes %(span)s from the sorted series; --sort-dates sorts them",
             rows=rows,
             span=span,
         ),

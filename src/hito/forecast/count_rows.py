@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
+from hito.domain import site_day
 from hito.errors import Problem, Said
 from hito.forecast.observations import SiteMap, not_counted
-from hito.hxl_cells import Column, RowReading, column
+from hito.hxl_cells import Column, RowReading, column, parse_instant
 from hito.hxl_table import HxlRow, HxlTable
 
 # rows of these #meta+kind values are not counts of the stranded stock; any other text
@@ -62,6 +63,8 @@ class Columns:
     latest: dt.date | None = None  # a count dated later is a day still to come: refused
     open_low: Column | None = None  # the export's people range (OPEN_TAGS)
     open_high: Column | None = None
+    # place id -> its country (ISO3): a time written with an offset counts on its site's day
+    countries: Mapping[str, str] = field(default_factory=dict)
 
     def parse(
         self,
@@ -100,6 +103,8 @@ class Columns:
             return None
         n_errors = len(errors)
         date = reading.date(self.date)
+        if date is not None and (when := parse_instant(reading.text(self.date))) is not None:
+            date = self._site_day(reading, site_map, when) or date
         if date is not None and self.latest is not None and date > self.latest:
             errors.append(
                 Problem(
@@ -153,6 +158,18 @@ class Columns:
             and bool(reading.text(self.open_low))
             and not reading.text(self.open_high)
         )
+
+    def _site_day(
+        self, reading: RowReading, site_map: SiteMap, when: dt.datetime
+    ) -> dt.date | None:
+        """The local day at the row's site of a time written on any clock (None: unknown).
+
+        As the service dates a report (`hito.domain.site_day`).
+        """
+        given = [reading.text(c) for c in self.sites if reading.text(c)]
+        place = site_map.place(given[0]) if given and site_map.knows(given[0]) else None
+        country = self.countries.get(place) if place is not None else None
+        return site_day(country, when) if country is not None else None
 
     def _place(self, reading: RowReading, site_map: SiteMap) -> tuple[str, str | None]:
         """The site as written and its place id (None when empty, unknown or not counted)."""

@@ -25,6 +25,7 @@ def read_observations(
     start: dt.date | None = None,
     end: dt.date | None = None,
     today: dt.date | None = None,
+    countries: Mapping[str, str] | None = None,
 ) -> Observations:
     """The counts of an HXL CSV file (the shared timeline, or the service's report export).
 
@@ -34,12 +35,16 @@ def read_observations(
     Rows sharing a #meta+id (one stored report) at one site make one count: their sum.
     A row dated after tomorrow (`today`, default the machine's; a day's slack for the sites'
     clocks, Chile's ahead of Peru's) is a problem: a count of a day still to come is a typo.
+    A time written with its UTC offset counts on the local day at its site, as the service
+    dates a report: `countries` gives each place's country (ISO3; default: none, the day as
+    written).
     """
     name = str(path)
     site_map = SiteMap(sites)
     table = read_file(path, EXPECTED)
     columns = find_columns(table, name)
     columns.latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    columns.countries = countries or {}
     errors: list[Problem] = []
     skipped: list[Problem] = []
     rows: list[Row] = []

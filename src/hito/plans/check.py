@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from hito.domain import site_day
 from hito.engine.compile import Compiled
 from hito.engine.run import RunResult, simulate
 from hito.ensemble.executors import SerialExecutor
@@ -35,7 +36,7 @@ from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError, Problem, Said
 from hito.forecast.observations import SiteMap
-from hito.hxl_cells import Column, RowReading, column, stopped
+from hito.hxl_cells import Column, RowReading, column, parse_instant, stopped
 from hito.hxl_table import read_file
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
@@ -74,6 +75,7 @@ class Observation:
     indicator: str
     low: float | None
     high: float | None
+    at: dt.datetime | None = None  # a time written with its UTC offset: counted on its site's day
 
     def value(self, range_as: RangeAs = "mid") -> float:
         """One number for the reported range (see the module docstring)."""
@@ -151,16 +153,17 @@ def _row_observations(reading: RowReading, columns: _Columns) -> list[Observatio
     if len(reading.problems) > n_problems or date is None:
         return []
     line = reading.row.line
+    at = parse_instant(reading.text(columns.date))
     out = [
-        Observation(line, date, site, ind, lo, hi)
+        Observation(line, date, site, ind, lo, hi, at)
         for ind, (lo, hi) in ranges.items()
         if lo is not None or hi is not None
     ]
     if sheltered is not None and cap:
         share = sheltered / cap
-        out.append(Observation(line, date, site, "shelter_occupancy", share, share))
+        out.append(Observation(line, date, site, "shelter_occupancy", share, share, at))
         free = max(0.0, cap - sheltered)  # for need_gap: the shelter's places still free
-        out.append(Observation(line, date, site, "free_places", free, free))
+        out.append(Observation(line, date, site, "free_places", free, free, at))
     return out
 
 
@@ -170,12 +173,15 @@ def place_series(
     indicator: str,
     range_as: RangeAs,
     names: SiteMap | None = None,
+    countries: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, dict[dt.date, float]], list[Note]]:
     """Per place {date: value} of one indicator (largest report per site and day), and notes.
 
     A site is the plan's (`sites`), else one the scenario knows by name (`names`: a place's
     id, name, titles and aliases, as `hito calibrate` matches them); a name the scenario lists
-    as no count of a place is left out without a note.
+    as no count of a place is left out without a note. A time written with its UTC offset
+    counts on the local day at its place (`countries`: each place's country; without it, the
+    day as written), as the service dates a report.
     """
     by_place: dict[str, dict[dt.date, float]] = {}
     skipped: set[str] = set()
@@ -191,7 +197,9 @@ def place_series(
             skipped.add(ob.site)
             continue
         days = by_place.setdefault(place, {})
-        days[ob.date] = max(days.get(ob.date, -math.inf), ob.value(range_as))
+        country = (countries or {}).get(place)
+        day = site_day(country, ob.at) if ob.at is not None and country else ob.date
+        days[day] = max(days.get(day, -math.inf), ob.value(range_as))
     notes = [
         Note.of(
             UNMAPPED,
@@ -358,13 +366,14 @@ def check(
     """
     if names is None and scenario is not None:
         names = SiteMap(scenario.observed_sites())
+    countries = {p.id: p.country for p in scenario.places} if scenario is not None else None
     notes: list[Note] = []
     statuses = []
     cache: dict[str, dict[str, dict[dt.date, float]]] = {}
     for t in plan.triggers:
         for ind in ("stranded", "free_places") if t.indicator == "need_gap" else (t.indicator,):
             if ind not in cache:
-                cache[ind], more = place_series(plan, observations, ind, range_as, names)
+                cache[ind], more = place_series(plan, observations, ind, range_as, names, countries)
                 notes += more
         if t.indicator == "need_gap":
             cache["need_gap"] = cache["stranded"]
@@ -381,7 +390,9 @@ def check(
                 )
             )
         if "stranded" not in cache:
-            cache["stranded"], more = place_series(plan, observations, "stranded", range_as, names)
+            cache["stranded"], more = place_series(
+                plan, observations, "stranded", range_as, names, countries
+            )
             notes += more
         span = t.window_days + (t.end.window_days if t.end else 0) + t.cooldown_days
         dates = [as_of - dt.timedelta(days=k) for k in range(span, -1, -1)]

@@ -7,7 +7,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from hito import i18n
+from hito import i18n, names
 from hito.ensemble.sweep import SweepResult
 from hito.report.policy_text import describe_policy
 from hito.report.run_report import chart_config, plotly_js
@@ -15,12 +15,9 @@ from hito.report.run_report import chart_config, plotly_js
 
 def figures(lang: str) -> list[tuple[str, str]]:
     """The figures compared per option: (column prefix, title in the language)."""
-    _ = i18n.translations(lang).gettext
+    named = names.figures(i18n.translations(lang).gettext)
     return [
-        ("stranded_peak", _("Peak stranded")),
-        ("stranded_person_days", _("Stranded person-days")),
-        ("diverted", _("Diverted by the end")),
-        ("harmed", _("Harmed by the end")),
+        (key, named[key]) for key in ("stranded_peak", "stranded_person_days", "diverted", "harmed")
     ]
 
 

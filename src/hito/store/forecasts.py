@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito import i18n
+from hito.domain import day_shown
 from hito.errors import HitoError, Problem, keep
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
@@ -46,8 +47,8 @@ def create_forecast(
 ) -> Forecast:
     """Queue a forecast of a built-in scenario restarted on `as_of` from the observed counts.
 
-    `today` is the caller's local day (`hito.i18n.today` of its reader's zone; default: the
-    deployment's default zone): `as_of` defaults to it and may not be later.
+    `today` is the day the caller's reader is shown (`hito.domain.day_shown` of the reader's
+    zone; default: of the default zone): `as_of` defaults to it and may not be later.
     """
     actor.require_writer(Problem("start forecasts"))
     names = builtin_names()
@@ -60,7 +61,7 @@ def create_forecast(
                 names=", ".join(names),
             ),
         )
-    today = today or i18n.today(i18n.DEFAULT_ZONE, utcnow())
+    today = today or day_shown(i18n.DEFAULT_ZONE, utcnow())
     as_of = as_of or today
     if as_of > today:
         raise InvalidError.at(["body", "as_of"], Problem("%(as_of)s is in the future", as_of=as_of))

@@ -12,7 +12,7 @@ from hito.hxl_table import HxlTable, read_bytes
 from hito.store.actors import Actor
 from hito.store.errors import ForbiddenError, InvalidError
 from hito.store.hxl_rows import EXPECTED, FIELD_TAGS, PendingReport, RowReader, check_hashtags
-from hito.store.models import Agency, FieldReport
+from hito.store.models import Agency, FieldReport, Site
 from hito.store.report_checks import check_country, validate_report
 from hito.store.reports import AfterReport, create_report, supersede_report
 
@@ -35,6 +35,7 @@ def import_csv(
         table=table,
         agencies=agencies,
         countries={a.code: a.country_code for a in rows},
+        site_countries=dict(session.execute(select(Site.id, Site.country_code)).tuples().all()),
         own=next((code for code, i in agencies.items() if i == actor.agency_id), None),
         actor=actor,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from hito import counts
 from hito.counts import Count
+from hito.domain import on_site_clock
 from hito.errors import Problem
 from hito.hxl_cells import parse_count
 from hito.hxl_table import HxlRow, HxlTable, hashtag_key
@@ -89,13 +90,22 @@ def _row_status(cell: Any, bad: Any) -> RowStatus | None:
     return RowStatus(status=status, reason=reason, **ids) if ok else None
 
 
-def _parse_time(text: str) -> dt.datetime:
+def _parse_time(text: str, country: str | None) -> dt.datetime:
+    """A cell's moment: a time with its offset as written, else on its site's clock.
+
+    A date (its midnight) or a time without an offset is read on the clock of its site's
+    country (UTC when the site is unknown), so the count is of the day written at the site
+    (`hito.domain.site_day`).
+    """
     text = text.strip()
     if len(text) == 10:
         d = dt.date.fromisoformat(text)
-        return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
-    t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+        t = dt.datetime(d.year, d.month, d.day)
+    else:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if t.tzinfo is not None:
+        return t
+    return on_site_clock(country, t) if country else t.replace(tzinfo=dt.UTC)
 
 
 def _int(text: str) -> int:
@@ -152,6 +162,7 @@ class RowReader:
     table: HxlTable
     agencies: dict[str, int]
     countries: dict[str, str]  # each agency's country, by its code
+    site_countries: dict[str, str]  # each site's country, by its id
     own: str | None
     actor: Actor
     errs: list[dict[str, Any]] = field(default_factory=list)
@@ -190,7 +201,8 @@ class RowReader:
 
     def _when(self, row: HxlRow, bad: Callable[[str, str], None]) -> dt.datetime | None:
         try:
-            return _parse_time(self.cell(row, "#date"))
+            site = self.site_countries.get(self.cell(row, "#loc+code"))
+            return _parse_time(self.cell(row, "#date"), site)
         except ValueError:
             bad("#date", f"expected a date or ISO 8601 time, got {self.cell(row, '#date')!r}")
             return None

@@ -8,7 +8,6 @@ from fastapi import APIRouter, BackgroundTasks
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hito import i18n
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
 from hito.api.schemas.common import Day, Limit, Offset, RowIdPath
 from hito.api.schemas.forecasts import (
@@ -20,9 +19,11 @@ from hito.api.schemas.forecasts import (
     ScoreHorizon,
     ScorePair,
 )
+from hito.domain import day_shown
 from hito.errors import Plural
 from hito.store import forecasts
 from hito.store.actors import Actor
+from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import TooManyAttemptsError
 from hito.store.models import FORECAST_UNFINISHED, Forecast
@@ -53,7 +54,7 @@ def start(
             runs=body.runs,
             seed=body.seed,
             max_runs=settings.forecast_max_runs,
-            today=i18n.today(settings.zone),  # the deployment's local day
+            today=day_shown(settings.zone, utcnow()),  # as the pages show today
         )
         out = ForecastPublic.model_validate(row)
     tasks.add_task(_run_one_at_a_time, db, out.id)

@@ -18,7 +18,9 @@ class ForecastCreate(Request):
         pattern=ID_PATTERN, max_length=ID_MAX_LENGTH, examples=["tacna-arica-2025"]
     )
     as_of: Day | None = Field(
-        default=None, description="default: today in the deployment's time zone (HITO_ZONE)"
+        default=None,
+        description="default: today as the pages show it: the later of the day in the "
+        "deployment's time zone (HITO_ZONE) and the border sites' days",
     )
     days: int = Field(default=30, ge=1, le=365)
     runs: int = Field(default=20, ge=1, le=1000)

@@ -105,3 +105,30 @@ def test_the_day_shown_is_the_readers_or_the_borders_when_it_began_first(
     zone: str, instant: dt.datetime, day: dt.date
 ) -> None:
     assert day_shown(zone, instant) == day
+
+
+@pytest.mark.parametrize(
+    ("machine", "day"),
+    [
+        ("America/Lima", dt.date(2025, 12, 2)),  # 22:30 in Peru, already 00:30 in Chile
+        ("UTC", dt.date(2025, 12, 2)),
+        ("Pacific/Kiritimati", dt.date(2025, 12, 2)),  # UTC+14: 17:30 on the 2nd
+        ("Pacific/Pago_Pago", dt.date(2025, 12, 2)),  # UTC-11: the 1st there, the border's 2nd
+    ],
+)
+def test_the_day_shown_on_this_machines_clock_is_its_day_or_the_borders(
+    machine: str, day: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's today (zone None): `hito plans check` at 03:30 UTC is the border's 2 December."""
+    import time
+
+    monkeypatch.setenv("TZ", machine)
+    time.tzset()
+    try:
+        assert day_shown(None, dt.datetime(2025, 12, 2, 3, 30, tzinfo=dt.UTC)) == day
+        assert day_shown(None, dt.datetime(2025, 12, 2, 4, 30, tzinfo=dt.UTC)) == dt.date(
+            2025, 12, 2
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -71,16 +71,18 @@ def site_day(country: str, instant: dt.datetime) -> dt.date:
     return site_time(country, instant).date()
 
 
-def day_shown(zone: str, instant: dt.datetime) -> dt.date:
+def day_shown(zone: str | None, instant: dt.datetime) -> dt.date:
     """Today as the pages show it to a reader in a time zone: their local day, or a later one.
 
     The latest of the reader's day and the border's sites' days (COUNTRY_ZONE): from Chile's
     midnight to Peru's, a count made at the strip a minute ago is already of tomorrow (Chile's
-    day), and a reader in Peru sees it today.
+    day), and a reader in Peru sees it today. `zone` None: the reader is this machine's clock
+    (the CLI's).
     """
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=dt.UTC)
-    reader = instant.astimezone(ZoneInfo(zone)).date()
+    here = instant.astimezone(ZoneInfo(zone)) if zone is not None else instant.astimezone()
+    reader = here.date()
     return max(reader, *(site_day(country, instant) for country in COUNTRY_ZONE))
 
 

@@ -50,6 +50,7 @@ def demo(
     The dashboard opens on `--as-of`, so a newcomer sees the crisis as it stood that day.
     """
     from hito.cli.run import advancer, progress
+    from hito.domain import day_shown
     from hito.errors import InputError
     from hito.plans.load import builtin_names as plan_names
     from hito.store import migrate, users
@@ -78,7 +79,7 @@ def demo(
             raise InputError(exc.by_label(labels, i18n.reader_language())) from None
     last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
     day = date_option(as_of, "--as-of", example=last) or last
-    if as_of is not None and day > dt.date.today():
+    if as_of is not None and day > day_shown(None, dt.datetime.now(dt.UTC)):
         raise InputError(
             Problem("--as-of: %(day)s is in the future; expected today or earlier", day=day)
         )

@@ -290,11 +290,12 @@ def check_cmd(
     lang: TableLangOpt = None,
 ) -> None:
     """Which triggers are met on a date, since when, and which actions are due by whom."""
+    from hito.domain import day_shown
     from hito.plans.check import check, read_observations
     from hito.plans.load import builtin_names, load
 
     lang = language_option(lang)
-    day = date_option(as_of, "--as-of") or dt.date.today()
+    day = date_option(as_of, "--as-of") or day_shown(None, dt.datetime.now(dt.UTC))
     if range_as not in ("low", "mid", "high"):
         raise InputError(
             Problem(

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
+from hito.domain import day_shown
 from hito.errors import InputError, Problem
 from hito.forecast.count_rows import EXPECTED, Row, find_columns
 from hito.forecast.observations import (
@@ -33,8 +34,9 @@ def read_observations(
     dated outside [start, end] are left out, one line each in `skipped`. Every bad row is an
     InputError listing all problems as `FILE:LINE: COLUMN: what was given, what was expected`.
     Rows sharing a #meta+id (one stored report) at one site make one count: their sum.
-    A row dated after tomorrow (`today`, default the machine's; a day's slack for the sites'
-    clocks, Chile's ahead of Peru's) is a problem: a count of a day still to come is a typo.
+    A row dated after tomorrow (`today`, default `day_shown` on the machine's clock; a day's
+    slack for the sites' clocks, Chile's ahead of Peru's) is a problem: a count of a day still
+    to come is a typo.
     A time written with its UTC offset counts on the local day at its site, as the service
     dates a report: `countries` gives each place's country (ISO3; default: none, the day as
     written).
@@ -43,7 +45,7 @@ def read_observations(
     site_map = SiteMap(sites)
     table = read_file(path, EXPECTED)
     columns = find_columns(table, name)
-    columns.latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    columns.latest = (today or day_shown(None, dt.datetime.now(dt.UTC))) + dt.timedelta(days=1)
     columns.countries = countries or {}
     errors: list[Problem] = []
     skipped: list[Problem] = []

@@ -112,10 +112,15 @@ def test_the_self_check_finds_an_edited_entry_and_a_promoted_user(world: World) 
     with world.db.engine.begin() as conn:
         conn.execute(text("UPDATE log_leaf SET actor = 'someone-else' WHERE idx = 3"))
         conn.execute(text("UPDATE user_account SET role = 'admin' WHERE username = 'viewer'"))
-    v = c.get("/api/v1/audit/verify", headers=world.h("ed_chl")).json()
+    v = c.get("/api/v1/audit/verify", headers=world.h("admin")).json()  # the operator
     assert v["ok"] is False
     assert any("entry 3" in p for p in v["problems"])
     assert any(p.startswith(f"user:{world.ids['viewer']}: the row differs") for p in v["problems"])
+    # a user of no agency is no country's: named to the operator only (`logview`)
+    v = c.get("/api/v1/audit/verify", headers=world.h("ed_chl")).json()
+    assert v["ok"] is False and any("entry 3" in p for p in v["problems"])
+    assert any(p.startswith("user:?: the row differs") for p in v["problems"])
+    assert not any(f"user:{world.ids['viewer']}" in p for p in v["problems"])
 
 
 def test_the_self_check_reports_an_entry_inserted_into_log_pending_with_sql(world: World) -> None:
@@ -134,13 +139,87 @@ def test_the_self_check_reports_an_entry_inserted_into_log_pending_with_sql(worl
     assert head["tree_size"] == size + 1
     entry = c.get(f"/api/v1/log/entries/{size}", headers=world.h("viewer")).json()
     assert (entry["action"], entry["actor"]) == ("log.rejected", "system")
-    v = c.get("/api/v1/audit/verify", headers=world.h("viewer")).json()
+    v = c.get("/api/v1/audit/verify", headers=world.h("admin")).json()  # the operator
     assert (v["ok"], v["rejected"]) == (False, 1)
     assert v["problems"] == [
         f"entry {size}: the service refused to sign a pending entry written into the database "
         f"behind its back (no valid MAC: user.update user:{world.ids['viewer']} by admin); it is "
         "kept in log_rejected"
     ]
+    v = c.get("/api/v1/audit/verify", headers=world.h("viewer")).json()  # of no country
+    assert (v["ok"], v["rejected"]) == (False, 1)
+    assert v["problems"] == [
+        f"entry {size}: the service refused to sign a pending entry written into the database "
+        "behind its back (no valid MAC: user.update user:? by —); it is kept in log_rejected"
+    ]
+
+
+def _peruvian_subscription(world: World) -> int:
+    r = world.client.post(
+        "/api/v1/subscriptions",
+        json={"label": "guardia", "channel": "email", "target": "guardia@migraciones.example"},
+        headers=world.h("ed_per"),
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def test_a_chilean_reader_of_the_check_learns_no_peruvian_subscription_nor_username(
+    world: World,
+) -> None:
+    """A DBA redirects a Peruvian official's subscription and forges a log entry by their
+    name: the check says so to everyone signed in, but only Peru's readers and the operator
+    are told which subscription and whose name; Chile's see the problem without them."""
+    c = world.client
+    sub = _peruvian_subscription(world)
+    _head(world)
+    with world.db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE subscription SET target = 'dba@evil.example' WHERE id = :i"), {"i": sub}
+        )
+        conn.execute(
+            text(
+                "INSERT INTO log_pending (at, actor, action, resource, before_digest, "
+                "after_digest, note) VALUES ('2025-12-01 08:00:00', 'ed_per', "
+                "'subscription.create', :r, NULL, NULL, '')"
+            ),
+            {"r": f"subscription:{sub}"},
+        )
+    size = _head(world)["tree_size"] - 1  # the log.rejected entry
+    full = [
+        f"entry {size}: the service refused to sign a pending entry written into the database "
+        f"behind its back (no valid MAC: subscription.create subscription:{sub} by ed_per); it "
+        "is kept in log_rejected",
+        f"subscription:{sub}: the row differs from its state in the log (edited behind its back)",
+    ]
+    for who in ("ed_per", "admin"):
+        assert c.get("/api/v1/audit/verify", headers=world.h(who)).json()["problems"] == full
+    withheld = [
+        f"entry {size}: the service refused to sign a pending entry written into the database "
+        "behind its back (no valid MAC: subscription.create subscription:? by —); it is kept in "
+        "log_rejected",
+        "subscription:?: the row differs from its state in the log (edited behind its back)",
+    ]
+    for who in ("ed_chl", "viewer"):
+        v = c.get("/api/v1/audit/verify", headers=world.h(who)).json()
+        assert (v["ok"], v["problems"]) == (False, withheld)
+
+
+def test_a_dba_redirecting_a_subscription_after_a_check_does_not_get_the_clean_answer_reused(
+    world: World,
+) -> None:
+    """The answer is given again while nothing the check reads was written: a subscription
+    is now among what it reads, so its edit must make the next call check again."""
+    c = world.client
+    sub = _peruvian_subscription(world)
+    _head(world)
+    assert c.get("/api/v1/audit/verify", headers=world.h("viewer")).json()["ok"] is True
+    with world.db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE subscription SET target = 'dba@evil.example' WHERE id = :i"), {"i": sub}
+        )
+    v = c.get("/api/v1/audit/verify", headers=world.h("ed_per")).json()
+    assert (v["ok"], v["reused"]) == (False, False)
 
 
 class _Meddling:

@@ -486,6 +486,7 @@ def test_the_upgrade_keys_waiting_entries_and_tokens_with_the_key(
                 ("plan.upload", "plan:x"),
                 ("log.baseline", "plan:1"),  # 0011: plans and alerts the log has no state of
                 ("log.baseline", "alert:1"),
+                ("log.baseline", "subscription:1"),  # 0013: and shelters and subscriptions
             ]
             assert tokens.authenticate(s, token=raw).username == "ana"
         with db.session() as s:

@@ -354,17 +354,19 @@ def test_0008_downgraded_with_another_key_refuses_and_leaves_every_secret_sealed
             assert c.execute(text("select secret from subscription")).scalar() == given
         db.dispose()
     assert said == [
+        # 0013's baseline of subscription 7 (put in by SQL) waits to be signed, keyed with the
+        # key: the first of the database's keyed rows that the other key does not open
         [
             f"migration 0010: the log key this process was given ({other.key_id}) does not open "
-            "the sealed webhook signing secrets of this database, keyed with key "
+            "the log's entries waiting to be signed of this database, keyed with key "
             f"{log_key().key_id}: run it with HITO_LOG_KEY_FILE the key file the server signs "
             "with; nothing was changed"
         ],
         [
             f"migration 0008: the log key this process was given ({other.key_id}) does not open "
-            "the sealed webhook signing secrets of this database, keyed with another key whose "
-            "id the database does not record: run it with HITO_LOG_KEY_FILE the key file the "
-            "server signs with; nothing was changed"
+            "the log's entries waiting to be signed of this database, keyed with another key "
+            "whose id the database does not record: run it with HITO_LOG_KEY_FILE the key file "
+            "the server signs with; nothing was changed"
         ],
     ]
 
@@ -473,10 +475,117 @@ def test_0011_gives_plans_and_alerts_the_log_has_no_state_of_a_baseline(
         assert [p.say("en") for p in result.problems] == [
             "user:1: the row has no entry in the log (inserted behind its back)"  # by SQL at 0007
         ]
-        assert sorted(baselines) == ["alert:3", "alert:4", "plan:2"]
+        # and 0013's of subscription 7 (put in at 0007 by SQL)
+        assert sorted(baselines) == ["alert:3", "alert:4", "plan:2", "subscription:7"]
         db.dispose()
     assert got.value.in_language("en") == [
         "the database holds 3 plans or alerts the log has no state of: migration 0011 logs them "
         "with the log's signing key, which this process was not given; upgrade with `hito db "
         "upgrade` or the server, where HITO_LOG_KEY_FILE is the key file"
+    ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0013_baselines_shelter_counts_and_subscriptions_but_not_one_redirected_before(
+    backend: str,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Before 0013 a shelter update was logged as its site's state, a subscription without
+    its secret and its stop as `{"active": false}`: each such row still as logged gets one
+    signed `log.baseline`, and so does a subscription made before the log; one a DBA
+    redirected before the upgrade gets none, and the check reports it. Without the key the
+    upgrade is refused; down to 0012 and up again adds nothing."""
+    from sqlalchemy import text
+
+    from hito.errors import HitoError
+    from hito.store import agencies, audit, logcheck, shelters, sites, subscriptions, users
+    from hito.store.actors import SYSTEM, snapshot
+    from hito.store.models import Subscription
+
+    def baselines(db: Database) -> list[str]:
+        with db.session(readonly=True) as s:
+            return sorted(
+                leaf.resource
+                for leaf in logcheck.logread.all_leaves(s)
+                if leaf.action == "log.baseline" and not leaf.resource.startswith("agency:")
+            )
+
+    with empty_database(backend, tmp_path, "m.sqlite3") as url:
+        db = Database(url).use_key(log_key())
+        migrate.upgrade(db, "0012")
+        with db.session() as s:
+            sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+            chl = agencies.create_agency(s, actor=SYSTEM, code="c", name="C", country_code="CHL")
+            ed = users.create_user(
+                s, actor=SYSTEM, username="ed_c", password="correct horse battery",
+                role="editor", agency_id=chl.id,
+            )  # fmt: skip
+            editor = users.actor_of(users.get_user(s, user_id=ed.id))
+            shelters.register(
+                s, actor=editor, site_id="arica-shelters", capacity_people=9, area_m2=3
+            )
+            update = shelters.create_update(
+                s, actor=editor, site_id="arica-shelters", occupancy=5, capacity=9
+            ).id
+            subs = [
+                subscriptions.create_subscription(
+                    s, actor=editor, label=f"l{i}", channel="email", target=f"d{i}@c.example"
+                ).id
+                for i in range(4)
+            ]
+        with db.engine.begin() as c:  # what the service logged of them before 0013: below
+            c.execute(
+                text(
+                    "delete from log_pending where resource like 'shelter_update:%' "
+                    "or resource like 'subscription:%'"
+                )
+            )
+        with db.session() as s:
+            for i, sid in enumerate(subs[:3]):  # subs[3]: made before the log, no entry
+                row = s.get(Subscription, sid)
+                assert row is not None
+                old = {k: v for k, v in snapshot(row).items() if k != "secret"}
+                r = f"subscription:{sid}"
+                audit.append(s, actor="ed", action="subscription.create", resource=r, after=old)
+                if i == 1:
+                    row.active = False
+                    audit.append(
+                        s, actor="ed", action="subscription.stop", resource=r,
+                        after={"active": False},
+                    )  # fmt: skip
+        with db.engine.begin() as c:  # a DBA redirects subs[2] before the upgrade
+            c.execute(text("update subscription set target = 'dba@x.example' where id = :i"), {
+                "i": subs[2]
+            })  # fmt: skip
+        with pytest.raises(HitoError) as got:
+            migrate.upgrade(Database(url))  # a process without the key
+        assert migrate.current(db) == "0012"
+        migrate.upgrade(db)
+        assert audit.sequence(db, log_key()) is not None
+        expected = sorted(
+            [
+                f"shelter_update:{update}",
+                *(f"subscription:{i}" for i in (subs[0], subs[1], subs[3])),
+            ]
+        )
+        assert baselines(db) == expected
+
+        def problems() -> list[str]:
+            with db.session(readonly=True) as s:
+                return [p.say("en") for p in logcheck.verify(s, key=log_key()).problems]
+
+        assert problems() == [
+            f"subscription:{subs[2]}: the row differs from its state in the log (edited behind "
+            "its back)"
+        ]
+        migrate.downgrade(db, "0012")
+        migrate.upgrade(db)
+        assert audit.sequence(db, log_key()) is not None
+        assert baselines(db) == expected and len(problems()) == 1
+        db.dispose()
+    assert got.value.in_language("en") == [
+        "the database holds 4 shelters, shelter updates or subscriptions the log has no state "
+        "of: migration 0013 logs them with the log's signing key, which this process was not "
+        "given; upgrade with `hito db upgrade` or the server, where HITO_LOG_KEY_FILE is the "
+        "key file"
     ]

@@ -217,7 +217,11 @@ def verify(
         typer.Option(help="the log's public key (PEM); else the configured key file's"),
     ] = None,
     rows: Annotated[
-        bool, typer.Option(help="also check reports, users, sites, agencies, plans and alerts")
+        bool,
+        typer.Option(
+            help="also check reports, users, sites, agencies, plans, alerts, shelters and "
+            "subscriptions"
+        ),
     ] = True,
     settings: SettingsOpt = None,
 ) -> None:

@@ -28,7 +28,7 @@ DIALECTS = ("sqlite", "postgresql")  # the databases hito's schema and tests are
 WRITE_MARK = "hito_write_mark"
 WRITE_MARKED = (
     "log_head", "log_leaf", "log_pending", "log_rejected", "field_report", "report_count",
-    "user_account", "site", "agency", "plan", "alert",
+    "user_account", "site", "agency", "plan", "alert", "shelter", "shelter_update", "subscription",
 )  # fmt: skip
 URL_FORM = Problem("sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
 

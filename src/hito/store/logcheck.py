@@ -10,14 +10,20 @@ leaves, and reports as problems:
   recomputed at its size (an entry rewritten, removed, inserted or reordered);
 - entries beyond the last head the key signed (appended without the key), a stored head
   whose signature or root is wrong, gaps in the entries' numbers;
-- rows of reports, users, sites, agencies, plans and alerts whose state is not what the log
-  recorded last for them (edited, inserted or deleted behind the log's back);
+- rows of reports, users, sites, agencies, plans, alerts, shelters, shelter updates and
+  subscriptions whose state is not what the log recorded last for them (edited, inserted or
+  deleted behind the log's back);
 - `log.rejected` entries: pending entries the sequencer refused because they lacked the
   service's MAC (written into `log_pending` behind its back; kept in `log_rejected`).
+
+A problem that names a resource or actor of an entry about one country's people (a user, a
+subscription: `hito.store.logview`) is shown to a reader of the other country withheld
+(`LogCheck.problems_for`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,14 +31,28 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from hito.errors import Plural, Problem
-from hito.store import audit, logread, merkle
+from hito.errors import N_, Plural, Problem
+from hito.store import audit, logread, logview, merkle
+from hito.store.actors import Actor
 from hito.store.logkey import LogKey, SignedHead
 from hito.store.logrows import NOT_ROW_STATE, current_digests
-from hito.store.models import LogHead, LogPending
+from hito.store.models import LogHead, LogPending, LogRejected
 
-ROW_KINDS = ("report:", "user:", "site:", "agency:", "plan:", "alert:")
+ROW_KINDS = (
+    "report:", "user:", "site:", "agency:", "plan:", "alert:", "shelter:", "shelter_update:",
+    "subscription:",
+)  # fmt: skip
 MAX_PROBLEMS = 50
+# the action prefix of a row's entries, where it is not its kind's (shelter updates are shelters')
+_ACTION_OF_KIND = {"shelter_update": "shelter"}
+
+
+@dataclass(frozen=True)
+class Named:
+    """What a problem names of an entry (`about`), and the problem as said without it."""
+
+    about: logread.Entry
+    withheld: Problem
 
 
 @dataclass
@@ -46,15 +66,21 @@ class LogCheck:
     rows_checked: int = 0
     root_hash: str = merkle.EMPTY_ROOT.hex()
     problems: list[Problem] = field(default_factory=list)
+    named: dict[int, Named] = field(default_factory=dict)  # by the problem's place in problems
 
     @property
     def ok(self) -> bool:
         """True when nothing was found."""
         return not self.problems
 
-    def add(self, problem: Problem) -> None:
-        """Record a problem (the first MAX_PROBLEMS are kept, then a count)."""
+    def add(self, problem: Problem, named: Named | None = None) -> None:
+        """Record a problem (the first MAX_PROBLEMS are kept, then a count).
+
+        `named`: the entry whose resource and actor it names, and how it reads withheld.
+        """
         if len(self.problems) < MAX_PROBLEMS:
+            if named is not None:
+                self.named[len(self.problems)] = named
             self.problems.append(problem)
         elif len(self.problems) == MAX_PROBLEMS:
             self.problems.append(Problem("… more problems not listed"))
@@ -71,6 +97,23 @@ class LogCheck:
             "root_hash": self.root_hash,
             "problems": [p.say("en") for p in self.problems],  # JSON's words: English
         }
+
+    def problems_for(self, session: Session, reader: Actor) -> list[Problem]:
+        """The problems as `reader` is shown them (`hito.store.logview.for_reader`).
+
+        One naming a private entry of another country (its user or subscription, its actor)
+        is said withheld; the operator and that country's readers see it whole.
+        """
+        if not self.named:
+            return list(self.problems)
+        places = sorted(self.named)
+        entries = [self.named[i].about for i in places]
+        shown = logview.for_reader(session, reader, entries)
+        out = list(self.problems)
+        for i, entry, seen in zip(places, entries, shown, strict=True):
+            if seen is not entry:
+                out[i] = self.named[i].withheld
+        return out
 
 
 def verify(
@@ -209,14 +252,7 @@ def _replay(
             )
         if leaf.action == audit.REJECTED:
             out.rejected += 1
-            out.add(
-                Problem(
-                    "entry %(idx)s: the service refused to sign a pending entry written into "
-                    "the database behind its back (%(what)s); it is kept in log_rejected",
-                    idx=leaf.idx,
-                    what=leaf.note,
-                )
-            )
+            out.add(*_refused(session, leaf))
         frontier.append(lh)
         if frontier.size in sizes:
             roots[frontier.size] = frontier.root()
@@ -225,6 +261,49 @@ def _replay(
     out.entries = frontier.size
     out.root_hash = frontier.root().hex()
     return frontier, roots, latest
+
+
+def _refused(session: Session, leaf: Any) -> tuple[Problem, Named | None]:
+    """The problem of a `log.rejected` entry, and the refused entry it names."""
+
+    def said(what: str) -> Problem:
+        return Problem(
+            "entry %(idx)s: the service refused to sign a pending entry written into "
+            "the database behind its back (%(what)s); it is kept in log_rejected",
+            idx=leaf.idx,
+            what=what,
+        )
+
+    row = session.scalar(select(LogRejected).where(LogRejected.leaf_idx == leaf.idx).limit(1))
+    if row is None:
+        return said(leaf.note), None
+    about = _entry(row.action, row.resource, row.actor)
+    why = leaf.note.split(": ", 1)[0]
+    kind = logview.withheld(about).resource
+    hidden = f"{why}: {row.action} {kind} by {logview.WITHHELD}"
+    return said(leaf.note), Named(about, said(hidden))
+
+
+def _entry(action: str, resource: str, actor: str) -> logread.Entry:
+    """An entry naming a resource and an actor, as `logview.for_reader` reads one."""
+    return logread.Entry(
+        index=None,
+        at=dt.datetime.now(dt.UTC),
+        actor=actor,
+        action=action,
+        resource=resource,
+        before_digest=None,
+        after_digest=None,
+        note="",
+        leaf_hash=None,
+    )
+
+
+def _row_problem(message: str, resource: str) -> tuple[Problem, Named]:
+    """A row's problem, and the same said without the row's id."""
+    kind = resource.split(":", 1)[0]
+    about = _entry(f"{_ACTION_OF_KIND.get(kind, kind)}.row", resource, "")
+    return Problem(message, resource=resource), Named(about, Problem(message, resource=f"{kind}:?"))
 
 
 def _check_heads(
@@ -267,32 +346,33 @@ def _check_rows(session: Session, latest: dict[str, str | None], out: LogCheck) 
         out.rows_checked += 1
         if resource not in latest:
             out.add(
-                Problem(
-                    "%(resource)s: the row has no entry in the log (inserted behind its back)",
-                    resource=resource,
+                *_row_problem(
+                    N_("%(resource)s: the row has no entry in the log (inserted behind its back)"),
+                    resource,
                 )
             )
         elif latest[resource] is None:
             out.add(
-                Problem(
-                    "%(resource)s: the log says it was deleted, but the row is there",
-                    resource=resource,
+                *_row_problem(
+                    N_("%(resource)s: the log says it was deleted, but the row is there"), resource
                 )
             )
         elif latest[resource] != now:
             out.add(
-                Problem(
-                    "%(resource)s: the row differs from its state in the log (edited behind its "
-                    "back)",
-                    resource=resource,
+                *_row_problem(
+                    N_(
+                        "%(resource)s: the row differs from its state in the log (edited behind "
+                        "its back)"
+                    ),
+                    resource,
                 )
             )
     for resource, d in latest.items():
         if resource.startswith(ROW_KINDS) and d is not None and resource not in seen:
             out.add(
-                Problem(
-                    "%(resource)s: in the log, but the row is gone (deleted behind its back)",
-                    resource=resource,
+                *_row_problem(
+                    N_("%(resource)s: in the log, but the row is gone (deleted behind its back)"),
+                    resource,
                 )
             )
 

@@ -1,6 +1,7 @@
 """What the log records of the store's rows: a digest of each row's state, kind by kind.
 
-The kinds: reports (with their counts), users, sites, agencies, plans and alerts. Each kind
+The kinds: reports (with their counts), users, sites, agencies, plans, alerts, shelters,
+shelter updates and subscriptions. Each kind
 has a fixed, versioned list of fields (never "all columns", so a column added later does not
 change old digests). An entry's `after_digest` is the digest of its
 resource's row right after the change; `check_rows` recomputes every row's digest and
@@ -35,6 +36,20 @@ PLAN_FIELDS = ("id", "name", "version", "text", "active", "user_id", "created_at
 ALERT_FIELDS = (
     "id", "plan_id", "plan_name", "trigger", "met_since", "actions", "agencies", "report_id",
     "severity", "sites", "created_at",
+)  # fmt: skip
+# a shelter's room and its counts decide its free places, which both countries' plans read
+SHELTER_FIELDS = (
+    "site_id", "capacity_people", "area_m2", "water_points", "toilets", "status", "operator",
+    "updated_at",
+)  # fmt: skip
+SHELTER_UPDATE_FIELDS = (
+    "id", "site_id", "observed_at", "occupancy", "capacity", "agency_id", "user_id", "created_at",
+)  # fmt: skip
+# who is told of alerts, where and of what; the target and the sealed secret enter as their
+# SHA-256 (the secret's, unknown to a reader of the log, keeps a guessed address unconfirmable)
+SUBSCRIPTION_FIELDS = (
+    "id", "label", "user_id", "agency_id", "channel", "plans", "sites", "severities",
+    "language", "active", "created_at",
 )  # fmt: skip
 # entries on a resource that record something else than its row's state (not compared with it)
 NOT_ROW_STATE = frozenset({"alert.acknowledge"})
@@ -115,6 +130,54 @@ def alert_state(row: Any) -> dict[str, Any]:
     return _pick(row, ALERT_FIELDS)
 
 
+def shelter_state(row: Any) -> dict[str, Any]:
+    """A shelter's registry entry as recorded (what `shelter.register` has logged since 0003)."""
+    return _pick(row, SHELTER_FIELDS)
+
+
+def shelter_update_state(row: Any) -> dict[str, Any]:
+    """A shelter update's recorded state (its occupancy and capacity at a time, by whom)."""
+    return _pick(row, SHELTER_UPDATE_FIELDS)
+
+
+def subscription_state(row: Any) -> dict[str, Any]:
+    """A subscription's recorded state; its target and sealed secret only as their SHA-256."""
+    data = _pick(row, SUBSCRIPTION_FIELDS)
+    for f in ("target", "secret"):
+        v = row[f] if isinstance(row, Mapping) else getattr(row, f)
+        data[f] = hashlib.sha256(str(v).encode()).hexdigest()
+    return data
+
+
+def shelter_subscription_digests(conn: Any) -> Iterator[tuple[str, str]]:
+    """(resource, digest) of every shelter, shelter update and subscription row (plain SQL)."""
+    from sqlalchemy import text
+
+    for r in conn.execute(text(f"SELECT {', '.join(SHELTER_FIELDS)} FROM shelter")).mappings():
+        row = _typed(dict(r), ("updated_at",), ())
+        row["area_m2"] = float(row["area_m2"])
+        yield f"shelter:{row['site_id']}", str(digest(shelter_state(row)))
+    cols = ", ".join(SHELTER_UPDATE_FIELDS)
+    for r in conn.execute(text(f"SELECT {cols} FROM shelter_update")).mappings():
+        row = _typed(dict(r), ("observed_at", "created_at"), ())
+        yield f"shelter_update:{row['id']}", str(digest(shelter_update_state(row)))
+    for row in subscription_rows(conn):
+        yield f"subscription:{row['id']}", str(digest(subscription_state(row)))
+
+
+def subscription_rows(conn: Any) -> Iterator[dict[str, Any]]:
+    """Every subscription row with its target and sealed secret, as Python values (plain SQL)."""
+    from sqlalchemy import text
+
+    cols = ", ".join(SUBSCRIPTION_FIELDS)
+    for r in conn.execute(text(f"SELECT {cols}, target, secret FROM subscription")).mappings():
+        row = _typed(dict(r), ("created_at",), ("active",))
+        for k in ("plans", "sites", "severities"):  # JSON: SQLite gives its text
+            if isinstance(row[k], str):
+                row[k] = json.loads(row[k])
+        yield row
+
+
 def plan_alert_digests(conn: Any) -> Iterator[tuple[str, str]]:
     """(resource, digest) of every plan and alert row, read with plain SQL."""
     from sqlalchemy import text
@@ -143,7 +206,7 @@ def agency_digests(conn: Any) -> Iterator[tuple[str, str]]:
 
 
 def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
-    """(resource, digest) of every report, user, site, agency, plan and alert row (plain SQL)."""
+    """(resource, digest) of every row of the kinds the log checks, read with plain SQL."""
     from sqlalchemy import inspect, text
 
     counts: dict[int, list[dict[str, Any]]] = {}
@@ -180,6 +243,7 @@ def current_digests(conn: Any) -> Iterator[tuple[str, str]]:
         yield f"site:{r['id']}", str(digest(site_state(dict(r))))
     yield from agency_digests(conn)
     yield from plan_alert_digests(conn)
+    yield from shelter_subscription_digests(conn)
 
 
 def _typed(row: dict[str, Any], times: tuple[str, ...], bools: tuple[str, ...]) -> dict[str, Any]:

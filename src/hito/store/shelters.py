@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from hito.domain import SHELTER_STATUSES, site_day
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, agency_country, paginate, snapshot
+from hito.store.actors import Actor, agency_country, paginate
 from hito.store.coltypes import utcnow
 from hito.store.errors import InvalidError
-from hito.store.logrows import site_state
+from hito.store.logrows import shelter_state, shelter_update_state, site_state
 from hito.store.models import Agency, FieldReport, Shelter, ShelterUpdate, Site
 from hito.store.reports import _midnight
 from hito.store.sites import get_site, require_country
@@ -100,11 +100,20 @@ def create_update(
         session,
         actor=actor.username,
         action="shelter.update",
-        resource=f"site:{site_id}",
-        before=before,
-        after=site_state(site),
-        note=f"shelter_update:{row.id} occupancy {occupancy} capacity {capacity}",
+        resource=f"shelter_update:{row.id}",
+        after=shelter_update_state(row),
+        note=f"site:{site_id} occupancy {occupancy} capacity {capacity}",
     )
+    if site_state(site) != before:  # its capacity follows the newest update
+        audit.append(
+            session,
+            actor=actor.username,
+            action="site.update",
+            resource=f"site:{site_id}",
+            before=before,
+            after=site_state(site),
+            note=f"capacity from shelter_update:{row.id}",
+        )
     return row
 
 
@@ -211,7 +220,7 @@ def register(
     require_country(actor, site, Problem("register it"))
     site_before = site_state(site)
     row = session.get(Shelter, site_id)
-    before = snapshot(row) if row is not None else None
+    before = shelter_state(row) if row is not None else None
     if row is None:
         row = Shelter(site_id=site_id)
         session.add(row)
@@ -226,7 +235,7 @@ def register(
         action="shelter.register",
         resource=f"shelter:{site_id}",
         before=before,
-        after=snapshot(row),
+        after=shelter_state(row),
     )
     if site_state(site) != site_before:  # its capacity follows the registry
         audit.append(

@@ -18,8 +18,9 @@ from hito import notify
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
 from hito.errors import Problem, Said
 from hito.store import audit, logsecret
-from hito.store.actors import Actor, agency_country, paginate, snapshot
+from hito.store.actors import Actor, agency_country, paginate
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
+from hito.store.logrows import subscription_state
 from hito.store.models import Agency, Site, Subscription, User
 from hito.store.text import text_said
 
@@ -218,7 +219,7 @@ def create_subscription(
         actor=actor.username,
         action="subscription.create",
         resource=f"subscription:{row.id}",
-        after={k: v for k, v in snapshot(row).items() if k != "secret"},
+        after=subscription_state(row),
     )
     return row
 
@@ -308,7 +309,7 @@ def deactivate(session: Session, *, actor: Actor, subscription_id: int) -> Subsc
         actor=actor.username,
         action="subscription.stop",
         resource=f"subscription:{row.id}",
-        after={"active": False},
+        after=subscription_state(row),
     )
     return row
 
@@ -368,7 +369,8 @@ def stop_by_token(session: Session, *, token: str) -> Subscription:
             actor=f"subscription:{row.id}",
             action="subscription.stop",
             resource=f"subscription:{row.id}",
-            after={"active": False, "by": "stop link"},
+            after=subscription_state(row),
+            note="by its stop link",
         )
     return row
 

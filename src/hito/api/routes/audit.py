@@ -38,6 +38,9 @@ def list_(
     return entry_list(db, actor, resource, offset, limit)
 
 
+Checked = tuple[logcheck.LogCheck, dt.datetime]  # a check and when it ran
+
+
 class CheckGate:
     """One check of the log at a time per process; its answer reused while nothing was written.
 
@@ -50,17 +53,20 @@ class CheckGate:
     def __init__(self, reuse_seconds: float) -> None:
         self.reuse_seconds = reuse_seconds
         self.lock = threading.Lock()
-        self.last: tuple[tuple[object, ...], float, LogCheckPublic] | None = None
+        self.last: tuple[tuple[object, ...], float, Checked] | None = None
         self.took = 0.0  # seconds the last check took
         self.started = 0.0
 
-    def check(self, db: Database, key: LogKey) -> LogCheckPublic:
-        """The last answer if still good, else a new check, else TooManyAttemptsError."""
+    def check(self, db: Database, key: LogKey) -> tuple[logcheck.LogCheck, dt.datetime, bool]:
+        """The last check if still good, else a new one, else TooManyAttemptsError.
+
+        With when it ran, and whether it is the last one given again.
+        """
         mark = db.write_mark()
         last = self.last
         fresh = last is not None and time.monotonic() - last[1] <= self.reuse_seconds
         if mark is not None and last is not None and last[0] == mark and fresh:
-            return last[2].model_copy(update={"reused": True})
+            return (*last[2], True)
         if not self.lock.acquire(blocking=False):
             wait = max(1, math.ceil(self.took - (time.monotonic() - self.started)))
             raise TooManyAttemptsError(
@@ -78,11 +84,10 @@ class CheckGate:
             mark = db.write_mark()  # taken before the check reads: a write after it is seen
             with db.session(readonly=True) as session:
                 result = logcheck.verify(session, key=key)
-            answer = LogCheckPublic(**result.as_dict(), checked_at=at, reused=False)
             self.took = time.monotonic() - self.started
             if mark is not None:
-                self.last = (mark, time.monotonic(), answer)
-            return answer
+                self.last = (mark, time.monotonic(), (result, at))
+            return result, at, False
         finally:
             self.lock.release()
 
@@ -95,7 +100,15 @@ def verify(actor: ActorDep, db: DbDep, request: Request) -> LogCheckPublic:
     the heads it saved itself. One check runs at a time per process (else 429 with
     Retry-After); its answer is reused while nothing was written to the database, for at most
     `HITO_AUDIT_VERIFY_REUSE_SECONDS` (`checked_at` says when it ran, `reused` whether it
-    is an earlier answer).
+    is an earlier answer). A problem naming the other country's user or subscription (or
+    the actor of an entry about one) is said without it, as the log's entries are shown.
     """
     gate: CheckGate = request.app.state.log_check
-    return gate.check(db, request.app.state.log_key)
+    result, at, reused = gate.check(db, request.app.state.log_key)
+    with db.session(readonly=True) as session:
+        problems = result.problems_for(session, actor)
+    return LogCheckPublic(
+        **{**result.as_dict(), "problems": [p.say("en") for p in problems]},
+        checked_at=at,
+        reused=reused,
+    )

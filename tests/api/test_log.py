@@ -139,6 +139,13 @@ def test_the_self_check_reports_an_entry_inserted_into_log_pending_with_sql(worl
     assert head["tree_size"] == size + 1
     entry = c.get(f"/api/v1/log/entries/{size}", headers=world.h("viewer")).json()
     assert (entry["action"], entry["actor"]) == ("log.rejected", "system")
+    # the note names what the refused entry claimed: a user of no country is withheld from
+    # this viewer (the list and the entry alike), shown to the operator
+    assert entry["note"] == "no valid MAC: user.update user:? by —"
+    listed = c.get("/api/v1/log/entries", params={"limit": 500}, headers=world.h("viewer")).json()
+    assert [e["note"] for e in listed["data"] if e["index"] == size] == [entry["note"]]
+    shown = c.get(f"/api/v1/log/entries/{size}", headers=world.h("admin")).json()
+    assert shown["note"] == f"no valid MAC: user.update user:{world.ids['viewer']} by admin"
     v = c.get("/api/v1/audit/verify", headers=world.h("admin")).json()  # the operator
     assert (v["ok"], v["rejected"]) == (False, 1)
     assert v["problems"] == [

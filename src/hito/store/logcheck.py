@@ -23,7 +23,6 @@ subscription: `hito.store.logview`) is shown to a reader of the other country wi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -277,32 +276,15 @@ def _refused(session: Session, leaf: Any) -> tuple[Problem, Named | None]:
     row = session.scalar(select(LogRejected).where(LogRejected.leaf_idx == leaf.idx).limit(1))
     if row is None:
         return said(leaf.note), None
-    about = _entry(row.action, row.resource, row.actor)
-    why = leaf.note.split(": ", 1)[0]
-    kind = logview.withheld(about).resource
-    hidden = f"{why}: {row.action} {kind} by {logview.WITHHELD}"
+    about = logview.named(row.action, row.resource, row.actor)
+    hidden = logview.refusal_withheld(leaf.note.split(": ", 1)[0], about)
     return said(leaf.note), Named(about, said(hidden))
-
-
-def _entry(action: str, resource: str, actor: str) -> logread.Entry:
-    """An entry naming a resource and an actor, as `logview.for_reader` reads one."""
-    return logread.Entry(
-        index=None,
-        at=dt.datetime.now(dt.UTC),
-        actor=actor,
-        action=action,
-        resource=resource,
-        before_digest=None,
-        after_digest=None,
-        note="",
-        leaf_hash=None,
-    )
 
 
 def _row_problem(message: str, resource: str) -> tuple[Problem, Named]:
     """A row's problem, and the same said without the row's id."""
     kind = resource.split(":", 1)[0]
-    about = _entry(f"{_ACTION_OF_KIND.get(kind, kind)}.row", resource, "")
+    about = logview.named(f"{_ACTION_OF_KIND.get(kind, kind)}.row", resource, "")
     return Problem(message, resource=resource), Named(about, Problem(message, resource=f"{kind}:?"))
 
 

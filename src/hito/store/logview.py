@@ -11,14 +11,16 @@ on whom, nor the note (`withheld`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito.store.actors import Actor
+from hito.store.audit import REJECTED
 from hito.store.logread import Entry
-from hito.store.models import Agency, Subscription, User
+from hito.store.models import Agency, LogRejected, Subscription, User
 
 # shared: the field data, the plans and their alerts, who takes part, and the log's own
 # entries (a refused forgery is every country's to see)
@@ -47,21 +49,66 @@ def withheld(entry: Entry) -> Entry:
     return entry.model_copy(update={"actor": WITHHELD, "resource": f"{kind}:?", "note": ""})
 
 
+def named(action: str, resource: str, actor: str) -> Entry:
+    """An entry naming a resource and an actor (what a refused entry claimed), to be shown."""
+    return Entry(
+        index=None,
+        at=dt.datetime.now(dt.UTC),
+        actor=actor,
+        action=action,
+        resource=resource,
+        before_digest=None,
+        after_digest=None,
+        note="",
+        leaf_hash=None,
+    )
+
+
+def refusal_withheld(why: str, about: Entry) -> str:
+    """A `log.rejected` entry's note without the refused entry's resource id and actor."""
+    return f"{why}: {about.action} {withheld(about).resource} by {WITHHELD}"
+
+
 def for_reader(session: Session, reader: Actor, rows: Sequence[Entry]) -> list[Entry]:
-    """The entries as `reader` is shown them: private ones of another country withheld."""
+    """The entries as `reader` is shown them: private ones of another country withheld.
+
+    A `log.rejected` entry is shared, but its note names the refused entry it claimed to be
+    (`why: action resource by actor`): about a private one, it is withheld the same way.
+    """
     if reader.operator:
         return list(rows)
+    claimed = _claimed(session, rows)
     private = [e for e in rows if not shared(e.action)]
+    private += [c for c in claimed.values() if not shared(c.action)]
     if not private:
         return list(rows)
     countries = _countries(session, private)
     own = reader.country_code
-    return [
-        e
-        if shared(e.action) or (own is not None and own in countries.get(e, set()))
-        else withheld(e)
-        for e in rows
-    ]
+
+    def mine(e: Entry) -> bool:
+        return shared(e.action) or (own is not None and own in countries.get(e, set()))
+
+    out = []
+    for e in rows:
+        about = claimed.get(e.index) if e.index is not None else None
+        if about is not None and not mine(about):
+            why = e.note.split(": ", 1)[0]
+            e = e.model_copy(update={"note": refusal_withheld(why, about)})
+        out.append(e if mine(e) else withheld(e))
+    return out
+
+
+def _claimed(session: Session, rows: Sequence[Entry]) -> dict[int, Entry]:
+    """What each `log.rejected` entry among `rows` names, by the entry's index."""
+    idx = [e.index for e in rows if e.action == REJECTED and e.index is not None]
+    if not idx:
+        return {}
+    found = session.execute(
+        select(
+            LogRejected.leaf_idx, LogRejected.action, LogRejected.resource, LogRejected.actor
+        ).where(LogRejected.leaf_idx.in_(idx))
+    )
+    return {i: named(action, resource, actor) for i, action, resource, actor in found}
 
 
 def _ids(rows: Iterable[Entry], kind: str) -> set[int]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hito.errors import InputError
 from hito.forecast import hxl_counts
 from hito.hxl_cells import parse_count, parse_date
-from hito.plans import check
+from hito.plans import observed
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
@@ -38,7 +38,7 @@ def forecast_problems(path: Path) -> list[str]:
 
 def plans_problems(path: Path) -> list[str]:
     with pytest.raises(InputError) as err:
-        check.read_observations(path)
+        observed.read_observations(path)
     return err.value.problems
 
 
@@ -173,7 +173,7 @@ def test_both_readers_read_the_same_counts_and_open_ranges(tmp_path: Path) -> No
         + "2025-11-30,post,,400,up to 400\n"  # 5
         + "2025-11-30,strip,,,no count\n",  # 6: left out
     )
-    plans = [(o.row, o.low, o.high) for o in check.read_observations(p)]
+    plans = [(o.row, o.low, o.high) for o in observed.read_observations(p)]
     assert plans == [(3, 1200.0, 1500.0), (4, 100.0, None), (5, None, 400.0)]
     forecast = hxl_counts.read_observations(p, SITES)
     # the forecast's own meaning of an open low: 0 ("up to 400" is 0 to 400)
@@ -198,7 +198,7 @@ def test_a_dtm_file_is_read_by_its_total_not_by_the_first_part_of_it(
     if reader == "calibrate":
         lows = [o.low for o in hxl_counts.read_observations(p, SITES).items]
     else:
-        lows = [o.low for o in check.read_observations(p)]
+        lows = [o.low for o in observed.read_observations(p)]
     assert lows == [70.0]  # libhxl's tag pattern #affected+stranded took the 20 women
 
 

@@ -9,9 +9,10 @@ import pytest
 
 from conftest import build
 from hito.errors import InputError
-from hito.plans.check import check, place_series, read_observations, trigger_series
+from hito.plans.check import check, place_series, trigger_series
 from hito.plans.load import load
 from hito.plans.model import Plan
+from hito.plans.observed import read_observations
 from plans.helpers import closed_tiny, plan_dict, stranded_trigger
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English

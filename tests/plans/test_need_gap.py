@@ -31,8 +31,9 @@ def test_a_trigger_takes_need_gap_and_a_severity() -> None:
 def test_the_live_check_reads_need_gap_from_counts_and_shelter_room(tmp_path) -> None:  # noqa: ANN001
     import datetime as dt
 
-    from hito.plans.check import check, read_observations
+    from hito.plans.check import check
     from hito.plans.model import Plan
+    from hito.plans.observed import read_observations
     from plans.helpers import plan_dict
 
     csv = tmp_path / "obs.csv"

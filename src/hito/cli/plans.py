@@ -291,8 +291,9 @@ def check_cmd(
 ) -> None:
     """Which triggers are met on a date, since when, and which actions are due by whom."""
     from hito.domain import day_shown
-    from hito.plans.check import check, read_observations
+    from hito.plans.check import check
     from hito.plans.load import builtin_names, load
+    from hito.plans.observed import read_observations
 
     lang = language_option(lang)
     day = date_option(as_of, "--as-of") or day_shown(None, dt.datetime.now(dt.UTC))

@@ -1,16 +1,10 @@
 """Live check of a plan on field observations (HXL-tagged CSV), forecasting where triggers ask.
 
-Observation rows carry a date (`#date`), a site (`#loc+name`) and counts tagged by indicator:
-`#affected+stranded`, `#affected+arrived`, `#affected+diverted` (each optionally split into
-`+min` and `+max`), or `#affected+sheltered` with `#capacity` for shelter occupancy; or, as
-the shared timeline gives them (`hito calibrate` reads it too), `#affected+min`/`#affected+max`
-on rows whose `#meta+kind` is `count`, read as people stranded.
+Observations are read by `hito.plans.observed` (HXL-tagged rows of dated counts per site).
 A reported range maps to one number by `range_as`: "mid" (default) is the midpoint, "low"
 the lower and "high" the upper end; a range open on one side ("more than 100") is its given
 end. Several reports for one site and date: the largest counts (they describe one crowd).
-Each cell is read as hito.hxl_cells reads a field count's (the one reading of `hito calibrate`
-too): columns by exact hashtag, counts with or without thousands marks (1200, 1,200, 1.200),
-dates as YYYY-MM-DD. Sites map to places through the plan's `sites`, then through the names the
+Sites map to places through the plan's `sites`, then through the names the
 scenario knows (ids, names, titles, aliases; accents and case aside); a site that is not
 mapped is left out (and said so). A site's count stands for later days until a newer one, for
 at most `carry_days` days; a trigger's value on a day is the sum over its places that have a
@@ -23,8 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -34,137 +27,16 @@ from hito.engine.run import RunResult, simulate
 from hito.ensemble.executors import SerialExecutor
 from hito.ensemble.run import run_ensemble
 from hito.ensemble.spec import EnsembleSpec
-from hito.errors import InputError, Problem, Said
+from hito.errors import InputError, Problem
 from hito.forecast.observations import SiteMap
-from hito.hxl_cells import Column, RowReading, column, parse_instant, stopped
-from hito.hxl_table import read_file
 from hito.needs import need_gap
 from hito.plans.indicators import selector, value_on
 from hito.plans.model import Plan, Trigger
 from hito.plans.notes import STALE, UNMAPPED, Note
+from hito.plans.observed import Observation, RangeAs
 from hito.plans.status import CARRY_DAYS, TriggerStatus, daily, evaluate
 from hito.scenario.model import Scenario
 from hito.scenario.observed import from_observed
-
-RangeAs = Literal["low", "mid", "high"]
-TAGS = {
-    "stranded": "#affected+stranded",
-    "arrivals": "#affected+arrived",
-    "diverted": "#affected+diverted",
-}
-SHELTER_TAGS = ("#affected+sheltered", "#capacity")
-# the shared timeline's form (`hito calibrate` reads it): people at a site as #affected+min/+max,
-# its rows of #meta+kind count (not flow or event); read as the stranded indicator
-TIMELINE_TAGS = ("#affected+min", "#affected+max")
-KIND_TAG = "#meta+kind"
-COUNT_TAGS = (
-    *(t + end for t in TAGS.values() for end in ("", "+min", "+max")),
-    *SHELTER_TAGS,
-    *TIMELINE_TAGS,
-)
-EXPECTED = Problem("#date, #loc+name and counts such as #affected+stranded+min/+max")
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One count from a field report: a date, a site, an indicator and a reported range."""
-
-    row: int
-    date: dt.date
-    site: str
-    indicator: str
-    low: float | None
-    high: float | None
-    at: dt.datetime | None = None  # a time written with its UTC offset: counted on its site's day
-
-    def value(self, range_as: RangeAs = "mid") -> float:
-        """One number for the reported range (see the module docstring)."""
-        lo, hi = self.low, self.high
-        if lo is None or hi is None:
-            return float(lo if hi is None else hi)  # type: ignore[arg-type]
-        return {"low": lo, "high": hi, "mid": (lo + hi) / 2}[range_as]
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """Where a row's date, site and counts are, by exact hashtag (hito.hxl_cells.column)."""
-
-    date: Column
-    site: Column
-    counts: Mapping[str, Column | None]
-    kind: Column | None = None
-    status: Column | None = None  # the service's export: corrected and withdrawn reports
-
-
-def read_observations(path: str | Path) -> list[Observation]:
-    """Every count in an HXL-tagged CSV file (rows with no count are skipped).
-
-    Cells are read as hito.hxl_cells reads them; every bad cell of the file is an InputError
-    listing all problems as `FILE:LINE: #column: what was given, what was expected`.
-    """
-    name = str(path)
-    table = read_file(path, EXPECTED)
-    date, site = column(table, "#date"), column(table, "#loc+name")
-    counts = {tag: column(table, tag) for tag in COUNT_TAGS}
-    missing: list[Said] = [t for t, c in (("#date", date), ("#loc+name", site)) if c is None]
-    if not any(counts.values()):
-        missing.append(
-            Problem(
-                "a count: #affected+stranded, #affected+arrived or #affected+diverted (each "
-                "alone or as +min/+max), #affected+sheltered and #capacity, or #affected+min/+max "
-                "with #meta+kind count"
-            )
-        )
-    if missing or date is None or site is None:
-        raise table.lacking(name, missing, EXPECTED)
-    columns = _Columns(date, site, counts, column(table, KIND_TAG), column(table, "#status"))
-    problems: list[Problem] = []
-    out: list[Observation] = []
-    for row in table.rows:
-        out += _row_observations(RowReading(row, f"{name}:{row.line}", problems), columns)
-        if stopped(problems, f"{name}:{row.line}"):
-            break
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-def _row_observations(reading: RowReading, columns: _Columns) -> list[Observation]:
-    """The counts of one row: each indicator's range, and a shelter's occupancy and free places.
-
-    A row with no count is left out unread; a bad one gives no count (its problems noted).
-    """
-    counts = columns.counts
-    if not any(reading.text(c) for c in counts.values()):
-        return []
-    if reading.replaced(columns.status, None) is not None:  # corrected or withdrawn
-        return []
-    n_problems = len(reading.problems)
-    date = reading.date(columns.date)
-    site, _ = reading.site([columns.site])
-    ranges = {
-        ind: reading.reported(counts[f"{tag}+min"], counts[f"{tag}+max"], counts[tag])
-        for ind, tag in TAGS.items()
-    }
-    kind = reading.text(columns.kind).strip().lower() if columns.kind else "count"
-    if ranges["stranded"] == (None, None) and kind == "count":
-        ranges["stranded"] = reading.reported(*(counts[t] for t in TIMELINE_TAGS))
-    sheltered, cap = (reading.count(counts[t]) for t in SHELTER_TAGS)
-    if len(reading.problems) > n_problems or date is None:
-        return []
-    line = reading.row.line
-    at = parse_instant(reading.text(columns.date))
-    out = [
-        Observation(line, date, site, ind, lo, hi, at)
-        for ind, (lo, hi) in ranges.items()
-        if lo is not None or hi is not None
-    ]
-    if sheltered is not None and cap:
-        share = sheltered / cap
-        out.append(Observation(line, date, site, "shelter_occupancy", share, share, at))
-        free = max(0.0, cap - sheltered)  # for need_gap: the shelter's places still free
-        out.append(Observation(line, date, site, "free_places", free, free, at))
-    return out
 
 
 def place_series(

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hito.plans.check import read_observations
 from hito.plans.compare import compare
 from hito.plans.load import builtin_names as plan_names
 from hito.plans.load import load as load_plan
+from hito.plans.observed import read_observations
 from hito.scenario.load import load as load_scenario
 from hito.store import agencies, plans, reports, shelters, sites, sms, subscriptions, users
 from hito.store.actors import SYSTEM

@@ -63,3 +63,68 @@ def test_chilean_admin_reading_peruvian_officials_entries_in_the_log_is_refused(
         ("system", "user.create", f"user:{w['ed_per'].user_id}"),
     ]
     assert seen["admin_per"] == full and seen["operator"] == full
+
+
+def test_brute_forcing_a_withheld_sms_number_digest_recovers_the_number(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """A registered number's recorded state is the number, its agency, label, language, state
+    and creation time (a few ms before the entry's), digested without a key: Chile's admin,
+    shown Peru's `sms.sender` withheld with its digest, tries numbers over that window."""
+    import datetime as dt
+
+    from hito.store.logrows import digest
+
+    with db.session() as s:
+        sms.register_sender(s, actor=w["ed_per"], phone="+51 952 000 111")
+    with db.session(readonly=True, snapshot=True) as s:
+        rows, _n = logread.entries(s, limit=500)
+        shown = logview.for_reader(s, w["admin_chl"], rows)
+    (entry,) = [e for e in shown if e.action == "sms.sender"]
+    assert entry.resource == "sms-sender:?"
+    found = []
+    for number in ("+51952000110", "+51952000111", "+51952000112"):  # the numbers tried
+        for micros in range(20_000):  # created 0-20 ms before the entry
+            state = {
+                "phone": number,
+                "agency_id": w["per"],
+                "label": "",
+                "language": "es",
+                "active": True,
+                "created_at": entry.at - dt.timedelta(microseconds=micros),
+            }
+            if digest(state) == entry.after_digest:
+                found.append(number)
+    assert found == []
+
+
+def test_a_page_of_subscription_entries_is_shown_in_three_statements(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """`for_reader` runs for every page of /log/entries: a statement per subscription named
+    made a page of 100 entries cost 200 round trips on a log of 100,000."""
+    from sqlalchemy import event
+
+    with db.session() as s:
+        for i in range(40):  # at most 25 each: Peru's editor's own, then Peru's admin's
+            subscriptions.create_subscription(
+                s,
+                actor=w["ed_per"] if i < 20 else w["admin_per"],
+                label=f"n{i}",
+                channel="email",
+                target=f"r{i}@per.example",
+            )
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    with db.session(readonly=True, snapshot=True) as s:
+        rows, _n = logread.entries(s, limit=100, resource="subscription:")
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            shown = logview.for_reader(s, w["admin_chl"], rows)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert len(rows) == 40 and all(e.resource == "subscription:?" for e in shown)
+    assert len(statements) <= 3, statements

@@ -69,7 +69,8 @@ def entries(
     """Entries, newest first (those waiting to be sequenced first), optionally of one resource.
 
     Sign-ins, users, subscriptions and SMS numbers of the other country are withheld: their
-    actor `—`, their resource `kind:?`, no note (`hito.store.logview`); the operator sees all.
+    actor `—`, their resource `kind:?`, no note nor digests (`hito.store.logview`); the
+    operator sees all.
     """
     return entry_list(db, actor, resource, offset, limit)
 

@@ -369,3 +369,30 @@ def test_brute_forcing_the_leaf_hash_of_a_withheld_sign_in_names_who_signed_in(
                     if merkle.leaf_hash(entry_bytes(guess)).hex() == e["leaf_hash"]:
                         found.append(name)
     assert found == []
+
+
+def test_a_withheld_entry_still_proves_its_inclusion_from_what_its_reader_is_given(
+    world: World,
+) -> None:
+    """Chile's editor, shown Peru's sign-in withheld (no actor, note nor digests), checks it
+    is in the signed tree from its leaf hash and the audit path alone."""
+    c = world.client
+    head = _head(world)
+    shown = c.get("/api/v1/log/entries", params={"limit": 500}, headers=world.h("ed_chl")).json()
+    hidden = [e for e in shown["data"] if e["actor"] == "—"]
+    assert hidden
+    for e in hidden:
+        assert e["after_digest"] is None and e["note"] == ""
+        proof = c.get(
+            "/api/v1/log/proof/inclusion",
+            params={"index": e["index"], "tree_size": head["tree_size"]},
+            headers=world.h("ed_chl"),
+        ).json()
+        assert proof["leaf_hash"] == e["leaf_hash"]
+        assert merkle.verify_inclusion(
+            e["index"],
+            head["tree_size"],
+            bytes.fromhex(e["leaf_hash"]),
+            [bytes.fromhex(p) for p in proof["audit_path"]],
+            bytes.fromhex(head["root_hash"]),
+        )

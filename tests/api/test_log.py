@@ -396,3 +396,27 @@ def test_a_withheld_entry_still_proves_its_inclusion_from_what_its_reader_is_giv
             [bytes.fromhex(p) for p in proof["audit_path"]],
             bytes.fromhex(head["root_hash"]),
         )
+
+
+def test_filtering_the_log_by_a_peruvian_user_id_names_the_user_of_withheld_entries(
+    world: World,
+) -> None:
+    """A withheld entry hides on whom (`user:?`), but `?resource=user:ID` listed it and
+    counted it: Chile's editor, trying each id, put back each withheld entry's user."""
+    c = world.client
+    _head(world)
+
+    def listed(resource: str, who: str) -> dict[str, Any]:
+        params = {"resource": resource, "limit": 500}
+        r = c.get("/api/v1/log/entries", params=params, headers=world.h(who))
+        assert r.status_code == 200, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    peru = f"user:{world.ids['ed_per']}"
+    own = listed(peru, "ed_per")
+    assert own["count"] > 0 and {e["resource"] for e in own["data"]} == {peru}
+    assert listed(peru, "admin")["count"] == own["count"]  # the operator
+    chile = listed(peru, "ed_chl")
+    assert chile["count"] == 0 and chile["data"] == []
+    mine = f"user:{world.ids['ed_chl']}"
+    assert listed(mine, "ed_chl")["count"] > 0  # its own country's, as before

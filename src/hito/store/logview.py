@@ -13,7 +13,9 @@ the note nor the digests (`withheld`). A private entry's note ends with a random
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -71,6 +73,40 @@ def for_reader(session: Session, reader: Actor, rows: Sequence[Entry]) -> list[E
         else withheld(e)
         for e in rows
     ]
+
+
+def search(session: Session, reader: Actor, resource: str | None) -> dict[str, Any]:
+    """How `reader` filters the log by `resource`: keywords of `hito.store.logread.entries`.
+
+    A filter naming one thing (`user:12`) matches withheld entries too, and its count says
+    so: trying each id would put back on whom each was. So for a reader other than the
+    operator it matches only shared entries, except a user or subscription of the reader's
+    country, matched exactly (`user:1` not also `user:12`, which may be the other's).
+    """
+    kind, _, name = (resource or "").partition(":")
+    if reader.operator or not name:
+        return {"resource": resource}
+    own = reader.country_code
+    if kind in ("user", "subscription") and name.isascii() and name.isdigit() and len(name) < 12:
+        found = _countries(session, [_probe(f"{kind}:{name}")])
+        if own is not None and own in next(iter(found.values())):
+            return {"resource": resource, "exact": True}
+    return {"resource": resource, "actions": SHARED}
+
+
+def _probe(resource: str) -> Entry:
+    """An entry naming only a resource, to ask its country (`_countries`)."""
+    return Entry(
+        index=None,
+        at=dt.datetime.min,
+        actor="",
+        action="",
+        resource=resource,
+        before_digest=None,
+        after_digest=None,
+        note="",
+        leaf_hash=None,
+    )
 
 
 def _ids(rows: Iterable[Entry], kind: str) -> set[int]:

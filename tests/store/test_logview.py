@@ -13,6 +13,8 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from service_world import two_countries
 
+pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
+
 
 @pytest.fixture
 def w(db: Database) -> dict[str, Any]:
@@ -128,3 +130,44 @@ def test_a_page_of_subscription_entries_is_shown_in_three_statements(
             event.remove(db.engine, "before_cursor_execute", count)
     assert len(rows) == 40 and all(e.resource == "subscription:?" for e in shown)
     assert len(statements) <= 3, statements
+
+
+def test_a_chilean_admin_naming_a_user_system_reads_perus_entries_made_by_the_system(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """An entry's country is its actor's: "system" (the CLI, the loader) and "anonymous" (a
+    failed or refused sign-in) are no user's, but were free usernames. Chile's admin making a
+    user "system" of its agency was shown Peru's users' creations, and "anonymous" their
+    lockouts, in full. The names are refused; a row so named (made before) is not believed."""
+    from hito.store import audit, users
+    from hito.store.errors import InvalidError
+    from hito.store.models import User
+
+    for name in ("system", "anonymous", "System"):
+        with pytest.raises(InvalidError, match="keeps for the service"), db.session() as s:
+            users.create_user(
+                s,
+                actor=w["admin_chl"],
+                username=name,
+                password="",
+                password_hash="not-a-hash",
+                role="viewer",
+                agency_id=w["chl"],
+            )
+    with db.session() as s:  # as a database written before the names were refused holds
+        for name in ("system", "anonymous"):
+            s.add(User(username=name, password_hash="x", role="viewer", agency_id=w["chl"]))
+        audit.append(
+            s,
+            actor="anonymous",
+            action="auth.lockout",
+            resource=f"user:{w['ed_per'].user_id}",
+            note="5 failures from one address",
+        )
+    with db.session(readonly=True, snapshot=True) as s:
+        rows, _n = logread.entries(s, limit=500)
+        shown = logview.for_reader(s, w["admin_chl"], rows)
+    peru = {f"user:{w[who].user_id}" for who in ("admin_per", "ed_per")}
+    about = [i for i, e in enumerate(rows) if e.resource in peru]
+    assert sorted(rows[i].action for i in about) == ["auth.lockout", "user.create", "user.create"]
+    assert [(shown[i].actor, shown[i].resource) for i in about] == [("—", "user:?")] * 3

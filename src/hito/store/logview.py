@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from hito.store.actors import Actor
+from hito.store.actors import NO_USER, Actor
 from hito.store.logread import Entry
 from hito.store.models import Agency, Subscription, User
 
@@ -125,7 +125,7 @@ def _countries(session: Session, rows: Sequence[Entry]) -> dict[Entry, set[str]]
 
     Three statements for a page, whatever its length (no query per entry).
     """
-    names = {e.actor for e in rows}
+    names = {e.actor for e in rows} - NO_USER  # a user so named (made before) is not them
     by_name: dict[str, str] = dict(
         session.execute(
             select(User.username, Agency.country_code)

@@ -409,8 +409,8 @@ def test_chilean_editor_reading_peruvian_sign_ins_in_the_log_is_refused(world: W
     indexes = {e["index"] for e in peru}
     hidden = [e for e in as_chile.json()["data"] if e["index"] in indexes]
     assert [(e["actor"], e["resource"], e["note"]) for e in hidden] == [("—", "user:?", "")] * 2
-    assert [(e["leaf_hash"], e["after_digest"]) for e in hidden] == [
-        (e["leaf_hash"], e["after_digest"]) for e in peru
+    assert [(e["leaf_hash"], e["after_digest"]) for e in hidden] == [  # digests withheld too
+        (e["leaf_hash"], None) for e in peru
     ]
     login = next(e for e in peru if e["action"] == "auth.login")
     one = c.get(f"/api/v1/log/entries/{login['index']}", headers=world.h("ed_chl")).json()
@@ -421,3 +421,88 @@ def test_chilean_editor_reading_peruvian_sign_ins_in_the_log_is_refused(world: W
     assert [e["action"] for e in mine] == ["auth.login"]  # their own country's, in full
     overview = c.get("/", cookies={"hito_session": world.tokens["admin"]})
     assert overview.status_code == 200 and "ed_per" not in overview.text
+
+
+def test_brute_forcing_the_leaf_hash_of_a_withheld_sign_in_names_who_signed_in(
+    world: World,
+) -> None:
+    """A withheld sign-in keeps its time, action and leaf hash; its other fields are a
+    username, `user:ID` and `token:ID`. Chile's editor tries the usernames it has seen or
+    can guess with the small ids: none may give the leaf hash (the entry is salted)."""
+    import datetime as dt
+
+    from hito.store.audit import entry_bytes
+
+    c = world.client
+    _head(world)
+    shown = c.get("/api/v1/log/entries", params={"limit": 500}, headers=world.h("ed_chl")).json()
+    hidden = [e for e in shown["data"] if e["action"] == "auth.login" and e["actor"] == "—"]
+    assert hidden, "no sign-in withheld from Chile"
+    names = {e["actor"] for e in shown["data"]} | {"ed_per", "admin_per", "viewer", "jperez"}
+    found = []
+    for e in hidden:
+        at = dt.datetime.fromisoformat(e["at"])
+        for name in names:
+            for uid in range(1, 30):
+                for tid in range(1, 30):
+                    guess = {
+                        **e,
+                        "at": at,
+                        "actor": name,
+                        "resource": f"user:{uid}",
+                        "note": f"token:{tid}",
+                    }
+                    if merkle.leaf_hash(entry_bytes(guess)).hex() == e["leaf_hash"]:
+                        found.append(name)
+    assert found == []
+
+
+def test_a_withheld_entry_still_proves_its_inclusion_from_what_its_reader_is_given(
+    world: World,
+) -> None:
+    """Chile's editor, shown Peru's sign-in withheld (no actor, note nor digests), checks it
+    is in the signed tree from its leaf hash and the audit path alone."""
+    c = world.client
+    head = _head(world)
+    shown = c.get("/api/v1/log/entries", params={"limit": 500}, headers=world.h("ed_chl")).json()
+    hidden = [e for e in shown["data"] if e["actor"] == "—"]
+    assert hidden
+    for e in hidden:
+        assert e["after_digest"] is None and e["note"] == ""
+        proof = c.get(
+            "/api/v1/log/proof/inclusion",
+            params={"index": e["index"], "tree_size": head["tree_size"]},
+            headers=world.h("ed_chl"),
+        ).json()
+        assert proof["leaf_hash"] == e["leaf_hash"]
+        assert merkle.verify_inclusion(
+            e["index"],
+            head["tree_size"],
+            bytes.fromhex(e["leaf_hash"]),
+            [bytes.fromhex(p) for p in proof["audit_path"]],
+            bytes.fromhex(head["root_hash"]),
+        )
+
+
+def test_filtering_the_log_by_a_peruvian_user_id_names_the_user_of_withheld_entries(
+    world: World,
+) -> None:
+    """A withheld entry hides on whom (`user:?`), but `?resource=user:ID` listed it and
+    counted it: Chile's editor, trying each id, put back each withheld entry's user."""
+    c = world.client
+    _head(world)
+
+    def listed(resource: str, who: str) -> dict[str, Any]:
+        params = {"resource": resource, "limit": 500}
+        r = c.get("/api/v1/log/entries", params=params, headers=world.h(who))
+        assert r.status_code == 200, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    peru = f"user:{world.ids['ed_per']}"
+    own = listed(peru, "ed_per")
+    assert own["count"] > 0 and {e["resource"] for e in own["data"]} == {peru}
+    assert listed(peru, "admin")["count"] == own["count"]  # the operator
+    chile = listed(peru, "ed_chl")
+    assert chile["count"] == 0 and chile["data"] == []
+    mine = f"user:{world.ids['ed_chl']}"
+    assert listed(mine, "ed_chl")["count"] > 0  # its own country's, as before

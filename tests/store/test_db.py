@@ -197,3 +197,72 @@ def test_the_write_mark_of_a_memory_database_moves_with_a_write_and_not_with_a_r
         )
     finally:
         db.dispose()
+
+
+def test_a_dba_silencing_the_mark_trigger_around_a_write_in_one_transaction_moves_the_mark(
+    tmp_path: Path,
+) -> None:
+    """The mark is None while a trigger is disabled; disabled, written and enabled again in one
+    transaction, dropped and made again, or its function made a no-op and put back, it was
+    the mark as before: GET /audit/verify gave its last "ok" after the write."""
+    from service_db import migrated_database
+
+    trigger = (
+        "CREATE TRIGGER hito_write_mark AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON site "
+        "FOR EACH STATEMENT EXECUTE FUNCTION hito_write_mark()"
+    )
+    function = (
+        "CREATE OR REPLACE FUNCTION hito_write_mark() RETURNS trigger LANGUAGE plpgsql "
+        "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ BEGIN {} RETURN NULL; END $$"
+    )
+    with migrated_database("postgresql", tmp_path / "db") as database:
+        with database.engine.connect() as conn:
+            schema = conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar()
+        bump = f"PERFORM nextval('{schema}.hito_write_mark'::regclass);"
+        silenced = {
+            "disabled": (
+                "ALTER TABLE site DISABLE TRIGGER hito_write_mark",
+                "ALTER TABLE site ENABLE ALWAYS TRIGGER hito_write_mark",
+            ),
+            "dropped": (
+                "DROP TRIGGER hito_write_mark ON site",
+                f"{trigger}; ALTER TABLE site ENABLE ALWAYS TRIGGER hito_write_mark",
+            ),
+            "emptied": (function.format(""), function.format(bump)),
+        }
+        for how, (off, on) in silenced.items():
+            before = database.write_mark()
+            with database.engine.begin() as conn:
+                conn.exec_driver_sql(off)
+                conn.exec_driver_sql("UPDATE site SET capacity = coalesce(capacity, 0) + 1")
+                conn.exec_driver_sql(on)
+            assert database.write_mark() not in (before, None), how
+
+
+def test_a_tampering_write_to_a_table_the_check_reads_but_no_trigger_counts_is_seen(
+    tmp_path: Path,
+) -> None:
+    """GET /audit/verify gives its last answer again while the mark is unchanged: a table the
+    log check reads without a trigger of the count (one added to the row check later) could
+    be edited by SQL and the last "ok" given again. Every table the check reads is marked."""
+    import re
+
+    from sqlalchemy import event
+
+    from hito.store import logcheck
+    from hito.store.db import WRITE_MARKED
+    from hito.store.logkey import load_key
+    from service_db import migrated_database
+
+    read: set[str] = set()
+
+    def tables(*args: object) -> None:
+        read.update(re.findall(r'(?:FROM|JOIN)\s+"?([a-z_]+)"?', str(args[2]), re.IGNORECASE))
+
+    with migrated_database("postgresql", tmp_path / "db") as database:
+        event.listen(database.engine, "before_cursor_execute", tables)
+        with database.session(readonly=True) as session:
+            logcheck.verify(session, key=load_key(tmp_path / "key.pem", create=True))
+        event.remove(database.engine, "before_cursor_execute", tables)
+    read -= {"pg_class", "pg_catalog", "information_schema"}
+    assert read and read <= set(WRITE_MARKED), read - set(WRITE_MARKED)

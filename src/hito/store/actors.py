@@ -160,6 +160,9 @@ def agency_country(session: Session) -> Callable[[int], str | None]:
 
 
 SYSTEM = Actor(user_id=None, username="system", role="admin")
+# the log's actors that are no user: the service itself, and a sign-in by no known user; no
+# user may be so named (an entry's actor names its country, `hito.store.logview`)
+NO_USER = frozenset({"system", "anonymous"})
 
 
 def snapshot(row: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -124,8 +125,16 @@ def _pending_row(
     after: Any,
     note: str,
 ) -> dict[str, Any]:
-    """The row of a pending entry with its MAC (the service's secret: none, no entry)."""
+    """The row of a pending entry with its MAC (the service's secret: none, no entry).
+
+    A private entry's note (`hito.store.logview.shared`: one the other country is shown
+    withheld) ends with a random salt, so that its leaf hash cannot be found by trying names.
+    """
+    from hito.store.logview import shared
+
     secret = logsecret.of_session(session)
+    if not shared(action):  # shown withheld to the other country: its leaf not to be guessed
+        note = f"{note[:460]} salt:{secrets.token_hex(16)}".lstrip()
     row: dict[str, Any] = {
         "at": at,
         "actor": actor,

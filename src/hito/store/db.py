@@ -133,11 +133,16 @@ def _pg_write_mark(conn: Any) -> tuple[object, ...] | None:
         return (conn.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar(),)
     tables = "ARRAY[" + ", ".join(f"'{t}'" for t in WRITE_MARKED) + "]"
     ours = "relnamespace = current_schema()::regnamespace"
-    count, armed, writing, shapes = conn.exec_driver_sql(
+    # the triggers' and their function's catalog rows: disabled (or dropped, or emptied) and
+    # put back in the transaction of a write, they count nothing and look as before
+    count, armed, triggers, writing, shapes = conn.exec_driver_sql(
         f"SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {WRITE_MARK}), "
         "(SELECT count(*) FROM pg_trigger t JOIN "
         f"pg_class c ON c.oid = t.tgrelid WHERE t.tgname = '{WRITE_MARK}' AND t.tgenabled = 'A' "
-        f"AND c.{ours}), (SELECT coalesce(string_agg(backend_xid::text, ',' ORDER BY "
+        f"AND c.{ours}), (SELECT string_agg(t.oid::text || '.' || t.xmin::text, ',' ORDER BY "
+        f"t.oid) FROM pg_trigger t WHERE t.tgname = '{WRITE_MARK}') || '/' || (SELECT "
+        "coalesce(string_agg(p.oid::text || '.' || p.xmin::text, ','), '') FROM pg_proc p WHERE "
+        f"p.proname = '{WRITE_MARK}'), (SELECT coalesce(string_agg(backend_xid::text, ',' ORDER BY "
         "backend_xid::text), '') FROM pg_stat_activity WHERE datname = current_database() AND "
         "backend_xid IS NOT NULL), (SELECT string_agg(c.oid::text || '.' || c.xmin::text || '.' "
         "|| (SELECT max(a.xmin::text::bigint) FROM pg_attribute a WHERE a.attrelid = c.oid), "
@@ -145,7 +150,7 @@ def _pg_write_mark(conn: Any) -> tuple[object, ...] | None:
     ).one()
     if armed != len(WRITE_MARKED):  # a write no trigger counts would leave the mark as it was
         return None
-    return (int(count), writing, shapes)  # shapes: the tables' catalog rows, changed by DDL
+    return (int(count), triggers, writing, shapes)  # shapes: the tables' rows, moved by DDL
 
 
 class Database:
@@ -190,7 +195,8 @@ class Database:
         PostgreSQL: the count of writing statements on the tables the log check reads
         (`WRITE_MARKED`, since 0012) and this database's transactions in progress that have
         written (one counted but not yet committed changes the mark when it ends) and the
-        versions of those tables' catalog rows (DDL), not the server's WAL position, which
+        versions of those tables' and of the count's triggers' catalog rows (DDL; a trigger
+        disabled around a write), not the server's WAL position, which
         every other database on the server moves; None when a trigger of the count was
         disabled or dropped. Before 0012: the WAL position. An
         SQLite file: the size and time of the file and its WAL; an SQLite memory database

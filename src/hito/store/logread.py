@@ -81,16 +81,21 @@ def entries(
     limit: int = 100,
     resource: str | None = None,
     actions: Sequence[str] = (),
+    exact: bool = False,
 ) -> tuple[list[Entry], int]:
     """A page of entries, newest first (those waiting to be sequenced first), and the total.
 
-    `resource`: of that resource or kind only; `actions`: of actions beginning so only.
+    `resource`: of resources beginning so only (`exact`: of that resource only); `actions`:
+    of actions beginning so only.
     Read it in one snapshot (`Database.session(snapshot=True)`): otherwise entries that
     the sequencer moves between its statements are listed twice (waiting, then as leaves).
     """
     pq = select(LogPending)
     lq = select(LogLeaf)
-    if resource:
+    if resource and exact:
+        pq = pq.where(LogPending.resource == resource)
+        lq = lq.where(LogLeaf.resource == resource)
+    elif resource:
         pq = pq.where(LogPending.resource.startswith(resource))
         lq = lq.where(LogLeaf.resource.startswith(resource))
     if actions:

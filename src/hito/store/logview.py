@@ -5,19 +5,22 @@ The log is read by every signed-in user of both countries. Entries about shared 
 shown to all. The others (sign-ins and sign-outs, users, subscriptions, SMS numbers) are
 about one country's people: shown in full to the operator and to the readers of that country
 (the country of the user who acted, or of the user or subscription acted on); to anyone else
-withheld, keeping what the tree needs (index, time, action, digests, leaf hash) but not who,
-on whom, nor the note (`withheld`).
+withheld, keeping what the tree needs (index, time, action, leaf hash) but not who, on whom,
+the note nor the digests (`withheld`). A private entry's note ends with a random salt
+(`hito.store.audit`): without it the leaf hash of a sign-in (a username, `user:ID`,
+`token:ID`) or the digest of a number's state was found by trying names and numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
-from hito.store.actors import Actor
+from hito.store.actors import NO_USER, Actor
 from hito.store.audit import REJECTED
 from hito.store.logread import Entry
 from hito.store.models import Agency, LogRejected, Subscription, User
@@ -44,9 +47,16 @@ def shared(action: str) -> bool:
 
 
 def withheld(entry: Entry) -> Entry:
-    """The entry without its actor, its resource's id and its note."""
+    """The entry without its actor, its resource's id, its note and its digests.
+
+    The digests check nothing without the other fields, and a state of few values (a phone
+    number and a time) is found from its digest by trying them.
+    """
     kind = entry.resource.split(":", 1)[0]
-    return entry.model_copy(update={"actor": WITHHELD, "resource": f"{kind}:?", "note": ""})
+    hidden = {"before_digest": None, "after_digest": None}
+    return entry.model_copy(
+        update={"actor": WITHHELD, "resource": f"{kind}:?", "note": "", **hidden}
+    )
 
 
 def named(action: str, resource: str, actor: str) -> Entry:
@@ -111,6 +121,25 @@ def _claimed(session: Session, rows: Sequence[Entry]) -> dict[int, Entry]:
     return {i: named(action, resource, actor) for i, action, resource, actor in found}
 
 
+def search(session: Session, reader: Actor, resource: str | None) -> dict[str, Any]:
+    """How `reader` filters the log by `resource`: keywords of `hito.store.logread.entries`.
+
+    A filter naming one thing (`user:12`) matches withheld entries too, and its count says
+    so: trying each id would put back on whom each was. So for a reader other than the
+    operator it matches only shared entries, except a user or subscription of the reader's
+    country, matched exactly (`user:1` not also `user:12`, which may be the other's).
+    """
+    kind, _, name = (resource or "").partition(":")
+    if reader.operator or not name:
+        return {"resource": resource}
+    own = reader.country_code
+    if kind in ("user", "subscription") and name.isascii() and name.isdigit() and len(name) < 12:
+        found = _countries(session, [named("", f"{kind}:{name}", "")])
+        if own is not None and own in next(iter(found.values())):
+            return {"resource": resource, "exact": True}
+    return {"resource": resource, "actions": SHARED}
+
+
 def _ids(rows: Iterable[Entry], kind: str) -> set[int]:
     """The ids named by resources such as 'user:12' (and actors such as 'subscription:3')."""
     out = set()
@@ -123,8 +152,11 @@ def _ids(rows: Iterable[Entry], kind: str) -> set[int]:
 
 
 def _countries(session: Session, rows: Sequence[Entry]) -> dict[Entry, set[str]]:
-    """Each private entry's countries: its actor's, and its user's or subscription's."""
-    names = {e.actor for e in rows}
+    """Each private entry's countries: its actor's, and its user's or subscription's.
+
+    Three statements for a page, whatever its length (no query per entry).
+    """
+    names = {e.actor for e in rows} - NO_USER  # a user so named (made before) is not them
     by_name: dict[str, str] = dict(
         session.execute(
             select(User.username, Agency.country_code)
@@ -140,19 +172,15 @@ def _countries(session: Session, rows: Sequence[Entry]) -> dict[Entry, set[str]]
             .where(User.id.in_(user_ids))
         ).all()
     )
-    sub_ids = _ids(rows, "subscription")
-    by_sub: dict[int, str] = {}
-    for sid, agency, user in session.execute(
-        select(Subscription.id, Subscription.agency_id, Subscription.user_id).where(
-            Subscription.id.in_(sub_ids)
-        )
-    ):
-        if agency is None and user is not None:
-            agency = session.scalar(select(User.agency_id).where(User.id == user))
-        if agency is not None:
-            country = session.scalar(select(Agency.country_code).where(Agency.id == agency))
-            if country is not None:
-                by_sub[sid] = country
+    owner = aliased(User)  # a user's subscription is of its user's agency
+    by_sub: dict[int, str] = dict(
+        session.execute(
+            select(Subscription.id, Agency.country_code)
+            .outerjoin(owner, owner.id == Subscription.user_id)
+            .join(Agency, Agency.id == func.coalesce(Subscription.agency_id, owner.agency_id))
+            .where(Subscription.id.in_(_ids(rows, "subscription")))
+        ).all()
+    )
     out: dict[Entry, set[str]] = {}
     for e in rows:
         found = {by_name.get(e.actor)}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hito.domain import USERNAME_PATTERN
 from hito.errors import Problem
 from hito.store import audit, logsecret
-from hito.store.actors import Actor, paginate
+from hito.store.actors import NO_USER, Actor, paginate
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import user_state
@@ -141,6 +141,15 @@ def create_user(
             Problem(
                 "got %(username)s, expected 3 to 64 letters, digits, '_', '.' or '@', starting "
                 "with a letter or digit",
+                username=repr(username),
+            ),
+        )
+    if username.lower() in NO_USER:
+        raise InvalidError.at(
+            ["body", "username"],
+            Problem(
+                "got %(username)s, a name the log keeps for the service itself and for sign-ins "
+                "of no known user: choose another",
                 username=repr(username),
             ),
         )

@@ -69,7 +69,9 @@ def entries(
     """Entries, newest first (those waiting to be sequenced first), optionally of one resource.
 
     Sign-ins, users, subscriptions and SMS numbers of the other country are withheld: their
-    actor `—`, their resource `kind:?`, no note (`hito.store.logview`); the operator sees all.
+    actor `—`, their resource `kind:?`, no note nor digests (`hito.store.logview`); the
+    operator sees all. A `resource` naming one thing matches only the entries shown in full
+    (one user or subscription of the reader's country exactly).
     """
     return entry_list(db, actor, resource, offset, limit)
 
@@ -82,7 +84,8 @@ def entry_list(
     Read in one snapshot: entries move from waiting to sequenced while read.
     """
     with db.session(readonly=True, snapshot=True) as session:
-        rows, n = logread.entries(session, offset=offset, limit=limit, resource=resource)
+        asked = logview.search(session, reader, resource)  # the other's, withheld: not matched
+        rows, n = logread.entries(session, offset=offset, limit=limit, **asked)
         shown = logview.for_reader(session, reader, rows)
     return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in shown], count=n)
 

@@ -19,8 +19,9 @@ from alembic import op
 
 from hito.store.db import WRITE_MARK
 
-# the tables the check read at 0012 (0013 adds those it reads since)
-WRITE_MARKED = (
+# the tables as of this revision: a table the check reads later gets its trigger from a
+# revision of its own (`Database.write_mark` gives None until every one in WRITE_MARKED has it)
+_TABLES = (
     "log_head", "log_leaf", "log_pending", "log_rejected", "field_report", "report_count",
     "user_account", "site", "agency", "plan", "alert",
 )  # fmt: skip
@@ -43,7 +44,7 @@ def upgrade() -> None:
         f"SET search_path = pg_catalog, pg_temp AS $$ BEGIN PERFORM "
         f"nextval('{schema}.{WRITE_MARK}'::regclass); RETURN NULL; END $$"
     )
-    for table in WRITE_MARKED:
+    for table in _TABLES:
         op.execute(
             f"CREATE TRIGGER {WRITE_MARK} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
             f'"{table}" FOR EACH STATEMENT EXECUTE FUNCTION {WRITE_MARK}()'
@@ -55,7 +56,7 @@ def downgrade() -> None:
     """Drop the triggers, the function and the sequence."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    for table in WRITE_MARKED:
+    for table in _TABLES:
         op.execute(f'DROP TRIGGER {WRITE_MARK} ON "{table}"')
     op.execute(f"DROP FUNCTION {WRITE_MARK}()")
     op.execute(f"DROP SEQUENCE {WRITE_MARK}")

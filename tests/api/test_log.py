@@ -419,7 +419,8 @@ def test_chilean_editor_reading_peruvian_sign_ins_in_the_log_is_refused(world: W
     assert (own["actor"], own["note"]) == ("ed_per", login["note"])
     mine = [e for e in as_chile.json()["data"] if e["actor"] == "ed_chl"]
     assert [e["action"] for e in mine] == ["auth.login"]  # their own country's, in full
-    overview = c.get("/", cookies={"hito_session": world.tokens["admin"]})
+    c.cookies.set("hito_session", world.tokens["admin"])
+    overview = c.get("/")
     assert overview.status_code == 200 and "ed_per" not in overview.text
 
 

@@ -23,8 +23,8 @@ def test_chilean_admin_resetting_a_peruvian_users_password_is_refused(world: Wor
     )
     assert r.status_code == 403, r.text
     assert r.json()["detail"] == (
-        f"user {world.ids['ed_per']} is of an agency of PER; you are an admin of CHL and may not "
-        "reset their password"
+        f"user {world.ids['ed_per']} belongs to an agency of PER; you are an admin of CHL and may "
+        "not reset their password"
     )
     assert _hash(world, "ed_per") == before
     assert world.login("ed_per")  # the old password still signs in; their token still works

@@ -15,7 +15,7 @@ from hito.ensemble.spec import EnsembleSpec
 from hito.errors import InputError
 
 NOT_AN_ADDRESS = (
-    "error: --scheduler %s: no es una dirección de un planificador de Dask; se esperaba "
+    "error: --scheduler %s: no es la dirección de un planificador de Dask; se esperaba "
     "PROTOCOLO://SERVIDOR:PUERTO, p. ej. tcp://host:8786\n"
 )
 
@@ -68,7 +68,8 @@ def test_workers_dying_on_every_attempt_are_said_in_spanish():
         "2 de 2 simulaciones fallaron tras todos los reintentos (simulaciones 0-1); no se escribe "
         "ningún resultado parcial",
         "simulaciones 0-1: los workers de Dask que ejecutaban estas simulaciones se detuvieron en "
-        "cada intento (un proceso terminó: falta de memoria, o alguien lo detuvo desde fuera)",
+        "cada intento (terminó el proceso de un worker: por falta de memoria o porque alguien lo "
+        "detuvo desde fuera)",
     ]
 
 
@@ -86,8 +87,8 @@ def test_a_local_worker_dying_on_every_attempt_is_said_in_spanish():
     assert err.value.problems[:2] == [
         "2 de 2 simulaciones fallaron tras todos los reintentos (simulaciones 0-1); no se escribe "
         "ningún resultado parcial",
-        "simulaciones 0-1: el proceso que ejecutaba estas simulaciones terminó (falta de memoria, "
-        "o alguien lo detuvo desde fuera)",
+        "simulaciones 0-1: el proceso de trabajo que ejecutaba estas simulaciones terminó (por "
+        "falta de memoria o porque alguien lo detuvo desde fuera)",
     ]
 
 

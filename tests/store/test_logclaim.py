@@ -82,7 +82,7 @@ def test_a_database_written_before_the_record_refuses_a_key_its_rows_do_not_open
         logclaim.claim(db, stranger, other)
     assert got.value.in_language("en") == [
         f"{other} holds log key {stranger.key_id}, which does not open the users' password "
-        "bindings of this database: they were keyed with another key, whose id the database did "
+        "bindings in this database: they were keyed with another key, whose id the database did "
         "not record; give HITO_LOG_KEY_FILE the key file the server signs with"
     ]
     assert audit.log_signer(db) is None  # nothing recorded for the stranger

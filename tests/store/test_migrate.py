@@ -358,15 +358,15 @@ def test_0008_downgraded_with_another_key_refuses_and_leaves_every_secret_sealed
         # key: the first of the database's keyed rows that the other key does not open
         [
             f"migration 0010: the log key this process was given ({other.key_id}) does not open "
-            "the log's entries waiting to be signed of this database, keyed with key "
-            f"{log_key().key_id}: run it with HITO_LOG_KEY_FILE the key file the server signs "
-            "with; nothing was changed"
+            "the log's entries waiting to be signed in this database, keyed with key "
+            f"{log_key().key_id}: run it with HITO_LOG_KEY_FILE set to the key file the server "
+            "signs with; nothing was changed"
         ],
         [
             f"migration 0008: the log key this process was given ({other.key_id}) does not open "
-            "the log's entries waiting to be signed of this database, keyed with another key "
-            "whose id the database does not record: run it with HITO_LOG_KEY_FILE the key file "
-            "the server signs with; nothing was changed"
+            "the log's entries waiting to be signed in this database, keyed with another key "
+            "whose id the database does not record: run it with HITO_LOG_KEY_FILE set to the key "
+            "file the server signs with; nothing was changed"
         ],
     ]
 
@@ -401,9 +401,9 @@ def test_0009_upgraded_with_another_key_refuses_and_keys_no_delivery(
         db.dispose()
     assert got.value.in_language("en") == [
         f"migration 0009: the log key this process was given ({other.key_id}) does not open "
-        "the sealed webhook signing secrets of this database, keyed with another key whose id "
-        "the database does not record: run it with HITO_LOG_KEY_FILE the key file the server "
-        "signs with; nothing was changed"
+        "the sealed webhook signing secrets in this database, keyed with another key whose id "
+        "the database does not record: run it with HITO_LOG_KEY_FILE set to the key file the "
+        "server signs with; nothing was changed"
     ]
 
 
@@ -440,9 +440,9 @@ def test_0010_records_the_key_the_rows_are_keyed_with_and_refuses_another(
         db.dispose()
     assert got.value.in_language("en") == [
         f"migration 0010: the log key this process was given ({other.key_id}) does not open the "
-        "users' password bindings of this database, keyed with another key whose id the "
-        "database does not record: run it with HITO_LOG_KEY_FILE the key file the server signs "
-        "with; nothing was changed"
+        "users' password bindings in this database, keyed with another key whose id the "
+        "database does not record: run it with HITO_LOG_KEY_FILE set to the key file the server "
+        "signs with; nothing was changed"
     ]
 
 

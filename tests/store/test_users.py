@@ -143,12 +143,12 @@ def test_chilean_admin_resetting_a_peruvian_users_password_is_refused(
         )
     uid = w["ed_per"].user_id  # named by id: their username is not Chile's to read
     assert err.value.in_language("en") == [
-        f"user {uid} is of an agency of PER; you are an admin of CHL and may not reset their "
-        "password"
+        f"user {uid} belongs to an agency of PER; you are an admin of CHL and may not reset "
+        "their password"
     ]
     assert err.value.in_language("es") == [
-        f"el usuario {uid} es de un organismo de PER; usted es administrador de CHL y no puede "
-        "restablecer su contraseña"
+        f"el usuario {uid} pertenece a un organismo de PER; usted es administrador de CHL y no "
+        "puede restablecer su contraseña"
     ]
     assert _user(db, "ed_per").password_hash == before
 
@@ -173,8 +173,8 @@ def test_chilean_admin_disabling_a_peruvian_admin_is_refused(
     with pytest.raises(ForbiddenError) as err, db.session() as s:
         users.set_active(s, actor=w["admin_chl"], user_id=w["admin_per"].user_id, active=False)
     assert err.value.in_language("es") == [
-        f"el usuario {w['admin_per'].user_id} es de un organismo de PER; usted es administrador "
-        "de CHL y no puede activarlo o desactivarlo"
+        f"el usuario {w['admin_per'].user_id} pertenece a un organismo de PER; usted es "
+        "administrador de CHL y no puede activarlo o desactivarlo"
     ]
     assert _user(db, "admin_per").active is True
 
@@ -239,12 +239,12 @@ def test_chilean_admin_listing_and_reading_peruvian_users_is_refused(
         assert users.read_user(s, actor=w["admin_chl"], user_id=w["ed_chl"].user_id)
         assert users.read_user(s, actor=w["operator"], user_id=w["ed_per"].user_id)
     assert err.value.in_language("en") == [
-        f"user {w['operator'].user_id} is not of an agency of CHL; you are an admin of CHL and "
+        f"user {w['operator'].user_id} belongs to no agency of CHL; you are an admin of CHL and "
         "may read only the users of its agencies"
     ]
     assert err.value.in_language("es") == [
-        f"el usuario {w['operator'].user_id} no es de un organismo de CHL; usted es "
-        "administrador de CHL y solo puede consultar los usuarios de sus organismos"
+        f"el usuario {w['operator'].user_id} no pertenece a ningún organismo de CHL; usted es "
+        "administrador de CHL y solo puede consultar los usuarios de los organismos de CHL"
     ]
     assert listed == {
         "admin_chl": ["admin_chl", "ed_chl"],

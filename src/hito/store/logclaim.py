@@ -97,17 +97,17 @@ def check_migration_key(conn: Any, revision: str, config: Any) -> ServiceSecret 
         raise HitoError(
             Problem(
                 "migration %(revision)s: the log key this process was given (%(got)s) does not "
-                "open %(what)s of this database, keyed with another key whose id the database "
-                "does not record: run it with HITO_LOG_KEY_FILE the key file the server signs "
-                "with; nothing was changed",
+                "open %(what)s in this database, keyed with another key whose id the database "
+                "does not record: run it with HITO_LOG_KEY_FILE set to the key file the server "
+                "signs with; nothing was changed",
                 **said,
             )
         )
     raise HitoError(
         Problem(
             "migration %(revision)s: the log key this process was given (%(got)s) does not open "
-            "%(what)s of this database, keyed with key %(expected)s: run it with "
-            "HITO_LOG_KEY_FILE the key file the server signs with; nothing was changed",
+            "%(what)s in this database, keyed with key %(expected)s: run it with "
+            "HITO_LOG_KEY_FILE set to the key file the server signs with; nothing was changed",
             expected=expected,
             **said,
         )
@@ -151,7 +151,7 @@ def claim(db: Database, key: LogKey, path: Path) -> None:
             if what is not None:
                 raise InputError(
                     Problem(
-                        "%(path)s holds log key %(got)s, which does not open %(what)s of this "
+                        "%(path)s holds log key %(got)s, which does not open %(what)s in this "
                         "database: they were keyed with another key, whose id the database did "
                         "not record; give HITO_LOG_KEY_FILE the key file the server signs with",
                         path=path,

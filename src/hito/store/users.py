@@ -240,8 +240,8 @@ def require_manages(actor: Actor, row: User, what: Problem) -> None:
         )
     raise ForbiddenError(
         Problem(
-            "user %(user_id)s is of an agency of %(country)s; you are an admin of %(own)s and "
-            "may not %(what)s",
+            "user %(user_id)s belongs to an agency of %(country)s; you are an admin of %(own)s "
+            "and may not %(what)s",
             user_id=row.id,
             country=country,
             own=actor.country_code,
@@ -357,7 +357,7 @@ def read_user(session: Session, *, actor: Actor, user_id: int) -> User:
     if not may_see(actor, row):
         raise ForbiddenError(
             Problem(
-                "user %(user_id)s is not of an agency of %(own)s; you are an admin of %(own)s "
+                "user %(user_id)s belongs to no agency of %(own)s; you are an admin of %(own)s "
                 "and may read only the users of its agencies",
                 user_id=user_id,
                 own=actor.country_code,

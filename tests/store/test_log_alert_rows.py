@@ -8,31 +8,24 @@ and PostgreSQL, and `logcheck.verify` must report it as it reports an edited rep
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text  # noqa: TID251 - the attacker writes SQL
 
 from hito.store import (
-    agencies,
     alerts,
-    audit,
     deliveries,
-    logcheck,
     plans,
     reports,
-    sites,
     subscriptions,
     users,
 )
 from hito.store.actors import SYSTEM, Actor
 from hito.store.db import Database
-from hito.store.logkey import LogKey, load_key
 from hito.store.reports import CountIn
-from service_db import migrated_database, wipe
+from store.log_world import KeyedLog, chilean_editor, keyed
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
@@ -42,47 +35,20 @@ def cheap_passwords() -> None:
     users.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
-    with migrated_database(request.param, tmp_path_factory.mktemp("alertrows")) as db:
-        yield db
-
-
 @dataclass
-class World:
+class World(KeyedLog):
     """The built-in plan corridor-100, an alert it raised (logged), an editor, the key."""
 
-    db: Database
-    key: LogKey
     editor: Actor
     plan: int
     alert: int
 
-    def sql(self, statement: str, **params: object) -> None:
-        with self.db.engine.begin() as conn:
-            conn.execute(text(statement), params)
-
-    def problems(self) -> list[str]:
-        assert audit.sequence(self.db, self.key) is not None
-        with self.db.session(readonly=True) as s:
-            return [str(p) for p in logcheck.verify(s, key=self.key).problems]
-
 
 @pytest.fixture
 def world(database: Database, tmp_path: Path) -> World:
-    wipe(database)
-    key = load_key(tmp_path / "key.pem", create=True)
-    database.use_key(key)
+    key = keyed(database, tmp_path)
     with database.session() as s:
-        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
-        chl = agencies.create_agency(s, actor=SYSTEM, code="pdi", name="PDI", country_code="CHL")
-        ed = users.create_user(
-            s, actor=SYSTEM, username="ed_pdi", password="correct horse battery", role="editor",
-            agency_id=chl.id,
-        )  # fmt: skip
-        editor = users.actor_of(users.get_user(s, user_id=ed.id))
+        editor = chilean_editor(s)
         plan = plans.create_builtin_plan(s, actor=SYSTEM, name="corridor-100")
         subscriptions.create_subscription(
             s, actor=editor, label="desk", channel="email", target="desk@pdi.example"

@@ -10,20 +10,17 @@ clean, and the log holds no subscription's address or secret in clear.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text  # noqa: TID251 - the attacker writes SQL
 
-from hito.store import agencies, audit, logcheck, logread, shelters, sites, subscriptions, users
-from hito.store.actors import SYSTEM, Actor
+from hito.store import audit, logread, shelters, subscriptions, users
+from hito.store.actors import Actor
 from hito.store.db import Database
-from hito.store.logkey import LogKey, load_key
 from hito.store.models import Subscription
-from service_db import migrated_database, wipe
+from store.log_world import KeyedLog, chilean_editor, keyed
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
 
@@ -36,48 +33,21 @@ def cheap_passwords() -> None:
     users.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
-    with migrated_database(request.param, tmp_path_factory.mktemp("shelterrows")) as db:
-        yield db
-
-
 @dataclass
-class World:
+class World(KeyedLog):
     """A registered shelter with one update, an e-mail and a webhook subscription, the key."""
 
-    db: Database
-    key: LogKey
     editor: Actor
     update: int
     mail: int
     hook: int
 
-    def sql(self, statement: str, **params: object) -> None:
-        with self.db.engine.begin() as conn:
-            conn.execute(text(statement), params)
-
-    def problems(self) -> list[str]:
-        assert audit.sequence(self.db, self.key) is not None
-        with self.db.session(readonly=True) as s:
-            return [str(p) for p in logcheck.verify(s, key=self.key).problems]
-
 
 @pytest.fixture
 def world(database: Database, tmp_path: Path) -> World:
-    wipe(database)
-    key = load_key(tmp_path / "key.pem", create=True)
-    database.use_key(key)
+    key = keyed(database, tmp_path)
     with database.session() as s:
-        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
-        chl = agencies.create_agency(s, actor=SYSTEM, code="pdi", name="PDI", country_code="CHL")
-        ed = users.create_user(
-            s, actor=SYSTEM, username="ed_pdi", password="correct horse battery", role="editor",
-            agency_id=chl.id,
-        )  # fmt: skip
-        editor = users.actor_of(users.get_user(s, user_id=ed.id))
+        editor = chilean_editor(s)
         shelters.register(s, actor=editor, site_id=SHELTER, capacity_people=200, area_m2=700.0)
         update = shelters.create_update(
             s, actor=editor, site_id=SHELTER, occupancy=190, capacity=200,

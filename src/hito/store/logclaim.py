@@ -17,10 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, inspect, select
+from sqlalchemy import DateTime, String, Table, column, insert, inspect, select, table
 from sqlalchemy.exc import IntegrityError
 
-from hito.errors import HitoError, InputError, Problem
+from hito.errors import HitoError, InputError, Plural, Problem
 from hito.store import audit
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
@@ -112,6 +112,31 @@ def check_migration_key(conn: Any, revision: str, config: Any) -> ServiceSecret 
             **said,
         )
     )
+
+
+def queue_keyed(
+    conn: Any, revision: str, config: Any, rows: list[dict[str, Any]], refusal: Plural
+) -> None:
+    """Queue a migration's log entries, keyed with the secret it was given (`refusal`: none).
+
+    Each row is an entry's fields (`audit.ENTRY_FIELDS`) of its own resource (no two alike: a
+    replay, to the sequencer), `at` in UTC; the sequencer signs them at the next head.
+    """
+    secret = check_migration_key(conn, revision, config)
+    if secret is None:
+        raise HitoError(refusal)
+    for row in rows:
+        row["mac"] = secret.entry_mac(audit.entry_bytes(row))
+        row["at"] = row["at"].replace(tzinfo=None)  # stored as naive UTC
+    pending = table(  # the columns as of 0011 (not the model's, which may grow later)
+        "log_pending",
+        *(
+            column(c, String())
+            for c in ("actor", "action", "resource", "before_digest", "after_digest", "note", "mac")
+        ),
+        column("at", DateTime()),
+    )
+    conn.execute(insert(pending), rows)
 
 
 def _expected(conn: Any) -> str | None:

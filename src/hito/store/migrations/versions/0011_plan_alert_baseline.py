@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from hito.errors import HitoError, Plural
-from hito.store.audit import entry_bytes, entry_time
-from hito.store.logclaim import check_migration_key
+from hito.errors import Plural
+from hito.store.audit import entry_time
+from hito.store.logclaim import queue_keyed
 from hito.store.logrows import plan_alert_digests
 
 revision: str = "0011"
@@ -59,33 +59,18 @@ def upgrade() -> None:
     ]
     if not rows:
         return
-    secret = check_migration_key(conn, "0011", op.get_context().config)
-    if secret is None:
-        raise HitoError(
-            Plural(
-                "the database holds %(n)s plan or alert the log has no state of: migration 0011 "
-                "logs it with the log's signing key, which this process was not given; upgrade "
-                "with `hito db upgrade` or the server, where HITO_LOG_KEY_FILE is the key file",
-                "the database holds %(n)s plans or alerts the log has no state of: migration "
-                "0011 logs them with the log's signing key, which this process was not given; "
-                "upgrade with `hito db upgrade` or the server, where HITO_LOG_KEY_FILE is the "
-                "key file",
-                len(rows),
-                n=len(rows),
-            )
-        )
-    for row in rows:  # each of its own resource: no two alike (a replay, to the sequencer)
-        row["mac"] = secret.entry_mac(entry_bytes(row))
-        row["at"] = row["at"].replace(tzinfo=None)  # stored as naive UTC
-    pending = sa.table(
-        "log_pending",
-        *(
-            sa.column(c, sa.String())
-            for c in ("actor", "action", "resource", "before_digest", "after_digest", "note", "mac")
-        ),
-        sa.column("at", sa.DateTime()),
-    )
-    conn.execute(sa.insert(pending), rows)
+    refusal = Plural(
+        "the database holds %(n)s plan or alert the log has no state of: migration 0011 "
+        "logs it with the log's signing key, which this process was not given; upgrade "
+        "with `hito db upgrade` or the server, where HITO_LOG_KEY_FILE is the key file",
+        "the database holds %(n)s plans or alerts the log has no state of: migration "
+        "0011 logs them with the log's signing key, which this process was not given; "
+        "upgrade with `hito db upgrade` or the server, where HITO_LOG_KEY_FILE is the "
+        "key file",
+        len(rows),
+        n=len(rows),
+    )  # said without the key
+    queue_keyed(conn, "0011", op.get_context().config, rows, refusal)
 
 
 def downgrade() -> None:

@@ -22,10 +22,10 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from hito.errors import HitoError, Plural
-from hito.store.audit import entry_bytes, entry_time
+from hito.errors import Plural
+from hito.store.audit import entry_time
 from hito.store.db import WRITE_MARK
-from hito.store.logclaim import check_migration_key
+from hito.store.logclaim import queue_keyed
 from hito.store.logrows import (
     SUBSCRIPTION_FIELDS,
     digest,
@@ -118,34 +118,19 @@ def _log(conn: Any, baseline: list[tuple[str, str]]) -> None:
     ]
     if not rows:
         return
-    secret = check_migration_key(conn, "0013", op.get_context().config)
-    if secret is None:
-        raise HitoError(
-            Plural(
-                "the database holds %(n)s shelter, shelter update or subscription the log has no "
-                "state of: migration 0013 logs it with the log's signing key, which this process "
-                "was not given; upgrade with `hito db upgrade` or the server, where "
-                "HITO_LOG_KEY_FILE is the key file",
-                "the database holds %(n)s shelters, shelter updates or subscriptions the log has "
-                "no state of: migration 0013 logs them with the log's signing key, which this "
-                "process was not given; upgrade with `hito db upgrade` or the server, where "
-                "HITO_LOG_KEY_FILE is the key file",
-                len(rows),
-                n=len(rows),
-            )
-        )
-    for row in rows:  # each of its own resource: no two alike (a replay, to the sequencer)
-        row["mac"] = secret.entry_mac(entry_bytes(row))
-        row["at"] = row["at"].replace(tzinfo=None)  # stored as naive UTC
-    pending = sa.table(
-        "log_pending",
-        *(
-            sa.column(c, sa.String())
-            for c in ("actor", "action", "resource", "before_digest", "after_digest", "note", "mac")
-        ),
-        sa.column("at", sa.DateTime()),
-    )
-    conn.execute(sa.insert(pending), rows)
+    refusal = Plural(
+        "the database holds %(n)s shelter, shelter update or subscription the log has no "
+        "state of: migration 0013 logs it with the log's signing key, which this process "
+        "was not given; upgrade with `hito db upgrade` or the server, where "
+        "HITO_LOG_KEY_FILE is the key file",
+        "the database holds %(n)s shelters, shelter updates or subscriptions the log has "
+        "no state of: migration 0013 logs them with the log's signing key, which this "
+        "process was not given; upgrade with `hito db upgrade` or the server, where "
+        "HITO_LOG_KEY_FILE is the key file",
+        len(rows),
+        n=len(rows),
+    )  # said without the key
+    queue_keyed(conn, "0013", op.get_context().config, rows, refusal)
 
 
 def downgrade() -> None:

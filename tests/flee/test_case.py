@@ -323,7 +323,7 @@ def test_days_beyond_the_cases_period_say_the_most_it_takes(tmp_path):
     with pytest.raises(InputError) as err:
         compile_flee(case, days=case.scenario.days + 5)
     assert err.value.in_language("es") == [
-        f"days: se recibió {case.scenario.days + 5}; se esperaba como máximo "
+        f"--days: se recibió {case.scenario.days + 5}; se esperaba como máximo "
         f"{case.scenario.days} (los días del período del caso)"
     ]
 

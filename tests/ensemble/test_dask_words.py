@@ -107,3 +107,15 @@ def test_an_unexpected_error_in_a_run_keeps_its_text_only_as_a_detail():
         "simulaciones 0-1: la simulación se detuvo por un error inesperado (detalle: "
         "RuntimeError: run 0 cannot be simulated)"
     )
+
+
+@pytest.mark.parametrize("address", ["foo://x:1", "tcp://127.0.0.1:9"])
+def test_a_scheduler_that_cannot_be_reached_leaves_dasks_config_as_it_was(address):
+    """A failed Client used to leave `scheduler: dask.distributed` set for the whole process, so
+    later xarray writes asked for a client that never came up."""
+    before = dask.config.get("scheduler", None)
+    ex = make_executor("dask", scheduler=address, workers=None)
+    ex.timeout = 1
+    with pytest.raises(InputError):
+        ex.client()
+    assert dask.config.get("scheduler", None) == before

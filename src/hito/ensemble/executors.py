@@ -232,7 +232,9 @@ class DaskExecutor:
 
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout=self.timeout)
+                # not the default scheduler of this process: a Client that fails to connect
+                # would leave dask's config naming a client that never came up
+                self._client = Client(self.scheduler, timeout=self.timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError, TypeError) as exc:
                 raise InputError(self.unreachable(exc)) from None
         else:
@@ -243,7 +245,7 @@ class DaskExecutor:
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-            self._client = Client(self._cluster)
+            self._client = Client(self._cluster, set_as_default=False)
         try:  # every worker imports hito now, in parallel, rather than on its first chunk
             self._client.run(importlib.import_module, WORKER_MODULE)
         except ImportError as exc:
@@ -300,7 +302,7 @@ class DaskExecutor:
         }
         failures: dict[int, Any] = {}
         try:
-            for fut in as_completed(futures):
+            for fut in as_completed(futures, loop=client.loop):
                 i = futures[fut]
                 if fut.status == "error":
                     failures[i] = task_failed(fut.exception())

@@ -39,7 +39,6 @@ from hito.flee.cohortstate import (
 SLICES = 4  # passes over the cohorts on links each day
 BATCHES = 4  # sequential batches of people moving on mid-day
 SOLO = 16  # cohorts of up to this many people that leave their link travel one person at a time
-EARLY = 0.75  # the share of a pass's people bound for a camp who arrive before its movers choose
 WHOLE = 4  # cohorts of up to this many people travel in one pass of the day, all together
 
 
@@ -161,12 +160,11 @@ def _passes(
     """
     ints, flts, routes, cnts, size = st
     p_cnt, psize = pend[3], pend[4]
-    link_dst = links[2]
-    s, lo, hi, i, stage, late = pos[0], pos[1], pos[2], pos[3], pos[4], pos[5]
+    s, lo, hi, i, stage = pos[0], pos[1], pos[2], pos[3], pos[4]
     avoid_short = rules[5]
     code = 0
     while s < slices and code == 0:
-        if stage == 0:  # this pass's share of every cohort (``late``: of those bound for a camp)
+        if stage == 0:  # this pass's share of every cohort
             if size[0] + n0 > cnts.shape[0]:
                 code = 1
                 break
@@ -175,16 +173,7 @@ def _passes(
                 left = rem[k]
                 if left == 0:
                     continue
-                e = link_dst[ints[k, LINK]]
-                camp = slices > 1 and is_camp[e] and capacity[e] >= 1
-                if camp != (late == 1):
-                    if camp and s == 0:  # the first half-share, before anyone moves on
-                        m = _binom(rng, left, EARLY / slices)
-                    else:
-                        continue
-                elif camp:  # after this pass's people moving on: a share of what is left
-                    m = left if s == slices - 1 else _binom(rng, left, 1.0 / (slices - s - EARLY))
-                elif s == slices - 1:
+                if s == slices - 1:
                     m = left
                 elif left <= WHOLE and avoid_short:  # a few people: one after another
                     m = left if _unif(rng[1]) < 1.0 / (slices - s) else 0
@@ -209,11 +198,7 @@ def _passes(
             stage = 1
         if stage == 1:  # the next wave: the cohorts added since the last one
             if lo >= size[0]:
-                if slices > 1 and late == 0:
-                    late = 1
-                else:
-                    s += 1
-                    late = 0
+                s += 1
                 stage = 0
                 continue
             hi = size[0]
@@ -250,7 +235,7 @@ def _passes(
                 break
             lo = hi  # no merge between waves: it cost more than the steps it saved
             stage = 1
-    pos[0], pos[1], pos[2], pos[3], pos[4], pos[5] = s, lo, hi, i, stage, late
+    pos[0], pos[1], pos[2], pos[3], pos[4] = s, lo, hi, i, stage
     return code
 
 

@@ -271,7 +271,7 @@ def day(
         if avoid_short:  # read only by people travelling one at a time (``_solo``)
             today = (cw, stot, dyn, epoch)
             _static_weights(loc_num, moving, p_off, p_end, p_base, capacity, buffer, wpow, today)
-        for k in range(6):
+        for k in range(5):
             pos[k] = 0  # where the passes stopped for want of room
         ds[0] = TRAVEL
     if ds[0] == TRAVEL:

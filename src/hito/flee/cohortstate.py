@@ -96,7 +96,7 @@ def scratch(cap, hops, width):
         np.zeros(max(1, width)),
         np.zeros(max(1, width), np.int64),
         np.zeros(hops, np.int64),
-        np.zeros(6, np.int64),
+        np.zeros(5, np.int64),
     )
 
 

@@ -74,8 +74,16 @@ class _NoSuchDay(Exception):
         self.node = node
 
 
+class _TooManyDigits(_NoSuchDay):
+    """A YAML integer longer than Python reads (thousands of digits), with its node."""
+
+
+class _KeyTwice(_NoSuchDay):
+    """A key given twice in one mapping (the second would silently win), with its node."""
+
+
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a date of no calendar day says where it is."""
+    """PyYAML's safe loader, except that dates, huge integers and repeated keys say where."""
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         try:
@@ -83,8 +91,37 @@ class _Loader(yaml.SafeLoader):
         except ValueError as exc:  # PyYAML's own: 'day is out of range for month'
             raise _NoSuchDay(node) from exc
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError as exc:  # Python's limit on the digits int() reads
+            raise _TooManyDigits(node) from exc
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[tuple[str, str]] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if (key.tag, key.value) in seen:
+                    raise _KeyTwice(key)
+                seen.add((key.tag, key.value))
+        return super().construct_mapping(node, deep=deep)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_LOADER_ERRORS: dict[type[_NoSuchDay], str] = {
+    _NoSuchDay: N_("%(where)s: %(field)s: got %(text)s, expected a date as YYYY-MM-DD that exists"),
+    _TooManyDigits: N_(
+        "%(where)s: %(field)s: got a number of %(digits)d digits, expected a number of at "
+        "most %(most)d digits"
+    ),
+    _KeyTwice: N_(
+        "%(where)s: %(field)s: given twice in one mapping; expected each key once (the "
+        "second would silently replace the first)"
+    ),
+}
+# Python's own limit on the digits of an integer read from text
+_MOST_DIGITS = 4300
 
 
 def compose(
@@ -95,12 +132,34 @@ def compose(
         node = yaml.compose(text)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except _NoSuchDay as exc:
+        node = exc.node
         raise error(
             Problem(
-                "%(where)s: %(field)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
-                where=f"{label}:{exc.node.start_mark.line + 1}",
-                field=_path_to(yaml.compose(text), exc.node) or Problem("(top level)"),
-                text=repr(exc.node.value),
+                _LOADER_ERRORS[type(exc)],
+                where=f"{label}:{node.start_mark.line + 1}",
+                field=_path_to(yaml.compose(text), node) or Problem("(top level)"),
+                text=repr(node.value),
+                digits=len(node.value),
+                most=_MOST_DIGITS,
+            )
+        ) from exc
+    except RecursionError as exc:  # brackets nested thousands deep: PyYAML recurses per level
+        raise error(
+            Problem(
+                "%(where)s: not valid YAML (%(reason)s)",
+                where=label,
+                reason=Problem("lists or mappings nested thousands of levels deep"),
+            )
+        ) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, other controls)
+        raise error(
+            Problem(
+                "%(where)s: not valid YAML (%(reason)s)",
+                where=f"{label}:{text.count(chr(10), 0, exc.position) + 1}",
+                reason=Problem(
+                    "the control character U+%(code)04X is not allowed in YAML text",
+                    code=exc.character if isinstance(exc.character, int) else ord(exc.character),
+                ),
             )
         ) from exc
     except yaml.YAMLError as exc:
@@ -120,13 +179,16 @@ def compose(
 
 
 def _path_to(root: Any, target: Any, path: str = "") -> str | None:
-    """The field path ('policies[2].start') of the YAML node that starts where `target` does."""
+    """The field path ('policies[2].start') of the YAML value or key that starts at `target`."""
     if root is None:
         return None
     if root.start_mark.index == target.start_mark.index and isinstance(root, yaml.ScalarNode):
         return path
     if isinstance(root, yaml.MappingNode):
         pairs = [(f"{path}.{k.value}" if path else str(k.value), v) for k, v in root.value]
+        for (sub, _), (key, _) in zip(pairs, root.value, strict=True):
+            if key.start_mark.index == target.start_mark.index:  # a key itself (given twice)
+                return sub
     elif isinstance(root, yaml.SequenceNode):
         pairs = [(f"{path}[{i}]", v) for i, v in enumerate(root.value)]
     else:

@@ -67,7 +67,7 @@ def validate_report(
         problem = text_problem(remark, max_length=500)
         if problem:
             bad(["remark"], problem)
-    if idempotency_key is not None and not _KEY.match(idempotency_key):
+    if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):  # not "k\n"
         bad(["idempotency_key"], "expected 1 to 100 letters, digits or . _ : -")
     return errs
 

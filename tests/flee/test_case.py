@@ -159,6 +159,11 @@ BAD = [
         "#name,r,c,lat,lon,type,date,pop\nA,R,Land,1e400,1,town,,\n",
         "input_csv/locations.csv:2:4: expected a finite number for latitude, got '1e400'",
     ),
+    (  # a negative population passed silently: Flee weighs places by it
+        "input_csv/locations.csv",
+        "#name,r,c,lat,lon,type,date,pop\nA,R,Land,1,1,town,,-5\n",
+        "input_csv/locations.csv:2:8: expected a population of 0 or more, got '-5'",
+    ),
     (
         "input_csv/closures.csv",
         "#closure_type,name1,name2,closure_start,closure_end\nlocation,Nowhere,,1,2\n",

@@ -42,6 +42,18 @@ def test_a_bom_crlf_and_semicolons_are_read() -> None:
     )
 
 
+def test_lines_ended_by_a_lone_cr_are_read_at_their_lines_not_refused_in_pythons_words() -> None:
+    """Excel for Mac's 'CSV' ends lines with CR only: Python's csv said 'new-line character seen
+    in unquoted field - do you need to open the file in universal-newline mode?'."""
+    data = b"D,S\r#date,#loc+name\r2025-01-01,a\r2025-01-02,b\r"
+    table = read_bytes(data, "f.csv", "#date")
+    assert (table.tags, table.tags_line, table.rows) == (
+        ("#date", "#loc+name"),
+        2,
+        (HxlRow(3, ("2025-01-01", "a")), HxlRow(4, ("2025-01-02", "b"))),
+    )
+
+
 def test_columns_by_exact_hashtag_in_any_order_and_case() -> None:
     text = "A,B,C,D,E\n#affected+Stranded+min,,#affected+max+stranded,#date,#DATE\n1,,2,x,y\n"
     table = read_bytes(text.encode(), "f.csv", "#date")

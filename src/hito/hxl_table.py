@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -115,7 +116,9 @@ def read_bytes(data: bytes, name: Said, expected: Said) -> HxlTable:
                 expected=expected,
             )
         )
-    return _read_text(text, name, expected)
+    # a lone CR ends a line (Excel for Mac's 'CSV' saves CR only): Python's csv refuses it in
+    # an unquoted cell, in English; every line ends with LF or CRLF when read
+    return _read_text(re.sub(r"\r(?!\n)", "\n", text), name, expected)
 
 
 def _read_text(text: str, name: Said, expected: Said) -> HxlTable:

@@ -66,25 +66,85 @@ def resolve(ref: str | Path, *, package: str, what: str, error: type[HitoError])
     return str(path), read_utf8(path, error)
 
 
-class _NoSuchDay(Exception):
-    """A YAML date that is not a day of the calendar (2025-02-30), with its node."""
+class NodeError(Exception):
+    """A YAML value that hito's loader refuses, with its node (for its line and field)."""
 
     def __init__(self, node: Any) -> None:
         super().__init__(node.value)
         self.node = node
 
+    def said(self, text: str) -> Problem:
+        """'field.path: what was given, what was expected' for the YAML `text` it was read from."""
+        field = _path_to(yaml.compose(text), self.node) or Problem("(top level)")
+        return Problem("%(field)s: %(problem)s", field=field, problem=self.reason())
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a date of no calendar day says where it is."""
+    def reason(self) -> Problem:
+        """What was given and what was expected, without where."""
+        return Problem(
+            "got %(text)s, expected a date as YYYY-MM-DD that exists", text=repr(self.node.value)
+        )
+
+
+class _TooManyDigits(NodeError):
+    """A YAML integer longer than Python reads (thousands of digits)."""
+
+    def reason(self) -> Problem:
+        return Problem(
+            "got a number of %(digits)d digits, expected a number of at most %(most)d digits",
+            digits=len(self.node.value),
+            most=_MOST_DIGITS,
+        )
+
+
+class _KeyTwice(NodeError):
+    """A key given twice in one mapping (the second would silently win)."""
+
+    def reason(self) -> Problem:
+        return Problem(
+            "given twice in one mapping; expected each key once (the second would silently "
+            "replace the first)"
+        )
+
+
+class Loader(yaml.SafeLoader):
+    """PyYAML's safe loader; a date of no day, thousands of digits, a key twice: NodeError."""
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date, or NodeError for one of no calendar day (2025-02-30)."""
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:  # PyYAML's own: 'day is out of range for month'
-            raise _NoSuchDay(node) from exc
+            raise NodeError(node) from exc
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        """An integer, or NodeError for one longer than Python reads."""
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError as exc:  # Python's limit on the digits int() reads
+            raise _TooManyDigits(node) from exc
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A mapping, or NodeError at a key given twice (merge keys '<<' may be overridden)."""
+        seen: set[tuple[str, str]] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if (key.tag, key.value) in seen:
+                    raise _KeyTwice(key)
+                seen.add((key.tag, key.value))
+        return super().construct_mapping(node, deep=deep)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+# Python's own limit on the digits of an integer read from text
+_MOST_DIGITS = 4300
+TOO_DEEP = N_("lists or mappings nested thousands of levels deep")
+
+
+def reader_reason(exc: yaml.reader.ReaderError) -> Problem:
+    """PyYAML's refusal of a character (NUL, other controls), in the catalogues' words."""
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return Problem("the control character U+%(code)04X is not allowed in YAML text", code=code)
 
 
 def compose(
@@ -93,14 +153,24 @@ def compose(
     """The mapping of a YAML text and its node tree (for line numbers), or a located error."""
     try:
         node = yaml.compose(text)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    except _NoSuchDay as exc:
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 (a SafeLoader)
+    except NodeError as exc:
+        raise error(
+            at(
+                f"{label}:{exc.node.start_mark.line + 1}",
+                exc.said(text),
+            )
+        ) from exc
+    except RecursionError as exc:  # brackets nested thousands deep: PyYAML recurses per level
+        raise error(
+            Problem("%(where)s: not valid YAML (%(reason)s)", where=label, reason=Problem(TOO_DEEP))
+        ) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, other controls)
         raise error(
             Problem(
-                "%(where)s: %(field)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
-                where=f"{label}:{exc.node.start_mark.line + 1}",
-                field=_path_to(yaml.compose(text), exc.node) or Problem("(top level)"),
-                text=repr(exc.node.value),
+                "%(where)s: not valid YAML (%(reason)s)",
+                where=f"{label}:{text.count(chr(10), 0, exc.position) + 1}",
+                reason=reader_reason(exc),
             )
         ) from exc
     except yaml.YAMLError as exc:
@@ -120,13 +190,16 @@ def compose(
 
 
 def _path_to(root: Any, target: Any, path: str = "") -> str | None:
-    """The field path ('policies[2].start') of the YAML node that starts where `target` does."""
+    """The field path ('policies[2].start') of the YAML value or key that starts at `target`."""
     if root is None:
         return None
     if root.start_mark.index == target.start_mark.index and isinstance(root, yaml.ScalarNode):
         return path
     if isinstance(root, yaml.MappingNode):
         pairs = [(f"{path}.{k.value}" if path else str(k.value), v) for k, v in root.value]
+        for (sub, _), (key, _) in zip(pairs, root.value, strict=True):
+            if key.start_mark.index == target.start_mark.index:  # a key itself (given twice)
+                return sub
     elif isinstance(root, yaml.SequenceNode):
         pairs = [(f"{path}[{i}]", v) for i, v in enumerate(root.value)]
     else:

@@ -152,6 +152,19 @@ def test_verify_with_a_bad_heads_file_names_the_line(env: str, tmp_path) -> None
     ]
 
 
+def test_verify_against_a_heads_file_that_is_not_utf8_names_its_line(env: str, tmp_path) -> None:  # noqa: ANN001
+    """Was a UnicodeDecodeError traceback (exit 1)."""
+    runner.invoke(app, ["db", "upgrade"])
+    bad = tmp_path / "heads.jsonl"
+    bad.write_bytes(b'{"tree_size": 1}\n\x8d\xff\n')
+    r = runner.invoke(app, ["log", "verify", "--against", str(bad)])
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"{bad}:2: byte 17 is not UTF-8 text; expected a text file in UTF-8 "
+        "(an editor saves one as UTF-8)"
+    ]
+
+
 @pytest.mark.usefixtures("english_reader")
 def test_bad_user_input_is_one_error_line(env: str) -> None:
     r = runner.invoke(app, ["users", "create", "ed", "--role", "editor", "--agency", "nowhere"])

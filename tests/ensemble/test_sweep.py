@@ -138,6 +138,23 @@ def test_a_swept_date_of_no_calendar_day_is_one_line_not_a_traceback():
     ]
 
 
+def test_a_swept_integer_of_thousands_of_digits_is_not_called_a_date():
+    with pytest.raises(InputError) as err:
+        parse_vary("behaviour.tolerance_days=2," + "9" * 5000)
+    assert err.value.in_language("en") == [
+        "--vary behaviour.tolerance_days: got a number of 5000 digits, expected a number of at "
+        "most 4300 digits"
+    ]
+
+
+def test_a_swept_value_of_brackets_thousands_deep_is_text_not_a_recursion_error():
+    with pytest.raises(InputError) as err:
+        options(uncertain_tiny(), [parse_vary("behaviour.tolerance_days=2," + "[" * 3000)])
+    assert err.value.in_language("en") == [
+        f"--vary behaviour.tolerance_days: got {'[' * 3000!r}, expected a number"
+    ]
+
+
 def test_a_value_given_twice_is_refused():
     """0.2,0.2 ran one option twice, two columns of the same policy in sweep.html."""
     with pytest.raises(InputError) as err:

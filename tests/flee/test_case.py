@@ -159,6 +159,11 @@ BAD = [
         "#name,r,c,lat,lon,type,date,pop\nA,R,Land,1e400,1,town,,\n",
         "input_csv/locations.csv:2:4: expected a finite number for latitude, got '1e400'",
     ),
+    (  # a negative population passed silently: Flee weighs places by it
+        "input_csv/locations.csv",
+        "#name,r,c,lat,lon,type,date,pop\nA,R,Land,1,1,town,,-5\n",
+        "input_csv/locations.csv:2:8: expected a population of 0 or more, got '-5'",
+    ),
     (
         "input_csv/closures.csv",
         "#closure_type,name1,name2,closure_start,closure_end\nlocation,Nowhere,,1,2\n",
@@ -314,6 +319,47 @@ def test_a_simsetting_file_that_is_not_utf8_is_named_at_its_line(tmp_path):
         "case/simsetting.yml:3: el byte 23 no es texto UTF-8; se esperaba un archivo de texto"
         in (" ".join(err.value.in_language("es")))
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[" * 5000 + "\n",
+            "case/simsetting.yml: expected valid YAML: "
+            "lists or mappings nested thousands of levels deep",
+        ),
+        (
+            "log_levels:\n  agent: " + "9" * 5000 + "\n",
+            "case/simsetting.yml:2:10: log_levels.agent: got a number of 5000 digits, "
+            "expected a number of at most 4300 digits",
+        ),
+        (
+            "log_levels:\n  agent: 0\x00\n",
+            "case/simsetting.yml:2: expected valid YAML: "
+            "the control character U+0000 is not allowed in YAML text",
+        ),
+        (
+            "log_levels:\n  agent: 2025-02-30\n",
+            "case/simsetting.yml:2:10: log_levels.agent: got '2025-02-30', "
+            "expected a date as YYYY-MM-DD that exists",
+        ),
+        (
+            "log_levels:\n  agent: 0\n  agent: 1\n",
+            "case/simsetting.yml:3:3: log_levels.agent: given twice in one mapping; "
+            "expected each key once (the second would silently replace the first)",
+        ),
+    ],
+    ids=["brackets-thousands-deep", "thousands-of-digits", "nul-byte", "no-such-day", "key-twice"],
+)
+def test_a_hostile_simsetting_file_is_one_located_problem_not_a_traceback(
+    tmp_path, english_reader, text, message
+):
+    root = make_case(tmp_path / "case")
+    (root / "simsetting.yml").write_text(text)
+    with pytest.raises(InputError) as err:
+        read_case(root)
+    assert message in err.value.in_language("en"), err.value.in_language("en")
 
 
 def test_days_beyond_the_cases_period_say_the_most_it_takes(tmp_path):

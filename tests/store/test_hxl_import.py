@@ -60,3 +60,18 @@ def test_a_country_admin_imports_for_its_agencies_and_the_operator_for_any(
         got = hxl_import.import_csv(s, actor=w["operator"], data=(HEAD + peru).encode())
         assert [r.agency_id for r in got] == [w["per"]]
     assert _stored(db) == 3
+
+
+def test_a_group_counted_twice_in_one_report_names_both_lines_and_the_group_columns(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """Rows of one report that count the same group: was 'line 4: 1: the same group as
+    counts[0]', the index of a count in a JSON body the importer never showed."""
+    rows = "2025-11-29,chacalluta,VEN,no,5,pdi-arica\n2025-11-29,chacalluta,VEN,no,6,pdi-arica\n"
+    with pytest.raises(InvalidError) as err, db.session() as s:
+        hxl_import.import_csv(s, actor=w["admin_chl"], data=(HEAD + rows).encode())
+    assert err.value.in_language("en") == [
+        "line 4: #country+origin, #indicator+documented: the same group as line 3; "
+        "give each group once"
+    ]
+    assert _stored(db) == 0

@@ -105,3 +105,15 @@ def test_a_head_of_one_entry_rewritten_says_both_sizes_in_the_singular(tmp_path:
         f"s: la cabecera (1 entrada, raíz {b}) no prolonga la última cabecera guardada ({heads}:1: "
         f"1 entrada, raíz {a}): el registro se reescribió o se bifurcó; no se guardó nada"
     ]
+
+
+def test_a_heads_file_that_is_not_utf8_is_named_at_its_line(tmp_path: Path, english_reader) -> None:  # type: ignore[no-untyped-def]
+    """`hito log head --append` on a file of another encoding was a UnicodeDecodeError."""
+    heads = tmp_path / "heads.jsonl"
+    heads.write_bytes(b"\n\xe9t\xe9\n")
+    with pytest.raises(InputError) as err:
+        logsave.last_saved(heads)
+    assert err.value.in_language("en") == [
+        f"{heads}:2: byte 1 is not UTF-8 text; expected a text file in UTF-8 "
+        "(an editor saves one as UTF-8)"
+    ]

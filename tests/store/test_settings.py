@@ -80,6 +80,18 @@ def test_a_settings_file_line_that_is_no_setting_is_named_at_its_line(tmp_path) 
     ]
 
 
+def test_a_setting_given_twice_in_a_file_is_refused_at_its_second_line(tmp_path) -> None:  # noqa: ANN001
+    """dotenv keeps the last value silently: a second HITO_DATABASE_URL pointed elsewhere."""
+    f, said = file_problems(
+        tmp_path,
+        "HITO_DATABASE_URL=sqlite:///a.sqlite3\n# the other one\nHITO_DATABASE_URL=sqlite:///b\n",
+    )
+    assert said == [
+        f"{f}:3: HITO_DATABASE_URL: given again (first at line 1); expected each setting once "
+        "(the second would silently replace the first)"
+    ]
+
+
 def test_a_settings_file_that_is_not_text_or_a_folder(tmp_path) -> None:  # noqa: ANN001
     f = tmp_path / "hito.env"
     f.write_bytes(b"\xff\xfeH\x00")

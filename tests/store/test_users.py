@@ -256,3 +256,23 @@ def test_chilean_admin_listing_and_reading_peruvian_users_is_refused(
 def test_an_editor_listing_users_is_refused(db: Database, w: dict[str, Any]) -> None:
     with pytest.raises(ForbiddenError), db.session(readonly=True) as s:
         users.list_users(s, actor=w["ed_chl"])
+
+
+@pytest.mark.parametrize("username", ["ed_chl_3\n", "ed_chl_3\r\n"])
+def test_a_username_with_a_trailing_newline_is_refused_not_stored(
+    db: Database, w: dict[str, Any], username: str
+) -> None:
+    """`re.match` with '$' took 'name\\n' (a CLI argument from a script, say) as a username."""
+    with db.session() as s, pytest.raises(InvalidError) as err:
+        users.create_user(
+            s,
+            actor=w["admin_chl"],
+            username=username,
+            password="",
+            password_hash="x",
+            role="editor",
+            agency_id=w["chl"],
+        )
+    assert err.value.errors[0]["loc"] == ["body", "username"]
+    with db.session(readonly=True) as s:
+        assert s.scalar(select(User).where(User.username.startswith("ed_chl_3"))) is None

@@ -198,3 +198,10 @@ def test_more_than_100_is_at_least_100_with_at_most_left_empty() -> None:
 def test_people_below_the_at_least_of_an_open_estimate_is_said_at_people() -> None:
     form = run(**{"people_low-ven": "100", "people-ven": "90"})
     assert form.errors == {"people-ven": "People cannot be fewer than the 100 at least."}
+
+
+def test_an_idempotency_key_with_a_trailing_newline_is_refused() -> None:
+    """`re.match` with '$' took 'k1\\n' as a key: stored, it never matched the phone's retry."""
+    form = run(**{"people-ven": "12", "idempotency_key": "k1\n"})
+    assert not form.ok
+    assert form.errors["idempotency_key"] == "This form is out of date: reload the page."

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from hito import i18n
+from hito.errors import InputError
 from hito.store import agencies, reports, sites
 from hito.store.actors import SYSTEM
 from hito.store.models import Site
 from hito.store.reports import CountIn
-from hito.web.situation import SiteNow, reference_time, site_now, situation
+from hito.web.situation import SiteNow, read_comparison, reference_time, site_now, situation
 from service_db import migrated_database
 
 NOW = dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC)
@@ -112,3 +115,39 @@ def test_a_count_made_after_chiles_midnight_is_on_a_peruvian_readers_picture(
     assert got.as_of == dt.date(2025, 12, 1)
     strip = next(x for x in got.sites if x.id == "concordia-strip")
     assert (strip.stranded, strip.day) == (310, dt.date(2025, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "why"),
+    [
+        (
+            "deep.json",
+            lambda p: p.write_text("[" * 100_000),
+            "lists or mappings nested thousands of levels deep",
+        ),
+        ("empty.json", lambda p: p.write_text("[]"), "no rows, expected one per plan"),
+        ("folder.json", lambda p: p.mkdir(), None),
+    ],
+    ids=["brackets-thousands-deep", "no-rows", "a-folder"],
+)
+def test_a_hostile_comparison_file_is_said_not_a_traceback_nor_read_as_none(
+    tmp_path: Path,
+    english_reader: None,
+    name: str,
+    make,
+    why: str | None,  # type: ignore[no-untyped-def]
+) -> None:
+    """Brackets thousands deep were a RecursionError, '[]' a comparison of no plan, a folder no
+    comparison at all (the sitrep went without it, and `hito report` said 'no such file')."""
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(InputError) as err:
+        read_comparison(path)
+    said = err.value.in_language("en")
+    if why is None:
+        assert said == [f"{path}: cannot read the file (it is a folder)"], said
+    else:
+        assert said == [
+            f"{path}: not a plan comparison ({why}); expected the comparison.json of "
+            "`hito plans compare`"
+        ]

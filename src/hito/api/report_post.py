@@ -90,7 +90,7 @@ def _headers(raw: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None, bo
         elif name == b"idempotency-key":
             seen_key += 1
             key = value.decode("latin-1")
-            plain = plain and _KEY.match(key) is not None
+            plain = plain and _KEY.fullmatch(key) is not None
     plain = plain and seen_type == 1 and seen_auth == 1 and seen_key <= 1
     return token, key, plain
 

@@ -61,7 +61,7 @@ def own_counts(folder: Path) -> bool:
 
     try:
         facts = json.loads((folder / "calibration.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable, not JSON, brackets thousands deep
         return False
     return isinstance(facts, dict) and facts.get("own_counts") is True
 

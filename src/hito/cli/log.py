@@ -9,6 +9,7 @@ import typer
 
 from hito.cli.db import SettingsOpt, open_database
 from hito.errors import HitoError, InputError, Problem, os_reason
+from hito.textfile import decode_utf8
 
 if TYPE_CHECKING:
     from hito.store.logkey import LogKey
@@ -254,12 +255,12 @@ def check(
     saved = []
     for f in against or []:
         try:
-            text = f.read_text(encoding="utf-8")
+            data = f.read_bytes()
         except OSError as exc:
             raise InputError(
                 Problem("--against: %(f)s: %(value)s", f=f, value=os_reason(exc))
             ) from None
-        saved += logcheck.parse_heads(text, str(f))
+        saved += logcheck.parse_heads(decode_utf8(data, str(f)), str(f))  # its line if not UTF-8
     k = load_key(public_key, create=False) if public_key is not None else _configured_key(settings)
     assert isinstance(k, LogKey)
     db = open_database(settings, migrate_if_needed=False, existing=True)

@@ -72,7 +72,7 @@ def report(
     where = "--comparison"  # named as the reader gave it
     if comparison is None:
         comparison, where = load_settings(settings).comparison, "HITO_COMPARISON"
-    if comparison is not None and not comparison.is_file():
+    if comparison is not None and not comparison.exists():  # a folder: said by its reader
         raise InputError(
             Problem("%(where)s: %(comparison)s: no such file", where=where, comparison=comparison)
         )

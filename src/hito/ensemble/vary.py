@@ -47,9 +47,19 @@ def parse_vary(text: str) -> Vary:
             )
         try:
             values.append(yaml.safe_load(raw))
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):  # not YAML (brackets thousands deep): as text
             values.append(raw)
         except ValueError:  # PyYAML's reading of a date of no calendar day (2024-02-30)
+            if raw.lstrip("+-").replace("_", "").isdecimal():  # an int beyond Python's digits
+                raise InputError(
+                    Problem(
+                        "--vary %(path)s: got a number of %(digits)d digits, expected a number "
+                        "of at most %(most)d digits",
+                        path=path,
+                        digits=len(raw),
+                        most=4300,
+                    )
+                ) from None
             raise InputError(
                 Problem(
                     "--vary %(text)s: got %(value)s, expected a date as YYYY-MM-DD that exists",

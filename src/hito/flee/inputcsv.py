@@ -96,6 +96,14 @@ class InputReader:
             pop = number(n, path, line, 8, row[7], "population", integer=True, empty=0)
             if lat is None or lon is None or pop is None:
                 continue
+            if pop < 0:  # Flee weighs places by population: a negative weight is no weight
+                n.problem(
+                    path,
+                    line,
+                    8,
+                    Problem("expected a population of 0 or more, got %(cell)s", cell=repr(row[7])),
+                )
+                continue
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 n.problem(
                     path,

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from hito.errors import Problem, Said
 from hito.flee.csvread import BOM, Notes, decode, number, parse_date, read_rows
 from hito.flee.model import FleeMoveRules, FleePeriod, FleeSettings, FleeSpawnRules
-from hito.yamldoc import field_problem
+from hito.yamldoc import TOO_DEEP, Loader, NodeError, field_problem, reader_reason
 from hito.yamlwords import yaml_reason
 
 UNSUPPORTED_SETTINGS = {
@@ -106,8 +106,23 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     if text is None:
         return FleeSettings()
     try:
-        doc = yaml.safe_load(text) or {}
+        doc = yaml.load(text, Loader=Loader) or {}  # noqa: S506 (a SafeLoader)
         at = _key_lines(text)
+    except NodeError as exc:  # a date of no calendar day, thousands of digits, a key twice
+        mark = exc.node.start_mark
+        n.problem(path, mark.line + 1, mark.column + 1, exc.said(text))
+        return FleeSettings()
+    except RecursionError:  # brackets nested thousands deep
+        n.problem(
+            path, None, None, Problem("expected valid YAML: %(reason)s", reason=Problem(TOO_DEEP))
+        )
+        return FleeSettings()
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (NUL, other controls)
+        line = text.count("\n", 0, exc.position) + 1
+        n.problem(
+            path, line, None, Problem("expected valid YAML: %(reason)s", reason=reader_reason(exc))
+        )
+        return FleeSettings()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         n.problem(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -95,12 +96,24 @@ def _report_problems(
             remark=p.remark,
             idempotency_key=p.key,
             loc=(),
+            count_name=partial(_line_of, p),
         ):
             loc = list(e["loc"])
             line = p.lines[loc[1]] if loc and loc[0] == "counts" and len(loc) > 1 else p.line
-            tag = FIELD_TAGS.get(str(loc[-1]), str(loc[-1]))
+            # a whole count (a group given twice): its group's columns, not its index
+            last = GROUP_TAGS if isinstance(loc[-1], int) else str(loc[-1])
+            tag = FIELD_TAGS.get(last, last)
             errs.append({"loc": ["file", "line", line, tag], "msg": e["msg"]})
     return errs
+
+
+def _line_of(p: PendingReport, count: int) -> str:
+    """Another count of a report, named by its line: 'line 4'."""
+    return f"line {p.lines[count]}"
+
+
+# the columns that say a count's group
+GROUP_TAGS = "#country+origin, #indicator+documented"
 
 
 def _in_file(groups: list[PendingReport]) -> dict[int, PendingReport]:

@@ -14,6 +14,7 @@ from hito.errors import InputError, Plural, Problem, os_reason
 from hito.store import merkle
 from hito.store.logcheck import parse_heads
 from hito.store.logkey import LogKey, SignedHead
+from hito.textfile import decode_utf8
 
 Proof = Callable[[int, int], Sequence[bytes]]
 
@@ -21,14 +22,14 @@ Proof = Callable[[int, int], Sequence[bytes]]
 def last_saved(path: Path) -> tuple[str, SignedHead] | None:
     """The last head of a heads file (with its `file:line`); None for a missing or empty file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise InputError(
             Problem("--append: %(f)s: %(value)s", f=path, value=os_reason(exc))
         ) from None
-    heads = parse_heads(text, str(path))
+    heads = parse_heads(decode_utf8(data, str(path)), str(path))  # its line if not UTF-8
     return heads[-1] if heads else None
 
 

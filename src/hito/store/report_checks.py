@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -41,10 +41,12 @@ def validate_report(
     idempotency_key: str | None,
     loc: Sequence[str | int] = ("body",),
     site_known: bool = False,
+    count_name: Callable[[int], str] = "counts[{}]".format,
 ) -> list[dict[str, Any]]:
     """Every problem of a new report as {loc, msg} items (empty when it is fine).
 
     `site_known`: the caller has just read the site (its existence is not checked again).
+    `count_name`: how a message names another count of the report (a CSV import: its line).
     """
     errs: list[dict[str, Any]] = []
 
@@ -61,13 +63,13 @@ def validate_report(
         bad(["observed_at"], problem)
     if not counts:
         bad(["counts"], "expected at least one count")
-    for i, problem in _group_problems(counts):
+    for i, problem in _group_problems(counts, count_name):
         bad(["counts", i], problem)
     if remark:
         problem = text_problem(remark, max_length=500)
         if problem:
             bad(["remark"], problem)
-    if idempotency_key is not None and not _KEY.match(idempotency_key):
+    if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):  # not "k\n"
         bad(["idempotency_key"], "expected 1 to 100 letters, digits or . _ : -")
     return errs
 
@@ -83,14 +85,16 @@ def _time_problem(observed_at: dt.datetime) -> str | None:
     return None
 
 
-def _group_problems(counts: Sequence[Count]) -> list[tuple[int, str]]:
+def _group_problems(
+    counts: Sequence[Count], count_name: Callable[[int], str]
+) -> list[tuple[int, str]]:
     """(index, message) for each count of a group already counted in the report."""
     seen: dict[tuple[object, ...], int] = {}
     out = []
     for i, c in enumerate(counts):
         group = (c.nationality, c.documented)
         if group in seen:
-            out.append((i, f"the same group as counts[{seen[group]}]; give each group once"))
+            out.append((i, f"the same group as {count_name(seen[group])}; give each group once"))
         seen[group] = i
     return out
 

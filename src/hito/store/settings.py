@@ -261,16 +261,33 @@ def _check_lines(path: Path) -> None:
     from dotenv.parser import parse_stream
 
     text = read_utf8(path)
-    bad = [
-        Problem(
-            "%(file)s:%(line)s: got %(text)s, expected NAME=VALUE, a # comment or an empty line",
-            file=str(path),
-            line=b.original.line + _blank_lines(b.original.string),
-            text=repr(b.original.string.strip()),
-        )
-        for b in parse_stream(io.StringIO(text))
-        if b.error
-    ]
+    bad = []
+    first: dict[str, int] = {}  # each name's line: given again, dotenv keeps the last silently
+    for b in parse_stream(io.StringIO(text)):
+        line = b.original.line + _blank_lines(b.original.string)
+        if b.error:
+            bad.append(
+                Problem(
+                    "%(file)s:%(line)s: got %(text)s, expected NAME=VALUE, a # comment or an "
+                    "empty line",
+                    file=str(path),
+                    line=line,
+                    text=repr(b.original.string.strip()),
+                )
+            )
+        elif b.key is not None and b.key in first:
+            bad.append(
+                Problem(
+                    "%(file)s:%(line)s: %(name)s: given again (first at line %(first)s); expected "
+                    "each setting once (the second would silently replace the first)",
+                    file=str(path),
+                    line=line,
+                    name=b.key,
+                    first=first[b.key],
+                )
+            )
+        elif b.key is not None:
+            first[b.key] = line
     if bad:
         raise InputError(bad)
 

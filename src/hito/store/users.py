@@ -135,7 +135,7 @@ def create_user(
                 "got %(role)s, expected one of: %(roles)s", role=repr(role), roles=", ".join(ROLES)
             ),
         )
-    if not re.match(USERNAME_PATTERN, username):
+    if not re.fullmatch(USERNAME_PATTERN, username):  # match: "$" lets "name\n" through
         raise InvalidError.at(
             ["body", "username"],
             Problem(

@@ -177,6 +177,6 @@ def check(
     if len(remark) > 500:
         err["remark"] = _("Keep the remark under 500 characters.")
     key = values.get("idempotency_key", "")
-    if key and not _KEY.match(key):
+    if key and not _KEY.fullmatch(key):  # match: "$" lets "k\n" through
         err["idempotency_key"] = _("This form is out of date: reload the page.")
     return form

@@ -327,15 +327,20 @@ def read_comparison(path: Path | None) -> dict[str, Any] | None:
     A plain list (the comparison.json of `hito plans compare`) gives the rows alone. A file that
     is no comparison is an InputError naming it (the pages show it; the CLI exits 2).
     """
-    if path is None or not path.is_file():
+    if path is None or not path.exists():  # a folder is read, and said to be one
         return None
     try:
         data = json.loads(read_utf8(path))
     except json.JSONDecodeError as exc:
         raise InputError(not_a_comparison(f"{path}:{exc.lineno}", Problem("not JSON"))) from None
+    except RecursionError:  # brackets nested thousands deep
+        why = Problem("lists or mappings nested thousands of levels deep")
+        raise InputError(not_a_comparison(str(path), why)) from None
     if isinstance(data, list):
         data = {"rows": data, "dates": [], "stranded": {}}
     rows = data.get("rows") if isinstance(data, dict) else None
+    if rows == []:  # `hito plans compare` writes a row for each plan and one without
+        raise InputError(not_a_comparison(str(path), Problem("no rows, expected one per plan")))
     if not isinstance(rows, list) or not all(_is_row(r) for r in rows):
         raise InputError(
             not_a_comparison(str(path), Problem("each row needs a plan and its P10, P50, P90"))

@@ -229,6 +229,23 @@ def test_import_writes_a_scenario_file_that_loads_back_the_same(tmp_path, monkey
     assert load_yaml(tmp_path / "case.yaml") == read_case(root)
 
 
+def test_an_import_interrupted_while_writing_leaves_the_old_scenario_file_whole(
+    tmp_path, monkeypatch, capsys
+):
+    root = make_case(tmp_path / "case")
+    out = tmp_path / "case.yaml"
+    out.write_text("old: file\n", encoding="utf-8")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("os.replace", interrupted)
+    code, _, _ = hito(monkeypatch, capsys, "flee", "import", str(root), "--out", str(out))
+    assert code != 0
+    assert out.read_text(encoding="utf-8") == "old: file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case", "case.yaml"]
+
+
 def test_run_writes_validation_json_and_flee_out_csv(tmp_path, monkeypatch, capsys):
     root = make_case(tmp_path / "case")
     out = tmp_path / "o"

@@ -220,13 +220,13 @@ def import_(
     strict: Strict = False,
 ) -> None:
     """Convert a Flee case into a scenario file that `hito flee run` runs the same way."""
+    from hito.cli.run import write_atomic
     from hito.flee.model import dump_yaml
 
     if out.suffix not in (".yaml", ".yml"):
         raise InputError(Problem("--out %(out)s: expected a .yaml or .yml file name", out=out))
     case = _load(case_dir, sort_dates=sort_dates, strict=strict)
-    out_file(out).parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump_yaml(case), encoding="utf-8")
+    write_atomic(out_file(out), dump_yaml(case).encode("utf-8"))
     _ = _gettext()
     console.print(
         _("%(case)s: %(size)s -> %(out)s")

@@ -95,6 +95,17 @@ def test_report_post_without_the_token_is_refused(server) -> None:  # type: igno
         assert _reports(server) == before
 
 
+def test_a_report_post_of_6_mb_is_refused_with_its_limit_written_in_each_language(server) -> None:  # type: ignore[no-untyped-def]
+    with _signed_in(server) as c:
+        form = _report_form(c) | {"note": "a" * 6_000_000}
+        before = _reports(server)
+        r = c.post("/report", data=form, headers={"Origin": server.url})
+        assert r.status_code == 413
+        assert "límite de 5.000.000 bytes" in r.text
+        assert "limit of 5,000,000 bytes" in r.text
+        assert _reports(server) == before
+
+
 def test_report_post_with_token_and_origin_is_stored(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
         form = _report_form(c) | {"people-unspecified": "7", "idempotency_key": "csrf-ok-key"}

@@ -31,7 +31,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hito.api import docs
-from hito.i18n import gettext
+from hito.i18n import gettext, number
 
 CSRF_COOKIE = "hito_csrf"
 CSRF_FIELD = "csrf_token"
@@ -241,7 +241,7 @@ async def _buffer(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    text = _both(_TOO_LARGE, limit=str(limit))
+    text = _both(_TOO_LARGE, limit=limit)
     html = f'<!doctype html><html lang="es"><meta charset="utf-8">{text}</html>'.encode()
     await send(
         {
@@ -301,9 +301,15 @@ _REFUSALS = {
 _TOO_LARGE = _("The request body is larger than the limit of {limit} bytes.")
 
 
-def _both(message: str, **values: str) -> str:
-    """A message in Spanish, then in English (a refusal comes before any language is chosen)."""
-    es, en = (gettext(lang, message).format(**values) for lang in ("es", "en"))
+def _both(message: str, **values: str | int) -> str:
+    """A message in Spanish, then in English (a refusal comes before any language is chosen);
+    whole numbers with each language's separators."""
+    es, en = (
+        gettext(lang, message).format(
+            **{k: number(v, lang) if isinstance(v, int) else v for k, v in values.items()}
+        )
+        for lang in ("es", "en")
+    )
     return f'<p>{es}</p><p lang="en">{en}</p>'
 
 

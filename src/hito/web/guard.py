@@ -302,8 +302,7 @@ _TOO_LARGE = _("The request body is larger than the limit of {limit} bytes.")
 
 
 def _both(message: str, **values: str | int) -> str:
-    """A message in Spanish, then in English (a refusal comes before any language is chosen);
-    whole numbers with each language's separators."""
+    """A message in Spanish, then in English, numbers as each writes them (no language set yet)."""
     es, en = (
         gettext(lang, message).format(
             **{k: number(v, lang) if isinstance(v, int) else v for k, v in values.items()}

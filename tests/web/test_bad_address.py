@@ -58,3 +58,27 @@ def test_the_api_keeps_its_problem_details_for_a_mangled_number(signed_client: T
     assert r.status_code == 401
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["status"] == 401
+
+
+@pytest.mark.parametrize("path", ["/forecasts", "/logout"])
+def test_a_form_address_opened_as_a_page_says_so_in_spanish_not_the_apis_json(
+    signed_client: TestClient, path: str
+) -> None:
+    """A reload or a pasted link of a form's address answered 405 in the API's English JSON."""
+    r = signed_client.get(f"{path}?lang=es")
+    assert r.status_code == 405
+    assert "POST" in r.headers["allow"]
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<section class="card" id="not-found"><h1>Solo para formularios</h1>' in r.text
+    assert (
+        "<p>Esta dirección solo recibe un formulario enviado desde su página; aquí no hay nada "
+        f'que mostrar:</p><p><code class="user-text">{path}</code></p>'
+    ) in r.text
+
+
+def test_the_api_keeps_its_problem_details_for_a_method_it_does_not_take(
+    signed_client: TestClient,
+) -> None:
+    r = signed_client.get("/api/v1/auth/token")
+    assert r.status_code == 405
+    assert r.headers["content-type"].startswith("application/problem+json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -79,16 +80,26 @@ def bad_date(request: Request, exc: Exception) -> Response:
     return render(request, "bad_date.html.j2", 400, user=who, given=exc.given, problem=exc.problem)
 
 
-def missing_page(request: Request) -> HTMLResponse:
+def missing_page(
+    request: Request,
+    status: int = 404,
+    kind: str = "page",
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
     """The dashboard's own 404 page for an address it does not have, in the visitor's language.
 
-    Shown to anyone: the header's sections appear only to a signed-in visitor.
+    Shown to anyone: the header's sections appear only to a signed-in visitor. With kind "form"
+    (405), the address only takes a form sent from its page.
     """
     try:
         who = actor(request)
     except LoginRequired:
         who = None
-    return render(request, "missing.html.j2", 404, user=who, what=request.url.path, kind="page")
+    response = render(
+        request, "missing.html.j2", status, user=who, what=request.url.path, kind=kind
+    )
+    response.headers.update(headers or {})
+    return response
 
 
 def not_found(request: Request, exc: Exception) -> Response:
@@ -96,6 +107,8 @@ def not_found(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     path = request.url.path
     api = path == "/api" or path.startswith("/api/")
-    if exc.status_code != 404 or api or request.method not in ("GET", "HEAD"):
+    if api or request.method not in ("GET", "HEAD") or exc.status_code not in (404, 405):
         return problems.response_for(request, exc)
+    if exc.status_code == 405:  # an address that only takes a form, opened as a page
+        return missing_page(request, status=405, kind="form", headers=exc.headers)
     return missing_page(request)

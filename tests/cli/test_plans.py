@@ -437,6 +437,7 @@ def test_compare_from_a_calibration_answers_how_many_stay_stranded_per_plan(tmp_
     ("case", "said"),
     [
         ("not_a_calibration", "no posterior.npz here"),
+        ("a_file", "posterior.npz: it is a file; expected the folder `hito calibrate --out` wrote"),
         ("other_scenario", "a posterior of scenario 'tiny', not of 'tacna-arica-2023'"),
         ("last_day", "calibrated as of 2025-01-08, the last simulated day of scenario 'tiny'"),
         ("runs", "--runs: not taken with --calibration"),
@@ -457,6 +458,8 @@ def test_a_bad_calibration_for_compare_exits_2_in_one_line(
     args = [str(scen), str(plan), "--calibration", str(cal), "--out", str(tmp_path / "o")]
     if case == "not_a_calibration":
         args[3] = str(tmp_path)
+    if case == "a_file":
+        args[3] = str(cal / "posterior.npz")
     if case == "other_scenario":
         args[0] = "tacna-arica-2023"
     if case == "runs":

@@ -213,6 +213,13 @@ CLOUD_FIELDS = ("free", "stranded", "transit", "cumulative", "arrived", "initial
 def load(folder: Path) -> Posterior:
     """A posterior kept by `save` (a folder written by `hito calibrate`)."""
     path = folder / STATE_FILE
+    if folder.is_file():
+        raise InputError(
+            Problem(
+                "%(folder)s: it is a file; expected the folder `hito calibrate --out` wrote",
+                folder=folder,
+            )
+        )
     if not path.is_file():
         raise InputError(
             Problem(

@@ -198,14 +198,10 @@ def today_arrays(places, width):
     ``_static_weights`` fills the rows of places whose weights hold all day (stamp 0); the
     other places' rows are worked out at a choice and kept while the camps stay as they
     were (stamp: the ``epoch`` they were worked out in, -1 before). The last array is the
-    epoch, one word counted up whenever a camp's count may have changed, then three words
-    per place for the day's passes (``hito.flee.cohortmove``'s ``_seen``): the people
-    counted at a camp in this pass, those hidden from a chooser, those a chooser added.
+    epoch, one word, counted up whenever a camp's count may have changed.
     """
     w = max(1, width)
-    epoch = np.zeros(1 + 4 * places, np.int64)
-    epoch[0] = 1
-    return np.zeros((places, w)), np.zeros(places), np.zeros(places, np.int64), epoch
+    return np.zeros((places, w)), np.zeros(places), np.zeros(places, np.int64), np.ones(1, np.int64)
 
 
 @no_refcounts

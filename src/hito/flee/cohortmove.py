@@ -68,7 +68,6 @@ def _depart(
     split,
     reach,
     route_buf,
-    marks,
 ):
     """``k`` people at ``here`` with no route choose one and step onto its first link.
 
@@ -79,9 +78,7 @@ def _depart(
     mid-day (``reach``: the km they still go today) choose in BATCHES, one after
     another, and those bound for a camp they reach today count in ``vfill`` from then on:
     Flee finishes each person's day before the next person's, so later people see the
-    camp fuller. A batch sits at a uniform point of its share of the pass: of the people
-    counted at a camp in this pass by others it sees each with that chance (``_seen``);
-    its own earlier batches it sees whole.
+    camp fuller.
     """
     stay = 0
     p0 = p_off[here]
@@ -92,8 +89,6 @@ def _depart(
         left -= kk
         if kk == 0:
             continue
-        if reach >= 0.0:
-            _seen(rng, here, (part + _unif(rng[1])) / parts, p_off, p_end, is_camp, vfill, marks)
         _choose(
             rng, here, kk, p_off, p_end, p_base, loc_num, vfill, capacity, buffer, wpow, wbuf, split
         )
@@ -123,49 +118,8 @@ def _depart(
             if arrives_today:
                 st[0][st[4][0] - 1, VF] = 1
                 vfill[dest] += m
-                marks[1 + 2 * loc_num.shape[0] + dest] += m
             loc_num[here] -= m
-        if reach >= 0.0:
-            _unseen(here, p_off, p_end, vfill, marks)
-    if reach >= 0.0:
-        n = loc_num.shape[0]
-        for q in range(p0, p_off[here + 1]):
-            e = p_end[q]
-            marks[1 + e] += marks[1 + 2 * n + e]
-            marks[1 + 2 * n + e] = 0
     return stay
-
-
-@numba.njit(cache=True, inline="always")
-def _seen(rng, here, t, p_off, p_end, is_camp, vfill, marks):
-    """A chooser at point ``t`` of its pass sees each person counted at a camp in it so far.
-
-    Each of the ``marks[1 + x]`` people counted at camp ``x`` in this pass comes before
-    the chooser with chance ``t`` (Flee finishes each person's day in turn); the others
-    are taken from ``vfill`` until ``_unseen`` (their number + 1 in ``marks[1 + n + x]``).
-    """
-    n = vfill.shape[0]
-    for q in range(p_off[here], p_off[here + 1]):
-        e = p_end[q]
-        c = max(marks[1 + e], 0)
-        u = marks[1 + 3 * n + e]
-        if c + u <= 0 or not is_camp[e] or marks[1 + n + e] != 0:
-            continue
-        h = c - _binom(rng, c + u, t)
-        marks[1 + n + e] = 2 * h + 1
-        vfill[e] -= h
-
-
-@numba.njit(cache=True, inline="always")
-def _unseen(here, p_off, p_end, vfill, marks):
-    """The people ``_seen`` hid from a chooser counted again."""
-    n = vfill.shape[0]
-    for q in range(p_off[here], p_off[here + 1]):
-        e = p_end[q]
-        h = marks[1 + n + e]
-        if h != 0:
-            vfill[e] += (h - 1) // 2
-            marks[1 + n + e] = 0
 
 
 @no_refcounts
@@ -215,11 +169,6 @@ def _passes(
                 code = 1
                 break
             lo = size[0]
-            marks = paths[9]
-            nn = loc_num.shape[0]
-            for x in range(nn):  # counted at a camp in this pass: none yet
-                marks[1 + x] = 0
-                marks[1 + 3 * nn + x] = 0
             for k in range(n0):
                 left = rem[k]
                 if left == 0:
@@ -246,15 +195,6 @@ def _passes(
                     m,
                 )
                 ints[size[0] - 1, BOUNCE] = ints[k, BOUNCE]
-                jj = ints[k, LINK]
-                dd = links[2][jj]
-                if (
-                    slices > 1
-                    and ints[k, RLEN] == 0
-                    and is_camp[dd]
-                    and flts[k, D] + links[4][jj] > links[3][jj]
-                ):  # coming to a camp in this pass
-                    marks[1 + 3 * nn + dd] += m
             stage = 1
         if stage == 1:  # the next wave: the cohorts added since the last one
             if lo >= size[0]:
@@ -335,15 +275,10 @@ def _travel(
     if cnt == 0 or ints[i, VF] == DONE:
         return
     j = ints[i, LINK]
-    came = 1  # maybe counted as coming to a camp at the pass's start (``_passes``)
-    nn = loc_num.shape[0]
     if ints[i, VF] == 1:  # counted as arriving today at the end of its route: now it does
-        came = 0
         epoch[0] += 1
         ints[i, VF] = 0
-        dest = link_dst[j] if ints[i, RLEN] == 0 else routes[i, ints[i, RLEN] - 1]
-        vfill[dest] -= cnt
-        epoch[1 + dest] -= cnt  # counted at a camp in this pass again where they rest
+        vfill[link_dst[j] if ints[i, RLEN] == 0 else routes[i, ints[i, RLEN] - 1]] -= cnt
     r, moved = flts[i, R], flts[i, MOVED]
     fresh = ints[i, FRESH]
     speed = link_speed[j]
@@ -358,9 +293,6 @@ def _travel(
         ints[i, WALK] = 0
         cnts[i] = 0
         rlen0 = ints[i, RLEN]
-        if came == 1 and rlen0 == 0:  # they are counted where they end the day
-            dj = link_dst[j]
-            epoch[1 + 3 * nn + dj] = max(0, epoch[1 + 3 * nn + dj] - cnt)
         for _ in range(cnt):
             for h in range(rlen0):
                 route_buf[h] = routes[i, h]
@@ -417,15 +349,11 @@ def _travel(
     if (not link_open[j]) or ints[i, BOUNCE] == 1:  # closed under them: back to its start
         back = link_src[j]
         loc_num[back] += cnt
-        epoch[1 + back] += cnt
         _rest(back, cnt, r_end, 0, route_buf, rlen, arr, pend, cells)
         return
     here = link_dst[j]
     loc_num[here] += cnt
-    if came == 1 and rlen == 0 and epoch[1 + 3 * nn + here] > 0:  # counted as coming
-        epoch[1 + 3 * nn + here] = max(0, epoch[1 + 3 * nn + here] - cnt)
     if moved >= speed:
-        epoch[1 + here] += cnt
         _rest(here, cnt, r_end, 0, route_buf, rlen, arr, pend, cells)
         return
     force = avoid_short and (r + moved / max_speed) / 2.0 < 0.5
@@ -458,7 +386,6 @@ def _travel(
             split,
             reach,
             route_buf,
-            epoch,
         )
         stay += back
     elif k > 0:
@@ -466,10 +393,8 @@ def _travel(
         j2 = _first_link(here, route_buf[0], out_off, link_dst, link_open)
         if j2 < 0 or (is_camp[dest] and _cm(dest, loc_num, vfill, capacity, buffer) < 0.5):
             arr[here, 0, _cell(r_end, cells)] += k  # the route is dropped
-            epoch[1 + here] += k
         else:
             _push(st, j2, route_buf[1:], rlen - 1, 0, 0.0, r, moved, 0, k)
             loc_num[here] -= k
     if stay > 0:
-        epoch[1 + here] += stay
         _rest(here, stay, r_end, 0, route_buf, rlen, arr, pend, cells)

@@ -91,7 +91,6 @@ def _morning(
     wbuf,
     split,
     route_buf,
-    marks,
 ):
     """Departures from the pools (Person.evolve for everyone at a place with no route).
 
@@ -144,7 +143,6 @@ def _morning(
                     split,
                     -1.0,
                     route_buf,
-                    marks,
                 )
                 pool[x, f, b] -= k - stay
 
@@ -229,7 +227,6 @@ def day(
             wbuf,
             split,
             route_buf,
-            epoch,
         )
         _pending(
             rng,

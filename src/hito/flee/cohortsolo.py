@@ -99,7 +99,8 @@ def _solo(
         moved += link_dist[k] - d
         if (not link_open[k]) or bounce == 1:  # closed under them: back to its start
             back = np.uintp(link_src[k])
-            _arrive(back, loc_num, capacity, epoch)
+            loc_num[back] += 1
+            epoch[0] += capacity[back] >= 1
             _spell(route, p_hops, chosen, pick, at, rlen)
             _rest(back, 1, (r + moved / max_speed) / 2.0, 0, route, rlen, arr, pend, cells)
             _put(ws, s0, s1, s2, s3)
@@ -158,7 +159,6 @@ def _arrive(here, loc_num, capacity, epoch):
     """A person stays at ``here``: counted there; weights kept near a camp go stale."""
     loc_num[here] += 1
     epoch[0] += capacity[here] >= 1
-    epoch[1 + here] += 1  # counted at a camp in this pass (read only at camps)
 
 
 @numba.njit(cache=True, inline="always")

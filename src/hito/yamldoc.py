@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
@@ -92,7 +93,7 @@ class _TooManyDigits(NodeError):
         return Problem(
             "got a number of %(digits)d digits, expected a number of at most %(most)d digits",
             digits=len(self.node.value),
-            most=_MOST_DIGITS,
+            most=sys.get_int_max_str_digits(),
         )
 
 
@@ -136,8 +137,6 @@ class Loader(yaml.SafeLoader):
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
 Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
-# Python's own limit on the digits of an integer read from text
-_MOST_DIGITS = 4300
 TOO_DEEP = N_("lists or mappings nested thousands of levels deep")
 
 

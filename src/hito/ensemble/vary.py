@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +58,7 @@ def parse_vary(text: str) -> Vary:
                         "of at most %(most)d digits",
                         path=path,
                         digits=len(raw),
-                        most=4300,
+                        most=sys.get_int_max_str_digits(),  # Python's limit
                     )
                 ) from None
             raise InputError(

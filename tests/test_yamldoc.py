@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +59,13 @@ def test_a_merge_key_overridden_by_its_own_mapping_is_not_a_key_given_twice():
         error=ScenarioError,
     )
     assert data["other"] == {"x": 3, "y": 2}
+
+
+def test_a_merged_mapping_that_overrides_its_own_merge_is_not_a_key_given_twice():
+    # x's merge is read before b's own: PyYAML copies c's pairs into b's node, then b's "k"
+    text = "defs:\n  c: &c {k: 0, m: 1}\n  b: &b {<<: *c, k: 1}\nx: {<<: *b}\n"
+    data, _ = compose(text, "s.yaml", what="scenario", error=ScenarioError)
+    assert data == yaml.safe_load(text)
 
 
 def test_an_alias_bomb_is_read_as_shared_lists_not_expanded():

@@ -124,15 +124,19 @@ class Loader(yaml.SafeLoader):
         except ValueError as exc:  # Python's limit on the digits int() reads
             raise _TooManyDigits(node) from exc
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        """A mapping, or NodeError at a key given twice (merge keys '<<' may be overridden)."""
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        """A mapping's node, or NodeError at a key given twice (merge keys '<<' may be overridden).
+
+        Checked as written, before construction: merging copies the merged pairs into the node.
+        """
+        node = super().compose_mapping_node(anchor)
         seen: set[tuple[str, str]] = set()
         for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
                 if (key.tag, key.value) in seen:
                     raise _KeyTwice(key)
                 seen.add((key.tag, key.value))
-        return super().construct_mapping(node, deep=deep)
+        return node
 
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)

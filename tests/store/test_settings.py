@@ -92,6 +92,17 @@ def test_a_setting_given_twice_in_a_file_is_refused_at_its_second_line(tmp_path)
     ]
 
 
+def test_a_setting_given_again_in_other_letters_is_refused_too(tmp_path) -> None:  # noqa: ANN001
+    """Settings are read whatever the case of their names: the second would win silently."""
+    f, said = file_problems(
+        tmp_path, "HITO_DATABASE_URL=sqlite:///a.sqlite3\nhito_database_url=sqlite:///b\n"
+    )
+    assert said == [
+        f"{f}:2: hito_database_url: given again (first at line 1); expected each setting once "
+        "(the second would silently replace the first)"
+    ]
+
+
 def test_a_settings_file_that_is_not_text_or_a_folder(tmp_path) -> None:  # noqa: ANN001
     f = tmp_path / "hito.env"
     f.write_bytes(b"\xff\xfeH\x00")

@@ -275,7 +275,7 @@ def _check_lines(path: Path) -> None:
                     text=repr(b.original.string.strip()),
                 )
             )
-        elif b.key is not None and b.key in first:
+        elif b.key is not None and b.key.upper() in first:  # names are read in any case
             bad.append(
                 Problem(
                     "%(file)s:%(line)s: %(name)s: given again (first at line %(first)s); expected "
@@ -283,11 +283,11 @@ def _check_lines(path: Path) -> None:
                     file=str(path),
                     line=line,
                     name=b.key,
-                    first=first[b.key],
+                    first=first[b.key.upper()],
                 )
             )
         elif b.key is not None:
-            first[b.key] = line
+            first[b.key.upper()] = line
     if bad:
         raise InputError(bad)
 

@@ -25,8 +25,9 @@ def test_brackets_nested_thousands_deep_are_refused_not_a_recursion_error():
     ]
 
 
-def test_an_integer_of_thousands_of_digits_is_refused_at_its_field():
-    assert said("name: x\ndays: " + "9" * 5000 + "\n") == [
+@pytest.mark.parametrize("sign", ["", "-", "+"])
+def test_an_integer_of_thousands_of_digits_is_refused_at_its_field(sign):
+    assert said(f"name: x\ndays: {sign}" + "9" * 5000 + "\n") == [
         "s.yaml:2: days: got a number of 5000 digits, expected a number of at most 4300 digits"
     ]
 

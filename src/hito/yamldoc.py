@@ -92,7 +92,7 @@ class _TooManyDigits(NodeError):
     def reason(self) -> Problem:
         return Problem(
             "got a number of %(digits)d digits, expected a number of at most %(most)d digits",
-            digits=len(self.node.value),
+            digits=sum(c.isdigit() for c in self.node.value),  # not its sign or underscores
             most=sys.get_int_max_str_digits(),
         )
 

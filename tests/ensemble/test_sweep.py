@@ -138,9 +138,10 @@ def test_a_swept_date_of_no_calendar_day_is_one_line_not_a_traceback():
     ]
 
 
-def test_a_swept_integer_of_thousands_of_digits_is_not_called_a_date():
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_a_swept_integer_of_thousands_of_digits_is_not_called_a_date(sign):
     with pytest.raises(InputError) as err:
-        parse_vary("behaviour.tolerance_days=2," + "9" * 5000)
+        parse_vary("behaviour.tolerance_days=2," + sign + "9" * 5000)
     assert err.value.in_language("en") == [
         "--vary behaviour.tolerance_days: got a number of 5000 digits, expected a number of at "
         "most 4300 digits"

@@ -57,7 +57,7 @@ def parse_vary(text: str) -> Vary:
                         "--vary %(path)s: got a number of %(digits)d digits, expected a number "
                         "of at most %(most)d digits",
                         path=path,
-                        digits=len(raw),
+                        digits=sum(c.isdigit() for c in raw),  # not its sign or underscores
                         most=sys.get_int_max_str_digits(),  # Python's limit
                     )
                 ) from None

@@ -8,7 +8,7 @@ import pytest
 
 from hito.store import deliveries, subscriptions
 from hito.store.db import Database
-from hito.store.errors import ForbiddenError
+from hito.store.errors import ForbiddenError, InvalidError
 from hito.store.models import Alert, Subscription
 from service_world import plan_alert, two_countries
 
@@ -140,3 +140,17 @@ def test_chilean_admin_reading_peruvian_subscribers_names_on_an_alert_is_refused
         "ed_per": peru_sees,
         "operator": everything,
     }
+
+
+def test_a_plan_name_with_a_line_break_after_it_is_refused(db: Database, w: dict[str, Any]) -> None:
+    """re.match lets "$" match before a final line break: "corridor-100\n" was stored."""
+    with pytest.raises(InvalidError) as err, db.session() as s:
+        subscriptions.create_subscription(
+            s,
+            actor=w["ed_per"],
+            label="me",
+            channel="email",
+            target="ed@per.example",
+            plans=["corridor-100\n"],
+        )
+    assert [e["loc"][-1] for e in err.value.errors] == ["plans"]

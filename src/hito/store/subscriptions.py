@@ -117,7 +117,7 @@ def _name_problems(
     errs = [
         _problem("plans", f"got {p!r}, expected plan names such as corridor-100")
         for p in plans
-        if not isinstance(p, str) or not _NAME.match(p) or len(p) > ID_MAX_LENGTH
+        if not isinstance(p, str) or not _NAME.fullmatch(p) or len(p) > ID_MAX_LENGTH
     ]
     known = set(session.scalars(select(Site.id)))
     errs += [

@@ -82,3 +82,15 @@ def test_the_api_keeps_its_problem_details_for_a_method_it_does_not_take(
     r = signed_client.get("/api/v1/auth/token")
     assert r.status_code == 405
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_form_address_opened_signed_out_shows_no_sections_and_signs_no_one_out(
+    signed_client: TestClient,
+) -> None:
+    """The 405 page is the 404 page's sibling: a signed-out visitor sees the path, no sections."""
+    with TestClient(signed_client.app, base_url="http://hito.test") as stranger:
+        r = stranger.get("/logout?lang=es", follow_redirects=False)
+    assert r.status_code == 405
+    assert "<h1>Solo para formularios</h1>" in r.text
+    assert "<nav" not in r.text
+    assert signed_client.get("/", follow_redirects=False).status_code == 200  # still signed in

@@ -38,6 +38,12 @@ def test_a_nul_byte_is_refused_at_its_line_in_the_readers_words():
     ]
 
 
+def test_a_non_character_is_not_called_a_control_character():
+    assert said("name: x\u200b\ufffe\n") == [
+        "s.yaml:1: not valid YAML (the non-character U+FFFE is not allowed in YAML text)"
+    ]
+
+
 def test_a_key_given_twice_is_refused_where_it_comes_again():
     assert said("name: x\ndays: 30\nstart: 2025-01-01\ndays: 300\n") == [
         "s.yaml:4: days: given twice in one mapping; expected each key once "

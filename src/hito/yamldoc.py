@@ -147,6 +147,8 @@ TOO_DEEP = N_("lists or mappings nested thousands of levels deep")
 def reader_reason(exc: yaml.reader.ReaderError) -> Problem:
     """PyYAML's refusal of a character (NUL, other controls), in the catalogues' words."""
     code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    if code in (0xFFFE, 0xFFFF):  # no control: Unicode's non-characters, refused by YAML too
+        return Problem("the non-character U+%(code)04X is not allowed in YAML text", code=code)
     return Problem("the control character U+%(code)04X is not allowed in YAML text", code=code)
 
 

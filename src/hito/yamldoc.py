@@ -76,7 +76,7 @@ class NodeError(Exception):
 
     def said(self, text: str) -> Problem:
         """'field.path: what was given, what was expected' for the YAML `text` it was read from."""
-        field = _path_to(yaml.compose(text), self.node) or Problem("(top level)")
+        field = field_path(yaml.compose(text), self.node)
         return Problem("%(field)s: %(problem)s", field=field, problem=self.reason())
 
     def reason(self) -> Problem:
@@ -134,9 +134,25 @@ class Loader(yaml.SafeLoader):
         for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
                 if (key.tag, key.value) in seen:
-                    raise _KeyTwice(key)
+                    self.key_twice(key)
                 seen.add((key.tag, key.value))
         return node
+
+    def key_twice(self, key: Any) -> None:
+        """A key given again in its mapping: refused."""
+        raise _KeyTwice(key)
+
+
+class LastKeyWins(Loader):
+    """Loader, except that a key given twice is kept in `twice` and its last value used."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.twice: list[Any] = []
+
+    def key_twice(self, key: Any) -> None:
+        """A key given again: noted, not refused."""
+        self.twice.append(key)
 
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
@@ -192,6 +208,11 @@ def compose(
     if other is not None:  # one line, not a problem for each of the other kind's fields
         raise error(Problem(WRONG_KIND[other], label=label))
     return data, node
+
+
+def field_path(root: Any, node: Any) -> Said:
+    """The field path ('log_levels.agent') of a node (value or key) in the tree `root`."""
+    return _path_to(root, node) or Problem("(top level)")
 
 
 def _path_to(root: Any, target: Any, path: str = "") -> str | None:

@@ -16,7 +16,14 @@ from pydantic import ValidationError
 from hito.errors import Problem, Said
 from hito.flee.csvread import BOM, Notes, decode, number, parse_date, read_rows
 from hito.flee.model import FleeMoveRules, FleePeriod, FleeSettings, FleeSpawnRules
-from hito.yamldoc import TOO_DEEP, Loader, NodeError, field_problem, reader_reason
+from hito.yamldoc import (
+    TOO_DEEP,
+    LastKeyWins,
+    NodeError,
+    field_path,
+    field_problem,
+    reader_reason,
+)
 from hito.yamlwords import yaml_reason
 
 UNSUPPORTED_SETTINGS = {
@@ -106,9 +113,10 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     if text is None:
         return FleeSettings()
     try:
-        doc = yaml.load(text, Loader=Loader) or {}  # noqa: S506 (a SafeLoader)
+        loader = LastKeyWins(text)  # a key twice: Flee 3.1 runs it with the last value
+        doc = loader.get_single_data() or {}
         at = _key_lines(text)
-    except NodeError as exc:  # a date of no calendar day, thousands of digits, a key twice
+    except NodeError as exc:  # a date of no calendar day, thousands of digits
         mark = exc.node.start_mark
         n.problem(path, mark.line + 1, mark.column + 1, exc.said(text))
         return FleeSettings()
@@ -135,6 +143,16 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     if not isinstance(doc, dict):
         n.problem(path, 1, 1, Problem("expected a mapping of sections"))
         return FleeSettings()
+    tree = yaml.compose(text) if loader.twice else None
+    for key in loader.twice:
+        n.warn(
+            path,
+            key.start_mark.line + 1,
+            Problem(
+                "%(field)s given twice in one mapping; the last value is used, as Flee 3.1 does",
+                field=field_path(tree, key),
+            ),
+        )
     for sec, key in sorted(UNSUPPORTED_SETTINGS):
         val = doc.get(key) if not sec else (doc.get(sec) or {}).get(key)
         if val not in (None, False, 0):

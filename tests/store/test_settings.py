@@ -103,6 +103,14 @@ def test_a_setting_given_again_in_other_letters_is_refused_too(tmp_path) -> None
     ]
 
 
+def test_another_programs_setting_given_twice_in_a_shared_file_is_not_hitos_to_refuse(
+    tmp_path,  # noqa: ANN001
+) -> None:
+    f = tmp_path / "shared.env"
+    f.write_text("PGPORT=5432\nHITO_LOGIN_MAX_FAILURES=4\nPGPORT=5433\n")
+    assert load_settings(f).login_max_failures == 4
+
+
 def test_a_settings_file_that_is_not_text_or_a_folder(tmp_path) -> None:  # noqa: ANN001
     f = tmp_path / "hito.env"
     f.write_bytes(b"\xff\xfeH\x00")

@@ -275,7 +275,9 @@ def _check_lines(path: Path) -> None:
                     text=repr(b.original.string.strip()),
                 )
             )
-        elif b.key is not None and b.key.upper() in first:  # names are read in any case
+        elif b.key is None or not b.key.upper().startswith("HITO_"):
+            continue  # a comment, or another program's setting in a shared file: not hito's
+        elif b.key.upper() in first:  # names are read in any case
             bad.append(
                 Problem(
                     "%(file)s:%(line)s: %(name)s: given again (first at line %(first)s); expected "
@@ -286,7 +288,7 @@ def _check_lines(path: Path) -> None:
                     first=first[b.key.upper()],
                 )
             )
-        elif b.key is not None:
+        else:
             first[b.key.upper()] = line
     if bad:
         raise InputError(bad)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -175,6 +176,58 @@ def test_malformed_json_is_a_problem_not_a_crash(world: World) -> None:
     )
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"][0] == "body"
+
+
+TWICE = [
+    ("site given twice", '"site_id": "santa-rosa", ', ["body", "site_id"]),
+    ("counts given twice", '"counts": [], ', ["body", "counts"]),
+    ("people given twice in a count", None, ["body", "counts", 0, "people"]),
+]
+
+
+@pytest.mark.parametrize(("name", "extra", "loc"), TWICE, ids=[t[0] for t in TWICE])
+@pytest.mark.parametrize("key", [None, "phone-7:0002"])
+def test_a_report_with_a_key_given_twice_is_refused_and_nothing_is_stored(
+    world: World, name: str, extra: str | None, loc: list, key: str | None
+) -> None:
+    """Python keeps the last of a key given twice, another parser the first: refused, named."""
+    text = json.dumps(report())
+    if extra is None:  # 500 people for the last reader, 120 for the first
+        text = text.replace('"people": 120', '"people": 120, "people": 500')
+    else:
+        text = "{" + extra + text[1:]
+    headers = {"Content-Type": "application/json", **({"Idempotency-Key": key} if key else {})}
+    before = _stored(world)
+    r = world.client.post("/api/v1/reports", content=text, headers=world.h("ed_chl", **headers))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    p = r.json()
+    expected = "given twice in one object; expected each key once"
+    assert p["errors"] == [{"loc": loc, "msg": expected}]
+    assert p["detail"] == f"{'.'.join(map(str, loc))}: {expected}"
+    assert _stored(world) == before
+    ok = world.client.post("/api/v1/reports", json=report(), headers=world.h("ed_chl", **headers))
+    assert ok.status_code == 201, ok.text  # the key was not spent on the refused body
+
+
+def test_a_correction_with_a_key_given_twice_is_refused_and_nothing_is_stored(
+    world: World,
+) -> None:
+    c = world.client
+    first = c.post("/api/v1/reports", json=report(), headers=world.h("ed_chl")).json()
+    before = _stored(world)
+    text = (
+        '{"counts": [{"nationality": "VEN", "documented": false, "people": 3}],'
+        ' "reason": "recount", "reason": "typo", "counts": []}'
+    )
+    r = c.post(
+        f"/api/v1/reports/{first['id']}/corrections",
+        content=text,
+        headers=world.h("ed_chl", **{"Content-Type": "application/json"}),
+    )
+    assert r.status_code == 422, r.text
+    assert [e["loc"] for e in r.json()["errors"]] == [["body", "reason"], ["body", "counts"]]
+    assert _stored(world) == before
 
 
 def test_a_50_mb_upload_is_refused_with_413(world: World) -> None:
@@ -359,7 +412,7 @@ def test_probing_the_body_without_signing_in_gets_401_not_422(
     if auth:
         headers["Authorization"] = auth
     before = _stored(world)
-    for body in (b"{not json", b'{"site_id": 5}'):
+    for body in (b"{not json", b'{"site_id": 5}', b'{"site_id": "a", "site_id": "b"}'):
         r = world.client.post("/api/v1/reports", content=body, headers=headers)
         assert r.status_code == 401, r.text
         assert r.headers["WWW-Authenticate"] == "Bearer"

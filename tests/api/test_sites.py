@@ -110,3 +110,20 @@ def test_chilean_admin_closing_a_peruvian_post_is_refused(world: World) -> None:
         "/api/v1/sites/chacalluta/status", json={"status": "closed"}, headers=world.h("admin_chl")
     )
     assert r.status_code == 201
+
+
+def test_a_site_status_with_a_key_given_twice_is_refused_and_nothing_is_stored(
+    world: World,
+) -> None:
+    c = world.client
+    history = c.get("/api/v1/sites/santa-rosa/status", headers=world.h("viewer")).json()
+    r = c.post(
+        "/api/v1/sites/santa-rosa/status",
+        content=b'{"status": "open", "status": "closed"}',
+        headers=world.h("ed_per", **{"Content-Type": "application/json"}),
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == [
+        {"loc": ["body", "status"], "msg": "given twice in one object; expected each key once"}
+    ]
+    assert c.get("/api/v1/sites/santa-rosa/status", headers=world.h("viewer")).json() == history

@@ -13,7 +13,6 @@ headers and the body limit, so both still apply.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -21,7 +20,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hito.api import problems
+from hito.api import jsonbody, problems
 from hito.api.schemas.reports import ReportCreate, ReportPublic
 from hito.domain import IDEMPOTENCY_KEY_PATTERN
 
@@ -52,8 +51,9 @@ class ReportPost:
             return
         body = await _read(receive)
         try:
-            report = ReportCreate.model_validate(json.loads(body))
+            report = ReportCreate.model_validate(jsonbody.loads(body))
         except (ValueError, RecursionError, ValidationError):  # the route answers: 400 or 422
+            # (a key given twice too: a KeyTwice is a ValueError)
             await self.app(scope, _replay(body, receive), send)
             return
         try:

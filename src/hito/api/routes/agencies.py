@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.agencies import AgencyCreate, AgencyList, AgencyPublic
 from hito.api.schemas.common import Limit, Offset, RowIdPath
 from hito.domain import COUNTRY_PATTERN
 from hito.store import agencies
 
-router = APIRouter(prefix="/agencies", tags=["agencies"])
+router = APIRouter(prefix="/agencies", tags=["agencies"], route_class=OnceKeyedRoute)
 AgencyId = RowIdPath
 
 

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import DayRange, Limit, Offset, RowIdPath
 from hito.api.schemas.plans import AlertList, AlertPublic
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import alerts
 
-router = APIRouter(prefix="/alerts", tags=["alerts"])
+router = APIRouter(prefix="/alerts", tags=["alerts"], route_class=OnceKeyedRoute)
 AlertId = RowIdPath
 
 

@@ -10,6 +10,7 @@ import time
 from fastapi import APIRouter, Request
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.routes.log import entry_list
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.log import LogCheckPublic, LogEntryList, ResourceFilter
@@ -19,7 +20,7 @@ from hito.store.db import Database
 from hito.store.errors import TooManyAttemptsError
 from hito.store.logkey import LogKey
 
-router = APIRouter(prefix="/audit", tags=["log"])
+router = APIRouter(prefix="/audit", tags=["log"], route_class=OnceKeyedRoute)
 
 
 @router.get("", response_model=LogEntryList)

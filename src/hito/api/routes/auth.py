@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, TokenDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.users import Me, PasswordChange, TokenPublic
 from hito.errors import Problem
 from hito.store import throttle, tokens, users
@@ -19,7 +20,7 @@ from hito.store.errors import AuthError, TooManyAttemptsError
 from hito.store.models import Token
 from hito.store.settings import Settings
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=OnceKeyedRoute)
 
 
 @router.post("/token", response_model=TokenPublic)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.countries import CountryCreate, CountryList, CountryPublic
 from hito.store import countries
 
-router = APIRouter(prefix="/countries", tags=["countries"])
+router = APIRouter(prefix="/countries", tags=["countries"], route_class=OnceKeyedRoute)
 
 
 @router.post("", status_code=201, response_model=CountryPublic)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import Day, Limit, Offset, RowIdPath
 from hito.api.schemas.forecasts import (
     ForecastCreate,
@@ -30,7 +31,7 @@ from hito.store.models import FORECAST_UNFINISHED, Forecast
 from hito.store.scorecard import live_scorecard
 from hito.store.settings import Settings
 
-router = APIRouter(prefix="/forecasts", tags=["forecasts"])
+router = APIRouter(prefix="/forecasts", tags=["forecasts"], route_class=OnceKeyedRoute)
 ForecastId = RowIdPath
 
 

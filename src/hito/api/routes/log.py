@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from hito.api.deps import ActorDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.log import (
     ConsistencyProof,
@@ -25,7 +26,7 @@ from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
 from hito.store.logkey import LogKey
 
-router = APIRouter(prefix="/log", tags=["log"])
+router = APIRouter(prefix="/log", tags=["log"], route_class=OnceKeyedRoute)
 Index = Annotated[int, Path(ge=0, le=2**62)]
 Size = Annotated[int, Query(ge=1, le=2**62)]
 

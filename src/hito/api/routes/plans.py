@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, AdminDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import Limit, Offset, RowIdPath
 from hito.api.schemas.plans import PlanCreate, PlanList, PlanPublic, PlanUpdate
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import plans
 
-router = APIRouter(prefix="/plans", tags=["plans"])
+router = APIRouter(prefix="/plans", tags=["plans"], route_class=OnceKeyedRoute)
 PlanId = RowIdPath
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from hito.api.deps import ActorDep, BearerDep, DbDep, WriterDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import ROW_ID_MAX, DayRange, Limit, Offset, RowIdPath
 from hito.api.schemas.reports import (
     ImportResult,
@@ -23,7 +24,7 @@ from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_
 from hito.store import hxl_export, hxl_import, reports
 from hito.store.models import FieldReport
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], route_class=OnceKeyedRoute)
 ReportId = RowIdPath
 IdempotencyKey = Annotated[
     str | None,

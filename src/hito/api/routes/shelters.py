@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import SiteIdPath
 from hito.api.schemas.shelters import (
     NeedsPictureOut,
@@ -17,7 +18,7 @@ from hito.api.schemas.shelters import (
 from hito.store import needs, shelters
 from hito.store.forecasts import latest_result
 
-router = APIRouter(tags=["shelters"])
+router = APIRouter(tags=["shelters"], route_class=OnceKeyedRoute)
 
 
 @router.get("/shelters", response_model=ShelterList)

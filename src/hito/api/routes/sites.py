@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import DayRange, Limit, Offset, SiteIdPath
 from hito.api.schemas.sites import (
     AgencyCount,
@@ -25,7 +26,7 @@ from hito.domain import COUNTRY_PATTERN, SITE_KINDS, one_of
 from hito.store import shelters, sites
 from hito.store.figures import daily_figures
 
-router = APIRouter(prefix="/sites", tags=["sites"])
+router = APIRouter(prefix="/sites", tags=["sites"], route_class=OnceKeyedRoute)
 
 
 @router.get("", response_model=SiteList)

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from hito import sms
 from hito.api.deps import DbDep, SettingsDep, WriterDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import List, Public, RowId
 from hito.api.schemas.common import Request as Body
 from hito.domain import Language
@@ -20,7 +21,7 @@ from hito.errors import Problem
 from hito.store import sms as sms_store
 from hito.store.errors import AuthError, InvalidError, NotFoundError
 
-router = APIRouter(prefix="/sms", tags=["sms"])
+router = APIRouter(prefix="/sms", tags=["sms"], route_class=OnceKeyedRoute)
 
 
 class SenderCreate(Body):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from hito.api.deps import ActorDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import Limit, Offset, RowIdPath
 from hito.api.schemas.subscriptions import (
     DeliveryList,
@@ -16,7 +17,7 @@ from hito.api.schemas.subscriptions import (
 )
 from hito.store import deliveries, subscriptions
 
-router = APIRouter(tags=["subscriptions"])
+router = APIRouter(tags=["subscriptions"], route_class=OnceKeyedRoute)
 Id = RowIdPath
 
 

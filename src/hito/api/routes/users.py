@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from hito.api.deps import AdminDep, DbDep
+from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import ROW_ID_MAX, Limit, Offset, RowIdPath
 from hito.api.schemas.users import (
     PasswordReset,
@@ -18,7 +19,7 @@ from hito.api.schemas.users import (
 from hito.errors import Problem
 from hito.store import users
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(prefix="/users", tags=["users"], route_class=OnceKeyedRoute)
 UserId = RowIdPath
 
 

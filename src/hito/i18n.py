@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +81,19 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
 def minus(text: str) -> str:
     """A formatted number with the typographic minus ('−3,5', as the pages write it), not '-'."""
     return "\u2212" + text[1:] if text.startswith("-") else text
+
+
+_RANGE = re.compile(r"\d+(?:[–-]\d+|\+)")
+
+
+def whole_ranges(text: str) -> Any:
+    """HTML of `text` with each age range ("0–17", "60+") kept on one line.
+
+    A narrow column then wraps between words, never inside a range (after its dash).
+    """
+    from markupsafe import Markup, escape
+
+    return Markup(_RANGE.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', str(escape(text))))
 
 
 def signed(value: float | int | None, lang: str) -> str:
@@ -231,6 +245,7 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
     env.filters.update(
         num=lambda v, digits=0: number(v, lang, digits),
         signed=lambda v: signed(v, lang),
+        whole_ranges=whole_ranges,
         pct=lambda v: percent(v, lang),
         day=lambda v, style="medium": date(v, lang, style),
         when=lambda v: datetime(v, lang, zone_name),

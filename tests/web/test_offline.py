@@ -306,3 +306,32 @@ def test_a_report_whose_send_hangs_on_a_weak_signal_waits_on_the_phone(browser, 
     )
     assert _stored(db, people=61, stranded=60) == 1
     context.close()
+
+
+def test_a_count_typed_offline_in_spanish_is_grouped_as_the_pages_write_it(browser, field) -> None:  # noqa: ANN001
+    """The outbox wrote "1200 personas" (the browser's own Spanish numbers) where every page of
+    the server writes 1.200: the same count in two spellings on one screen."""
+    server, _db = field
+    context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
+    page = context.new_page()
+    page.goto("/lang/es?next=/login")
+    page.goto("/login?next=/report")
+    page.fill("input[name=username]", "pdi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Reportar un conteo")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    server.stop()
+    context.set_offline(True)
+    try:
+        _fill(page, "1200", "1150")
+        expect(page.locator(".outbox-item .which")).to_have_text(
+            re.compile(r" · 1\.200 personas · $")
+        )
+    finally:
+        server.start()
+        context.set_offline(False)
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        re.compile(r"^enviado: reporte \d+$"), timeout=30000
+    )
+    context.close()

@@ -48,6 +48,8 @@
     li.dataset.key = item.key;
     // which count it is: its site, the time typed for it (this device's clock) and its people
     const lang = document.documentElement.lang || undefined;
+    // numbers grouped as the server writes them: "1.200" in Spanish, not ICU's "1200"
+    const n = (v) => new Intl.NumberFormat(lang, { useGrouping: "always" }).format(v);
     const typed = new Date(item.fields.observed_at || item.created);
     const when = isNaN(typed) ? item.fields.observed_at || ""
       : typed.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
@@ -68,9 +70,9 @@
       if (g.people !== undefined && g.people_low !== undefined && g.people_high === undefined) open = true;
     }
     const parts = [item.site, T.counted.replace("%(when)s", when)];
-    if (open) parts.push(T.more.replace("%(n)s", people.toLocaleString(lang)));
+    if (open) parts.push(T.more.replace("%(n)s", n(people)));
     else if (people === 1) parts.push(T.person);
-    else if (people) parts.push(T.people.replace("%(n)s", people.toLocaleString(lang)));
+    else if (people) parts.push(T.people.replace("%(n)s", n(people)));
     const head = document.createElement("span");
     head.className = "which";
     head.textContent = parts.join(" · ") + " · ";

@@ -336,3 +336,25 @@ def test_chilean_admin_withdrawing_a_peruvian_report_is_refused(server) -> None:
         assert posted.status_code == 403
     with server.db.session(readonly=True) as s:
         assert s.scalar(select(FieldReport.id).where(FieldReport.supersedes_id == peru)) is None
+
+
+def test_a_withdrawal_refused_for_its_missing_reason_keeps_the_ticked_confirmation(server) -> None:  # type: ignore[no-untyped-def]
+    """The box the editor had ticked came back unticked with the "say why" message: input lost
+    on an error. It stays ticked now; an unticked one stays unticked."""
+    report = _report(server, "migraciones", 12, 9, hour=19)
+    with _signed_in(server, "migraciones") as c:
+        token = TOKEN.search(c.get(f"/reports/{report}/withdraw").text).group(1)
+        ticked = c.post(
+            f"/reports/{report}/withdraw",
+            data={"csrf_token": token, "reason": " ", "confirm": "yes"},
+            headers={"Origin": server.url},
+        )
+        unticked = c.post(
+            f"/reports/{report}/withdraw",
+            data={"csrf_token": token, "reason": " "},
+            headers={"Origin": server.url},
+        )
+    box = re.compile(r'<input type="checkbox" name="confirm"[^>]*>')
+    assert ticked.status_code == unticked.status_code == 422
+    assert " checked " in box.search(ticked.text)[0]
+    assert "checked" not in box.search(unticked.text)[0]

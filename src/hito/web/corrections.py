@@ -250,4 +250,6 @@ async def withdraw_submit(request: Request, report_id: RowIdPath) -> Response:
         report=_about(request, row),
         errors=errors,
         reason=data.get("reason", ""),
+        confirmed=data.get("confirm")
+        == "yes",  # a ticked box stays ticked when the reason is missing
     )

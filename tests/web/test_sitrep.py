@@ -327,8 +327,9 @@ def test_plans_with_one_median_say_so_and_show_how_often_each_trigger_fires(
 
     cmp = _equal_median_comparison(tmp_path)
     said = (
-        "Todos los planes tienen la misma mediana (P50) de personas-día varadas, el máximo de "
-        "personas varadas, personas desviadas a rutas irregulares y personas que sufrieron daños"
+        "Todos los planes tienen la misma mediana (P50) en estas cifras: personas-día varadas, el "
+        "máximo de personas varadas, personas desviadas a rutas irregulares y personas que "
+        "sufrieron daños. En el futuro simulado del medio, los planes no cambian nada en ellas."
     )
     row = (
         '<td data-label="Disparador">200 o más personas varadas en Chacalluta y la franja durante '

@@ -138,3 +138,37 @@ def test_the_sex_and_age_headers_keep_their_words_whole_on_a_phone(
             box = page.locator("#groups tbody tr").nth(i).bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
     assert outside == []
+
+
+def test_the_sites_csv_says_when_the_weeks_change_is_a_bound(server, chungara) -> None:  # type: ignore[no-untyped-def]
+    """The page says "≥ 1,200" (the newest count is "more than"), the CSV said 1200: an analyst
+    took a lower bound for an exact change. The CSV carries the bound now."""
+    with server.db.session() as s:
+        create_report(
+            s,
+            actor=SYSTEM,
+            site_id="chungara",
+            agency_id=1,
+            observed_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3, seconds=30),
+            counts=[Count(nationality="VEN", documented=False, people=50, stranded=50)],
+        )
+    with _signed_in(server, "migraciones") as c:
+        csv = c.get("/sites.csv").text
+        page = c.get("/sites/chungara?lang=en").text
+    head, *rows = csv.splitlines()
+    cols = head.split(",")
+    assert cols[cols.index("trend") : cols.index("trend") + 3] == [
+        "trend",
+        "trend_bound",
+        "trend_days",
+    ]
+    row = dict(zip(cols, next(r for r in rows if ",chungara," in r).split(","), strict=True))
+    assert (row["at_least"], row["trend"], row["trend_bound"], row["trend_days"]) == (
+        "True",
+        "1200",
+        "at_least",
+        "3",
+    )
+    assert '<strong id="site-trend" title="the newest count is open-ended' in page
+    exact = next(r for r in rows if ",concordia-strip," in r).split(",")
+    assert exact[cols.index("trend_bound")] == ""

@@ -113,6 +113,9 @@ def sites_csv(request: Request) -> Response:
             "counted_at",
             "stale",
             "trend",
+            # "at_least" / "at_most": an open-ended count ("more than 100") makes the change a
+            # bound, as the page's "≥ 1.200" / "≤ −80" say; empty when the change is exact
+            "trend_bound",
             "trend_days",
             "band_first",
             "band_last",
@@ -135,6 +138,7 @@ def sites_csv(request: Request) -> Response:
                 i18n.iso(x.observed_at, tz),
                 x.stale,
                 x.trend,
+                x.trend_bound or "",
                 x.trend_days,
                 i18n.iso(b.get("first")),
                 i18n.iso(b.get("last")),

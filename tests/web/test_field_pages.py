@@ -583,3 +583,45 @@ def test_a_peruvian_admin_is_not_offered_a_chilean_shelters_registry(server) -> 
         )
         assert r.status_code == 422
         assert "is in Chile: only an agency or an administrator of Chile" in r.text
+
+
+def test_after_i_have_seen_this_alert_the_page_says_when_it_was_marked_seen(server) -> None:  # type: ignore[no-untyped-def]
+    """A Chilean coordinator pressed "He visto esta alerta": the button went away and nothing
+    said what happened. The page says now that it is marked seen for them, and when."""
+    with server.db.session() as s:
+        d = s.scalars(
+            select(Delivery)
+            .join(Subscription, Delivery.subscription_id == Subscription.id)
+            .where(Subscription.label == "guardia PDI Chacalluta")
+            .order_by(Delivery.id)
+        ).first()
+        alert_id = d.alert_id
+        same = list(s.scalars(select(Delivery).where(Delivery.alert_id == alert_id)))
+        kept = {x.id: (x.status, x.acknowledged_at) for x in same}
+        for x in same:
+            x.status, x.acknowledged_at = "sent", None
+    try:
+        with _signed_in(server, "pdi") as c:
+            before = c.get(f"/alerts/{alert_id}?lang=es").text
+            assert 'id="seen-note"' not in before and 'id="seen-button"' in before
+            r = c.post(
+                f"/alerts/{alert_id}/seen",
+                data={"csrf_token": TOKEN.search(before).group(1)},
+                headers={"Origin": server.url},
+            )
+            assert r.status_code == 303
+            es = c.get(f"/alerts/{alert_id}?lang=es").text
+            en = c.get(f"/alerts/{alert_id}?lang=en").text
+        note = re.search(r'<p class="notice" role="status" id="seen-note">(.*?)</p>', es)
+        assert note is not None and re.fullmatch(
+            r"Marcada como vista para usted o su organismo: \d+ \w+ \d{4}, \d\d:\d\d \(hora de Chile\)\.",
+            note.group(1),
+        ), note
+        assert "Marked as seen for you or your agency: " in en and "(Chile time)." in en
+        with _signed_in(server, "migraciones") as other:  # Peru's reader: not their message
+            assert 'id="seen-note"' not in other.get(f"/alerts/{alert_id}").text
+    finally:
+        with server.db.session() as s:
+            for did, (status, at) in kept.items():
+                row = s.get(Delivery, did)
+                row.status, row.acknowledged_at = status, at

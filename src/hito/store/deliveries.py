@@ -19,10 +19,10 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hito import notify
@@ -347,6 +347,19 @@ def unseen_for(session: Session, *, actor: Actor, alert_id: int) -> list[Deliver
         .order_by(Delivery.id)
     )
     return list(session.scalars(q))
+
+
+def seen_for(session: Session, *, actor: Actor, alert_id: int) -> dt.datetime | None:
+    """When the alert's latest message to this user or their agency was marked seen (or None)."""
+    if actor.user_id is None:
+        return None
+    q = (
+        select(func.max(Delivery.acknowledged_at))
+        .join(Subscription, Delivery.subscription_id == Subscription.id)
+        .where(Delivery.alert_id == alert_id, Delivery.acknowledged_at.is_not(None))
+        .where(reaching(actor))
+    )
+    return cast(dt.datetime | None, session.scalar(q))
 
 
 def acknowledge_signed_in(session: Session, *, actor: Actor, alert_id: int) -> int:

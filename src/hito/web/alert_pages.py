@@ -54,6 +54,7 @@ def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
             rows = deliveries.of_alert(session, alert_id=alert_id, actor=who)
             words = alert_words(session, alert, language(request))
             unseen = len(deliveries.unseen_for(session, actor=who, alert_id=alert_id))
+            seen_at = deliveries.seen_for(session, actor=who, alert_id=alert_id)
     except StoreError:
         return render(request, "missing.html.j2", 404, user=who, what=str(alert_id), kind="alert")
     outcomes = _outcomes(request)
@@ -64,6 +65,7 @@ def alert_page(request: Request, alert_id: RowIdPath) -> HTMLResponse:
         alert=alert,
         said=words,
         unseen=unseen,
+        seen_at=seen_at,
         deliveries=rows,
         reasons={d.id: _reason(d.last_error, language(request)) for d in rows},
         outcome=outcomes["outcome"],

@@ -358,3 +358,17 @@ def test_a_withdrawal_refused_for_its_missing_reason_keeps_the_ticked_confirmati
     assert ticked.status_code == unticked.status_code == 422
     assert " checked " in box.search(ticked.text)[0]
     assert "checked" not in box.search(unticked.text)[0]
+
+
+def test_the_correction_form_offers_only_the_reports_own_site(server) -> None:  # type: ignore[no-untyped-def]
+    """The correction form offered "Elegir…" beside the report's site, a choice the server then
+    ignored (a correction stays at its site). It offers the one site, chosen."""
+    report = _report(server, "pdi", 14, 6, hour=14)
+    with _signed_in(server, "pdi") as c:
+        correcting = c.get(f"/reports/{report}/correct?lang=es").text
+        new = c.get("/report?lang=es").text
+    options = re.compile(r'<select name="site_id"[^>]*>(.*?)</select>', re.S)
+    assert re.findall(r"<option[^>]*>[^<]*", options.search(correcting)[1]) == [
+        f'<option value="{SITE}" selected>Franja entre Chacalluta y Santa Rosa'
+    ]
+    assert '<option value="">Elegir…' in options.search(new)[1]  # a new report still asks

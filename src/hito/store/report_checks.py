@@ -128,6 +128,11 @@ _SITE_COUNTRY = select(Site.country_code, Site.kind).where(Site.id == bindparam(
 SHARED_KINDS = ("between_posts",)  # the strip between the posts: both countries count there
 
 
+def may_report(actor: Actor | None) -> bool:
+    """Whether a user may report counts at all (an editor or an admin; not a viewer)."""
+    return actor is not None and actor.role in ("admin", "editor")
+
+
 def may_report_at(actor: Actor | None, kind: str, country_code: str) -> bool:
     """Whether a user may report at a site of this kind and country.
 
@@ -135,7 +140,7 @@ def may_report_at(actor: Actor | None, kind: str, country_code: str) -> bool:
     the posts; the operator (an admin of no agency) anywhere, for the agency they name. The
     rule `country_rule` enforces, for choosing what to offer.
     """
-    if actor is None or actor.role not in ("admin", "editor"):
+    if actor is None or not may_report(actor):
         return False
     return kind in SHARED_KINDS or actor.may_act_in(country_code)
 

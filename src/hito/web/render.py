@@ -14,7 +14,7 @@ from hito import i18n
 from hito.api import problems
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
-from hito.store.report_checks import EARLIEST
+from hito.store.report_checks import EARLIEST, may_report
 from hito.web import guard
 from hito.web.session import LANG_COOKIE, LoginRequired, actor, language, secure, zone
 from hito.web.session import today as local_today
@@ -26,6 +26,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     tz = zone(request, context.get("user"))
     env = i18n.environment(("hito.web", "hito.report"), lang, tz)
     guard.install_globals(env)
+    env.globals["may_report"] = may_report  # the store's rule: the menu offers what one may do
     context.setdefault("now", utcnow())
     # today in the visitor's zone: the latest day a page may show (`as_of_of`)
     context.setdefault("today", local_today(request, context.get("user")))

@@ -634,3 +634,25 @@ def test_the_longest_horizon_a_scenario_can_score_is_said_in_the_form_of_its_cou
     assert err.value.in_language("en") == [
         f"--horizons: got 9 days, beyond what tiny can score; {en} (from its first day to its last)"
     ]
+
+
+def test_calibrate_and_backtest_without_a_scenario_take_tacna_arica_2025_as_the_readme_says(
+    tmp_path,
+):
+    """`hito calibrate` and `hito backtest` said "Falta el argumento 'escenario'" though the
+    README gives them as `hito calibrate [SCENARIO]` with tacna-arica-2025 as the default."""
+    cal = hito("calibrate", "--as-of", "2030-01-01", "--out", str(tmp_path / "cal"))
+    assert cal.returncode == 2 and "Traceback" not in cal.stderr
+    assert (
+        "error: --as-of: se recibió 2030-01-01; se esperaba una fecha entre 2025-11-22 (el "
+        "inicio del escenario) y 2026-03-31 (su último día simulado)"
+        in " ".join(cal.stderr.split())
+    ), cal.stderr
+    bt = hito("backtest", "--horizons", "1000", "--out", str(tmp_path / "bt"))
+    assert bt.returncode == 2 and "Traceback" not in bt.stderr
+    assert (
+        "error: --horizons: se recibieron 1000 días, más de lo que tacna-arica-2025 puede "
+        "evaluar; se esperaban como máximo 129 días (de su primer día al último)"
+        in " ".join(bt.stderr.split())
+    ), bt.stderr
+    assert not (tmp_path / "cal").exists() and not (tmp_path / "bt").exists()

@@ -444,9 +444,9 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
     done = hito("run", "--calibration", str(folder), "--runs", "50", "--event", "all:stranded>1")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "error: --runs, --event: no se usan con --calibration (su pronóstico simula cada "
+        "error: --runs, --event: no se admiten con --calibration (su pronóstico simula cada "
         "partícula de la distribución posterior una vez, hasta el último día del escenario); "
-        "se esperaba que no se dieran\n"
+        "se esperaba el comando sin esas opciones\n"
     )
     out = tmp_path / "cal"
     args = ("--observations", str(counts_file), "--particles", "10", "--workers", "1")
@@ -460,6 +460,29 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
     assert not (tmp_path / "o").exists()
     same = hito("run", str(scenario_file), "--calibration", str(out), "--out", str(tmp_path / "s"))
     assert same.returncode == 0, same.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "es",
+            "error: --runs: no se admite con --calibration (su pronóstico simula cada partícula "
+            "de la distribución posterior una vez, hasta el último día del escenario); se "
+            "esperaba el comando sin esa opción\n",
+        ),
+        (
+            "en",
+            "error: --runs: not taken with --calibration (its forecast runs each particle of the "
+            "posterior once, to the scenario's last day); expected it left out\n",
+        ),
+    ],
+)
+def test_one_option_refused_beside_a_posterior_is_said_in_the_singular(tmp_path, lang, said):
+    """`hito run --calibration DIR --runs 5` said "--runs: no se usan ...; se esperaba que no
+    se dieran" (and "expected them left out"): the plural, of one option."""
+    done = hito("run", "--calibration", str(tmp_path), "--runs", "5", HITO_LANG=lang)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", said)
 
 
 def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, tmp_path):

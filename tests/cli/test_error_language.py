@@ -63,6 +63,16 @@ CASES = {
         "No existe la opción: --rnus (opciones posibles: --runs)",
         "No such option: --rnus (Possible options: --runs)",
     ),
+    "a mistyped command, with Typer's guess": (  # its "Did you mean" stayed in English
+        ("runn",),
+        "No existe el comando 'runn'. ¿Quiso decir 'run'?",
+        "No such command 'runn'. Did you mean 'run'?",
+    ),
+    "a mistyped subcommand, with Typer's guess": (
+        ("plans", "comapre"),
+        "No existe el comando 'comapre'. ¿Quiso decir 'compare'?",
+        "No such command 'comapre'. Did you mean 'compare'?",
+    ),
     "a missing argument": (
         ("validate",),
         "Falta el argumento 'archivo'.",

@@ -63,6 +63,16 @@ CASES = {
         "No existe la opción: --rnus (opciones posibles: --runs)",
         "No such option: --rnus (Possible options: --runs)",
     ),
+    "a mistyped command, with Typer's guess": (  # its "Did you mean" stayed in English
+        ("runn",),
+        "No existe el comando 'runn'. ¿Quiso decir 'run'?",
+        "No such command 'runn'. Did you mean 'run'?",
+    ),
+    "a mistyped subcommand, with Typer's guess": (
+        ("plans", "comapre"),
+        "No existe el comando 'comapre'. ¿Quiso decir 'compare'?",
+        "No such command 'comapre'. Did you mean 'compare'?",
+    ),
     "a missing argument": (
         ("validate",),
         "Falta el argumento 'archivo'.",
@@ -140,3 +150,38 @@ def test_a_bad_lang_is_said_in_the_readers_language(tmp_path: Path) -> None:
     done = hito("calibrate", "tacna-arica-2025", "--lang", "fr", HITO_LANG="en")
     assert done.returncode == 2
     assert "error: --lang: got 'fr', expected one of: es, en" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "reader", "said"),
+    [
+        (
+            ("run", "--lang", "en", "--rnus", "3"),
+            "es",
+            "No such option: --rnus (Possible options: --runs)",
+        ),
+        (
+            ("run", "--lang=en", "--runs", "x"),
+            "es",
+            "Invalid value for '--runs': Input should be a valid integer",
+        ),
+        (
+            ("run", "--lang", "es", "--rnus", "3"),
+            "en",
+            "No existe la opción: --rnus (opciones posibles: --runs)",
+        ),
+        (
+            ("run", "--lang", "fr", "--rnus", "3"),
+            "es",
+            "No existe la opción: --rnus (opciones posibles: --runs)",
+        ),
+    ],
+)
+def test_typers_errors_follow_the_commands_lang(
+    args: tuple[str, ...], reader: str, said: str
+) -> None:
+    """`hito run --lang en --rnus 3` said Typer's error in the reader's Spanish, while hito's own
+    errors follow --lang (README: the errors follow the choice of --lang)."""
+    done = hito(*args, HITO_LANG=reader)
+    assert done.returncode == 2
+    assert said in " ".join(done.stderr.replace("│", " ").split())

@@ -444,9 +444,9 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
     done = hito("run", "--calibration", str(folder), "--runs", "50", "--event", "all:stranded>1")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "error: --runs, --event: no se usan con --calibration (su pronóstico simula cada "
+        "error: --runs, --event: no se admiten con --calibration (su pronóstico simula cada "
         "partícula de la distribución posterior una vez, hasta el último día del escenario); "
-        "se esperaba que no se dieran\n"
+        "se esperaba el comando sin esas opciones\n"
     )
     out = tmp_path / "cal"
     args = ("--observations", str(counts_file), "--particles", "10", "--workers", "1")
@@ -460,6 +460,29 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
     assert not (tmp_path / "o").exists()
     same = hito("run", str(scenario_file), "--calibration", str(out), "--out", str(tmp_path / "s"))
     assert same.returncode == 0, same.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "es",
+            "error: --runs: no se admite con --calibration (su pronóstico simula cada partícula "
+            "de la distribución posterior una vez, hasta el último día del escenario); se "
+            "esperaba el comando sin esa opción\n",
+        ),
+        (
+            "en",
+            "error: --runs: not taken with --calibration (its forecast runs each particle of the "
+            "posterior once, to the scenario's last day); expected it left out\n",
+        ),
+    ],
+)
+def test_one_option_refused_beside_a_posterior_is_said_in_the_singular(tmp_path, lang, said):
+    """`hito run --calibration DIR --runs 5` said "--runs: no se usan ...; se esperaba que no
+    se dieran" (and "expected them left out"): the plural, of one option."""
+    done = hito("run", "--calibration", str(tmp_path), "--runs", "5", HITO_LANG=lang)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", said)
 
 
 def test_calibrate_says_which_rows_of_ones_own_file_it_left_out(scenario_file, tmp_path):
@@ -634,3 +657,25 @@ def test_the_longest_horizon_a_scenario_can_score_is_said_in_the_form_of_its_cou
     assert err.value.in_language("en") == [
         f"--horizons: got 9 days, beyond what tiny can score; {en} (from its first day to its last)"
     ]
+
+
+def test_calibrate_and_backtest_without_a_scenario_take_tacna_arica_2025_as_the_readme_says(
+    tmp_path,
+):
+    """`hito calibrate` and `hito backtest` said "Falta el argumento 'escenario'" though the
+    README gives them as `hito calibrate [SCENARIO]` with tacna-arica-2025 as the default."""
+    cal = hito("calibrate", "--as-of", "2030-01-01", "--out", str(tmp_path / "cal"))
+    assert cal.returncode == 2 and "Traceback" not in cal.stderr
+    assert (
+        "error: --as-of: se recibió 2030-01-01; se esperaba una fecha entre 2025-11-22 (el "
+        "inicio del escenario) y 2026-03-31 (su último día simulado)"
+        in " ".join(cal.stderr.split())
+    ), cal.stderr
+    bt = hito("backtest", "--horizons", "1000", "--out", str(tmp_path / "bt"))
+    assert bt.returncode == 2 and "Traceback" not in bt.stderr
+    assert (
+        "error: --horizons: se recibieron 1000 días, más de lo que tacna-arica-2025 puede "
+        "evaluar; se esperaban como máximo 129 días (de su primer día al último)"
+        in " ".join(bt.stderr.split())
+    ), bt.stderr
+    assert not (tmp_path / "cal").exists() and not (tmp_path / "bt").exists()

@@ -92,7 +92,7 @@ def test_hito_help_is_in_english_on_request(env: dict[str, str]) -> None:
 def test_a_command_help_in_each_language() -> None:
     es = help_of("calibrate", HITO_LANG="es")
     for phrase in (
-        "Uso: python -m hito.cli.main calibrate [OPCIONES] {escenario}",
+        "Uso: python -m hito.cli.main calibrate [OPCIONES] [escenario]",  # optional, as in run
         "─ Argumentos ─",
         "<entero>",
         "número de partículas",
@@ -104,7 +104,7 @@ def test_a_command_help_in_each_language() -> None:
         assert phrase in es, phrase
     en = help_of("calibrate", LANG="en_US.UTF-8")
     for phrase in (
-        "Usage: python -m hito.cli.main calibrate [OPTIONS] {scenario}",
+        "Usage: python -m hito.cli.main calibrate [OPTIONS] [scenario]",
         "─ Arguments ─",
         "<int>",
         "number of particles",

@@ -195,3 +195,42 @@ def test_a_head_fetched_with_no_key_pinned_is_printed_as_unchecked(
     assert es.exit_code == 0 and es.stderr.startswith("sin comprobar: ")
     assert checked.exit_code == 0 and checked.stderr == ""
     assert checked.stdout == r.stdout
+
+
+def test_a_server_that_does_not_answer_is_said_in_the_readers_words(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It read "--server: URL: <urlopen error [Errno 111] Connection refused>"."""
+    with socket.socket() as s:  # a port nothing listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api/v1/log/head"
+    for lang, said in (
+        (
+            "en",
+            f"--server: {url}: connection refused (nothing listens at that address and port); "
+            "expected the address of a running hito server",
+        ),
+        (
+            "es",
+            f"--server: {url}: conexión rechazada (nada escucha en esa dirección y puerto); se "
+            "esperaba la dirección de un servidor de hito en marcha",
+        ),
+    ):
+        r = runner.invoke(app, ["log", "head", "--server", f"http://127.0.0.1:{port}"])
+        assert r.exit_code == 1  # the InputError, said as exit 2 by main()
+        assert r.exception.in_language(lang) == [said]  # type: ignore[union-attr]
+
+
+def test_a_servers_http_error_and_an_unknown_host_are_said_plainly() -> None:
+    import socket as sockets
+    import urllib.error
+
+    from hito.cli.log import _unreached
+    from hito.errors import say
+
+    http = urllib.error.HTTPError("http://x/api/v1/log/head", 404, "Not Found", None, None)  # type: ignore[arg-type]
+    assert say(_unreached(http), "es") == "el servidor respondió HTTP 404"
+    host = urllib.error.URLError(sockets.gaierror(-2, "Name or service not known"))
+    assert say(_unreached(host), "en") == "no such host"
+    assert say(_unreached(urllib.error.URLError(TimeoutError())), "es") == "sin respuesta en 30 s"

@@ -365,7 +365,9 @@ def test_compare_says_which_medians_no_plan_moves_and_how_often_each_trigger_fir
     assert '<span lang="en">Same P10, P50 and P90 under every plan: Peak stranded; Diverted' in page
 
 
-def _posterior_folder(tmp_path: Path, as_of_day: int = 5, days: int = 30) -> tuple[Path, Path]:
+def _posterior_folder(
+    tmp_path: Path, as_of_day: int = 5, days: int = 30, strip_title: dict | None = None
+) -> tuple[Path, Path]:
     """A scenario file and a posterior folder on it: 100 people counted at the strip."""
     from conftest import build
     from hito.ensemble.executors import SerialExecutor
@@ -374,8 +376,10 @@ def _posterior_folder(tmp_path: Path, as_of_day: int = 5, days: int = 30) -> tup
     from hito.forecast.posterior import save
 
     d = closed_tiny(days=days)
+    if strip_title is not None:
+        next(p for p in d["places"] if p["id"] == "strip")["title"] = strip_title
     scen = tmp_path / "tiny.yaml"
-    scen.write_text(yaml.safe_dump(d))
+    scen.write_text(yaml.safe_dump(d, allow_unicode=True))
     s = build(d)
     items = tuple(
         Observation(
@@ -431,6 +435,30 @@ def test_compare_from_a_calibration_answers_how_many_stay_stranded_per_plan(tmp_
     page = (out / "comparison.html").read_text()
     assert 'id="stranded-after"' in page and 'id="conditioned"' in page
     assert "Condicionado a los conteos de campo hasta el 6 ene 2025" in page
+
+
+def test_compare_from_a_calibration_names_each_site_in_the_readers_language(tmp_path):
+    """The table of people stranded after the as-of date named the sites by their English
+    `name` ("Strip between Chacalluta and Santa Rosa") in the Spanish console and page."""
+    title = {"es": "Franja entre los pasos", "en": "Strip between the posts"}
+    scen, cal = _posterior_folder(tmp_path, strip_title=title)
+    plan = tmp_path / "corr.yaml"
+    plan.write_text(yaml.safe_dump(plan_dict([stranded_trigger()], [corridor()])))
+    out = tmp_path / "out"
+    args = ["plans", "compare", str(scen), str(plan), "--calibration", str(cal), "--workers", "1"]
+    es = hito(*args, "--out", str(out), HITO_LANG="es")
+    assert es.returncode == 0, es.stderr
+    assert re.search(r"│ Franja entre los pasos\s+│ sin plan\s+│ 100 \(100–100\)", es.stdout)
+    assert re.search(r"│ Franja entre los pasos\s+│ corr\s+│ 0 \(0–0\)", es.stdout)
+    assert "Strip" not in es.stdout
+    page = (out / "comparison.html").read_text()
+    after = page[page.index('<table id="stranded-after">') :]
+    after = after[: after.index("</table>")]
+    cell = '<td><span lang="es">Franja entre los pasos</span><span lang="en">Strip between the posts</span></td>'
+    assert after.count(cell) == 2
+    en = hito(*args, "--out", str(tmp_path / "en"), HITO_LANG="en")
+    assert en.returncode == 0, en.stderr
+    assert re.search(r"│ Strip between the posts\s+│ no plan\s+│ 100 \(100–100\)", en.stdout)
 
 
 @pytest.mark.parametrize(

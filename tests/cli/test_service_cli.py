@@ -170,11 +170,13 @@ def test_bad_user_input_is_one_error_line(env: str) -> None:
     r = runner.invoke(app, ["users", "create", "ed", "--role", "editor", "--agency", "nowhere"])
     assert r.exit_code == 1
     assert r.exception.in_language("en") == [  # type: ignore[union-attr]
-        "--agency: no agency 'nowhere', expected one of: none defined"
-    ]
+        "--agency: no agency 'nowhere': there are none yet; expected an agency created first "
+        "(POST /api/v1/agencies, as an operator)"
+    ]  # it read "expected one of: none defined"
     assert r.exception.in_language("es") == [  # type: ignore[union-attr]
-        "--agency: no existe el organismo 'nowhere'; se esperaba uno de: no hay ninguno definido"
-    ]
+        "--agency: no existe el organismo 'nowhere': todavía no hay ninguno; se esperaba un "
+        "organismo creado antes (POST /api/v1/agencies, como operador)"
+    ]  # it read "se esperaba uno de: no hay ninguno definido"
     r = runner.invoke(app, ["users", "create", "x", "--role", "king"])
     said = r.exception.in_language("en")  # type: ignore[union-attr]
     assert "--role: got 'king', expected one of: admin, editor, viewer" in said  # not body.role

@@ -210,6 +210,28 @@ def test_bad_input_exits_2_naming_file_line_and_column(
     assert f"case/{message}" in stderr and "Traceback" not in stderr
 
 
+@pytest.mark.parametrize(
+    ("lang", "made", "said"),
+    [
+        ("es", False, "no existe esa carpeta; se esperaba la carpeta de un caso de Flee"),
+        ("en", False, "no such directory, expected a Flee case directory"),
+        ("es", True, "no es una carpeta; se esperaba la carpeta de un caso de Flee"),
+    ],
+)
+def test_a_case_folder_that_does_not_exist_is_said_so_not_called_a_file(
+    tmp_path, monkeypatch, capsys, lang, made, said
+):
+    """`hito flee check` of a mistyped folder said "no es una carpeta" (it is not a folder),
+    as of a file in the way, where nothing existed."""
+    where = tmp_path / "burundi 2015"
+    if made:
+        where.write_text("a file\n")
+    monkeypatch.setenv("HITO_LANG", lang)
+    code, out, err = hito(monkeypatch, capsys, "flee", "check", str(where))
+    assert code == 2 and out == ""
+    assert err == f"error: {where}: {said}\n"
+
+
 def test_a_missing_file_is_named(tmp_path, monkeypatch, capsys):
     root = make_case(tmp_path / "case")
     (root / "input_csv" / "routes.csv").unlink()

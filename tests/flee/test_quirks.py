@@ -70,6 +70,25 @@ def test_two_files_on_a_layout_row_are_added_as_flee_adds_them(tmp_path):
     assert [int(c.data[t, col]) for t in (0, 5, 10, 15)] == [1, 51, 102, 102]
 
 
+def test_check_says_one_warning_in_the_singular(tmp_path, monkeypatch, capsys):
+    """`hito flee check` said "1 warnings" in English."""
+    from flee_helpers import make_case
+
+    root = make_case(tmp_path / "case")
+    conflicts = root / "input_csv" / "conflicts.csv"
+    lines = conflicts.read_text().splitlines()
+    conflicts.write_text("\n".join([lines[0] + ",", *lines[1:]]) + "\n")  # one warning
+    monkeypatch.setenv("HITO_LANG", "en")
+    code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root))
+    assert code == 0
+    assert err.count("warning:") == 1
+    assert "case: 4 places, 3 routes, 20 days, 3 data_layout rows, 1 warning\n" in err, err
+    monkeypatch.setenv("HITO_LANG", "es")
+    code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root))
+    assert code == 0
+    assert "case: lugares: 4, rutas: 3, días: 20, filas de data_layout: 3, advertencias: 1" in err
+
+
 def test_check_lists_warnings_and_strict_exits_2(tmp_path, monkeypatch, capsys):
     root = quirky(tmp_path / "case")
     code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root))

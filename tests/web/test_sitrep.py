@@ -454,3 +454,44 @@ def test_needs_from_a_more_than_100_count_say_more_than(db: Database) -> None:
         "Conteos más recientes (ningún pronóstico llega al 5 dic 2025): más de 100 personas" in es
     )
     assert 'data-label="Stranded now">more than 100<' in en
+
+
+def test_a_highlights_change_over_one_day_is_said_in_the_singular(db: Database) -> None:
+    """The strip fell from 50 to 10 between 2025-11-29 and 2025-11-30: the highlight read
+    "−40 varadas en 1 días" and "−40 stranded in 1 days"."""
+    es = sitrep.build_html(db, as_of=dt.date(2025, 11, 30), lang="es", comparison=None)
+    en = sitrep.build_html(db, as_of=dt.date(2025, 11, 30), lang="en", comparison=None)
+    assert (
+        "<li>Franja entre Chacalluta y Santa Rosa: variación de −40 personas varadas en 1 día.</li>"
+        in es
+    )
+    assert "<li>Strip between Chacalluta and Santa Rosa: −40 stranded in 1 day.</li>" in en
+    es = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
+    assert (
+        "<li>Franja entre Chacalluta y Santa Rosa: variación de −5 personas varadas en 4 días.</li>"
+        in es
+    )
+
+
+def test_a_change_from_an_open_ended_count_says_its_bound(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change measured against "more than 50" is a bound (≤ −40), as the overview says it;
+    the situation report printed it as an exact change."""
+    from hito.web import situation as sit
+
+    site_now = sit.site_now
+
+    def older_count_open_ended(*args: Any, **kw: Any) -> sit.SiteNow:
+        x = site_now(*args, **kw)
+        if x.id == "concordia-strip" and x.trend is not None:
+            x.trend_bound = "at_most"  # as if 2025-11-29's count had been "more than 50"
+        return x
+
+    monkeypatch.setattr(sit, "site_now", older_count_open_ended)
+    es = sitrep.build_html(db, as_of=dt.date(2025, 11, 30), lang="es", comparison=None)
+    en = sitrep.build_html(db, as_of=dt.date(2025, 11, 30), lang="en", comparison=None)
+    assert "Santa Rosa: variación de ≤ −40 personas varadas en 1 día.</li>" in es
+    assert "<li>Strip between Chacalluta and Santa Rosa: ≤ −40 stranded in 1 day.</li>" in en
+    cells = re.findall(r'data-label="Change in a week">(.*?)</td>', en)
+    assert [c.split(" <span")[0] for c in cells] == ["—", "≤ −40"], cells

@@ -20,6 +20,7 @@ from hito.cli.options import (
     out_folder,
     particles_option,
 )
+from hito.cli.run import DEFAULT_SCENARIO
 from hito.errors import InputError, Plural, Problem, say
 
 HORIZONS_HELP = (
@@ -29,7 +30,7 @@ HORIZONS_HELP = (
 
 
 def backtest(
-    scenario: ScenarioArg,
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
     observations: ObservationsOpt = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/backtest"),
     horizons: Annotated[str | None, typer.Option(help=HORIZONS_HELP)] = None,

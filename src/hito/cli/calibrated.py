@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from hito import i18n
 from hito.cli.options import executor_of
 from hito.cli.run import console, summary_lines, write_outputs
-from hito.errors import InputError, Problem
+from hito.errors import InputError, Plural, Problem
 
 if TYPE_CHECKING:
     from hito.scenario.model import Scenario
@@ -31,9 +31,12 @@ def only_calibration(
     ]
     if given:
         raise InputError(
-            Problem(
+            Plural(
+                "%(options)s: not taken with --calibration (its forecast runs each particle of "
+                "the posterior once, to the scenario's last day); expected it left out",
                 "%(options)s: not taken with --calibration (its forecast runs each particle of "
                 "the posterior once, to the scenario's last day); expected them left out",
+                len(given),
                 options=", ".join(given),
             )
         )

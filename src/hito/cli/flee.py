@@ -57,6 +57,7 @@ def check(
     strict: Strict = False,
 ) -> None:
     """Read a Flee case without running it; list every warning (file:line: what hito did)."""
+    from hito import i18n
     from hito.flee.case import read_case
 
     case = read_case(case_dir, sort_dates=sort_dates)
@@ -64,9 +65,13 @@ def check(
         raise InputError([Problem("%(where)s: %(msg)s", **w.values) for w in case.warnings])
     for w in case.warnings:
         console.print(str(w))
-    _ = _gettext()
+    said = i18n.translations(i18n.reader_language()).ngettext(
+        "%(case)s: %(size)s, %(rows)s data_layout rows, %(warnings)s warning",
+        "%(case)s: %(size)s, %(rows)s data_layout rows, %(warnings)s warnings",
+        len(case.warnings),
+    )
     console.print(
-        _("%(case)s: %(size)s, %(rows)s data_layout rows, %(warnings)s warnings")
+        said
         % {
             "case": case.scenario.name,
             "size": _size(case),

@@ -24,6 +24,7 @@ from hito.cli.options import (
     out_folder,
     particles_option,
 )
+from hito.cli.run import DEFAULT_SCENARIO
 from hito.errors import InputError, Problem, Said, say
 
 ScenarioArg = Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")]
@@ -63,7 +64,7 @@ def particle_bar(post: Any, lang: str) -> Iterator[Callable[[int], None]]:
 
 
 def calibrate(
-    scenario: ScenarioArg,
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
     observations: ObservationsOpt = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/calibrated"),
     as_of: Annotated[

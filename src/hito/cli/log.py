@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
-from hito.errors import HitoError, InputError, Problem, os_reason
+from hito.errors import HitoError, InputError, Problem, Said, os_reason
 from hito.textfile import decode_utf8
 
 if TYPE_CHECKING:
@@ -177,7 +177,35 @@ def _get(url: str) -> str:
         with urllib.request.urlopen(url, timeout=30) as r:  # noqa: S310 - http(s) checked
             return str(r.read().decode())
     except (urllib.error.URLError, OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem("--server: %(url)s: %(exc)s", url=url, exc=exc)) from None
+        raise InputError(
+            Problem(
+                "--server: %(url)s: %(why)s; expected the address of a running hito server",
+                url=url,
+                why=_unreached(exc),
+            )
+        ) from None
+
+
+def _unreached(exc: Exception) -> Said:
+    """Why a server did not answer, in the reader's words.
+
+    It read "<urlopen error [Errno 111] Connection refused>".
+    """
+    import socket
+    import urllib.error
+
+    if isinstance(exc, urllib.error.HTTPError):
+        return Problem("the server answered HTTP %(code)s", code=exc.code)
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, ConnectionRefusedError):
+        return Problem("connection refused (nothing listens at that address and port)")
+    if isinstance(reason, socket.gaierror):
+        return Problem("no such host")
+    if isinstance(reason, TimeoutError):
+        return Problem("no answer within %(s)s s", s=30)
+    if isinstance(reason, UnicodeDecodeError):
+        return Problem("the answer is not UTF-8 text")
+    return str(getattr(reason, "strerror", None) or reason)
 
 
 def _proof(body: str, url: str) -> list[bytes]:

@@ -79,8 +79,25 @@ app.command("report")(report_cmd.report)
 
 
 def command() -> Any:
-    """The `hito` click command, its help in the reader's language (i18n.reader_language)."""
-    return helptext.localize(typer.main.get_command(app), reader_language())
+    """The `hito` click command, its help and usage errors in the command's language.
+
+    That is the language of its --lang when it gives one, else the reader's (reader_language).
+    """
+    return helptext.localize(typer.main.get_command(app), asked_language(sys.argv[1:]))
+
+
+def asked_language(args: list[str]) -> str:
+    """The language a command line asks for with --lang (its first supported), else the reader's.
+
+    `hito run --lang en --rnus 3` said Typer's "No such option" in Spanish.
+    """
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:]
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in i18n.LANGUAGES:
+            return value
+    return reader_language()
 
 
 def main() -> None:

@@ -27,6 +27,33 @@ def whole(table: Table) -> Table:
     return table
 
 
+def fit(table: Table, width: int) -> Table:
+    """The table with no word split across lines when its words can fit in `width` columns.
+
+    Rich shares a too-narrow terminal's width out evenly, so on 80 columns a plan's
+    "9.164 (2.840–29.382)" read "(2.840–29." over "382)" and "corridor-100" as "corridor-1"
+    over "00". Each column gets at least its longest word (of header and cells), then what is
+    left goes to the columns that would take more; a table whose words cannot all fit is left
+    to fold, as `whole` makes it.
+    """
+    columns = table.columns
+    texts = [[str(column.header), *(str(c) for c in column.cells)] for column in columns]
+    least = [max(len(w) for text in col for w in text.split() or [""]) for col in texts]
+    most = [max(len(line) for text in col for line in text.splitlines() or [""]) for col in texts]
+    frame = 3 * len(columns) + 1  # a border and a space either side of each column
+    if sum(most) + frame <= width or sum(least) + frame > width:
+        return table  # fits as it is, or cannot: rich's own widths
+    widths, spare = list(least), width - frame - sum(least)
+    while spare > 0 and any(w < m for w, m in zip(widths, most, strict=True)):
+        for i, m in enumerate(most):
+            if spare > 0 and widths[i] < m:
+                widths[i] += 1
+                spare -= 1
+    for column, w in zip(columns, widths, strict=True):
+        column.width = w
+    return table
+
+
 def shown(lang: str) -> Callable[[str, Any], str]:
     """How a note's values read in a language: dates, numbers, indicators, lists of sites."""
     _ = i18n.translations(lang).gettext

@@ -71,6 +71,7 @@ def comparison_table(rows: Sequence[dict[str, Any]], currencies: Sequence[str], 
 def after_table(s: Scenario, cmp: Any, lang: str) -> Table:
     """Per site and plan, people stranded 7, 14 and 28 days after the as-of date."""
     from hito.plans.conditioned import HORIZONS, stranded_places
+    from hito.report.labels import place_name
 
     _ = i18n.translations(lang).gettext
     table = Table(
@@ -80,11 +81,12 @@ def after_table(s: Scenario, cmp: Any, lang: str) -> Table:
         title=_("Conditioned on the counts up to %(date)s: people stranded after it")
         % {"date": i18n.date(cmp.as_of, lang)},
     )
-    titles = {p.id: p.name for p in s.places}
     for place in stranded_places(cmp.after):
         for lbl, bands in cmp.after.items():
             cells = [band(b, lang) for b in bands[place].values()]
-            table.add_row(titles[place], _("no plan") if lbl == "no-plan" else lbl, *cells)
+            table.add_row(
+                place_name(s, place, lang), _("no plan") if lbl == "no-plan" else lbl, *cells
+            )
     return whole(table)
 
 

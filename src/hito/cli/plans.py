@@ -21,7 +21,7 @@ from hito.cli.options import (
     language_option,
     out_folder,
 )
-from hito.cli.plan_status import shown, status_table
+from hito.cli.plan_status import fit, shown, status_table
 from hito.cli.plan_tables import after_table, comparison_table, trigger_lines
 from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
 from hito.errors import InputError, Problem
@@ -216,9 +216,9 @@ def compare_cmd(
     write_atomic(out / "comparison.json", json.dumps(cmp.rows, indent=2).encode())
     write_atomic(out / "comparison.csv", rows_csv(cmp.rows).encode())
     write_atomic(out / "comparison.html", render(s, cmp, loaded, seed=seed, lang=lang).encode())
-    console.print(comparison_table(cmp.rows, cmp.currencies, lang))
+    console.print(fit(comparison_table(cmp.rows, cmp.currencies, lang), console.width))
     if cmp.as_of is not None:
-        console.print(after_table(s, cmp, lang))
+        console.print(fit(after_table(s, cmp, lang), console.width))
     for line in trigger_lines(cmp, dict(loaded), lang):
         console.print(line, highlight=False)
     bad = max(r["conservation_error"] for r in cmp.rows)
@@ -326,7 +326,7 @@ def check_cmd(
         return
     _ = i18n.translations(lang).gettext
     for r in reports:
-        console.print(status_table(r, p_by_name[r.plan], lang))
+        console.print(fit(status_table(r, p_by_name[r.plan], lang), console.width))
         for note in r.remarks:
             line = _("note: %(note)s") % {"note": note.say(_, shown(lang))}
             console.print(f"  [dim]{line}[/dim]")

@@ -45,7 +45,7 @@ def report(
         raise InputError(
             Problem(
                 "--lang: got %(bad)s, expected one of: %(languages)s",
-                bad=", ".join(bad),
+                bad=", ".join(repr(x) for x in bad),
                 languages=", ".join(i18n.LANGUAGES),
             )
         )

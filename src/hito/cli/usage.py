@@ -20,6 +20,7 @@ SENTENCES = (
     "No such option: {name}",
     "No such option: {name} (Possible options: {options})",
     "No such command {name}.",
+    "No such command {name}. Did you mean {suggestions}?",  # Typer's suggestion of a near name
     "Missing command.",
     "Missing argument {name}.",
     "Missing option {name}.",

@@ -48,14 +48,18 @@ def create(
         if agency is not None:
             row = session.scalar(select(Agency).where(Agency.code == agency))
             if row is None:
-                known = ", ".join(
-                    session.scalars(select(Agency.code).order_by(Agency.code))
-                ) or Problem("none defined")
+                known = ", ".join(session.scalars(select(Agency.code).order_by(Agency.code)))
                 raise InputError(
                     Problem(
                         "--agency: no agency %(agency)s, expected one of: %(known)s",
                         agency=repr(agency),
                         known=known,
+                    )
+                    if known
+                    else Problem(
+                        "--agency: no agency %(agency)s: there are none yet; expected an agency "
+                        "created first (POST /api/v1/agencies, as an operator)",
+                        agency=repr(agency),
                     )
                 )
             agency_id = row.id

@@ -51,6 +51,10 @@ def read_case(
     ``sort_dates`` sorts each UNHCR series by date (Flee 3.1 reads rows in file order).
     """
     root = Path(case_dir)
+    if not root.exists():
+        raise InputError(
+            Problem("%(root)s: no such directory, expected a Flee case directory", root=root)
+        )
     if not root.is_dir():
         raise InputError(
             Problem("%(root)s: not a directory, expected a Flee case directory", root=root)

@@ -271,12 +271,12 @@ def _conditioned(s: Scenario, cmp: Comparison, order: list[str]) -> dict[str, An
     if cmp.as_of is None or cmp.after is None:
         return {"conditioned": None, "after": None}
     said = {x: words(i18n.translations(x).gettext)["conditioned"] for x in order}
-    names = {p.id: p.name for p in s.places}
+    places = {p.id: p for p in s.places}
     return {
         "conditioned": {x: said[x] % {"date": i18n.date(cmp.as_of, x)} for x in order},
         "horizons": HORIZONS,
         "after": [
-            (names[place], label, [bands[place][h] for h in HORIZONS])
+            (places[place], label, [bands[place][h] for h in HORIZONS])
             for place in stranded_places(cmp.after)
             for label, bands in cmp.after.items()
         ],

@@ -38,11 +38,16 @@ SIGNATURE_TOLERANCE = 5 * 60  # seconds a receiver accepts a timestamp away from
 
 
 class DeliveryError(Exception):
-    """A message could not be delivered this time; `reason` says why (kept on the delivery)."""
+    """A message could not be delivered this time; `reason` says why (kept on the delivery).
 
-    def __init__(self, reason: Said):
+    `lasting`: trying again cannot help (a receiver's address that is not public, a URL that
+    is not http(s)): the delivery fails at once instead of waiting out its retries.
+    """
+
+    def __init__(self, reason: Said, *, lasting: bool = False):
         super().__init__(say(reason, "en"))
         self.reason = reason
+        self.lasting = lasting
 
 
 @dataclass(frozen=True)
@@ -267,7 +272,7 @@ def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
-        raise DeliveryError(Problem("%(url)s: not an http(s) URL", url=url))
+        raise DeliveryError(Problem("%(url)s: not an http(s) URL", url=url), lasting=True)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -298,7 +303,8 @@ def webhook_addresses(url: str, *, allow_private: bool = False) -> list[str]:
                         url=url,
                         host=host,
                         address=a,
-                    )
+                    ),
+                    lasting=True,
                 )
     return addresses
 

@@ -111,3 +111,30 @@ def test_a_stopped_subscription_is_told_in_the_readers_language_not_as_a_failure
     assert not lines[1].startswith("  "), lines  # no English reason under the Spanish line
     assert "stopped before this was sent" not in done.output
     assert hook.requests == []
+
+
+def test_without_an_smtp_server_the_worker_says_so_once_and_leaves_e_mails_queued(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not one "no SMTP server" failure per e-mail, retried with doubling waits for an hour."""
+    r = world.client.post(
+        "/api/v1/subscriptions",
+        headers=world.h("admin"),
+        json={"label": "s", "channel": "email", "target": "guardia@pdi.example"},
+    )
+    assert r.status_code == 201
+    with world.db.session() as s:
+        deliveries.enqueue(s, plan_alert(s))
+    monkeypatch.setenv("HITO_DATABASE_URL", world.db.engine.url.render_as_string(False))
+    monkeypatch.setenv("HITO_LANG", "es")
+    monkeypatch.delenv("HITO_SMTP_HOST", raising=False)
+    monkeypatch.setenv("COLUMNS", "240")
+    done = CliRunner().invoke(app, ["alerts", "deliver", "--once"])
+    assert done.exit_code == 0, done.output
+    assert done.output == (
+        "no hay un servidor SMTP configurado (HITO_SMTP_HOST): este proceso solo envía webhooks; "
+        "1 correo sigue en la cola, sin tocar, para un proceso que lo tenga\n"
+        "0 envíos procesados\n"
+    )
+    with world.db.session(readonly=True) as s:
+        assert deliveries.waiting_emails(s) == 1

@@ -409,3 +409,49 @@ def test_ssrf_a_webhook_to_the_servers_own_network_is_refused_when_subscribing(
     )
     with world.db.session(readonly=True) as s:
         assert [x.target for x in s.scalars(select(Subscription))] == ["https://hooks.example/hito"]
+
+
+def test_a_webhook_to_a_private_address_fails_at_once_not_after_an_hour_of_retries(
+    world: World,
+) -> None:
+    """Retrying cannot make 127.0.0.1 public: failed on the first attempt, not 6 attempts."""
+    with webhook_server() as hook:
+        assert _sub(world, "admin", channel="webhook", target=hook.url).status_code == 201
+        _raise_alert(world)
+        assert run_worker(world.db, WorkerConfig(max_attempts=6), once=True) == 1
+    assert hook.requests == []
+    with world.db.session(readonly=True) as s:
+        (d,) = s.scalars(select(Delivery))
+    assert (d.status, d.attempts) == ("failed", 1)
+    assert said_in(d.last_error, "en").startswith(f"after 1 attempt: {hook.url}: 127.0.0.1 is ")
+
+
+def test_without_an_smtp_server_e_mails_stay_queued_untouched_and_webhooks_go(
+    world: World,
+) -> None:
+    with webhook_server() as hook, smtp_server() as smtp:
+        assert _sub(world, "ed_chl", for_user=False).status_code == 201  # an e-mail
+        assert _sub(world, "admin", channel="webhook", target=hook.url).status_code == 201
+        _raise_alert(world)
+        webhooks_only = WorkerConfig(webhook_allow_private=True)
+        assert deliveries.channels(webhooks_only) == ("webhook",)
+        assert run_worker(world.db, webhooks_only, once=True) == 1
+        assert len(hook.requests) == 1
+        with world.db.session(readonly=True) as s:
+            assert deliveries.waiting_emails(s) == 1
+            by_channel = {
+                sub.channel: (d.status, d.attempts)
+                for d, sub in s.execute(
+                    select(Delivery, Subscription).join(
+                        Subscription, Subscription.id == Delivery.subscription_id
+                    )
+                )
+            }
+        assert by_channel == {"email": ("pending", 0), "webhook": ("sent", 1)}
+        mailing = WorkerConfig(smtp=notify.Smtp("127.0.0.1", smtp.port), webhook_allow_private=True)
+        assert deliveries.channels(mailing) == ("email", "webhook")
+        assert run_worker(world.db, mailing, once=True) == 1  # the e-mail, on its first attempt
+        assert len(smtp.messages) == 1
+    with world.db.session(readonly=True) as s:
+        assert deliveries.waiting_emails(s) == 0
+        assert sorted(s.scalars(select(Delivery.status))) == ["sent", "sent"]

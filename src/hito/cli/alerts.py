@@ -29,7 +29,7 @@ def deliver(
 
     from hito import i18n, names
     from hito.errors import Said, say
-    from hito.store.deliveries import run_worker
+    from hito.store.deliveries import email_subscribed, run_worker, waiting_emails
     from hito.store.settings import load_settings, worker_config
 
     lang = i18n.reader_language()
@@ -41,6 +41,20 @@ def deliver(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     counts: dict[str, int] = {}
+    with db.session(readonly=True) as session:
+        queued = waiting_emails(session)
+        by_email = queued > 0 or email_subscribed(session)
+    if cfg.smtp is None and by_email:  # said once, not as every e-mail's failure, retried
+        console.print(
+            t.ngettext(
+                "no SMTP server configured (HITO_SMTP_HOST): this worker sends webhooks only; "
+                "%(n)s e-mail stays queued, untouched, for a worker with one",
+                "no SMTP server configured (HITO_SMTP_HOST): this worker sends webhooks only; "
+                "%(n)s e-mails stay queued, untouched, for a worker with one",
+                queued,
+            )
+            % {"n": i18n.number(queued, lang)}
+        )
 
     def tally() -> str:
         return ", ".join(

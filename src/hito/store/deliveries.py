@@ -26,6 +26,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hito import notify
+from hito.domain import CHANNELS
 from hito.errors import HitoError, Plural, Problem, Said, keep
 from hito.store import audit, logsecret
 from hito.store.actors import Actor
@@ -156,11 +157,48 @@ def _due(now: dt.datetime) -> Any:
     )
 
 
-def claim(db: Database, *, lease_seconds: float, now: dt.datetime | None = None) -> int | None:
-    """Take one due delivery for this worker (a lease), in its own transaction; its id."""
+def channels(cfg: WorkerConfig) -> tuple[str, ...]:
+    """The channels a worker so configured can send by: e-mail only with an SMTP server."""
+    return tuple(c for c in CHANNELS if c != "email" or cfg.smtp is not None)
+
+
+def email_subscribed(session: Session) -> bool:
+    """Whether anyone is subscribed to alerts by e-mail (so e-mails may be queued)."""
+    q = select(Subscription.id).where(Subscription.channel == "email", Subscription.active)
+    return session.scalar(q.limit(1)) is not None
+
+
+def waiting_emails(session: Session) -> int:
+    """How many e-mail deliveries are queued (pending, or being sent by a worker)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .join(Subscription, Subscription.id == Delivery.subscription_id)
+            .where(Delivery.status.in_(("pending", "sending")), Subscription.channel == "email")
+        )
+        or 0
+    )
+
+
+def claim(
+    db: Database,
+    *,
+    lease_seconds: float,
+    now: dt.datetime | None = None,
+    by: tuple[str, ...] = CHANNELS,
+) -> int | None:
+    """Take one due delivery for this worker (a lease), in its own transaction; its id.
+
+    Only deliveries by the channels `by` are taken: a worker without an SMTP server leaves
+    e-mails queued, their attempts untouched, for one that has it.
+    """
     now = now or utcnow()
     with db.session() as session:
-        q = select(Delivery.id).where(_due(now)).order_by(Delivery.id).limit(1)
+        by_channel = Delivery.subscription_id.in_(
+            select(Subscription.id).where(Subscription.channel.in_(by))
+        )
+        q = select(Delivery.id).where(_due(now), by_channel).order_by(Delivery.id).limit(1)
         did = session.scalar(q.with_for_update(skip_locked=True))
         if did is None:
             return None
@@ -229,6 +267,7 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
         stopped = not sub.active
         refused = _refused(session, d, secret)
     error: Said = ""
+    lasting = False
     try:
         if refused:  # stopped, or what it would say is not what was queued
             raise notify.DeliveryError(refused)
@@ -246,14 +285,14 @@ def _send(db: Database, cfg: WorkerConfig, delivery_id: int) -> tuple[str, Said,
                 allow_private=cfg.webhook_allow_private,
             )
     except notify.DeliveryError as exc:
-        error = exc.reason
+        error, lasting = exc.reason, exc.lasting
     now = utcnow()
     wait: float | None = None
     if not error:
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": ""}
     elif stopped:  # not a failure, and the attempt it took is the one it counts
         values = {"status": "stopped", "last_error": keep(error)}
-    elif attempts >= cfg.max_attempts or refused:  # a refusal is not retried
+    elif attempts >= cfg.max_attempts or refused or lasting:  # nor is what retries cannot mend
         error = Plural(
             "after %(attempts)s attempt: %(error)s",
             "after %(attempts)s attempts: %(error)s",
@@ -290,7 +329,7 @@ def run_worker(
     """Send due deliveries until none is due (`once`) or until stopped; how many were handled."""
     n = 0
     while stop is None or not stop.is_set():
-        did = claim(db, lease_seconds=cfg.lease_seconds)
+        did = claim(db, lease_seconds=cfg.lease_seconds, by=channels(cfg))
         if did is None:
             if once:
                 break

@@ -104,7 +104,7 @@ def run_calibrated(
         "as_of": post.as_of.isoformat(),
         "own_counts": own_counts(folder),
     }
-    write_outputs(out, s, ens, facts, lang)
+    write_outputs(out, s, ens, facts, lang, calibration_here=out.resolve() == folder.resolve())
     gettext = i18n.translations(lang).gettext
     console.print(
         gettext("%(name)s calibrated as of %(date)s:")

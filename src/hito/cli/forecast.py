@@ -127,7 +127,8 @@ def calibrate(
         out, s, obs, post, ens, lang, counts_source(observations, s), observations is not None
     )
     write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
-    write_outputs(out, s, ens, _facts(ens, post, scenario, observations is not None), lang)
+    facts = _facts(ens, post, scenario, observations is not None)
+    write_outputs(out, s, ens, facts, lang, calibration_here=True)
     t = i18n.translations(lang)
     _ = t.gettext
     n = sum(st.reports for st in post.steps)

@@ -290,15 +290,41 @@ def daily_schema() -> pa.Schema:
     )
 
 
+# what `hito calibrate` writes beside its forecast: left in a folder a later forecast is written
+# to, they would sit beside a report that did not come from them (`hito run --calibration` reads
+# posterior.npz from the folder it is given)
+CALIBRATION_FILES = (
+    "posterior.npz",
+    "posterior.parquet",
+    "prior.parquet",
+    "calibration.json",
+    "calibration.html",
+    "count_quantiles.parquet",
+)
+
+
 def write_outputs(
-    out: Path, s: Any, ens: Ensemble, facts: dict[str, Any], lang: str = "es"
+    out: Path,
+    s: Any,
+    ens: Ensemble,
+    facts: dict[str, Any],
+    lang: str = "es",
+    *,
+    calibration_here: bool = False,
 ) -> None:
-    """daily.parquet (kept runs, streamed), quantiles.parquet, runs.parquet, summary, report."""
+    """daily.parquet (kept runs, streamed), quantiles.parquet, runs.parquet, summary, report.
+
+    Unless this forecast comes from the calibration in `out` (`calibration_here`), a
+    calibration's files left there by an earlier command are removed.
+    """
     from hito.report.run_report import render
 
     said = i18n.translations(lang).gettext("writing the tables and the report in %(out)s")
     with Console(stderr=True).status(said % {"out": out}):  # a spinner on a terminal only
         out.mkdir(parents=True, exist_ok=True)
+        if not calibration_here:
+            for name in CALIBRATION_FILES:
+                (out / name).unlink(missing_ok=True)
         write_parquet_frames(out / "daily.parquet", ens.daily_frames(), daily_schema())
         q = ens.quantile_table()
         write_parquet_frames(out / "quantiles.parquet", [q], q.to_arrow().schema)

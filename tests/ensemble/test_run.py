@@ -177,6 +177,13 @@ def test_bad_specs_and_events_say_what_was_given_and_what_is_accepted(spec):
         "--event 'all:stranded>5@2025-02-30': got '2025-02-30', expected a date as YYYY-MM-DD "
         "that exists"
     ]
+    for written in ("15/01/2025", "", "2025-1-5"):  # the date's own message, not the syntax's
+        with pytest.raises(InputError) as bad_day:
+            parse_event(f"all:stranded>5@{written}", s)
+        assert bad_day.value.problems == [
+            f"--event 'all:stranded>5@{written}': got {written!r}, expected a date as "
+            "YYYY-MM-DD that exists"
+        ]
     late = parse_event("all:stranded>5@2025-01-10", s)
     with pytest.raises(InputError, match=r"day 9 is after the last simulated day \(4\)"):
         EnsembleSpec(s, days=5, events=(late,))

@@ -76,7 +76,7 @@ class Event:
 
 _EVENT = re.compile(
     rf"^(?P<place>{ID_CHARS}):(?P<state>[a-z_]+)>(?P<x>[0-9.]+)"
-    r"(?:@(?P<date>\d{4}-\d{2}-\d{2}))?$"
+    r"(?:@(?P<date>[^@]*))?$"  # a date's own mistakes are said by the date's message
 )
 
 
@@ -118,7 +118,7 @@ def parse_event(text: str, s: Scenario) -> Event:
             Problem("--event %(text)s: %(x)s is not a number", text=repr(text), x=repr(m["x"]))
         ) from None
     day = None
-    if m["date"]:
+    if m["date"] is not None:
         try:
             day = s.day_of(dt.date.fromisoformat(m["date"]))
         except ValueError:

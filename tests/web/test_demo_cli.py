@@ -83,7 +83,7 @@ def test_a_weak_password_is_refused_as_the_option_before_anything_is_written(
         (
             "es",
             [
-                "[1/4] escenario tacna-arica-2025",
+                "[1/3] escenario tacna-arica-2025",
                 "usuarios de la demostración",
                 " administrador ",
                 "trabajo de campo: Albergues municipales y de iglesias, Arica (150 plazas",
@@ -93,7 +93,7 @@ def test_a_weak_password_is_refused_as_the_option_before_anything_is_written(
         (
             "en",
             [
-                "[1/4] scenario tacna-arica-2025",
+                "[1/3] scenario tacna-arica-2025",
                 "demo users",
                 " administrator ",
                 "field work: Municipal and church shelters, Arica (150 places",
@@ -118,6 +118,12 @@ def test_the_demo_says_what_it_does_in_the_language_asked(
     for text in said:
         assert text in r.stdout
     assert not_said not in r.stdout
+    # without the dashboard (--no-serve) three steps, each told as one of three
+    assert [line[:5] for line in r.stdout.splitlines() if line[:1] == "["] == [
+        "[1/3]",
+        "[2/3]",
+        "[3/3]",
+    ]
     assert "arica-shelters" not in r.stdout  # the shelter by its name, not its id
     assert (out / "hito-demo.sqlite3").exists()
     # the forecasts and the plans' runs (a minute at the default 20 runs) have their bars

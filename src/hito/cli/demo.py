@@ -91,13 +91,20 @@ def demo(
     db = Database(url)
     db.use_key(load_key(log_key_path(load_settings(database_url=url)), create=True))
     migrate.upgrade(db)
-    scenario_line = gettext("[1/4] scenario %(name)s: sites, agencies, users, plans, past counts")
+
+    def step(i: int) -> str:  # without the dashboard (--no-serve) there are three steps
+        return f"[{i}/{4 if serve else 3}] "
+
+    scenario_line = step(1) + gettext(
+        "scenario %(name)s: sites, agencies, users, plans, past counts"
+    )
     console.print(scenario_line % {"name": seed.SCENARIO})
     accounts = seed.seed(db, password=password)
     when = {"date": i18n.date(day, lang), "runs": runs}
     console.print(
-        gettext(
-            "[2/4] forecasts as the counts came in, the last from those of %(date)s (%(runs)s runs)"
+        step(2)
+        + gettext(
+            "forecasts as the counts came in, the last from those of %(date)s (%(runs)s runs)"
         )
         % when
     )
@@ -110,7 +117,7 @@ def demo(
             on_count_dates=lambda n: bar.update(task, total=n),
             on_forecast=lambda: bar.advance(task),
         )
-    console.print(gettext("[3/4] plan comparison (%(runs)s runs per plan)") % when)
+    console.print(step(3) + gettext("plan comparison (%(runs)s runs per plan)") % when)
     with progress(lang) as bar:
         task = bar.add_task(
             gettext("runs of the plans"), total=runs * (len(plan_names()) + 1), rate=""
@@ -133,7 +140,8 @@ def demo(
 
     app = create_app(load_settings(database_url=url, comparison=comparison, as_of=day))
     console.print(
-        gettext("[4/4] dashboard on %(url)s, as of %(date)s (Ctrl+C stops it)")
+        step(4)
+        + gettext("dashboard on %(url)s, as of %(date)s (Ctrl+C stops it)")
         % {"url": f"http://{host}:{port}", "date": i18n.date(day, lang)}
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")

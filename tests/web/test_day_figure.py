@@ -174,9 +174,11 @@ def test_two_countries_counting_the_strip_one_day_show_one_figure_everywhere(
     assert table is not None
     assert _text(table.group(0)).endswith(
         "Franja entre Chacalluta y Santa Rosa Chile ◆ militarizado "
-        "31 los organismos discrepan: 12–50 −14 (2 días) — 3 dic 2025, 12:00 2 organismos"
+        "31 los organismos discrepan: 12–50 ≤ −14 (2 días) — 3 dic 2025, 12:00 2 organismos"
     )
     assert "Chile: 31 personas varadas en 1 de sus" in _text(sitrep)
+    # the week's change from "more than 45" is a bound, in the summary as in the table
+    assert "<li>Franja entre Chacalluta y Santa Rosa: ≤ −14 varadas en 2 días.</li>" in sitrep
     assert _needs_now(sitrep) == "31"
     site = client.get(f"/sites/{STRIP}?as_of={day}&lang=es").text
     assert (

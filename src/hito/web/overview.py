@@ -40,13 +40,13 @@ def scenario_geometry(name: str) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 
 def _said(s: SiteNow, lang: str) -> str:
-    """A site's newest count of stranded people: 100, or "more than 100" when open-ended."""
+    """A site's figure of stranded people: 100, or "more than 100" when a lower bound."""
     n = i18n.number(s.stranded, lang)
     return i18n.translations(lang).gettext("more than %(n)s") % {"n": n} if s.at_least else n
 
 
 def markers(picture: Situation, lang: str, asked: str = "") -> list[dict[str, Any]]:
-    """Map markers: each site labelled with its newest count of stranded people and its age.
+    """Map markers: each site labelled with its day's figure of stranded people and its age.
 
     `asked`: the date the reader chose (`?as_of=`), which each marker's site page keeps.
     """

@@ -109,7 +109,7 @@ def sites_csv(request: Request) -> Response:
             "status",
             "people",
             "stranded",
-            "at_least",  # people and stranded are lower bounds ("more than 100")
+            "at_least",  # stranded is a lower bound ("more than 100"; people_at_least: people)
             "counted_at",
             "stale",
             "trend",
@@ -122,6 +122,13 @@ def sites_csv(request: Request) -> Response:
             "band_p10",
             "band_p50",
             "band_p90",
+            # the day's figure is the median of each agency's latest count of the day: how
+            # many agencies counted, their lowest and highest count, whether they disagree
+            "agencies",
+            "stranded_low",
+            "stranded_high",
+            "disagree",
+            "people_at_least",
         ]
     )
     for x in picture.sites:
@@ -143,6 +150,11 @@ def sites_csv(request: Request) -> Response:
                 i18n.iso(b.get("first")),
                 i18n.iso(b.get("last")),
                 *(round(b[k]) if k in b else "" for k in ("low", "mid", "high")),
+                x.agencies,
+                x.low,
+                x.high,
+                x.disagree,
+                x.people_at_least,
             ]
         )
     return Response(

@@ -22,9 +22,9 @@ from hito.scenario.model import Title
 from hito.store import logread, logview
 from hito.store.alerts import list_alerts
 from hito.store.coltypes import utcnow
-from hito.store.figures import daily_figures
+from hito.store.figures import DayFigure, daily_figures
 from hito.store.forecasts import latest_result
-from hito.store.models import FieldReport, Site, open_ended
+from hito.store.models import FieldReport, Site
 from hito.store.reports import list_reports, report_query
 from hito.store.sites import get_site, list_sites, status_history
 from hito.textfile import read_utf8
@@ -34,10 +34,19 @@ ALERT_DAYS = 30  # alerts whose episode began this many days before `as_of` are 
 TREND_DAYS = 7  # the trend compares the newest count with the oldest of the week before it
 STALE_DAYS = 14  # counts older than this on the picture's date are shown apart, not added up
 
+# the day's figures of stranded people and of people present: site -> day -> figure
+Figures = tuple[dict[str, dict[dt.date, DayFigure]], dict[str, dict[dt.date, DayFigure]]]
+
 
 @dataclass
 class SiteNow:
-    """A site and its newest count up to the date of the picture."""
+    """A site and the day's figure of its latest day with counts up to the picture's date.
+
+    The figure is the median of each agency's latest count that day (`daily_figures`);
+    `low`/`high` are the agencies' lowest and highest count of stranded people, `agencies`
+    how many counted, `disagree` whether they differ (`DayFigure.disagree`). `observed_at`
+    and `agency` are the newest report that stands, of that day.
+    """
 
     id: str
     name: str
@@ -50,15 +59,20 @@ class SiteNow:
     scenario: str = ""
     people: int | None = None
     stranded: int | None = None
-    at_least: bool = False  # people and stranded are lower bounds ("more than 100")
+    at_least: bool = False  # stranded is a lower bound ("more than 100")
+    people_at_least: bool = False  # and people present is
+    low: int | None = None  # the lowest and highest agency's count of stranded people
+    high: int | None = None
+    agencies: int = 0  # the agencies whose counts make the figure
+    disagree: bool = False  # they differ by more than 10 people and 25 % (DayFigure.disagree)
     observed_at: dt.datetime | None = None
     day: dt.date | None = None  # the count's day: the local day at the site (FieldReport.day)
     agency: str | None = None  # the counting agency's code (exports)
     agency_name: str | None = None  # and its name (pages)
-    trend: int | None = None  # stranded now minus the oldest count of the week before
-    trend_days: int | None = None  # days between the two counts of the trend
-    # "at_least" when the newest count is open-ended (the change is that or more), "at_most"
-    # when the oldest is; with both open-ended there is no trend to tell
+    trend: int | None = None  # the figure now minus that of the oldest day of the week before
+    trend_days: int | None = None  # days between the two figures of the trend
+    # "at_least" when the newest figure is a lower bound (the change is that or more),
+    # "at_most" when the oldest is; with both lower bounds there is no trend to tell
     trend_bound: str | None = None
     title: Title | None = None
     stored_status: str = "open"
@@ -139,8 +153,21 @@ def latest(session: Session, site_id: str, as_of: dt.date) -> FieldReport | None
     return cast(FieldReport | None, session.scalars(q.limit(1)).first())
 
 
-def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STALE_DAYS) -> SiteNow:
-    """A site with its newest count, whether that count is stale, and its one-week trend."""
+def site_now(
+    session: Session,
+    site: Site,
+    as_of: dt.date,
+    stale_days: int = STALE_DAYS,
+    figures: Figures | None = None,
+) -> SiteNow:
+    """A site with the day's figure of its latest day with counts, and its one-week trend.
+
+    The figures are the day's figures (`hito.store.figures.daily_figures`: the median of each
+    agency's latest count of the day), as the triggers, alerts, needs and forecasts read them;
+    the time and agency shown are those of the newest report that stands. `figures`: the
+    day's figures of stranded people and of people present, per site and day, up to `as_of`
+    (`day_figures`), read here when not given.
+    """
     row = latest(session, site.id, as_of)
     out = SiteNow(
         id=site.id,
@@ -155,36 +182,47 @@ def site_now(session: Session, site: Site, as_of: dt.date, stale_days: int = STA
         scenario=site.scenario,
         title=places.titles(site.scenario).get(site.id),
     )
-    if row is not None:
-        out.people, out.stranded, out.observed_at = row.people, row.stranded, row.observed_at
-        out.at_least = row.at_least
-        out.day = row.day
-        out.agency, out.agency_name = row.agency.code, row.agency.name
-        # days are the site's local days (FieldReport.day), as `as_of` is at the site
-        out.stale = row.day < as_of - dt.timedelta(days=stale_days)
-        if not out.stale:
-            newest = row.day
-            week = standing(
-                report_query(
-                    site_id=site.id,
-                    since=newest - dt.timedelta(days=TREND_DAYS),
-                    until=newest - dt.timedelta(days=1),
+    if row is None:
+        return out
+    stranded, people = figures if figures is not None else day_figures(session, as_of, [site.id])
+    days = stranded.get(site.id, {})
+    fig = days.get(row.day)
+    pfig = people.get(site.id, {}).get(row.day)
+    if fig is None or pfig is None:  # cannot be: the newest report that stands is counted
+        return out
+    out.stranded, out.people = fig.figure, pfig.figure
+    out.at_least, out.people_at_least = fig.at_least, pfig.at_least
+    out.low, out.high, out.disagree = fig.low, fig.high, fig.disagree
+    out.agencies = len(fig.by_agency)
+    out.observed_at = row.observed_at
+    out.day = row.day
+    out.agency, out.agency_name = row.agency.code, row.agency.name
+    # days are the site's local days (FieldReport.day), as `as_of` is at the site
+    out.stale = row.day < as_of - dt.timedelta(days=stale_days)
+    if not out.stale:
+        newest = row.day
+        week = [d for d in days if newest - dt.timedelta(days=TREND_DAYS) <= d < newest]
+        if week:  # the figure of the oldest day with counts in the week before
+            first = days[min(week)]
+            if not (first.at_least and fig.at_least):
+                out.trend = fig.figure - first.figure
+                out.trend_days = (newest - min(week)).days
+                out.trend_bound = (
+                    "at_least" if fig.at_least else "at_most" if first.at_least else None
                 )
-            ).subquery()
-            first = session.execute(  # the oldest count of the week before
-                select(week.c.day, week.c.stranded, open_ended(week.c.id).label("open"))
-                .order_by(week.c.observed_at, week.c.id)
-                .limit(1)
-            ).first()
-            if first is not None and not (first.open and row.at_least):
-                out.trend = row.stranded - int(first.stranded)
-                out.trend_days = (newest - first.day).days
-                out.trend_bound = "at_least" if row.at_least else "at_most" if first.open else None
     return out
 
 
+def day_figures(session: Session, as_of: dt.date, site_ids: list[str] | None = None) -> Figures:
+    """The day's figures of stranded people and of people present, per site and day to `as_of`."""
+    return (
+        daily_figures(session, site_ids=site_ids, until=as_of, field="stranded"),
+        daily_figures(session, site_ids=site_ids, until=as_of, field="people"),
+    )
+
+
 def totals(sites: list[SiteNow]) -> dict[str, dict[str, int]]:
-    """People and stranded people per country, from each site's newest count that is not stale.
+    """People and stranded people per country, from each site's day's figure that is not stale.
 
     `reported`: sites whose count is added; `stale`: sites whose count is too old to add;
     `at_least`: 1 when a site's count added is open-ended ("more than 100"), so is the sum.
@@ -264,7 +302,8 @@ def situation(
     now = now or utcnow()
     as_of = as_of or day_shown(zone, now)
     rows, _ = list_sites(session, limit=1000)
-    sites = [site_now(session, r, as_of, stale_days) for r in rows]
+    figures = day_figures(session, as_of)
+    sites = [site_now(session, r, as_of, stale_days, figures) for r in rows]
     forecast = latest_result(session, as_of)
     for x in sites:
         x.band = forecast_view.band(forecast, x.id, as_of)

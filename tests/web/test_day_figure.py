@@ -1,0 +1,215 @@
+"""One picture of every crossing: the overview, the CSV, the situation report and the needs
+show each site's day's figure (the median of each agency's latest count of the day), so an
+agency of one country reporting last does not overwrite the count of the other's.
+
+At the strip, an agency of Peru (Migraciones) and one of Chile (PDI) count:
+- 1 Dec: Peru 40, Chile "more than 50": the figure is "more than 45";
+- 2 Dec: Chile 30, Peru 34, Chile 80 then withdrawn: Chile's 30 stands, the figure is 32;
+- 3 Dec: Peru 45 (corrected to 50 later), Chile 12 (the newest): the figure is 31, and the
+  two disagree (12–50).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hito.service import create_app
+from hito.store import agencies, migrate, reports, sites
+from hito.store.actors import SYSTEM
+from hito.store.db import Database
+from hito.store.models import Site
+from hito.store.reports import CountIn
+from hito.store.settings import Settings
+from hito.store.users import create_user
+from hito.web.situation import site_now
+from service_db import keyed_for_server
+
+from .conftest import PASSWORD
+
+STRIP = "concordia-strip"
+
+
+def _exact(n: int) -> list[CountIn]:
+    return [CountIn(nationality="VEN", documented=False, people=n, stranded=n)]
+
+
+def _open(n: int) -> list[CountIn]:
+    return [CountIn(nationality="VEN", documented=False, people_low=n, stranded=n)]
+
+
+def _at(day: int, hour: int) -> dt.datetime:
+    return dt.datetime(2025, 12, day, hour, tzinfo=dt.UTC)
+
+
+def _seed(db: Database) -> None:
+    with db.session() as s:
+        sites.load_sites(s, actor=SYSTEM, scenario="tacna-arica-2025")
+        per = agencies.create_agency(
+            s, actor=SYSTEM, code="migraciones", name="Migraciones", country_code="PER"
+        ).id
+        chl = agencies.create_agency(s, actor=SYSTEM, code="pdi", name="PDI", country_code="CHL").id
+        create_user(s, actor=SYSTEM, username="ana", password=PASSWORD, role="admin")
+
+        def send(agency: int, at: dt.datetime, counts: list[CountIn]) -> int:
+            row, _ = reports.create_report(
+                s, actor=SYSTEM, site_id=STRIP, observed_at=at, counts=counts, agency_id=agency
+            )
+            return int(row.id)
+
+        send(per, _at(1, 12), _exact(40))
+        send(chl, _at(1, 14), _open(50))
+        send(chl, _at(2, 12), _exact(30))
+        send(per, _at(2, 13), _exact(34))
+        mistaken = send(chl, _at(2, 14), _exact(80))
+        reports.supersede_report(
+            s, actor=SYSTEM, report_id=mistaken, reason="counted twice", withdraw=True
+        )
+        wrong = send(per, _at(3, 12), _exact(45))
+        send(chl, _at(3, 15), _exact(12))
+        reports.supersede_report(
+            s, actor=SYSTEM, report_id=wrong, reason="miscounted", counts=_exact(50)
+        )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('dayfigure') / 'h.sqlite3'}"
+    database = keyed_for_server(Database(url))
+    migrate.upgrade(database)
+    _seed(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(db: Database) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=db.url, auto_migrate=False), database=db)
+    with TestClient(app, base_url="http://hito.test") as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
+        assert token is not None
+        signed = c.post(
+            "/login",
+            data={"username": "ana", "password": PASSWORD, "next": "/", "csrf_token": token[1]},
+            headers={"Origin": "http://hito.test"},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        yield c
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _row(page: str) -> str:
+    row = re.search(rf'<tr id="site-{STRIP}">.*?</tr>', page, re.S)
+    assert row is not None
+    return row.group(0)
+
+
+def _stranded_cell(page: str) -> str:
+    cell = re.search(r'class="n stranded">(.*?)<br>', _row(page))
+    assert cell is not None
+    return cell.group(1)
+
+
+def _csv_row(client: TestClient, day: str) -> dict[str, str]:
+    rows = csv.DictReader(io.StringIO(client.get(f"/sites.csv?as_of={day}").text))
+    (row,) = (r for r in rows if r["site"] == STRIP)
+    return row
+
+
+def _needs_now(page: str) -> str:
+    cell = re.search(r'data-label="Varadas ahora">(.*?)</td>', page)
+    assert cell is not None
+    return cell.group(1)
+
+
+def test_the_picture_of_the_strip_is_the_median_of_both_countries_agencies(db: Database) -> None:
+    with db.session(readonly=True) as s:
+        x = site_now(s, s.get(Site, STRIP), dt.date(2025, 12, 3))
+    assert (x.stranded, x.people, x.at_least, x.people_at_least) == (31, 31, False, False)
+    assert (x.low, x.high, x.agencies, x.disagree) == (12, 50, 2, True)
+    # the newest report that stands is Chile's 12, at 15:00 UTC
+    assert (x.observed_at, x.agency, x.day) == (_at(3, 15), "pdi", dt.date(2025, 12, 3))
+    # against "more than 45" on 1 December: a fall of 14 or more
+    assert (x.trend, x.trend_days, x.trend_bound) == (-14, 2, "at_most")
+
+
+def test_two_countries_counting_the_strip_one_day_show_one_figure_everywhere(
+    client: TestClient,
+) -> None:
+    day = "2025-12-03"
+    es = client.get(f"/?as_of={day}&lang=es").text
+    en = client.get(f"/?as_of={day}&lang=en").text
+    sitrep = client.get(f"/sitrep.html?as_of={day}&lang=es").text
+    assert _stranded_cell(es) == "31"
+    assert "los organismos discrepan: 12–50" in _row(es)
+    assert "2 organismos" in _row(es)
+    assert "agencies disagree: 12–50" in _row(en)
+    assert "2 agencies" in _row(en)
+    tile = re.search(r'<div class="tile" id="total-CHL">.*?<strong>(.*?)</strong>', es, re.S)
+    assert tile is not None and tile.group(1) == "31 personas varadas"
+    assert "Franja entre Chacalluta y Santa Rosa: 31" in es  # the map's label
+    assert _needs_now(es) == "31"
+    row = _csv_row(client, day)
+    assert [row[k] for k in ("people", "stranded", "at_least", "trend", "trend_bound")] == [
+        "31",
+        "31",
+        "False",
+        "-14",
+        "at_most",
+    ]
+    assert [
+        row[k] for k in ("agencies", "stranded_low", "stranded_high", "disagree", "people_at_least")
+    ] == ["2", "12", "50", "True", "False"]
+    table = re.search(r"<h2>Situación por sitio</h2>.*?</table>", sitrep, re.S)
+    assert table is not None
+    assert _text(table.group(0)).endswith(
+        "Franja entre Chacalluta y Santa Rosa Chile ◆ militarizado "
+        "31 los organismos discrepan: 12–50 ≤ −14 (2 días) — 3 dic 2025, 12:00 2 organismos"
+    )
+    assert "Chile: 31 personas varadas en 1 de sus" in _text(sitrep)
+    # the week's change from "more than 45" is a bound, in the summary as in the table
+    assert "<li>Franja entre Chacalluta y Santa Rosa: ≤ −14 varadas en 2 días.</li>" in sitrep
+    assert _needs_now(sitrep) == "31"
+    site = client.get(f"/sites/{STRIP}?as_of={day}&lang=es").text
+    assert (
+        '<strong id="site-stranded">31</strong><small class="disagree">los organismos discrepan: '
+        "12–50</small>" in site
+    )
+
+
+def test_an_open_ended_count_among_them_makes_the_figure_more_than(client: TestClient) -> None:
+    day = "2025-12-01"
+    es = client.get(f"/?as_of={day}&lang=es").text
+    assert _stranded_cell(es) == "más de 45"
+    assert "discrepan" not in _row(es)  # 40 and "more than 50" are within 10 people
+    assert "2 organismos" in _row(es)
+    row = _csv_row(client, day)
+    assert [row[k] for k in ("stranded", "at_least", "agencies", "disagree")] == [
+        "45",
+        "True",
+        "2",
+        "False",
+    ]
+    assert _needs_now(es) == "más de 45"
+
+
+def test_a_withdrawn_report_leaves_the_agencys_earlier_count_of_the_day(
+    client: TestClient,
+) -> None:
+    day = "2025-12-02"
+    es = client.get(f"/?as_of={day}&lang=es").text
+    sitrep = client.get(f"/sitrep.html?as_of={day}&lang=es").text
+    assert _stranded_cell(es) == "32"  # Chile's 30 and Peru's 34, not the withdrawn 80
+    assert _csv_row(client, day)["stranded"] == "32"
+    assert _needs_now(es) == "32"
+    assert "Chile: 32 personas varadas en 1 de sus" in _text(sitrep)

@@ -178,7 +178,10 @@ def test_two_countries_counting_the_strip_one_day_show_one_figure_everywhere(
     )
     assert "Chile: 31 personas varadas en 1 de sus" in _text(sitrep)
     # the week's change from "more than 45" is a bound, in the summary as in the table
-    assert "<li>Franja entre Chacalluta y Santa Rosa: ≤ −14 varadas en 2 días.</li>" in sitrep
+    assert (
+        "<li>Franja entre Chacalluta y Santa Rosa: variación de ≤ −14 personas varadas en 2 días.</li>"
+        in sitrep
+    )
     assert _needs_now(sitrep) == "31"
     site = client.get(f"/sites/{STRIP}?as_of={day}&lang=es").text
     assert (

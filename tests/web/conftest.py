@@ -219,8 +219,6 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def signed_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The dashboard in-process (no browser), signed in as an admin, on an empty database."""
-    import re
-
     url = f"sqlite:///{tmp_path_factory.mktemp('signed') / 'h.sqlite3'}"
     db = keyed_for_server(Database(url))
     migrate.upgrade(db)
@@ -228,14 +226,21 @@ def signed_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClie
         create_user(s, actor=SYSTEM, username="ana", password=PASSWORD, role="admin")
     app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
     with TestClient(app, base_url="http://hito.test") as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
-        assert token is not None
-        signed = c.post(
-            "/login",
-            data={"username": "ana", "password": PASSWORD, "next": "/", "csrf_token": token[1]},
-            headers={"Origin": "http://hito.test"},
-            follow_redirects=False,
-        )
-        assert signed.status_code == 303
+        sign_in_client(c, "ana")
         yield c
     db.dispose()
+
+
+def sign_in_client(c: TestClient, username: str) -> None:
+    """Sign an in-process client (base URL http://hito.test) in, through the login form."""
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
+    assert token is not None
+    signed = c.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "next": "/", "csrf_token": token[1]},
+        headers={"Origin": "http://hito.test"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303

@@ -31,7 +31,7 @@ from hito.store.users import create_user
 from hito.web.situation import site_now
 from service_db import keyed_for_server
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_client
 
 STRIP = "concordia-strip"
 
@@ -92,15 +92,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 def client(db: Database) -> Iterator[TestClient]:
     app = create_app(Settings(database_url=db.url, auto_migrate=False), database=db)
     with TestClient(app, base_url="http://hito.test") as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
-        assert token is not None
-        signed = c.post(
-            "/login",
-            data={"username": "ana", "password": PASSWORD, "next": "/", "csrf_token": token[1]},
-            headers={"Origin": "http://hito.test"},
-            follow_redirects=False,
-        )
-        assert signed.status_code == 303
+        sign_in_client(c, "ana")
         yield c
 
 

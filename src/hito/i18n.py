@@ -237,6 +237,7 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         place_kind_names=names.place_kinds(translations(lang).gettext),
         policy_kind_names=names.policy_kinds(translations(lang).gettext),
         role_names=names.roles(translations(lang).gettext),
+        severity_names=names.severities(translations(lang).gettext),
         indicator_names=names.indicators(translations(lang).gettext),
         comparison_names=names.comparisons(translations(lang).gettext),
         final_state_names=names.final_states(translations(lang).gettext),

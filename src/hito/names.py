@@ -73,6 +73,14 @@ def roles(_: Gettext) -> dict[str, str]:
     return {"admin": _("administrator"), "editor": _("editor"), "viewer": _("viewer")}
 
 
+def severities(_: Gettext) -> dict[str, str]:
+    """Severities of an alert (`hito.domain.SEVERITIES`, in that order) -> names.
+
+    The pages, the subscription form and the alerts' messages all say them so: one word a level.
+    """
+    return {"info": _("information"), "warning": _("warning"), "critical": _("critical")}
+
+
 def outcomes(_: Gettext) -> dict[str, str]:
     """States of an alert's delivery -> names."""
     return {

@@ -114,8 +114,7 @@ def compose(
 ) -> Message:
     """The message of an alert in the subscriber's language, its acknowledgment and stop links."""
     _ = i18n.translations(language).gettext
-    sev = {"info": _("information"), "warning": _("warning"), "critical": _("critical")}
-    severity = sev.get(str(alert["severity"]), str(alert["severity"]))
+    severity = names.severities(_).get(str(alert["severity"]), str(alert["severity"]))
     since = i18n.date(alert["met_since"], language)
     # the titles people read (the plan's and trigger's ids only when a title is missing)
     plan = alert.get("plan_title") or alert["plan_name"]

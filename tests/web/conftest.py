@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +111,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         ),
         database=db,
     )
+    with serving(app) as url:
+        yield Server(url, db)
+    db.dispose()
+
+
+@contextmanager
+def serving(app: object) -> Iterator[str]:
+    """The dashboard `app` served on a free port of 127.0.0.1 while the block runs: its address."""
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -119,10 +128,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the dashboard server did not start")
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", db)
-    srv.should_exit = True
-    thread.join(timeout=10)
-    db.dispose()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

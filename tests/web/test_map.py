@@ -1,15 +1,24 @@
-"""The map's projection, marker sizes and label placement on hand-placed points."""
+"""The map's projection, marker sizes and label placement on hand-placed points; its touch
+targets and names on a phone, in chromium."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from playwright.sync_api import expect
 
+from hito.service import create_app
+from hito.store import migrate
+from hito.store.db import Database
+from hito.store.settings import Settings
 from hito.web.map import (
+    NARROWEST_PX,
     STATUS_COLOUR,
+    TOUCH_PX,
     Frame,
     Marker,
     _inside,
@@ -21,7 +30,12 @@ from hito.web.map import (
     radius,
     scale_bar,
     shape,
+    touch_radius,
 )
+from service_db import keyed_for_server
+from web.conftest import Server, _visit, serving
+from web.test_day_figure import _seed
+from web.test_overview import sign_in
 
 
 def test_frame_projects_corners_and_keeps_proportions() -> None:
@@ -83,6 +97,7 @@ def test_build_keeps_sites_inside_the_frame_and_draws_the_shipped_countries() ->
             "people": 4,
             "status": "closed",
             "label": "In: 4",
+            "aria": "In: 4 people stranded",
         },
         {
             "id": "out",
@@ -97,6 +112,10 @@ def test_build_keeps_sites_inside_the_frame_and_draws_the_shipped_countries() ->
     m = build(f, sites, [{"kind": "road", "points": [(-70.5, -18.5), (-70.0, -18.0)]}], [])
     assert [k.id for k in m["markers"]] == ["in"]
     assert m["markers"][0].colour == "#d55e00" and m["markers"][0].status == "closed"
+    assert m["markers"][0].aria == "In: 4 people stranded"
+    # a dot of radius 8.8 is tapped in a circle of TOUCH_PX on a map NARROWEST_PX wide
+    assert m["markers"][0].hit == round(TOUCH_PX / 2 * 500 / NARROWEST_PX, 1) == 46.2
+    assert m["touch"] == TOUCH_PX == 48.0
     bottom = round(0.5 * f.ky, 1)  # the south-west corner, half a degree below the top
     assert m["lines"] == [{"kind": "road", "d": f"M0,{bottom:g}L500,0"}]
     assert {c["iso3"] for c in m["countries"]} == {"CHL", "PER", "BOL"}
@@ -182,3 +201,79 @@ def test_placed_labels_never_cover_one_another(points) -> None:  # type: ignore[
         for c0, c1, u, v, j in boxes:
             if k < j:
                 assert not (a0 < c1 and c0 < a1 and t < v - 1e-9 and u < b - 1e-9)
+
+
+def test_a_touch_target_is_never_smaller_than_its_dot() -> None:
+    f = Frame(-70.5, -18.5, -70.0, -18.0, width=260)  # drawn as wide as NARROWEST_PX
+    assert touch_radius(f, 5.0) == 24.0  # 48 canvas units wide: 48 CSS px
+    assert touch_radius(f, 34.0) == 34.0
+
+
+@pytest.fixture(scope="module")
+def disagreeing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A live dashboard whose strip two agencies count 12 and 50 on 3 December (its figure 31),
+    its other sites not counted: the day's figures of tests/web/test_day_figure.py."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('mapday') / 'h.sqlite3'}"
+    db = keyed_for_server(Database(url))
+    migrate.upgrade(db)
+    _seed(db)
+    app = create_app(
+        Settings(database_url=url, auto_migrate=False, login_failure_delay=0.0), database=db
+    )
+    with serving(app) as address:
+        yield Server(address, db)
+    db.dispose()
+
+
+# each site's touch target on every map, in CSS px: its name and the box of its circle
+TARGETS = """async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return [...document.querySelectorAll('figure.map a.site')].map(a => {
+    const b = a.querySelector('circle.hit').getBoundingClientRect();
+    return {map: a.closest('svg').id, site: a.dataset.site, w: b.width, h: b.height,
+            dot: Number(a.querySelector('circle.hit').dataset.r)};
+  });
+}"""
+
+
+def test_every_marker_is_a_44_px_touch_target_named_by_its_site_and_figure_on_a_phone(
+    browser, disagreeing
+) -> None:  # type: ignore[no-untyped-def]
+    """The markers were their dots alone (7-22 px on a phone) and said only a figure; the
+    country's tile did not say that the agencies counting its strip disagree."""
+    outside: list[str] = []
+    for v in _visit(browser, disagreeing, outside, {"width": 390, "height": 844}):
+        page = v.page
+        sign_in(page, username="ana", path="/?as_of=2025-12-03")
+        maps = page.locator("figure.map svg")
+        expect(maps).to_have_count(2)  # the corridor, and the detail around the strip
+        for i in range(2):
+            expect(maps.nth(i)).to_have_attribute("data-zoom-ready", "1")
+        fitted = page.evaluate(TARGETS)
+        assert len(fitted) == 15  # 10 sites on the corridor, 5 of them again on the detail
+        assert [t for t in fitted if t["w"] < 44 or t["h"] < 44] == [], fitted
+        # a small dot's target is TOUCH_PX wide, kept so by map.js, not the canvas' default
+        assert {round(t["w"]) for t in fitted if t["dot"] < 10} == {48}
+        page.locator("figure.map button[data-zoom=in]").first.click()
+        page.locator("figure.map button[data-zoom=in]").first.click()
+        zoomed = page.evaluate(TARGETS)
+        assert [t for t in zoomed if t["w"] < 44 or t["h"] < 44] == [], zoomed
+        assert {round(t["w"]) for t in zoomed if t["dot"] < 10 and t["map"] == "svg-region"} == {48}
+        strip = page.locator("#svg-detail a.site[data-site=concordia-strip]")
+        expect(strip).to_have_accessible_name(
+            "Franja entre Chacalluta y Santa Rosa: 31 personas varadas; "
+            "los organismos discrepan: 12–50"
+        )
+        expect(page.locator("#svg-detail a.site[data-site=santa-rosa]")).to_have_accessible_name(
+            "Complejo fronterizo Santa Rosa: sin conteo aún"
+        )
+        # Chile's tile says its strip's agencies disagree, in the site page's words; Peru's not
+        expect(page.locator("#total-CHL .disagree-site")).to_have_text(
+            "Franja entre Chacalluta y Santa Rosa: los organismos discrepan: 12–50"
+        )
+        expect(page.locator("#total-PER .disagree-site")).to_have_count(0)
+        page.goto("/sites/concordia-strip?as_of=2025-12-03")
+        expect(page.locator("#site-stranded + .disagree")).to_have_text(
+            "los organismos discrepan: 12–50"
+        )
+    assert outside == []

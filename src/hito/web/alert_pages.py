@@ -28,11 +28,7 @@ router = APIRouter(include_in_schema=False)
 def _outcomes(request: Request) -> dict[str, dict[str, str]]:
     return {
         "outcome": names.outcomes(lambda message: tr(request, message)),
-        "severity": {
-            "info": tr(request, "information"),
-            "warning": tr(request, "warning"),
-            "critical": tr(request, "critical"),
-        },
+        "severity": names.severities(lambda message: tr(request, message)),
     }
 
 

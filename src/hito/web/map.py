@@ -29,6 +29,11 @@ STATUS_SHAPE = {
     "closed": "square",
 }
 KM_PER_DEGREE = 111.32
+# each marker is a touch target this many CSS px wide and high, whatever its dot's size
+# (WCAG 2.5.5 asks 44): map.js keeps it so at every zoom; without it, the canvas units below
+# give it on a map drawn this few CSS px wide (a 320 px phone)
+TOUCH_PX = 48.0
+NARROWEST_PX = 260.0
 NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
 
 
@@ -186,6 +191,8 @@ class Marker:
     lx: float = 0.0
     ly: float = 0.0
     anchor: str = "start"
+    aria: str = ""  # its accessible name: the site and its figure in words
+    hit: float = 0.0  # the radius of its touch target, in canvas units (`touch_radius`)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -194,6 +201,11 @@ def radius(people: int | None) -> float:
     if not people:
         return 5.0
     return round(min(6.0 + 1.4 * math.sqrt(people), 34.0), 1)
+
+
+def touch_radius(frame: Frame, r: float) -> float:
+    """The radius of a marker's touch target in canvas units: TOUCH_PX wide on a narrow map."""
+    return round(max(r, TOUCH_PX / 2 * frame.width / NARROWEST_PX), 1)
 
 
 def label_width(text: str, size: float = 16.0) -> float:
@@ -245,7 +257,7 @@ def build(
 ) -> dict[str, Any]:
     """Everything a map template draws, in canvas coordinates.
 
-    `sites`: {id, name, lon, lat, people, status, label, detail, href};
+    `sites`: {id, name, lon, lat, people, status, label, detail, href, aria};
     `lines`: {kind, points: [(lon, lat), ...]}; `cities`: {name, lon, lat}.
     """
     markers = []
@@ -269,6 +281,8 @@ def build(
                 status=status,
                 counted=s.get("people") is not None,
                 d=shape(status, x, y, r if s.get("people") is not None else 6.0),
+                aria=s.get("aria", ""),
+                hit=touch_radius(frame, r),
             )
         )
     markers.sort(key=lambda m: -m.r)  # small markers drawn last, on top
@@ -279,6 +293,7 @@ def build(
         "countries": country_paths(frame),
         "country_labels": country_labels(frame),
         "scale": scale_bar(frame),
+        "touch": TOUCH_PX,
         "lines": [
             {
                 "kind": ln["kind"],

@@ -45,6 +45,31 @@ def _said(s: SiteNow, lang: str) -> str:
     return i18n.translations(lang).gettext("more than %(n)s") % {"n": n} if s.at_least else n
 
 
+def named(s: SiteNow, name: str, lang: str) -> str:
+    """A marker's accessible name: the site and its figure as the overview's tiles say it.
+
+    "Chacalluta: 27 personas varadas", with the agencies' spread when they disagree, or that
+    the site has no count yet.
+    """
+    tr = i18n.translations(lang)
+    n = i18n.number(s.stranded, lang)
+    if s.stranded is None:
+        said = tr.gettext("no count yet")
+    elif s.at_least:
+        said = tr.gettext("more than %(n)s people stranded") % {"n": n}
+    else:
+        said = tr.ngettext("%(num)s person stranded", "%(num)s people stranded", s.stranded) % {
+            "num": n
+        }
+    if s.disagree:  # the site page's words (names.html.j2 `spread`)
+        low, high = i18n.number(s.low, lang), i18n.number(s.high, lang)
+        said += "; " + tr.gettext("agencies disagree: %(low)s–%(high)s") % {
+            "low": low,
+            "high": high,
+        }
+    return f"{name}: {said}"
+
+
 def markers(picture: Situation, lang: str, asked: str = "") -> list[dict[str, Any]]:
     """Map markers: each site labelled with its day's figure of stranded people and its age.
 
@@ -64,6 +89,7 @@ def markers(picture: Situation, lang: str, asked: str = "") -> list[dict[str, An
                 "people": s.people,
                 "status": s.status,
                 "label": label,
+                "aria": named(s, name, lang),
                 "href": f"/sites/{s.id}{keep}",
                 "detail": i18n.age(s.observed_at, picture.now, lang) if s.observed_at else "",
             }

@@ -208,3 +208,37 @@ def test_a_withdrawn_report_leaves_the_agencys_earlier_count_of_the_day(
     assert _csv_row(client, day)["stranded"] == "32"
     assert _needs_now(es) == "32"
     assert "Chile: 32 personas varadas en 1 de sus" in _text(sitrep)
+
+
+def _newest_report(page: str) -> str:
+    line = re.search(r'<p class="muted" id="newest-report">(.*?)</p>', page, re.S)
+    assert line is not None, "the site page does not say which report its groups are of"
+    return " ".join(re.sub(r"<[^>]+>", "", line.group(1)).split())
+
+
+def test_the_site_page_says_its_newest_report_is_one_of_the_days_not_the_figure(
+    client: TestClient,
+) -> None:
+    """Beside the day's figure (31, the agencies disagreeing: 12–50), "Conteo más reciente,
+    reporte 8" read as if Chile's 12 were the count: the page says it is one report, and that
+    the figure combines the day's."""
+    day = "2025-12-03"
+    es = client.get(f"/sites/{STRIP}?as_of={day}&lang=es").text
+    en = client.get(f"/sites/{STRIP}?as_of={day}&lang=en").text
+    assert '<strong id="site-stranded">31</strong>' in es
+    assert _newest_report(es) == (
+        "Reporte individual más reciente, n.º 8: PDI, 3 dic 2025, 12:00 (hora de Chile); "
+        "personas varadas: 12. La cifra de arriba combina los reportes del día de 2 organismos "
+        "(la mediana del último de cada uno); la tabla de abajo es solo de este reporte."
+    )
+    assert _newest_report(en) == (
+        "Newest single report, no. 8: PDI, Dec 3, 2025, 12:00 (Chile time); stranded: 12. "
+        "The figure above combines the day's reports of 2 agencies (the median of each one's "
+        "latest); the table below is of this report alone."
+    )
+    # 1 December: Chile's "more than 50", beside the figure "more than 45"
+    first = client.get(f"/sites/{STRIP}?as_of=2025-12-01&lang=es").text
+    assert _newest_report(first).startswith(
+        "Reporte individual más reciente, n.º 2: PDI, 1 dic 2025, 11:00 (hora de Chile); "
+        "personas varadas: más de 50. La cifra de arriba combina"
+    )

@@ -1,4 +1,5 @@
-"""The ten-second test on the overview, in both languages, on a phone; zones; forecasts; as-of."""
+"""The ten-second test on the overview, in both languages, on a phone; zones; forecasts; as-of;
+the names its alert links and map markers give a screen reader."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from hito.web.overview import named
+from hito.web.situation import SiteNow
 from web.conftest import PASSWORD, _visit, screenshot
 
 DAY = "2025-12-03"  # the last count of the 2025 episode in the demo data
@@ -223,3 +226,48 @@ def test_screenshots_for_the_docs(browser, server, lang, size, viewport) -> None
             page.goto(f"/sitrep.html?as_of={DAY}")
             screenshot(page, f"sitrep-{size}-{lang}")
     assert outside == []
+
+
+def test_each_alerts_link_names_its_alert_for_a_screen_reader(visit) -> None:  # type: ignore[no-untyped-def]
+    """Five links read "a quién se avisó" alike: a screen reader's list of links could not
+    tell them apart. The words shown stay short; each link's name says its alert."""
+    page = visit.page
+    sign_in(page, path="/?as_of=2023-04-25")  # the demo's alerts of 21 and 22 April 2023
+    links = page.locator("#alerts a[href^='/alerts/']")
+    expect(links).to_have_count(5)
+    assert set(links.all_inner_texts()) == {"a quién se avisó"}
+    # the names chromium gives the links, as a screen reader reads them out of context
+    named = re.findall(r'link "([^"]*)"', page.locator("#alerts").aria_snapshot())
+    two_days = "200 o más personas varadas en Chacalluta y la franja durante 2 días seguidos"
+    three_hundred = "300 o más personas varadas en Chacalluta, la franja y los albergues de Arica"
+    binational = "Plan binacional combinado: corredor, albergue, vuelos, equipos de salud y agua"
+    assert named == [
+        f"a quién se avisó de la alerta «{two_days} (solo alerta)» del 22 abr 2023 "
+        "(plan: Statu quo: solo cruces regulares (alerta, sin acción))",
+        f"a quién se avisó de la alerta «{two_days}» del 22 abr 2023 (plan: Corredor "
+        "humanitario: 100 personas al día cuando 200 o más están varadas durante 2 días)",
+        f"a quién se avisó de la alerta «{two_days}» del 22 abr 2023 (plan: {binational})",
+        f"a quién se avisó de la alerta «{three_hundred}» del 21 abr 2023 (plan: Vuelos de "
+        "retorno cuando 300 o más personas están varadas)",
+        f"a quién se avisó de la alerta «{three_hundred}» del 21 abr 2023 (plan: {binational})",
+    ]
+
+
+def test_a_markers_name_says_its_site_and_figure_as_the_tiles_do() -> None:
+    def site(**figure: object) -> SiteNow:
+        return SiteNow("s", "S", "border_post", "CHL", -18.3, -70.3, "open", None, **figure)  # type: ignore[arg-type]
+
+    assert named(site(stranded=27), "Chacalluta", "es") == "Chacalluta: 27 personas varadas"
+    assert named(site(stranded=1), "Chacalluta", "es") == "Chacalluta: 1 persona varada"
+    assert named(site(stranded=1), "Chacalluta", "en") == "Chacalluta: 1 person stranded"
+    assert named(site(stranded=1200), "Chacalluta", "en") == "Chacalluta: 1,200 people stranded"
+    assert (
+        named(site(stranded=100, at_least=True), "Franja", "es")
+        == "Franja: más de 100 personas varadas"
+    )
+    assert (
+        named(site(stranded=31, low=12, high=50, disagree=True), "Franja", "es")
+        == "Franja: 31 personas varadas; los organismos discrepan: 12–50"
+    )
+    assert named(site(), "Pisiga", "es") == "Pisiga: sin conteo aún"
+    assert named(site(), "Pisiga", "en") == "Pisiga: no count yet"

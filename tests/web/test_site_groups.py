@@ -4,11 +4,14 @@ the form's and the page's sex-and-age grids keep their headers' words whole on a
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
+from hito import i18n
 from hito.counts import Count
 from hito.store.actors import SYSTEM
+from hito.store.models import FieldReport
 from hito.store.reports import create_report
 from web.conftest import _visit
 from web.test_overview import sign_in
@@ -58,6 +61,13 @@ def _groups(html: str) -> list[list[str]]:
     ]
 
 
+def _newest_report(html: str) -> str:
+    """What the site page says of the report its groups are of, as text."""
+    line = re.search(r'<p class="muted" id="newest-report">(.*?)</p>', html, re.S)
+    assert line is not None, "the site page does not say which report its groups are of"
+    return " ".join(re.sub(r"<[^>]+>", "", line.group(1)).split())
+
+
 def test_the_site_page_shows_the_newest_count_by_nationality_and_documents(
     server, chungara
 ) -> None:  # type: ignore[no-untyped-def]
@@ -68,7 +78,20 @@ def test_the_site_page_shows_the_newest_count_by_nationality_and_documents(
         es = c.get("/sites/chungara").text
         en = c.get("/sites/chungara?lang=en").text
     assert "Por nacionalidad y documentación" in es
-    assert f"Conteo más reciente, reporte {chungara}:" in es
+    # one report that day: the figure is its count, and the line says no more than what it is
+    with server.db.session(readonly=True) as s:
+        report = s.get(FieldReport, chungara)
+        assert report is not None
+        agency, at = report.agency.name, report.observed_at
+    assert _newest_report(es) == (
+        f"Reporte individual más reciente, n.º {chungara}: {agency}, "
+        f"{i18n.datetime(at, 'es', 'America/Lima')} (hora del Perú); personas varadas: más de 1.250."
+    )
+    assert '<strong id="site-stranded">más de 1.250</strong>' in es
+    assert _newest_report(en) == (
+        f"Newest single report, no. {chungara}: {agency}, "
+        f"{i18n.datetime(at, 'en', 'America/Lima')} (Peru time); stranded: more than 1,250."
+    )
     assert _groups(es) == [
         ["Venezuela, sin documentos", "1.200", "1.150"],
         ["Venezuela, con documentos", "de 150 a 200", "0"],

@@ -264,6 +264,10 @@ def test_every_marker_is_a_44_px_touch_target_named_by_its_site_and_figure_on_a_
             "Franja entre Chacalluta y Santa Rosa: 31 personas varadas; "
             "los organismos discrepan: 12–50"
         )
+        # the count's age and the site's status: its description, read after the name
+        expect(strip).to_have_accessible_description(
+            "Franja entre Chacalluta y Santa Rosa: 31 hace 12 horas · militarizado"
+        )
         expect(page.locator("#svg-detail a.site[data-site=santa-rosa]")).to_have_accessible_name(
             "Complejo fronterizo Santa Rosa: sin conteo aún"
         )

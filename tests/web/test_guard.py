@@ -428,3 +428,43 @@ def test_csrf_no_web_page_read_with_get_changes_anything(tmp_path: Path) -> None
             r = c.request(method, path, follow_redirects=False)
             assert r.status_code < 500, (path, r.text[:300])
         assert _changes_of(db) == before
+
+
+def test_csrf_token_fixed_before_sign_in_forges_nothing_after_it(tmp_path: Path) -> None:
+    """Session fixation of the CSRF token, on a shared field phone.
+
+    A rogue user reads the phone's token from any page (it sits in every form), hands the
+    phone over, and a Chilean officer signs in. The token they read must be worth nothing in
+    the officer's session: a post carrying it, with no Origin or Referer (stripped by a privacy
+    setting, so judged by its token alone), stores nothing. The officer's own pages still work.
+    """
+    from service_world import PASSWORD as WORLD_PASSWORD
+
+    with _fresh_world(tmp_path) as (_app, c, _world, db):
+        known = TOKEN.search(c.get("/login").text).group(1)  # type: ignore[union-attr]
+        assert known == c.cookies[CSRF_COOKIE]
+        signed = c.post(
+            "/login",
+            data={"username": "ed_chl", "password": WORLD_PASSWORD, "csrf_token": known},
+            headers={"Origin": "http://testserver"},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        renewed = c.cookies[CSRF_COOKIE]
+        assert renewed != known
+        form = {
+            "site_id": "concordia-strip",
+            "observed_at": "2025-12-03T10:00",
+            "tz_offset": "180",
+            "people-unspecified": "40",
+            "idempotency_key": "fixed-token-key",
+        }
+        before = _changes_of(db)
+        forged = c.post("/report", data={**form, "csrf_token": known}, follow_redirects=False)
+        assert forged.status_code == 403
+        assert "The form's security code is missing or does not match" in forged.text
+        assert _changes_of(db) == before
+        page = c.get("/report").text
+        assert f'name="csrf_token" value="{renewed}"' in page
+        own = c.post("/report", data={**form, "csrf_token": renewed}, follow_redirects=False)
+        assert own.status_code == 303, own.text

@@ -12,6 +12,7 @@ from hito import i18n
 from hito.api.routes.auth import sign_in
 from hito.store import tokens
 from hito.store.errors import AuthError, StoreError, TooManyAttemptsError
+from hito.web import guard
 from hito.web.render import render
 from hito.web.session import (
     LANG_COOKIE,
@@ -73,6 +74,7 @@ async def login(
         max_age=settings.token_ttl_minutes * 60,
         secure=secure(request),
     )
+    guard.renew(response, secure=secure(request))  # a token known before is not this session's
     return response
 
 

@@ -150,11 +150,26 @@ def _with_page_headers(
             if secure:
                 h["Strict-Transport-Security"] = "max-age=31536000"
             if new_token is not None:
-                flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
-                h.append("set-cookie", f"{CSRF_COOKIE}={new_token}{flags}")
+                h.append("set-cookie", _cookie_line(new_token, secure))
         await send(message)
 
     return send_with_headers
+
+
+def _cookie_line(value: str, secure: bool) -> str:
+    """The Set-Cookie value of a CSRF token (HTTP-only, same-site strict, Secure under HTTPS)."""
+    flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
+    return f"{CSRF_COOKIE}={value}{flags}"
+
+
+def renew(response: Any, *, secure: bool) -> None:
+    """Give the visitor a new CSRF token with `response` (at sign-in).
+
+    The token is the browser's, not the session's: on a shared phone the previous user could
+    read it from any page (or a cookie could be planted). Renewed when someone signs in, the
+    token they knew is worth nothing in the new session; the next page carries the new one.
+    """
+    response.headers.append("set-cookie", _cookie_line(secrets.token_urlsafe(32), secure))
 
 
 # the API answers JSON, never a page: its policy allows nothing to run or frame it

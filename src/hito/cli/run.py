@@ -181,7 +181,7 @@ def run(
         seed=seed,
         runs=runs,
         sampling=sampling,  # type: ignore[arg-type]
-        events=tuple(parse_event(e, s) for e in event or ()),
+        events=tuple(parse_event(e, s, where="--event") for e in event or ()),
         keep_runs=min(keep_runs, runs),
     )
     ex = executor_of(executor, scheduler, workers)

@@ -113,15 +113,17 @@ def sites_csv(request: Request) -> Response:
             "counted_at",
             "stale",
             "trend",
-            # "at_least" / "at_most": an open-ended count ("more than 100") makes the change a
-            # bound, as the page's "≥ 1.200" / "≤ −80" say; empty when the change is exact
-            "trend_bound",
             "trend_days",
             "band_first",
             "band_last",
             "band_p10",
             "band_p50",
             "band_p90",
+            # columns added since go at the end, in the order they came, so that a reader by
+            # position of an earlier layout (a spreadsheet's formula, an R script) reads the same.
+            # trend_bound: "at_least" / "at_most" where an open-ended count ("more than 100")
+            # makes the change a bound, as the page's "≥ 1.200" / "≤ −80" say; empty when exact
+            "trend_bound",
             # the day's figure is the median of each agency's latest count of the day: how
             # many agencies counted, their lowest and highest count, whether they disagree
             "agencies",
@@ -145,11 +147,11 @@ def sites_csv(request: Request) -> Response:
                 i18n.iso(x.observed_at, tz),
                 x.stale,
                 x.trend,
-                x.trend_bound or "",
                 x.trend_days,
                 i18n.iso(b.get("first")),
                 i18n.iso(b.get("last")),
                 *(round(b[k]) if k in b else "" for k in ("low", "mid", "high")),
+                x.trend_bound or "",
                 x.agencies,
                 x.low,
                 x.high,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,13 +16,14 @@ from hito.web import guard
 from hito.web.render import render
 from hito.web.session import (
     LANG_COOKIE,
-    SESSION_COOKIE,
     ZONE_COOKIE,
     LoginRequired,
     actor,
+    forget_session,
     language,
     safe_next,
     secure,
+    session_cookie,
     set_session,
     tr,
 )
@@ -43,10 +44,15 @@ async def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the password with the service, keep its token in a cookie, go back to `next`."""
+    """Check the password with the service, keep its token in a cookie, go back to `next`.
+
+    The session the browser held before (a shared phone's previous user, or the same user's
+    earlier sign-in) is revoked on the server once the new one is issued.
+    """
     settings = request.app.state.settings
     db = request.app.state.db
     address = request.client.host if request.client else "unknown"
+    before = request.cookies.get(session_cookie(request))
     try:
         raw, _row = await asyncio.to_thread(
             sign_in, db, settings, username.strip(), password, address
@@ -67,6 +73,8 @@ async def login(
         return render(
             request, "login.html.j2", 401, next=safe_next(next), error=msg, username=username
         )
+    if before:
+        await asyncio.to_thread(_revoke_replaced, db, before)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session(
         response,
@@ -78,10 +86,15 @@ async def login(
     return response
 
 
+def _revoke_replaced(db: Any, token: str) -> None:
+    with db.session() as session:
+        tokens.revoke_replaced(session, token=token)
+
+
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    """Revoke the session's token and forget it."""
-    token = request.cookies.get(SESSION_COOKIE)
+    """Revoke the session's token on the server and forget it (and the sign-in form's token)."""
+    token = request.cookies.get(session_cookie(request))
     if token:
         try:
             who = actor(request)
@@ -90,7 +103,8 @@ def logout(request: Request) -> Response:
         except (LoginRequired, StoreError):
             pass  # the session was already dead: nothing to revoke
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    forget_session(request, response)
+    guard.renew(response, secure=secure(request))
     return response
 
 

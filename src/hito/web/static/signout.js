@@ -25,7 +25,10 @@
       req.onerror = () => resolve(0);
       req.onsuccess = () => {
         const db = req.result;
-        const all = db.transaction("reports", "readonly").objectStore("reports").getAll();
+        let all;
+        try {
+          all = db.transaction("reports", "readonly").objectStore("reports").getAll();
+        } catch (e) { db.close(); resolve(0); return; }
         all.onsuccess = () => {
           db.close();
           // one without an author (typed on an older page) would go with anyone: counted as theirs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hito import i18n
 from hito.api.routes.auth import sign_in
 from hito.store import tokens
+from hito.store.db import Database
 from hito.store.errors import AuthError, StoreError, TooManyAttemptsError
 from hito.web import guard
 from hito.web.render import render
@@ -86,7 +87,8 @@ async def login(
     return response
 
 
-def _revoke_replaced(db: Any, token: str) -> None:
+def _revoke_replaced(db: Database, token: str) -> None:
+    """Revoke the browser's previous session (`tokens.revoke_replaced`) in its own transaction."""
     with db.session() as session:
         tokens.revoke_replaced(session, token=token)
 

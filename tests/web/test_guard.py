@@ -15,10 +15,13 @@ from sqlalchemy import func, select
 
 from hito.service import create_app
 from hito.store import migrate
+from hito.store.actors import SYSTEM
 from hito.store.db import Database
 from hito.store.models import FieldReport
 from hito.store.settings import Settings
+from hito.store.users import create_user
 from hito.web.guard import CSRF_COOKIE, same_origin
+from service_world import PASSWORD as WORLD_PASSWORD
 
 from .conftest import PASSWORD
 
@@ -218,7 +221,7 @@ def test_cookies_are_secure_whenever_served_over_https(tmp_path: Path) -> None:
     with TestClient(app, base_url="https://hito.example") as c:
         r = c.get("/login")
         cookie = r.headers["set-cookie"]
-        assert cookie.startswith(f"{CSRF_COOKIE}=") and "Secure" in cookie
+        assert cookie.startswith(f"__Host-{CSRF_COOKIE}=") and "Secure" in cookie
         assert r.headers["strict-transport-security"].startswith("max-age=")
         for path in ("/lang/en?next=/login", "/zone?name=America/Lima&next=/login"):
             r = c.get(path, follow_redirects=False)
@@ -438,7 +441,6 @@ def test_csrf_token_fixed_before_sign_in_forges_nothing_after_it(tmp_path: Path)
     the officer's session: a post carrying it, with no Origin or Referer (stripped by a privacy
     setting, so judged by its token alone), stores nothing. The officer's own pages still work.
     """
-    from service_world import PASSWORD as WORLD_PASSWORD
 
     with _fresh_world(tmp_path) as (_app, c, _world, db):
         known = TOKEN.search(c.get("/login").text).group(1)  # type: ignore[union-attr]
@@ -464,7 +466,147 @@ def test_csrf_token_fixed_before_sign_in_forges_nothing_after_it(tmp_path: Path)
         assert forged.status_code == 403
         assert "The form's security code is missing or does not match" in forged.text
         assert _changes_of(db) == before
-        page = c.get("/report").text
-        assert f'name="csrf_token" value="{renewed}"' in page
-        own = c.post("/report", data={**form, "csrf_token": renewed}, follow_redirects=False)
+        own_token = TOKEN.search(c.get("/report").text).group(1)  # type: ignore[union-attr]
+        assert own_token not in (known, renewed)  # the session's, not the browser's cookie
+        own = c.post("/report", data={**form, "csrf_token": own_token}, follow_redirects=False)
         assert own.status_code == 303, own.text
+
+
+def _sign_in_form(c: TestClient, username: str) -> str:
+    """Sign `c` in through the form (no Origin header); the session token it got."""
+    token = TOKEN.search(c.get("/login").text).group(1)  # type: ignore[union-attr]
+    r = c.post(
+        "/login",
+        data={"username": username, "password": WORLD_PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    return str(r.cookies.get("hito_session") or r.cookies.get("__Host-hito_session"))
+
+
+_FORM = {
+    "site_id": "concordia-strip",
+    "observed_at": "2025-12-03T10:00",
+    "tz_offset": "180",
+    "people-unspecified": "40",
+}
+
+
+def test_csrf_a_planted_cookie_forges_nothing_while_signed_in(tmp_path: Path) -> None:
+    """A cookie planted in the browser (another host of the domain, a plain-HTTP page) and a
+    post with no Origin or Referer (judged by its token alone) while a Chilean editor is
+    signed in: the token a form must carry is the session's, not the cookie's.
+    """
+    with _fresh_world(tmp_path) as (_app, c, _world, db):
+        _sign_in_form(c, "ed_chl")
+        planted = "P" * 43
+        c.cookies.set(CSRF_COOKIE, planted)
+        before = _changes_of(db)
+        forged = c.post(
+            "/report",
+            data={**_FORM, "csrf_token": planted, "idempotency_key": "planted-1"},
+            follow_redirects=False,
+        )
+        assert forged.status_code == 403
+        assert "does not match your session" in forged.text
+        assert "no corresponde a su sesión" in forged.text
+        header = c.post(
+            "/report",
+            data={**_FORM, "idempotency_key": "planted-2"},
+            headers={"X-CSRF-Token": planted},
+            follow_redirects=False,
+        )
+        assert header.status_code == 403
+        assert _changes_of(db) == before
+        own = TOKEN.search(c.get("/report").text).group(1)  # type: ignore[union-attr]
+        assert own != planted
+        stored = c.post(
+            "/report",
+            data={**_FORM, "csrf_token": own, "idempotency_key": "planted-3"},
+            follow_redirects=False,
+        )
+        assert stored.status_code == 303, stored.text
+
+
+def test_csrf_the_token_of_another_session_forges_nothing(tmp_path: Path) -> None:
+    """The previous user of a shared phone (or anyone) kept a page's token from their own
+    session: in the next user's session it is refused, in both languages, and nothing stored.
+    Sent by the outbox (Accept: application/json) the refusal is JSON it can read.
+    """
+    with _fresh_world(tmp_path) as (_app, c, _world, db):
+        _sign_in_form(c, "ed_per")
+        theirs = TOKEN.search(c.get("/report").text).group(1)  # type: ignore[union-attr]
+        _sign_in_form(c, "ed_chl")  # the next user of the phone
+        mine = TOKEN.search(c.get("/report").text).group(1)  # type: ignore[union-attr]
+        assert mine != theirs
+        before = _changes_of(db)
+        page = c.post(
+            "/report",
+            data={**_FORM, "csrf_token": theirs, "idempotency_key": "other-1"},
+            follow_redirects=False,
+        )
+        assert page.status_code == 403
+        sent = c.post(
+            "/report/send",
+            data={**_FORM, "csrf_token": theirs, "idempotency_key": "other-2"},
+            headers={"X-CSRF-Token": theirs, "Accept": "application/json"},
+        )
+        assert sent.status_code == 403
+        assert sent.json() == {
+            "outcome": "signin",
+            "message": {
+                "es": "Falta el código de seguridad del formulario o no corresponde a su sesión "
+                "(cambió desde que se abrió la página, o terminó): vuelva a iniciar sesión si "
+                "se le pide, recargue la página y envíelo de nuevo.",
+                "en": "The form's security code is missing or does not match your session (it "
+                "changed since the page was opened, or it ended): sign in again if asked, "
+                "reload the page and send it again.",
+            },
+        }
+        assert _changes_of(db) == before
+
+
+def test_csrf_under_https_the_cookies_are_host_prefixed_and_plain_ones_count_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """`__Host-` cookies (Secure, Path=/, no Domain) cannot be set by another host of the
+    domain nor by a plain-HTTP page; a session or token cookie under the plain name, as such
+    a page could plant, is not read at all under HTTPS.
+    """
+    from service_world import settings
+
+    url = f"sqlite:///{tmp_path / 'h.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db)
+    app = create_app(settings(database_url=url), database=db)
+    with TestClient(app, base_url="https://hito.example") as c:
+        with db.session() as s:
+            create_user(s, actor=SYSTEM, username="ana", password=PASSWORD, role="admin")
+        page = c.get("/login")
+        (line,) = page.headers.get_list("set-cookie")
+        assert line.startswith("__Host-hito_csrf=")
+        assert "; Path=/" in line and "; Secure" in line and "Domain" not in line
+        token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+        signed = c.post(
+            "/login",
+            data={"username": "ana", "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        lines = signed.headers.get_list("set-cookie")
+        session = next(v for v in lines if v.startswith("__Host-hito_session="))
+        assert "; Path=/" in session and "; Secure" in session and "Domain" not in session
+        assert "HttpOnly" in session
+        assert not any(v.startswith(("hito_session=", "hito_csrf=")) for v in lines)
+        assert c.get("/report", follow_redirects=False).status_code == 200
+        valid = session.split(";")[0].split("=", 1)[1]
+    with TestClient(app, base_url="https://hito.example") as planted:
+        planted.cookies.set("hito_session", valid)  # a live session, under the plain name
+        r = planted.get("/report", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")
+        planted.cookies.set(CSRF_COOKIE, "P" * 43)
+        before = _changes_of(db)
+        r = planted.post("/report", data={**_FORM, "csrf_token": "P" * 43})
+        assert r.status_code == 403
+        assert _changes_of(db) == before
+    db.dispose()

@@ -26,7 +26,7 @@ from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
 from hito.store.report_checks import may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
-from hito.web import overview, reporting, sitrep
+from hito.web import overview, reporting, sitrep, sitrep_limit
 from hito.web import situation as sit
 from hito.web.plan_picture import MEASURED, forecast_value, trigger_status
 from hito.web.render import as_of_of, missing_page, render
@@ -322,12 +322,33 @@ async def report_submit(request: Request) -> Response:
 
 @router.get("/sitrep.{fmt}")
 def sitrep_download(request: Request, fmt: str) -> Response:
-    """The situation report of a date in the visitor's language and zone, as HTML or PDF."""
+    """The situation report of a date in the visitor's language and zone, as HTML or PDF.
+
+    A PDF (WeasyPrint, heavy) is made one at a time per user and a few per minute
+    (`hito.web.sitrep_limit`); more get a 429 page.
+    """
     who = actor(request)
-    lang = language(request)
     if fmt not in ("pdf", "html"):
         return missing_page(request)
     as_of = as_of_of(request, who)
+    if fmt == "html":
+        return HTMLResponse(_sitrep_html(request, who, as_of))
+    try:
+        with sitrep_limit.admitted(request, who):
+            pdf = sitrep.to_pdf(_sitrep_html(request, who, as_of))
+    except sitrep_limit.Refused as exc:
+        return sitrep_limit.refused_page(request, who, exc)
+    day, lang = as_of.isoformat(), language(request)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="sitrep-{day}-{lang}.pdf"'},
+    )
+
+
+def _sitrep_html(request: Request, who: Actor, as_of: dt.date) -> str:
+    """The situation report's HTML (the PDF's too) in the visitor's language and zone."""
+    lang = language(request)
     settings = request.app.state.settings
 
     def build(comparison: Path | None) -> str:
@@ -342,15 +363,6 @@ def sitrep_download(request: Request, fmt: str) -> Response:
         )
 
     try:
-        html = build(settings.comparison)
+        return build(settings.comparison)
     except InputError:  # a file that is no comparison: left out (the plans page says why)
-        html = build(None)
-    day = as_of.isoformat()
-    if fmt == "html":
-        return HTMLResponse(html)
-    pdf = sitrep.to_pdf(html)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="sitrep-{day}-{lang}.pdf"'},
-    )
+        return build(None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +19,19 @@ def tiny() -> dict[str, Any]:
 
 def build(d: dict[str, Any]) -> Scenario:
     return Scenario.model_validate(d)
+
+
+# the hosts the tests' clients name: Starlette's TestClient (testserver) and the in-process
+# clients' base URLs, besides the live servers' 127.0.0.1 (HITO_ALLOWED_HOSTS, as a deployment)
+TEST_HOSTS = ["127.0.0.1", "localhost", "testserver", "hito.test", "hito.example"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_hosts() -> Iterator[None]:
+    """Every service the tests build answers to the tests' host names (`hito.api.hosts`)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HITO_ALLOWED_HOSTS", json.dumps(TEST_HOSTS))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -164,3 +164,42 @@ def plan_alert(s: Session) -> Alert:
     s.add(alert)
     s.flush()
     return alert
+
+
+def email_subscriber(db: Database) -> None:
+    """`two_countries`, with Chile's editor subscribed to every alert by e-mail."""
+    from hito.store import subscriptions
+
+    w = two_countries(db)
+    with db.session() as s:
+        subscriptions.create_subscription(
+            s, actor=w["ed_chl"], label="guardia", channel="email", target="guardia@pdi.example"
+        )
+
+
+def queue_email(db: Database, day: int) -> None:
+    """An alert of plan 'p' (stored on first use) met since `day` December 2025, and its
+    deliveries queued: one e-mail to `email_subscriber`'s editor."""
+    from sqlalchemy import select
+
+    from hito.store import deliveries
+
+    with db.session() as s:
+        plan = s.scalar(select(StoredPlan).where(StoredPlan.name == "p"))
+        if plan is None:
+            plan = StoredPlan(name="p", version=1, text="x", active=True)
+            s.add(plan)
+            s.flush()
+        alert = Alert(
+            plan_id=plan.id,
+            plan_name="p",
+            trigger="t",
+            met_since=dt.date(2025, 12, day),
+            actions=[],
+            agencies=[],
+            severity="warning",
+            sites=[],
+        )
+        s.add(alert)
+        (queued,) = deliveries.enqueue(s, alert)
+        assert queued.subscription.channel == "email"

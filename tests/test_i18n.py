@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -50,7 +51,9 @@ def test_every_message_in_the_sources_is_translated_in_both_catalogues() -> None
     assert len(messages) > 100
     for lang in i18n.LANGUAGES:
         with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "hito.po", "rb") as fh:
-            entries = [m for m in read_po(fh) if m.id]
+            catalogue = read_po(fh)
+        entries = [m for m in catalogue if m.id]
+        form = gettext.c2py(catalogue.plural_expr)  # Spanish: one, many (1.000.000 de), other
         po = {m.id if isinstance(m.id, str) else m.id[0]: m for m in entries}
         missing = sorted(messages - set(po))
         assert missing == [], f"{lang}: run scripts/i18n.sh and translate: {missing[:5]}"
@@ -63,9 +66,9 @@ def test_every_message_in_the_sources_is_translated_in_both_catalogues() -> None
             e = po[m]
             if isinstance(e.id, str):
                 assert compiled.gettext(m) == e.string, m
-            else:  # plural forms: one and many
-                assert compiled.ngettext(e.id[0], e.id[1], 1) == e.string[0], m
-                assert compiled.ngettext(e.id[0], e.id[1], 5) == e.string[1], m
+            else:  # every plural form the language has
+                for n in (1, 5, 1_000_000):
+                    assert compiled.ngettext(e.id[0], e.id[1], n) == e.string[form(n)], m
 
 
 def test_spanish_is_the_default_and_formats_follow_the_language() -> None:

@@ -95,6 +95,29 @@ def test_bad_arguments_name_the_argument(kw: dict, message: str) -> None:
         hito.run(tiny_scenario(days=3), **kw)
 
 
+def test_a_bad_event_names_the_argument_events_not_the_command_lines_option() -> None:
+    """hito.run(events=[...]) was told about `--event`, an option a Python user never used."""
+    s = tiny_scenario(days=3)
+    with pytest.raises(InputError) as bad:
+        hito.run(s, runs=1, events=["soon"])
+    assert bad.value.problems == [
+        "events 'soon': expected PLACE:STATE>NUMBER (on any day) or PLACE:STATE>NUMBER@YYYY-MM-DD "
+        "(on that day), PLACE a place id or 'all'"
+    ]
+    with pytest.raises(InputError) as nowhere:
+        hito.run(s, runs=1, events=["all:stranded>5", "camp:stranded>5"])
+    assert nowhere.value.problems == [
+        "events 'camp:stranded>5': unknown place 'camp', expected 'all' or one of: home, city, "
+        "post-a, strip, post-b, onward, desert"
+    ]
+    with pytest.raises(InputError) as late:  # in the scenario, after the days asked for
+        hito.run(s, runs=1, days=2, events=["all:stranded>5@2025-01-03"])
+    assert late.value.problems == [
+        "events all:stranded>5@2025-01-03: day 2 is after the last simulated day (1); expected a "
+        "date within the run"
+    ]
+
+
 def test_a_scenario_by_name_or_path() -> None:
     assert "tacna-arica-2025" in hito.scenarios()
     assert hito.load_scenario("tacna-arica-2025").name

@@ -73,7 +73,7 @@ def run(
         seed=seed,
         runs=runs,
         sampling=sampling,  # type: ignore[arg-type]
-        events=tuple(parse_event(e, s) for e in events),
+        events=tuple(parse_event(e, s, where="events") for e in events),
         keep_runs=min(keep_runs, runs),
     )
     if executor == "serial":

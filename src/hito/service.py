@@ -20,16 +20,20 @@ def create_app(
 ) -> FastAPI:
     """The API at /api/v1 and the dashboard's pages at /, both reading the same `settings`.
 
+    Only for the hosts of `HITO_ALLOWED_HOSTS` and `HITO_PUBLIC_URL` (`hito.api.hosts`).
+
     `settings` defaults to `load_settings()` (HITO_* and HITO_SETTINGS_FILE); `database` and
     `after_report` are passed to the API (see `hito.api.app.create_api`).
     """
     from hito import web
+    from hito.api import hosts
     from hito.api.app import create_api
     from hito.store.settings import load_settings
 
     settings = settings or load_settings()
     app = create_api(settings, database=database, after_report=after_report)
     web.install(app, settings)
+    hosts.install(app, settings)  # the outermost: a host not allowed reaches nothing
     return app
 
 

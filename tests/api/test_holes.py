@@ -5,12 +5,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from sqlalchemy import select
 
 from hito.store.figures import daily_figures
 from hito.store.models import FieldReport, Shelter, SmsMessage
 from service_world import World, report
+
+
+def _page_token(c: object) -> str:
+    """The CSRF token of the client's session, as its pages carry it (bound to the session)."""
+    page = c.get("/subscriptions").text  # type: ignore[attr-defined]
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, page[:300]
+    return found[1]
+
 
 HXL_HEAD = (
     "date,site,nationality,documented,people,stranded\n"
@@ -417,9 +427,8 @@ def test_json_nesting_bomb_on_the_report_hot_path_is_a_400_not_a_500(world: Worl
 def test_nul_in_a_site_address_of_the_pages_is_an_unknown_site_not_a_500(world: World) -> None:
     """PostgreSQL text cannot hold NUL: the site id of an address was looked up as typed."""
     c = world.client
-    c.get("/login")
-    token = c.cookies["hito_csrf"]
     c.cookies.set("hito_session", world.tokens["ed_per"])
+    token = _page_token(c)  # the session's
     page = c.get("/sites/chacalluta%00")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     saved = c.post(
@@ -451,12 +460,11 @@ def test_nul_or_a_line_break_in_a_subscription_target_is_refused_not_a_500(world
         assert r.status_code == 422, (target, r.text)
         assert r.json()["errors"][0]["loc"] == ["body", "target"]
         assert r.json()["detail"].startswith("body.target: expected an ")
-    c.get("/login")
     c.cookies.set("hito_session", world.tokens["ed_chl"])
     page = c.post(
         "/subscriptions",
         data={
-            "csrf_token": c.cookies["hito_csrf"],
+            "csrf_token": _page_token(c),
             "label": "duty",
             "channel": "webhook",
             "target": "https://example.org/\x00",
@@ -521,12 +529,11 @@ def test_idor_peruvian_editor_cannot_correct_or_withdraw_its_agencys_report_at_a
         r = c.post(f"/api/v1/reports/{rid}/{path}", json=body, headers=world.h("ed_per"))
         assert r.status_code == 403, r.text
         assert "'chacalluta' is a border_post in CHL" in r.json()["detail"]
-    c.get("/login")
-    token = c.cookies["hito_csrf"]
     links = f'href="/reports/{rid}/correct"'
     c.cookies.set("hito_session", world.tokens["admin"])
     assert links in c.get("/sites/chacalluta?as_of=2025-11-30").text
     c.cookies.set("hito_session", world.tokens["ed_per"])
+    token = _page_token(c)  # the session's: refused for its rights, not for its token
     assert links not in c.get("/sites/chacalluta?as_of=2025-11-30").text  # not offered
     for action in ("correct", "withdraw"):
         page = c.get(f"/reports/{rid}/{action}")
@@ -538,6 +545,7 @@ def test_idor_peruvian_editor_cannot_correct_or_withdraw_its_agencys_report_at_a
             headers={"Origin": "http://testserver"},
         )
         assert sent.status_code == 403, action
+        assert "security code" not in sent.text  # refused for its rights, not its token
     assert c.get("/api/v1/reports", headers=world.h("viewer")).json()["count"] == 1
     r = c.post(f"/api/v1/reports/{rid}/withdrawal", json={"reason": "x"}, headers=world.h("admin"))
     assert r.status_code == 201

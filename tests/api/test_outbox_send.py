@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from hito.store.models import FieldReport
 from service_world import World
 
 CSRF = "t" * 43
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _send(world: World, who: str, **fields: str):  # noqa: ANN003, ANN202
     c = world.client
     c.cookies.set("hito_session", world.tokens[who])
-    c.cookies.set("hito_csrf", CSRF)
+    token = TOKEN.search(c.get("/report").text)[1]  # type: ignore[index]  # the session's
     form = {
         "site_id": "concordia-strip",
         "observed_at": "2025-11-30T10:00",
         "tz_offset": "180",
         "idempotency_key": "web-phone-1",
-        "csrf_token": CSRF,
+        "csrf_token": token,
         **fields,
     }
     r = c.post(
         "/report/send?lang=en",
         data=form,
-        headers={"Origin": "http://testserver", "X-CSRF-Token": CSRF},
+        headers={"Origin": "http://testserver", "X-CSRF-Token": token},
     )
     c.cookies.clear()
     return r

@@ -685,7 +685,7 @@ def test_a_forecast_written_over_a_calibration_leaves_no_posterior_it_did_not_co
     scenario_file, counts_file, tmp_path
 ):
     """`hito run --out D` into D of `hito calibrate`: no calibration.html beside its report."""
-    from hito.cli.run import CALIBRATION_FILES
+    from hito.forecast.files import CALIBRATION_FILES
 
     def left_in(out: Path) -> list[str]:
         return [name for name in CALIBRATION_FILES if (out / name).exists()]

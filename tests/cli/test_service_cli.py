@@ -165,6 +165,51 @@ def test_verify_against_a_heads_file_that_is_not_utf8_names_its_line(env: str, t
     ]
 
 
+def test_a_truncated_log_is_not_passed_against_a_heads_file_holding_no_head(
+    env: str,
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Peru's heads file holds no head yet (its first save went elsewhere, or failed).
+
+    The operator then cuts the log back to its first head, with the heads and the row after
+    it. Checked "against" that file, the log was checked against the database's own heads
+    only and said "log ok", without the warning given when no file is named.
+    """
+    monkeypatch.setenv("HITO_LANG", "en")
+    for args in (["db", "upgrade"], ["users", "create", "boss", "--role", "admin"]):
+        assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0
+    first = Database(env)
+    with first.session(readonly=True) as s:
+        size = s.execute(text("SELECT max(tree_size) FROM log_head")).scalar_one()
+    first.dispose()
+    heads = tmp_path / "heads-peru.jsonl"
+    heads.write_text("# the heads Peru saves, one per line\n")
+    assert runner.invoke(app, ["users", "create", "spy", "--role", "viewer"]).exit_code == 0
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0
+    db = Database(env)
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM log_leaf WHERE idx >= :n"), {"n": size})
+        conn.execute(text("DELETE FROM log_head WHERE tree_size > :n"), {"n": size})
+        conn.execute(text("DELETE FROM user_account WHERE username = 'spy'"))
+    db.dispose()
+    r = runner.invoke(app, ["log", "verify", "--against", str(heads)])
+    assert "log ok" not in r.output
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]  # `hito` exits with it
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"--against: {heads}: no signed head in it; expected the heads your country saved, "
+        "one JSON line each as `hito log head --append` writes them (against none, the log "
+        "would be checked only against the heads its database holds)"
+    ]
+    assert r.exception.in_language("es") == [  # type: ignore[union-attr]
+        f"--against: {heads}: no contiene ninguna cabecera firmada; se esperaban las cabeceras "
+        "que guardó su país, una línea JSON por cabecera, como las escribe `hito log head "
+        "--append` (sin ninguna, el registro se revisaría solo con las cabeceras que guarda su "
+        "base de datos)"
+    ]
+
+
 @pytest.mark.usefixtures("english_reader")
 def test_bad_user_input_is_one_error_line(env: str) -> None:
     r = runner.invoke(app, ["users", "create", "ed", "--role", "editor", "--agency", "nowhere"])

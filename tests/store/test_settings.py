@@ -170,3 +170,32 @@ def test_a_language_or_zone_hito_does_not_have_is_refused(
     with pytest.raises(InputError) as err:
         load_settings()
     assert err.value.in_language("en") == [said]
+
+
+def test_allowed_hosts_default_to_the_local_addresses_and_refuse_a_url_or_a_port(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`make run` serves 127.0.0.1: allowed by default; a URL or a host:port (which no Host
+    header matches once its port is cut, so every request would be refused) is named."""
+    monkeypatch.delenv("HITO_ALLOWED_HOSTS")  # the tests' own hosts (tests/conftest.py)
+    assert load_settings().allowed_hosts == ["127.0.0.1", "localhost"]
+    monkeypatch.setenv("HITO_ALLOWED_HOSTS", '["hito.example.org", "*.hito.example.org"]')
+    assert load_settings().allowed_hosts == ["hito.example.org", "*.hito.example.org"]
+    monkeypatch.setenv("HITO_ALLOWED_HOSTS", '["https://hito.example.org", "hito.org:8443"]')
+    with pytest.raises(InputError) as err:
+        load_settings()
+    assert err.value.in_language("en") == [
+        "HITO_ALLOWED_HOSTS (the environment): expected host names without a scheme or a port, "
+        "such as hito.example.org, 127.0.0.1 or *.example.org for its subdomains (* for any "
+        "host); got ['https://hito.example.org', 'hito.org:8443']"
+    ]
+    assert err.value.in_language("es")[0].startswith(
+        "HITO_ALLOWED_HOSTS (el entorno): se esperaban nombres de servidor sin esquema ni puerto"
+    )
+    monkeypatch.setenv("HITO_ALLOWED_HOSTS", "hito.example.org")  # not JSON
+    with pytest.raises(InputError) as err:
+        load_settings()
+    assert err.value.in_language("en") == [
+        "HITO_ALLOWED_HOSTS (the environment): expected a JSON value, such as "
+        '["hito.example.org", "127.0.0.1"]'
+    ]

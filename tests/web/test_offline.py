@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -27,6 +28,18 @@ from service_db import keyed_for_server
 from web.conftest import PASSWORD, _free_port
 
 PHONE = {"width": 390, "height": 844}  # a phone's viewport
+# a waiting report typed by someone else than the user signed in on the phone
+OTHERS = "waiting for signal (typed by another user of this phone: it is sent when they sign in)"
+# what the service worker's caches hold (their paths, sorted)
+CACHED = """async () => {
+  const out = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const r of await cache.keys()) out.push(new URL(r.url).pathname);
+  }
+  return out.sort();
+}"""
+STATIC = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js"]
 
 
 class Restartable:
@@ -143,24 +156,20 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
     context.close()
 
 
-def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_after_a_reload(
+def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_in_the_same_session(
     browser, field
 ) -> None:  # noqa: ANN001
+    """A browser closed and opened again drops the sign-in form's cookie (`hito_csrf`), not the
+    session: the page's token is the session's (an HMAC of it), so the queued report goes."""
     server, db = field
     context, page = _pdi_on_the_report_form(browser, server)
-    before = _stored(db)
     server.stop()
     context.set_offline(True)
     _fill(page, "33", "31")
     expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
-    context.clear_cookies(name="hito_csrf")  # as after the browser was closed: a new token comes
+    context.clear_cookies(name="hito_csrf")  # as after the browser was closed: a new one comes
     server.start()
     context.set_offline(False)
-    expect(page.locator(".outbox-item .outcome")).to_have_text(
-        "waiting for signal (sign in again, then it is sent)", timeout=30000
-    )
-    assert _stored(db) == before  # refused by the CSRF check, kept on the phone
-    page.reload()  # a fresh page carries the new token: the queued report goes with it
     expect(page.locator(".outbox-item .outcome")).to_have_text(
         re.compile(r"^sent: report \d+$"), timeout=30000
     )
@@ -225,12 +234,12 @@ def test_a_report_typed_offline_on_a_shared_phone_waits_for_its_author_not_the_n
     context.clear_cookies(name="hito_session")  # PDI's session ends (expired, signed out)
     server.start()
     context.set_offline(False)
-    waiting = "waiting for signal (sign in again, then it is sent)"
+    waiting = "waiting for signal (sign in again or reload this page, then it is sent)"
     expect(page.locator(".outbox-item .outcome")).to_have_text(waiting, timeout=30000)
     _sign_in(page, "migraciones")  # the next user of the phone, from the other country
     expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
     page.wait_for_timeout(6000)  # more than the outbox's 5 s between tries
-    expect(page.locator(".outbox-item .outcome")).to_have_text(waiting)
+    expect(page.locator(".outbox-item .outcome")).to_have_text(OTHERS)
     assert _stored(db, people=44, stranded=40) == 0
     context.clear_cookies(name="hito_session")
     _sign_in(page, "pdi")  # its author again: now it goes, as PDI's
@@ -334,4 +343,150 @@ def test_a_count_typed_offline_in_spanish_is_grouped_as_the_pages_write_it(brows
     expect(page.locator(".outbox-item .outcome")).to_have_text(
         re.compile(r"^enviado: reporte \d+$"), timeout=30000
     )
+    context.close()
+
+
+def _sign_out(page) -> None:  # noqa: ANN001
+    page.click("#logout-form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Sign in")
+
+
+def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_the_previous_user(
+    browser, field
+) -> None:  # noqa: ANN001
+    """The service worker kept /report (PDI's name and agencies on it) for use without signal.
+    After PDI signs out, the next person holding the phone, offline, gets no page of PDI's;
+    the static files stay, so the form loads offline again once the next user has signed in.
+    """
+    server, _db = field
+    context, page = _pdi_on_the_report_form(browser, server, PHONE)
+    page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
+    kept = page.evaluate("async () => (await caches.match('/report')).text()")
+    assert '<span class="who">pdi · ' in kept
+    _sign_out(page)
+    assert page.evaluate(CACHED) == STATIC
+    server.stop()
+    context.set_offline(True)
+    try:
+        for tab in (page, context.new_page()):
+            with pytest.raises(PlaywrightError, match="net::ERR_"):
+                tab.goto("/report")  # nothing to answer with: the network is gone, the page too
+            expect(tab.locator("body")).not_to_contain_text("pdi")
+    finally:
+        server.start()
+        context.set_offline(False)
+    _sign_in(page, "migraciones")  # the next user, with signal: the form is kept as theirs
+    page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
+    assert page.evaluate(CACHED) == sorted([*STATIC, "/report"])
+    server.stop()
+    context.set_offline(True)
+    try:
+        page.reload()  # without signal: the form, from the cache, as Migraciones'
+        expect(page.locator("h1")).to_have_text("Report a count")
+        expect(page.locator(".who")).to_contain_text("migraciones")
+    finally:
+        server.start()
+        context.set_offline(False)
+    context.close()
+
+
+def _signed_in_tab(browser, server, username: str):  # type: ignore[no-untyped-def]  # noqa: ANN001
+    """A phone's browser (no service worker: routes see every request), a user on /report."""
+    context = browser.new_context(base_url=server.url, viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    _sign_in(page, username)
+    return context, page
+
+
+def test_signing_out_with_unsent_reports_warns_and_sends_them_first(browser, field) -> None:  # noqa: ANN001
+    """Not lost silently: sign-out says how many of the user's reports still wait on the phone
+    and offers to send them first; with signal, they go, and then sign-out goes at once."""
+    server, db = field
+    context, page = _signed_in_tab(browser, server, "pdi")
+    context.route("**/report/send", lambda route: route.abort())  # no signal to send
+    _fill(page, "71", "70")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    page.click("#logout-form button[type=submit]")
+    expect(page.locator("#unsent-count")).to_have_text("1 report you typed has not been sent yet.")
+    expect(page.locator("#unsent")).to_contain_text(
+        "They stay on this phone and are sent only when you (pdi) sign in again, never in "
+        "someone else's session."
+    )
+    expect(page.locator("h1")).to_have_text("Report a count")  # still signed in
+    context.unroute("**/report/send")  # the signal is back
+    page.click("#unsent-send")  # "Send them first": the form, whose outbox sends them
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        re.compile(r"^sent: report \d+$"), timeout=30000
+    )
+    assert _stored(db, people=71, stranded=70) == 1
+    _sign_out(page)  # nothing of theirs waits: no question asked
+    context.close()
+
+
+def test_signing_out_anyway_keeps_the_unsent_reports_for_their_author_not_the_next_user(
+    browser, field
+) -> None:  # noqa: ANN001
+    """PDI signs out anyway with a report waiting: it stays on the phone, is not sent in the
+    session of Migraciones (who signs in next; their own sign-out asks nothing), and goes
+    as PDI's when PDI signs in again."""
+    server, db = field
+    context, page = _signed_in_tab(browser, server, "pdi")
+    context.route("**/report/send", lambda route: route.abort())
+    _fill(page, "72", "70")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    page.click("#logout-form button[type=submit]")
+    expect(page.locator("#unsent-count")).to_have_text("1 report you typed has not been sent yet.")
+    page.click("#unsent-anyway")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    context.unroute("**/report/send")
+    _sign_in(page, "migraciones")
+    expect(page.locator(".outbox-item .outcome")).to_have_text(OTHERS, timeout=30000)
+    assert _stored(db, people=72, stranded=70) == 0
+    _sign_out(page)  # none of Migraciones' waits
+    _sign_in(page, "pdi")
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        re.compile(r"^sent: report \d+$"), timeout=30000
+    )
+    report_id = int(page.locator(".outbox-item.sent .outcome").inner_text().rsplit(" ", 1)[1])
+    with db.session(readonly=True) as s:
+        row = s.get(FieldReport, report_id)
+        assert (row.people, row.stranded, row.agency.code) == (72, 70, "pdi")
+    context.close()
+
+
+def test_an_outbox_report_replayed_into_another_users_session_is_refused_and_kept(
+    browser, field
+) -> None:  # noqa: ANN001
+    """PDI's page, with PDI's token, still open while Migraciones signs in on the same browser
+    in another tab: the outbox sends PDI's queued report with PDI's token into Migraciones'
+    session. Refused (the token is bound to the session it was made in), stored under no one,
+    and kept: it goes as PDI's once PDI signs in again."""
+    server, db = field
+    context, page = _signed_in_tab(browser, server, "pdi")
+    context.route("**/report/send", lambda route: route.abort())
+    _fill(page, "84", "80")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    other = context.new_page()
+    other.goto("/login?next=/")
+    other.fill("input[name=username]", "migraciones")
+    other.fill("input[name=password]", PASSWORD)
+    other.click("form.stack button[type=submit]")
+    expect(other.locator(".who")).to_contain_text("migraciones")
+    other.close()
+    context.unroute("**/report/send")  # PDI's old page tries again, with PDI's token
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        "waiting for signal (sign in again or reload this page, then it is sent)",
+        timeout=30000,
+    )
+    assert _stored(db, people=84, stranded=80) == 0
+    page.reload()  # now Migraciones' page: the report waits for its author
+    expect(page.locator(".outbox-item .outcome")).to_have_text(OTHERS, timeout=30000)
+    assert _stored(db, people=84, stranded=80) == 0
+    _sign_out(page)
+    _sign_in(page, "pdi")
+    expect(page.locator(".outbox-item .outcome")).to_have_text(
+        re.compile(r"^sent: report \d+$"), timeout=30000
+    )
+    assert _stored(db, people=84, stranded=80) == 1
     context.close()

@@ -29,7 +29,7 @@ def deliver(
 
     from hito import i18n, names
     from hito.errors import Said, say
-    from hito.store.deliveries import email_subscribed, run_worker, waiting_emails
+    from hito.store.deliveries import EmailBacklog, email_subscribed, run_worker, waiting_emails
     from hito.store.settings import load_settings, worker_config
 
     lang = i18n.reader_language()
@@ -56,6 +56,23 @@ def deliver(
             % {"n": i18n.number(queued, lang)}
         )
 
+    backlog = EmailBacklog(db, seen=queued)
+
+    def queued_meanwhile() -> None:
+        """E-mails queued since it last looked, which this worker cannot send: once per growth."""
+        n = backlog.grown()
+        if n is not None:
+            console.print(
+                t.ngettext(
+                    "no SMTP server configured (HITO_SMTP_HOST): %(n)s e-mail now waits in the "
+                    "queue, untouched, for a worker with one",
+                    "no SMTP server configured (HITO_SMTP_HOST): %(n)s e-mails now wait in the "
+                    "queue, untouched, for a worker with one",
+                    n,
+                )
+                % {"n": i18n.number(n, lang)}
+            )
+
     def tally() -> str:
         return ", ".join(
             f"{outcome_names.get(k, k)}: {i18n.number(v, lang)}" for k, v in sorted(counts.items())
@@ -76,7 +93,15 @@ def deliver(
 
     try:
         with console.status(t.gettext("sending alerts to subscribers…")):
-            n = run_worker(db, cfg, once=once, idle_seconds=idle, stop=stop, on_outcome=shown)
+            n = run_worker(
+                db,
+                cfg,
+                once=once,
+                idle_seconds=idle,
+                stop=stop,
+                on_outcome=shown,
+                on_idle=queued_meanwhile if cfg.smtp is None else None,
+            )
     except KeyboardInterrupt:
         n = sum(counts.values())
     handled = t.ngettext("%(n)s delivery handled", "%(n)s deliveries handled", n) % {

@@ -62,8 +62,10 @@ def own_counts(folder: Path) -> bool:
     """Whether `hito calibrate` wrote the folder from counts given with --observations."""
     import json
 
+    from hito.forecast.files import CALIBRATION_FACTS
+
     try:
-        facts = json.loads((folder / "calibration.json").read_text(encoding="utf-8"))
+        facts = json.loads((folder / CALIBRATION_FACTS).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):  # unreadable, not JSON, brackets thousands deep
         return False
     return isinstance(facts, dict) and facts.get("own_counts") is True

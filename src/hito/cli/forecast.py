@@ -26,6 +26,13 @@ from hito.cli.options import (
 )
 from hito.cli.run import DEFAULT_SCENARIO
 from hito.errors import InputError, Problem, Said, say
+from hito.forecast.files import (
+    CALIBRATION_FACTS,
+    CALIBRATION_PAGE,
+    COUNT_QUANTILES,
+    POSTERIOR_TABLE,
+    PRIOR_TABLE,
+)
 
 ScenarioArg = Annotated[str, typer.Argument(help="a built-in scenario name or a scenario file")]
 ObservationsOpt = Annotated[
@@ -126,7 +133,7 @@ def calibrate(
     _write_calibration(
         out, s, obs, post, ens, lang, counts_source(observations, s), observations is not None
     )
-    write_parquet_frames(out / "count_quantiles.parquet", [counts], counts.to_arrow().schema)
+    write_parquet_frames(out / COUNT_QUANTILES, [counts], counts.to_arrow().schema)
     facts = _facts(ens, post, scenario, observations is not None)
     write_outputs(out, s, ens, facts, lang, calibration_here=True)
     t = i18n.translations(lang)
@@ -153,11 +160,11 @@ def calibrate(
             console.print(line, markup=False)
     _print_forecast(s, obs, ens, when, lang, counts, observations is not None)
     console.print(_("report: %(path)s") % {"path": (out / "report.html").resolve()})
-    console.print(_("calibration: %(path)s") % {"path": (out / "calibration.html").resolve()})
+    console.print(_("calibration: %(path)s") % {"path": (out / CALIBRATION_PAGE).resolve()})
 
 
 def left_out_lines(
-    skipped: Sequence[Said], lang: str, listed: str = "calibration.json", shown: int = 5
+    skipped: Sequence[Said], lang: str, listed: str = CALIBRATION_FACTS, shown: int = 5
 ) -> list[str]:
     """The rows of a counts file left out and why (the first `shown`; all in `listed`)."""
     if not skipped:
@@ -254,9 +261,12 @@ def _write_calibration(
     from hito.report.forecast_skill import render_calibration
 
     out.mkdir(parents=True, exist_ok=True)
-    for name, draws in (("posterior", post.draws), ("prior", post.prior)):
-        frame = draws_frame(draws, name)
-        write_parquet_frames(out / f"{name}.parquet", [frame], frame.to_arrow().schema)
+    for file, label, draws in (
+        (POSTERIOR_TABLE, "posterior", post.draws),
+        (PRIOR_TABLE, "prior", post.prior),
+    ):
+        frame = draws_frame(draws, label)
+        write_parquet_frames(out / file, [frame], frame.to_arrow().schema)
     facts = {
         "scenario": s.name,
         "as_of": post.as_of.isoformat(),
@@ -272,9 +282,9 @@ def _write_calibration(
             for p, v in zip(post.draws.paths, post.draws.values.mean(axis=0), strict=True)
         },
     }
-    write_atomic(out / "calibration.json", json.dumps(facts, indent=2).encode())
+    write_atomic(out / CALIBRATION_FACTS, json.dumps(facts, indent=2).encode())
     write_atomic(
-        out / "calibration.html",
+        out / CALIBRATION_PAGE,
         render_calibration(
             s, ens, facts, obs, post.prior, post.draws, lang, source=say(source, lang)
         ).encode(),

@@ -288,7 +288,17 @@ def check(
             raise InputError(
                 Problem("--against: %(f)s: %(value)s", f=f, value=os_reason(exc))
             ) from None
-        saved += logcheck.parse_heads(decode_utf8(data, str(f)), str(f))  # its line if not UTF-8
+        heads = logcheck.parse_heads(decode_utf8(data, str(f)), str(f))  # its line if not UTF-8
+        if not heads:  # else only the database's own heads would be checked, and "log ok" said
+            raise InputError(
+                Problem(
+                    "--against: %(f)s: no signed head in it; expected the heads your country "
+                    "saved, one JSON line each as `hito log head --append` writes them (against "
+                    "none, the log would be checked only against the heads its database holds)",
+                    f=f,
+                )
+            )
+        saved += heads
     k = load_key(public_key, create=False) if public_key is not None else _configured_key(settings)
     assert isinstance(k, LogKey)
     db = open_database(settings, migrate_if_needed=False, existing=True)

@@ -25,6 +25,7 @@ from hito.cli.options import (
 )
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError, Problem, not_one_of
+from hito.forecast.files import CALIBRATION_FILES
 
 if TYPE_CHECKING:  # the models, numba, polars and pyarrow load inside the commands
     import polars as pl
@@ -180,7 +181,7 @@ def run(
         seed=seed,
         runs=runs,
         sampling=sampling,  # type: ignore[arg-type]
-        events=tuple(parse_event(e, s) for e in event or ()),
+        events=tuple(parse_event(e, s, where="--event") for e in event or ()),
         keep_runs=min(keep_runs, runs),
     )
     ex = executor_of(executor, scheduler, workers)
@@ -288,19 +289,6 @@ def daily_schema() -> pa.Schema:
             ("people", pa.int64()),
         ]
     )
-
-
-# what `hito calibrate` writes beside its forecast: left in a folder a later forecast is written
-# to, they would sit beside a report that did not come from them (`hito run --calibration` reads
-# posterior.npz from the folder it is given)
-CALIBRATION_FILES = (
-    "posterior.npz",
-    "posterior.parquet",
-    "prior.parquet",
-    "calibration.json",
-    "calibration.html",
-    "count_quantiles.parquet",
-)
 
 
 def write_outputs(

@@ -74,7 +74,7 @@ def sweep(
     varies = [parse_vary(v) for v in vary or ()]
     _, grid = options(s, varies)  # every bad path or value fails here, before any run
     runs_within(runs * len(grid), Problem("--vary: %(n)s options x --runs", n=len(grid)))
-    events = [parse_event(e, s) for e in event or ()]
+    events = [parse_event(e, s, where="--event") for e in event or ()]
     out_folder(out)
     ex = executor_of(executor, scheduler, workers)
     try:

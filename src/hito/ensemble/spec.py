@@ -53,6 +53,8 @@ class Event:
     place: str | None = None  # None: every place summed
     day: int | None = None  # None: on any day
     text: str = ""  # as written by the user
+    # where it was written, for messages: "--event" (the command line), "events" (Python)
+    where: str = field(default="events", compare=False)
 
     @property
     def label(self) -> str:
@@ -80,13 +82,18 @@ _EVENT = re.compile(
 )
 
 
-def parse_event(text: str, s: Scenario) -> Event:
-    """Read an event such as `concordia-strip:stranded>500@2026-01-15` (no date: any day)."""
+def parse_event(text: str, s: Scenario, *, where: str = "--event") -> Event:
+    """Read an event such as `concordia-strip:stranded>500@2026-01-15` (no date: any day).
+
+    `where` names what the text was given as, first in every message about it: the option
+    `--event` on the command line, the argument `events` of `hito.run`.
+    """
     m = _EVENT.match(text.strip())
     if not m:
         raise InputError(
             Problem(
-                "--event %(text)s: expected %(event_syntax)s",
+                "%(where)s %(text)s: expected %(event_syntax)s",
+                where=where,
                 text=repr(text),
                 event_syntax=EVENT_FORM,
             )
@@ -96,7 +103,8 @@ def parse_event(text: str, s: Scenario) -> Event:
     if place != "all" and place not in places:
         raise InputError(
             Problem(
-                "--event %(text)s: unknown place %(place)s, expected 'all' or one of: %(places)s",
+                "%(where)s %(text)s: unknown place %(place)s, expected 'all' or one of: %(places)s",
+                where=where,
                 text=repr(text),
                 place=repr(place),
                 places=", ".join(places),
@@ -105,7 +113,8 @@ def parse_event(text: str, s: Scenario) -> Event:
     if m["state"] not in STATES:
         raise InputError(
             Problem(
-                "--event %(text)s: unknown state %(state)s, expected one of: %(states)s",
+                "%(where)s %(text)s: unknown state %(state)s, expected one of: %(states)s",
+                where=where,
                 text=repr(text),
                 state=repr(m["state"]),
                 states=", ".join(STATES),
@@ -115,7 +124,12 @@ def parse_event(text: str, s: Scenario) -> Event:
         above = float(m["x"])
     except ValueError:
         raise InputError(
-            Problem("--event %(text)s: %(x)s is not a number", text=repr(text), x=repr(m["x"]))
+            Problem(
+                "%(where)s %(text)s: %(x)s is not a number",
+                where=where,
+                text=repr(text),
+                x=repr(m["x"]),
+            )
         ) from None
     day = None
     if m["date"] is not None:
@@ -124,7 +138,8 @@ def parse_event(text: str, s: Scenario) -> Event:
         except ValueError:
             raise InputError(
                 Problem(
-                    "--event %(text)s: got %(date)s, expected a date as YYYY-MM-DD that exists",
+                    "%(where)s %(text)s: got %(date)s, expected a date as YYYY-MM-DD that exists",
+                    where=where,
                     text=repr(text),
                     date=repr(m["date"]),
                 )
@@ -132,15 +147,16 @@ def parse_event(text: str, s: Scenario) -> Event:
         if not 0 <= day < s.days:
             raise InputError(
                 Problem(
-                    "--event %(text)s: %(date)s is outside the scenario, expected %(start)s to "
-                    "%(date_of)s",
+                    "%(where)s %(text)s: %(date)s is outside the scenario, expected %(start)s "
+                    "to %(date_of)s",
+                    where=where,
                     text=repr(text),
                     date=m["date"],
                     start=s.start,
                     date_of=s.date_of(s.days - 1),
                 )
             )
-    return Event(m["state"], above, None if place == "all" else place, day, text.strip())
+    return Event(m["state"], above, None if place == "all" else place, day, text.strip(), where)
 
 
 @dataclass(frozen=True)
@@ -196,8 +212,9 @@ class EnsembleSpec:
         """Events after the last day; pinned or sampled paths the scenario does not have."""
         problems: list[Problem] = [
             Problem(
-                "--event %(event)s: day %(day)s is after the last simulated day (%(last)s); "
+                "%(where)s %(event)s: day %(day)s is after the last simulated day (%(last)s); "
                 "expected a date within the run",
+                where=e.where,
                 event=e.label,
                 day=e.day,
                 last=self.horizon - 1,

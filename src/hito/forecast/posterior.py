@@ -17,12 +17,12 @@ from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design
 from hito.errors import InputError, Problem
 from hito.forecast.calibrate import forecast_ahead
+from hito.forecast.files import STATE_FILE
 from hito.forecast.outcomes import outcome_bands
 from hito.forecast.particles import Cloud, FilterSpec, FilterStep, Posterior, Segment
 from hito.scenario.model import Scenario
 
 HELD = [STATES.index(n) for n in HELD_STATES]
-STATE_FILE = "posterior.npz"
 COUNTS = 0x434E  # the stream of the count forecast's reports
 
 
@@ -238,9 +238,10 @@ def load(folder: Path) -> Posterior:
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         raise InputError(
             Problem(
-                "%(path)s: not a posterior file; expected the posterior.npz that `hito "
+                "%(path)s: not a posterior file; expected the %(state_file)s that `hito "
                 "calibrate` writes (a damaged or other file: run hito calibrate again)",
                 path=path,
+                state_file=STATE_FILE,
             )
         ) from None
 

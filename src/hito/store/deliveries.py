@@ -181,6 +181,26 @@ def waiting_emails(session: Session) -> int:
     )
 
 
+class EmailBacklog:
+    """The e-mails a worker without an SMTP server leaves queued: told again only when they grow.
+
+    `grown()` counts them now and returns the count when it is above the last one it saw (or
+    the `seen` it started from), else None. A count that fell (a worker with a server sent
+    some) becomes the mark, so an e-mail queued after it is told again.
+    """
+
+    def __init__(self, db: Database, seen: int = 0) -> None:
+        self.db = db
+        self.seen = seen
+
+    def grown(self) -> int | None:
+        """How many e-mails wait now, if more than last time; else None."""
+        with self.db.session(readonly=True) as session:
+            n = waiting_emails(session)
+        before, self.seen = self.seen, n
+        return n if n > before else None
+
+
 def claim(
     db: Database,
     *,
@@ -325,14 +345,23 @@ def run_worker(
     idle_seconds: float = 1.0,
     stop: threading.Event | None = None,
     on_outcome: Callable[[int, str, Said, float | None], None] | None = None,
+    on_idle: Callable[[], None] | None = None,
 ) -> int:
-    """Send due deliveries until none is due (`once`) or until stopped; how many were handled."""
+    """Send due deliveries until none is due (`once`) or until stopped; how many were handled.
+
+    Kept running, it looks again every `idle_seconds` while nothing is due, calling `on_idle`
+    before each wait (the command tells there what was queued meanwhile that it cannot send).
+    """
     n = 0
     while stop is None or not stop.is_set():
         did = claim(db, lease_seconds=cfg.lease_seconds, by=channels(cfg))
         if did is None:
             if once:
                 break
+            if on_idle is not None:
+                on_idle()
+                if stop is not None and stop.is_set():
+                    break
             time.sleep(idle_seconds)
             continue
         outcome, error, wait = _send(db, cfg, did)

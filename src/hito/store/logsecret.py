@@ -1,7 +1,8 @@
 """The service's secret, derived from the log's signing key: MACs of entries, tokens, passwords.
 
 (And of the links in alert e-mails: acknowledging, stopping; of what each queued alert
-delivery says; and the sealing of the webhook signing secrets the database keeps.)
+delivery says; the sealing of the webhook signing secrets the database keeps; and the
+dashboard's CSRF tokens, bound to their session.)
 
 Whoever can write the database but not read the key file cannot compute these, so cannot
 queue an entry the sequencer will sign, store a bearer token the service will accept, nor
@@ -29,6 +30,7 @@ _PASSWORDS = b"hito-password-binding-v1"
 _LINKS = b"hito-link-token-v1"
 _WEBHOOKS = b"hito-webhook-secret-seal-v1"
 _DELIVERIES = b"hito-delivery-mac-v1"
+_CSRF = b"hito-csrf-token-v1"
 SEALED = "whenc1_"  # how a sealed signing secret begins (a plain one begins `whsec_`)
 
 
@@ -49,6 +51,7 @@ class ServiceSecret:
     link_key: bytes
     seal_key: bytes
     delivery_key: bytes
+    csrf_key: bytes
 
     def __repr__(self) -> str:
         return "ServiceSecret(…)"
@@ -70,7 +73,7 @@ class ServiceSecret:
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        labels = (_PENDING, _TOKENS, _PASSWORDS, _LINKS, _WEBHOOKS, _DELIVERIES)
+        labels = (_PENDING, _TOKENS, _PASSWORDS, _LINKS, _WEBHOOKS, _DELIVERIES, _CSRF)
         return cls(*(_derive(seed, label) for label in labels))
 
     def entry_mac(self, entry: bytes) -> str:
@@ -120,6 +123,16 @@ class ServiceSecret:
     def delivery_ok(self, delivery: bytes, mac: str | None) -> bool:
         """True when `mac` is this secret's MAC of the delivery (compared in constant time)."""
         return mac is not None and hmac.compare_digest(self.delivery_mac(delivery), mac)
+
+    def csrf_token(self, session_token: str) -> str:
+        """The CSRF token of a dashboard session: an HMAC of its session token (base64url).
+
+        Bound to the session: a token read in another session (a shared phone's previous
+        user's, one planted with a cookie) is not this one's, and nobody computes it without
+        the key.
+        """
+        mac = hmac.digest(self.csrf_key, b"session\0" + session_token.encode(), "sha256")
+        return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
     def seal(self, signing_secret: str, subscription_id: int) -> str:
         """A subscription's signing secret (`whsec_…`) as stored: AES-GCM, bound to its row.

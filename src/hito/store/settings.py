@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from hito.needs import Standards
 from hito.textfile import read_utf8
 
 APP_NAME = "hito"
+# a host name or address as the Host header gives it without its port; `*.` for subdomains
+_HOST = re.compile(r"\*|(\*\.)?[A-Za-z0-9]([A-Za-z0-9.\-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
 
 
 class Settings(BaseSettings):
@@ -109,6 +112,20 @@ class Settings(BaseSettings):
         default_factory=list,
         description="other origins (scheme://host:port) whose pages may post to the dashboard",
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost"],
+        description="the host names the service answers to (the Host header; `*.example.org` "
+        "for its subdomains), besides the host of `public_url`; any other gets 400",
+    )
+    sitrep_pdf_per_minute: int = Field(
+        default=4,
+        gt=0,
+        description="PDFs of the situation report one user may ask for per window "
+        "(`sitrep_pdf_window_seconds`), one at a time; then 429",
+    )
+    sitrep_pdf_window_seconds: int = Field(
+        default=60, ge=1, description="the window those PDFs are counted in"
+    )
     refresh_seconds: int = Field(
         default=60, ge=0, description="the overview refreshes its picture this often (0: never)"
     )
@@ -153,6 +170,18 @@ class Settings(BaseSettings):
         description="how often a server sequences new entries into the log "
         "(GET /log/head sequences what is pending at once)",
     )
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, v: list[str]) -> list[str]:
+        if not all(_HOST.fullmatch(h) for h in v):
+            raise Invalid(
+                Problem(
+                    "expected host names without a scheme or a port, such as hito.example.org, "
+                    "127.0.0.1 or *.example.org for its subdomains (* for any host)"
+                )
+            )
+        return v
 
     @field_validator("zone")
     @classmethod
@@ -201,7 +230,9 @@ def load_settings(env_file: str | Path | None = None, **overrides: Any) -> Setti
         _check_lines(Path(env_file))
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
-    except SettingsError as exc:  # a JSON value that is not JSON (HITO_NEEDS, HITO_TRUSTED_ORIGINS)
+    except (
+        SettingsError
+    ) as exc:  # a JSON value that is not JSON (HITO_NEEDS, HITO_TRUSTED_ORIGINS, …)
         field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else "*"
         raise InputError(
             Problem(
@@ -303,6 +334,7 @@ def _blank_lines(text: str) -> int:
 _JSON_EXAMPLES = {
     "needs": '{"water_l_per_person_day": {"value": 20, "unit": "L/person/day", "source": "..."}}',
     "trusted_origins": '["https://hito.example.org"]',
+    "allowed_hosts": '["hito.example.org", "127.0.0.1"]',
 }
 
 

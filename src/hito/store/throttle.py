@@ -1,5 +1,8 @@
 """Failed sign-ins counted atomically per address, per account, and per account from an address.
 
+(And any other work counted per key in a window: `count`, e.g. the situation report's PDFs
+of one user, `hito.web.sitrep_limit`.)
+
 Each attempt is counted as a failure *before* its password is checked, by one
 `INSERT … ON CONFLICT DO UPDATE … RETURNING` per key (atomic on SQLite and PostgreSQL
 alike), so concurrent guesses cannot check more passwords than the limit; a success
@@ -49,26 +52,39 @@ def reserve(
     session: Session, *, username: str, address: str, limits: Limits, now: dt.datetime
 ) -> int | None:
     """Count this attempt on every key; the seconds to wait if one is over its limit, else None."""
+    waits = [
+        count(session, key=key, limit=getattr(limits, kind), window=limits.window, now=now)
+        for kind, key in keys(username, address).items()
+    ]
+    return max((w for w in waits if w is not None), default=None)
+
+
+def count(
+    session: Session, *, key: str, limit: int, window: dt.timedelta, now: dt.datetime
+) -> int | None:
+    """Count one more on `key` in its window; the seconds until the window ends when over `limit`.
+
+    One `INSERT … ON CONFLICT DO UPDATE … RETURNING` (atomic on SQLite and PostgreSQL): a key
+    whose window has passed starts a new one at 1.
+    """
     conn = session.connection()
     make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    cutoff = now - limits.window
-    wait = 0
-    for kind, key in keys(username, address).items():
-        base: Any = make(_T).values(key=key, failures=1, window_start=now, locked_until=None)
-        expired = _T.c.window_start < cutoff
-        stmt = base.on_conflict_do_update(
-            index_elements=["key"],
-            set_={
-                "failures": case((expired, 1), else_=_T.c.failures + 1),
-                "window_start": case((expired, now), else_=_T.c.window_start),
-            },
-        ).returning(_T.c.failures, _T.c.window_start)
-        failures, start = conn.execute(stmt).one()
-        if failures > getattr(limits, kind):
-            if start.tzinfo is None:
-                start = start.replace(tzinfo=dt.UTC)
-            wait = max(wait, int((start + limits.window - now).total_seconds()) + 1)
-    return wait or None
+    cutoff = now - window
+    base: Any = make(_T).values(key=key, failures=1, window_start=now, locked_until=None)
+    expired = _T.c.window_start < cutoff
+    stmt = base.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "failures": case((expired, 1), else_=_T.c.failures + 1),
+            "window_start": case((expired, now), else_=_T.c.window_start),
+        },
+    ).returning(_T.c.failures, _T.c.window_start)
+    failures, start = conn.execute(stmt).one()
+    if failures <= limit:
+        return None
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=dt.UTC)
+    return int((start + window - now).total_seconds()) + 1
 
 
 def just_locked(session: Session, *, username: str, address: str, limits: Limits) -> bool:

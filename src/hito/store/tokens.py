@@ -243,3 +243,30 @@ def revoke(session: Session, *, token: str, actor: Actor) -> None:
     row.revoked_at = utcnow()
     session.flush()
     audit.append(session, actor=actor.username, action="token.revoke", resource=f"token:{row.id}")
+
+
+def revoke_replaced(session: Session, *, token: str) -> bool:
+    """Revoke the session a browser held when someone signed in on it (its old cookie).
+
+    On a shared phone the previous user's session ends there, on the server too: its token,
+    copied before, opens nothing. Logged as that user's `token.revoke` (an entry their
+    country reads), noting why. True when a live token was revoked.
+    """
+    found = session.execute(
+        select(Token, User.username)
+        .join(User, User.id == Token.user_id)
+        .where(Token.token_hash == token_digest(session, token))
+    ).first()
+    if found is None or found[0].revoked_at is not None:
+        return False
+    row, owner = found
+    row.revoked_at = utcnow()
+    session.flush()
+    audit.append(
+        session,
+        actor=owner,
+        action="token.revoke",
+        resource=f"token:{row.id}",
+        note="replaced by a new sign-in in the same browser",
+    )
+    return True

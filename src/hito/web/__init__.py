@@ -29,8 +29,10 @@ def install(app: FastAPI, settings: Settings) -> None:
     from hito.web.render import BadDate, bad_date, not_found
     from hito.web.session import LoginRequired, to_login
     from hito.web.shelter_form import router as shelter_router
+    from hito.web.sitrep_limit import PdfGate
 
     app.state.settings = settings
+    app.state.sitrep_pdfs = PdfGate()  # whose situation report PDF is being made
     app.include_router(account_router)
     app.include_router(router)
     app.include_router(alert_router)

@@ -11,17 +11,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hito import i18n
 from hito.api.routes.auth import sign_in
 from hito.store import tokens
+from hito.store.db import Database
 from hito.store.errors import AuthError, StoreError, TooManyAttemptsError
+from hito.web import guard
 from hito.web.render import render
 from hito.web.session import (
     LANG_COOKIE,
-    SESSION_COOKIE,
     ZONE_COOKIE,
     LoginRequired,
     actor,
+    forget_session,
     language,
     safe_next,
     secure,
+    session_cookie,
     set_session,
     tr,
 )
@@ -42,10 +45,15 @@ async def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Check the password with the service, keep its token in a cookie, go back to `next`."""
+    """Check the password with the service, keep its token in a cookie, go back to `next`.
+
+    The session the browser held before (a shared phone's previous user, or the same user's
+    earlier sign-in) is revoked on the server once the new one is issued.
+    """
     settings = request.app.state.settings
     db = request.app.state.db
     address = request.client.host if request.client else "unknown"
+    before = request.cookies.get(session_cookie(request))
     try:
         raw, _row = await asyncio.to_thread(
             sign_in, db, settings, username.strip(), password, address
@@ -66,6 +74,8 @@ async def login(
         return render(
             request, "login.html.j2", 401, next=safe_next(next), error=msg, username=username
         )
+    if before:
+        await asyncio.to_thread(_revoke_replaced, db, before)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session(
         response,
@@ -73,13 +83,20 @@ async def login(
         max_age=settings.token_ttl_minutes * 60,
         secure=secure(request),
     )
+    guard.renew(response, secure=secure(request))  # a token known before is not this session's
     return response
+
+
+def _revoke_replaced(db: Database, token: str) -> None:
+    """Revoke the browser's previous session (`tokens.revoke_replaced`) in its own transaction."""
+    with db.session() as session:
+        tokens.revoke_replaced(session, token=token)
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    """Revoke the session's token and forget it."""
-    token = request.cookies.get(SESSION_COOKIE)
+    """Revoke the session's token on the server and forget it (and the sign-in form's token)."""
+    token = request.cookies.get(session_cookie(request))
     if token:
         try:
             who = actor(request)
@@ -88,7 +105,8 @@ def logout(request: Request) -> Response:
         except (LoginRequired, StoreError):
             pass  # the session was already dead: nothing to revoke
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    forget_session(request, response)
+    guard.renew(response, secure=secure(request))
     return response
 
 

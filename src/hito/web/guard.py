@@ -5,12 +5,18 @@ Every response carries the security headers (a Content-Security-Policy with
 state-changing request to the dashboard (any method but GET, HEAD, OPTIONS outside
 `/api/`) must come from a page of this server: its `Origin` (or, without one, its
 `Referer`) names this server when it names one (privacy settings may strip both), and it
-carries the CSRF token, as the form field
-`csrf_token` or the header `X-CSRF-Token`, equal to the visitor's `hito_csrf` cookie
-(a double-submit cookie, checked in constant time). The API is not concerned: it reads
-bearer tokens from the `Authorization` header only, which a foreign page cannot set. Its
-answers (JSON, never a page) get the same headers with a policy that allows nothing
-(`default-src 'none'; frame-ancestors 'none'`), and no cookie, token or nonce is made for them.
+carries the CSRF token, as the form field `csrf_token` or the header `X-CSRF-Token`,
+checked in constant time. The token is the session's: signed in, it is an HMAC of the
+session token with the service's secret (`ServiceSecret.csrf_token`), so a token read in
+another session (a shared phone's previous user's) or a planted cookie is worth nothing;
+before signing in (the sign-in form), it equals the visitor's `hito_csrf` cookie
+(double-submit). Under HTTPS both cookies are named with the `__Host-` prefix
+(`session.cookie_name`): no other host and no plain-HTTP page can set them.
+
+The API is not concerned: it reads bearer tokens from the `Authorization` header only, which
+a foreign page cannot set. Its answers (JSON, never a page) get the same headers with a
+policy that allows nothing (`default-src 'none'; frame-ancestors 'none'`), and no cookie,
+token or nonce is made for them.
 
 Templates put the token in a form with `{{ csrf_field() }}` (or `{{ csrf_token() }}` for a
 header), and give inline scripts
@@ -20,6 +26,7 @@ header), and give inline scripts
 from __future__ import annotations
 
 import hmac
+import json
 import re
 import secrets
 from collections.abc import Iterable
@@ -32,6 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hito.api import docs
 from hito.i18n import gettext, number
+from hito.web.session import SESSION_COOKIE, cookie_name
 
 CSRF_COOKIE = "hito_csrf"
 CSRF_FIELD = "csrf_token"
@@ -91,22 +99,28 @@ class WebGuard:
             await self.app(scope, receive, _with_api_headers(scope, send))
             return
         headers = Headers(scope=scope)
-        cookie = _cookie(headers.get("cookie", ""), CSRF_COOKIE)
+        web = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+        always_secure = bool(getattr(web, "cookie_secure", False))
+        secure = always_secure or scope.get("scheme") == "https"
+        cookies = headers.get("cookie", "")
+        cookie = _cookie(cookies, cookie_name(CSRF_COOKIE, secure))
         fresh = cookie is None or not _TOKEN.match(cookie)
-        token = secrets.token_urlsafe(32) if fresh else str(cookie)
+        browser = secrets.token_urlsafe(32) if fresh else str(cookie)
+        session = _cookie(cookies, cookie_name(SESSION_COOKIE, secure))
+        signed_in = session is not None and _TOKEN.match(session) is not None
+        bound = _session_token(scope, str(session)) if signed_in else None
+        token = bound or browser
         nonce = secrets.token_urlsafe(16)
         state = scope.setdefault("state", {})
         state["csrf_token"] = token
         state["csp_nonce"] = nonce
-        web = getattr(getattr(scope.get("app"), "state", None), "settings", None)
-        always_secure = bool(getattr(web, "cookie_secure", False))
-        secure = always_secure or scope.get("scheme") == "https"
         page_send = _with_page_headers(
-            send, scope.get("path", ""), nonce, secure, token if fresh else None
+            send, scope.get("path", ""), nonce, secure, browser if fresh else None
         )
         if scope.get("method", "GET") in SAFE_METHODS:
             await self.app(scope, receive, page_send)
             return
+        wants_json = "application/json" in headers.get("accept", "")
         allowed = tuple(getattr(web, "trusted_origins", ()) or ())
         host = headers.get("host", "")
         if always_secure:  # behind a TLS proxy the browser's origin is https
@@ -115,15 +129,17 @@ class WebGuard:
         if source is not None and not same_origin(
             source, scope.get("scheme", "http"), host, allowed
         ):
-            await _refuse(page_send, "origin", source)
+            await _refuse(page_send, "origin", source, wants_json)
             return
         body, receive = await _buffer(receive, self.max_body)
         if body is None:
             await _too_large(page_send, self.max_body)
             return
         given = headers.get(CSRF_HEADER) or _form_token(headers.get("content-type", ""), body)
-        if fresh or not given or not hmac.compare_digest(given.encode(), token.encode()):
-            await _refuse(page_send, "token", None)
+        # a token made for this very request (no cookie came; no secret to bind it) matches nothing
+        unknown = bound is None and (fresh or signed_in)
+        if unknown or not given or not hmac.compare_digest(given.encode(), token.encode()):
+            await _refuse(page_send, "token", None, wants_json)
             return
         await self.app(scope, receive, page_send)
 
@@ -150,11 +166,35 @@ def _with_page_headers(
             if secure:
                 h["Strict-Transport-Security"] = "max-age=31536000"
             if new_token is not None:
-                flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
-                h.append("set-cookie", f"{CSRF_COOKIE}={new_token}{flags}")
+                h.append("set-cookie", _cookie_line(new_token, secure))
         await send(message)
 
     return send_with_headers
+
+
+def _cookie_line(value: str, secure: bool) -> str:
+    """The Set-Cookie value of a CSRF cookie (HTTP-only, same-site strict, Path=/, no Domain).
+
+    Under HTTPS it is Secure and named `__Host-hito_csrf` (`session.cookie_name`).
+    """
+    flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
+    return f"{cookie_name(CSRF_COOKIE, secure)}={value}{flags}"
+
+
+def _session_token(scope: Scope, session: str) -> str | None:
+    """The CSRF token bound to a session token; None when the service has no secret (yet)."""
+    db = getattr(getattr(scope.get("app"), "state", None), "db", None)
+    secret = getattr(db, "secret", None)
+    return None if secret is None else str(secret.csrf_token(session))
+
+
+def renew(response: Any, *, secure: bool) -> None:
+    """Give the visitor a new CSRF cookie with `response` (at sign-in and sign-out).
+
+    Signed in, the token is the session's (an HMAC of it); the cookie is the sign-in form's
+    token, renewed so that one read before (from the page of a shared phone) is stale too.
+    """
+    response.headers.append("set-cookie", _cookie_line(secrets.token_urlsafe(32), secure))
 
 
 # the API answers JSON, never a page: its policy allows nothing to run or frame it
@@ -295,44 +335,59 @@ def _(message: str) -> str:
 _REFUSALS = {
     "origin": _("This request came from another page ({source}) and was refused."),
     "token": _(
-        "The form's security code is missing or does not match: reload the page and try again."
+        "The form's security code is missing or does not match your session (it changed since "
+        "the page was opened, or it ended): sign in again if asked, reload the page and send it "
+        "again."
     ),
 }
 _TOO_LARGE = _("The request body is larger than the limit of {limit} bytes.")
 
 
-def _both(message: str, **values: str | int) -> str:
-    """A message in Spanish, then in English, numbers as each writes them (no language set yet)."""
-    es, en = (
-        gettext(lang, message).format(
+def _in_both(message: str, **values: str | int) -> dict[str, str]:
+    """A message in Spanish and in English, numbers as each writes them (no language set yet)."""
+    return {
+        lang: gettext(lang, message).format(
             **{k: number(v, lang) if isinstance(v, int) else v for k, v in values.items()}
         )
         for lang in ("es", "en")
-    )
-    return f'<p>{es}</p><p lang="en">{en}</p>'
+    }
 
 
-async def _refuse(send: Send, why: str, source: str | None) -> None:
-    """A 403 page in both languages naming what was wrong."""
-    text = _both(_REFUSALS[why], source=str(escape(source or "")))
-    html = (
-        f'<!doctype html><html lang="es"><meta charset="utf-8"><title>403</title>{text}</html>'
-    ).encode()
+def _both(message: str, **values: str | int) -> str:
+    """A message in Spanish, then in English, as two paragraphs of a page."""
+    said = _in_both(message, **values)
+    return f'<p>{said["es"]}</p><p lang="en">{said["en"]}</p>'
+
+
+async def _refuse(send: Send, why: str, source: str | None, wants_json: bool = False) -> None:
+    """A 403 naming what was wrong in both languages: a page, or JSON for a script (the outbox).
+
+    The JSON's `outcome` is `signin` for a token that is not the session's (the outbox keeps
+    the report and says to sign in again), `refused` for another page's request.
+    """
+    if wants_json:
+        said = _in_both(_REFUSALS[why], source=source or "")
+        outcome = "signin" if why == "token" else "refused"
+        body = json.dumps({"outcome": outcome, "message": said}, ensure_ascii=False).encode()
+        kind = b"application/json"
+    else:
+        text = _both(_REFUSALS[why], source=str(escape(source or "")))
+        body = (
+            f'<!doctype html><html lang="es"><meta charset="utf-8"><title>403</title>{text}</html>'
+        ).encode()
+        kind = b"text/html; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": 403,
-            "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(html)).encode()),
-            ],
+            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
         }
     )
-    await send({"type": "http.response.body", "body": html})
+    await send({"type": "http.response.body", "body": body})
 
 
 def token(request: Any) -> str:
-    """The visitor's CSRF token (set by WebGuard for every request)."""
+    """The visitor's CSRF token (set by WebGuard for every request: the session's, if any)."""
     return str(getattr(request.state, "csrf_token", ""))
 
 

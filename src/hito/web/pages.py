@@ -26,7 +26,7 @@ from hito.store.needs import profile
 from hito.store.plans import list_plans, parsed
 from hito.store.report_checks import may_report_at, may_supersede
 from hito.store.scorecard import live_scorecard
-from hito.web import overview, reporting, sitrep
+from hito.web import overview, reporting, sitrep, sitrep_limit
 from hito.web import situation as sit
 from hito.web.plan_picture import MEASURED, forecast_value, trigger_status
 from hito.web.render import as_of_of, missing_page, render
@@ -113,15 +113,17 @@ def sites_csv(request: Request) -> Response:
             "counted_at",
             "stale",
             "trend",
-            # "at_least" / "at_most": an open-ended count ("more than 100") makes the change a
-            # bound, as the page's "≥ 1.200" / "≤ −80" say; empty when the change is exact
-            "trend_bound",
             "trend_days",
             "band_first",
             "band_last",
             "band_p10",
             "band_p50",
             "band_p90",
+            # columns added since go at the end, in the order they came, so that a reader by
+            # position of an earlier layout (a spreadsheet's formula, an R script) reads the same.
+            # trend_bound: "at_least" / "at_most" where an open-ended count ("more than 100")
+            # makes the change a bound, as the page's "≥ 1.200" / "≤ −80" say; empty when exact
+            "trend_bound",
             # the day's figure is the median of each agency's latest count of the day: how
             # many agencies counted, their lowest and highest count, whether they disagree
             "agencies",
@@ -145,11 +147,11 @@ def sites_csv(request: Request) -> Response:
                 i18n.iso(x.observed_at, tz),
                 x.stale,
                 x.trend,
-                x.trend_bound or "",
                 x.trend_days,
                 i18n.iso(b.get("first")),
                 i18n.iso(b.get("last")),
                 *(round(b[k]) if k in b else "" for k in ("low", "mid", "high")),
+                x.trend_bound or "",
                 x.agencies,
                 x.low,
                 x.high,
@@ -320,12 +322,33 @@ async def report_submit(request: Request) -> Response:
 
 @router.get("/sitrep.{fmt}")
 def sitrep_download(request: Request, fmt: str) -> Response:
-    """The situation report of a date in the visitor's language and zone, as HTML or PDF."""
+    """The situation report of a date in the visitor's language and zone, as HTML or PDF.
+
+    A PDF (WeasyPrint, heavy) is made one at a time per user and a few per minute
+    (`hito.web.sitrep_limit`); more get a 429 page.
+    """
     who = actor(request)
-    lang = language(request)
     if fmt not in ("pdf", "html"):
         return missing_page(request)
     as_of = as_of_of(request, who)
+    if fmt == "html":
+        return HTMLResponse(_sitrep_html(request, who, as_of))
+    try:
+        with sitrep_limit.admitted(request, who):
+            pdf = sitrep.to_pdf(_sitrep_html(request, who, as_of))
+    except sitrep_limit.Refused as exc:
+        return sitrep_limit.refused_page(request, who, exc)
+    day, lang = as_of.isoformat(), language(request)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="sitrep-{day}-{lang}.pdf"'},
+    )
+
+
+def _sitrep_html(request: Request, who: Actor, as_of: dt.date) -> str:
+    """The situation report's HTML (the PDF's too) in the visitor's language and zone."""
+    lang = language(request)
     settings = request.app.state.settings
 
     def build(comparison: Path | None) -> str:
@@ -340,15 +363,6 @@ def sitrep_download(request: Request, fmt: str) -> Response:
         )
 
     try:
-        html = build(settings.comparison)
+        return build(settings.comparison)
     except InputError:  # a file that is no comparison: left out (the plans page says why)
-        html = build(None)
-    day = as_of.isoformat()
-    if fmt == "html":
-        return HTMLResponse(html)
-    pdf = sitrep.to_pdf(html)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="sitrep-{day}-{lang}.pdf"'},
-    )
+        return build(None)

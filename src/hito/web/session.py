@@ -19,6 +19,22 @@ from hito.store.errors import AuthError
 SESSION_COOKIE = "hito_session"
 LANG_COOKIE = "hito_lang"
 ZONE_COOKIE = "hito_tz"
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(name: str, secure: bool) -> str:
+    """A security cookie's name (the session's, the CSRF token's): `__Host-` under HTTPS.
+
+    A `__Host-` cookie must be Secure, for Path=/ and without Domain, so no other host of the
+    domain and no plain-HTTP page can set or replace it (a planted session or token). Over
+    plain HTTP (http://127.0.0.1, local use) browsers refuse the prefix: the plain name.
+    """
+    return HOST_PREFIX + name if secure else name
+
+
+def session_cookie(request: Request) -> str:
+    """The name of the session cookie for this request (`cookie_name`)."""
+    return cookie_name(SESSION_COOKIE, secure(request))
 
 
 class LoginRequired(Exception):  # noqa: N818 - a control-flow signal, not an error to report
@@ -49,7 +65,7 @@ def here(request: Request) -> str:
 
 def actor(request: Request) -> Actor:
     """The signed-in actor, or LoginRequired (no cookie, unknown, expired or revoked token)."""
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(session_cookie(request))
     if not token:
         raise LoginRequired(here(request))
     db: Database = request.app.state.db
@@ -101,7 +117,7 @@ def to_login(request: Request, exc: Exception) -> Response:
         return Response(status_code=204, headers={"HX-Redirect": target})
     target = f"/login?next={quote(exc.next_url, safe='')}"
     response = RedirectResponse(target, status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    forget_session(request, response)
     return response
 
 
@@ -110,10 +126,18 @@ def secure(request: Request) -> bool:
     return request.url.scheme == "https" or bool(request.app.state.settings.cookie_secure)
 
 
+def forget_session(request: Request, response: Response) -> None:
+    """Delete the session cookie (Secure and Path=/ as it was set: else a browser keeps it)."""
+    on = secure(request)
+    response.delete_cookie(
+        cookie_name(SESSION_COOKIE, on), path="/", secure=on, httponly=True, samesite="lax"
+    )
+
+
 def set_session(response: Response, token: str, *, max_age: int, secure: bool) -> None:
-    """Store the token in an HTTP-only, same-site cookie."""
+    """Store the token in an HTTP-only, same-site cookie (`__Host-` prefixed under HTTPS)."""
     response.set_cookie(
-        SESSION_COOKIE,
+        cookie_name(SESSION_COOKIE, secure),
         token,
         max_age=max_age,
         httponly=True,

@@ -151,6 +151,8 @@
       Object.assign(item, { status: "refused", note: j.message });
       return "refused";
     }
+    // 401: no session; 403: the page's token is of another session (signed in again since,
+    // or as someone else) or the report is another user's: it waits, never sent in their name
     item.note = r.status === 401 || r.status === 403 || r.type === "opaqueredirect" ? T.signin : T.retry;
     return "waiting";
   }
@@ -165,7 +167,7 @@
       for (const item of await all()) {
         if (item.status !== "waiting") continue;
         if (me && item.fields.typed_by && item.fields.typed_by !== me.value) {
-          if (item.note !== T.signin) { item.note = T.signin; await put(item); }
+          if (item.note !== T.other) { item.note = T.other; await put(item); }
           continue;
         }
         const outcome = await sendOne(item);

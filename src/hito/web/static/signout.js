@@ -1,0 +1,63 @@
+// hito's sign-out on a shared phone. The pages this phone keeps for use without signal (the
+// service worker's caches, sw.js) carry their user's name and agencies: they go at sign-out,
+// and on any page shown to nobody signed in; the static files stay, so the form loads again
+// for the next user who signs in. Reports this user typed that still wait in the outbox
+// (outbox.js) are not lost silently: sign-out says how many and offers to send them first;
+// kept, they are sent only in their author's session, never in the next user's.
+"use strict";
+(function () {
+  async function forgetPages() {
+    if (!("caches" in window)) return;
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        if (!new URL(request.url).pathname.startsWith("/static/")) await cache.delete(request);
+      }
+    }
+  }
+
+  // how many reports typed by `user` wait in the outbox (outbox.js's store: same name, version)
+  function waitingOf(user) {
+    return new Promise((resolve) => {
+      if (!("indexedDB" in window)) { resolve(0); return; }
+      const req = indexedDB.open("hito-outbox", 1);
+      req.onupgradeneeded = () => req.result.createObjectStore("reports", { keyPath: "key" });
+      req.onerror = () => resolve(0);
+      req.onsuccess = () => {
+        const db = req.result;
+        let all;
+        try {
+          all = db.transaction("reports", "readonly").objectStore("reports").getAll();
+        } catch (e) { db.close(); resolve(0); return; }
+        all.onsuccess = () => {
+          db.close();
+          // one without an author (typed on an older page) would go with anyone: counted as theirs
+          resolve(all.result.filter((i) => i.status === "waiting"
+            && (!i.fields.typed_by || i.fields.typed_by === user)).length);
+        };
+        all.onerror = () => { db.close(); resolve(0); };
+      };
+    });
+  }
+
+  const form = document.getElementById("logout-form");
+  if (!form) { // nobody is signed in here: no page of anyone's stays on this phone
+    forgetPages().catch(() => {});
+    return;
+  }
+  const panel = document.getElementById("unsent");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const anyway = event.submitter && event.submitter.name === "anyway";
+    const n = anyway || !panel ? 0 : await waitingOf(form.dataset.user);
+    if (n > 0) {
+      document.getElementById("unsent-count").textContent =
+        n === 1 ? panel.dataset.one : panel.dataset.many.replace("%(n)s", n);
+      panel.hidden = false;
+      document.getElementById("unsent-send").focus();
+      return;
+    }
+    try { await forgetPages(); } catch (e) { /* the service worker removes them too */ }
+    form.submit(); // the sign-out itself (submit() fires no second submit event)
+  });
+})();

@@ -146,16 +146,21 @@ def country_admin(world: World, name: str = "admin_chl", agency: str = "chl") ->
     world.tokens[name] = world.login(name)
 
 
-def plan_alert(s: Session) -> Alert:
-    """A stored plan 'p' and one warning alert of it (trigger 't', met since 1 December 2025)."""
-    plan = StoredPlan(name="p", version=1, text="x", active=True)
-    s.add(plan)
-    s.flush()
+def plan_alert(s: Session, day: int = 1) -> Alert:
+    """One warning alert of the stored plan 'p' (stored on first use), trigger 't', met since
+    `day` December 2025."""
+    from sqlalchemy import select
+
+    plan = s.scalar(select(StoredPlan).where(StoredPlan.name == "p"))
+    if plan is None:
+        plan = StoredPlan(name="p", version=1, text="x", active=True)
+        s.add(plan)
+        s.flush()
     alert = Alert(
         plan_id=plan.id,
         plan_name="p",
         trigger="t",
-        met_since=dt.date(2025, 12, 1),
+        met_since=dt.date(2025, 12, day),
         actions=[],
         agencies=[],
         severity="warning",
@@ -180,26 +185,9 @@ def email_subscriber(db: Database) -> None:
 def queue_email(db: Database, day: int) -> None:
     """An alert of plan 'p' (stored on first use) met since `day` December 2025, and its
     deliveries queued: one e-mail to `email_subscriber`'s editor."""
-    from sqlalchemy import select
-
     from hito.store import deliveries
 
     with db.session() as s:
-        plan = s.scalar(select(StoredPlan).where(StoredPlan.name == "p"))
-        if plan is None:
-            plan = StoredPlan(name="p", version=1, text="x", active=True)
-            s.add(plan)
-            s.flush()
-        alert = Alert(
-            plan_id=plan.id,
-            plan_name="p",
-            trigger="t",
-            met_since=dt.date(2025, 12, day),
-            actions=[],
-            agencies=[],
-            severity="warning",
-            sites=[],
-        )
-        s.add(alert)
+        alert = plan_alert(s, day)
         (queued,) = deliveries.enqueue(s, alert)
         assert queued.subscription.channel == "email"

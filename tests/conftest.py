@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
 from typing import Any
 
 import pytest
@@ -22,16 +22,11 @@ def build(d: dict[str, Any]) -> Scenario:
 
 
 # the hosts the tests' clients name: Starlette's TestClient (testserver) and the in-process
-# clients' base URLs, besides the live servers' 127.0.0.1 (HITO_ALLOWED_HOSTS, as a deployment)
+# clients' base URLs, besides the live servers' 127.0.0.1 (HITO_ALLOWED_HOSTS, as a deployment).
+# Set when this file is imported, before any test module: some build their app at collection
+# (tests/api/test_schemathesis.py loads the OpenAPI document through one).
 TEST_HOSTS = ["127.0.0.1", "localhost", "testserver", "hito.test", "hito.example"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _test_hosts() -> Iterator[None]:
-    """Every service the tests build answers to the tests' host names (`hito.api.hosts`)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HITO_ALLOWED_HOSTS", json.dumps(TEST_HOSTS))
-        yield
+os.environ["HITO_ALLOWED_HOSTS"] = json.dumps(TEST_HOSTS)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 
 import numpy as np
 import pytest
@@ -79,6 +80,35 @@ def test_persistence_takes_its_spread_from_the_changes_seen():
     q = persistence(history, d + dt.timedelta(days=3), d + dt.timedelta(days=4))
     assert q[0] < 10 < q[-1] and q[-1] - q[0] < 2  # no change seen: a narrow band (floor 0.05)
     assert persistence([], d, d) is None
+
+
+def test_persistence_spread_stops_at_that_of_the_counts_themselves():
+    d = dt.date(2025, 1, 1)
+    counts = [10.0, 20.0, 35.0, 50.0, 40.0, 60.0, 80.0]  # a camp growing by tens a day
+    history = [(d + dt.timedelta(days=i), v) for i, v in enumerate(counts)]
+    issued = d + dt.timedelta(days=6)
+    logs = [math.log1p(v) for v in counts]
+    changes = [b - a for a, b in zip(logs, logs[1:], strict=False)]
+    walk, cap = statistics.stdev(changes), math.sqrt(2) * statistics.stdev(logs)
+    z95 = 1.6448536269514722
+    # a day on: the spread of the day-to-day changes (0.30), below the cap (0.96)
+    q1 = persistence(history, issued, issued + dt.timedelta(days=1))
+    assert walk < cap
+    assert q1[-1] == pytest.approx(math.expm1(math.log1p(80) + z95 * walk))
+    # thirty days on, a random walk would give P95 1,213; the band stops at the spread of a
+    # change between two of the counts: 392
+    q30 = persistence(history, issued, issued + dt.timedelta(days=30))
+    assert walk * math.sqrt(30) > cap
+    assert q30[-1] == pytest.approx(math.expm1(math.log1p(80) + z95 * cap))
+    assert q30[-1] == pytest.approx(392.4, abs=0.1)
+    # a camp that fills and empties day after day: capped from the first day on
+    wild = [(d + dt.timedelta(days=i), v) for i, v in enumerate([40.0, 450.0, 45.0, 0.0, 45.0])]
+    wild_logs = [math.log1p(v) for _, v in wild]
+    far = persistence(wild, d + dt.timedelta(days=4), d + dt.timedelta(days=34))
+    assert far[-1] == pytest.approx(
+        math.expm1(math.log1p(45) + z95 * math.sqrt(2) * statistics.stdev(wild_logs))
+    )
+    assert far[-1] < 10_000  # about 7,650, not the billion of a random walk at 30 days
 
 
 def test_leads_go_to_the_first_horizon_at_or_beyond_them():

@@ -131,6 +131,13 @@ def persistence(
     day-to-day changes of the counts seen so far (scaled by the square root of the lead in
     days between counts), or by PERSISTENCE_LOG_SD while fewer than three changes are known.
     None when no count is known.
+
+    Once three changes are known, the spread stops growing where it reaches that of a change
+    between two counts of the place taken at random: the square root of 2 times the standard
+    deviation of its (log) counts so far. A random walk's band widens without end (counts of
+    60 to 465 gave a band up to 16,000 three weeks on, counts of 0 to 450 one up to a trillion
+    a month on), while the counts of a camp stay within what they have shown; a baseline that
+    forecasts a trillion people is no baseline to beat.
     """
     known = sorted((d, v) for d, v in history if d <= issued)
     if not known:
@@ -145,9 +152,16 @@ def persistence(
     for a, b in zip(dates, dates[1:], strict=False):
         change = math.log1p(float(np.median(by_date[b]))) - math.log1p(float(np.median(by_date[a])))
         rates.append(change / math.sqrt((b - a).days))
-    sd = float(np.std(rates, ddof=1)) if len(rates) >= 3 else PERSISTENCE_LOG_SD
     lead = max(1, (target - last_date).days)
+    if len(rates) >= 3:
+        levels = [math.log1p(float(np.median(by_date[d]))) for d in dates]
+        spread = min(
+            float(np.std(rates, ddof=1)) * math.sqrt(lead),
+            math.sqrt(2.0) * float(np.std(levels, ddof=1)),
+        )
+    else:
+        spread = PERSISTENCE_LOG_SD * math.sqrt(lead)
     from scipy.stats import norm
 
     z = norm.ppf(LEVELS)
-    return np.maximum(np.expm1(math.log1p(last) + z * max(sd, 0.05) * math.sqrt(lead)), 0.0)
+    return np.maximum(np.expm1(math.log1p(last) + z * max(spread, 0.05 * math.sqrt(lead))), 0.0)

@@ -543,6 +543,31 @@ def test_backtest_says_and_keeps_the_rows_it_left_out(scenario_file, tmp_path):
     ]
 
 
+def test_backtest_says_which_counts_came_after_its_longest_horizon(
+    scenario_file, counts_file, tmp_path
+):
+    """The count of 2025-01-08 is 5 days after the forecast of 01-03 and 4 after that of 01-04:
+    beyond horizons 1,3, not scored, and said (a later record scored at the default 28 days
+    would drop its months silently)."""
+    out = tmp_path / "bt"
+    args = ("--observations", str(counts_file), "--particles", "10", "--workers", "1")
+    done = hito("backtest", str(scenario_file), *args, "--horizons", "1,3", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "2 conteos llegaron hasta 5 días después de sus pronósticos, más allá del horizonte más "
+        "largo (3 días), y no se puntuaron; --horizons 1,3,5 los puntúa"
+    ) in done.stdout.replace("\n", " ")
+    doc = json.loads((out / "backtest.json").read_text())
+    assert doc["beyond_longest_horizon"] == {"n": 2, "longest_lead": 5}
+    again = tmp_path / "bt5"
+    done = hito("backtest", str(scenario_file), *args, "--horizons", "1,3,5", "--out", str(again))
+    assert json.loads((again / "backtest.json").read_text())["beyond_longest_horizon"] == {
+        "n": 0,
+        "longest_lead": None,
+    }
+    assert "--horizons" not in done.stdout
+
+
 def test_calibrate_says_how_far_ahead_its_forecasts_were_ever_scored(tmp_path):
     """The console showed a 28-day column beside skill lines that stop at 14 days (2025) and
     said nothing of the difference."""

@@ -100,8 +100,26 @@ def backtest(
             console.print(line, markup=False)
     for line in horizon_lines(bt.scores(), lang) + event_lines(bt.event_scores(), lang):
         console.print(line)
+    if bt.beyond:
+        console.print(beyond_line(bt.beyond, bt.horizons, s.days - 1).say(lang), markup=False)
     _ = i18n.translations(lang).gettext
     console.print(_("backtest: %(path)s") % {"path": (out / "backtest.html").resolve()})
+
+
+def beyond_line(leads: list[int], horizons: tuple[int, ...], longest: int) -> Plural:
+    """Counts that came later than the longest horizon: not scored, and how to score them."""
+    reach = min(max(leads), longest)
+    return Plural(
+        "%(n)s count came %(lead)s days after its forecast, beyond the longest horizon (%(days)s "
+        "days), and was not scored; --horizons %(given)s scores it",
+        "%(n)s counts came up to %(lead)s days after their forecasts, beyond the longest horizon "
+        "(%(days)s days), and were not scored; --horizons %(given)s scores them",
+        len(leads),
+        n=len(leads),
+        lead=max(leads),
+        days=max(horizons),
+        given=",".join(str(h) for h in sorted({*horizons, reach})),
+    )
 
 
 def _horizons(text: str) -> tuple[int, ...]:

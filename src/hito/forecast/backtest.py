@@ -201,6 +201,8 @@ def _issue(
         lead = (o.date - issued).days
         h = horizon_of(lead, horizons) if lead >= 1 else None
         t = (o.date - s.start).days
+        if h is None and lead > max(horizons) and scored(o) and t < s.days:
+            result.beyond.append(lead)
         if h is None or not scored(o) or t >= until:
             continue
         samples = said[:, t, pos[o.place]]

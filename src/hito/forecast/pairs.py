@@ -65,6 +65,7 @@ class Backtest:
     pairs: list[Pair] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     events: list[EventForecast] = field(default_factory=list)
+    beyond: list[int] = field(default_factory=list)  # leads of counts past the longest horizon
 
     def event_scores(self) -> dict[str, Any]:
         """Peak size and day, clearance chance and day, over every issued forecast and place."""
@@ -133,6 +134,10 @@ class Backtest:
             "events": self.event_scores(),
             "event_forecasts": [{**asdict(e), "issued": e.issued.isoformat()} for e in self.events],
             "issues": [{**asdict(i), "issued": i.issued.isoformat()} for i in self.issues],
+            "beyond_longest_horizon": {
+                "n": len(self.beyond),
+                "longest_lead": max(self.beyond, default=None),
+            },
         }
 
     def rows(self) -> list[dict[str, Any]]:

@@ -22,6 +22,19 @@ const UNTIL = "X-Hito-Kept-Until"; // this phone's time (ms) after which a kept 
 const isKept = (url) => /^\/(static|offline)\//.test(new URL(url, self.location.origin).pathname);
 const notice = (kind, lang) => "/offline/" + kind + "?lang=" + encodeURIComponent(lang || "");
 
+// a notice in the language asked for, else in any language kept (better than the browser's error)
+async function noticePage(kind, lang) {
+  const hit = await caches.match(notice(kind, lang));
+  if (hit) return hit;
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (new URL(request.url).pathname === "/offline/" + kind) return cache.match(request);
+    }
+  }
+  return Response.error();
+}
+
 async function forgetPages() {
   for (const name of await caches.keys()) {
     if (name === PENDING) continue;
@@ -118,7 +131,7 @@ async function signOut(request) {
   } catch (e) {
     // no signal: signed out on this phone now, on the server as soon as there is signal
     if (token) await setPending({ token, lang, at: Date.now() });
-    return (await caches.match(notice("signed-out", lang))) || Response.error();
+    return noticePage("signed-out", lang);
   }
 }
 
@@ -131,7 +144,7 @@ async function fromCache(request, path) {
   if (isKept(path) || (until && Date.now() < until)) return hit;
   await forgetPages();
   if (request.mode !== "navigate") return Response.error();
-  return (await caches.match(notice("expired", hit.headers.get("Content-Language")))) || Response.error();
+  return noticePage("expired", hit.headers.get("Content-Language"));
 }
 
 async function answer(request, url) {

@@ -19,27 +19,38 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from hito.service import create_app
-from hito.store import migrate
+from hito.store import migrate, tokens
+from hito.store.coltypes import utcnow
 from hito.store.db import Database
-from hito.store.models import FieldReport
+from hito.store.models import FieldReport, Token
 from hito.store.settings import Settings
 from hito.web import demo
 from service_db import keyed_for_server
 from web.conftest import PASSWORD, _free_port
 
 PHONE = {"width": 390, "height": 844}  # a phone's viewport
-# a waiting report typed by someone else than the user signed in on the phone
-OTHERS = "waiting for signal (typed by another user of this phone: it is sent when they sign in)"
-# what the service worker's caches hold (their paths, sorted)
+# what the next user of a shared phone reads of one waiting report typed by someone else: how
+# many wait, never which (no site, time nor count)
+OTHERS = (
+    "1 report typed by someone else waits on this phone; it will be sent when that person "
+    "signs in again."
+)
+# what the service worker's caches hold (their paths, sorted), but a sign-out waiting for signal
 CACHED = """async () => {
   const out = [];
   for (const name of await caches.keys()) {
+    if (name === "hito-signout") continue;
     const cache = await caches.open(name);
     for (const r of await cache.keys()) out.push(new URL(r.url).pathname);
   }
   return out.sort();
 }"""
 STATIC = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js"]
+# whether a sign-out made without signal waits on the phone (sw.js keeps it apart)
+SIGNOUT_WAITS = "async () => !!(await (await caches.open('hito-signout')).match('/logout'))"
+# what stays after a sign-out: the static files and the notices the service worker shows offline
+# (the session ended, the sign-out waits for signal), which carry nobody's data
+KEPT = sorted([*STATIC, "/offline/expired", "/offline/signed-out"])
 
 
 class Restartable:
@@ -237,9 +248,9 @@ def test_a_report_typed_offline_on_a_shared_phone_waits_for_its_author_not_the_n
     waiting = "waiting for signal (sign in again or reload this page, then it is sent)"
     expect(page.locator(".outbox-item .outcome")).to_have_text(waiting, timeout=30000)
     _sign_in(page, "migraciones")  # the next user of the phone, from the other country
-    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    _sees_only_how_many_of_someone_else_wait(page, OTHERS)
     page.wait_for_timeout(6000)  # more than the outbox's 5 s between tries
-    expect(page.locator(".outbox-item .outcome")).to_have_text(OTHERS)
+    _sees_only_how_many_of_someone_else_wait(page, OTHERS)
     assert _stored(db, people=44, stranded=40) == 0
     context.clear_cookies(name="hito_session")
     _sign_in(page, "pdi")  # its author again: now it goes, as PDI's
@@ -346,6 +357,13 @@ def test_a_count_typed_offline_in_spanish_is_grouped_as_the_pages_write_it(brows
     context.close()
 
 
+def _sees_only_how_many_of_someone_else_wait(page, said: str) -> None:  # noqa: ANN001
+    """The outbox of the user signed in shows nothing of another user's reports but a count."""
+    expect(page.locator("#outbox-others")).to_have_text(said, timeout=30000)
+    expect(page.locator("#outbox-list .outbox-item")).to_have_count(0)
+    expect(page.locator("#outbox-count")).to_be_hidden()
+
+
 def _sign_out(page) -> None:  # noqa: ANN001
     page.click("#logout-form button[type=submit]")
     expect(page.locator("h1")).to_have_text("Sign in")
@@ -364,7 +382,7 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
     kept = page.evaluate("async () => (await caches.match('/report')).text()")
     assert '<span class="who">pdi · ' in kept
     _sign_out(page)
-    assert page.evaluate(CACHED) == STATIC
+    assert page.evaluate(CACHED) == KEPT
     server.stop()
     context.set_offline(True)
     try:
@@ -377,7 +395,7 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
         context.set_offline(False)
     _sign_in(page, "migraciones")  # the next user, with signal: the form is kept as theirs
     page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
-    assert page.evaluate(CACHED) == sorted([*STATIC, "/report"])
+    assert page.evaluate(CACHED) == sorted([*KEPT, "/report"])
     server.stop()
     context.set_offline(True)
     try:
@@ -441,7 +459,7 @@ def test_signing_out_anyway_keeps_the_unsent_reports_for_their_author_not_the_ne
     expect(page.locator("h1")).to_have_text("Sign in")
     context.unroute("**/report/send")
     _sign_in(page, "migraciones")
-    expect(page.locator(".outbox-item .outcome")).to_have_text(OTHERS, timeout=30000)
+    _sees_only_how_many_of_someone_else_wait(page, OTHERS)
     assert _stored(db, people=72, stranded=70) == 0
     _sign_out(page)  # none of Migraciones' waits
     _sign_in(page, "pdi")
@@ -481,7 +499,7 @@ def test_an_outbox_report_replayed_into_another_users_session_is_refused_and_kep
     )
     assert _stored(db, people=84, stranded=80) == 0
     page.reload()  # now Migraciones' page: the report waits for its author
-    expect(page.locator(".outbox-item .outcome")).to_have_text(OTHERS, timeout=30000)
+    _sees_only_how_many_of_someone_else_wait(page, OTHERS)
     assert _stored(db, people=84, stranded=80) == 0
     _sign_out(page)
     _sign_in(page, "pdi")
@@ -490,3 +508,175 @@ def test_an_outbox_report_replayed_into_another_users_session_is_refused_and_kep
     )
     assert _stored(db, people=84, stranded=80) == 1
     context.close()
+
+
+def test_the_next_user_of_a_shared_phone_sees_how_many_reports_of_someone_else_wait_not_which(
+    browser, field
+) -> None:  # noqa: ANN001
+    """PDI signs out anyway with two counts waiting; Migraciones, next on the phone, reads only
+    how many wait (in their language, its plural), never their sites, times or people, while
+    Migraciones' own waiting count is listed in full. None goes in Migraciones' session."""
+    server, db = field
+    context, page = _signed_in_tab(browser, server, "pdi")
+    context.route("**/report/send", lambda route: route.abort())  # no signal to send
+    _fill(page, "173", "170")
+    _fill(page, "174", "170")
+    expect(page.locator("#outbox-count")).to_have_text("2 reports waiting to be sent")
+    page.click("#logout-form button[type=submit]")
+    page.click("#unsent-anyway")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    _sign_in(page, "migraciones")
+    _sees_only_how_many_of_someone_else_wait(
+        page,
+        "2 reports typed by someone else wait on this phone; they will be sent when that "
+        "person signs in again.",
+    )
+    box = page.locator("#outbox")
+    for shown in ("Strip between", "173", "174", "counted", "waiting for signal"):
+        expect(box).not_to_contain_text(shown)
+    page.goto("/lang/es?next=/report")
+    _sees_only_how_many_of_someone_else_wait(
+        page,
+        "2 reportes escritos por otra persona esperan en este teléfono; se enviarán cuando esa "
+        "persona vuelva a iniciar sesión.",
+    )
+    _fill(page, "175", "170")  # Migraciones' own: listed with its site and people
+    expect(page.locator("#outbox-list .outbox-item")).to_have_count(1)
+    expect(page.locator("#outbox-list .outbox-item .which")).to_contain_text("175 personas")
+    expect(page.locator("#outbox-count")).to_have_text("1 reporte en espera de envío")
+    expect(page.locator("#outbox-others")).to_be_visible()
+    for people in (173, 174, 175):
+        assert _stored(db, people=people) == 0
+    context.close()
+
+
+def _session_of(context, db: Database) -> Token:  # noqa: ANN001
+    """The server's record of the session the browser holds (its cookie's token)."""
+    raw = next(c["value"] for c in context.cookies() if c["name"] == "hito_session")
+    with db.session(readonly=True) as s:
+        row = s.scalar(select(Token).where(Token.token_hash == tokens.token_digest(s, raw)))
+        assert row is not None
+        s.expunge(row)
+        return row
+
+
+def _outbox_size(page) -> int:  # noqa: ANN001
+    return int(
+        page.evaluate(
+            """() => new Promise((resolve) => {
+              const req = indexedDB.open("hito-outbox", 1);
+              req.onsuccess = () => {
+                const all = req.result.transaction("reports").objectStore("reports").getAll();
+                all.onsuccess = () => resolve(all.result.length);
+              };
+            })"""
+        )
+    )
+
+
+def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browser, field) -> None:  # noqa: ANN001
+    """PDI's session ends while the phone has no signal: the form kept for offline use is shown
+    until then, and after it no more (it is deleted): a notice in PDI's language says the
+    session ended and to sign in again with signal. The count typed offline stays."""
+    server, db = field
+    context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
+    page = context.new_page()
+    page.goto("/lang/es?next=/login")
+    page.goto("/login?next=/report")
+    page.fill("input[name=username]", "pdi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Reportar un conteo")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    lasts = 15  # seconds left of the session from now
+    with db.session() as s:
+        row = s.get(Token, _session_of(context, db).id)
+        row.expires_at = utcnow() + dt.timedelta(seconds=lasts)
+    ends = time.monotonic() + lasts
+    page.reload()  # the page, kept again, with the session's new end
+    page.wait_for_function(
+        """async () => {
+          const hit = await caches.match('/report');
+          return !!hit && Number(hit.headers.get('X-Hito-Kept-Until')) < Date.now() + 60000;
+        }""",
+        timeout=30000,
+    )
+    server.stop()
+    context.set_offline(True)
+    try:
+        _fill(page, "56", "50")
+        expect(page.locator("#outbox-count")).to_have_text("1 reporte en espera de envío")
+        page.reload()  # the session lasts: the kept form
+        expect(page.locator("h1")).to_have_text("Reportar un conteo")
+        assert time.monotonic() < ends, "too slow: the session ended before the check"
+        page.wait_for_timeout(int((ends - time.monotonic()) * 1000) + 1500)
+        page.reload()  # the session has ended: not PDI's page, a notice
+        expect(page.locator("h1")).to_have_text("Su sesión terminó")
+        expect(page.locator("#offline-notice")).to_contain_text(
+            "Vuelva a iniciar sesión cuando tenga señal."
+        )
+        expect(page.locator("body")).not_to_contain_text("pdi")
+        assert page.evaluate(CACHED) == KEPT  # PDI's pages are gone
+        assert _outbox_size(page) == 1  # the count typed offline is still on the phone
+        other = context.new_page()
+        with pytest.raises(PlaywrightError, match="net::ERR_"):
+            other.goto("/report")
+    finally:
+        server.start()
+        context.set_offline(False)
+    context.close()
+
+
+def test_a_sign_out_without_signal_reaches_the_server_before_anything_else(browser, field) -> None:  # noqa: ANN001
+    """PDI signs out with no signal: the page says the sign-out waits for signal, and PDI's
+    pages go at once. The server's session stays open only until the phone has signal: the
+    sign-out goes first, with the page's token, so the next page opened is the sign-in."""
+    server, db = field
+    context, page = _pdi_on_the_report_form(browser, server, PHONE)
+    page.wait_for_function(
+        "async () => !!(await caches.match('/offline/signed-out?lang=en'))", timeout=30000
+    )
+    session = _session_of(context, db)
+    server.stop()
+    context.set_offline(True)
+    try:
+        page.click("#logout-form button[type=submit]")
+        expect(page.locator("h1")).to_have_text("You are signed out on this phone")
+        expect(page.locator("#signout-pending")).to_have_text(
+            "There is no signal: the sign-out will reach the server as soon as there is. The "
+            "phone sends it by itself, before anything else."
+        )
+        expect(page.locator("body")).not_to_contain_text("pdi")
+        assert page.evaluate(CACHED) == KEPT
+        assert page.evaluate(SIGNOUT_WAITS)
+        assert _session_of(context, db).revoked_at is None  # the server has not heard of it
+    finally:
+        server.start()
+        context.set_offline(False)
+    page.goto("/report")  # the first request with signal: the sign-out goes before it
+    expect(page.locator("h1")).to_have_text("Sign in")
+    with db.session(readonly=True) as s:
+        assert s.get(Token, session.id).revoked_at is not None
+    assert not page.evaluate(SIGNOUT_WAITS)
+    _sign_in(page, "migraciones")  # the next user: nothing of PDI's session is left
+    expect(page.locator(".who")).to_contain_text("migraciones")
+    context.close()
+
+
+def test_signed_in_pages_say_when_their_session_ends_and_signed_out_ones_do_not(
+    signed_client,
+) -> None:  # noqa: ANN001
+    """The service worker keeps a page only until its session ends: the server says when."""
+    page = signed_client.get("/report?lang=es")
+    assert page.status_code == 200
+    ends = dt.datetime.fromisoformat(page.headers["X-Hito-Session-Expires"])
+    assert ends.tzinfo is not None and ends > utcnow()
+    assert page.headers["Content-Language"] == "es"
+    for path in ("/offline/expired?lang=es", "/offline/signed-out?lang=en"):
+        notice = signed_client.get(path)
+        assert notice.status_code == 200
+        assert "X-Hito-Session-Expires" not in notice.headers
+        assert 'id="logout-form"' not in notice.text  # nobody's page: no name, no sign-out
+    assert "Cerró sesión en este teléfono" in signed_client.get("/offline/signed-out?lang=es").text
+    assert "Your session has ended" in signed_client.get("/offline/expired?lang=en").text
+    assert signed_client.get("/offline/anything").status_code == 404

@@ -175,12 +175,17 @@ _BY_TOKEN = (
 
 def authenticate(session: Session, *, token: str) -> Actor:
     """The Actor behind a bearer token, or AuthError if unknown, expired or revoked."""
+    return authenticate_until(session, token=token)[0]
+
+
+def authenticate_until(session: Session, *, token: str) -> tuple[Actor, dt.datetime]:
+    """`authenticate`, with the time the token expires (a page kept offline ends with it)."""
     found = session.execute(_BY_TOKEN, {"digest": token_digest(session, token)}).first()
     if found is None:
         raise AuthError(Problem("unknown token: sign in at /api/v1/auth/token"))
     revoked_at, expires_at, user = found
     _check(revoked_at, expires_at, user.active, utcnow())
-    return actor_of(user)
+    return actor_of(user), expires_at
 
 
 def _check(

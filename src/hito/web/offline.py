@@ -6,10 +6,11 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from hito.store.errors import StoreError
 from hito.web import STATIC, reporting
+from hito.web.render import missing_page, render
 from hito.web.session import LoginRequired, actor, today, tr
 
 router = APIRouter(include_in_schema=False)
@@ -23,6 +24,18 @@ def service_worker() -> Response:
         media_type="application/javascript",
         headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
     )
+
+
+# the pages the service worker shows without signal in place of a signed-in one (no user's data)
+NOTICES = ("expired", "signed-out")
+
+
+@router.get("/offline/{kind}", response_class=HTMLResponse)
+def offline_notice(request: Request, kind: str) -> Response:
+    """A notice the service worker keeps: the session expired, or the sign-out waits for signal."""
+    if kind not in NOTICES:
+        return missing_page(request)
+    return render(request, "offline_notice.html.j2", user=None, kind=kind)
 
 
 def _refused(request: Request, errors: dict[str, str]) -> JSONResponse:

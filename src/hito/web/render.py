@@ -19,6 +19,9 @@ from hito.web import guard
 from hito.web.session import LANG_COOKIE, LoginRequired, actor, language, secure, zone
 from hito.web.session import today as local_today
 
+# the header naming when a signed-in page's session ends (UTC, ISO 8601)
+SESSION_EXPIRES = "X-Hito-Session-Expires"
+
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page in the visitor's language."""
@@ -33,6 +36,13 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     context.setdefault("as_of", None)
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Language"] = lang
+    until = getattr(request.state, "session_expires", None)
+    if context.get("user") is not None and until is not None:
+        # a signed-in page: the phone's service worker keeps it offline only until then (sw.js)
+        response.headers[SESSION_EXPIRES] = (
+            until.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        )
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(
             LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)

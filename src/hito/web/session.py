@@ -71,9 +71,11 @@ def actor(request: Request) -> Actor:
     db: Database = request.app.state.db
     try:
         with db.session(readonly=True) as session:
-            return tokens.authenticate(session, token=token)
+            who, until = tokens.authenticate_until(session, token=token)
     except AuthError:
         raise LoginRequired(here(request)) from None
+    request.state.session_expires = until  # sent with its pages (`render`): kept offline till then
+    return who
 
 
 def language(request: Request) -> str:

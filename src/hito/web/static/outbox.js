@@ -106,14 +106,32 @@
     form.querySelectorAll("details.more").forEach((d) => { d.open = true; });
   }
 
+  // whose a kept report is: the signed-in user's, or (a shared phone) someone else's; one
+  // typed on an older page names nobody and goes with anyone, so it counts as theirs
+  const me = form.elements.namedItem("typed_by");
+  const othersOf = (item) => !!(me && item.fields.typed_by && item.fields.typed_by !== me.value);
+
   async function render() {
-    const items = (await all()).sort((a, b) => (a.created < b.created ? -1 : 1));
+    const kept = (await all()).sort((a, b) => (a.created < b.created ? -1 : 1));
+    // another user's reports are never shown (their sites, times and counts): only how many wait
+    const items = kept.filter((i) => !othersOf(i));
+    const others = kept.filter((i) => othersOf(i) && i.status === "waiting").length;
     const waiting = items.filter((i) => i.status === "waiting").length;
-    box.hidden = items.length === 0;
-    document.getElementById("outbox-count").textContent =
+    box.hidden = items.length === 0 && others === 0;
+    const count = document.getElementById("outbox-count");
+    count.hidden = items.length === 0;
+    count.textContent =
       waiting === 1 ? T.one : waiting > 1 ? T.many.replace("%(n)s", waiting) : T.none;
     const list = document.getElementById("outbox-list");
     list.replaceChildren(...items.map(line));
+    const note = document.getElementById("outbox-others");
+    if (note) {
+      note.hidden = others === 0;
+      const lang = document.documentElement.lang || undefined;
+      const text = T.others[new Intl.PluralRules(lang).select(others)] || T.others.other;
+      const n = new Intl.NumberFormat(lang, { useGrouping: "always" }).format(others);
+      note.textContent = others ? text.replace("%(num)s", n) : "";
+    }
   }
 
   // one item to the server: "stored", "refused" (with the reason in item.note), or "waiting"
@@ -163,13 +181,8 @@
     flushing = true;
     try {
       // a report typed by someone else (a shared phone) waits for its author to sign in
-      const me = form.elements.namedItem("typed_by");
       for (const item of await all()) {
-        if (item.status !== "waiting") continue;
-        if (me && item.fields.typed_by && item.fields.typed_by !== me.value) {
-          if (item.note !== T.other) { item.note = T.other; await put(item); }
-          continue;
-        }
+        if (item.status !== "waiting" || othersOf(item)) continue;
         const outcome = await sendOne(item);
         if (outcome === "offline") break; // no signal: everything stays waiting
         await put(item);

@@ -1,7 +1,8 @@
 // hito's sign-out on a shared phone. The pages this phone keeps for use without signal (the
 // service worker's caches, sw.js) carry their user's name and agencies: they go at sign-out,
 // and on any page shown to nobody signed in; the static files stay, so the form loads again
-// for the next user who signs in. Reports this user typed that still wait in the outbox
+// for the next user who signs in. Without signal, the service worker keeps the sign-out and
+// sends it once there is signal (sw.js), and shows a page that says so. Reports this user typed that still wait in the outbox
 // (outbox.js) are not lost silently: sign-out says how many and offers to send them first;
 // kept, they are sent only in their author's session, never in the next user's.
 "use strict";
@@ -9,9 +10,11 @@
   async function forgetPages() {
     if (!("caches" in window)) return;
     for (const name of await caches.keys()) {
+      if (name === "hito-signout") continue; // a sign-out waiting for signal (sw.js)
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
-        if (!new URL(request.url).pathname.startsWith("/static/")) await cache.delete(request);
+        // the static files and sw.js's notices (/offline/…) carry nobody's data: they stay
+        if (!/^\/(static|offline)\//.test(new URL(request.url).pathname)) await cache.delete(request);
       }
     }
   }

@@ -1,30 +1,166 @@
 // hito's service worker: keeps the field report form (the app shell) for use without signal.
 // Pages and files of the shell: from the network when there is one (and the copy is renewed),
 // else from the cache. Reports typed offline wait in the page's outbox (outbox.js), not here.
-// A kept page carries its user's name and agencies: signing out (POST /logout) removes every
-// page from the caches, keeping the static files (signout.js does the same from the page).
+// A kept page carries its user's name and agencies:
+// - signing out (POST /logout) removes every page from the caches, keeping the static files
+//   and the notices below (signout.js does the same from the page);
+// - a page is kept only until its session expires (the server says when, X-Hito-Session-
+//   Expires): past that, offline, the pages go and the "session ended" notice shows instead;
+// - a sign-out without signal is kept here and sent, with the token the page had, before any
+//   other request once there is signal; meanwhile the "signed out" notice says so.
+// The notices (/offline/expired, /offline/signed-out) carry nobody's data: one per language.
 "use strict";
-const CACHE = "hito-shell-v2";
+const CACHE = "hito-shell-v3";
+const PENDING = "hito-signout"; // a sign-out made without signal (never removed by forgetPages)
 const PAGES = ["/report"];
 const FILES = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js"];
 const SHELL = PAGES.concat(FILES);
+const NOTICES = ["expired", "signed-out"];
+const UNTIL = "X-Hito-Kept-Until"; // this phone's time (ms) after which a kept page is not shown
 
-// what carries no user's data: the static files; everything else kept is a user's page
-const isStatic = (url) => new URL(url, self.location.origin).pathname.startsWith("/static/");
+// what carries no user's data: the static files and the notices; the rest is a user's page
+const isKept = (url) => /^\/(static|offline)\//.test(new URL(url, self.location.origin).pathname);
+const notice = (kind, lang) => "/offline/" + kind + "?lang=" + encodeURIComponent(lang || "");
 
-async function forgetPages() {
+// a notice in the language asked for, else in any language kept (better than the browser's error)
+async function noticePage(kind, lang) {
+  const hit = await caches.match(notice(kind, lang));
+  if (hit) return hit;
   for (const name of await caches.keys()) {
     const cache = await caches.open(name);
     for (const request of await cache.keys()) {
-      if (!isStatic(request.url)) await cache.delete(request);
+      if (new URL(request.url).pathname === "/offline/" + kind) return cache.match(request);
     }
   }
+  return Response.error();
+}
+
+async function forgetPages() {
+  for (const name of await caches.keys()) {
+    if (name === PENDING) continue;
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      if (!isKept(request.url)) await cache.delete(request);
+    }
+  }
+}
+
+// the notices in a language, kept once (fetched as nobody: they set no cookie)
+async function keepNotices(cache, lang) {
+  for (const kind of NOTICES) {
+    const path = notice(kind, lang);
+    if (await cache.match(path)) continue;
+    const response = await fetch(path, { credentials: "omit" });
+    if (response.ok) await cache.put(path, response);
+  }
+}
+
+// a signed-in page kept with the time its session ends, on this phone's clock: the server's
+// expiry less the server's clock (Date), so a phone whose clock is wrong keeps it as long
+async function keep(cache, path, response) {
+  const expires = Date.parse(response.headers.get("X-Hito-Session-Expires") || "");
+  if (isNaN(expires)) return; // not a signed-in page: nothing to keep
+  const served = Date.parse(response.headers.get("Date") || "");
+  const headers = new Headers(response.headers);
+  headers.set(UNTIL, String(Date.now() + expires - (isNaN(served) ? Date.now() : served)));
+  const body = await response.blob();
+  await cache.put(path, new Response(body, { status: response.status, statusText: response.statusText, headers }));
+  const lang = response.headers.get("Content-Language");
+  if (lang) await keepNotices(cache, lang).catch(() => {});
 }
 
 async function keepPage(cache, path) {
   // a page only as its signed-in user sees it: not the sign-in page a redirect gives instead
   const response = await fetch(new Request(path, { credentials: "same-origin" }));
-  if (response.ok && !response.redirected) await cache.put(path, response);
+  if (response.ok && !response.redirected) await keep(cache, path, response);
+}
+
+// the pending sign-out: {token, lang}; `known` saves a look in the cache on every request
+let known = null; // null: not looked yet; false: none; true: one waits
+async function pending() {
+  const hit = await (await caches.open(PENDING)).match("/logout");
+  known = !!hit;
+  return hit ? hit.json() : null;
+}
+async function setPending(value) {
+  const cache = await caches.open(PENDING);
+  if (value) await cache.put("/logout", new Response(JSON.stringify(value)));
+  else await cache.delete("/logout");
+  known = !!value;
+}
+pending().catch(() => {});
+
+// sends the sign-out kept without signal, as the sign-out form does; any answer of the server
+// ends it (signed out, or the session was already gone); no signal: it waits for the next try
+let sending = null;
+function sendPending() {
+  if (known === false) return Promise.resolve();
+  if (!sending) {
+    sending = (async () => {
+      const p = await pending();
+      if (!p) return;
+      try {
+        await fetch("/logout", {
+          method: "POST",
+          body: new URLSearchParams({ csrf_token: p.token }),
+          headers: { "X-CSRF-Token": p.token },
+          credentials: "same-origin",
+          redirect: "manual",
+        });
+      } catch (e) {
+        return; // still no signal
+      }
+      await setPending(null);
+    })().catch(() => {}).finally(() => { sending = null; });
+  }
+  return sending;
+}
+
+async function signOut(request) {
+  let token = "", lang = "";
+  try {
+    const form = await request.clone().formData();
+    token = String(form.get("csrf_token") || "");
+    lang = String(form.get("lang") || "");
+  } catch (e) { /* not a form: sent as it is */ }
+  await forgetPages().catch(() => {});
+  try {
+    const response = await fetch(request);
+    await setPending(null); // signed out on the server (an older pending one is moot too)
+    return response;
+  } catch (e) {
+    // no signal: signed out on this phone now, on the server as soon as there is signal
+    if (token) await setPending({ token, lang, at: Date.now() });
+    return noticePage("signed-out", lang);
+  }
+}
+
+// without signal: a kept page while its session lasts; after, the pages go and, for a page
+// opened, the notice that the session ended (in the page's language)
+async function fromCache(request, path) {
+  const hit = await caches.match(path);
+  if (!hit) return Response.error();
+  const until = Number(hit.headers.get(UNTIL));
+  if (isKept(path) || (until && Date.now() < until)) return hit;
+  await forgetPages();
+  if (request.mode !== "navigate") return Response.error();
+  return noticePage("expired", hit.headers.get("Content-Language"));
+}
+
+async function answer(request, url) {
+  if (request.method !== "GET" || !SHELL.includes(url.pathname)) return fetch(request);
+  try {
+    const response = await fetch(request);
+    if (response.ok && !response.redirected && response.type === "basic") {
+      const copy = response.clone();
+      caches.open(CACHE)
+        .then((cache) => (isKept(url.pathname) ? cache.put(url.pathname, copy) : keep(cache, url.pathname, copy)))
+        .catch(() => {});
+    }
+    return response;
+  } catch (e) {
+    return fromCache(request, url.pathname);
+  }
 }
 
 self.addEventListener("install", (event) => {
@@ -38,7 +174,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE && k !== PENDING).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
@@ -48,20 +184,10 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === "/logout") {
-    event.waitUntil(forgetPages()); // the sign-out itself goes on to the server untouched
+    event.respondWith(signOut(request));
     return;
   }
-  if (request.method !== "GET") return; // reports go to the network; the outbox keeps them
-  if (!SHELL.includes(url.pathname)) return;
-  event.respondWith(
-    fetch(request)
-      .then((response) => {
-        if (response.ok && !response.redirected && response.type === "basic") {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
-        }
-        return response;
-      })
-      .catch(() => caches.match(url.pathname).then((hit) => hit || Response.error()))
-  );
+  // a sign-out kept without signal goes before anything else (a page, a report, a sign-in)
+  if (known === false && !(request.method === "GET" && SHELL.includes(url.pathname))) return;
+  event.respondWith(sendPending().then(() => answer(request, url)));
 });

@@ -663,6 +663,43 @@ def test_a_sign_out_without_signal_reaches_the_server_before_anything_else(brows
     context.close()
 
 
+def test_a_sign_out_without_signal_from_a_page_other_than_the_report_form_waits_too(
+    browser,
+    field,  # noqa: ANN001
+) -> None:
+    """A viewer who never opened the report form signs out from the overview with no signal:
+    the service worker (registered on every signed-in page) keeps the sign-out, not the
+    browser's network error, and it reaches the server when signal returns."""
+    server, db = field
+    context = browser.new_context(base_url=server.url, viewport=PHONE, service_workers="allow")
+    page = context.new_page()
+    page.goto("/lang/en?next=/login")
+    page.goto("/login?next=/")
+    page.fill("input[name=username]", "pdi")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(server.url + "/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    page.wait_for_function(
+        "async () => !!(await caches.match('/offline/signed-out?lang=en'))", timeout=30000
+    )
+    session = _session_of(context, db)
+    server.stop()
+    context.set_offline(True)
+    try:
+        page.click("#logout-form button[type=submit]")
+        expect(page.locator("h1")).to_have_text("You are signed out on this phone")
+        assert page.evaluate(SIGNOUT_WAITS)
+    finally:
+        server.start()
+        context.set_offline(False)
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    with db.session(readonly=True) as s:
+        assert s.get(Token, session.id).revoked_at is not None
+    context.close()
+
+
 def test_signed_in_pages_say_when_their_session_ends_and_signed_out_ones_do_not(
     signed_client,
 ) -> None:  # noqa: ANN001

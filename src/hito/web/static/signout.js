@@ -48,6 +48,9 @@
     forgetPages().catch(() => {});
     return;
   }
+  // the service worker on every signed-in page, not only the report form: a sign-out made
+  // without signal from any page waits on the phone for signal instead of failing (sw.js)
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
   const panel = document.getElementById("unsent");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -22,6 +22,7 @@ from hito.web.session import (
     actor,
     forget_session,
     language,
+    remember,
     safe_next,
     secure,
     session_cookie,
@@ -110,23 +111,34 @@ def logout(request: Request) -> Response:
     return response
 
 
-@router.get("/lang/{code}")
-def switch_language(request: Request, code: str, next: str = "/") -> Response:
-    """Remember the chosen language and return to the page."""
+@router.post("/lang")
+def switch_language(
+    request: Request, lang: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
+) -> Response:
+    """Remember the chosen language and return to the page (a form with the CSRF token)."""
     response = RedirectResponse(safe_next(next), status_code=303)
-    if code in i18n.LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
+    if lang in i18n.LANGUAGES:
+        remember(request, response, LANG_COOKIE, lang)
     return response
 
 
-@router.get("/zone")
-def switch_zone(request: Request, name: str = "", next: str = "/") -> Response:
-    """Remember the chosen time zone and return to the page."""
+@router.post("/zone")
+def switch_zone(
+    request: Request, name: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
+) -> Response:
+    """Remember the chosen time zone and return to the page (a form with the CSRF token)."""
     response = RedirectResponse(safe_next(next), status_code=303)
     if name in i18n.ZONES:
-        response.set_cookie(
-            ZONE_COOKIE, name, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
+        remember(request, response, ZONE_COOKIE, name)
     return response
+
+
+@router.get("/lang/{code}")
+@router.get("/lang")
+@router.get("/zone")
+def switch_by_link(next: str = "/") -> Response:
+    """An old link or a foreign page's GET to a switcher: back to the page, nothing changed.
+
+    A choice is made by the page's form (POST, CSRF token), never by following a link.
+    """
+    return RedirectResponse(safe_next(next), status_code=303)

@@ -16,7 +16,7 @@ from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.report_checks import EARLIEST, may_report
 from hito.web import guard
-from hito.web.session import LANG_COOKIE, LoginRequired, actor, language, secure, zone
+from hito.web.session import LANG_COOKIE, LoginRequired, actor, language, remember, zone
 from hito.web.session import today as local_today
 
 
@@ -34,9 +34,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
+        remember(request, response, LANG_COOKIE, lang)
     return response
 
 

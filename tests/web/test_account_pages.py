@@ -179,3 +179,15 @@ def test_on_a_phone_the_switchers_are_finger_sized_buttons_that_work(  # type: i
         page.locator("#lang-es").tap()
     expect(page.locator("h1")).to_have_text("Planes de contingencia")
     context.close()
+
+
+def test_switching_language_on_a_page_asked_with_lang_goes_back_without_it(app) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+    """Back to "/login?lang=es&next=/plans", the page's own ?lang=es undid the choice of English."""
+    with TestClient(app, base_url=HERE) as c:
+        r = c.post(
+            "/lang",
+            data={"lang": "en", "next": "/login?lang=es&next=/plans", "csrf_token": _token(c)},
+            follow_redirects=False,
+        )
+        assert r.headers["location"] == "/login?next=/plans"
+        assert '<html lang="en">' in c.get(r.headers["location"]).text

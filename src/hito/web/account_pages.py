@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -115,11 +116,22 @@ def logout(request: Request) -> Response:
 def switch_language(
     request: Request, lang: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
 ) -> Response:
-    """Remember the chosen language and return to the page (a form with the CSRF token)."""
-    response = RedirectResponse(safe_next(next), status_code=303)
+    """Remember the chosen language and return to the page (a form with the CSRF token).
+
+    The page's own `?lang=` is dropped from the way back: it would show the page in the
+    language just left (and keep it).
+    """
+    response = RedirectResponse(_without_lang(safe_next(next)), status_code=303)
     if lang in i18n.LANGUAGES:
         remember(request, response, LANG_COOKIE, lang)
     return response
+
+
+def _without_lang(path: str) -> str:
+    """A local path without its `lang` query parameters (the others as they were written)."""
+    parts = urlsplit(path)
+    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] != "lang"]
+    return urlunsplit(("", "", parts.path, "&".join(kept), parts.fragment))
 
 
 @router.post("/zone")

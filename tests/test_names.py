@@ -28,27 +28,47 @@ def _catalogue(lang: str) -> list[tuple[list[str], list[str]]]:
 
 def test_the_severities_are_the_domains_in_its_order() -> None:
     assert list(names.severities(str)) == list(SEVERITIES) == ["info", "warning", "critical"]
-    assert names.severities(i18n.translations("es").gettext) == {
-        "info": "información",
-        "warning": "advertencia",
-        "critical": "crítica",
+    assert names.severities(str) == {
+        "info": "information",
+        "warning": "warning",
+        "critical": "critical",
     }
 
 
-def test_each_severity_is_one_spanish_word_in_every_catalogue_entry_that_names_it() -> None:
-    """The warning level was "aviso" on the pages and in the e-mails, while the catalogue's
-    other warnings said "advertencia": an official reading both could take them for two levels.
-    Every entry whose English names a level ("warning", "warnings") says its one Spanish word."""
-    english = names.severities(str)
+def test_the_spanish_severities_are_one_part_of_speech_each_an_adjective_of_alerta() -> None:
+    """They were "información", "advertencia" (nouns) and "crítica" (an adjective): a list of
+    alerts read "información, advertencia, crítica", two things and a quality. Each is now
+    what an alert is ("alerta informativa, preventiva, crítica"), never "aviso"."""
     spanish = names.severities(i18n.translations("es").gettext)
-    entries = _catalogue("es")
-    for code in SEVERITIES:
-        word = re.compile(rf"\b{re.escape(english[code])}s?\b", re.IGNORECASE)
-        own = re.compile(rf"\b{re.escape(spanish[code])}s?\b", re.IGNORECASE)
-        naming = [(ids, strs) for ids, strs in entries if any(word.search(i) for i in ids)]
-        assert naming, f"no catalogue entry names {english[code]!r}"
-        other = [(ids[0], s) for ids, strs in naming for s in strs if not own.search(s)]
-        assert other == [], f"{code}: expected {spanish[code]!r} in each of {other}"
+    assert spanish == {"info": "informativa", "warning": "preventiva", "critical": "crítica"}
+    assert all(re.fullmatch(r"[a-zíó]+a", w) for w in spanish.values())  # feminine, as alerta
+    assert not {"información", "advertencia", "aviso"} & set(spanish.values())
+
+
+def test_each_spanish_entry_that_shows_a_severity_says_it_of_an_alert() -> None:
+    """An adjective alone after a colon or a dot ("[hito] preventiva: …") reads as a fragment:
+    every entry that puts a severity in a sentence or names the list of them says "alerta"."""
+    shows = [
+        (ids[0], s)
+        for ids, strs in _catalogue("es")
+        if any("%(severity)s" in i or i.startswith("Severities") for i in ids)
+        for s in strs
+    ]
+    assert len(shows) >= 4, shows  # the e-mail's subject, the alert page, the form, the table
+    for msgid, said in shows:
+        if "%(severity)s" in msgid:
+            assert "alerta %(severity)s" in said, (msgid, said)
+        else:
+            assert re.search(r"\balerta\b", said), (msgid, said)
+
+
+def test_no_spanish_entry_calls_a_severity_aviso() -> None:
+    """The warning level was "aviso" on the pages and in the e-mails while other entries said
+    "advertencia": an official reading both could take them for two levels."""
+    english = names.severities(str)
+    for ids, strs in _catalogue("es"):
+        if any(re.search(rf"\b(?:{'|'.join(english.values())})s?\b", i, re.I) for i in ids):
+            assert not any(re.search(r"\baviso", s, re.I) for s in strs), (ids, strs)
 
 
 def test_the_severities_words_are_written_only_in_hito_names() -> None:

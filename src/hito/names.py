@@ -77,6 +77,8 @@ def severities(_: Gettext) -> dict[str, str]:
     """Severities of an alert (`hito.domain.SEVERITIES`, in that order) -> names.
 
     The pages, the subscription form and the alerts' messages all say them so: one word a level.
+    In Spanish each is an adjective of "alerta" ("alerta informativa, preventiva, crítica"), as
+    the pages and messages write it ("Niveles de alerta", "[hito] alerta preventiva: …").
     """
     return {"info": _("information"), "warning": _("warning"), "critical": _("critical")}
 

@@ -115,7 +115,7 @@ def test_an_alert_reaches_email_and_signed_webhook_subscribers_with_acknowledgme
     assert rcpt == ["guardia@pdi.example"]
     # the titles in the subscriber's language, not the plan's and trigger's ids
     assert msg["Subject"] == (
-        "[hito] advertencia: disparador cumplido desde el 30 nov 2025: 200 o más personas varadas en "
+        "[hito] alerta preventiva: disparador cumplido desde el 30 nov 2025: 200 o más personas varadas en "
         "Chacalluta y la franja durante 2 días seguidos"
     )
     text = msg.get_content()

@@ -242,3 +242,31 @@ def test_the_site_page_says_its_newest_report_is_one_of_the_days_not_the_figure(
         "Reporte individual más reciente, n.º 2: PDI, 1 dic 2025, 11:00 (hora de Chile); "
         "personas varadas: más de 50. La cifra de arriba combina"
     )
+
+
+def _day_tile(page: str) -> str:
+    tile = re.search(r'<div class="tile" id="site-day">(.*?)</div>', page, re.S)
+    assert tile is not None, "the site page has no tile for the day of its figures"
+    return tile.group(1)
+
+
+def test_the_site_pages_counted_tile_names_the_day_its_figure_combines_not_one_reports_time(
+    client: TestClient,
+) -> None:
+    """The tile beside the day's figure (31: PDI's 12 and Migraciones' 50) showed "3 dic 2025,
+    12:00", the newest single report's time, as if 31 had been counted then. It says what the
+    figure is: the day it is of (the site's own calendar, Chile's) and how many reports make it.
+    The newest report's own time stays on the line below.
+    """
+    day = "2025-12-03"
+    es = client.get(f"/sites/{STRIP}?as_of={day}&lang=es").text
+    en = client.get(f"/sites/{STRIP}?as_of={day}&lang=en").text
+    plain = [" ".join(re.sub(r"<[^>]+>", " ", _day_tile(p)).split()) for p in (es, en)]
+    assert plain == [
+        "Día de las cifras (hora de Chile) 3 dic 2025 "
+        "de 2 reportes, el último del día de cada organismo",
+        "Day of the figures (Chile time) Dec 3, 2025 "
+        "from 2 reports, each agency's latest of the day",
+    ]
+    assert '<time datetime="2025-12-03">' in _day_tile(es)
+    assert "12:00" not in _day_tile(es) and "12:00" in _newest_report(es)

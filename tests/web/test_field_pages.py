@@ -625,3 +625,20 @@ def test_after_i_have_seen_this_alert_the_page_says_when_it_was_marked_seen(serv
             for did, (status, at) in kept.items():
                 row = s.get(Delivery, did)
                 row.status, row.acknowledged_at = status, at
+
+
+def test_an_alerts_severity_reads_as_what_the_alert_is_in_spanish(server) -> None:  # type: ignore[no-untyped-def]
+    """ "· advertencia" beside "crítica" elsewhere: a noun and an adjective for two levels of one
+    scale. The alert page says the level of the alert ("alerta preventiva"), in English too."""
+    with server.db.session(readonly=True) as s:
+        alert = s.scalars(select(Alert).order_by(Alert.id)).first()
+        assert alert is not None
+        alert_id, level = alert.id, alert.severity
+    spanish = {"info": "informativa", "warning": "preventiva", "critical": "crítica"}[level]
+    with _signed_in(server) as c:
+        es = c.get(f"/alerts/{alert_id}?lang=es").text
+        en = c.get(f"/alerts/{alert_id}?lang=en").text
+    line = re.compile(r'<p class="muted">[^<]*· ([^<]*)</p>')
+    assert line.search(es).group(1) == f"alerta {spanish}"  # type: ignore[union-attr]
+    english = {"info": "information", "warning": "warning", "critical": "critical"}[level]
+    assert line.search(en).group(1) == f"severity: {english}"  # type: ignore[union-attr]

@@ -223,8 +223,10 @@ def test_cookies_are_secure_whenever_served_over_https(tmp_path: Path) -> None:
         cookie = r.headers["set-cookie"]
         assert cookie.startswith(f"__Host-{CSRF_COOKIE}=") and "Secure" in cookie
         assert r.headers["strict-transport-security"].startswith("max-age=")
-        for path in ("/lang/en?next=/login", "/zone?name=America/Lima&next=/login"):
-            r = c.get(path, follow_redirects=False)
+        token = TOKEN.search(c.get("/login").text).group(1)  # type: ignore[union-attr]
+        for path, field in (("/lang", {"lang": "en"}), ("/zone", {"name": "America/Lima"})):
+            form = {**field, "next": "/login", "csrf_token": token}
+            r = c.post(path, data=form, follow_redirects=False)
             assert r.headers.get_list("set-cookie"), path
             assert all("Secure" in v for v in r.headers.get_list("set-cookie")), path
     with TestClient(app, base_url="http://hito.example") as c:

@@ -77,7 +77,7 @@ def test_each_severity_checkbox_sits_beside_its_own_word(browser, server, size) 
         sign_in(page, username="admin", path="/subscriptions")
         checks = page.evaluate(CHECKS)
         words = [c["word"] for c in checks]
-        assert words[:3] == ["información", "advertencia", "crítica"], words
+        assert words[:3] == ["informativa", "preventiva", "crítica"], words
         for c in checks:
             (_, bt, br, bb), (tl, tt, _, tb) = c["box"], c["text"]
             middle = (bt + bb) / 2
@@ -86,10 +86,10 @@ def test_each_severity_checkbox_sits_beside_its_own_word(browser, server, size) 
             # just left of its words, not across the page
             assert br <= tl <= br + 24, f"{c['word']}: box {c['box']}, words {c['text']}"
         # a touch on the word ticks its box, a second one unticks it
-        warning = page.locator("#sub-form label.inline", has_text="advertencia")
-        warning.get_by_text("advertencia").click()
+        warning = page.locator("#sub-form label.inline", has_text="preventiva")
+        warning.get_by_text("preventiva").click()
         expect(warning.locator("input")).to_be_checked()
-        warning.get_by_text("advertencia").click()
+        warning.get_by_text("preventiva").click()
         expect(warning.locator("input")).not_to_be_checked()
     assert outside == []
 

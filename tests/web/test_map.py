@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from hito.service import create_app
 from hito.store import migrate
 from hito.store.db import Database
+from hito.store.models import Site
 from hito.store.settings import Settings
 from hito.web.map import (
     NARROWEST_PX,
@@ -280,4 +281,84 @@ def test_every_marker_is_a_44_px_touch_target_named_by_its_site_and_figure_on_a_
         expect(page.locator("#site-stranded + .disagree")).to_have_text(
             "los organismos discrepan: 12–50"
         )
+    assert outside == []
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The live dashboard of `disagreeing`, Chacalluta moved 50 m from the strip: on every map
+    their markers' touch targets overlap, the strip's (the larger dot) drawn first."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('mapcrowd') / 'h.sqlite3'}"
+    db = keyed_for_server(Database(url))
+    migrate.upgrade(db)
+    _seed(db)
+    with db.session() as s:
+        strip, post = s.get(Site, "concordia-strip"), s.get(Site, "chacalluta")
+        assert strip is not None and post is not None
+        post.lat, post.lon = strip.lat + 0.0003, strip.lon + 0.0003
+    app = create_app(
+        Settings(database_url=url, auto_migrate=False, login_failure_delay=0.0), database=db
+    )
+    with serving(app) as address:
+        yield Server(address, db)
+    db.dispose()
+
+
+# the screen centre of a site's dot on a map, and whether another site's target overlaps it
+DOT = """([map, site]) => {
+  const svg = document.getElementById(map);
+  const b = svg.querySelector(`a.site[data-site="${site}"] path.shape`).getBoundingClientRect();
+  return {x: b.left + b.width / 2, y: b.top + b.height / 2};
+}"""
+
+
+def test_sites_drawn_on_top_of_one_another_can_each_be_tapped_on_a_phone(browser, crowded) -> None:  # type: ignore[no-untyped-def]
+    """Two sites 50 m apart: the target of the one drawn last covered the other's dot, so a tap
+    on the strip opened Chacalluta and the strip could not be reached from the map. A tap where
+    targets overlap lists the sites there, each a finger-sized link."""
+    outside: list[str] = []
+    for v in _visit(browser, crowded, outside, {"width": 390, "height": 844}, has_touch=True):
+        page = v.page
+        sign_in(page, username="ana", path="/?as_of=2025-12-03")
+        maps = page.locator("figure.map svg")
+        expect(maps).to_have_count(2)
+        reached = []
+        for svg in ("svg-region", "svg-detail"):
+            for site in ("concordia-strip", "chacalluta"):
+                expect(page.locator(f"#{svg}")).to_have_attribute("data-zoom-ready", "1")
+                page.locator(f"#{svg}").scroll_into_view_if_needed()
+                at = page.evaluate(DOT, [svg, site])
+                page.touchscreen.tap(at["x"], at["y"])
+                chooser = page.locator(".map-pick")
+                expect(chooser).to_be_visible()
+                expect(chooser).to_have_attribute("role", "dialog")
+                expect(chooser.locator("p")).to_have_text("Varios sitios aquí: elija uno")
+                links = chooser.locator("a")
+                there = {links.nth(i).get_attribute("data-site") for i in range(links.count())}
+                assert {"concordia-strip", "chacalluta"} <= there  # and others, on the corridor
+                for i in range(links.count()):
+                    box = links.nth(i).bounding_box()
+                    assert box is not None and box["height"] >= 44, box
+                choice = chooser.locator(f'a[data-site="{site}"]')
+                if site == "concordia-strip":
+                    expect(choice).to_have_text(
+                        "Franja entre Chacalluta y Santa Rosa: 31 personas varadas; "
+                        "los organismos discrepan: 12–50"
+                    )
+                with page.expect_navigation():
+                    choice.tap()
+                assert page.url.endswith(f"/sites/{site}?as_of=2025-12-03"), page.url
+                reached.append((svg, site))
+                page.go_back()
+                expect(page.locator(f"#{svg}")).to_be_visible()
+        assert len(reached) == 4
+        # a tap on the chooser's own button closes it; a key on a marker opens that marker
+        at = page.evaluate(DOT, ["svg-detail", "chacalluta"])
+        page.touchscreen.tap(at["x"], at["y"])
+        page.locator(".map-pick button").tap()
+        expect(page.locator(".map-pick")).to_have_count(0)
+        page.locator('#svg-detail a.site[data-site="concordia-strip"]').focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/sites/concordia-strip" in page.url
     assert outside == []

@@ -218,10 +218,19 @@ def _pdi_on_the_report_form(browser, server, viewport=None):  # type: ignore[no-
     kw = {"viewport": viewport} if viewport else {}
     context = browser.new_context(base_url=server.url, service_workers="allow", **kw)
     page = context.new_page()
-    page.goto("/lang/en?next=/login")
+    _choose_language(page, "en")
     _sign_in(page, "pdi")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
     return context, page
+
+
+def _choose_language(page, code: str) -> None:  # noqa: ANN001
+    """On the sign-in page, signed out, choose the language with its button (a form, POST)."""
+    page.goto("/login")
+    if page.locator(f"#lang-{code}").count():
+        with page.expect_navigation():
+            page.click(f"#lang-{code}")
+    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def _sign_in(page, username: str) -> None:  # noqa: ANN001
@@ -288,7 +297,7 @@ def test_a_report_sent_with_signal_lands_on_the_overview_of_its_day(browser, sho
     """
     context = browser.new_context(base_url=shown_day.url, viewport=PHONE)
     page = context.new_page()
-    page.goto("/lang/en?next=/login")
+    _choose_language(page, "en")
     _sign_in(page, "migraciones")
     page.select_option("#site_id", "santa-rosa")
     page.fill("#observed_at", "2025-12-04T09:00")
@@ -307,7 +316,7 @@ def test_a_report_whose_send_hangs_on_a_weak_signal_waits_on_the_phone(browser, 
     server, db = field
     context = browser.new_context(base_url=server.url, viewport=PHONE)
     page = context.new_page()
-    page.goto("/lang/en?next=/login")
+    _choose_language(page, "en")
     _sign_in(page, "pdi")
     held = []  # the request reaches nothing and nothing comes back
     page.route("**/report/send", lambda route: held.append(route))
@@ -334,7 +343,7 @@ def test_a_count_typed_offline_in_spanish_is_grouped_as_the_pages_write_it(brows
     server, _db = field
     context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
     page = context.new_page()
-    page.goto("/lang/es?next=/login")
+    _choose_language(page, "es")
     page.goto("/login?next=/report")
     page.fill("input[name=username]", "pdi")
     page.fill("input[name=password]", PASSWORD)
@@ -412,7 +421,7 @@ def _signed_in_tab(browser, server, username: str):  # type: ignore[no-untyped-d
     """A phone's browser (no service worker: routes see every request), a user on /report."""
     context = browser.new_context(base_url=server.url, viewport=PHONE, service_workers="block")
     page = context.new_page()
-    page.goto("/lang/en?next=/login")
+    _choose_language(page, "en")
     _sign_in(page, username)
     return context, page
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,6 +23,7 @@ from hito.web.session import (
     actor,
     forget_session,
     language,
+    remember,
     safe_next,
     secure,
     session_cookie,
@@ -110,23 +112,45 @@ def logout(request: Request) -> Response:
     return response
 
 
-@router.get("/lang/{code}")
-def switch_language(request: Request, code: str, next: str = "/") -> Response:
-    """Remember the chosen language and return to the page."""
-    response = RedirectResponse(safe_next(next), status_code=303)
-    if code in i18n.LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
+@router.post("/lang")
+def switch_language(
+    request: Request, lang: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
+) -> Response:
+    """Remember the chosen language and return to the page (a form with the CSRF token).
+
+    The page's own `?lang=` is dropped from the way back: it would show the page in the
+    language just left (and keep it).
+    """
+    response = RedirectResponse(_without_lang(safe_next(next)), status_code=303)
+    if lang in i18n.LANGUAGES:
+        remember(request, response, LANG_COOKIE, lang)
     return response
 
 
-@router.get("/zone")
-def switch_zone(request: Request, name: str = "", next: str = "/") -> Response:
-    """Remember the chosen time zone and return to the page."""
+def _without_lang(path: str) -> str:
+    """A local path without its `lang` query parameters (the others as they were written)."""
+    parts = urlsplit(path)
+    kept = [p for p in parts.query.split("&") if p and p.partition("=")[0] != "lang"]
+    return urlunsplit(("", "", parts.path, "&".join(kept), parts.fragment))
+
+
+@router.post("/zone")
+def switch_zone(
+    request: Request, name: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
+) -> Response:
+    """Remember the chosen time zone and return to the page (a form with the CSRF token)."""
     response = RedirectResponse(safe_next(next), status_code=303)
     if name in i18n.ZONES:
-        response.set_cookie(
-            ZONE_COOKIE, name, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
+        remember(request, response, ZONE_COOKIE, name)
     return response
+
+
+@router.get("/lang/{code}")
+@router.get("/lang")
+@router.get("/zone")
+def switch_by_link(next: str = "/") -> Response:
+    """An old link or a foreign page's GET to a switcher: back to the page, nothing changed.
+
+    A choice is made by the page's form (POST, CSRF token), never by following a link.
+    """
+    return RedirectResponse(safe_next(next), status_code=303)

@@ -16,7 +16,7 @@ from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.report_checks import EARLIEST, may_report
 from hito.web import guard
-from hito.web.session import LANG_COOKIE, LoginRequired, actor, language, secure, zone
+from hito.web.session import LANG_COOKIE, LoginRequired, actor, language, remember, zone
 from hito.web.session import today as local_today
 
 # the header naming when a signed-in page's session ends (UTC, ISO 8601)
@@ -44,9 +44,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
             until.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         )
     if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/", secure=secure(request)
-        )
+        remember(request, response, LANG_COOKIE, lang)
     return response
 
 

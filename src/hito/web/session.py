@@ -23,7 +23,7 @@ HOST_PREFIX = "__Host-"
 
 
 def cookie_name(name: str, secure: bool) -> str:
-    """A security cookie's name (the session's, the CSRF token's): `__Host-` under HTTPS.
+    """A cookie's name (session, CSRF token, language, time zone): `__Host-` under HTTPS.
 
     A `__Host-` cookie must be Secure, for Path=/ and without Domain, so no other host of the
     domain and no plain-HTTP page can set or replace it (a planted session or token). Over
@@ -78,10 +78,27 @@ def actor(request: Request) -> Actor:
     return who
 
 
+def preference(request: Request, name: str) -> str | None:
+    """A remembered choice (`LANG_COOKIE`, `ZONE_COOKIE`), read under this request's name for it.
+
+    Under HTTPS only the `__Host-` cookie counts (one planted by another host of the domain
+    under the plain name is ignored); over plain HTTP (local use) the plain name.
+    """
+    return request.cookies.get(cookie_name(name, secure(request)))
+
+
+def remember(request: Request, response: Response, name: str, value: str) -> None:
+    """Keep a choice (language, time zone) for a year: `__Host-` and Secure under HTTPS."""
+    on = secure(request)
+    response.set_cookie(
+        cookie_name(name, on), value, max_age=365 * 86400, samesite="lax", path="/", secure=on
+    )
+
+
 def language(request: Request) -> str:
     """The visitor's language: ?lang=, then the cookie, then the deployment's default."""
     default = request.app.state.settings.language
-    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    asked = request.query_params.get("lang") or preference(request, LANG_COOKIE)
     return asked if asked in i18n.LANGUAGES else i18n.pick(default)
 
 
@@ -92,7 +109,7 @@ def tr(request: Request, message: str) -> str:
 
 def zone(request: Request, who: Actor | None = None) -> str:
     """The visitor's time zone: the cookie, then the agency's country, then the default."""
-    asked = request.cookies.get(ZONE_COOKIE)
+    asked = preference(request, ZONE_COOKIE)
     if asked in i18n.ZONES:
         return str(asked)
     if who is not None and who.country_code in i18n.COUNTRY_ZONE:

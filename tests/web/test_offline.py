@@ -543,7 +543,9 @@ def test_the_next_user_of_a_shared_phone_sees_how_many_reports_of_someone_else_w
     box = page.locator("#outbox")
     for shown in ("Strip between", "173", "174", "counted", "waiting for signal"):
         expect(box).not_to_contain_text(shown)
-    page.goto("/lang/es?next=/report")
+    page.goto("/report")
+    with page.expect_navigation():
+        page.click("#lang-es")  # the page's own language button (a form, POST)
     _sees_only_how_many_of_someone_else_wait(
         page,
         "2 reportes escritos por otra persona esperan en este teléfono; se enviarán cuando esa "
@@ -682,7 +684,7 @@ def test_a_sign_out_without_signal_from_a_page_other_than_the_report_form_waits_
     server, db = field
     context = browser.new_context(base_url=server.url, viewport=PHONE, service_workers="allow")
     page = context.new_page()
-    page.goto("/lang/en?next=/login")
+    _choose_language(page, "en")
     page.goto("/login?next=/")
     page.fill("input[name=username]", "pdi")
     page.fill("input[name=password]", PASSWORD)

@@ -254,3 +254,24 @@ def sign_in_client(c: TestClient, username: str) -> None:
         follow_redirects=False,
     )
     assert signed.status_code == 303
+
+
+def choose_language(c: object, code: str, page: str = "/") -> None:
+    """Choose the language as a visitor does: the page's button, a form (POST /lang) with its token.
+
+    `c` is an httpx or in-process client, signed in or not; a `?lang=` link saves nothing.
+    """
+    import re
+
+    shown = c.get(page, follow_redirects=True)  # type: ignore[attr-defined]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', shown.text)
+    assert token is not None, shown.text
+    origin = str(c.base_url).rstrip("/")  # type: ignore[attr-defined]
+    r = c.post(  # type: ignore[attr-defined]
+        "/lang",
+        data={"lang": code, "next": "/", "csrf_token": token[1]},
+        headers={"Origin": origin},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert f'<html lang="{code}">' in c.get(page, follow_redirects=True).text  # type: ignore[attr-defined]

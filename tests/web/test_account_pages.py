@@ -191,3 +191,30 @@ def test_switching_language_on_a_page_asked_with_lang_goes_back_without_it(app) 
         )
         assert r.headers["location"] == "/login?next=/plans"
         assert '<html lang="en">' in c.get(r.headers["location"]).text
+
+
+@pytest.mark.parametrize("base", [HERE, "https://hito.example"], ids=["http", "https"])
+def test_a_foreign_link_with_lang_does_not_change_the_saved_language(app, base: str) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+    """A link to "/?lang=en" from elsewhere (a GET, no token) shows English and saves nothing."""
+    with TestClient(app, base_url=base) as c:
+        sign_in_client_at(c, base)
+        linked = c.get("/?lang=en")
+        assert linked.status_code == 200 and '<html lang="en">' in linked.text
+        assert _choices(linked) == []
+        assert '<html lang="es">' in c.get("/").text  # the saved (default) language, unchanged
+        signed_out = c.get("/login?lang=en")
+        assert '<html lang="en">' in signed_out.text and _choices(signed_out) == []
+        missing = c.get("/no-such-page?lang=en")
+        assert missing.status_code == 404 and _choices(missing) == []
+        assert '<html lang="es">' in c.get("/login").text
+
+
+def sign_in_client_at(c: TestClient, base: str) -> None:
+    """Sign `c` in through the login form at `base` (plain HTTP or HTTPS)."""
+    r = c.post(
+        "/login",
+        data={"username": "ana", "password": PASSWORD, "next": "/", "csrf_token": _token(c)},
+        headers={"Origin": base},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text

@@ -13,7 +13,7 @@ from hito.store import logread
 from hito.store.deliveries import ack_token
 from hito.store.models import Alert, Delivery, Subscription
 from hito.store.subscriptions import stop_token
-from web.conftest import PASSWORD
+from web.conftest import PASSWORD, choose_language
 
 from .test_guard import _signed_in
 from .test_reporting import country_admin
@@ -23,7 +23,8 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def test_overview_and_site_pages_show_needs_and_the_shelter(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
-        page = c.get("/?lang=en").text
+        choose_language(c, "en")
+        page = c.get("/").text
         assert (
             'id="needs-headline"' in page
             and "shelters hold 150" in page
@@ -54,7 +55,8 @@ def test_an_alert_page_lists_each_delivery_and_the_ack_link_marks_it_seen(server
     with httpx.Client(
         base_url=server.url, timeout=60
     ) as anyone:  # the link works without signing in
-        ask = anyone.get(f"/ack/{token}?lang=en")
+        choose_language(anyone, "en", "/login")
+        ask = anyone.get(f"/ack/{token}")
         assert ask.status_code == 200 and 'id="ack-button"' in ask.text
         csrf = TOKEN.search(ask.text).group(1)
         done = anyone.post(
@@ -199,7 +201,8 @@ def test_a_delivery_to_a_stopped_subscription_reads_as_stopped_in_the_readers_la
 
 def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
-        page = c.get("/subscriptions?lang=en")
+        choose_language(c, "en")
+        page = c.get("/subscriptions")
         assert page.status_code == 200 and 'id="sub-form"' in page.text
         csrf = TOKEN.search(page.text).group(1)
         form = {
@@ -234,10 +237,11 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
         )
         assert stop.status_code == 303
         assert f'action="/subscriptions/{sub_id}/stop"' not in c.get("/subscriptions").text
-        es = c.get("/subscriptions?lang=es").text  # the agency's subscription, stopped, in Spanish
+        choose_language(c, "es", "/subscriptions")
+        es = c.get("/subscriptions").text  # the agency's subscription, stopped, in Spanish
         assert '">mi organismo</td>' in es and "<td>dada de baja</td>" in es
         assert "agencia" not in es
-        bad = c.post(  # the page is in Spanish now (the cookie): so are the form's problems
+        bad = c.post(  # the page is in Spanish now (chosen): so are the form's problems
             "/subscriptions",
             data={**form, "target": "nowhere", "label": "x" * 201},
             headers={"Origin": server.url},
@@ -261,7 +265,8 @@ def test_a_user_subscribes_from_the_dashboard_and_sees_the_webhook_secret_once(s
 
 def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
-        page = c.get("/sites/arica-shelters?lang=en").text
+        choose_language(c, "en")
+        page = c.get("/sites/arica-shelters").text
         assert 'id="shelter-registry"' in page
         csrf = TOKEN.search(page).group(1)
         form = {
@@ -385,7 +390,8 @@ def test_an_editor_of_the_shelters_country_updates_its_registry_from_its_page(se
 
 def test_a_blank_shelter_form_is_refused_beside_its_fields_not_saved_as_zeros(server) -> None:  # type: ignore[no-untyped-def]
     with _signed_in(server) as c:
-        page = c.get("/sites/arica-shelters?lang=en").text
+        choose_language(c, "en")
+        page = c.get("/sites/arica-shelters").text
         csrf = TOKEN.search(page).group(1)
         blank = {"csrf_token": csrf, "capacity_people": "", "area_m2": " ", "status": "open"}
         bad = c.post("/sites/arica-shelters/shelter", data=blank, headers={"Origin": server.url})

@@ -16,7 +16,7 @@ from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.report_checks import EARLIEST, may_report
 from hito.web import guard
-from hito.web.session import LANG_COOKIE, LoginRequired, actor, language, remember, zone
+from hito.web.session import LoginRequired, actor, language, zone
 from hito.web.session import today as local_today
 
 # the header naming when a signed-in page's session ends (UTC, ISO 8601)
@@ -24,7 +24,11 @@ SESSION_EXPIRES = "X-Hito-Session-Expires"
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page in the visitor's language."""
+    """A page in the visitor's language.
+
+    A `?lang=` shows this page in that language and saves nothing: a link (a GET, no CSRF
+    token) must not change the visitor's saved language; only the page's form does (POST /lang).
+    """
     lang = language(request)
     tz = zone(request, context.get("user"))
     env = i18n.environment(("hito.web", "hito.report"), lang, tz)
@@ -43,8 +47,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         response.headers[SESSION_EXPIRES] = (
             until.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         )
-    if request.query_params.get("lang") in i18n.LANGUAGES:
-        remember(request, response, LANG_COOKIE, lang)
     return response
 
 

@@ -232,6 +232,10 @@ def _environment(packages: tuple[str, ...], lang: str, zone_name: str) -> Any:
         # whose clock the times are ('hora de Chile'), and the chooser's names of the zones
         zone_label=names.zones(translations(lang).gettext)[zone_name],
         zone_names=names.zones(translations(lang).gettext),
+        # whose calendar each country's sites keep (hito.domain.site_day): its clock's name
+        site_zone_names={
+            c: names.zones(translations(lang).gettext)[z] for c, z in COUNTRY_ZONE.items()
+        },
         # the names.html.j2 macros' names of codes, from their one definition
         country_names=names.countries(translations(lang).gettext),
         place_kind_names=names.place_kinds(translations(lang).gettext),

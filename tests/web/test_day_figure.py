@@ -144,9 +144,9 @@ def test_two_countries_counting_the_strip_one_day_show_one_figure_everywhere(
     sitrep = client.get(f"/sitrep.html?as_of={day}&lang=es").text
     assert _stranded_cell(es) == "31"
     assert "los organismos discrepan: 12–50" in _row(es)
-    assert "2 organismos" in _row(es)
+    assert "de 2 reportes, el último del día de cada organismo" in _row(es)
     assert "agencies disagree: 12–50" in _row(en)
-    assert "2 agencies" in _row(en)
+    assert "from 2 reports, each agency's latest of the day" in _row(en)
     tile = re.search(r'<div class="tile" id="total-CHL">.*?<strong>(.*?)</strong>', es, re.S)
     assert tile is not None and tile.group(1) == "31 personas varadas"
     assert "Franja entre Chacalluta y Santa Rosa: 31" in es  # the map's label
@@ -166,7 +166,8 @@ def test_two_countries_counting_the_strip_one_day_show_one_figure_everywhere(
     assert table is not None
     assert _text(table.group(0)).endswith(
         "Franja entre Chacalluta y Santa Rosa Chile ◆ militarizado "
-        "31 los organismos discrepan: 12–50 ≤ −14 (2 días) — 3 dic 2025, 12:00 2 organismos"
+        "31 los organismos discrepan: 12–50 ≤ −14 (2 días) — 3 dic 2025 (hora de Chile) "
+        "de 2 reportes, el último del día de cada organismo"
     )
     assert "Chile: 31 personas varadas en 1 de sus" in _text(sitrep)
     # the week's change from "more than 45" is a bound, in the summary as in the table
@@ -187,7 +188,7 @@ def test_an_open_ended_count_among_them_makes_the_figure_more_than(client: TestC
     es = client.get(f"/?as_of={day}&lang=es").text
     assert _stranded_cell(es) == "más de 45"
     assert "discrepan" not in _row(es)  # 40 and "more than 50" are within 10 people
-    assert "2 organismos" in _row(es)
+    assert "de 2 reportes" in _row(es)
     row = _csv_row(client, day)
     assert [row[k] for k in ("stranded", "at_least", "agencies", "disagree")] == [
         "45",
@@ -270,3 +271,75 @@ def test_the_site_pages_counted_tile_names_the_day_its_figure_combines_not_one_r
     ]
     assert '<time datetime="2025-12-03">' in _day_tile(es)
     assert "12:00" not in _day_tile(es) and "12:00" in _newest_report(es)
+
+
+def _figure_day_cell(page: str) -> str:
+    cell = re.search(r'<td data-label="[^"]*" class="figure-day">(.*?)</td>', _row(page), re.S)
+    assert cell is not None, "the overview's row has no cell for the day of its figure"
+    return cell.group(1)
+
+
+def _sitrep_row(page: str) -> str:
+    table = re.search(r"<h2>(?:Situación por sitio|Situation per site)</h2>.*?</table>", page, re.S)
+    assert table is not None
+    row = re.search(r"<tr><td>[^<]*(?:Chacalluta y Santa Rosa|and Santa Rosa).*?</tr>", table.group(0), re.S)  # fmt: skip
+    assert row is not None, table.group(0)
+    return row.group(0)
+
+
+def test_the_overview_and_the_sitrep_name_the_day_their_figure_combines_not_one_reports_time(
+    client: TestClient,
+) -> None:
+    """The overview's and the situation report's "Contado (hora de Chile)" column showed "3 dic
+    2025, 12:00" (PDI's 12, the newest report) beside 31, the median of PDI's 12 and Migraciones'
+    50, as if 31 had been counted at noon. Like the site page's tile, they say the day the figure
+    is of, on the site's calendar with its country's clock named, and how many reports make it.
+    """
+    day = "2025-12-03"
+    es = client.get(f"/?as_of={day}&lang=es").text
+    en = client.get(f"/?as_of={day}&lang=en").text
+    assert "Contado (" not in es and "Counted (" not in en
+    assert '<th scope="col">Día de las cifras (hora local)</th>' in es
+    assert '<th scope="col">Day of the figures (local time)</th>' in en
+    assert [_text(_figure_day_cell(p)) for p in (es, en)] == [
+        "3 dic 2025 (hora de Chile) de 2 reportes, el último del día de cada organismo",
+        "Dec 3, 2025 (Chile time) from 2 reports, each agency's latest of the day",
+    ]
+    assert '<time datetime="2025-12-03">' in _figure_day_cell(es)
+    assert "12:00" not in _row(es)
+    for lang, head, said in (
+        ("es", "Día de las cifras (hora local)",
+         "3 dic 2025 (hora de Chile) de 2 reportes, el último del día de cada organismo"),
+        ("en", "Day of the figures (local time)",
+         "Dec 3, 2025 (Chile time) from 2 reports, each agency's latest of the day"),
+    ):  # fmt: skip
+        sitrep = client.get(f"/sitrep.html?as_of={day}&lang={lang}").text
+        assert f"<th>{head}</th>" in sitrep and "Contado (" not in sitrep
+        row = _sitrep_row(sitrep)
+        assert _text(row).endswith(said) and "12:00" not in row
+
+
+def test_a_peruvian_sites_figure_day_names_perus_clock_and_its_one_agency() -> None:
+    """The column names the site's own clock (a Peruvian site's day is Peru's), whoever reads."""
+    from types import SimpleNamespace
+
+    from hito import i18n
+
+    x = SimpleNamespace(
+        day=dt.date(2025, 12, 3), country="PER", agencies=1, agency_name="Migraciones"
+    )
+    said = {
+        lang: _text(
+            str(
+                i18n.environment(("hito.web", "hito.report"), lang, "America/Santiago")
+                .get_template("names.html.j2")
+                .module.figure_day(x)  # type: ignore[attr-defined]
+            )
+        )
+        for lang in ("es", "en")
+    }
+    assert said == {
+        "es": "3 dic 2025 (hora del Perú) de 1 reporte, el último del día de un organismo "
+        "( Migraciones )",
+        "en": "Dec 3, 2025 (Peru time) from 1 report, one agency's latest of the day ( Migraciones )",
+    }

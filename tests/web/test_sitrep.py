@@ -198,14 +198,19 @@ def test_every_time_says_whose_clock_not_the_zone_database_name(db: Database) ->
         db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None, zone="America/Lima"
     )
     assert "(hora del Perú, UTC−5) a partir de los reportes" in html  # when it was issued
-    assert "<th>Contado (hora del Perú)</th>" in html
+    # a day's figure is of the site's own day, its clock named whatever the reader's zone
+    assert "<th>Día de las cifras (hora local)</th>" in html
+    assert '3 dic 2025</time> <span class="small muted site-zone">(hora de Chile)</span>' in html
     assert "Todas las horas: hora del Perú (UTC−5)." in html
     assert "America/Lima" not in html
     assert '<link rel="icon" href="data:,">' in html  # no request for /favicon.ico (a 404)
     en = sitrep.build_html(
         db, as_of=dt.date(2025, 12, 3), lang="en", comparison=None, zone="America/Lima"
     )
-    assert "<th>Counted (Peru time)</th>" in en and "All times: Peru time (UTC−5)." in en
+    assert (
+        "<th>Day of the figures (local time)</th>" in en and "All times: Peru time (UTC−5)." in en
+    )
+    assert '(Chile time)</span><br><small class="muted combines">from' in en
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,32 @@
 // kept, they are sent only in their author's session, never in the next user's.
 "use strict";
 (function () {
+  // how many pages it removed
   async function forgetPages() {
-    if (!("caches" in window)) return;
+    if (!("caches" in window)) return 0;
+    let gone = 0;
     for (const name of await caches.keys()) {
-      if (name === "hito-signout") continue; // a sign-out waiting for signal (sw.js)
+      if (name === "hito-signout") continue; // a sign-out waiting for signal, and why (sw.js)
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
         // the static files and sw.js's notices (/offline/…) carry nobody's data: they stay
-        if (!/^\/(static|offline)\//.test(new URL(request.url).pathname)) await cache.delete(request);
+        if (!/^\/(static|offline)\//.test(new URL(request.url).pathname)) {
+          if (await cache.delete(request)) gone += 1;
+        }
       }
     }
+    return gone;
   }
+
+  // why the pages went (sw.js shows its notice for a page of theirs opened without signal
+  // later), or nothing once someone is signed in again
+  async function forgotten(why) {
+    if (!("caches" in window)) return;
+    const cache = await caches.open("hito-signout");
+    if (why) await cache.put("/forgotten", new Response(JSON.stringify(why)));
+    else await cache.delete("/forgotten");
+  }
+  const signedOut = { kind: "signed-out", lang: document.documentElement.lang || "" };
 
   // how many reports typed by `user` wait in the outbox (outbox.js's store: same name, version)
   function waitingOf(user) {
@@ -45,9 +60,10 @@
 
   const form = document.getElementById("logout-form");
   if (!form) { // nobody is signed in here: no page of anyone's stays on this phone
-    forgetPages().catch(() => {});
+    forgetPages().then((gone) => (gone ? forgotten(signedOut) : null)).catch(() => {});
     return;
   }
+  forgotten(null).catch(() => {});
   // the service worker on every signed-in page, not only the report form: a sign-out made
   // without signal from any page waits on the phone for signal instead of failing (sw.js)
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
@@ -63,7 +79,10 @@
       document.getElementById("unsent-send").focus();
       return;
     }
-    try { await forgetPages(); } catch (e) { /* the service worker removes them too */ }
+    try {
+      await forgetPages();
+      await forgotten(signedOut);
+    } catch (e) { /* the service worker removes them too */ }
     form.submit(); // the sign-out itself (submit() fires no second submit event)
   });
 })();

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -417,6 +418,36 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
     finally:
         server.start()
         context.set_offline(False)
+    context.close()
+
+
+def test_a_tab_shown_to_nobody_keeps_the_form_of_the_user_who_signed_in_since_in_another_tab(
+    browser, field
+) -> None:  # noqa: ANN001
+    """A tab asks for a page as nobody (PDI has signed out) but gets it only after Migraciones
+    signed in on another tab of the phone, as when the browser reloads a tab by itself once the
+    signal is back: that page removes the pages of the session that ended, not Migraciones'
+    form kept since (it did, and the form was no longer there offline)."""
+    server, _db = field
+    context, page = _pdi_on_the_report_form(browser, server, PHONE)
+    _sign_out(page)
+    with urllib.request.urlopen(server.url + "/login") as answer:  # noqa: S310 - the test's server
+        nobody = answer.read()  # the sign-in page as it is served to nobody
+    held = []  # the late tab's request: answered once Migraciones' form is kept
+    context.route(re.compile(r"/login\?next=held$"), lambda route: held.append(route))
+    late = context.new_page()
+    late.goto("/login")
+    late.evaluate("() => { location.href = '/login?next=held'; }")  # asked for as nobody, now
+    _sign_in(page, "migraciones")
+    page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
+    assert len(held) == 1
+    held[0].fulfill(body=nobody, content_type="text/html; charset=utf-8")
+    late.wait_for_function("() => document.documentElement.dataset.forgot !== undefined")
+    assert late.url.endswith("/login?next=held")
+    assert late.evaluate("() => document.documentElement.dataset.forgot") == "0"
+    assert page.evaluate(CACHED) == sorted([*KEPT, "/report"])
+    kept = page.evaluate("async () => (await caches.match('/report')).text()")
+    assert '<span class="who">migraciones · ' in kept
     context.close()
 
 

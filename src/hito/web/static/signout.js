@@ -7,8 +7,8 @@
 // kept, they are sent only in their author's session, never in the next user's.
 "use strict";
 (function () {
-  // how many pages it removed
-  async function forgetPages() {
+  // removes the pages sw.js asked for before `before` (this phone's time, ms); how many it removed
+  async function forgetPages(before) {
     if (!("caches" in window)) return 0;
     let gone = 0;
     for (const name of await caches.keys()) {
@@ -16,9 +16,10 @@
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
         // the static files and sw.js's notices (/offline/…) carry nobody's data: they stay
-        if (!/^\/(static|offline)\//.test(new URL(request.url).pathname)) {
-          if (await cache.delete(request)) gone += 1;
-        }
+        if (/^\/(static|offline)\//.test(new URL(request.url).pathname)) continue;
+        const kept = await cache.match(request);
+        if (kept && Number(kept.headers.get("X-Hito-Asked-At")) >= before) continue;
+        if (await cache.delete(request)) gone += 1;
       }
     }
     return gone;
@@ -59,8 +60,14 @@
   }
 
   const form = document.getElementById("logout-form");
-  if (!form) { // nobody is signed in here: no page of anyone's stays on this phone
-    forgetPages().then((gone) => (gone ? forgotten(signedOut) : null)).catch(() => {});
+  if (!form) {
+    // nobody was signed in when this page was asked for: no page of anyone's asked for before
+    // stays on this phone (one asked for since is of someone who signed in meanwhile, in another
+    // tab: it stays). The page says how many it removed (data-forgot), once it has.
+    const done = (gone) => { document.documentElement.dataset.forgot = String(gone); };
+    forgetPages(performance.timeOrigin)
+      .then(async (gone) => { if (gone) await forgotten(signedOut); done(gone); })
+      .catch(() => done(0));
     return;
   }
   forgotten(null).catch(() => {});
@@ -80,7 +87,7 @@
       return;
     }
     try {
-      await forgetPages();
+      await forgetPages(Infinity);
       await forgotten(signedOut);
     } catch (e) { /* the service worker removes them too */ }
     form.submit(); // the sign-out itself (submit() fires no second submit event)

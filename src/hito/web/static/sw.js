@@ -23,6 +23,9 @@ const FILES = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "
 const SHELL = PAGES.concat(FILES);
 const NOTICES = ["expired", "signed-out", "no-session"];
 const UNTIL = "X-Hito-Kept-Until"; // this phone's time (ms) after which a kept page is not shown
+// this phone's time (ms) when a kept page was asked for: a page shown to nobody signed in removes
+// only the pages asked for before it (signout.js), not one a user just signed in has in another tab
+const ASKED = "X-Hito-Asked-At";
 
 // what carries no user's data: the static files and the notices; the rest is a user's page
 const isKept = (url) => /^\/(static|offline)\//.test(new URL(url, self.location.origin).pathname);
@@ -68,17 +71,18 @@ async function keepNotices(cache, lang) {
 
 // a signed-in page kept with the time its session ends, on this phone's clock: the server's
 // expiry less the server's clock (Date), so a phone whose clock is wrong keeps it as long;
-// `at`: the epoch when it was asked for (not kept if the pages were forgotten since)
+// `at`: the epoch and time when it was asked for (not kept if the pages were forgotten since)
 async function keep(cache, path, response, at) {
   const expires = Date.parse(response.headers.get("X-Hito-Session-Expires") || "");
   if (isNaN(expires)) return; // not a signed-in page: nothing to keep
   const served = Date.parse(response.headers.get("Date") || "");
   const headers = new Headers(response.headers);
   headers.set(UNTIL, String(Date.now() + expires - (isNaN(served) ? Date.now() : served)));
+  headers.set(ASKED, String(at.time));
   const body = await response.blob();
-  if (at !== epoch) return;
+  if (at.epoch !== epoch) return;
   await cache.put(path, new Response(body, { status: response.status, statusText: response.statusText, headers }));
-  if (at !== epoch) { // forgotten while it was written: a forgetPages may have listed the cache before
+  if (at.epoch !== epoch) { // forgotten while it was written: forgetPages may have listed it before
     await cache.delete(path);
     return;
   }
@@ -89,7 +93,7 @@ async function keep(cache, path, response, at) {
 
 async function keepPage(cache, path) {
   // a page only as its signed-in user sees it: not the sign-in page a redirect gives instead
-  const at = epoch;
+  const at = { epoch, time: Date.now() };
   const response = await fetch(new Request(path, { credentials: "same-origin" }));
   if (response.ok && !response.redirected) await keep(cache, path, response, at);
 }
@@ -188,7 +192,7 @@ async function fromCache(request, path) {
 
 async function answer(request, url) {
   if (request.method !== "GET" || !SHELL.includes(url.pathname)) return fetch(request);
-  const at = epoch;
+  const at = { epoch, time: Date.now() };
   try {
     const response = await fetch(request);
     if (response.ok && !response.redirected && response.type === "basic") {

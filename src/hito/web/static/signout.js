@@ -1,10 +1,12 @@
 // hito's sign-out on a shared phone. The pages this phone keeps for use without signal (the
 // service worker's caches, sw.js) carry their user's name and agencies: they go at sign-out,
-// and on any page shown to nobody signed in; the static files stay, so the form loads again
-// for the next user who signs in. Without signal, the service worker keeps the sign-out and
-// sends it once there is signal (sw.js), and shows a page that says so. Reports this user typed that still wait in the outbox
-// (outbox.js) are not lost silently: sign-out says how many and offers to send them first;
-// kept, they are sent only in their author's session, never in the next user's.
+// and on any page shown to nobody signed in (those kept before it was asked for); the static
+// files stay, so the form loads again for the next user who signs in. Without signal, the
+// service worker keeps the sign-out and sends it once there is signal (sw.js), and shows a page
+// that says so; so it does again for those pages opened later, as it does when a session ended.
+// Reports this user typed that still wait in the outbox (outbox.js) are not lost silently:
+// sign-out says how many and offers to send them first; kept, they are sent only in their
+// author's session, never in the next user's.
 "use strict";
 (function () {
   // removes the pages sw.js asked for before `before` (this phone's time, ms); how many it removed

@@ -10,11 +10,11 @@ import datetime as dt
 import re
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
 import uvicorn
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -49,8 +49,8 @@ STATIC = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/stat
 # whether a sign-out made without signal waits on the phone (sw.js keeps it apart)
 SIGNOUT_WAITS = "async () => !!(await (await caches.open('hito-signout')).match('/logout'))"
 # what stays after a sign-out: the static files and the notices the service worker shows offline
-# (the session ended, the sign-out waits for signal), which carry nobody's data
-KEPT = sorted([*STATIC, "/offline/expired", "/offline/signed-out"])
+# (the session ended, the sign-out waits for signal, nobody is signed in), which carry nobody's data
+KEPT = sorted([*STATIC, "/offline/expired", "/offline/no-session", "/offline/signed-out"])
 
 
 class Restartable:
@@ -395,9 +395,13 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
     server.stop()
     context.set_offline(True)
     try:
-        for tab in (page, context.new_page()):
-            with pytest.raises(PlaywrightError, match="net::ERR_"):
-                tab.goto("/report")  # nothing to answer with: the network is gone, the page too
+        for tab in (page, context.new_page(), context.new_page()):
+            tab.goto("/report")  # not PDI's page, nor the browser's error: a notice, each time
+            expect(tab.locator("h1")).to_have_text("Nobody is signed in on this phone")
+            expect(tab.locator("#offline-notice")).to_contain_text(
+                "The pages of the last session are no longer kept on this phone. Sign in when "
+                "you have signal."
+            )
             expect(tab.locator("body")).not_to_contain_text("pdi")
     finally:
         server.start()
@@ -414,6 +418,36 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
     finally:
         server.start()
         context.set_offline(False)
+    context.close()
+
+
+def test_a_tab_shown_to_nobody_keeps_the_form_of_the_user_who_signed_in_since_in_another_tab(
+    browser, field
+) -> None:  # noqa: ANN001
+    """A tab asks for a page as nobody (PDI has signed out) but gets it only after Migraciones
+    signed in on another tab of the phone, as when the browser reloads a tab by itself once the
+    signal is back: that page removes the pages of the session that ended, not Migraciones'
+    form kept since (it did, and the form was no longer there offline)."""
+    server, _db = field
+    context, page = _pdi_on_the_report_form(browser, server, PHONE)
+    _sign_out(page)
+    with urllib.request.urlopen(server.url + "/login") as answer:  # noqa: S310 - the test's server
+        nobody = answer.read()  # the sign-in page as it is served to nobody
+    held = []  # the late tab's request: answered once Migraciones' form is kept
+    context.route(re.compile(r"/login\?next=held$"), lambda route: held.append(route))
+    late = context.new_page()
+    late.goto("/login")
+    late.evaluate("() => { location.href = '/login?next=held'; }")  # asked for as nobody, now
+    _sign_in(page, "migraciones")
+    page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
+    assert len(held) == 1
+    held[0].fulfill(body=nobody, content_type="text/html; charset=utf-8")
+    late.wait_for_function("() => document.documentElement.dataset.forgot !== undefined")
+    assert late.url.endswith("/login?next=held")
+    assert late.evaluate("() => document.documentElement.dataset.forgot") == "0"
+    assert page.evaluate(CACHED) == sorted([*KEPT, "/report"])
+    kept = page.evaluate("async () => (await caches.match('/report')).text()")
+    assert '<span class="who">migraciones · ' in kept
     context.close()
 
 
@@ -629,12 +663,75 @@ def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browse
         expect(page.locator("body")).not_to_contain_text("pdi")
         assert page.evaluate(CACHED) == KEPT  # PDI's pages are gone
         assert _outbox_size(page) == 1  # the count typed offline is still on the phone
-        other = context.new_page()
-        with pytest.raises(PlaywrightError, match="net::ERR_"):
-            other.goto("/report")
+        for tab in (context.new_page(), page):  # opened again: the notice again, not an error
+            tab.goto("/report")
+            expect(tab.locator("h1")).to_have_text("Su sesión terminó")
+            expect(tab.locator("body")).not_to_contain_text("pdi")
+        assert page.evaluate(CACHED) == KEPT
     finally:
         server.start()
         context.set_offline(False)
+    _sign_in_as(page, "migraciones", "Reportar un conteo")  # the next user, with signal
+    page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
+    server.stop()
+    context.set_offline(True)
+    try:
+        page.reload()  # without signal: the form kept as Migraciones', not the notice
+        expect(page.locator("h1")).to_have_text("Reportar un conteo")
+        expect(page.locator(".who")).to_contain_text("migraciones")
+    finally:
+        server.start()
+        context.set_offline(False)
+    context.close()
+
+
+def _sign_in_as(page, username: str, heading: str) -> None:  # noqa: ANN001
+    """Sign in on /login in the page's language, on to the report form (its heading)."""
+    page.goto("/login?next=/report")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    expect(page.locator("h1")).to_have_text(heading)
+
+
+def test_a_new_service_worker_removes_the_old_versions_cache_and_keeps_its_notices(
+    browser, field
+) -> None:  # noqa: ANN001
+    """The service worker's cache has a new name (hito-shell-v4): on activation the older one
+    goes, with any user's page in it, and the notices it held, in their languages, are kept
+    anew (every kind of this version, from the server) so they still show without signal."""
+    server, _db = field
+    context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
+    page = context.new_page()
+    _choose_language(page, "en")
+    page.evaluate(
+        """async () => {
+          const old = await caches.open("hito-shell-v3");
+          await old.put("/report", new Response('<span class="who">pdi · old</span>'));
+          await old.put("/offline/expired?lang=es", new Response("an old notice"));
+        }"""
+    )
+    _sign_in(page, "pdi")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    assert sorted(page.evaluate("caches.keys()")) == ["hito-shell-v4", "hito-signout"]
+    kept = page.evaluate(
+        """async () => {
+          const out = [];
+          for (const r of await (await caches.open("hito-shell-v4")).keys()) {
+            const url = new URL(r.url);
+            out.push(url.pathname + url.search);
+          }
+          return out.sort();
+        }"""
+    )
+    notices = [
+        f"/offline/{k}?lang={lang}"
+        for k in ("expired", "no-session", "signed-out")
+        for lang in ("en", "es")
+    ]
+    assert kept == sorted([*STATIC, "/report", *notices])
+    expired = page.evaluate("async () => (await caches.match('/offline/expired?lang=es')).text()")
+    assert "Su sesión terminó" in expired
     context.close()
 
 
@@ -661,6 +758,11 @@ def test_a_sign_out_without_signal_reaches_the_server_before_anything_else(brows
         assert page.evaluate(CACHED) == KEPT
         assert page.evaluate(SIGNOUT_WAITS)
         assert _session_of(context, db).revoked_at is None  # the server has not heard of it
+        other = context.new_page()  # PDI's form opened again: the notice again, not an error
+        other.goto("/report")
+        expect(other.locator("#signout-pending")).to_be_visible()
+        expect(other.locator("body")).not_to_contain_text("pdi")
+        other.close()
     finally:
         server.start()
         context.set_offline(False)
@@ -727,4 +829,7 @@ def test_signed_in_pages_say_when_their_session_ends_and_signed_out_ones_do_not(
         assert 'id="logout-form"' not in notice.text  # nobody's page: no name, no sign-out
     assert "Cerró sesión en este teléfono" in signed_client.get("/offline/signed-out?lang=es").text
     assert "Your session has ended" in signed_client.get("/offline/expired?lang=en").text
+    nobody = signed_client.get("/offline/no-session?lang=es")
+    assert nobody.status_code == 200 and 'id="logout-form"' not in nobody.text
+    assert "No hay ninguna sesión iniciada en este teléfono" in nobody.text
     assert signed_client.get("/offline/anything").status_code == 404

@@ -27,7 +27,7 @@ def service_worker() -> Response:
 
 
 # the pages the service worker shows without signal in place of a signed-in one (no user's data)
-NOTICES = ("expired", "signed-out")
+NOTICES = ("expired", "signed-out", "no-session")
 
 
 @router.get("/offline/{kind}", response_class=HTMLResponse)

@@ -1,23 +1,41 @@
 // hito's sign-out on a shared phone. The pages this phone keeps for use without signal (the
 // service worker's caches, sw.js) carry their user's name and agencies: they go at sign-out,
-// and on any page shown to nobody signed in; the static files stay, so the form loads again
-// for the next user who signs in. Without signal, the service worker keeps the sign-out and
-// sends it once there is signal (sw.js), and shows a page that says so. Reports this user typed that still wait in the outbox
-// (outbox.js) are not lost silently: sign-out says how many and offers to send them first;
-// kept, they are sent only in their author's session, never in the next user's.
+// and on any page shown to nobody signed in (those kept before it was asked for); the static
+// files stay, so the form loads again for the next user who signs in. Without signal, the
+// service worker keeps the sign-out and sends it once there is signal (sw.js), and shows a page
+// that says so; so it does again for those pages opened later, as it does when a session ended.
+// Reports this user typed that still wait in the outbox (outbox.js) are not lost silently:
+// sign-out says how many and offers to send them first; kept, they are sent only in their
+// author's session, never in the next user's.
 "use strict";
 (function () {
-  async function forgetPages() {
-    if (!("caches" in window)) return;
+  // removes the pages sw.js asked for before `before` (this phone's time, ms); how many it removed
+  async function forgetPages(before) {
+    if (!("caches" in window)) return 0;
+    let gone = 0;
     for (const name of await caches.keys()) {
-      if (name === "hito-signout") continue; // a sign-out waiting for signal (sw.js)
+      if (name === "hito-signout") continue; // a sign-out waiting for signal, and why (sw.js)
       const cache = await caches.open(name);
       for (const request of await cache.keys()) {
         // the static files and sw.js's notices (/offline/…) carry nobody's data: they stay
-        if (!/^\/(static|offline)\//.test(new URL(request.url).pathname)) await cache.delete(request);
+        if (/^\/(static|offline)\//.test(new URL(request.url).pathname)) continue;
+        const kept = await cache.match(request);
+        if (kept && Number(kept.headers.get("X-Hito-Asked-At")) >= before) continue;
+        if (await cache.delete(request)) gone += 1;
       }
     }
+    return gone;
   }
+
+  // why the pages went (sw.js shows its notice for a page of theirs opened without signal
+  // later), or nothing once someone is signed in again
+  async function forgotten(why) {
+    if (!("caches" in window)) return;
+    const cache = await caches.open("hito-signout");
+    if (why) await cache.put("/forgotten", new Response(JSON.stringify(why)));
+    else await cache.delete("/forgotten");
+  }
+  const signedOut = { kind: "signed-out", lang: document.documentElement.lang || "" };
 
   // how many reports typed by `user` wait in the outbox (outbox.js's store: same name, version)
   function waitingOf(user) {
@@ -44,10 +62,17 @@
   }
 
   const form = document.getElementById("logout-form");
-  if (!form) { // nobody is signed in here: no page of anyone's stays on this phone
-    forgetPages().catch(() => {});
+  if (!form) {
+    // nobody was signed in when this page was asked for: no page of anyone's asked for before
+    // stays on this phone (one asked for since is of someone who signed in meanwhile, in another
+    // tab: it stays). The page says how many it removed (data-forgot), once it has.
+    const done = (gone) => { document.documentElement.dataset.forgot = String(gone); };
+    forgetPages(performance.timeOrigin)
+      .then(async (gone) => { if (gone) await forgotten(signedOut); done(gone); })
+      .catch(() => done(0));
     return;
   }
+  forgotten(null).catch(() => {});
   // the service worker on every signed-in page, not only the report form: a sign-out made
   // without signal from any page waits on the phone for signal instead of failing (sw.js)
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
@@ -63,7 +88,10 @@
       document.getElementById("unsent-send").focus();
       return;
     }
-    try { await forgetPages(); } catch (e) { /* the service worker removes them too */ }
+    try {
+      await forgetPages(Infinity);
+      await forgotten(signedOut);
+    } catch (e) { /* the service worker removes them too */ }
     form.submit(); // the sign-out itself (submit() fires no second submit event)
   });
 })();

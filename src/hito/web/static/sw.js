@@ -7,16 +7,25 @@
 // - a page is kept only until its session expires (the server says when, X-Hito-Session-
 //   Expires): past that, offline, the pages go and the "session ended" notice shows instead;
 // - a sign-out without signal is kept here and sent, with the token the page had, before any
-//   other request once there is signal; meanwhile the "signed out" notice says so.
-// The notices (/offline/expired, /offline/signed-out) carry nobody's data: one per language.
+//   other request once there is signal; meanwhile the "signed out" notice says so;
+// - once the pages are gone, a page of theirs opened without signal shows again the notice of
+//   why (the session ended, a sign-out waits for signal, nobody is signed in), not the browser's
+//   error, until someone signs in with signal.
+// The notices (/offline/expired, /offline/signed-out, /offline/no-session) carry nobody's data:
+// one per language.
 "use strict";
-const CACHE = "hito-shell-v3";
-const PENDING = "hito-signout"; // a sign-out made without signal (never removed by forgetPages)
+const CACHE = "hito-shell-v4";
+// what outlives forgetPages and a new version: a sign-out made without signal (/logout) and why
+// the pages were forgotten (/forgotten: {kind: "expired" | "signed-out", lang})
+const PENDING = "hito-signout";
 const PAGES = ["/report"];
 const FILES = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js"];
 const SHELL = PAGES.concat(FILES);
-const NOTICES = ["expired", "signed-out"];
+const NOTICES = ["expired", "signed-out", "no-session"];
 const UNTIL = "X-Hito-Kept-Until"; // this phone's time (ms) after which a kept page is not shown
+// this phone's time (ms) when a kept page was asked for: a page shown to nobody signed in removes
+// only the pages asked for before it (signout.js), not one a user just signed in has in another tab
+const ASKED = "X-Hito-Asked-At";
 
 // what carries no user's data: the static files and the notices; the rest is a user's page
 const isKept = (url) => /^\/(static|offline)\//.test(new URL(url, self.location.origin).pathname);
@@ -35,7 +44,12 @@ async function noticePage(kind, lang) {
   return Response.error();
 }
 
+// bumped each time the pages are forgotten: a page fetched before (in the session that ended)
+// is not kept after (its copy is written once its body has come, which may be later)
+let epoch = 0;
+
 async function forgetPages() {
+  epoch += 1;
   for (const name of await caches.keys()) {
     if (name === PENDING) continue;
     const cache = await caches.open(name);
@@ -56,23 +70,39 @@ async function keepNotices(cache, lang) {
 }
 
 // a signed-in page kept with the time its session ends, on this phone's clock: the server's
-// expiry less the server's clock (Date), so a phone whose clock is wrong keeps it as long
-async function keep(cache, path, response) {
+// expiry less the server's clock (Date), so a phone whose clock is wrong keeps it as long;
+// `at`: the epoch and time when it was asked for (not kept if the pages were forgotten since)
+async function keep(cache, path, response, at) {
   const expires = Date.parse(response.headers.get("X-Hito-Session-Expires") || "");
   if (isNaN(expires)) return; // not a signed-in page: nothing to keep
   const served = Date.parse(response.headers.get("Date") || "");
   const headers = new Headers(response.headers);
   headers.set(UNTIL, String(Date.now() + expires - (isNaN(served) ? Date.now() : served)));
+  headers.set(ASKED, String(at.time));
   const body = await response.blob();
+  if (at.epoch !== epoch) return;
   await cache.put(path, new Response(body, { status: response.status, statusText: response.statusText, headers }));
+  if (at.epoch !== epoch) { // forgotten while it was written: forgetPages may have listed it before
+    await cache.delete(path);
+    return;
+  }
+  await setForgotten(null); // someone is signed in: their pages are kept again
   const lang = response.headers.get("Content-Language");
   if (lang) await keepNotices(cache, lang).catch(() => {});
 }
 
 async function keepPage(cache, path) {
   // a page only as its signed-in user sees it: not the sign-in page a redirect gives instead
+  const at = { epoch, time: Date.now() };
   const response = await fetch(new Request(path, { credentials: "same-origin" }));
-  if (response.ok && !response.redirected) await keep(cache, path, response);
+  if (response.ok && !response.redirected) await keep(cache, path, response, at);
+}
+
+// why the pages were forgotten, so that a page of theirs opened offline later says it again
+async function setForgotten(value) {
+  const cache = await caches.open(PENDING);
+  if (value) await cache.put("/forgotten", new Response(JSON.stringify(value)));
+  else await cache.delete("/forgotten");
 }
 
 // the pending sign-out: {token, lang}; `known` saves a look in the cache on every request
@@ -124,6 +154,7 @@ async function signOut(request) {
     lang = String(form.get("lang") || "");
   } catch (e) { /* not a form: sent as it is */ }
   await forgetPages().catch(() => {});
+  await setForgotten({ kind: "signed-out", lang }).catch(() => {});
   try {
     const response = await fetch(request);
     await setPending(null); // signed out on the server (an older pending one is moot too)
@@ -135,26 +166,39 @@ async function signOut(request) {
   }
 }
 
+// a page opened without signal once its user's pages are gone: the notice of why, in the
+// language they were read in (a sign-out still waiting for signal says so first)
+async function forgottenPage(request, path) {
+  if (request.mode !== "navigate" || !PAGES.includes(path)) return Response.error();
+  const waiting = await pending().catch(() => null);
+  if (waiting) return noticePage("signed-out", waiting.lang);
+  const hit = await (await caches.open(PENDING)).match("/forgotten");
+  if (!hit) return Response.error(); // never kept on this phone: nothing to say
+  const why = await hit.json();
+  return noticePage(why.kind === "expired" ? "expired" : "no-session", why.lang);
+}
+
 // without signal: a kept page while its session lasts; after, the pages go and, for a page
-// opened, the notice that the session ended (in the page's language)
+// opened (then and later), the notice that the session ended (in the page's language)
 async function fromCache(request, path) {
   const hit = await caches.match(path);
-  if (!hit) return Response.error();
+  if (!hit) return forgottenPage(request, path);
   const until = Number(hit.headers.get(UNTIL));
   if (isKept(path) || (until && Date.now() < until)) return hit;
   await forgetPages();
-  if (request.mode !== "navigate") return Response.error();
-  return noticePage("expired", hit.headers.get("Content-Language"));
+  await setForgotten({ kind: "expired", lang: hit.headers.get("Content-Language") || "" });
+  return forgottenPage(request, path);
 }
 
 async function answer(request, url) {
   if (request.method !== "GET" || !SHELL.includes(url.pathname)) return fetch(request);
+  const at = { epoch, time: Date.now() };
   try {
     const response = await fetch(request);
     if (response.ok && !response.redirected && response.type === "basic") {
       const copy = response.clone();
       caches.open(CACHE)
-        .then((cache) => (isKept(url.pathname) ? cache.put(url.pathname, copy) : keep(cache, url.pathname, copy)))
+        .then((cache) => (isKept(url.pathname) ? cache.put(url.pathname, copy) : keep(cache, url.pathname, copy, at)))
         .catch(() => {});
     }
     return response;
@@ -163,10 +207,28 @@ async function answer(request, url) {
   }
 }
 
+// the languages whose notices an older version kept: kept again, so that they show offline
+// even if nobody signs in before the signal goes
+async function noticeLanguages() {
+  const langs = new Set();
+  for (const name of await caches.keys()) {
+    if (name === CACHE || name === PENDING) continue;
+    for (const request of await (await caches.open(name)).keys()) {
+      const url = new URL(request.url);
+      if (url.pathname.startsWith("/offline/")) langs.add(url.searchParams.get("lang") || "");
+    }
+  }
+  return langs;
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(FILES).then(() => Promise.all(PAGES.map((p) => keepPage(cache, p)))))
+      .then(async (cache) => {
+        await cache.addAll(FILES);
+        for (const lang of await noticeLanguages()) await keepNotices(cache, lang).catch(() => {});
+        await Promise.all(PAGES.map((p) => keepPage(cache, p)));
+      })
       .then(() => self.skipWaiting())
   );
 });

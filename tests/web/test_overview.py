@@ -123,7 +123,8 @@ def test_times_follow_the_viewers_zone_and_say_which(browser, server) -> None:  
         figure_day = page.locator("#site-concordia-strip .figure-day")
         expect(figure_day).to_contain_text("3 dic 2025 (hora de Chile)")
         expect(figure_day.locator("time")).to_have_attribute("datetime", "2025-12-03")
-        page.select_option("#zone-pick", "America/Santiago")  # the chooser remembers the zone
+        with page.expect_navigation():  # the chooser posts the zone (a form) and comes back
+            page.select_option("#zone-pick", "America/Santiago")  # the chooser remembers it
         expect(page.locator("#data-age")).to_contain_text("Todas las horas: hora de Chile (UTC−3)")
         expect(page.locator("#data-age")).to_contain_text("3 dic 2025, 09:00")
         expect(figure_day).to_contain_text("3 dic 2025 (hora de Chile)")

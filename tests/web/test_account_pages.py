@@ -218,3 +218,32 @@ def sign_in_client_at(c: TestClient, base: str) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
+
+
+def test_a_page_shown_in_english_by_a_link_offers_to_keep_english(app) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+    """Spanish saved, "/plans?lang=en" shows English with a button that saves it (the form, POST)
+    and leaves the page's `?lang=` off the way back; once saved, English is just shown."""
+    with TestClient(app, base_url=HERE) as c:
+        sign_in_client_at(c, HERE)
+        linked = c.get("/plans?lang=en").text
+        keep = re.search(r'<button [^>]*value="en"[^>]*>', linked)
+        assert keep is not None and 'aria-current="true"' in keep.group(0)
+        assert 'title="Keep this language"' in keep.group(0)
+        assert '<strong lang="en">' not in linked and 'id="lang-es"' in linked
+        found = TOKEN.search(linked)
+        assert found is not None
+        r = c.post(
+            "/lang",
+            data={"lang": "en", "next": "/plans?lang=en", "csrf_token": found.group(1)},
+            headers={"Origin": HERE},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303 and r.headers["location"] == "/plans"
+        (line,) = _choices(r)
+        assert line.startswith("hito_lang=en;")
+        kept = c.get("/plans").text
+        assert '<html lang="en">' in kept and '<strong lang="en">' in kept
+        assert 'id="lang-en"' not in kept and 'class="link current"' not in kept
+        spanish = c.get("/plans?lang=es").text  # the other way round: Spanish by a link
+        assert re.search(r'<button [^>]*value="es"[^>]*aria-current="true"', spanish)
+        assert 'title="Mantener este idioma"' in spanish

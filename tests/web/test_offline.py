@@ -45,7 +45,15 @@ CACHED = """async () => {
   }
   return out.sort();
 }"""
-STATIC = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js"]
+STATIC = [
+    "/static/hito.css",
+    "/static/htmx.min.js",
+    "/static/outbox.js",
+    "/static/signout.js",
+    "/static/zone.js",
+]
+# an outbox line's outcome once the server stored its report
+SENT = re.compile(r"^sent: report \d+$")
 # whether a sign-out made without signal waits on the phone (sw.js keeps it apart)
 SIGNOUT_WAITS = "async () => !!(await (await caches.open('hito-signout')).match('/logout'))"
 # what stays after a sign-out: the static files and the notices the service worker shows offline
@@ -112,6 +120,24 @@ def _fill(page, people: str, stranded: str) -> None:  # noqa: ANN001
     page.click("#report-form button[type=submit]")
 
 
+def _sent(db: Database, item) -> dict[str, object]:  # noqa: ANN001
+    """Once the outbox line `item` says "sent: report N", report N as the server stored it."""
+    outcome = item.locator(".outcome")
+    expect(outcome).to_have_text(SENT, timeout=30000)
+    with db.session(readonly=True) as s:
+        row = s.get(FieldReport, int(outcome.inner_text().rsplit(" ", 1)[1]))
+        assert row is not None
+        return {
+            "site": row.site_id,
+            "people": row.people,
+            "stranded": row.stranded,
+            "at_least": row.at_least,
+            "agency": row.agency.code,
+            "key": row.idempotency_key,
+            "counts": [(c.people_low, c.people_high) for c in row.counts],
+        }
+
+
 def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_outcomes(
     browser, field
 ) -> None:  # noqa: ANN001
@@ -141,7 +167,7 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
         )
         items = p.locator(".outbox-item")
         expect(items.nth(0)).to_have_class(re.compile("sent"))
-        expect(items.nth(0).locator(".outcome")).to_have_text(re.compile(r"^sent: report \d+$"))
+        expect(items.nth(0).locator(".outcome")).to_have_text(SENT)
         # each line says which count it is: the site, the time typed for it, its people
         expect(items.nth(0).locator(".which")).to_have_text(
             re.compile(
@@ -155,11 +181,9 @@ def test_reports_typed_offline_survive_a_reload_and_are_sent_once_with_their_out
         )
     assert _stored(db) == before + 1
     assert _stored(db, people=120, stranded=80) == 1
-    report_id = int(page.locator(".outbox-item.sent .outcome").inner_text().rsplit(" ", 1)[1])
-    with db.session(readonly=True) as s:
-        row = s.get(FieldReport, report_id)
-        assert (row.site_id, row.people, row.stranded) == ("concordia-strip", 120, 80)
-        assert row.idempotency_key == page.locator(".outbox-item.sent").get_attribute("data-key")
+    sent = _sent(db, page.locator(".outbox-item.sent"))
+    assert (sent["site"], sent["people"], sent["stranded"]) == ("concordia-strip", 120, 80)
+    assert sent["key"] == page.locator(".outbox-item.sent").get_attribute("data-key")
 
     page.click(".outbox-item.refused button")  # correct it: the typed numbers come back
     expect(page.locator("#people-unspecified")).to_have_value("5")
@@ -181,9 +205,7 @@ def test_a_report_typed_before_the_browser_lost_its_csrf_cookie_is_sent_in_the_s
     context.clear_cookies(name="hito_csrf")  # as after the browser was closed: a new one comes
     server.start()
     context.set_offline(False)
-    expect(page.locator(".outbox-item .outcome")).to_have_text(
-        re.compile(r"^sent: report \d+$"), timeout=30000
-    )
+    expect(page.locator(".outbox-item .outcome")).to_have_text(SENT, timeout=30000)
     assert _stored(db, people=33, stranded=31) == 1
     context.close()
 
@@ -202,14 +224,9 @@ def test_more_than_100_typed_offline_says_so_and_is_stored_open_ended(browser, f
     expect(item.locator(".which")).to_have_text(re.compile(r" · more than 100 people · $"))
     server.start()
     context.set_offline(False)
-    expect(item.locator(".outcome")).to_have_text(re.compile(r"^sent: report \d+$"), timeout=30000)
-    report_id = int(item.locator(".outcome").inner_text().rsplit(" ", 1)[1])
-    with db.session(readonly=True) as s:
-        row = s.get(FieldReport, report_id)
-        assert row is not None
-        (c,) = row.counts
-        assert (row.people, row.stranded, row.at_least) == (100, 100, True)
-        assert (c.people_low, c.people_high) == (100, None)
+    sent = _sent(db, item)
+    assert (sent["people"], sent["stranded"], sent["at_least"]) == (100, 100, True)
+    assert sent["counts"] == [(100, None)]
     context.close()
 
 
@@ -233,12 +250,13 @@ def _choose_language(page, code: str) -> None:  # noqa: ANN001
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
-def _sign_in(page, username: str) -> None:  # noqa: ANN001
+def _sign_in(page, username: str, heading: str = "Report a count") -> None:  # noqa: ANN001
+    """Sign in on /login in the page's language, on to the report form (its heading)."""
     page.goto("/login?next=/report")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form.stack button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Report a count")
+    expect(page.locator("h1")).to_have_text(heading)
 
 
 def test_a_report_typed_offline_on_a_shared_phone_waits_for_its_author_not_the_next_user(
@@ -263,13 +281,8 @@ def test_a_report_typed_offline_on_a_shared_phone_waits_for_its_author_not_the_n
     assert _stored(db, people=44, stranded=40) == 0
     context.clear_cookies(name="hito_session")
     _sign_in(page, "pdi")  # its author again: now it goes, as PDI's
-    expect(page.locator(".outbox-item .outcome")).to_have_text(
-        re.compile(r"^sent: report \d+$"), timeout=30000
-    )
-    report_id = int(page.locator(".outbox-item.sent .outcome").inner_text().rsplit(" ", 1)[1])
-    with db.session(readonly=True) as s:
-        row = s.get(FieldReport, report_id)
-        assert (row.people, row.stranded, row.agency.code) == (44, 40, "pdi")
+    sent = _sent(db, page.locator(".outbox-item"))
+    assert (sent["people"], sent["stranded"], sent["agency"]) == (44, 40, "pdi")
     context.close()
 
 
@@ -330,9 +343,7 @@ def test_a_report_whose_send_hangs_on_a_weak_signal_waits_on_the_phone(browser, 
     expect(page.locator("#people-unspecified")).to_have_value("")  # free for the next count
     assert held and _stored(db, people=61, stranded=60) == 0
     page.unroute("**/report/send")  # the signal is back: it goes by itself, once
-    expect(page.locator(".outbox-item .outcome")).to_have_text(
-        re.compile(r"^sent: report \d+$"), timeout=30000
-    )
+    expect(page.locator(".outbox-item .outcome")).to_have_text(SENT, timeout=30000)
     assert _stored(db, people=61, stranded=60) == 1
     context.close()
 
@@ -344,11 +355,7 @@ def test_a_count_typed_offline_in_spanish_is_grouped_as_the_pages_write_it(brows
     context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
     page = context.new_page()
     _choose_language(page, "es")
-    page.goto("/login?next=/report")
-    page.fill("input[name=username]", "pdi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Reportar un conteo")
+    _sign_in(page, "pdi", "Reportar un conteo")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
     server.stop()
     context.set_offline(True)
@@ -477,9 +484,7 @@ def test_signing_out_with_unsent_reports_warns_and_sends_them_first(browser, fie
     expect(page.locator("h1")).to_have_text("Report a count")  # still signed in
     context.unroute("**/report/send")  # the signal is back
     page.click("#unsent-send")  # "Send them first": the form, whose outbox sends them
-    expect(page.locator(".outbox-item .outcome")).to_have_text(
-        re.compile(r"^sent: report \d+$"), timeout=30000
-    )
+    expect(page.locator(".outbox-item .outcome")).to_have_text(SENT, timeout=30000)
     assert _stored(db, people=71, stranded=70) == 1
     _sign_out(page)  # nothing of theirs waits: no question asked
     context.close()
@@ -506,13 +511,8 @@ def test_signing_out_anyway_keeps_the_unsent_reports_for_their_author_not_the_ne
     assert _stored(db, people=72, stranded=70) == 0
     _sign_out(page)  # none of Migraciones' waits
     _sign_in(page, "pdi")
-    expect(page.locator(".outbox-item .outcome")).to_have_text(
-        re.compile(r"^sent: report \d+$"), timeout=30000
-    )
-    report_id = int(page.locator(".outbox-item.sent .outcome").inner_text().rsplit(" ", 1)[1])
-    with db.session(readonly=True) as s:
-        row = s.get(FieldReport, report_id)
-        assert (row.people, row.stranded, row.agency.code) == (72, 70, "pdi")
+    sent = _sent(db, page.locator(".outbox-item"))
+    assert (sent["people"], sent["stranded"], sent["agency"]) == (72, 70, "pdi")
     context.close()
 
 
@@ -546,9 +546,7 @@ def test_an_outbox_report_replayed_into_another_users_session_is_refused_and_kep
     assert _stored(db, people=84, stranded=80) == 0
     _sign_out(page)
     _sign_in(page, "pdi")
-    expect(page.locator(".outbox-item .outcome")).to_have_text(
-        re.compile(r"^sent: report \d+$"), timeout=30000
-    )
+    expect(page.locator(".outbox-item .outcome")).to_have_text(SENT, timeout=30000)
     assert _stored(db, people=84, stranded=80) == 1
     context.close()
 
@@ -627,11 +625,7 @@ def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browse
     context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
     page = context.new_page()
     _choose_language(page, "es")  # Spanish is the default; chosen all the same
-    page.goto("/login?next=/report")
-    page.fill("input[name=username]", "pdi")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Reportar un conteo")
+    _sign_in(page, "pdi", "Reportar un conteo")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
     lasts = 15  # seconds left of the session from now
     with db.session() as s:
@@ -671,7 +665,7 @@ def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browse
     finally:
         server.start()
         context.set_offline(False)
-    _sign_in_as(page, "migraciones", "Reportar un conteo")  # the next user, with signal
+    _sign_in(page, "migraciones", "Reportar un conteo")  # the next user, with signal
     page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
     server.stop()
     context.set_offline(True)
@@ -683,15 +677,6 @@ def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browse
         server.start()
         context.set_offline(False)
     context.close()
-
-
-def _sign_in_as(page, username: str, heading: str) -> None:  # noqa: ANN001
-    """Sign in on /login in the page's language, on to the report form (its heading)."""
-    page.goto("/login?next=/report")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    expect(page.locator("h1")).to_have_text(heading)
 
 
 def test_a_new_service_worker_removes_the_old_versions_cache_and_keeps_its_notices(

@@ -16,7 +16,7 @@ from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
 from hito.store.report_checks import EARLIEST, may_report
 from hito.web import guard
-from hito.web.session import LoginRequired, actor, language, zone
+from hito.web.session import LoginRequired, actor, language, saved_language, zone
 from hito.web.session import today as local_today
 
 # the header naming when a signed-in page's session ends (UTC, ISO 8601)
@@ -38,6 +38,8 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     # today in the visitor's zone: the latest day a page may show (`as_of_of`)
     context.setdefault("today", local_today(request, context.get("user")))
     context.setdefault("as_of", None)
+    # a page shown in a language by its `?lang=` only: the chooser offers to save it (POST /lang)
+    context.setdefault("saved_lang", saved_language(request))
     html = env.get_template(name).render(request=request, path=request.url.path, **context)
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Content-Language"] = lang

@@ -96,10 +96,15 @@ def remember(request: Request, response: Response, name: str, value: str) -> Non
 
 
 def language(request: Request) -> str:
-    """The visitor's language: ?lang=, then the cookie, then the deployment's default."""
-    default = request.app.state.settings.language
-    asked = request.query_params.get("lang") or preference(request, LANG_COOKIE)
-    return asked if asked in i18n.LANGUAGES else i18n.pick(default)
+    """The visitor's language: ?lang=, then the saved one (`saved_language`)."""
+    asked = request.query_params.get("lang")
+    return asked if asked in i18n.LANGUAGES else saved_language(request)
+
+
+def saved_language(request: Request) -> str:
+    """The language the visitor saved (the cookie), else the deployment's default."""
+    saved = preference(request, LANG_COOKIE)
+    return saved if saved in i18n.LANGUAGES else i18n.pick(request.app.state.settings.language)
 
 
 def tr(request: Request, message: str) -> str:

@@ -19,7 +19,7 @@ const CACHE = "hito-shell-v4";
 // the pages were forgotten (/forgotten: {kind: "expired" | "signed-out", lang})
 const PENDING = "hito-signout";
 const PAGES = ["/report"];
-const FILES = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js"];
+const FILES = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js", "/static/zone.js"];
 const SHELL = PAGES.concat(FILES);
 const NOTICES = ["expired", "signed-out", "no-session"];
 const UNTIL = "X-Hito-Kept-Until"; // this phone's time (ms) after which a kept page is not shown

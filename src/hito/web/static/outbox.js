@@ -120,18 +120,21 @@
     box.hidden = items.length === 0 && others === 0;
     const count = document.getElementById("outbox-count");
     count.hidden = items.length === 0;
-    count.textContent =
-      waiting === 1 ? T.one : waiting > 1 ? T.many.replace("%(n)s", waiting) : T.none;
+    count.textContent = waiting ? plural(T.count, waiting) : T.none;
     const list = document.getElementById("outbox-list");
     list.replaceChildren(...items.map(line));
     const note = document.getElementById("outbox-others");
     if (note) {
       note.hidden = others === 0;
-      const lang = document.documentElement.lang || undefined;
-      const text = T.others[new Intl.PluralRules(lang).select(others)] || T.others.other;
-      const n = new Intl.NumberFormat(lang, { useGrouping: "always" }).format(others);
-      note.textContent = others ? text.replace("%(num)s", n) : "";
+      note.textContent = others ? plural(T.others, others) : "";
     }
+  }
+
+  // the text of the page's language for the number n (its CLDR plural category), n written in it
+  function plural(forms, n) {
+    const lang = document.documentElement.lang || undefined;
+    const text = forms[new Intl.PluralRules(lang).select(n)] || forms.other;
+    return text.replace("%(num)s", new Intl.NumberFormat(lang, { useGrouping: "always" }).format(n));
   }
 
   // one item to the server: "stored", "refused" (with the reason in item.note), or "waiting"

@@ -63,3 +63,18 @@ def test_the_outbox_says_how_many_wait_in_each_plural_form_of_the_language(
     texts = json.loads(html.unescape(found.group(1)))
     assert texts["count"] == forms
     assert set(texts["others"]) == set(forms)
+
+
+def test_sign_out_says_how_many_reports_wait_in_each_spanish_plural_form(
+    signed_client: TestClient,
+) -> None:
+    """The sign-out's warning (signout.js) reads its text by the category Intl.PluralRules names."""
+    page = signed_client.get("/plans?lang=es").text
+    found = re.search(r'<div id="unsent"[^>]*>', page, re.S)
+    assert found is not None
+    forms = {k: html.unescape(v) for k, v in re.findall(r'data-(\w+)="([^"]*)"', found.group(0))}
+    assert forms == {
+        "one": "%(num)s reporte que usted escribió aún no se ha enviado.",
+        "many": "%(num)s de reportes que usted escribió aún no se han enviado.",
+        "other": "%(num)s reportes que usted escribió aún no se han enviado.",
+    }

@@ -82,8 +82,11 @@
     const anyway = event.submitter && event.submitter.name === "anyway";
     const n = anyway || !panel ? 0 : await waitingOf(form.dataset.user);
     if (n > 0) {
-      document.getElementById("unsent-count").textContent =
-        n === 1 ? panel.dataset.one : panel.dataset.many.replace("%(n)s", n);
+      // the text of the page's language for n (its CLDR plural category), n written in it
+      const lang = document.documentElement.lang || undefined;
+      const text = panel.dataset[new Intl.PluralRules(lang).select(n)] || panel.dataset.other;
+      document.getElementById("unsent-count").textContent = text.replace(
+        "%(num)s", new Intl.NumberFormat(lang, { useGrouping: "always" }).format(n));
       panel.hidden = false;
       document.getElementById("unsent-send").focus();
       return;

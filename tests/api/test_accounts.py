@@ -69,6 +69,24 @@ def test_spraying_many_accounts_from_one_address_is_limited(world: World) -> Non
     assert _sign_in(world, "viewer", PASSWORD, "198.51.100.9") == "200"
 
 
+def test_officials_behind_one_address_are_not_locked_out_by_their_own_sign_ins(
+    world: World,
+) -> None:
+    """A border office (or a carrier's shared address): twice the address's failure limit of
+    right passwords in one window, all signed in; the limit is of failures."""
+    for i in range(2 * LIMITS.address):
+        assert _sign_in(world, ("admin", "viewer")[i % 2], PASSWORD, "198.51.100.10") == "200", i
+
+
+def test_a_right_password_does_not_wipe_the_guesses_made_from_its_address(world: World) -> None:
+    """Spraying with one valid account in hand: each success takes back only its own count."""
+    for i in range(LIMITS.address - 1):
+        assert _sign_in(world, f"user{i}", "wrong", "198.51.100.11") == "401"
+    assert _sign_in(world, "viewer", PASSWORD, "198.51.100.11") == "200"
+    assert _sign_in(world, "user-last", "wrong", "198.51.100.11") == "401"  # the 30th failure
+    assert _sign_in(world, "viewer", PASSWORD, "198.51.100.11") == "429"
+
+
 def test_lockout_answers_name_no_user_and_unknown_users_look_like_known_ones(world: World) -> None:
     c = world.client
     answers = {}

@@ -516,6 +516,52 @@ def test_signing_out_anyway_keeps_the_unsent_reports_for_their_author_not_the_ne
     context.close()
 
 
+def _sent_refused_and_waiting(page, context) -> None:  # noqa: ANN001
+    """Three reports in the outbox: one the server stored, one it refused, one waiting."""
+    context.route("**/report/send", lambda route: route.abort())  # no signal
+    _fill(page, "91", "90")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+    _fill(page, "5", "9")  # more stranded than people: refused once it arrives
+    expect(page.locator("#outbox-count")).to_have_text("2 reports waiting to be sent")
+    context.unroute("**/report/send")  # the signal comes back: the outbox sends both
+    expect(page.locator(".outbox-item.sent")).to_have_count(1, timeout=30000)
+    expect(page.locator(".outbox-item.refused")).to_have_count(1, timeout=30000)
+    context.route("**/report/send", lambda route: route.abort())
+    _fill(page, "93", "90")
+    expect(page.locator("#outbox-count")).to_have_text("1 report waiting to be sent")
+
+
+def test_a_sign_out_leaves_on_the_phone_only_the_users_reports_that_still_wait(
+    browser, field
+) -> None:  # noqa: ANN001
+    """Sent (the server has it) and refused (its reason was for PDI) go at sign-out: the next
+    user of a shared phone finds nothing of PDI's in the browser's storage but what waits."""
+    server, _db = field
+    context, page = _signed_in_tab(browser, server, "pdi")
+    _sent_refused_and_waiting(page, context)
+    assert [r[0] for r in _outbox(page)] == ["refused", "sent", "waiting"]
+    page.click("#logout-form button[type=submit]")
+    page.click("#unsent-anyway")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    assert _outbox(page) == [("waiting", "pdi", "93")]
+    context.close()
+
+
+def test_a_session_ended_without_sign_out_leaves_the_next_user_only_what_waits(
+    browser, field
+) -> None:  # noqa: ANN001
+    """PDI's session ends without a sign-out (it expired; the cookie went): when Migraciones
+    opens the form, PDI's sent and refused reports go; the one waiting stays, for PDI."""
+    server, _db = field
+    context, page = _signed_in_tab(browser, server, "pdi")
+    _sent_refused_and_waiting(page, context)
+    context.clear_cookies(name="hito_session")
+    _sign_in(page, "migraciones")
+    _sees_only_how_many_of_someone_else_wait(page, OTHERS)
+    assert _outbox(page) == [("waiting", "pdi", "93")]
+    context.close()
+
+
 def test_an_outbox_report_replayed_into_another_users_session_is_refused_and_kept(
     browser, field
 ) -> None:  # noqa: ANN001
@@ -603,18 +649,25 @@ def _session_of(context, db: Database) -> Token:  # noqa: ANN001
         return row
 
 
-def _outbox_size(page) -> int:  # noqa: ANN001
-    return int(
-        page.evaluate(
+def _outbox(page) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """What the phone's outbox store holds: (status, typed by, people) of each report."""
+    return sorted(
+        tuple(r)
+        for r in page.evaluate(
             """() => new Promise((resolve) => {
               const req = indexedDB.open("hito-outbox", 1);
               req.onsuccess = () => {
                 const all = req.result.transaction("reports").objectStore("reports").getAll();
-                all.onsuccess = () => resolve(all.result.length);
+                all.onsuccess = () => resolve(all.result.map(
+                  (i) => [i.status, i.fields.typed_by, i.fields["people-unspecified"]]));
               };
             })"""
         )
     )
+
+
+def _outbox_size(page) -> int:  # noqa: ANN001
+    return len(_outbox(page))
 
 
 def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browser, field) -> None:  # noqa: ANN001

@@ -6,8 +6,9 @@ of one user, `hito.web.sitrep_limit`.)
 Each attempt is counted as a failure *before* its password is checked, by one
 `INSERT … ON CONFLICT DO UPDATE … RETURNING` per key (atomic on SQLite and PostgreSQL
 alike), so concurrent guesses cannot check more passwords than the limit; a success
-clears the account's counters afterwards. Keys hold a SHA-256 of the name typed, never
-the name, and an unknown name is counted like a known one (no enumeration).
+clears the account's counters afterwards and takes its own count back from the address's.
+Keys hold a SHA-256 of the name typed, never the name, and an unknown name is counted like a
+known one (no enumeration).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, case, delete
+from sqlalchemy import Table, case, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -95,6 +96,17 @@ def just_locked(session: Session, *, username: str, address: str, limits: Limits
 
 
 def clear(session: Session, *, username: str, address: str) -> None:
-    """After a success: forget the account's failures (the address keeps its own count)."""
+    """After a success: forget the account's failures; the address's count loses this attempt.
+
+    An attempt is counted before its password is checked (`reserve`): a success takes back its
+    own count from the address, not the failures before it, so officials signing in behind
+    one address (an office, a carrier's shared address) are not locked out by their own
+    sign-ins, and a valid account does not wipe the failures of guesses made from there.
+    """
     k = keys(username, address)
     session.execute(delete(_T).where(_T.c.key.in_([k["pair"], k["account"]])))
+    session.execute(
+        update(_T)
+        .where(_T.c.key == k["address"], _T.c.failures > 0)
+        .values(failures=_T.c.failures - 1)
+    )

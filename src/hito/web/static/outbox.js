@@ -112,7 +112,12 @@
   const othersOf = (item) => !!(me && item.fields.typed_by && item.fields.typed_by !== me.value);
 
   async function render() {
-    const kept = (await all()).sort((a, b) => (a.created < b.created ? -1 : 1));
+    let kept = (await all()).sort((a, b) => (a.created < b.created ? -1 : 1));
+    // someone else's reports the outbox no longer sends (their session ended without a
+    // sign-out, which removes them: signout.js) go; theirs that still wait stay, for them
+    const done = kept.filter((i) => othersOf(i) && i.status !== "waiting");
+    for (const item of done) await drop(item.key);
+    kept = kept.filter((i) => !done.includes(i));
     // another user's reports are never shown (their sites, times and counts): only how many wait
     const items = kept.filter((i) => !othersOf(i));
     const others = kept.filter((i) => othersOf(i) && i.status === "waiting").length;

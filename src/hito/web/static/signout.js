@@ -6,7 +6,7 @@
 // that says so; so it does again for those pages opened later, as it does when a session ended.
 // Reports this user typed that still wait in the outbox (outbox.js) are not lost silently:
 // sign-out says how many and offers to send them first; kept, they are sent only in their
-// author's session, never in the next user's.
+// author's session, never in the next user's. Those sent or refused go at sign-out.
 "use strict";
 (function () {
   // removes the pages sw.js asked for before `before` (this phone's time, ms); how many it removed
@@ -61,6 +61,34 @@
     });
   }
 
+  // removes this user's reports the outbox no longer sends (sent: the server has them; refused:
+  // said why, to them alone): signed out, nothing of theirs stays on the phone but what waits
+  function forgetDone(user) {
+    return new Promise((resolve) => {
+      if (!("indexedDB" in window)) { resolve(); return; }
+      const req = indexedDB.open("hito-outbox", 1);
+      req.onupgradeneeded = () => req.result.createObjectStore("reports", { keyPath: "key" });
+      req.onerror = () => resolve();
+      req.onsuccess = () => {
+        const db = req.result;
+        let t;
+        try {
+          t = db.transaction("reports", "readwrite");
+        } catch (e) { db.close(); resolve(); return; }
+        t.objectStore("reports").openCursor().onsuccess = (event) => {
+          const cursor = event.target.result;
+          if (!cursor) return;
+          const item = cursor.value;
+          if (item.status !== "waiting" && (!item.fields.typed_by || item.fields.typed_by === user)) {
+            cursor.delete();
+          }
+          cursor.continue();
+        };
+        t.oncomplete = t.onerror = t.onabort = () => { db.close(); resolve(); };
+      };
+    });
+  }
+
   const form = document.getElementById("logout-form");
   if (!form) {
     // nobody was signed in when this page was asked for: no page of anyone's asked for before
@@ -95,6 +123,7 @@
       await forgetPages(Infinity);
       await forgotten(signedOut);
     } catch (e) { /* the service worker removes them too */ }
+    await forgetDone(form.dataset.user).catch(() => {});
     form.submit(); // the sign-out itself (submit() fires no second submit event)
   });
 })();

@@ -35,8 +35,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# the suite on TEST_WORKERS processes (pytest-xdist), each test file whole on one of them (its
+# module-scoped servers and databases are its own); TEST_WORKERS=0 runs it in this process
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 clean:
 	rm -rf $(VENV) out

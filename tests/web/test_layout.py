@@ -41,6 +41,9 @@ def test_the_unsubscribe_button_can_be_read_and_touched(browser, server, size) -
         page.fill("#sub-form input[name=target]", "turno@pdi.example")
         page.click("#sub-form button[type=submit]")
         expect(page.locator("#made")).to_be_visible()
+        # measured once the page's stylesheet is in: the click's navigation is not waited for
+        # to its end, and a box laid out before hito.css came is the browser's own (21 px)
+        page.wait_for_load_state("load")
         stops = page.locator("#subscriptions button.link")
         expect(stops.first).to_have_text("Dar de baja")
         for i in range(stops.count()):

@@ -428,6 +428,51 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
     context.close()
 
 
+def test_a_page_of_the_session_that_arrives_after_its_sign_out_is_not_kept(browser, field) -> None:  # noqa: ANN001
+    """A weak signal: PDI's form, asked for before PDI signed out, comes after the sign-out and
+    after the sign-in page has removed PDI's pages. The service worker does not keep it (its
+    sign-out count moved on while it came): the next person offline gets no page of PDI's."""
+    server, _db = field
+    context, page = _pdi_on_the_report_form(browser, server, PHONE)
+    page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
+    held = []  # the service worker's request for PDI's form, answered (as PDI) but not given
+
+    def hold(route) -> None:  # noqa: ANN001
+        if route.request.method == "GET" and not held:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    context.route("**/report", hold)
+    page.evaluate("() => { window.late = fetch('/report').then((r) => r.text()); }")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the service worker's request for /report never came"
+    route, answer = held[0]
+    assert '<span class="who">pdi · ' in answer.text()
+    _sign_out(page)
+    expect(page.locator("html")).to_have_attribute("data-forgot", re.compile(r"^\d+$"))
+    assert page.evaluate(CACHED) == KEPT
+    other = context.new_page()  # the tab that asked for it is gone; the service worker is not
+    other.goto("/login")
+    route.fulfill(response=answer)  # PDI's page comes now, late
+    other.wait_for_timeout(2000)  # the service worker writes what it keeps once the body is in
+    assert other.evaluate(CACHED) == KEPT
+    context.unroute("**/report")
+    server.stop()
+    context.set_offline(True)
+    try:
+        other.goto("/report")
+        expect(other.locator("h1")).to_have_text("Nobody is signed in on this phone")
+        expect(other.locator("body")).not_to_contain_text("pdi")
+    finally:
+        server.start()
+        context.set_offline(False)
+    context.close()
+
+
 def test_a_tab_shown_to_nobody_keeps_the_form_of_the_user_who_signed_in_since_in_another_tab(
     browser, field
 ) -> None:  # noqa: ANN001

@@ -473,6 +473,44 @@ def test_a_page_of_the_session_that_arrives_after_its_sign_out_is_not_kept(brows
     context.close()
 
 
+def test_a_sign_out_while_the_service_worker_installs_leaves_no_page_of_the_session(
+    browser, field
+) -> None:  # noqa: ANN001
+    """PDI signs in for the first time on this phone and signs out at once, on a weak signal:
+    the service worker, still installing (the page is not yet its), has asked for PDI's form
+    to keep it. The form comes after the sign-out, which the page made itself: it is not kept."""
+    server, _db = field
+    context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
+    held = []  # the installing service worker's request for PDI's form, answered, not given
+
+    def hold(route) -> None:  # noqa: ANN001
+        if route.request.service_worker is not None and not held:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    context.route("**/report", hold)
+    page = context.new_page()
+    _choose_language(page, "en")
+    _sign_in(page, "pdi")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the installing service worker never asked for /report"
+    route, answer = held[0]
+    assert '<span class="who">pdi · ' in answer.text()
+    assert page.evaluate("() => navigator.serviceWorker.controller") is None  # still installing
+    _sign_out(page)
+    expect(page.locator("html")).to_have_attribute("data-forgot", "0")  # nothing kept yet
+    route.fulfill(response=answer)  # PDI's form comes now, late
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+    page.wait_for_timeout(1000)
+    assert "/report" not in page.evaluate(CACHED)
+    context.unroute("**/report")
+    context.close()
+
+
 def test_a_tab_shown_to_nobody_keeps_the_form_of_the_user_who_signed_in_since_in_another_tab(
     browser, field
 ) -> None:  # noqa: ANN001

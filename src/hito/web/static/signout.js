@@ -32,7 +32,8 @@
   async function forgotten(why) {
     if (!("caches" in window)) return;
     const cache = await caches.open("hito-signout");
-    if (why) await cache.put("/forgotten", new Response(JSON.stringify(why)));
+    // when (this phone's time): sw.js does not keep a page asked for before, if it comes late
+    if (why) await cache.put("/forgotten", new Response(JSON.stringify({ ...why, at: Date.now() })));
     else await cache.delete("/forgotten");
   }
   const signedOut = { kind: "signed-out", lang: document.documentElement.lang || "" };

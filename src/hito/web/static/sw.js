@@ -3,7 +3,8 @@
 // else from the cache. Reports typed offline wait in the page's outbox (outbox.js), not here.
 // A kept page carries its user's name and agencies:
 // - signing out (POST /logout) removes every page from the caches, keeping the static files
-//   and the notices below (signout.js does the same from the page);
+//   and the notices below (signout.js does the same from the page); a page asked for before a
+//   sign-out (here, or on a page this worker did not control yet) and answered after is not kept;
 // - a page is kept only until its session expires (the server says when, X-Hito-Session-
 //   Expires): past that, offline, the pages go and the "session ended" notice shows instead;
 // - a sign-out without signal is kept here and sent, with the token the page had, before any
@@ -16,7 +17,7 @@
 "use strict";
 const CACHE = "hito-shell-v4";
 // what outlives forgetPages and a new version: a sign-out made without signal (/logout) and why
-// the pages were forgotten (/forgotten: {kind: "expired" | "signed-out", lang})
+// the pages were forgotten (/forgotten: {kind: "expired" | "signed-out", lang, at})
 const PENDING = "hito-signout";
 const PAGES = ["/report"];
 const FILES = ["/static/hito.css", "/static/htmx.min.js", "/static/outbox.js", "/static/signout.js", "/static/zone.js"];
@@ -80,9 +81,10 @@ async function keep(cache, path, response, at) {
   headers.set(UNTIL, String(Date.now() + expires - (isNaN(served) ? Date.now() : served)));
   headers.set(ASKED, String(at.time));
   const body = await response.blob();
-  if (at.epoch !== epoch) return;
+  if (at.epoch !== epoch || (await forgottenSince(at.time))) return;
   await cache.put(path, new Response(body, { status: response.status, statusText: response.statusText, headers }));
-  if (at.epoch !== epoch) { // forgotten while it was written: forgetPages may have listed it before
+  if (at.epoch !== epoch || (await forgottenSince(at.time))) {
+    // forgotten while it was written: forgetPages may have listed it before
     await cache.delete(path);
     return;
   }
@@ -98,11 +100,25 @@ async function keepPage(cache, path) {
   if (response.ok && !response.redirected) await keep(cache, path, response, at);
 }
 
-// why the pages were forgotten, so that a page of theirs opened offline later says it again
+// why the pages were forgotten, so that a page of theirs opened offline later says it again,
+// and when (this phone's time, `at`)
 async function setForgotten(value) {
   const cache = await caches.open(PENDING);
-  if (value) await cache.put("/forgotten", new Response(JSON.stringify(value)));
+  if (value) await cache.put("/forgotten", new Response(JSON.stringify({ ...value, at: Date.now() })));
   else await cache.delete("/forgotten");
+}
+
+// whether the pages were forgotten at or after `time`, by this worker or by a page (signout.js:
+// a sign-out made before this worker controlled the page, a page shown to nobody): a page asked
+// for before then is of the session that ended, and is not kept when it comes late
+async function forgottenSince(time) {
+  const hit = await (await caches.open(PENDING)).match("/forgotten");
+  if (!hit) return false;
+  try {
+    return Number((await hit.json()).at) >= time;
+  } catch (e) {
+    return false;
+  }
 }
 
 // the pending sign-out: {token, lang}; `known` saves a look in the cache on every request

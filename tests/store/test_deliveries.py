@@ -40,7 +40,7 @@ def test_a_worker_without_smtp_is_told_each_growth_of_the_queued_e_mails_once(
         elif len(told) == 5:
             stop.set()
 
-    assert run_worker(db, WorkerConfig(), idle_seconds=0.01, stop=stop, on_idle=look) == 0
+    assert run_worker(db, WorkerConfig(), idle_seconds=0.01, stop=stop, on_look=look) == 0
     assert told == [None, 1, None, 3, None]
     with db.session(readonly=True) as s:  # untouched, for a worker with a server
         assert deliveries.waiting_emails(s) == 3
@@ -67,6 +67,43 @@ def test_a_worker_run_once_looks_for_nothing_while_idle(subscribed: Database) ->
     queue_email(subscribed, 1)
     looks: list[None] = []
     assert (
-        run_worker(subscribed, WorkerConfig(), once=True, on_idle=lambda: looks.append(None)) == 0
+        run_worker(subscribed, WorkerConfig(), once=True, on_look=lambda: looks.append(None)) == 0
     )
     assert looks == []
+
+
+def test_a_worker_busy_with_webhooks_still_tells_the_e_mails_it_leaves_queued(
+    db: Database,
+) -> None:
+    """Webhooks due one after another kept the worker from ever being idle: the e-mails it
+    cannot send grew unseen. It looks between sends too, once its idle interval has passed."""
+    from hito.store import subscriptions
+    from receivers import webhook_server
+    from service_world import plan_alert, two_countries
+
+    w = two_countries(db)
+    with webhook_server() as hook:
+        with db.session() as s:
+            for channel, target in (("email", "guardia@pdi.example"), ("webhook", hook.url)):
+                subscriptions.create_subscription(
+                    s,
+                    actor=w["ed_chl"],
+                    label=channel,
+                    channel=channel,
+                    target=target,
+                    allow_private=True,  # the receiver is on this machine
+                )
+        for day in (1, 2, 3):  # three alerts: an e-mail and a webhook each
+            with db.session() as s:
+                assert len(deliveries.enqueue(s, plan_alert(s, day))) == 2
+        backlog = EmailBacklog(db)
+        told: list[int | None] = []
+        cfg = WorkerConfig(webhook_allow_private=True)  # the receiver is on this machine
+
+        def look() -> None:
+            told.append(backlog.grown())
+
+        assert run_worker(db, cfg, once=True, idle_seconds=0.0, on_look=look) == 3
+    assert len(hook.requests) == 3
+    assert told and told[0] == 3  # told while busy, before the webhooks ran out
+    assert told[1:] == [None] * (len(told) - 1)  # and once

@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import uvicorn
@@ -103,6 +104,18 @@ def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Restartabl
     yield srv, db
     srv.stop()
     db.dispose()
+
+
+@contextmanager
+def _without_signal(server: Restartable, context) -> Iterator[None]:  # noqa: ANN001
+    """No signal: the server stopped and the browser offline; both back afterwards."""
+    server.stop()
+    context.set_offline(True)
+    try:
+        yield
+    finally:
+        server.start()
+        context.set_offline(False)
 
 
 def _stored(db: Database, **where) -> int:  # noqa: ANN003
@@ -357,16 +370,11 @@ def test_a_count_typed_offline_in_spanish_is_grouped_as_the_pages_write_it(brows
     _choose_language(page, "es")
     _sign_in(page, "pdi", "Reportar un conteo")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
-    server.stop()
-    context.set_offline(True)
-    try:
+    with _without_signal(server, context):
         _fill(page, "1200", "1150")
         expect(page.locator(".outbox-item .which")).to_have_text(
             re.compile(r" · 1\.200 personas · $")
         )
-    finally:
-        server.start()
-        context.set_offline(False)
     expect(page.locator(".outbox-item .outcome")).to_have_text(
         re.compile(r"^enviado: reporte \d+$"), timeout=30000
     )
@@ -399,9 +407,7 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
     assert '<span class="who">pdi · ' in kept
     _sign_out(page)
     assert page.evaluate(CACHED) == KEPT
-    server.stop()
-    context.set_offline(True)
-    try:
+    with _without_signal(server, context):
         for tab in (page, context.new_page(), context.new_page()):
             tab.goto("/report")  # not PDI's page, nor the browser's error: a notice, each time
             expect(tab.locator("h1")).to_have_text("Nobody is signed in on this phone")
@@ -410,22 +416,42 @@ def test_after_sign_out_a_shared_phone_offline_shows_the_next_person_no_page_of_
                 "you have signal."
             )
             expect(tab.locator("body")).not_to_contain_text("pdi")
-    finally:
-        server.start()
-        context.set_offline(False)
     _sign_in(page, "migraciones")  # the next user, with signal: the form is kept as theirs
     page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
     assert page.evaluate(CACHED) == sorted([*KEPT, "/report"])
-    server.stop()
-    context.set_offline(True)
-    try:
+    with _without_signal(server, context):
         page.reload()  # without signal: the form, from the cache, as Migraciones'
         expect(page.locator("h1")).to_have_text("Report a count")
         expect(page.locator(".who")).to_contain_text("migraciones")
-    finally:
-        server.start()
-        context.set_offline(False)
     context.close()
+
+
+def _hold_the_form(context, picks) -> list:  # type: ignore[type-arg]  # noqa: ANN001
+    """A weak signal: the first request for /report that `picks` chooses is answered by the
+    server at once (as whoever is signed in then) and given to the browser only when the test
+    fulfils its route; every other request goes as it is."""
+    held = []
+
+    def hold(route) -> None:  # noqa: ANN001
+        if picks(route.request) and not held:
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    context.route("**/report", hold)
+    return held
+
+
+def _pdis_held_form(page, held: list, who: str):  # type: ignore[no-untyped-def,type-arg]  # noqa: ANN001
+    """Once `who` has asked for it: the held route and the server's answer, PDI's form."""
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, f"{who} never asked for /report"
+    route, answer = held[0]
+    assert '<span class="who">pdi · ' in answer.text()
+    return route, answer
 
 
 def test_a_page_of_the_session_that_arrives_after_its_sign_out_is_not_kept(browser, field) -> None:  # noqa: ANN001
@@ -435,23 +461,9 @@ def test_a_page_of_the_session_that_arrives_after_its_sign_out_is_not_kept(brows
     server, _db = field
     context, page = _pdi_on_the_report_form(browser, server, PHONE)
     page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
-    held = []  # the service worker's request for PDI's form, answered (as PDI) but not given
-
-    def hold(route) -> None:  # noqa: ANN001
-        if route.request.method == "GET" and not held:
-            held.append((route, route.fetch()))
-        else:
-            route.continue_()
-
-    context.route("**/report", hold)
+    held = _hold_the_form(context, lambda request: request.method == "GET")
     page.evaluate("() => { window.late = fetch('/report').then((r) => r.text()); }")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the service worker's request for /report never came"
-    route, answer = held[0]
-    assert '<span class="who">pdi · ' in answer.text()
+    route, answer = _pdis_held_form(page, held, "the service worker")
     _sign_out(page)
     expect(page.locator("html")).to_have_attribute("data-forgot", re.compile(r"^\d+$"))
     assert page.evaluate(CACHED) == KEPT
@@ -461,15 +473,10 @@ def test_a_page_of_the_session_that_arrives_after_its_sign_out_is_not_kept(brows
     other.wait_for_timeout(2000)  # the service worker writes what it keeps once the body is in
     assert other.evaluate(CACHED) == KEPT
     context.unroute("**/report")
-    server.stop()
-    context.set_offline(True)
-    try:
+    with _without_signal(server, context):
         other.goto("/report")
         expect(other.locator("h1")).to_have_text("Nobody is signed in on this phone")
         expect(other.locator("body")).not_to_contain_text("pdi")
-    finally:
-        server.start()
-        context.set_offline(False)
     context.close()
 
 
@@ -481,25 +488,11 @@ def test_a_sign_out_while_the_service_worker_installs_leaves_no_page_of_the_sess
     to keep it. The form comes after the sign-out, which the page made itself: it is not kept."""
     server, _db = field
     context = browser.new_context(base_url=server.url, service_workers="allow", viewport=PHONE)
-    held = []  # the installing service worker's request for PDI's form, answered, not given
-
-    def hold(route) -> None:  # noqa: ANN001
-        if route.request.service_worker is not None and not held:
-            held.append((route, route.fetch()))
-        else:
-            route.continue_()
-
-    context.route("**/report", hold)
+    held = _hold_the_form(context, lambda request: request.service_worker is not None)
     page = context.new_page()
     _choose_language(page, "en")
     _sign_in(page, "pdi")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the installing service worker never asked for /report"
-    route, answer = held[0]
-    assert '<span class="who">pdi · ' in answer.text()
+    route, answer = _pdis_held_form(page, held, "the installing service worker")
     assert page.evaluate("() => navigator.serviceWorker.controller") is None  # still installing
     _sign_out(page)
     expect(page.locator("html")).to_have_attribute("data-forgot", "0")  # nothing kept yet
@@ -776,9 +769,7 @@ def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browse
         }""",
         timeout=30000,
     )
-    server.stop()
-    context.set_offline(True)
-    try:
+    with _without_signal(server, context):
         _fill(page, "56", "50")
         expect(page.locator("#outbox-count")).to_have_text("1 reporte en espera de envío")
         page.reload()  # the session lasts: the kept form
@@ -798,20 +789,12 @@ def test_a_session_that_expires_offline_stops_the_phone_showing_its_pages(browse
             expect(tab.locator("h1")).to_have_text("Su sesión terminó")
             expect(tab.locator("body")).not_to_contain_text("pdi")
         assert page.evaluate(CACHED) == KEPT
-    finally:
-        server.start()
-        context.set_offline(False)
     _sign_in(page, "migraciones", "Reportar un conteo")  # the next user, with signal
     page.wait_for_function("async () => !!(await caches.match('/report'))", timeout=30000)
-    server.stop()
-    context.set_offline(True)
-    try:
+    with _without_signal(server, context):
         page.reload()  # without signal: the form kept as Migraciones', not the notice
         expect(page.locator("h1")).to_have_text("Reportar un conteo")
         expect(page.locator(".who")).to_contain_text("migraciones")
-    finally:
-        server.start()
-        context.set_offline(False)
     context.close()
 
 
@@ -885,9 +868,7 @@ def test_a_sign_out_without_signal_reaches_the_server_before_anything_else(
         "async () => !!(await caches.match('/offline/signed-out?lang=en'))", timeout=30000
     )
     session = _session_of(context, db)
-    server.stop()
-    context.set_offline(True)
-    try:
+    with _without_signal(server, context):
         page.click("#logout-form button[type=submit]")
         expect(page.locator("h1")).to_have_text("You are signed out on this phone")
         expect(page.locator("#signout-pending")).to_have_text(
@@ -903,9 +884,6 @@ def test_a_sign_out_without_signal_reaches_the_server_before_anything_else(
         expect(other.locator("#signout-pending")).to_be_visible()
         expect(other.locator("body")).not_to_contain_text("pdi")
         other.close()
-    finally:
-        server.start()
-        context.set_offline(False)
     page.goto("/report")  # the first request with signal: the sign-out goes before it
     expect(page.locator("h1")).to_have_text("Sign in")
     with db.session(readonly=True) as s:

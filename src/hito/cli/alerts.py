@@ -100,7 +100,7 @@ def deliver(
                 idle_seconds=idle,
                 stop=stop,
                 on_outcome=shown,
-                on_idle=queued_meanwhile if cfg.smtp is None else None,
+                on_look=queued_meanwhile if cfg.smtp is None else None,
             )
     except KeyboardInterrupt:
         n = sum(counts.values())

@@ -345,21 +345,25 @@ def run_worker(
     idle_seconds: float = 1.0,
     stop: threading.Event | None = None,
     on_outcome: Callable[[int, str, Said, float | None], None] | None = None,
-    on_idle: Callable[[], None] | None = None,
+    on_look: Callable[[], None] | None = None,
 ) -> int:
     """Send due deliveries until none is due (`once`) or until stopped; how many were handled.
 
-    Kept running, it looks again every `idle_seconds` while nothing is due, calling `on_idle`
-    before each wait (the command tells there what was queued meanwhile that it cannot send).
+    Kept running, it looks again every `idle_seconds` while nothing is due, calling `on_look`
+    before each wait; while busy it calls `on_look` too, once `idle_seconds` have passed since
+    the last call (the command tells there what was queued meanwhile that it cannot send, which
+    a stream of webhooks would otherwise keep it from telling).
     """
     n = 0
+    looked = time.monotonic()
     while stop is None or not stop.is_set():
         did = claim(db, lease_seconds=cfg.lease_seconds, by=channels(cfg))
         if did is None:
             if once:
                 break
-            if on_idle is not None:
-                on_idle()
+            if on_look is not None:
+                on_look()
+                looked = time.monotonic()
                 if stop is not None and stop.is_set():
                     break
             time.sleep(idle_seconds)
@@ -368,6 +372,9 @@ def run_worker(
         n += 1
         if on_outcome is not None:
             on_outcome(did, outcome, error, wait)
+        if on_look is not None and time.monotonic() - looked >= idle_seconds:
+            on_look()
+            looked = time.monotonic()
     return n
 
 

@@ -28,12 +28,12 @@
   }
 
   // why the pages went (sw.js shows its notice for a page of theirs opened without signal
-  // later), or nothing once someone is signed in again
-  async function forgotten(why) {
+  // later), and since when (this phone's time, `at`: sw.js does not keep a page asked for
+  // before it that comes late), or nothing once someone is signed in again
+  async function forgotten(why, at = Date.now()) {
     if (!("caches" in window)) return;
     const cache = await caches.open("hito-signout");
-    // when (this phone's time): sw.js does not keep a page asked for before, if it comes late
-    if (why) await cache.put("/forgotten", new Response(JSON.stringify({ ...why, at: Date.now() })));
+    if (why) await cache.put("/forgotten", new Response(JSON.stringify({ ...why, at })));
     else await cache.delete("/forgotten");
   }
   const signedOut = { kind: "signed-out", lang: document.documentElement.lang || "" };
@@ -97,7 +97,7 @@
     // tab: it stays). The page says how many it removed (data-forgot), once it has.
     const done = (gone) => { document.documentElement.dataset.forgot = String(gone); };
     forgetPages(performance.timeOrigin)
-      .then(async (gone) => { if (gone) await forgotten(signedOut); done(gone); })
+      .then(async (gone) => { if (gone) await forgotten(signedOut, performance.timeOrigin); done(gone); })
       .catch(() => done(0));
     return;
   }

@@ -38,56 +38,50 @@
   }
   const signedOut = { kind: "signed-out", lang: document.documentElement.lang || "" };
 
-  // how many reports typed by `user` wait in the outbox (outbox.js's store: same name, version)
-  function waitingOf(user) {
+  // the outbox's reports (outbox.js's store: same name, version) in one transaction of `mode`:
+  // `use(store)` works on them and returns what gives the result once the transaction is done;
+  // `none` without a store, or if it fails
+  function inOutbox(mode, use, none) {
     return new Promise((resolve) => {
-      if (!("indexedDB" in window)) { resolve(0); return; }
+      if (!("indexedDB" in window)) { resolve(none); return; }
       const req = indexedDB.open("hito-outbox", 1);
       req.onupgradeneeded = () => req.result.createObjectStore("reports", { keyPath: "key" });
-      req.onerror = () => resolve(0);
+      req.onerror = () => resolve(none);
       req.onsuccess = () => {
         const db = req.result;
-        let all;
+        let t, result;
         try {
-          all = db.transaction("reports", "readonly").objectStore("reports").getAll();
-        } catch (e) { db.close(); resolve(0); return; }
-        all.onsuccess = () => {
-          db.close();
-          // one without an author (typed on an older page) would go with anyone: counted as theirs
-          resolve(all.result.filter((i) => i.status === "waiting"
-            && (!i.fields.typed_by || i.fields.typed_by === user)).length);
-        };
-        all.onerror = () => { db.close(); resolve(0); };
+          t = db.transaction("reports", mode);
+          result = use(t.objectStore("reports"));
+        } catch (e) { db.close(); resolve(none); return; }
+        t.oncomplete = () => { db.close(); resolve(result()); };
+        t.onerror = t.onabort = () => { db.close(); resolve(none); };
       };
     });
+  }
+  // a report of `user`'s: one without an author (typed on an older page) would go with anyone
+  const mine = (item, user) => !item.fields.typed_by || item.fields.typed_by === user;
+
+  // how many reports typed by `user` wait in the outbox
+  function waitingOf(user) {
+    return inOutbox("readonly", (store) => {
+      const all = store.getAll();
+      return () => all.result.filter((i) => i.status === "waiting" && mine(i, user)).length;
+    }, 0);
   }
 
   // removes this user's reports the outbox no longer sends (sent: the server has them; refused:
   // said why, to them alone): signed out, nothing of theirs stays on the phone but what waits
   function forgetDone(user) {
-    return new Promise((resolve) => {
-      if (!("indexedDB" in window)) { resolve(); return; }
-      const req = indexedDB.open("hito-outbox", 1);
-      req.onupgradeneeded = () => req.result.createObjectStore("reports", { keyPath: "key" });
-      req.onerror = () => resolve();
-      req.onsuccess = () => {
-        const db = req.result;
-        let t;
-        try {
-          t = db.transaction("reports", "readwrite");
-        } catch (e) { db.close(); resolve(); return; }
-        t.objectStore("reports").openCursor().onsuccess = (event) => {
-          const cursor = event.target.result;
-          if (!cursor) return;
-          const item = cursor.value;
-          if (item.status !== "waiting" && (!item.fields.typed_by || item.fields.typed_by === user)) {
-            cursor.delete();
-          }
-          cursor.continue();
-        };
-        t.oncomplete = t.onerror = t.onabort = () => { db.close(); resolve(); };
+    return inOutbox("readwrite", (store) => {
+      store.openCursor().onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) return;
+        if (cursor.value.status !== "waiting" && mine(cursor.value, user)) cursor.delete();
+        cursor.continue();
       };
-    });
+      return () => undefined;
+    }, undefined);
   }
 
   const form = document.getElementById("logout-form");

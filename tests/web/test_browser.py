@@ -172,6 +172,8 @@ def test_report_from_a_phone_appears_on_the_overview(phone, server) -> None:  # 
     )
     page.click("button.big")  # sent anyway: the server says the same, keeping what was typed
     expect(page.locator("#form-problem")).to_be_visible()
+    # the answer's scripts in place before typing again (its checks as typed come with them)
+    page.wait_for_load_state("load")
     expect(page.locator("#people-hti-undocumented")).to_have_value("dos")
     expect(page.locator("#people-ven-undocumented")).to_have_value("12")
     screenshot(page, "report-form-errors")

@@ -268,20 +268,18 @@ def add_tables(t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
 
 def values(table: np.ndarray, days: int) -> np.ndarray:
     """Flee's ``get_interpolated_data`` for days 0..days-1 (rows scanned in file order)."""
-    out = np.empty(days, dtype=np.int64)
     d, v = table[:, 0], table[:, 1]
-    for t in range(days):
-        if t <= d[0]:
-            out[t] = int(v[0])
-            continue
-        later = np.nonzero(d[1:] > t)[0]
-        if len(later) == 0:
-            out[t] = int(v[-1])
-            continue
-        i = int(later[0]) + 1
+    t = np.arange(days, dtype=float)
+    # the first row after the first with a later date than t: the first where the running
+    # highest date of rows 1.. passes t (the same row whatever the order of the dates)
+    i = np.searchsorted(np.maximum.accumulate(d[1:]), t, side="right") + 1
+    between = (t > d[0]) & (i < len(d))
+    i = np.minimum(i, len(d) - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
         frac = (t - d[i - 1]) / (d[i] - d[i - 1])
-        out[t] = int(v[i - 1] + frac * (v[i] - v[i - 1]))
-    return out
+        inside = v[i - 1] + frac * (v[i] - v[i - 1])
+    out = np.where(t <= d[0], v[0], np.where(between, inside, v[-1]))
+    return np.trunc(out).astype(np.int64)
 
 
 def disorder(

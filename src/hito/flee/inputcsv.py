@@ -8,6 +8,7 @@ extra columns become attributes, duplicate routes are separate links; every prob
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -369,8 +370,14 @@ class InputReader:
                             ),
                         )
                     continue
-                what = Problem("the conflict intensity of %(place)s", place=nm)
-                v = number(n, path, line, k + 1, row[k], what)
+                v: float | None
+                try:  # most cells: a number, read without building the message of a bad one
+                    v = float(row[k])
+                except ValueError:
+                    v = math.nan
+                if not math.isfinite(v):
+                    what = Problem("the conflict intensity of %(place)s", place=nm)
+                    v = number(n, path, line, k + 1, row[k], what)
                 if v is not None and (not conflicts[nm] or conflicts[nm][-1][1] != v):
                     conflicts[nm].append((days, v))
             days += 1

@@ -90,10 +90,9 @@ def _reason(exc: yaml.YAMLError) -> Said:
     return yaml_reason(problem) if isinstance(problem, str) else str(exc)
 
 
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+def _key_lines(root: yaml.Node | None) -> dict[tuple[str, ...], int]:
     """Line of each key of simsetting.yml, two levels deep: (section,) and (section, key)."""
     lines: dict[tuple[str, ...], int] = {}
-    root = yaml.compose(text)
     if not isinstance(root, yaml.MappingNode):
         return lines
     for k, v in root.value:
@@ -114,8 +113,9 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
         return FleeSettings()
     try:
         loader = LastKeyWins(text)  # a key twice: Flee 3.1 runs it with the last value
-        doc = loader.get_single_data() or {}
-        at = _key_lines(text)
+        root = loader.get_single_node()
+        at = _key_lines(root)  # as written: constructing a mapping rewrites its merge keys
+        doc = (loader.construct_document(root) if root is not None else None) or {}
     except NodeError as exc:  # a date of no calendar day, thousands of digits
         mark = exc.node.start_mark
         n.problem(path, mark.line + 1, mark.column + 1, exc.said(text))

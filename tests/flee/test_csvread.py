@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hito.flee.csvread import values
+from hito.flee.csvread import parse_date, values
 
 
 def _flee_scan(table: np.ndarray, days: int) -> list[int]:
@@ -50,3 +53,26 @@ def test_dates_out_of_order_give_the_first_later_row_in_file_order():
     assert got[:6].tolist() == [0, 10, 20, 30, 40, 50]
     assert got[12] == 50 + int(7 / 15 * 150)
     assert got[20:].tolist() == [999, 999]
+
+
+def _strptime(cell: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(cell.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+@given(
+    st.from_regex(r"\A ?[0-9]{1,5}-[0-9]{1,3}-[ 0-9]{1,3} ?\Z")
+    | st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}")
+    | st.text(max_size=12)
+)
+def test_a_date_is_read_as_strptime_reads_it(cell):
+    assert parse_date(cell) == _strptime(cell)
+
+
+@pytest.mark.parametrize(
+    "cell", ["2015-02-30", "2015-00-10", "2015-13-01", "0000-01-01", "2015-1-5", "2015-05- 1"]
+)
+def test_dates_python_refuses_or_reads_unpadded_stay_so(cell):
+    assert parse_date(cell) == _strptime(cell)

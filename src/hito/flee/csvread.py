@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -106,10 +107,18 @@ def decode(notes: Notes, path: Path, raw: bytes) -> str | None:
         return None
 
 
+# the form nearly every date is written in, read without strptime (which takes 30 µs a date)
+_ISO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)", re.ASCII)
+
+
 def parse_date(cell: str) -> dt.date | None:
     """A ``%Y-%m-%d`` date as Flee's ``subtract_dates`` reads it (no zero padding needed)."""
+    text = cell.strip()
     try:
-        return dt.datetime.strptime(cell.strip(), "%Y-%m-%d").date()
+        iso = _ISO_DATE.fullmatch(text)
+        if iso:  # what strptime gives for these, a month or day of 00 refused alike
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         return None
 

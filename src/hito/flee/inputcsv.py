@@ -330,10 +330,12 @@ class InputReader:
         n = self.n
         conflicts: dict[str, list[tuple[int, float]]] = {}
         header: list[str] = []
+        width = 0
         days = 0
         for line, row in read_rows(n, path):
             if not header:
                 header = [c.strip() for c in row]
+                width = len(header)
                 for nm in header[1:]:
                     if nm:
                         conflicts[nm] = []
@@ -357,7 +359,7 @@ class InputReader:
                     )
                 continue
             for k in range(1, len(row)):
-                nm = header[k] if k < len(header) else ""
+                nm = header[k] if k < width else ""
                 if not nm:
                     if row[k].strip():
                         n.problem(
@@ -378,8 +380,9 @@ class InputReader:
                 if not math.isfinite(v):
                     what = Problem("the conflict intensity of %(place)s", place=nm)
                     v = number(n, path, line, k + 1, row[k], what)
-                if v is not None and (not conflicts[nm] or conflicts[nm][-1][1] != v):
-                    conflicts[nm].append((days, v))
+                series = conflicts[nm]
+                if v is not None and (not series or series[-1][1] != v):
+                    series.append((days, v))
             days += 1
         if header and days < length:
             n.problem(

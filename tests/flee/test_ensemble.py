@@ -221,3 +221,35 @@ def test_both_rulesets_refill_a_full_camp_its_residents_leave_alike(tmp_path):
         a, b = ([stat(r) for r in runs[rs]] for rs in RULESETS)
         assert stats.ks_2samp(a, b).pvalue > 0.01
         assert stats.mannwhitneyu(a, b).pvalue > 0.01
+
+
+def test_a_script_without_its_main_guard_is_told_why_its_flee_workers_stopped(tmp_path):
+    """hito.run_flee(..., executor="local") in a script with no `if __name__ == "__main__":`:
+    each worker read the script again and stopped; the error said only that workers ended, as
+    if out of memory (the hint was given for scenario ensembles only)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import hito
+
+    folder = case(tmp_path)
+    script = tmp_path / "flee_runs.py"
+    script.write_text(
+        "import hito\n"
+        "from hito.ensemble.executors import LocalExecutor\n"
+        "ex = LocalExecutor(processes=1, retries=0)\n"
+        f"hito.run_flee({str(folder)!r}, runs=1, ruleset='cohorts', executor=ex)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(hito.__file__).parents[1]), "HITO_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode != 0
+    assert "runs 0..0: the worker process running these runs ended" in done.stderr
+    assert done.stderr.rstrip().endswith(
+        f"every worker process stopped as it started: a worker reads the script {script} again "
+        "when it starts, so the code that starts an ensemble there needs to be under `if "
+        '__name__ == "__main__":` (as Python\'s multiprocessing asks), or use executor="serial"'
+    )

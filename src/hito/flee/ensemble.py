@@ -151,7 +151,7 @@ def run_flee_ensemble(
                 )
                 for i, msg in sorted(exc.failures.items())
             ]
-            raise EnsembleError(lines) from None
+            raise EnsembleError(lines + ([exc.hint] if exc.hint is not None else [])) from None
     finally:
         if own:
             ex.close()

@@ -114,7 +114,9 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     try:
         loader = LastKeyWins(text)  # a key twice: Flee 3.1 runs it with the last value
         root = loader.get_single_node()
-        at = _key_lines(root)  # as written: constructing a mapping rewrites its merge keys
+        # as written: constructing a mapping rewrites its merge keys
+        at = _key_lines(root)
+        twice = [(key, field_path(root, key)) for key in loader.twice]
         doc = (loader.construct_document(root) if root is not None else None) or {}
     except NodeError as exc:  # a date of no calendar day, thousands of digits
         mark = exc.node.start_mark
@@ -143,14 +145,13 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     if not isinstance(doc, dict):
         n.problem(path, 1, 1, Problem("expected a mapping of sections"))
         return FleeSettings()
-    tree = yaml.compose(text) if loader.twice else None
-    for key in loader.twice:
+    for key, field in twice:
         n.warn(
             path,
             key.start_mark.line + 1,
             Problem(
                 "%(field)s given twice in one mapping; the last value is used, as Flee 3.1 does",
-                field=field_path(tree, key),
+                field=field,
             ),
         )
     for sec, key in sorted(UNSUPPORTED_SETTINGS):

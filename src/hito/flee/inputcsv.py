@@ -8,7 +8,6 @@ extra columns become attributes, duplicate routes are separate links; every prob
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -331,6 +330,7 @@ class InputReader:
         conflicts: dict[str, list[tuple[int, float]]] = {}
         header: list[str] = []
         width = 0
+        what: dict[str, Problem] = {}
         days = 0
         for line, row in read_rows(n, path):
             if not header:
@@ -339,6 +339,10 @@ class InputReader:
                 for nm in header[1:]:
                     if nm:
                         conflicts[nm] = []
+                # what a bad cell is said to be, one a column (not one a cell: days x places)
+                what = {
+                    nm: Problem("the conflict intensity of %(place)s", place=nm) for nm in conflicts
+                }
                 if header and not header[-1]:
                     n.warn(
                         path,
@@ -372,14 +376,7 @@ class InputReader:
                             ),
                         )
                     continue
-                v: float | None
-                try:  # most cells: a number, read without building the message of a bad one
-                    v = float(row[k])
-                except ValueError:
-                    v = math.nan
-                if not math.isfinite(v):
-                    what = Problem("the conflict intensity of %(place)s", place=nm)
-                    v = number(n, path, line, k + 1, row[k], what)
+                v = number(n, path, line, k + 1, row[k], what[nm])
                 series = conflicts[nm]
                 if v is not None and (not series or series[-1][1] != v):
                     series.append((days, v))

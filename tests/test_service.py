@@ -131,3 +131,32 @@ def test_the_app_refuses_to_start_with_a_key_that_is_not_the_logs(
     assert not (tmp_path / "missing.pem").exists()  # no key made in its place
     with TestClient(create_app(Settings(database_url=url, log_key_file=tmp_path / "a.pem"))) as c:
         assert c.get("/health").json() == {"status": "ok"}
+
+
+def test_a_server_compiles_the_scores_library_before_serving_not_on_the_first_overview(
+    tmp_path: Path,
+) -> None:
+    """`scoringrules` compiles its kernels on import (about 5 s): the first overview after a
+    start waited that long (a phone's report, then the overview, timed out in the suite).
+
+    In a fresh process, as `hito serve` runs: imported once the server has started.
+    """
+    import os
+    import subprocess
+
+    code = f"""
+import sys
+from fastapi.testclient import TestClient
+from hito.service import create_app, for_server
+from hito.store.settings import load_settings
+app = for_server(create_app(load_settings(database_url="sqlite:///{tmp_path / "db.sqlite3"}")))
+before = "scoringrules" in sys.modules
+with TestClient(app) as c:
+    print(before, "scoringrules" in sys.modules, c.get("/health").status_code)
+"""
+    env = {**os.environ, "HITO_LOG_KEY_FILE": str(tmp_path / "log.key")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "False True 200\n"

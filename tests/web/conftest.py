@@ -111,6 +111,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         ),
         database=db,
     )
+    app.state.web_warm_up.join(timeout=120)  # as `hito serve` waits for it before serving
     with serving(app) as url:
         yield Server(url, db)
     db.dispose()

@@ -30,6 +30,15 @@ ALPHAS = np.array([0.1, 0.2, 0.5])  # central intervals 90%, 80%, 50%
 PERSISTENCE_LOG_SD = 0.5  # spread of the persistence forecast until counts show their own
 
 
+def prepare() -> None:
+    """Import `scoringrules` now: its import compiles its numba kernels (about 5 s, no cache).
+
+    The dashboard's warm-up calls this while the server starts, so that the first page
+    showing a score does not wait for the compilation.
+    """
+    import scoringrules  # noqa: F401
+
+
 def quantiles(samples: np.ndarray) -> np.ndarray:
     """The forecast's quantiles at LEVELS from predictive samples."""
     return np.quantile(np.asarray(samples, dtype=float), LEVELS)

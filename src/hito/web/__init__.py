@@ -71,10 +71,11 @@ def bad_address(request: Request, exc: Exception) -> Response:
 def warm_up() -> None:
     """Load what the first page needs while the server starts (cached once per process).
 
-    Templates, catalogues and the built-in scenarios' geometry, so the first visitor does
-    not wait for them.
+    Templates, catalogues, the built-in scenarios' geometry and the scores' library (its
+    import compiles its kernels, about 5 s), so the first visitor does not wait for them.
     """
     from hito import i18n
+    from hito.forecast import scoring
     from hito.scenario.load import builtin_names
     from hito.web import forms, overview
 
@@ -89,3 +90,4 @@ def warm_up() -> None:
     for name in builtin_names():
         overview.scenario_geometry(name)
         forms.groups(name)
+    scoring.prepare()  # the overview's and the situation report's scorecard

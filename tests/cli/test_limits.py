@@ -72,3 +72,26 @@ def test_memory_running_out_is_one_line_and_exit_1(
         "error: not enough memory on this machine for this command; expected fewer runs, "
         "particles or days (or a Dask cluster: --executor dask --scheduler ...)\n"
     )
+
+
+def test_a_sweep_too_big_is_refused_before_its_options_are_built(
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """2,000 options are 2,000 scenarios to validate (15 s) before the refusal came."""
+    import hito.ensemble.sweep
+
+    def built(*_a: object) -> None:
+        raise AssertionError("the options were built")
+
+    monkeypatch.setattr(hito.ensemble.sweep, "options", built)
+    vary = "policies.corridor.daily_quota=" + ",".join(map(str, range(1001)))
+    code, out, err = hito_here(
+        monkeypatch, capsys, "sweep", "--vary", vary, "--runs", "100", "--out", str(tmp_path / "o")
+    )
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        "error: --vary: 1001 opciones x --runs: 100100 simulaciones; se esperaban como máximo "
+        "100.000"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -72,8 +73,10 @@ def sweep(
     check_ensemble_options(runs=runs, seed=seed, days=days)
     s = load(scenario)
     varies = [parse_vary(v) for v in vary or ()]
+    # the grid's size before its options are built (2,000 of them take 15 s to validate)
+    n = math.prod(len(v.values) for v in varies)
+    runs_within(runs * n, Problem("--vary: %(n)s options x --runs", n=n))
     _, grid = options(s, varies)  # every bad path or value fails here, before any run
-    runs_within(runs * len(grid), Problem("--vary: %(n)s options x --runs", n=len(grid)))
     events = [parse_event(e, s, where="--event") for e in event or ()]
     out_folder(out)
     ex = executor_of(executor, scheduler, workers)

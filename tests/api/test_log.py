@@ -319,7 +319,7 @@ def test_writes_to_another_database_on_the_same_server_leave_the_last_check_reus
     _head(world)
     first = _verify(world).json()
     assert first["ok"] is True and first["reused"] is False
-    marked = c.app.state.log_check.last[0]  # type: ignore[attr-defined]
+    first_mark = c.app.state.log_check.last[0]  # type: ignore[attr-defined]
     with empty_database(world.db.dialect, tmp_path, "other.sqlite3") as url:
         other = Database(url)
         for i in range(3):  # another database on the same server, written and committed
@@ -328,7 +328,7 @@ def test_writes_to_another_database_on_the_same_server_leave_the_last_check_reus
                 conn.execute(text("INSERT INTO busy (x) VALUES (:x)"), {"x": i})
             again = _verify(world, "ed_per").json()
             # if not: the marks say what moved (seen once in CI on SQLite, not reproduced)
-            assert again == {**first, "reused": True}, (marked, world.db.write_mark())
+            assert again == {**first, "reused": True}, (first_mark, world.db.write_mark())
         other.dispose()
 
 

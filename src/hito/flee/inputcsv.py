@@ -330,7 +330,7 @@ class InputReader:
         conflicts: dict[str, list[tuple[int, float]]] = {}
         header: list[str] = []
         width = 0
-        what: dict[str, Problem] = {}
+        intensity_of: dict[str, Problem] = {}
         days = 0
         for line, row in read_rows(n, path):
             if not header:
@@ -339,8 +339,8 @@ class InputReader:
                 for nm in header[1:]:
                     if nm:
                         conflicts[nm] = []
-                # what a bad cell is said to be, one a column (not one a cell: days x places)
-                what = {
+                # how a bad cell is named, made once a column (not one a cell: days x places)
+                intensity_of = {
                     nm: Problem("the conflict intensity of %(place)s", place=nm) for nm in conflicts
                 }
                 if header and not header[-1]:
@@ -376,7 +376,7 @@ class InputReader:
                             ),
                         )
                     continue
-                v = number(n, path, line, k + 1, row[k], what[nm])
+                v = number(n, path, line, k + 1, row[k], intensity_of[nm])
                 series = conflicts[nm]
                 if v is not None and (not series or series[-1][1] != v):
                     series.append((days, v))

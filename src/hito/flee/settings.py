@@ -114,7 +114,8 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
     try:
         loader = LastKeyWins(text)  # a key twice: Flee 3.1 runs it with the last value
         root = loader.get_single_node()
-        # as written: constructing a mapping rewrites its merge keys
+        # keys' lines and the paths of keys given twice, read as written (before constructing
+        # the mapping rewrites its merge keys)
         at = _key_lines(root)
         twice = [(key, field_path(root, key)) for key in loader.twice]
         doc = (loader.construct_document(root) if root is not None else None) or {}

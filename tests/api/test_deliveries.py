@@ -330,6 +330,7 @@ def test_the_stop_link_of_an_email_stops_it_and_a_forged_one_stops_nothing(world
     with world.db.session() as s:
         assert subscriptions.stop_by_token(s, token=token).active is False  # a second click
         assert s.get(Subscription, other["id"]).active is True
+    with world.db.session(readonly=True, snapshot=True) as s:  # the sequencer moves entries
         rows, _n = logread.entries(s, resource=f"subscription:{mail['id']}")
         stops = [e for e in rows if e.action == "subscription.stop"]
         assert [(e.actor, e.resource) for e in stops] == [
@@ -379,7 +380,7 @@ def test_forge_stop_and_ack_links_from_the_subscription_secret_in_the_database(
             deliveries.acknowledge(s, token=token)
     with world.db.session() as s, pytest.raises(NotFoundError):
         subscriptions.stop_by_token(s, token=stop)
-    with world.db.session(readonly=True) as s:
+    with world.db.session(readonly=True, snapshot=True) as s:
         assert s.get(Subscription, mail["id"]).active is True
         rows, _n = logread.entries(s, resource=f"alert:{alert['id']}")
         assert [e for e in rows if e.action == "alert.acknowledge"] == []

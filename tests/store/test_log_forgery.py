@@ -340,7 +340,7 @@ def test_replace_a_password_hash_with_one_whose_password_is_known(world: World) 
     with pytest.raises(AuthError) as got:
         _sign_in(world, "ed_pdi", "the-dba-knows-this-one")
     assert str(got.value) == "wrong username or password"
-    with world.db.session(readonly=True) as s:
+    with world.db.session(readonly=True, snapshot=True) as s:
         (entry,) = [
             e for e in logread.entries(s, resource="user:")[0] if e.action == "auth.failure"
         ]

@@ -148,7 +148,7 @@ def test_a_signed_in_user_marks_an_alert_seen_for_their_agency_not_for_others(se
             assert r.status_code == 303 and r.headers["location"] == f"/alerts/{alert_id}"
             after = c.get(f"/alerts/{alert_id}?lang=es").text
             assert 'id="seen-button"' not in after
-        with server.db.session(readonly=True) as s:
+        with server.db.session(readonly=True, snapshot=True) as s:
             seen = s.get(Delivery, pdi_id)
             assert seen.status == "acknowledged" and seen.acknowledged_at is not None
             rows, _n = logread.entries(s, resource=f"alert:{alert_id}")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from hito.store import merkle
@@ -88,8 +88,10 @@ def entries(
     `resource`: of resources beginning so only (`exact`: of that resource only); `actions`:
     of actions beginning so only.
     Read it in one snapshot (`Database.session(snapshot=True)`): otherwise entries that
-    the sequencer moves between its statements are listed twice (waiting, then as leaves).
+    the sequencer moves between its statements are listed twice (waiting, then as leaves);
+    on PostgreSQL a read in another transaction is refused (RuntimeError), not left to chance.
     """
+    _require_snapshot(session)
     pq = select(LogPending)
     lq = select(LogLeaf)
     if resource and exact:
@@ -141,6 +143,22 @@ def entries(
                 )
             )
     return out, n_pending + n_leaves
+
+
+def _require_snapshot(session: Session) -> None:
+    """RuntimeError unless the session's statements all see one snapshot (a caller's mistake).
+
+    A SQLite transaction always does; PostgreSQL's does at REPEATABLE READ or SERIALIZABLE,
+    not at READ COMMITTED, where each statement sees the commits made before it began.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    level = session.scalar(text("SELECT current_setting('transaction_isolation')"))
+    if level not in ("repeatable read", "serializable"):
+        raise RuntimeError(
+            f"the log's entries were read at {level}: read them in one snapshot "
+            "(Database.session(snapshot=True)), or entries moving meanwhile are listed twice"
+        )
 
 
 def count(session: Session) -> int:

@@ -39,7 +39,8 @@ router = APIRouter(include_in_schema=False)
 def _picture(request: Request, as_of: dt.date, who: Actor | None) -> sit.Situation:
     settings = request.app.state.settings
     tz = zone(request, who)  # `as_of` is the visitor's local day
-    with request.app.state.db.session(readonly=True) as session:
+    # one snapshot: the log's entries move from waiting to sequenced while the page reads them
+    with request.app.state.db.session(readonly=True, snapshot=True) as session:
         return sit.situation(session, as_of=as_of, stale_days=settings.stale_days, zone=tz)
 
 

@@ -151,7 +151,7 @@ def build_html(
     episode, contacts and sources.
     """
     lang = i18n.pick(lang)
-    with db.session(readonly=True) as session:
+    with db.session(readonly=True, snapshot=True) as session:  # one picture, as the overview's
         picture = sit.situation(session, as_of=as_of, stale_days=stale_days, zone=zone)
         agencies, _n = list_agencies(session, limit=200)
         need = needs_picture(

@@ -36,7 +36,7 @@ def import_csv(
         table=table,
         agencies=agencies,
         countries={a.code: a.country_code for a in rows},
-        site_countries=dict(session.execute(select(Site.id, Site.country_code)).tuples().all()),
+        site_countries={i: c for i, c in session.execute(select(Site.id, Site.country_code))},
         own=next((code for code, i in agencies.items() if i == actor.agency_id), None),
         actor=actor,
     )

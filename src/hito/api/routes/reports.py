@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -22,7 +21,6 @@ from hito.api.schemas.reports import (
 )
 from hito.domain import COUNTRY_PATTERN, ID_MAX_LENGTH, ID_PATTERN, IDEMPOTENCY_KEY_PATTERN
 from hito.store import hxl_export, hxl_import, reports
-from hito.store.models import FieldReport
 
 router = APIRouter(prefix="/reports", tags=["reports"], route_class=OnceKeyedRoute)
 ReportId = RowIdPath
@@ -107,19 +105,8 @@ def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -
     Each row says whether its report is current, corrected or withdrawn (`#status`).
     """
     query = reports.report_query(**filters.values).options(*hxl_export.EXPORT_OPTIONS)
-
-    def pages(size: int = 1000) -> Iterator[FieldReport]:
-        offset = 0
-        while True:
-            with db.session(readonly=True) as session:
-                rows = list(session.scalars(query.offset(offset).limit(size)).unique())
-            yield from rows
-            if len(rows) < size:
-                return
-            offset += size
-
     return StreamingResponse(
-        hxl_export.export_lines(pages()),
+        hxl_export.export_lines(hxl_export.report_pages(db, query)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
     )

@@ -54,3 +54,27 @@ def test_a_reason_without_words_of_its_own_is_kept_as_pyyaml_says_it() -> None:
     assert e.value.in_language("es") == [
         "s.yaml:1: no es YAML válido (expected indentation indicator in the range 1-9, but found 0)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "es", "en"),
+    [
+        ("", "nada (vacío, o null)", "nothing (empty, or null)"),
+        ("# only a comment\n", "nada (vacío, o null)", "nothing (empty, or null)"),
+        ("- a\n- b\n", "una lista", "a list"),
+        ("just words\n", "un texto", "a text"),
+        ("42\n", "un número", "a number"),
+        ("true\n", "verdadero o falso", "true or false"),
+        ("2025-11-28\n", "una fecha", "a date"),
+    ],
+)
+def test_a_file_that_is_not_a_mapping_says_what_it_is_in_words_not_pythons(
+    text: str, es: str, en: str
+) -> None:
+    """Not 'got NoneType' for an empty file, nor 'list' or 'str'."""
+    with pytest.raises(ScenarioError) as e:
+        compose(text, "s.yaml", what="scenario", error=ScenarioError)
+    assert e.value.in_language("es") == [
+        f"s.yaml: se esperaba un conjunto de campos de escenario (clave: valor); se recibió {es}"
+    ]
+    assert e.value.in_language("en") == [f"s.yaml: expected a mapping of scenario fields, got {en}"]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from hito.errors import N_, HitoError, Problem, Said
 from hito.textfile import read_utf8
 from hito.validation import about, invalid_problems, pydantic_problem
-from hito.yamlwords import yaml_reason
+from hito.yamlwords import value_kind, yaml_reason
 
 # A model validator's message that is already 'field.path: message' (one per line).
 _PATH = re.compile(r"^[a-z_0-9]+(\[\d+\])?(\.[a-z_0-9]+(\[\d+\])?)*: ")
@@ -203,7 +203,7 @@ def compose(
             Problem("%(where)s: not valid YAML (%(reason)s)", where=where_, reason=reason)
         ) from exc
     if not isinstance(data, dict):
-        raise error(Problem(NOT_A_MAPPING[what], label=label, got=type(data).__name__))
+        raise error(Problem(NOT_A_MAPPING[what], label=label, got=value_kind(data)))
     other = next((k for k, keys in _KIND_KEYS.items() if k != what and keys <= data.keys()), None)
     if other is not None:  # one line, not a problem for each of the other kind's fields
         raise error(Problem(WRONG_KIND[other], label=label))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from hito.errors import N_, Problem, Said
@@ -84,3 +85,23 @@ def yaml_reason(problem: str) -> Said:
 def _token(text: str) -> Said:
     word = _TOKENS.get(text)
     return Problem(word) if word else text
+
+
+# what a YAML or JSON value is, in words (not Python's type names: "NoneType", "str")
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (type(None), N_("nothing (empty, or null)")),
+    (bool, N_("true or false")),
+    ((int, float), N_("a number")),
+    (str, N_("a text")),
+    (list, N_("a list")),
+    (dict, N_("a mapping (key: value)")),
+    ((dt.date, dt.datetime), N_("a date")),
+)
+
+
+def value_kind(value: object) -> Said:
+    """What a value read from YAML or JSON is, in words: 'a list', 'a text', 'nothing'..."""
+    for kinds, word in _KINDS:
+        if isinstance(value, kinds):
+            return Problem(word)
+    return type(value).__name__

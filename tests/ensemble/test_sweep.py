@@ -79,6 +79,8 @@ def test_grids_multiply_and_address_items_by_id_type_or_position():
             "(at behaviour.tolerance_days)",
         ),
         ("routes=1", "--vary routes: addresses a whole list, expected a field holding a number"),
+        ("name.x=1", "--vary name.x: name is a text; nothing below it to address"),
+        ("start.x=1", "--vary start.x: start is a date; nothing below it to address"),
         (
             "routes[7].km=3",
             "--vary routes[7].km: got index 7, expected one below 7 (the number of items in routes)",

@@ -50,6 +50,17 @@ def test_a_heads_file_with_a_json_nesting_bomb_is_one_located_line(tmp_path: Pat
     assert err.value.in_language("es")[0].startswith("heads.jsonl:2: ")
 
 
+def test_a_heads_file_line_that_is_no_json_object_says_what_it_is_in_words() -> None:
+    from hito.store.logcheck import parse_heads
+
+    with pytest.raises(InputError) as err:
+        parse_heads('["a", "list"]\n', "heads.jsonl")
+    assert err.value.in_language("en") == ["heads.jsonl:1: expected a JSON object, got a list"]
+    assert err.value.in_language("es") == [
+        "heads.jsonl:1: se esperaba un objeto JSON; se recibió una lista"
+    ]
+
+
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o660, 0o644])
 def test_a_private_key_readable_by_others_is_refused_naming_its_mode_and_the_fix(
     tmp_path: Path, mode: int

@@ -34,6 +34,7 @@ from hito.scenario.policies import POLICY_TYPES, Close, Corridor
 from hito.scenario.text import Title
 from hito.scenario.uncertain import uncertain
 from hito.validation import pydantic_problem
+from hito.yamlwords import value_kind
 
 TABLE_FINALS = ("diverted", "harmed", "returned", "crossed")
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z0-9_\-]*)(?P<index>(\[\d+\])*)$")
@@ -160,10 +161,10 @@ def _step(keys: list[Any], obj: Any, seg: str, path: str) -> list[tuple[list[Any
         return [([*keys, key], obj[key])]
     raise InputError(
         Problem(
-            "--vary %(path)s: %(where)s is a %(name)s value; nothing below it to address",
+            "--vary %(path)s: %(where)s is %(kind)s; nothing below it to address",
             path=path,
             where=where,
-            name=type(obj).__name__,
+            kind=value_kind(obj),
         )
     )
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from hito.errors import HitoError, InputError, Problem
 from hito.textfile import read_bytes
+from hito.yamlwords import value_kind
 
 PREFIX = "hito-log-v1"
 
@@ -68,9 +69,9 @@ class SignedHead:
         if not isinstance(data, dict):
             raise InputError(
                 Problem(
-                    "%(where)s: expected a JSON object, got %(name)s",
+                    "%(where)s: expected a JSON object, got %(kind)s",
                     where=where,
-                    name=type(data).__name__,
+                    kind=value_kind(data),
                 )
             )
         fields = {

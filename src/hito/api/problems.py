@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -207,6 +207,26 @@ def _database_busy(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _written_meanwhile(request: Request, exc: Exception) -> JSONResponse:
+    """A write that met a row another request committed after this one's checks (a race).
+
+    The store checks uniqueness and references before writing; two requests at the same
+    moment can both pass the checks, and the second one's write then breaks a constraint
+    (PostgreSQL; SQLite serializes writers). Its transaction was rolled back whole.
+    """
+    assert isinstance(exc, IntegrityError)
+    diag = getattr(exc.orig, "diag", None)
+    which = getattr(diag, "constraint_name", None) or "a constraint of the database"
+    log.warning("write refused on %s %s: %s", request.method, request.url.path, which)
+    return problem(
+        409,
+        f"another request wrote the same thing at the same moment ({which}); nothing of this "
+        "request was saved: reload and try again",
+        title="Conflict",
+        instance=request.url.path,
+    )
+
+
 # An unexpected error is answered by Starlette's ServerErrorMiddleware, outside every
 # middleware of the app (hito.web.guard's headers too): its answer carries them itself.
 ERROR_HEADERS = {
@@ -238,6 +258,7 @@ HANDLERS: list[tuple[type[Exception], Any]] = [
     (StoreError, _store),
     (StarletteHTTPException, _http),
     (OperationalError, _database_busy),  # connections refused, lost
+    (IntegrityError, _written_meanwhile),  # a race another request won
     (PoolTimeout, _database_busy),  # every pooled connection busy
     (Exception, _unexpected),
 ]

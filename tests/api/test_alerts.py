@@ -200,3 +200,72 @@ def test_evening_counts_in_arica_meet_the_trigger_on_their_own_days(world: World
     assert [(a["trigger"], a["met_since"]) for a in _alerts(world)] == [
         ("stranded-200-2d", "2025-11-30")
     ]
+
+
+def test_two_reports_completing_one_trigger_at_once_raise_one_alert_and_both_are_stored(
+    world: World,
+) -> None:
+    """Peru's count and Chile's of the same day, written at the same moment: each one's
+    trigger check found no alert of the episode, so both inserted one; the second broke the
+    alert's uniqueness and its report was lost with it (a 500, then a 409)."""
+    import datetime as dt
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import text  # noqa: TID251 - the test watches the server's locks
+
+    from hito.store import alerts, reports, tokens
+    from hito.store.reports import CountIn
+
+    c = world.client
+    assert c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
+    r = c.post(
+        "/api/v1/reports",
+        json=report("concordia-strip", "2025-11-29T09:00:00Z", people=250, stranded=250),
+        headers=world.h("ed_chl"),
+    )
+    assert r.status_code == 201, r.text
+    held, release = threading.Event(), threading.Event()
+
+    def peru() -> None:
+        with world.db.session() as s:  # committed when the block ends
+            actor = tokens.authenticate(s, token=world.tokens["ed_per"])
+            reports.create_report(
+                s,
+                actor=actor,
+                site_id="concordia-strip",
+                observed_at=dt.datetime(2025, 11, 30, 9, tzinfo=dt.UTC),
+                counts=[CountIn(nationality="VEN", documented=False, people=250, stranded=250)],
+                after=alerts.after_report,
+            )
+            held.set()
+            assert release.wait(30)
+
+    def waiting_on_a_lock() -> bool:
+        if world.db.dialect == "sqlite":  # one writer at a time: Chile's write waits
+            return True
+        with world.db.engine.connect() as conn:
+            return bool(
+                conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar()
+            )
+
+    with ThreadPoolExecutor(2) as pool:
+        other = pool.submit(peru)
+        assert held.wait(30)
+        chile = pool.submit(
+            c.post,
+            "/api/v1/reports",
+            json=report("concordia-strip", "2025-11-30T10:00:00Z", people=260, stranded=260),
+            headers=world.h("ed_chl"),
+        )
+        for _ in range(600):  # until Chile's alert waits for Peru's transaction
+            if waiting_on_a_lock() or chile.done():
+                break
+            threading.Event().wait(0.05)
+        release.set()
+        other.result()
+        r = chile.result()
+    assert r.status_code == 201, r.text
+    listed = c.get("/api/v1/reports", headers=world.h("viewer")).json()
+    assert listed["count"] == 3
+    assert len(c.get("/api/v1/alerts", headers=world.h("viewer")).json()["data"]) == 1

@@ -8,7 +8,6 @@ one between the two reads (`hito.store.logread.entries` now refuses such a read)
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -42,4 +41,4 @@ def test_the_overview_on_postgresql_is_read_in_one_snapshot(db: Database) -> Non
 def test_the_situation_report_on_postgresql_is_read_in_one_snapshot(db: Database) -> None:
     html = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="es", comparison=None)
     assert "Informe de situación" in html
-    assert re.search(r'<td class="n" data-label="Varadas">465</td>', html)
+    assert '<td class="n" data-label="Varadas">465</td>' in html  # as on SQLite

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hito.errors import Problem
@@ -270,8 +271,11 @@ def _alert_once(
         severity=trigger.severity if trigger is not None else "warning",
         sites=list(trigger.places) if trigger is not None else [],
     )
-    session.add(alert)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: only the alert is undone if it loses
+            session.add(alert)
+    except IntegrityError:  # another writer's report raised this episode's alert meanwhile
+        return None
     deliveries.enqueue(session, alert)  # the subscribers' deliveries, with the alert itself
     audit.append(
         session,

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from sqlalchemy import text
@@ -112,3 +113,43 @@ def migrated_database(kind: str, folder: Path) -> Iterator[Database]:
             yield db
         finally:
             db.dispose()
+
+
+def while_written_meanwhile(db: Database, other: Any, call: Any) -> Any:
+    """`call()`'s result when `other(session)` wrote first and commits only once `call` waits.
+
+    Two requests at the same moment: `other` writes in a transaction held open; `call` (an API
+    request) runs meanwhile, passes its checks (they do not see the uncommitted write) and, on
+    PostgreSQL, waits on that write's lock (a unique index); then `other` commits. On SQLite
+    one writer at a time: `call` waits for `other` before its checks.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db.session() as session:  # committed when the block ends
+            other(session)
+            held.set()
+            assert release.wait(30)
+
+    def waiting_on_a_lock() -> bool:
+        if db.dialect == "sqlite":
+            return True
+        with db.engine.connect() as conn:
+            return bool(
+                conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar()
+            )
+
+    with ThreadPoolExecutor(2) as pool:
+        writer = pool.submit(hold)
+        assert held.wait(30)
+        answer = pool.submit(call)
+        for _ in range(600):  # until `call` waits for the other's transaction
+            if waiting_on_a_lock() or answer.done():
+                break
+            threading.Event().wait(0.05)
+        release.set()
+        writer.result()
+        return answer.result()

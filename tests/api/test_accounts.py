@@ -277,33 +277,18 @@ def test_a_right_current_password_clears_the_failures_before_it(world: World) ->
 def test_two_admins_creating_one_username_at_once_get_a_409_not_a_500(world: World) -> None:
     """Chile's admin and Peru's (here: the store, then the API) add the same username at the
     same moment: the API's check found no such user, its insert then met the other's row."""
-    from sqlalchemy import text  # noqa: TID251 - the test watches the server's locks
+    from functools import partial
 
     from hito.store import users
     from hito.store.actors import SYSTEM
+    from service_db import while_written_meanwhile
 
-    added, release = threading.Event(), threading.Event()
-
-    def other_admin() -> None:
-        with world.db.session() as s:  # committed when the block ends
-            users.create_user(
-                s, actor=SYSTEM, username="ana.race", password=PASSWORD, role="viewer"
-            )
-            added.set()
-            assert release.wait(30)
-
-    def waiting_on_a_lock() -> bool:
-        if world.db.dialect == "sqlite":  # one writer at a time: the API's write waits
-            return True
-        with world.db.engine.connect() as conn:
-            return bool(
-                conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar()
-            )
-
-    with ThreadPoolExecutor(2) as pool:
-        other = pool.submit(other_admin)
-        assert added.wait(30)
-        api = pool.submit(
+    r = while_written_meanwhile(
+        world.db,
+        partial(
+            users.create_user, actor=SYSTEM, username="ana.race", password=PASSWORD, role="viewer"
+        ),
+        partial(
             world.client.post,
             "/api/v1/users",
             json={
@@ -312,14 +297,8 @@ def test_two_admins_creating_one_username_at_once_get_a_409_not_a_500(world: Wor
                 "role": "viewer",
             },
             headers=world.h("admin"),
-        )
-        for _ in range(600):  # until the API's insert waits for the other's transaction
-            if waiting_on_a_lock() or api.done():
-                break
-            threading.Event().wait(0.05)
-        release.set()
-        other.result()
-        r = api.result()
+        ),
+    )
     assert r.status_code == 409, r.text
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["detail"] in (

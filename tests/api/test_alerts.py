@@ -209,13 +209,11 @@ def test_two_reports_completing_one_trigger_at_once_raise_one_alert_and_both_are
     trigger check found no alert of the episode, so both inserted one; the second broke the
     alert's uniqueness and its report was lost with it (a 500, then a 409)."""
     import datetime as dt
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sqlalchemy import text  # noqa: TID251 - the test watches the server's locks
+    from functools import partial
 
     from hito.store import alerts, reports, tokens
     from hito.store.reports import CountIn
+    from service_db import while_written_meanwhile
 
     c = world.client
     assert c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
@@ -225,46 +223,27 @@ def test_two_reports_completing_one_trigger_at_once_raise_one_alert_and_both_are
         headers=world.h("ed_chl"),
     )
     assert r.status_code == 201, r.text
-    held, release = threading.Event(), threading.Event()
 
-    def peru() -> None:
-        with world.db.session() as s:  # committed when the block ends
-            actor = tokens.authenticate(s, token=world.tokens["ed_per"])
-            reports.create_report(
-                s,
-                actor=actor,
-                site_id="concordia-strip",
-                observed_at=dt.datetime(2025, 11, 30, 9, tzinfo=dt.UTC),
-                counts=[CountIn(nationality="VEN", documented=False, people=250, stranded=250)],
-                after=alerts.after_report,
-            )
-            held.set()
-            assert release.wait(30)
+    def peru(s: Any) -> None:
+        reports.create_report(
+            s,
+            actor=tokens.authenticate(s, token=world.tokens["ed_per"]),
+            site_id="concordia-strip",
+            observed_at=dt.datetime(2025, 11, 30, 9, tzinfo=dt.UTC),
+            counts=[CountIn(nationality="VEN", documented=False, people=250, stranded=250)],
+            after=alerts.after_report,
+        )
 
-    def waiting_on_a_lock() -> bool:
-        if world.db.dialect == "sqlite":  # one writer at a time: Chile's write waits
-            return True
-        with world.db.engine.connect() as conn:
-            return bool(
-                conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar()
-            )
-
-    with ThreadPoolExecutor(2) as pool:
-        other = pool.submit(peru)
-        assert held.wait(30)
-        chile = pool.submit(
+    r = while_written_meanwhile(
+        world.db,
+        peru,
+        partial(
             c.post,
             "/api/v1/reports",
             json=report("concordia-strip", "2025-11-30T10:00:00Z", people=260, stranded=260),
             headers=world.h("ed_chl"),
-        )
-        for _ in range(600):  # until Chile's alert waits for Peru's transaction
-            if waiting_on_a_lock() or chile.done():
-                break
-            threading.Event().wait(0.05)
-        release.set()
-        other.result()
-        r = chile.result()
+        ),
+    )
     assert r.status_code == 201, r.text
     listed = c.get("/api/v1/reports", headers=world.h("viewer")).json()
     assert listed["count"] == 3

@@ -19,6 +19,9 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the dashboard's pages and static files to the service's app (see hito.service)."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
     from hito.web.account_pages import router as account_router
     from hito.web.alert_pages import router as alert_router
     from hito.web.corrections import router as corrections_router
@@ -26,7 +29,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     from hito.web.guard import WebGuard
     from hito.web.offline import router as offline_router
     from hito.web.pages import router
-    from hito.web.render import BadDate, bad_date, not_found
+    from hito.web.render import BadDate, bad_date, not_found, server_trouble
     from hito.web.session import LoginRequired, to_login
     from hito.web.shelter_form import router as shelter_router
     from hito.web.sitrep_limit import PdfGate
@@ -47,6 +50,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     # an unknown address outside /api/: the dashboard's "Not found" page, not JSON
     app.add_exception_handler(HTTPException, not_found)
     app.add_exception_handler(RequestValidationError, bad_address)
+    # a page that fails on the server: a page in the visitor's language (the API keeps JSON)
+    for kind in (OperationalError, PoolTimeout, Exception):
+        app.add_exception_handler(kind, server_trouble)
     app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
     app.state.web_warm_up.start()
 

@@ -125,3 +125,32 @@ def not_found(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:  # an address that only takes a form, opened as a page
         return missing_page(request, status=405, kind="form", headers=exc.headers)
     return missing_page(request)
+
+
+def server_trouble(request: Request, exc: Exception) -> Response:
+    """A dashboard page that failed on the server: a page in the visitor's language, not JSON.
+
+    An unexpected error (500) or a database out of reach (503) on a page opened with GET;
+    the API, and the forms and scripts that read its problem details, keep them. The page
+    reads no database (the visitor's language and zone come from cookies) and carries the
+    page's security headers itself: a 500 is answered outside the guard's middleware.
+    """
+    response = problems.response_for(request, exc)  # logged there, as for the API
+    path = request.url.path
+    if path == "/api" or path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+        return response
+    kind = "busy" if response.status_code == 503 else "error"
+    try:
+        page = render(request, "trouble.html.j2", response.status_code, user=None, kind=kind)
+    except Exception:  # noqa: BLE001 - the page itself failed: the problem details stand
+        return response
+    nonce = str(getattr(request.state, "csp_nonce", ""))
+    page.headers.update(
+        {
+            **{k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+            "Content-Type": page.headers["content-type"],
+            "Content-Length": page.headers["content-length"],
+            "Content-Security-Policy": guard.content_security_policy(nonce),
+        }
+    )
+    return page

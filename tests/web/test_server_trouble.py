@@ -1,0 +1,86 @@
+"""A dashboard page that fails on the server: a page in the reader's language, not English JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
+
+from hito.service import create_app
+from hito.store import migrate
+from hito.store.actors import SYSTEM
+from hito.store.db import Database
+from hito.store.settings import Settings
+from hito.store.users import create_user
+from hito.web import pages
+from service_db import keyed_for_server
+
+from .conftest import PASSWORD, sign_in_client
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """Signed in; the server's exceptions answered as a server answers them, not raised."""
+    url = f"sqlite:///{Path(tmp_path_factory.mktemp('trouble')) / 'h.sqlite3'}"
+    db = keyed_for_server(Database(url))
+    migrate.upgrade(db)
+    with db.session() as s:
+        create_user(s, actor=SYSTEM, username="ana", password=PASSWORD, role="admin")
+    app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
+    with TestClient(app, base_url="http://hito.test", raise_server_exceptions=False) as c:
+        sign_in_client(c, "ana")
+        yield c
+    db.dispose()
+
+
+def _failing(exc: Exception):  # noqa: ANN202
+    def situation(*_a: object, **_k: object) -> None:
+        raise exc
+
+    return situation
+
+
+def test_an_unexpected_error_on_the_overview_is_a_page_in_spanish(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages.sit, "situation", _failing(RuntimeError("a bug")))
+    r = client.get("/")
+    assert r.status_code == 500
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<h1>Algo falló en el servidor</h1>" in r.text
+    assert "Quedó registrado para quien opera el servicio." in r.text
+    assert "a bug" not in r.text and "Traceback" not in r.text
+    assert r.headers["content-language"] == "es"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["cache-control"] == "no-store"
+    english = client.get("/?lang=en")
+    assert "<h1>Something failed on the server</h1>" in english.text
+
+
+def test_a_database_out_of_reach_is_a_page_saying_to_try_again(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    down = OperationalError("SELECT 1", {}, Exception("connection refused"))
+    monkeypatch.setattr(pages.sit, "situation", _failing(down))
+    r = client.get("/")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    assert "<h1>La base de datos no responde</h1>" in r.text
+    assert "Vuelva a intentarlo en unos segundos." in r.text
+
+
+def test_the_api_keeps_its_problem_details(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hito.store import sites
+
+    token = client.post("/api/v1/auth/token", data={"username": "ana", "password": PASSWORD})
+    monkeypatch.setattr(sites, "list_sites", _failing(RuntimeError("a bug")))
+    r = client.get(
+        "/api/v1/sites", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
+    )
+    assert r.status_code == 500
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["detail"] == "an unexpected error occurred; it was logged"

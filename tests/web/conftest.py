@@ -227,19 +227,29 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     ]
 
 
-@pytest.fixture(scope="module")
-def signed_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The dashboard in-process (no browser), signed in as an admin, on an empty database."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('signed') / 'h.sqlite3'}"
+@contextmanager
+def admin_client(folder: Path, **client: object) -> Iterator[TestClient]:
+    """The dashboard in-process (no browser), signed in as the admin "ana", on an empty database.
+
+    `client`: TestClient's options (`raise_server_exceptions=False` answers as a server does).
+    """
+    url = f"sqlite:///{folder / 'h.sqlite3'}"
     db = keyed_for_server(Database(url))
     migrate.upgrade(db)
     with db.session() as s:
         create_user(s, actor=SYSTEM, username="ana", password=PASSWORD, role="admin")
     app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
-    with TestClient(app, base_url="http://hito.test") as c:
+    with TestClient(app, base_url="http://hito.test", **client) as c:  # type: ignore[arg-type]
         sign_in_client(c, "ana")
         yield c
     db.dispose()
+
+
+@pytest.fixture(scope="module")
+def signed_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The dashboard in-process (no browser), signed in as an admin, on an empty database."""
+    with admin_client(tmp_path_factory.mktemp("signed")) as c:
+        yield c
 
 
 def sign_in_client(c: TestClient, username: str) -> None:

@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
-from hito.service import create_app
-from hito.store import migrate
-from hito.store.actors import SYSTEM
-from hito.store.db import Database
-from hito.store.settings import Settings
-from hito.store.users import create_user
 from hito.web import pages
-from service_db import keyed_for_server
 
-from .conftest import PASSWORD, sign_in_client
+from .conftest import PASSWORD, admin_client
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """Signed in; the server's exceptions answered as a server answers them, not raised."""
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('trouble')) / 'h.sqlite3'}"
-    db = keyed_for_server(Database(url))
-    migrate.upgrade(db)
-    with db.session() as s:
-        create_user(s, actor=SYSTEM, username="ana", password=PASSWORD, role="admin")
-    app = create_app(Settings(database_url=url, auto_migrate=False), database=db)
-    with TestClient(app, base_url="http://hito.test", raise_server_exceptions=False) as c:
-        sign_in_client(c, "ana")
+    with admin_client(tmp_path_factory.mktemp("trouble"), raise_server_exceptions=False) as c:
         yield c
-    db.dispose()
 
 
 def _failing(exc: Exception):  # noqa: ANN202

@@ -1,4 +1,4 @@
-"""PyYAML's reasons for refusing a text, in the catalogues' words (the common ones)."""
+"""PyYAML's reasons for refusing a text, and what a value read is, in the catalogues' words."""
 
 from __future__ import annotations
 

@@ -34,6 +34,6 @@ def test_entries_read_outside_one_snapshot_are_refused_on_postgresql_not_left_to
         with pytest.raises(RuntimeError) as got:
             logread.entries(s, resource="test:")
     assert str(got.value) == (
-        "the log's entries were read at read committed: read them in one snapshot "
-        "(Database.session(snapshot=True)), or entries moving meanwhile are listed twice"
+        "the log's entries were read outside one snapshot: read them with "
+        "Database.session(snapshot=True), or entries moving meanwhile are listed twice"
     )

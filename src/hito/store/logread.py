@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Table, func, or_, select, text
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from hito.store import merkle
@@ -146,18 +146,22 @@ def entries(
 
 
 def _require_snapshot(session: Session) -> None:
-    """RuntimeError unless the session's statements all see one snapshot (a caller's mistake).
+    """RuntimeError unless the session reads one snapshot (a caller's mistake).
 
-    A SQLite transaction always does; PostgreSQL's does at REPEATABLE READ or SERIALIZABLE,
-    not at READ COMMITTED, where each statement sees the commits made before it began.
+    A SQLite transaction always does; on PostgreSQL, a session opened with
+    `Database.session(snapshot=True)` (REPEATABLE READ, an option of its connection: no
+    round trip), not one at READ COMMITTED, where each statement sees the commits before it.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
         return
-    level = session.scalar(text("SELECT current_setting('transaction_isolation')"))
-    if level not in ("repeatable read", "serializable"):
+    if conn.get_execution_options().get("isolation_level") not in (
+        "REPEATABLE READ",
+        "SERIALIZABLE",
+    ):
         raise RuntimeError(
-            f"the log's entries were read at {level}: read them in one snapshot "
-            "(Database.session(snapshot=True)), or entries moving meanwhile are listed twice"
+            "the log's entries were read outside one snapshot: read them with "
+            "Database.session(snapshot=True), or entries moving meanwhile are listed twice"
         )
 
 

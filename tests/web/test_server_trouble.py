@@ -68,3 +68,60 @@ def test_the_api_keeps_its_problem_details(
     assert r.status_code == 500
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["detail"] == "an unexpected error occurred; it was logged"
+
+
+def _post_shelter(client: TestClient, **headers: str):  # noqa: ANN202
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text)
+    assert token is not None
+    form = {"csrf_token": token[1], "capacity_people": "180", "area_m2": "630", "status": "open"}
+    form |= {"water_points": "2", "toilets": "9"}
+    return client.post("/sites/arica-shelters/shelter", data=form, headers=headers)
+
+
+def test_a_form_posted_while_the_database_is_out_of_reach_is_a_page_in_spanish(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hito.web import shelter_form
+
+    down = OperationalError("INSERT", {}, Exception("connection refused"))
+    monkeypatch.setattr(shelter_form.shelters, "register", _failing(down))
+    r = _post_shelter(client, Accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<h1>La base de datos no responde</h1>" in r.text
+    assert "No se guardó nada de lo que envió" in r.text
+    assert "connection refused" not in r.text and "INSERT" not in r.text
+
+
+def test_a_form_that_lost_a_race_to_another_request_is_a_page_saying_nothing_was_saved(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from hito.web import shelter_form
+
+    race = IntegrityError("INSERT", {}, Exception("duplicate key value"))
+    monkeypatch.setattr(shelter_form.shelters, "register", _failing(race))
+    r = _post_shelter(client, Accept="text/html")
+    assert r.status_code == 409
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<h1>Otra solicitud guardó lo mismo en el mismo momento</h1>" in r.text
+    assert "No se guardó nada de lo que envió" in r.text
+    assert "duplicate key" not in r.text
+    assert r.headers["content-language"] == "es"
+
+
+def test_a_script_that_asks_for_json_keeps_the_problem_details(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hito.web import shelter_form
+
+    monkeypatch.setattr(shelter_form.shelters, "register", _failing(RuntimeError("a bug")))
+    r = _post_shelter(client, Accept="application/json")
+    assert r.status_code == 500
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["detail"] == "an unexpected error occurred; it was logged"
+    htmx = _post_shelter(client, **{"HX-Request": "true"})
+    assert htmx.headers["content-type"] == "application/problem+json"

@@ -19,7 +19,7 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the dashboard's pages and static files to the service's app (see hito.service)."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import IntegrityError, OperationalError
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     from hito.web.account_pages import router as account_router
@@ -50,8 +50,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     # an unknown address outside /api/: the dashboard's "Not found" page, not JSON
     app.add_exception_handler(HTTPException, not_found)
     app.add_exception_handler(RequestValidationError, bad_address)
-    # a page that fails on the server: a page in the visitor's language (the API keeps JSON)
-    for kind in (OperationalError, PoolTimeout, Exception):
+    # a page or form that fails on the server: a page in the visitor's language (the API
+    # keeps JSON); a form's write that lost a race (IntegrityError) too
+    for kind in (OperationalError, PoolTimeout, IntegrityError, Exception):
         app.add_exception_handler(kind, server_trouble)
     app.state.web_warm_up = threading.Thread(target=warm_up, name="hito-web-warm-up", daemon=True)
     app.state.web_warm_up.start()

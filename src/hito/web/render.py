@@ -128,20 +128,28 @@ def not_found(request: Request, exc: Exception) -> Response:
 
 
 def server_trouble(request: Request, exc: Exception) -> Response:
-    """A dashboard page that failed on the server: a page in the visitor's language, not JSON.
+    """A dashboard page or form that failed on the server: a page in the visitor's language.
 
-    An unexpected error (500) or a database out of reach (503) on a page opened with GET;
-    the API, and the forms and scripts that read its problem details, keep them. The page
-    reads no database (the visitor's language and zone come from cookies) and carries the
-    page's security headers itself: a 500 is answered outside the guard's middleware.
+    An unexpected error (500), a database out of reach (503) or a write that lost a race to
+    another request (409), on a page opened or a form posted by the browser; the API, and the
+    scripts that read its problem details (the outbox asks for JSON, htmx says so), keep them.
+    The page reads no database (the visitor's language and zone come from cookies) and
+    carries the page's security headers itself: a 500 is answered outside the guard's
+    middleware.
     """
     response = problems.response_for(request, exc)  # logged there, as for the API
     path = request.url.path
-    if path == "/api" or path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+    script = "application/json" in request.headers.get("accept", "") or (
+        request.headers.get("hx-request") == "true"
+    )
+    if path == "/api" or path.startswith("/api/") or script:
         return response
-    kind = "busy" if response.status_code == 503 else "error"
+    form = request.method not in ("GET", "HEAD")
+    kind = {503: "busy", 409: "conflict"}.get(response.status_code, "error")
     try:
-        page = render(request, "trouble.html.j2", response.status_code, user=None, kind=kind)
+        page = render(
+            request, "trouble.html.j2", response.status_code, user=None, kind=kind, form=form
+        )
     except Exception:  # noqa: BLE001 - the page itself failed: the problem details stand
         return response
     nonce = str(getattr(request.state, "csp_nonce", ""))

@@ -103,14 +103,26 @@ def test_forecasts_left_running_by_a_stopped_server_are_marked_failed(world: Wor
     from hito.store.actors import SYSTEM
     from service_world import settings
 
+    from hito.store import forecastrun
+    from hito.store.coltypes import utcnow
+
     with world.db.session() as s:
-        fid = forecasts.create_forecast(
-            s, actor=SYSTEM, scenario="tacna-arica-2025", days=3, runs=1
-        ).id
+        left, computed = (
+            forecasts.create_forecast(s, actor=SYSTEM, scenario="tacna-arica-2025", days=3, runs=1)
+            for _ in "ab"
+        )
+        left.created_at = utcnow() - dt.timedelta(minutes=10)  # its server stopped since
+        computed.status, computed.beat_at = "running", utcnow()  # another worker computes it
+        ids = left.id, computed.id
     with TestClient(create_app(settings(), database=world.db)) as c:
-        got = c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json()
+        got, other = (
+            c.get(f"/api/v1/forecasts/{fid}", headers=world.h("viewer")).json() for fid in ids
+        )
     assert got["status"] == "failed"
     assert got["error"] == "the server stopped before this forecast finished; start it again"
+    assert other["status"] == "running"
+    # and once that worker has stopped beating for it, whichever process looks next says so
+    assert forecastrun.fail_stale(world.db, now=utcnow() + 2 * forecastrun.STALE) == 1
 
 
 def test_counts_at_a_site_outside_the_scenario_are_left_out_of_its_forecast(world: World) -> None:

@@ -15,7 +15,8 @@ from hito.scenario.load import builtin_names as scenario_names
 from hito.scenario.load import load as load_scenario
 from hito.store.actors import SYSTEM
 from hito.store.deliveries import ack_token
-from hito.store.forecasts import INTERRUPTED, create_forecast
+from hito.store.forecastrun import INTERRUPTED
+from hito.store.forecasts import create_forecast
 from hito.store.models import Delivery, Subscription
 from hito.store.subscriptions import stop_token
 from hito.web.demo import AGENCIES

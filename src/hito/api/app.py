@@ -32,6 +32,7 @@ from hito.store import forecasts as forecasts_store
 from hito.store import logclaim, migrate
 from hito.store.audit import log_signer
 from hito.store.db import Database
+from hito.store.forecastrun import ForecastRunner
 from hito.store.intake import report_intake
 from hito.store.logkey import signing_key
 from hito.store.reports import AfterReport
@@ -74,7 +75,9 @@ def create_api(
                     )
                 )
             migrate.upgrade(db)
-        forecasts_store.fail_interrupted(db)  # background runs do not survive a restart
+        # one forecast at a time in this process; those stopped processes left: interrupted
+        app.state.forecast_runner = runner = ForecastRunner(db)
+        runner.start()
         app.state.db = db
         if settings.forecast_scenario:
             app.state.refresher = forecasts_store.ForecastRefresher(
@@ -82,6 +85,7 @@ def create_api(
                 scenario=settings.forecast_scenario,
                 days=settings.forecast_days,
                 particles=settings.forecast_particles,
+                runner=runner,
             )
         sequencer = Sequencer(db, app.state.log_key, every=settings.log_sequence_seconds)
         sequencer.start()
@@ -92,6 +96,7 @@ def create_api(
         finally:
             app.state.intake.stop()
             sequencer.stop()
+            runner.stop()
             if database is None:
                 db.dispose()
 

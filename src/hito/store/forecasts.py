@@ -21,9 +21,9 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
 from hito.store.forecast_result import forecast_result
+from hito.store.forecastrun import ForecastRunner
 from hito.store.models import FORECAST_UNFINISHED, Forecast, Site
 
-INTERRUPTED = "the server stopped before this forecast finished; start it again"
 log = logging.getLogger("hito.store.forecasts")
 
 
@@ -125,7 +125,7 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
     """Compute a queued forecast (meant for a background task); failures are stored, not raised."""
     with db.session() as session:
         row = get_forecast(session, forecast_id=forecast_id)
-        row.status = "running"
+        row.status, row.beat_at = "running", utcnow()
         scenario, as_of, days, runs, seed = row.scenario, row.as_of, row.days, row.runs, row.seed
     result: dict[str, Any] | None
     try:
@@ -139,21 +139,6 @@ def run_forecast(db: Database, *, forecast_id: int) -> None:
     with db.session() as session:
         row = get_forecast(session, forecast_id=forecast_id)
         row.status, row.error, row.result, row.finished_at = status, error, result, utcnow()
-
-
-def fail_interrupted(db: Database) -> int:
-    """Mark forecasts left queued or running by a stopped server as failed; returns how many."""
-    with db.session() as session:
-        rows = session.scalars(
-            select(Forecast).where(Forecast.status.in_(FORECAST_UNFINISHED))
-        ).all()
-        for row in rows:
-            row.status, row.error, row.finished_at = (
-                "failed",
-                INTERRUPTED,
-                utcnow(),
-            )
-        return len(rows)
 
 
 def get_forecast(session: Session, *, forecast_id: int) -> Forecast:
@@ -210,7 +195,14 @@ class ForecastRefresher:
     """
 
     def __init__(
-        self, db: Database, *, scenario: str, days: int = 28, particles: int = 200, seed: int = 1
+        self,
+        db: Database,
+        *,
+        scenario: str,
+        days: int = 28,
+        particles: int = 200,
+        seed: int = 1,
+        runner: ForecastRunner | None = None,
     ):
         self.db, self.scenario, self.days, self.particles, self.seed = (
             db,
@@ -219,6 +211,7 @@ class ForecastRefresher:
             particles,
             seed,
         )
+        self.runner = runner or ForecastRunner(db)  # the service's: one forecast at a time
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -275,7 +268,7 @@ class ForecastRefresher:
                 seed=self.seed,
                 max_runs=self.particles,
             ).id
-        run_forecast(self.db, forecast_id=fid)
+        self.runner.run(fid)
         with self.db.session() as session:
             row = get_forecast(session, forecast_id=fid)
             if row.status == "done" and row.result:

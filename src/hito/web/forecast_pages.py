@@ -15,13 +15,8 @@ from hito.api.schemas.common import RowIdPath
 from hito.errors import kept, say
 from hito.report import outcomes_view
 from hito.store.errors import ForbiddenError, StoreError
-from hito.store.forecasts import (
-    INTERRUPTED,
-    BeforeStart,
-    create_forecast,
-    get_forecast,
-    run_forecast,
-)
+from hito.store.forecastrun import INTERRUPTED
+from hito.store.forecasts import BeforeStart, create_forecast, get_forecast
 from hito.store.sites import list_sites
 from hito.web import reporting
 from hito.web.render import BadDate, render
@@ -99,9 +94,8 @@ async def forecast_start(request: Request) -> Response:
     tasks = getattr(request.app.state, "web_tasks", None)
     if tasks is None:
         tasks = request.app.state.web_tasks = set()
-    task = asyncio.get_running_loop().run_in_executor(
-        None, lambda: run_forecast(db, forecast_id=fid)
-    )
+    runner = request.app.state.forecast_runner  # one at a time in this process, as the API's
+    task = asyncio.get_running_loop().run_in_executor(None, runner.run, fid)
     tasks.add(task)  # kept until done, so the running forecast is not garbage-collected
     task.add_done_callback(tasks.discard)
     return RedirectResponse(f"/forecasts/{fid}?next={quote(back, safe='/')}", status_code=303)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
-from fastapi import APIRouter, BackgroundTasks
+from fastapi import APIRouter, BackgroundTasks, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,7 +23,6 @@ from hito.errors import Plural
 from hito.store import forecasts
 from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
-from hito.store.db import Database
 from hito.store.errors import TooManyAttemptsError
 from hito.store.models import FORECAST_UNFINISHED, Forecast
 from hito.store.scorecard import live_scorecard
@@ -37,7 +34,12 @@ ForecastId = RowIdPath
 
 @router.post("", status_code=202, response_model=ForecastPublic)
 def start(
-    body: ForecastCreate, actor: WriterDep, db: DbDep, settings: SettingsDep, tasks: BackgroundTasks
+    body: ForecastCreate,
+    actor: WriterDep,
+    db: DbDep,
+    settings: SettingsDep,
+    tasks: BackgroundTasks,
+    request: Request,
 ) -> ForecastPublic:
     """Queue a forecast from the observed state; poll GET /forecasts/{id} for its result.
 
@@ -58,16 +60,9 @@ def start(
             today=day_shown(settings.zone, utcnow()),  # as the pages show today
         )
         out = ForecastPublic.model_validate(row)
-    tasks.add_task(_run_one_at_a_time, db, out.id)
+    # one at a time in this process (hito.store.forecastrun), after the answer is sent
+    tasks.add_task(request.app.state.forecast_runner.run, out.id)
     return out
-
-
-_RUNNING = threading.BoundedSemaphore(1)  # one forecast at a time per process: memory is bounded
-
-
-def _run_one_at_a_time(db: Database, forecast_id: int) -> None:
-    with _RUNNING:
-        forecasts.run_forecast(db, forecast_id=forecast_id)
 
 
 def _check_quota(session: Session, actor: Actor, settings: Settings) -> None:

@@ -78,6 +78,8 @@ class Forecast(Base):
     result: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # when the process computing it last said it still holds it (hito.store.forecastrun)
+    beat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 DELIVERY_STATES = ("pending", "sending", "sent", "failed", "stopped", "acknowledged")

@@ -99,12 +99,10 @@ def test_forecasts_left_running_by_a_stopped_server_are_marked_failed(world: Wor
     from fastapi.testclient import TestClient
 
     from hito.service import create_app
-    from hito.store import forecasts
+    from hito.store import forecastrun, forecasts
     from hito.store.actors import SYSTEM
-    from service_world import settings
-
-    from hito.store import forecastrun
     from hito.store.coltypes import utcnow
+    from service_world import settings
 
     with world.db.session() as s:
         left, computed = (

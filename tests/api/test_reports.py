@@ -324,6 +324,50 @@ def test_filters_by_site_country_agency_and_dates(world: World) -> None:
     )
 
 
+def test_paging_after_the_last_report_read_gives_each_once_though_one_arrives_meanwhile(
+    world: World,
+) -> None:
+    """Pages of two: with an offset, a report stored between the pages moves the others down
+    one place and the first page's last report comes again on the second."""
+    c = world.client
+    days = ("2025-11-27", "2025-11-28", "2025-11-29", "2025-11-30", "2025-12-01")
+    for day in days:
+        r = c.post(
+            "/api/v1/reports",
+            json=report("concordia-strip", f"{day}T09:00:00Z"),
+            headers=world.h("ed_chl"),
+        )
+        assert r.status_code == 201, r.text
+
+    def page(**q: object) -> dict[str, object]:
+        r = c.get("/api/v1/reports", params={"limit": 2, **q}, headers=world.h("viewer"))
+        assert r.status_code == 200, r.text
+        body: dict[str, object] = r.json()
+        return body
+
+    def days_of(body: dict[str, object]) -> list[str]:
+        return [r["observed_at"][:10] for r in body["data"]]  # type: ignore[attr-defined]
+
+    first = page()
+    assert days_of(first) == ["2025-12-01", "2025-11-30"] and first["count"] == 5
+    newer = c.post(  # a field team's count while a partner's script pages
+        "/api/v1/reports",
+        json=report("concordia-strip", "2025-12-02T09:00:00Z"),
+        headers=world.h("ed_chl"),
+    )
+    assert newer.status_code == 201
+    assert days_of(page(offset=2))[0] == "2025-11-30"  # read already: offset paging repeats it
+    second = page(after=first["next_after"])
+    assert days_of(second) == ["2025-11-29", "2025-11-28"] and second["count"] == 6
+    last = page(after=second["next_after"])
+    assert days_of(last) == ["2025-11-27"] and last["next_after"] is None
+    gone = c.get("/api/v1/reports", params={"after": 999}, headers=world.h("viewer"))
+    assert gone.status_code == 422
+    assert gone.json()["errors"] == [
+        {"loc": ["query", "after"], "msg": "no report with id 999 to continue after"}
+    ]
+
+
 def test_unknown_report_is_404_problem(world: World) -> None:
     r = world.client.get("/api/v1/reports/999", headers=world.h("viewer"))
     assert r.status_code == 404

@@ -175,6 +175,11 @@ def paginate(
     session: Session, query: Select[Any], *, offset: int, limit: int
 ) -> tuple[list[Any], int]:
     """One page of a query's rows and the total count without paging."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.scalars(query.offset(offset).limit(limit)).unique().all()
-    return list(rows), int(total or 0)
+    return list(rows), count_rows(session, query)
+
+
+def count_rows(session: Session, query: Select[Any]) -> int:
+    """How many rows a query gives."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return int(total or 0)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import selectinload
 
 from hito.csvsafe import safe_cell
 from hito.domain import site_time
 from hito.store.db import Database
 from hito.store.models import FieldReport
+from hito.store.reports import report_query
 
 # (column header, HXL hashtag) of the exported file, one row per count
 COLUMNS: list[tuple[str, str]] = [
@@ -64,30 +65,25 @@ COUNT_TAGS = {
 }
 
 
-def report_pages(db: Database, query: Select[Any], *, size: int = 1000) -> Iterator[FieldReport]:
-    """The reports of `query` (`reports.report_query`: newest observation first), each once.
+def report_pages(
+    db: Database, filters: dict[str, Any], *, size: int = 1000
+) -> Iterator[FieldReport]:
+    """The reports matching `filters` (`reports.report_query`'s: newest first), each once.
 
     Read `size` at a time, each page in a short transaction of its own (a slow download holds
     none open). A page starts after the last report of the one before (its observation time,
     then its id), not at an offset: a report stored meanwhile, newer than the page, cannot
     push a row already exported into the next page, where it would be written twice.
     """
-    after: FieldReport | None = None
+    after: tuple[dt.datetime, int] | None = None
     while True:
-        page = query
-        if after is not None:
-            at = FieldReport.observed_at
-            page = page.where(
-                or_(
-                    at < after.observed_at, and_(at == after.observed_at, FieldReport.id < after.id)
-                )
-            )
+        page = report_query(**filters, after=after).options(*EXPORT_OPTIONS)
         with db.session(readonly=True) as session:
             rows = list(session.scalars(page.limit(size)).unique())
         yield from rows
         if len(rows) < size:
             return
-        after = rows[-1]
+        after = rows[-1].observed_at, rows[-1].id
 
 
 def export_csv(reports: Iterable[FieldReport]) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert, select
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from hito.counts import Count
 from hito.domain import site_day
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, agency_country, paginate, snapshot
+from hito.store.actors import Actor, agency_country, count_rows, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import report_state
@@ -338,9 +338,23 @@ def report_query(
     agency_id: int | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    after: tuple[dt.datetime, int] | None = None,
 ) -> Select[Any]:
-    """The filtered query of reports, newest observation first."""
+    """The filtered query of reports, newest observation first (then newest id).
+
+    `after`: (observation time, id) of a report; only those that come after it in this order
+    (a page that starts after the last report of the one before: a report stored meanwhile
+    cannot push one already read into it).
+    """
     q = select(FieldReport)
+    if after is not None:
+        at, last = after
+        q = q.where(
+            or_(
+                FieldReport.observed_at < at,
+                and_(FieldReport.observed_at == at, FieldReport.id < last),
+            )
+        )
     if site_id:
         q = q.where(FieldReport.site_id == site_id)
     if country:
@@ -355,10 +369,29 @@ def report_query(
 
 
 def list_reports(
-    session: Session, *, offset: int = 0, limit: int = 100, **filters: Any
+    session: Session,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    after_id: int | None = None,
+    **filters: Any,
 ) -> tuple[list[FieldReport], int]:
-    """A page of reports matching the filters of `report_query`, with the total count."""
-    return paginate(session, report_query(**filters), offset=offset, limit=limit)
+    """A page of reports matching the filters of `report_query`, with the total count.
+
+    `after_id`: the page starts after that report (the last one of the page before), not at
+    an offset; the count is of every report matching the filters.
+    """
+    if after_id is None:
+        return paginate(session, report_query(**filters), offset=offset, limit=limit)
+    last = session.get(FieldReport, after_id)
+    if last is None:
+        raise InvalidError.at(
+            ["query", "after"],
+            Problem("no report with id %(after)s to continue after", after=after_id),
+        )
+    query = report_query(**filters, after=(last.observed_at, last.id))
+    rows = session.scalars(query.offset(offset).limit(limit)).unique().all()
+    return list(rows), count_rows(session, report_query(**filters))
 
 
 def _midnight(d: dt.date) -> dt.datetime:

@@ -86,11 +86,31 @@ def list_(
     filters: Annotated[Filters, Depends()],
     offset: Offset = 0,
     limit: Limit = 100,
+    after: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=ROW_ID_MAX,
+            description="start after this report (the `next_after` of the page before), "
+            "not at an offset: a report stored meanwhile cannot repeat one already read",
+        ),
+    ] = None,
 ) -> ReportList:
-    """Reports, newest observation first, filtered by site, country, agency and dates."""
+    """Reports, newest observation first, filtered by site, country, agency and dates.
+
+    To read them all, follow `next_after` (`?after=`) from page to page: each page starts
+    after the last report of the one before. With `offset`, a report stored while paging
+    moves the others down a place, and one already read comes again on the next page.
+    """
     with db.session(readonly=True) as session:
-        rows, n = reports.list_reports(session, offset=offset, limit=limit, **filters.values)
-        return ReportList(data=[ReportPublic.model_validate(r) for r in rows], count=n)
+        rows, n = reports.list_reports(
+            session, offset=offset, limit=limit, after_id=after, **filters.values
+        )
+        return ReportList(
+            data=[ReportPublic.model_validate(r) for r in rows],
+            count=n,
+            next_after=rows[-1].id if len(rows) == limit else None,
+        )
 
 
 @router.get(
@@ -104,9 +124,8 @@ def export(actor: ActorDep, db: DbDep, filters: Annotated[Filters, Depends()]) -
     Text cells that a spreadsheet would take for a formula (= + - @ tab CR) start with '.
     Each row says whether its report is current, corrected or withdrawn (`#status`).
     """
-    query = reports.report_query(**filters.values).options(*hxl_export.EXPORT_OPTIONS)
     return StreamingResponse(
-        hxl_export.export_lines(hxl_export.report_pages(db, query)),
+        hxl_export.export_lines(hxl_export.report_pages(db, filters.values)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="reports.csv"'},
     )

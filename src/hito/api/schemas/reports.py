@@ -82,7 +82,15 @@ class ReportPublic(Public):
     created_at: dt.datetime
 
 
-ReportList = List[ReportPublic]
+class ReportList(List[ReportPublic]):
+    """A page of reports, the total matching the filters, and where the next page starts."""
+
+    next_after: int | None = Field(
+        None,
+        description="the last report's id when the page is full: pass it as `after` for the "
+        "next page (null: this page is the last)",
+    )
+
 
 Reason = Annotated[str, Field(min_length=1, max_length=500), safe_text(500)]
 

@@ -75,9 +75,7 @@ def create_api(
                     )
                 )
             migrate.upgrade(db)
-        # one forecast at a time in this process; those stopped processes left: interrupted
-        app.state.forecast_runner = runner = ForecastRunner(db)
-        runner.start()
+        app.state.forecast_runner = runner = ForecastRunner(db)  # one at a time in this process
         app.state.db = db
         if settings.forecast_scenario:
             app.state.refresher = forecasts_store.ForecastRefresher(
@@ -91,6 +89,7 @@ def create_api(
         sequencer.start()
         app.state.intake = report_intake(db, after=app.state.after_report)
         app.state.intake.start()
+        runner.start()  # forecasts that stopped processes left: interrupted; then its beats
         try:
             yield
         finally:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from hito.store.db import Database
 from service_db import migrated_database, wipe
+from service_world import two_countries
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -22,3 +24,9 @@ def database(
 def db(database: Database) -> Database:
     wipe(database)
     return database
+
+
+@pytest.fixture
+def w(db: Database) -> dict[str, Any]:
+    """Two countries' agencies, users and sites on the emptied database (`two_countries`)."""
+    return two_countries(db)

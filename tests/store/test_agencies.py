@@ -9,12 +9,6 @@ import pytest
 from hito.store import agencies
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError
-from service_world import two_countries
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def test_chilean_admin_creating_a_peruvian_agency_is_refused(

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from hito.store import hxl_export, hxl_import
 from hito.store.db import Database
-from service_world import two_countries
 
 HEAD = (
     "Date,Site,Nat,Doc,People\n"
     "#date,#loc+code,#country+origin,#indicator+documented,#affected+total\n"
 )
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def _store(db: Database, w: dict[str, Any], rows: str) -> list[int]:

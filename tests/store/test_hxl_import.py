@@ -11,17 +11,11 @@ from hito.store import hxl_import
 from hito.store.db import Database
 from hito.store.errors import InvalidError
 from hito.store.models import FieldReport
-from service_world import two_countries
 
 HEAD = (
     "Date,Site,Nat,Doc,People,Agency\n"
     "#date,#loc+code,#country+origin,#indicator+documented,#affected+total,#org+code\n"
 )
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def _stored(db: Database) -> int:

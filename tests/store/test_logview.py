@@ -11,14 +11,8 @@ from hito.counts import Count
 from hito.store import logread, logview, reports, sms, subscriptions
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
-from service_world import two_countries
 
 pytestmark = pytest.mark.usefixtures("english_reader")  # what errors say, in English
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def test_chilean_admin_reading_peruvian_officials_entries_in_the_log_is_refused(

@@ -14,15 +14,9 @@ from hito.store.actors import Actor
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError
 from hito.store.models import FieldReport
-from service_world import two_countries
 
 AT = dt.datetime(2025, 11, 30, 10, tzinfo=dt.UTC)
 COUNTS = [Count(nationality="VEN", documented=False, people=12, stranded=3)]
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def _report(db: Database, actor: Actor, site: str, agency: int | None) -> FieldReport:

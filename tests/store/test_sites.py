@@ -9,12 +9,6 @@ import pytest
 from hito.store import sites
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError
-from service_world import two_countries
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def _status(db: Database, site_id: str) -> str:

@@ -9,15 +9,9 @@ import pytest
 from hito.store import logread, sms
 from hito.store.db import Database
 from hito.store.errors import ConflictError, ForbiddenError
-from service_world import two_countries
 
 PERU_PHONE = "+51 952 000 111"
 CHILE_PHONE = "+56 9 1234 5678"
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def test_chilean_admin_registering_a_number_for_a_peruvian_agency_is_refused(

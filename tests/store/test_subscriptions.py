@@ -10,12 +10,7 @@ from hito.store import deliveries, subscriptions
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError, InvalidError
 from hito.store.models import Alert, Subscription
-from service_world import plan_alert, two_countries
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
+from service_world import plan_alert
 
 
 def _subscribe(db: Database, actor: Any, agency: int) -> int:

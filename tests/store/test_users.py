@@ -15,7 +15,6 @@ from hito.store.db import Database
 from hito.store.errors import ForbiddenError, InvalidError
 from hito.store.models import User
 from hito.store.users import _GUESSABLE, password_problem
-from service_world import two_countries
 
 
 def _zxcvbn_warnings() -> set[str]:
@@ -78,11 +77,6 @@ def test_a_guessable_password_is_refused_with_its_reason_in_each_language(
         "unrelated words"
     )
     assert err.value.errors[0]["msg"].startswith(f"this password is refused: {english}")
-
-
-@pytest.fixture
-def w(db: Database) -> dict[str, Any]:
-    return two_countries(db)
 
 
 def _user(db: Database, username: str) -> User:

@@ -93,12 +93,6 @@ def blocked(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, 
     release.set()
 
 
-def _in_thread(runner: ForecastRunner, fid: int) -> threading.Thread:
-    t = threading.Thread(target=runner.run, args=(fid,), daemon=True)
-    t.start()
-    return t
-
-
 def _until_held(runner: ForecastRunner, ids: list[int]) -> None:
     for _ in range(600):
         if runner.held() == ids:
@@ -113,9 +107,9 @@ def test_a_process_computes_one_forecast_at_a_time_and_beats_for_both(
     started, release = blocked
     first, second, other = (_forecast(db, "queued", age=dt.timedelta(0), beat=None) for _ in "abc")
     runner = ForecastRunner(db)
-    one = _in_thread(runner, first)
+    one = runner.submit(first)
     assert started.wait(30)
-    two = _in_thread(runner, second)
+    two = runner.submit(second)
     _until_held(runner, [first, second])
     assert _state(db, first)[0] == "running" and _state(db, second)[0] == "queued"
     at = utcnow() + dt.timedelta(minutes=1)
@@ -138,7 +132,7 @@ def test_a_process_stopping_says_the_forecasts_it_holds_are_interrupted(
     other = _forecast(db, "running", age=dt.timedelta(0), beat=dt.timedelta(0))
     runner = ForecastRunner(db)
     runner.start()
-    computing = _in_thread(runner, held)
+    computing = runner.submit(held)
     assert started.wait(30)
     runner.stop()
     assert _state(db, held) == ("failed", INTERRUPTED)

@@ -648,3 +648,48 @@ def test_an_alerts_severity_reads_as_what_the_alert_is_in_spanish(server) -> Non
     assert line.search(es).group(1) == f"alerta {spanish}"  # type: ignore[union-attr]
     english = {"info": "information", "warning": "warning", "critical": "critical"}[level]
     assert line.search(en).group(1) == f"severity: {english}"  # type: ignore[union-attr]
+
+
+def test_a_forecast_started_from_the_site_page_runs_and_its_page_shows_it_done(server) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard's button: queued, then computed in a thread of the server's runner (one at
+    a time in the process), the status page polled until it is done."""
+    import time
+
+    with _signed_in(server) as c:
+        choose_language(c, "en")
+        page = c.get("/sites/concordia-strip").text
+        assert 'id="forecast-form"' in page
+        r = c.post(
+            "/forecasts",
+            data={
+                "csrf_token": TOKEN.search(page).group(1),  # type: ignore[union-attr]
+                "as_of": "2025-12-02",
+                "next": "/sites/concordia-strip",
+            },
+            headers={"Origin": server.url},
+        )
+        assert r.status_code == 303, r.text
+        status = r.headers["location"]
+        assert status.startswith("/forecasts/")
+        try:
+            for _ in range(600):
+                shown = c.get(status).text
+                if 'id="forecast-done"' in shown or 'id="forecast-failed"' in shown:
+                    break
+                time.sleep(0.2)
+            assert 'id="forecast-done"' in shown, shown
+            assert "from the counts of Dec 2, 2025: 20 runs over 60 days." in shown
+        finally:  # the server is shared: its newest forecast stays the demo's for other tests
+            from sqlalchemy import delete
+
+            from hito.store.models import Forecast
+
+            fid = int(status.split("?")[0].rsplit("/", 1)[1])
+            for _ in range(600):  # once its thread has written its end
+                with server.db.session(readonly=True) as s:
+                    row = s.get(Forecast, fid)
+                    if row is None or row.status not in ("queued", "running"):
+                        break
+                time.sleep(0.2)
+            with server.db.session() as s:
+                s.execute(delete(Forecast).where(Forecast.id == fid))

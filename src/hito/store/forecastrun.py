@@ -96,6 +96,18 @@ class ForecastRunner:
             with self._lock:
                 self._held.discard(forecast_id)
 
+    def submit(self, forecast_id: int) -> threading.Thread:
+        """Compute a queued forecast in a thread of its own (returns at once).
+
+        The dashboard's start: not in asyncio's default executor (cores + 4 threads), where a
+        forecast waiting its turn would hold a thread that sign-ins and report posts need.
+        """
+        thread = threading.Thread(
+            target=self.run, args=(forecast_id,), name=f"hito-forecast-{forecast_id}", daemon=True
+        )
+        thread.start()
+        return thread
+
     def held(self) -> list[int]:
         """The forecasts this process holds (queued behind another, or running), by id."""
         with self._lock:

@@ -91,13 +91,7 @@ async def forecast_start(request: Request) -> Response:
         return refused(422, text % {"d": day})
     except StoreError as exc:
         return refused(422, "; ".join(exc.in_language(language(request))))
-    tasks = getattr(request.app.state, "web_tasks", None)
-    if tasks is None:
-        tasks = request.app.state.web_tasks = set()
-    runner = request.app.state.forecast_runner  # one at a time in this process, as the API's
-    task = asyncio.get_running_loop().run_in_executor(None, runner.run, fid)
-    tasks.add(task)  # kept until done, so the running forecast is not garbage-collected
-    task.add_done_callback(tasks.discard)
+    request.app.state.forecast_runner.submit(fid)  # one at a time in this process
     return RedirectResponse(f"/forecasts/{fid}?next={quote(back, safe='/')}", status_code=303)
 
 

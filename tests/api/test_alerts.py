@@ -248,3 +248,56 @@ def test_two_reports_completing_one_trigger_at_once_raise_one_alert_and_both_are
     listed = c.get("/api/v1/reports", headers=world.h("viewer")).json()
     assert listed["count"] == 3
     assert len(c.get("/api/v1/alerts", headers=world.h("viewer")).json()["data"]) == 1
+
+
+def test_paging_alerts_after_the_last_one_read_gives_each_once_though_one_is_raised_meanwhile(
+    world: World,
+) -> None:
+    """Pages of two, newest episode first: with an offset, an alert raised between the pages
+    moves the others down one place and the first page's last alert comes again."""
+    import datetime as dt
+
+    from hito.store.models import Alert
+
+    c = world.client
+    plan = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin"))
+    assert plan.status_code == 201, plan.text
+
+    def raise_alert(day: int) -> None:
+        with world.db.session() as s:
+            s.add(
+                Alert(
+                    plan_id=plan.json()["id"],
+                    plan_name="corridor-100",
+                    trigger="strip-over-200",
+                    met_since=dt.date(2025, 11, day),
+                    actions=[],
+                    agencies=[],
+                )
+            )
+
+    for day in (25, 26, 27, 28, 29):
+        raise_alert(day)
+
+    def page(**q: object) -> dict[str, Any]:
+        r = c.get("/api/v1/alerts", params={"limit": 2, **q}, headers=world.h("viewer"))
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        return body
+
+    def days_of(body: dict[str, Any]) -> list[str]:
+        return [a["met_since"] for a in body["data"]]
+
+    first = page()
+    assert days_of(first) == ["2025-11-29", "2025-11-28"] and first["count"] == 5
+    raise_alert(30)  # while a partner's script pages
+    assert days_of(page(offset=2))[0] == "2025-11-28"  # read already: offset paging repeats it
+    second = page(after=first["next_after"])
+    assert days_of(second) == ["2025-11-27", "2025-11-26"] and second["count"] == 6
+    last = page(after=second["next_after"])
+    assert days_of(last) == ["2025-11-25"] and last["next_after"] is None
+    gone = c.get("/api/v1/alerts", params={"after": 999}, headers=world.h("viewer"))
+    assert gone.status_code == 422
+    assert gone.json()["errors"] == [
+        {"loc": ["query", "after"], "msg": "no alert with id 999 to continue after"}
+    ]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import ColumnElement, Select, and_, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from hito.errors import Problem
@@ -172,14 +172,33 @@ def snapshot(row: Any) -> dict[str, Any]:
 
 
 def paginate(
-    session: Session, query: Select[Any], *, offset: int, limit: int
+    session: Session,
+    query: Select[Any],
+    *,
+    offset: int,
+    limit: int,
+    total: Select[Any] | None = None,
 ) -> tuple[list[Any], int]:
-    """One page of a query's rows and the total count without paging."""
+    """One page of a query's rows and the total count without paging.
+
+    `total`: the query whose rows are counted, when `query` is narrower (a page after a row,
+    `newest_after`, counts every row matching the filters).
+    """
     rows = session.scalars(query.offset(offset).limit(limit)).unique().all()
-    return list(rows), count_rows(session, query)
+    return list(rows), _total(session, query if total is None else total)
 
 
-def count_rows(session: Session, query: Select[Any]) -> int:
+def newest_after(at: Any, row_id: Any, after: tuple[Any, int]) -> ColumnElement[bool]:
+    """The rows after (`at`, id) in the order newest `at` first, then newest id.
+
+    A page that starts after the last row of the page before, not at an offset: a row stored
+    meanwhile, newer than the page, cannot push a row already read into the next one.
+    """
+    value, last = after
+    return or_(at < value, and_(at == value, row_id < last))
+
+
+def _total(session: Session, query: Select[Any]) -> int:
     """How many rows a query gives."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return int(total or 0)

@@ -15,8 +15,8 @@ from hito.plans.model import Plan, Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.plans.status import evaluate as evaluate_status
 from hito.store import audit, deliveries, figures
-from hito.store.actors import Actor, paginate
-from hito.store.errors import NotFoundError
+from hito.store.actors import Actor, newest_after, paginate
+from hito.store.errors import InvalidError, NotFoundError
 from hito.store.logrows import alert_state
 from hito.store.models import Alert, FieldReport, Shelter, Site
 from hito.store.plans import active_plans, parsed
@@ -303,8 +303,13 @@ def list_alerts(
     until: dt.date | None = None,
     offset: int = 0,
     limit: int = 100,
+    after_id: int | None = None,
 ) -> tuple[list[Alert], int]:
-    """Alerts, newest episode first."""
+    """Alerts, newest episode first (then newest id), with the total count.
+
+    `after_id`: the page starts after that alert (the last one of the page before), not at
+    an offset (`actors.newest_after`); the count is of every alert matching the filters.
+    """
     q = select(Alert)
     if plan_name:
         q = q.where(Alert.plan_name == plan_name)
@@ -312,6 +317,14 @@ def list_alerts(
         q = q.where(Alert.met_since >= since)
     if until:
         q = q.where(Alert.met_since <= until)
-    return paginate(
-        session, q.order_by(Alert.met_since.desc(), Alert.id.desc()), offset=offset, limit=limit
-    )
+    q = q.order_by(Alert.met_since.desc(), Alert.id.desc())
+    if after_id is None:
+        return paginate(session, q, offset=offset, limit=limit)
+    last = session.get(Alert, after_id)
+    if last is None:
+        raise InvalidError.at(
+            ["query", "after"],
+            Problem("no alert with id %(after)s to continue after", after=after_id),
+        )
+    keyed = q.where(newest_after(Alert.met_since, Alert.id, (last.met_since, last.id)))
+    return paginate(session, keyed, offset=offset, limit=limit, total=q)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
+from sqlalchemy import Select, Table, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from hito.counts import Count
 from hito.domain import site_day
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, agency_country, count_rows, paginate, snapshot
+from hito.store.actors import Actor, agency_country, newest_after, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import report_state
@@ -342,19 +342,12 @@ def report_query(
 ) -> Select[Any]:
     """The filtered query of reports, newest observation first (then newest id).
 
-    `after`: (observation time, id) of a report; only those that come after it in this order
-    (a page that starts after the last report of the one before: a report stored meanwhile
-    cannot push one already read into it).
+    `after`: (observation time, id) of a report; only those after it in this order
+    (`actors.newest_after`).
     """
     q = select(FieldReport)
     if after is not None:
-        at, last = after
-        q = q.where(
-            or_(
-                FieldReport.observed_at < at,
-                and_(FieldReport.observed_at == at, FieldReport.id < last),
-            )
-        )
+        q = q.where(newest_after(FieldReport.observed_at, FieldReport.id, after))
     if site_id:
         q = q.where(FieldReport.site_id == site_id)
     if country:
@@ -389,9 +382,8 @@ def list_reports(
             ["query", "after"],
             Problem("no report with id %(after)s to continue after", after=after_id),
         )
-    query = report_query(**filters, after=(last.observed_at, last.id))
-    rows = session.scalars(query.offset(offset).limit(limit)).unique().all()
-    return list(rows), count_rows(session, report_query(**filters))
+    keyed = report_query(**filters, after=(last.observed_at, last.id))
+    return paginate(session, keyed, offset=offset, limit=limit, total=report_query(**filters))
 
 
 def _midnight(d: dt.date) -> dt.datetime:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep
 from hito.api.jsonbody import OnceKeyedRoute
-from hito.api.schemas.common import DayRange, Limit, Offset, RowIdPath
+from hito.api.schemas.common import After, DayRange, Limit, Offset, RowIdPath
 from hito.api.schemas.plans import AlertList, AlertPublic
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.store import alerts
@@ -25,8 +25,14 @@ def list_(
     plan: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] = None,
     offset: Offset = 0,
     limit: Limit = 100,
+    after: After = None,
 ) -> AlertList:
-    """Alerts, newest episode first, optionally of one plan and a date range."""
+    """Alerts, newest episode first, optionally of one plan and a date range.
+
+    To read them all, follow `next_after` (`?after=`) from page to page: each page starts
+    after the last alert of the one before, where an `offset` repeats one already read each
+    time a newer alert is raised while a script pages.
+    """
     with db.session(readonly=True) as session:
         rows, n = alerts.list_alerts(
             session,
@@ -35,8 +41,10 @@ def list_(
             until=days.until,
             offset=offset,
             limit=limit,
+            after_id=after,
         )
-        return AlertList(data=[AlertPublic.model_validate(r) for r in rows], count=n)
+        data = [AlertPublic.model_validate(r) for r in rows]
+        return AlertList.page(data, n, limit, rows[-1].id if rows else None)
 
 
 @router.get("/{alert_id}", response_model=AlertPublic)

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from hito.api.deps import ActorDep, BearerDep, DbDep, WriterDep
 from hito.api.jsonbody import OnceKeyedRoute
-from hito.api.schemas.common import ROW_ID_MAX, DayRange, Limit, Offset, RowIdPath
+from hito.api.schemas.common import ROW_ID_MAX, After, DayRange, Limit, Offset, RowIdPath
 from hito.api.schemas.reports import (
     ImportResult,
     ReportCorrection,
@@ -86,15 +86,7 @@ def list_(
     filters: Annotated[Filters, Depends()],
     offset: Offset = 0,
     limit: Limit = 100,
-    after: Annotated[
-        int | None,
-        Query(
-            ge=1,
-            le=ROW_ID_MAX,
-            description="start after this report (the `next_after` of the page before), "
-            "not at an offset: a report stored meanwhile cannot repeat one already read",
-        ),
-    ] = None,
+    after: After = None,
 ) -> ReportList:
     """Reports, newest observation first, filtered by site, country, agency and dates.
 
@@ -106,11 +98,8 @@ def list_(
         rows, n = reports.list_reports(
             session, offset=offset, limit=limit, after_id=after, **filters.values
         )
-        return ReportList(
-            data=[ReportPublic.model_validate(r) for r in rows],
-            count=n,
-            next_after=rows[-1].id if len(rows) == limit else None,
-        )
+        data = [ReportPublic.model_validate(r) for r in rows]
+        return ReportList.page(data, n, limit, rows[-1].id if rows else None)
 
 
 @router.get(

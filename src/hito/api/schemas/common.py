@@ -41,6 +41,21 @@ class List(BaseModel, Generic[T]):
     count: int
 
 
+class KeyedList(List[T], Generic[T]):
+    """A page of a list read newest first, and the id the next page starts after."""
+
+    next_after: int | None = Field(
+        None,
+        description="the last item's id when the page is full: pass it as `after` for the "
+        "next page (null: this page is the last)",
+    )
+
+    @classmethod
+    def page(cls, data: list[T], count: int, limit: int, last_id: int | None) -> KeyedList[T]:
+        """The page, with `next_after` set when it is full."""
+        return cls(data=data, count=count, next_after=last_id if len(data) == limit else None)
+
+
 def safe_text(max_length: int) -> object:
     """A validator applying the text policy (no markup, no SQL syntax) with a length limit."""
     return AfterValidator(lambda v: check_text(v, max_length=max_length))
@@ -56,6 +71,16 @@ SiteIdPath = Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)] 
 ROW_ID_MAX = 2**31 - 1  # a stored row's id is a 32-bit integer column
 RowId = Annotated[int, Field(ge=1, le=ROW_ID_MAX)]  # in a body
 RowIdPath = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]  # in a URL: /plans/{plan_id}
+# `?after=ID`: the page starts after that row (the `next_after` of the page before)
+After = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=ROW_ID_MAX,
+        description="start after this item (the `next_after` of the page before), not at an "
+        "offset: an item stored meanwhile cannot repeat one already read",
+    ),
+]
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=1000)]
 

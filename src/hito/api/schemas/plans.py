@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from hito.api.schemas.common import List, Public, Request
+from hito.api.schemas.common import KeyedList, List, Public, Request
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 
 
@@ -62,4 +62,4 @@ class AlertPublic(Public):
     created_at: dt.datetime
 
 
-AlertList = List[AlertPublic]
+AlertList = KeyedList[AlertPublic]

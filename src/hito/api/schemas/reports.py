@@ -7,7 +7,16 @@ from typing import Annotated
 
 from pydantic import Field
 
-from hito.api.schemas.common import List, Public, Remark, Request, RowId, SiteId, When, safe_text
+from hito.api.schemas.common import (
+    KeyedList,
+    Public,
+    Remark,
+    Request,
+    RowId,
+    SiteId,
+    When,
+    safe_text,
+)
 from hito.counts import Count
 from hito.store.intake import Submission
 
@@ -82,15 +91,7 @@ class ReportPublic(Public):
     created_at: dt.datetime
 
 
-class ReportList(List[ReportPublic]):
-    """A page of reports, the total matching the filters, and where the next page starts."""
-
-    next_after: int | None = Field(
-        None,
-        description="the last report's id when the page is full: pass it as `after` for the "
-        "next page (null: this page is the last)",
-    )
-
+ReportList = KeyedList[ReportPublic]
 
 Reason = Annotated[str, Field(min_length=1, max_length=500), safe_text(500)]
 

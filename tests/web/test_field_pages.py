@@ -693,3 +693,21 @@ def test_a_forecast_started_from_the_site_page_runs_and_its_page_shows_it_done(s
                 time.sleep(0.2)
             with server.db.session() as s:
                 s.execute(delete(Forecast).where(Forecast.id == fid))
+
+
+def test_a_queued_forecasts_page_says_the_server_computes_one_at_a_time(server) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import delete
+
+    from hito.store.actors import SYSTEM
+    from hito.store.forecasts import create_forecast
+    from hito.store.models import Forecast
+
+    with server.db.session() as s:
+        fid = create_forecast(s, actor=SYSTEM, scenario="tacna-arica-2025", as_of=None).id
+    try:
+        with _signed_in(server, "admin") as c:
+            es = c.get(f"/forecasts/{fid}?lang=es").text
+        assert "Esperando para comenzar: el servidor calcula un pronóstico a la vez…" in es
+    finally:  # the server is shared: no forecast left queued for other tests
+        with server.db.session() as s:
+            s.execute(delete(Forecast).where(Forecast.id == fid))

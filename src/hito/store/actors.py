@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from hito.errors import Problem
-from hito.store.errors import ForbiddenError
+from hito.store.errors import ForbiddenError, InvalidError
 from hito.store.models import Agency
 
 
@@ -196,6 +196,32 @@ def newest_after(at: Any, row_id: Any, after: tuple[Any, int]) -> ColumnElement[
     """
     value, last = after
     return or_(at < value, and_(at == value, row_id < last))
+
+
+def paginate_after(
+    session: Session,
+    query: Select[Any],
+    *,
+    at: Any,
+    after_id: int | None,
+    offset: int,
+    limit: int,
+    unknown: Problem,
+) -> tuple[list[Any], int]:
+    """One page of `query` (newest `at` first, then newest id) and the total count.
+
+    With `after_id` the page starts after that row (`newest_after`), the count still of every
+    row of `query`; a row that is not there is an InvalidError at the query's `after`, said
+    by `unknown`.
+    """
+    if after_id is None:
+        return paginate(session, query, offset=offset, limit=limit)
+    model = at.class_
+    last = session.get(model, after_id)
+    if last is None:
+        raise InvalidError.at(["query", "after"], unknown)
+    keyed = query.where(newest_after(at, model.id, (getattr(last, at.key), last.id)))
+    return paginate(session, keyed, offset=offset, limit=limit, total=query)
 
 
 def _total(session: Session, query: Select[Any]) -> int:

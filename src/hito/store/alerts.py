@@ -15,8 +15,8 @@ from hito.plans.model import Plan, Trigger
 from hito.plans.status import TriggerStatus, evaluate_observed
 from hito.plans.status import evaluate as evaluate_status
 from hito.store import audit, deliveries, figures
-from hito.store.actors import Actor, newest_after, paginate
-from hito.store.errors import InvalidError, NotFoundError
+from hito.store.actors import Actor, paginate_after
+from hito.store.errors import NotFoundError
 from hito.store.logrows import alert_state
 from hito.store.models import Alert, FieldReport, Shelter, Site
 from hito.store.plans import active_plans, parsed
@@ -317,14 +317,12 @@ def list_alerts(
         q = q.where(Alert.met_since >= since)
     if until:
         q = q.where(Alert.met_since <= until)
-    q = q.order_by(Alert.met_since.desc(), Alert.id.desc())
-    if after_id is None:
-        return paginate(session, q, offset=offset, limit=limit)
-    last = session.get(Alert, after_id)
-    if last is None:
-        raise InvalidError.at(
-            ["query", "after"],
-            Problem("no alert with id %(after)s to continue after", after=after_id),
-        )
-    keyed = q.where(newest_after(Alert.met_since, Alert.id, (last.met_since, last.id)))
-    return paginate(session, keyed, offset=offset, limit=limit, total=q)
+    return paginate_after(
+        session,
+        q.order_by(Alert.met_since.desc(), Alert.id.desc()),
+        at=Alert.met_since,
+        after_id=after_id,
+        offset=offset,
+        limit=limit,
+        unknown=Problem("no alert with id %(after)s to continue after", after=after_id),
+    )

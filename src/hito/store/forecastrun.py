@@ -72,16 +72,7 @@ class ForecastRunner:
         self._stopped.set()
         if self._thread is not None:
             self._thread.join(timeout=self.every + 5)
-        with self._lock:
-            held = sorted(self._held)
-        if held:
-            with self.db.session() as session:
-                session.execute(
-                    update(Forecast)
-                    .where(Forecast.id.in_(held), Forecast.status.in_(FORECAST_UNFINISHED))
-                    .values(status="failed", error=INTERRUPTED, finished_at=utcnow())
-                    .execution_options(synchronize_session=False)
-                )
+        self._set_held(status="failed", error=INTERRUPTED, finished_at=utcnow())
 
     def run(self, forecast_id: int) -> None:
         """Compute a queued forecast after any this process is computing (blocks until done)."""
@@ -116,16 +107,20 @@ class ForecastRunner:
     def beat(self, now: dt.datetime | None = None) -> None:
         """Say the held forecasts live, then mark interrupted those others left stale."""
         now = now or utcnow()
+        self._set_held(beat_at=now)
+        fail_stale(self.db, now=now, stale=self.stale)
+
+    def _set_held(self, **values: object) -> None:
+        """Write `values` on the unfinished forecasts this process holds."""
         held = self.held()
         if held:
             with self.db.session() as session:
                 session.execute(
                     update(Forecast)
                     .where(Forecast.id.in_(held), Forecast.status.in_(FORECAST_UNFINISHED))
-                    .values(beat_at=now)
+                    .values(**values)
                     .execution_options(synchronize_session=False)
                 )
-        fail_stale(self.db, now=now, stale=self.stale)
 
     def _loop(self) -> None:
         while not self._stopped.wait(self.every):

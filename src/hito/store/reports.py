@@ -16,7 +16,7 @@ from hito.counts import Count
 from hito.domain import site_day
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, agency_country, newest_after, paginate, snapshot
+from hito.store.actors import Actor, agency_country, newest_after, paginate_after, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import report_state
@@ -374,16 +374,15 @@ def list_reports(
     `after_id`: the page starts after that report (the last one of the page before), not at
     an offset; the count is of every report matching the filters.
     """
-    if after_id is None:
-        return paginate(session, report_query(**filters), offset=offset, limit=limit)
-    last = session.get(FieldReport, after_id)
-    if last is None:
-        raise InvalidError.at(
-            ["query", "after"],
-            Problem("no report with id %(after)s to continue after", after=after_id),
-        )
-    keyed = report_query(**filters, after=(last.observed_at, last.id))
-    return paginate(session, keyed, offset=offset, limit=limit, total=report_query(**filters))
+    return paginate_after(
+        session,
+        report_query(**filters),
+        at=FieldReport.observed_at,
+        after_id=after_id,
+        offset=offset,
+        limit=limit,
+        unknown=Problem("no report with id %(after)s to continue after", after=after_id),
+    )
 
 
 def _midnight(d: dt.date) -> dt.datetime:

@@ -29,7 +29,7 @@ import hmac
 import json
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -120,7 +120,7 @@ class WebGuard:
         if scope.get("method", "GET") in SAFE_METHODS:
             await self.app(scope, receive, page_send)
             return
-        wants_json = "application/json" in headers.get("accept", "")
+        wants_json = asks_for_json(headers)
         allowed = tuple(getattr(web, "trusted_origins", ()) or ())
         host = headers.get("host", "")
         if always_secure:  # behind a TLS proxy the browser's origin is https
@@ -357,6 +357,11 @@ def _both(message: str, **values: str | int) -> str:
     """A message in Spanish, then in English, as two paragraphs of a page."""
     said = _in_both(message, **values)
     return f'<p>{said["es"]}</p><p lang="en">{said["en"]}</p>'
+
+
+def asks_for_json(headers: Mapping[str, str]) -> bool:
+    """Whether a request asks for JSON (a script, as the outbox), not a page for a browser."""
+    return "application/json" in headers.get("accept", "")
 
 
 async def _refuse(send: Send, why: str, source: str | None, wants_json: bool = False) -> None:

@@ -139,9 +139,7 @@ def server_trouble(request: Request, exc: Exception) -> Response:
     """
     response = problems.response_for(request, exc)  # logged there, as for the API
     path = request.url.path
-    script = "application/json" in request.headers.get("accept", "") or (
-        request.headers.get("hx-request") == "true"
-    )
+    script = guard.asks_for_json(request.headers) or request.headers.get("hx-request") == "true"
     if path == "/api" or path.startswith("/api/") or script:
         return response
     form = request.method not in ("GET", "HEAD")

@@ -3,6 +3,7 @@ forecast triggers raise alerts."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -78,3 +79,43 @@ def test_without_a_forecast_scenario_nothing_runs_in_the_background(world: World
     assert r.status_code == 201
     assert c.app.state.refresher is None
     assert c.get("/api/v1/forecasts", headers=world.h("viewer")).json()["count"] == 0
+
+
+def test_reports_to_two_worker_processes_refresh_in_one_of_them(db: Database) -> None:
+    """`hito serve --workers 2`: each worker refreshed after its own reports, side by side."""
+    from hito.store import forecastrun
+
+    conf = settings(forecast_scenario="tacna-arica-2025", forecast_particles=20, forecast_days=10)
+    with (
+        TestClient(create_app(conf, database=db)) as one,
+        TestClient(create_app(conf, database=db)) as two,
+    ):
+        w = make_world(one, db)
+        first, second = one.app.state.refresher, two.app.state.refresher
+        with forecastrun._ONE:  # the first worker's refresh waits its turn, holding the claim
+            r = one.post(
+                "/api/v1/reports",
+                json=report("concordia-strip", "2025-11-30T09:00:00Z", people=30, stranded=30),
+                headers=w.h("ed_chl"),
+            )
+            assert r.status_code == 201, r.text
+            for _ in range(100):
+                if one.get("/api/v1/forecasts", headers=w.h("viewer")).json()["count"]:
+                    break
+                time.sleep(0.1)
+            for day, n in (("2025-12-01", 40), ("2025-12-02", 20)):
+                r = two.post(
+                    "/api/v1/reports",
+                    json=report("concordia-strip", f"{day}T09:00:00Z", people=n, stranded=n),
+                    headers=w.h("ed_per"),
+                )
+                assert r.status_code == 201, r.text
+            assert second.wait(timeout=60)
+            assert second.refreshed == []  # the claim was held: the first worker takes it on
+        assert first.wait(timeout=300)
+        assert len(first.refreshed) == 2
+        got = one.get(f"/api/v1/forecasts/{first.refreshed[-1]}", headers=w.h("viewer")).json()
+        assert got["status"] == "done", got["error"]
+        assert got["result"]["dates"][0] == "2025-12-02"
+        assert got["result"]["calibrated"]["counts"] == 3
+        assert one.get("/api/v1/forecasts", headers=w.h("viewer")).json()["count"] == 2

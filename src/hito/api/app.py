@@ -28,10 +28,10 @@ from hito.api.routes import (
     users,
 )
 from hito.errors import HitoError, Problem
-from hito.store import forecasts as forecasts_store
 from hito.store import logclaim, migrate
 from hito.store.audit import log_signer
 from hito.store.db import Database
+from hito.store.forecastrefresh import ForecastRefresher
 from hito.store.forecastrun import ForecastRunner
 from hito.store.intake import report_intake
 from hito.store.logkey import signing_key
@@ -78,7 +78,7 @@ def create_api(
         app.state.forecast_runner = runner = ForecastRunner(db)  # one at a time in this process
         app.state.db = db
         if settings.forecast_scenario:
-            app.state.refresher = forecasts_store.ForecastRefresher(
+            app.state.refresher = ForecastRefresher(
                 db,
                 scenario=settings.forecast_scenario,
                 days=settings.forecast_days,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import and_, or_, update
 
@@ -59,6 +60,11 @@ class ForecastRunner:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self._also: list[tuple[Callable[[dt.datetime], None], Callable[[], None]]] = []
+
+    def also(self, *, beat: Callable[[dt.datetime], None], stop: Callable[[], None]) -> None:
+        """Call `beat(now)` at each beat and `stop()` when this runner stops (the refresh's)."""
+        self._also.append((beat, stop))
 
     def start(self) -> None:
         """Mark interrupted what stopped processes left, then beat in a background thread."""
@@ -73,6 +79,8 @@ class ForecastRunner:
         if self._thread is not None:
             self._thread.join(timeout=self.every + 5)
         self._set_held(status="failed", error=INTERRUPTED, finished_at=utcnow())
+        for _, stop in self._also:
+            stop()
 
     def run(self, forecast_id: int) -> None:
         """Compute a queued forecast after any this process is computing (blocks until done)."""
@@ -109,6 +117,8 @@ class ForecastRunner:
         now = now or utcnow()
         self._set_held(beat_at=now)
         fail_stale(self.db, now=now, stale=self.stale)
+        for beat, _ in self._also:
+            beat(now)
 
     def _set_held(self, **values: object) -> None:
         """Write `values` on the unfinished forecasts this process holds."""

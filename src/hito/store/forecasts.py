@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito import i18n
@@ -21,7 +20,6 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.errors import InvalidError, NotFoundError
 from hito.store.forecast_result import forecast_result
-from hito.store.forecastrun import ForecastRunner
 from hito.store.models import FORECAST_UNFINISHED, Forecast, Site
 
 log = logging.getLogger("hito.store.forecasts")
@@ -183,95 +181,3 @@ def running(session: Session) -> dict[str, Any] | None:
         if r.status in FORECAST_UNFINISHED:
             return {"id": r.id, "status": r.status, "as_of": r.as_of, "runs": r.runs}
     return None
-
-
-class ForecastRefresher:
-    """Keeps one calibrated forecast fresh: each new report asks for a refresh.
-
-    At most one refresh runs at a time, in a background thread; reports that arrive while it
-    runs are folded into one more refresh after it. Each refresh forecasts `days` ahead of the
-    newest count, calibrated on every stored count, then evaluates the active plans' forecast
-    triggers on it (alerts as for observed triggers).
-    """
-
-    def __init__(
-        self,
-        db: Database,
-        *,
-        scenario: str,
-        days: int = 28,
-        particles: int = 200,
-        seed: int = 1,
-        runner: ForecastRunner | None = None,
-    ):
-        self.db, self.scenario, self.days, self.particles, self.seed = (
-            db,
-            scenario,
-            days,
-            particles,
-            seed,
-        )
-        self.runner = runner or ForecastRunner(db)  # the service's: one forecast at a time
-        self._lock = threading.Lock()
-        self._idle = threading.Event()
-        self._idle.set()
-        self._running = False
-        self._again = False
-        self.refreshed: list[int] = []  # forecast ids, oldest first
-
-    def request(self) -> None:
-        """Ask for a refresh (returns at once)."""
-        with self._lock:
-            if self._running:
-                self._again = True
-                return
-            self._running = True
-            self._idle.clear()
-        threading.Thread(target=self._loop, name="hito-forecast-refresh", daemon=True).start()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait until no refresh is running or asked for; False on timeout."""
-        return self._idle.wait(timeout)
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                self.refresh()
-            except Exception:  # a background job must log its failure, not vanish
-                log.exception("forecast refresh failed")
-            with self._lock:
-                if not self._again:
-                    self._running = False
-                    self._idle.set()
-                    return
-                self._again = False
-
-    def refresh(self) -> int | None:
-        """Forecast from the newest count now; returns the forecast's id (None: no count yet)."""
-        from hito.store.actors import SYSTEM
-        from hito.store.alerts import evaluate_forecast
-        from hito.store.models import FieldReport
-
-        with self.db.session(readonly=True) as session:
-            # the newest count's day: the local day at its site
-            as_of = session.scalar(select(func.max(FieldReport.day)))
-        if as_of is None:
-            return None
-        with self.db.session() as session:
-            fid = create_forecast(
-                session,
-                actor=SYSTEM,
-                scenario=self.scenario,
-                as_of=as_of,
-                days=self.days,
-                runs=self.particles,
-                seed=self.seed,
-                max_runs=self.particles,
-            ).id
-        self.runner.run(fid)
-        with self.db.session() as session:
-            row = get_forecast(session, forecast_id=fid)
-            if row.status == "done" and row.result:
-                evaluate_forecast(session, actor=SYSTEM, result=row.result, as_of=as_of)
-        self.refreshed.append(fid)
-        return fid

@@ -7,6 +7,7 @@ from hito.store.models.alerts import (
     Alert,
     Delivery,
     Forecast,
+    ForecastRefresh,
     StoredPlan,
     Subscription,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "FORECAST_UNFINISHED",
     "FieldReport",
     "Forecast",
+    "ForecastRefresh",
     "LogHead",
     "LogKeyRecord",
     "LogLeaf",

@@ -509,3 +509,64 @@ def test_filtering_the_log_by_a_peruvian_user_id_names_the_user_of_withheld_entr
     assert chile["count"] == 0 and chile["data"] == []
     mine = f"user:{world.ids['ed_chl']}"
     assert listed(mine, "ed_chl")["count"] > 0  # its own country's, as before
+
+
+def _report(world: World, day: str) -> int:
+    """A count at the strip on `day` (MM-DD of 2025); its id."""
+    r = world.client.post(
+        "/api/v1/reports",
+        json=report("concordia-strip", f"2025-{day}T09:00:00Z"),
+        headers=world.h("ed_chl"),
+    )
+    assert r.status_code == 201, r.text
+    rid: int = r.json()["id"]
+    return rid
+
+
+def test_paging_before_the_last_entry_read_gives_each_once_though_one_is_appended_meanwhile(
+    world: World,
+) -> None:
+    """Pages of two: with an offset, an entry appended between the pages moves the others
+    down one place and the first page's last entry comes again on the second."""
+    c = world.client
+    ids = [_report(world, day) for day in ("11-27", "11-28", "11-29", "11-30", "12-01")]
+    head = _head(world)  # every entry sequenced
+
+    def page(**q: object) -> dict[str, Any]:
+        r = c.get(
+            "/api/v1/log/entries",
+            params={"resource": "report", "limit": 2, **q},
+            headers=world.h("viewer"),
+        )
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        return body
+
+    def names(body: dict[str, Any]) -> list[str]:  # "report:N": the Nth report stored
+        return [f"report:{ids.index(int(e['resource'][7:]))}" for e in body["data"]]
+
+    first = page()
+    assert names(first) == ["report:4", "report:3"] and first["count"] == 5
+    ids.append(_report(world, "12-02"))  # a field team's count while a partner's script pages
+    _head(world)
+    assert names(page(offset=2))[0] == "report:3"  # read already: offset paging repeats it
+    second = page(before=first["next_before"])
+    assert names(second) == ["report:2", "report:1"] and second["count"] == 6
+    last = page(before=second["next_before"])
+    assert names(last) == ["report:0"] and last["next_before"] is None
+    # a signed head's size as `before`: exactly that tree's entries, the later one left out
+    tree = c.get(
+        "/api/v1/log/entries",
+        params={"resource": "report", "before": head["tree_size"]},
+        headers=world.h("viewer"),
+    ).json()
+    assert names(tree) == [f"report:{i}" for i in (4, 3, 2, 1, 0)]
+    admin = c.get(
+        "/api/v1/audit",
+        params={"resource": "report", "limit": 2, "before": first["next_before"]},
+        headers=world.h("admin"),
+    ).json()
+    assert names(admin) == ["report:2", "report:1"]
+    bad = c.get("/api/v1/log/entries", params={"before": 0}, headers=world.h("viewer"))
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"] == ["query", "before"]

@@ -82,11 +82,13 @@ def entries(
     resource: str | None = None,
     actions: Sequence[str] = (),
     exact: bool = False,
+    before: int | None = None,
 ) -> tuple[list[Entry], int]:
     """A page of entries, newest first (those waiting to be sequenced first), and the total.
 
     `resource`: of resources beginning so only (`exact`: of that resource only); `actions`:
-    of actions beginning so only.
+    of actions beginning so only. `before`: only sequenced entries, of index below it (the
+    page after the one whose last entry had that index; the total is still of all entries).
     Read it in one snapshot (`Database.session(snapshot=True)`): otherwise entries that
     the sequencer moves between its statements are listed twice (waiting, then as leaves);
     on PostgreSQL a read in another transaction is refused (RuntimeError), not left to chance.
@@ -110,7 +112,11 @@ def entries(
         )
     ).one()
     out: list[Entry] = []
-    if offset < n_pending:
+    if before is not None:
+        lq, n_skipped = lq.where(LogLeaf.idx < before), n_pending
+    else:
+        n_skipped = 0
+    if offset < n_pending - n_skipped:
         for p in session.scalars(pq.order_by(LogPending.id.desc()).offset(offset).limit(limit)):
             out.append(
                 Entry(
@@ -127,7 +133,7 @@ def entries(
             )
     rest = limit - len(out)
     if rest > 0:
-        start = max(0, offset - n_pending)
+        start = max(0, offset - (n_pending - n_skipped))
         for e in session.scalars(lq.order_by(LogLeaf.idx.desc()).offset(start).limit(rest)):
             out.append(
                 Entry(
@@ -143,6 +149,27 @@ def entries(
                 )
             )
     return out, n_pending + n_leaves
+
+
+def tree_size(session: Session) -> int:
+    """How many entries are sequenced (the index the next one will get)."""
+    last = session.scalar(select(func.max(_LEAVES.c.idx)))
+    return 0 if last is None else int(last) + 1
+
+
+def next_before(session: Session, page: Sequence[Entry], limit: int) -> int | None:
+    """Where the page after `page` starts (`entries(before=…)`); None: `page` is the last.
+
+    The index of its last entry; after an entry still waiting, the number sequenced at the
+    read: the waiting entries the page left out are newer than every one of them, and are
+    listed again, sequenced, on a new first page.
+    """
+    if len(page) < limit:
+        return None
+    last = page[-1].index
+    if last is None:
+        return tree_size(session) or None
+    return last or None
 
 
 def _require_snapshot(session: Session) -> None:

@@ -13,7 +13,7 @@ from hito.api.deps import ActorDep, AdminDep, DbDep
 from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.routes.log import entry_list
 from hito.api.schemas.common import Limit, Offset
-from hito.api.schemas.log import LogCheckPublic, LogEntryList, ResourceFilter
+from hito.api.schemas.log import Before, LogCheckPublic, LogEntryList, ResourceFilter
 from hito.errors import Problem
 from hito.store import logcheck
 from hito.store.db import Database
@@ -28,15 +28,18 @@ def list_(
     actor: AdminDep,
     db: DbDep,
     resource: ResourceFilter = None,
+    before: Before = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> LogEntryList:
     """Log entries, newest first, optionally for one resource ('report:12') or kind ('site').
 
+    Paged as `/log/entries`: `before` the `next_before` of the page before.
+
     As `/log/entries`: the other country's sign-ins, users, subscriptions and SMS numbers
     withheld from an admin of a country; the operator sees all.
     """
-    return entry_list(db, actor, resource, offset, limit)
+    return entry_list(db, actor, resource, offset, limit, before)
 
 
 Checked = tuple[logcheck.LogCheck, dt.datetime]  # a check and when it ran

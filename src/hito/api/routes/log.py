@@ -11,6 +11,7 @@ from hito.api.deps import ActorDep, DbDep
 from hito.api.jsonbody import OnceKeyedRoute
 from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.log import (
+    Before,
     ConsistencyProof,
     InclusionProof,
     LogEntryList,
@@ -64,21 +65,31 @@ def entries(
     actor: ActorDep,
     db: DbDep,
     resource: ResourceFilter = None,
+    before: Before = None,
     offset: Offset = 0,
     limit: Limit = 100,
 ) -> LogEntryList:
     """Entries, newest first (those waiting to be sequenced first), optionally of one resource.
+
+    Page with `before` (the `next_before` of the page before): it lists the sequenced entries
+    below that index, each once though entries are appended meanwhile (an `offset` would
+    repeat them); a signed head's `tree_size` as `before` reads exactly that tree's entries.
 
     Sign-ins, users, subscriptions and SMS numbers of the other country are withheld: their
     actor `—`, their resource `kind:?`, no note nor digests (`hito.store.logview`); the
     operator sees all. A `resource` naming one thing matches only the entries shown in full
     (one user or subscription of the reader's country exactly).
     """
-    return entry_list(db, actor, resource, offset, limit)
+    return entry_list(db, actor, resource, offset, limit, before)
 
 
 def entry_list(
-    db: Database, reader: Actor, resource: str | None, offset: int, limit: int
+    db: Database,
+    reader: Actor,
+    resource: str | None,
+    offset: int,
+    limit: int,
+    before: int | None = None,
 ) -> LogEntryList:
     """A page of the log's entries as `reader` is shown them (`logview`), newest first.
 
@@ -86,9 +97,12 @@ def entry_list(
     """
     with db.session(readonly=True, snapshot=True) as session:
         asked = logview.search(session, reader, resource)  # the other's, withheld: not matched
-        rows, n = logread.entries(session, offset=offset, limit=limit, **asked)
+        rows, n = logread.entries(session, offset=offset, limit=limit, before=before, **asked)
         shown = logview.for_reader(session, reader, rows)
-    return LogEntryList(data=[LogEntryPublic.model_validate(r) for r in shown], count=n)
+        after = logread.next_before(session, shown, limit)
+    return LogEntryList(
+        data=[LogEntryPublic.model_validate(r) for r in shown], count=n, next_before=after
+    )
 
 
 @router.get("/entries/{index}", response_model=LogEntryPublic)

@@ -20,7 +20,28 @@ class LogEntryPublic(Entry, Public):
 ResourceFilter = Annotated[str | None, Query(pattern=r"^[a-z_]+(:[A-Za-z0-9_\-?]+)?$")]
 
 
-LogEntryList = List[LogEntryPublic]
+# `?before=N`: the sequenced entries of index below N (the `next_before` of the page before)
+Before = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=2**62,
+        description="only sequenced entries of index below this (the `next_before` of the page "
+        "before, or a signed head's `tree_size`), not an offset: an entry appended meanwhile "
+        "cannot repeat one already read",
+    ),
+]
+
+
+class LogEntryList(List[LogEntryPublic]):
+    """A page of entries, newest first, and where the next page starts."""
+
+    next_before: int | None = Field(
+        None,
+        description="when the page is full, its last entry's index (after an entry still "
+        "waiting, the number sequenced): pass it as `before` for the next page (null: this "
+        "page is the last)",
+    )
 
 
 class SignedTreeHead(BaseModel):

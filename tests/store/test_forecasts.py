@@ -97,3 +97,38 @@ def test_a_failed_forecast_keeps_its_reason_to_be_said_in_spanish_and_english(
             "as_of: se recibió 2020-01-01; se esperaba una fecha a partir de 2025-11-22 (el inicio "
             "del escenario)"
         )
+
+
+def test_starts_at_the_same_moment_stop_at_the_quota(db: Database) -> None:
+    """Race: eight starts at once each counted two active forecasts (PostgreSQL, READ
+    COMMITTED) and all eight were queued, past a limit of three."""
+    import threading
+
+    from hito.store.errors import TooManyAttemptsError
+
+    start = threading.Barrier(8)
+    got: list[str] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            with db.session() as session:
+                create_forecast(
+                    session,
+                    actor=SYSTEM,
+                    scenario="tacna-arica-2025",
+                    as_of=dt.date(2025, 12, 1),
+                    quota=(3, 3),
+                )
+            got.append("queued")
+        except TooManyAttemptsError:
+            got.append("refused")
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == ["queued"] * 3 + ["refused"] * 5
+    with db.session(readonly=True) as session:
+        assert len(session.scalars(select(Forecast)).all()) == 3

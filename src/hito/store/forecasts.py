@@ -6,19 +6,19 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from hito import i18n
 from hito.domain import day_shown
-from hito.errors import HitoError, Problem, keep
+from hito.errors import HitoError, Plural, Problem, keep
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.db import Database
-from hito.store.errors import InvalidError, NotFoundError
+from hito.store.errors import InvalidError, NotFoundError, TooManyAttemptsError
 from hito.store.forecast_result import forecast_result
 from hito.store.models import FORECAST_UNFINISHED, Forecast, Site
 
@@ -42,11 +42,13 @@ def create_forecast(
     seed: int = 1,
     max_runs: int = 200,
     today: dt.date | None = None,
+    quota: tuple[int, int] | None = None,
 ) -> Forecast:
     """Queue a forecast of a built-in scenario restarted on `as_of` from the observed counts.
 
     `today` is the day the caller's reader is shown (`hito.domain.day_shown` of the reader's
     zone; default: of the default zone): `as_of` defaults to it and may not be later.
+    `quota`: (in all, per user) forecasts queued or running at the most (`check_quota`).
     """
     actor.require_writer(Problem("start forecasts"))
     names = builtin_names()
@@ -82,6 +84,8 @@ def create_forecast(
             ["body", "runs"],
             Problem("expected 1 to %(max_runs)s runs, got %(runs)s", max_runs=max_runs, runs=runs),
         )
+    if quota is not None:
+        check_quota(session, actor, max_active=quota[0], max_active_per_user=quota[1])
     row = Forecast(
         status="queued",
         scenario=scenario,
@@ -101,6 +105,44 @@ def create_forecast(
         after=snapshot(row),
     )
     return row
+
+
+_QUOTA_KEY = 0x68_69_74_71  # "hitq": one forecast start counts the active ones at a time
+
+
+def check_quota(
+    session: Session, actor: Actor, *, max_active: int, max_active_per_user: int
+) -> None:
+    """TooManyAttemptsError when `max_active` forecasts are active (`max_active_per_user` of one).
+
+    Queued or running: they bound the server's work, whoever starts them (API or dashboard).
+
+    Call it in the transaction that then creates the forecast: on PostgreSQL it first takes a
+    lock held until that transaction ends, so two starts at once cannot both count below the
+    limit and both add one (SQLite's writers already take turns).
+    """
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _QUOTA_KEY})
+    active = select(func.count()).where(Forecast.status.in_(FORECAST_UNFINISHED))
+    total = int(session.scalar(active) or 0)
+    mine = int(session.scalar(active.where(Forecast.user_id == actor.user_id)) or 0)
+    if total >= max_active or mine >= max_active_per_user:
+        raise TooManyAttemptsError(
+            Plural(
+                "%(total)s forecast is queued or running (%(mine)s of yours); the limits are "
+                "%(forecast_max_active)s in all and %(forecast_max_active_per_user)s per user: "
+                "wait for it to finish",
+                "%(total)s forecasts are queued or running (%(mine)s of yours); the limits are "
+                "%(forecast_max_active)s in all and %(forecast_max_active_per_user)s per user: "
+                "wait for one to finish",
+                total,
+                total=total,
+                mine=mine,
+                forecast_max_active=max_active,
+                forecast_max_active_per_user=max_active_per_user,
+            ),
+            retry_after=30,
+        )
 
 
 def calibrated_result(

@@ -14,7 +14,7 @@ from hito import i18n
 from hito.api.schemas.common import RowIdPath
 from hito.errors import kept, say
 from hito.report import outcomes_view
-from hito.store.errors import ForbiddenError, StoreError
+from hito.store.errors import ForbiddenError, StoreError, TooManyAttemptsError
 from hito.store.forecastrun import INTERRUPTED
 from hito.store.forecasts import BeforeStart, create_forecast, get_forecast
 from hito.store.sites import list_sites
@@ -59,7 +59,7 @@ async def forecast_start(request: Request) -> Response:
     today = local_today(request, who)  # the visitor's day, as on every page
     if as_of > today:
         raise BadDate(raw, "future")
-    db = request.app.state.db
+    db, settings = request.app.state.db, request.app.state.settings
 
     def start() -> int:
         with db.session() as session:
@@ -75,6 +75,7 @@ async def forecast_start(request: Request) -> Response:
                     days=FORECAST_DAYS,
                     runs=FORECAST_RUNS,
                     seed=1,
+                    quota=(settings.forecast_max_active, settings.forecast_max_active_per_user),
                 ).id
             )
 
@@ -89,6 +90,10 @@ async def forecast_start(request: Request) -> Response:
         day = i18n.date(exc.start, language(request))
         text = tr(request, "The scenario starts on %(d)s: choose that day or a later one.")
         return refused(422, text % {"d": day})
+    except TooManyAttemptsError as exc:  # the quota the API applies too
+        busy = refused(429, "; ".join(exc.in_language(language(request))))
+        busy.headers["Retry-After"] = str(exc.retry_after)
+        return busy
     except StoreError as exc:
         return refused(422, "; ".join(exc.in_language(language(request))))
     request.app.state.forecast_runner.submit(fid)  # one at a time in this process

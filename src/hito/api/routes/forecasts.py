@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
 from hito.api.jsonbody import OnceKeyedRoute
@@ -19,14 +17,9 @@ from hito.api.schemas.forecasts import (
     ScorePair,
 )
 from hito.domain import day_shown
-from hito.errors import Plural
 from hito.store import forecasts
-from hito.store.actors import Actor
 from hito.store.coltypes import utcnow
-from hito.store.errors import TooManyAttemptsError
-from hito.store.models import FORECAST_UNFINISHED, Forecast
 from hito.store.scorecard import live_scorecard
-from hito.store.settings import Settings
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"], route_class=OnceKeyedRoute)
 ForecastId = RowIdPath
@@ -47,7 +40,6 @@ def start(
     (`forecast_max_active_per_user` of one user), else 429; they run one at a time.
     """
     with db.session() as session:
-        _check_quota(session, actor, settings)
         row = forecasts.create_forecast(
             session,
             actor=actor,
@@ -58,34 +50,12 @@ def start(
             seed=body.seed,
             max_runs=settings.forecast_max_runs,
             today=day_shown(settings.zone, utcnow()),  # as the pages show today
+            quota=(settings.forecast_max_active, settings.forecast_max_active_per_user),
         )
         out = ForecastPublic.model_validate(row)
     # one at a time in this process (hito.store.forecastrun), after the answer is sent
     tasks.add_task(request.app.state.forecast_runner.run, out.id)
     return out
-
-
-def _check_quota(session: Session, actor: Actor, settings: Settings) -> None:
-    active = select(func.count()).where(Forecast.status.in_(FORECAST_UNFINISHED))
-    total = int(session.scalar(active) or 0)
-    mine = int(session.scalar(active.where(Forecast.user_id == actor.user_id)) or 0)
-    if total >= settings.forecast_max_active or mine >= settings.forecast_max_active_per_user:
-        raise TooManyAttemptsError(
-            Plural(
-                "%(total)s forecast is queued or running (%(mine)s of yours); the limits are "
-                "%(forecast_max_active)s in all and %(forecast_max_active_per_user)s per user: "
-                "wait for it to finish",
-                "%(total)s forecasts are queued or running (%(mine)s of yours); the limits are "
-                "%(forecast_max_active)s in all and %(forecast_max_active_per_user)s per user: "
-                "wait for one to finish",
-                total,
-                total=total,
-                mine=mine,
-                forecast_max_active=settings.forecast_max_active,
-                forecast_max_active_per_user=settings.forecast_max_active_per_user,
-            ),
-            retry_after=30,
-        )
 
 
 @router.get("", response_model=ForecastList)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from hito.store import deliveries, subscriptions
 from hito.store.db import Database
@@ -149,3 +150,34 @@ def test_a_plan_name_with_a_line_break_after_it_is_refused(db: Database, w: dict
             plans=["corridor-100\n"],
         )
     assert [e["loc"][-1] for e in err.value.errors] == ["plans"]
+
+
+def test_subscribing_at_the_same_moment_stops_at_the_most_an_owner_may_have(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """Race: eight adds at once each counted 24 active subscriptions (PostgreSQL, READ
+    COMMITTED) and all eight were stored, past the 25 an owner may have."""
+    import threading
+
+    for _ in range(subscriptions.MOST_SUBSCRIPTIONS - 1):
+        _subscribe(db, w["ed_chl"], w["chl"])
+    start = threading.Barrier(8)
+    got: list[str] = []
+
+    def one() -> None:
+        start.wait()
+        try:
+            _subscribe(db, w["ed_chl"], w["chl"])
+            got.append("stored")
+        except InvalidError:
+            got.append("refused")
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == ["refused"] * 7 + ["stored"]
+    with db.session(readonly=True) as s:
+        assert len(s.scalars(select(Subscription)).all()) == subscriptions.MOST_SUBSCRIPTIONS
+    assert _subscribe(db, w["ed_per"], w["per"]) > 0  # another owner: its own count

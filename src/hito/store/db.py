@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -305,3 +305,15 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def take_turns(session: Session, kind: int, which: int = 0) -> None:
+    """Hold, until `session`'s transaction ends, the lock (`kind`, `which`): 32-bit integers.
+
+    For a count then a write (a quota): two transactions at once, each counting below the
+    limit, would both write. On PostgreSQL (READ COMMITTED) a transaction advisory lock makes
+    the second wait for the first to commit and count again; SQLite's writers already take
+    turns (`Database.session`).
+    """
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": kind, "b": which})

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito import i18n
@@ -17,7 +17,7 @@ from hito.scenario.load import load as load_scenario
 from hito.store import audit
 from hito.store.actors import Actor, paginate, snapshot
 from hito.store.coltypes import utcnow
-from hito.store.db import Database
+from hito.store.db import Database, take_turns
 from hito.store.errors import InvalidError, NotFoundError, TooManyAttemptsError
 from hito.store.forecast_result import forecast_result
 from hito.store.models import FORECAST_UNFINISHED, Forecast, Site
@@ -107,7 +107,7 @@ def create_forecast(
     return row
 
 
-_QUOTA_KEY = 0x68_69_74_71  # "hitq": one forecast start counts the active ones at a time
+_QUOTA = 0x68_69_74_71  # "hitq": one forecast start counts the active ones at a time
 
 
 def check_quota(
@@ -117,12 +117,11 @@ def check_quota(
 
     Queued or running: they bound the server's work, whoever starts them (API or dashboard).
 
-    Call it in the transaction that then creates the forecast: on PostgreSQL it first takes a
-    lock held until that transaction ends, so two starts at once cannot both count below the
-    limit and both add one (SQLite's writers already take turns).
+    Call it in the transaction that then creates the forecast: it first takes a lock held
+    until that transaction ends (`take_turns`), so two starts at once cannot both count below
+    the limit and both add one.
     """
-    if session.connection().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _QUOTA_KEY})
+    take_turns(session, _QUOTA)
     active = select(func.count()).where(Forecast.status.in_(FORECAST_UNFINISHED))
     total = int(session.scalar(active) or 0)
     mine = int(session.scalar(active.where(Forecast.user_id == actor.user_id)) or 0)

@@ -31,12 +31,14 @@ PERSISTENCE_LOG_SD = 0.5  # spread of the persistence forecast until counts show
 
 
 def prepare() -> None:
-    """Import `scoringrules` now: its import compiles its numba kernels (about 5 s, no cache).
+    """Import `scoringrules` and `scipy.stats` now (about 5 s and 1 s).
 
-    The dashboard's warm-up calls this while the server starts, so that the first page
-    showing a score does not wait for the compilation.
+    `scoringrules`' import compiles its numba kernels (no cache); the persistence baseline's
+    spread needs `scipy.stats`. The dashboard's warm-up calls this while the server starts,
+    so that the first page showing a score does not wait for either.
     """
     import scoringrules  # noqa: F401
+    from scipy.stats import norm  # noqa: F401
 
 
 def quantiles(samples: np.ndarray) -> np.ndarray:

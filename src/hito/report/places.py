@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from hito.errors import HitoError
-from hito.scenario.load import load
+from hito.scenario.load import shared
 from hito.scenario.model import Scenario, Title
 
 # the worse status wins when the policies and the stored status disagree
 SEVERITY = {"open": 0, "documented_only": 1, "militarized": 2, "closed": 3}
 
 
-@lru_cache(maxsize=8)
 def scenario(name: str) -> Scenario | None:
     """A scenario by built-in name or path, loaded once (None when it cannot be loaded)."""
     try:
-        return load(name)
+        return shared(name)
     except HitoError:  # a site loaded from a scenario file that is gone
         return None
 

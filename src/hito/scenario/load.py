@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,16 @@ def load(ref: str | Path) -> Scenario:
     """Load and validate a scenario from a built-in name or a file path."""
     label, text = resolve(ref)
     return parse(text, label)
+
+
+@lru_cache(maxsize=8)
+def shared(ref: str) -> Scenario:
+    """A scenario by built-in name or path, loaded once per process: read it, never change it.
+
+    For the service's pages and scores, which read the same scenario after every report
+    (parsing it takes about 0.2 s); what changes a scenario loads its own copy (`load`).
+    """
+    return load(ref)
 
 
 def parse(text: str, label: str = "<scenario>") -> Scenario:

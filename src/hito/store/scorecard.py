@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito.forecast.scorecard import IssuedBand, Scorecard, score_issued
-from hito.scenario.load import load as load_scenario
+from hito.scenario.load import shared as load_scenario
 from hito.store.models import FieldReport, Forecast, Site
 from hito.store.observations import observations_from_store
 

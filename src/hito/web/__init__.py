@@ -78,12 +78,13 @@ def bad_address(request: Request, exc: Exception) -> Response:
 def warm_up() -> None:
     """Load what the first page needs while the server starts (cached once per process).
 
-    Templates, catalogues, the built-in scenarios' geometry and the scores' library (its
-    import compiles its kernels, about 5 s), so the first visitor does not wait for them.
+    Every template, the catalogues, the built-in scenarios (parsed, and their geometry) and
+    the scores' libraries (`scoringrules`' import compiles its kernels, about 5 s), so the
+    first visitor does not wait for them.
     """
     from hito import i18n
     from hito.forecast import scoring
-    from hito.scenario.load import builtin_names
+    from hito.scenario.load import builtin_names, shared
     from hito.web import forms, overview
 
     now = dt.datetime.now(dt.UTC)
@@ -92,9 +93,10 @@ def warm_up() -> None:
         i18n.datetime(now, lang)
         i18n.number(1234.5, lang)
         env = i18n.environment(("hito.web", "hito.report"), lang, i18n.DEFAULT_ZONE)
-        for name in ("overview.html.j2", "login.html.j2", "report.html.j2", "site.html.j2"):
+        for name in env.list_templates(extensions=("j2",)):  # the partials they include too
             env.get_template(name)
     for name in builtin_names():
+        shared(name)  # the scenario the scores and the places' status read
         overview.scenario_geometry(name)
         forms.groups(name)
     scoring.prepare()  # the overview's and the situation report's scorecard

@@ -80,7 +80,10 @@ class ForecastRunner:
             self._thread.join(timeout=self.every + 5)
         self._set_held(status="failed", error=INTERRUPTED, finished_at=utcnow())
         for _, stop in self._also:
-            stop()
+            try:
+                stop()
+            except Exception:  # a database out of reach: the claim lapses by itself
+                log.exception("forecast runner: stopping failed")
 
     def run(self, forecast_id: int) -> None:
         """Compute a queued forecast after any this process is computing (blocks until done)."""

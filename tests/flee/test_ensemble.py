@@ -247,7 +247,10 @@ def test_a_script_without_its_main_guard_is_told_why_its_flee_workers_stopped(tm
         [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300
     )
     assert done.returncode != 0
-    assert "runs 0..0: the worker process running these runs ended" in done.stderr
+    assert "1 of 1 run failed after every retry (run 0); no partial result is written" in (
+        done.stderr
+    )
+    assert "runs 0: the worker process running these runs ended" in done.stderr
     assert done.stderr.rstrip().endswith(
         f"every worker process stopped as it started: a worker reads the script {script} again "
         "when it starts, so the code that starts an ensemble there needs to be under `if "

@@ -29,6 +29,44 @@ class ChunkFailures(Exception):
         self.hint = hint
         super().__init__(f"{len(failures)} chunk(s) failed")
 
+    def problems(self, parts: Sequence[Sequence[int]], runs: int) -> list[Problem]:
+        """What failed, said by runs: how many of `runs`, then each chunk's error (and hint).
+
+        `parts[i]`: the run numbers of task i.
+        """
+        failed = sorted(r for i in self.failures for r in parts[i])
+        lines: list[Problem] = [
+            Plural(
+                "%(failed)s of %(runs)s run failed after every retry (run %(spans)s); "
+                "no partial result is written",
+                "%(failed)s of %(runs)s runs failed after every retry (runs %(spans)s); "
+                "no partial result is written",
+                runs,
+                failed=len(failed),
+                runs=runs,
+                spans=spans(failed),
+            )
+        ]
+        for i, why in sorted(self.failures.items()):
+            lines.append(Problem("runs %(spans)s: %(why)s", spans=spans(parts[i]), why=why))
+        return lines + ([self.hint] if self.hint is not None else [])
+
+
+def spans(runs: Sequence[int]) -> str:
+    """'0-49, 100-149' from a list of run numbers."""
+    rs = sorted(runs)
+    if not rs:
+        return "none"
+    out: list[str] = []
+    start = prev = rs[0]
+    for r in [*rs[1:], -2]:
+        if r == prev + 1:
+            prev = r
+            continue
+        out.append(f"{start}" if start == prev else f"{start}-{prev}")
+        start = prev = r
+    return ", ".join(out)
+
 
 # a local worker process that ended mid-chunk (the pool broke)
 WORKER_ENDED = N_(

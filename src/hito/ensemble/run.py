@@ -12,12 +12,12 @@ import numpy as np
 from hito.engine.compile import STATES, compile_scenario
 from hito.engine.run import RunResult
 from hito.engine.seeds import run_seed
-from hito.ensemble.executors import ChunkFailures, EnsembleError, make_executor
+from hito.ensemble.executors import ChunkFailures, EnsembleError, make_executor, spans
 from hito.ensemble.reduce import LEVELS, ChunkResult, Layout, Reducer, summarize_chunk
 from hito.ensemble.result import Ensemble
 from hito.ensemble.sampling import Design, design
 from hito.ensemble.spec import EnsembleSpec
-from hito.errors import InputError, Plural, Problem
+from hito.errors import InputError, Problem
 
 MAX_CHUNK = 100
 
@@ -110,14 +110,14 @@ def run_ensemble(
                 if progress is not None:
                     progress(n)
         except ChunkFailures as exc:
-            raise EnsembleError(_failure_lines(exc, parts, reducer)) from None
+            raise EnsembleError(exc.problems(parts, len(reducer.done))) from None
     finally:
         if own:
             ex.close()
     missing = reducer.missing()
     if missing:
         raise EnsembleError(
-            Problem("runs %(spans)s never came back from the executor", spans=_spans(missing))
+            Problem("runs %(spans)s never came back from the executor", spans=spans(missing))
         )
     quantiles = reducer.quantiles(list(LEVELS.values()))
     return Ensemble(
@@ -142,38 +142,3 @@ def run_ensemble(
             "client_cpu_seconds": round(time.process_time() - cpu0, 3),
         },
     )
-
-
-def _failure_lines(exc: ChunkFailures, parts: list[list[int]], reducer: Reducer) -> list[Problem]:
-    failed = sorted(r for i in exc.failures for r in parts[i])
-    lines: list[Problem] = [
-        Plural(
-            "%(failed)s of %(runs)s run failed after every retry (run %(spans)s); "
-            "no partial result is written",
-            "%(failed)s of %(runs)s runs failed after every retry (runs %(spans)s); "
-            "no partial result is written",
-            len(reducer.done),
-            failed=len(failed),
-            runs=len(reducer.done),
-            spans=_spans(failed),
-        )
-    ]
-    for i, why in sorted(exc.failures.items()):
-        lines.append(Problem("runs %(spans)s: %(why)s", spans=_spans(parts[i]), why=why))
-    return lines + ([exc.hint] if exc.hint is not None else [])
-
-
-def _spans(runs: Sequence[int]) -> str:
-    """'0-49, 100-149' from a list of run numbers."""
-    rs = sorted(runs)
-    if not rs:
-        return "none"
-    out: list[str] = []
-    start = prev = rs[0]
-    for r in [*rs[1:], -2]:
-        if r == prev + 1:
-            prev = r
-            continue
-        out.append(f"{start}" if start == prev else f"{start}-{prev}")
-        start = prev = r
-    return ", ".join(out)

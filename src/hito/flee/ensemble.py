@@ -141,17 +141,8 @@ def run_flee_ensemble(
                 results.extend(chunk)
                 if progress is not None:
                     progress(len(chunk))
-        except ChunkFailures as exc:
-            lines = [
-                Problem(
-                    "runs %(first)s..%(last)s: %(why)s",
-                    first=tasks[i][0][0],
-                    last=tasks[i][0][-1],
-                    why=msg,
-                )
-                for i, msg in sorted(exc.failures.items())
-            ]
-            raise EnsembleError(lines + ([exc.hint] if exc.hint is not None else [])) from None
+        except ChunkFailures as exc:  # said as a scenario ensemble's failed runs are
+            raise EnsembleError(exc.problems([t[0] for t in tasks], runs)) from None
     finally:
         if own:
             ex.close()

@@ -300,3 +300,53 @@ def test_a_forecasts_today_is_the_day_the_pages_show_between_chiles_midnight_and
         headers=world.h("ed_chl"),
     )
     assert r.status_code == 422 and "2025-12-03 is in the future" in r.json()["detail"]
+
+
+def _stored_forecast(world: World, day: int) -> int:
+    """A finished forecast as of 2025-11-`day` (as a refresh after a report stores one)."""
+    from hito.store.models import Forecast
+
+    with world.db.session() as s:
+        row = Forecast(
+            status="done",
+            scenario="tacna-arica-2025",
+            as_of=dt.date(2025, 11, day),
+            days=7,
+            runs=10,
+            seed=1,
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_paging_after_the_last_forecast_read_gives_each_once_though_one_is_queued_meanwhile(
+    world: World,
+) -> None:
+    """Pages of two: with an offset, a refresh queued between the pages (every report queues
+    one) moves the others down one place and the first page's last forecast comes again."""
+    c = world.client
+    ids = [_stored_forecast(world, day) for day in (25, 26, 27, 28, 29)]
+
+    def page(**q: object) -> dict[str, object]:
+        r = c.get("/api/v1/forecasts", params={"limit": 2, **q}, headers=world.h("viewer"))
+        assert r.status_code == 200, r.text
+        body: dict[str, object] = r.json()
+        return body
+
+    def read(body: dict[str, object]) -> list[int]:
+        return [ids.index(f["id"]) for f in body["data"]]  # type: ignore[attr-defined]
+
+    first = page()
+    assert read(first) == [4, 3] and first["count"] == 5
+    ids.append(_stored_forecast(world, 30))  # a report came: its refresh is queued
+    assert read(page(offset=2))[0] == 3  # read already: offset paging repeats it
+    second = page(after=first["next_after"])
+    assert read(second) == [2, 1] and second["count"] == 6
+    last = page(after=second["next_after"])
+    assert read(last) == [0] and last["next_after"] is None
+    gone = c.get("/api/v1/forecasts", params={"after": 999}, headers=world.h("viewer"))
+    assert gone.status_code == 422
+    assert gone.json()["errors"] == [
+        {"loc": ["query", "after"], "msg": "no forecast with id 999 to continue after"}
+    ]

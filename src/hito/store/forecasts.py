@@ -15,7 +15,7 @@ from hito.errors import HitoError, Plural, Problem, keep
 from hito.scenario.load import builtin_names
 from hito.scenario.load import load as load_scenario
 from hito.store import audit
-from hito.store.actors import Actor, paginate, snapshot
+from hito.store.actors import Actor, paginate_after, snapshot
 from hito.store.coltypes import utcnow
 from hito.store.db import Database, take_turns
 from hito.store.errors import InvalidError, NotFoundError, TooManyAttemptsError
@@ -189,11 +189,22 @@ def get_forecast(session: Session, *, forecast_id: int) -> Forecast:
 
 
 def list_forecasts(
-    session: Session, *, offset: int = 0, limit: int = 100
+    session: Session, *, offset: int = 0, limit: int = 100, after_id: int | None = None
 ) -> tuple[list[Forecast], int]:
-    """Forecasts, newest first."""
-    return paginate(
-        session, select(Forecast).order_by(Forecast.id.desc()), offset=offset, limit=limit
+    """Forecasts, newest first, with the total count.
+
+    `after_id`: the page starts after that forecast (the last one of the page before), not
+    at an offset: every report queues a refresh, which would push a forecast already read
+    into the next page (`actors.newest_after`).
+    """
+    return paginate_after(
+        session,
+        select(Forecast).order_by(Forecast.id.desc()),
+        at=Forecast.id,
+        after_id=after_id,
+        offset=offset,
+        limit=limit,
+        unknown=Problem("no forecast with id %(after)s to continue after", after=after_id),
     )
 
 

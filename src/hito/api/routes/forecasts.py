@@ -6,7 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 
 from hito.api.deps import ActorDep, DbDep, SettingsDep, WriterDep
 from hito.api.jsonbody import OnceKeyedRoute
-from hito.api.schemas.common import Day, Limit, Offset, RowIdPath
+from hito.api.schemas.common import After, Day, Limit, Offset, RowIdPath
 from hito.api.schemas.forecasts import (
     ForecastCreate,
     ForecastList,
@@ -59,11 +59,18 @@ def start(
 
 
 @router.get("", response_model=ForecastList)
-def list_(actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100) -> ForecastList:
-    """Forecast runs, newest first (without results)."""
+def list_(
+    actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100, after: After = None
+) -> ForecastList:
+    """Forecast runs, newest first (without results).
+
+    To read them all, follow `next_after` (`?after=`) from page to page: each report queues a
+    refresh of the calibrated forecast, where an `offset` would repeat one already read.
+    """
     with db.session(readonly=True) as session:
-        rows, n = forecasts.list_forecasts(session, offset=offset, limit=limit)
-        return ForecastList(data=[ForecastSummary.model_validate(r) for r in rows], count=n)
+        rows, n = forecasts.list_forecasts(session, offset=offset, limit=limit, after_id=after)
+        data = [ForecastSummary.model_validate(r) for r in rows]
+        return ForecastList.page(data, n, limit, rows[-1].id if rows else None)
 
 
 @router.get("/scorecard", response_model=Scorecard)

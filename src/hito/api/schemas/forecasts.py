@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hito.api.schemas.common import Day, List, Public, Request
+from hito.api.schemas.common import Day, KeyedList, Public, Request
 from hito.domain import ID_MAX_LENGTH, ID_PATTERN
 from hito.errors import said_in
 
@@ -126,7 +126,7 @@ class ForecastPublic(ForecastSummary):
         return said_in(value, "en") if isinstance(value, str) else value
 
 
-ForecastList = List[ForecastSummary]
+ForecastList = KeyedList[ForecastSummary]
 
 
 class ScoreHorizon(BaseModel):

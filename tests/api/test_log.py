@@ -12,6 +12,7 @@ from sqlalchemy import text  # noqa: TID251 - the test tampers with the table
 
 from hito.store import audit, logread, merkle
 from hito.store.logkey import SignedHead, load_key
+from races import at_once
 from service_world import KEY_FILE, World, report
 
 
@@ -366,7 +367,6 @@ def test_a_second_caller_while_a_check_runs_gets_a_429_problem_with_retry_after(
 
 def test_concurrent_verify_calls_on_a_large_log_run_one_check(world: World) -> None:
     """Six viewers at once on 20,000 entries (a real check of about a second): one runs."""
-    import threading
 
     key = load_key(KEY_FILE, create=True)
     with world.db.session() as session:
@@ -375,18 +375,7 @@ def test_concurrent_verify_calls_on_a_large_log_run_one_check(world: World) -> N
             [{"actor": "load", "action": "note", "resource": f"note:{i}"} for i in range(20_000)],
         )
     audit.sequence(world.db, key, wait=True)
-    start = threading.Barrier(6)
-    answers: list[Any] = []
-
-    def call() -> None:
-        start.wait()
-        answers.append(_verify(world))
-
-    threads = [threading.Thread(target=call) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    answers: list[Any] = at_once(6, lambda _i: _verify(world))
     checks = [r for r in answers if r.status_code == 200 and not r.json()["reused"]]
     refused = [r for r in answers if r.status_code == 429]
     reused = [r for r in answers if r.status_code == 200 and r.json()["reused"]]

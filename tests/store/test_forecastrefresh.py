@@ -13,6 +13,7 @@ from hito.store.db import Database
 from hito.store.forecastrefresh import ForecastRefresher, ask, claim, let_go, waiting
 from hito.store.forecastrun import STALE, ForecastRunner
 from hito.store.models import ForecastRefresh
+from races import at_once
 
 SCENARIO = "tacna-arica-2025"
 
@@ -111,18 +112,7 @@ def test_nothing_waits_once_the_asks_are_done(db: Database) -> None:
 def test_claims_at_the_same_moment_give_the_claim_to_one(db: Database) -> None:
     """Race: eight processes see a report at once; only one may compute."""
     ask(db, SCENARIO)
-    start = threading.Barrier(8)
-    got: list[int | None] = []
-
-    def one(i: int) -> None:
-        start.wait()
-        got.append(claim(db, SCENARIO, f"{i:032d}"))
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = at_once(8, lambda i: claim(db, SCENARIO, f"{i:032d}"))
     assert sorted(got, key=str) == [1] + [None] * 7
 
 

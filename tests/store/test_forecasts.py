@@ -11,9 +11,10 @@ from hito import i18n
 from hito.errors import Problem, kept, said_in
 from hito.store.actors import SYSTEM
 from hito.store.db import Database
-from hito.store.errors import InvalidError
+from hito.store.errors import InvalidError, TooManyAttemptsError
 from hito.store.forecasts import create_forecast, get_forecast, run_forecast
 from hito.store.models import Forecast
+from races import at_once
 
 # 21:00 in Lima on 1 December 2026 is 02:00 UTC on the 2nd
 LIMA_EVENING = dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.UTC)
@@ -102,33 +103,20 @@ def test_a_failed_forecast_keeps_its_reason_to_be_said_in_spanish_and_english(
 def test_starts_at_the_same_moment_stop_at_the_quota(db: Database) -> None:
     """Race: eight starts at once each counted two active forecasts (PostgreSQL, READ
     COMMITTED) and all eight were queued, past a limit of three."""
-    import threading
 
-    from hito.store.errors import TooManyAttemptsError
+    def one(_i: int) -> str:
+        with db.session() as session:
+            create_forecast(
+                session,
+                actor=SYSTEM,
+                scenario="tacna-arica-2025",
+                as_of=dt.date(2025, 12, 1),
+                quota=(3, 3),
+            )
+        return "queued"
 
-    start = threading.Barrier(8)
-    got: list[str] = []
-
-    def one() -> None:
-        start.wait()
-        try:
-            with db.session() as session:
-                create_forecast(
-                    session,
-                    actor=SYSTEM,
-                    scenario="tacna-arica-2025",
-                    as_of=dt.date(2025, 12, 1),
-                    quota=(3, 3),
-                )
-            got.append("queued")
-        except TooManyAttemptsError:
-            got.append("refused")
-
-    threads = [threading.Thread(target=one) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(got) == ["queued"] * 3 + ["refused"] * 5
+    got = at_once(8, one)
+    refused = [g for g in got if isinstance(g, TooManyAttemptsError)]
+    assert (got.count("queued"), len(refused)) == (3, 5)
     with db.session(readonly=True) as session:
         assert len(session.scalars(select(Forecast)).all()) == 3

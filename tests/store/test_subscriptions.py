@@ -11,6 +11,7 @@ from hito.store import deliveries, subscriptions
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError, InvalidError
 from hito.store.models import Alert, Subscription
+from races import at_once
 from service_world import plan_alert
 
 
@@ -157,27 +158,12 @@ def test_subscribing_at_the_same_moment_stops_at_the_most_an_owner_may_have(
 ) -> None:
     """Race: eight adds at once each counted 24 active subscriptions (PostgreSQL, READ
     COMMITTED) and all eight were stored, past the 25 an owner may have."""
-    import threading
-
     for _ in range(subscriptions.MOST_SUBSCRIPTIONS - 1):
         _subscribe(db, w["ed_chl"], w["chl"])
-    start = threading.Barrier(8)
-    got: list[str] = []
-
-    def one() -> None:
-        start.wait()
-        try:
-            _subscribe(db, w["ed_chl"], w["chl"])
-            got.append("stored")
-        except InvalidError:
-            got.append("refused")
-
-    threads = [threading.Thread(target=one) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(got) == ["refused"] * 7 + ["stored"]
+    got = at_once(8, lambda _i: _subscribe(db, w["ed_chl"], w["chl"]))
+    stored = [g for g in got if isinstance(g, int)]
+    refused = [g for g in got if isinstance(g, InvalidError)]
+    assert (len(stored), len(refused)) == (1, 7)
     with db.session(readonly=True) as s:
         assert len(s.scalars(select(Subscription)).all()) == subscriptions.MOST_SUBSCRIPTIONS
     assert _subscribe(db, w["ed_per"], w["per"]) > 0  # another owner: its own count

@@ -1,0 +1,36 @@
+"""Races in tests: the same call made by several threads let go at the same moment."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def at_once(n: int, call: Callable[[int], T], *, timeout: float = 120) -> list[T | Exception]:
+    """`call(i)` for i in 0..n-1, each in a thread, all let go together.
+
+    What each returned, or the exception it raised, in the order they finished.
+    """
+    start = threading.Barrier(n)
+    got: list[T | Exception] = []
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        start.wait()
+        try:
+            out: T | Exception = call(i)
+        except Exception as exc:  # the race's loser: a result like any other
+            out = exc
+        with lock:
+            got.append(out)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    assert len(got) == n, f"{n - len(got)} of {n} calls still running after {timeout} s"
+    return got

@@ -159,3 +159,24 @@ def test_a_stopping_process_gives_up_its_claim(db: Database) -> None:
     assert claim(db, SCENARIO, b.token) == 1
     b.runner.stop()
     assert _row(db) == (1, 0, None)
+
+
+def test_a_beat_during_a_long_refresh_brings_no_second_one(db: Database) -> None:
+    """A refresh longer than a beat (15 s) was followed by a second, for no new report."""
+    shared = _shared()
+    a = Counted(db, shared)
+    a.request()
+    assert shared["started"].wait(30)
+    a.runner.beat()  # the process's beat while its refresh runs
+    shared["go"].set()
+    assert a.wait(30)
+    assert a.runs == 1
+    assert _row(db) == (1, 1, None)
+
+
+def test_no_claim_is_taken_when_every_ask_is_done(db: Database) -> None:
+    ask(db, SCENARIO)
+    assert claim(db, SCENARIO, "a" * 32) == 1
+    assert let_go(db, SCENARIO, "a" * 32, done=1) == 1
+    assert claim(db, SCENARIO, "a" * 32) is None  # nothing asked since: nothing to compute
+    assert _row(db) == (1, 1, None)

@@ -56,11 +56,12 @@ def claim(
     now: dt.datetime | None = None,
     stale: dt.timedelta = STALE,
 ) -> int | None:
-    """Take the refresh's claim for the process `token`; the asks so far, or None if held.
+    """Take the refresh's claim for the process `token`: the asks so far, or None.
 
-    The claim is free, this process's own (left by a failed let-go), or not beaten for
-    `stale`: one UPDATE whose condition the database re-tests as it writes, so of two
-    processes claiming at once one gets it.
+    None: every ask is done (nothing to compute), or another process holds the claim. It is
+    taken when asks wait and it is free, this process's own (left by a failed let-go), or not
+    beaten for `stale`: one UPDATE whose condition the database re-tests as it writes, so of
+    two processes claiming at once one gets it.
     """
     now = now or utcnow()
     with db.session() as session:
@@ -68,6 +69,7 @@ def claim(
             update(ForecastRefresh)
             .where(
                 ForecastRefresh.scenario == scenario,
+                ForecastRefresh.wanted > ForecastRefresh.done,
                 or_(
                     ForecastRefresh.holder.is_(None),
                     ForecastRefresh.holder == token,

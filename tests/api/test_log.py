@@ -365,6 +365,39 @@ def test_a_second_caller_while_a_check_runs_gets_a_429_problem_with_retry_after(
     assert _verify(world).json()["reused"] is False  # once it ended, the next one runs
 
 
+def test_a_check_running_in_another_worker_process_gets_a_429_too(world: World) -> None:
+    """`hito serve --workers N`: the gate was per process, so N checks of the whole log could
+    run at once. Another process holds the server's check (as its gate does while checking)."""
+    import subprocess
+    import sys
+
+    from hito.api.routes.audit import _CHECK
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from hito.store.db import Database\n"
+            f"db = Database({world.db.url!r})\n"
+            f"with db.only_one({_CHECK}) as alone:\n"
+            "    print(alone, flush=True)\n"
+            "    sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+        r = _verify(world)
+    finally:
+        holder.communicate("", timeout=60)
+    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    assert r.json()["detail"].startswith("the log is being checked for another request")
+    assert _verify(world).json()["reused"] is False  # once it ended, the next one runs
+
+
 def test_concurrent_verify_calls_on_a_large_log_run_one_check(world: World) -> None:
     """Six viewers at once on 20,000 entries (a real check of about a second): one runs."""
 

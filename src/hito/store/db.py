@@ -189,6 +189,45 @@ class Database:
             create=create,
         )
 
+    @contextmanager
+    def only_one(self, kind: int) -> Iterator[bool]:
+        """Whether this is the only holder of `kind` (a 32-bit integer) on this database.
+
+        For work one process at a time across the server's worker processes: True while
+        held, False when another holds it (nothing waits). Released when the block ends, or
+        when the holding process dies: on PostgreSQL a session advisory lock on a connection
+        of its own; on an SQLite file an exclusive `flock` on a file beside it (`.lock-KIND`);
+        an in-memory SQLite database has one process.
+        """
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                args = {"a": kind, "b": 0}
+                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:a, :b)"), args).scalar())
+                conn.commit()
+                try:
+                    yield got
+                finally:
+                    if got:
+                        conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), args)
+                        conn.commit()
+            return
+        path = make_url(self.url).database
+        if ":memory:" in self.url or not path or path.startswith("file:"):
+            yield True
+            return
+        import fcntl
+
+        fd = os.open(f"{path}.lock-{kind:x}", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            got = True
+        except BlockingIOError:
+            got = False
+        try:
+            yield got
+        finally:
+            os.close(fd)  # the lock goes with the file's last descriptor
+
     def write_mark(self) -> tuple[object, ...] | None:
         """A value that differs once anything was written to the database (None: cannot tell).
 

@@ -43,13 +43,15 @@ def list_(
 
 
 Checked = tuple[logcheck.LogCheck, dt.datetime]  # a check and when it ran
+_CHECK = 0x68_69_74_76  # "hitv": one check of the log at a time on the database
 
 
 class CheckGate:
-    """One check of the log at a time per process; its answer reused while nothing was written.
+    """One check of the log at a time on the server; its answer reused while nothing was written.
 
     The check reads every entry and row (seconds at 100,000 entries) and is open to every
-    signed-in user: a second caller while one runs gets 429; the last answer is given again
+    signed-in user: a second caller while one runs, in this process or in another worker
+    process of the server (`Database.only_one`), gets 429; the last answer is given again
     while nothing it reads was written since it began (`Database.write_mark`) and it is
     younger than `reuse_seconds`.
     """
@@ -72,28 +74,34 @@ class CheckGate:
         if mark is not None and last is not None and last[0] == mark and fresh:
             return (*last[2], True)
         if not self.lock.acquire(blocking=False):
-            wait = max(1, math.ceil(self.took - (time.monotonic() - self.started)))
-            raise TooManyAttemptsError(
-                Problem(
-                    "the log is being checked for another request (one check at a time; the "
-                    "last took %(took)s s): try again in %(wait)s s",
-                    took=round(self.took, 1),
-                    wait=wait,
-                ),
-                retry_after=wait,
-            )
+            raise self._busy(max(1, math.ceil(self.took - (time.monotonic() - self.started))))
         try:
-            self.started = time.monotonic()
-            at = dt.datetime.now(dt.UTC)
-            mark = db.write_mark()  # taken before the check reads: a write after it is seen
-            with db.session(readonly=True) as session:
-                result = logcheck.verify(session, key=key)
-            self.took = time.monotonic() - self.started
+            with db.only_one(_CHECK) as alone:
+                if not alone:  # another worker process of the server is checking
+                    raise self._busy(max(1, math.ceil(self.took)))
+                self.started = time.monotonic()
+                at = dt.datetime.now(dt.UTC)
+                mark = db.write_mark()  # taken before the check reads: a write after it is seen
+                with db.session(readonly=True) as session:
+                    result = logcheck.verify(session, key=key)
+                self.took = time.monotonic() - self.started
             if mark is not None:
                 self.last = (mark, time.monotonic(), (result, at))
             return result, at, False
         finally:
             self.lock.release()
+
+    def _busy(self, wait: int) -> TooManyAttemptsError:
+        """The 429 of a caller while a check runs (here or in another process)."""
+        return TooManyAttemptsError(
+            Problem(
+                "the log is being checked for another request (one check at a time; the "
+                "last took %(took)s s): try again in %(wait)s s",
+                took=round(self.took, 1),
+                wait=wait,
+            ),
+            retry_after=wait,
+        )
 
 
 @router.get("/verify", response_model=LogCheckPublic)
@@ -101,7 +109,7 @@ def verify(actor: ActorDep, db: DbDep, request: Request) -> LogCheckPublic:
     """The server checks its log against the heads it stored and its rows against the log.
 
     This trusts the server; each country runs `hito log verify --against HEADS_FILE` with
-    the heads it saved itself. One check runs at a time per process (else 429 with
+    the heads it saved itself. One check runs at a time on the server (else 429 with
     Retry-After); its answer is reused while nothing was written to the database, for at most
     `HITO_AUDIT_VERIFY_REUSE_SECONDS` (`checked_at` says when it ran, `reused` whether it
     is an earlier answer). A problem naming the other country's user or subscription (or

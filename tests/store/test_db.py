@@ -269,8 +269,11 @@ def test_a_tampering_write_to_a_table_the_check_reads_but_no_trigger_counts_is_s
 
 
 def test_only_one_holder_of_a_kind_at_a_time_and_again_once_it_lets_go(database: Database) -> None:
-    with database.only_one(7) as first:
-        with database.only_one(7) as second, database.only_one(8) as other:
-            assert (first, second, other) == (True, False, True)
+    with (
+        database.only_one(7) as first,
+        database.only_one(7) as second,
+        database.only_one(8) as other,
+    ):
+        assert (first, second, other) == (True, False, True)
     with database.only_one(7) as again:
         assert again is True

@@ -135,7 +135,9 @@
     }
   }
 
-  // the text of the page's language for the number n (its CLDR plural category), n written in it
+  // the text of the page's language for the number n (its CLDR plural category), n written in it;
+  // signout.js says its count alike with its own copy: with weak signal the service worker may
+  // give one file fresh and the other from its cache, so neither calls the other's code
   function plural(forms, n) {
     const lang = document.documentElement.lang || undefined;
     const text = forms[new Intl.PluralRules(lang).select(n)] || forms.other;

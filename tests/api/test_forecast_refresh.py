@@ -92,7 +92,7 @@ def test_reports_to_two_worker_processes_refresh_in_one_of_them(db: Database) ->
     ):
         w = make_world(one, db)
         first, second = one.app.state.refresher, two.app.state.refresher
-        with forecastrun._ONE:  # the first worker's refresh waits its turn, holding the claim
+        with forecastrun._ONE:  # the first worker's refresh waits its turn, holding the lock
             r = one.post(
                 "/api/v1/reports",
                 json=report("concordia-strip", "2025-11-30T09:00:00Z", people=30, stranded=30),
@@ -111,7 +111,7 @@ def test_reports_to_two_worker_processes_refresh_in_one_of_them(db: Database) ->
                 )
                 assert r.status_code == 201, r.text
             assert second.wait(timeout=60)
-            assert second.refreshed == []  # the claim was held: the first worker takes it on
+            assert second.refreshed == []  # the lock was held: the first worker takes it on
         assert first.wait(timeout=300)
         assert len(first.refreshed) == 2
         got = one.get(f"/api/v1/forecasts/{first.refreshed[-1]}", headers=w.h("viewer")).json()

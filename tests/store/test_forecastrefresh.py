@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import subprocess
+import sys
 import threading
 from typing import Any
 
-from sqlalchemy import update
-
-from hito.store.coltypes import utcnow
 from hito.store.db import Database
-from hito.store.forecastrefresh import ForecastRefresher, ask, claim, let_go, waiting
-from hito.store.forecastrun import STALE, ForecastRunner
-from hito.store.models import ForecastRefresh
+from hito.store.forecastrefresh import REFRESHING, ForecastRefresher, ask, asks, covered
+from hito.store.forecastrun import ForecastRunner
 from races import at_once
 
 SCENARIO = "tacna-arica-2025"
 
 
-def _row(db: Database) -> tuple[int, int, str | None]:
-    with db.session(readonly=True) as session:
-        row = session.get(ForecastRefresh, SCENARIO)
-        assert row is not None
-        return row.wanted, row.done, row.holder
-
-
-def _age_claim(db: Database, by: dt.timedelta) -> None:
-    """The claim's last beat `by` ago: its process stopped beating."""
-    with db.session() as session:
-        session.execute(update(ForecastRefresh).values(held_at=utcnow() - by))
-
-
 class Counted(ForecastRefresher):
-    """A refresher whose refresh only counts (and may wait to be let through): the claim's test.
+    """A refresher whose refresh only counts (and may wait to be let through): the lock's test.
 
     The real refresh (a calibrated forecast, its triggers) is tested end to end in
     tests/api/test_forecast_refresh.py.
@@ -66,54 +50,38 @@ def _shared() -> dict[str, Any]:
     }
 
 
-def test_asks_are_counted_from_the_first(db: Database) -> None:
+def _other_process_holding(db: Database) -> subprocess.Popen[str]:
+    """Another worker process of the server, in the middle of a refresh (it holds the lock)."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from hito.store.db import Database\n"
+            f"with Database({db.url!r}).only_one({REFRESHING}) as alone:\n"
+            "    print(alone, flush=True)\n"
+            "    sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+    return holder
+
+
+def test_asks_are_counted_from_the_first_and_done_never_goes_back(db: Database) -> None:
+    assert asks(db, SCENARIO) == (0, 0)
     assert [ask(db, SCENARIO) for _ in range(3)] == [1, 2, 3]
-    assert _row(db) == (3, 0, None)
+    covered(db, SCENARIO, 2)
+    covered(db, SCENARIO, 1)  # a slower refresh, finishing later, covered fewer
+    assert asks(db, SCENARIO) == (3, 2)
 
 
-def test_one_process_holds_the_claim_and_the_other_finds_it_held(db: Database) -> None:
-    ask(db, SCENARIO)
-    assert claim(db, SCENARIO, "a" * 32) == 1
-    assert claim(db, SCENARIO, "b" * 32) is None
-    ask(db, SCENARIO)  # a report to the other process meanwhile
-    assert let_go(db, SCENARIO, "a" * 32, done=1) == 2  # more asked than done: go again
-    assert _row(db) == (2, 1, None)
-    assert claim(db, SCENARIO, "b" * 32) == 2
-
-
-def test_a_claim_no_one_beats_for_is_taken_over_and_a_fresh_one_is_not(db: Database) -> None:
-    ask(db, SCENARIO)
-    assert claim(db, SCENARIO, "gone" * 8) == 1
-    _age_claim(db, STALE - dt.timedelta(seconds=5))
-    assert claim(db, SCENARIO, "b" * 32) is None
-    assert not waiting(db, SCENARIO, "b" * 32)
-    _age_claim(db, STALE + dt.timedelta(seconds=1))
-    assert waiting(db, SCENARIO, "b" * 32)
-    assert claim(db, SCENARIO, "b" * 32) == 1
-    assert _row(db)[2] == "b" * 32
-
-
-def test_a_process_takes_back_its_own_claim_a_failed_let_go_left(db: Database) -> None:
-    ask(db, SCENARIO)
-    assert claim(db, SCENARIO, "a" * 32) == 1
-    assert claim(db, SCENARIO, "a" * 32) == 1
-
-
-def test_nothing_waits_once_the_asks_are_done(db: Database) -> None:
-    assert not waiting(db, SCENARIO, "a" * 32)  # never asked
-    ask(db, SCENARIO)
-    assert waiting(db, SCENARIO, "a" * 32)
-    assert claim(db, SCENARIO, "a" * 32) == 1
-    assert not waiting(db, SCENARIO, "b" * 32)  # held and beaten by a
-    assert let_go(db, SCENARIO, "a" * 32, done=1) == 1
-    assert not waiting(db, SCENARIO, "b" * 32)
-
-
-def test_claims_at_the_same_moment_give_the_claim_to_one(db: Database) -> None:
-    """Race: eight processes see a report at once; only one may compute."""
-    ask(db, SCENARIO)
-    got = at_once(8, lambda i: claim(db, SCENARIO, f"{i:032d}"))
-    assert sorted(got, key=str) == [1] + [None] * 7
+def test_asks_at_the_same_moment_are_each_counted(db: Database) -> None:
+    """Race: eight reports to eight workers at once, the row not there yet."""
+    got = at_once(8, lambda _i: ask(db, SCENARIO))
+    assert sorted(got) == list(range(1, 9))  # type: ignore[type-var]
 
 
 def test_reports_to_two_worker_processes_run_one_refresh_at_a_time(db: Database) -> None:
@@ -126,39 +94,47 @@ def test_reports_to_two_worker_processes_run_one_refresh_at_a_time(db: Database)
     assert b.wait(30)
     b.request()
     assert b.wait(30)
-    assert b.runs == 0  # it found the claim held and left the work to its holder
+    assert b.runs == 0  # it found the lock held and left the work to its holder
     shared["go"].set()
     assert a.wait(30)
-    # the asks b counted came after a's first refresh read the counts: a refreshes once more
+    # the asks b counted came after a's first refresh read them: a refreshes once more
     assert (a.runs, b.runs, shared["most"]) == (2, 0, 1)
-    assert _row(db) == (3, 3, None)
+    assert asks(db, SCENARIO) == (3, 3)
 
 
-def test_asks_a_stopped_process_left_are_taken_up_at_the_next_beat(db: Database) -> None:
+def test_many_workers_asking_at_once_refresh_one_at_a_time_and_leave_no_ask(db: Database) -> None:
     shared = _shared()
     shared["go"].set()
-    ask(db, SCENARIO)
-    assert claim(db, SCENARIO, "gone" * 8) == 1  # then its process was killed
+    workers = [Counted(db, shared) for _ in range(6)]
+    at_once(6, lambda i: workers[i].request())
+    assert all(w.wait(60) for w in workers)
+    assert shared["most"] == 1
+    assert 1 <= sum(w.runs for w in workers) <= 6
+    wanted, done = asks(db, SCENARIO)
+    assert wanted == done == 6
+
+
+def test_asks_a_killed_process_left_are_taken_up_at_the_next_beat(db: Database) -> None:
+    """A worker killed mid-refresh: its lock goes with it, and a live worker's beat finds the
+    asks waiting (no minutes of waiting for a claim to lapse)."""
+    shared = _shared()
+    shared["go"].set()
     b = Counted(db, shared)
-    b.request()
-    assert b.wait(30)
-    assert b.runs == 0  # the claim looks alive
-    b.runner.beat()
-    assert b.wait(30)
-    assert b.runs == 0
-    _age_claim(db, STALE + dt.timedelta(seconds=1))
+    holder = _other_process_holding(db)
+    try:
+        b.request()  # a report reaches b while the other refreshes
+        assert b.wait(30)
+        assert b.runs == 0
+        b.runner.beat()
+        assert b.wait(30)
+        assert b.runs == 0  # still held: nothing taken up
+    finally:
+        holder.kill()  # kill -9: no let-go, no clean-up
+        holder.wait(30)
     b.runner.beat()
     assert b.wait(30)
     assert b.runs == 1
-    assert _row(db) == (2, 2, None)
-
-
-def test_a_stopping_process_gives_up_its_claim(db: Database) -> None:
-    b = Counted(db, _shared())
-    ask(db, SCENARIO)
-    assert claim(db, SCENARIO, b.token) == 1
-    b.runner.stop()
-    assert _row(db) == (1, 0, None)
+    assert asks(db, SCENARIO) == (1, 1)
 
 
 def test_a_beat_during_a_long_refresh_brings_no_second_one(db: Database) -> None:
@@ -171,12 +147,19 @@ def test_a_beat_during_a_long_refresh_brings_no_second_one(db: Database) -> None
     shared["go"].set()
     assert a.wait(30)
     assert a.runs == 1
-    assert _row(db) == (1, 1, None)
+    assert asks(db, SCENARIO) == (1, 1)
 
 
-def test_no_claim_is_taken_when_every_ask_is_done(db: Database) -> None:
-    ask(db, SCENARIO)
-    assert claim(db, SCENARIO, "a" * 32) == 1
-    assert let_go(db, SCENARIO, "a" * 32, done=1) == 1
-    assert claim(db, SCENARIO, "a" * 32) is None  # nothing asked since: nothing to compute
-    assert _row(db) == (1, 1, None)
+def test_a_refresh_that_fails_is_not_tried_again_for_the_same_asks(db: Database) -> None:
+    class Failing(Counted):
+        def refresh(self) -> int | None:
+            self.runs += 1
+            raise RuntimeError("the forecast failed")
+
+    shared = _shared()
+    a = Failing(db, shared)
+    a.request()
+    assert a.wait(30)
+    a.runner.beat()
+    assert a.wait(30)
+    assert a.runs == 1 and asks(db, SCENARIO) == (1, 1)

@@ -1,35 +1,34 @@
 """The calibrated forecast kept fresh after new reports: one refresh at a time for all processes.
 
 Every report asks for a refresh (`forecast_refresh.wanted` + 1, after its commit). Under
-`hito serve --workers N` the reports reach N processes; only the process holding the row's
-claim computes. It reads `wanted` after taking the claim and before reading the counts, so
-its refresh covers every ask counted so far; after it lets go, a larger `wanted` means a
-report came meanwhile and it (or whoever claims first) refreshes once more. A process that
-asks while another holds the claim leaves the work to it: the holder looks at `wanted` only
-after letting go, so no ask is lost. The holder beats its claim with the process's forecast
-beats (`hito.store.forecastrun`); a claim not beaten for `STALE` was left by a stopped
-process, and the first live process to beat takes it over if asks wait.
+`hito serve --workers N` the reports reach N processes; only the process holding the
+server's refresh lock (`Database.only_one`: a PostgreSQL session advisory lock, an `flock`
+beside an SQLite file) computes. Holding it, it reads the asks before reading the counts, so
+its refresh covers every ask counted so far, and records them done (`done`); it looks again
+until none waits. A process that asks while another holds the lock leaves the work to it: the
+holder looks at the asks once more after letting go, so no ask is lost. The lock goes with a
+process that dies (its connection or its file closes): the next live process to beat
+(`hito.store.forecastrun`, every 15 s) finds asks waiting and takes them up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 import threading
 from typing import Any
 
-from sqlalchemy import Table, case, func, or_, select, update
+from sqlalchemy import Table, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hito.store.coltypes import utcnow
 from hito.store.db import Database
-from hito.store.forecastrun import STALE, ForecastRunner
+from hito.store.forecastrun import ForecastRunner
 from hito.store.models import ForecastRefresh
 
 log = logging.getLogger("hito.store.forecastrefresh")
 _T: Table = ForecastRefresh.__table__  # type: ignore[assignment]  # mapped classes hold a Table
+REFRESHING = 0x68_69_74_72  # "hitr": the server's refresh lock (`Database.only_one`)
 
 
 def ask(db: Database, scenario: str) -> int:
@@ -48,89 +47,20 @@ def ask(db: Database, scenario: str) -> int:
         return int(conn.execute(stmt).scalar_one())
 
 
-def claim(
-    db: Database,
-    scenario: str,
-    token: str,
-    *,
-    now: dt.datetime | None = None,
-    stale: dt.timedelta = STALE,
-) -> int | None:
-    """Take the refresh's claim for the process `token`: the asks so far, or None.
-
-    None: every ask is done (nothing to compute), or another process holds the claim. It is
-    taken when asks wait and it is free, this process's own (left by a failed let-go), or not
-    beaten for `stale`: one UPDATE whose condition the database re-tests as it writes, so of
-    two processes claiming at once one gets it.
-    """
-    now = now or utcnow()
-    with db.session() as session:
-        got = session.execute(
-            update(ForecastRefresh)
-            .where(
-                ForecastRefresh.scenario == scenario,
-                ForecastRefresh.wanted > ForecastRefresh.done,
-                or_(
-                    ForecastRefresh.holder.is_(None),
-                    ForecastRefresh.holder == token,
-                    ForecastRefresh.held_at < now - stale,
-                ),
-            )
-            .values(holder=token, held_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if not getattr(got, "rowcount", 0):
-            return None
-        return session.scalar(
-            select(ForecastRefresh.wanted).where(ForecastRefresh.scenario == scenario)
-        )
-
-
-def let_go(db: Database, scenario: str, token: str, *, done: int) -> int:
-    """Give up the claim, the asks up to `done` covered; returns the asks so far."""
-    with db.session() as session:
-        session.execute(
-            update(ForecastRefresh)
-            .where(ForecastRefresh.scenario == scenario, ForecastRefresh.holder == token)
-            .values(
-                holder=None,
-                held_at=None,
-                done=case((ForecastRefresh.done < done, done), else_=ForecastRefresh.done),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        wanted = session.scalar(
-            select(ForecastRefresh.wanted).where(ForecastRefresh.scenario == scenario)
-        )
-        return int(wanted or 0)
-
-
-def waiting(
-    db: Database,
-    scenario: str,
-    token: str,
-    *,
-    now: dt.datetime | None = None,
-    stale: dt.timedelta = STALE,
-) -> bool:
-    """Whether asks wait that no live process is computing (and so `token` may take them)."""
-    now = now or utcnow()
+def asks(db: Database, scenario: str) -> tuple[int, int]:
+    """(asks so far, asks the last refresh covered) for `scenario`; (0, 0) before the first."""
     with db.session(readonly=True) as session:
         row = session.get(ForecastRefresh, scenario)
-        if row is None or row.wanted <= row.done:
-            return False
-        return row.holder in (None, token) or (
-            row.held_at is not None and row.held_at < now - stale
-        )
+        return (0, 0) if row is None else (row.wanted, row.done)
 
 
-def keep(db: Database, token: str, now: dt.datetime) -> None:
-    """Beat the claims the process `token` holds."""
+def covered(db: Database, scenario: str, done: int) -> None:
+    """Record the asks up to `done` covered by a refresh (never fewer than recorded)."""
     with db.session() as session:
         session.execute(
             update(ForecastRefresh)
-            .where(ForecastRefresh.holder == token)
-            .values(held_at=now)
+            .where(ForecastRefresh.scenario == scenario)
+            .values(done=case((ForecastRefresh.done < done, done), else_=ForecastRefresh.done))
             .execution_options(synchronize_session=False)
         )
 
@@ -139,8 +69,8 @@ class ForecastRefresher:
     """Keeps one calibrated forecast fresh: each new report asks for a refresh.
 
     In this process at most one thread asks and refreshes at a time; reports that arrive
-    meanwhile are folded into its next round. Across processes the claim (above) lets one
-    refresh run. Each refresh forecasts `days` ahead of the newest count, calibrated on every
+    meanwhile are folded into its next round. Across processes the refresh lock (above) lets
+    one refresh run. Each refresh forecasts `days` ahead of the newest count, calibrated on every
     stored count, then evaluates the active plans' forecast triggers on it (alerts as for
     observed triggers).
     """
@@ -163,8 +93,7 @@ class ForecastRefresher:
             seed,
         )
         self.runner = runner or ForecastRunner(db)  # the service's: one forecast at a time
-        self.runner.also(beat=self._beat, stop=self._stop)
-        self.token = secrets.token_hex(16)  # this process, in the claim
+        self.runner.also(self._beat)
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -208,24 +137,26 @@ class ForecastRefresher:
                     return
 
     def _while_wanted(self) -> None:
-        """Refresh while asks wait and this process can take the claim."""
-        while (wanted := claim(self.db, self.scenario, self.token)) is not None:
-            try:
-                self.refresh()
-            except Exception:  # logged; the asks it was for are taken as done
-                log.exception("forecast refresh failed")
-            if let_go(self.db, self.scenario, self.token, done=wanted) <= wanted:
+        """Refresh while asks wait, if no other process holds the refresh lock."""
+        while True:
+            with self.db.only_one(REFRESHING) as alone:
+                if not alone:  # the holder looks at the asks again once it lets go
+                    return
+                while (now := asks(self.db, self.scenario))[0] > now[1]:
+                    try:
+                        self.refresh()
+                    except Exception:  # logged; the asks it was for are taken as done
+                        log.exception("forecast refresh failed")
+                    covered(self.db, self.scenario, now[0])
+            wanted, done = asks(self.db, self.scenario)  # asked while letting go?
+            if wanted <= done:
                 return
 
-    def _beat(self, now: dt.datetime) -> None:
-        """Keep this process's claim; take up asks a stopped process left."""
-        keep(self.db, self.token, now)
-        if waiting(self.db, self.scenario, self.token, now=now):
+    def _beat(self, _now: dt.datetime) -> None:
+        """Take up asks left waiting (by a process that died holding the refresh lock)."""
+        wanted, done = asks(self.db, self.scenario)
+        if wanted > done:
             self._wake(asked=False)
-
-    def _stop(self) -> None:
-        """Give up this process's claim (the asks it was computing stay waiting)."""
-        let_go(self.db, self.scenario, self.token, done=0)
 
     def refresh(self) -> int | None:
         """Forecast from the newest count now; returns the forecast's id (None: no count yet)."""

@@ -60,11 +60,11 @@ class ForecastRunner:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
-        self._also: list[tuple[Callable[[dt.datetime], None], Callable[[], None]]] = []
+        self._also: list[Callable[[dt.datetime], None]] = []
 
-    def also(self, *, beat: Callable[[dt.datetime], None], stop: Callable[[], None]) -> None:
-        """Call `beat(now)` at each beat and `stop()` when this runner stops (the refresh's)."""
-        self._also.append((beat, stop))
+    def also(self, beat: Callable[[dt.datetime], None]) -> None:
+        """Call `beat(now)` at each beat too (the refresh's look for asks left waiting)."""
+        self._also.append(beat)
 
     def start(self) -> None:
         """Mark interrupted what stopped processes left, then beat in a background thread."""
@@ -79,11 +79,6 @@ class ForecastRunner:
         if self._thread is not None:
             self._thread.join(timeout=self.every + 5)
         self._set_held(status="failed", error=INTERRUPTED, finished_at=utcnow())
-        for _, stop in self._also:
-            try:
-                stop()
-            except Exception:  # a database out of reach: the claim lapses by itself
-                log.exception("forecast runner: stopping failed")
 
     def run(self, forecast_id: int) -> None:
         """Compute a queued forecast after any this process is computing (blocks until done)."""
@@ -120,7 +115,7 @@ class ForecastRunner:
         now = now or utcnow()
         self._set_held(beat_at=now)
         fail_stale(self.db, now=now, stale=self.stale)
-        for beat, _ in self._also:
+        for beat in self._also:
             beat(now)
 
     def _set_held(self, **values: object) -> None:

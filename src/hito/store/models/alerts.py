@@ -83,19 +83,17 @@ class Forecast(Base):
 
 
 class ForecastRefresh(Base):
-    """The refresh of the service's calibrated forecast: asked for by reports, held by one process.
+    """The refresh of the service's calibrated forecast: asked for by reports, done by one process.
 
     Every worker process of `hito serve --workers N` asks (`wanted` + 1) after its reports;
-    the one holding the claim (`holder`, beaten at `held_at`) computes, the others do not
-    (`hito.store.forecastrefresh`).
+    the process holding the server's refresh lock computes and records the asks it covered
+    (`done`; `hito.store.forecastrefresh`).
     """
 
     __tablename__ = "forecast_refresh"
     scenario: Mapped[str] = mapped_column(String(200), primary_key=True)
     wanted: Mapped[int] = mapped_column(Integer, default=0)  # asks so far
     done: Mapped[int] = mapped_column(Integer, default=0)  # the asks the last refresh covered
-    holder: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the process's token
-    held_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 DELIVERY_STATES = ("pending", "sending", "sent", "failed", "stopped", "acknowledged")

@@ -2,7 +2,7 @@
 
 Under `hito serve --workers N` each worker refreshed the calibrated forecast after the reports
 it received itself: N refreshes could run at once. Now every worker asks in this row and only
-the process holding its claim computes (`hito.store.forecastrefresh`).
+the process holding the server's refresh lock computes (`hito.store.forecastrefresh`).
 
 Revision ID: 0015
 Revises: 0014
@@ -12,8 +12,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from hito.store.coltypes import UTCDateTime
 
 revision: str = "0015"
 down_revision: str | None = "0014"
@@ -28,8 +26,6 @@ def upgrade() -> None:
         sa.Column("scenario", sa.String(200), nullable=False),
         sa.Column("wanted", sa.Integer(), nullable=False),
         sa.Column("done", sa.Integer(), nullable=False),
-        sa.Column("holder", sa.String(32), nullable=True),
-        sa.Column("held_at", UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("scenario", name=op.f("pk_forecast_refresh")),
     )
 

@@ -142,12 +142,12 @@ class ForecastRefresher:
             with self.db.only_one(REFRESHING) as alone:
                 if not alone:  # the holder looks at the asks again once it lets go
                     return
-                while (now := asks(self.db, self.scenario))[0] > now[1]:
+                while (seen := asks(self.db, self.scenario))[0] > seen[1]:
                     try:
                         self.refresh()
                     except Exception:  # logged; the asks it was for are taken as done
                         log.exception("forecast refresh failed")
-                    covered(self.db, self.scenario, now[0])
+                    covered(self.db, self.scenario, seen[0])
             wanted, done = asks(self.db, self.scenario)  # asked while letting go?
             if wanted <= done:
                 return

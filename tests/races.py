@@ -1,7 +1,9 @@
-"""Races in tests: the same call made by several threads let go at the same moment."""
+"""Races in tests: the same call made by several threads at once, or a lock held by another process."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -34,3 +36,24 @@ def at_once(n: int, call: Callable[[int], T], *, timeout: float = 120) -> list[T
         t.join(timeout=timeout)
     assert len(got) == n, f"{n - len(got)} of {n} calls still running after {timeout} s"
     return got
+
+
+def held_elsewhere(url: str, kind: int) -> subprocess.Popen[str]:
+    """Another process holding `Database(url).only_one(kind)` (as a worker of the server does
+    while it works) until its stdin closes or it is killed."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from hito.store.db import Database\n"
+            f"with Database({url!r}).only_one({kind}) as alone:\n"
+            "    print(alone, flush=True)\n"
+            "    sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+    return holder

@@ -12,7 +12,7 @@ from sqlalchemy import text  # noqa: TID251 - the test tampers with the table
 
 from hito.store import audit, logread, merkle
 from hito.store.logkey import SignedHead, load_key
-from races import at_once
+from races import at_once, held_elsewhere
 from service_world import KEY_FILE, World, report
 
 
@@ -368,28 +368,10 @@ def test_a_second_caller_while_a_check_runs_gets_a_429_problem_with_retry_after(
 def test_a_check_running_in_another_worker_process_gets_a_429_too(world: World) -> None:
     """`hito serve --workers N`: the gate was per process, so N checks of the whole log could
     run at once. Another process holds the server's check (as its gate does while checking)."""
-    import subprocess
-    import sys
-
     from hito.api.routes.audit import _CHECK
 
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys\n"
-            "from hito.store.db import Database\n"
-            f"db = Database({world.db.url!r})\n"
-            f"with db.only_one({_CHECK}) as alone:\n"
-            "    print(alone, flush=True)\n"
-            "    sys.stdin.read()\n",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = held_elsewhere(world.db.url, _CHECK)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
         r = _verify(world)
     finally:
         holder.communicate("", timeout=60)

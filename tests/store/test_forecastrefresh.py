@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from typing import Any
 
 from hito.store.db import Database
 from hito.store.forecastrefresh import REFRESHING, ForecastRefresher, ask, asks, covered
 from hito.store.forecastrun import ForecastRunner
-from races import at_once
+from races import at_once, held_elsewhere
 
 SCENARIO = "tacna-arica-2025"
 
@@ -48,26 +46,6 @@ def _shared() -> dict[str, Any]:
         "started": threading.Event(),
         "go": threading.Event(),
     }
-
-
-def _other_process_holding(db: Database) -> subprocess.Popen[str]:
-    """Another worker process of the server, in the middle of a refresh (it holds the lock)."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys\n"
-            "from hito.store.db import Database\n"
-            f"with Database({db.url!r}).only_one({REFRESHING}) as alone:\n"
-            "    print(alone, flush=True)\n"
-            "    sys.stdin.read()\n",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
-    return holder
 
 
 def test_asks_are_counted_from_the_first_and_done_never_goes_back(db: Database) -> None:
@@ -120,7 +98,7 @@ def test_asks_a_killed_process_left_are_taken_up_at_the_next_beat(db: Database) 
     shared = _shared()
     shared["go"].set()
     b = Counted(db, shared)
-    holder = _other_process_holding(db)
+    holder = held_elsewhere(db.url, REFRESHING)  # another worker, refreshing
     try:
         b.request()  # a report reaches b while the other refreshes
         assert b.wait(30)

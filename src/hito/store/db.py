@@ -208,8 +208,12 @@ class Database:
                     yield got
                 finally:
                     if got:
-                        conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), args)
-                        conn.commit()
+                        try:
+                            conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), args)
+                            conn.commit()
+                        except Exception:
+                            conn.invalidate()  # closed, not pooled: the server drops the lock
+                            raise
             return
         path = make_url(self.url).database
         if ":memory:" in self.url or not path or path.startswith("file:"):

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from hito.store.db import Lock
+
 T = TypeVar("T")
 
 
@@ -38,7 +40,7 @@ def at_once(n: int, call: Callable[[int], T], *, timeout: float = 120) -> list[T
     return got
 
 
-def held_elsewhere(url: str, kind: int) -> subprocess.Popen[str]:
+def held_elsewhere(url: str, kind: Lock) -> subprocess.Popen[str]:
     """Another process holding `Database(url).only_one(kind)` (as a worker of the server does
     while it works) until its stdin closes or it is killed."""
     holder = subprocess.Popen(
@@ -46,8 +48,8 @@ def held_elsewhere(url: str, kind: int) -> subprocess.Popen[str]:
             sys.executable,
             "-c",
             "import sys\n"
-            "from hito.store.db import Database\n"
-            f"with Database({url!r}).only_one({kind}) as alone:\n"
+            "from hito.store.db import Database, Lock\n"
+            f"with Database({url!r}).only_one(Lock.{kind.name}) as alone:\n"
             "    print(alone, flush=True)\n"
             "    sys.stdin.read()\n",
         ],

@@ -191,3 +191,25 @@ def queue_email(db: Database, day: int) -> None:
         alert = plan_alert(s, day)
         (queued,) = deliveries.enqueue(s, alert)
         assert queued.subscription.channel == "email"
+
+
+def stored_forecast(db: Database, *, status: str = "done", **fields: Any) -> int:
+    """A forecast row of the 2025 scenario stored as it stands (nothing runs it); its id.
+
+    `fields`: any other column (`as_of`, `user_id`, `created_at`, `beat_at`…).
+    """
+    from hito.store.models import Forecast
+
+    values: dict[str, Any] = {
+        "scenario": "tacna-arica-2025",
+        "as_of": dt.date(2025, 12, 1),
+        "days": 7,
+        "runs": 10,
+        "seed": 1,
+        **fields,
+    }
+    with db.session() as s:
+        row = Forecast(status=status, **values)
+        s.add(row)
+        s.flush()
+        return row.id

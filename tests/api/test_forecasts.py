@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from hito.domain import day_shown
-from service_world import World, report
+from service_world import World, report, stored_forecast
 
 
 def test_a_forecast_starts_from_the_observed_strip_and_returns_quantiles(world: World) -> None:
@@ -304,20 +304,7 @@ def test_a_forecasts_today_is_the_day_the_pages_show_between_chiles_midnight_and
 
 def _stored_forecast(world: World, day: int) -> int:
     """A finished forecast as of 2025-11-`day` (as a refresh after a report stores one)."""
-    from hito.store.models import Forecast
-
-    with world.db.session() as s:
-        row = Forecast(
-            status="done",
-            scenario="tacna-arica-2025",
-            as_of=dt.date(2025, 11, day),
-            days=7,
-            runs=10,
-            seed=1,
-        )
-        s.add(row)
-        s.flush()
-        return row.id
+    return stored_forecast(world.db, as_of=dt.date(2025, 11, day))
 
 
 def test_paging_after_the_last_forecast_read_gives_each_once_though_one_is_queued_meanwhile(

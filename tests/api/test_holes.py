@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hito.store.figures import daily_figures
 from hito.store.models import FieldReport, Shelter, SmsMessage
-from service_world import World, report
+from service_world import World, report, stored_forecast
 
 
 def _page_token(c: object) -> str:
@@ -351,21 +351,8 @@ def test_csv_export_neutralises_spreadsheet_formulas(world: World) -> None:
 
 def _busy(world: World, user: str, status: str, n: int) -> None:
     """n big forecasts of a user, queued or running, as the quota counts them."""
-    from hito.store.models import Forecast
-
-    with world.db.session() as s:
-        for _ in range(n):
-            s.add(
-                Forecast(
-                    status=status,
-                    scenario="tacna-arica-2025",
-                    as_of=dt.date(2025, 12, 1),
-                    days=60,
-                    runs=200,
-                    seed=1,
-                    user_id=world.ids[user],
-                )
-            )
+    for _ in range(n):
+        stored_forecast(world.db, status=status, days=60, runs=200, user_id=world.ids[user])
 
 
 def test_many_big_forecasts_at_once_hit_a_quota(world: World) -> None:

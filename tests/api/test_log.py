@@ -368,9 +368,9 @@ def test_a_second_caller_while_a_check_runs_gets_a_429_problem_with_retry_after(
 def test_a_check_running_in_another_worker_process_gets_a_429_too(world: World) -> None:
     """`hito serve --workers N`: the gate was per process, so N checks of the whole log could
     run at once. Another process holds the server's check (as its gate does while checking)."""
-    from hito.api.routes.audit import _CHECK
+    from hito.store.db import Lock
 
-    holder = held_elsewhere(world.db.url, _CHECK)
+    holder = held_elsewhere(world.db.url, Lock.LOG_CHECK)
     try:
         r = _verify(world)
     finally:

@@ -8,7 +8,7 @@ import pytest
 
 from cli_helpers import hito_here
 from hito.errors import InputError
-from hito.store.db import Database, check_url
+from hito.store.db import Database, Lock, check_url
 
 
 def test_a_url_of_another_database_is_refused_before_any_driver_is_loaded() -> None:
@@ -270,10 +270,10 @@ def test_a_tampering_write_to_a_table_the_check_reads_but_no_trigger_counts_is_s
 
 def test_only_one_holder_of_a_kind_at_a_time_and_again_once_it_lets_go(database: Database) -> None:
     with (
-        database.only_one(7) as first,
-        database.only_one(7) as second,
-        database.only_one(8) as other,
+        database.only_one(Lock.REFRESH) as first,
+        database.only_one(Lock.REFRESH) as second,
+        database.only_one(Lock.LOG_CHECK) as other,
     ):
         assert (first, second, other) == (True, False, True)
-    with database.only_one(7) as again:
+    with database.only_one(Lock.REFRESH) as again:
         assert again is True

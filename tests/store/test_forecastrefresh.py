@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from hito.store.db import Database
-from hito.store.forecastrefresh import REFRESHING, ForecastRefresher, ask, asks, covered
+from hito.store.db import Database, Lock
+from hito.store.forecastrefresh import ForecastRefresher, ask, asks, covered
 from hito.store.forecastrun import ForecastRunner
 from races import at_once, held_elsewhere
 
@@ -98,7 +98,7 @@ def test_asks_a_killed_process_left_are_taken_up_at_the_next_beat(db: Database) 
     shared = _shared()
     shared["go"].set()
     b = Counted(db, shared)
-    holder = held_elsewhere(db.url, REFRESHING)  # another worker, refreshing
+    holder = held_elsewhere(db.url, Lock.REFRESH)  # another worker, refreshing
     try:
         b.request()  # a report reaches b while the other refreshes
         assert b.wait(30)

@@ -15,25 +15,14 @@ from hito.store.coltypes import utcnow
 from hito.store.db import Database
 from hito.store.forecastrun import INTERRUPTED, STALE, ForecastRunner, fail_stale
 from hito.store.models import Forecast
+from service_world import stored_forecast
 
 
 def _forecast(db: Database, status: str, *, age: dt.timedelta, beat: dt.timedelta | None) -> int:
     """A forecast created `age` ago, last beaten `beat` ago (None: never)."""
     now = utcnow()
-    with db.session() as session:
-        row = Forecast(
-            status=status,
-            scenario="tacna-arica-2025",
-            as_of=dt.date(2025, 12, 1),
-            days=7,
-            runs=10,
-            seed=1,
-            created_at=now - age,
-            beat_at=None if beat is None else now - beat,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+    beat_at = None if beat is None else now - beat
+    return stored_forecast(db, status=status, created_at=now - age, beat_at=beat_at)
 
 
 def _state(db: Database, fid: int) -> tuple[str, str]:

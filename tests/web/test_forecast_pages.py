@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from hito.store.models import Forecast, User
 from hito.store.settings import Settings
 from hito.store.sites import load_sites
 from hito.store.users import create_user
+from service_world import stored_forecast
 
 from .conftest import PASSWORD, keyed_for_server, sign_in_client
 
@@ -47,20 +47,10 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestCl
 
 def _running(db: Database, n: int) -> None:
     """n of ana's forecasts still running (as the quota counts them)."""
-    with db.session() as s:
+    with db.session(readonly=True) as s:
         ana = s.scalar(select(User.id).where(User.username == "ana"))
-        for _ in range(n):
-            s.add(
-                Forecast(
-                    status="running",
-                    scenario="tacna-arica-2025",
-                    as_of=dt.date(2025, 12, 1),
-                    days=60,
-                    runs=20,
-                    seed=1,
-                    user_id=ana,
-                )
-            )
+    for _ in range(n):
+        stored_forecast(db, status="running", days=60, runs=20, user_id=ana)
 
 
 def _forecasts(db: Database) -> int:

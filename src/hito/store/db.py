@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import threading
@@ -153,6 +154,20 @@ def _pg_write_mark(conn: Any) -> tuple[object, ...] | None:
     return (int(count), triggers, writing, shapes)  # shapes: the tables' rows, moved by DDL
 
 
+@enum.unique
+class Lock(enum.IntEnum):
+    """The locks of `take_turns` and `Database.only_one`: one kind each, so no two share one.
+
+    32-bit values, in PostgreSQL's two-key space of advisory locks (the log's sequencer has
+    its one-key lock apart, `hito.store.audit`).
+    """
+
+    FORECAST_QUOTA = 0x68_69_74_71  # a forecast start counts the active ones
+    REFRESH = 0x68_69_74_72  # the server's refresh of the calibrated forecast
+    SUBSCRIPTIONS = 0x68_69_74_73  # an owner's adds count their subscriptions
+    LOG_CHECK = 0x68_69_74_76  # the server's check of its log
+
+
 class Database:
     """An engine and its session factory; `session()` commits on success, rolls back on error."""
 
@@ -190,18 +205,18 @@ class Database:
         )
 
     @contextmanager
-    def only_one(self, kind: int) -> Iterator[bool]:
-        """Whether this is the only holder of `kind` (a 32-bit integer) on this database.
+    def only_one(self, kind: Lock) -> Iterator[bool]:
+        """Whether this is the only holder of the lock `kind` on this database.
 
         For work one process at a time across the server's worker processes: True while
         held, False when another holds it (nothing waits). Released when the block ends, or
         when the holding process dies: on PostgreSQL a session advisory lock on a connection
-        of its own; on an SQLite file an exclusive `flock` on a file beside it (`.lock-KIND`);
-        an in-memory SQLite database has one process.
+        of its own; on an SQLite file an exclusive `flock` on a file beside it
+        (`FILE.lock-refresh`); an in-memory SQLite database has one process.
         """
         if self.dialect == "postgresql":
             with self.engine.connect() as conn:
-                args = {"a": kind, "b": 0}
+                args = {"a": int(kind), "b": 0}
                 got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:a, :b)"), args).scalar())
                 conn.commit()
                 try:
@@ -221,7 +236,7 @@ class Database:
             return
         import fcntl
 
-        fd = os.open(f"{path}.lock-{kind:x}", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(f"{path}.lock-{kind.name.lower()}", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             got = True
@@ -350,8 +365,8 @@ class Database:
         self.engine.dispose()
 
 
-def take_turns(session: Session, kind: int, which: int = 0) -> None:
-    """Hold, until `session`'s transaction ends, the lock (`kind`, `which`): 32-bit integers.
+def take_turns(session: Session, kind: Lock, which: int = 0) -> None:
+    """Hold, until `session`'s transaction ends, the lock `kind` of `which` (a 32-bit integer).
 
     For a count then a write (a quota): two transactions at once, each counting below the
     limit, would both write. On PostgreSQL (READ COMMITTED) a transaction advisory lock makes
@@ -359,4 +374,5 @@ def take_turns(session: Session, kind: int, which: int = 0) -> None:
     turns (`Database.session`).
     """
     if session.connection().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": kind, "b": which})
+        args = {"a": int(kind), "b": which}
+        session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), args)

@@ -22,13 +22,12 @@ from sqlalchemy import Table, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hito.store.db import Database
+from hito.store.db import Database, Lock
 from hito.store.forecastrun import ForecastRunner
 from hito.store.models import ForecastRefresh
 
 log = logging.getLogger("hito.store.forecastrefresh")
 _T: Table = ForecastRefresh.__table__  # type: ignore[assignment]  # mapped classes hold a Table
-REFRESHING = 0x68_69_74_72  # "hitr": the server's refresh lock (`Database.only_one`)
 
 
 def ask(db: Database, scenario: str) -> int:
@@ -93,7 +92,7 @@ class ForecastRefresher:
             seed,
         )
         self.runner = runner or ForecastRunner(db)  # the service's: one forecast at a time
-        self.runner.also(self._beat)
+        self.runner.on_beat(self._beat)
         self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
@@ -139,7 +138,7 @@ class ForecastRefresher:
     def _while_wanted(self) -> None:
         """Refresh while asks wait, if no other process holds the refresh lock."""
         while True:
-            with self.db.only_one(REFRESHING) as alone:
+            with self.db.only_one(Lock.REFRESH) as alone:
                 if not alone:  # the holder looks at the asks again once it lets go
                     return
                 while (seen := asks(self.db, self.scenario))[0] > seen[1]:

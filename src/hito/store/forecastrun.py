@@ -62,7 +62,7 @@ class ForecastRunner:
         self._thread: threading.Thread | None = None
         self._also: list[Callable[[dt.datetime], None]] = []
 
-    def also(self, beat: Callable[[dt.datetime], None]) -> None:
+    def on_beat(self, beat: Callable[[dt.datetime], None]) -> None:
         """Call `beat(now)` at each beat too (the refresh's look for asks left waiting)."""
         self._also.append(beat)
 

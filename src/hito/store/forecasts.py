@@ -17,7 +17,7 @@ from hito.scenario.load import load as load_scenario
 from hito.store import audit
 from hito.store.actors import Actor, paginate_after, snapshot
 from hito.store.coltypes import utcnow
-from hito.store.db import Database, take_turns
+from hito.store.db import Database, Lock, take_turns
 from hito.store.errors import InvalidError, NotFoundError, TooManyAttemptsError
 from hito.store.forecast_result import forecast_result
 from hito.store.models import FORECAST_UNFINISHED, Forecast, Site
@@ -107,9 +107,6 @@ def create_forecast(
     return row
 
 
-_QUOTA = 0x68_69_74_71  # "hitq": one forecast start counts the active ones at a time
-
-
 def check_quota(
     session: Session, actor: Actor, *, max_active: int, max_active_per_user: int
 ) -> None:
@@ -121,7 +118,7 @@ def check_quota(
     until that transaction ends (`take_turns`), so two starts at once cannot both count below
     the limit and both add one.
     """
-    take_turns(session, _QUOTA)
+    take_turns(session, Lock.FORECAST_QUOTA)
     active = select(func.count()).where(Forecast.status.in_(FORECAST_UNFINISHED))
     total = int(session.scalar(active) or 0)
     mine = int(session.scalar(active.where(Forecast.user_id == actor.user_id)) or 0)

@@ -112,11 +112,10 @@ def entries(
         )
     ).one()
     out: list[Entry] = []
+    listed_pending = n_pending  # entries waiting to be sequenced come first, on the first page
     if before is not None:
-        lq, n_skipped = lq.where(LogLeaf.idx < before), n_pending
-    else:
-        n_skipped = 0
-    if offset < n_pending - n_skipped:
+        lq, listed_pending = lq.where(LogLeaf.idx < before), 0
+    if offset < listed_pending:
         for p in session.scalars(pq.order_by(LogPending.id.desc()).offset(offset).limit(limit)):
             out.append(
                 Entry(
@@ -133,7 +132,7 @@ def entries(
             )
     rest = limit - len(out)
     if rest > 0:
-        start = max(0, offset - (n_pending - n_skipped))
+        start = max(0, offset - listed_pending)
         for e in session.scalars(lq.order_by(LogLeaf.idx.desc()).offset(start).limit(rest)):
             out.append(
                 Entry(

@@ -190,6 +190,10 @@ class Settings(BaseSettings):
             raise Invalid(Problem("expected one of: %(choices)s", choices=", ".join(ZONES)))
         return v
 
+    def forecast_quota(self) -> tuple[int, int]:
+        """Forecasts queued or running at the most (in all, per user): `create_forecast`'s quota."""
+        return self.forecast_max_active, self.forecast_max_active_per_user
+
     def resolved_database_url(self) -> str:
         """The URL in use: the configured one, or the SQLite file in the user's data directory."""
         if self.database_url:

@@ -19,7 +19,7 @@ from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITI
 from hito.errors import Problem, Said
 from hito.store import audit, logsecret
 from hito.store.actors import Actor, agency_country, paginate
-from hito.store.db import take_turns
+from hito.store.db import Lock, take_turns
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import subscription_state
 from hito.store.models import Agency, Site, Subscription, User
@@ -28,7 +28,6 @@ from hito.store.text import text_said
 # active subscriptions one user or one agency may hold: each is a delivery per alert, and a
 # viewer's many slow webhooks would hold up every subscriber's alerts behind them
 MOST_SUBSCRIPTIONS = 25
-_MOST = 0x68_69_74_73  # "hits": one subscriber's adds count their subscriptions in turn
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _NAME = re.compile(ID_PATTERN)  # a plan name is an identifier
@@ -186,7 +185,8 @@ def create_subscription(
         if user_id is not None
         else (Subscription.user_id.is_(None) & (Subscription.agency_id == agency_id))
     )
-    take_turns(session, _MOST, user_id if user_id is not None else -(agency_id or 0))
+    owner_key = user_id if user_id is not None else -(agency_id or 0)  # agencies below 0
+    take_turns(session, Lock.SUBSCRIPTIONS, owner_key)
     n = session.scalar(
         select(func.count()).select_from(Subscription).where(Subscription.active.is_(True), owner)
     )

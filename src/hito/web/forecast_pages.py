@@ -75,7 +75,7 @@ async def forecast_start(request: Request) -> Response:
                     days=FORECAST_DAYS,
                     runs=FORECAST_RUNS,
                     seed=1,
-                    quota=(settings.forecast_max_active, settings.forecast_max_active_per_user),
+                    quota=settings.forecast_quota(),
                 ).id
             )
 

@@ -16,7 +16,7 @@ from hito.api.schemas.common import Limit, Offset
 from hito.api.schemas.log import Before, LogCheckPublic, LogEntryList, ResourceFilter
 from hito.errors import Problem
 from hito.store import logcheck
-from hito.store.db import Database
+from hito.store.db import Database, Lock
 from hito.store.errors import TooManyAttemptsError
 from hito.store.logkey import LogKey
 
@@ -43,7 +43,6 @@ def list_(
 
 
 Checked = tuple[logcheck.LogCheck, dt.datetime]  # a check and when it ran
-_CHECK = 0x68_69_74_76  # "hitv": one check of the log at a time on the database
 
 
 class CheckGate:
@@ -76,7 +75,7 @@ class CheckGate:
         if not self.lock.acquire(blocking=False):
             raise self._busy(max(1, math.ceil(self.took - (time.monotonic() - self.started))))
         try:
-            with db.only_one(_CHECK) as alone:
+            with db.only_one(Lock.LOG_CHECK) as alone:
                 if not alone:  # another worker process of the server is checking
                     raise self._busy(max(1, math.ceil(self.took)))
                 self.started = time.monotonic()

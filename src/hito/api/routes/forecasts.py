@@ -50,7 +50,7 @@ def start(
             seed=body.seed,
             max_runs=settings.forecast_max_runs,
             today=day_shown(settings.zone, utcnow()),  # as the pages show today
-            quota=(settings.forecast_max_active, settings.forecast_max_active_per_user),
+            quota=settings.forecast_quota(),
         )
         out = ForecastPublic.model_validate(row)
     # one at a time in this process (hito.store.forecastrun), after the answer is sent

@@ -29,6 +29,18 @@ TEST_HOSTS = ["127.0.0.1", "localhost", "testserver", "hito.test", "hito.example
 os.environ["HITO_ALLOWED_HOSTS"] = json.dumps(TEST_HOSTS)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The process's own filters, which every test's and thread's `catch_warnings` copies.
+
+    Apps are built in many tests, each inside pytest's `catch_warnings`: a thread still
+    running from one test (a page warm-up) may put back a list without create_api's filter
+    while a later test builds its routes (see `hito.api.app.quiet_parameter_aliases`).
+    """
+    from hito.api.app import quiet_parameter_aliases
+
+    quiet_parameter_aliases()
+
+
 @pytest.fixture(autouse=True)
 def _problems_from_the_catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
     """A problem said in a language whose catalogue lacks its message fails the test."""

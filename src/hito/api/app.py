@@ -42,6 +42,25 @@ from hito.store.settings import Settings, load_settings, log_key_path
 API_PREFIX = "/api/v1"
 
 
+def quiet_parameter_aliases() -> None:
+    """Ignore, for the whole process, pydantic's false warning on FastAPI's parameter aliases.
+
+    FastAPI builds a route's parameters lazily (at `include_router` and at the first request)
+    and silences pydantic's "The 'alias' attribute ... has no effect" inside
+    `warnings.catch_warnings()`, which swaps the process-wide filter list: a thread that
+    leaves its own `catch_warnings` meanwhile (the pages' warm-up, a forecast refresh:
+    scipy and numba use it) puts back the list it saw and the warning escapes. A filter
+    installed before those threads start is in every list they put back.
+    """
+    import warnings
+
+    from pydantic.warnings import UnsupportedFieldAttributeWarning
+
+    warnings.filterwarnings(
+        "ignore", message="The 'alias' attribute", category=UnsupportedFieldAttributeWarning
+    )
+
+
 def create_api(
     settings: Settings | None = None,
     *,
@@ -54,6 +73,7 @@ def create_api(
     replaces the hook run after each new report (by default: plan triggers and alerts).
     """
     settings = settings or load_settings()
+    quiet_parameter_aliases()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

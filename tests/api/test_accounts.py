@@ -69,6 +69,38 @@ def test_spraying_many_accounts_from_one_address_is_limited(world: World) -> Non
     assert _sign_in(world, "viewer", PASSWORD, "198.51.100.9") == "200"
 
 
+def test_rotating_addresses_within_one_ipv6_network_is_limited_as_one_address(
+    world: World,
+) -> None:
+    """A host (or a phone) holds a whole /64: a new address for each guess is one address."""
+    for i in range(LIMITS.address):
+        assert _sign_in(world, f"user{i}", "wrong", f"2001:db8:7:9::{i + 1:x}") == "401"
+    assert _sign_in(world, "viewer", PASSWORD, "2001:db8:7:9:ffff:1:2:3") == "429"
+    assert _sign_in(world, "viewer", PASSWORD, "2001:db8:7:a::1") == "200"  # the next /64
+
+
+def test_an_ipv4_mapped_address_is_counted_as_its_ipv4_address(world: World) -> None:
+    for i in range(LIMITS.address):
+        assert _sign_in(world, f"user{i}", "wrong", "::ffff:198.51.100.12") == "401"
+    assert _sign_in(world, "viewer", PASSWORD, "198.51.100.12") == "429"
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:7:9:ffff:1:2:3", "2001:db8:7:9::/64"),
+        ("2001:DB8:7:9::1", "2001:db8:7:9::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:198.51.100.12", "198.51.100.12"),
+        ("testclient", "testclient"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_counted_address(address: str, counted: str) -> None:
+    assert throttle.counted_address(address) == counted
+
+
 def test_officials_behind_one_address_are_not_locked_out_by_their_own_sign_ins(
     world: World,
 ) -> None:

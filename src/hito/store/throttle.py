@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,10 +43,28 @@ class Limits:
     window: dt.timedelta = dt.timedelta(minutes=5)
 
 
+def counted_address(address: str) -> str:
+    """The address a limit counts: an IPv6 one by its /64 network, an IPv4-mapped one as IPv4.
+
+    One host, or one phone on a mobile network, is given a whole /64 and may pick any address
+    in it for each attempt: counted one by one, each guess would come from a new address.
+    Anything that is not an IP address (a test client's name) is counted as given.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
+
+
 def keys(username: str, address: str) -> dict[str, str]:
     """The three keys of an attempt (name and address hashed together with a label)."""
     name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    addr = hashlib.sha256(address.encode()).hexdigest()[:32]
+    addr = hashlib.sha256(counted_address(address).encode()).hexdigest()[:32]
     return {"pair": f"p:{name}:{addr}", "address": f"a:{addr}", "account": f"u:{name}"}
 
 

@@ -185,3 +185,29 @@ def test_typers_errors_follow_the_commands_lang(
     done = hito(*args, HITO_LANG=reader)
     assert done.returncode == 2
     assert said in " ".join(done.stderr.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "{empty}"),
+        ("migrate", "{empty}"),
+        ("plans", "validate", "{dir}/nope.yaml"),
+        ("flee", "check", "{dir}"),
+        ("flee", "run", "{dir}", "--out", "{dir}/o"),
+        ("flee", "import", "{dir}", "--out", "{dir}/case.yaml"),
+    ],
+)
+@pytest.mark.parametrize(("reader", "lang"), [("es", "en"), ("en", "es")])
+def test_commands_on_files_take_lang_too(
+    tmp_path: Path, args: tuple[str, ...], reader: str, lang: str
+) -> None:
+    """`hito validate --lang en` was refused ("No such option: --lang") where `hito run` took it."""
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", "utf-8")
+    line = [a.format(empty=empty, dir=tmp_path) for a in args]
+    done = hito(*line, "--lang", lang, HITO_LANG=reader)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("error: ")
+    said = ("expected" in done.stderr, "se esperaba" in done.stderr)
+    assert said == ((True, False) if lang == "en" else (False, True)), done.stderr

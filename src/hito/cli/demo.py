@@ -76,7 +76,7 @@ def demo(
             users.password_problem(password)
         except InvalidError as exc:
             labels = {"password": "--password"}
-            raise InputError(exc.by_label(labels, i18n.reader_language())) from None
+            raise InputError(exc.by_label(labels, lang)) from None
     last = max(ob.date for ob in seed.read_observations(seed.OBSERVATIONS))
     day = date_option(as_of, "--as-of", example=last) or last
     if as_of is not None and day > day_shown(None, dt.datetime.now(dt.UTC)):

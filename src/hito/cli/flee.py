@@ -12,10 +12,13 @@ import typer
 from rich.console import Console
 
 from hito.cli.options import (
+    ConsoleLangOpt,
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    command_language,
     executor_options,
+    language_option,
     out_file,
     out_folder,
     runs_within,
@@ -46,7 +49,7 @@ def _load(source: Path, *, sort_dates: bool, strict: bool) -> FleeCase:
 
     case = open_case(source, sort_dates=sort_dates, strict=strict)
     for w in case.warnings:
-        console.print(str(w))
+        console.print(w.say(command_language()))
     return case
 
 
@@ -55,17 +58,19 @@ def check(
     case_dir: Annotated[Path, typer.Argument(help="a Flee case: input_csv/, source_data/")],
     sort_dates: SortDates = False,
     strict: Strict = False,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Read a Flee case without running it; list every warning (file:line: what hito did)."""
     from hito import i18n
     from hito.flee.case import read_case
 
+    lang = language_option(lang)
     case = read_case(case_dir, sort_dates=sort_dates)
     if strict and case.warnings:  # said as errors, as `hito flee run --strict` says them
         raise InputError([Problem("%(where)s: %(msg)s", **w.values) for w in case.warnings])
     for w in case.warnings:
-        console.print(str(w))
-    said = i18n.translations(i18n.reader_language()).ngettext(
+        console.print(w.say(command_language()))
+    said = i18n.translations(lang).ngettext(
         "%(case)s: %(size)s, %(rows)s data_layout rows, %(warnings)s warning",
         "%(case)s: %(size)s, %(rows)s data_layout rows, %(warnings)s warnings",
         len(case.warnings),
@@ -105,6 +110,7 @@ def run(
     ] = False,
     sort_dates: SortDates = False,
     strict: Strict = False,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Run a Flee case; write validation.json (ARD per run) and out.csv in Flee's layout."""
     import numpy as np
@@ -116,6 +122,7 @@ def run(
     from hito.flee.rulesets import check_ruleset
     from hito.flee.validation import ard
 
+    lang = language_option(lang)
     check_ruleset(ruleset, "--ruleset")
     runs_within(runs)
     executor_options(executor, scheduler, workers)
@@ -194,7 +201,6 @@ def run(
     (out / "validation.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     from hito import i18n
 
-    lang = i18n.reader_language()
     t = i18n.translations(lang)
     console.print(
         t.gettext(
@@ -223,11 +229,13 @@ def import_(
     out: Annotated[Path, typer.Option("--out", help="scenario YAML file to write")],
     sort_dates: SortDates = False,
     strict: Strict = False,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Convert a Flee case into a scenario file that `hito flee run` runs the same way."""
     from hito.cli.run import write_atomic
     from hito.flee.model import dump_yaml
 
+    language_option(lang)
     if out.suffix not in (".yaml", ".yml"):
         raise InputError(Problem("--out %(out)s: expected a .yaml or .yml file name", out=out))
     case = _load(case_dir, sort_dates=sort_dates, strict=strict)
@@ -240,14 +248,14 @@ def import_(
 
 
 def _gettext() -> Callable[[str], str]:
-    """The reader's language (HITO_LANG, else the locale) for the console lines."""
+    """The command's language (its --lang, else HITO_LANG, else the locale) for its lines."""
     from hito import i18n
 
-    return i18n.translations(i18n.reader_language()).gettext
+    return i18n.translations(command_language()).gettext
 
 
 def _size(case: FleeCase) -> str:
-    """'12 places, 20 routes, 300 days' in the reader's language."""
+    """'12 places, 20 routes, 300 days' in the command's language."""
     s = case.scenario
     _ = _gettext()
     return _("%(places)s places, %(routes)s routes, %(days)s days") % {

@@ -14,6 +14,7 @@ import typer
 from hito import i18n
 from hito.cli.field_counts import counted_dates, counts_source, read_counts
 from hito.cli.options import (
+    ConsoleLangOpt,
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
@@ -295,8 +296,10 @@ def _write_calibration(
 def migrate(
     file: Annotated[Path, typer.Argument(help="a scenario file of schema_version 1")],
     out: Annotated[Path | None, typer.Option(help="write here (default: in place)")] = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Update a version-1 scenario file to schema_version 2, keeping its comments and layout."""
+    lang = language_option(lang)
     from hito.cli.run import console, write_atomic
     from hito.scenario.load import parse
     from hito.scenario.versions import migrated_text
@@ -309,5 +312,5 @@ def migrate(
         raise InputError(Problem("%(file)s: already schema_version 2 (nothing to do)", file=file))
     parse(new, str(file))
     write_atomic(out_file(out) if out else file, new.encode())
-    _ = i18n.translations(i18n.reader_language()).gettext
+    _ = i18n.translations(lang).gettext
     console.print(_("%(path)s: updated to schema_version 2") % {"path": out or file})

@@ -25,7 +25,7 @@ from hito.cli import sites as sites_cmd
 from hito.cli import sweep as sweep_cmd
 from hito.cli import users as users_cmd
 from hito.cli.flee import app as flee_app
-from hito.cli.options import errors_language, forget_language
+from hito.cli.options import command_language, forget_language
 from hito.errors import HitoError, Problem, os_reason
 from hito.i18n import reader_language
 
@@ -129,7 +129,7 @@ def _exit(exc: HitoError, code: int) -> None:
 
     The command's language is its --lang when given, else the reader's (HITO_LANG, the locale).
     """
-    lang = errors_language()
+    lang = command_language()
     said = i18n.translations(lang).gettext("error: %(problem)s")
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for line in exc.in_language(lang):

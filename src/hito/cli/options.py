@@ -69,6 +69,16 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
         ) from None
 
 
+# a command's --lang when its only words are its console lines and errors (language_option)
+ConsoleLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="language of the console lines and errors: es or en"
+        " (default: HITO_LANG, else the locale: English for en_*, else Spanish)",
+    ),
+]
+
 # the language a command's --lang chose (language_option), in which its errors are said too
 _CHOSEN: dict[str, str] = {}
 
@@ -77,7 +87,7 @@ def language_option(lang: str | None, option: str = "--lang") -> str:
     """The language of an option when hito has its catalogue; InputError otherwise.
 
     Not given: the reader's language, as the help is written in (HITO_LANG, else the locale).
-    Given, it is also the language of the command's errors (`errors_language`).
+    Given, it is also the language of the command's errors (`command_language`).
     """
     from hito.i18n import LANGUAGES, reader_language
 
@@ -89,8 +99,8 @@ def language_option(lang: str | None, option: str = "--lang") -> str:
     return lang
 
 
-def errors_language() -> str:
-    """The language of a command's errors: its --lang when it gave one, else the reader's."""
+def command_language() -> str:
+    """A command's language (its lines and errors): its --lang when given, else the reader's."""
     from hito.i18n import reader_language
 
     return _CHOSEN.get("lang") or reader_language()

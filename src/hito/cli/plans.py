@@ -13,6 +13,7 @@ from rich.table import Table
 
 from hito import i18n, names
 from hito.cli.options import (
+    ConsoleLangOpt,
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
@@ -81,12 +82,13 @@ def validate(
         str | None,
         typer.Option(help="check places and routes against this scenario (default: the plan's)"),
     ] = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Check plan files; print every problem with file, line and field."""
     from hito.plans.load import load, plan_scenario
     from hito.scenario.load import load as load_scenario
 
-    lang = i18n.reader_language()
+    lang = language_option(lang)
     _ = i18n.translations(lang).gettext
     for ref in plans:
         p = load(ref)

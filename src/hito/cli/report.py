@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt
-from hito.cli.options import date_option, out_folder
+from hito.cli.options import date_option, language_option, out_folder
 from hito.errors import InputError, Problem
 
 
@@ -38,9 +38,10 @@ def report(
     from hito.store.settings import load_settings
     from hito.web.sitrep import write
 
-    day = date_option(as_of, "--as-of")
     languages = tuple(lang or i18n.LANGUAGES)
     bad = [x for x in languages if x not in i18n.LANGUAGES]
+    if len(languages) == 1 and not bad:  # one language asked: the errors are said in it too
+        language_option(languages[0])
     if bad:
         raise InputError(
             Problem(
@@ -57,6 +58,7 @@ def report(
                 zones=", ".join(i18n.ZONES),
             )
         )
+    day = date_option(as_of, "--as-of")
     # the readers' day, or the border's when a site's began first (as the default report's)
     today = day_shown(zone, dt.datetime.now(dt.UTC))
     if day is not None and day > today:

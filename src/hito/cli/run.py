@@ -14,6 +14,7 @@ from rich.console import Console
 
 from hito import i18n, names
 from hito.cli.options import (
+    ConsoleLangOpt,
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
@@ -346,12 +347,13 @@ def scenarios(
 
 def validate(
     file: Annotated[str, typer.Argument(help="a scenario file or a built-in name")],
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Check a scenario file; print every problem with file, line and field."""
     from hito.scenario.load import load
 
+    lang = language_option(lang)
     s = load(file)
-    lang = i18n.reader_language()
     _ = i18n.translations(lang).gettext
     console.print(
         _(

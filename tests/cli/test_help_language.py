@@ -260,3 +260,14 @@ def test_hito_version_prints_the_installed_version(
 
     code, out, err = hito_here(monkeypatch, capsys, "--version")
     assert (code, out, err) == (0, f"hito {version('hito')}\n", "")
+
+
+def test_every_command_takes_lang() -> None:
+    """`hito validate --lang en` said "No such option" where `hito run --lang en` was English."""
+    leaves = [
+        (path, cmd)
+        for path, cmd in commands(typer.main.get_command(app))
+        if not isinstance(cmd, TyperGroup)
+    ]
+    without = [path for path, cmd in leaves if not any("--lang" in p.opts for p in cmd.params)]
+    assert len(leaves) > 25 and without == []

@@ -234,3 +234,26 @@ def test_a_servers_http_error_and_an_unknown_host_are_said_plainly() -> None:
     host = urllib.error.URLError(sockets.gaierror(-2, "Name or service not known"))
     assert say(_unreached(host), "en") == "no such host"
     assert say(_unreached(urllib.error.URLError(TimeoutError())), "es") == "sin respuesta en 30 s"
+
+
+@pytest.mark.parametrize("args", [["log", "head"], ["alerts", "deliver", "--once"]])
+def test_a_mistyped_database_url_makes_no_new_database_or_key(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """`hito log head` made an empty database and a new key there, and printed their signed
+    head as if it were the log's; the alert worker idled on an empty one, sending nothing."""
+    from cli_helpers import hito
+
+    typo = tmp_path / "hito-typo.sqlite3"
+    done = hito(
+        *args,
+        HITO_LANG="en",
+        HITO_DATABASE_URL=f"sqlite:///{typo}",
+        HITO_LOG_KEY_FILE=str(tmp_path / "log-key.pem"),
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: sqlite:///{typo}: no such file; expected an existing hito database "
+        "(check HITO_DATABASE_URL or --settings)\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
+from hito.cli.options import ConsoleLangOpt, language_option
 
 app = typer.Typer(no_args_is_help=True, help="Alerts: send them to their subscribers.")
 
@@ -22,8 +23,10 @@ def deliver(
     idle: Annotated[
         float, typer.Option("--idle", min=0.05, help="seconds between looks when nothing is due")
     ] = 1.0,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Send due deliveries (e-mail, webhooks); a killed worker's sends resume on restart."""
+    lang = language_option(lang)
     from rich.console import Console
     from rich.text import Text
 
@@ -32,11 +35,10 @@ def deliver(
     from hito.store.deliveries import EmailBacklog, email_subscribed, run_worker, waiting_emails
     from hito.store.settings import load_settings, worker_config
 
-    lang = i18n.reader_language()
     t = i18n.translations(lang)
     outcome_names = names.outcomes(t.gettext)
     cfg = worker_config(load_settings(settings))
-    db = open_database(settings)
+    db = open_database(settings, existing=True, writes=True)  # the server's: not a new one
     console = Console(stderr=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hito.cli.options import ConsoleLangOpt, command_language, language_option
+
 if TYPE_CHECKING:
     from hito.store.db import Database
     from hito.store.settings import Settings
@@ -21,11 +23,16 @@ SettingsOpt = Annotated[
 
 
 def open_database(
-    settings_file: Path | None, *, migrate_if_needed: bool = True, existing: bool = False
+    settings_file: Path | None,
+    *,
+    migrate_if_needed: bool = True,
+    existing: bool = False,
+    writes: bool | None = None,
 ) -> Database:
     """The database the settings point to, upgraded to the newest schema unless told not to.
 
-    `existing`: a command that only reads refuses an SQLite file that is not there.
+    `existing`: refuse an SQLite file that is not there (a mistyped URL would make an empty
+    one); `writes` (default: not `existing`): the command writes, with the log's key.
     """
     from hito.store import migrate
     from hito.store.db import Database
@@ -33,7 +40,7 @@ def open_database(
 
     settings = load_settings(settings_file)
     db = Database.from_settings(settings, create=not existing).reachable()
-    _use_key(db, settings, writes=not existing)
+    _use_key(db, settings, writes=not existing if writes is None else writes)
     if migrate_if_needed and migrate.needs_upgrade(db):
         migrate.upgrade(db)
     return db
@@ -75,12 +82,16 @@ def _gettext() -> Callable[[str], str]:
     """The gettext of the reader's language (HITO_LANG, else the locale)."""
     from hito import i18n
 
-    return i18n.translations(i18n.reader_language()).gettext
+    return i18n.translations(command_language()).gettext
 
 
 @app.command("upgrade")
-def upgrade(settings: SettingsOpt = None) -> None:
+def upgrade(
+    settings: SettingsOpt = None,
+    lang: ConsoleLangOpt = None,
+) -> None:
     """Bring the schema up to the newest revision shipped with hito."""
+    language_option(lang)
     from hito.store import migrate
 
     db = open_database(settings, migrate_if_needed=False)
@@ -95,8 +106,12 @@ def upgrade(settings: SettingsOpt = None) -> None:
 
 
 @app.command("current")
-def current(settings: SettingsOpt = None) -> None:
+def current(
+    settings: SettingsOpt = None,
+    lang: ConsoleLangOpt = None,
+) -> None:
     """Print the schema revision of the database and the newest one available."""
+    language_option(lang)
     from hito.store import migrate
 
     db = open_database(settings, migrate_if_needed=False, existing=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
+from hito.cli.options import ConsoleLangOpt, command_language, language_option
 from hito.errors import HitoError, InputError, Problem, Said, os_reason
 from hito.textfile import decode_utf8
 
@@ -101,8 +102,10 @@ def head(
         ),
     ] = None,
     settings: SettingsOpt = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Print the latest signed tree head as one line of JSON (sequencing what is pending)."""
+    language_option(lang)
     from hito.store import logsave
     from hito.store.logkey import LogKey, SignedHead, load_key
 
@@ -135,7 +138,7 @@ def head(
     else:
         from hito.store import audit, logread
 
-        db = open_database(settings)
+        db = open_database(settings, existing=True, writes=True)  # the server's: not a new one
         key = _key(settings, create=True)
         assert isinstance(key, LogKey)
         pinned = pinned or key
@@ -154,7 +157,7 @@ def head(
     else:  # only with --server: the server's word, no signature checked
         from hito import i18n
 
-        _ = i18n.translations(i18n.reader_language()).gettext
+        _ = i18n.translations(command_language()).gettext
         typer.echo(
             _(
                 "not checked: no log key pinned (--public-key), so this head is only what %(url)s "
@@ -225,8 +228,12 @@ def _proof(body: str, url: str) -> list[bytes]:
 
 
 @app.command("key")
-def key(settings: SettingsOpt = None) -> None:
+def key(
+    settings: SettingsOpt = None,
+    lang: ConsoleLangOpt = None,
+) -> None:
     """Print the public key that signs the heads (PEM), creating the key pair if allowed."""
+    language_option(lang)
     from hito.store.logkey import LogKey
 
     k = _key(settings, create=True)
@@ -253,13 +260,15 @@ def verify(
         ),
     ] = True,
     settings: SettingsOpt = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Check the database against saved heads and the key: exit 1 listing every problem."""
+    language_option(lang)
     from hito import i18n
 
     check(against=against, public_key=public_key, rows=rows, settings=settings)
     if not against:  # the heads the database holds are the ones its writer left there
-        _ = i18n.translations(i18n.reader_language()).gettext
+        _ = i18n.translations(command_language()).gettext
         typer.echo(
             _(
                 "no heads of your own given (--against): the log was checked only against the "
@@ -303,7 +312,7 @@ def check(
     assert isinstance(k, LogKey)
     db = open_database(settings, migrate_if_needed=False, existing=True)
     _require_log(db)
-    lang = i18n.reader_language()
+    lang = command_language()
     _ = i18n.translations(lang).gettext
     with Console(stderr=True).status(_("checking the log…")), db.session(readonly=True) as session:
         result = logcheck.verify(session, key=k, saved=saved, rows=rows)

@@ -118,8 +118,10 @@ def validate(
 @app.command()
 def schema(
     out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Print the JSON Schema of the plan format (for editors)."""
+    language_option(lang)
     from hito.plans.load import json_schema
 
     text = json_schema()

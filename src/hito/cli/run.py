@@ -18,6 +18,7 @@ from hito.cli.options import (
     ExecutorOpt,
     SchedulerOpt,
     WorkersOpt,
+    command_language,
     executor_of,
     language_option,
     out_file,
@@ -61,7 +62,7 @@ def progress(lang: str | None = None) -> Progress:
     from hito import kernel_cache
 
     if not kernel_cache.cached("engine/kernel.simulate_kernel"):
-        notice = i18n.translations(lang or i18n.reader_language()).gettext(
+        notice = i18n.translations(lang or command_language()).gettext(
             "Compiling the simulation kernel: once after an install or an update (about half a "
             "minute); the runs start after"
         )
@@ -235,7 +236,7 @@ def emit_text(text: str, out: Path | None) -> None:
         typer.echo(text)
     else:
         write_atomic(out_file(out), text.encode())
-        _ = i18n.translations(i18n.reader_language()).gettext
+        _ = i18n.translations(command_language()).gettext
         console.print(_("JSON Schema written to %(path)s") % {"path": out})
 
 
@@ -395,8 +396,10 @@ def validate(
 
 def schema(
     out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
+    language_option(lang)
     from hito.scenario.load import json_schema
 
     text = json_schema()

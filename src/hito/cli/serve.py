@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hito.cli.db import SettingsOpt
-from hito.cli.options import free_address
+from hito.cli.options import ConsoleLangOpt, command_language, free_address, language_option
 
 if TYPE_CHECKING:
     from hito.store.settings import Settings
@@ -21,8 +21,10 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
     settings: SettingsOpt = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Serve the API at http://HOST:PORT/api/v1 (OpenAPI at /docs); migrates the schema first."""
+    language_option(lang)
     import uvicorn
 
     from hito import i18n
@@ -34,7 +36,7 @@ def serve(
     conf = load_settings(settings)
     free_address(host, port)
     db = open_database(settings)  # migrate once, before any worker starts
-    _ = i18n.translations(i18n.reader_language()).gettext
+    _ = i18n.translations(command_language()).gettext
     typer.echo(
         _("hito service on %(url)s (database %(database)s)")
         % {"url": f"http://{host}:{port}", "database": repr(db.engine.url)},

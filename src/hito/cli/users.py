@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hito.cli.db import SettingsOpt, open_database
+from hito.cli.options import ConsoleLangOpt, command_language, language_option
 from hito.errors import Problem
 
 app = typer.Typer(no_args_is_help=True, help="Users of the coordination service.")
@@ -25,8 +26,10 @@ def create(
         ),
     ] = None,
     settings: SettingsOpt = None,
+    lang: ConsoleLangOpt = None,
 ) -> None:
     """Create a user; the password comes from HITO_PASSWORD or a prompt."""
+    language_option(lang)
     from sqlalchemy import select
 
     from hito import i18n, names
@@ -36,7 +39,7 @@ def create(
     from hito.store.errors import InvalidError
     from hito.store.models import Agency
 
-    _ = i18n.translations(i18n.reader_language()).gettext
+    _ = i18n.translations(command_language()).gettext
     db = open_database(settings)  # a database it cannot reach is said before the password
     password = os.environ.get("HITO_PASSWORD") or typer.prompt(
         _("password for %(user)s") % {"user": username},
@@ -79,7 +82,7 @@ def create(
                 "role": "--role",
                 "agency_id": "--agency",
             }
-            raise InputError(exc.by_label(labels, i18n.reader_language())) from None
+            raise InputError(exc.by_label(labels, command_language())) from None
         typer.echo(
             _("created the user %(user)s, %(role)s (id %(id)s)")
             % {

@@ -111,9 +111,7 @@ def test_a_head_signed_by_another_key_is_refused_and_nothing_saved(
         got = r.stdout  # type: ignore[attr-defined]
         assert r.exception.exit_code == 2 and got == ""  # type: ignore[attr-defined]
         [msg] = r.exception.in_language("en")  # type: ignore[attr-defined]
-        impostor = runner.invoke(
-            app, ["log", "key"], env={"HITO_LOG_KEY_FILE": str(tmp_path / "impostor.pem")}
-        )
+        impostor = runner.invoke(app, ["log", "key"], env=made)
         assert f"signed by key id {impostor.stderr.split()[-1]}, expected the pinned key" in msg
         assert msg.endswith("; nothing was saved")
         assert not heads.exists()
@@ -257,3 +255,27 @@ def test_a_mistyped_database_url_makes_no_new_database_or_key(
         "(check HITO_DATABASE_URL or --settings)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mistyped_key_path_prints_no_new_key_for_the_other_country_to_pin(
+    env: str, tmp_path: Path
+) -> None:
+    """`hito log key` made and printed a key pair of its own at a mistyped path: the other
+    country pinned it, and every head the server signed was refused after."""
+    assert runner.invoke(app, ["log", "head"]).exit_code == 0  # the log is signed
+    signer = runner.invoke(app, ["log", "key"]).stderr.split()[-1]
+    typo = tmp_path / "log-kye.pem"
+    r = runner.invoke(app, ["log", "key"], env={"HITO_LOG_KEY_FILE": str(typo)})
+    assert r.exception.exit_code == 2 and r.stdout == ""  # type: ignore[union-attr]
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        f"{typo}: no log signing key, and this database's log is signed with key {signer}: "
+        "give HITO_LOG_KEY_FILE the key file the server signs with"
+    ]
+    assert not typo.exists()
+    before = {  # the first set-up, before the service's first start: no database to ask yet
+        "HITO_DATABASE_URL": f"sqlite:///{tmp_path / 'new' / 'hito.sqlite3'}",
+        "HITO_LOG_KEY_FILE": str(tmp_path / "new" / "log-key.pem"),
+    }
+    first = runner.invoke(app, ["log", "key"], env=before)
+    assert first.exit_code == 0 and first.stdout.startswith("-----BEGIN PUBLIC KEY-----")
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["log-key.pem"]

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from hito.cli.main import app
 from hito.store import migrate
 from hito.store.db import Database
+from hito.store.logkey import load_key
 
 runner = CliRunner()
 
@@ -395,7 +396,7 @@ def test_a_worker_given_another_key_than_the_logs_is_refused_before_writing(
         f"{other}: no log signing key, and this database's log is signed with key {signer}: "
         "give HITO_LOG_KEY_FILE the key file the server signs with"
     ]
-    runner.invoke(app, ["log", "key"], env=english)  # another key pair, made on purpose
+    load_key(other, create=True)  # another key pair, made on purpose
     made = runner.invoke(app, ["alerts", "deliver", "--once"], env=english)
     assert made.exception.exit_code == 2  # type: ignore[union-attr]
     [said] = made.exception.in_language("en")  # type: ignore[union-attr]
@@ -422,14 +423,13 @@ def test_a_worker_given_another_key_before_the_log_has_a_head_is_refused(
 ) -> None:
     """No head signed yet (no server ran): the key the database was made with is recorded,
     and a command given another key file is refused, naming it, before it writes a thing."""
-    from hito.store.logkey import load_key
     from hito.store.settings import Settings, log_key_path
 
     assert runner.invoke(app, ["users", "create", "boss", "--role", "admin"]).exit_code == 0
     signer = load_key(log_key_path(Settings(database_url=env)), create=False).key_id
     other = tmp_path / "elsewhere" / "other-key.pem"
     english = {"HITO_LANG": "en", "HITO_LOG_KEY_FILE": str(other)}
-    runner.invoke(app, ["log", "key"], env=english)  # another key pair, made on purpose
+    load_key(other, create=True)  # another key pair, made on purpose
     for command in (
         ["users", "create", "ana", "--role", "viewer"],
         ["alerts", "deliver", "--once"],

@@ -14,6 +14,7 @@ from hito.textfile import decode_utf8
 
 if TYPE_CHECKING:
     from hito.store.logkey import LogKey
+    from hito.store.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="The transparency log of the coordination service.")
 
@@ -30,6 +31,25 @@ def _key(settings: Path | None, *, create: bool) -> object:
 
     loaded = load_settings(settings)
     return load_key(log_key_path(loaded), create=create and loaded.log_key_create)
+
+
+def _log_signer(settings: Settings) -> str | None:
+    """The id of the key the database's log is signed with; None with no database to ask.
+
+    Before the service's first start there is no database (or an empty one) to check a key
+    against, and the key is made then.
+    """
+    from hito.store import audit
+    from hito.store.db import Database
+
+    try:
+        db = Database.from_settings(settings, create=False).reachable()
+    except InputError:
+        return None
+    try:
+        return audit.log_signer(db)
+    finally:
+        db.dispose()
 
 
 def _configured_key(settings: Path | None) -> LogKey:
@@ -234,10 +254,14 @@ def key(
 ) -> None:
     """Print the public key that signs the heads (PEM), creating the key pair if allowed."""
     language_option(lang)
-    from hito.store.logkey import LogKey
+    from hito.store.logkey import signing_key
+    from hito.store.settings import load_settings, log_key_path
 
-    k = _key(settings, create=True)
-    assert isinstance(k, LogKey)
+    loaded = load_settings(settings)
+    # checked against the key the database's log is signed with, when there is a database:
+    # a mistyped key path would make and print a key pair of its own, which the other country
+    # would pin, and refuse every head after
+    k = signing_key(log_key_path(loaded), create=loaded.log_key_create, signer=_log_signer(loaded))
     typer.echo(k.public_pem().rstrip())
     typer.echo(f"key id {k.key_id}", err=True)
 

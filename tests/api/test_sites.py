@@ -127,3 +127,54 @@ def test_a_site_status_with_a_key_given_twice_is_refused_and_nothing_is_stored(
         {"loc": ["body", "status"], "msg": "given twice in one object; expected each key once"}
     ]
     assert c.get("/api/v1/sites/santa-rosa/status", headers=world.h("viewer")).json() == history
+
+
+def test_status_history_and_shelter_updates_page_after_the_last_row_read(world: World) -> None:
+    """An entry stored while a partner's script pages pushed, with `offset`, a row already
+    read into the next page; `?after=` (the page's `next_after`) starts after it."""
+    c = world.client
+
+    def status(day: int) -> None:
+        r = c.post(
+            "/api/v1/sites/chungara/status",
+            json={
+                "status": "closed" if day % 2 else "open",
+                "effective_at": f"2025-11-{day}T12:00:00Z",
+            },
+            headers=world.h("ed_chl"),
+        )
+        assert r.status_code == 201, r.text
+
+    def shelter(day: int) -> None:
+        r = c.post(
+            "/api/v1/sites/arica-shelters/shelter-updates",
+            json={"occupancy": day, "capacity": 300, "observed_at": f"2025-11-{day}T08:00:00Z"},
+            headers=world.h("ed_chl"),
+        )
+        assert r.status_code == 201, r.text
+
+    def page(path: str, **q: object) -> dict:
+        r = c.get(path, params={"limit": 2, **q}, headers=world.h("viewer"))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    for add, path, key in (
+        (status, "/api/v1/sites/chungara/status", "effective_at"),
+        (shelter, "/api/v1/sites/arica-shelters/shelter-updates", "observed_at"),
+    ):
+        for day in (20, 21, 22, 23, 24):
+            add(day)
+
+        def days(body: dict, key: str = key) -> list[int]:
+            return [int(row[key][8:10]) for row in body["data"]]
+
+        first = page(path)
+        assert days(first) == [24, 23] and first["count"] == 5
+        add(25)  # while a partner's script pages
+        assert days(page(path, offset=2))[0] == 23  # read already: offset paging repeats it
+        second = page(path, after=first["next_after"])
+        assert days(second) == [22, 21] and second["count"] == 6
+        last = page(path, after=second["next_after"])
+        assert days(last) == [20] and last["next_after"] is None
+        gone = c.get(path, params={"after": 999}, headers=world.h("viewer"))
+        assert gone.status_code == 422 and gone.json()["errors"][0]["loc"] == ["query", "after"]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hito.domain import SHELTER_STATUSES, site_day
 from hito.errors import Problem
 from hito.store import audit
-from hito.store.actors import Actor, agency_country, paginate
+from hito.store.actors import Actor, agency_country, paginate_after
 from hito.store.coltypes import utcnow
 from hito.store.errors import InvalidError
 from hito.store.logrows import shelter_state, shelter_update_state, site_state
@@ -118,16 +118,29 @@ def create_update(
 
 
 def list_updates(
-    session: Session, *, site_id: str, offset: int = 0, limit: int = 100
+    session: Session,
+    *,
+    site_id: str,
+    offset: int = 0,
+    limit: int = 100,
+    after_id: int | None = None,
 ) -> tuple[list[ShelterUpdate], int]:
-    """A shelter's updates, newest first."""
+    """A shelter's updates, newest first (`after_id`: the page starts after that one)."""
     get_site(session, site_id=site_id)
     q = (
         select(ShelterUpdate)
         .where(ShelterUpdate.site_id == site_id)
         .order_by(ShelterUpdate.observed_at.desc(), ShelterUpdate.id.desc())
     )
-    return paginate(session, q, offset=offset, limit=limit)
+    return paginate_after(
+        session,
+        q,
+        at=ShelterUpdate.observed_at,
+        after_id=after_id,
+        offset=offset,
+        limit=limit,
+        unknown=Problem("no shelter update with id %(after)s to continue after", after=after_id),
+    )
 
 
 class ShelterNow(BaseModel):

@@ -13,7 +13,7 @@ from hito.errors import Problem
 from hito.scenario.load import builtin_names, load
 from hito.scenario.model import Scenario
 from hito.store import audit
-from hito.store.actors import Actor, paginate
+from hito.store.actors import Actor, paginate, paginate_after
 from hito.store.coltypes import utcnow
 from hito.store.countries import ensure_country
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
@@ -201,13 +201,26 @@ def set_status(
 
 
 def status_history(
-    session: Session, *, site_id: str, offset: int = 0, limit: int = 100
+    session: Session,
+    *,
+    site_id: str,
+    offset: int = 0,
+    limit: int = 100,
+    after_id: int | None = None,
 ) -> tuple[list[SiteStatusChange], int]:
-    """A site's status changes, newest first."""
+    """A site's status changes, newest first (`after_id`: the page starts after that one)."""
     get_site(session, site_id=site_id)
     q = (
         select(SiteStatusChange)
         .where(SiteStatusChange.site_id == site_id)
         .order_by(SiteStatusChange.effective_at.desc(), SiteStatusChange.id.desc())
     )
-    return paginate(session, q, offset=offset, limit=limit)
+    return paginate_after(
+        session,
+        q,
+        at=SiteStatusChange.effective_at,
+        after_id=after_id,
+        offset=offset,
+        limit=limit,
+        unknown=Problem("no status change with id %(after)s to continue after", after=after_id),
+    )

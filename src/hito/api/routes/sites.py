@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from hito.api.deps import ActorDep, DbDep, WriterDep
 from hito.api.jsonbody import OnceKeyedRoute
-from hito.api.schemas.common import DayRange, Limit, Offset, SiteIdPath
+from hito.api.schemas.common import After, DayRange, Limit, Offset, SiteIdPath
 from hito.api.schemas.sites import (
     AgencyCount,
     DayFigureList,
@@ -105,12 +105,20 @@ def set_status(
 
 @router.get("/{site_id}/status", response_model=StatusList)
 def history(
-    site_id: SiteIdPath, actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100
+    site_id: SiteIdPath,
+    actor: ActorDep,
+    db: DbDep,
+    offset: Offset = 0,
+    limit: Limit = 100,
+    after: After = None,
 ) -> StatusList:
-    """A site's status history, newest first."""
+    """A site's status history, newest first; follow `next_after` (`?after=`) to page."""
     with db.session(readonly=True) as session:
-        rows, n = sites.status_history(session, site_id=site_id, offset=offset, limit=limit)
-        return StatusList(data=[StatusPublic.model_validate(r) for r in rows], count=n)
+        rows, n = sites.status_history(
+            session, site_id=site_id, offset=offset, limit=limit, after_id=after
+        )
+        data = [StatusPublic.model_validate(r) for r in rows]
+        return StatusList.page(data, n, limit, rows[-1].id if rows else None)
 
 
 @router.post("/{site_id}/shelter-updates", status_code=201, response_model=ShelterUpdatePublic)
@@ -133,11 +141,17 @@ def shelter_update(
 
 @router.get("/{site_id}/shelter-updates", response_model=ShelterUpdateList)
 def shelter_updates(
-    site_id: SiteIdPath, actor: ActorDep, db: DbDep, offset: Offset = 0, limit: Limit = 100
+    site_id: SiteIdPath,
+    actor: ActorDep,
+    db: DbDep,
+    offset: Offset = 0,
+    limit: Limit = 100,
+    after: After = None,
 ) -> ShelterUpdateList:
-    """A shelter's updates, newest first."""
+    """A shelter's updates, newest first; follow `next_after` (`?after=`) to page."""
     with db.session(readonly=True) as session:
-        rows, n = shelters.list_updates(session, site_id=site_id, offset=offset, limit=limit)
-        return ShelterUpdateList(
-            data=[ShelterUpdatePublic.model_validate(r) for r in rows], count=n
+        rows, n = shelters.list_updates(
+            session, site_id=site_id, offset=offset, limit=limit, after_id=after
         )
+        data = [ShelterUpdatePublic.model_validate(r) for r in rows]
+        return ShelterUpdateList.page(data, n, limit, rows[-1].id if rows else None)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from hito.api.schemas.common import List, Public, Remark, Request, RowId, When
+from hito.api.schemas.common import KeyedList, List, Public, Remark, Request, RowId, When
 from hito.domain import SiteStatus
 
 Status = SiteStatus
@@ -49,7 +49,7 @@ class StatusPublic(Public):
     created_at: dt.datetime
 
 
-StatusList = List[StatusPublic]
+StatusList = KeyedList[StatusPublic]
 
 
 class ShelterUpdateCreate(Request):
@@ -73,7 +73,7 @@ class ShelterUpdatePublic(Public):
     created_at: dt.datetime
 
 
-ShelterUpdateList = List[ShelterUpdatePublic]
+ShelterUpdateList = KeyedList[ShelterUpdatePublic]
 
 
 class AgencyCount(BaseModel):

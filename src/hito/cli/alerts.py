@@ -27,10 +27,10 @@ def deliver(
 ) -> None:
     """Send due deliveries (e-mail, webhooks); a killed worker's sends resume on restart."""
     lang = language_option(lang)
-    from rich.console import Console
     from rich.text import Text
 
     from hito import i18n, names
+    from hito.cli.terminal import plain_console
     from hito.errors import Said, say
     from hito.store.deliveries import EmailBacklog, email_subscribed, run_worker, waiting_emails
     from hito.store.settings import load_settings, worker_config
@@ -39,7 +39,7 @@ def deliver(
     outcome_names = names.outcomes(t.gettext)
     cfg = worker_config(load_settings(settings))
     db = open_database(settings, existing=True, writes=True)  # the server's: not a new one
-    console = Console(stderr=True)
+    console = plain_console(stderr=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     counts: dict[str, int] = {}

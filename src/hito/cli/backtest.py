@@ -58,7 +58,8 @@ def backtest(
     """
     import polars as pl
 
-    from hito.cli.run import console, write_atomic
+    from hito.cli.outfiles import output_set
+    from hito.cli.run import console
     from hito.forecast.backtest import backtest as run_backtest
     from hito.report.backtest_lines import event_lines, horizon_lines
     from hito.report.forecast_skill import render_backtest
@@ -83,18 +84,18 @@ def backtest(
             )
     finally:
         ex.close()
-    out.mkdir(parents=True, exist_ok=True)
     source = counts_source(observations, s)
     doc = bt.to_json() | {
         "observations": say(source, "en"),
         "skipped": [say(p, "en") for p in obs.skipped],  # English, as above
     }
-    write_atomic(out / "backtest.json", json.dumps(doc, indent=2).encode())
-    rows = bt.rows()
-    csv = pl.DataFrame(rows).write_csv() if rows else "issued,target,place,observed\n"
-    write_atomic(out / "pairs.csv", csv.encode())
-    page = render_backtest(s, bt, obs, lang, source=say(source, lang))
-    write_atomic(out / "backtest.html", page.encode())
+    with output_set(out) as files:
+        files.write_bytes("backtest.json", json.dumps(doc, indent=2).encode())
+        rows = bt.rows()
+        csv = pl.DataFrame(rows).write_csv() if rows else "issued,target,place,observed\n"
+        files.write_bytes("pairs.csv", csv.encode())
+        page = render_backtest(s, bt, obs, lang, source=say(source, lang))
+        files.write_bytes("backtest.html", page.encode())
     if observations is not None:  # a file of one's own: its rows left out are said
         for line in left_out_lines(obs.skipped, lang, "backtest.json"):
             console.print(line, markup=False)

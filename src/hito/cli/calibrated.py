@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from hito import i18n
 from hito.cli.options import executor_of
+from hito.cli.outfiles import output_set
 from hito.cli.run import console, summary_lines, write_outputs
 from hito.errors import InputError, Plural, Problem
 
@@ -106,7 +107,9 @@ def run_calibrated(
         "as_of": post.as_of.isoformat(),
         "own_counts": own_counts(folder),
     }
-    write_outputs(out, s, ens, facts, lang, calibration_here=out.resolve() == folder.resolve())
+    with output_set(out) as files:
+        here = out.resolve() == folder.resolve()
+        write_outputs(files, s, ens, facts, lang, calibration_here=here)
     gettext = i18n.translations(lang).gettext
     console.print(
         gettext("%(name)s calibrated as of %(date)s:")

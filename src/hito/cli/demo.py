@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from hito import i18n, names
 from hito.cli.options import date_option, free_address, language_option, out_folder
+from hito.cli.terminal import plain_console
 from hito.errors import Problem
 
-console = Console(highlight=False)
+console = plain_console()
 
 
 def demo(

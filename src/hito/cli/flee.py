@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from hito.cli.options import (
     ConsoleLangOpt,
@@ -23,6 +22,7 @@ from hito.cli.options import (
     out_folder,
     runs_within,
 )
+from hito.cli.terminal import plain_console
 from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     no_args_is_help=True, help="Flee cases: check, run (Flee-compatible rulesets), import."
 )
-console = Console(highlight=False, stderr=True)
+console = plain_console(stderr=True)
 
 SortDates = Annotated[
     bool,
@@ -232,7 +232,7 @@ def import_(
     lang: ConsoleLangOpt = None,
 ) -> None:
     """Convert a Flee case into a scenario file that `hito flee run` runs the same way."""
-    from hito.cli.run import write_atomic
+    from hito.cli.outfiles import write_atomic
     from hito.flee.model import dump_yaml
 
     language_option(lang)

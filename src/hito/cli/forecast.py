@@ -25,6 +25,7 @@ from hito.cli.options import (
     out_folder,
     particles_option,
 )
+from hito.cli.outfiles import OutputSet
 from hito.cli.run import DEFAULT_SCENARIO
 from hito.errors import InputError, Problem, Said, say
 from hito.forecast.files import (
@@ -99,7 +100,8 @@ def calibrate(
     a field count would say at each counted site, from the as-of date on), and the files of
     `hito run`.
     """
-    from hito.cli.run import console, write_outputs, write_parquet_frames
+    from hito.cli.outfiles import output_set
+    from hito.cli.run import console, write_outputs
     from hito.scenario.load import load
 
     lang = language_option(lang)
@@ -131,12 +133,12 @@ def calibrate(
     post, ens, counts = _calibrate(
         s, obs, when, particles, seed, (executor, scheduler, workers), lang
     )
-    _write_calibration(
-        out, s, obs, post, ens, lang, counts_source(observations, s), observations is not None
-    )
-    write_parquet_frames(out / COUNT_QUANTILES, [counts], counts.to_arrow().schema)
     facts = _facts(ens, post, scenario, observations is not None)
-    write_outputs(out, s, ens, facts, lang, calibration_here=True)
+    with output_set(out) as files:  # the posterior and its forecast, in place together
+        source = counts_source(observations, s)
+        _write_calibration(files, s, obs, post, ens, lang, source, observations is not None)
+        files.write_parquet(COUNT_QUANTILES, [counts], counts.to_arrow().schema)
+        write_outputs(files, s, ens, facts, lang, calibration_here=True)
     t = i18n.translations(lang)
     _ = t.gettext
     n = sum(st.reports for st in post.steps)
@@ -255,19 +257,24 @@ def _facts(ens: Any, post: Any, scenario: str, own_counts: bool) -> dict[str, An
 
 
 def _write_calibration(
-    out: Path, s: Any, obs: Any, post: Any, ens: Any, lang: str, source: Said, own_counts: bool
+    files: OutputSet,
+    s: Any,
+    obs: Any,
+    post: Any,
+    ens: Any,
+    lang: str,
+    source: Said,
+    own_counts: bool,
 ) -> None:
-    from hito.cli.run import write_atomic, write_parquet_frames
-    from hito.forecast.posterior import draws_frame, save, steps_table
+    from hito.forecast.posterior import STATE_FILE, draws_frame, saved_bytes, steps_table
     from hito.report.forecast_skill import render_calibration
 
-    out.mkdir(parents=True, exist_ok=True)
     for file, label, draws in (
         (POSTERIOR_TABLE, "posterior", post.draws),
         (PRIOR_TABLE, "prior", post.prior),
     ):
         frame = draws_frame(draws, label)
-        write_parquet_frames(out / file, [frame], frame.to_arrow().schema)
+        files.write_parquet(file, [frame], frame.to_arrow().schema)
     facts = {
         "scenario": s.name,
         "as_of": post.as_of.isoformat(),
@@ -283,14 +290,14 @@ def _write_calibration(
             for p, v in zip(post.draws.paths, post.draws.values.mean(axis=0), strict=True)
         },
     }
-    write_atomic(out / CALIBRATION_FACTS, json.dumps(facts, indent=2).encode())
-    write_atomic(
-        out / CALIBRATION_PAGE,
+    files.write_bytes(CALIBRATION_FACTS, json.dumps(facts, indent=2).encode())
+    files.write_bytes(
+        CALIBRATION_PAGE,
         render_calibration(
             s, ens, facts, obs, post.prior, post.draws, lang, source=say(source, lang)
         ).encode(),
     )
-    save(post, out)
+    files.write_bytes(STATE_FILE, saved_bytes(post))
 
 
 def migrate(
@@ -300,7 +307,8 @@ def migrate(
 ) -> None:
     """Update a version-1 scenario file to schema_version 2, keeping its comments and layout."""
     lang = language_option(lang)
-    from hito.cli.run import console, write_atomic
+    from hito.cli.outfiles import write_atomic
+    from hito.cli.run import console
     from hito.scenario.load import parse
     from hito.scenario.versions import migrated_text
     from hito.textfile import read_utf8

@@ -6,7 +6,6 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from hito import i18n
 from hito.cli import alerts as alerts_cmd
@@ -26,6 +25,7 @@ from hito.cli import sweep as sweep_cmd
 from hito.cli import users as users_cmd
 from hito.cli.flee import app as flee_app
 from hito.cli.options import command_language, forget_language
+from hito.cli.terminal import plain_console
 from hito.errors import HitoError, Problem, os_reason
 from hito.i18n import reader_language
 
@@ -131,7 +131,7 @@ def _exit(exc: HitoError, code: int) -> None:
     """
     lang = command_language()
     said = i18n.translations(lang).gettext("error: %(problem)s")
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = plain_console(stderr=True, soft_wrap=True)
     for line in exc.in_language(lang):
         err.print(said % {"problem": line}, markup=False)
     sys.exit(code)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from hito import i18n, names
@@ -22,9 +21,11 @@ from hito.cli.options import (
     language_option,
     out_folder,
 )
+from hito.cli.outfiles import output_set
 from hito.cli.plan_status import fit, shown, status_table
 from hito.cli.plan_tables import after_table, comparison_table, trigger_lines
-from hito.cli.run import advancer, check_ensemble_options, emit_text, progress, write_atomic
+from hito.cli.run import advancer, check_ensemble_options, emit_text, progress
+from hito.cli.terminal import plain_console
 from hito.errors import InputError, Problem
 
 if TYPE_CHECKING:  # the plan and scenario models load inside the commands
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # the plan and scenario models load inside the commands
     from hito.plans.model import Plan
     from hito.scenario.model import Scenario
 
-console = Console(highlight=False)
+console = plain_console()
 app = typer.Typer(
     no_args_is_help=True,
     help="Joint contingency plans: list, validate, compare on simulated futures, check live.",
@@ -216,10 +217,11 @@ def compare_cmd(
                 )
     finally:
         ex.close()
-    out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "comparison.json", json.dumps(cmp.rows, indent=2).encode())
-    write_atomic(out / "comparison.csv", rows_csv(cmp.rows).encode())
-    write_atomic(out / "comparison.html", render(s, cmp, loaded, seed=seed, lang=lang).encode())
+    with output_set(out) as files:
+        files.write_bytes("comparison.json", json.dumps(cmp.rows, indent=2).encode())
+        files.write_bytes("comparison.csv", rows_csv(cmp.rows).encode())
+        page = render(s, cmp, loaded, seed=seed, lang=lang)
+        files.write_bytes("comparison.html", page.encode())
     console.print(fit(comparison_table(cmp.rows, cmp.currencies, lang), console.width))
     if cmp.as_of is not None:
         console.print(fit(after_table(s, cmp, lang), console.width))

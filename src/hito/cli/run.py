@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from hito import i18n, names
 from hito.cli.options import (
@@ -25,19 +22,20 @@ from hito.cli.options import (
     out_folder,
     runs_within,
 )
+from hito.cli.outfiles import OutputSet, output_set, write_atomic
+from hito.cli.terminal import plain_console
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError, Problem, not_one_of
 from hito.forecast.files import CALIBRATION_FILES
 
 if TYPE_CHECKING:  # the models, numba, polars and pyarrow load inside the commands
-    import polars as pl
     import pyarrow as pa
     from rich.progress import Progress, TaskID
 
     from hito.ensemble.result import Ensemble
     from hito.ensemble.spec import EnsembleSpec
 
-console = Console(highlight=False)
+console = plain_console()
 
 DEFAULT_SCENARIO = "tacna-arica-2025"
 KEEP_RUNS = 100  # runs written in full to daily.parquet; quantiles cover every run
@@ -66,7 +64,7 @@ def progress(lang: str | None = None) -> Progress:
             "Compiling the simulation kernel: once after an install or an update (about half a "
             "minute); the runs start after"
         )
-        Console(stderr=True).print(notice)
+        plain_console(stderr=True).print(notice)
     # the counts and times keep their width; a long description (Spanish, a long scenario
     # name) folds onto a second line, never cut short, and the bar narrows (80 columns too)
     return Progress(
@@ -79,7 +77,7 @@ def progress(lang: str | None = None) -> Progress:
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=plain_console(stderr=True),
         transient=False,
         expand=True,
     )
@@ -100,22 +98,6 @@ def check_ensemble_options(
 
     if sampling is not None and sampling not in METHODS:
         raise InputError(not_one_of("--sampling", sampling, METHODS))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary name so a reader never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run(
@@ -194,7 +176,8 @@ def run(
         ex.close()
     facts = ens.summary()
     facts["scenario"] = scenario
-    write_outputs(out, s, ens, facts, lang)
+    with output_set(out) as files:
+        write_outputs(files, s, ens, facts, lang)
     gettext = i18n.translations(lang).gettext
     console.print(f"{s.name}:")
     for line in summary_lines(facts, lang):
@@ -252,30 +235,6 @@ def ensemble_with_progress(spec: EnsembleSpec, ex: Any, label: str, lang: str) -
         return run_ensemble(spec, executor=ex, progress=advance)
 
 
-def write_parquet_frames(path: Path, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> None:
-    """Write frames as row groups of one Parquet file (bounded memory), then rename into place."""
-    import pyarrow.parquet as pq
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        with pq.ParquetWriter(tmp, schema) as writer:
-            for frame in frames:
-                writer.write_table(frame.to_arrow().cast(schema))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def daily_schema() -> pa.Schema:
     """The Arrow schema of daily.parquet: one row per run, day, place, group and state."""
     import pyarrow as pa
@@ -294,7 +253,7 @@ def daily_schema() -> pa.Schema:
 
 
 def write_outputs(
-    out: Path,
+    files: OutputSet,
     s: Any,
     ens: Ensemble,
     facts: dict[str, Any],
@@ -304,24 +263,23 @@ def write_outputs(
 ) -> None:
     """daily.parquet (kept runs, streamed), quantiles.parquet, runs.parquet, summary, report.
 
-    Unless this forecast comes from the calibration in `out` (`calibration_here`), a
+    Unless this forecast comes from the calibration in the folder (`calibration_here`), a
     calibration's files left there by an earlier command are removed.
     """
     from hito.report.run_report import render
 
     said = i18n.translations(lang).gettext("writing the tables and the report in %(out)s")
-    with Console(stderr=True).status(said % {"out": out}):  # a spinner on a terminal only
-        out.mkdir(parents=True, exist_ok=True)
+    with plain_console(stderr=True).status(said % {"out": files.folder}):  # on a terminal only
         if not calibration_here:
             for name in CALIBRATION_FILES:
-                (out / name).unlink(missing_ok=True)
-        write_parquet_frames(out / "daily.parquet", ens.daily_frames(), daily_schema())
+                files.drop(name)
+        files.write_parquet("daily.parquet", ens.daily_frames(), daily_schema())
         q = ens.quantile_table()
-        write_parquet_frames(out / "quantiles.parquet", [q], q.to_arrow().schema)
+        files.write_parquet("quantiles.parquet", [q], q.to_arrow().schema)
         r = ens.runs_table()
-        write_parquet_frames(out / "runs.parquet", [r], r.to_arrow().schema)
-        write_atomic(out / "summary.json", json.dumps(facts, indent=2).encode())
-        write_atomic(out / "report.html", render(s, ens, facts, lang).encode())
+        files.write_parquet("runs.parquet", [r], r.to_arrow().schema)
+        files.write_bytes("summary.json", json.dumps(facts, indent=2).encode())
+        files.write_bytes("report.html", render(s, ens, facts, lang).encode())
 
 
 def scenarios(

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from hito import i18n, names
 from hito.cli.options import (
@@ -20,18 +19,18 @@ from hito.cli.options import (
     out_folder,
     runs_within,
 )
+from hito.cli.outfiles import output_set
 from hito.cli.run import (
     DEFAULT_SCENARIO,
     advancer,
     check_ensemble_options,
     progress,
-    write_atomic,
-    write_parquet_frames,
 )
+from hito.cli.terminal import plain_console
 from hito.ensemble.syntax import EVENT_SYNTAX, VARY_SYNTAX
 from hito.errors import Problem
 
-console = Console(highlight=False)
+console = plain_console()
 
 
 def sweep(
@@ -102,14 +101,14 @@ def sweep(
     finally:
         ex.close()
     table = result.table()
-    out.mkdir(parents=True, exist_ok=True)
-    write_parquet_frames(out / "sweep.parquet", [table], table.to_arrow().schema)
-    write_atomic(out / "sweep.csv", table.write_csv().encode())
     summaries = {
         opt.label: ens.summary() for opt, ens in zip(result.options, result.ensembles, strict=True)
     }
-    write_atomic(out / "sweep.json", json.dumps(summaries, indent=2, default=str).encode())
-    write_atomic(out / "sweep.html", render(result, lang).encode())
+    with output_set(out) as files:
+        files.write_parquet("sweep.parquet", [table], table.to_arrow().schema)
+        files.write_bytes("sweep.csv", table.write_csv().encode())
+        files.write_bytes("sweep.json", json.dumps(summaries, indent=2, default=str).encode())
+        files.write_bytes("sweep.html", render(result, lang).encode())
     named = names.figures(gettext)
     for row in table.iter_rows(named=True):
         pd = [i18n.number(row[f"stranded_person_days_{k}"], lang) for k in ("p50", "p10", "p90")]

@@ -171,16 +171,26 @@ def draws_frame(draws: Design, label: str) -> Any:
 
 def save(post: Posterior, folder: Path) -> Path:
     """Keep a posterior (scenario, numbers, state, history) so forecasts can start from it."""
+    path = folder / STATE_FILE
+    tmp = folder / f".{STATE_FILE}.tmp.npz"
+    tmp.write_bytes(saved_bytes(post))
+    tmp.replace(path)
+    return path
+
+
+def saved_bytes(post: Posterior) -> bytes:
+    """What `save` keeps of a posterior: the bytes of its compressed NumPy archive."""
+    import io
+
     hist, arr = post.history()
     c = post.cloud
     assert c is not None
-    path = folder / STATE_FILE
-    tmp = folder / f".{STATE_FILE}.tmp.npz"
     arrays: dict[str, Any] = {
         f"cloud_{k}": v for k, v in zip(CLOUD_FIELDS, c.arrays(), strict=True)
     }
+    buf = io.BytesIO()
     np.savez_compressed(
-        tmp,
+        buf,
         scenario=np.frombuffer(
             post.spec.scenario.model_dump_json(by_alias=True).encode(), np.uint8
         ),
@@ -203,8 +213,7 @@ def save(post: Posterior, folder: Path) -> Path:
         arrivals=arr,
         **arrays,
     )
-    tmp.replace(path)
-    return path
+    return buf.getvalue()
 
 
 CLOUD_FIELDS = ("free", "stranded", "transit", "cumulative", "arrived", "initial")

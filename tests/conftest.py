@@ -58,6 +58,15 @@ def _reader_reads_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
 
 
+@pytest.fixture(autouse=True)
+def _own_user_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default database and log key (platformdirs' user data dir) in a folder of the test's:
+    a database a user or an earlier command left in ~/.local/share/hito is no test's input."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+
+
 @pytest.fixture
 def english_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     """A reader of English (HITO_LANG=en), for tests of what an error says: the values, files,

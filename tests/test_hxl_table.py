@@ -60,7 +60,25 @@ def test_columns_by_exact_hashtag_in_any_order_and_case() -> None:
     assert hashtag_key("#Affected+MAX +stranded") == ("#affected", frozenset({"max", "stranded"}))
     assert table.column("#affected+stranded+max") == 2
     assert table.column("#affected+stranded") is None  # +min and +max are not the count
-    assert table.column("#date") == 3  # the first of two
+    with pytest.raises(InputError) as err:  # in two columns: which is the date?
+        table.column("#date")
+    assert err.value.in_language("en") == [
+        "f.csv:2: hashtags: #date in columns 4, 5; expected it in one column (which one holds "
+        "what hito reads?)"
+    ]
+
+
+def test_a_count_tagged_twice_is_refused_not_read_from_the_first_column() -> None:
+    """`#affected+min` on two columns (100 and 5000): calibrate read 100 without a word."""
+    text = "D,S,Low,Low again\n#date,#loc+name,#affected+min,#affected+min\n2025-01-01,a,100,5000\n"
+    table = read_bytes(text.encode(), "counts.csv", "#date")
+    with pytest.raises(InputError) as err:
+        table.column("#affected+min")
+    assert err.value.in_language("en") == [
+        "counts.csv:2: hashtags: #affected+min in columns 3, 4; expected it in one column "
+        "(which one holds what hito reads?)"
+    ]
+    assert table.column("#loc+name") == 1
 
 
 def test_a_missing_hashtag_is_named_at_the_hashtag_row(tmp_path: Path) -> None:

@@ -80,6 +80,15 @@ def test_spanish_is_the_default_and_formats_follow_the_language() -> None:
     assert i18n.age(now - dt.timedelta(hours=2), now, "en") == "2 hours ago"
 
 
+def test_a_scenarios_figure_too_large_to_write_out_is_shown_in_scientific_form() -> None:
+    """A range up to 1e300 in a scenario was decimal.InvalidOperation out of the run report."""
+    assert (
+        i18n.figure(1234567.25, "es") == "1.234.567,25"
+        and i18n.figure(0.1234567, "en") == "0.123457"
+    )
+    assert i18n.figure(1e300, "es") == "1E300" and i18n.figure(-2.5e20, "en") == "\u22122.5E20"
+
+
 def test_times_are_shown_in_the_viewers_zone_with_its_offset() -> None:
     at = dt.datetime(2025, 12, 3, 12, 0, tzinfo=dt.UTC)
     assert i18n.datetime(at, "es", "America/Santiago") == "3 dic 2025, 09:00"  # UTC−3 in summer

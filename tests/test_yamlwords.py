@@ -75,6 +75,6 @@ def test_a_file_that_is_not_a_mapping_says_what_it_is_in_words_not_pythons(
     with pytest.raises(ScenarioError) as e:
         compose(text, "s.yaml", what="scenario", error=ScenarioError)
     assert e.value.in_language("es") == [
-        f"s.yaml: se esperaba un conjunto de campos de escenario (clave: valor); se recibió {es}"
+        f"s.yaml: se esperaban los campos del escenario como pares clave: valor; se recibió {es}"
     ]
     assert e.value.in_language("en") == [f"s.yaml: expected a mapping of scenario fields, got {en}"]

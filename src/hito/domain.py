@@ -21,6 +21,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+# the days hito's data can be about (a report, a scenario's start, an as-of date): a year
+# past 9999 or before 1 would overflow a date, and no crossing is counted outside these
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+MAX_DAYS = 3650  # the longest horizon a scenario simulates (ten years)
+
 # an identifier (place, route, group, plan, trigger, site, agency, scenario): lower-case
 # letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters
 ID_CHARS = r"[a-z0-9][a-z0-9_\-]*"

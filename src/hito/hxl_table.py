@@ -49,6 +49,7 @@ class HxlTable:
     tags: tuple[str, ...]
     tags_line: int
     rows: tuple[HxlRow, ...]
+    name: Said = ""  # the file's, for the messages
 
     @cached_property
     def index(self) -> dict[Tag, int]:
@@ -59,12 +60,35 @@ class HxlTable:
                 out.setdefault(hashtag_key(tag), i)
         return out
 
-    def column(self, tag: str) -> int | None:
-        """The first column of exactly this hashtag (attributes in any order), or None.
+    @cached_property
+    def columns_of(self) -> dict[Tag, list[int]]:
+        """Every column (counted from 1) of each hashtag."""
+        out: dict[Tag, list[int]] = {}
+        for i, tag in enumerate(self.tags):
+            if tag:
+                out.setdefault(hashtag_key(tag), []).append(i + 1)
+        return out
 
-        Exact, never libhxl's tag pattern: see hito.hxl_cells.column for why.
+    def column(self, tag: str) -> int | None:
+        """The column of exactly this hashtag (attributes in any order), or None.
+
+        Exact, never libhxl's tag pattern: see hito.hxl_cells.column for why. A hashtag read
+        in two columns is an InputError at the hashtag row: which one holds the count?
         """
-        return self.index.get(hashtag_key(tag))
+        key = hashtag_key(tag)
+        where = self.columns_of.get(key, [])
+        if len(where) > 1:
+            raise InputError(
+                Problem(
+                    "%(name)s:%(line)s: hashtags: %(tag)s in columns %(columns)s; expected it "
+                    "in one column (which one holds what hito reads?)",
+                    name=self.name,
+                    line=self.tags_line,
+                    tag=self.tags[where[0] - 1],
+                    columns=", ".join(map(str, where)),
+                )
+            )
+        return self.index.get(key)
 
     def lacking(self, name: str, missing: list[Said], expected: Said) -> InputError:
         """The error of a file whose hashtag row lacks needed hashtags, at that row's line."""
@@ -182,7 +206,7 @@ def _read_text(text: str, name: Said, expected: Said) -> HxlTable:
         cells = tuple("" if v is None else str(v).strip() for v in values)
         if any(cells):
             rows.append(HxlRow(_line(lines, number), cells))
-    return HxlTable(tags, tags_line, tuple(rows))
+    return HxlTable(tags, tags_line, tuple(rows), name)
 
 
 class _LibhxlSkips(logging.Filter):

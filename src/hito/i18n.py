@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, format_timedelta
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_scientific
 from babel.support import Translations
 
 from hito import domain
@@ -76,6 +76,17 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
     shown = round(value, digits) if digits else round(value)
     return minus(format_decimal(shown or 0, fmt, locale=lang))  # no "−0"
+
+
+def figure(value: float, lang: str) -> str:
+    """A scenario's number as its file may write it: up to six decimals, with separators.
+
+    One too large to write out (a range up to 1e300) in scientific form: written out, it
+    would be hundreds of digits, and Python's decimals cannot round it.
+    """
+    if abs(value) >= 1e15:
+        return minus(format_scientific(value, "0.######E0", locale=lang))
+    return minus(format_decimal(value, "#,##0.######", locale=lang))
 
 
 def minus(text: str) -> str:

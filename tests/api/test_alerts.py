@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import pytest
 
 from service_world import World, report
 
@@ -82,6 +85,28 @@ def test_plans_are_versioned_and_validated(world: World) -> None:
     r = c.post("/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("ed_chl"))
     assert r.status_code == 403
     assert c.post("/api/v1/plans", json={}, headers=world.h("admin")).status_code == 422
+
+
+@pytest.mark.parametrize("scenario", ["tacna-arica-2099", "/etc/passwd", "../my-border.yaml"])
+def test_a_plan_of_a_scenario_the_service_does_not_hold_is_refused(
+    world: World, scenario: str
+) -> None:
+    """It was stored unchecked (its routes and places too): its forecast triggers never fire."""
+    c = world.client
+    text = c.post(
+        "/api/v1/plans", json={"builtin": "corridor-100"}, headers=world.h("admin")
+    ).json()["text"]
+    other = re.sub(r"(?m)^scenario: .*$", f"scenario: {scenario}", text)
+    assert other != text
+    r = c.post("/api/v1/plans", json={"text": other}, headers=world.h("admin"))
+    assert r.status_code == 422
+    [error] = r.json()["errors"]
+    assert error["loc"] == ["body", "text"]
+    assert error["msg"].startswith(
+        f"plan: scenario: got {scenario!r}, expected one of the service's scenarios: "
+    )
+    every = c.get("/api/v1/plans", params={"all_versions": True}, headers=world.h("viewer"))
+    assert every.json()["count"] == 1
 
 
 def test_a_batch_over_many_days_reads_the_plans_once(world: World) -> None:

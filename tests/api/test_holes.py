@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from sqlalchemy import select
 
 from hito.store.figures import daily_figures
@@ -397,8 +398,9 @@ def test_status_dated_minutes_ahead_does_not_win_over_a_later_change(world: Worl
     assert c.get("/api/v1/sites/chacalluta", headers=world.h("viewer")).json()["status"] == "open"
 
 
-def test_json_nesting_bomb_on_the_report_hot_path_is_a_400_not_a_500(world: World) -> None:
-    """50,000 nested brackets: json.loads raises RecursionError, which the hot path let through."""
+def test_json_nesting_bomb_on_the_report_hot_path_is_a_422_not_a_500(world: World) -> None:
+    """50,000 nested brackets: json.loads raises RecursionError, which the hot path let through
+    (then a bare 400, 'There was an error parsing the body')."""
     c = world.client
     for body in ("[" * 50_000 + "]" * 50_000, '{"a":' * 20_000 + "1" + "}" * 20_000):
         r = c.post(
@@ -406,9 +408,44 @@ def test_json_nesting_bomb_on_the_report_hot_path_is_a_400_not_a_500(world: Worl
             content=body,
             headers={**world.h("ed_chl"), "Content-Type": "application/json"},
         )
-        assert r.status_code == 400, r.text
-        assert r.json()["detail"] == "There was an error parsing the body"
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"] == [
+            {
+                "loc": ["body"],
+                "msg": "not valid JSON at line 1, column 1: nested too deeply (expected a "
+                "report, a plan or a form's fields)",
+            }
+        ]
     assert c.get("/api/v1/reports", headers=world.h("viewer")).status_code == 200  # still serving
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            b'{"site_id": "chacalluta",\n "counts": {"stranded": 5,}}',
+            "line 2, column 27: Expecting property name enclosed in double quotes",
+        ),
+        (
+            '{"site_id": "chacalluta", "remark": "Ñuñoa"}'.encode("latin-1"),
+            "line 1, column 38: byte 37 is not UTF-8 (expected JSON in UTF-8)",
+        ),
+        (b'{"site_id": ' + b"9" * 5000 + b"}", "line 1, column 1: Exceeds the limit (4300 digits)"),
+    ],
+)
+def test_a_body_that_is_not_json_is_said_at_its_line_and_column(
+    world: World, body: bytes, said: str
+) -> None:
+    """It was 'body.12: JSON decode error', or a bare 400 for Latin-1 or a 5,000-digit number."""
+    r = world.client.post(
+        "/api/v1/reports",
+        content=body,
+        headers={**world.h("ed_chl"), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    [error] = r.json()["errors"]
+    assert error["loc"] == ["body"]
+    assert error["msg"].startswith(f"not valid JSON at {said}")
 
 
 def test_nul_in_a_site_address_of_the_pages_is_an_unknown_site_not_a_500(world: World) -> None:

@@ -207,7 +207,13 @@ def test_plus_100_or_more_than_100_is_an_open_ended_count(world: World) -> None:
 def test_a_lone_plus_or_a_plus_before_no_number_is_refused() -> None:
     with pytest.raises(sms.SmsProblem) as lone:
         sms.parse("CHACALLUTA + 100", ["chacalluta"], "en")
-    assert lone.value.text == "people must be a whole number, got +. E.g. CHACALLUTA 120 80"
+    assert (
+        lone.value.text
+        == "people must be a whole number of 0 or more, got +. E.g. CHACALLUTA 120 80"
+    )
     with pytest.raises(sms.SmsProblem) as word:
         sms.parse("CHACALLUTA +x 100", ["chacalluta"], "en")
-    assert word.value.text == "people must be a whole number, got x. E.g. CHACALLUTA 120 80"
+    assert (
+        word.value.text
+        == "people must be a whole number of 0 or more, got x. E.g. CHACALLUTA 120 80"
+    )

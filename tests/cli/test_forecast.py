@@ -458,6 +458,11 @@ def test_run_from_a_posterior_refuses_options_it_would_ignore_and_another_scenar
         "'tacna-arica-2023'; se esperaba el escenario con el que se calibró, o ningún escenario\n"
     )
     assert not (tmp_path / "o").exists()
+    # the default scenario named was taken for none named: a 'tiny' forecast under its name
+    done = hito("run", "tacna-arica-2025", "--calibration", str(out), "--out", str(tmp_path / "o"))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "del escenario 'tiny', no de 'tacna-arica-2025'" in done.stderr
+    assert not (tmp_path / "o").exists()
     same = hito("run", str(scenario_file), "--calibration", str(out), "--out", str(tmp_path / "s"))
     assert same.returncode == 0, same.stderr
 
@@ -595,10 +600,10 @@ def test_calibrate_says_how_far_ahead_its_forecasts_were_ever_scored(tmp_path):
 def test_skill_lines_after_ones_own_counts_say_they_are_of_hitos_counts(tmp_path):
     """`hito calibrate --observations MINE.csv` printed the built-in backtest's scores as if they
     were of the user's file; its report and `hito run --calibration`'s said nothing either."""
-    from hito.cli.field_counts import RECORDS
+    from hito.scenario.model import SHIPPED_COUNTS
 
     mine = tmp_path / "mine.csv"
-    mine.write_text((RECORDS / "tacna-arica-timeline.csv").read_text(encoding="utf-8"))
+    mine.write_text((SHIPPED_COUNTS / "tacna-arica-timeline.csv").read_text(encoding="utf-8"))
     out = tmp_path / "c"
     args = ("--particles", "20", "--workers", "1")
     done = hito(

@@ -6,8 +6,8 @@ import errno
 from pathlib import Path
 
 import pytest
-from cli_helpers import hito_here
 
+from cli_helpers import hito_here
 from hito.cli.outfiles import output_set
 
 

@@ -91,7 +91,7 @@ def test_bad_plan_and_bad_date_exit_2_with_located_errors(tmp_path):
 SAID = {
     "es": {
         "list": ("nombre", "título", "acciones (organismo, país)", "Plan binacional combinado"),
-        "list_actions": "Habilitar 100 plazas más en los albergues de Arica (350 m² techados) "
+        "list_actions": "Habilitar 100 plazas más en los albergues de Arica (350 m² cubiertos) "
         "(municipalidad-arica, Chile)",
         "valid": "corridor-100: válido frente al escenario tacna-arica-2025 (disparadores: 1; "
         "acciones: 1; organismos: 2)\n",
@@ -103,7 +103,7 @@ SAID = {
             "menos 300, durante 1 día │ 28 abr 2023: 120 asientos semanales Tacna–Lima–Caracas",
             "Ministerio de Relaciones Exteriores del Perú (Perú)",
             "nota: conteos de personas varadas del sitio 'Arica/Tacna' no considerados: el plan "
-            "'return-flights' no lo asocia a ningún lugar (sus sitios: Chacalluta, ",
+            "'return-flights' no lo asocia a ningún lugar (sus lugares: chacalluta, concordia-strip)",
         ),
         "compare": (
             "Personas-día varadas P50 (P10–P90)",
@@ -127,7 +127,7 @@ SAID = {
             "300, 1 day in a row │ Apr 28, 2023: 120 seats a week Tacna–Lima–Caracas",
             "Ministerio de Relaciones Exteriores del Perú (Peru)",
             "note: counts of people stranded at site 'Arica/Tacna' left out: not mapped to a "
-            "place in plan 'return-flights' (its sites: Chacalluta, ",
+            "place in plan 'return-flights' (its places: chacalluta, concordia-strip)",
         ),
         "compare": (
             "Stranded person-days P50 (P10–P90)",
@@ -169,8 +169,7 @@ def test_the_json_of_a_check_is_the_same_in_either_language():
     notes = json.loads(es.stdout)[0]["notes"]
     assert notes == [
         "stranded counts at site 'Arica/Tacna' left out: not mapped to a place in plan "
-        "'return-flights' (its sites: Chacalluta, between Chacalluta and Santa Rosa, between the "
-        "posts, camp at Chacalluta)"
+        "'return-flights' (its places: chacalluta, concordia-strip)"
     ]
 
 
@@ -348,7 +347,7 @@ def test_compare_says_which_medians_no_plan_moves_and_how_often_each_trigger_fir
     said = " ".join(done.stdout.split())  # rich wraps lines at the terminal's width
     # every run of the tiny corridor is alike: no plan moves these at all, not even the P90
     assert (
-        "El mismo P10, P50 y P90 con todos los planes: Máximo de personas varadas; Desviadas a "
+        "El mismo P10, P50 y P90 con todos los planes: Pico de personas varadas; Desviadas a "
         "rutas irregulares; Personas que sufrieron daños; Regresaron; Días con un albergue lleno. "
         "En estos futuros simulados, ningún plan los cambia." in said
     )
@@ -359,7 +358,7 @@ def test_compare_says_which_medians_no_plan_moves_and_how_often_each_trigger_fir
     )
     page = (out / "comparison.html").read_text()
     assert (
-        '<p id="same-median"><span lang="es">El mismo P10, P50 y P90 con todos los planes: Máximo '
+        '<p id="same-median"><span lang="es">El mismo P10, P50 y P90 con todos los planes: Pico '
         "de personas varadas;" in page
     )
     assert '<span lang="en">Same P10, P50 and P90 under every plan: Peak stranded; Diverted' in page

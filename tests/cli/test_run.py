@@ -59,7 +59,7 @@ def test_run_writes_table_summary_and_report_identically_for_the_same_seed(tiny_
     assert stranded["people"].max() > 0
     report = (a / "report.html").read_text()
     assert "Strip: personas varadas" in report and "Plotly.newPlot" in report  # Spanish first
-    assert '<html lang="es">' in report and "Máximo de personas varadas (mediana)" in report
+    assert '<html lang="es">' in report and "Pico de personas varadas (mediana)" in report
     assert plotly_js() in report  # charts are bundled, not fetched
     page = report.replace(plotly_js(), "")  # the bundle's own strings are never fetched
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
@@ -188,7 +188,7 @@ def test_the_run_report_is_in_the_language_asked_and_a_language_without_catalogu
     assert "tiny: runs" in done.stderr and " runs/s " in done.stderr  # the progress bar
     es = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "es"))
     assert es.returncode == 0, es.stderr
-    assert "Máximo de personas varadas: P50" in es.stdout and "informe:" in es.stdout
+    assert "Pico de personas varadas: P50" in es.stdout and "informe:" in es.stdout
     assert "Peak stranded" not in es.stdout
     assert "tiny: simulaciones" in es.stderr and " simulaciones/s " in es.stderr
     assert "runs/s" not in es.stderr
@@ -207,7 +207,7 @@ def test_without_lang_the_output_follows_the_readers_language(tiny_file, tmp_pat
     assert '<html lang="en">' in (tmp_path / "en" / "report.html").read_text()
     monkeypatch.setenv("HITO_LANG", "es")  # HITO_LANG wins over the locale
     es = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "es"))
-    assert "Máximo de personas varadas: P50" in es.stdout
+    assert "Pico de personas varadas: P50" in es.stdout
     monkeypatch.setenv("HITO_LANG", "en")
     monkeypatch.setenv("LANG", "es_CL.UTF-8")
     both = hito("run", str(tiny_file), "--days", "8", "--runs", "2", "--out", str(tmp_path / "e2"))

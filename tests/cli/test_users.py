@@ -51,3 +51,20 @@ def test_an_admin_with_an_agency_is_that_countrys_admin_and_one_without_the_oper
     with db.session() as s:
         agencies.create_agency(s, actor=root, code="y", name="y", country_code="PER")
     db.dispose()
+
+
+def test_no_password_and_no_terminal_is_one_clear_error(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script with no HITO_PASSWORD got Python's GetPassWarning, then 'Aborted.'"""
+    monkeypatch.delenv("HITO_PASSWORD", raising=False)
+    r = runner.invoke(app, ["users", "create", "ana", "--role", "viewer"])  # stdin: not a terminal
+    assert r.exception.exit_code == 2  # type: ignore[union-attr]
+    assert r.exception.in_language("en") == [  # type: ignore[union-attr]
+        "no password for 'ana': expected HITO_PASSWORD set, or the command run in a terminal, "
+        "which asks for it"
+    ]
+    db = open_database(None)
+    with db.session(readonly=True) as s:
+        assert s.scalar(select(User).where(User.username == "ana")) is None
+    db.dispose()

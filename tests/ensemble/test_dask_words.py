@@ -67,9 +67,9 @@ def test_workers_dying_on_every_attempt_are_said_in_spanish():
     assert err.value.problems == [
         "2 de 2 simulaciones fallaron tras todos los reintentos (simulaciones 0-1); no se escribe "
         "ningún resultado parcial",
-        "simulaciones 0-1: los workers de Dask que ejecutaban estas simulaciones se detuvieron en "
-        "cada intento (terminó el proceso de un worker: por falta de memoria o porque alguien lo "
-        "detuvo desde fuera)",
+        "simulaciones 0-1: los procesos de trabajo de Dask que ejecutaban estas simulaciones se "
+        "detuvieron en cada intento (terminó uno de ellos: por falta de memoria o porque alguien "
+        "lo detuvo desde fuera)",
     ]
 
 

@@ -186,7 +186,7 @@ SETTINGS: list[tuple[dict[str, Any], str, str]] = [
             "start": "2025-01-02",
             "announced": "2024-12-30",
         },
-        "Nadie puede pasar: Franja → Post B y Post A → Franja; anunciada el 30 dic 2024",
+        "Nadie puede pasar: Franja → Post B y Post A → Franja; anuncio: 30 dic 2024",
         "Nobody may pass: Strip → Post B and Post A → Strip; announced on Dec 30, 2024",
     ),
     (

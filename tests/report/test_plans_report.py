@@ -59,6 +59,13 @@ def test_the_page_holds_both_languages_opens_in_the_one_asked_with_its_numbers_a
             "en": '<span lang="en">Total cost</span>',
         }
         assert total[lang] + total[other] in page
+        # a plan's sources in each language, from its translations (the cited site as written)
+        cited = {
+            "es": '<span lang="es">aricahoy.cl: el lugar se despejó el 15 de mayo de 2023, tras '
+            "33 días</span>",
+            "en": '<span lang="en">aricahoy.cl: site cleared on 2023-05-15, after 33 days</span>',
+        }
+        assert "clearance-2023: " + cited[lang] + cited[other] in page
         # each chart once per language (its axis, legend and numbers in it), the dates in the
         # language's style (plotly's registered locale: '22 nov' in Spanish), not ISO
         assert '"tickformat":"%Y-%m-%d"' not in page and '"hoverformat":"%Y' not in page

@@ -91,7 +91,7 @@ def test_the_spanish_report_names_numbers_and_settings_in_spanish(
         "Disuasión de la militarización del 29 nov 2025",
         "Solo pueden pasar personas con documentos: Franja entre Chacalluta y Santa Rosa → "
         "Complejo fronterizo Santa Rosa",
-        "anunciada el 28 nov 2025",
+        "anuncio: 28 nov 2025",
     ):
         assert words in seen, words
     # sources in the reader's language, in the tables and in the list of sources

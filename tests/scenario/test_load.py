@@ -84,6 +84,51 @@ def test_more_people_than_hito_counts_is_refused_before_a_run():
     assert "expected at most 1000000000, what hito counts" in line
 
 
+@pytest.mark.parametrize(("start", "bound"), [("9999-12-31", "less"), ("0001-01-01", "greater")])
+def test_a_start_outside_the_days_hito_holds_is_refused_at_its_line(start: str, bound: str):
+    """`start: 9999-12-31` passed, then validate and run ended in an OverflowError."""
+    d = tiny_dict()
+    d["start"] = dt.date.fromisoformat(start)
+    with pytest.raises(ScenarioError) as info:
+        parse(dump(d), "s.yaml")
+    (line,) = info.value.in_language("en")
+    day = "2099-12-31" if bound == "less" else "2000-01-01"
+    assert line.startswith("s.yaml:")
+    assert f"start: Input should be {bound} than or equal to {day} (got {start})" in line
+
+
+def test_a_route_longer_than_half_the_earth_is_refused():
+    """km: 1e12 ran out of memory (1.38 TiB) in the run, after validate passed it."""
+    d = tiny_dict()
+    d["routes"][0]["km"] = 1e12
+    with pytest.raises(ScenarioError) as info:
+        parse(dump(d), "s.yaml")
+    (km,) = info.value.in_language("en")
+    assert km.endswith(
+        "routes[0].km: Input should be less than or equal to 20000 (got 1000000000000.0)"
+    )
+
+
+@pytest.mark.parametrize(
+    "records", ["mycounts.csv", "/etc/passwd", "../data/tacna-arica-timeline.csv"]
+)
+def test_records_other_than_the_counts_shipped_are_refused_at_their_line(records: str):
+    """`records: mycounts.csv` passed validate, then calibrate looked for it among hito's own
+    files, and `/etc/passwd` was read as given."""
+    d = tiny_dict()
+    d["schema_version"] = 2
+    d["observation"] = {"records": records}
+    with pytest.raises(ScenarioError) as info:
+        parse(dump(d), "s.yaml")
+    (line,) = info.value.in_language("en")
+    assert line.endswith(
+        f"observation.records: got {records!r}, expected one of the count files shipped with "
+        "hito: tacna-arica-timeline.csv (counts of your own are given with --observations FILE)"
+    )
+    d["observation"] = {"records": "tacna-arica-timeline.csv"}
+    assert parse(dump(d), "s.yaml").observation.records == "tacna-arica-timeline.csv"
+
+
 def test_end_before_start_is_refused():
     d = tiny_dict()
     d["policies"] = [

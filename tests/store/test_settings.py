@@ -92,6 +92,24 @@ def test_a_setting_given_twice_in_a_file_is_refused_at_its_second_line(tmp_path)
     ]
 
 
+def test_a_misspelt_setting_in_a_file_is_refused_not_silently_ignored(tmp_path) -> None:  # noqa: ANN001
+    """HITO_DATABSE_URL was ignored: `hito db upgrade` worked on the default database."""
+    f, said = file_problems(
+        tmp_path,
+        "HITO_DATABSE_URL=sqlite:////tmp/x.sqlite3\nHITO_TOKEN_TTL_MINUTS=5\nHITO_PASSWORD=x\n"
+        "HITO_QQQ=1\nOTHER_PROGRAM=1\n",
+    )
+    assert said == [
+        f"{f}:1: HITO_DATABSE_URL: no such setting (did you mean HITO_DATABASE_URL?); a "
+        "misspelt setting would be ignored, its default used",
+        f"{f}:2: HITO_TOKEN_TTL_MINUTS: no such setting (did you mean HITO_TOKEN_TTL_MINUTES?); "
+        "a misspelt setting would be ignored, its default used",
+        f"{f}:3: HITO_PASSWORD: read from the environment only; in a settings file it does nothing",
+        f"{f}:4: HITO_QQQ: no such setting; expected one of hito's (docs/service.md), "
+        "a misspelt setting would be ignored, its default used",
+    ]
+
+
 def test_a_setting_given_again_in_other_letters_is_refused_too(tmp_path) -> None:  # noqa: ANN001
     """Settings are read whatever the case of their names: the second would win silently."""
     f, said = file_problems(

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from hito.errors import say
 from hito.store import deliveries, subscriptions
 from hito.store.db import Database
 from hito.store.errors import ForbiddenError, InvalidError
@@ -151,6 +152,33 @@ def test_a_plan_name_with_a_line_break_after_it_is_refused(db: Database, w: dict
             plans=["corridor-100\n"],
         )
     assert [e["loc"][-1] for e in err.value.errors] == ["plans"]
+
+
+def test_a_subscription_to_no_plan_is_refused_and_one_to_a_built_in_plan_kept(
+    db: Database, w: dict[str, Any]
+) -> None:
+    """`plans: ["corridor-10"]` was stored, and the subscriber waited for alerts that no plan
+    of that name would ever raise."""
+
+    def subscribe(plan: str) -> None:
+        with db.session() as s:
+            subscriptions.create_subscription(
+                s,
+                actor=w["ed_per"],
+                label=plan,
+                channel="email",
+                target="ed@per.example",
+                plans=[plan],
+            )
+
+    with pytest.raises(InvalidError) as err:
+        subscribe("corridor-10")
+    [error] = err.value.errors
+    assert error["loc"] == ["body", "plans"]
+    assert say(error["msg"], "en").startswith(
+        "unknown plan 'corridor-10', expected one of: arica-shelter, binational, corridor-100, "
+    )
+    subscribe("corridor-100")  # built in: subscribed to before an admin stores it
 
 
 def test_subscribing_at_the_same_moment_stops_at_the_most_an_owner_may_have(

@@ -27,7 +27,7 @@ def test_a_mangled_number_in_an_address_gets_the_not_found_page_in_spanish(
     assert '<html lang="es"' in r.text
     assert '<section class="card" id="not-found"><h1>No encontrado</h1>' in r.text
     assert (
-        "<p>No hay ninguna página en esta dirección; quizá se escribió mal o se cortó:</p>"
+        "<p>No hay ninguna página en esta dirección; quizá está mal copiada o incompleta:</p>"
         f'<p><code class="user-text">{path}</code></p>'
     ) in r.text
     assert "Input should be" not in r.text
@@ -48,8 +48,9 @@ def test_a_mangled_number_in_an_address_gets_the_not_found_page_in_english(
 def test_an_unknown_address_says_what_is_wrong_with_it(signed_client: TestClient) -> None:
     r = signed_client.get("/no-such-page?lang=es")
     assert r.status_code == 404
-    assert "<p>No hay ninguna página en esta dirección; quizá se escribió mal o se cortó:</p>" in (
-        r.text
+    assert (
+        "<p>No hay ninguna página en esta dirección; quizá está mal copiada o incompleta:</p>"
+        in (r.text)
     )
 
 

@@ -19,8 +19,8 @@ import pytest
             "formato AAAA-MM-DD\n",
         ),
         (
-            "2999-01-01",
-            "error: --as-of: 2999-01-01 está en el futuro; se esperaba hoy o una fecha anterior\n",
+            "2098-01-01",
+            "error: --as-of: 2098-01-01 está en el futuro; se esperaba hoy o una fecha anterior\n",
         ),
     ],
 )

@@ -267,7 +267,7 @@ def test_every_marker_is_a_44_px_touch_target_named_by_its_site_and_figure_on_a_
         )
         # the count's age and the site's status: its description, read after the name
         expect(strip).to_have_accessible_description(
-            "Franja entre Chacalluta y Santa Rosa: 31 hace 12 horas · militarizado"
+            "Franja entre Chacalluta y Santa Rosa: 31 hace 12 horas · estado: militarizado"
         )
         expect(page.locator("#svg-detail a.site[data-site=santa-rosa]")).to_have_accessible_name(
             "Complejo fronterizo Santa Rosa: sin conteo aún"

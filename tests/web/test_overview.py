@@ -46,7 +46,7 @@ ANSWERS = {  # the answer to each question, as the overview of 2025-12-03 says i
         "trend": "−5",
         "trend days": "en 4 días",
         "trigger": "faltan 155",
-        "duty": "dentro de 1 día desde",
+        "duty": "en un plazo de 1 día desde que se cumpla",
         "nothing due": "no corresponde ninguna acción",
     },
     "en": {

@@ -65,7 +65,7 @@ def test_the_triggers_table_says_which_counts_a_trigger_adds_up(server) -> None:
         en = c.get("/?as_of=2025-12-03&lang=en").text
     assert (
         '<p class="muted small" id="trigger-values">El valor de un disparador suma los conteos de '
-        "sus sitios de los últimos 3 días; un conteo más antiguo no lo activa.</p>"
+        "sus sitios de los últimos 3 días; un conteo más antiguo no hace que se cumpla.</p>"
     ) in es
     assert "from the last 3 days; an older count does not make it fire.</p>" in en
 

@@ -74,7 +74,7 @@ def test_the_forecast_band_has_its_backtest_skill_beside_it(db: Database) -> Non
 
     demo.forecast(db, as_of=dt.date(2025, 12, 3), days=10, runs=2)
     html = sitrep.build_html(db, as_of=dt.date(2025, 12, 3), lang="es", comparison=None)
-    outlook = html[html.index("Perspectivas: pronóstico con las medidas vigentes") :]
+    outlook = html[html.index("Perspectivas: pronóstico con las políticas vigentes") :]
     outlook = outlook[: outlook.index("Respuesta por organismo")]
     lines = skill_lines("tacna-arica-2025", "es")
     assert len(lines) == 2 and lines[0].startswith(
@@ -152,8 +152,19 @@ def test_cli_rejects_a_date_in_the_future_with_one_line_not_an_overflow() -> Non
         check=False,
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr == (
+        "error: --as-of: se recibió '9999-12-31'; se esperaba una fecha entre 2000-01-01 y "
+        "2099-12-31\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "report", "--as-of", "2098-12-31"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 2
     assert r.stderr.startswith(
-        "error: --as-of: se recibió 9999-12-31; se esperaba una fecha no posterior a hoy"
+        "error: --as-of: se recibió 2098-12-31; se esperaba una fecha no posterior a hoy"
     )
 
 
@@ -279,12 +290,12 @@ def test_a_past_days_report_counts_the_newest_counts_age_from_that_days_end(db: 
     en = sitrep.build_html(db, as_of=dt.date(2023, 5, 5), lang="en", comparison=None)
     newest = re.search(r"Conteo más reciente: [^<]*", es)
     assert newest and newest[0].endswith(
-        "antes del corte de esta situación, 5 may 2023, 23:59)."
+        "antes del corte de esta situación, 5 may 2023, 23:59, hora de Chile)."
     ), newest
     assert "hace" not in newest[0]
     newest_en = re.search(r"Newest count: [^<]*", en)
     assert newest_en and newest_en[0].endswith(
-        "before this picture's cut-off, May 5, 2023, 23:59)."
+        "before this picture's cut-off, May 5, 2023, 23:59, Chile time)."
     ), newest_en
 
 
@@ -333,7 +344,7 @@ def test_plans_with_one_median_say_so_and_show_how_often_each_trigger_fires(
     cmp = _equal_median_comparison(tmp_path)
     said = (
         "Todos los planes tienen la misma mediana (P50) en estas cifras: personas-día varadas, el "
-        "máximo de personas varadas, personas desviadas a rutas irregulares y personas que "
+        "pico de personas varadas, personas desviadas a rutas irregulares y personas que "
         "sufrieron daños. En el futuro simulado del medio, los planes no cambian nada en ellas."
     )
     row = (

@@ -87,7 +87,24 @@ class OnceKeyedRequest(Request):
     async def json(self) -> Any:
         """The body as JSON, read with `loads`."""
         if not hasattr(self, "_json"):
-            self._json = loads(await self.body())
+            body = await self.body()
+            try:
+                self._json = loads(body)
+            except json.JSONDecodeError:
+                raise
+            except UnicodeDecodeError as exc:  # was a bare 400 "error parsing the body"
+                doc = body.decode("utf-8", "replace")
+                raise json.JSONDecodeError(
+                    f"byte {exc.start} is not UTF-8 (expected JSON in UTF-8)", doc, exc.start
+                ) from exc
+            except ValueError as exc:  # a number of thousands of digits, say
+                raise json.JSONDecodeError(str(exc), body.decode("utf-8", "replace"), 0) from exc
+            except RecursionError as exc:  # brackets thousands deep
+                raise json.JSONDecodeError(
+                    "nested too deeply (expected a report, a plan or a form's fields)",
+                    body.decode("utf-8", "replace"),
+                    0,
+                ) from exc
         return self._json
 
 

@@ -93,6 +93,20 @@ def _msg(err: dict[str, Any]) -> str:
     return msg
 
 
+def _not_json(err: dict[str, Any], body: Any) -> dict[str, Any]:
+    """A body that is not JSON, said at its line and column: it was 'body.12: JSON decode error'."""
+    loc = tuple(err.get("loc", ()))
+    pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+    text = body if isinstance(body, str) else ""
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    why = (err.get("ctx") or {}).get("error", "")
+    return {
+        "loc": ["body"],
+        "msg": f"not valid JSON at line {line}, column {column}: {why}",
+    }
+
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -150,7 +164,12 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
     # told so, not what the body should have been
     if (refused := _signed_in_first(request)) is not None:
         return refused
-    errors = [{"loc": _loc(e), "msg": _msg(e)} for e in exc.errors()]
+    errors = [
+        _not_json(e, exc.body)
+        if e.get("type") == "json_invalid"
+        else {"loc": _loc(e), "msg": _msg(e)}
+        for e in exc.errors()
+    ]
     lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors]
     sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if _takes_a_form(request) and sent not in FORM_TYPES:

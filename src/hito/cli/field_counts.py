@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from hito.errors import InputError, Problem, Said
-
-RECORDS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 
 
 def read_counts(source: str | None, s: Any) -> Any:
@@ -27,7 +24,9 @@ def read_counts(source: str | None, s: Any) -> Any:
                     name=repr(s.name),
                 )
             )
-        source = str(RECORDS / s.observation.records)
+        from hito.scenario.model import SHIPPED_COUNTS
+
+        source = str(SHIPPED_COUNTS / s.observation.records)
     if "://" in source:
         from hito.store.observations import observations_from_store, reports_database
 

@@ -263,7 +263,11 @@ def key(
     # would pin, and refuse every head after
     k = signing_key(log_key_path(loaded), create=loaded.log_key_create, signer=_log_signer(loaded))
     typer.echo(k.public_pem().rstrip())
-    typer.echo(f"key id {k.key_id}", err=True)
+    from hito import i18n
+
+    _ = i18n.translations(command_language()).gettext
+    # the id stays the last word: scripts take it with .split()[-1]
+    typer.echo(_("key id %(id)s") % {"id": k.key_id}, err=True)
 
 
 @app.command("verify")
@@ -307,9 +311,8 @@ def check(
     *, against: list[Path] | None, public_key: Path | None, rows: bool, settings: Path | None
 ) -> None:
     """The check of `hito log verify` and `hito audit verify`: its line, or LogCheckFailed."""
-    from rich.console import Console
-
     from hito import i18n
+    from hito.cli.terminal import plain_console
     from hito.store import logcheck
     from hito.store.logkey import LogKey, load_key
 
@@ -338,7 +341,10 @@ def check(
     _require_log(db)
     lang = command_language()
     _ = i18n.translations(lang).gettext
-    with Console(stderr=True).status(_("checking the log…")), db.session(readonly=True) as session:
+    with (
+        plain_console(stderr=True).status(_("checking the log…")),
+        db.session(readonly=True) as session,
+    ):
         result = logcheck.verify(session, key=k, saved=saved, rows=rows)
     if not result.ok:
         raise LogCheckFailed(result.problems)

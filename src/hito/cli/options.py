@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hito.domain import FIRST_DAY, LAST_DAY
 from hito.errors import N_, InputError, Number, Problem, not_one_of, os_reason
 from hito.hxl_cells import day_month_year
 
@@ -37,8 +38,22 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
+        day = None
+    if day is not None:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InputError(
+                Problem(
+                    "%(option)s: got %(text)s, expected a date from %(first)s to %(last)s",
+                    option=option,
+                    text=repr(text),
+                    first=FIRST_DAY,
+                    last=LAST_DAY,
+                )
+            )
+        return day
+    else:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the form, of no calendar day
             raise InputError(
                 Problem(

@@ -66,9 +66,14 @@ def output_set(folder: Path) -> Iterator[OutputSet]:
         raise
     mask = os.umask(0)
     os.umask(mask)
-    for tmp, final in files.staged:  # renames within one folder: they take no room
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, final)
+    try:
+        for tmp, final in files.staged:  # renames within one folder: they take no room
+            os.chmod(tmp, 0o666 & ~mask)
+            os.replace(tmp, final)
+    except BaseException:  # interrupted (Ctrl-C): no temporary file left behind
+        for tmp, _ in files.staged:
+            tmp.unlink(missing_ok=True)
+        raise
     for path in files.dropped:
         if path not in {final for _, final in files.staged}:
             path.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from hito.cli.options import (
 )
 from hito.cli.outfiles import OutputSet, output_set, write_atomic
 from hito.cli.terminal import plain_console
+from hito.domain import MAX_DAYS
 from hito.ensemble.syntax import EVENT_SYNTAX
 from hito.errors import InputError, Problem, not_one_of
 from hito.forecast.files import CALIBRATION_FILES
@@ -92,8 +93,12 @@ def check_ensemble_options(
         raise InputError(
             Problem("--seed: got %(seed)s, expected a non-negative whole number", seed=seed)
         )
-    if days is not None and not 1 <= days <= 3650:
-        raise InputError(Problem("--days: got %(days)s, expected between 1 and 3650", days=days))
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise InputError(
+            Problem(
+                "--days: got %(days)s, expected between 1 and %(most)s", days=days, most=MAX_DAYS
+            )
+        )
     from hito.ensemble.sampling import METHODS
 
     if sampling is not None and sampling not in METHODS:
@@ -102,8 +107,13 @@ def check_ensemble_options(
 
 def run(
     scenario: Annotated[
-        str, typer.Argument(help="a built-in scenario name or a path to a scenario file")
-    ] = DEFAULT_SCENARIO,
+        str | None,
+        typer.Argument(
+            help="a built-in scenario name or a path to a scenario file (default: "
+            "tacna-arica-2025; with --calibration, the one calibrated)",
+            show_default=False,
+        ),
+    ] = None,
     days: Annotated[
         int | None, typer.Option(help="days to simulate (default: the horizon)")
     ] = None,
@@ -146,9 +156,9 @@ def run(
 
         only_calibration(days=days, runs=runs, seed=seed, event=event, sampling=sampling)
         out_folder(out)
-        named = None if scenario == DEFAULT_SCENARIO else scenario
-        run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang, named)
+        run_calibrated(calibration, out, executor, scheduler, workers, keep_runs, lang, scenario)
         return
+    scenario = scenario or DEFAULT_SCENARIO
     out_folder(out)
     from hito.ensemble.spec import EnsembleSpec, parse_event
     from hito.scenario.load import load

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -41,7 +42,16 @@ def create(
 
     _ = i18n.translations(command_language()).gettext
     db = open_database(settings)  # a database it cannot reach is said before the password
-    password = os.environ.get("HITO_PASSWORD") or typer.prompt(
+    password = os.environ.get("HITO_PASSWORD")
+    if not password and not sys.stdin.isatty():  # a script: no terminal to ask in
+        raise InputError(
+            Problem(
+                "no password for %(user)s: expected HITO_PASSWORD set, or the command run in a "
+                "terminal, which asks for it",
+                user=repr(username),
+            )
+        )
+    password = password or typer.prompt(
         _("password for %(user)s") % {"user": username},
         hide_input=True,
         confirmation_prompt=_("Repeat the password"),

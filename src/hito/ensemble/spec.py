@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from hito.domain import ID_CHARS
+from hito.domain import ID_CHARS, MAX_DAYS
 from hito.engine.compile import STATES, Compiled
 from hito.engine.run import RunResult, simulate
 from hito.ensemble.sampling import METHODS, Method
@@ -190,9 +190,13 @@ class EnsembleSpec:
         problems: list[Problem] = []
         if self.runs < 1:
             problems.append(Problem("runs: got %(runs)s, expected at least 1", runs=self.runs))
-        if self.days is not None and not 1 <= self.days <= 3650:
+        if self.days is not None and not 1 <= self.days <= MAX_DAYS:
             problems.append(
-                Problem("days: got %(days)s, expected between 1 and 3650", days=self.days)
+                Problem(
+                    "days: got %(days)s, expected between 1 and %(most)s",
+                    days=self.days,
+                    most=MAX_DAYS,
+                )
             )
         if self.seed < 0:
             problems.append(

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from hito.domain import MAX_DAYS
 from hito.engine.compile import HELD_STATES, STATES
 from hito.ensemble.reduce import LEVELS, Layout, Reducer, summarize_chunk
 from hito.ensemble.result import Ensemble
@@ -303,7 +304,7 @@ def calibrated_forecast(
         )
     known = s.known_on(as_of)
     if need > known.days:
-        known = known.model_copy(update={"days": min(need, 3650)})
+        known = known.model_copy(update={"days": min(need, MAX_DAYS)})
     post = run_filter(known, observations, as_of, particles=particles, seed=seed, executor=executor)
     ens, states = _particles(post, min(need, known.days), executor, keep_runs=0)
     counted = sorted({o.place for o in observations.items})

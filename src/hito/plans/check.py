@@ -78,7 +78,9 @@ def place_series(
             indicator=indicator,
             site=repr(site),
             plan=repr(plan.name),
-            sites=tuple(sorted(plan.sites)),
+            # the places by id: the site names as written in observation files are data,
+            # often in English, and several name one place
+            places=tuple(sorted(set(plan.sites.values()))),
         )
         for site in sorted(skipped)
     ]

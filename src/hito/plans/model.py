@@ -204,6 +204,9 @@ class PlanText(Strict):
     title: str = ""
     description: str = ""
     rationale: str = ""
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="source key -> citation in this language"
+    )
 
 
 class Plan(Strict):

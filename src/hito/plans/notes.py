@@ -18,7 +18,7 @@ STALE = N_("no value on %(date)s: the latest, of %(latest)s, is older than %(day
 PARTIAL = N_("condition holds for %(run)s of the %(days)s days the window needs")
 UNMAPPED = N_(
     "%(indicator)s counts at site %(site)s left out: not mapped to a place in plan %(plan)s "
-    "(its sites: %(sites)s)"
+    "(its places: %(places)s)"
 )
 
 

@@ -141,7 +141,7 @@ def describe_policy(p: Policy, s: Scenario, lang: str) -> str:
     """The policy's own settings in one sentence of the language (ranges by their best value).
 
     'Solo pueden pasar personas con documentos: Franja entre Chacalluta y Santa Rosa →
-    Complejo fronterizo Santa Rosa'; '…; anunciada el 28 nov 2025' when it was announced.
+    Complejo fronterizo Santa Rosa'; '…; anuncio: 28 nov 2025' when it was announced.
     """
     w = _Words(s, lang)
     text = _SENTENCES[p.type](p, w)

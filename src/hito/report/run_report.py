@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 import numpy as np
 import plotly.graph_objects as go
-from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import escape
 from plotly.offline import get_plotlyjs
@@ -203,7 +202,7 @@ def render(s: Scenario, ens: Ensemble, summary: dict[str, Any], lang: str = "es"
             plotly_js=plotly_js(),
             describe=lambda p: describe_policy(p, s, lang),
             label=lambda path: label(s, path, lang),
-            figure=lambda v: i18n.minus(format_decimal(v, "#,##0.######", locale=lang)),
+            figure=lambda v: i18n.figure(v, lang),
             generated=dt.date.today(),
             skill=skill_lines(s.name, lang, own_counts=own_counts(summary)),
             basis=basis(summary, s.name, lang),

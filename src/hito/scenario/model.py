@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import (
@@ -12,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from hito.domain import CountryCode, Ident, Strict
+from hito.domain import FIRST_DAY, LAST_DAY, MAX_DAYS, CountryCode, Ident, Strict
 from hito.errors import Invalid, Problem
 from hito.scenario.numbers import Num, Prob
 from hito.scenario.policies import Clearances, Policy
@@ -26,6 +27,10 @@ PlaceKind = Literal[
 PLACE_KINDS: tuple[str, ...] = get_args(PlaceKind)
 RouteKind = Literal["road", "irregular", "flight"]
 ROUTE_KINDS: tuple[str, ...] = get_args(RouteKind)
+
+
+# the dated counts shipped with hito (`observation.records` names one of them)
+SHIPPED_COUNTS = Path(__file__).resolve().parents[1] / "forecast" / "data"
 
 
 class Place(Strict):
@@ -63,7 +68,7 @@ class Route(Strict):
     id: Ident
     from_: Ident = Field(alias="from")
     to: Ident
-    km: float = Field(gt=0)
+    km: float = Field(gt=0, le=20_000, description="length; at most half the Earth's girth")
     kind: RouteKind = "road"
     access: Literal["everyone", "documented"] = "everyone"
     hazard: Prob = Field(default_factory=lambda: Prob(value=0.0))
@@ -253,6 +258,21 @@ class ObservationModel(Strict):
     )
     source: Source = ""
 
+    @field_validator("records")
+    @classmethod
+    def _shipped(cls, v: str) -> str:
+        shipped = sorted(p.name for p in SHIPPED_COUNTS.glob("*.csv"))
+        if v and v not in shipped:  # a file of one's own, or a path: read from somewhere else
+            raise Invalid(
+                Problem(
+                    "got %(v)s, expected one of the count files shipped with hito: %(shipped)s "
+                    "(counts of your own are given with --observations FILE)",
+                    v=repr(v),
+                    shipped=", ".join(shipped),
+                )
+            )
+        return v
+
 
 # people a scenario may bring in all: the engine's counts are kept below 2**31, and inflows
 # vary beyond their rates (arrival_cv), so half of that is the limit of the highs
@@ -279,8 +299,8 @@ class Scenario(Strict):
     description: Text = Field(
         default="", description="what the scenario is and what it reproduces (a text, or es and en)"
     )
-    start: dt.date
-    days: int = Field(gt=0, le=3650, description="horizon in days")
+    start: dt.date = Field(ge=FIRST_DAY, le=LAST_DAY, description="day 0 of the simulation")
+    days: int = Field(gt=0, le=MAX_DAYS, description="horizon in days")
     places: list[Place] = Field(min_length=1)
     routes: list[Route] = Field(default_factory=list)
     groups: list[Group] = Field(min_length=1)

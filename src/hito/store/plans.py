@@ -24,7 +24,7 @@ MAX_PLAN_BYTES = 200_000
 
 
 def parse_plan(text: str) -> Plan:
-    """Validate plan YAML (against its scenario when it names a built-in one)."""
+    """Validate plan YAML against its scenario, one of the built-in ones, when it names one."""
     if len(text.encode()) > MAX_PLAN_BYTES:
         raise InvalidError.at(
             ["body", "text"],
@@ -39,6 +39,19 @@ def parse_plan(text: str) -> Plan:
             exc.said,
             errors=[{"loc": ["body", "text"], "msg": p} for p in exc.in_language("en")],
         ) from None
+    if plan.scenario is not None and plan.scenario not in scenario_names():
+        # the service forecasts its built-in scenarios only: a plan of another one (a file on
+        # someone's disk) could not be checked here, and its forecast triggers would never fire
+        raise InvalidError.at(
+            ["body", "text"],
+            Problem(
+                "plan: scenario: got %(scenario)s, expected one of the service's scenarios: "
+                "%(names)s (a plan for a scenario of your own is checked with `hito plans "
+                "validate`)",
+                scenario=repr(plan.scenario),
+                names=", ".join(scenario_names()),
+            ),
+        )
     return plan
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import os
 import re
@@ -312,6 +313,12 @@ def _check_lines(path: Path) -> None:
             )
         elif b.key is None or not b.key.upper().startswith("HITO_"):
             continue  # a comment, or another program's setting in a shared file: not hito's
+        elif (unknown := _unknown_name(b.key)) is not None:
+            bad.append(
+                Problem(
+                    "%(file)s:%(line)s: %(problem)s", file=str(path), line=line, problem=unknown
+                )
+            )
         elif b.key.upper() in first:  # names are read in any case
             bad.append(
                 Problem(
@@ -327,6 +334,36 @@ def _check_lines(path: Path) -> None:
             first[b.key.upper()] = line
     if bad:
         raise InputError(bad)
+
+
+# read from the environment only: in a settings file they would do nothing
+ENVIRONMENT_ONLY = ("HITO_LANG", "HITO_PASSWORD", "HITO_SETTINGS_FILE")
+
+
+def _unknown_name(name: str) -> Problem | None:
+    """Why a HITO_ name in a settings file is none of hito's settings (a typo), or None."""
+    known = ["HITO_" + field.upper() for field in Settings.model_fields]
+    given = name.upper()
+    if given in known:
+        return None
+    if given in ENVIRONMENT_ONLY:
+        return Problem(
+            "%(name)s: read from the environment only; in a settings file it does nothing",
+            name=name,
+        )
+    close = difflib.get_close_matches(given, known, n=1)
+    if close:
+        return Problem(
+            "%(name)s: no such setting (did you mean %(close)s?); a misspelt setting would be "
+            "ignored, its default used",
+            name=name,
+            close=close[0],
+        )
+    return Problem(
+        "%(name)s: no such setting; expected one of hito's (docs/service.md), a misspelt "
+        "setting would be ignored, its default used",
+        name=name,
+    )
 
 
 def _blank_lines(text: str) -> int:

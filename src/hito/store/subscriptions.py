@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from hito import notify
 from hito.domain import CHANNELS, ID_MAX_LENGTH, ID_PATTERN, LANGUAGES, SEVERITIES
 from hito.errors import Problem, Said
+from hito.plans.load import builtin_names as plan_names
 from hito.store import audit, logsecret
 from hito.store.actors import Actor, agency_country, paginate
 from hito.store.db import Lock, take_turns
 from hito.store.errors import ForbiddenError, InvalidError, NotFoundError
 from hito.store.logrows import subscription_state
-from hito.store.models import Agency, Site, Subscription, User
+from hito.store.models import Agency, Site, StoredPlan, Subscription, User
 from hito.store.text import text_said
 
 # active subscriptions one user or one agency may hold: each is a delivery per alert, and a
@@ -114,12 +115,30 @@ def _not_among(value: str, choices: Sequence[str]) -> Problem:
 def _name_problems(
     session: Session, plans: Sequence[str], sites: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """The plan names that are not names and the sites that do not exist."""
+    """The plan names that are not names or of no plan, and the sites that do not exist.
+
+    A plan is one stored or a built-in one (a partner may subscribe before it is stored): a
+    mistyped name would raise no alert, and nobody would know.
+    """
     errs = [
         _problem("plans", f"got {p!r}, expected plan names such as corridor-100")
         for p in plans
         if not isinstance(p, str) or not _NAME.fullmatch(p) or len(p) > ID_MAX_LENGTH
     ]
+    if not errs and plans:
+        named = set(plan_names()) | set(session.scalars(select(StoredPlan.name).distinct()))
+        errs += [
+            _problem(
+                "plans",
+                Problem(
+                    "unknown plan %(plan)s, expected one of: %(known)s",
+                    plan=repr(p),
+                    known=", ".join(sorted(named)),
+                ),
+            )
+            for p in plans
+            if p not in named
+        ]
     known = set(session.scalars(select(Site.id)))
     errs += [
         _problem("sites", f"unknown site {s!r}, expected one of: {', '.join(sorted(known))}")

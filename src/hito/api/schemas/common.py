@@ -16,7 +16,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from hito.domain import ID_MAX_LENGTH, ID_PATTERN, Ident
+from hito.domain import FIRST_DAY, ID_MAX_LENGTH, ID_PATTERN, LAST_DAY, Ident
 from hito.store.text import check_text
 
 T = TypeVar("T")
@@ -83,9 +83,6 @@ After = Annotated[
 ]
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=1000)]
-
-FIRST_DAY = dt.date(2000, 1, 1)
-LAST_DAY = dt.date(2099, 12, 31)
 
 
 def _utc_in_range(v: dt.datetime) -> dt.datetime:

@@ -130,13 +130,18 @@ def test_write_gives_html_and_pdf_per_language(db: Database, tmp_path: Path) -> 
     assert (tmp_path / "sitrep-2025-12-03-es.pdf").read_bytes()[:5] == b"%PDF-"
 
 
-def test_cli_rejects_a_bad_date_with_one_line() -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", "report", "--as-of", "2025-13-01"],
+def _report_as_of(day: str) -> subprocess.CompletedProcess[str]:
+    """`hito report --as-of DAY` in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "hito.cli.main", "report", "--as-of", day],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_cli_rejects_a_bad_date_with_one_line() -> None:
+    r = _report_as_of("2025-13-01")
     assert r.returncode == 2
     assert r.stderr == (
         "error: --as-of: se recibió '2025-13-01'; se esperaba una fecha que exista, con el formato "
@@ -145,23 +150,13 @@ def test_cli_rejects_a_bad_date_with_one_line() -> None:
 
 
 def test_cli_rejects_a_date_in_the_future_with_one_line_not_an_overflow() -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", "report", "--as-of", "9999-12-31"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    r = _report_as_of("9999-12-31")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr == (
         "error: --as-of: se recibió '9999-12-31'; se esperaba una fecha entre 2000-01-01 y "
         "2099-12-31\n"
     )
-    r = subprocess.run(
-        [sys.executable, "-m", "hito.cli.main", "report", "--as-of", "2098-12-31"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    r = _report_as_of("2098-12-31")
     assert r.returncode == 2
     assert r.stderr.startswith(
         "error: --as-of: se recibió 2098-12-31; se esperaba una fecha no posterior a hoy"

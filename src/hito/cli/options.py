@@ -37,51 +37,52 @@ def date_option(text: str | None, option: str, example: dt.date | None = None) -
     """The date of an option given as YYYY-MM-DD (None when not given); InputError otherwise."""
     if text is None:
         return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is not None:
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise InputError(
-                Problem(
-                    "%(option)s: got %(text)s, expected a date from %(first)s to %(last)s",
-                    option=option,
-                    text=repr(text),
-                    first=FIRST_DAY,
-                    last=LAST_DAY,
-                )
-            )
-        return day
-    else:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the form, of no calendar day
-            raise InputError(
-                Problem(
-                    "%(option)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
-                    option=option,
-                    text=repr(text),
-                )
-            ) from None
-        if (iso := day_month_year(text)) is not None:  # as a spreadsheet in Spanish writes it
-            raise InputError(
-                Problem(
-                    "%(option)s: got %(text)s, expected a date as YYYY-MM-DD (%(iso)s, if it is "
-                    "day/month/year)",
-                    option=option,
-                    text=repr(text),
-                    iso=iso,
-                )
-            ) from None
-        message = (
-            N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD, such as %(example)s")
-            if example
-            else N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD")
-        )
+    day = _iso_day(text, option, example)
+    if not FIRST_DAY <= day <= LAST_DAY:  # a year such as 9999 overflows the dates after it
         raise InputError(
             Problem(
-                message, option=option, text=repr(text), example=example and example.isoformat()
+                "%(option)s: got %(text)s, expected a date from %(first)s to %(last)s",
+                option=option,
+                text=repr(text),
+                first=FIRST_DAY,
+                last=LAST_DAY,
             )
-        ) from None
+        )
+    return day
+
+
+def _iso_day(text: str, option: str, example: dt.date | None) -> dt.date:
+    """The calendar day written YYYY-MM-DD; InputError saying what else the text is."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # the form, of no calendar day
+        raise InputError(
+            Problem(
+                "%(option)s: got %(text)s, expected a date as YYYY-MM-DD that exists",
+                option=option,
+                text=repr(text),
+            )
+        )
+    if (iso := day_month_year(text)) is not None:  # as a spreadsheet in Spanish writes it
+        raise InputError(
+            Problem(
+                "%(option)s: got %(text)s, expected a date as YYYY-MM-DD (%(iso)s, if it is "
+                "day/month/year)",
+                option=option,
+                text=repr(text),
+                iso=iso,
+            )
+        )
+    message = (
+        N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD, such as %(example)s")
+        if example
+        else N_("%(option)s: got %(text)s, expected a date as YYYY-MM-DD")
+    )
+    raise InputError(
+        Problem(message, option=option, text=repr(text), example=example and example.isoformat())
+    )
 
 
 # a command's --lang when its only words are its console lines and errors (language_option)

@@ -60,22 +60,18 @@ def output_set(folder: Path) -> Iterator[OutputSet]:
     files = OutputSet(folder)
     try:
         yield files
-    except BaseException:
-        for tmp, _ in files.staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
+        mask = os.umask(0)
+        os.umask(mask)
         for tmp, final in files.staged:  # renames within one folder: they take no room
             os.chmod(tmp, 0o666 & ~mask)
             os.replace(tmp, final)
-    except BaseException:  # interrupted (Ctrl-C): no temporary file left behind
+    except BaseException:  # a failure, or Ctrl-C while placing: no temporary file left
         for tmp, _ in files.staged:
             tmp.unlink(missing_ok=True)
         raise
+    written = {final for _, final in files.staged}
     for path in files.dropped:
-        if path not in {final for _, final in files.staged}:
+        if path not in written:
             path.unlink(missing_ok=True)
 
 

@@ -236,15 +236,20 @@ def test_flee_31s_prototype_move_rules_are_refused_not_ignored(tmp_path, key, me
     assert len(err.value.problems) == 1 and err.value.problems[0].startswith(message)
 
 
+@pytest.mark.usefixtures("english_reader")
 def test_flee_31s_prototype_move_rules_when_false_or_alone_change_nothing(tmp_path):
-    # BoysTakeRisk acts only under ChildrenAvoidHazards; MatchCampReligion Flee 3.1 never reads
+    # BoysTakeRisk acts only under ChildrenAvoidHazards; MatchCampReligion Flee 3.1 never
+    # reads, so it is the one warning
     settings = SETTINGS.replace(
         "move_rules:\n",
         "move_rules:\n  MatchCampEthnicity: False\n  BoysTakeRisk: True\n"
         "  MatchCampReligion: True\n",
     )
-    case = read_case(make_case(tmp_path, settings=settings))
-    assert not case.warnings
+    case = read_case(make_case(tmp_path / "case", settings=settings))
+    assert list(map(str, case.warnings)) == [
+        "case/simsetting.yml:7: warning: move_rules.MatchCampReligion: neither Flee 3.1 nor "
+        "hito reads this setting, so it changes nothing"
+    ]
 
 
 @pytest.mark.usefixtures("english_reader")
@@ -293,3 +298,46 @@ def test_a_tab_in_simsetting_is_said_in_the_readers_words(tmp_path):
     assert err.value.in_language("es") == [
         "case/simsetting.yml:7:1: se esperaba YAML válido: un tabulador: YAML sangra con espacios"
     ]
+
+
+def test_check_warns_once_for_each_quirk_flee_31_runs_and_strict_refuses_them(
+    tmp_path, monkeypatch, capsys
+):
+    """A misspelt setting, a negative speed, an unknown location type, a short conflicts
+    row, a link closure, a closure ending before it starts and forced_redirection 7 each
+    passed `hito flee check` silently."""
+    settings = SETTINGS.replace("max_move_speed: 400.0", "max_move_speed: -400").replace(
+        "softening: 10.0", "softening: 10.0\n  sofening: 5"
+    )
+    locations = [
+        "A,RegA,Land,1.0,1.0,conflict_zone,0,1000",
+        "B,RegB,Land,1.1,1.1,war_zone,,500",
+        "C,RegC,Land,1.2,1.2,camp,,100",
+        "D,RegD,Abroad,1.3,1.3,camp,,100",
+    ]
+    root = make_case(
+        tmp_path / "case",
+        days=20,
+        settings=settings,
+        locations=locations,
+        routes=["A,B,100,7", "B,C,50,0", "B,D,1000,0"],
+        closures=["link,D,B,2,6", "location,C,,10,3"],
+    )
+    conflicts = root / "input_csv" / "conflicts.csv"
+    rows = conflicts.read_text().splitlines()
+    conflicts.write_text("\n".join([*rows[:3], "2,1", *rows[4:], "20,1,0,0,0"]) + "\n")
+    monkeypatch.setenv("HITO_LANG", "en")
+    code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root))
+    assert code == 0, err
+    warned = sorted(line.split(": warning:")[0] for line in err.splitlines() if "warning:" in line)
+    assert warned == [
+        "case/input_csv/closures.csv:2",  # the link closure
+        "case/input_csv/closures.csv:3",  # ends before it starts
+        "case/input_csv/conflicts.csv:4",
+        "case/input_csv/locations.csv:3",
+        "case/input_csv/routes.csv:2",
+        "case/simsetting.yml:5",  # the negative speed
+        "case/simsetting.yml:9",  # sofening
+    ], err
+    code, _, err = hito(monkeypatch, capsys, "flee", "check", str(root), "--strict")
+    assert code == 2 and len(err.splitlines()) == 7 and "Traceback" not in err

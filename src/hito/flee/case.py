@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hito.errors import InputError, Problem
+from hito.flee.conflictcsv import read_conflicts
 from hito.flee.inputcsv import InputReader
 from hito.flee.model import FleeCase, FleeSection
 from hito.flee.settings import read_period, read_settings
@@ -121,7 +122,7 @@ def read_case(
     closures = (
         r.closures(inp / "closures.csv", period.length) if (inp / "closures.csv").is_file() else []
     )
-    conflicts, n_days = r.conflicts(inp / "conflicts.csv", period.length)
+    conflicts, n_days = read_conflicts(r.n, r.id_of, inp / "conflicts.csv", period.length)
     # source_data's problems are listed with the ones above
     layout, series = read_source_data(n, src, period, r.types, sort_dates)
     path = inp / "registration_corrections.csv"

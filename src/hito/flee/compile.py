@@ -12,6 +12,7 @@ corrections scale the counts before the correction date).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,10 @@ NOT_READ_BY_FLEE_31 = (
     "empty_camps_on_day0",
     "conflict_spawn_decay_interval",
 )
+
+# The move chance a location type Flee 3.1 does not know keeps: Ecosystem.addLocation's
+# default (Location.__init__ sets none for it), so everyone leaves it each day
+UNKNOWN_TYPE_MOVECHANCE = 1.0
 
 
 @dataclass
@@ -71,8 +76,15 @@ class FleeCompiled:
     # spawning; (0, places) when people follow the UNHCR totals
     spawn_at: np.ndarray
     ignored: list[str] = field(default_factory=list)
+    flee31: bool = True  # as Flee 3.1 runs it (False: --all-settings)
     # hito.flee.schedule.Schedule: the days chance does not touch, worked out on first run
     schedule: Any = field(default=None, repr=False, compare=False)
+
+
+def _forced(cell: Any) -> int:
+    """A route's forced_redirection as Flee 3.1 reads it: int() of the cell, empty is 0."""
+    text = str(cell or "").strip()
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else 0
 
 
 def series_tables(fs: FleeSection, start: dt.date, hasten: int) -> dict[str, np.ndarray]:
@@ -184,9 +196,11 @@ def compile_flee(
             elif "forward" in ltype or "marker" in ltype:
                 movechance[i] = 1.0
                 is_marker[i] = "marker" in ltype
-            else:
+            elif "default" in ltype or "town" in ltype:
                 is_town[i] = True
                 movechance[i] = mr.default_movechance
+            else:  # a type Flee 3.1 does not know keeps Location's default move chance
+                movechance[i] = UNKNOWN_TYPE_MOVECHANCE
         if movechance[i] < 0.005 and not is_camp[i]:  # Flee turns such places into camps
             is_camp[i], is_town[i] = True, False
     foreign = np.array([c != home for c in country])
@@ -198,7 +212,7 @@ def compile_flee(
         sp = float(r.attributes.get("max_move_speed", mr.max_move_speed) or mr.max_move_speed)
         wp = float(r.attributes.get("walk_probability", 0.0) or 0.0)
         pairs = [(a, b), (b, a)] if r.two_way else [(a, b)]
-        if str(r.attributes.get("forced_redirection", "")).strip() == "1":
+        if _forced(r.attributes.get("forced_redirection")) == 1:
             pairs = pairs * 2  # Flee 3.1's ReadLinksFromCSV links such a row up twice
         for x, y in pairs:
             src.append(x)
@@ -296,4 +310,5 @@ def compile_flee(
         hasten=h,
         spawn_at=spawn_at,
         ignored=ignored,
+        flee31=flee31,
     )

@@ -1,8 +1,9 @@
 """The ``input_csv`` tables of a Flee case read as Flee 3.1's ``InputGeography`` reads them.
 
-Locations, routes, closures and conflicts: columns by position, ``#`` rows are headers,
-extra columns become attributes, duplicate routes are separate links; every problem located
-(``file:line:column``), every quirk Flee runs with a warning (``hito.flee.csvread.Notes``).
+Locations, routes and closures (conflicts: ``hito.flee.conflictcsv``): columns by position,
+``#`` rows are headers, extra columns become attributes, duplicate routes are separate links;
+every problem located (``file:line:column``), every quirk Flee runs with a warning
+(``hito.flee.csvread.Notes``).
 ``hito.flee.case`` reads the rest of a case and puts it together.
 """
 
@@ -12,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hito.errors import Plural, Problem
+from hito.errors import Problem
 from hito.flee.csvread import (
     Notes,
     lines_text,
@@ -20,7 +21,13 @@ from hito.flee.csvread import (
     read_rows,
 )
 from hito.flee.model import FleeClosure
-from hito.flee.names import LOCATION_COLUMNS, ROUTE_COLUMNS, country_code, slug
+from hito.flee.names import (
+    LOCATION_COLUMNS,
+    LOCATION_TYPE_WORDS,
+    ROUTE_COLUMNS,
+    country_code,
+    slug,
+)
 
 CLOSURE_TYPES = ("country", "location", "link", "camp", "idpcamp", "remove_forced_redirection")
 
@@ -57,6 +64,7 @@ class InputReader:
         places: list[dict[str, Any]] = []
         ids: set[str] = set()
         again: list[int] = []
+        strange: dict[int, str] = {}
         for line, row in read_rows(n, path):
             if row[0].strip().startswith("#"):
                 columns = list(LOCATION_COLUMNS) + [c.strip() for c in row[8:]]
@@ -91,6 +99,8 @@ class InputReader:
             ltype = row[5].strip()
             low = ltype.lower()
             cdate = row[6].strip()
+            if not any(word in low for word in LOCATION_TYPE_WORDS):
+                strange[line] = ltype
             if "conflict" in low:
                 number(n, path, line, 7, cdate, "conflict_date", integer=True)
             pop = number(n, path, line, 8, row[7], "population", integer=True, empty=0)
@@ -156,6 +166,20 @@ class InputReader:
                     lines_text=lines_text(again),
                 ),
             )
+        if strange:
+            n.warn(
+                path,
+                min(strange),
+                Problem(
+                    "location types Flee 3.1 does not know (%(types)s; lines %(lines_text)s, "
+                    "expected a type with one of: %(words)s): Flee 3.1 gives such a place the "
+                    "move chance 1 (Ecosystem.addLocation's default: everyone leaves it each "
+                    "day, as from a forwarding hub), and so does hito",
+                    types=", ".join(sorted({repr(t) for t in strange.values()})),
+                    lines_text=lines_text(sorted(strange)),
+                    words=", ".join(LOCATION_TYPE_WORDS),
+                ),
+            )
         return places
 
     def routes(self, path: Path) -> list[dict[str, Any]]:
@@ -166,6 +190,7 @@ class InputReader:
         rids: set[str] = set()
         pairs: dict[frozenset[str], int] = {}
         dups: list[int] = []
+        other_redirection: list[int] = []
         for line, row in read_rows(n, path):
             if row[0].strip().startswith("#"):
                 rcols = list(ROUTE_COLUMNS) + [c.strip() for c in row[4:]]
@@ -183,7 +208,7 @@ class InputReader:
                     Problem("expected a positive distance in km, got %(row)s", row=repr(row[2])),
                 )
                 continue
-            if len(row) > 3 and row[3].strip() and not re.fullmatch(r"-?\d+", row[3].strip()):
+            if len(row) > 3 and row[3].strip() and not re.fullmatch(r"[+-]?\d+", row[3].strip()):
                 n.problem(
                     path,
                     line,
@@ -208,6 +233,8 @@ class InputReader:
                     ),
                 )
                 continue
+            if len(row) > 3 and row[3].strip() and int(row[3]) not in (0, 1, 2):
+                other_redirection.append(line)
             key = frozenset((a, b))
             if key in pairs:
                 dups.append(line)
@@ -236,6 +263,16 @@ class InputReader:
                     lines_text=lines_text(dups),
                 ),
             )
+        if other_redirection:
+            n.warn(
+                path,
+                other_redirection[0],
+                Problem(
+                    "forced_redirection other than 0, 1 or 2 (lines %(lines_text)s): Flee 3.1 "
+                    "links such a row as a plain route (0), and so does hito",
+                    lines_text=lines_text(other_redirection),
+                ),
+            )
         return routes
 
     def closures(self, path: Path, length: int) -> list[FleeClosure]:
@@ -243,6 +280,8 @@ class InputReader:
         n = self.n
         closures: list[FleeClosure] = []
         outside: list[int] = []
+        backwards: list[int] = []
+        links: list[int] = []
         for line, row in read_rows(n, path):
             if row[0].strip().startswith("#"):
                 continue
@@ -302,6 +341,10 @@ class InputReader:
                 continue
             if any(not 0 <= d < length for d in days):
                 outside.append(line)
+            if days[1] <= days[0]:
+                backwards.append(line)
+            if ctype == "link":
+                links.append(line)
             closures.append(
                 FleeClosure(
                     closure_type=ctype,  # type: ignore[arg-type]
@@ -322,76 +365,28 @@ class InputReader:
                     lines_text=lines_text(outside),
                 ),
             )
-        return closures
-
-    def conflicts(self, path: Path, length: int) -> tuple[dict[str, list[tuple[int, float]]], int]:
-        """conflicts.csv (ReadConflictInputCSV): a day column then one column per location."""
-        n = self.n
-        conflicts: dict[str, list[tuple[int, float]]] = {}
-        header: list[str] = []
-        width = 0
-        intensity_of: dict[str, Problem] = {}
-        days = 0
-        for line, row in read_rows(n, path):
-            if not header:
-                header = [c.strip() for c in row]
-                width = len(header)
-                for nm in header[1:]:
-                    if nm:
-                        conflicts[nm] = []
-                # how a bad cell is named, made once a column (not one a cell: days x places)
-                intensity_of = {
-                    nm: Problem("the conflict intensity of %(place)s", place=nm) for nm in conflicts
-                }
-                if header and not header[-1]:
-                    n.warn(
-                        path,
-                        line,
-                        Problem("the header ends with a comma; the empty column is ignored"),
-                    )
-                unknown = [nm for nm in conflicts if nm not in self.id_of]
-                if unknown:
-                    n.warn(
-                        path,
-                        line,
-                        Problem(
-                            "columns for places not in locations.csv are ignored, as Flee 3.1 "
-                            "does: %(names)s",
-                            names=", ".join(unknown[:8])
-                            + (f" ... ({len(unknown)})" if len(unknown) > 8 else ""),
-                        ),
-                    )
-                continue
-            for k in range(1, len(row)):
-                nm = header[k] if k < width else ""
-                if not nm:
-                    if row[k].strip():
-                        n.problem(
-                            path,
-                            line,
-                            k + 1,
-                            Problem(
-                                "value %(row)s in a column without a location name, expected none",
-                                row=repr(row[k]),
-                            ),
-                        )
-                    continue
-                v = number(n, path, line, k + 1, row[k], intensity_of[nm])
-                series = conflicts[nm]
-                if v is not None and (not series or series[-1][1] != v):
-                    series.append((days, v))
-            days += 1
-        if header and days < length:
-            n.problem(
+        if backwards:
+            n.warn(
                 path,
-                None,
-                None,
-                Plural(
-                    "%(days)s day row, expected at least the %(length)s days of the period",
-                    "%(days)s day rows, expected at least the %(length)s days of the period",
-                    days,
-                    days=days,
-                    length=length,
+                backwards[0],
+                Problem(
+                    "closures that end on or before the day they start (lines %(lines_text)s): "
+                    "Flee 3.1 reopens on the end day, then closes on the start day for the rest "
+                    "of the run (on the same day: closes and reopens at once), and so does hito",
+                    lines_text=lines_text(backwards),
                 ),
             )
-        return conflicts, days
+        if links:
+            n.warn(
+                path,
+                links[0],
+                Problem(
+                    "link closures (lines %(lines_text)s): Flee 3.1 finds the route to close by "
+                    "the identity of name1's string (flee.py compares with 'is not'), which "
+                    "matches only a one-letter name1: it then closes the route from name2 to "
+                    "name1 only, and otherwise nothing; hito does the same (with --all-settings "
+                    "it closes the route both ways)",
+                    lines_text=lines_text(links),
+                ),
+            )
+        return closures

@@ -14,6 +14,8 @@ LOCATION_COLUMNS = [
     "conflict_date",
     "population",
 ]
+# the words flee/flee.py Location.__init__ looks for in a location type (in this order)
+LOCATION_TYPE_WORDS = ("camp", "conflict", "forward", "marker", "default", "town")
 ROUTE_COLUMNS = ["name1", "name2", "distance", "forced_redirection"]
 COUNTRIES = {
     "mali": "MLI",
@@ -97,3 +99,15 @@ def slug(name: str, taken: set[str]) -> str:
         out, k = f"{s}-{k}", k + 1
     taken.add(out)
     return out
+
+
+def one_letter(name: str) -> bool:
+    """Whether Flee 3.1 can find a link to ``name`` to close or reopen.
+
+    Ecosystem._remove_link_1way and _reopen_link_1way compare names with ``is not``
+    (identity, not equality); a closures.csv cell and a locations.csv cell are distinct
+    string objects except where CPython keeps one shared object: a one-character string
+    below U+0100. So a link closure acts only on the link from name2 to a one-letter
+    name1, and on nothing otherwise.
+    """
+    return len(name) == 1 and ord(name) < 0x100

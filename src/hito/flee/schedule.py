@@ -20,6 +20,7 @@ import numpy as np
 
 from hito.errors import InputError, Problem
 from hito.flee.compile import FleeCompiled
+from hito.flee.names import one_letter
 from hito.flee.spawning import conflict_events
 
 MAX_HOPS = 8  # the most places on one candidate path; the one definition for both rulesets
@@ -158,7 +159,11 @@ def _close(c: FleeCompiled, kind: str, a: str, b: str, st: dict, close: bool) ->
     elif kind == "location":
         i = _last(c.names, a)
         sel = (src == i) | (dst == i)
-    else:  # link: both directions
+    elif c.flee31:  # link, as Flee 3.1 finds it: see one_letter
+        i = _last(c.names, b)
+        named = np.array([one_letter(a) and x == a for x in c.names], np.bool_)
+        sel = (src == i) & named[dst]
+    else:  # link: both directions, as Flee's documentation means
         i, k = _last(c.names, a), _last(c.names, b)
         sel = ((src == i) & (dst == k)) | ((src == k) & (dst == i))
     target = sel & (link_open if close else ~link_open)

@@ -7,6 +7,7 @@ implement is refused, what Flee runs with a quirk is a warning.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,71 @@ UNSUPPORTED_SETTINGS = {
 # spawning.getAttributeRatio without importing spawning, a NameError as soon as a person
 # weighs a route to a camp, a conflict zone or another place respectively.
 FAILING_IN_FLEE_31 = ("MatchCampEthnicity", "MatchConflictEthnicity", "MatchTownEthnicity")
+
+# Every key flee/SimulationSettings.py ReadFromYML fetches, by section ("" the top level);
+# any other key (a typo) it passes over, its default used. log_levels only shape Flee's logs.
+READ_BY_FLEE_31: dict[str, frozenset[str]] = {
+    "": frozenset(
+        (
+            "number_of_steps",
+            "conflict_input_file",
+            "log_levels",
+            "spawn_rules",
+            "move_rules",
+            "flood_rules",
+            "optimisations",
+        )
+    ),
+    "spawn_rules": frozenset(
+        (
+            "take_from_population",
+            "insert_day0",
+            "conflict_zone_spawning_only",
+            "flood_zone_spawning_only",
+            "camps_are_sicks",
+            "read_from_agents_csv_file",
+            "conflict_driven_spawning",
+            "flood_driven_spawning",
+            "conflict_spawn_decay",
+            "flood_movechances",
+            "flood_loc_weights",
+            "flood_link_weights",
+        )
+    ),
+    "move_rules": frozenset(
+        (
+            "max_move_speed",
+            "max_walk_speed",
+            "max_crossing_speed",
+            "foreign_weight",
+            "camp_weight",
+            "conflict_weight",
+            "conflict_movechance",
+            "camp_movechance",
+            "idpcamp_movechance",
+            "default_movechance",
+            "awareness_level",
+            "capacity_buffer",
+            "avoid_short_stints",
+            "start_on_foot",
+            "use_v1_rules",
+            "softening",
+            "weight_softening",
+            "weight_power",
+            "distance_power",
+            "stay_close_to_home",
+            "home_distance_power",
+            "use_pop_for_loc_weight",
+            "pop_power_for_loc_weight",
+            "movechance_pop_base",
+            "movechance_pop_scale_factor",
+            "ChildrenAvoidHazards",
+            "BoysTakeRisk",
+            *FAILING_IN_FLEE_31,
+        )
+    ),
+    "optimisations": frozenset(("hasten",)),
+}
 
 
 def read_period(n: Notes, path: Path) -> FleePeriod | None:
@@ -101,6 +167,40 @@ def _key_lines(root: yaml.Node | None) -> dict[tuple[str, ...], int]:
             for k2, _ in v.value:
                 lines[(str(k.value), str(k2.value))] = k2.start_mark.line + 1
     return lines
+
+
+def _unknown_keys(n: Notes, path: Path, doc: dict, at: dict[tuple[str, ...], int]) -> None:
+    """Warn of each key neither Flee 3.1 nor hito reads: it changes nothing (often a typo)."""
+    hito_reads = {
+        "spawn_rules": set(FleeSpawnRules.model_fields) - {"other"},
+        "move_rules": set(FleeMoveRules.model_fields) - {"other"},
+    }
+    for sec, flee_reads in READ_BY_FLEE_31.items():
+        section = doc if not sec else doc.get(sec)
+        if not isinstance(section, dict):
+            continue
+        known = flee_reads | hito_reads.get(sec, set())
+        for key in section:
+            if str(key) in known:
+                continue
+            near = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
+            setting = f"{sec}.{key}" if sec else str(key)
+            n.warn(
+                path,
+                at.get((sec, str(key)) if sec else (str(key),)),
+                Problem(
+                    "%(setting)s: neither Flee 3.1 nor hito reads this setting, so it changes "
+                    "nothing; did you mean %(near)s?",
+                    setting=setting,
+                    near=f"{sec}.{near[0]}" if sec else near[0],
+                )
+                if near
+                else Problem(
+                    "%(setting)s: neither Flee 3.1 nor hito reads this setting, so it changes "
+                    "nothing",
+                    setting=setting,
+                ),
+            )
 
 
 def read_settings(n: Notes, path: Path) -> FleeSettings:
@@ -183,6 +283,8 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
                 ),
             )
 
+    _unknown_keys(n, path, doc, at)
+
     def split(section: Any, model: type[FleeMoveRules] | type[FleeSpawnRules]) -> dict[str, Any]:
         section = dict(section or {})
         known = set(model.model_fields) - {"other"}
@@ -212,7 +314,7 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
         )
     try:
         opt = dict(doc.get("optimisations") or {})
-        return FleeSettings(
+        settings = FleeSettings(
             log_levels=dict(doc.get("log_levels") or {}),
             spawn_rules=FleeSpawnRules(**split(doc.get("spawn_rules"), FleeSpawnRules)),
             move_rules=FleeMoveRules(**split(doc.get("move_rules"), FleeMoveRules)),
@@ -240,3 +342,18 @@ def read_settings(n: Notes, path: Path) -> FleeSettings:
             path, None, None, Problem("expected Flee's sections and values: %(exc)s", exc=exc)
         )
         return FleeSettings()
+    for key in ("max_move_speed", "max_walk_speed"):
+        speed = getattr(settings.move_rules, key)
+        if speed < 0:
+            n.warn(
+                path,
+                at.get(("move_rules", key)),
+                Problem(
+                    "move_rules.%(setting)s %(speed)s: a negative speed; people on a route at "
+                    "that speed never reach its end (Flee 3.1 adds it to the km they have gone "
+                    "each day), and so in hito",
+                    setting=key,
+                    speed=speed,
+                ),
+            )
+    return settings
